@@ -1,0 +1,81 @@
+//! `runbook lint [PATH…]`
+
+use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, report_error, use_color};
+use crate::cli::LintArgs;
+use crate::lint::shellcheck::ShellCheck;
+use crate::lint::{Linter, Severity};
+use crate::load::find::FindError;
+use crate::render::{Format, render};
+use std::io::Write;
+use std::path::PathBuf;
+
+pub fn run(args: &LintArgs) -> i32 {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from("runbooks")]
+    } else {
+        args.paths.clone()
+    };
+    let shellcheck = if args.no_shellcheck {
+        None
+    } else {
+        ShellCheck::detect()
+    };
+    if args.verbose {
+        let note = match (&shellcheck, args.no_shellcheck) {
+            (_, true) => "note: shellcheck is off (--no-shellcheck): rule RB030 skipped".to_string(),
+            (Some(sc), _) => format!("note: shellcheck {} checks the scripts (RB030)", sc.version()),
+            (None, _) => "note: shellcheck is not installed: rule RB030 skipped (install it, or set RUNBOOK_SHELLCHECK)".to_string(),
+        };
+        eprintln!("{note}");
+    }
+    let linter = Linter { shellcheck };
+    let report = match linter.lint_paths(&paths) {
+        Ok(report) => report,
+        Err(FindError::Unreadable { path, source }) => {
+            report_error(
+                &format!("cannot read `{}`: {source}", path.display()),
+                "check the path; with no path, `runbook lint` checks ./runbooks",
+            );
+            return EXIT_USAGE;
+        }
+        Err(e) => {
+            report_error(&e.to_string(), "");
+            return EXIT_USAGE;
+        }
+    };
+    if report.files == 0 {
+        report_error(
+            &format!(
+                "no runbooks (*.yaml, *.yml) found in {}",
+                paths
+                    .iter()
+                    .map(|p| format!("`{}`", p.display()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            "give the files or folders to check",
+        );
+        return EXIT_USAGE;
+    }
+    let stdout = std::io::stdout();
+    let text = render(
+        &report,
+        args.format,
+        args.format == Format::Human && use_color(&stdout),
+    );
+    let mut out = stdout.lock();
+    if out
+        .write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .is_err()
+    {
+        return EXIT_USAGE;
+    }
+    let errors = report.count(Severity::Error);
+    let warnings = report.count(Severity::Warning);
+    if errors > 0 || (args.deny_warnings && warnings > 0) {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    }
+}

@@ -1,0 +1,33 @@
+//! One file per command: each takes its parsed arguments and returns the exit code.
+
+pub mod explain;
+pub mod lint;
+
+use crate::cli::{Cli, Command};
+
+/// Exit codes (SPEC §3).
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FAILED: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+
+pub fn run(cli: Cli) -> i32 {
+    match cli.command {
+        Command::Lint(args) => lint::run(&args),
+        Command::Explain(args) => explain::run(&args),
+    }
+}
+
+/// Prints a tool error in the house style: what happened, then what to do.
+pub fn report_error(message: &str, help: &str) {
+    use std::io::Write;
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "error: {message}");
+    if !help.is_empty() {
+        let _ = writeln!(err, "help: {help}");
+    }
+}
+
+/// Whether to colour output written to stderr or stdout: a terminal, and `NO_COLOR` unset.
+pub fn use_color(stream: &impl std::io::IsTerminal) -> bool {
+    stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}

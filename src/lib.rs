@@ -1,0 +1,12 @@
+//! `runbook`: runbooks as code. The pipeline: `load` (file → spanned `Runbook`) → `graph`
+//! (`StepGraph`) → `lint` (rules → `Diagnostic`s) → `render` (one format per file).
+//! See docs/ARCHITECTURE.md.
+
+pub mod cli;
+pub mod commands;
+pub mod graph;
+pub mod lint;
+pub mod load;
+pub mod render;
+pub mod suggest;
+pub mod template;

@@ -1,0 +1,65 @@
+use crate::lint::{Context, Finding, Rule, RuleMeta};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports a `choose` with fewer than two options, or two options with the same label.
+    ///
+    /// ## Why this matters
+    /// A decision with one option is not a decision; two identical labels make the operator
+    /// guess, and an answers file (`--answers`) could not tell them apart.
+    ///
+    /// ## Example
+    /// ```yaml
+    ///     choose:
+    ///       options:
+    ///         - {label: Restart, next: restart}
+    ///         - {label: Restart, next: failover}
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    ///         - {label: Restart the service, next: restart}
+    ///         - {label: Fail over to the replica, next: failover}
+    /// ```
+    pub struct InvalidChoose {
+        code: "RB021",
+        name: "invalid-choose",
+        severity: Error,
+    }
+}
+
+impl Rule for InvalidChoose {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
+        for step in &cx.runbook.steps {
+            let Some(choose) = &step.choose else { continue };
+            let options = &choose.value.options;
+            let has_options_key = cx.source.slice(choose.value.options_span) == "options";
+            if options.len() < 2 && has_options_key {
+                out.push(Finding::new(
+                    choose.value.options_span,
+                    format!("`choose` in step `{}` has {} option{}", step.id(), options.len(), if options.len() == 1 { "" } else { "s" }),
+                    "give the operator at least two options; for a single path use `instructions` or a `checklist`",
+                ));
+            }
+            for (i, option) in options.iter().enumerate() {
+                let Some(label) = &option.label else { continue };
+                let earlier = options[..i]
+                    .iter()
+                    .filter_map(|o| o.label.as_ref())
+                    .find(|l| l.value.trim().eq_ignore_ascii_case(label.value.trim()));
+                if let Some(first) = earlier {
+                    let line = cx.source.position(first.span.start).line;
+                    out.push(Finding::new(
+                        label.span,
+                        format!("duplicate option `{}` in step `{}`", label.value, step.id()),
+                        format!("the option on line {line} has the same label; make each label say where it leads"),
+                    ));
+                }
+            }
+        }
+    }
+}

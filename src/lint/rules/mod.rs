@@ -1,0 +1,33 @@
+//! One file per lint rule; the registry (`super::registry`) lists them all.
+
+pub mod dangerous_without_rollback;
+pub mod destructive_command;
+pub mod duplicate_key;
+pub mod duplicate_step_id;
+pub mod invalid_choose;
+pub mod invalid_duration;
+pub mod invalid_name;
+pub mod invalid_regex;
+pub mod invalid_type;
+pub mod loader_issue;
+pub mod missing_key;
+pub mod missing_metadata;
+pub mod no_path_to_end;
+pub mod possibly_undefined_variable;
+pub mod raw_substitution;
+pub mod recursive_sub_runbook;
+pub mod secret_in_command;
+pub mod shellcheck;
+pub mod step_kind;
+pub mod sub_runbook_inputs;
+pub mod template_syntax;
+pub mod unbroken_loop;
+pub mod undefined_variable;
+pub mod unknown_input;
+pub mod unknown_key;
+pub mod unknown_step_reference;
+pub mod unknown_sub_runbook;
+pub mod unreachable_step;
+pub mod unused_input;
+pub mod wait_without_timeout;
+pub mod yaml_syntax;

@@ -1,0 +1,74 @@
+use crate::lint::{Context, Finding, Rule, RuleMeta};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports a secret (an input with `secret: true`, or the answer of an `ask` with
+    /// `secret: true`) substituted into a `run`, `rollback` or `wait.run` script.
+    ///
+    /// ## Why this matters
+    /// A command line is visible to every user of the machine in `ps` and `/proc`, and ends
+    /// up in shell history and audit logs. Secrets reach commands through their environment.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// inputs:
+    ///   api_token: {secret: true, env: INVENTORY_API_TOKEN}
+    /// steps:
+    ///   - run: curl -H "Authorization: Bearer {{ inputs.api_token }}" https://api/...
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    ///   - run: curl -H "Authorization: Bearer $INVENTORY_API_TOKEN" https://api/...
+    /// ```
+    pub struct SecretInCommand {
+        code: "RB025",
+        name: "secret-in-command",
+        severity: Error,
+    }
+}
+
+impl Rule for SecretInCommand {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
+        let secret_vars: Vec<&str> = cx
+            .runbook
+            .steps
+            .iter()
+            .filter_map(|s| s.ask.as_ref().filter(|a| a.value.secret))
+            .filter_map(|a| a.value.var.as_ref().map(|v| v.as_str()))
+            .collect();
+        for s in cx.sites.iter().filter(|s| s.site.script) {
+            for r in &s.analysis.references {
+                let (is_secret, env) = match (r.namespace(), r.name()) {
+                    ("inputs", Some(name)) => match cx.runbook.input(name) {
+                        Some(input) if input.secret => {
+                            (true, input.env.as_ref().map(|e| e.value.clone()))
+                        }
+                        _ => (false, None),
+                    },
+                    ("vars", Some(name)) => (secret_vars.contains(&name), None),
+                    _ => (false, None),
+                };
+                if !is_secret {
+                    continue;
+                }
+                let help = match env {
+                    Some(env) => format!("read it from the environment instead: `\"${env}\"`"),
+                    None => "give the input `env: NAME` and read `\"$NAME\"` in the script; or pass it through the step's `env`".to_string(),
+                };
+                out.push(Finding::new(
+                    cx.span_in(&s.site, r.offset, r.len),
+                    format!(
+                        "secret `{}` in a command line, where `ps` shows it to every user",
+                        r.dotted()
+                    ),
+                    help,
+                ));
+            }
+        }
+    }
+}

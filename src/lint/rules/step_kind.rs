@@ -1,0 +1,69 @@
+use crate::lint::{Context, Finding, Rule, RuleMeta};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports a step that does nothing (no `run`, `checklist`, `instructions`, `choose`,
+    /// `ask`, `wait` or `runbook`) or that has several kinds at once (`run` and `choose`).
+    /// An `ask` may stand before a `run` in the same step.
+    ///
+    /// ## Why this matters
+    /// Each step shows the operator one kind of screen; a step with two kinds would hide one
+    /// of them, and an empty step is almost always a mistake.
+    ///
+    /// ## Example
+    /// ```yaml
+    ///   - id: decide
+    ///     title: Restart or fail over?
+    ///     run: systemctl status api
+    ///     choose:
+    ///       options: [...]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    ///   - id: status
+    ///     title: Look at the service
+    ///     run: systemctl status api
+    ///   - id: decide
+    ///     title: Restart or fail over?
+    ///     choose:
+    ///       options: [...]
+    /// ```
+    pub struct StepKindRule {
+        code: "RB008",
+        name: "step-kind",
+        severity: Error,
+    }
+}
+
+impl Rule for StepKindRule {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
+        for step in &cx.runbook.steps {
+            let kinds = step.kinds();
+            match kinds.as_slice() {
+                [] => out.push(Finding::new(
+                    step.anchor(),
+                    format!("step `{}` does nothing", step.id()),
+                    "give it one of `run`, `checklist`, `instructions`, `choose`, `ask`, `wait` or `runbook`",
+                )),
+                [_] => {}
+                [(first, _), rest @ ..] => {
+                    let names: Vec<String> = kinds.iter().map(|(k, _)| format!("`{}`", key_of(k.name()))).collect();
+                    out.push(Finding::new(
+                        rest[0].1,
+                        format!("step `{}` has several kinds: {}", step.id(), names.join(" and ")),
+                        format!("keep `{}` here and move the rest into a step of its own", key_of(first.name())),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+fn key_of(kind: &str) -> &str {
+    if kind == "manual" { "checklist" } else { kind }
+}

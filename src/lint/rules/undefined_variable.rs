@@ -1,0 +1,98 @@
+use crate::graph::dataflow::all_defined;
+use crate::lint::{Context, Finding, Rule, RuleMeta};
+use crate::suggest::did_you_mean;
+use crate::template::NAMESPACES;
+
+/// The fields of `steps.<id>` and `run` that templates can read.
+pub const STEP_FIELDS: &[&str] = &["exit_code", "status"];
+pub const RUN_FIELDS: &[&str] = &["id", "operator", "mode"];
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports a template name that nothing defines: `vars.NAME` that no `capture`, `ask`,
+    /// `choose` or `outputs` sets; a namespace other than `inputs`, `vars`, `steps`, `env`,
+    /// `run` (and `output` inside `wait.until`); a field of `steps.<id>` or `run` that does
+    /// not exist; `vars` in the runbook's own `env` or `dir`, rendered before any step.
+    ///
+    /// ## Why this matters
+    /// Templates are strict: an undefined name stops the run at that step.
+    ///
+    /// ## Example
+    /// ```yaml
+    ///   - id: find
+    ///     run: pgrep -f report
+    ///     capture: pid
+    ///   - id: kill
+    ///     run: kill {{ vars.pids }}
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    ///     run: kill {{ vars.pid }}
+    /// ```
+    pub struct UndefinedVariable {
+        code: "RB014",
+        name: "undefined-variable",
+        severity: Error,
+    }
+}
+
+impl Rule for UndefinedVariable {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
+        let defined = all_defined(cx.runbook);
+        for s in &cx.sites {
+            for r in &s.analysis.references {
+                let span = cx.span_in(&s.site, r.offset, r.len);
+                let (message, help) = match (r.namespace(), r.name()) {
+                    ("vars", Some(_)) if s.site.step.is_none() => (
+                        format!("`{}` is used before any step has run", r.dotted()),
+                        format!("the runbook's `{}` is rendered when the run starts; set it in a step instead", s.site.field),
+                    ),
+                    ("vars", Some(name)) if !defined.contains(name) => (
+                        format!("undefined variable `vars.{name}`"),
+                        match did_you_mean(name, defined.iter().map(String::as_str)) {
+                            Some(best) => format!("did you mean `vars.{best}`?"),
+                            None => "set it with `capture`, `ask`, a `choose` with `var`, or `outputs` in an earlier step".into(),
+                        },
+                    ),
+                    ("steps", Some(_)) => match r.path.get(2) {
+                        Some(field) if !STEP_FIELDS.contains(&field.as_str()) => (
+                            format!("steps have no field `{field}`"),
+                            format!("use one of {}", list(STEP_FIELDS)),
+                        ),
+                        _ => continue,
+                    },
+                    ("run", Some(field)) if !RUN_FIELDS.contains(&field) => (
+                        format!("`run` has no field `{field}`"),
+                        format!("use one of {}", list(RUN_FIELDS)),
+                    ),
+                    ("output", _) if !s.site.has_output() => (
+                        "`output` is only defined in `wait.until`".to_string(),
+                        "capture the command's output with `capture` and use `vars.NAME`".to_string(),
+                    ),
+                    (ns, _) if !NAMESPACES.contains(&ns) => (
+                        format!("unknown name `{ns}`"),
+                        match did_you_mean(ns, NAMESPACES.iter().copied()) {
+                            Some(best) => format!("did you mean `{best}`?"),
+                            None => format!("templates read {}", list(&NAMESPACES[..5])),
+                        },
+                    ),
+                    _ => continue,
+                };
+                out.push(Finding::new(span, message, help));
+            }
+        }
+    }
+}
+
+fn list(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

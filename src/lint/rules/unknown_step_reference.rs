@@ -1,0 +1,72 @@
+use crate::lint::{Context, Finding, Rule, RuleMeta};
+use crate::suggest::did_you_mean;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports a `next`, `on_failure` or `choose` option that names no step, and a template
+    /// that reads `steps.<id>` of a step that does not exist. Names the closest id.
+    ///
+    /// ## Why this matters
+    /// A jump to a missing step would stop the run in the middle of an incident.
+    ///
+    /// ## Example
+    /// ```yaml
+    ///     next: blok-client
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    ///     next: block-client
+    /// ```
+    pub struct UnknownStepReference {
+        code: "RB009",
+        name: "unknown-step-reference",
+        severity: Error,
+    }
+}
+
+impl Rule for UnknownStepReference {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
+        let ids = || cx.graph.ids.iter().map(String::as_str).chain(["end"]);
+        for r in &cx.graph.unresolved {
+            let help = match did_you_mean(&r.name, ids()) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None if r.field == "on_failure" => {
+                    "use `ask`, `abort`, `continue` or the id of a step".to_string()
+                }
+                None => "use the id of a step, or `end`".to_string(),
+            };
+            out.push(Finding::new(
+                r.span,
+                format!("unknown step `{}` in `{}`", r.name, r.field),
+                help,
+            ));
+        }
+        for s in &cx.sites {
+            for r in s
+                .analysis
+                .references
+                .iter()
+                .filter(|r| r.namespace() == "steps")
+            {
+                let Some(id) = r.name() else { continue };
+                if cx.graph.index.contains_key(id) {
+                    continue;
+                }
+                let help = match did_you_mean(id, cx.graph.ids.iter().map(String::as_str)) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => "use the id of a step of this runbook".to_string(),
+                };
+                out.push(Finding::new(
+                    cx.span_in(&s.site, r.offset, r.len),
+                    format!("unknown step `{id}` in `{}`", r.dotted()),
+                    help,
+                ));
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+use crate::lint::{Context, Finding, Rule, RuleMeta};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports an input that no template uses. An input with `env: NAME` also counts as used
+    /// when a script reads `$NAME` (the way secrets reach commands).
+    ///
+    /// ## Why this matters
+    /// The operator is asked for a value that changes nothing: either the input is left over,
+    /// or a command hard-codes what the input was meant to supply.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// inputs:
+    ///   db: {default: postgres://localhost/inventory}
+    /// steps:
+    ///   - run: psql postgres://localhost/inventory -c 'select 1'
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    ///   - run: psql {{ inputs.db }} -c 'select 1'
+    /// ```
+    pub struct UnusedInput {
+        code: "RB016",
+        name: "unused-input",
+        severity: Warning,
+    }
+}
+
+impl Rule for UnusedInput {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
+        for input in &cx.runbook.inputs {
+            let name = input.name.as_str();
+            let in_template = cx.sites.iter().any(|s| {
+                s.analysis
+                    .references
+                    .iter()
+                    .any(|r| r.namespace() == "inputs" && r.name() == Some(name))
+            });
+            let in_env = input.env.as_ref().is_some_and(|env| {
+                cx.sites
+                    .iter()
+                    .filter(|s| s.site.script)
+                    .any(|s| reads_env(&s.site.value.value, env.as_str()))
+            });
+            if !in_template && !in_env {
+                out.push(Finding::new(
+                    input.name.span,
+                    format!("input `{name}` is never used"),
+                    format!("use it as `{{{{ inputs.{name} }}}}`, or remove it"),
+                ));
+            }
+        }
+    }
+}
+
+/// Whether a script reads `$NAME` or `${NAME…}`.
+fn reads_env(script: &str, name: &str) -> bool {
+    script.match_indices(name).any(|(i, _)| {
+        let before = &script[..i];
+        let after = &script[i + name.len()..];
+        let word_end = !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+        word_end && (before.ends_with('$') || before.ends_with("${"))
+    })
+}

@@ -1,0 +1,748 @@
+//! [`Node`] tree → [`Runbook`], collecting every unknown key, duplicate key, wrong type and
+//! missing key of the file as a [`LoadIssue`] instead of stopping at the first.
+
+use super::model::*;
+use super::node::{Node, Value};
+use super::source::{Source, Span};
+use crate::suggest::did_you_mean;
+
+/// The kinds of problem the loader finds; each is reported by one lint rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IssueKind {
+    Syntax,
+    UnknownKey,
+    DuplicateKey,
+    WrongType,
+    MissingKey,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadIssue {
+    pub kind: IssueKind,
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+pub fn convert(source: &Source, root: &Node, issues: &mut Vec<LoadIssue>) -> Runbook {
+    let mut cx = Converter { source, issues };
+    cx.runbook(root)
+}
+
+struct Converter<'a> {
+    source: &'a Source,
+    issues: &'a mut Vec<LoadIssue>,
+}
+
+type Fields<'n> = Vec<(&'n str, &'n Node, &'n Node)>;
+
+impl Converter<'_> {
+    fn issue(
+        &mut self,
+        kind: IssueKind,
+        span: Span,
+        message: String,
+        help: impl Into<Option<String>>,
+    ) {
+        self.issues.push(LoadIssue {
+            kind,
+            span,
+            message,
+            help: help.into(),
+        });
+    }
+
+    fn wrong_type(&mut self, node: &Node, what: &str, expected: &str, help: &str) {
+        self.issue(
+            IssueKind::WrongType,
+            node.span,
+            format!("{what} must be {expected}, found {}", node.kind_name()),
+            help.to_string(),
+        );
+    }
+
+    /// The entries of a mapping whose keys are known, reporting the others.
+    fn fields<'n>(&mut self, node: &'n Node, allowed: &[&str], what: &str) -> Fields<'n> {
+        let entries: &[(Node, Node)] = match &node.value {
+            Value::Map(entries) => entries,
+            Value::Null => &[],
+            _ => {
+                self.wrong_type(
+                    node,
+                    what,
+                    "a mapping",
+                    "write `key: value` lines indented under it",
+                );
+                return Vec::new();
+            }
+        };
+        let mut out: Fields<'n> = Vec::with_capacity(entries.len());
+        let mut seen: Vec<(&str, Span)> = Vec::with_capacity(entries.len());
+        for (key, value) in entries {
+            let Some(name) = key.as_str() else {
+                self.wrong_type(
+                    key,
+                    &format!("a key in {what}"),
+                    "a string",
+                    "use a plain word as the key",
+                );
+                continue;
+            };
+            if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
+                let line = self.source.position(first.start).line;
+                self.issue(
+                    IssueKind::DuplicateKey,
+                    key.span,
+                    format!("duplicate key `{name}` in {what}"),
+                    format!("`{name}` is already set on line {line}; keep one of them"),
+                );
+                continue;
+            }
+            seen.push((name, key.span));
+            if !allowed.contains(&name) {
+                let help = match did_you_mean(name, allowed.iter().copied()) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => format!("valid keys: {}", allowed.join(", ")),
+                };
+                self.issue(
+                    IssueKind::UnknownKey,
+                    key.span,
+                    format!("unknown key `{name}` in {what}"),
+                    help,
+                );
+                continue;
+            }
+            out.push((name, key, value));
+        }
+        out
+    }
+
+    fn missing(&mut self, at: Span, key: &str, what: &str, help: &str) {
+        self.issue(
+            IssueKind::MissingKey,
+            at,
+            format!("missing required key `{key}` in {what}"),
+            help.to_string(),
+        );
+    }
+
+    /// A scalar as text: numbers and booleans keep their source spelling.
+    fn string(&mut self, node: &Node, what: &str) -> Option<Sp<String>> {
+        let text = match &node.value {
+            Value::Str(s) => s.clone(),
+            Value::Int(_) | Value::Float(_) | Value::Bool(_) => {
+                let raw = self.source.slice(node.span);
+                if raw.is_empty() {
+                    match &node.value {
+                        Value::Int(i) => i.to_string(),
+                        Value::Float(f) => f.to_string(),
+                        Value::Bool(b) => b.to_string(),
+                        _ => String::new(),
+                    }
+                } else {
+                    raw.to_string()
+                }
+            }
+            Value::Null => {
+                self.wrong_type(node, what, "a string", "give it a value, or remove the key");
+                return None;
+            }
+            Value::Seq(_) | Value::Map(_) => {
+                self.wrong_type(
+                    node,
+                    what,
+                    "a string",
+                    "write a single value; use `|` for several lines",
+                );
+                return None;
+            }
+        };
+        Some(Sp::new(text, node.span))
+    }
+
+    fn boolean(&mut self, node: &Node, what: &str) -> Option<Sp<bool>> {
+        match &node.value {
+            Value::Bool(b) => Some(Sp::new(*b, node.span)),
+            _ => {
+                let help = match node.as_str() {
+                    Some(s) if ["yes", "on", "y"].contains(&s.to_lowercase().as_str()) => {
+                        format!("write `true`; `{s}` is a string in YAML 1.2")
+                    }
+                    Some(s) if ["no", "off", "n"].contains(&s.to_lowercase().as_str()) => {
+                        format!("write `false`; `{s}` is a string in YAML 1.2")
+                    }
+                    _ => "write `true` or `false`".to_string(),
+                };
+                self.wrong_type(node, what, "`true` or `false`", &help);
+                None
+            }
+        }
+    }
+
+    fn integer(&mut self, node: &Node, what: &str) -> Option<Sp<i64>> {
+        match &node.value {
+            Value::Int(i) => Some(Sp::new(*i, node.span)),
+            _ => {
+                self.wrong_type(node, what, "a whole number", "write a number such as `3`");
+                None
+            }
+        }
+    }
+
+    fn string_list(&mut self, node: &Node, what: &str) -> Vec<Sp<String>> {
+        match &node.value {
+            Value::Seq(items) => items
+                .iter()
+                .filter_map(|i| self.string(i, &format!("an item of {what}")))
+                .collect(),
+            Value::Null => Vec::new(),
+            _ => {
+                self.wrong_type(
+                    node,
+                    what,
+                    "a list",
+                    "write `[a, b]` or one `- item` per line",
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    fn string_map(&mut self, node: &Node, what: &str) -> Pairs {
+        let entries: &[(Node, Node)] = match &node.value {
+            Value::Map(entries) => entries,
+            Value::Null => &[],
+            _ => {
+                self.wrong_type(
+                    node,
+                    what,
+                    "a mapping",
+                    "write `NAME: value` lines indented under it",
+                );
+                return Vec::new();
+            }
+        };
+        let mut out: Pairs = Vec::new();
+        for (key, value) in entries {
+            let Some(k) = self.string(key, &format!("a key in {what}")) else {
+                continue;
+            };
+            if let Some((first, _)) = out.iter().find(|(n, _)| n.value == k.value) {
+                let line = self.source.position(first.span.start).line;
+                self.issue(
+                    IssueKind::DuplicateKey,
+                    key.span,
+                    format!("duplicate key `{}` in {what}", k.value),
+                    format!(
+                        "`{}` is already set on line {line}; keep one of them",
+                        k.value
+                    ),
+                );
+                continue;
+            }
+            if let Some(v) = self.string(value, &format!("`{}` in {what}", k.value)) {
+                out.push((k, v));
+            }
+        }
+        out
+    }
+
+    fn shell(&mut self, node: &Node, what: &str) -> Option<Sp<Shell>> {
+        let shell = match &node.value {
+            Value::Str(s) if s == "bash" => Shell::Bash,
+            Value::Str(s) if s == "sh" => Shell::Sh,
+            Value::Seq(_) => {
+                let parts: Vec<String> = self
+                    .string_list(node, what)
+                    .into_iter()
+                    .map(|s| s.value)
+                    .collect();
+                if parts.is_empty() {
+                    self.wrong_type(
+                        node,
+                        what,
+                        "`bash`, `sh` or a non-empty list",
+                        "for example `[python3, -c]`",
+                    );
+                    return None;
+                }
+                Shell::Command(parts)
+            }
+            _ => {
+                self.issue(
+                    IssueKind::WrongType,
+                    node.span,
+                    format!("{what} must be `bash`, `sh` or a list such as `[python3, -c]`"),
+                    "other programs are given as a list: the program and its leading arguments"
+                        .to_string(),
+                );
+                return None;
+            }
+        };
+        Some(Sp::new(shell, node.span))
+    }
+
+    fn runbook(&mut self, root: &Node) -> Runbook {
+        let mut rb = Runbook {
+            steps_span: Span::at(root.span.start),
+            ..Default::default()
+        };
+        if !matches!(root.value, Value::Map(_)) {
+            self.wrong_type(
+                root,
+                "a runbook",
+                "a mapping",
+                "start with `title:` and `steps:`; see `runbook new`",
+            );
+            return rb;
+        }
+        let what = "the runbook";
+        for (name, key, value) in self.fields(root, RUNBOOK_KEYS, what) {
+            let w = format!("`{name}`");
+            match name {
+                "version" => rb.version = self.integer(value, &w),
+                "name" => rb.name = self.string(value, &w),
+                "title" => rb.title = self.string(value, &w),
+                "description" => rb.description = self.string(value, &w),
+                "owner" => rb.owner = self.string(value, &w),
+                "severity" => rb.severity = self.string(value, &w),
+                "tags" => rb.tags = self.string_list(value, &w),
+                "links" => rb.links = self.string_map(value, &w),
+                "inputs" => rb.inputs = self.inputs(value),
+                "env" => rb.env = self.string_map(value, &w),
+                "shell" => rb.shell = self.shell(value, &w),
+                "dir" => rb.dir = self.string(value, &w),
+                "steps" => {
+                    rb.steps_span = key.span;
+                    rb.steps = self.steps(value);
+                }
+                _ => {}
+            }
+        }
+        let first_key = root
+            .as_map()
+            .and_then(|m| m.first())
+            .map_or(root.span, |(k, _)| k.span);
+        if root.get("title").is_none() {
+            self.missing(
+                first_key,
+                "title",
+                what,
+                "add `title: <what is wrong, in one line>`",
+            );
+        }
+        if root.get("steps").is_none() {
+            self.missing(
+                first_key,
+                "steps",
+                what,
+                "add `steps:` with at least one step",
+            );
+        }
+        rb
+    }
+
+    fn inputs(&mut self, node: &Node) -> Vec<Input> {
+        let entries: &[(Node, Node)] = match &node.value {
+            Value::Map(entries) => entries,
+            Value::Null => &[],
+            _ => {
+                self.wrong_type(
+                    node,
+                    "`inputs`",
+                    "a mapping",
+                    "write one `name:` per input, with its keys under it",
+                );
+                return Vec::new();
+            }
+        };
+        let mut inputs: Vec<Input> = Vec::new();
+        for (key, value) in entries {
+            let Some(name) = self.string(key, "an input name") else {
+                continue;
+            };
+            if let Some(first) = inputs.iter().find(|i| i.name.value == name.value) {
+                let line = self.source.position(first.name.span.start).line;
+                self.issue(
+                    IssueKind::DuplicateKey,
+                    key.span,
+                    format!("duplicate input `{}`", name.value),
+                    format!(
+                        "`{}` is already declared on line {line}; keep one of them",
+                        name.value
+                    ),
+                );
+                continue;
+            }
+            let what = format!("input `{}`", name.value);
+            let mut input = Input {
+                name,
+                description: None,
+                default: None,
+                required: None,
+                choices: Vec::new(),
+                pattern: None,
+                ty: Sp::new(InputType::String, key.span),
+                secret: false,
+                env: None,
+            };
+            if let Value::Str(s) = &value.value {
+                // `name: description` shorthand.
+                input.description = Some(Sp::new(s.clone(), value.span));
+                inputs.push(input);
+                continue;
+            }
+            for (field, _, v) in self.fields(value, INPUT_KEYS, &what) {
+                let w = format!("`{field}` of {what}");
+                match field {
+                    "description" => input.description = self.string(v, &w),
+                    "default" => input.default = self.string(v, &w),
+                    "required" => input.required = self.boolean(v, &w),
+                    "choices" => input.choices = self.string_list(v, &w),
+                    "pattern" => input.pattern = self.string(v, &w),
+                    "type" => {
+                        let ty = match v.as_str() {
+                            Some("string") => Some(InputType::String),
+                            Some("int") => Some(InputType::Int),
+                            Some("bool") => Some(InputType::Bool),
+                            _ => None,
+                        };
+                        match ty {
+                            Some(ty) => input.ty = Sp::new(ty, v.span),
+                            None => self.issue(
+                                IssueKind::WrongType,
+                                v.span,
+                                format!("{w} must be `string`, `int` or `bool`"),
+                                "remove `type` for a string input".to_string(),
+                            ),
+                        }
+                    }
+                    "secret" => input.secret = self.boolean(v, &w).is_some_and(|b| b.value),
+                    "env" => input.env = self.string(v, &w),
+                    _ => {}
+                }
+            }
+            inputs.push(input);
+        }
+        inputs
+    }
+
+    fn steps(&mut self, node: &Node) -> Vec<Step> {
+        let Value::Seq(items) = &node.value else {
+            if matches!(node.value, Value::Null) {
+                return Vec::new();
+            }
+            self.wrong_type(
+                node,
+                "`steps`",
+                "a list",
+                "write each step as a `- id: ...` item",
+            );
+            return Vec::new();
+        };
+        items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| self.step(index, item))
+            .collect()
+    }
+
+    fn step(&mut self, index: usize, node: &Node) -> Step {
+        let mut step = Step {
+            index,
+            span: node.full_span(),
+            ..Default::default()
+        };
+        let label = match node.get("id").and_then(Node::as_str) {
+            Some(id) => format!("step `{id}`"),
+            None => format!("step {}", index + 1),
+        };
+        for (name, _, v) in self.fields(node, STEP_KEYS, &label) {
+            let w = format!("`{name}` of {label}");
+            match name {
+                "id" => step.id = self.string(v, &w),
+                "title" => step.title = self.string(v, &w),
+                "description" | "instructions" => {
+                    if step.instructions.is_some() {
+                        self.issue(
+                            IssueKind::DuplicateKey,
+                            v.span,
+                            format!("{label} has both `description` and `instructions`"),
+                            "they are the same key; keep one".to_string(),
+                        );
+                    } else {
+                        step.instructions = self.string(v, &w);
+                    }
+                }
+                "checklist" => {
+                    let items = self.string_list(v, &w);
+                    step.checklist = Some(Sp::new(items, v.span));
+                }
+                "run" => step.run = self.string(v, &w),
+                "choose" => step.choose = self.choose(v, &label),
+                "ask" => step.ask = self.ask(v, &label),
+                "wait" => step.wait = self.wait(v, &label),
+                "runbook" => step.runbook = self.string(v, &w),
+                "with" => step.with = self.string_map(v, &w),
+                "when" => step.when = self.string(v, &w),
+                "next" => step.next = self.string(v, &w),
+                "timeout" => step.timeout = self.string(v, &w),
+                "retries" => {
+                    step.retries = self.integer(v, &w);
+                    if step.retries.as_ref().is_some_and(|r| r.value < 0) {
+                        self.wrong_type(v, &w, "zero or more", "write `retries: 0` or more");
+                        step.retries = None;
+                    }
+                }
+                "retry_delay" => step.retry_delay = self.string(v, &w),
+                "on_failure" => step.on_failure = self.string(v, &w),
+                "expect" => step.expect = self.expect(v, &label),
+                "capture" => step.capture = self.capture(v, &label),
+                "outputs" => step.outputs = self.string_list(v, &w),
+                "rollback" => step.rollback = self.string(v, &w),
+                "dangerous" => step.dangerous = self.boolean(v, &w),
+                "confirm" => step.confirm = self.string(v, &w),
+                "readonly" => step.readonly = self.boolean(v, &w),
+                "notes" => step.notes = self.boolean(v, &w),
+                "env" => step.env = self.string_map(v, &w),
+                "dir" => step.dir = self.string(v, &w),
+                "shell" => step.shell = self.shell(v, &w),
+                "simulate" => step.simulate = self.simulate(v, &label),
+                _ => {}
+            }
+        }
+        if matches!(node.value, Value::Map(_)) && node.get("title").is_none() {
+            let at = node
+                .as_map()
+                .and_then(|m| m.first())
+                .map_or(node.span, |(k, _)| k.span);
+            self.missing(
+                at,
+                "title",
+                &label,
+                "add `title:` with one line saying what the step does",
+            );
+        }
+        step
+    }
+
+    fn choose(&mut self, node: &Node, label: &str) -> Option<Sp<Choose>> {
+        let what = format!("`choose` of {label}");
+        let mut choose = Choose {
+            options_span: node.span,
+            ..Default::default()
+        };
+        for (name, key, v) in self.fields(node, CHOOSE_KEYS, &what) {
+            let w = format!("`{name}` in {what}");
+            match name {
+                "prompt" => choose.prompt = self.string(v, &w),
+                "var" => choose.var = self.string(v, &w),
+                "options" => {
+                    choose.options_span = key.span;
+                    match &v.value {
+                        Value::Seq(items) => {
+                            for item in items {
+                                if let Some(option) = self.option(item, &what) {
+                                    choose.options.push(option);
+                                }
+                            }
+                        }
+                        _ => self.wrong_type(
+                            v,
+                            &w,
+                            "a list",
+                            "write one `- label: ...` item per option",
+                        ),
+                    }
+                }
+                _ => {}
+            }
+        }
+        if matches!(node.value, Value::Map(_)) && node.get("options").is_none() {
+            self.missing(
+                node.span,
+                "options",
+                &what,
+                "add `options:` with a `label` and `next` each",
+            );
+        }
+        Some(Sp::new(choose, node.span))
+    }
+
+    fn option(&mut self, node: &Node, what: &str) -> Option<ChooseOption> {
+        if let Value::Str(label) = &node.value {
+            return Some(ChooseOption {
+                label: Some(Sp::new(label.clone(), node.span)),
+                next: None,
+                value: None,
+                span: node.span,
+            });
+        }
+        let what = format!("an option of {what}");
+        let mut option = ChooseOption {
+            label: None,
+            next: None,
+            value: None,
+            span: node.span,
+        };
+        for (name, _, v) in self.fields(node, OPTION_KEYS, &what) {
+            let w = format!("`{name}` in {what}");
+            match name {
+                "label" => option.label = self.string(v, &w),
+                "next" => option.next = self.string(v, &w),
+                "value" => option.value = self.string(v, &w),
+                _ => {}
+            }
+        }
+        if matches!(node.value, Value::Map(_)) && node.get("label").is_none() {
+            self.missing(
+                node.span,
+                "label",
+                &what,
+                "add `label:` with the text the operator picks",
+            );
+        }
+        Some(option)
+    }
+
+    fn ask(&mut self, node: &Node, label: &str) -> Option<Sp<Ask>> {
+        let what = format!("`ask` of {label}");
+        let mut ask = Ask::default();
+        for (name, _, v) in self.fields(node, ASK_KEYS, &what) {
+            let w = format!("`{name}` in {what}");
+            match name {
+                "var" => ask.var = self.string(v, &w),
+                "prompt" => ask.prompt = self.string(v, &w),
+                "pattern" => ask.pattern = self.string(v, &w),
+                "choices" => ask.choices = self.string_list(v, &w),
+                "secret" => ask.secret = self.boolean(v, &w).is_some_and(|b| b.value),
+                "default" => ask.default = self.string(v, &w),
+                _ => {}
+            }
+        }
+        if matches!(node.value, Value::Map(_) | Value::Null) && node.get("var").is_none() {
+            self.missing(
+                node.span,
+                "var",
+                &what,
+                "add `var:` with the name the answer is stored under",
+            );
+        }
+        Some(Sp::new(ask, node.span))
+    }
+
+    fn wait(&mut self, node: &Node, label: &str) -> Option<Sp<Wait>> {
+        let what = format!("`wait` of {label}");
+        let mut wait = Wait::default();
+        for (name, _, v) in self.fields(node, WAIT_KEYS, &what) {
+            let w = format!("`{name}` in {what}");
+            match name {
+                "run" => wait.run = self.string(v, &w),
+                "until" => wait.until = self.string(v, &w),
+                "interval" => wait.interval = self.string(v, &w),
+                "timeout" => wait.timeout = self.string(v, &w),
+                _ => {}
+            }
+        }
+        if matches!(node.value, Value::Map(_) | Value::Null) {
+            for key in ["run", "until"] {
+                if node.get(key).is_none() {
+                    self.missing(
+                        node.span,
+                        key,
+                        &what,
+                        "a wait polls `run` until the `until` condition holds",
+                    );
+                }
+            }
+        }
+        Some(Sp::new(wait, node.span))
+    }
+
+    fn expect(&mut self, node: &Node, label: &str) -> Option<Expect> {
+        let what = format!("`expect` of {label}");
+        let mut expect = Expect::default();
+        for (name, _, v) in self.fields(node, EXPECT_KEYS, &what) {
+            let w = format!("`{name}` in {what}");
+            match name {
+                "exit" => match &v.value {
+                    Value::Int(_) => expect.exit = self.integer(v, &w).into_iter().collect(),
+                    Value::Seq(items) => {
+                        expect.exit = items.iter().filter_map(|i| self.integer(i, &w)).collect();
+                    }
+                    _ => self.wrong_type(
+                        v,
+                        &w,
+                        "an exit status or a list of them",
+                        "for example `exit: [0, 1]`",
+                    ),
+                },
+                "stdout" => expect.stdout = self.string(v, &w),
+                _ => {}
+            }
+        }
+        Some(expect)
+    }
+
+    fn capture(&mut self, node: &Node, label: &str) -> Option<Capture> {
+        if let Value::Str(_) = node.value {
+            let var = self.string(node, "`capture`")?;
+            return Some(Capture {
+                var,
+                from: CaptureFrom::Stdout,
+                pattern: None,
+            });
+        }
+        let what = format!("`capture` of {label}");
+        let mut var = None;
+        let mut from = CaptureFrom::Stdout;
+        let mut pattern = None;
+        for (name, _, v) in self.fields(node, CAPTURE_KEYS, &what) {
+            let w = format!("`{name}` in {what}");
+            match name {
+                "var" => var = self.string(v, &w),
+                "pattern" => pattern = self.string(v, &w),
+                "from" => match v.as_str() {
+                    Some("stdout") => from = CaptureFrom::Stdout,
+                    Some("stderr") => from = CaptureFrom::Stderr,
+                    _ => self.issue(
+                        IssueKind::WrongType,
+                        v.span,
+                        format!("{w} must be `stdout` or `stderr`"),
+                        "remove `from` to capture stdout".to_string(),
+                    ),
+                },
+                _ => {}
+            }
+        }
+        match var {
+            Some(var) => Some(Capture { var, from, pattern }),
+            None => {
+                if matches!(node.value, Value::Map(_)) {
+                    self.missing(
+                        node.span,
+                        "var",
+                        &what,
+                        "add `var:` with the name the output is stored under",
+                    );
+                }
+                None
+            }
+        }
+    }
+
+    fn simulate(&mut self, node: &Node, label: &str) -> Option<Simulate> {
+        let what = format!("`simulate` of {label}");
+        let mut simulate = Simulate::default();
+        for (name, _, v) in self.fields(node, SIMULATE_KEYS, &what) {
+            let w = format!("`{name}` in {what}");
+            match name {
+                "stdout" => simulate.stdout = self.string(v, &w),
+                "stderr" => simulate.stderr = self.string(v, &w),
+                "exit" => simulate.exit = self.integer(v, &w),
+                _ => {}
+            }
+        }
+        Some(simulate)
+    }
+}

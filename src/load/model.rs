@@ -1,0 +1,351 @@
+//! The runbook format (SPEC §2) as types. Every value the linter may point at keeps its span.
+
+use super::source::Span;
+
+/// A value with the span of the YAML text it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sp<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Sp<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        Sp { value, span }
+    }
+}
+
+impl Sp<String> {
+    pub fn as_str(&self) -> &str {
+        &self.value
+    }
+}
+
+pub type Pairs = Vec<(Sp<String>, Sp<String>)>;
+
+pub const RUNBOOK_KEYS: &[&str] = &[
+    "version",
+    "name",
+    "title",
+    "description",
+    "owner",
+    "severity",
+    "tags",
+    "links",
+    "inputs",
+    "env",
+    "shell",
+    "dir",
+    "steps",
+];
+
+pub const INPUT_KEYS: &[&str] = &[
+    "description",
+    "default",
+    "required",
+    "choices",
+    "pattern",
+    "type",
+    "secret",
+    "env",
+];
+
+pub const STEP_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "description",
+    "instructions",
+    "checklist",
+    "run",
+    "choose",
+    "ask",
+    "wait",
+    "runbook",
+    "with",
+    "when",
+    "next",
+    "timeout",
+    "retries",
+    "retry_delay",
+    "on_failure",
+    "expect",
+    "capture",
+    "outputs",
+    "rollback",
+    "dangerous",
+    "confirm",
+    "readonly",
+    "notes",
+    "env",
+    "dir",
+    "shell",
+    "simulate",
+];
+
+pub const CHOOSE_KEYS: &[&str] = &["prompt", "options", "var"];
+pub const OPTION_KEYS: &[&str] = &["label", "next", "value"];
+pub const ASK_KEYS: &[&str] = &["var", "prompt", "pattern", "choices", "secret", "default"];
+pub const WAIT_KEYS: &[&str] = &["run", "until", "interval", "timeout"];
+pub const EXPECT_KEYS: &[&str] = &["exit", "stdout"];
+pub const CAPTURE_KEYS: &[&str] = &["var", "from", "pattern"];
+pub const SIMULATE_KEYS: &[&str] = &["stdout", "stderr", "exit"];
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Runbook {
+    pub version: Option<Sp<i64>>,
+    pub name: Option<Sp<String>>,
+    pub title: Option<Sp<String>>,
+    pub description: Option<Sp<String>>,
+    pub owner: Option<Sp<String>>,
+    pub severity: Option<Sp<String>>,
+    pub tags: Vec<Sp<String>>,
+    pub links: Pairs,
+    pub inputs: Vec<Input>,
+    pub env: Pairs,
+    pub shell: Option<Sp<Shell>>,
+    pub dir: Option<Sp<String>>,
+    pub steps: Vec<Step>,
+    /// The `steps` key, or the document start when it is missing.
+    pub steps_span: Span,
+}
+
+impl Runbook {
+    pub fn input(&self, name: &str) -> Option<&Input> {
+        self.inputs.iter().find(|i| i.name.value == name)
+    }
+
+    pub fn step(&self, id: &str) -> Option<&Step> {
+        self.steps.iter().find(|s| s.id() == id)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shell {
+    Bash,
+    Sh,
+    /// A program and its leading arguments, the script comes last (`[python3, -c]`).
+    Command(Vec<String>),
+}
+
+impl Shell {
+    /// Whether scripts are POSIX shell text (checked by shellcheck, values passed as data).
+    pub fn is_posix(&self) -> bool {
+        matches!(self, Shell::Bash | Shell::Sh)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InputType {
+    #[default]
+    String,
+    Int,
+    Bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Input {
+    pub name: Sp<String>,
+    pub description: Option<Sp<String>>,
+    pub default: Option<Sp<String>>,
+    pub required: Option<Sp<bool>>,
+    pub choices: Vec<Sp<String>>,
+    pub pattern: Option<Sp<String>>,
+    pub ty: Sp<InputType>,
+    pub secret: bool,
+    pub env: Option<Sp<String>>,
+}
+
+/// What a step does; exactly one per step (`ask` may stand before a `run`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepKind {
+    Manual,
+    Run,
+    Choose,
+    Ask,
+    Wait,
+    Runbook,
+}
+
+impl StepKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            StepKind::Manual => "manual",
+            StepKind::Run => "run",
+            StepKind::Choose => "choose",
+            StepKind::Ask => "ask",
+            StepKind::Wait => "wait",
+            StepKind::Runbook => "runbook",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Step {
+    /// 0-based position in `steps`.
+    pub index: usize,
+    /// From the step's first key to the end of its last value.
+    pub span: Span,
+    pub id: Option<Sp<String>>,
+    pub title: Option<Sp<String>>,
+    pub instructions: Option<Sp<String>>,
+    pub checklist: Option<Sp<Vec<Sp<String>>>>,
+    pub run: Option<Sp<String>>,
+    pub choose: Option<Sp<Choose>>,
+    pub ask: Option<Sp<Ask>>,
+    pub wait: Option<Sp<Wait>>,
+    pub runbook: Option<Sp<String>>,
+    pub with: Pairs,
+    pub when: Option<Sp<String>>,
+    pub next: Option<Sp<String>>,
+    pub timeout: Option<Sp<String>>,
+    pub retries: Option<Sp<i64>>,
+    pub retry_delay: Option<Sp<String>>,
+    pub on_failure: Option<Sp<String>>,
+    pub expect: Option<Expect>,
+    pub capture: Option<Capture>,
+    pub outputs: Vec<Sp<String>>,
+    pub rollback: Option<Sp<String>>,
+    pub dangerous: Option<Sp<bool>>,
+    pub confirm: Option<Sp<String>>,
+    pub readonly: Option<Sp<bool>>,
+    pub notes: Option<Sp<bool>>,
+    pub env: Pairs,
+    pub dir: Option<Sp<String>>,
+    pub shell: Option<Sp<Shell>>,
+    pub simulate: Option<Simulate>,
+}
+
+impl Step {
+    /// The step's id: its `id`, else `step-N` with N its 1-based position.
+    pub fn id(&self) -> String {
+        match &self.id {
+            Some(id) => id.value.clone(),
+            None => format!("step-{}", self.index + 1),
+        }
+    }
+
+    /// Where to point when talking about the whole step: its id, else its first key.
+    pub fn anchor(&self) -> Span {
+        self.id
+            .as_ref()
+            .map_or(Span::new(self.span.start, self.span.start), |id| id.span)
+    }
+
+    /// Every kind-giving key present, with its span.
+    pub fn kinds(&self) -> Vec<(StepKind, Span)> {
+        let mut kinds = Vec::new();
+        if let Some(c) = &self.checklist {
+            kinds.push((StepKind::Manual, c.span));
+        }
+        if let Some(r) = &self.run {
+            kinds.push((StepKind::Run, r.span));
+        }
+        if let Some(c) = &self.choose {
+            kinds.push((StepKind::Choose, c.span));
+        }
+        if let (Some(a), None) = (&self.ask, &self.run) {
+            kinds.push((StepKind::Ask, a.span));
+        }
+        if let Some(w) = &self.wait {
+            kinds.push((StepKind::Wait, w.span));
+        }
+        if let Some(r) = &self.runbook {
+            kinds.push((StepKind::Runbook, r.span));
+        }
+        if kinds.is_empty()
+            && let Some(i) = &self.instructions
+        {
+            kinds.push((StepKind::Manual, i.span));
+        }
+        kinds
+    }
+
+    /// The step's kind when it has exactly one.
+    pub fn kind(&self) -> Option<StepKind> {
+        match self.kinds().as_slice() {
+            [(kind, _)] => Some(*kind),
+            _ => None,
+        }
+    }
+
+    pub fn is_dangerous(&self) -> bool {
+        self.dangerous.as_ref().is_some_and(|d| d.value)
+    }
+
+    /// Every shell script of the step with its role: `run`, `rollback`, `wait.run`.
+    pub fn scripts(&self) -> Vec<(&'static str, &Sp<String>)> {
+        let mut scripts = Vec::new();
+        if let Some(run) = &self.run {
+            scripts.push(("run", run));
+        }
+        if let Some(rollback) = &self.rollback {
+            scripts.push(("rollback", rollback));
+        }
+        if let Some(run) = self.wait.as_ref().and_then(|w| w.value.run.as_ref()) {
+            scripts.push(("wait.run", run));
+        }
+        scripts
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Choose {
+    pub prompt: Option<Sp<String>>,
+    pub options: Vec<ChooseOption>,
+    /// The `options` key, for "fewer than two options" reports.
+    pub options_span: Span,
+    pub var: Option<Sp<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChooseOption {
+    pub label: Option<Sp<String>>,
+    pub next: Option<Sp<String>>,
+    pub value: Option<Sp<String>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Ask {
+    pub var: Option<Sp<String>>,
+    pub prompt: Option<Sp<String>>,
+    pub pattern: Option<Sp<String>>,
+    pub choices: Vec<Sp<String>>,
+    pub secret: bool,
+    pub default: Option<Sp<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Wait {
+    pub run: Option<Sp<String>>,
+    pub until: Option<Sp<String>>,
+    pub interval: Option<Sp<String>>,
+    pub timeout: Option<Sp<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Expect {
+    pub exit: Vec<Sp<i64>>,
+    pub stdout: Option<Sp<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CaptureFrom {
+    #[default]
+    Stdout,
+    Stderr,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Capture {
+    pub var: Sp<String>,
+    pub from: CaptureFrom,
+    pub pattern: Option<Sp<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Simulate {
+    pub stdout: Option<Sp<String>>,
+    pub stderr: Option<Sp<String>>,
+    pub exit: Option<Sp<i64>>,
+}

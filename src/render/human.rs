@@ -1,0 +1,95 @@
+//! `--format human`: rustc-style diagnostics with the source line and a caret under the span.
+
+use crate::lint::{Diagnostic, LintReport, Severity};
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+pub fn render(report: &LintReport, color: bool) -> String {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut out = String::new();
+    for d in &report.diagnostics {
+        out.push_str(&render_one(&renderer, d));
+        out.push_str("\n\n");
+    }
+    out.push_str(&summary(report));
+    out.push('\n');
+    out
+}
+
+fn render_one(renderer: &Renderer, d: &Diagnostic) -> String {
+    let level = match d.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let path = d.file.display().to_string();
+    let title = level
+        .clone()
+        .primary_title(d.message.as_str())
+        .id(d.code.as_str());
+    let group = match &d.excerpt {
+        Some(excerpt) => {
+            let highlight = if excerpt.highlight.is_empty() {
+                // An empty span still gets a caret: under the character it starts at.
+                let end = excerpt.text[excerpt.highlight.start..]
+                    .chars()
+                    .next()
+                    .map_or(excerpt.highlight.start, |c| {
+                        excerpt.highlight.start + c.len_utf8()
+                    });
+                excerpt.highlight.start..end
+            } else {
+                excerpt.highlight.clone()
+            };
+            let snippet = Snippet::source(excerpt.text.as_str())
+                .line_start(excerpt.first_line)
+                .path(path.as_str())
+                .annotation(AnnotationKind::Primary.span(highlight));
+            let group = title.element(snippet);
+            match &d.help {
+                Some(help) => group.element(Level::HELP.message(help.as_str())),
+                None => group,
+            }
+        }
+        None => {
+            let origin = annotate_snippets::Origin::path(path.as_str())
+                .line(d.line)
+                .char_column(d.column);
+            let group = title.element(origin);
+            match &d.help {
+                Some(help) => group.element(Level::HELP.message(help.as_str())),
+                None => group,
+            }
+        }
+    };
+    let report: Vec<Group> = vec![group];
+    renderer.render(&report)
+}
+
+/// The closing line: what was checked and what was found.
+pub fn summary(report: &LintReport) -> String {
+    let errors = report.count(Severity::Error);
+    let warnings = report.count(Severity::Warning);
+    let files = plural(report.files, "file");
+    if errors == 0 && warnings == 0 {
+        return format!("checked {files}: no problems");
+    }
+    let mut parts = Vec::new();
+    if errors > 0 {
+        parts.push(plural(errors, "error"));
+    }
+    if warnings > 0 {
+        parts.push(plural(warnings, "warning"));
+    }
+    format!("checked {files}: {}", parts.join(", "))
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}

@@ -1,0 +1,41 @@
+//! "Did you mean" suggestions for misspelt keys, step ids and names.
+
+/// The candidate closest to `word`, when one is close enough to be a likely typo.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| {
+            (
+                strsim::damerau_levenshtein(word, c),
+                strsim::jaro_winkler(word, c),
+                c,
+            )
+        })
+        .filter(|&(dist, jw, c)| c != word && (dist <= limit || jw >= 0.9))
+        .min_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)))
+        .map(|(_, _, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::did_you_mean;
+
+    #[test]
+    fn suggests_close_words_only() {
+        let keys = ["title", "timeout", "steps", "retries", "retry_delay"];
+        let cases = [
+            ("tittle", Some("title")),
+            ("setps", Some("steps")),
+            ("retry-delay", Some("retry_delay")),
+            ("timout", Some("timeout")),
+            ("zebra", None),
+        ];
+        for (word, expected) in cases {
+            assert_eq!(did_you_mean(word, keys), expected, "{word}");
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! Every place in a runbook that holds a template or an expression (SPEC §2.5).
+
+use crate::load::{Runbook, Sp, Step};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SiteKind {
+    /// Text with `{{ … }}` blocks.
+    Template,
+    /// A bare expression: `when`, `wait.until`.
+    Expression,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Site<'a> {
+    pub step: Option<&'a Step>,
+    /// The key, as the operator would name it: `run`, `wait.until`, `env.PGHOST`.
+    pub field: &'static str,
+    pub value: &'a Sp<String>,
+    pub kind: SiteKind,
+    /// A shell script: `run`, `rollback`, `wait.run`.
+    pub script: bool,
+}
+
+impl Site<'_> {
+    /// `output` is defined only inside `wait.until`.
+    pub fn has_output(&self) -> bool {
+        self.field == "wait.until"
+    }
+}
+
+pub fn sites(rb: &Runbook) -> Vec<Site<'_>> {
+    let mut out = Vec::new();
+    let mut push = |step, field, value, kind, script| {
+        out.push(Site {
+            step,
+            field,
+            value,
+            kind,
+            script,
+        })
+    };
+    for (_, value) in &rb.env {
+        push(None, "env", value, SiteKind::Template, false);
+    }
+    if let Some(dir) = &rb.dir {
+        push(None, "dir", dir, SiteKind::Template, false);
+    }
+    for step in &rb.steps {
+        let s = Some(step);
+        if let Some(v) = &step.instructions {
+            push(s, "instructions", v, SiteKind::Template, false);
+        }
+        if let Some(v) = &step.run {
+            push(s, "run", v, SiteKind::Template, true);
+        }
+        if let Some(v) = &step.rollback {
+            push(s, "rollback", v, SiteKind::Template, true);
+        }
+        if let Some(wait) = &step.wait {
+            if let Some(v) = &wait.value.run {
+                push(s, "wait.run", v, SiteKind::Template, true);
+            }
+            if let Some(v) = &wait.value.until {
+                push(s, "wait.until", v, SiteKind::Expression, false);
+            }
+        }
+        if let Some(v) = &step.when {
+            push(s, "when", v, SiteKind::Expression, false);
+        }
+        if let Some(v) = &step.confirm {
+            push(s, "confirm", v, SiteKind::Template, false);
+        }
+        if let Some(v) = step.choose.as_ref().and_then(|c| c.value.prompt.as_ref()) {
+            push(s, "choose.prompt", v, SiteKind::Template, false);
+        }
+        if let Some(v) = step.ask.as_ref().and_then(|a| a.value.prompt.as_ref()) {
+            push(s, "ask.prompt", v, SiteKind::Template, false);
+        }
+        if let Some(checklist) = &step.checklist {
+            for item in &checklist.value {
+                push(s, "checklist", item, SiteKind::Template, false);
+            }
+        }
+        for (_, v) in &step.env {
+            push(s, "env", v, SiteKind::Template, false);
+        }
+        for (_, v) in &step.with {
+            push(s, "with", v, SiteKind::Template, false);
+        }
+        if let Some(v) = &step.dir {
+            push(s, "dir", v, SiteKind::Template, false);
+        }
+    }
+    out
+}
