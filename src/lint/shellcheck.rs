@@ -20,6 +20,8 @@ use std::process::Command;
 /// SC1091 (sourced file not followed), SC2050/SC2157/SC2194 (constant expressions: a
 /// placeholder is constant text), SC2154 (variables set by an earlier step's `$RUNBOOK_ENV`).
 const EXCLUDED: &str = "SC1091,SC2050,SC2154,SC2157,SC2194";
+/// Part of every cache key: change it whenever the way scripts are checked changes.
+const SCHEME: &str = "2 severity=info set-e-prefix";
 
 /// One script to check.
 #[derive(Debug, Clone)]
@@ -151,6 +153,7 @@ impl ShellCheck {
     fn key(&self, job: &ScriptJob) -> String {
         let mut hash = Sha256::new();
         for part in [
+            SCHEME,
             self.version.as_str(),
             job.shell,
             EXCLUDED,
@@ -216,13 +219,20 @@ impl ShellCheck {
     fn run(&self, shell: &str, batch: &[(usize, &ScriptJob)]) -> Option<Vec<Vec<ShellFinding>>> {
         let dir = tempfile::tempdir().ok()?;
         let mut files = Vec::with_capacity(batch.len());
+        // The flags the step really runs with (SPEC §2.4), on the first line so that line
+        // numbers stay the same: shellcheck then knows that a failing `cd` stops the script.
+        let prefix = if shell == "bash" {
+            "set -eo pipefail; "
+        } else {
+            "set -e; "
+        };
         for (n, (_, job)) in batch.iter().enumerate() {
             let path = dir.path().join(format!("{n}.sh"));
-            std::fs::write(&path, &job.text).ok()?;
+            std::fs::write(&path, format!("{prefix}{}", job.text)).ok()?;
             files.push(path);
         }
         let output = Command::new(&self.program)
-            .args(["--format=json1", "--severity=warning", "--norc"])
+            .args(["--format=json1", "--severity=info", "--norc"])
             .arg(format!("--shell={shell}"))
             .arg(format!("--exclude={EXCLUDED}"))
             .args(&files)
@@ -244,8 +254,11 @@ impl ShellCheck {
                 continue;
             };
             let text = &batch[n].1.text;
-            let start = byte_offset(text, c.line, c.column);
-            let end = byte_offset(text, c.end_line, c.end_column).max(start);
+            let written = format!("{prefix}{text}");
+            let start = byte_offset(&written, c.line, c.column).saturating_sub(prefix.len());
+            let end = byte_offset(&written, c.end_line, c.end_column)
+                .saturating_sub(prefix.len())
+                .max(start);
             results[n].push(ShellFinding {
                 offset: start,
                 len: (end - start).max(1).min(text.len().saturating_sub(start)),

@@ -3,7 +3,7 @@ use crate::lint::{Context, Finding, Rule, RuleMeta};
 crate::declare_rule! {
     /// ## What it does
     /// Runs shellcheck on every `run`, `rollback` and `wait.run` script of a `bash` or `sh`
-    /// step, and reports each finding (level warning and above) at its line and column in the
+    /// step, and reports each finding (error, warning and info levels) at its line and column in the
     /// runbook, with its `SC` code. `{{ … }}` substitutions are checked as plain words: they
     /// reach the shell as data. Reported as an error when shellcheck rates it an error.
     ///
