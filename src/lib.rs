@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod exec;
 pub mod graph;
 pub mod lint;
 pub mod load;
