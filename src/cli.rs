@@ -18,6 +18,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Walk through a runbook, step by step
+    Run(RunArgs),
     /// Check runbooks for errors (default: ./runbooks)
     Lint(LintArgs),
     /// Show the documentation of a lint rule
@@ -46,4 +48,35 @@ pub struct LintArgs {
 pub struct ExplainArgs {
     /// A rule code such as RB008, or a rule name such as step-kind; `all` lists every rule
     pub code: String,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The runbook: a name (./runbooks/NAME.yaml, then RUNBOOK_PATH) or a path
+    pub runbook: String,
+    #[command(flatten)]
+    pub answering: AnsweringArgs,
+    /// Start at this step instead of the first
+    #[arg(long, value_name = "STEP")]
+    pub from: Option<String>,
+    /// Where runs are recorded (default: $RUNBOOK_STATE_DIR, $XDG_STATE_HOME/runbook)
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
+}
+
+/// The options that answer prompts in advance (run, resume, rollback).
+#[derive(Debug, Args, Clone, Default)]
+pub struct AnsweringArgs {
+    /// Give an input: --input name=value (repeatable)
+    #[arg(long = "input", short = 'i', value_name = "NAME=VALUE")]
+    pub inputs: Vec<String>,
+    /// Answer the default to every prompt that is not dangerous
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Confirm a dangerous step in advance (repeatable); --yes never does
+    #[arg(long = "confirm", value_name = "STEP")]
+    pub confirm: Vec<String>,
+    /// A YAML file of answers: step id → option (label or number), value, `done`, `run`, `skip`
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
 }

@@ -1,5 +1,7 @@
 //! `runbook lint` and `runbook explain` through the real binary: formats, exit codes, paths.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 mod common;
 use common::Test;
 

@@ -2,6 +2,7 @@
 
 pub mod explain;
 pub mod lint;
+pub mod run;
 
 use crate::cli::{Cli, Command};
 
@@ -9,9 +10,11 @@ use crate::cli::{Cli, Command};
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FAILED: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
+pub const EXIT_INTERRUPTED: i32 = 130;
 
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
+        Command::Run(args) => run::run(&args),
         Command::Lint(args) => lint::run(&args),
         Command::Explain(args) => explain::run(&args),
     }

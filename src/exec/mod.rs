@@ -1,4 +1,13 @@
 //! Stage 3b: the executor walks a runbook's step graph with an operator.
 
+pub mod executor;
+pub mod inputs;
+pub mod interactive;
+pub mod journal;
 pub mod mask;
+pub mod operator;
+pub mod render;
+pub mod screen;
+pub mod scripted;
 pub mod shell;
+pub mod state;

@@ -1,11 +1,35 @@
 //! Running one command: its own process group, live output, timeout, Ctrl-C, bounded capture.
 //!
-//! INTERFACE (implementation in progress): the executor depends only on these types.
+//! How one command runs (`ProcessShell::run`):
+//! - it is spawned as the leader of a new process group (process-wrap), stdin `/dev/null`,
+//!   stdout and stderr piped;
+//! - one thread per pipe reads chunks, a third thread waits for the leader to exit *without
+//!   reaping it* (`waitid(WNOWAIT)`); all three send events over one bounded channel to the
+//!   calling thread, which hands output to the sink in arrival order, keeps the captures,
+//!   ticks the sink, and watches the timeout and the Ctrl-C flag;
+//! - on a timeout the group gets TERM, then KILL after the grace period; on Ctrl-C it gets INT,
+//!   then TERM, then KILL;
+//! - once the leader has exited, whatever is left of its group gets TERM, then KILL after a
+//!   short grace. The TERM goes out while the leader is still an unreaped zombie: the zombie
+//!   holds the group id, so it cannot have been reused by an unrelated group;
+//! - `run` returns when no live process is left in the group and both pipes are closed (or,
+//!   when a process that left the group still holds a pipe, after `DRAIN_LIMIT`).
+//!
+//! Memory stays bounded whatever the output size: at most `CHANNEL_DEPTH` chunks of
+//! `READ_SIZE` bytes are in flight, and each capture keeps at most `CAPTURE_LIMIT` bytes.
 
+use std::io::{self, Read};
+use std::os::unix::process::ExitStatusExt;
 use std::path::PathBuf;
+use std::process::{Command, ExitStatus, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use process_wrap::std::{ChildWrapper, CommandWrap, ProcessGroup};
+use rustix::process::{Pid, Signal, WaitId, WaitIdOptions};
 
 /// Which stream a chunk of output came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +46,7 @@ pub struct CommandSpec {
     pub argv: Vec<String>,
     /// Variables added to (or overriding) the inherited environment.
     pub env: Vec<(String, String)>,
+    /// Working folder; empty means the current folder of this process.
     pub dir: PathBuf,
     pub timeout: Option<Duration>,
 }
@@ -79,13 +104,876 @@ pub struct ProcessShell {
     pub grace: Duration,
 }
 
+/// The grace period `ProcessShell::new` uses.
+pub const DEFAULT_GRACE: Duration = Duration::from_secs(5);
+
+/// Bytes asked for by one read of a pipe (a Linux pipe holds 64 KiB by default).
+const READ_SIZE: usize = 64 * 1024;
+/// Chunks in flight between the reader threads and the calling thread.
+const CHANNEL_DEPTH: usize = 16;
+/// How often the sink ticks.
+const TICK: Duration = Duration::from_millis(100);
+/// The longest grace given to what is left of the group after its leader exited normally.
+const CLEANUP_GRACE: Duration = Duration::from_secs(1);
+/// How often to look whether the group is empty once the leader is gone.
+const GROUP_POLL: Duration = Duration::from_millis(10);
+/// After KILL, how long to wait for the group to disappear (a process stuck in the kernel).
+const KILL_WAIT: Duration = Duration::from_secs(2);
+/// Once the group is gone, how long to wait for the pipes to close: a process that left the
+/// group (`setsid`) may hold them forever.
+const DRAIN_LIMIT: Duration = Duration::from_secs(1);
+
+/// Registers a SIGINT handler that sets the returned flag (give it to `ProcessShell`).
+///
+/// Ctrl-C then no longer ends this process: whoever holds the flag decides what it means.
+pub fn install_interrupt_handler() -> io::Result<Arc<AtomicBool>> {
+    let flag = Arc::new(AtomicBool::new(false));
+    signal_hook::flag::register(signal_hook::consts::SIGINT, Arc::clone(&flag))?;
+    Ok(flag)
+}
+
+impl ProcessShell {
+    pub fn new(interrupt: Arc<AtomicBool>) -> ProcessShell {
+        ProcessShell {
+            interrupt,
+            grace: DEFAULT_GRACE,
+        }
+    }
+}
+
 impl Shell for ProcessShell {
-    fn run(&mut self, _spec: &CommandSpec, _sink: &mut dyn OutputSink) -> Outcome {
+    fn run(&mut self, spec: &CommandSpec, sink: &mut dyn OutputSink) -> Outcome {
+        let started = Instant::now();
+        let mut child = match spawn(spec) {
+            Ok(child) => child,
+            Err(reason) => return Outcome::not_started(reason, started),
+        };
+        let Some(pgid) = i32::try_from(child.id()).ok().and_then(Pid::from_raw) else {
+            // Unreachable: a pid always fits. Without a pid there is nothing safe to signal.
+            let _ = child.inner_mut().kill();
+            return Outcome::not_started("the command got no process id".into(), started);
+        };
+        let (events, receiver) = mpsc::sync_channel(CHANNEL_DEPTH);
+        let helpers = start_helpers(&mut child, pgid, &events);
+        drop(events);
+        if let Err(e) = helpers {
+            signal_group(pgid, Signal::KILL);
+            let _ = child.inner_mut().wait();
+            return Outcome::not_started(format!("could not start a thread: {e}"), started);
+        }
+        Supervisor {
+            child,
+            pgid,
+            started,
+            interrupt: &self.interrupt,
+            grace: self.grace,
+            timeout_at: spec.timeout.and_then(|t| started.checked_add(t)),
+            sink,
+            stdout: Capture::default(),
+            stderr: Capture::default(),
+            open_streams: 2,
+        }
+        .supervise(receiver)
+    }
+}
+
+/// What the helper threads tell the calling thread.
+enum Event {
+    /// `len` bytes of `buf` were read; the buffer goes back to its reader for reuse.
+    Output {
+        stream: Stream,
+        buf: Vec<u8>,
+        len: usize,
+        recycle: mpsc::Sender<Vec<u8>>,
+    },
+    /// The stream reached its end (or failed to read).
+    Closed,
+    /// The leader exited and is now a zombie, not yet reaped.
+    LeaderExited,
+    /// Waiting for the leader failed (only if something else reaped our child).
+    WaitFailed,
+}
+
+fn spawn(spec: &CommandSpec) -> Result<Box<dyn ChildWrapper>, String> {
+    let Some((program, args)) = spec.argv.split_first() else {
+        return Err("no program to run".into());
+    };
+    let has_dir = !spec.dir.as_os_str().is_empty();
+    if has_dir && !spec.dir.is_dir() {
+        let what = if spec.dir.exists() {
+            "is not a folder"
+        } else {
+            "does not exist"
+        };
+        return Err(format!("folder `{}` {what}", spec.dir.display()));
+    }
+    let mut command = Command::new(program);
+    command
+        .args(args)
+        .envs(spec.env.iter().map(|(k, v)| (k, v)))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if has_dir {
+        command.current_dir(&spec.dir);
+    }
+    let mut command = CommandWrap::from(command);
+    command.wrap(ProcessGroup::leader());
+    command.spawn().map_err(|e| match e.kind() {
+        io::ErrorKind::NotFound => format!("program `{program}` not found"),
+        io::ErrorKind::PermissionDenied => format!("program `{program}` is not executable"),
+        _ => format!("could not start `{program}`: {e}"),
+    })
+}
+
+/// Starts the two pipe readers and the leader's waiter.
+fn start_helpers(
+    child: &mut Box<dyn ChildWrapper>,
+    pgid: Pid,
+    events: &SyncSender<Event>,
+) -> io::Result<()> {
+    if let Some(pipe) = child.stdout().take() {
+        start_reader(pipe, Stream::Stdout, events.clone())?;
+    } else if events.send(Event::Closed).is_err() {
+        return Err(io::Error::other("the event channel closed"));
+    }
+    if let Some(pipe) = child.stderr().take() {
+        start_reader(pipe, Stream::Stderr, events.clone())?;
+    } else if events.send(Event::Closed).is_err() {
+        return Err(io::Error::other("the event channel closed"));
+    }
+    let events = events.clone();
+    thread::Builder::new()
+        .name("runbook-wait".into())
+        .spawn(move || wait_for_leader(pgid, &events))?;
+    Ok(())
+}
+
+fn start_reader(
+    mut pipe: impl Read + Send + 'static,
+    stream: Stream,
+    events: SyncSender<Event>,
+) -> io::Result<()> {
+    let (recycle, spares) = mpsc::channel::<Vec<u8>>();
+    thread::Builder::new()
+        .name(format!("runbook-{stream:?}").to_lowercase())
+        .spawn(move || {
+            loop {
+                let mut buf = spares.try_recv().unwrap_or_else(|_| vec![0; READ_SIZE]);
+                match pipe.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(len) => {
+                        let recycle = recycle.clone();
+                        let event = Event::Output {
+                            stream,
+                            buf,
+                            len,
+                            recycle,
+                        };
+                        if events.send(event).is_err() {
+                            // The caller stopped listening: nobody wants the rest.
+                            return;
+                        }
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(_) => break,
+                }
+            }
+            let _ = events.send(Event::Closed);
+        })?;
+    Ok(())
+}
+
+/// Blocks until the leader exits, leaving it unreaped so that its pid (the group id) stays
+/// reserved until the group has been ended.
+fn wait_for_leader(pgid: Pid, events: &SyncSender<Event>) {
+    loop {
+        match rustix::process::waitid(
+            WaitId::Pid(pgid),
+            WaitIdOptions::EXITED | WaitIdOptions::NOWAIT,
+        ) {
+            Ok(_) => {
+                let _ = events.send(Event::LeaderExited);
+                return;
+            }
+            Err(rustix::io::Errno::INTR) => {}
+            Err(_) => {
+                let _ = events.send(Event::WaitFailed);
+                return;
+            }
+        }
+    }
+}
+
+/// Sends a signal to every process of the group. A stopped process only acts on INT or TERM
+/// once continued, so CONT follows them.
+fn signal_group(pgid: Pid, signal: Signal) {
+    // ESRCH (nobody left) is the outcome we want anyway.
+    let _ = rustix::process::kill_process_group(pgid, signal);
+    if signal != Signal::KILL {
+        let _ = rustix::process::kill_process_group(pgid, Signal::CONT);
+    }
+}
+
+/// True when no live process is left in the group (zombies waiting for init do not count).
+fn group_is_empty(pgid: Pid) -> bool {
+    match rustix::process::test_kill_process_group(pgid) {
+        Err(rustix::io::Errno::SRCH) => true,
+        _ => matches!(live_member(pgid), Ok(false)),
+    }
+}
+
+/// Looks through `/proc` for a process of the group that is not a zombie (Linux only; an
+/// error elsewhere, and then only the signals tell).
+fn live_member(pgid: Pid) -> io::Result<bool> {
+    let wanted = pgid.as_raw_pid().to_string();
+    for entry in std::fs::read_dir("/proc")? {
+        let Ok(entry) = entry else { continue };
+        let name = entry.file_name();
+        if !name.as_encoded_bytes().iter().all(u8::is_ascii_digit) {
+            continue;
+        }
+        // The process may have gone since the listing.
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // `pid (comm) state ppid pgrp ...`; comm may hold spaces and parentheses.
+        let Some((_, fields)) = stat.rsplit_once(')') else {
+            continue;
+        };
+        let mut fields = fields.split_whitespace();
+        let state = fields.next();
+        let pgrp = fields.nth(1);
+        if pgrp == Some(wanted.as_str()) && !matches!(state, Some("Z" | "X" | "x")) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// `now + d`, saturating far in the future instead of overflowing.
+fn later(now: Instant, d: Duration) -> Instant {
+    const FAR: Duration = Duration::from_secs(365 * 24 * 3600);
+    now.checked_add(d.min(FAR)).unwrap_or(now)
+}
+
+/// The signals still to send to the group, one per grace period.
+struct Escalation {
+    rest: &'static [Signal],
+    next_at: Option<Instant>,
+    grace: Duration,
+    killed_at: Option<Instant>,
+    begun: bool,
+}
+
+impl Escalation {
+    fn idle() -> Escalation {
+        Escalation {
+            rest: &[],
+            next_at: None,
+            grace: Duration::ZERO,
+            killed_at: None,
+            begun: false,
+        }
+    }
+
+    fn begin(&mut self, pgid: Pid, signals: &'static [Signal], grace: Duration, now: Instant) {
+        self.begun = true;
+        self.rest = signals;
+        self.grace = grace;
+        self.send_next(pgid, now);
+    }
+
+    /// Sends no more signals: the group is gone, and its id may be reused.
+    fn stop(&mut self) {
+        self.rest = &[];
+        self.next_at = None;
+    }
+
+    /// Sends the next signal if its time has come.
+    fn advance(&mut self, pgid: Pid, now: Instant) {
+        if self.next_at.is_some_and(|at| now >= at) {
+            self.send_next(pgid, now);
+        }
+    }
+
+    fn send_next(&mut self, pgid: Pid, now: Instant) {
+        let Some((&signal, rest)) = self.rest.split_first() else {
+            return;
+        };
+        signal_group(pgid, signal);
+        if signal == Signal::KILL {
+            self.killed_at = Some(now);
+        }
+        self.rest = rest;
+        self.next_at = (!rest.is_empty()).then(|| later(now, self.grace));
+    }
+}
+
+/// Bytes kept from one stream, up to `CAPTURE_LIMIT`.
+#[derive(Default)]
+struct Capture {
+    bytes: Vec<u8>,
+    truncated: bool,
+}
+
+impl Capture {
+    fn keep(&mut self, chunk: &[u8]) {
+        let room = CAPTURE_LIMIT.saturating_sub(self.bytes.len());
+        if chunk.len() > room {
+            self.truncated = true;
+        }
+        self.bytes
+            .extend_from_slice(&chunk[..chunk.len().min(room)]);
+    }
+
+    fn into_captured(self) -> Captured {
+        let text = match String::from_utf8(self.bytes) {
+            Ok(text) => text,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        };
+        Captured {
+            text,
+            truncated: self.truncated,
+        }
+    }
+}
+
+impl Outcome {
+    fn not_started(reason: String, started: Instant) -> Outcome {
         Outcome {
-            exit: Exit::NotStarted("not implemented yet".into()),
-            duration: Duration::ZERO,
+            exit: Exit::NotStarted(reason),
+            duration: started.elapsed(),
             stdout: Captured::default(),
             stderr: Captured::default(),
         }
+    }
+}
+
+fn exit_of(status: ExitStatus) -> Exit {
+    match (status.code(), status.signal()) {
+        (Some(code), _) => Exit::Code(code),
+        (None, Some(signal)) => Exit::Signal(signal),
+        (None, None) => Exit::Code(-1),
+    }
+}
+
+/// The calling thread's side of one running command.
+struct Supervisor<'a> {
+    child: Box<dyn ChildWrapper>,
+    pgid: Pid,
+    started: Instant,
+    interrupt: &'a AtomicBool,
+    grace: Duration,
+    timeout_at: Option<Instant>,
+    sink: &'a mut dyn OutputSink,
+    stdout: Capture,
+    stderr: Capture,
+    open_streams: usize,
+}
+
+impl Supervisor<'_> {
+    fn supervise(mut self, receiver: Receiver<Event>) -> Outcome {
+        let mut receiver = Some(receiver);
+        // Set when we end the command (timeout, Ctrl-C): it overrides the leader's status.
+        let mut forced: Option<Exit> = None;
+        let mut escalation = Escalation::idle();
+        let mut leader_exited = false;
+        let mut wait_failed = false;
+        let mut leader: Option<Exit> = None;
+        let mut group_check_at = self.started;
+        let mut drain_until: Option<Instant> = None;
+        let mut next_tick = later(self.started, TICK);
+
+        loop {
+            let mut wake = next_tick;
+            if leader.is_none() && forced.is_none() {
+                wake = self.timeout_at.map_or(wake, |t| wake.min(t));
+            }
+            wake = escalation.next_at.map_or(wake, |t| wake.min(t));
+            if leader.is_some() && drain_until.is_none() {
+                wake = wake.min(group_check_at);
+            }
+            wake = drain_until.map_or(wake, |t| wake.min(t));
+            let wait = wake.saturating_duration_since(Instant::now());
+
+            match receiver.as_ref().map(|r| r.recv_timeout(wait)) {
+                Some(Ok(Event::Output {
+                    stream,
+                    buf,
+                    len,
+                    recycle,
+                })) => {
+                    let bytes = buf.get(..len).unwrap_or(&buf);
+                    self.sink.output(stream, bytes);
+                    match stream {
+                        Stream::Stdout => self.stdout.keep(bytes),
+                        Stream::Stderr => self.stderr.keep(bytes),
+                    }
+                    let _ = recycle.send(buf);
+                }
+                Some(Ok(Event::Closed)) => self.open_streams = self.open_streams.saturating_sub(1),
+                Some(Ok(Event::LeaderExited)) => leader_exited = true,
+                Some(Ok(Event::WaitFailed)) => {
+                    leader_exited = true;
+                    wait_failed = true;
+                }
+                Some(Err(RecvTimeoutError::Timeout)) => {}
+                Some(Err(RecvTimeoutError::Disconnected)) => {
+                    // Every helper has finished, so every event has been seen; a waiter that
+                    // never reported can only have died.
+                    receiver = None;
+                    self.open_streams = 0;
+                    if !leader_exited {
+                        leader_exited = true;
+                        wait_failed = true;
+                    }
+                }
+                None => thread::sleep(wait),
+            }
+
+            let now = Instant::now();
+            if now >= next_tick {
+                self.sink.tick(now.duration_since(self.started));
+                next_tick = later(now, TICK);
+            }
+
+            if leader.is_none() && !leader_exited {
+                if self.interrupt.swap(false, Ordering::SeqCst) {
+                    if forced.is_none() {
+                        forced = Some(Exit::Interrupted);
+                        const SIGNALS: &[Signal] = &[Signal::INT, Signal::TERM, Signal::KILL];
+                        escalation.begin(self.pgid, SIGNALS, self.grace, now);
+                    } else {
+                        // Ctrl-C while already ending the command: hurry.
+                        escalation.send_next(self.pgid, now);
+                    }
+                }
+                if forced.is_none() && self.timeout_at.is_some_and(|t| now >= t) {
+                    forced = Some(Exit::TimedOut);
+                    escalation.begin(self.pgid, &[Signal::TERM, Signal::KILL], self.grace, now);
+                }
+            }
+
+            if leader.is_none() && leader_exited {
+                if wait_failed {
+                    // We lost track of the leader: end the group at once.
+                    escalation.begin(self.pgid, &[Signal::KILL], Duration::ZERO, now);
+                } else if !escalation.begun {
+                    // The leader ended on its own: end what it left behind. The leader is still
+                    // an unreaped zombie here, so the group id is still ours.
+                    let grace = self.grace.min(CLEANUP_GRACE);
+                    escalation.begin(self.pgid, &[Signal::TERM, Signal::KILL], grace, now);
+                }
+                leader = Some(self.reap(wait_failed));
+                group_check_at = now;
+            }
+
+            escalation.advance(self.pgid, now);
+
+            if leader.is_some() && drain_until.is_none() && now >= group_check_at {
+                let killed_long_ago = escalation
+                    .killed_at
+                    .is_some_and(|at| now.duration_since(at) >= KILL_WAIT);
+                if killed_long_ago || group_is_empty(self.pgid) {
+                    escalation.stop();
+                    drain_until = Some(later(now, DRAIN_LIMIT));
+                } else {
+                    group_check_at = later(now, GROUP_POLL);
+                }
+            }
+
+            if let Some(until) = drain_until
+                && (self.open_streams == 0 || now >= until)
+            {
+                break;
+            }
+        }
+
+        // Dropping the receiver lets a reader still blocked on a pipe held by a process that
+        // left the group end on its next read.
+        drop(receiver);
+        let exit = forced
+            .or(leader)
+            .unwrap_or(Exit::Signal(Signal::KILL.as_raw()));
+        Outcome {
+            exit,
+            duration: self.started.elapsed(),
+            stdout: self.stdout.into_captured(),
+            stderr: self.stderr.into_captured(),
+        }
+    }
+
+    /// Reaps the leader (never blocks for long: it has exited, or was just sent KILL).
+    fn reap(&mut self, wait_failed: bool) -> Exit {
+        // Only the leader itself, not process-wrap's wait, which also waits for every child
+        // of ours in the group and would block on the leftovers if we were a subreaper.
+        match self.child.inner_mut().wait() {
+            Ok(status) => exit_of(status),
+            Err(_) if wait_failed => Exit::Signal(Signal::KILL.as_raw()),
+            Err(_) => Exit::Code(-1),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// Generous bound showing that something did not hang.
+    const NO_HANG: Duration = Duration::from_secs(20);
+
+    #[derive(Default)]
+    struct Collect {
+        stdout: Vec<u8>,
+        stderr: Vec<u8>,
+        ticks: usize,
+    }
+
+    impl OutputSink for Collect {
+        fn output(&mut self, stream: Stream, bytes: &[u8]) {
+            match stream {
+                Stream::Stdout => self.stdout.extend_from_slice(bytes),
+                Stream::Stderr => self.stderr.extend_from_slice(bytes),
+            }
+        }
+
+        fn tick(&mut self, _elapsed: Duration) {
+            self.ticks += 1;
+        }
+    }
+
+    fn shell() -> ProcessShell {
+        ProcessShell {
+            interrupt: Arc::new(AtomicBool::new(false)),
+            grace: Duration::from_millis(200),
+        }
+    }
+
+    fn sh(script: &str) -> CommandSpec {
+        CommandSpec {
+            argv: vec!["sh".into(), "-c".into(), script.into()],
+            ..CommandSpec::default()
+        }
+    }
+
+    fn bash(script: &str) -> CommandSpec {
+        CommandSpec {
+            argv: vec![
+                "bash".into(),
+                "--noprofile".into(),
+                "--norc".into(),
+                "-eo".into(),
+                "pipefail".into(),
+                "-c".into(),
+                script.into(),
+            ],
+            ..CommandSpec::default()
+        }
+    }
+
+    fn run(spec: &CommandSpec) -> (Outcome, Collect) {
+        let mut sink = Collect::default();
+        let outcome = shell().run(spec, &mut sink);
+        (outcome, sink)
+    }
+
+    /// Whether a process is alive: exists and is not a zombie (an orphan that init has not
+    /// reaped yet is dead for our purpose).
+    fn alive(pid: i32) -> bool {
+        if Path::new("/proc/self/stat").exists() {
+            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+                return false;
+            };
+            let state = stat
+                .rsplit_once(')')
+                .and_then(|(_, rest)| rest.split_whitespace().next());
+            !matches!(state, None | Some("Z" | "X" | "x"))
+        } else {
+            let pid = Pid::from_raw(pid).unwrap();
+            rustix::process::test_kill_process(pid).is_ok()
+        }
+    }
+
+    fn pids_in(dir: &Path, names: &[&str]) -> Vec<i32> {
+        names
+            .iter()
+            .map(|name| {
+                let text = std::fs::read_to_string(dir.join(name)).unwrap();
+                text.trim().parse().unwrap()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn exit_codes() {
+        assert_eq!(run(&sh("exit 0")).0.exit, Exit::Code(0));
+        assert_eq!(run(&sh("exit 3")).0.exit, Exit::Code(3));
+        assert_eq!(run(&bash("false; echo unreachable")).0.exit, Exit::Code(1));
+        assert_eq!(run(&bash("false | true")).0.exit, Exit::Code(1));
+    }
+
+    #[test]
+    fn a_signal_we_did_not_send() {
+        let (outcome, _) = run(&sh("kill -TERM $$; sleep 5"));
+        assert_eq!(outcome.exit, Exit::Signal(15));
+    }
+
+    #[test]
+    fn streams_stay_apart_and_in_order() {
+        let script = "for i in 1 2 3 4 5; do echo out$i; echo err$i >&2; done";
+        let (outcome, sink) = run(&sh(script));
+        assert_eq!(outcome.exit, Exit::Code(0));
+        let out = "out1\nout2\nout3\nout4\nout5\n";
+        let err = "err1\nerr2\nerr3\nerr4\nerr5\n";
+        assert_eq!(String::from_utf8(sink.stdout).unwrap(), out);
+        assert_eq!(String::from_utf8(sink.stderr).unwrap(), err);
+        assert_eq!(
+            outcome.stdout,
+            Captured {
+                text: out.into(),
+                truncated: false
+            }
+        );
+        assert_eq!(outcome.stderr.text, err);
+    }
+
+    #[test]
+    fn env_is_added_to_the_inherited_one_and_dir_is_applied() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut spec = sh(r#"printf '%s|%s|%s' "$GREETING" "$PATH" "$(pwd -P)""#);
+        spec.env = vec![("GREETING".into(), "hello world".into())];
+        spec.dir = dir.path().to_path_buf();
+        let (outcome, _) = run(&spec);
+        assert_eq!(outcome.exit, Exit::Code(0));
+        let path = std::env::var("PATH").unwrap_or_default();
+        let cwd = dir.path().canonicalize().unwrap();
+        let expected = format!("hello world|{path}|{}", cwd.display());
+        assert_eq!(outcome.stdout.text, expected);
+    }
+
+    #[test]
+    fn stdin_is_empty() {
+        let (outcome, _) = run(&sh("cat; echo done"));
+        assert_eq!(outcome.exit, Exit::Code(0));
+        assert_eq!(outcome.stdout.text, "done\n");
+    }
+
+    #[test]
+    fn not_started_when_program_or_folder_is_missing() {
+        let spec = CommandSpec {
+            argv: vec!["runbook-no-such-program-x".into()],
+            ..CommandSpec::default()
+        };
+        let (outcome, _) = run(&spec);
+        assert_eq!(
+            outcome.exit,
+            Exit::NotStarted("program `runbook-no-such-program-x` not found".into())
+        );
+
+        let mut spec = sh("true");
+        spec.dir = PathBuf::from("/nonexistent/runbook-folder");
+        let (outcome, _) = run(&spec);
+        assert_eq!(
+            outcome.exit,
+            Exit::NotStarted("folder `/nonexistent/runbook-folder` does not exist".into())
+        );
+
+        let file = tempfile::NamedTempFile::new().unwrap();
+        spec.dir = file.path().to_path_buf();
+        assert!(matches!(run(&spec).0.exit, Exit::NotStarted(r) if r.ends_with("is not a folder")));
+
+        let (outcome, _) = run(&CommandSpec::default());
+        assert_eq!(outcome.exit, Exit::NotStarted("no program to run".into()));
+    }
+
+    #[test]
+    fn timeout_ends_the_whole_group() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut spec = sh("sleep 300 & echo $! > p1; sleep 300 & echo $! > p2; echo $$ > p0; wait");
+        spec.dir = dir.path().to_path_buf();
+        spec.timeout = Some(Duration::from_secs(1));
+        let (outcome, _) = run(&spec);
+        assert_eq!(outcome.exit, Exit::TimedOut);
+        assert!(outcome.duration < NO_HANG);
+        for pid in pids_in(dir.path(), &["p0", "p1", "p2"]) {
+            assert!(!alive(pid), "process {pid} left behind");
+        }
+    }
+
+    #[test]
+    fn timeout_escalates_to_kill_when_term_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        // Ignored signals stay ignored across exec: neither the shell nor sleep dies on TERM.
+        let mut spec = bash("trap '' TERM; sleep 300 & echo $! > p1; echo $$ > p0; wait");
+        spec.dir = dir.path().to_path_buf();
+        spec.timeout = Some(Duration::from_millis(500));
+        let (outcome, _) = run(&spec);
+        assert_eq!(outcome.exit, Exit::TimedOut);
+        assert!(outcome.duration < NO_HANG);
+        for pid in pids_in(dir.path(), &["p0", "p1"]) {
+            assert!(!alive(pid), "process {pid} left behind");
+        }
+    }
+
+    #[test]
+    fn timeout_applies_after_the_command_closed_its_output() {
+        let mut spec = sh("exec >/dev/null 2>&1; sleep 300");
+        spec.timeout = Some(Duration::from_millis(300));
+        let (outcome, _) = run(&spec);
+        assert_eq!(outcome.exit, Exit::TimedOut);
+        assert!(outcome.duration < NO_HANG);
+    }
+
+    #[test]
+    fn background_grandchild_does_not_hang_and_is_ended() {
+        let dir = tempfile::tempdir().unwrap();
+        // The grandchild holds both pipes open.
+        let mut spec = sh("sleep 300 & echo $! > p1; echo started");
+        spec.dir = dir.path().to_path_buf();
+        let (outcome, sink) = run(&spec);
+        assert_eq!(outcome.exit, Exit::Code(0));
+        assert_eq!(outcome.stdout.text, "started\n");
+        assert_eq!(sink.stdout, b"started\n");
+        assert!(outcome.duration < NO_HANG);
+        for pid in pids_in(dir.path(), &["p1"]) {
+            assert!(!alive(pid), "process {pid} left behind");
+        }
+    }
+
+    #[test]
+    fn background_grandchild_ignoring_term_is_killed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut spec = bash("(trap '' TERM; exec sleep 300) & echo $! > p1; exit 4");
+        spec.dir = dir.path().to_path_buf();
+        let (outcome, _) = run(&spec);
+        assert_eq!(outcome.exit, Exit::Code(4));
+        assert!(outcome.duration < NO_HANG);
+        for pid in pids_in(dir.path(), &["p1"]) {
+            assert!(!alive(pid), "process {pid} left behind");
+        }
+    }
+
+    #[test]
+    fn the_leader_is_reaped() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut spec = sh("echo $$ > p0");
+        spec.dir = dir.path().to_path_buf();
+        assert_eq!(run(&spec).0.exit, Exit::Code(0));
+        let pid = pids_in(dir.path(), &["p0"])[0];
+        // Either gone, or the pid was reused by a process that is not our child.
+        if let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+            let ppid = stat.rsplit_once(')').unwrap().1.split_whitespace().nth(1);
+            assert_ne!(ppid, Some(std::process::id().to_string().as_str()));
+        }
+    }
+
+    /// Runs `spec` and sets the interrupt flag from another thread after a moment.
+    fn interrupted(spec: &CommandSpec) -> (Outcome, Arc<AtomicBool>) {
+        let mut shell = shell();
+        let flag = Arc::clone(&shell.interrupt);
+        let setter = thread::spawn({
+            let flag = Arc::clone(&flag);
+            move || {
+                thread::sleep(Duration::from_millis(300));
+                flag.store(true, Ordering::SeqCst);
+            }
+        });
+        let outcome = shell.run(spec, &mut Collect::default());
+        setter.join().unwrap();
+        (outcome, flag)
+    }
+
+    #[test]
+    fn interrupt_sends_int_to_the_group() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut spec = sh("sleep 30 & echo $! > p1; wait");
+        spec.dir = dir.path().to_path_buf();
+        let (outcome, flag) = interrupted(&spec);
+        assert_eq!(outcome.exit, Exit::Interrupted);
+        assert!(outcome.duration < NO_HANG);
+        assert!(!flag.load(Ordering::SeqCst), "the flag is cleared");
+        for pid in pids_in(dir.path(), &["p1"]) {
+            assert!(!alive(pid), "process {pid} left behind");
+        }
+    }
+
+    #[test]
+    fn interrupt_escalates_when_int_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut spec = bash("trap '' INT; sleep 30 & echo $! > p1; echo $$ > p0; wait");
+        spec.dir = dir.path().to_path_buf();
+        let (outcome, flag) = interrupted(&spec);
+        assert_eq!(outcome.exit, Exit::Interrupted);
+        assert!(outcome.duration < NO_HANG);
+        assert!(!flag.load(Ordering::SeqCst));
+        for pid in pids_in(dir.path(), &["p0", "p1"]) {
+            assert!(!alive(pid), "process {pid} left behind");
+        }
+
+        let (outcome, _) = interrupted(&bash("trap '' INT TERM; sleep 30"));
+        assert_eq!(outcome.exit, Exit::Interrupted);
+        assert!(outcome.duration < NO_HANG);
+    }
+
+    #[test]
+    fn capture_is_bounded_and_the_sink_gets_everything() {
+        struct Count {
+            stdout: usize,
+            stderr: usize,
+        }
+        impl OutputSink for Count {
+            fn output(&mut self, stream: Stream, bytes: &[u8]) {
+                match stream {
+                    Stream::Stdout => self.stdout += bytes.len(),
+                    Stream::Stderr => self.stderr += bytes.len(),
+                }
+            }
+        }
+        let size = 5 * 1024 * 1024;
+        let spec = sh(&format!(
+            "head -c {size} /dev/zero | tr '\\0' x; echo small >&2"
+        ));
+        let mut sink = Count {
+            stdout: 0,
+            stderr: 0,
+        };
+        let outcome = shell().run(&spec, &mut sink);
+        assert_eq!(outcome.exit, Exit::Code(0));
+        assert_eq!(sink.stdout, size);
+        assert_eq!(sink.stderr, 6);
+        assert_eq!(outcome.stdout.text.len(), CAPTURE_LIMIT);
+        assert!(outcome.stdout.text.bytes().all(|b| b == b'x'));
+        assert!(outcome.stdout.truncated);
+        assert_eq!(
+            outcome.stderr,
+            Captured {
+                text: "small\n".into(),
+                truncated: false
+            }
+        );
+    }
+
+    #[test]
+    fn output_exactly_at_the_limit_is_not_truncated() {
+        let spec = sh(&format!("head -c {CAPTURE_LIMIT} /dev/zero"));
+        let (outcome, _) = run(&spec);
+        assert_eq!(outcome.stdout.text.len(), CAPTURE_LIMIT);
+        assert!(!outcome.stdout.truncated);
+    }
+
+    #[test]
+    fn invalid_utf8_is_kept_lossily() {
+        let (outcome, sink) = run(&sh(r"printf 'a\377b'"));
+        assert_eq!(sink.stdout, b"a\xffb");
+        assert_eq!(outcome.stdout.text, "a\u{fffd}b");
+    }
+
+    #[test]
+    fn the_sink_ticks_while_the_command_runs() {
+        let (outcome, sink) = run(&sh("sleep 0.5"));
+        assert_eq!(outcome.exit, Exit::Code(0));
+        assert!(sink.ticks >= 1);
     }
 }

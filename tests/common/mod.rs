@@ -2,6 +2,8 @@
 //! environment and stdin, run the real binary, and check what it printed and returned.
 #![allow(dead_code)]
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -114,4 +116,22 @@ impl Output {
 /// The repository root, for fixtures and bundled runbooks.
 pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Whether a process is running (a zombie waiting to be reaped is not). Waits up to five
+/// seconds for a killed process to go, so that the answer does not depend on timing.
+pub fn alive(pid: &str) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let state = stat
+            .rsplit(')')
+            .next()
+            .and_then(|rest| rest.split_whitespace().next());
+        let running = matches!(state, Some(s) if s != "Z" && s != "X");
+        if !running || std::time::Instant::now() > deadline {
+            return running;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
 }

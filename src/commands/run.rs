@@ -1,0 +1,422 @@
+//! `runbook run NAME|PATH`: load, check, resolve inputs, then walk the steps.
+
+use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, report_error};
+use crate::cli::{AnsweringArgs, RunArgs};
+use crate::exec::executor::{ExecError, Executor, Tally};
+use crate::exec::inputs::{self, InputValue};
+use crate::exec::interactive::Terminal;
+use crate::exec::journal::{self, Event, Journal, Mode, RunStatus};
+use crate::exec::mask::Masker;
+use crate::exec::operator::Operator;
+use crate::exec::render;
+use crate::exec::screen::{Screen, Status, duration};
+use crate::exec::scripted::{Scripted, read_answers};
+use crate::exec::shell::{ProcessShell, Shell, install_interrupt_handler};
+use crate::exec::state::RunState;
+use crate::graph::StepGraph;
+use crate::lint::{Severity, lint_text};
+use crate::load::{Runbook, find};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// A runbook ready to run: its path, text hash and typed form, checked.
+pub struct Ready {
+    pub path: PathBuf,
+    pub sha256: String,
+    pub runbook: Runbook,
+}
+
+/// Finds, loads and checks a runbook; prints why not and returns the exit code when it
+/// cannot run.
+pub fn prepare(reference: &str) -> Result<Ready, i32> {
+    let path = find::resolve(reference, None).map_err(|e| {
+        report_error(
+            &e.to_string(),
+            "give a path, or put the runbook in ./runbooks (or a folder of RUNBOOK_PATH)",
+        );
+        EXIT_USAGE
+    })?;
+    let bytes = std::fs::read(&path).map_err(|e| {
+        report_error(
+            &format!("cannot read `{}`: {e}", path.display()),
+            "check the file's permissions",
+        );
+        EXIT_USAGE
+    })?;
+    let sha256 = sha256_hex(&bytes);
+    let loaded = crate::load::load_bytes(&path, bytes);
+    let errors: Vec<_> = lint_text(&path, &loaded.source.text)
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    match loaded.runbook {
+        Some(runbook) if errors.is_empty() => Ok(Ready {
+            path,
+            sha256,
+            runbook,
+        }),
+        _ => {
+            let report = crate::lint::LintReport {
+                files: 1,
+                diagnostics: errors,
+            };
+            let text = crate::render::human::render(&report, super::use_color(&std::io::stderr()));
+            eprint!("{text}");
+            report_error(
+                &format!("`{}` has errors, so it cannot run", path.display()),
+                &format!(
+                    "fix them first; `runbook lint {}` shows them",
+                    path.display()
+                ),
+            );
+            Err(EXIT_USAGE)
+        }
+    }
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The operator stack for the answering options: scripted answers, then the terminal.
+pub fn operator(args: &AnsweringArgs) -> Result<Scripted<Terminal>, i32> {
+    let mut given = BTreeMap::new();
+    for pair in &args.inputs {
+        let (k, v) = inputs::parse_pair(pair).map_err(|e| {
+            report_error(
+                &format!("invalid --input: {e}"),
+                "write `--input name=value`",
+            );
+            EXIT_USAGE
+        })?;
+        given.insert(k, v);
+    }
+    let answers = match &args.answers {
+        Some(path) => read_answers(path).map_err(|e| {
+            report_error(
+                &e.to_string(),
+                "an answers file maps step ids to answers, such as `one-client: 1`",
+            );
+            EXIT_USAGE
+        })?,
+        None => BTreeMap::new(),
+    };
+    Ok(Scripted {
+        answers,
+        yes: args.yes,
+        confirmed: args.confirm.clone(),
+        inputs: given,
+        behind: Terminal::detect(),
+    })
+}
+
+/// Checks that every step named on the command line exists.
+fn check_step_names(runbook: &Runbook, names: &[(&str, &str)]) -> Result<(), i32> {
+    let ids: Vec<String> = runbook.steps.iter().map(|s| s.id()).collect();
+    for (flag, name) in names {
+        if !ids.iter().any(|i| i == name) {
+            let help = match crate::suggest::did_you_mean(name, ids.iter().map(String::as_str)) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("its steps are {}", ids.join(", ")),
+            };
+            report_error(
+                &format!("{flag} names step `{name}`, which the runbook does not have"),
+                &help,
+            );
+            return Err(EXIT_USAGE);
+        }
+    }
+    Ok(())
+}
+
+pub fn run(args: &RunArgs) -> i32 {
+    match run_inner(args) {
+        Ok(code) | Err(code) => code,
+    }
+}
+
+fn run_inner(args: &RunArgs) -> Result<i32, i32> {
+    let ready = prepare(&args.runbook)?;
+    let mut operator = operator(&args.answering)?;
+    let mut names: Vec<(&str, &str)> = args
+        .answering
+        .confirm
+        .iter()
+        .map(|c| ("--confirm", c.as_str()))
+        .collect();
+    names.extend(
+        operator
+            .answers
+            .keys()
+            .map(|k| ("the answers file", k.as_str())),
+    );
+    if let Some(from) = &args.from {
+        names.push(("--from", from.as_str()));
+    }
+    check_step_names(&ready.runbook, &names)?;
+    let start = match &args.from {
+        Some(from) => ready
+            .runbook
+            .steps
+            .iter()
+            .position(|s| &s.id() == from)
+            .unwrap_or(0),
+        None => 0,
+    };
+    let given = operator.inputs.clone();
+    let values = inputs::resolve(&ready.runbook, &given, &mut operator).map_err(|e| {
+        report_error(&e.to_string(), &e.help());
+        EXIT_USAGE
+    })?;
+    let mut shell = ProcessShell {
+        interrupt: install_interrupt_handler().map_err(|e| {
+            report_error(&format!("cannot handle Ctrl-C: {e}"), "");
+            EXIT_FAILED
+        })?,
+        grace: Duration::from_secs(3),
+    };
+    let interrupt = shell.interrupt.clone();
+    let state_dir = journal::state_dir(args.state_dir.as_deref());
+    Ok(drive(
+        &ready,
+        values,
+        Mode::Run,
+        &mut operator,
+        &mut shell,
+        interrupt,
+        &state_dir,
+        start,
+        false,
+    ))
+}
+
+/// Runs a checked runbook with resolved inputs from `start`, journaled under `state_dir`.
+#[allow(clippy::too_many_arguments)]
+pub fn drive(
+    ready: &Ready,
+    values: BTreeMap<String, InputValue>,
+    mode: Mode,
+    operator: &mut dyn Operator,
+    shell: &mut dyn Shell,
+    interrupt: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    state_dir: &Path,
+    start: usize,
+    allow_readonly: bool,
+) -> i32 {
+    let rb = &ready.runbook;
+    let secrets: Vec<String> = rb
+        .inputs
+        .iter()
+        .filter(|i| i.secret)
+        .filter_map(|i| values.get(&i.name.value).map(InputValue::text))
+        .filter(|v| !v.is_empty())
+        .collect();
+    let run_id = uuid::Uuid::now_v7().to_string();
+    let mut journal = match Journal::create(state_dir, &run_id, &secrets) {
+        Ok(j) => j,
+        Err(e) => {
+            report_error(
+                &e.to_string(),
+                "set --state-dir or RUNBOOK_STATE_DIR to a folder you can write",
+            );
+            return EXIT_FAILED;
+        }
+    };
+    let masker = Masker::new(&secrets);
+    let operator_name = format!("{}@{}", journal::user(), journal::host());
+    let name = rb
+        .name
+        .as_ref()
+        .map_or_else(|| find::stem(&ready.path), |n| n.value.clone());
+    let title = rb
+        .title
+        .as_ref()
+        .map_or_else(|| name.clone(), |t| t.value.clone());
+    let mut screen = Screen::new(mode);
+    let meta: Vec<String> = [
+        rb.severity.as_ref().map(|s| s.value.clone()),
+        rb.owner.as_ref().map(|o| format!("owner {}", o.value)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let short = run_id.get(..8).unwrap_or(&run_id).to_string();
+    let run_line = format!(
+        "run {short} · {} · operator {operator_name}",
+        crate::exec::screen::clock()
+    );
+    let links: Vec<(String, String)> = rb
+        .links
+        .iter()
+        .map(|(k, v)| (k.value.clone(), v.value.clone()))
+        .collect();
+    screen.header(
+        &title,
+        &meta.join(" · "),
+        &run_line,
+        &journal.path().display().to_string(),
+        rb.description.as_ref().map(|d| d.value.as_str()),
+        &links,
+    );
+    let shown_inputs: BTreeMap<String, String> = values
+        .iter()
+        .map(|(k, v)| {
+            let secret = rb.input(k).is_some_and(|i| i.secret);
+            (
+                k.clone(),
+                if secret {
+                    "***".into()
+                } else {
+                    masker.mask_str(&v.text())
+                },
+            )
+        })
+        .collect();
+    let started = Instant::now();
+    let event = Event::RunStarted {
+        journal_version: journal::JOURNAL_VERSION,
+        run_id: run_id.clone(),
+        runbook: name.clone(),
+        title,
+        path: ready.path.display().to_string(),
+        sha256: ready.sha256.clone(),
+        operator: operator_name.clone(),
+        host: journal::host(),
+        inputs: shown_inputs,
+        mode,
+    };
+    if let Err(e) = journal.append(event) {
+        report_error(&e.to_string(), "");
+        return EXIT_FAILED;
+    }
+    let mut state = RunState {
+        inputs: values.clone(),
+        run_id: run_id.clone(),
+        operator: operator_name,
+        mode: mode.as_str().into(),
+        ..Default::default()
+    };
+    for input in &rb.inputs {
+        if let (Some(env), Some(v)) = (&input.env, values.get(&input.name.value)) {
+            state.env.insert(env.value.clone(), v.text());
+        }
+    }
+    let ctx = state.context(None);
+    for (k, v) in &rb.env {
+        match render::text(&v.value, &ctx) {
+            Ok(value) => {
+                state.env.insert(k.value.clone(), value);
+            }
+            Err(e) => {
+                report_error(&format!("cannot render `env.{}`: {e}", k.value), &e.help);
+                return EXIT_USAGE;
+            }
+        }
+    }
+    let mut executor = Executor {
+        runbook: rb,
+        path: &ready.path,
+        graph: StepGraph::build(rb),
+        mode,
+        operator,
+        shell,
+        journal: &mut journal,
+        screen: &mut screen,
+        state,
+        secrets: secrets.clone(),
+        masker: Masker::new(&secrets),
+        interrupt,
+        completed: Vec::new(),
+        tally: Tally::default(),
+        allow_readonly,
+        within: Vec::new(),
+    };
+    let result = executor.walk(start);
+    let tally = executor.tally.clone();
+    let result = match result {
+        Ok(r) => r,
+        Err(ExecError::NoAnswer { what, help }) => {
+            screen.blank();
+            report_error(
+                &format!("{what}, and there is no terminal to ask on"),
+                &help,
+            );
+            screen.line(&format!(
+                "the run is left unfinished: journal {}",
+                journal.path().display()
+            ));
+            return EXIT_USAGE;
+        }
+        Err(e) => {
+            report_error(&e.to_string(), "the journal holds everything done so far");
+            return EXIT_FAILED;
+        }
+    };
+    let elapsed = started.elapsed();
+    let _ = journal.append(Event::RunFinished {
+        status: result.status,
+        duration_ms: elapsed.as_millis() as u64,
+        reason: result.reason.clone(),
+    });
+    summary(
+        &mut screen,
+        rb.steps.len(),
+        &result.status,
+        result.reason.as_deref(),
+        &tally,
+        elapsed,
+        journal.path(),
+        &short,
+    );
+    match result.status {
+        RunStatus::Succeeded => EXIT_OK,
+        RunStatus::Interrupted => super::EXIT_INTERRUPTED,
+        _ => EXIT_FAILED,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn summary(
+    screen: &mut Screen,
+    steps: usize,
+    status: &RunStatus,
+    reason: Option<&str>,
+    tally: &Tally,
+    elapsed: Duration,
+    journal: &Path,
+    short: &str,
+) {
+    let word = match status {
+        RunStatus::Succeeded => "done",
+        RunStatus::Failed => "failed",
+        RunStatus::Aborted => "aborted",
+        RunStatus::Interrupted => "interrupted",
+    };
+    screen.rule(&format!(
+        "{word} · {steps} step{} · {}",
+        if steps == 1 { "" } else { "s" },
+        duration(elapsed)
+    ));
+    screen.line(&format!(
+        "{} ran   {} skipped   {} failed   {} retried",
+        tally.ran, tally.skipped, tally.failed, tally.retried
+    ));
+    if let Some(reason) = reason {
+        let s = if *status == RunStatus::Succeeded {
+            Status::Warning
+        } else {
+            Status::Failed
+        };
+        screen.status(s, reason);
+    }
+    for (step, label) in &tally.decisions {
+        screen.line(&format!("decision  {step} → {label}"));
+    }
+    screen.line(&format!("journal   {}", journal.display()));
+    screen.line(&format!("run       {short}"));
+}

@@ -1,0 +1,233 @@
+//! The terminal front end: inquire prompts on stderr. Arrows and Enter everywhere; typing
+//! filters a menu (`r` Enter runs, `s` Enter skips); Ctrl-C at a prompt asks whether to abort.
+
+use super::operator::{Answer, AskError, Operator, Question};
+use inquire::error::InquireError;
+use inquire::validator::Validation;
+use inquire::{Editor, Password, PasswordDisplayMode, Select, Text};
+
+pub struct Terminal;
+
+impl Terminal {
+    /// A terminal front end when stdin and stderr are terminals.
+    pub fn detect() -> Option<Terminal> {
+        use std::io::IsTerminal;
+        (std::io::stdin().is_terminal() && std::io::stderr().is_terminal()).then_some(Terminal)
+    }
+}
+
+fn err(e: InquireError) -> AskError {
+    match e {
+        InquireError::OperationInterrupted | InquireError::OperationCanceled => {
+            AskError::Interrupted
+        }
+        other => AskError::Terminal(other.to_string()),
+    }
+}
+
+fn select(message: &str, options: &[&str], help: &str) -> Result<usize, AskError> {
+    let items: Vec<String> = options.iter().map(|s| s.to_string()).collect();
+    let chosen = Select::new(message, items.clone())
+        .with_help_message(help)
+        .with_page_size(10)
+        .prompt()
+        .map_err(err)?;
+    Ok(items.iter().position(|i| *i == chosen).unwrap_or(0))
+}
+
+fn reason(message: &str) -> Result<String, AskError> {
+    Text::new(message)
+        .with_help_message("one line, for the journal; Enter for none")
+        .prompt()
+        .map_err(err)
+}
+
+const MENU_HELP: &str = "↑↓ to move, Enter to pick, type to filter";
+
+impl Operator for Terminal {
+    fn interactive(&self) -> bool {
+        true
+    }
+
+    fn ask(&mut self, q: &Question) -> Result<Answer, AskError> {
+        match q {
+            Question::Input {
+                name,
+                description,
+                choices,
+                pattern,
+                secret,
+                ..
+            } => {
+                let message = match description {
+                    Some(d) => format!("{name} ({d})"),
+                    None => name.clone(),
+                };
+                if !choices.is_empty() {
+                    let options: Vec<&str> = choices.iter().map(String::as_str).collect();
+                    let i = select(&message, &options, MENU_HELP)?;
+                    return Ok(Answer::Text(choices[i].clone()));
+                }
+                let validator = pattern_validator(pattern.clone());
+                let value = if *secret {
+                    Password::new(&message)
+                        .without_confirmation()
+                        .with_display_mode(PasswordDisplayMode::Masked)
+                        .with_validator(validator)
+                        .prompt()
+                } else {
+                    Text::new(&message).with_validator(validator).prompt()
+                };
+                value.map(Answer::Text).map_err(err)
+            }
+            Question::ChecklistItem {
+                item, index, total, ..
+            } => {
+                let message = format!("[{}/{total}] {item}", index + 1);
+                match select(&message, &["done", "skip (say why)"], MENU_HELP)? {
+                    0 => Ok(Answer::Done),
+                    _ => Ok(Answer::Skip(reason("Why skip it?")?)),
+                }
+            }
+            Question::Manual { .. } => match select(
+                "Done?",
+                &["done", "skip (say why)", "abort the run"],
+                MENU_HELP,
+            )? {
+                0 => Ok(Answer::Done),
+                1 => Ok(Answer::Skip(reason("Why skip it?")?)),
+                _ => Ok(Answer::Abort),
+            },
+            Question::RunCommand { command, .. } => {
+                match select(
+                    "Run it?",
+                    &[
+                        "run",
+                        "skip (say why)",
+                        "edit the command, then run it",
+                        "abort the run",
+                    ],
+                    MENU_HELP,
+                )? {
+                    0 => Ok(Answer::Run),
+                    1 => Ok(Answer::Skip(reason("Why skip it?")?)),
+                    2 => edit(command),
+                    _ => Ok(Answer::Abort),
+                }
+            }
+            Question::Dangerous { phrase, .. } => {
+                Text::new(&format!("Type {phrase} to run it (empty to skip):"))
+                    .prompt()
+                    .map(Answer::Text)
+                    .map_err(err)
+            }
+            Question::Choose {
+                prompt, options, ..
+            } => {
+                let refs: Vec<&str> = options.iter().map(String::as_str).collect();
+                let message = prompt.clone().unwrap_or_else(|| "Which one?".into());
+                select(&message, &refs, MENU_HELP).map(Answer::Choice)
+            }
+            Question::Ask {
+                prompt,
+                pattern,
+                choices,
+                default,
+                secret,
+                ..
+            } => {
+                if !choices.is_empty() {
+                    let refs: Vec<&str> = choices.iter().map(String::as_str).collect();
+                    let i = select(prompt, &refs, MENU_HELP)?;
+                    return Ok(Answer::Text(choices[i].clone()));
+                }
+                let validator = pattern_validator(pattern.clone());
+                let value = if *secret {
+                    Password::new(prompt)
+                        .without_confirmation()
+                        .with_display_mode(PasswordDisplayMode::Masked)
+                        .with_validator(validator)
+                        .prompt()
+                } else {
+                    let mut text = Text::new(prompt).with_validator(validator);
+                    if let Some(d) = default {
+                        text = text.with_default(d);
+                    }
+                    text.prompt()
+                };
+                value.map(Answer::Text).map_err(err)
+            }
+            Question::Failure { command, .. } => {
+                let options = [
+                    "retry",
+                    "edit the command, then run it",
+                    "open a shell here (exit to come back)",
+                    "skip this step (say why)",
+                    "abort the run (rollbacks will be offered)",
+                ];
+                match select("The step failed. What now?", &options, MENU_HELP)? {
+                    0 => Ok(Answer::Retry),
+                    1 => edit(command),
+                    2 => Ok(Answer::Shell),
+                    3 => Ok(Answer::Skip(reason("Why skip it?")?)),
+                    _ => Ok(Answer::Abort),
+                }
+            }
+            Question::Note { .. } => Text::new("Note for the journal (Enter for none):")
+                .prompt()
+                .map(Answer::Text)
+                .map_err(err),
+            Question::Rollback { step, .. } => {
+                match select(
+                    &format!("Run the rollback of {step}?"),
+                    &["run it", "skip it"],
+                    MENU_HELP,
+                )? {
+                    0 => Ok(Answer::Run),
+                    _ => Ok(Answer::Skip("declined by the operator".into())),
+                }
+            }
+            Question::Interrupted { .. } => {
+                match select(
+                    "Interrupted. Abort the run?",
+                    &["no, go back to the question", "yes, abort the run"],
+                    MENU_HELP,
+                ) {
+                    Ok(0) => Ok(Answer::Retry),
+                    Ok(_) | Err(AskError::Interrupted) => Ok(Answer::Abort),
+                    Err(e) => Err(e),
+                }
+            }
+        }
+    }
+}
+
+fn edit(command: &str) -> Result<Answer, AskError> {
+    let edited = if command.contains('\n') {
+        Editor::new("Edit the command:")
+            .with_predefined_text(command)
+            .with_file_extension(".sh")
+            .prompt()
+    } else {
+        Text::new("Edit the command:")
+            .with_initial_value(command)
+            .prompt()
+    }
+    .map_err(err)?;
+    Ok(Answer::Edit(edited))
+}
+
+fn pattern_validator(
+    pattern: Option<String>,
+) -> impl Fn(&str) -> Result<Validation, inquire::CustomUserError> + Clone {
+    move |value: &str| {
+        let Some(p) = &pattern else {
+            return Ok(Validation::Valid);
+        };
+        match regex::Regex::new(p) {
+            Ok(re) if re.is_match(value) => Ok(Validation::Valid),
+            Ok(_) => Ok(Validation::Invalid(format!("must match {p}").into())),
+            Err(_) => Ok(Validation::Valid),
+        }
+    }
+}

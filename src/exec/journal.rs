@@ -1,0 +1,479 @@
+//! The journal (SPEC §4): one folder per run, `journal.jsonl` appended one JSON object per
+//! line, each written (and at step boundaries synced) before the next action begins, so a
+//! killed process loses nothing that happened. The folder is private (0700, files 0600) and
+//! locked while a process drives the run.
+
+use super::mask::Masker;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fs::{DirBuilder, File, OpenOptions};
+use std::io::Write;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+
+/// Version of the journal format written in `run_started`; readers accept every version
+/// the project has written.
+pub const JOURNAL_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    Run,
+    DryRun,
+    Drill,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Run => "run",
+            Mode::DryRun => "dry-run",
+            Mode::Drill => "drill",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepStatus {
+    Ok,
+    Failed,
+    Skipped,
+    Timeout,
+    Interrupted,
+}
+
+impl StepStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepStatus::Ok => "ok",
+            StepStatus::Failed => "failed",
+            StepStatus::Skipped => "skipped",
+            StepStatus::Timeout => "timeout",
+            StepStatus::Interrupted => "interrupted",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    Succeeded,
+    Failed,
+    Aborted,
+    Interrupted,
+}
+
+impl RunStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Succeeded => "succeeded",
+            RunStatus::Failed => "failed",
+            RunStatus::Aborted => "aborted",
+            RunStatus::Interrupted => "interrupted",
+        }
+    }
+}
+
+/// One journal event. Every text field is already masked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    RunStarted {
+        journal_version: u32,
+        run_id: String,
+        runbook: String,
+        title: String,
+        path: String,
+        sha256: String,
+        operator: String,
+        host: String,
+        inputs: BTreeMap<String, String>,
+        mode: Mode,
+    },
+    StepStarted {
+        step: String,
+        index: usize,
+        title: String,
+        kind: String,
+    },
+    /// A command about to run, as the operator saw it.
+    Command {
+        step: String,
+        command: String,
+        attempt: u32,
+        /// The command was edited by the operator (a deviation from the runbook).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        edited: bool,
+        /// `rollback`, `wait`: what the command is for, when it is not the step's `run`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        purpose: Option<String>,
+        /// The output log, relative to the run folder.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        log: Option<String>,
+    },
+    OutputTail {
+        step: String,
+        tail: String,
+        truncated: bool,
+    },
+    CommandFinished {
+        step: String,
+        exit_code: Option<i32>,
+        outcome: String,
+        duration_ms: u64,
+    },
+    StepFinished {
+        step: String,
+        status: StepStatus,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        exit_code: Option<i32>,
+        duration_ms: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    Decision {
+        step: String,
+        option: usize,
+        label: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        value: Option<String>,
+        next: String,
+    },
+    Answer {
+        step: String,
+        var: String,
+        value: String,
+    },
+    ChecklistItem {
+        step: String,
+        index: usize,
+        item: String,
+        done: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    Note {
+        step: String,
+        text: String,
+    },
+    Confirmation {
+        step: String,
+        phrase: String,
+        accepted: bool,
+        /// `typed` or `flag` (`--confirm`).
+        by: String,
+    },
+    /// The operator opened a shell from the failure menu (a deviation).
+    ShellOpened {
+        step: String,
+        exit_code: Option<i32>,
+    },
+    Retry {
+        step: String,
+        attempt: u32,
+        automatic: bool,
+    },
+    Rollback {
+        step: String,
+        command: String,
+        status: StepStatus,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        exit_code: Option<i32>,
+    },
+    RunFinished {
+        status: RunStatus,
+        duration_ms: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+}
+
+impl Event {
+    fn is_boundary(&self) -> bool {
+        matches!(
+            self,
+            Event::RunStarted { .. }
+                | Event::StepStarted { .. }
+                | Event::StepFinished { .. }
+                | Event::RunFinished { .. }
+        )
+    }
+}
+
+/// One line of the journal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// RFC 3339 with milliseconds, UTC.
+    pub ts: String,
+    pub seq: u64,
+    /// The sub-runbook steps this event happened in, outermost first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub within: Vec<String>,
+    #[serde(flatten)]
+    pub event: Event,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    #[error("cannot create the run folder `{}`: {source}", path.display())]
+    Create {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write the journal `{}`: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("run `{run}` is driven by another process ({holder})")]
+    Locked { run: String, holder: String },
+}
+
+pub struct Journal {
+    dir: PathBuf,
+    path: PathBuf,
+    file: File,
+    /// Held for the life of the journal: the run's lock.
+    _lock: File,
+    seq: u64,
+    masker: Masker,
+    pub within: Vec<String>,
+}
+
+/// Creates a folder (and its parents) private to the user.
+pub fn private_dir(path: &Path) -> std::io::Result<()> {
+    DirBuilder::new().recursive(true).mode(0o700).create(path)
+}
+
+fn private_file(path: &Path, append: bool) -> std::io::Result<File> {
+    let mut options = OpenOptions::new();
+    if append {
+        options.append(true);
+    } else {
+        options.write(true).truncate(true);
+    }
+    options.create(true).mode(0o600).open(path)
+}
+
+impl Journal {
+    /// Creates the folder of a new run under `state_dir/runs/` and locks it.
+    pub fn create(
+        state_dir: &Path,
+        run_id: &str,
+        secrets: &[String],
+    ) -> Result<Journal, JournalError> {
+        let dir = state_dir.join("runs").join(run_id);
+        let create = |source| JournalError::Create {
+            path: dir.clone(),
+            source,
+        };
+        private_dir(&dir.join("output")).map_err(create)?;
+        let lock = lock_run(&dir, run_id)?;
+        let path = dir.join("journal.jsonl");
+        let file = private_file(&path, true).map_err(create)?;
+        let mut all = secrets.to_vec();
+        // A secret holding `"` or `\` appears escaped inside a JSON line.
+        all.extend(secrets.iter().map(|s| {
+            serde_json::to_string(s)
+                .unwrap_or_default()
+                .trim_matches('"')
+                .to_string()
+        }));
+        Ok(Journal {
+            dir,
+            path,
+            file,
+            _lock: lock,
+            seq: 0,
+            masker: Masker::new(&all),
+            within: Vec::new(),
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The sequence number the next event will get.
+    pub fn next_seq(&self) -> u64 {
+        self.seq + 1
+    }
+
+    /// Appends an event: one `write` of one line, synced at step boundaries.
+    pub fn append(&mut self, event: Event) -> Result<u64, JournalError> {
+        self.seq += 1;
+        let boundary = event.is_boundary();
+        let record = Record {
+            ts: now_rfc3339(),
+            seq: self.seq,
+            within: self.within.clone(),
+            event,
+        };
+        let mut line = serde_json::to_string(&record).map_err(|e| JournalError::Write {
+            path: self.path.clone(),
+            source: std::io::Error::other(e),
+        })?;
+        line = self.masker.mask_str(&line);
+        line.push('\n');
+        let write = |e| JournalError::Write {
+            path: self.path.clone(),
+            source: e,
+        };
+        self.file.write_all(line.as_bytes()).map_err(write)?;
+        if boundary {
+            self.file.sync_data().map_err(write)?;
+        }
+        Ok(self.seq)
+    }
+
+    /// Creates the output log of a command: `output/<seq>-<step>.log` (0600). Returns the
+    /// file and its path relative to the run folder.
+    pub fn output_log(&self, seq: u64, step: &str) -> Result<(File, String), JournalError> {
+        let safe: String = step
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let relative = format!("output/{seq:04}-{safe}.log");
+        let path = self.dir.join(&relative);
+        let file =
+            private_file(&path, false).map_err(|source| JournalError::Write { path, source })?;
+        Ok((file, relative))
+    }
+}
+
+/// Takes the run's lock, recording who holds it; refuses when another process does.
+fn lock_run(dir: &Path, run_id: &str) -> Result<File, JournalError> {
+    let path = dir.join("lock");
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(&path)
+        .map_err(|source| JournalError::Create {
+            path: path.clone(),
+            source,
+        })?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            let holder = std::fs::read_to_string(&path).unwrap_or_default();
+            return Err(JournalError::Locked {
+                run: run_id.to_string(),
+                holder: holder.trim().to_string(),
+            });
+        }
+        Err(std::fs::TryLockError::Error(source)) => {
+            return Err(JournalError::Create { path, source });
+        }
+    }
+    let holder = format!(
+        "{} on {}, pid {}, since {}",
+        user(),
+        host(),
+        std::process::id(),
+        now_rfc3339()
+    );
+    let write = file
+        .set_len(0)
+        .and_then(|_| file.write_all(holder.as_bytes()));
+    write.map_err(|source| JournalError::Write { path, source })?;
+    Ok(file)
+}
+
+pub fn now_rfc3339() -> String {
+    jiff::Timestamp::now()
+        .strftime("%Y-%m-%dT%H:%M:%S%.3fZ")
+        .to_string()
+}
+
+/// The operator's user name: `$USER`, `$LOGNAME`, else the password database's entry.
+pub fn user() -> String {
+    let uid = rustix::process::getuid().as_raw();
+    std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .ok()
+        .filter(|u| !u.is_empty())
+        .or_else(|| {
+            let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+            passwd.lines().find_map(|line| {
+                let mut fields = line.split(':');
+                let name = fields.next()?;
+                (fields.nth(1)? == uid.to_string()).then(|| name.to_string())
+            })
+        })
+        .unwrap_or_else(|| format!("uid{uid}"))
+}
+
+pub fn host() -> String {
+    rustix::system::uname()
+        .nodename()
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// The state folder: `--state-dir`, `RUNBOOK_STATE_DIR`, `$XDG_STATE_HOME/runbook`, or
+/// `~/.local/state/runbook`.
+pub fn state_dir(flag: Option<&Path>) -> PathBuf {
+    if let Some(dir) = flag {
+        return dir.to_path_buf();
+    }
+    if let Some(dir) = std::env::var_os("RUNBOOK_STATE_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    if let Some(dir) = std::env::var_os("XDG_STATE_HOME").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir).join("runbook");
+    }
+    let home = std::env::var_os("HOME").map_or_else(|| PathBuf::from("."), PathBuf::from);
+    home.join(".local/state/runbook")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn events_are_lines_private_and_locked() {
+        let state = tempfile::tempdir().unwrap();
+        let mut journal = Journal::create(state.path(), "r1", &["hunter2".into()]).unwrap();
+        journal
+            .append(Event::Note {
+                step: "a".into(),
+                text: "password hunter2 \"quoted\"".into(),
+            })
+            .unwrap();
+        journal
+            .append(Event::RunFinished {
+                status: RunStatus::Succeeded,
+                duration_ms: 5,
+                reason: None,
+            })
+            .unwrap();
+        let text = std::fs::read_to_string(journal.path()).unwrap();
+        let records: Vec<Record> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(records.len(), 2);
+        assert_eq!(records[1].seq, 2);
+        assert!(!text.contains("hunter2"), "{text}");
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(journal.dir()), 0o700);
+        assert_eq!(mode(journal.path()), 0o600);
+        let second = Journal::create(state.path(), "r1", &[]);
+        assert!(matches!(second, Err(JournalError::Locked { .. })));
+    }
+}

@@ -1,0 +1,109 @@
+//! The [`Operator`]: everything the executor asks a person. Front ends: the terminal
+//! (`interactive.rs`), scripted answers (`scripted.rs`), and the two stacked.
+
+/// A question, with what the front end needs to ask it well.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Question {
+    /// A missing input before the run starts.
+    Input {
+        name: String,
+        description: Option<String>,
+        default: Option<String>,
+        choices: Vec<String>,
+        pattern: Option<String>,
+        secret: bool,
+    },
+    /// One item of a checklist: `Done` or `Skip(reason)`.
+    ChecklistItem {
+        step: String,
+        item: String,
+        index: usize,
+        total: usize,
+    },
+    /// A step of instructions only: `Done`, `Skip(reason)` or `Abort`.
+    Manual { step: String },
+    /// The rendered command is shown: `Run`, `Skip(reason)`, `Edit(script)` or `Abort`.
+    RunCommand { step: String, command: String },
+    /// A dangerous step: the phrase typed (`Text`); empty skips the step.
+    Dangerous { step: String, phrase: String },
+    /// A decision: `Choice(index)`.
+    Choose {
+        step: String,
+        prompt: Option<String>,
+        options: Vec<String>,
+    },
+    /// A validated answer stored in `vars.<var>`: `Text`.
+    Ask {
+        step: String,
+        var: String,
+        prompt: String,
+        pattern: Option<String>,
+        choices: Vec<String>,
+        default: Option<String>,
+        secret: bool,
+    },
+    /// A command failed: `Retry`, `Edit(script)`, `Shell`, `Skip(reason)` or `Abort`.
+    Failure {
+        step: String,
+        command: String,
+        summary: String,
+    },
+    /// An observation after the step: `Text` (empty for none).
+    Note { step: String },
+    /// After an abort, one completed step's rollback: `Run` or `Skip(reason)`.
+    Rollback { step: String, command: String },
+    /// The operator pressed Ctrl-C at a prompt: `Abort` or `Retry` (ask again).
+    Interrupted { step: String },
+}
+
+impl Question {
+    /// The step the question belongs to, or the input's name.
+    pub fn subject(&self) -> &str {
+        match self {
+            Question::Input { name, .. } => name,
+            Question::ChecklistItem { step, .. }
+            | Question::Manual { step }
+            | Question::RunCommand { step, .. }
+            | Question::Dangerous { step, .. }
+            | Question::Choose { step, .. }
+            | Question::Ask { step, .. }
+            | Question::Failure { step, .. }
+            | Question::Note { step }
+            | Question::Rollback { step, .. }
+            | Question::Interrupted { step } => step,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    Done,
+    Run,
+    Retry,
+    Shell,
+    Abort,
+    Skip(String),
+    Edit(String),
+    Text(String),
+    Choice(usize),
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AskError {
+    /// No answer was given and there is no terminal to ask on.
+    #[error("{what}, and there is no terminal to ask on")]
+    NoAnswer { what: String, help: String },
+    /// Ctrl-C at a prompt.
+    #[error("interrupted")]
+    Interrupted,
+    /// The terminal failed.
+    #[error("the terminal failed: {0}")]
+    Terminal(String),
+}
+
+pub trait Operator {
+    fn ask(&mut self, question: &Question) -> Result<Answer, AskError>;
+
+    /// Whether a person can be asked (a terminal is there).
+    fn interactive(&self) -> bool;
+}

@@ -1,0 +1,442 @@
+//! What the engineer sees (UX.md). The tool's lines go to stderr; commands' output goes to
+//! stdout under a gutter. Nothing is ever cleared. Status is told by a symbol and a colour.
+//! Without a terminal: no spinner, no colour, a timestamp on every line of the tool's own.
+
+use super::journal::Mode;
+use super::shell::Stream;
+use console::{Style, Term};
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+/// The kind of a status line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Ok,
+    Failed,
+    Warning,
+    Skipped,
+    Info,
+}
+
+pub struct Screen {
+    /// stderr is a terminal: spinner, colour, no timestamps.
+    tty: bool,
+    stdout_tty: bool,
+    unicode: bool,
+    width: usize,
+    mode: Mode,
+    started: Instant,
+    spinner: Option<indicatif::ProgressBar>,
+    /// Whether the next output byte of each stream starts a line.
+    line_start: [bool; 2],
+}
+
+fn locale_is_utf8() -> bool {
+    ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .is_some_and(|v| {
+            let v = v.to_lowercase();
+            v.contains("utf-8") || v.contains("utf8")
+        })
+}
+
+impl Screen {
+    pub fn new(mode: Mode) -> Screen {
+        let term = Term::stderr();
+        let tty = term.is_term();
+        let color = tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        console::set_colors_enabled_stderr(color);
+        console::set_colors_enabled(color && Term::stdout().is_term());
+        let width = if tty {
+            (term.size().1 as usize).clamp(40, 100)
+        } else {
+            80
+        };
+        Screen {
+            tty,
+            stdout_tty: Term::stdout().is_term(),
+            unicode: locale_is_utf8(),
+            width,
+            mode,
+            started: Instant::now(),
+            spinner: None,
+            line_start: [true, true],
+        }
+    }
+
+    fn sym(&self, status: Status) -> (&'static str, Style) {
+        let (u, a, style) = match status {
+            Status::Ok => ("✓", "ok", Style::new().green().bold()),
+            Status::Failed => ("✗", "FAIL", Style::new().red().bold()),
+            Status::Warning => ("⚠", "!", Style::new().yellow().bold()),
+            Status::Skipped => ("⤼", "skip", Style::new().cyan().bold()),
+            Status::Info => ("·", "-", Style::new().dim()),
+        };
+        (if self.unicode { u } else { a }, style.for_stderr())
+    }
+
+    fn rule_char(&self) -> &'static str {
+        if self.unicode { "─" } else { "-" }
+    }
+
+    pub fn gutter(&self) -> &'static str {
+        if self.unicode { "  │ " } else { "  | " }
+    }
+
+    /// Writes one line of the tool's own to stderr (a timestamp first, without a terminal).
+    pub fn line(&mut self, text: &str) {
+        let text = if self.tty {
+            text.to_string()
+        } else {
+            format!("[{}] {text}", clock())
+        };
+        self.with_spinner_hidden(|| {
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(err, "{text}");
+        });
+    }
+
+    pub fn blank(&mut self) {
+        self.with_spinner_hidden(|| {
+            let _ = writeln!(std::io::stderr().lock());
+        });
+    }
+
+    fn with_spinner_hidden(&self, f: impl FnOnce()) {
+        match &self.spinner {
+            Some(bar) => bar.suspend(f),
+            None => f(),
+        }
+    }
+
+    fn banner(&self) -> Option<(String, Style)> {
+        match self.mode {
+            Mode::Run => None,
+            Mode::DryRun => Some((
+                "DRY-RUN: nothing is executed".into(),
+                Style::new().black().on_cyan().bold(),
+            )),
+            Mode::Drill => Some((
+                "DRILL: outputs are simulated".into(),
+                Style::new().black().on_magenta().bold(),
+            )),
+        }
+    }
+
+    pub fn header(
+        &mut self,
+        title: &str,
+        meta: &str,
+        run_line: &str,
+        journal: &str,
+        description: Option<&str>,
+        links: &[(String, String)],
+    ) {
+        let bold = Style::new().bold().for_stderr();
+        let right = meta.to_string();
+        let left = format!("runbook · {title}");
+        let pad = self
+            .width
+            .saturating_sub(
+                console::measure_text_width(&left) + console::measure_text_width(&right),
+            )
+            .max(2);
+        self.line(&format!(
+            "{}{}{}",
+            bold.apply_to(&left),
+            " ".repeat(pad),
+            right
+        ));
+        if let Some((banner, style)) = self.banner() {
+            self.line(
+                &style
+                    .for_stderr()
+                    .apply_to(format!(" {banner} "))
+                    .to_string(),
+            );
+        }
+        self.line(run_line);
+        self.line(&format!("journal {journal}"));
+        if let Some(text) = description {
+            self.blank();
+            self.markdown(text);
+        }
+        for (name, url) in links {
+            self.line(&format!("  {name}: {url}"));
+        }
+        self.blank();
+    }
+
+    /// `── 3/9 · top-clients · 02:09:40 ─────── ⚠ dangerous ──`
+    pub fn step_header(&mut self, position: &str, id: &str, title: &str, dangerous: bool) {
+        let r = self.rule_char();
+        let mut left = format!("{r}{r} {position} · {id} · {} ", clock());
+        if let Some((banner, _)) = self.banner() {
+            left.push_str(&format!("· {banner} "));
+        }
+        let right = if dangerous {
+            format!(" {} dangerous {r}{r}", if self.unicode { "⚠" } else { "!" })
+        } else {
+            String::new()
+        };
+        let fill = self
+            .width
+            .saturating_sub(
+                console::measure_text_width(&left) + console::measure_text_width(&right),
+            )
+            .max(3);
+        let style = match (self.mode, dangerous) {
+            (Mode::DryRun, _) => Style::new().cyan(),
+            (Mode::Drill, _) => Style::new().magenta(),
+            (_, true) => Style::new().yellow(),
+            _ => Style::new().dim(),
+        }
+        .for_stderr();
+        self.blank();
+        self.line(
+            &style
+                .apply_to(format!("{left}{}{right}", r.repeat(fill)))
+                .to_string(),
+        );
+        self.line(&Style::new().bold().for_stderr().apply_to(title).to_string());
+    }
+
+    /// Markdown, readably: wrapped paragraphs, lists with hanging indents, code verbatim,
+    /// `**bold**` and `` `code` `` styled.
+    pub fn markdown(&mut self, text: &str) {
+        let width = self.width.saturating_sub(4).max(30);
+        let mut in_code = false;
+        let mut paragraph = String::new();
+        let mut lines_out: Vec<String> = Vec::new();
+        let flush = |paragraph: &mut String, out: &mut Vec<String>| {
+            if !paragraph.is_empty() {
+                for l in textwrap::wrap(paragraph, width) {
+                    out.push(format!("  {}", inline(&l)));
+                }
+                paragraph.clear();
+            }
+        };
+        for raw in text.lines() {
+            let line = raw.trim_end();
+            if line.trim_start().starts_with("```") {
+                flush(&mut paragraph, &mut lines_out);
+                in_code = !in_code;
+                continue;
+            }
+            if in_code {
+                lines_out.push(format!(
+                    "    {}",
+                    Style::new().cyan().for_stderr().apply_to(line)
+                ));
+                continue;
+            }
+            let trimmed = line.trim_start();
+            let bullet = ["- ", "* ", "+ "].iter().any(|b| trimmed.starts_with(b))
+                || trimmed
+                    .split_once(". ")
+                    .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+            if trimmed.is_empty() {
+                flush(&mut paragraph, &mut lines_out);
+                lines_out.push(String::new());
+            } else if trimmed.starts_with('#') {
+                flush(&mut paragraph, &mut lines_out);
+                let heading = trimmed.trim_start_matches('#').trim();
+                lines_out.push(format!(
+                    "  {}",
+                    Style::new()
+                        .bold()
+                        .underlined()
+                        .for_stderr()
+                        .apply_to(heading)
+                ));
+            } else if bullet {
+                flush(&mut paragraph, &mut lines_out);
+                let (marker, rest) = trimmed.split_once(' ').unwrap_or((trimmed, ""));
+                let marker = if matches!(marker, "-" | "*" | "+") && self.unicode {
+                    "•"
+                } else {
+                    marker
+                };
+                let indent = " ".repeat(console::measure_text_width(marker) + 3);
+                let options = textwrap::Options::new(width)
+                    .initial_indent("")
+                    .subsequent_indent(&indent);
+                for (i, l) in textwrap::wrap(rest, options).into_iter().enumerate() {
+                    if i == 0 {
+                        lines_out.push(format!("  {marker} {}", inline(&l)));
+                    } else {
+                        lines_out.push(inline(&l));
+                    }
+                }
+            } else {
+                if !paragraph.is_empty() {
+                    paragraph.push(' ');
+                }
+                paragraph.push_str(trimmed);
+            }
+        }
+        flush(&mut paragraph, &mut lines_out);
+        while lines_out.last().is_some_and(String::is_empty) {
+            lines_out.pop();
+        }
+        for l in lines_out {
+            self.line(&l);
+        }
+    }
+
+    /// The command, before the question that runs it.
+    pub fn command(&mut self, script: &str, label: &str) {
+        let prompt = Style::new().bold().for_stderr();
+        for (i, l) in script.trim_end_matches('\n').lines().enumerate() {
+            let lead = if i == 0 {
+                format!("  {label}$ ")
+            } else {
+                " ".repeat(label.len() + 4)
+            };
+            self.line(&format!("{}{}", prompt.apply_to(lead), l));
+        }
+    }
+
+    pub fn status(&mut self, status: Status, text: &str) {
+        let (sym, style) = self.sym(status);
+        let line = format!("{} {text}", style.apply_to(sym));
+        self.line(&line);
+    }
+
+    /// A command's output, under the gutter, on stdout.
+    pub fn output(&mut self, stream: Stream, bytes: &[u8]) {
+        let gutter = self.gutter().as_bytes();
+        let idx = usize::from(stream == Stream::Stderr);
+        let mut buf = Vec::with_capacity(bytes.len() + 16);
+        for piece in bytes.split_inclusive(|b| *b == b'\n') {
+            if self.line_start[idx] {
+                buf.extend_from_slice(gutter);
+            }
+            buf.extend_from_slice(piece);
+            self.line_start[idx] = piece.ends_with(b"\n");
+        }
+        let write = || {
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(&buf);
+            let _ = out.flush();
+        };
+        match (&self.spinner, self.stdout_tty) {
+            (Some(bar), true) => bar.suspend(write),
+            _ => write(),
+        }
+    }
+
+    /// Ends an unterminated output line, so the tool's next line starts on its own.
+    pub fn end_output(&mut self) {
+        if !self.line_start[0] || !self.line_start[1] {
+            let _ = writeln!(std::io::stdout().lock());
+            self.line_start = [true, true];
+        }
+    }
+
+    pub fn spinner_start(&mut self, label: &str) {
+        if !self.tty {
+            return;
+        }
+        let bar = indicatif::ProgressBar::new_spinner();
+        let style = indicatif::ProgressStyle::with_template("  {spinner} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
+        bar.set_style(if self.unicode {
+            style
+        } else {
+            style.tick_chars("|/-\\ ")
+        });
+        bar.set_message(label.to_string());
+        self.spinner = Some(bar);
+    }
+
+    pub fn spinner_update(&mut self, text: String) {
+        if let Some(bar) = &self.spinner {
+            bar.set_message(text);
+            bar.tick();
+        }
+    }
+
+    pub fn spinner_stop(&mut self) {
+        if let Some(bar) = self.spinner.take() {
+            bar.finish_and_clear();
+        }
+    }
+
+    pub fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    pub fn rule(&mut self, text: &str) {
+        let r = self.rule_char();
+        let left = format!("{r}{r} {text} ");
+        let fill = self
+            .width
+            .saturating_sub(console::measure_text_width(&left))
+            .max(3);
+        self.blank();
+        self.line(&format!("{left}{}", r.repeat(fill)));
+    }
+}
+
+/// `**bold**` and `` `code` `` for the terminal.
+fn inline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix("**")
+            && let Some(end) = after.find("**")
+        {
+            out.push_str(
+                &Style::new()
+                    .bold()
+                    .for_stderr()
+                    .apply_to(&after[..end])
+                    .to_string(),
+            );
+            rest = &after[end + 2..];
+            continue;
+        }
+        if let Some(after) = rest.strip_prefix('`')
+            && let Some(end) = after.find('`')
+        {
+            out.push_str(
+                &Style::new()
+                    .cyan()
+                    .for_stderr()
+                    .apply_to(&after[..end])
+                    .to_string(),
+            );
+            rest = &after[end + 1..];
+            continue;
+        }
+        let c = rest.chars().next().unwrap_or(' ');
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// Local wall-clock time, `HH:MM:SS`.
+pub fn clock() -> String {
+    jiff::ZonedDateTime::now().strftime("%H:%M:%S").to_string()
+}
+
+/// `0.4 s`, `12 s`, `3:05`, `1:02:03`.
+pub fn duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    if secs < 10 {
+        format!("{:.1} s", d.as_secs_f64())
+    } else if secs < 60 {
+        format!("{secs} s")
+    } else if secs < 3600 {
+        format!("{}:{:02}", secs / 60, secs % 60)
+    } else {
+        format!("{}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
+    }
+}

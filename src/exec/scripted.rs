@@ -1,0 +1,344 @@
+//! Scripted answers: `--answers FILE`, `--yes`, `--confirm STEP`, `--input k=v`. Stacked in
+//! front of the terminal: what the script answers is not asked; what it does not answer is
+//! asked on the terminal, or, without one, is an error naming the flag that would answer it.
+
+use super::operator::{Answer, AskError, Operator, Question};
+use crate::load::node::{Node, Value};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// An answer given in an answers file for one step.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StepAnswers {
+    /// The step's main answer: an option (label or 1-based number), an `ask` value, `done`,
+    /// `run` or `skip`.
+    pub answer: Option<String>,
+    /// For a step that both asks and runs: `run` or `skip`.
+    pub run: Option<String>,
+    pub note: Option<String>,
+    /// What to do if the step's command fails: `retry`, `skip` or `abort`.
+    pub failure: Option<String>,
+    /// For `runbook rollback` and aborts: `run` or `skip`.
+    pub rollback: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AnswersError {
+    #[error("cannot read the answers file `{path}`: {message}")]
+    Read { path: String, message: String },
+    #[error("{path}:{line}:{column}: {message}")]
+    Invalid {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+}
+
+/// Reads an answers file: a YAML map of step id → answer, or → `{answer, run, note, failure,
+/// rollback}`.
+pub fn read_answers(path: &Path) -> Result<BTreeMap<String, StepAnswers>, AnswersError> {
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| AnswersError::Read {
+        path: shown.clone(),
+        message: e.to_string(),
+    })?;
+    let text = crate::load::yaml::decode(bytes).map_err(|(_, e)| AnswersError::Read {
+        path: shown.clone(),
+        message: e.message,
+    })?;
+    let source = crate::load::Source::new(path, text);
+    let root = crate::load::yaml::parse(&source).map_err(|e| {
+        let pos = source.position(e.span.start);
+        AnswersError::Invalid {
+            path: shown.clone(),
+            line: pos.line,
+            column: pos.column,
+            message: e.message,
+        }
+    })?;
+    let invalid = |node: &Node, message: String| {
+        let pos = source.position(node.span.start);
+        AnswersError::Invalid {
+            path: shown.clone(),
+            line: pos.line,
+            column: pos.column,
+            message,
+        }
+    };
+    let scalar = |node: &Node| -> Option<String> {
+        match &node.value {
+            Value::Str(s) => Some(s.clone()),
+            Value::Int(i) => Some(i.to_string()),
+            Value::Float(_) | Value::Bool(_) => Some(source.slice(node.span).to_string()),
+            _ => None,
+        }
+    };
+    let mut answers = BTreeMap::new();
+    let entries = match &root.value {
+        Value::Map(entries) => entries.as_slice(),
+        Value::Null => &[],
+        _ => {
+            return Err(invalid(
+                &root,
+                "an answers file is a mapping of step id to answer".into(),
+            ));
+        }
+    };
+    for (key, value) in entries {
+        let step =
+            scalar(key).ok_or_else(|| invalid(key, "a step id must be a plain word".into()))?;
+        let mut a = StepAnswers::default();
+        match &value.value {
+            Value::Map(fields) => {
+                for (k, v) in fields {
+                    let field = k.as_str().unwrap_or("");
+                    let text = scalar(v)
+                        .ok_or_else(|| invalid(v, format!("`{field}` must be a single value")))?;
+                    match field {
+                        "answer" => a.answer = Some(text),
+                        "run" => a.run = Some(text),
+                        "note" => a.note = Some(text),
+                        "failure" => a.failure = Some(text),
+                        "rollback" => a.rollback = Some(text),
+                        _ => {
+                            return Err(invalid(
+                                k,
+                                format!(
+                                    "unknown key `{field}`: use answer, run, note, failure or rollback"
+                                ),
+                            ));
+                        }
+                    }
+                }
+            }
+            _ => {
+                a.answer = Some(scalar(value).ok_or_else(|| {
+                    invalid(
+                        value,
+                        format!("the answer for `{step}` must be a single value or a mapping"),
+                    )
+                })?)
+            }
+        }
+        answers.insert(step, a);
+    }
+    Ok(answers)
+}
+
+/// Answers from the command line, and a terminal (or nothing) behind them.
+pub struct Scripted<T: Operator> {
+    pub answers: BTreeMap<String, StepAnswers>,
+    pub yes: bool,
+    pub confirmed: Vec<String>,
+    pub inputs: BTreeMap<String, String>,
+    pub behind: Option<T>,
+}
+
+impl<T: Operator> Scripted<T> {
+    fn scripted(&self, q: &Question) -> Option<Answer> {
+        let step = self.answers.get(q.subject());
+        let main = step.and_then(|s| s.answer.as_deref());
+        let yes = self.yes;
+        match q {
+            Question::Input { name, default, .. } => self
+                .inputs
+                .get(name)
+                .cloned()
+                .or_else(|| default.clone().filter(|_| yes))
+                .map(Answer::Text),
+            Question::ChecklistItem { .. } | Question::Manual { .. } => match main {
+                Some(a) if a.eq_ignore_ascii_case("skip") => {
+                    Some(Answer::Skip("skipped by the answers file".into()))
+                }
+                Some(_) => Some(Answer::Done),
+                None => yes.then_some(Answer::Done),
+            },
+            Question::RunCommand { .. } => {
+                let given = step
+                    .and_then(|s| s.run.as_deref())
+                    .or(main.filter(|a| matches!(*a, "run" | "skip")));
+                match given {
+                    Some("skip") => Some(Answer::Skip("skipped by the answers file".into())),
+                    Some(_) => Some(Answer::Run),
+                    None => (yes || step.is_some()).then_some(Answer::Run),
+                }
+            }
+            Question::Dangerous { step, phrase } => self
+                .confirmed
+                .iter()
+                .any(|c| c == step)
+                .then(|| Answer::Text(phrase.clone())),
+            Question::Choose { options, .. } => {
+                let given = main?;
+                if let Ok(n) = given.trim().parse::<usize>() {
+                    return (1..=options.len())
+                        .contains(&n)
+                        .then(|| Answer::Choice(n - 1));
+                }
+                options
+                    .iter()
+                    .position(|o| o.trim().eq_ignore_ascii_case(given.trim()))
+                    .map(Answer::Choice)
+            }
+            Question::Ask { default, .. } => main
+                .map(str::to_string)
+                .or_else(|| default.clone().filter(|_| yes))
+                .map(Answer::Text),
+            Question::Failure { .. } => match step.and_then(|s| s.failure.as_deref()) {
+                Some("retry") => Some(Answer::Retry),
+                Some("skip") => Some(Answer::Skip(
+                    "skipped after failure by the answers file".into(),
+                )),
+                Some(_) => Some(Answer::Abort),
+                None if self.behind.as_ref().is_none_or(|b| !b.interactive()) => {
+                    Some(Answer::Abort)
+                }
+                None => None,
+            },
+            Question::Note { .. } => step
+                .and_then(|s| s.note.clone())
+                .map(Answer::Text)
+                .or_else(|| yes.then(|| Answer::Text(String::new()))),
+            Question::Rollback { .. } => match step.and_then(|s| s.rollback.as_deref()) {
+                Some("run") => Some(Answer::Run),
+                Some(_) => Some(Answer::Skip("declined by the answers file".into())),
+                None if self.behind.as_ref().is_none_or(|b| !b.interactive()) => {
+                    Some(Answer::Skip(
+                        "not run: no terminal to confirm it (use `runbook rollback`)".into(),
+                    ))
+                }
+                None => None,
+            },
+            Question::Interrupted { .. } => Some(Answer::Abort)
+                .filter(|_| self.behind.as_ref().is_none_or(|b| !b.interactive())),
+        }
+    }
+}
+
+impl<T: Operator> Operator for Scripted<T> {
+    fn ask(&mut self, q: &Question) -> Result<Answer, AskError> {
+        if let Some(answer) = self.scripted(q) {
+            return Ok(answer);
+        }
+        match &mut self.behind {
+            Some(terminal) if terminal.interactive() => terminal.ask(q),
+            _ => Err(no_answer(q)),
+        }
+    }
+
+    fn interactive(&self) -> bool {
+        self.behind.as_ref().is_some_and(|b| b.interactive())
+    }
+}
+
+/// The error for a question nobody can answer: which step, and which flag would answer it.
+fn no_answer(q: &Question) -> AskError {
+    let s = q.subject();
+    let (what, help) = match q {
+        Question::Input { name, .. } => (
+            format!("input `{name}` has no value"),
+            format!("pass `--input {name}=VALUE`"),
+        ),
+        Question::Dangerous { step, phrase } => (
+            format!("step `{step}` is dangerous and needs the confirmation `{phrase}`"),
+            format!("pass `--confirm {step}` to confirm it in advance (`--yes` never does)"),
+        ),
+        Question::Choose { options, .. } => (
+            format!("step `{s}` needs a decision"),
+            format!(
+                "answer it in an answers file (`--answers FILE` with `{s}: 1` … `{s}: {}`, or an option's label)",
+                options.len()
+            ),
+        ),
+        Question::Ask { var, .. } => (
+            format!("step `{s}` asks for `{var}`"),
+            format!("answer it in an answers file (`--answers FILE` with `{s}: VALUE`)"),
+        ),
+        _ => (
+            format!("step `{s}` needs an answer"),
+            format!(
+                "pass `--yes`, or answer it in an answers file (`--answers FILE` with `{s}: ...`)"
+            ),
+        ),
+    };
+    AskError::NoAnswer { what, help }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Nobody;
+    impl Operator for Nobody {
+        fn ask(&mut self, _: &Question) -> Result<Answer, AskError> {
+            Err(AskError::Terminal("no".into()))
+        }
+        fn interactive(&self) -> bool {
+            false
+        }
+    }
+
+    fn scripted(yaml: &str, yes: bool) -> Scripted<Nobody> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.yaml");
+        std::fs::write(&path, yaml).unwrap();
+        Scripted {
+            answers: read_answers(&path).unwrap(),
+            yes,
+            confirmed: vec!["block".into()],
+            inputs: BTreeMap::new(),
+            behind: Some(Nobody),
+        }
+    }
+
+    #[test]
+    fn answers_by_number_label_and_flags() {
+        let mut s = scripted(
+            "pick: 2\nlabel: No way\nrole: {answer: report_api, run: skip}\n",
+            false,
+        );
+        let choose = |step: &str| Question::Choose {
+            step: step.into(),
+            prompt: None,
+            options: vec!["Yes".into(), "No way".into()],
+        };
+        assert_eq!(s.ask(&choose("pick")), Ok(Answer::Choice(1)));
+        assert_eq!(s.ask(&choose("label")), Ok(Answer::Choice(1)));
+        assert!(matches!(
+            s.ask(&choose("other")),
+            Err(AskError::NoAnswer { .. })
+        ));
+        let run = |step: &str| Question::RunCommand {
+            step: step.into(),
+            command: "ls".into(),
+        };
+        assert!(matches!(s.ask(&run("role")), Ok(Answer::Skip(_))));
+        assert!(matches!(
+            s.ask(&run("other")),
+            Err(AskError::NoAnswer { .. })
+        ));
+        let danger = |step: &str| Question::Dangerous {
+            step: step.into(),
+            phrase: "block it".into(),
+        };
+        assert_eq!(s.ask(&danger("block")), Ok(Answer::Text("block it".into())));
+        let err = s.ask(&danger("drop")).unwrap_err();
+        assert!(err.to_string().contains("no terminal"), "{err}");
+        let yes = &mut scripted("{}", true);
+        assert_eq!(yes.ask(&run("x")), Ok(Answer::Run));
+        assert!(matches!(
+            yes.ask(&danger("drop")),
+            Err(AskError::NoAnswer { .. })
+        ));
+    }
+
+    #[test]
+    fn bad_answers_files_say_where() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.yaml");
+        std::fs::write(&path, "pick: {answr: 1}\n").unwrap();
+        let err = read_answers(&path).unwrap_err().to_string();
+        assert!(err.contains(":1:8: unknown key `answr`"), "{err}");
+    }
+}

@@ -1,0 +1,505 @@
+//! `runbook run` without a terminal: every step kind and key, the failure paths, injection,
+//! secrets and leftover processes, through the real binary.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
+mod common;
+use common::{Output, Test};
+use serde_json::Value;
+
+const HEAD: &str = "owner: team\ndescription: Test.\n";
+
+/// Every journal of the test's state folder, as parsed records.
+fn journals(t: &Test) -> Vec<Vec<Value>> {
+    let runs = t.path(".state/runs");
+    let mut dirs: Vec<_> = std::fs::read_dir(&runs)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    dirs.sort();
+    dirs.iter()
+        .map(|d| {
+            std::fs::read_to_string(d.join("journal.jsonl"))
+                .unwrap_or_default()
+                .lines()
+                .map(|l| serde_json::from_str(l).expect("journal line is JSON"))
+                .collect()
+        })
+        .collect()
+}
+
+fn journal(t: &Test) -> Vec<Value> {
+    let all = journals(t);
+    assert_eq!(all.len(), 1, "expected one run");
+    all.into_iter().next().unwrap_or_default()
+}
+
+fn events<'a>(j: &'a [Value], kind: &str) -> Vec<&'a Value> {
+    j.iter().filter(|e| e["event"] == kind).collect()
+}
+
+fn finished(j: &[Value], step: &str) -> Value {
+    events(j, "step_finished")
+        .into_iter()
+        .find(|e| e["step"] == step)
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+fn runbook(t: Test, body: &str) -> Test {
+    t.file("runbooks/rb.yaml", &format!("title: Test\n{HEAD}{body}"))
+}
+
+fn run(t: &Test, extra: &[&str]) -> Output {
+    let mut args = vec!["run", "rb"];
+    args.extend_from_slice(extra);
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"));
+    cmd.args(&args)
+        .current_dir(t.dir.path())
+        .env_remove("RUNBOOK_PATH")
+        .env("NO_COLOR", "1")
+        .env("RUNBOOK_STATE_DIR", t.path(".state"))
+        .stdin(std::process::Stdio::null());
+    let out = cmd.output().expect("run runbook");
+    Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn every_step_kind_in_one_run() {
+    let t = runbook(
+        Test::new(),
+        r#"steps:
+  - id: ack
+    title: Ack
+    checklist: [Page acknowledged, Channel opened]
+  - id: read
+    title: Read
+    instructions: Look at **this**.
+  - id: count
+    title: Count
+    run: printf '3\n'
+    capture: count
+  - id: pick
+    title: Pick
+    choose:
+      var: side
+      options:
+        - {label: Left, next: ask-name, value: L}
+        - {label: Right, next: end}
+  - id: ask-name
+    title: Name
+    ask: {var: name, pattern: '^[a-z]+$'}
+  - id: use
+    title: Use
+    run: echo "count={{ vars.count }} side={{ vars.side }} name={{ vars.name }}"
+  - id: settle
+    title: Settle
+    wait: {run: "echo {{ vars.count }}", until: output | int < 5, interval: 1s, timeout: 30s}
+  - id: sub
+    title: Sub
+    runbook: child
+    with: {greeting: "hi {{ vars.name }}"}
+"#,
+    )
+    .file(
+        "runbooks/child.yaml",
+        "title: Child\nowner: t\ndescription: d\ninputs:\n  greeting: {description: g}\nsteps:\n  - id: say\n    title: Say\n    run: echo \"child says {{ inputs.greeting }}\"\n",
+    )
+    .file("answers.yaml", "pick: Left\nask-name: alice\n");
+    let out = run(&t, &["--yes", "--answers", "answers.yaml"]);
+    out.code(0);
+    assert!(
+        out.stdout.contains("count=3 side=L name=alice"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("child says hi alice"), "{}", out.stdout);
+    let j = journal(&t);
+    assert_eq!(j[0]["event"], "run_started");
+    assert_eq!(j[0]["mode"], "run");
+    assert_eq!(
+        j.last().map(|e| e["status"].clone()),
+        Some(Value::from("succeeded"))
+    );
+    assert_eq!(events(&j, "checklist_item").len(), 2);
+    let decision = events(&j, "decision")[0];
+    assert_eq!(
+        (decision["label"].as_str(), decision["next"].as_str()),
+        (Some("Left"), Some("ask-name"))
+    );
+    assert_eq!(events(&j, "answer")[0]["value"], "alice");
+    let nested: Vec<&Value> = j
+        .iter()
+        .filter(|e| e["within"] == serde_json::json!(["sub"]))
+        .collect();
+    assert!(
+        nested
+            .iter()
+            .any(|e| e["event"] == "step_finished" && e["step"] == "say"),
+        "{nested:?}"
+    );
+    let seqs: Vec<u64> = j.iter().map(|e| e["seq"].as_u64().unwrap_or(0)).collect();
+    assert!(seqs.windows(2).all(|w| w[1] == w[0] + 1), "{seqs:?}");
+}
+
+#[test]
+fn when_next_and_end() {
+    let t = runbook(
+        Test::new(),
+        "inputs:\n  force: {type: bool, default: \"false\"}\nsteps:\n  - {id: a, title: A, run: echo a, when: inputs.force}\n  - {id: b, title: B, run: echo b, next: d}\n  - {id: c, title: C, run: echo c}\n  - {id: d, title: D, run: echo d, next: end}\n  - {id: e, title: E, run: echo e}\n",
+    );
+    let out = run(&t, &["--yes"]);
+    out.code(0);
+    let j = journal(&t);
+    assert_eq!(finished(&j, "a")["status"], "skipped");
+    assert!(
+        finished(&j, "a")["reason"]
+            .as_str()
+            .unwrap_or("")
+            .contains("when")
+    );
+    assert_eq!(finished(&j, "c"), Value::Null);
+    assert_eq!(finished(&j, "e"), Value::Null);
+    assert_eq!(finished(&j, "d")["status"], "ok");
+}
+
+#[test]
+fn on_failure_continue_jump_and_abort() {
+    let t = runbook(
+        Test::new(),
+        "steps:\n  - {id: a, title: A, run: exit 3, on_failure: continue}\n  - {id: b, title: B, run: exit 4, on_failure: fix}\n  - {id: c, title: C, run: echo never}\n  - {id: fix, title: Fix, run: echo fixing}\n",
+    );
+    let out = run(&t, &["--yes"]);
+    out.code(0);
+    let j = journal(&t);
+    assert_eq!(finished(&j, "a")["status"], "failed");
+    assert_eq!(finished(&j, "a")["exit_code"], 3);
+    assert_eq!(finished(&j, "b")["status"], "failed");
+    assert_eq!(finished(&j, "c"), Value::Null);
+    assert_eq!(finished(&j, "fix")["status"], "ok");
+
+    let t = runbook(
+        Test::new(),
+        "steps:\n  - {id: a, title: A, run: exit 3}\n  - {id: b, title: B, run: echo never}\n",
+    );
+    let out = run(&t, &["--yes"]);
+    out.code(1);
+    let j = journal(&t);
+    assert_eq!(finished(&j, "b"), Value::Null);
+    let end = j.last().cloned().unwrap_or(Value::Null);
+    assert_eq!(end["status"], "failed");
+    assert!(
+        end["reason"]
+            .as_str()
+            .unwrap_or("")
+            .contains("step `a` failed"),
+        "{end}"
+    );
+}
+
+#[test]
+fn retries_then_success() {
+    let t = runbook(
+        Test::new(),
+        "steps:\n  - id: flaky\n    title: Flaky\n    run: |\n      n=$(cat count 2>/dev/null || echo 0)\n      echo $((n+1)) > count\n      [ \"$n\" -ge 2 ]\n    retries: 3\n    retry_delay: 1s\n",
+    );
+    let out = run(&t, &["--yes"]);
+    out.code(0);
+    let j = journal(&t);
+    assert_eq!(events(&j, "retry").len(), 2);
+    assert_eq!(events(&j, "command").len(), 3);
+}
+
+#[test]
+fn timeout_ends_the_whole_process_group() {
+    let t = runbook(
+        Test::new(),
+        "steps:\n  - id: hang\n    title: Hang\n    run: |\n      sleep 300 &\n      echo $! > grandchild.pid\n      sleep 300\n    timeout: 1s\n    on_failure: continue\n",
+    );
+    let out = run(&t, &["--yes"]);
+    out.code(0);
+    let j = journal(&t);
+    assert_eq!(finished(&j, "hang")["status"], "timeout");
+    let pid = std::fs::read_to_string(t.path("runbooks/grandchild.pid")).expect("pid file");
+    assert!(!common::alive(pid.trim()), "grandchild {pid} still running");
+}
+
+#[test]
+fn expect_and_capture_forms() {
+    let t = runbook(
+        Test::new(),
+        r#"steps:
+  - id: grep
+    title: Grep
+    run: "echo 'ip=10.0.0.7' >&2; exit 1"
+    expect: {exit: [0, 1]}
+    capture: {var: ip, from: stderr, pattern: 'ip=([0-9.]+)'}
+  - id: show
+    title: Show
+    run: echo "got {{ vars.ip }}"
+  - id: strict
+    title: Strict
+    run: echo nope
+    expect: {stdout: '^yes'}
+    on_failure: continue
+"#,
+    );
+    let out = run(&t, &["--yes"]);
+    out.code(0);
+    assert!(out.stdout.contains("got 10.0.0.7"), "{}", out.stdout);
+    let j = journal(&t);
+    assert_eq!(finished(&j, "strict")["status"], "failed");
+    assert!(
+        finished(&j, "strict")["reason"]
+            .as_str()
+            .unwrap_or("")
+            .contains("does not match")
+    );
+}
+
+#[test]
+fn runbook_env_output_env_dir_and_shells() {
+    let t = runbook(
+        Test::new(),
+        r#"env:
+  GREETING: hello
+steps:
+  - id: set
+    title: Set
+    run: |
+      echo "TARGET=db-2" >> "$RUNBOOK_ENV"
+      { echo "NOTE<<END"; echo "two"; echo "lines"; echo "END"; } >> "$RUNBOOK_OUTPUT"
+    outputs: [NOTE]
+  - id: use
+    title: Use
+    env: {LOCAL: "{{ vars.NOTE | length }}"}
+    dir: sub
+    shell: sh
+    run: echo "$GREETING $TARGET $LOCAL $(basename "$PWD")"
+  - id: list
+    title: List shell
+    shell: [sh, -c]
+    run: echo "list shell $TARGET"
+"#,
+    )
+    .file("runbooks/sub/keep", "");
+    let out = run(&t, &["--yes"]);
+    out.code(0);
+    assert!(out.stdout.contains("hello db-2 9 sub"), "{}", out.stdout);
+    assert!(out.stdout.contains("list shell db-2"), "{}", out.stdout);
+}
+
+#[test]
+fn dangerous_steps_need_confirm_not_yes() {
+    let body = "steps:\n  - id: drop\n    title: Drop\n    run: echo dropped\n    rollback: echo restored\n    dangerous: true\n    confirm: drop it\n";
+    let t = runbook(Test::new(), body);
+    let out = run(&t, &["--yes"]);
+    out.code(2);
+    assert!(
+        out.stderr.contains("step `drop` is dangerous"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("--confirm drop"), "{}", out.stderr);
+    assert!(!out.stdout.contains("dropped"));
+    let t = runbook(Test::new(), body);
+    let out = run(&t, &["--yes", "--confirm", "drop"]);
+    out.code(0);
+    assert!(out.stdout.contains("dropped"));
+    let j = journal(&t);
+    let c = events(&j, "confirmation")[0];
+    assert_eq!(
+        (c["accepted"].as_bool(), c["by"].as_str()),
+        (Some(true), Some("flag"))
+    );
+    let t = runbook(Test::new(), body);
+    let out = run(&t, &["--yes", "--confirm", "dorp"]);
+    out.code(2);
+    assert!(
+        out.stderr.contains("did you mean `drop`?"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn no_terminal_and_no_answer_is_an_error_naming_the_flag() {
+    let t = runbook(
+        Test::new(),
+        "steps:\n  - id: pick\n    title: Pick\n    choose:\n      options: [{label: A, next: end}, {label: B, next: end}]\n",
+    );
+    let out = run(&t, &[]);
+    out.code(2);
+    assert!(
+        out.stderr
+            .contains("step `pick` needs a decision, and there is no terminal to ask on"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("--answers FILE"), "{}", out.stderr);
+    let t = runbook(Test::new(), "steps:\n  - {id: a, title: A, run: echo hi}\n");
+    let out = run(&t, &[]);
+    out.code(2);
+    assert!(out.stderr.contains("--yes"), "{}", out.stderr);
+    assert!(!out.stdout.contains("hi\n"));
+}
+
+#[test]
+fn missing_required_input_fails_before_any_step() {
+    let t = runbook(
+        Test::new(),
+        "inputs:\n  db: {description: Database}\nsteps:\n  - {id: a, title: A, run: 'echo {{ inputs.db }}'}\n",
+    );
+    let out = run(&t, &["--yes"]);
+    out.code(2);
+    assert!(
+        out.stderr.contains("input `db` has no value"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("--input db=VALUE"), "{}", out.stderr);
+    assert!(journals(&t).is_empty(), "no run may start");
+    let out = run(&t, &["--yes", "--input", "db=x", "--input", "dbb=y"]);
+    out.code(2);
+    assert!(out.stderr.contains("unknown input `dbb`"), "{}", out.stderr);
+    let out = run(&t, &["--yes", "--input", "db=inventory"]);
+    out.code(0);
+    assert!(out.stdout.contains("inventory"));
+}
+
+#[test]
+fn injected_values_are_data_in_every_position() {
+    let evil = "10.1.2.3; touch pwned1 $(touch pwned2) `touch pwned3` \" ' \\ end";
+    let t = runbook(
+        Test::new(),
+        r#"inputs:
+  v: {description: value}
+steps:
+  - id: bare
+    title: Bare
+    run: printf '%s' {{ inputs.v }} > bare.out
+  - id: double
+    title: Double
+    run: printf '%s' "x={{ inputs.v }}" > double.out
+  - id: single
+    title: Single
+    run: printf '%s' 'x={{ inputs.v }}' > single.out
+"#,
+    );
+    let out = run(&t, &["--yes", "--input", &format!("v={evil}")]);
+    out.code(0);
+    for marker in ["pwned1", "pwned2", "pwned3"] {
+        assert!(
+            !t.path(&format!("runbooks/{marker}")).exists(),
+            "{marker} was created: the value ran as code"
+        );
+    }
+    let read =
+        |f: &str| std::fs::read_to_string(t.path(&format!("runbooks/{f}"))).unwrap_or_default();
+    assert_eq!(read("bare.out"), evil);
+    assert_eq!(read("double.out"), format!("x={evil}"));
+    assert_eq!(read("single.out"), format!("x={evil}"));
+}
+
+#[test]
+fn secrets_never_reach_the_screen_or_the_state_folder() {
+    let secret = "hunter2-Sup3rSecret";
+    let b64 = "aHVudGVyMi1TdXAzclNlY3JldA==";
+    let t = runbook(
+        Test::new(),
+        "inputs:\n  token: {secret: true, env: API_TOKEN}\nsteps:\n  - id: use\n    title: Use\n    run: |\n      echo \"token=$API_TOKEN\"\n      printf '%s' \"$API_TOKEN\" | base64\n      echo \"API_TOKEN_COPY=$API_TOKEN\" >> \"$RUNBOOK_OUTPUT\"\n    outputs: [API_TOKEN_COPY]\n  - id: note\n    title: Note\n    instructions: x\n    notes: true\n",
+    )
+    .file("answers.yaml", &format!("note: {{note: \"saw {secret}\"}}\n"));
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"));
+    let out = cmd
+        .args(["run", "rb", "--yes", "--answers", "answers.yaml"])
+        .current_dir(t.dir.path())
+        .env("NO_COLOR", "1")
+        .env("RUNBOOK_STATE_DIR", t.path(".state"))
+        .env("API_TOKEN", secret)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(stdout.contains("token=***"), "{stdout}");
+    for text in [&*stdout, &*stderr] {
+        assert!(
+            !text.contains(secret) && !text.contains(b64),
+            "secret on screen: {text}"
+        );
+    }
+    let mut stack = vec![t.path(".state")];
+    let mut files = 0;
+    while let Some(p) = stack.pop() {
+        if p.is_dir() {
+            stack.extend(
+                std::fs::read_dir(&p)
+                    .expect("dir")
+                    .flatten()
+                    .map(|e| e.path()),
+            );
+        } else {
+            files += 1;
+            let text = String::from_utf8_lossy(&std::fs::read(&p).expect("file")).into_owned();
+            assert!(
+                !text.contains(secret) && !text.contains(b64),
+                "secret in {}: {text}",
+                p.display()
+            );
+        }
+    }
+    assert!(files >= 3);
+}
+
+#[test]
+fn invalid_runbooks_do_not_run() {
+    let t = runbook(
+        Test::new(),
+        "steps:\n  - {id: a, title: A, run: echo hi, next: nowhere}\n",
+    );
+    let out = run(&t, &["--yes"]);
+    out.code(2);
+    assert!(out.stderr.contains("error[RB009]"), "{}", out.stderr);
+    assert!(out.stderr.contains("cannot run"), "{}", out.stderr);
+    let out = Test::new().args(&["run", "nope"]).run();
+    out.code(2);
+    assert!(
+        out.stderr.contains("no runbook named `nope`"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn abort_offers_rollbacks_newest_first() {
+    let t = runbook(
+        Test::new(),
+        "steps:\n  - {id: one, title: One, run: echo one, rollback: echo undo-one >> undo.log}\n  - {id: two, title: Two, run: echo two, rollback: echo undo-two >> undo.log}\n  - {id: boom, title: Boom, run: exit 1, on_failure: abort}\n",
+    )
+    .file("answers.yaml", "one: {rollback: run}\ntwo: {rollback: run}\n");
+    let out = run(&t, &["--yes", "--answers", "answers.yaml"]);
+    out.code(1);
+    assert_eq!(
+        std::fs::read_to_string(t.path("runbooks/undo.log")).unwrap_or_default(),
+        "undo-two\nundo-one\n"
+    );
+    let j = journal(&t);
+    let rollbacks: Vec<&str> = events(&j, "rollback")
+        .iter()
+        .filter_map(|e| e["step"].as_str())
+        .collect();
+    assert_eq!(rollbacks, ["two", "one"]);
+    // Without an answer and without a terminal, rollbacks are not run.
+    let t = runbook(
+        Test::new(),
+        "steps:\n  - {id: one, title: One, run: echo one, rollback: echo undo >> undo.log}\n  - {id: boom, title: Boom, run: exit 1}\n",
+    );
+    run(&t, &["--yes"]).code(1);
+    assert!(!t.path("runbooks/undo.log").exists());
+    assert_eq!(events(&journal(&t), "rollback")[0]["status"], "skipped");
+}
