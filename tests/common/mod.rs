@@ -1,7 +1,6 @@
 //! A small builder for integration tests: write runbooks into a temp folder, set arguments,
 //! environment and stdin, run the real binary, and check what it printed and returned.
 #![allow(dead_code)]
-
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
 use std::path::{Path, PathBuf};
