@@ -38,18 +38,37 @@ impl Rule for DuplicateStepId {
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         for &(dup, first) in &cx.graph.duplicates {
             let step = &cx.runbook.steps[dup];
-            let line = cx
-                .source
-                .position(cx.runbook.steps[first].anchor().start)
-                .line;
-            out.push(Finding::new(
-                step.anchor(),
-                format!("duplicate step id `{}`", step.id()),
-                format!(
-                    "step {} on line {line} already has this id; give each step its own",
-                    first + 1
+            let earlier = &cx.runbook.steps[first];
+            let line = cx.source.position(earlier.anchor().start).line;
+            let id = step.id();
+            // A step without `id` is `step-N`: say so, or the clash with a written id is a riddle.
+            let (message, help) = match (&step.id, &earlier.id) {
+                (None, _) => (
+                    format!(
+                        "step {} has no `id`, and its default id `{id}` is already taken",
+                        dup + 1
+                    ),
+                    format!(
+                        "step {} on line {line} has the id `{id}`; give one of them another id",
+                        first + 1
+                    ),
                 ),
-            ));
+                (Some(_), None) => (
+                    format!("duplicate step id `{id}`"),
+                    format!(
+                        "step {} on line {line} has no `id`, so `{id}` is its default id; give this step another id",
+                        first + 1
+                    ),
+                ),
+                (Some(_), Some(_)) => (
+                    format!("duplicate step id `{id}`"),
+                    format!(
+                        "step {} on line {line} already has this id; give each step its own",
+                        first + 1
+                    ),
+                ),
+            };
+            out.push(Finding::new(step.anchor(), message, help));
         }
     }
 }

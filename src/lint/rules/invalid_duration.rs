@@ -39,10 +39,16 @@ impl Rule for InvalidDuration {
             if let Some(v) = value
                 && let Err(why) = parse_duration(v.as_str())
             {
+                let number = v.as_str().trim();
+                let help = if !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()) {
+                    format!("add a unit: `{number}s` for seconds, `{number}m` for minutes")
+                } else {
+                    "write a duration such as `30s`, `5m` or `1h 30m`".to_string()
+                };
                 out.push(Finding::new(
                     v.span,
                     format!("invalid duration in `{key}`: {why}"),
-                    "write a duration such as `30s`, `5m` or `1h 30m`",
+                    help,
                 ));
             }
         };

@@ -66,7 +66,10 @@ impl Rule for InvalidName {
             out.push(Finding::new(
                 name.span,
                 format!("invalid runbook name `{}`", name.value),
-                "use lower-case letters, digits and `-`, starting with a letter or digit",
+                format!(
+                    "use lower-case letters, digits and `-`, starting with a letter or digit (for example `{}`)",
+                    kebab(name.as_str(), "my-runbook")
+                ),
             ));
         }
         let identifier = |out: &mut Vec<Finding>, what: &str, name: &Sp<String>| {
@@ -92,12 +95,12 @@ impl Rule for InvalidName {
         }
         for step in &rb.steps {
             if let Some(id) = step.id.as_ref().filter(|id| !is_step_id(id.as_str())) {
-                let help = if id.as_str() == "end" {
+                let help = if id.as_str().eq_ignore_ascii_case("end") {
                     "`end` is where every run finishes; choose another id".to_string()
                 } else {
                     format!(
                         "use lower-case letters, digits, `-` and `_`, starting with a letter or digit (for example `{}`)",
-                        suggestion(id.as_str()).to_lowercase().replace('_', "-")
+                        kebab(id.as_str(), &format!("step-{}", step.index + 1))
                     )
                 };
                 out.push(Finding::new(
@@ -125,6 +128,24 @@ impl Rule for InvalidName {
     }
 }
 
+/// `Block Client` → `block-client`: a valid step id or runbook name close to `name`.
+fn kebab(name: &str, fallback: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-');
+    if out.is_empty() || out == "end" {
+        fallback.to_string()
+    } else {
+        out.to_string()
+    }
+}
+
 fn suggestion(name: &str) -> String {
     let cleaned: String = name
         .trim()
@@ -135,5 +156,27 @@ fn suggestion(name: &str) -> String {
         format!("_{cleaned}")
     } else {
         cleaned
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_step_id, kebab};
+
+    #[test]
+    fn suggested_ids_are_valid() {
+        let cases = [
+            ("Block Client", "block-client"),
+            ("9 Lives", "9-lives"),
+            ("_restart_", "restart"),
+            ("--", "step-3"),
+            ("End", "step-3"),
+            ("Étape 2", "tape-2"),
+        ];
+        for (id, expected) in cases {
+            let suggested = kebab(id, "step-3");
+            assert_eq!(suggested, expected, "{id}");
+            assert!(is_step_id(&suggested), "{suggested}");
+        }
     }
 }

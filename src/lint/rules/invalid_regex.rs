@@ -1,5 +1,6 @@
 use crate::lint::{Context, Finding, Rule, RuleMeta};
-use crate::load::Sp;
+use crate::load::locate::locate;
+use crate::load::{Sp, Span};
 
 crate::declare_rule! {
     /// ## What it does
@@ -28,6 +29,44 @@ crate::declare_rule! {
     }
 }
 
+/// The file span of a regex error: under the faulty part when the error shows it, else the
+/// whole value.
+fn error_span(cx: &Context, value: &Sp<String>, error: &str) -> Span {
+    match diagram_range(value.as_str(), error) {
+        Some((offset, len)) => {
+            let span = locate(cx.source, value, offset, len);
+            if span.start == span.end {
+                value.span
+            } else {
+                span
+            }
+        }
+        None => value.span,
+    }
+}
+
+/// The byte range of the faulty part of `pattern`. The regex crate shows it only as text:
+/// the pattern indented by four spaces, then a line of `^` under the faulty part. `None`
+/// when the pattern spans several lines or the diagram is not found.
+fn diagram_range(pattern: &str, error: &str) -> Option<(usize, usize)> {
+    let lines: Vec<&str> = error.lines().collect();
+    lines.windows(2).find_map(|pair| {
+        let shown = pair[0].strip_prefix("    ")?;
+        let carets = pair[1].strip_prefix("    ")?;
+        if shown != pattern || !carets.trim_start().starts_with('^') {
+            return None;
+        }
+        let skip = carets.chars().take_while(|c| *c == ' ').count();
+        let count = carets.chars().filter(|c| *c == '^').count();
+        let start = shown.char_indices().nth(skip).map(|(i, _)| i)?;
+        let end = shown
+            .char_indices()
+            .nth(skip + count)
+            .map_or(shown.len(), |(i, _)| i);
+        Some((start, end - start))
+    })
+}
+
 impl Rule for InvalidRegex {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -48,7 +87,7 @@ impl Rule for InvalidRegex {
                         .unwrap_or("invalid");
                     let why = why.trim().trim_start_matches("error: ");
                     out.push(Finding::new(
-                        value.span,
+                        error_span(cx, value, &text),
                         format!("invalid regular expression in `{key}`: {why}"),
                         "fix the pattern; it uses Rust regex syntax (like Perl's, without look-around)",
                     ));
@@ -83,5 +122,26 @@ impl Rule for InvalidRegex {
                 check(out, "capture.pattern", p, Some(1));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::diagram_range;
+
+    #[test]
+    fn errors_point_at_the_faulty_part() {
+        let cases = [
+            ("^(?!admin)[a-z]+$", Some((1, 3))),
+            ("disabled (\\d+ moved", Some((9, 1))),
+            ("é[z-a]", Some((3, 3))),
+            ("a{2,1}", Some((1, 5))),
+        ];
+        for (pattern, expected) in cases {
+            let error = regex::Regex::new(pattern).err().map(|e| e.to_string());
+            let got = error.and_then(|e| diagram_range(pattern, &e));
+            assert_eq!(got, expected, "{pattern}");
+        }
+        assert_eq!(diagram_range("a(", "unclosed group"), None);
     }
 }

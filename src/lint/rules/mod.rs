@@ -9,6 +9,7 @@ pub mod invalid_duration;
 pub mod invalid_name;
 pub mod invalid_regex;
 pub mod invalid_type;
+pub mod key_span;
 pub mod loader_issue;
 pub mod missing_key;
 pub mod missing_metadata;

@@ -42,10 +42,15 @@ impl Rule for RecursiveSubRunbook {
             if let Some(chain) = cx.subs.cycle(&cx.source.path, &first) {
                 let mut names = vec![stem(&cx.source.path)];
                 names.extend(chain.iter().map(|p| stem(p)));
+                let help = if chain.len() == 1 {
+                    "to go through steps again, loop back to them with a `choose` option (`next: <step id>`)"
+                } else {
+                    "move the shared steps into a runbook that both call, without calling back"
+                };
                 out.push(Finding::new(
                     reference.span,
                     format!("runbook calls itself: {}", names.join(" → ")),
-                    "move the shared steps into a runbook that both call, without calling back",
+                    help,
                 ));
             }
         }

@@ -56,9 +56,14 @@ impl Rule for SecretInCommand {
                 if !is_secret {
                     continue;
                 }
-                let help = match env {
-                    Some(env) => format!("read it from the environment instead: `\"${env}\"`"),
-                    None => "give the input `env: NAME` and read `\"$NAME\"` in the script; or pass it through the step's `env`".to_string(),
+                let help = match (r.namespace(), env) {
+                    (_, Some(env)) => format!("read it from the environment instead: `\"${env}\"`"),
+                    ("vars", None) => {
+                        let name = r.name().unwrap_or_default();
+                        let env = name.to_ascii_uppercase();
+                        format!("pass it through the step's `env` (`env: {{{env}: \"{{{{ vars.{name} }}}}\"}}`) and read `\"${env}\"` in the script")
+                    }
+                    _ => "give the input `env: NAME` and read `\"$NAME\"` in the script; or pass it through the step's `env`".to_string(),
                 };
                 out.push(Finding::new(
                     cx.span_in(&s.site, r.offset, r.len),

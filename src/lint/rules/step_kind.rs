@@ -1,3 +1,4 @@
+use super::key_span::key_span;
 use crate::lint::{Context, Finding, Rule, RuleMeta};
 
 crate::declare_rule! {
@@ -53,8 +54,9 @@ impl Rule for StepKindRule {
                 [_] => {}
                 [(first, _), rest @ ..] => {
                     let names: Vec<String> = kinds.iter().map(|(k, _)| format!("`{}`", key_of(k.name()))).collect();
+                    let (second, value) = rest[0];
                     out.push(Finding::new(
-                        rest[0].1,
+                        key_span(cx.source, step.span.start, value, key_of(second.name())),
                         format!("step `{}` has several kinds: {}", step.id(), names.join(" and ")),
                         format!("keep `{}` here and move the rest into a step of its own", key_of(first.name())),
                     ));

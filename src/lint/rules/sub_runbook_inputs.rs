@@ -45,12 +45,17 @@ impl Rule for SubRunbookInputs {
                 continue;
             };
             let names = || summary.inputs.iter().map(|i| i.name.as_str());
+            // An input that a misspelt key was meant to give: the misspelling is the one report.
+            let mut meant = Vec::new();
             for (key, _) in &step.with {
                 if summary.inputs.iter().any(|i| i.name == key.value) {
                     continue;
                 }
                 let help = match did_you_mean(key.as_str(), names()) {
-                    Some(best) => format!("did you mean `{best}`?"),
+                    Some(best) => {
+                        meant.push(best);
+                        format!("did you mean `{best}`?")
+                    }
                     None if summary.inputs.is_empty() => {
                         format!("`{}` declares no inputs", reference.value)
                     }
@@ -70,11 +75,17 @@ impl Rule for SubRunbookInputs {
                 ));
             }
             for input in summary.inputs.iter().filter(|i| i.required) {
-                if !step.with.iter().any(|(k, _)| k.value == input.name) {
+                let given = step.with.iter().any(|(k, _)| k.value == input.name);
+                if !given && !meant.contains(&input.name.as_str()) {
+                    let help = if step.with.is_empty() {
+                        format!("add `with: {{{}: ...}}` to the step", input.name)
+                    } else {
+                        format!("add `{}: ...` under `with:`", input.name)
+                    };
                     out.push(Finding::new(
                         reference.span,
                         format!("runbook `{}` needs input `{}`", reference.value, input.name),
-                        format!("add `with: {{{}: ...}}` to the step", input.name),
+                        help,
                     ));
                 }
             }

@@ -62,13 +62,13 @@ impl Rule for UndefinedVariable {
                     ("steps", Some(_)) => match r.path.get(2) {
                         Some(field) if !STEP_FIELDS.contains(&field.as_str()) => (
                             format!("steps have no field `{field}`"),
-                            format!("use one of {}", list(STEP_FIELDS)),
+                            one_of(field, STEP_FIELDS),
                         ),
                         _ => continue,
                     },
                     ("run", Some(field)) if !RUN_FIELDS.contains(&field) => (
                         format!("`run` has no field `{field}`"),
-                        format!("use one of {}", list(RUN_FIELDS)),
+                        one_of(field, RUN_FIELDS),
                     ),
                     ("output", _) if !s.site.has_output() => (
                         "`output` is only defined in `wait.until`".to_string(),
@@ -86,6 +86,14 @@ impl Rule for UndefinedVariable {
                 out.push(Finding::new(span, message, help));
             }
         }
+    }
+}
+
+/// "did you mean" the closest field, else the list of fields.
+fn one_of(field: &str, fields: &[&str]) -> String {
+    match did_you_mean(field, fields.iter().copied()) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => format!("use one of {}", list(fields)),
     }
 }
 

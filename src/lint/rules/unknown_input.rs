@@ -47,8 +47,15 @@ impl Rule for UnknownInput {
                 }
                 let help = match did_you_mean(name, names()) {
                     Some(best) => format!("did you mean `inputs.{best}`?"),
-                    None => format!(
+                    None if cx.runbook.inputs.is_empty() => format!(
                         "declare it under `inputs:` (`{name}: {{description: ..., default: ...}}`)"
+                    ),
+                    None => format!(
+                        "the runbook declares {}; or declare `{name}` under `inputs:`",
+                        names()
+                            .map(|n| format!("`{n}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 };
                 out.push(Finding::new(

@@ -25,6 +25,9 @@ crate::declare_rule! {
     }
 }
 
+/// What `on_failure` takes besides a step id.
+const ON_FAILURE_ACTIONS: &[&str] = &["ask", "abort", "continue"];
+
 impl Rule for UnknownStepReference {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -33,9 +36,11 @@ impl Rule for UnknownStepReference {
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let ids = || cx.graph.ids.iter().map(String::as_str).chain(["end"]);
         for r in &cx.graph.unresolved {
-            let help = match did_you_mean(&r.name, ids()) {
+            let on_failure = r.field == "on_failure";
+            let actions = if on_failure { ON_FAILURE_ACTIONS } else { &[] };
+            let help = match did_you_mean(&r.name, ids().chain(actions.iter().copied())) {
                 Some(best) => format!("did you mean `{best}`?"),
-                None if r.field == "on_failure" => {
+                None if on_failure => {
                     "use `ask`, `abort`, `continue` or the id of a step".to_string()
                 }
                 None => "use the id of a step, or `end`".to_string(),

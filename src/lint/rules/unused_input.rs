@@ -52,7 +52,18 @@ impl Rule for UnusedInput {
                 out.push(Finding::new(
                     input.name.span,
                     format!("input `{name}` is never used"),
-                    format!("use it as `{{{{ inputs.{name} }}}}`, or remove it"),
+                    match (input.secret, &input.env) {
+                        (true, Some(env)) => format!(
+                            "read it in a script as `\"${}\"`, or remove it",
+                            env.value
+                        ),
+                        (true, None) => "give it `env: NAME` and read `\"$NAME\"` in a script, or remove it".to_string(),
+                        (false, Some(env)) => format!(
+                            "use it as `{{{{ inputs.{name} }}}}` or read `\"${}\"` in a script, or remove it",
+                            env.value
+                        ),
+                        (false, None) => format!("use it as `{{{{ inputs.{name} }}}}`, or remove it"),
+                    },
                 ));
             }
         }

@@ -1,3 +1,4 @@
+use super::key_span::key_span;
 use crate::lint::{Context, Finding, Rule, RuleMeta};
 
 crate::declare_rule! {
@@ -42,7 +43,7 @@ impl Rule for WaitWithoutTimeout {
                 && step.timeout.is_none()
             {
                 out.push(Finding::new(
-                    wait.span,
+                    key_span(cx.source, step.span.start, wait.span, "wait"),
                     format!("`wait` in step `{}` has no timeout", step.id()),
                     "add `timeout:` under `wait`, such as `timeout: 10m`",
                 ));
