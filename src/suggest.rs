@@ -15,7 +15,16 @@ pub fn did_you_mean<'a>(
                 c,
             )
         })
-        .filter(|&(dist, jw, c)| c != word && (dist <= limit || jw >= 0.9))
+        // Most of a word shared as a prefix (`retry` → `retries`) is a likely slip too.
+        .filter(|&(dist, jw, c)| {
+            let prefix = word
+                .chars()
+                .zip(c.chars())
+                .take_while(|(a, b)| a == b)
+                .count();
+            let shared = prefix >= 4 && prefix * 5 >= word.chars().count() * 4;
+            c != word && (dist <= limit || jw >= 0.9 || shared)
+        })
         .min_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)))
         .map(|(_, _, c)| c)
 }
@@ -32,6 +41,7 @@ mod tests {
             ("setps", Some("steps")),
             ("retry-delay", Some("retry_delay")),
             ("timout", Some("timeout")),
+            ("retry", Some("retries")),
             ("zebra", None),
         ];
         for (word, expected) in cases {

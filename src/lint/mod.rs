@@ -72,7 +72,7 @@ impl Linter {
                 report.diagnostics.extend(result.diagnostics);
                 for call in result.calls {
                     if done.insert(call.clone()) {
-                        next.push(call);
+                        next.push(relative_to_cwd(call));
                     }
                 }
             }
@@ -192,6 +192,18 @@ impl Linter {
             })
             .collect();
         (FileResult { diagnostics, calls }, jobs)
+    }
+}
+
+/// A called runbook's path as the user would write it: relative to the working folder when
+/// it is below it (paths are canonical once resolved).
+fn relative_to_cwd(path: PathBuf) -> PathBuf {
+    let cwd = std::env::current_dir().map(|d| canonical(&d));
+    match cwd {
+        Ok(cwd) => path
+            .strip_prefix(&cwd)
+            .map_or_else(|_| path.clone(), Path::to_path_buf),
+        Err(_) => path,
     }
 }
 

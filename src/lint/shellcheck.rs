@@ -262,7 +262,7 @@ impl ShellCheck {
             results[n].push(ShellFinding {
                 offset: start,
                 len: (end - start).max(1).min(text.len().saturating_sub(start)),
-                message: format!("SC{}: {}", c.code, c.message),
+                message: format!("SC{}: {}", c.code, c.message.trim_end_matches('.')),
                 help: format!("see https://www.shellcheck.net/wiki/SC{}", c.code),
                 error: c.level == "error",
             });

@@ -457,8 +457,9 @@ impl Converter<'_> {
             Some(id) => format!("step `{id}`"),
             None => format!("step {}", index + 1),
         };
-        for (name, _, v) in self.fields(node, STEP_KEYS, &label) {
+        for (name, key, v) in self.fields(node, STEP_KEYS, &label) {
             let w = format!("`{name}` of {label}");
+            let at = key.span;
             match name {
                 "id" => step.id = self.string(v, &w),
                 "title" => step.title = self.string(v, &w),
@@ -479,9 +480,9 @@ impl Converter<'_> {
                     step.checklist = Some(Sp::new(items, v.span));
                 }
                 "run" => step.run = self.string(v, &w),
-                "choose" => step.choose = self.choose(v, &label),
-                "ask" => step.ask = self.ask(v, &label),
-                "wait" => step.wait = self.wait(v, &label),
+                "choose" => step.choose = self.choose(at, v, &label),
+                "ask" => step.ask = self.ask(at, v, &label),
+                "wait" => step.wait = self.wait(at, v, &label),
                 "runbook" => step.runbook = self.string(v, &w),
                 "with" => step.with = self.string_map(v, &w),
                 "when" => step.when = self.string(v, &w),
@@ -497,7 +498,7 @@ impl Converter<'_> {
                 "retry_delay" => step.retry_delay = self.string(v, &w),
                 "on_failure" => step.on_failure = self.string(v, &w),
                 "expect" => step.expect = self.expect(v, &label),
-                "capture" => step.capture = self.capture(v, &label),
+                "capture" => step.capture = self.capture(at, v, &label),
                 "outputs" => step.outputs = self.string_list(v, &w),
                 "rollback" => step.rollback = self.string(v, &w),
                 "dangerous" => step.dangerous = self.boolean(v, &w),
@@ -526,7 +527,7 @@ impl Converter<'_> {
         step
     }
 
-    fn choose(&mut self, node: &Node, label: &str) -> Option<Sp<Choose>> {
+    fn choose(&mut self, at: Span, node: &Node, label: &str) -> Option<Sp<Choose>> {
         let what = format!("`choose` of {label}");
         let mut choose = Choose {
             options_span: node.span,
@@ -560,7 +561,7 @@ impl Converter<'_> {
         }
         if matches!(node.value, Value::Map(_)) && node.get("options").is_none() {
             self.missing(
-                node.span,
+                at,
                 "options",
                 &what,
                 "add `options:` with a `label` and `next` each",
@@ -605,7 +606,7 @@ impl Converter<'_> {
         Some(option)
     }
 
-    fn ask(&mut self, node: &Node, label: &str) -> Option<Sp<Ask>> {
+    fn ask(&mut self, at: Span, node: &Node, label: &str) -> Option<Sp<Ask>> {
         let what = format!("`ask` of {label}");
         let mut ask = Ask::default();
         for (name, _, v) in self.fields(node, ASK_KEYS, &what) {
@@ -622,7 +623,7 @@ impl Converter<'_> {
         }
         if matches!(node.value, Value::Map(_) | Value::Null) && node.get("var").is_none() {
             self.missing(
-                node.span,
+                at,
                 "var",
                 &what,
                 "add `var:` with the name the answer is stored under",
@@ -631,7 +632,7 @@ impl Converter<'_> {
         Some(Sp::new(ask, node.span))
     }
 
-    fn wait(&mut self, node: &Node, label: &str) -> Option<Sp<Wait>> {
+    fn wait(&mut self, at: Span, node: &Node, label: &str) -> Option<Sp<Wait>> {
         let what = format!("`wait` of {label}");
         let mut wait = Wait::default();
         for (name, _, v) in self.fields(node, WAIT_KEYS, &what) {
@@ -648,7 +649,7 @@ impl Converter<'_> {
             for key in ["run", "until"] {
                 if node.get(key).is_none() {
                     self.missing(
-                        node.span,
+                        at,
                         key,
                         &what,
                         "a wait polls `run` until the `until` condition holds",
@@ -684,7 +685,7 @@ impl Converter<'_> {
         Some(expect)
     }
 
-    fn capture(&mut self, node: &Node, label: &str) -> Option<Capture> {
+    fn capture(&mut self, at: Span, node: &Node, label: &str) -> Option<Capture> {
         if let Value::Str(_) = node.value {
             let var = self.string(node, "`capture`")?;
             return Some(Capture {
@@ -720,7 +721,7 @@ impl Converter<'_> {
             None => {
                 if matches!(node.value, Value::Map(_)) {
                     self.missing(
-                        node.span,
+                        at,
                         "var",
                         &what,
                         "add `var:` with the name the output is stored under",

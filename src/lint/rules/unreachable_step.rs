@@ -3,7 +3,8 @@ use crate::lint::{Context, Finding, Rule, RuleMeta};
 crate::declare_rule! {
     /// ## What it does
     /// Reports a step that no path from the first step reaches: every step before it jumps
-    /// elsewhere with `next`, and no `choose` option or `on_failure` leads to it.
+    /// elsewhere with `next`, and no `choose` option or `on_failure` leads to it. Not reported
+    /// while a step reference is unknown (RB009): the misspelt reference is usually the cause.
     ///
     /// ## Why this matters
     /// An unreachable step never runs: usually a `next` points at the wrong step, and the
@@ -38,6 +39,9 @@ impl Rule for UnreachableStep {
     }
 
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
+        if !cx.graph.unresolved.is_empty() {
+            return; // a misspelt reference is the problem to fix first (RB009)
+        }
         for (i, reachable) in cx.graph.reachable().into_iter().enumerate() {
             if !reachable {
                 let step = &cx.runbook.steps[i];

@@ -3,7 +3,9 @@ use crate::lint::{Context, Finding, Rule, RuleMeta};
 crate::declare_rule! {
     /// ## What it does
     /// Reports an input that no template uses. An input with `env: NAME` also counts as used
-    /// when a script reads `$NAME` (the way secrets reach commands).
+    /// when a script reads `$NAME` (the way secrets reach commands). Every input with `env`
+    /// is exported to every step; when a program reads the variable by itself, without the
+    /// script naming it, say so with `# runbook: ignore[RB016]` on the input.
     ///
     /// ## Why this matters
     /// The operator is asked for a value that changes nothing: either the input is left over,
