@@ -1,0 +1,247 @@
+//! What the operator really sees and types, in a pseudo-terminal (rexpect): menus driven with
+//! the arrow keys, typed confirmations, validation, Ctrl-C during a command and at a prompt.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
+use rexpect::session::{PtySession, spawn_command};
+use std::path::Path;
+use std::process::Command;
+
+const DOWN: &str = "\x1b[B";
+const ENTER: &str = "\r";
+// rexpect reads the terminal as Latin-1: expectations stay ASCII.
+
+fn spawn(dir: &Path, args: &[&str]) -> PtySession {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_runbook"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env("RUNBOOK_STATE_DIR", dir.join(".state"))
+        .env("LANG", "C.UTF-8")
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1")
+        .env_remove("RUNBOOK_PATH");
+    spawn_command(cmd, Some(20_000)).expect("spawn runbook in a pty")
+}
+
+/// Sends keys once the prompt is waiting for them.
+fn keys(p: &mut PtySession, text: &str) {
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    p.send(text).unwrap();
+    p.flush().unwrap();
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn journal(dir: &Path) -> Vec<serde_json::Value> {
+    let runs = dir.join(".state/runs");
+    let run = std::fs::read_dir(&runs)
+        .unwrap()
+        .flatten()
+        .next()
+        .expect("a run")
+        .path();
+    std::fs::read_to_string(run.join("journal.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn exit_code(mut p: PtySession) -> i32 {
+    p.exp_eof().expect("the run ends");
+    match p.process().wait() {
+        Ok(rexpect::process::WaitStatus::Exited(_, code)) => code,
+        other => panic!("unexpected end: {other:?}"),
+    }
+}
+
+#[test]
+fn a_walk_through_every_kind_of_prompt() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "runbooks/walk.yaml",
+        r#"title: Walk
+owner: o
+description: d
+steps:
+  - id: ack
+    title: Acknowledge
+    checklist: [Acknowledge the page, Open the channel]
+  - id: look
+    title: Look
+    run: echo looked
+  - id: skipme
+    title: Skip me
+    run: echo should-not-run
+  - id: pick
+    title: Pick
+    choose:
+      options:
+        - {label: First option, next: end}
+        - {label: Second option, next: name}
+  - id: name
+    title: Name
+    ask: {var: role, prompt: Role to block, pattern: '^[a-z_]+$'}
+  - id: block
+    title: Block
+    run: echo "blocked {{ vars.role }}"
+    dangerous: true
+    confirm: block it
+"#,
+    );
+    let mut p = spawn(dir.path(), &["run", "walk"]);
+    p.exp_string("[1/2] Acknowledge the page").unwrap();
+    keys(&mut p, ENTER);
+    p.exp_string("[2/2] Open the channel").unwrap();
+    keys(&mut p, DOWN);
+    keys(&mut p, ENTER);
+    p.exp_string("Why skip it?").unwrap();
+    keys(&mut p, "no access");
+    keys(&mut p, ENTER);
+    p.exp_string("$ echo looked").unwrap();
+    p.exp_string("Run it?").unwrap();
+    keys(&mut p, ENTER);
+    p.exp_string("looked").unwrap();
+    p.exp_string("$ echo should-not-run").unwrap();
+    p.exp_string("Run it?").unwrap();
+    keys(&mut p, DOWN);
+    keys(&mut p, ENTER);
+    p.exp_string("Why skip it?").unwrap();
+    keys(&mut p, "not needed");
+    keys(&mut p, ENTER);
+    p.exp_string("skipped: not needed").unwrap();
+    p.exp_string("Second option").unwrap();
+    keys(&mut p, DOWN);
+    keys(&mut p, ENTER);
+    p.exp_string("Role to block").unwrap();
+    keys(&mut p, "Bad-Role");
+    keys(&mut p, ENTER);
+    p.exp_string("must match").unwrap();
+    for _ in 0..8 {
+        keys(&mut p, "\x7f");
+    }
+    keys(&mut p, "report_api");
+    keys(&mut p, ENTER);
+    p.exp_string("vars.role = report_api").unwrap();
+    p.exp_string("Type block it to run it").unwrap();
+    keys(&mut p, "block");
+    keys(&mut p, ENTER);
+    p.exp_string("that is not the phrase").unwrap();
+    p.exp_string("Type block it to run it").unwrap();
+    keys(&mut p, "block it");
+    keys(&mut p, ENTER);
+    p.exp_string("blocked report_api").unwrap();
+    p.exp_string("2 ran   1 skipped").unwrap();
+    assert_eq!(exit_code(p), 0);
+
+    let j = journal(dir.path());
+    let kinds = |k: &str| {
+        j.iter()
+            .filter(|e| e["event"] == k)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let items = kinds("checklist_item");
+    assert_eq!(
+        (items[0]["done"].as_bool(), items[1]["done"].as_bool()),
+        (Some(true), Some(false))
+    );
+    assert_eq!(items[1]["reason"], "no access");
+    assert_eq!(kinds("decision")[0]["label"], "Second option");
+    assert_eq!(kinds("answer")[0]["value"], "report_api");
+    let confirmations: Vec<bool> = kinds("confirmation")
+        .iter()
+        .filter_map(|c| c["accepted"].as_bool())
+        .collect();
+    assert_eq!(confirmations, [false, true]);
+    let skip = j
+        .iter()
+        .find(|e| e["event"] == "step_finished" && e["step"] == "skipme")
+        .unwrap();
+    assert_eq!(
+        (skip["status"].as_str(), skip["reason"].as_str()),
+        (Some("skipped"), Some("not needed"))
+    );
+}
+
+#[test]
+fn ctrl_c_during_a_command_then_retry() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "runbooks/slow.yaml",
+        r#"title: Slow
+owner: o
+description: d
+steps:
+  - id: slow
+    title: Slow
+    run: |
+      if [ ! -f tried ]; then touch tried; echo first-try; sleep 60; fi
+      echo second-try
+"#,
+    );
+    let mut p = spawn(dir.path(), &["run", "slow"]);
+    p.exp_string("Run it?").unwrap();
+    keys(&mut p, ENTER);
+    p.exp_string("first-try").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    p.send_control('c').unwrap();
+    p.exp_string("interrupted (Ctrl-C)").unwrap();
+    p.exp_string("What now?").unwrap();
+    keys(&mut p, ENTER); // retry
+    p.exp_string("second-try").unwrap();
+    p.exp_string("1 ran   0 skipped   0 failed   1 retried")
+        .unwrap();
+    assert_eq!(exit_code(p), 0);
+    let j = journal(dir.path());
+    let finished: Vec<&str> = j
+        .iter()
+        .filter(|e| e["event"] == "command_finished")
+        .filter_map(|e| e["outcome"].as_str())
+        .collect();
+    assert_eq!(finished, ["interrupted", "exit 0"]);
+    assert!(
+        j.iter()
+            .any(|e| e["event"] == "retry" && e["automatic"] == false)
+    );
+}
+
+#[test]
+fn ctrl_c_at_a_prompt_asks_before_aborting() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "runbooks/ask.yaml",
+        "title: Ask\nowner: o\ndescription: d\nsteps:\n  - {id: one, title: One, run: echo one, rollback: echo undo-one}\n  - {id: two, title: Two, run: echo two}\n",
+    );
+    let mut p = spawn(dir.path(), &["run", "ask"]);
+    p.exp_string("Run it?").unwrap();
+    keys(&mut p, ENTER);
+    p.exp_string("$ echo two").unwrap();
+    p.exp_string("Run it?").unwrap();
+    p.send_control('c').unwrap();
+    p.exp_string("Abort the run?").unwrap();
+    keys(&mut p, ENTER); // no, go back
+    p.exp_string("Run it?").unwrap();
+    p.send_control('c').unwrap();
+    p.exp_string("Abort the run?").unwrap();
+    keys(&mut p, DOWN);
+    keys(&mut p, ENTER); // yes, abort
+    p.exp_string("Run the rollback of one?").unwrap();
+    keys(&mut p, ENTER);
+    p.exp_string("undo-one").unwrap();
+    p.exp_string("aborted by the operator at step `two`")
+        .unwrap();
+    assert_eq!(exit_code(p), 1);
+    let j = journal(dir.path());
+    assert!(
+        j.iter()
+            .any(|e| e["event"] == "rollback" && e["step"] == "one" && e["status"] == "ok")
+    );
+    assert_eq!(j.last().unwrap()["status"], "aborted");
+}
