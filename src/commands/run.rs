@@ -402,10 +402,7 @@ fn summary(
         if steps == 1 { "" } else { "s" },
         duration(elapsed)
     ));
-    screen.line(&format!(
-        "{} ran   {} skipped   {} failed   {} retried",
-        tally.ran, tally.skipped, tally.failed, tally.retried
-    ));
+    screen.tally(tally.ran, tally.skipped, tally.failed, tally.retried);
     if let Some(reason) = reason {
         let s = if *status == RunStatus::Succeeded {
             Status::Warning

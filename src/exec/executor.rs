@@ -1091,7 +1091,9 @@ impl<'a> Executor<'a> {
                 started: Instant::now(),
                 label: "running".into(),
             };
+            let echo_off = super::tty::EchoOff::new();
             let outcome = self.shell.run(&spec, &mut tee);
+            drop(echo_off);
             let (tail, truncated) = tee.finish();
             (outcome, tail, truncated)
         };

@@ -190,13 +190,12 @@ pub enum Event {
 }
 
 impl Event {
+    /// Synced to disk: the run's start and end, and the end of every step. Every other
+    /// event is written (so it survives the process being killed) before the next action.
     fn is_boundary(&self) -> bool {
         matches!(
             self,
-            Event::RunStarted { .. }
-                | Event::StepStarted { .. }
-                | Event::StepFinished { .. }
-                | Event::RunFinished { .. }
+            Event::RunStarted { .. } | Event::StepFinished { .. } | Event::RunFinished { .. }
         )
     }
 }

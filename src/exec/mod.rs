@@ -11,3 +11,4 @@ pub mod screen;
 pub mod scripted;
 pub mod shell;
 pub mod state;
+pub mod tty;

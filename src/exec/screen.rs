@@ -364,6 +364,22 @@ impl Screen {
         }
     }
 
+    /// `✓ 7 ran   ⤼ 1 skipped   ✗ 0 failed   ↺ 1 retried`
+    pub fn tally(&mut self, ran: usize, skipped: usize, failed: usize, retried: usize) {
+        let (ok, ok_style) = self.sym(Status::Ok);
+        let (skip, skip_style) = self.sym(Status::Skipped);
+        let (fail, fail_style) = self.sym(Status::Failed);
+        let again = if self.unicode { "↺" } else { "retry" };
+        let line = format!(
+            "{} {ran} ran   {} {skipped} skipped   {} {failed} failed   {} {retried} retried",
+            ok_style.apply_to(ok),
+            skip_style.apply_to(skip),
+            fail_style.apply_to(fail),
+            Style::new().yellow().bold().for_stderr().apply_to(again),
+        );
+        self.line(&line);
+    }
+
     pub fn elapsed(&self) -> Duration {
         self.started.elapsed()
     }
