@@ -303,14 +303,14 @@ pub fn drive(
     };
     for input in &rb.inputs {
         if let (Some(env), Some(v)) = (&input.env, values.get(&input.name.value)) {
-            state.env.insert(env.value.clone(), v.text());
+            std::sync::Arc::make_mut(&mut state.env).insert(env.value.clone(), v.text());
         }
     }
     let ctx = state.context(None);
     for (k, v) in &rb.env {
         match render::text(&v.value, &ctx) {
             Ok(value) => {
-                state.env.insert(k.value.clone(), value);
+                std::sync::Arc::make_mut(&mut state.env).insert(k.value.clone(), value);
             }
             Err(e) => {
                 report_error(&format!("cannot render `env.{}`: {e}", k.value), &e.help);

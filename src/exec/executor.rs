@@ -99,7 +99,40 @@ pub fn argv(shell: &ShellKind, script: &str) -> Vec<String> {
         ShellKind::Command(parts) => parts.clone(),
     };
     argv.push(script.to_string());
+    if let Some(program) = argv.first_mut() {
+        *program = resolve_program(program);
+    }
     argv
+}
+
+/// A program's path from `PATH`, looked up once per name (as a shell's hash table does):
+/// otherwise every step pays a failed `execve` for each folder before the right one.
+fn resolve_program(name: &str) -> String {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<String, String>>> = OnceLock::new();
+    if name.contains('/') {
+        return name.to_string();
+    }
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(found) = cache.lock().ok().and_then(|c| c.get(name).cloned()) {
+        return found;
+    }
+    let found = std::env::var_os("PATH")
+        .and_then(|path| {
+            std::env::split_paths(&path)
+                .map(|dir| dir.join(name))
+                .find(|candidate| {
+                    use std::os::unix::fs::PermissionsExt;
+                    std::fs::metadata(candidate)
+                        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+                })
+        })
+        .map_or_else(|| name.to_string(), |p| p.to_string_lossy().into_owned());
+    if let Ok(mut c) = cache.lock() {
+        c.insert(name.to_string(), found.clone());
+    }
+    found
 }
 
 /// Sends output to the screen and the output log, masked, and keeps a short tail.
@@ -410,7 +443,7 @@ impl<'a> Executor<'a> {
             StepStatus::Ok => {}
             _ => self.tally.failed += 1,
         }
-        self.state.steps.insert(id.clone(), (status, exit_code));
+        Arc::make_mut(&mut self.state.steps).insert(id.clone(), (status, exit_code));
         self.record(Event::StepFinished {
             step: id,
             status,
@@ -610,7 +643,7 @@ impl<'a> Executor<'a> {
         let option = &choose.value.options[index];
         let value = option.value.as_ref().map(|v| v.value.clone());
         if let Some(var) = &choose.value.var {
-            self.state.vars.insert(
+            Arc::make_mut(&mut self.state.vars).insert(
                 var.value.clone(),
                 value.clone().unwrap_or_else(|| labels[index].clone()),
             );
@@ -691,7 +724,7 @@ impl<'a> Executor<'a> {
                 var: var.value.clone(),
                 value: self.mask(&value),
             })?;
-            self.state.vars.insert(var.value.clone(), value);
+            Arc::make_mut(&mut self.state.vars).insert(var.value.clone(), value);
             return Ok(None);
         }
     }
@@ -1171,8 +1204,8 @@ impl<'a> Executor<'a> {
         if problem.is_none() && purpose.is_none() {
             match (parse_assignments(&env_text), parse_assignments(&out_text)) {
                 (Ok(env), Ok(out)) => {
-                    self.state.env.extend(env);
-                    self.state.vars.extend(out);
+                    Arc::make_mut(&mut self.state.env).extend(env);
+                    Arc::make_mut(&mut self.state.vars).extend(out);
                 }
                 (Err(e), _) => {
                     problem = Some(format!(
@@ -1245,7 +1278,7 @@ impl<'a> Executor<'a> {
             Status::Info,
             &format!("vars.{} captured{note}", capture.var.value),
         );
-        self.state.vars.insert(capture.var.value.clone(), value);
+        Arc::make_mut(&mut self.state.vars).insert(capture.var.value.clone(), value);
         Ok(())
     }
 
@@ -1612,13 +1645,13 @@ impl<'a> Executor<'a> {
                 self.add_secret(&v.text());
             }
             if let (Some(env), Some(v)) = (&input.env, state.inputs.get(&input.name.value)) {
-                state.env.insert(env.value.clone(), v.text());
+                Arc::make_mut(&mut state.env).insert(env.value.clone(), v.text());
             }
         }
         let sub_ctx = state.context(None);
         for (k, v) in &sub.env {
             if let Ok(value) = render::text(&v.value, &sub_ctx) {
-                state.env.insert(k.value.clone(), value);
+                Arc::make_mut(&mut state.env).insert(k.value.clone(), value);
             }
         }
         let graph = StepGraph::build(&sub);

@@ -10,6 +10,7 @@ use std::fs::{DirBuilder, File, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex};
 
 /// Version of the journal format written in `run_started`; readers accept every version
 /// the project has written.
@@ -190,8 +191,9 @@ pub enum Event {
 }
 
 impl Event {
-    /// Synced to disk: the run's start and end, and the end of every step. Every other
-    /// event is written (so it survives the process being killed) before the next action.
+    /// Synced to disk: the run's start and end (waited for), and the end of every step (in
+    /// the background, coalesced). Every event is written with one `write` before the next
+    /// action, so a killed process loses nothing.
     fn is_boundary(&self) -> bool {
         matches!(
             self,
@@ -229,7 +231,98 @@ pub enum JournalError {
     Locked { run: String, holder: String },
 }
 
+/// Syncs the journal to disk in the background. A step end asks for a sync and goes on;
+/// requests that arrive while a sync runs are served by the next one, so a run of fast steps
+/// costs one sync per disk round trip, not one per step. The run's start and end wait for
+/// theirs.
+struct Syncer {
+    shared: Arc<(Mutex<SyncState>, Condvar)>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+#[derive(Default)]
+struct SyncState {
+    requested: u64,
+    done: u64,
+    stop: bool,
+    error: Option<String>,
+}
+
+impl Syncer {
+    fn start(file: File) -> Syncer {
+        let shared = Arc::new((Mutex::new(SyncState::default()), Condvar::new()));
+        let for_thread = shared.clone();
+        let thread = std::thread::Builder::new()
+            .name("journal-sync".into())
+            .spawn(move || {
+                let (lock, cond) = &*for_thread;
+                loop {
+                    let target = {
+                        let Ok(mut state) = lock.lock() else { return };
+                        while state.requested == state.done && !state.stop {
+                            state = match cond.wait(state) {
+                                Ok(s) => s,
+                                Err(_) => return,
+                            };
+                        }
+                        if state.requested == state.done {
+                            return;
+                        }
+                        state.requested
+                    };
+                    let result = file.sync_data();
+                    let Ok(mut state) = lock.lock() else { return };
+                    if let Err(e) = result {
+                        state.error = Some(e.to_string());
+                    }
+                    state.done = target;
+                    cond.notify_all();
+                }
+            })
+            .ok();
+        Syncer { shared, thread }
+    }
+
+    /// Asks for a sync; with `wait`, returns once it is done.
+    fn request(&self, wait: bool) -> Result<(), String> {
+        let (lock, cond) = &*self.shared;
+        let mut state = lock
+            .lock()
+            .map_err(|_| "the journal syncer failed".to_string())?;
+        if let Some(e) = state.error.take() {
+            return Err(e);
+        }
+        state.requested += 1;
+        let target = state.requested;
+        cond.notify_all();
+        if wait && self.thread.is_some() {
+            while state.done < target && state.error.is_none() {
+                state = cond
+                    .wait(state)
+                    .map_err(|_| "the journal syncer failed".to_string())?;
+            }
+            if let Some(e) = state.error.take() {
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Syncer {
+    fn drop(&mut self) {
+        if let Ok(mut state) = self.shared.0.lock() {
+            state.stop = true;
+            self.shared.1.notify_all();
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
 pub struct Journal {
+    syncer: Syncer,
     dir: PathBuf,
     path: PathBuf,
     file: File,
@@ -279,7 +372,9 @@ impl Journal {
                 .trim_matches('"')
                 .to_string()
         }));
+        let syncer = Syncer::start(file.try_clone().map_err(create)?);
         Ok(Journal {
+            syncer,
             dir,
             path,
             file,
@@ -325,7 +420,13 @@ impl Journal {
         };
         self.file.write_all(line.as_bytes()).map_err(write)?;
         if boundary {
-            self.file.sync_data().map_err(write)?;
+            let wait = !matches!(record.event, Event::StepFinished { .. });
+            let synced = if self.syncer.thread.is_some() {
+                self.syncer.request(wait)
+            } else {
+                self.file.sync_data().map_err(|e| e.to_string())
+            };
+            synced.map_err(|e| write(std::io::Error::other(e)))?;
         }
         Ok(self.seq)
     }

@@ -29,6 +29,22 @@ pub struct Screen {
     spinner: Option<indicatif::ProgressBar>,
     /// Whether the next output byte of each stream starts a line.
     line_start: [bool; 2],
+    /// Reused for each chunk of output.
+    buffer: Vec<u8>,
+}
+
+/// Writes all of `bytes` to fd 1; a closed stdout (a pipe whose reader left) is ignored.
+fn write_all_stdout(mut bytes: &[u8]) {
+    let out = std::io::stdout();
+    let _ = std::io::Write::flush(&mut out.lock());
+    while !bytes.is_empty() {
+        match rustix::io::write(&out, bytes) {
+            Ok(0) => return,
+            Ok(n) => bytes = &bytes[n..],
+            Err(rustix::io::Errno::INTR) => continue,
+            Err(_) => return,
+        }
+    }
 }
 
 fn locale_is_utf8() -> bool {
@@ -62,6 +78,7 @@ impl Screen {
             started: Instant::now(),
             spinner: None,
             line_start: [true, true],
+            buffer: Vec::new(),
         }
     }
 
@@ -304,23 +321,21 @@ impl Screen {
         self.line(&line);
     }
 
-    /// A command's output, under the gutter, on stdout.
+    /// A command's output, under the gutter, on stdout. Written straight to the file
+    /// descriptor: Rust's stdout is line-buffered, which costs a scan and a write per line.
     pub fn output(&mut self, stream: Stream, bytes: &[u8]) {
         let gutter = self.gutter().as_bytes();
         let idx = usize::from(stream == Stream::Stderr);
-        let mut buf = Vec::with_capacity(bytes.len() + 16);
+        self.buffer.clear();
         for piece in bytes.split_inclusive(|b| *b == b'\n') {
             if self.line_start[idx] {
-                buf.extend_from_slice(gutter);
+                self.buffer.extend_from_slice(gutter);
             }
-            buf.extend_from_slice(piece);
+            self.buffer.extend_from_slice(piece);
             self.line_start[idx] = piece.ends_with(b"\n");
         }
-        let write = || {
-            let mut out = std::io::stdout().lock();
-            let _ = out.write_all(&buf);
-            let _ = out.flush();
-        };
+        let buffer = &self.buffer;
+        let write = || write_all_stdout(buffer);
         match (&self.spinner, self.stdout_tty) {
             (Some(bar), true) => bar.suspend(write),
             _ => write(),

@@ -97,6 +97,9 @@ pub trait Shell {
 }
 
 /// Starts real processes, each in its own process group.
+///
+/// The interrupt flag is acted on only while a command's leader runs; a Ctrl-C that arrives
+/// before `run` or after the leader has exited stays in the flag for the caller.
 pub struct ProcessShell {
     /// Set by the SIGINT handler; the shell clears it when it has acted on it.
     pub interrupt: Arc<AtomicBool>,

@@ -4,59 +4,101 @@
 use super::inputs::InputValue;
 use super::journal::StepStatus;
 use minijinja::Value;
-use serde_json::{Map, json};
+use minijinja::value::{Enumerator, Object};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Default)]
 pub struct RunState {
     pub inputs: BTreeMap<String, InputValue>,
-    pub vars: BTreeMap<String, String>,
+    /// Shared with the template contexts made from this state; changed copy-on-write
+    /// (`Arc::make_mut`), so a context costs the same at the 1,000th step as at the first.
+    pub vars: Arc<BTreeMap<String, String>>,
     /// Set for every later step: the runbook's `env`, and what steps wrote to `$RUNBOOK_ENV`.
-    pub env: BTreeMap<String, String>,
-    pub steps: BTreeMap<String, (StepStatus, Option<i32>)>,
+    pub env: Arc<BTreeMap<String, String>>,
+    pub steps: Arc<BTreeMap<String, (StepStatus, Option<i32>)>>,
     pub run_id: String,
     pub operator: String,
     pub mode: String,
 }
 
 impl RunState {
-    /// The template context (SPEC §2.5); `output` only inside `wait.until`.
+    /// The template context (SPEC §2.5); `output` only inside `wait.until`. Built directly
+    /// as template values: this runs several times per step.
     pub fn context(&self, output: Option<&str>) -> Value {
-        let inputs: Map<String, serde_json::Value> = self
+        let inputs: BTreeMap<&str, Value> = self
             .inputs
             .iter()
             .map(|(k, v)| {
                 let v = match v {
-                    InputValue::Str(s) => json!(s),
-                    InputValue::Int(i) => json!(i),
-                    InputValue::Bool(b) => json!(b),
+                    InputValue::Str(s) => Value::from(s.as_str()),
+                    InputValue::Int(i) => Value::from(*i),
+                    InputValue::Bool(b) => Value::from(*b),
                 };
-                (k.clone(), v)
+                (k.as_str(), v)
             })
             .collect();
-        let steps: Map<String, serde_json::Value> = self
-            .steps
-            .iter()
-            .map(|(id, (status, code))| {
-                (
-                    id.clone(),
-                    json!({"status": status.as_str(), "exit_code": code}),
-                )
-            })
-            .collect();
-        let mut env: BTreeMap<String, String> = std::env::vars().collect();
-        env.extend(self.env.clone());
-        let mut ctx = json!({
-            "inputs": inputs,
-            "vars": self.vars,
-            "steps": steps,
-            "env": env,
-            "run": {"id": self.run_id, "operator": self.operator, "mode": self.mode},
-        });
-        if let (Some(output), Some(map)) = (output, ctx.as_object_mut()) {
-            map.insert("output".into(), json!(output));
+        let run: BTreeMap<&str, Value> = BTreeMap::from([
+            ("id", Value::from(self.run_id.as_str())),
+            ("operator", Value::from(self.operator.as_str())),
+            ("mode", Value::from(self.mode.as_str())),
+        ]);
+        let mut ctx: BTreeMap<&str, Value> = BTreeMap::from([
+            ("inputs", Value::from(inputs)),
+            (
+                "vars",
+                Value::from_object(Namespace::Vars(self.vars.clone())),
+            ),
+            (
+                "steps",
+                Value::from_object(Namespace::Steps(self.steps.clone())),
+            ),
+            ("env", Value::from_object(Namespace::Env(self.env.clone()))),
+            ("run", Value::from(run)),
+        ]);
+        if let Some(output) = output {
+            ctx.insert("output", Value::from(output));
         }
-        Value::from(minijinja::value::Serde(ctx))
+        Value::from(ctx)
+    }
+}
+
+/// `vars`, `steps` and `env` as template values that read the run's maps on use.
+#[derive(Debug)]
+enum Namespace {
+    Vars(Arc<BTreeMap<String, String>>),
+    Steps(Arc<BTreeMap<String, (StepStatus, Option<i32>)>>),
+    /// The run's variables over the process environment.
+    Env(Arc<BTreeMap<String, String>>),
+}
+
+impl Object for Namespace {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let name = key.as_str()?;
+        match &**self {
+            Namespace::Vars(vars) => vars.get(name).map(|v| Value::from(v.as_str())),
+            Namespace::Steps(steps) => steps.get(name).map(|(status, code)| {
+                let fields: BTreeMap<&str, Value> = BTreeMap::from([
+                    ("status", Value::from(status.as_str())),
+                    ("exit_code", Value::from(*code)),
+                ]);
+                Value::from(fields)
+            }),
+            Namespace::Env(env) => match env.get(name) {
+                Some(v) => Some(Value::from(v.as_str())),
+                None => std::env::var(name).ok().map(Value::from),
+            },
+        }
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        let keys: Vec<Value> = match &**self {
+            Namespace::Vars(m) | Namespace::Env(m) => {
+                m.keys().map(|k| Value::from(k.as_str())).collect()
+            }
+            Namespace::Steps(m) => m.keys().map(|k| Value::from(k.as_str())).collect(),
+        };
+        Enumerator::Values(keys)
     }
 }
 
