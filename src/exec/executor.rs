@@ -1111,7 +1111,6 @@ impl<'a> Executor<'a> {
             dir,
             timeout,
         };
-        let started_at = super::screen::clock();
         self.screen
             .spinner_start("running · 00:00 · Ctrl-C interrupts");
         let outcome = {
@@ -1224,7 +1223,7 @@ impl<'a> Executor<'a> {
         }
         let took = duration(outcome.duration);
         let line = match &problem {
-            None => format!("{} · {took} · {started_at}", describe(&outcome.exit)),
+            None => format!("{} · {took} · {}", describe(&outcome.exit), super::screen::clock()),
             Some(p) => format!("{p} · {took}"),
         };
         self.screen.status(
