@@ -20,6 +20,8 @@ pub struct Cli {
 pub enum Command {
     /// Walk through a runbook, step by step
     Run(RunArgs),
+    /// Practise a runbook: every command replaced by its `simulate` output
+    Drill(DrillArgs),
     /// Check runbooks for errors (default: ./runbooks)
     Lint(LintArgs),
     /// Show the documentation of a lint rule
@@ -59,6 +61,12 @@ pub struct RunArgs {
     /// Start at this step instead of the first
     #[arg(long, value_name = "STEP")]
     pub from: Option<String>,
+    /// Walk through without executing anything: commands shown, decisions asked
+    #[arg(long)]
+    pub dry_run: bool,
+    /// With --dry-run: run the steps marked `readonly: true` for real
+    #[arg(long, requires = "dry_run")]
+    pub allow_readonly: bool,
     /// Where runs are recorded (default: $RUNBOOK_STATE_DIR, $XDG_STATE_HOME/runbook)
     #[arg(long, value_name = "DIR")]
     pub state_dir: Option<PathBuf>,
@@ -79,4 +87,15 @@ pub struct AnsweringArgs {
     /// A YAML file of answers: step id → option (label or number), value, `done`, `run`, `skip`
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DrillArgs {
+    /// The runbook: a name (./runbooks/NAME.yaml, then RUNBOOK_PATH) or a path
+    pub runbook: String,
+    #[command(flatten)]
+    pub answering: AnsweringArgs,
+    /// Where runs are recorded (default: $RUNBOOK_STATE_DIR, $XDG_STATE_HOME/runbook)
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
 }

@@ -9,5 +9,6 @@ pub mod graph;
 pub mod lint;
 pub mod load;
 pub mod render;
+pub mod report;
 pub mod suggest;
 pub mod template;

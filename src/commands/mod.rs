@@ -1,5 +1,6 @@
 //! One file per command: each takes its parsed arguments and returns the exit code.
 
+pub mod drill;
 pub mod explain;
 pub mod lint;
 pub mod run;
@@ -15,6 +16,7 @@ pub const EXIT_INTERRUPTED: i32 = 130;
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Run(args) => run::run(&args),
+        Command::Drill(args) => drill::run(&args),
         Command::Lint(args) => lint::run(&args),
         Command::Explain(args) => explain::run(&args),
     }

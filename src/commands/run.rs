@@ -182,32 +182,55 @@ fn run_inner(args: &RunArgs) -> Result<i32, i32> {
     };
     let interrupt = shell.interrupt.clone();
     let state_dir = journal::state_dir(args.state_dir.as_deref());
+    let mode = if args.dry_run {
+        Mode::DryRun
+    } else {
+        Mode::Run
+    };
+    let plan = Plan {
+        mode,
+        start,
+        allow_readonly: args.allow_readonly,
+        assume_yes: args.answering.yes,
+    };
     Ok(drive(
         &ready,
         values,
-        Mode::Run,
+        plan,
         &mut operator,
         &mut shell,
         interrupt,
         &state_dir,
-        start,
-        false,
     ))
 }
 
-/// Runs a checked runbook with resolved inputs from `start`, journaled under `state_dir`.
-#[allow(clippy::too_many_arguments)]
+/// How to walk: a real run, a dry-run or a drill, and from where.
+#[derive(Debug, Clone, Copy)]
+pub struct Plan {
+    pub mode: Mode,
+    pub start: usize,
+    /// In a dry-run, run the steps marked `readonly` for real.
+    pub allow_readonly: bool,
+    /// `--yes`: in a dry-run it also passes dangerous steps.
+    pub assume_yes: bool,
+}
+
+/// Runs a checked runbook with resolved inputs, journaled under `state_dir`.
 pub fn drive(
     ready: &Ready,
     values: BTreeMap<String, InputValue>,
-    mode: Mode,
+    plan: Plan,
     operator: &mut dyn Operator,
     shell: &mut dyn Shell,
     interrupt: std::sync::Arc<std::sync::atomic::AtomicBool>,
     state_dir: &Path,
-    start: usize,
-    allow_readonly: bool,
 ) -> i32 {
+    let Plan {
+        mode,
+        start,
+        allow_readonly,
+        assume_yes,
+    } = plan;
     let rb = &ready.runbook;
     let secrets: Vec<String> = rb
         .inputs
@@ -335,9 +358,12 @@ pub fn drive(
         tally: Tally::default(),
         allow_readonly,
         within: Vec::new(),
+        assume_yes,
+        unsimulated: Vec::new(),
     };
     let result = executor.walk(start);
     let tally = executor.tally.clone();
+    let unsimulated = std::mem::take(&mut executor.unsimulated);
     let result = match result {
         Ok(r) => r,
         Err(ExecError::NoAnswer { what, help }) => {
@@ -373,6 +399,16 @@ pub fn drive(
         journal.path(),
         &short,
     );
+    if mode == Mode::Drill {
+        drill_summary(
+            &mut screen,
+            rb,
+            &name,
+            state_dir,
+            journal.path(),
+            &unsimulated,
+        );
+    }
     match result.status {
         RunStatus::Succeeded => EXIT_OK,
         RunStatus::Interrupted => super::EXIT_INTERRUPTED,
@@ -416,4 +452,64 @@ fn summary(
     }
     screen.line(&format!("journal   {}", journal.display()));
     screen.line(&format!("run       {short}"));
+}
+
+/// After a drill: time per step, what had no simulated output, and which branches of the
+/// runbook's decisions this trainee has now walked across all their drills.
+fn drill_summary(
+    screen: &mut Screen,
+    rb: &Runbook,
+    name: &str,
+    state_dir: &Path,
+    journal: &Path,
+    unsimulated: &[String],
+) {
+    screen.rule("drill summary");
+    if let Ok((records, _)) = crate::report::read_journal(journal) {
+        let times: Vec<String> = records
+            .iter()
+            .filter(|r| r.within.is_empty())
+            .filter_map(|r| match &r.event {
+                Event::StepFinished {
+                    step, duration_ms, ..
+                } => Some(format!(
+                    "{step} {}",
+                    duration(Duration::from_millis(*duration_ms))
+                )),
+                _ => None,
+            })
+            .collect();
+        screen.line(&format!("time per step   {}", times.join(" · ")));
+    }
+    if !unsimulated.is_empty() {
+        screen.status(
+            Status::Warning,
+            &format!(
+                "no `simulate`, treated as succeeded: {}",
+                unsimulated.join(", ")
+            ),
+        );
+    }
+    let coverage = crate::report::coverage::coverage(state_dir, name, rb);
+    if coverage.total() == 0 {
+        screen.line("branches        this runbook has no decisions");
+        return;
+    }
+    screen.line(&format!(
+        "branches        {} of {} walked in {} drill{}",
+        coverage.walked(),
+        coverage.total(),
+        coverage.drills,
+        if coverage.drills == 1 { "" } else { "s" }
+    ));
+    for (step, options, taken) in &coverage.decisions {
+        for option in options {
+            let status = if taken.contains(option) {
+                Status::Ok
+            } else {
+                Status::Info
+            };
+            screen.status(status, &format!("{step} → {option}"));
+        }
+    }
 }

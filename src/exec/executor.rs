@@ -40,6 +40,22 @@ enum Flow {
     Abort { by_operator: bool, reason: String },
 }
 
+/// A drill's stand-in for a step's command: its `simulate`, if it has one.
+fn simulated_of(step: &Step) -> Option<super::shell::Simulated> {
+    let sim = step.simulate.as_ref()?;
+    Some(super::shell::Simulated {
+        stdout: sim
+            .stdout
+            .as_ref()
+            .map_or_else(String::new, |s| s.value.clone()),
+        stderr: sim
+            .stderr
+            .as_ref()
+            .map_or_else(String::new, |s| s.value.clone()),
+        exit: sim.exit.as_ref().map_or(0, |e| e.value as i32),
+    })
+}
+
 /// A completed step whose `rollback` can be offered after an abort.
 #[derive(Debug, Clone)]
 pub struct Completed {
@@ -87,6 +103,10 @@ pub struct Executor<'a> {
     pub allow_readonly: bool,
     /// Sub-runbook nesting, outermost first (`notify`), for positions on screen.
     pub within: Vec<String>,
+    /// `--yes` in a dry-run also passes dangerous steps (nothing runs).
+    pub assume_yes: bool,
+    /// In a drill: the steps that had no `simulate` and were treated as succeeded.
+    pub unsimulated: Vec<String>,
 }
 
 /// The argv that runs a script with a shell (SPEC §2.4).
@@ -224,6 +244,8 @@ fn describe(exit: &Exit) -> String {
 /// The result of running one command of a step.
 struct Ran {
     outcome: Outcome,
+    /// Not run: a dry-run.
+    dry: bool,
     ok: bool,
     /// Why it did not succeed (in words), when it did not.
     problem: Option<String>,
@@ -262,6 +284,12 @@ impl<'a> Executor<'a> {
             self.secrets.push(value.to_string());
             self.masker = Masker::new(&self.secrets);
         }
+    }
+
+    /// In a dry-run, nothing runs but the steps marked `readonly` with `--allow-readonly`.
+    fn dry_run_skips(&self, step: &Step) -> bool {
+        self.mode == Mode::DryRun
+            && !(self.allow_readonly && step.readonly.as_ref().is_some_and(|r| r.value))
     }
 
     fn folder(&self) -> PathBuf {
@@ -379,6 +407,15 @@ impl<'a> Executor<'a> {
                         None,
                         Some(reason),
                         Flow::Next,
+                    );
+                }
+                Err(_) if self.mode == Mode::DryRun => {
+                    self.screen.status(
+                        Status::Info,
+                        &format!(
+                            "`when: {}` cannot be known in a dry-run: the step is shown",
+                            when.value
+                        ),
                     );
                 }
                 Err(e) => {
@@ -844,7 +881,7 @@ impl<'a> Executor<'a> {
                 step, &shell, &script, &values, &shown, attempt, edited, None,
             )?;
             if ran.ok {
-                match self.collect(step, &ran.outcome) {
+                match self.collect(step, &ran.outcome, ran.dry) {
                     Ok(()) => {
                         self.tally.ran += 1;
                         self.remember_rollback(step, &shell);
@@ -999,6 +1036,13 @@ impl<'a> Executor<'a> {
             .as_ref()
             .map(|c| render::text(&c.value, &ctx).unwrap_or_else(|_| c.value.clone()))
             .unwrap_or_else(|| step.id());
+        if self.mode == Mode::DryRun && self.assume_yes {
+            self.screen.status(
+                Status::Warning,
+                &format!("dangerous: a real run needs the phrase `{phrase}`"),
+            );
+            return Ok(Confirmed::Yes);
+        }
         loop {
             let q = Question::Dangerous {
                 step: step.id(),
@@ -1084,6 +1128,7 @@ impl<'a> Executor<'a> {
                     ok: false,
                     problem: Some(format!("cannot render the step's env: {e}")),
                     status: StepStatus::Failed,
+                    dry: false,
                 });
             }
         };
@@ -1105,12 +1150,46 @@ impl<'a> Executor<'a> {
             .timeout
             .as_ref()
             .and_then(|t| parse_duration(&t.value).ok());
+        let simulated = (self.mode == Mode::Drill)
+            .then(|| simulated_of(step))
+            .flatten();
+        if self.mode == Mode::Drill
+            && simulated.is_none()
+            && purpose.is_none()
+            && !self.unsimulated.contains(&id)
+        {
+            self.unsimulated.push(id.clone());
+        }
         let spec = CommandSpec {
             argv: argv(shell, script),
             env,
             dir,
             timeout,
+            simulated,
         };
+        if self.dry_run_skips(step) {
+            let _ = std::fs::remove_file(&env_file);
+            let _ = std::fs::remove_file(&out_file);
+            self.screen.status(Status::Skipped, "not run (dry-run)");
+            self.record(Event::CommandFinished {
+                step: id.clone(),
+                exit_code: None,
+                outcome: "not run (dry-run)".into(),
+                duration_ms: 0,
+            })?;
+            return Ok(Ran {
+                outcome: Outcome {
+                    exit: Exit::Code(0),
+                    duration: Duration::ZERO,
+                    stdout: Default::default(),
+                    stderr: Default::default(),
+                },
+                ok: true,
+                problem: None,
+                status: StepStatus::Ok,
+                dry: true,
+            });
+        }
         self.screen
             .spinner_start("running · 00:00 · Ctrl-C interrupts");
         let outcome = {
@@ -1223,7 +1302,11 @@ impl<'a> Executor<'a> {
         }
         let took = duration(outcome.duration);
         let line = match &problem {
-            None => format!("{} · {took} · {}", describe(&outcome.exit), super::screen::clock()),
+            None => format!(
+                "{} · {took} · {}",
+                describe(&outcome.exit),
+                super::screen::clock()
+            ),
             Some(p) => format!("{p} · {took}"),
         };
         self.screen.status(
@@ -1240,11 +1323,24 @@ impl<'a> Executor<'a> {
             ok,
             problem,
             status,
+            dry: false,
         })
     }
 
     /// Stores `capture` after a successful command. Errs when the pattern does not match.
-    fn collect(&mut self, step: &Step, outcome: &Outcome) -> Result<(), String> {
+    fn collect(&mut self, step: &Step, outcome: &Outcome, dry: bool) -> Result<(), String> {
+        if dry {
+            // Nothing ran: later steps show named placeholders where the values would be.
+            let names = step
+                .capture
+                .iter()
+                .map(|c| c.var.value.clone())
+                .chain(step.outputs.iter().map(|o| o.value.clone()));
+            for name in names {
+                Arc::make_mut(&mut self.state.vars).insert(name.clone(), format!("<{name}>"));
+            }
+            return Ok(());
+        }
         let Some(capture) = &step.capture else {
             return Ok(());
         };
@@ -1379,6 +1475,13 @@ impl<'a> Executor<'a> {
             Answer::Abort => return self.aborted(step, started, "aborted before waiting"),
             _ => {}
         }
+        if self.dry_run_skips(step) {
+            self.screen.status(
+                Status::Skipped,
+                &format!("not run (dry-run): would wait until {}", until.value),
+            );
+            return self.done(step, started, None, Flow::Next);
+        }
         let began = Instant::now();
         let mut checks = 0;
         loop {
@@ -1396,10 +1499,8 @@ impl<'a> Executor<'a> {
                     return self.wait_failed(step, started, "interrupted (Ctrl-C)".into(), failed);
                 }
                 (_, Err(e)) => {
-                    self.screen.status(
-                        Status::Warning,
-                        &format!("check {checks}: cannot evaluate `{}`: {e}", until.value),
-                    );
+                    self.screen
+                        .status(Status::Warning, &format!("check {checks}: {e}"));
                     false
                 }
                 (exit, _) => {
@@ -1411,6 +1512,14 @@ impl<'a> Executor<'a> {
                 }
             };
             let spent = began.elapsed();
+            if !met && self.mode == Mode::Drill {
+                let problem = format!(
+                    "`{}` is false for the simulated output ({last}): in the real incident, the wait would time out",
+                    until.value
+                );
+                self.screen.status(Status::Failed, &problem);
+                return self.wait_failed(step, started, problem, failed);
+            }
             if met {
                 self.screen.spinner_stop();
                 self.screen.status(
@@ -1492,10 +1601,18 @@ impl<'a> Executor<'a> {
                         );
                     }
                     _ => {
-                        let reason = format!(
-                            "aborted by the operator after step `{}` failed ({problem})",
-                            step.id()
-                        );
+                        let by_operator = self.operator.interactive();
+                        let reason = if by_operator {
+                            format!(
+                                "aborted by the operator after step `{}` failed ({problem})",
+                                step.id()
+                            )
+                        } else {
+                            format!("step `{}` failed: {problem}", step.id())
+                        };
+                        if !by_operator {
+                            *failed = Some(reason.clone());
+                        }
                         return self.finish(
                             step,
                             started,
@@ -1503,7 +1620,7 @@ impl<'a> Executor<'a> {
                             None,
                             Some(problem),
                             Flow::Abort {
-                                by_operator: true,
+                                by_operator,
                                 reason,
                             },
                         );
@@ -1540,7 +1657,16 @@ impl<'a> Executor<'a> {
             env,
             dir: self.dir_of(step).unwrap_or_else(|_| self.folder()),
             timeout: Some(Duration::from_secs(60)),
+            simulated: (self.mode == Mode::Drill)
+                .then(|| simulated_of(step))
+                .flatten(),
         };
+        if self.mode == Mode::Drill
+            && spec.simulated.is_none()
+            && !self.unsimulated.contains(&step.id())
+        {
+            self.unsimulated.push(step.id());
+        }
         let mut tee = Tee {
             screen: &mut *self.screen,
             log: log.map(|(f, _)| f),
@@ -1672,6 +1798,8 @@ impl<'a> Executor<'a> {
                 completed: Vec::new(),
                 tally: Tally::default(),
                 allow_readonly: self.allow_readonly,
+                assume_yes: self.assume_yes,
+                unsimulated: Vec::new(),
                 within: {
                     let mut w = self.within.clone();
                     w.push(reference.value.clone());
@@ -1680,6 +1808,9 @@ impl<'a> Executor<'a> {
             };
             let result = nested.walk(0);
             self.completed.extend(nested.completed);
+            for id in nested.unsimulated {
+                self.unsimulated.push(format!("{}/{id}", reference.value));
+            }
             let t = nested.tally;
             self.tally.ran += t.ran;
             self.tally.skipped += t.skipped;
@@ -1762,6 +1893,12 @@ impl<'a> Executor<'a> {
                 command: self.mask(&c.rollback),
             })?
         };
+        let answer = match answer {
+            Answer::Run | Answer::Done if self.mode == Mode::DryRun => {
+                Answer::Skip("not run (dry-run)".into())
+            }
+            other => other,
+        };
         match answer {
             Answer::Run | Answer::Done => {
                 let spec = CommandSpec {
@@ -1772,6 +1909,7 @@ impl<'a> Executor<'a> {
                     ],
                     dir: c.dir.clone(),
                     timeout: None,
+                    simulated: None,
                 };
                 let seq = self.journal.next_seq();
                 let log = self.journal.output_log(seq, &c.step).ok();

@@ -1,5 +1,6 @@
 //! Stage 3b: the executor walks a runbook's step graph with an operator.
 
+pub mod drill;
 pub mod executor;
 pub mod inputs;
 pub mod interactive;

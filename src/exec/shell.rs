@@ -49,6 +49,16 @@ pub struct CommandSpec {
     /// Working folder; empty means the current folder of this process.
     pub dir: PathBuf,
     pub timeout: Option<Duration>,
+    /// What a drill plays instead of running the command (the step's `simulate`).
+    pub simulated: Option<Simulated>,
+}
+
+/// A command's simulated result, for drills.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Simulated {
+    pub stdout: String,
+    pub stderr: String,
+    pub exit: i32,
 }
 
 /// How a command ended.

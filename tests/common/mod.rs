@@ -62,8 +62,18 @@ impl Test {
 
     /// Runs `runbook` in the test folder.
     pub fn run(&self) -> Output {
+        self.run_with(&self.args)
+    }
+
+    /// Runs `runbook` with these arguments instead, keeping the test folder for another run.
+    pub fn exec(&self, args: &[&str]) -> Output {
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        self.run_with(&args)
+    }
+
+    fn run_with(&self, args: &[String]) -> Output {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_runbook"));
-        cmd.args(&self.args)
+        cmd.args(args)
             .current_dir(self.cwd.as_deref().unwrap_or(self.dir.path()))
             .env_remove("RUNBOOK_PATH")
             .env("NO_COLOR", "1")

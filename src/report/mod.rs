@@ -1,0 +1,69 @@
+//! Stage 4: journals read back: runs, decisions, branch coverage of drills.
+
+pub mod coverage;
+
+use crate::exec::journal::{Event, Record};
+use std::path::{Path, PathBuf};
+
+/// The records of a journal. A torn last line (the process was killed while writing it) is
+/// left out and reported as `true`; every complete line before it is kept.
+pub fn read_journal(path: &Path) -> std::io::Result<(Vec<Record>, bool)> {
+    let text = std::fs::read_to_string(path)?;
+    let mut records = Vec::new();
+    let mut torn = false;
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    for (i, line) in lines.iter().enumerate() {
+        match serde_json::from_str::<Record>(line.trim_end()) {
+            Ok(record) => records.push(record),
+            Err(_) if i + 1 == lines.len() && !line.ends_with('\n') => torn = true,
+            Err(_) if line.trim().is_empty() => {}
+            Err(e) => {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("{}:{}: not a journal event: {e}", path.display(), i + 1),
+                ));
+            }
+        }
+    }
+    Ok((records, torn))
+}
+
+/// Every run folder's journal under a state folder, oldest first (run ids sort by time).
+pub fn journals(state_dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(state_dir.join("runs")) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path().join("journal.jsonl"))
+        .filter(|p| p.is_file())
+        .collect();
+    paths.sort();
+    paths
+}
+
+/// The runbook name and mode of a run, from its first event.
+pub fn started(records: &[Record]) -> Option<(&str, crate::exec::journal::Mode)> {
+    records.iter().find_map(|r| match &r.event {
+        Event::RunStarted { runbook, mode, .. } => Some((runbook.as_str(), *mode)),
+        _ => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_torn_last_line_is_left_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let good =
+            r#"{"ts":"2026-01-01T00:00:00.000Z","seq":1,"event":"note","step":"a","text":"x"}"#;
+        std::fs::write(&path, format!("{good}\n{{\"ts\":\"2026")).unwrap();
+        let (records, torn) = read_journal(&path).unwrap();
+        assert_eq!((records.len(), torn), (1, true));
+        std::fs::write(&path, format!("garbage\n{good}\n")).unwrap();
+        assert!(read_journal(&path).is_err());
+    }
+}

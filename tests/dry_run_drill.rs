@@ -1,0 +1,186 @@
+//! `runbook run --dry-run` and `runbook drill`: the same walk, nothing touched.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
+mod common;
+use common::Test;
+use serde_json::Value;
+
+const RUNBOOK: &str = r#"title: Practice
+owner: team
+description: Dry-run and drill.
+steps:
+  - id: look
+    title: Look
+    readonly: true
+    run: touch looked; echo 7
+    capture: count
+    simulate: {stdout: "42\n"}
+  - id: change
+    title: Change
+    run: touch changed; echo "count was {{ vars.count }}"
+    when: vars.count | int > 10
+    simulate: {stdout: "changed\n"}
+  - id: pick
+    title: Pick
+    choose:
+      options:
+        - {label: Restart, next: restart}
+        - {label: Leave it, next: end}
+  - id: restart
+    title: Restart
+    run: touch restarted
+    dangerous: true
+    confirm: restart it
+  - id: flaky
+    title: Flaky
+    run: touch flaky; exit 1
+    simulate: {stderr: "connection refused\n", exit: 2}
+    on_failure: continue
+"#;
+
+fn journal(t: &Test) -> Vec<Value> {
+    let runs = t.path(".state/runs");
+    let mut dirs: Vec<_> = std::fs::read_dir(&runs)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    dirs.sort();
+    let last = dirs.last().unwrap();
+    std::fs::read_to_string(last.join("journal.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn step_status(j: &[Value], step: &str) -> Option<String> {
+    j.iter()
+        .find(|e| e["event"] == "step_finished" && e["step"] == step)
+        .and_then(|e| e["status"].as_str().map(str::to_string))
+}
+
+fn touched(t: &Test, name: &str) -> bool {
+    t.path(&format!("runbooks/{name}")).exists()
+}
+
+#[test]
+fn dry_run_touches_nothing_and_shows_placeholders() {
+    let t = Test::new()
+        .file("runbooks/practice.yaml", RUNBOOK)
+        .file("answers.yaml", "pick: Restart\n");
+    let out = t.exec(&[
+        "run",
+        "practice",
+        "--dry-run",
+        "--yes",
+        "--answers",
+        "answers.yaml",
+    ]);
+    out.code(0);
+    for f in ["looked", "changed", "restarted", "flaky"] {
+        assert!(!touched(&t, f), "{f} ran in a dry-run");
+    }
+    assert!(
+        out.stderr.contains("DRY-RUN: nothing is executed"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("a real run needs the phrase `restart it`"),
+        "{}",
+        out.stderr
+    );
+    let j = journal(&t);
+    assert_eq!(j[0]["mode"], "dry-run");
+    // `when: vars.count | int > 10` cannot be known from a placeholder: the step is shown.
+    assert!(
+        out.stderr.contains("cannot be known in a dry-run"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(step_status(&j, "change").as_deref(), Some("ok"));
+    assert_eq!(step_status(&j, "restart").as_deref(), Some("ok"));
+}
+
+#[test]
+fn dry_run_can_run_readonly_steps_for_real() {
+    let t = Test::new()
+        .file("runbooks/practice.yaml", RUNBOOK)
+        .file("answers.yaml", "pick: 2\n");
+    let out = t.exec(&[
+        "run",
+        "practice",
+        "--dry-run",
+        "--allow-readonly",
+        "--yes",
+        "--answers",
+        "answers.yaml",
+    ]);
+    out.code(0);
+    assert!(touched(&t, "looked"), "the readonly step should run");
+    assert!(!touched(&t, "changed") && !touched(&t, "flaky"));
+    assert!(out.stdout.contains("7"), "{}", out.stdout);
+}
+
+#[test]
+fn drills_play_simulated_outputs_and_count_branches() {
+    let t = Test::new()
+        .file("runbooks/practice.yaml", RUNBOOK)
+        .file("answers.yaml", "pick: Restart\n");
+    let out = t.exec(&[
+        "drill",
+        "practice",
+        "--yes",
+        "--answers",
+        "answers.yaml",
+        "--confirm",
+        "restart",
+    ]);
+    out.code(0);
+    for f in ["looked", "changed", "restarted", "flaky"] {
+        assert!(!touched(&t, f), "{f} ran in a drill");
+    }
+    assert!(
+        out.stderr.contains("echo \"count was 42\""),
+        "simulated capture reaches later steps: {}",
+        out.stderr
+    );
+    assert!(out.stdout.contains("connection refused"), "{}", out.stdout);
+    assert!(out.stderr.contains("DRILL: outputs are simulated"));
+    assert!(
+        out.stderr
+            .contains("no `simulate`, treated as succeeded: restart"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("1 of 2 walked in 1 drill"),
+        "{}",
+        out.stderr
+    );
+    let j = journal(&t);
+    assert_eq!(j[0]["mode"], "drill");
+    assert_eq!(step_status(&j, "change").as_deref(), Some("ok"));
+    assert_eq!(step_status(&j, "flaky").as_deref(), Some("failed"));
+
+    std::fs::write(t.path("answers.yaml"), "pick: Leave it\n").unwrap();
+    let out = t.exec(&["drill", "practice", "--yes", "--answers", "answers.yaml"]);
+    let stderr = out.stderr;
+    assert!(stderr.contains("2 of 2 walked in 2 drills"), "{stderr}");
+}
+
+#[test]
+fn a_drill_needs_the_phrase_like_a_real_run() {
+    let t = Test::new()
+        .file("runbooks/practice.yaml", RUNBOOK)
+        .file("answers.yaml", "pick: Restart\n");
+    let out = t.exec(&["drill", "practice", "--yes", "--answers", "answers.yaml"]);
+    out.code(2);
+    assert!(
+        out.stderr.contains("step `restart` is dangerous"),
+        "{}",
+        out.stderr
+    );
+}
