@@ -503,3 +503,37 @@ fn abort_offers_rollbacks_newest_first() {
     assert!(!t.path("runbooks/undo.log").exists());
     assert_eq!(events(&journal(&t), "rollback")[0]["status"], "skipped");
 }
+
+#[test]
+fn rollbacks_pass_values_as_data_too() {
+    let evil = "x'; touch pwned-rollback; echo '";
+    let t = runbook(
+        Test::new(),
+        "inputs:\n  v: {description: value}\nsteps:\n  - id: one\n    title: One\n    run: echo one\n    rollback: printf '%s' '{{ inputs.v }}' > rollback.out\n  - {id: boom, title: Boom, run: exit 1, on_failure: abort}\n",
+    )
+    .file("answers.yaml", "one: {rollback: run}\n");
+    let out = run(
+        &t,
+        &[
+            "--yes",
+            "--answers",
+            "answers.yaml",
+            "--input",
+            &format!("v={evil}"),
+        ],
+    );
+    out.code(1);
+    assert!(
+        !t.path("runbooks/pwned-rollback").exists(),
+        "the value ran as code in the rollback"
+    );
+    assert_eq!(
+        std::fs::read_to_string(t.path("runbooks/rollback.out")).unwrap_or_default(),
+        evil
+    );
+    let j = journal(&t);
+    assert!(
+        j.iter()
+            .any(|e| e["event"] == "step_finished" && e["step"] == "one" && e["next"] == "boom")
+    );
+}

@@ -25,6 +25,8 @@ pub struct Ready {
     pub path: PathBuf,
     pub sha256: String,
     pub runbook: Runbook,
+    /// The file's text, kept in the run folder so that `resume` can say what changed.
+    pub text: String,
 }
 
 /// Finds, loads and checks a runbook; prints why not and returns the exit code when it
@@ -55,6 +57,7 @@ pub fn prepare(reference: &str) -> Result<Ready, i32> {
             path,
             sha256,
             runbook,
+            text: loaded.source.text.clone(),
         }),
         _ => {
             let report = crate::lint::LintReport {
@@ -250,6 +253,13 @@ pub fn drive(
             return EXIT_FAILED;
         }
     };
+    if let Err(e) = journal.save_runbook(&ready.text) {
+        report_error(
+            &e.to_string(),
+            "set --state-dir or RUNBOOK_STATE_DIR to a folder you can write",
+        );
+        return EXIT_FAILED;
+    }
     let masker = Masker::new(&secrets);
     let operator_name = format!("{}@{}", journal::user(), journal::host());
     let name = rb

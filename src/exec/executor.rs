@@ -56,11 +56,45 @@ fn simulated_of(step: &Step) -> Option<super::shell::Simulated> {
     })
 }
 
+/// The rollback of a completed step, rendered with the state the step completed in. `None`
+/// when the step has no rollback, or its template cannot be rendered.
+pub fn completed_rollback(
+    step: &Step,
+    state: &RunState,
+    shell: &ShellKind,
+    dir: PathBuf,
+    within: &[String],
+) -> Option<Completed> {
+    let rollback = step.rollback.as_ref()?;
+    let ctx = state.context(None);
+    let rendered = render::script(&rollback.value, &ctx, shell).ok()?;
+    let confirm = step
+        .confirm
+        .as_ref()
+        .map(|c| render::text(&c.value, &ctx).unwrap_or_else(|_| c.value.clone()))
+        .unwrap_or_else(|| step.id());
+    Some(Completed {
+        step: step.id(),
+        rollback: rendered.display,
+        script: rendered.script,
+        values: rendered.env,
+        dangerous: step.is_dangerous(),
+        confirm,
+        shell: shell.clone(),
+        dir,
+        within: within.to_vec(),
+    })
+}
+
 /// A completed step whose `rollback` can be offered after an abort.
 #[derive(Debug, Clone)]
 pub struct Completed {
     pub step: String,
+    /// The rollback as the operator sees it (values written in, secrets masked).
     pub rollback: String,
+    /// The rollback as it runs: values passed as data through `values` (SPEC §2.5).
+    pub script: String,
+    pub values: Vec<(String, String)>,
     pub dangerous: bool,
     pub confirm: String,
     pub shell: ShellKind,
@@ -275,6 +309,28 @@ impl<'a> Executor<'a> {
         Ok(self.journal.append(event)?)
     }
 
+    /// Sets `vars.NAME` and journals it (masked), so that a resume can rebuild it.
+    fn set_var(&mut self, step: &str, name: &str, value: String) -> Result<(), ExecError> {
+        self.record(Event::VarSet {
+            step: step.to_string(),
+            name: name.to_string(),
+            value: self.mask(&value),
+        })?;
+        Arc::make_mut(&mut self.state.vars).insert(name.to_string(), value);
+        Ok(())
+    }
+
+    /// Sets an environment variable for later steps (`$RUNBOOK_ENV`) and journals it.
+    fn set_env(&mut self, step: &str, name: &str, value: String) -> Result<(), ExecError> {
+        self.record(Event::EnvSet {
+            step: step.to_string(),
+            name: name.to_string(),
+            value: self.mask(&value),
+        })?;
+        Arc::make_mut(&mut self.state.env).insert(name.to_string(), value);
+        Ok(())
+    }
+
     fn mask(&self, text: &str) -> String {
         self.masker.mask_str(text)
     }
@@ -481,8 +537,21 @@ impl<'a> Executor<'a> {
             _ => self.tally.failed += 1,
         }
         Arc::make_mut(&mut self.state.steps).insert(id.clone(), (status, exit_code));
+        let next = match &flow {
+            Flow::Next => Some(self.default_target(step.index)),
+            Flow::Jump(target) => Some(*target),
+            Flow::Abort { .. } => None,
+        }
+        .map_or_else(
+            || "abort".to_string(),
+            |t| match t {
+                Target::Step(i) => self.graph.ids[i].clone(),
+                Target::End => "end".to_string(),
+            },
+        );
         self.record(Event::StepFinished {
             step: id,
+            next: Some(next),
             status,
             exit_code,
             duration_ms: started.elapsed().as_millis() as u64,
@@ -680,10 +749,8 @@ impl<'a> Executor<'a> {
         let option = &choose.value.options[index];
         let value = option.value.as_ref().map(|v| v.value.clone());
         if let Some(var) = &choose.value.var {
-            Arc::make_mut(&mut self.state.vars).insert(
-                var.value.clone(),
-                value.clone().unwrap_or_else(|| labels[index].clone()),
-            );
+            let chosen = value.clone().unwrap_or_else(|| labels[index].clone());
+            self.set_var(&step.id(), &var.value, chosen)?;
         }
         self.screen
             .status(Status::Ok, &format!("{} → {next}", labels[index]));
@@ -761,7 +828,7 @@ impl<'a> Executor<'a> {
                 var: var.value.clone(),
                 value: self.mask(&value),
             })?;
-            Arc::make_mut(&mut self.state.vars).insert(var.value.clone(), value);
+            self.set_var(&step.id(), &var.value, value)?;
             return Ok(None);
         }
     }
@@ -882,7 +949,10 @@ impl<'a> Executor<'a> {
             )?;
             if ran.ok {
                 match self.collect(step, &ran.outcome, ran.dry) {
-                    Ok(()) => {
+                    Ok(values) => {
+                        for (name, value) in values {
+                            self.set_var(&step.id(), &name, value)?;
+                        }
                         self.tally.ran += 1;
                         self.remember_rollback(step, &shell);
                         return self.done(step, started, exit_code(&ran.outcome.exit), Flow::Next);
@@ -1007,24 +1077,11 @@ impl<'a> Executor<'a> {
     }
 
     fn remember_rollback(&mut self, step: &Step, shell: &ShellKind) {
-        if let Some(rollback) = &step.rollback {
-            let ctx = self.state.context(None);
-            let rendered = render::script(&rollback.value, &ctx, shell)
-                .map(|r| r.display)
-                .unwrap_or_else(|_| rollback.value.clone());
-            let confirm = step
-                .confirm
-                .as_ref()
-                .map(|c| render::text(&c.value, &ctx).unwrap_or_else(|_| c.value.clone()))
-                .unwrap_or_else(|| step.id());
+        let dir = self.dir_of(step).unwrap_or_else(|_| self.folder());
+        if let Some(c) = completed_rollback(step, &self.state, shell, dir, &self.within) {
             self.completed.push(Completed {
-                step: step.id(),
-                rollback: rendered,
-                dangerous: step.is_dangerous(),
-                confirm,
-                shell: shell.clone(),
-                dir: self.dir_of(step).unwrap_or_else(|_| self.folder()),
-                within: self.within.clone(),
+                rollback: self.mask(&c.rollback),
+                ..c
             });
         }
     }
@@ -1282,8 +1339,12 @@ impl<'a> Executor<'a> {
         if problem.is_none() && purpose.is_none() {
             match (parse_assignments(&env_text), parse_assignments(&out_text)) {
                 (Ok(env), Ok(out)) => {
-                    Arc::make_mut(&mut self.state.env).extend(env);
-                    Arc::make_mut(&mut self.state.vars).extend(out);
+                    for (name, value) in env {
+                        self.set_env(&id, &name, value)?;
+                    }
+                    for (name, value) in out {
+                        self.set_var(&id, &name, value)?;
+                    }
                 }
                 (Err(e), _) => {
                     problem = Some(format!(
@@ -1328,7 +1389,12 @@ impl<'a> Executor<'a> {
     }
 
     /// Stores `capture` after a successful command. Errs when the pattern does not match.
-    fn collect(&mut self, step: &Step, outcome: &Outcome, dry: bool) -> Result<(), String> {
+    fn collect(
+        &mut self,
+        step: &Step,
+        outcome: &Outcome,
+        dry: bool,
+    ) -> Result<Vec<(String, String)>, String> {
         if dry {
             // Nothing ran: later steps show named placeholders where the values would be.
             let names = step
@@ -1336,13 +1402,12 @@ impl<'a> Executor<'a> {
                 .iter()
                 .map(|c| c.var.value.clone())
                 .chain(step.outputs.iter().map(|o| o.value.clone()));
-            for name in names {
-                Arc::make_mut(&mut self.state.vars).insert(name.clone(), format!("<{name}>"));
-            }
-            return Ok(());
+            return Ok(names
+                .map(|name| (name.clone(), format!("<{name}>")))
+                .collect());
         }
         let Some(capture) = &step.capture else {
-            return Ok(());
+            return Ok(Vec::new());
         };
         let source = match capture.from {
             CaptureFrom::Stdout => &outcome.stdout,
@@ -1373,8 +1438,7 @@ impl<'a> Executor<'a> {
             Status::Info,
             &format!("vars.{} captured{note}", capture.var.value),
         );
-        Arc::make_mut(&mut self.state.vars).insert(capture.var.value.clone(), value);
-        Ok(())
+        Ok(vec![(capture.var.value.clone(), value)])
     }
 
     /// Sleeps, waking for Ctrl-C. Returns false when interrupted.
@@ -1901,12 +1965,18 @@ impl<'a> Executor<'a> {
         };
         match answer {
             Answer::Run | Answer::Done => {
+                let mut env: Vec<(String, String)> = self
+                    .state
+                    .env
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                env.push(("RUNBOOK_RUN_ID".into(), self.state.run_id.clone()));
+                env.push(("RUNBOOK_STEP".into(), c.step.clone()));
+                env.extend(c.values.iter().cloned());
                 let spec = CommandSpec {
-                    argv: argv(&c.shell, &c.rollback),
-                    env: vec![
-                        ("RUNBOOK_RUN_ID".into(), self.state.run_id.clone()),
-                        ("RUNBOOK_STEP".into(), c.step.clone()),
-                    ],
+                    argv: argv(&c.shell, &c.script),
+                    env,
                     dir: c.dir.clone(),
                     timeout: None,
                     simulated: None,

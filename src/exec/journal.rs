@@ -132,6 +132,29 @@ pub enum Event {
         duration_ms: u64,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
+        /// Where the walk goes next: a step id, `end`, or `abort`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        next: Option<String>,
+    },
+    /// A variable set by `capture`, `outputs`, `ask` or `choose` (secrets masked).
+    VarSet {
+        step: String,
+        name: String,
+        value: String,
+    },
+    /// A variable a step wrote to `$RUNBOOK_ENV` (secrets masked).
+    EnvSet {
+        step: String,
+        name: String,
+        value: String,
+    },
+    /// Another process (perhaps another engineer) takes the run over.
+    RunResumed {
+        operator: String,
+        host: String,
+        /// The runbook file changed since the run started, and the operator accepted it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sha256: Option<String>,
     },
     Decision {
         step: String,
@@ -197,7 +220,10 @@ impl Event {
     fn is_boundary(&self) -> bool {
         matches!(
             self,
-            Event::RunStarted { .. } | Event::StepFinished { .. } | Event::RunFinished { .. }
+            Event::RunStarted { .. }
+                | Event::RunResumed { .. }
+                | Event::StepFinished { .. }
+                | Event::RunFinished { .. }
         )
     }
 }
@@ -429,6 +455,17 @@ impl Journal {
             synced.map_err(|e| write(std::io::Error::other(e)))?;
         }
         Ok(self.seq)
+    }
+
+    /// Keeps a copy of the runbook as it was when the run started (`runbook.yaml`, 0600).
+    pub fn save_runbook(&self, text: &str) -> Result<(), JournalError> {
+        let path = self.dir.join("runbook.yaml");
+        let mut file = private_file(&path, false).map_err(|source| JournalError::Write {
+            path: path.clone(),
+            source,
+        })?;
+        file.write_all(text.as_bytes())
+            .map_err(|source| JournalError::Write { path, source })
     }
 
     /// Creates the output log of a command: `output/<seq>-<step>.log` (0600). Returns the
