@@ -1,6 +1,7 @@
 //! Command-line definitions (clap only; behaviour lives in `commands`).
 
 use crate::render::Format;
+use crate::show::ShowFormat;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -22,10 +23,24 @@ pub enum Command {
     Run(RunArgs),
     /// Practise a runbook: every command replaced by its `simulate` output
     Drill(DrillArgs),
+    /// Go on with an interrupted run (default: the latest unfinished one)
+    Resume(ResumeArgs),
+    /// Run the rollbacks of a run's completed steps, newest first
+    Rollback(RollbackArgs),
     /// Check runbooks for errors (default: ./runbooks)
     Lint(LintArgs),
     /// Show the documentation of a lint rule
     Explain(ExplainArgs),
+    /// Print a runbook as a Markdown checklist, or its step graph (Mermaid, Graphviz)
+    Show(ShowArgs),
+    /// List the runbooks found, with when each was last run and drilled
+    List(ListArgs),
+    /// Write a commented starting runbook to ./runbooks/NAME.yaml
+    New(NewArgs),
+    /// Print the JSON Schema of the runbook file, for editor completion
+    Schema,
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -98,4 +113,61 @@ pub struct DrillArgs {
     /// Where runs are recorded (default: $RUNBOOK_STATE_DIR, $XDG_STATE_HOME/runbook)
     #[arg(long, value_name = "DIR")]
     pub state_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ResumeArgs {
+    /// The run: its id or a unique prefix (default: the latest unfinished run)
+    pub run: Option<String>,
+    #[command(flatten)]
+    pub answering: AnsweringArgs,
+    /// Go on even though the runbook changed since the run started (--yes is not enough)
+    #[arg(long)]
+    pub accept_changed: bool,
+    /// Where runs are recorded (default: $RUNBOOK_STATE_DIR, $XDG_STATE_HOME/runbook)
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RollbackArgs {
+    /// The run: its id or a unique prefix (default: the latest run)
+    pub run: Option<String>,
+    #[command(flatten)]
+    pub answering: AnsweringArgs,
+    /// Where runs are recorded (default: $RUNBOOK_STATE_DIR, $XDG_STATE_HOME/runbook)
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The runbook: a name (./runbooks/NAME.yaml, then RUNBOOK_PATH) or a path
+    pub runbook: String,
+    /// Output format: a Markdown checklist, a Mermaid flowchart or a Graphviz digraph
+    #[arg(long, value_enum, default_value_t = ShowFormat::Md)]
+    pub format: ShowFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Print a JSON array instead of a table
+    #[arg(long)]
+    pub json: bool,
+    /// Where runs are recorded (default: $RUNBOOK_STATE_DIR, $XDG_STATE_HOME/runbook)
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The runbook's name: lower-case letters, digits and `-`, such as `disk-full`
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }

@@ -3,6 +3,8 @@
 pub mod drill;
 pub mod explain;
 pub mod lint;
+pub mod resume;
+pub mod rollback;
 pub mod run;
 
 use crate::cli::{Cli, Command};
@@ -17,8 +19,15 @@ pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Drill(args) => drill::run(&args),
+        Command::Resume(args) => resume::run(&args),
+        Command::Rollback(args) => rollback::run(&args),
         Command::Lint(args) => lint::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Show(args) => show::run(&args),
+        Command::List(args) => list::run(&args),
+        Command::New(args) => new::run(&args),
+        Command::Schema => schema::run(),
+        Command::Completions(args) => completions::run(&args),
     }
 }
 

@@ -114,6 +114,7 @@ pub fn operator(args: &AnsweringArgs) -> Result<Scripted<Terminal>, i32> {
         yes: args.yes,
         confirmed: args.confirm.clone(),
         inputs: given,
+        accept_changed: false,
         behind: Terminal::detect(),
     })
 }
@@ -316,7 +317,9 @@ pub fn drive(
         run_id: run_id.clone(),
         runbook: name.clone(),
         title,
-        path: ready.path.display().to_string(),
+        path: crate::lint::subrunbooks::canonical(&ready.path)
+            .display()
+            .to_string(),
         sha256: ready.sha256.clone(),
         operator: operator_name.clone(),
         host: journal::host(),
@@ -427,7 +430,7 @@ pub fn drive(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn summary(
+pub fn summary(
     screen: &mut Screen,
     steps: usize,
     status: &RunStatus,

@@ -187,6 +187,32 @@ impl Operator for Terminal {
                     _ => Ok(Answer::Skip("declined by the operator".into())),
                 }
             }
+            Question::ResumeStep { step } => {
+                let options = [
+                    "run it again",
+                    "mark it done (say what was done)",
+                    "skip it (say why)",
+                ];
+                match select(
+                    &format!("Step {step} started and never finished. What now?"),
+                    &options,
+                    MENU_HELP,
+                )? {
+                    0 => Ok(Answer::Retry),
+                    1 => Ok(Answer::Done),
+                    _ => Ok(Answer::Skip(reason("Why skip it?")?)),
+                }
+            }
+            Question::AcceptChanged { .. } => {
+                match select(
+                    "The runbook changed since the run started. Go on with the new version?",
+                    &["yes, go on", "no, stop here"],
+                    MENU_HELP,
+                )? {
+                    0 => Ok(Answer::Done),
+                    _ => Ok(Answer::Abort),
+                }
+            }
             Question::Interrupted { .. } => {
                 match select(
                     "Interrupted. Abort the run?",

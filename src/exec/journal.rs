@@ -489,6 +489,78 @@ impl Journal {
     }
 }
 
+/// Parses a journal's text. A torn last line (the process was killed while writing it) is
+/// left out: the second value is the length of the text up to it, when there is one.
+pub fn parse(text: &str) -> Result<(Vec<Record>, Option<usize>), String> {
+    let mut records = Vec::new();
+    let mut at = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let complete = line.ends_with('\n');
+        match serde_json::from_str::<Record>(line.trim_end()) {
+            Ok(record) if complete => records.push(record),
+            _ if !complete => return Ok((records, Some(at))),
+            Ok(_) => {}
+            Err(_) if line.trim().is_empty() => {}
+            Err(e) => return Err(format!("line {}: not a journal event: {e}", i + 1)),
+        }
+        at += line.len();
+    }
+    Ok((records, None))
+}
+
+impl Journal {
+    /// Opens an existing run to go on with it: takes its lock (refused while another process
+    /// holds it), repairs a torn last line, and continues its sequence. Returns the journal,
+    /// the records so far, and the bytes of a torn line that was removed.
+    pub fn open(
+        dir: &Path,
+        secrets: &[String],
+    ) -> Result<(Journal, Vec<Record>, Option<String>), JournalError> {
+        let run_id = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let lock = lock_run(dir, &run_id)?;
+        let path = dir.join("journal.jsonl");
+        let read = |source| JournalError::Create {
+            path: path.clone(),
+            source,
+        };
+        let text = std::fs::read_to_string(&path).map_err(read)?;
+        let (records, torn_at) = parse(&text)
+            .map_err(|e| read(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?;
+        let file = private_file(&path, true).map_err(read)?;
+        let torn = match torn_at {
+            Some(at) => {
+                file.set_len(at as u64).map_err(read)?;
+                file.sync_data().map_err(read)?;
+                Some(text[at..].to_string())
+            }
+            None => None,
+        };
+        let mut all = secrets.to_vec();
+        all.extend(secrets.iter().map(|s| {
+            serde_json::to_string(s)
+                .unwrap_or_default()
+                .trim_matches('"')
+                .to_string()
+        }));
+        let syncer = Syncer::start(file.try_clone().map_err(read)?);
+        let seq = records.last().map_or(0, |r| r.seq);
+        let journal = Journal {
+            syncer,
+            dir: dir.to_path_buf(),
+            path,
+            file,
+            _lock: lock,
+            seq,
+            masker: Masker::new(&all),
+            within: Vec::new(),
+        };
+        Ok((journal, records, torn))
+    }
+}
+
 /// Takes the run's lock, recording who holds it; refuses when another process does.
 fn lock_run(dir: &Path, run_id: &str) -> Result<File, JournalError> {
     let path = dir.join("lock");

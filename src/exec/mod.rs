@@ -8,6 +8,7 @@ pub mod journal;
 pub mod mask;
 pub mod operator;
 pub mod render;
+pub mod replay;
 pub mod screen;
 pub mod scripted;
 pub mod shell;

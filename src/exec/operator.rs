@@ -54,6 +54,11 @@ pub enum Question {
     Rollback { step: String, command: String },
     /// The operator pressed Ctrl-C at a prompt: `Abort` or `Retry` (ask again).
     Interrupted { step: String },
+    /// Resuming: a step started and never finished. `Retry` (run it again), `Done` (mark
+    /// it done; a note follows) or `Skip(reason)`.
+    ResumeStep { step: String },
+    /// Resuming: the runbook changed since the run started. `Done` goes on, `Abort` stops.
+    AcceptChanged { summary: String },
 }
 
 impl Question {
@@ -70,7 +75,9 @@ impl Question {
             | Question::Failure { step, .. }
             | Question::Note { step }
             | Question::Rollback { step, .. }
-            | Question::Interrupted { step } => step,
+            | Question::Interrupted { step }
+            | Question::ResumeStep { step } => step,
+            Question::AcceptChanged { .. } => "the changed runbook",
         }
     }
 }

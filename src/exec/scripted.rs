@@ -20,6 +20,8 @@ pub struct StepAnswers {
     pub failure: Option<String>,
     /// For `runbook rollback` and aborts: `run` or `skip`.
     pub rollback: Option<String>,
+    /// For `resume`, a step that started and never finished: `rerun`, `done` or `skip`.
+    pub resume: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -101,6 +103,7 @@ pub fn read_answers(path: &Path) -> Result<BTreeMap<String, StepAnswers>, Answer
                         "note" => a.note = Some(text),
                         "failure" => a.failure = Some(text),
                         "rollback" => a.rollback = Some(text),
+                        "resume" => a.resume = Some(text),
                         _ => {
                             return Err(invalid(
                                 k,
@@ -132,6 +135,8 @@ pub struct Scripted<T: Operator> {
     pub yes: bool,
     pub confirmed: Vec<String>,
     pub inputs: BTreeMap<String, String>,
+    /// `--accept-changed`: go on with a runbook that changed since the run started.
+    pub accept_changed: bool,
     pub behind: Option<T>,
 }
 
@@ -212,6 +217,14 @@ impl<T: Operator> Scripted<T> {
             },
             Question::Interrupted { .. } => Some(Answer::Abort)
                 .filter(|_| self.behind.as_ref().is_none_or(|b| !b.interactive())),
+            Question::ResumeStep { .. } => match step.and_then(|s| s.resume.as_deref()) {
+                Some("done") => Some(Answer::Done),
+                Some("skip") => Some(Answer::Skip("skipped on resume (answers file)".into())),
+                Some(_) => Some(Answer::Retry),
+                None => yes.then_some(Answer::Retry),
+            },
+            // `--yes` is not enough to go on with a changed runbook.
+            Question::AcceptChanged { .. } => self.accept_changed.then_some(Answer::Done),
         }
     }
 }
@@ -251,6 +264,17 @@ fn no_answer(q: &Question) -> AskError {
                 options.len()
             ),
         ),
+        Question::AcceptChanged { .. } => (
+            "the runbook changed since the run started".to_string(),
+            "pass `--accept-changed` to go on with the changed runbook (`--yes` is not enough)"
+                .to_string(),
+        ),
+        Question::ResumeStep { step } => (
+            format!("step `{step}` started and never finished"),
+            format!(
+                "pass `--yes` to run it again, or answer `{step}: {{resume: rerun|done|skip}}` in an answers file"
+            ),
+        ),
         Question::Ask { var, .. } => (
             format!("step `{s}` asks for `{var}`"),
             format!("answer it in an answers file (`--answers FILE` with `{s}: VALUE`)"),
@@ -288,6 +312,7 @@ mod tests {
             yes,
             confirmed: vec!["block".into()],
             inputs: BTreeMap::new(),
+            accept_changed: false,
             behind: Some(Nobody),
         }
     }

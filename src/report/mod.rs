@@ -9,23 +9,13 @@ use std::path::{Path, PathBuf};
 /// left out and reported as `true`; every complete line before it is kept.
 pub fn read_journal(path: &Path) -> std::io::Result<(Vec<Record>, bool)> {
     let text = std::fs::read_to_string(path)?;
-    let mut records = Vec::new();
-    let mut torn = false;
-    let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    for (i, line) in lines.iter().enumerate() {
-        match serde_json::from_str::<Record>(line.trim_end()) {
-            Ok(record) => records.push(record),
-            Err(_) if i + 1 == lines.len() && !line.ends_with('\n') => torn = true,
-            Err(_) if line.trim().is_empty() => {}
-            Err(e) => {
-                return Err(std::io::Error::new(
-                    std::io::ErrorKind::InvalidData,
-                    format!("{}:{}: not a journal event: {e}", path.display(), i + 1),
-                ));
-            }
-        }
-    }
-    Ok((records, torn))
+    let (records, torn) = crate::exec::journal::parse(&text).map_err(|e| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("{}: {e}", path.display()),
+        )
+    })?;
+    Ok((records, torn.is_some()))
 }
 
 /// Every run folder's journal under a state folder, oldest first (run ids sort by time).

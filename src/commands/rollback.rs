@@ -1,0 +1,154 @@
+//! `runbook rollback [RUN]`: the `rollback` scripts of a run's completed steps, newest first,
+//! each shown and confirmed (dangerous ones need their phrase), journaled in the same run.
+//! The rollbacks come from the runbook as it was when the run started (its copy in the run
+//! folder), rendered with the values the steps completed with.
+
+use super::resume::{find_run, rollbacks, secret_values, short};
+use super::run::operator;
+use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, report_error};
+use crate::cli::RollbackArgs;
+use crate::exec::executor::{Executor, Tally};
+use crate::exec::inputs;
+use crate::exec::journal::{self, Event, Journal, JournalError, Mode, StepStatus};
+use crate::exec::mask::Masker;
+use crate::exec::replay::replay;
+use crate::exec::screen::{Screen, Status};
+use crate::exec::shell::{ProcessShell, install_interrupt_handler};
+use crate::graph::StepGraph;
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub fn run(args: &RollbackArgs) -> i32 {
+    match rollback(args) {
+        Ok(code) | Err(code) => code,
+    }
+}
+
+fn fail(message: &str, help: &str) -> i32 {
+    report_error(message, help);
+    EXIT_USAGE
+}
+
+fn rollback(args: &RollbackArgs) -> Result<i32, i32> {
+    let state_dir = journal::state_dir(args.state_dir.as_deref());
+    let dir = find_run(&state_dir, args.run.as_deref(), |r| {
+        r.mode == Some(Mode::Run)
+    })
+    .map_err(|e| {
+        fail(
+            &e,
+            "`runbook history` lists the runs; give a run id (or the first characters of one)",
+        )
+    })?;
+    let mut operator = operator(&args.answering)?;
+    let (mut journal, records, _) = Journal::open(&dir, &[]).map_err(|e| match e {
+        JournalError::Locked { run, holder } => fail(
+            &format!("run `{run}` is being driven by another process: {holder}"),
+            "wait for it to finish; a run has one driver at a time",
+        ),
+        other => fail(&other.to_string(), "check the state folder"),
+    })?;
+    let r = replay(&records);
+    if r.mode != Some(Mode::Run) {
+        return Err(fail(
+            &format!(
+                "run `{}` is a {}: nothing was changed, so nothing can be rolled back",
+                short(&r.run_id),
+                r.mode.map_or("?", |m| m.as_str())
+            ),
+            "give the id of a real run (`runbook history`)",
+        ));
+    }
+    // The runbook the run started with, kept in its folder.
+    let snapshot = dir.join("runbook.yaml");
+    let original = PathBuf::from(&r.path);
+    let loaded = crate::load::load_path(&snapshot).map_err(|e| {
+        fail(
+            &format!(
+                "cannot read the runbook the run started with (`{}`): {e}",
+                snapshot.display()
+            ),
+            "",
+        )
+    })?;
+    let Some(rb) = loaded.runbook else {
+        return Err(fail(
+            &format!("`{}` cannot be read as a runbook", snapshot.display()),
+            "",
+        ));
+    };
+    let mut given = r.known_inputs();
+    given.extend(operator.inputs.clone());
+    given.retain(|k, _| rb.input(k).is_some());
+    let values =
+        inputs::resolve(&rb, &given, &mut operator).map_err(|e| fail(&e.to_string(), &e.help()))?;
+    let pending = rollbacks(&rb, &original, &r, &values);
+    let mut screen = Screen::new(Mode::Run);
+    if pending.is_empty() {
+        screen.status(
+            Status::Info,
+            &format!(
+                "run {}: no completed step has a rollback left to run",
+                short(&r.run_id)
+            ),
+        );
+        return Ok(EXIT_OK);
+    }
+    let interrupt =
+        install_interrupt_handler().map_err(|e| fail(&format!("cannot handle Ctrl-C: {e}"), ""))?;
+    let me = format!("{}@{}", journal::user(), journal::host());
+    journal
+        .append(Event::RunResumed {
+            operator: me.clone(),
+            host: journal::host(),
+            sha256: None,
+        })
+        .map_err(|e| fail(&e.to_string(), ""))?;
+    let secrets = secret_values(&rb, &values);
+    let mut shell = ProcessShell {
+        interrupt: interrupt.clone(),
+        grace: Duration::from_secs(3),
+    };
+    screen.rule(&format!(
+        "rollback of run {} · {} step{}, newest first",
+        short(&r.run_id),
+        pending.len(),
+        if pending.len() == 1 { "" } else { "s" }
+    ));
+    let mut executor = Executor {
+        runbook: &rb,
+        path: &original,
+        graph: StepGraph::build(&rb),
+        mode: Mode::Run,
+        operator: &mut operator,
+        shell: &mut shell,
+        journal: &mut journal,
+        screen: &mut screen,
+        state: r.state_with(values.clone(), &me),
+        secrets: secrets.clone(),
+        masker: Masker::new(&secrets),
+        interrupt,
+        completed: Vec::new(),
+        tally: Tally::default(),
+        allow_readonly: false,
+        within: Vec::new(),
+        assume_yes: false,
+        unsimulated: Vec::new(),
+    };
+    for c in pending.iter().rev() {
+        if let Err(e) = executor.rollback_one(c) {
+            report_error(
+                &e.to_string(),
+                "the journal records the rollbacks done so far",
+            );
+            return Ok(EXIT_FAILED);
+        }
+    }
+    let records = crate::report::read_journal(journal.path())
+        .map(|(r, _)| r)
+        .unwrap_or_default();
+    let failed = records.iter().rev().take_while(|rec| !matches!(rec.event, Event::RunResumed { .. })).any(|rec| {
+        matches!(&rec.event, Event::Rollback { status, .. } if *status == StepStatus::Failed)
+    });
+    Ok(if failed { EXIT_FAILED } else { EXIT_OK })
+}

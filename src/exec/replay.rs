@@ -1,0 +1,193 @@
+//! Rebuilding a run from its journal (SPEC §4): the journal is the source of truth, and
+//! `resume` and `rollback` are replays of it.
+
+use super::inputs::InputValue;
+use super::journal::{Event, Mode, Record, RunStatus, StepStatus};
+use super::state::RunState;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// What a journal says about a run.
+#[derive(Debug, Clone, Default)]
+pub struct Replay {
+    pub run_id: String,
+    pub runbook: String,
+    pub path: String,
+    pub sha256: String,
+    pub mode: Option<Mode>,
+    /// Everyone who drove the run, in order.
+    pub operators: Vec<String>,
+    /// Input values as journaled (secrets are `***` and must be given again).
+    pub inputs: BTreeMap<String, String>,
+    pub state: RunState,
+    /// Completed steps (status ok) with the state they completed in, oldest first.
+    pub completed: Vec<(String, RunState)>,
+    /// Steps whose rollback already ran or was declined.
+    pub rolled_back: Vec<String>,
+    /// A step that started and never finished.
+    pub in_progress: Option<String>,
+    /// Where the walk goes next: a step id or `end`; `None` before the first step.
+    pub next: Option<String>,
+    pub finished: Option<RunStatus>,
+    pub last_seq: u64,
+}
+
+/// Folds a run's records into its state. Only the top-level runbook's events count; a
+/// sub-runbook that was interrupted is run again as a whole.
+pub fn replay(records: &[Record]) -> Replay {
+    let mut r = Replay::default();
+    for record in records {
+        r.last_seq = record.seq;
+        match &record.event {
+            Event::RunStarted {
+                run_id,
+                runbook,
+                path,
+                sha256,
+                operator,
+                inputs,
+                mode,
+                ..
+            } => {
+                r.run_id = run_id.clone();
+                r.runbook = runbook.clone();
+                r.path = path.clone();
+                r.sha256 = sha256.clone();
+                r.mode = Some(*mode);
+                r.operators.push(operator.clone());
+                r.inputs = inputs.clone();
+                r.state.run_id = run_id.clone();
+                r.state.mode = mode.as_str().to_string();
+            }
+            Event::RunResumed {
+                operator, sha256, ..
+            } => {
+                if !r.operators.contains(operator) {
+                    r.operators.push(operator.clone());
+                }
+                if let Some(sha) = sha256 {
+                    r.sha256 = sha.clone();
+                }
+            }
+            Event::RunFinished { status, .. } => r.finished = Some(*status),
+            _ if !record.within.is_empty() => {}
+            Event::StepStarted { step, .. } => r.in_progress = Some(step.clone()),
+            Event::VarSet { name, value, .. } => {
+                Arc::make_mut(&mut r.state.vars).insert(name.clone(), value.clone());
+            }
+            Event::EnvSet { name, value, .. } => {
+                Arc::make_mut(&mut r.state.env).insert(name.clone(), value.clone());
+            }
+            Event::StepFinished {
+                step,
+                status,
+                exit_code,
+                next,
+                ..
+            } => {
+                Arc::make_mut(&mut r.state.steps).insert(step.clone(), (*status, *exit_code));
+                if *status == StepStatus::Ok {
+                    r.completed.push((step.clone(), r.state.clone()));
+                }
+                r.in_progress = None;
+                r.next = next.clone();
+            }
+            Event::Rollback { step, .. } => r.rolled_back.push(step.clone()),
+            _ => {}
+        }
+    }
+    r
+}
+
+impl Replay {
+    /// The journaled input values that can be used again (not the masked secrets).
+    pub fn known_inputs(&self) -> BTreeMap<String, String> {
+        self.inputs
+            .iter()
+            .filter(|(_, v)| v.as_str() != "***")
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+
+    /// The state to go on from, with the inputs resolved again.
+    pub fn state_with(&self, inputs: BTreeMap<String, InputValue>, operator: &str) -> RunState {
+        let mut state = self.state.clone();
+        state.inputs = inputs;
+        state.operator = operator.to_string();
+        state
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(seq: u64, within: &[&str], event: Event) -> Record {
+        Record {
+            ts: String::new(),
+            seq,
+            within: within.iter().map(|s| s.to_string()).collect(),
+            event,
+        }
+    }
+
+    #[test]
+    fn replay_rebuilds_position_vars_and_completed_steps() {
+        let finished = |step: &str, next: &str| Event::StepFinished {
+            step: step.into(),
+            status: StepStatus::Ok,
+            exit_code: Some(0),
+            duration_ms: 1,
+            reason: None,
+            next: Some(next.into()),
+        };
+        let records = vec![
+            record(
+                1,
+                &[],
+                Event::StepStarted {
+                    step: "a".into(),
+                    index: 0,
+                    title: "A".into(),
+                    kind: "run".into(),
+                },
+            ),
+            record(
+                2,
+                &[],
+                Event::VarSet {
+                    step: "a".into(),
+                    name: "ip".into(),
+                    value: "10.0.0.1".into(),
+                },
+            ),
+            record(3, &[], finished("a", "c")),
+            record(
+                4,
+                &["c"],
+                Event::VarSet {
+                    step: "x".into(),
+                    name: "inner".into(),
+                    value: "1".into(),
+                },
+            ),
+            record(
+                5,
+                &[],
+                Event::StepStarted {
+                    step: "c".into(),
+                    index: 2,
+                    title: "C".into(),
+                    kind: "run".into(),
+                },
+            ),
+        ];
+        let r = replay(&records);
+        assert_eq!(r.in_progress.as_deref(), Some("c"));
+        assert_eq!(r.next.as_deref(), Some("c"));
+        assert_eq!(r.state.vars.get("ip").map(String::as_str), Some("10.0.0.1"));
+        assert!(!r.state.vars.contains_key("inner"));
+        assert_eq!(r.completed.len(), 1);
+        assert_eq!(r.last_seq, 5);
+    }
+}
