@@ -195,8 +195,7 @@ steps:
     p.exp_string("What now?").unwrap();
     keys(&mut p, ENTER); // retry
     p.exp_string("second-try").unwrap();
-    p.exp_string("1 retried")
-        .unwrap();
+    p.exp_string("1 retried").unwrap();
     assert_eq!(exit_code(p), 0);
     let j = journal(dir.path());
     let finished: Vec<&str> = j

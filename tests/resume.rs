@@ -310,7 +310,9 @@ fn records_tolerant(t: &Test) -> Vec<Value> {
 
 #[test]
 fn handover_records_who_drove_each_part() {
-    let t = Test::new().file("runbooks/three.yaml", THREE).file("answers.yaml", "pick: Go\n");
+    let t = Test::new()
+        .file("runbooks/three.yaml", THREE)
+        .file("answers.yaml", "pick: Go\n");
     let run_as = |user: &str, args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_runbook"))
             .args(args)
@@ -321,10 +323,21 @@ fn handover_records_who_drove_each_part() {
             .output()
             .unwrap()
     };
-    assert_eq!(run_as("alice", &["run", "three", "--yes"]).status.code(), Some(2));
-    assert_eq!(run_as("bob", &["resume", "--yes", "--answers", "answers.yaml"]).status.code(), Some(0));
+    assert_eq!(
+        run_as("alice", &["run", "three", "--yes"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        run_as("bob", &["resume", "--yes", "--answers", "answers.yaml"])
+            .status
+            .code(),
+        Some(0)
+    );
     let j = records(&t);
     assert!(j[0]["operator"].as_str().unwrap().starts_with("alice@"));
     let resumed = j.iter().find(|e| e["event"] == "run_resumed").unwrap();
-    assert!(resumed["operator"].as_str().unwrap().starts_with("bob@"), "{resumed}");
+    assert!(
+        resumed["operator"].as_str().unwrap().starts_with("bob@"),
+        "{resumed}"
+    );
 }
