@@ -27,6 +27,10 @@ pub enum Command {
     Resume(ResumeArgs),
     /// Run the rollbacks of a run's completed steps, newest first
     Rollback(RollbackArgs),
+    /// Past runs, newest first: id, runbook, mode, operators, start, duration, status
+    History(HistoryArgs),
+    /// A run's timeline, decisions, notes, commands and deviations (Markdown or JSON)
+    Report(ReportArgs),
     /// Check runbooks for errors (default: ./runbooks)
     Lint(LintArgs),
     /// Show the documentation of a lint rule
@@ -170,4 +174,44 @@ pub struct CompletionsArgs {
     /// The shell to complete for
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Only the runs of this runbook (its name)
+    #[arg(long, value_name = "NAME")]
+    pub runbook: Option<String>,
+    /// Only runs started since: a date (2026-11-01), a time (RFC 3339) or a duration ago (2d, 12h, 30m)
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+    /// Print a JSON array instead of a table
+    #[arg(long)]
+    pub json: bool,
+    /// Where runs are recorded (default: $RUNBOOK_STATE_DIR, $XDG_STATE_HOME/runbook)
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// Markdown
+    #[value(alias = "markdown")]
+    Md,
+    /// JSON, the same content structured
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// A run id, or any unique prefix of it (default: the latest run)
+    pub run: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
+    pub format: ReportFormat,
+    /// Wrap the report in a post-mortem skeleton (summary, impact, five whys, action items)
+    #[arg(long)]
+    pub postmortem: bool,
+    /// Where runs are recorded (default: $RUNBOOK_STATE_DIR, $XDG_STATE_HOME/runbook)
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
 }

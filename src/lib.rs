@@ -10,5 +10,6 @@ pub mod lint;
 pub mod load;
 pub mod render;
 pub mod report;
+pub mod show;
 pub mod suggest;
 pub mod template;

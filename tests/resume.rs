@@ -251,9 +251,24 @@ fn crash_at_any_moment_then_resume() {
         {
             continue; // killed before the run folder existed: nothing to resume
         }
-        let finished_before = records_tolerant(&t)
-            .iter()
-            .any(|e| e["event"] == "run_finished");
+        // Before the resume, the last line may be torn: only whole lines count here.
+        let before: Vec<Value> = {
+            let runs = t.path(".state/runs");
+            let run = std::fs::read_dir(&runs)
+                .unwrap()
+                .flatten()
+                .next()
+                .unwrap()
+                .path();
+            let text = std::fs::read_to_string(run.join("journal.jsonl")).unwrap_or_default();
+            text.lines()
+                .filter_map(|l| serde_json::from_str(l).ok())
+                .collect()
+        };
+        if before.is_empty() {
+            continue; // killed before the run's first event: the run never started
+        }
+        let finished_before = before.iter().any(|e| e["event"] == "run_finished");
         if !finished_before {
             let out = t.exec(&["resume", "--yes"]);
             assert_eq!(
@@ -339,5 +354,40 @@ fn handover_records_who_drove_each_part() {
     assert!(
         resumed["operator"].as_str().unwrap().starts_with("bob@"),
         "{resumed}"
+    );
+}
+
+#[test]
+fn resume_and_rollback_keep_the_runbook_environment() {
+    let rb = r#"title: Env
+owner: o
+description: d
+inputs:
+  target: {default: db-1}
+env:
+  TARGET: "{{ inputs.target }}"
+steps:
+  - id: one
+    title: One
+    env: {LOCAL: here}
+    run: echo "one $TARGET $LOCAL" >> ran.log
+    rollback: echo "undo $TARGET $LOCAL" >> ran.log
+  - id: pick
+    title: Pick
+    choose:
+      options: [{label: Go, next: two}, {label: Stop, next: end}]
+  - {id: two, title: Two, run: echo "two $TARGET" >> ran.log}
+"#;
+    let t = Test::new()
+        .file("runbooks/env.yaml", rb)
+        .file("answers.yaml", "pick: Go\n")
+        .file("rollback.yaml", "one: {rollback: run}\n");
+    t.exec(&["run", "env", "--yes"]).code(2);
+    t.exec(&["resume", "--yes", "--answers", "answers.yaml"])
+        .code(0);
+    t.exec(&["rollback", "--answers", "rollback.yaml"]).code(0);
+    assert_eq!(
+        std::fs::read_to_string(t.path("runbooks/ran.log")).unwrap(),
+        "one db-1 here\ntwo db-1\nundo db-1 here\n"
     );
 }

@@ -1,11 +1,18 @@
 //! One file per command: each takes its parsed arguments and returns the exit code.
 
+pub mod completions;
 pub mod drill;
 pub mod explain;
+pub mod history;
 pub mod lint;
+pub mod list;
+pub mod new;
+pub mod report;
 pub mod resume;
 pub mod rollback;
 pub mod run;
+pub mod schema;
+pub mod show;
 
 use crate::cli::{Cli, Command};
 
@@ -21,6 +28,8 @@ pub fn run(cli: Cli) -> i32 {
         Command::Drill(args) => drill::run(&args),
         Command::Resume(args) => resume::run(&args),
         Command::Rollback(args) => rollback::run(&args),
+        Command::History(args) => history::run(&args),
+        Command::Report(args) => report::run(&args),
         Command::Lint(args) => lint::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Show(args) => show::run(&args),
@@ -44,4 +53,22 @@ pub fn report_error(message: &str, help: &str) {
 /// Whether to colour output written to stderr or stdout: a terminal, and `NO_COLOR` unset.
 pub fn use_color(stream: &impl std::io::IsTerminal) -> bool {
     stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Writes a command's whole output to stdout. A reader that stops early (`| head`) is not an
+/// error; any other failure to write is reported, and gives exit status 1.
+pub fn print_stdout(text: &str) -> i32 {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => EXIT_OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => {
+            report_error(
+                &format!("cannot write the output: {e}"),
+                "check where stdout goes (a full disk, a closed file)",
+            );
+            EXIT_FAILED
+        }
+    }
 }

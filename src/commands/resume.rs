@@ -289,8 +289,8 @@ pub fn rollbacks(
                 .as_ref()
                 .or(rb.shell.as_ref())
                 .map_or(crate::load::Shell::Bash, |s| s.value.clone());
-            let mut state = state.clone();
-            state.inputs = values.clone();
+            let state =
+                crate::exec::replay::with_inputs(state, rb, values.clone(), &state.operator);
             let dir = step
                 .dir
                 .as_ref()
@@ -330,7 +330,7 @@ fn go_on(g: GoOn) -> i32 {
         shell: g.shell,
         journal: g.journal,
         screen: g.screen,
-        state: g.replayed.state_with(g.values.clone(), g.me),
+        state: g.replayed.state_with(rb, g.values.clone(), g.me),
         secrets: g.secrets.clone(),
         masker: Masker::new(&g.secrets),
         interrupt: g.interrupt,

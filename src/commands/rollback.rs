@@ -124,7 +124,7 @@ fn rollback(args: &RollbackArgs) -> Result<i32, i32> {
         shell: &mut shell,
         journal: &mut journal,
         screen: &mut screen,
-        state: r.state_with(values.clone(), &me),
+        state: r.state_with(&rb, values.clone(), &me),
         secrets: secrets.clone(),
         masker: Masker::new(&secrets),
         interrupt,

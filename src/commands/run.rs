@@ -8,7 +8,6 @@ use crate::exec::interactive::Terminal;
 use crate::exec::journal::{self, Event, Journal, Mode, RunStatus};
 use crate::exec::mask::Masker;
 use crate::exec::operator::Operator;
-use crate::exec::render;
 use crate::exec::screen::{Screen, Status, duration};
 use crate::exec::scripted::{Scripted, read_answers};
 use crate::exec::shell::{ProcessShell, Shell, install_interrupt_handler};
@@ -337,22 +336,9 @@ pub fn drive(
         mode: mode.as_str().into(),
         ..Default::default()
     };
-    for input in &rb.inputs {
-        if let (Some(env), Some(v)) = (&input.env, values.get(&input.name.value)) {
-            std::sync::Arc::make_mut(&mut state.env).insert(env.value.clone(), v.text());
-        }
-    }
-    let ctx = state.context(None);
-    for (k, v) in &rb.env {
-        match render::text(&v.value, &ctx) {
-            Ok(value) => {
-                std::sync::Arc::make_mut(&mut state.env).insert(k.value.clone(), value);
-            }
-            Err(e) => {
-                report_error(&format!("cannot render `env.{}`: {e}", k.value), &e.help);
-                return EXIT_USAGE;
-            }
-        }
+    if let Err(e) = crate::exec::state::start_env(rb, &mut state) {
+        report_error(&e.to_string(), &e.help);
+        return EXIT_USAGE;
     }
     let mut executor = Executor {
         runbook: rb,

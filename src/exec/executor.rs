@@ -67,7 +67,13 @@ pub fn completed_rollback(
 ) -> Option<Completed> {
     let rollback = step.rollback.as_ref()?;
     let ctx = state.context(None);
-    let rendered = render::script(&rollback.value, &ctx, shell).ok()?;
+    let mut rendered = render::script(&rollback.value, &ctx, shell).ok()?;
+    // The step's own `env` applies to its rollback too.
+    for (k, v) in &step.env {
+        rendered
+            .env
+            .push((k.value.clone(), render::text(&v.value, &ctx).ok()?));
+    }
     let confirm = step
         .confirm
         .as_ref()

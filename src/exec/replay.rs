@@ -109,13 +109,32 @@ impl Replay {
             .collect()
     }
 
-    /// The state to go on from, with the inputs resolved again.
-    pub fn state_with(&self, inputs: BTreeMap<String, InputValue>, operator: &str) -> RunState {
-        let mut state = self.state.clone();
-        state.inputs = inputs;
-        state.operator = operator.to_string();
-        state
+    /// The state to go on from, with the inputs resolved again and the runbook's starting
+    /// environment (input exports and `env`) under what the steps wrote.
+    pub fn state_with(
+        &self,
+        rb: &crate::load::Runbook,
+        inputs: BTreeMap<String, InputValue>,
+        operator: &str,
+    ) -> RunState {
+        with_inputs(&self.state, rb, inputs, operator)
     }
+}
+
+/// A replayed state made ready to render: inputs, operator, starting environment.
+pub fn with_inputs(
+    state: &RunState,
+    rb: &crate::load::Runbook,
+    inputs: BTreeMap<String, InputValue>,
+    operator: &str,
+) -> RunState {
+    let mut state = state.clone();
+    state.inputs = inputs;
+    state.operator = operator.to_string();
+    // A template the runbook's `env` cannot render now was rendered when the run started;
+    // the steps' own variables still apply.
+    let _ = super::state::start_env(rb, &mut state);
+    state
 }
 
 #[cfg(test)]

@@ -63,6 +63,34 @@ impl RunState {
     }
 }
 
+/// Sets the environment every step starts from: each input with `env: NAME` as `$NAME`,
+/// then the runbook's `env` (rendered). Kept under what steps wrote to `$RUNBOOK_ENV`.
+pub fn start_env(
+    rb: &crate::load::Runbook,
+    state: &mut RunState,
+) -> Result<(), super::render::RenderError> {
+    let mut start = BTreeMap::new();
+    for input in &rb.inputs {
+        if let (Some(env), Some(v)) = (&input.env, state.inputs.get(&input.name.value)) {
+            start.insert(env.value.clone(), v.text());
+        }
+    }
+    let ctx = state.context(None);
+    for (k, v) in &rb.env {
+        let value =
+            super::render::text(&v.value, &ctx).map_err(|e| super::render::RenderError {
+                message: format!("cannot render `env.{}`: {e}", k.value),
+                help: e.help,
+            })?;
+        start.insert(k.value.clone(), value);
+    }
+    let env = Arc::make_mut(&mut state.env);
+    for (k, v) in start {
+        env.entry(k).or_insert(v);
+    }
+    Ok(())
+}
+
 /// `vars`, `steps` and `env` as template values that read the run's maps on use.
 #[derive(Debug)]
 enum Namespace {

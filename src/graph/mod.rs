@@ -48,6 +48,8 @@ pub struct StepGraph {
     /// Step ids by position.
     pub ids: Vec<String>,
     pub index: HashMap<String, usize>,
+    /// In the order of their `from` step, as [`StepGraph::build`] makes them: `out_edges`
+    /// relies on it.
     pub edges: Vec<Edge>,
     pub unresolved: Vec<Unresolved>,
     /// (duplicate, first) positions of steps whose id is already taken.
@@ -164,7 +166,12 @@ impl StepGraph {
     }
 
     pub fn out_edges(&self, step: usize) -> impl Iterator<Item = &Edge> {
-        self.edges.iter().filter(move |e| e.from == step)
+        // A binary search rather than a scan: walks over the graph call this for every step,
+        // and a scan made them quadratic in the number of steps.
+        let first = self.edges.partition_point(|e| e.from < step);
+        self.edges[first..]
+            .iter()
+            .take_while(move |e| e.from == step)
     }
 
     /// Which steps can be reached from the first step.
@@ -191,14 +198,23 @@ impl StepGraph {
     /// Which steps have a path to `end`.
     pub fn reaches_end(&self) -> Vec<bool> {
         let mut ok = vec![false; self.len()];
-        let mut changed = true;
-        while changed {
-            changed = false;
-            for e in &self.edges {
-                if !ok[e.from] && (e.to == Target::End || matches!(e.to, Target::Step(t) if ok[t]))
-                {
+        let mut before: Vec<Vec<usize>> = vec![Vec::new(); self.len()];
+        let mut stack = Vec::new();
+        for e in &self.edges {
+            match e.to {
+                Target::End if !ok[e.from] => {
                     ok[e.from] = true;
-                    changed = true;
+                    stack.push(e.from);
+                }
+                Target::Step(t) => before[t].push(e.from),
+                Target::End => {}
+            }
+        }
+        while let Some(n) = stack.pop() {
+            for &p in &before[n] {
+                if !ok[p] {
+                    ok[p] = true;
+                    stack.push(p);
                 }
             }
         }
@@ -222,23 +238,29 @@ impl StepGraph {
             })
             .collect();
         let mut loops = Vec::new();
+        let mut inside = vec![false; n];
         for component in strongly_connected(&succ) {
             let is_cycle = component.len() > 1 || succ[component[0]].contains(&component[0]);
             if !is_cycle {
                 continue;
             }
-            let closing = self
-                .edges
+            let mut steps = component;
+            steps.sort_unstable();
+            for &i in &steps {
+                inside[i] = true;
+            }
+            // The first edge, from the lowest step, that goes back inside the component.
+            let closing = steps
                 .iter()
-                .filter(|e| component.contains(&e.from))
-                .filter(
-                    |e| matches!(e.to, Target::Step(t) if component.contains(&t) && t <= e.from),
-                )
-                .min_by_key(|e| e.from)
+                .find_map(|&from| {
+                    self.out_edges(from)
+                        .find(|e| matches!(e.to, Target::Step(t) if inside[t] && t <= e.from))
+                })
                 .cloned();
+            for &i in &steps {
+                inside[i] = false;
+            }
             if let Some(edge) = closing {
-                let mut steps = component;
-                steps.sort_unstable();
                 loops.push((steps, edge));
             }
         }
@@ -370,6 +392,79 @@ mod tests {
         ));
         assert!(g.unbroken_loops().is_empty());
         assert_eq!(g.reaches_end(), [true, true]);
+    }
+
+    /// The fixed point that the reverse walk replaced.
+    fn reaches_end_by_sweeping(g: &StepGraph) -> Vec<bool> {
+        let mut ok = vec![false; g.len()];
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for e in &g.edges {
+                if !ok[e.from] && (e.to == Target::End || matches!(e.to, Target::Step(t) if ok[t]))
+                {
+                    ok[e.from] = true;
+                    changed = true;
+                }
+            }
+        }
+        ok
+    }
+
+    /// The closing edge as it was found before: a scan of every edge.
+    fn closing_by_scanning(g: &StepGraph, steps: &[usize]) -> Option<Edge> {
+        g.edges
+            .iter()
+            .filter(|e| steps.contains(&e.from))
+            .filter(|e| matches!(e.to, Target::Step(t) if steps.contains(&t) && t <= e.from))
+            .min_by_key(|e| e.from)
+            .cloned()
+    }
+
+    #[test]
+    fn walks_agree_with_the_plain_fixed_points() {
+        for seed in 0..200 {
+            let yaml = dataflow::tests::random_runbook(seed, 1 + (seed as usize % 14));
+            let rb = load_bytes(Path::new("t.yaml"), yaml.clone().into_bytes())
+                .runbook
+                .unwrap();
+            let g = StepGraph::build(&rb);
+            assert!(g.edges.is_sorted_by_key(|e| e.from));
+            assert_eq!(g.reaches_end(), reaches_end_by_sweeping(&g), "{yaml}");
+            let reachable: Vec<bool> = (0..g.len())
+                .map(|i| i == 0 || g.path_avoiding(i, |_| false).is_some())
+                .collect();
+            assert_eq!(g.reachable(), reachable, "{yaml}");
+            for (steps, edge) in g.unbroken_loops() {
+                assert_eq!(Some(edge), closing_by_scanning(&g, &steps), "{yaml}");
+            }
+            for i in 0..g.len() {
+                let scanned: Vec<&Edge> = g.edges.iter().filter(|e| e.from == i).collect();
+                assert_eq!(g.out_edges(i).collect::<Vec<_>>(), scanned);
+            }
+        }
+    }
+
+    #[test]
+    fn long_chains_stay_linear() {
+        // 5,000 steps in one loop: scanning every edge for each step made this quadratic.
+        let mut yaml = String::from("title: t\nsteps:\n");
+        for i in 0..5_000 {
+            yaml.push_str(&format!(
+                "- {{id: s{i}, title: s, run: x, next: s{}}}\n",
+                (i + 1) % 5_000
+            ));
+        }
+        let g = graph(&yaml);
+        assert!(g.reachable().iter().all(|r| *r));
+        assert!(g.reaches_end().iter().all(|r| !*r));
+        let loops = g.unbroken_loops();
+        assert_eq!(loops.len(), 1);
+        assert_eq!(loops[0].0.len(), 5_000);
+        assert_eq!(
+            g.path_avoiding(4_999, |_| false).map(|p| p.len()),
+            Some(5_000)
+        );
     }
 
     #[test]

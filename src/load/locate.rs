@@ -13,9 +13,8 @@ pub fn locate(source: &Source, value: &Sp<String>, offset: usize, len: usize) ->
     if raw == text {
         return value.span.sub(offset, len);
     }
-    if raw.len() >= 2
-        && (raw.starts_with('"') || raw.starts_with('\''))
-        && &raw[1..raw.len() - 1] == text
+    if (raw.starts_with('"') || raw.starts_with('\''))
+        && raw.get(1..raw.len().saturating_sub(1)) == Some(text)
     {
         return value.span.sub(offset + 1, len);
     }

@@ -2,6 +2,7 @@
 
 pub mod convert;
 pub mod duration;
+pub mod events;
 pub mod find;
 pub mod locate;
 pub mod model;

@@ -97,6 +97,17 @@ impl Source {
         self.line_starts.len()
     }
 
+    /// The span of the character that starts at or before `offset` (empty at the end of the
+    /// text): a diagnostic's span must begin and end on character boundaries.
+    pub fn char_at(&self, offset: usize) -> Span {
+        let mut start = offset.min(self.text.len());
+        while !self.text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let len = self.text[start..].chars().next().map_or(0, char::len_utf8);
+        Span::new(start, start + len)
+    }
+
     /// The source text of a span (empty when the span is not on character boundaries).
     pub fn slice(&self, span: Span) -> &str {
         self.text.get(span.start..span.end).unwrap_or("")
@@ -127,5 +138,16 @@ mod tests {
         }
         assert_eq!(src.line_text(2), "bb: 1");
         assert_eq!(src.line_text(1), "a: é");
+    }
+
+    #[test]
+    fn char_spans_cover_whole_characters() {
+        let src = Source::new("x.yaml", "aé\n".to_string());
+        assert_eq!(src.char_at(0), Span::new(0, 1));
+        assert_eq!(src.char_at(1), Span::new(1, 3));
+        assert_eq!(src.char_at(2), Span::new(1, 3));
+        assert_eq!(src.char_at(3), Span::new(3, 4));
+        assert_eq!(src.char_at(4), Span::at(4));
+        assert_eq!(src.char_at(99), Span::at(4));
     }
 }

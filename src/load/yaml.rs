@@ -8,6 +8,9 @@ use super::source::{Source, Span};
 pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 /// Deepest nesting of mappings and lists accepted; runbooks need fewer than ten levels.
 pub const MAX_DEPTH: usize = 48;
+/// Most YAML events that anchors may record and aliases replay, each: a runbook reuses a few
+/// small anchors at most, and this keeps an alias bomb to a few megabytes.
+pub const MAX_ALIAS_EVENTS: usize = 100_000;
 
 /// Why a file could not be read as YAML at all.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,20 +79,22 @@ pub fn parse(source: &Source) -> Result<Node, SyntaxError> {
             help: "remove the character; YAML allows only printable characters".into(),
         });
     }
-    let mut options = serde_saphyr::Options::default();
-    options.strict_booleans = true;
-    options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::PassThrough;
-    options.with_snippet = false;
-    let mut budget = serde_saphyr::Budget::default();
-    budget.max_depth = MAX_DEPTH;
-    budget.max_nodes = 200_000;
-    budget.max_documents = 1;
-    budget.max_total_scalar_bytes = MAX_FILE_BYTES * 4;
-    budget.max_aliases = 1_000;
-    budget.max_anchors = 1_000;
-    options.budget = Some(budget);
-    options.alias_limits.max_total_replayed_events = 100_000;
-    match serde_saphyr::from_str_with_options::<Option<Node>>(&source.text, options) {
+    if let Some(node) = parse_fast(source) {
+        return Ok(node);
+    }
+    parse_with_serde(source)
+}
+
+/// The tree straight from the parser's events when serde-saphyr would build exactly that
+/// tree; `None` when serde-saphyr must decide (see [`super::events`]).
+pub fn parse_fast(source: &Source) -> Option<Node> {
+    super::events::tree(&source.text, parser_options())
+}
+
+/// Parses through serde-saphyr: the reference for [`parse_fast`], and the path for
+/// every document that the fast path leaves to it (anchors, tags, errors…).
+pub fn parse_with_serde(source: &Source) -> Result<Node, SyntaxError> {
+    match serde_saphyr::from_str_with_options::<Option<Node>>(&source.text, options()) {
         Ok(Some(node)) => Ok(node),
         Ok(None) => Ok(Node {
             value: super::node::Value::Null,
@@ -97,6 +102,49 @@ pub fn parse(source: &Source) -> Result<Node, SyntaxError> {
         }),
         Err(e) => Err(syntax_error(source, &e)),
     }
+}
+
+fn budget() -> serde_saphyr::Budget {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = MAX_DEPTH;
+    budget.max_nodes = 200_000;
+    budget.max_documents = 1;
+    budget.max_total_scalar_bytes = MAX_FILE_BYTES * 4;
+    budget.max_aliases = 1_000;
+    budget.max_anchors = 1_000;
+    // Anchored collections are recorded event by event for later replay, once per enclosing
+    // anchor: nested anchors reused as keys (js-yaml issue 475) made a 5 KB file record a
+    // million events (130 MB) under the default. Bounded like the replays themselves.
+    budget.max_recorded_anchor_events = MAX_ALIAS_EVENTS;
+    budget.max_recorded_anchor_bytes = MAX_FILE_BYTES * 4;
+    budget
+}
+
+fn options() -> serde_saphyr::Options {
+    let mut options = serde_saphyr::Options::default();
+    options.strict_booleans = true;
+    options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::PassThrough;
+    options.with_snippet = false;
+    options.budget = Some(budget());
+    options.alias_limits.max_total_replayed_events = MAX_ALIAS_EVENTS;
+    options
+}
+
+/// The parser options that serde-saphyr derives from [`options`] (its `Options::parser_options`
+/// is private): the fast path must accept and refuse exactly the same texts.
+fn parser_options() -> serde_saphyr::granit_parser::Options {
+    let budget = budget();
+    let options = options();
+    let mut parser = serde_saphyr::granit_parser::Options::default();
+    parser.simple_key_max_lookahead = budget.simple_key_max_lookahead;
+    parser.flow_nesting_limit = budget.flow_nesting_limit;
+    parser.block_nesting_limit = parser
+        .block_nesting_limit
+        .max(budget.max_depth.saturating_add(1));
+    parser.emit_comments = false;
+    parser.strict_indentation = options.strict_indentation;
+    parser.bom_inside_document_as_content = options.bom_inside_document_as_content;
+    parser
 }
 
 fn syntax_error(source: &Source, error: &serde_saphyr::Error) -> SyntaxError {
@@ -124,7 +172,7 @@ fn syntax_error(source: &Source, error: &serde_saphyr::Error) -> SyntaxError {
         "fix the YAML syntax at this position"
     };
     SyntaxError {
-        span: Span::new(offset, offset + 1).min_within(source.text.len()),
+        span: source.char_at(offset),
         message: message.to_string(),
         help: help.into(),
     }
@@ -144,12 +192,6 @@ fn strip_location_prefix(message: &str) -> &str {
         }
     }
     message
-}
-
-impl Span {
-    fn min_within(self, len: usize) -> Span {
-        Span::new(self.start.min(len), self.end.min(len))
-    }
 }
 
 #[cfg(test)]
@@ -192,6 +234,22 @@ mod tests {
     fn duplicate_keys_are_kept_for_the_linter() {
         let node = parse_text("a: 1\na: 2\n").unwrap();
         assert_eq!(node.as_map().map(<[_]>::len), Some(2));
+    }
+
+    #[test]
+    fn syntax_error_spans_cover_whole_characters() {
+        // The error stands on `é`: a one-byte span ended inside it and the human renderer
+        // panicked slicing the line.
+        for text in ["!!binary \u{e9}", "a:\n  - b\n \u{e9}c: d\n", "[\u{feff}*x"] {
+            let src = Source::new("t.yaml", text.to_string());
+            let err = parse(&src).unwrap_err();
+            assert!(
+                text.is_char_boundary(err.span.start) && text.is_char_boundary(err.span.end),
+                "{text:?}: {err:?}"
+            );
+        }
+        let src = Source::new("t.yaml", "!!binary \u{e9}".to_string());
+        assert_eq!(src.slice(parse(&src).unwrap_err().span), "\u{e9}");
     }
 
     #[test]

@@ -1,6 +1,11 @@
 //! Stage 4: journals read back: runs, decisions, branch coverage of drills.
 
 pub mod coverage;
+pub mod json;
+pub mod markdown;
+pub mod postmortem;
+pub mod run;
+pub mod timeline;
 
 use crate::exec::journal::{Event, Record};
 use std::path::{Path, PathBuf};

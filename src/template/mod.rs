@@ -8,6 +8,7 @@
 pub mod sites;
 
 use minijinja::Environment;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// The namespaces a template may use (SPEC §2.5); `output` only inside `wait.until`.
@@ -134,10 +135,54 @@ pub fn analyze_expression(text: &str) -> Analysis {
     analysis
 }
 
+/// Distinct expressions remembered per thread; the cache is emptied when full, so memory stays
+/// the same however many files are linted.
+const CACHED_EXPRESSIONS: usize = 4096;
+
+/// Adds what `expr`, at `base` in the template, refers to. The same expressions come back in
+/// file after file (`inputs.db`, `vars.role`): each is compiled once per thread.
 fn analyze_into(expr: &str, base: usize, analysis: &mut Analysis) {
+    thread_local! {
+        static CACHE: std::cell::RefCell<HashMap<Box<str>, std::rc::Rc<Analysis>>> =
+            std::cell::RefCell::new(HashMap::new());
+    }
+    let found = CACHE.with(|cache| cache.borrow().get(expr).cloned());
+    let part = found.unwrap_or_else(|| {
+        let mut part = Analysis::default();
+        analyze_uncached(expr, &mut part);
+        let part = std::rc::Rc::new(part);
+        CACHE.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if cache.len() >= CACHED_EXPRESSIONS {
+                cache.clear();
+            }
+            cache.insert(expr.into(), part.clone());
+        });
+        part
+    });
+    analysis
+        .references
+        .extend(part.references.iter().map(|r| Reference {
+            path: r.path.clone(),
+            offset: base + r.offset,
+            len: r.len,
+        }));
+    analysis
+        .raw
+        .extend(part.raw.iter().map(|&(offset, len)| (base + offset, len)));
+    analysis
+        .errors
+        .extend(part.errors.iter().map(|e| TemplateError {
+            offset: base + e.offset,
+            ..e.clone()
+        }));
+}
+
+/// What `expr` refers to, at offsets from its start.
+fn analyze_uncached(expr: &str, analysis: &mut Analysis) {
     if expr.trim().is_empty() {
         analysis.errors.push(TemplateError {
-            offset: base,
+            offset: 0,
             len: expr.len(),
             message: "empty expression".into(),
             help: "write a name between the braces, such as `{{ inputs.db }}`".into(),
@@ -148,15 +193,13 @@ fn analyze_into(expr: &str, base: usize, analysis: &mut Analysis) {
         Ok(compiled) => compiled,
         Err(e) => {
             let range = e.range().unwrap_or(0..expr.len().min(1));
+            let (start, end) = whole_chars(expr, range.start, range.len().max(1));
             let detail = e
                 .detail()
                 .map_or_else(|| e.kind().to_string(), str::to_string);
             analysis.errors.push(TemplateError {
-                offset: base + range.start.min(expr.len()),
-                len: range
-                    .len()
-                    .max(1)
-                    .min(expr.len().saturating_sub(range.start)),
+                offset: start,
+                len: end - start,
                 message: format!("invalid expression `{}`: {detail}", expr.trim()),
                 help: "expressions use Jinja syntax, such as `inputs.db` or `vars.count | int > 3`"
                     .into(),
@@ -174,18 +217,14 @@ fn analyze_into(expr: &str, base: usize, analysis: &mut Analysis) {
             for (offset, len, key) in subscripted {
                 analysis.references.push(Reference {
                     path: vec![path[0].clone(), key],
-                    offset: base + offset,
+                    offset,
                     len,
                 });
             }
             continue;
         }
         let (offset, len) = find_name(expr, &name).unwrap_or((0, expr.len()));
-        analysis.references.push(Reference {
-            path,
-            offset: base + offset,
-            len,
-        });
+        analysis.references.push(Reference { path, offset, len });
     }
     let mut at = 0;
     while let Some(pipe) = expr[at..].find('|').map(|i| at + i) {
@@ -195,10 +234,24 @@ fn analyze_into(expr: &str, base: usize, analysis: &mut Analysis) {
             && !word[3..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
         {
             let start = pipe + 1 + (rest.len() - word.len());
-            analysis.raw.push((base + pipe, start + 3 - pipe));
+            analysis.raw.push((pipe, start + 3 - pipe));
         }
         at = pipe + 1;
     }
+}
+
+/// The byte range of `len` bytes at `start` in `text`, clamped to the text and widened to whole
+/// characters: minijinja may point one byte into a multi-byte character.
+fn whole_chars(text: &str, start: usize, len: usize) -> (usize, usize) {
+    let mut start = start.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = start.saturating_add(len).min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    (start, end)
 }
 
 /// `ns["key"]` and `ns['key']` uses: (offset, length, key).
@@ -270,6 +323,31 @@ mod tests {
         let a = analyze_expression("steps[\"top-clients\"].exit_code == 0");
         assert_eq!(names(&a), ["steps.top-clients"]);
         assert_eq!(a.references[0].offset, 0);
+    }
+
+    #[test]
+    fn error_ranges_cover_whole_characters() {
+        for text in [
+            "{{ vars.p\u{fffd}cked }}",
+            "{{ \u{e9} }}",
+            "{{ a \u{1f600} }}",
+        ] {
+            let a = analyze_template(text);
+            assert_eq!(a.errors.len(), 1, "{text:?}");
+            let e = &a.errors[0];
+            assert!(
+                text.get(e.offset..e.offset + e.len).is_some(),
+                "{text:?}: {e:?}"
+            );
+        }
+        let a = analyze_expression("vars.p\u{fffd}cked == 1");
+        let e = &a.errors[0];
+        assert!(
+            a.errors[0].len >= 1
+                && "vars.p\u{fffd}cked == 1"
+                    .get(e.offset..e.offset + e.len)
+                    .is_some()
+        );
     }
 
     #[test]
