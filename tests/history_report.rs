@@ -63,7 +63,7 @@ steps:
   - id: vacuum
     title: Vacuum the orders table
     run: |
-      echo "vacuuming orders"
+      echo "vacuuming orders" >&2
       echo "ERROR: relation orders is locked" >&2
       exit 4
     on_failure: continue
