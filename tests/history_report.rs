@@ -486,11 +486,42 @@ fn report_finds_runs_by_prefix_and_says_when_it_cannot() {
 
 #[test]
 fn a_handover_shows_both_operators_and_what_was_marked_done() {
-    let t = setup().file(
-        "resume.yaml",
-        "pick: {resume: done, note: chose left by hand}\n",
-    );
-    t.exec(&["run", "decide"]).code(2);
+    let t = setup()
+        .file(
+            "runbooks/slow.yaml",
+            "title: Slow\nowner: o\ndescription: d\nsteps:\n  - {id: pick, title: Work, run: sleep 30}\n  - {id: after, title: After, run: echo after}\n",
+        )
+        .file("resume.yaml", "pick: {resume: done, note: chose left by hand}\n");
+    // alice's process dies in the middle of the step.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .args(["run", "slow", "--yes"])
+        .current_dir(t.dir.path())
+        .env("RUNBOOK_STATE_DIR", t.path(".state"))
+        .env("USER", "alice")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let started = std::fs::read_dir(t.path(".state/runs"))
+            .ok()
+            .and_then(|mut d| d.next())
+            .and_then(|e| e.ok())
+            .and_then(|e| std::fs::read_to_string(e.path().join("journal.jsonl")).ok())
+            .is_some_and(|j| j.contains("\"command\""));
+        if started {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the step did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
     let runs = history_json(&t, &[]);
     assert_eq!(runs[0]["status"], "unfinished");
     // Another engineer takes the run over and marks the stopped step done.

@@ -423,6 +423,17 @@ fn where_to_start(x: &mut Executor, r: &Replay) -> Result<Target, ExecError> {
         Status::Warning,
         &format!("step `{step_id}` started and never finished"),
     );
+    // A decision, a question or a checklist changed nothing yet: it is simply asked again.
+    if matches!(
+        x.runbook.steps[index].kind(),
+        Some(
+            crate::load::StepKind::Choose
+                | crate::load::StepKind::Ask
+                | crate::load::StepKind::Manual
+        )
+    ) {
+        return Ok(Target::Step(index));
+    }
     let default = x
         .graph
         .out_edges(index)

@@ -202,7 +202,8 @@ struct Tee<'s> {
     masker: Masker,
     tail: Vec<u8>,
     show: bool,
-    started: Instant,
+    /// Bytes written in all, to tell whether the tail is the whole output.
+    written: usize,
     label: String,
 }
 
@@ -219,6 +220,7 @@ impl Tee<'_> {
         if self.show {
             self.screen.output(stream, masked);
         }
+        self.written += masked.len();
         self.tail.extend_from_slice(masked);
         if self.tail.len() > 2 * TAIL_BYTES {
             let cut = self.tail.len() - TAIL_BYTES;
@@ -232,7 +234,7 @@ impl Tee<'_> {
         if let Some(log) = &mut self.log {
             let _ = log.sync_data();
         }
-        let truncated = self.tail.len() > TAIL_BYTES;
+        let truncated = self.written > TAIL_BYTES;
         let start = self.tail.len().saturating_sub(TAIL_BYTES);
         (
             String::from_utf8_lossy(&self.tail[start..]).into_owned(),
@@ -249,7 +251,6 @@ impl OutputSink for Tee<'_> {
 
     fn tick(&mut self, elapsed: Duration) {
         let text = format!("{} · {} · Ctrl-C interrupts", self.label, clock_of(elapsed));
-        let _ = self.started;
         self.screen.spinner_update(text);
     }
 }
@@ -1262,7 +1263,7 @@ impl<'a> Executor<'a> {
                 masker: Masker::new(&self.secrets),
                 tail: Vec::new(),
                 show: true,
-                started: Instant::now(),
+                written: 0,
                 label: "running".into(),
             };
             let echo_off = super::tty::EchoOff::new();
@@ -1743,7 +1744,7 @@ impl<'a> Executor<'a> {
             masker: Masker::new(&self.secrets),
             tail: Vec::new(),
             show: false,
-            started: Instant::now(),
+            written: 0,
             label: "checking".into(),
         };
         let outcome = self.shell.run(&spec, &mut tee);
@@ -2003,7 +2004,7 @@ impl<'a> Executor<'a> {
                     masker: Masker::new(&self.secrets),
                     tail: Vec::new(),
                     show: true,
-                    started: Instant::now(),
+                    written: 0,
                     label: "rolling back".into(),
                 };
                 let outcome = self.shell.run(&spec, &mut tee);
