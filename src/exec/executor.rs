@@ -221,10 +221,17 @@ impl Tee<'_> {
             self.screen.output(stream, masked);
         }
         self.written += masked.len();
-        self.tail.extend_from_slice(masked);
-        if self.tail.len() > 2 * TAIL_BYTES {
-            let cut = self.tail.len() - TAIL_BYTES;
-            self.tail.drain(..cut);
+        // Only the last TAIL_BYTES can end up in the tail: never copy more of a chunk.
+        if masked.len() >= TAIL_BYTES {
+            self.tail.clear();
+            self.tail
+                .extend_from_slice(&masked[masked.len() - TAIL_BYTES..]);
+        } else {
+            self.tail.extend_from_slice(masked);
+            if self.tail.len() > 2 * TAIL_BYTES {
+                let cut = self.tail.len() - TAIL_BYTES;
+                self.tail.drain(..cut);
+            }
         }
     }
 

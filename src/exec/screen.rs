@@ -327,12 +327,18 @@ impl Screen {
         let gutter = self.gutter().as_bytes();
         let idx = usize::from(stream == Stream::Stderr);
         self.buffer.clear();
-        for piece in bytes.split_inclusive(|b| *b == b'\n') {
+        let mut at = 0;
+        for newline in memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len())) {
+            let end = (newline + 1).min(bytes.len());
+            if at >= end {
+                break;
+            }
             if self.line_start[idx] {
                 self.buffer.extend_from_slice(gutter);
             }
-            self.buffer.extend_from_slice(piece);
-            self.line_start[idx] = piece.ends_with(b"\n");
+            self.buffer.extend_from_slice(&bytes[at..end]);
+            self.line_start[idx] = bytes[end - 1] == b'\n';
+            at = end;
         }
         let buffer = &self.buffer;
         let write = || write_all_stdout(buffer);
