@@ -822,3 +822,21 @@ fn validate_rest(
         }
     }
 }
+
+/// `runbook --version` is answered before the command line is parsed (for a fast start); it
+/// must print exactly what clap prints for the same flag elsewhere on the command line.
+#[test]
+fn version_fast_path_matches_clap() {
+    let t = Test::new();
+    let fast = t.exec(&["--version"]);
+    fast.code(0);
+    assert_eq!(
+        fast.stdout,
+        format!("runbook {}\n", env!("CARGO_PKG_VERSION"))
+    );
+    assert_eq!(t.exec(&["-V"]).stdout, fast.stdout);
+    // With a second word the fast path steps aside and clap answers: the same text.
+    let clap = t.exec(&["--version", "extra"]);
+    clap.code(0);
+    assert_eq!(clap.stdout, fast.stdout);
+}
