@@ -476,6 +476,64 @@ fn invalid_runbooks_do_not_run() {
 }
 
 #[test]
+fn output_logs_hold_what_commands_printed_and_only_then_exist() {
+    let t = runbook(
+        Test::new(),
+        "steps:\n  - {id: quiet, title: Quiet, run: 'true'}\n  - {id: loud, title: Loud, run: 'echo out; echo err >&2'}\n",
+    );
+    run(&t, &["--yes"]).code(0);
+    let j = journal(&t);
+    let logs: Vec<&str> = events(&j, "command")
+        .iter()
+        .filter_map(|e| e["log"].as_str())
+        .collect();
+    assert_eq!(logs.len(), 2, "{j:?}");
+    let runs = std::fs::read_dir(t.path(".state/runs")).unwrap();
+    let dir = runs.flatten().next().unwrap().path();
+    // The quiet command left no file; the loud one's log has both streams, private.
+    assert!(logs[0].ends_with("-quiet.log") && !dir.join(logs[0]).exists());
+    let loud = dir.join(logs[1]);
+    let text = std::fs::read_to_string(&loud).unwrap();
+    assert!(text.contains("out\n") && text.contains("err\n"), "{text:?}");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&loud).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    // Nothing else was left in the run folder (no $RUNBOOK_ENV/$RUNBOOK_OUTPUT files).
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["journal.jsonl", "lock", "output", "runbook.yaml"]);
+}
+
+#[test]
+fn an_output_log_that_cannot_be_written_is_said_and_the_run_goes_on() {
+    // The first step replaces the run's output folder by a file: no log can be created.
+    let t = runbook(
+        Test::new(),
+        "steps:\n  - {id: break, title: Break, run: 'd=$(dirname \"$RUNBOOK_ENV\"); mv \"$d/output\" \"$d/moved\"; : > \"$d/output\"'}\n  - {id: loud, title: Loud, run: echo hello-there}\n",
+    );
+    let out = run(&t, &["--yes"]);
+    out.code(0);
+    let all = format!("{}{}", out.stdout, out.stderr);
+    assert!(all.contains("hello-there"), "{all}");
+    assert!(
+        all.contains("cannot write the output log `output/") && all.contains("-loud.log`"),
+        "{all}"
+    );
+    let j = journal(&t);
+    assert_eq!(finished(&j, "loud")["status"], "ok");
+    // The journal still has the output's tail.
+    assert!(events(&j, "output_tail").iter().any(|e| {
+        e["tail"]
+            .as_str()
+            .is_some_and(|t| t.contains("hello-there"))
+    }));
+}
+
+#[test]
 fn abort_offers_rollbacks_newest_first() {
     let t = runbook(
         Test::new(),
@@ -494,6 +552,23 @@ fn abort_offers_rollbacks_newest_first() {
         .filter_map(|e| e["step"].as_str())
         .collect();
     assert_eq!(rollbacks, ["two", "one"]);
+    // Each rollback's command is journaled whole: command, output tail, command_finished,
+    // then the rollback event.
+    let seq: Vec<String> = j
+        .iter()
+        .skip_while(|e| e["purpose"] != "rollback")
+        .map(|e| e["event"].as_str().unwrap_or_default().to_string())
+        .take(4)
+        .collect();
+    assert_eq!(
+        seq,
+        ["command", "output_tail", "command_finished", "rollback"]
+    );
+    let finished_rollbacks = j
+        .iter()
+        .filter(|e| e["event"] == "command_finished" && e["exit_code"] == 0)
+        .count();
+    assert_eq!(finished_rollbacks, 4, "two steps and two rollbacks");
     // Without an answer and without a terminal, rollbacks are not run.
     let t = runbook(
         Test::new(),

@@ -2,7 +2,7 @@
 //! [`Operator`] (who answers), a [`Shell`] (which runs commands), a [`Screen`] (what is shown)
 //! and the [`Journal`] (what is recorded, before the next action begins).
 
-use super::journal::{Event, Journal, JournalError, Mode, RunStatus, StepStatus};
+use super::journal::{Event, Journal, JournalError, Mode, OutputLog, RunStatus, StepStatus};
 use super::mask::Masker;
 use super::operator::{Answer, AskError, Operator, Question};
 use super::render::{self, RenderError};
@@ -12,7 +12,6 @@ use super::state::{RunState, parse_assignments};
 use crate::graph::{EdgeKind, StepGraph, Target};
 use crate::load::duration::parse_duration;
 use crate::load::{CaptureFrom, Runbook, Shell as ShellKind, Step, StepKind};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -198,24 +197,60 @@ fn resolve_program(name: &str) -> String {
 /// Sends output to the screen and the output log, masked, and keeps a short tail.
 struct Tee<'s> {
     screen: &'s mut Screen,
-    log: Option<std::fs::File>,
+    log: OutputLog,
+    /// The first error writing the log, shown once the command has ended.
+    log_error: Option<String>,
     masker: Masker,
+    /// Reused for every chunk: the masked bytes.
+    masked: Vec<u8>,
     tail: Vec<u8>,
     show: bool,
     /// Bytes written in all, to tell whether the tail is the whole output.
     written: usize,
-    label: String,
+    label: &'static str,
 }
 
 const TAIL_BYTES: usize = 2048;
 
+/// What a command left once it ended.
+struct Teed {
+    /// The last ~2 KiB of its output, masked.
+    tail: String,
+    /// Whether the tail is only part of the output.
+    truncated: bool,
+    log_error: Option<String>,
+}
+
 impl Tee<'_> {
+    fn new<'s>(
+        screen: &'s mut Screen,
+        log: OutputLog,
+        secrets: &[String],
+        show: bool,
+        label: &'static str,
+    ) -> Tee<'s> {
+        Tee {
+            screen,
+            log,
+            log_error: None,
+            masker: Masker::new(secrets),
+            masked: Vec::new(),
+            tail: Vec::new(),
+            show,
+            written: 0,
+            label,
+        }
+    }
+
     fn write(&mut self, stream: Stream, masked: &[u8]) {
         if masked.is_empty() {
             return;
         }
-        if let Some(log) = &mut self.log {
-            let _ = log.write_all(masked);
+        if let Some(e) = self.log.write(masked).map(ToString::to_string) {
+            self.log_error = Some(format!(
+                "cannot write the output log `{}`: {e}; the output from there on is only on screen (its last 2 KiB are in the journal)",
+                self.log.relative()
+            ));
         }
         if self.show {
             self.screen.output(stream, masked);
@@ -235,30 +270,68 @@ impl Tee<'_> {
         }
     }
 
-    fn finish(&mut self) -> (String, bool) {
-        let rest = self.masker.finish();
+    fn finish(mut self) -> Teed {
+        let mut rest = std::mem::take(&mut self.masked);
+        rest.clear();
+        let _ = self.masker.finish_to(&mut rest);
         self.write(Stream::Stdout, &rest);
-        if let Some(log) = &mut self.log {
-            let _ = log.sync_data();
+        if let Err(e) = self.log.sync()
+            && self.log_error.is_none()
+        {
+            self.log_error = Some(format!(
+                "cannot save the output log `{}` to disk: {e}",
+                self.log.relative()
+            ));
         }
-        let truncated = self.written > TAIL_BYTES;
         let start = self.tail.len().saturating_sub(TAIL_BYTES);
-        (
-            String::from_utf8_lossy(&self.tail[start..]).into_owned(),
-            truncated,
-        )
+        Teed {
+            tail: String::from_utf8_lossy(&self.tail[start..]).into_owned(),
+            truncated: self.written > TAIL_BYTES,
+            log_error: self.log_error,
+        }
     }
 }
 
 impl OutputSink for Tee<'_> {
     fn output(&mut self, stream: Stream, bytes: &[u8]) {
-        let masked = self.masker.push(bytes);
+        let mut masked = std::mem::take(&mut self.masked);
+        masked.clear();
+        // Writing into a Vec cannot fail.
+        let _ = self.masker.push_to(bytes, &mut masked);
         self.write(stream, &masked);
+        self.masked = masked;
     }
 
     fn tick(&mut self, elapsed: Duration) {
         let text = format!("{} · {} · Ctrl-C interrupts", self.label, clock_of(elapsed));
         self.screen.spinner_update(text);
+    }
+}
+
+/// One command as the journal records it and the screen shows it.
+struct Journaled<'a> {
+    step: &'a str,
+    /// The command as the operator saw it (the journal masks secrets).
+    shown: &'a str,
+    attempt: u32,
+    edited: bool,
+    /// `None` for a step's own command; `wait`, `rollback`.
+    purpose: Option<&'static str>,
+    /// Streams the output to the screen under a spinner (a wait's checks only log it).
+    show: bool,
+    label: &'static str,
+}
+
+/// Reads and removes a file a command may have written (`$RUNBOOK_ENV`, `$RUNBOOK_OUTPUT`);
+/// empty when it did not.
+fn take_file(path: &Path) -> String {
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            let _ = std::fs::remove_file(path);
+            String::from_utf8(bytes)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+        }
+        Err(_) => String::new(),
     }
 }
 
@@ -321,6 +394,68 @@ impl<'a> Executor<'a> {
 
     fn record(&mut self, event: Event) -> Result<u64, ExecError> {
         Ok(self.journal.append(event)?)
+    }
+
+    /// In a drill, what plays instead of the step's command (its `simulate`); a step without
+    /// one is remembered, to be named in the drill's summary.
+    fn simulated(&mut self, step: &Step) -> Option<super::shell::Simulated> {
+        if self.mode != Mode::Drill {
+            return None;
+        }
+        let simulated = simulated_of(step);
+        let id = step.id();
+        if simulated.is_none() && !self.unsimulated.contains(&id) {
+            self.unsimulated.push(id);
+        }
+        simulated
+    }
+
+    /// Runs one command and journals it: `command` before it starts, then `output_tail` and
+    /// `command_finished`; its output goes, masked, to its log (and to the screen if shown).
+    fn run_journaled(
+        &mut self,
+        cmd: Journaled<'_>,
+        spec: &CommandSpec,
+    ) -> Result<Outcome, ExecError> {
+        let seq = self.journal.next_seq();
+        let log = self.journal.output_log(seq, cmd.step);
+        self.record(Event::Command {
+            step: cmd.step.to_string(),
+            command: cmd.shown.to_string(),
+            attempt: cmd.attempt,
+            edited: cmd.edited,
+            purpose: cmd.purpose.map(str::to_string),
+            log: Some(log.relative().to_string()),
+        })?;
+        if cmd.show {
+            self.screen
+                .spinner_start(&format!("{} · 00:00 · Ctrl-C interrupts", cmd.label));
+        }
+        let mut tee = Tee::new(&mut *self.screen, log, &self.secrets, cmd.show, cmd.label);
+        // Keys typed while a command runs are not echoed into its output.
+        let echo_off = cmd.show.then(super::tty::EchoOff::new);
+        let outcome = self.shell.run(spec, &mut tee);
+        drop(echo_off);
+        let teed = tee.finish();
+        if cmd.show {
+            self.screen.spinner_stop();
+            self.screen.end_output();
+        }
+        if let Some(problem) = &teed.log_error {
+            self.screen.status(Status::Warning, problem);
+        }
+        self.record(Event::OutputTail {
+            step: cmd.step.to_string(),
+            tail: self.mask(&teed.tail),
+            truncated: teed.truncated,
+        })?;
+        self.record(Event::CommandFinished {
+            step: cmd.step.to_string(),
+            exit_code: exit_code(&outcome.exit),
+            outcome: describe(&outcome.exit),
+            duration_ms: outcome.duration.as_millis() as u64,
+        })?;
+        Ok(outcome)
     }
 
     /// Sets `vars.NAME` and journals it (masked), so that a resume can rebuild it.
@@ -958,9 +1093,7 @@ impl<'a> Executor<'a> {
             } else {
                 display.clone()
             };
-            let ran = self.execute(
-                step, &shell, &script, &values, &shown, attempt, edited, None,
-            )?;
+            let ran = self.execute(step, &shell, &script, &values, &shown, attempt, edited)?;
             if ran.ok {
                 match self.collect(step, &ran.outcome, ran.dry) {
                     Ok(values) => {
@@ -1166,29 +1299,13 @@ impl<'a> Executor<'a> {
         shown: &str,
         attempt: u32,
         edited: bool,
-        purpose: Option<&str>,
     ) -> Result<Ran, ExecError> {
         let id = step.id();
-        let seq = self.journal.next_seq();
-        let (log, relative) = match self.journal.output_log(seq, &id) {
-            Ok((file, rel)) => (Some(file), Some(rel)),
-            Err(_) => (None, None),
-        };
-        self.record(Event::Command {
-            step: id.clone(),
-            command: shown.to_string(),
-            attempt,
-            edited,
-            purpose: purpose.map(str::to_string),
-            log: relative,
-        })?;
         let mut env = match self.step_env(step) {
             Ok(env) => env,
             Err(e) => {
-                self.screen.status(
-                    Status::Failed,
-                    &format!("cannot render the step's env: {e}"),
-                );
+                let problem = format!("cannot render the step's env: {e}");
+                self.screen.status(Status::Failed, &problem);
                 return Ok(Ran {
                     outcome: Outcome {
                         exit: Exit::NotStarted(e.to_string()),
@@ -1197,50 +1314,26 @@ impl<'a> Executor<'a> {
                         stderr: Default::default(),
                     },
                     ok: false,
-                    problem: Some(format!("cannot render the step's env: {e}")),
+                    problem: Some(problem),
                     status: StepStatus::Failed,
                     dry: false,
                 });
             }
         };
         env.extend(values.iter().cloned());
-        let files = self.journal.dir().join(format!(".io-{seq}"));
-        let env_file = files.with_extension("env");
-        let out_file = files.with_extension("out");
-        for f in [&env_file, &out_file] {
-            let _ = std::fs::OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .open(f);
-        }
-        env.push(("RUNBOOK_ENV".into(), env_file.display().to_string()));
-        env.push(("RUNBOOK_OUTPUT".into(), out_file.display().to_string()));
-        let dir = self.dir_of(step).unwrap_or_else(|_| self.folder());
         let timeout = step
             .timeout
             .as_ref()
             .and_then(|t| parse_duration(&t.value).ok());
-        let simulated = (self.mode == Mode::Drill)
-            .then(|| simulated_of(step))
-            .flatten();
-        if self.mode == Mode::Drill
-            && simulated.is_none()
-            && purpose.is_none()
-            && !self.unsimulated.contains(&id)
-        {
-            self.unsimulated.push(id.clone());
-        }
-        let spec = CommandSpec {
-            argv: argv(shell, script),
-            env,
-            dir,
-            timeout,
-            simulated,
-        };
         if self.dry_run_skips(step) {
-            let _ = std::fs::remove_file(&env_file);
-            let _ = std::fs::remove_file(&out_file);
+            self.record(Event::Command {
+                step: id.clone(),
+                command: shown.to_string(),
+                attempt,
+                edited,
+                purpose: None,
+                log: None,
+            })?;
             self.screen.status(Status::Skipped, "not run (dry-run)");
             self.record(Event::CommandFinished {
                 step: id.clone(),
@@ -1261,43 +1354,38 @@ impl<'a> Executor<'a> {
                 dry: true,
             });
         }
-        self.screen
-            .spinner_start("running · 00:00 · Ctrl-C interrupts");
-        let outcome = {
-            let mut tee = Tee {
-                screen: &mut *self.screen,
-                log,
-                masker: Masker::new(&self.secrets),
-                tail: Vec::new(),
-                show: true,
-                written: 0,
-                label: "running".into(),
-            };
-            let echo_off = super::tty::EchoOff::new();
-            let outcome = self.shell.run(&spec, &mut tee);
-            drop(echo_off);
-            let (tail, truncated) = tee.finish();
-            (outcome, tail, truncated)
+        // Where the step may write variables for later steps. Not created here: a command
+        // that writes to them creates them (inside the private run folder), and most don't.
+        let files = self
+            .journal
+            .dir()
+            .join(format!(".io-{}", self.journal.next_seq()));
+        let env_file = files.with_extension("env");
+        let out_file = files.with_extension("out");
+        env.push(("RUNBOOK_ENV".into(), env_file.display().to_string()));
+        env.push(("RUNBOOK_OUTPUT".into(), out_file.display().to_string()));
+        let spec = CommandSpec {
+            argv: argv(shell, script),
+            env,
+            dir: self.dir_of(step).unwrap_or_else(|_| self.folder()),
+            timeout,
+            simulated: self.simulated(step),
         };
-        let (outcome, tail, truncated) = outcome;
-        self.screen.spinner_stop();
-        self.screen.end_output();
-        // What the step wrote for later steps; read even when it failed, removed always.
-        let env_text = std::fs::read_to_string(&env_file).unwrap_or_default();
-        let out_text = std::fs::read_to_string(&out_file).unwrap_or_default();
-        let _ = std::fs::remove_file(&env_file);
-        let _ = std::fs::remove_file(&out_file);
-        self.record(Event::OutputTail {
-            step: id.clone(),
-            tail: self.mask(&tail),
-            truncated,
-        })?;
-        self.record(Event::CommandFinished {
-            step: id.clone(),
-            exit_code: exit_code(&outcome.exit),
-            outcome: describe(&outcome.exit),
-            duration_ms: outcome.duration.as_millis() as u64,
-        })?;
+        let outcome = self.run_journaled(
+            Journaled {
+                step: &id,
+                shown,
+                attempt,
+                edited,
+                purpose: None,
+                show: true,
+                label: "running",
+            },
+            &spec,
+        )?;
+        // What the step wrote for later steps; read even when it failed, then removed.
+        let env_text = take_file(&env_file);
+        let out_text = take_file(&out_file);
         let expected: Vec<i32> = step
             .expect
             .as_ref()
@@ -1332,7 +1420,6 @@ impl<'a> Executor<'a> {
             }
         }
         if problem.is_none()
-            && purpose.is_none()
             && let Some(pattern) = step.expect.as_ref().and_then(|e| e.stdout.as_ref())
         {
             match regex::Regex::new(&pattern.value) {
@@ -1350,7 +1437,7 @@ impl<'a> Executor<'a> {
                 }
             }
         }
-        if problem.is_none() && purpose.is_none() {
+        if problem.is_none() {
             match (parse_assignments(&env_text), parse_assignments(&out_text)) {
                 (Ok(env), Ok(out)) => {
                     for (name, value) in env {
@@ -1718,16 +1805,6 @@ impl<'a> Executor<'a> {
         display: &str,
         check: u32,
     ) -> Result<Outcome, ExecError> {
-        let seq = self.journal.next_seq();
-        let log = self.journal.output_log(seq, &step.id()).ok();
-        self.record(Event::Command {
-            step: step.id(),
-            command: display.to_string(),
-            attempt: check,
-            edited: false,
-            purpose: Some("wait".into()),
-            log: log.as_ref().map(|(_, rel)| rel.clone()),
-        })?;
         let mut env = self.step_env(step).unwrap_or_default();
         env.extend(rendered.env.iter().cloned());
         let spec = CommandSpec {
@@ -1735,39 +1812,21 @@ impl<'a> Executor<'a> {
             env,
             dir: self.dir_of(step).unwrap_or_else(|_| self.folder()),
             timeout: Some(Duration::from_secs(60)),
-            simulated: (self.mode == Mode::Drill)
-                .then(|| simulated_of(step))
-                .flatten(),
+            simulated: self.simulated(step),
         };
-        if self.mode == Mode::Drill
-            && spec.simulated.is_none()
-            && !self.unsimulated.contains(&step.id())
-        {
-            self.unsimulated.push(step.id());
-        }
-        let mut tee = Tee {
-            screen: &mut *self.screen,
-            log: log.map(|(f, _)| f),
-            masker: Masker::new(&self.secrets),
-            tail: Vec::new(),
-            show: false,
-            written: 0,
-            label: "checking".into(),
-        };
-        let outcome = self.shell.run(&spec, &mut tee);
-        let (tail, truncated) = tee.finish();
-        self.record(Event::OutputTail {
-            step: step.id(),
-            tail: self.mask(&tail),
-            truncated,
-        })?;
-        self.record(Event::CommandFinished {
-            step: step.id(),
-            exit_code: exit_code(&outcome.exit),
-            outcome: describe(&outcome.exit),
-            duration_ms: outcome.duration.as_millis() as u64,
-        })?;
-        Ok(outcome)
+        let id = step.id();
+        self.run_journaled(
+            Journaled {
+                step: &id,
+                shown: display,
+                attempt: check,
+                edited: false,
+                purpose: Some("wait"),
+                show: false,
+                label: "checking",
+            },
+            &spec,
+        )
     }
 
     fn sub_runbook(
@@ -1995,28 +2054,19 @@ impl<'a> Executor<'a> {
                     timeout: None,
                     simulated: None,
                 };
-                let seq = self.journal.next_seq();
-                let log = self.journal.output_log(seq, &c.step).ok();
-                self.record(Event::Command {
-                    step: c.step.clone(),
-                    command: self.mask(&c.rollback),
-                    attempt: 1,
-                    edited: false,
-                    purpose: Some("rollback".into()),
-                    log: log.as_ref().map(|(_, r)| r.clone()),
-                })?;
-                let mut tee = Tee {
-                    screen: &mut *self.screen,
-                    log: log.map(|(f, _)| f),
-                    masker: Masker::new(&self.secrets),
-                    tail: Vec::new(),
-                    show: true,
-                    written: 0,
-                    label: "rolling back".into(),
-                };
-                let outcome = self.shell.run(&spec, &mut tee);
-                tee.finish();
-                self.screen.end_output();
+                let shown = self.mask(&c.rollback);
+                let outcome = self.run_journaled(
+                    Journaled {
+                        step: &c.step,
+                        shown: &shown,
+                        attempt: 1,
+                        edited: false,
+                        purpose: Some("rollback"),
+                        show: true,
+                        label: "rolling back",
+                    },
+                    &spec,
+                )?;
                 let ok = outcome.exit == Exit::Code(0);
                 let status = if ok {
                     StepStatus::Ok

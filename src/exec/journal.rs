@@ -468,9 +468,9 @@ impl Journal {
             .map_err(|source| JournalError::Write { path, source })
     }
 
-    /// Creates the output log of a command: `output/<seq>-<step>.log` (0600). Returns the
-    /// file and its path relative to the run folder.
-    pub fn output_log(&self, seq: u64, step: &str) -> Result<(File, String), JournalError> {
+    /// The output log of a command, `output/<seq>-<step>.log`: created (0600) on the first
+    /// byte of output, so a command that prints nothing leaves no file behind.
+    pub fn output_log(&self, seq: u64, step: &str) -> OutputLog {
         let safe: String = step
             .chars()
             .map(|c| {
@@ -482,10 +482,85 @@ impl Journal {
             })
             .collect();
         let relative = format!("output/{seq:04}-{safe}.log");
-        let path = self.dir.join(&relative);
-        let file =
-            private_file(&path, false).map_err(|source| JournalError::Write { path, source })?;
-        Ok((file, relative))
+        OutputLog {
+            path: self.dir.join(&relative),
+            relative,
+            file: None,
+            written: 0,
+            flushed: 0,
+            failed: None,
+        }
+    }
+}
+
+/// Bytes of output after which the log's writeback is started, so that the sync at the end of
+/// a command that prints a lot finds little left to write (and the log's pages leave the
+/// page cache instead of pushing out everything else).
+const WRITEBACK_EVERY: u64 = 8 * 1024 * 1024;
+
+/// One command's output log, created when the first byte arrives and synced when the
+/// command ends. Writing never fails the command: the first error is kept (`failed`) and
+/// the rest of the output goes to the screen only.
+#[derive(Debug)]
+pub struct OutputLog {
+    path: PathBuf,
+    relative: String,
+    file: Option<File>,
+    written: u64,
+    /// Bytes up to which writeback has been started.
+    flushed: u64,
+    failed: Option<std::io::Error>,
+}
+
+impl OutputLog {
+    /// The log's path relative to the run folder (as the `command` event names it).
+    pub fn relative(&self) -> &str {
+        &self.relative
+    }
+
+    /// Appends output. Returns the error the first time writing fails, and nothing after.
+    pub fn write(&mut self, bytes: &[u8]) -> Option<&std::io::Error> {
+        if bytes.is_empty() || self.failed.is_some() {
+            return None;
+        }
+        let result = match &mut self.file {
+            Some(file) => file.write_all(bytes),
+            None => private_file(&self.path, false).and_then(|mut file| {
+                file.write_all(bytes)?;
+                self.file = Some(file);
+                Ok(())
+            }),
+        };
+        match result {
+            Ok(()) => {
+                self.written += bytes.len() as u64;
+                self.start_writeback();
+                None
+            }
+            Err(e) => Some(&*self.failed.insert(e)),
+        }
+    }
+
+    /// Starts writing back what was written since the last time, without waiting for it
+    /// (on Linux, `POSIX_FADV_DONTNEED` starts the writeback of dirty pages).
+    fn start_writeback(&mut self) {
+        if self.written - self.flushed < WRITEBACK_EVERY {
+            return;
+        }
+        #[cfg(target_os = "linux")]
+        if let Some(file) = &self.file {
+            let len = std::num::NonZeroU64::new(self.written - self.flushed);
+            let _ = rustix::fs::fadvise(file, self.flushed, len, rustix::fs::Advice::DontNeed);
+        }
+        self.flushed = self.written;
+    }
+
+    /// Syncs the log to disk (nothing to do when the command printed nothing).
+    pub fn sync(&mut self) -> std::io::Result<()> {
+        match &self.file {
+            Some(file) if self.failed.is_none() => file.sync_data(),
+            _ => Ok(()),
+        }
     }
 }
 
