@@ -3,10 +3,12 @@
 //! How one command runs (`ProcessShell::run`):
 //! - it is spawned as the leader of a new process group (process-wrap), stdin `/dev/null`,
 //!   stdout and stderr piped;
-//! - one thread per pipe reads chunks, a third thread waits for the leader to exit *without
-//!   reaping it* (`waitid(WNOWAIT)`); all three send events over one bounded channel to the
-//!   calling thread, which hands output to the sink in arrival order, keeps the captures,
-//!   ticks the sink, and watches the timeout and the Ctrl-C flag;
+//! - the calling thread alone does the rest, in one `poll(2)` loop: it reads both pipes as
+//!   output arrives and hands it to the sink in arrival order, keeps the captures, ticks the
+//!   sink, watches the timeout and the Ctrl-C flag, and learns that the leader exited from a
+//!   pidfd (Linux 5.3+; elsewhere, a `waitid(WNOHANG)` every `GROUP_POLL`), which reports the
+//!   exit *without reaping* the leader. No thread is started: a trivial command costs one
+//!   process and nothing else;
 //! - on a timeout the group gets TERM, then KILL after the grace period; on Ctrl-C it gets INT,
 //!   then TERM, then KILL;
 //! - once the leader has exited, whatever is left of its group gets TERM, then KILL after a
@@ -15,20 +17,21 @@
 //! - `run` returns when no live process is left in the group and both pipes are closed (or,
 //!   when a process that left the group still holds a pipe, after `DRAIN_LIMIT`).
 //!
-//! Memory stays bounded whatever the output size: at most `CHANNEL_DEPTH` chunks of
-//! `READ_SIZE` bytes are in flight, and each capture keeps at most `CAPTURE_LIMIT` bytes.
+//! Memory stays bounded whatever the output size: one buffer of `READ_SIZE` bytes is read
+//! into, the sink gets it before the next read (a slow sink slows the command through its
+//! pipe), and each capture keeps at most `CAPTURE_LIMIT` bytes.
 
-use std::io::{self, Read};
+use std::io;
+use std::os::fd::OwnedFd;
 use std::os::unix::process::ExitStatusExt;
 use std::path::PathBuf;
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
-use std::thread;
 use std::time::{Duration, Instant};
 
 use process_wrap::std::{ChildWrapper, CommandWrap, ProcessGroup};
+use rustix::event::{PollFd, PollFlags, Timespec};
 use rustix::process::{Pid, Signal, WaitId, WaitIdOptions};
 
 /// Which stream a chunk of output came from.
@@ -122,13 +125,12 @@ pub const DEFAULT_GRACE: Duration = Duration::from_secs(5);
 
 /// Bytes asked for by one read of a pipe (a Linux pipe holds 64 KiB by default).
 const READ_SIZE: usize = 64 * 1024;
-/// Chunks in flight between the reader threads and the calling thread.
-const CHANNEL_DEPTH: usize = 16;
 /// How often the sink ticks.
 const TICK: Duration = Duration::from_millis(100);
 /// The longest grace given to what is left of the group after its leader exited normally.
 const CLEANUP_GRACE: Duration = Duration::from_secs(1);
-/// How often to look whether the group is empty once the leader is gone.
+/// How often to look whether the group is empty once the leader is gone (and, without a
+/// pidfd, whether the leader has exited).
 const GROUP_POLL: Duration = Duration::from_millis(10);
 /// After KILL, how long to wait for the group to disappear (a process stuck in the kernel).
 const KILL_WAIT: Duration = Duration::from_secs(2);
@@ -156,6 +158,14 @@ impl ProcessShell {
 
 impl Shell for ProcessShell {
     fn run(&mut self, spec: &CommandSpec, sink: &mut dyn OutputSink) -> Outcome {
+        self.start(spec, sink, true)
+    }
+}
+
+impl ProcessShell {
+    /// Runs a command; `pidfd: false` watches the leader with `waitid(WNOHANG)` instead, as
+    /// on systems without pidfds (the tests run both ways).
+    fn start(&self, spec: &CommandSpec, sink: &mut dyn OutputSink, pidfd: bool) -> Outcome {
         let started = Instant::now();
         let mut child = match spawn(spec) {
             Ok(child) => child,
@@ -166,17 +176,25 @@ impl Shell for ProcessShell {
             let _ = child.inner_mut().kill();
             return Outcome::not_started("the command got no process id".into(), started);
         };
-        let (events, receiver) = mpsc::sync_channel(CHANNEL_DEPTH);
-        let helpers = start_helpers(&mut child, pgid, &events);
-        drop(events);
-        if let Err(e) = helpers {
-            signal_group(pgid, Signal::KILL);
-            let _ = child.inner_mut().wait();
-            return Outcome::not_started(format!("could not start a thread: {e}"), started);
+        let mut pipes = [
+            child.stdout().take().map(OwnedFd::from),
+            child.stderr().take().map(OwnedFd::from),
+        ];
+        for pipe in pipes.iter_mut() {
+            // A pipe that cannot be made non-blocking could stall the loop: not read at all.
+            if pipe
+                .as_ref()
+                .is_some_and(|fd| rustix::io::ioctl_fionbio(fd, true).is_err())
+            {
+                *pipe = None;
+            }
         }
         Supervisor {
             child,
             pgid,
+            leader_fd: if pidfd { leader_fd(pgid) } else { None },
+            pipes,
+            buf: vec![0; READ_SIZE],
             started,
             interrupt: &self.interrupt,
             grace: self.grace,
@@ -184,27 +202,35 @@ impl Shell for ProcessShell {
             sink,
             stdout: Capture::default(),
             stderr: Capture::default(),
-            open_streams: 2,
         }
-        .supervise(receiver)
+        .supervise()
     }
 }
 
-/// What the helper threads tell the calling thread.
-enum Event {
-    /// `len` bytes of `buf` were read; the buffer goes back to its reader for reuse.
-    Output {
-        stream: Stream,
-        buf: Vec<u8>,
-        len: usize,
-        recycle: mpsc::Sender<Vec<u8>>,
-    },
-    /// The stream reached its end (or failed to read).
-    Closed,
-    /// The leader exited and is now a zombie, not yet reaped.
-    LeaderExited,
-    /// Waiting for the leader failed (only if something else reaped our child).
-    WaitFailed,
+/// A pidfd of the leader, readable once it has exited (Linux 5.3+); `None` where there is
+/// none (older kernels, other systems, a seccomp filter that refuses the call).
+fn leader_fd(pgid: Pid) -> Option<OwnedFd> {
+    #[cfg(target_os = "linux")]
+    {
+        rustix::process::pidfd_open(pgid, rustix::process::PidfdFlags::empty()).ok()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = pgid;
+        None
+    }
+}
+
+/// Whether the leader has exited, without reaping it (for systems without a pidfd).
+fn leader_has_exited(pgid: Pid) -> io::Result<bool> {
+    let options = WaitIdOptions::EXITED | WaitIdOptions::NOWAIT | WaitIdOptions::NOHANG;
+    loop {
+        match rustix::process::waitid(WaitId::Pid(pgid), options) {
+            Ok(status) => return Ok(status.is_some()),
+            Err(rustix::io::Errno::INTR) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
 }
 
 fn spawn(spec: &CommandSpec) -> Result<Box<dyn ChildWrapper>, String> {
@@ -237,85 +263,6 @@ fn spawn(spec: &CommandSpec) -> Result<Box<dyn ChildWrapper>, String> {
         io::ErrorKind::PermissionDenied => format!("program `{program}` is not executable"),
         _ => format!("could not start `{program}`: {e}"),
     })
-}
-
-/// Starts the two pipe readers and the leader's waiter.
-fn start_helpers(
-    child: &mut Box<dyn ChildWrapper>,
-    pgid: Pid,
-    events: &SyncSender<Event>,
-) -> io::Result<()> {
-    if let Some(pipe) = child.stdout().take() {
-        start_reader(pipe, Stream::Stdout, events.clone())?;
-    } else if events.send(Event::Closed).is_err() {
-        return Err(io::Error::other("the event channel closed"));
-    }
-    if let Some(pipe) = child.stderr().take() {
-        start_reader(pipe, Stream::Stderr, events.clone())?;
-    } else if events.send(Event::Closed).is_err() {
-        return Err(io::Error::other("the event channel closed"));
-    }
-    let events = events.clone();
-    thread::Builder::new()
-        .name("runbook-wait".into())
-        .spawn(move || wait_for_leader(pgid, &events))?;
-    Ok(())
-}
-
-fn start_reader(
-    mut pipe: impl Read + Send + 'static,
-    stream: Stream,
-    events: SyncSender<Event>,
-) -> io::Result<()> {
-    let (recycle, spares) = mpsc::channel::<Vec<u8>>();
-    thread::Builder::new()
-        .name(format!("runbook-{stream:?}").to_lowercase())
-        .spawn(move || {
-            loop {
-                let mut buf = spares.try_recv().unwrap_or_else(|_| vec![0; READ_SIZE]);
-                match pipe.read(&mut buf) {
-                    Ok(0) => break,
-                    Ok(len) => {
-                        let recycle = recycle.clone();
-                        let event = Event::Output {
-                            stream,
-                            buf,
-                            len,
-                            recycle,
-                        };
-                        if events.send(event).is_err() {
-                            // The caller stopped listening: nobody wants the rest.
-                            return;
-                        }
-                    }
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                    Err(_) => break,
-                }
-            }
-            let _ = events.send(Event::Closed);
-        })?;
-    Ok(())
-}
-
-/// Blocks until the leader exits, leaving it unreaped so that its pid (the group id) stays
-/// reserved until the group has been ended.
-fn wait_for_leader(pgid: Pid, events: &SyncSender<Event>) {
-    loop {
-        match rustix::process::waitid(
-            WaitId::Pid(pgid),
-            WaitIdOptions::EXITED | WaitIdOptions::NOWAIT,
-        ) {
-            Ok(_) => {
-                let _ = events.send(Event::LeaderExited);
-                return;
-            }
-            Err(rustix::io::Errno::INTR) => {}
-            Err(_) => {
-                let _ = events.send(Event::WaitFailed);
-                return;
-            }
-        }
-    }
 }
 
 /// Sends a signal to every process of the group. A stopped process only acts on INT or TERM
@@ -471,10 +418,15 @@ fn exit_of(status: ExitStatus) -> Exit {
     }
 }
 
-/// The calling thread's side of one running command.
+/// One running command, watched by the calling thread.
 struct Supervisor<'a> {
     child: Box<dyn ChildWrapper>,
     pgid: Pid,
+    /// Readable once the leader has exited; `None`: ask `waitid` every `GROUP_POLL`.
+    leader_fd: Option<OwnedFd>,
+    /// stdout and stderr, until each reaches its end.
+    pipes: [Option<OwnedFd>; 2],
+    buf: Vec<u8>,
     started: Instant,
     interrupt: &'a AtomicBool,
     grace: Duration,
@@ -482,12 +434,17 @@ struct Supervisor<'a> {
     sink: &'a mut dyn OutputSink,
     stdout: Capture,
     stderr: Capture,
-    open_streams: usize,
+}
+
+/// What one wait for events saw.
+#[derive(Default)]
+struct Woken {
+    leader_exited: bool,
+    wait_failed: bool,
 }
 
 impl Supervisor<'_> {
-    fn supervise(mut self, receiver: Receiver<Event>) -> Outcome {
-        let mut receiver = Some(receiver);
+    fn supervise(mut self) -> Outcome {
         // Set when we end the command (timeout, Ctrl-C): it overrides the leader's status.
         let mut forced: Option<Exit> = None;
         let mut escalation = Escalation::idle();
@@ -508,41 +465,15 @@ impl Supervisor<'_> {
                 wake = wake.min(group_check_at);
             }
             wake = drain_until.map_or(wake, |t| wake.min(t));
-            let wait = wake.saturating_duration_since(Instant::now());
+            let mut wait = wake.saturating_duration_since(Instant::now());
+            if !leader_exited && self.leader_fd.is_none() {
+                wait = wait.min(GROUP_POLL);
+            }
 
-            match receiver.as_ref().map(|r| r.recv_timeout(wait)) {
-                Some(Ok(Event::Output {
-                    stream,
-                    buf,
-                    len,
-                    recycle,
-                })) => {
-                    let bytes = buf.get(..len).unwrap_or(&buf);
-                    self.sink.output(stream, bytes);
-                    match stream {
-                        Stream::Stdout => self.stdout.keep(bytes),
-                        Stream::Stderr => self.stderr.keep(bytes),
-                    }
-                    let _ = recycle.send(buf);
-                }
-                Some(Ok(Event::Closed)) => self.open_streams = self.open_streams.saturating_sub(1),
-                Some(Ok(Event::LeaderExited)) => leader_exited = true,
-                Some(Ok(Event::WaitFailed)) => {
-                    leader_exited = true;
-                    wait_failed = true;
-                }
-                Some(Err(RecvTimeoutError::Timeout)) => {}
-                Some(Err(RecvTimeoutError::Disconnected)) => {
-                    // Every helper has finished, so every event has been seen; a waiter that
-                    // never reported can only have died.
-                    receiver = None;
-                    self.open_streams = 0;
-                    if !leader_exited {
-                        leader_exited = true;
-                        wait_failed = true;
-                    }
-                }
-                None => thread::sleep(wait),
+            let woken = self.wait_and_read(wait, !leader_exited);
+            if woken.leader_exited && !leader_exited {
+                leader_exited = true;
+                wait_failed = woken.wait_failed;
             }
 
             let now = Instant::now();
@@ -597,15 +528,14 @@ impl Supervisor<'_> {
             }
 
             if let Some(until) = drain_until
-                && (self.open_streams == 0 || now >= until)
+                && (self.pipes.iter().all(Option::is_none) || now >= until)
             {
                 break;
             }
         }
 
-        // Dropping the receiver lets a reader still blocked on a pipe held by a process that
-        // left the group end on its next read.
-        drop(receiver);
+        // Closing the pipes ends a writer that left the group still holding them (SIGPIPE).
+        self.pipes = [None, None];
         let exit = forced
             .or(leader)
             .unwrap_or(Exit::Signal(Signal::KILL.as_raw()));
@@ -614,6 +544,90 @@ impl Supervisor<'_> {
             duration: self.started.elapsed(),
             stdout: self.stdout.into_captured(),
             stderr: self.stderr.into_captured(),
+        }
+    }
+
+    /// Waits up to `wait` for output or for the leader's exit (when `watch_leader`), and
+    /// hands what was read to the sink. A signal (Ctrl-C) ends the wait early.
+    fn wait_and_read(&mut self, wait: Duration, watch_leader: bool) -> Woken {
+        let mut woken = Woken::default();
+        // Which pipes were ready, and whether the leader's pidfd was.
+        let mut ready = [false; 2];
+        let mut leader_ready = false;
+        {
+            let mut fds: Vec<PollFd<'_>> = Vec::with_capacity(3);
+            let mut slots: Vec<Option<usize>> = Vec::with_capacity(3);
+            for (n, pipe) in self.pipes.iter().enumerate() {
+                if let Some(fd) = pipe {
+                    fds.push(PollFd::new(fd, PollFlags::IN));
+                    slots.push(Some(n));
+                }
+            }
+            if watch_leader && let Some(fd) = &self.leader_fd {
+                fds.push(PollFd::new(fd, PollFlags::IN));
+                slots.push(None);
+            }
+            let timeout = Timespec::try_from(wait).unwrap_or(Timespec {
+                tv_sec: 1,
+                tv_nsec: 0,
+            });
+            match rustix::event::poll(&mut fds, Some(&timeout)) {
+                Ok(_) => {
+                    for (fd, slot) in fds.iter().zip(&slots) {
+                        if fd.revents().is_empty() {
+                            continue;
+                        }
+                        match slot {
+                            Some(n) => ready[*n] = true,
+                            None => leader_ready = true,
+                        }
+                    }
+                }
+                // A signal (Ctrl-C) arrived: the caller looks at the flag.
+                Err(rustix::io::Errno::INTR) => {}
+                // Cannot happen with valid descriptors; do not spin.
+                Err(_) => std::thread::sleep(wait.min(GROUP_POLL)),
+            }
+        }
+        for (n, stream) in [(0, Stream::Stdout), (1, Stream::Stderr)] {
+            if ready[n] {
+                self.read_pipe(n, stream);
+            }
+        }
+        if watch_leader {
+            if self.leader_fd.is_some() {
+                woken.leader_exited = leader_ready;
+            } else {
+                match leader_has_exited(self.pgid) {
+                    Ok(exited) => woken.leader_exited = exited,
+                    Err(_) => {
+                        woken.leader_exited = true;
+                        woken.wait_failed = true;
+                    }
+                }
+            }
+        }
+        woken
+    }
+
+    /// Reads what a ready pipe holds (one buffer's worth) and hands it to the sink; closes
+    /// the pipe at its end.
+    fn read_pipe(&mut self, n: usize, stream: Stream) {
+        let Some(fd) = &self.pipes[n] else {
+            return;
+        };
+        match rustix::io::read(fd, &mut self.buf[..]) {
+            Ok(0) => self.pipes[n] = None,
+            Ok(len) => {
+                let bytes = &self.buf[..len];
+                self.sink.output(stream, bytes);
+                match stream {
+                    Stream::Stdout => self.stdout.keep(bytes),
+                    Stream::Stderr => self.stderr.keep(bytes),
+                }
+            }
+            Err(rustix::io::Errno::AGAIN | rustix::io::Errno::INTR) => {}
+            Err(_) => self.pipes[n] = None,
         }
     }
 
@@ -633,6 +647,7 @@ impl Supervisor<'_> {
 mod tests {
     use super::*;
     use std::path::Path;
+    use std::thread;
 
     /// Generous bound showing that something did not hang.
     const NO_HANG: Duration = Duration::from_secs(20);
@@ -849,6 +864,48 @@ mod tests {
         assert_eq!(outcome.exit, Exit::Code(0));
         assert_eq!(outcome.stdout.text, "started\n");
         assert_eq!(sink.stdout, b"started\n");
+        assert!(outcome.duration < NO_HANG);
+        for pid in pids_in(dir.path(), &["p1"]) {
+            assert!(!alive(pid), "process {pid} left behind");
+        }
+    }
+
+    #[test]
+    fn a_process_that_left_the_group_holding_the_pipes_does_not_hang_the_run() {
+        let dir = tempfile::tempdir().unwrap();
+        // `setsid` puts the sleeper in a session (and group) of its own, out of reach of the
+        // group's signals, with our stdout and stderr: run returns after DRAIN_LIMIT.
+        let mut spec = sh("setsid sh -c 'echo $$ > p1; exec sleep 300' & sleep 0.2; echo led");
+        spec.dir = dir.path().to_path_buf();
+        let (outcome, sink) = run(&spec);
+        let leftover = pids_in(dir.path(), &["p1"]);
+        for pid in &leftover {
+            let _ = rustix::process::kill_process(Pid::from_raw(*pid).unwrap(), Signal::KILL);
+        }
+        assert_eq!(outcome.exit, Exit::Code(0));
+        assert_eq!(sink.stdout, b"led\n");
+        assert!(outcome.duration >= DRAIN_LIMIT && outcome.duration < NO_HANG);
+    }
+
+    /// Without a pidfd the leader is watched with `waitid(WNOHANG)`: the same outcomes.
+    #[test]
+    fn without_a_pidfd_the_outcomes_are_the_same() {
+        let start = |spec: &CommandSpec| {
+            let mut sink = Collect::default();
+            let outcome = shell().start(spec, &mut sink, false);
+            (outcome, sink)
+        };
+        assert_eq!(start(&sh("exit 3")).0.exit, Exit::Code(3));
+        let (outcome, sink) = start(&sh("echo out; echo err >&2; sleep 0.2; echo late"));
+        assert_eq!(outcome.exit, Exit::Code(0));
+        assert_eq!(sink.stdout, b"out\nlate\n");
+        assert_eq!(sink.stderr, b"err\n");
+        let dir = tempfile::tempdir().unwrap();
+        let mut spec = sh("sleep 300 & echo $! > p1; sleep 300");
+        spec.dir = dir.path().to_path_buf();
+        spec.timeout = Some(Duration::from_millis(300));
+        let (outcome, _) = start(&spec);
+        assert_eq!(outcome.exit, Exit::TimedOut);
         assert!(outcome.duration < NO_HANG);
         for pid in pids_in(dir.path(), &["p1"]) {
             assert!(!alive(pid), "process {pid} left behind");
