@@ -31,7 +31,10 @@ exes=$(cargo bench --no-run --bench floor --bench support --message-format=json 
     grep -o '"executable":"[^"]*"' | cut -d'"' -f4)
 FLOOR=$(grep '/floor-' <<<"$exes")
 SUPPORT=$(grep '/support-' <<<"$exes")
-RUNBOOK=$PWD/target/release/runbook
+# Where cargo put them: CARGO_TARGET_DIR when set (relative to here, as cargo reads it).
+TARGET=${CARGO_TARGET_DIR:-target}
+[[ $TARGET == /* ]] || TARGET=$PWD/$TARGET
+RUNBOOK=$TARGET/release/runbook
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT

@@ -63,6 +63,10 @@ impl Linter {
         while !round.is_empty() {
             let results: Vec<Result<FileResult, FindError>> = round
                 .par_chunks(CHUNK)
+                // One chunk per job, so that an idle thread can take any chunk not started:
+                // without it, rayon leaves a thread the last chunks in a row (a long tail of
+                // one shellcheck process while the other core waits).
+                .with_max_len(1)
                 .flat_map_iter(|chunk| self.lint_chunk(chunk, &subs))
                 .collect();
             report.files += round.len();
