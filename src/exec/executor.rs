@@ -275,14 +275,7 @@ impl Tee<'_> {
         rest.clear();
         let _ = self.masker.finish_to(&mut rest);
         self.write(Stream::Stdout, &rest);
-        if let Err(e) = self.log.sync()
-            && self.log_error.is_none()
-        {
-            self.log_error = Some(format!(
-                "cannot save the output log `{}` to disk: {e}",
-                self.log.relative()
-            ));
-        }
+        self.log.close();
         let start = self.tail.len().saturating_sub(TAIL_BYTES);
         Teed {
             tail: String::from_utf8_lossy(&self.tail[start..]).into_owned(),

@@ -486,19 +486,12 @@ impl Journal {
             path: self.dir.join(&relative),
             relative,
             file: None,
-            written: 0,
-            flushed: 0,
             failed: None,
         }
     }
 }
 
-/// Bytes of output after which the log's writeback is started, so that the sync at the end of
-/// a command that prints a lot finds little left to write (and the log's pages leave the
-/// page cache instead of pushing out everything else).
-const WRITEBACK_EVERY: u64 = 8 * 1024 * 1024;
-
-/// One command's output log, created when the first byte arrives and synced when the
+/// One command's output log, created when the first byte arrives and closed when the
 /// command ends. Writing never fails the command: the first error is kept (`failed`) and
 /// the rest of the output goes to the screen only.
 #[derive(Debug)]
@@ -506,9 +499,6 @@ pub struct OutputLog {
     path: PathBuf,
     relative: String,
     file: Option<File>,
-    written: u64,
-    /// Bytes up to which writeback has been started.
-    flushed: u64,
     failed: Option<std::io::Error>,
 }
 
@@ -532,35 +522,16 @@ impl OutputLog {
             }),
         };
         match result {
-            Ok(()) => {
-                self.written += bytes.len() as u64;
-                self.start_writeback();
-                None
-            }
+            Ok(()) => None,
             Err(e) => Some(&*self.failed.insert(e)),
         }
     }
 
-    /// Starts writing back what was written since the last time, without waiting for it
-    /// (on Linux, `POSIX_FADV_DONTNEED` starts the writeback of dirty pages).
-    fn start_writeback(&mut self) {
-        if self.written - self.flushed < WRITEBACK_EVERY {
-            return;
-        }
-        #[cfg(target_os = "linux")]
-        if let Some(file) = &self.file {
-            let len = std::num::NonZeroU64::new(self.written - self.flushed);
-            let _ = rustix::fs::fadvise(file, self.flushed, len, rustix::fs::Advice::DontNeed);
-        }
-        self.flushed = self.written;
-    }
-
-    /// Syncs the log to disk (nothing to do when the command printed nothing).
-    pub fn sync(&mut self) -> std::io::Result<()> {
-        match &self.file {
-            Some(file) if self.failed.is_none() => file.sync_data(),
-            _ => Ok(()),
-        }
+    /// Closes the log when its command has ended. Like `tee`, it leaves the writing to disk
+    /// to the kernel and does not wait for it (see docs/JOURNAL.md, *Durability*): the
+    /// journal, synced at the step's end, holds the output's last 2 KiB.
+    pub fn close(&mut self) {
+        self.file = None;
     }
 }
 
