@@ -102,6 +102,12 @@ fn dry_run_touches_nothing_and_shows_placeholders() {
     );
     assert_eq!(step_status(&j, "change").as_deref(), Some("ok"));
     assert_eq!(step_status(&j, "restart").as_deref(), Some("ok"));
+    // The summary never counts a step that was only shown as run.
+    assert!(
+        out.stderr.contains("0 ran   ⤼ 4 not run (dry-run)"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -122,6 +128,7 @@ fn dry_run_can_run_readonly_steps_for_real() {
     assert!(touched(&t, "looked"), "the readonly step should run");
     assert!(!touched(&t, "changed") && !touched(&t, "flaky"));
     assert!(out.stdout.contains("7"), "{}", out.stdout);
+    assert!(out.stderr.contains("1 ran"), "{}", out.stderr);
 }
 
 #[test]

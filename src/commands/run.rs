@@ -437,7 +437,7 @@ pub fn summary(
         if steps == 1 { "" } else { "s" },
         duration(elapsed)
     ));
-    screen.tally(tally.ran, tally.skipped, tally.failed, tally.retried);
+    screen.tally(tally);
     if let Some(reason) = reason {
         let s = if *status == RunStatus::Succeeded {
             Status::Warning

@@ -111,6 +111,8 @@ pub struct Completed {
 #[derive(Debug, Default, Clone)]
 pub struct Tally {
     pub ran: usize,
+    /// Steps whose command or wait a dry-run showed without running it.
+    pub not_run: usize,
     pub skipped: usize,
     pub failed: usize,
     pub retried: usize,
@@ -1093,7 +1095,11 @@ impl<'a> Executor<'a> {
                         for (name, value) in values {
                             self.set_var(&step.id(), &name, value)?;
                         }
-                        self.tally.ran += 1;
+                        if ran.dry {
+                            self.tally.not_run += 1;
+                        } else {
+                            self.tally.ran += 1;
+                        }
                         self.remember_rollback(step, &shell);
                         return self.done(step, started, exit_code(&ran.outcome.exit), Flow::Next);
                     }
@@ -1638,6 +1644,7 @@ impl<'a> Executor<'a> {
                 Status::Skipped,
                 &format!("not run (dry-run): would wait until {}", until.value),
             );
+            self.tally.not_run += 1;
             return self.done(step, started, None, Flow::Next);
         }
         let began = Instant::now();
@@ -1943,6 +1950,7 @@ impl<'a> Executor<'a> {
             }
             let t = nested.tally;
             self.tally.ran += t.ran;
+            self.tally.not_run += t.not_run;
             self.tally.skipped += t.skipped;
             self.tally.failed += t.failed;
             self.tally.retried += t.retried;

@@ -386,18 +386,30 @@ impl Screen {
     }
 
     /// `✓ 7 ran   ⤼ 1 skipped   ✗ 0 failed   ↺ 1 retried`
-    pub fn tally(&mut self, ran: usize, skipped: usize, failed: usize, retried: usize) {
+    /// The summary's count of steps; a dry-run's steps that were only shown are counted
+    /// apart, never as run.
+    pub fn tally(&mut self, tally: &super::executor::Tally) {
         let (ok, ok_style) = self.sym(Status::Ok);
         let (skip, skip_style) = self.sym(Status::Skipped);
         let (fail, fail_style) = self.sym(Status::Failed);
         let again = if self.unicode { "↺" } else { "retry" };
-        let line = format!(
-            "{} {ran} ran   {} {skipped} skipped   {} {failed} failed   {} {retried} retried",
-            ok_style.apply_to(ok),
+        let mut line = format!("{} {} ran   ", ok_style.apply_to(ok), tally.ran);
+        if tally.not_run > 0 {
+            line.push_str(&format!(
+                "{} {} not run (dry-run)   ",
+                skip_style.apply_to(skip),
+                tally.not_run
+            ));
+        }
+        line.push_str(&format!(
+            "{} {} skipped   {} {} failed   {} {} retried",
             skip_style.apply_to(skip),
+            tally.skipped,
             fail_style.apply_to(fail),
+            tally.failed,
             Style::new().yellow().bold().for_stderr().apply_to(again),
-        );
+            tally.retried,
+        ));
         self.line(&line);
     }
 
