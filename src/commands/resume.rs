@@ -8,11 +8,13 @@ use crate::cli::ResumeArgs;
 use crate::exec::drill::DrillShell;
 use crate::exec::executor::{Completed, ExecError, Executor, Tally, completed_rollback};
 use crate::exec::inputs::{self, InputValue};
+use crate::exec::interactive::Terminal;
 use crate::exec::journal::{self, Event, Journal, JournalError, Mode, RunStatus, StepStatus};
 use crate::exec::mask::Masker;
 use crate::exec::operator::{Answer, Operator, Question};
 use crate::exec::replay::{Replay, replay};
 use crate::exec::screen::{Screen, Status};
+use crate::exec::scripted::Scripted;
 use crate::exec::shell::{ProcessShell, Shell, install_interrupt_handler};
 use crate::graph::{EdgeKind, StepGraph, Target};
 use crate::load::Runbook;
@@ -73,6 +75,58 @@ pub fn find_run(
     }
 }
 
+/// A run opened to be driven again (`resume`, `rollback`): its folder, its journal (locked
+/// while this process holds it), the replay of its records, and the torn last line that
+/// opening removed, if any.
+pub struct OpenRun {
+    pub dir: PathBuf,
+    pub journal: Journal,
+    pub replay: Replay,
+    pub torn: Option<String>,
+}
+
+/// Finds a run (see [`find_run`]) and opens its journal; the errors are reported here.
+pub fn open_run(
+    state_dir: Option<&Path>,
+    wanted: Option<&str>,
+    pick: impl Fn(&Replay) -> bool,
+) -> Result<OpenRun, i32> {
+    let state_dir = journal::state_dir(state_dir);
+    let dir = find_run(&state_dir, wanted, pick).map_err(|e| {
+        fail(
+            &e,
+            "`runbook history` lists the runs; give a run id (or the first characters of one)",
+        )
+    })?;
+    let (journal, records, torn) = Journal::open(&dir, &[]).map_err(|e| match e {
+        JournalError::Locked { run, holder } => fail(
+            &format!("run `{run}` is being driven by another process: {holder}"),
+            "wait for it to finish, or ask its operator; a run has one driver at a time",
+        ),
+        other => fail(&other.to_string(), "check the state folder"),
+    })?;
+    Ok(OpenRun {
+        dir,
+        journal,
+        replay: replay(&records),
+        torn,
+    })
+}
+
+/// The inputs of a run being driven again: those the journal recorded, then `--input`, then
+/// what the runbook's defaults and the operator give (secrets were never journaled, so they
+/// are asked again).
+pub fn known_values(
+    rb: &Runbook,
+    r: &Replay,
+    operator: &mut Scripted<Terminal>,
+) -> Result<BTreeMap<String, InputValue>, i32> {
+    let mut given = r.known_inputs();
+    given.extend(operator.inputs.clone());
+    given.retain(|k, _| rb.input(k).is_some());
+    inputs::resolve(rb, &given, operator).map_err(|e| fail(&e.to_string(), &e.help()))
+}
+
 /// What changed between the runbook a run started with and the one on disk now.
 pub fn changes(before: &str, now: &Runbook, now_text: &str) -> String {
     let old = crate::load::load_bytes(Path::new("runbook.yaml"), before.as_bytes().to_vec());
@@ -120,33 +174,23 @@ pub fn run(args: &ResumeArgs) -> i32 {
     }
 }
 
-fn fail(message: &str, help: &str) -> i32 {
+pub fn fail(message: &str, help: &str) -> i32 {
     report_error(message, help);
     EXIT_USAGE
 }
 
 fn resume(args: &ResumeArgs) -> Result<i32, i32> {
-    let state_dir = journal::state_dir(args.state_dir.as_deref());
-    let dir = find_run(&state_dir, args.run.as_deref(), |r| {
-        r.finished.is_none() && r.mode.is_some()
-    })
-    .map_err(|e| {
-        fail(
-            &e,
-            "`runbook history` lists the runs; give a run id (or the first characters of one)",
-        )
-    })?;
     let mut operator = operator(&args.answering)?;
     operator.accept_changed = args.accept_changed;
     // The journal first: it is locked while we drive the run.
-    let (mut journal, records, torn) = Journal::open(&dir, &[]).map_err(|e| match e {
-        JournalError::Locked { run, holder } => fail(
-            &format!("run `{run}` is being driven by another process: {holder}"),
-            "wait for it to finish, or ask its operator; a run has one driver at a time",
-        ),
-        other => fail(&other.to_string(), "check the state folder"),
+    let OpenRun {
+        dir,
+        mut journal,
+        replay: r,
+        torn,
+    } = open_run(args.state_dir.as_deref(), args.run.as_deref(), |r| {
+        r.finished.is_none() && r.mode.is_some()
     })?;
-    let r = replay(&records);
     if let Some(status) = r.finished {
         return Err(fail(
             &format!("run `{}` already finished ({})", r.run_id, status.as_str()),
@@ -195,11 +239,7 @@ fn resume(args: &ResumeArgs) -> Result<i32, i32> {
             }
         }
     }
-    let mut given = r.known_inputs();
-    given.extend(operator.inputs.clone());
-    given.retain(|k, _| ready.runbook.input(k).is_some());
-    let values = inputs::resolve(&ready.runbook, &given, &mut operator)
-        .map_err(|e| fail(&e.to_string(), &e.help()))?;
+    let values = known_values(&ready.runbook, &r, &mut operator)?;
     let interrupt =
         install_interrupt_handler().map_err(|e| fail(&format!("cannot handle Ctrl-C: {e}"), ""))?;
     let me = format!("{}@{}", journal::user(), journal::host());

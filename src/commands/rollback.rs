@@ -3,15 +3,13 @@
 //! The rollbacks come from the runbook as it was when the run started (its copy in the run
 //! folder), rendered with the values the steps completed with.
 
-use super::resume::{find_run, rollbacks, secret_values, short};
+use super::resume::{OpenRun, fail, known_values, open_run, rollbacks, secret_values, short};
 use super::run::operator;
-use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, report_error};
+use super::{EXIT_FAILED, EXIT_OK, report_error};
 use crate::cli::RollbackArgs;
 use crate::exec::executor::{Executor, Tally};
-use crate::exec::inputs;
-use crate::exec::journal::{self, Event, Journal, JournalError, Mode, StepStatus};
+use crate::exec::journal::{self, Event, Mode, StepStatus};
 use crate::exec::mask::Masker;
-use crate::exec::replay::replay;
 use crate::exec::screen::{Screen, Status};
 use crate::exec::shell::{ProcessShell, install_interrupt_handler};
 use crate::graph::StepGraph;
@@ -24,31 +22,16 @@ pub fn run(args: &RollbackArgs) -> i32 {
     }
 }
 
-fn fail(message: &str, help: &str) -> i32 {
-    report_error(message, help);
-    EXIT_USAGE
-}
-
 fn rollback(args: &RollbackArgs) -> Result<i32, i32> {
-    let state_dir = journal::state_dir(args.state_dir.as_deref());
-    let dir = find_run(&state_dir, args.run.as_deref(), |r| {
-        r.mode == Some(Mode::Run)
-    })
-    .map_err(|e| {
-        fail(
-            &e,
-            "`runbook history` lists the runs; give a run id (or the first characters of one)",
-        )
-    })?;
     let mut operator = operator(&args.answering)?;
-    let (mut journal, records, _) = Journal::open(&dir, &[]).map_err(|e| match e {
-        JournalError::Locked { run, holder } => fail(
-            &format!("run `{run}` is being driven by another process: {holder}"),
-            "wait for it to finish; a run has one driver at a time",
-        ),
-        other => fail(&other.to_string(), "check the state folder"),
+    let OpenRun {
+        dir,
+        mut journal,
+        replay: r,
+        ..
+    } = open_run(args.state_dir.as_deref(), args.run.as_deref(), |r| {
+        r.mode == Some(Mode::Run)
     })?;
-    let r = replay(&records);
     if r.mode != Some(Mode::Run) {
         return Err(fail(
             &format!(
@@ -77,11 +60,7 @@ fn rollback(args: &RollbackArgs) -> Result<i32, i32> {
             "",
         ));
     };
-    let mut given = r.known_inputs();
-    given.extend(operator.inputs.clone());
-    given.retain(|k, _| rb.input(k).is_some());
-    let values =
-        inputs::resolve(&rb, &given, &mut operator).map_err(|e| fail(&e.to_string(), &e.help()))?;
+    let values = known_values(&rb, &r, &mut operator)?;
     let pending = rollbacks(&rb, &original, &r, &values);
     let mut screen = Screen::new(Mode::Run);
     if pending.is_empty() {

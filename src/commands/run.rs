@@ -235,13 +235,7 @@ pub fn drive(
         assume_yes,
     } = plan;
     let rb = &ready.runbook;
-    let secrets: Vec<String> = rb
-        .inputs
-        .iter()
-        .filter(|i| i.secret)
-        .filter_map(|i| values.get(&i.name.value).map(InputValue::text))
-        .filter(|v| !v.is_empty())
-        .collect();
+    let secrets = super::resume::secret_values(rb, &values);
     let run_id = uuid::Uuid::now_v7().to_string();
     let mut journal = match Journal::create(state_dir, &run_id, &secrets) {
         Ok(j) => j,
