@@ -4,6 +4,7 @@
 
 use super::{EXIT_FAILED, EXIT_USAGE, print_stdout, report_error};
 use crate::cli::NewArgs;
+use crate::lint::rules::invalid_name::is_runbook_name;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -106,15 +107,6 @@ fn write(folder: &Path, path: &PathBuf, content: &str) -> std::io::Result<()> {
         .open(path)?;
     file.write_all(content.as_bytes())?;
     file.sync_all()
-}
-
-/// `[a-z0-9][a-z0-9-]*` (SPEC §2): the name is typed on the command line and is the file name.
-fn is_runbook_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 /// `Disk Full!` → `disk-full`.

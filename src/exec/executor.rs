@@ -1192,29 +1192,12 @@ impl<'a> Executor<'a> {
                         );
                     }
                     _ => {
-                        // Without a terminal, it is the failure that ends the run.
-                        let by_operator = self.operator.interactive();
-                        let reason = if by_operator {
-                            format!(
-                                "aborted by the operator after step `{}` failed ({problem})",
-                                step.id()
-                            )
-                        } else {
-                            format!("step `{}` failed: {problem}", step.id())
-                        };
-                        if !by_operator {
-                            *failed = Some(reason.clone());
-                        }
-                        return self.finish(
+                        return self.abort_after(
                             step,
                             started,
-                            ran.status,
-                            exit_code(&ran.outcome.exit),
-                            Some(problem),
-                            Flow::Abort {
-                                by_operator,
-                                reason,
-                            },
+                            (ran.status, exit_code(&ran.outcome.exit)),
+                            problem,
+                            failed,
                         );
                     }
                 }
@@ -1723,6 +1706,41 @@ impl<'a> Executor<'a> {
         }
     }
 
+    /// Ends the run after a failed step, at the operator's word (the failure menu's abort)
+    /// or, without a terminal, because of the failure itself, which `failed` then keeps.
+    fn abort_after(
+        &mut self,
+        step: &Step,
+        started: Instant,
+        (status, exit): (StepStatus, Option<i32>),
+        problem: String,
+        failed: &mut Option<String>,
+    ) -> Result<Flow, ExecError> {
+        let by_operator = self.operator.interactive();
+        let reason = if by_operator {
+            format!(
+                "aborted by the operator after step `{}` failed ({problem})",
+                step.id()
+            )
+        } else {
+            format!("step `{}` failed: {problem}", step.id())
+        };
+        if !by_operator {
+            *failed = Some(reason.clone());
+        }
+        self.finish(
+            step,
+            started,
+            status,
+            exit,
+            Some(problem),
+            Flow::Abort {
+                by_operator,
+                reason,
+            },
+        )
+    }
+
     /// A wait that did not end well: the failure menu (retry waits again), or the policy.
     fn wait_failed(
         &mut self,
@@ -1766,28 +1784,12 @@ impl<'a> Executor<'a> {
                         );
                     }
                     _ => {
-                        let by_operator = self.operator.interactive();
-                        let reason = if by_operator {
-                            format!(
-                                "aborted by the operator after step `{}` failed ({problem})",
-                                step.id()
-                            )
-                        } else {
-                            format!("step `{}` failed: {problem}", step.id())
-                        };
-                        if !by_operator {
-                            *failed = Some(reason.clone());
-                        }
-                        return self.finish(
+                        return self.abort_after(
                             step,
                             started,
-                            StepStatus::Timeout,
-                            None,
-                            Some(problem),
-                            Flow::Abort {
-                                by_operator,
-                                reason,
-                            },
+                            (StepStatus::Timeout, None),
+                            problem,
+                            failed,
                         );
                     }
                 }

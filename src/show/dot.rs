@@ -2,7 +2,7 @@
 //! hexagons, sub-runbooks with a double border, dangerous steps in red), every edge of the
 //! `StepGraph` with its label, and `end` as a terminal node.
 
-use super::{Shape, edge_label, graph_node, one_line, title};
+use super::{Shape, edge_label, graph_node, node_id, one_line, title};
 use crate::graph::{EdgeKind, StepGraph, Target};
 use crate::load::Runbook;
 use std::fmt::Write;
@@ -41,14 +41,16 @@ pub fn render(rb: &Runbook, graph: &StepGraph) -> String {
                 attrs.push("style=\"rounded,bold\"".into());
             }
         }
-        let _ = writeln!(out, "    {} [{}];", node_id(step.index), attrs.join(", "));
+        let _ = writeln!(
+            out,
+            "    {} [{}];",
+            node_id(Target::Step(step.index)),
+            attrs.join(", ")
+        );
     }
     let _ = writeln!(out, "    END [label=\"end\", shape=doublecircle];");
     for edge in &graph.edges {
-        let to = match edge.to {
-            Target::Step(i) => node_id(i),
-            Target::End => "END".to_string(),
-        };
+        let to = node_id(edge.to);
         let mut attrs = Vec::new();
         if let Some(label) = edge_label(rb, edge) {
             attrs.push(format!("label=\"{}\"", escape(&label)));
@@ -63,15 +65,14 @@ pub fn render(rb: &Runbook, graph: &StepGraph) -> String {
         } else {
             format!(" [{}]", attrs.join(", "))
         };
-        let _ = writeln!(out, "    {} -> {to}{attrs};", node_id(edge.from));
+        let _ = writeln!(
+            out,
+            "    {} -> {to}{attrs};",
+            node_id(Target::Step(edge.from))
+        );
     }
     out.push_str("}\n");
     out
-}
-
-/// Node ids are positions, not step ids, so that no id needs quoting.
-fn node_id(index: usize) -> String {
-    format!("s{}", index + 1)
 }
 
 /// Escapes text for a double-quoted DOT string. A backslash starts an escape in a label

@@ -2,7 +2,7 @@
 //! hexagons, sub-runbooks as subroutines, dangerous steps marked), every edge of the
 //! `StepGraph` with its label, and `end` as a terminal node.
 
-use super::{GraphNode, Shape, edge_label, graph_node, one_line, title};
+use super::{GraphNode, Shape, edge_label, graph_node, node_id, one_line, title};
 use crate::graph::{EdgeKind, StepGraph, Target};
 use crate::load::Runbook;
 use std::fmt::Write;
@@ -15,7 +15,7 @@ pub fn render(rb: &Runbook, graph: &StepGraph) -> String {
     let mut dangerous = Vec::new();
     for step in &rb.steps {
         let node = graph_node(step);
-        let id = node_id(step.index);
+        let id = node_id(Target::Step(step.index));
         if node.dangerous {
             dangerous.push(id.clone());
         }
@@ -23,10 +23,7 @@ pub fn render(rb: &Runbook, graph: &StepGraph) -> String {
     }
     let _ = writeln!(out, "    END([\"end\"])");
     for edge in &graph.edges {
-        let to = match edge.to {
-            Target::Step(i) => node_id(i),
-            Target::End => "END".to_string(),
-        };
+        let to = node_id(edge.to);
         let arrow = match edge.kind {
             EdgeKind::OnFailure => "-.->",
             EdgeKind::Next => "==>",
@@ -35,7 +32,11 @@ pub fn render(rb: &Runbook, graph: &StepGraph) -> String {
         let label = edge_label(rb, edge)
             .map(|l| format!("|\"{}\"|", escape(&l)))
             .unwrap_or_default();
-        let _ = writeln!(out, "    {} {arrow}{label} {to}", node_id(edge.from));
+        let _ = writeln!(
+            out,
+            "    {} {arrow}{label} {to}",
+            node_id(Target::Step(edge.from))
+        );
     }
     if !dangerous.is_empty() {
         let _ = writeln!(
@@ -45,11 +46,6 @@ pub fn render(rb: &Runbook, graph: &StepGraph) -> String {
         let _ = writeln!(out, "    class {} dangerous", dangerous.join(","));
     }
     out
-}
-
-/// Node ids are positions, not step ids: a step id may be a Mermaid keyword such as `end`.
-fn node_id(index: usize) -> String {
-    format!("s{}", index + 1)
 }
 
 fn shape(node: &GraphNode) -> String {

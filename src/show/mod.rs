@@ -6,7 +6,7 @@ pub mod dot;
 pub mod md;
 pub mod mermaid;
 
-use crate::graph::{Edge, EdgeKind, StepGraph};
+use crate::graph::{Edge, EdgeKind, StepGraph, Target};
 use crate::load::{Runbook, Step, StepKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -88,6 +88,15 @@ pub fn graph_node(step: &Step) -> GraphNode {
         shape,
         dangerous,
         lines,
+    }
+}
+
+/// A graph node's id: the step's position, not its id, so that no id needs quoting and
+/// none can be a keyword (`end` is one in Mermaid); `END` is the end of the runbook.
+pub fn node_id(target: Target) -> String {
+    match target {
+        Target::Step(index) => format!("s{}", index + 1),
+        Target::End => "END".to_string(),
     }
 }
 

@@ -30,7 +30,9 @@ crate::declare_rule! {
     }
 }
 
-fn is_runbook_name(s: &str) -> bool {
+/// `[a-z0-9][a-z0-9-]*` (SPEC §2): a runbook's name, typed on the command line and its file
+/// name.
+pub fn is_runbook_name(s: &str) -> bool {
     let mut chars = s.chars();
     chars
         .next()
