@@ -580,6 +580,102 @@ fn abort_offers_rollbacks_newest_first() {
 }
 
 #[test]
+fn dangerous_waits_and_sub_runbooks_need_their_phrase_too() {
+    let rb = "steps:\n  - id: watch\n    title: Watch\n    dangerous: true\n    wait:\n      run: touch waited; echo ok\n      until: output == 'ok'\n      timeout: 10s\n  - {id: nested, title: Nested, dangerous: true, runbook: child}\n";
+    let child =
+        format!("title: Child\n{HEAD}steps:\n  - {{id: c, title: C, run: touch child-ran}}\n");
+    let t = runbook(Test::new(), rb).file("runbooks/child.yaml", &child);
+    let out = run(&t, &["--yes"]);
+    out.code(2);
+    assert!(
+        out.stderr.contains("step `watch` is dangerous"),
+        "{}",
+        out.stderr
+    );
+    assert!(!t.path("runbooks/waited").exists());
+    let t = runbook(Test::new(), rb).file("runbooks/child.yaml", &child);
+    let out = run(&t, &["--yes", "--confirm", "watch"]);
+    out.code(2);
+    assert!(t.path("runbooks/waited").exists());
+    assert!(
+        out.stderr.contains("step `nested` is dangerous"),
+        "{}",
+        out.stderr
+    );
+    assert!(!t.path("runbooks/child-ran").exists());
+    let t = runbook(Test::new(), rb).file("runbooks/child.yaml", &child);
+    run(&t, &["--yes", "--confirm", "watch", "--confirm", "nested"]).code(0);
+    assert!(t.path("runbooks/child-ran").exists());
+}
+
+#[test]
+fn steps_of_sub_runbooks_can_be_answered_in_advance() {
+    let rb = "steps:\n  - {id: first, title: First, run: echo first}\n  - {id: nested, title: Nested, runbook: child}\n";
+    let child = format!(
+        "title: Child\n{HEAD}steps:\n  - {{id: drop, title: Drop, run: touch dropped, dangerous: true, confirm: drop it, rollback: echo undo}}\n  - {{id: pick, title: Pick, choose: {{options: [{{label: Left, next: left}}, {{label: Right, next: end}}]}}}}\n  - {{id: left, title: Left, run: touch went-left}}\n"
+    );
+    let t = runbook(Test::new(), rb)
+        .file("runbooks/child.yaml", &child)
+        .file("answers.yaml", "pick: Left\n");
+    let out = run(
+        &t,
+        &["--yes", "--confirm", "drop", "--answers", "answers.yaml"],
+    );
+    out.code(0);
+    assert!(t.path("runbooks/dropped").exists(), "{}", out.stderr);
+    assert!(t.path("runbooks/went-left").exists(), "{}", out.stderr);
+    // A name that is in neither runbook is still refused, with the closest one.
+    let out = run(&t, &["--yes", "--confirm", "dorp"]);
+    out.code(2);
+    assert!(
+        out.stderr
+            .contains("--confirm names step `dorp`, which the runbook does not have"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("did you mean `drop`?"),
+        "{}",
+        out.stderr
+    );
+    // `--from` starts at a step of the runbook itself, not of one it calls.
+    let out = run(&t, &["--yes", "--from", "drop"]);
+    out.code(2);
+}
+
+#[test]
+fn confirming_a_dangerous_step_does_not_confirm_its_rollback() {
+    let rb = "steps:\n  - {id: drop, title: Drop, run: echo dropped, dangerous: true, confirm: drop it, rollback: echo undone >> undo.log}\n  - {id: boom, title: Boom, run: exit 1, on_failure: abort}\n";
+    // `--confirm drop` runs the step; its rollback is a second, separate decision.
+    let t = runbook(Test::new(), rb);
+    run(&t, &["--yes", "--confirm", "drop"]).code(1);
+    assert!(
+        !t.path("runbooks/undo.log").exists(),
+        "the dangerous step's rollback ran without being asked for"
+    );
+    let j = journal(&t);
+    assert_eq!(events(&j, "rollback")[0]["status"], "skipped");
+    // `rollback: run` in the answers file is that decision.
+    let t = runbook(Test::new(), rb).file("answers.yaml", "drop: {rollback: run}\n");
+    run(
+        &t,
+        &["--yes", "--confirm", "drop", "--answers", "answers.yaml"],
+    )
+    .code(1);
+    assert_eq!(
+        std::fs::read_to_string(t.path("runbooks/undo.log")).unwrap_or_default(),
+        "undone\n"
+    );
+    let t = runbook(Test::new(), rb).file("answers.yaml", "drop: {rollback: skip}\n");
+    run(
+        &t,
+        &["--yes", "--confirm", "drop", "--answers", "answers.yaml"],
+    )
+    .code(1);
+    assert!(!t.path("runbooks/undo.log").exists());
+}
+
+#[test]
 fn rollbacks_pass_values_as_data_too() {
     let evil = "x'; touch pwned-rollback; echo '";
     let t = runbook(

@@ -316,9 +316,7 @@ pub fn rollbacks(
     r: &Replay,
     values: &BTreeMap<String, InputValue>,
 ) -> Vec<Completed> {
-    let folder = path
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let folder = crate::exec::executor::folder_of(path);
     r.completed
         .iter()
         .filter(|(step, _)| !r.rolled_back.contains(step))

@@ -24,6 +24,7 @@ pub fn run(args: &RollbackArgs) -> i32 {
 
 fn rollback(args: &RollbackArgs) -> Result<i32, i32> {
     let mut operator = operator(&args.answering)?;
+    operator.confirm_rollbacks = true;
     let OpenRun {
         dir,
         mut journal,

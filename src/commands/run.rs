@@ -114,14 +114,27 @@ pub fn operator(args: &AnsweringArgs) -> Result<Scripted<Terminal>, i32> {
         confirmed: args.confirm.clone(),
         inputs: given,
         accept_changed: false,
+        confirm_rollbacks: false,
         behind: Terminal::detect(),
     })
 }
 
 /// Checks that every step named on the command line exists.
-fn check_step_names(runbook: &Runbook, names: &[(&str, &str)]) -> Result<(), i32> {
-    let ids: Vec<String> = runbook.steps.iter().map(|s| s.id()).collect();
+/// Checks that each step named on the command line or in the answers file exists: in the
+/// runbook, or in one of the runbooks it calls (their questions are answered by the same
+/// step ids). `--from` names a step of the runbook itself.
+fn check_step_names(ready: &Ready, names: &[(&str, &str)]) -> Result<(), i32> {
+    let own: Vec<String> = ready.runbook.steps.iter().map(|s| s.id()).collect();
+    let mut all = own.clone();
+    let mut seen = vec![
+        ready
+            .path
+            .canonicalize()
+            .unwrap_or_else(|_| ready.path.clone()),
+    ];
+    sub_runbook_step_ids(&ready.runbook, &ready.path, &mut seen, &mut all);
     for (flag, name) in names {
+        let ids = if *flag == "--from" { &own } else { &all };
         if !ids.iter().any(|i| i == name) {
             let help = match crate::suggest::did_you_mean(name, ids.iter().map(String::as_str)) {
                 Some(best) => format!("did you mean `{best}`?"),
@@ -135,6 +148,29 @@ fn check_step_names(runbook: &Runbook, names: &[(&str, &str)]) -> Result<(), i32
         }
     }
     Ok(())
+}
+
+/// The step ids of the runbooks `rb` calls, and of those they call; a runbook that cannot be
+/// found or read adds none (the run says why when it reaches it), and each file is read once.
+fn sub_runbook_step_ids(rb: &Runbook, path: &Path, seen: &mut Vec<PathBuf>, ids: &mut Vec<String>) {
+    let folder = crate::exec::executor::folder_of(path);
+    for reference in rb.steps.iter().filter_map(|s| s.runbook.as_ref()) {
+        let Ok(found) = crate::load::find::resolve(&reference.value, Some(&folder)) else {
+            continue;
+        };
+        let key = found.canonicalize().unwrap_or_else(|_| found.clone());
+        if seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
+        let Ok(loaded) = crate::load::load_path(&found) else {
+            continue;
+        };
+        if let Some(sub) = loaded.runbook {
+            ids.extend(sub.steps.iter().map(|s| s.id()));
+            sub_runbook_step_ids(&sub, &found, seen, ids);
+        }
+    }
 }
 
 pub fn run(args: &RunArgs) -> i32 {
@@ -161,7 +197,7 @@ fn run_inner(args: &RunArgs) -> Result<i32, i32> {
     if let Some(from) = &args.from {
         names.push(("--from", from.as_str()));
     }
-    check_step_names(&ready.runbook, &names)?;
+    check_step_names(&ready, &names)?;
     let start = match &args.from {
         Some(from) => ready
             .runbook

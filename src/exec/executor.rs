@@ -40,6 +40,15 @@ enum Flow {
 }
 
 /// A drill's stand-in for a step's command: its `simulate`, if it has one.
+/// The folder of a runbook file, where its commands run and its sub-runbooks are found.
+pub fn folder_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        // `runbook run ed.yaml`: the parent of a bare file name is the empty path.
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
 fn simulated_of(step: &Step) -> Option<super::shell::Simulated> {
     let sim = step.simulate.as_ref()?;
     Some(super::shell::Simulated {
@@ -493,9 +502,7 @@ impl<'a> Executor<'a> {
     }
 
     fn folder(&self) -> PathBuf {
-        self.path
-            .parent()
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+        folder_of(self.path)
     }
 
     /// The working folder of a step: its `dir`, the runbook's `dir`, or the runbook's folder.
@@ -1044,18 +1051,8 @@ impl<'a> Executor<'a> {
         let mut values = rendered.env.clone();
         let mut edited = false;
         if step.is_dangerous() {
-            match self.confirm_dangerous(step)? {
-                Confirmed::Yes => {}
-                Confirmed::Skip => {
-                    return self.skipped(
-                        step,
-                        started,
-                        "the confirmation phrase was not typed".into(),
-                    );
-                }
-                Confirmed::Abort => {
-                    return self.aborted(step, started, "aborted at the confirmation");
-                }
+            if let Some(flow) = self.dangerous_gate(step, started)? {
+                return Ok(flow);
             }
         } else {
             match self.ask(&Question::RunCommand {
@@ -1215,6 +1212,24 @@ impl<'a> Executor<'a> {
         }
     }
 
+    /// A dangerous step (of any kind) goes on only once its phrase is typed or `--confirm`
+    /// gave it: `Some(flow)` when it does not (skipped, or the run aborted).
+    fn dangerous_gate(&mut self, step: &Step, started: Instant) -> Result<Option<Flow>, ExecError> {
+        match self.confirm_dangerous(step)? {
+            Confirmed::Yes => Ok(None),
+            Confirmed::Skip => self
+                .skipped(
+                    step,
+                    started,
+                    "the confirmation phrase was not typed".into(),
+                )
+                .map(Some),
+            Confirmed::Abort => self
+                .aborted(step, started, "aborted at the confirmation")
+                .map(Some),
+        }
+    }
+
     fn confirm_dangerous(&mut self, step: &Step) -> Result<Confirmed, ExecError> {
         let ctx = self.state.context(None);
         let phrase = step
@@ -1233,6 +1248,7 @@ impl<'a> Executor<'a> {
             let q = Question::Dangerous {
                 step: step.id(),
                 phrase: phrase.clone(),
+                rollback: false,
             };
             let typed = match self.ask(&q)? {
                 Answer::Text(t) => t,
@@ -1614,13 +1630,19 @@ impl<'a> Executor<'a> {
             duration(limit)
         ));
         self.screen.blank();
-        match self.ask(&Question::RunCommand {
-            step: step.id(),
-            command: display.clone(),
-        })? {
-            Answer::Skip(reason) => return self.skipped(step, started, reason),
-            Answer::Abort => return self.aborted(step, started, "aborted before waiting"),
-            _ => {}
+        if step.is_dangerous() {
+            if let Some(flow) = self.dangerous_gate(step, started)? {
+                return Ok(flow);
+            }
+        } else {
+            match self.ask(&Question::RunCommand {
+                step: step.id(),
+                command: display.clone(),
+            })? {
+                Answer::Skip(reason) => return self.skipped(step, started, reason),
+                Answer::Abort => return self.aborted(step, started, "aborted before waiting"),
+                _ => {}
+            }
         }
         if self.dry_run_skips(step) {
             self.screen.status(
@@ -1840,6 +1862,11 @@ impl<'a> Executor<'a> {
         let Some(reference) = &step.runbook else {
             return self.done(step, started, None, Flow::Next);
         };
+        if step.is_dangerous()
+            && let Some(flow) = self.dangerous_gate(step, started)?
+        {
+            return Ok(flow);
+        }
         let folder = self.folder();
         let loaded = crate::load::find::resolve(&reference.value, Some(&folder))
             .map_err(|e| e.to_string())
@@ -2018,6 +2045,7 @@ impl<'a> Executor<'a> {
             let q = Question::Dangerous {
                 step: c.step.clone(),
                 phrase: c.confirm.clone(),
+                rollback: true,
             };
             match self.ask(&q)? {
                 Answer::Text(t) if t.trim() == c.confirm.trim() => Answer::Run,

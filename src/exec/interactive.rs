@@ -115,8 +115,11 @@ impl Operator for Terminal {
                     _ => Ok(Answer::Abort),
                 }
             }
-            Question::Dangerous { phrase, .. } => {
-                Text::new(&format!("Type {phrase} to run it (empty to skip):"))
+            Question::Dangerous {
+                phrase, rollback, ..
+            } => {
+                let what = if *rollback { "roll it back" } else { "run it" };
+                Text::new(&format!("Type {phrase} to {what} (empty to skip):"))
                     .prompt()
                     .map(Answer::Text)
                     .map_err(err)

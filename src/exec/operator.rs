@@ -24,8 +24,13 @@ pub enum Question {
     Manual { step: String },
     /// The rendered command is shown: `Run`, `Skip(reason)`, `Edit(script)` or `Abort`.
     RunCommand { step: String, command: String },
-    /// A dangerous step: the phrase typed (`Text`); empty skips the step.
-    Dangerous { step: String, phrase: String },
+    /// A dangerous step, or (`rollback`) the rollback of one: the phrase typed (`Text`);
+    /// empty skips it.
+    Dangerous {
+        step: String,
+        phrase: String,
+        rollback: bool,
+    },
     /// A decision: `Choice(index)`.
     Choose {
         step: String,

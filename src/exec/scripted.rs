@@ -137,6 +137,9 @@ pub struct Scripted<T: Operator> {
     pub inputs: BTreeMap<String, String>,
     /// `--accept-changed`: go on with a runbook that changed since the run started.
     pub accept_changed: bool,
+    /// `runbook rollback`: `--confirm STEP` confirms the rollback of the dangerous step STEP
+    /// (in a run, it confirms the step's command and never its rollback).
+    pub confirm_rollbacks: bool,
     pub behind: Option<T>,
 }
 
@@ -169,11 +172,37 @@ impl<T: Operator> Scripted<T> {
                     None => (yes || step.is_some()).then_some(Answer::Run),
                 }
             }
-            Question::Dangerous { step, phrase } => self
+            Question::Dangerous {
+                step,
+                phrase,
+                rollback: false,
+            } => self
                 .confirmed
                 .iter()
                 .any(|c| c == step)
                 .then(|| Answer::Text(phrase.clone())),
+            // In a run, `--confirm STEP` confirms the step's command, not its undoing: the
+            // rollback of a dangerous step runs only when the answers file says
+            // `rollback: run` for it (or, in `runbook rollback`, with `--confirm STEP`).
+            Question::Dangerous {
+                phrase,
+                rollback: true,
+                ..
+            } => match step.and_then(|s| s.rollback.as_deref()) {
+                Some("run") => Some(Answer::Text(phrase.clone())),
+                None if self.confirm_rollbacks
+                    && self.confirmed.contains(&q.subject().to_string()) =>
+                {
+                    Some(Answer::Text(phrase.clone()))
+                }
+                Some(_) => Some(Answer::Skip("declined by the answers file".into())),
+                None if self.behind.as_ref().is_none_or(|b| !b.interactive()) => {
+                    Some(Answer::Skip(
+                        "not run: no terminal to confirm it (use `runbook rollback`)".into(),
+                    ))
+                }
+                None => None,
+            },
             Question::Choose { options, .. } => {
                 let given = main?;
                 if let Ok(n) = given.trim().parse::<usize>() {
@@ -253,7 +282,7 @@ fn no_answer(q: &Question) -> AskError {
             format!("input `{name}` has no value"),
             format!("pass `--input {name}=VALUE`"),
         ),
-        Question::Dangerous { step, phrase } => (
+        Question::Dangerous { step, phrase, .. } => (
             format!("step `{step}` is dangerous and needs the confirmation `{phrase}`"),
             format!("pass `--confirm {step}` to confirm it in advance (`--yes` never does)"),
         ),
@@ -313,6 +342,7 @@ mod tests {
             confirmed: vec!["block".into()],
             inputs: BTreeMap::new(),
             accept_changed: false,
+            confirm_rollbacks: false,
             behind: Some(Nobody),
         }
     }
@@ -346,6 +376,7 @@ mod tests {
         let danger = |step: &str| Question::Dangerous {
             step: step.into(),
             phrase: "block it".into(),
+            rollback: false,
         };
         assert_eq!(s.ask(&danger("block")), Ok(Answer::Text("block it".into())));
         let err = s.ask(&danger("drop")).unwrap_err();
