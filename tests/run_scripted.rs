@@ -457,6 +457,104 @@ fn secrets_never_reach_the_screen_or_the_state_folder() {
 }
 
 #[test]
+fn an_invalid_secret_is_refused_without_being_shown() {
+    let secret = "hunter2-Sup3rSecret";
+    let t = runbook(
+        Test::new(),
+        "inputs:\n  token: {secret: true, env: API_TOKEN, pattern: '^[a-f0-9]{40}$'}\nsteps:\n  - id: pin\n    title: Pin\n    ask: {var: pin, secret: true, pattern: '^[0-9]{4}$'}\n",
+    )
+    .file("answers.yaml", &format!("pin: \"{secret}\"\n"));
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"));
+    let base = |cmd: &mut std::process::Command| {
+        cmd.current_dir(t.dir.path())
+            .env("NO_COLOR", "1")
+            .env("RUNBOOK_STATE_DIR", t.path(".state"))
+            .stdin(std::process::Stdio::null());
+    };
+    base(&mut cmd);
+    let out = cmd
+        .args(["run", "rb", "--yes"])
+        .env("API_TOKEN", secret)
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the secret value does not match"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(secret), "secret on screen: {stderr}");
+    // A secret `ask` answered wrongly by the answers file.
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"));
+    base(&mut cmd);
+    let out = cmd
+        .args(["run", "rb", "--yes", "--answers", "answers.yaml"])
+        .env("API_TOKEN", "0123456789abcdef0123456789abcdef01234567")
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the secret value does not match"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(secret), "secret on screen: {stderr}");
+}
+
+#[test]
+fn a_capture_that_does_not_match_opens_the_failure_menu() {
+    // The first run prints no number; the retry does.
+    let rb = "steps:\n  - id: count\n    title: Count\n    run: |\n      if [ -e tried ]; then echo 'n=42'; else touch tried; echo 'none yet'; fi\n    capture: {var: n, pattern: 'n=([0-9]+)'}\n  - {id: use, title: Use, run: 'echo \"got {{ vars.n }}\" > got'}\n";
+    let t = runbook(Test::new(), rb).file("answers.yaml", "count: {failure: retry}\n");
+    let out = run(&t, &["--yes", "--answers", "answers.yaml"]);
+    out.code(0);
+    assert_eq!(
+        std::fs::read_to_string(t.path("runbooks/got")).unwrap_or_default(),
+        "got 42\n"
+    );
+    let j = journal(&t);
+    let count: Vec<&str> = j
+        .iter()
+        .filter(|e| e["event"] == "step_finished" && e["step"] == "count")
+        .filter_map(|e| e["status"].as_str())
+        .collect();
+    assert_eq!(count, ["failed", "ok"], "{}", out.stderr);
+    assert_eq!(events(&j, "retry").len(), 1);
+
+    // `failure: skip` goes on without the value; the next step that needs it fails.
+    let t = runbook(
+        Test::new(),
+        "steps:\n  - id: count\n    title: Count\n    run: echo none\n    capture: {var: n, pattern: 'n=([0-9]+)'}\n  - {id: after, title: After, run: touch after}\n",
+    )
+    .file("answers.yaml", "count: {failure: skip}\n");
+    run(&t, &["--yes", "--answers", "answers.yaml"]).code(0);
+    assert!(t.path("runbooks/after").exists());
+    let j = journal(&t);
+    let count = events(&j, "step_finished");
+    assert_eq!(count[0]["step"], "count");
+    assert_eq!(count[0]["status"], "skipped");
+
+    // A step that keeps failing is retried once, then the run ends; without an answer and
+    // without a terminal, the failure ends it at once.
+    for (answers, retries) in [("count: {failure: retry}\n", 1), ("{}\n", 0)] {
+        let t = runbook(
+            Test::new(),
+            "steps:\n  - id: count\n    title: Count\n    run: echo none\n    capture: {var: n, pattern: 'n=([0-9]+)'}\n  - {id: after, title: After, run: touch after}\n",
+        )
+        .file("answers.yaml", answers);
+        let out = run(&t, &["--yes", "--answers", "answers.yaml"]);
+        out.code(1);
+        assert!(!t.path("runbooks/after").exists());
+        assert!(
+            out.stderr.contains("does not match the capture pattern"),
+            "{}",
+            out.stderr
+        );
+        assert_eq!(events(&journal(&t), "retry").len(), retries);
+    }
+}
+
+#[test]
 fn invalid_runbooks_do_not_run() {
     let t = runbook(
         Test::new(),

@@ -116,6 +116,7 @@ pub fn operator(args: &AnsweringArgs) -> Result<Scripted<Terminal>, i32> {
         accept_changed: false,
         confirm_rollbacks: false,
         behind: Terminal::detect(),
+        retried: Default::default(),
     })
 }
 

@@ -39,7 +39,6 @@ enum Flow {
     Abort { by_operator: bool, reason: String },
 }
 
-/// A drill's stand-in for a step's command: its `simulate`, if it has one.
 /// The folder of a runbook file, where its commands run and its sub-runbooks are found.
 pub fn folder_of(path: &Path) -> PathBuf {
     match path.parent() {
@@ -49,6 +48,7 @@ pub fn folder_of(path: &Path) -> PathBuf {
     }
 }
 
+/// A drill's stand-in for a step's command: its `simulate`, if it has one.
 fn simulated_of(step: &Step) -> Option<super::shell::Simulated> {
     let sim = step.simulate.as_ref()?;
     Some(super::shell::Simulated {
@@ -777,7 +777,8 @@ impl<'a> Executor<'a> {
         let policy = step.on_failure.as_ref().map_or("ask", |p| p.as_str());
         let flow = match policy {
             "continue" => Flow::Next,
-            "ask" | "abort" => {
+            "ask" => return self.failure_menu(step, started, (status, exit_code), problem, failed),
+            "abort" => {
                 let reason = format!("step `{}` failed: {problem}", step.id());
                 *failed = Some(reason.clone());
                 Flow::Abort {
@@ -791,6 +792,59 @@ impl<'a> Executor<'a> {
             },
         };
         self.finish(step, started, status, exit_code, Some(problem), flow)
+    }
+
+    /// The failure menu for a step that failed before or after its command (it could not be
+    /// rendered, its output did not match `capture`, a sub-runbook could not be loaded): retry
+    /// runs the step again from its start, after the operator fixed what was wrong (in a
+    /// shell, in the file); skip goes on; abort ends the run. Without a terminal, the answers
+    /// file's `failure:` or the abort.
+    fn failure_menu(
+        &mut self,
+        step: &Step,
+        started: Instant,
+        (status, exit_code): (StepStatus, Option<i32>),
+        problem: String,
+        failed: &mut Option<String>,
+    ) -> Result<Flow, ExecError> {
+        loop {
+            let q = Question::Failure {
+                step: step.id(),
+                command: String::new(),
+                summary: problem.clone(),
+            };
+            match self.ask(&q)? {
+                Answer::Retry | Answer::Edit(_) => {
+                    self.tally.retried += 1;
+                    self.record(Event::Retry {
+                        step: step.id(),
+                        attempt: 2,
+                        automatic: false,
+                    })?;
+                    let again = Flow::Jump(Target::Step(step.index));
+                    return self.finish(step, started, status, exit_code, Some(problem), again);
+                }
+                Answer::Shell => self.open_shell(step)?,
+                Answer::Skip(reason) => {
+                    let reason = if reason.trim().is_empty() {
+                        format!("skipped after: {problem}")
+                    } else {
+                        reason
+                    };
+                    self.screen
+                        .status(Status::Skipped, &format!("skipped: {reason}"));
+                    return self.finish(
+                        step,
+                        started,
+                        StepStatus::Skipped,
+                        exit_code,
+                        Some(reason),
+                        Flow::Next,
+                    );
+                }
+                _ => return self.abort_after(step, started, (status, exit_code), problem, failed),
+            }
+        }
     }
 
     fn manual(&mut self, step: &Step, started: Instant) -> Result<Flow, ExecError> {
@@ -953,7 +1007,7 @@ impl<'a> Executor<'a> {
                 }
                 _ => continue,
             };
-            let problem = valid_answer(&value, pattern.as_deref(), &choices);
+            let problem = valid_answer(&value, ask.value.secret, pattern.as_deref(), &choices);
             if let Some(problem) = problem {
                 if !self.operator.interactive() {
                     return Err(ExecError::NoAnswer {
@@ -2158,14 +2212,20 @@ fn ask_error(e: AskError) -> ExecError {
 }
 
 /// Why an answer is invalid, if it is.
-pub fn valid_answer(value: &str, pattern: Option<&str>, choices: &[String]) -> Option<String> {
+pub fn valid_answer(
+    value: &str,
+    secret: bool,
+    pattern: Option<&str>,
+    choices: &[String],
+) -> Option<String> {
+    let shown = super::inputs::shown_value(value, secret);
     if !choices.is_empty() && !choices.iter().any(|c| c == value) {
-        return Some(format!("`{value}` is not one of {}", choices.join(", ")));
+        return Some(format!("{shown} is not one of {}", choices.join(", ")));
     }
     if let Some(p) = pattern {
         match regex::Regex::new(p) {
             Ok(re) if !re.is_match(value) => {
-                return Some(format!("`{value}` does not match `{p}`"));
+                return Some(format!("{shown} does not match `{p}`"));
             }
             Err(_) => return Some(format!("the pattern `{p}` is invalid")),
             _ => {}

@@ -47,19 +47,30 @@ impl InputError {
     }
 }
 
+/// A value as an error message names it: quoted, or "the secret value" for a secret, which
+/// never reaches the screen or the journal.
+pub fn shown_value(value: &str, secret: bool) -> String {
+    if secret {
+        "the secret value".to_string()
+    } else {
+        format!("`{value}`")
+    }
+}
+
 /// Checks one value against the input's type, choices and pattern.
 pub fn validate(input: &Input, value: &str) -> Result<InputValue, String> {
+    let shown = shown_value(value, input.secret);
     let typed = match input.ty.value {
         InputType::String => InputValue::Str(value.to_string()),
         InputType::Int => value
             .trim()
             .parse()
             .map(InputValue::Int)
-            .map_err(|_| format!("`{value}` is not a whole number"))?,
+            .map_err(|_| format!("{shown} is not a whole number"))?,
         InputType::Bool => match value.trim() {
             "true" => InputValue::Bool(true),
             "false" => InputValue::Bool(false),
-            _ => return Err(format!("`{value}` is not `true` or `false`")),
+            _ => return Err(format!("{shown} is not `true` or `false`")),
         },
     };
     if !input.choices.is_empty() && !input.choices.iter().any(|c| c.value == value) {
@@ -68,13 +79,13 @@ pub fn validate(input: &Input, value: &str) -> Result<InputValue, String> {
             .iter()
             .map(|c| format!("`{}`", c.value))
             .collect();
-        return Err(format!("`{value}` is not one of {}", list.join(", ")));
+        return Err(format!("{shown} is not one of {}", list.join(", ")));
     }
     if let Some(pattern) = &input.pattern {
         let re = regex::Regex::new(&pattern.value)
             .map_err(|_| format!("its pattern `{}` is invalid", pattern.value))?;
         if !re.is_match(value) {
-            return Err(format!("`{value}` does not match `{}`", pattern.value));
+            return Err(format!("{shown} does not match `{}`", pattern.value));
         }
     }
     Ok(typed)

@@ -161,19 +161,32 @@ impl Operator for Terminal {
                 value.map(Answer::Text).map_err(err)
             }
             Question::Failure { command, .. } => {
-                let options = [
-                    "retry",
-                    "edit the command, then run it",
-                    "open a shell here (exit to come back)",
-                    "skip this step (say why)",
-                    "abort the run (rollbacks will be offered)",
-                ];
-                match select("The step failed. What now?", &options, MENU_HELP)? {
-                    0 => Ok(Answer::Retry),
-                    1 => edit(command),
-                    2 => Ok(Answer::Shell),
-                    3 => Ok(Answer::Skip(reason("Why skip it?")?)),
-                    _ => Ok(Answer::Abort),
+                #[derive(Clone, Copy)]
+                enum Pick {
+                    Retry,
+                    Edit,
+                    Shell,
+                    Skip,
+                    Abort,
+                }
+                let mut menu = vec![("retry", Pick::Retry)];
+                // A step that failed before or after its command has no command to edit.
+                if !command.is_empty() {
+                    menu.push(("edit the command, then run it", Pick::Edit));
+                }
+                menu.extend([
+                    ("open a shell here (exit to come back)", Pick::Shell),
+                    ("skip this step (say why)", Pick::Skip),
+                    ("abort the run (rollbacks will be offered)", Pick::Abort),
+                ]);
+                let labels: Vec<&str> = menu.iter().map(|(label, _)| *label).collect();
+                let picked = select("The step failed. What now?", &labels, MENU_HELP)?;
+                match menu.get(picked).map_or(Pick::Abort, |(_, pick)| *pick) {
+                    Pick::Retry => Ok(Answer::Retry),
+                    Pick::Edit => edit(command),
+                    Pick::Shell => Ok(Answer::Shell),
+                    Pick::Skip => Ok(Answer::Skip(reason("Why skip it?")?)),
+                    Pick::Abort => Ok(Answer::Abort),
                 }
             }
             Question::Note { .. } => Text::new("Note for the journal (Enter for none):")

@@ -141,6 +141,9 @@ pub struct Scripted<T: Operator> {
     /// (in a run, it confirms the step's command and never its rollback).
     pub confirm_rollbacks: bool,
     pub behind: Option<T>,
+    /// Steps that `failure: retry` retried: an answers file retries a step once, so that a
+    /// step that keeps failing ends the run instead of looping.
+    pub retried: std::collections::BTreeSet<String>,
 }
 
 impl<T: Operator> Scripted<T> {
@@ -261,6 +264,11 @@ impl<T: Operator> Scripted<T> {
 impl<T: Operator> Operator for Scripted<T> {
     fn ask(&mut self, q: &Question) -> Result<Answer, AskError> {
         if let Some(answer) = self.scripted(q) {
+            if let (Question::Failure { step, .. }, Answer::Retry) = (q, &answer)
+                && !self.retried.insert(step.clone())
+            {
+                return Ok(Answer::Abort);
+            }
             return Ok(answer);
         }
         match &mut self.behind {
@@ -344,6 +352,7 @@ mod tests {
             accept_changed: false,
             confirm_rollbacks: false,
             behind: Some(Nobody),
+            retried: Default::default(),
         }
     }
 
