@@ -405,6 +405,76 @@ steps:
 }
 
 #[test]
+fn values_in_shell_arithmetic_must_be_integers() {
+    // bash evaluates arithmetic text as an expression, and a subscript in it runs `$(…)`.
+    let t = runbook(
+        Test::new(),
+        r#"inputs:
+  n: {description: count}
+steps:
+  - id: expansion
+    title: Expansion
+    run: echo $(( {{ inputs.n }} + 1 )) > expansion.out
+    on_failure: continue
+  - id: quoted
+    title: Quoted
+    run: echo "$(( {{ inputs.n }} + 1 ))" > quoted.out
+    on_failure: continue
+  - id: test
+    title: Test
+    run: "[[ {{ inputs.n }} -gt 5 ]] && echo big > test.out"
+    on_failure: continue
+  - id: command
+    title: Command
+    run: (( {{ inputs.n }} )); let 'x = {{ inputs.n }}'; echo $[ {{ inputs.n }} ] > command.out
+    on_failure: continue
+  - id: subscript
+    title: Subscript
+    run: a=(1 2); echo "${a[{{ inputs.n }}]}" > subscript.out
+"#,
+    );
+    let out = run(&t, &["--yes", "--input", "n=a[$(touch PWNED_2)]"]);
+    out.code(1);
+    assert!(!t.path("PWNED_2").exists() && !t.path("runbooks/PWNED_2").exists());
+    let said = format!("{}{}", out.stdout, out.stderr);
+    assert!(
+        said.contains("step `subscript` failed: cannot render the command: `inputs.n` must be an integer: `{{ inputs.n }}` stands in shell arithmetic, where other text would run as code"),
+        "{said}"
+    );
+    assert!(
+        said.contains("help: give `inputs.n` a decimal integer such as `42` or `-1`"),
+        "{said}"
+    );
+    let j = journal(&t);
+    for step in ["expansion", "quoted", "test", "command", "subscript"] {
+        assert_eq!(finished(&j, step)["status"], "failed", "{step}");
+        assert!(
+            !t.path(&format!("runbooks/{step}.out")).exists(),
+            "{step} ran"
+        );
+    }
+
+    let t = runbook(
+        Test::new(),
+        r#"inputs:
+  n: {description: count}
+  v: {description: text}
+steps:
+  - id: sum
+    title: Sum
+    run: |
+      echo $(( 1 << {{ inputs.n }} )) > sum.out
+      printf '[%s]' {{ inputs.v }} >> sum.out
+"#,
+    )
+    .file("runbooks/ans.yaml", "");
+    let out = run(&t, &["--yes", "--input", "n=3", "--input", "v=a  b *.yaml"]);
+    out.code(0);
+    let sum = std::fs::read_to_string(t.path("runbooks/sum.out")).unwrap_or_default();
+    assert_eq!(sum, "8\n[a  b *.yaml]", "a shift is not a here-document");
+}
+
+#[test]
 fn secrets_never_reach_the_screen_or_the_state_folder() {
     let secret = "hunter2-Sup3rSecret";
     let b64 = "aHVudGVyMi1TdXAzclNlY3JldA==";

@@ -12,6 +12,9 @@ use crate::template::blocks;
 use minijinja::{Environment, Value};
 use std::sync::OnceLock;
 
+mod context;
+pub use context::{Quoting, context_at};
+
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{message}")]
 pub struct RenderError {
@@ -128,6 +131,7 @@ pub fn script(template: &str, ctx: &Value, shell: &Shell) -> Result<Script, Rend
                 });
             }
             let name = format!("{VALUE_PREFIX}{}", out.env.len() + 1);
+            let mut passed = value;
             let reference = match context_at(&lexed, block.outer.start) {
                 Quoting::Bare => format!("\"${{{name}}}\""),
                 Quoting::Double | Quoting::Heredoc => format!("${{{name}}}"),
@@ -139,15 +143,44 @@ pub fn script(template: &str, ctx: &Value, shell: &Shell) -> Result<Script, Rend
                         help: "quote nothing in the delimiter (`<<EOF`, not `<<'EOF'`), or set the value in the step's `env:`".into(),
                     });
                 }
+                Quoting::Arithmetic => {
+                    // The shell evaluates arithmetic text as an expression, whatever the
+                    // quotes and even through a variable: only an integer is data there.
+                    let Ok(number) = passed.parse::<i64>() else {
+                        return Err(not_an_integer(expr));
+                    };
+                    if number >= 0 {
+                        // Plain digits are the same as code and as data.
+                        out.script.push_str(&number.to_string());
+                        at = block.outer.end;
+                        continue;
+                    }
+                    // By name, so that `1 -{{ n }}` reads as `1 - (-5)`, not `1 --5`.
+                    passed = number.to_string();
+                    name.clone()
+                }
             };
             out.script.push_str(&reference);
-            out.env.push((name, value));
+            out.env.push((name, passed));
         }
         at = block.outer.end;
     }
     out.display.push_str(&template[at..]);
     out.script.push_str(&template[at..]);
     Ok(out)
+}
+
+/// The refusal of a value that is not an integer in shell arithmetic.
+fn not_an_integer(expr: &str) -> RenderError {
+    let name = expr.trim();
+    RenderError {
+        message: format!(
+            "`{name}` must be an integer: `{{{{ {name} }}}}` stands in shell arithmetic, where other text would run as code"
+        ),
+        help: format!(
+            "give `{name}` a decimal integer such as `42` or `-1`, or move `{{{{ {name} }}}}` out of the arithmetic"
+        ),
+    }
 }
 
 fn is_raw(expr: &str) -> bool {
@@ -157,185 +190,9 @@ fn is_raw(expr: &str) -> bool {
         && expr.contains('|')
 }
 
-/// The quoting context at a position of a POSIX shell script.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Quoting {
-    Bare,
-    Double,
-    Single,
-    DollarSingle,
-    Heredoc,
-    QuotedHeredoc,
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum Frame {
-    Bare,
-    Double,
-    Single,
-    DollarSingle,
-    /// `$(…)`: bare text until the matching `)`.
-    Subst,
-    Backtick,
-    Comment,
-}
-
-/// Scans the script up to `offset` and says how the text there is quoted. The script must
-/// not contain template blocks (they are replaced by placeholders first).
-pub fn context_at(script: &str, offset: usize) -> Quoting {
-    let bytes = script.as_bytes();
-    let mut stack = vec![Frame::Bare];
-    let mut pending_heredocs: Vec<(String, bool)> = Vec::new();
-    let mut i = 0;
-    while i < offset.min(bytes.len()) {
-        let c = bytes[i];
-        let top = *stack.last().unwrap_or(&Frame::Bare);
-        match top {
-            Frame::Single => {
-                if c == b'\'' {
-                    stack.pop();
-                }
-            }
-            Frame::DollarSingle => {
-                if c == b'\\' {
-                    i += 1;
-                } else if c == b'\'' {
-                    stack.pop();
-                }
-            }
-            Frame::Comment => {
-                if c == b'\n' {
-                    stack.pop();
-                    continue; // the newline may start here-document bodies
-                }
-            }
-            Frame::Double => match c {
-                b'\\' => i += 1,
-                b'"' => {
-                    stack.pop();
-                }
-                b'$' if bytes.get(i + 1) == Some(&b'(') => {
-                    stack.push(Frame::Subst);
-                    i += 1;
-                }
-                b'`' => stack.push(Frame::Backtick),
-                _ => {}
-            },
-            Frame::Bare | Frame::Subst | Frame::Backtick => match c {
-                b'\\' => i += 1,
-                b'\'' => stack.push(Frame::Single),
-                b'"' => stack.push(Frame::Double),
-                b'$' if bytes.get(i + 1) == Some(&b'\'') => {
-                    stack.push(Frame::DollarSingle);
-                    i += 1;
-                }
-                b'$' if bytes.get(i + 1) == Some(&b'(') => {
-                    stack.push(Frame::Subst);
-                    i += 1;
-                }
-                b'`' if top == Frame::Backtick => {
-                    stack.pop();
-                }
-                b'`' => stack.push(Frame::Backtick),
-                b')' if top == Frame::Subst => {
-                    stack.pop();
-                }
-                b'#' if i == 0
-                    || bytes[i - 1].is_ascii_whitespace()
-                    || b";&|(".contains(&bytes[i - 1]) =>
-                {
-                    stack.push(Frame::Comment)
-                }
-                b'<' if bytes.get(i + 1) == Some(&b'<') && bytes.get(i + 2) != Some(&b'<') => {
-                    let mut j = i + 2;
-                    if bytes.get(j) == Some(&b'-') {
-                        j += 1;
-                    }
-                    while bytes.get(j).is_some_and(|b| *b == b' ' || *b == b'\t') {
-                        j += 1;
-                    }
-                    let start = j;
-                    while bytes
-                        .get(j)
-                        .is_some_and(|b| !b.is_ascii_whitespace() && !b";&|<>()".contains(b))
-                    {
-                        j += 1;
-                    }
-                    let word = &script[start..j];
-                    if !word.is_empty() {
-                        let quoted = word.contains(['\'', '"', '\\']);
-                        let delimiter: String = word
-                            .chars()
-                            .filter(|c| !matches!(c, '\'' | '"' | '\\'))
-                            .collect();
-                        pending_heredocs.push((delimiter, quoted));
-                        i = j;
-                        continue;
-                    }
-                }
-                b'\n' if !pending_heredocs.is_empty() => {
-                    // Here-document bodies start on the next line, one after the other.
-                    let mut at = i + 1;
-                    for (delimiter, quoted) in std::mem::take(&mut pending_heredocs) {
-                        loop {
-                            let end = script[at..].find('\n').map_or(script.len(), |n| at + n);
-                            if offset >= at && offset <= end {
-                                return if quoted {
-                                    Quoting::QuotedHeredoc
-                                } else {
-                                    Quoting::Heredoc
-                                };
-                            }
-                            let line = &script[at..end];
-                            at = (end + 1).min(script.len());
-                            if line.trim_start_matches('\t') == delimiter || end >= script.len() {
-                                break;
-                            }
-                        }
-                    }
-                    i = at;
-                    continue;
-                }
-                _ => {}
-            },
-        }
-        i += 1;
-    }
-    match stack.last() {
-        Some(Frame::Double) => Quoting::Double,
-        Some(Frame::Single) => Quoting::Single,
-        Some(Frame::DollarSingle) => Quoting::DollarSingle,
-        _ => Quoting::Bare,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn quoting_contexts() {
-        let cases = [
-            ("echo X", Quoting::Bare),
-            ("echo \"a X", Quoting::Double),
-            ("echo 'a X", Quoting::Single),
-            ("echo $'a X", Quoting::DollarSingle),
-            ("echo \"$(ls X", Quoting::Bare),
-            ("echo \"$(ls \"X", Quoting::Double),
-            ("echo 'a' X", Quoting::Bare),
-            ("echo \"it's X", Quoting::Double),
-            ("echo \\' X", Quoting::Bare),
-            ("cat <<EOF\nX", Quoting::Heredoc),
-            ("cat <<'EOF'\nX", Quoting::QuotedHeredoc),
-            ("cat <<EOF\na\nEOF\necho X", Quoting::Bare),
-            ("# it's a comment\necho X", Quoting::Bare),
-            ("echo `ls 'X", Quoting::Single),
-        ];
-        for (script, expected) in cases {
-            let offset = script.find('X').unwrap();
-            assert_eq!(context_at(script, offset), expected, "{script:?}");
-        }
-    }
 
     fn ctx(value: &str) -> Value {
         Value::from(minijinja::value::Serde(
@@ -395,5 +252,94 @@ mod tests {
             .is_err()
         );
         assert!(script("cat <<'EOF'\n{{ vars.ip }}\nEOF", &ctx("x"), &Shell::Bash).is_err());
+    }
+
+    /// Templates with `{{ vars.ip }}` in each kind of shell arithmetic.
+    const ARITHMETIC: [&str; 12] = [
+        "echo $(( {{ vars.ip }} + 1 ))",
+        "echo \"$(( {{ vars.ip }} + 1 ))\"",
+        "(( x = {{ vars.ip }} )); echo $x",
+        "echo $[ {{ vars.ip }} ]",
+        "let 'y = {{ vars.ip }}'; echo $y",
+        "a=(0 1); echo ${a[{{ vars.ip }}]}",
+        "a=(0 1); echo \"${a[{{ vars.ip }}]}\"",
+        "a=(); a[{{ vars.ip }}]=x",
+        "a=(0 1); unset 'a[{{ vars.ip }}]'",
+        "s=abc; echo ${s:{{ vars.ip }}}",
+        "[[ {{ vars.ip }} -gt 5 ]] || echo small",
+        "[[ 5 -le \"{{ vars.ip }}\" ]] || echo small",
+    ];
+
+    #[test]
+    fn arithmetic_refuses_anything_but_an_integer() {
+        let marker = "/tmp/rb-arith-pwned";
+        let evil = format!("a[$(touch {marker})]");
+        for template in ARITHMETIC {
+            for value in [
+                evil.as_str(),
+                "1+1",
+                "x",
+                "",
+                " 3",
+                "3.0",
+                "0x10",
+                "99999999999999999999",
+            ] {
+                let err = script(template, &ctx(value), &Shell::Bash)
+                    .expect_err(&format!("{template} accepted {value:?}"));
+                assert_eq!(
+                    err.message,
+                    "`vars.ip` must be an integer: `{{ vars.ip }}` stands in shell arithmetic, where other text would run as code",
+                    "{template}"
+                );
+                assert!(err.help.contains("decimal integer"), "{}", err.help);
+            }
+        }
+        assert!(!std::path::Path::new(marker).exists());
+        // `| raw` opts out, as everywhere.
+        assert!(script("echo $(( {{ vars.ip | raw }} ))", &ctx("1+1"), &Shell::Bash).is_ok());
+    }
+
+    #[test]
+    fn integers_in_arithmetic_are_accepted() {
+        let expected = [
+            ("8", "-4", "4"),
+            ("8", "-4", "4"),
+            ("7", "-5", "3"),
+            ("7", "-5", "3"),
+            ("7", "-5", "3"),
+            ("", "", ""),
+            ("", "", ""),
+            ("", "", ""),
+            ("", "", ""),
+            ("", "", ""),
+            ("", "small", "small"),
+            ("", "small", "small"),
+        ];
+        for (template, (seven, minus_five, padded)) in ARITHMETIC.iter().zip(expected) {
+            for (value, printed) in [("7", seven), ("-5", minus_five), ("+003", padded)] {
+                let s = script(template, &ctx(value), &Shell::Bash).unwrap();
+                assert_eq!(run_bash(&s).trim_end(), printed, "{template} with {value}");
+                assert!(s.display.contains(value), "{}", s.display);
+            }
+        }
+        for (template, printed) in [
+            ("echo $(( 1 -{{ vars.ip }} ))", "6"),
+            ("a=(0 1 2 3 4 5 6 7); echo ${a[{{ vars.ip }}]}", "3"),
+            ("s=abcdefgh; echo ${s:{{ vars.ip }}}", "defgh"),
+            ("a=(); a[{{ vars.ip }}+10]=x; echo ${!a[@]}", "5"),
+            ("[[ {{ vars.ip }} -lt 0 ]] && echo negative", "negative"),
+        ] {
+            let s = script(template, &ctx("-5"), &Shell::Bash).unwrap();
+            assert_eq!(run_bash(&s).trim_end(), printed, "{template}");
+        }
+    }
+
+    #[test]
+    fn a_shift_in_arithmetic_is_not_a_here_document() {
+        let value = "a  b *.yaml";
+        let template = "echo $(( 1 << 2 ))\nprintf '[%s]' {{ vars.ip }}; echo";
+        let s = script(template, &ctx(value), &Shell::Bash).unwrap();
+        assert_eq!(run_bash(&s), format!("4\n[{value}]\n"));
     }
 }

@@ -1,0 +1,686 @@
+//! Where a value stands in a POSIX shell script: how the text there is quoted, and whether the
+//! shell reads it as arithmetic (SPEC §2.5).
+//!
+//! Arithmetic matters because bash evaluates the *expanded* text of an arithmetic expression
+//! as an expression, and an array subscript in it runs command substitutions: with
+//! `n='a[$(reboot)]'`, `echo $(( $n + 1 ))` reboots. Passing the value through a variable does
+//! not help there, so the renderer accepts only integers in these places.
+
+/// How the text at a position of a POSIX shell script is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quoting {
+    Bare,
+    Double,
+    Single,
+    DollarSingle,
+    Heredoc,
+    QuotedHeredoc,
+    /// Shell arithmetic: `$(( ))`, `(( ))`, `$[ ]`, `let`, an array subscript
+    /// (`${name[…]}`, `name[…]=`, `unset name[…]`), a substring offset (`${name:…}`) or an
+    /// operand of `[[ … -eq … ]]`. Whatever the quotes, the shell evaluates the text there.
+    Arithmetic,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Frame {
+    Bare,
+    Double,
+    Single,
+    DollarSingle,
+    /// `$(…)`: bare text until the matching `)`.
+    Subst,
+    Backtick,
+    Comment,
+    /// `let …`: bare text, read as arithmetic, until the end of the command.
+    Let,
+    /// Arithmetic until `close` at nesting depth 0; `param` for a subscript inside `${…}`,
+    /// which a substring offset (`${name[i]:offset}`) may follow.
+    Arith {
+        close: Close,
+        depth: u32,
+        param: bool,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Close {
+    /// `))` of `$((…))` and `((…))`.
+    Parens,
+    /// `]` of `$[…]` and of a subscript.
+    Bracket,
+    /// `}` of `${name:offset:length}`.
+    Brace,
+}
+
+fn arith(close: Close) -> Frame {
+    Frame::Arith {
+        close,
+        depth: 0,
+        param: false,
+    }
+}
+
+/// The operators of `[[ ]]` whose operands bash evaluates as arithmetic.
+const ARITH_TESTS: [&[u8]; 6] = [b"-eq", b"-ne", b"-lt", b"-le", b"-gt", b"-ge"];
+
+/// Builtins that take variable names, whose subscripts bash evaluates as arithmetic.
+const NAME_BUILTINS: [&[u8]; 7] = [
+    b"unset",
+    b"read",
+    b"declare",
+    b"typeset",
+    b"local",
+    b"readonly",
+    b"export",
+];
+
+/// Words after which a command starts.
+const KEYWORDS: [&[u8]; 10] = [
+    b"if", b"then", b"elif", b"else", b"do", b"while", b"until", b"time", b"for", b"!",
+];
+
+/// Scans the script up to `offset` and says how the text there is read. The script must
+/// not contain template blocks (they are replaced by placeholders first).
+pub fn context_at(script: &str, offset: usize) -> Quoting {
+    let bytes = script.as_bytes();
+    let assoc = associative_arrays(bytes);
+    let mut stack = vec![Frame::Bare];
+    let mut pending_heredocs: Vec<(String, bool)> = Vec::new();
+    // Byte ranges read as arithmetic that the frames do not show (`[[ ]]` operands, quoted
+    // subscripts of `unset 'name[…]'`).
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < offset.min(bytes.len()) {
+        let c = bytes[i];
+        let top = *stack.last().unwrap_or(&Frame::Bare);
+        match top {
+            Frame::Single => {
+                if c == b'\'' {
+                    stack.pop();
+                }
+            }
+            Frame::DollarSingle => {
+                if c == b'\\' {
+                    i += 1;
+                } else if c == b'\'' {
+                    stack.pop();
+                }
+            }
+            Frame::Comment => {
+                if c == b'\n' {
+                    stack.pop();
+                    continue; // the newline may start here-document bodies
+                }
+            }
+            Frame::Double => match c {
+                b'\\' => i += 1,
+                b'"' => {
+                    stack.pop();
+                }
+                b'$' => {
+                    if let Some((frame, len)) = dollar(bytes, i, &assoc) {
+                        stack.push(frame);
+                        i += len;
+                        continue;
+                    }
+                }
+                b'`' => stack.push(Frame::Backtick),
+                _ => {}
+            },
+            Frame::Arith {
+                close,
+                depth,
+                param,
+            } => match c {
+                b'\\' => i += 1,
+                b'\'' => stack.push(Frame::Single),
+                b'"' => stack.push(Frame::Double),
+                b'`' => stack.push(Frame::Backtick),
+                b'$' => {
+                    if let Some((frame, len)) = dollar(bytes, i, &assoc) {
+                        stack.push(frame);
+                        i += len;
+                        continue;
+                    }
+                }
+                _ => {
+                    let (open, shut) = match close {
+                        Close::Parens => (b'(', b')'),
+                        Close::Bracket => (b'[', b']'),
+                        Close::Brace => (b'{', b'}'),
+                    };
+                    let depth = if c == open {
+                        depth + 1
+                    } else if c == shut && depth > 0 {
+                        depth - 1
+                    } else if c == shut {
+                        stack.pop();
+                        if close == Close::Parens {
+                            if bytes.get(i + 1) == Some(&b')') {
+                                i += 1;
+                            } else {
+                                // `$((cd x) && ls)`: a command substitution after all.
+                                stack.push(Frame::Subst);
+                            }
+                        } else if param && substring(bytes, i + 1) {
+                            stack.push(arith(Close::Brace));
+                            i += 1;
+                        }
+                        i += 1;
+                        continue;
+                    } else {
+                        depth
+                    };
+                    if let Some(Frame::Arith { depth: d, .. }) = stack.last_mut() {
+                        *d = depth;
+                    }
+                }
+            },
+            Frame::Bare | Frame::Subst | Frame::Backtick | Frame::Let => {
+                if top == Frame::Let && (b";&|\n)`".contains(&c)) {
+                    stack.pop();
+                    continue; // the end of `let` is read by the frame around it
+                }
+                if matches!(c, b'(' | b'[' | b'l') && command_position(bytes, i) {
+                    if bytes[i..].starts_with(b"((") {
+                        stack.push(arith(Close::Parens));
+                        i += 2;
+                        continue;
+                    }
+                    if bytes[i..].starts_with(b"[[")
+                        && bytes.get(i + 2).is_none_or(u8::is_ascii_whitespace)
+                    {
+                        test_operands(bytes, i + 2, &assoc, &mut ranges);
+                        i += 2;
+                        continue;
+                    }
+                    if bytes[i..].starts_with(b"let")
+                        && bytes.get(i + 3).is_some_and(|b| *b == b' ' || *b == b'\t')
+                    {
+                        stack.push(Frame::Let);
+                        i += 3;
+                        continue;
+                    }
+                }
+                if (is_name_start(c) || c == b'\'' || c == b'"')
+                    && word_start(bytes, i)
+                    && let Some(end) = subscript_word(bytes, i, &assoc, &mut ranges)
+                {
+                    stack.push(arith(Close::Bracket));
+                    i = end;
+                    continue;
+                }
+                match c {
+                    b'\\' => i += 1,
+                    b'\'' => stack.push(Frame::Single),
+                    b'"' => stack.push(Frame::Double),
+                    b'$' if bytes.get(i + 1) == Some(&b'\'') => {
+                        stack.push(Frame::DollarSingle);
+                        i += 1;
+                    }
+                    b'$' => {
+                        if let Some((frame, len)) = dollar(bytes, i, &assoc) {
+                            stack.push(frame);
+                            i += len;
+                            continue;
+                        }
+                    }
+                    b'`' if top == Frame::Backtick => {
+                        stack.pop();
+                    }
+                    b'`' => stack.push(Frame::Backtick),
+                    b')' if top == Frame::Subst => {
+                        stack.pop();
+                    }
+                    b'#' if i == 0
+                        || bytes[i - 1].is_ascii_whitespace()
+                        || b";&|(".contains(&bytes[i - 1]) =>
+                    {
+                        stack.push(Frame::Comment)
+                    }
+                    b'<' if bytes.get(i + 1) == Some(&b'<') && bytes.get(i + 2) != Some(&b'<') => {
+                        let mut j = i + 2;
+                        if bytes.get(j) == Some(&b'-') {
+                            j += 1;
+                        }
+                        while bytes.get(j).is_some_and(|b| *b == b' ' || *b == b'\t') {
+                            j += 1;
+                        }
+                        let start = j;
+                        while bytes
+                            .get(j)
+                            .is_some_and(|b| !b.is_ascii_whitespace() && !b";&|<>()".contains(b))
+                        {
+                            j += 1;
+                        }
+                        let word = &script[start..j];
+                        if !word.is_empty() {
+                            let quoted = word.contains(['\'', '"', '\\']);
+                            let delimiter: String = word
+                                .chars()
+                                .filter(|c| !matches!(c, '\'' | '"' | '\\'))
+                                .collect();
+                            pending_heredocs.push((delimiter, quoted));
+                            i = j;
+                            continue;
+                        }
+                    }
+                    b'\n' if !pending_heredocs.is_empty() => {
+                        // Here-document bodies start on the next line, one after the other.
+                        let mut at = i + 1;
+                        for (delimiter, quoted) in std::mem::take(&mut pending_heredocs) {
+                            loop {
+                                let end = script[at..].find('\n').map_or(script.len(), |n| at + n);
+                                if offset >= at && offset <= end {
+                                    return if quoted {
+                                        Quoting::QuotedHeredoc
+                                    } else {
+                                        Quoting::Heredoc
+                                    };
+                                }
+                                let line = &script[at..end];
+                                at = (end + 1).min(script.len());
+                                if line.trim_start_matches('\t') == delimiter || end >= script.len()
+                                {
+                                    break;
+                                }
+                            }
+                        }
+                        i = at;
+                        continue;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        i += 1;
+    }
+    let top = stack.last().copied().unwrap_or(Frame::Bare);
+    let in_arithmetic = stack
+        .iter()
+        .any(|f| matches!(f, Frame::Arith { .. } | Frame::Let));
+    if top != Frame::Comment
+        && (in_arithmetic || ranges.iter().any(|&(s, e)| s <= offset && offset < e))
+    {
+        return Quoting::Arithmetic;
+    }
+    match top {
+        Frame::Double => Quoting::Double,
+        Frame::Single => Quoting::Single,
+        Frame::DollarSingle => Quoting::DollarSingle,
+        _ => Quoting::Bare,
+    }
+}
+
+fn is_name_start(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b == b'_'
+}
+
+fn is_name(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// The end of the name starting at `i` (`i` itself if there is none).
+fn name_end(bytes: &[u8], i: usize) -> usize {
+    if !bytes.get(i).copied().is_some_and(is_name_start) {
+        return i;
+    }
+    let mut j = i;
+    while bytes.get(j).copied().is_some_and(is_name) {
+        j += 1;
+    }
+    j
+}
+
+/// The frame a `$` at `i` opens (other than `$'`), and how many bytes its opening takes.
+fn dollar(bytes: &[u8], i: usize, assoc: &[&[u8]]) -> Option<(Frame, usize)> {
+    match bytes.get(i + 1)? {
+        b'(' if bytes.get(i + 2) == Some(&b'(') => Some((arith(Close::Parens), 3)),
+        b'(' => Some((Frame::Subst, 2)),
+        b'[' => Some((arith(Close::Bracket), 2)),
+        b'{' => {
+            let mut start = i + 2;
+            if matches!(bytes.get(start), Some(b'#' | b'!')) {
+                start += 1;
+            }
+            let mut end = name_end(bytes, start);
+            if end == start {
+                if !matches!(bytes.get(start), Some(b'@' | b'*')) {
+                    return None;
+                }
+                end += 1;
+            }
+            match bytes.get(end)? {
+                b'[' if !assoc.contains(&&bytes[start..end]) => Some((
+                    Frame::Arith {
+                        close: Close::Bracket,
+                        depth: 0,
+                        param: true,
+                    },
+                    end + 1 - i,
+                )),
+                b':' if substring(bytes, end) => Some((arith(Close::Brace), end + 1 - i)),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Whether the `:` at `i` in `${…}` starts a substring offset (not `:-`, `:=`, `:?`, `:+`).
+fn substring(bytes: &[u8], i: usize) -> bool {
+    bytes.get(i) == Some(&b':') && !matches!(bytes.get(i + 1), Some(b'-' | b'=' | b'?' | b'+'))
+}
+
+/// Whether a word starts at `i`.
+fn word_start(bytes: &[u8], i: usize) -> bool {
+    i == 0 || bytes[i - 1].is_ascii_whitespace() || b";&|()`".contains(&bytes[i - 1])
+}
+
+/// Whether a command starts at `i`: after a separator or a keyword such as `if`.
+fn command_position(bytes: &[u8], i: usize) -> bool {
+    let mut j = i;
+    while j > 0 && matches!(bytes[j - 1], b' ' | b'\t') {
+        j -= 1;
+    }
+    if j == 0 || b"\n;&|(){`".contains(&bytes[j - 1]) {
+        return true;
+    }
+    let end = j;
+    while j > 0 && (bytes[j - 1].is_ascii_alphabetic() || bytes[j - 1] == b'!') {
+        j -= 1;
+    }
+    word_start(bytes, j) && KEYWORDS.contains(&&bytes[j..end]) && command_position(bytes, j)
+}
+
+/// The words of the simple command that `i` stands in, up to `i`.
+fn command_words(bytes: &[u8], i: usize) -> Vec<&[u8]> {
+    let mut start = i;
+    while start > 0 && !b"\n;&|(){`".contains(&bytes[start - 1]) {
+        start -= 1;
+    }
+    let words: Vec<&[u8]> = bytes[start..i]
+        .split(u8::is_ascii_whitespace)
+        .filter(|w| !w.is_empty())
+        .collect();
+    let first = words
+        .iter()
+        .position(|w| !KEYWORDS.contains(w))
+        .unwrap_or(words.len());
+    words[first..].to_vec()
+}
+
+/// The index of the `]` closing the `[` at `open`, on the same line.
+fn closing_bracket(bytes: &[u8], open: usize) -> Option<usize> {
+    let mut depth = 0u32;
+    for (k, b) in bytes.iter().enumerate().skip(open) {
+        match b {
+            b'[' => depth += 1,
+            b']' if depth <= 1 => return Some(k),
+            b']' => depth -= 1,
+            b'\n' => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A word at `i` naming an array element whose subscript bash evaluates: `name[…]=value`,
+/// `name[…]+=value`, or an argument of `unset`, `read`, `declare`, … (or `printf -v`).
+/// Returns where the subscript starts when the word is unquoted; records the subscript of a
+/// quoted one (`unset 'name[…]'`) in `ranges`.
+fn subscript_word(
+    bytes: &[u8],
+    i: usize,
+    assoc: &[&[u8]],
+    ranges: &mut Vec<(usize, usize)>,
+) -> Option<usize> {
+    let quoted = matches!(bytes[i], b'\'' | b'"');
+    let start = if quoted { i + 1 } else { i };
+    let end = name_end(bytes, start);
+    if end == start || bytes.get(end) != Some(&b'[') || assoc.contains(&&bytes[start..end]) {
+        return None;
+    }
+    let close = closing_bracket(bytes, end)?;
+    let words = command_words(bytes, i);
+    let takes_names = match words.first() {
+        Some(&b"printf") => words.last() == Some(&&b"-v"[..]),
+        Some(w) => NAME_BUILTINS.contains(w),
+        None => false,
+    };
+    let assignment =
+        !quoted && (bytes.get(close + 1) == Some(&b'=') || bytes[close + 1..].starts_with(b"+="));
+    if quoted {
+        if takes_names {
+            ranges.push((end + 1, close));
+        }
+        None
+    } else if assignment || takes_names {
+        Some(end + 1)
+    } else {
+        None
+    }
+}
+
+/// Records the operands of the arithmetic operators of the `[[ … ]]` whose words start at
+/// `from`, and the subscripts of `-v name[…]`.
+fn test_operands(bytes: &[u8], from: usize, assoc: &[&[u8]], ranges: &mut Vec<(usize, usize)>) {
+    let mut words: Vec<(usize, usize)> = Vec::new();
+    let mut i = from;
+    loop {
+        while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        if i >= bytes.len() {
+            break;
+        }
+        let start = i;
+        if matches!(bytes[i], b'(' | b')') {
+            i += 1;
+            words.push((start, i));
+            continue;
+        }
+        let mut depth = 0u32;
+        while let Some(&b) = bytes.get(i) {
+            match b {
+                b'\\' => i += 1,
+                b'\'' | b'"' => {
+                    let mut k = i + 1;
+                    while let Some(&q) = bytes.get(k) {
+                        if q == b'\\' && b == b'"' {
+                            k += 1;
+                        } else if q == b {
+                            break;
+                        }
+                        k += 1;
+                    }
+                    i = k;
+                }
+                b'(' | b'{' | b'[' => depth += 1,
+                b')' | b'}' | b']' if depth > 0 => depth -= 1,
+                b')' => break,
+                _ if depth == 0 && b.is_ascii_whitespace() => break,
+                _ => {}
+            }
+            i += 1;
+        }
+        let end = i.min(bytes.len());
+        if &bytes[start..end] == b"]]" {
+            break;
+        }
+        words.push((start, end));
+    }
+    let is_operand =
+        |w: &(usize, usize)| !matches!(&bytes[w.0..w.1], b"(" | b")" | b"!" | b"&&" | b"||");
+    for (n, &(s, e)) in words.iter().enumerate() {
+        let word = &bytes[s..e];
+        if ARITH_TESTS.contains(&word) {
+            let around = [
+                n.checked_sub(1).and_then(|p| words.get(p)),
+                words.get(n + 1),
+            ];
+            ranges.extend(
+                around
+                    .into_iter()
+                    .flatten()
+                    .filter(|w| is_operand(w))
+                    .copied(),
+            );
+        } else if word == b"-v"
+            && let Some(&(s, e)) = words.get(n + 1)
+        {
+            let start = if matches!(bytes[s], b'\'' | b'"') {
+                s + 1
+            } else {
+                s
+            };
+            let end = name_end(bytes, start);
+            if end > start && end < e && bytes[end] == b'[' && !assoc.contains(&&bytes[start..end])
+            {
+                ranges.push((end + 1, e));
+            }
+        }
+    }
+}
+
+/// The names the script declares as associative arrays (`declare -A name`): their subscripts
+/// are strings, not arithmetic.
+fn associative_arrays(bytes: &[u8]) -> Vec<&[u8]> {
+    let mut names = Vec::new();
+    for command in bytes.split(|b| b"\n;&|".contains(b)) {
+        let mut words = command
+            .split(u8::is_ascii_whitespace)
+            .filter(|w| !w.is_empty());
+        if !words
+            .next()
+            .is_some_and(|w| matches!(w, b"declare" | b"typeset" | b"local"))
+        {
+            continue;
+        }
+        let mut associative = false;
+        for word in words {
+            if word.starts_with(b"-") {
+                associative |= word.contains(&b'A');
+            } else if associative {
+                let end = name_end(word, 0);
+                if end > 0 {
+                    names.push(&word[..end]);
+                }
+            }
+        }
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at_x(script: &str) -> Quoting {
+        let offset = script.find('X').unwrap_or(script.len());
+        context_at(script, offset)
+    }
+
+    #[test]
+    fn quoting_contexts() {
+        let cases = [
+            ("echo X", Quoting::Bare),
+            ("echo \"a X", Quoting::Double),
+            ("echo 'a X", Quoting::Single),
+            ("echo $'a X", Quoting::DollarSingle),
+            ("echo \"$(ls X", Quoting::Bare),
+            ("echo \"$(ls \"X", Quoting::Double),
+            ("echo 'a' X", Quoting::Bare),
+            ("echo \"it's X", Quoting::Double),
+            ("echo \\' X", Quoting::Bare),
+            ("cat <<EOF\nX", Quoting::Heredoc),
+            ("cat <<'EOF'\nX", Quoting::QuotedHeredoc),
+            ("cat <<EOF\na\nEOF\necho X", Quoting::Bare),
+            ("# it's a comment\necho X", Quoting::Bare),
+            ("echo `ls 'X", Quoting::Single),
+        ];
+        for (script, expected) in cases {
+            assert_eq!(at_x(script), expected, "{script:?}");
+        }
+    }
+
+    #[test]
+    fn arithmetic_contexts() {
+        for script in [
+            "echo $(( X + 1 ))",
+            "echo \"$(( X + 1 ))\"",
+            "echo $(( (1 + 2) * X ))",
+            "echo $(( \"X\" + 1 ))",
+            "(( X > 2 )) && echo big",
+            "if (( X )); then :; fi",
+            "for (( i = 0; i < X; i++ )); do :; done",
+            "echo $[ X + 1 ]",
+            "echo ${arr[X]}",
+            "echo \"${arr[X]}\"",
+            "echo ${#arr[X]}",
+            "echo ${s:X}",
+            "echo ${s: X:2}",
+            "echo ${arr[1]:X}",
+            "arr[X]=1",
+            "arr[X]+=1",
+            "a=1 arr[X]=1",
+            "unset arr[X]",
+            "unset 'arr[X]'",
+            "read -r \"arr[X]\"",
+            "printf -v arr[X] %s 1",
+            "declare arr[X]=1",
+            "[[ X -gt 5 ]]",
+            "[[ 5 -eq X ]]",
+            "[[ \"X\" -le 5 ]]",
+            "if [[ -n y && ( 1 -ne X ) ]]; then :; fi",
+            "[[ -v arr[X] ]]",
+            "let X",
+            "let 'x = X + 1'",
+            "let x=1 y=X",
+            "echo $(( $(cat X) ))",
+        ] {
+            assert_eq!(at_x(script), Quoting::Arithmetic, "{script:?}");
+        }
+    }
+
+    #[test]
+    fn not_arithmetic() {
+        for (script, expected) in [
+            ("echo $( (X) )", Quoting::Bare),
+            ("echo $(( 1 )) X", Quoting::Bare),
+            ("(( 1 )); echo X", Quoting::Bare),
+            ("echo \"(( X ))\"", Quoting::Double),
+            ("echo ${v:-X}", Quoting::Bare),
+            ("echo ${v:=X}", Quoting::Bare),
+            ("echo \"${v:+X}\"", Quoting::Double),
+            ("echo arr[X]", Quoting::Bare),
+            ("printf '%s' arr[X]", Quoting::Bare),
+            ("echo [[ X -eq 1 ]]", Quoting::Bare),
+            ("[[ X == 5 ]]", Quoting::Bare),
+            ("[[ 1 -eq 1 && X == y ]]", Quoting::Bare),
+            ("[ X -eq 5 ]", Quoting::Bare),
+            ("let x=1; echo X", Quoting::Bare),
+            ("let x=1 # X", Quoting::Bare),
+            ("echo let X", Quoting::Bare),
+            ("declare -A m; echo ${m[X]}", Quoting::Bare),
+            ("declare -A m\nm[X]=1", Quoting::Bare),
+            ("local -gA m=(); unset 'm[X]'", Quoting::Single),
+            ("echo ${arr[1]} X", Quoting::Bare),
+        ] {
+            assert_eq!(at_x(script), expected, "{script:?}");
+        }
+    }
+
+    #[test]
+    fn a_shift_is_not_a_here_document() {
+        for script in [
+            "echo $(( 1 << 2 ))\nprintf '[%s]' X",
+            "(( x <<= 1 ))\necho X",
+            "echo $[ 1 << 2 ]\necho X",
+            "echo ${a[1<<2]}\necho X",
+        ] {
+            assert_eq!(at_x(script), Quoting::Bare, "{script:?}");
+        }
+        assert_eq!(at_x("let x=1<<EOF\nX\nEOF"), Quoting::Heredoc);
+    }
+}
