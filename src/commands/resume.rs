@@ -189,9 +189,9 @@ fn resume(args: &ResumeArgs) -> Result<i32, i32> {
         replay: r,
         torn,
     } = open_run(args.state_dir.as_deref(), args.run.as_deref(), |r| {
-        r.finished.is_none() && r.mode.is_some()
+        resumable(r.finished) && r.mode.is_some()
     })?;
-    if let Some(status) = r.finished {
+    if let Some(status) = r.finished.filter(|&s| !resumable(Some(s))) {
         return Err(fail(
             &format!("run `{}` already finished ({})", r.run_id, status.as_str()),
             &format!("`runbook report {}` shows what happened", short(&r.run_id)),
@@ -242,6 +242,7 @@ fn resume(args: &ResumeArgs) -> Result<i32, i32> {
     let values = known_values(&ready.runbook, &r, &mut operator)?;
     let interrupt =
         install_interrupt_handler().map_err(|e| fail(&format!("cannot handle Ctrl-C: {e}"), ""))?;
+    crate::exec::signals::install().map_err(|e| fail(&e, ""))?;
     let me = format!("{}@{}", journal::user(), journal::host());
     let secrets = secret_values(&ready.runbook, &values);
     if let Err(e) = journal.append(Event::RunResumed {
@@ -294,6 +295,12 @@ fn resume(args: &ResumeArgs) -> Result<i32, i32> {
         assume_yes: args.answering.yes,
     });
     Ok(code)
+}
+
+/// A run goes on when it has no `run_finished`, or when the last one says `interrupted`: the
+/// process was stopped by SIGTERM, SIGHUP or SIGQUIT (`exec::signals`).
+fn resumable(finished: Option<RunStatus>) -> bool {
+    matches!(finished, None | Some(RunStatus::Interrupted))
 }
 
 pub fn short(id: &str) -> &str {
@@ -359,12 +366,15 @@ fn go_on(g: GoOn) -> i32 {
     let graph = StepGraph::build(rb);
     let started = Instant::now();
     let completed = rollbacks(rb, &g.ready.path, g.replayed, &g.values);
+    // A signal ends the run journaled as interrupted (`exec::signals`).
+    crate::exec::signals::begin_run(g.journal.path(), &g.replayed.run_id, started);
+    let mut operator = crate::exec::signals::Guarded(g.operator);
     let mut executor = Executor {
         runbook: rb,
         path: &g.ready.path,
         graph,
         mode: g.mode,
-        operator: g.operator,
+        operator: &mut operator,
         shell: g.shell,
         journal: g.journal,
         screen: g.screen,
@@ -390,6 +400,8 @@ fn go_on(g: GoOn) -> i32 {
             reason: None,
         }),
     };
+    crate::exec::signals::end_if_pending();
+    crate::exec::signals::end_run();
     let tally = executor.tally.clone();
     let result = match result {
         Ok(r) => r,

@@ -11,6 +11,7 @@ use crate::exec::operator::Operator;
 use crate::exec::screen::{Screen, Status, duration};
 use crate::exec::scripted::{Scripted, read_answers};
 use crate::exec::shell::{ProcessShell, Shell, install_interrupt_handler};
+use crate::exec::signals::{self, Guarded};
 use crate::exec::state::RunState;
 use crate::graph::StepGraph;
 use crate::lint::{Severity, lint_text};
@@ -208,6 +209,11 @@ fn run_inner(args: &RunArgs) -> Result<i32, i32> {
             .unwrap_or(0),
         None => 0,
     };
+    // SIGTERM, SIGHUP and SIGQUIT end the run cleanly from here on (`exec::signals`).
+    signals::install().map_err(|e| {
+        report_error(&e, "");
+        EXIT_FAILED
+    })?;
     let given = operator.inputs.clone();
     let values = inputs::resolve(&ready.runbook, &given, &mut operator).map_err(|e| {
         report_error(&e.to_string(), &e.help());
@@ -360,6 +366,12 @@ pub fn drive(
         report_error(&e.to_string(), "");
         return EXIT_FAILED;
     }
+    // From here a signal ends the run journaled (`run` installed the handlers; a drill
+    // installs them here).
+    let _ = signals::install();
+    signals::begin_run(journal.path(), &run_id, started);
+    signals::end_if_pending();
+    let mut operator = Guarded(operator);
     let mut state = RunState {
         inputs: values.clone(),
         run_id: run_id.clone(),
@@ -376,7 +388,7 @@ pub fn drive(
         path: &ready.path,
         graph: StepGraph::build(rb),
         mode,
-        operator,
+        operator: &mut operator,
         shell,
         journal: &mut journal,
         screen: &mut screen,
@@ -392,6 +404,9 @@ pub fn drive(
         unsimulated: Vec::new(),
     };
     let result = executor.walk(start);
+    // A signal that came during the walk ends the run here, journaled as interrupted.
+    signals::end_if_pending();
+    signals::end_run();
     let tally = executor.tally.clone();
     let unsimulated = std::mem::take(&mut executor.unsimulated);
     let result = match result {

@@ -1601,6 +1601,8 @@ impl<'a> Executor<'a> {
             if self.interrupt.swap(false, Ordering::SeqCst) {
                 return false;
             }
+            // SIGTERM or SIGHUP during a pause ends the run here (see `signals`).
+            super::signals::end_if_pending();
             std::thread::sleep(
                 Duration::from_millis(50).min(until.saturating_duration_since(Instant::now())),
             );

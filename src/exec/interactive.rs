@@ -50,6 +50,13 @@ impl Operator for Terminal {
     }
 
     fn ask(&mut self, q: &Question) -> Result<Answer, AskError> {
+        // A prompt blocks reading a key: SIGTERM or SIGHUP meanwhile ends the run (`signals`).
+        super::signals::at_prompt(|| self.prompt(q))
+    }
+}
+
+impl Terminal {
+    fn prompt(&mut self, q: &Question) -> Result<Answer, AskError> {
         match q {
             Question::Input {
                 name,

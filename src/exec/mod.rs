@@ -12,5 +12,6 @@ pub mod replay;
 pub mod screen;
 pub mod scripted;
 pub mod shell;
+pub mod signals;
 pub mod state;
 pub mod tty;

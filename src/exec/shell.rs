@@ -10,7 +10,9 @@
 //!   exit *without reaping* the leader. No thread is started: a trivial command costs one
 //!   process and nothing else;
 //! - on a timeout the group gets TERM, then KILL after the grace period; on Ctrl-C it gets INT,
-//!   then TERM, then KILL;
+//!   then TERM, then KILL; when this process gets SIGTERM, SIGHUP or SIGQUIT (`signals`), the
+//!   group gets TERM, then KILL, and the command ends `Interrupted` (a second such signal
+//!   hurries the KILL); no command starts once one arrived: the run ends instead;
 //! - once the leader has exited, whatever is left of its group gets TERM, then KILL after a
 //!   short grace. The TERM goes out while the leader is still an unreaped zombie: the zombie
 //!   holds the group id, so it cannot have been reused by an unrelated group;
@@ -158,6 +160,8 @@ impl ProcessShell {
 
 impl Shell for ProcessShell {
     fn run(&mut self, spec: &CommandSpec, sink: &mut dyn OutputSink) -> Outcome {
+        // SIGTERM or SIGHUP already arrived: end the run rather than start a command.
+        super::signals::end_if_pending();
         self.start(spec, sink, true)
     }
 }
@@ -454,6 +458,8 @@ impl Supervisor<'_> {
         let mut group_check_at = self.started;
         let mut drain_until: Option<Instant> = None;
         let mut next_tick = later(self.started, TICK);
+        // SIGTERM, SIGHUP or SIGQUIT to this process acted on so far.
+        let mut signals_seen = 0;
 
         loop {
             let mut wake = next_tick;
@@ -492,6 +498,18 @@ impl Supervisor<'_> {
                         // Ctrl-C while already ending the command: hurry.
                         escalation.send_next(self.pgid, now);
                     }
+                }
+                let received = super::signals::received_count();
+                if received > signals_seen {
+                    // This process is told to stop: end the command (TERM, then KILL).
+                    if !escalation.begun {
+                        escalation.begin(self.pgid, &[Signal::TERM, Signal::KILL], self.grace, now);
+                    } else if signals_seen > 0 || escalation.rest.first() == Some(&Signal::TERM) {
+                        // Already ending it after Ctrl-C (TERM to come), or told twice: hurry.
+                        escalation.send_next(self.pgid, now);
+                    }
+                    forced = Some(Exit::Interrupted);
+                    signals_seen = received;
                 }
                 if forced.is_none() && self.timeout_at.is_some_and(|t| now >= t) {
                     forced = Some(Exit::TimedOut);
