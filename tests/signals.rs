@@ -228,6 +228,12 @@ fn sighup_during_a_command_ends_its_group_and_journals_the_interruption() {
 }
 
 #[test]
+fn ctrl_c_with_no_terminal_ends_the_run_as_interrupted() {
+    // No one can be shown the failure menu: the run ends interrupted, exit 130 (SPEC §3).
+    stopped_during_a_command(Signal::INT, 130, "SIGINT");
+}
+
+#[test]
 fn a_second_signal_hurries_a_command_that_ignores_term() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("runbooks")).unwrap();

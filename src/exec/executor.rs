@@ -1463,7 +1463,7 @@ impl<'a> Executor<'a> {
                 status = StepStatus::Timeout;
             }
             Exit::Interrupted => {
-                problem = Some("interrupted (Ctrl-C)".into());
+                problem = Some(self.interrupted());
                 status = StepStatus::Interrupted;
             }
             other => {
@@ -1721,8 +1721,9 @@ impl<'a> Executor<'a> {
             ) {
                 (Exit::Code(0), Ok(met)) => met,
                 (Exit::Interrupted, _) => {
-                    self.screen.status(Status::Failed, "interrupted (Ctrl-C)");
-                    return self.wait_failed(step, started, "interrupted (Ctrl-C)".into(), failed);
+                    let problem = self.interrupted();
+                    self.screen.status(Status::Failed, &problem);
+                    return self.wait_failed(step, started, problem, failed);
                 }
                 (_, Err(e)) => {
                     self.screen
@@ -1778,8 +1779,9 @@ impl<'a> Executor<'a> {
             self.screen.spinner_start(&line);
             if !self.sleep(interval) {
                 self.screen.spinner_stop();
-                self.screen.status(Status::Failed, "interrupted (Ctrl-C)");
-                return self.wait_failed(step, started, "interrupted (Ctrl-C)".into(), failed);
+                let problem = self.interrupted();
+                self.screen.status(Status::Failed, &problem);
+                return self.wait_failed(step, started, problem, failed);
             }
         }
     }
@@ -1817,6 +1819,16 @@ impl<'a> Executor<'a> {
                 reason,
             },
         )
+    }
+
+    /// What stopped a command that was interrupted. Ctrl-C opens the failure menu; with no
+    /// terminal to show it on, the run ends as interrupted (exit 130), journaled.
+    fn interrupted(&self) -> String {
+        match super::signals::pending() {
+            Some(signal) => format!("interrupted ({})", super::signals::name(signal)),
+            None if !self.operator.interactive() => super::signals::end_interrupted(),
+            None => "interrupted (Ctrl-C)".into(),
+        }
     }
 
     /// A wait that did not end well: the failure menu (retry waits again), or the policy.

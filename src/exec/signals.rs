@@ -179,9 +179,17 @@ pub fn reason(signal: i32) -> String {
         signal_hook::consts::SIGTERM => "runbook was terminated",
         signal_hook::consts::SIGHUP => "the terminal was closed",
         signal_hook::consts::SIGQUIT => "runbook was told to quit",
+        signal_hook::consts::SIGINT => "interrupted with no terminal to ask what next",
         _ => "runbook was stopped",
     };
     format!("{}: {meaning}", name(signal))
+}
+
+/// Ends the run after Ctrl-C (SIGINT) stopped a command when no one can be asked what to do
+/// next (no terminal): journaled as interrupted, exit 130, as for the other signals. The
+/// interrupted command's end is already journaled.
+pub fn end_interrupted() -> ! {
+    end(signal_hook::consts::SIGINT)
 }
 
 /// Ends the process for `signal`: journal, terminal, exit 128 + signal. Whoever comes second
