@@ -625,6 +625,43 @@ fn a_capture_that_does_not_match_opens_the_failure_menu() {
 }
 
 #[test]
+fn the_header_fits_80_columns_and_steps_show_the_time_since_the_start() {
+    let title = "Inventory database overloaded while the nightly reports run late";
+    let t = Test::new().file(
+        "runbooks/rb.yaml",
+        &format!(
+            "title: {title}\nseverity: sev2\n{HEAD}steps:\n  - {{id: a, title: A, run: 'true'}}\n"
+        ),
+    );
+    let out = run(&t, &["--yes"]);
+    out.code(0);
+    // Without a terminal each line starts with `[hh:mm:ss] `; the rest is 80 columns.
+    let lines: Vec<&str> = out
+        .stderr
+        .lines()
+        .map(|l| l.get(11..).unwrap_or(""))
+        .collect();
+    let meta = lines
+        .iter()
+        .find(|l| l.contains("sev2"))
+        .expect("a line with the severity");
+    assert!(meta.contains("sev2 · owner team"), "{}", out.stderr);
+    assert!(meta.chars().count() <= 80, "{meta}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with(&format!("runbook · {title}"))),
+        "{}",
+        out.stderr
+    );
+    let header = lines
+        .iter()
+        .find(|l| l.contains("1/1 · a ·"))
+        .expect("the step header");
+    assert!(header.contains(" · +00:0"), "{header}");
+}
+
+#[test]
 fn invalid_runbooks_do_not_run() {
     let t = runbook(
         Test::new(),

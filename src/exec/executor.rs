@@ -6,7 +6,7 @@ use super::journal::{Event, Journal, JournalError, Mode, OutputLog, RunStatus, S
 use super::mask::Masker;
 use super::operator::{Answer, AskError, Operator, Question};
 use super::render::{self, RenderError};
-use super::screen::{Screen, Status, duration};
+use super::screen::{Screen, Status, clock_of, duration};
 use super::shell::{CommandSpec, Exit, Outcome, OutputSink, Shell, Stream};
 use super::state::{RunState, parse_assignments};
 use crate::graph::{EdgeKind, StepGraph, Target};
@@ -336,16 +336,6 @@ fn take_file(path: &Path) -> String {
                 .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
         }
         Err(_) => String::new(),
-    }
-}
-
-/// `mm:ss` of an elapsed time.
-fn clock_of(d: Duration) -> String {
-    let s = d.as_secs();
-    if s >= 3600 {
-        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
-    } else {
-        format!("{:02}:{:02}", s / 60, s % 60)
     }
 }
 

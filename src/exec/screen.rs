@@ -153,18 +153,21 @@ impl Screen {
         let bold = Style::new().bold().for_stderr();
         let right = meta.to_string();
         let left = format!("runbook · {title}");
-        let pad = self
-            .width
-            .saturating_sub(
-                console::measure_text_width(&left) + console::measure_text_width(&right),
-            )
-            .max(2);
-        self.line(&format!(
-            "{}{}{}",
-            bold.apply_to(&left),
-            " ".repeat(pad),
-            right
-        ));
+        let used = console::measure_text_width(&left) + console::measure_text_width(&right);
+        if used + 2 <= self.width || right.is_empty() {
+            let pad = self.width.saturating_sub(used).max(2);
+            self.line(&format!(
+                "{}{}{}",
+                bold.apply_to(&left),
+                " ".repeat(pad),
+                right
+            ));
+        } else {
+            // Too long for one line: the severity and owner on their own line rather than
+            // cut by the terminal's wrap.
+            self.line(&bold.apply_to(&left).to_string());
+            self.line(&right);
+        }
         if let Some((banner, style)) = self.banner() {
             self.line(
                 &style
@@ -188,7 +191,13 @@ impl Screen {
     /// `── 3/9 · top-clients · 02:09:40 ─────── ⚠ dangerous ──`
     pub fn step_header(&mut self, position: &str, id: &str, title: &str, dangerous: bool) {
         let r = self.rule_char();
-        let mut left = format!("{r}{r} {position} · {id} · {} ", clock());
+        // The wall-clock time, and the time since the run started (the timeline of the
+        // post-mortem is built from both).
+        let mut left = format!(
+            "{r}{r} {position} · {id} · {} · +{} ",
+            clock(),
+            clock_of(self.started.elapsed())
+        );
         if let Some((banner, _)) = self.banner() {
             left.push_str(&format!("· {banner} "));
         }
@@ -474,6 +483,16 @@ fn inline(text: &str) -> String {
 /// Local wall-clock time, `HH:MM:SS`.
 pub fn clock() -> String {
     jiff::ZonedDateTime::now().strftime("%H:%M:%S").to_string()
+}
+
+/// `02:27`, `1:02:27`: a time since the start, as the step headers show it.
+pub fn clock_of(d: Duration) -> String {
+    let s = d.as_secs();
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    } else {
+        format!("{:02}:{:02}", s / 60, s % 60)
+    }
 }
 
 /// `0.4 s`, `12 s`, `3:05`, `1:02:03`.
