@@ -189,19 +189,50 @@ fn write_broken<W: Write + ?Sized>(chunk: &[u8], out: &mut W) -> io::Result<()> 
 }
 
 /// The byte strings to mask: each non-empty secret, its padded base64 form and its unpadded
-/// one, without duplicates.
+/// one, and the base64 of the secret inside longer data (see [`embedded_base64`]), without
+/// duplicates.
 fn patterns(secrets: &[String]) -> Vec<Vec<u8>> {
     let mut patterns: Vec<Vec<u8>> = Vec::new();
     for secret in secrets.iter().filter(|s| !s.is_empty()) {
         let padded = base64(secret.as_bytes());
         let unpadded = padded.trim_end_matches('=').as_bytes().to_vec();
-        for pattern in [secret.as_bytes().to_vec(), padded.into_bytes(), unpadded] {
+        let mut forms = vec![secret.as_bytes().to_vec(), padded.into_bytes(), unpadded];
+        forms.extend(embedded_base64(secret.as_bytes()));
+        for pattern in forms {
             if !patterns.contains(&pattern) {
                 patterns.push(pattern);
             }
         }
     }
     patterns
+}
+
+/// Shorter than this, the base64 of a secret inside other data is not masked: a few
+/// characters would match unrelated base64 text too often.
+const EMBEDDED_MIN: usize = 8;
+
+/// The base64 text that a secret becomes inside longer data (`user:TOKEN`, a JSON
+/// document), whatever the bytes around it: base64 encodes 3 bytes as 4 characters, so the
+/// secret starts at one of 3 offsets within a group, and the characters of the groups that
+/// hold only the secret's bytes are the same whatever comes before or after. One pattern per
+/// offset (the characters around it, which mix in other bytes, stay visible).
+fn embedded_base64(secret: &[u8]) -> Vec<Vec<u8>> {
+    let mut forms = Vec::new();
+    for offset in 0..3 {
+        let mut data = vec![0; offset];
+        data.extend_from_slice(secret);
+        let encoded = base64(&data).into_bytes();
+        // Group g holds bytes 3g..3g+3: whole groups within offset..offset+len.
+        let first = offset.div_ceil(3);
+        let end = (offset + secret.len()) / 3;
+        if end > first {
+            let form = encoded[4 * first..4 * end].to_vec();
+            if form.len() >= EMBEDDED_MIN {
+                forms.push(form);
+            }
+        }
+    }
+    forms
 }
 
 /// Standard base64 (RFC 4648 §4) with padding.
@@ -316,6 +347,28 @@ mod tests {
         );
         assert_eq!(m.mask_str("hunter"), "hunter");
         assert_eq!(m.mask_str("é hunter2 ü"), "é *** ü");
+    }
+
+    #[test]
+    fn masks_the_base64_of_a_secret_inside_longer_data() {
+        let secret = "hunter2-Sup3rSecret";
+        let m = Masker::new(&[secret.to_string()]);
+        for prefix in ["", "u", "us", "user:", "a long prefix: "] {
+            for suffix in ["", "x", "\n{\"more\": 1}"] {
+                let data = format!("{prefix}{secret}{suffix}");
+                let encoded = base64(data.as_bytes());
+                let masked = m.mask_str(&encoded);
+                assert!(masked.contains(MASK), "{data:?} -> {encoded} -> {masked}");
+                // What is left visible is at most the characters that mix in other bytes.
+                let visible = masked.replace(MASK, "");
+                assert!(
+                    visible.len() <= encoded.len() - 4 * (secret.len() / 3 - 1),
+                    "{data:?} -> {masked}"
+                );
+            }
+        }
+        // A short secret's embedded forms are not masked: too many false matches.
+        assert!(embedded_base64(b"abc").is_empty());
     }
 
     #[test]
