@@ -130,6 +130,9 @@ pub fn script(template: &str, ctx: &Value, shell: &Shell) -> Result<Script, Rend
                     help: "set the value in the step's `env:` and read it from the environment in the script".into(),
                 });
             }
+            if value.len() > VALUE_MAX {
+                return Err(too_long(expr, value.len()));
+            }
             let name = format!("{VALUE_PREFIX}{}", out.env.len() + 1);
             let mut passed = value;
             let reference = match context_at(&lexed, block.outer.start) {
@@ -168,6 +171,23 @@ pub fn script(template: &str, ctx: &Value, shell: &Shell) -> Result<Script, Rend
     out.display.push_str(&template[at..]);
     out.script.push_str(&template[at..]);
     Ok(out)
+}
+
+/// The longest value a command can be given: Linux refuses to start a program with an
+/// environment string (`NAME=value`) over 128 KiB, and values travel in the environment.
+pub const VALUE_MAX: usize = 128 * 1024 - 64;
+
+/// The refusal of a value too long to pass to a command.
+fn too_long(expr: &str, len: usize) -> RenderError {
+    let name = expr.trim();
+    RenderError {
+        message: format!(
+            "`{name}` holds {} KiB: a value passed to a command is at most {} KiB (the system's limit for one environment variable)",
+            len.div_ceil(1024),
+            VALUE_MAX / 1024
+        ),
+        help: "capture only the part the command needs (`capture: {var, pattern}`), or let the command that printed it write it to a file and read the file".into(),
+    }
 }
 
 /// The refusal of a value that is not an integer in shell arithmetic.
@@ -234,6 +254,26 @@ mod tests {
             assert!(!std::path::Path::new("/tmp/rb-pwned2").exists());
             assert!(s.display.contains(evil));
         }
+    }
+
+    #[test]
+    fn a_value_too_long_for_the_environment_is_refused_before_the_command_starts() {
+        let fits = "x".repeat(VALUE_MAX);
+        let s = script(
+            "printf '%s' {{ vars.ip }} | wc -c",
+            &ctx(&fits),
+            &Shell::Bash,
+        )
+        .unwrap();
+        assert_eq!(run_bash(&s).trim(), VALUE_MAX.to_string());
+        let long = "x".repeat(200 * 1024);
+        let err = script("echo {{ vars.ip }}", &ctx(&long), &Shell::Bash).unwrap_err();
+        assert!(
+            err.message.contains("`vars.ip` holds 200 KiB"),
+            "{}",
+            err.message
+        );
+        assert!(err.help.contains("capture only the part"), "{}", err.help);
     }
 
     #[test]
