@@ -204,6 +204,39 @@ fn verbose_says_when_shellcheck_is_off() {
 }
 
 #[test]
+fn a_shellcheck_that_fails_is_said_not_taken_for_clean() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = Test::new()
+        .file(
+            "a.yaml",
+            "title: A\nowner: o\ndescription: d\nsteps: [{title: a, run: echo $x}]\n",
+        )
+        .file(
+            "fake-shellcheck",
+            "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'version: 0.0.0-fake'; exit 0; fi\necho 'out of memory' >&2\nexit 3\n",
+        );
+    std::fs::set_permissions(
+        t.path("fake-shellcheck"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    let fake = t.path("fake-shellcheck");
+    let cache = t.path("cache");
+    let out = t
+        .env("RUNBOOK_SHELLCHECK", fake.to_str().unwrap())
+        .env("RUNBOOK_CACHE_DIR", cache.to_str().unwrap())
+        .args(&["lint", "a.yaml"])
+        .run();
+    assert!(
+        out.stderr.contains("warning: shellcheck failed (")
+            && out.stderr.contains("out of memory")
+            && out.stderr.contains("some scripts were not checked"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
 fn explain_prints_a_rule_and_suggests_codes() {
     let out = Test::new().args(&["explain", "RB011"]).run();
     out.code(0);

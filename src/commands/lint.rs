@@ -29,7 +29,14 @@ pub fn run(args: &LintArgs) -> i32 {
         eprintln!("{note}");
     }
     let linter = Linter { shellcheck };
-    let report = match linter.lint_paths(&paths) {
+    let result = linter.lint_paths(&paths);
+    if let Some(failure) = linter.shellcheck.as_ref().and_then(ShellCheck::failure) {
+        // Findings are missing: never let that pass for a clean result unsaid.
+        eprintln!(
+            "warning: shellcheck failed ({failure}): some scripts were not checked (rule RB030)\n  help: run that shellcheck by hand to see why, or pass --no-shellcheck to lint without it"
+        );
+    }
+    let report = match result {
         Ok(report) => report,
         Err(FindError::Unreadable { path, source }) => {
             report_error(

@@ -10,7 +10,6 @@
 use crate::load::Shell;
 use crate::template::blocks;
 use minijinja::{Environment, Value};
-use std::sync::OnceLock;
 
 mod context;
 pub use context::{Quoting, context_at};
@@ -22,14 +21,9 @@ pub struct RenderError {
     pub help: String,
 }
 
+/// The one template environment, shared with the linter: what lint accepts, a run knows.
 fn env() -> &'static Environment<'static> {
-    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
-    ENV.get_or_init(|| {
-        let mut env = Environment::new();
-        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-        env.add_filter("raw", |v: Value| v);
-        env
-    })
+    crate::template::environment()
 }
 
 fn eval(expr: &str, ctx: &Value) -> Result<Value, RenderError> {

@@ -29,13 +29,18 @@ impl<'a> Context<'a> {
         issues: &'a [LoadIssue],
         subs: &'a SubRunbooks,
     ) -> Self {
+        let graph = StepGraph::build(runbook);
         let sites = sites(runbook)
             .into_iter()
             .map(|site| {
-                let analysis = match site.kind {
+                let mut analysis = match site.kind {
                     SiteKind::Template => analyze_template(&site.value.value),
                     SiteKind::Expression => analyze_expression(&site.value.value),
                 };
+                if !analysis.step_chains.is_empty() {
+                    analysis
+                        .join_dashed_step_ids(&site.value.value, |id| graph.index.contains_key(id));
+                }
                 AnalyzedSite { site, analysis }
             })
             .collect();
@@ -43,7 +48,7 @@ impl<'a> Context<'a> {
             source,
             runbook,
             issues,
-            graph: StepGraph::build(runbook),
+            graph,
             sites,
             subs,
         }

@@ -62,6 +62,8 @@ pub struct ShellCheck {
     cache: Option<PathBuf>,
     /// Every result known to this run, loaded from the cache log at the first check.
     store: OnceLock<Store>,
+    /// The first failure of shellcheck itself (scripts left unchecked).
+    failure: Mutex<Option<String>>,
 }
 
 /// The scripts of a file that shellcheck can read: POSIX shells only.
@@ -157,6 +159,7 @@ impl ShellCheck {
             version,
             cache,
             store: OnceLock::new(),
+            failure: Mutex::new(None),
         }
     }
 
@@ -228,16 +231,43 @@ impl ShellCheck {
     }
 
     /// One shellcheck process over script files; `None` when it fails.
-    fn shellcheck(&self, shell: &str, files: &[PathBuf]) -> Option<std::process::Output> {
+    fn shellcheck(&self, shell: &str, files: &[PathBuf]) -> Result<std::process::Output, String> {
         let output = Command::new(&self.program)
             .args(["--format=json1", "--severity=info", "--norc"])
             .arg(format!("--shell={shell}"))
             .arg(format!("--exclude={EXCLUDED}"))
             .args(files)
             .output()
-            .ok()?;
+            .map_err(|e| format!("cannot start `{}`: {e}", self.program.display()))?;
         // Exit 1 means "found something"; anything else but 0 is a failure of shellcheck itself.
-        matches!(output.status.code(), Some(0 | 1)).then_some(output)
+        if matches!(output.status.code(), Some(0 | 1)) {
+            return Ok(output);
+        }
+        let said = String::from_utf8_lossy(&output.stderr);
+        let said = said
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("")
+            .trim();
+        Err(format!(
+            "`{}` ended with {}{}",
+            self.program.display(),
+            output.status,
+            if said.is_empty() {
+                String::new()
+            } else {
+                format!(": {said}")
+            }
+        ))
+    }
+
+    /// The first failure of shellcheck in this run, if it failed: the scripts of that batch
+    /// were not checked.
+    pub fn failure(&self) -> Option<String> {
+        self.failure
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     /// One shellcheck process over a batch of scripts of one shell.
@@ -254,17 +284,27 @@ impl ShellCheck {
         let mut in_memory = IN_MEMORY.load(Ordering::Relaxed);
         let (mut dir, mut files) = write_scripts(prefix, batch, &mut in_memory)?;
         let mut output = self.shellcheck(shell, &files);
-        if output.is_none() && in_memory {
+        if output.is_err() && in_memory {
             // Perhaps this shellcheck cannot read `/dev/shm` (a sandbox, a wrapper that runs
             // it elsewhere): once more from the temporary folder, and from there on if that
             // works.
             (dir, files) = write_scripts(prefix, batch, &mut false)?;
             output = self.shellcheck(shell, &files);
-            if output.is_some() {
+            if output.is_ok() {
                 IN_MEMORY.store(false, Ordering::Relaxed);
             }
         }
-        let output = output?;
+        let output = match output {
+            Ok(output) => output,
+            Err(failure) => {
+                let mut first = self
+                    .failure
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                first.get_or_insert(failure);
+                return None;
+            }
+        };
         // The folder and its files are removed after shellcheck has read them.
         drop(dir);
         let parsed: Json1 = serde_json::from_slice(&output.stdout).ok()?;

@@ -300,6 +300,43 @@ impl Converter<'_> {
         Some(Sp::new(shell, node.span))
     }
 
+    /// `version`: a whole number among [`SUPPORTED_VERSIONS`].
+    fn version(&mut self, node: &Node, what: &dyn Display) -> Option<Sp<i64>> {
+        let version = self.integer(node, what)?;
+        if SUPPORTED_VERSIONS.contains(&version.value) {
+            return Some(version);
+        }
+        let newest = SUPPORTED_VERSIONS.iter().max().copied().unwrap_or(1);
+        let supported = match SUPPORTED_VERSIONS {
+            [only] => format!("format version {only} only"),
+            all => format!(
+                "format versions {}",
+                all.iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let help = if version.value > newest {
+            format!(
+                "this `runbook` reads {supported}: upgrade `runbook` if the file was written for \
+                 a newer one, else write `version: {newest}` (or leave the key out)"
+            )
+        } else {
+            format!(
+                "this `runbook` reads {supported}: write `version: {newest}` (or leave the key \
+                 out: it defaults to {newest})"
+            )
+        };
+        self.issue(
+            IssueKind::WrongType,
+            node.span,
+            format!("unsupported runbook format version {}", version.value),
+            help,
+        );
+        None
+    }
+
     fn runbook(&mut self, root: &Node) -> Runbook {
         let mut rb = Runbook {
             steps_span: Span::at(root.span.start),
@@ -318,7 +355,7 @@ impl Converter<'_> {
         for (name, key, value) in self.fields(root, RUNBOOK_KEYS, what) {
             let w = format_args!("`{name}`");
             match name {
-                "version" => rb.version = self.integer(value, &w),
+                "version" => rb.version = self.version(value, &w),
                 "name" => rb.name = self.string(value, &w),
                 "title" => rb.title = self.string(value, &w),
                 "description" => rb.description = self.string(value, &w),
@@ -764,5 +801,44 @@ impl Converter<'_> {
             }
         }
         Some(simulate)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::load::{IssueKind, load_bytes};
+    use std::path::Path;
+
+    fn load(text: &str) -> crate::load::Loaded {
+        load_bytes(Path::new("t.yaml"), text.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn only_supported_versions_are_accepted() {
+        let steps = "title: t\nsteps:\n  - title: a\n    run: 'true'\n";
+        for ok in ["", "version: 1\n"] {
+            let loaded = load(&format!("{ok}{steps}"));
+            assert!(loaded.issues.is_empty(), "{ok:?}: {:?}", loaded.issues);
+        }
+        for (bad, newer) in [("7", true), ("0", false), ("-1", false)] {
+            let text = format!("version: {bad}\n{steps}");
+            let loaded = load(&text);
+            let [issue] = loaded.issues.as_slice() else {
+                panic!("{bad}: {:?}", loaded.issues);
+            };
+            assert_eq!(issue.kind, IssueKind::WrongType);
+            assert_eq!(&text[issue.span.start..issue.span.end], bad);
+            assert_eq!(
+                issue.message,
+                format!("unsupported runbook format version {bad}")
+            );
+            let help = issue.help.as_deref().unwrap_or_default();
+            assert!(help.contains("format version 1 only"), "{help}");
+            assert!(help.contains("`version: 1`"), "{help}");
+            assert_eq!(help.contains("upgrade"), newer, "{help}");
+        }
+        let loaded = load(&format!("version: one\n{steps}"));
+        assert_eq!(loaded.issues.len(), 1);
+        assert!(loaded.issues[0].message.contains("whole number"));
     }
 }

@@ -23,6 +23,9 @@ impl Sp<String> {
 
 pub type Pairs = Vec<(Sp<String>, Sp<String>)>;
 
+/// The runbook format versions this program reads (SPEC §2: `version`, defaults to 1).
+pub const SUPPORTED_VERSIONS: &[i64] = &[1];
+
 pub const RUNBOOK_KEYS: &[&str] = &[
     "version",
     "name",

@@ -161,12 +161,17 @@ fn syntax_error(source: &Source, error: &serde_saphyr::Error) -> SyntaxError {
         }
         _ => 0,
     };
+    if let Some((message, help)) = limit_exceeded(error) {
+        return SyntaxError {
+            span: source.char_at(offset),
+            message,
+            help,
+        };
+    }
     let text = error.to_string();
     let first = text.lines().next().unwrap_or("invalid YAML");
     let message = strip_location_prefix(first.trim_start_matches("error: "));
-    let help = if message.contains("budget breached") || message.contains("recursion limit") {
-        "the file is nested too deeply or expands too many aliases to be a runbook"
-    } else if message.contains("duplicate") {
+    let help = if message.contains("duplicate") {
         "remove one of the duplicates"
     } else {
         "fix the YAML syntax at this position"
@@ -176,6 +181,188 @@ fn syntax_error(source: &Source, error: &serde_saphyr::Error) -> SyntaxError {
         message: message.to_string(),
         help: help.into(),
     }
+}
+
+/// What to do about a file that nests too deeply.
+const FLATTEN: &str = "a runbook needs a few levels of nesting; flatten the file (deep nesting is \
+                       a sign of generated or hostile input)";
+/// What to do about a file that is too big.
+const SPLIT: &str = "split the runbook into sub-runbooks (`runbook: NAME`)";
+/// What to do about aliases that expand too much.
+const WRITE_OUT: &str = "a runbook repeats little: write the repeated part out instead of using \
+                         an alias, or split the runbook into sub-runbooks (`runbook: NAME`)";
+
+/// A file that breaks one of the limits of [`budget`] and [`options`] (alias bombs, deep
+/// nesting, huge files): what happened and what to do, in words, instead of serde-saphyr's
+/// debug text (`budget breached: RecordedAnchorEvents { … }`). The position is the
+/// diagnostic's; for an alias, the help adds where the anchor it repeats is defined.
+fn limit_exceeded(error: &serde_saphyr::Error) -> Option<(String, String)> {
+    use serde_saphyr::Error as E;
+    use serde_saphyr::budget::BudgetBreach as B;
+    let mut inner = error.without_snippet();
+    let mut anchor = None;
+    while let E::AliasError {
+        error, locations, ..
+    } = inner
+    {
+        anchor = anchor.or(Some(locations.defined_location));
+        inner = error.without_snippet();
+    }
+    let budget = budget();
+    let (message, help) = match inner {
+        E::Budget { breach, .. } => match breach {
+            B::Events { .. } => (
+                format!("the file has more than {} YAML tokens", budget.max_events),
+                SPLIT,
+            ),
+            B::Aliases { .. } => (
+                format!(
+                    "the file uses more than {} aliases (`*name`)",
+                    budget.max_aliases
+                ),
+                WRITE_OUT,
+            ),
+            B::Anchors { .. } => (
+                format!(
+                    "the file defines more than {} anchors (`&name`)",
+                    budget.max_anchors
+                ),
+                WRITE_OUT,
+            ),
+            B::Depth { .. } => (
+                format!("the file nests lists and mappings deeper than {MAX_DEPTH} levels"),
+                FLATTEN,
+            ),
+            B::InclusionDepth { .. } => (
+                format!(
+                    "the file nests includes deeper than {} levels",
+                    budget.max_inclusion_depth
+                ),
+                FLATTEN,
+            ),
+            B::Documents { .. } => (
+                match budget.max_documents {
+                    1 => "the file holds more than one YAML document".to_string(),
+                    n => format!("the file holds more than {n} YAML documents"),
+                },
+                "a file holds one runbook: move what follows `---` to a file of its own",
+            ),
+            B::Nodes { .. } => (
+                format!("the file has more than {} values", budget.max_nodes),
+                SPLIT,
+            ),
+            B::ScalarBytes { .. } => (
+                format!(
+                    "the text of the file's values adds up to more than {} bytes",
+                    budget.max_total_scalar_bytes
+                ),
+                SPLIT,
+            ),
+            B::MergeKeys { .. } => (
+                format!(
+                    "the file uses more than {} merge keys (`<<`)",
+                    budget.max_merge_keys
+                ),
+                WRITE_OUT,
+            ),
+            B::AliasAnchorRatio { aliases, anchors } => (
+                format!(
+                    "the file uses {aliases} aliases for {anchors} anchors, more than {} per anchor",
+                    budget.alias_anchor_ratio_multiplier
+                ),
+                WRITE_OUT,
+            ),
+            B::SequenceUnbalanced => (
+                "the file's lists and mappings do not balance: one ends that never began"
+                    .to_string(),
+                "fix the YAML syntax at this position",
+            ),
+            B::InputBytes { .. } => (
+                format!(
+                    "the file is larger than {} bytes",
+                    budget.max_reader_input_bytes.unwrap_or(MAX_FILE_BYTES)
+                ),
+                SPLIT,
+            ),
+            B::RecordedAnchorEvents { .. } => (
+                format!(
+                    "the file expands aliases beyond the limit of {} YAML items",
+                    budget.max_recorded_anchor_events
+                ),
+                WRITE_OUT,
+            ),
+            B::RecordedAnchorBytes { .. } => (
+                format!(
+                    "the file expands aliases beyond the limit of {} bytes",
+                    budget.max_recorded_anchor_bytes
+                ),
+                WRITE_OUT,
+            ),
+            B::PropertyExpansionDepth { max_depth, .. } => (
+                format!("`${{…}}` properties nest deeper than {max_depth} levels"),
+                FLATTEN,
+            ),
+            B::PropertyInterpolationWork { max_work, .. } => (
+                format!("`${{…}}` properties expand beyond the limit of {max_work} steps"),
+                SPLIT,
+            ),
+            _ => (
+                "the file exceeds a limit of the YAML reader".to_string(),
+                SPLIT,
+            ),
+        },
+        E::AliasReplayLimitExceeded {
+            max_total_replayed_events,
+            ..
+        } => (
+            format!(
+                "the file expands aliases beyond the limit of {max_total_replayed_events} YAML items"
+            ),
+            WRITE_OUT,
+        ),
+        E::AliasExpansionLimitExceeded {
+            max_expansions_per_anchor,
+            ..
+        } => (
+            format!("aliases repeat one anchor more than {max_expansions_per_anchor} times"),
+            WRITE_OUT,
+        ),
+        E::AliasReplayStackDepthExceeded { max_depth, .. } => (
+            format!("aliases nest inside aliases deeper than {max_depth} levels"),
+            WRITE_OUT,
+        ),
+        E::AliasReplayCounterOverflow { .. } => (
+            "the file expands aliases beyond what can be counted".to_string(),
+            WRITE_OUT,
+        ),
+        E::RecursiveReferencesRequireWeakTypes { .. } => (
+            "an alias stands inside the anchor it repeats, so it would repeat without end"
+                .to_string(),
+            "write the repeated part out instead of using the alias",
+        ),
+        E::ExternalMessage { source, .. }
+            if matches!(
+                source.as_ref(),
+                serde_saphyr::ExternalMessageSource::Parser(e)
+                    if matches!(e.kind(), serde_saphyr::granit_parser::ErrorKind::RecursionLimitExceeded)
+            ) =>
+        {
+            (
+                format!("the file nests lists and mappings deeper than {MAX_DEPTH} levels"),
+                FLATTEN,
+            )
+        }
+        _ => return None,
+    };
+    let help = match anchor.filter(|l| l.line() > 0) {
+        Some(l) if help == WRITE_OUT => format!(
+            "the anchor it repeats is defined at line {}, column {}; {help}",
+            l.line(),
+            l.column()
+        ),
+        _ => help.to_string(),
+    };
+    Some((message, help))
 }
 
 /// serde-saphyr starts its messages with "line L column C: "; the position is shown apart.
@@ -256,5 +443,125 @@ mod tests {
     fn control_characters_are_refused() {
         let err = parse_text("a: b\u{7}\n").unwrap_err();
         assert_eq!(err.span.start, 4);
+    }
+
+    /// The limits speak of the file, not of serde-saphyr's internals.
+    fn assert_human(err: &SyntaxError) {
+        for internal in ["budget", "Breach", "{", "Recorded", "Events", "recursion"] {
+            assert!(!err.message.contains(internal), "{err:?}");
+        }
+    }
+
+    fn billion_laughs() -> String {
+        let mut text = String::from("title: t\nsteps:\n  - title: x\n    run: echo\n");
+        text.push_str("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (prev, name) in "abcdefgh".chars().zip("bcdefghi".chars()) {
+            let items = vec![format!("*{prev}"); 9].join(", ");
+            text.push_str(&format!("{name}: &{name} [{items}]\n"));
+        }
+        text
+    }
+
+    #[test]
+    fn alias_bombs_are_explained_with_the_limit_and_the_anchor() {
+        let text = billion_laughs();
+        let src = Source::new("t.yaml", text.clone());
+        let err = parse(&src).unwrap_err();
+        assert_human(&err);
+        assert_eq!(
+            err.message,
+            format!("the file expands aliases beyond the limit of {MAX_ALIAS_EVENTS} YAML items")
+        );
+        let pos = src.position(err.span.start);
+        assert!(src.slice(err.span).starts_with('*'), "{err:?} at {pos:?}");
+        assert!(
+            err.help
+                .starts_with("the anchor it repeats is defined at line "),
+            "{err:?}"
+        );
+        assert!(err.help.contains("write the repeated part out"), "{err:?}");
+    }
+
+    #[test]
+    fn deep_nesting_and_other_limits_are_explained() {
+        let deep_block: String = (0..60)
+            .map(|i| format!("{}k{i}:\n", "  ".repeat(i)))
+            .collect();
+        let deep_flow = format!("a: {}{}\n", "[".repeat(300), "]".repeat(300));
+        let nesting = format!("the file nests lists and mappings deeper than {MAX_DEPTH} levels");
+        for text in [deep_block, deep_flow] {
+            let err = parse_text(&text).unwrap_err();
+            assert_human(&err);
+            assert_eq!(err.message, nesting, "{text}");
+            assert!(err.help.contains("flatten"), "{err:?}");
+        }
+        let err = parse_text("a: 1\n---\nb: 2\n").unwrap_err();
+        assert_eq!(err.message, "the file holds more than one YAML document");
+        let err = parse_text("a: &a [*a]\n").unwrap_err();
+        assert_human(&err);
+        assert!(
+            err.message.contains("alias stands inside the anchor"),
+            "{err:?}"
+        );
+    }
+
+    /// Every breach serde-saphyr can report has words of its own.
+    #[test]
+    fn every_budget_breach_has_a_message() {
+        use serde_saphyr::budget::BudgetBreach as B;
+        let breaches = [
+            B::Events { events: 1 },
+            B::Aliases { aliases: 1 },
+            B::Anchors { anchors: 1 },
+            B::Depth { depth: 1 },
+            B::InclusionDepth { depth: 1 },
+            B::Documents { documents: 2 },
+            B::Nodes { nodes: 1 },
+            B::ScalarBytes {
+                total_scalar_bytes: 1,
+            },
+            B::MergeKeys { merge_keys: 1 },
+            B::AliasAnchorRatio {
+                aliases: 500,
+                anchors: 2,
+            },
+            B::SequenceUnbalanced,
+            B::InputBytes { input_bytes: 1 },
+            B::RecordedAnchorEvents {
+                recorded_anchor_events: 1,
+            },
+            B::RecordedAnchorBytes {
+                recorded_anchor_bytes: 1,
+            },
+            B::PropertyExpansionDepth {
+                depth: 9,
+                max_depth: 8,
+            },
+            B::PropertyInterpolationWork {
+                work: 9,
+                max_work: 8,
+            },
+        ];
+        let mut messages = Vec::new();
+        for breach in breaches {
+            let error = serde_saphyr::Error::Budget {
+                breach: breach.clone(),
+                location: serde_saphyr::Location::UNKNOWN,
+            };
+            let (message, help) =
+                limit_exceeded(&error).unwrap_or_else(|| panic!("{breach:?}: no message"));
+            assert!(
+                !message.contains(" { ") && !message.contains("Breach") && !help.is_empty(),
+                "{breach:?}: {message}"
+            );
+            assert!(
+                message != "the file exceeds a limit of the YAML reader",
+                "{breach:?}: generic"
+            );
+            messages.push(message);
+        }
+        messages.sort();
+        messages.dedup();
+        assert_eq!(messages.len(), 16, "each breach says what it is");
     }
 }

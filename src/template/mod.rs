@@ -39,6 +39,10 @@ pub struct Reference {
     /// Byte range in the template text.
     pub offset: usize,
     pub len: usize,
+    /// `steps.block-client.status`: a step id with a dash written after a dot, which the
+    /// template engine reads as `steps.block - client.status` (see
+    /// [`Analysis::join_dashed_step_ids`]).
+    pub dashed: bool,
 }
 
 impl Reference {
@@ -55,16 +59,114 @@ impl Reference {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CallKind {
+    /// `value | name`
+    Filter,
+    /// `value is name`, `value is not name`
+    Test,
+}
+
+/// A filter or test that an expression applies.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    pub kind: CallKind,
+    /// The name as the engine looks it up (whitespace around dots removed).
+    pub name: String,
+    /// Byte range of the name in the template text.
+    pub offset: usize,
+    pub len: usize,
+    /// Whether the run-time environment ([`environment`]) registers it.
+    pub known: bool,
+}
+
 /// Everything the linter needs to know about one template or expression.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Analysis {
     pub references: Vec<Reference>,
+    /// Every filter and test applied.
+    pub calls: Vec<Call>,
     /// Byte ranges of `| raw` filters.
     pub raw: Vec<(usize, usize)>,
     pub errors: Vec<TemplateError>,
+    /// `steps.` followed by words joined with `-` (`steps.block-client.status`), which may be
+    /// a step id with dashes: see [`Analysis::join_dashed_step_ids`].
+    pub step_chains: Vec<StepChain>,
 }
 
-fn env() -> &'static Environment<'static> {
+/// `steps.a-b-c` in an expression: where `steps` stands and the byte range of each word.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepChain {
+    pub offset: usize,
+    /// At least two words, each right after the previous one and a `-`.
+    pub words: Vec<std::ops::Range<usize>>,
+}
+
+impl Analysis {
+    /// The template engine reads `steps.block-client.status` as `steps.block - client.status`:
+    /// a step `block` and a name `client`. When the words joined by dashes name a step of the
+    /// runbook (`is_step`, the longest such id wins), the pieces become one reference to that
+    /// step, marked [`Reference::dashed`], so that the linter says how to write it instead of
+    /// reporting a step and a name that do not exist.
+    pub fn join_dashed_step_ids(&mut self, text: &str, is_step: impl Fn(&str) -> bool) {
+        let mut joined: Vec<Reference> = Vec::new();
+        let mut pieces: Vec<&str> = Vec::new();
+        for chain in &self.step_chains {
+            let (Some(first), Some(last)) = (chain.words.first(), chain.words.last()) else {
+                continue;
+            };
+            let id_start = first.start;
+            let Some(count) = (2..=chain.words.len()).rev().find(|&n| {
+                text.get(id_start..chain.words[n - 1].end)
+                    .is_some_and(&is_step)
+            }) else {
+                continue;
+            };
+            let id_end = chain.words[count - 1].end;
+            let Some(id) = text.get(id_start..id_end) else {
+                continue;
+            };
+            let mut path = vec!["steps".to_string(), id.to_string()];
+            let mut end = id_end;
+            // The field counts only after the whole chain: `steps.a-b-c.status` with a step
+            // `a-b` is not `steps['a-b'].status`.
+            if id_end == last.end && text.as_bytes().get(id_end) == Some(&b'.') {
+                let field_end = ident_end(text.as_bytes(), id_end + 1);
+                if let Some(field) = text.get(id_end + 1..field_end).filter(|f| !f.is_empty()) {
+                    path.push(field.to_string());
+                    end = field_end;
+                }
+            }
+            pieces.extend(
+                chain.words[1..count]
+                    .iter()
+                    .filter_map(|w| text.get(w.clone())),
+            );
+            joined.push(Reference {
+                path,
+                offset: chain.offset,
+                len: end - chain.offset,
+                dashed: true,
+            });
+        }
+        if joined.is_empty() {
+            return;
+        }
+        self.references.retain(|r| {
+            let inside = joined
+                .iter()
+                .any(|j| (j.offset..j.offset + j.len).contains(&r.offset));
+            let piece = pieces.contains(&r.namespace()) && !NAMESPACES.contains(&r.namespace());
+            !inside && !piece
+        });
+        self.references.extend(joined);
+    }
+}
+
+/// The template environment of runs: the filters and tests a runbook may use are exactly the
+/// ones it registers, and the linter asks it (through [`has_filter`] and [`has_test`]) rather
+/// than keeping a list of its own, so the two cannot drift apart.
+pub fn environment() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
         let mut env = Environment::new();
@@ -73,6 +175,77 @@ fn env() -> &'static Environment<'static> {
         env
     })
 }
+
+/// Whether [`environment`] registers the filter `name`.
+pub fn has_filter(name: &str) -> bool {
+    registered(name, CallKind::Filter)
+}
+
+/// Whether [`environment`] registers the test `name`.
+pub fn has_test(name: &str) -> bool {
+    registered(name, CallKind::Test)
+}
+
+/// Asks the environment itself (minijinja has no public lookup): applying a filter or test
+/// without arguments fails with "unknown" only when no such name is registered; a known one
+/// fails on its missing argument before doing any work.
+fn registered(name: &str, kind: CallKind) -> bool {
+    thread_local! {
+        static KNOWN: std::cell::RefCell<HashMap<(CallKind, Box<str>), bool>> =
+            std::cell::RefCell::new(HashMap::new());
+    }
+    let key = (kind, Box::<str>::from(name));
+    if let Some(known) = KNOWN.with(|k| k.borrow().get(&key).copied()) {
+        return known;
+    }
+    let known = ask_environment(name, kind);
+    KNOWN.with(|k| {
+        let mut k = k.borrow_mut();
+        // Bounded like the expression cache: names come from the files linted.
+        if k.len() >= CACHED_EXPRESSIONS {
+            k.clear();
+        }
+        k.insert(key, known);
+    });
+    known
+}
+
+fn ask_environment(name: &str, kind: CallKind) -> bool {
+    let Ok(template) = environment().template_from_str("") else {
+        return true;
+    };
+    let mut state = template.new_state();
+    let unknown = match kind {
+        CallKind::Filter => state
+            .apply_filter(name, &[])
+            .is_err_and(|e| e.kind() == minijinja::ErrorKind::UnknownFilter),
+        CallKind::Test => state
+            .perform_test(name, &[])
+            .is_err_and(|e| e.kind() == minijinja::ErrorKind::UnknownTest),
+    };
+    !unknown
+}
+
+/// The filters offered as "did you mean" suggestions: those of [`environment`] (minijinja's
+/// built-in filters and `raw`; not the one-letter aliases `d` and `e`, which would be offered
+/// for any short slip). A unit test checks that each is registered.
+#[rustfmt::skip]
+pub const FILTER_NAMES: &[&str] = &[
+    "abs", "attr", "batch", "bool", "capitalize", "chain", "count", "default", "dictsort",
+    "escape", "first", "float", "format", "groupby", "indent", "int", "items", "join", "last",
+    "length", "lines", "list", "lower", "map", "max", "min", "pprint", "raw", "reject",
+    "rejectattr", "replace", "reverse", "round", "safe", "select", "selectattr", "slice", "sort",
+    "split", "string", "sum", "title", "trim", "unique", "upper", "zip",
+];
+
+/// The tests offered as "did you mean" suggestions: those of [`environment`].
+#[rustfmt::skip]
+pub const TEST_NAMES: &[&str] = &[
+    "boolean", "defined", "divisibleby", "endingwith", "eq", "equalto", "escaped", "even", "false",
+    "filter", "float", "ge", "greaterthan", "gt", "in", "int", "integer", "iterable", "le",
+    "lessthan", "lower", "lt", "mapping", "ne", "none", "number", "odd", "safe", "sameas", "sequence",
+    "startingwith", "string", "test", "true", "undefined", "upper",
+];
 
 /// Finds the `{{ … }}` blocks of a template; an unclosed block or a statement is an error.
 pub fn blocks(text: &str) -> Result<Vec<Block>, TemplateError> {
@@ -163,9 +336,24 @@ fn analyze_into(expr: &str, base: usize, analysis: &mut Analysis) {
     analysis
         .references
         .extend(part.references.iter().map(|r| Reference {
-            path: r.path.clone(),
             offset: base + r.offset,
-            len: r.len,
+            ..r.clone()
+        }));
+    analysis.calls.extend(part.calls.iter().map(|c| Call {
+        offset: base + c.offset,
+        ..c.clone()
+    }));
+    analysis
+        .step_chains
+        .extend(part.step_chains.iter().map(|c| {
+            StepChain {
+                offset: base + c.offset,
+                words: c
+                    .words
+                    .iter()
+                    .map(|w| base + w.start..base + w.end)
+                    .collect(),
+            }
         }));
     analysis
         .raw
@@ -189,7 +377,7 @@ fn analyze_uncached(expr: &str, analysis: &mut Analysis) {
         });
         return;
     }
-    let compiled = match env().compile_expression(expr) {
+    let compiled = match environment().compile_expression(expr) {
         Ok(compiled) => compiled,
         Err(e) => {
             let range = e.range().unwrap_or(0..expr.len().min(1));
@@ -219,25 +407,214 @@ fn analyze_uncached(expr: &str, analysis: &mut Analysis) {
                     path: vec![path[0].clone(), key],
                     offset,
                     len,
+                    dashed: false,
                 });
             }
             continue;
         }
         let (offset, len) = find_name(expr, &name).unwrap_or((0, expr.len()));
-        analysis.references.push(Reference { path, offset, len });
+        analysis.references.push(Reference {
+            path,
+            offset,
+            len,
+            dashed: false,
+        });
     }
-    let mut at = 0;
-    while let Some(pipe) = expr[at..].find('|').map(|i| at + i) {
-        let rest = &expr[pipe + 1..];
-        let word = rest.trim_start();
-        if word.starts_with("raw")
-            && !word[3..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
-        {
-            let start = pipe + 1 + (rest.len() - word.len());
-            analysis.raw.push((pipe, start + 3 - pipe));
+    let (found_calls, chains) = scan(expr);
+    analysis.step_chains = chains;
+    for found in found_calls {
+        if found.kind == CallKind::Filter && found.name == "raw" {
+            analysis
+                .raw
+                .push((found.operator, found.end - found.operator));
         }
-        at = pipe + 1;
+        let known = match found.kind {
+            CallKind::Filter => has_filter(&found.name),
+            CallKind::Test => has_test(&found.name),
+        };
+        analysis.calls.push(Call {
+            kind: found.kind,
+            name: found.name,
+            offset: found.start,
+            len: found.end - found.start,
+            known,
+        });
     }
+}
+
+/// A filter or test found by [`scan`]: byte offsets in the expression.
+struct Found {
+    kind: CallKind,
+    /// Where `|` or `is` stands.
+    operator: usize,
+    start: usize,
+    end: usize,
+    name: String,
+}
+
+/// The filters and tests of an expression that parsed: each `| name` and `is [not] name`
+/// outside string literals, where `name` may be dotted (`| a.b`), as minijinja reads them.
+/// Also each `steps.a-b…` chain of words joined by dashes.
+fn scan(expr: &str) -> (Vec<Found>, Vec<StepChain>) {
+    let bytes = expr.as_bytes();
+    let mut found = Vec::new();
+    let mut chains = Vec::new();
+    let mut i = 0;
+    // Whether the last token was `.`: `x.is` is an attribute, not a test.
+    let mut after_dot = false;
+    while let Some(&c) = bytes.get(i) {
+        match c {
+            b'"' | b'\'' => {
+                i = string_end(bytes, i);
+                after_dot = false;
+            }
+            b'|' => {
+                match dotted_name(expr, i + 1) {
+                    Some((start, end, name)) => {
+                        found.push(Found {
+                            kind: CallKind::Filter,
+                            operator: i,
+                            start,
+                            end,
+                            name,
+                        });
+                        i = end;
+                    }
+                    None => i += 1,
+                }
+                after_dot = false;
+            }
+            b'.' => {
+                after_dot = true;
+                i += 1;
+            }
+            c if c.is_ascii_whitespace() => i += 1,
+            c if c.is_ascii_alphanumeric() || c == b'_' => {
+                let end = ident_end(bytes, i);
+                let word = &expr[i..end];
+                let is_operator = !after_dot && word == "is";
+                if !after_dot
+                    && word == "steps"
+                    && bytes.get(end) == Some(&b'.')
+                    && let Some(chain) = step_chain(bytes, i, end + 1)
+                {
+                    chains.push(chain);
+                }
+                after_dot = false;
+                if !is_operator {
+                    i = end;
+                    continue;
+                }
+                let mut at = skip_whitespace(bytes, end);
+                let next = ident_end(bytes, at);
+                if &expr[at..next] == "not" {
+                    at = next;
+                }
+                match dotted_name(expr, at) {
+                    Some((start, name_end, name)) => {
+                        found.push(Found {
+                            kind: CallKind::Test,
+                            operator: i,
+                            start,
+                            end: name_end,
+                            name,
+                        });
+                        i = name_end;
+                    }
+                    None => i = end,
+                }
+            }
+            _ => {
+                after_dot = false;
+                i += 1;
+            }
+        }
+    }
+    (found, chains)
+}
+
+/// The words joined by dashes from `start` (right after `steps.` at `offset`), when there
+/// are at least two.
+fn step_chain(bytes: &[u8], offset: usize, start: usize) -> Option<StepChain> {
+    let mut words = Vec::new();
+    let mut at = start;
+    loop {
+        let end = ident_end(bytes, at);
+        if end == at {
+            break;
+        }
+        words.push(at..end);
+        if bytes.get(end) != Some(&b'-') {
+            break;
+        }
+        at = end + 1;
+    }
+    (words.len() >= 2).then_some(StepChain { offset, words })
+}
+
+/// The end of the string literal that starts at `start` (a quote), escapes included.
+fn string_end(bytes: &[u8], start: usize) -> usize {
+    let quote = bytes[start];
+    let mut i = start + 1;
+    while let Some(&c) = bytes.get(i) {
+        if c == b'\\' {
+            i += 2;
+        } else if c == quote {
+            return i + 1;
+        } else {
+            i += 1;
+        }
+    }
+    bytes.len()
+}
+
+fn ident_end(bytes: &[u8], start: usize) -> usize {
+    let mut i = start;
+    while bytes
+        .get(i)
+        .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+    {
+        i += 1;
+    }
+    i
+}
+
+fn skip_whitespace(bytes: &[u8], start: usize) -> usize {
+    let mut i = start;
+    while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+        i += 1;
+    }
+    i
+}
+
+/// The filter or test name after `at` (whitespace skipped): `(start, end, name)`, `name`
+/// without the whitespace around its dots, as minijinja looks it up.
+fn dotted_name(expr: &str, at: usize) -> Option<(usize, usize, String)> {
+    let bytes = expr.as_bytes();
+    let start = skip_whitespace(bytes, at);
+    if !bytes
+        .get(start)
+        .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+    {
+        return None;
+    }
+    let mut end = ident_end(bytes, start);
+    let mut name = expr[start..end].to_string();
+    loop {
+        let dot = skip_whitespace(bytes, end);
+        if bytes.get(dot) != Some(&b'.') {
+            break;
+        }
+        let next = skip_whitespace(bytes, dot + 1);
+        let next_end = ident_end(bytes, next);
+        if next_end == next {
+            break;
+        }
+        name.push('.');
+        name.push_str(&expr[next..next_end]);
+        end = next_end;
+    }
+    Some((start, end, name))
 }
 
 /// The byte range of `len` bytes at `start` in `text`, clamped to the text and widened to whole
@@ -362,5 +739,124 @@ mod tests {
         assert!(analyze_expression("output | int < 20").errors.is_empty());
         assert!(analyze_expression("{{ x }}").errors.len() == 1);
         assert!(analyze_expression("a ==").errors.len() == 1);
+    }
+
+    fn calls_of(a: &Analysis) -> Vec<(CallKind, &str, bool)> {
+        a.calls
+            .iter()
+            .map(|c| (c.kind, c.name.as_str(), c.known))
+            .collect()
+    }
+
+    #[test]
+    fn filters_and_tests_are_found_at_their_names() {
+        let text = "{{ inputs.x | nosuchfilter }} {{ vars.y|lower|  int }}";
+        let a = analyze_template(text);
+        assert!(a.errors.is_empty(), "{a:?}");
+        assert_eq!(
+            calls_of(&a),
+            [
+                (CallKind::Filter, "nosuchfilter", false),
+                (CallKind::Filter, "lower", true),
+                (CallKind::Filter, "int", true),
+            ]
+        );
+        for c in &a.calls {
+            assert_eq!(&text[c.offset..c.offset + c.len], c.name);
+        }
+        let text = "inputs.x is nosuchtest and vars.y is not defined or vars.z is divisibleby 3";
+        let a = analyze_expression(text);
+        assert_eq!(
+            calls_of(&a),
+            [
+                (CallKind::Test, "nosuchtest", false),
+                (CallKind::Test, "defined", true),
+                (CallKind::Test, "divisibleby", true),
+            ]
+        );
+        assert_eq!(&text[a.calls[0].offset..][..a.calls[0].len], "nosuchtest");
+    }
+
+    #[test]
+    fn strings_and_attributes_are_not_filters_or_tests() {
+        let a = analyze_template("{{ 'a | nope' ~ \"b is nope\" ~ 'it\\'s | x' | upper }}");
+        assert_eq!(calls_of(&a), [(CallKind::Filter, "upper", true)]);
+        assert!(analyze_expression("vars.this == vars.is").calls.is_empty());
+        assert!(
+            analyze_template("echo a|b {{ inputs.x }} | tee")
+                .calls
+                .is_empty()
+        );
+        let a = analyze_expression("output | int > 3 and (output | string) is string");
+        assert!(a.calls.iter().all(|c| c.known), "{a:?}");
+    }
+
+    #[test]
+    fn dotted_names_are_looked_up_whole() {
+        let a = analyze_template("{{ inputs.x | a . b }}");
+        assert_eq!(calls_of(&a), [(CallKind::Filter, "a.b", false)]);
+    }
+
+    #[test]
+    fn the_run_environment_decides_what_is_known() {
+        for name in FILTER_NAMES {
+            assert!(has_filter(name), "filter {name}");
+        }
+        for name in TEST_NAMES {
+            assert!(has_test(name), "test {name}");
+        }
+        assert!(has_filter("d") && has_filter("e"));
+        assert!(!has_filter("nosuchfilter") && !has_test("nosuchtest"));
+        assert!(!has_filter("defined") && !has_test("trim"));
+    }
+
+    /// The executor renders with the same filters and tests as the linter knows: a name the
+    /// linter accepts is never "unknown" at run time, and one it refuses always is.
+    #[test]
+    fn lint_and_run_agree_on_filters_and_tests() {
+        let ctx = minijinja::Value::from(());
+        let unknown_at_run = |expr: &str| {
+            crate::exec::render::condition(expr, &ctx)
+                .is_err_and(|e| e.message.contains("is unknown"))
+        };
+        for name in FILTER_NAMES.iter().chain(&["nosuchfilter", "d", "e"]) {
+            assert_eq!(
+                unknown_at_run(&format!("none | {name}")),
+                !has_filter(name),
+                "filter {name}"
+            );
+        }
+        for name in TEST_NAMES.iter().chain(&["nosuchtest"]) {
+            assert_eq!(
+                unknown_at_run(&format!("none is {name}")),
+                !has_test(name),
+                "test {name}"
+            );
+        }
+    }
+
+    #[test]
+    fn dashed_step_ids_join_when_the_step_exists() {
+        let text = "{{ steps.block-client.status }} {{ steps.a-b-c }}";
+        let mut a = analyze_template(text);
+        assert_eq!(a.step_chains.len(), 2);
+        a.join_dashed_step_ids(text, |id| id == "block-client" || id == "a-b-c");
+        assert_eq!(
+            names(&a),
+            ["steps.block-client.status", "steps.a-b-c"],
+            "{a:?}"
+        );
+        assert!(a.references.iter().all(|r| r.dashed));
+        assert_eq!(
+            &text[a.references[0].offset..][..a.references[0].len],
+            "steps.block-client.status"
+        );
+        // No such step: the pieces stay as the engine reads them.
+        let mut a = analyze_expression("steps.block-client.status == 'ok'");
+        a.join_dashed_step_ids("steps.block-client.status == 'ok'", |_| false);
+        assert_eq!(names(&a), ["client.status", "steps.block"]);
+        // Spaces around the dash: a subtraction, as written.
+        let a = analyze_expression("steps.ack.exit_code - vars.n");
+        assert!(a.step_chains.is_empty());
     }
 }

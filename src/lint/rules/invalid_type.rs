@@ -5,7 +5,8 @@ use crate::load::IssueKind;
 crate::declare_rule! {
     /// ## What it does
     /// Reports a value of the wrong type: a list where a string is expected, `yes` where a
-    /// boolean is expected, text where a number is expected.
+    /// boolean is expected, text where a number is expected; and a value that is not one of
+    /// those allowed, such as a format `version` that this `runbook` does not read.
     ///
     /// ## Why this matters
     /// YAML guesses types from spelling. Runbooks are read as YAML 1.2, where `yes` and `on`
@@ -13,13 +14,17 @@ crate::declare_rule! {
     ///
     /// ## Example
     /// ```yaml
-    ///     dangerous: yes
+    /// version: 7
+    /// steps:
+    ///   - dangerous: yes
     ///     retries: three
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
-    ///     dangerous: true
+    /// version: 1
+    /// steps:
+    ///   - dangerous: true
     ///     retries: 3
     /// ```
     pub struct InvalidType {

@@ -1,7 +1,7 @@
 use crate::graph::dataflow::all_defined;
 use crate::lint::{Context, Finding, Rule, RuleMeta};
 use crate::suggest::did_you_mean;
-use crate::template::NAMESPACES;
+use crate::template::{CallKind, FILTER_NAMES, NAMESPACES, TEST_NAMES};
 
 /// The fields of `steps.<id>` and `run` that templates can read.
 pub const STEP_FIELDS: &[&str] = &["exit_code", "status"];
@@ -12,10 +12,11 @@ crate::declare_rule! {
     /// Reports a template name that nothing defines: `vars.NAME` that no `capture`, `ask`,
     /// `choose` or `outputs` sets; a namespace other than `inputs`, `vars`, `steps`, `env`,
     /// `run` (and `output` inside `wait.until`); a field of `steps.<id>` or `run` that does
-    /// not exist; `vars` in the runbook's own `env` or `dir`, rendered before any step.
+    /// not exist; `vars` in the runbook's own `env` or `dir`, rendered before any step; a
+    /// filter (`| name`) or a test (`is name`) that the template engine does not have.
     ///
     /// ## Why this matters
-    /// Templates are strict: an undefined name stops the run at that step.
+    /// Templates are strict: an undefined name, filter or test stops the run at that step.
     ///
     /// ## Example
     /// ```yaml
@@ -84,6 +85,29 @@ impl Rule for UndefinedVariable {
                     _ => continue,
                 };
                 out.push(Finding::new(span, message, help));
+            }
+            for c in s.analysis.calls.iter().filter(|c| !c.known) {
+                let (what, names, examples) = match c.kind {
+                    CallKind::Filter => (
+                        "filter",
+                        FILTER_NAMES,
+                        "`default`, `int`, `float`, `lower`, `trim`, `replace`",
+                    ),
+                    CallKind::Test => (
+                        "test",
+                        TEST_NAMES,
+                        "`defined`, `none`, `number`, `string`, `in`",
+                    ),
+                };
+                let help = match did_you_mean(&c.name, names.iter().copied()) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => format!("use a {what} of the template engine, such as {examples}"),
+                };
+                out.push(Finding::new(
+                    cx.span_in(&s.site, c.offset, c.len),
+                    format!("unknown {what} `{}`", c.name),
+                    help,
+                ));
             }
         }
     }

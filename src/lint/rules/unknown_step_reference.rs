@@ -5,9 +5,12 @@ crate::declare_rule! {
     /// ## What it does
     /// Reports a `next`, `on_failure` or `choose` option that names no step, and a template
     /// that reads `steps.<id>` of a step that does not exist. Names the closest id.
+    /// A step id with a dash after a dot (`steps.block-client.status`) is reported too: the
+    /// template reads it as `steps.block - client.status`; write `steps['block-client'].status`.
     ///
     /// ## Why this matters
-    /// A jump to a missing step would stop the run in the middle of an incident.
+    /// A jump to a missing step, or a template that reads one, would stop the run in the
+    /// middle of an incident.
     ///
     /// ## Example
     /// ```yaml
@@ -59,6 +62,21 @@ impl Rule for UnknownStepReference {
                 .filter(|r| r.namespace() == "steps")
             {
                 let Some(id) = r.name() else { continue };
+                if r.dashed {
+                    let field = r.path.get(2).map_or(String::new(), |f| format!(".{f}"));
+                    out.push(Finding::new(
+                        cx.span_in(&s.site, r.offset, r.len),
+                        format!(
+                            "`{}` is read as `{}`, not as step `{id}`",
+                            r.dotted(),
+                            r.dotted().replace('-', " - ")
+                        ),
+                        format!(
+                            "a dash after a dot is a minus; write the id in brackets: `steps['{id}']{field}`"
+                        ),
+                    ));
+                    continue;
+                }
                 if cx.graph.index.contains_key(id) {
                     continue;
                 }
