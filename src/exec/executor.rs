@@ -1511,7 +1511,7 @@ impl<'a> Executor<'a> {
                 describe(&outcome.exit),
                 super::screen::clock()
             ),
-            Some(p) => format!("{p} · {took}"),
+            Some(p) => format!("{p} · {took} · {}", super::screen::clock()),
         };
         self.screen.status(
             if problem.is_none() {
