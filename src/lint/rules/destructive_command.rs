@@ -1,5 +1,6 @@
 use crate::lint::{Context, Finding, Rule, RuleMeta};
 use regex::Regex;
+use std::ops::Range;
 use std::sync::OnceLock;
 
 crate::declare_rule! {
@@ -9,6 +10,14 @@ crate::declare_rule! {
     /// `kubectl delete`/`drain`, `helm uninstall`, `terraform destroy`, `aws … delete-*`,
     /// `terminate-*` and `s3 rm`, `iptables -F`, `git push --force`, `redis-cli flushall`,
     /// `dd of=/dev/…`, `mkfs`, `reboot`, `shutdown`, `halt`, `poweroff`.
+    ///
+    /// `rm` counts with `-r`, `-R` or `-f` in any spelling (`-rf`, `-r -f`, `--recursive`,
+    /// `--force`), and `rm` and the `reboot` family wherever the shell runs a command: at the
+    /// start of a line, after `;`, `&&`, `|`, `then`, `do`, `else`, `{` or `!`, behind `sudo`,
+    /// `doas`, `env`, `timeout`, `nice`, `nohup`, `exec` or `xargs`, with a path
+    /// (`/usr/sbin/reboot`), and inside `$(…)`, `bash -c '…'`, `ssh HOST '…'` and
+    /// `kubectl exec … --`. A quoted argument (`echo "rm -rf is dangerous"`) or a comment does
+    /// not count.
     ///
     /// ## Why this matters
     /// A dangerous step asks the operator to type a confirmation phrase before it runs;
@@ -37,13 +46,10 @@ crate::declare_rule! {
     }
 }
 
-/// (pattern, what it is). A command position is the start of a line or follows `;`, `&`,
-/// `|`, `(`, `sudo` or `xargs`.
+/// (pattern, what it is): commands found anywhere in the script, quoted or not (a SQL
+/// statement is usually a quoted argument of `psql`). `rm` and the `reboot` family are found
+/// by [`Scanner::scan`] instead, only where the shell runs a command.
 const PATTERNS: &[(&str, &str)] = &[
-    (
-        r"(?m)(?:^|[;&|(`]|\bsudo|\bxargs)\s*rm\s+(?:-{1,2}[\w-]+\s+)*-[a-zA-Z]*[rRf]",
-        "rm -r / rm -f",
-    ),
     (
         r"(?i)\bdrop\s+(?:table|database|schema|index|role|user|view|owned)\b",
         "SQL DROP",
@@ -78,11 +84,10 @@ const PATTERNS: &[(&str, &str)] = &[
     ),
     (r"\bdd\b[^\n;&|]*\bof=/dev/", "dd to a device"),
     (r"\bmkfs(?:\.\w+)?\b", "mkfs"),
-    (
-        r"(?m)(?:^|[;&|(`]|\bsudo)\s*(?:systemctl\s+)?(?:reboot|shutdown|halt|poweroff)\b",
-        "reboot / shutdown",
-    ),
 ];
+
+const RM: &str = "rm -r / rm -f";
+const POWER: &str = "reboot / shutdown";
 
 fn patterns() -> &'static [(Regex, &'static str)] {
     static COMPILED: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();
@@ -94,8 +99,10 @@ fn patterns() -> &'static [(Regex, &'static str)] {
     })
 }
 
-/// The destructive commands in a script: (byte range, what it is). Comment lines are skipped.
-pub fn find_destructive(script: &str) -> Vec<(std::ops::Range<usize>, &'static str)> {
+type Found = Vec<(Range<usize>, &'static str)>;
+
+/// The destructive commands in a script: (byte range, what it is). Comments are skipped.
+pub fn find_destructive(script: &str) -> Found {
     let mut found = Vec::new();
     for (re, what) in patterns() {
         for m in re.find_iter(script) {
@@ -103,21 +110,722 @@ pub fn find_destructive(script: &str) -> Vec<(std::ops::Range<usize>, &'static s
             if script[line_start..m.start()].trim_start().starts_with('#') {
                 continue;
             }
-            let text = m.as_str();
-            let lead = text.len()
-                - text
-                    .trim_start_matches(|c: char| "\n;&|(`".contains(c) || c.is_whitespace())
-                    .len();
-            let lead = if text[lead..].starts_with("sudo") || text[lead..].starts_with("xargs") {
-                0
-            } else {
-                lead
-            };
-            found.push((m.start() + lead..m.end(), *what));
+            found.push((m.range(), *what));
         }
     }
-    found.sort_by_key(|(r, _)| r.start);
+    Scanner {
+        s: script.as_bytes(),
+        found: &mut found,
+        unclosed: (usize::MAX, 0),
+    }
+    .scan(0, script.len(), 0);
+    found.sort_by(|(a, x), (b, y)| (a.start, a.end, x).cmp(&(b.start, b.end, y)));
+    // A command substitution inside a re-parsed string (`ssh h "$(reboot)"`) is seen twice.
+    found.dedup();
     found
+}
+
+// ---------------------------------------------------------------------------------------
+// Command positions: a small shell tokenizer. It walks the bytes of a script once, without
+// allocating, splits it into simple commands at `;`, `&`, `|`, `(`, `)` and new lines, skips
+// comments, quotes, redirections and here-documents, and looks at the command name of each
+// simple command after keywords (`then`, `do`, `!`, `{`, …), assignments and prefix commands
+// (`sudo`, `env`, `timeout`, `xargs`, `ssh HOST`, …). Strings that another shell runs again
+// (`bash -c '…'`, `ssh HOST '…'`, `eval '…'`, `$(…)`, backquotes) are scanned as scripts.
+// ---------------------------------------------------------------------------------------
+
+/// How deep strings inside strings are followed (`bash -c "ssh h '…'"`).
+const MAX_DEPTH: u8 = 16;
+
+/// Words that leave the next word in command position.
+const KEYWORDS: &[&[u8]] = &[
+    b"if", b"then", b"else", b"elif", b"fi", b"while", b"until", b"do", b"done", b"{", b"}", b"!",
+    b"esac",
+];
+
+/// The names of the `reboot` family.
+const POWER_COMMANDS: &[&[u8]] = &[b"reboot", b"shutdown", b"halt", b"poweroff"];
+
+/// A command that runs the command in its arguments: `sudo [options] COMMAND …`.
+struct Prefix {
+    name: &'static [u8],
+    /// Short options that take a value (`-u USER`, `-uUSER`).
+    short: &'static [u8],
+    /// Long options, without `--`, that take the next word as their value.
+    long: &'static [&'static [u8]],
+    /// Operands before the command: `timeout`'s duration, `ssh`'s host.
+    operands: u8,
+    /// Whether the command words are parsed again by another shell (`ssh`, `eval`).
+    reparsed: bool,
+}
+
+const fn prefix(
+    name: &'static [u8],
+    short: &'static [u8],
+    long: &'static [&'static [u8]],
+) -> Prefix {
+    Prefix {
+        name,
+        short,
+        long,
+        operands: 0,
+        reparsed: false,
+    }
+}
+
+const PREFIXES: &[Prefix] = &[
+    prefix(
+        b"sudo",
+        b"ugpCDrtUTRh",
+        &[
+            b"user",
+            b"group",
+            b"prompt",
+            b"close-from",
+            b"chdir",
+            b"role",
+            b"type",
+            b"other-user",
+            b"command-timeout",
+            b"chroot",
+            b"host",
+        ],
+    ),
+    prefix(b"doas", b"uC", &[]),
+    prefix(b"exec", b"a", &[]),
+    prefix(b"nohup", b"", &[]),
+    prefix(b"command", b"", &[]),
+    prefix(b"env", b"uCS", &[b"unset", b"chdir", b"split-string"]),
+    Prefix {
+        operands: 1,
+        ..prefix(b"timeout", b"ks", &[b"kill-after", b"signal"])
+    },
+    prefix(b"nice", b"n", &[b"adjustment"]),
+    prefix(
+        b"ionice",
+        b"cnp",
+        &[b"class", b"classdata", b"pid", b"pgid", b"uid"],
+    ),
+    prefix(b"stdbuf", b"ioe", &[b"input", b"output", b"error"]),
+    prefix(b"time", b"fo", &[b"format", b"output"]),
+    prefix(
+        b"xargs",
+        b"adEILnPs",
+        &[
+            b"arg-file",
+            b"delimiter",
+            b"max-lines",
+            b"max-args",
+            b"max-procs",
+            b"max-chars",
+            b"process-slot-var",
+        ],
+    ),
+    Prefix {
+        operands: 1,
+        reparsed: true,
+        ..prefix(b"ssh", b"BbcDEeFIiJLlmOopQRSWw", &[])
+    },
+    Prefix {
+        reparsed: true,
+        ..prefix(b"eval", b"", &[])
+    },
+];
+
+/// The shells whose `-c` argument is a script.
+const SHELLS: &[&[u8]] = &[b"sh", b"bash", b"dash", b"ksh", b"zsh", b"ash", b"su"];
+
+/// One word of a script, as byte offsets into it.
+#[derive(Clone, Copy)]
+struct Word {
+    start: usize,
+    end: usize,
+    /// The inside of the quotes when the whole word is one `'…'` or `"…"`.
+    inner: Option<(usize, usize)>,
+}
+
+/// Where a simple command is: what the next word means.
+#[derive(Clone, Copy)]
+enum State {
+    /// The next word is a command name (keywords and assignments leave it here).
+    Command,
+    /// The options and operands of a prefix command; `value`: the next word is an option's.
+    Prefix {
+        p: &'static Prefix,
+        value: bool,
+        operands: u8,
+    },
+    /// `rm`: the end of its last `-r`/`-f` option; `operands`: after `--`.
+    Rm {
+        flag_end: Option<usize>,
+        operands: bool,
+    },
+    Systemctl {
+        value: bool,
+    },
+    /// `bash`, `sh`, `su`: `script`: the next operand is a script (after `-c`).
+    Shell {
+        su: bool,
+        value: bool,
+        script: bool,
+    },
+    /// `kubectl`/`oc`: after `exec`, `--` starts the command.
+    Kubectl {
+        exec: bool,
+    },
+    /// Any other command: its words are arguments.
+    Other,
+}
+
+/// The simple command being read.
+struct Cmd {
+    state: State,
+    /// Where it starts: its first prefix command or its command name.
+    start: Option<usize>,
+    /// Its words are parsed again by another shell (after `ssh HOST`, `eval`).
+    reparsed: bool,
+}
+
+impl Cmd {
+    const NEW: Cmd = Cmd {
+        state: State::Command,
+        start: None,
+        reparsed: false,
+    };
+
+    /// The command ends (at a separator or the end of the script).
+    fn finish(&mut self, sc: &mut Scanner) {
+        if let (
+            State::Rm {
+                flag_end: Some(end),
+                ..
+            },
+            Some(start),
+        ) = (self.state, self.start)
+        {
+            sc.report(start, end, RM);
+        }
+        *self = Cmd::NEW;
+    }
+
+    fn word(&mut self, sc: &mut Scanner, w: Word, depth: u8) {
+        let b = &sc.s[w.start..w.end];
+        match self.state {
+            State::Command => self.command(sc, w, depth),
+            State::Prefix { p, value, operands } => {
+                if value {
+                    self.state = State::Prefix {
+                        p,
+                        value: false,
+                        operands,
+                    };
+                } else if let Some(value) = option(b, p.short, p.long) {
+                    self.state = State::Prefix { p, value, operands };
+                } else if operands > 0 {
+                    self.state = State::Prefix {
+                        p,
+                        value,
+                        operands: operands - 1,
+                    };
+                } else {
+                    self.command(sc, w, depth);
+                }
+            }
+            State::Rm { operands: true, .. } => {}
+            State::Rm { flag_end, .. } => {
+                self.state = State::Rm {
+                    flag_end: if rm_flag(b) { Some(w.end) } else { flag_end },
+                    operands: b == b"--",
+                };
+            }
+            State::Systemctl { value: true } => self.state = State::Systemctl { value: false },
+            State::Systemctl { value: false } => {
+                if let Some(value) = option(b, b"HMtpsno", &[b"host", b"machine", b"type"]) {
+                    self.state = State::Systemctl { value };
+                } else {
+                    if POWER_COMMANDS.contains(&b) {
+                        sc.report(self.start.unwrap_or(w.start), w.end, POWER);
+                    }
+                    self.state = State::Other;
+                }
+            }
+            State::Shell { su, value, script } => {
+                if value {
+                    self.state = State::Shell {
+                        su,
+                        value: false,
+                        script,
+                    };
+                    return;
+                }
+                let opt = b.len() > 1 && matches!(b[0], b'-' | b'+') && b != b"--";
+                if script && (su || !opt) {
+                    let (a, z) = w.inner.unwrap_or((w.start, w.end));
+                    sc.scan(a, z, depth + 1);
+                    self.state = State::Other;
+                } else if opt {
+                    let (short, long): (&[u8], &[&[u8]]) = if su {
+                        (
+                            b"sgGw",
+                            &[b"shell", b"group", b"supp-group", b"whitelist-environment"],
+                        )
+                    } else {
+                        (b"oO", &[b"rcfile", b"init-file"])
+                    };
+                    let c = b.len() > 2 && b[0] == b'-' && b[1] != b'-' && b[1..].contains(&b'c');
+                    let command = su && matches!(b, b"--command" | b"--session-command");
+                    let value = option(b, short, long).unwrap_or(false) && !c;
+                    self.state = State::Shell {
+                        su,
+                        value,
+                        script: script || c || b == b"-c" || command,
+                    };
+                } else if !su {
+                    self.state = State::Other; // `bash script.sh`
+                }
+            }
+            State::Kubectl { exec } => {
+                if !exec && b == b"exec" {
+                    self.state = State::Kubectl { exec: true };
+                } else if exec && b == b"--" {
+                    self.state = State::Command;
+                }
+            }
+            State::Other => {}
+        }
+    }
+
+    /// A word in command position.
+    fn command(&mut self, sc: &mut Scanner, w: Word, depth: u8) {
+        let b = &sc.s[w.start..w.end];
+        if self.reparsed
+            && let Some((a, z)) = w.inner
+        {
+            sc.scan(a, z, depth + 1);
+            self.state = State::Other;
+            return;
+        }
+        if is_assignment(b) {
+            return;
+        }
+        let name = b.strip_prefix(b"\\").unwrap_or(b);
+        if name.iter().any(|c| b"'\"\\$`".contains(c)) {
+            self.state = State::Other;
+            return;
+        }
+        if KEYWORDS.contains(&name) {
+            return;
+        }
+        let base = name.rsplit(|&c| c == b'/').next().unwrap_or(name);
+        let start = *self.start.get_or_insert(w.start);
+        self.state = if base == b"rm" {
+            State::Rm {
+                flag_end: None,
+                operands: false,
+            }
+        } else if POWER_COMMANDS.contains(&base) {
+            sc.report(start, w.end, POWER);
+            State::Other
+        } else if base == b"systemctl" {
+            State::Systemctl { value: false }
+        } else if SHELLS.contains(&base) {
+            State::Shell {
+                su: base == b"su",
+                value: false,
+                script: false,
+            }
+        } else if matches!(base, b"kubectl" | b"oc") {
+            State::Kubectl { exec: false }
+        } else if let Some(p) = PREFIXES.iter().find(|p| p.name == base) {
+            self.reparsed |= p.reparsed;
+            State::Prefix {
+                p,
+                value: false,
+                operands: p.operands,
+            }
+        } else {
+            State::Other
+        };
+    }
+}
+
+/// Walks a script, with the findings so far.
+struct Scanner<'a> {
+    s: &'a [u8],
+    found: &'a mut Found,
+    /// The last `$(`/`${` found unclosed: (where the search for its end started, where it
+    /// stopped). The shell runs nothing after such a syntax error, so a later search up to
+    /// the same end gives up at once: a script full of `$(` stays linear.
+    unclosed: (usize, usize),
+}
+
+impl Scanner<'_> {
+    /// Adds a finding for `start..end`, cut at the end of its first line.
+    fn report(&mut self, start: usize, end: usize, what: &'static str) {
+        let s = self.s;
+        let mut end = s[start..end]
+            .iter()
+            .position(|&c| c == b'\n')
+            .map_or(end, |n| start + n);
+        while end > start && matches!(s[end - 1], b' ' | b'\t' | b'\r' | b'\\') {
+            end -= 1;
+        }
+        self.found.push((start..end, what));
+    }
+
+    /// The closing `"` of `"…"` opened before `i`. With `run`, the command substitutions
+    /// inside are scanned.
+    fn double_close(&mut self, mut i: usize, end: usize, depth: u8, run: bool) -> Option<usize> {
+        let s = self.s;
+        while i < end {
+            match s[i] {
+                b'\\' => i += 2,
+                b'"' => return Some(i),
+                b'`' => {
+                    let close = escaped_close(s, i + 1, end, b'`')?;
+                    if run {
+                        self.scan(i + 1, close, depth + 1);
+                    }
+                    i = close + 1;
+                }
+                b'$' if matches!(at(s, i + 1, end), Some(b'(' | b'{')) => {
+                    let (open, shut) = if s[i + 1] == b'(' {
+                        (b'(', b')')
+                    } else {
+                        (b'{', b'}')
+                    };
+                    let close = self.group_close(i + 2, end, depth, open, shut)?;
+                    if run && open == b'(' && at(s, i + 2, end) != Some(b'(') {
+                        self.scan(i + 2, close, depth + 1);
+                    }
+                    i = close + 1;
+                }
+                _ => i += 1,
+            }
+        }
+        None
+    }
+
+    /// The `shut` that closes a group opened before `i` (`$(…)`, `${…}`), past quotes.
+    fn group_close(
+        &mut self,
+        i: usize,
+        end: usize,
+        depth: u8,
+        open: u8,
+        shut: u8,
+    ) -> Option<usize> {
+        if depth > MAX_DEPTH || (end == self.unclosed.1 && i >= self.unclosed.0) {
+            return None;
+        }
+        let close = self.group_end(i, end, depth, open, shut);
+        if close.is_none() && end >= self.unclosed.1 {
+            // Kept for the outermost range: the searches inside a `` `…` `` do not evict it.
+            self.unclosed = (i, end);
+        }
+        close
+    }
+
+    fn group_end(
+        &mut self,
+        mut i: usize,
+        end: usize,
+        depth: u8,
+        open: u8,
+        shut: u8,
+    ) -> Option<usize> {
+        let s = self.s;
+        let mut level = 1u32;
+        while i < end {
+            match s[i] {
+                b'\\' => i += 2,
+                b'\'' => i = single_close(s, i + 1, end)? + 1,
+                b'"' => i = self.double_close(i + 1, end, depth + 1, false)? + 1,
+                b'`' => i = escaped_close(s, i + 1, end, b'`')? + 1,
+                b'#' if i > 0 && matches!(s[i - 1], b' ' | b'\t' | b'\n') => {
+                    i = line_end(s, i, end);
+                }
+                c if c == open => {
+                    level += 1;
+                    i += 1;
+                }
+                c if c == shut => {
+                    level -= 1;
+                    if level == 0 {
+                        return Some(i);
+                    }
+                    i += 1;
+                }
+                _ => i += 1,
+            }
+        }
+        None
+    }
+
+    /// Reads the word at `i`, scanning the command substitutions in it.
+    fn read_word(&mut self, mut i: usize, end: usize, depth: u8) -> Word {
+        let s = self.s;
+        let start = i;
+        // The inside of a leading quoted string; the whole word if it ends with it.
+        let mut quoted: Option<(usize, usize)> = None;
+        while i < end {
+            match s[i] {
+                b'(' if i > start && s[i - 1] == b'=' => {
+                    // `array=(a b c)`
+                    match self.group_close(i + 1, end, depth, b'(', b')') {
+                        Some(close) => i = close + 1,
+                        None => break,
+                    }
+                }
+                b' ' | b'\t' | b'\r' | b'\n' | b';' | b'&' | b'|' | b'(' | b')' | b'<' | b'>' => {
+                    break;
+                }
+                b'\\' => i += 2,
+                b'\'' => match single_close(s, i + 1, end) {
+                    Some(close) => {
+                        if i == start {
+                            quoted = Some((i + 1, close));
+                        }
+                        i = close + 1;
+                    }
+                    None => i += 1,
+                },
+                b'"' => match self.double_close(i + 1, end, depth, true) {
+                    Some(close) => {
+                        if i == start {
+                            quoted = Some((i + 1, close));
+                        }
+                        i = close + 1;
+                    }
+                    None => i += 1,
+                },
+                b'`' => match escaped_close(s, i + 1, end, b'`') {
+                    Some(close) => {
+                        self.scan(i + 1, close, depth + 1);
+                        i = close + 1;
+                    }
+                    None => i += 1,
+                },
+                b'$' => match at(s, i + 1, end) {
+                    Some(open @ (b'(' | b'{')) => {
+                        let shut = if open == b'(' { b')' } else { b'}' };
+                        match self.group_close(i + 2, end, depth, open, shut) {
+                            Some(close) => {
+                                if open == b'(' && at(s, i + 2, end) != Some(b'(') {
+                                    self.scan(i + 2, close, depth + 1);
+                                }
+                                i = close + 1;
+                            }
+                            None => i += 2,
+                        }
+                    }
+                    Some(b'\'') => match escaped_close(s, i + 2, end, b'\'') {
+                        Some(close) => i = close + 1,
+                        None => i += 2,
+                    },
+                    _ => i += 1,
+                },
+                _ => i += 1,
+            }
+        }
+        let end = i.min(end);
+        Word {
+            start,
+            end,
+            inner: quoted.filter(|&(_, close)| close + 1 == end),
+        }
+    }
+
+    /// Skips the body of a here-document that starts at `i`; returns where the script goes
+    /// on. Each line of the body is scanned on its own (`ssh host <<EOF` runs it).
+    fn heredoc_body(
+        &mut self,
+        mut i: usize,
+        end: usize,
+        delim: Word,
+        dash: bool,
+        depth: u8,
+    ) -> usize {
+        let s = self.s;
+        let delim = &s[delim.start..delim.end];
+        while i < end {
+            let line_stop = line_end(s, i, end);
+            let mut line = &s[i..line_stop];
+            if dash {
+                while let [b'\t', rest @ ..] = line {
+                    line = rest;
+                }
+            }
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            if line
+                .iter()
+                .eq(delim.iter().filter(|c| !matches!(c, b'\'' | b'"' | b'\\')))
+            {
+                return (line_stop + 1).min(end);
+            }
+            self.scan(i, line_stop, depth + 1);
+            i = line_stop + 1;
+        }
+        end
+    }
+
+    /// Finds the `rm -r`/`rm -f` and `reboot` commands in `s[i..end]`.
+    fn scan(&mut self, mut i: usize, end: usize, depth: u8) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        let s = self.s;
+        let mut cmd = Cmd::NEW;
+        let mut target = Target::None;
+        let mut heredoc: Option<(Word, bool)> = None;
+        while i < end {
+            match s[i] {
+                b' ' | b'\t' | b'\r' => i += 1,
+                b'\\' if at(s, i + 1, end) == Some(b'\n') => i += 2,
+                b'\n' => {
+                    cmd.finish(self);
+                    i += 1;
+                    if let Some((delim, dash)) = heredoc.take() {
+                        i = self.heredoc_body(i, end, delim, dash, depth);
+                    }
+                }
+                b'#' => i = line_end(s, i, end),
+                b'&' if at(s, i + 1, end) != Some(b'>') => {
+                    cmd.finish(self);
+                    i += 1;
+                }
+                b';' | b'|' | b'(' | b')' => {
+                    cmd.finish(self);
+                    i += 1;
+                }
+                b'<' if at(s, i + 1, end) == Some(b'<') => {
+                    if at(s, i + 2, end) == Some(b'<') {
+                        i += 3;
+                        target = Target::Redirect;
+                    } else {
+                        i += 2;
+                        let dash = at(s, i, end) == Some(b'-');
+                        i += usize::from(dash);
+                        target = Target::Heredoc(dash);
+                    }
+                }
+                c @ (b'&' | b'<' | b'>') => {
+                    i += if c == b'&' { 2 } else { 1 };
+                    if matches!(at(s, i, end), Some(b'>' | b'&' | b'|')) {
+                        i += 1;
+                    }
+                    if at(s, i, end) == Some(b'(') {
+                        // `<(…)`, `>(…)`
+                        match self.group_close(i + 1, end, depth, b'(', b')') {
+                            Some(close) => {
+                                self.scan(i + 1, close, depth + 1);
+                                i = close + 1;
+                            }
+                            None => i += 1,
+                        }
+                    } else {
+                        target = Target::Redirect;
+                    }
+                }
+                _ => {
+                    let w = self.read_word(i, end, depth);
+                    i = w.end.max(i + 1);
+                    let fd = matches!(at(s, w.end, end), Some(b'<' | b'>'))
+                        && s[w.start..w.end].iter().all(u8::is_ascii_digit);
+                    if fd {
+                        continue; // `2>/dev/null`
+                    }
+                    match std::mem::replace(&mut target, Target::None) {
+                        Target::Redirect => {}
+                        Target::Heredoc(dash) => {
+                            heredoc.get_or_insert((w, dash));
+                        }
+                        Target::None => cmd.word(self, w, depth),
+                    }
+                }
+            }
+        }
+        cmd.finish(self);
+    }
+}
+
+/// What the next word of the script is, when not a word of the command.
+#[derive(Clone, Copy, PartialEq)]
+enum Target {
+    None,
+    /// The file of a redirection.
+    Redirect,
+    /// The delimiter of a here-document; `true` for `<<-`.
+    Heredoc(bool),
+}
+
+/// `Some(takes_value)` when `b` is an option: `-x`, `-xVALUE`, `--name`, `--name=value`.
+fn option(b: &[u8], short: &[u8], long: &[&[u8]]) -> Option<bool> {
+    if b.len() < 2 || b[0] != b'-' {
+        return None;
+    }
+    if let Some(name) = b.strip_prefix(b"--") {
+        return Some(!name.contains(&b'=') && long.contains(&name));
+    }
+    let flags = &b[1..];
+    Some(
+        flags
+            .iter()
+            .position(|c| short.contains(c))
+            .is_some_and(|k| k + 1 == flags.len()),
+    )
+}
+
+/// An option of `rm` that makes it recursive or forced: `-r`, `-Rf`, `--recursive`, `--force`.
+fn rm_flag(b: &[u8]) -> bool {
+    if let Some(name) = b.strip_prefix(b"--") {
+        return !name.is_empty() && (b"recursive".starts_with(name) || b"force".starts_with(name));
+    }
+    b.len() > 1 && b[0] == b'-' && b[1..].iter().any(|c| matches!(c, b'r' | b'R' | b'f'))
+}
+
+/// `NAME=value`, `NAME+=value`, `NAME[i]=value`.
+fn is_assignment(b: &[u8]) -> bool {
+    let Some(eq) = b.iter().position(|&c| c == b'=') else {
+        return false;
+    };
+    let name = &b[..eq];
+    let name = name.strip_suffix(b"+").unwrap_or(name);
+    let name = match name.iter().position(|&c| c == b'[') {
+        Some(k) if name.ends_with(b"]") => &name[..k],
+        Some(_) => return false,
+        None => name,
+    };
+    name.first().is_some_and(|c| !c.is_ascii_digit())
+        && name.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_')
+}
+
+fn at(s: &[u8], i: usize, end: usize) -> Option<u8> {
+    if i < end { Some(s[i]) } else { None }
+}
+
+fn line_end(s: &[u8], i: usize, end: usize) -> usize {
+    s[i..end]
+        .iter()
+        .position(|&c| c == b'\n')
+        .map_or(end, |n| i + n)
+}
+
+/// The closing `'` of `'…'` opened before `i`.
+fn single_close(s: &[u8], i: usize, end: usize) -> Option<usize> {
+    s[i..end].iter().position(|&c| c == b'\'').map(|n| i + n)
+}
+
+/// The closing quote of `` `…` `` or `$'…'` opened before `i`: backslashes escape.
+fn escaped_close(s: &[u8], mut i: usize, end: usize, quote: u8) -> Option<usize> {
+    while i < end {
+        match s[i] {
+            b'\\' => i += 2,
+            c if c == quote => return Some(i),
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 impl Rule for DestructiveCommand {
@@ -149,6 +857,14 @@ impl Rule for DestructiveCommand {
 #[cfg(test)]
 mod tests {
     use super::find_destructive;
+
+    /// The text of each finding.
+    fn found(script: &str) -> Vec<&str> {
+        find_destructive(script)
+            .into_iter()
+            .map(|(range, _)| &script[range])
+            .collect()
+    }
 
     #[test]
     fn destructive_and_harmless_commands() {
@@ -193,5 +909,180 @@ mod tests {
                 find_destructive(script)
             );
         }
+    }
+
+    #[test]
+    fn commands_in_every_command_position() {
+        // (script, the text of the one finding)
+        let cases = [
+            // after shell keywords
+            ("if test -d x; then rm -rf /var/cache/x; fi", "rm -rf"),
+            ("if true\nthen\n  rm -rf /x\nfi", "rm -rf"),
+            ("if a; then b; elif c; then reboot; fi", "reboot"),
+            ("if a; then b; else reboot; fi", "reboot"),
+            ("for d in a b; do rm -rf \"$d\"; done", "rm -rf"),
+            ("while read -r f; do rm -f \"$f\"; done < list", "rm -f"),
+            ("{ rm -rf x; }", "rm -rf"),
+            ("! rm -rf x", "rm -rf"),
+            ("if rm -rf x; then :; fi", "rm -rf"),
+            ("case $m in\n  prod) reboot ;;\nesac", "reboot"),
+            ("cleanup() { rm -rf \"$tmp\"; }", "rm -rf"),
+            ("true && reboot", "reboot"),
+            ("a || rm -rf x", "rm -rf"),
+            ("(cd /x; rm -rf y)", "rm -rf"),
+            ("FOO=1 rm -rf x", "rm -rf"),
+            // prefix commands
+            ("sudo -u postgres rm -rf /x", "sudo -u postgres rm -rf"),
+            ("sudo -E -- rm -rf /x", "sudo -E -- rm -rf"),
+            ("doas rm -rf x", "doas rm -rf"),
+            ("exec reboot", "exec reboot"),
+            ("nohup rm -rf /var/tmp/x &", "nohup rm -rf"),
+            ("env FOO=1 terraform destroy", "terraform destroy"),
+            ("env -i PATH=/bin rm -rf x", "env -i PATH=/bin rm -rf"),
+            ("timeout 30 kubectl delete ns prod", "kubectl delete"),
+            ("timeout -s KILL 30s rm -rf x", "timeout -s KILL 30s rm -rf"),
+            ("nice -n 10 rm -rf x", "nice -n 10 rm -rf"),
+            ("nice -10 reboot", "nice -10 reboot"),
+            ("command rm -rf x", "command rm -rf"),
+            ("find /x -print0 | xargs -0 rm -rf", "xargs -0 rm -rf"),
+            ("ls | xargs -I {} rm -rf {}", "xargs -I {} rm -rf"),
+            ("ls | xargs -n1 -P 4 rm -f", "xargs -n1 -P 4 rm -f"),
+            ("ssh db-1 'rm -rf /srv/data'", "rm -rf"),
+            ("ssh db-1 rm -rf /srv/data", "ssh db-1 rm -rf"),
+            ("ssh db-1 reboot", "ssh db-1 reboot"),
+            (
+                "ssh -p 2222 -i ~/.ssh/k -o BatchMode=yes db-1 \"sudo reboot\"",
+                "sudo reboot",
+            ),
+            ("ssh -t db-1 sudo 'rm -rf /x'", "rm -rf"),
+            (
+                "for h in a b; do ssh \"$h\" 'sudo systemctl reboot'; done",
+                "sudo systemctl reboot",
+            ),
+            (
+                "kubectl exec -it api-0 -- rm -rf /tmp/cache",
+                "kubectl exec -it api-0 -- rm -rf",
+            ),
+            (
+                "kubectl -n x exec api-0 -c app -- sh -c 'rm -rf /x'",
+                "rm -rf",
+            ),
+            ("bash -c 'rm -rf /x'", "rm -rf"),
+            ("sh -c \"reboot\"", "reboot"),
+            ("bash -euo pipefail -c 'cd /x && rm -rf y'", "rm -rf"),
+            ("bash -lc 'reboot'", "reboot"),
+            ("su - postgres -c 'rm -rf /x'", "rm -rf"),
+            ("eval 'rm -rf x'", "rm -rf"),
+            ("x=$(rm -rf /x)", "rm -rf"),
+            ("echo \"$(reboot)\"", "reboot"),
+            ("echo `rm -rf x`", "rm -rf"),
+            ("diff <(rm -rf x) y", "rm -rf"),
+            ("ssh h <<'EOF'\nrm -rf /x\nEOF", "rm -rf"),
+            ("cat <<-EOF >f\n\tok\n\tEOF\nreboot", "reboot"),
+            (
+                "sudo systemctl --force reboot",
+                "sudo systemctl --force reboot",
+            ),
+            ("systemctl -H db-1 poweroff", "systemctl -H db-1 poweroff"),
+            ("shutdown -h now", "shutdown"),
+            ("ls 2>/dev/null; halt", "halt"),
+            // a path before the name, a backslash that skips aliases
+            ("/bin/rm -rf /srv/data", "/bin/rm -rf"),
+            ("/usr/sbin/reboot", "/usr/sbin/reboot"),
+            ("\\rm -rf x", "\\rm -rf"),
+            // every spelling of the options
+            ("rm -fr x", "rm -fr"),
+            ("rm -Rf x", "rm -Rf"),
+            ("rm -vrf x", "rm -vrf"),
+            ("rm -r -f /x", "rm -r -f"),
+            ("rm --recursive --force /x", "rm --recursive --force"),
+            ("rm -r --force /x", "rm -r --force"),
+            ("rm --force -R /x", "rm --force -R"),
+            (
+                "rm -v --no-preserve-root -rf /x",
+                "rm -v --no-preserve-root -rf",
+            ),
+            ("rm \\\n  -rf /x", "rm"),
+        ];
+        for (script, want) in cases {
+            assert_eq!(found(script), [want], "{script}");
+        }
+    }
+
+    #[test]
+    fn look_alikes_are_not_destructive() {
+        let harmless = [
+            "echo \"rm -rf is dangerous\"",
+            "echo \"a; rm -rf x\"",
+            "echo 'ssh db-1 reboot'",
+            "printf '%s\\n' 'then rm -rf x'",
+            "echo done then reboot",
+            "grep reboot /var/log/syslog",
+            "journalctl | grep -i 'shutdown'",
+            "format-reboot-notes --out notes.md",
+            "reboot-required-check",
+            "./reboot.sh --dry-run",
+            "ls # rm -rf /",
+            "ls\n  # then rm -rf /x",
+            "rm old.log",
+            "rm -i old.log",
+            "rm -- -rf",
+            "git rm -r --cached build",
+            "docker rm web",
+            "ssh db-1 uptime",
+            "ssh -o ConnectTimeout=5 db-1 'df -h'",
+            "ssh -l reboot db-1 uptime",
+            "sudo -u reboot ls",
+            "kubectl exec api-0 -- ls /tmp",
+            "kubectl logs api-0 -- rm",
+            "bash -c 'ls -la'",
+            "bash ./rm-old-files.sh",
+            "timeout 30 ls",
+            "nice -n 10 tar czf x.tgz /x",
+            "systemctl restart nginx",
+            "systemctl status reboot.target",
+            "find . -name '*.rm'",
+            "echo \"it's fine\"; ls",
+            "cat <<'EOF'\nnot a command: rm\nEOF\nls",
+            "x='unterminated; ls",
+            "echo ${x:-reboot}",
+            "echo $((1 + 2))",
+        ];
+        for script in harmless {
+            assert!(found(script).is_empty(), "{script}: {:?}", found(script));
+        }
+    }
+
+    #[test]
+    fn odd_input_does_not_panic() {
+        let scripts = [
+            "",
+            "\\",
+            "'",
+            "\"",
+            "`",
+            "$(",
+            "${",
+            "$'",
+            "<<",
+            "<<-",
+            "<(",
+            "rm -",
+            "a=(",
+            "rm \\",
+            "ssh",
+            "sudo -u",
+            "bash -c",
+            "cat <<EOF\nrm -rf x",
+            "$($($($(",
+            "echo \"$(echo \"$(reboot\")\")\"",
+        ];
+        for script in scripts {
+            let _ = find_destructive(script);
+        }
+        let deep = "$(".repeat(10_000);
+        let _ = find_destructive(&deep);
+        let deep = "bash -c \"".repeat(10_000);
+        let _ = find_destructive(&deep);
     }
 }
