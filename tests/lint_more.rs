@@ -1,0 +1,479 @@
+//! More of `runbook lint` through the real binary: shellcheck findings (RB030) at their exact
+//! place, runbooks found by name, and problems of a sub-runbook reported in its own file.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
+mod common;
+use common::{Output, Test};
+
+/// One diagnostic of `--format json`: code, the `SC` code of an RB030 (else ""), file, and
+/// the 1-based start and end positions.
+type Diag = (String, String, String, u64, u64, u64, u64);
+
+fn diags(out: &Output) -> Vec<Diag> {
+    let parsed: serde_json::Value = serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("invalid JSON ({e}):\n{}\n{}", out.stdout, out.stderr));
+    parsed
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|d| {
+            let code = d["code"].as_str().unwrap().to_string();
+            let sc = if code == "RB030" {
+                let message = d["message"].as_str().unwrap();
+                message.split(':').next().unwrap().to_string()
+            } else {
+                String::new()
+            };
+            (
+                code,
+                sc,
+                d["file"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+                d["end_line"].as_u64().unwrap(),
+                d["end_column"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn diag(code: &str, sc: &str, file: &str, at: (u64, u64), end: (u64, u64)) -> Diag {
+    (
+        code.into(),
+        sc.into(),
+        file.into(),
+        at.0,
+        at.1,
+        end.0,
+        end.1,
+    )
+}
+
+fn rb030(file: &str, sc: &str, at: (u64, u64), end: (u64, u64)) -> Diag {
+    diag("RB030", sc, file, at, end)
+}
+
+/// A test folder holding `runbooks/NAME.yaml`, with the shellcheck cache inside it.
+fn with_runbook(name: &str, text: &str) -> Test {
+    assert!(
+        std::process::Command::new("shellcheck")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success()),
+        "these tests need shellcheck on the PATH"
+    );
+    let test = Test::new().file(&format!("runbooks/{name}.yaml"), text);
+    let cache = test.path("shellcheck-cache");
+    test.env("RUNBOOK_CACHE_DIR", cache.to_str().unwrap())
+}
+
+/// `runbook lint --format json` on the test folder's runbooks, shellcheck on.
+fn lint_json(test: &Test) -> Output {
+    test.exec(&["lint", "--format", "json", "--deny-warnings", "runbooks"])
+}
+
+// ---------------------------------------------------------------------------------------------
+// RB030: shellcheck
+
+const SHELL_SCRIPTS: &str = r#"title: Shell checks
+owner: team
+description: Scripts for shellcheck.
+steps:
+  - id: posix
+    title: A bashism in sh
+    shell: sh
+    run: |
+      echo start
+      if [[ -f /etc/passwd ]]; then echo yes; fi
+  - id: echo-n
+    title: echo -n in sh, a template as a word
+    shell: sh
+    run: 'echo -n "{{ run.id }}"'
+  - id: undo
+    title: A rollback script
+    run: "true"
+    rollback: |-
+      systemctl start api
+      echo $1
+  - id: poll
+    title: A wait script
+    wait:
+      run: curl -fsS localhost/health; echo $2
+      until: output != ""
+      interval: 5s
+      timeout: 1m
+"#;
+
+#[test]
+fn shellcheck_findings_of_run_rollback_and_wait_are_at_their_place() {
+    let test = with_runbook("sc", SHELL_SCRIPTS);
+    let out = lint_json(&test);
+    out.code(1);
+    let f = "runbooks/sc.yaml";
+    assert_eq!(
+        diags(&out),
+        vec![
+            // `[[` of line 10, inside the literal block of a `shell: sh` step.
+            rb030(f, "SC3010", (10, 10), (10, 30)),
+            // `-n` of `echo -n`: the single-quoted scalar starts at column 10, `echo` at 11.
+            rb030(f, "SC3037", (14, 16), (14, 18)),
+            rb030(f, "SC2086", (20, 12), (20, 14)),
+            rb030(f, "SC2086", (24, 45), (24, 47)),
+        ]
+    );
+    // The cache went where RUNBOOK_CACHE_DIR said.
+    let cache = test.path("shellcheck-cache");
+    let cached = walk(&cache);
+    assert!(!cached.is_empty(), "nothing cached in {}", cache.display());
+    // A second run, from the cache, says the same.
+    let again = lint_json(&test);
+    assert_eq!(again.stdout, out.stdout);
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
+#[test]
+fn a_bash_step_is_not_checked_as_sh() {
+    // The same `[[ ]]` in a bash step (the default) is fine.
+    let test = with_runbook(
+        "sc",
+        "title: T\nowner: team\ndescription: D.\nsteps:\n  - id: one\n    title: One\n    \
+         run: if [[ -f /etc/passwd ]]; then echo yes; fi\n",
+    );
+    let out = lint_json(&test);
+    out.code(0);
+    assert_eq!(diags(&out), vec![]);
+}
+
+#[test]
+fn a_non_posix_shell_is_not_shellchecked() {
+    let test = with_runbook(
+        "sc",
+        r#"title: T
+owner: team
+description: D.
+steps:
+  - id: py
+    title: Python, by a list
+    shell: [python3, -c]
+    run: echo $1
+    rollback: echo $1
+  - id: control
+    title: The same in bash
+    run: echo $1
+"#,
+    );
+    let out = lint_json(&test);
+    out.code(1);
+    assert_eq!(
+        diags(&out),
+        vec![rb030("runbooks/sc.yaml", "SC2086", (12, 15), (12, 17))]
+    );
+}
+
+#[test]
+fn a_runbook_level_shell_applies_and_a_step_can_override_it() {
+    let test = with_runbook(
+        "sc",
+        r#"title: T
+owner: team
+description: D.
+shell: [python3, -c]
+steps:
+  - id: py
+    title: Python, from the runbook
+    run: echo $1
+  - id: back-to-bash
+    title: Bash again
+    shell: bash
+    run: echo $1
+"#,
+    );
+    let out = lint_json(&test);
+    out.code(1);
+    assert_eq!(
+        diags(&out),
+        vec![rb030("runbooks/sc.yaml", "SC2086", (12, 15), (12, 17))]
+    );
+}
+
+#[test]
+fn scripts_are_checked_with_set_e() {
+    // bash runs with `-eo pipefail` and sh with `-e`: a failing `cd` stops the script, so
+    // there is no SC2164 ("use cd ... || exit"). The SC2086 on the same first line shows that
+    // the script was checked, and that the flags do not shift its columns.
+    let test = with_runbook(
+        "sc",
+        r#"title: T
+owner: team
+description: D.
+steps:
+  - id: bash-cd
+    title: cd in bash
+    run: cd /x; echo $1
+  - id: sh-cd
+    title: cd in sh
+    shell: sh
+    run: |
+      cd /x
+      echo $2
+"#,
+    );
+    let out = lint_json(&test);
+    out.code(1);
+    let f = "runbooks/sc.yaml";
+    assert_eq!(
+        diags(&out),
+        vec![
+            rb030(f, "SC2086", (7, 22), (7, 24)),
+            rb030(f, "SC2086", (13, 12), (13, 14)),
+        ]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runbooks found by name
+
+fn runbook(title: &str, word: &str) -> String {
+    format!(
+        "title: {title}\nowner: team\ndescription: D.\nsteps:\n  - id: one\n    title: Say\n    \
+         run: echo {word}\n"
+    )
+}
+
+#[test]
+fn a_name_finds_runbooks_yml() {
+    let test = Test::new().file("runbooks/alpha.yml", &runbook("Alpha here", "here-alpha"));
+    let out = test.exec(&["show", "alpha"]);
+    out.code(0);
+    assert!(out.stdout.starts_with("# Alpha here\n"), "{}", out.stdout);
+    assert!(out.stdout.contains("echo here-alpha"), "{}", out.stdout);
+}
+
+#[test]
+fn runbooks_folder_wins_over_runbook_path() {
+    let test = Test::new()
+        .file("runbooks/alpha.yml", &runbook("Alpha here", "here-alpha"))
+        .file(
+            "elsewhere/alpha.yaml",
+            &runbook("Alpha there", "there-alpha"),
+        )
+        .file("elsewhere/beta.yaml", &runbook("Beta there", "there-beta"));
+    let elsewhere = test.path("elsewhere");
+    let test = test.env("RUNBOOK_PATH", elsewhere.to_str().unwrap());
+
+    let out = test.exec(&["show", "alpha"]);
+    out.code(0);
+    assert!(out.stdout.starts_with("# Alpha here\n"), "{}", out.stdout);
+    assert!(!out.stdout.contains("there-alpha"), "{}", out.stdout);
+
+    let out = test.exec(&["run", "alpha", "--dry-run", "--yes"]);
+    out.code(0);
+    let all = format!("{}{}", out.stdout, out.stderr);
+    assert!(all.contains("echo here-alpha"), "{all}");
+    assert!(!all.contains("there-alpha"), "{all}");
+
+    // A name only in RUNBOOK_PATH is found there.
+    let out = test.exec(&["show", "beta"]);
+    out.code(0);
+    assert!(out.stdout.starts_with("# Beta there\n"), "{}", out.stdout);
+    let out = test.exec(&["run", "beta", "--dry-run", "--yes"]);
+    out.code(0);
+    let all = format!("{}{}", out.stdout, out.stderr);
+    assert!(all.contains("echo there-beta"), "{all}");
+}
+
+#[test]
+fn runbook_path_folders_are_searched_in_order() {
+    let test = Test::new()
+        .file("first/gamma.yaml", &runbook("Gamma first", "first-gamma"))
+        .file(
+            "second/gamma.yaml",
+            &runbook("Gamma second", "second-gamma"),
+        )
+        .file(
+            "second/delta.yaml",
+            &runbook("Delta second", "second-delta"),
+        );
+    let path = format!(
+        "{}:{}",
+        test.path("first").display(),
+        test.path("second").display()
+    );
+    let test = test.env("RUNBOOK_PATH", &path);
+    let out = test.exec(&["show", "gamma"]);
+    out.code(0);
+    assert!(out.stdout.starts_with("# Gamma first\n"), "{}", out.stdout);
+    let out = test.exec(&["show", "delta"]);
+    out.code(0);
+    assert!(out.stdout.starts_with("# Delta second\n"), "{}", out.stdout);
+}
+
+#[test]
+fn a_name_found_nowhere_says_where_it_looked() {
+    let test = Test::new().file("runbooks/alpha.yaml", &runbook("Alpha", "a"));
+    let out = test.exec(&["show", "beta"]);
+    out.code(2);
+    assert!(
+        out.stderr.contains("no runbook named `beta`"),
+        "{}",
+        out.stderr
+    );
+    let out = test.exec(&["run", "beta", "--dry-run", "--yes"]);
+    out.code(2);
+    assert!(
+        out.stderr.contains("no runbook named `beta`"),
+        "{}",
+        out.stderr
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Problems of a sub-runbook, reported in its own file
+
+const PARENT: &str = r#"title: Parent
+owner: team
+description: Calls the child.
+steps:
+  - id: call
+    title: Call the child
+    runbook: child
+"#;
+
+const CHILD: &str = r#"title: Child
+owner: team
+description: Has a problem.
+steps:
+  - id: one
+    title: One
+    run: echo hi
+    tiemout: 30s
+"#;
+
+fn parent_and_child() -> Test {
+    Test::new()
+        .file("runbooks/parent.yaml", PARENT)
+        .file("runbooks/child.yaml", CHILD)
+}
+
+#[test]
+fn a_sub_runbook_problem_is_in_the_child_file_json() {
+    let out = parent_and_child().exec(&[
+        "lint",
+        "--no-shellcheck",
+        "--format",
+        "json",
+        "runbooks/parent.yaml",
+    ]);
+    out.code(1);
+    assert_eq!(
+        diags(&out),
+        vec![diag("RB002", "", "runbooks/child.yaml", (8, 5), (8, 12))]
+    );
+}
+
+#[test]
+fn a_sub_runbook_problem_is_in_the_child_file_github() {
+    let out = parent_and_child().exec(&[
+        "lint",
+        "--no-shellcheck",
+        "--format",
+        "github",
+        "runbooks/parent.yaml",
+    ]);
+    out.code(1);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{}", out.stdout);
+    assert!(
+        lines[0].starts_with("::error file=runbooks/child.yaml,line=8,col=5,"),
+        "{}",
+        out.stdout
+    );
+    assert!(lines[0].contains("title=RB002::"), "{}", out.stdout);
+}
+
+#[test]
+fn a_sub_runbook_problem_is_in_the_child_file_sarif() {
+    let out = parent_and_child().exec(&[
+        "lint",
+        "--no-shellcheck",
+        "--format",
+        "sarif",
+        "runbooks/parent.yaml",
+    ]);
+    out.code(1);
+    let sarif: serde_json::Value = serde_json::from_str(&out.stdout).expect("valid JSON");
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(results.len(), 1, "{}", out.stdout);
+    let result = &results[0];
+    assert_eq!(result["ruleId"], "RB002");
+    let location = &result["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "runbooks/child.yaml");
+    assert_eq!(location["region"]["startLine"], 8);
+    assert_eq!(location["region"]["startColumn"], 5);
+}
+
+#[test]
+fn a_sub_runbook_is_reported_once_when_the_folder_is_linted() {
+    let out = parent_and_child().exec(&["lint", "--no-shellcheck", "--format", "json"]);
+    out.code(1);
+    assert_eq!(
+        diags(&out),
+        vec![diag("RB002", "", "runbooks/child.yaml", (8, 5), (8, 12))]
+    );
+}
+
+#[test]
+fn sub_runbooks_are_found_beside_the_caller_first_then_in_runbook_path() {
+    // `lib/caller.yaml` calls `child` (in lib/ and in runbooks/: lib/ wins) and `faraway`
+    // (only in RUNBOOK_PATH). The shellcheck finding of a child is in its file too.
+    let test = with_runbook("child", CHILD)
+        .file(
+            "lib/caller.yaml",
+            r#"title: Caller
+owner: team
+description: Calls two.
+steps:
+  - id: call
+    title: Call the child
+    runbook: child
+  - id: call-far
+    title: Call far away
+    runbook: faraway
+"#,
+        )
+        .file(
+            "lib/child.yaml",
+            "title: Lib child\nowner: team\ndescription: D.\nsteps:\n  - id: one\n    \
+             title: One\n    run: echo $1\n    retries: three\n",
+        )
+        .file(
+            "ext/faraway.yaml",
+            "title: Far\nowner: team\ndescription: D.\nsteps:\n  - id: one\n    title: One\n    \
+             run: echo hi\n    dangerous: yes\n",
+        );
+    let ext = test.path("ext");
+    let test = test.env("RUNBOOK_PATH", ext.to_str().unwrap());
+    let out = test.exec(&["lint", "--format", "json", "lib/caller.yaml"]);
+    out.code(1);
+    assert_eq!(
+        diags(&out),
+        vec![
+            diag("RB003", "", "ext/faraway.yaml", (8, 16), (8, 19)),
+            rb030("lib/child.yaml", "SC2086", (7, 15), (7, 17)),
+            diag("RB003", "", "lib/child.yaml", (8, 14), (8, 19)),
+        ]
+    );
+}
