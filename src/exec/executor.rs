@@ -1702,7 +1702,11 @@ impl<'a> Executor<'a> {
         let mut checks = 0;
         loop {
             checks += 1;
-            let outcome = self.poll(step, &shell, &rendered, &display, checks)?;
+            // A check may take what is left of the wait's time (at least a second), no more.
+            let left = limit
+                .saturating_sub(began.elapsed())
+                .max(Duration::from_secs(1));
+            let outcome = self.poll(step, &shell, &rendered, &display, checks, left)?;
             let output = outcome.stdout.text.trim().to_string();
             let last = self.mask(output.lines().last().unwrap_or(""));
             let met = match (
@@ -1750,7 +1754,8 @@ impl<'a> Executor<'a> {
                 self.tally.ran += 1;
                 return self.done(step, started, Some(0), Flow::Next);
             }
-            if spent + interval > limit {
+            // The last check is at the deadline: the wait gives up only once its time is spent.
+            if spent >= limit {
                 self.screen.spinner_stop();
                 let problem = format!(
                     "`{}` still false after {} ({checks} checks, last {last})",
@@ -1767,7 +1772,7 @@ impl<'a> Executor<'a> {
                 clock_of(limit)
             );
             self.screen.spinner_start(&line);
-            if !self.sleep(interval) {
+            if !self.sleep(interval.min(limit.saturating_sub(spent))) {
                 self.screen.spinner_stop();
                 let problem = self.interrupted();
                 self.screen.status(Status::Failed, &problem);
@@ -1879,6 +1884,7 @@ impl<'a> Executor<'a> {
     }
 
     /// One check of a wait: the command runs without streaming; its output goes to the log.
+    /// A check that hangs is ended at `timeout` (what is left of the wait's time).
     fn poll(
         &mut self,
         step: &Step,
@@ -1886,6 +1892,7 @@ impl<'a> Executor<'a> {
         rendered: &render::Script,
         display: &str,
         check: u32,
+        timeout: Duration,
     ) -> Result<Outcome, ExecError> {
         let mut env = self.step_env(step).unwrap_or_default();
         env.extend(rendered.env.iter().cloned());
@@ -1893,7 +1900,7 @@ impl<'a> Executor<'a> {
             argv: argv(shell, &rendered.script),
             env,
             dir: self.dir_of(step).unwrap_or_else(|_| self.folder()),
-            timeout: Some(Duration::from_secs(60)),
+            timeout: Some(timeout),
             simulated: self.simulated(step),
         };
         let id = step.id();

@@ -97,6 +97,26 @@ pub fn read_answers(path: &Path) -> Result<BTreeMap<String, StepAnswers>, Answer
                     let field = k.as_str().unwrap_or("");
                     let text = scalar(v)
                         .ok_or_else(|| invalid(v, format!("`{field}` must be a single value")))?;
+                    // A misspelt choice must not pass for another (`failure: skp` aborting).
+                    let allowed: &[&str] = match field {
+                        "run" | "rollback" => &["run", "skip"],
+                        "failure" => &["retry", "skip", "abort"],
+                        "resume" => &["rerun", "done", "skip"],
+                        _ => &[],
+                    };
+                    if !allowed.is_empty() && !allowed.contains(&text.as_str()) {
+                        return Err(invalid(
+                            v,
+                            format!(
+                                "`{field}: {text}` is not an answer: write {}",
+                                allowed
+                                    .iter()
+                                    .map(|a| format!("`{a}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        ));
+                    }
                     match field {
                         "answer" => a.answer = Some(text),
                         "run" => a.run = Some(text),
@@ -108,7 +128,7 @@ pub fn read_answers(path: &Path) -> Result<BTreeMap<String, StepAnswers>, Answer
                             return Err(invalid(
                                 k,
                                 format!(
-                                    "unknown key `{field}`: use answer, run, note, failure or rollback"
+                                    "unknown key `{field}`: use answer, run, note, failure, rollback or resume"
                                 ),
                             ));
                         }
@@ -405,5 +425,13 @@ mod tests {
         std::fs::write(&path, "pick: {answr: 1}\n").unwrap();
         let err = read_answers(&path).unwrap_err().to_string();
         assert!(err.contains(":1:8: unknown key `answr`"), "{err}");
+        std::fs::write(&path, "pick: {failure: skp}\n").unwrap();
+        let err = read_answers(&path).unwrap_err().to_string();
+        assert!(
+            err.contains(":1:17: `failure: skp` is not an answer: write `retry`, `skip`, `abort`"),
+            "{err}"
+        );
+        std::fs::write(&path, "a: {rollback: run}\nb: {resume: rerun, run: skip}\n").unwrap();
+        assert!(read_answers(&path).is_ok());
     }
 }

@@ -29,6 +29,14 @@ pub fn search_folders(first: Option<&Path>) -> Vec<PathBuf> {
     if let Some(path) = std::env::var_os("RUNBOOK_PATH") {
         folders.extend(std::env::split_paths(&path).filter(|p| !p.as_os_str().is_empty()));
     }
+    // Each folder once (a sub-runbook's caller is often in `runbooks`), in order.
+    let mut seen: Vec<PathBuf> = Vec::with_capacity(folders.len());
+    folders.retain(|f| {
+        let key = f.strip_prefix(".").unwrap_or(f).to_path_buf();
+        let new = !seen.contains(&key);
+        seen.push(key);
+        new
+    });
     folders
 }
 
