@@ -5,54 +5,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
 mod common;
-use common::{Output, Test};
+use common::Test;
+use common::run::*;
 use serde_json::Value;
 use std::time::{Duration, Instant};
-
-const HEAD: &str = "owner: team\ndescription: Test.\n";
-
-/// Every journal of the test's state folder, as parsed records.
-fn journals(t: &Test) -> Vec<Vec<Value>> {
-    let runs = t.path(".state/runs");
-    let mut dirs: Vec<_> = std::fs::read_dir(&runs)
-        .map(|d| d.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default();
-    dirs.sort();
-    dirs.iter()
-        .map(|d| {
-            std::fs::read_to_string(d.join("journal.jsonl"))
-                .unwrap_or_default()
-                .lines()
-                .map(|l| serde_json::from_str(l).expect("journal line is JSON"))
-                .collect()
-        })
-        .collect()
-}
-
-fn journal(t: &Test) -> Vec<Value> {
-    let all = journals(t);
-    assert_eq!(all.len(), 1, "expected one run");
-    all.into_iter().next().unwrap_or_default()
-}
-
-fn events<'a>(j: &'a [Value], kind: &str) -> Vec<&'a Value> {
-    j.iter().filter(|e| e["event"] == kind).collect()
-}
-
-/// The events of one kind for one step (at any depth).
-fn step_events<'a>(j: &'a [Value], kind: &str, step: &str) -> Vec<&'a Value> {
-    j.iter()
-        .filter(|e| e["event"] == kind && e["step"] == step)
-        .collect()
-}
-
-fn finished(j: &[Value], step: &str) -> Value {
-    events(j, "step_finished")
-        .into_iter()
-        .find(|e| e["step"] == step)
-        .cloned()
-        .unwrap_or(Value::Null)
-}
 
 /// The run's last `run_finished`.
 fn run_finished(j: &[Value]) -> Value {
@@ -65,10 +21,6 @@ fn text<'a>(e: &'a Value, field: &str) -> &'a str {
     e[field].as_str().unwrap_or_default()
 }
 
-fn runbook(t: Test, body: &str) -> Test {
-    t.file("runbooks/rb.yaml", &format!("title: Test\n{HEAD}{body}"))
-}
-
 fn child(t: Test, body: &str) -> Test {
     t.file(
         "runbooks/child.yaml",
@@ -76,73 +28,11 @@ fn child(t: Test, body: &str) -> Test {
     )
 }
 
-fn run(t: &Test, extra: &[&str]) -> Output {
-    let mut args = vec!["run", "rb"];
-    args.extend_from_slice(extra);
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"));
-    cmd.args(&args)
-        .current_dir(t.dir.path())
-        .env_remove("RUNBOOK_PATH")
-        .env("NO_COLOR", "1")
-        .env("RUNBOOK_STATE_DIR", t.path(".state"))
-        .stdin(std::process::Stdio::null());
-    let out = cmd.output().expect("run runbook");
-    Output {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
 /// The pid a command wrote into a file of the runbook folder.
 fn recorded_pid(t: &Test, name: &str) -> i32 {
     let path = t.path(&format!("runbooks/{name}"));
     let text = std::fs::read_to_string(&path).expect("the command recorded a pid");
     text.trim().parse().expect("a pid")
-}
-
-/// Alive: exists and is not a zombie (an orphan not yet reaped by init is dead for us).
-fn alive(pid: i32) -> bool {
-    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-        return false;
-    };
-    let state = stat
-        .rsplit_once(')')
-        .and_then(|(_, rest)| rest.split_whitespace().next());
-    !matches!(state, None | Some("Z" | "X" | "x"))
-}
-
-/// The live processes of a process group, from `/proc`.
-fn group_members(pgid: i32) -> Vec<i32> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
-            continue;
-        };
-        let Some((_, rest)) = stat.rsplit_once(')') else {
-            continue;
-        };
-        let fields: Vec<&str> = rest.split_whitespace().collect();
-        if fields.get(2) == Some(&pgid.to_string().as_str())
-            && !matches!(fields.first(), Some(&("Z" | "X" | "x")))
-        {
-            found.push(pid);
-        }
-    }
-    found
-}
-
-/// Kills what a failed test left running, so that a failure does not leak processes.
-fn kill_leftovers(pids: &[i32]) {
-    use rustix::process::{Pid, Signal};
-    for &pid in pids {
-        if alive(pid) {
-            let _ = rustix::process::kill_process(Pid::from_raw(pid).unwrap(), Signal::KILL);
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------------------

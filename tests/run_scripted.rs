@@ -4,68 +4,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
 mod common;
-use common::{Output, Test};
+use common::Test;
+use common::run::*;
 use serde_json::Value;
-
-const HEAD: &str = "owner: team\ndescription: Test.\n";
-
-/// Every journal of the test's state folder, as parsed records.
-fn journals(t: &Test) -> Vec<Vec<Value>> {
-    let runs = t.path(".state/runs");
-    let mut dirs: Vec<_> = std::fs::read_dir(&runs)
-        .map(|d| d.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default();
-    dirs.sort();
-    dirs.iter()
-        .map(|d| {
-            std::fs::read_to_string(d.join("journal.jsonl"))
-                .unwrap_or_default()
-                .lines()
-                .map(|l| serde_json::from_str(l).expect("journal line is JSON"))
-                .collect()
-        })
-        .collect()
-}
-
-fn journal(t: &Test) -> Vec<Value> {
-    let all = journals(t);
-    assert_eq!(all.len(), 1, "expected one run");
-    all.into_iter().next().unwrap_or_default()
-}
-
-fn events<'a>(j: &'a [Value], kind: &str) -> Vec<&'a Value> {
-    j.iter().filter(|e| e["event"] == kind).collect()
-}
-
-fn finished(j: &[Value], step: &str) -> Value {
-    events(j, "step_finished")
-        .into_iter()
-        .find(|e| e["step"] == step)
-        .cloned()
-        .unwrap_or(Value::Null)
-}
-
-fn runbook(t: Test, body: &str) -> Test {
-    t.file("runbooks/rb.yaml", &format!("title: Test\n{HEAD}{body}"))
-}
-
-fn run(t: &Test, extra: &[&str]) -> Output {
-    let mut args = vec!["run", "rb"];
-    args.extend_from_slice(extra);
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"));
-    cmd.args(&args)
-        .current_dir(t.dir.path())
-        .env_remove("RUNBOOK_PATH")
-        .env("NO_COLOR", "1")
-        .env("RUNBOOK_STATE_DIR", t.path(".state"))
-        .stdin(std::process::Stdio::null());
-    let out = cmd.output().expect("run runbook");
-    Output {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
 
 #[test]
 fn every_step_kind_in_one_run() {

@@ -3,6 +3,8 @@
 //! 128 + the signal, and `resume` goes on with the run, offering the step again.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
+mod common;
+use common::run::{alive, group_members, kill_leftovers};
 use rustix::process::{Pid, Signal};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -74,17 +76,6 @@ fn recorded_pids(dir: &Path) -> Vec<i32> {
     }
 }
 
-/// Alive: exists and is not a zombie (an orphan not yet reaped by init is dead for us).
-fn alive(pid: i32) -> bool {
-    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-        return false;
-    };
-    let state = stat
-        .rsplit_once(')')
-        .and_then(|(_, rest)| rest.split_whitespace().next());
-    !matches!(state, None | Some("Z" | "X" | "x"))
-}
-
 /// Waits for the child (bounded), returning its exit code and stderr.
 fn finish(mut child: Child) -> (i32, String) {
     let until = Instant::now() + NO_HANG;
@@ -117,37 +108,6 @@ fn journal(dir: &Path) -> Vec<serde_json::Value> {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
-}
-
-/// The live processes of a process group, from `/proc`.
-fn group_members(pgid: i32) -> Vec<i32> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
-            continue;
-        };
-        let Some((_, rest)) = stat.rsplit_once(')') else {
-            continue;
-        };
-        let fields: Vec<&str> = rest.split_whitespace().collect();
-        if fields.get(2) == Some(&pgid.to_string().as_str())
-            && !matches!(fields.first(), Some(&("Z" | "X" | "x")))
-        {
-            found.push(pid);
-        }
-    }
-    found
-}
-
-fn kill_leftovers(pids: &[i32]) {
-    for &pid in pids {
-        if alive(pid) {
-            let _ = rustix::process::kill_process(Pid::from_raw(pid).unwrap(), Signal::KILL);
-        }
-    }
 }
 
 /// Sends `signal` while the command runs; checks the group, the exit code and the journal.

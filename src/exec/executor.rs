@@ -1834,52 +1834,6 @@ impl<'a> Executor<'a> {
         problem: String,
         failed: &mut Option<String>,
     ) -> Result<Flow, ExecError> {
-        let policy = step.on_failure.as_ref().map_or("ask", |p| p.as_str());
-        if policy == "ask" {
-            loop {
-                let q = Question::Failure {
-                    step: step.id(),
-                    command: String::new(),
-                    summary: problem.clone(),
-                };
-                match self.ask(&q)? {
-                    Answer::Retry | Answer::Edit(_) => {
-                        self.tally.retried += 1;
-                        self.record(Event::Retry {
-                            step: step.id(),
-                            attempt: 2,
-                            automatic: false,
-                        })?;
-                        return self.wait_step(step, started, failed);
-                    }
-                    Answer::Shell => self.open_shell(step)?,
-                    Answer::Skip(reason) => {
-                        let reason = if reason.trim().is_empty() {
-                            format!("skipped after: {problem}")
-                        } else {
-                            reason
-                        };
-                        return self.finish(
-                            step,
-                            started,
-                            StepStatus::Skipped,
-                            None,
-                            Some(reason),
-                            Flow::Next,
-                        );
-                    }
-                    _ => {
-                        return self.abort_after(
-                            step,
-                            started,
-                            (StepStatus::Timeout, None),
-                            problem,
-                            failed,
-                        );
-                    }
-                }
-            }
-        }
         self.failed(step, started, None, problem, failed, false)
     }
 

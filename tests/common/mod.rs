@@ -3,6 +3,8 @@
 #![allow(dead_code)]
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
+pub mod run;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
