@@ -244,3 +244,67 @@ fn ctrl_c_at_a_prompt_asks_before_aborting() {
     );
     assert_eq!(j.last().unwrap()["status"], "aborted");
 }
+
+#[test]
+fn the_failure_menu_edits_a_command_and_opens_a_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "runbooks/fix.yaml",
+        r#"title: Fix
+owner: o
+description: d
+steps:
+  - id: first
+    title: First
+    run: "false"
+  - id: second
+    title: Second
+    run: test -f made
+"#,
+    );
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_runbook"));
+    cmd.args(["run", "fix"])
+        .current_dir(dir.path())
+        .env("RUNBOOK_STATE_DIR", dir.path().join(".state"))
+        .env("LANG", "C.UTF-8")
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1")
+        .env("SHELL", "/bin/sh")
+        .env_remove("RUNBOOK_PATH");
+    let mut p = spawn_command(cmd, Some(20_000)).expect("spawn runbook in a pty");
+    // The first command fails: edit it into one that works.
+    p.exp_string("Run it?").unwrap();
+    keys(&mut p, ENTER);
+    p.exp_string("What now?").unwrap();
+    keys(&mut p, &format!("{DOWN}{ENTER}"));
+    p.exp_string("Edit the command:").unwrap();
+    keys(&mut p, "\x7f\x7f\x7f\x7f\x7ftrue");
+    keys(&mut p, ENTER);
+    p.exp_string("exit 0").unwrap();
+    // The second fails until a file exists: make it in a shell, then retry.
+    p.exp_string("$ test -f made").unwrap();
+    p.exp_string("Run it?").unwrap();
+    keys(&mut p, ENTER);
+    p.exp_string("What now?").unwrap();
+    keys(&mut p, &format!("{DOWN}{DOWN}{ENTER}"));
+    p.exp_string("exit to come back").unwrap();
+    keys(&mut p, "touch made; exit\r");
+    p.exp_string("What now?").unwrap();
+    keys(&mut p, ENTER); // retry
+    p.exp_string("1 retried").unwrap();
+    assert_eq!(exit_code(p), 0);
+    assert!(dir.path().join("runbooks/made").exists());
+    let j = journal(dir.path());
+    let edited: Vec<&serde_json::Value> = j
+        .iter()
+        .filter(|e| e["event"] == "command" && e["edited"] == true)
+        .collect();
+    assert_eq!(edited.len(), 1, "{j:?}");
+    assert_eq!(edited[0]["command"], "true");
+    assert!(
+        j.iter()
+            .any(|e| e["event"] == "shell_opened" && e["step"] == "second" && e["exit_code"] == 0),
+        "{j:?}"
+    );
+}
