@@ -84,6 +84,7 @@ const KEYWORDS: [&[u8]; 10] = [
 pub fn context_at(script: &str, offset: usize) -> Quoting {
     let bytes = script.as_bytes();
     let assoc = associative_arrays(bytes);
+    let ints = integers(bytes);
     let mut stack = vec![Frame::Bare];
     let mut pending_heredocs: Vec<(String, bool)> = Vec::new();
     // Byte ranges read as arithmetic that the frames do not show (`[[ ]]` operands, quoted
@@ -199,6 +200,20 @@ pub fn context_at(script: &str, offset: usize) -> Quoting {
                     {
                         stack.push(Frame::Let);
                         i += 3;
+                        continue;
+                    }
+                }
+                // `n=VALUE` or `n+=VALUE` for an integer `n`: the value is arithmetic.
+                if is_name_start(c) && word_start(bytes, i) {
+                    let end = name_end(bytes, i);
+                    let op = match &bytes[end..] {
+                        [b'=', ..] => 1,
+                        [b'+', b'=', ..] => 2,
+                        _ => 0,
+                    };
+                    if op > 0 && ints.contains(&&bytes[i..end]) {
+                        stack.push(Frame::Let);
+                        i = end + op;
                         continue;
                     }
                 }
@@ -546,6 +561,17 @@ fn test_operands(bytes: &[u8], from: usize, assoc: &[&[u8]], ranges: &mut Vec<(u
 /// The names the script declares as associative arrays (`declare -A name`): their subscripts
 /// are strings, not arithmetic.
 fn associative_arrays(bytes: &[u8]) -> Vec<&[u8]> {
+    declared(bytes, b'A')
+}
+
+/// The names the script declares as integers (`declare -i name`, `local -i`, `typeset -i`):
+/// bash evaluates what is assigned to them as arithmetic.
+fn integers(bytes: &[u8]) -> Vec<&[u8]> {
+    declared(bytes, b'i')
+}
+
+/// The names that a `declare`, `typeset` or `local` with the option letter `flag` declares.
+fn declared(bytes: &[u8], flag: u8) -> Vec<&[u8]> {
     let mut names = Vec::new();
     for command in bytes.split(|b| b"\n;&|".contains(b)) {
         let mut words = command
@@ -557,11 +583,11 @@ fn associative_arrays(bytes: &[u8]) -> Vec<&[u8]> {
         {
             continue;
         }
-        let mut associative = false;
+        let mut flagged = false;
         for word in words {
             if word.starts_with(b"-") {
-                associative |= word.contains(&b'A');
-            } else if associative {
+                flagged |= word.contains(&flag);
+            } else if flagged {
                 let end = name_end(word, 0);
                 if end > 0 {
                     names.push(&word[..end]);
@@ -638,6 +664,10 @@ mod tests {
             "let 'x = X + 1'",
             "let x=1 y=X",
             "echo $(( $(cat X) ))",
+            "declare -i n; n=X",
+            "declare -i n=X",
+            "local -ri n; n+=X",
+            "typeset -i a b; b=\"X\"",
         ] {
             assert_eq!(at_x(script), Quoting::Arithmetic, "{script:?}");
         }
@@ -666,6 +696,9 @@ mod tests {
             ("declare -A m\nm[X]=1", Quoting::Bare),
             ("local -gA m=(); unset 'm[X]'", Quoting::Single),
             ("echo ${arr[1]} X", Quoting::Bare),
+            ("declare -i n; m=X", Quoting::Bare),
+            ("declare -i n=1; echo X", Quoting::Bare),
+            ("declare n; n=X", Quoting::Bare),
         ] {
             assert_eq!(at_x(script), expected, "{script:?}");
         }
