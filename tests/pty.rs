@@ -2,6 +2,8 @@
 //! the arrow keys, typed confirmations, validation, Ctrl-C during a command and at a prompt.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
+mod common;
+use common::run::journal_in as journal;
 use rexpect::session::{PtySession, spawn_command};
 use std::path::Path;
 use std::process::Command;
@@ -33,21 +35,6 @@ fn write(dir: &Path, name: &str, text: &str) {
     let path = dir.join(name);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
-}
-
-fn journal(dir: &Path) -> Vec<serde_json::Value> {
-    let runs = dir.join(".state/runs");
-    let run = std::fs::read_dir(&runs)
-        .unwrap()
-        .flatten()
-        .next()
-        .expect("a run")
-        .path();
-    std::fs::read_to_string(run.join("journal.jsonl"))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
 }
 
 fn exit_code(mut p: PtySession) -> i32 {
@@ -264,8 +251,9 @@ steps:
 "#,
     );
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_runbook"));
-    cmd.args(["run", "fix"])
-        .current_dir(dir.path())
+    // By a bare file name, from its folder: the shell opens in `.`.
+    cmd.args(["run", "fix.yaml"])
+        .current_dir(dir.path().join("runbooks"))
         .env("RUNBOOK_STATE_DIR", dir.path().join(".state"))
         .env("LANG", "C.UTF-8")
         .env("TERM", "xterm")

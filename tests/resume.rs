@@ -9,18 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 fn records(t: &Test) -> Vec<Value> {
-    let runs = t.path(".state/runs");
-    let run = std::fs::read_dir(&runs)
-        .unwrap()
-        .flatten()
-        .next()
-        .expect("one run")
-        .path();
-    std::fs::read_to_string(run.join("journal.jsonl"))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    common::run::journal(t)
 }
 
 fn run_id(t: &Test) -> String {

@@ -475,41 +475,31 @@ fn an_invalid_secret_is_refused_without_being_shown() {
         "inputs:\n  token: {secret: true, env: API_TOKEN, pattern: '^[a-f0-9]{40}$'}\nsteps:\n  - id: pin\n    title: Pin\n    ask: {var: pin, secret: true, pattern: '^[0-9]{4}$'}\n",
     )
     .file("answers.yaml", &format!("pin: \"{secret}\"\n"));
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"));
-    let base = |cmd: &mut std::process::Command| {
-        cmd.current_dir(t.dir.path())
+    // The secret input itself is invalid; then a secret `ask` is answered wrongly by the
+    // answers file.
+    let valid_token = "0123456789abcdef0123456789abcdef01234567";
+    for (token, extra) in [
+        (secret, &[][..]),
+        (valid_token, &["--answers", "answers.yaml"][..]),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+            .args(["run", "rb", "--yes"])
+            .args(extra)
+            .current_dir(t.dir.path())
             .env("NO_COLOR", "1")
             .env("RUNBOOK_STATE_DIR", t.path(".state"))
-            .stdin(std::process::Stdio::null());
-    };
-    base(&mut cmd);
-    let out = cmd
-        .args(["run", "rb", "--yes"])
-        .env("API_TOKEN", secret)
-        .output()
-        .expect("run");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("the secret value does not match"),
-        "{stderr}"
-    );
-    assert!(!stderr.contains(secret), "secret on screen: {stderr}");
-    // A secret `ask` answered wrongly by the answers file.
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"));
-    base(&mut cmd);
-    let out = cmd
-        .args(["run", "rb", "--yes", "--answers", "answers.yaml"])
-        .env("API_TOKEN", "0123456789abcdef0123456789abcdef01234567")
-        .output()
-        .expect("run");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("the secret value does not match"),
-        "{stderr}"
-    );
-    assert!(!stderr.contains(secret), "secret on screen: {stderr}");
+            .env("API_TOKEN", token)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("the secret value does not match"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains(secret), "secret on screen: {stderr}");
+    }
 }
 
 #[test]

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
 mod common;
-use common::run::{alive, group_members, kill_leftovers};
+use common::run::{alive, group_members, journal_in as journal, kill_leftovers};
 use rustix::process::{Pid, Signal};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -94,20 +94,6 @@ fn finish(mut child: Child) -> (i32, String) {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-}
-
-fn journal(dir: &Path) -> Vec<serde_json::Value> {
-    let run = std::fs::read_dir(dir.join(".state/runs"))
-        .unwrap()
-        .flatten()
-        .next()
-        .expect("a run")
-        .path();
-    std::fs::read_to_string(run.join("journal.jsonl"))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
 }
 
 /// Sends `signal` while the command runs; checks the group, the exit code and the journal.

@@ -127,16 +127,27 @@ pub fn operator(args: &AnsweringArgs) -> Result<Scripted<Terminal>, i32> {
 /// step ids). `--from` names a step of the runbook itself.
 fn check_step_names(ready: &Ready, names: &[(&str, &str)]) -> Result<(), i32> {
     let own: Vec<String> = ready.runbook.steps.iter().map(|s| s.id()).collect();
-    let mut all = own.clone();
-    let mut seen = vec![
-        ready
-            .path
-            .canonicalize()
-            .unwrap_or_else(|_| ready.path.clone()),
-    ];
-    sub_runbook_step_ids(&ready.runbook, &ready.path, &mut seen, &mut all);
+    // The called runbooks are read only when a name is not one of the runbook's own steps.
+    let mut all: Option<Vec<String>> = None;
     for (flag, name) in names {
-        let ids = if *flag == "--from" { &own } else { &all };
+        if own.iter().any(|i| i == name) {
+            continue;
+        }
+        let ids = if *flag == "--from" {
+            &own
+        } else {
+            all.get_or_insert_with(|| {
+                let mut all = own.clone();
+                let mut seen = vec![
+                    ready
+                        .path
+                        .canonicalize()
+                        .unwrap_or_else(|_| ready.path.clone()),
+                ];
+                sub_runbook_step_ids(&ready.runbook, &ready.path, &mut seen, &mut all);
+                all
+            })
+        };
         if !ids.iter().any(|i| i == name) {
             let help = match crate::suggest::did_you_mean(name, ids.iter().map(String::as_str)) {
                 Some(best) => format!("did you mean `{best}`?"),

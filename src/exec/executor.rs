@@ -732,8 +732,22 @@ impl<'a> Executor<'a> {
         started: Instant,
         reason: String,
     ) -> Result<Flow, ExecError> {
-        let reason = if reason.trim().is_empty() {
+        self.skipped_with(step, started, None, reason, || {
             "skipped by the operator".to_string()
+        })
+    }
+
+    /// Ends a step as skipped with the operator's reason (or `default` when none was given).
+    fn skipped_with(
+        &mut self,
+        step: &Step,
+        started: Instant,
+        exit_code: Option<i32>,
+        reason: String,
+        default: impl FnOnce() -> String,
+    ) -> Result<Flow, ExecError> {
+        let reason = if reason.trim().is_empty() {
+            default()
         } else {
             reason
         };
@@ -743,7 +757,7 @@ impl<'a> Executor<'a> {
             step,
             started,
             StepStatus::Skipped,
-            None,
+            exit_code,
             Some(reason),
             Flow::Next,
         )
@@ -816,21 +830,9 @@ impl<'a> Executor<'a> {
                 }
                 Answer::Shell => self.open_shell(step)?,
                 Answer::Skip(reason) => {
-                    let reason = if reason.trim().is_empty() {
+                    return self.skipped_with(step, started, exit_code, reason, || {
                         format!("skipped after: {problem}")
-                    } else {
-                        reason
-                    };
-                    self.screen
-                        .status(Status::Skipped, &format!("skipped: {reason}"));
-                    return self.finish(
-                        step,
-                        started,
-                        StepStatus::Skipped,
-                        exit_code,
-                        Some(reason),
-                        Flow::Next,
-                    );
+                    });
                 }
                 _ => return self.abort_after(step, started, (status, exit_code), problem, failed),
             }
@@ -1216,21 +1218,10 @@ impl<'a> Executor<'a> {
                     }
                     Answer::Shell => self.open_shell(step)?,
                     Answer::Skip(reason) => {
-                        let reason = if reason.trim().is_empty() {
+                        let exit = exit_code(&ran.outcome.exit);
+                        return self.skipped_with(step, started, exit, reason, || {
                             format!("skipped after failure ({problem})")
-                        } else {
-                            reason
-                        };
-                        self.screen
-                            .status(Status::Skipped, &format!("skipped: {reason}"));
-                        return self.finish(
-                            step,
-                            started,
-                            StepStatus::Skipped,
-                            exit_code(&ran.outcome.exit),
-                            Some(reason),
-                            Flow::Next,
-                        );
+                        });
                     }
                     _ => {
                         return self.abort_after(

@@ -118,3 +118,23 @@ pub fn stem(path: &Path) -> String {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_folder_is_searched_once() {
+        // A runbook in `./runbooks` calling another: its folder is `runbooks` (or
+        // `./runbooks`), which is searched anyway.
+        for first in ["runbooks", "./runbooks"] {
+            let folders = search_folders(Some(Path::new(first)));
+            let runbooks = folders
+                .iter()
+                .filter(|f| f.strip_prefix(".").unwrap_or(f) == Path::new("runbooks"))
+                .count();
+            assert_eq!(runbooks, 1, "{folders:?}");
+            assert_eq!(folders[0], Path::new(first));
+        }
+    }
+}

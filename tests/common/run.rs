@@ -4,12 +4,18 @@
 
 use super::{Output, Test};
 use serde_json::Value;
+use std::path::Path;
 
 pub const HEAD: &str = "owner: team\ndescription: Test.\n";
 
 /// Every journal of the test's state folder, as parsed records.
 pub fn journals(t: &Test) -> Vec<Vec<Value>> {
-    let runs = t.path(".state/runs");
+    journals_in(t.dir.path())
+}
+
+/// Every journal under `dir/.state/runs`, oldest run first.
+pub fn journals_in(dir: &Path) -> Vec<Vec<Value>> {
+    let runs = dir.join(".state/runs");
     let mut dirs: Vec<_> = std::fs::read_dir(&runs)
         .map(|d| d.flatten().map(|e| e.path()).collect())
         .unwrap_or_default();
@@ -25,10 +31,15 @@ pub fn journals(t: &Test) -> Vec<Vec<Value>> {
         .collect()
 }
 
-pub fn journal(t: &Test) -> Vec<Value> {
-    let all = journals(t);
+/// The one journal under `dir/.state/runs`.
+pub fn journal_in(dir: &Path) -> Vec<Value> {
+    let all = journals_in(dir);
     assert_eq!(all.len(), 1, "expected one run");
     all.into_iter().next().unwrap_or_default()
+}
+
+pub fn journal(t: &Test) -> Vec<Value> {
+    journal_in(t.dir.path())
 }
 
 pub fn events<'a>(j: &'a [Value], kind: &str) -> Vec<&'a Value> {
