@@ -259,7 +259,17 @@ fn crash_at_any_moment_then_resume() {
         }
         let finished_before = before.iter().any(|e| e["event"] == "run_finished");
         if !finished_before {
-            let out = t.exec(&["resume", "--yes"]);
+            // A command that runbook was forking when it was killed holds the run's lock
+            // (inherited, closed on exec) until it has started: only a moment, which a loaded
+            // machine stretches. Resume is refused meanwhile, as it must be.
+            let mut out = t.exec(&["resume", "--yes"]);
+            for _ in 0..100 {
+                if !out.stderr.contains("is being driven by another process") {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+                out = t.exec(&["resume", "--yes"]);
+            }
             assert_eq!(
                 out.code, 0,
                 "kill {k}: resume failed\n{}\n{}",
