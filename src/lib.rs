@@ -10,6 +10,8 @@ pub mod lint;
 pub mod load;
 pub mod render;
 pub mod report;
+pub mod shell;
 pub mod show;
 pub mod suggest;
 pub mod template;
+pub mod values;

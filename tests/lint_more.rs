@@ -477,3 +477,47 @@ steps:
         ]
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// RB016 and RB025 follow what an expression reads, whatever its spelling.
+
+#[test]
+fn inputs_read_by_key_or_whole_are_used_and_secrets_are_found() {
+    let text = r#"title: Reads
+owner: team
+description: Inputs read in every spelling.
+inputs:
+  token: {description: A token, secret: true, env: TOKEN}
+  by_attr: {description: Read with attr}
+  by_key: {description: Read with a subscript}
+  whole: {description: Read with the whole namespace}
+steps:
+  - id: one
+    title: One
+    instructions: 'a {{ inputs | attr("by_attr") }} b {{ inputs["by_key"] }}'
+  - id: two
+    title: Two
+    when: inputs | length > 3
+    instructions: Go on.
+  - id: three
+    title: Three
+    run: curl -H "{{ inputs | attr('token') }}" https://example.invalid
+"#;
+    let test = Test::new().file("runbooks/reads.yaml", text);
+    let out = test.exec(&["lint", "--no-shellcheck", "--format", "json", "runbooks"]);
+    let found: Vec<String> = serde_json::from_str::<serde_json::Value>(&out.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {}:{}",
+                d["code"].as_str().unwrap(),
+                d["line"],
+                d["column"]
+            )
+        })
+        .collect();
+    assert_eq!(found, ["RB025 19:22"], "{}", out.stdout);
+}

@@ -2,13 +2,14 @@
 //! [`Operator`] (who answers), a [`Shell`] (which runs commands), a [`Screen`] (what is shown)
 //! and the [`Journal`] (what is recorded, before the next action begins).
 
+use super::inputs::InputValue;
 use super::journal::{Event, Journal, JournalError, Mode, OutputLog, RunStatus, StepStatus};
 use super::mask::Masker;
 use super::operator::{Answer, AskError, Operator, Question};
 use super::render::{self, RenderError};
 use super::screen::{Screen, Status, clock_of, duration};
 use super::shell::{CommandSpec, Exit, Outcome, OutputSink, Shell, Stream};
-use super::state::{RunState, parse_assignments};
+use super::state::{RunState, parse_assignments, whole_values};
 use crate::graph::{EdgeKind, StepGraph, Target};
 use crate::load::duration::parse_duration;
 use crate::load::{CaptureFrom, Runbook, Shell as ShellKind, Step, StepKind};
@@ -472,6 +473,21 @@ impl<'a> Executor<'a> {
         })?;
         Arc::make_mut(&mut self.state.env).insert(name.to_string(), value);
         Ok(())
+    }
+
+    /// Refuses what a step wrote to `$RUNBOOK_ENV` for a variable that only the runbook's own
+    /// `env:` may set (`BASH_ENV`, `LD_PRELOAD`, …: see [`crate::values::PROTECTED_ENV`]).
+    fn allowed_env(&self, env: Vec<(String, String)>) -> Result<Vec<(String, String)>, String> {
+        for (name, _) in &env {
+            if crate::values::is_protected_env(name)
+                && !self.runbook.env.iter().any(|(k, _)| k.value == *name)
+            {
+                return Err(format!(
+                    "it sets `{name}`, which changes what every later command runs; only the runbook's own `env:` may set it"
+                ));
+            }
+        }
+        Ok(env)
     }
 
     fn mask(&self, text: &str) -> String {
@@ -1471,7 +1487,27 @@ impl<'a> Executor<'a> {
             }
         }
         if problem.is_none() {
-            match (parse_assignments(&env_text), parse_assignments(&out_text)) {
+            let known: Vec<&str> = self
+                .state
+                .inputs
+                .values()
+                .filter_map(|v| match v {
+                    InputValue::Str(s) => Some(s.as_str()),
+                    _ => None,
+                })
+                .chain(self.state.vars.values().map(String::as_str))
+                .chain(self.state.env.values().map(String::as_str))
+                .chain(values.iter().map(|(_, v)| v.as_str()))
+                .filter(|v| v.contains('\n'))
+                .collect();
+            let written = (
+                parse_assignments(&env_text)
+                    .and_then(|env| whole_values(&env_text, &known).map(|()| env))
+                    .and_then(|env| self.allowed_env(env)),
+                parse_assignments(&out_text)
+                    .and_then(|out| whole_values(&out_text, &known).map(|()| out)),
+            );
+            match written {
                 (Ok(env), Ok(out)) => {
                     for (name, value) in env {
                         self.set_env(&id, &name, value)?;
@@ -1482,12 +1518,12 @@ impl<'a> Executor<'a> {
                 }
                 (Err(e), _) => {
                     problem = Some(format!(
-                        "cannot read what the step wrote to $RUNBOOK_ENV: {e}"
+                        "what the step wrote to $RUNBOOK_ENV is not used: {e}"
                     ))
                 }
                 (_, Err(e)) => {
                     problem = Some(format!(
-                        "cannot read what the step wrote to $RUNBOOK_OUTPUT: {e}"
+                        "what the step wrote to $RUNBOOK_OUTPUT is not used: {e}"
                     ))
                 }
             }

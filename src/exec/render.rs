@@ -11,8 +11,8 @@ use crate::load::Shell;
 use crate::template::blocks;
 use minijinja::{Environment, Value};
 
-mod context;
-pub use context::{Quoting, context_at};
+use crate::shell::quote::{encode, literal, reference};
+use crate::shell::{Quoting, Slot};
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{message}")]
@@ -94,13 +94,15 @@ pub struct Script {
 /// Prefix of the variables that carry substituted values into a script.
 pub const VALUE_PREFIX: &str = "RUNBOOK_VALUE_";
 
-/// Renders a script for `shell`, each value passed as data.
+/// Renders a script for `shell`, each value passed as data, at whatever depth of strings
+/// that other shells parse again it stands (`sh -c "…"`, `ssh HOST "…"`: see
+/// [`crate::shell::plan`]).
 pub fn script(template: &str, ctx: &Value, shell: &Shell) -> Result<Script, RenderError> {
     let found = blocks(template).map_err(|e| RenderError {
         message: e.message,
         help: e.help,
     })?;
-    let lexed = crate::lint::shellcheck::placeholders(template);
+    let lexed = crate::template::placeholders(template);
     let mut out = Script {
         display: String::with_capacity(template.len()),
         script: String::with_capacity(template.len()),
@@ -128,43 +130,119 @@ pub fn script(template: &str, ctx: &Value, shell: &Shell) -> Result<Script, Rend
                 return Err(too_long(expr, value.len()));
             }
             let name = format!("{VALUE_PREFIX}{}", out.env.len() + 1);
-            let mut passed = value;
-            let reference = match context_at(&lexed, block.outer.start) {
-                Quoting::Bare => format!("\"${{{name}}}\""),
-                Quoting::Double | Quoting::Heredoc => format!("${{{name}}}"),
-                Quoting::Single => format!("'\"${{{name}}}\"'"),
-                Quoting::DollarSingle => format!("'\"${{{name}}}\"$'"),
-                Quoting::QuotedHeredoc => {
-                    return Err(RenderError {
-                        message: format!("`{{{{{expr}}}}}` stands in a quoted here-document, where no value can be passed as data"),
-                        help: "quote nothing in the delimiter (`<<EOF`, not `<<'EOF'`), or set the value in the step's `env:`".into(),
-                    });
-                }
-                Quoting::Arithmetic => {
-                    // The shell evaluates arithmetic text as an expression, whatever the
-                    // quotes and even through a variable: only an integer is data there.
-                    let Ok(number) = passed.parse::<i64>() else {
-                        return Err(not_an_integer(expr));
-                    };
-                    if number >= 0 {
-                        // Plain digits are the same as code and as data.
-                        out.script.push_str(&number.to_string());
-                        at = block.outer.end;
-                        continue;
-                    }
-                    // By name, so that `1 -{{ n }}` reads as `1 - (-5)`, not `1 --5`.
-                    passed = number.to_string();
-                    name.clone()
-                }
-            };
-            out.script.push_str(&reference);
-            out.env.push((name, passed));
+            let (text, passed) = place(expr, &value, &name, &lexed, block.outer.clone())?;
+            out.script.push_str(&text);
+            if let Some(passed) = passed {
+                out.env.push((name, passed));
+            }
         }
         at = block.outer.end;
     }
     out.display.push_str(&template[at..]);
     out.script.push_str(&template[at..]);
     Ok(out)
+}
+
+/// The text that stands for `value` at `placeholder` of the script, and the value to pass in
+/// the variable `name` when the text reads it from there.
+fn place(
+    expr: &str,
+    value: &str,
+    name: &str,
+    lexed: &str,
+    placeholder: std::ops::Range<usize>,
+) -> Result<(String, Option<String>), RenderError> {
+    let plan = crate::shell::plan(lexed, placeholder).map_err(|u| RenderError {
+        message: format!("`{{{{{expr}}}}}` cannot be passed as data: {}", u.why),
+        help: u.help,
+    })?;
+    let expr = expr.trim();
+    let nested = !plan.layers.is_empty();
+    let via = plan.layers.last().map_or_else(String::new, |l| {
+        format!(" inside the string that `{}` runs", l.construct)
+    });
+    let (mut text, passed) = match plan.slot {
+        Slot::Quoted(Quoting::Arithmetic) => {
+            // The shell evaluates arithmetic text as an expression, whatever the quotes and
+            // even through a variable: only an integer is data there.
+            let Ok(number) = value.parse::<i64>() else {
+                return Err(not_an_integer(expr));
+            };
+            if number >= 0 {
+                // Plain digits are the same as code and as data.
+                (number.to_string(), None)
+            } else if plan.env_travels && !nested {
+                // By name, so that `1 -{{ n }}` reads as `1 - (-5)`, not `1 --5`.
+                (name.to_string(), Some(number.to_string()))
+            } else {
+                (format!("({number})"), None)
+            }
+        }
+        Slot::Name => {
+            if !is_name(value) {
+                return Err(RenderError {
+                    message: format!(
+                        "`{expr}` must be a variable name: `{{{{ {expr} }}}}` names a variable{via}, where other text may run as code"
+                    ),
+                    help: format!(
+                        "give `{expr}` a name of letters, digits and `_`, not starting with a digit"
+                    ),
+                });
+            }
+            (value.to_string(), None)
+        }
+        Slot::Quoted(q) | Slot::SudoShell(q) => {
+            if matches!(plan.slot, Slot::SudoShell(_)) && value.contains('$') {
+                return Err(RenderError {
+                    message: format!(
+                        "`{expr}` holds `$`, which the login shell of `sudo -i`/`sudo -s` expands: it would not arrive as written"
+                    ),
+                    help: "run the command with `sudo` alone, or `sudo sh -c '…' sh VALUE`".into(),
+                });
+            }
+            if plan.env_travels {
+                match reference(name, q) {
+                    Some(r) => (r, Some(value.to_string())),
+                    None => return Err(quoted_heredoc(expr, &via)),
+                }
+            } else {
+                match literal(value, q) {
+                    Some(l) => (l, None),
+                    None if value.contains('\n') => return Err(new_line_in_heredoc(expr, &via)),
+                    None => return Err(quoted_heredoc(expr, &via)),
+                }
+            }
+        }
+    };
+    for layer in plan.layers.iter().rev() {
+        text = encode(&text, layer.quoting).ok_or_else(|| new_line_in_heredoc(expr, &via))?;
+    }
+    Ok((text, passed))
+}
+
+fn new_line_in_heredoc(expr: &str, via: &str) -> RenderError {
+    RenderError {
+        message: format!(
+            "`{expr}` holds a new line, and stands in a here-document{via}, where a line of it could end the document"
+        ),
+        help: "capture one line (`capture: {var, pattern}`), or pass the value as an argument"
+            .into(),
+    }
+}
+
+fn quoted_heredoc(expr: &str, via: &str) -> RenderError {
+    RenderError {
+        message: format!("`{{{{{expr}}}}}` stands in a quoted here-document{via}, where no value can be passed as data"),
+        help: "quote nothing in the delimiter (`<<EOF`, not `<<'EOF'`), or set the value in the step's `env:`".into(),
+    }
+}
+
+fn is_name(s: &str) -> bool {
+    let mut bytes = s.bytes();
+    bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 /// The longest value a command can be given: Linux refuses to start a program with an
@@ -250,6 +328,101 @@ mod tests {
         }
     }
 
+    /// Values that run code if any shell on their way parses them.
+    fn hostile(marker: &str) -> Vec<String> {
+        vec![
+            format!("$(touch {marker}1)"),
+            format!("`touch {marker}2`"),
+            format!("a'; touch {marker}3; echo '"),
+            format!("a\"; touch {marker}4; echo \""),
+            format!("x\\\"$(touch {marker}5)\\"),
+            format!("line 1\n touch {marker}6\n"),
+            "-n".to_string(),
+            format!("-e $'\\x41' ${{IFS}} *; touch {marker}7"),
+            String::new(),
+        ]
+    }
+
+    #[test]
+    fn values_are_data_in_strings_that_other_shells_parse_again() {
+        let marker = "/tmp/rb-nested-pwned-";
+        for template in [
+            "eval \"printf '[%s]' {{ vars.ip }}\"",
+            "eval printf \"'[%s]'\" {{ vars.ip }}",
+            "eval 'printf \"[%s]\" {{ vars.ip }}'",
+            "sh -c \"printf '[%s]' {{ vars.ip }}\"",
+            "bash -c 'printf \"[%s]\" {{ vars.ip }}'",
+            "sh -c \"printf '[%s]' \\\"{{ vars.ip }}\\\"\"",
+            "sh -c \"printf '[%s]' 'x{{ vars.ip }}y'\" | cut -c2- | rev | cut -c2- | rev | sed 's/^/[/;s/$/]/' | tr -d '\\n' | sed 's/^\\[\\[/[/;s/\\]\\]$/]/'",
+            "bash -c \"sh -c 'printf \\\"[%s]\\\" {{ vars.ip }}'\"",
+            "env -i sh -c \"printf '[%s]' {{ vars.ip }}\"",
+            "env -i sh -c \"sh -c 'printf \\\"[%s]\\\" {{ vars.ip }}'\"",
+            "timeout 5 nice -n 1 bash -c 'printf \"[%s]\" \"{{ vars.ip }}\"'",
+            "echo | xargs sh -c 'printf \"[%s]\" {{ vars.ip }}'",
+            "find /dev/null -maxdepth 0 -exec sh -c 'printf \"[%s]\" {{ vars.ip }}' \\;",
+            "flock /tmp/rb-nested-lock -c 'printf \"[%s]\" {{ vars.ip }}'",
+            "bash <<EOF\nprintf '[%s]' {{ vars.ip }}\nEOF",
+            "bash <<'EOF'\nprintf '[%s]' {{ vars.ip }}\nEOF",
+            "cat <<EOF | sh\nprintf '[%s]' {{ vars.ip }}\nEOF",
+            "echo \"printf '[%s]' {{ vars.ip }}\" | sh",
+            "declare -a \"hosts=({{ vars.ip }})\"; printf '[%s]' \"${hosts[@]}\"",
+            "bash -c \"printf '[%s]' \\$'{{ vars.ip }}'\"",
+        ] {
+            for value in hostile(marker) {
+                // Some constructs cannot carry every value (a new line in a here-document
+                // fed to a shell without the environment): refused, never run.
+                let Ok(s) = script(template, &ctx(&value), &Shell::Bash) else {
+                    continue;
+                };
+                let printed = run_bash(&s);
+                let expected = format!("[{value}]");
+                if template.contains("cut -c2-") {
+                    continue; // only that nothing runs
+                }
+                assert_eq!(printed, expected, "{template} with {value:?}: {}", s.script);
+                assert!(s.display.contains(&value));
+            }
+        }
+        for n in 1..=7 {
+            let path = format!("{marker}{n}");
+            assert!(!std::path::Path::new(&path).exists(), "{path} was created");
+        }
+    }
+
+    #[test]
+    fn strings_that_cannot_be_followed_are_refused() {
+        for (template, says) in [
+            ("sh -c \"$(echo {{ vars.ip }})\"", "command substitution"),
+            ("sh -c \"echo ${X:-{{ vars.ip }}}\"", "an expansion"),
+            ("sh -c \"echo '{{ vars.ip }}\"", "unclosed quote"),
+            ("echo -e \"{{ vars.ip }}\" | bash", "lost"),
+        ] {
+            let err = script(template, &ctx("x"), &Shell::Bash).unwrap_err();
+            assert!(err.message.contains(says), "{template}: {}", err.message);
+            assert!(
+                err.message.contains("cannot be passed as data"),
+                "{}",
+                err.message
+            );
+        }
+        // A value that names a variable must be a name.
+        let err = script("read -r {{ vars.ip }}", &ctx("a[$(id)]"), &Shell::Bash).unwrap_err();
+        assert!(
+            err.message.contains("must be a variable name"),
+            "{}",
+            err.message
+        );
+        let s = script(
+            "read -r {{ vars.ip }} <<<5; echo $n",
+            &ctx("n"),
+            &Shell::Bash,
+        )
+        .unwrap();
+        assert_eq!(run_bash(&s), "5\n");
+        // `sudo -i` lets its login shell expand `$`.
+        assert!(script("sudo -i ls {{ vars.ip }}", &ctx("$HOME"), &Shell::Bash).is_err());
+    }
+
     #[test]
     fn a_value_too_long_for_the_environment_is_refused_before_the_command_starts() {
         let fits = "x".repeat(VALUE_MAX);
@@ -289,7 +462,7 @@ mod tests {
     }
 
     /// Templates with `{{ vars.ip }}` in each kind of shell arithmetic.
-    const ARITHMETIC: [&str; 12] = [
+    const ARITHMETIC: [&str; 18] = [
         "echo $(( {{ vars.ip }} + 1 ))",
         "echo \"$(( {{ vars.ip }} + 1 ))\"",
         "(( x = {{ vars.ip }} )); echo $x",
@@ -302,6 +475,12 @@ mod tests {
         "s=abc; echo ${s:{{ vars.ip }}}",
         "[[ {{ vars.ip }} -gt 5 ]] || echo small",
         "[[ 5 -le \"{{ vars.ip }}\" ]] || echo small",
+        "cat <<EOF\n$(( {{ vars.ip }} ))\nEOF",
+        "seen=(); [ -v \"seen[{{ vars.ip }}]\" ] || echo small",
+        "a=([{{ vars.ip }}]=1); echo ${!a[@]}",
+        "declare -a \"h=([{{ vars.ip }}]=1)\"; echo ${!h[@]}",
+        "sh -c 'echo $(( {{ vars.ip }} ))'",
+        "bash -c \"a=(); a[{{ vars.ip }}]=1; echo \\${!a[@]}\"",
     ];
 
     #[test]
@@ -349,6 +528,12 @@ mod tests {
             ("", "", ""),
             ("", "small", "small"),
             ("", "small", "small"),
+            ("7", "-5", "3"),
+            ("small", "", "small"),
+            ("7", "", "3"),
+            ("7", "", "3"),
+            ("7", "-5", "3"),
+            ("7", "", "3"),
         ];
         for (template, (seven, minus_five, padded)) in ARITHMETIC.iter().zip(expected) {
             for (value, printed) in [("7", seven), ("-5", minus_five), ("+003", padded)] {

@@ -251,6 +251,11 @@ fn spawn(spec: &CommandSpec) -> Result<Box<dyn ChildWrapper>, String> {
         return Err(format!("folder `{}` {what}", spec.dir.display()));
     }
     let mut command = Command::new(program);
+    for name in crate::values::DROPPED_ENV {
+        if !spec.env.iter().any(|(k, _)| k == name) {
+            command.env_remove(name);
+        }
+    }
     command
         .args(args)
         .envs(spec.env.iter().map(|(k, v)| (k, v)))

@@ -160,16 +160,72 @@ pub fn parse_assignments(text: &str) -> Result<Vec<(String, String)>, String> {
         }
     }
     for (name, _) in &out {
-        if !crate::lint::rules::invalid_name::is_identifier(name) {
+        if !crate::values::is_identifier(name) {
             return Err(format!("`{name}` is not a valid name"));
         }
     }
     Ok(out)
 }
 
+/// Refuses a file of assignments where a value of several lines (one of `values`) was
+/// written as `NAME=value` lines, or across the end of a `NAME<<DELIMITER` block: its later
+/// lines would set other variables (`x⏎BASH_ENV=/tmp/evil.sh`).
+pub fn whole_values(text: &str, values: &[&str]) -> Result<(), String> {
+    if values.is_empty() || text.is_empty() {
+        return Ok(());
+    }
+    // Byte ranges of the bodies of `NAME<<DELIMITER` blocks.
+    let mut bodies = Vec::new();
+    let mut at = 0;
+    let mut open: Option<(usize, &str)> = None;
+    for line in text.split_inclusive('\n') {
+        let bare = line.trim_end_matches('\n');
+        match open {
+            Some((start, delimiter)) if bare == delimiter => {
+                bodies.push(start..at);
+                open = None;
+            }
+            Some(_) => {}
+            None => {
+                if let Some((name, delimiter)) =
+                    bare.split_once("<<").filter(|(n, _)| !n.contains('='))
+                {
+                    let _ = name;
+                    open = Some((at + line.len(), delimiter));
+                }
+            }
+        }
+        at += line.len();
+    }
+    for value in values {
+        for (start, _) in text.match_indices(value) {
+            let end = start + value.len();
+            if !bodies.iter().any(|b| b.start <= start && end <= b.end) {
+                let line = text[..start].matches('\n').count() + 1;
+                return Err(format!(
+                    "line {line} starts a value of several lines written as `NAME=value`: its other lines would set other variables; write it as `NAME<<DELIMITER` … `DELIMITER`, with a delimiter the value does not contain"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::parse_assignments;
+    use super::{parse_assignments, whole_values};
+
+    #[test]
+    fn a_value_of_several_lines_stays_one_variable() {
+        let value = "x\nBASH_ENV=/tmp/evil.sh";
+        assert!(whole_values(&format!("A={value}\n"), &[value]).is_err());
+        assert!(whole_values(&format!("A<<EOF\n{value}\nEOF\n"), &[value]).is_ok());
+        // A delimiter that the value holds ends the block inside it.
+        let value = "x\nEOF\nBASH_ENV=/tmp/evil.sh";
+        assert!(whole_values(&format!("A<<EOF\n{value}\nEOF\n"), &[value]).is_err());
+        assert!(whole_values(&format!("A<<END_1\n{value}\nEND_1\n"), &[value]).is_ok());
+        assert!(whole_values("A=1\n", &["a\nb"]).is_ok());
+    }
 
     #[test]
     fn assignments() {

@@ -34,6 +34,9 @@ pub static RULES: &[&dyn Rule] = &[
     &dangerous_without_rollback::DangerousWithoutRollback,
     &missing_metadata::MissingMetadata,
     &shellcheck::ShellCheckRule,
+    &unsafe_value::UnsafeValue,
+    &value_in_code::ValueInCode,
+    &protected_env::ProtectedEnv,
 ];
 
 /// A rule's metadata by code (`RB008`, case-insensitive) or name (`step-kind`).

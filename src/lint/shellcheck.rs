@@ -11,7 +11,7 @@
 use super::context::Context;
 use crate::load::locate::locate;
 use crate::load::{Shell, Source, Sp, Span};
-use crate::template::blocks;
+use crate::template::placeholders;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
@@ -90,22 +90,6 @@ pub fn jobs(cx: &Context) -> Vec<ScriptJob> {
             })
         })
         .collect()
-}
-
-/// Replaces each `{{ … }}` block by underscores of the same byte length.
-pub fn placeholders(script: &str) -> String {
-    let Ok(found) = blocks(script) else {
-        return script.to_string();
-    };
-    let mut out = String::with_capacity(script.len());
-    let mut at = 0;
-    for block in found {
-        out.push_str(&script[at..block.outer.start]);
-        out.push_str(&"_".repeat(block.outer.len()));
-        at = block.outer.end;
-    }
-    out.push_str(&script[at..]);
-    out
 }
 
 #[derive(Deserialize)]

@@ -400,17 +400,23 @@ fn analyze_uncached(expr: &str, analysis: &mut Analysis) {
     for name in names {
         let mut path: Vec<String> = name.split('.').map(str::to_string).collect();
         path.truncate(3);
-        let subscripted = subscripts(expr, &path[0]);
-        if path.len() == 1 && !subscripted.is_empty() {
-            for (offset, len, key) in subscripted {
-                analysis.references.push(Reference {
-                    path: vec![path[0].clone(), key],
-                    offset,
-                    len,
-                    dashed: false,
-                });
+        if path.len() == 1 {
+            // Read by key (`inputs["db"]`, `inputs | attr("db")`) or whole (`inputs | items`,
+            // `inputs[name]`): what the expression reads, whatever its spelling.
+            let reads = namespace_reads(expr, &path[0]);
+            if !reads.is_empty() {
+                for (offset, len, key) in reads {
+                    let mut path = vec![path[0].clone()];
+                    path.extend(key);
+                    analysis.references.push(Reference {
+                        path,
+                        offset,
+                        len,
+                        dashed: false,
+                    });
+                }
+                continue;
             }
-            continue;
         }
         let (offset, len) = find_name(expr, &name).unwrap_or((0, expr.len()));
         analysis.references.push(Reference {
@@ -632,28 +638,82 @@ fn whole_chars(text: &str, start: usize, len: usize) -> (usize, usize) {
 }
 
 /// `ns["key"]` and `ns['key']` uses: (offset, length, key).
-fn subscripts(expr: &str, ns: &str) -> Vec<(usize, usize, String)> {
+/// Each use of the bare name `ns` in an expression, outside string literals, that is not an
+/// attribute (`ns.key`, which the engine reports itself): `ns["key"]` and
+/// `ns | attr("key")` read one key; any other use (`ns[name]`, `ns | items`, `ns | tojson`,
+/// `for`-like filters) reads every key, given as `None`. (offset, length, key).
+fn namespace_reads(expr: &str, ns: &str) -> Vec<(usize, usize, Option<String>)> {
+    let bytes = expr.as_bytes();
     let mut found = Vec::new();
-    let mut at = 0;
-    while let Some(i) = expr[at..].find(ns).map(|i| at + i) {
-        at = i + ns.len();
-        let before_ok =
-            i == 0 || !expr[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '.');
-        let rest = expr[at..].trim_start();
-        if !before_ok || !rest.starts_with('[') {
-            continue;
-        }
-        let inner = rest[1..].trim_start();
-        let Some(quote) = inner.chars().next().filter(|c| *c == '"' || *c == '\'') else {
-            continue;
-        };
-        if let Some(end) = inner[1..].find(quote) {
-            let key = inner[1..1 + end].to_string();
-            let end_offset = expr.len() - inner.len() + 1 + end + 1;
-            found.push((i, end_offset - i + 1, key));
+    let mut i = 0;
+    let mut after_dot = false;
+    while let Some(&c) = bytes.get(i) {
+        match c {
+            b'"' | b'\'' => {
+                i = string_end(bytes, i);
+                after_dot = false;
+            }
+            b'.' => {
+                after_dot = true;
+                i += 1;
+            }
+            c if c.is_ascii_alphanumeric() || c == b'_' => {
+                let end = ident_end(bytes, i);
+                if !after_dot && &expr[i..end] == ns {
+                    let at = skip_whitespace(bytes, end);
+                    match bytes.get(at) {
+                        Some(b'.') => {}
+                        Some(b'[') => match quoted_key(expr, skip_whitespace(bytes, at + 1)) {
+                            Some((key, close))
+                                if bytes.get(skip_whitespace(bytes, close)) == Some(&b']') =>
+                            {
+                                let stop = skip_whitespace(bytes, close) + 1;
+                                found.push((i, stop - i, Some(key)));
+                            }
+                            _ => found.push((i, end - i, None)),
+                        },
+                        Some(b'|') => {
+                            let f = skip_whitespace(bytes, at + 1);
+                            let f_end = ident_end(bytes, f);
+                            let open = skip_whitespace(bytes, f_end);
+                            let key = (&expr[f..f_end] == "attr" && bytes.get(open) == Some(&b'('))
+                                .then(|| quoted_key(expr, skip_whitespace(bytes, open + 1)))
+                                .flatten()
+                                .filter(|(_, close)| {
+                                    bytes.get(skip_whitespace(bytes, *close)) == Some(&b')')
+                                });
+                            match key {
+                                Some((key, close)) => {
+                                    let stop = skip_whitespace(bytes, close) + 1;
+                                    found.push((i, stop - i, Some(key)));
+                                }
+                                None => found.push((i, end - i, None)),
+                            }
+                        }
+                        _ => found.push((i, end - i, None)),
+                    }
+                }
+                after_dot = false;
+                i = end;
+            }
+            _ => {
+                after_dot = false;
+                i += 1;
+            }
         }
     }
     found
+}
+
+/// A string literal at `at` (`"key"` or `'key'`, no escapes in it) and where it ends.
+fn quoted_key(expr: &str, at: usize) -> Option<(String, usize)> {
+    let quote = *expr.as_bytes().get(at)?;
+    if quote != b'"' && quote != b'\'' {
+        return None;
+    }
+    let close = expr[at + 1..].find(quote as char)? + at + 1;
+    let key = &expr[at + 1..close];
+    (!key.contains('\\')).then(|| (key.to_string(), close + 1))
 }
 
 /// Where a dotted name stands in an expression, as a whole word.
@@ -674,6 +734,22 @@ fn find_name(expr: &str, dotted: &str) -> Option<(usize, usize)> {
         return find_name(expr, first);
     }
     None
+}
+
+/// Replaces each `{{ … }}` block by underscores of the same byte length.
+pub fn placeholders(script: &str) -> String {
+    let Ok(found) = blocks(script) else {
+        return script.to_string();
+    };
+    let mut out = String::with_capacity(script.len());
+    let mut at = 0;
+    for block in found {
+        out.push_str(&script[at..block.outer.start]);
+        out.push_str(&"_".repeat(block.outer.len()));
+        at = block.outer.end;
+    }
+    out.push_str(&script[at..]);
+    out
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
 pub mod run;
+pub mod sshd;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

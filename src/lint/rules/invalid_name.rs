@@ -1,5 +1,6 @@
 use crate::lint::{Context, Finding, Rule, RuleMeta};
 use crate::load::Sp;
+use crate::values::is_identifier;
 
 crate::declare_rule! {
     /// ## What it does
@@ -47,14 +48,6 @@ fn is_step_id(s: &str) -> bool {
             .next()
             .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-}
-
-pub fn is_identifier(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 impl Rule for InvalidName {

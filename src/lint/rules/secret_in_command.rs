@@ -41,8 +41,35 @@ impl Rule for SecretInCommand {
             .filter_map(|s| s.ask.as_ref().filter(|a| a.value.secret))
             .filter_map(|a| a.value.var.as_ref().map(|v| v.as_str()))
             .collect();
+        let secret_inputs: Vec<&str> = cx
+            .runbook
+            .inputs
+            .iter()
+            .filter(|i| i.secret)
+            .map(|i| i.name.as_str())
+            .collect();
         for s in cx.sites.iter().filter(|s| s.site.script) {
             for r in &s.analysis.references {
+                // The whole namespace (`inputs | items`, `inputs[name]`): every secret in it.
+                let whole: &[&str] = match (r.namespace(), r.name()) {
+                    ("inputs", None) => &secret_inputs,
+                    ("vars", None) => &secret_vars,
+                    _ => &[],
+                };
+                if let Some(first) = whole.first() {
+                    out.push(Finding::new(
+                        cx.span_in(&s.site, r.offset, r.len),
+                        format!(
+                            "`{}` is read whole in a command line, secret `{first}` included, where `ps` shows it to every user",
+                            r.namespace()
+                        ),
+                        format!(
+                            "name the values the command needs (`{}.NAME`), and read secrets from the environment",
+                            r.namespace()
+                        ),
+                    ));
+                    continue;
+                }
                 let (is_secret, env) = match (r.namespace(), r.name()) {
                     ("inputs", Some(name)) => match cx.runbook.input(name) {
                         Some(input) if input.secret => {

@@ -42,7 +42,7 @@ impl Rule for UnusedInput {
                 s.analysis
                     .references
                     .iter()
-                    .any(|r| r.namespace() == "inputs" && r.name() == Some(name))
+                    .any(|r| r.namespace() == "inputs" && r.name().is_none_or(|n| n == name))
             });
             let in_env = input.env.as_ref().is_some_and(|env| {
                 cx.sites

@@ -29,6 +29,13 @@ enum Frame {
     DollarSingle,
     /// `$(…)`: bare text until the matching `)`.
     Subst,
+    /// The body of an unquoted here-document: read as inside double quotes, but `"` is an
+    /// ordinary character.
+    Here,
+    /// `name=( … )`: the words of a compound assignment, where `[…]=` is a subscript.
+    Compound {
+        assoc: bool,
+    },
     Backtick,
     Comment,
     /// `let …`: bare text, read as arithmetic, until the end of the command.
@@ -82,8 +89,19 @@ const KEYWORDS: [&[u8]; 10] = [
 /// Scans the script up to `offset` and says how the text there is read. The script must
 /// not contain template blocks (they are replaced by placeholders first).
 pub fn context_at(script: &str, offset: usize) -> Quoting {
+    scan(script, offset).0
+}
+
+/// Whether every quote, `$(`, `${`, backquote and here-document of the script is closed.
+pub fn balanced(script: &str) -> bool {
+    scan(script, script.len()).1
+}
+
+/// The quoting at `offset`, and whether nothing is left open there.
+fn scan(script: &str, offset: usize) -> (Quoting, bool) {
     let bytes = script.as_bytes();
     let assoc = associative_arrays(bytes);
+    let assoc_names = &assoc;
     let ints = integers(bytes);
     let mut stack = vec![Frame::Bare];
     let mut pending_heredocs: Vec<(String, bool)> = Vec::new();
@@ -113,9 +131,9 @@ pub fn context_at(script: &str, offset: usize) -> Quoting {
                     continue; // the newline may start here-document bodies
                 }
             }
-            Frame::Double => match c {
+            Frame::Double | Frame::Here => match c {
                 b'\\' => i += 1,
-                b'"' => {
+                b'"' if top == Frame::Double => {
                     stack.pop();
                 }
                 b'$' => {
@@ -177,10 +195,51 @@ pub fn context_at(script: &str, offset: usize) -> Quoting {
                     }
                 }
             },
+            Frame::Compound { assoc } => match c {
+                b')' => {
+                    stack.pop();
+                }
+                b'[' if !assoc && word_start(bytes, i) => {
+                    stack.push(arith(Close::Bracket));
+                }
+                b'\\' => i += 1,
+                b'\'' => stack.push(Frame::Single),
+                b'"' => stack.push(Frame::Double),
+                b'`' => stack.push(Frame::Backtick),
+                b'$' if bytes.get(i + 1) == Some(&b'\'') => {
+                    stack.push(Frame::DollarSingle);
+                    i += 1;
+                }
+                b'$' => {
+                    if let Some((frame, len)) = dollar(bytes, i, assoc_names) {
+                        stack.push(frame);
+                        i += len;
+                        continue;
+                    }
+                }
+                _ => {}
+            },
             Frame::Bare | Frame::Subst | Frame::Backtick | Frame::Let => {
                 if top == Frame::Let && (b";&|\n)`".contains(&c)) {
                     stack.pop();
                     continue; // the end of `let` is read by the frame around it
+                }
+                // `name=(`: a compound assignment.
+                if c == b'(' && i > 0 && bytes[i - 1] == b'=' {
+                    let mut n = i - 1;
+                    if n > 0 && bytes[n - 1] == b'+' {
+                        n -= 1;
+                    }
+                    let mut start = n;
+                    while start > 0 && is_name(bytes[start - 1]) {
+                        start -= 1;
+                    }
+                    if start < n && word_start(bytes, start) {
+                        let assoc = assoc_names.contains(&&bytes[start..n]);
+                        stack.push(Frame::Compound { assoc });
+                        i += 1;
+                        continue;
+                    }
                 }
                 if matches!(c, b'(' | b'[' | b'l') && command_position(bytes, i) {
                     if bytes[i..].starts_with(b"((") {
@@ -283,15 +342,17 @@ pub fn context_at(script: &str, offset: usize) -> Quoting {
                     b'\n' if !pending_heredocs.is_empty() => {
                         // Here-document bodies start on the next line, one after the other.
                         let mut at = i + 1;
-                        for (delimiter, quoted) in std::mem::take(&mut pending_heredocs) {
+                        let mut inside = None;
+                        'bodies: for (delimiter, quoted) in std::mem::take(&mut pending_heredocs) {
+                            let body = at;
                             loop {
                                 let end = script[at..].find('\n').map_or(script.len(), |n| at + n);
                                 if offset >= at && offset <= end {
-                                    return if quoted {
-                                        Quoting::QuotedHeredoc
-                                    } else {
-                                        Quoting::Heredoc
-                                    };
+                                    if quoted {
+                                        return (Quoting::QuotedHeredoc, false);
+                                    }
+                                    inside = Some(body);
+                                    break 'bodies;
                                 }
                                 let line = &script[at..end];
                                 at = (end + 1).min(script.len());
@@ -301,7 +362,13 @@ pub fn context_at(script: &str, offset: usize) -> Quoting {
                                 }
                             }
                         }
-                        i = at;
+                        if let Some(body) = inside {
+                            // Expansions (and arithmetic) still happen in an unquoted body.
+                            stack.push(Frame::Here);
+                            i = body;
+                        } else {
+                            i = at;
+                        }
                         continue;
                     }
                     _ => {}
@@ -311,20 +378,27 @@ pub fn context_at(script: &str, offset: usize) -> Quoting {
         i += 1;
     }
     let top = stack.last().copied().unwrap_or(Frame::Bare);
+    let closed = pending_heredocs.is_empty()
+        && matches!(
+            stack.as_slice(),
+            [Frame::Bare] | [Frame::Bare, Frame::Comment]
+        );
     let in_arithmetic = stack
         .iter()
         .any(|f| matches!(f, Frame::Arith { .. } | Frame::Let));
     if top != Frame::Comment
         && (in_arithmetic || ranges.iter().any(|&(s, e)| s <= offset && offset < e))
     {
-        return Quoting::Arithmetic;
+        return (Quoting::Arithmetic, closed);
     }
-    match top {
+    let quoting = match top {
         Frame::Double => Quoting::Double,
         Frame::Single => Quoting::Single,
         Frame::DollarSingle => Quoting::DollarSingle,
+        Frame::Here => Quoting::Heredoc,
         _ => Quoting::Bare,
-    }
+    };
+    (quoting, closed)
 }
 
 fn is_name_start(b: u8) -> bool {

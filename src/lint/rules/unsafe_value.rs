@@ -1,0 +1,95 @@
+use crate::lint::{Context, Finding, Rule, RuleMeta};
+use crate::load::Shell;
+use crate::template::{blocks, placeholders};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports a `{{ }}` value that runbook cannot pass as data: inside a string that another
+    /// shell parses again (`sh -c "…"`, `ssh HOST "…"`, `eval`) in a way runbook cannot
+    /// follow, such as a `$( )` whose output becomes that string, an unclosed quote inside
+    /// it, or strings nested more than eight deep.
+    ///
+    /// ## Why this matters
+    /// A value inside `sh -c "echo {{ v }}"` reaches the outer shell as data, but `sh` then
+    /// parses the whole string as code. runbook follows such strings to any depth and writes
+    /// the value there so that the innermost shell reads it as data: as a variable reference
+    /// where the environment travels (`eval`, `sh -c`), quoted into the text where it does
+    /// not (`ssh`, `sudo`, `su`, `kubectl exec`, `docker exec`). Where it cannot tell how the
+    /// string is read, the step refuses to run the value; this rule says so in CI instead of
+    /// at 3 am.
+    ///
+    /// ## Example
+    /// ```yaml
+    ///     run: sh -c "$(echo ssh {{ vars.host }})"
+    /// ```
+    ///
+    /// ## Use instead
+    /// Write the string directly, or give the inner script the value as an argument:
+    /// ```yaml
+    ///     run: sh -c 'ssh "$1"' sh {{ vars.host }}
+    /// ```
+    pub struct UnsafeValue {
+        code: "RB031",
+        name: "unsafe-value",
+        severity: Error,
+    }
+}
+
+impl Rule for UnsafeValue {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
+        for_each_value(cx, |s, outer, plan| {
+            if let Err(u) = plan {
+                out.push(Finding::new(
+                    cx.span_in(s, outer.start, outer.len()),
+                    format!("this value cannot be passed as data: {}", u.why),
+                    u.help.clone(),
+                ));
+            }
+        });
+    }
+}
+
+/// Calls `f` with the plan of every `{{ }}` value (but `| raw`) of every POSIX shell script.
+pub fn for_each_value(
+    cx: &Context,
+    mut f: impl FnMut(
+        &crate::template::sites::Site,
+        std::ops::Range<usize>,
+        &Result<crate::shell::Plan, crate::shell::Unsafe>,
+    ),
+) {
+    let default_shell = cx.runbook.shell.as_ref().map_or(&Shell::Bash, |s| &s.value);
+    for s in cx.sites.iter().filter(|s| s.site.script) {
+        let shell = s
+            .site
+            .step
+            .and_then(|st| st.shell.as_ref())
+            .map_or(default_shell, |sh| &sh.value);
+        if !shell.is_posix() {
+            continue;
+        }
+        let text = &s.site.value.value;
+        let Ok(found) = blocks(text) else {
+            continue;
+        };
+        if found.is_empty() {
+            continue;
+        }
+        let lexed = placeholders(text);
+        for block in found {
+            if s.analysis
+                .raw
+                .iter()
+                .any(|&(o, _)| block.outer.contains(&o))
+            {
+                continue;
+            }
+            let plan = crate::shell::plan(&lexed, block.outer.clone());
+            f(&s.site, block.outer.clone(), &plan);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! One model of shell text, below rendering and lint: how the text at any offset of a script
+//! is quoted ([`context_at`]), the shell's own words of each simple command ([`words`]), and
+//! the strings that a command parses again as shell code ([`plan`]).
+
+mod context;
+pub mod nested;
+pub mod quote;
+pub mod words;
+
+pub use context::{Quoting, balanced, context_at};
+pub use nested::{Foreign, Layer, Plan, Slot, Unsafe, plan};

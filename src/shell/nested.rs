@@ -1,0 +1,1187 @@
+//! Strings that a command parses again as shell code, and where a value inside one ends up.
+//!
+//! `sh -c "echo {{ v }}"`: the outer shell hands `echo VALUE` to `sh`, which parses it again,
+//! so a value that is data for the outer shell is code for the inner one. [`plan`] follows a
+//! placeholder through every such string, to any depth (`ssh h "sh -c 'echo {{ v }}'"`), and
+//! says how each enclosing string quotes it and how the innermost shell reads it. A construct
+//! it cannot follow is an [`Unsafe`], never a guess.
+//!
+//! Re-parsed here: the arguments of `eval`; the `-c` string of `sh`, `bash`, `dash`, `zsh`,
+//! `ksh`, `mksh`, `ash`; `su`/`runuser -c`; the command of `ssh HOST …` and of `watch`;
+//! `flock FILE -c`; a here-document (or `cat <<EOF |`, `echo … |`) fed to a shell reading its
+//! input (`bash`, `sh -s`, `ssh HOST`); a quoted compound assignment of `declare -a`. Followed
+//! to the command they run: `sudo`, `doas`, `env`, `timeout`, `nice`, `nohup`, `setsid`,
+//! `stdbuf`, `ionice`, `time`, `command`, `exec`, `xargs`, `find -exec`, `runuser -u … --`,
+//! `kubectl`/`oc exec … --`, `docker`/`podman exec`. The environment travels through `eval`,
+//! `sh -c` and the wrappers that keep it; not through `ssh`, `sudo`, `su`, `doas`, `env -i`,
+//! `kubectl exec` and `docker exec`.
+
+use super::context::{Quoting, balanced, context_at};
+use super::words::{Command, Expansion, Word, commands, cook_heredoc};
+use std::ops::Range;
+
+/// How deep strings inside strings are followed.
+const MAX_DEPTH: usize = 8;
+
+/// The byte a placeholder is marked with while it is followed: a plain word character for
+/// every shell construct, and kept as it is by quote removal.
+const SENTINEL: char = '\u{1}';
+
+/// Where a value ends up, from the outer script inwards.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// Each string around the value that another shell parses again, outermost first: how
+    /// the value is quoted in it, and what parses it.
+    pub layers: Vec<Layer>,
+    /// How the shell that finally reads the value reads it.
+    pub slot: Slot,
+    /// Whether the outer shell's environment reaches that shell (a value can then be passed
+    /// as a variable reference; otherwise it must be quoted into the text).
+    pub env_travels: bool,
+    /// The value is a piece of another language's code (`psql -c "… {{ v }}"`).
+    pub foreign: Option<&'static Foreign>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layer {
+    pub quoting: Quoting,
+    /// What parses the string again, as the operator wrote it: `sh -c`, `ssh HOST`, `eval`.
+    pub construct: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    Quoted(Quoting),
+    /// A variable name (`read NAME`, `printf -v NAME`, `declare NAME=…`): only an identifier
+    /// is data there; anything else may be evaluated (`a[$(reboot)]`).
+    Name,
+    /// The arguments of `sudo -i`/`sudo -s COMMAND`: sudo escapes every character but letters,
+    /// digits, `_`, `-` and `$`, then a login shell parses them, so `$` is expanded. The
+    /// quoting is that of the shell running `sudo`.
+    SudoShell(Quoting),
+}
+
+/// A language whose code may be given on a command line, and how to pass it a value instead.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Foreign {
+    pub language: &'static str,
+    pub help: &'static str,
+}
+
+/// A placeholder in a string whose reader cannot be told: refused, never guessed safe.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsafe {
+    pub construct: String,
+    pub why: String,
+    pub help: String,
+}
+
+/// Follows the placeholder at `placeholder` of `lexed` (a script whose template blocks are
+/// replaced by placeholders of the same length) into the strings that parse it again.
+pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
+    let mut text = String::with_capacity(lexed.len());
+    text.push_str(&lexed[..placeholder.start]);
+    text.extend(std::iter::repeat_n(SENTINEL, placeholder.len()));
+    text.push_str(&lexed[placeholder.end.min(lexed.len())..]);
+    let mut at = placeholder.start;
+    let mut layers: Vec<Layer> = Vec::new();
+    let mut env_travels = true;
+    loop {
+        let quoting = context_at(&text, at);
+        if quoting == Quoting::Arithmetic {
+            // Only an integer is accepted there, which is data at any depth.
+            return Ok(Plan {
+                layers,
+                slot: Slot::Quoted(quoting),
+                env_travels,
+                foreign: None,
+            });
+        }
+        let role = match commands(&text, 0..text.len()) {
+            Some(list) => locate(&text, &list, at)?,
+            None if layers.is_empty() => Role::Data(None),
+            None => {
+                return Err(unclear(
+                    &layers,
+                    "has an unclosed quote, `$(`, `${` or backquote",
+                ));
+            }
+        };
+        if !layers.is_empty() && !balanced(&text) {
+            return Err(unclear(&layers, "does not parse as shell text"));
+        }
+        match role {
+            Role::Data(foreign) => {
+                return Ok(Plan {
+                    layers,
+                    slot: Slot::Quoted(quoting),
+                    env_travels,
+                    foreign,
+                });
+            }
+            Role::Name => {
+                return Ok(Plan {
+                    layers,
+                    slot: Slot::Name,
+                    env_travels,
+                    foreign: None,
+                });
+            }
+            Role::SudoShell => {
+                return Ok(Plan {
+                    layers,
+                    slot: Slot::SudoShell(quoting),
+                    env_travels,
+                    foreign: None,
+                });
+            }
+            Role::Arith => {
+                return Ok(Plan {
+                    layers,
+                    slot: Slot::Quoted(Quoting::Arithmetic),
+                    env_travels,
+                    foreign: None,
+                });
+            }
+            Role::Reparse(r) => {
+                if layers.len() >= MAX_DEPTH {
+                    return Err(Unsafe {
+                        construct: r.construct,
+                        why: format!("it is nested more than {MAX_DEPTH} strings deep"),
+                        help: "pass the value in the environment (`env:` of the step) and read it there".into(),
+                    });
+                }
+                if !matches!(
+                    quoting,
+                    Quoting::Bare
+                        | Quoting::Double
+                        | Quoting::Single
+                        | Quoting::DollarSingle
+                        | Quoting::Heredoc
+                        | Quoting::QuotedHeredoc
+                ) {
+                    return Err(unclear(&layers, "is quoted in a way runbook cannot follow"));
+                }
+                let Some(inner_at) = r.inner.find(SENTINEL) else {
+                    return Err(Unsafe {
+                        construct: r.construct.clone(),
+                        why: format!("it is lost in the string that `{}` runs", r.construct),
+                        help: HELP_ARGUMENT.into(),
+                    });
+                };
+                env_travels &= r.travels;
+                layers.push(Layer {
+                    quoting,
+                    construct: r.construct,
+                });
+                text = r.inner;
+                at = inner_at;
+            }
+        }
+    }
+}
+
+const HELP_ARGUMENT: &str = "pass the value as an argument of the inner script (`sh -c 'echo \"$1\"' sh \"{{ v }}\"`) or through the step's `env:`";
+
+fn unclear(layers: &[Layer], what: &str) -> Unsafe {
+    let construct = layers
+        .last()
+        .map_or_else(|| "the script".to_string(), |l| l.construct.clone());
+    Unsafe {
+        why: format!("the string that `{construct}` runs again {what}"),
+        construct,
+        help: HELP_ARGUMENT.into(),
+    }
+}
+
+/// What the word (or input) holding the placeholder is to its command.
+#[derive(Debug)]
+enum Role {
+    Data(Option<&'static Foreign>),
+    Name,
+    /// A subscript of a name (`read 'a[…]'`, `[ -v 'a[…]' ]`): evaluated as arithmetic.
+    Arith,
+    SudoShell,
+    Reparse(Reparse),
+}
+
+#[derive(Debug)]
+struct Reparse {
+    inner: String,
+    construct: String,
+    travels: bool,
+}
+
+/// Finds the command holding `at` among `list` (descending into `$( )` of data words) and
+/// says what the text at `at` is to it.
+fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
+    for (n, cmd) in list.iter().enumerate() {
+        for heredoc in &cmd.heredocs {
+            if heredoc.body.contains(&at) || (heredoc.body.is_empty() && heredoc.body.start == at) {
+                let reader = stdin_reader(list, n);
+                let Some((construct, travels)) = reader else {
+                    return Ok(Role::Data(None));
+                };
+                let inner = if heredoc.quoted {
+                    text[heredoc.body.clone()].to_string()
+                } else {
+                    let Some((cooked, expansions)) = cook_heredoc(text, heredoc.body.clone())
+                    else {
+                        return Err(Unsafe {
+                            why: format!(
+                                "the here-document that `{construct}` runs has an unclosed `$(` or `${{`"
+                            ),
+                            construct,
+                            help: HELP_ARGUMENT.into(),
+                        });
+                    };
+                    if let Some(e) = expansions.iter().find(|e| e.span.contains(&at)) {
+                        return Err(inside_expansion(text, e, &construct));
+                    }
+                    cooked
+                };
+                if !heredoc.closed {
+                    return Err(Unsafe {
+                        why: format!("the here-document that `{construct}` runs is never closed"),
+                        construct,
+                        help: "end the here-document with its delimiter on a line of its own"
+                            .into(),
+                    });
+                }
+                return Ok(Role::Reparse(Reparse {
+                    inner,
+                    construct,
+                    travels,
+                }));
+            }
+        }
+        let args = cmd.args();
+        let Some(w) = cmd.words.iter().find(|w| w.span.contains(&at)) else {
+            continue;
+        };
+        if w.redirect {
+            return Ok(Role::Data(None));
+        }
+        let index = args
+            .iter()
+            .position(|a| a.span == w.span)
+            .unwrap_or_default();
+        let mut role = role_of(&args, index, Ctx::default());
+        if let Role::Data(None) = role
+            && cmd.piped
+            && let Some(r) = piped_text(&args, index, list, n)
+        {
+            role = r;
+        }
+        if let Some(e) = w.expansions.iter().find(|e| e.span.contains(&at)) {
+            return match (&role, &e.inner) {
+                (Role::Data(_), Some(inner)) => {
+                    let inner_list = commands(text, inner.clone()).ok_or_else(|| Unsafe {
+                        construct: "$( )".into(),
+                        why: "the command substitution around it does not parse".into(),
+                        help: HELP_ARGUMENT.into(),
+                    })?;
+                    locate(text, &inner_list, at)
+                }
+                (Role::Data(_), None) => Ok(Role::Data(None)),
+                (Role::Name | Role::Arith, _) => Err(Unsafe {
+                    construct: "$( )".into(),
+                    why: "it stands in an expansion whose result is used as a variable name".into(),
+                    help: "give the name directly".into(),
+                }),
+                (Role::Reparse(r), _) => Err(inside_expansion(text, e, &r.construct)),
+                (Role::SudoShell, _) => Err(inside_expansion(text, e, "sudo -i")),
+            };
+        }
+        return Ok(role);
+    }
+    Ok(Role::Data(None))
+}
+
+fn inside_expansion(text: &str, e: &Expansion, construct: &str) -> Unsafe {
+    let what = if text[e.span.clone()].starts_with("$(") || text[e.span.clone()].starts_with('`') {
+        "a command substitution"
+    } else {
+        "an expansion"
+    };
+    Unsafe {
+        why: format!("it stands in {what} whose result `{construct}` runs again as code"),
+        construct: construct.to_string(),
+        help: HELP_ARGUMENT.into(),
+    }
+}
+
+/// The shell that reads the standard input of command `n` of `list` as a script, if any
+/// (`bash`, `ssh HOST`, or the next command of a pipe after `cat`): (construct, whether the
+/// environment travels).
+fn stdin_reader(list: &[Command], n: usize) -> Option<(String, bool)> {
+    let cmd = &list[n];
+    let args = cmd.args();
+    if let Some(found) = reads_stdin_as_script(&args, 0, Ctx::default()) {
+        return Some(found);
+    }
+    // `cat <<EOF | ssh host`: cat passes its input on.
+    let first = args.first()?;
+    if cmd.piped && base(&first.cooked) == "cat" && args.len() == 1 {
+        let next = list.get(n + 1)?;
+        return reads_stdin_as_script(&next.args(), 0, Ctx::default());
+    }
+    None
+}
+
+/// `echo … {{ v }} … | sh`: the words echo prints are the script of the next command.
+fn piped_text(args: &[&Word], index: usize, list: &[Command], n: usize) -> Option<Role> {
+    let first = args.first()?;
+    if base(&first.cooked) != "echo" || index == 0 {
+        return None;
+    }
+    let (construct, travels) = reads_stdin_as_script(&list.get(n + 1)?.args(), 0, Ctx::default())?;
+    let words: Vec<&str> = args[1..].iter().map(|w| w.cooked.as_str()).collect();
+    if words.first().is_some_and(|w| w.starts_with('-')) {
+        // `echo -e` interprets backslashes: the text is not known.
+        return Some(Role::Reparse(Reparse {
+            inner: String::new(),
+            construct: format!("echo {} | {construct}", words[0]),
+            travels,
+        }));
+    }
+    Some(Role::Reparse(Reparse {
+        inner: words.join(" "),
+        construct: format!("echo … | {construct}"),
+        travels,
+    }))
+}
+
+/// What the commands seen so far leave in force.
+#[derive(Debug, Clone, Copy)]
+struct Ctx {
+    travels: bool,
+}
+
+impl Default for Ctx {
+    fn default() -> Self {
+        Ctx { travels: true }
+    }
+}
+
+fn base(name: &str) -> &str {
+    let name = name.strip_prefix('\\').unwrap_or(name);
+    name.rsplit('/').next().unwrap_or(name)
+}
+
+/// Words after which the next word is still in command position.
+const KEYWORDS: &[&str] = &[
+    "if", "then", "elif", "else", "do", "while", "until", "!", "{", "time", "exec", "command",
+    "builtin", "nohup", "fi", "done", "}",
+];
+
+const SHELLS: &[&str] = &["sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "busybox"];
+
+fn is_assignment(w: &Word) -> bool {
+    let Some(eq) = w.cooked.find('=') else {
+        return false;
+    };
+    let name = w.cooked[..eq].trim_end_matches('+');
+    let name = name.split('[').next().unwrap_or(name);
+    !name.is_empty()
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && !name.as_bytes()[0].is_ascii_digit()
+        && !w.span.is_empty()
+}
+
+/// Reads the options of a command from `j`: returns the index of its first operand and the
+/// options seen (`-c`, `--login`, as written, and the index of the word holding each value).
+fn options(
+    args: &[&Word],
+    mut j: usize,
+    short_with_value: &str,
+    long_with_value: &[&str],
+) -> (usize, Vec<(String, Option<usize>)>) {
+    let mut seen = Vec::new();
+    while let Some(w) = args.get(j) {
+        let a = w.cooked.as_str();
+        if a == "--" {
+            return (j + 1, seen);
+        }
+        if !a.starts_with('-') || a == "-" {
+            break;
+        }
+        if let Some(long) = a.strip_prefix("--") {
+            let (name, attached) = match long.split_once('=') {
+                Some((n, _)) => (n, true),
+                None => (long, false),
+            };
+            if !attached && long_with_value.contains(&name) {
+                seen.push((format!("--{name}"), Some(j + 1)));
+                j += 2;
+            } else {
+                seen.push((format!("--{name}"), attached.then_some(j)));
+                j += 1;
+            }
+            continue;
+        }
+        let letters: Vec<char> = a[1..].chars().collect();
+        let mut value_next = false;
+        for (k, c) in letters.iter().enumerate() {
+            if short_with_value.contains(*c) {
+                if k + 1 == letters.len() {
+                    seen.push((format!("-{c}"), Some(j + 1)));
+                    value_next = true;
+                } else {
+                    seen.push((format!("-{c}"), Some(j)));
+                }
+                break;
+            }
+            seen.push((format!("-{c}"), None));
+        }
+        j += if value_next { 2 } else { 1 };
+    }
+    (j, seen)
+}
+
+fn has(seen: &[(String, Option<usize>)], names: &[&str]) -> bool {
+    seen.iter().any(|(o, _)| names.contains(&o.as_str()))
+}
+
+/// The value word of the last option among `names`.
+fn value_of(seen: &[(String, Option<usize>)], names: &[&str]) -> Option<usize> {
+    seen.iter()
+        .rev()
+        .find(|(o, _)| names.contains(&o.as_str()))
+        .and_then(|(_, v)| *v)
+}
+
+/// The role of word `target` in the simple command `args`.
+fn role_of(args: &[&Word], target: usize, ctx: Ctx) -> Role {
+    let mut i = 0;
+    while let Some(w) = args.get(i) {
+        if !w.quoted && KEYWORDS.contains(&w.cooked.as_str()) || is_assignment(w) {
+            if i == target {
+                return Role::Data(None);
+            }
+            i += 1;
+            continue;
+        }
+        break;
+    }
+    if target <= i {
+        return Role::Data(None);
+    }
+    command(args, i, target, ctx)
+}
+
+/// The role of word `target` in the command whose name is `args[i]`.
+fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
+    let Some(name_word) = args.get(i) else {
+        return Role::Data(None);
+    };
+    if target == i || !name_word.expansions.is_empty() {
+        return Role::Data(None);
+    }
+    let name = base(&name_word.cooked);
+    let joined = |from: usize, construct: String, travels: bool| {
+        if target < from {
+            return Role::Data(None);
+        }
+        Role::Reparse(Reparse {
+            inner: args[from..]
+                .iter()
+                .map(|w| w.cooked.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            construct,
+            travels,
+        })
+    };
+    let then = |j: usize, travels: bool| {
+        if target < j {
+            Role::Data(None)
+        } else {
+            command(args, j, target, Ctx { travels })
+        }
+    };
+    match name {
+        "eval" => joined(i + 1, "eval".into(), ctx.travels),
+        "busybox"
+            if args
+                .get(i + 1)
+                .is_some_and(|w| SHELLS.contains(&base(&w.cooked))) =>
+        {
+            then(i + 1, ctx.travels)
+        }
+        _ if SHELLS.contains(&name) && name != "busybox" => {
+            let (j, seen) = options(args, i + 1, "oO", &["rcfile", "init-file"]);
+            let c = seen
+                .iter()
+                .any(|(o, v)| v.is_none() && o.len() == 2 && o.ends_with('c'));
+            if seen.iter().any(|(_, v)| *v == Some(target)) {
+                return Role::Data(None);
+            }
+            if c && target == j {
+                let flags = seen
+                    .iter()
+                    .filter(|(_, v)| v.is_none())
+                    .map(|(o, _)| o.trim_start_matches('-'))
+                    .collect::<String>();
+                return Role::Reparse(Reparse {
+                    inner: args[j].cooked.clone(),
+                    construct: format!("{name} -{flags}"),
+                    travels: ctx.travels,
+                });
+            }
+            Role::Data(None)
+        }
+        "sudo" => {
+            let (j, seen) = options(
+                args,
+                i + 1,
+                "ugpCDrtUTRh",
+                &[
+                    "user",
+                    "group",
+                    "prompt",
+                    "close-from",
+                    "chdir",
+                    "role",
+                    "type",
+                    "other-user",
+                    "command-timeout",
+                    "chroot",
+                    "host",
+                ],
+            );
+            if target < j {
+                return Role::Data(None);
+            }
+            if has(&seen, &["-i", "-s", "--login", "--shell"]) {
+                return Role::SudoShell;
+            }
+            then(j, false)
+        }
+        "doas" => {
+            let (j, _) = options(args, i + 1, "uC", &[]);
+            then(j, false)
+        }
+        "env" => {
+            let (mut j, seen) = options(args, i + 1, "uCS", &["unset", "chdir", "split-string"]);
+            if has(&seen, &["-S", "--split-string"]) && target >= j.saturating_sub(1) {
+                return Role::Reparse(Reparse {
+                    inner: String::new(),
+                    construct: "env -S".into(),
+                    travels: false,
+                });
+            }
+            let travels = ctx.travels && !has(&seen, &["-i", "--ignore-environment"]);
+            if args.get(j).is_some_and(|w| w.cooked == "-") {
+                return then(j + 1, false);
+            }
+            while args.get(j).is_some_and(|w| is_assignment(w)) {
+                if j == target {
+                    return Role::Data(None);
+                }
+                j += 1;
+            }
+            then(j, travels)
+        }
+        "timeout" => {
+            let (j, _) = options(args, i + 1, "ks", &["kill-after", "signal"]);
+            then(j + 1, ctx.travels)
+        }
+        "nice" => {
+            let (j, _) = options(args, i + 1, "n", &["adjustment"]);
+            then(j, ctx.travels)
+        }
+        "nohup" | "command" | "builtin" | "exec" | "time" => {
+            let (j, _) = options(args, i + 1, "a", &[]);
+            then(j, ctx.travels)
+        }
+        "setsid" | "stdbuf" | "ionice" => {
+            let (j, _) = options(
+                args,
+                i + 1,
+                "ioecnpt",
+                &[
+                    "input",
+                    "output",
+                    "error",
+                    "class",
+                    "classdata",
+                    "pid",
+                    "pgid",
+                    "uid",
+                ],
+            );
+            then(j, ctx.travels)
+        }
+        "xargs" => {
+            let (j, _) = options(
+                args,
+                i + 1,
+                "adEILnPs",
+                &[
+                    "arg-file",
+                    "delimiter",
+                    "max-lines",
+                    "max-args",
+                    "max-procs",
+                    "max-chars",
+                    "process-slot-var",
+                    "eof",
+                ],
+            );
+            then(j, ctx.travels)
+        }
+        "flock" => {
+            let (j, _) = options(args, i + 1, "wEc", &["timeout", "conflict-exit-code"]);
+            // flock [options] FILE (-c COMMAND | COMMAND [ARG…])
+            match args.get(j + 1).map(|w| w.cooked.as_str()) {
+                Some("-c" | "--command") => {
+                    if target == j + 2 {
+                        Role::Reparse(Reparse {
+                            inner: args[j + 2].cooked.clone(),
+                            construct: "flock -c".into(),
+                            travels: ctx.travels,
+                        })
+                    } else {
+                        Role::Data(None)
+                    }
+                }
+                _ => then(j + 1, ctx.travels),
+            }
+        }
+        "watch" => {
+            let (j, seen) = options(args, i + 1, "nq", &["interval", "equexit"]);
+            if has(&seen, &["-x", "--exec"]) {
+                then(j, ctx.travels)
+            } else {
+                joined(j, "watch".into(), ctx.travels)
+            }
+        }
+        "find" => {
+            let mut k = i + 1;
+            while k < args.len() {
+                if matches!(
+                    args[k].cooked.as_str(),
+                    "-exec" | "-execdir" | "-ok" | "-okdir"
+                ) {
+                    let start = k + 1;
+                    let mut end = start;
+                    while end < args.len() && !matches!(args[end].cooked.as_str(), ";" | "+") {
+                        end += 1;
+                    }
+                    if (start..end).contains(&target) {
+                        return command(&args[..end], start, target, ctx);
+                    }
+                    k = end;
+                }
+                k += 1;
+            }
+            Role::Data(None)
+        }
+        "su" | "runuser" => {
+            // GNU getopt: options may follow the user name (`su - pg -c '…'`).
+            let mut k = i + 1;
+            while k < args.len() {
+                let a = args[k].cooked.as_str();
+                if a == "--" {
+                    if name == "runuser" {
+                        return then(k + 1, false);
+                    }
+                    break;
+                }
+                let (value, inner) = match a {
+                    "-c" | "-C" | "--command" | "--session-command" => (k + 1, None),
+                    _ if a.starts_with("--command=") || a.starts_with("--session-command=") => {
+                        (k, a.split_once('=').map(|x| x.1.to_string()))
+                    }
+                    _ if a.len() > 2 && (a.starts_with("-c") || a.starts_with("-C")) => {
+                        (k, Some(a[2..].to_string()))
+                    }
+                    _ => {
+                        k += 1;
+                        continue;
+                    }
+                };
+                if value == target {
+                    return Role::Reparse(Reparse {
+                        inner: inner.unwrap_or_else(|| args[target].cooked.clone()),
+                        construct: format!("{name} -c"),
+                        travels: false,
+                    });
+                }
+                k = value + 1;
+            }
+            Role::Data(None)
+        }
+        "ssh" => {
+            let (j, _) = options(args, i + 1, "BbcDEeFIiJLlmOopQRSWw", &[]);
+            // The first operand is the host; the rest, joined with spaces, is the command
+            // the remote login shell parses.
+            joined(j + 1, "ssh HOST".into(), false)
+        }
+        "kubectl" | "oc" => {
+            let Some(exec) = (i + 1..args.len()).find(|&k| args[k].cooked == "exec") else {
+                return Role::Data(None);
+            };
+            let (j, _) = options(
+                args,
+                exec + 1,
+                "cnf",
+                &[
+                    "container",
+                    "namespace",
+                    "filename",
+                    "pod-running-timeout",
+                    "context",
+                    "kubeconfig",
+                ],
+            );
+            // `kubectl exec POD -- CMD…` (the `--` is read by `options`), or the old
+            // `kubectl exec POD CMD…`.
+            let start = match args.iter().position(|w| w.cooked == "--") {
+                Some(dash) if dash > exec => dash + 1,
+                _ => j + 1,
+            };
+            then_at(args, start, target, false)
+        }
+        "docker" | "podman" | "nerdctl" => {
+            let Some(exec) = (i + 1..args.len().min(i + 3)).find(|&k| args[k].cooked == "exec")
+            else {
+                return Role::Data(None);
+            };
+            let (j, _) = options(
+                args,
+                exec + 1,
+                "euw",
+                &["env", "env-file", "user", "workdir", "detach-keys"],
+            );
+            then_at(args, j + 1, target, false)
+        }
+        "read" => {
+            let (j, seen) = options(args, i + 1, "adinNptu", &[]);
+            if value_of(&seen, &["-a"]) == Some(target) || target >= j {
+                name_role(args[target])
+            } else {
+                Role::Data(None)
+            }
+        }
+        "printf" if args[target - 1].cooked == "-v" && target == i + 2 => name_role(args[target]),
+        "mapfile" | "readarray" => {
+            let (j, _) = options(args, i + 1, "dnOsuCc", &[]);
+            if target >= j {
+                name_role(args[target])
+            } else {
+                Role::Data(None)
+            }
+        }
+        "unset" | "getopts" | "for" | "select" => {
+            let (j, _) = options(args, i + 1, "", &[]);
+            let name_at = match name {
+                "getopts" => j + 1,
+                "for" | "select" => i + 1,
+                _ => target,
+            };
+            if target == name_at && target >= j.min(i + 1) {
+                name_role(args[target])
+            } else {
+                Role::Data(None)
+            }
+        }
+        "[" | "test" if args[target - 1].cooked == "-v" => name_role(args[target]),
+        "declare" | "typeset" | "local" | "export" | "readonly" => {
+            let (j, _) = options(args, i + 1, "", &[]);
+            if target < j {
+                return Role::Data(None);
+            }
+            let w = args[target];
+            let sentinel = w.cooked.find(SENTINEL).unwrap_or(0);
+            match w.cooked.find('=') {
+                Some(eq) if sentinel > eq => {
+                    if w.quoted && w.cooked[eq + 1..].starts_with('(') {
+                        // `declare -a "a=(…)"`: declare parses the quoted text again.
+                        Role::Reparse(Reparse {
+                            inner: w.cooked.clone(),
+                            construct: name.to_string(),
+                            travels: ctx.travels,
+                        })
+                    } else {
+                        Role::Data(None)
+                    }
+                }
+                _ => name_role(w),
+            }
+        }
+        _ => match foreign(name, args, i, target) {
+            Some(f) => Role::Data(Some(f)),
+            None => Role::Data(None),
+        },
+    }
+}
+
+/// A word naming a variable: the name itself, or a subscript evaluated as arithmetic.
+fn name_role(w: &Word) -> Role {
+    let sentinel = w.cooked.find(SENTINEL).unwrap_or(0);
+    match w.cooked.find('[') {
+        Some(open) if sentinel > open => Role::Arith,
+        _ => Role::Name,
+    }
+}
+
+fn then_at(args: &[&Word], j: usize, target: usize, travels: bool) -> Role {
+    if target < j {
+        Role::Data(None)
+    } else {
+        command(args, j, target, Ctx { travels })
+    }
+}
+
+/// Whether the command `args[i..]` reads its standard input as a shell script: its construct
+/// and whether the environment reaches that shell.
+fn reads_stdin_as_script(args: &[&Word], i: usize, ctx: Ctx) -> Option<(String, bool)> {
+    let mut i = i;
+    while args
+        .get(i)
+        .is_some_and(|w| !w.quoted && KEYWORDS.contains(&w.cooked.as_str()) || is_assignment(w))
+    {
+        i += 1;
+    }
+    let w = args.get(i)?;
+    if !w.expansions.is_empty() {
+        return None;
+    }
+    let name = base(&w.cooked);
+    match name {
+        _ if SHELLS.contains(&name) && name != "busybox" => {
+            let (j, seen) = options(args, i + 1, "oO", &["rcfile", "init-file"]);
+            let c = seen
+                .iter()
+                .any(|(o, v)| v.is_none() && o.len() == 2 && o.ends_with('c'));
+            let s = seen.iter().any(|(o, _)| o == "-s");
+            (!c && (s || j >= args.len())).then(|| (name.to_string(), ctx.travels))
+        }
+        "sudo" => {
+            let (j, seen) = options(args, i + 1, "ugpCDrtUTRh", &["user", "group", "chdir"]);
+            if j >= args.len() && has(&seen, &["-i", "-s", "--login", "--shell"]) {
+                return Some(("sudo -s".into(), false));
+            }
+            reads_stdin_as_script(args, j, Ctx { travels: false })
+        }
+        "env" | "timeout" | "nice" | "nohup" | "setsid" | "doas" => {
+            let (j, _) = options(args, i + 1, "uCSkns", &[]);
+            let j = if name == "timeout" { j + 1 } else { j };
+            let travels = ctx.travels && name != "doas";
+            reads_stdin_as_script(args, j, Ctx { travels })
+        }
+        "ssh" => {
+            let (j, seen) = options(args, i + 1, "BbcDEeFIiJLlmOopQRSWw", &[]);
+            if has(&seen, &["-n"]) {
+                return None;
+            }
+            if j + 1 >= args.len() {
+                return Some(("ssh HOST".into(), false));
+            }
+            // `ssh HOST bash -s`: the remote command reads the input.
+            let remote: String = args[j + 1..]
+                .iter()
+                .map(|w| w.cooked.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let list = commands(&remote, 0..remote.len())?;
+            let first = list.first()?;
+            reads_stdin_as_script(&first.args(), 0, Ctx { travels: false })
+                .map(|(c, _)| (format!("ssh HOST {c}"), false))
+        }
+        "kubectl" | "oc" | "docker" | "podman" => {
+            let dash = args.iter().position(|w| w.cooked == "--");
+            let start = match (name, dash) {
+                ("kubectl" | "oc", Some(d)) => d + 1,
+                ("docker" | "podman", _) => {
+                    let exec = args.iter().position(|w| w.cooked == "exec")?;
+                    let (j, _) = options(args, exec + 1, "euw", &["env", "user", "workdir"]);
+                    j + 1
+                }
+                _ => return None,
+            };
+            reads_stdin_as_script(args, start, Ctx { travels: false })
+                .map(|(c, _)| (format!("{name} exec … {c}"), false))
+        }
+        _ => None,
+    }
+}
+
+const PSQL: Foreign = Foreign {
+    language: "SQL",
+    help: "pass it as a psql variable and the SQL on standard input (psql reads no variables in `-c`): `psql -v name=\"{{ … }}\" <<'SQL'` … `where x = :'name'` … `SQL`; or give the value a `pattern`",
+};
+const MYSQL: Foreign = Foreign {
+    language: "SQL",
+    help: "restrict the value with a `pattern` (or `type: int`, `choices`) so that it cannot hold quotes, or look it up with a query that does not splice it",
+};
+const PYTHON: Foreign = Foreign {
+    language: "Python",
+    help: "pass it as an argument: `python3 -c 'import sys; print(sys.argv[1])' \"{{ … }}\"`",
+};
+const PERL: Foreign = Foreign {
+    language: "Perl or Ruby",
+    help: "pass it as an argument and read `$ARGV[0]` (Perl) or `ARGV[0]` (Ruby)",
+};
+const NODE: Foreign = Foreign {
+    language: "JavaScript",
+    help: "pass it as an argument: `node -e 'console.log(process.argv[1])' \"{{ … }}\"`",
+};
+const AWK: Foreign = Foreign {
+    language: "awk",
+    help: "pass it as an awk variable: `awk -v name=\"{{ … }}\" '$1 == name'`",
+};
+const JQ: Foreign = Foreign {
+    language: "jq",
+    help: "pass it as a jq variable: `jq --arg name \"{{ … }}\" '.[] | select(.id == $name)'`",
+};
+const REDIS: Foreign = Foreign {
+    language: "Lua",
+    help: "pass it after the keys, and read `ARGV[1]` in the script: `redis-cli EVAL 'return ARGV[1]' 0 \"{{ … }}\"`",
+};
+
+/// Whether word `target` of the command `args[i..]` is code of another language.
+fn foreign(name: &str, args: &[&Word], i: usize, target: usize) -> Option<&'static Foreign> {
+    let prev = args.get(target.checked_sub(1)?).map(|w| w.cooked.as_str());
+    let cur = args.get(target)?.cooked.as_str();
+    let attached = |short: &str, long: &str| {
+        cur.strip_prefix(long).is_some_and(|r| r.starts_with('='))
+            || (cur.starts_with(short) && cur.len() > short.len() && !cur.starts_with("--"))
+    };
+    match name {
+        "psql" if matches!(prev, Some("-c" | "--command")) || attached("-c", "--command") => {
+            Some(&PSQL)
+        }
+        "mysql" | "mariadb"
+            if matches!(prev, Some("-e" | "--execute")) || attached("-e", "--execute") =>
+        {
+            Some(&MYSQL)
+        }
+        "sqlite3" => {
+            let operands: Vec<usize> = (i + 1..args.len())
+                .filter(|&k| !args[k].cooked.starts_with('-'))
+                .collect();
+            (operands.get(1) == Some(&target)).then_some(&MYSQL)
+        }
+        "python" | "python3" | "python2" if prev == Some("-c") => Some(&PYTHON),
+        "perl" | "ruby" if matches!(prev, Some("-e" | "-E")) => Some(&PERL),
+        "node" | "nodejs" | "deno" if matches!(prev, Some("-e" | "--eval" | "-p" | "--print")) => {
+            Some(&NODE)
+        }
+        "awk" | "gawk" | "mawk" | "nawk" => {
+            if matches!(prev, Some("-v")) {
+                return None;
+            }
+            let (j, seen) = options(
+                args,
+                i + 1,
+                "vfFe",
+                &["assign", "file", "field-separator", "source"],
+            );
+            if has(&seen, &["-f", "--file"]) {
+                return (value_of(&seen, &["-e", "--source"]) == Some(target)).then_some(&AWK);
+            }
+            (j == target || value_of(&seen, &["-e", "--source"]) == Some(target)).then_some(&AWK)
+        }
+        "jq" => {
+            let (j, seen) = options(
+                args,
+                i + 1,
+                "fL",
+                &[
+                    "arg",
+                    "argjson",
+                    "slurpfile",
+                    "rawfile",
+                    "args",
+                    "from-file",
+                    "indent",
+                ],
+            );
+            // `--arg NAME VALUE` takes two words.
+            let mut k = i + 1;
+            let mut first = j;
+            while k < j {
+                if matches!(
+                    args[k].cooked.as_str(),
+                    "--arg" | "--argjson" | "--slurpfile" | "--rawfile"
+                ) {
+                    if target == k + 2 {
+                        return None;
+                    }
+                    first = first.max(k + 3);
+                    k += 3;
+                } else {
+                    k += 1;
+                }
+            }
+            let _ = seen;
+            (first == target && !has(&seen, &["-f", "--from-file"])).then_some(&JQ)
+        }
+        "redis-cli" => {
+            let eval = (i + 1..args.len()).find(|&k| {
+                matches!(
+                    args[k].cooked.to_ascii_uppercase().as_str(),
+                    "EVAL" | "EVAL_RO"
+                )
+            })?;
+            (target == eval + 1).then_some(&REDIS)
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The plan for the `X` of a script (placeholders are plain words: one `X` stands for one).
+    fn plan_x(script: &str) -> Result<Plan, Unsafe> {
+        let at = script.find('X').unwrap_or(script.len());
+        plan(script, at..at + 1)
+    }
+
+    fn constructs(script: &str) -> Vec<String> {
+        plan_x(script)
+            .unwrap_or_else(|e| panic!("{script}: {e:?}"))
+            .layers
+            .iter()
+            .map(|l| l.construct.clone())
+            .collect()
+    }
+
+    #[test]
+    fn strings_parsed_again() {
+        for (script, expected, travels) in [
+            ("echo X", &[][..], true),
+            ("eval \"echo X\"", &["eval"], true),
+            ("eval echo X", &["eval"], true),
+            ("sh -c \"echo X\"", &["sh -c"], true),
+            ("bash -lc 'echo X'", &["bash -lc"], true),
+            ("bash -c 'echo $1' _ X", &[], true),
+            ("sudo sh -c \"echo X\"", &["sh -c"], false),
+            (
+                "sudo -u pg env A=1 timeout 5 bash -c 'X'",
+                &["bash -c"],
+                false,
+            ),
+            ("env -i sh -c X", &["sh -c"], false),
+            ("nohup nice -n 5 sh -c 'X' &", &["sh -c"], true),
+            ("xargs -n1 sh -c 'echo X'", &["sh -c"], true),
+            ("find . -name y -exec sh -c 'echo X' \\;", &["sh -c"], true),
+            ("watch -n 5 echo X", &["watch"], true),
+            ("watch -x echo X", &[], true),
+            ("flock /tmp/l -c 'echo X'", &["flock -c"], true),
+            ("su - pg -c 'echo X'", &["su -c"], false),
+            ("runuser -u pg -- sh -c 'echo X'", &["sh -c"], false),
+            ("ssh web-1 echo X", &["ssh HOST"], false),
+            ("ssh -p 22 -o A=b web-1 \"echo X\"", &["ssh HOST"], false),
+            (
+                "ssh web-1 \"sh -c 'echo X'\"",
+                &["ssh HOST", "sh -c"],
+                false,
+            ),
+            ("ssh web-1 X", &["ssh HOST"], false),
+            ("ssh -i X web-1 uptime", &[], true),
+            (
+                "kubectl exec -it pod -c app -- sh -c \"echo X\"",
+                &["sh -c"],
+                false,
+            ),
+            ("kubectl exec pod -- echo X", &[], true),
+            ("docker exec -u root c sh -c 'echo X'", &["sh -c"], false),
+            ("ssh h <<EOF\necho X\nEOF", &["ssh HOST"], false),
+            ("ssh h <<'EOF'\necho X\nEOF", &["ssh HOST"], false),
+            ("bash <<EOF\necho X\nEOF", &["bash"], true),
+            ("cat <<EOF\necho X\nEOF", &[], true),
+            ("cat <<EOF | ssh h\necho X\nEOF", &["ssh HOST"], false),
+            ("echo \"rm X\" | sh", &["echo … | sh"], true),
+            ("echo X | grep y", &[], true),
+            ("echo $(sh -c 'echo X')", &["sh -c"], true),
+            ("if true; then sh -c 'X'; fi", &["sh -c"], true),
+        ] {
+            assert_eq!(constructs(script), expected, "{script}");
+            let p = plan_x(script).unwrap();
+            if !expected.is_empty() {
+                assert_eq!(p.env_travels, travels, "{script}");
+            }
+        }
+    }
+
+    #[test]
+    fn unclassifiable_strings_are_refused() {
+        for script in [
+            "sh -c \"$(echo X)\"",
+            "sh -c \"echo ${a:-X}\"",
+            "sh -c \"echo 'X\"",
+            "ssh h \"echo \\\"X\"",
+            "eval \"echo $(printf X)\"",
+            "echo -e \"X\" | bash",
+            "env -S 'sh -c X'",
+        ] {
+            assert!(plan_x(script).is_err(), "{script}: {:?}", plan_x(script));
+        }
+    }
+
+    #[test]
+    fn names_and_other_languages() {
+        assert_eq!(
+            plan_x("sudo -i systemctl restart X").unwrap().slot,
+            Slot::SudoShell(Quoting::Bare)
+        );
+        for script in [
+            "read X",
+            "read -r -a X",
+            "printf -v X %s 1",
+            "declare X=1",
+            "export \"X=1\"",
+            "unset X",
+            "mapfile -t X < f",
+            "for X in a b; do :; done",
+            "[ -v X ]",
+            "getopts ab X",
+        ] {
+            assert_eq!(plan_x(script).unwrap().slot, Slot::Name, "{script}");
+        }
+        for script in [
+            "[ -v \"seen[X]\" ]",
+            "test -v 'seen[X]'",
+            "a=([X]=1)",
+            "declare -a \"hosts=([X]=1)\"",
+            "cat <<EOF\n$(( X + 1 ))\nEOF",
+            "cat <<EOF\n${a[X]}\nEOF",
+        ] {
+            assert_eq!(
+                plan_x(script).unwrap().slot,
+                Slot::Quoted(Quoting::Arithmetic),
+                "{script}"
+            );
+        }
+        assert_eq!(constructs("declare -a \"hosts=(X)\""), ["declare"]);
+        assert_eq!(
+            plan_x("declare x=X").unwrap().slot,
+            Slot::Quoted(Quoting::Bare)
+        );
+        for script in [
+            "psql -c \"select X\"",
+            "ssh h psql -c \"'select X'\"",
+            "python3 -c 'print(X)'",
+            "awk '{print X}' f",
+            "jq '.X' f",
+            "redis-cli EVAL 'return X' 0",
+        ] {
+            assert!(plan_x(script).unwrap().foreign.is_some(), "{script}");
+        }
+        for script in [
+            "psql -v n=X -c 'select 1'",
+            "python3 -c 'import sys' X",
+            "awk -v n=X '{print n}' f",
+            "jq --arg n X '.a' f",
+            "redis-cli EVAL 'return ARGV[1]' 0 X",
+        ] {
+            assert_eq!(plan_x(script).unwrap().foreign, None, "{script}");
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! Values stay data in strings that other shells parse again (`eval`, `sh -c "…"`,
+//! `ssh HOST "…"`, here-documents fed to a shell), at depth 1 and 2, through the real binary
+//! and a real local sshd: each value arrives byte for byte, or the step is refused before
+//! anything runs.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
+mod common;
+
+use common::Test;
+use common::run::HEAD;
+use common::sshd::Sshd;
+
+/// Values that run code if any shell on their way parses them; `{m}` is the marker folder.
+fn hostile(m: &str) -> Vec<String> {
+    vec![
+        format!("$(touch {m}/1)"),
+        format!("`touch {m}/2`"),
+        format!("a'; touch {m}/3; echo '"),
+        format!("a\"; touch {m}/4; echo \""),
+        format!("x\\\"$(touch {m}/5)\\"),
+        format!("line 1\n touch {m}/6\n"),
+        "-n".to_string(),
+        format!("-e \\x41 ${{IFS}} *; touch {m}/7 # $'x'"),
+        format!("a\\\\'b\\''; touch {m}/8"),
+        String::new(),
+    ]
+}
+
+/// (step id, command writing `[VALUE]` to `$OUT/<id>`).
+fn local_steps() -> Vec<(&'static str, String)> {
+    vec![
+        ("eval-quoted", r#"eval "printf '[%s]' {{ inputs.v }}" > "$OUT/eval-quoted""#.into()),
+        ("eval-words", r#"eval printf "'[%s]'" {{ inputs.v }} > "$OUT/eval-words""#.into()),
+        ("sh-c", r#"sh -c "printf '[%s]' {{ inputs.v }}" > "$OUT/sh-c""#.into()),
+        ("bash-c-single", r#"bash -c 'printf "[%s]" "{{ inputs.v }}"' > "$OUT/bash-c-single""#.into()),
+        ("depth-2", r#"bash -c "sh -c 'printf \"[%s]\" {{ inputs.v }}'" > "$OUT/depth-2""#.into()),
+        ("env-i", r#"env -i sh -c "sh -c 'printf \"[%s]\" {{ inputs.v }}'" > "$OUT/env-i""#.into()),
+        ("xargs", r#"echo | xargs sh -c 'printf "[%s]" {{ inputs.v }}' > "$OUT/xargs""#.into()),
+        ("find", r#"find /dev/null -maxdepth 0 -exec sh -c 'printf "[%s]" {{ inputs.v }}' \; > "$OUT/find""#.into()),
+        ("pipe", r#"echo "printf '[%s]' {{ inputs.v }}" | sh > "$OUT/pipe""#.into()),
+        ("declare", r#"declare -a "a=({{ inputs.v }})"; printf '[%s]' "${a[@]}" > "$OUT/declare""#.into()),
+    ]
+}
+
+fn ssh_steps(cfg: &str) -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "ssh",
+            format!(r#"ssh -F {cfg} rbtest "printf '[%s]' {{{{ inputs.v }}}}" > "$OUT/ssh""#),
+        ),
+        (
+            "ssh-words",
+            format!(r#"ssh -F {cfg} rbtest printf "'[%s]'" {{{{ inputs.v }}}} > "$OUT/ssh-words""#),
+        ),
+        (
+            "ssh-sh-c",
+            format!(
+                r#"ssh -F {cfg} rbtest "sh -c 'printf \"[%s]\" {{{{ inputs.v }}}}'" > "$OUT/ssh-sh-c""#
+            ),
+        ),
+        (
+            "ssh-ssh",
+            format!(
+                r#"ssh -F {cfg} rbtest "ssh -F {cfg} rbtest 'printf \"[%s]\" {{{{ inputs.v }}}}'" > "$OUT/ssh-ssh""#
+            ),
+        ),
+        (
+            "sh-c-ssh",
+            format!(
+                r#"sh -c "ssh -F {cfg} rbtest 'printf \"[%s]\" {{{{ inputs.v }}}}'" > "$OUT/sh-c-ssh""#
+            ),
+        ),
+    ]
+}
+
+fn heredoc_steps(cfg: &str) -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "bash-heredoc",
+            "bash > \"$OUT/bash-heredoc\" <<EOF\nprintf '[%s]' {{ inputs.v }}\nEOF".into(),
+        ),
+        (
+            "ssh-heredoc",
+            format!(
+                "ssh -F {cfg} rbtest > \"$OUT/ssh-heredoc\" <<EOF\nprintf '[%s]' {{{{ inputs.v }}}}\nEOF"
+            ),
+        ),
+        (
+            "ssh-quoted-heredoc",
+            format!(
+                "ssh -F {cfg} rbtest bash -s > \"$OUT/ssh-quoted-heredoc\" <<'EOF'\nprintf '[%s]' {{{{ inputs.v }}}}\nEOF"
+            ),
+        ),
+    ]
+}
+
+fn runbook_of(steps: &[(&str, String)]) -> String {
+    let mut text =
+        format!("title: Nested\n{HEAD}inputs:\n  v: {{description: the value}}\nsteps:\n");
+    for (id, run) in steps {
+        let block: String = run.lines().map(|l| format!("      {l}\n")).collect();
+        text.push_str(&format!(
+            "  - id: {id}\n    title: {id}\n    readonly: true\n    run: |\n{block}"
+        ));
+    }
+    text
+}
+
+/// Runs `steps` with `value` and checks that each printed exactly `[value]`.
+fn check(steps: &[(&str, String)], value: &str) {
+    let t = Test::new().file("runbooks/rb.yaml", &runbook_of(steps));
+    let out_dir = t.path("out");
+    let marks = t.path("marks");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    std::fs::create_dir_all(&marks).unwrap();
+    let value = value.replace("{m}", marks.to_str().unwrap());
+    let t = t.env("OUT", out_dir.to_str().unwrap());
+    let input = format!("v={value}");
+    let o = t.exec(&["run", "rb", "--yes", "--input", &input]);
+    o.code(0);
+    for (id, _) in steps {
+        let printed = std::fs::read_to_string(out_dir.join(id)).unwrap_or_default();
+        assert_eq!(
+            printed,
+            format!("[{value}]"),
+            "step {id} with {value:?}\n{}",
+            o.stderr
+        );
+    }
+    let created: Vec<_> = std::fs::read_dir(&marks)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert!(created.is_empty(), "{value:?} ran code: {created:?}");
+}
+
+#[test]
+fn values_are_data_in_nested_shells() {
+    for value in hostile("{m}") {
+        check(&local_steps(), &value);
+    }
+}
+
+#[test]
+fn values_are_data_through_ssh() {
+    let Some(sshd) = Sshd::start() else {
+        return;
+    };
+    let cfg = sshd.config();
+    let cfg = cfg.to_str().unwrap();
+    for value in hostile("{m}") {
+        check(&ssh_steps(cfg), &value);
+        if !value.contains('\n') {
+            check(&heredoc_steps(cfg), &value);
+        }
+    }
+}
+
+#[test]
+fn a_value_that_cannot_be_carried_is_refused_before_anything_runs() {
+    let Some(sshd) = Sshd::start() else {
+        return;
+    };
+    let cfg = sshd.config();
+    let cfg = cfg.to_str().unwrap();
+    for (id, run) in heredoc_steps(cfg).into_iter().skip(1) {
+        let t = Test::new().file("runbooks/rb.yaml", &runbook_of(&[(id, run)]));
+        let marks = t.path("marks");
+        std::fs::create_dir_all(t.path("out")).unwrap();
+        std::fs::create_dir_all(&marks).unwrap();
+        let value = format!("x\nEOF\ntouch {}/1", marks.display());
+        let out = t.path("out");
+        let t = t.env("OUT", out.to_str().unwrap());
+        let o = t.exec(&["run", "rb", "--yes", "--input", &format!("v={value}")]);
+        assert_ne!(o.code, 0, "{id}: {}", o.stderr);
+        assert!(o.stderr.contains("holds a new line"), "{id}: {}", o.stderr);
+        assert!(!t.path("out").join(id).exists(), "{id} ran");
+        assert_eq!(
+            std::fs::read_dir(&marks).unwrap().count(),
+            0,
+            "{id} ran code"
+        );
+    }
+}

@@ -1,0 +1,116 @@
+//! `$RUNBOOK_ENV` cannot be turned into code: a value of several lines stays one variable,
+//! and the variables that make every later command run something else (`BASH_ENV`,
+//! `LD_PRELOAD`, …) are set only by the runbook's own `env:`.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
+mod common;
+
+use common::Test;
+use common::run::{HEAD, finished, journal};
+
+/// A file that leaves a marker when a shell runs it, and the marker's path.
+fn evil(t: &Test) -> (String, std::path::PathBuf) {
+    let marker = t.path("pwned");
+    let file = t.path("evil.sh");
+    std::fs::write(&file, format!("touch {}\n", marker.display())).unwrap();
+    (file.display().to_string(), marker)
+}
+
+/// Writes the runbook; step items may start at the line start (`- id:`) in `body`.
+fn rb(t: Test, body: &str) -> Test {
+    let body = body.replace("\n- id: ", "\n  - id: ");
+    t.file("runbooks/rb.yaml", &format!("title: Env\n{HEAD}{body}"))
+}
+
+#[test]
+fn a_value_of_several_lines_cannot_set_another_variable() {
+    let t = Test::new();
+    let (file, marker) = evil(&t);
+    let t = rb(
+        t,
+        "inputs:\n  v: {description: a value}\nsteps:\n\
+         - id: write\n    title: Write it\n    on_failure: continue\n    run: echo \"X={{ inputs.v }}\" >> \"$RUNBOOK_ENV\"\n\
+         - id: later\n    title: A later bash step\n    run: echo later\n",
+    );
+    let input = format!("v=x\nBASH_ENV={file}");
+    let o = t.exec(&["run", "rb", "--yes", "--input", &input]);
+    o.code(0);
+    assert!(
+        o.stderr.contains("several lines written as `NAME=value`"),
+        "{}",
+        o.stderr
+    );
+    let j = journal(&t);
+    assert_eq!(finished(&j, "write")["status"], "failed");
+    assert_eq!(finished(&j, "later")["status"], "ok");
+    assert!(!marker.exists(), "BASH_ENV was set from a value");
+    assert!(
+        !j.iter().any(|e| e["event"] == "env_set"),
+        "nothing was set"
+    );
+}
+
+#[test]
+fn a_value_of_several_lines_passes_in_the_block_form() {
+    let t = rb(
+        Test::new(),
+        "inputs:\n  v: {description: a value}\nsteps:\n\
+         - id: write\n    title: Write it\n    run: |\n      {\n        echo 'X<<END_OF_X'\n        echo \"{{ inputs.v }}\"\n        echo END_OF_X\n      } >> \"$RUNBOOK_ENV\"\n\
+         - id: later\n    title: Read it\n    run: printf '[%s]' \"$X\" > out\n",
+    );
+    t.exec(&["run", "rb", "--yes", "--input", "v=a\nB=c"])
+        .code(0);
+    assert_eq!(
+        std::fs::read_to_string(t.path("runbooks/out")).unwrap(),
+        "[a\nB=c]"
+    );
+}
+
+#[test]
+fn protected_variables_are_set_only_by_the_runbooks_env() {
+    let t = Test::new();
+    let (file, marker) = evil(&t);
+    let t = rb(
+        t,
+        &format!(
+            "steps:\n\
+             - id: write\n    title: Write it\n    on_failure: continue\n    run: echo 'BASH_ENV={file}' >> \"$RUNBOOK_ENV\"\n\
+             - id: later\n    title: A later bash step\n    run: echo later\n"
+        ),
+    );
+    let o = t.exec(&["run", "rb", "--yes"]);
+    o.code(0);
+    assert!(o.stderr.contains("it sets `BASH_ENV`"), "{}", o.stderr);
+    assert!(!marker.exists());
+
+    // The runbook's own `env:` names it: then a step may change it.
+    let t = Test::new();
+    let (file, marker) = evil(&t);
+    let t = rb(
+        t,
+        &format!(
+            "env:\n  BASH_ENV: /dev/null\nsteps:\n\
+             - id: write\n    title: Write it\n    run: echo 'BASH_ENV={file}' >> \"$RUNBOOK_ENV\"\n\
+             - id: later\n    title: A later bash step\n    run: echo later\n"
+        ),
+    );
+    t.exec(&["run", "rb", "--yes"]).code(0);
+    assert!(marker.exists(), "the runbook's own BASH_ENV applies");
+}
+
+#[test]
+fn the_operators_bash_env_does_not_reach_steps() {
+    let t = Test::new();
+    let (file, marker) = evil(&t);
+    let t = rb(
+        t,
+        "steps:\n  - id: one\n    title: One\n    run: echo one\n",
+    )
+    .env("BASH_ENV", &file)
+    .env("ENV", &file);
+    t.exec(&["run", "rb", "--yes"]).code(0);
+    assert!(
+        !marker.exists(),
+        "BASH_ENV from the operator's environment was read"
+    );
+}
