@@ -1,6 +1,6 @@
 //! `runbook drill NAME`: the real runbook, walked with simulated outputs.
 
-use super::run::{Plan, drive, operator, prepare};
+use super::driver::{Plan, drive, operator, prepare};
 use super::{EXIT_FAILED, EXIT_USAGE, report_error};
 use crate::cli::DrillArgs;
 use crate::exec::drill::DrillShell;

@@ -2,25 +2,26 @@
 
 pub mod completions;
 pub mod drill;
+pub mod driver;
 pub mod explain;
 pub mod history;
 pub mod lint;
 pub mod list;
 pub mod new;
+pub mod past_run;
 pub mod report;
 pub mod resume;
 pub mod rollback;
 pub mod run;
 pub mod schema;
 pub mod show;
+pub mod status;
+
+pub use status::{
+    EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, print_stdout, report_error, use_color,
+};
 
 use crate::cli::{Cli, Command};
-
-/// Exit codes (SPEC §3).
-pub const EXIT_OK: i32 = 0;
-pub const EXIT_FAILED: i32 = 1;
-pub const EXIT_USAGE: i32 = 2;
-pub const EXIT_INTERRUPTED: i32 = 130;
 
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
@@ -37,38 +38,5 @@ pub fn run(cli: Cli) -> i32 {
         Command::New(args) => new::run(&args),
         Command::Schema => schema::run(),
         Command::Completions(args) => completions::run(&args),
-    }
-}
-
-/// Prints a tool error in the house style: what happened, then what to do.
-pub fn report_error(message: &str, help: &str) {
-    use std::io::Write;
-    let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "error: {message}");
-    if !help.is_empty() {
-        let _ = writeln!(err, "help: {help}");
-    }
-}
-
-/// Whether to colour output written to stderr or stdout: a terminal, and `NO_COLOR` unset.
-pub fn use_color(stream: &impl std::io::IsTerminal) -> bool {
-    stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-}
-
-/// Writes a command's whole output to stdout. A reader that stops early (`| head`) is not an
-/// error; any other failure to write is reported, and gives exit status 1.
-pub fn print_stdout(text: &str) -> i32 {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => EXIT_OK,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
-        Err(e) => {
-            report_error(
-                &format!("cannot write the output: {e}"),
-                "check where stdout goes (a full disk, a closed file)",
-            );
-            EXIT_FAILED
-        }
     }
 }

@@ -2,181 +2,27 @@
 //! replaying its journal; completed steps never run again; a step that started and never
 //! finished is offered again (run it again, mark it done, or skip it).
 
-use super::run::{Ready, operator, prepare, summary};
+use super::driver::{Ready, operator, prepare, secret_values, summary};
+use super::past_run::{OpenRun, changes, fail, known_values, open_run, rollbacks, short};
 use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, report_error};
 use crate::cli::ResumeArgs;
 use crate::exec::drill::DrillShell;
-use crate::exec::executor::{Completed, ExecError, Executor, Tally, completed_rollback};
-use crate::exec::inputs::{self, InputValue};
-use crate::exec::interactive::Terminal;
-use crate::exec::journal::{self, Event, Journal, JournalError, Mode, RunStatus, StepStatus};
+use crate::exec::executor::{ExecError, Executor, Tally};
+use crate::exec::inputs::InputValue;
+use crate::exec::journal::{self, Event, Journal, Mode, RunStatus, StepStatus};
 use crate::exec::mask::Masker;
 use crate::exec::operator::{Answer, Operator, Question};
-use crate::exec::replay::{Replay, replay};
+use crate::exec::replay::Replay;
 use crate::exec::screen::{Screen, Status};
-use crate::exec::scripted::Scripted;
 use crate::exec::shell::{ProcessShell, Shell, install_interrupt_handler};
 use crate::graph::{EdgeKind, StepGraph, Target};
-use crate::load::Runbook;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-
-/// The folder of a run: by id or unique prefix, or (with `None`) the latest one for which
-/// `pick` holds.
-pub fn find_run(
-    state_dir: &Path,
-    wanted: Option<&str>,
-    pick: impl Fn(&Replay) -> bool,
-) -> Result<PathBuf, String> {
-    let runs = state_dir.join("runs");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&runs)
-        .map(|entries| {
-            entries
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| p.is_dir())
-                .collect()
-        })
-        .unwrap_or_default();
-    dirs.sort();
-    match wanted {
-        Some(prefix) => {
-            let matching: Vec<&PathBuf> = dirs
-                .iter()
-                .filter(|d| {
-                    d.file_name()
-                        .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
-                })
-                .collect();
-            match matching.as_slice() {
-                [one] => Ok((*one).clone()),
-                [] => Err(format!("no run matches `{prefix}` in `{}`", runs.display())),
-                many => Err(format!(
-                    "`{prefix}` matches {} runs: {}",
-                    many.len(),
-                    many.iter()
-                        .filter_map(|d| d.file_name())
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
-            }
-        }
-        None => dirs
-            .iter()
-            .rev()
-            .find(|d| {
-                crate::report::read_journal(&d.join("journal.jsonl"))
-                    .is_ok_and(|(records, _)| pick(&replay(&records)))
-            })
-            .cloned()
-            .ok_or_else(|| format!("no such run in `{}`", runs.display())),
-    }
-}
-
-/// A run opened to be driven again (`resume`, `rollback`): its folder, its journal (locked
-/// while this process holds it), the replay of its records, and the torn last line that
-/// opening removed, if any.
-pub struct OpenRun {
-    pub dir: PathBuf,
-    pub journal: Journal,
-    pub replay: Replay,
-    pub torn: Option<String>,
-}
-
-/// Finds a run (see [`find_run`]) and opens its journal; the errors are reported here.
-pub fn open_run(
-    state_dir: Option<&Path>,
-    wanted: Option<&str>,
-    pick: impl Fn(&Replay) -> bool,
-) -> Result<OpenRun, i32> {
-    let state_dir = journal::state_dir(state_dir);
-    let dir = find_run(&state_dir, wanted, pick).map_err(|e| {
-        fail(
-            &e,
-            "`runbook history` lists the runs; give a run id (or the first characters of one)",
-        )
-    })?;
-    let (journal, records, torn) = Journal::open(&dir, &[]).map_err(|e| match e {
-        JournalError::Locked { run, holder } => fail(
-            &format!("run `{run}` is being driven by another process: {holder}"),
-            "wait for it to finish, or ask its operator; a run has one driver at a time",
-        ),
-        other => fail(&other.to_string(), "check the state folder"),
-    })?;
-    Ok(OpenRun {
-        dir,
-        journal,
-        replay: replay(&records),
-        torn,
-    })
-}
-
-/// The inputs of a run being driven again: those the journal recorded, then `--input`, then
-/// what the runbook's defaults and the operator give (secrets were never journaled, so they
-/// are asked again).
-pub fn known_values(
-    rb: &Runbook,
-    r: &Replay,
-    operator: &mut Scripted<Terminal>,
-) -> Result<BTreeMap<String, InputValue>, i32> {
-    let mut given = r.known_inputs();
-    given.extend(operator.inputs.clone());
-    given.retain(|k, _| rb.input(k).is_some());
-    inputs::resolve(rb, &given, operator).map_err(|e| fail(&e.to_string(), &e.help()))
-}
-
-/// What changed between the runbook a run started with and the one on disk now.
-pub fn changes(before: &str, now: &Runbook, now_text: &str) -> String {
-    let old = crate::load::load_bytes(Path::new("runbook.yaml"), before.as_bytes().to_vec());
-    let Some(old_rb) = old.runbook else {
-        return "the runbook the run started with can no longer be read".into();
-    };
-    let text_of = |rb: &Runbook, text: &str, id: &str| {
-        rb.step(id)
-            .map(|s| text.get(s.span.start..s.span.end).unwrap_or("").to_string())
-    };
-    let old_ids: Vec<String> = old_rb.steps.iter().map(|s| s.id()).collect();
-    let new_ids: Vec<String> = now.steps.iter().map(|s| s.id()).collect();
-    let added: Vec<&String> = new_ids.iter().filter(|i| !old_ids.contains(i)).collect();
-    let removed: Vec<&String> = old_ids.iter().filter(|i| !new_ids.contains(i)).collect();
-    let edited: Vec<&String> = new_ids
-        .iter()
-        .filter(|i| old_ids.contains(i) && text_of(&old_rb, before, i) != text_of(now, now_text, i))
-        .collect();
-    let list = |ids: &[&String]| {
-        ids.iter()
-            .map(|i| format!("`{i}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let mut parts = Vec::new();
-    if !added.is_empty() {
-        parts.push(format!("steps added: {}", list(&added)));
-    }
-    if !removed.is_empty() {
-        parts.push(format!("steps removed: {}", list(&removed)));
-    }
-    if !edited.is_empty() {
-        parts.push(format!("steps edited: {}", list(&edited)));
-    }
-    if parts.is_empty() {
-        "no step changed (only other parts of the file)".into()
-    } else {
-        parts.join("; ")
-    }
-}
 
 pub fn run(args: &ResumeArgs) -> i32 {
     match resume(args) {
         Ok(code) | Err(code) => code,
     }
-}
-
-pub fn fail(message: &str, help: &str) -> i32 {
-    report_error(message, help);
-    EXIT_USAGE
 }
 
 fn resume(args: &ResumeArgs) -> Result<i32, i32> {
@@ -303,49 +149,6 @@ fn resumable(finished: Option<RunStatus>) -> bool {
     matches!(finished, None | Some(RunStatus::Interrupted))
 }
 
-pub fn short(id: &str) -> &str {
-    id.get(..8).unwrap_or(id)
-}
-
-pub fn secret_values(rb: &Runbook, values: &BTreeMap<String, InputValue>) -> Vec<String> {
-    rb.inputs
-        .iter()
-        .filter(|i| i.secret)
-        .filter_map(|i| values.get(&i.name.value).map(InputValue::text))
-        .filter(|v| !v.is_empty())
-        .collect()
-}
-
-/// The rollbacks the replayed run can still offer, oldest first.
-pub fn rollbacks(
-    rb: &Runbook,
-    path: &Path,
-    r: &Replay,
-    values: &BTreeMap<String, InputValue>,
-) -> Vec<Completed> {
-    let folder = crate::exec::executor::folder_of(path);
-    r.completed
-        .iter()
-        .filter(|(step, _)| !r.rolled_back.contains(step))
-        .filter_map(|(id, state)| {
-            let step = rb.step(id)?;
-            let shell = step
-                .shell
-                .as_ref()
-                .or(rb.shell.as_ref())
-                .map_or(crate::load::Shell::Bash, |s| s.value.clone());
-            let state =
-                crate::exec::replay::with_inputs(state, rb, values.clone(), &state.operator);
-            let dir = step
-                .dir
-                .as_ref()
-                .or(rb.dir.as_ref())
-                .map_or_else(|| folder.clone(), |d| folder.join(&d.value));
-            completed_rollback(step, &state, &shell, dir, &[])
-        })
-        .collect()
-}
-
 struct GoOn<'a> {
     ready: &'a Ready,
     replayed: &'a Replay,
@@ -388,6 +191,7 @@ fn go_on(g: GoOn) -> i32 {
         within: Vec::new(),
         assume_yes: g.assume_yes,
         unsimulated: Vec::new(),
+        check: super::driver::lint_errors,
     };
     let position = match where_to_start(&mut executor, g.replayed) {
         Ok(p) => p,

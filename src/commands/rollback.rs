@@ -3,8 +3,8 @@
 //! The rollbacks come from the runbook as it was when the run started (its copy in the run
 //! folder), rendered with the values the steps completed with.
 
-use super::resume::{OpenRun, fail, known_values, open_run, rollbacks, secret_values, short};
-use super::run::operator;
+use super::driver::{operator, secret_values};
+use super::past_run::{OpenRun, fail, known_values, open_run, rollbacks, short};
 use super::{EXIT_FAILED, EXIT_OK, report_error};
 use crate::cli::RollbackArgs;
 use crate::exec::executor::{Executor, Tally};
@@ -114,6 +114,7 @@ fn rollback(args: &RollbackArgs) -> Result<i32, i32> {
         within: Vec::new(),
         assume_yes: false,
         unsimulated: Vec::new(),
+        check: super::driver::lint_errors,
     };
     for c in pending.iter().rev() {
         if let Err(e) = executor.rollback_one(c) {

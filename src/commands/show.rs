@@ -2,8 +2,8 @@
 //! Mermaid or Graphviz. Loading is `run`'s (a runbook with errors is refused with the
 //! diagnostics); rendering is `crate::show`'s.
 
+use super::driver::prepare;
 use super::print_stdout;
-use super::run::prepare;
 use crate::cli::ShowArgs;
 
 pub fn run(args: &ShowArgs) -> i32 {

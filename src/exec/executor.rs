@@ -10,6 +10,7 @@ use super::render::{self, RenderError};
 use super::screen::{Screen, Status, clock_of, duration};
 use super::shell::{CommandSpec, Exit, Outcome, OutputSink, Shell, Stream};
 use super::state::{RunState, parse_assignments, whole_values};
+pub use super::tally::Tally;
 use crate::graph::{EdgeKind, StepGraph, Target};
 use crate::load::duration::parse_duration;
 use crate::load::{CaptureFrom, Runbook, Shell as ShellKind, Step, StepKind};
@@ -117,18 +118,6 @@ pub struct Completed {
     pub within: Vec<String>,
 }
 
-/// Counts for the closing summary.
-#[derive(Debug, Default, Clone)]
-pub struct Tally {
-    pub ran: usize,
-    /// Steps whose command or wait a dry-run showed without running it.
-    pub not_run: usize,
-    pub skipped: usize,
-    pub failed: usize,
-    pub retried: usize,
-    pub decisions: Vec<(String, String)>,
-}
-
 /// The result of a walk.
 pub struct WalkResult {
     pub status: RunStatus,
@@ -158,7 +147,13 @@ pub struct Executor<'a> {
     pub assume_yes: bool,
     /// In a drill: the steps that had no `simulate` and were treated as succeeded.
     pub unsimulated: Vec<String>,
+    /// How many errors lint finds in a sub-runbook's text, checked before it runs. Given by
+    /// the command (the executor does not depend on lint).
+    pub check: CheckRunbook,
 }
+
+/// Counts the lint errors of a runbook's text at a path.
+pub type CheckRunbook = fn(&Path, &str) -> usize;
 
 /// The argv that runs a script with a shell (SPEC §2.4).
 pub fn argv(shell: &ShellKind, script: &str) -> Vec<String> {
@@ -1015,7 +1010,8 @@ impl<'a> Executor<'a> {
                 }
                 _ => continue,
             };
-            let problem = valid_answer(&value, ask.value.secret, pattern.as_deref(), &choices);
+            let problem =
+                crate::values::valid_answer(&value, ask.value.secret, pattern.as_deref(), &choices);
             if let Some(problem) = problem {
                 if !self.operator.interactive() {
                     return Err(ExecError::NoAnswer {
@@ -1919,10 +1915,7 @@ impl<'a> Executor<'a> {
             .and_then(|path| {
                 let loaded = crate::load::load_path(&path)
                     .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-                let errors = crate::lint::lint_text(&path, &loaded.source.text)
-                    .into_iter()
-                    .filter(|d| d.severity == crate::lint::Severity::Error)
-                    .count();
+                let errors = (self.check)(&path, &loaded.source.text);
                 match (loaded.runbook, errors) {
                     (Some(rb), 0) => Ok((path, rb)),
                     _ => Err(format!(
@@ -2012,6 +2005,7 @@ impl<'a> Executor<'a> {
                 allow_readonly: self.allow_readonly,
                 assume_yes: self.assume_yes,
                 unsimulated: Vec::new(),
+                check: self.check,
                 within: {
                     let mut w = self.within.clone();
                     w.push(reference.value.clone());
@@ -2201,27 +2195,4 @@ fn ask_error(e: AskError) -> ExecError {
         AskError::Interrupted => ExecError::Terminal("interrupted".into()),
         AskError::Terminal(t) => ExecError::Terminal(t),
     }
-}
-
-/// Why an answer is invalid, if it is.
-pub fn valid_answer(
-    value: &str,
-    secret: bool,
-    pattern: Option<&str>,
-    choices: &[String],
-) -> Option<String> {
-    let shown = super::inputs::shown_value(value, secret);
-    if !choices.is_empty() && !choices.iter().any(|c| c == value) {
-        return Some(format!("{shown} is not one of {}", choices.join(", ")));
-    }
-    if let Some(p) = pattern {
-        match regex::Regex::new(p) {
-            Ok(re) if !re.is_match(value) => {
-                return Some(format!("{shown} does not match `{p}`"));
-            }
-            Err(_) => return Some(format!("the pattern `{p}` is invalid")),
-            _ => {}
-        }
-    }
-    None
 }

@@ -2,26 +2,9 @@
 //! the input's `env` variable, then its `default`, then a prompt; each value validated.
 
 use super::operator::{Answer, AskError, Operator, Question};
-use crate::load::{Input, InputType, Runbook};
+use crate::load::Runbook;
+pub use crate::values::{InputValue, shown_value, validate};
 use std::collections::BTreeMap;
-
-/// A resolved input value.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InputValue {
-    Str(String),
-    Int(i64),
-    Bool(bool),
-}
-
-impl InputValue {
-    pub fn text(&self) -> String {
-        match self {
-            InputValue::Str(s) => s.clone(),
-            InputValue::Int(i) => i.to_string(),
-            InputValue::Bool(b) => b.to_string(),
-        }
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
@@ -45,50 +28,6 @@ impl InputError {
             InputError::Ask(_) => String::new(),
         }
     }
-}
-
-/// A value as an error message names it: quoted, or "the secret value" for a secret, which
-/// never reaches the screen or the journal.
-pub fn shown_value(value: &str, secret: bool) -> String {
-    if secret {
-        "the secret value".to_string()
-    } else {
-        format!("`{value}`")
-    }
-}
-
-/// Checks one value against the input's type, choices and pattern.
-pub fn validate(input: &Input, value: &str) -> Result<InputValue, String> {
-    let shown = shown_value(value, input.secret);
-    let typed = match input.ty.value {
-        InputType::String => InputValue::Str(value.to_string()),
-        InputType::Int => value
-            .trim()
-            .parse()
-            .map(InputValue::Int)
-            .map_err(|_| format!("{shown} is not a whole number"))?,
-        InputType::Bool => match value.trim() {
-            "true" => InputValue::Bool(true),
-            "false" => InputValue::Bool(false),
-            _ => return Err(format!("{shown} is not `true` or `false`")),
-        },
-    };
-    if !input.choices.is_empty() && !input.choices.iter().any(|c| c.value == value) {
-        let list: Vec<String> = input
-            .choices
-            .iter()
-            .map(|c| format!("`{}`", c.value))
-            .collect();
-        return Err(format!("{shown} is not one of {}", list.join(", ")));
-    }
-    if let Some(pattern) = &input.pattern {
-        let re = regex::Regex::new(&pattern.value)
-            .map_err(|_| format!("its pattern `{}` is invalid", pattern.value))?;
-        if !re.is_match(value) {
-            return Err(format!("{shown} does not match `{}`", pattern.value));
-        }
-    }
-    Ok(typed)
 }
 
 /// Resolves every input. `given` holds the `--input` values.

@@ -14,4 +14,5 @@ pub mod scripted;
 pub mod shell;
 pub mod signals;
 pub mod state;
+pub mod tally;
 pub mod tty;

@@ -397,7 +397,7 @@ impl Screen {
     /// `✓ 7 ran   ⤼ 1 skipped   ✗ 0 failed   ↺ 1 retried`
     /// The summary's count of steps; a dry-run's steps that were only shown are counted
     /// apart, never as run.
-    pub fn tally(&mut self, tally: &super::executor::Tally) {
+    pub fn tally(&mut self, tally: &super::tally::Tally) {
         let (ok, ok_style) = self.sym(Status::Ok);
         let (skip, skip_style) = self.sym(Status::Skipped);
         let (fail, fail_style) = self.sym(Status::Failed);

@@ -3,11 +3,16 @@
 //! renderers only read the `Runbook` and its `StepGraph`; they never print.
 
 pub mod dot;
+pub mod graph_node;
 pub mod md;
 pub mod mermaid;
+pub mod text;
 
-use crate::graph::{Edge, EdgeKind, StepGraph, Target};
-use crate::load::{Runbook, Step, StepKind};
+pub use graph_node::{GraphNode, Shape, edge_label, graph_node, node_id};
+pub use text::{one_line, shorten, title};
+
+use crate::graph::StepGraph;
+use crate::load::Runbook;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ShowFormat {
@@ -27,108 +32,4 @@ pub fn render(rb: &Runbook, format: ShowFormat) -> String {
         ShowFormat::Mermaid => mermaid::render(rb, &graph),
         ShowFormat::Dot => dot::render(rb, &graph),
     }
-}
-
-/// The runbook's title, else its name.
-pub fn title(rb: &Runbook) -> String {
-    rb.title
-        .as_ref()
-        .or(rb.name.as_ref())
-        .map_or_else(|| "runbook".to_string(), |t| t.value.clone())
-}
-
-/// How a step is drawn in a graph.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shape {
-    /// A manual step or a command.
-    Box,
-    /// A `choose`: a person decides.
-    Decision,
-    /// A `wait`: a condition decides.
-    Wait,
-    /// A sub-runbook call.
-    SubRunbook,
-}
-
-/// A step as a graph node: its shape, whether it is dangerous, and its label lines (plain
-/// text; each format escapes them).
-pub struct GraphNode {
-    pub shape: Shape,
-    pub dangerous: bool,
-    pub lines: Vec<String>,
-}
-
-pub fn graph_node(step: &Step) -> GraphNode {
-    let shape = match step.kind() {
-        Some(StepKind::Choose) => Shape::Decision,
-        Some(StepKind::Wait) => Shape::Wait,
-        Some(StepKind::Runbook) => Shape::SubRunbook,
-        _ => Shape::Box,
-    };
-    let dangerous = step.is_dangerous();
-    let title = step.title.as_ref().map_or("", |t| t.as_str());
-    let mut lines = vec![format!(
-        "{}{}. {}",
-        if dangerous { "⚠ " } else { "" },
-        step.index + 1,
-        one_line(title)
-    )];
-    let mut detail = vec![step.id()];
-    if let Some(name) = &step.runbook {
-        detail.push(format!("runbook {}", name.value));
-    }
-    if dangerous {
-        detail.push("dangerous".to_string());
-    }
-    lines.push(detail.join(" · "));
-    if let Some(when) = &step.when {
-        lines.push(format!("when {}", shorten(&one_line(when.as_str()), 60)));
-    }
-    GraphNode {
-        shape,
-        dangerous,
-        lines,
-    }
-}
-
-/// A graph node's id: the step's position, not its id, so that no id needs quoting and
-/// none can be a keyword (`end` is one in Mermaid); `END` is the end of the runbook.
-pub fn node_id(target: Target) -> String {
-    match target {
-        Target::Step(index) => format!("s{}", index + 1),
-        Target::End => "END".to_string(),
-    }
-}
-
-/// The label of an edge: a `choose` option's label, `on failure`, `next`; none for list order.
-pub fn edge_label(rb: &Runbook, edge: &Edge) -> Option<String> {
-    match edge.kind {
-        EdgeKind::Sequence => None,
-        EdgeKind::Next => Some("next".to_string()),
-        EdgeKind::OnFailure => Some("on failure".to_string()),
-        EdgeKind::Choice(n) => {
-            let label = rb
-                .steps
-                .get(edge.from)
-                .and_then(|s| s.choose.as_ref())
-                .and_then(|c| c.value.options.get(n))
-                .and_then(|o| o.label.as_ref())
-                .map(|l| one_line(l.as_str()));
-            Some(label.unwrap_or_else(|| format!("option {}", n + 1)))
-        }
-    }
-}
-
-/// Folds a multi-line value into one line for a label.
-pub fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Cuts a text to at most `max` characters, marking the cut with `…`.
-pub fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let kept: String = text.chars().take(max.saturating_sub(1)).collect();
-    format!("{}…", kept.trim_end())
 }

@@ -1,5 +1,10 @@
 //! Rules about values that both lint and the executor apply: which names are identifiers,
-//! which environment variables a runbook may not set behind the operator's back.
+//! which environment variables a runbook may not set behind the operator's back, whether a
+//! value fits an input or an `ask`.
+
+mod input;
+
+pub use input::{InputValue, shown_value, valid_answer, validate};
 
 /// Whether `s` is a shell and template identifier: a letter or `_`, then letters, digits, `_`.
 pub fn is_identifier(s: &str) -> bool {

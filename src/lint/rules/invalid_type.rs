@@ -52,7 +52,7 @@ impl Rule for InvalidType {
                 .is_some_and(|p| regex::Regex::new(&p.value).is_err());
             if let Some(default) = input.default.as_ref().filter(|d| !d.value.contains("{{"))
                 && !bad_pattern
-                && let Err(why) = crate::exec::inputs::validate(input, &default.value)
+                && let Err(why) = crate::values::validate(input, &default.value)
             {
                 out.push(Finding::new(
                     default.span,
@@ -72,12 +72,9 @@ impl Rule for InvalidType {
                     .as_ref()
                     .filter(|p| regex::Regex::new(&p.value).is_ok())
                     .map(|p| p.value.as_str());
-                if let Some(why) = crate::exec::executor::valid_answer(
-                    &default.value,
-                    ask.secret,
-                    pattern,
-                    &choices,
-                ) {
+                if let Some(why) =
+                    crate::values::valid_answer(&default.value, ask.secret, pattern, &choices)
+                {
                     out.push(Finding::new(
                         default.span,
                         format!("the default of step `{}`'s `ask` is refused by the ask itself: {why}", step.id()),

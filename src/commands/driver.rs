@@ -1,0 +1,516 @@
+//! What `run`, `drill`, `resume` and `rollback` share to walk a runbook: a runbook loaded and
+//! checked (`prepare`), the operator that answers for the person (`operator`), the walk
+//! itself, journaled (`drive`), and its closing summary.
+
+use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, report_error};
+use crate::cli::AnsweringArgs;
+use crate::exec::executor::{ExecError, Executor, Tally};
+use crate::exec::inputs::{self, InputValue};
+use crate::exec::interactive::Terminal;
+use crate::exec::journal::{self, Event, Journal, Mode, RunStatus};
+use crate::exec::mask::Masker;
+use crate::exec::operator::Operator;
+use crate::exec::screen::{Screen, Status, duration};
+use crate::exec::scripted::{Scripted, read_answers};
+use crate::exec::shell::Shell;
+use crate::exec::signals::{self, Guarded};
+use crate::exec::state::RunState;
+use crate::graph::StepGraph;
+use crate::lint::{Severity, lint_text};
+use crate::load::{Runbook, find};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+pub struct Ready {
+    pub path: PathBuf,
+    pub sha256: String,
+    pub runbook: Runbook,
+    /// The file's text, kept in the run folder so that `resume` can say what changed.
+    pub text: String,
+}
+
+/// Finds, loads and checks a runbook; prints why not and returns the exit code when it
+/// cannot run.
+pub fn prepare(reference: &str) -> Result<Ready, i32> {
+    let path = find::resolve(reference, None).map_err(|e| {
+        report_error(
+            &e.to_string(),
+            "give a path, or put the runbook in ./runbooks (or a folder of RUNBOOK_PATH)",
+        );
+        EXIT_USAGE
+    })?;
+    let bytes = std::fs::read(&path).map_err(|e| {
+        report_error(
+            &format!("cannot read `{}`: {e}", path.display()),
+            "check the file's permissions",
+        );
+        EXIT_USAGE
+    })?;
+    let sha256 = sha256_hex(&bytes);
+    let loaded = crate::load::load_bytes(&path, bytes);
+    let errors: Vec<_> = lint_text(&path, &loaded.source.text)
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    match loaded.runbook {
+        Some(runbook) if errors.is_empty() => Ok(Ready {
+            path,
+            sha256,
+            runbook,
+            text: loaded.source.text.clone(),
+        }),
+        _ => {
+            let report = crate::lint::LintReport {
+                files: 1,
+                diagnostics: errors,
+            };
+            let text = crate::render::human::render(&report, super::use_color(&std::io::stderr()));
+            eprint!("{text}");
+            report_error(
+                &format!("`{}` has errors, so it cannot run", path.display()),
+                &format!(
+                    "fix them first; `runbook lint {}` shows them",
+                    path.display()
+                ),
+            );
+            Err(EXIT_USAGE)
+        }
+    }
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The operator stack for the answering options: scripted answers, then the terminal.
+pub fn operator(args: &AnsweringArgs) -> Result<Scripted<Terminal>, i32> {
+    let mut given = BTreeMap::new();
+    for pair in &args.inputs {
+        let (k, v) = inputs::parse_pair(pair).map_err(|e| {
+            report_error(
+                &format!("invalid --input: {e}"),
+                "write `--input name=value`",
+            );
+            EXIT_USAGE
+        })?;
+        given.insert(k, v);
+    }
+    let answers = match &args.answers {
+        Some(path) => read_answers(path).map_err(|e| {
+            report_error(
+                &e.to_string(),
+                "an answers file maps step ids to answers, such as `one-client: 1`",
+            );
+            EXIT_USAGE
+        })?,
+        None => BTreeMap::new(),
+    };
+    Ok(Scripted {
+        answers,
+        yes: args.yes,
+        confirmed: args.confirm.clone(),
+        inputs: given,
+        accept_changed: false,
+        confirm_rollbacks: false,
+        behind: Terminal::detect(),
+        retried: Default::default(),
+    })
+}
+
+/// Checks that every step named on the command line exists.
+/// Checks that each step named on the command line or in the answers file exists: in the
+/// runbook, or in one of the runbooks it calls (their questions are answered by the same
+/// step ids). `--from` names a step of the runbook itself.
+pub fn check_step_names(ready: &Ready, names: &[(&str, &str)]) -> Result<(), i32> {
+    let own: Vec<String> = ready.runbook.steps.iter().map(|s| s.id()).collect();
+    // The called runbooks are read only when a name is not one of the runbook's own steps.
+    let mut all: Option<Vec<String>> = None;
+    for (flag, name) in names {
+        if own.iter().any(|i| i == name) {
+            continue;
+        }
+        let ids = if *flag == "--from" {
+            &own
+        } else {
+            all.get_or_insert_with(|| {
+                let mut all = own.clone();
+                let mut seen = vec![
+                    ready
+                        .path
+                        .canonicalize()
+                        .unwrap_or_else(|_| ready.path.clone()),
+                ];
+                sub_runbook_step_ids(&ready.runbook, &ready.path, &mut seen, &mut all);
+                all
+            })
+        };
+        if !ids.iter().any(|i| i == name) {
+            let help = match crate::suggest::did_you_mean(name, ids.iter().map(String::as_str)) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("its steps are {}", ids.join(", ")),
+            };
+            report_error(
+                &format!("{flag} names step `{name}`, which the runbook does not have"),
+                &help,
+            );
+            return Err(EXIT_USAGE);
+        }
+    }
+    Ok(())
+}
+
+/// The step ids of the runbooks `rb` calls, and of those they call; a runbook that cannot be
+/// found or read adds none (the run says why when it reaches it), and each file is read once.
+fn sub_runbook_step_ids(rb: &Runbook, path: &Path, seen: &mut Vec<PathBuf>, ids: &mut Vec<String>) {
+    let folder = crate::exec::executor::folder_of(path);
+    for reference in rb.steps.iter().filter_map(|s| s.runbook.as_ref()) {
+        let Ok(found) = crate::load::find::resolve(&reference.value, Some(&folder)) else {
+            continue;
+        };
+        let key = found.canonicalize().unwrap_or_else(|_| found.clone());
+        if seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
+        let Ok(loaded) = crate::load::load_path(&found) else {
+            continue;
+        };
+        if let Some(sub) = loaded.runbook {
+            ids.extend(sub.steps.iter().map(|s| s.id()));
+            sub_runbook_step_ids(&sub, &found, seen, ids);
+        }
+    }
+}
+
+/// How to walk: a real run, a dry-run or a drill, and from where.
+#[derive(Debug, Clone, Copy)]
+pub struct Plan {
+    pub mode: Mode,
+    pub start: usize,
+    /// In a dry-run, run the steps marked `readonly` for real.
+    pub allow_readonly: bool,
+    /// `--yes`: in a dry-run it also passes dangerous steps.
+    pub assume_yes: bool,
+}
+
+/// Runs a checked runbook with resolved inputs, journaled under `state_dir`.
+pub fn drive(
+    ready: &Ready,
+    values: BTreeMap<String, InputValue>,
+    plan: Plan,
+    operator: &mut dyn Operator,
+    shell: &mut dyn Shell,
+    interrupt: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    state_dir: &Path,
+) -> i32 {
+    let Plan {
+        mode,
+        start,
+        allow_readonly,
+        assume_yes,
+    } = plan;
+    let rb = &ready.runbook;
+    let secrets = secret_values(rb, &values);
+    let run_id = uuid::Uuid::now_v7().to_string();
+    let mut journal = match Journal::create(state_dir, &run_id, &secrets) {
+        Ok(j) => j,
+        Err(e) => {
+            report_error(
+                &e.to_string(),
+                "set --state-dir or RUNBOOK_STATE_DIR to a folder you can write",
+            );
+            return EXIT_FAILED;
+        }
+    };
+    if let Err(e) = journal.save_runbook(&ready.text) {
+        report_error(
+            &e.to_string(),
+            "set --state-dir or RUNBOOK_STATE_DIR to a folder you can write",
+        );
+        return EXIT_FAILED;
+    }
+    let masker = Masker::new(&secrets);
+    let operator_name = format!("{}@{}", journal::user(), journal::host());
+    let name = rb
+        .name
+        .as_ref()
+        .map_or_else(|| find::stem(&ready.path), |n| n.value.clone());
+    let title = rb
+        .title
+        .as_ref()
+        .map_or_else(|| name.clone(), |t| t.value.clone());
+    let mut screen = Screen::new(mode);
+    let meta: Vec<String> = [
+        rb.severity.as_ref().map(|s| s.value.clone()),
+        rb.owner.as_ref().map(|o| format!("owner {}", o.value)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let short = run_id.get(..8).unwrap_or(&run_id).to_string();
+    let run_line = format!(
+        "run {short} · {} · operator {operator_name}",
+        crate::exec::screen::clock()
+    );
+    let links: Vec<(String, String)> = rb
+        .links
+        .iter()
+        .map(|(k, v)| (k.value.clone(), v.value.clone()))
+        .collect();
+    screen.header(
+        &title,
+        &meta.join(" · "),
+        &run_line,
+        &journal.path().display().to_string(),
+        rb.description.as_ref().map(|d| d.value.as_str()),
+        &links,
+    );
+    let shown_inputs: BTreeMap<String, String> = values
+        .iter()
+        .map(|(k, v)| {
+            let secret = rb.input(k).is_some_and(|i| i.secret);
+            (
+                k.clone(),
+                if secret {
+                    "***".into()
+                } else {
+                    masker.mask_str(&v.text())
+                },
+            )
+        })
+        .collect();
+    let started = Instant::now();
+    let event = Event::RunStarted {
+        journal_version: journal::JOURNAL_VERSION,
+        run_id: run_id.clone(),
+        runbook: name.clone(),
+        title,
+        path: crate::lint::subrunbooks::canonical(&ready.path)
+            .display()
+            .to_string(),
+        sha256: ready.sha256.clone(),
+        operator: operator_name.clone(),
+        host: journal::host(),
+        inputs: shown_inputs,
+        mode,
+    };
+    if let Err(e) = journal.append(event) {
+        report_error(&e.to_string(), "");
+        return EXIT_FAILED;
+    }
+    // From here a signal ends the run journaled (`run` installed the handlers; a drill
+    // installs them here).
+    let _ = signals::install();
+    signals::begin_run(journal.path(), &run_id, started);
+    signals::end_if_pending();
+    let mut operator = Guarded(operator);
+    let mut state = RunState {
+        inputs: values.clone(),
+        run_id: run_id.clone(),
+        operator: operator_name,
+        mode: mode.as_str().into(),
+        ..Default::default()
+    };
+    if let Err(e) = crate::exec::state::start_env(rb, &mut state) {
+        report_error(&e.to_string(), &e.help);
+        return EXIT_USAGE;
+    }
+    let mut executor = Executor {
+        runbook: rb,
+        path: &ready.path,
+        graph: StepGraph::build(rb),
+        mode,
+        operator: &mut operator,
+        shell,
+        journal: &mut journal,
+        screen: &mut screen,
+        state,
+        secrets: secrets.clone(),
+        masker: Masker::new(&secrets),
+        interrupt,
+        completed: Vec::new(),
+        tally: Tally::default(),
+        allow_readonly,
+        within: Vec::new(),
+        assume_yes,
+        unsimulated: Vec::new(),
+        check: lint_errors,
+    };
+    let result = executor.walk(start);
+    // A signal that came during the walk ends the run here, journaled as interrupted.
+    signals::end_if_pending();
+    signals::end_run();
+    let tally = executor.tally.clone();
+    let unsimulated = std::mem::take(&mut executor.unsimulated);
+    let result = match result {
+        Ok(r) => r,
+        Err(ExecError::NoAnswer { what, help }) => {
+            screen.blank();
+            report_error(
+                &format!("{what}, and there is no terminal to ask on"),
+                &help,
+            );
+            screen.line(&format!(
+                "the run is left unfinished: journal {}",
+                journal.path().display()
+            ));
+            return EXIT_USAGE;
+        }
+        Err(e) => {
+            report_error(&e.to_string(), "the journal holds everything done so far");
+            return EXIT_FAILED;
+        }
+    };
+    let elapsed = started.elapsed();
+    let _ = journal.append(Event::RunFinished {
+        status: result.status,
+        duration_ms: elapsed.as_millis() as u64,
+        reason: result.reason.clone(),
+    });
+    summary(
+        &mut screen,
+        rb.steps.len(),
+        &result.status,
+        result.reason.as_deref(),
+        &tally,
+        elapsed,
+        journal.path(),
+        &short,
+    );
+    if mode == Mode::Drill {
+        drill_summary(
+            &mut screen,
+            rb,
+            &name,
+            state_dir,
+            journal.path(),
+            &unsimulated,
+        );
+    }
+    match result.status {
+        RunStatus::Succeeded => EXIT_OK,
+        RunStatus::Interrupted => super::EXIT_INTERRUPTED,
+        _ => EXIT_FAILED,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn summary(
+    screen: &mut Screen,
+    steps: usize,
+    status: &RunStatus,
+    reason: Option<&str>,
+    tally: &Tally,
+    elapsed: Duration,
+    journal: &Path,
+    short: &str,
+) {
+    let word = match status {
+        RunStatus::Succeeded => "done",
+        RunStatus::Failed => "failed",
+        RunStatus::Aborted => "aborted",
+        RunStatus::Interrupted => "interrupted",
+    };
+    screen.rule(&format!(
+        "{word} · {steps} step{} · {}",
+        if steps == 1 { "" } else { "s" },
+        duration(elapsed)
+    ));
+    screen.tally(tally);
+    if let Some(reason) = reason {
+        let s = if *status == RunStatus::Succeeded {
+            Status::Warning
+        } else {
+            Status::Failed
+        };
+        screen.status(s, reason);
+    }
+    for (step, label) in &tally.decisions {
+        screen.line(&format!("decision  {step} → {label}"));
+    }
+    screen.line(&format!("journal   {}", journal.display()));
+    screen.line(&format!("run       {short}"));
+}
+
+/// After a drill: time per step, what had no simulated output, and which branches of the
+/// runbook's decisions this trainee has now walked across all their drills.
+fn drill_summary(
+    screen: &mut Screen,
+    rb: &Runbook,
+    name: &str,
+    state_dir: &Path,
+    journal: &Path,
+    unsimulated: &[String],
+) {
+    screen.rule("drill summary");
+    if let Ok((records, _)) = crate::report::read_journal(journal) {
+        let times: Vec<String> = records
+            .iter()
+            .filter(|r| r.within.is_empty())
+            .filter_map(|r| match &r.event {
+                Event::StepFinished {
+                    step, duration_ms, ..
+                } => Some(format!(
+                    "{step} {}",
+                    duration(Duration::from_millis(*duration_ms))
+                )),
+                _ => None,
+            })
+            .collect();
+        screen.line(&format!("time per step   {}", times.join(" · ")));
+    }
+    if !unsimulated.is_empty() {
+        screen.status(
+            Status::Warning,
+            &format!(
+                "no `simulate`, treated as succeeded: {}",
+                unsimulated.join(", ")
+            ),
+        );
+    }
+    let coverage = crate::report::coverage::coverage(state_dir, name, rb);
+    if coverage.total() == 0 {
+        screen.line("branches        this runbook has no decisions");
+        return;
+    }
+    screen.line(&format!(
+        "branches        {} of {} walked in {} drill{}",
+        coverage.walked(),
+        coverage.total(),
+        coverage.drills,
+        if coverage.drills == 1 { "" } else { "s" }
+    ));
+    for (step, options, taken) in &coverage.decisions {
+        for option in options {
+            let status = if taken.contains(option) {
+                Status::Ok
+            } else {
+                Status::Info
+            };
+            screen.status(status, &format!("{step} → {option}"));
+        }
+    }
+}
+
+pub fn secret_values(rb: &Runbook, values: &BTreeMap<String, InputValue>) -> Vec<String> {
+    rb.inputs
+        .iter()
+        .filter(|i| i.secret)
+        .filter_map(|i| values.get(&i.name.value).map(InputValue::text))
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+/// How many errors lint finds in a runbook's text: the check the executor runs on a
+/// sub-runbook before it walks it.
+pub fn lint_errors(path: &Path, text: &str) -> usize {
+    lint_text(path, text)
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count()
+}

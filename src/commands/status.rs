@@ -1,0 +1,40 @@
+//! How a command ends: its exit status (SPEC §3), its errors in the house style, its output.
+
+/// Exit codes (SPEC §3).
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FAILED: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+pub const EXIT_INTERRUPTED: i32 = 130;
+
+/// Prints a tool error in the house style: what happened, then what to do.
+pub fn report_error(message: &str, help: &str) {
+    use std::io::Write;
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "error: {message}");
+    if !help.is_empty() {
+        let _ = writeln!(err, "help: {help}");
+    }
+}
+
+/// Whether to colour output written to stderr or stdout: a terminal, and `NO_COLOR` unset.
+pub fn use_color(stream: &impl std::io::IsTerminal) -> bool {
+    stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Writes a command's whole output to stdout. A reader that stops early (`| head`) is not an
+/// error; any other failure to write is reported, and gives exit status 1.
+pub fn print_stdout(text: &str) -> i32 {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => EXIT_OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => {
+            report_error(
+                &format!("cannot write the output: {e}"),
+                "check where stdout goes (a full disk, a closed file)",
+            );
+            EXIT_FAILED
+        }
+    }
+}
