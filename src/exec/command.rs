@@ -1,0 +1,448 @@
+//! One command, run and journaled: the `command` event, the output log, the masked tee to the
+//! screen, `command_finished`; and what a drill simulates instead.
+
+use crate::exec::executor::*;
+use crate::exec::inputs::InputValue;
+use crate::exec::journal::{Event, Mode, StepStatus};
+use crate::exec::screen::{Status, duration};
+use crate::exec::shell::{CommandSpec, Exit, Outcome};
+use crate::exec::state::{parse_assignments, whole_values};
+use crate::exec::tee::*;
+use crate::load::duration::parse_duration;
+use crate::load::{CaptureFrom, Shell as ShellKind, Step};
+use std::path::Path;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+/// A drill's stand-in for a step's command: its `simulate`, if it has one.
+pub(crate) fn simulated_of(step: &Step) -> Option<super::shell::Simulated> {
+    let sim = step.simulate.as_ref()?;
+    Some(super::shell::Simulated {
+        stdout: sim
+            .stdout
+            .as_ref()
+            .map_or_else(String::new, |s| s.value.clone()),
+        stderr: sim
+            .stderr
+            .as_ref()
+            .map_or_else(String::new, |s| s.value.clone()),
+        exit: sim.exit.as_ref().map_or(0, |e| e.value as i32),
+    })
+}
+
+/// One command as the journal records it and the screen shows it.
+pub(crate) struct Journaled<'a> {
+    pub(crate) step: &'a str,
+    /// The command as the operator saw it (the journal masks secrets).
+    pub(crate) shown: &'a str,
+    pub(crate) attempt: u32,
+    pub(crate) edited: bool,
+    /// `None` for a step's own command; `wait`, `rollback`.
+    pub(crate) purpose: Option<&'static str>,
+    /// Streams the output to the screen under a spinner (a wait's checks only log it).
+    pub(crate) show: bool,
+    pub(crate) label: &'static str,
+}
+
+/// Reads and removes a file a command may have written (`$RUNBOOK_ENV`, `$RUNBOOK_OUTPUT`);
+/// empty when it did not.
+pub(crate) fn take_file(path: &Path) -> String {
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            let _ = std::fs::remove_file(path);
+            String::from_utf8(bytes)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+        }
+        Err(_) => String::new(),
+    }
+}
+
+pub(crate) fn exit_code(exit: &Exit) -> Option<i32> {
+    match exit {
+        Exit::Code(c) => Some(*c),
+        _ => None,
+    }
+}
+
+pub(crate) fn describe(exit: &Exit) -> String {
+    match exit {
+        Exit::Code(c) => format!("exit {c}"),
+        Exit::Signal(s) => format!("killed by signal {s}"),
+        Exit::TimedOut => "timed out".into(),
+        Exit::Interrupted => "interrupted".into(),
+        Exit::NotStarted(why) => format!("not started: {why}"),
+    }
+}
+
+/// The result of running one command of a step.
+pub(crate) struct Ran {
+    pub(crate) outcome: Outcome,
+    /// Not run: a dry-run.
+    pub(crate) dry: bool,
+    pub(crate) ok: bool,
+    /// Why it did not succeed (in words), when it did not.
+    pub(crate) problem: Option<String>,
+    pub(crate) status: StepStatus,
+}
+
+pub(crate) fn script_display(edited: bool, script: &str, display: &str) -> String {
+    if edited {
+        script.to_string()
+    } else {
+        display.to_string()
+    }
+}
+
+impl Executor<'_> {
+    /// In a drill, what plays instead of the step's command (its `simulate`); a step without
+    /// one is remembered, to be named in the drill's summary.
+    pub(crate) fn simulated(&mut self, step: &Step) -> Option<super::shell::Simulated> {
+        if self.mode != Mode::Drill {
+            return None;
+        }
+        let simulated = simulated_of(step);
+        let id = step.id();
+        if simulated.is_none() && !self.unsimulated.contains(&id) {
+            self.unsimulated.push(id);
+        }
+        simulated
+    }
+
+    /// Runs one command and journals it: `command` before it starts, then `output_tail` and
+    /// `command_finished`; its output goes, masked, to its log (and to the screen if shown).
+    pub(crate) fn run_journaled(
+        &mut self,
+        cmd: Journaled<'_>,
+        spec: &CommandSpec,
+    ) -> Result<Outcome, ExecError> {
+        let seq = self.journal.next_seq();
+        let log = self.journal.output_log(seq, cmd.step);
+        self.record(Event::Command {
+            step: cmd.step.to_string(),
+            command: cmd.shown.to_string(),
+            attempt: cmd.attempt,
+            edited: cmd.edited,
+            purpose: cmd.purpose.map(str::to_string),
+            log: Some(log.relative().to_string()),
+        })?;
+        if cmd.show {
+            self.screen
+                .spinner_start(&format!("{} · 00:00 · Ctrl-C interrupts", cmd.label));
+        }
+        let mut tee = Tee::new(&mut *self.screen, log, &self.secrets, cmd.show, cmd.label);
+        // Keys typed while a command runs are not echoed into its output.
+        let echo_off = cmd.show.then(super::tty::EchoOff::new);
+        let outcome = self.shell.run(spec, &mut tee);
+        drop(echo_off);
+        let teed = tee.finish();
+        if cmd.show {
+            self.screen.spinner_stop();
+            self.screen.end_output();
+        }
+        if let Some(problem) = &teed.log_error {
+            self.screen.status(Status::Warning, problem);
+        }
+        self.record(Event::OutputTail {
+            step: cmd.step.to_string(),
+            tail: self.mask(&teed.tail),
+            truncated: teed.truncated,
+        })?;
+        self.record(Event::CommandFinished {
+            step: cmd.step.to_string(),
+            exit_code: exit_code(&outcome.exit),
+            outcome: describe(&outcome.exit),
+            duration_ms: outcome.duration.as_millis() as u64,
+        })?;
+        Ok(outcome)
+    }
+
+    /// Runs one command, with its header line, live output, log and status line.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn execute(
+        &mut self,
+        step: &Step,
+        shell: &ShellKind,
+        script: &str,
+        values: &[(String, String)],
+        shown: &str,
+        attempt: u32,
+        edited: bool,
+    ) -> Result<Ran, ExecError> {
+        let id = step.id();
+        let mut env = match self.step_env(step) {
+            Ok(env) => env,
+            Err(e) => {
+                let problem = format!("cannot render the step's env: {e}");
+                self.screen.status(Status::Failed, &problem);
+                return Ok(Ran {
+                    outcome: Outcome {
+                        exit: Exit::NotStarted(e.to_string()),
+                        duration: Duration::ZERO,
+                        stdout: Default::default(),
+                        stderr: Default::default(),
+                    },
+                    ok: false,
+                    problem: Some(problem),
+                    status: StepStatus::Failed,
+                    dry: false,
+                });
+            }
+        };
+        env.extend(values.iter().cloned());
+        let timeout = step
+            .timeout
+            .as_ref()
+            .and_then(|t| parse_duration(&t.value).ok());
+        if self.dry_run_skips(step) {
+            self.record(Event::Command {
+                step: id.clone(),
+                command: shown.to_string(),
+                attempt,
+                edited,
+                purpose: None,
+                log: None,
+            })?;
+            self.screen.status(Status::Skipped, "not run (dry-run)");
+            self.record(Event::CommandFinished {
+                step: id.clone(),
+                exit_code: None,
+                outcome: "not run (dry-run)".into(),
+                duration_ms: 0,
+            })?;
+            return Ok(Ran {
+                outcome: Outcome {
+                    exit: Exit::Code(0),
+                    duration: Duration::ZERO,
+                    stdout: Default::default(),
+                    stderr: Default::default(),
+                },
+                ok: true,
+                problem: None,
+                status: StepStatus::Ok,
+                dry: true,
+            });
+        }
+        // Where the step may write variables for later steps. Not created here: a command
+        // that writes to them creates them (inside the private run folder), and most don't.
+        let files = self
+            .journal
+            .dir()
+            .join(format!(".io-{}", self.journal.next_seq()));
+        let env_file = files.with_extension("env");
+        let out_file = files.with_extension("out");
+        env.push(("RUNBOOK_ENV".into(), env_file.display().to_string()));
+        env.push(("RUNBOOK_OUTPUT".into(), out_file.display().to_string()));
+        let spec = CommandSpec {
+            argv: argv(shell, script),
+            env,
+            dir: self.dir_of(step).unwrap_or_else(|_| self.folder()),
+            timeout,
+            simulated: self.simulated(step),
+        };
+        let outcome = self.run_journaled(
+            Journaled {
+                step: &id,
+                shown,
+                attempt,
+                edited,
+                purpose: None,
+                show: true,
+                label: "running",
+            },
+            &spec,
+        )?;
+        // What the step wrote for later steps; read even when it failed, then removed.
+        let env_text = take_file(&env_file);
+        let out_text = take_file(&out_file);
+        let expected: Vec<i32> = step
+            .expect
+            .as_ref()
+            .filter(|e| !e.exit.is_empty())
+            .map_or(vec![0], |e| e.exit.iter().map(|c| c.value as i32).collect());
+        let mut problem = None;
+        let mut status = StepStatus::Ok;
+        match &outcome.exit {
+            Exit::Code(c) if expected.contains(c) => {}
+            Exit::Code(c) => {
+                problem = Some(if expected == [0] {
+                    format!("exit {c}")
+                } else {
+                    format!("exit {c}, expected {expected:?}")
+                });
+                status = StepStatus::Failed;
+            }
+            Exit::TimedOut => {
+                problem = Some(format!(
+                    "timed out after {}",
+                    timeout.map_or_else(String::new, duration)
+                ));
+                status = StepStatus::Timeout;
+            }
+            Exit::Interrupted => {
+                problem = Some(self.interrupted());
+                status = StepStatus::Interrupted;
+            }
+            other => {
+                problem = Some(describe(other));
+                status = StepStatus::Failed;
+            }
+        }
+        if problem.is_none()
+            && let Some(pattern) = step.expect.as_ref().and_then(|e| e.stdout.as_ref())
+        {
+            match regex::Regex::new(&pattern.value) {
+                Ok(re) if re.is_match(&outcome.stdout.text) => {}
+                Ok(_) => {
+                    problem = Some(format!("the output does not match `{}`", pattern.value));
+                    status = StepStatus::Failed;
+                }
+                Err(_) => {
+                    problem = Some(format!(
+                        "`expect.stdout` `{}` is not a valid regex",
+                        pattern.value
+                    ));
+                    status = StepStatus::Failed;
+                }
+            }
+        }
+        if problem.is_none() {
+            let known: Vec<&str> = self
+                .state
+                .inputs
+                .values()
+                .filter_map(|v| match v {
+                    InputValue::Str(s) => Some(s.as_str()),
+                    _ => None,
+                })
+                .chain(self.state.vars.values().map(String::as_str))
+                .chain(self.state.env.values().map(String::as_str))
+                .chain(values.iter().map(|(_, v)| v.as_str()))
+                .filter(|v| v.contains('\n'))
+                .collect();
+            let written = (
+                parse_assignments(&env_text)
+                    .and_then(|env| whole_values(&env_text, &known).map(|()| env))
+                    .and_then(|env| self.allowed_env(env)),
+                parse_assignments(&out_text)
+                    .and_then(|out| whole_values(&out_text, &known).map(|()| out)),
+            );
+            match written {
+                (Ok(env), Ok(out)) => {
+                    for (name, value) in env {
+                        self.set_env(&id, &name, value)?;
+                    }
+                    for (name, value) in out {
+                        self.set_var(&id, &name, value)?;
+                    }
+                }
+                (Err(e), _) => {
+                    problem = Some(format!(
+                        "what the step wrote to $RUNBOOK_ENV is not used: {e}"
+                    ))
+                }
+                (_, Err(e)) => {
+                    problem = Some(format!(
+                        "what the step wrote to $RUNBOOK_OUTPUT is not used: {e}"
+                    ))
+                }
+            }
+            if problem.is_some() {
+                status = StepStatus::Failed;
+            }
+        }
+        let took = duration(outcome.duration);
+        let line = match &problem {
+            None => format!(
+                "{} · {took} · {}",
+                describe(&outcome.exit),
+                super::screen::clock()
+            ),
+            Some(p) => format!("{p} · {took} · {}", super::screen::clock()),
+        };
+        self.screen.status(
+            if problem.is_none() {
+                Status::Ok
+            } else {
+                Status::Failed
+            },
+            &line,
+        );
+        let ok = problem.is_none();
+        Ok(Ran {
+            outcome,
+            ok,
+            problem,
+            status,
+            dry: false,
+        })
+    }
+
+    /// Stores `capture` after a successful command. Errs when the pattern does not match.
+    pub(crate) fn collect(
+        &mut self,
+        step: &Step,
+        outcome: &Outcome,
+        dry: bool,
+    ) -> Result<Vec<(String, String)>, String> {
+        if dry {
+            // Nothing ran: later steps show named placeholders where the values would be.
+            let names = step
+                .capture
+                .iter()
+                .map(|c| c.var.value.clone())
+                .chain(step.outputs.iter().map(|o| o.value.clone()));
+            return Ok(names
+                .map(|name| (name.clone(), format!("<{name}>")))
+                .collect());
+        }
+        let Some(capture) = &step.capture else {
+            return Ok(Vec::new());
+        };
+        let source = match capture.from {
+            CaptureFrom::Stdout => &outcome.stdout,
+            CaptureFrom::Stderr => &outcome.stderr,
+        };
+        let value = match &capture.pattern {
+            None => source.text.trim().to_string(),
+            Some(pattern) => {
+                let re = regex::Regex::new(&pattern.value)
+                    .map_err(|e| format!("invalid capture pattern: {e}"))?;
+                re.captures(&source.text)
+                    .and_then(|c| c.get(1).or_else(|| c.get(0)))
+                    .map(|m| m.as_str().trim().to_string())
+                    .ok_or_else(|| {
+                        format!(
+                            "the output does not match the capture pattern `{}`",
+                            pattern.value
+                        )
+                    })?
+            }
+        };
+        let note = if source.truncated {
+            " (from the first 1 MiB of output only)"
+        } else {
+            ""
+        };
+        self.screen.status(
+            Status::Info,
+            &format!("vars.{} captured{note}", capture.var.value),
+        );
+        Ok(vec![(capture.var.value.clone(), value)])
+    }
+
+    /// Sleeps, waking for Ctrl-C. Returns false when interrupted.
+    pub(crate) fn sleep(&mut self, d: Duration) -> bool {
+        let until = Instant::now() + d;
+        while Instant::now() < until {
+            if self.interrupt.swap(false, Ordering::SeqCst) {
+                return false;
+            }
+            // SIGTERM or SIGHUP during a pause ends the run here (see `signals`).
+            super::signals::end_if_pending();
+            std::thread::sleep(
+                Duration::from_millis(50).min(until.saturating_duration_since(Instant::now())),
+            );
+        }
+        true
+    }
+}

@@ -1,0 +1,58 @@
+//! A completed step's undo: its rollback script rendered with the values the step ran with.
+
+use crate::exec::render;
+use crate::exec::state::RunState;
+use crate::load::{Shell as ShellKind, Step};
+use std::path::PathBuf;
+
+/// A completed step whose `rollback` can be offered after an abort.
+#[derive(Debug, Clone)]
+pub struct Completed {
+    pub step: String,
+    /// The rollback as the operator sees it (values written in, secrets masked).
+    pub rollback: String,
+    /// The rollback as it runs: values passed as data through `values` (SPEC §2.5).
+    pub script: String,
+    pub values: Vec<(String, String)>,
+    pub dangerous: bool,
+    pub confirm: String,
+    pub shell: ShellKind,
+    pub dir: PathBuf,
+    pub within: Vec<String>,
+}
+
+/// The rollback of a completed step, rendered with the state the step completed in. `None`
+/// when the step has no rollback, or its template cannot be rendered.
+pub fn completed_rollback(
+    step: &Step,
+    state: &RunState,
+    shell: &ShellKind,
+    dir: PathBuf,
+    within: &[String],
+) -> Option<Completed> {
+    let rollback = step.rollback.as_ref()?;
+    let ctx = state.context(None);
+    let mut rendered = render::script(&rollback.value, &ctx, shell).ok()?;
+    // The step's own `env` applies to its rollback too.
+    for (k, v) in &step.env {
+        rendered
+            .env
+            .push((k.value.clone(), render::text(&v.value, &ctx).ok()?));
+    }
+    let confirm = step
+        .confirm
+        .as_ref()
+        .map(|c| render::text(&c.value, &ctx).unwrap_or_else(|_| c.value.clone()))
+        .unwrap_or_else(|| step.id());
+    Some(Completed {
+        step: step.id(),
+        rollback: rendered.display,
+        script: rendered.script,
+        values: rendered.env,
+        dangerous: step.is_dangerous(),
+        confirm,
+        shell: shell.clone(),
+        dir,
+        within: within.to_vec(),
+    })
+}

@@ -1,0 +1,167 @@
+//! How a step ends: journaled, shown on screen and counted — done, skipped (with the reason),
+//! aborted, or failed (then `on_failure` or the failure menu decides what comes next).
+
+use crate::exec::executor::*;
+use crate::exec::journal::{Event, StepStatus};
+use crate::exec::operator::{Answer, Question};
+use crate::exec::screen::Status;
+use crate::graph::Target;
+use crate::load::Step;
+use std::sync::Arc;
+use std::time::Instant;
+
+impl Executor<'_> {
+    /// Records the end of a step (notes first) and returns the flow.
+    pub(crate) fn finish(
+        &mut self,
+        step: &Step,
+        started: Instant,
+        status: StepStatus,
+        exit_code: Option<i32>,
+        reason: Option<String>,
+        flow: Flow,
+    ) -> Result<Flow, ExecError> {
+        let id = step.id();
+        if step.notes.as_ref().is_some_and(|n| n.value)
+            && !matches!(flow, Flow::Abort { .. })
+            && let Answer::Text(text) = self.ask(&Question::Note { step: id.clone() })?
+        {
+            let text = self.mask(text.trim());
+            if !text.is_empty() {
+                self.record(Event::Note {
+                    step: id.clone(),
+                    text,
+                })?;
+            }
+        }
+        match status {
+            StepStatus::Skipped => self.tally.skipped += 1,
+            StepStatus::Ok => {}
+            _ => self.tally.failed += 1,
+        }
+        Arc::make_mut(&mut self.state.steps).insert(id.clone(), (status, exit_code));
+        let next = match &flow {
+            Flow::Next => Some(self.default_target(step.index)),
+            Flow::Jump(target) => Some(*target),
+            Flow::Abort { .. } => None,
+        }
+        .map_or_else(
+            || "abort".to_string(),
+            |t| match t {
+                Target::Step(i) => self.graph.ids[i].clone(),
+                Target::End => "end".to_string(),
+            },
+        );
+        self.record(Event::StepFinished {
+            step: id,
+            next: Some(next),
+            status,
+            exit_code,
+            duration_ms: started.elapsed().as_millis() as u64,
+            reason: reason.map(|r| self.mask(&r)),
+        })?;
+        Ok(flow)
+    }
+
+    pub(crate) fn done(
+        &mut self,
+        step: &Step,
+        started: Instant,
+        exit_code: Option<i32>,
+        flow: Flow,
+    ) -> Result<Flow, ExecError> {
+        self.finish(step, started, StepStatus::Ok, exit_code, None, flow)
+    }
+
+    pub(crate) fn aborted(
+        &mut self,
+        step: &Step,
+        started: Instant,
+        reason: &str,
+    ) -> Result<Flow, ExecError> {
+        let flow = Flow::Abort {
+            by_operator: true,
+            reason: format!("aborted by the operator at step `{}`", step.id()),
+        };
+        self.finish(
+            step,
+            started,
+            StepStatus::Skipped,
+            None,
+            Some(reason.to_string()),
+            flow,
+        )
+    }
+
+    pub(crate) fn skipped(
+        &mut self,
+        step: &Step,
+        started: Instant,
+        reason: String,
+    ) -> Result<Flow, ExecError> {
+        self.skipped_with(step, started, None, reason, || {
+            "skipped by the operator".to_string()
+        })
+    }
+
+    /// Ends a step as skipped with the operator's reason (or `default` when none was given).
+    pub(crate) fn skipped_with(
+        &mut self,
+        step: &Step,
+        started: Instant,
+        exit_code: Option<i32>,
+        reason: String,
+        default: impl FnOnce() -> String,
+    ) -> Result<Flow, ExecError> {
+        let reason = if reason.trim().is_empty() {
+            default()
+        } else {
+            reason
+        };
+        self.screen
+            .status(Status::Skipped, &format!("skipped: {reason}"));
+        self.finish(
+            step,
+            started,
+            StepStatus::Skipped,
+            exit_code,
+            Some(reason),
+            Flow::Next,
+        )
+    }
+
+    /// A failure that the step's `on_failure` (or the operator) did not turn into a retry.
+    pub(crate) fn failed(
+        &mut self,
+        step: &Step,
+        started: Instant,
+        exit_code: Option<i32>,
+        problem: String,
+        failed: &mut Option<String>,
+        status_failed: bool,
+    ) -> Result<Flow, ExecError> {
+        let status = if status_failed {
+            StepStatus::Failed
+        } else {
+            StepStatus::Timeout
+        };
+        let policy = step.on_failure.as_ref().map_or("ask", |p| p.as_str());
+        let flow = match policy {
+            "continue" => Flow::Next,
+            "ask" => return self.failure_menu(step, started, (status, exit_code), problem, failed),
+            "abort" => {
+                let reason = format!("step `{}` failed: {problem}", step.id());
+                *failed = Some(reason.clone());
+                Flow::Abort {
+                    by_operator: false,
+                    reason,
+                }
+            }
+            _ => match self.failure_target(step.index) {
+                Some(target) => Flow::Jump(target),
+                None => Flow::Next,
+            },
+        };
+        self.finish(step, started, status, exit_code, Some(problem), flow)
+    }
+}

@@ -1,0 +1,125 @@
+//! Rollbacks: offered newest first after an abort, each confirmed, run and journaled.
+
+use crate::exec::command::*;
+use crate::exec::completed::*;
+use crate::exec::executor::*;
+use crate::exec::journal::{Event, Mode, StepStatus};
+use crate::exec::operator::{Answer, Question};
+use crate::exec::screen::{Status, duration};
+use crate::exec::shell::{CommandSpec, Exit};
+
+impl Executor<'_> {
+    /// After an abort: the rollbacks of completed steps, newest first, each confirmed.
+    pub fn offer_rollbacks(&mut self) -> Result<(), ExecError> {
+        if self.completed.is_empty() || !self.within.is_empty() {
+            return Ok(());
+        }
+        let completed: Vec<Completed> = self.completed.drain(..).rev().collect();
+        self.screen.rule(&format!(
+            "rollback · {} step{} can be undone",
+            completed.len(),
+            if completed.len() == 1 { "" } else { "s" }
+        ));
+        for c in completed {
+            self.rollback_one(&c)?;
+        }
+        Ok(())
+    }
+
+    pub fn rollback_one(&mut self, c: &Completed) -> Result<(), ExecError> {
+        self.screen.blank();
+        self.screen.line(&format!("rollback of {}", c.step));
+        self.screen.command(&self.mask(&c.rollback), "");
+        let answer = if c.dangerous {
+            let q = Question::Dangerous {
+                step: c.step.clone(),
+                phrase: c.confirm.clone(),
+                rollback: true,
+            };
+            match self.ask(&q)? {
+                Answer::Text(t) if t.trim() == c.confirm.trim() => Answer::Run,
+                Answer::Text(t) if t.trim().is_empty() => {
+                    Answer::Skip("the confirmation phrase was not typed".into())
+                }
+                Answer::Text(_) => Answer::Skip("the confirmation phrase did not match".into()),
+                other => other,
+            }
+        } else {
+            self.ask(&Question::Rollback {
+                step: c.step.clone(),
+                command: self.mask(&c.rollback),
+            })?
+        };
+        let answer = match answer {
+            Answer::Run | Answer::Done if self.mode == Mode::DryRun => {
+                Answer::Skip("not run (dry-run)".into())
+            }
+            other => other,
+        };
+        match answer {
+            Answer::Run | Answer::Done => {
+                let mut env: Vec<(String, String)> = self
+                    .state
+                    .env
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                env.push(("RUNBOOK_RUN_ID".into(), self.state.run_id.clone()));
+                env.push(("RUNBOOK_STEP".into(), c.step.clone()));
+                env.extend(c.values.iter().cloned());
+                let spec = CommandSpec {
+                    argv: argv(&c.shell, &c.script),
+                    env,
+                    dir: c.dir.clone(),
+                    timeout: None,
+                    simulated: None,
+                };
+                let shown = self.mask(&c.rollback);
+                let outcome = self.run_journaled(
+                    Journaled {
+                        step: &c.step,
+                        shown: &shown,
+                        attempt: 1,
+                        edited: false,
+                        purpose: Some("rollback"),
+                        show: true,
+                        label: "rolling back",
+                    },
+                    &spec,
+                )?;
+                let ok = outcome.exit == Exit::Code(0);
+                let status = if ok {
+                    StepStatus::Ok
+                } else {
+                    StepStatus::Failed
+                };
+                self.screen.status(
+                    if ok { Status::Ok } else { Status::Failed },
+                    &format!(
+                        "rollback of {}: {} · {}",
+                        c.step,
+                        describe(&outcome.exit),
+                        duration(outcome.duration)
+                    ),
+                );
+                self.record(Event::Rollback {
+                    step: c.step.clone(),
+                    command: self.mask(&c.rollback),
+                    status,
+                    exit_code: exit_code(&outcome.exit),
+                })?;
+            }
+            _ => {
+                self.screen
+                    .status(Status::Skipped, &format!("rollback of {} not run", c.step));
+                self.record(Event::Rollback {
+                    step: c.step.clone(),
+                    command: self.mask(&c.rollback),
+                    status: StepStatus::Skipped,
+                    exit_code: None,
+                })?;
+            }
+        }
+        Ok(())
+    }
+}

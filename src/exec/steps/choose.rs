@@ -1,0 +1,139 @@
+//! A decision (`choose`) and a question (`ask`): the answer journaled, kept in `vars`.
+
+use crate::exec::executor::*;
+use crate::exec::journal::Event;
+use crate::exec::operator::{Answer, Question};
+use crate::exec::render;
+use crate::exec::screen::Status;
+use crate::graph::{EdgeKind, Target};
+use crate::load::Step;
+use std::time::Instant;
+
+impl Executor<'_> {
+    pub(crate) fn choose(&mut self, step: &Step, started: Instant) -> Result<Flow, ExecError> {
+        let Some(choose) = &step.choose else {
+            return self.done(step, started, None, Flow::Next);
+        };
+        let ctx = self.state.context(None);
+        let prompt = choose
+            .value
+            .prompt
+            .as_ref()
+            .map(|p| render::text(&p.value, &ctx).unwrap_or_else(|_| p.value.clone()));
+        let labels: Vec<String> = choose
+            .value
+            .options
+            .iter()
+            .map(|o| {
+                o.label
+                    .as_ref()
+                    .map_or_else(String::new, |l| l.value.clone())
+            })
+            .collect();
+        let q = Question::Choose {
+            step: step.id(),
+            prompt,
+            options: labels.clone(),
+        };
+        let index = match self.ask(&q)? {
+            Answer::Choice(n) if n < labels.len() => n,
+            Answer::Abort => return self.aborted(step, started, "aborted at a decision"),
+            _ => 0,
+        };
+        let target = self
+            .graph
+            .out_edges(step.index)
+            .find(|e| e.kind == EdgeKind::Choice(index))
+            .map_or(Target::End, |e| e.to);
+        let next = match target {
+            Target::Step(t) => self.graph.ids[t].clone(),
+            Target::End => "end".into(),
+        };
+        let option = &choose.value.options[index];
+        let value = option.value.as_ref().map(|v| v.value.clone());
+        if let Some(var) = &choose.value.var {
+            let chosen = value.clone().unwrap_or_else(|| labels[index].clone());
+            self.set_var(&step.id(), &var.value, chosen)?;
+        }
+        self.screen
+            .status(Status::Ok, &format!("{} → {next}", labels[index]));
+        self.tally
+            .decisions
+            .push((step.id(), labels[index].clone()));
+        self.record(Event::Decision {
+            step: step.id(),
+            option: index + 1,
+            label: labels[index].clone(),
+            value,
+            next,
+        })?;
+        self.done(step, started, None, Flow::Jump(target))
+    }
+
+    /// Asks the step's `ask` (if any) and stores the answer. `Some(flow)` when aborted.
+    pub(crate) fn ask_var(&mut self, step: &Step) -> Result<Option<Flow>, ExecError> {
+        let Some(ask) = &step.ask else {
+            return Ok(None);
+        };
+        let Some(var) = &ask.value.var else {
+            return Ok(None);
+        };
+        let ctx = self.state.context(None);
+        let prompt = ask.value.prompt.as_ref().map_or_else(
+            || var.value.clone(),
+            |p| render::text(&p.value, &ctx).unwrap_or_else(|_| p.value.clone()),
+        );
+        let pattern = ask.value.pattern.as_ref().map(|p| p.value.clone());
+        let choices: Vec<String> = ask.value.choices.iter().map(|c| c.value.clone()).collect();
+        let q = Question::Ask {
+            step: step.id(),
+            var: var.value.clone(),
+            prompt,
+            pattern: pattern.clone(),
+            choices: choices.clone(),
+            default: ask.value.default.as_ref().map(|d| d.value.clone()),
+            secret: ask.value.secret,
+        };
+        loop {
+            let value = match self.ask(&q)? {
+                Answer::Text(v) => v,
+                Answer::Abort => {
+                    return Ok(Some(Flow::Abort {
+                        by_operator: true,
+                        reason: format!("aborted by the operator at step `{}`", step.id()),
+                    }));
+                }
+                _ => continue,
+            };
+            let problem =
+                crate::values::valid_answer(&value, ask.value.secret, pattern.as_deref(), &choices);
+            if let Some(problem) = problem {
+                if !self.operator.interactive() {
+                    return Err(ExecError::NoAnswer {
+                        what: format!("the answer for step `{}` is invalid: {problem}", step.id()),
+                        help: "correct it in the answers file".into(),
+                    });
+                }
+                self.screen.status(Status::Warning, &problem);
+                continue;
+            }
+            if ask.value.secret {
+                self.add_secret(&value);
+            }
+            let shown = if ask.value.secret {
+                "***".to_string()
+            } else {
+                value.clone()
+            };
+            self.screen
+                .status(Status::Ok, &format!("vars.{} = {shown}", var.value));
+            self.record(Event::Answer {
+                step: step.id(),
+                var: var.value.clone(),
+                value: self.mask(&value),
+            })?;
+            self.set_var(&step.id(), &var.value, value)?;
+            return Ok(None);
+        }
+    }
+}

@@ -1,0 +1,317 @@
+//! A `run` step: its environment, the dangerous-step gate, the command with retries, captures,
+//! `expect`, and what it wrote to `$RUNBOOK_ENV` and `$RUNBOOK_OUTPUT`.
+
+use crate::exec::command::*;
+use crate::exec::completed::*;
+use crate::exec::executor::*;
+use crate::exec::journal::{Event, Mode, StepStatus};
+use crate::exec::operator::{Answer, Question};
+use crate::exec::render::{self, RenderError};
+use crate::exec::screen::{Status, duration};
+use crate::exec::shell::Exit;
+use crate::load::duration::parse_duration;
+use crate::load::{Shell as ShellKind, Step};
+use std::time::{Duration, Instant};
+
+pub(crate) enum Confirmed {
+    Yes,
+    Skip,
+    Abort,
+}
+
+impl Executor<'_> {
+    pub(crate) fn step_env(&self, step: &Step) -> Result<Vec<(String, String)>, RenderError> {
+        let ctx = self.state.context(None);
+        let mut env: Vec<(String, String)> = self
+            .state
+            .env
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        for (k, v) in &step.env {
+            env.push((k.value.clone(), render::text(&v.value, &ctx)?));
+        }
+        env.push(("RUNBOOK_RUN_ID".into(), self.state.run_id.clone()));
+        env.push(("RUNBOOK_STEP".into(), step.id()));
+        env.push(("RUNBOOK_MODE".into(), self.mode.as_str().into()));
+        Ok(env)
+    }
+
+    pub(crate) fn run_step(
+        &mut self,
+        step: &Step,
+        started: Instant,
+        failed: &mut Option<String>,
+    ) -> Result<Flow, ExecError> {
+        if let Some(flow) = self.ask_var(step)? {
+            return Ok(flow);
+        }
+        let Some(run) = &step.run else {
+            return self.done(step, started, None, Flow::Next);
+        };
+        let shell = self.shell_of(step);
+        let rendered = match render::script(&run.value, &self.state.context(None), &shell) {
+            Ok(r) => r,
+            Err(e) => {
+                self.screen
+                    .status(Status::Failed, &format!("cannot render the command: {e}"));
+                self.screen.line(&format!("  help: {}", e.help));
+                return self.failed(
+                    step,
+                    started,
+                    None,
+                    format!("cannot render the command: {e}"),
+                    failed,
+                    true,
+                );
+            }
+        };
+        let display = self.mask(&rendered.display);
+        self.screen.blank();
+        self.screen.command(&display, "");
+        if let Some(rollback) = &step.rollback {
+            let shown = render::script(&rollback.value, &self.state.context(None), &shell)
+                .map_or_else(|_| rollback.value.clone(), |r| r.display);
+            let shown = self.mask(&shown);
+            let first = shown.lines().next().unwrap_or("");
+            let more = if shown.trim_end().lines().count() > 1 {
+                " …"
+            } else {
+                ""
+            };
+            self.screen.line(&format!("  rollback: {first}{more}"));
+        }
+        self.screen.blank();
+        // Confirmation: a dangerous step needs its phrase typed (or --confirm STEP).
+        let mut script = rendered.script.clone();
+        let mut values = rendered.env.clone();
+        let mut edited = false;
+        if step.is_dangerous() {
+            if let Some(flow) = self.dangerous_gate(step, started)? {
+                return Ok(flow);
+            }
+        } else {
+            match self.ask(&Question::RunCommand {
+                step: step.id(),
+                command: display.clone(),
+            })? {
+                Answer::Run | Answer::Done => {}
+                Answer::Skip(reason) => return self.skipped(step, started, reason),
+                Answer::Edit(new) => {
+                    script = new;
+                    values.clear();
+                    edited = true;
+                }
+                Answer::Abort => {
+                    return self.aborted(step, started, "aborted before the command ran");
+                }
+                _ => {}
+            }
+        }
+        let retries = step.retries.as_ref().map_or(0, |r| r.value.max(0) as u32);
+        let delay = step
+            .retry_delay
+            .as_ref()
+            .and_then(|d| parse_duration(&d.value).ok())
+            .unwrap_or(Duration::from_secs(5));
+        let mut attempt = 1;
+        loop {
+            let shown = if edited {
+                self.mask(&script)
+            } else {
+                display.clone()
+            };
+            let ran = self.execute(step, &shell, &script, &values, &shown, attempt, edited)?;
+            if ran.ok {
+                match self.collect(step, &ran.outcome, ran.dry) {
+                    Ok(values) => {
+                        for (name, value) in values {
+                            self.set_var(&step.id(), &name, value)?;
+                        }
+                        if ran.dry {
+                            self.tally.not_run += 1;
+                        } else {
+                            self.tally.ran += 1;
+                        }
+                        self.remember_rollback(step, &shell);
+                        return self.done(step, started, exit_code(&ran.outcome.exit), Flow::Next);
+                    }
+                    Err(problem) => {
+                        self.screen.status(Status::Failed, &problem);
+                        return self.failed(
+                            step,
+                            started,
+                            exit_code(&ran.outcome.exit),
+                            problem,
+                            failed,
+                            true,
+                        );
+                    }
+                }
+            }
+            let problem = ran
+                .problem
+                .clone()
+                .unwrap_or_else(|| describe(&ran.outcome.exit));
+            if attempt <= retries && ran.outcome.exit != Exit::Interrupted {
+                self.screen.status(
+                    Status::Warning,
+                    &format!("retry {attempt} of {retries} in {}", duration(delay)),
+                );
+                self.tally.retried += 1;
+                self.record(Event::Retry {
+                    step: step.id(),
+                    attempt: attempt + 1,
+                    automatic: true,
+                })?;
+                if self.sleep(delay) {
+                    attempt += 1;
+                    continue;
+                }
+            }
+            let policy = step.on_failure.as_ref().map_or("ask", |p| p.as_str());
+            if policy != "ask" && ran.outcome.exit != Exit::Interrupted {
+                let exit = exit_code(&ran.outcome.exit);
+                return self.failed(
+                    step,
+                    started,
+                    exit,
+                    problem,
+                    failed,
+                    ran.status != StepStatus::Timeout,
+                );
+            }
+            // The failure menu.
+            loop {
+                let q = Question::Failure {
+                    step: step.id(),
+                    command: self.mask(&script_display(edited, &script, &display)),
+                    summary: problem.clone(),
+                };
+                match self.ask(&q)? {
+                    Answer::Retry => {
+                        attempt += 1;
+                        self.tally.retried += 1;
+                        self.record(Event::Retry {
+                            step: step.id(),
+                            attempt,
+                            automatic: false,
+                        })?;
+                        break;
+                    }
+                    Answer::Edit(new) => {
+                        script = new;
+                        values.clear();
+                        edited = true;
+                        attempt += 1;
+                        break;
+                    }
+                    Answer::Shell => self.open_shell(step)?,
+                    Answer::Skip(reason) => {
+                        let exit = exit_code(&ran.outcome.exit);
+                        return self.skipped_with(step, started, exit, reason, || {
+                            format!("skipped after failure ({problem})")
+                        });
+                    }
+                    _ => {
+                        return self.abort_after(
+                            step,
+                            started,
+                            (ran.status, exit_code(&ran.outcome.exit)),
+                            problem,
+                            failed,
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    pub(crate) fn remember_rollback(&mut self, step: &Step, shell: &ShellKind) {
+        let dir = self.dir_of(step).unwrap_or_else(|_| self.folder());
+        if let Some(c) = completed_rollback(step, &self.state, shell, dir, &self.within) {
+            self.completed.push(Completed {
+                rollback: self.mask(&c.rollback),
+                ..c
+            });
+        }
+    }
+
+    /// A dangerous step (of any kind) goes on only once its phrase is typed or `--confirm`
+    /// gave it: `Some(flow)` when it does not (skipped, or the run aborted).
+    pub(crate) fn dangerous_gate(
+        &mut self,
+        step: &Step,
+        started: Instant,
+    ) -> Result<Option<Flow>, ExecError> {
+        match self.confirm_dangerous(step)? {
+            Confirmed::Yes => Ok(None),
+            Confirmed::Skip => self
+                .skipped(
+                    step,
+                    started,
+                    "the confirmation phrase was not typed".into(),
+                )
+                .map(Some),
+            Confirmed::Abort => self
+                .aborted(step, started, "aborted at the confirmation")
+                .map(Some),
+        }
+    }
+
+    pub(crate) fn confirm_dangerous(&mut self, step: &Step) -> Result<Confirmed, ExecError> {
+        let ctx = self.state.context(None);
+        let phrase = step
+            .confirm
+            .as_ref()
+            .map(|c| render::text(&c.value, &ctx).unwrap_or_else(|_| c.value.clone()))
+            .unwrap_or_else(|| step.id());
+        if self.mode == Mode::DryRun && self.assume_yes {
+            self.screen.status(
+                Status::Warning,
+                &format!("dangerous: a real run needs the phrase `{phrase}`"),
+            );
+            return Ok(Confirmed::Yes);
+        }
+        loop {
+            let q = Question::Dangerous {
+                step: step.id(),
+                phrase: phrase.clone(),
+                rollback: false,
+            };
+            let typed = match self.ask(&q)? {
+                Answer::Text(t) => t,
+                Answer::Abort => return Ok(Confirmed::Abort),
+                _ => String::new(),
+            };
+            if typed.trim().is_empty() {
+                self.record(Event::Confirmation {
+                    step: step.id(),
+                    phrase: phrase.clone(),
+                    accepted: false,
+                    by: "typed".into(),
+                })?;
+                return Ok(Confirmed::Skip);
+            }
+            let accepted = typed.trim() == phrase.trim();
+            let by = if self.operator.interactive() {
+                "typed"
+            } else {
+                "flag"
+            };
+            self.record(Event::Confirmation {
+                step: step.id(),
+                phrase: phrase.clone(),
+                accepted,
+                by: by.into(),
+            })?;
+            if accepted {
+                return Ok(Confirmed::Yes);
+            }
+            self.screen.status(
+                Status::Warning,
+                &format!("that is not the phrase: type `{phrase}` exactly, or nothing to skip"),
+            );
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! A sub-runbook step: the called runbook checked, its inputs resolved, its steps walked
+//! nested (journal events carry the path).
+
+use crate::exec::executor::*;
+use crate::exec::journal::{RunStatus, StepStatus};
+use crate::exec::mask::Masker;
+use crate::exec::render;
+use crate::exec::screen::Status;
+use crate::exec::state::RunState;
+use crate::exec::tally::Tally;
+use crate::graph::StepGraph;
+use crate::load::Step;
+use std::sync::Arc;
+use std::time::Instant;
+
+impl Executor<'_> {
+    pub(crate) fn sub_runbook(
+        &mut self,
+        step: &Step,
+        started: Instant,
+        failed: &mut Option<String>,
+    ) -> Result<Flow, ExecError> {
+        let Some(reference) = &step.runbook else {
+            return self.done(step, started, None, Flow::Next);
+        };
+        if step.is_dangerous()
+            && let Some(flow) = self.dangerous_gate(step, started)?
+        {
+            return Ok(flow);
+        }
+        let folder = self.folder();
+        let loaded = crate::load::find::resolve(&reference.value, Some(&folder))
+            .map_err(|e| e.to_string())
+            .and_then(|path| {
+                let loaded = crate::load::load_path(&path)
+                    .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+                let errors = (self.check)(&path, &loaded.source.text);
+                match (loaded.runbook, errors) {
+                    (Some(rb), 0) => Ok((path, rb)),
+                    _ => Err(format!(
+                        "`{}` has errors: run `runbook lint {}`",
+                        path.display(),
+                        path.display()
+                    )),
+                }
+            });
+        let (path, sub) = match loaded {
+            Ok(found) => found,
+            Err(problem) => {
+                self.screen.status(Status::Failed, &problem);
+                return self.failed(step, started, None, problem, failed, true);
+            }
+        };
+        let ctx = self.state.context(None);
+        let mut given = std::collections::BTreeMap::new();
+        for (k, v) in &step.with {
+            match render::text(&v.value, &ctx) {
+                Ok(value) => {
+                    given.insert(k.value.clone(), value);
+                }
+                Err(e) => {
+                    let problem = format!("cannot render `with.{}`: {e}", k.value);
+                    self.screen.status(Status::Failed, &problem);
+                    return self.failed(step, started, None, problem, failed, true);
+                }
+            }
+        }
+        let inputs = match crate::exec::inputs::resolve(&sub, &given, &mut *self.operator) {
+            Ok(inputs) => inputs,
+            Err(crate::exec::inputs::InputError::Ask(e)) => return Err(ask_error(e)),
+            Err(e) => {
+                let problem = e.to_string();
+                self.screen.status(Status::Failed, &problem);
+                return self.failed(step, started, None, problem, failed, true);
+            }
+        };
+        let title = sub
+            .title
+            .as_ref()
+            .map_or_else(|| reference.value.clone(), |t| t.value.clone());
+        self.screen
+            .line(&format!("  runbook {} · {title}", reference.value));
+        let mut state = RunState {
+            inputs,
+            run_id: self.state.run_id.clone(),
+            operator: self.state.operator.clone(),
+            mode: self.state.mode.clone(),
+            ..Default::default()
+        };
+        for input in &sub.inputs {
+            if input.secret
+                && let Some(v) = state.inputs.get(&input.name.value)
+            {
+                self.add_secret(&v.text());
+            }
+            if let (Some(env), Some(v)) = (&input.env, state.inputs.get(&input.name.value)) {
+                Arc::make_mut(&mut state.env).insert(env.value.clone(), v.text());
+            }
+        }
+        let sub_ctx = state.context(None);
+        for (k, v) in &sub.env {
+            if let Ok(value) = render::text(&v.value, &sub_ctx) {
+                Arc::make_mut(&mut state.env).insert(k.value.clone(), value);
+            }
+        }
+        let graph = StepGraph::build(&sub);
+        self.journal.within.push(step.id());
+        let result = {
+            let mut nested = Executor {
+                runbook: &sub,
+                path: &path,
+                graph,
+                mode: self.mode,
+                operator: &mut *self.operator,
+                shell: &mut *self.shell,
+                journal: &mut *self.journal,
+                screen: &mut *self.screen,
+                state,
+                secrets: self.secrets.clone(),
+                masker: Masker::new(&self.secrets),
+                interrupt: self.interrupt.clone(),
+                completed: Vec::new(),
+                tally: Tally::default(),
+                allow_readonly: self.allow_readonly,
+                assume_yes: self.assume_yes,
+                unsimulated: Vec::new(),
+                check: self.check,
+                within: {
+                    let mut w = self.within.clone();
+                    w.push(reference.value.clone());
+                    w
+                },
+            };
+            let result = nested.walk(0);
+            self.completed.extend(nested.completed);
+            for id in nested.unsimulated {
+                self.unsimulated.push(format!("{}/{id}", reference.value));
+            }
+            let t = nested.tally;
+            self.tally.ran += t.ran;
+            self.tally.not_run += t.not_run;
+            self.tally.skipped += t.skipped;
+            self.tally.failed += t.failed;
+            self.tally.retried += t.retried;
+            self.tally.decisions.extend(t.decisions);
+            result
+        };
+        self.journal.within.pop();
+        let result = result?;
+        match result.status {
+            RunStatus::Succeeded => {
+                self.screen
+                    .status(Status::Ok, &format!("runbook {} done", reference.value));
+                self.done(step, started, None, Flow::Next)
+            }
+            RunStatus::Aborted => {
+                let reason = result.reason.unwrap_or_else(|| "aborted".into());
+                self.finish(
+                    step,
+                    started,
+                    StepStatus::Failed,
+                    None,
+                    Some(reason.clone()),
+                    Flow::Abort {
+                        by_operator: true,
+                        reason,
+                    },
+                )
+            }
+            _ => {
+                let problem = format!(
+                    "runbook {} failed: {}",
+                    reference.value,
+                    result.reason.unwrap_or_default()
+                );
+                self.screen.status(Status::Failed, &problem);
+                self.failed(step, started, None, problem, failed, true)
+            }
+        }
+    }
+}

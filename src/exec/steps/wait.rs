@@ -1,0 +1,215 @@
+//! A `wait` step: its check run every `interval` until `until` holds or the timeout.
+
+use crate::exec::command::*;
+use crate::exec::executor::*;
+use crate::exec::journal::Mode;
+use crate::exec::operator::{Answer, Question};
+use crate::exec::render;
+use crate::exec::screen::{Status, clock_of, duration};
+use crate::exec::shell::{CommandSpec, Exit, Outcome};
+use crate::load::duration::parse_duration;
+use crate::load::{Shell as ShellKind, Step};
+use std::time::{Duration, Instant};
+
+impl Executor<'_> {
+    pub(crate) fn wait_step(
+        &mut self,
+        step: &Step,
+        started: Instant,
+        failed: &mut Option<String>,
+    ) -> Result<Flow, ExecError> {
+        let Some(wait) = &step.wait else {
+            return self.done(step, started, None, Flow::Next);
+        };
+        let wait = &wait.value;
+        let (Some(run), Some(until)) = (&wait.run, &wait.until) else {
+            return self.done(step, started, None, Flow::Next);
+        };
+        let shell = self.shell_of(step);
+        let interval = wait
+            .interval
+            .as_ref()
+            .and_then(|d| parse_duration(&d.value).ok())
+            .unwrap_or(Duration::from_secs(5));
+        let limit = wait
+            .timeout
+            .as_ref()
+            .or(step.timeout.as_ref())
+            .and_then(|d| parse_duration(&d.value).ok())
+            .unwrap_or(Duration::from_secs(600));
+        let rendered = match render::script(&run.value, &self.state.context(None), &shell) {
+            Ok(r) => r,
+            Err(e) => {
+                self.screen
+                    .status(Status::Failed, &format!("cannot render the command: {e}"));
+                return self.failed(
+                    step,
+                    started,
+                    None,
+                    format!("cannot render the command: {e}"),
+                    failed,
+                    true,
+                );
+            }
+        };
+        let display = self.mask(&rendered.display);
+        self.screen.blank();
+        self.screen.command(&display, "");
+        self.screen.line(&format!(
+            "  until {} · every {} · at most {}",
+            until.value,
+            duration(interval),
+            duration(limit)
+        ));
+        self.screen.blank();
+        if step.is_dangerous() {
+            if let Some(flow) = self.dangerous_gate(step, started)? {
+                return Ok(flow);
+            }
+        } else {
+            match self.ask(&Question::RunCommand {
+                step: step.id(),
+                command: display.clone(),
+            })? {
+                Answer::Skip(reason) => return self.skipped(step, started, reason),
+                Answer::Abort => return self.aborted(step, started, "aborted before waiting"),
+                _ => {}
+            }
+        }
+        if self.dry_run_skips(step) {
+            self.screen.status(
+                Status::Skipped,
+                &format!("not run (dry-run): would wait until {}", until.value),
+            );
+            self.tally.not_run += 1;
+            return self.done(step, started, None, Flow::Next);
+        }
+        let began = Instant::now();
+        let mut checks = 0;
+        loop {
+            checks += 1;
+            // A check may take what is left of the wait's time (at least a second), no more.
+            let left = limit
+                .saturating_sub(began.elapsed())
+                .max(Duration::from_secs(1));
+            let outcome = self.poll(step, &shell, &rendered, &display, checks, left)?;
+            let output = outcome.stdout.text.trim().to_string();
+            let last = self.mask(output.lines().last().unwrap_or(""));
+            let met = match (
+                &outcome.exit,
+                render::condition(&until.value, &self.state.context(Some(&output))),
+            ) {
+                (Exit::Code(0), Ok(met)) => met,
+                (Exit::Interrupted, _) => {
+                    let problem = self.interrupted();
+                    self.screen.status(Status::Failed, &problem);
+                    return self.wait_failed(step, started, problem, failed);
+                }
+                (_, Err(e)) => {
+                    self.screen
+                        .status(Status::Warning, &format!("check {checks}: {e}"));
+                    false
+                }
+                (exit, _) => {
+                    self.screen.status(
+                        Status::Warning,
+                        &format!("check {checks}: {}", describe(exit)),
+                    );
+                    false
+                }
+            };
+            let spent = began.elapsed();
+            if !met && self.mode == Mode::Drill {
+                let problem = format!(
+                    "`{}` is false for the simulated output ({last}): in the real incident, the wait would time out",
+                    until.value
+                );
+                self.screen.status(Status::Failed, &problem);
+                return self.wait_failed(step, started, problem, failed);
+            }
+            if met {
+                self.screen.spinner_stop();
+                self.screen.status(
+                    Status::Ok,
+                    &format!(
+                        "condition met after {checks} check{} · {}",
+                        if checks == 1 { "" } else { "s" },
+                        clock_of(spent)
+                    ),
+                );
+                self.tally.ran += 1;
+                return self.done(step, started, Some(0), Flow::Next);
+            }
+            // The last check is at the deadline: the wait gives up only once its time is spent.
+            if spent >= limit {
+                self.screen.spinner_stop();
+                let problem = format!(
+                    "`{}` still false after {} ({checks} checks, last {last})",
+                    until.value,
+                    duration(spent)
+                );
+                self.screen.status(Status::Failed, &problem);
+                return self.wait_failed(step, started, problem, failed);
+            }
+            let line = format!(
+                "until {} · check {checks} · last {last} · {} of {}",
+                until.value,
+                clock_of(spent),
+                clock_of(limit)
+            );
+            self.screen.spinner_start(&line);
+            if !self.sleep(interval.min(limit.saturating_sub(spent))) {
+                self.screen.spinner_stop();
+                let problem = self.interrupted();
+                self.screen.status(Status::Failed, &problem);
+                return self.wait_failed(step, started, problem, failed);
+            }
+        }
+    }
+
+    /// A wait that did not end well: the failure menu (retry waits again), or the policy.
+    pub(crate) fn wait_failed(
+        &mut self,
+        step: &Step,
+        started: Instant,
+        problem: String,
+        failed: &mut Option<String>,
+    ) -> Result<Flow, ExecError> {
+        self.failed(step, started, None, problem, failed, false)
+    }
+
+    /// One check of a wait: the command runs without streaming; its output goes to the log.
+    /// A check that hangs is ended at `timeout` (what is left of the wait's time).
+    pub(crate) fn poll(
+        &mut self,
+        step: &Step,
+        shell: &ShellKind,
+        rendered: &render::Script,
+        display: &str,
+        check: u32,
+        timeout: Duration,
+    ) -> Result<Outcome, ExecError> {
+        let mut env = self.step_env(step).unwrap_or_default();
+        env.extend(rendered.env.iter().cloned());
+        let spec = CommandSpec {
+            argv: argv(shell, &rendered.script),
+            env,
+            dir: self.dir_of(step).unwrap_or_else(|_| self.folder()),
+            timeout: Some(timeout),
+            simulated: self.simulated(step),
+        };
+        let id = step.id();
+        self.run_journaled(
+            Journaled {
+                step: &id,
+                shown: display,
+                attempt: check,
+                edited: false,
+                purpose: Some("wait"),
+                show: false,
+                label: "checking",
+            },
+            &spec,
+        )
+    }
+}
