@@ -114,3 +114,47 @@ fn the_operators_bash_env_does_not_reach_steps() {
         "BASH_ENV from the operator's environment was read"
     );
 }
+
+#[test]
+fn a_name_the_script_does_not_write_is_refused() {
+    // printf turns the value's `\n` into a new line on its way to the file.
+    let t = Test::new();
+    let (file, marker) = evil(&t);
+    let t = rb(
+        t,
+        "inputs:\n  v: {description: a value}\nsteps:\n\
+         - id: write\n    title: Write it\n    on_failure: continue\n    run: printf \"X={{ inputs.v }}\\n\" >> \"$RUNBOOK_ENV\"\n\
+         - id: later\n    title: A later step\n    run: echo \"$X\" > x.txt\n",
+    );
+    let input = format!("v=x\\nPATH={}:/usr/bin:/bin", file);
+    let o = t.exec(&["run", "rb", "--yes", "--input", &input]);
+    o.code(0);
+    assert!(
+        o.stderr
+            .contains("it sets `PATH`, a name the step's script does not write"),
+        "{}",
+        o.stderr
+    );
+    assert!(!marker.exists());
+}
+
+#[test]
+fn an_environment_variable_used_in_arithmetic_holds_an_integer() {
+    let t = Test::new();
+    let marker = t.path("pwned");
+    let t = rb(
+        t,
+        "inputs:\n  n: {description: a count}\nsteps:\n\
+         - id: count\n    title: Count\n    env:\n      N: \"{{ inputs.n }}\"\n    run: echo $(( N + 1 ))\n",
+    );
+    let input = format!("n=a[$(touch {})]", marker.display());
+    let o = t.exec(&["run", "rb", "--yes", "--input", &input]);
+    assert_ne!(o.code, 0);
+    assert!(
+        o.stderr.contains("`$N` is used in shell arithmetic"),
+        "{}",
+        o.stderr
+    );
+    assert!(!marker.exists());
+    t.exec(&["run", "rb", "--yes", "--input", "n=41"]).code(0);
+}

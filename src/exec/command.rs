@@ -6,7 +6,7 @@ use crate::exec::inputs::InputValue;
 use crate::exec::journal::{Event, Mode, StepStatus};
 use crate::exec::screen::{Status, duration};
 use crate::exec::shell::{CommandSpec, Exit, Outcome};
-use crate::exec::state::{parse_assignments, whole_values};
+use crate::exec::state::{names_in_script, parse_assignments, whole_values};
 use crate::exec::tee::*;
 use crate::load::duration::parse_duration;
 use crate::load::{CaptureFrom, Shell as ShellKind, Step};
@@ -169,10 +169,13 @@ impl Executor<'_> {
         edited: bool,
     ) -> Result<Ran, ExecError> {
         let id = step.id();
-        let mut env = match self.step_env(step) {
+        let mut env = match self
+            .step_env(step)
+            .and_then(|env| crate::exec::render::arithmetic_env(script, env))
+        {
             Ok(env) => env,
             Err(e) => {
-                let problem = format!("cannot render the step's env: {e}");
+                let problem = format!("the step's environment cannot be given: {e}");
                 self.screen.status(Status::Failed, &problem);
                 return Ok(Ran {
                     outcome: Outcome {
@@ -322,9 +325,11 @@ impl Executor<'_> {
             let written = (
                 parse_assignments(&env_text)
                     .and_then(|env| whole_values(&env_text, &known).map(|()| env))
+                    .and_then(|env| names_in_script(script, &env).map(|()| env))
                     .and_then(|env| self.allowed_env(env)),
                 parse_assignments(&out_text)
-                    .and_then(|out| whole_values(&out_text, &known).map(|()| out)),
+                    .and_then(|out| whole_values(&out_text, &known).map(|()| out))
+                    .and_then(|out| names_in_script(script, &out).map(|()| out)),
             );
             match written {
                 (Ok(env), Ok(out)) => {

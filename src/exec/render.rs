@@ -245,6 +245,32 @@ fn is_name(s: &str) -> bool {
         && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
+/// Refuses an environment variable that the script uses in shell arithmetic unless it holds
+/// an integer: bash evaluates a variable's value there as an expression, so a value such as
+/// `a[$(reboot)]` in `$(( N + 1 ))` would run. Values set by the runbook, its inputs and
+/// `$RUNBOOK_ENV` are checked; the operator's own environment is theirs.
+pub fn arithmetic_env(
+    script: &str,
+    env: Vec<(String, String)>,
+) -> Result<Vec<(String, String)>, RenderError> {
+    if !env.is_empty() {
+        let names = crate::shell::arithmetic_names(script);
+        for (name, value) in &env {
+            if names.contains(name) && !value.is_empty() && value.trim().parse::<i64>().is_err() {
+                return Err(RenderError {
+                    message: format!(
+                        "`${name}` is used in shell arithmetic in this command and does not hold an integer: the shell would evaluate its value as an expression, where text can run as code"
+                    ),
+                    help: format!(
+                        "give `{name}` a decimal integer (an input with `type: int`), or do not use it in `$(( ))`, `(( ))`, `let` or `[[ -eq ]]`"
+                    ),
+                });
+            }
+        }
+    }
+    Ok(env)
+}
+
 /// The longest value a command can be given: Linux refuses to start a program with an
 /// environment string (`NAME=value`) over 128 KiB, and values travel in the environment.
 pub const VALUE_MAX: usize = 128 * 1024 - 64;
@@ -395,7 +421,18 @@ mod tests {
             ("sh -c \"$(echo {{ vars.ip }})\"", "command substitution"),
             ("sh -c \"echo ${X:-{{ vars.ip }}}\"", "an expansion"),
             ("sh -c \"echo '{{ vars.ip }}\"", "unclosed quote"),
-            ("echo -e \"{{ vars.ip }}\" | bash", "lost"),
+            ("echo -e \"{{ vars.ip }}\" | bash", "down the pipe"),
+            (
+                "printf '%s' \"{{ vars.ip }}\" | tee /dev/null | sh",
+                "down the pipe",
+            ),
+            ("x=`sh -c \"echo {{ vars.ip }}\"`", "backquotes"),
+            ("$SH -c \"echo {{ vars.ip }}\"", "named by a variable"),
+            ("bash <(echo \"{{ vars.ip }}\")", "process substitution"),
+            (
+                "ssh -o ProxyCommand=\"nc {{ vars.ip }} 22\" h true",
+                "ssh option",
+            ),
         ] {
             let err = script(template, &ctx("x"), &Shell::Bash).unwrap_err();
             assert!(err.message.contains(says), "{template}: {}", err.message);
@@ -419,6 +456,35 @@ mod tests {
         )
         .unwrap();
         assert_eq!(run_bash(&s), "5\n");
+        // A value assigned to a variable the script uses in arithmetic, or reads as a name.
+        for template in [
+            "n={{ vars.ip }}; echo $(( n + 1 ))",
+            "n=\"{{ vars.ip }}\"; if (( n > 3 )); then :; fi",
+            "read -r n <<< \"{{ vars.ip }}\"; echo $(( n ))",
+            "{ declare -i n; }; n={{ vars.ip }}",
+            "declare -i n; printf -v n %s \"{{ vars.ip }}\"",
+            "sh -c 'n={{ vars.ip }}; echo $((n))'",
+        ] {
+            let err = script(template, &ctx("a[$(id)]"), &Shell::Bash).unwrap_err();
+            assert!(
+                err.message.contains("must be an integer"),
+                "{template}: {}",
+                err.message
+            );
+            let ok = script(template, &ctx("5"), &Shell::Bash).unwrap();
+            assert!(!ok.script.contains("a[$("), "{template}");
+        }
+        for template in [
+            "x={{ vars.ip }}; echo \"${!x}\"",
+            "declare -n r={{ vars.ip }}",
+        ] {
+            let err = script(template, &ctx("a[$(id)]"), &Shell::Bash).unwrap_err();
+            assert!(
+                err.message.contains("variable name"),
+                "{template}: {}",
+                err.message
+            );
+        }
         // `sudo -i` lets its login shell expand `$`.
         assert!(script("sudo -i ls {{ vars.ip }}", &ctx("$HOME"), &Shell::Bash).is_err());
     }
@@ -441,6 +507,25 @@ mod tests {
             err.message
         );
         assert!(err.help.contains("capture only the part"), "{}", err.help);
+    }
+
+    #[test]
+    fn variables_used_in_arithmetic_hold_integers() {
+        let env = |v: &str| {
+            vec![
+                ("N".to_string(), v.to_string()),
+                ("S".to_string(), "x y".to_string()),
+            ]
+        };
+        assert!(arithmetic_env("echo $(( N + 1 )) $S", env("41")).is_ok());
+        let err = arithmetic_env("echo $(( N + 1 ))", env("a[$(id)]")).unwrap_err();
+        assert!(
+            err.message.contains("`$N` is used in shell arithmetic"),
+            "{}",
+            err.message
+        );
+        assert!(arithmetic_env("[[ $N -gt 3 ]]", env("a[$(id)]")).is_err());
+        assert!(arithmetic_env("echo \"$N\"", env("a[$(id)]")).is_ok());
     }
 
     #[test]

@@ -211,9 +211,39 @@ pub fn whole_values(text: &str, values: &[&str]) -> Result<(), String> {
     Ok(())
 }
 
+/// Refuses a name written to `$RUNBOOK_ENV` or `$RUNBOOK_OUTPUT` that the step's script does
+/// not spell (`NAME=` or `NAME<<`): a value that became several lines on its way to the file
+/// (`printf` escapes, `tr`, `sed`) could otherwise set a variable the script never meant to.
+pub fn names_in_script(script: &str, written: &[(String, String)]) -> Result<(), String> {
+    for (name, _) in written {
+        let spelled = script.match_indices(name.as_str()).any(|(i, _)| {
+            let before = script[..i].chars().next_back();
+            let after = &script[i + name.len()..];
+            !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+                && (after.starts_with('=') || after.starts_with("<<"))
+        });
+        if !spelled {
+            return Err(format!(
+                "it sets `{name}`, a name the step's script does not write (`{name}=…`): a value that became several lines on its way there?"
+            ));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{parse_assignments, whole_values};
+    use super::{names_in_script, parse_assignments, whole_values};
+
+    #[test]
+    fn names_must_be_spelled_by_the_script() {
+        let written = [("X".to_string(), "1".to_string())];
+        assert!(names_in_script("echo \"X=$v\" >> \"$RUNBOOK_ENV\"", &written).is_ok());
+        assert!(names_in_script("echo 'X<<EOF'", &written).is_ok());
+        let sneaked = [("PATH".to_string(), "/tmp/evil".to_string())];
+        assert!(names_in_script("printf 'X=%b' \"$v\" >> \"$RUNBOOK_ENV\"", &sneaked).is_err());
+        assert!(names_in_script("echo MYPATH=1", &sneaked).is_err());
+    }
 
     #[test]
     fn a_value_of_several_lines_stays_one_variable() {

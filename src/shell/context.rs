@@ -92,13 +92,43 @@ pub fn context_at(script: &str, offset: usize) -> Quoting {
     scan(script, offset).0
 }
 
+/// Whether the text at `offset` stands inside backquotes (`` `…` ``), where the shell removes
+/// one more level of backslashes before it parses the text.
+pub fn in_backquotes(script: &str, offset: usize) -> bool {
+    scan(script, offset).2
+}
+
 /// Whether every quote, `$(`, `${`, backquote and here-document of the script is closed.
 pub fn balanced(script: &str) -> bool {
     scan(script, script.len()).1
 }
 
-/// The quoting at `offset`, and whether nothing is left open there.
-fn scan(script: &str, offset: usize) -> (Quoting, bool) {
+/// Every name that the shell reads as arithmetic somewhere in the script (`$(( n + 1 ))`,
+/// `(( n > 3 ))`, `let`, subscripts, `[[ $n -eq 1 ]]`), and every variable declared integer:
+/// a value that reaches one of them is evaluated as an expression.
+pub fn arithmetic_names(script: &str) -> std::collections::BTreeSet<String> {
+    let mut names = std::collections::BTreeSet::new();
+    scan_with(script, script.len(), Some(&mut names));
+    let bytes = script.as_bytes();
+    names.extend(
+        integers(bytes)
+            .into_iter()
+            .map(|n| String::from_utf8_lossy(n).into_owned()),
+    );
+    names
+}
+
+/// The quoting at `offset`, whether nothing is left open there, and whether it stands inside
+/// backquotes.
+fn scan(script: &str, offset: usize) -> (Quoting, bool, bool) {
+    scan_with(script, offset, None)
+}
+
+fn scan_with(
+    script: &str,
+    offset: usize,
+    mut names: Option<&mut std::collections::BTreeSet<String>>,
+) -> (Quoting, bool, bool) {
     let bytes = script.as_bytes();
     let assoc = associative_arrays(bytes);
     let assoc_names = &assoc;
@@ -112,6 +142,14 @@ fn scan(script: &str, offset: usize) -> (Quoting, bool) {
     while i < offset.min(bytes.len()) {
         let c = bytes[i];
         let top = *stack.last().unwrap_or(&Frame::Bare);
+        if let Some(names) = names.as_deref_mut()
+            && is_name_start(c)
+            && (i == 0 || !is_name(bytes[i - 1]))
+            && matches!(top, Frame::Arith { .. } | Frame::Let)
+        {
+            let end = name_end(bytes, i);
+            names.insert(script[i..end].to_string());
+        }
         match top {
             Frame::Single => {
                 if c == b'\'' {
@@ -312,6 +350,11 @@ fn scan(script: &str, offset: usize) -> (Quoting, bool) {
                     {
                         stack.push(Frame::Comment)
                     }
+                    b'<' if bytes[i..].starts_with(b"<<<") => {
+                        // A here-string, not a here-document.
+                        i += 3;
+                        continue;
+                    }
                     b'<' if bytes.get(i + 1) == Some(&b'<') && bytes.get(i + 2) != Some(&b'<') => {
                         let mut j = i + 2;
                         if bytes.get(j) == Some(&b'-') {
@@ -347,9 +390,11 @@ fn scan(script: &str, offset: usize) -> (Quoting, bool) {
                             let body = at;
                             loop {
                                 let end = script[at..].find('\n').map_or(script.len(), |n| at + n);
-                                if offset >= at && offset <= end {
+                                let closing = script[at..end].trim_start_matches('\t') == delimiter;
+                                if offset >= at && offset <= end && !closing {
                                     if quoted {
-                                        return (Quoting::QuotedHeredoc, false);
+                                        let ticks = stack.contains(&Frame::Backtick);
+                                        return (Quoting::QuotedHeredoc, false, ticks);
                                     }
                                     inside = Some(body);
                                     break 'bodies;
@@ -378,6 +423,22 @@ fn scan(script: &str, offset: usize) -> (Quoting, bool) {
         i += 1;
     }
     let top = stack.last().copied().unwrap_or(Frame::Bare);
+    let ticks = stack.contains(&Frame::Backtick);
+    if let Some(names) = names {
+        // `[[ $n -eq 1 ]]` operands and quoted subscripts (`unset 'a[n]'`).
+        for &(start, end) in &ranges {
+            let mut k = start;
+            while k < end.min(bytes.len()) {
+                if is_name_start(bytes[k]) && (k == 0 || !is_name(bytes[k - 1])) {
+                    let stop = name_end(bytes, k);
+                    names.insert(script[k..stop].to_string());
+                    k = stop;
+                } else {
+                    k += 1;
+                }
+            }
+        }
+    }
     let closed = pending_heredocs.is_empty()
         && matches!(
             stack.as_slice(),
@@ -389,7 +450,7 @@ fn scan(script: &str, offset: usize) -> (Quoting, bool) {
     if top != Frame::Comment
         && (in_arithmetic || ranges.iter().any(|&(s, e)| s <= offset && offset < e))
     {
-        return (Quoting::Arithmetic, closed);
+        return (Quoting::Arithmetic, closed, ticks);
     }
     let quoting = match top {
         Frame::Double => Quoting::Double,
@@ -398,7 +459,7 @@ fn scan(script: &str, offset: usize) -> (Quoting, bool) {
         Frame::Here => Quoting::Heredoc,
         _ => Quoting::Bare,
     };
-    (quoting, closed)
+    (quoting, closed, ticks)
 }
 
 fn is_name_start(b: u8) -> bool {
@@ -647,14 +708,14 @@ fn integers(bytes: &[u8]) -> Vec<&[u8]> {
 /// The names that a `declare`, `typeset` or `local` with the option letter `flag` declares.
 fn declared(bytes: &[u8], flag: u8) -> Vec<&[u8]> {
     let mut names = Vec::new();
-    for command in bytes.split(|b| b"\n;&|".contains(b)) {
+    // Every `declare`, `typeset` or `local` that starts a word, wherever it stands (after
+    // `{`, `then`, in a function): its words up to the end of the command.
+    for command in bytes.split(|b| b"\n;&|(){}`".contains(b)) {
         let mut words = command
             .split(u8::is_ascii_whitespace)
-            .filter(|w| !w.is_empty());
-        if !words
-            .next()
-            .is_some_and(|w| matches!(w, b"declare" | b"typeset" | b"local"))
-        {
+            .filter(|w| !w.is_empty())
+            .skip_while(|w| !matches!(*w, b"declare" | b"typeset" | b"local"));
+        if words.next().is_none() {
             continue;
         }
         let mut flagged = false;
@@ -698,6 +759,8 @@ mod tests {
             ("cat <<EOF\na\nEOF\necho X", Quoting::Bare),
             ("# it's a comment\necho X", Quoting::Bare),
             ("echo `ls 'X", Quoting::Single),
+            ("cat <<< \"a X", Quoting::Double),
+            ("cat <<<'a X", Quoting::Single),
         ];
         for (script, expected) in cases {
             assert_eq!(at_x(script), expected, "{script:?}");

@@ -3,9 +3,10 @@
 //! the strings that a command parses again as shell code ([`plan`]).
 
 mod context;
+pub mod flow;
 pub mod nested;
 pub mod quote;
 pub mod words;
 
-pub use context::{Quoting, balanced, context_at};
+pub use context::{Quoting, arithmetic_names, balanced, context_at, in_backquotes};
 pub use nested::{Foreign, Layer, Plan, Slot, Unsafe, plan};

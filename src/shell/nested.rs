@@ -79,6 +79,13 @@ pub struct Unsafe {
 /// Follows the placeholder at `placeholder` of `lexed` (a script whose template blocks are
 /// replaced by placeholders of the same length) into the strings that parse it again.
 pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
+    if lexed.contains(SENTINEL) {
+        return Err(Unsafe {
+            construct: "U+0001".into(),
+            why: "the script holds the control character U+0001, which runbook uses to follow a value".into(),
+            help: "remove the control character from the script".into(),
+        });
+    }
     let mut text = String::with_capacity(lexed.len());
     text.push_str(&lexed[..placeholder.start]);
     text.extend(std::iter::repeat_n(SENTINEL, placeholder.len()));
@@ -112,9 +119,27 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
         }
         match role {
             Role::Data(foreign) => {
+                // Data here, but where does it go? Into a variable the script uses in
+                // arithmetic, or reads as a name, it is code again.
+                let targets = super::flow::assigned(&text, at);
+                let slot = if targets.is_empty() {
+                    Slot::Quoted(quoting)
+                } else if targets
+                    .iter()
+                    .any(|t| super::context::arithmetic_names(&text).contains(t))
+                {
+                    Slot::Quoted(Quoting::Arithmetic)
+                } else if targets
+                    .iter()
+                    .any(|t| super::flow::indirect(&text).contains(t))
+                {
+                    Slot::Name
+                } else {
+                    Slot::Quoted(quoting)
+                };
                 return Ok(Plan {
                     layers,
-                    slot: Slot::Quoted(quoting),
+                    slot,
                     env_travels,
                     foreign,
                 });
@@ -135,6 +160,14 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     foreign: None,
                 });
             }
+            Role::ScriptFile(_) | Role::Refused(_) => {
+                return Ok(Plan {
+                    layers,
+                    slot: Slot::Quoted(quoting),
+                    env_travels,
+                    foreign: None,
+                });
+            }
             Role::Arith => {
                 return Ok(Plan {
                     layers,
@@ -144,6 +177,17 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                 });
             }
             Role::Reparse(r) => {
+                if super::context::in_backquotes(&text, at) {
+                    return Err(Unsafe {
+                        why: format!(
+                            "it stands in backquotes, inside a string that `{}` runs again: backquotes remove one more level of backslashes, which runbook does not follow",
+                            r.construct
+                        ),
+                        construct: r.construct,
+                        help: "write the command substitution as `$( … )` instead of backquotes"
+                            .into(),
+                    });
+                }
                 if layers.len() >= MAX_DEPTH {
                     return Err(Unsafe {
                         construct: r.construct,
@@ -201,6 +245,11 @@ enum Role {
     Name,
     /// A subscript of a name (`read 'a[…]'`, `[ -v 'a[…]' ]`): evaluated as arithmetic.
     Arith,
+    /// The script file a shell runs (`bash FILE`, `source FILE`): data as a name, but what a
+    /// process substitution there prints is code.
+    ScriptFile(String),
+    /// A place runbook knows to be unsafe for a value.
+    Refused(Unsafe),
     SudoShell,
     Reparse(Reparse),
 }
@@ -218,10 +267,10 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
     for (n, cmd) in list.iter().enumerate() {
         for heredoc in &cmd.heredocs {
             if heredoc.body.contains(&at) || (heredoc.body.is_empty() && heredoc.body.start == at) {
-                let reader = stdin_reader(list, n);
-                let Some((construct, travels)) = reader else {
+                let Some(reader) = stdin_reader(list, n) else {
                     return Ok(Role::Data(None));
                 };
+                let (construct, travels) = reader?;
                 let inner = if heredoc.quoted {
                     text[heredoc.body.clone()].to_string()
                 } else {
@@ -260,6 +309,19 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
             continue;
         };
         if w.redirect {
+            if w.herestring
+                && let Some(reader) = stdin_reader(list, n)
+            {
+                let (construct, travels) = reader?;
+                if let Some(e) = w.expansions.iter().find(|e| e.span.contains(&at)) {
+                    return Err(inside_expansion(text, e, &construct));
+                }
+                return Ok(Role::Reparse(Reparse {
+                    inner: w.cooked.clone(),
+                    construct: format!("{construct} <<<"),
+                    travels,
+                }));
+            }
             return Ok(Role::Data(None));
         }
         let index = args
@@ -272,6 +334,13 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
             && let Some(r) = piped_text(&args, index, list, n)
         {
             role = r;
+        }
+        if let Role::ScriptFile(construct) = &role {
+            // `bash <(echo …)`, `source <(…)`: what the substitution prints is run.
+            return match w.expansions.iter().find(|e| e.span.contains(&at)) {
+                Some(e) => Err(inside_expansion(text, e, construct)),
+                None => Ok(Role::Data(None)),
+            };
         }
         if let Some(e) = w.expansions.iter().find(|e| e.span.contains(&at)) {
             return match (&role, &e.inner) {
@@ -291,16 +360,24 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
                 }),
                 (Role::Reparse(r), _) => Err(inside_expansion(text, e, &r.construct)),
                 (Role::SudoShell, _) => Err(inside_expansion(text, e, "sudo -i")),
+                (Role::ScriptFile(c), _) => Err(inside_expansion(text, e, c)),
+                (Role::Refused(u), _) => Err(u.clone()),
             };
         }
-        return Ok(role);
+        return match role {
+            Role::Refused(u) => Err(u),
+            role => Ok(role),
+        };
     }
     Ok(Role::Data(None))
 }
 
 fn inside_expansion(text: &str, e: &Expansion, construct: &str) -> Unsafe {
-    let what = if text[e.span.clone()].starts_with("$(") || text[e.span.clone()].starts_with('`') {
+    let raw = &text[e.span.clone()];
+    let what = if raw.starts_with("$(") || raw.starts_with('`') {
         "a command substitution"
+    } else if raw.starts_with("<(") || raw.starts_with(">(") {
+        "a process substitution"
     } else {
         "an expansion"
     };
@@ -312,37 +389,48 @@ fn inside_expansion(text: &str, e: &Expansion, construct: &str) -> Unsafe {
 }
 
 /// The shell that reads the standard input of command `n` of `list` as a script, if any
-/// (`bash`, `ssh HOST`, or the next command of a pipe after `cat`): (construct, whether the
-/// environment travels).
-fn stdin_reader(list: &[Command], n: usize) -> Option<(String, bool)> {
-    let cmd = &list[n];
-    let args = cmd.args();
+/// (`bash`, `ssh HOST`, or a shell down the pipe after `cat` or `tee`): (construct, whether
+/// the environment travels). Refused when a command that changes the text (`sed`, `grep`)
+/// stands between.
+fn stdin_reader(list: &[Command], n: usize) -> Option<Result<(String, bool), Unsafe>> {
+    let args = list[n].args();
     if let Some(found) = reads_stdin_as_script(&args, 0, Ctx::default()) {
-        return Some(found);
+        return Some(Ok(found));
     }
-    // `cat <<EOF | ssh host`: cat passes its input on.
-    let first = args.first()?;
-    if cmd.piped && base(&first.cooked) == "cat" && args.len() == 1 {
-        let next = list.get(n + 1)?;
-        return reads_stdin_as_script(&next.args(), 0, Ctx::default());
+    let (construct, travels, clean) = pipe_reader(list, n)?;
+    if clean && passes_input_on(&args) {
+        Some(Ok((construct, travels)))
+    } else {
+        Some(Err(Unsafe {
+            why: format!(
+                "it is read by a command whose output `{construct}` runs as a script further down the pipe"
+            ),
+            construct,
+            help: HELP_ARGUMENT.into(),
+        }))
     }
-    None
 }
 
-/// `echo … {{ v }} … | sh`: the words echo prints are the script of the next command.
+/// `echo … {{ v }} … | sh`: the words echo prints are the script of a shell further down the
+/// pipe; what any other command prints there (`printf`, `tee`, `sed`) cannot be followed.
 fn piped_text(args: &[&Word], index: usize, list: &[Command], n: usize) -> Option<Role> {
+    let (construct, travels, _) = pipe_reader(list, n)?;
     let first = args.first()?;
-    if base(&first.cooked) != "echo" || index == 0 {
-        return None;
-    }
-    let (construct, travels) = reads_stdin_as_script(&list.get(n + 1)?.args(), 0, Ctx::default())?;
+    let direct = list
+        .get(n + 1)
+        .is_some_and(|next| reads_stdin_as_script(&next.args(), 0, Ctx::default()).is_some());
     let words: Vec<&str> = args[1..].iter().map(|w| w.cooked.as_str()).collect();
-    if words.first().is_some_and(|w| w.starts_with('-')) {
-        // `echo -e` interprets backslashes: the text is not known.
-        return Some(Role::Reparse(Reparse {
-            inner: String::new(),
-            construct: format!("echo {} | {construct}", words[0]),
-            travels,
+    if base(&first.cooked) != "echo"
+        || index == 0
+        || !direct
+        || words.first().is_some_and(|w| w.starts_with('-'))
+    {
+        return Some(Role::Refused(Unsafe {
+            why: format!(
+                "it stands in a command whose output `{construct}` runs as a script further down the pipe"
+            ),
+            construct,
+            help: HELP_ARGUMENT.into(),
         }));
     }
     Some(Role::Reparse(Reparse {
@@ -350,6 +438,34 @@ fn piped_text(args: &[&Word], index: usize, list: &[Command], n: usize) -> Optio
         construct: format!("echo … | {construct}"),
         travels,
     }))
+}
+
+/// A shell further down the pipe from command `n` that reads its input as a script:
+/// (construct, whether the environment travels, whether every command between passes its
+/// input on unchanged: `cat`, `tee`).
+fn pipe_reader(list: &[Command], n: usize) -> Option<(String, bool, bool)> {
+    let mut k = n;
+    let mut clean = true;
+    while list.get(k).is_some_and(|c| c.piped) {
+        k += 1;
+        let args = list.get(k)?.args();
+        if let Some((construct, travels)) = reads_stdin_as_script(&args, 0, Ctx::default()) {
+            return Some((construct, travels, clean));
+        }
+        clean &= passes_input_on(&args);
+    }
+    None
+}
+
+/// `cat` or `tee FILE…`: the output is the input.
+fn passes_input_on(args: &[&Word]) -> bool {
+    match args.first().map(|w| base(&w.cooked)) {
+        Some("cat") => args.len() == 1 || (args.len() == 2 && args[1].cooked == "-"),
+        Some("tee") => args[1..]
+            .iter()
+            .all(|w| !w.cooked.starts_with('-') || w.cooked == "-a"),
+        _ => false,
+    }
 }
 
 /// What the commands seen so far leave in force.
@@ -372,7 +488,7 @@ fn base(name: &str) -> &str {
 /// Words after which the next word is still in command position.
 const KEYWORDS: &[&str] = &[
     "if", "then", "elif", "else", "do", "while", "until", "!", "{", "time", "exec", "command",
-    "builtin", "nohup", "fi", "done", "}",
+    "builtin", "nohup", "fi", "done", "}", "coproc",
 ];
 
 const SHELLS: &[&str] = &["sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "busybox"];
@@ -439,6 +555,39 @@ fn options(
     (j, seen)
 }
 
+/// A shell's options: `-o NAME`, `+o NAME`, `-O NAME`, `--rcfile FILE`, clusters (`-xc`),
+/// and `+` forms (`+e`).
+fn shell_options(args: &[&Word], mut j: usize) -> (usize, Vec<(String, Option<usize>)>) {
+    let mut seen = Vec::new();
+    while let Some(w) = args.get(j) {
+        let a = w.cooked.as_str();
+        if let Some(rest) = a.strip_prefix('+').filter(|r| !r.is_empty()) {
+            if rest.contains('o') || rest.contains('O') {
+                seen.push((format!("+{rest}"), Some(j + 1)));
+                j += 2;
+            } else {
+                j += 1;
+            }
+            continue;
+        }
+        let (next, more) = options(args, j, "oO", &["rcfile", "init-file"]);
+        if next == j {
+            break;
+        }
+        let stop = more.is_empty()
+            || args
+                .get(next.saturating_sub(1))
+                .is_some_and(|w| w.cooked == "--");
+        seen.extend(more);
+        // `options` stops at the first operand or `+…` word.
+        j = next;
+        if stop || !args.get(j).is_some_and(|w| w.cooked.starts_with('+')) {
+            break;
+        }
+    }
+    (j, seen)
+}
+
 fn has(seen: &[(String, Option<usize>)], names: &[&str]) -> bool {
     seen.iter().any(|(o, _)| names.contains(&o.as_str()))
 }
@@ -475,7 +624,22 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
     let Some(name_word) = args.get(i) else {
         return Role::Data(None);
     };
-    if target == i || !name_word.expansions.is_empty() {
+    if target == i {
+        return Role::Data(None);
+    }
+    if !name_word.expansions.is_empty() {
+        // `$SH -c "…"`: which program runs the string cannot be known.
+        let dash_c = (i + 1..target).any(|k| {
+            let a = args[k].cooked.as_str();
+            a.starts_with('-') && !a.starts_with("--") && a.contains('c')
+        });
+        if dash_c {
+            return Role::Refused(Unsafe {
+                why: "it stands in the argument of a program named by a variable, after a `-c` option: if that program is a shell, it runs the value as code".into(),
+                construct: name_word.cooked.clone(),
+                help: "name the shell (`bash -c`, `sh -c`), or pass the value as an argument".into(),
+            });
+        }
         return Role::Data(None);
     }
     let name = base(&name_word.cooked);
@@ -510,12 +674,15 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             then(i + 1, ctx.travels)
         }
         _ if SHELLS.contains(&name) && name != "busybox" => {
-            let (j, seen) = options(args, i + 1, "oO", &["rcfile", "init-file"]);
+            let (j, seen) = shell_options(args, i + 1);
             let c = seen
                 .iter()
                 .any(|(o, v)| v.is_none() && o.len() == 2 && o.ends_with('c'));
             if seen.iter().any(|(_, v)| *v == Some(target)) {
                 return Role::Data(None);
+            }
+            if !c && target == j && !has(&seen, &["-s"]) {
+                return Role::ScriptFile(name.to_string());
             }
             if c && target == j {
                 let flags = seen
@@ -591,27 +758,98 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             let (j, _) = options(args, i + 1, "n", &["adjustment"]);
             then(j, ctx.travels)
         }
-        "nohup" | "command" | "builtin" | "exec" | "time" => {
+        "nohup" | "builtin" => then(i + 1, ctx.travels),
+        "exec" => {
             let (j, _) = options(args, i + 1, "a", &[]);
             then(j, ctx.travels)
         }
-        "setsid" | "stdbuf" | "ionice" => {
+        "command" => {
+            let (j, seen) = options(args, i + 1, "", &[]);
+            if has(&seen, &["-v", "-V"]) {
+                Role::Data(None)
+            } else {
+                then(j, ctx.travels)
+            }
+        }
+        // bash's `time -p` and GNU time's `-f FORMAT`, `-o FILE`.
+        "time" => {
+            let (j, _) = options(args, i + 1, "fo", &["format", "output"]);
+            then(j, ctx.travels)
+        }
+        "setsid" => {
+            let (j, _) = options(args, i + 1, "", &[]);
+            then(j, ctx.travels)
+        }
+        "stdbuf" => {
+            let (j, _) = options(args, i + 1, "ioe", &["input", "output", "error"]);
+            then(j, ctx.travels)
+        }
+        "ionice" => {
             let (j, _) = options(
                 args,
                 i + 1,
-                "ioecnpt",
-                &[
-                    "input",
-                    "output",
-                    "error",
-                    "class",
-                    "classdata",
-                    "pid",
-                    "pgid",
-                    "uid",
-                ],
+                "cnpPu",
+                &["class", "classdata", "pid", "pgid", "uid"],
             );
             then(j, ctx.travels)
+        }
+        "trap" => {
+            let (j, _) = options(args, i + 1, "", &[]);
+            if target == j {
+                Role::Reparse(Reparse {
+                    inner: args[j].cooked.clone(),
+                    construct: "trap".into(),
+                    travels: ctx.travels,
+                })
+            } else {
+                Role::Data(None)
+            }
+        }
+        "alias" => {
+            let w = args[target];
+            let sentinel = w.cooked.find(SENTINEL).unwrap_or(0);
+            match w.cooked.find('=') {
+                Some(eq) if sentinel > eq => Role::Reparse(Reparse {
+                    inner: w.cooked[eq + 1..].to_string(),
+                    construct: "alias".into(),
+                    travels: ctx.travels,
+                }),
+                _ => name_role(w),
+            }
+        }
+        "." | "source" if target == i + 1 => Role::ScriptFile(name.to_string()),
+        "sg" => {
+            // `sg GROUP [-c] COMMAND`: /bin/sh runs the command.
+            let from = if args.get(i + 2).is_some_and(|w| w.cooked == "-c") {
+                i + 3
+            } else {
+                i + 2
+            };
+            joined(from, "sg GROUP".into(), false)
+        }
+        "script" => {
+            let (_, seen) = options(
+                args,
+                i + 1,
+                "cEIOBTm",
+                &[
+                    "command",
+                    "log-in",
+                    "log-out",
+                    "log-io",
+                    "log-timing",
+                    "echo",
+                    "logging-format",
+                ],
+            );
+            match value_of(&seen, &["-c", "--command"]) {
+                Some(v) if v == target => Role::Reparse(Reparse {
+                    inner: args[v].cooked.clone(),
+                    construct: "script -c".into(),
+                    travels: false,
+                }),
+                _ => Role::Data(None),
+            }
         }
         "xargs" => {
             let (j, _) = options(
@@ -689,8 +927,14 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
                     }
                     break;
                 }
+                let cluster = a.starts_with('-')
+                    && !a.starts_with("--")
+                    && a.len() > 2
+                    && (a.ends_with('c') || a.ends_with('C'))
+                    && a[1..a.len() - 1].bytes().all(|b| b"lmpf".contains(&b));
                 let (value, inner) = match a {
                     "-c" | "-C" | "--command" | "--session-command" => (k + 1, None),
+                    _ if cluster => (k + 1, None),
                     _ if a.starts_with("--command=") || a.starts_with("--session-command=") => {
                         (k, a.split_once('=').map(|x| x.1.to_string()))
                     }
@@ -714,15 +958,43 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             Role::Data(None)
         }
         "ssh" => {
-            let (j, _) = options(args, i + 1, "BbcDEeFIiJLlmOopQRSWw", &[]);
+            let (j, seen) = options(args, i + 1, "BbcDEeFIiJLlmOopQRSWw", &[]);
+            if let Some((_, Some(v))) = seen.iter().find(|(o, v)| o == "-o" && *v == Some(target)) {
+                let _ = v;
+                let option = args[target].cooked.to_ascii_lowercase();
+                if [
+                    "proxycommand",
+                    "localcommand",
+                    "remotecommand",
+                    "knownhostscommand",
+                ]
+                .iter()
+                .any(|k| option.trim_start_matches("-o").starts_with(k))
+                {
+                    return Role::Refused(Unsafe {
+                        why: "it stands in an ssh option that a shell runs as a command (with `%` tokens expanded)".into(),
+                        construct: "ssh -o …Command".into(),
+                        help: "give the command in an ssh config file (`-F FILE`), not from a value".into(),
+                    });
+                }
+            }
             // The first operand is the host; the rest, joined with spaces, is the command
             // the remote login shell parses.
             joined(j + 1, "ssh HOST".into(), false)
         }
         "kubectl" | "oc" => {
-            let Some(exec) = (i + 1..args.len()).find(|&k| args[k].cooked == "exec") else {
+            let Some(exec) = (i + 1..args.len())
+                .find(|&k| matches!(args[k].cooked.as_str(), "exec" | "run" | "debug" | "attach"))
+            else {
                 return Role::Data(None);
             };
+            if args[exec].cooked != "exec" {
+                // `kubectl run NAME --image=… -- COMMAND…`
+                return match args.iter().position(|w| w.cooked == "--") {
+                    Some(dash) if dash > exec => then_at(args, dash + 1, target, false),
+                    _ => Role::Data(None),
+                };
+            }
             let (j, _) = options(
                 args,
                 exec + 1,
@@ -745,16 +1017,47 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             then_at(args, start, target, false)
         }
         "docker" | "podman" | "nerdctl" => {
-            let Some(exec) = (i + 1..args.len().min(i + 3)).find(|&k| args[k].cooked == "exec")
+            let Some(sub) = (i + 1..args.len())
+                .find(|&k| matches!(args[k].cooked.as_str(), "exec" | "run" | "create"))
             else {
                 return Role::Data(None);
             };
             let (j, _) = options(
                 args,
-                exec + 1,
-                "euw",
-                &["env", "env-file", "user", "workdir", "detach-keys"],
+                sub + 1,
+                "euwvpl",
+                &[
+                    "env",
+                    "env-file",
+                    "user",
+                    "workdir",
+                    "detach-keys",
+                    "volume",
+                    "publish",
+                    "label",
+                    "name",
+                    "network",
+                    "entrypoint",
+                    "mount",
+                    "hostname",
+                    "platform",
+                    "pull",
+                    "restart",
+                    "memory",
+                    "cpus",
+                    "add-host",
+                    "cap-add",
+                    "cap-drop",
+                    "device",
+                    "dns",
+                    "log-driver",
+                    "log-opt",
+                    "security-opt",
+                    "tmpfs",
+                    "ulimit",
+                ],
             );
+            // `exec [options] CONTAINER COMMAND…`, `run [options] IMAGE [COMMAND…]`.
             then_at(args, j + 1, target, false)
         }
         "read" => {
@@ -789,7 +1092,10 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
         }
         "[" | "test" if args[target - 1].cooked == "-v" => name_role(args[target]),
         "declare" | "typeset" | "local" | "export" | "readonly" => {
-            let (j, _) = options(args, i + 1, "", &[]);
+            let (j, seen) = options(args, i + 1, "", &[]);
+            let nameref = seen
+                .iter()
+                .any(|(o, _)| o.starts_with('-') && o.contains('n') && !o.starts_with("--"));
             if target < j {
                 return Role::Data(None);
             }
@@ -797,7 +1103,13 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             let sentinel = w.cooked.find(SENTINEL).unwrap_or(0);
             match w.cooked.find('=') {
                 Some(eq) if sentinel > eq => {
-                    if w.quoted && w.cooked[eq + 1..].starts_with('(') {
+                    if nameref {
+                        // `declare -n ref=NAME`: the value names a variable.
+                        Role::Name
+                    } else if w.quoted
+                        && w.cooked[eq + 1..].starts_with('(')
+                        && seen.iter().any(|(o, _)| o == "-a" || o == "-A")
+                    {
                         // `declare -a "a=(…)"`: declare parses the quoted text again.
                         Role::Reparse(Reparse {
                             inner: w.cooked.clone(),
@@ -811,10 +1123,25 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
                 _ => name_role(w),
             }
         }
-        _ => match foreign(name, args, i, target) {
-            Some(f) => Role::Data(Some(f)),
-            None => Role::Data(None),
-        },
+        _ => {
+            // Any other program that runs a shell given in its arguments (`chroot / sh -c …`,
+            // `unshare … bash -c …`, `taskset -c 0 sh -c …`): followed from the shell on,
+            // quoted as if the environment did not reach it.
+            if let Some(k) = (i + 1..target).find(|&k| {
+                SHELLS.contains(&base(&args[k].cooked))
+                    && args.get(k + 1).is_some_and(|w| {
+                        w.cooked.starts_with('-')
+                            && !w.cooked.starts_with("--")
+                            && w.cooked.contains('c')
+                    })
+            }) {
+                return command(args, k, target, Ctx { travels: false });
+            }
+            match foreign(name, args, i, target) {
+                Some(f) => Role::Data(Some(f)),
+                None => Role::Data(None),
+            }
+        }
     }
 }
 
@@ -852,13 +1179,20 @@ fn reads_stdin_as_script(args: &[&Word], i: usize, ctx: Ctx) -> Option<(String, 
     let name = base(&w.cooked);
     match name {
         _ if SHELLS.contains(&name) && name != "busybox" => {
-            let (j, seen) = options(args, i + 1, "oO", &["rcfile", "init-file"]);
+            let (j, seen) = shell_options(args, i + 1);
             let c = seen
                 .iter()
                 .any(|(o, v)| v.is_none() && o.len() == 2 && o.ends_with('c'));
             let s = seen.iter().any(|(o, _)| o == "-s");
-            (!c && (s || j >= args.len())).then(|| (name.to_string(), ctx.travels))
+            let operand = args.get(j).map(|w| w.cooked.as_str());
+            let stdin = matches!(operand, None | Some("-" | "/dev/stdin" | "/proc/self/fd/0"));
+            (!c && (s || stdin)).then(|| (name.to_string(), ctx.travels))
         }
+        "." | "source" => matches!(
+            args.get(i + 1).map(|w| w.cooked.as_str()),
+            Some("/dev/stdin" | "/proc/self/fd/0")
+        )
+        .then(|| (format!("{name} /dev/stdin"), ctx.travels)),
         "sudo" => {
             let (j, seen) = options(args, i + 1, "ugpCDrtUTRh", &["user", "group", "chdir"]);
             if j >= args.len() && has(&seen, &["-i", "-s", "--login", "--shell"]) {

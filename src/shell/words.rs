@@ -24,6 +24,8 @@ pub struct Word {
     pub quoted: bool,
     /// The operand of a redirection (`> FILE`, `<<EOF`), not an argument.
     pub redirect: bool,
+    /// The operand of `<<<`: the text the command reads on its input.
+    pub herestring: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,6 +178,7 @@ impl Lexer<'_> {
                             }],
                             quoted: false,
                             redirect: false,
+                            herestring: false,
                         });
                         i = end;
                     } else {
@@ -183,7 +186,9 @@ impl Lexer<'_> {
                         i += 1;
                     }
                 }
-                b'<' | b'>' => i = self.redirect(i, &mut cmd, &mut pending, out.len())?,
+                b'<' | b'>' if self.at(i + 1) != Some(b'(') => {
+                    i = self.redirect(i, &mut cmd, &mut pending, out.len())?
+                }
                 _ => {
                     // `2>file`: a file descriptor number before a redirection.
                     let mut j = i;
@@ -241,6 +246,7 @@ impl Lexer<'_> {
         }
         let mut word = self.word(i)?;
         word.redirect = true;
+        word.herestring = op == b"<<<";
         let next = word.span.end;
         if op.starts_with(b"<<") && !op.starts_with(b"<<<") {
             pending.push((word.cooked.clone(), word.quoted, reader));
@@ -288,6 +294,16 @@ impl Lexer<'_> {
         let mut quoted = false;
         while let Some(c) = self.at(i) {
             match c {
+                b'<' | b'>' if self.at(i + 1) == Some(b'(') => {
+                    // `<( … )`: a process substitution, a file name the shell makes up.
+                    let close = self.group_end(i + 2, b'(', b')')?;
+                    cooked.push(OPAQUE);
+                    expansions.push(Expansion {
+                        span: i..close + 1,
+                        inner: Some(i + 2..close),
+                    });
+                    i = close + 1;
+                }
                 b'(' if i > start && self.s[i - 1] == b'=' => {
                     // `name=( … )`: a compound assignment, kept as written.
                     let close = self.group_end(i + 1, b'(', b')')?;
@@ -335,6 +351,7 @@ impl Lexer<'_> {
             expansions,
             quoted,
             redirect: false,
+            herestring: false,
         })
     }
 
