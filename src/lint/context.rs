@@ -20,6 +20,18 @@ pub struct Context<'a> {
     pub graph: StepGraph,
     pub sites: Vec<AnalyzedSite<'a>>,
     pub subs: &'a SubRunbooks,
+    /// Where each `{{ }}` value of a shell script ends up (`shell::plan`), computed once for
+    /// the rules that read it (RB031, RB032).
+    values: std::sync::OnceLock<Vec<ValuePlan>>,
+}
+
+/// A `{{ }}` value of a POSIX shell script and where it ends up.
+pub struct ValuePlan {
+    /// Index in [`Context::sites`].
+    pub site: usize,
+    /// The `{{ … }}` block, as a byte range of the site's text.
+    pub block: std::ops::Range<usize>,
+    pub plan: Result<crate::shell::Plan, crate::shell::Unsafe>,
 }
 
 impl<'a> Context<'a> {
@@ -51,7 +63,53 @@ impl<'a> Context<'a> {
             graph,
             sites,
             subs,
+            values: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Every `{{ }}` value (but `| raw`) of every POSIX shell script, with its plan.
+    pub fn values(&self) -> &[ValuePlan] {
+        self.values.get_or_init(|| {
+            let default_shell = self
+                .runbook
+                .shell
+                .as_ref()
+                .map_or(&crate::load::Shell::Bash, |s| &s.value);
+            let mut out = Vec::new();
+            for (i, s) in self.sites.iter().enumerate().filter(|(_, s)| s.site.script) {
+                let shell = s
+                    .site
+                    .step
+                    .and_then(|st| st.shell.as_ref())
+                    .map_or(default_shell, |sh| &sh.value);
+                if !shell.is_posix() {
+                    continue;
+                }
+                let text = &s.site.value.value;
+                let Ok(found) = crate::template::blocks(text) else {
+                    continue;
+                };
+                if found.is_empty() {
+                    continue;
+                }
+                let lexed = crate::template::placeholders(text);
+                for block in found {
+                    if s.analysis
+                        .raw
+                        .iter()
+                        .any(|&(o, _)| block.outer.contains(&o))
+                    {
+                        continue;
+                    }
+                    out.push(ValuePlan {
+                        site: i,
+                        plan: crate::shell::plan(&lexed, block.outer.clone()),
+                        block: block.outer,
+                    });
+                }
+            }
+            out
+        })
     }
 
     /// The file span of a byte range inside a site's text.

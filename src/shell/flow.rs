@@ -13,10 +13,16 @@ use std::collections::BTreeSet;
 /// `export`, `readonly`), `read NAME… <<< …`, `mapfile NAME`, `printf -v NAME`,
 /// `for NAME in …`, `${NAME:=…}`.
 pub fn assigned(text: &str, at: usize) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    if let Some(list) = commands(text, 0..text.len()) {
-        collect(text, &list, at, &mut out);
+    match commands(text, 0..text.len()) {
+        Some(list) => assigned_in(text, &list, at),
+        None => BTreeSet::new(),
     }
+}
+
+/// [`assigned`], for the commands of `text` already read.
+pub fn assigned_in(text: &str, list: &[Command], at: usize) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    collect(text, list, at, &mut out);
     out
 }
 

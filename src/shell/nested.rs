@@ -104,8 +104,9 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                 foreign: None,
             });
         }
-        let role = match commands(&text, 0..text.len()) {
-            Some(list) => locate(&text, &list, at)?,
+        let list = commands(&text, 0..text.len());
+        let role = match &list {
+            Some(list) => locate(&text, list, at)?,
             None if layers.is_empty() => Role::Data(None),
             None => {
                 return Err(unclear(
@@ -121,7 +122,10 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
             Role::Data(foreign) => {
                 // Data here, but where does it go? Into a variable the script uses in
                 // arithmetic, or reads as a name, it is code again.
-                let targets = super::flow::assigned(&text, at);
+                let targets = list
+                    .as_deref()
+                    .map(|l| super::flow::assigned_in(&text, l, at))
+                    .unwrap_or_default();
                 let slot = if targets.is_empty() {
                     Slot::Quoted(quoting)
                 } else if targets

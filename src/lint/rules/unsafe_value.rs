@@ -1,6 +1,4 @@
 use crate::lint::{Context, Finding, Rule, RuleMeta};
-use crate::load::Shell;
-use crate::template::{blocks, placeholders};
 
 crate::declare_rule! {
     /// ## What it does
@@ -41,55 +39,14 @@ impl Rule for UnsafeValue {
     }
 
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
-        for_each_value(cx, |s, outer, plan| {
-            if let Err(u) = plan {
+        for v in cx.values() {
+            if let Err(u) = &v.plan {
                 out.push(Finding::new(
-                    cx.span_in(s, outer.start, outer.len()),
+                    cx.span_in(&cx.sites[v.site].site, v.block.start, v.block.len()),
                     format!("this value cannot be passed as data: {}", u.why),
                     u.help.clone(),
                 ));
             }
-        });
-    }
-}
-
-/// Calls `f` with the plan of every `{{ }}` value (but `| raw`) of every POSIX shell script.
-pub fn for_each_value(
-    cx: &Context,
-    mut f: impl FnMut(
-        &crate::template::sites::Site,
-        std::ops::Range<usize>,
-        &Result<crate::shell::Plan, crate::shell::Unsafe>,
-    ),
-) {
-    let default_shell = cx.runbook.shell.as_ref().map_or(&Shell::Bash, |s| &s.value);
-    for s in cx.sites.iter().filter(|s| s.site.script) {
-        let shell = s
-            .site
-            .step
-            .and_then(|st| st.shell.as_ref())
-            .map_or(default_shell, |sh| &sh.value);
-        if !shell.is_posix() {
-            continue;
-        }
-        let text = &s.site.value.value;
-        let Ok(found) = blocks(text) else {
-            continue;
-        };
-        if found.is_empty() {
-            continue;
-        }
-        let lexed = placeholders(text);
-        for block in found {
-            if s.analysis
-                .raw
-                .iter()
-                .any(|&(o, _)| block.outer.contains(&o))
-            {
-                continue;
-            }
-            let plan = crate::shell::plan(&lexed, block.outer.clone());
-            f(&s.site, block.outer.clone(), &plan);
         }
     }
 }

@@ -40,35 +40,30 @@ impl Rule for ValueInCode {
     }
 
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
-        let analyses: Vec<_> = cx.sites.iter().map(|s| (&s.site, &s.analysis)).collect();
-        super::unsafe_value::for_each_value(cx, |s, outer, plan| {
-            let constrained = analyses
+        for v in cx.values() {
+            let Ok(plan) = &v.plan else { continue };
+            let Some(foreign) = plan.foreign else {
+                continue;
+            };
+            let s = &cx.sites[v.site];
+            let inside: Vec<_> = s
+                .analysis
+                .references
                 .iter()
-                .find(|(site, _)| std::ptr::eq(site.value, s.value))
-                .is_some_and(|(_, a)| {
-                    let inside: Vec<_> = a
-                        .references
-                        .iter()
-                        .filter(|r| outer.contains(&r.offset))
-                        .collect();
-                    !inside.is_empty() && inside.iter().all(|r| constrained(cx, r))
-                });
-            if constrained {
-                return;
+                .filter(|r| v.block.contains(&r.offset))
+                .collect();
+            if !inside.is_empty() && inside.iter().all(|r| constrained(cx, r)) {
+                continue;
             }
-            if let Ok(plan) = plan
-                && let Some(foreign) = plan.foreign
-            {
-                out.push(Finding::new(
-                    cx.span_in(s, outer.start, outer.len()),
-                    format!(
-                        "this value is spliced into {} code, where it is code, not data",
-                        foreign.language
-                    ),
-                    foreign.help,
-                ));
-            }
-        });
+            out.push(Finding::new(
+                cx.span_in(&s.site, v.block.start, v.block.len()),
+                format!(
+                    "this value is spliced into {} code, where it is code, not data",
+                    foreign.language
+                ),
+                foreign.help,
+            ));
+        }
     }
 }
 
