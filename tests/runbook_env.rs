@@ -117,25 +117,39 @@ fn the_operators_bash_env_does_not_reach_steps() {
 
 #[test]
 fn a_name_the_script_does_not_write_is_refused() {
-    // printf turns the value's `\n` into a new line on its way to the file.
-    let t = Test::new();
-    let (file, marker) = evil(&t);
-    let t = rb(
-        t,
-        "inputs:\n  v: {description: a value}\nsteps:\n\
-         - id: write\n    title: Write it\n    on_failure: continue\n    run: printf \"X={{ inputs.v }}\\n\" >> \"$RUNBOOK_ENV\"\n\
-         - id: later\n    title: A later step\n    run: echo \"$X\" > x.txt\n",
-    );
-    let input = format!("v=x\\nPATH={}:/usr/bin:/bin", file);
-    let o = t.exec(&["run", "rb", "--yes", "--input", &input]);
-    o.code(0);
-    assert!(
-        o.stderr
-            .contains("it sets `PATH`, a name the step's script does not write"),
-        "{}",
-        o.stderr
-    );
-    assert!(!marker.exists());
+    // The value becomes several lines on its way: printf's `\n`, or `tr`.
+    for (run, value) in [
+        (
+            "printf \"X={{ inputs.v }}\\n\" >> \"$RUNBOOK_ENV\"",
+            "x\\nPATH=EVIL:/usr/bin:/bin",
+        ),
+        (
+            "echo \"X={{ inputs.v }}\" | tr , '\\n' >> \"$RUNBOOK_ENV\"",
+            "x,PATH=EVIL:/usr/bin:/bin",
+        ),
+    ] {
+        let t = Test::new();
+        let (file, marker) = evil(&t);
+        let t = rb(
+            t,
+            &format!(
+                "inputs:\n  v: {{description: a value}}\nsteps:\n\
+                 - id: write\n    title: Write it\n    on_failure: continue\n    run: {run}\n\
+                 - id: later\n    title: A later step\n    run: echo \"$X\" > x.txt\n"
+            ),
+        );
+        let input = format!("v={}", value.replace("EVIL", &file));
+        let o = t.exec(&["run", "rb", "--yes", "--input", &input]);
+        o.code(0);
+        assert!(
+            o.stderr
+                .contains("what the step wrote to $RUNBOOK_ENV is not used"),
+            "{run}: {}",
+            o.stderr
+        );
+        assert!(!marker.exists());
+        assert!(!journal(&t).iter().any(|e| e["event"] == "env_set"));
+    }
 }
 
 #[test]

@@ -320,6 +320,16 @@ impl Executor<'_> {
                 .chain(self.state.vars.values().map(String::as_str))
                 .chain(self.state.env.values().map(String::as_str))
                 .chain(values.iter().map(|(_, v)| v.as_str()))
+                .collect();
+            // As written, and as `printf %b` or `echo -e` would print it.
+            let printed: Vec<String> = known
+                .iter()
+                .filter(|v| v.contains('\\'))
+                .map(|v| crate::exec::state::printed_with_escapes(v))
+                .collect();
+            let known: Vec<&str> = known
+                .into_iter()
+                .chain(printed.iter().map(String::as_str))
                 .filter(|v| v.contains('\n'))
                 .collect();
             let written = (

@@ -682,6 +682,11 @@ pub fn host() -> String {
 /// The state folder: `--state-dir`, `RUNBOOK_STATE_DIR`, `$XDG_STATE_HOME/runbook`, or
 /// `~/.local/state/runbook`.
 pub fn state_dir(flag: Option<&Path>) -> PathBuf {
+    // Absolute: steps run in their runbook's folder, and find `$RUNBOOK_ENV` in the run's.
+    std::path::absolute(chosen_state_dir(flag)).unwrap_or_else(|_| chosen_state_dir(flag))
+}
+
+fn chosen_state_dir(flag: Option<&Path>) -> PathBuf {
     if let Some(dir) = flag {
         return dir.to_path_buf();
     }

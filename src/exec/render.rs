@@ -130,7 +130,7 @@ pub fn script(template: &str, ctx: &Value, shell: &Shell) -> Result<Script, Rend
                 return Err(too_long(expr, value.len()));
             }
             let name = format!("{VALUE_PREFIX}{}", out.env.len() + 1);
-            let (text, passed) = place(expr, &value, &name, &lexed, block.outer.clone())?;
+            let (text, passed) = place(expr, &value, &name, &lexed, block.outer.clone(), shell)?;
             out.script.push_str(&text);
             if let Some(passed) = passed {
                 out.env.push((name, passed));
@@ -151,6 +151,7 @@ fn place(
     name: &str,
     lexed: &str,
     placeholder: std::ops::Range<usize>,
+    shell: &Shell,
 ) -> Result<(String, Option<String>), RenderError> {
     let plan = crate::shell::plan(lexed, placeholder).map_err(|u| RenderError {
         message: format!("`{{{{{expr}}}}}` cannot be passed as data: {}", u.why),
@@ -158,6 +159,18 @@ fn place(
     })?;
     let expr = expr.trim();
     let nested = !plan.layers.is_empty();
+    let outer = plan
+        .layers
+        .first()
+        .map_or(plan.slot, |l| Slot::Quoted(l.quoting));
+    if *shell == Shell::Sh && outer == Slot::Quoted(Quoting::DollarSingle) {
+        return Err(RenderError {
+            message: format!(
+                "`{{{{ {expr} }}}}` stands in `$'…'`, which `sh` (dash) does not have: the value would not arrive as written"
+            ),
+            help: "use single or double quotes around it, or `shell: bash`".into(),
+        });
+    }
     let via = plan.layers.last().map_or_else(String::new, |l| {
         format!(" inside the string that `{}` runs", l.construct)
     });
@@ -191,7 +204,15 @@ fn place(
             }
             (value.to_string(), None)
         }
-        Slot::Quoted(q) | Slot::SudoShell(q) => {
+        Slot::Quoted(q) | Slot::SudoShell(q) | Slot::NoOption(q) => {
+            if matches!(plan.slot, Slot::NoOption(_)) && value.starts_with('-') {
+                return Err(RenderError {
+                    message: format!(
+                        "`{expr}` starts with `-`, and stands where the program reads options, some of which run commands (`ssh -oProxyCommand=…`, `git -c core.sshCommand=…`, `find -exec`)"
+                    ),
+                    help: "check the value (a `pattern` that refuses a leading `-`), or put `--` before it where the program accepts it".into(),
+                });
+            }
             if matches!(plan.slot, Slot::SudoShell(_)) && value.contains('$') {
                 return Err(RenderError {
                     message: format!(
@@ -481,6 +502,85 @@ mod tests {
             let err = script(template, &ctx("a[$(id)]"), &Shell::Bash).unwrap_err();
             assert!(
                 err.message.contains("variable name"),
+                "{template}: {}",
+                err.message
+            );
+        }
+        // Second audit: arrays, options that run commands, shells the lists missed, values
+        // that reach a re-parsed string or arithmetic through a variable.
+        for (template, value, says) in [
+            ("declare -a x=\"{{ vars.ip }}\"", "(a)", "declare -a"),
+            (
+                "ssh {{ vars.ip }} uptime",
+                "-oProxyCommand=id",
+                "starts with `-`",
+            ),
+            ("git {{ vars.ip }} status", "-c", "starts with `-`"),
+            (
+                "$'\\x73h' -c \"echo {{ vars.ip }}\"",
+                "x",
+                "named by a variable",
+            ),
+            (
+                "exec 3<<EOF\necho {{ vars.ip }}\nEOF\nbash <&3",
+                "x",
+                "`exec`",
+            ),
+            (
+                "cat <<EOF | tee >(bash) >/dev/null\necho {{ vars.ip }}\nEOF",
+                "x",
+                "pipe",
+            ),
+            (
+                "cmd=\"echo {{ vars.ip }}\"; eval \"$cmd\"",
+                "x",
+                "assigned to `cmd`",
+            ),
+            (
+                "DIR={{ vars.ip }}; ssh h \"cd $DIR\"",
+                "x",
+                "assigned to `DIR`",
+            ),
+            ("fish -c \"echo {{ vars.ip }}\"", "x", "fish"),
+        ] {
+            let err = script(template, &ctx(value), &Shell::Bash).unwrap_err();
+            assert!(err.message.contains(says), "{template}: {}", err.message);
+        }
+        let err = script("echo $'x{{ vars.ip }}'", &ctx("v"), &Shell::Sh).unwrap_err();
+        assert!(err.message.contains("dash"), "{}", err.message);
+        assert!(script("ssh {{ vars.ip }} uptime", &ctx("web-1"), &Shell::Bash).is_ok());
+        for (template, expected) in [
+            (
+                "chroot / bash -o pipefail -c \"printf '[%s]' {{ vars.ip }}\"",
+                "'\\$(id)'",
+            ),
+            (
+                "sudo FOO=1 bash -e -c \"printf '[%s]' {{ vars.ip }}\"",
+                "'\\$(id)'",
+            ),
+            (
+                "rbash -c \"printf '[%s]' {{ vars.ip }}\"",
+                "\\\"\\${RUNBOOK_VALUE_1}\\\"",
+            ),
+        ] {
+            // Followed into the inner shell: quoted into its text, or a reference it expands.
+            let s = script(template, &ctx("$(id)"), &Shell::Bash).unwrap();
+            assert!(s.script.contains(expected), "{template}: {}", s.script);
+        }
+        for template in [
+            "n={{ vars.ip }}; m=$n; echo $(( m + 1 ))",
+            "set -- {{ vars.ip }}; echo $(( $1 + 1 ))",
+            "f(){ echo $(( $1 + 1 )); }; f {{ vars.ip }}",
+            "while read -r n; do echo $(( n + 1 )); done <<< \"{{ vars.ip }}\"",
+            "export N={{ vars.ip }}; bash -c 'echo $((N+1))'",
+            "N={{ vars.ip }} bash -c 'echo $((N+1))'",
+            "bash -c 'n=\"$1\"; echo $(( n + 1 ))' _ \"{{ vars.ip }}\"",
+            "n=\"{{ vars.ip }}\"; eval 'echo $(( n + 1 ))'",
+            "n=\"{{ vars.ip }}\"; a=(1); [ -v \"a[$n]\" ]",
+        ] {
+            let err = script(template, &ctx("a[$(id)]"), &Shell::Bash).unwrap_err();
+            assert!(
+                err.message.contains("must be an integer"),
                 "{template}: {}",
                 err.message
             );

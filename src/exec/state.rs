@@ -211,6 +211,49 @@ pub fn whole_values(text: &str, values: &[&str]) -> Result<(), String> {
     Ok(())
 }
 
+/// `text` as `printf %b` and `echo -e` print it: `\n`, `\t`, `\\`, `\0NNN`, `\xHH`
+/// interpreted. A value with `\n` in it becomes several lines on its way to a file.
+pub fn printed_with_escapes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('v') => out.push('\u{b}'),
+            Some('f') => out.push('\u{c}'),
+            Some('\\') => out.push('\\'),
+            Some(d @ ('0' | 'x')) => {
+                let radix = if d == 'x' { 16 } else { 8 };
+                let mut digits = String::new();
+                while digits.len() < if d == 'x' { 2 } else { 3 }
+                    && chars.peek().is_some_and(|c| c.is_digit(radix))
+                {
+                    digits.extend(chars.next());
+                }
+                match u32::from_str_radix(&digits, radix)
+                    .ok()
+                    .and_then(char::from_u32)
+                {
+                    Some(ch) => out.push(ch),
+                    None => out.push_str(&format!("\\{d}{digits}")),
+                }
+            }
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
 /// Refuses a name written to `$RUNBOOK_ENV` or `$RUNBOOK_OUTPUT` that the step's script does
 /// not spell (`NAME=` or `NAME<<`): a value that became several lines on its way to the file
 /// (`printf` escapes, `tr`, `sed`) could otherwise set a variable the script never meant to.
@@ -234,6 +277,14 @@ pub fn names_in_script(script: &str, written: &[(String, String)]) -> Result<(),
 #[cfg(test)]
 mod tests {
     use super::{names_in_script, parse_assignments, whole_values};
+
+    #[test]
+    fn escapes_as_printf_prints_them() {
+        assert_eq!(
+            super::printed_with_escapes("a\\nB=1\\x41\\0102\\q"),
+            "a\nB=1AB\\q"
+        );
+    }
 
     #[test]
     fn names_must_be_spelled_by_the_script() {

@@ -34,7 +34,9 @@ pub fn indirect(text: &str) -> BTreeSet<String> {
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
             .collect();
-        if !name.is_empty() {
+        // `${!a[@]}` lists keys and `${!prefix*}` names: no indirection there.
+        let after = text[i + 3 + name.len()..].chars().next();
+        if !name.is_empty() && !matches!(after, Some('[' | '*' | '@')) {
             out.insert(name);
         }
     }
@@ -57,6 +59,11 @@ fn collect(text: &str, list: &[Command], at: usize, out: &mut BTreeSet<String>) 
         let Some(w) = cmd.words.iter().find(|w| w.span.contains(&at)) else {
             if inside_body {
                 out.extend(readers_targets(&cmd.args()));
+                if cmd.args().first().is_some_and(|a| a.cooked == "done") {
+                    for other in list {
+                        out.extend(readers_targets(&other.args()));
+                    }
+                }
             }
             continue;
         };
@@ -84,6 +91,12 @@ fn collect(text: &str, list: &[Command], at: usize, out: &mut BTreeSet<String>) 
         }
         if w.herestring || inside_body {
             out.extend(readers_targets(&args));
+            if args.first().is_some_and(|a| a.cooked == "done") {
+                // `while read -r n; do …; done <<< …`: every `read` of the loop reads it.
+                for other in list {
+                    out.extend(readers_targets(&other.args()));
+                }
+            }
         }
         let Some(first) = args.iter().position(|a| !is_assignment_word(a)) else {
             continue;
@@ -111,7 +124,13 @@ fn collect(text: &str, list: &[Command], at: usize, out: &mut BTreeSet<String>) 
 
 /// The variables that `read`, `mapfile` or `readarray` assign what they read.
 fn readers_targets(args: &[&Word]) -> Vec<String> {
-    let Some(first) = args.iter().position(|a| !is_assignment_word(a)) else {
+    let Some(first) = args.iter().position(|a| {
+        !is_assignment_word(a)
+            && !matches!(
+                a.cooked.as_str(),
+                "while" | "until" | "if" | "!" | "do" | "then" | "{" | "elif" | "else"
+            )
+    }) else {
         return Vec::new();
     };
     let command = args[first].cooked.as_str();
@@ -149,6 +168,219 @@ fn is_assignment_word(w: &Word) -> bool {
     !w.redirect && name_of(&w.cooked).is_some() && !w.cooked.starts_with('=')
 }
 
+/// Every name whose value the shell may evaluate as arithmetic anywhere in the script, in any
+/// quoting (a single-quoted string may be run by `eval` or `bash -c`): the names in `$(( ))`,
+/// `(( ))`, `$[ ]`, `let`, subscripts of `[ -v 'a[…]' ]`, and those that
+/// [`super::context::arithmetic_names`] finds; then, round after round, the variables
+/// assigned into one of them (`m=$n` makes `n` one). Positional parameters appear as `1`…`9`,
+/// `@`, `*`.
+pub fn arithmetic_anywhere(text: &str) -> BTreeSet<String> {
+    let mut names = super::context::arithmetic_names(text);
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !text.is_char_boundary(i) {
+            i += 1;
+            continue;
+        }
+        let rest = &text[i..];
+        let (open, close, skip) = if rest.starts_with("$((") {
+            (b'(', b')', 3)
+        } else if rest.starts_with("((") {
+            (b'(', b')', 2)
+        } else if rest.starts_with("$[") {
+            (b'[', b']', 2)
+        } else if rest.starts_with("let ") && (i == 0 || !is_name_byte(bytes[i - 1])) {
+            let end = rest
+                .find(['\n', ';', '|', '&'])
+                .map_or(text.len(), |n| i + n);
+            names.extend(identifiers(&text[i + 4..end]));
+            i = end;
+            continue;
+        } else if let Some(word) = rest.strip_prefix("-v ") {
+            let word_end = word
+                .find(|c: char| c.is_whitespace())
+                .map_or(text.len(), |n| i + 3 + n);
+            if let Some(open) = text[i + 3..word_end].find('[') {
+                names.extend(identifiers(&text[i + 3 + open..word_end]));
+            }
+            i = word_end;
+            continue;
+        } else {
+            i += 1;
+            continue;
+        };
+        let mut depth = 0usize;
+        let mut j = i + skip;
+        while j < bytes.len() {
+            if bytes[j] == open {
+                depth += 1;
+            } else if bytes[j] == close {
+                if depth == 0 {
+                    break;
+                }
+                depth -= 1;
+            }
+            j += 1;
+        }
+        names.extend(identifiers(&text[i + skip..j.min(text.len())]));
+        i = j + 1;
+    }
+    // Values assigned into those names are evaluated too.
+    let assignments = assignments(text);
+    loop {
+        let before = names.len();
+        for (name, value) in &assignments {
+            if names.contains(name) {
+                names.extend(referenced(value));
+            }
+        }
+        if names.len() == before {
+            break;
+        }
+    }
+    names
+}
+
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// The names (and positional parameters) an arithmetic text reads, with or without `$`.
+fn identifiers(text: &str) -> Vec<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'$'
+            && bytes
+                .get(i + 1)
+                .is_some_and(|c| c.is_ascii_digit() || *c == b'@' || *c == b'*')
+        {
+            out.push((bytes[i + 1] as char).to_string());
+            i += 2;
+        } else if (b.is_ascii_alphabetic() || b == b'_') && (i == 0 || !is_name_byte(bytes[i - 1]))
+        {
+            let start = i;
+            while i < bytes.len() && is_name_byte(bytes[i]) {
+                i += 1;
+            }
+            out.push(text[start..i].to_string());
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The names a text expands: `$NAME`, `${NAME…}`, `$1`, `$@`.
+fn referenced(text: &str) -> Vec<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'$' {
+            let mut j = i + 1;
+            if bytes.get(j) == Some(&b'{') {
+                j += 1;
+            }
+            if bytes
+                .get(j)
+                .is_some_and(|c| c.is_ascii_digit() || *c == b'@' || *c == b'*')
+            {
+                out.push((bytes[j] as char).to_string());
+            } else {
+                let start = j;
+                while j < bytes.len() && is_name_byte(bytes[j]) {
+                    j += 1;
+                }
+                if j > start {
+                    out.push(text[start..j].to_string());
+                }
+            }
+            i = j.max(i + 1);
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Every `NAME=VALUE` word of the script (at any depth of `$( )`, raw text of the value).
+fn assignments(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if (bytes[i].is_ascii_alphabetic() || bytes[i] == b'_')
+            && (i == 0
+                || !(is_name_byte(bytes[i - 1]) || bytes[i - 1] == b'$' || bytes[i - 1] == b'{'))
+        {
+            let start = i;
+            while i < bytes.len() && is_name_byte(bytes[i]) {
+                i += 1;
+            }
+            if bytes.get(i) == Some(&b'=') && bytes.get(i + 1) != Some(&b'=') {
+                let end = text[i..]
+                    .find(['\n', ';', ' ', '\t', '|', '&'])
+                    .map_or(text.len(), |n| i + n);
+                out.push((text[start..i].to_string(), text[i + 1..end].to_string()));
+                i = end;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The functions the script defines (`name() {`, `function name {`).
+pub fn functions(text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for line in text.lines() {
+        let line = line.trim_start();
+        let line = line.strip_prefix("function ").unwrap_or(line);
+        let name: String = line
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+            .collect();
+        let rest = line[name.len()..].trim_start();
+        if !name.is_empty()
+            && (rest.starts_with("()") || (line.len() != name.len() && rest.starts_with('{')))
+        {
+            out.insert(name);
+        }
+    }
+    out
+}
+
+/// The command name of the simple command holding `at` (at any depth of `$( )`).
+pub fn command_at(text: &str, list: &[Command], at: usize) -> Option<String> {
+    for cmd in list {
+        let Some(w) = cmd.words.iter().find(|w| w.span.contains(&at)) else {
+            continue;
+        };
+        if let Some(e) = w.expansions.iter().find(|e| e.span.contains(&at))
+            && let Some(inner) = &e.inner
+            && let Some(inner_list) = commands(text, inner.clone())
+        {
+            return command_at(text, &inner_list, at);
+        }
+        let args = cmd.args();
+        return args
+            .iter()
+            .find(|a| !is_assignment_word(a))
+            .map(|a| a.cooked.clone());
+    }
+    None
+}
+
+/// The names that a text refers to with `$` (for [`super::nested`]).
+pub fn referenced_names(text: &str) -> Vec<String> {
+    referenced(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,8 +408,8 @@ mod tests {
         }
         assert!(at_x("echo X").is_empty());
         assert_eq!(
-            indirect("echo ${!ref} ${!x[@]}"),
-            ["ref", "x"].map(String::from).into()
+            indirect("echo ${!ref} ${!x[@]} ${!pre*}"),
+            ["ref"].map(String::from).into()
         );
     }
 }

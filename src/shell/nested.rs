@@ -18,6 +18,7 @@
 
 use super::context::{Quoting, balanced, context_at};
 use super::words::{Command, Expansion, Word, commands, cook_heredoc};
+use std::collections::BTreeSet;
 use std::ops::Range;
 
 /// How deep strings inside strings are followed.
@@ -55,6 +56,10 @@ pub enum Slot {
     /// A variable name (`read NAME`, `printf -v NAME`, `declare NAME=…`): only an identifier
     /// is data there; anything else may be evaluated (`a[$(reboot)]`).
     Name,
+    /// An operand of a program that runs commands given in options (`ssh -oProxyCommand=…`,
+    /// `git -c core.sshCommand=…`, `find -exec`, `tar --checkpoint-action=exec=…`): data,
+    /// but never a value that starts with `-`.
+    NoOption(Quoting),
     /// The arguments of `sudo -i`/`sudo -s COMMAND`: sudo escapes every character but letters,
     /// digits, `_`, `-` and `$`, then a login shell parses them, so `$` is expanded. The
     /// quoting is that of the shell running `sudo`.
@@ -126,21 +131,40 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     .as_deref()
                     .map(|l| super::flow::assigned_in(&text, l, at))
                     .unwrap_or_default();
-                let slot = if targets.is_empty() {
-                    Slot::Quoted(quoting)
-                } else if targets
+                let arith = super::flow::arithmetic_anywhere(&text);
+                let positional = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "@", "*"]
                     .iter()
-                    .any(|t| super::context::arithmetic_names(&text).contains(t))
-                {
-                    Slot::Quoted(Quoting::Arithmetic)
-                } else if targets
-                    .iter()
-                    .any(|t| super::flow::indirect(&text).contains(t))
-                {
-                    Slot::Name
-                } else {
-                    Slot::Quoted(quoting)
-                };
+                    .any(|p| arith.contains(*p));
+                let command = list
+                    .as_deref()
+                    .and_then(|l| super::flow::command_at(&text, l, at));
+                // Arguments that become positional parameters: of a function the script
+                // defines, of `set`, after the script of `sh -c`.
+                let to_positional = command.as_deref().is_some_and(|c| {
+                    c == "set"
+                        || SHELLS.contains(&base(c))
+                        || super::flow::functions(&text).contains(c)
+                });
+                if let Some(t) = targets.iter().find(|t| reparsed_refs(&text).contains(*t)) {
+                    return Err(Unsafe {
+                        why: format!(
+                            "it is assigned to `{t}`, which the script then gives to a command that runs it as shell code"
+                        ),
+                        construct: t.clone(),
+                        help: "put the `{{ }}` value in the string itself, where runbook can keep it data, instead of going through a variable".into(),
+                    });
+                }
+                let slot =
+                    if targets.iter().any(|t| arith.contains(t)) || (positional && to_positional) {
+                        Slot::Quoted(Quoting::Arithmetic)
+                    } else if targets
+                        .iter()
+                        .any(|t| super::flow::indirect(&text).contains(t))
+                    {
+                        Slot::Name
+                    } else {
+                        Slot::Quoted(quoting)
+                    };
                 return Ok(Plan {
                     layers,
                     slot,
@@ -152,6 +176,14 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                 return Ok(Plan {
                     layers,
                     slot: Slot::Name,
+                    env_travels,
+                    foreign: None,
+                });
+            }
+            Role::NoOption => {
+                return Ok(Plan {
+                    layers,
+                    slot: Slot::NoOption(quoting),
                     env_travels,
                     foreign: None,
                 });
@@ -246,6 +278,7 @@ fn unclear(layers: &[Layer], what: &str) -> Unsafe {
 #[derive(Debug)]
 enum Role {
     Data(Option<&'static Foreign>),
+    NoOption,
     Name,
     /// A subscript of a name (`read 'a[…]'`, `[ -v 'a[…]' ]`): evaluated as arithmetic.
     Arith,
@@ -271,6 +304,13 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
     for (n, cmd) in list.iter().enumerate() {
         for heredoc in &cmd.heredocs {
             if heredoc.body.contains(&at) || (heredoc.body.is_empty() && heredoc.body.start == at) {
+                if cmd.args().first().is_some_and(|a| a.cooked == "exec") {
+                    return Err(Unsafe {
+                        why: "it stands in a here-document opened by `exec` on a file descriptor, which any later command may run".into(),
+                        construct: "exec <<".into(),
+                        help: "give the here-document to the command that reads it".into(),
+                    });
+                }
                 let Some(reader) = stdin_reader(list, n) else {
                     return Ok(Role::Data(None));
                 };
@@ -364,6 +404,7 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
                 }),
                 (Role::Reparse(r), _) => Err(inside_expansion(text, e, &r.construct)),
                 (Role::SudoShell, _) => Err(inside_expansion(text, e, "sudo -i")),
+                (Role::NoOption, _) => Ok(Role::NoOption),
                 (Role::ScriptFile(c), _) => Err(inside_expansion(text, e, c)),
                 (Role::Refused(u), _) => Err(u.clone()),
             };
@@ -374,6 +415,40 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
         };
     }
     Ok(Role::Data(None))
+}
+
+/// The variables that a string parsed again by another shell refers to (`eval "$cmd"`,
+/// `ssh h "cd $DIR"`, `sh -c "$X"`): a value assigned to one of them becomes code.
+fn reparsed_refs(text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut stack: Vec<Range<usize>> = Vec::new();
+    stack.push(0..text.len());
+    while let Some(range) = stack.pop() {
+        let Some(list) = commands(text, range) else {
+            continue;
+        };
+        for (n, cmd) in list.iter().enumerate() {
+            let args = cmd.args();
+            for (k, w) in args.iter().enumerate() {
+                for e in &w.expansions {
+                    if let Some(inner) = &e.inner {
+                        stack.push(inner.clone());
+                    }
+                }
+                if let Role::Reparse(_) = role_of(&args, k, Ctx::default()) {
+                    out.extend(super::flow::referenced_names(&text[w.span.clone()]));
+                }
+            }
+            if stdin_reader(&list, n).is_some() {
+                for h in &cmd.heredocs {
+                    if !h.quoted {
+                        out.extend(super::flow::referenced_names(&text[h.body.clone()]));
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 fn inside_expansion(text: &str, e: &Expansion, construct: &str) -> Unsafe {
@@ -456,6 +531,10 @@ fn pipe_reader(list: &[Command], n: usize) -> Option<(String, bool, bool)> {
         if let Some((construct, travels)) = reads_stdin_as_script(&args, 0, Ctx::default()) {
             return Some((construct, travels, clean));
         }
+        if args.iter().any(|w| w.expansions.iter().any(|e| e.process)) {
+            // `tee >(bash)`: a process substitution may run what it is given.
+            return Some(("a process substitution".into(), false, false));
+        }
         clean &= passes_input_on(&args);
     }
     None
@@ -495,7 +574,9 @@ const KEYWORDS: &[&str] = &[
     "builtin", "nohup", "fi", "done", "}", "coproc",
 ];
 
-const SHELLS: &[&str] = &["sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "busybox"];
+const SHELLS: &[&str] = &[
+    "sh", "bash", "rbash", "dash", "zsh", "ksh", "mksh", "ash", "yash", "posh", "busybox",
+];
 
 fn is_assignment(w: &Word) -> bool {
     let Some(eq) = w.cooked.find('=') else {
@@ -631,7 +712,8 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
     if target == i {
         return Role::Data(None);
     }
-    if !name_word.expansions.is_empty() {
+    let escaped = name_word.cooked.contains(super::words::OPAQUE) && name_word.quoted;
+    if !name_word.expansions.is_empty() || escaped {
         // `$SH -c "…"`: which program runs the string cannot be known.
         let dash_c = (i + 1..target).any(|k| {
             let a = args[k].cooked.as_str();
@@ -726,6 +808,14 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             }
             if has(&seen, &["-i", "-s", "--login", "--shell"]) {
                 return Role::SudoShell;
+            }
+            // `sudo NAME=VALUE … COMMAND`
+            let mut j = j;
+            while args.get(j).is_some_and(|w| is_assignment(w)) {
+                if j == target {
+                    return Role::Data(None);
+                }
+                j += 1;
             }
             then(j, false)
         }
@@ -918,7 +1008,8 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
                 }
                 k += 1;
             }
-            Role::Data(None)
+            // `find {{ v }}` with `-exec …`: an operand must not be an option.
+            Role::NoOption
         }
         "su" | "runuser" => {
             // GNU getopt: options may follow the user name (`su - pg -c '…'`).
@@ -983,7 +1074,10 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
                 }
             }
             // The first operand is the host; the rest, joined with spaces, is the command
-            // the remote login shell parses.
+            // the remote login shell parses. A value before it must not be an option.
+            if target <= j {
+                return Role::NoOption;
+            }
             joined(j + 1, "ssh HOST".into(), false)
         }
         "kubectl" | "oc" => {
@@ -1110,6 +1204,16 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
                     if nameref {
                         // `declare -n ref=NAME`: the value names a variable.
                         Role::Name
+                    } else if seen.iter().any(|(o, _)| o == "-a" || o == "-A")
+                        && !w.cooked[eq + 1..].starts_with('(')
+                    {
+                        // `declare -a x="$v"`: bash reads a value that starts with `(` as
+                        // a list of elements, and expands it again.
+                        Role::Refused(Unsafe {
+                            why: "it is assigned whole to an array by `declare -a`/`-A`, which reads a value starting with `(` as elements and expands them again".into(),
+                            construct: format!("{name} -a"),
+                            help: "assign the elements: `declare -a x=(\"{{ … }}\")`".into(),
+                        })
                     } else if w.quoted
                         && w.cooked[eq + 1..].starts_with('(')
                         && seen.iter().any(|(o, _)| o == "-a" || o == "-A")
@@ -1127,16 +1231,31 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
                 _ => name_role(w),
             }
         }
+        "scp" | "sftp" | "rsync" | "git" | "tar" | "zip" | "curl" | "wget" => Role::NoOption,
+        "fish" | "csh" | "tcsh" => {
+            let c = (i + 1..target).any(|k| {
+                let a = args[k].cooked.as_str();
+                a.starts_with('-') && !a.starts_with("--") && a.contains('c')
+            });
+            if c {
+                Role::Refused(Unsafe {
+                    why: format!("it stands in a script of `{name}`, whose quoting runbook does not write"),
+                    construct: format!("{name} -c"),
+                    help: "run the command with `sh -c` or `bash -c`, or pass the value in the environment".into(),
+                })
+            } else {
+                Role::Data(None)
+            }
+        }
         _ => {
             // Any other program that runs a shell given in its arguments (`chroot / sh -c …`,
             // `unshare … bash -c …`, `taskset -c 0 sh -c …`): followed from the shell on,
             // quoted as if the environment did not reach it.
             if let Some(k) = (i + 1..target).find(|&k| {
                 SHELLS.contains(&base(&args[k].cooked))
-                    && args.get(k + 1).is_some_and(|w| {
-                        w.cooked.starts_with('-')
-                            && !w.cooked.starts_with("--")
-                            && w.cooked.contains('c')
+                    && (k + 1..target).any(|m| {
+                        let w = &args[m].cooked;
+                        w.starts_with('-') && !w.starts_with("--") && w.contains('c')
                     })
             }) {
                 return command(args, k, target, Ctx { travels: false });

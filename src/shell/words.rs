@@ -31,6 +31,8 @@ pub struct Word {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Expansion {
     pub span: Range<usize>,
+    /// A process substitution (`<( … )`, `>( … )`).
+    pub process: bool,
     /// The script inside `$( )` or backquotes, which the same shell runs.
     pub inner: Option<Range<usize>>,
 }
@@ -174,6 +176,7 @@ impl Lexer<'_> {
                             cooked: OPAQUE.to_string(),
                             expansions: vec![Expansion {
                                 span: i..end,
+                                process: false,
                                 inner: None,
                             }],
                             quoted: false,
@@ -300,6 +303,7 @@ impl Lexer<'_> {
                     cooked.push(OPAQUE);
                     expansions.push(Expansion {
                         span: i..close + 1,
+                        process: true,
                         inner: Some(i + 2..close),
                     });
                     i = close + 1;
@@ -480,6 +484,7 @@ impl Lexer<'_> {
             return Some((
                 Some(Expansion {
                     span: i..close + 1,
+                    process: false,
                     inner: Some(i + 1..close),
                 }),
                 close + 1,
@@ -489,6 +494,7 @@ impl Lexer<'_> {
             Some((
                 Some(Expansion {
                     span: i..end,
+                    process: false,
                     inner,
                 }),
                 end,

@@ -40,6 +40,16 @@ impl Rule for UnsafeValue {
 
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         for v in cx.values() {
+            if let Ok(plan) = &v.plan
+                && plan.env_travels
+                && plan.slot == crate::shell::Slot::Quoted(crate::shell::Quoting::QuotedHeredoc)
+            {
+                out.push(Finding::new(
+                    cx.span_in(&cx.sites[v.site].site, v.block.start, v.block.len()),
+                    "this value stands in a quoted here-document (`<<'EOF'`), where the shell expands nothing: it cannot be passed as data",
+                    "quote nothing in the delimiter (`<<EOF`), or set the value in the step's `env:` and read it where the document is used",
+                ));
+            }
             if let Err(u) = &v.plan {
                 out.push(Finding::new(
                     cx.span_in(&cx.sites[v.site].site, v.block.start, v.block.len()),
