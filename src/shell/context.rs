@@ -708,6 +708,10 @@ fn integers(bytes: &[u8]) -> Vec<&[u8]> {
 /// The names that a `declare`, `typeset` or `local` with the option letter `flag` declares.
 fn declared(bytes: &[u8], flag: u8) -> Vec<&[u8]> {
     let mut names = Vec::new();
+    let finder = |word: &[u8]| memchr::memmem::find(bytes, word).is_some();
+    if !(finder(b"declare") || finder(b"typeset") || finder(b"local")) {
+        return names;
+    }
     // Every `declare`, `typeset` or `local` that starts a word, wherever it stands (after
     // `{`, `then`, in a function): its words up to the end of the command.
     for command in bytes.split(|b| b"\n;&|(){}`".contains(b)) {

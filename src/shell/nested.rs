@@ -131,10 +131,6 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     .as_deref()
                     .map(|l| super::flow::assigned_in(&text, l, at))
                     .unwrap_or_default();
-                let arith = super::flow::arithmetic_anywhere(&text);
-                let positional = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "@", "*"]
-                    .iter()
-                    .any(|p| arith.contains(*p));
                 let command = list
                     .as_deref()
                     .and_then(|l| super::flow::command_at(&text, l, at));
@@ -145,16 +141,23 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                         || SHELLS.contains(&base(c))
                         || super::flow::functions(&text).contains(c)
                 });
-                if let Some(t) = targets.iter().find(|t| reparsed_refs(&text).contains(*t)) {
-                    return Err(Unsafe {
-                        why: format!(
-                            "it is assigned to `{t}`, which the script then gives to a command that runs it as shell code"
-                        ),
-                        construct: t.clone(),
-                        help: "put the `{{ }}` value in the string itself, where runbook can keep it data, instead of going through a variable".into(),
-                    });
-                }
-                let slot =
+                let slot = if targets.is_empty() && !to_positional {
+                    // Most values: an argument of a command, going nowhere else.
+                    Slot::Quoted(quoting)
+                } else {
+                    if let Some(t) = targets.iter().find(|t| reparsed_refs(&text).contains(*t)) {
+                        return Err(Unsafe {
+                            why: format!(
+                                "it is assigned to `{t}`, which the script then gives to a command that runs it as shell code"
+                            ),
+                            construct: t.clone(),
+                            help: "put the `{{ }}` value in the string itself, where runbook can keep it data, instead of going through a variable".into(),
+                        });
+                    }
+                    let arith = super::flow::arithmetic_anywhere(&text);
+                    let positional = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "@", "*"]
+                        .iter()
+                        .any(|p| arith.contains(*p));
                     if targets.iter().any(|t| arith.contains(t)) || (positional && to_positional) {
                         Slot::Quoted(Quoting::Arithmetic)
                     } else if targets
@@ -164,7 +167,8 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                         Slot::Name
                     } else {
                         Slot::Quoted(quoting)
-                    };
+                    }
+                };
                 return Ok(Plan {
                     layers,
                     slot,
