@@ -51,6 +51,7 @@ fn local_steps() -> Vec<(&'static str, String)> {
         ("coproc", r#"coproc sh -c "printf '[%s]' {{ inputs.v }}"; cat <&"${COPROC[0]}" > "$OUT/coproc""#.into()),
         ("taskset", r#"taskset -c 0 sh -c "printf '[%s]' {{ inputs.v }}" > "$OUT/taskset""#.into()),
         ("chroot", r#"chroot / sh -c "printf '[%s]' {{ inputs.v }}" > "$OUT/chroot""#.into()),
+        ("argument", r#"sh -c 'printf "[%s]" "$1"' sh "{{ inputs.v }}" > "$OUT/argument""#.into()),
     ]
 }
 

@@ -542,6 +542,11 @@ mod tests {
                 "assigned to `DIR`",
             ),
             ("fish -c \"echo {{ vars.ip }}\"", "x", "fish"),
+            (
+                "f() { sh -c \"$1\"; }; f \"echo {{ vars.ip }}\"",
+                "x",
+                "positional parameter of `f`",
+            ),
         ] {
             let err = script(template, &ctx(value), &Shell::Bash).unwrap_err();
             assert!(err.message.contains(says), "{template}: {}", err.message);

@@ -145,7 +145,22 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     // Most values: an argument of a command, going nowhere else.
                     Slot::Quoted(quoting)
                 } else {
-                    if let Some(t) = targets.iter().find(|t| reparsed_refs(&text).contains(*t)) {
+                    let refs = reparsed_refs(&text);
+                    if to_positional
+                        && let Some(p) = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "@", "*"]
+                            .iter()
+                            .find(|p| refs.contains(**p))
+                    {
+                        return Err(Unsafe {
+                            why: format!(
+                                "it becomes a positional parameter of `{}`, and the script gives `${p}` to a command that runs it as shell code",
+                                command.as_deref().unwrap_or("the script")
+                            ),
+                            construct: command.clone().unwrap_or_default(),
+                            help: "put the `{{ }}` value in the re-parsed string itself, where runbook can keep it data".into(),
+                        });
+                    }
+                    if let Some(t) = targets.iter().find(|t| refs.contains(*t)) {
                         return Err(Unsafe {
                             why: format!(
                                 "it is assigned to `{t}`, which the script then gives to a command that runs it as shell code"
@@ -439,14 +454,20 @@ fn reparsed_refs(text: &str) -> BTreeSet<String> {
                         stack.push(inner.clone());
                     }
                 }
+                // What the outer shell expands into the string (not `'$1'`, which the inner
+                // shell expands as data).
                 if let Role::Reparse(_) = role_of(&args, k, Ctx::default()) {
-                    out.extend(super::flow::referenced_names(&text[w.span.clone()]));
+                    for e in &w.expansions {
+                        out.extend(super::flow::referenced_names(&text[e.span.clone()]));
+                    }
                 }
             }
             if stdin_reader(&list, n).is_some() {
-                for h in &cmd.heredocs {
-                    if !h.quoted {
-                        out.extend(super::flow::referenced_names(&text[h.body.clone()]));
+                for h in cmd.heredocs.iter().filter(|h| !h.quoted) {
+                    if let Some((_, expansions)) = cook_heredoc(text, h.body.clone()) {
+                        for e in &expansions {
+                            out.extend(super::flow::referenced_names(&text[e.span.clone()]));
+                        }
                     }
                 }
             }
