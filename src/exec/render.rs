@@ -615,6 +615,37 @@ mod tests {
     }
 
     #[test]
+    fn a_value_in_a_pattern_matches_itself() {
+        for (template, value, printed) in [
+            (
+                "x=abc; printf '%s' \"[${x/{{ vars.ip }}/Z}]\"",
+                "*",
+                "[abc]",
+            ),
+            (
+                "x=abc; printf '%s' \"[${x/{{ vars.ip }}/Z}]\"",
+                "b",
+                "[aZc]",
+            ),
+            (
+                "x=abc; printf '%s' \"[${x/b/{{ vars.ip }}}]\"",
+                "&&",
+                "[a&&c]",
+            ),
+            ("x=abc; printf '%s' [${x#{{ vars.ip }}}]", "?", "[abc]"),
+            ("x='a*c'; printf '%s' \"[${x%{{ vars.ip }}}]\"", "*c", "[a]"),
+        ] {
+            let s = script(template, &ctx(value), &Shell::Bash).unwrap();
+            assert_eq!(
+                run_bash(&s),
+                printed,
+                "{template} with {value:?}: {}",
+                s.script
+            );
+        }
+    }
+
+    #[test]
     fn variables_used_in_arithmetic_hold_integers() {
         let env = |v: &str| {
             vec![
@@ -649,6 +680,9 @@ mod tests {
             .is_err()
         );
         assert!(script("cat <<'EOF'\n{{ vars.ip }}\nEOF", &ctx("x"), &Shell::Bash).is_err());
+        // A POSIX shell given as a list is a POSIX shell.
+        let listed = Shell::Command(vec!["/bin/bash".into(), "-eu".into(), "-c".into()]);
+        assert!(script("echo {{ vars.ip }}", &ctx("x"), &listed).is_ok());
     }
 
     /// Templates with `{{ vars.ip }}` in each kind of shell arithmetic.

@@ -133,7 +133,19 @@ pub enum Shell {
 impl Shell {
     /// Whether scripts are POSIX shell text (checked by shellcheck, values passed as data).
     pub fn is_posix(&self) -> bool {
-        matches!(self, Shell::Bash | Shell::Sh)
+        match self {
+            Shell::Bash | Shell::Sh => true,
+            // `[bash, -eu, -c]`, `[/bin/sh, -c]`: a POSIX shell given its script with `-c`.
+            Shell::Command(parts) => {
+                let program = parts.first().map(|p| p.rsplit('/').next().unwrap_or(p));
+                matches!(
+                    program,
+                    Some("bash" | "sh" | "dash" | "ksh" | "zsh" | "mksh")
+                ) && parts.last().is_some_and(|last| {
+                    last.starts_with('-') && !last.starts_with("--") && last.ends_with('c')
+                })
+            }
+        }
     }
 }
 

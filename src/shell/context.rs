@@ -15,6 +15,10 @@ pub enum Quoting {
     DollarSingle,
     Heredoc,
     QuotedHeredoc,
+    /// The pattern or replacement of `${name/pattern/string}`, `${name#pattern}`,
+    /// `${name%pattern}`, `${name^pattern}`: a value there must be quoted to match itself
+    /// (and `&` in a replacement stands for the match).
+    Pattern,
     /// Shell arithmetic: `$(( ))`, `(( ))`, `$[ ]`, `let`, an array subscript
     /// (`${name[…]}`, `name[…]=`, `unset name[…]`), a substring offset (`${name:…}`) or an
     /// operand of `[[ … -eq … ]]`. Whatever the quotes, the shell evaluates the text there.
@@ -35,6 +39,10 @@ enum Frame {
     /// `name=( … )`: the words of a compound assignment, where `[…]=` is a subscript.
     Compound {
         assoc: bool,
+    },
+    /// `${name/…}`, `${name#…}`, `${name%…}`, `${name^…}`, `${name,…}` up to its `}`.
+    Pattern {
+        depth: u32,
     },
     Backtick,
     Comment,
@@ -232,6 +240,36 @@ fn scan_with(
                         *d = depth;
                     }
                 }
+            },
+            Frame::Pattern { depth } => match c {
+                b'}' if depth == 0 => {
+                    stack.pop();
+                }
+                b'{' | b'}' => {
+                    if let Some(Frame::Pattern { depth: d }) = stack.last_mut() {
+                        *d = if c == b'{' {
+                            *d + 1
+                        } else {
+                            d.saturating_sub(1)
+                        };
+                    }
+                }
+                b'\\' => i += 1,
+                b'\'' => stack.push(Frame::Single),
+                b'"' => stack.push(Frame::Double),
+                b'`' => stack.push(Frame::Backtick),
+                b'$' if bytes.get(i + 1) == Some(&b'\'') => {
+                    stack.push(Frame::DollarSingle);
+                    i += 1;
+                }
+                b'$' => {
+                    if let Some((frame, len)) = dollar(bytes, i, assoc_names) {
+                        stack.push(frame);
+                        i += len;
+                        continue;
+                    }
+                }
+                _ => {}
             },
             Frame::Compound { assoc } => match c {
                 b')' => {
@@ -457,6 +495,7 @@ fn scan_with(
         Frame::Single => Quoting::Single,
         Frame::DollarSingle => Quoting::DollarSingle,
         Frame::Here => Quoting::Heredoc,
+        Frame::Pattern { .. } => Quoting::Pattern,
         _ => Quoting::Bare,
     };
     (quoting, closed, ticks)
@@ -510,6 +549,9 @@ fn dollar(bytes: &[u8], i: usize, assoc: &[&[u8]]) -> Option<(Frame, usize)> {
                     end + 1 - i,
                 )),
                 b':' if substring(bytes, end) => Some((arith(Close::Brace), end + 1 - i)),
+                b'/' | b'#' | b'%' | b'^' | b',' if bytes[i + 2] != b'#' => {
+                    Some((Frame::Pattern { depth: 0 }, end + 1 - i))
+                }
                 _ => None,
             }
         }
@@ -763,6 +805,11 @@ mod tests {
             ("cat <<EOF\na\nEOF\necho X", Quoting::Bare),
             ("# it's a comment\necho X", Quoting::Bare),
             ("echo `ls 'X", Quoting::Single),
+            ("echo \"${v/X/y}\"", Quoting::Pattern),
+            ("echo ${v#X}", Quoting::Pattern),
+            ("echo \"${v//a/X}\" Y", Quoting::Pattern),
+            ("echo \"${v%%a}X", Quoting::Double),
+            ("echo \"${v:-X}", Quoting::Double),
             ("cat <<< \"a X", Quoting::Double),
             ("cat <<<'a X", Quoting::Single),
         ];

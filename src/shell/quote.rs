@@ -52,7 +52,9 @@ pub fn encode(text: &str, quoting: Quoting) -> Option<String> {
         // A new line in a here-document could make a line that ends it.
         Quoting::Heredoc if !text.contains('\n') => escaped(text, &['\\', '$', '`']),
         Quoting::QuotedHeredoc if !text.contains('\n') => text.to_string(),
-        Quoting::Heredoc | Quoting::QuotedHeredoc | Quoting::Arithmetic => return None,
+        Quoting::Heredoc | Quoting::QuotedHeredoc | Quoting::Arithmetic | Quoting::Pattern => {
+            return None;
+        }
     })
 }
 
@@ -60,7 +62,7 @@ pub fn encode(text: &str, quoting: Quoting) -> Option<String> {
 /// (`ssh HOST`, `sudo`): read there as exactly `value`, never as code.
 pub fn literal(value: &str, quoting: Quoting) -> Option<String> {
     match quoting {
-        Quoting::Bare => Some(single_quoted(value)),
+        Quoting::Bare | Quoting::Pattern => Some(single_quoted(value)),
         Quoting::Single => Some(format!("'{}'", single_quoted(value))),
         _ => encode(value, quoting),
     }
@@ -70,7 +72,7 @@ pub fn literal(value: &str, quoting: Quoting) -> Option<String> {
 /// where `quoting` is in force; `None` where no reference is expanded.
 pub fn reference(name: &str, quoting: Quoting) -> Option<String> {
     Some(match quoting {
-        Quoting::Bare => format!("\"${{{name}}}\""),
+        Quoting::Bare | Quoting::Pattern => format!("\"${{{name}}}\""),
         Quoting::Double | Quoting::Heredoc => format!("${{{name}}}"),
         Quoting::Single => format!("'\"${{{name}}}\"'"),
         Quoting::DollarSingle => format!("'\"${{{name}}}\"$'"),
