@@ -254,22 +254,12 @@ fn scan_with(
                         };
                     }
                 }
-                b'\\' => i += 1,
-                b'\'' => stack.push(Frame::Single),
-                b'"' => stack.push(Frame::Double),
-                b'`' => stack.push(Frame::Backtick),
-                b'$' if bytes.get(i + 1) == Some(&b'\'') => {
-                    stack.push(Frame::DollarSingle);
-                    i += 1;
-                }
-                b'$' => {
-                    if let Some((frame, len)) = dollar(bytes, i, assoc_names) {
-                        stack.push(frame);
-                        i += len;
+                _ => {
+                    if let Some(step) = open_inner(bytes, i, &mut stack, assoc_names) {
+                        i += step;
                         continue;
                     }
                 }
-                _ => {}
             },
             Frame::Compound { assoc } => match c {
                 b')' => {
@@ -278,22 +268,12 @@ fn scan_with(
                 b'[' if !assoc && word_start(bytes, i) => {
                     stack.push(arith(Close::Bracket));
                 }
-                b'\\' => i += 1,
-                b'\'' => stack.push(Frame::Single),
-                b'"' => stack.push(Frame::Double),
-                b'`' => stack.push(Frame::Backtick),
-                b'$' if bytes.get(i + 1) == Some(&b'\'') => {
-                    stack.push(Frame::DollarSingle);
-                    i += 1;
-                }
-                b'$' => {
-                    if let Some((frame, len)) = dollar(bytes, i, assoc_names) {
-                        stack.push(frame);
-                        i += len;
+                _ => {
+                    if let Some(step) = open_inner(bytes, i, &mut stack, assoc_names) {
+                        i += step;
                         continue;
                     }
                 }
-                _ => {}
             },
             Frame::Bare | Frame::Subst | Frame::Backtick | Frame::Let => {
                 if top == Frame::Let && (b";&|\n)`".contains(&c)) {
@@ -499,6 +479,29 @@ fn scan_with(
         _ => Quoting::Bare,
     };
     (quoting, closed, ticks)
+}
+
+/// Opens the quote or expansion at `i`, read as the shell reads it outside quotes: how far
+/// to move on, or `None` for an ordinary character.
+fn open_inner(bytes: &[u8], i: usize, stack: &mut Vec<Frame>, assoc: &[&[u8]]) -> Option<usize> {
+    let frame = match bytes[i] {
+        b'\\' => return Some(2),
+        b'\'' => Frame::Single,
+        b'"' => Frame::Double,
+        b'`' => Frame::Backtick,
+        b'$' if bytes.get(i + 1) == Some(&b'\'') => {
+            stack.push(Frame::DollarSingle);
+            return Some(2);
+        }
+        b'$' => {
+            let (frame, len) = dollar(bytes, i, assoc)?;
+            stack.push(frame);
+            return Some(len);
+        }
+        _ => return None,
+    };
+    stack.push(frame);
+    Some(1)
 }
 
 fn is_name_start(b: u8) -> bool {
