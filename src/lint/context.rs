@@ -86,6 +86,9 @@ impl<'a> Context<'a> {
                     continue;
                 }
                 let text = &s.site.value.value;
+                if !text.contains("{{") {
+                    continue;
+                }
                 let Ok(found) = crate::template::blocks(text) else {
                     continue;
                 };

@@ -139,7 +139,8 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                 let to_positional = command.as_deref().is_some_and(|c| {
                     c == "set"
                         || SHELLS.contains(&base(c))
-                        || super::flow::functions(&text).contains(c)
+                        || ((text.contains("()") || text.contains("function "))
+                            && super::flow::functions(&text).contains(c))
                 });
                 let slot = if targets.is_empty() && !to_positional {
                     // Most values: an argument of a command, going nowhere else.
@@ -1589,6 +1590,19 @@ mod tests {
             if !expected.is_empty() {
                 assert_eq!(p.env_travels, travels, "{script}");
             }
+        }
+    }
+
+    #[test]
+    fn hostile_nesting_is_bounded() {
+        for script in [
+            format!("{}X", "$(".repeat(10_000)),
+            format!("{}X", "sh -c \"".repeat(2_000)),
+            format!("{}X", "\"$(".repeat(10_000)),
+            format!("eval {}X", "'".repeat(9_999)),
+        ] {
+            // Any answer, without overflowing the stack or taking long.
+            let _ = plan_x(&script);
         }
     }
 

@@ -71,6 +71,7 @@ pub fn cook_heredoc(script: &str, body: Range<usize>) -> Option<(String, Vec<Exp
         s: script.as_bytes(),
         text: script,
         end: body.end.min(script.len()),
+        nesting: 0,
     };
     let mut cooked = String::new();
     let mut expansions = Vec::new();
@@ -85,6 +86,7 @@ pub fn commands(script: &str, range: Range<usize>) -> Option<Vec<Command>> {
         s: script.as_bytes(),
         text: script,
         end: range.end.min(script.len()),
+        nesting: 0,
     };
     lexer.script(range.start)
 }
@@ -93,7 +95,27 @@ struct Lexer<'a> {
     s: &'a [u8],
     text: &'a str,
     end: usize,
+    /// How deep groups are nested (`$( $( …`): past [`MAX_NESTING`] the text is refused,
+    /// so that hostile input cannot exhaust the stack.
+    nesting: u32,
 }
+
+/// The bytes that end a run of ordinary text in a word, and inside double quotes.
+const WORD_STOPS: [bool; 256] = stops(b"\\'\"$`<>()|&; \t\r\n");
+const QUOTED_STOPS: [bool; 256] = stops(b"\\\"$` \t\r\n");
+
+const fn stops(bytes: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut k = 0;
+    while k < bytes.len() {
+        table[bytes[k] as usize] = true;
+        k += 1;
+    }
+    table
+}
+
+/// Groups nested deeper than this are not read (a script does not need them).
+const MAX_NESTING: u32 = 200;
 
 fn is_meta(b: u8) -> bool {
     matches!(
@@ -346,7 +368,7 @@ impl Lexer<'_> {
                     i = self.double(i + 2, &mut cooked, &mut expansions)?;
                 }
                 b'$' | b'`' => i = self.cook_expansion(i, &mut cooked, &mut expansions)?,
-                _ => i = self.cook_char(i, &mut cooked),
+                _ => i = self.cook_run(i, &mut cooked, &WORD_STOPS),
             }
         }
         Some(Word {
@@ -377,10 +399,16 @@ impl Lexer<'_> {
     }
 
     /// Adds the character at `i` to a cooked word; returns where the next one starts.
-    fn cook_char(&self, i: usize, cooked: &mut String) -> usize {
-        let ch = self.char_at(i);
-        cooked.push(ch);
-        i + ch.len_utf8()
+    /// Adds the ordinary text from `i` up to the next byte of `special`, a blank or the end
+    /// (at least one character); returns where it stops.
+    fn cook_run(&self, i: usize, cooked: &mut String, stops: &[bool; 256]) -> usize {
+        let mut j = i + self.char_at(i).len_utf8();
+        // Bytes of a multi-byte character are never stops: the run ends on a boundary.
+        while j < self.end && !stops[usize::from(self.s[j])] {
+            j += 1;
+        }
+        cooked.push_str(&self.text[i..j]);
+        j
     }
 
     fn char_at(&self, i: usize) -> char {
@@ -433,7 +461,7 @@ impl Lexer<'_> {
                     }
                 },
                 b'$' | b'`' => i = self.cook_expansion(i, cooked, expansions)?,
-                _ => i = self.cook_char(i, cooked),
+                _ => i = self.cook_run(i, cooked, &QUOTED_STOPS),
             }
         }
     }
@@ -549,7 +577,17 @@ impl Lexer<'_> {
     }
 
     /// The `shut` closing a group opened before `i`, past quotes, comments and nested groups.
-    fn group_end(&mut self, mut i: usize, open: u8, shut: u8) -> Option<usize> {
+    fn group_end(&mut self, i: usize, open: u8, shut: u8) -> Option<usize> {
+        if self.nesting >= MAX_NESTING {
+            return None;
+        }
+        self.nesting += 1;
+        let found = self.group_end_inner(i, open, shut);
+        self.nesting -= 1;
+        found
+    }
+
+    fn group_end_inner(&mut self, mut i: usize, open: u8, shut: u8) -> Option<usize> {
         let mut level = 1u32;
         loop {
             let c = self.at(i)?;

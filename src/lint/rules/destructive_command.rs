@@ -113,12 +113,18 @@ pub fn find_destructive(script: &str) -> Found {
             found.push((m.range(), *what));
         }
     }
-    Scanner {
-        s: script.as_bytes(),
-        found: &mut found,
-        unclosed: (usize::MAX, 0),
+    // The scanner reports only `rm` and the `reboot` family, whose names must be written out.
+    let named = ["rm", "reboot", "shutdown", "halt", "poweroff"]
+        .iter()
+        .any(|n| memchr::memmem::find(script.as_bytes(), n.as_bytes()).is_some());
+    if named {
+        Scanner {
+            s: script.as_bytes(),
+            text: script,
+            found: &mut found,
+        }
+        .scan(0, script.len(), 0);
     }
-    .scan(0, script.len(), 0);
     found.sort_by(|(a, x), (b, y)| (a.start, a.end, x).cmp(&(b.start, b.end, y)));
     // A command substitution inside a re-parsed string (`ssh h "$(reboot)"`) is seen twice.
     found.dedup();
@@ -452,11 +458,8 @@ impl Cmd {
 /// Walks a script, with the findings so far.
 struct Scanner<'a> {
     s: &'a [u8],
+    text: &'a str,
     found: &'a mut Found,
-    /// The last `$(`/`${` found unclosed: (where the search for its end started, where it
-    /// stopped). The shell runs nothing after such a syntax error, so a later search up to
-    /// the same end gives up at once: a script full of `$(` stays linear.
-    unclosed: (usize, usize),
 }
 
 impl Scanner<'_> {
@@ -473,290 +476,65 @@ impl Scanner<'_> {
         self.found.push((start..end, what));
     }
 
-    /// The closing `"` of `"…"` opened before `i`. With `run`, the command substitutions
-    /// inside are scanned.
-    fn double_close(&mut self, mut i: usize, end: usize, depth: u8, run: bool) -> Option<usize> {
-        let s = self.s;
-        while i < end {
-            match s[i] {
-                b'\\' => i += 2,
-                b'"' => return Some(i),
-                b'`' => {
-                    let close = escaped_close(s, i + 1, end, b'`')?;
-                    if run {
-                        self.scan(i + 1, close, depth + 1);
-                    }
-                    i = close + 1;
-                }
-                b'$' if matches!(at(s, i + 1, end), Some(b'(' | b'{')) => {
-                    let (open, shut) = if s[i + 1] == b'(' {
-                        (b'(', b')')
-                    } else {
-                        (b'{', b'}')
-                    };
-                    let close = self.group_close(i + 2, end, depth, open, shut)?;
-                    if run && open == b'(' && at(s, i + 2, end) != Some(b'(') {
-                        self.scan(i + 2, close, depth + 1);
-                    }
-                    i = close + 1;
-                }
-                _ => i += 1,
-            }
-        }
-        None
-    }
-
-    /// The `shut` that closes a group opened before `i` (`$(…)`, `${…}`), past quotes.
-    fn group_close(
-        &mut self,
-        i: usize,
-        end: usize,
-        depth: u8,
-        open: u8,
-        shut: u8,
-    ) -> Option<usize> {
-        if depth > MAX_DEPTH || (end == self.unclosed.1 && i >= self.unclosed.0) {
-            return None;
-        }
-        let close = self.group_end(i, end, depth, open, shut);
-        if close.is_none() && end >= self.unclosed.1 {
-            // Kept for the outermost range: the searches inside a `` `…` `` do not evict it.
-            self.unclosed = (i, end);
-        }
-        close
-    }
-
-    fn group_end(
-        &mut self,
-        mut i: usize,
-        end: usize,
-        depth: u8,
-        open: u8,
-        shut: u8,
-    ) -> Option<usize> {
-        let s = self.s;
-        let mut level = 1u32;
-        while i < end {
-            match s[i] {
-                b'\\' => i += 2,
-                b'\'' => i = single_close(s, i + 1, end)? + 1,
-                b'"' => i = self.double_close(i + 1, end, depth + 1, false)? + 1,
-                b'`' => i = escaped_close(s, i + 1, end, b'`')? + 1,
-                b'#' if i > 0 && matches!(s[i - 1], b' ' | b'\t' | b'\n') => {
-                    i = line_end(s, i, end);
-                }
-                c if c == open => {
-                    level += 1;
-                    i += 1;
-                }
-                c if c == shut => {
-                    level -= 1;
-                    if level == 0 {
-                        return Some(i);
-                    }
-                    i += 1;
-                }
-                _ => i += 1,
-            }
-        }
-        None
-    }
-
-    /// Reads the word at `i`, scanning the command substitutions in it.
-    fn read_word(&mut self, mut i: usize, end: usize, depth: u8) -> Word {
-        let s = self.s;
-        let start = i;
-        // The inside of a leading quoted string; the whole word if it ends with it.
-        let mut quoted: Option<(usize, usize)> = None;
-        while i < end {
-            match s[i] {
-                b'(' if i > start && s[i - 1] == b'=' => {
-                    // `array=(a b c)`
-                    match self.group_close(i + 1, end, depth, b'(', b')') {
-                        Some(close) => i = close + 1,
-                        None => break,
-                    }
-                }
-                b' ' | b'\t' | b'\r' | b'\n' | b';' | b'&' | b'|' | b'(' | b')' | b'<' | b'>' => {
-                    break;
-                }
-                b'\\' => i += 2,
-                b'\'' => match single_close(s, i + 1, end) {
-                    Some(close) => {
-                        if i == start {
-                            quoted = Some((i + 1, close));
-                        }
-                        i = close + 1;
-                    }
-                    None => i += 1,
-                },
-                b'"' => match self.double_close(i + 1, end, depth, true) {
-                    Some(close) => {
-                        if i == start {
-                            quoted = Some((i + 1, close));
-                        }
-                        i = close + 1;
-                    }
-                    None => i += 1,
-                },
-                b'`' => match escaped_close(s, i + 1, end, b'`') {
-                    Some(close) => {
-                        self.scan(i + 1, close, depth + 1);
-                        i = close + 1;
-                    }
-                    None => i += 1,
-                },
-                b'$' => match at(s, i + 1, end) {
-                    Some(open @ (b'(' | b'{')) => {
-                        let shut = if open == b'(' { b')' } else { b'}' };
-                        match self.group_close(i + 2, end, depth, open, shut) {
-                            Some(close) => {
-                                if open == b'(' && at(s, i + 2, end) != Some(b'(') {
-                                    self.scan(i + 2, close, depth + 1);
-                                }
-                                i = close + 1;
-                            }
-                            None => i += 2,
-                        }
-                    }
-                    Some(b'\'') => match escaped_close(s, i + 2, end, b'\'') {
-                        Some(close) => i = close + 1,
-                        None => i += 2,
-                    },
-                    _ => i += 1,
-                },
-                _ => i += 1,
-            }
-        }
-        let end = i.min(end);
-        Word {
-            start,
-            end,
-            inner: quoted.filter(|&(_, close)| close + 1 == end),
-        }
-    }
-
-    /// Skips the body of a here-document that starts at `i`; returns where the script goes
-    /// on. Each line of the body is scanned on its own (`ssh host <<EOF` runs it).
-    fn heredoc_body(
-        &mut self,
-        mut i: usize,
-        end: usize,
-        delim: Word,
-        dash: bool,
-        depth: u8,
-    ) -> usize {
-        let s = self.s;
-        let delim = &s[delim.start..delim.end];
-        while i < end {
-            let line_stop = line_end(s, i, end);
-            let mut line = &s[i..line_stop];
-            if dash {
-                while let [b'\t', rest @ ..] = line {
-                    line = rest;
-                }
-            }
-            let line = line.strip_suffix(b"\r").unwrap_or(line);
-            if line
-                .iter()
-                .eq(delim.iter().filter(|c| !matches!(c, b'\'' | b'"' | b'\\')))
-            {
-                return (line_stop + 1).min(end);
-            }
-            self.scan(i, line_stop, depth + 1);
-            i = line_stop + 1;
-        }
-        end
-    }
-
-    /// Finds the `rm -r`/`rm -f` and `reboot` commands in `s[i..end]`.
-    fn scan(&mut self, mut i: usize, end: usize, depth: u8) {
-        if depth > MAX_DEPTH {
+    /// Finds the `rm -r`/`rm -f` and `reboot` commands in `s[i..end]`, with the shell's own
+    /// words (`shell::words`): each simple command, the `$( )`, backquotes and `<( )` in its
+    /// words, the bodies of its here-documents, and the strings another shell runs again.
+    fn scan(&mut self, i: usize, end: usize, depth: u8) {
+        if depth > MAX_DEPTH || i >= end {
             return;
         }
-        let s = self.s;
-        let mut cmd = Cmd::NEW;
-        let mut target = Target::None;
-        let mut heredoc: Option<(Word, bool)> = None;
-        while i < end {
-            match s[i] {
-                b' ' | b'\t' | b'\r' => i += 1,
-                b'\\' if at(s, i + 1, end) == Some(b'\n') => i += 2,
-                b'\n' => {
-                    cmd.finish(self);
-                    i += 1;
-                    if let Some((delim, dash)) = heredoc.take() {
-                        i = self.heredoc_body(i, end, delim, dash, depth);
-                    }
-                }
-                b'#' => i = line_end(s, i, end),
-                b'&' if at(s, i + 1, end) != Some(b'>') => {
-                    cmd.finish(self);
-                    i += 1;
-                }
-                b';' | b'|' | b'(' | b')' => {
-                    cmd.finish(self);
-                    i += 1;
-                }
-                b'<' if at(s, i + 1, end) == Some(b'<') => {
-                    if at(s, i + 2, end) == Some(b'<') {
-                        i += 3;
-                        target = Target::Redirect;
-                    } else {
-                        i += 2;
-                        let dash = at(s, i, end) == Some(b'-');
-                        i += usize::from(dash);
-                        target = Target::Heredoc(dash);
-                    }
-                }
-                c @ (b'&' | b'<' | b'>') => {
-                    i += if c == b'&' { 2 } else { 1 };
-                    if matches!(at(s, i, end), Some(b'>' | b'&' | b'|')) {
-                        i += 1;
-                    }
-                    if at(s, i, end) == Some(b'(') {
-                        // `<(…)`, `>(…)`
-                        match self.group_close(i + 1, end, depth, b'(', b')') {
-                            Some(close) => {
-                                self.scan(i + 1, close, depth + 1);
-                                i = close + 1;
-                            }
-                            None => i += 1,
-                        }
-                    } else {
-                        target = Target::Redirect;
-                    }
-                }
-                _ => {
-                    let w = self.read_word(i, end, depth);
-                    i = w.end.max(i + 1);
-                    let fd = matches!(at(s, w.end, end), Some(b'<' | b'>'))
-                        && s[w.start..w.end].iter().all(u8::is_ascii_digit);
-                    if fd {
-                        continue; // `2>/dev/null`
-                    }
-                    match std::mem::replace(&mut target, Target::None) {
-                        Target::Redirect => {}
-                        Target::Heredoc(dash) => {
-                            heredoc.get_or_insert((w, dash));
-                        }
-                        Target::None => cmd.word(self, w, depth),
+        let Some(list) = crate::shell::words::commands(self.text, i..end) else {
+            // A syntax error somewhere (an unclosed quote or `$(`): the shell would run
+            // nothing, but the lines around it are read on their own, as a reader would.
+            let mut at = i;
+            let lines: Vec<(usize, usize)> = self.text[i..end]
+                .split_inclusive('\n')
+                .map(|l| {
+                    let start = at;
+                    at += l.len();
+                    (start, at)
+                })
+                .collect();
+            if lines.len() > 1 {
+                for (a, z) in lines {
+                    if crate::shell::words::commands(self.text, a..z).is_some() {
+                        self.scan(a, z, depth);
                     }
                 }
             }
+            return;
+        };
+        for c in &list {
+            let mut cmd = Cmd::NEW;
+            for w in &c.words {
+                for e in &w.expansions {
+                    if let Some(inner) = &e.inner {
+                        self.scan(inner.start, inner.end, depth + 1);
+                    }
+                }
+                if w.redirect {
+                    continue;
+                }
+                let raw = &self.s[w.span.clone()];
+                let whole = raw.len() >= 2
+                    && ((raw[0] == b'\''
+                        && raw[raw.len() - 1] == b'\''
+                        && !raw[1..raw.len() - 1].contains(&b'\''))
+                        || (raw[0] == b'"' && raw[raw.len() - 1] == b'"'));
+                let word = Word {
+                    start: w.span.start,
+                    end: w.span.end,
+                    inner: whole.then(|| (w.span.start + 1, w.span.end - 1)),
+                };
+                cmd.word(self, word, depth);
+            }
+            cmd.finish(self);
+            // `ssh host <<EOF` runs the document.
+            for h in &c.heredocs {
+                self.scan(h.body.start, h.body.end, depth + 1);
+            }
         }
-        cmd.finish(self);
     }
-}
-
-/// What the next word of the script is, when not a word of the command.
-#[derive(Clone, Copy, PartialEq)]
-enum Target {
-    None,
-    /// The file of a redirection.
-    Redirect,
-    /// The delimiter of a here-document; `true` for `<<-`.
-    Heredoc(bool),
 }
 
 /// `Some(takes_value)` when `b` is an option: `-x`, `-xVALUE`, `--name`, `--name=value`.
@@ -798,34 +576,6 @@ fn is_assignment(b: &[u8]) -> bool {
     };
     name.first().is_some_and(|c| !c.is_ascii_digit())
         && name.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_')
-}
-
-fn at(s: &[u8], i: usize, end: usize) -> Option<u8> {
-    if i < end { Some(s[i]) } else { None }
-}
-
-fn line_end(s: &[u8], i: usize, end: usize) -> usize {
-    s[i..end]
-        .iter()
-        .position(|&c| c == b'\n')
-        .map_or(end, |n| i + n)
-}
-
-/// The closing `'` of `'…'` opened before `i`.
-fn single_close(s: &[u8], i: usize, end: usize) -> Option<usize> {
-    s[i..end].iter().position(|&c| c == b'\'').map(|n| i + n)
-}
-
-/// The closing quote of `` `…` `` or `$'…'` opened before `i`: backslashes escape.
-fn escaped_close(s: &[u8], mut i: usize, end: usize, quote: u8) -> Option<usize> {
-    while i < end {
-        match s[i] {
-            b'\\' => i += 2,
-            c if c == quote => return Some(i),
-            _ => i += 1,
-        }
-    }
-    None
 }
 
 impl Rule for DestructiveCommand {
