@@ -204,7 +204,31 @@ fn place(
             }
             (value.to_string(), None)
         }
-        Slot::Quoted(q) | Slot::SudoShell(q) | Slot::NoOption(q) => {
+        Slot::Quoted(q)
+        | Slot::SudoShell(q)
+        | Slot::NoOption(q)
+        | Slot::PlainWord(q)
+        | Slot::NoSubscript(q) => {
+            if let Slot::PlainWord(_) = plan.slot
+                && !crate::shell::quote::is_plain_word(value)
+            {
+                return Err(RenderError {
+                    message: format!(
+                        "`{expr}` must be one plain word here: the script assigns it to a variable that a string parsed again by another shell expands{via}, where other text would run as code"
+                    ),
+                    help: "give a value of letters, digits and `_ . / : @ , + = %` (a `pattern` on the input), or put the `{{ }}` value in the string itself, where runbook keeps it data".into(),
+                });
+            }
+            if let Slot::NoSubscript(_) = plan.slot
+                && value.contains(['[', ']', '$', '`', '(', ')'])
+            {
+                return Err(RenderError {
+                    message: format!(
+                        "`{expr}` may not hold `[`, `]`, `$`, backquotes or parentheses here: the script assigns it to a variable that shell arithmetic evaluates, where a subscript runs code"
+                    ),
+                    help: "give a value without them (a `pattern` on the input), or use a variable of its own for it".into(),
+                });
+            }
             if matches!(plan.slot, Slot::NoOption(_)) && value.starts_with('-') {
                 return Err(RenderError {
                     message: format!(
@@ -277,10 +301,10 @@ pub fn arithmetic_env(
     if !env.is_empty() {
         let names = crate::shell::arithmetic_names(script);
         for (name, value) in &env {
-            if names.contains(name) && !value.is_empty() && value.trim().parse::<i64>().is_err() {
+            if names.contains(name) && value.contains(['[', ']', '$', '`', '(', ')']) {
                 return Err(RenderError {
                     message: format!(
-                        "`${name}` is used in shell arithmetic in this command and does not hold an integer: the shell would evaluate its value as an expression, where text can run as code"
+                        "`${name}` is used in shell arithmetic in this command and holds `[`, `]`, `$`, backquotes or parentheses: the shell would evaluate its value as an expression, where a subscript runs code"
                     ),
                     help: format!(
                         "give `{name}` a decimal integer (an input with `type: int`), or do not use it in `$(( ))`, `(( ))`, `let` or `[[ -eq ]]`"
@@ -488,7 +512,7 @@ mod tests {
         ] {
             let err = script(template, &ctx("a[$(id)]"), &Shell::Bash).unwrap_err();
             assert!(
-                err.message.contains("must be an integer"),
+                err.message.contains("may not hold") || err.message.contains("must be an integer"),
                 "{template}: {}",
                 err.message
             );
@@ -533,23 +557,46 @@ mod tests {
             ),
             (
                 "cmd=\"echo {{ vars.ip }}\"; eval \"$cmd\"",
-                "x",
-                "assigned to `cmd`",
+                "x; id",
+                "one plain word",
             ),
             (
                 "DIR={{ vars.ip }}; ssh h \"cd $DIR\"",
-                "x",
-                "assigned to `DIR`",
+                "/x $(id)",
+                "one plain word",
             ),
             ("fish -c \"echo {{ vars.ip }}\"", "x", "fish"),
             (
                 "f() { sh -c \"$1\"; }; f \"echo {{ vars.ip }}\"",
-                "x",
-                "positional parameter of `f`",
+                "x;id",
+                "one plain word",
             ),
         ] {
             let err = script(template, &ctx(value), &Shell::Bash).unwrap_err();
             assert!(err.message.contains(says), "{template}: {}", err.message);
+        }
+        // Ordinary values in the same scripts go through (third audit: loop counters,
+        // retry helpers, a service name given to ssh through a variable).
+        for (template, value) in [
+            (
+                "for ((i=0;i<3;i++)); do :; done\nfor i in {{ vars.ip }}; do echo \"$i\"; done",
+                "web-1",
+            ),
+            (
+                "retry() { local n=$1; shift; for ((i=0;i<n;i++)); do \"$@\" && return; done; }; retry 3 curl -fsS {{ vars.ip }}",
+                "https://example.com/health",
+            ),
+            (
+                "SVC={{ vars.ip }}\nssh web-1 \"sudo systemctl restart $SVC\"",
+                "nginx",
+            ),
+            ("DIR={{ vars.ip }}; ssh web-1 \"ls $DIR\"", "/var/log"),
+            ("cmd=\"echo {{ vars.ip }}\"; eval \"$cmd\"", "hello"),
+        ] {
+            assert!(
+                script(template, &ctx(value), &Shell::Bash).is_ok(),
+                "{template} with {value}"
+            );
         }
         let err = script("echo $'x{{ vars.ip }}'", &ctx("v"), &Shell::Sh).unwrap_err();
         assert!(err.message.contains("dash"), "{}", err.message);
@@ -585,9 +632,14 @@ mod tests {
         ] {
             let err = script(template, &ctx("a[$(id)]"), &Shell::Bash).unwrap_err();
             assert!(
-                err.message.contains("must be an integer"),
+                err.message.contains("may not hold") || err.message.contains("must be an integer"),
                 "{template}: {}",
                 err.message
+            );
+            // A host name in the same script goes through.
+            assert!(
+                script(template, &ctx("web-1"), &Shell::Bash).is_ok(),
+                "{template}"
             );
         }
         // `sudo -i` lets its login shell expand `$`.

@@ -56,6 +56,15 @@ pub enum Slot {
     /// A variable name (`read NAME`, `printf -v NAME`, `declare NAME=…`): only an identifier
     /// is data there; anything else may be evaluated (`a[$(reboot)]`).
     Name,
+    /// A value assigned to a variable (or positional parameter) that a string parsed again
+    /// by another shell expands (`D={{ v }}; ssh h "ls $D"`): there it is code, so only one
+    /// plain word is accepted (letters, digits and `_ . / : @ , + = %`, not starting with
+    /// `-`).
+    PlainWord(Quoting),
+    /// A value assigned to a variable that arithmetic evaluates somewhere in the script
+    /// (`n={{ v }}; … $(( n + 1 ))`): bash evaluates its text, and runs what a subscript in it
+    /// expands, so no `[`, `]`, `$`, backquote or parenthesis is accepted.
+    NoSubscript(Quoting),
     /// An operand of a program that runs commands given in options (`ssh -oProxyCommand=…`,
     /// `git -c core.sshCommand=…`, `find -exec`, `tar --checkpoint-action=exec=…`): data,
     /// but never a value that starts with `-`.
@@ -146,36 +155,26 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     // Most values: an argument of a command, going nowhere else.
                     Slot::Quoted(quoting)
                 } else {
+                    // Where the value may go further, it is held to what is harmless there:
+                    // one plain word where a re-parsed string expands it, no subscript or
+                    // expansion where arithmetic evaluates it. (Refusing every such script
+                    // would refuse `i={{ host }}` in any script with a `for ((i…))` loop.)
                     let refs = reparsed_refs(&text);
-                    if to_positional
-                        && let Some(p) = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "@", "*"]
-                            .iter()
-                            .find(|p| refs.contains(**p))
-                    {
-                        return Err(Unsafe {
-                            why: format!(
-                                "it becomes a positional parameter of `{}`, and the script gives `${p}` to a command that runs it as shell code",
-                                command.as_deref().unwrap_or("the script")
-                            ),
-                            construct: command.clone().unwrap_or_default(),
-                            help: "put the `{{ }}` value in the re-parsed string itself, where runbook can keep it data".into(),
-                        });
-                    }
-                    if let Some(t) = targets.iter().find(|t| refs.contains(*t)) {
-                        return Err(Unsafe {
-                            why: format!(
-                                "it is assigned to `{t}`, which the script then gives to a command that runs it as shell code"
-                            ),
-                            construct: t.clone(),
-                            help: "put the `{{ }}` value in the string itself, where runbook can keep it data, instead of going through a variable".into(),
-                        });
-                    }
+                    let reparsed = targets.iter().any(|t| refs.contains(t))
+                        || (to_positional
+                            && ["1", "2", "3", "4", "5", "6", "7", "8", "9", "@", "*"]
+                                .iter()
+                                .any(|p| refs.contains(*p)));
                     let arith = super::flow::arithmetic_anywhere(&text);
                     let positional = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "@", "*"]
                         .iter()
                         .any(|p| arith.contains(*p));
-                    if targets.iter().any(|t| arith.contains(t)) || (positional && to_positional) {
-                        Slot::Quoted(Quoting::Arithmetic)
+                    if reparsed {
+                        Slot::PlainWord(quoting)
+                    } else if targets.iter().any(|t| arith.contains(t))
+                        || (positional && to_positional)
+                    {
+                        Slot::NoSubscript(quoting)
                     } else if targets
                         .iter()
                         .any(|t| super::flow::indirect(&text).contains(t))

@@ -2,6 +2,15 @@
 
 use super::Quoting;
 
+/// Whether `text` is one word that no shell reads as anything but itself: letters, digits
+/// and `_ . / : @ , + = %`, not starting with `-` (an option).
+pub fn is_plain_word(text: &str) -> bool {
+    !text.starts_with('-')
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_./:@,+=%-".contains(&b))
+}
+
 /// `text` in single quotes, for a POSIX shell: every character literal.
 pub fn single_quoted(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
