@@ -172,3 +172,44 @@ fn an_environment_variable_used_in_arithmetic_holds_an_integer() {
     assert!(!marker.exists());
     t.exec(&["run", "rb", "--yes", "--input", "n=41"]).code(0);
 }
+
+#[test]
+fn a_wait_check_and_a_rollback_are_held_to_the_same_rule() {
+    let t = Test::new();
+    let marker = t.path("pwned");
+    let input = format!("n=a[$(touch {})]", marker.display());
+    let t = rb(
+        t,
+        "inputs:\n  n: {description: a count, env: N}\nsteps:\n\
+         - id: settle\n    title: Settle\n    wait:\n      run: echo $(( N + 1 ))\n      until: output != ''\n      interval: 1s\n      timeout: 5s\n",
+    );
+    let o = t.exec(&["run", "rb", "--yes", "--input", &input]);
+    assert_ne!(o.code, 0);
+    assert!(
+        o.stderr.contains("`$N` is used in shell arithmetic"),
+        "{}",
+        o.stderr
+    );
+    assert!(!marker.exists(), "a wait's check ran the value");
+
+    // A run that completed, then its rollback.
+    let t = rb(
+        Test::new(),
+        "inputs:\n  n: {description: a count, env: N}\nsteps:\n\
+         - id: first\n    title: First\n    run: 'true'\n    rollback: echo $(( N + 1 ))\n",
+    );
+    let t = t.file("rollback.yaml", "first: {rollback: run}\n");
+    t.exec(&["run", "rb", "--yes", "--input", &input]).code(0);
+    let o = t.exec(&["rollback", "--answers", "rollback.yaml"]);
+    assert!(
+        o.stderr.contains("rollback of first not run"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr.contains("`$N` is used in shell arithmetic"),
+        "{}",
+        o.stderr
+    );
+    assert!(!marker.exists(), "a rollback ran the value");
+}

@@ -67,6 +67,23 @@ impl Executor<'_> {
                 env.push(("RUNBOOK_RUN_ID".into(), self.state.run_id.clone()));
                 env.push(("RUNBOOK_STEP".into(), c.step.clone()));
                 env.extend(c.values.iter().cloned());
+                let env = match crate::exec::render::arithmetic_env(&c.script, env) {
+                    Ok(env) => env,
+                    Err(e) => {
+                        self.screen.status(
+                            Status::Failed,
+                            &format!("rollback of {} not run: {e}", c.step),
+                        );
+                        self.screen.line(&format!("  help: {}", e.help));
+                        self.record(Event::Rollback {
+                            step: c.step.clone(),
+                            command: self.mask(&c.rollback),
+                            status: StepStatus::Failed,
+                            exit_code: None,
+                        })?;
+                        return Ok(());
+                    }
+                };
                 let spec = CommandSpec {
                     argv: argv(&c.shell, &c.script),
                     env,

@@ -37,7 +37,15 @@ impl Executor<'_> {
             .or(step.timeout.as_ref())
             .and_then(|d| parse_duration(&d.value).ok())
             .unwrap_or(Duration::from_secs(600));
-        let rendered = match render::script(&run.value, &self.state.context(None), &shell) {
+        // The check's environment, checked once as a step's is (`render::arithmetic_env`); the
+        // script's `env` becomes the whole environment of each check.
+        let rendered =
+            render::script(&run.value, &self.state.context(None), &shell).and_then(|r| {
+                let mut env = self.step_env(step).unwrap_or_default();
+                env.extend(r.env.iter().cloned());
+                render::arithmetic_env(&r.script, env).map(|env| render::Script { env, ..r })
+            });
+        let rendered = match rendered {
             Ok(r) => r,
             Err(e) => {
                 self.screen
@@ -178,7 +186,8 @@ impl Executor<'_> {
         self.failed(step, started, None, problem, failed, false)
     }
 
-    /// One check of a wait: the command runs without streaming; its output goes to the log.
+    /// One check of a wait, in the environment `wait_step` checked (`rendered.env`): the
+    /// command runs without streaming; its output goes to the log.
     /// A check that hangs is ended at `timeout` (what is left of the wait's time).
     pub(crate) fn poll(
         &mut self,
@@ -189,11 +198,9 @@ impl Executor<'_> {
         check: u32,
         timeout: Duration,
     ) -> Result<Outcome, ExecError> {
-        let mut env = self.step_env(step).unwrap_or_default();
-        env.extend(rendered.env.iter().cloned());
         let spec = CommandSpec {
             argv: argv(shell, &rendered.script),
-            env,
+            env: rendered.env.clone(),
             dir: self.dir_of(step).unwrap_or_else(|_| self.folder()),
             timeout: Some(timeout),
             simulated: self.simulated(step),
