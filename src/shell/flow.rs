@@ -2,7 +2,7 @@
 //!
 //! A value is data where it stands, but bash evaluates the *value* of a variable used in
 //! arithmetic (`n={{ v }}; echo $(( n + 1 ))` runs `a[$(reboot)]`), and reads the value of a
-//! variable given to `${!ref}` or `declare -n` as a name. [`assigned`] says which variables a
+//! variable given to `${!ref}` or `declare -n` as a name. [`assigned_in`] says which variables a
 //! value at an offset is assigned to, so that the renderer can hold it to what those
 //! variables accept.
 
@@ -12,14 +12,6 @@ use std::collections::BTreeSet;
 /// The variables the value at `at` is assigned to: `NAME=…` (also after `declare`, `local`,
 /// `export`, `readonly`), `read NAME… <<< …`, `mapfile NAME`, `printf -v NAME`,
 /// `for NAME in …`, `${NAME:=…}`.
-pub fn assigned(text: &str, at: usize) -> BTreeSet<String> {
-    match commands(text, 0..text.len()) {
-        Some(list) => assigned_in(text, &list, at),
-        None => BTreeSet::new(),
-    }
-}
-
-/// [`assigned`], for the commands of `text` already read.
 pub fn assigned_in(text: &str, list: &[Command], at: usize) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     collect(text, list, at, &mut out);
@@ -275,7 +267,7 @@ fn identifiers(text: &str) -> Vec<String> {
 }
 
 /// The names a text expands: `$NAME`, `${NAME…}`, `$1`, `$@`.
-fn referenced(text: &str) -> Vec<String> {
+pub fn referenced(text: &str) -> Vec<String> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -376,17 +368,13 @@ pub fn command_at(text: &str, list: &[Command], at: usize) -> Option<String> {
     None
 }
 
-/// The names that a text refers to with `$` (for [`super::nested`]).
-pub fn referenced_names(text: &str) -> Vec<String> {
-    referenced(text)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn at_x(script: &str) -> BTreeSet<String> {
-        assigned(script, script.find('X').unwrap_or(0))
+        let list = commands(script, 0..script.len()).unwrap_or_default();
+        assigned_in(script, &list, script.find('X').unwrap_or(0))
     }
 
     #[test]

@@ -8,5 +8,5 @@ pub mod nested;
 pub mod quote;
 pub mod words;
 
-pub use context::{Quoting, arithmetic_names, balanced, context_at, in_backquotes};
+pub use context::{Quoting, arithmetic_names, balanced, context_at};
 pub use nested::{Foreign, Layer, Plan, Slot, Unsafe, plan};

@@ -21,6 +21,9 @@ use super::words::{Command, Expansion, Word, commands, cook_heredoc};
 use std::collections::BTreeSet;
 use std::ops::Range;
 
+/// The positional parameters, as `shell::flow` names them.
+const POSITIONAL: [&str; 11] = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "@", "*"];
+
 /// How deep strings inside strings are followed.
 const MAX_DEPTH: usize = 8;
 
@@ -161,14 +164,9 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     // would refuse `i={{ host }}` in any script with a `for ((i…))` loop.)
                     let refs = reparsed_refs(&text);
                     let reparsed = targets.iter().any(|t| refs.contains(t))
-                        || (to_positional
-                            && ["1", "2", "3", "4", "5", "6", "7", "8", "9", "@", "*"]
-                                .iter()
-                                .any(|p| refs.contains(*p)));
+                        || (to_positional && POSITIONAL.iter().any(|p| refs.contains(*p)));
                     let arith = super::flow::arithmetic_anywhere(&text);
-                    let positional = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "@", "*"]
-                        .iter()
-                        .any(|p| arith.contains(*p));
+                    let positional = POSITIONAL.iter().any(|p| arith.contains(*p));
                     if reparsed {
                         Slot::PlainWord(quoting)
                     } else if targets.iter().any(|t| arith.contains(t))
@@ -458,7 +456,7 @@ fn reparsed_refs(text: &str) -> BTreeSet<String> {
                 // shell expands as data).
                 if let Role::Reparse(_) = role_of(&args, k, Ctx::default()) {
                     for e in &w.expansions {
-                        out.extend(super::flow::referenced_names(&text[e.span.clone()]));
+                        out.extend(super::flow::referenced(&text[e.span.clone()]));
                     }
                 }
             }
@@ -466,7 +464,7 @@ fn reparsed_refs(text: &str) -> BTreeSet<String> {
                 for h in cmd.heredocs.iter().filter(|h| !h.quoted) {
                     if let Some((_, expansions)) = cook_heredoc(text, h.body.clone()) {
                         for e in &expansions {
-                            out.extend(super::flow::referenced_names(&text[e.span.clone()]));
+                            out.extend(super::flow::referenced(&text[e.span.clone()]));
                         }
                     }
                 }
