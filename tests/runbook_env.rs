@@ -213,3 +213,21 @@ fn a_wait_check_and_a_rollback_are_held_to_the_same_rule() {
     );
     assert!(!marker.exists(), "a rollback ran the value");
 }
+
+#[test]
+fn a_relative_state_folder_still_carries_runbook_env() {
+    // Steps run in the runbook's folder; the run's files are found there all the same.
+    let t = rb(
+        Test::new(),
+        "steps:\n\
+         - id: write\n    title: Write it\n    run: echo 'X=carried' >> \"$RUNBOOK_ENV\"\n\
+         - id: read\n    title: Read it\n    run: printf '%s' \"$X\" > x.txt\n",
+    );
+    t.exec(&["run", "rb", "--yes", "--state-dir", "relative-state"])
+        .code(0);
+    assert_eq!(
+        std::fs::read_to_string(t.path("runbooks/x.txt")).unwrap(),
+        "carried"
+    );
+    assert!(t.path("relative-state/runs").is_dir());
+}
