@@ -1077,8 +1077,7 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
         }
         "ssh" => {
             let (j, seen) = options(args, i + 1, "BbcDEeFIiJLlmOopQRSWw", &[]);
-            if let Some((_, Some(v))) = seen.iter().find(|(o, v)| o == "-o" && *v == Some(target)) {
-                let _ = v;
+            if seen.iter().any(|(o, v)| o == "-o" && *v == Some(target)) {
                 let option = args[target].cooked.to_ascii_lowercase();
                 if [
                     "proxycommand",
@@ -1497,7 +1496,6 @@ fn foreign(name: &str, args: &[&Word], i: usize, target: usize) -> Option<&'stat
                     k += 1;
                 }
             }
-            let _ = seen;
             (first == target && !has(&seen, &["-f", "--from-file"])).then_some(&JQ)
         }
         "redis-cli" => {
