@@ -5,6 +5,7 @@
 mod context;
 pub mod flow;
 pub mod nested;
+pub mod programs;
 pub mod quote;
 pub mod words;
 

@@ -17,6 +17,10 @@
 //! `kubectl exec` and `docker exec`.
 
 use super::context::{Quoting, balanced, context_at};
+use super::programs::{
+    self, KEYWORDS, SHELLS, SSH, SUDO, base, find_wrapper, has, has_dash_c, is_assignment_word,
+    options, shell_options, value_of, wrapped,
+};
 use super::words::{Command, Expansion, Word, commands, cook_heredoc};
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -586,133 +590,11 @@ impl Default for Ctx {
     }
 }
 
-fn base(name: &str) -> &str {
-    let name = name.strip_prefix('\\').unwrap_or(name);
-    name.rsplit('/').next().unwrap_or(name)
-}
-
-/// Words after which the next word is still in command position.
-const KEYWORDS: &[&str] = &[
-    "if", "then", "elif", "else", "do", "while", "until", "!", "{", "time", "exec", "command",
-    "builtin", "nohup", "fi", "done", "}", "coproc",
-];
-
-const SHELLS: &[&str] = &[
-    "sh", "bash", "rbash", "dash", "zsh", "ksh", "mksh", "ash", "yash", "posh", "busybox",
-];
-
-fn is_assignment(w: &Word) -> bool {
-    let Some(eq) = w.cooked.find('=') else {
-        return false;
-    };
-    let name = w.cooked[..eq].trim_end_matches('+');
-    let name = name.split('[').next().unwrap_or(name);
-    !name.is_empty()
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-        && !name.as_bytes()[0].is_ascii_digit()
-        && !w.span.is_empty()
-}
-
-/// Reads the options of a command from `j`: returns the index of its first operand and the
-/// options seen (`-c`, `--login`, as written, and the index of the word holding each value).
-fn options(
-    args: &[&Word],
-    mut j: usize,
-    short_with_value: &str,
-    long_with_value: &[&str],
-) -> (usize, Vec<(String, Option<usize>)>) {
-    let mut seen = Vec::new();
-    while let Some(w) = args.get(j) {
-        let a = w.cooked.as_str();
-        if a == "--" {
-            return (j + 1, seen);
-        }
-        if !a.starts_with('-') || a == "-" {
-            break;
-        }
-        if let Some(long) = a.strip_prefix("--") {
-            let (name, attached) = match long.split_once('=') {
-                Some((n, _)) => (n, true),
-                None => (long, false),
-            };
-            if !attached && long_with_value.contains(&name) {
-                seen.push((format!("--{name}"), Some(j + 1)));
-                j += 2;
-            } else {
-                seen.push((format!("--{name}"), attached.then_some(j)));
-                j += 1;
-            }
-            continue;
-        }
-        let letters: Vec<char> = a[1..].chars().collect();
-        let mut value_next = false;
-        for (k, c) in letters.iter().enumerate() {
-            if short_with_value.contains(*c) {
-                if k + 1 == letters.len() {
-                    seen.push((format!("-{c}"), Some(j + 1)));
-                    value_next = true;
-                } else {
-                    seen.push((format!("-{c}"), Some(j)));
-                }
-                break;
-            }
-            seen.push((format!("-{c}"), None));
-        }
-        j += if value_next { 2 } else { 1 };
-    }
-    (j, seen)
-}
-
-/// A shell's options: `-o NAME`, `+o NAME`, `-O NAME`, `--rcfile FILE`, clusters (`-xc`),
-/// and `+` forms (`+e`).
-fn shell_options(args: &[&Word], mut j: usize) -> (usize, Vec<(String, Option<usize>)>) {
-    let mut seen = Vec::new();
-    while let Some(w) = args.get(j) {
-        let a = w.cooked.as_str();
-        if let Some(rest) = a.strip_prefix('+').filter(|r| !r.is_empty()) {
-            if rest.contains('o') || rest.contains('O') {
-                seen.push((format!("+{rest}"), Some(j + 1)));
-                j += 2;
-            } else {
-                j += 1;
-            }
-            continue;
-        }
-        let (next, more) = options(args, j, "oO", &["rcfile", "init-file"]);
-        if next == j {
-            break;
-        }
-        let stop = more.is_empty()
-            || args
-                .get(next.saturating_sub(1))
-                .is_some_and(|w| w.cooked == "--");
-        seen.extend(more);
-        // `options` stops at the first operand or `+…` word.
-        j = next;
-        if stop || !args.get(j).is_some_and(|w| w.cooked.starts_with('+')) {
-            break;
-        }
-    }
-    (j, seen)
-}
-
-fn has(seen: &[(String, Option<usize>)], names: &[&str]) -> bool {
-    seen.iter().any(|(o, _)| names.contains(&o.as_str()))
-}
-
-/// The value word of the last option among `names`.
-fn value_of(seen: &[(String, Option<usize>)], names: &[&str]) -> Option<usize> {
-    seen.iter()
-        .rev()
-        .find(|(o, _)| names.contains(&o.as_str()))
-        .and_then(|(_, v)| *v)
-}
-
 /// The role of word `target` in the simple command `args`.
 fn role_of(args: &[&Word], target: usize, ctx: Ctx) -> Role {
     let mut i = 0;
     while let Some(w) = args.get(i) {
-        if !w.quoted && KEYWORDS.contains(&w.cooked.as_str()) || is_assignment(w) {
+        if !w.quoted && KEYWORDS.contains(&w.cooked.as_str()) || is_assignment_word(w) {
             if i == target {
                 return Role::Data(None);
             }
@@ -784,9 +666,7 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
         }
         _ if SHELLS.contains(&name) && name != "busybox" => {
             let (j, seen) = shell_options(args, i + 1);
-            let c = seen
-                .iter()
-                .any(|(o, v)| v.is_none() && o.len() == 2 && o.ends_with('c'));
+            let c = has_dash_c(&seen);
             if seen.iter().any(|(_, v)| *v == Some(target)) {
                 return Role::Data(None);
             }
@@ -808,77 +688,30 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             Role::Data(None)
         }
         "sudo" => {
-            let (j, seen) = options(
-                args,
-                i + 1,
-                "ugpCDrtUTRh",
-                &[
-                    "user",
-                    "group",
-                    "prompt",
-                    "close-from",
-                    "chdir",
-                    "role",
-                    "type",
-                    "other-user",
-                    "command-timeout",
-                    "chroot",
-                    "host",
-                ],
-            );
+            // `sudo [options] [NAME=VALUE…] COMMAND`
+            let (j, seen) = wrapped(args, i, &SUDO);
             if target < j {
                 return Role::Data(None);
             }
             if has(&seen, &["-i", "-s", "--login", "--shell"]) {
                 return Role::SudoShell;
             }
-            // `sudo NAME=VALUE … COMMAND`
-            let mut j = j;
-            while args.get(j).is_some_and(|w| is_assignment(w)) {
-                if j == target {
-                    return Role::Data(None);
-                }
-                j += 1;
-            }
-            then(j, false)
-        }
-        "doas" => {
-            let (j, _) = options(args, i + 1, "uC", &[]);
             then(j, false)
         }
         "env" => {
-            let (mut j, seen) = options(args, i + 1, "uCS", &["unset", "chdir", "split-string"]);
-            if has(&seen, &["-S", "--split-string"]) && target >= j.saturating_sub(1) {
+            let (operand, seen) = options(args, i + 1, programs::ENV.short, programs::ENV.long);
+            if has(&seen, &["-S", "--split-string"]) && target >= operand.saturating_sub(1) {
                 return Role::Reparse(Reparse {
                     inner: String::new(),
                     construct: "env -S".into(),
                     travels: false,
                 });
             }
-            let travels = ctx.travels && !has(&seen, &["-i", "--ignore-environment"]);
-            if args.get(j).is_some_and(|w| w.cooked == "-") {
-                return then(j + 1, false);
-            }
-            while args.get(j).is_some_and(|w| is_assignment(w)) {
-                if j == target {
-                    return Role::Data(None);
-                }
-                j += 1;
-            }
-            then(j, travels)
-        }
-        "timeout" => {
-            let (j, _) = options(args, i + 1, "ks", &["kill-after", "signal"]);
-            then(j + 1, ctx.travels)
-        }
-        "nice" => {
-            let (j, _) = options(args, i + 1, "n", &["adjustment"]);
-            then(j, ctx.travels)
-        }
-        "nohup" | "builtin" => then(i + 1, ctx.travels),
-        "exec" => {
-            let (j, _) = options(args, i + 1, "a", &[]);
-            then(j, ctx.travels)
+            // `env -i` and `env -` clear the environment.
+            let cleared = has(&seen, &["-i", "--ignore-environment"])
+                || args.get(operand).is_some_and(|w| w.cooked == "-");
+            let (j, _) = wrapped(args, i, &programs::ENV);
+            then(j, ctx.travels && !cleared)
         }
         "command" => {
             let (j, seen) = options(args, i + 1, "", &[]);
@@ -887,28 +720,6 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             } else {
                 then(j, ctx.travels)
             }
-        }
-        // bash's `time -p` and GNU time's `-f FORMAT`, `-o FILE`.
-        "time" => {
-            let (j, _) = options(args, i + 1, "fo", &["format", "output"]);
-            then(j, ctx.travels)
-        }
-        "setsid" => {
-            let (j, _) = options(args, i + 1, "", &[]);
-            then(j, ctx.travels)
-        }
-        "stdbuf" => {
-            let (j, _) = options(args, i + 1, "ioe", &["input", "output", "error"]);
-            then(j, ctx.travels)
-        }
-        "ionice" => {
-            let (j, _) = options(
-                args,
-                i + 1,
-                "cnpPu",
-                &["class", "classdata", "pid", "pgid", "uid"],
-            );
-            then(j, ctx.travels)
         }
         "trap" => {
             let (j, _) = options(args, i + 1, "", &[]);
@@ -968,24 +779,6 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
                 _ => Role::Data(None),
             }
         }
-        "xargs" => {
-            let (j, _) = options(
-                args,
-                i + 1,
-                "adEILnPs",
-                &[
-                    "arg-file",
-                    "delimiter",
-                    "max-lines",
-                    "max-args",
-                    "max-procs",
-                    "max-chars",
-                    "process-slot-var",
-                    "eof",
-                ],
-            );
-            then(j, ctx.travels)
-        }
         "flock" => {
             let (j, _) = options(args, i + 1, "wEc", &["timeout", "conflict-exit-code"]);
             // flock [options] FILE (-c COMMAND | COMMAND [ARG…])
@@ -1035,48 +828,21 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             Role::NoOption
         }
         "su" | "runuser" => {
-            // GNU getopt: options may follow the user name (`su - pg -c '…'`).
-            let mut k = i + 1;
-            while k < args.len() {
-                let a = args[k].cooked.as_str();
-                if a == "--" {
-                    if name == "runuser" {
-                        return then(k + 1, false);
-                    }
-                    break;
-                }
-                let cluster = a.starts_with('-')
-                    && !a.starts_with("--")
-                    && a.len() > 2
-                    && (a.ends_with('c') || a.ends_with('C'))
-                    && a[1..a.len() - 1].bytes().all(|b| b"lmpf".contains(&b));
-                let (value, inner) = match a {
-                    "-c" | "-C" | "--command" | "--session-command" => (k + 1, None),
-                    _ if cluster => (k + 1, None),
-                    _ if a.starts_with("--command=") || a.starts_with("--session-command=") => {
-                        (k, a.split_once('=').map(|x| x.1.to_string()))
-                    }
-                    _ if a.len() > 2 && (a.starts_with("-c") || a.starts_with("-C")) => {
-                        (k, Some(a[2..].to_string()))
-                    }
-                    _ => {
-                        k += 1;
-                        continue;
-                    }
-                };
-                if value == target {
-                    return Role::Reparse(Reparse {
-                        inner: inner.unwrap_or_else(|| args[target].cooked.clone()),
-                        construct: format!("{name} -c"),
-                        travels: false,
-                    });
-                }
-                k = value + 1;
+            let found = programs::su_commands(args, i, name == "runuser");
+            if let Some((_, inner)) = found.scripts.iter().find(|(k, _)| *k == target) {
+                return Role::Reparse(Reparse {
+                    inner: inner.clone().unwrap_or_else(|| args[target].cooked.clone()),
+                    construct: format!("{name} -c"),
+                    travels: false,
+                });
             }
-            Role::Data(None)
+            match found.command {
+                Some(k) => then(k, false),
+                None => Role::Data(None),
+            }
         }
         "ssh" => {
-            let (j, seen) = options(args, i + 1, "BbcDEeFIiJLlmOopQRSWw", &[]);
+            let (j, seen) = options(args, i + 1, SSH.short, SSH.long);
             if seen.iter().any(|(o, v)| o == "-o" && *v == Some(target)) {
                 let option = args[target].cooked.to_ascii_lowercase();
                 if [
@@ -1102,83 +868,11 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             }
             joined(j + 1, "ssh HOST".into(), false)
         }
-        "kubectl" | "oc" => {
-            let Some(exec) = (i + 1..args.len())
-                .find(|&k| matches!(args[k].cooked.as_str(), "exec" | "run" | "debug" | "attach"))
-            else {
-                return Role::Data(None);
-            };
-            if args[exec].cooked != "exec" {
-                // `kubectl run NAME --image=… -- COMMAND…`
-                return match args.iter().position(|w| w.cooked == "--") {
-                    Some(dash) if dash > exec => then_at(args, dash + 1, target, false),
-                    _ => Role::Data(None),
-                };
+        "kubectl" | "oc" | "docker" | "podman" | "nerdctl" => {
+            match programs::container_command(args, i) {
+                Some(start) => then_at(args, start, target, false),
+                None => Role::Data(None),
             }
-            let (j, _) = options(
-                args,
-                exec + 1,
-                "cnf",
-                &[
-                    "container",
-                    "namespace",
-                    "filename",
-                    "pod-running-timeout",
-                    "context",
-                    "kubeconfig",
-                ],
-            );
-            // `kubectl exec POD -- CMD…` (the `--` is read by `options`), or the old
-            // `kubectl exec POD CMD…`.
-            let start = match args.iter().position(|w| w.cooked == "--") {
-                Some(dash) if dash > exec => dash + 1,
-                _ => j + 1,
-            };
-            then_at(args, start, target, false)
-        }
-        "docker" | "podman" | "nerdctl" => {
-            let Some(sub) = (i + 1..args.len())
-                .find(|&k| matches!(args[k].cooked.as_str(), "exec" | "run" | "create"))
-            else {
-                return Role::Data(None);
-            };
-            let (j, _) = options(
-                args,
-                sub + 1,
-                "euwvpl",
-                &[
-                    "env",
-                    "env-file",
-                    "user",
-                    "workdir",
-                    "detach-keys",
-                    "volume",
-                    "publish",
-                    "label",
-                    "name",
-                    "network",
-                    "entrypoint",
-                    "mount",
-                    "hostname",
-                    "platform",
-                    "pull",
-                    "restart",
-                    "memory",
-                    "cpus",
-                    "add-host",
-                    "cap-add",
-                    "cap-drop",
-                    "device",
-                    "dns",
-                    "log-driver",
-                    "log-opt",
-                    "security-opt",
-                    "tmpfs",
-                    "ulimit",
-                ],
-            );
-            // `exec [options] CONTAINER COMMAND…`, `run [options] IMAGE [COMMAND…]`.
-            then_at(args, j + 1, target, false)
         }
         "read" => {
             let (j, seen) = options(args, i + 1, "adinNptu", &[]);
@@ -1270,6 +964,10 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             }
         }
         _ => {
+            if let Some(w) = find_wrapper(name) {
+                let (j, _) = wrapped(args, i, w);
+                return then(j, ctx.travels && w.keeps_env);
+            }
             // Any other program that runs a shell given in its arguments (`chroot / sh -c …`,
             // `unshare … bash -c …`, `taskset -c 0 sh -c …`): followed from the shell on,
             // quoted as if the environment did not reach it.
@@ -1311,10 +1009,9 @@ fn then_at(args: &[&Word], j: usize, target: usize, travels: bool) -> Role {
 /// and whether the environment reaches that shell.
 fn reads_stdin_as_script(args: &[&Word], i: usize, ctx: Ctx) -> Option<(String, bool)> {
     let mut i = i;
-    while args
-        .get(i)
-        .is_some_and(|w| !w.quoted && KEYWORDS.contains(&w.cooked.as_str()) || is_assignment(w))
-    {
+    while args.get(i).is_some_and(|w| {
+        !w.quoted && KEYWORDS.contains(&w.cooked.as_str()) || is_assignment_word(w)
+    }) {
         i += 1;
     }
     let w = args.get(i)?;
@@ -1339,20 +1036,14 @@ fn reads_stdin_as_script(args: &[&Word], i: usize, ctx: Ctx) -> Option<(String, 
         )
         .then(|| (format!("{name} /dev/stdin"), ctx.travels)),
         "sudo" => {
-            let (j, seen) = options(args, i + 1, "ugpCDrtUTRh", &["user", "group", "chdir"]);
+            let (j, seen) = wrapped(args, i, &SUDO);
             if j >= args.len() && has(&seen, &["-i", "-s", "--login", "--shell"]) {
                 return Some(("sudo -s".into(), false));
             }
             reads_stdin_as_script(args, j, Ctx { travels: false })
         }
-        "env" | "timeout" | "nice" | "nohup" | "setsid" | "doas" => {
-            let (j, _) = options(args, i + 1, "uCSkns", &[]);
-            let j = if name == "timeout" { j + 1 } else { j };
-            let travels = ctx.travels && name != "doas";
-            reads_stdin_as_script(args, j, Ctx { travels })
-        }
         "ssh" => {
-            let (j, seen) = options(args, i + 1, "BbcDEeFIiJLlmOopQRSWw", &[]);
+            let (j, seen) = options(args, i + 1, SSH.short, SSH.long);
             if has(&seen, &["-n"]) {
                 return None;
             }
@@ -1370,21 +1061,20 @@ fn reads_stdin_as_script(args: &[&Word], i: usize, ctx: Ctx) -> Option<(String, 
             reads_stdin_as_script(&first.args(), 0, Ctx { travels: false })
                 .map(|(c, _)| (format!("ssh HOST {c}"), false))
         }
-        "kubectl" | "oc" | "docker" | "podman" => {
-            let dash = args.iter().position(|w| w.cooked == "--");
-            let start = match (name, dash) {
-                ("kubectl" | "oc", Some(d)) => d + 1,
-                ("docker" | "podman", _) => {
-                    let exec = args.iter().position(|w| w.cooked == "exec")?;
-                    let (j, _) = options(args, exec + 1, "euw", &["env", "user", "workdir"]);
-                    j + 1
-                }
-                _ => return None,
-            };
+        "kubectl" | "oc" | "docker" | "podman" | "nerdctl" => {
+            let start = programs::container_command(args, i)?;
             reads_stdin_as_script(args, start, Ctx { travels: false })
                 .map(|(c, _)| (format!("{name} exec … {c}"), false))
         }
-        _ => None,
+        _ => {
+            let w = find_wrapper(name)?;
+            let (j, seen) = wrapped(args, i, w);
+            let cleared = name == "env"
+                && (has(&seen, &["-i", "--ignore-environment"])
+                    || args.iter().take(j).skip(i + 1).any(|a| a.cooked == "-"));
+            let travels = ctx.travels && w.keeps_env && !cleared;
+            reads_stdin_as_script(args, j, Ctx { travels })
+        }
     }
 }
 

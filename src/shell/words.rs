@@ -28,6 +28,14 @@ pub struct Word {
     pub herestring: bool,
 }
 
+/// A word as the command receives it (its cooked text), for the option readers of
+/// [`super::programs`].
+impl AsRef<str> for Word {
+    fn as_ref(&self) -> &str {
+        &self.cooked
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Expansion {
     pub span: Range<usize>,

@@ -1,4 +1,6 @@
 use crate::lint::{Context, Finding, Rule, RuleMeta};
+use crate::shell::programs;
+use crate::shell::words::{self, Word};
 use regex::Regex;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -14,10 +16,11 @@ crate::declare_rule! {
     /// `rm` counts with `-r`, `-R` or `-f` in any spelling (`-rf`, `-r -f`, `--recursive`,
     /// `--force`), and `rm` and the `reboot` family wherever the shell runs a command: at the
     /// start of a line, after `;`, `&&`, `|`, `then`, `do`, `else`, `{` or `!`, behind `sudo`,
-    /// `doas`, `env`, `timeout`, `nice`, `nohup`, `exec` or `xargs`, with a path
-    /// (`/usr/sbin/reboot`), and inside `$(…)`, `bash -c '…'`, `ssh HOST '…'` and
-    /// `kubectl exec … --`. A quoted argument (`echo "rm -rf is dangerous"`) or a comment does
-    /// not count.
+    /// `doas`, `env`, `timeout`, `nice`, `nohup`, `exec`, `time`, `stdbuf`, `setsid` or
+    /// `xargs`, with a path (`/usr/sbin/reboot`), and inside `$(…)`, `bash -c '…'`,
+    /// `su -c '…'`, `eval '…'`, `ssh HOST '…'`, `kubectl exec … --` and `docker exec`: the
+    /// wrappers are read with the same table that decides where a value lands in a nested
+    /// shell. A quoted argument (`echo "rm -rf is dangerous"`) or a comment does not count.
     ///
     /// ## Why this matters
     /// A dangerous step asks the operator to type a confirmation phrase before it runs;
@@ -119,7 +122,6 @@ pub fn find_destructive(script: &str) -> Found {
         .any(|n| memchr::memmem::find(script.as_bytes(), n.as_bytes()).is_some());
     if named {
         Scanner {
-            s: script.as_bytes(),
             text: script,
             found: &mut found,
         }
@@ -132,332 +134,23 @@ pub fn find_destructive(script: &str) -> Found {
 }
 
 // ---------------------------------------------------------------------------------------
-// Command positions: a small shell tokenizer. It walks the bytes of a script once, without
-// allocating, splits it into simple commands at `;`, `&`, `|`, `(`, `)` and new lines, skips
-// comments, quotes, redirections and here-documents, and looks at the command name of each
-// simple command after keywords (`then`, `do`, `!`, `{`, …), assignments and prefix commands
-// (`sudo`, `env`, `timeout`, `xargs`, `ssh HOST`, …). Strings that another shell runs again
-// (`bash -c '…'`, `ssh HOST '…'`, `eval '…'`, `$(…)`, backquotes) are scanned as scripts.
+// Command positions, read with the shell layer: `shell::words` splits the script into simple
+// commands (skipping comments, quotes, redirections and here-document bodies, and giving the
+// `$( )`, backquotes and `<( )` inside each word), and `shell::programs` says where the
+// command of each wrapper starts (`sudo`, `env`, `timeout`, `xargs`, `ssh HOST`,
+// `kubectl exec --`, …): the same table that decides where a value lands in
+// `shell::nested`. Strings that another shell runs again (`bash -c '…'`, `ssh HOST '…'`,
+// `eval '…'`, `su -c '…'`) are scanned as scripts.
 // ---------------------------------------------------------------------------------------
 
 /// How deep strings inside strings are followed (`bash -c "ssh h '…'"`).
 const MAX_DEPTH: u8 = 16;
 
-/// Words that leave the next word in command position.
-const KEYWORDS: &[&[u8]] = &[
-    b"if", b"then", b"else", b"elif", b"fi", b"while", b"until", b"do", b"done", b"{", b"}", b"!",
-    b"esac",
-];
-
 /// The names of the `reboot` family.
-const POWER_COMMANDS: &[&[u8]] = &[b"reboot", b"shutdown", b"halt", b"poweroff"];
-
-/// A command that runs the command in its arguments: `sudo [options] COMMAND …`.
-struct Prefix {
-    name: &'static [u8],
-    /// Short options that take a value (`-u USER`, `-uUSER`).
-    short: &'static [u8],
-    /// Long options, without `--`, that take the next word as their value.
-    long: &'static [&'static [u8]],
-    /// Operands before the command: `timeout`'s duration, `ssh`'s host.
-    operands: u8,
-    /// Whether the command words are parsed again by another shell (`ssh`, `eval`).
-    reparsed: bool,
-}
-
-const fn prefix(
-    name: &'static [u8],
-    short: &'static [u8],
-    long: &'static [&'static [u8]],
-) -> Prefix {
-    Prefix {
-        name,
-        short,
-        long,
-        operands: 0,
-        reparsed: false,
-    }
-}
-
-const PREFIXES: &[Prefix] = &[
-    prefix(
-        b"sudo",
-        b"ugpCDrtUTRh",
-        &[
-            b"user",
-            b"group",
-            b"prompt",
-            b"close-from",
-            b"chdir",
-            b"role",
-            b"type",
-            b"other-user",
-            b"command-timeout",
-            b"chroot",
-            b"host",
-        ],
-    ),
-    prefix(b"doas", b"uC", &[]),
-    prefix(b"exec", b"a", &[]),
-    prefix(b"nohup", b"", &[]),
-    prefix(b"command", b"", &[]),
-    prefix(b"env", b"uCS", &[b"unset", b"chdir", b"split-string"]),
-    Prefix {
-        operands: 1,
-        ..prefix(b"timeout", b"ks", &[b"kill-after", b"signal"])
-    },
-    prefix(b"nice", b"n", &[b"adjustment"]),
-    prefix(
-        b"ionice",
-        b"cnp",
-        &[b"class", b"classdata", b"pid", b"pgid", b"uid"],
-    ),
-    prefix(b"stdbuf", b"ioe", &[b"input", b"output", b"error"]),
-    prefix(b"time", b"fo", &[b"format", b"output"]),
-    prefix(
-        b"xargs",
-        b"adEILnPs",
-        &[
-            b"arg-file",
-            b"delimiter",
-            b"max-lines",
-            b"max-args",
-            b"max-procs",
-            b"max-chars",
-            b"process-slot-var",
-        ],
-    ),
-    Prefix {
-        operands: 1,
-        reparsed: true,
-        ..prefix(b"ssh", b"BbcDEeFIiJLlmOopQRSWw", &[])
-    },
-    Prefix {
-        reparsed: true,
-        ..prefix(b"eval", b"", &[])
-    },
-];
-
-/// The shells whose `-c` argument is a script.
-const SHELLS: &[&[u8]] = &[b"sh", b"bash", b"dash", b"ksh", b"zsh", b"ash", b"su"];
-
-/// One word of a script, as byte offsets into it.
-#[derive(Clone, Copy)]
-struct Word {
-    start: usize,
-    end: usize,
-    /// The inside of the quotes when the whole word is one `'…'` or `"…"`.
-    inner: Option<(usize, usize)>,
-}
-
-/// Where a simple command is: what the next word means.
-#[derive(Clone, Copy)]
-enum State {
-    /// The next word is a command name (keywords and assignments leave it here).
-    Command,
-    /// The options and operands of a prefix command; `value`: the next word is an option's.
-    Prefix {
-        p: &'static Prefix,
-        value: bool,
-        operands: u8,
-    },
-    /// `rm`: the end of its last `-r`/`-f` option; `operands`: after `--`.
-    Rm {
-        flag_end: Option<usize>,
-        operands: bool,
-    },
-    Systemctl {
-        value: bool,
-    },
-    /// `bash`, `sh`, `su`: `script`: the next operand is a script (after `-c`).
-    Shell {
-        su: bool,
-        value: bool,
-        script: bool,
-    },
-    /// `kubectl`/`oc`: after `exec`, `--` starts the command.
-    Kubectl {
-        exec: bool,
-    },
-    /// Any other command: its words are arguments.
-    Other,
-}
-
-/// The simple command being read.
-struct Cmd {
-    state: State,
-    /// Where it starts: its first prefix command or its command name.
-    start: Option<usize>,
-    /// Its words are parsed again by another shell (after `ssh HOST`, `eval`).
-    reparsed: bool,
-}
-
-impl Cmd {
-    const NEW: Cmd = Cmd {
-        state: State::Command,
-        start: None,
-        reparsed: false,
-    };
-
-    /// The command ends (at a separator or the end of the script).
-    fn finish(&mut self, sc: &mut Scanner) {
-        if let (
-            State::Rm {
-                flag_end: Some(end),
-                ..
-            },
-            Some(start),
-        ) = (self.state, self.start)
-        {
-            sc.report(start, end, RM);
-        }
-        *self = Cmd::NEW;
-    }
-
-    fn word(&mut self, sc: &mut Scanner, w: Word, depth: u8) {
-        let b = &sc.s[w.start..w.end];
-        match self.state {
-            State::Command => self.command(sc, w, depth),
-            State::Prefix { p, value, operands } => {
-                if value {
-                    self.state = State::Prefix {
-                        p,
-                        value: false,
-                        operands,
-                    };
-                } else if let Some(value) = option(b, p.short, p.long) {
-                    self.state = State::Prefix { p, value, operands };
-                } else if operands > 0 {
-                    self.state = State::Prefix {
-                        p,
-                        value,
-                        operands: operands - 1,
-                    };
-                } else {
-                    self.command(sc, w, depth);
-                }
-            }
-            State::Rm { operands: true, .. } => {}
-            State::Rm { flag_end, .. } => {
-                self.state = State::Rm {
-                    flag_end: if rm_flag(b) { Some(w.end) } else { flag_end },
-                    operands: b == b"--",
-                };
-            }
-            State::Systemctl { value: true } => self.state = State::Systemctl { value: false },
-            State::Systemctl { value: false } => {
-                if let Some(value) = option(b, b"HMtpsno", &[b"host", b"machine", b"type"]) {
-                    self.state = State::Systemctl { value };
-                } else {
-                    if POWER_COMMANDS.contains(&b) {
-                        sc.report(self.start.unwrap_or(w.start), w.end, POWER);
-                    }
-                    self.state = State::Other;
-                }
-            }
-            State::Shell { su, value, script } => {
-                if value {
-                    self.state = State::Shell {
-                        su,
-                        value: false,
-                        script,
-                    };
-                    return;
-                }
-                let opt = b.len() > 1 && matches!(b[0], b'-' | b'+') && b != b"--";
-                if script && (su || !opt) {
-                    let (a, z) = w.inner.unwrap_or((w.start, w.end));
-                    sc.scan(a, z, depth + 1);
-                    self.state = State::Other;
-                } else if opt {
-                    let (short, long): (&[u8], &[&[u8]]) = if su {
-                        (
-                            b"sgGw",
-                            &[b"shell", b"group", b"supp-group", b"whitelist-environment"],
-                        )
-                    } else {
-                        (b"oO", &[b"rcfile", b"init-file"])
-                    };
-                    let c = b.len() > 2 && b[0] == b'-' && b[1] != b'-' && b[1..].contains(&b'c');
-                    let command = su && matches!(b, b"--command" | b"--session-command");
-                    let value = option(b, short, long).unwrap_or(false) && !c;
-                    self.state = State::Shell {
-                        su,
-                        value,
-                        script: script || c || b == b"-c" || command,
-                    };
-                } else if !su {
-                    self.state = State::Other; // `bash script.sh`
-                }
-            }
-            State::Kubectl { exec } => {
-                if !exec && b == b"exec" {
-                    self.state = State::Kubectl { exec: true };
-                } else if exec && b == b"--" {
-                    self.state = State::Command;
-                }
-            }
-            State::Other => {}
-        }
-    }
-
-    /// A word in command position.
-    fn command(&mut self, sc: &mut Scanner, w: Word, depth: u8) {
-        let b = &sc.s[w.start..w.end];
-        if self.reparsed
-            && let Some((a, z)) = w.inner
-        {
-            sc.scan(a, z, depth + 1);
-            self.state = State::Other;
-            return;
-        }
-        if is_assignment(b) {
-            return;
-        }
-        let name = b.strip_prefix(b"\\").unwrap_or(b);
-        if name.iter().any(|c| b"'\"\\$`".contains(c)) {
-            self.state = State::Other;
-            return;
-        }
-        if KEYWORDS.contains(&name) {
-            return;
-        }
-        let base = name.rsplit(|&c| c == b'/').next().unwrap_or(name);
-        let start = *self.start.get_or_insert(w.start);
-        self.state = if base == b"rm" {
-            State::Rm {
-                flag_end: None,
-                operands: false,
-            }
-        } else if POWER_COMMANDS.contains(&base) {
-            sc.report(start, w.end, POWER);
-            State::Other
-        } else if base == b"systemctl" {
-            State::Systemctl { value: false }
-        } else if SHELLS.contains(&base) {
-            State::Shell {
-                su: base == b"su",
-                value: false,
-                script: false,
-            }
-        } else if matches!(base, b"kubectl" | b"oc") {
-            State::Kubectl { exec: false }
-        } else if let Some(p) = PREFIXES.iter().find(|p| p.name == base) {
-            self.reparsed |= p.reparsed;
-            State::Prefix {
-                p,
-                value: false,
-                operands: p.operands,
-            }
-        } else {
-            State::Other
-        };
-    }
-}
+const POWER_COMMANDS: &[&str] = &["reboot", "shutdown", "halt", "poweroff"];
 
 /// Walks a script, with the findings so far.
 struct Scanner<'a> {
-    s: &'a [u8],
     text: &'a str,
     found: &'a mut Found,
 }
@@ -465,7 +158,7 @@ struct Scanner<'a> {
 impl Scanner<'_> {
     /// Adds a finding for `start..end`, cut at the end of its first line.
     fn report(&mut self, start: usize, end: usize, what: &'static str) {
-        let s = self.s;
+        let s = self.text.as_bytes();
         let mut end = s[start..end]
             .iter()
             .position(|&c| c == b'\n')
@@ -476,14 +169,14 @@ impl Scanner<'_> {
         self.found.push((start..end, what));
     }
 
-    /// Finds the `rm -r`/`rm -f` and `reboot` commands in `s[i..end]`, with the shell's own
-    /// words (`shell::words`): each simple command, the `$( )`, backquotes and `<( )` in its
-    /// words, the bodies of its here-documents, and the strings another shell runs again.
+    /// Finds the `rm -r`/`rm -f` and `reboot` commands in `text[i..end]`: each simple
+    /// command, the `$( )`, backquotes and `<( )` in its words, the bodies of its
+    /// here-documents, and the strings another shell runs again.
     fn scan(&mut self, i: usize, end: usize, depth: u8) {
         if depth > MAX_DEPTH || i >= end {
             return;
         }
-        let Some(list) = crate::shell::words::commands(self.text, i..end) else {
+        let Some(list) = words::commands(self.text, i..end) else {
             // A syntax error somewhere (an unclosed quote or `$(`): the shell would run
             // nothing, but the lines around it are read on their own, as a reader would.
             let mut at = i;
@@ -497,7 +190,7 @@ impl Scanner<'_> {
                 .collect();
             if lines.len() > 1 {
                 for (a, z) in lines {
-                    if crate::shell::words::commands(self.text, a..z).is_some() {
+                    if words::commands(self.text, a..z).is_some() {
                         self.scan(a, z, depth);
                     }
                 }
@@ -505,53 +198,139 @@ impl Scanner<'_> {
             return;
         };
         for c in &list {
-            let mut cmd = Cmd::NEW;
             for w in &c.words {
                 for e in &w.expansions {
                     if let Some(inner) = &e.inner {
                         self.scan(inner.start, inner.end, depth + 1);
                     }
                 }
-                if w.redirect {
-                    continue;
-                }
-                let raw = &self.s[w.span.clone()];
-                let whole = raw.len() >= 2
-                    && ((raw[0] == b'\''
-                        && raw[raw.len() - 1] == b'\''
-                        && !raw[1..raw.len() - 1].contains(&b'\''))
-                        || (raw[0] == b'"' && raw[raw.len() - 1] == b'"'));
-                let word = Word {
-                    start: w.span.start,
-                    end: w.span.end,
-                    inner: whole.then(|| (w.span.start + 1, w.span.end - 1)),
-                };
-                cmd.word(self, word, depth);
             }
-            cmd.finish(self);
+            self.command(&c.args(), 0, None, false, depth);
             // `ssh host <<EOF` runs the document.
             for h in &c.heredocs {
                 self.scan(h.body.start, h.body.end, depth + 1);
             }
         }
     }
-}
 
-/// `Some(takes_value)` when `b` is an option: `-x`, `-xVALUE`, `--name`, `--name=value`.
-fn option(b: &[u8], short: &[u8], long: &[&[u8]]) -> Option<bool> {
-    if b.len() < 2 || b[0] != b'-' {
-        return None;
+    /// The simple command whose name is (after keywords and assignments) `args[i]`. `start`:
+    /// where its first wrapper begins; `reparsed`: its words are parsed again by another
+    /// shell (after `ssh HOST`, `eval`).
+    fn command(
+        &mut self,
+        args: &[&Word],
+        mut i: usize,
+        start: Option<usize>,
+        reparsed: bool,
+        depth: u8,
+    ) {
+        while args.get(i).is_some_and(|w| {
+            !w.quoted && programs::KEYWORDS.contains(&w.cooked.as_str())
+                || programs::is_assignment_word(w)
+        }) {
+            i += 1;
+        }
+        let Some(w) = args.get(i) else { return };
+        if reparsed && let Some((a, z)) = self.whole_quoted(w) {
+            self.scan(a, z, depth + 1);
+            return;
+        }
+        let raw = &self.text[w.span.clone()];
+        let raw = raw.strip_prefix('\\').unwrap_or(raw);
+        if !w.expansions.is_empty() || raw.contains(['\'', '"', '\\', '$', '`']) {
+            return;
+        }
+        let name = programs::base(&w.cooked);
+        let start = start.unwrap_or(w.span.start);
+        let then = |sc: &mut Self, j: usize, reparsed: bool| {
+            sc.command(args, j, Some(start), reparsed, depth);
+        };
+        match name {
+            "rm" => {
+                let flag_end = args[i + 1..]
+                    .iter()
+                    .take_while(|a| a.cooked != "--")
+                    .filter(|a| rm_flag(a.cooked.as_bytes()))
+                    .last()
+                    .map(|a| a.span.end);
+                if let Some(end) = flag_end {
+                    self.report(start, end, RM);
+                }
+            }
+            _ if POWER_COMMANDS.contains(&name) => self.report(start, w.span.end, POWER),
+            "systemctl" => {
+                let (j, _) =
+                    programs::options(args, i + 1, "HMtpsno", &["host", "machine", "type"]);
+                if let Some(op) = args.get(j)
+                    && POWER_COMMANDS.contains(&op.cooked.as_str())
+                {
+                    self.report(start, op.span.end, POWER);
+                }
+            }
+            "eval" => then(self, i + 1, true),
+            "ssh" => then(self, programs::wrapped(args, i, &programs::SSH).0, true),
+            // `busybox rm -rf x`: the applet is the command.
+            "busybox" => then(self, i + 1, reparsed),
+            "su" | "runuser" => {
+                let found = programs::su_commands(args, i, name == "runuser");
+                for (k, attached) in found.scripts {
+                    if attached.is_none() {
+                        self.script(args[k], depth);
+                    }
+                }
+                if let Some(k) = found.command {
+                    then(self, k, reparsed);
+                }
+            }
+            _ if programs::SHELLS.contains(&name) => {
+                if let (Some(k), _, _) = programs::shell_script(args, i) {
+                    self.script(args[k], depth);
+                }
+            }
+            _ => {
+                if let Some(k) = programs::container_command(args, i) {
+                    then(self, k, reparsed);
+                } else if let Some(wrapper) = programs::find_wrapper(name) {
+                    let (j, seen) = programs::wrapped(args, i, wrapper);
+                    if !(name == "command" && programs::has(&seen, &["-v", "-V"])) {
+                        then(self, j, reparsed);
+                    }
+                }
+            }
+        }
     }
-    if let Some(name) = b.strip_prefix(b"--") {
-        return Some(!name.contains(&b'=') && long.contains(&name));
+
+    /// The inside of a word that is one `'…'` or `"…"` as written.
+    fn whole_quoted(&self, w: &Word) -> Option<(usize, usize)> {
+        let raw = self.text[w.span.clone()].as_bytes();
+        let whole = raw.len() >= 2
+            && ((raw[0] == b'\''
+                && raw[raw.len() - 1] == b'\''
+                && !raw[1..raw.len() - 1].contains(&b'\''))
+                || (raw[0] == b'"' && raw[raw.len() - 1] == b'"'));
+        whole.then(|| (w.span.start + 1, w.span.end - 1))
     }
-    let flags = &b[1..];
-    Some(
-        flags
-            .iter()
-            .position(|c| short.contains(c))
-            .is_some_and(|k| k + 1 == flags.len()),
-    )
+
+    /// A word another shell runs as a script (`bash -c WORD`). Read in place when it is one
+    /// quoted string or unquoted; otherwise its text as the shell receives it is read, and a
+    /// finding there is reported on the whole word.
+    fn script(&mut self, w: &Word, depth: u8) {
+        if let Some((a, z)) = self.whole_quoted(w) {
+            return self.scan(a, z, depth + 1);
+        }
+        if !w.quoted {
+            return self.scan(w.span.start, w.span.end, depth + 1);
+        }
+        let mut inner = Found::new();
+        Scanner {
+            text: &w.cooked,
+            found: &mut inner,
+        }
+        .scan(0, w.cooked.len(), depth + 1);
+        for (_, what) in inner {
+            self.report(w.span.start, w.span.end, what);
+        }
+    }
 }
 
 /// An option of `rm` that makes it recursive or forced: `-r`, `-Rf`, `--recursive`, `--force`.
@@ -560,22 +339,6 @@ fn rm_flag(b: &[u8]) -> bool {
         return !name.is_empty() && (b"recursive".starts_with(name) || b"force".starts_with(name));
     }
     b.len() > 1 && b[0] == b'-' && b[1..].iter().any(|c| matches!(c, b'r' | b'R' | b'f'))
-}
-
-/// `NAME=value`, `NAME+=value`, `NAME[i]=value`.
-fn is_assignment(b: &[u8]) -> bool {
-    let Some(eq) = b.iter().position(|&c| c == b'=') else {
-        return false;
-    };
-    let name = &b[..eq];
-    let name = name.strip_suffix(b"+").unwrap_or(name);
-    let name = match name.iter().position(|&c| c == b'[') {
-        Some(k) if name.ends_with(b"]") => &name[..k],
-        Some(_) => return false,
-        None => name,
-    };
-    name.first().is_some_and(|c| !c.is_ascii_digit())
-        && name.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_')
 }
 
 impl Rule for DestructiveCommand {
@@ -753,6 +516,18 @@ mod tests {
                 "rm -v --no-preserve-root -rf",
             ),
             ("rm \\\n  -rf /x", "rm"),
+            // wrappers read with the shell layer's table (as `shell::nested` reads them)
+            (
+                "docker exec -u root web rm -rf /x",
+                "docker exec -u root web rm -rf",
+            ),
+            ("busybox reboot", "busybox reboot"),
+            ("runuser -u pg -- rm -rf /x", "runuser -u pg -- rm -rf"),
+            ("exec -a name reboot", "exec -a name reboot"),
+            ("time -p rm -rf x", "time -p rm -rf"),
+            ("env - PATH=/bin reboot", "env - PATH=/bin reboot"),
+            ("stdbuf -o L rm -rf x", "stdbuf -o L rm -rf"),
+            ("bash -c 'rm -rf '\"$d\"", "'rm -rf '\"$d\""),
         ];
         for (script, want) in cases {
             assert_eq!(found(script), [want], "{script}");
@@ -797,6 +572,9 @@ mod tests {
             "x='unterminated; ls",
             "echo ${x:-reboot}",
             "echo $((1 + 2))",
+            "command -v reboot",
+            "docker run --name reboot img ls",
+            "sudo -u pg psql -c 'select 1'",
         ];
         for script in harmless {
             assert!(found(script).is_empty(), "{script}: {:?}", found(script));

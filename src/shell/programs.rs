@@ -1,0 +1,460 @@
+//! What the shell layer knows of the programs a script names: the keywords after which the
+//! next word is still a command name, the shells, and the wrappers that run the command in
+//! their arguments (`sudo`, `env`, `timeout`, `xargs`, `ssh HOST`, `kubectl exec --`, …) with
+//! how each one's options are read. One table, read by [`super::nested`] (where a value lands)
+//! and by the destructive-command rule (which commands a script runs): they cannot disagree
+//! on where a command starts.
+
+use super::words::Word;
+
+/// Words after which the next word is still in command position.
+pub const KEYWORDS: &[&str] = &[
+    "if", "then", "elif", "else", "do", "while", "until", "!", "{", "}", "fi", "done", "esac",
+    "coproc",
+];
+
+/// The POSIX-family shells, whose `-c` operand is a script.
+pub const SHELLS: &[&str] = &[
+    "sh", "bash", "rbash", "dash", "zsh", "ksh", "mksh", "ash", "yash", "posh", "busybox",
+];
+
+/// A program that runs the command given in its arguments: `sudo [options] COMMAND …`.
+#[derive(Debug)]
+pub struct Wrapper {
+    pub name: &'static str,
+    /// Short options that take a value (`-u USER`, `-uUSER`).
+    pub short: &'static str,
+    /// Long options, without `--`, that take the next word as their value.
+    pub long: &'static [&'static str],
+    /// Operands before the command: `timeout`'s duration.
+    pub operands: usize,
+    /// `NAME=VALUE` words may stand before the command (`env`, `sudo`).
+    pub assignments: bool,
+    /// Whether the command gets the caller's environment (`sudo` and `doas` reset it).
+    pub keeps_env: bool,
+}
+
+const fn wrapper(
+    name: &'static str,
+    short: &'static str,
+    long: &'static [&'static str],
+) -> Wrapper {
+    Wrapper {
+        name,
+        short,
+        long,
+        operands: 0,
+        assignments: false,
+        keeps_env: true,
+    }
+}
+
+pub const SUDO: Wrapper = Wrapper {
+    assignments: true,
+    keeps_env: false,
+    ..wrapper(
+        "sudo",
+        "ugpCDrtUTRh",
+        &[
+            "user",
+            "group",
+            "prompt",
+            "close-from",
+            "chdir",
+            "role",
+            "type",
+            "other-user",
+            "command-timeout",
+            "chroot",
+            "host",
+        ],
+    )
+};
+
+pub const ENV: Wrapper = Wrapper {
+    assignments: true,
+    ..wrapper("env", "uCS", &["unset", "chdir", "split-string"])
+};
+
+/// `ssh [options] HOST [COMMAND…]`: the command words, joined with spaces, are parsed again by
+/// the remote login shell.
+pub const SSH: Wrapper = Wrapper {
+    operands: 1,
+    keeps_env: false,
+    ..wrapper("ssh", "BbcDEeFIiJLlmOopQRSWw", &[])
+};
+
+/// The wrappers after whose options (and operands) the command starts, each read the same way.
+pub const WRAPPERS: &[Wrapper] = &[
+    SUDO,
+    ENV,
+    Wrapper {
+        keeps_env: false,
+        ..wrapper("doas", "uC", &[])
+    },
+    wrapper("exec", "a", &[]),
+    wrapper("nohup", "", &[]),
+    wrapper("builtin", "", &[]),
+    wrapper("command", "", &[]),
+    Wrapper {
+        operands: 1,
+        ..wrapper("timeout", "ks", &["kill-after", "signal"])
+    },
+    wrapper("nice", "n", &["adjustment"]),
+    wrapper(
+        "ionice",
+        "cnpPu",
+        &["class", "classdata", "pid", "pgid", "uid"],
+    ),
+    wrapper("stdbuf", "ioe", &["input", "output", "error"]),
+    // bash's `time -p` and GNU time's `-f FORMAT`, `-o FILE`.
+    wrapper("time", "fo", &["format", "output"]),
+    wrapper("setsid", "", &[]),
+    wrapper(
+        "xargs",
+        "adEILnPs",
+        &[
+            "arg-file",
+            "delimiter",
+            "max-lines",
+            "max-args",
+            "max-procs",
+            "max-chars",
+            "process-slot-var",
+            "eof",
+        ],
+    ),
+];
+
+/// The wrapper named `name` (a base name: `sudo`, not `/usr/bin/sudo`).
+pub fn find_wrapper(name: &str) -> Option<&'static Wrapper> {
+    WRAPPERS.iter().find(|w| w.name == name)
+}
+
+/// The index of the command a wrapper at `args[i]` runs (possibly past the end), and the
+/// options it was given.
+pub fn wrapped<W: AsRef<str>>(args: &[W], i: usize, w: &Wrapper) -> (usize, Options) {
+    let (mut j, seen) = options(args, i + 1, w.short, w.long);
+    j += w.operands;
+    if w.assignments {
+        if w.name == "env" && args.get(j).is_some_and(|a| a.as_ref() == "-") {
+            j += 1;
+        }
+        while args.get(j).is_some_and(|a| is_assignment(a.as_ref())) {
+            j += 1;
+        }
+    }
+    (j, seen)
+}
+
+/// A program's base name: `/usr/sbin/reboot` and `\reboot` are `reboot`.
+pub fn base(name: &str) -> &str {
+    let name = name.strip_prefix('\\').unwrap_or(name);
+    name.rsplit('/').next().unwrap_or(name)
+}
+
+/// `NAME=value`, `NAME+=value`, `NAME[i]=value`.
+pub fn is_assignment(word: &str) -> bool {
+    let Some(eq) = word.find('=') else {
+        return false;
+    };
+    let name = word[..eq].strip_suffix('+').unwrap_or(&word[..eq]);
+    let name = match name.find('[') {
+        Some(k) if name.ends_with(']') => &name[..k],
+        Some(_) => return false,
+        None => name,
+    };
+    name.bytes().next().is_some_and(|c| !c.is_ascii_digit())
+        && name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
+}
+
+/// Whether a lexed word is an assignment (a word that is empty in the text is not).
+pub fn is_assignment_word(w: &Word) -> bool {
+    !w.span.is_empty() && is_assignment(&w.cooked)
+}
+
+/// The options seen by [`options`]: each as written (`-c`, `--login`) with the index of the
+/// word holding its value, if it takes one.
+pub type Options = Vec<(String, Option<usize>)>;
+
+/// Reads the options of a command from `args[j]`: returns the index of its first operand and
+/// the options seen. `--` ends them; `-` is an operand. A short option that takes a value ends
+/// its cluster (`-uroot`, `-u root`).
+pub fn options<W: AsRef<str>>(
+    args: &[W],
+    mut j: usize,
+    short_with_value: &str,
+    long_with_value: &[&str],
+) -> (usize, Options) {
+    let mut seen = Vec::new();
+    while let Some(w) = args.get(j) {
+        let a = w.as_ref();
+        if a == "--" {
+            return (j + 1, seen);
+        }
+        if !a.starts_with('-') || a == "-" {
+            break;
+        }
+        if let Some(long) = a.strip_prefix("--") {
+            let (name, attached) = match long.split_once('=') {
+                Some((n, _)) => (n, true),
+                None => (long, false),
+            };
+            if !attached && long_with_value.contains(&name) {
+                seen.push((format!("--{name}"), Some(j + 1)));
+                j += 2;
+            } else {
+                seen.push((format!("--{name}"), attached.then_some(j)));
+                j += 1;
+            }
+            continue;
+        }
+        let letters: Vec<char> = a[1..].chars().collect();
+        let mut value_next = false;
+        for (k, c) in letters.iter().enumerate() {
+            if short_with_value.contains(*c) {
+                if k + 1 == letters.len() {
+                    seen.push((format!("-{c}"), Some(j + 1)));
+                    value_next = true;
+                } else {
+                    seen.push((format!("-{c}"), Some(j)));
+                }
+                break;
+            }
+            seen.push((format!("-{c}"), None));
+        }
+        j += if value_next { 2 } else { 1 };
+    }
+    (j, seen)
+}
+
+/// A shell's options: `-o NAME`, `+o NAME`, `-O NAME`, `--rcfile FILE`, clusters (`-xc`),
+/// and `+` forms (`+e`).
+pub fn shell_options<W: AsRef<str>>(args: &[W], mut j: usize) -> (usize, Options) {
+    let mut seen = Vec::new();
+    while let Some(w) = args.get(j) {
+        let a = w.as_ref();
+        if let Some(rest) = a.strip_prefix('+').filter(|r| !r.is_empty()) {
+            if rest.contains('o') || rest.contains('O') {
+                seen.push((format!("+{rest}"), Some(j + 1)));
+                j += 2;
+            } else {
+                j += 1;
+            }
+            continue;
+        }
+        let (next, more) = options(args, j, "oO", &["rcfile", "init-file"]);
+        if next == j {
+            break;
+        }
+        let stop = more.is_empty()
+            || args
+                .get(next.saturating_sub(1))
+                .is_some_and(|w| w.as_ref() == "--");
+        seen.extend(more);
+        // `options` stops at the first operand or `+…` word.
+        j = next;
+        if stop || !args.get(j).is_some_and(|w| w.as_ref().starts_with('+')) {
+            break;
+        }
+    }
+    (j, seen)
+}
+
+/// Whether a shell's options include `-c` (alone or in a cluster: `-xc`, `-lc`).
+pub fn has_dash_c(seen: &Options) -> bool {
+    seen.iter()
+        .any(|(o, v)| v.is_none() && o.len() == 2 && o.ends_with('c'))
+}
+
+/// The index of the script of the shell at `args[i]` (`bash -xc SCRIPT`), with the options
+/// the shell was given; no script when it has no `-c` (it runs a file or its input).
+pub fn shell_script<W: AsRef<str>>(args: &[W], i: usize) -> (Option<usize>, usize, Options) {
+    let (j, seen) = shell_options(args, i + 1);
+    let script = (has_dash_c(&seen) && j < args.len()).then_some(j);
+    (script, j, seen)
+}
+
+pub fn has(seen: &Options, names: &[&str]) -> bool {
+    seen.iter().any(|(o, _)| names.contains(&o.as_str()))
+}
+
+/// The value word of the last option among `names`.
+pub fn value_of(seen: &Options, names: &[&str]) -> Option<usize> {
+    seen.iter()
+        .rev()
+        .find(|(o, _)| names.contains(&o.as_str()))
+        .and_then(|(_, v)| *v)
+}
+
+/// What `su`/`runuser` at `args[i]` runs through `/bin/sh -c`: the words holding its
+/// commands (with the text of an attached `--command=…`), and for `runuser -- COMMAND…` the
+/// index of the command. GNU getopt lets options follow the user name (`su - pg -c '…'`).
+pub struct SuCommands {
+    pub scripts: Vec<(usize, Option<String>)>,
+    pub command: Option<usize>,
+}
+
+pub fn su_commands<W: AsRef<str>>(args: &[W], i: usize, runuser: bool) -> SuCommands {
+    let mut found = SuCommands {
+        scripts: Vec::new(),
+        command: None,
+    };
+    let mut k = i + 1;
+    while k < args.len() {
+        let a = args[k].as_ref();
+        if a == "--" {
+            if runuser {
+                found.command = Some(k + 1);
+            }
+            break;
+        }
+        let cluster = a.starts_with('-')
+            && !a.starts_with("--")
+            && a.len() > 2
+            && (a.ends_with('c') || a.ends_with('C'))
+            && a[1..a.len() - 1].bytes().all(|b| b"lmpf".contains(&b));
+        let (value, inner) = match a {
+            "-c" | "-C" | "--command" | "--session-command" => (k + 1, None),
+            _ if cluster => (k + 1, None),
+            _ if a.starts_with("--command=") || a.starts_with("--session-command=") => {
+                (k, a.split_once('=').map(|x| x.1.to_string()))
+            }
+            _ if a.len() > 2 && (a.starts_with("-c") || a.starts_with("-C")) => {
+                (k, Some(a[2..].to_string()))
+            }
+            _ => {
+                k += 1;
+                continue;
+            }
+        };
+        if value < args.len() {
+            found.scripts.push((value, inner));
+        }
+        k = value + 1;
+    }
+    found
+}
+
+/// Where the command of `kubectl`/`oc exec|run|debug` or `docker`/`podman`/`nerdctl
+/// exec|run|create` at `args[i]` starts, if it has one.
+pub fn container_command<W: AsRef<str>>(args: &[W], i: usize) -> Option<usize> {
+    let name = base(args.get(i)?.as_ref());
+    let find = |subs: &[&str]| (i + 1..args.len()).find(|&k| subs.contains(&args[k].as_ref()));
+    let dash = || args.iter().position(|w| w.as_ref() == "--");
+    match name {
+        "kubectl" | "oc" => {
+            let sub = find(&["exec", "run", "debug", "attach"])?;
+            if args[sub].as_ref() != "exec" {
+                // `kubectl run NAME --image=… -- COMMAND…`
+                return dash().filter(|&d| d > sub).map(|d| d + 1);
+            }
+            let (j, _) = options(
+                args,
+                sub + 1,
+                "cnf",
+                &[
+                    "container",
+                    "namespace",
+                    "filename",
+                    "pod-running-timeout",
+                    "context",
+                    "kubeconfig",
+                ],
+            );
+            // `kubectl exec POD -- CMD…` (the `--` is read by `options`), or the old
+            // `kubectl exec POD CMD…`.
+            Some(match dash() {
+                Some(d) if d > sub => d + 1,
+                _ => j + 1,
+            })
+        }
+        "docker" | "podman" | "nerdctl" => {
+            let sub = find(&["exec", "run", "create"])?;
+            let (j, _) = options(args, sub + 1, "euwvpl", DOCKER_LONG);
+            // `exec [options] CONTAINER COMMAND…`, `run [options] IMAGE [COMMAND…]`.
+            Some(j + 1)
+        }
+        _ => None,
+    }
+}
+
+/// The long options of `docker run`/`exec` that take a value.
+const DOCKER_LONG: &[&str] = &[
+    "env",
+    "env-file",
+    "user",
+    "workdir",
+    "detach-keys",
+    "volume",
+    "publish",
+    "label",
+    "name",
+    "network",
+    "entrypoint",
+    "mount",
+    "hostname",
+    "platform",
+    "pull",
+    "restart",
+    "memory",
+    "cpus",
+    "add-host",
+    "cap-add",
+    "cap-drop",
+    "device",
+    "dns",
+    "log-driver",
+    "log-opt",
+    "security-opt",
+    "tmpfs",
+    "ulimit",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrappers_skip_their_options_operands_and_assignments() {
+        let at = |line: &str| {
+            let args: Vec<&str> = line.split(' ').collect();
+            let w = find_wrapper(args[0]).map_or(&SSH, |w| w);
+            wrapped(&args, 0, w).0
+        };
+        assert_eq!(at("sudo -u root -E rm"), 4);
+        assert_eq!(at("sudo -uroot A=1 rm"), 3);
+        assert_eq!(at("env -i - A=1 B=2 rm"), 5);
+        assert_eq!(at("timeout -s KILL 5 rm"), 4);
+        assert_eq!(at("timeout --signal=KILL 5 rm"), 3);
+        assert_eq!(at("xargs -0 -n 1 rm"), 4);
+        assert_eq!(at("nice -- rm"), 2);
+        assert_eq!(at("ssh -p 22 -J j web-1 rm"), 6);
+    }
+
+    #[test]
+    fn shell_scripts_and_su_commands() {
+        let args = ["bash", "--noprofile", "-o", "pipefail", "-xc", "echo"];
+        assert_eq!(shell_script(&args, 0).0, Some(5));
+        assert_eq!(shell_script(&["bash", "file.sh"], 0).0, None);
+        assert_eq!(shell_script(&["sh", "-c"], 0).0, None);
+        let su = su_commands(&["su", "-", "pg", "-lc", "x", "--command=y"], 0, false);
+        assert_eq!(su.scripts, vec![(4, None), (5, Some("y".to_string()))]);
+        let ru = su_commands(&["runuser", "-u", "pg", "--", "rm"], 0, true);
+        assert_eq!(ru.command, Some(4));
+    }
+
+    #[test]
+    fn container_commands() {
+        let at = |line: &str| {
+            let args: Vec<&str> = line.split(' ').collect();
+            container_command(&args, 0)
+        };
+        assert_eq!(at("kubectl exec -n ns pod -- rm"), Some(6));
+        assert_eq!(at("kubectl exec pod rm"), Some(3));
+        assert_eq!(at("kubectl run x --image=i -- rm"), Some(5));
+        assert_eq!(at("kubectl get pods"), None);
+        assert_eq!(at("docker exec -u root c rm"), Some(5));
+        assert_eq!(at("ls"), None);
+    }
+}
