@@ -4,7 +4,7 @@
 
 use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, report_error};
 use crate::cli::AnsweringArgs;
-use crate::exec::executor::{ExecError, Executor, Tally};
+use crate::exec::executor::{ExecError, Executor, Output, Progress, RunConfig, Tally};
 use crate::exec::inputs::{self, InputValue};
 use crate::exec::interactive::Terminal;
 use crate::exec::journal::{self, Event, Journal, Mode, RunStatus};
@@ -15,7 +15,6 @@ use crate::exec::scripted::{Scripted, read_answers};
 use crate::exec::shell::Shell;
 use crate::exec::signals::{self, Guarded};
 use crate::exec::state::RunState;
-use crate::graph::StepGraph;
 use crate::lint::{Severity, lint_text};
 use crate::load::{Runbook, find};
 use std::collections::BTreeMap;
@@ -321,32 +320,23 @@ pub fn drive(
         return EXIT_USAGE;
     }
     let mut executor = Executor {
-        runbook: rb,
-        path: &ready.path,
-        graph: StepGraph::build(rb),
-        mode,
+        cfg: RunConfig {
+            allow_readonly,
+            assume_yes,
+            ..RunConfig::new(rb, &ready.path, mode, lint_errors)
+        },
+        out: Output::new(&mut journal, &mut screen, secrets.clone()),
+        progress: Progress::new(state),
         operator: &mut operator,
         shell,
-        journal: &mut journal,
-        screen: &mut screen,
-        state,
-        secrets: secrets.clone(),
-        masker: Masker::new(&secrets),
         interrupt,
-        completed: Vec::new(),
-        tally: Tally::default(),
-        allow_readonly,
-        within: Vec::new(),
-        assume_yes,
-        unsimulated: Vec::new(),
-        check: lint_errors,
     };
     let result = executor.walk(start);
     // A signal that came during the walk ends the run here, journaled as interrupted.
     signals::end_if_pending();
     signals::end_run();
-    let tally = executor.tally.clone();
-    let unsimulated = std::mem::take(&mut executor.unsimulated);
+    let tally = executor.progress.tally.clone();
+    let unsimulated = std::mem::take(&mut executor.progress.unsimulated);
     let result = match result {
         Ok(r) => r,
         Err(ExecError::NoAnswer { what, help }) => {

@@ -7,15 +7,14 @@ use super::past_run::{OpenRun, changes, fail, known_values, open_run, rollbacks,
 use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, report_error};
 use crate::cli::ResumeArgs;
 use crate::exec::drill::DrillShell;
-use crate::exec::executor::{ExecError, Executor, Tally};
+use crate::exec::executor::{ExecError, Executor, Output, Progress, RunConfig};
 use crate::exec::inputs::InputValue;
 use crate::exec::journal::{self, Event, Journal, Mode, RunStatus, StepStatus};
-use crate::exec::mask::Masker;
 use crate::exec::operator::{Answer, Operator, Question};
 use crate::exec::replay::Replay;
 use crate::exec::screen::{Screen, Status};
 use crate::exec::shell::{ProcessShell, Shell, install_interrupt_handler};
-use crate::graph::{EdgeKind, StepGraph, Target};
+use crate::graph::{EdgeKind, Target};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -166,32 +165,24 @@ struct GoOn<'a> {
 
 fn go_on(g: GoOn) -> i32 {
     let rb = &g.ready.runbook;
-    let graph = StepGraph::build(rb);
     let started = Instant::now();
     let completed = rollbacks(rb, &g.ready.path, g.replayed, &g.values);
     // A signal ends the run journaled as interrupted (`exec::signals`).
     crate::exec::signals::begin_run(g.journal.path(), &g.replayed.run_id, started);
     let mut operator = crate::exec::signals::Guarded(g.operator);
     let mut executor = Executor {
-        runbook: rb,
-        path: &g.ready.path,
-        graph,
-        mode: g.mode,
+        cfg: RunConfig {
+            assume_yes: g.assume_yes,
+            ..RunConfig::new(rb, &g.ready.path, g.mode, super::driver::lint_errors)
+        },
+        out: Output::new(g.journal, g.screen, g.secrets.clone()),
+        progress: Progress {
+            completed,
+            ..Progress::new(g.replayed.state_with(rb, g.values.clone(), g.me))
+        },
         operator: &mut operator,
         shell: g.shell,
-        journal: g.journal,
-        screen: g.screen,
-        state: g.replayed.state_with(rb, g.values.clone(), g.me),
-        secrets: g.secrets.clone(),
-        masker: Masker::new(&g.secrets),
         interrupt: g.interrupt,
-        completed,
-        tally: Tally::default(),
-        allow_readonly: false,
-        within: Vec::new(),
-        assume_yes: g.assume_yes,
-        unsimulated: Vec::new(),
-        check: super::driver::lint_errors,
     };
     let position = match where_to_start(&mut executor, g.replayed) {
         Ok(p) => p,
@@ -206,7 +197,7 @@ fn go_on(g: GoOn) -> i32 {
     };
     crate::exec::signals::end_if_pending();
     crate::exec::signals::end_run();
-    let tally = executor.tally.clone();
+    let tally = executor.progress.tally.clone();
     let result = match result {
         Ok(r) => r,
         Err(e) => return report_exec_error(e),
@@ -258,7 +249,8 @@ fn where_to_start(x: &mut Executor, r: &Replay) -> Result<Target, ExecError> {
         if id == "end" {
             return Target::End;
         }
-        x.graph
+        x.cfg
+            .graph
             .index
             .get(id)
             .map_or(Target::End, |&i| Target::Step(i))
@@ -269,17 +261,17 @@ fn where_to_start(x: &mut Executor, r: &Replay) -> Result<Target, ExecError> {
             Some(next) => target_of(x, next),
         });
     };
-    let Some(&index) = x.graph.index.get(&step_id) else {
+    let Some(&index) = x.cfg.graph.index.get(&step_id) else {
         // The step is gone from the changed runbook: go on where it would have led.
         return Ok(Target::End);
     };
-    x.screen.status(
+    x.out.screen.status(
         Status::Warning,
         &format!("step `{step_id}` started and never finished"),
     );
     // A decision, a question or a checklist changed nothing yet: it is simply asked again.
     if matches!(
-        x.runbook.steps[index].kind(),
+        x.cfg.runbook.steps[index].kind(),
         Some(
             crate::load::StepKind::Choose
                 | crate::load::StepKind::Ask
@@ -289,12 +281,13 @@ fn where_to_start(x: &mut Executor, r: &Replay) -> Result<Target, ExecError> {
         return Ok(Target::Step(index));
     }
     let default = x
+        .cfg
         .graph
         .out_edges(index)
         .find(|e| matches!(e.kind, EdgeKind::Sequence | EdgeKind::Next))
         .map_or(Target::End, |e| e.to);
     let next_id = match default {
-        Target::Step(i) => x.graph.ids[i].clone(),
+        Target::Step(i) => x.cfg.graph.ids[i].clone(),
         Target::End => "end".into(),
     };
     let question = Question::ResumeStep {
@@ -323,7 +316,7 @@ fn where_to_start(x: &mut Executor, r: &Replay) -> Result<Target, ExecError> {
         Answer::Skip(why) => (StepStatus::Skipped, format!("skipped on resume: {why}")),
         _ => return Ok(Target::End),
     };
-    x.journal.append(Event::StepFinished {
+    x.out.journal.append(Event::StepFinished {
         step: step_id,
         status,
         exit_code: None,
@@ -331,7 +324,7 @@ fn where_to_start(x: &mut Executor, r: &Replay) -> Result<Target, ExecError> {
         reason: Some(reason.clone()),
         next: Some(next_id),
     })?;
-    x.screen.status(
+    x.out.screen.status(
         if status == StepStatus::Ok {
             Status::Ok
         } else {

@@ -7,12 +7,10 @@ use super::driver::{operator, secret_values};
 use super::past_run::{OpenRun, fail, known_values, open_run, rollbacks, short};
 use super::{EXIT_FAILED, EXIT_OK, report_error};
 use crate::cli::RollbackArgs;
-use crate::exec::executor::{Executor, Tally};
+use crate::exec::executor::{Executor, Output, Progress, RunConfig};
 use crate::exec::journal::{self, Event, Mode, StepStatus};
-use crate::exec::mask::Masker;
 use crate::exec::screen::{Screen, Status};
 use crate::exec::shell::{ProcessShell, install_interrupt_handler};
-use crate::graph::StepGraph;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -96,25 +94,12 @@ fn rollback(args: &RollbackArgs) -> Result<i32, i32> {
         if pending.len() == 1 { "" } else { "s" }
     ));
     let mut executor = Executor {
-        runbook: &rb,
-        path: &original,
-        graph: StepGraph::build(&rb),
-        mode: Mode::Run,
+        cfg: RunConfig::new(&rb, &original, Mode::Run, super::driver::lint_errors),
+        out: Output::new(&mut journal, &mut screen, secrets.clone()),
+        progress: Progress::new(r.state_with(&rb, values.clone(), &me)),
         operator: &mut operator,
         shell: &mut shell,
-        journal: &mut journal,
-        screen: &mut screen,
-        state: r.state_with(&rb, values.clone(), &me),
-        secrets: secrets.clone(),
-        masker: Masker::new(&secrets),
         interrupt,
-        completed: Vec::new(),
-        tally: Tally::default(),
-        allow_readonly: false,
-        within: Vec::new(),
-        assume_yes: false,
-        unsimulated: Vec::new(),
-        check: super::driver::lint_errors,
     };
     for c in pending.iter().rev() {
         if let Err(e) = executor.rollback_one(c) {

@@ -97,13 +97,13 @@ impl Executor<'_> {
     /// In a drill, what plays instead of the step's command (its `simulate`); a step without
     /// one is remembered, to be named in the drill's summary.
     pub(crate) fn simulated(&mut self, step: &Step) -> Option<super::shell::Simulated> {
-        if self.mode != Mode::Drill {
+        if self.cfg.mode != Mode::Drill {
             return None;
         }
         let simulated = simulated_of(step);
         let id = step.id();
-        if simulated.is_none() && !self.unsimulated.contains(&id) {
-            self.unsimulated.push(id);
+        if simulated.is_none() && !self.progress.unsimulated.contains(&id) {
+            self.progress.unsimulated.push(id);
         }
         simulated
     }
@@ -115,9 +115,9 @@ impl Executor<'_> {
         cmd: Journaled<'_>,
         spec: &CommandSpec,
     ) -> Result<Outcome, ExecError> {
-        let seq = self.journal.next_seq();
-        let log = self.journal.output_log(seq, cmd.step);
-        self.record(Event::Command {
+        let seq = self.out.journal.next_seq();
+        let log = self.out.journal.output_log(seq, cmd.step);
+        self.out.record(Event::Command {
             step: cmd.step.to_string(),
             command: cmd.shown.to_string(),
             attempt: cmd.attempt,
@@ -126,28 +126,35 @@ impl Executor<'_> {
             log: Some(log.relative().to_string()),
         })?;
         if cmd.show {
-            self.screen
+            self.out
+                .screen
                 .spinner_start(&format!("{} · 00:00 · Ctrl-C interrupts", cmd.label));
         }
-        let mut tee = Tee::new(&mut *self.screen, log, &self.secrets, cmd.show, cmd.label);
+        let mut tee = Tee::new(
+            &mut *self.out.screen,
+            log,
+            &self.out.secrets,
+            cmd.show,
+            cmd.label,
+        );
         // Keys typed while a command runs are not echoed into its output.
         let echo_off = cmd.show.then(super::tty::EchoOff::new);
         let outcome = self.shell.run(spec, &mut tee);
         drop(echo_off);
         let teed = tee.finish();
         if cmd.show {
-            self.screen.spinner_stop();
-            self.screen.end_output();
+            self.out.screen.spinner_stop();
+            self.out.screen.end_output();
         }
         if let Some(problem) = &teed.log_error {
-            self.screen.status(Status::Warning, problem);
+            self.out.screen.status(Status::Warning, problem);
         }
-        self.record(Event::OutputTail {
+        self.out.record(Event::OutputTail {
             step: cmd.step.to_string(),
-            tail: self.mask(&teed.tail),
+            tail: self.out.mask(&teed.tail),
             truncated: teed.truncated,
         })?;
-        self.record(Event::CommandFinished {
+        self.out.record(Event::CommandFinished {
             step: cmd.step.to_string(),
             exit_code: exit_code(&outcome.exit),
             outcome: describe(&outcome.exit),
@@ -176,7 +183,7 @@ impl Executor<'_> {
             Ok(env) => env,
             Err(e) => {
                 let problem = format!("the step's environment cannot be given: {e}");
-                self.screen.status(Status::Failed, &problem);
+                self.out.screen.status(Status::Failed, &problem);
                 return Ok(Ran {
                     outcome: Outcome {
                         exit: Exit::NotStarted(e.to_string()),
@@ -196,8 +203,8 @@ impl Executor<'_> {
             .timeout
             .as_ref()
             .and_then(|t| parse_duration(&t.value).ok());
-        if self.dry_run_skips(step) {
-            self.record(Event::Command {
+        if self.cfg.dry_run_skips(step) {
+            self.out.record(Event::Command {
                 step: id.clone(),
                 command: shown.to_string(),
                 attempt,
@@ -205,8 +212,8 @@ impl Executor<'_> {
                 purpose: None,
                 log: None,
             })?;
-            self.screen.status(Status::Skipped, "not run (dry-run)");
-            self.record(Event::CommandFinished {
+            self.out.screen.status(Status::Skipped, "not run (dry-run)");
+            self.out.record(Event::CommandFinished {
                 step: id.clone(),
                 exit_code: None,
                 outcome: "not run (dry-run)".into(),
@@ -228,9 +235,10 @@ impl Executor<'_> {
         // Where the step may write variables for later steps. Not created here: a command
         // that writes to them creates them (inside the private run folder), and most don't.
         let files = self
+            .out
             .journal
             .dir()
-            .join(format!(".io-{}", self.journal.next_seq()));
+            .join(format!(".io-{}", self.out.journal.next_seq()));
         let env_file = files.with_extension("env");
         let out_file = files.with_extension("out");
         env.push(("RUNBOOK_ENV".into(), env_file.display().to_string()));
@@ -238,7 +246,10 @@ impl Executor<'_> {
         let spec = CommandSpec {
             argv: argv(shell, script),
             env,
-            dir: self.dir_of(step).unwrap_or_else(|_| self.folder()),
+            dir: self
+                .cfg
+                .dir_of(step, &self.progress.state)
+                .unwrap_or_else(|_| self.cfg.folder()),
             timeout,
             simulated: self.simulated(step),
         };
@@ -310,6 +321,7 @@ impl Executor<'_> {
         }
         if problem.is_none() {
             let known: Vec<&str> = self
+                .progress
                 .state
                 .inputs
                 .values()
@@ -317,8 +329,8 @@ impl Executor<'_> {
                     InputValue::Str(s) => Some(s.as_str()),
                     _ => None,
                 })
-                .chain(self.state.vars.values().map(String::as_str))
-                .chain(self.state.env.values().map(String::as_str))
+                .chain(self.progress.state.vars.values().map(String::as_str))
+                .chain(self.progress.state.env.values().map(String::as_str))
                 .chain(values.iter().map(|(_, v)| v.as_str()))
                 .collect();
             // As written, and as `printf %b` or `echo -e` would print it.
@@ -336,7 +348,7 @@ impl Executor<'_> {
                 parse_assignments(&env_text)
                     .and_then(|env| whole_values(&env_text, &known).map(|()| env))
                     .and_then(|env| names_in_script(script, &env).map(|()| env))
-                    .and_then(|env| self.allowed_env(env)),
+                    .and_then(|env| self.cfg.allowed_env(env)),
                 parse_assignments(&out_text)
                     .and_then(|out| whole_values(&out_text, &known).map(|()| out))
                     .and_then(|out| names_in_script(script, &out).map(|()| out)),
@@ -344,10 +356,10 @@ impl Executor<'_> {
             match written {
                 (Ok(env), Ok(out)) => {
                     for (name, value) in env {
-                        self.set_env(&id, &name, value)?;
+                        self.progress.set_env(&mut self.out, &id, &name, value)?;
                     }
                     for (name, value) in out {
-                        self.set_var(&id, &name, value)?;
+                        self.progress.set_var(&mut self.out, &id, &name, value)?;
                     }
                 }
                 (Err(e), _) => {
@@ -374,7 +386,7 @@ impl Executor<'_> {
             ),
             Some(p) => format!("{p} · {took} · {}", super::screen::clock()),
         };
-        self.screen.status(
+        self.out.screen.status(
             if problem.is_none() {
                 Status::Ok
             } else {
@@ -438,7 +450,7 @@ impl Executor<'_> {
         } else {
             ""
         };
-        self.screen.status(
+        self.out.screen.status(
             Status::Info,
             &format!("vars.{} captured{note}", capture.var.value),
         );

@@ -55,32 +55,228 @@ pub struct WalkResult {
     pub reason: Option<String>,
 }
 
+/// The executor is three parts and three collaborators, each given to the code that needs
+/// it: what the walk is ([`RunConfig`], read-only), what is recorded and shown ([`Output`]:
+/// the journal and the screen, with the masking of secrets), and what the walk has done so
+/// far ([`Progress`]); the [`Operator`] answers, the [`Shell`] runs commands.
 pub struct Executor<'a> {
+    pub cfg: RunConfig<'a>,
+    pub out: Output<'a>,
+    pub progress: Progress,
+    pub operator: &'a mut dyn Operator,
+    pub shell: &'a mut dyn Shell,
+    pub interrupt: Arc<AtomicBool>,
+}
+
+/// What a walk is: the runbook, its graph, the mode and the flags. Never changes during it.
+pub struct RunConfig<'a> {
     pub runbook: &'a Runbook,
     pub path: &'a Path,
     pub graph: StepGraph,
     pub mode: Mode,
-    pub operator: &'a mut dyn Operator,
-    pub shell: &'a mut dyn Shell,
-    pub journal: &'a mut Journal,
-    pub screen: &'a mut Screen,
-    pub state: RunState,
-    pub secrets: Vec<String>,
-    pub masker: Masker,
-    pub interrupt: Arc<AtomicBool>,
-    pub completed: Vec<Completed>,
-    pub tally: Tally,
     /// `--allow-readonly` in a dry-run: steps marked `readonly` run for real.
     pub allow_readonly: bool,
-    /// Sub-runbook nesting, outermost first (`notify`), for positions on screen.
-    pub within: Vec<String>,
     /// `--yes` in a dry-run also passes dangerous steps (nothing runs).
     pub assume_yes: bool,
-    /// In a drill: the steps that had no `simulate` and were treated as succeeded.
-    pub unsimulated: Vec<String>,
+    /// Sub-runbook nesting, outermost first (`notify`), for positions on screen.
+    pub within: Vec<String>,
     /// How many errors lint finds in a sub-runbook's text, checked before it runs. Given by
     /// the command (the executor does not depend on lint).
     pub check: CheckRunbook,
+}
+
+/// What is recorded and shown: every event goes to the journal (before the next action
+/// begins) and every text to the screen, through the masking of the secrets known so far.
+pub struct Output<'a> {
+    pub journal: &'a mut Journal,
+    pub screen: &'a mut Screen,
+    pub secrets: Vec<String>,
+    pub masker: Masker,
+}
+
+/// What the walk has done so far.
+#[derive(Default)]
+pub struct Progress {
+    /// Inputs, `vars`, outputs and the environment steps leave for later steps.
+    pub state: RunState,
+    /// The steps that succeeded, newest last, for rollbacks.
+    pub completed: Vec<Completed>,
+    pub tally: Tally,
+    /// In a drill: the steps that had no `simulate` and were treated as succeeded.
+    pub unsimulated: Vec<String>,
+}
+
+impl<'a> Output<'a> {
+    pub fn new(journal: &'a mut Journal, screen: &'a mut Screen, secrets: Vec<String>) -> Self {
+        let masker = Masker::new(&secrets);
+        Output {
+            journal,
+            screen,
+            secrets,
+            masker,
+        }
+    }
+
+    /// The same journal and screen, for a sub-runbook's walk.
+    pub fn reborrow(&mut self) -> Output<'_> {
+        Output::new(self.journal, self.screen, self.secrets.clone())
+    }
+
+    pub(crate) fn record(&mut self, event: Event) -> Result<u64, ExecError> {
+        Ok(self.journal.append(event)?)
+    }
+
+    pub(crate) fn mask(&self, text: &str) -> String {
+        self.masker.mask_str(text)
+    }
+
+    pub(crate) fn add_secret(&mut self, value: &str) {
+        if !value.is_empty() && !self.secrets.iter().any(|s| s == value) {
+            self.secrets.push(value.to_string());
+            self.masker = Masker::new(&self.secrets);
+        }
+    }
+}
+
+impl Progress {
+    pub fn new(state: RunState) -> Self {
+        Progress {
+            state,
+            ..Default::default()
+        }
+    }
+
+    /// Takes in what a sub-runbook's walk did (`reference`: how its steps are named here).
+    pub(crate) fn absorb(&mut self, sub: Progress, reference: &str) {
+        self.completed.extend(sub.completed);
+        for id in sub.unsimulated {
+            self.unsimulated.push(format!("{reference}/{id}"));
+        }
+        let t = sub.tally;
+        self.tally.ran += t.ran;
+        self.tally.not_run += t.not_run;
+        self.tally.skipped += t.skipped;
+        self.tally.failed += t.failed;
+        self.tally.retried += t.retried;
+        self.tally.decisions.extend(t.decisions);
+    }
+
+    /// Sets `vars.NAME` and journals it (masked), so that a resume can rebuild it.
+    pub(crate) fn set_var(
+        &mut self,
+        out: &mut Output,
+        step: &str,
+        name: &str,
+        value: String,
+    ) -> Result<(), ExecError> {
+        out.record(Event::VarSet {
+            step: step.to_string(),
+            name: name.to_string(),
+            value: out.mask(&value),
+        })?;
+        Arc::make_mut(&mut self.state.vars).insert(name.to_string(), value);
+        Ok(())
+    }
+
+    /// Sets an environment variable for later steps (`$RUNBOOK_ENV`) and journals it.
+    pub(crate) fn set_env(
+        &mut self,
+        out: &mut Output,
+        step: &str,
+        name: &str,
+        value: String,
+    ) -> Result<(), ExecError> {
+        out.record(Event::EnvSet {
+            step: step.to_string(),
+            name: name.to_string(),
+            value: out.mask(&value),
+        })?;
+        Arc::make_mut(&mut self.state.env).insert(name.to_string(), value);
+        Ok(())
+    }
+}
+
+impl<'a> RunConfig<'a> {
+    /// A walk of `runbook` (read from `path`) in `mode`, with no flags and not nested.
+    pub fn new(runbook: &'a Runbook, path: &'a Path, mode: Mode, check: CheckRunbook) -> Self {
+        RunConfig {
+            runbook,
+            path,
+            graph: StepGraph::build(runbook),
+            mode,
+            allow_readonly: false,
+            assume_yes: false,
+            within: Vec::new(),
+            check,
+        }
+    }
+
+    /// Refuses what a step wrote to `$RUNBOOK_ENV` for a variable that only the runbook's own
+    /// `env:` may set (`BASH_ENV`, `LD_PRELOAD`, …: see [`crate::values::PROTECTED_ENV`]).
+    pub(crate) fn allowed_env(
+        &self,
+        env: Vec<(String, String)>,
+    ) -> Result<Vec<(String, String)>, String> {
+        for (name, _) in &env {
+            if crate::values::is_protected_env(name)
+                && !self.runbook.env.iter().any(|(k, _)| k.value == *name)
+            {
+                return Err(format!(
+                    "it sets `{name}`, which changes what every later command runs; only the runbook's own `env:` may set it"
+                ));
+            }
+        }
+        Ok(env)
+    }
+
+    /// In a dry-run, nothing runs but the steps marked `readonly` with `--allow-readonly`.
+    pub(crate) fn dry_run_skips(&self, step: &Step) -> bool {
+        self.mode == Mode::DryRun
+            && !(self.allow_readonly && step.readonly.as_ref().is_some_and(|r| r.value))
+    }
+
+    pub(crate) fn folder(&self) -> PathBuf {
+        folder_of(self.path)
+    }
+
+    /// The working folder of a step: its `dir`, the runbook's `dir`, or the runbook's folder.
+    pub(crate) fn dir_of(&self, step: &Step, state: &RunState) -> Result<PathBuf, RenderError> {
+        let ctx = state.context(None);
+        let dir = step.dir.as_ref().or(self.runbook.dir.as_ref());
+        Ok(match dir {
+            Some(d) => self.folder().join(render::text(&d.value, &ctx)?),
+            None => self.folder(),
+        })
+    }
+
+    pub(crate) fn shell_of(&self, step: &Step) -> ShellKind {
+        step.shell
+            .as_ref()
+            .or(self.runbook.shell.as_ref())
+            .map_or(ShellKind::Bash, |s| s.value.clone())
+    }
+
+    pub(crate) fn default_target(&self, i: usize) -> Target {
+        self.graph
+            .out_edges(i)
+            .find(|e| matches!(e.kind, EdgeKind::Sequence | EdgeKind::Next))
+            .map_or(Target::End, |e| e.to)
+    }
+
+    pub(crate) fn failure_target(&self, i: usize) -> Option<Target> {
+        self.graph
+            .out_edges(i)
+            .find(|e| e.kind == EdgeKind::OnFailure)
+            .map(|e| e.to)
+    }
+
+    pub(crate) fn position(&self, i: usize) -> String {
+        let n = format!("{}/{}", i + 1, self.runbook.steps.len());
+        match self.within.last() {
+            Some(parent) => format!("{parent} › {n}"),
+            None => n,
+        }
+    }
 }
 
 /// Counts the lint errors of a runbook's text at a path.
@@ -143,7 +339,7 @@ pub(crate) fn ask_error(e: AskError) -> ExecError {
 impl<'a> Executor<'a> {
     pub(crate) fn ask(&mut self, q: &Question) -> Result<Answer, ExecError> {
         loop {
-            self.screen.spinner_stop();
+            self.out.screen.spinner_stop();
             match self.operator.ask(q) {
                 Ok(a) => return Ok(a),
                 Err(AskError::Interrupted) => {
@@ -159,101 +355,9 @@ impl<'a> Executor<'a> {
         }
     }
 
-    pub(crate) fn record(&mut self, event: Event) -> Result<u64, ExecError> {
-        Ok(self.journal.append(event)?)
-    }
-
-    /// Sets `vars.NAME` and journals it (masked), so that a resume can rebuild it.
-    pub(crate) fn set_var(
-        &mut self,
-        step: &str,
-        name: &str,
-        value: String,
-    ) -> Result<(), ExecError> {
-        self.record(Event::VarSet {
-            step: step.to_string(),
-            name: name.to_string(),
-            value: self.mask(&value),
-        })?;
-        Arc::make_mut(&mut self.state.vars).insert(name.to_string(), value);
-        Ok(())
-    }
-
-    /// Sets an environment variable for later steps (`$RUNBOOK_ENV`) and journals it.
-    pub(crate) fn set_env(
-        &mut self,
-        step: &str,
-        name: &str,
-        value: String,
-    ) -> Result<(), ExecError> {
-        self.record(Event::EnvSet {
-            step: step.to_string(),
-            name: name.to_string(),
-            value: self.mask(&value),
-        })?;
-        Arc::make_mut(&mut self.state.env).insert(name.to_string(), value);
-        Ok(())
-    }
-
-    /// Refuses what a step wrote to `$RUNBOOK_ENV` for a variable that only the runbook's own
-    /// `env:` may set (`BASH_ENV`, `LD_PRELOAD`, …: see [`crate::values::PROTECTED_ENV`]).
-    pub(crate) fn allowed_env(
-        &self,
-        env: Vec<(String, String)>,
-    ) -> Result<Vec<(String, String)>, String> {
-        for (name, _) in &env {
-            if crate::values::is_protected_env(name)
-                && !self.runbook.env.iter().any(|(k, _)| k.value == *name)
-            {
-                return Err(format!(
-                    "it sets `{name}`, which changes what every later command runs; only the runbook's own `env:` may set it"
-                ));
-            }
-        }
-        Ok(env)
-    }
-
-    pub(crate) fn mask(&self, text: &str) -> String {
-        self.masker.mask_str(text)
-    }
-
-    pub(crate) fn add_secret(&mut self, value: &str) {
-        if !value.is_empty() && !self.secrets.iter().any(|s| s == value) {
-            self.secrets.push(value.to_string());
-            self.masker = Masker::new(&self.secrets);
-        }
-    }
-
-    /// In a dry-run, nothing runs but the steps marked `readonly` with `--allow-readonly`.
-    pub(crate) fn dry_run_skips(&self, step: &Step) -> bool {
-        self.mode == Mode::DryRun
-            && !(self.allow_readonly && step.readonly.as_ref().is_some_and(|r| r.value))
-    }
-
-    pub(crate) fn folder(&self) -> PathBuf {
-        folder_of(self.path)
-    }
-
-    /// The working folder of a step: its `dir`, the runbook's `dir`, or the runbook's folder.
-    pub(crate) fn dir_of(&self, step: &Step) -> Result<PathBuf, RenderError> {
-        let ctx = self.state.context(None);
-        let dir = step.dir.as_ref().or(self.runbook.dir.as_ref());
-        Ok(match dir {
-            Some(d) => self.folder().join(render::text(&d.value, &ctx)?),
-            None => self.folder(),
-        })
-    }
-
-    pub(crate) fn shell_of(&self, step: &Step) -> ShellKind {
-        step.shell
-            .as_ref()
-            .or(self.runbook.shell.as_ref())
-            .map_or(ShellKind::Bash, |s| s.value.clone())
-    }
-
     /// Walks the runbook from `start` to `end`.
     pub fn walk(&mut self, start: usize) -> Result<WalkResult, ExecError> {
-        let mut at = if start < self.runbook.steps.len() {
+        let mut at = if start < self.cfg.runbook.steps.len() {
             Target::Step(start)
         } else {
             Target::End
@@ -262,7 +366,7 @@ impl<'a> Executor<'a> {
         while let Target::Step(i) = at {
             let flow = self.step(i, &mut failed)?;
             at = match flow {
-                Flow::Next => self.default_target(i),
+                Flow::Next => self.cfg.default_target(i),
                 Flow::Jump(target) => target,
                 Flow::Abort {
                     by_operator,
@@ -291,54 +395,34 @@ impl<'a> Executor<'a> {
         })
     }
 
-    pub(crate) fn default_target(&self, i: usize) -> Target {
-        self.graph
-            .out_edges(i)
-            .find(|e| matches!(e.kind, EdgeKind::Sequence | EdgeKind::Next))
-            .map_or(Target::End, |e| e.to)
-    }
-
-    pub(crate) fn failure_target(&self, i: usize) -> Option<Target> {
-        self.graph
-            .out_edges(i)
-            .find(|e| e.kind == EdgeKind::OnFailure)
-            .map(|e| e.to)
-    }
-
-    pub(crate) fn position(&self, i: usize) -> String {
-        let n = format!("{}/{}", i + 1, self.runbook.steps.len());
-        match self.within.last() {
-            Some(parent) => format!("{parent} › {n}"),
-            None => n,
-        }
-    }
-
     /// One step, from its header to `step_finished`.
     pub(crate) fn step(
         &mut self,
         i: usize,
         failed: &mut Option<String>,
     ) -> Result<Flow, ExecError> {
-        let runbook = self.runbook;
+        let runbook = self.cfg.runbook;
         let step = &runbook.steps[i];
         let id = step.id();
         let title = step.title.as_ref().map_or(id.clone(), |t| t.value.clone());
         let started = Instant::now();
-        self.screen
-            .step_header(&self.position(i), &id, &title, step.is_dangerous());
+        self.out
+            .screen
+            .step_header(&self.cfg.position(i), &id, &title, step.is_dangerous());
         let kind = step.kind().unwrap_or(StepKind::Manual);
-        self.record(Event::StepStarted {
+        self.out.record(Event::StepStarted {
             step: id.clone(),
             index: i,
             title: title.clone(),
             kind: kind.name().into(),
         })?;
         if let Some(when) = &step.when {
-            match render::condition(&when.value, &self.state.context(None)) {
+            match render::condition(&when.value, &self.progress.state.context(None)) {
                 Ok(true) => {}
                 Ok(false) => {
                     let reason = format!("`when: {}` is false", when.value);
-                    self.screen
+                    self.out
+                        .screen
                         .status(Status::Skipped, &format!("skipped: {reason}"));
                     return self.finish(
                         step,
@@ -349,8 +433,8 @@ impl<'a> Executor<'a> {
                         Flow::Next,
                     );
                 }
-                Err(_) if self.mode == Mode::DryRun => {
-                    self.screen.status(
+                Err(_) if self.cfg.mode == Mode::DryRun => {
+                    self.out.screen.status(
                         Status::Info,
                         &format!(
                             "`when: {}` cannot be known in a dry-run: the step is shown",
@@ -359,7 +443,8 @@ impl<'a> Executor<'a> {
                     );
                 }
                 Err(e) => {
-                    self.screen
+                    self.out
+                        .screen
                         .status(Status::Failed, &format!("cannot evaluate `when`: {e}"));
                     return self.failed(
                         step,
@@ -373,10 +458,10 @@ impl<'a> Executor<'a> {
             }
         }
         if let Some(text) = &step.instructions {
-            let shown = render::text(&text.value, &self.state.context(None))
+            let shown = render::text(&text.value, &self.progress.state.context(None))
                 .unwrap_or_else(|_| text.value.clone());
-            let shown = self.mask(&shown);
-            self.screen.markdown(&shown);
+            let shown = self.out.mask(&shown);
+            self.out.screen.markdown(&shown);
         }
         let flow = match kind {
             StepKind::Manual => self.manual(step, started)?,

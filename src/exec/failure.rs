@@ -32,8 +32,8 @@ impl Executor<'_> {
             };
             match self.ask(&q)? {
                 Answer::Retry | Answer::Edit(_) => {
-                    self.tally.retried += 1;
-                    self.record(Event::Retry {
+                    self.progress.tally.retried += 1;
+                    self.out.record(Event::Retry {
                         step: step.id(),
                         attempt: 2,
                         automatic: false,
@@ -55,9 +55,12 @@ impl Executor<'_> {
     /// `$SHELL` in the step's folder with the run's environment (a deviation, journaled).
     pub(crate) fn open_shell(&mut self, step: &Step) -> Result<(), ExecError> {
         let program = std::env::var("SHELL").unwrap_or_else(|_| "/bin/sh".into());
-        let dir = self.dir_of(step).unwrap_or_else(|_| self.folder());
+        let dir = self
+            .cfg
+            .dir_of(step, &self.progress.state)
+            .unwrap_or_else(|_| self.cfg.folder());
         let env = self.step_env(step).unwrap_or_default();
-        self.screen.line(&format!(
+        self.out.screen.line(&format!(
             "  opening {program} in {} · exit to come back",
             dir.display()
         ));
@@ -67,11 +70,12 @@ impl Executor<'_> {
             .status();
         let code = status.as_ref().ok().and_then(|s| s.code());
         if let Err(e) = &status {
-            self.screen
+            self.out
+                .screen
                 .status(Status::Failed, &format!("cannot open {program}: {e}"));
         }
         self.interrupt.store(false, Ordering::SeqCst);
-        self.record(Event::ShellOpened {
+        self.out.record(Event::ShellOpened {
             step: step.id(),
             exit_code: code,
         })?;

@@ -26,39 +26,39 @@ impl Executor<'_> {
             && !matches!(flow, Flow::Abort { .. })
             && let Answer::Text(text) = self.ask(&Question::Note { step: id.clone() })?
         {
-            let text = self.mask(text.trim());
+            let text = self.out.mask(text.trim());
             if !text.is_empty() {
-                self.record(Event::Note {
+                self.out.record(Event::Note {
                     step: id.clone(),
                     text,
                 })?;
             }
         }
         match status {
-            StepStatus::Skipped => self.tally.skipped += 1,
+            StepStatus::Skipped => self.progress.tally.skipped += 1,
             StepStatus::Ok => {}
-            _ => self.tally.failed += 1,
+            _ => self.progress.tally.failed += 1,
         }
-        Arc::make_mut(&mut self.state.steps).insert(id.clone(), (status, exit_code));
+        Arc::make_mut(&mut self.progress.state.steps).insert(id.clone(), (status, exit_code));
         let next = match &flow {
-            Flow::Next => Some(self.default_target(step.index)),
+            Flow::Next => Some(self.cfg.default_target(step.index)),
             Flow::Jump(target) => Some(*target),
             Flow::Abort { .. } => None,
         }
         .map_or_else(
             || "abort".to_string(),
             |t| match t {
-                Target::Step(i) => self.graph.ids[i].clone(),
+                Target::Step(i) => self.cfg.graph.ids[i].clone(),
                 Target::End => "end".to_string(),
             },
         );
-        self.record(Event::StepFinished {
+        self.out.record(Event::StepFinished {
             step: id,
             next: Some(next),
             status,
             exit_code,
             duration_ms: started.elapsed().as_millis() as u64,
-            reason: reason.map(|r| self.mask(&r)),
+            reason: reason.map(|r| self.out.mask(&r)),
         })?;
         Ok(flow)
     }
@@ -118,7 +118,8 @@ impl Executor<'_> {
         } else {
             reason
         };
-        self.screen
+        self.out
+            .screen
             .status(Status::Skipped, &format!("skipped: {reason}"));
         self.finish(
             step,
@@ -157,7 +158,7 @@ impl Executor<'_> {
                     reason,
                 }
             }
-            _ => match self.failure_target(step.index) {
+            _ => match self.cfg.failure_target(step.index) {
                 Some(target) => Flow::Jump(target),
                 None => Flow::Next,
             },

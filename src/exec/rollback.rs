@@ -11,11 +11,11 @@ use crate::exec::shell::{CommandSpec, Exit};
 impl Executor<'_> {
     /// After an abort: the rollbacks of completed steps, newest first, each confirmed.
     pub fn offer_rollbacks(&mut self) -> Result<(), ExecError> {
-        if self.completed.is_empty() || !self.within.is_empty() {
+        if self.progress.completed.is_empty() || !self.cfg.within.is_empty() {
             return Ok(());
         }
-        let completed: Vec<Completed> = self.completed.drain(..).rev().collect();
-        self.screen.rule(&format!(
+        let completed: Vec<Completed> = self.progress.completed.drain(..).rev().collect();
+        self.out.screen.rule(&format!(
             "rollback · {} step{} can be undone",
             completed.len(),
             if completed.len() == 1 { "" } else { "s" }
@@ -27,9 +27,9 @@ impl Executor<'_> {
     }
 
     pub fn rollback_one(&mut self, c: &Completed) -> Result<(), ExecError> {
-        self.screen.blank();
-        self.screen.line(&format!("rollback of {}", c.step));
-        self.screen.command(&self.mask(&c.rollback), "");
+        self.out.screen.blank();
+        self.out.screen.line(&format!("rollback of {}", c.step));
+        self.out.screen.command(&self.out.mask(&c.rollback), "");
         let answer = if c.dangerous {
             let q = Question::Dangerous {
                 step: c.step.clone(),
@@ -47,11 +47,11 @@ impl Executor<'_> {
         } else {
             self.ask(&Question::Rollback {
                 step: c.step.clone(),
-                command: self.mask(&c.rollback),
+                command: self.out.mask(&c.rollback),
             })?
         };
         let answer = match answer {
-            Answer::Run | Answer::Done if self.mode == Mode::DryRun => {
+            Answer::Run | Answer::Done if self.cfg.mode == Mode::DryRun => {
                 Answer::Skip("not run (dry-run)".into())
             }
             other => other,
@@ -59,25 +59,26 @@ impl Executor<'_> {
         match answer {
             Answer::Run | Answer::Done => {
                 let mut env: Vec<(String, String)> = self
+                    .progress
                     .state
                     .env
                     .iter()
                     .map(|(k, v)| (k.clone(), v.clone()))
                     .collect();
-                env.push(("RUNBOOK_RUN_ID".into(), self.state.run_id.clone()));
+                env.push(("RUNBOOK_RUN_ID".into(), self.progress.state.run_id.clone()));
                 env.push(("RUNBOOK_STEP".into(), c.step.clone()));
                 env.extend(c.values.iter().cloned());
                 let env = match crate::exec::render::arithmetic_env(&c.script, env) {
                     Ok(env) => env,
                     Err(e) => {
-                        self.screen.status(
+                        self.out.screen.status(
                             Status::Failed,
                             &format!("rollback of {} not run: {e}", c.step),
                         );
-                        self.screen.line(&format!("  help: {}", e.help));
-                        self.record(Event::Rollback {
+                        self.out.screen.line(&format!("  help: {}", e.help));
+                        self.out.record(Event::Rollback {
                             step: c.step.clone(),
-                            command: self.mask(&c.rollback),
+                            command: self.out.mask(&c.rollback),
                             status: StepStatus::Failed,
                             exit_code: None,
                         })?;
@@ -91,7 +92,7 @@ impl Executor<'_> {
                     timeout: None,
                     simulated: None,
                 };
-                let shown = self.mask(&c.rollback);
+                let shown = self.out.mask(&c.rollback);
                 let outcome = self.run_journaled(
                     Journaled {
                         step: &c.step,
@@ -110,7 +111,7 @@ impl Executor<'_> {
                 } else {
                     StepStatus::Failed
                 };
-                self.screen.status(
+                self.out.screen.status(
                     if ok { Status::Ok } else { Status::Failed },
                     &format!(
                         "rollback of {}: {} · {}",
@@ -119,19 +120,20 @@ impl Executor<'_> {
                         duration(outcome.duration)
                     ),
                 );
-                self.record(Event::Rollback {
+                self.out.record(Event::Rollback {
                     step: c.step.clone(),
-                    command: self.mask(&c.rollback),
+                    command: self.out.mask(&c.rollback),
                     status,
                     exit_code: exit_code(&outcome.exit),
                 })?;
             }
             _ => {
-                self.screen
+                self.out
+                    .screen
                     .status(Status::Skipped, &format!("rollback of {} not run", c.step));
-                self.record(Event::Rollback {
+                self.out.record(Event::Rollback {
                     step: c.step.clone(),
-                    command: self.mask(&c.rollback),
+                    command: self.out.mask(&c.rollback),
                     status: StepStatus::Skipped,
                     exit_code: None,
                 })?;

@@ -14,7 +14,7 @@ impl Executor<'_> {
         let Some(choose) = &step.choose else {
             return self.done(step, started, None, Flow::Next);
         };
-        let ctx = self.state.context(None);
+        let ctx = self.progress.state.context(None);
         let prompt = choose
             .value
             .prompt
@@ -41,26 +41,30 @@ impl Executor<'_> {
             _ => 0,
         };
         let target = self
+            .cfg
             .graph
             .out_edges(step.index)
             .find(|e| e.kind == EdgeKind::Choice(index))
             .map_or(Target::End, |e| e.to);
         let next = match target {
-            Target::Step(t) => self.graph.ids[t].clone(),
+            Target::Step(t) => self.cfg.graph.ids[t].clone(),
             Target::End => "end".into(),
         };
         let option = &choose.value.options[index];
         let value = option.value.as_ref().map(|v| v.value.clone());
         if let Some(var) = &choose.value.var {
             let chosen = value.clone().unwrap_or_else(|| labels[index].clone());
-            self.set_var(&step.id(), &var.value, chosen)?;
+            self.progress
+                .set_var(&mut self.out, &step.id(), &var.value, chosen)?;
         }
-        self.screen
+        self.out
+            .screen
             .status(Status::Ok, &format!("{} → {next}", labels[index]));
-        self.tally
+        self.progress
+            .tally
             .decisions
             .push((step.id(), labels[index].clone()));
-        self.record(Event::Decision {
+        self.out.record(Event::Decision {
             step: step.id(),
             option: index + 1,
             label: labels[index].clone(),
@@ -78,7 +82,7 @@ impl Executor<'_> {
         let Some(var) = &ask.value.var else {
             return Ok(None);
         };
-        let ctx = self.state.context(None);
+        let ctx = self.progress.state.context(None);
         let prompt = ask.value.prompt.as_ref().map_or_else(
             || var.value.clone(),
             |p| render::text(&p.value, &ctx).unwrap_or_else(|_| p.value.clone()),
@@ -114,25 +118,27 @@ impl Executor<'_> {
                         help: "correct it in the answers file".into(),
                     });
                 }
-                self.screen.status(Status::Warning, &problem);
+                self.out.screen.status(Status::Warning, &problem);
                 continue;
             }
             if ask.value.secret {
-                self.add_secret(&value);
+                self.out.add_secret(&value);
             }
             let shown = if ask.value.secret {
                 "***".to_string()
             } else {
                 value.clone()
             };
-            self.screen
+            self.out
+                .screen
                 .status(Status::Ok, &format!("vars.{} = {shown}", var.value));
-            self.record(Event::Answer {
+            self.out.record(Event::Answer {
                 step: step.id(),
                 var: var.value.clone(),
-                value: self.mask(&value),
+                value: self.out.mask(&value),
             })?;
-            self.set_var(&step.id(), &var.value, value)?;
+            self.progress
+                .set_var(&mut self.out, &step.id(), &var.value, value)?;
             return Ok(None);
         }
     }

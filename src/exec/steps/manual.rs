@@ -15,9 +15,9 @@ impl Executor<'_> {
             let total = checklist.value.len();
             let mut skipped = 0;
             for (index, item) in checklist.value.iter().enumerate() {
-                let text = render::text(&item.value, &self.state.context(None))
+                let text = render::text(&item.value, &self.progress.state.context(None))
                     .unwrap_or_else(|_| item.value.clone());
-                let text = self.mask(&text);
+                let text = self.out.mask(&text);
                 let q = Question::ChecklistItem {
                     step: id.clone(),
                     item: text.clone(),
@@ -46,9 +46,10 @@ impl Executor<'_> {
                     .as_ref()
                     .map(|r| format!(" (skipped: {r})"))
                     .unwrap_or_default();
-                self.screen
+                self.out
+                    .screen
                     .status(mark, &format!("[{}/{total}] {text}{suffix}", index + 1));
-                self.record(Event::ChecklistItem {
+                self.out.record(Event::ChecklistItem {
                     step: id.clone(),
                     index,
                     item: text,
@@ -57,7 +58,7 @@ impl Executor<'_> {
                 })?;
             }
             if skipped > 0 {
-                self.screen.status(
+                self.out.screen.status(
                     Status::Warning,
                     &format!("{skipped} of {total} items skipped"),
                 );
@@ -68,7 +69,7 @@ impl Executor<'_> {
             Answer::Abort => self.aborted(step, started, "aborted"),
             Answer::Skip(reason) => self.skipped(step, started, reason),
             _ => {
-                self.screen.status(Status::Ok, "done");
+                self.out.screen.status(Status::Ok, "done");
                 self.done(step, started, None, Flow::Next)
             }
         }

@@ -21,8 +21,9 @@ pub(crate) enum Confirmed {
 
 impl Executor<'_> {
     pub(crate) fn step_env(&self, step: &Step) -> Result<Vec<(String, String)>, RenderError> {
-        let ctx = self.state.context(None);
+        let ctx = self.progress.state.context(None);
         let mut env: Vec<(String, String)> = self
+            .progress
             .state
             .env
             .iter()
@@ -31,9 +32,9 @@ impl Executor<'_> {
         for (k, v) in &step.env {
             env.push((k.value.clone(), render::text(&v.value, &ctx)?));
         }
-        env.push(("RUNBOOK_RUN_ID".into(), self.state.run_id.clone()));
+        env.push(("RUNBOOK_RUN_ID".into(), self.progress.state.run_id.clone()));
         env.push(("RUNBOOK_STEP".into(), step.id()));
-        env.push(("RUNBOOK_MODE".into(), self.mode.as_str().into()));
+        env.push(("RUNBOOK_MODE".into(), self.cfg.mode.as_str().into()));
         Ok(env)
     }
 
@@ -49,13 +50,15 @@ impl Executor<'_> {
         let Some(run) = &step.run else {
             return self.done(step, started, None, Flow::Next);
         };
-        let shell = self.shell_of(step);
-        let rendered = match render::script(&run.value, &self.state.context(None), &shell) {
+        let shell = self.cfg.shell_of(step);
+        let rendered = match render::script(&run.value, &self.progress.state.context(None), &shell)
+        {
             Ok(r) => r,
             Err(e) => {
-                self.screen
+                self.out
+                    .screen
                     .status(Status::Failed, &format!("cannot render the command: {e}"));
-                self.screen.line(&format!("  help: {}", e.help));
+                self.out.screen.line(&format!("  help: {}", e.help));
                 return self.failed(
                     step,
                     started,
@@ -66,22 +69,22 @@ impl Executor<'_> {
                 );
             }
         };
-        let display = self.mask(&rendered.display);
-        self.screen.blank();
-        self.screen.command(&display, "");
+        let display = self.out.mask(&rendered.display);
+        self.out.screen.blank();
+        self.out.screen.command(&display, "");
         if let Some(rollback) = &step.rollback {
-            let shown = render::script(&rollback.value, &self.state.context(None), &shell)
+            let shown = render::script(&rollback.value, &self.progress.state.context(None), &shell)
                 .map_or_else(|_| rollback.value.clone(), |r| r.display);
-            let shown = self.mask(&shown);
+            let shown = self.out.mask(&shown);
             let first = shown.lines().next().unwrap_or("");
             let more = if shown.trim_end().lines().count() > 1 {
                 " …"
             } else {
                 ""
             };
-            self.screen.line(&format!("  rollback: {first}{more}"));
+            self.out.screen.line(&format!("  rollback: {first}{more}"));
         }
-        self.screen.blank();
+        self.out.screen.blank();
         // Confirmation: a dangerous step needs its phrase typed (or --confirm STEP).
         let mut script = rendered.script.clone();
         let mut values = rendered.env.clone();
@@ -117,7 +120,7 @@ impl Executor<'_> {
         let mut attempt = 1;
         loop {
             let shown = if edited {
-                self.mask(&script)
+                self.out.mask(&script)
             } else {
                 display.clone()
             };
@@ -126,18 +129,19 @@ impl Executor<'_> {
                 match self.collect(step, &ran.outcome, ran.dry) {
                     Ok(values) => {
                         for (name, value) in values {
-                            self.set_var(&step.id(), &name, value)?;
+                            self.progress
+                                .set_var(&mut self.out, &step.id(), &name, value)?;
                         }
                         if ran.dry {
-                            self.tally.not_run += 1;
+                            self.progress.tally.not_run += 1;
                         } else {
-                            self.tally.ran += 1;
+                            self.progress.tally.ran += 1;
                         }
                         self.remember_rollback(step, &shell);
                         return self.done(step, started, exit_code(&ran.outcome.exit), Flow::Next);
                     }
                     Err(problem) => {
-                        self.screen.status(Status::Failed, &problem);
+                        self.out.screen.status(Status::Failed, &problem);
                         return self.failed(
                             step,
                             started,
@@ -154,12 +158,12 @@ impl Executor<'_> {
                 .clone()
                 .unwrap_or_else(|| describe(&ran.outcome.exit));
             if attempt <= retries && ran.outcome.exit != Exit::Interrupted {
-                self.screen.status(
+                self.out.screen.status(
                     Status::Warning,
                     &format!("retry {attempt} of {retries} in {}", duration(delay)),
                 );
-                self.tally.retried += 1;
-                self.record(Event::Retry {
+                self.progress.tally.retried += 1;
+                self.out.record(Event::Retry {
                     step: step.id(),
                     attempt: attempt + 1,
                     automatic: true,
@@ -185,14 +189,14 @@ impl Executor<'_> {
             loop {
                 let q = Question::Failure {
                     step: step.id(),
-                    command: self.mask(&script_display(edited, &script, &display)),
+                    command: self.out.mask(&script_display(edited, &script, &display)),
                     summary: problem.clone(),
                 };
                 match self.ask(&q)? {
                     Answer::Retry => {
                         attempt += 1;
-                        self.tally.retried += 1;
-                        self.record(Event::Retry {
+                        self.progress.tally.retried += 1;
+                        self.out.record(Event::Retry {
                             step: step.id(),
                             attempt,
                             automatic: false,
@@ -228,10 +232,15 @@ impl Executor<'_> {
     }
 
     pub(crate) fn remember_rollback(&mut self, step: &Step, shell: &ShellKind) {
-        let dir = self.dir_of(step).unwrap_or_else(|_| self.folder());
-        if let Some(c) = completed_rollback(step, &self.state, shell, dir, &self.within) {
-            self.completed.push(Completed {
-                rollback: self.mask(&c.rollback),
+        let dir = self
+            .cfg
+            .dir_of(step, &self.progress.state)
+            .unwrap_or_else(|_| self.cfg.folder());
+        if let Some(c) =
+            completed_rollback(step, &self.progress.state, shell, dir, &self.cfg.within)
+        {
+            self.progress.completed.push(Completed {
+                rollback: self.out.mask(&c.rollback),
                 ..c
             });
         }
@@ -260,14 +269,14 @@ impl Executor<'_> {
     }
 
     pub(crate) fn confirm_dangerous(&mut self, step: &Step) -> Result<Confirmed, ExecError> {
-        let ctx = self.state.context(None);
+        let ctx = self.progress.state.context(None);
         let phrase = step
             .confirm
             .as_ref()
             .map(|c| render::text(&c.value, &ctx).unwrap_or_else(|_| c.value.clone()))
             .unwrap_or_else(|| step.id());
-        if self.mode == Mode::DryRun && self.assume_yes {
-            self.screen.status(
+        if self.cfg.mode == Mode::DryRun && self.cfg.assume_yes {
+            self.out.screen.status(
                 Status::Warning,
                 &format!("dangerous: a real run needs the phrase `{phrase}`"),
             );
@@ -285,7 +294,7 @@ impl Executor<'_> {
                 _ => String::new(),
             };
             if typed.trim().is_empty() {
-                self.record(Event::Confirmation {
+                self.out.record(Event::Confirmation {
                     step: step.id(),
                     phrase: phrase.clone(),
                     accepted: false,
@@ -299,7 +308,7 @@ impl Executor<'_> {
             } else {
                 "flag"
             };
-            self.record(Event::Confirmation {
+            self.out.record(Event::Confirmation {
                 step: step.id(),
                 phrase: phrase.clone(),
                 accepted,
@@ -308,7 +317,7 @@ impl Executor<'_> {
             if accepted {
                 return Ok(Confirmed::Yes);
             }
-            self.screen.status(
+            self.out.screen.status(
                 Status::Warning,
                 &format!("that is not the phrase: type `{phrase}` exactly, or nothing to skip"),
             );

@@ -3,11 +3,9 @@
 
 use crate::exec::executor::*;
 use crate::exec::journal::{RunStatus, StepStatus};
-use crate::exec::mask::Masker;
 use crate::exec::render;
 use crate::exec::screen::Status;
 use crate::exec::state::RunState;
-use crate::exec::tally::Tally;
 use crate::graph::StepGraph;
 use crate::load::Step;
 use std::sync::Arc;
@@ -28,13 +26,13 @@ impl Executor<'_> {
         {
             return Ok(flow);
         }
-        let folder = self.folder();
+        let folder = self.cfg.folder();
         let loaded = crate::load::find::resolve(&reference.value, Some(&folder))
             .map_err(|e| e.to_string())
             .and_then(|path| {
                 let loaded = crate::load::load_path(&path)
                     .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-                let errors = (self.check)(&path, &loaded.source.text);
+                let errors = (self.cfg.check)(&path, &loaded.source.text);
                 match (loaded.runbook, errors) {
                     (Some(rb), 0) => Ok((path, rb)),
                     _ => Err(format!(
@@ -47,11 +45,11 @@ impl Executor<'_> {
         let (path, sub) = match loaded {
             Ok(found) => found,
             Err(problem) => {
-                self.screen.status(Status::Failed, &problem);
+                self.out.screen.status(Status::Failed, &problem);
                 return self.failed(step, started, None, problem, failed, true);
             }
         };
-        let ctx = self.state.context(None);
+        let ctx = self.progress.state.context(None);
         let mut given = std::collections::BTreeMap::new();
         for (k, v) in &step.with {
             match render::text(&v.value, &ctx) {
@@ -60,7 +58,7 @@ impl Executor<'_> {
                 }
                 Err(e) => {
                     let problem = format!("cannot render `with.{}`: {e}", k.value);
-                    self.screen.status(Status::Failed, &problem);
+                    self.out.screen.status(Status::Failed, &problem);
                     return self.failed(step, started, None, problem, failed, true);
                 }
             }
@@ -70,7 +68,7 @@ impl Executor<'_> {
             Err(crate::exec::inputs::InputError::Ask(e)) => return Err(ask_error(e)),
             Err(e) => {
                 let problem = e.to_string();
-                self.screen.status(Status::Failed, &problem);
+                self.out.screen.status(Status::Failed, &problem);
                 return self.failed(step, started, None, problem, failed, true);
             }
         };
@@ -78,20 +76,21 @@ impl Executor<'_> {
             .title
             .as_ref()
             .map_or_else(|| reference.value.clone(), |t| t.value.clone());
-        self.screen
+        self.out
+            .screen
             .line(&format!("  runbook {} · {title}", reference.value));
         let mut state = RunState {
             inputs,
-            run_id: self.state.run_id.clone(),
-            operator: self.state.operator.clone(),
-            mode: self.state.mode.clone(),
+            run_id: self.progress.state.run_id.clone(),
+            operator: self.progress.state.operator.clone(),
+            mode: self.progress.state.mode.clone(),
             ..Default::default()
         };
         for input in &sub.inputs {
             if input.secret
                 && let Some(v) = state.inputs.get(&input.name.value)
             {
-                self.add_secret(&v.text());
+                self.out.add_secret(&v.text());
             }
             if let (Some(env), Some(v)) = (&input.env, state.inputs.get(&input.name.value)) {
                 Arc::make_mut(&mut state.env).insert(env.value.clone(), v.text());
@@ -104,52 +103,34 @@ impl Executor<'_> {
             }
         }
         let graph = StepGraph::build(&sub);
-        self.journal.within.push(step.id());
+        self.out.journal.within.push(step.id());
         let result = {
+            let mut within = self.cfg.within.clone();
+            within.push(reference.value.clone());
             let mut nested = Executor {
-                runbook: &sub,
-                path: &path,
-                graph,
-                mode: self.mode,
+                cfg: RunConfig {
+                    allow_readonly: self.cfg.allow_readonly,
+                    assume_yes: self.cfg.assume_yes,
+                    within,
+                    graph,
+                    ..RunConfig::new(&sub, &path, self.cfg.mode, self.cfg.check)
+                },
+                out: self.out.reborrow(),
+                progress: Progress::new(state),
                 operator: &mut *self.operator,
                 shell: &mut *self.shell,
-                journal: &mut *self.journal,
-                screen: &mut *self.screen,
-                state,
-                secrets: self.secrets.clone(),
-                masker: Masker::new(&self.secrets),
                 interrupt: self.interrupt.clone(),
-                completed: Vec::new(),
-                tally: Tally::default(),
-                allow_readonly: self.allow_readonly,
-                assume_yes: self.assume_yes,
-                unsimulated: Vec::new(),
-                check: self.check,
-                within: {
-                    let mut w = self.within.clone();
-                    w.push(reference.value.clone());
-                    w
-                },
             };
             let result = nested.walk(0);
-            self.completed.extend(nested.completed);
-            for id in nested.unsimulated {
-                self.unsimulated.push(format!("{}/{id}", reference.value));
-            }
-            let t = nested.tally;
-            self.tally.ran += t.ran;
-            self.tally.not_run += t.not_run;
-            self.tally.skipped += t.skipped;
-            self.tally.failed += t.failed;
-            self.tally.retried += t.retried;
-            self.tally.decisions.extend(t.decisions);
+            self.progress.absorb(nested.progress, &reference.value);
             result
         };
-        self.journal.within.pop();
+        self.out.journal.within.pop();
         let result = result?;
         match result.status {
             RunStatus::Succeeded => {
-                self.screen
+                self.out
+                    .screen
                     .status(Status::Ok, &format!("runbook {} done", reference.value));
                 self.done(step, started, None, Flow::Next)
             }
@@ -173,7 +154,7 @@ impl Executor<'_> {
                     reference.value,
                     result.reason.unwrap_or_default()
                 );
-                self.screen.status(Status::Failed, &problem);
+                self.out.screen.status(Status::Failed, &problem);
                 self.failed(step, started, None, problem, failed, true)
             }
         }

@@ -25,7 +25,7 @@ impl Executor<'_> {
         let (Some(run), Some(until)) = (&wait.run, &wait.until) else {
             return self.done(step, started, None, Flow::Next);
         };
-        let shell = self.shell_of(step);
+        let shell = self.cfg.shell_of(step);
         let interval = wait
             .interval
             .as_ref()
@@ -39,8 +39,8 @@ impl Executor<'_> {
             .unwrap_or(Duration::from_secs(600));
         // The check's environment, checked once as a step's is (`render::arithmetic_env`); the
         // script's `env` becomes the whole environment of each check.
-        let rendered =
-            render::script(&run.value, &self.state.context(None), &shell).and_then(|r| {
+        let rendered = render::script(&run.value, &self.progress.state.context(None), &shell)
+            .and_then(|r| {
                 let mut env = self.step_env(step).unwrap_or_default();
                 env.extend(r.env.iter().cloned());
                 render::arithmetic_env(&r.script, env).map(|env| render::Script { env, ..r })
@@ -48,7 +48,8 @@ impl Executor<'_> {
         let rendered = match rendered {
             Ok(r) => r,
             Err(e) => {
-                self.screen
+                self.out
+                    .screen
                     .status(Status::Failed, &format!("cannot render the command: {e}"));
                 return self.failed(
                     step,
@@ -60,16 +61,16 @@ impl Executor<'_> {
                 );
             }
         };
-        let display = self.mask(&rendered.display);
-        self.screen.blank();
-        self.screen.command(&display, "");
-        self.screen.line(&format!(
+        let display = self.out.mask(&rendered.display);
+        self.out.screen.blank();
+        self.out.screen.command(&display, "");
+        self.out.screen.line(&format!(
             "  until {} · every {} · at most {}",
             until.value,
             duration(interval),
             duration(limit)
         ));
-        self.screen.blank();
+        self.out.screen.blank();
         if step.is_dangerous() {
             if let Some(flow) = self.dangerous_gate(step, started)? {
                 return Ok(flow);
@@ -84,12 +85,12 @@ impl Executor<'_> {
                 _ => {}
             }
         }
-        if self.dry_run_skips(step) {
-            self.screen.status(
+        if self.cfg.dry_run_skips(step) {
+            self.out.screen.status(
                 Status::Skipped,
                 &format!("not run (dry-run): would wait until {}", until.value),
             );
-            self.tally.not_run += 1;
+            self.progress.tally.not_run += 1;
             return self.done(step, started, None, Flow::Next);
         }
         let began = Instant::now();
@@ -102,24 +103,25 @@ impl Executor<'_> {
                 .max(Duration::from_secs(1));
             let outcome = self.poll(step, &shell, &rendered, &display, checks, left)?;
             let output = outcome.stdout.text.trim().to_string();
-            let last = self.mask(output.lines().last().unwrap_or(""));
+            let last = self.out.mask(output.lines().last().unwrap_or(""));
             let met = match (
                 &outcome.exit,
-                render::condition(&until.value, &self.state.context(Some(&output))),
+                render::condition(&until.value, &self.progress.state.context(Some(&output))),
             ) {
                 (Exit::Code(0), Ok(met)) => met,
                 (Exit::Interrupted, _) => {
                     let problem = self.interrupted();
-                    self.screen.status(Status::Failed, &problem);
+                    self.out.screen.status(Status::Failed, &problem);
                     return self.wait_failed(step, started, problem, failed);
                 }
                 (_, Err(e)) => {
-                    self.screen
+                    self.out
+                        .screen
                         .status(Status::Warning, &format!("check {checks}: {e}"));
                     false
                 }
                 (exit, _) => {
-                    self.screen.status(
+                    self.out.screen.status(
                         Status::Warning,
                         &format!("check {checks}: {}", describe(exit)),
                     );
@@ -127,17 +129,17 @@ impl Executor<'_> {
                 }
             };
             let spent = began.elapsed();
-            if !met && self.mode == Mode::Drill {
+            if !met && self.cfg.mode == Mode::Drill {
                 let problem = format!(
                     "`{}` is false for the simulated output ({last}): in the real incident, the wait would time out",
                     until.value
                 );
-                self.screen.status(Status::Failed, &problem);
+                self.out.screen.status(Status::Failed, &problem);
                 return self.wait_failed(step, started, problem, failed);
             }
             if met {
-                self.screen.spinner_stop();
-                self.screen.status(
+                self.out.screen.spinner_stop();
+                self.out.screen.status(
                     Status::Ok,
                     &format!(
                         "condition met after {checks} check{} · {}",
@@ -145,18 +147,18 @@ impl Executor<'_> {
                         clock_of(spent)
                     ),
                 );
-                self.tally.ran += 1;
+                self.progress.tally.ran += 1;
                 return self.done(step, started, Some(0), Flow::Next);
             }
             // The last check is at the deadline: the wait gives up only once its time is spent.
             if spent >= limit {
-                self.screen.spinner_stop();
+                self.out.screen.spinner_stop();
                 let problem = format!(
                     "`{}` still false after {} ({checks} checks, last {last})",
                     until.value,
                     duration(spent)
                 );
-                self.screen.status(Status::Failed, &problem);
+                self.out.screen.status(Status::Failed, &problem);
                 return self.wait_failed(step, started, problem, failed);
             }
             let line = format!(
@@ -165,11 +167,11 @@ impl Executor<'_> {
                 clock_of(spent),
                 clock_of(limit)
             );
-            self.screen.spinner_start(&line);
+            self.out.screen.spinner_start(&line);
             if !self.sleep(interval.min(limit.saturating_sub(spent))) {
-                self.screen.spinner_stop();
+                self.out.screen.spinner_stop();
                 let problem = self.interrupted();
-                self.screen.status(Status::Failed, &problem);
+                self.out.screen.status(Status::Failed, &problem);
                 return self.wait_failed(step, started, problem, failed);
             }
         }
@@ -201,7 +203,10 @@ impl Executor<'_> {
         let spec = CommandSpec {
             argv: argv(shell, &rendered.script),
             env: rendered.env.clone(),
-            dir: self.dir_of(step).unwrap_or_else(|_| self.folder()),
+            dir: self
+                .cfg
+                .dir_of(step, &self.progress.state)
+                .unwrap_or_else(|_| self.cfg.folder()),
             timeout: Some(timeout),
             simulated: self.simulated(step),
         };
