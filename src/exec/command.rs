@@ -5,13 +5,13 @@ use crate::exec::executor::*;
 use crate::exec::inputs::InputValue;
 use crate::exec::journal::{Event, Mode, StepStatus};
 use crate::exec::screen::{Status, duration};
-use crate::exec::shell::{CommandSpec, Exit, Outcome};
+use crate::exec::shell::{CommandSpec, Exit, Outcome, Shell};
 use crate::exec::state::{names_in_script, parse_assignments, whole_values};
 use crate::exec::tee::*;
 use crate::load::duration::parse_duration;
 use crate::load::{CaptureFrom, Shell as ShellKind, Step};
 use std::path::Path;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// A drill's stand-in for a step's command: its `simulate`, if it has one.
@@ -108,61 +108,6 @@ impl Executor<'_> {
         simulated
     }
 
-    /// Runs one command and journals it: `command` before it starts, then `output_tail` and
-    /// `command_finished`; its output goes, masked, to its log (and to the screen if shown).
-    pub(crate) fn run_journaled(
-        &mut self,
-        cmd: Journaled<'_>,
-        spec: &CommandSpec,
-    ) -> Result<Outcome, ExecError> {
-        let seq = self.out.journal.next_seq();
-        let log = self.out.journal.output_log(seq, cmd.step);
-        self.out.record(Event::Command {
-            step: cmd.step.to_string(),
-            command: cmd.shown.to_string(),
-            attempt: cmd.attempt,
-            edited: cmd.edited,
-            purpose: cmd.purpose.map(str::to_string),
-            log: Some(log.relative().to_string()),
-        })?;
-        if cmd.show {
-            self.out
-                .screen
-                .spinner_start(&format!("{} · 00:00 · Ctrl-C interrupts", cmd.label));
-        }
-        let mut tee = Tee::new(
-            &mut *self.out.screen,
-            log,
-            &self.out.secrets,
-            cmd.show,
-            cmd.label,
-        );
-        // Keys typed while a command runs are not echoed into its output.
-        let echo_off = cmd.show.then(super::tty::EchoOff::new);
-        let outcome = self.shell.run(spec, &mut tee);
-        drop(echo_off);
-        let teed = tee.finish();
-        if cmd.show {
-            self.out.screen.spinner_stop();
-            self.out.screen.end_output();
-        }
-        if let Some(problem) = &teed.log_error {
-            self.out.screen.status(Status::Warning, problem);
-        }
-        self.out.record(Event::OutputTail {
-            step: cmd.step.to_string(),
-            tail: self.out.mask(&teed.tail),
-            truncated: teed.truncated,
-        })?;
-        self.out.record(Event::CommandFinished {
-            step: cmd.step.to_string(),
-            exit_code: exit_code(&outcome.exit),
-            outcome: describe(&outcome.exit),
-            duration_ms: outcome.duration.as_millis() as u64,
-        })?;
-        Ok(outcome)
-    }
-
     /// Runs one command, with its header line, live output, log and status line.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn execute(
@@ -253,7 +198,8 @@ impl Executor<'_> {
             timeout,
             simulated: self.simulated(step),
         };
-        let outcome = self.run_journaled(
+        let outcome = self.out.run_journaled(
+            &mut *self.shell,
             Journaled {
                 step: &id,
                 shown,
@@ -403,6 +349,58 @@ impl Executor<'_> {
             dry: false,
         })
     }
+}
+
+/// What is recorded and shown of a command: it runs journaled, its captures are shown.
+impl Output<'_> {
+    /// Runs one command and journals it: `command` before it starts, then `output_tail` and
+    /// `command_finished`; its output goes, masked, to its log (and to the screen if shown).
+    pub(crate) fn run_journaled(
+        &mut self,
+        shell: &mut dyn Shell,
+        cmd: Journaled<'_>,
+        spec: &CommandSpec,
+    ) -> Result<Outcome, ExecError> {
+        let seq = self.journal.next_seq();
+        let log = self.journal.output_log(seq, cmd.step);
+        self.record(Event::Command {
+            step: cmd.step.to_string(),
+            command: cmd.shown.to_string(),
+            attempt: cmd.attempt,
+            edited: cmd.edited,
+            purpose: cmd.purpose.map(str::to_string),
+            log: Some(log.relative().to_string()),
+        })?;
+        if cmd.show {
+            self.screen
+                .spinner_start(&format!("{} · 00:00 · Ctrl-C interrupts", cmd.label));
+        }
+        let mut tee = Tee::new(&mut *self.screen, log, &self.secrets, cmd.show, cmd.label);
+        // Keys typed while a command runs are not echoed into its output.
+        let echo_off = cmd.show.then(super::tty::EchoOff::new);
+        let outcome = shell.run(spec, &mut tee);
+        drop(echo_off);
+        let teed = tee.finish();
+        if cmd.show {
+            self.screen.spinner_stop();
+            self.screen.end_output();
+        }
+        if let Some(problem) = &teed.log_error {
+            self.screen.status(Status::Warning, problem);
+        }
+        self.record(Event::OutputTail {
+            step: cmd.step.to_string(),
+            tail: self.mask(&teed.tail),
+            truncated: teed.truncated,
+        })?;
+        self.record(Event::CommandFinished {
+            step: cmd.step.to_string(),
+            exit_code: exit_code(&outcome.exit),
+            outcome: describe(&outcome.exit),
+            duration_ms: outcome.duration.as_millis() as u64,
+        })?;
+        Ok(outcome)
+    }
 
     /// Stores `capture` after a successful command. Errs when the pattern does not match.
     pub(crate) fn collect(
@@ -450,26 +448,26 @@ impl Executor<'_> {
         } else {
             ""
         };
-        self.out.screen.status(
+        self.screen.status(
             Status::Info,
             &format!("vars.{} captured{note}", capture.var.value),
         );
         Ok(vec![(capture.var.value.clone(), value)])
     }
+}
 
-    /// Sleeps, waking for Ctrl-C. Returns false when interrupted.
-    pub(crate) fn sleep(&mut self, d: Duration) -> bool {
-        let until = Instant::now() + d;
-        while Instant::now() < until {
-            if self.interrupt.swap(false, Ordering::SeqCst) {
-                return false;
-            }
-            // SIGTERM or SIGHUP during a pause ends the run here (see `signals`).
-            super::signals::end_if_pending();
-            std::thread::sleep(
-                Duration::from_millis(50).min(until.saturating_duration_since(Instant::now())),
-            );
+/// Sleeps, waking for Ctrl-C. Returns false when interrupted.
+pub(crate) fn sleep(interrupt: &AtomicBool, d: Duration) -> bool {
+    let until = Instant::now() + d;
+    while Instant::now() < until {
+        if interrupt.swap(false, Ordering::SeqCst) {
+            return false;
         }
-        true
+        // SIGTERM or SIGHUP during a pause ends the run here (see `signals`).
+        super::signals::end_if_pending();
+        std::thread::sleep(
+            Duration::from_millis(50).min(until.saturating_duration_since(Instant::now())),
+        );
     }
+    true
 }

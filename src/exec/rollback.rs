@@ -93,7 +93,8 @@ impl Executor<'_> {
                     simulated: None,
                 };
                 let shown = self.out.mask(&c.rollback);
-                let outcome = self.run_journaled(
+                let outcome = self.out.run_journaled(
+                    &mut *self.shell,
                     Journaled {
                         step: &c.step,
                         shown: &shown,

@@ -126,7 +126,7 @@ impl Executor<'_> {
             };
             let ran = self.execute(step, &shell, &script, &values, &shown, attempt, edited)?;
             if ran.ok {
-                match self.collect(step, &ran.outcome, ran.dry) {
+                match self.out.collect(step, &ran.outcome, ran.dry) {
                     Ok(values) => {
                         for (name, value) in values {
                             self.progress
@@ -168,7 +168,7 @@ impl Executor<'_> {
                     attempt: attempt + 1,
                     automatic: true,
                 })?;
-                if self.sleep(delay) {
+                if super::super::command::sleep(&self.interrupt, delay) {
                     attempt += 1;
                     continue;
                 }

@@ -168,7 +168,10 @@ impl Executor<'_> {
                 clock_of(limit)
             );
             self.out.screen.spinner_start(&line);
-            if !self.sleep(interval.min(limit.saturating_sub(spent))) {
+            if !super::super::command::sleep(
+                &self.interrupt,
+                interval.min(limit.saturating_sub(spent)),
+            ) {
                 self.out.screen.spinner_stop();
                 let problem = self.interrupted();
                 self.out.screen.status(Status::Failed, &problem);
@@ -211,7 +214,8 @@ impl Executor<'_> {
             simulated: self.simulated(step),
         };
         let id = step.id();
-        self.run_journaled(
+        self.out.run_journaled(
+            &mut *self.shell,
             Journaled {
                 step: &id,
                 shown: display,
