@@ -296,3 +296,46 @@ steps:
         "{j:?}"
     );
 }
+
+/// A loop a person keeps taking stops at the runbook's bound on visits of one step; a step
+/// answered in advance (`--yes`) is asked again on the terminal when it comes back.
+#[test]
+fn a_loop_stops_at_max_visits_and_revisits_are_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "runbooks/loop.yaml",
+        r#"title: Loop
+owner: o
+description: d
+max_visits: 2
+steps:
+  - id: look
+    title: Look
+    run: echo looked
+  - id: pick
+    title: Pick
+    choose:
+      options:
+        - {label: Look again, next: look}
+        - {label: Stop here, next: end}
+"#,
+    );
+    let mut p = spawn(dir.path(), &["run", "loop", "--yes"]);
+    p.exp_string("looked").unwrap();
+    p.exp_string("Look again").unwrap();
+    keys(&mut p, ENTER);
+    // The second visit: `--yes` answered the first one only.
+    p.exp_string("Run it?").unwrap();
+    keys(&mut p, ENTER);
+    p.exp_string("looked").unwrap();
+    p.exp_string("Look again").unwrap();
+    keys(&mut p, ENTER);
+    p.exp_string("entered 3 times").unwrap();
+    p.exp_string("max_visits").unwrap();
+    assert_eq!(exit_code(p), 1);
+    let j = journal(dir.path());
+    let end = j.iter().find(|e| e["event"] == "run_finished").unwrap();
+    assert_eq!(end["status"], "failed");
+    assert!(end["reason"].as_str().unwrap().contains("max_visits"));
+}

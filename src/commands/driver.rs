@@ -118,10 +118,10 @@ pub fn operator(args: &AnsweringArgs) -> Result<Scripted<Terminal>, i32> {
         confirm_rollbacks: false,
         behind: Terminal::detect(),
         retried: Default::default(),
+        visits: Default::default(),
     })
 }
 
-/// Checks that every step named on the command line exists.
 /// Checks that each step named on the command line or in the answers file exists: in the
 /// runbook, or in one of the runbooks it calls (their questions are answered by the same
 /// step ids). `--from` names a step of the runbook itself.

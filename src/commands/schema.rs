@@ -82,6 +82,11 @@ pub fn schema() -> Value {
                 "description": "Working folder of every step; defaults to the runbook file's folder.",
                 "type": "string"
             },
+            "max_visits": {
+                "description": "How many times one step may be entered in a run before the run stops (a loop through a decision); default 100.",
+                "type": "integer",
+                "minimum": 1
+            },
             "steps": {
                 "description": "The steps, run in order unless `next`, a `choose` or `on_failure` leads elsewhere.",
                 "type": "array",

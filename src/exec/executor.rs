@@ -36,6 +36,8 @@ pub(crate) enum Flow {
     Next,
     /// Go to a target (a decision, `on_failure: <step>`).
     Jump(Target),
+    /// Run the same step again from its start, in the same visit (the failure menu's retry).
+    Retry,
     /// Stop the run: the operator aborted (true) or a failure aborted it (false).
     Abort { by_operator: bool, reason: String },
 }
@@ -104,6 +106,8 @@ pub struct Progress {
     pub tally: Tally,
     /// In a drill: the steps that had no `simulate` and were treated as succeeded.
     pub unsimulated: Vec<String>,
+    /// How many times each step (by index) was entered.
+    pub visits: Vec<u32>,
 }
 
 impl<'a> Output<'a> {
@@ -363,11 +367,18 @@ impl<'a> Executor<'a> {
             Target::End
         };
         let mut failed = None;
+        let mut retry = false;
         while let Target::Step(i) = at {
+            if !retry && let Some(stop) = self.enter(i) {
+                self.offer_rollbacks()?;
+                return Ok(stop);
+            }
             let flow = self.step(i, &mut failed)?;
+            retry = matches!(flow, Flow::Retry);
             at = match flow {
                 Flow::Next => self.cfg.default_target(i),
                 Flow::Jump(target) => target,
+                Flow::Retry => Target::Step(i),
                 Flow::Abort {
                     by_operator,
                     reason,
@@ -393,6 +404,35 @@ impl<'a> Executor<'a> {
             },
             reason: failed,
         })
+    }
+
+    /// Counts a visit of step `i` and tells the operator which visit it is; past the run's
+    /// bound (`max_visits`), the run stops there, failed.
+    fn enter(&mut self, i: usize) -> Option<WalkResult> {
+        let steps = self.cfg.runbook.steps.len();
+        let visits = &mut self.progress.visits;
+        if visits.len() < steps {
+            visits.resize(steps, 0);
+        }
+        visits[i] = visits[i].saturating_add(1);
+        let visit = visits[i];
+        let id = self.cfg.runbook.steps[i].id();
+        let bound = self.cfg.runbook.max_visits();
+        if visit > bound {
+            let reason = format!(
+                "step `{id}` was entered {visit} times: the run stopped a loop at the bound of {bound} visits (`max_visits`)"
+            );
+            self.out.screen.status(
+                Status::Failed,
+                &format!("{reason}; raise `max_visits` in the runbook if the loop is meant"),
+            );
+            return Some(WalkResult {
+                status: RunStatus::Failed,
+                reason: Some(reason),
+            });
+        }
+        self.operator.visit(&id, visit);
+        None
     }
 
     /// One step, from its header to `step_finished`.

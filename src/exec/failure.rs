@@ -5,7 +5,6 @@ use crate::exec::executor::*;
 use crate::exec::journal::{Event, StepStatus};
 use crate::exec::operator::{Answer, Question};
 use crate::exec::screen::Status;
-use crate::graph::Target;
 use crate::load::Step;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
@@ -38,8 +37,14 @@ impl Executor<'_> {
                         attempt: 2,
                         automatic: false,
                     })?;
-                    let again = Flow::Jump(Target::Step(step.index));
-                    return self.finish(step, started, status, exit_code, Some(problem), again);
+                    return self.finish(
+                        step,
+                        started,
+                        status,
+                        exit_code,
+                        Some(problem),
+                        Flow::Retry,
+                    );
                 }
                 Answer::Shell => self.open_shell(step)?,
                 Answer::Skip(reason) => {

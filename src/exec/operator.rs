@@ -67,6 +67,27 @@ pub enum Question {
 }
 
 impl Question {
+    /// Whether an answer given in advance for this question answers one visit of its step
+    /// (a decision, a confirmation, a command, a note), not the run (inputs, rollbacks, what
+    /// to do on Ctrl-C or on resume).
+    pub fn per_visit(&self) -> bool {
+        match self {
+            Question::ChecklistItem { .. }
+            | Question::Manual { .. }
+            | Question::RunCommand { .. }
+            | Question::Choose { .. }
+            | Question::Ask { .. }
+            | Question::Failure { .. }
+            | Question::Note { .. } => true,
+            Question::Dangerous { rollback, .. } => !rollback,
+            Question::Input { .. }
+            | Question::Rollback { .. }
+            | Question::Interrupted { .. }
+            | Question::ResumeStep { .. }
+            | Question::AcceptChanged { .. } => false,
+        }
+    }
+
     /// The step the question belongs to, or the input's name.
     pub fn subject(&self) -> &str {
         match self {
@@ -115,6 +136,10 @@ pub enum AskError {
 
 pub trait Operator {
     fn ask(&mut self, question: &Question) -> Result<Answer, AskError>;
+
+    /// The walk enters `step` for the `visit`-th time in this run (1 for the first): answers
+    /// given in advance answer one visit of a step, not a loop through it.
+    fn visit(&mut self, _step: &str, _visit: u32) {}
 
     /// Whether a person can be asked (a terminal is there).
     fn interactive(&self) -> bool;

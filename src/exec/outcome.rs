@@ -43,6 +43,7 @@ impl Executor<'_> {
         let next = match &flow {
             Flow::Next => Some(self.cfg.default_target(step.index)),
             Flow::Jump(target) => Some(*target),
+            Flow::Retry => Some(Target::Step(step.index)),
             Flow::Abort { .. } => None,
         }
         .map_or_else(

@@ -164,10 +164,28 @@ pub struct Scripted<T: Operator> {
     /// Steps that `failure: retry` retried: an answers file retries a step once, so that a
     /// step that keeps failing ends the run instead of looping.
     pub retried: std::collections::BTreeSet<String>,
+    /// Which visit of each step the walk is on: what was given in advance answers the first.
+    pub visits: BTreeMap<String, u32>,
 }
 
 impl<T: Operator> Scripted<T> {
-    fn scripted(&self, q: &Question) -> Option<Answer> {
+    /// What a person answers when no terminal is there to ask: abort on a failure or on
+    /// Ctrl-C; leave a rollback to `runbook rollback`.
+    fn fallback(&self, q: &Question) -> Option<Answer> {
+        if self.behind.as_ref().is_some_and(|b| b.interactive()) {
+            return None;
+        }
+        match q {
+            Question::Failure { .. } | Question::Interrupted { .. } => Some(Answer::Abort),
+            Question::Rollback { .. } | Question::Dangerous { rollback: true, .. } => Some(
+                Answer::Skip("not run: no terminal to confirm it (use `runbook rollback`)".into()),
+            ),
+            _ => None,
+        }
+    }
+
+    /// The answer given in advance: `--answers`, `--yes`, `--confirm`, `--input`.
+    fn given(&self, q: &Question) -> Option<Answer> {
         let step = self.answers.get(q.subject());
         let main = step.and_then(|s| s.answer.as_deref());
         let yes = self.yes;
@@ -219,11 +237,6 @@ impl<T: Operator> Scripted<T> {
                     Some(Answer::Text(phrase.clone()))
                 }
                 Some(_) => Some(Answer::Skip("declined by the answers file".into())),
-                None if self.behind.as_ref().is_none_or(|b| !b.interactive()) => {
-                    Some(Answer::Skip(
-                        "not run: no terminal to confirm it (use `runbook rollback`)".into(),
-                    ))
-                }
                 None => None,
             },
             Question::Choose { options, .. } => {
@@ -248,9 +261,6 @@ impl<T: Operator> Scripted<T> {
                     "skipped after failure by the answers file".into(),
                 )),
                 Some(_) => Some(Answer::Abort),
-                None if self.behind.as_ref().is_none_or(|b| !b.interactive()) => {
-                    Some(Answer::Abort)
-                }
                 None => None,
             },
             Question::Note { .. } => step
@@ -260,15 +270,9 @@ impl<T: Operator> Scripted<T> {
             Question::Rollback { .. } => match step.and_then(|s| s.rollback.as_deref()) {
                 Some("run") => Some(Answer::Run),
                 Some(_) => Some(Answer::Skip("declined by the answers file".into())),
-                None if self.behind.as_ref().is_none_or(|b| !b.interactive()) => {
-                    Some(Answer::Skip(
-                        "not run: no terminal to confirm it (use `runbook rollback`)".into(),
-                    ))
-                }
                 None => None,
             },
-            Question::Interrupted { .. } => Some(Answer::Abort)
-                .filter(|_| self.behind.as_ref().is_none_or(|b| !b.interactive())),
+            Question::Interrupted { .. } => None,
             Question::ResumeStep { .. } => match step.and_then(|s| s.resume.as_deref()) {
                 Some("done") => Some(Answer::Done),
                 Some("skip") => Some(Answer::Skip("skipped on resume (answers file)".into())),
@@ -283,7 +287,11 @@ impl<T: Operator> Scripted<T> {
 
 impl<T: Operator> Operator for Scripted<T> {
     fn ask(&mut self, q: &Question) -> Result<Answer, AskError> {
-        if let Some(answer) = self.scripted(q) {
+        let visit = self.visits.get(q.subject()).copied().unwrap_or(1);
+        let again = q.per_visit() && visit > 1;
+        let given = self.given(q);
+        let held_back = again && given.is_some();
+        if let Some(answer) = given.filter(|_| !again) {
             if let (Question::Failure { step, .. }, Answer::Retry) = (q, &answer)
                 && !self.retried.insert(step.clone())
             {
@@ -291,9 +299,29 @@ impl<T: Operator> Operator for Scripted<T> {
             }
             return Ok(answer);
         }
+        if let Some(answer) = self.fallback(q) {
+            return Ok(answer);
+        }
         match &mut self.behind {
             Some(terminal) if terminal.interactive() => terminal.ask(q),
+            _ if held_back => Err(AskError::NoAnswer {
+                what: format!(
+                    "step `{}` comes again (visit {visit} in this run), and answers given in advance (`--answers`, `--yes`, `--confirm`) answer one visit of a step, not a loop",
+                    q.subject()
+                ),
+                help: format!(
+                    "run it on a terminal to answer each visit, or change the answers so that the run does not come back to `{}`",
+                    q.subject()
+                ),
+            }),
             _ => Err(no_answer(q)),
+        }
+    }
+
+    fn visit(&mut self, step: &str, visit: u32) {
+        self.visits.insert(step.to_string(), visit);
+        if let Some(terminal) = &mut self.behind {
+            terminal.visit(step, visit);
         }
     }
 
@@ -373,6 +401,7 @@ mod tests {
             confirm_rollbacks: false,
             behind: Some(Nobody),
             retried: Default::default(),
+            visits: BTreeMap::new(),
         }
     }
 

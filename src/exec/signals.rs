@@ -157,6 +157,10 @@ impl Operator for Guarded<'_> {
         answer
     }
 
+    fn visit(&mut self, step: &str, visit: u32) {
+        self.0.visit(step, visit);
+    }
+
     fn interactive(&self) -> bool {
         self.0.interactive()
     }

@@ -367,6 +367,18 @@ impl Converter<'_> {
                 "env" => rb.env = self.string_map(value, &w),
                 "shell" => rb.shell = self.shell(value, &w),
                 "dir" => rb.dir = self.string(value, &w),
+                "max_visits" => {
+                    rb.max_visits = self.integer(value, &w);
+                    if rb.max_visits.as_ref().is_some_and(|m| m.value < 1) {
+                        self.wrong_type(
+                            value,
+                            &w,
+                            "one or more",
+                            "write `max_visits: 100` or another count of at least 1",
+                        );
+                        rb.max_visits = None;
+                    }
+                }
                 "steps" => {
                     rb.steps_span = key.span;
                     rb.steps = self.steps(value);

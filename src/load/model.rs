@@ -39,6 +39,7 @@ pub const RUNBOOK_KEYS: &[&str] = &[
     "env",
     "shell",
     "dir",
+    "max_visits",
     "steps",
 ];
 
@@ -107,12 +108,27 @@ pub struct Runbook {
     pub env: Pairs,
     pub shell: Option<Sp<Shell>>,
     pub dir: Option<Sp<String>>,
+    /// How many times one step may be entered in a run before the run stops (a loop that an
+    /// answer keeps taking); [`DEFAULT_MAX_VISITS`] when not given.
+    pub max_visits: Option<Sp<i64>>,
     pub steps: Vec<Step>,
     /// The `steps` key, or the document start when it is missing.
     pub steps_span: Span,
 }
 
+/// The bound on visits of one step when a runbook does not set `max_visits`.
+pub const DEFAULT_MAX_VISITS: u32 = 100;
+
 impl Runbook {
+    /// How many times one step may be entered in a run.
+    pub fn max_visits(&self) -> u32 {
+        self.max_visits
+            .as_ref()
+            .and_then(|m| u32::try_from(m.value).ok())
+            .filter(|&m| m > 0)
+            .unwrap_or(DEFAULT_MAX_VISITS)
+    }
+
     pub fn input(&self, name: &str) -> Option<&Input> {
         self.inputs.iter().find(|i| i.name.value == name)
     }

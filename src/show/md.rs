@@ -68,6 +68,12 @@ fn header(out: &mut String, rb: &Runbook) {
     if !rb.env.is_empty() {
         setup.push(format!("**Environment:** {}", pairs(&rb.env)));
     }
+    if let Some(max) = &rb.max_visits {
+        setup.push(format!(
+            "**Loops:** a step may be entered {} times in a run",
+            max.value
+        ));
+    }
     for line in &setup {
         let _ = writeln!(out, "- {line}");
     }
