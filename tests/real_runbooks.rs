@@ -86,3 +86,151 @@ fn max_visits_must_be_a_count() {
     out.code(2);
     assert!(out.stderr.contains("max_visits"), "{}", out.stderr);
 }
+
+/// Every file under a folder, as text.
+fn all_text(dir: &std::path::Path) -> String {
+    let mut text = String::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                text.push_str(&String::from_utf8_lossy(&std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    text
+}
+
+#[test]
+fn secrets_made_during_the_run_are_masked_from_that_moment() {
+    let t = runbook(
+        Test::new(),
+        r#"steps:
+  - id: login
+    title: Log in
+    run: "printf 'user=ops\ntoken=%s\n' \"$(echo UzNjcjN0VG9rZW5WYWx1ZQ== | base64 -d)\"; echo 'on stderr' >&2"
+    capture: {var: token, pattern: 'token=(\S+)', secret: true}
+  - id: make
+    title: Make credentials
+    run: |
+      echo "AWS_SECRET_ACCESS_KEY=$(echo QUtJQXNlY3JldGtleTEyMw== | base64 -d)" >> "$RUNBOOK_ENV"
+      echo "password=$(echo cHctZ2VuZXJhdGVkLTQy | base64 -d)" >> "$RUNBOOK_OUTPUT"
+      echo "region=eu-west-1" >> "$RUNBOOK_OUTPUT"
+    secret_env: [AWS_SECRET_ACCESS_KEY]
+    outputs: [{name: password, secret: true}, region]
+  - id: use
+    title: Use them
+    env: {TOKEN: "{{ vars.token }}", PASSWORD: "{{ vars.password }}"}
+    run: |
+      printf '%s %s %s\n' "$TOKEN" "$AWS_SECRET_ACCESS_KEY" "$PASSWORD" > got
+      echo "token is $TOKEN, key is $AWS_SECRET_ACCESS_KEY, password is $PASSWORD, region {{ vars.region }}"
+"#,
+    );
+    let out = run(&t, &["--yes"]);
+    out.code(0);
+    // The values are real where the steps use them...
+    assert_eq!(
+        std::fs::read_to_string(t.path("runbooks/got")).unwrap(),
+        "S3cr3tTokenValue AKIAsecretkey123 pw-generated-42\n"
+    );
+    // ...and nowhere else: not on screen, not in the journal, not in the output logs.
+    let kept = all_text(&t.path(".state"));
+    for secret in ["S3cr3tTokenValue", "AKIAsecretkey123", "pw-generated-42"] {
+        assert!(
+            !out.stdout.contains(secret),
+            "{secret} on stdout: {}",
+            out.stdout
+        );
+        assert!(
+            !out.stderr.contains(secret),
+            "{secret} on stderr: {}",
+            out.stderr
+        );
+        assert!(!kept.contains(secret), "{secret} kept in the state folder");
+    }
+    assert!(out.stderr.contains("region eu-west-1"), "{}", out.stderr);
+    assert!(out.stderr.contains("on stderr"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("stdout is not shown or kept"),
+        "{}",
+        out.stderr
+    );
+    let j = journal(&t);
+    let set: Vec<_> = events(&j, "var_set")
+        .into_iter()
+        .chain(events(&j, "env_set"))
+        .map(|e| {
+            (
+                e["name"].as_str().unwrap(),
+                e["secret"].as_bool() == Some(true),
+            )
+        })
+        .collect();
+    assert!(set.contains(&("token", true)), "{set:?}");
+    assert!(set.contains(&("password", true)), "{set:?}");
+    assert!(set.contains(&("AWS_SECRET_ACCESS_KEY", true)), "{set:?}");
+    assert!(set.contains(&("region", false)), "{set:?}");
+}
+
+#[test]
+fn secret_outputs_and_env_names_are_checked() {
+    let t = runbook(
+        Test::new(),
+        "steps:\n  - id: a\n    title: A\n    run: echo a\n    secret_env: [not-a-name]\n    outputs: [{secret: true}]\n",
+    );
+    let out = run(&t, &["--yes"]);
+    out.code(2);
+    let lint = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .args(["lint", "runbooks/rb.yaml"])
+        .current_dir(t.dir.path())
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&lint.stdout).into_owned() + &String::from_utf8_lossy(&lint.stderr);
+    assert!(
+        text.contains("invalid environment variable name `not-a-name`"),
+        "{text}"
+    );
+    assert!(text.contains("name"), "{text}");
+}
+
+#[test]
+fn a_resume_names_the_secrets_it_does_not_have() {
+    let t = runbook(
+        Test::new(),
+        r#"steps:
+  - id: login
+    title: Log in
+    run: "echo \"token=$(echo UzNjcjN0VG9rZW5WYWx1ZQ== | base64 -d)\""
+    capture: {var: token, pattern: 'token=(\S+)', secret: true}
+  - id: pick
+    title: Pick
+    choose:
+      options:
+        - {label: go, next: end}
+        - {label: stop, next: end}
+"#,
+    )
+    .file("answers.yaml", "pick: go\n");
+    let first = run(&t, &["--yes"]);
+    first.code(2);
+    assert!(first.stderr.contains("left unfinished"), "{}", first.stderr);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .args(["resume", "--yes", "--answers", "answers.yaml"])
+        .current_dir(t.dir.path())
+        .env("NO_COLOR", "1")
+        .env("RUNBOOK_STATE_DIR", t.path(".state"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("vars.token is a secret made by step `login`"),
+        "{stderr}"
+    );
+    assert!(!all_text(&t.path(".state")).contains("S3cr3tTokenValue"));
+}

@@ -114,6 +114,14 @@ fn resume(args: &ResumeArgs) -> Result<i32, i32> {
         None,
         &[],
     );
+    for (step, name) in &r.lost_secrets {
+        screen.status(
+            Status::Warning,
+            &format!(
+                "{name} is a secret made by step `{step}`: the journal holds it masked, so this resume does not have it; a step that uses it fails (run `{step}` again in a new run with `--from {step}` to make it)"
+            ),
+        );
+    }
     let mut shell_real;
     let mut shell_drill = DrillShell;
     let shell: &mut dyn Shell = if mode == Mode::Drill {

@@ -159,6 +159,7 @@ fn defs() -> Value {
         "wait": wait(),
         "expect": expect(),
         "capture": capture(),
+        "output": output(),
         "simulate": simulate()
     })
 }
@@ -243,7 +244,12 @@ fn step() -> Value {
             "outputs": {
                 "description": "The `vars` this step sets through `$RUNBOOK_OUTPUT`, declared so they can be checked statically.",
                 "type": ["array", "null"],
-                "items": { "$ref": "#/$defs/variable" }
+                "items": { "$ref": "#/$defs/output" }
+            },
+            "secret_env": {
+                "description": "Names this step writes to `$RUNBOOK_ENV` whose values are secrets: masked everywhere from the moment they are set.",
+                "type": ["array", "null"],
+                "items": { "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$" }
             },
             "rollback": { "$ref": "#/$defs/script", "description": "A script that undoes this step, offered when the run is aborted." },
             "dangerous": { "type": "boolean", "description": "The operator must type the confirmation phrase; `--yes` never confirms it." },
@@ -361,7 +367,26 @@ fn capture() -> Value {
                 "properties": {
                     "var": { "$ref": "#/$defs/variable" },
                     "from": { "enum": ["stdout", "stderr"], "default": "stdout" },
-                    "pattern": { "type": "string", "description": "A regex with one capture group: the group is kept." }
+                    "pattern": { "type": "string", "description": "A regex with one capture group: the group is kept." },
+                    "secret": { "type": "boolean", "description": "The value is a secret: masked everywhere from the moment it is captured; the captured stream is neither shown nor kept." }
+                }
+            }
+        ]
+    })
+}
+
+fn output() -> Value {
+    json!({
+        "description": "A `vars` name the step sets through `$RUNBOOK_OUTPUT`, or `{name, secret}`.",
+        "anyOf": [
+            { "$ref": "#/$defs/variable" },
+            {
+                "type": "object",
+                "required": ["name"],
+                "additionalProperties": false,
+                "properties": {
+                    "name": { "$ref": "#/$defs/variable" },
+                    "secret": { "type": "boolean", "description": "The value is a secret: masked everywhere from the moment it is set." }
                 }
             }
         ]

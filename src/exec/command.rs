@@ -5,7 +5,7 @@ use crate::exec::executor::*;
 use crate::exec::inputs::InputValue;
 use crate::exec::journal::{Event, Mode, StepStatus};
 use crate::exec::screen::{Status, duration};
-use crate::exec::shell::{CommandSpec, Exit, Outcome, Shell};
+use crate::exec::shell::{CommandSpec, Exit, Outcome, Shell, Stream};
 use crate::exec::state::{names_in_script, parse_assignments, whole_values};
 use crate::exec::tee::*;
 use crate::load::duration::parse_duration;
@@ -42,6 +42,8 @@ pub(crate) struct Journaled<'a> {
     /// Streams the output to the screen under a spinner (a wait's checks only log it).
     pub(crate) show: bool,
     pub(crate) label: &'static str,
+    /// A stream that holds a secret being captured: neither shown, logged nor journaled.
+    pub(crate) hide: Option<Stream>,
 }
 
 /// Reads and removes a file a command may have written (`$RUNBOOK_ENV`, `$RUNBOOK_OUTPUT`);
@@ -208,6 +210,14 @@ impl Executor<'_> {
                 purpose: None,
                 show: true,
                 label: "running",
+                hide: step
+                    .capture
+                    .as_ref()
+                    .filter(|c| c.secret)
+                    .map(|c| match c.from {
+                        CaptureFrom::Stdout => Stream::Stdout,
+                        CaptureFrom::Stderr => Stream::Stderr,
+                    }),
             },
             &spec,
         )?;
@@ -302,10 +312,14 @@ impl Executor<'_> {
             match written {
                 (Ok(env), Ok(out)) => {
                     for (name, value) in env {
-                        self.progress.set_env(&mut self.out, &id, &name, value)?;
+                        let secret = step.secret_env_name(&name);
+                        self.progress
+                            .set_env(&mut self.out, &id, (&name, secret), value)?;
                     }
                     for (name, value) in out {
-                        self.progress.set_var(&mut self.out, &id, &name, value)?;
+                        let secret = step.secret_var(&name);
+                        self.progress
+                            .set_var(&mut self.out, &id, (&name, secret), value)?;
                     }
                 }
                 (Err(e), _) => {
@@ -376,6 +390,18 @@ impl Output<'_> {
                 .spinner_start(&format!("{} · 00:00 · Ctrl-C interrupts", cmd.label));
         }
         let mut tee = Tee::new(&mut *self.screen, log, &self.secrets, cmd.show, cmd.label);
+        tee.hide = cmd.hide;
+        if let (Some(stream), true) = (cmd.hide, cmd.show) {
+            let name = if stream == Stream::Stdout {
+                "stdout"
+            } else {
+                "stderr"
+            };
+            tee.screen.status(
+                Status::Info,
+                &format!("{name} is not shown or kept: it holds the secret being captured"),
+            );
+        }
         // Keys typed while a command runs are not echoed into its output.
         let echo_off = cmd.show.then(super::tty::EchoOff::new);
         let outcome = shell.run(spec, &mut tee);

@@ -165,35 +165,45 @@ impl Progress {
         self.tally.decisions.extend(t.decisions);
     }
 
-    /// Sets `vars.NAME` and journals it (masked), so that a resume can rebuild it.
+    /// Sets `vars.NAME` and journals it (masked), so that a resume can rebuild it. A secret
+    /// is masked everywhere from here on (and journaled as `***`).
     pub(crate) fn set_var(
         &mut self,
         out: &mut Output,
         step: &str,
-        name: &str,
+        (name, secret): (&str, bool),
         value: String,
     ) -> Result<(), ExecError> {
+        if secret {
+            out.add_secret(&value);
+        }
         out.record(Event::VarSet {
             step: step.to_string(),
             name: name.to_string(),
             value: out.mask(&value),
+            secret,
         })?;
         Arc::make_mut(&mut self.state.vars).insert(name.to_string(), value);
         Ok(())
     }
 
-    /// Sets an environment variable for later steps (`$RUNBOOK_ENV`) and journals it.
+    /// Sets an environment variable for later steps (`$RUNBOOK_ENV`) and journals it; a
+    /// secret (`secret_env`) is masked everywhere from here on.
     pub(crate) fn set_env(
         &mut self,
         out: &mut Output,
         step: &str,
-        name: &str,
+        (name, secret): (&str, bool),
         value: String,
     ) -> Result<(), ExecError> {
+        if secret {
+            out.add_secret(&value);
+        }
         out.record(Event::EnvSet {
             step: step.to_string(),
             name: name.to_string(),
             value: out.mask(&value),
+            secret,
         })?;
         Arc::make_mut(&mut self.state.env).insert(name.to_string(), value);
         Ok(())

@@ -141,12 +141,17 @@ pub enum Event {
         step: String,
         name: String,
         value: String,
+        /// The value is a secret (its `value` is masked, and a resume cannot use it).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        secret: bool,
     },
     /// A variable a step wrote to `$RUNBOOK_ENV` (secrets masked).
     EnvSet {
         step: String,
         name: String,
         value: String,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        secret: bool,
     },
     /// Another process (perhaps another engineer) takes the run over.
     RunResumed {

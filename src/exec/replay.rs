@@ -30,6 +30,10 @@ pub struct Replay {
     pub next: Option<String>,
     pub finished: Option<RunStatus>,
     pub last_seq: u64,
+    /// Secrets made during the run (`secret` captures, outputs, `secret_env`), which the
+    /// journal holds masked and a resume cannot use: (the step that made it, `vars.x` or
+    /// `$X`).
+    pub lost_secrets: Vec<(String, String)>,
 }
 
 /// Folds a run's records into its state. Only the top-level runbook's events count; a
@@ -72,11 +76,37 @@ pub fn replay(records: &[Record]) -> Replay {
             Event::RunFinished { status, .. } => r.finished = Some(*status),
             _ if !record.within.is_empty() => {}
             Event::StepStarted { step, .. } => r.in_progress = Some(step.clone()),
-            Event::VarSet { name, value, .. } => {
-                Arc::make_mut(&mut r.state.vars).insert(name.clone(), value.clone());
+            Event::VarSet {
+                step,
+                name,
+                value,
+                secret,
+            } => {
+                let vars = Arc::make_mut(&mut r.state.vars);
+                let shown = format!("vars.{name}");
+                keep(
+                    vars,
+                    &mut r.lost_secrets,
+                    (step, name, shown),
+                    value,
+                    *secret,
+                );
             }
-            Event::EnvSet { name, value, .. } => {
-                Arc::make_mut(&mut r.state.env).insert(name.clone(), value.clone());
+            Event::EnvSet {
+                step,
+                name,
+                value,
+                secret,
+            } => {
+                let env = Arc::make_mut(&mut r.state.env);
+                let shown = format!("${name}");
+                keep(
+                    env,
+                    &mut r.lost_secrets,
+                    (step, name, shown),
+                    value,
+                    *secret,
+                );
             }
             Event::StepFinished {
                 step,
@@ -97,6 +127,23 @@ pub fn replay(records: &[Record]) -> Replay {
         }
     }
     r
+}
+
+/// Keeps a value the journal set, or, for a secret (journaled masked), notes that it is lost.
+fn keep(
+    values: &mut BTreeMap<String, String>,
+    lost: &mut Vec<(String, String)>,
+    (step, name, shown): (&str, &str, String),
+    value: &str,
+    secret: bool,
+) {
+    lost.retain(|(_, n)| *n != shown);
+    if secret {
+        values.remove(name);
+        lost.push((step.to_string(), shown));
+    } else {
+        values.insert(name.to_string(), value.to_string());
+    }
 }
 
 impl Replay {
@@ -178,6 +225,7 @@ mod tests {
                     step: "a".into(),
                     name: "ip".into(),
                     value: "10.0.0.1".into(),
+                    secret: false,
                 },
             ),
             record(3, &[], finished("a", "c")),
@@ -188,6 +236,7 @@ mod tests {
                     step: "x".into(),
                     name: "inner".into(),
                     value: "1".into(),
+                    secret: false,
                 },
             ),
             record(

@@ -103,6 +103,7 @@ impl Executor<'_> {
                         purpose: Some("rollback"),
                         show: true,
                         label: "rolling back",
+                        hide: None,
                     },
                     &spec,
                 )?;

@@ -21,6 +21,8 @@ pub(crate) struct Tee<'s> {
     /// Bytes written in all, to tell whether the tail is the whole output.
     pub(crate) written: usize,
     pub(crate) label: &'static str,
+    /// A stream that is dropped (it holds a secret being captured).
+    pub(crate) hide: Option<Stream>,
 }
 
 const TAIL_BYTES: usize = 2048;
@@ -52,11 +54,12 @@ impl Tee<'_> {
             show,
             written: 0,
             label,
+            hide: None,
         }
     }
 
     pub(crate) fn write(&mut self, stream: Stream, masked: &[u8]) {
-        if masked.is_empty() {
+        if masked.is_empty() || self.hide == Some(stream) {
             return;
         }
         if let Some(e) = self.log.write(masked).map(ToString::to_string) {
@@ -87,7 +90,13 @@ impl Tee<'_> {
         let mut rest = std::mem::take(&mut self.masked);
         rest.clear();
         let _ = self.masker.finish_to(&mut rest);
-        self.write(Stream::Stdout, &rest);
+        // What the masker held back came from a stream that is shown.
+        let shown = if self.hide == Some(Stream::Stdout) {
+            Stream::Stderr
+        } else {
+            Stream::Stdout
+        };
+        self.write(shown, &rest);
         self.log.close();
         let start = self.tail.len().saturating_sub(TAIL_BYTES);
         Teed {
@@ -100,6 +109,10 @@ impl Tee<'_> {
 
 impl OutputSink for Tee<'_> {
     fn output(&mut self, stream: Stream, bytes: &[u8]) {
+        if self.hide == Some(stream) {
+            // Not even through the masker, which could hold some of it back for later.
+            return;
+        }
         let mut masked = std::mem::take(&mut self.masked);
         masked.clear();
         // Writing into a Vec cannot fail.

@@ -567,7 +567,8 @@ impl Converter<'_> {
                 "on_failure" => step.on_failure = self.string(v, &w),
                 "expect" => step.expect = self.expect(v, &label),
                 "capture" => step.capture = self.capture(at, v, &label),
-                "outputs" => step.outputs = self.string_list(v, &w),
+                "outputs" => (step.outputs, step.secret_outputs) = self.outputs(v, &w),
+                "secret_env" => step.secret_env = self.string_list(v, &w),
                 "rollback" => step.rollback = self.string(v, &w),
                 "dangerous" => step.dangerous = self.boolean(v, &w),
                 "confirm" => step.confirm = self.string(v, &w),
@@ -753,6 +754,50 @@ impl Converter<'_> {
         Some(expect)
     }
 
+    /// `outputs`: names, each a string or `{name: X, secret: true}`; and the secret ones.
+    fn outputs(&mut self, node: &Node, what: &dyn Display) -> (Vec<Sp<String>>, Vec<String>) {
+        let Value::Seq(items) = &node.value else {
+            return (self.string_list(node, what), Vec::new());
+        };
+        let mut names = Vec::new();
+        let mut secret = Vec::new();
+        for item in items {
+            if !matches!(item.value, Value::Map(_)) {
+                names.extend(self.string(item, &format_args!("an item of {what}")));
+                continue;
+            }
+            let w = format_args!("an item of {what}");
+            let mut name = None;
+            let mut is_secret = false;
+            for (key, _, v) in self.fields(item, OUTPUT_KEYS, &w) {
+                match key {
+                    "name" => name = self.string(v, &format_args!("`name` in {w}")),
+                    "secret" => {
+                        is_secret = self
+                            .boolean(v, &format_args!("`secret` in {w}"))
+                            .is_some_and(|b| b.value)
+                    }
+                    _ => {}
+                }
+            }
+            match name {
+                Some(name) => {
+                    if is_secret {
+                        secret.push(name.value.clone());
+                    }
+                    names.push(name);
+                }
+                None => self.missing(
+                    item.span,
+                    "name",
+                    &w,
+                    "write `{name: NAME, secret: true}`, or just the name",
+                ),
+            }
+        }
+        (names, secret)
+    }
+
     fn capture(&mut self, at: Span, node: &Node, label: &dyn Display) -> Option<Capture> {
         if let Value::Str(_) = node.value {
             let var = self.string(node, &"`capture`")?;
@@ -760,16 +805,19 @@ impl Converter<'_> {
                 var,
                 from: CaptureFrom::Stdout,
                 pattern: None,
+                secret: false,
             });
         }
         let what = format_args!("`capture` of {label}");
         let mut var = None;
         let mut from = CaptureFrom::Stdout;
         let mut pattern = None;
+        let mut secret = false;
         for (name, _, v) in self.fields(node, CAPTURE_KEYS, &what) {
             let w = format_args!("`{name}` in {what}");
             match name {
                 "var" => var = self.string(v, &w),
+                "secret" => secret = self.boolean(v, &w).is_some_and(|b| b.value),
                 "pattern" => pattern = self.string(v, &w),
                 "from" => match v.as_str() {
                     Some("stdout") => from = CaptureFrom::Stdout,
@@ -785,7 +833,12 @@ impl Converter<'_> {
             }
         }
         match var {
-            Some(var) => Some(Capture { var, from, pattern }),
+            Some(var) => Some(Capture {
+                var,
+                from,
+                pattern,
+                secret,
+            }),
             None => {
                 if matches!(node.value, Value::Map(_)) {
                     self.missing(

@@ -75,6 +75,7 @@ pub const STEP_KEYS: &[&str] = &[
     "expect",
     "capture",
     "outputs",
+    "secret_env",
     "rollback",
     "dangerous",
     "confirm",
@@ -91,7 +92,8 @@ pub const OPTION_KEYS: &[&str] = &["label", "next", "value"];
 pub const ASK_KEYS: &[&str] = &["var", "prompt", "pattern", "choices", "secret", "default"];
 pub const WAIT_KEYS: &[&str] = &["run", "until", "interval", "timeout"];
 pub const EXPECT_KEYS: &[&str] = &["exit", "stdout"];
-pub const CAPTURE_KEYS: &[&str] = &["var", "from", "pattern"];
+pub const CAPTURE_KEYS: &[&str] = &["var", "from", "pattern", "secret"];
+pub const OUTPUT_KEYS: &[&str] = &["name", "secret"];
 pub const SIMULATE_KEYS: &[&str] = &["stdout", "stderr", "exit"];
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -235,6 +237,10 @@ pub struct Step {
     pub expect: Option<Expect>,
     pub capture: Option<Capture>,
     pub outputs: Vec<Sp<String>>,
+    /// The `outputs` written `{name: X, secret: true}`: masked from the moment they are set.
+    pub secret_outputs: Vec<String>,
+    /// Names this step writes to `$RUNBOOK_ENV` whose values are secrets (`secret_env`).
+    pub secret_env: Vec<Sp<String>>,
     pub rollback: Option<Sp<String>>,
     pub dangerous: Option<Sp<bool>>,
     pub confirm: Option<Sp<String>>,
@@ -247,6 +253,20 @@ pub struct Step {
 }
 
 impl Step {
+    /// Whether a value this step sets under `name` (an output, a capture, a `$RUNBOOK_ENV`
+    /// name) is a secret.
+    pub fn secret_var(&self, name: &str) -> bool {
+        self.secret_outputs.iter().any(|o| o == name)
+            || self
+                .capture
+                .as_ref()
+                .is_some_and(|c| c.secret && c.var.value == name)
+    }
+
+    pub fn secret_env_name(&self, name: &str) -> bool {
+        self.secret_env.iter().any(|e| e.value == name)
+    }
+
     /// The step's id: its `id`, else `step-N` with N its 1-based position.
     pub fn id(&self) -> String {
         match &self.id {
@@ -372,6 +392,9 @@ pub struct Capture {
     pub var: Sp<String>,
     pub from: CaptureFrom,
     pub pattern: Option<Sp<String>>,
+    /// The value is a secret: masked from the moment it is captured, and the stream it is
+    /// captured from is neither shown nor kept.
+    pub secret: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

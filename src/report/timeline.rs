@@ -396,7 +396,9 @@ pub fn build(run: RunSummary, records: &[Record]) -> Report {
                         }),
                 }
             }
-            Event::VarSet { name, value, step } => {
+            Event::VarSet {
+                name, value, step, ..
+            } => {
                 // An answer or a decision already shows the value it sets.
                 let shown = matches!(previous,
                     Some(Event::Answer { step: s, var, .. }) if s == step && var == name)

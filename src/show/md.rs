@@ -344,8 +344,9 @@ fn facts(step: &Step) -> Vec<String> {
             .pattern
             .as_ref()
             .map_or_else(String::new, |p| format!(" matching {}", code(p.as_str())));
+        let secret = if capture.secret { " (secret)" } else { "" };
         facts.push(format!(
-            "{from}{pattern} → {}",
+            "{from}{pattern} → {}{secret}",
             code(&format!("vars.{}", capture.var.value))
         ));
     }
@@ -353,9 +354,24 @@ fn facts(step: &Step) -> Vec<String> {
         let outputs: Vec<String> = step
             .outputs
             .iter()
-            .map(|o| code(&format!("vars.{}", o.value)))
+            .map(|o| {
+                let secret = if step.secret_var(&o.value) {
+                    " (secret)"
+                } else {
+                    ""
+                };
+                format!("{}{secret}", code(&format!("vars.{}", o.value)))
+            })
             .collect();
         facts.push(format!("sets {}", outputs.join(", ")));
+    }
+    if !step.secret_env.is_empty() {
+        let names: Vec<String> = step
+            .secret_env
+            .iter()
+            .map(|n| code(&format!("${}", n.value)))
+            .collect();
+        facts.push(format!("secret environment {}", names.join(", ")));
     }
     if let Some(shell) = &step.shell {
         facts.push(format!("shell {}", shell_text(&shell.value)));

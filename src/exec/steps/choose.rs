@@ -55,7 +55,7 @@ impl Executor<'_> {
         if let Some(var) = &choose.value.var {
             let chosen = value.clone().unwrap_or_else(|| labels[index].clone());
             self.progress
-                .set_var(&mut self.out, &step.id(), &var.value, chosen)?;
+                .set_var(&mut self.out, &step.id(), (&var.value, false), chosen)?;
         }
         self.out
             .screen
@@ -137,8 +137,12 @@ impl Executor<'_> {
                 var: var.value.clone(),
                 value: self.out.mask(&value),
             })?;
-            self.progress
-                .set_var(&mut self.out, &step.id(), &var.value, value)?;
+            self.progress.set_var(
+                &mut self.out,
+                &step.id(),
+                (&var.value, ask.value.secret),
+                value,
+            )?;
             return Ok(None);
         }
     }

@@ -129,8 +129,12 @@ impl Executor<'_> {
                 match self.out.collect(step, &ran.outcome, ran.dry) {
                     Ok(values) => {
                         for (name, value) in values {
-                            self.progress
-                                .set_var(&mut self.out, &step.id(), &name, value)?;
+                            self.progress.set_var(
+                                &mut self.out,
+                                &step.id(),
+                                (&name, step.secret_var(&name)),
+                                value,
+                            )?;
                         }
                         if ran.dry {
                             self.progress.tally.not_run += 1;

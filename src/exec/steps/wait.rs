@@ -224,6 +224,7 @@ impl Executor<'_> {
                 purpose: Some("wait"),
                 show: false,
                 label: "checking",
+                hide: None,
             },
             &spec,
         )

@@ -107,6 +107,9 @@ impl Rule for InvalidName {
             for (name, _) in &step.env {
                 identifier(out, "environment variable", name);
             }
+            for name in &step.secret_env {
+                identifier(out, "environment variable", name);
+            }
             if let Some(c) = &step.capture {
                 identifier(out, "variable", &c.var);
             }

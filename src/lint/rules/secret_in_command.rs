@@ -2,8 +2,9 @@ use crate::lint::{Context, Finding, Rule, RuleMeta};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Reports a secret (an input with `secret: true`, or the answer of an `ask` with
-    /// `secret: true`) substituted into a `run`, `rollback` or `wait.run` script.
+    /// Reports a secret (an input with `secret: true`, the answer of an `ask` with
+    /// `secret: true`, or a value a step made secret: `capture: {secret: true}`, an output
+    /// `{name: X, secret: true}`) substituted into a `run`, `rollback` or `wait.run` script.
     ///
     /// ## Why this matters
     /// A command line is visible to every user of the machine in `ps` and `/proc`, and ends
@@ -40,6 +41,15 @@ impl Rule for SecretInCommand {
             .iter()
             .filter_map(|s| s.ask.as_ref().filter(|a| a.value.secret))
             .filter_map(|a| a.value.var.as_ref().map(|v| v.as_str()))
+            // Secrets made by a step: a `secret` capture or output.
+            .chain(cx.runbook.steps.iter().flat_map(|s| {
+                s.secret_outputs.iter().map(String::as_str).chain(
+                    s.capture
+                        .iter()
+                        .filter(|c| c.secret)
+                        .map(|c| c.var.value.as_str()),
+                )
+            }))
             .collect();
         let secret_inputs: Vec<&str> = cx
             .runbook
