@@ -234,3 +234,156 @@ fn a_resume_names_the_secrets_it_does_not_have() {
     );
     assert!(!all_text(&t.path(".state")).contains("S3cr3tTokenValue"));
 }
+
+fn exec(t: &Test, args: &[&str]) -> common::Output {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .args(args)
+        .current_dir(t.dir.path())
+        .env_remove("RUNBOOK_PATH")
+        .env("NO_COLOR", "1")
+        .env("RUNBOOK_STATE_DIR", t.path(".state"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    common::Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+const DECIDE: &str = r#"steps:
+  - id: count
+    title: Count
+    run: echo 7
+    capture: count
+  - id: big
+    title: Only when big
+    when: vars.count | int > 5
+    run: echo big
+  - id: pick
+    title: Pick
+    choose:
+      options:
+        - {label: Restart, next: restart}
+        - {label: Fail over, next: failover}
+  - id: restart
+    title: Restart
+    run: echo restart
+    next: end
+  - id: failover
+    title: Fail over
+    run: echo failover
+"#;
+
+#[test]
+fn a_dry_run_with_yes_walks_to_the_end() {
+    let t = runbook(Test::new(), DECIDE);
+    let out = run(&t, &["--dry-run", "--yes"]);
+    out.code(0);
+    assert!(
+        out.stderr
+            .contains("this dry-run takes the first one (`Restart`)"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("cannot be known in a dry-run: it reads `vars.count`"),
+        "{}",
+        out.stderr
+    );
+    let j = journal(&t);
+    assert_eq!(finished(&j, "big")["status"], "ok", "{}", out.stderr);
+    assert_eq!(events(&j, "decision")[0]["label"], "Restart");
+}
+
+#[test]
+fn yes_takes_a_choose_default_in_every_mode() {
+    let t = runbook(
+        Test::new(),
+        &DECIDE.replace("    choose:\n", "    choose:\n      default: Fail over\n"),
+    );
+    for mode in [&[][..], &["--dry-run"][..]] {
+        let mut args = vec!["--yes"];
+        args.extend_from_slice(mode);
+        run(&t, &args).code(0);
+    }
+    for j in journals(&t) {
+        assert_eq!(events(&j, "decision")[0]["label"], "Fail over");
+    }
+    let out = exec(&t, &["show", "rb"]);
+    out.code(0);
+    // A default that names no option is an error.
+    let t = runbook(
+        Test::new(),
+        &DECIDE.replace("    choose:\n", "    choose:\n      default: Reboot\n"),
+    );
+    let out = exec(&t, &["lint", "runbooks/rb.yaml"]);
+    out.code(1);
+    assert!(
+        out.stdout
+            .contains("`default` `Reboot` of the `choose` in step `pick` names no option"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn drills_simulate_outputs_a_sequence_of_checks_and_a_timeout() {
+    let t = runbook(
+        Test::new(),
+        r#"steps:
+  - id: make
+    title: Make a password
+    run: echo "password=$(openssl rand -hex 8)" >> "$RUNBOOK_OUTPUT"
+    outputs: [{name: password, secret: true}, region]
+    simulate:
+      outputs: {password: drill-pass-123, region: eu-west-1}
+  - id: settle
+    title: Wait for the queue
+    wait: {run: queue-depth, until: output | int < 5, interval: 1s, timeout: 1m}
+    simulate: [{stdout: "40"}, {stdout: "12"}, {stdout: "3"}]
+  - id: slow
+    title: A slow command
+    run: sleep 600
+    timeout: 5s
+    on_failure: continue
+    simulate: {timeout: true}
+  - id: show
+    title: Show
+    run: echo "region {{ vars.region }}"
+    simulate: {stdout: "region eu-west-1"}
+"#,
+    );
+    let out = exec(&t, &["drill", "rb", "--yes"]);
+    // `on_failure: continue` goes on after the simulated timeout.
+    out.code(0);
+    let j = journal(&t);
+    let region = events(&j, "var_set")
+        .into_iter()
+        .find(|e| e["name"] == "region")
+        .cloned()
+        .unwrap();
+    assert_eq!(region["value"], "eu-west-1");
+    let password = events(&j, "var_set")
+        .into_iter()
+        .find(|e| e["name"] == "password")
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        (password["value"].as_str(), password["secret"].as_bool()),
+        (Some("***"), Some(true))
+    );
+    assert_eq!(
+        step_events(&j, "command", "settle").len(),
+        3,
+        "{}",
+        out.stderr
+    );
+    assert_eq!(finished(&j, "settle")["status"], "ok");
+    assert_eq!(finished(&j, "slow")["status"], "timeout", "{}", out.stderr);
+    // The journal holds it masked (the copy of the runbook holds its `simulate` as written).
+    let journal_text = serde_json::to_string(&j).unwrap();
+    assert!(!journal_text.contains("drill-pass-123"));
+}

@@ -463,11 +463,28 @@ fn schema_is_json_schema_with_every_top_level_key() {
         "env",
         "shell",
         "dir",
+        "max_visits",
         "steps",
     ] {
         assert!(keys.contains(&key), "no `{key}` in the schema");
     }
     let step = &schema["$defs"]["step"];
+    for key in ["secret_env", "outputs", "capture", "simulate"] {
+        assert!(
+            step["properties"].get(key).is_some(),
+            "no step key `{key}` in the schema"
+        );
+    }
+    assert!(
+        schema["$defs"]["simulated"]["properties"]
+            .get("timeout")
+            .is_some()
+    );
+    assert!(
+        schema["$defs"]["choose"]["properties"]
+            .get("default")
+            .is_some()
+    );
     assert_eq!(
         step["properties"]["on_failure"]["anyOf"][0]["enum"],
         serde_json::json!(["ask", "abort", "continue"])

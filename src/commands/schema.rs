@@ -160,7 +160,8 @@ fn defs() -> Value {
         "expect": expect(),
         "capture": capture(),
         "output": output(),
-        "simulate": simulate()
+        "simulate": simulate(),
+        "simulated": simulated()
     })
 }
 
@@ -278,7 +279,8 @@ fn choose() -> Value {
                 "minItems": 2,
                 "items": { "$ref": "#/$defs/option" }
             },
-            "var": { "$ref": "#/$defs/variable", "description": "The chosen option's `value` is stored in `vars.<var>`." }
+            "var": { "$ref": "#/$defs/variable", "description": "The chosen option's `value` is stored in `vars.<var>`." },
+            "default": { "$ref": "#/$defs/scalar", "description": "The option `--yes` takes (its label or 1-based number); the terminal's menu starts on it." }
         }
     })
 }
@@ -395,13 +397,26 @@ fn output() -> Value {
 
 fn simulate() -> Value {
     json!({
-        "description": "What `runbook drill` uses instead of running the command.",
+        "description": "What `runbook drill` uses instead of running the command: one result, or a list played in turn (a retry or a wait's n-th check takes the n-th; the last repeats).",
+        "anyOf": [
+            { "$ref": "#/$defs/simulated" },
+            { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/simulated" } },
+            { "type": "null" }
+        ]
+    })
+}
+
+fn simulated() -> Value {
+    json!({
         "type": ["object", "null"],
         "additionalProperties": false,
         "properties": {
             "stdout": { "$ref": "#/$defs/scalar" },
             "stderr": { "$ref": "#/$defs/scalar" },
-            "exit": { "type": "integer", "default": 0 }
+            "exit": { "type": "integer", "default": 0 },
+            "timeout": { "type": "boolean", "description": "The command runs past its `timeout`." },
+            "outputs": { "$ref": "#/$defs/env", "description": "What the command writes to `$RUNBOOK_OUTPUT`." },
+            "env": { "$ref": "#/$defs/env", "description": "What the command writes to `$RUNBOOK_ENV`." }
         }
     })
 }
@@ -435,7 +450,7 @@ mod tests {
     #[test]
     fn every_key_list_is_in_the_schema() {
         let schema = schema();
-        let lists: [(&str, &[&str]); 10] = [
+        let lists: [(&str, &[&str]); 11] = [
             ("", RUNBOOK_KEYS),
             ("/$defs/input/anyOf/2", INPUT_KEYS),
             ("/$defs/step", STEP_KEYS),
@@ -445,7 +460,8 @@ mod tests {
             ("/$defs/wait", WAIT_KEYS),
             ("/$defs/expect", EXPECT_KEYS),
             ("/$defs/capture/anyOf/1", CAPTURE_KEYS),
-            ("/$defs/simulate", SIMULATE_KEYS),
+            ("/$defs/simulated", SIMULATE_KEYS),
+            ("/$defs/output/anyOf/1", OUTPUT_KEYS),
         ];
         for (pointer, list) in lists {
             let mut expected = list.to_vec();

@@ -15,8 +15,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// A drill's stand-in for a step's command: its `simulate`, if it has one.
-pub(crate) fn simulated_of(step: &Step) -> Option<super::shell::Simulated> {
-    let sim = step.simulate.as_ref()?;
+/// The `simulate` of a step for its `n`-th run (1-based: a retry, a wait's check): the n-th
+/// of a sequence, the last one repeating.
+pub(crate) fn simulated_of(step: &Step, n: u32) -> Option<super::shell::Simulated> {
+    let at = (n.max(1) as usize - 1).min(step.simulate.len().checked_sub(1)?);
+    let sim = step.simulate.get(at)?;
+    let pairs = |p: &crate::load::Pairs| -> Vec<(String, String)> {
+        p.iter()
+            .map(|(k, v)| (k.value.clone(), v.value.clone()))
+            .collect()
+    };
     Some(super::shell::Simulated {
         stdout: sim
             .stdout
@@ -27,6 +35,9 @@ pub(crate) fn simulated_of(step: &Step) -> Option<super::shell::Simulated> {
             .as_ref()
             .map_or_else(String::new, |s| s.value.clone()),
         exit: sim.exit.as_ref().map_or(0, |e| e.value as i32),
+        timed_out: sim.timeout.as_ref().is_some_and(|t| t.value),
+        outputs: pairs(&sim.outputs),
+        env: pairs(&sim.env),
     })
 }
 
@@ -98,11 +109,11 @@ pub(crate) fn script_display(edited: bool, script: &str, display: &str) -> Strin
 impl Executor<'_> {
     /// In a drill, what plays instead of the step's command (its `simulate`); a step without
     /// one is remembered, to be named in the drill's summary.
-    pub(crate) fn simulated(&mut self, step: &Step) -> Option<super::shell::Simulated> {
+    pub(crate) fn simulated(&mut self, step: &Step, n: u32) -> Option<super::shell::Simulated> {
         if self.cfg.mode != Mode::Drill {
             return None;
         }
-        let simulated = simulated_of(step);
+        let simulated = simulated_of(step, n);
         let id = step.id();
         if simulated.is_none() && !self.progress.unsimulated.contains(&id) {
             self.progress.unsimulated.push(id);
@@ -198,7 +209,7 @@ impl Executor<'_> {
                 .dir_of(step, &self.progress.state)
                 .unwrap_or_else(|_| self.cfg.folder()),
             timeout,
-            simulated: self.simulated(step),
+            simulated: self.simulated(step, attempt),
         };
         let outcome = self.out.run_journaled(
             &mut *self.shell,
@@ -300,14 +311,23 @@ impl Executor<'_> {
                 .chain(printed.iter().map(String::as_str))
                 .filter(|v| v.contains('\n'))
                 .collect();
+            // A drill's `simulate` writes the files itself, not the script.
+            let drill = self.cfg.mode == Mode::Drill;
+            let spelled = |script: &str, written: &[(String, String)]| {
+                if drill {
+                    Ok(())
+                } else {
+                    names_in_script(script, written)
+                }
+            };
             let written = (
                 parse_assignments(&env_text)
                     .and_then(|env| whole_values(&env_text, &known).map(|()| env))
-                    .and_then(|env| names_in_script(script, &env).map(|()| env))
+                    .and_then(|env| spelled(script, &env).map(|()| env))
                     .and_then(|env| self.cfg.allowed_env(env)),
                 parse_assignments(&out_text)
                     .and_then(|out| whole_values(&out_text, &known).map(|()| out))
-                    .and_then(|out| names_in_script(script, &out).map(|()| out)),
+                    .and_then(|out| spelled(script, &out).map(|()| out)),
             );
             match written {
                 (Ok(env), Ok(out)) => {

@@ -108,6 +108,9 @@ pub struct Progress {
     pub unsimulated: Vec<String>,
     /// How many times each step (by index) was entered.
     pub visits: Vec<u32>,
+    /// In a dry-run: what is not known because a step did not run (`vars.count`,
+    /// `steps.check`): a `when` that reads it cannot be decided.
+    pub unknown: std::collections::BTreeSet<String>,
 }
 
 impl<'a> Output<'a> {
@@ -445,6 +448,19 @@ impl<'a> Executor<'a> {
         None
     }
 
+    /// In a dry-run, the first name an expression reads that no step has made yet.
+    fn unknown_in(&self, expression: &str) -> Option<String> {
+        if self.progress.unknown.is_empty() {
+            return None;
+        }
+        let analysis = crate::template::analyze_expression(expression);
+        analysis.references.iter().find_map(|r| {
+            let name = r.name()?;
+            let key = format!("{}.{name}", r.namespace());
+            self.progress.unknown.contains(&key).then(|| r.dotted())
+        })
+    }
+
     /// One step, from its header to `step_finished`.
     pub(crate) fn step(
         &mut self,
@@ -467,7 +483,22 @@ impl<'a> Executor<'a> {
             kind: kind.name().into(),
         })?;
         if let Some(when) = &step.when {
-            match render::condition(&when.value, &self.progress.state.context(None)) {
+            let unknown = self.unknown_in(&when.value);
+            if let Some(name) = &unknown {
+                self.out.screen.status(
+                    Status::Info,
+                    &format!(
+                        "`when: {}` cannot be known in a dry-run: it reads `{name}`, which a step that did not run would have made; the step is shown",
+                        when.value
+                    ),
+                );
+            }
+            let decided = if unknown.is_some() {
+                Ok(true)
+            } else {
+                render::condition(&when.value, &self.progress.state.context(None))
+            };
+            match decided {
                 Ok(true) => {}
                 Ok(false) => {
                     let reason = format!("`when: {}` is false", when.value);

@@ -26,10 +26,21 @@ fn err(e: InquireError) -> AskError {
 }
 
 fn select(message: &str, options: &[&str], help: &str) -> Result<usize, AskError> {
+    select_from(message, options, help, 0)
+}
+
+/// A menu whose cursor starts on option `start`.
+fn select_from(
+    message: &str,
+    options: &[&str],
+    help: &str,
+    start: usize,
+) -> Result<usize, AskError> {
     let items: Vec<String> = options.iter().map(|s| s.to_string()).collect();
     let chosen = Select::new(message, items.clone())
         .with_help_message(help)
         .with_page_size(10)
+        .with_starting_cursor(start.min(items.len().saturating_sub(1)))
         .prompt()
         .map_err(err)?;
     Ok(items.iter().position(|i| *i == chosen).unwrap_or(0))
@@ -132,11 +143,14 @@ impl Terminal {
                     .map_err(err)
             }
             Question::Choose {
-                prompt, options, ..
+                prompt,
+                options,
+                default,
+                ..
             } => {
                 let refs: Vec<&str> = options.iter().map(String::as_str).collect();
                 let message = prompt.clone().unwrap_or_else(|| "Which one?".into());
-                select(&message, &refs, MENU_HELP).map(Answer::Choice)
+                select_from(&message, &refs, MENU_HELP, default.unwrap_or(0)).map(Answer::Choice)
             }
             Question::Ask {
                 prompt,

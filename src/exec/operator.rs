@@ -31,11 +31,13 @@ pub enum Question {
         phrase: String,
         rollback: bool,
     },
-    /// A decision: `Choice(index)`.
+    /// A decision: `Choice(index)`. `default`: the option `--yes` takes (the runbook's
+    /// `default`, or the first in a dry-run), where the terminal's menu starts.
     Choose {
         step: String,
         prompt: Option<String>,
         options: Vec<String>,
+        default: Option<usize>,
     },
     /// A validated answer stored in `vars.<var>`: `Text`.
     Ask {

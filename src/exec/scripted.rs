@@ -239,8 +239,12 @@ impl<T: Operator> Scripted<T> {
                 Some(_) => Some(Answer::Skip("declined by the answers file".into())),
                 None => None,
             },
-            Question::Choose { options, .. } => {
-                let given = main?;
+            Question::Choose {
+                options, default, ..
+            } => {
+                let Some(given) = main else {
+                    return default.filter(|_| yes).map(Answer::Choice);
+                };
                 if let Ok(n) = given.trim().parse::<usize>() {
                     return (1..=options.len())
                         .contains(&n)
@@ -415,13 +419,18 @@ mod tests {
             step: step.into(),
             prompt: None,
             options: vec!["Yes".into(), "No way".into()],
+            default: Some(1),
         };
         assert_eq!(s.ask(&choose("pick")), Ok(Answer::Choice(1)));
         assert_eq!(s.ask(&choose("label")), Ok(Answer::Choice(1)));
+        // Without --yes, a default answers nothing.
         assert!(matches!(
             s.ask(&choose("other")),
             Err(AskError::NoAnswer { .. })
         ));
+        s.yes = true;
+        assert_eq!(s.ask(&choose("other")), Ok(Answer::Choice(1)));
+        s.yes = false;
         let run = |step: &str| Question::RunCommand {
             step: step.into(),
             command: "ls".into(),

@@ -64,6 +64,11 @@ pub struct Simulated {
     pub stdout: String,
     pub stderr: String,
     pub exit: i32,
+    /// The command runs past its timeout.
+    pub timed_out: bool,
+    /// Lines written to `$RUNBOOK_OUTPUT` and `$RUNBOOK_ENV`.
+    pub outputs: Vec<(String, String)>,
+    pub env: Vec<(String, String)>,
 }
 
 /// How a command ended.

@@ -607,6 +607,7 @@ impl Converter<'_> {
             match name {
                 "prompt" => choose.prompt = self.string(v, &w),
                 "var" => choose.var = self.string(v, &w),
+                "default" => choose.default = self.string(v, &w),
                 "options" => {
                     choose.options_span = key.span;
                     match &v.value {
@@ -853,19 +854,47 @@ impl Converter<'_> {
         }
     }
 
-    fn simulate(&mut self, node: &Node, label: &dyn Display) -> Option<Simulate> {
-        let what = format_args!("`simulate` of {label}");
+    /// `simulate`: one result, or a list of them played in turn.
+    fn simulate(&mut self, node: &Node, label: &dyn Display) -> Vec<Simulate> {
+        match &node.value {
+            Value::Seq(items) if items.is_empty() => {
+                self.wrong_type(
+                    node,
+                    &format_args!("`simulate` of {label}"),
+                    "one result or a list of results",
+                    "give `{stdout, stderr, exit}`, or a list of them for each run in turn",
+                );
+                Vec::new()
+            }
+            Value::Seq(items) => items
+                .iter()
+                .enumerate()
+                .map(|(n, item)| {
+                    self.one_simulate(
+                        item,
+                        &format_args!("result {} of `simulate` of {label}", n + 1),
+                    )
+                })
+                .collect(),
+            _ => vec![self.one_simulate(node, &format_args!("`simulate` of {label}"))],
+        }
+    }
+
+    fn one_simulate(&mut self, node: &Node, what: &dyn Display) -> Simulate {
         let mut simulate = Simulate::default();
-        for (name, _, v) in self.fields(node, SIMULATE_KEYS, &what) {
+        for (name, _, v) in self.fields(node, SIMULATE_KEYS, what) {
             let w = format_args!("`{name}` in {what}");
             match name {
                 "stdout" => simulate.stdout = self.string(v, &w),
                 "stderr" => simulate.stderr = self.string(v, &w),
                 "exit" => simulate.exit = self.integer(v, &w),
+                "timeout" => simulate.timeout = self.boolean(v, &w),
+                "outputs" => simulate.outputs = self.string_map(v, &w),
+                "env" => simulate.env = self.string_map(v, &w),
                 _ => {}
             }
         }
-        Some(simulate)
+        simulate
     }
 }
 

@@ -87,14 +87,14 @@ pub const STEP_KEYS: &[&str] = &[
     "simulate",
 ];
 
-pub const CHOOSE_KEYS: &[&str] = &["prompt", "options", "var"];
+pub const CHOOSE_KEYS: &[&str] = &["prompt", "options", "var", "default"];
 pub const OPTION_KEYS: &[&str] = &["label", "next", "value"];
 pub const ASK_KEYS: &[&str] = &["var", "prompt", "pattern", "choices", "secret", "default"];
 pub const WAIT_KEYS: &[&str] = &["run", "until", "interval", "timeout"];
 pub const EXPECT_KEYS: &[&str] = &["exit", "stdout"];
 pub const CAPTURE_KEYS: &[&str] = &["var", "from", "pattern", "secret"];
 pub const OUTPUT_KEYS: &[&str] = &["name", "secret"];
-pub const SIMULATE_KEYS: &[&str] = &["stdout", "stderr", "exit"];
+pub const SIMULATE_KEYS: &[&str] = &["stdout", "stderr", "exit", "timeout", "outputs", "env"];
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Runbook {
@@ -249,7 +249,9 @@ pub struct Step {
     pub env: Pairs,
     pub dir: Option<Sp<String>>,
     pub shell: Option<Sp<Shell>>,
-    pub simulate: Option<Simulate>,
+    /// What a drill plays instead of the command: one result, or a sequence (the n-th run
+    /// of the command, a retry or a wait's n-th check, takes the n-th; the last repeats).
+    pub simulate: Vec<Simulate>,
 }
 
 impl Step {
@@ -346,6 +348,24 @@ pub struct Choose {
     /// The `options` key, for "fewer than two options" reports.
     pub options_span: Span,
     pub var: Option<Sp<String>>,
+    /// The option `--yes` takes (a label or a 1-based number), and the terminal's menu
+    /// starts on.
+    pub default: Option<Sp<String>>,
+}
+
+impl Choose {
+    /// The index of the `default` option, if it names one.
+    pub fn default_index(&self) -> Option<usize> {
+        let given = self.default.as_ref()?.value.trim();
+        if let Ok(n) = given.parse::<usize>() {
+            return (1..=self.options.len()).contains(&n).then(|| n - 1);
+        }
+        self.options.iter().position(|o| {
+            o.label
+                .as_ref()
+                .is_some_and(|l| l.value.trim().eq_ignore_ascii_case(given))
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -402,4 +422,10 @@ pub struct Simulate {
     pub stdout: Option<Sp<String>>,
     pub stderr: Option<Sp<String>>,
     pub exit: Option<Sp<i64>>,
+    /// The command runs past its `timeout`.
+    pub timeout: Option<Sp<bool>>,
+    /// What the command writes to `$RUNBOOK_OUTPUT`.
+    pub outputs: Pairs,
+    /// What the command writes to `$RUNBOOK_ENV`.
+    pub env: Pairs,
 }

@@ -226,7 +226,12 @@ fn step(out: &mut String, rb: &Runbook, graph: &StepGraph, step: &Step) {
                 ),
                 _ => String::new(),
             };
-            let _ = writeln!(out, "- [ ] {} → {leads}{sets}", text(label));
+            let default = if choose.value.default_index() == Some(n) {
+                " (default)"
+            } else {
+                ""
+            };
+            let _ = writeln!(out, "- [ ] {} → {leads}{sets}{default}", text(label));
         }
         out.push('\n');
     }

@@ -1,7 +1,7 @@
 //! A decision (`choose`) and a question (`ask`): the answer journaled, kept in `vars`.
 
 use crate::exec::executor::*;
-use crate::exec::journal::Event;
+use crate::exec::journal::{Event, Mode};
 use crate::exec::operator::{Answer, Question};
 use crate::exec::render;
 use crate::exec::screen::Status;
@@ -30,10 +30,24 @@ impl Executor<'_> {
                     .map_or_else(String::new, |l| l.value.clone())
             })
             .collect();
+        // `--yes` takes the runbook's `default`; in a dry-run without one, the first option,
+        // so that a dry-run walks to its end (and says so).
+        let mut default = choose.value.default_index();
+        if default.is_none() && self.cfg.mode == Mode::DryRun && self.cfg.assume_yes {
+            default = Some(0);
+            self.out.screen.status(
+                Status::Info,
+                &format!(
+                    "no `default` option: with --yes, this dry-run takes the first one (`{}`) unless an answer is given",
+                    labels.first().map_or("", String::as_str)
+                ),
+            );
+        }
         let q = Question::Choose {
             step: step.id(),
             prompt,
             options: labels.clone(),
+            default,
         };
         let index = match self.ask(&q)? {
             Answer::Choice(n) if n < labels.len() => n,

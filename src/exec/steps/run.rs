@@ -128,6 +128,12 @@ impl Executor<'_> {
             if ran.ok {
                 match self.out.collect(step, &ran.outcome, ran.dry) {
                     Ok(values) => {
+                        if ran.dry {
+                            // What a step that did not run would have made is not known.
+                            let unknown = &mut self.progress.unknown;
+                            unknown.insert(format!("steps.{}", step.id()));
+                            unknown.extend(values.iter().map(|(name, _)| format!("vars.{name}")));
+                        }
                         for (name, value) in values {
                             self.progress.set_var(
                                 &mut self.out,

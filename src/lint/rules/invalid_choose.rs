@@ -2,7 +2,8 @@ use crate::lint::{Context, Finding, Rule, RuleMeta};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Reports a `choose` with fewer than two options, or two options with the same label.
+    /// Reports a `choose` with fewer than two options, two options with the same label, or a
+    /// `default` that names no option.
     ///
     /// ## Why this matters
     /// A decision with one option is not a decision; two identical labels make the operator
@@ -43,6 +44,27 @@ impl Rule for InvalidChoose {
                     choose.value.options_span,
                     format!("`choose` in step `{}` has {} option{}", step.id(), options.len(), if options.len() == 1 { "" } else { "s" }),
                     "give the operator at least two options; for a single path use `instructions` or a `checklist`",
+                ));
+            }
+            if let Some(default) = &choose.value.default
+                && choose.value.default_index().is_none()
+            {
+                let labels: Vec<String> = options
+                    .iter()
+                    .filter_map(|o| o.label.as_ref().map(|l| format!("`{}`", l.value)))
+                    .collect();
+                out.push(Finding::new(
+                    default.span,
+                    format!(
+                        "`default` `{}` of the `choose` in step `{}` names no option",
+                        default.value,
+                        step.id()
+                    ),
+                    format!(
+                        "write an option's label ({}) or its number, 1 to {}",
+                        labels.join(", "),
+                        options.len()
+                    ),
                 ));
             }
             for (i, option) in options.iter().enumerate() {
