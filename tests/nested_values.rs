@@ -52,6 +52,29 @@ fn local_steps() -> Vec<(&'static str, String)> {
         ("taskset", r#"taskset -c 0 sh -c "printf '[%s]' {{ inputs.v }}" > "$OUT/taskset""#.into()),
         ("chroot", r#"chroot / sh -c "printf '[%s]' {{ inputs.v }}" > "$OUT/chroot""#.into()),
         ("argument", r#"sh -c 'printf "[%s]" "$1"' sh "{{ inputs.v }}" > "$OUT/argument""#.into()),
+        // A function or a program runbook does not know, wrapping one that parses again.
+        ("retry-eval", r#"retry() { "$@"; }; retry eval "printf '[%s]' {{ inputs.v }}" > "$OUT/retry-eval""#.into()),
+        ("wrapper-su", r#"mytool() { "$@"; }; mytool su -c "printf '[%s]' {{ inputs.v }}" root > "$OUT/wrapper-su""#.into()),
+        ("wrapper-trap", r#"wrap() { "$@"; }; wrap trap "printf '[%s]' {{ inputs.v }} > \"\$OUT/wrapper-trap\"" EXIT"#.into()),
+    ]
+}
+
+/// (step id, command): a value that is not one plain word must be refused there.
+fn refused_steps() -> Vec<(&'static str, String)> {
+    vec![
+        ("eval-positional", r#"sh -c 'eval "$1"' sh "printf '[%s]' {{ inputs.v }}" > "$OUT/eval-positional""#.into()),
+        ("eval-args", r#"bash -c 'eval "$@"' _ "printf '[%s]' {{ inputs.v }}" > "$OUT/eval-args""#.into()),
+        ("variable-eval", r#"E=eval; $E "printf '[%s]' {{ inputs.v }}" > "$OUT/variable-eval""#.into()),
+        ("ps4", r#"PS4='{{ inputs.v }}'; set -x; true; printf '[x]' > "$OUT/ps4""#.into()),
+        ("export-ps4", r#"export PS4="{{ inputs.v }}"; set -x; true; printf '[x]' > "$OUT/export-ps4""#.into()),
+        ("mapfile-c", r#"mapfile -t -C "{{ inputs.v }}" -c 1 a <<< x; printf '[x]' > "$OUT/mapfile-c""#.into()),
+        ("dbl-bracket-v", r#"[[ -v "{{ inputs.v }}" ]]; printf '[x]' > "$OUT/dbl-bracket-v""#.into()),
+        ("pipe-read-arith", r#"echo "{{ inputs.v }}" | while read -r n; do echo $(( n + 1 )); done > "$OUT/pipe-read-arith""#.into()),
+        ("xargs-i", r#"printf '%s' "{{ inputs.v }}" | xargs -0 -I{} sh -c "printf '[%s]' '{}'" > "$OUT/xargs-i""#.into()),
+        ("xargs-arith", r#"printf '%s' "{{ inputs.v }}" | xargs -0 bash -c 'echo $(( $1 ))' _ > "$OUT/xargs-arith""#.into()),
+        ("env-option", r#"env {{ inputs.v }} true; printf '[x]' > "$OUT/env-option""#.into()),
+        ("unclosed", "printf '[x]' > \"$OUT/unclosed\"\nprintf '[%s]' \"{{ inputs.v }}".into()),
+        ("tmux-send", r#"tmux send-keys -t x "{{ inputs.v }}" Enter; printf '[x]' > "$OUT/tmux-send""#.into()),
     ]
 }
 
@@ -159,6 +182,54 @@ fn values_are_data_in_nested_shells() {
 }
 
 #[test]
+fn values_that_would_become_code_again_are_refused_before_anything_runs() {
+    let values = [
+        "$(touch {m}/1)",
+        "a[$(touch {m}/2)]",
+        "a'; touch {m}/3; echo '",
+        "-Stouch {m}/4",
+    ];
+    for (id, run) in refused_steps() {
+        for value in values {
+            let t = Test::new().file("runbooks/rb.yaml", &runbook_of(&[(id, run.clone())]));
+            let marks = t.path("marks");
+            let out = t.path("out");
+            std::fs::create_dir_all(&out).unwrap();
+            std::fs::create_dir_all(&marks).unwrap();
+            let value = value.replace("{m}", marks.to_str().unwrap());
+            let t = t.env("OUT", out.to_str().unwrap());
+            let o = t.exec(&["run", "rb", "--yes", "--input", &format!("v={value}")]);
+            let created: Vec<_> = std::fs::read_dir(&marks).unwrap().flatten().collect();
+            assert!(
+                created.is_empty(),
+                "{id} with {value:?} ran code: {}",
+                o.stderr
+            );
+            // Refused before the step's first command. (After `env`, only a value that
+            // starts with `-` is refused; the others name the program `env` runs.)
+            if id != "env-option" || value.starts_with('-') {
+                assert_ne!(
+                    o.code, 0,
+                    "{id} with {value:?} was not refused: {}",
+                    o.stderr
+                );
+                assert!(
+                    !out.join(id).exists(),
+                    "{id} with {value:?} ran before the refusal"
+                );
+                assert!(
+                    o.stderr.contains("cannot render the command")
+                        || o.stderr.contains("cannot be given")
+                        || o.stderr.contains("error[RB031]"),
+                    "{id} with {value:?}: {}",
+                    o.stderr
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn values_are_data_through_ssh() {
     let Some(sshd) = Sshd::start() else {
         return;
@@ -200,5 +271,54 @@ fn a_value_that_cannot_be_carried_is_refused_before_anything_runs() {
             0,
             "{id} ran code"
         );
+    }
+}
+
+/// An input's environment variable, or a step's `env:` from a template, expanded inside a
+/// string another shell parses again: the value must be one plain word there.
+#[test]
+fn values_in_the_environment_of_a_reparsed_string_are_plain_words() {
+    let rb = format!(
+        "title: Env\n{HEAD}inputs:\n  v: {{description: v, env: NV}}\nsteps:\n  - id: a\n    title: A\n    on_failure: continue\n    run: |\n      sh -c \"printf '[%s]' $NV\" > \"$OUT/a\"\n  - id: b\n    title: B\n    env: {{C: \"printf '[%s]' {{{{ inputs.v }}}}\"}}\n    run: |\n      eval \"$C\" > \"$OUT/b\"\n"
+    );
+    for (value, ok) in [
+        ("db-1.example", true),
+        ("$(touch {m}/1)", false),
+        ("a;touch {m}/2", false),
+    ] {
+        let t = Test::new().file("runbooks/rb.yaml", &rb);
+        let marks = t.path("marks");
+        let out = t.path("out");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::create_dir_all(&marks).unwrap();
+        let value = value.replace("{m}", marks.to_str().unwrap());
+        let t = t.env("OUT", out.to_str().unwrap());
+        let o = t.exec(&["run", "rb", "--yes", "--input", &format!("v={value}")]);
+        assert_eq!(
+            std::fs::read_dir(&marks).unwrap().count(),
+            0,
+            "{value:?} ran code"
+        );
+        assert_ne!(o.code, 0);
+        // `$C` holds code with a value in it: refused whatever the value.
+        assert!(
+            o.stderr.contains("`$C` is expanded inside a string"),
+            "{}",
+            o.stderr
+        );
+        assert!(!out.join("b").exists());
+        if ok {
+            assert_eq!(
+                std::fs::read_to_string(out.join("a")).unwrap(),
+                format!("[{value}]")
+            );
+        } else {
+            assert!(
+                o.stderr.contains("`$NV` is expanded inside a string"),
+                "{}",
+                o.stderr
+            );
+            assert!(!out.join("a").exists());
+        }
     }
 }

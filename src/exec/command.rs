@@ -134,10 +134,12 @@ impl Executor<'_> {
         edited: bool,
     ) -> Result<Ran, ExecError> {
         let id = step.id();
-        let mut env = match self
-            .step_env(step)
-            .and_then(|env| crate::exec::render::arithmetic_env(script, env))
-        {
+        let mut env = match self.step_env(step).and_then(|env| {
+            // The values of the script's own templates were placed by `render::script`.
+            let mut literal = self.cfg.literal_env(Some(step));
+            literal.extend(values.iter().map(|(k, _)| k.clone()));
+            crate::exec::render::arithmetic_env(script, env, &literal)
+        }) {
             Ok(env) => env,
             Err(e) => {
                 let problem = format!("the step's environment cannot be given: {e}");

@@ -246,6 +246,18 @@ impl<'a> RunConfig<'a> {
         Ok(env)
     }
 
+    /// The environment variables whose values the runbook writes out itself (an `env:` entry
+    /// with no template, of the runbook or of `step`): its own text, not a value from outside.
+    pub(crate) fn literal_env(&self, step: Option<&Step>) -> Vec<String> {
+        self.runbook
+            .env
+            .iter()
+            .chain(step.into_iter().flat_map(|s| s.env.iter()))
+            .filter(|(_, v)| !v.value.contains("{{"))
+            .map(|(k, _)| k.value.clone())
+            .collect()
+    }
+
     /// In a dry-run, nothing runs but the steps marked `readonly` with `--allow-readonly`.
     pub(crate) fn dry_run_skips(&self, step: &Step) -> bool {
         self.mode == Mode::DryRun

@@ -290,27 +290,50 @@ fn is_name(s: &str) -> bool {
         && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
-/// Refuses an environment variable that the script uses in shell arithmetic unless it holds
-/// an integer: bash evaluates a variable's value there as an expression, so a value such as
-/// `a[$(reboot)]` in `$(( N + 1 ))` would run. Values set by the runbook, its inputs and
-/// `$RUNBOOK_ENV` are checked; the operator's own environment is theirs.
+/// Refuses an environment variable that the script uses where its value would become code:
+/// in shell arithmetic unless it holds no `[`, `]`, `$`, backquote or parenthesis (bash
+/// evaluates a variable's value there as an expression, so `a[$(reboot)]` in `$(( N + 1 ))`
+/// would run), and inside a string that another shell parses again (`sh -c "… $N"`,
+/// `ssh h "… $N"`, `eval "$N"`) unless it is one plain word. Values set by the runbook's
+/// templates, its inputs and `$RUNBOOK_ENV` are checked; the runbook's literal `env:` values
+/// (`literal`) are its own text, and the operator's own environment is theirs.
 pub fn arithmetic_env(
     script: &str,
     env: Vec<(String, String)>,
+    literal: &[String],
 ) -> Result<Vec<(String, String)>, RenderError> {
-    if !env.is_empty() {
-        let names = crate::shell::arithmetic_names(script);
-        for (name, value) in &env {
-            if names.contains(name) && value.contains(['[', ']', '$', '`', '(', ')']) {
-                return Err(RenderError {
-                    message: format!(
-                        "`${name}` is used in shell arithmetic in this command and holds `[`, `]`, `$`, backquotes or parentheses: the shell would evaluate its value as an expression, where a subscript runs code"
-                    ),
-                    help: format!(
-                        "give `{name}` a decimal integer (an input with `type: int`), or do not use it in `$(( ))`, `(( ))`, `let` or `[[ -eq ]]`"
-                    ),
-                });
-            }
+    if env.is_empty() {
+        return Ok(env);
+    }
+    let names = crate::shell::arithmetic_names(script);
+    let mut reparsed = None;
+    for (name, value) in &env {
+        if names.contains(name) && value.contains(['[', ']', '$', '`', '(', ')']) {
+            return Err(RenderError {
+                message: format!(
+                    "`${name}` is used in shell arithmetic in this command and holds `[`, `]`, `$`, backquotes or parentheses: the shell would evaluate its value as an expression, where a subscript runs code"
+                ),
+                help: format!(
+                    "give `{name}` a decimal integer (an input with `type: int`), or do not use it in `$(( ))`, `(( ))`, `let` or `[[ -eq ]]`"
+                ),
+            });
+        }
+        if crate::shell::quote::is_plain_word(value)
+            || literal.contains(name)
+            || !script.contains(name.as_str())
+        {
+            continue;
+        }
+        let refs = reparsed.get_or_insert_with(|| crate::shell::reparsed_refs(script));
+        if refs.contains(name) {
+            return Err(RenderError {
+                message: format!(
+                    "`${name}` is expanded inside a string that another shell parses again (`sh -c \"…\"`, `ssh HOST \"…\"`, `eval`), and its value is not one plain word: that shell would read it as code"
+                ),
+                help: format!(
+                    "pass `{name}` to the inner shell as data (`sh -c 'echo \"$1\"' sh \"${name}\"`, or inside single quotes so that the inner shell expands it), or give its input a `pattern` of plain words"
+                ),
+            });
         }
     }
     Ok(env)
@@ -705,15 +728,31 @@ mod tests {
                 ("S".to_string(), "x y".to_string()),
             ]
         };
-        assert!(arithmetic_env("echo $(( N + 1 )) $S", env("41")).is_ok());
-        let err = arithmetic_env("echo $(( N + 1 ))", env("a[$(id)]")).unwrap_err();
+        assert!(arithmetic_env("echo $(( N + 1 )) $S", env("41"), &[]).is_ok());
+        let err = arithmetic_env("echo $(( N + 1 ))", env("a[$(id)]"), &[]).unwrap_err();
         assert!(
             err.message.contains("`$N` is used in shell arithmetic"),
             "{}",
             err.message
         );
-        assert!(arithmetic_env("[[ $N -gt 3 ]]", env("a[$(id)]")).is_err());
-        assert!(arithmetic_env("echo \"$N\"", env("a[$(id)]")).is_ok());
+        assert!(arithmetic_env("[[ $N -gt 3 ]]", env("a[$(id)]"), &[]).is_err());
+        assert!(arithmetic_env("echo \"$N\"", env("a[$(id)]"), &[]).is_ok());
+        // Inside a string another shell parses again: one plain word only.
+        for script in ["sh -c \"echo $N\"", "ssh h \"ls $N\"", "eval \"echo $N\""] {
+            assert!(
+                arithmetic_env(script, env("$(id)"), &[]).is_err(),
+                "{script}"
+            );
+            assert!(
+                arithmetic_env(script, env("db-1.example"), &[]).is_ok(),
+                "{script}"
+            );
+            assert!(
+                arithmetic_env(script, env("$(id)"), &["N".into()]).is_ok(),
+                "{script}"
+            );
+        }
+        assert!(arithmetic_env("sh -c 'echo \"$N\"'", env("$(id)"), &[]).is_ok());
     }
 
     #[test]

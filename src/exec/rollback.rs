@@ -68,7 +68,9 @@ impl Executor<'_> {
                 env.push(("RUNBOOK_RUN_ID".into(), self.progress.state.run_id.clone()));
                 env.push(("RUNBOOK_STEP".into(), c.step.clone()));
                 env.extend(c.values.iter().cloned());
-                let env = match crate::exec::render::arithmetic_env(&c.script, env) {
+                let mut literal = self.cfg.literal_env(self.cfg.runbook.step(&c.step));
+                literal.extend(c.values.iter().map(|(k, _)| k.clone()));
+                let env = match crate::exec::render::arithmetic_env(&c.script, env, &literal) {
                     Ok(env) => env,
                     Err(e) => {
                         self.out.screen.status(

@@ -128,7 +128,13 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
         let list = commands(&text, 0..text.len());
         let role = match &list {
             Some(list) => locate(&text, list, at)?,
-            None if layers.is_empty() => Role::Data(None),
+            None if layers.is_empty() => {
+                return Err(Unsafe {
+                    construct: "the script".into(),
+                    why: "the script does not parse as shell text (an unclosed quote, `$(`, `${` or backquote, or an unfinished here-document), so where the value lands cannot be known".into(),
+                    help: "close the quote or substitution (bash would refuse the script too); `runbook lint` shows shellcheck's reading of it".into(),
+                });
+            }
             None => {
                 return Err(unclear(
                     &layers,
@@ -213,6 +219,14 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                 return Ok(Plan {
                     layers,
                     slot: Slot::SudoShell(quoting),
+                    env_travels,
+                    foreign: None,
+                });
+            }
+            Role::PlainWord => {
+                return Ok(Plan {
+                    layers,
+                    slot: Slot::PlainWord(quoting),
                     env_travels,
                     foreign: None,
                 });
@@ -310,6 +324,8 @@ enum Role {
     Refused(Unsafe),
     SudoShell,
     Reparse(Reparse),
+    /// An argument of a program that may parse it again (named by a variable): one plain word.
+    PlainWord,
 }
 
 #[derive(Debug)]
@@ -400,6 +416,12 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
         {
             role = r;
         }
+        if let Role::Data(None) = role
+            && cmd.piped
+            && let Some(read) = read_into_code(text, list, n)
+        {
+            role = read?;
+        }
         if let Role::ScriptFile(construct) = &role {
             // `bash <(echo …)`, `source <(…)`: what the substitution prints is run.
             return match w.expansions.iter().find(|e| e.span.contains(&at)) {
@@ -426,6 +448,9 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
                 (Role::Reparse(r), _) => Err(inside_expansion(text, e, &r.construct)),
                 (Role::SudoShell, _) => Err(inside_expansion(text, e, "sudo -i")),
                 (Role::NoOption, _) => Ok(Role::NoOption),
+                (Role::PlainWord, _) => {
+                    Err(inside_expansion(text, e, "a program named by a variable"))
+                }
                 (Role::ScriptFile(c), _) => Err(inside_expansion(text, e, c)),
                 (Role::Refused(u), _) => Err(u.clone()),
             };
@@ -440,7 +465,11 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
 
 /// The variables that a string parsed again by another shell refers to (`eval "$cmd"`,
 /// `ssh h "cd $DIR"`, `sh -c "$X"`): a value assigned to one of them becomes code.
-fn reparsed_refs(text: &str) -> BTreeSet<String> {
+pub fn reparsed_refs(text: &str) -> BTreeSet<String> {
+    reparsed_refs_in(text, 0)
+}
+
+fn reparsed_refs_in(text: &str, depth: usize) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     let mut stack: Vec<Range<usize>> = Vec::new();
     stack.push(0..text.len());
@@ -458,9 +487,20 @@ fn reparsed_refs(text: &str) -> BTreeSet<String> {
                 }
                 // What the outer shell expands into the string (not `'$1'`, which the inner
                 // shell expands as data).
-                if let Role::Reparse(_) = role_of(&args, k, Ctx::default()) {
+                if let Role::Reparse(r) = role_of(&args, k, Ctx::default()) {
                     for e in &w.expansions {
                         out.extend(super::flow::referenced(&text[e.span.clone()]));
+                    }
+                    // `sh -c 'eval "$1"' sh ARG`: the inner script parses its own positional
+                    // parameters again, and they are the words after the script.
+                    if depth < MAX_DEPTH {
+                        let inner = reparsed_refs_in(&r.inner, depth + 1);
+                        out.extend(
+                            POSITIONAL
+                                .iter()
+                                .filter(|p| inner.contains(**p))
+                                .map(|p| p.to_string()),
+                        );
                     }
                 }
             }
@@ -562,7 +602,97 @@ fn pipe_reader(list: &[Command], n: usize) -> Option<(String, bool, bool)> {
             // `tee >(bash)`: a process substitution may run what it is given.
             return Some(("a process substitution".into(), false, false));
         }
+        if let Some(construct) = xargs_runs_input(&args) {
+            return Some((construct, false, false));
+        }
         clean &= passes_input_on(&args);
+    }
+    None
+}
+
+/// `xargs … sh -c SCRIPT`, where the input becomes shell code: substituted into the script
+/// (`-I{}`), or given as positional parameters that the script parses again or evaluates in
+/// arithmetic (`eval "$1"`, `$(( $1 ))`).
+fn xargs_runs_input(args: &[&Word]) -> Option<String> {
+    let first = args.first()?;
+    if base(&first.cooked) != "xargs" {
+        return None;
+    }
+    let xargs = find_wrapper("xargs")?;
+    let (j, seen) = options(args, 1, xargs.short, xargs.long);
+    let replace = value_of(&seen, &["-I"])
+        .and_then(|v| args.get(v))
+        .map(|w| match w.cooked.split_once('I') {
+            // `-I{}`: the value is attached to the option.
+            Some((flags, rest)) if flags.starts_with('-') => rest.to_string(),
+            _ => w.cooked.clone(),
+        })
+        .or_else(|| {
+            seen.iter()
+                .find(|(o, _)| o == "-i" || o == "--replace")
+                .map(|_| "{}".to_string())
+        });
+    let shell = (j..args.len()).find(|&k| SHELLS.contains(&base(&args[k].cooked)))?;
+    let (script, _, _) = programs::shell_script(args, shell);
+    let script = &args.get(script?)?.cooked;
+    let substituted = replace.is_some_and(|r| !r.is_empty() && script.contains(r.as_str()));
+    let positional = || {
+        let refs = reparsed_refs(script);
+        let arith = super::flow::arithmetic_anywhere(script);
+        POSITIONAL
+            .iter()
+            .any(|p| refs.contains(*p) || arith.contains(*p))
+    };
+    (substituted || positional()).then(|| format!("xargs … {} -c", base(&args[shell].cooked)))
+}
+
+/// `echo "{{ v }}" | while read -r n; do echo $(( n + 1 )); done`: a later stage of the pipe
+/// reads the output into variables that the script evaluates in arithmetic, reads as names
+/// or gives to a string parsed again.
+fn read_into_code(text: &str, list: &[Command], n: usize) -> Option<Result<Role, Unsafe>> {
+    let mut k = n;
+    while list.get(k).is_some_and(|c| c.piped) {
+        k += 1;
+        let args = list.get(k)?.args();
+        let mut i = 0;
+        while args
+            .get(i)
+            .is_some_and(|w| !w.quoted && KEYWORDS.contains(&w.cooked.as_str()))
+        {
+            i += 1;
+        }
+        if args
+            .get(i)
+            .is_none_or(|w| !matches!(w.cooked.as_str(), "read" | "mapfile" | "readarray"))
+        {
+            continue;
+        }
+        let (j, _) = options(&args, i + 1, "adinNptuCcOs", &[]);
+        let names: Vec<&str> = args
+            .iter()
+            .skip(j)
+            .map(|w| w.cooked.as_str())
+            .chain(["REPLY", "MAPFILE"])
+            .collect();
+        let refs = reparsed_refs(text);
+        let indirect = super::flow::indirect(text);
+        if let Some(name) = names
+            .iter()
+            .find(|n| refs.contains(**n) || indirect.contains(**n))
+        {
+            return Some(Err(Unsafe {
+                why: format!(
+                    "its output is read into `{name}` further down the pipe, which the script evaluates in arithmetic, reads as a name or parses again"
+                ),
+                construct: format!("… | {}", args[i].cooked),
+                help: "pass the value through the step's `env:` and use it there".into(),
+            }));
+        }
+        // Read into a variable used in arithmetic: the value must be an integer.
+        let arith = super::flow::arithmetic_anywhere(text);
+        if names.iter().any(|n| arith.contains(*n)) {
+            return Some(Ok(Role::Arith));
+        }
     }
     None
 }
@@ -596,7 +726,7 @@ fn role_of(args: &[&Word], target: usize, ctx: Ctx) -> Role {
     while let Some(w) = args.get(i) {
         if !w.quoted && KEYWORDS.contains(&w.cooked.as_str()) || is_assignment_word(w) {
             if i == target {
-                return Role::Data(None);
+                return prompt_assignment(w).unwrap_or(Role::Data(None));
             }
             i += 1;
             continue;
@@ -609,13 +739,72 @@ fn role_of(args: &[&Word], target: usize, ctx: Ctx) -> Role {
     command(args, i, target, ctx)
 }
 
+/// Programs that parse (some of) their arguments again as shell code, looked for after a
+/// program runbook does not know.
+const REPARSERS: &[&str] = &[
+    "eval", "ssh", "su", "runuser", "script", "trap", "sudo", "doas", "sg", "sh", "bash", "dash",
+    "zsh", "ksh", "mksh", "ash", "rbash", "yash", "posh", "kubectl", "oc", "docker", "podman",
+    "watch", "tmux", "xargs", "flock", "env", "timeout", "nohup", "setsid", "nice",
+];
+
+/// Programs that only print or send their arguments (`echo ssh h "…"` prints the words).
+const PRINTS: &[&str] = &[
+    "echo",
+    "printf",
+    "logger",
+    "wall",
+    "cat",
+    "grep",
+    "egrep",
+    "fgrep",
+    "rg",
+    "jq",
+    "yq",
+    "mail",
+    "notify-send",
+    "gh",
+    "glab",
+    "git",
+    "curl",
+    "wget",
+    "test",
+    "[",
+    "[[",
+];
+
+/// The variables bash expands again, command substitutions included, each time it uses them:
+/// `PS4` at every traced command (`set -x`), the prompts of an interactive shell.
+const PROMPTS: &[&str] = &["PS4", "PS0", "PS1", "PS2", "PS3", "PROMPT_COMMAND"];
+
+/// A value assigned to a prompt variable (`PS4="{{ v }}"`) is refused: bash expands it again.
+fn prompt_assignment(w: &Word) -> Option<Role> {
+    let eq = w.cooked.find('=')?;
+    let name = w.cooked[..eq].trim_end_matches('+');
+    let sentinel = w.cooked.find(SENTINEL)?;
+    (sentinel > eq && PROMPTS.contains(&name)).then(|| {
+        Role::Refused(Unsafe {
+            why: format!(
+                "it is assigned to `{name}`, which bash expands again (command substitutions included) each time it uses it"
+            ),
+            construct: name.to_string(),
+            help: format!("do not put a value in `{name}`; print it with `printf '%s'` instead"),
+        })
+    })
+}
+
 /// The role of word `target` in the command whose name is `args[i]`.
 fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
     let Some(name_word) = args.get(i) else {
         return Role::Data(None);
     };
     if target == i {
-        return Role::Data(None);
+        // After a wrapper (`env {{ v }} …`), a value that starts with `-` would be one of
+        // the wrapper's options (`env -S…`).
+        return if i > 0 {
+            Role::NoOption
+        } else {
+            Role::Data(None)
+        };
     }
     let escaped = name_word.cooked.contains(super::words::OPAQUE) && name_word.quoted;
     if !name_word.expansions.is_empty() || escaped {
@@ -631,7 +820,9 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
                 help: "name the shell (`bash -c`, `sh -c`), or pass the value as an argument".into(),
             });
         }
-        return Role::Data(None);
+        // `$E "…"` with `E=eval`: the program may parse its arguments again, so the value
+        // must be one plain word there.
+        return Role::PlainWord;
     }
     let name = base(&name_word.cooked);
     let joined = |from: usize, construct: String, travels: bool| {
@@ -884,7 +1075,17 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
         }
         "printf" if args[target - 1].cooked == "-v" && target == i + 2 => name_role(args[target]),
         "mapfile" | "readarray" => {
-            let (j, _) = options(args, i + 1, "dnOsuCc", &[]);
+            let (j, seen) = options(args, i + 1, "dnOsuCc", &[]);
+            if value_of(&seen, &["-C"]) == Some(target) {
+                return Role::Refused(Unsafe {
+                    why: format!(
+                        "it is the callback of `{name} -C`, which bash evaluates as a command"
+                    ),
+                    construct: format!("{name} -C"),
+                    help: "write the callback in the script and pass the value to it in a variable"
+                        .into(),
+                });
+            }
             if target >= j {
                 name_role(args[target])
             } else {
@@ -904,7 +1105,8 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
                 Role::Data(None)
             }
         }
-        "[" | "test" if args[target - 1].cooked == "-v" => name_role(args[target]),
+        "[" | "[[" | "test" if args[target - 1].cooked == "-v" => name_role(args[target]),
+        "wait" if args[target - 1].cooked == "-p" => name_role(args[target]),
         "declare" | "typeset" | "local" | "export" | "readonly" => {
             let (j, seen) = options(args, i + 1, "", &[]);
             let nameref = seen
@@ -914,6 +1116,9 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
                 return Role::Data(None);
             }
             let w = args[target];
+            if let Some(refused) = prompt_assignment(w) {
+                return refused;
+            }
             let sentinel = w.cooked.find(SENTINEL).unwrap_or(0);
             match w.cooked.find('=') {
                 Some(eq) if sentinel > eq => {
@@ -947,6 +1152,7 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
                 _ => name_role(w),
             }
         }
+        "tmux" => tmux(args, i, target),
         "scp" | "sftp" | "rsync" | "git" | "tar" | "zip" | "curl" | "wget" => Role::NoOption,
         "fish" | "csh" | "tcsh" => {
             let c = (i + 1..target).any(|k| {
@@ -968,6 +1174,17 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
                 let (j, _) = wrapped(args, i, w);
                 return then(j, ctx.travels && w.keeps_env);
             }
+            // A program or function runbook does not know (`retry ssh h "…"`, `strace -o f
+            // ssh h "…"`) followed by a word that names a program which parses its
+            // arguments again: read as a wrapper of that program, without the environment.
+            if !PRINTS.contains(&name)
+                && let Some(k) = (i + 1..target).find(|&k| {
+                    let w = args[k];
+                    !w.quoted && w.expansions.is_empty() && REPARSERS.contains(&base(&w.cooked))
+                })
+            {
+                return command(args, k, target, Ctx { travels: false });
+            }
             // Any other program that runs a shell given in its arguments (`chroot / sh -c …`,
             // `unshare … bash -c …`, `taskset -c 0 sh -c …`): followed from the shell on,
             // quoted as if the environment did not reach it.
@@ -986,6 +1203,55 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             }
         }
     }
+}
+
+/// `tmux new-session … COMMAND`: tmux runs the command with `sh -c` in a new pane;
+/// `send-keys` types its words into a pane's shell.
+fn tmux(args: &[&Word], i: usize, target: usize) -> Role {
+    const RUNS: &[&str] = &[
+        "new-session",
+        "new",
+        "new-window",
+        "neww",
+        "split-window",
+        "splitw",
+        "respawn-pane",
+        "respawnp",
+        "respawn-window",
+        "respawnw",
+        "run-shell",
+        "run",
+        "if-shell",
+        "if",
+        "display-popup",
+        "popup",
+    ];
+    let Some(sub) = (i + 1..target).find(|&k| {
+        let a = args[k].cooked.as_str();
+        RUNS.contains(&a) || matches!(a, "send-keys" | "send")
+    }) else {
+        return Role::Data(None);
+    };
+    if matches!(args[sub].cooked.as_str(), "send-keys" | "send") {
+        return Role::Refused(Unsafe {
+            why: "it is typed into a terminal pane by `tmux send-keys`, where a shell reads it as a command".into(),
+            construct: "tmux send-keys".into(),
+            help: "run the command in the step itself, or pass the value in the pane's environment (`tmux new-session -e NAME=VALUE`)".into(),
+        });
+    }
+    let (j, seen) = options(args, sub + 1, "censtxyFfEFdlpwhTbS", &[]);
+    if seen.iter().any(|(_, v)| *v == Some(target)) || target < j {
+        return Role::Data(None);
+    }
+    Role::Reparse(Reparse {
+        inner: args[j..]
+            .iter()
+            .map(|w| w.cooked.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+        construct: format!("tmux {}", args[sub].cooked),
+        travels: false,
+    })
 }
 
 /// A word naming a variable: the name itself, or a subscript evaluated as arithmetic.
@@ -1106,6 +1372,18 @@ const JQ: Foreign = Foreign {
     language: "jq",
     help: "pass it as a jq variable: `jq --arg name \"{{ … }}\" '.[] | select(.id == $name)'`",
 };
+const LUA: Foreign = Foreign {
+    language: "Lua",
+    help: "pass it as an argument and read `arg[1]`: `lua -e 'print(arg[1])' \"{{ … }}\"`",
+};
+const LUA_PHP: Foreign = Foreign {
+    language: "PHP",
+    help: "pass it as an argument and read `$argv[1]`: `php -r 'echo $argv[1];' \"{{ … }}\"`",
+};
+const SED: Foreign = Foreign {
+    language: "sed",
+    help: "sed can run shell commands from its script (`e`, `s///e`, `w`): match the value with `grep -F -- \"{{ … }}\"`, or give it a `pattern` that allows no `/`, `;`, new line or backslash",
+};
 const REDIS: Foreign = Foreign {
     language: "Lua",
     help: "pass it after the keys, and read `ARGV[1]` in the script: `redis-cli EVAL 'return ARGV[1]' 0 \"{{ … }}\"`",
@@ -1135,7 +1413,29 @@ fn foreign(name: &str, args: &[&Word], i: usize, target: usize) -> Option<&'stat
             (operands.get(1) == Some(&target)).then_some(&MYSQL)
         }
         "python" | "python3" | "python2" if prev == Some("-c") => Some(&PYTHON),
-        "perl" | "ruby" if matches!(prev, Some("-e" | "-E")) => Some(&PERL),
+        // `-e`, `-E`, and clusters that end with them (`-ne`, `-lpe`).
+        "perl" | "ruby"
+            if prev.is_some_and(|p| {
+                p.len() >= 2
+                    && p.starts_with('-')
+                    && !p.starts_with("--")
+                    && (p.ends_with('e') || p.ends_with('E'))
+                    && p[1..].bytes().all(|b| b.is_ascii_alphabetic())
+            }) =>
+        {
+            Some(&PERL)
+        }
+        "lua" | "luajit" if prev == Some("-e") => Some(&LUA),
+        "php" if prev == Some("-r") => Some(&LUA_PHP),
+        "sed" | "gsed" => {
+            let (j, seen) = options(args, i + 1, "efl", &["expression", "file", "line-length"]);
+            let scripts =
+                value_of(&seen, &["-e", "--expression"]).is_some() || has(&seen, &["-f", "--file"]);
+            (value_of(&seen, &["-e", "--expression"]) == Some(target)
+                || seen.iter().any(|(o, v)| o == "-e" && *v == Some(target))
+                || (!scripts && j == target))
+                .then_some(&SED)
+        }
         "node" | "nodejs" | "deno" if matches!(prev, Some("-e" | "--eval" | "-p" | "--print")) => {
             Some(&NODE)
         }
@@ -1352,9 +1652,43 @@ mod tests {
             "awk '{print X}' f",
             "jq '.X' f",
             "redis-cli EVAL 'return X' 0",
+            "perl -ne 'print if /X/' f",
+            "ruby -lpe 'X' f",
+            "sed 's/a/X/' f",
+            "sed -n -e 's/a/X/p' f",
+            "lua -e 'print(X)'",
+            "php -r 'echo X;'",
         ] {
             assert!(plan_x(script).unwrap().foreign.is_some(), "{script}");
         }
+        for script in ["sed -e 's/a/b/' X", "perl -ne 'print' X", "sed -f prog.sed X"] {
+            assert_eq!(plan_x(script).unwrap().foreign, None, "{script}");
+        }
+        // Programs that parse again, behind a function or program runbook does not know.
+        assert_eq!(constructs("retry ssh h \"echo X\""), ["ssh HOST"]);
+        assert_eq!(constructs("strace -o /dev/null eval \"echo X\""), ["eval"]);
+        assert_eq!(constructs("tmux new-session -d -s s \"echo X\""), ["tmux new-session"]);
+        assert!(constructs("echo ssh h \"X\"").is_empty());
+        assert!(plan_x("tmux send-keys -t s \"X\" Enter").is_err());
+        assert!(plan_x("PS4='X'; set -x").is_err());
+        assert!(plan_x("mapfile -C \"X\" -c 1 a").is_err());
+        assert_eq!(plan_x("[[ -v X ]]").unwrap().slot, Slot::Name);
+        assert_eq!(plan_x("wait -n -p X").unwrap().slot, Slot::Name);
+        assert_eq!(
+            plan_x("$E \"echo X\"").unwrap().slot,
+            Slot::PlainWord(Quoting::Double)
+        );
+        assert_eq!(plan_x("env X true").unwrap().slot, Slot::NoOption(Quoting::Bare));
+        assert_eq!(
+            plan_x("sh -c 'eval \"$1\"' sh \"echo X\"").unwrap().slot,
+            Slot::PlainWord(Quoting::Double)
+        );
+        assert_eq!(
+            plan_x("echo X | while read -r n; do echo $(( n + 1 )); done").unwrap().slot,
+            Slot::Quoted(Quoting::Arithmetic)
+        );
+        assert!(plan_x("printf X | xargs -I{} sh -c \"echo '{}'\"").is_err());
+        assert!(plan_x("echo \"X").is_err());
         for script in [
             "psql -v n=X -c 'select 1'",
             "python3 -c 'import sys' X",

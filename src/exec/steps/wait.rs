@@ -43,7 +43,10 @@ impl Executor<'_> {
             .and_then(|r| {
                 let mut env = self.step_env(step).unwrap_or_default();
                 env.extend(r.env.iter().cloned());
-                render::arithmetic_env(&r.script, env).map(|env| render::Script { env, ..r })
+                let mut literal = self.cfg.literal_env(Some(step));
+                literal.extend(r.env.iter().map(|(k, _)| k.clone()));
+                render::arithmetic_env(&r.script, env, &literal)
+                    .map(|env| render::Script { env, ..r })
             });
         let rendered = match rendered {
             Ok(r) => r,
