@@ -135,6 +135,9 @@ impl Object for Namespace {
 pub fn parse_assignments(text: &str) -> Result<Vec<(String, String)>, String> {
     let mut out = Vec::new();
     let mut lines = text.lines();
+    // The delimiter of the block that just closed: a line after it that is not an
+    // assignment is most likely the rest of a value that held the delimiter.
+    let mut closed: Option<&str> = None;
     while let Some(line) = lines.next() {
         if line.trim().is_empty() {
             continue;
@@ -153,11 +156,18 @@ pub fn parse_assignments(text: &str) -> Result<Vec<(String, String)>, String> {
                 }
             }
             out.push((name.trim().to_string(), value.join("\n")));
+            closed = Some(delimiter);
+            continue;
         } else if let Some((name, value)) = line.split_once('=') {
             out.push((name.trim().to_string(), value.to_string()));
+        } else if let Some(delimiter) = closed {
+            return Err(format!(
+                "`{line}` is not `NAME=value`: did a value hold a `{delimiter}` line, which ended its `NAME<<{delimiter}` block early? Write such a value with a delimiter it cannot hold"
+            ));
         } else {
             return Err(format!("`{line}` is not `NAME=value`"));
         }
+        closed = None;
     }
     for (name, _) in &out {
         if !crate::values::is_identifier(name) {
@@ -284,6 +294,12 @@ mod tests {
             super::printed_with_escapes("a\\nB=1\\x41\\0102\\q"),
             "a\nB=1AB\\q"
         );
+    }
+
+    #[test]
+    fn a_value_that_holds_its_delimiter_is_named() {
+        let e = parse_assignments("X<<END\nfirst\nEND\ntouch evil\nEND\n").unwrap_err();
+        assert!(e.contains("did a value hold a `END` line"), "{e}");
     }
 
     #[test]

@@ -1661,13 +1661,20 @@ mod tests {
         ] {
             assert!(plan_x(script).unwrap().foreign.is_some(), "{script}");
         }
-        for script in ["sed -e 's/a/b/' X", "perl -ne 'print' X", "sed -f prog.sed X"] {
+        for script in [
+            "sed -e 's/a/b/' X",
+            "perl -ne 'print' X",
+            "sed -f prog.sed X",
+        ] {
             assert_eq!(plan_x(script).unwrap().foreign, None, "{script}");
         }
         // Programs that parse again, behind a function or program runbook does not know.
         assert_eq!(constructs("retry ssh h \"echo X\""), ["ssh HOST"]);
         assert_eq!(constructs("strace -o /dev/null eval \"echo X\""), ["eval"]);
-        assert_eq!(constructs("tmux new-session -d -s s \"echo X\""), ["tmux new-session"]);
+        assert_eq!(
+            constructs("tmux new-session -d -s s \"echo X\""),
+            ["tmux new-session"]
+        );
         assert!(constructs("echo ssh h \"X\"").is_empty());
         assert!(plan_x("tmux send-keys -t s \"X\" Enter").is_err());
         assert!(plan_x("PS4='X'; set -x").is_err());
@@ -1678,13 +1685,18 @@ mod tests {
             plan_x("$E \"echo X\"").unwrap().slot,
             Slot::PlainWord(Quoting::Double)
         );
-        assert_eq!(plan_x("env X true").unwrap().slot, Slot::NoOption(Quoting::Bare));
+        assert_eq!(
+            plan_x("env X true").unwrap().slot,
+            Slot::NoOption(Quoting::Bare)
+        );
         assert_eq!(
             plan_x("sh -c 'eval \"$1\"' sh \"echo X\"").unwrap().slot,
             Slot::PlainWord(Quoting::Double)
         );
         assert_eq!(
-            plan_x("echo X | while read -r n; do echo $(( n + 1 )); done").unwrap().slot,
+            plan_x("echo X | while read -r n; do echo $(( n + 1 )); done")
+                .unwrap()
+                .slot,
             Slot::Quoted(Quoting::Arithmetic)
         );
         assert!(plan_x("printf X | xargs -I{} sh -c \"echo '{}'\"").is_err());
