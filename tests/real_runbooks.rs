@@ -387,3 +387,48 @@ fn drills_simulate_outputs_a_sequence_of_checks_and_a_timeout() {
     let journal_text = serde_json::to_string(&j).unwrap();
     assert!(!journal_text.contains("drill-pass-123"));
 }
+
+#[test]
+fn rollbacks_declined_for_want_of_a_terminal_are_kept_for_runbook_rollback() {
+    let t = runbook(
+        Test::new(),
+        r#"steps:
+  - id: scale
+    title: Scale up
+    run: echo scaled >> ran.log
+    rollback: echo undo-scale >> ran.log
+  - id: check
+    title: Check
+    run: exit 3
+"#,
+    )
+    .file("rollback.yaml", "scale: {rollback: run}\n");
+    let out = run(&t, &["--yes"]);
+    out.code(1);
+    assert!(
+        out.stderr.contains("no terminal to confirm it"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(t.path("runbooks/ran.log")).unwrap(),
+        "scaled\n"
+    );
+    // Declining is not rolling back: `runbook rollback` still offers it.
+    let out = exec(&t, &["rollback", "--answers", "rollback.yaml"]);
+    out.code(0);
+    assert_eq!(
+        std::fs::read_to_string(t.path("runbooks/ran.log")).unwrap(),
+        "scaled\nundo-scale\n",
+        "{}",
+        out.stderr
+    );
+    // Now it is done.
+    let out = exec(&t, &["rollback", "--answers", "rollback.yaml"]);
+    out.code(0);
+    assert!(
+        out.stderr.contains("no completed step has a rollback left"),
+        "{}",
+        out.stderr
+    );
+}

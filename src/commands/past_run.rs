@@ -164,9 +164,7 @@ pub fn fail(message: &str, help: &str) -> i32 {
     EXIT_USAGE
 }
 
-pub fn short(id: &str) -> &str {
-    id.get(..8).unwrap_or(id)
-}
+pub use crate::exec::journal::short_id as short;
 
 /// The rollbacks the replayed run can still offer, oldest first.
 pub fn rollbacks(

@@ -659,6 +659,11 @@ pub fn now_rfc3339() -> String {
         .to_string()
 }
 
+/// The first eight characters of a run id, as runs are named to the operator.
+pub fn short_id(run_id: &str) -> &str {
+    run_id.get(..8).unwrap_or(run_id)
+}
+
 /// The operator's user name: `$USER`, `$LOGNAME`, else the password database's entry.
 pub fn user() -> String {
     let uid = rustix::process::getuid().as_raw();

@@ -22,7 +22,7 @@ pub struct Replay {
     pub state: RunState,
     /// Completed steps (status ok) with the state they completed in, oldest first.
     pub completed: Vec<(String, RunState)>,
-    /// Steps whose rollback already ran or was declined.
+    /// Steps whose rollback already ran and succeeded.
     pub rolled_back: Vec<String>,
     /// A step that started and never finished.
     pub in_progress: Option<String>,
@@ -122,7 +122,13 @@ pub fn replay(records: &[Record]) -> Replay {
                 r.in_progress = None;
                 r.next = next.clone();
             }
-            Event::Rollback { step, .. } => r.rolled_back.push(step.clone()),
+            // Only a rollback that ran and succeeded is done: one declined (at the prompt, or
+            // for want of a terminal to confirm it) or failed is still to do.
+            Event::Rollback {
+                step,
+                status: StepStatus::Ok,
+                ..
+            } => r.rolled_back.push(step.clone()),
             _ => {}
         }
     }

@@ -131,10 +131,19 @@ impl Executor<'_> {
                     exit_code: exit_code(&outcome.exit),
                 })?;
             }
-            _ => {
-                self.out
-                    .screen
-                    .status(Status::Skipped, &format!("rollback of {} not run", c.step));
+            other => {
+                let why = match other {
+                    Answer::Skip(reason) if !reason.is_empty() => format!(": {reason}"),
+                    _ => String::new(),
+                };
+                self.out.screen.status(
+                    Status::Skipped,
+                    &format!(
+                        "rollback of {} not run{why}; `runbook rollback {}` offers it again",
+                        c.step,
+                        crate::exec::journal::short_id(&self.progress.state.run_id)
+                    ),
+                );
                 self.out.record(Event::Rollback {
                     step: c.step.clone(),
                     command: self.out.mask(&c.rollback),
