@@ -339,3 +339,38 @@ steps:
     assert_eq!(end["status"], "failed");
     assert!(end["reason"].as_str().unwrap().contains("max_visits"));
 }
+
+/// `interactive: true`: the command has the terminal (here `read -p`), its exit is kept, and
+/// the journal says it ran attached.
+#[test]
+fn an_interactive_step_has_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "runbooks/ask.yaml",
+        r#"title: Ask
+owner: o
+description: d
+steps:
+  - id: who
+    title: Who is on call?
+    run: |
+      read -r -p "Name of the incident commander: " name; echo "ic=$name" > ic.txt
+    interactive: true
+"#,
+    );
+    let mut p = spawn(dir.path(), &["run", "ask", "--yes"]);
+    p.exp_string("attached to the terminal").unwrap();
+    p.exp_string("Name of the incident commander: ").unwrap();
+    keys(&mut p, "alice");
+    keys(&mut p, ENTER);
+    p.exp_string("1 ran").unwrap();
+    assert_eq!(exit_code(p), 0);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("runbooks/ic.txt")).unwrap(),
+        "ic=alice\n"
+    );
+    let j = journal(dir.path());
+    let command = j.iter().find(|e| e["event"] == "command").unwrap();
+    assert_eq!(command["interactive"], true);
+}

@@ -432,3 +432,26 @@ fn rollbacks_declined_for_want_of_a_terminal_are_kept_for_runbook_rollback() {
         out.stderr
     );
 }
+
+#[test]
+fn an_interactive_step_without_a_terminal_stops_the_run_unfinished() {
+    let t = runbook(
+        Test::new(),
+        "steps:\n  - id: edit\n    title: Edit\n    run: touch edited; read -r -p 'ok? ' x\n    interactive: true\n",
+    );
+    let out = run(&t, &["--yes"]);
+    out.code(2);
+    assert!(
+        out.stderr.contains(
+            "step `edit` is interactive (`interactive: true`): its command needs the terminal"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("left unfinished"), "{}", out.stderr);
+    assert!(!t.path("runbooks/edited").exists());
+    // A dry-run shows it; a drill plays its `simulate`.
+    run(&t, &["--dry-run", "--yes"]).code(0);
+    exec(&t, &["drill", "rb", "--yes"]).code(0);
+    assert!(!t.path("runbooks/edited").exists());
+}

@@ -171,6 +171,7 @@ impl Executor<'_> {
                 edited,
                 purpose: None,
                 log: None,
+                interactive: false,
             })?;
             self.out.screen.status(Status::Skipped, "not run (dry-run)");
             self.out.record(Event::CommandFinished {
@@ -212,7 +213,22 @@ impl Executor<'_> {
                 .unwrap_or_else(|_| self.cfg.folder()),
             timeout,
             simulated: self.simulated(step, attempt),
+            interactive: step.is_interactive() && self.cfg.mode != Mode::Drill,
         };
+        if spec.interactive {
+            if !self.operator.interactive() {
+                return Err(ExecError::NoAnswer {
+                    what: format!(
+                        "step `{id}` is interactive (`interactive: true`): its command needs the terminal"
+                    ),
+                    help: "run it on a terminal (`runbook resume` goes on from here), or give the command its input another way and remove `interactive: true`".into(),
+                });
+            }
+            self.out.screen.status(
+                Status::Info,
+                "attached to the terminal: its output is not captured, masked or logged; its exit status is kept",
+            );
+        }
         let outcome = self.out.run_journaled(
             &mut *self.shell,
             Journaled {
@@ -221,7 +237,7 @@ impl Executor<'_> {
                 attempt,
                 edited,
                 purpose: None,
-                show: true,
+                show: !spec.interactive,
                 label: "running",
                 hide: step
                     .capture
@@ -406,6 +422,7 @@ impl Output<'_> {
             edited: cmd.edited,
             purpose: cmd.purpose.map(str::to_string),
             log: Some(log.relative().to_string()),
+            interactive: spec.interactive,
         })?;
         if cmd.show {
             self.screen

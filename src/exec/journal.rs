@@ -112,6 +112,9 @@ pub enum Event {
         /// The output log, relative to the run folder.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         log: Option<String>,
+        /// It ran attached to the terminal (`interactive: true`): nothing was captured.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        interactive: bool,
     },
     OutputTail {
         step: String,

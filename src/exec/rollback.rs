@@ -93,6 +93,7 @@ impl Executor<'_> {
                     dir: c.dir.clone(),
                     timeout: None,
                     simulated: None,
+                    interactive: false,
                 };
                 let shown = self.out.mask(&c.rollback);
                 let outcome = self.out.run_journaled(

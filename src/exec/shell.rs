@@ -56,6 +56,9 @@ pub struct CommandSpec {
     pub timeout: Option<Duration>,
     /// What a drill plays instead of running the command (the step's `simulate`).
     pub simulated: Option<Simulated>,
+    /// Attached to the terminal (`interactive: true`): the command reads the keyboard and
+    /// writes the screen itself; nothing is captured.
+    pub interactive: bool,
 }
 
 /// A command's simulated result, for drills.
@@ -155,6 +158,42 @@ pub fn install_interrupt_handler() -> io::Result<Arc<AtomicBool>> {
 }
 
 impl ProcessShell {
+    /// A command attached to the terminal: it inherits runbook's standard input, output and
+    /// error, and stays in runbook's process group, the terminal's foreground, so that it can
+    /// read the keyboard and Ctrl-C reaches it as at any prompt. Its output is not captured
+    /// (so not masked or logged either); its exit status is kept.
+    fn attached(&self, spec: &CommandSpec) -> Outcome {
+        let started = Instant::now();
+        let mut command = match command_for(spec) {
+            Ok(c) => c,
+            Err(reason) => return Outcome::not_started(reason, started),
+        };
+        command
+            .stdin(Stdio::inherit())
+            .stdout(Stdio::inherit())
+            .stderr(Stdio::inherit());
+        let program = spec.argv.first().cloned().unwrap_or_default();
+        let status = match command.status() {
+            Ok(status) => status,
+            Err(e) => return Outcome::not_started(start_error(&program, &e), started),
+        };
+        // A Ctrl-C during the command was the command's.
+        self.interrupt
+            .store(false, std::sync::atomic::Ordering::SeqCst);
+        use std::os::unix::process::ExitStatusExt;
+        let exit = match (status.code(), status.signal()) {
+            (Some(code), _) => Exit::Code(code),
+            (None, Some(signal)) => Exit::Signal(signal),
+            (None, None) => Exit::Code(-1),
+        };
+        Outcome {
+            exit,
+            duration: started.elapsed(),
+            stdout: Captured::default(),
+            stderr: Captured::default(),
+        }
+    }
+
     pub fn new(interrupt: Arc<AtomicBool>) -> ProcessShell {
         ProcessShell {
             interrupt,
@@ -167,6 +206,9 @@ impl Shell for ProcessShell {
     fn run(&mut self, spec: &CommandSpec, sink: &mut dyn OutputSink) -> Outcome {
         // SIGTERM or SIGHUP already arrived: end the run rather than start a command.
         super::signals::end_if_pending();
+        if spec.interactive {
+            return self.attached(spec);
+        }
         self.start(spec, sink, true)
     }
 }
@@ -242,7 +284,9 @@ fn leader_has_exited(pgid: Pid) -> io::Result<bool> {
     }
 }
 
-fn spawn(spec: &CommandSpec) -> Result<Box<dyn ChildWrapper>, String> {
+/// The command of a spec: its program, arguments, folder and environment (without the
+/// variables that would make it run something else), its standard streams not yet set.
+fn command_for(spec: &CommandSpec) -> Result<Command, String> {
     let Some((program, args)) = spec.argv.split_first() else {
         return Err("no program to run".into());
     };
@@ -263,20 +307,31 @@ fn spawn(spec: &CommandSpec) -> Result<Box<dyn ChildWrapper>, String> {
     }
     command
         .args(args)
-        .envs(spec.env.iter().map(|(k, v)| (k, v)))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .envs(spec.env.iter().map(|(k, v)| (k, v)));
     if has_dir {
         command.current_dir(&spec.dir);
     }
-    let mut command = CommandWrap::from(command);
-    command.wrap(ProcessGroup::leader());
-    command.spawn().map_err(|e| match e.kind() {
+    Ok(command)
+}
+
+fn start_error(program: &str, e: &io::Error) -> String {
+    match e.kind() {
         io::ErrorKind::NotFound => format!("program `{program}` not found"),
         io::ErrorKind::PermissionDenied => format!("program `{program}` is not executable"),
         _ => format!("could not start `{program}`: {e}"),
-    })
+    }
+}
+
+fn spawn(spec: &CommandSpec) -> Result<Box<dyn ChildWrapper>, String> {
+    let mut command = command_for(spec)?;
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let program = spec.argv.first().cloned().unwrap_or_default();
+    let mut command = CommandWrap::from(command);
+    command.wrap(ProcessGroup::leader());
+    command.spawn().map_err(|e| start_error(&program, &e))
 }
 
 /// Sends a signal to every process of the group. A stopped process only acts on INT or TERM

@@ -37,6 +37,7 @@ pub static RULES: &[&dyn Rule] = &[
     &unsafe_value::UnsafeValue,
     &value_in_code::ValueInCode,
     &protected_env::ProtectedEnv,
+    &interactive_command::InteractiveCommand,
 ];
 
 /// A rule's metadata by code (`RB008`, case-insensitive) or name (`step-kind`).

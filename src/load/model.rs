@@ -81,6 +81,7 @@ pub const STEP_KEYS: &[&str] = &[
     "confirm",
     "readonly",
     "notes",
+    "interactive",
     "env",
     "dir",
     "shell",
@@ -246,6 +247,9 @@ pub struct Step {
     pub confirm: Option<Sp<String>>,
     pub readonly: Option<Sp<bool>>,
     pub notes: Option<Sp<bool>>,
+    /// The command runs attached to the terminal (`read -p`, `vim`, `psql`, `kubectl exec -it`):
+    /// nothing is captured or masked, and without a terminal the run stops.
+    pub interactive: Option<Sp<bool>>,
     pub env: Pairs,
     pub dir: Option<Sp<String>>,
     pub shell: Option<Sp<Shell>>,
@@ -263,6 +267,10 @@ impl Step {
                 .capture
                 .as_ref()
                 .is_some_and(|c| c.secret && c.var.value == name)
+    }
+
+    pub fn is_interactive(&self) -> bool {
+        self.interactive.as_ref().is_some_and(|i| i.value)
     }
 
     pub fn secret_env_name(&self, name: &str) -> bool {

@@ -381,6 +381,9 @@ fn facts(step: &Step) -> Vec<String> {
     if let Some(shell) = &step.shell {
         facts.push(format!("shell {}", shell_text(&shell.value)));
     }
+    if step.is_interactive() {
+        facts.push("attached to the terminal".to_string());
+    }
     if let Some(dir) = &step.dir {
         facts.push(format!("in {}", code(dir.as_str())));
     }

@@ -224,6 +224,7 @@ impl Executor<'_> {
                 .unwrap_or_else(|_| self.cfg.folder()),
             timeout: Some(timeout),
             simulated: self.simulated(step, check),
+            interactive: false,
         };
         let id = step.id();
         self.out.run_journaled(

@@ -1,0 +1,254 @@
+use crate::lint::{Context, Finding, Rule, RuleMeta};
+use crate::shell::programs;
+use crate::shell::words::{self, Command, Word};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports a command that needs the terminal in a step without `interactive: true`:
+    /// editors and pagers (`vim`, `nano`, `less`, `top`), `read -p`, an interactive `psql` or
+    /// `mysql` (no `-c`/`-e`, no input given) or one that asks for a password (`psql -W`,
+    /// `mysql -p`), `kubectl exec -it`, `docker exec -it`, `oc rsh`, `kubectl edit`, `ssh`
+    /// with no remote command or with `-t`, `sudo -i`/`su` with no command, `passwd`,
+    /// `visudo`, `crontab -e`. Also an interactive step that `capture`s output, which it
+    /// cannot: its output goes to the terminal.
+    ///
+    /// ## Why this matters
+    /// A step's command never reads the keyboard unless the step says `interactive: true`:
+    /// its input is empty, so the editor, prompt or shell ends at once or hangs, at 3 am.
+    ///
+    /// ## Example
+    /// ```yaml
+    ///   - id: console
+    ///     title: Open a console on the primary
+    ///     run: kubectl exec -it db-0 -- psql
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    ///   - id: console
+    ///     title: Open a console on the primary
+    ///     run: kubectl exec -it db-0 -- psql
+    ///     interactive: true
+    /// ```
+    pub struct InteractiveCommand {
+        code: "RB034",
+        name: "interactive-command",
+        severity: Warning,
+    }
+}
+
+impl Rule for InteractiveCommand {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
+        for s in cx.sites.iter().filter(|s| s.site.field == "run") {
+            let Some(step) = s.site.step else { continue };
+            // `{{ … }}` blocks read as one word each, as the shell will see the values.
+            let script = &crate::template::placeholders(&s.site.value.value);
+            if step.is_interactive() {
+                if let Some(capture) = &step.capture {
+                    out.push(Finding::new(
+                        capture.var.span,
+                        format!(
+                            "step `{}` is interactive, so its output goes to the terminal and cannot be captured",
+                            step.id()
+                        ),
+                        "capture in another step, or have the command write the value to `$RUNBOOK_OUTPUT`",
+                    ));
+                }
+                continue;
+            }
+            for (range, what) in find_interactive(script) {
+                out.push(Finding::new(
+                    cx.span_in(&s.site, range.start, range.len()),
+                    format!(
+                        "`{what}` needs the terminal, but step `{}` does not have it",
+                        step.id()
+                    ),
+                    "add `interactive: true` to the step (its command then runs attached to the terminal, and nothing is captured), or give the command its input",
+                ));
+            }
+        }
+    }
+}
+
+/// The commands of a script that need the terminal: (their byte range, what they are).
+pub fn find_interactive(script: &str) -> Vec<(std::ops::Range<usize>, String)> {
+    let mut found = Vec::new();
+    let Some(list) = words::commands(script, 0..script.len()) else {
+        return found;
+    };
+    for (n, cmd) in list.iter().enumerate() {
+        let args = cmd.args();
+        let fed = n > 0 && list[n - 1].piped || has_input(script, cmd);
+        if let Some((i, what)) = needs_terminal(&args, 0, fed) {
+            let start = args[0].span.start;
+            let end = args.get(i).map_or(start, |w| w.span.end).max(start);
+            found.push((start..end, what));
+        }
+    }
+    found
+}
+
+/// Whether a command is given input: a here-document, a here-string or `< FILE`.
+fn has_input(script: &str, cmd: &Command) -> bool {
+    !cmd.heredocs.is_empty()
+        || cmd.words.iter().any(|w| {
+            w.herestring
+                || (w.redirect
+                    && script[..w.span.start].trim_end().ends_with('<')
+                    && !script[..w.span.start].trim_end().ends_with("<<"))
+        })
+}
+
+/// The command at `args[i]` (after keywords, assignments and wrappers): the index of its last
+/// telling word and what it is, when it needs the terminal.
+fn needs_terminal(args: &[&Word], mut i: usize, fed: bool) -> Option<(usize, String)> {
+    while args.get(i).is_some_and(|w| {
+        !w.quoted && programs::KEYWORDS.contains(&w.cooked.as_str())
+            || programs::is_assignment_word(w)
+    }) {
+        i += 1;
+    }
+    let w = args.get(i)?;
+    if !w.expansions.is_empty() {
+        return None;
+    }
+    let name = programs::base(&w.cooked);
+    let rest: Vec<&str> = args[i + 1..].iter().map(|w| w.cooked.as_str()).collect();
+    let flag = |short: char, long: &str| {
+        rest.iter().any(|a| {
+            *a == long || (a.starts_with('-') && !a.starts_with("--") && a[1..].contains(short))
+        })
+    };
+    let found = |what: &str| Some((i, what.to_string()));
+    match name {
+        "vim" | "vi" | "nvim" | "nano" | "emacs" | "less" | "more" | "top" | "htop" | "mc"
+        | "visudo" | "passwd" | "vipw" => found(name),
+        "crontab" if flag('e', "--edit") => found("crontab -e"),
+        "read" if flag('p', "--prompt") && !fed => found("read -p"),
+        "psql" if flag('W', "--password") => found("psql --password"),
+        "psql"
+            if !fed && !flag('c', "--command") && !flag('f', "--file") && !flag('l', "--list") =>
+        {
+            found("psql (an interactive session)")
+        }
+        "mysql" | "mariadb" if rest.iter().any(|a| *a == "-p" || *a == "--password") => {
+            found(&format!("{name} -p"))
+        }
+        "mysql" | "mariadb" if !fed && !flag('e', "--execute") => {
+            found(&format!("{name} (an interactive session)"))
+        }
+        "kubectl" | "oc" | "docker" | "podman" => {
+            let sub = rest.iter().find(|a| !a.starts_with('-')).copied();
+            let tty = rest
+                .iter()
+                .any(|a| matches!(*a, "-it" | "-ti" | "--tty" | "-t" | "--tty=true"));
+            match sub {
+                Some("edit") => found(&format!("{name} edit")),
+                Some("rsh") => found("oc rsh"),
+                Some("exec" | "run" | "attach" | "debug") if tty => {
+                    found(&format!("{name} {} -it", sub.unwrap_or("exec")))
+                }
+                _ => {
+                    programs::container_command(args, i).and_then(|k| needs_terminal(args, k, fed))
+                }
+            }
+        }
+        "ssh" => {
+            let (j, seen) = programs::wrapped(args, i, &programs::SSH);
+            if programs::has(&seen, &["-t", "-tt"]) || rest.contains(&"-t") {
+                return found("ssh -t");
+            }
+            // `ssh HOST` alone: a login shell.
+            (j >= args.len() && !fed && !programs::has(&seen, &["-N", "-f", "-O"]))
+                .then(|| (i, "ssh HOST (a login shell)".to_string()))
+        }
+        "sudo" => {
+            let (j, seen) = programs::wrapped(args, i, &programs::SUDO);
+            if j >= args.len() && programs::has(&seen, &["-i", "-s", "--login", "--shell"]) {
+                return found("sudo -i");
+            }
+            needs_terminal(args, j, fed)
+        }
+        "su" => {
+            let commands = programs::su_commands(args, i, false);
+            (commands.scripts.is_empty() && !fed).then(|| (i, "su (a login shell)".to_string()))
+        }
+        "git" => {
+            let sub = rest.iter().find(|a| !a.starts_with('-')).copied();
+            match sub {
+                Some("rebase") if flag('i', "--interactive") => found("git rebase -i"),
+                Some("add") if flag('p', "--patch") => found("git add -p"),
+                _ => None,
+            }
+        }
+        _ => {
+            let wrapper = programs::find_wrapper(name)?;
+            let (j, _) = programs::wrapped(args, i, wrapper);
+            needs_terminal(args, j, fed)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_interactive;
+
+    fn found(script: &str) -> Vec<String> {
+        find_interactive(script)
+            .into_iter()
+            .map(|(_, w)| w)
+            .collect()
+    }
+
+    #[test]
+    fn commands_that_need_the_terminal() {
+        for script in [
+            "vim /etc/app.conf",
+            "read -p 'Continue? ' ok",
+            "psql \"$DB\"",
+            "psql -W -c 'select 1'",
+            "kubectl exec -it db-0 -- psql",
+            "oc rsh db-0",
+            "docker exec -it web sh",
+            "kubectl edit deploy/api",
+            "ssh db-1",
+            "ssh -t db-1 top",
+            "sudo -i",
+            "sudo vim /etc/hosts",
+            "su - postgres",
+            "mysql -p -u root",
+            "crontab -e",
+            "timeout 60 less /var/log/syslog",
+            "if true; then vim x; fi",
+        ] {
+            assert!(!found(script).is_empty(), "{script}");
+        }
+    }
+
+    #[test]
+    fn commands_given_their_input_do_not() {
+        for script in [
+            "psql \"$DB\" -c 'select 1'",
+            "psql \"$DB\" -f fix.sql",
+            "psql \"$DB\" <<'SQL'\nselect 1;\nSQL",
+            "echo 'select 1' | psql \"$DB\"",
+            "psql \"$DB\" < fix.sql",
+            "kubectl exec db-0 -- psql -c 'select 1'",
+            "ssh db-1 uptime",
+            "ssh -N -L 5432:db:5432 bastion",
+            "sudo systemctl restart api",
+            "su - postgres -c 'psql -c \"select 1\"'",
+            "mysql -e 'select 1'",
+            "read -r line < file",
+            "echo vim",
+            "grep -r less .",
+            "git rebase main",
+        ] {
+            assert!(found(script).is_empty(), "{script}: {:?}", found(script));
+        }
+    }
+}
