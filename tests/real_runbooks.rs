@@ -455,3 +455,73 @@ fn an_interactive_step_without_a_terminal_stops_the_run_unfinished() {
     exec(&t, &["drill", "rb", "--yes"]).code(0);
     assert!(!t.path("runbooks/edited").exists());
 }
+
+const TRIAGE: &str = r#"steps:
+  - id: count
+    title: Count the errors
+    run: echo 42
+    capture: errors
+  - id: triage
+    title: How bad is it?
+    choose:
+      options:
+        - {label: Quiet, when: "vars.errors | int == 0", next: done}
+        - {label: Escalate, when: "vars.errors | int > 40", end: failed}
+        - {label: Stop here, end: aborted}
+        - {label: Go on, next: done}
+  - id: done
+    title: Done
+    run: echo done
+"#;
+
+#[test]
+fn decisions_can_end_the_run_and_decide_themselves() {
+    let t = runbook(Test::new(), TRIAGE);
+    // 42 errors: `Escalate` is taken without asking, and ends the run failed.
+    let out = run(&t, &["--yes"]);
+    out.code(1);
+    assert!(
+        out.stderr
+            .contains("Escalate → end (failed) (automatic: `vars.errors | int > 40` holds)"),
+        "{}",
+        out.stderr
+    );
+    let j = journal(&t);
+    let decision = events(&j, "decision")[0].clone();
+    assert_eq!(decision["automatic"], "vars.errors | int > 40");
+    let end = events(&j, "run_finished")[0].clone();
+    assert_eq!(end["status"], "failed");
+    assert!(
+        end["reason"]
+            .as_str()
+            .unwrap()
+            .contains("`Escalate` at step `triage` ends the run")
+    );
+    // No `when` holds: asked; `end: aborted` ends the run aborted.
+    let t = runbook(Test::new(), &TRIAGE.replace("echo 42", "echo 7"))
+        .file("answers.yaml", "triage: Stop here\n");
+    run(&t, &["--yes", "--answers", "answers.yaml"]).code(1);
+    let j = journal(&t);
+    assert_eq!(events(&j, "run_finished")[0]["status"], "aborted");
+    assert!(events(&j, "decision")[0].get("automatic").is_none());
+    // Lint: `next` and `end` together, and an unknown `end`.
+    let t = runbook(
+        Test::new(),
+        &TRIAGE
+            .replace("end: aborted}", "end: aborted, next: done}")
+            .replace("end: failed}", "end: fail}"),
+    );
+    let out = exec(&t, &["lint", "runbooks/rb.yaml"]);
+    out.code(1);
+    assert!(
+        out.stdout
+            .contains("has both `next: done` and `end: aborted`"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("must be `failed` or `aborted`"),
+        "{}",
+        out.stdout
+    );
+}

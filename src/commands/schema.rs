@@ -297,7 +297,9 @@ fn option() -> Value {
                 "properties": {
                     "label": { "$ref": "#/$defs/scalar", "description": "What the operator picks; say where it leads." },
                     "next": { "$ref": "#/$defs/target" },
-                    "value": { "$ref": "#/$defs/scalar", "description": "Stored in the `choose`'s `var` when picked." }
+                    "value": { "$ref": "#/$defs/scalar", "description": "Stored in the `choose`'s `var` when picked." },
+                    "end": { "enum": ["failed", "aborted"], "description": "The option ends the run with this status." },
+                    "when": { "type": "string", "description": "An expression: the first option whose `when` holds is taken without asking." }
                 }
             }
         ]

@@ -461,7 +461,7 @@ impl<'a> Executor<'a> {
     }
 
     /// In a dry-run, the first name an expression reads that no step has made yet.
-    fn unknown_in(&self, expression: &str) -> Option<String> {
+    pub(crate) fn unknown_in(&self, expression: &str) -> Option<String> {
         if self.progress.unknown.is_empty() {
             return None;
         }

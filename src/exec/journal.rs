@@ -171,6 +171,9 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         value: Option<String>,
         next: String,
+        /// Taken without asking: the option's `when` held (the expression).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        automatic: Option<String>,
     },
     Answer {
         step: String,

@@ -91,9 +91,13 @@ impl StepGraph {
             match step.choose.as_ref().filter(|c| !c.value.options.is_empty()) {
                 Some(choose) => {
                     for (n, option) in choose.value.options.iter().enumerate() {
-                        let target = match &option.next {
-                            Some(next) => graph.resolve(i, next.as_str(), "next", next.span),
-                            None => default.map(|(t, _, _)| t),
+                        let target = match (&option.end, &option.next) {
+                            // `end: failed`: the run ends there.
+                            (Some(_), _) => Some(Target::End),
+                            (None, Some(next)) => {
+                                graph.resolve(i, next.as_str(), "next", next.span)
+                            }
+                            (None, None) => default.map(|(t, _, _)| t),
                         };
                         if let Some(to) = target {
                             let span = option.next.as_ref().map_or(option.span, |n| n.span);

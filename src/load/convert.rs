@@ -647,6 +647,8 @@ impl Converter<'_> {
                 label: Some(Sp::new(label.clone(), node.span)),
                 next: None,
                 value: None,
+                end: None,
+                when: None,
                 span: node.span,
             });
         }
@@ -655,6 +657,8 @@ impl Converter<'_> {
             label: None,
             next: None,
             value: None,
+            end: None,
+            when: None,
             span: node.span,
         };
         for (name, _, v) in self.fields(node, OPTION_KEYS, &what) {
@@ -663,6 +667,23 @@ impl Converter<'_> {
                 "label" => option.label = self.string(v, &w),
                 "next" => option.next = self.string(v, &w),
                 "value" => option.value = self.string(v, &w),
+                "when" => option.when = self.string(v, &w),
+                "end" => {
+                    option.end = self.string(v, &w);
+                    if option
+                        .end
+                        .as_ref()
+                        .is_some_and(|e| !OPTION_ENDS.contains(&e.as_str()))
+                    {
+                        self.issue(
+                            IssueKind::WrongType,
+                            v.span,
+                            format!("{w} must be `failed` or `aborted`"),
+                            "write `end: failed` (the run failed) or `end: aborted` (the run was stopped on purpose); to finish the run well, write `next: end`".to_string(),
+                        );
+                        option.end = None;
+                    }
+                }
                 _ => {}
             }
         }

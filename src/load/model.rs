@@ -89,7 +89,7 @@ pub const STEP_KEYS: &[&str] = &[
 ];
 
 pub const CHOOSE_KEYS: &[&str] = &["prompt", "options", "var", "default"];
-pub const OPTION_KEYS: &[&str] = &["label", "next", "value"];
+pub const OPTION_KEYS: &[&str] = &["label", "next", "value", "end", "when"];
 pub const ASK_KEYS: &[&str] = &["var", "prompt", "pattern", "choices", "secret", "default"];
 pub const WAIT_KEYS: &[&str] = &["run", "until", "interval", "timeout"];
 pub const EXPECT_KEYS: &[&str] = &["exit", "stdout"];
@@ -381,8 +381,15 @@ pub struct ChooseOption {
     pub label: Option<Sp<String>>,
     pub next: Option<Sp<String>>,
     pub value: Option<Sp<String>>,
+    /// `end: failed` or `end: aborted`: the option ends the run with that status.
+    pub end: Option<Sp<String>>,
+    /// An expression: when it holds, the option is taken without asking (the first such).
+    pub when: Option<Sp<String>>,
     pub span: Span,
 }
+
+/// The values of an option's `end`.
+pub const OPTION_ENDS: &[&str] = &["failed", "aborted"];
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Ask {

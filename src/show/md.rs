@@ -226,11 +226,20 @@ fn step(out: &mut String, rb: &Runbook, graph: &StepGraph, step: &Step) {
                 ),
                 _ => String::new(),
             };
-            let default = if choose.value.default_index() == Some(n) {
-                " (default)"
+            let mut default = if choose.value.default_index() == Some(n) {
+                " (default)".to_string()
             } else {
-                ""
+                String::new()
             };
+            if let Some(end) = &option.end {
+                default.push_str(&format!(" (the run ends {})", end.value));
+            }
+            if let Some(when) = &option.when {
+                default.push_str(&format!(
+                    " (taken without asking when {})",
+                    code(when.as_str())
+                ));
+            }
             let _ = writeln!(out, "- [ ] {} → {leads}{sets}{default}", text(label));
         }
         out.push('\n');

@@ -73,6 +73,11 @@ pub fn sites(rb: &Runbook) -> Vec<Site<'_>> {
         if let Some(v) = step.choose.as_ref().and_then(|c| c.value.prompt.as_ref()) {
             push(s, "choose.prompt", v, SiteKind::Template, false);
         }
+        for option in step.choose.iter().flat_map(|c| &c.value.options) {
+            if let Some(v) = &option.when {
+                push(s, "choose.when", v, SiteKind::Expression, false);
+            }
+        }
         if let Some(v) = step.ask.as_ref().and_then(|a| a.value.prompt.as_ref()) {
             push(s, "ask.prompt", v, SiteKind::Template, false);
         }

@@ -43,16 +43,22 @@ impl Executor<'_> {
                 ),
             );
         }
-        let q = Question::Choose {
-            step: step.id(),
-            prompt,
-            options: labels.clone(),
-            default,
-        };
-        let index = match self.ask(&q)? {
-            Answer::Choice(n) if n < labels.len() => n,
-            Answer::Abort => return self.aborted(step, started, "aborted at a decision"),
-            _ => 0,
+        let automatic = self.automatic_option(step);
+        let index = match &automatic {
+            Some((n, _)) => *n,
+            None => {
+                let q = Question::Choose {
+                    step: step.id(),
+                    prompt,
+                    options: labels.clone(),
+                    default,
+                };
+                match self.ask(&q)? {
+                    Answer::Choice(n) if n < labels.len() => n,
+                    Answer::Abort => return self.aborted(step, started, "aborted at a decision"),
+                    _ => 0,
+                }
+            }
         };
         let target = self
             .cfg
@@ -60,20 +66,24 @@ impl Executor<'_> {
             .out_edges(step.index)
             .find(|e| e.kind == EdgeKind::Choice(index))
             .map_or(Target::End, |e| e.to);
-        let next = match target {
-            Target::Step(t) => self.cfg.graph.ids[t].clone(),
-            Target::End => "end".into(),
-        };
         let option = &choose.value.options[index];
+        let next = match (target, &option.end) {
+            (_, Some(end)) => format!("end ({})", end.value),
+            (Target::Step(t), None) => self.cfg.graph.ids[t].clone(),
+            (Target::End, None) => "end".into(),
+        };
         let value = option.value.as_ref().map(|v| v.value.clone());
         if let Some(var) = &choose.value.var {
             let chosen = value.clone().unwrap_or_else(|| labels[index].clone());
             self.progress
                 .set_var(&mut self.out, &step.id(), (&var.value, false), chosen)?;
         }
+        let how = automatic.as_ref().map_or_else(String::new, |(_, when)| {
+            format!(" (automatic: `{when}` holds)")
+        });
         self.out
             .screen
-            .status(Status::Ok, &format!("{} → {next}", labels[index]));
+            .status(Status::Ok, &format!("{} → {next}{how}", labels[index]));
         self.progress
             .tally
             .decisions
@@ -84,8 +94,53 @@ impl Executor<'_> {
             label: labels[index].clone(),
             value,
             next,
+            automatic: automatic.map(|(_, when)| when),
         })?;
+        if let Some(end) = &option.end {
+            let reason = format!("`{}` at step `{}` ends the run", labels[index], step.id());
+            let flow = Flow::Abort {
+                by_operator: end.value == "aborted",
+                reason,
+            };
+            return self.done(step, started, None, flow);
+        }
         self.done(step, started, None, Flow::Jump(target))
+    }
+
+    /// The first option whose `when` holds, taken without asking: (its index, the
+    /// expression). A `when` that cannot be evaluated is shown and the operator is asked; in
+    /// a dry-run, one that reads what a step that did not run would have made is unknown.
+    fn automatic_option(&mut self, step: &Step) -> Option<(usize, String)> {
+        let choose = step.choose.as_ref()?;
+        let ctx = self.progress.state.context(None);
+        for (n, option) in choose.value.options.iter().enumerate() {
+            let Some(when) = &option.when else { continue };
+            if let Some(name) = self.unknown_in(&when.value) {
+                self.out.screen.status(
+                    Status::Info,
+                    &format!(
+                        "`when: {}` cannot be known in a dry-run (it reads `{name}`): the decision is asked",
+                        when.value
+                    ),
+                );
+                return None;
+            }
+            match render::condition(&when.value, &ctx) {
+                Ok(true) => return Some((n, when.value.clone())),
+                Ok(false) => {}
+                Err(e) => {
+                    self.out.screen.status(
+                        Status::Warning,
+                        &format!(
+                            "cannot evaluate `when: {}`: {e}; the decision is asked",
+                            when.value
+                        ),
+                    );
+                    return None;
+                }
+            }
+        }
+        None
     }
 
     /// Asks the step's `ask` (if any) and stores the answer. `Some(flow)` when aborted.

@@ -2,8 +2,8 @@ use crate::lint::{Context, Finding, Rule, RuleMeta};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Reports a `choose` with fewer than two options, two options with the same label, or a
-    /// `default` that names no option.
+    /// Reports a `choose` with fewer than two options, two options with the same label, a
+    /// `default` that names no option, or an option with both `next` and `end`.
     ///
     /// ## Why this matters
     /// A decision with one option is not a decision; two identical labels make the operator
@@ -66,6 +66,20 @@ impl Rule for InvalidChoose {
                         options.len()
                     ),
                 ));
+            }
+            for option in options {
+                if let (Some(end), Some(next)) = (&option.end, &option.next) {
+                    out.push(Finding::new(
+                        next.span,
+                        format!(
+                            "an option of step `{}` has both `next: {}` and `end: {}`",
+                            step.id(),
+                            next.value,
+                            end.value
+                        ),
+                        "keep `end` to finish the run there with that status, or `next` to go on",
+                    ));
+                }
             }
             for (i, option) in options.iter().enumerate() {
                 let Some(label) = &option.label else { continue };
