@@ -214,7 +214,7 @@ fn place(
             {
                 return Err(RenderError {
                     message: format!(
-                        "`{expr}` must be one plain word here: the script assigns it to a variable that a string parsed again by another shell expands{via}, where other text would run as code"
+                        "`{expr}` must be one plain word here{via}: it may reach a string that another shell parses again (through a variable such a string expands, an argument of `sh -c 'eval \"$1\"'`, or of a program named by a variable, such as `$E` with `E=eval`), where other text would run as code"
                     ),
                     help: "give a value of letters, digits and `_ . / : @ , + = %` (a `pattern` on the input), or put the `{{ }}` value in the string itself, where runbook keeps it data".into(),
                 });
@@ -318,10 +318,22 @@ pub fn arithmetic_env(
                 ),
             });
         }
-        if crate::shell::quote::is_plain_word(value)
-            || literal.contains(name)
-            || !script.contains(name.as_str())
-        {
+        if literal.contains(name) || value.is_empty() {
+            continue;
+        }
+        let plain = crate::shell::quote::is_plain_word(value);
+        if crate::shell::runs_as_code(name) && !plain {
+            // `env: {GIT_SSH_COMMAND: "ssh -i {{ inputs.key }}"}`: a program runs it.
+            return Err(RenderError {
+                message: format!(
+                    "`{name}` is set from a value that is not one plain word, and `{name}` is run as code (by bash or by the programs that read it)"
+                ),
+                help: format!(
+                    "write `{name}` in the runbook's `env:` without a template, and pass the value in a variable of its own"
+                ),
+            });
+        }
+        if plain || !script.contains(name.as_str()) {
             continue;
         }
         let refs = reparsed.get_or_insert_with(|| crate::shell::reparsed_refs(script));

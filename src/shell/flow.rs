@@ -219,18 +219,7 @@ pub fn arithmetic_anywhere(text: &str) -> BTreeSet<String> {
         i = j + 1;
     }
     // Values assigned into those names are evaluated too.
-    let assignments = assignments(text);
-    loop {
-        let before = names.len();
-        for (name, value) in &assignments {
-            if names.contains(name) {
-                names.extend(referenced(value));
-            }
-        }
-        if names.len() == before {
-            break;
-        }
-    }
+    with_sources(text, &mut names);
     names
 }
 
@@ -314,9 +303,18 @@ fn assignments(text: &str) -> Vec<(String, String)> {
                 i += 1;
             }
             if bytes.get(i) == Some(&b'=') && bytes.get(i + 1) != Some(&b'=') {
-                let end = text[i..]
-                    .find(['\n', ';', ' ', '\t', '|', '&'])
-                    .map_or(text.len(), |n| i + n);
+                // `y="a $x"`: a quoted value ends at its closing quote.
+                let quoted = match bytes.get(i + 1) {
+                    Some(&q @ (b'"' | b'\'')) => {
+                        text[i + 2..].find(q as char).map(|n| i + 2 + n + 1)
+                    }
+                    _ => None,
+                };
+                let end = quoted.unwrap_or_else(|| {
+                    text[i..]
+                        .find(['\n', ';', ' ', '\t', '|', '&'])
+                        .map_or(text.len(), |n| i + n)
+                });
                 out.push((text[start..i].to_string(), text[i + 1..end].to_string()));
                 i = end;
             }
@@ -325,6 +323,26 @@ fn assignments(text: &str) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+/// Adds to `names`, round after round, the variables whose values are copied into one of
+/// them (`y=$x`, `y="pre-$x"`, `local c=$1`): what reaches `y` may come from `x`.
+pub fn with_sources(text: &str, names: &mut BTreeSet<String>) {
+    let assignments = assignments(text);
+    if assignments.is_empty() {
+        return;
+    }
+    loop {
+        let before = names.len();
+        for (name, value) in &assignments {
+            if names.contains(name) {
+                names.extend(referenced(value));
+            }
+        }
+        if names.len() == before {
+            break;
+        }
+    }
 }
 
 /// The functions the script defines (`name() {`, `function name {`).

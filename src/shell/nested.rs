@@ -26,7 +26,7 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 
 /// The positional parameters, as `shell::flow` names them.
-const POSITIONAL: [&str; 11] = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "@", "*"];
+const POSITIONAL: [&str; 12] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "@", "*"];
 
 /// How deep strings inside strings are followed.
 const MAX_DEPTH: usize = 8;
@@ -157,13 +157,14 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     .as_deref()
                     .and_then(|l| super::flow::command_at(&text, l, at));
                 // Arguments that become positional parameters: of a function the script
-                // defines, of `set`, after the script of `sh -c`.
-                let to_positional = command.as_deref().is_some_and(|c| {
-                    c == "set"
-                        || SHELLS.contains(&base(c))
-                        || ((text.contains("()") || text.contains("function "))
-                            && super::flow::functions(&text).contains(c))
-                });
+                // defines, of `set`, after the script of `sh -c` (behind wrappers too).
+                let to_positional =
+                    command.as_deref().is_some_and(|c| {
+                        c == "set"
+                            || SHELLS.contains(&base(c))
+                            || ((text.contains("()") || text.contains("function "))
+                                && super::flow::functions(&text).contains(c))
+                    }) || list.as_deref().is_some_and(|l| shell_before(&text, l, at));
                 let slot = if targets.is_empty() && !to_positional {
                     // Most values: an argument of a command, going nowhere else.
                     Slot::Quoted(quoting)
@@ -183,10 +184,9 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                         || (positional && to_positional)
                     {
                         Slot::NoSubscript(quoting)
-                    } else if targets
-                        .iter()
-                        .any(|t| super::flow::indirect(&text).contains(t))
-                    {
+                    } else if targets.iter().any(|t| {
+                        super::flow::indirect(&text).contains(t) || named_refs(&text).contains(t)
+                    }) {
                         Slot::Name
                     } else {
                         Slot::Quoted(quoting)
@@ -422,6 +422,15 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
         {
             role = read?;
         }
+        if let Role::Data(None) = role
+            && output_to_program(text, cmd)
+        {
+            return Err(Unsafe {
+                why: "it stands in a command whose output goes to another program (a process substitution, or a file descriptor opened on one or on a `coproc`), which may run it as code".into(),
+                construct: "> >( )".into(),
+                help: HELP_ARGUMENT.into(),
+            });
+        }
         if let Role::ScriptFile(construct) = &role {
             // `bash <(echo …)`, `source <(…)`: what the substitution prints is run.
             return match w.expansions.iter().find(|e| e.span.contains(&at)) {
@@ -430,6 +439,21 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
             };
         }
         if let Some(e) = w.expansions.iter().find(|e| e.span.contains(&at)) {
+            // `read -r n < <(echo …)`: what a process substitution prints is read through a
+            // file, whatever the word's place; only a reader may make it code again.
+            if e.process
+                && let Some(inner) = &e.inner
+            {
+                let inner_list = commands(text, inner.clone()).ok_or_else(|| Unsafe {
+                    construct: "<( )".into(),
+                    why: "the process substitution around it does not parse".into(),
+                    help: HELP_ARGUMENT.into(),
+                })?;
+                return match read_into(text, &args) {
+                    Some(read) => read,
+                    None => locate(text, &inner_list, at),
+                };
+            }
             return match (&role, &e.inner) {
                 (Role::Data(_), Some(inner)) => {
                     let inner_list = commands(text, inner.clone()).ok_or_else(|| Unsafe {
@@ -466,7 +490,164 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
 /// The variables that a string parsed again by another shell refers to (`eval "$cmd"`,
 /// `ssh h "cd $DIR"`, `sh -c "$X"`): a value assigned to one of them becomes code.
 pub fn reparsed_refs(text: &str) -> BTreeSet<String> {
-    reparsed_refs_in(text, 0)
+    let mut refs = reparsed_refs_in(text, 0);
+    // bash expands these again: `${x@P}`, and the prompt variables (`PS4` at every traced
+    // command).
+    refs.extend(prompt_expanded(text));
+    refs.extend(PROMPTS.iter().map(|p| p.to_string()));
+    // What is copied into one of them (`y=$x; eval "$y"`) is parsed again too.
+    super::flow::with_sources(text, &mut refs);
+    refs
+}
+
+/// The names expanded as a prompt: `${x@P}`.
+fn prompt_expanded(text: &str) -> Vec<String> {
+    text.match_indices("@P}")
+        .filter_map(|(i, _)| {
+            let open = text[..i].rfind("${")?;
+            let name = &text[open + 2..i];
+            (!name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+                .then(|| name.to_string())
+        })
+        .collect()
+}
+
+/// A `-c` script that runs its own arguments as a command (`"$@"`, `exec "$@"`, `"$0" "$@"`):
+/// the offset from the script of the word that names the command (2 for `"$@"`, whose `$0`
+/// comes first; 1 for `"$0"`).
+fn runs_its_arguments(script: &str) -> Option<usize> {
+    let list = commands(script, 0..script.len())?;
+    list.iter().find_map(|cmd| {
+        let args = cmd.args();
+        let mut i = 0;
+        while args
+            .get(i)
+            .is_some_and(|w| matches!(w.cooked.as_str(), "exec" | "command" | "builtin"))
+        {
+            i += 1;
+        }
+        let raw = &script[args.get(i)?.span.clone()];
+        match raw {
+            "\"$@\"" | "$@" | "\"${@}\"" | "${@}" | "$*" | "\"$*\"" => Some(2),
+            "\"$0\"" | "$0" | "\"${0}\"" => Some(1),
+            _ => None,
+        }
+    })
+}
+
+/// Whether a shell stands before `at` in its simple command (`sudo sh -c '…' sh ARG`): the
+/// words after its script are its positional parameters.
+fn shell_before(text: &str, list: &[Command], at: usize) -> bool {
+    for cmd in list {
+        let Some(w) = cmd.words.iter().find(|w| w.span.contains(&at)) else {
+            continue;
+        };
+        if let Some(e) = w.expansions.iter().find(|e| e.span.contains(&at))
+            && let Some(inner) = &e.inner
+            && let Some(inner_list) = commands(text, inner.clone())
+        {
+            return shell_before(text, &inner_list, at);
+        }
+        return cmd
+            .words
+            .iter()
+            .take_while(|x| x.span.end <= at)
+            .any(|x| !x.redirect && SHELLS.contains(&base(&x.cooked)));
+    }
+    false
+}
+
+/// The variables whose values the script uses as variable names: expanded where a name is
+/// expected (`printf -v "$n"`, `read "$n"`, `declare "$n=1"`, `[[ -v $n ]]`).
+fn named_refs(text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut stack: Vec<Range<usize>> = Vec::new();
+    stack.push(0..text.len());
+    while let Some(range) = stack.pop() {
+        let Some(list) = commands(text, range) else {
+            continue;
+        };
+        for cmd in &list {
+            let args = cmd.args();
+            for (k, w) in args.iter().enumerate() {
+                for e in &w.expansions {
+                    if let Some(inner) = &e.inner {
+                        stack.push(inner.clone());
+                    }
+                }
+                if w.expansions.is_empty() {
+                    continue;
+                }
+                let name_like = match role_of(&args, k, Ctx::default()) {
+                    Role::Name | Role::Arith => true,
+                    // `declare "$n=1"`: the part before `=` is a name.
+                    _ => {
+                        matches!(
+                            args.first().map(|a| a.cooked.as_str()),
+                            Some("declare" | "typeset" | "local" | "export" | "readonly")
+                        ) && k > 0
+                            && w.expansions
+                                .first()
+                                .is_some_and(|e| !text[w.span.start..e.span.start].contains('='))
+                    }
+                };
+                if name_like {
+                    for e in &w.expansions {
+                        out.extend(super::flow::referenced(&text[e.span.clone()]));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Expansions that quote a value for the shell that parses it again, so that it stays data
+/// there: `${x@Q}`, `$(printf %q "$x")`.
+fn quoted_for_reuse(expansion: &str) -> bool {
+    if expansion.starts_with("${") && expansion.ends_with("@Q}") {
+        return true;
+    }
+    // `$(printf %q "$x")`: one variable, quoted by printf.
+    ["$(printf %q ", "$(printf '%q' ", "$(printf \"%q\" "]
+        .iter()
+        .any(|p| {
+            expansion.strip_prefix(p).is_some_and(|rest| {
+                rest.ends_with(')')
+                    && rest.matches('$').count() == 1
+                    && !rest.contains(['`', ';', '|', '&', '('])
+            })
+        })
+}
+
+/// The names a piece of text hands to another shell (its expansions that are not quoted for
+/// reuse).
+fn handed_on(text: &str, expansions: &[Expansion]) -> Vec<String> {
+    expansions
+        .iter()
+        .filter(|e| !quoted_for_reuse(&text[e.span.clone()]))
+        .flat_map(|e| super::flow::referenced(&text[e.span.clone()]))
+        .collect()
+}
+
+/// Whether a command's output goes to another program that may run it: a process
+/// substitution (`> >(bash)`), or a file descriptor in a script that opens one on a
+/// process substitution or a `coproc` (`exec 3> >(sh)`, `>&"${COPROC[1]}"`).
+fn output_to_program(text: &str, cmd: &Command) -> bool {
+    let redirects: Vec<&Word> = cmd.words.iter().filter(|w| w.redirect).collect();
+    // `> >(bash)`: the lexer reads the substitution as a word of its own.
+    if cmd.words.iter().any(|w| {
+        (w.redirect || text[..w.span.start].trim_end().ends_with('>'))
+            && w.expansions.iter().any(|e| e.process)
+    }) {
+        return true;
+    }
+    let to_fd = redirects.iter().any(|w| {
+        let before = text[..w.span.start].trim_end();
+        before.ends_with(">&")
+            && (w.cooked.parse::<u32>().is_ok_and(|fd| fd >= 3) || !w.expansions.is_empty())
+    });
+    to_fd && (text.contains("coproc") || text.contains(">("))
 }
 
 fn reparsed_refs_in(text: &str, depth: usize) -> BTreeSet<String> {
@@ -488,29 +669,30 @@ fn reparsed_refs_in(text: &str, depth: usize) -> BTreeSet<String> {
                 // What the outer shell expands into the string (not `'$1'`, which the inner
                 // shell expands as data).
                 if let Role::Reparse(r) = role_of(&args, k, Ctx::default()) {
-                    for e in &w.expansions {
-                        out.extend(super::flow::referenced(&text[e.span.clone()]));
-                    }
-                    // `sh -c 'eval "$1"' sh ARG`: the inner script parses its own positional
-                    // parameters again, and they are the words after the script.
+                    out.extend(handed_on(text, &w.expansions));
+                    // `sh -c 'eval "$1"' sh ARG`, `x=… sh -c 'eval "$x"'`: what the inner
+                    // script parses again is its positional parameters (the words after the
+                    // script) or its environment.
                     if depth < MAX_DEPTH {
-                        let inner = reparsed_refs_in(&r.inner, depth + 1);
-                        out.extend(
-                            POSITIONAL
-                                .iter()
-                                .filter(|p| inner.contains(**p))
-                                .map(|p| p.to_string()),
-                        );
+                        out.extend(reparsed_refs_in(&r.inner, depth + 1));
                     }
                 }
             }
             if stdin_reader(&list, n).is_some() {
                 for h in cmd.heredocs.iter().filter(|h| !h.quoted) {
                     if let Some((_, expansions)) = cook_heredoc(text, h.body.clone()) {
-                        for e in &expansions {
-                            out.extend(super::flow::referenced(&text[e.span.clone()]));
-                        }
+                        out.extend(handed_on(text, &expansions));
                     }
+                }
+                // `sh <<< "… $x"`
+                for w in cmd.words.iter().filter(|w| w.herestring) {
+                    out.extend(handed_on(text, &w.expansions));
+                }
+            }
+            // `printf … "$x" | bash`, `echo "$x" > >(sh)`: what the command prints is run.
+            if (cmd.piped && pipe_reader(&list, n).is_some()) || output_to_program(text, cmd) {
+                for w in &args {
+                    out.extend(handed_on(text, &w.expansions));
                 }
             }
         }
@@ -654,47 +836,57 @@ fn read_into_code(text: &str, list: &[Command], n: usize) -> Option<Result<Role,
     while list.get(k).is_some_and(|c| c.piped) {
         k += 1;
         let args = list.get(k)?.args();
-        let mut i = 0;
-        while args
-            .get(i)
-            .is_some_and(|w| !w.quoted && KEYWORDS.contains(&w.cooked.as_str()))
-        {
-            i += 1;
-        }
-        if args
-            .get(i)
-            .is_none_or(|w| !matches!(w.cooked.as_str(), "read" | "mapfile" | "readarray"))
-        {
-            continue;
-        }
-        let (j, _) = options(&args, i + 1, "adinNptuCcOs", &[]);
-        let names: Vec<&str> = args
-            .iter()
-            .skip(j)
-            .map(|w| w.cooked.as_str())
-            .chain(["REPLY", "MAPFILE"])
-            .collect();
-        let refs = reparsed_refs(text);
-        let indirect = super::flow::indirect(text);
-        if let Some(name) = names
-            .iter()
-            .find(|n| refs.contains(**n) || indirect.contains(**n))
-        {
-            return Some(Err(Unsafe {
-                why: format!(
-                    "its output is read into `{name}` further down the pipe, which the script evaluates in arithmetic, reads as a name or parses again"
-                ),
-                construct: format!("… | {}", args[i].cooked),
-                help: "pass the value through the step's `env:` and use it there".into(),
-            }));
-        }
-        // Read into a variable used in arithmetic: the value must be an integer.
-        let arith = super::flow::arithmetic_anywhere(text);
-        if names.iter().any(|n| arith.contains(*n)) {
-            return Some(Ok(Role::Arith));
+        if let Some(found) = read_into(text, &args) {
+            return Some(found);
         }
     }
     None
+}
+
+/// When `args` is a `read`/`mapfile` into variables that the script evaluates in arithmetic
+/// (the text read must be an integer: `Role::Arith`), reads as names or parses again
+/// (refused).
+fn read_into(text: &str, args: &[&Word]) -> Option<Result<Role, Unsafe>> {
+    let mut i = 0;
+    while args.get(i).is_some_and(|w| {
+        !w.quoted && KEYWORDS.contains(&w.cooked.as_str()) || is_assignment_word(w)
+    }) {
+        i += 1;
+    }
+    if args
+        .get(i)
+        .is_none_or(|w| !matches!(w.cooked.as_str(), "read" | "mapfile" | "readarray"))
+    {
+        return None;
+    }
+    let (j, _) = options(args, i + 1, "adinNptuCcOs", &[]);
+    let names: Vec<&str> = args
+        .iter()
+        .skip(j)
+        .filter(|w| w.expansions.is_empty())
+        .map(|w| w.cooked.as_str())
+        .chain(["REPLY", "MAPFILE"])
+        .collect();
+    let refs = reparsed_refs(text);
+    let indirect = super::flow::indirect(text);
+    if let Some(name) = names
+        .iter()
+        .find(|n| refs.contains(**n) || indirect.contains(**n))
+    {
+        return Some(Err(Unsafe {
+            why: format!(
+                "it is read into `{name}`, which the script reads as a variable name or parses again"
+            ),
+            construct: args[i].cooked.clone(),
+            help: "pass the value through the step's `env:` and use it there".into(),
+        }));
+    }
+    // Read into a variable used in arithmetic: the value must be an integer.
+    let arith = super::flow::arithmetic_anywhere(text);
+    names
+        .iter()
+        .any(|n| arith.contains(*n))
+        .then_some(Ok(Role::Arith))
 }
 
 /// `cat` or `tee FILE…`: the output is the input.
@@ -772,6 +964,50 @@ const PRINTS: &[&str] = &[
     "[[",
 ];
 
+/// Git configuration whose value git runs with the shell: `core.sshCommand`, `core.editor`,
+/// `core.pager`, `core.fsmonitor`, an alias starting with `!`.
+fn git_runs(key: &str, value: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    matches!(
+        key.as_str(),
+        "core.sshcommand"
+            | "core.editor"
+            | "core.pager"
+            | "core.fsmonitor"
+            | "core.hookspath"
+            | "sequence.editor"
+            | "diff.external"
+            | "credential.helper"
+    ) || key.starts_with("alias.") && value.starts_with('!')
+}
+
+/// Environment variables whose values programs run with the shell (`git` runs
+/// `GIT_SSH_COMMAND` with `sh -c`): a value assigned to one is parsed again.
+const COMMAND_VARS: &[&str] = &[
+    "GIT_SSH_COMMAND",
+    "GIT_EDITOR",
+    "GIT_PAGER",
+    "GIT_SEQUENCE_EDITOR",
+    "GIT_EXTERNAL_DIFF",
+    "GIT_ASKPASS",
+    "SSH_ASKPASS",
+    "SUDO_ASKPASS",
+    "EDITOR",
+    "VISUAL",
+    "PAGER",
+    "MANPAGER",
+    "LESSOPEN",
+    "LESSCLOSE",
+    "RSYNC_RSH",
+    "BROWSER",
+];
+
+/// Whether a variable's value is run as code by bash or by the programs that read it
+/// (`PS4`, `GIT_SSH_COMMAND`, `EDITOR`, …).
+pub fn runs_as_code(name: &str) -> bool {
+    PROMPTS.contains(&name) || COMMAND_VARS.contains(&name)
+}
+
 /// The variables bash expands again, command substitutions included, each time it uses them:
 /// `PS4` at every traced command (`set -x`), the prompts of an interactive shell.
 const PROMPTS: &[&str] = &["PS4", "PS0", "PS1", "PS2", "PS3", "PROMPT_COMMAND"];
@@ -781,6 +1017,14 @@ fn prompt_assignment(w: &Word) -> Option<Role> {
     let eq = w.cooked.find('=')?;
     let name = w.cooked[..eq].trim_end_matches('+');
     let sentinel = w.cooked.find(SENTINEL)?;
+    if sentinel > eq && COMMAND_VARS.contains(&name) {
+        // `GIT_SSH_COMMAND="ssh -i {{ key }}" git fetch`: git runs it with `sh -c`.
+        return Some(Role::Reparse(Reparse {
+            inner: w.cooked[eq + 1..].to_string(),
+            construct: name.to_string(),
+            travels: true,
+        }));
+    }
     (sentinel > eq && PROMPTS.contains(&name)).then(|| {
         Role::Refused(Unsafe {
             why: format!(
@@ -863,6 +1107,12 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             }
             if !c && target == j && !has(&seen, &["-s"]) {
                 return Role::ScriptFile(name.to_string());
+            }
+            if c && target > j + 1
+                && let Some(first) = runs_its_arguments(&args[j].cooked)
+            {
+                // `sh -c '"$@"' sh eval "…"`: the words after the script are a command.
+                return then(j + first, ctx.travels);
             }
             if c && target == j {
                 let flags = seen
@@ -1153,6 +1403,23 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             }
         }
         "tmux" => tmux(args, i, target),
+        // bash expands each word of the list again (`$(…)` included).
+        "compgen" | "complete" if args[target - 1].cooked == "-W" => Role::Reparse(Reparse {
+            inner: args[target].cooked.clone(),
+            construct: format!("{name} -W"),
+            travels: ctx.travels,
+        }),
+        "git" if args[target - 1].cooked == "-c" => {
+            let w = &args[target].cooked;
+            match w.split_once('=') {
+                Some((key, command)) if git_runs(key, command) => Role::Reparse(Reparse {
+                    inner: command.trim_start_matches('!').to_string(),
+                    construct: format!("git -c {key}"),
+                    travels: false,
+                }),
+                _ => Role::NoOption,
+            }
+        }
         "scp" | "sftp" | "rsync" | "git" | "tar" | "zip" | "curl" | "wget" => Role::NoOption,
         "fish" | "csh" | "tcsh" => {
             let c = (i + 1..target).any(|k| {
@@ -1239,7 +1506,8 @@ fn tmux(args: &[&Word], i: usize, target: usize) -> Role {
             help: "run the command in the step itself, or pass the value in the pane's environment (`tmux new-session -e NAME=VALUE`)".into(),
         });
     }
-    let (j, seen) = options(args, sub + 1, "censtxyFfEFdlpwhTbS", &[]);
+    // The options of these commands that take a value (`-d`, `-b`, `-P`, `-E` do not).
+    let (j, seen) = options(args, sub + 1, "cefFnstxylwhTS", &[]);
     if seen.iter().any(|(_, v)| *v == Some(target)) || target < j {
         return Role::Data(None);
     }
@@ -1700,6 +1968,38 @@ mod tests {
             Slot::Quoted(Quoting::Arithmetic)
         );
         assert!(plan_x("printf X | xargs -I{} sh -c \"echo '{}'\"").is_err());
+        // The safe idioms stay plain data.
+        for script in [
+            "read -r n < <(echo X); echo \"$n\"",
+            "x=X; ssh h \"echo ${x@Q}\"",
+            "x=X; ssh h \"echo $(printf %q \"$x\")\"",
+        ] {
+            assert!(
+                matches!(plan_x(script).unwrap().slot, Slot::Quoted(_)),
+                "{script}"
+            );
+        }
+        // Copies, prompts, names in variables, wrappers before `sh -c 'eval "$1"'`.
+        for script in [
+            "x=X; y=$x; eval \"echo $y\"",
+            "x=X; PS4=$x; set -x",
+            "timeout 5 sh -c 'eval \"$1\"' sh \"echo X\"",
+            "x=X sh -c 'eval \"echo $x\"'",
+        ] {
+            assert!(
+                matches!(plan_x(script).unwrap().slot, Slot::PlainWord(_)),
+                "{script}"
+            );
+        }
+        assert_eq!(
+            plan_x("n=X; printf -v \"$n\" %s 1").unwrap().slot,
+            Slot::Name
+        );
+        assert!(plan_x("echo X > >(bash)").is_err());
+        assert_eq!(
+            constructs("GIT_SSH_COMMAND=\"ssh -i X\" git fetch"),
+            ["GIT_SSH_COMMAND"]
+        );
         assert!(plan_x("echo \"X").is_err());
         for script in [
             "psql -v n=X -c 'select 1'",
