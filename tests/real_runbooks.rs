@@ -525,3 +525,64 @@ fn decisions_can_end_the_run_and_decide_themselves() {
         out.stdout
     );
 }
+
+#[test]
+fn time_a_planned_duration_durations_from_inputs_and_reminders() {
+    let t = runbook(
+        Test::new(),
+        r#"inputs:
+  wait: {default: 1s, description: how long the check may take}
+steps:
+  - id: status
+    title: Post a status update in the incident channel
+    instructions: Say what is known and what is being tried.
+    remind: 1s
+  - id: load
+    title: Let the load test run for a second
+    run: sleep 30
+    duration: 1s
+  - id: check
+    title: Check, within the time given
+    run: sleep 30
+    timeout: "{{ inputs.wait }}"
+    on_failure: continue
+"#,
+    );
+    let out = run(&t, &["--yes"]);
+    out.code(0);
+    let j = journal(&t);
+    assert_eq!(finished(&j, "load")["status"], "ok", "{}", out.stderr);
+    let load = step_events(&j, "command_finished", "load")[0].clone();
+    assert_eq!(
+        load["outcome"],
+        "ran for its planned `duration`, then stopped"
+    );
+    assert_eq!(finished(&j, "check")["status"], "timeout");
+    assert!(
+        out.stderr
+            .contains("reminder (every 1.0 s, from step `status`)"),
+        "{}",
+        out.stderr
+    );
+    assert!(!events(&j, "reminder").is_empty());
+    // A duration from a value that is not one fails the step, saying which and what.
+    let out = run(&t, &["--yes", "--input", "wait=soon"]);
+    out.code(0);
+    assert!(
+        out.stderr.contains("`timeout: soon` is not a duration"),
+        "{}",
+        out.stderr
+    );
+    // Lint reads the written ones.
+    let t = runbook(
+        Test::new(),
+        "steps:\n  - id: a\n    title: A\n    run: sleep 5\n    duration: 30\n",
+    );
+    let out = exec(&t, &["lint", "runbooks/rb.yaml"]);
+    out.code(1);
+    assert!(
+        out.stdout.contains("invalid duration in `duration`"),
+        "{}",
+        out.stdout
+    );
+}

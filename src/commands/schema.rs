@@ -117,7 +117,7 @@ fn defs() -> Value {
             "type": "string"
         },
         "duration": {
-            "description": "A duration such as `30s`, `5m`, `1h 30m` or `5 minutes`.",
+            "description": "A duration such as `30s`, `5m`, `1h 30m` or `5 minutes`, or a template that renders to one (`\"{{ inputs.wait }}\"`).",
             "type": "string",
             "examples": ["30s", "5m", "1h 30m"]
         },
@@ -230,7 +230,9 @@ fn step() -> Value {
             },
             "when": { "$ref": "#/$defs/expression", "description": "A condition; when false the step is skipped (and logged as such)." },
             "next": { "$ref": "#/$defs/target", "description": "The step after this one: a step id, or `end`." },
-            "timeout": { "$ref": "#/$defs/duration", "description": "How long the command may run." },
+            "timeout": { "$ref": "#/$defs/duration", "description": "How long the command may run (a template such as `\"{{ inputs.wait }}\"` is read when the step runs)." },
+            "duration": { "$ref": "#/$defs/duration", "description": "Let the command run this long, then stop it: being stopped then is its success." },
+            "remind": { "$ref": "#/$defs/duration", "description": "Once the step is done, remind the operator of it at this interval while the run is open." },
             "retries": { "type": "integer", "minimum": 0, "description": "How many times a failed command is run again." },
             "retry_delay": { "$ref": "#/$defs/duration", "description": "The pause between retries." },
             "on_failure": {

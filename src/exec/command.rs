@@ -8,7 +8,6 @@ use crate::exec::screen::{Status, duration};
 use crate::exec::shell::{CommandSpec, Exit, Outcome, Shell, Stream};
 use crate::exec::state::{names_in_script, parse_assignments, whole_values};
 use crate::exec::tee::*;
-use crate::load::duration::parse_duration;
 use crate::load::{CaptureFrom, Shell as ShellKind, Step};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -55,6 +54,8 @@ pub(crate) struct Journaled<'a> {
     pub(crate) label: &'static str,
     /// A stream that holds a secret being captured: neither shown, logged nor journaled.
     pub(crate) hide: Option<Stream>,
+    /// The step's `duration` ends the command: being stopped then is its success.
+    pub(crate) planned: bool,
 }
 
 /// Reads and removes a file a command may have written (`$RUNBOOK_ENV`, `$RUNBOOK_OUTPUT`);
@@ -74,6 +75,16 @@ pub(crate) fn exit_code(exit: &Exit) -> Option<i32> {
     match exit {
         Exit::Code(c) => Some(*c),
         _ => None,
+    }
+}
+
+/// How a command ended, said for the screen and the journal: a command stopped at its
+/// `duration` ran as planned.
+pub(crate) fn outcome_text(exit: &Exit, planned: bool) -> String {
+    if planned && *exit == Exit::TimedOut {
+        "ran for its planned `duration`, then stopped".to_string()
+    } else {
+        describe(exit)
     }
 }
 
@@ -159,10 +170,30 @@ impl Executor<'_> {
             }
         };
         env.extend(values.iter().cloned());
-        let timeout = step
-            .timeout
-            .as_ref()
-            .and_then(|t| parse_duration(&t.value).ok());
+        // `duration`: stopped after that long, which is its success; `timeout`: stopped after
+        // that long, which is a failure. The shorter one ends the command.
+        let limits = self
+            .duration_of("timeout", step.timeout.as_ref())
+            .and_then(|t| Ok((t, self.duration_of("duration", step.duration.as_ref())?)));
+        let (timeout, planned) = match limits {
+            Ok((t, Some(d))) if t.is_none_or(|t| d <= t) => (Some(d), true),
+            Ok((t, _)) => (t, false),
+            Err(problem) => {
+                self.out.screen.status(Status::Failed, &problem);
+                return Ok(Ran {
+                    outcome: Outcome {
+                        exit: Exit::NotStarted(problem.clone()),
+                        duration: Duration::ZERO,
+                        stdout: Default::default(),
+                        stderr: Default::default(),
+                    },
+                    ok: false,
+                    problem: Some(problem),
+                    status: StepStatus::Failed,
+                    dry: false,
+                });
+            }
+        };
         if self.cfg.dry_run_skips(step) {
             self.out.record(Event::Command {
                 step: id.clone(),
@@ -238,6 +269,7 @@ impl Executor<'_> {
                 edited,
                 purpose: None,
                 show: !spec.interactive,
+                planned,
                 label: "running",
                 hide: step
                     .capture
@@ -270,6 +302,8 @@ impl Executor<'_> {
                 });
                 status = StepStatus::Failed;
             }
+            // It ran for its `duration`, as planned.
+            Exit::TimedOut if planned => {}
             Exit::TimedOut => {
                 problem = Some(format!(
                     "timed out after {}",
@@ -379,7 +413,7 @@ impl Executor<'_> {
         let line = match &problem {
             None => format!(
                 "{} · {took} · {}",
-                describe(&outcome.exit),
+                outcome_text(&outcome.exit, planned),
                 super::screen::clock()
             ),
             Some(p) => format!("{p} · {took} · {}", super::screen::clock()),
@@ -461,7 +495,7 @@ impl Output<'_> {
         self.record(Event::CommandFinished {
             step: cmd.step.to_string(),
             exit_code: exit_code(&outcome.exit),
-            outcome: describe(&outcome.exit),
+            outcome: outcome_text(&outcome.exit, cmd.planned),
             duration_ms: outcome.duration.as_millis() as u64,
         })?;
         Ok(outcome)

@@ -111,6 +111,8 @@ pub struct Progress {
     /// In a dry-run: what is not known because a step did not run (`vars.count`,
     /// `steps.check`): a `when` that reads it cannot be decided.
     pub unknown: std::collections::BTreeSet<String>,
+    /// The `remind` of each step done so far: (step, title, every, last reminded).
+    pub reminders: Vec<(String, String, std::time::Duration, Instant)>,
 }
 
 impl<'a> Output<'a> {
@@ -460,6 +462,54 @@ impl<'a> Executor<'a> {
         None
     }
 
+    /// A duration field of a step (`timeout`, `duration`, `retry_delay`, `wait.interval`, …):
+    /// rendered when it is a template (`"{{ inputs.wait }}"`), then read. The error says
+    /// which field and what it held.
+    pub(crate) fn duration_of(
+        &self,
+        key: &str,
+        field: Option<&crate::load::Sp<String>>,
+    ) -> Result<Option<std::time::Duration>, String> {
+        let Some(field) = field else {
+            return Ok(None);
+        };
+        let text = if field.value.contains("{{") {
+            render::text(&field.value, &self.progress.state.context(None))
+                .map_err(|e| format!("`{key}` cannot be rendered: {e}"))?
+        } else {
+            field.value.clone()
+        };
+        crate::load::duration::parse_duration(&text)
+            .map(Some)
+            .map_err(|why| format!("`{key}: {}` is not a duration ({why})", text.trim()))
+    }
+
+    /// Shows the reminders that are due (`remind:` of steps done earlier), and journals them.
+    fn remind(&mut self, at: &str) -> Result<(), ExecError> {
+        let now = Instant::now();
+        let mut due = Vec::new();
+        for (step, title, every, last) in &mut self.progress.reminders {
+            if now.duration_since(*last) >= *every {
+                *last = now;
+                due.push((step.clone(), title.clone(), *every));
+            }
+        }
+        for (step, title, every) in due {
+            self.out.screen.status(
+                Status::Warning,
+                &format!(
+                    "reminder (every {}, from step `{step}`): {title}",
+                    crate::exec::screen::duration(every)
+                ),
+            );
+            self.out.record(Event::Reminder {
+                step: at.to_string(),
+                about: step,
+            })?;
+        }
+        Ok(())
+    }
+
     /// In a dry-run, the first name an expression reads that no step has made yet.
     pub(crate) fn unknown_in(&self, expression: &str) -> Option<String> {
         if self.progress.unknown.is_empty() {
@@ -484,6 +534,7 @@ impl<'a> Executor<'a> {
         let id = step.id();
         let title = step.title.as_ref().map_or(id.clone(), |t| t.value.clone());
         let started = Instant::now();
+        self.remind(&id)?;
         self.out
             .screen
             .step_header(&self.cfg.position(i), &id, &title, step.is_dangerous());

@@ -216,6 +216,11 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         exit_code: Option<i32>,
     },
+    /// A step's `remind` came due while the run was at `step`.
+    Reminder {
+        step: String,
+        about: String,
+    },
     RunFinished {
         status: RunStatus,
         duration_ms: u64,

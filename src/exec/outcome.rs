@@ -22,6 +22,28 @@ impl Executor<'_> {
         flow: Flow,
     ) -> Result<Flow, ExecError> {
         let id = step.id();
+        if status == StepStatus::Ok
+            && step.remind.is_some()
+            && !self.progress.reminders.iter().any(|(s, ..)| *s == id)
+        {
+            match self.duration_of("remind", step.remind.as_ref()) {
+                Ok(Some(every)) => {
+                    let title = step.title.as_ref().map_or(id.clone(), |t| t.value.clone());
+                    self.out.screen.status(
+                        Status::Info,
+                        &format!(
+                            "you will be reminded of this every {} while the run is open",
+                            crate::exec::screen::duration(every)
+                        ),
+                    );
+                    self.progress
+                        .reminders
+                        .push((id.clone(), title, every, Instant::now()));
+                }
+                Ok(None) => {}
+                Err(e) => self.out.screen.status(Status::Warning, &e),
+            }
+        }
         if step.notes.as_ref().is_some_and(|n| n.value)
             && !matches!(flow, Flow::Abort { .. })
             && let Answer::Text(text) = self.ask(&Question::Note { step: id.clone() })?

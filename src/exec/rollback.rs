@@ -107,6 +107,7 @@ impl Executor<'_> {
                         show: true,
                         label: "rolling back",
                         hide: None,
+                        planned: false,
                     },
                     &spec,
                 )?;

@@ -574,6 +574,8 @@ impl Converter<'_> {
                 "confirm" => step.confirm = self.string(v, &w),
                 "readonly" => step.readonly = self.boolean(v, &w),
                 "notes" => step.notes = self.boolean(v, &w),
+                "duration" => step.duration = self.string(v, &w),
+                "remind" => step.remind = self.string(v, &w),
                 "interactive" => step.interactive = self.boolean(v, &w),
                 "env" => step.env = self.string_map(v, &w),
                 "dir" => step.dir = self.string(v, &w),

@@ -69,6 +69,8 @@ pub const STEP_KEYS: &[&str] = &[
     "when",
     "next",
     "timeout",
+    "duration",
+    "remind",
     "retries",
     "retry_delay",
     "on_failure",
@@ -232,6 +234,12 @@ pub struct Step {
     pub when: Option<Sp<String>>,
     pub next: Option<Sp<String>>,
     pub timeout: Option<Sp<String>>,
+    /// `duration: 30s` on a run step: the command is stopped after that long, and that is
+    /// its success ("let it run for 30 seconds").
+    pub duration: Option<Sp<String>>,
+    /// `remind: 15m`: once the step is done, the operator is reminded of it at that interval
+    /// while the run is open.
+    pub remind: Option<Sp<String>>,
     pub retries: Option<Sp<i64>>,
     pub retry_delay: Option<Sp<String>>,
     pub on_failure: Option<Sp<String>>,

@@ -487,6 +487,9 @@ pub fn build(run: RunSummary, records: &[Record]) -> Report {
                 );
                 timeline[i].result = Some(result);
             }
+            Event::Reminder { about, .. } => {
+                row("reminder", format!("reminder from step `{about}`"), None);
+            }
             Event::Note { text, .. } => {
                 row("note", format!("note: {text}"), None);
                 notes.push(Note {
@@ -597,6 +600,7 @@ pub fn step_of(event: &Event) -> Option<&str> {
         | Event::Confirmation { step, .. }
         | Event::ShellOpened { step, .. }
         | Event::Retry { step, .. }
+        | Event::Reminder { step, .. }
         | Event::Rollback { step, .. } => Some(step),
         Event::RunStarted { .. } | Event::RunResumed { .. } | Event::RunFinished { .. } => None,
     }

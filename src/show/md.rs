@@ -323,6 +323,12 @@ fn facts(step: &Step) -> Vec<String> {
     if step.readonly.as_ref().is_some_and(|r| r.value) {
         facts.push("read-only".to_string());
     }
+    if let Some(d) = &step.duration {
+        facts.push(format!("runs for {}, then stopped", d.as_str()));
+    }
+    if let Some(every) = &step.remind {
+        facts.push(format!("reminds every {} once done", every.as_str()));
+    }
     if let Some(timeout) = &step.timeout {
         facts.push(format!("timeout {}", timeout.as_str()));
     }

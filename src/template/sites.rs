@@ -95,6 +95,20 @@ pub fn sites(rb: &Runbook) -> Vec<Site<'_>> {
         if let Some(v) = &step.dir {
             push(s, "dir", v, SiteKind::Template, false);
         }
+        // Durations may come from values (`timeout: "{{ inputs.wait }}"`).
+        let wait = step.wait.as_ref().map(|w| &w.value);
+        for (field, v) in [
+            ("timeout", step.timeout.as_ref()),
+            ("duration", step.duration.as_ref()),
+            ("retry_delay", step.retry_delay.as_ref()),
+            ("remind", step.remind.as_ref()),
+            ("wait.interval", wait.and_then(|w| w.interval.as_ref())),
+            ("wait.timeout", wait.and_then(|w| w.timeout.as_ref())),
+        ] {
+            if let Some(v) = v.filter(|v| v.value.contains("{{")) {
+                push(s, field, v, SiteKind::Template, false);
+            }
+        }
     }
     out
 }

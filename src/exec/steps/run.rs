@@ -9,7 +9,6 @@ use crate::exec::operator::{Answer, Question};
 use crate::exec::render::{self, RenderError};
 use crate::exec::screen::{Status, duration};
 use crate::exec::shell::Exit;
-use crate::load::duration::parse_duration;
 use crate::load::{Shell as ShellKind, Step};
 use std::time::{Duration, Instant};
 
@@ -112,11 +111,13 @@ impl Executor<'_> {
             }
         }
         let retries = step.retries.as_ref().map_or(0, |r| r.value.max(0) as u32);
-        let delay = step
-            .retry_delay
-            .as_ref()
-            .and_then(|d| parse_duration(&d.value).ok())
-            .unwrap_or(Duration::from_secs(5));
+        let delay = match self.duration_of("retry_delay", step.retry_delay.as_ref()) {
+            Ok(d) => d.unwrap_or(Duration::from_secs(5)),
+            Err(problem) => {
+                self.out.screen.status(Status::Failed, &problem);
+                return self.failed(step, started, None, problem, failed, false);
+            }
+        };
         let mut attempt = 1;
         loop {
             let shown = if edited {

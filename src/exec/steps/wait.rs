@@ -7,7 +7,6 @@ use crate::exec::operator::{Answer, Question};
 use crate::exec::render;
 use crate::exec::screen::{Status, clock_of, duration};
 use crate::exec::shell::{CommandSpec, Exit, Outcome};
-use crate::load::duration::parse_duration;
 use crate::load::{Shell as ShellKind, Step};
 use std::time::{Duration, Instant};
 
@@ -26,17 +25,29 @@ impl Executor<'_> {
             return self.done(step, started, None, Flow::Next);
         };
         let shell = self.cfg.shell_of(step);
-        let interval = wait
-            .interval
-            .as_ref()
-            .and_then(|d| parse_duration(&d.value).ok())
-            .unwrap_or(Duration::from_secs(5));
-        let limit = wait
-            .timeout
-            .as_ref()
-            .or(step.timeout.as_ref())
-            .and_then(|d| parse_duration(&d.value).ok())
-            .unwrap_or(Duration::from_secs(600));
+        let durations = self
+            .duration_of("wait.interval", wait.interval.as_ref())
+            .and_then(|i| {
+                let key = if wait.timeout.is_some() {
+                    "wait.timeout"
+                } else {
+                    "timeout"
+                };
+                Ok((
+                    i,
+                    self.duration_of(key, wait.timeout.as_ref().or(step.timeout.as_ref()))?,
+                ))
+            });
+        let (interval, limit) = match durations {
+            Ok((i, t)) => (
+                i.unwrap_or(Duration::from_secs(5)),
+                t.unwrap_or(Duration::from_secs(600)),
+            ),
+            Err(problem) => {
+                self.out.screen.status(Status::Failed, &problem);
+                return self.wait_failed(step, started, problem, failed);
+            }
+        };
         // The check's environment, checked once as a step's is (`render::arithmetic_env`); the
         // script's `env` becomes the whole environment of each check.
         let rendered = render::script(&run.value, &self.progress.state.context(None), &shell)
@@ -238,6 +249,7 @@ impl Executor<'_> {
                 show: false,
                 label: "checking",
                 hide: None,
+                planned: false,
             },
             &spec,
         )

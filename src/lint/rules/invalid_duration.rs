@@ -36,7 +36,9 @@ impl Rule for InvalidDuration {
 
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let check = |out: &mut Vec<Finding>, key: &str, value: &Option<Sp<String>>| {
+            // A template (`timeout: "{{ inputs.wait }}"`) is checked when the run renders it.
             if let Some(v) = value
+                && !v.as_str().contains("{{")
                 && let Err(why) = parse_duration(v.as_str())
             {
                 let number = v.as_str().trim();
@@ -54,6 +56,8 @@ impl Rule for InvalidDuration {
         };
         for step in &cx.runbook.steps {
             check(out, "timeout", &step.timeout);
+            check(out, "duration", &step.duration);
+            check(out, "remind", &step.remind);
             check(out, "retry_delay", &step.retry_delay);
             if let Some(wait) = &step.wait {
                 check(out, "wait.interval", &wait.value.interval);
