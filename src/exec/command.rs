@@ -109,6 +109,24 @@ pub(crate) struct Ran {
     pub(crate) status: StepStatus,
 }
 
+impl Ran {
+    /// A command that could not be started: the step fails with `problem`.
+    fn not_started(problem: String) -> Ran {
+        Ran {
+            outcome: Outcome {
+                exit: Exit::NotStarted(problem.clone()),
+                duration: Duration::ZERO,
+                stdout: Default::default(),
+                stderr: Default::default(),
+            },
+            ok: false,
+            problem: Some(problem),
+            status: StepStatus::Failed,
+            dry: false,
+        }
+    }
+}
+
 pub(crate) fn script_display(edited: bool, script: &str, display: &str) -> String {
     if edited {
         script.to_string()
@@ -155,18 +173,7 @@ impl Executor<'_> {
             Err(e) => {
                 let problem = format!("the step's environment cannot be given: {e}");
                 self.out.screen.status(Status::Failed, &problem);
-                return Ok(Ran {
-                    outcome: Outcome {
-                        exit: Exit::NotStarted(e.to_string()),
-                        duration: Duration::ZERO,
-                        stdout: Default::default(),
-                        stderr: Default::default(),
-                    },
-                    ok: false,
-                    problem: Some(problem),
-                    status: StepStatus::Failed,
-                    dry: false,
-                });
+                return Ok(Ran::not_started(problem));
             }
         };
         env.extend(values.iter().cloned());
@@ -180,18 +187,7 @@ impl Executor<'_> {
             Ok((t, _)) => (t, false),
             Err(problem) => {
                 self.out.screen.status(Status::Failed, &problem);
-                return Ok(Ran {
-                    outcome: Outcome {
-                        exit: Exit::NotStarted(problem.clone()),
-                        duration: Duration::ZERO,
-                        stdout: Default::default(),
-                        stderr: Default::default(),
-                    },
-                    ok: false,
-                    problem: Some(problem),
-                    status: StepStatus::Failed,
-                    dry: false,
-                });
+                return Ok(Ran::not_started(problem));
             }
         };
         if self.cfg.dry_run_skips(step) {
