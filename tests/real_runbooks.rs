@@ -586,3 +586,26 @@ steps:
         out.stdout
     );
 }
+
+#[test]
+fn another_template_language_in_a_script_with_templates_false() {
+    let step = "steps:\n  - id: names\n    title: List the pod names\n    run: |\n      printf '%s\\n' '{{range .items}}{{.metadata.name}} {{end}}' > names.txt\n";
+    // Read as runbook templates, it is an error that says what to write.
+    let t = runbook(Test::new(), step);
+    let out = exec(&t, &["lint", "runbooks/rb.yaml"]);
+    out.code(1);
+    assert!(out.stdout.contains("error[RB019]"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("write `templates: false` on the step"),
+        "{}",
+        out.stdout
+    );
+    // With `templates: false`, the text is used as written.
+    let t = runbook(Test::new(), &format!("{step}    templates: false\n"));
+    exec(&t, &["lint", "--no-shellcheck", "runbooks/rb.yaml"]).code(0);
+    run(&t, &["--yes"]).code(0);
+    assert_eq!(
+        std::fs::read_to_string(t.path("runbooks/names.txt")).unwrap(),
+        "{{range .items}}{{.metadata.name}} {{end}}\n"
+    );
+}

@@ -259,6 +259,7 @@ fn step() -> Value {
             "confirm": { "$ref": "#/$defs/template", "description": "The phrase to type for a dangerous step; defaults to the step id." },
             "readonly": { "type": "boolean", "description": "The command only observes: `--dry-run --allow-readonly` may run it." },
             "notes": { "type": "boolean", "description": "Ask the operator for an observation after the step." },
+            "templates": { "type": "boolean", "description": "`false`: the step's text is used as written, `{{ }}` included (a Go, Helm or jq template in a script)." },
             "interactive": { "type": "boolean", "description": "The command runs attached to the terminal (editors, prompts, `psql`, `kubectl exec -it`): nothing is captured; without a terminal the run stops there." },
             "env": { "$ref": "#/$defs/env", "description": "Environment of this step (values are templates)." },
             "dir": { "type": "string", "description": "Working folder of this step." },

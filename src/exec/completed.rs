@@ -32,17 +32,18 @@ pub fn completed_rollback(
 ) -> Option<Completed> {
     let rollback = step.rollback.as_ref()?;
     let ctx = state.context(None);
-    let mut rendered = render::script(&rollback.value, &ctx, shell).ok()?;
+    let mut rendered = render::step_script(step, &rollback.value, &ctx, shell).ok()?;
     // The step's own `env` applies to its rollback too.
     for (k, v) in &step.env {
-        rendered
-            .env
-            .push((k.value.clone(), render::text(&v.value, &ctx).ok()?));
+        rendered.env.push((
+            k.value.clone(),
+            render::step_text(step, &v.value, &ctx).ok()?,
+        ));
     }
     let confirm = step
         .confirm
         .as_ref()
-        .map(|c| render::text(&c.value, &ctx).unwrap_or_else(|_| c.value.clone()))
+        .map(|c| render::step_text(step, &c.value, &ctx).unwrap_or_else(|_| c.value.clone()))
         .unwrap_or_else(|| step.id());
     Some(Completed {
         step: step.id(),

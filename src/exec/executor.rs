@@ -602,7 +602,7 @@ impl<'a> Executor<'a> {
             }
         }
         if let Some(text) = &step.instructions {
-            let shown = render::text(&text.value, &self.progress.state.context(None))
+            let shown = render::step_text(step, &text.value, &self.progress.state.context(None))
                 .unwrap_or_else(|_| text.value.clone());
             let shown = self.out.mask(&shown);
             self.out.screen.markdown(&shown);

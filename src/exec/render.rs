@@ -97,6 +97,38 @@ pub const VALUE_PREFIX: &str = "RUNBOOK_VALUE_";
 /// Renders a script for `shell`, each value passed as data, at whatever depth of strings
 /// that other shells parse again it stands (`sh -c "…"`, `ssh HOST "…"`: see
 /// [`crate::shell::plan`]).
+/// A script of `step`: rendered, or as written when the step says `templates: false`.
+pub fn step_script(
+    step: &crate::load::Step,
+    template: &str,
+    ctx: &Value,
+    shell: &Shell,
+) -> Result<Script, RenderError> {
+    if step.renders() {
+        script(template, ctx, shell)
+    } else {
+        Ok(Script {
+            display: template.to_string(),
+            script: template.to_string(),
+            env: Vec::new(),
+        })
+    }
+}
+
+/// A text of `step` (instructions, a checklist item, an `env` value, the phrase): rendered,
+/// or as written when the step says `templates: false`.
+pub fn step_text(
+    step: &crate::load::Step,
+    template: &str,
+    ctx: &Value,
+) -> Result<String, RenderError> {
+    if step.renders() {
+        text(template, ctx)
+    } else {
+        Ok(template.to_string())
+    }
+}
+
 pub fn script(template: &str, ctx: &Value, shell: &Shell) -> Result<Script, RenderError> {
     let found = blocks(template).map_err(|e| RenderError {
         message: e.message,

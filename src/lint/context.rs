@@ -48,6 +48,7 @@ impl<'a> Context<'a> {
                 let mut analysis = match site.kind {
                     SiteKind::Template => analyze_template(&site.value.value),
                     SiteKind::Expression => analyze_expression(&site.value.value),
+                    SiteKind::Raw => Default::default(),
                 };
                 if !analysis.step_chains.is_empty() {
                     analysis
@@ -76,7 +77,12 @@ impl<'a> Context<'a> {
                 .as_ref()
                 .map_or(&crate::load::Shell::Bash, |s| &s.value);
             let mut out = Vec::new();
-            for (i, s) in self.sites.iter().enumerate().filter(|(_, s)| s.site.script) {
+            for (i, s) in self
+                .sites
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.site.script && s.site.kind != SiteKind::Raw)
+            {
                 let shell = s
                     .site
                     .step

@@ -84,7 +84,12 @@ pub fn jobs(cx: &Context) -> Vec<ScriptJob> {
                 Shell::Command(_) => return None,
             };
             Some(ScriptJob {
-                text: placeholders(&s.site.value.value),
+                // A step with `templates: false` is checked as written.
+                text: if s.site.kind == crate::template::sites::SiteKind::Raw {
+                    s.site.value.value.clone()
+                } else {
+                    placeholders(&s.site.value.value)
+                },
                 shell,
                 value: s.site.value.clone(),
             })

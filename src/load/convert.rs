@@ -577,6 +577,7 @@ impl Converter<'_> {
                 "duration" => step.duration = self.string(v, &w),
                 "remind" => step.remind = self.string(v, &w),
                 "interactive" => step.interactive = self.boolean(v, &w),
+                "templates" => step.templates = self.boolean(v, &w),
                 "env" => step.env = self.string_map(v, &w),
                 "dir" => step.dir = self.string(v, &w),
                 "shell" => step.shell = self.shell(v, &w),

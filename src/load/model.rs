@@ -84,6 +84,7 @@ pub const STEP_KEYS: &[&str] = &[
     "readonly",
     "notes",
     "interactive",
+    "templates",
     "env",
     "dir",
     "shell",
@@ -258,6 +259,9 @@ pub struct Step {
     /// The command runs attached to the terminal (`read -p`, `vim`, `psql`, `kubectl exec -it`):
     /// nothing is captured or masked, and without a terminal the run stops.
     pub interactive: Option<Sp<bool>>,
+    /// `templates: false`: the step's text is used as written, `{{ }}` included (a Go, Helm
+    /// or jq template in a script).
+    pub templates: Option<Sp<bool>>,
     pub env: Pairs,
     pub dir: Option<Sp<String>>,
     pub shell: Option<Sp<Shell>>,
@@ -275,6 +279,11 @@ impl Step {
                 .capture
                 .as_ref()
                 .is_some_and(|c| c.secret && c.var.value == name)
+    }
+
+    /// Whether the step's `{{ }}` are runbook templates (not `templates: false`).
+    pub fn renders(&self) -> bool {
+        self.templates.as_ref().is_none_or(|t| t.value)
     }
 
     pub fn is_interactive(&self) -> bool {

@@ -399,6 +399,9 @@ fn facts(step: &Step) -> Vec<String> {
     if step.is_interactive() {
         facts.push("attached to the terminal".to_string());
     }
+    if !step.renders() {
+        facts.push("text used as written (`templates: false`)".to_string());
+    }
     if let Some(dir) = &step.dir {
         facts.push(format!("in {}", code(dir.as_str())));
     }

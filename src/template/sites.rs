@@ -8,6 +8,8 @@ pub enum SiteKind {
     Template,
     /// A bare expression: `when`, `wait.until`.
     Expression,
+    /// Text used as written: a field of a step with `templates: false`.
+    Raw,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -47,18 +49,24 @@ pub fn sites(rb: &Runbook) -> Vec<Site<'_>> {
     }
     for step in &rb.steps {
         let s = Some(step);
+        // `templates: false`: the step's text is used as written.
+        let t = if step.renders() {
+            SiteKind::Template
+        } else {
+            SiteKind::Raw
+        };
         if let Some(v) = &step.instructions {
-            push(s, "instructions", v, SiteKind::Template, false);
+            push(s, "instructions", v, t, false);
         }
         if let Some(v) = &step.run {
-            push(s, "run", v, SiteKind::Template, true);
+            push(s, "run", v, t, true);
         }
         if let Some(v) = &step.rollback {
-            push(s, "rollback", v, SiteKind::Template, true);
+            push(s, "rollback", v, t, true);
         }
         if let Some(wait) = &step.wait {
             if let Some(v) = &wait.value.run {
-                push(s, "wait.run", v, SiteKind::Template, true);
+                push(s, "wait.run", v, t, true);
             }
             if let Some(v) = &wait.value.until {
                 push(s, "wait.until", v, SiteKind::Expression, false);
@@ -68,10 +76,10 @@ pub fn sites(rb: &Runbook) -> Vec<Site<'_>> {
             push(s, "when", v, SiteKind::Expression, false);
         }
         if let Some(v) = &step.confirm {
-            push(s, "confirm", v, SiteKind::Template, false);
+            push(s, "confirm", v, t, false);
         }
         if let Some(v) = step.choose.as_ref().and_then(|c| c.value.prompt.as_ref()) {
-            push(s, "choose.prompt", v, SiteKind::Template, false);
+            push(s, "choose.prompt", v, t, false);
         }
         for option in step.choose.iter().flat_map(|c| &c.value.options) {
             if let Some(v) = &option.when {
@@ -79,21 +87,21 @@ pub fn sites(rb: &Runbook) -> Vec<Site<'_>> {
             }
         }
         if let Some(v) = step.ask.as_ref().and_then(|a| a.value.prompt.as_ref()) {
-            push(s, "ask.prompt", v, SiteKind::Template, false);
+            push(s, "ask.prompt", v, t, false);
         }
         if let Some(checklist) = &step.checklist {
             for item in &checklist.value {
-                push(s, "checklist", item, SiteKind::Template, false);
+                push(s, "checklist", item, t, false);
             }
         }
         for (_, v) in &step.env {
-            push(s, "env", v, SiteKind::Template, false);
+            push(s, "env", v, t, false);
         }
         for (_, v) in &step.with {
-            push(s, "with", v, SiteKind::Template, false);
+            push(s, "with", v, t, false);
         }
         if let Some(v) = &step.dir {
-            push(s, "dir", v, SiteKind::Template, false);
+            push(s, "dir", v, t, false);
         }
         // Durations may come from values (`timeout: "{{ inputs.wait }}"`).
         let wait = step.wait.as_ref().map(|w| &w.value);
@@ -106,7 +114,7 @@ pub fn sites(rb: &Runbook) -> Vec<Site<'_>> {
             ("wait.timeout", wait.and_then(|w| w.timeout.as_ref())),
         ] {
             if let Some(v) = v.filter(|v| v.value.contains("{{")) {
-                push(s, field, v, SiteKind::Template, false);
+                push(s, field, v, t, false);
             }
         }
     }

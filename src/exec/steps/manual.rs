@@ -15,7 +15,7 @@ impl Executor<'_> {
             let total = checklist.value.len();
             let mut skipped = 0;
             for (index, item) in checklist.value.iter().enumerate() {
-                let text = render::text(&item.value, &self.progress.state.context(None))
+                let text = render::step_text(step, &item.value, &self.progress.state.context(None))
                     .unwrap_or_else(|_| item.value.clone());
                 let text = self.out.mask(&text);
                 let q = Question::ChecklistItem {

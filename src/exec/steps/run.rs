@@ -29,7 +29,7 @@ impl Executor<'_> {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         for (k, v) in &step.env {
-            env.push((k.value.clone(), render::text(&v.value, &ctx)?));
+            env.push((k.value.clone(), render::step_text(step, &v.value, &ctx)?));
         }
         env.push(("RUNBOOK_RUN_ID".into(), self.progress.state.run_id.clone()));
         env.push(("RUNBOOK_STEP".into(), step.id()));
@@ -50,30 +50,36 @@ impl Executor<'_> {
             return self.done(step, started, None, Flow::Next);
         };
         let shell = self.cfg.shell_of(step);
-        let rendered = match render::script(&run.value, &self.progress.state.context(None), &shell)
-        {
-            Ok(r) => r,
-            Err(e) => {
-                self.out
-                    .screen
-                    .status(Status::Failed, &format!("cannot render the command: {e}"));
-                self.out.screen.line(&format!("  help: {}", e.help));
-                return self.failed(
-                    step,
-                    started,
-                    None,
-                    format!("cannot render the command: {e}"),
-                    failed,
-                    true,
-                );
-            }
-        };
+        let rendered =
+            match render::step_script(step, &run.value, &self.progress.state.context(None), &shell)
+            {
+                Ok(r) => r,
+                Err(e) => {
+                    self.out
+                        .screen
+                        .status(Status::Failed, &format!("cannot render the command: {e}"));
+                    self.out.screen.line(&format!("  help: {}", e.help));
+                    return self.failed(
+                        step,
+                        started,
+                        None,
+                        format!("cannot render the command: {e}"),
+                        failed,
+                        true,
+                    );
+                }
+            };
         let display = self.out.mask(&rendered.display);
         self.out.screen.blank();
         self.out.screen.command(&display, "");
         if let Some(rollback) = &step.rollback {
-            let shown = render::script(&rollback.value, &self.progress.state.context(None), &shell)
-                .map_or_else(|_| rollback.value.clone(), |r| r.display);
+            let shown = render::step_script(
+                step,
+                &rollback.value,
+                &self.progress.state.context(None),
+                &shell,
+            )
+            .map_or_else(|_| rollback.value.clone(), |r| r.display);
             let shown = self.out.mask(&shown);
             let first = shown.lines().next().unwrap_or("");
             let more = if shown.trim_end().lines().count() > 1 {
@@ -284,7 +290,7 @@ impl Executor<'_> {
         let phrase = step
             .confirm
             .as_ref()
-            .map(|c| render::text(&c.value, &ctx).unwrap_or_else(|_| c.value.clone()))
+            .map(|c| render::step_text(step, &c.value, &ctx).unwrap_or_else(|_| c.value.clone()))
             .unwrap_or_else(|| step.id());
         if self.cfg.mode == Mode::DryRun && self.cfg.assume_yes {
             self.out.screen.status(

@@ -46,7 +46,11 @@ impl Rule for InteractiveCommand {
         for s in cx.sites.iter().filter(|s| s.site.field == "run") {
             let Some(step) = s.site.step else { continue };
             // `{{ … }}` blocks read as one word each, as the shell will see the values.
-            let script = &crate::template::placeholders(&s.site.value.value);
+            let script = &if s.site.kind == crate::template::sites::SiteKind::Raw {
+                s.site.value.value.clone()
+            } else {
+                crate::template::placeholders(&s.site.value.value)
+            };
             if step.is_interactive() {
                 if let Some(capture) = &step.capture {
                     out.push(Finding::new(

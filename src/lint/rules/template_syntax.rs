@@ -35,10 +35,30 @@ impl Rule for TemplateSyntax {
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         for s in &cx.sites {
             for e in &s.analysis.errors {
+                // `{{range .items}}`, `{{ .Values.x }}`: another template language in a script.
+                let text = &s.site.value.value;
+                // The block the error is in.
+                let inner = text
+                    .get(..(e.offset + 2).min(text.len()))
+                    .and_then(|t| t.rfind("{{"))
+                    .map(|open| text[open + 2..].trim_start_matches(['-', ' ']));
+                let ours = ["inputs", "vars", "steps", "env", "run", "output"];
+                let foreign = inner.is_some_and(|t| !ours.iter().any(|n| t.starts_with(n)));
+                let help = if foreign
+                    && s.site.step.is_some()
+                    && s.site.kind == crate::template::sites::SiteKind::Template
+                {
+                    format!(
+                        "{}; if this is another template language (Go, Helm, jq: `{{{{ .Name }}}}`, `{{{{range …}}}}`), write `templates: false` on the step so that its text is used as written",
+                        e.help
+                    )
+                } else {
+                    e.help.clone()
+                };
                 out.push(Finding::new(
                     cx.span_in(&s.site, e.offset, e.len),
                     e.message.clone(),
-                    e.help.clone(),
+                    help,
                 ));
             }
         }

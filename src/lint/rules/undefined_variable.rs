@@ -79,6 +79,18 @@ impl Rule for UndefinedVariable {
                         format!("unknown name `{ns}`"),
                         match did_you_mean(ns, NAMESPACES.iter().copied()) {
                             Some(best) => format!("did you mean `{best}`?"),
+                            // `{{range .items}}`: Go's template language in a script.
+                            None if matches!(
+                                ns,
+                                "range" | "if" | "with" | "end" | "else" | "template" | "define"
+                                    | "block" | "include" | "toYaml" | "printf" | "index" | "len"
+                            ) =>
+                            {
+                                format!(
+                                    "templates read {}; if this is another template language (Go, Helm: `{{{{range …}}}}`), write `templates: false` on the step so that its text is used as written",
+                                    list(&NAMESPACES[..5])
+                                )
+                            }
                             None => format!("templates read {}", list(&NAMESPACES[..5])),
                         },
                     ),
