@@ -609,3 +609,92 @@ fn another_template_language_in_a_script_with_templates_false() {
         "{{range .items}}{{.metadata.name}} {{end}}\n"
     );
 }
+
+#[test]
+fn a_variable_never_assigned_is_reported_unless_the_runbook_sets_it() {
+    if std::process::Command::new("shellcheck")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        return;
+    }
+    let t = runbook(
+        Test::new(),
+        r#"env:
+  region: eu-west-1
+steps:
+  - id: install
+    title: Install the helper
+    run: |
+      install_dir=/opt/helper
+      echo "fetching $region" | tee "${install_dir}/${script}"
+  - id: remember
+    title: Remember the node
+    run: echo "node_name=web-1" >> "$RUNBOOK_ENV"
+  - id: use
+    title: Use it
+    run: echo "$node_name"
+"#,
+    );
+    let out = exec(&t, &["lint", "runbooks/rb.yaml"]);
+    assert!(
+        out.stdout
+            .contains("SC2154: script is referenced but not assigned"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("SC2154: region"), "{}", out.stdout);
+    assert!(!out.stdout.contains("SC2154: node_name"), "{}", out.stdout);
+    assert!(
+        !out.stdout.contains("SC2154: install_dir"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_rollback_done_by_hand() {
+    let t = runbook(
+        Test::new(),
+        r#"steps:
+  - id: purge
+    title: Purge the CDN cache
+    run: echo purged >> ran.log
+    dangerous: true
+    confirm: purge it
+    rollback:
+      manual: Warm the cache again from the CDN console (Caches → Warm → all regions).
+  - id: check
+    title: Check
+    run: exit 3
+"#,
+    )
+    .file("rollback.yaml", "purge: {rollback: run}\n");
+    exec(&t, &["lint", "--no-shellcheck", "runbooks/rb.yaml"]).code(0);
+    let out = run(&t, &["--yes", "--confirm", "purge"]);
+    out.code(1);
+    assert!(
+        out.stderr.contains("rollback of purge (by hand)"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("Warm the cache again"),
+        "{}",
+        out.stderr
+    );
+    let out = exec(&t, &["rollback", "--answers", "rollback.yaml"]);
+    out.code(0);
+    assert!(
+        out.stderr.contains("rollback of purge done by hand"),
+        "{}",
+        out.stderr
+    );
+    let out = exec(&t, &["rollback", "--answers", "rollback.yaml"]);
+    assert!(
+        out.stderr.contains("no completed step has a rollback left"),
+        "{}",
+        out.stderr
+    );
+}

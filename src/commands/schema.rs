@@ -254,7 +254,13 @@ fn step() -> Value {
                 "type": ["array", "null"],
                 "items": { "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$" }
             },
-            "rollback": { "$ref": "#/$defs/script", "description": "A script that undoes this step, offered when the run is aborted." },
+            "rollback": {
+                "description": "A script that undoes this step, offered when the run is aborted; or `{manual: \"what to do\"}`, an undoing a person does by hand.",
+                "anyOf": [
+                    { "$ref": "#/$defs/script" },
+                    { "type": "object", "additionalProperties": false, "required": ["manual"], "properties": { "manual": { "$ref": "#/$defs/template" } } }
+                ]
+            },
             "dangerous": { "type": "boolean", "description": "The operator must type the confirmation phrase; `--yes` never confirms it." },
             "confirm": { "$ref": "#/$defs/template", "description": "The phrase to type for a dangerous step; defaults to the step id." },
             "readonly": { "type": "boolean", "description": "The command only observes: `--dry-run --allow-readonly` may run it." },

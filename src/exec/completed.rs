@@ -19,6 +19,8 @@ pub struct Completed {
     pub shell: ShellKind,
     pub dir: PathBuf,
     pub within: Vec<String>,
+    /// Done by hand (`rollback: {manual: …}`): `rollback` is what to do, nothing runs.
+    pub manual: bool,
 }
 
 /// The rollback of a completed step, rendered with the state the step completed in. `None`
@@ -30,8 +32,25 @@ pub fn completed_rollback(
     dir: PathBuf,
     within: &[String],
 ) -> Option<Completed> {
-    let rollback = step.rollback.as_ref()?;
     let ctx = state.context(None);
+    if step.rollback.is_none()
+        && let Some(manual) = &step.rollback_manual
+    {
+        return Some(Completed {
+            step: step.id(),
+            rollback: render::step_text(step, &manual.value, &ctx)
+                .unwrap_or_else(|_| manual.value.clone()),
+            script: String::new(),
+            values: Vec::new(),
+            dangerous: false,
+            confirm: step.id(),
+            shell: shell.clone(),
+            dir,
+            within: within.to_vec(),
+            manual: true,
+        });
+    }
+    let rollback = step.rollback.as_ref()?;
     let mut rendered = render::step_script(step, &rollback.value, &ctx, shell).ok()?;
     // The step's own `env` applies to its rollback too.
     for (k, v) in &step.env {
@@ -55,5 +74,6 @@ pub fn completed_rollback(
         shell: shell.clone(),
         dir,
         within: within.to_vec(),
+        manual: false,
     })
 }

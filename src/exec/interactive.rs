@@ -214,6 +214,16 @@ impl Terminal {
                 .prompt()
                 .map(Answer::Text)
                 .map_err(err),
+            Question::Rollback { step, command } if command.starts_with("by hand: ") => {
+                match select(
+                    &format!("Is the rollback of {step} done (by hand)?"),
+                    &["done", "not now (skip it)"],
+                    MENU_HELP,
+                )? {
+                    0 => Ok(Answer::Done),
+                    _ => Ok(Answer::Skip("not done by the operator".into())),
+                }
+            }
             Question::Rollback { step, .. } => {
                 match select(
                     &format!("Run the rollback of {step}?"),

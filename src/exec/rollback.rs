@@ -9,6 +9,49 @@ use crate::exec::screen::{Status, duration};
 use crate::exec::shell::{CommandSpec, Exit};
 
 impl Executor<'_> {
+    /// A rollback a person does by hand: what to do is shown, and the operator says when it
+    /// is done (journaled like any rollback, its command being the instructions).
+    fn manual_rollback(&mut self, c: &Completed) -> Result<(), ExecError> {
+        self.out
+            .screen
+            .line(&format!("rollback of {} (by hand)", c.step));
+        let text = self.out.mask(&c.rollback);
+        self.out.screen.markdown(&text);
+        let answer = self.ask(&Question::Rollback {
+            step: c.step.clone(),
+            command: format!("by hand: {text}"),
+        })?;
+        let (status, line) = match answer {
+            Answer::Run | Answer::Done if self.cfg.mode != Mode::DryRun => (
+                StepStatus::Ok,
+                format!("rollback of {} done by hand", c.step),
+            ),
+            _ => (
+                StepStatus::Skipped,
+                format!(
+                    "rollback of {} not done; `runbook rollback {}` offers it again",
+                    c.step,
+                    crate::exec::journal::short_id(&self.progress.state.run_id)
+                ),
+            ),
+        };
+        self.out.screen.status(
+            if status == StepStatus::Ok {
+                Status::Ok
+            } else {
+                Status::Skipped
+            },
+            &line,
+        );
+        self.out.record(Event::Rollback {
+            step: c.step.clone(),
+            command: format!("by hand: {text}"),
+            status,
+            exit_code: None,
+        })?;
+        Ok(())
+    }
+
     /// After an abort: the rollbacks of completed steps, newest first, each confirmed.
     pub fn offer_rollbacks(&mut self) -> Result<(), ExecError> {
         if self.progress.completed.is_empty() || !self.cfg.within.is_empty() {
@@ -28,6 +71,9 @@ impl Executor<'_> {
 
     pub fn rollback_one(&mut self, c: &Completed) -> Result<(), ExecError> {
         self.out.screen.blank();
+        if c.manual {
+            return self.manual_rollback(c);
+        }
         self.out.screen.line(&format!("rollback of {}", c.step));
         self.out.screen.command(&self.out.mask(&c.rollback), "");
         let answer = if c.dangerous {

@@ -127,7 +127,10 @@ impl Linter {
             for ((index, job), found) in jobs.iter().zip(findings) {
                 let (source, suppressions) = &pending[*index];
                 if let Some(Ok(result)) = results.get_mut(*index) {
-                    for f in found {
+                    for f in found
+                        .into_iter()
+                        .filter(|f| !job.set_by_runbook(&f.message))
+                    {
                         let span = job.locate(source, f.offset, f.len);
                         let line = source.position(span.start).line;
                         if suppressions.allows(rules::shellcheck::ShellCheckRule::META.code, line) {

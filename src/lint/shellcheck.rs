@@ -24,10 +24,11 @@ use std::sync::{Mutex, OnceLock};
 
 /// Codes that placeholders or the runbook model make meaningless, as actionlint excludes them:
 /// SC1091 (sourced file not followed), SC2050/SC2157/SC2194 (constant expressions: a
-/// placeholder is constant text), SC2154 (variables set by an earlier step's `$RUNBOOK_ENV`).
-const EXCLUDED: &str = "SC1091,SC2050,SC2154,SC2157,SC2194";
+/// placeholder is constant text). SC2154 (a variable never assigned) is kept, and dropped
+/// for the names the runbook gives every step ([`ScriptJob::exported`]).
+const EXCLUDED: &str = "SC1091,SC2050,SC2157,SC2194";
 /// Part of every cache key: change it whenever the way scripts are checked changes.
-const SCHEME: &str = "2 severity=info set-e-prefix";
+const SCHEME: &str = "3 severity=info set-e-prefix sc2154";
 
 /// One script to check.
 #[derive(Debug, Clone)]
@@ -37,6 +38,55 @@ pub struct ScriptJob {
     pub shell: &'static str,
     /// The runbook string the script came from.
     pub value: Sp<String>,
+    /// The environment variables the runbook gives its steps: inputs' `env`, `env:` keys,
+    /// `secret_env`, names any step writes to `$RUNBOOK_ENV`, and `RUNBOOK_*`.
+    pub exported: std::sync::Arc<std::collections::BTreeSet<String>>,
+}
+
+impl ScriptJob {
+    /// Whether a shellcheck finding is about a variable the runbook sets for the step
+    /// (SC2154 `NAME is referenced but not assigned`).
+    pub fn set_by_runbook(&self, message: &str) -> bool {
+        message
+            .strip_prefix("SC2154: ")
+            .and_then(|m| m.split_once(' '))
+            .is_some_and(|(name, _)| name.starts_with("RUNBOOK_") || self.exported.contains(name))
+    }
+}
+
+/// The environment variables a runbook gives its steps.
+fn exported(cx: &Context) -> std::collections::BTreeSet<String> {
+    let rb = cx.runbook;
+    let mut out: std::collections::BTreeSet<String> = rb
+        .inputs
+        .iter()
+        .filter_map(|i| i.env.as_ref().map(|e| e.value.clone()))
+        .chain(rb.env.iter().map(|(k, _)| k.value.clone()))
+        .collect();
+    for step in &rb.steps {
+        out.extend(step.env.iter().map(|(k, _)| k.value.clone()));
+        out.extend(step.secret_env.iter().map(|e| e.value.clone()));
+        // `echo "NAME=…" >> "$RUNBOOK_ENV"`, `NAME<<EOF`: the names a script writes there.
+        for line in step.run.iter().flat_map(|r| r.value.lines()) {
+            if !line.contains("RUNBOOK_ENV") {
+                continue;
+            }
+            for (i, _) in line.match_indices(['=', '<']) {
+                let name: String = line[..i]
+                    .chars()
+                    .rev()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                if crate::values::is_identifier(&name) {
+                    out.insert(name);
+                }
+            }
+        }
+    }
+    out
 }
 
 impl ScriptJob {
@@ -69,6 +119,7 @@ pub struct ShellCheck {
 /// The scripts of a file that shellcheck can read: POSIX shells only.
 pub fn jobs(cx: &Context) -> Vec<ScriptJob> {
     let default_shell = cx.runbook.shell.as_ref().map_or(&Shell::Bash, |s| &s.value);
+    let exported = std::sync::Arc::new(exported(cx));
     cx.sites
         .iter()
         .filter(|s| s.site.script && s.analysis.errors.is_empty())
@@ -92,6 +143,7 @@ pub fn jobs(cx: &Context) -> Vec<ScriptJob> {
                 },
                 shell,
                 value: s.site.value.clone(),
+                exported: exported.clone(),
             })
         })
         .collect()
@@ -807,6 +859,7 @@ mod tests {
             text: text.to_string(),
             shell: "bash",
             value: Sp::new(text.to_string(), Span::new(0, text.len())),
+            exported: Default::default(),
         }
     }
 

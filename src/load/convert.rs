@@ -569,7 +569,18 @@ impl Converter<'_> {
                 "capture" => step.capture = self.capture(at, v, &label),
                 "outputs" => (step.outputs, step.secret_outputs) = self.outputs(v, &w),
                 "secret_env" => step.secret_env = self.string_list(v, &w),
-                "rollback" => step.rollback = self.string(v, &w),
+                "rollback" => {
+                    if matches!(v.value, Value::Map(_)) {
+                        for (key, _, m) in self.fields(v, ROLLBACK_KEYS, &w) {
+                            if key == "manual" {
+                                step.rollback_manual =
+                                    self.string(m, &format_args!("`manual` in {w}"));
+                            }
+                        }
+                    } else {
+                        step.rollback = self.string(v, &w);
+                    }
+                }
                 "dangerous" => step.dangerous = self.boolean(v, &w),
                 "confirm" => step.confirm = self.string(v, &w),
                 "readonly" => step.readonly = self.boolean(v, &w),

@@ -98,6 +98,7 @@ pub const WAIT_KEYS: &[&str] = &["run", "until", "interval", "timeout"];
 pub const EXPECT_KEYS: &[&str] = &["exit", "stdout"];
 pub const CAPTURE_KEYS: &[&str] = &["var", "from", "pattern", "secret"];
 pub const OUTPUT_KEYS: &[&str] = &["name", "secret"];
+pub const ROLLBACK_KEYS: &[&str] = &["manual"];
 pub const SIMULATE_KEYS: &[&str] = &["stdout", "stderr", "exit", "timeout", "outputs", "env"];
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -252,6 +253,8 @@ pub struct Step {
     /// Names this step writes to `$RUNBOOK_ENV` whose values are secrets (`secret_env`).
     pub secret_env: Vec<Sp<String>>,
     pub rollback: Option<Sp<String>>,
+    /// `rollback: {manual: "…"}`: an undoing that a person must do, later, by hand.
+    pub rollback_manual: Option<Sp<String>>,
     pub dangerous: Option<Sp<bool>>,
     pub confirm: Option<Sp<String>>,
     pub readonly: Option<Sp<bool>>,

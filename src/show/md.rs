@@ -281,6 +281,13 @@ fn step(out: &mut String, rb: &Runbook, graph: &StepGraph, step: &Step) {
         out.push_str("**Rollback** (undoes this step):\n\n");
         fence(out, "sh", rollback.as_str());
     }
+    if let Some(manual) = &step.rollback_manual {
+        let _ = writeln!(
+            out,
+            "**Rollback** (by hand): {}\n",
+            text(&super::one_line(manual.as_str()))
+        );
+    }
     if notes && step.checklist.is_none() {
         out.push_str(NOTES);
         out.push('\n');

@@ -64,6 +64,9 @@ pub fn sites(rb: &Runbook) -> Vec<Site<'_>> {
         if let Some(v) = &step.rollback {
             push(s, "rollback", v, t, true);
         }
+        if let Some(v) = &step.rollback_manual {
+            push(s, "rollback.manual", v, t, false);
+        }
         if let Some(wait) = &step.wait {
             if let Some(v) = &wait.value.run {
                 push(s, "wait.run", v, t, true);

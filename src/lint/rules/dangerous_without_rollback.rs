@@ -37,13 +37,14 @@ impl Rule for DangerousWithoutRollback {
 
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         for step in &cx.runbook.steps {
-            if let (Some(dangerous), None) =
-                (step.dangerous.as_ref().filter(|d| d.value), &step.rollback)
-            {
+            if let (Some(dangerous), None) = (
+                step.dangerous.as_ref().filter(|d| d.value),
+                step.rollback.as_ref().or(step.rollback_manual.as_ref()),
+            ) {
                 out.push(Finding::new(
                     dangerous.span,
                     format!("dangerous step `{}` has no `rollback`", step.id()),
-                    "add `rollback:` with the command that undoes it; if nothing can, suppress with `# runbook: ignore[RB028]`",
+                    "add `rollback:` with the command that undoes it, or `rollback: {manual: \"what to do\"}` for an undoing a person must do by hand",
                 ));
             }
         }

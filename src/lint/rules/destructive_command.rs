@@ -9,9 +9,11 @@ crate::declare_rule! {
     /// ## What it does
     /// Reports a destructive command in the `run` or `wait.run` of a step that is not marked
     /// `dangerous: true`: `rm -r`/`rm -f`, SQL `DROP`, `TRUNCATE` and `DELETE FROM`,
-    /// `kubectl delete`/`drain`, `helm uninstall`, `terraform destroy`, `aws … delete-*`,
-    /// `terminate-*` and `s3 rm`, `iptables -F`, `git push --force`, `redis-cli flushall`,
-    /// `dd of=/dev/…`, `mkfs`, `reboot`, `shutdown`, `halt`, `poweroff`.
+    /// `kubectl`/`oc` `delete`/`drain`, `kubectl patch … finalizers`, a forced deletion
+    /// (`--force --grace-period=0`), `curl -X DELETE`, `helm uninstall`, `terraform destroy`,
+    /// `aws … delete-*`, `terminate-*`, `reboot-*`, `stop-*` and `s3 rm`, `iptables -F`,
+    /// `git push --force`, `redis-cli flushall`, `dd of=/dev/…`, `mkfs`, a `chef-client` run,
+    /// `knife ssh`, `reboot`, `shutdown`, `halt`, `poweroff`.
     ///
     /// `rm` counts with `-r`, `-R` or `-f` in any spelling (`-rf`, `-r -f`, `--recursive`,
     /// `--force`), and `rm` and the `reboot` family wherever the shell runs a command: at the
@@ -60,17 +62,31 @@ const PATTERNS: &[(&str, &str)] = &[
     (r"(?i)\btruncate\s+(?:table\s+)?[\w.]", "SQL TRUNCATE"),
     (r"(?i)\bdelete\s+from\b", "SQL DELETE"),
     (
-        r"\bkubectl\b[^\n;&|]*\s(?:delete|drain)\b",
+        r"\b(?:kubectl|oc)\b[^\n;&|]*\s(?:delete|drain)\b",
         "kubectl delete / drain",
     ),
+    (
+        r"\b(?:kubectl|oc)\b[^\n;&|]*\spatch\b[^\n;&|]*finalizers",
+        "kubectl patch finalizers",
+    ),
+    (
+        r"\b(?:kubectl|oc)\b[^\n;&|]*(?:--force\b[^\n;&|]*--grace-period[= ]0\b|--grace-period[= ]0\b[^\n;&|]*--force\b)",
+        "forced deletion (--force --grace-period=0)",
+    ),
+    (
+        r#"(?i)\bcurl\b[^\n;&|]*(?:\s-X\s*|\s--request[= ]\s*)['"]?DELETE\b"#,
+        "HTTP DELETE",
+    ),
+    (r"\bchef-client\b", "chef-client run"),
+    (r"\bknife\s+ssh\b", "knife ssh"),
     (r"\bhelm\s+(?:uninstall|delete)\b", "helm uninstall"),
     (
         r"\bterraform\s+(?:destroy\b|apply\b[^\n;&|]*-destroy\b)",
         "terraform destroy",
     ),
     (
-        r"\baws\s[^\n;&|]*\b(?:delete|terminate|remove|deregister)-[a-z-]+",
-        "aws delete / terminate",
+        r"\baws\s[^\n;&|]*\b(?:delete|terminate|remove|deregister|reboot|stop)-[a-z-]+",
+        "aws delete / terminate / reboot",
     ),
     (r"\baws\s+s3\s+(?:rm|rb)\b", "aws s3 rm"),
     (
@@ -401,6 +417,15 @@ mod tests {
             "sudo reboot",
             "systemctl reboot",
             "helm uninstall api",
+            "oc delete pod api-1",
+            "kubectl patch pvc data -p '{\"metadata\":{\"finalizers\":null}}'",
+            "kubectl delete pod api-1 --force --grace-period=0",
+            "curl -X DELETE https://api/v1/jobs/7",
+            "curl --request DELETE https://api/v1/jobs/7",
+            "aws rds reboot-db-instance --db-instance-identifier db-1",
+            "aws ec2 stop-instances --instance-ids i-1",
+            "sudo chef-client",
+            "knife ssh 'role:web' 'sudo systemctl restart nginx'",
         ];
         for script in destructive {
             assert!(!find_destructive(script).is_empty(), "{script}");
@@ -414,6 +439,9 @@ mod tests {
             "grep -rf patterns.txt .",
             "terraform plan",
             "aws ec2 describe-instances",
+            "curl -X GET https://api/v1/jobs/7",
+            "oc get pods",
+            "kubectl patch deploy api -p '{\"spec\":{\"replicas\":3}}'",
         ];
         for script in harmless {
             assert!(

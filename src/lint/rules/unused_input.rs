@@ -3,7 +3,9 @@ use crate::lint::{Context, Finding, Rule, RuleMeta};
 crate::declare_rule! {
     /// ## What it does
     /// Reports an input that no template uses. An input with `env: NAME` also counts as used
-    /// when a script reads `$NAME` (the way secrets reach commands). Every input with `env`
+    /// when a script reads `$NAME` (the way secrets reach commands), or reads it in another
+    /// language (`os.environ["NAME"]`, `ENV["NAME"]`, `process.env.NAME`, `$ENV{NAME}`,
+    /// `getenv("NAME")`). Every input with `env`
     /// is exported to every step; when a program reads the variable by itself, without the
     /// script naming it, say so with `# runbook: ignore[RB016]` on the input.
     ///
@@ -72,12 +74,61 @@ impl Rule for UnusedInput {
     }
 }
 
-/// Whether a script reads `$NAME` or `${NAME…}`.
+/// Whether a script reads the environment variable `NAME`: `$NAME`, `${NAME…}`, or in the
+/// language a script is written in: `os.environ["NAME"]`, `os.getenv("NAME")` (Python),
+/// `ENV["NAME"]` (Ruby), `process.env.NAME` (JavaScript), `$ENV{NAME}` (Perl),
+/// `getenv("NAME")` (C, PHP, awk's `ENVIRON["NAME"]`).
 fn reads_env(script: &str, name: &str) -> bool {
     script.match_indices(name).any(|(i, _)| {
-        let before = &script[..i];
+        let before = script[..i].trim_end_matches(['"', '\'']);
         let after = &script[i + name.len()..];
         let word_end = !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
-        word_end && (before.ends_with('$') || before.ends_with("${"))
+        let quoted = script[..i].ends_with(['"', '\'']);
+        word_end
+            && (script[..i].ends_with('$')
+                || script[..i].ends_with("${")
+                || script[..i].ends_with("process.env.")
+                || script[..i].ends_with("$ENV{")
+                || (quoted
+                    && [
+                        "environ[",
+                        "ENV[",
+                        "ENVIRON[",
+                        "env[",
+                        "getenv(",
+                        "environ.get(",
+                        "ENV.fetch(",
+                        "process.env[",
+                        "Deno.env.get(",
+                    ]
+                    .iter()
+                    .any(|p| before.ends_with(p))))
     })
+}
+
+#[cfg(test)]
+mod env_tests {
+    use super::reads_env;
+
+    #[test]
+    fn reads_in_other_languages_count() {
+        for script in [
+            "echo $TOKEN",
+            "curl -H \"x: ${TOKEN}\"",
+            "python3 -c 'import os; print(os.environ[\"TOKEN\"])'",
+            "python3 -c 'import os; os.getenv(\"TOKEN\")'",
+            "python3 -c 'import os; os.environ.get(\"TOKEN\")'",
+            "ruby -e 'puts ENV[\"TOKEN\"]'",
+            "ruby -e 'ENV.fetch(\"TOKEN\")'",
+            "node -e 'console.log(process.env.TOKEN)'",
+            "node -e 'process.env[\"TOKEN\"]'",
+            "perl -e 'print $ENV{TOKEN}'",
+            "awk 'BEGIN { print ENVIRON[\"TOKEN\"] }'",
+        ] {
+            assert!(reads_env(script, "TOKEN"), "{script}");
+        }
+        for script in ["echo TOKEN", "echo $TOKENS", "print(\"TOKEN\")"] {
+            assert!(!reads_env(script, "TOKEN"), "{script}");
+        }
+    }
 }
