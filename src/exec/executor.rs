@@ -168,6 +168,8 @@ impl Progress {
         self.tally.failed += t.failed;
         self.tally.retried += t.retried;
         self.tally.decisions.extend(t.decisions);
+        // A reminder set in a sub-runbook goes on for the rest of the run.
+        self.reminders.extend(sub.reminders);
     }
 
     /// Sets `vars.NAME` and journals it (masked), so that a resume can rebuild it. A secret

@@ -8,6 +8,7 @@ pub mod failure;
 pub mod inputs;
 pub mod interactive;
 pub mod journal;
+pub mod markdown;
 pub mod mask;
 pub mod operator;
 pub mod outcome;

@@ -232,82 +232,12 @@ impl Screen {
     /// `**bold**` and `` `code` `` styled.
     pub fn markdown(&mut self, text: &str) {
         let width = self.width.saturating_sub(4).max(30);
-        let mut in_code = false;
-        let mut paragraph = String::new();
-        let mut lines_out: Vec<String> = Vec::new();
-        let flush = |paragraph: &mut String, out: &mut Vec<String>| {
-            if !paragraph.is_empty() {
-                for l in textwrap::wrap(paragraph, width) {
-                    out.push(format!("  {}", inline(&l)));
-                }
-                paragraph.clear();
-            }
-        };
-        for raw in text.lines() {
-            let line = raw.trim_end();
-            if line.trim_start().starts_with("```") {
-                flush(&mut paragraph, &mut lines_out);
-                in_code = !in_code;
-                continue;
-            }
-            if in_code {
-                lines_out.push(format!(
-                    "    {}",
-                    Style::new().cyan().for_stderr().apply_to(line)
-                ));
-                continue;
-            }
-            let trimmed = line.trim_start();
-            let bullet = ["- ", "* ", "+ "].iter().any(|b| trimmed.starts_with(b))
-                || trimmed
-                    .split_once(". ")
-                    .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
-            if trimmed.is_empty() {
-                flush(&mut paragraph, &mut lines_out);
-                lines_out.push(String::new());
-            } else if trimmed.starts_with('#') {
-                flush(&mut paragraph, &mut lines_out);
-                let heading = trimmed.trim_start_matches('#').trim();
-                lines_out.push(format!(
-                    "  {}",
-                    Style::new()
-                        .bold()
-                        .underlined()
-                        .for_stderr()
-                        .apply_to(heading)
-                ));
-            } else if bullet {
-                flush(&mut paragraph, &mut lines_out);
-                let (marker, rest) = trimmed.split_once(' ').unwrap_or((trimmed, ""));
-                let marker = if matches!(marker, "-" | "*" | "+") && self.unicode {
-                    "•"
-                } else {
-                    marker
-                };
-                let indent = " ".repeat(console::measure_text_width(marker) + 3);
-                let options = textwrap::Options::new(width)
-                    .initial_indent("")
-                    .subsequent_indent(&indent);
-                for (i, l) in textwrap::wrap(rest, options).into_iter().enumerate() {
-                    if i == 0 {
-                        lines_out.push(format!("  {marker} {}", inline(&l)));
-                    } else {
-                        lines_out.push(inline(&l));
-                    }
-                }
+        for l in super::markdown::lines(text, width, self.unicode) {
+            if l.is_empty() {
+                self.line("");
             } else {
-                if !paragraph.is_empty() {
-                    paragraph.push(' ');
-                }
-                paragraph.push_str(trimmed);
+                self.line(&format!("  {l}"));
             }
-        }
-        flush(&mut paragraph, &mut lines_out);
-        while lines_out.last().is_some_and(String::is_empty) {
-            lines_out.pop();
-        }
-        for l in lines_out {
-            self.line(&l);
         }
     }
 
@@ -440,44 +370,6 @@ impl Screen {
         self.blank();
         self.line(&format!("{left}{}", r.repeat(fill)));
     }
-}
-
-/// `**bold**` and `` `code` `` for the terminal.
-fn inline(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while !rest.is_empty() {
-        if let Some(after) = rest.strip_prefix("**")
-            && let Some(end) = after.find("**")
-        {
-            out.push_str(
-                &Style::new()
-                    .bold()
-                    .for_stderr()
-                    .apply_to(&after[..end])
-                    .to_string(),
-            );
-            rest = &after[end + 2..];
-            continue;
-        }
-        if let Some(after) = rest.strip_prefix('`')
-            && let Some(end) = after.find('`')
-        {
-            out.push_str(
-                &Style::new()
-                    .cyan()
-                    .for_stderr()
-                    .apply_to(&after[..end])
-                    .to_string(),
-            );
-            rest = &after[end + 1..];
-            continue;
-        }
-        let c = rest.chars().next().unwrap_or(' ');
-        out.push(c);
-        rest = &rest[c.len_utf8()..];
-    }
-    out
 }
 
 /// Local wall-clock time, `HH:MM:SS`.
