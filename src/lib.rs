@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! `runbook`: runbooks as code. The pipeline: `load` (file → spanned `Runbook`) → `graph`
 //! (`StepGraph`) → `lint` (rules → `Diagnostic`s) → `render` (one format per file).
 //! See docs/ARCHITECTURE.md.

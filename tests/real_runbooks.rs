@@ -698,3 +698,109 @@ fn a_rollback_done_by_hand() {
         out.stderr
     );
 }
+
+#[test]
+fn for_each_runs_a_step_per_item_and_resumes_by_item() {
+    let t = runbook(
+        Test::new(),
+        r#"steps:
+  - id: list
+    title: List the queues
+    run: printf 'orders\nemails\nreports\n'
+    capture: queues
+  - id: drain
+    title: Drain one queue
+    for_each: "{{ vars.queues }}"
+    run: |
+      if [ "{{ item }}" = reports ] && [ ! -e fixed ]; then kill -TERM "$PPID"; sleep 5; fi
+      echo "drained {{ item }}" >> drained.log
+  - id: regions
+    title: Check each region
+    for_each: [eu, us]
+    run: echo "region {{ item }}" >> drained.log
+"#,
+    );
+    exec(&t, &["lint", "--no-shellcheck", "runbooks/rb.yaml"]).code(0);
+    // At `reports` the run is stopped (SIGTERM): it is left to resume.
+    let out = run(&t, &["--yes"]);
+    out.code(143);
+    assert!(out.stderr.contains("item 3/3"), "{}", out.stderr);
+    assert_eq!(
+        std::fs::read_to_string(t.path("runbooks/drained.log")).unwrap(),
+        "drained orders\ndrained emails\n"
+    );
+    let j = journal(&t);
+    let items: Vec<&str> = step_events(&j, "step_started", "drain")
+        .iter()
+        .filter_map(|e| e["item"].as_str())
+        .collect();
+    assert_eq!(items, ["orders", "emails", "reports"]);
+    // The resume runs only the item that did not finish, then goes on.
+    std::fs::write(t.path("runbooks/fixed"), "").unwrap();
+    let out = exec(&t, &["resume", "--yes"]);
+    out.code(0);
+    assert_eq!(
+        std::fs::read_to_string(t.path("runbooks/drained.log")).unwrap(),
+        "drained orders\ndrained emails\ndrained reports\nregion eu\nregion us\n",
+        "{}",
+        out.stderr
+    );
+    // `item` outside a step with `for_each` is an error.
+    let t = runbook(
+        Test::new(),
+        "steps:\n  - id: a\n    title: A\n    run: echo {{ item }}\n",
+    );
+    let out = exec(&t, &["lint", "runbooks/rb.yaml"]);
+    out.code(1);
+    assert!(
+        out.stdout
+            .contains("`item` is only defined in a step with `for_each`"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn an_ask_with_several_fields() {
+    let body = r#"steps:
+  - id: who
+    title: Who is involved?
+    ask:
+      fields:
+        - {var: commander, prompt: Incident commander, pattern: '^[a-z]+$'}
+        - {var: scribe, prompt: Scribe, default: nobody}
+  - id: note
+    title: Note them
+    run: echo "{{ vars.commander }} / {{ vars.scribe }}" > who.txt
+"#;
+    let t = runbook(Test::new(), body).file(
+        "answers.yaml",
+        "who: {values: {commander: alice, scribe: bob}}\n",
+    );
+    exec(&t, &["lint", "--no-shellcheck", "runbooks/rb.yaml"]).code(0);
+    run(&t, &["--yes", "--answers", "answers.yaml"]).code(0);
+    assert_eq!(
+        std::fs::read_to_string(t.path("runbooks/who.txt")).unwrap(),
+        "alice / bob\n"
+    );
+    let j = journal(&t);
+    let answers: Vec<&str> = events(&j, "answer")
+        .iter()
+        .filter_map(|e| e["var"].as_str())
+        .collect();
+    assert_eq!(answers, ["commander", "scribe"]);
+    // A field's default with --yes; a missing answer names the field's step and variable.
+    let t2 = runbook(Test::new(), body).file("answers.yaml", "who: {values: {commander: carol}}\n");
+    run(&t2, &["--yes", "--answers", "answers.yaml"]).code(0);
+    assert_eq!(
+        std::fs::read_to_string(t2.path("runbooks/who.txt")).unwrap(),
+        "carol / nobody\n"
+    );
+    let out = run(&t2, &["--yes"]);
+    out.code(2);
+    assert!(
+        out.stderr.contains("step `who` asks for `commander`"),
+        "{}",
+        out.stderr
+    );
+}

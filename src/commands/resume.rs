@@ -186,6 +186,7 @@ fn go_on(g: GoOn) -> i32 {
         out: Output::new(g.journal, g.screen, g.secrets.clone()),
         progress: Progress {
             completed,
+            done_items: g.replayed.done_items.clone(),
             ..Progress::new(g.replayed.state_with(rb, g.values.clone(), g.me))
         },
         operator: &mut operator,
@@ -325,6 +326,7 @@ fn where_to_start(x: &mut Executor, r: &Replay) -> Result<Target, ExecError> {
         _ => return Ok(Target::End),
     };
     x.out.journal.append(Event::StepFinished {
+        item: None,
         step: step_id,
         status,
         exit_code: None,

@@ -160,6 +160,7 @@ fn defs() -> Value {
         "expect": expect(),
         "capture": capture(),
         "output": output(),
+        "field": field(),
         "simulate": simulate(),
         "simulated": simulated()
     })
@@ -229,6 +230,13 @@ fn step() -> Value {
                 "additionalProperties": { "$ref": "#/$defs/scalar" }
             },
             "when": { "$ref": "#/$defs/expression", "description": "A condition; when false the step is skipped (and logged as such)." },
+            "for_each": {
+                "description": "The step runs once per item (`{{ item }}`): a list, or a template whose lines or JSON list are the items.",
+                "anyOf": [
+                    { "type": "array", "items": { "$ref": "#/$defs/scalar" } },
+                    { "$ref": "#/$defs/template" }
+                ]
+            },
             "next": { "$ref": "#/$defs/target", "description": "The step after this one: a step id, or `end`." },
             "timeout": { "$ref": "#/$defs/duration", "description": "How long the command may run (a template such as `\"{{ inputs.wait }}\"` is read when the step runs)." },
             "duration": { "$ref": "#/$defs/duration", "description": "Let the command run this long, then stop it: being stopped then is its success." },
@@ -317,11 +325,16 @@ fn option() -> Value {
 
 fn ask() -> Value {
     json!({
-        "description": "A validated text prompt; the answer is stored in `vars.<var>`.",
+        "description": "A validated text prompt; the answer is stored in `vars.<var>`. `fields` asks several values in one step.",
         "type": "object",
-        "required": ["var"],
+        "anyOf": [{ "required": ["var"] }, { "required": ["fields"] }],
         "additionalProperties": false,
         "properties": {
+            "fields": {
+                "description": "More values asked in the same step, in order.",
+                "type": "array",
+                "items": { "$ref": "#/$defs/field" }
+            },
             "var": { "$ref": "#/$defs/variable" },
             "prompt": { "$ref": "#/$defs/template" },
             "pattern": { "type": "string", "description": "A regex the answer must match." },
@@ -332,6 +345,23 @@ fn ask() -> Value {
             },
             "secret": { "type": "boolean", "description": "Hide the answer as it is typed, and mask it in the journal." },
             "default": { "$ref": "#/$defs/scalar", "description": "The answer when none is given." }
+        }
+    })
+}
+
+fn field() -> Value {
+    json!({
+        "description": "One value of an `ask` with several fields.",
+        "type": "object",
+        "required": ["var"],
+        "additionalProperties": false,
+        "properties": {
+            "var": { "$ref": "#/$defs/variable" },
+            "prompt": { "$ref": "#/$defs/template" },
+            "pattern": { "type": "string" },
+            "choices": { "type": ["array", "null"], "items": { "$ref": "#/$defs/scalar" } },
+            "secret": { "type": "boolean" },
+            "default": { "$ref": "#/$defs/scalar" }
         }
     })
 }
@@ -462,7 +492,7 @@ mod tests {
     #[test]
     fn every_key_list_is_in_the_schema() {
         let schema = schema();
-        let lists: [(&str, &[&str]); 11] = [
+        let lists: [(&str, &[&str]); 12] = [
             ("", RUNBOOK_KEYS),
             ("/$defs/input/anyOf/2", INPUT_KEYS),
             ("/$defs/step", STEP_KEYS),
@@ -474,6 +504,7 @@ mod tests {
             ("/$defs/capture/anyOf/1", CAPTURE_KEYS),
             ("/$defs/simulated", SIMULATE_KEYS),
             ("/$defs/output/anyOf/1", OUTPUT_KEYS),
+            ("/$defs/field", FIELD_KEYS),
         ];
         for (pointer, list) in lists {
             let mut expected = list.to_vec();

@@ -113,6 +113,13 @@ pub struct Progress {
     pub unknown: std::collections::BTreeSet<String>,
     /// The `remind` of each step done so far: (step, title, every, last reminded).
     pub reminders: Vec<(String, String, std::time::Duration, Instant)>,
+    /// The step with `for_each` being walked: its index, its items, the one being run.
+    pub iteration: Option<(usize, Vec<String>, usize)>,
+    /// Why the items of a step with `for_each` could not be read.
+    pub iteration_error: Option<String>,
+    /// On resume: the items of a step with `for_each` that already succeeded in the visit
+    /// the run stopped in (they are not run again).
+    pub done_items: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 impl<'a> Output<'a> {
@@ -312,6 +319,28 @@ impl<'a> RunConfig<'a> {
     }
 }
 
+/// The items of a rendered `for_each`: a JSON list, or one item per non-empty line.
+fn items_of(text: &str) -> Vec<String> {
+    let trimmed = text.trim();
+    if trimmed.starts_with('[')
+        && let Ok(list) = serde_json::from_str::<Vec<serde_json::Value>>(trimmed)
+    {
+        return list
+            .into_iter()
+            .map(|v| match v {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            })
+            .collect();
+    }
+    trimmed
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 /// Counts the lint errors of a runbook's text at a path.
 pub type CheckRunbook = fn(&Path, &str) -> usize;
 
@@ -402,8 +431,27 @@ impl<'a> Executor<'a> {
                 self.offer_rollbacks()?;
                 return Ok(stop);
             }
+            if !retry {
+                self.begin_items(i);
+            }
             let flow = self.step(i, &mut failed)?;
             retry = matches!(flow, Flow::Retry);
+            // `for_each`: the next item, in the same visit.
+            if let Some((step, items, k)) = &mut self.progress.iteration
+                && *step == i
+            {
+                if matches!(flow, Flow::Next) && *k + 1 < items.len() {
+                    *k += 1;
+                    self.progress.state.item = Some(items[*k].clone());
+                    retry = true;
+                    at = Target::Step(i);
+                    continue;
+                }
+                if !retry {
+                    self.progress.iteration = None;
+                    self.progress.state.item = None;
+                }
+            }
             at = match flow {
                 Flow::Next => self.cfg.default_target(i),
                 Flow::Jump(target) => target,
@@ -433,6 +481,44 @@ impl<'a> Executor<'a> {
             },
             reason: failed,
         })
+    }
+
+    /// Entering step `i` with `for_each`: reads its items (less those a resumed run already
+    /// did) and sets the first as `{{ item }}`.
+    fn begin_items(&mut self, i: usize) {
+        let step = &self.cfg.runbook.steps[i];
+        self.progress.iteration = None;
+        self.progress.iteration_error = None;
+        self.progress.state.item = None;
+        if step.for_each.is_empty() && step.for_each_from.is_none() {
+            return;
+        }
+        let ctx = self.progress.state.context(None);
+        let items: Result<Vec<String>, String> = match &step.for_each_from {
+            Some(from) => render::step_text(step, &from.value, &ctx)
+                .map_err(|e| format!("`for_each` cannot be rendered: {e}"))
+                .map(|text| items_of(&text)),
+            None => step
+                .for_each
+                .iter()
+                .map(|item| {
+                    render::step_text(step, &item.value, &ctx)
+                        .map_err(|e| format!("an item of `for_each` cannot be rendered: {e}"))
+                })
+                .collect(),
+        };
+        match items {
+            Ok(mut items) => {
+                if let Some(done) = self.progress.done_items.remove(&step.id()) {
+                    items.retain(|item| !done.contains(item));
+                }
+                if let Some(first) = items.first() {
+                    self.progress.state.item = Some(first.clone());
+                    self.progress.iteration = Some((i, items, 0));
+                }
+            }
+            Err(e) => self.progress.iteration_error = Some(e),
+        }
     }
 
     /// Counts a visit of step `i` and tells the operator which visit it is; past the run's
@@ -537,16 +623,46 @@ impl<'a> Executor<'a> {
         let title = step.title.as_ref().map_or(id.clone(), |t| t.value.clone());
         let started = Instant::now();
         self.remind(&id)?;
+        let position = match &self.progress.iteration {
+            Some((_, items, k)) => {
+                format!("{} · item {}/{}", self.cfg.position(i), k + 1, items.len())
+            }
+            None => self.cfg.position(i),
+        };
         self.out
             .screen
-            .step_header(&self.cfg.position(i), &id, &title, step.is_dangerous());
+            .step_header(&position, &id, &title, step.is_dangerous());
         let kind = step.kind().unwrap_or(StepKind::Manual);
+        let item = self.progress.state.item.clone();
         self.out.record(Event::StepStarted {
             step: id.clone(),
             index: i,
             title: title.clone(),
             kind: kind.name().into(),
+            item: item.clone(),
         })?;
+        if let Some(item) = &item {
+            let shown = self.out.mask(item);
+            self.out
+                .screen
+                .status(Status::Info, &format!("item: {shown}"));
+        } else if let Some(problem) = self.progress.iteration_error.take() {
+            self.out.screen.status(Status::Failed, &problem);
+            return self.failed(step, started, None, problem, failed, true);
+        } else if !step.for_each.is_empty() || step.for_each_from.is_some() {
+            let reason = "`for_each` has no items (left)".to_string();
+            self.out
+                .screen
+                .status(Status::Skipped, &format!("skipped: {reason}"));
+            return self.finish(
+                step,
+                started,
+                StepStatus::Skipped,
+                None,
+                Some(reason),
+                Flow::Next,
+            );
+        }
         if let Some(when) = &step.when {
             let unknown = self.unknown_in(&when.value);
             if let Some(name) = &unknown {

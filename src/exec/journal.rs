@@ -97,6 +97,9 @@ pub enum Event {
         index: usize,
         title: String,
         kind: String,
+        /// In a step with `for_each`: the item of this iteration.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        item: Option<String>,
     },
     /// A command about to run, as the operator saw it.
     Command {
@@ -130,6 +133,9 @@ pub enum Event {
     StepFinished {
         step: String,
         status: StepStatus,
+        /// In a step with `for_each`: the item of this iteration.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        item: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         exit_code: Option<i32>,
         duration_ms: u64,

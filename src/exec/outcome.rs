@@ -62,7 +62,14 @@ impl Executor<'_> {
             _ => self.progress.tally.failed += 1,
         }
         Arc::make_mut(&mut self.progress.state.steps).insert(id.clone(), (status, exit_code));
+        // An item of `for_each` with more after it leads to the step again.
+        let more_items = self
+            .progress
+            .iteration
+            .as_ref()
+            .is_some_and(|(i, items, k)| *i == step.index && k + 1 < items.len());
         let next = match &flow {
+            Flow::Next if more_items => Some(Target::Step(step.index)),
             Flow::Next => Some(self.cfg.default_target(step.index)),
             Flow::Jump(target) => Some(*target),
             Flow::Retry => Some(Target::Step(step.index)),
@@ -77,6 +84,7 @@ impl Executor<'_> {
         );
         self.out.record(Event::StepFinished {
             step: id,
+            item: self.progress.state.item.clone(),
             next: Some(next),
             status,
             exit_code,

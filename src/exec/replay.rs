@@ -30,6 +30,8 @@ pub struct Replay {
     pub next: Option<String>,
     pub finished: Option<RunStatus>,
     pub last_seq: u64,
+    /// For a step with `for_each` whose visit did not end: the items that succeeded.
+    pub done_items: BTreeMap<String, Vec<String>>,
     /// Secrets made during the run (`secret` captures, outputs, `secret_env`), which the
     /// journal holds masked and a resume cannot use: (the step that made it, `vars.x` or
     /// `$X`).
@@ -113,8 +115,25 @@ pub fn replay(records: &[Record]) -> Replay {
                 status,
                 exit_code,
                 next,
+                item,
                 ..
             } => {
+                // `for_each`: an item done, with more to come (its `next` is the step).
+                match item {
+                    Some(item) if next.as_deref() == Some(step.as_str()) => {
+                        if *status == StepStatus::Ok {
+                            r.done_items
+                                .entry(step.clone())
+                                .or_default()
+                                .push(item.clone());
+                        }
+                    }
+                    // Aborted at an item: a resume goes on with the items left.
+                    Some(_) if next.as_deref() == Some("abort") => {}
+                    _ => {
+                        r.done_items.remove(step);
+                    }
+                }
                 Arc::make_mut(&mut r.state.steps).insert(step.clone(), (*status, *exit_code));
                 if *status == StepStatus::Ok {
                     r.completed.push((step.clone(), r.state.clone()));
@@ -212,6 +231,7 @@ mod tests {
             duration_ms: 1,
             reason: None,
             next: Some(next.into()),
+            item: None,
         };
         let records = vec![
             record(
@@ -222,6 +242,7 @@ mod tests {
                     index: 0,
                     title: "A".into(),
                     kind: "run".into(),
+                    item: None,
                 },
             ),
             record(
@@ -253,6 +274,7 @@ mod tests {
                     index: 2,
                     title: "C".into(),
                     kind: "run".into(),
+                    item: None,
                 },
             ),
         ];

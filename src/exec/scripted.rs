@@ -22,6 +22,8 @@ pub struct StepAnswers {
     pub rollback: Option<String>,
     /// For `resume`, a step that started and never finished: `rerun`, `done` or `skip`.
     pub resume: Option<String>,
+    /// For an `ask` with several `fields`: each variable's answer.
+    pub values: BTreeMap<String, String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -95,6 +97,22 @@ pub fn read_answers(path: &Path) -> Result<BTreeMap<String, StepAnswers>, Answer
             Value::Map(fields) => {
                 for (k, v) in fields {
                     let field = k.as_str().unwrap_or("");
+                    if field == "values" {
+                        let Value::Map(values) = &v.value else {
+                            return Err(invalid(
+                                v,
+                                "`values` must map each variable to its answer".to_string(),
+                            ));
+                        };
+                        for (name, value) in values {
+                            let text = scalar(value).ok_or_else(|| {
+                                invalid(value, "an answer must be a single value".to_string())
+                            })?;
+                            a.values
+                                .insert(name.as_str().unwrap_or("").to_string(), text);
+                        }
+                        continue;
+                    }
                     let text = scalar(v)
                         .ok_or_else(|| invalid(v, format!("`{field}` must be a single value")))?;
                     // A misspelt choice must not pass for another (`failure: skp` aborting).
@@ -128,7 +146,7 @@ pub fn read_answers(path: &Path) -> Result<BTreeMap<String, StepAnswers>, Answer
                             return Err(invalid(
                                 k,
                                 format!(
-                                    "unknown key `{field}`: use answer, run, note, failure, rollback or resume"
+                                    "unknown key `{field}`: use answer, values, run, note, failure, rollback or resume"
                                 ),
                             ));
                         }
@@ -255,8 +273,9 @@ impl<T: Operator> Scripted<T> {
                     .position(|o| o.trim().eq_ignore_ascii_case(given.trim()))
                     .map(Answer::Choice)
             }
-            Question::Ask { default, .. } => main
-                .map(str::to_string)
+            Question::Ask { default, var, .. } => step
+                .and_then(|s| s.values.get(var).cloned())
+                .or_else(|| main.map(str::to_string))
                 .or_else(|| default.clone().filter(|_| yes))
                 .map(Answer::Text),
             Question::Failure { .. } => match step.and_then(|s| s.failure.as_deref()) {

@@ -20,6 +20,8 @@ pub struct RunState {
     pub run_id: String,
     pub operator: String,
     pub mode: String,
+    /// In a step with `for_each`: the item of this iteration (`{{ item }}`).
+    pub item: Option<String>,
 }
 
 impl RunState {
@@ -58,6 +60,9 @@ impl RunState {
         ]);
         if let Some(output) = output {
             ctx.insert("output", Value::from(output));
+        }
+        if let Some(item) = &self.item {
+            ctx.insert("item", Value::from(item.as_str()));
         }
         Value::from(ctx)
     }

@@ -13,10 +13,9 @@ use std::sync::Arc;
 pub fn sets(step: &Step) -> (Vec<&str>, Vec<&str>) {
     let asked: Vec<&str> = step
         .ask
-        .as_ref()
-        .and_then(|a| a.value.var.as_ref())
-        .map(|v| v.as_str())
-        .into_iter()
+        .iter()
+        .flat_map(|a| a.value.each())
+        .filter_map(|a| a.var.as_ref().map(|v| v.as_str()))
         .collect();
     let mut done = asked.clone();
     done.extend(step.capture.as_ref().map(|c| c.var.as_str()));

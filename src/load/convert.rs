@@ -588,6 +588,10 @@ impl Converter<'_> {
                 "duration" => step.duration = self.string(v, &w),
                 "remind" => step.remind = self.string(v, &w),
                 "interactive" => step.interactive = self.boolean(v, &w),
+                "for_each" => match &v.value {
+                    Value::Seq(_) => step.for_each = self.string_list(v, &w),
+                    _ => step.for_each_from = self.string(v, &w),
+                },
                 "templates" => step.templates = self.boolean(v, &w),
                 "env" => step.env = self.string_map(v, &w),
                 "dir" => step.dir = self.string(v, &w),
@@ -724,10 +728,51 @@ impl Converter<'_> {
                 "choices" => ask.choices = self.string_list(v, &w),
                 "secret" => ask.secret = self.boolean(v, &w).is_some_and(|b| b.value),
                 "default" => ask.default = self.string(v, &w),
+                "fields" => match &v.value {
+                    Value::Seq(items) => {
+                        for (n, item) in items.iter().enumerate() {
+                            let what = format_args!("field {} of {what}", n + 1);
+                            let mut field = Ask::default();
+                            for (name, _, v) in self.fields(item, FIELD_KEYS, &what) {
+                                let w = format_args!("`{name}` in {what}");
+                                match name {
+                                    "var" => field.var = self.string(v, &w),
+                                    "prompt" => field.prompt = self.string(v, &w),
+                                    "pattern" => field.pattern = self.string(v, &w),
+                                    "choices" => field.choices = self.string_list(v, &w),
+                                    "secret" => {
+                                        field.secret = self.boolean(v, &w).is_some_and(|b| b.value)
+                                    }
+                                    "default" => field.default = self.string(v, &w),
+                                    _ => {}
+                                }
+                            }
+                            if field.var.is_none() {
+                                self.missing(
+                                    item.span,
+                                    "var",
+                                    &what,
+                                    "add `var:` with the name the answer is stored under",
+                                );
+                            } else {
+                                ask.fields.push(field);
+                            }
+                        }
+                    }
+                    _ => self.wrong_type(
+                        v,
+                        &w,
+                        "a list",
+                        "write one `- {var: NAME, prompt: …}` per value",
+                    ),
+                },
                 _ => {}
             }
         }
-        if matches!(node.value, Value::Map(_) | Value::Null) && node.get("var").is_none() {
+        if matches!(node.value, Value::Map(_) | Value::Null)
+            && node.get("var").is_none()
+            && node.get("fields").is_none()
+        {
             self.missing(
                 at,
                 "var",

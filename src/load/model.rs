@@ -67,6 +67,7 @@ pub const STEP_KEYS: &[&str] = &[
     "runbook",
     "with",
     "when",
+    "for_each",
     "next",
     "timeout",
     "duration",
@@ -93,7 +94,10 @@ pub const STEP_KEYS: &[&str] = &[
 
 pub const CHOOSE_KEYS: &[&str] = &["prompt", "options", "var", "default"];
 pub const OPTION_KEYS: &[&str] = &["label", "next", "value", "end", "when"];
-pub const ASK_KEYS: &[&str] = &["var", "prompt", "pattern", "choices", "secret", "default"];
+pub const ASK_KEYS: &[&str] = &[
+    "var", "prompt", "pattern", "choices", "secret", "default", "fields",
+];
+pub const FIELD_KEYS: &[&str] = &["var", "prompt", "pattern", "choices", "secret", "default"];
 pub const WAIT_KEYS: &[&str] = &["run", "until", "interval", "timeout"];
 pub const EXPECT_KEYS: &[&str] = &["exit", "stdout"];
 pub const CAPTURE_KEYS: &[&str] = &["var", "from", "pattern", "secret"];
@@ -234,6 +238,10 @@ pub struct Step {
     pub runbook: Option<Sp<String>>,
     pub with: Pairs,
     pub when: Option<Sp<String>>,
+    /// `for_each: [a, b]`: the step runs once per item, `{{ item }}` being each.
+    pub for_each: Vec<Sp<String>>,
+    /// `for_each: "{{ vars.hosts }}"`: the items are the lines (or the JSON list) it renders.
+    pub for_each_from: Option<Sp<String>>,
     pub next: Option<Sp<String>>,
     pub timeout: Option<Sp<String>>,
     /// `duration: 30s` on a run step: the command is stopped after that long, and that is
@@ -419,6 +427,17 @@ pub struct Ask {
     pub choices: Vec<Sp<String>>,
     pub secret: bool,
     pub default: Option<Sp<String>>,
+    /// `fields: [{var, prompt, …}, …]`: several values asked in one step, in order.
+    pub fields: Vec<Ask>,
+}
+
+impl Ask {
+    /// Each value this `ask` asks for, in order: itself (when it has a `var`), then its
+    /// `fields`.
+    pub fn each(&self) -> Vec<&Ask> {
+        let own = self.var.is_some().then_some(self);
+        own.into_iter().chain(self.fields.iter()).collect()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

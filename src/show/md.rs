@@ -157,8 +157,7 @@ fn step(out: &mut String, rb: &Runbook, graph: &StepGraph, step: &Step) {
         }
         out.push('\n');
     }
-    if let Some(ask) = &step.ask {
-        let ask = &ask.value;
+    for ask in step.ask.iter().flat_map(|a| a.value.each()) {
         let prompt = ask.prompt.as_ref().map_or("", |p| p.as_str());
         let var = ask.var.as_ref().map_or("", |v| v.as_str());
         let mut rules = Vec::new();

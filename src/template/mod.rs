@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// The namespaces a template may use (SPEC §2.5); `output` only inside `wait.until`.
-pub const NAMESPACES: &[&str] = &["inputs", "vars", "steps", "env", "run", "output"];
+pub const NAMESPACES: &[&str] = &["inputs", "vars", "steps", "env", "run", "output", "item"];
 
 /// A `{{ … }}` block: byte ranges in the template text.
 #[derive(Debug, Clone, PartialEq)]

@@ -28,6 +28,13 @@ impl Site<'_> {
     pub fn has_output(&self) -> bool {
         self.field == "wait.until"
     }
+
+    /// `item` is defined only in a step with `for_each` (not in the `for_each` itself).
+    pub fn has_item(&self) -> bool {
+        self.step
+            .is_some_and(|s| !s.for_each.is_empty() || s.for_each_from.is_some())
+            && self.field != "for_each"
+    }
 }
 
 pub fn sites(rb: &Runbook) -> Vec<Site<'_>> {
@@ -78,6 +85,9 @@ pub fn sites(rb: &Runbook) -> Vec<Site<'_>> {
         if let Some(v) = &step.when {
             push(s, "when", v, SiteKind::Expression, false);
         }
+        for v in step.for_each.iter().chain(step.for_each_from.iter()) {
+            push(s, "for_each", v, SiteKind::Template, false);
+        }
         if let Some(v) = &step.confirm {
             push(s, "confirm", v, t, false);
         }
@@ -89,8 +99,10 @@ pub fn sites(rb: &Runbook) -> Vec<Site<'_>> {
                 push(s, "choose.when", v, SiteKind::Expression, false);
             }
         }
-        if let Some(v) = step.ask.as_ref().and_then(|a| a.value.prompt.as_ref()) {
-            push(s, "ask.prompt", v, t, false);
+        for ask in step.ask.iter().flat_map(|a| a.value.each()) {
+            if let Some(v) = &ask.prompt {
+                push(s, "ask.prompt", v, t, false);
+            }
         }
         if let Some(checklist) = &step.checklist {
             for item in &checklist.value {

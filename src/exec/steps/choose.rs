@@ -143,29 +143,40 @@ impl Executor<'_> {
         None
     }
 
-    /// Asks the step's `ask` (if any) and stores the answer. `Some(flow)` when aborted.
+    /// Asks the step's `ask` (if any: each of its values, in order) and stores the answers.
+    /// `Some(flow)` when aborted.
     pub(crate) fn ask_var(&mut self, step: &Step) -> Result<Option<Flow>, ExecError> {
         let Some(ask) = &step.ask else {
             return Ok(None);
         };
-        let Some(var) = &ask.value.var else {
+        for field in ask.value.each() {
+            if let Some(flow) = self.ask_one(step, field)? {
+                return Ok(Some(flow));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Asks one value of a step's `ask` until a valid answer, and stores it.
+    fn ask_one(&mut self, step: &Step, ask: &crate::load::Ask) -> Result<Option<Flow>, ExecError> {
+        let Some(var) = &ask.var else {
             return Ok(None);
         };
         let ctx = self.progress.state.context(None);
-        let prompt = ask.value.prompt.as_ref().map_or_else(
+        let prompt = ask.prompt.as_ref().map_or_else(
             || var.value.clone(),
             |p| render::text(&p.value, &ctx).unwrap_or_else(|_| p.value.clone()),
         );
-        let pattern = ask.value.pattern.as_ref().map(|p| p.value.clone());
-        let choices: Vec<String> = ask.value.choices.iter().map(|c| c.value.clone()).collect();
+        let pattern = ask.pattern.as_ref().map(|p| p.value.clone());
+        let choices: Vec<String> = ask.choices.iter().map(|c| c.value.clone()).collect();
         let q = Question::Ask {
             step: step.id(),
             var: var.value.clone(),
             prompt,
             pattern: pattern.clone(),
             choices: choices.clone(),
-            default: ask.value.default.as_ref().map(|d| d.value.clone()),
-            secret: ask.value.secret,
+            default: ask.default.as_ref().map(|d| d.value.clone()),
+            secret: ask.secret,
         };
         loop {
             let value = match self.ask(&q)? {
@@ -179,7 +190,7 @@ impl Executor<'_> {
                 _ => continue,
             };
             let problem =
-                crate::values::valid_answer(&value, ask.value.secret, pattern.as_deref(), &choices);
+                crate::values::valid_answer(&value, ask.secret, pattern.as_deref(), &choices);
             if let Some(problem) = problem {
                 if !self.operator.interactive() {
                     return Err(ExecError::NoAnswer {
@@ -190,10 +201,10 @@ impl Executor<'_> {
                 self.out.screen.status(Status::Warning, &problem);
                 continue;
             }
-            if ask.value.secret {
+            if ask.secret {
                 self.out.add_secret(&value);
             }
-            let shown = if ask.value.secret {
+            let shown = if ask.secret {
                 "***".to_string()
             } else {
                 value.clone()
@@ -206,12 +217,8 @@ impl Executor<'_> {
                 var: var.value.clone(),
                 value: self.out.mask(&value),
             })?;
-            self.progress.set_var(
-                &mut self.out,
-                &step.id(),
-                (&var.value, ask.value.secret),
-                value,
-            )?;
+            self.progress
+                .set_var(&mut self.out, &step.id(), (&var.value, ask.secret), value)?;
             return Ok(None);
         }
     }

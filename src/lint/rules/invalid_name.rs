@@ -116,8 +116,10 @@ impl Rule for InvalidName {
             for o in &step.outputs {
                 identifier(out, "variable", o);
             }
-            if let Some(v) = step.ask.as_ref().and_then(|a| a.value.var.as_ref()) {
-                identifier(out, "variable", v);
+            for ask in step.ask.iter().flat_map(|a| a.value.each()) {
+                if let Some(v) = &ask.var {
+                    identifier(out, "variable", v);
+                }
             }
             if let Some(v) = step.choose.as_ref().and_then(|c| c.value.var.as_ref()) {
                 identifier(out, "variable", v);

@@ -39,8 +39,9 @@ impl Rule for SecretInCommand {
             .runbook
             .steps
             .iter()
-            .filter_map(|s| s.ask.as_ref().filter(|a| a.value.secret))
-            .filter_map(|a| a.value.var.as_ref().map(|v| v.as_str()))
+            .flat_map(|s| s.ask.iter().flat_map(|a| a.value.each()))
+            .filter(|a| a.secret)
+            .filter_map(|a| a.var.as_ref().map(|v| v.as_str()))
             // Secrets made by a step: a `secret` capture or output.
             .chain(cx.runbook.steps.iter().flat_map(|s| {
                 s.secret_outputs.iter().map(String::as_str).chain(

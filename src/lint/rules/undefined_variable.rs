@@ -71,6 +71,10 @@ impl Rule for UndefinedVariable {
                         format!("`run` has no field `{field}`"),
                         one_of(field, RUN_FIELDS),
                     ),
+                    ("item", _) if !s.site.has_item() => (
+                        "`item` is only defined in a step with `for_each`".to_string(),
+                        "add `for_each:` with the list to the step, or name the value (`vars.NAME`, `inputs.NAME`)".to_string(),
+                    ),
                     ("output", _) if !s.site.has_output() => (
                         "`output` is only defined in `wait.until`".to_string(),
                         "capture the command's output with `capture` and use `vars.NAME`".to_string(),
