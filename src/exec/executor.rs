@@ -598,6 +598,21 @@ impl<'a> Executor<'a> {
         Ok(())
     }
 
+    /// A step skipped before it began (`when` false, no items), the reason shown.
+    fn skip(&mut self, step: &Step, started: Instant, reason: String) -> Result<Flow, ExecError> {
+        self.out
+            .screen
+            .status(Status::Skipped, &format!("skipped: {reason}"));
+        self.finish(
+            step,
+            started,
+            StepStatus::Skipped,
+            None,
+            Some(reason),
+            Flow::Next,
+        )
+    }
+
     /// In a dry-run, the first name an expression reads that no step has made yet.
     pub(crate) fn unknown_in(&self, expression: &str) -> Option<String> {
         if self.progress.unknown.is_empty() {
@@ -650,18 +665,7 @@ impl<'a> Executor<'a> {
             self.out.screen.status(Status::Failed, &problem);
             return self.failed(step, started, None, problem, failed, true);
         } else if !step.for_each.is_empty() || step.for_each_from.is_some() {
-            let reason = "`for_each` has no items (left)".to_string();
-            self.out
-                .screen
-                .status(Status::Skipped, &format!("skipped: {reason}"));
-            return self.finish(
-                step,
-                started,
-                StepStatus::Skipped,
-                None,
-                Some(reason),
-                Flow::Next,
-            );
+            return self.skip(step, started, "`for_each` has no items (left)".to_string());
         }
         if let Some(when) = &step.when {
             let unknown = self.unknown_in(&when.value);
@@ -682,18 +686,7 @@ impl<'a> Executor<'a> {
             match decided {
                 Ok(true) => {}
                 Ok(false) => {
-                    let reason = format!("`when: {}` is false", when.value);
-                    self.out
-                        .screen
-                        .status(Status::Skipped, &format!("skipped: {reason}"));
-                    return self.finish(
-                        step,
-                        started,
-                        StepStatus::Skipped,
-                        None,
-                        Some(reason),
-                        Flow::Next,
-                    );
+                    return self.skip(step, started, format!("`when: {}` is false", when.value));
                 }
                 Err(_) if self.cfg.mode == Mode::DryRun => {
                     self.out.screen.status(
