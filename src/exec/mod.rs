@@ -12,6 +12,7 @@ pub mod markdown;
 pub mod mask;
 pub mod operator;
 pub mod outcome;
+pub mod parts;
 pub mod render;
 pub mod replay;
 pub mod rollback;
