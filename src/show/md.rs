@@ -329,6 +329,13 @@ fn facts(step: &Step) -> Vec<String> {
     if step.readonly.as_ref().is_some_and(|r| r.value) {
         facts.push("read-only".to_string());
     }
+    if !step.for_each.is_empty() {
+        let items: Vec<String> = step.for_each.iter().map(|i| code(i.as_str())).collect();
+        facts.push(format!("once for each of {}", items.join(", ")));
+    }
+    if let Some(from) = &step.for_each_from {
+        facts.push(format!("once for each item of {}", code(from.as_str())));
+    }
     if let Some(d) = &step.duration {
         facts.push(format!("runs for {}, then stopped", d.as_str()));
     }
