@@ -95,6 +95,12 @@ fn refused_steps() -> Vec<(&'static str, String)> {
         ("git-ssh", r#"GIT_SSH_COMMAND="printf [%s] {{ inputs.v }} > $OUT/git-ssh; false" git ls-remote ssh://h/x"#.into()),
         ("git-alias", r#"git -c "alias.x=!printf '[%s]' {{ inputs.v }} > $OUT/git-alias" x"#.into()),
         ("tmux-d", r#"tmux new-session -d "printf '[%s]' {{ inputs.v }} > $OUT/tmux-d""#.into()),
+        // Third audit: loops over copies, commands after keywords, su reading a document.
+        ("for-copy", r#"SVCS="{{ inputs.v }}"; for s in $SVCS; do eval "printf '[%s]' $s"; done > "$OUT/for-copy""#.into()),
+        ("then-for", r#"if true; then for s in "{{ inputs.v }}"; do eval "printf '[%s]' $s"; done; fi > "$OUT/then-for""#.into()),
+        ("while-read", "SVCS=\"{{ inputs.v }}\"\nwhile read -r s; do eval \"printf '[%s]' $s\"; done <<< \"$SVCS\" > \"$OUT/while-read\"".into()),
+        ("array-loop", r#"a=("{{ inputs.v }}" x); for s in "${a[@]}"; do eval "printf '[%s]' $s"; done > "$OUT/array-loop""#.into()),
+        ("su-heredoc", "su root <<EOF\nprintf '[%s]' {{ inputs.v }} > \"$OUT/su-heredoc\"\nEOF".into()),
     ]
 }
 
@@ -229,7 +235,7 @@ fn values_that_would_become_code_again_are_refused_before_anything_runs() {
             // starts with `-` is refused; the others name the program `env` runs.)
             // Some keep the value data instead (`compgen -W` as its words, git's commands
             // and tmux's in a program that may be missing here): no marker is what counts.
-            let data_ok = ["compgen", "git-ssh", "git-alias", "tmux-d"].contains(&id);
+            let data_ok = ["compgen", "git-ssh", "git-alias", "tmux-d", "su-heredoc"].contains(&id);
             if (id != "env-option" || value.starts_with('-')) && !data_ok {
                 assert_ne!(
                     o.code, 0,

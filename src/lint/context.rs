@@ -23,6 +23,9 @@ pub struct Context<'a> {
     /// Where each `{{ }}` value of a shell script ends up (`shell::plan`), computed once for
     /// the rules that read it (RB031, RB032).
     values: std::sync::OnceLock<Vec<ValuePlan>>,
+    /// Each site's text with its `{{ }}` blocks replaced by placeholders of the same length
+    /// (`template::placeholders`), made once for the rules that read scripts as shell text.
+    placeholders: Vec<std::sync::OnceLock<String>>,
 }
 
 /// A `{{ }}` value of a POSIX shell script and where it ends up.
@@ -42,7 +45,7 @@ impl<'a> Context<'a> {
         subs: &'a SubRunbooks,
     ) -> Self {
         let graph = StepGraph::build(runbook);
-        let sites = sites(runbook)
+        let sites: Vec<AnalyzedSite> = sites(runbook)
             .into_iter()
             .map(|site| {
                 let mut analysis = match site.kind {
@@ -57,6 +60,9 @@ impl<'a> Context<'a> {
                 AnalyzedSite { site, analysis }
             })
             .collect();
+        let placeholders = (0..sites.len())
+            .map(|_| std::sync::OnceLock::new())
+            .collect();
         Context {
             source,
             runbook,
@@ -65,7 +71,21 @@ impl<'a> Context<'a> {
             sites,
             subs,
             values: std::sync::OnceLock::new(),
+            placeholders,
         }
+    }
+
+    /// The text of site `i` as shell text: each `{{ }}` a placeholder of the same length (a
+    /// site with `templates: false`, or without `{{`, as written).
+    pub fn shell_text(&self, i: usize) -> &str {
+        let Some(s) = self.sites.get(i) else {
+            return "";
+        };
+        let text = &s.site.value.value;
+        if s.site.kind == SiteKind::Raw || !text.contains("{{") {
+            return text;
+        }
+        self.placeholders[i].get_or_init(|| crate::template::placeholders(text))
     }
 
     /// Every `{{ }}` value (but `| raw`) of every POSIX shell script, with its plan.
@@ -101,7 +121,7 @@ impl<'a> Context<'a> {
                 if found.is_empty() {
                     continue;
                 }
-                let lexed = crate::template::placeholders(text);
+                let lexed = self.shell_text(i);
                 for block in found {
                     if s.analysis
                         .raw
@@ -112,7 +132,7 @@ impl<'a> Context<'a> {
                     }
                     out.push(ValuePlan {
                         site: i,
-                        plan: crate::shell::plan(&lexed, block.outer.clone()),
+                        plan: crate::shell::plan(lexed, block.outer.clone()),
                         block: block.outer,
                     });
                 }

@@ -90,7 +90,13 @@ fn collect(text: &str, list: &[Command], at: usize, out: &mut BTreeSet<String>) 
                 }
             }
         }
-        let Some(first) = args.iter().position(|a| !is_assignment_word(a)) else {
+        // The command after keywords (`then for s in …`, `{ read -r x; }`) and assignments.
+        let Some(first) = args.iter().position(|a| {
+            let keyword = !a.quoted
+                && super::programs::KEYWORDS.contains(&a.cooked.as_str())
+                && a.cooked != "for";
+            !is_assignment_word(a) && !keyword
+        }) else {
             continue;
         };
         let name = args[first].cooked.as_str();
@@ -288,9 +294,12 @@ pub fn referenced(text: &str) -> Vec<String> {
     out
 }
 
-/// Every `NAME=VALUE` word of the script (at any depth of `$( )`, raw text of the value).
+/// Every `NAME=VALUE` word of the script (at any depth of `$( )`, raw text of the value),
+/// and the other ways a variable is given text: `for NAME in WORDS` (the words), `for NAME;`
+/// (the positional parameters), `read … NAME <<< WORD` and `while read NAME; … done <<< WORD`
+/// (the here-string), `NAME=(…)` (the elements).
 fn assignments(text: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
+    let mut out = loops_and_reads(text);
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -320,6 +329,38 @@ fn assignments(text: &str) -> Vec<(String, String)> {
             }
         } else {
             i += 1;
+        }
+    }
+    out
+}
+
+/// `for NAME in WORDS`, `for NAME;`, `read … NAME <<< WORD`, `while read NAME …; done <<< WORD`.
+fn loops_and_reads(text: &str) -> Vec<(String, String)> {
+    static PATTERNS: std::sync::OnceLock<Vec<regex::Regex>> = std::sync::OnceLock::new();
+    let patterns = PATTERNS.get_or_init(|| {
+        [
+            r"\bfor\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\s+([^;\n]*)",
+            r"\bfor\s+([A-Za-z_][A-Za-z0-9_]*)\s*(;|\n|\s+do\b)",
+            r"\b(?:read|mapfile|readarray)\b[^\n;|&]*?\s([A-Za-z_][A-Za-z0-9_]*)\s*<<<\s*(\S+)",
+            r"\bread\b[^;\n]*?\s([A-Za-z_][A-Za-z0-9_]*)\s*;?\s*do\b[\s\S]*?\bdone\s*<<<\s*(\S+)",
+            r"\b([A-Za-z_][A-Za-z0-9_]*)\+?=\(([^)]*)\)",
+        ]
+        .iter()
+        .filter_map(|p| regex::Regex::new(p).ok())
+        .collect()
+    });
+    if !text.contains("for") && !text.contains("read") && !text.contains("=(") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (n, re) in patterns.iter().enumerate() {
+        for c in re.captures_iter(text) {
+            let (Some(name), Some(value)) = (c.get(1), c.get(2)) else {
+                continue;
+            };
+            // `for NAME;`: the positional parameters.
+            let value = if n == 1 { "$@" } else { value.as_str() };
+            out.push((name.as_str().to_string(), value.to_string()));
         }
     }
     out

@@ -814,6 +814,16 @@ fn xargs_runs_input(args: &[&Word]) -> Option<String> {
                 .find(|(o, _)| o == "-i" || o == "--replace")
                 .map(|_| "{}".to_string())
         });
+    // `… | xargs ssh h echo`, `xargs -I{} ssh h "… {}"`: the input becomes part of a command
+    // that another shell parses.
+    if let Some(first) = args.get(j).map(|w| base(&w.cooked))
+        && matches!(
+            first,
+            "ssh" | "eval" | "su" | "runuser" | "kubectl" | "docker" | "podman"
+        )
+    {
+        return Some(format!("xargs … {first}"));
+    }
     let shell = (j..args.len()).find(|&k| SHELLS.contains(&base(&args[k].cooked)))?;
     let (script, _, _) = programs::shell_script(args, shell);
     let script = &args.get(script?)?.cooked;
@@ -1135,7 +1145,13 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
                 return Role::Data(None);
             }
             if has(&seen, &["-i", "-s", "--login", "--shell"]) {
-                return Role::SudoShell;
+                // The login shell gets the command's words back as they were (sudo escapes
+                // them): a command that parses its arguments again is followed; a plain
+                // argument is held to what survives that escaping.
+                return match then(j, false) {
+                    Role::Data(_) | Role::NoOption => Role::SudoShell,
+                    role => role,
+                };
             }
             then(j, false)
         }
@@ -1403,6 +1419,26 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             }
         }
         "tmux" => tmux(args, i, target),
+        // `ansible HOSTS -m shell -a "…"`: the shell module runs the text on each host.
+        "ansible" if matches!(args[target - 1].cooked.as_str(), "-a" | "--args") => {
+            Role::Reparse(Reparse {
+                inner: args[target].cooked.clone(),
+                construct: "ansible -a".into(),
+                travels: false,
+            })
+        }
+        // `pdsh -w HOSTS "…"`, `vagrant ssh -c "…"`: a remote shell parses the command.
+        "pdsh" | "clush" => {
+            let (j, _) = options(args, i + 1, "wxlRfutgX", &[]);
+            joined(j, format!("{name} -w HOSTS"), false)
+        }
+        "vagrant" if args[target - 1].cooked == "-c" || args[target - 1].cooked == "--command" => {
+            Role::Reparse(Reparse {
+                inner: args[target].cooked.clone(),
+                construct: "vagrant ssh -c".into(),
+                travels: false,
+            })
+        }
         // bash expands each word of the list again (`$(…)` included).
         "compgen" | "complete" if args[target - 1].cooked == "-W" => Role::Reparse(Reparse {
             inner: args[target].cooked.clone(),
@@ -1576,6 +1612,17 @@ fn reads_stdin_as_script(args: &[&Word], i: usize, ctx: Ctx) -> Option<(String, 
             }
             reads_stdin_as_script(args, j, Ctx { travels: false })
         }
+        // `su - postgres <<EOF`: without `-c`, su's shell reads the document.
+        "su" | "runuser" => {
+            let found = programs::su_commands(args, i, name == "runuser");
+            match found.command {
+                Some(k) => reads_stdin_as_script(args, k, Ctx { travels: false }),
+                None if found.scripts.is_empty() => Some((name.to_string(), false)),
+                None => None,
+            }
+        }
+        // `echo … | at now`: at runs its input with sh later.
+        "at" | "batch" => Some((name.to_string(), false)),
         "ssh" => {
             let (j, seen) = options(args, i + 1, SSH.short, SSH.long);
             if has(&seen, &["-n"]) {
@@ -1968,6 +2015,14 @@ mod tests {
             Slot::Quoted(Quoting::Arithmetic)
         );
         assert!(plan_x("printf X | xargs -I{} sh -c \"echo '{}'\"").is_err());
+        assert!(plan_x("echo X | xargs -I{} ssh h \"echo {}\"").is_err());
+        assert_eq!(constructs("sudo -iu app bash -c \"echo X\""), ["bash -c"]);
+        assert_eq!(constructs("oc rsh pod sh -c \"echo X\""), ["sh -c"]);
+        assert_eq!(
+            constructs("ansible web -m shell -a \"echo X\""),
+            ["ansible -a"]
+        );
+        assert_eq!(constructs("su - postgres <<EOF\necho X\nEOF"), ["su"]);
         // The safe idioms stay plain data.
         for script in [
             "read -r n < <(echo X); echo \"$n\"",

@@ -344,8 +344,8 @@ pub fn container_command<W: AsRef<str>>(args: &[W], i: usize) -> Option<usize> {
     let dash = || args.iter().position(|w| w.as_ref() == "--");
     match name {
         "kubectl" | "oc" => {
-            let sub = find(&["exec", "run", "debug", "attach"])?;
-            if args[sub].as_ref() != "exec" {
+            let sub = find(&["exec", "run", "debug", "attach", "rsh"])?;
+            if !matches!(args[sub].as_ref(), "exec" | "rsh") {
                 // `kubectl run NAME --image=… -- COMMAND…`
                 return dash().filter(|&d| d > sub).map(|d| d + 1);
             }

@@ -54,68 +54,123 @@ crate::declare_rule! {
 /// (pattern, what it is): commands found anywhere in the script, quoted or not (a SQL
 /// statement is usually a quoted argument of `psql`). `rm` and the `reboot` family are found
 /// by [`Scanner::scan`] instead, only where the shell runs a command.
-const PATTERNS: &[(&str, &str)] = &[
+/// (pattern, what it is, words one of which the script must hold, in lower case, for the
+/// pattern to be tried: most scripts hold none, and are not searched at all).
+type Pattern = (&'static str, &'static str, &'static [&'static str]);
+
+const PATTERNS: &[Pattern] = &[
     (
         r"(?i)\bdrop\s+(?:table|database|schema|index|role|user|view|owned)\b",
         "SQL DROP",
+        &["drop"],
     ),
-    (r"(?i)\btruncate\s+(?:table\s+)?[\w.]", "SQL TRUNCATE"),
-    (r"(?i)\bdelete\s+from\b", "SQL DELETE"),
     (
-        r"\b(?:kubectl|oc)\b[^\n;&|]*\s(?:delete|drain)\b",
+        r"(?i)\btruncate\s+(?:table\s+)?[\w.]",
+        "SQL TRUNCATE",
+        &["truncate"],
+    ),
+    (r"(?i)\bdelete\s+from\b", "SQL DELETE", &["delete"]),
+    // (Each pattern starts with a literal word, which the regex engine looks for first.)
+    (
+        r"\bkubectl\b[^\n;&|]*\s(?:delete|drain)\b",
         "kubectl delete / drain",
+        &["delete", "drain"],
     ),
     (
-        r"\b(?:kubectl|oc)\b[^\n;&|]*\spatch\b[^\n;&|]*finalizers",
+        r"\boc\s[^\n;&|]*\b(?:delete|drain)\b",
+        "oc delete / drain",
+        &["delete", "drain"],
+    ),
+    (
+        r"\bpatch\b[^\n;&|]*finalizers",
         "kubectl patch finalizers",
+        &["finalizers"],
     ),
     (
-        r"\b(?:kubectl|oc)\b[^\n;&|]*(?:--force\b[^\n;&|]*--grace-period[= ]0\b|--grace-period[= ]0\b[^\n;&|]*--force\b)",
-        "forced deletion (--force --grace-period=0)",
+        r"--grace-period[= ]0\b",
+        "forced deletion (--grace-period=0)",
+        &["grace-period"],
     ),
     (
         r#"(?i)\bcurl\b[^\n;&|]*(?:\s-X\s*|\s--request[= ]\s*)['"]?DELETE\b"#,
         "HTTP DELETE",
+        &["delete"],
     ),
-    (r"\bchef-client\b", "chef-client run"),
-    (r"\bknife\s+ssh\b", "knife ssh"),
-    (r"\bhelm\s+(?:uninstall|delete)\b", "helm uninstall"),
+    (r"\bchef-client\b", "chef-client run", &["chef-client"]),
+    (r"\bknife\s+ssh\b", "knife ssh", &["knife"]),
+    (
+        r"\bhelm\s+(?:uninstall|delete)\b",
+        "helm uninstall",
+        &["helm"],
+    ),
     (
         r"\bterraform\s+(?:destroy\b|apply\b[^\n;&|]*-destroy\b)",
         "terraform destroy",
+        &["terraform"],
     ),
     (
         r"\baws\s[^\n;&|]*\b(?:delete|terminate|remove|deregister|reboot|stop)-[a-z-]+",
         "aws delete / terminate / reboot",
+        &["aws"],
     ),
-    (r"\baws\s+s3\s+(?:rm|rb)\b", "aws s3 rm"),
+    (r"\baws\s+s3\s+(?:rm|rb)\b", "aws s3 rm", &["s3"]),
     (
         r"\biptables\b[^\n;&|]*\s(?:-F|--flush|-X|--delete-chain)\b",
         "iptables flush",
+        &["iptables"],
     ),
     (
         r"\bgit\s+push\b[^\n;&|]*\s(?:--force\b|-f\b|--force-with-lease\b)",
         "git push --force",
+        &["push"],
     ),
     (
         r"(?i)\bredis-cli\b[^\n;&|]*\bflush(?:all|db)\b",
         "redis FLUSHALL",
+        &["redis-cli"],
     ),
-    (r"\bdd\b[^\n;&|]*\bof=/dev/", "dd to a device"),
-    (r"\bmkfs(?:\.\w+)?\b", "mkfs"),
+    (
+        r"\bdd\b[^\n;&|]*\bof=/dev/",
+        "dd to a device",
+        &["of=/dev/"],
+    ),
+    (r"\bmkfs(?:\.\w+)?\b", "mkfs", &["mkfs"]),
 ];
 
 const RM: &str = "rm -r / rm -f";
 const POWER: &str = "reboot / shutdown";
 
-fn patterns() -> &'static [(Regex, &'static str)] {
-    static COMPILED: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();
-    COMPILED.get_or_init(|| {
-        PATTERNS
-            .iter()
-            .filter_map(|(p, what)| Regex::new(p).ok().map(|re| (re, *what)))
-            .collect()
-    })
+/// The patterns, and one automaton over every gate word (ASCII case ignored) that tells in
+/// one pass over a script which patterns may match it.
+struct Compiled {
+    each: Vec<(Regex, &'static str)>,
+    gates: aho_corasick::AhoCorasick,
+    /// For each gate word of `gates`, the pattern it opens.
+    opens: Vec<usize>,
+}
+
+fn patterns() -> Option<&'static Compiled> {
+    static COMPILED: OnceLock<Option<Compiled>> = OnceLock::new();
+    COMPILED
+        .get_or_init(|| {
+            let mut each = Vec::new();
+            let mut words = Vec::new();
+            let mut opens = Vec::new();
+            for (p, what, gate) in PATTERNS {
+                let re = Regex::new(p).ok()?;
+                for g in *gate {
+                    words.push(*g);
+                    opens.push(each.len());
+                }
+                each.push((re, *what));
+            }
+            let gates = aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(&words)
+                .ok()?;
+            Some(Compiled { each, gates, opens })
+        })
+        .as_ref()
 }
 
 type Found = Vec<(Range<usize>, &'static str)>;
@@ -123,7 +178,19 @@ type Found = Vec<(Range<usize>, &'static str)>;
 /// The destructive commands in a script: (byte range, what it is). Comments are skipped.
 pub fn find_destructive(script: &str) -> Found {
     let mut found = Vec::new();
-    for (re, what) in patterns() {
+    let Some(compiled) = patterns() else {
+        return found;
+    };
+    let mut open = vec![false; compiled.each.len()];
+    for m in compiled.gates.find_overlapping_iter(script) {
+        if let Some(&n) = compiled.opens.get(m.pattern().as_usize()) {
+            open[n] = true;
+        }
+    }
+    for (n, (re, what)) in compiled.each.iter().enumerate() {
+        if !open[n] {
+            continue;
+        }
         for m in re.find_iter(script) {
             let line_start = script[..m.start()].rfind('\n').map_or(0, |i| i + 1);
             if script[line_start..m.start()].trim_start().starts_with('#') {

@@ -43,14 +43,19 @@ impl Rule for InteractiveCommand {
     }
 
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
-        for s in cx.sites.iter().filter(|s| s.site.field == "run") {
+        for (i, s) in cx
+            .sites
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.site.field == "run")
+        {
             let Some(step) = s.site.step else { continue };
+            let text = &s.site.value.value;
+            if !step.is_interactive() && !names_a_program(text) {
+                continue;
+            }
             // `{{ … }}` blocks read as one word each, as the shell will see the values.
-            let script = &if s.site.kind == crate::template::sites::SiteKind::Raw {
-                s.site.value.value.clone()
-            } else {
-                crate::template::placeholders(&s.site.value.value)
-            };
+            let script = cx.shell_text(i);
             if step.is_interactive() {
                 if let Some(capture) = &step.capture {
                     out.push(Finding::new(
@@ -78,9 +83,38 @@ impl Rule for InteractiveCommand {
     }
 }
 
+/// The program names this rule looks at: a script that has none of them as a word is not
+/// read further.
+const NAMES: &[&str] = &[
+    "vim", "vi", "nvim", "nano", "emacs", "less", "more", "top", "htop", "mc", "visudo", "passwd",
+    "vipw", "crontab", "read", "psql", "mysql", "mariadb", "kubectl", "oc", "docker", "podman",
+    "ssh", "sudo", "su", "git",
+];
+
+/// Whether a script names one of [`NAMES`] as a word (one pass of an automaton).
+fn names_a_program(script: &str) -> bool {
+    static NAMES_AC: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::OnceLock::new();
+    let Some(ac) = NAMES_AC
+        .get_or_init(|| aho_corasick::AhoCorasick::new(NAMES).ok())
+        .as_ref()
+    else {
+        return true;
+    };
+    let bytes = script.as_bytes();
+    let edge = |b: u8| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.');
+    ac.find_overlapping_iter(script).any(|m| {
+        (m.start() == 0 || edge(bytes[m.start() - 1]))
+            && bytes.get(m.end()).is_none_or(|&b| edge(b))
+    })
+}
+
 /// The commands of a script that need the terminal: (their byte range, what they are).
 pub fn find_interactive(script: &str) -> Vec<(std::ops::Range<usize>, String)> {
     let mut found = Vec::new();
+    if !names_a_program(script) {
+        return found;
+    }
     let Some(list) = words::commands(script, 0..script.len()) else {
         return found;
     };
