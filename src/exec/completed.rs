@@ -32,6 +32,9 @@ pub fn completed_rollback(
     dir: PathBuf,
     within: &[String],
 ) -> Option<Completed> {
+    if step.rollback.is_none() && step.rollback_manual.is_none() {
+        return None;
+    }
     let ctx = state.context(None);
     if step.rollback.is_none()
         && let Some(manual) = &step.rollback_manual

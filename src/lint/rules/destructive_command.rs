@@ -164,7 +164,10 @@ fn patterns() -> Option<&'static Compiled> {
                 }
                 each.push((re, *what));
             }
+            // A contiguous NFA: cheap to build (a DFA costs more to build than a short run
+            // spends searching).
             let gates = aho_corasick::AhoCorasick::builder()
+                .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
                 .ascii_case_insensitive(true)
                 .build(&words)
                 .ok()?;
@@ -181,14 +184,15 @@ pub fn find_destructive(script: &str) -> Found {
     let Some(compiled) = patterns() else {
         return found;
     };
-    let mut open = vec![false; compiled.each.len()];
+    // One bit per pattern (there are fewer than 64).
+    let mut open = 0u64;
     for m in compiled.gates.find_overlapping_iter(script) {
         if let Some(&n) = compiled.opens.get(m.pattern().as_usize()) {
-            open[n] = true;
+            open |= 1 << (n % 64);
         }
     }
     for (n, (re, what)) in compiled.each.iter().enumerate() {
-        if !open[n] {
+        if open & (1 << (n % 64)) == 0 {
             continue;
         }
         for m in re.find_iter(script) {

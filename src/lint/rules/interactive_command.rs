@@ -96,7 +96,12 @@ fn names_a_program(script: &str) -> bool {
     static NAMES_AC: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> =
         std::sync::OnceLock::new();
     let Some(ac) = NAMES_AC
-        .get_or_init(|| aho_corasick::AhoCorasick::new(NAMES).ok())
+        .get_or_init(|| {
+            aho_corasick::AhoCorasick::builder()
+                .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                .build(NAMES)
+                .ok()
+        })
         .as_ref()
     else {
         return true;
