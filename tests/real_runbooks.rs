@@ -804,3 +804,65 @@ fn an_ask_with_several_fields() {
         out.stderr
     );
 }
+
+#[test]
+fn fourth_audit_for_each_rollbacks_resumed_loops_and_empty_lists() {
+    // Each item's rollback is kept, and `runbook rollback` offers them.
+    let t = runbook(
+        Test::new(),
+        "steps:\n  - {id: drain, title: Drain each, for_each: [h1, h2], run: 'echo \"drain {{ item }}\" >> ran.log', rollback: 'echo \"undrain {{ item }}\" >> ran.log'}\n  - {id: flip, title: Flip by hand, instructions: Flip it., rollback: {manual: Flip it back.}}\n  - {id: boom, title: Boom, run: 'false'}\n  - {id: none, title: Nothing to do, for_each: [], run: 'echo never >> ran.log'}\n",
+    )
+    .file("rollback.yaml", "drain: {rollback: run}\nflip: {rollback: run}\n");
+    let out = run(&t, &["--yes"]);
+    out.code(1);
+    assert!(
+        out.stderr.contains("rollback of flip (by hand)"),
+        "{}",
+        out.stderr
+    );
+    let out = exec(&t, &["rollback", "--answers", "rollback.yaml"]);
+    out.code(0);
+    assert_eq!(
+        std::fs::read_to_string(t.path("runbooks/ran.log")).unwrap(),
+        "drain h1\ndrain h2\nundrain h2\nundrain h1\n",
+        "{}",
+        out.stderr
+    );
+    // `for_each: []` runs nothing.
+    let t = runbook(
+        Test::new(),
+        "steps:\n  - {id: none, title: Nothing to do, for_each: [], run: 'echo never >> ran.log'}\n",
+    );
+    run(&t, &["--yes"]).code(0);
+    assert!(!t.path("runbooks/ran.log").exists());
+    // A resume does not go round a loop again with answers given in advance.
+    let t = runbook(Test::new(), LOOP).file("answers.yaml", "again: again\n");
+    let args = ["--yes", "--confirm", "purge", "--answers", "answers.yaml"];
+    run(&t, &args).code(2);
+    for _ in 0..2 {
+        let mut resume = vec!["resume"];
+        resume.extend_from_slice(&args);
+        exec(&t, &resume).code(2);
+    }
+    let j = journal(&t);
+    assert_eq!(
+        step_events(&j, "command", "purge").len(),
+        1,
+        "purge ran again"
+    );
+}
+
+#[test]
+fn a_secret_item_is_masked_in_the_journal() {
+    let t = runbook(
+        Test::new(),
+        "steps:\n  - id: make\n    title: Make\n    run: echo \"$(echo UzNjcjN0VG9rZW5WYWx1ZQ== | base64 -d)\"\n    capture: {var: pw, secret: true}\n  - id: use\n    title: Use\n    for_each: \"{{ vars.pw }}\"\n    run: 'true'\n",
+    );
+    run(&t, &["--yes"]).code(0);
+    let j = journal(&t);
+    assert!(
+        !serde_json::to_string(&j)
+            .unwrap()
+            .contains("S3cr3tTokenValue")
+    );
+}

@@ -176,7 +176,11 @@ pub fn rollbacks(
     let folder = crate::exec::executor::folder_of(path);
     r.completed
         .iter()
-        .filter(|(step, _)| !r.rolled_back.contains(step))
+        .filter(|(step, state)| {
+            !r.rolled_back
+                .iter()
+                .any(|(s, item)| s == step && *item == state.item)
+        })
         .filter_map(|(id, state)| {
             let step = rb.step(id)?;
             let shell = step

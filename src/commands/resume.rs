@@ -187,6 +187,21 @@ fn go_on(g: GoOn) -> i32 {
         progress: Progress {
             completed,
             done_items: g.replayed.done_items.clone(),
+            // The visits so far go on counting (a step the run stopped in is entered again
+            // in the same visit), so that answers given in advance answer one visit.
+            visits: rb
+                .steps
+                .iter()
+                .map(|s| {
+                    let id = s.id();
+                    let n = g.replayed.visits.get(&id).copied().unwrap_or(0);
+                    if g.replayed.in_progress.as_deref() == Some(id.as_str()) {
+                        n.saturating_sub(1)
+                    } else {
+                        n
+                    }
+                })
+                .collect(),
             ..Progress::new(g.replayed.state_with(rb, g.values.clone(), g.me))
         },
         operator: &mut operator,

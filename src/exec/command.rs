@@ -312,7 +312,7 @@ impl Executor<'_> {
                 status = StepStatus::Interrupted;
             }
             other => {
-                problem = Some(describe(other));
+                problem = Some(self.out.mask(&describe(other)));
                 status = StepStatus::Failed;
             }
         }
@@ -491,7 +491,7 @@ impl Output<'_> {
         self.record(Event::CommandFinished {
             step: cmd.step.to_string(),
             exit_code: exit_code(&outcome.exit),
-            outcome: outcome_text(&outcome.exit, cmd.planned),
+            outcome: self.mask(&outcome_text(&outcome.exit, cmd.planned)),
             duration_ms: outcome.duration.as_millis() as u64,
         })?;
         Ok(outcome)

@@ -21,6 +21,8 @@ pub struct Completed {
     pub within: Vec<String>,
     /// Done by hand (`rollback: {manual: …}`): `rollback` is what to do, nothing runs.
     pub manual: bool,
+    /// The item of a step with `for_each` (each item has its own rollback).
+    pub item: Option<String>,
 }
 
 /// The rollback of a completed step, rendered with the state the step completed in. `None`
@@ -51,6 +53,7 @@ pub fn completed_rollback(
             dir,
             within: within.to_vec(),
             manual: true,
+            item: state.item.clone(),
         });
     }
     let rollback = step.rollback.as_ref()?;
@@ -78,5 +81,6 @@ pub fn completed_rollback(
         dir,
         within: within.to_vec(),
         manual: false,
+        item: state.item.clone(),
     })
 }

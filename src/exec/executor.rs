@@ -379,7 +379,7 @@ impl<'a> Executor<'a> {
             index: i,
             title: title.clone(),
             kind: kind.name().into(),
-            item: item.clone(),
+            item: item.as_ref().map(|i| self.out.mask(i)),
         })?;
         if let Some(item) = &item {
             let shown = self.out.mask(item);

@@ -221,6 +221,9 @@ pub enum Event {
         status: StepStatus,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         exit_code: Option<i32>,
+        /// The item of a step with `for_each` this rollback undoes (masked).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        item: Option<String>,
     },
     /// A step's `remind` came due while the run was at `step`.
     Reminder {

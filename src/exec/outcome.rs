@@ -84,7 +84,7 @@ impl Executor<'_> {
         );
         self.out.record(Event::StepFinished {
             step: id,
-            item: self.progress.state.item.clone(),
+            item: self.progress.state.item.as_ref().map(|i| self.out.mask(i)),
             next: Some(next),
             status,
             exit_code,

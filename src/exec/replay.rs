@@ -22,8 +22,13 @@ pub struct Replay {
     pub state: RunState,
     /// Completed steps (status ok) with the state they completed in, oldest first.
     pub completed: Vec<(String, RunState)>,
-    /// Steps whose rollback already ran and succeeded.
-    pub rolled_back: Vec<String>,
+    /// Steps (with the item, for `for_each`) whose rollback already ran and succeeded.
+    pub rolled_back: Vec<(String, Option<String>)>,
+    /// How many times each step was entered (a `for_each` item after the first is the same
+    /// visit): a resume goes on counting, so that answers given in advance stay one visit's.
+    pub visits: BTreeMap<String, u32>,
+    /// The step of the last `step_finished`.
+    pub last_finished: Option<String>,
     /// A step that started and never finished.
     pub in_progress: Option<String>,
     /// Where the walk goes next: a step id or `end`; `None` before the first step.
@@ -77,7 +82,16 @@ pub fn replay(records: &[Record]) -> Replay {
             }
             Event::RunFinished { status, .. } => r.finished = Some(*status),
             _ if !record.within.is_empty() => {}
-            Event::StepStarted { step, .. } => r.in_progress = Some(step.clone()),
+            Event::StepStarted { step, .. } => {
+                // A retry or the next item of `for_each` (the step led to itself) is the
+                // same visit.
+                let again = r.last_finished.as_deref() == Some(step.as_str())
+                    && r.next.as_deref() == Some(step.as_str());
+                if !again {
+                    *r.visits.entry(step.clone()).or_default() += 1;
+                }
+                r.in_progress = Some(step.clone());
+            }
             Event::VarSet {
                 step,
                 name,
@@ -136,18 +150,22 @@ pub fn replay(records: &[Record]) -> Replay {
                 }
                 Arc::make_mut(&mut r.state.steps).insert(step.clone(), (*status, *exit_code));
                 if *status == StepStatus::Ok {
-                    r.completed.push((step.clone(), r.state.clone()));
+                    let mut state = r.state.clone();
+                    state.item = item.clone();
+                    r.completed.push((step.clone(), state));
                 }
                 r.in_progress = None;
                 r.next = next.clone();
+                r.last_finished = Some(step.clone());
             }
             // Only a rollback that ran and succeeded is done: one declined (at the prompt, or
             // for want of a terminal to confirm it) or failed is still to do.
             Event::Rollback {
                 step,
                 status: StepStatus::Ok,
+                item,
                 ..
-            } => r.rolled_back.push(step.clone()),
+            } => r.rolled_back.push((step.clone(), item.clone())),
             _ => {}
         }
     }

@@ -48,6 +48,7 @@ impl Executor<'_> {
             command: format!("by hand: {text}"),
             status,
             exit_code: None,
+            item: c.item.as_ref().map(|i| self.out.mask(i)),
         })?;
         Ok(())
     }
@@ -129,6 +130,7 @@ impl Executor<'_> {
                             command: self.out.mask(&c.rollback),
                             status: StepStatus::Failed,
                             exit_code: None,
+                            item: c.item.as_ref().map(|i| self.out.mask(i)),
                         })?;
                         return Ok(());
                     }
@@ -177,6 +179,7 @@ impl Executor<'_> {
                     command: self.out.mask(&c.rollback),
                     status,
                     exit_code: exit_code(&outcome.exit),
+                    item: c.item.as_ref().map(|i| self.out.mask(i)),
                 })?;
             }
             other => {
@@ -197,6 +200,7 @@ impl Executor<'_> {
                     command: self.out.mask(&c.rollback),
                     status: StepStatus::Skipped,
                     exit_code: None,
+                    item: c.item.as_ref().map(|i| self.out.mask(i)),
                 })?;
             }
         }

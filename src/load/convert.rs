@@ -589,6 +589,10 @@ impl Converter<'_> {
                 "remind" => step.remind = self.string(v, &w),
                 "interactive" => step.interactive = self.boolean(v, &w),
                 "for_each" => match &v.value {
+                    // `for_each: []`: no items, so the step is skipped.
+                    Value::Seq(items) if items.is_empty() => {
+                        step.for_each_from = Some(Sp::new(String::new(), v.span));
+                    }
                     Value::Seq(_) => step.for_each = self.string_list(v, &w),
                     _ => step.for_each_from = self.string(v, &w),
                 },

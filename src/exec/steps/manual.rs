@@ -63,6 +63,9 @@ impl Executor<'_> {
                     &format!("{skipped} of {total} items skipped"),
                 );
             }
+            // A manual step's rollback (by hand, or a script) is offered after an abort too.
+            let shell = self.cfg.shell_of(step);
+            self.remember_rollback(step, &shell);
             return self.done(step, started, None, Flow::Next);
         }
         match self.ask(&Question::Manual { step: id })? {
@@ -70,6 +73,8 @@ impl Executor<'_> {
             Answer::Skip(reason) => self.skipped(step, started, reason),
             _ => {
                 self.out.screen.status(Status::Ok, "done");
+                let shell = self.cfg.shell_of(step);
+                self.remember_rollback(step, &shell);
                 self.done(step, started, None, Flow::Next)
             }
         }
