@@ -803,6 +803,14 @@ fn an_ask_with_several_fields() {
         "{}",
         out.stderr
     );
+    assert!(
+        out.stderr.contains("who: {values: {commander: VALUE}}"),
+        "{}",
+        out.stderr
+    );
+    // One plain answer does not fill every field.
+    let t3 = runbook(Test::new(), body).file("answers.yaml", "who: alice\n");
+    run(&t3, &["--yes", "--answers", "answers.yaml"]).code(2);
 }
 
 #[test]

@@ -301,10 +301,10 @@ impl Executor<'_> {
             // It ran for its `duration`, as planned.
             Exit::TimedOut if planned => {}
             Exit::TimedOut => {
-                problem = Some(format!(
-                    "timed out after {}",
-                    timeout.map_or_else(String::new, duration)
-                ));
+                problem = Some(match timeout {
+                    Some(t) => format!("timed out after {}", duration(t)),
+                    None => "timed out".to_string(),
+                });
                 status = StepStatus::Timeout;
             }
             Exit::Interrupted => {

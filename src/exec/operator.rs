@@ -42,6 +42,9 @@ pub enum Question {
     /// A validated answer stored in `vars.<var>`: `Text`.
     Ask {
         step: String,
+        /// One of several values the step asks (`ask: {fields: …}`): an answers file gives
+        /// each in `values`, never one answer for all.
+        several: bool,
         var: String,
         prompt: String,
         pattern: Option<String>,

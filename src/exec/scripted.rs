@@ -273,9 +273,14 @@ impl<T: Operator> Scripted<T> {
                     .position(|o| o.trim().eq_ignore_ascii_case(given.trim()))
                     .map(Answer::Choice)
             }
-            Question::Ask { default, var, .. } => step
+            Question::Ask {
+                default,
+                var,
+                several,
+                ..
+            } => step
                 .and_then(|s| s.values.get(var).cloned())
-                .or_else(|| main.map(str::to_string))
+                .or_else(|| main.filter(|_| !several).map(str::to_string))
                 .or_else(|| default.clone().filter(|_| yes))
                 .map(Answer::Text),
             Question::Failure { .. } => match step.and_then(|s| s.failure.as_deref()) {
@@ -383,9 +388,15 @@ fn no_answer(q: &Question) -> AskError {
                 "pass `--yes` to run it again, or answer `{step}: {{resume: rerun|done|skip}}` in an answers file"
             ),
         ),
-        Question::Ask { var, .. } => (
+        Question::Ask { var, several, .. } => (
             format!("step `{s}` asks for `{var}`"),
-            format!("answer it in an answers file (`--answers FILE` with `{s}: VALUE`)"),
+            if *several {
+                format!(
+                    "answer it in an answers file (`--answers FILE` with `{s}: {{values: {{{var}: VALUE}}}}`)"
+                )
+            } else {
+                format!("answer it in an answers file (`--answers FILE` with `{s}: VALUE`)")
+            },
         ),
         _ => (
             format!("step `{s}` needs an answer"),

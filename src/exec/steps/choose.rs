@@ -169,8 +169,10 @@ impl Executor<'_> {
         );
         let pattern = ask.pattern.as_ref().map(|p| p.value.clone());
         let choices: Vec<String> = ask.choices.iter().map(|c| c.value.clone()).collect();
+        let several = step.ask.as_ref().is_some_and(|a| a.value.each().len() > 1);
         let q = Question::Ask {
             step: step.id(),
+            several,
             var: var.value.clone(),
             prompt,
             pattern: pattern.clone(),
