@@ -195,9 +195,9 @@ impl<T: Operator> Scripted<T> {
         }
         match q {
             Question::Failure { .. } | Question::Interrupted { .. } => Some(Answer::Abort),
-            Question::Rollback { .. } | Question::Dangerous { rollback: true, .. } => Some(
-                Answer::Skip("not run: no terminal to confirm it (use `runbook rollback`)".into()),
-            ),
+            Question::Rollback { .. } | Question::Dangerous { rollback: true, .. } => {
+                Some(Answer::Skip("no terminal to confirm it".into()))
+            }
             _ => None,
         }
     }
