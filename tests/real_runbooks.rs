@@ -874,3 +874,16 @@ fn a_secret_item_is_masked_in_the_journal() {
             .contains("S3cr3tTokenValue")
     );
 }
+
+#[test]
+fn a_for_each_step_keeps_the_status_of_a_failed_item() {
+    let t = runbook(
+        Test::new(),
+        "steps:\n  - {id: each, title: Each, for_each: [h2, h1], run: 'test \"{{ item }}\" != h2', on_failure: continue}\n  - {id: after, title: After, run: 'echo \"{{ steps.each.status }}\" > status.txt'}\n",
+    );
+    run(&t, &["--yes"]).code(0);
+    assert_eq!(
+        std::fs::read_to_string(t.path("runbooks/status.txt")).unwrap(),
+        "failed\n"
+    );
+}

@@ -61,7 +61,22 @@ impl Executor<'_> {
             StepStatus::Ok => {}
             _ => self.progress.tally.failed += 1,
         }
-        Arc::make_mut(&mut self.progress.state.steps).insert(id.clone(), (status, exit_code));
+        // A step with `for_each` keeps the worst status of its items: a failed item (gone on
+        // from with `on_failure: continue`) is not hidden by the ones after it.
+        let earlier_failed = self
+            .progress
+            .iteration
+            .as_ref()
+            .is_some_and(|(i, _, k)| *i == step.index && *k > 0)
+            && self
+                .progress
+                .state
+                .steps
+                .get(&id)
+                .is_some_and(|(s, _)| !matches!(s, StepStatus::Ok | StepStatus::Skipped));
+        if !earlier_failed {
+            Arc::make_mut(&mut self.progress.state.steps).insert(id.clone(), (status, exit_code));
+        }
         // An item of `for_each` with more after it leads to the step again.
         let more_items = self
             .progress

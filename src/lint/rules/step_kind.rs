@@ -1,11 +1,13 @@
 use super::key_span::key_span;
 use crate::lint::{Context, Finding, Rule, RuleMeta};
+use crate::load::StepKind;
 
 crate::declare_rule! {
     /// ## What it does
     /// Reports a step that does nothing (no `run`, `checklist`, `instructions`, `choose`,
     /// `ask`, `wait` or `runbook`) or that has several kinds at once (`run` and `choose`).
-    /// An `ask` may stand before a `run` in the same step.
+    /// An `ask` may stand before a `run` in the same step. Also a `for_each` on a `choose`,
+    /// an `ask` or a sub-runbook, which are taken once.
     ///
     /// ## Why this matters
     /// Each step shows the operator one kind of screen; a step with two kinds would hide one
@@ -51,7 +53,30 @@ impl Rule for StepKindRule {
                     format!("step `{}` does nothing", step.id()),
                     "give it one of `run`, `checklist`, `instructions`, `choose`, `ask`, `wait` or `runbook`",
                 )),
-                [_] => {}
+                // `for_each` repeats a command, a wait or instructions; a decision, a
+                // question or a sub-runbook is taken once.
+                [(kind, _)] => {
+                    let repeated = !step.for_each.is_empty() || step.for_each_from.is_some();
+                    if repeated
+                        && matches!(kind, StepKind::Choose | StepKind::Ask | StepKind::Runbook)
+                    {
+                        let at = step
+                            .for_each
+                            .first()
+                            .map(|i| i.span)
+                            .or(step.for_each_from.as_ref().map(|f| f.span))
+                            .unwrap_or_else(|| step.anchor());
+                        out.push(Finding::new(
+                            at,
+                            format!(
+                                "step `{}` is a `{}`, which `for_each` cannot repeat",
+                                step.id(),
+                                key_of(kind.name())
+                            ),
+                            "use `for_each` on a `run`, `wait` or `checklist` step; ask or decide once, before it",
+                        ));
+                    }
+                }
                 [(first, _), rest @ ..] => {
                     let names: Vec<String> = kinds.iter().map(|(k, _)| format!("`{}`", key_of(k.name()))).collect();
                     let (second, value) = rest[0];
