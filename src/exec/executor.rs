@@ -3,7 +3,7 @@
 //! and the [`Journal`] (what is recorded, before the next action begins).
 
 pub use super::completed::{Completed, completed_rollback};
-use super::journal::{Event, Mode, RunStatus, StepStatus};
+use super::journal::{Event, Mode, RunStatus};
 use super::operator::{Answer, AskError, Operator, Question};
 pub use super::parts::{CheckRunbook, ExecError, Output, Progress, RunConfig, folder_of};
 use super::render::{self};
@@ -325,17 +325,7 @@ impl<'a> Executor<'a> {
 
     /// A step skipped before it began (`when` false, no items), the reason shown.
     fn skip(&mut self, step: &Step, started: Instant, reason: String) -> Result<Flow, ExecError> {
-        self.out
-            .screen
-            .status(Status::Skipped, &format!("skipped: {reason}"));
-        self.finish(
-            step,
-            started,
-            StepStatus::Skipped,
-            None,
-            Some(reason),
-            Flow::Next,
-        )
+        self.skipped_with(step, started, None, reason, String::new)
     }
 
     /// In a dry-run, the first name an expression reads that no step has made yet.

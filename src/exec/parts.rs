@@ -158,17 +158,7 @@ impl Progress {
         (name, secret): (&str, bool),
         value: String,
     ) -> Result<(), ExecError> {
-        if secret {
-            out.add_secret(&value);
-        }
-        out.record(Event::VarSet {
-            step: step.to_string(),
-            name: name.to_string(),
-            value: out.mask(&value),
-            secret,
-        })?;
-        Arc::make_mut(&mut self.state.vars).insert(name.to_string(), value);
-        Ok(())
+        self.set(out, step, (name, secret), value, false)
     }
 
     /// Sets an environment variable for later steps (`$RUNBOOK_ENV`) and journals it; a
@@ -180,16 +170,42 @@ impl Progress {
         (name, secret): (&str, bool),
         value: String,
     ) -> Result<(), ExecError> {
+        self.set(out, step, (name, secret), value, true)
+    }
+
+    fn set(
+        &mut self,
+        out: &mut Output,
+        step: &str,
+        (name, secret): (&str, bool),
+        value: String,
+        env: bool,
+    ) -> Result<(), ExecError> {
         if secret {
             out.add_secret(&value);
         }
-        out.record(Event::EnvSet {
-            step: step.to_string(),
-            name: name.to_string(),
-            value: out.mask(&value),
-            secret,
+        let (step, name, masked) = (step.to_string(), name.to_string(), out.mask(&value));
+        out.record(if env {
+            Event::EnvSet {
+                step,
+                name: name.clone(),
+                value: masked,
+                secret,
+            }
+        } else {
+            Event::VarSet {
+                step,
+                name: name.clone(),
+                value: masked,
+                secret,
+            }
         })?;
-        Arc::make_mut(&mut self.state.env).insert(name.to_string(), value);
+        let map = if env {
+            &mut self.state.env
+        } else {
+            &mut self.state.vars
+        };
+        Arc::make_mut(map).insert(name, value);
         Ok(())
     }
 }

@@ -1084,11 +1084,7 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             return Role::Data(None);
         }
         Role::Reparse(Reparse {
-            inner: args[from..]
-                .iter()
-                .map(|w| w.cooked.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
+            inner: words_text(&args[from..]),
             construct,
             travels,
         })
@@ -1508,6 +1504,15 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
     }
 }
 
+/// Words as a shell that joins them with spaces (`ssh HOST a b`, `eval a b`) parses them.
+fn words_text(words: &[&Word]) -> String {
+    words
+        .iter()
+        .map(|w| w.cooked.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// `tmux new-session … COMMAND`: tmux runs the command with `sh -c` in a new pane;
 /// `send-keys` types its words into a pane's shell.
 fn tmux(args: &[&Word], i: usize, target: usize) -> Role {
@@ -1548,11 +1553,7 @@ fn tmux(args: &[&Word], i: usize, target: usize) -> Role {
         return Role::Data(None);
     }
     Role::Reparse(Reparse {
-        inner: args[j..]
-            .iter()
-            .map(|w| w.cooked.as_str())
-            .collect::<Vec<_>>()
-            .join(" "),
+        inner: words_text(&args[j..]),
         construct: format!("tmux {}", args[sub].cooked),
         travels: false,
     })
@@ -1632,11 +1633,7 @@ fn reads_stdin_as_script(args: &[&Word], i: usize, ctx: Ctx) -> Option<(String, 
                 return Some(("ssh HOST".into(), false));
             }
             // `ssh HOST bash -s`: the remote command reads the input.
-            let remote: String = args[j + 1..]
-                .iter()
-                .map(|w| w.cooked.as_str())
-                .collect::<Vec<_>>()
-                .join(" ");
+            let remote = words_text(&args[j + 1..]);
             let list = commands(&remote, 0..remote.len())?;
             let first = list.first()?;
             reads_stdin_as_script(&first.args(), 0, Ctx { travels: false })
