@@ -101,6 +101,13 @@ fn refused_steps() -> Vec<(&'static str, String)> {
         ("while-read", "SVCS=\"{{ inputs.v }}\"\nwhile read -r s; do eval \"printf '[%s]' $s\"; done <<< \"$SVCS\" > \"$OUT/while-read\"".into()),
         ("array-loop", r#"a=("{{ inputs.v }}" x); for s in "${a[@]}"; do eval "printf '[%s]' $s"; done > "$OUT/array-loop""#.into()),
         ("su-heredoc", "su root <<EOF\nprintf '[%s]' {{ inputs.v }} > \"$OUT/su-heredoc\"\nEOF".into()),
+        // Fourth audit: a copy reaching an option or split into a command's words, names
+        // held in variables, a pipe of filters into a loop that parses again.
+        ("option-copy", r#"r="{{ inputs.v }}"; git clone -q "$r" "$OUT/clone" 2>/dev/null; printf '[x]' > "$OUT/option-copy""#.into()),
+        ("split-copy", r#"u="{{ inputs.v }}"; timeout 5 $u 2>/dev/null; printf '[x]' > "$OUT/split-copy""#.into()),
+        ("indirect", r#"v="{{ inputs.v }}"; n=v; eval "printf '[%s]' ${!n}" > "$OUT/indirect""#.into()),
+        ("nameref", r#"declare -n r=v; v="{{ inputs.v }}"; eval "printf '[%s]' $r" > "$OUT/nameref""#.into()),
+        ("pipe-filter-loop", r#"v="{{ inputs.v }}"; echo "$v" | tr a a | while read -r l; do eval "printf '[%s]' $l"; done > "$OUT/pipe-filter-loop""#.into()),
     ]
 }
 
@@ -236,7 +243,8 @@ fn values_that_would_become_code_again_are_refused_before_anything_runs() {
             // Some keep the value data instead (`compgen -W` as its words, git's commands
             // and tmux's in a program that may be missing here): no marker is what counts.
             let data_ok = ["compgen", "git-ssh", "git-alias", "tmux-d", "su-heredoc"].contains(&id);
-            if (id != "env-option" || value.starts_with('-')) && !data_ok {
+            let dash_only = ["env-option", "option-copy"].contains(&id);
+            if (!dash_only || value.starts_with('-')) && !data_ok {
                 assert_ne!(
                     o.code, 0,
                     "{id} with {value:?} was not refused: {}",

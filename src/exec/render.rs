@@ -246,9 +246,9 @@ fn place(
             {
                 return Err(RenderError {
                     message: format!(
-                        "`{expr}` must be one plain word here{via}: it may reach a string that another shell parses again (through a variable such a string expands, an argument of `sh -c 'eval \"$1\"'`, or of a program named by a variable, such as `$E` with `E=eval`), where other text would run as code"
+                        "`{expr}` must be one plain word here{via}: it may reach a string that another shell parses again (through a variable such a string expands, an argument of `sh -c 'eval \"$1\"'`, or of a program named by a variable, such as `$E` with `E=eval`), or be split into the words of a command (an unquoted `$u` in `sudo -u $u id`), where other text would run as code"
                     ),
-                    help: "give a value of letters, digits and `_ . / : @ , + = %` (a `pattern` on the input), or put the `{{ }}` value in the string itself, where runbook keeps it data".into(),
+                    help: "give a value of letters, digits and `_ . / : @ , + = %` (a `pattern` on the input), quote the variable where the script expands it (`\"$u\"`), or put the `{{ }}` value in the string itself, where runbook keeps it data".into(),
                 });
             }
             if let Slot::NoSubscript(_) = plan.slot

@@ -344,15 +344,22 @@ fn loops_and_reads(text: &str) -> Vec<(String, String)> {
             r"\b(?:read|mapfile|readarray)\b[^\n;|&]*?\s([A-Za-z_][A-Za-z0-9_]*)\s*<<<\s*(\S+)",
             r"\bread\b[^;\n]*?\s([A-Za-z_][A-Za-z0-9_]*)\s*;?\s*do\b[\s\S]*?\bdone\s*<<<\s*(\S+)",
             r"\b([A-Za-z_][A-Za-z0-9_]*)\+?=\(([^)]*)\)",
+            // `declare -n r=v`: `r` and `v` are one variable.
+            r"\b(?:declare|local|typeset)\s+(?:-[A-Za-z]+\s+)*-[A-Za-z]*n[A-Za-z]*\s+(?:-[A-Za-z]+\s+)*([A-Za-z_][A-Za-z0-9_]*)=([A-Za-z_][A-Za-z0-9_]*)",
         ]
         .iter()
         .filter_map(|p| regex::Regex::new(p).ok())
         .collect()
     });
-    if !text.contains("for") && !text.contains("read") && !text.contains("=(") {
-        return Vec::new();
-    }
     let mut out = Vec::new();
+    piped_reads(text, 0..text.len(), &mut out, 0);
+    if !text.contains("for")
+        && !text.contains("read")
+        && !text.contains("=(")
+        && !text.contains(" -")
+    {
+        return out;
+    }
     for (n, re) in patterns.iter().enumerate() {
         for c in re.captures_iter(text) {
             let (Some(name), Some(value)) = (c.get(1), c.get(2)) else {
@@ -360,10 +367,58 @@ fn loops_and_reads(text: &str) -> Vec<(String, String)> {
             };
             // `for NAME;`: the positional parameters.
             let value = if n == 1 { "$@" } else { value.as_str() };
+            if n == 5 {
+                out.push((value.to_string(), format!("${}", name.as_str())));
+                out.push((name.as_str().to_string(), format!("${value}")));
+                continue;
+            }
             out.push((name.as_str().to_string(), value.to_string()));
         }
     }
     out
+}
+
+/// `echo "$x" | tr a b | while read -r l; …`: what a pipe's earlier commands print may
+/// reach the variables a `read` further down assigns.
+fn piped_reads(
+    text: &str,
+    range: std::ops::Range<usize>,
+    out: &mut Vec<(String, String)>,
+    depth: usize,
+) {
+    if depth > 8 || !text[range.clone()].contains('|') && !text[range.clone()].contains("$(") {
+        return;
+    }
+    let Some(list) = commands(text, range) else {
+        return;
+    };
+    let mut start = 0;
+    for (n, cmd) in list.iter().enumerate() {
+        for w in &cmd.words {
+            for e in &w.expansions {
+                if let Some(inner) = &e.inner {
+                    piped_reads(text, inner.clone(), out, depth + 1);
+                }
+            }
+        }
+        if n > start {
+            let targets = readers_targets(&cmd.args());
+            if !targets.is_empty() {
+                let printed: String = list[start..n]
+                    .iter()
+                    .flat_map(|c| c.words.iter())
+                    .map(|w| &text[w.span.clone()])
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                for t in targets {
+                    out.push((t, printed.clone()));
+                }
+            }
+        }
+        if !cmd.piped {
+            start = n + 1;
+        }
+    }
 }
 
 /// Adds to `names`, round after round, the variables whose values are copied into one of

@@ -174,19 +174,25 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     // expansion where arithmetic evaluates it. (Refusing every such script
                     // would refuse `i={{ host }}` in any script with a `for ((i…))` loop.)
                     let refs = reparsed_refs(&text);
-                    let reparsed = targets.iter().any(|t| refs.contains(t))
-                        || (to_positional && POSITIONAL.iter().any(|p| refs.contains(*p)));
+                    let uses = uses(&text);
+                    let reaches = |set: &BTreeSet<String>| {
+                        targets.iter().any(|t| set.contains(t))
+                            || (to_positional && POSITIONAL.iter().any(|p| set.contains(*p)))
+                    };
                     let arith = super::flow::arithmetic_anywhere(&text);
                     let positional = POSITIONAL.iter().any(|p| arith.contains(*p));
-                    if reparsed {
+                    if reaches(&refs) || refs.contains(ANY) || reaches(&uses.words) {
                         Slot::PlainWord(quoting)
                     } else if targets.iter().any(|t| arith.contains(t))
                         || (positional && to_positional)
                     {
                         Slot::NoSubscript(quoting)
-                    } else if targets.iter().any(|t| {
-                        super::flow::indirect(&text).contains(t) || named_refs(&text).contains(t)
-                    }) {
+                    } else if reaches(&uses.options) {
+                        Slot::NoOption(quoting)
+                    } else if targets
+                        .iter()
+                        .any(|t| super::flow::indirect(&text).contains(t) || uses.names.contains(t))
+                    {
                         Slot::Name
                     } else {
                         Slot::Quoted(quoting)
@@ -557,10 +563,75 @@ fn shell_before(text: &str, list: &[Command], at: usize) -> bool {
     false
 }
 
-/// The variables whose values the script uses as variable names: expanded where a name is
-/// expected (`printf -v "$n"`, `read "$n"`, `declare "$n=1"`, `[[ -v $n ]]`).
-fn named_refs(text: &str) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
+/// How a script uses the values of its variables, beyond passing them as data.
+#[derive(Debug, Default)]
+struct Uses {
+    /// Expanded where a name is expected (`printf -v "$n"`, `read "$n"`, `declare "$n=1"`,
+    /// `[[ -v $n ]]`).
+    names: BTreeSet<String>,
+    /// Expanded where a program reads options, some of which run commands (`ssh "$h"`,
+    /// `git clone "$r"`).
+    options: BTreeSet<String>,
+    /// Expanded unquoted (split into words) in the arguments of a program that runs some of
+    /// its arguments as a command or reads options (`ssh $h uptime`, `sudo -u $u id`), or
+    /// naming the program itself (`$cmd`): there a space or a leading `-` changes what
+    /// runs.
+    words: BTreeSet<String>,
+}
+
+/// Programs whose arguments may be a command or an option that runs one: a value split into
+/// several words there changes what runs.
+const SPLIT_SENSITIVE: &[&str] = &[
+    "find",
+    "git",
+    "scp",
+    "sftp",
+    "rsync",
+    "tar",
+    "zip",
+    "curl",
+    "wget",
+    "exec",
+    "command",
+    "builtin",
+    "runuser",
+    "busybox",
+    "oc",
+    "nerdctl",
+    "vagrant",
+    "ansible",
+    "pdsh",
+    "at",
+    "batch",
+    "parallel",
+    "chroot",
+    "unshare",
+    "nsenter",
+    "ip",
+    "systemd-run",
+    "strace",
+    "ltrace",
+    "gdb",
+    "valgrind",
+    "perf",
+    "taskset",
+    "chrt",
+    "numactl",
+    "prlimit",
+    "cgexec",
+    "firejail",
+    "bwrap",
+    "fakeroot",
+    "proxychains",
+    "torsocks",
+    "caffeinate",
+    "retry",
+];
+
+/// Walks every simple command of the script (at any depth of `$( )`) and sorts the
+/// variables it expands by how their values are used.
+fn uses(text: &str) -> Uses {
+    let mut out = Uses::default();
     let mut stack: Vec<Range<usize>> = Vec::new();
     stack.push(0..text.len());
     while let Some(range) = stack.pop() {
@@ -569,6 +640,18 @@ fn named_refs(text: &str) -> BTreeSet<String> {
         };
         for cmd in &list {
             let args = cmd.args();
+            let first = args.iter().position(|a| {
+                !(!a.quoted && KEYWORDS.contains(&a.cooked.as_str()) || is_assignment_word(a))
+            });
+            let sensitive = first.is_some_and(|i| {
+                let w = args[i];
+                let name = base(&w.cooked);
+                !w.expansions.is_empty()
+                    || REPARSERS.contains(&name)
+                    || SPLIT_SENSITIVE.contains(&name)
+                    || SHELLS.contains(&name)
+                    || find_wrapper(name).is_some()
+            });
             for (k, w) in args.iter().enumerate() {
                 for e in &w.expansions {
                     if let Some(inner) = &e.inner {
@@ -578,8 +661,27 @@ fn named_refs(text: &str) -> BTreeSet<String> {
                 if w.expansions.is_empty() {
                     continue;
                 }
-                let name_like = match role_of(&args, k, Ctx::default()) {
+                let read = || {
+                    w.expansions
+                        .iter()
+                        .flat_map(|e| super::flow::referenced(&text[e.span.clone()]))
+                };
+                if first == Some(k)
+                    || (sensitive
+                        && first.is_some_and(|i| k > i)
+                        && w.expansions
+                            .iter()
+                            .any(|e| context_at(text, e.span.start) == Quoting::Bare))
+                {
+                    out.words.extend(read());
+                }
+                let role = role_of(&args, k, Ctx::default());
+                let name_like = match role {
                     Role::Name | Role::Arith => true,
+                    Role::NoOption => {
+                        out.options.extend(read());
+                        false
+                    }
                     // `declare "$n=1"`: the part before `=` is a name.
                     _ => {
                         matches!(
@@ -592,13 +694,13 @@ fn named_refs(text: &str) -> BTreeSet<String> {
                     }
                 };
                 if name_like {
-                    for e in &w.expansions {
-                        out.extend(super::flow::referenced(&text[e.span.clone()]));
-                    }
+                    out.names.extend(read());
                 }
             }
         }
     }
+    super::flow::with_sources(text, &mut out.options);
+    super::flow::with_sources(text, &mut out.words);
     out
 }
 
@@ -620,13 +722,24 @@ fn quoted_for_reuse(expansion: &str) -> bool {
         })
 }
 
+/// Stands in a set of names for "any variable": a string parsed again expands `${!n}`, a
+/// variable whose name is only known when the script runs.
+const ANY: &str = "*any*";
+
 /// The names a piece of text hands to another shell (its expansions that are not quoted for
-/// reuse).
+/// reuse); [`ANY`] for an indirect expansion (`${!n}`).
 fn handed_on(text: &str, expansions: &[Expansion]) -> Vec<String> {
     expansions
         .iter()
         .filter(|e| !quoted_for_reuse(&text[e.span.clone()]))
-        .flat_map(|e| super::flow::referenced(&text[e.span.clone()]))
+        .flat_map(|e| {
+            let raw = &text[e.span.clone()];
+            let mut names = super::flow::referenced(raw);
+            if !super::flow::indirect(raw).is_empty() {
+                names.push(ANY.to_string());
+            }
+            names
+        })
         .collect()
 }
 
@@ -1323,8 +1436,12 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
         }
         "kubectl" | "oc" | "docker" | "podman" | "nerdctl" => {
             match programs::container_command(args, i) {
-                Some(start) => then_at(args, start, target, false),
-                None => Role::Data(None),
+                Some(start) if target >= start => {
+                    with_entrypoint(args, i, start, |cmd, j, first| {
+                        command(cmd, j, target - start + first, Ctx { travels: false })
+                    })
+                }
+                _ => Role::Data(None),
             }
         }
         "read" => {
@@ -1568,11 +1685,38 @@ fn name_role(w: &Word) -> Role {
     }
 }
 
-fn then_at(args: &[&Word], j: usize, target: usize, travels: bool) -> Role {
-    if target < j {
-        Role::Data(None)
-    } else {
-        command(args, j, target, Ctx { travels })
+/// Calls `f` with the command a container runs, the index of its program and that of
+/// `args[start]` in it: the words from `start` on, after the program of
+/// `--entrypoint PROGRAM` when one is given (`docker run --entrypoint sh IMAGE -c '…'`).
+fn with_entrypoint<T>(
+    args: &[&Word],
+    i: usize,
+    start: usize,
+    f: impl FnOnce(&[&Word], usize, usize) -> T,
+) -> T {
+    let entrypoint = (i + 1..start.min(args.len())).find_map(|k| {
+        let w = args[k].cooked.as_str();
+        match w.strip_prefix("--entrypoint") {
+            Some("") => args.get(k + 1).map(|v| v.cooked.clone()),
+            Some(rest) => rest.strip_prefix('=').map(str::to_string),
+            None => None,
+        }
+    });
+    match entrypoint.filter(|e| !e.is_empty()) {
+        Some(program) if start > 0 && start <= args.len() => {
+            let program = Word {
+                span: args[start - 1].span.clone(),
+                cooked: program,
+                expansions: Vec::new(),
+                quoted: false,
+                redirect: false,
+                herestring: false,
+            };
+            let mut cmd: Vec<&Word> = vec![&program];
+            cmd.extend_from_slice(&args[start..]);
+            f(&cmd, 0, 1)
+        }
+        _ => f(args, start, start),
     }
 }
 
@@ -1641,8 +1785,10 @@ fn reads_stdin_as_script(args: &[&Word], i: usize, ctx: Ctx) -> Option<(String, 
         }
         "kubectl" | "oc" | "docker" | "podman" | "nerdctl" => {
             let start = programs::container_command(args, i)?;
-            reads_stdin_as_script(args, start, Ctx { travels: false })
-                .map(|(c, _)| (format!("{name} exec … {c}"), false))
+            with_entrypoint(args, i, start, |cmd, j, _| {
+                reads_stdin_as_script(cmd, j, Ctx { travels: false })
+            })
+            .map(|(c, _)| (format!("{name} exec … {c}"), false))
         }
         _ => {
             let w = find_wrapper(name)?;
@@ -2048,6 +2194,42 @@ mod tests {
             Slot::Name
         );
         assert!(plan_x("echo X > >(bash)").is_err());
+        // Copies that reach an option, split into a command's words, through names held
+        // in variables, or down a pipe of filters into a loop that parses again.
+        for (script, slot) in [
+            ("h=X; ssh \"$h\" uptime", "option"),
+            ("r=X; git clone \"$r\" d", "option"),
+            ("r=X; c=\"$r\"; find \"$c\" -name a", "option"),
+            ("h=X; ssh $h uptime", "word"),
+            ("u=X; sudo -u $u id", "word"),
+            ("u=X; timeout 5 $u", "word"),
+            ("v=X; n=v; eval \"${!n}\"", "word"),
+            ("declare -n r=v; v=X; eval \"$r\"", "word"),
+            ("v=X; local -n r=v; ssh h \"$r\"", "word"),
+            (
+                "v=X; echo \"$v\" | tr a b | while read -r l; do eval \"$l\"; done",
+                "word",
+            ),
+            ("h=X; echo $h; ssh h uptime", "data"),
+            ("h=X; ssh h \"ls\" \"$h\"", "word"),
+            ("h=X; ssh h uptime; rm -- \"$h\"", "data"),
+        ] {
+            let got = plan_x(script).unwrap().slot;
+            let ok = match slot {
+                "option" => matches!(got, Slot::NoOption(_)),
+                "word" => matches!(got, Slot::PlainWord(_)),
+                _ => matches!(got, Slot::Quoted(_)),
+            };
+            assert!(ok, "{script}: {got:?}");
+        }
+        assert_eq!(
+            constructs("docker run --rm --entrypoint sh img -c \"echo X\""),
+            ["sh -c"]
+        );
+        assert_eq!(
+            constructs("docker run --entrypoint=/bin/bash img -c \"echo X\""),
+            ["bash -c"]
+        );
         assert_eq!(
             constructs("GIT_SSH_COMMAND=\"ssh -i X\" git fetch"),
             ["GIT_SSH_COMMAND"]
