@@ -359,3 +359,37 @@ fn values_in_the_environment_of_a_reparsed_string_are_plain_words() {
         }
     }
 }
+
+#[test]
+fn environment_values_split_into_a_command_or_read_as_options_are_refused() {
+    let rb = format!(
+        "title: Env\n{HEAD}inputs:\n  v: {{description: v, env: NV}}\nsteps:\n  - id: a\n    title: A\n    on_failure: continue\n    run: |\n      timeout 5 $NV 2>/dev/null || true; printf '[%s]' \"$NV\" > \"$OUT/a\"\n  - id: b\n    title: B\n    run: |\n      git clone -q \"$NV\" \"$OUT/clone\" 2>/dev/null || true; printf '[%s]' \"$NV\" > \"$OUT/b\"\n"
+    );
+    for (value, a, b) in [
+        ("true", true, true),
+        ("sh -c touch", false, true),
+        ("-uhost", false, false),
+    ] {
+        let t = Test::new().file("runbooks/rb.yaml", &rb);
+        let out = t.path("out");
+        std::fs::create_dir_all(&out).unwrap();
+        let t = t.env("OUT", out.to_str().unwrap());
+        let o = t.exec(&["run", "rb", "--yes", "--input", &format!("v={value}")]);
+        assert_eq!(out.join("a").exists(), a, "{value}: {}", o.stderr);
+        assert_eq!(out.join("b").exists(), b, "{value}: {}", o.stderr);
+        if !a {
+            assert!(
+                o.stderr.contains("`$NV` is split into the words"),
+                "{}",
+                o.stderr
+            );
+        }
+        if !b {
+            assert!(
+                o.stderr.contains("its value starts with `-`"),
+                "{}",
+                o.stderr
+            );
+        }
+    }
+}

@@ -240,7 +240,20 @@ fn place(
         | Slot::SudoShell(q)
         | Slot::NoOption(q)
         | Slot::PlainWord(q)
+        | Slot::PlainWords(q)
         | Slot::NoSubscript(q) => {
+            if let Slot::PlainWords(_) = plan.slot
+                && !value
+                    .split_whitespace()
+                    .all(crate::shell::quote::is_plain_word)
+            {
+                return Err(RenderError {
+                    message: format!(
+                        "`{expr}` must be plain words separated by spaces here{via}: a `for` loop splits it, and each word stands where a program reads options or its command (`for h in $HOSTS; do ssh $h …`), where other text would run as code"
+                    ),
+                    help: "give words of letters, digits and `_ . / : @ , + = %`, none starting with `-` (a `pattern` on the input)".into(),
+                });
+            }
             if let Slot::PlainWord(_) = plan.slot
                 && !crate::shell::quote::is_plain_word(value)
             {
@@ -339,6 +352,7 @@ pub fn arithmetic_env(
     }
     let names = crate::shell::arithmetic_names(script);
     let mut reparsed = None;
+    let mut used = None;
     for (name, value) in &env {
         if names.contains(name) && value.contains(['[', ']', '$', '`', '(', ')']) {
             return Err(RenderError {
@@ -376,6 +390,35 @@ pub fn arithmetic_env(
                 ),
                 help: format!(
                     "pass `{name}` to the inner shell as data (`sh -c 'echo \"$1\"' sh \"${name}\"`, or inside single quotes so that the inner shell expands it), or give its input a `pattern` of plain words"
+                ),
+            });
+        }
+        let uses = used.get_or_insert_with(|| crate::shell::uses(script));
+        let split_ok = || {
+            value
+                .split_whitespace()
+                .all(crate::shell::quote::is_plain_word)
+        };
+        let why = if uses.words.contains(name) {
+            Some(
+                "is split into the words of a command that runs commands or reads options (`ssh $H uptime`, `sudo -u $U id`), and its value is not one plain word",
+            )
+        } else if uses.split.contains(name) && !split_ok() {
+            Some(
+                "is split by a `for` loop into words that stand where a program reads options or its command (`for h in $HOSTS; do ssh $h …`), and its value is not plain words",
+            )
+        } else if uses.options.contains(name) && value.starts_with('-') {
+            Some(
+                "stands where a program reads options (`ssh \"$H\"`, `git clone \"$R\"`), and its value starts with `-`: some options run commands (`-oProxyCommand=…`)",
+            )
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            return Err(RenderError {
+                message: format!("`${name}` {why}"),
+                help: format!(
+                    "give `{name}` plain words (a `pattern` on its input), quote `\"${name}\"` where the script expands it, or put `--` before it where the program accepts one"
                 ),
             });
         }

@@ -297,8 +297,9 @@ pub fn referenced(text: &str) -> Vec<String> {
 /// Every `NAME=VALUE` word of the script (at any depth of `$( )`, raw text of the value),
 /// and the other ways a variable is given text: `for NAME in WORDS` (the words), `for NAME;`
 /// (the positional parameters), `read … NAME <<< WORD` and `while read NAME; … done <<< WORD`
-/// (the here-string), `NAME=(…)` (the elements).
-fn assignments(text: &str) -> Vec<(String, String)> {
+/// (the here-string), `NAME=(…)` (the elements). The flag says the value is split into
+/// words on the way (`for NAME in $LIST`: each word in turn, never the whole).
+fn assignments(text: &str) -> Vec<(String, String, bool)> {
     let mut out = loops_and_reads(text);
     let bytes = text.as_bytes();
     let mut i = 0;
@@ -324,7 +325,11 @@ fn assignments(text: &str) -> Vec<(String, String)> {
                         .find(['\n', ';', ' ', '\t', '|', '&'])
                         .map_or(text.len(), |n| i + n)
                 });
-                out.push((text[start..i].to_string(), text[i + 1..end].to_string()));
+                out.push((
+                    text[start..i].to_string(),
+                    text[i + 1..end].to_string(),
+                    false,
+                ));
                 i = end;
             }
         } else {
@@ -335,7 +340,7 @@ fn assignments(text: &str) -> Vec<(String, String)> {
 }
 
 /// `for NAME in WORDS`, `for NAME;`, `read … NAME <<< WORD`, `while read NAME …; done <<< WORD`.
-fn loops_and_reads(text: &str) -> Vec<(String, String)> {
+fn loops_and_reads(text: &str) -> Vec<(String, String, bool)> {
     static PATTERNS: std::sync::OnceLock<Vec<regex::Regex>> = std::sync::OnceLock::new();
     let patterns = PATTERNS.get_or_init(|| {
         [
@@ -368,11 +373,13 @@ fn loops_and_reads(text: &str) -> Vec<(String, String)> {
             // `for NAME;`: the positional parameters.
             let value = if n == 1 { "$@" } else { value.as_str() };
             if n == 5 {
-                out.push((value.to_string(), format!("${}", name.as_str())));
-                out.push((name.as_str().to_string(), format!("${value}")));
+                out.push((value.to_string(), format!("${}", name.as_str()), false));
+                out.push((name.as_str().to_string(), format!("${value}"), false));
                 continue;
             }
-            out.push((name.as_str().to_string(), value.to_string()));
+            // `for s in $LIST`: each word of the list in turn (`"$LIST"` stays whole).
+            let split = n == 0 && !value.trim_start().starts_with('"');
+            out.push((name.as_str().to_string(), value.to_string(), split));
         }
     }
     out
@@ -383,7 +390,7 @@ fn loops_and_reads(text: &str) -> Vec<(String, String)> {
 fn piped_reads(
     text: &str,
     range: std::ops::Range<usize>,
-    out: &mut Vec<(String, String)>,
+    out: &mut Vec<(String, String, bool)>,
     depth: usize,
 ) {
     if depth > 8 || !text[range.clone()].contains('|') && !text[range.clone()].contains("$(") {
@@ -411,7 +418,7 @@ fn piped_reads(
                     .collect::<Vec<_>>()
                     .join(" ");
                 for t in targets {
-                    out.push((t, printed.clone()));
+                    out.push((t, printed.clone(), false));
                 }
             }
         }
@@ -428,10 +435,16 @@ pub fn with_sources(text: &str, names: &mut BTreeSet<String>) {
     if assignments.is_empty() {
         return;
     }
+    spread(&assignments, names, true);
+}
+
+/// Adds to `names` the sources of their values through `assignments`, round after round;
+/// through the assignments that split a value into words too when `split`.
+fn spread(assignments: &[(String, String, bool)], names: &mut BTreeSet<String>, split: bool) {
     loop {
         let before = names.len();
-        for (name, value) in &assignments {
-            if names.contains(name) {
+        for (name, value, splits) in assignments {
+            if (split || !splits) && names.contains(name) {
                 names.extend(referenced(value));
             }
         }
@@ -439,6 +452,26 @@ pub fn with_sources(text: &str, names: &mut BTreeSet<String>) {
             break;
         }
     }
+}
+
+/// The variables whose values reach `names`: whole (`y=$x`), or only word by word through a
+/// `for NAME in $LIST` loop (`for h in $HOSTS; do ssh $h …`): (whole, split).
+pub fn sources_by_splitting(
+    text: &str,
+    names: &BTreeSet<String>,
+) -> (BTreeSet<String>, BTreeSet<String>) {
+    let assignments = assignments(text);
+    let mut whole = names.clone();
+    spread(&assignments, &mut whole, false);
+    let mut split = BTreeSet::new();
+    for (name, value, splits) in &assignments {
+        if *splits && whole.contains(name) {
+            split.extend(referenced(value));
+        }
+    }
+    spread(&assignments, &mut split, true);
+    let split = split.difference(&whole).cloned().collect();
+    (whole, split)
 }
 
 /// The functions the script defines (`name() {`, `function name {`).

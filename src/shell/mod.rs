@@ -10,4 +10,6 @@ pub mod quote;
 pub mod words;
 
 pub use context::{Quoting, arithmetic_names, balanced, context_at};
-pub use nested::{Foreign, Layer, Plan, Slot, Unsafe, plan, reparsed_refs, runs_as_code};
+pub use nested::{
+    Foreign, Layer, Plan, Slot, Unsafe, Uses, plan, reparsed_refs, runs_as_code, uses,
+};

@@ -68,6 +68,10 @@ pub enum Slot {
     /// plain word is accepted (letters, digits and `_ . / : @ , + = %`, not starting with
     /// `-`).
     PlainWord(Quoting),
+    /// A value that a `for` loop splits into words, each of which then stands where a plain
+    /// word is needed (`HOSTS={{ v }}; for h in $HOSTS; do ssh $h uptime; done`): plain words
+    /// separated by white space.
+    PlainWords(Quoting),
     /// A value assigned to a variable that arithmetic evaluates somewhere in the script
     /// (`n={{ v }}; … $(( n + 1 ))`): bash evaluates its text, and runs what a subscript in it
     /// expands, so no `[`, `]`, `$`, backquote or parenthesis is accepted.
@@ -187,6 +191,8 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                         || (positional && to_positional)
                     {
                         Slot::NoSubscript(quoting)
+                    } else if reaches(&uses.split) {
+                        Slot::PlainWords(quoting)
                     } else if reaches(&uses.options) {
                         Slot::NoOption(quoting)
                     } else if targets
@@ -565,18 +571,21 @@ fn shell_before(text: &str, list: &[Command], at: usize) -> bool {
 
 /// How a script uses the values of its variables, beyond passing them as data.
 #[derive(Debug, Default)]
-struct Uses {
+pub struct Uses {
     /// Expanded where a name is expected (`printf -v "$n"`, `read "$n"`, `declare "$n=1"`,
     /// `[[ -v $n ]]`).
-    names: BTreeSet<String>,
+    pub names: BTreeSet<String>,
     /// Expanded where a program reads options, some of which run commands (`ssh "$h"`,
     /// `git clone "$r"`).
-    options: BTreeSet<String>,
+    pub options: BTreeSet<String>,
     /// Expanded unquoted (split into words) in the arguments of a program that runs some of
     /// its arguments as a command or reads options (`ssh $h uptime`, `sudo -u $u id`), or
     /// naming the program itself (`$cmd`): there a space or a leading `-` changes what
     /// runs.
-    words: BTreeSet<String>,
+    pub words: BTreeSet<String>,
+    /// Whose values reach `options` or `words` split into words by a `for` loop
+    /// (`for h in $HOSTS; do ssh $h …`).
+    pub split: BTreeSet<String>,
 }
 
 /// Programs whose arguments may be a command or an option that runs one: a value split into
@@ -630,7 +639,7 @@ const SPLIT_SENSITIVE: &[&str] = &[
 
 /// Walks every simple command of the script (at any depth of `$( )`) and sorts the
 /// variables it expands by how their values are used.
-fn uses(text: &str) -> Uses {
+pub fn uses(text: &str) -> Uses {
     let mut out = Uses::default();
     let mut stack: Vec<Range<usize>> = Vec::new();
     stack.push(0..text.len());
@@ -699,8 +708,11 @@ fn uses(text: &str) -> Uses {
             }
         }
     }
-    super::flow::with_sources(text, &mut out.options);
-    super::flow::with_sources(text, &mut out.words);
+    let (options, options_split) = super::flow::sources_by_splitting(text, &out.options);
+    let (words, words_split) = super::flow::sources_by_splitting(text, &out.words);
+    out.options = options;
+    out.words = words;
+    out.split = options_split.union(&words_split).cloned().collect();
     out
 }
 
@@ -2213,11 +2225,16 @@ mod tests {
             ("h=X; echo $h; ssh h uptime", "data"),
             ("h=X; ssh h \"ls\" \"$h\"", "word"),
             ("h=X; ssh h uptime; rm -- \"$h\"", "data"),
+            ("hs=X; for h in $hs; do ssh $h uptime; done", "words"),
+            ("hs=X; for h in $hs; do ssh \"$h\" uptime; done", "words"),
+            ("hs=X; for h in \"$hs\"; do ssh $h uptime; done", "word"),
+            ("hs=X; for h in $hs; do echo $h; done", "data"),
         ] {
             let got = plan_x(script).unwrap().slot;
             let ok = match slot {
                 "option" => matches!(got, Slot::NoOption(_)),
                 "word" => matches!(got, Slot::PlainWord(_)),
+                "words" => matches!(got, Slot::PlainWords(_)),
                 _ => matches!(got, Slot::Quoted(_)),
             };
             assert!(ok, "{script}: {got:?}");
