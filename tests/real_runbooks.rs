@@ -121,6 +121,13 @@ fn secrets_made_during_the_run_are_masked_from_that_moment() {
       echo "region=eu-west-1" >> "$RUNBOOK_OUTPUT"
     secret_env: [AWS_SECRET_ACCESS_KEY]
     outputs: [{name: password, secret: true}, region]
+  - id: print
+    title: Make and print a secret
+    run: |
+      k=$(echo c2Vzc2lvbi1zZWNyZXQtOTk= | base64 -d)
+      echo "SESSION=$k" >> "$RUNBOOK_ENV"
+      echo "the session is $k"
+    secret_env: [SESSION]
   - id: use
     title: Use them
     env: {TOKEN: "{{ vars.token }}", PASSWORD: "{{ vars.password }}"}
@@ -138,6 +145,18 @@ fn secrets_made_during_the_run_are_masked_from_that_moment() {
     );
     // ...and nowhere else: not on screen, not in the journal, not in the output logs.
     let kept = all_text(&t.path(".state"));
+    // A secret the step printed as it made it was on the screen, but is masked in its log
+    // and the journal.
+    assert!(
+        !kept.contains("session-secret-99"),
+        "the made secret was kept"
+    );
+    assert!(kept.contains("the session is ***"), "its output was lost");
+    assert!(
+        out.stderr.contains("it is masked in the log and journal"),
+        "{}",
+        out.stderr
+    );
     for secret in ["S3cr3tTokenValue", "AKIAsecretkey123", "pw-generated-42"] {
         assert!(
             !out.stdout.contains(secret),
@@ -708,6 +727,7 @@ fn for_each_runs_a_step_per_item_and_resumes_by_item() {
     title: List the queues
     run: printf 'orders\nemails\nreports\n'
     capture: queues
+    remind: 1h
   - id: drain
     title: Drain one queue
     for_each: "{{ vars.queues }}"
@@ -742,6 +762,15 @@ fn for_each_runs_a_step_per_item_and_resumes_by_item() {
     assert_eq!(
         std::fs::read_to_string(t.path("runbooks/drained.log")).unwrap(),
         "drained orders\ndrained emails\ndrained reports\nregion eu\nregion us\n",
+        "{}",
+        out.stderr
+    );
+    // Counted as in the run it goes on from: the third of three.
+    assert!(out.stderr.contains("item 3/3"), "{}", out.stderr);
+    // The reminder of a step done before the stop is given again after the resume.
+    assert!(
+        out.stderr
+            .contains("reminder (every 1:00:00, from step `list`)"),
         "{}",
         out.stderr
     );

@@ -208,6 +208,7 @@ fn go_on(g: GoOn) -> i32 {
         shell: g.shell,
         interrupt: g.interrupt,
     };
+    executor.restore_reminders();
     let position = match where_to_start(&mut executor, g.replayed) {
         Ok(p) => p,
         Err(e) => return report_exec_error(e),

@@ -56,6 +56,9 @@ pub(crate) struct Journaled<'a> {
     pub(crate) hide: Option<Stream>,
     /// The step's `duration` ends the command: being stopped then is its success.
     pub(crate) planned: bool,
+    /// Secrets the command itself made (`secret_env`, secret `outputs`), read once it ends:
+    /// masked in its log and output tail as in everything after.
+    pub(crate) late_secrets: Option<&'a dyn Fn() -> Vec<String>>,
 }
 
 /// Reads and removes a file a command may have written (`$RUNBOOK_ENV`, `$RUNBOOK_OUTPUT`);
@@ -256,9 +259,29 @@ impl Executor<'_> {
                 "attached to the terminal: its output is not captured, masked or logged; its exit status is kept",
             );
         }
+        // Secrets the step makes: what it wrote under a secret name, masked in its own
+        // output as soon as the command ends.
+        let makes_secrets = !step.secret_env.is_empty() || !step.secret_outputs.is_empty();
+        let late = || {
+            let mut values = Vec::new();
+            for (file, secret) in [
+                (
+                    &env_file,
+                    &(|n: &str| step.secret_env_name(n)) as &dyn Fn(&str) -> bool,
+                ),
+                (&out_file, &|n: &str| step.secret_var(n)),
+            ] {
+                let text = std::fs::read_to_string(file).unwrap_or_default();
+                if let Ok(pairs) = parse_assignments(&text) {
+                    values.extend(pairs.into_iter().filter(|(n, _)| secret(n)).map(|(_, v)| v));
+                }
+            }
+            values
+        };
         let outcome = self.out.run_journaled(
             &mut *self.shell,
             Journaled {
+                late_secrets: makes_secrets.then_some(&late as &dyn Fn() -> Vec<String>),
                 step: &id,
                 shown,
                 attempt,
@@ -445,6 +468,7 @@ impl Output<'_> {
     ) -> Result<Outcome, ExecError> {
         let seq = self.journal.next_seq();
         let log = self.journal.output_log(seq, cmd.step);
+        let log_path = log.relative().to_string();
         self.record(Event::Command {
             step: cmd.step.to_string(),
             command: cmd.shown.to_string(),
@@ -482,6 +506,29 @@ impl Output<'_> {
         }
         if let Some(problem) = &teed.log_error {
             self.screen.status(Status::Warning, problem);
+        }
+        if let Some(late) = cmd.late_secrets {
+            let fresh: Vec<String> = late()
+                .into_iter()
+                .filter(|v| !v.is_empty() && !self.secrets.contains(v))
+                .collect();
+            if !fresh.is_empty() {
+                for value in &fresh {
+                    self.add_secret(value);
+                }
+                if let Err(e) = self.journal.remask_log(&log_path, &self.secrets) {
+                    self.screen.status(
+                        Status::Warning,
+                        &format!("could not mask the secret it wrote in its output log {log_path}: {e}; delete that file"),
+                    );
+                }
+                if cmd.show && !spec.interactive {
+                    self.screen.status(
+                        Status::Info,
+                        "the secret it wrote was shown above if the command printed it; it is masked in the log and journal",
+                    );
+                }
+            }
         }
         self.record(Event::OutputTail {
             step: cmd.step.to_string(),

@@ -234,9 +234,11 @@ impl<'a> Executor<'a> {
         };
         match items {
             Ok(mut items) => {
+                let all = items.len();
                 if let Some(done) = self.progress.done_items.remove(&step.id()) {
                     items.retain(|item| !done.contains(item));
                 }
+                self.progress.items_before = all - items.len();
                 if let Some(first) = items.first() {
                     self.progress.state.item = Some(first.clone());
                     self.progress.iteration = Some((i, items, 0));
@@ -355,7 +357,13 @@ impl<'a> Executor<'a> {
         self.remind(&id)?;
         let position = match &self.progress.iteration {
             Some((_, items, k)) => {
-                format!("{} · item {}/{}", self.cfg.position(i), k + 1, items.len())
+                let before = self.progress.items_before;
+                format!(
+                    "{} · item {}/{}",
+                    self.cfg.position(i),
+                    before + k + 1,
+                    before + items.len()
+                )
             }
             None => self.cfg.position(i),
         };

@@ -495,6 +495,28 @@ impl Journal {
 
     /// The output log of a command, `output/<seq>-<step>.log`: created (0600) on the first
     /// byte of output, so a command that prints nothing leaves no file behind.
+    /// Masks `secrets` in an output log already written (`relative` to the run folder): for
+    /// secrets a command makes, known only once it ends. The log is replaced whole.
+    pub fn remask_log(&self, relative: &str, secrets: &[String]) -> std::io::Result<()> {
+        let path = self.dir.join(relative);
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        let mut masker = crate::exec::mask::Masker::new(secrets);
+        let mut masked = masker.push(&bytes);
+        masked.extend(masker.finish());
+        if masked == bytes {
+            return Ok(());
+        }
+        let temporary = path.with_extension("log.masking");
+        let mut file = private_file(&temporary, false)?;
+        file.write_all(&masked)?;
+        file.sync_all()?;
+        std::fs::rename(&temporary, &path)
+    }
+
     pub fn output_log(&self, seq: u64, step: &str) -> OutputLog {
         let safe: String = step
             .chars()

@@ -12,6 +12,34 @@ use std::time::Instant;
 
 impl Executor<'_> {
     /// Records the end of a step (notes first) and returns the flow.
+    /// After a resume: the reminders of the steps done before it, due at once (the time
+    /// they were last shown is not journaled), then every period as before.
+    pub fn restore_reminders(&mut self) {
+        let now = Instant::now();
+        let steps = self.cfg.runbook.steps.clone();
+        for step in steps.iter().filter(|s| s.remind.is_some()) {
+            let id = step.id();
+            let done = self
+                .progress
+                .state
+                .steps
+                .get(&id)
+                .is_some_and(|(status, _)| *status == StepStatus::Ok);
+            if !done || self.progress.reminders.iter().any(|(s, ..)| *s == id) {
+                continue;
+            }
+            match self.duration_of("remind", step.remind.as_ref()) {
+                Ok(Some(every)) => {
+                    let title = step.title.as_ref().map_or(id.clone(), |t| t.value.clone());
+                    let last = now.checked_sub(every).unwrap_or(now);
+                    self.progress.reminders.push((id, title, every, last));
+                }
+                Ok(None) => {}
+                Err(e) => self.out.screen.status(Status::Warning, &e),
+            }
+        }
+    }
+
     pub(crate) fn finish(
         &mut self,
         step: &Step,

@@ -85,6 +85,9 @@ pub struct Progress {
     pub reminders: Vec<(String, String, std::time::Duration, Instant)>,
     /// The step with `for_each` being walked: its index, its items, the one being run.
     pub iteration: Option<(usize, Vec<String>, usize)>,
+    /// Items of that step done before a resume, left out of `iteration` but counted in what
+    /// the screen shows (`item 3/3`).
+    pub items_before: usize,
     /// Why the items of a step with `for_each` could not be read.
     pub iteration_error: Option<String>,
     /// On resume: the items of a step with `for_each` that already succeeded in the visit

@@ -155,6 +155,7 @@ impl Executor<'_> {
                         show: true,
                         label: "rolling back",
                         hide: None,
+                        late_secrets: None,
                         planned: false,
                     },
                     &spec,

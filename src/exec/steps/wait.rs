@@ -250,6 +250,7 @@ impl Executor<'_> {
                 show: false,
                 label: "checking",
                 hide: None,
+                late_secrets: None,
                 planned: false,
             },
             &spec,
