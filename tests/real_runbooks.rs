@@ -433,6 +433,17 @@ fn rollbacks_declined_for_want_of_a_terminal_are_kept_for_runbook_rollback() {
         std::fs::read_to_string(t.path("runbooks/ran.log")).unwrap(),
         "scaled\n"
     );
+    // Without a terminal or an answer, `runbook rollback` runs nothing and says so: not a
+    // success.
+    let out = exec(&t, &["rollback"]);
+    out.code(2);
+    assert!(
+        out.stderr.contains("1 rollback of run")
+            && out.stderr.contains("not run: no terminal to confirm it"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("{rollback: run}"), "{}", out.stderr);
     // Declining is not rolling back: `runbook rollback` still offers it.
     let out = exec(&t, &["rollback", "--answers", "rollback.yaml"]);
     out.code(0);

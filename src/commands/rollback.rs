@@ -5,10 +5,11 @@
 
 use super::driver::{operator, secret_values};
 use super::past_run::{OpenRun, fail, known_values, open_run, rollbacks, short};
-use super::{EXIT_FAILED, EXIT_OK, report_error};
+use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, report_error};
 use crate::cli::RollbackArgs;
 use crate::exec::executor::{Executor, Output, Progress, RunConfig};
 use crate::exec::journal::{self, Event, Mode, StepStatus};
+use crate::exec::operator::Operator;
 use crate::exec::screen::{Screen, Status};
 use crate::exec::shell::{ProcessShell, install_interrupt_handler};
 use std::path::PathBuf;
@@ -93,6 +94,7 @@ fn rollback(args: &RollbackArgs) -> Result<i32, i32> {
         pending.len(),
         if pending.len() == 1 { "" } else { "s" }
     ));
+    let interactive = operator.interactive();
     let mut executor = Executor {
         cfg: RunConfig::new(&rb, &original, Mode::Run, super::driver::lint_errors),
         out: Output::new(&mut journal, &mut screen, secrets.clone()),
@@ -113,8 +115,38 @@ fn rollback(args: &RollbackArgs) -> Result<i32, i32> {
     let records = crate::report::read_journal(journal.path())
         .map(|(r, _)| r)
         .unwrap_or_default();
-    let failed = records.iter().rev().take_while(|rec| !matches!(rec.event, Event::RunResumed { .. })).any(|rec| {
-        matches!(&rec.event, Event::Rollback { status, .. } if *status == StepStatus::Failed)
-    });
-    Ok(if failed { EXIT_FAILED } else { EXIT_OK })
+    let this_time = || {
+        records
+            .iter()
+            .rev()
+            .take_while(|rec| !matches!(rec.event, Event::RunResumed { .. }))
+    };
+    let failed = this_time().any(
+        |rec| matches!(&rec.event, Event::Rollback { status, .. } if *status == StepStatus::Failed),
+    );
+    let left = this_time()
+        .filter(|rec| {
+            matches!(&rec.event, Event::Rollback { status, .. } if *status == StepStatus::Skipped)
+        })
+        .count();
+    if failed {
+        return Ok(EXIT_FAILED);
+    }
+    if left > 0 && !interactive {
+        // Nothing could confirm them: not a success the caller may take for one.
+        report_error(
+            &format!(
+                "{left} rollback{} of run {} not run: no terminal to confirm {}",
+                if left == 1 { "" } else { "s" },
+                short(&r.run_id),
+                if left == 1 { "it" } else { "them" }
+            ),
+            &format!(
+                "run `runbook rollback {}` on a terminal, or confirm each in an answers file (`STEP: {{rollback: run}}`, `--answers FILE`)",
+                short(&r.run_id)
+            ),
+        );
+        return Ok(EXIT_USAGE);
+    }
+    Ok(EXIT_OK)
 }
