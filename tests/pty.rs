@@ -373,4 +373,18 @@ steps:
     let j = journal(dir.path());
     let command = j.iter().find(|e| e["event"] == "command").unwrap();
     assert_eq!(command["interactive"], true);
+    // The report says why it holds no output, rather than "No output.".
+    let report = Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .args(["report"])
+        .current_dir(dir.path())
+        .env("RUNBOOK_STATE_DIR", dir.path().join(".state"))
+        .env_remove("RUNBOOK_PATH")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&report.stdout);
+    assert!(
+        text.contains("Ran attached to the terminal (`interactive: true`)"),
+        "{text}"
+    );
+    assert!(!text.contains("No output."), "{text}");
 }

@@ -527,6 +527,21 @@ fn decisions_can_end_the_run_and_decide_themselves() {
             .unwrap()
             .contains("`Escalate` at step `triage` ends the run")
     );
+    // The flowchart says how each such option ends the run.
+    let out = exec(&t, &["show", "rb", "--format", "mermaid"]);
+    out.code(0);
+    assert!(
+        out.stdout
+            .contains("|\"Escalate (ends the run failed)\"| END"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("|\"Stop here (ends the run aborted)\"| END"),
+        "{}",
+        out.stdout
+    );
     // No `when` holds: asked; `end: aborted` ends the run aborted.
     let t = runbook(Test::new(), &TRIAGE.replace("echo 42", "echo 7"))
         .file("answers.yaml", "triage: Stop here\n");

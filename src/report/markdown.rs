@@ -337,6 +337,10 @@ fn command(report: &Report, c: &Command, h: &str) -> String {
         }
         let _ = writeln!(out, "\n{what}:\n");
         out.push_str(&fenced(&excerpt, "text"));
+    } else if c.interactive {
+        out.push_str(
+            "\nRan attached to the terminal (`interactive: true`): its output was not captured.\n",
+        );
     } else if c.outcome.is_some() && c.outcome.as_deref() != Some("not run (dry-run)") {
         out.push_str("\nNo output.\n");
     }

@@ -116,6 +116,9 @@ pub struct Command {
     pub output: Option<String>,
     /// The output was longer than `output`.
     pub output_truncated: bool,
+    /// Ran attached to the terminal (`interactive: true`): no output was captured.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub interactive: bool,
 }
 
 /// A step that failed, timed out or was interrupted.
@@ -283,6 +286,7 @@ pub fn build(run: RunSummary, records: &[Record]) -> Report {
                 edited,
                 purpose,
                 log,
+                interactive,
                 ..
             } => {
                 let mut what = match purpose.as_deref() {
@@ -316,6 +320,7 @@ pub fn build(run: RunSummary, records: &[Record]) -> Report {
                     duration_ms: None,
                     output: None,
                     output_truncated: false,
+                    interactive: *interactive,
                 });
                 open_commands.insert(key, (i, commands.len() - 1));
             }

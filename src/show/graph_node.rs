@@ -74,14 +74,20 @@ pub fn edge_label(rb: &Runbook, edge: &Edge) -> Option<String> {
         EdgeKind::Next => Some("next".to_string()),
         EdgeKind::OnFailure => Some("on failure".to_string()),
         EdgeKind::Choice(n) => {
-            let label = rb
+            let option = rb
                 .steps
                 .get(edge.from)
                 .and_then(|s| s.choose.as_ref())
-                .and_then(|c| c.value.options.get(n))
+                .and_then(|c| c.value.options.get(n));
+            let label = option
                 .and_then(|o| o.label.as_ref())
-                .map(|l| one_line(l.as_str()));
-            Some(label.unwrap_or_else(|| format!("option {}", n + 1)))
+                .map(|l| one_line(l.as_str()))
+                .unwrap_or_else(|| format!("option {}", n + 1));
+            // `end: failed`/`end: aborted` ends the run with that status, not as done.
+            Some(match option.and_then(|o| o.end.as_ref()) {
+                Some(end) => format!("{label} (ends the run {})", one_line(&end.value)),
+                None => label,
+            })
         }
     }
 }
