@@ -191,6 +191,7 @@ pub fn find_destructive(script: &str) -> Found {
             open |= 1 << (n % 64);
         }
     }
+    let mut printed: Option<Vec<Range<usize>>> = None;
     for (n, (re, what)) in compiled.each.iter().enumerate() {
         if open & (1 << (n % 64)) == 0 {
             continue;
@@ -198,6 +199,16 @@ pub fn find_destructive(script: &str) -> Found {
         for m in re.find_iter(script) {
             let line_start = script[..m.start()].rfind('\n').map_or(0, |i| i + 1);
             if script[line_start..m.start()].trim_start().starts_with('#') {
+                continue;
+            }
+            // A command named in a message (`echo "then run kubectl delete …"`) is not run;
+            // SQL is found wherever it is written (it is a quoted argument of `psql`).
+            if !what.starts_with("SQL")
+                && printed
+                    .get_or_insert_with(|| printed_text(script))
+                    .iter()
+                    .any(|r| r.contains(&m.start()))
+            {
                 continue;
             }
             found.push((m.range(), *what));
@@ -218,6 +229,52 @@ pub fn find_destructive(script: &str) -> Found {
     // A command substitution inside a re-parsed string (`ssh h "$(reboot)"`) is seen twice.
     found.dedup();
     found
+}
+
+/// Programs that only print or search their arguments.
+const PRINTERS: &[&str] = &[
+    "echo",
+    "printf",
+    "logger",
+    "wall",
+    "grep",
+    "egrep",
+    "fgrep",
+    "rg",
+    "notify-send",
+    "mail",
+];
+
+/// The spans of the arguments of printing commands (`echo`, `printf`, `grep`, …) at the top
+/// level of the script, not piped, less the command substitutions inside them, whose
+/// commands run.
+fn printed_text(script: &str) -> Vec<Range<usize>> {
+    let Some(list) = words::commands(script, 0..script.len()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for cmd in &list {
+        let args = cmd.args();
+        let Some(first) = args.iter().position(|w| {
+            !(!w.quoted && programs::KEYWORDS.contains(&w.cooked.as_str())
+                || programs::is_assignment_word(w))
+        }) else {
+            continue;
+        };
+        // What is printed into a pipe may be run there (`echo "…" | sh`).
+        if cmd.piped || !PRINTERS.contains(&programs::base(&args[first].cooked)) {
+            continue;
+        }
+        for w in &args[first + 1..] {
+            let mut at = w.span.start;
+            for e in w.expansions.iter().filter(|e| e.inner.is_some()) {
+                out.push(at..e.span.start);
+                at = e.span.end;
+            }
+            out.push(at..w.span.end);
+        }
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------------------
@@ -674,7 +731,18 @@ mod tests {
             "command -v reboot",
             "docker run --name reboot img ls",
             "sudo -u pg psql -c 'select 1'",
+            "echo \"next: run curl -X DELETE https://api/x if needed\"",
+            "echo 'then kubectl delete pod x --grace-period=0'",
+            "printf '%s\\n' 'aws ec2 reboot-instances, oc delete pod x, chef-client'",
+            "grep 'knife ssh' notes.txt",
         ];
+        // A command printed into a pipe or run by a substitution inside a message is run.
+        for script in [
+            "echo 'kubectl delete pod x' | sh",
+            "echo \"gone: $(kubectl delete pod x)\"",
+        ] {
+            assert!(!found(script).is_empty(), "{script}");
+        }
         for script in harmless {
             assert!(found(script).is_empty(), "{script}: {:?}", found(script));
         }
