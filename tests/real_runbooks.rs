@@ -653,6 +653,17 @@ fn another_template_language_in_a_script_with_templates_false() {
         std::fs::read_to_string(t.path("runbooks/names.txt")).unwrap(),
         "{{range .items}}{{.metadata.name}} {{end}}\n"
     );
+    // Its `env:` is still rendered: that is how a value reaches such a script.
+    let t = runbook(
+        Test::new(),
+        "inputs:\n  ns: {default: payments, description: the namespace}\nsteps:\n  - id: names\n    title: List the pod names\n    env: {NS: \"{{ inputs.ns }}\"}\n    templates: false\n    run: |\n      printf '%s %s\\n' \"$NS\" '{{.metadata.name}}' > names.txt\n",
+    );
+    exec(&t, &["lint", "--no-shellcheck", "runbooks/rb.yaml"]).code(0);
+    run(&t, &["--yes"]).code(0);
+    assert_eq!(
+        std::fs::read_to_string(t.path("runbooks/names.txt")).unwrap(),
+        "payments {{.metadata.name}}\n"
+    );
 }
 
 #[test]

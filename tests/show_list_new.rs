@@ -517,6 +517,25 @@ fn every_bundled_runbook_matches_the_schema() {
     }
 }
 
+/// What lint reads as text (a number or boolean where a template or expression goes) the
+/// schema accepts too.
+#[test]
+fn the_schema_accepts_what_the_loader_accepts() {
+    let schema = schema();
+    let t = Test::new();
+    let path = t.path("ok.yaml");
+    std::fs::write(
+        &path,
+        "title: x\nsteps:\n  - {id: a, title: a, run: 5, when: true, rollback: {manual: 5}}\n  - id: b\n    title: b\n    choose:\n      options: [{label: x, when: 5, next: a}, {label: y}]\n",
+    )
+    .unwrap();
+    let mut errors = Vec::new();
+    validate(&schema, &schema, &yaml_as_json(&path), "", &mut errors);
+    assert!(errors.is_empty(), "{errors:?}");
+    let out = t.exec(&["lint", "--no-shellcheck", "ok.yaml"]);
+    assert!(!out.stdout.contains("RB003"), "{}", out.stdout);
+}
+
 #[test]
 fn the_schema_rejects_what_the_loader_rejects() {
     let schema = schema();

@@ -105,16 +105,16 @@ fn defs() -> Value {
             "type": ["string", "number", "boolean"]
         },
         "template": {
-            "description": "A template: `{{ expression }}` is replaced by its value (`inputs.NAME`, `vars.NAME`, `steps.ID.exit_code`, `env.NAME`, `run.id`).",
-            "type": "string"
+            "description": "A template: `{{ expression }}` is replaced by its value (`inputs.NAME`, `vars.NAME`, `steps.ID.exit_code`, `env.NAME`, `run.id`). A number or boolean is read as its text, as `runbook lint` does.",
+            "type": ["string", "number", "boolean"]
         },
         "script": {
-            "description": "A shell script (a template). A substituted value is passed as data, never as code.",
-            "type": "string"
+            "description": "A shell script (a template). A substituted value is passed as data, never as code. A number or boolean is read as its text, as `runbook lint` does.",
+            "type": ["string", "number", "boolean"]
         },
         "expression": {
-            "description": "A bare expression such as `vars.count | int > 10`.",
-            "type": "string"
+            "description": "A bare expression such as `vars.count | int > 10`. A number or boolean is read as its text, as `runbook lint` does.",
+            "type": ["string", "number", "boolean"]
         },
         "duration": {
             "description": "A duration such as `30s`, `5m`, `1h 30m` or `5 minutes`, or a template that renders to one (`\"{{ inputs.wait }}\"`).",
@@ -316,7 +316,7 @@ fn option() -> Value {
                     "next": { "$ref": "#/$defs/target" },
                     "value": { "$ref": "#/$defs/scalar", "description": "Stored in the `choose`'s `var` when picked." },
                     "end": { "enum": ["failed", "aborted"], "description": "The option ends the run with this status." },
-                    "when": { "type": "string", "description": "An expression: the first option whose `when` holds is taken without asking." }
+                    "when": { "$ref": "#/$defs/expression", "description": "An expression: the first option whose `when` holds is taken without asking." }
                 }
             }
         ]

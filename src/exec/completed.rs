@@ -60,10 +60,9 @@ pub fn completed_rollback(
     let mut rendered = render::step_script(step, &rollback.value, &ctx, shell).ok()?;
     // The step's own `env` applies to its rollback too.
     for (k, v) in &step.env {
-        rendered.env.push((
-            k.value.clone(),
-            render::step_text(step, &v.value, &ctx).ok()?,
-        ));
+        rendered
+            .env
+            .push((k.value.clone(), render::text(&v.value, &ctx).ok()?));
     }
     let confirm = step
         .confirm

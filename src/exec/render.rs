@@ -115,8 +115,8 @@ pub fn step_script(
     }
 }
 
-/// A text of `step` (instructions, a checklist item, an `env` value, the phrase): rendered,
-/// or as written when the step says `templates: false`.
+/// A text of `step` (instructions, a checklist item, the phrase): rendered, or as written
+/// when the step says `templates: false`. (Its `env` values are always rendered.)
 pub fn step_text(
     step: &crate::load::Step,
     template: &str,

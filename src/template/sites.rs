@@ -109,8 +109,10 @@ pub fn sites(rb: &Runbook) -> Vec<Site<'_>> {
                 push(s, "checklist", item, t, false);
             }
         }
+        // `env` is how a value reaches a script written as is: rendered whatever
+        // `templates` says.
         for (_, v) in &step.env {
-            push(s, "env", v, t, false);
+            push(s, "env", v, SiteKind::Template, false);
         }
         for (_, v) in &step.with {
             push(s, "with", v, t, false);

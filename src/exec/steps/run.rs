@@ -29,7 +29,8 @@ impl Executor<'_> {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         for (k, v) in &step.env {
-            env.push((k.value.clone(), render::step_text(step, &v.value, &ctx)?));
+            // Rendered even with `templates: false`: how values reach such a script.
+            env.push((k.value.clone(), render::text(&v.value, &ctx)?));
         }
         env.push(("RUNBOOK_RUN_ID".into(), self.progress.state.run_id.clone()));
         env.push(("RUNBOOK_STEP".into(), step.id()));

@@ -1,9 +1,12 @@
 use crate::lint::{Context, Finding, Rule, RuleMeta};
+use crate::load::{Ask, Sp};
 
 crate::declare_rule! {
     /// ## What it does
     /// Reports a `choose` with fewer than two options, two options with the same label, a
-    /// `default` that names no option, or an option with both `next` and `end`.
+    /// `default` that names no option, or an option with both `next` and `end`; and an `ask`
+    /// that asks for nothing (`fields: []`), with two values stored under one `var`, or with
+    /// both `var` and `fields`.
     ///
     /// ## Why this matters
     /// A decision with one option is not a decision; two identical labels make the operator
@@ -36,6 +39,9 @@ impl Rule for InvalidChoose {
 
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         for step in &cx.runbook.steps {
+            if let Some(ask) = &step.ask {
+                check_ask(cx, &step.id(), ask, out);
+            }
             let Some(choose) = &step.choose else { continue };
             let options = &choose.value.options;
             let has_options_key = cx.source.slice(choose.value.options_span) == "options";
@@ -96,6 +102,46 @@ impl Rule for InvalidChoose {
                     ));
                 }
             }
+        }
+    }
+}
+
+/// An `ask` must ask for something, each value under a name of its own.
+fn check_ask(cx: &Context, id: &str, ask: &Sp<Ask>, out: &mut Vec<Finding>) {
+    let a = &ask.value;
+    // (Without `fields` either, the missing `var` is reported by RB004.)
+    if a.var.is_none() && a.fields.is_empty() && cx.source.slice(ask.span).contains("fields") {
+        out.push(Finding::new(
+            ask.span,
+            format!("the `ask` of step `{id}` asks for nothing: its `fields` is empty"),
+            "add one `- {var: NAME, prompt: …}` per value to ask for",
+        ));
+    }
+    if let (Some(var), false) = (&a.var, a.fields.is_empty()) {
+        out.push(Finding::new(
+            var.span,
+            format!("the `ask` of step `{id}` has both `var` and `fields`"),
+            "move this value into `fields` as its first entry (`- {var: NAME, prompt: …}`)",
+        ));
+    }
+    let vars: Vec<&Sp<String>> = a
+        .each()
+        .into_iter()
+        .filter_map(|f| f.var.as_ref())
+        .collect();
+    for (i, var) in vars.iter().enumerate() {
+        if let Some(first) = vars[..i].iter().find(|v| v.value == var.value) {
+            let line = cx.source.position(first.span.start).line;
+            out.push(Finding::new(
+                var.span,
+                format!(
+                    "the `ask` of step `{id}` stores two values under `{}`",
+                    var.value
+                ),
+                format!(
+                    "the field on line {line} has the same `var`; give each value a name of its own"
+                ),
+            ));
         }
     }
 }

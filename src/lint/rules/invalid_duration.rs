@@ -4,8 +4,10 @@ use crate::load::duration::parse_duration;
 
 crate::declare_rule! {
     /// ## What it does
-    /// Reports a `timeout`, `retry_delay`, `wait.interval` or `wait.timeout` that is not a
-    /// duration such as `30s`, `5m`, `1h 30m` or `10 minutes`.
+    /// Reports a `timeout`, `duration`, `remind`, `retry_delay`, `wait.interval` or
+    /// `wait.timeout` that is not a duration such as `30s`, `5m`, `1h 30m` or `10 minutes`;
+    /// a zero `timeout`, `duration`, `remind` or `wait.interval`; a `duration` not shorter
+    /// than the step's `timeout`; and a `duration` on a step without `run`.
     ///
     /// ## Why this matters
     /// A bare number is ambiguous (seconds? minutes?), and a timeout that cannot be read
@@ -54,7 +56,77 @@ impl Rule for InvalidDuration {
                 ));
             }
         };
+        fn written(value: &Option<Sp<String>>) -> Option<(&Sp<String>, std::time::Duration)> {
+            value
+                .as_ref()
+                .filter(|v| !v.as_str().contains("{{"))
+                .and_then(|v| parse_duration(v.as_str()).ok().map(|d| (v, d)))
+        }
+        let zero = |out: &mut Vec<Finding>, key: &str, value: &Option<Sp<String>>, what: &str| {
+            if let Some((v, d)) = written(value)
+                && d.is_zero()
+            {
+                out.push(Finding::new(
+                    v.span,
+                    format!("`{key}: {}` is zero: {what}", v.as_str().trim()),
+                    format!("give `{key}` a length of time, or remove it"),
+                ));
+            }
+        };
         for step in &cx.runbook.steps {
+            zero(
+                out,
+                "timeout",
+                &step.timeout,
+                "the command would be stopped as it starts",
+            );
+            zero(
+                out,
+                "duration",
+                &step.duration,
+                "the command would be stopped as it starts",
+            );
+            zero(
+                out,
+                "remind",
+                &step.remind,
+                "the reminder would come before every step",
+            );
+            if let Some(wait) = &step.wait {
+                zero(
+                    out,
+                    "wait.interval",
+                    &wait.value.interval,
+                    "the check would run again without a pause",
+                );
+            }
+            if let (Some((d, planned)), Some((t, limit))) =
+                (written(&step.duration), written(&step.timeout))
+                && planned >= limit
+                && !limit.is_zero()
+            {
+                out.push(Finding::new(
+                    d.span,
+                    format!(
+                        "`duration: {}` is not shorter than `timeout: {}`: the timeout would stop the command first, as a failure",
+                        d.as_str().trim(),
+                        t.as_str().trim()
+                    ),
+                    "make the `timeout` longer than the `duration`, or remove it (the `duration` ends the command)",
+                ));
+            }
+            if let Some(d) = &step.duration
+                && step.run.is_none()
+            {
+                out.push(Finding::new(
+                    d.span,
+                    format!(
+                        "`duration` applies to a command, and step `{}` has no `run`",
+                        step.id()
+                    ),
+                    "remove it, or put it on the `run` step whose command runs for that long (a `wait` step has its own `timeout`)",
+                ));
+            }
             check(out, "timeout", &step.timeout);
             check(out, "duration", &step.duration);
             check(out, "remind", &step.remind);

@@ -6,7 +6,8 @@ crate::declare_rule! {
     /// ## What it does
     /// Reports a name that breaks its pattern: the runbook `name` (`[a-z0-9][a-z0-9-]*`), step
     /// ids (`[a-z0-9][a-z0-9_-]*`, not `end`), and the names of inputs, variables and
-    /// environment variables (`[A-Za-z_][A-Za-z0-9_]*`).
+    /// environment variables (`[A-Za-z_][A-Za-z0-9_]*`), also those a drill's `simulate`
+    /// writes; and a simulated output the step does not declare in `outputs`.
     ///
     /// ## Why this matters
     /// Ids are typed on the command line (`--from`, `--confirm`) and in answer files; inputs
@@ -123,6 +124,32 @@ impl Rule for InvalidName {
             }
             if let Some(v) = step.choose.as_ref().and_then(|c| c.value.var.as_ref()) {
                 identifier(out, "variable", v);
+            }
+            // A drill plays what the command would write: valid names, and only outputs the
+            // step declares (the ones lint and a dry-run know later steps may use).
+            for sim in &step.simulate {
+                for (name, _) in &sim.env {
+                    identifier(out, "environment variable", name);
+                }
+                for (name, _) in &sim.outputs {
+                    identifier(out, "variable", name);
+                    if is_identifier(name.as_str())
+                        && !step.outputs.iter().any(|o| o.value == name.value)
+                    {
+                        out.push(Finding::new(
+                            name.span,
+                            format!(
+                                "`simulate` writes output `{}`, which step `{}` does not declare in `outputs`",
+                                name.value,
+                                step.id()
+                            ),
+                            format!(
+                                "add `{}` to the step's `outputs`, or remove it from `simulate`",
+                                name.value
+                            ),
+                        ));
+                    }
+                }
             }
         }
     }
