@@ -37,17 +37,28 @@ const MEMORY_LIMIT_KIB: u64 = 128 * 1024;
 /// The stack of a rayon worker, where `runbook lint` loads and lints files.
 const WORKER_STACK: usize = 2 * 1024 * 1024;
 
-fn corpus(part: &str) -> PathBuf {
+/// The corpus folder `part`, or `None` (with a one-line note) when `../shared/corpus` is not
+/// beside the project: a clone alone still passes. `RUNBOOK_CORPUS_REQUIRED=1` (as in CI)
+/// turns the skip into a failure.
+fn corpus(part: &str) -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/corpus")
         .join(part);
+    if dir.is_dir() {
+        return Some(dir);
+    }
     assert!(
-        dir.is_dir(),
-        "the hostile-input corpus is missing: expected the folder {} (the shared corpus \
-         is checked out next to the project, as in CI; see ../shared/corpus/README.md)",
+        std::env::var("RUNBOOK_CORPUS_REQUIRED").as_deref() != Ok("1"),
+        "RUNBOOK_CORPUS_REQUIRED=1 but the hostile-input corpus is missing: expected the folder \
+         {} (the shared corpus is checked out next to the project, as in CI; see \
+         ../shared/corpus/README.md)",
         dir.display()
     );
-    dir
+    eprintln!(
+        "note: corpus test skipped: {} not found (set RUNBOOK_CORPUS_REQUIRED=1 to fail instead)",
+        dir.display()
+    );
+    None
 }
 
 /// What the loader and the linter made of one file.
@@ -179,7 +190,9 @@ fn fail_on(failures: &[String], what: &str) {
 
 #[test]
 fn yaml_test_suite_cases_give_a_runbook_or_a_located_diagnostic() {
-    let suite = corpus("yaml-test-suite");
+    let Some(suite) = corpus("yaml-test-suite") else {
+        return;
+    };
     let mut cases: Vec<PathBuf> = std::fs::read_dir(&suite)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -221,8 +234,8 @@ struct Entry {
     expected: String,
 }
 
-fn manifest() -> (PathBuf, Vec<Entry>) {
-    let dir = corpus("adversarial");
+fn manifest() -> Option<(PathBuf, Vec<Entry>)> {
+    let dir = corpus("adversarial")?;
     let text = std::fs::read_to_string(dir.join("MANIFEST.tsv")).unwrap();
     let entries: Vec<Entry> = text
         .lines()
@@ -245,7 +258,7 @@ fn manifest() -> (PathBuf, Vec<Entry>) {
             e.file
         );
     }
-    (dir, entries)
+    Some((dir, entries))
 }
 
 /// Categories the loader must refuse as YAML (a runbook cannot be built from them).
@@ -266,7 +279,9 @@ const REFUSED_BY_BUDGET: &[&str] = &["deep-nesting", "large-document", "large-sc
 
 #[test]
 fn adversarial_files_give_a_located_diagnostic_in_process() {
-    let (dir, entries) = manifest();
+    let Some((dir, entries)) = manifest() else {
+        return;
+    };
     let mut failures = Vec::new();
     for e in &entries {
         let bytes = std::fs::read(dir.join(&e.file)).unwrap();
@@ -353,7 +368,9 @@ fn lint_with_limits(file: &Path) -> Result<serde_json::Value, String> {
 
 #[test]
 fn adversarial_files_stay_within_memory_and_time_in_the_binary() {
-    let (dir, entries) = manifest();
+    let Some((dir, entries)) = manifest() else {
+        return;
+    };
     // Two files at a time: the machine has two cores, and the test stays well under a minute.
     let (tx, rx) = mpsc::channel();
     let chunks: Vec<Vec<&Entry>> = (0..2)
