@@ -388,3 +388,39 @@ steps:
     );
     assert!(!text.contains("No output."), "{text}");
 }
+
+/// On a terminal, a command's output cannot clear the screen, and a progress bar's carriage
+/// return redraws its line under the gutter.
+#[test]
+fn output_on_a_terminal_cannot_take_control_of_it() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "runbooks/bar.yaml",
+        r#"title: Bar
+owner: o
+description: d
+steps:
+  - id: fetch
+    title: Fetch
+    run: |
+      printf 'wipe\033[2J\033]52;c;eA==\007done\n'
+      printf 'progress 10%%\rprogress 100%%\n'
+"#,
+    );
+    let mut p = spawn(dir.path(), &["run", "bar", "--yes"]);
+    let seen = p.exp_string("1 ran").unwrap();
+    assert_eq!(exit_code(p), 0);
+    // rexpect gives each byte as a char.
+    let bytes: Vec<u8> = seen.chars().map(|c| c as u32 as u8).collect();
+    let seen = String::from_utf8_lossy(&bytes);
+    assert!(seen.contains("wipe␛[2J␛]52;c;eA==\\x07done"), "{seen:?}");
+    assert!(
+        !seen.contains("\x1b[2J") && !seen.contains("\x1b]52"),
+        "{seen:?}"
+    );
+    assert!(
+        seen.contains("progress 10%\r  │ \x1b[Kprogress 100%"),
+        "{seen:?}"
+    );
+}

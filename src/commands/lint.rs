@@ -70,6 +70,12 @@ pub fn run(args: &LintArgs) -> i32 {
         args.format,
         args.format == Format::Human && use_color(&stdout),
     );
+    // A runbook's text in the excerpts reaches a terminal without control.
+    let text = if args.format == Format::Human && std::io::IsTerminal::is_terminal(&stdout) {
+        crate::values::visible::visible_document(&text).into_owned()
+    } else {
+        text
+    };
     let mut out = stdout.lock();
     if out
         .write_all(text.as_bytes())

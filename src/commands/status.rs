@@ -6,13 +6,15 @@ pub const EXIT_FAILED: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
 pub const EXIT_INTERRUPTED: i32 = 130;
 
-/// Prints a tool error in the house style: what happened, then what to do.
+/// Prints a tool error in the house style: what happened, then what to do. Text from a
+/// runbook or a journal in it is shown without control characters (`values::visible`).
 pub fn report_error(message: &str, help: &str) {
+    use crate::values::visible::visible;
     use std::io::Write;
     let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "error: {message}");
+    let _ = writeln!(err, "error: {}", visible(message));
     if !help.is_empty() {
-        let _ = writeln!(err, "help: {help}");
+        let _ = writeln!(err, "help: {}", visible(help));
     }
 }
 
@@ -23,9 +25,19 @@ pub fn use_color(stream: &impl std::io::IsTerminal) -> bool {
 
 /// Writes a command's whole output to stdout. A reader that stops early (`| head`) is not an
 /// error; any other failure to write is reported, and gives exit status 1.
+///
+/// On a terminal, what the text holds of a runbook or a journal (a title, a command's
+/// output) is shown without control (`values::visible`); a file or a pipe gets it as is.
 pub fn print_stdout(text: &str) -> i32 {
-    use std::io::Write;
+    use std::io::{IsTerminal, Write};
     let mut out = std::io::stdout().lock();
+    let shown;
+    let text = if out.is_terminal() {
+        shown = crate::values::visible::visible_document(text);
+        shown.as_ref()
+    } else {
+        text
+    };
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => EXIT_OK,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,

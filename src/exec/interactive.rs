@@ -2,6 +2,7 @@
 //! filters a menu (`r` Enter runs, `s` Enter skips); Ctrl-C at a prompt asks whether to abort.
 
 use super::operator::{Answer, AskError, Operator, Question};
+use crate::values::visible::visible;
 use inquire::error::InquireError;
 use inquire::validator::Validation;
 use inquire::{Editor, Password, PasswordDisplayMode, Select, Text};
@@ -36,8 +37,10 @@ fn select_from(
     help: &str,
     start: usize,
 ) -> Result<usize, AskError> {
-    let items: Vec<String> = options.iter().map(|s| s.to_string()).collect();
-    let chosen = Select::new(message, items.clone())
+    // What the runbook says is shown without control (`values::visible`); the answer is the
+    // option's index.
+    let items: Vec<String> = options.iter().map(|s| visible(s).into_owned()).collect();
+    let chosen = Select::new(&visible(message), items.clone())
         .with_help_message(help)
         .with_page_size(10)
         .with_starting_cursor(start.min(items.len().saturating_sub(1)))
@@ -88,13 +91,15 @@ impl Terminal {
                 }
                 let validator = pattern_validator(pattern.clone());
                 let value = if *secret {
-                    Password::new(&message)
+                    Password::new(&visible(&message))
                         .without_confirmation()
                         .with_display_mode(PasswordDisplayMode::Masked)
                         .with_validator(validator)
                         .prompt()
                 } else {
-                    Text::new(&message).with_validator(validator).prompt()
+                    Text::new(&visible(&message))
+                        .with_validator(validator)
+                        .prompt()
                 };
                 value.map(Answer::Text).map_err(err)
             }
@@ -137,10 +142,12 @@ impl Terminal {
                 phrase, rollback, ..
             } => {
                 let what = if *rollback { "roll it back" } else { "run it" };
-                Text::new(&format!("Type {phrase} to {what} (empty to skip):"))
-                    .prompt()
-                    .map(Answer::Text)
-                    .map_err(err)
+                Text::new(&visible(&format!(
+                    "Type {phrase} to {what} (empty to skip):"
+                )))
+                .prompt()
+                .map(Answer::Text)
+                .map_err(err)
             }
             Question::Choose {
                 prompt,
@@ -167,14 +174,17 @@ impl Terminal {
                 }
                 let validator = pattern_validator(pattern.clone());
                 let value = if *secret {
-                    Password::new(prompt)
+                    Password::new(&visible(prompt))
                         .without_confirmation()
                         .with_display_mode(PasswordDisplayMode::Masked)
                         .with_validator(validator)
                         .prompt()
                 } else {
-                    let mut text = Text::new(prompt).with_validator(validator);
-                    if let Some(d) = default {
+                    let shown = visible(prompt);
+                    let mut text = Text::new(&shown).with_validator(validator);
+                    // A default that would be shown changed is not offered: Enter would
+                    // give a value the operator did not see.
+                    if let Some(d) = default.as_deref().filter(|d| visible(d) == *d) {
                         text = text.with_default(d);
                     }
                     text.prompt()

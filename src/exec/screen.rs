@@ -4,6 +4,7 @@
 
 use super::journal::Mode;
 use super::shell::Stream;
+use crate::values::visible::{Visible, visible};
 use console::{Style, Term};
 use std::io::Write;
 use std::time::{Duration, Instant};
@@ -31,6 +32,13 @@ pub struct Screen {
     line_start: [bool; 2],
     /// Reused for each chunk of output.
     buffer: Vec<u8>,
+    /// What each stream printed, made safe to show (`values::visible`).
+    visible: [Visible; 2],
+    /// Reused for each chunk once filtered.
+    shown: Vec<u8>,
+    /// Without a terminal: the line each stream is printing, held until it ends so that a
+    /// carriage return (a progress bar) leaves only its final state in the log.
+    partial: [Vec<u8>; 2],
 }
 
 /// Writes all of `bytes` to fd 1; a closed stdout (a pipe whose reader left) is ignored.
@@ -78,6 +86,9 @@ impl Screen {
             started: Instant::now(),
             spinner: None,
             line_start: [true, true],
+            visible: Default::default(),
+            shown: Vec::new(),
+            partial: Default::default(),
             buffer: Vec::new(),
         }
     }
@@ -102,9 +113,12 @@ impl Screen {
     }
 
     /// Writes one line of the tool's own to stderr (a timestamp first, without a terminal).
+    /// What a runbook says (a title, an instruction, a value) never reaches the terminal as
+    /// control: escape sequences other than colour are shown (`values::visible`).
     pub fn line(&mut self, text: &str) {
+        let text = visible(text);
         let text = if self.tty {
-            text.to_string()
+            text.into_owned()
         } else {
             format!("[{}] {text}", clock())
         };
@@ -262,21 +276,69 @@ impl Screen {
 
     /// A command's output, under the gutter, on stdout. Written straight to the file
     /// descriptor: Rust's stdout is line-buffered, which costs a scan and a write per line.
+    ///
+    /// Only colour reaches the terminal as control (`values::visible`); a carriage return
+    /// redraws the line under its gutter on a terminal, and keeps only the line's final
+    /// state without one. The output log keeps the raw bytes.
     pub fn output(&mut self, stream: Stream, bytes: &[u8]) {
-        let gutter = self.gutter().as_bytes();
         let idx = usize::from(stream == Stream::Stderr);
+        let mut shown = std::mem::take(&mut self.shown);
+        shown.clear();
+        self.visible[idx].push(bytes, &mut shown);
+        self.show(idx, &shown);
+        self.shown = shown;
+    }
+
+    /// Writes filtered output of stream `idx` under the gutter.
+    fn show(&mut self, idx: usize, bytes: &[u8]) {
+        if bytes.is_empty() {
+            return;
+        }
+        let gutter = self.gutter().as_bytes();
         self.buffer.clear();
         let mut at = 0;
-        for newline in memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len())) {
-            let end = (newline + 1).min(bytes.len());
-            if at >= end {
-                break;
+        while at < bytes.len() {
+            let end =
+                memchr::memchr2(b'\n', b'\r', &bytes[at..]).map_or(bytes.len(), |n| at + n + 1);
+            let piece = &bytes[at..end];
+            let (text, ending) = match piece.last() {
+                Some(&c @ (b'\n' | b'\r')) => (&piece[..piece.len() - 1], Some(c)),
+                _ => (piece, None),
+            };
+            if self.stdout_tty {
+                if self.line_start[idx] {
+                    self.buffer.extend_from_slice(gutter);
+                    self.line_start[idx] = false;
+                }
+                self.buffer.extend_from_slice(text);
+                match ending {
+                    Some(b'\n') => {
+                        self.buffer.push(b'\n');
+                        self.line_start[idx] = true;
+                    }
+                    // The line is drawn again from its start: the gutter, then its new text.
+                    Some(_) => {
+                        self.buffer.push(b'\r');
+                        self.buffer.extend_from_slice(gutter);
+                        self.buffer.extend_from_slice(b"\x1b[K");
+                    }
+                    None => {}
+                }
+            } else {
+                let partial = &mut self.partial[idx];
+                if partial.is_empty() {
+                    partial.extend_from_slice(gutter);
+                }
+                partial.extend_from_slice(text);
+                match ending {
+                    Some(b'\n') => {
+                        self.buffer.append(partial);
+                        self.buffer.push(b'\n');
+                    }
+                    Some(_) => partial.truncate(gutter.len()),
+                    None => {}
+                }
             }
-            if self.line_start[idx] {
-                self.buffer.extend_from_slice(gutter);
-            }
-            self.buffer.extend_from_slice(&bytes[at..end]);
-            self.line_start[idx] = bytes[end - 1] == b'\n';
             at = end;
         }
         let buffer = &self.buffer;
@@ -289,6 +351,18 @@ impl Screen {
 
     /// Ends an unterminated output line, so the tool's next line starts on its own.
     pub fn end_output(&mut self) {
+        for idx in 0..2 {
+            let mut rest = Vec::new();
+            self.visible[idx].finish(&mut rest);
+            self.show(idx, &rest);
+            // (A line left with its gutter alone after a carriage return shows nothing.)
+            if self.partial[idx].len() > self.gutter().len() {
+                let mut line = std::mem::take(&mut self.partial[idx]);
+                line.push(b'\n');
+                write_all_stdout(&line);
+            }
+            self.partial[idx].clear();
+        }
         if !self.line_start[0] || !self.line_start[1] {
             let _ = writeln!(std::io::stdout().lock());
             self.line_start = [true, true];

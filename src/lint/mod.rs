@@ -195,7 +195,8 @@ impl Linter {
             .into_iter()
             .filter(|(meta, f)| suppressions.allows(meta.code, source.position(f.span.start).line))
             .map(|(meta, f)| {
-                Diagnostic::new(source, f.span, meta.code, meta.severity, f.message, f.help)
+                let severity = f.severity.unwrap_or(meta.severity);
+                Diagnostic::new(source, f.span, meta.code, severity, f.message, f.help)
             })
             .collect();
         (FileResult { diagnostics, calls }, jobs)

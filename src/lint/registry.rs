@@ -38,6 +38,7 @@ pub static RULES: &[&dyn Rule] = &[
     &value_in_code::ValueInCode,
     &protected_env::ProtectedEnv,
     &interactive_command::InteractiveCommand,
+    &invisible_character::InvisibleCharacter,
 ];
 
 /// A rule's metadata by code (`RB008`, case-insensitive) or name (`step-kind`).

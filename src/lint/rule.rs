@@ -21,6 +21,9 @@ pub struct Finding {
     pub span: Span,
     pub message: String,
     pub help: Option<String>,
+    /// A severity other than the rule's own, for a rule whose findings differ (RB035: an
+    /// error in a script, a warning in text).
+    pub severity: Option<Severity>,
 }
 
 pub trait Rule: Send + Sync {
@@ -36,6 +39,15 @@ impl Finding {
             span,
             message: message.into(),
             help: (!help.is_empty()).then_some(help),
+            severity: None,
+        }
+    }
+
+    /// The same finding with its own severity.
+    pub fn with_severity(self, severity: Severity) -> Finding {
+        Finding {
+            severity: Some(severity),
+            ..self
         }
     }
 }

@@ -10,6 +10,7 @@ pub fn report(cx: &Context, kind: IssueKind, out: &mut Vec<Finding>) {
             span: issue.span,
             message: issue.message.clone(),
             help: issue.help.clone(),
+            severity: None,
         });
     }
 }

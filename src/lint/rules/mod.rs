@@ -10,6 +10,7 @@ pub mod invalid_duration;
 pub mod invalid_name;
 pub mod invalid_regex;
 pub mod invalid_type;
+pub mod invisible_character;
 pub mod key_span;
 pub mod loader_issue;
 pub mod missing_key;

@@ -48,6 +48,7 @@ pub fn report(loaded: &Loaded, out: &mut Vec<Finding>) {
             span: issue.span,
             message: issue.message.clone(),
             help: issue.help.clone(),
+            severity: None,
         });
     }
 }

@@ -1,0 +1,104 @@
+use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
+use crate::load::Span;
+use crate::values::visible::invisible;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports Unicode characters that cannot be seen or that change the order in which a
+    /// line is displayed: bidirectional overrides and isolates (U+202A–U+202E,
+    /// U+2066–U+2069), bidirectional marks, zero-width spaces and joiners, the word joiner
+    /// and invisible operators, a byte order mark inside the file, soft hyphens, Hangul
+    /// fillers and tag characters. An error inside a script (`run`, `rollback`, `wait.run`),
+    /// written out or as a YAML escape (`"\u202E"`); a warning anywhere else (titles,
+    /// instructions, comments).
+    ///
+    /// ## Why this matters
+    /// A reviewer approves what the screen shows. With a bidirectional override, a script can
+    /// read `rm -rf ./tmp # cleanup` while the shell runs something else ("Trojan Source",
+    /// CVE-2021-42574); a zero-width space makes `kubectl` a different word than the one
+    /// typed, and `grep` for it finds nothing. At 3 am the engineer trusts what they read.
+    ///
+    /// ## Example
+    /// ```yaml
+    ///     run: "echo done \u202E; rm -rf /srv/data"
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    ///     run: echo done
+    /// ```
+    pub struct InvisibleCharacter {
+        code: "RB035",
+        name: "invisible-character",
+        severity: Error,
+    }
+}
+
+impl Rule for InvisibleCharacter {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
+        let text = &cx.source.text;
+        if text.is_ascii() {
+            return;
+        }
+        // The scripts of the file, as spans, with their step.
+        let scripts: Vec<(Span, String)> = cx
+            .sites
+            .iter()
+            .filter(|s| s.site.script)
+            .map(|s| {
+                let id = s.site.step.map_or_else(String::new, |st| st.id());
+                (s.site.value.span, id)
+            })
+            .collect();
+        for (at, c) in text.char_indices() {
+            let Some(what) = invisible(c) else { continue };
+            let span = Span::new(at, at + c.len_utf8());
+            let code = format!("U+{:04X}", u32::from(c));
+            match scripts.iter().find(|(s, _)| s.start <= at && at < s.end) {
+                Some((_, id)) => out.push(Finding::new(
+                    span,
+                    format!(
+                        "the script of step `{id}` holds {what} ({code}): invisible, it makes what the reviewer reads differ from what runs"
+                    ),
+                    format!(
+                        "remove it; if the command must print it, write it as an escape the reader sees (`printf '\\u{:04x}'`)",
+                        u32::from(c)
+                    ),
+                )),
+                None => out.push(
+                    Finding::new(
+                        span,
+                        format!(
+                            "the runbook's text holds {what} ({code}): invisible, it can make a line read differently from what it is"
+                        ),
+                        "remove it",
+                    )
+                    .with_severity(Severity::Warning),
+                ),
+            }
+        }
+        // Written as a YAML escape (`"\u202E"`): in the script, not in the file's text.
+        for s in cx.sites.iter().filter(|s| s.site.script) {
+            let v = s.site.value;
+            let hidden = v.value.chars().find(|c| invisible(*c).is_some());
+            if let Some(c) = hidden
+                && !cx.source.slice(v.span).contains(c)
+            {
+                let id = s.site.step.map_or_else(String::new, |st| st.id());
+                out.push(Finding::new(
+                    v.span,
+                    format!(
+                        "the script of step `{id}` holds {} (U+{:04X}), written as a YAML escape: invisible where it runs",
+                        invisible(c).unwrap_or("an invisible character"),
+                        u32::from(c)
+                    ),
+                    "remove the escape from the script",
+                ));
+            }
+        }
+    }
+}

@@ -1,0 +1,296 @@
+//! Text made safe to show on a terminal: nothing a command prints or a runbook says can move
+//! the cursor, clear the screen, retitle the window, write the clipboard (`ESC]52`) or reverse
+//! the order of what the engineer reads.
+//!
+//! Colour (SGR: `ESC[…m`) passes through. Every other escape sequence is shown with a visible
+//! `␛` in place of its ESC (`␛[2J`); every other control character but tab and new line as
+//! `\xNN` (`\x07`); C1 controls, Unicode bidirectional controls and invisible characters as
+//! `<U+202E>`; bytes that are not UTF-8 as `\xNN`. A carriage return is kept only where it
+//! ends a line's text before a new one starts (`\r` not followed by `\n`, the progress bars of
+//! curl, pip and apt), for the screen to draw the line's final state; `\r\n` becomes `\n`.
+
+/// What an invisible or direction-changing character is, for lint messages; `None` for other
+/// characters. Tab, new line and carriage return are not in the list.
+pub fn invisible(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => "a bidirectional override",
+        '\u{200E}' | '\u{200F}' | '\u{061C}' => "a bidirectional mark",
+        '\u{200B}' => "a zero-width space",
+        '\u{200C}' | '\u{200D}' => "a zero-width joiner",
+        '\u{2060}'..='\u{2064}' => "an invisible operator",
+        '\u{FEFF}' => "a zero-width no-break space (byte order mark)",
+        '\u{00AD}' => "a soft hyphen",
+        '\u{180E}' => "a Mongolian vowel separator",
+        '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}' => "a Hangul filler",
+        '\u{E0000}'..='\u{E007F}' => "a tag character",
+        '\u{FFF9}'..='\u{FFFB}' => "an interlinear annotation character",
+        _ => return None,
+    })
+}
+
+/// Characters shown as `<U+XXXX>`: what [`invisible`] names that changes what is read (the
+/// bidirectional controls), and the C1 controls, which some terminals obey.
+fn shown_as_code(c: char) -> bool {
+    matches!(c, '\u{80}'..='\u{9F}')
+        || matches!(
+            c,
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+        )
+}
+
+/// The longest escape sequence held back while waiting for its end; a longer one is shown.
+const MAX_SEQUENCE: usize = 64;
+
+/// A filter from bytes a program printed to bytes safe to write to a terminal, for one
+/// stream: sequences and characters split across chunks are held until they are whole.
+#[derive(Debug, Default)]
+pub struct Visible {
+    pending: Vec<u8>,
+}
+
+impl Visible {
+    /// Filters `chunk`, appending what may be shown to `out`; keeps the incomplete end.
+    pub fn push(&mut self, chunk: &[u8], out: &mut Vec<u8>) {
+        if self.pending.is_empty() && is_plain(chunk) {
+            out.extend_from_slice(chunk);
+            return;
+        }
+        let mut data = std::mem::take(&mut self.pending);
+        data.extend_from_slice(chunk);
+        let used = filter(&data, out, false, false);
+        self.pending = data[used..].to_vec();
+    }
+
+    /// Shows what was held back (an escape sequence, a carriage return or a character the
+    /// stream ended inside).
+    pub fn finish(&mut self, out: &mut Vec<u8>) {
+        let data = std::mem::take(&mut self.pending);
+        filter(&data, out, true, false);
+    }
+}
+
+/// A text to show on a line of its own (a title, an instruction, a value): as [`Visible`],
+/// and a carriage return shown too (`\x0d`).
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    if is_plain(text.as_bytes()) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = Vec::with_capacity(text.len() + 8);
+    filter(text.as_bytes(), &mut out, true, true);
+    std::borrow::Cow::Owned(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// A whole document for a terminal (a report, lint's diagnostics): as [`visible`], but a
+/// `\r\n` line ending is a new line.
+pub fn visible_document(text: &str) -> std::borrow::Cow<'_, str> {
+    if is_plain(text.as_bytes()) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(visible(&text.replace("\r\n", "\n")).into_owned())
+}
+
+/// Printable ASCII, tabs and new lines only: nothing to change.
+fn is_plain(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .all(|&b| (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t')
+}
+
+fn hex(out: &mut Vec<u8>, b: u8) {
+    out.extend_from_slice(format!("\\x{b:02x}").as_bytes());
+}
+
+/// Filters `data` into `out`; returns how many bytes were used (the rest is an incomplete
+/// sequence, kept for the next chunk unless `last`). `text`: a carriage return is shown.
+fn filter(data: &[u8], out: &mut Vec<u8>, last: bool, text: bool) -> usize {
+    let mut i = 0;
+    while i < data.len() {
+        let b = data[i];
+        match b {
+            b'\n' | b'\t' | 0x20..=0x7e => {
+                out.push(b);
+                i += 1;
+            }
+            b'\r' if text => {
+                hex(out, b);
+                i += 1;
+            }
+            b'\r' => match data.get(i + 1) {
+                Some(b'\n') => i += 1,
+                // Several in a row are one.
+                Some(b'\r') => i += 1,
+                Some(_) => {
+                    out.push(b'\r');
+                    i += 1;
+                }
+                None if last => {
+                    out.push(b'\r');
+                    i += 1;
+                }
+                None => return i,
+            },
+            0x1b => match escape(&data[i..]) {
+                Escape::Colour(n) => {
+                    out.extend_from_slice(&data[i..i + n]);
+                    i += n;
+                }
+                Escape::Other => {
+                    out.extend_from_slice("␛".as_bytes());
+                    i += 1;
+                }
+                Escape::Incomplete if !last && data.len() - i < MAX_SEQUENCE => return i,
+                Escape::Incomplete => {
+                    out.extend_from_slice("␛".as_bytes());
+                    i += 1;
+                }
+            },
+            0x00..=0x1f | 0x7f => {
+                hex(out, b);
+                i += 1;
+            }
+            _ => {
+                let len = match b {
+                    0xc2..=0xdf => 2,
+                    0xe0..=0xef => 3,
+                    0xf0..=0xf4 => 4,
+                    _ => 0,
+                };
+                if len == 0 {
+                    hex(out, b);
+                    i += 1;
+                    continue;
+                }
+                if i + len > data.len() {
+                    // Possibly a character split across chunks.
+                    let rest = &data[i..];
+                    if !last && rest[1..].iter().all(|c| (0x80..0xc0).contains(c)) {
+                        return i;
+                    }
+                    hex(out, b);
+                    i += 1;
+                    continue;
+                }
+                match std::str::from_utf8(&data[i..i + len]) {
+                    Ok(s) => {
+                        let c = s.chars().next().unwrap_or('\u{FFFD}');
+                        if shown_as_code(c) {
+                            out.extend_from_slice(format!("<U+{:04X}>", c as u32).as_bytes());
+                        } else {
+                            out.extend_from_slice(s.as_bytes());
+                        }
+                        i += len;
+                    }
+                    Err(_) => {
+                        hex(out, b);
+                        i += 1;
+                    }
+                }
+            }
+        }
+    }
+    i
+}
+
+enum Escape {
+    /// A colour sequence of this many bytes, shown as is.
+    Colour(usize),
+    Other,
+    Incomplete,
+}
+
+/// What the escape sequence at the start of `s` (which starts with ESC) is.
+fn escape(s: &[u8]) -> Escape {
+    match s.get(1) {
+        None => Escape::Incomplete,
+        Some(b'[') => {
+            // CSI: parameter bytes, then intermediate bytes, then one final byte.
+            let mut j = 2;
+            while let Some(&c) = s.get(j) {
+                match c {
+                    b'0'..=b'9' | b';' | b':' => j += 1,
+                    b'm' if j <= MAX_SEQUENCE => return Escape::Colour(j + 1),
+                    _ => return Escape::Other,
+                }
+            }
+            Escape::Incomplete
+        }
+        Some(_) => Escape::Other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stream(chunks: &[&[u8]]) -> String {
+        let mut v = Visible::default();
+        let mut out = Vec::new();
+        for c in chunks {
+            v.push(c, &mut out);
+        }
+        v.finish(&mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn controls_are_shown_and_colour_kept() {
+        assert_eq!(stream(&[b"plain\ttext\n"]), "plain\ttext\n");
+        assert_eq!(stream(&[b"\x1b[2J\x1b[H"]), "␛[2J␛[H");
+        assert_eq!(
+            stream(&[b"\x1b]52;c;cm0gLXJmIH4=\x07"]),
+            "␛]52;c;cm0gLXJmIH4=\\x07"
+        );
+        assert_eq!(stream(&[b"\x1b[1;31mred\x1b[0m"]), "\x1b[1;31mred\x1b[0m");
+        assert_eq!(stream(&[b"\x1b]0;title\x1b\\"]), "␛]0;title␛\\");
+        assert_eq!(stream(&[b"a\x08b\x00c\x7f"]), "a\\x08b\\x00c\\x7f");
+        assert_eq!(stream(&["\u{9b}2J".as_bytes()]), "<U+009B>2J");
+        assert_eq!(stream(&["a\u{202E}b".as_bytes()]), "a<U+202E>b");
+        assert_eq!(stream(&[b"bad \xff\xfe utf8"]), "bad \\xff\\xfe utf8");
+        assert_eq!(stream(&["é ✓ 🙂".as_bytes()]), "é ✓ 🙂");
+    }
+
+    #[test]
+    fn sequences_and_characters_split_across_chunks() {
+        assert_eq!(stream(&[b"x\x1b[3", b"1mred"]), "x\x1b[31mred");
+        assert_eq!(stream(&[b"x\x1b", b"[2J"]), "x␛[2J");
+        let check = "✓".as_bytes();
+        assert_eq!(stream(&[&check[..1], &check[1..]]), "✓");
+        assert_eq!(stream(&[b"ends in \x1b["]), "ends in ␛[");
+    }
+
+    #[test]
+    fn carriage_returns() {
+        assert_eq!(stream(&[b"a\r\nb\r\n"]), "a\nb\n");
+        assert_eq!(stream(&[b"10%\r50%\r100%\n"]), "10%\r50%\r100%\n");
+        assert_eq!(stream(&[b"10%\r", b"\n"]), "10%\n");
+        assert_eq!(stream(&[b"x\r\r\ny"]), "x\ny");
+        assert_eq!(visible("title\rfake"), "title\\x0dfake");
+    }
+
+    #[test]
+    fn texts() {
+        assert_eq!(visible("Restart the API"), "Restart the API");
+        assert_eq!(visible("x\x1b[2Jy"), "x␛[2Jy");
+        assert_eq!(visible("multi\nline"), "multi\nline");
+        assert_eq!(visible_document("a\r\nb\rc\x1b[2J"), "a\nb\\x0dc␛[2J");
+        assert_eq!(invisible('\u{202E}'), Some("a bidirectional override"));
+        assert_eq!(invisible('a'), None);
+    }
+
+    #[test]
+    fn long_or_odd_sequences_do_not_hang_or_panic() {
+        let long = [b"\x1b[".as_slice(), &[b'1'; 200], b"m"].concat();
+        let shown = stream(&[&long]);
+        assert!(shown.starts_with('␛'), "{shown}");
+        for bytes in [
+            &b"\x1b"[..],
+            b"\xf0\x9f",
+            b"\xe2",
+            b"\r",
+            b"\x1b[",
+            b"\xc0\x80",
+        ] {
+            let _ = stream(&[bytes]);
+        }
+    }
+}
