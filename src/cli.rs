@@ -45,6 +45,8 @@ pub enum Command {
     Schema,
     /// Print a shell completion script
     Completions(CompletionsArgs),
+    /// Print the manual page (roff), every command and option included
+    Man,
 }
 
 #[derive(Debug, Args)]

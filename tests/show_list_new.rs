@@ -579,6 +579,62 @@ fn the_schema_rejects_what_the_loader_rejects() {
 }
 
 #[test]
+fn man_prints_a_roff_page_with_every_command() {
+    let t = Test::new();
+    let out = t.exec(&["man"]);
+    out.code(0);
+    assert!(out.stdout.contains(".TH runbook 1"), "{}", out.stdout);
+    for sub in [
+        "run",
+        "drill",
+        "resume",
+        "rollback",
+        "history",
+        "report",
+        "lint",
+        "explain",
+        "show",
+        "list",
+        "new",
+        "schema",
+        "completions",
+        "man",
+    ] {
+        assert!(
+            out.stdout.contains(&format!(".SS \"runbook {sub}\"")),
+            "{sub} missing"
+        );
+    }
+    assert!(out.stdout.contains(".SH ENVIRONMENT"));
+    assert!(out.stdout.contains("RUNBOOK_STATE_DIR"));
+    // `man` reads it without a warning.
+    if let Ok(man) = std::process::Command::new("man")
+        .args(["--warnings", "-l", "-"])
+        .env("MANWIDTH", "80")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+    {
+        use std::io::Write;
+        let mut man = man;
+        man.stdin
+            .take()
+            .unwrap()
+            .write_all(out.stdout.as_bytes())
+            .unwrap();
+        let done = man.wait_with_output().unwrap();
+        let text = String::from_utf8_lossy(&done.stdout);
+        assert!(text.contains("runbook drill"), "{text}");
+        assert!(
+            String::from_utf8_lossy(&done.stderr).trim().is_empty(),
+            "{}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+    }
+}
+
+#[test]
 fn completions_for_every_shell() {
     let t = Test::new();
     let bash = t.exec(&["completions", "bash"]);

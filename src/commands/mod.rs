@@ -7,6 +7,7 @@ pub mod explain;
 pub mod history;
 pub mod lint;
 pub mod list;
+pub mod man;
 pub mod new;
 pub mod past_run;
 pub mod report;
@@ -38,5 +39,6 @@ pub fn run(cli: Cli) -> i32 {
         Command::New(args) => new::run(&args),
         Command::Schema => schema::run(),
         Command::Completions(args) => completions::run(&args),
+        Command::Man => man::run(),
     }
 }
