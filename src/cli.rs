@@ -47,6 +47,34 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff), every command and option included
     Man,
+    /// The example runbooks built into runbook: list them, or copy them to a folder
+    Examples(ExamplesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExamplesArgs {
+    #[command(subcommand)]
+    pub action: Option<ExamplesAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExamplesAction {
+    /// Write example runbooks (default: all), the runbooks they call and their drill answers;
+    /// an existing file is never overwritten
+    Copy(ExamplesCopyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExamplesCopyArgs {
+    /// The examples to copy (default: every one); `runbook examples` lists them
+    pub names: Vec<String>,
+    /// Where the runbooks go
+    #[arg(long, value_name = "DIR", default_value = "runbooks")]
+    pub to: PathBuf,
+    /// Where their drill answers files go (kept apart: `runbook lint DIR` reads every YAML
+    /// file of DIR as a runbook)
+    #[arg(long, value_name = "DIR", default_value = "answers")]
+    pub answers_to: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -33,10 +33,18 @@ pub struct Ready {
 /// cannot run.
 pub fn prepare(reference: &str) -> Result<Ready, i32> {
     let path = find::resolve(reference, None).map_err(|e| {
-        report_error(
-            &e.to_string(),
-            "give a path, or put the runbook in ./runbooks (or a folder of RUNBOOK_PATH)",
-        );
+        // A bundled example is never run from the binary: it is copied first, to be read.
+        let example = super::examples::EXAMPLES
+            .iter()
+            .any(|x| x.name == reference.trim_end_matches(".yaml"));
+        let help = if example {
+            format!(
+                "`{reference}` is one of runbook's examples: `runbook examples copy {reference}` writes it to ./runbooks (with its drill answers in ./answers)"
+            )
+        } else {
+            "give a path, or put the runbook in ./runbooks (or a folder of RUNBOOK_PATH)".into()
+        };
+        report_error(&e.to_string(), &help);
         EXIT_USAGE
     })?;
     let bytes = std::fs::read(&path).map_err(|e| {

@@ -3,6 +3,7 @@
 pub mod completions;
 pub mod drill;
 pub mod driver;
+pub mod examples;
 pub mod explain;
 pub mod history;
 pub mod lint;
@@ -40,5 +41,6 @@ pub fn run(cli: Cli) -> i32 {
         Command::Schema => schema::run(),
         Command::Completions(args) => completions::run(&args),
         Command::Man => man::run(),
+        Command::Examples(args) => examples::run(&args),
     }
 }
