@@ -113,6 +113,58 @@ fn sarif_format_is_valid_sarif_2_1_0() {
 }
 
 #[test]
+fn gitlab_format_is_a_code_quality_report_with_stable_fingerprints() {
+    let t = broken();
+    let out = t.exec(&["lint", "--no-shellcheck", "--format", "gitlab"]);
+    out.code(1);
+    let issues: serde_json::Value = serde_json::from_str(&out.stdout).expect("valid JSON");
+    let issues = issues.as_array().expect("an array");
+    assert!(issues.len() >= 4, "{issues:?}");
+    let mut fingerprints = Vec::new();
+    for issue in issues {
+        assert!(
+            issue["description"]
+                .as_str()
+                .is_some_and(|d| d.starts_with("RB"))
+        );
+        assert!(
+            issue["check_name"]
+                .as_str()
+                .is_some_and(|c| c.starts_with("RB"))
+        );
+        assert!(["major", "minor"].contains(&issue["severity"].as_str().unwrap()));
+        assert_eq!(issue["location"]["path"], "runbooks/broken.yaml");
+        assert!(issue["location"]["lines"]["begin"].as_u64().unwrap() >= 1);
+        fingerprints.push(issue["fingerprint"].as_str().unwrap().to_string());
+    }
+    let mut unique = fingerprints.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(
+        unique.len(),
+        fingerprints.len(),
+        "one fingerprint per problem"
+    );
+    // The same problems give the same fingerprints, run after run, and after a line is added
+    // above them.
+    let again = t.exec(&["lint", "--no-shellcheck", "--format", "gitlab"]);
+    assert_eq!(again.stdout, out.stdout);
+    let moved = Test::new().file(
+        "runbooks/broken.yaml",
+        &BROKEN.replace("owner: team\n", "owner: team\n# a comment\n"),
+    );
+    let moved = moved.exec(&["lint", "--no-shellcheck", "--format", "gitlab"]);
+    let moved: serde_json::Value = serde_json::from_str(&moved.stdout).unwrap();
+    let moved: Vec<String> = moved
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(moved, fingerprints);
+}
+
+#[test]
 fn clean_runbooks_exit_zero() {
     let out = Test::new()
         .file("a.yaml", "title: A\nowner: o\ndescription: d\nsteps:\n  - title: Look\n    instructions: Look at the dashboard.\n")

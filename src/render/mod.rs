@@ -1,6 +1,7 @@
 //! One renderer per output format of `runbook lint` (SPEC §3.1).
 
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod sarif;
@@ -13,6 +14,8 @@ pub enum Format {
     Json,
     Github,
     Sarif,
+    /// GitLab Code Quality (JSON)
+    Gitlab,
 }
 
 /// Renders a report; `color` only affects `human`.
@@ -22,5 +25,6 @@ pub fn render(report: &LintReport, format: Format, color: bool) -> String {
         Format::Json => json::render(report),
         Format::Github => github::render(report),
         Format::Sarif => sarif::render(report),
+        Format::Gitlab => gitlab::render(report),
     }
 }
