@@ -556,3 +556,36 @@ fn the_diff_shows_changed_lines() {
         "--- expected\n+++ actual\n a\n-b\n+x\n c\n"
     );
 }
+
+/// The YAML mistakes runbooks are most often written with get their own message and help
+/// (`testdata/pitfalls/NAME.yaml` and its `NAME.out`).
+#[test]
+fn yaml_pitfalls_get_their_own_help() {
+    let bless = std::env::var_os("RUNBOOK_BLESS").is_some_and(|v| !v.is_empty());
+    let dir = repo().join("testdata/pitfalls");
+    let mut names: Vec<String> = fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yaml"))
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 6, "{names:?}");
+    let mut problems = Vec::new();
+    for name in names {
+        let file = format!("testdata/pitfalls/{name}");
+        let run = runbook(repo(), &["lint", "--no-shellcheck", &file]);
+        let out_path = dir.join(name.replace(".yaml", ".out"));
+        if bless {
+            fs::write(&out_path, &run.stdout).unwrap();
+        }
+        let expected = fs::read_to_string(&out_path).unwrap_or_default();
+        if run.stdout != expected {
+            problems.push(format!("{file}:\n{}", diff(&expected, &run.stdout)));
+        }
+        if run.stdout.contains("fix the YAML syntax at this position") || run.code != 1 {
+            problems.push(format!("{file}: no help of its own:\n{}", run.stdout));
+        }
+    }
+    report(problems);
+}

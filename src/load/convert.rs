@@ -71,6 +71,25 @@ impl Converter<'_> {
     }
 
     fn wrong_type(&mut self, node: &Node, what: &dyn Display, expected: &str, help: &str) {
+        // `run: {{ inputs.cmd }}`: YAML read a template as a mapping (in braces).
+        let raw = self.source.text.get(node.span.start..).unwrap_or_default();
+        if matches!(node.value, Value::Map(_)) && raw.starts_with("{{") {
+            let line = self.source.position(node.span.start).line;
+            let text = self.source.line_text(line).trim();
+            let fixed = match text.split_once(": ") {
+                Some((key, value)) => format!("{key}: \"{}\"", value.replace('"', "\\\"")),
+                None => format!("\"{}\"", text.replace('"', "\\\"")),
+            };
+            self.issue(
+                IssueKind::WrongType,
+                node.span,
+                format!(
+                    "{what} starts with `{{{{`, which YAML reads as a mapping in braces, not as a template"
+                ),
+                format!("quote the value:\n  {fixed}"),
+            );
+            return;
+        }
         self.issue(
             IssueKind::WrongType,
             node.span,

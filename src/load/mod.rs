@@ -7,6 +7,7 @@ pub mod find;
 pub mod locate;
 pub mod model;
 pub mod node;
+pub mod pitfalls;
 pub mod source;
 pub mod yaml;
 

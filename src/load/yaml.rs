@@ -171,6 +171,13 @@ fn syntax_error(source: &Source, error: &serde_saphyr::Error) -> SyntaxError {
     let text = error.to_string();
     let first = text.lines().next().unwrap_or("invalid YAML");
     let message = strip_location_prefix(first.trim_start_matches("error: "));
+    if let Some((message, help, at)) = super::pitfalls::explain(source, offset, message) {
+        return SyntaxError {
+            span: source.char_at(at),
+            message,
+            help,
+        };
+    }
     let help = if message.contains("duplicate") {
         "remove one of the duplicates"
     } else {

@@ -48,6 +48,12 @@ impl Rule for StepKindRule {
         for step in &cx.runbook.steps {
             let kinds = step.kinds();
             match kinds.as_slice() {
+                // A kind written with a value of the wrong type is reported as that (RB003).
+                [] if cx.issues.iter().any(|i| {
+                    i.kind == crate::load::IssueKind::WrongType
+                        && step.span.start <= i.span.start
+                        && i.span.start < step.span.end
+                }) => {}
                 [] => out.push(Finding::new(
                     step.anchor(),
                     format!("step `{}` does nothing", step.id()),
