@@ -15,6 +15,10 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// The configuration file (default: the first runbook.toml from here up to the
+    /// repository's root)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -49,6 +53,8 @@ pub enum Command {
     Man,
     /// The example runbooks built into runbook: list them, or copy them to a folder
     Examples(ExamplesArgs),
+    /// Print the effective configuration (runbook.toml) and where each value comes from
+    Config,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod exec;
 pub mod graph;
 pub mod lint;

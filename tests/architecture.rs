@@ -14,12 +14,25 @@ const FORBIDDEN: &[(&[&str], &[&str])] = &[
     (
         &["load", "graph", "template", "shell", "values", "suggest"],
         &[
-            "lint", "exec", "commands", "render", "report", "show", "cli",
+            "lint", "exec", "commands", "render", "report", "show", "cli", "config",
         ],
     ),
-    (&["lint"], &["exec", "commands", "report", "show", "cli"]),
-    (&["exec"], &["lint", "commands", "render", "show", "cli"]),
-    (&["render", "report", "show"], &["commands", "cli"]),
+    (
+        &["lint"],
+        &["exec", "commands", "report", "show", "cli", "config"],
+    ),
+    (
+        &["exec"],
+        &["lint", "commands", "render", "show", "cli", "config"],
+    ),
+    (
+        &["render", "report", "show"],
+        &["commands", "cli", "config"],
+    ),
+    (
+        &["config"],
+        &["exec", "commands", "render", "report", "show", "cli"],
+    ),
 ];
 
 struct Module {

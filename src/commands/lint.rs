@@ -2,6 +2,7 @@
 
 use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, report_error, use_color};
 use crate::cli::LintArgs;
+use crate::config::Config;
 use crate::lint::shellcheck::ShellCheck;
 use crate::lint::{Linter, Severity};
 use crate::load::find::FindError;
@@ -9,16 +10,31 @@ use crate::render::{Format, render};
 use std::io::Write;
 use std::path::PathBuf;
 
-pub fn run(args: &LintArgs) -> i32 {
+pub fn run(args: &LintArgs, config: &Config) -> i32 {
+    // No path: ./runbooks and the folders of runbook.toml's `[paths] runbooks` that exist
+    // (./runbooks alone when none does, for its error).
     let paths = if args.paths.is_empty() {
-        vec![PathBuf::from("runbooks")]
+        let mut all = vec![PathBuf::from("runbooks")];
+        all.extend(config.runbooks.value.iter().cloned());
+        let existing: Vec<PathBuf> = all.iter().filter(|p| p.exists()).cloned().collect();
+        if existing.is_empty() {
+            vec![PathBuf::from("runbooks")]
+        } else {
+            existing
+        }
     } else {
         args.paths.clone()
     };
-    let shellcheck = if args.no_shellcheck {
+    let shellcheck = if args.no_shellcheck || config.shellcheck.value == Some(false) {
         None
     } else {
-        ShellCheck::detect()
+        let found = ShellCheck::detect();
+        if found.is_none() && config.shellcheck.value == Some(true) {
+            eprintln!(
+                "warning: runbook.toml asks for shellcheck (`shellcheck = true`), but it is not installed: rule RB030 skipped\n  help: install shellcheck (Debian: apt-get install shellcheck), or set RUNBOOK_SHELLCHECK to its path"
+            );
+        }
+        found
     };
     if args.verbose {
         let note = match (&shellcheck, args.no_shellcheck) {
@@ -36,7 +52,7 @@ pub fn run(args: &LintArgs) -> i32 {
             "warning: shellcheck failed ({failure}): some scripts were not checked (rule RB030)\n  help: run that shellcheck by hand to see why, or pass --no-shellcheck to lint without it"
         );
     }
-    let report = match result {
+    let mut report = match result {
         Ok(report) => report,
         Err(FindError::Unreadable { path, source }) => {
             report_error(
@@ -63,6 +79,13 @@ pub fn run(args: &LintArgs) -> i32 {
             "give the files or folders to check",
         );
         return EXIT_USAGE;
+    }
+    // runbook.toml: the rules selected, at the severity it sets.
+    report.diagnostics.retain(|d| config.selects(&d.code));
+    for d in &mut report.diagnostics {
+        if let Some(s) = config.severity.get(&d.code) {
+            d.severity = s.value;
+        }
     }
     let stdout = std::io::stdout();
     let text = render(

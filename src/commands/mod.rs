@@ -1,6 +1,7 @@
 //! One file per command: each takes its parsed arguments and returns the exit code.
 
 pub mod completions;
+pub mod config;
 pub mod drill;
 pub mod driver;
 pub mod examples;
@@ -26,14 +27,35 @@ pub use status::{
 use crate::cli::{Cli, Command};
 
 pub fn run(cli: Cli) -> i32 {
+    // Commands that read nothing of a repository do not read its runbook.toml either.
+    let needs_config = !matches!(
+        cli.command,
+        Command::Man | Command::Schema | Command::Completions(_) | Command::Explain(_)
+    );
+    let config = if needs_config {
+        match crate::config::load(cli.config.as_deref()) {
+            Ok(config) => config,
+            Err(e) => {
+                config::report(&e);
+                return EXIT_USAGE;
+            }
+        }
+    } else {
+        crate::config::Config::default()
+    };
+    crate::load::find::configure(config.runbooks.value.clone());
+    if let Some(dir) = &config.state_dir.value {
+        crate::exec::journal::configure_state_dir(dir.clone());
+    }
     match cli.command {
+        Command::Config => config::run(&config),
         Command::Run(args) => run::run(&args),
         Command::Drill(args) => drill::run(&args),
         Command::Resume(args) => resume::run(&args),
         Command::Rollback(args) => rollback::run(&args),
         Command::History(args) => history::run(&args),
         Command::Report(args) => report::run(&args),
-        Command::Lint(args) => lint::run(&args),
+        Command::Lint(args) => lint::run(&args, &config),
         Command::Explain(args) => explain::run(&args),
         Command::Show(args) => show::run(&args),
         Command::List(args) => list::run(&args),

@@ -738,9 +738,21 @@ pub fn state_dir(flag: Option<&Path>) -> PathBuf {
     std::path::absolute(chosen_state_dir(flag)).unwrap_or_else(|_| chosen_state_dir(flag))
 }
 
+/// runbook.toml's `[run] state_dir`, set once at start.
+static CONFIGURED_STATE_DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// Sets runbook.toml's `[run] state_dir`: used when no `--state-dir` is given, before
+/// `RUNBOOK_STATE_DIR`. Only the first call counts.
+pub fn configure_state_dir(dir: PathBuf) {
+    let _ = CONFIGURED_STATE_DIR.set(dir);
+}
+
 fn chosen_state_dir(flag: Option<&Path>) -> PathBuf {
     if let Some(dir) = flag {
         return dir.to_path_buf();
+    }
+    if let Some(dir) = CONFIGURED_STATE_DIR.get() {
+        return dir.clone();
     }
     if let Some(dir) = std::env::var_os("RUNBOOK_STATE_DIR").filter(|d| !d.is_empty()) {
         return PathBuf::from(dir);

@@ -23,9 +23,20 @@ pub fn is_path(reference: &str) -> bool {
 
 /// The folders searched for a runbook name, in order: `first` (the calling runbook's folder,
 /// for a sub-runbook), `./runbooks`, then each folder of `RUNBOOK_PATH`.
+/// The folders `[paths] runbooks` of runbook.toml names, set once at start.
+static CONFIGURED: std::sync::OnceLock<Vec<PathBuf>> = std::sync::OnceLock::new();
+
+/// Sets the folders of runbook.toml's `[paths] runbooks`, searched after `./runbooks` and
+/// before `RUNBOOK_PATH`. Only the first call counts.
+pub fn configure(folders: Vec<PathBuf>) {
+    let _ = CONFIGURED.set(folders);
+}
+
 pub fn search_folders(first: Option<&Path>) -> Vec<PathBuf> {
     let mut folders: Vec<PathBuf> = first.map(Path::to_path_buf).into_iter().collect();
     folders.push(PathBuf::from("runbooks"));
+    // `[paths] runbooks` of runbook.toml, before RUNBOOK_PATH.
+    folders.extend(CONFIGURED.get().into_iter().flatten().cloned());
     if let Some(path) = std::env::var_os("RUNBOOK_PATH") {
         folders.extend(std::env::split_paths(&path).filter(|p| !p.as_os_str().is_empty()));
     }

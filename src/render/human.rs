@@ -19,6 +19,16 @@ pub fn render(report: &LintReport, color: bool) -> String {
     out
 }
 
+/// One diagnostic, as `render` shows each (for other files than runbooks: runbook.toml).
+pub fn one(d: &Diagnostic, color: bool) -> String {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    render_one(&renderer, d)
+}
+
 fn render_one(renderer: &Renderer, d: &Diagnostic) -> String {
     let level = match d.severity {
         Severity::Error => Level::ERROR,
