@@ -127,11 +127,23 @@ impl Converter<'_> {
             };
             if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
                 let line = self.source.position(first.start).line;
+                // In a step, a repeated `id` (or `title`) is most often a new step written
+                // without its `- `.
+                let here = self.source.position(key.span.start);
+                let step = what.to_string().starts_with("step ");
+                let help = if step && matches!(name, "id" | "title") {
+                    let text = self.source.line_text(here.line).trim();
+                    format!(
+                        "`{name}` is already set on line {line}: if a new step starts here, begin it with `- ` at the column of the step's `-` (`- {text}`); else keep one of them"
+                    )
+                } else {
+                    format!("`{name}` is already set on line {line}; keep one of them")
+                };
                 self.issue(
                     IssueKind::DuplicateKey,
                     key.span,
                     format!("duplicate key `{name}` in {what}"),
-                    format!("`{name}` is already set on line {line}; keep one of them"),
+                    help,
                 );
                 continue;
             }
