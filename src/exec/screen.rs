@@ -41,6 +41,10 @@ pub struct Screen {
     partial: [Vec<u8>; 2],
 }
 
+/// Without a terminal, how much of an unfinished line is held back (for a carriage return to
+/// replace) before it is written anyway.
+const PARTIAL_MAX: usize = 16 * 1024;
+
 /// Writes all of `bytes` to fd 1; a closed stdout (a pipe whose reader left) is ignored.
 fn write_all_stdout(mut bytes: &[u8]) {
     let out = std::io::stdout();
@@ -325,8 +329,14 @@ impl Screen {
                     None => {}
                 }
             } else {
+                // `line_start` false: the line's start was written already (it was long).
                 let partial = &mut self.partial[idx];
-                if partial.is_empty() {
+                let lead = if self.line_start[idx] {
+                    gutter.len()
+                } else {
+                    0
+                };
+                if partial.is_empty() && self.line_start[idx] {
                     partial.extend_from_slice(gutter);
                 }
                 partial.extend_from_slice(text);
@@ -334,8 +344,15 @@ impl Screen {
                     Some(b'\n') => {
                         self.buffer.append(partial);
                         self.buffer.push(b'\n');
+                        self.line_start[idx] = true;
                     }
-                    Some(_) => partial.truncate(gutter.len()),
+                    Some(_) => partial.truncate(lead),
+                    // A line this long is no progress bar: written as it comes, so that
+                    // memory stays bounded whatever a command prints.
+                    None if partial.len() > PARTIAL_MAX => {
+                        self.buffer.append(partial);
+                        self.line_start[idx] = false;
+                    }
                     None => {}
                 }
             }
@@ -356,10 +373,16 @@ impl Screen {
             self.visible[idx].finish(&mut rest);
             self.show(idx, &rest);
             // (A line left with its gutter alone after a carriage return shows nothing.)
-            if self.partial[idx].len() > self.gutter().len() {
+            let lead = if self.line_start[idx] {
+                self.gutter().len()
+            } else {
+                0
+            };
+            if self.partial[idx].len() > lead {
                 let mut line = std::mem::take(&mut self.partial[idx]);
                 line.push(b'\n');
                 write_all_stdout(&line);
+                self.line_start[idx] = true;
             }
             self.partial[idx].clear();
         }

@@ -42,30 +42,40 @@ fn shown_as_code(c: char) -> bool {
 const MAX_SEQUENCE: usize = 64;
 
 /// A filter from bytes a program printed to bytes safe to write to a terminal, for one
-/// stream: sequences and characters split across chunks are held until they are whole.
+/// stream: sequences and characters split across chunks are held until they are whole. A run
+/// of one control character is shown once with its count (`\x00×65536`): a binary dump is
+/// not blown up fourfold on the screen.
 #[derive(Debug, Default)]
 pub struct Visible {
     pending: Vec<u8>,
+    /// A run of one control character not shown yet (it may go on in the next chunk).
+    run: Option<(u8, u64)>,
 }
 
 impl Visible {
     /// Filters `chunk`, appending what may be shown to `out`; keeps the incomplete end.
     pub fn push(&mut self, chunk: &[u8], out: &mut Vec<u8>) {
-        if self.pending.is_empty() && is_plain(chunk) {
+        if self.pending.is_empty() && self.run.is_none() && is_plain(chunk) {
             out.extend_from_slice(chunk);
+            return;
+        }
+        if self.pending.is_empty() {
+            let used = filter(chunk, out, false, false, &mut self.run);
+            self.pending = chunk[used..].to_vec();
             return;
         }
         let mut data = std::mem::take(&mut self.pending);
         data.extend_from_slice(chunk);
-        let used = filter(&data, out, false, false);
+        let used = filter(&data, out, false, false, &mut self.run);
         self.pending = data[used..].to_vec();
     }
 
     /// Shows what was held back (an escape sequence, a carriage return or a character the
-    /// stream ended inside).
+    /// stream ended inside, a run of a control character).
     pub fn finish(&mut self, out: &mut Vec<u8>) {
         let data = std::mem::take(&mut self.pending);
-        filter(&data, out, true, false);
+        filter(&data, out, true, false, &mut self.run);
+        flush_run(&mut self.run, out);
     }
 }
 
@@ -76,7 +86,9 @@ pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = Vec::with_capacity(text.len() + 8);
-    filter(text.as_bytes(), &mut out, true, true);
+    let mut run = None;
+    filter(text.as_bytes(), &mut out, true, true, &mut run);
+    flush_run(&mut run, &mut out);
     std::borrow::Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }
 
@@ -91,29 +103,116 @@ pub fn visible_document(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Printable ASCII, tabs and new lines only: nothing to change.
 fn is_plain(bytes: &[u8]) -> bool {
-    bytes
+    plain_prefix(bytes) == bytes.len()
+}
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// Whether a word of ASCII bytes holds one below `n` (n ≤ 128).
+fn has_below(x: u64, n: u8) -> bool {
+    x.wrapping_sub(LO * u64::from(n)) & !x & HI != 0
+}
+
+/// How many bytes at the start of `data` are plain (printable ASCII, tab, new line): eight
+/// at a time where a word has no control character, DEL or non-ASCII byte. Command output is
+/// mostly such text, and every byte of it passes here.
+fn plain_prefix(data: &[u8]) -> usize {
+    let mut n = 0;
+    for word in data.chunks_exact(8) {
+        let Ok(bytes) = <[u8; 8]>::try_from(word) else {
+            break;
+        };
+        let x = u64::from_ne_bytes(bytes);
+        let clean = x & HI == 0 && !has_below(x, 0x20) && !has_below(x ^ (LO * 0x7f), 1);
+        if !clean && !word.iter().all(|&b| is_plain_byte(b)) {
+            break;
+        }
+        n += 8;
+    }
+    n + data[n..]
         .iter()
-        .all(|&b| (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t')
+        .position(|&b| !is_plain_byte(b))
+        .unwrap_or(data.len() - n)
+}
+
+/// How many bytes at the start of `data` are `b`, eight at a time.
+fn run_of(data: &[u8], b: u8) -> usize {
+    let word = LO * u64::from(b);
+    let mut n = 0;
+    for chunk in data.chunks_exact(8) {
+        match <[u8; 8]>::try_from(chunk) {
+            Ok(bytes) if u64::from_ne_bytes(bytes) == word => n += 8,
+            _ => break,
+        }
+    }
+    n + data[n..]
+        .iter()
+        .position(|&c| c != b)
+        .unwrap_or(data.len() - n)
+}
+
+fn is_plain_byte(b: u8) -> bool {
+    (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t'
 }
 
 fn hex(out: &mut Vec<u8>, b: u8) {
-    out.extend_from_slice(format!("\\x{b:02x}").as_bytes());
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    out.extend_from_slice(&[
+        b'\\',
+        b'x',
+        DIGITS[usize::from(b >> 4)],
+        DIGITS[usize::from(b & 15)],
+    ]);
+}
+
+/// Shows a run of one control character: up to three times as is, else once with its count.
+fn flush_run(run: &mut Option<(u8, u64)>, out: &mut Vec<u8>) {
+    if let Some((b, n)) = run.take() {
+        if n <= 3 {
+            for _ in 0..n {
+                hex(out, b);
+            }
+        } else {
+            hex(out, b);
+            out.extend_from_slice(format!("×{n}").as_bytes());
+        }
+    }
 }
 
 /// Filters `data` into `out`; returns how many bytes were used (the rest is an incomplete
 /// sequence, kept for the next chunk unless `last`). `text`: a carriage return is shown.
-fn filter(data: &[u8], out: &mut Vec<u8>, last: bool, text: bool) -> usize {
+fn filter(
+    data: &[u8],
+    out: &mut Vec<u8>,
+    last: bool,
+    text: bool,
+    run: &mut Option<(u8, u64)>,
+) -> usize {
     let mut i = 0;
     while i < data.len() {
         let b = data[i];
+        let control = matches!(b, 0x00..=0x08 | 0x0b | 0x0c | 0x0e..=0x1a | 0x1c..=0x1f | 0x7f)
+            || (b == b'\r' && text);
+        if control {
+            // A run of it, however long, across chunks too.
+            let n = run_of(&data[i..], b);
+            match run {
+                Some((rb, count)) if *rb == b => *count += n as u64,
+                _ => {
+                    flush_run(run, out);
+                    *run = Some((b, n as u64));
+                }
+            }
+            i += n;
+            continue;
+        }
+        flush_run(run, out);
         match b {
             b'\n' | b'\t' | 0x20..=0x7e => {
-                out.push(b);
-                i += 1;
-            }
-            b'\r' if text => {
-                hex(out, b);
-                i += 1;
+                let end = i + plain_prefix(&data[i..]);
+                out.extend_from_slice(&data[i..end]);
+                i = end;
             }
             b'\r' => match data.get(i + 1) {
                 Some(b'\n') => i += 1,
@@ -144,10 +243,6 @@ fn filter(data: &[u8], out: &mut Vec<u8>, last: bool, text: bool) -> usize {
                     i += 1;
                 }
             },
-            0x00..=0x1f | 0x7f => {
-                hex(out, b);
-                i += 1;
-            }
             _ => {
                 let len = match b {
                     0xc2..=0xdf => 2,
@@ -243,6 +338,9 @@ mod tests {
         assert_eq!(stream(&[b"\x1b[1;31mred\x1b[0m"]), "\x1b[1;31mred\x1b[0m");
         assert_eq!(stream(&[b"\x1b]0;title\x1b\\"]), "␛]0;title␛\\");
         assert_eq!(stream(&[b"a\x08b\x00c\x7f"]), "a\\x08b\\x00c\\x7f");
+        // A binary dump: each run once, with its count, across chunks.
+        assert_eq!(stream(&[&[0u8; 5000], &[0u8; 5000], b"x"]), "\\x00×10000x");
+        assert_eq!(stream(&[b"\x07\x07\x07\n"]), "\\x07\\x07\\x07\n");
         assert_eq!(stream(&["\u{9b}2J".as_bytes()]), "<U+009B>2J");
         assert_eq!(stream(&["a\u{202E}b".as_bytes()]), "a<U+202E>b");
         assert_eq!(stream(&[b"bad \xff\xfe utf8"]), "bad \\xff\\xfe utf8");
@@ -256,6 +354,21 @@ mod tests {
         let check = "✓".as_bytes();
         assert_eq!(stream(&[&check[..1], &check[1..]]), "✓");
         assert_eq!(stream(&[b"ends in \x1b["]), "ends in ␛[");
+    }
+
+    #[test]
+    fn plain_text_is_found_a_word_at_a_time() {
+        let text = b"Hello, world: 0123456789 {}[]~\tend\n".repeat(20);
+        assert_eq!(plain_prefix(&text), text.len());
+        for bad in [0x00u8, 0x07, 0x1b, 0x7f, 0x80, 0xff, b'\r'] {
+            for at in [0, 5, 8, 13, 699] {
+                let mut t = text.clone();
+                t[at] = bad;
+                assert_eq!(plain_prefix(&t), at, "{bad:#x} at {at}");
+            }
+        }
+        assert_eq!(run_of(&[7u8; 21], 7), 21);
+        assert_eq!(run_of(&[7, 7, 7, 7, 7, 7, 7, 7, 7, 1], 7), 9);
     }
 
     #[test]
