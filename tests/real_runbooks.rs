@@ -128,6 +128,26 @@ fn secrets_made_during_the_run_are_masked_from_that_moment() {
       echo "SESSION=$k" >> "$RUNBOOK_ENV"
       echo "the session is $k"
     secret_env: [SESSION]
+  - id: stderr-token
+    title: A token on stderr, echoed on stdout
+    run: |
+      t=$(echo Y2FwdHVyZWQtdG9rLTc3 | base64 -d)
+      echo "token=$t" >&2
+      echo "stdout mentions $t"
+    capture: {var: tok, from: stderr, pattern: 'token=(\S+)', secret: true}
+  - id: keys
+    title: Make two keys
+    run: |
+      printf 'keys<<END\n%s\n%s\nEND\n' "$(echo a2V5LWFscGhhLTAx | base64 -d)" "$(echo a2V5LWJldGEtMDI= | base64 -d)" >> "$RUNBOOK_OUTPUT"
+    outputs: [{name: keys, secret: true}]
+  - id: each-key
+    title: Use each key
+    for_each: "{{ vars.keys }}"
+    run: echo "using {{ item }}" | head -1
+  - id: first-line
+    title: Print the first key alone
+    env: {KEYS: "{{ vars.keys }}"}
+    run: echo "$KEYS" | head -1
   - id: use
     title: Use them
     env: {TOKEN: "{{ vars.token }}", PASSWORD: "{{ vars.password }}"}
@@ -152,6 +172,16 @@ fn secrets_made_during_the_run_are_masked_from_that_moment() {
         "the made secret was kept"
     );
     assert!(kept.contains("the session is ***"), "its output was lost");
+    // A secret captured from stderr and printed on stdout; a secret of several lines printed
+    // a line at a time, or looped over.
+    for secret in ["captured-tok-77", "key-alpha-01", "key-beta-02"] {
+        assert!(!kept.contains(secret), "{secret} kept in the state folder");
+        assert!(
+            !out.stderr.contains(secret),
+            "{secret} on the screen: {}",
+            out.stderr
+        );
+    }
     assert!(
         out.stderr.contains("it is masked in the log and journal"),
         "{}",
@@ -302,7 +332,7 @@ fn a_dry_run_with_yes_walks_to_the_end() {
     out.code(0);
     assert!(
         out.stderr
-            .contains("this dry-run takes the first one (`Restart`)"),
+            .contains("this dry-run takes the first one that goes on (`Restart`)"),
         "{}",
         out.stderr
     );
@@ -541,6 +571,19 @@ fn decisions_can_end_the_run_and_decide_themselves() {
             .contains("|\"Stop here (ends the run aborted)\"| END"),
         "{}",
         out.stdout
+    );
+    // A dry-run with --yes and no `default` walks on: it passes over the options that end
+    // the run.
+    let t2 = runbook(
+        Test::new(),
+        "steps:\n  - id: d\n    title: D\n    choose:\n      options:\n        - {label: Fail it, end: failed}\n        - {label: Go on}\n  - id: e\n    title: E\n    run: echo e\n",
+    );
+    let out = run(&t2, &["--dry-run", "--yes"]);
+    out.code(0);
+    assert!(
+        out.stderr.contains("first one that goes on (`Go on`)"),
+        "{}",
+        out.stderr
     );
     // No `when` holds: asked; `end: aborted` ends the run aborted.
     let t = runbook(Test::new(), &TRIAGE.replace("echo 42", "echo 7"))

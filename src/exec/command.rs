@@ -41,6 +41,9 @@ pub(crate) fn simulated_of(step: &Step, n: u32) -> Option<super::shell::Simulate
 }
 
 /// One command as the journal records it and the screen shows it.
+/// Reads, once a command ended, the secrets it made.
+pub(crate) type LateSecrets<'a> = dyn Fn(&Outcome) -> Vec<String> + 'a;
+
 pub(crate) struct Journaled<'a> {
     pub(crate) step: &'a str,
     /// The command as the operator saw it (the journal masks secrets).
@@ -56,9 +59,9 @@ pub(crate) struct Journaled<'a> {
     pub(crate) hide: Option<Stream>,
     /// The step's `duration` ends the command: being stopped then is its success.
     pub(crate) planned: bool,
-    /// Secrets the command itself made (`secret_env`, secret `outputs`), read once it ends:
-    /// masked in its log and output tail as in everything after.
-    pub(crate) late_secrets: Option<&'a dyn Fn() -> Vec<String>>,
+    /// Secrets the command itself made (`secret_env`, secret `outputs`, a secret `capture`),
+    /// known once it ends: masked in its log and output tail as in everything after.
+    pub(crate) late_secrets: Option<&'a LateSecrets<'a>>,
 }
 
 /// Reads and removes a file a command may have written (`$RUNBOOK_ENV`, `$RUNBOOK_OUTPUT`);
@@ -261,9 +264,17 @@ impl Executor<'_> {
         }
         // Secrets the step makes: what it wrote under a secret name, masked in its own
         // output as soon as the command ends.
-        let makes_secrets = !step.secret_env.is_empty() || !step.secret_outputs.is_empty();
-        let late = || {
+        let makes_secrets = !step.secret_env.is_empty()
+            || !step.secret_outputs.is_empty()
+            || step.capture.as_ref().is_some_and(|c| c.secret);
+        let late = |outcome: &Outcome| {
             let mut values = Vec::new();
+            // A secret captured from one stream may be printed on the other too.
+            if step.capture.as_ref().is_some_and(|c| c.secret)
+                && let Ok((value, _)) = captured(step, outcome)
+            {
+                values.push(value);
+            }
             for (file, secret) in [
                 (
                     &env_file,
@@ -281,7 +292,7 @@ impl Executor<'_> {
         let outcome = self.out.run_journaled(
             &mut *self.shell,
             Journaled {
-                late_secrets: makes_secrets.then_some(&late as &dyn Fn() -> Vec<String>),
+                late_secrets: makes_secrets.then_some(&late as &LateSecrets),
                 step: &id,
                 shown,
                 attempt,
@@ -508,7 +519,7 @@ impl Output<'_> {
             self.screen.status(Status::Warning, problem);
         }
         if let Some(late) = cmd.late_secrets {
-            let fresh: Vec<String> = late()
+            let fresh: Vec<String> = late(&outcome)
                 .into_iter()
                 .filter(|v| !v.is_empty() && !self.secrets.contains(v))
                 .collect();
@@ -565,27 +576,8 @@ impl Output<'_> {
         let Some(capture) = &step.capture else {
             return Ok(Vec::new());
         };
-        let source = match capture.from {
-            CaptureFrom::Stdout => &outcome.stdout,
-            CaptureFrom::Stderr => &outcome.stderr,
-        };
-        let value = match &capture.pattern {
-            None => source.text.trim().to_string(),
-            Some(pattern) => {
-                let re = regex::Regex::new(&pattern.value)
-                    .map_err(|e| format!("invalid capture pattern: {e}"))?;
-                re.captures(&source.text)
-                    .and_then(|c| c.get(1).or_else(|| c.get(0)))
-                    .map(|m| m.as_str().trim().to_string())
-                    .ok_or_else(|| {
-                        format!(
-                            "the output does not match the capture pattern `{}`",
-                            pattern.value
-                        )
-                    })?
-            }
-        };
-        let note = if source.truncated {
+        let (value, truncated) = captured(step, outcome)?;
+        let note = if truncated {
             " (from the first 1 MiB of output only)"
         } else {
             ""
@@ -596,6 +588,35 @@ impl Output<'_> {
         );
         Ok(vec![(capture.var.value.clone(), value)])
     }
+}
+
+/// What a step's `capture` takes from its command's output, and whether that output was cut
+/// (kept to its first 1 MiB).
+pub(crate) fn captured(step: &Step, outcome: &Outcome) -> Result<(String, bool), String> {
+    let Some(capture) = &step.capture else {
+        return Err("the step captures nothing".into());
+    };
+    let source = match capture.from {
+        CaptureFrom::Stdout => &outcome.stdout,
+        CaptureFrom::Stderr => &outcome.stderr,
+    };
+    let value = match &capture.pattern {
+        None => source.text.trim().to_string(),
+        Some(pattern) => {
+            let re = regex::Regex::new(&pattern.value)
+                .map_err(|e| format!("invalid capture pattern: {e}"))?;
+            re.captures(&source.text)
+                .and_then(|c| c.get(1).or_else(|| c.get(0)))
+                .map(|m| m.as_str().trim().to_string())
+                .ok_or_else(|| {
+                    format!(
+                        "the output does not match the capture pattern `{}`",
+                        pattern.value
+                    )
+                })?
+        }
+    };
+    Ok((value, source.truncated))
 }
 
 /// Sleeps, waking for Ctrl-C. Returns false when interrupted.

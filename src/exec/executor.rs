@@ -234,9 +234,24 @@ impl<'a> Executor<'a> {
         };
         match items {
             Ok(mut items) => {
+                // An item that is part of a secret (`for_each: "{{ vars.keys }}"` with `keys`
+                // secret) is one too: not shown, not journaled.
+                for item in &items {
+                    let part_of_secret = !item.trim().is_empty()
+                        && self.out.secrets.iter().any(|s| s.contains(item.as_str()));
+                    if part_of_secret {
+                        self.out.add_secret(item);
+                    }
+                }
                 let all = items.len();
+                // Done before a resume: each done item once, in order (`[a, b, a]` with `a`
+                // and `b` done leaves the second `a`).
                 if let Some(done) = self.progress.done_items.remove(&step.id()) {
-                    items.retain(|item| !done.contains(item));
+                    for d in &done {
+                        if let Some(k) = items.iter().position(|item| item == d) {
+                            items.remove(k);
+                        }
+                    }
                 }
                 self.progress.items_before = all - items.len();
                 if let Some(first) = items.first() {

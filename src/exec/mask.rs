@@ -193,10 +193,34 @@ fn write_broken<W: Write + ?Sized>(chunk: &[u8], out: &mut W) -> io::Result<()> 
 /// duplicates.
 fn patterns(secrets: &[String]) -> Vec<Vec<u8>> {
     let mut patterns: Vec<Vec<u8>> = Vec::new();
+    // A secret of several lines (a key, a certificate) is printed a line at a time as often
+    // as whole (`echo "$KEY" | head -1`): each line long enough to be told apart from common
+    // text is a secret too, and so is the whole with the new line `echo` adds.
+    let mut all: Vec<String> = Vec::new();
     for secret in secrets.iter().filter(|s| !s.is_empty()) {
+        all.push(secret.clone());
+        if secret.contains('\n') {
+            all.extend(
+                secret
+                    .lines()
+                    .map(|l| l.trim_end_matches('\r'))
+                    .filter(|l| l.trim().chars().count() >= LINE_MIN)
+                    .map(str::to_string),
+            );
+        }
+        if !secret.ends_with('\n') {
+            all.push(format!("{secret}\n"));
+        }
+    }
+    for secret in &all {
         let padded = base64(secret.as_bytes());
         let unpadded = padded.trim_end_matches('=').as_bytes().to_vec();
-        let mut forms = vec![secret.as_bytes().to_vec(), padded.into_bytes(), unpadded];
+        // (The form with a new line added counts only as base64: as text it is the secret.)
+        let mut forms = if secret.ends_with('\n') && !secrets.contains(secret) {
+            vec![padded.into_bytes(), unpadded]
+        } else {
+            vec![secret.as_bytes().to_vec(), padded.into_bytes(), unpadded]
+        };
         forms.extend(embedded_base64(secret.as_bytes()));
         for pattern in forms {
             if !patterns.contains(&pattern) {
@@ -206,6 +230,10 @@ fn patterns(secrets: &[String]) -> Vec<Vec<u8>> {
     }
     patterns
 }
+
+/// A line of a secret of several lines shorter than this (a `}`, `-----END-----` is longer)
+/// is not masked on its own: it would match unrelated output too often.
+const LINE_MIN: usize = 6;
 
 /// Shorter than this, the base64 of a secret inside other data is not masked: a few
 /// characters would match unrelated base64 text too often.
@@ -347,6 +375,19 @@ mod tests {
         );
         assert_eq!(m.mask_str("hunter"), "hunter");
         assert_eq!(m.mask_str("é hunter2 ü"), "é *** ü");
+    }
+
+    #[test]
+    fn masks_each_line_of_a_secret_of_several_lines_and_base64_with_a_new_line() {
+        let m = masker(&["line1secretAAA\nline2secretBBB\nEOF"]);
+        assert_eq!(m.mask_str("first: line1secretAAA"), "first: ***");
+        assert_eq!(m.mask_str("line2secretBBB\n"), "***\n");
+        // Short lines are not secrets on their own.
+        assert_eq!(m.mask_str("EOF"), "EOF");
+        // `echo "$S" | base64`: the base64 of the value and its new line.
+        let m = masker(&["hunter2-Sup3rSecret"]);
+        let encoded = base64(b"hunter2-Sup3rSecret\n");
+        assert_eq!(m.mask_str(&encoded), "***");
     }
 
     #[test]

@@ -34,12 +34,19 @@ impl Executor<'_> {
         // so that a dry-run walks to its end (and says so).
         let mut default = choose.value.default_index();
         if default.is_none() && self.cfg.mode == Mode::DryRun && self.cfg.assume_yes {
-            default = Some(0);
+            // The first that goes on (not `end: failed`/`aborted`), else the first.
+            let first = choose
+                .value
+                .options
+                .iter()
+                .position(|o| o.end.is_none())
+                .unwrap_or(0);
+            default = Some(first);
             self.out.screen.status(
                 Status::Info,
                 &format!(
-                    "no `default` option: with --yes, this dry-run takes the first one (`{}`) unless an answer is given",
-                    labels.first().map_or("", String::as_str)
+                    "no `default` option: with --yes, this dry-run takes the first one that goes on (`{}`) unless an answer is given",
+                    labels.get(first).map_or("", String::as_str)
                 ),
             );
         }

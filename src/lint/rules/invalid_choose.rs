@@ -1,5 +1,5 @@
 use crate::lint::{Context, Finding, Rule, RuleMeta};
-use crate::load::{Ask, Sp};
+use crate::load::{Ask, Sp, Step};
 
 crate::declare_rule! {
     /// ## What it does
@@ -40,7 +40,7 @@ impl Rule for InvalidChoose {
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         for step in &cx.runbook.steps {
             if let Some(ask) = &step.ask {
-                check_ask(cx, &step.id(), ask, out);
+                check_ask(cx, step, ask, out);
             }
             let Some(choose) = &step.choose else { continue };
             let options = &choose.value.options;
@@ -107,10 +107,17 @@ impl Rule for InvalidChoose {
 }
 
 /// An `ask` must ask for something, each value under a name of its own.
-fn check_ask(cx: &Context, id: &str, ask: &Sp<Ask>, out: &mut Vec<Finding>) {
+fn check_ask(cx: &Context, step: &Step, ask: &Sp<Ask>, out: &mut Vec<Finding>) {
     let a = &ask.value;
-    // (Without `fields` either, the missing `var` is reported by RB004.)
-    if a.var.is_none() && a.fields.is_empty() && cx.source.slice(ask.span).contains("fields") {
+    let id = &step.id();
+    // (Without `fields` either, the missing `var` is reported by RB004.) The node of a flow
+    // mapping may span only its brace: the step's text tells whether `fields` was written.
+    let written = cx
+        .source
+        .text
+        .get(ask.span.start..step.span.end.max(ask.span.end))
+        .is_some_and(|t| t.contains("fields"));
+    if a.var.is_none() && a.fields.is_empty() && written {
         out.push(Finding::new(
             ask.span,
             format!("the `ask` of step `{id}` asks for nothing: its `fields` is empty"),
