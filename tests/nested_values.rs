@@ -57,6 +57,13 @@ fn local_steps() -> Vec<(&'static str, String)> {
         ("wrapper-su", r#"mytool() { "$@"; }; mytool su -c "printf '[%s]' {{ inputs.v }}" root > "$OUT/wrapper-su""#.into()),
         ("dollar-at", r#"sh -c '"$@"' sh eval "printf '[%s]' {{ inputs.v }}" > "$OUT/dollar-at""#.into()),
         ("wrapper-trap", r#"wrap() { "$@"; }; wrap trap "printf '[%s]' {{ inputs.v }} > \"\$OUT/wrapper-trap\"" EXIT"#.into()),
+        // Fourth audit: documents read by a shell that a group, a function, a descriptor or
+        // a `-c` script starts; `printf %q` of a value in a re-parsed string.
+        ("group-heredoc", "{ bash; } <<EOF\nprintf '[%s]' {{ inputs.v }} > \"$OUT/group-heredoc\"\nEOF".into()),
+        ("function-heredoc", "run_it() { bash -s; }\nrun_it <<EOF\nprintf '[%s]' {{ inputs.v }} > \"$OUT/function-heredoc\"\nEOF".into()),
+        ("fd-script", "bash /dev/fd/3 3<<EOF\nprintf '[%s]' {{ inputs.v }} > \"$OUT/fd-script\"\nEOF".into()),
+        ("sh-c-stdin", "sh -c \"cd /tmp && sh\" <<EOF\nprintf '[%s]' {{ inputs.v }} > \"$OUT/sh-c-stdin\"\nEOF".into()),
+        ("printf-q", r#"bash -c "printf '[%s]' $(printf %q "{{ inputs.v }}")" > "$OUT/printf-q""#.into()),
     ]
 }
 
@@ -108,6 +115,14 @@ fn refused_steps() -> Vec<(&'static str, String)> {
         ("indirect", r#"v="{{ inputs.v }}"; n=v; eval "printf '[%s]' ${!n}" > "$OUT/indirect""#.into()),
         ("nameref", r#"declare -n r=v; v="{{ inputs.v }}"; eval "printf '[%s]' $r" > "$OUT/nameref""#.into()),
         ("pipe-filter-loop", r#"v="{{ inputs.v }}"; echo "$v" | tr a a | while read -r l; do eval "printf '[%s]' $l"; done > "$OUT/pipe-filter-loop""#.into()),
+        // Fourth audit: changes on the way, loops over parameters, getopts, xargs and exec
+        // given a document.
+        ("patsub-split", r#"u="{{ inputs.v }}"; timeout 5 ${u//,/ } 2>/dev/null || true; printf '[x]' > "$OUT/patsub-split""#.into()),
+        ("subst-assign", r#"h=$(echo "{{ inputs.v }}" | tr , " "); timeout 5 $h 2>/dev/null || true; printf '[x]' > "$OUT/subst-assign""#.into()),
+        ("for-positional", r#"set -- "{{ inputs.v }}"; for h do git clone -q "$h" "$OUT/c" 2>/dev/null || true; done; printf '[x]' > "$OUT/for-positional""#.into()),
+        ("getopts", r#"set -- -h "{{ inputs.v }}"; while getopts h: o; do H=$OPTARG; done; git clone -q "$H" "$OUT/c" 2>/dev/null || true; printf '[x]' > "$OUT/getopts""#.into()),
+        ("xargs-heredoc", "xargs -I{} sh -c \"printf '[%s]' '{}'\" <<EOF > \"$OUT/xargs-heredoc\"\n{{ inputs.v }}\nEOF".into()),
+        ("exec-herestring", r#"exec 3<<< "printf '[%s]' {{ inputs.v }}"; bash <&3 > "$OUT/exec-herestring""#.into()),
     ]
 }
 
@@ -243,7 +258,8 @@ fn values_that_would_become_code_again_are_refused_before_anything_runs() {
             // Some keep the value data instead (`compgen -W` as its words, git's commands
             // and tmux's in a program that may be missing here): no marker is what counts.
             let data_ok = ["compgen", "git-ssh", "git-alias", "tmux-d", "su-heredoc"].contains(&id);
-            let dash_only = ["env-option", "option-copy"].contains(&id);
+            let dash_only =
+                ["env-option", "option-copy", "for-positional", "getopts"].contains(&id);
             if (!dash_only || value.starts_with('-')) && !data_ok {
                 assert_ne!(
                     o.code, 0,

@@ -242,6 +242,21 @@ fn place(
         | Slot::PlainWord(q)
         | Slot::PlainWords(q)
         | Slot::NoSubscript(q) => {
+            // The script splits words on other characters than white space (`IFS=,`): a
+            // value with one of them is several words where one is checked.
+            if matches!(
+                plan.slot,
+                Slot::PlainWord(_) | Slot::PlainWords(_) | Slot::NoOption(_)
+            ) && let Some(split) = crate::shell::flow::ifs_chars(lexed)
+                && let Some(c) = value.chars().find(|c| split.contains(*c))
+            {
+                return Err(RenderError {
+                    message: format!(
+                        "`{expr}` holds `{c}`, and the script sets IFS to split words on it: the value would become several words where one is expected{via}"
+                    ),
+                    help: "give a value without it (a `pattern` on the input), or split it yourself in the script".into(),
+                });
+            }
             if let Slot::PlainWords(_) = plan.slot
                 && !value
                     .split_whitespace()

@@ -358,6 +358,10 @@ fn loops_and_reads(text: &str) -> Vec<(String, String, bool)> {
     });
     let mut out = Vec::new();
     piped_reads(text, 0..text.len(), &mut out, 0);
+    // `getopts` puts the words of the positional parameters in `OPTARG`.
+    if text.contains("getopts") {
+        out.push(("OPTARG".to_string(), "$@".to_string(), false));
+    }
     if !text.contains("for")
         && !text.contains("read")
         && !text.contains("=(")
@@ -377,8 +381,9 @@ fn loops_and_reads(text: &str) -> Vec<(String, String, bool)> {
                 out.push((name.as_str().to_string(), format!("${value}"), false));
                 continue;
             }
-            // `for s in $LIST`: each word of the list in turn (`"$LIST"` stays whole).
-            let split = n == 0 && !value.trim_start().starts_with('"');
+            // `for s in $LIST`: each word of the list in turn (`"$LIST"` stays whole);
+            // `read -a NAME <<< …` and `read A B <<< …` split what they read into words.
+            let split = (n == 0 && !value.trim_start().starts_with('"')) || n == 2 || n == 3;
             out.push((name.as_str().to_string(), value.to_string(), split));
         }
     }
@@ -472,6 +477,123 @@ pub fn sources_by_splitting(
     spread(&assignments, &mut split, true);
     let split = split.difference(&whole).cloned().collect();
     (whole, split)
+}
+
+/// The variables the script expands changed (`${x//a/b}`, `${x#pre}`, `${x%suf}`,
+/// `${x^^}`, `${x,,}`, `${x:1}`, `${x@E}`): their values are not what a check of them saw.
+pub fn transformed(text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for (i, _) in text.match_indices("${") {
+        let rest = &text[i + 2..];
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if name.is_empty() {
+            continue;
+        }
+        let after = &rest[name.len()..];
+        let changed = match after.chars().next() {
+            Some('/' | '^' | ',' | '~' | '#' | '%') => true,
+            // `${x:1}`, `${x: -2}`, not `${x:-default}` and friends.
+            Some(':') => !matches!(after.chars().nth(1), Some('-' | '=' | '?' | '+')),
+            // `${x@Q}` quotes for a shell: not a change that matters; the others do.
+            Some('@') => !after.starts_with("@Q}"),
+            _ => false,
+        };
+        if changed {
+            out.insert(name);
+        }
+    }
+    out
+}
+
+/// The characters the script makes split words (`IFS=,`, `IFS=':'`, `IFS=$'\n,'`) besides
+/// white space; every character but letters and digits when it sets IFS from a variable.
+/// `None` when it never sets IFS.
+pub fn ifs_chars(text: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut found = false;
+    for (i, _) in text.match_indices("IFS=") {
+        if i > 0 && is_name_byte(text.as_bytes()[i - 1]) {
+            continue;
+        }
+        found = true;
+        let rest = &text[i + 4..];
+        let value = if let Some(r) = rest.strip_prefix("$'") {
+            r.split('\'')
+                .next()
+                .unwrap_or_default()
+                .replace("\\n", "")
+                .replace("\\t", "")
+        } else if let Some(r) = rest.strip_prefix('\'') {
+            r.split('\'').next().unwrap_or_default().to_string()
+        } else if let Some(r) = rest.strip_prefix('"') {
+            r.split('"').next().unwrap_or_default().to_string()
+        } else {
+            rest.split(|c: char| c.is_whitespace() || c == ';')
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        };
+        if value.contains('$') || value.contains('`') {
+            // Set from a value: anything may split.
+            return Some("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~".to_string());
+        }
+        out.extend(value.chars().filter(|c| !c.is_whitespace()));
+    }
+    found.then_some(out).filter(|s| !s.is_empty())
+}
+
+/// The variables given words split from a value (`read -a NAME <<< …`, `for NAME in $X`).
+pub fn split_assigned(text: &str) -> BTreeSet<String> {
+    loops_and_reads(text)
+        .into_iter()
+        .filter(|(_, _, split)| *split)
+        .map(|(name, _, _)| name)
+        .collect()
+}
+
+/// The variables assigned a changed value (`y=${x//,/ }`).
+pub fn assignment_transforms(text: &str) -> Vec<String> {
+    if !text.contains("${") {
+        return Vec::new();
+    }
+    assignments(text)
+        .into_iter()
+        .filter(|(_, value, _)| !transformed(value).is_empty())
+        .map(|(name, _, _)| name)
+        .collect()
+}
+
+/// Whether the value at `at` is assigned to a variable through a command substitution
+/// (`h=$(echo "{{ v }}" | tr , ' ')`): what the variable gets is the command's output.
+pub fn assigned_through_command(text: &str, list: &[Command], at: usize) -> bool {
+    list.iter().any(|cmd| {
+        cmd.words.iter().any(|w| {
+            w.span.contains(&at)
+                && is_assignment_word(w)
+                && w.expansions
+                    .iter()
+                    .any(|e| e.inner.is_some() && e.span.contains(&at))
+        })
+    }) || {
+        // `local h=$(…)`, `export h=$(…)`.
+        list.iter().any(|cmd| {
+            let args = cmd.args();
+            args.first().is_some_and(|a| {
+                matches!(
+                    a.cooked.as_str(),
+                    "local" | "export" | "declare" | "typeset" | "readonly"
+                )
+            }) && args.iter().skip(1).any(|w| {
+                w.span.contains(&at)
+                    && w.expansions
+                        .iter()
+                        .any(|e| e.inner.is_some() && e.span.contains(&at))
+            })
+        })
+    } && !text.is_empty()
 }
 
 /// The functions the script defines (`name() {`, `function name {`).

@@ -185,6 +185,51 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     };
                     let arith = super::flow::arithmetic_anywhere(&text);
                     let positional = POSITIONAL.iter().any(|p| arith.contains(*p));
+                    let sensitive = reaches(&refs)
+                        || refs.contains(ANY)
+                        || reaches(&uses.words)
+                        || reaches(&uses.split)
+                        || reaches(&uses.options);
+                    // Changed on its way there (`${u//,/ }`, `h=$(echo … | tr , ' ')`), a
+                    // value is not what is checked.
+                    if sensitive {
+                        // Where a value is changed on the way to a sink: in the sink's own
+                        // expansion, or in an assignment whose variable reaches one.
+                        let mut changed: BTreeSet<String> = uses.changed.clone();
+                        changed.extend(
+                            refs.iter()
+                                .filter_map(|r| r.strip_prefix('~'))
+                                .map(str::to_string),
+                        );
+                        for name in super::flow::assignment_transforms(&text) {
+                            if refs.contains(&name)
+                                || uses.words.contains(&name)
+                                || uses.split.contains(&name)
+                                || uses.options.contains(&name)
+                            {
+                                changed.insert(name);
+                            }
+                        }
+                        super::flow::with_sources(&text, &mut changed);
+                        let through = list
+                            .as_deref()
+                            .is_some_and(|l| super::flow::assigned_through_command(&text, l, at));
+                        if through || targets.iter().any(|t| changed.contains(t)) {
+                            return Err(Unsafe {
+                                construct: "a value changed on its way".into(),
+                                why: format!(
+                                    "it is assigned to `{}` {}, and that variable then reaches a command's words, options or a string parsed again: what the change makes of the value cannot be checked",
+                                    targets.iter().next().map_or("?", String::as_str),
+                                    if through {
+                                        "through a command substitution"
+                                    } else {
+                                        "and changed by an expansion (`${x//…}`, `${x#…}`, `${x@…}`)"
+                                    }
+                                ),
+                                help: "use the value as it is, quoted where it is expanded (`\"$x\"`), or give the input a `pattern` and the command the parts it needs".into(),
+                            });
+                        }
+                    }
                     if reaches(&refs) || refs.contains(ANY) || reaches(&uses.words) {
                         Slot::PlainWord(quoting)
                     } else if targets.iter().any(|t| arith.contains(t))
@@ -360,7 +405,7 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
                         help: "give the here-document to the command that reads it".into(),
                     });
                 }
-                let Some(reader) = stdin_reader(list, n) else {
+                let Some(reader) = stdin_reader(text, list, n) else {
                     return Ok(Role::Data(None));
                 };
                 let (construct, travels) = reader?;
@@ -402,8 +447,29 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
             continue;
         };
         if w.redirect {
+            if w.herestring && cmd.args().first().is_some_and(|a| a.cooked == "exec") {
+                return Err(Unsafe {
+                    why: "it stands in a here-string opened by `exec` on a file descriptor, which any later command may run".into(),
+                    construct: "exec <<<".into(),
+                    help: "give the here-string to the command that reads it".into(),
+                });
+            }
+            // `ssh h 'bash -s' < <(printf … "{{ v }}")`: what the substitution prints is the
+            // script.
+            if let Some(e) = w
+                .expansions
+                .iter()
+                .find(|e| e.span.contains(&at) && e.process)
+                && let Some(reader) = stdin_reader(text, list, n)
+            {
+                let construct = match reader {
+                    Ok((c, _)) => c,
+                    Err(u) => u.construct,
+                };
+                return Err(inside_expansion(text, e, &construct));
+            }
             if w.herestring
-                && let Some(reader) = stdin_reader(list, n)
+                && let Some(reader) = stdin_reader(text, list, n)
             {
                 let (construct, travels) = reader?;
                 if let Some(e) = w.expansions.iter().find(|e| e.span.contains(&at)) {
@@ -461,6 +527,16 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
                     why: "the process substitution around it does not parse".into(),
                     help: HELP_ARGUMENT.into(),
                 })?;
+                // `ssh h 'bash -s' < <(printf … "{{ v }}")`: what it prints is the script.
+                if text[..w.span.start].trim_end().ends_with('<')
+                    && let Some(reader) = stdin_reader(text, list, n)
+                {
+                    let construct = match reader {
+                        Ok((c, _)) => c,
+                        Err(u) => u.construct,
+                    };
+                    return Err(inside_expansion(text, e, &construct));
+                }
                 return match read_into(text, &args) {
                     Some(read) => read,
                     None => locate(text, &inner_list, at),
@@ -481,6 +557,11 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
                     why: "it stands in an expansion whose result is used as a variable name".into(),
                     help: "give the name directly".into(),
                 }),
+                // `ssh h "… $(printf %q "{{ v }}")"`: printf quotes the value for the shell
+                // that parses the string again; the value is printf's argument.
+                (Role::Reparse(_), Some(_)) if printf_q(&text[e.span.clone()]) => {
+                    Ok(Role::Data(None))
+                }
                 (Role::Reparse(r), _) => Err(inside_expansion(text, e, &r.construct)),
                 (Role::SudoShell, _) => Err(inside_expansion(text, e, "sudo -i")),
                 (Role::NoOption, _) => Ok(Role::NoOption),
@@ -586,6 +667,8 @@ pub struct Uses {
     /// Whose values reach `options` or `words` split into words by a `for` loop
     /// (`for h in $HOSTS; do ssh $h …`).
     pub split: BTreeSet<String>,
+    /// Expanded changed (`${h//,/ }`) in the words or options above.
+    pub changed: BTreeSet<String>,
 }
 
 /// Programs whose arguments may be a command or an option that runs one: a value split into
@@ -649,9 +732,7 @@ pub fn uses(text: &str) -> Uses {
         };
         for cmd in &list {
             let args = cmd.args();
-            let first = args.iter().position(|a| {
-                !(!a.quoted && KEYWORDS.contains(&a.cooked.as_str()) || is_assignment_word(a))
-            });
+            let first = Some(command_index(&args)).filter(|&i| i < args.len());
             let sensitive = first.is_some_and(|i| {
                 let w = args[i];
                 let name = base(&w.cooked);
@@ -675,6 +756,11 @@ pub fn uses(text: &str) -> Uses {
                         .iter()
                         .flat_map(|e| super::flow::referenced(&text[e.span.clone()]))
                 };
+                let changed = || {
+                    w.expansions
+                        .iter()
+                        .flat_map(|e| super::flow::transformed(&text[e.span.clone()]))
+                };
                 if first == Some(k)
                     || (sensitive
                         && first.is_some_and(|i| k > i)
@@ -683,12 +769,14 @@ pub fn uses(text: &str) -> Uses {
                             .any(|e| context_at(text, e.span.start) == Quoting::Bare))
                 {
                     out.words.extend(read());
+                    out.changed.extend(changed());
                 }
                 let role = role_of(&args, k, Ctx::default());
                 let name_like = match role {
                     Role::Name | Role::Arith => true,
                     Role::NoOption => {
                         out.options.extend(read());
+                        out.changed.extend(changed());
                         false
                     }
                     // `declare "$n=1"`: the part before `=` is a name.
@@ -713,6 +801,12 @@ pub fn uses(text: &str) -> Uses {
     out.options = options;
     out.words = words;
     out.split = options_split.union(&words_split).cloned().collect();
+    // A variable that reaches options gets words split from a value (`read -ra h <<< …`).
+    for name in super::flow::split_assigned(text) {
+        if out.options.contains(&name) {
+            out.split.insert(name);
+        }
+    }
     out
 }
 
@@ -738,6 +832,20 @@ fn quoted_for_reuse(expansion: &str) -> bool {
 /// variable whose name is only known when the script runs.
 const ANY: &str = "*any*";
 
+/// `$(printf %q "…")` around one argument and nothing else: its output is that argument,
+/// quoted for a shell.
+fn printf_q(expansion: &str) -> bool {
+    ["$(printf %q ", "$(printf '%q' ", "$(printf \"%q\" "]
+        .iter()
+        .any(|p| {
+            expansion.strip_prefix(p).is_some_and(|rest| {
+                rest.ends_with(')')
+                    && !rest.contains(['$', '`', ';', '|', '&', '(', '<', '>'])
+                    && rest.trim_end_matches(')').trim().starts_with('"')
+            })
+        })
+}
+
 /// The names a piece of text hands to another shell (its expansions that are not quoted for
 /// reuse); [`ANY`] for an indirect expansion (`${!n}`).
 fn handed_on(text: &str, expansions: &[Expansion]) -> Vec<String> {
@@ -750,6 +858,12 @@ fn handed_on(text: &str, expansions: &[Expansion]) -> Vec<String> {
             if !super::flow::indirect(raw).is_empty() {
                 names.push(ANY.to_string());
             }
+            // `~NAME`: expanded changed (`${x//_/;}`) where the string is parsed again.
+            names.extend(
+                super::flow::transformed(raw)
+                    .into_iter()
+                    .map(|n| format!("~{n}")),
+            );
             names
         })
         .collect()
@@ -803,7 +917,7 @@ fn reparsed_refs_in(text: &str, depth: usize) -> BTreeSet<String> {
                     }
                 }
             }
-            if stdin_reader(&list, n).is_some() {
+            if stdin_reader(text, &list, n).is_some() {
                 for h in cmd.heredocs.iter().filter(|h| !h.quoted) {
                     if let Some((_, expansions)) = cook_heredoc(text, h.body.clone()) {
                         out.extend(handed_on(text, &expansions));
@@ -845,10 +959,29 @@ fn inside_expansion(text: &str, e: &Expansion, construct: &str) -> Unsafe {
 /// (`bash`, `ssh HOST`, or a shell down the pipe after `cat` or `tee`): (construct, whether
 /// the environment travels). Refused when a command that changes the text (`sed`, `grep`)
 /// stands between.
-fn stdin_reader(list: &[Command], n: usize) -> Option<Result<(String, bool), Unsafe>> {
+fn stdin_reader(text: &str, list: &[Command], n: usize) -> Option<Result<(String, bool), Unsafe>> {
     let args = list[n].args();
     if let Some(found) = reads_stdin_as_script(&args, 0, Ctx::default()) {
         return Some(Ok(found));
+    }
+    // `xargs -I{} sh -c '… {}' <<EOF`: the input becomes part of a command.
+    if let Some(construct) = xargs_runs_input(&args) {
+        return Some(Err(Unsafe {
+            why: format!("it is read by `{construct}`, which puts its input into a command"),
+            construct,
+            help: HELP_ARGUMENT.into(),
+        }));
+    }
+    // A program runbook does not know, a function or a group of commands that names a shell
+    // (`chroot / bash`, `sshpass -p x ssh h`, `remote() { ssh "$1" bash -s; }`,
+    // `{ bash; }`): the document may be its script. Quoted for one, never guessed data.
+    if pipe_reader(list, n).is_none()
+        && let Some((shell, travels)) = shell_named(text, list, n)
+    {
+        return Some(Ok((
+            format!("{shell} (started by a command runbook does not follow)"),
+            travels,
+        )));
     }
     let (construct, travels, clean) = pipe_reader(list, n)?;
     if clean && passes_input_on(&args) {
@@ -862,6 +995,149 @@ fn stdin_reader(list: &[Command], n: usize) -> Option<Result<(String, bool), Uns
             help: HELP_ARGUMENT.into(),
         }))
     }
+}
+
+/// Commands that read their input as data, never as a script.
+const DATA_READERS: &[&str] = &[
+    "cat",
+    "tee",
+    "grep",
+    "egrep",
+    "fgrep",
+    "rg",
+    "sed",
+    "awk",
+    "gawk",
+    "jq",
+    "yq",
+    "sort",
+    "uniq",
+    "wc",
+    "head",
+    "tail",
+    "cut",
+    "tr",
+    "base64",
+    "gpg",
+    "openssl",
+    "mail",
+    "sendmail",
+    "logger",
+    "wall",
+    "psql",
+    "mysql",
+    "sqlite3",
+    "redis-cli",
+    "mongosh",
+    "curl",
+    "wget",
+    "kubectl",
+    "read",
+    "mapfile",
+    "readarray",
+    "while",
+    "until",
+    "crontab",
+    "patch",
+    "git",
+    "dd",
+    "gzip",
+    "gunzip",
+    "xz",
+    "zstd",
+    "python",
+    "python3",
+    "perl",
+    "ruby",
+    "node",
+    "php",
+    "lua",
+    "printf",
+    "echo",
+    ":",
+    "true",
+    "diff",
+    "cmp",
+    "md5sum",
+    "sha256sum",
+    "nc",
+    "socat",
+];
+
+/// The shell or `ssh` that a command runbook does not otherwise follow names: in its words
+/// (and the strings among them), in the body of the function it calls, or in the group of
+/// commands (`{ …; }`, `( … )`, a loop) that the redirection belongs to.
+fn shell_named(text: &str, list: &[Command], n: usize) -> Option<(String, bool)> {
+    let args = list[n].args();
+    let closes_group = args
+        .first()
+        .is_some_and(|w| matches!(w.cooked.as_str(), "}" | ")" | "done" | "fi" | "esac"))
+        || args
+            .last()
+            .is_some_and(|w| matches!(w.cooked.as_str(), "}" | ")"));
+    // Past the wrappers runbook knows (`timeout 5 chroot / bash`) to the program they run;
+    // a program whose reading of its input runbook knows (a shell, `ssh`, `su`, `cat`…) was
+    // followed already.
+    let mut i = command_index(&args);
+    let program = loop {
+        let Some(w) = args.get(i) else {
+            break None;
+        };
+        let name = base(&w.cooked);
+        let known = name == "ssh"
+            || SHELLS.contains(&name)
+            || DATA_READERS.contains(&name)
+            || matches!(name, "su" | "runuser" | "at" | "batch" | "." | "source");
+        if known && !closes_group {
+            return None;
+        }
+        match find_wrapper(name) {
+            Some(wrapper) if !closes_group && i + 1 < args.len() => {
+                let j = wrapped(&args, i, wrapper).0;
+                if j <= i {
+                    break Some(name.to_string());
+                }
+                i = j;
+            }
+            _ => break Some(name.to_string()),
+        }
+    };
+    let mut texts: Vec<String> = args.iter().skip(i).map(|w| w.cooked.clone()).collect();
+    if closes_group {
+        // The commands of the group: back to the line that opened it.
+        for cmd in list[..n].iter().rev().take(32) {
+            texts.extend(cmd.words.iter().map(|w| w.cooked.clone()));
+        }
+    }
+    let function = program.as_ref().is_some_and(|p| {
+        (text.contains("()") || text.contains("function "))
+            && super::flow::functions(text).contains(p)
+    });
+    if function && let Some(p) = &program {
+        texts.push(function_body(text, p));
+    }
+    let shell = texts.iter().find_map(|t| {
+        t.split(|c: char| c.is_whitespace() || ";&|(){}'\"`".contains(c))
+            .map(base)
+            .find(|w| (SHELLS.contains(w) && *w != "busybox") || *w == "ssh")
+            .map(str::to_string)
+    })?;
+    // A group or a function runs in this shell's environment; another program may not pass
+    // it on (`chroot`, `ssh`).
+    let travels = (closes_group || function) && shell != "ssh";
+    Some((shell, travels))
+}
+
+/// The text of a function's definition, from its name to the line that closes it.
+fn function_body(text: &str, name: &str) -> String {
+    let Some(start) = text.match_indices(name).map(|(i, _)| i).find(|&i| {
+        text[i + name.len()..].trim_start().starts_with("()") || text[..i].ends_with("function ")
+    }) else {
+        return String::new();
+    };
+    let rest = &text[start..];
+    let end = rest.find("\n}").map_or(rest.len(), |e| e + 2);
+    rest[..end].to_string()
 }
 
 /// `echo … {{ v }} … | sh`: the words echo prints are the script of a shell further down the
@@ -1048,17 +1324,41 @@ impl Default for Ctx {
 }
 
 /// The role of word `target` in the simple command `args`.
-fn role_of(args: &[&Word], target: usize, ctx: Ctx) -> Role {
+/// Where the command of `args` starts: past keywords and assignments, and past the header of
+/// a `for`/`select` loop on the same line (`for h do ssh "$h" …`).
+fn command_index(args: &[&Word]) -> usize {
     let mut i = 0;
     while let Some(w) = args.get(i) {
-        if !w.quoted && KEYWORDS.contains(&w.cooked.as_str()) || is_assignment_word(w) {
-            if i == target {
-                return prompt_assignment(w).unwrap_or(Role::Data(None));
+        if !w.quoted && matches!(w.cooked.as_str(), "for" | "select") {
+            match args[i..].iter().position(|a| !a.quoted && a.cooked == "do") {
+                Some(d) => {
+                    i += d + 1;
+                    continue;
+                }
+                // The header alone: `for` reads it (its variable is a name).
+                None => return i,
             }
+        }
+        if !w.quoted && KEYWORDS.contains(&w.cooked.as_str()) || is_assignment_word(w) {
             i += 1;
             continue;
         }
         break;
+    }
+    i
+}
+
+fn role_of(args: &[&Word], target: usize, ctx: Ctx) -> Role {
+    let i = command_index(args);
+    if target < i {
+        // In a loop's header (`for h in …; do`): the loop's own reading of its words.
+        if let Some(f) = (0..target)
+            .rev()
+            .find(|&k| !args[k].quoted && matches!(args[k].cooked.as_str(), "for" | "select"))
+        {
+            return command(args, f, target, ctx);
+        }
+        return prompt_assignment(args[target]).unwrap_or(Role::Data(None));
     }
     if target <= i {
         return Role::Data(None);
@@ -1071,7 +1371,7 @@ fn role_of(args: &[&Word], target: usize, ctx: Ctx) -> Role {
 const REPARSERS: &[&str] = &[
     "eval", "ssh", "su", "runuser", "script", "trap", "sudo", "doas", "sg", "sh", "bash", "dash",
     "zsh", "ksh", "mksh", "ash", "rbash", "yash", "posh", "kubectl", "oc", "docker", "podman",
-    "watch", "tmux", "xargs", "flock", "env", "timeout", "nohup", "setsid", "nice",
+    "watch", "tmux", "xargs", "flock", "env", "timeout", "nohup", "setsid", "nice", "vagrant",
 ];
 
 /// Programs that only print or send their arguments (`echo ssh h "…"` prints the words).
@@ -1263,7 +1563,8 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             // `sudo [options] [NAME=VALUE…] COMMAND`
             let (j, seen) = wrapped(args, i, &SUDO);
             if target < j {
-                return Role::Data(None);
+                // `sudo GIT_SSH_COMMAND="ssh -i {{ v }}" git …`: run by the program.
+                return prompt_assignment(args[target]).unwrap_or(Role::Data(None));
             }
             if has(&seen, &["-i", "-s", "--login", "--shell"]) {
                 // The login shell gets the command's words back as they were (sudo escapes
@@ -1289,6 +1590,12 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             let cleared = has(&seen, &["-i", "--ignore-environment"])
                 || args.get(operand).is_some_and(|w| w.cooked == "-");
             let (j, _) = wrapped(args, i, &programs::ENV);
+            if target < j
+                && let Some(role) = prompt_assignment(args[target])
+            {
+                // `env GIT_SSH_COMMAND="ssh -i {{ v }}" git …`, `env PS4=…`.
+                return role;
+            }
             then(j, ctx.travels && !cleared)
         }
         "command" => {
@@ -1421,30 +1728,32 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
         }
         "ssh" => {
             let (j, seen) = options(args, i + 1, SSH.short, SSH.long);
-            if seen.iter().any(|(o, v)| o == "-o" && *v == Some(target)) {
-                let option = args[target].cooked.to_ascii_lowercase();
-                if [
-                    "proxycommand",
-                    "localcommand",
-                    "remotecommand",
-                    "knownhostscommand",
-                ]
-                .iter()
-                .any(|k| option.trim_start_matches("-o").starts_with(k))
-                {
-                    return Role::Refused(Unsafe {
-                        why: "it stands in an ssh option that a shell runs as a command (with `%` tokens expanded)".into(),
-                        construct: "ssh -o …Command".into(),
-                        help: "give the command in an ssh config file (`-F FILE`), not from a value".into(),
-                    });
-                }
+            // OpenSSH reads options after the host too (`ssh h -p 2222 cmd`).
+            let (k, after) = options(args, j + 1, SSH.short, SSH.long);
+            if let Some(refused) = ssh_command_option(args, target, &seen)
+                .or_else(|| ssh_command_option(args, target, &after))
+            {
+                return refused;
             }
             // The first operand is the host; the rest, joined with spaces, is the command
             // the remote login shell parses. A value before it must not be an option.
-            if target <= j {
+            if target < k {
                 return Role::NoOption;
             }
-            joined(j + 1, "ssh HOST".into(), false)
+            joined(k, "ssh HOST".into(), false)
+        }
+        // `scp -o ProxyCommand=…`, `sftp -o …`: ssh's options.
+        "scp" | "sftp" => {
+            let (_, seen) = options(args, i + 1, "oFiPlcSJ", &[]);
+            ssh_command_option(args, target, &seen).unwrap_or(Role::NoOption)
+        }
+        // `rsync -e "ssh -p {{ v }}"`: rsync splits the string into the words of a command.
+        "rsync"
+            if matches!(args[target - 1].cooked.as_str(), "-e" | "--rsh")
+                || args[target].cooked.starts_with("--rsh=")
+                || args[target].cooked.starts_with("-e") =>
+        {
+            Role::PlainWord
         }
         "kubectl" | "oc" | "docker" | "podman" | "nerdctl" => {
             match programs::container_command(args, i) {
@@ -1581,7 +1890,7 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
                 _ => Role::NoOption,
             }
         }
-        "scp" | "sftp" | "rsync" | "git" | "tar" | "zip" | "curl" | "wget" => Role::NoOption,
+        "rsync" | "git" | "tar" | "zip" | "curl" | "wget" => Role::NoOption,
         "fish" | "csh" | "tcsh" => {
             let c = (i + 1..target).any(|k| {
                 let a = args[k].cooked.as_str();
@@ -1697,6 +2006,35 @@ fn name_role(w: &Word) -> Role {
     }
 }
 
+/// `-o ProxyCommand=…` (and the other options ssh runs with a shell) holding the value at
+/// `target`: refused.
+fn ssh_command_option(args: &[&Word], target: usize, seen: &programs::Options) -> Option<Role> {
+    let attached = args[target].cooked.starts_with("-o")
+        && seen.iter().any(|(o, v)| o.starts_with("-o") && v.is_none());
+    let given = seen.iter().any(|(o, v)| o == "-o" && *v == Some(target));
+    if !given && !attached {
+        return None;
+    }
+    let option = args[target].cooked.to_ascii_lowercase();
+    let option = option.trim_start_matches("-o").trim_start();
+    [
+        "proxycommand",
+        "localcommand",
+        "remotecommand",
+        "knownhostscommand",
+        "permitlocalcommand",
+    ]
+    .iter()
+    .any(|k| option.starts_with(k))
+    .then(|| {
+        Role::Refused(Unsafe {
+            why: "it stands in an ssh option that a shell runs as a command (with `%` tokens expanded)".into(),
+            construct: "ssh -o …Command".into(),
+            help: "give the command in an ssh config file (`-F FILE`), not from a value".into(),
+        })
+    })
+}
+
 /// Calls `f` with the command a container runs, the index of its program and that of
 /// `args[start]` in it: the words from `start` on, after the program of
 /// `--entrypoint PROGRAM` when one is given (`docker run --entrypoint sh IMAGE -c '…'`).
@@ -1754,8 +2092,28 @@ fn reads_stdin_as_script(args: &[&Word], i: usize, ctx: Ctx) -> Option<(String, 
                 .any(|(o, v)| v.is_none() && o.len() == 2 && o.ends_with('c'));
             let s = seen.iter().any(|(o, _)| o == "-s");
             let operand = args.get(j).map(|w| w.cooked.as_str());
-            let stdin = matches!(operand, None | Some("-" | "/dev/stdin" | "/proc/self/fd/0"));
-            (!c && (s || stdin)).then(|| (name.to_string(), ctx.travels))
+            // `bash /dev/fd/3 3<<EOF`: a descriptor this command's redirections open.
+            let stdin = matches!(operand, None | Some("-" | "/dev/stdin"))
+                || operand
+                    .is_some_and(|o| o.starts_with("/dev/fd/") || o.starts_with("/proc/self/fd/"));
+            if c {
+                // `sh -c "cd /tmp && sh"`: a command of the script reads the input.
+                let script = args.get(j)?.cooked.clone();
+                let list = commands(&script, 0..script.len())?;
+                return list
+                    .iter()
+                    .find_map(|cmd| {
+                        reads_stdin_as_script(
+                            &cmd.args(),
+                            0,
+                            Ctx {
+                                travels: ctx.travels,
+                            },
+                        )
+                    })
+                    .map(|(inner, t)| (format!("{name} -c … {inner}"), t));
+            }
+            (s || stdin).then(|| (name.to_string(), ctx.travels))
         }
         "." | "source" => matches!(
             args.get(i + 1).map(|w| w.cooked.as_str()),
@@ -1782,17 +2140,20 @@ fn reads_stdin_as_script(args: &[&Word], i: usize, ctx: Ctx) -> Option<(String, 
         "at" | "batch" => Some((name.to_string(), false)),
         "ssh" => {
             let (j, seen) = options(args, i + 1, SSH.short, SSH.long);
-            if has(&seen, &["-n"]) {
+            // OpenSSH reads options after the host too (`ssh h -p 2222`).
+            let (k, after) = options(args, j + 1, SSH.short, SSH.long);
+            if has(&seen, &["-n"]) || has(&after, &["-n"]) {
                 return None;
             }
-            if j + 1 >= args.len() {
+            if k >= args.len() {
                 return Some(("ssh HOST".into(), false));
             }
-            // `ssh HOST bash -s`: the remote command reads the input.
-            let remote = words_text(&args[j + 1..]);
+            // `ssh HOST bash -s`, `ssh HOST "cd /tmp && bash -s"`: a command of the remote
+            // script reads the input.
+            let remote = words_text(&args[k..]);
             let list = commands(&remote, 0..remote.len())?;
-            let first = list.first()?;
-            reads_stdin_as_script(&first.args(), 0, Ctx { travels: false })
+            list.iter()
+                .find_map(|cmd| reads_stdin_as_script(&cmd.args(), 0, Ctx { travels: false }))
                 .map(|(c, _)| (format!("ssh HOST {c}"), false))
         }
         "kubectl" | "oc" | "docker" | "podman" | "nerdctl" => {
@@ -2243,6 +2604,79 @@ mod tests {
             constructs("docker run --rm --entrypoint sh img -c \"echo X\""),
             ["sh -c"]
         );
+        // Fourth audit: documents read by a shell a command starts, options after ssh's host,
+        // strings run by ssh's relatives, changes on the way, IFS, loops over parameters.
+        for script in [
+            "chroot / bash <<EOF\necho =X=\nEOF",
+            "unshare -r bash <<EOF\necho X\nEOF",
+            "sshpass -p pw ssh db1 <<EOF\necho X\nEOF",
+            "lxc exec c1 -- sh <<EOF\necho X\nEOF",
+            "docker run -i --rm --pid host busybox sh <<EOF\necho X\nEOF",
+            "{ bash; } <<EOF\necho X\nEOF",
+            "remote() { ssh \"$1\" bash -s; }\nremote db1 <<EOF\necho X\nEOF",
+            "ssh db1 \"cd /tmp && bash -s\" <<EOF\necho X\nEOF",
+            "sudo sh -c \"cd /tmp && sh\" <<EOF\necho X\nEOF",
+            "ssh root@db1 -p 2222 <<EOF\necho X\nEOF",
+            "bash /dev/fd/3 3<<EOF\necho X\nEOF",
+        ] {
+            assert!(!constructs(script).is_empty(), "{script}: read as data");
+        }
+        for script in [
+            "ssh db1 'bash -s' < <(printf 'echo =%s=\\n' \"X\")",
+            "xargs -I{} sh -c 'echo ={}=' <<EOF\nX\nEOF",
+            "exec 3<<< \"echo X\"; bash <&3",
+            "scp -o \"ProxyCommand=ssh -W %h:%p X\" f h:/tmp/x",
+            "sftp -o \"ProxyCommand=nc X 22\" h",
+            "env GIT_SSH_COMMAND=\"ssh -i X\" git ls-remote ssh://h/x",
+            "u=\"X\"; sudo -u ${u//,/ } id",
+            "h=$(echo \"X\" | tr , \" \"); ssh $h uptime",
+        ] {
+            let planned = plan_x(script);
+            let guarded = match &planned {
+                Err(_) => true,
+                Ok(p) => !p.layers.is_empty() || !matches!(p.slot, Slot::Quoted(_)),
+            };
+            assert!(guarded, "{script}: {planned:?}");
+        }
+        assert_eq!(
+            constructs("retry() { \"$@\"; }; retry vagrant ssh -c \"echo X\""),
+            ["vagrant ssh -c"]
+        );
+        assert!(matches!(
+            plan_x("timeout 5 rsync -e \"ssh -p X\" f h:/tmp/x")
+                .unwrap()
+                .slot,
+            Slot::PlainWord(_)
+        ));
+        for (script, slot) in [
+            (
+                "set -- \"X\"; for h do ssh -n \"$h\" uptime; done",
+                "option",
+            ),
+            (
+                "set -- -h \"X\"; while getopts h: o; do H=$OPTARG; done; ssh \"$H\" uptime",
+                "option",
+            ),
+            (
+                "IFS=, read -ra hosts <<< \"X\"; for h in \"${hosts[@]}\"; do ssh \"$h\" uptime; done",
+                "words",
+            ),
+        ] {
+            let got = plan_x(script).unwrap().slot;
+            let ok = match slot {
+                "option" => matches!(
+                    got,
+                    Slot::NoOption(_) | Slot::PlainWord(_) | Slot::PlainWords(_)
+                ),
+                _ => matches!(got, Slot::PlainWords(_) | Slot::PlainWord(_)),
+            };
+            assert!(ok, "{script}: {got:?}");
+        }
+        // The safe idioms stay what they were.
+        assert!(plan_x("ssh db1 \"echo $(printf %q \"X\")\"").is_ok());
+        assert!(constructs("cat <<EOF > /tmp/f\nX\nEOF").is_empty());
+        assert!(constructs("host=X; echo ${host%%.*}; ssh \"$host\" uptime").is_empty());
+        assert!(plan_x("host=X; echo ${host%%.*}; ssh \"$host\" uptime").is_ok());
         assert_eq!(
             constructs("docker run --entrypoint=/bin/bash img -c \"echo X\""),
             ["bash -c"]
