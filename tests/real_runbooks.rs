@@ -920,6 +920,25 @@ fn an_ask_with_several_fields() {
     // One plain answer does not fill every field.
     let t3 = runbook(Test::new(), body).file("answers.yaml", "who: alice\n");
     run(&t3, &["--yes", "--answers", "answers.yaml"]).code(2);
+    // A misspelt field is an error before anything runs, not a default taken silently.
+    let t4 = runbook(Test::new(), body).file(
+        "answers.yaml",
+        "who: {values: {commander: dave, scirbe: erin}}\n",
+    );
+    let out = run(&t4, &["--yes", "--answers", "answers.yaml"]);
+    out.code(2);
+    assert!(
+        out.stderr
+            .contains("gives step `who` a value for `scirbe`, which it does not ask for"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("did you mean `scribe`?"),
+        "{}",
+        out.stderr
+    );
+    assert!(!t4.path("runbooks/who.txt").exists());
 }
 
 #[test]

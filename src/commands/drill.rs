@@ -17,6 +17,11 @@ pub fn run(args: &DrillArgs) -> i32 {
         Ok(op) => op,
         Err(code) => return code,
     };
+    // The steps the answers file and `--confirm` name, and the values it gives, are checked
+    // as for a run: a misspelt one is an error, not a question left to the default.
+    if let Err(code) = super::driver::check_answering(&ready, &args.answering, &operator, None) {
+        return code;
+    }
     let given = operator.inputs.clone();
     let values = match inputs::resolve(&ready.runbook, &given, &mut operator) {
         Ok(v) => v,

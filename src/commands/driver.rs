@@ -171,6 +171,70 @@ pub fn check_step_names(ready: &Ready, names: &[(&str, &str)]) -> Result<(), i32
     Ok(())
 }
 
+/// Checks what the operator gave in advance: the steps `--confirm`, the answers file and
+/// `--from` name exist, and the values the answers file gives are asked for.
+pub fn check_answering(
+    ready: &Ready,
+    answering: &crate::cli::AnsweringArgs,
+    operator: &Scripted<Terminal>,
+    from: Option<&str>,
+) -> Result<(), i32> {
+    let mut names: Vec<(&str, &str)> = answering
+        .confirm
+        .iter()
+        .map(|c| ("--confirm", c.as_str()))
+        .collect();
+    names.extend(
+        operator
+            .answers
+            .keys()
+            .map(|k| ("the answers file", k.as_str())),
+    );
+    if let Some(from) = from {
+        names.push(("--from", from));
+    }
+    check_step_names(ready, &names)?;
+    check_answer_values(ready, &operator.answers)
+}
+
+/// Checks that the `values` an answers file gives a step are the variables its `ask`
+/// asks for: a misspelt one would be dropped silently, and the default taken instead.
+pub fn check_answer_values(
+    ready: &Ready,
+    answers: &BTreeMap<String, crate::exec::scripted::StepAnswers>,
+) -> Result<(), i32> {
+    for (id, given) in answers.iter().filter(|(_, a)| !a.values.is_empty()) {
+        // Steps of called runbooks are checked when their runbook runs.
+        let Some(step) = ready.runbook.steps.iter().find(|s| &s.id() == id) else {
+            continue;
+        };
+        let vars: Vec<String> = step
+            .ask
+            .iter()
+            .flat_map(|a| a.value.each())
+            .filter_map(|f| f.var.as_ref().map(|v| v.value.clone()))
+            .collect();
+        for name in given.values.keys() {
+            if vars.contains(name) {
+                continue;
+            }
+            let help = match crate::suggest::did_you_mean(name, vars.iter().map(String::as_str)) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None if vars.is_empty() => format!("step `{id}` asks for nothing"),
+                None => format!("step `{id}` asks for {}", vars.join(", ")),
+            };
+            report_error(
+                &format!(
+                    "the answers file gives step `{id}` a value for `{name}`, which it does not ask for"
+                ),
+                &help,
+            );
+            return Err(EXIT_USAGE);
+        }
+    }
+    Ok(())
+}
+
 /// The step ids of the runbooks `rb` calls, and of those they call; a runbook that cannot be
 /// found or read adds none (the run says why when it reaches it), and each file is read once.
 fn sub_runbook_step_ids(rb: &Runbook, path: &Path, seen: &mut Vec<PathBuf>, ids: &mut Vec<String>) {

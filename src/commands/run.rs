@@ -1,6 +1,6 @@
 //! `runbook run NAME|PATH`: load, check, resolve inputs, then walk the steps.
 
-use super::driver::{Plan, check_step_names, drive, operator, prepare};
+use super::driver::{Plan, drive, operator, prepare};
 use super::{EXIT_FAILED, EXIT_USAGE, report_error};
 use crate::cli::RunArgs;
 use crate::exec::inputs::{self};
@@ -19,22 +19,7 @@ pub fn run(args: &RunArgs) -> i32 {
 fn run_inner(args: &RunArgs) -> Result<i32, i32> {
     let ready = prepare(&args.runbook)?;
     let mut operator = operator(&args.answering)?;
-    let mut names: Vec<(&str, &str)> = args
-        .answering
-        .confirm
-        .iter()
-        .map(|c| ("--confirm", c.as_str()))
-        .collect();
-    names.extend(
-        operator
-            .answers
-            .keys()
-            .map(|k| ("the answers file", k.as_str())),
-    );
-    if let Some(from) = &args.from {
-        names.push(("--from", from.as_str()));
-    }
-    check_step_names(&ready, &names)?;
+    super::driver::check_answering(&ready, &args.answering, &operator, args.from.as_deref())?;
     let start = match &args.from {
         Some(from) => ready
             .runbook

@@ -701,9 +701,12 @@ pub fn now_rfc3339() -> String {
         .to_string()
 }
 
-/// The first eight characters of a run id, as runs are named to the operator.
+/// The start of a run id by which runs are named to the operator, in commands to type
+/// (`runbook rollback 01a240e4-8c24`): its first 13 characters, the whole millisecond of
+/// its start (UUIDv7), so that runs started in the same minute still differ. (Tables show 8,
+/// made unique where needed: `report::run::unique_prefixes`.)
 pub fn short_id(run_id: &str) -> &str {
-    run_id.get(..8).unwrap_or(run_id)
+    run_id.get(..13).unwrap_or(run_id)
 }
 
 /// The operator's user name: `$USER`, `$LOGNAME`, else the password database's entry.
