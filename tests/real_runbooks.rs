@@ -282,6 +282,42 @@ fn a_resume_names_the_secrets_it_does_not_have() {
         "{stderr}"
     );
     assert!(!all_text(&t.path(".state")).contains("S3cr3tTokenValue"));
+
+    // A secret environment variable made before the stop: a step that reads it after the
+    // resume fails instead of running with it unset.
+    let t = runbook(
+        Test::new(),
+        r#"steps:
+  - id: mk
+    title: Make a password
+    run: echo "DBPASS=$(echo cHctNDI= | base64 -d)" >> "$RUNBOOK_ENV"
+    secret_env: [DBPASS]
+  - id: pick
+    title: Pick
+    choose:
+      options:
+        - {label: go}
+        - {label: stop, next: end}
+  - id: use
+    title: Use it
+    run: echo "len=${#DBPASS}" > used.txt
+"#,
+    )
+    .file(
+        "answers.yaml",
+        "pick: go
+",
+    );
+    run(&t, &["--yes"]).code(2);
+    let out = exec(&t, &["resume", "--yes", "--answers", "answers.yaml"]);
+    out.code(1);
+    assert!(
+        out.stderr
+            .contains("`$DBPASS` is a secret made by step `mk` before this resume"),
+        "{}",
+        out.stderr
+    );
+    assert!(!t.path("runbooks/used.txt").exists());
 }
 
 fn exec(t: &Test, args: &[&str]) -> common::Output {

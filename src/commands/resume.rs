@@ -202,6 +202,15 @@ fn go_on(g: GoOn) -> i32 {
                     }
                 })
                 .collect(),
+            lost_env: g
+                .replayed
+                .lost_secrets
+                .iter()
+                .filter_map(|(step, name)| {
+                    name.strip_prefix('$')
+                        .map(|n| (n.to_string(), step.clone()))
+                })
+                .collect(),
             ..Progress::new(g.replayed.state_with(rb, g.values.clone(), g.me))
         },
         operator: &mut operator,

@@ -88,6 +88,10 @@ pub struct Progress {
     /// Items of that step done before a resume, left out of `iteration` but counted in what
     /// the screen shows (`item 3/3`).
     pub items_before: usize,
+    /// After a resume: the secret environment variables made before it, which the journal
+    /// does not keep (name, the step that made it). A step whose script reads one fails
+    /// rather than run with it unset.
+    pub lost_env: Vec<(String, String)>,
     /// Why the items of a step with `for_each` could not be read.
     pub iteration_error: Option<String>,
     /// On resume: the items of a step with `for_each` that already succeeded in the visit

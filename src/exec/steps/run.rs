@@ -70,6 +70,25 @@ impl Executor<'_> {
                     );
                 }
             };
+        // (Any mention of the name counts: `$X`, `${X}`, `${#X}`, `"$X"` passed on.)
+        let lost = self.progress.lost_env.iter().find(|(name, _)| {
+            rendered.script.match_indices(name.as_str()).any(|(i, _)| {
+                let before = rendered.script[..i].chars().next_back();
+                let after = rendered.script[i + name.len()..].chars().next();
+                !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+                    && !after.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+            })
+        });
+        if let Some((name, maker)) = lost.cloned() {
+            let problem = format!(
+                "`${name}` is a secret made by step `{maker}` before this resume: the journal holds it masked, so this command would run without it"
+            );
+            self.out.screen.status(Status::Failed, &problem);
+            self.out.screen.line(&format!(
+                "  help: run `{maker}` again (a new run with `--from {maker}`), or skip this step"
+            ));
+            return self.failed(step, started, None, problem, failed, true);
+        }
         let display = self.out.mask(&rendered.display);
         self.out.screen.blank();
         self.out.screen.command(&display, "");
