@@ -6,7 +6,7 @@ mod common;
 
 use common::Test;
 
-const RB: &str = "title: Purge\nsteps:\n  - id: purge\n    title: Purge the cache\n    run: rm -rf /var/cache/app\n";
+const RB: &str = "title: Purge\nsteps:\n  - id: purge\n    title: Purge the cache\n    run: rm -rf ./no-such-cache-dir\n";
 
 #[test]
 fn lint_follows_the_configuration_from_a_parent_folder() {
@@ -112,6 +112,34 @@ fn a_broken_configuration_stops_every_command_at_its_line() {
         );
     }
     assert!(!t.path(".state/runs").exists(), "nothing ran");
+    // What makes a file unreadable as a runbook cannot be ignored or made a warning.
+    for (text, message) in [
+        ("[lint]\nignore = [\"RB001\"]\n", "RB001 cannot be ignored"),
+        (
+            "[lint.severity]\nRB004 = \"warning\"\n",
+            "RB004 cannot be a warning",
+        ),
+        ("[lint]\nselect = []\n", "`lint.select` is empty"),
+    ] {
+        std::fs::write(t.path("runbook.toml"), text).unwrap();
+        let out = t.exec(&["lint"]);
+        out.code(2);
+        assert!(out.stderr.contains(message), "{text}: {}", out.stderr);
+    }
+    // `select` keeps them; what lint lets pass, a run accepts.
+    std::fs::write(t.path("runbook.toml"), "[lint]\nselect = [\"RB029\"]\n").unwrap();
+    std::fs::write(t.path("runbooks/broken.yaml"), "title: [\n").unwrap();
+    let out = t.exec(&["lint", "runbooks/broken.yaml"]);
+    out.code(1);
+    assert!(out.stdout.contains("error[RB001]"), "{}", out.stdout);
+    std::fs::write(
+        t.path("runbook.toml"),
+        "[lint]\nignore = [\"RB027\", \"RB029\"]\n",
+    )
+    .unwrap();
+    t.exec(&["lint", "runbooks/purge.yaml"]).code(0);
+    let out = t.exec(&["run", "purge", "--yes"]);
+    assert!(!out.stderr.contains("cannot run"), "{}", out.stderr);
     std::fs::write(
         t.path("runbook.toml"),
         "[lint.severity]\nRB999 = \"error\"\n",

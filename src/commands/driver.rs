@@ -56,7 +56,10 @@ pub fn prepare(reference: &str) -> Result<Ready, i32> {
     })?;
     let sha256 = sha256_hex(&bytes);
     let loaded = crate::load::load_bytes(&path, bytes);
-    let errors: Vec<_> = lint_text(&path, &loaded.source.text)
+    // As `runbook lint` reports them, runbook.toml applied.
+    let mut diagnostics = lint_text(&path, &loaded.source.text);
+    crate::config::active().apply(&mut diagnostics);
+    let errors: Vec<_> = diagnostics
         .into_iter()
         .filter(|d| d.severity == Severity::Error)
         .collect();
@@ -571,7 +574,10 @@ pub fn secret_values(rb: &Runbook, values: &BTreeMap<String, InputValue>) -> Vec
 /// How many errors lint finds in a runbook's text: the check the executor runs on a
 /// sub-runbook before it walks it.
 pub fn lint_errors(path: &Path, text: &str) -> usize {
-    lint_text(path, text)
+    // As `runbook lint` counts them, runbook.toml applied: what lint lets pass runs.
+    let mut diagnostics = lint_text(path, text);
+    crate::config::active().apply(&mut diagnostics);
+    diagnostics
         .into_iter()
         .filter(|d| d.severity == Severity::Error)
         .count()

@@ -81,12 +81,7 @@ pub fn run(args: &LintArgs, config: &Config) -> i32 {
         return EXIT_USAGE;
     }
     // runbook.toml: the rules selected, at the severity it sets.
-    report.diagnostics.retain(|d| config.selects(&d.code));
-    for d in &mut report.diagnostics {
-        if let Some(s) = config.severity.get(&d.code) {
-            d.severity = s.value;
-        }
-    }
+    config.apply(&mut report.diagnostics);
     let stdout = std::io::stdout();
     let text = render(
         &report,

@@ -44,6 +44,7 @@ pub fn run(cli: Cli) -> i32 {
         crate::config::Config::default()
     };
     crate::load::find::configure(config.runbooks.value.clone());
+    crate::config::activate(config.clone());
     if let Some(dir) = &config.state_dir.value {
         crate::exec::journal::configure_state_dir(dir.clone());
     }

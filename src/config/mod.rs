@@ -80,12 +80,41 @@ pub struct ConfigError {
     pub help: String,
 }
 
+/// The rules whose findings mean the file cannot be read as a runbook at all: never
+/// deselected, ignored or made warnings (a run refuses such a file whatever lint says).
+pub const FIXED: &[&str] = &["RB001", "RB002", "RB003", "RB004", "RB005"];
+
 impl Config {
     /// Whether lint reports rule `code` at all.
     pub fn selects(&self, code: &str) -> bool {
-        (self.select.value.is_empty() || self.select.value.iter().any(|c| c == code))
-            && !self.ignore.value.iter().any(|c| c == code)
+        FIXED.contains(&code)
+            || ((self.select.value.is_empty() || self.select.value.iter().any(|c| c == code))
+                && !self.ignore.value.iter().any(|c| c == code))
     }
+
+    /// Applies the rules selected and the severities set to lint's diagnostics (for
+    /// `runbook lint`, and for the check a run makes before it starts).
+    pub fn apply(&self, diagnostics: &mut Vec<crate::lint::Diagnostic>) {
+        diagnostics.retain(|d| self.selects(&d.code));
+        for d in diagnostics.iter_mut() {
+            if let Some(s) = self.severity.get(&d.code) {
+                d.severity = s.value;
+            }
+        }
+    }
+}
+
+/// The configuration the commands run with, set once at start.
+static ACTIVE: std::sync::OnceLock<Config> = std::sync::OnceLock::new();
+
+/// Sets the configuration of this process (only the first call counts).
+pub fn activate(config: Config) {
+    let _ = ACTIVE.set(config);
+}
+
+/// The configuration of this process: the defaults before `activate`.
+pub fn active() -> Config {
+    ACTIVE.get().cloned().unwrap_or_default()
 }
 
 /// The file `--config FILE` names, or the first `runbook.toml` from `start` upwards (the
@@ -344,9 +373,24 @@ impl Reader<'_> {
                     let Some(list) = self.strings(item, span, &what) else {
                         continue;
                     };
+                    if key == "select" && list.is_empty() {
+                        self.fail(
+                            span,
+                            "`lint.select` is empty, which would check nothing".into(),
+                            "remove it to check every rule, or name the rules to check".into(),
+                        );
+                        continue;
+                    }
                     let mut codes = Vec::new();
                     for (text, at) in list {
                         if let Some(code) = self.rule(&text, at, &what) {
+                            if key == "ignore" && FIXED.contains(&code.as_str()) {
+                                self.fail(
+                                    at,
+                                    format!("{code} cannot be ignored: a file with this problem cannot be read as a runbook, and no run would start"),
+                                    "fix the runbooks instead; only the rules from RB006 on can be ignored".into(),
+                                );
+                            }
                             codes.push(code);
                         }
                     }
@@ -405,6 +449,14 @@ impl Reader<'_> {
                                 continue;
                             }
                         };
+                        if severity == Severity::Warning && FIXED.contains(&code.as_str()) {
+                            self.fail(
+                                at,
+                                format!("{code} cannot be a warning: a file with this problem cannot be read as a runbook"),
+                                "only the rules from RB006 on can change severity".into(),
+                            );
+                            continue;
+                        }
                         let origin = self.origin(at);
                         self.config.severity.insert(
                             code,
