@@ -20,7 +20,8 @@ const HOSTILE: &str = r#"steps:
       printf 'progress 10%%\rprogress 50%%\rprogress 100%%\n'
       printf 'windows\r\nline\r\n'
       printf 'a\342\200\256b\n'
-      printf 'no newline at the end\rfinal state'
+      printf 'gone\rkept\r'; echo
+      printf 'no newline at the end\rfinal state\r'
 "#;
 
 #[test]
@@ -42,10 +43,12 @@ fn output_and_runbook_text_reach_the_screen_without_control() {
         "│ line\n",
         "│ a<U+202E>b\n",
         "│ final state\n",
+        "│ kept\n",
     ] {
         assert!(shown.contains(expected), "{expected:?} not in {shown:?}");
     }
     assert!(!shown.contains("progress 10%"), "{shown:?}");
+    assert!(!shown.contains("gone"), "{shown:?}");
     // Nothing but colour is left as control on stdout.
     let controls: Vec<char> = shown
         .chars()

@@ -36,6 +36,8 @@ pub struct Screen {
     visible: [Visible; 2],
     /// Reused for each chunk once filtered.
     shown: Vec<u8>,
+    /// Each stream's line ended with a carriage return that no text has followed yet.
+    returned: [bool; 2],
     /// Without a terminal: the line each stream is printing, held until it ends so that a
     /// carriage return (a progress bar) leaves only its final state in the log.
     partial: [Vec<u8>; 2],
@@ -93,6 +95,7 @@ impl Screen {
             visible: Default::default(),
             shown: Vec::new(),
             partial: Default::default(),
+            returned: [false, false],
             buffer: Vec::new(),
         }
     }
@@ -309,10 +312,19 @@ impl Screen {
                 Some(&c @ (b'\n' | b'\r')) => (&piece[..piece.len() - 1], Some(c)),
                 _ => (piece, None),
             };
+            // A carriage return takes effect when text follows it: a line that ends with one
+            // keeps its last state (`printf 'x\ry\r'` shows `y`).
+            let redraw = std::mem::take(&mut self.returned[idx]) && !text.is_empty();
             if self.stdout_tty {
                 if self.line_start[idx] {
                     self.buffer.extend_from_slice(gutter);
                     self.line_start[idx] = false;
+                }
+                if redraw {
+                    // The line is drawn again from its start: the gutter, then its new text.
+                    self.buffer.push(b'\r');
+                    self.buffer.extend_from_slice(gutter);
+                    self.buffer.extend_from_slice(b"\x1b[K");
                 }
                 self.buffer.extend_from_slice(text);
                 match ending {
@@ -320,12 +332,7 @@ impl Screen {
                         self.buffer.push(b'\n');
                         self.line_start[idx] = true;
                     }
-                    // The line is drawn again from its start: the gutter, then its new text.
-                    Some(_) => {
-                        self.buffer.push(b'\r');
-                        self.buffer.extend_from_slice(gutter);
-                        self.buffer.extend_from_slice(b"\x1b[K");
-                    }
+                    Some(_) => self.returned[idx] = true,
                     None => {}
                 }
             } else {
@@ -339,6 +346,9 @@ impl Screen {
                 if partial.is_empty() && self.line_start[idx] {
                     partial.extend_from_slice(gutter);
                 }
+                if redraw {
+                    partial.truncate(lead);
+                }
                 partial.extend_from_slice(text);
                 match ending {
                     Some(b'\n') => {
@@ -346,7 +356,7 @@ impl Screen {
                         self.buffer.push(b'\n');
                         self.line_start[idx] = true;
                     }
-                    Some(_) => partial.truncate(lead),
+                    Some(_) => self.returned[idx] = true,
                     // A line this long is no progress bar: written as it comes, so that
                     // memory stays bounded whatever a command prints.
                     None if partial.len() > PARTIAL_MAX => {
@@ -363,6 +373,14 @@ impl Screen {
         match (&self.spinner, self.stdout_tty) {
             (Some(bar), true) => bar.suspend(write),
             _ => write(),
+        }
+        // A line left open on the terminal (`printf '{"replicas":3}'`): the spinner would
+        // draw over it; it stops, and the line keeps its text until the command ends.
+        if self.stdout_tty
+            && !self.line_start[idx]
+            && let Some(bar) = self.spinner.take()
+        {
+            bar.finish_and_clear();
         }
     }
 
@@ -386,6 +404,7 @@ impl Screen {
             }
             self.partial[idx].clear();
         }
+        self.returned = [false, false];
         if !self.line_start[0] || !self.line_start[1] {
             let _ = writeln!(std::io::stdout().lock());
             self.line_start = [true, true];

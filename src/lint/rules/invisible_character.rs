@@ -81,24 +81,35 @@ impl Rule for InvisibleCharacter {
                 ),
             }
         }
-        // Written as a YAML escape (`"\u202E"`): in the script, not in the file's text.
-        for s in cx.sites.iter().filter(|s| s.site.script) {
+        // Written as a YAML escape (`"\u202E"`): in the value, not in the file's text. An
+        // error where it reaches a shell (a script, an `env` value), a warning elsewhere.
+        for s in &cx.sites {
             let v = s.site.value;
             let hidden = v.value.chars().find(|c| invisible(*c).is_some());
-            if let Some(c) = hidden
-                && !cx.source.slice(v.span).contains(c)
-            {
-                let id = s.site.step.map_or_else(String::new, |st| st.id());
-                out.push(Finding::new(
-                    v.span,
-                    format!(
-                        "the script of step `{id}` holds {} (U+{:04X}), written as a YAML escape: invisible where it runs",
-                        invisible(c).unwrap_or("an invisible character"),
-                        u32::from(c)
-                    ),
-                    "remove the escape from the script",
-                ));
-            }
+            let Some(c) = hidden.filter(|c| !cx.source.slice(v.span).contains(*c)) else {
+                continue;
+            };
+            let id = s
+                .site
+                .step
+                .map_or_else(|| "(the runbook)".to_string(), |st| st.id());
+            let what = invisible(c).unwrap_or("an invisible character");
+            let shell = s.site.script || s.site.field == "env";
+            let finding = Finding::new(
+                v.span,
+                format!(
+                    "`{}` of step `{id}` holds {what} (U+{:04X}), written as a YAML escape: invisible where it is {}",
+                    s.site.field,
+                    u32::from(c),
+                    if shell { "run" } else { "read" }
+                ),
+                "remove the escape",
+            );
+            out.push(if shell {
+                finding
+            } else {
+                finding.with_severity(Severity::Warning)
+            });
         }
     }
 }
