@@ -13,6 +13,28 @@ fn main() {
         let _ = writeln!(std::io::stdout(), "runbook {}", env!("CARGO_PKG_VERSION"));
         return;
     }
-    let cli = runbook::cli::Cli::parse();
+    let cli = match runbook::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version print as clap writes them; an error quotes what was typed,
+            // shown without control characters (`runbook $'\e]52;…'`).
+            use clap::error::ErrorKind;
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
+                e.exit();
+            }
+            let text = e.render().to_string();
+            let _ = write!(
+                std::io::stderr(),
+                "{}",
+                runbook::values::visible::visible_document(&text)
+            );
+            std::process::exit(e.exit_code());
+        }
+    };
     std::process::exit(runbook::commands::run(cli));
 }

@@ -168,6 +168,26 @@ fn copy_examples(args: &ExamplesCopyArgs) -> Result<String, Failure> {
         }
     }
     chosen.sort_by_key(|e| EXAMPLES.iter().position(|x| x.name == e.name));
+    // Runbooks and answers files share names: one folder for both would overwrite.
+    if args.to == args.answers_to {
+        return Err((
+            EXIT_USAGE,
+            format!(
+                "--to and --answers-to are both {}: the answers files have the runbooks' names",
+                args.to.display()
+            ),
+            "give the answers another folder (`--answers-to answers`); `runbook lint DIR` would also read them as runbooks".into(),
+        ));
+    }
+    for (dir, flag) in [(&args.to, "--to"), (&args.answers_to, "--answers-to")] {
+        if dir.exists() && !dir.is_dir() {
+            return Err((
+                EXIT_FAILED,
+                format!("{} is not a folder", dir.display()),
+                format!("give `{flag}` a folder (it is created if missing)"),
+            ));
+        }
+    }
     // The answers files name where they are in their comments.
     let answers_dir = format!("{}/", args.answers_to.display());
     let files: Vec<(PathBuf, String)> = chosen
@@ -193,12 +213,12 @@ fn copy_examples(args: &ExamplesCopyArgs) -> Result<String, Failure> {
             "move or remove it, name only the examples you want, or copy with `--to DIR`/`--answers-to DIR` elsewhere".into(),
         ));
     }
-    for dir in [&args.to, &args.answers_to] {
+    for (dir, flag) in [(&args.to, "--to"), (&args.answers_to, "--answers-to")] {
         std::fs::create_dir_all(dir).map_err(|e| {
             (
                 EXIT_FAILED,
                 format!("cannot create the folder {}: {e}", dir.display()),
-                "check the path and its permissions, or give another with `--to DIR`".to_string(),
+                format!("check the path and its permissions, or give another with `{flag} DIR`"),
             )
         })?;
     }

@@ -520,7 +520,9 @@ mod tests {
         assert_eq!(c.runbooks.value, [PathBuf::from("/repo/ops/runbooks")]);
         assert_eq!(c.runbooks.origin, Origin::File("runbook.toml:2:1".into()));
         assert_eq!(c.select.value, ["RB027", "RB029"]);
-        assert!(c.selects("RB027") && !c.selects("RB016") && !c.selects("RB001"));
+        assert!(c.selects("RB027") && !c.selects("RB016") && !c.selects("RB010"));
+        // What makes a file unreadable is always reported.
+        assert!(c.selects("RB001"));
         assert_eq!(c.shellcheck.value, Some(false));
         assert_eq!(c.severity["RB029"].value, Severity::Error);
         assert_eq!(c.state_dir.value, Some(PathBuf::from("/repo/state")));

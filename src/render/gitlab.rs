@@ -37,7 +37,9 @@ pub fn render(report: &LintReport) -> String {
         .diagnostics
         .iter()
         .map(|d| {
-            let path = d.file.display().to_string();
+            // Relative to the working folder (the repository's root in CI), as GitLab links
+            // it, whichever way the path was given (`./runbooks`, `$PWD/runbooks`).
+            let path = relative_path(&d.file);
             let line_text = d
                 .excerpt
                 .as_ref()
@@ -48,7 +50,10 @@ pub fn render(report: &LintReport) -> String {
                         .map(str::trim)
                 })
                 .unwrap_or_default();
-            let key = format!("{path}\0{}\0{}\0{line_text}", d.code, d.message);
+            // Line numbers inside a message (`the item on line 8`) are left out: a line
+            // added above must not make an old problem new.
+            let message: String = d.message.chars().filter(|c| !c.is_ascii_digit()).collect();
+            let key = format!("{path}\0{}\0{message}\0{line_text}", d.code);
             let rank = seen.entry(key.clone()).or_insert(0);
             *rank += 1;
             let digest = Sha256::new()
@@ -80,4 +85,19 @@ pub fn render(report: &LintReport) -> String {
     let mut out = serde_json::to_string_pretty(&issues).unwrap_or_else(|_| "[]".into());
     out.push('\n');
     out
+}
+
+/// `path` relative to the working folder when it is below it, without a leading `./`.
+fn relative_path(path: &std::path::Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let relative = cwd
+        .as_deref()
+        .and_then(|c| path.strip_prefix(c).ok())
+        .unwrap_or(path);
+    let text = relative.display().to_string();
+    let mut text = text.as_str();
+    while let Some(rest) = text.strip_prefix("./") {
+        text = rest;
+    }
+    text.to_string()
 }

@@ -303,7 +303,35 @@ fn escape(s: &[u8]) -> Escape {
             while let Some(&c) = s.get(j) {
                 match c {
                     b'0'..=b'9' | b';' | b':' => j += 1,
-                    b'm' if j <= MAX_SEQUENCE => return Escape::Colour(j + 1),
+                    // Not `8` (conceal): text made invisible is not colour.
+                    b'm' if j <= MAX_SEQUENCE => {
+                        let params: Vec<&[u8]> =
+                            s[2..j].split(|&b| b == b';' || b == b':').collect();
+                        let mut conceals = false;
+                        let mut k = 0;
+                        while k < params.len() {
+                            match params[k] {
+                                // A colour by number (`38;5;8`) or by RGB: its numbers follow.
+                                b"38" | b"48" | b"58" => {
+                                    k += match params.get(k + 1) {
+                                        Some(&b"5") => 3,
+                                        Some(&b"2") => 5,
+                                        _ => 1,
+                                    }
+                                }
+                                b"8" => {
+                                    conceals = true;
+                                    k += 1;
+                                }
+                                _ => k += 1,
+                            }
+                        }
+                        return if conceals {
+                            Escape::Other
+                        } else {
+                            Escape::Colour(j + 1)
+                        };
+                    }
                     _ => return Escape::Other,
                 }
             }
@@ -336,6 +364,8 @@ mod tests {
             "␛]52;c;cm0gLXJmIH4=\\x07"
         );
         assert_eq!(stream(&[b"\x1b[1;31mred\x1b[0m"]), "\x1b[1;31mred\x1b[0m");
+        assert_eq!(stream(&[b"\x1b[8mhidden"]), "␛[8mhidden");
+        assert_eq!(stream(&[b"\x1b[38;5;8mgrey"]), "\x1b[38;5;8mgrey");
         assert_eq!(stream(&[b"\x1b]0;title\x1b\\"]), "␛]0;title␛\\");
         assert_eq!(stream(&[b"a\x08b\x00c\x7f"]), "a\\x08b\\x00c\\x7f");
         // A binary dump: each run once, with its count, across chunks.
