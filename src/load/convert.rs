@@ -76,9 +76,18 @@ impl Converter<'_> {
         if matches!(node.value, Value::Map(_)) && raw.starts_with("{{") {
             let line = self.source.position(node.span.start).line;
             let text = self.source.line_text(line).trim();
+            // `key: {{ … }}` and `- {{ … }}` are shown fixed; in a flow mapping, the value.
+            let simple = |t: &str| !t.starts_with('{') && !t.contains(", ");
             let fixed = match text.split_once(": ") {
-                Some((key, value)) => format!("{key}: \"{}\"", value.replace('"', "\\\"")),
-                None => format!("\"{}\"", text.replace('"', "\\\"")),
+                Some((key, value)) if simple(key) && value.starts_with("{{") => {
+                    format!("{key}: \"{}\"", value.replace('"', "\\\""))
+                }
+                _ => match text.strip_prefix("- ") {
+                    Some(item) if item.starts_with("{{") => {
+                        format!("- \"{}\"", item.replace('"', "\\\""))
+                    }
+                    _ => "\"{{ … }}\" (the whole value in double quotes)".to_string(),
+                },
             };
             self.issue(
                 IssueKind::WrongType,
@@ -89,6 +98,24 @@ impl Converter<'_> {
                 format!("quote the value:\n  {fixed}"),
             );
             return;
+        }
+        // `- Restart the API: wait for green`: a text with `: ` read as a key and a value.
+        if matches!(node.value, Value::Map(_)) && expected == "a string" {
+            let line = self.source.position(node.span.start).line;
+            let text = self.source.line_text(line).trim();
+            let item = text.strip_prefix("- ").unwrap_or(text);
+            if !item.starts_with('{') && item.contains(": ") {
+                let lead = if text.starts_with("- ") { "- " } else { "" };
+                self.issue(
+                    IssueKind::WrongType,
+                    node.span,
+                    format!(
+                        "{what} holds `: `, which YAML reads as a key and a value, not as text"
+                    ),
+                    format!("quote it:\n  {lead}'{}'", item.replace('\'', "''")),
+                );
+                return;
+            }
         }
         self.issue(
             IssueKind::WrongType,

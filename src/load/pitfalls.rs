@@ -48,8 +48,12 @@ fn explain_at(
         let (indent, dash, key, value) = key_value(line)?;
         let colon = indent + dash.len() + key.len();
         if column > colon + 1 {
-            // `key: value: more`: the value holds `: `.
-            let quoted = format!("'{}'", value.replace('\'', "''"));
+            // `key: value: more`: the value holds `: `. (A ` # comment` stays outside.)
+            let (value, comment) = match value.find(" #") {
+                Some(k) => (value[..k].trim_end(), &value[k..]),
+                None => (value, ""),
+            };
+            let quoted = format!("'{}'{comment}", value.replace('\'', "''"));
             return Some((
                 format!(
                     "the value of `{key}`{place} holds `: `, which YAML reads as the start of another key"
@@ -76,6 +80,19 @@ fn explain_at(
             ));
         }
         return None;
+    }
+    // `run: {{ inputs.x }} restart`: YAML began a mapping at `{` and found more after it.
+    if let Some((_, _, key, value)) = key_value(line)
+        && value.starts_with("{{")
+    {
+        let fixed = format!("{key}: \"{}\"", value.replace('"', "\\\""));
+        return Some((
+            format!(
+                "the value of `{key}`{place} starts with `{{{{`, which YAML reads as a mapping in braces, not as a template"
+            ),
+            format!("quote the value:\n  {fixed}"),
+            None,
+        ));
     }
     if message.contains("did not find expected '-' indicator")
         || message.contains("did not find expected key")
@@ -142,13 +159,25 @@ fn previous_content_line(source: &Source, line_no: usize) -> Option<&str> {
         .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
 }
 
-/// The column of the list items above `line_no` (the nearest `- ` line), and its line.
+/// The column of the list items above `line_no` and its line: the nearest `- ` line less
+/// indented than it (a checklist's items inside the step above are not the steps' column),
+/// else the nearest.
 fn list_items_above(source: &Source, line_no: usize) -> Option<(usize, usize)> {
-    (1..line_no).rev().find_map(|n| {
-        let l = source.line_text(n);
-        let indent = l.len() - l.trim_start_matches(' ').len();
-        l[indent..].starts_with("- ").then_some((indent, n))
-    })
+    let line = source.line_text(line_no);
+    let own = line.len() - line.trim_start_matches(' ').len();
+    let items: Vec<(usize, usize)> = (1..line_no)
+        .rev()
+        .filter_map(|n| {
+            let l = source.line_text(n);
+            let indent = l.len() - l.trim_start_matches(' ').len();
+            l[indent..].starts_with("- ").then_some((indent, n))
+        })
+        .collect();
+    items
+        .iter()
+        .find(|(indent, _)| *indent < own)
+        .or_else(|| items.first())
+        .copied()
 }
 
 /// How the file indents: the smallest indentation of a key line (2 by default).
@@ -299,5 +328,30 @@ mod tests {
         assert!(m.starts_with("a tab indents line 3"), "{m}");
         assert!(h.contains("2 spaces"), "{h}");
         assert!(explain(&Source::new("t", "a: b\n".into()), 0, "something else").is_none());
+        // A step's `-` after a checklist: the steps' column, not the checklist's.
+        let (m, h) = explained(
+            "steps:\n  - id: a\n    checklist:\n      - one\n   - id: b\n",
+            5,
+            4,
+            "while parsing a block collection, did not find expected '-' indicator",
+        );
+        assert!(m.contains("the one on line 2 at column 3"), "{m}");
+        assert!(h.contains("by 2 spaces"), "{h}");
+        // A comment stays out of the quotes; a value that starts with `{{` and goes on.
+        let (_, h) = explained(
+            "steps:\n  - id: c\n    run: curl -H \"A: b\" x # note\n",
+            3,
+            21,
+            "mapping values are not allowed in this context",
+        );
+        assert!(h.contains("run: 'curl -H \"A: b\" x' # note"), "{h}");
+        let (m, h) = explained(
+            "steps:\n  - id: d\n    run: {{ inputs.x }} restart\n",
+            3,
+            25,
+            "while parsing a flow mapping, did not find expected ',' or '}'",
+        );
+        assert!(m.contains("starts with `{{`"), "{m}");
+        assert!(h.contains("run: \"{{ inputs.x }} restart\""), "{h}");
     }
 }
