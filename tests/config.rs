@@ -23,6 +23,12 @@ fn lint_follows_the_configuration_from_a_parent_folder() {
     out.code(1);
     assert!(!out.stdout.contains("RB027"), "{}", out.stdout);
     assert!(out.stdout.contains("error[RB029]"), "{}", out.stdout);
+    // Files are named from the working folder, as CI formats need them.
+    assert!(
+        out.stdout.contains("--> ops/runbooks/purge.yaml"),
+        "{}",
+        out.stdout
+    );
     // From a folder below, the same file is found; a runbook is found by name there too.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
         .args(["config"])

@@ -61,7 +61,11 @@ pub fn run(args: &HistoryArgs) -> i32 {
         }
         table(&entries, &prefixes)
     };
-    super::print_stdout(&text)
+    if args.json {
+        super::print_stdout(&text)
+    } else {
+        super::status::print_table(&text)
+    }
 }
 
 /// One run in `history --json`; an unreadable journal has only `id`, `short_id`, `status`

@@ -69,7 +69,7 @@ pub fn run(args: &ListArgs) -> i32 {
         );
         return EXIT_OK;
     }
-    let code = print_stdout(&table(&entries));
+    let code = super::status::print_table(&table(&entries));
     if entries.iter().any(|e| e.error.is_some()) {
         warn(
             "some runbooks have errors and cannot run",

@@ -144,6 +144,7 @@ pub fn load(explicit: Option<&Path>) -> Result<Config, Box<ConfigError>> {
     let Some(path) = path else {
         return Ok(Config::default());
     };
+
     let text = std::fs::read_to_string(&path).map_err(|e| {
         Box::new(ConfigError {
             source: Source::new(&path, String::new()),
@@ -156,7 +157,37 @@ pub fn load(explicit: Option<&Path>) -> Result<Config, Box<ConfigError>> {
             },
         })
     })?;
-    parse(&path, text)
+    let mut config = parse(&path, text)?;
+    // The folders of runbooks relative to the working folder, as lint names the files in
+    // them (`ops/runbooks/x.yaml`, `../ops/…`), whichever folder the file was found in.
+    if let Ok(cwd) = std::env::current_dir() {
+        for folder in &mut config.runbooks.value {
+            *folder = relative_to(folder, &cwd);
+        }
+    }
+    Ok(config)
+}
+
+/// `path` relative to `base` when both are absolute (`../x` where needed).
+fn relative_to(path: &Path, base: &Path) -> PathBuf {
+    if !path.is_absolute() || !base.is_absolute() {
+        return path.to_path_buf();
+    }
+    let ours: Vec<_> = path.components().collect();
+    let theirs: Vec<_> = base.components().collect();
+    let common = ours.iter().zip(&theirs).take_while(|(a, b)| a == b).count();
+    let mut out = PathBuf::new();
+    for _ in common..theirs.len() {
+        out.push("..");
+    }
+    for c in &ours[common..] {
+        out.push(c);
+    }
+    if out.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        out
+    }
 }
 
 /// Reads the text of a configuration file at `path`.
@@ -252,9 +283,13 @@ impl Reader<'_> {
         out
     }
 
-    fn table<'t>(&mut self, item: &'t Item, key_span: Span, what: &str) -> Option<&'t Table> {
+    fn table(&mut self, item: &Item, key_span: Span, what: &str) -> Option<Table> {
         match item.as_table() {
-            Some(t) => Some(t),
+            Some(t) => Some(t.clone()),
+            // `lint = { select = [...] }`: the same table, written inline.
+            None if item.as_inline_table().is_some() => {
+                item.as_inline_table().map(|t| t.clone().into_table())
+            }
             None => {
                 self.wrong(
                     item,
@@ -346,9 +381,9 @@ impl Reader<'_> {
                 continue;
             };
             match key {
-                "paths" => self.paths(table, base),
-                "lint" => self.lint(table),
-                "run" => self.run(table, base),
+                "paths" => self.paths(&table, base),
+                "lint" => self.lint(&table),
+                "run" => self.run(&table, base),
                 _ => {}
             }
         }
@@ -527,6 +562,9 @@ mod tests {
         assert_eq!(c.severity["RB029"].value, Severity::Error);
         assert_eq!(c.state_dir.value, Some(PathBuf::from("/repo/state")));
         assert!(read("").unwrap().selects("RB001"));
+        // The same, written inline; names in any case.
+        let c = read("lint = { ignore = [\"Missing-Metadata\"] }\n").unwrap();
+        assert_eq!(c.ignore.value, ["RB029"]);
     }
 
     #[test]

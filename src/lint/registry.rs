@@ -43,10 +43,9 @@ pub static RULES: &[&dyn Rule] = &[
 
 /// A rule's metadata by code (`RB008`, case-insensitive) or name (`step-kind`).
 pub fn find(code_or_name: &str) -> Option<&'static RuleMeta> {
-    RULES
-        .iter()
-        .map(|r| r.meta())
-        .find(|m| m.code.eq_ignore_ascii_case(code_or_name) || m.name == code_or_name)
+    RULES.iter().map(|r| r.meta()).find(|m| {
+        m.code.eq_ignore_ascii_case(code_or_name) || m.name.eq_ignore_ascii_case(code_or_name)
+    })
 }
 
 #[cfg(test)]
