@@ -521,3 +521,22 @@ steps:
         .collect();
     assert_eq!(found, ["RB025 19:22"], "{}", out.stdout);
 }
+
+#[test]
+fn an_invisible_character_written_as_an_escape_in_an_ascii_file_is_found() {
+    // The whole file is ASCII: the override exists only once YAML decodes `\u202e`.
+    let test = with_runbook(
+        "bidi",
+        "title: T\nowner: team\ndescription: D.\nsteps:\n  - id: one\n    title: One\n    \
+         run: \"echo \\u202e hi\"\n    instructions: \"Look \\u200b here.\"\n",
+    );
+    let out = lint_json(&test);
+    out.code(1);
+    let found: Vec<(String, u64)> = diags(&out).into_iter().map(|d| (d.0, d.3)).collect();
+    assert_eq!(
+        found,
+        vec![("RB035".to_string(), 7), ("RB035".to_string(), 8)],
+        "{}",
+        out.stdout
+    );
+}

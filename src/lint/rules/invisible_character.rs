@@ -41,24 +41,31 @@ impl Rule for InvisibleCharacter {
 
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let text = &cx.source.text;
-        if text.is_ascii() {
-            return;
+        // Escapes (`"\u202E"`) are ASCII in the file: only the written-out check is skipped.
+        if !text.is_ascii() {
+            written_out(cx, text, out);
         }
-        // The scripts of the file, as spans, with their step.
-        let scripts: Vec<(Span, String)> = cx
-            .sites
-            .iter()
-            .filter(|s| s.site.script)
-            .map(|s| {
-                let id = s.site.step.map_or_else(String::new, |st| st.id());
-                (s.site.value.span, id)
-            })
-            .collect();
-        for (at, c) in text.char_indices() {
-            let Some(what) = invisible(c) else { continue };
-            let span = Span::new(at, at + c.len_utf8());
-            let code = format!("U+{:04X}", u32::from(c));
-            match scripts.iter().find(|(s, _)| s.start <= at && at < s.end) {
+        escaped(cx, out);
+    }
+}
+
+/// Invisible characters written out in the file's text.
+fn written_out(cx: &Context, text: &str, out: &mut Vec<Finding>) {
+    // The scripts of the file, as spans, with their step.
+    let scripts: Vec<(Span, String)> = cx
+        .sites
+        .iter()
+        .filter(|s| s.site.script)
+        .map(|s| {
+            let id = s.site.step.map_or_else(String::new, |st| st.id());
+            (s.site.value.span, id)
+        })
+        .collect();
+    for (at, c) in text.char_indices() {
+        let Some(what) = invisible(c) else { continue };
+        let span = Span::new(at, at + c.len_utf8());
+        let code = format!("U+{:04X}", u32::from(c));
+        match scripts.iter().find(|(s, _)| s.start <= at && at < s.end) {
                 Some((_, id)) => out.push(Finding::new(
                     span,
                     format!(
@@ -80,36 +87,38 @@ impl Rule for InvisibleCharacter {
                     .with_severity(Severity::Warning),
                 ),
             }
-        }
-        // Written as a YAML escape (`"\u202E"`): in the value, not in the file's text. An
-        // error where it reaches a shell (a script, an `env` value), a warning elsewhere.
-        for s in &cx.sites {
-            let v = s.site.value;
-            let hidden = v.value.chars().find(|c| invisible(*c).is_some());
-            let Some(c) = hidden.filter(|c| !cx.source.slice(v.span).contains(*c)) else {
-                continue;
-            };
-            let id = s
-                .site
-                .step
-                .map_or_else(|| "(the runbook)".to_string(), |st| st.id());
-            let what = invisible(c).unwrap_or("an invisible character");
-            let shell = s.site.script || s.site.field == "env";
-            let finding = Finding::new(
-                v.span,
-                format!(
-                    "`{}` of step `{id}` holds {what} (U+{:04X}), written as a YAML escape: invisible where it is {}",
-                    s.site.field,
-                    u32::from(c),
-                    if shell { "run" } else { "read" }
-                ),
-                "remove the escape",
-            );
-            out.push(if shell {
-                finding
-            } else {
-                finding.with_severity(Severity::Warning)
-            });
-        }
+    }
+}
+
+/// Written as a YAML escape (`"\u202E"`): in the value, not in the file's text. An error
+/// where it reaches a shell (a script, an `env` value), a warning elsewhere.
+fn escaped(cx: &Context, out: &mut Vec<Finding>) {
+    for s in &cx.sites {
+        let v = s.site.value;
+        let hidden = v.value.chars().find(|c| invisible(*c).is_some());
+        let Some(c) = hidden.filter(|c| !cx.source.slice(v.span).contains(*c)) else {
+            continue;
+        };
+        let id = s
+            .site
+            .step
+            .map_or_else(|| "(the runbook)".to_string(), |st| st.id());
+        let what = invisible(c).unwrap_or("an invisible character");
+        let shell = s.site.script || s.site.field == "env";
+        let finding = Finding::new(
+            v.span,
+            format!(
+                "`{}` of step `{id}` holds {what} (U+{:04X}), written as a YAML escape: invisible where it is {}",
+                s.site.field,
+                u32::from(c),
+                if shell { "run" } else { "read" }
+            ),
+            "remove the escape",
+        );
+        out.push(if shell {
+            finding
+        } else {
+            finding.with_severity(Severity::Warning)
+        });
     }
 }
