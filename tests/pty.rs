@@ -424,3 +424,76 @@ steps:
         "{seen:?}"
     );
 }
+
+/// The lines a terminal shows at the end of `raw`: a small emulator of what the screen uses
+/// (text, `\n`, `\r`, erase-line `ESC[K`/`ESC[2K`; other escape sequences ignored).
+fn final_lines(raw: &str) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    let mut col = 0;
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        let line = lines.last_mut().unwrap();
+        match c {
+            '\n' => {
+                lines.push(String::new());
+                col = 0;
+            }
+            '\r' => col = 0,
+            '\x1b' => {
+                let mut seq = String::new();
+                if chars.peek() == Some(&'[') {
+                    chars.next();
+                    while let Some(&n) = chars.peek() {
+                        chars.next();
+                        seq.push(n);
+                        if n.is_ascii_alphabetic() {
+                            break;
+                        }
+                    }
+                }
+                match seq.as_str() {
+                    "K" | "0K" => line.truncate(col),
+                    "2K" => line.clear(),
+                    _ => {}
+                }
+            }
+            c => {
+                let mut chars_of: Vec<char> = line.chars().collect();
+                if col < chars_of.len() {
+                    chars_of[col] = c;
+                } else {
+                    chars_of.resize(col, ' ');
+                    chars_of.push(c);
+                }
+                *line = chars_of.into_iter().collect();
+                col += 1;
+            }
+        }
+    }
+    lines
+}
+
+#[test]
+fn an_output_line_without_a_newline_stays_on_the_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "runbooks/open.yaml",
+        "title: Open line\nowner: o\ndescription: d\nsteps:\n  - id: get\n    title: Get\n    \
+         run: printf '{\"replicas\":3}'; sleep 1.5\n  - id: progress\n    title: Progress\n    \
+         run: printf 'x\\ry\\r'; sleep 1\n",
+    );
+    let mut p = spawn(dir.path(), &["run", "open", "--yes"]);
+    let raw = p.exp_eof().expect("the run ends");
+    let lines = final_lines(&raw);
+    assert!(
+        lines.iter().any(|l| l.trim_end().ends_with("{\"replicas\":3}")),
+        "the open line was erased:\n{}",
+        lines.join("\n")
+    );
+    assert!(
+        lines.iter().any(|l| l.trim_end().ends_with("y")),
+        "the line's last state was erased:\n{}",
+        lines.join("\n")
+    );
+}

@@ -368,19 +368,20 @@ impl Screen {
             }
             at = end;
         }
-        let buffer = &self.buffer;
-        let write = || write_all_stdout(buffer);
-        match (&self.spinner, self.stdout_tty) {
-            (Some(bar), true) => bar.suspend(write),
-            _ => write(),
-        }
         // A line left open on the terminal (`printf '{"replicas":3}'`): the spinner would
-        // draw over it; it stops, and the line keeps its text until the command ends.
+        // be drawn on it, and clearing the spinner would clear the line. It stops first, on
+        // its own line, and the open line keeps its text until the command ends.
         if self.stdout_tty
             && !self.line_start[idx]
             && let Some(bar) = self.spinner.take()
         {
             bar.finish_and_clear();
+        }
+        let buffer = &self.buffer;
+        let write = || write_all_stdout(buffer);
+        match (&self.spinner, self.stdout_tty) {
+            (Some(bar), true) => bar.suspend(write),
+            _ => write(),
         }
     }
 
