@@ -326,7 +326,7 @@ pub fn drive(
     .into_iter()
     .flatten()
     .collect();
-    let short = run_id.get(..8).unwrap_or(&run_id).to_string();
+    let short = crate::exec::journal::short_id(&run_id).to_string();
     let run_line = format!(
         "run {short} · {} · operator {operator_name}",
         crate::exec::screen::clock()

@@ -305,21 +305,31 @@ fn escape(s: &[u8]) -> Escape {
                     b'0'..=b'9' | b';' | b':' => j += 1,
                     // Not `8` (conceal): text made invisible is not colour.
                     b'm' if j <= MAX_SEQUENCE => {
-                        let params: Vec<&[u8]> =
-                            s[2..j].split(|&b| b == b';' || b == b':').collect();
+                        // By value, as the terminal reads them: `08` is `8`, empty is `0`;
+                        // a number too large for the terminal is no colour.
+                        let params: Option<Vec<u32>> = s[2..j]
+                            .split(|&b| b == b';' || b == b':')
+                            .map(|p| match p {
+                                [] => Some(0),
+                                digits => std::str::from_utf8(digits).ok()?.parse().ok(),
+                            })
+                            .collect();
+                        let Some(params) = params else {
+                            return Escape::Other;
+                        };
                         let mut conceals = false;
                         let mut k = 0;
                         while k < params.len() {
                             match params[k] {
                                 // A colour by number (`38;5;8`) or by RGB: its numbers follow.
-                                b"38" | b"48" | b"58" => {
+                                38 | 48 | 58 => {
                                     k += match params.get(k + 1) {
-                                        Some(&b"5") => 3,
-                                        Some(&b"2") => 5,
+                                        Some(5) => 3,
+                                        Some(2) => 5,
                                         _ => 1,
                                     }
                                 }
-                                b"8" => {
+                                8 => {
                                     conceals = true;
                                     k += 1;
                                 }
@@ -366,6 +376,10 @@ mod tests {
         assert_eq!(stream(&[b"\x1b[1;31mred\x1b[0m"]), "\x1b[1;31mred\x1b[0m");
         assert_eq!(stream(&[b"\x1b[8mhidden"]), "␛[8mhidden");
         assert_eq!(stream(&[b"\x1b[38;5;8mgrey"]), "\x1b[38;5;8mgrey");
+        assert_eq!(stream(&[b"\x1b[08mhidden"]), "␛[08mhidden");
+        assert_eq!(stream(&[b"\x1b[1;008mhidden"]), "␛[1;008mhidden");
+        assert_eq!(stream(&[b"\x1b[99999999999mx"]), "␛[99999999999mx");
+        assert_eq!(stream(&[b"\x1b[01;31mred"]), "\x1b[01;31mred");
         assert_eq!(stream(&[b"\x1b]0;title\x1b\\"]), "␛]0;title␛\\");
         assert_eq!(stream(&[b"a\x08b\x00c\x7f"]), "a\\x08b\\x00c\\x7f");
         // A binary dump: each run once, with its count, across chunks.
