@@ -212,6 +212,20 @@ fn patterns(secrets: &[String]) -> Vec<Vec<u8>> {
             all.push(format!("{secret}\n"));
         }
     }
+    // A value or line with blanks around it is printed trimmed as often as not (`xargs`,
+    // `read`, `tr -d ' '`): the trimmed text is a secret too, when long enough.
+    let trimmed: Vec<String> = all
+        .iter()
+        .map(|s| s.trim())
+        .filter(|t| t.chars().count() >= LINE_MIN)
+        .filter(|t| !all.iter().any(|s| s == t))
+        .map(str::to_string)
+        .collect();
+    for t in trimmed {
+        if !all.contains(&t) {
+            all.push(t);
+        }
+    }
     for secret in &all {
         let padded = base64(secret.as_bytes());
         let unpadded = padded.trim_end_matches('=').as_bytes().to_vec();
@@ -384,6 +398,11 @@ mod tests {
         assert_eq!(m.mask_str("line2secretBBB\n"), "***\n");
         // Short lines are not secrets on their own.
         assert_eq!(m.mask_str("EOF"), "EOF");
+        // A line indented in the secret, printed without its blanks.
+        let m = masker(&["key:\n    indentedSecretLine  \n"]);
+        assert_eq!(m.mask_str("got indentedSecretLine."), "got ***.");
+        let m = masker(&["  padded-secret-value "]);
+        assert_eq!(m.mask_str("padded-secret-value"), "***");
         // `echo "$S" | base64`: the base64 of the value and its new line.
         let m = masker(&["hunter2-Sup3rSecret"]);
         let encoded = base64(b"hunter2-Sup3rSecret\n");
