@@ -118,3 +118,23 @@ fn copy_names_what_it_needs_and_says_what_is_wrong() {
         out.stderr
     );
 }
+
+#[test]
+fn answers_are_never_copied_into_the_runbooks_folder_however_it_is_spelt() {
+    let t = Test::new();
+    for (to, answers) in [
+        ("x", "./x/"),
+        ("x", "x/../x"),
+        ("x", "x/sub"),
+        ("./ops/../x", "x/answers"),
+    ] {
+        let out = t.exec(&["examples", "copy", "--to", to, "--answers-to", answers]);
+        out.code(2);
+        assert!(
+            out.stderr.contains("--answers-to"),
+            "{to} {answers}: {}",
+            out.stderr
+        );
+        assert!(!t.path("x").exists(), "nothing is created when refused");
+    }
+}

@@ -487,7 +487,9 @@ fn an_output_line_without_a_newline_stays_on_the_screen() {
     let raw = p.exp_eof().expect("the run ends");
     let lines = final_lines(&raw);
     assert!(
-        lines.iter().any(|l| l.trim_end().ends_with("{\"replicas\":3}")),
+        lines
+            .iter()
+            .any(|l| l.trim_end().ends_with("{\"replicas\":3}")),
         "the open line was erased:\n{}",
         lines.join("\n")
     );

@@ -168,15 +168,27 @@ fn copy_examples(args: &ExamplesCopyArgs) -> Result<String, Failure> {
         }
     }
     chosen.sort_by_key(|e| EXAMPLES.iter().position(|x| x.name == e.name));
-    // Runbooks and answers files share names: one folder for both would overwrite.
-    if args.to == args.answers_to {
-        return Err((
-            EXIT_USAGE,
+    // Runbooks and answers files share names: one folder for both would overwrite, and
+    // answers inside the runbooks' folder would be read by `runbook lint DIR` as runbooks.
+    let (to, answers_to) = (absolute(&args.to), absolute(&args.answers_to));
+    if answers_to.starts_with(&to) {
+        let what = if to == answers_to {
             format!(
                 "--to and --answers-to are both {}: the answers files have the runbooks' names",
                 args.to.display()
-            ),
-            "give the answers another folder (`--answers-to answers`); `runbook lint DIR` would also read them as runbooks".into(),
+            )
+        } else {
+            format!(
+                "--answers-to {} is inside --to {}: `runbook lint {}` would read the answers files as runbooks",
+                args.answers_to.display(),
+                args.to.display(),
+                args.to.display()
+            )
+        };
+        return Err((
+            EXIT_USAGE,
+            what,
+            "give the answers a folder beside the runbooks' (`--answers-to answers`)".into(),
         ));
     }
     for (dir, flag) in [(&args.to, "--to"), (&args.answers_to, "--answers-to")] {
@@ -223,7 +235,8 @@ fn copy_examples(args: &ExamplesCopyArgs) -> Result<String, Failure> {
         })?;
     }
     let mut written = Vec::new();
-    for (path, text) in &files {
+    for (i, (path, text)) in files.iter().enumerate() {
+        let flag = if i % 2 == 0 { "--to" } else { "--answers-to" };
         let result = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -238,7 +251,7 @@ fn copy_examples(args: &ExamplesCopyArgs) -> Result<String, Failure> {
             return Err((
                 EXIT_FAILED,
                 format!("cannot write {}: {e}{done}", path.display()),
-                "check the folder's permissions, or copy elsewhere with `--to DIR`".into(),
+                format!("check the folder's permissions, or copy elsewhere with `{flag} DIR`"),
             ));
         }
         written.push(path.display().to_string());
@@ -270,6 +283,43 @@ fn copy_examples(args: &ExamplesCopyArgs) -> Result<String, Failure> {
         ));
     }
     Ok(out)
+}
+
+/// `path` from the root, as the file system will resolve it: the real path of the part that
+/// exists (symbolic links followed), then the rest with `.` and `..` applied.
+fn absolute(path: &Path) -> PathBuf {
+    let joined = std::env::current_dir()
+        .map(|cwd| cwd.join(path))
+        .unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = joined.as_path();
+    let mut rest = Vec::new();
+    let base = loop {
+        if let Ok(real) = existing.canonicalize() {
+            break real;
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => break existing.to_path_buf(),
+        }
+    };
+    let mut out = base;
+    for part in rest.iter().rev() {
+        out.push(part);
+    }
+    let mut clean = PathBuf::new();
+    for c in out.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                clean.pop();
+            }
+            other => clean.push(other),
+        }
+    }
+    clean
 }
 
 #[cfg(test)]
