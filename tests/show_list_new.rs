@@ -932,3 +932,31 @@ fn version_fast_path_matches_clap() {
     clap.code(0);
     assert_eq!(clap.stdout, fast.stdout);
 }
+
+#[test]
+fn list_shows_escape_sequences_of_a_title_as_text_and_keeps_its_columns() {
+    let t = Test::new()
+        .file(
+            "runbooks/red.yaml",
+            "title: \"\\e[31mRed\\e[0m\"\nowner: team-red\ndescription: d\nsteps:\n  - id: a\n    title: A\n    run: \"true\"\n",
+        )
+        .file(
+            "runbooks/plain.yaml",
+            "title: Plain title here\nowner: team-plain\ndescription: d\nsteps:\n  - id: a\n    title: A\n    run: \"true\"\n",
+        );
+    let out = t.exec(&["list"]);
+    out.code(0);
+    assert!(!out.stdout.contains('\x1b'), "{}", out.stdout);
+    assert!(out.stdout.contains("␛[31mRed␛[0m"), "{}", out.stdout);
+    // OWNER starts at the same column on every line.
+    let columns: Vec<usize> = out
+        .stdout
+        .lines()
+        .filter_map(|l| {
+            let at = l.find("OWNER").or_else(|| l.find("team-"))?;
+            Some(l[..at].chars().count())
+        })
+        .collect();
+    assert_eq!(columns.len(), 3, "{}", out.stdout);
+    assert!(columns.windows(2).all(|w| w[0] == w[1]), "{}", out.stdout);
+}

@@ -191,6 +191,7 @@ fn table(entries: &[RunEntry], prefixes: &HashMap<String, String>) -> String {
                 "unreadable".into(),
             ],
         })
+        .map(|row| row.map(|cell| crate::values::visible::plain_text(&cell).into_owned()))
         .collect();
     let header = [
         "RUN", "RUNBOOK", "MODE", "OPERATOR", "STARTED", "DURATION", "STATUS",

@@ -254,6 +254,7 @@ fn table(entries: &[Entry]) -> String {
             } else {
                 truncate(&e.tags.join(", "), MAX_TAGS)
             };
+            // The runbook's own text, shown as it is (`␛[31m`) so that columns line up.
             [
                 e.name.clone(),
                 dash(&e.title),
@@ -263,6 +264,7 @@ fn table(entries: &[Entry]) -> String {
                 ago(e.last_run.as_ref(), now),
                 ago(e.last_drill.as_ref(), now),
             ]
+            .map(|cell| crate::values::visible::plain_text(&cell).into_owned())
         })
         .collect();
     let header = [

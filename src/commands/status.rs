@@ -23,14 +23,14 @@ pub fn use_color(stream: &impl std::io::IsTerminal) -> bool {
     stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// Writes a command's whole output to stdout. A reader that stops early (`| head`) is not an
-/// error; any other failure to write is reported, and gives exit status 1.
 /// A table for people (`list`, `history`): shown without control characters wherever it
 /// goes (`runbook list | grep db` still ends on a screen).
 pub fn print_table(text: &str) -> i32 {
     print_stdout(&crate::values::visible::visible_document(text))
 }
 
+/// Writes a command's whole output to stdout. A reader that stops early (`| head`) is not an
+/// error; any other failure to write is reported, and gives exit status 1.
 ///
 /// On a terminal, what the text holds of a runbook or a journal (a title, a command's
 /// output) is shown without control (`values::visible`); a file or a pipe gets it as is.

@@ -4,7 +4,7 @@
 
 use super::journal::Mode;
 use super::shell::Stream;
-use crate::values::visible::{Visible, visible};
+use crate::values::visible::{Visible, plain_text, visible};
 use console::{Style, Term};
 use std::io::Write;
 use std::time::{Duration, Instant};
@@ -172,8 +172,8 @@ impl Screen {
         links: &[(String, String)],
     ) {
         let bold = Style::new().bold().for_stderr();
-        let right = meta.to_string();
-        let left = format!("runbook · {title}");
+        let right = plain_text(meta).into_owned();
+        let left = format!("runbook · {}", plain_text(title));
         let used = console::measure_text_width(&left) + console::measure_text_width(&right);
         if used + 2 <= self.width || right.is_empty() {
             let pad = self.width.saturating_sub(used).max(2);
@@ -246,7 +246,13 @@ impl Screen {
                 .apply_to(format!("{left}{}{right}", r.repeat(fill)))
                 .to_string(),
         );
-        self.line(&Style::new().bold().for_stderr().apply_to(title).to_string());
+        self.line(
+            &Style::new()
+                .bold()
+                .for_stderr()
+                .apply_to(plain_text(title))
+                .to_string(),
+        );
     }
 
     /// Markdown, readably: wrapped paragraphs, lists with hanging indents, code verbatim,

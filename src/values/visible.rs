@@ -60,13 +60,13 @@ impl Visible {
             return;
         }
         if self.pending.is_empty() {
-            let used = filter(chunk, out, false, false, &mut self.run);
+            let used = filter(chunk, out, false, false, true, &mut self.run);
             self.pending = chunk[used..].to_vec();
             return;
         }
         let mut data = std::mem::take(&mut self.pending);
         data.extend_from_slice(chunk);
-        let used = filter(&data, out, false, false, &mut self.run);
+        let used = filter(&data, out, false, false, true, &mut self.run);
         self.pending = data[used..].to_vec();
     }
 
@@ -74,7 +74,7 @@ impl Visible {
     /// stream ended inside, a run of a control character).
     pub fn finish(&mut self, out: &mut Vec<u8>) {
         let data = std::mem::take(&mut self.pending);
-        filter(&data, out, true, false, &mut self.run);
+        filter(&data, out, true, false, true, &mut self.run);
         flush_run(&mut self.run, out);
     }
 }
@@ -82,12 +82,23 @@ impl Visible {
 /// A text to show on a line of its own (a title, an instruction, a value): as [`Visible`],
 /// and a carriage return shown too (`\x0d`).
 pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    shown(text, true)
+}
+
+/// A runbook's own text in a place the tool styles (a title in a header, a table's cell): as
+/// [`visible`], and colour shown too (`␛[31m`). An author writes no escape sequence in a
+/// title; one there would restyle the tool's line or misalign a table's columns.
+pub fn plain_text(text: &str) -> std::borrow::Cow<'_, str> {
+    shown(text, false)
+}
+
+fn shown(text: &str, colour: bool) -> std::borrow::Cow<'_, str> {
     if is_plain(text.as_bytes()) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = Vec::with_capacity(text.len() + 8);
     let mut run = None;
-    filter(text.as_bytes(), &mut out, true, true, &mut run);
+    filter(text.as_bytes(), &mut out, true, true, colour, &mut run);
     flush_run(&mut run, &mut out);
     std::borrow::Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }
@@ -187,6 +198,7 @@ fn filter(
     out: &mut Vec<u8>,
     last: bool,
     text: bool,
+    colour: bool,
     run: &mut Option<(u8, u64)>,
 ) -> usize {
     let mut i = 0;
@@ -229,9 +241,13 @@ fn filter(
                 None => return i,
             },
             0x1b => match escape(&data[i..]) {
-                Escape::Colour(n) => {
+                Escape::Colour(n) if colour => {
                     out.extend_from_slice(&data[i..i + n]);
                     i += n;
+                }
+                Escape::Colour(_) => {
+                    out.extend_from_slice("␛".as_bytes());
+                    i += 1;
                 }
                 Escape::Other => {
                     out.extend_from_slice("␛".as_bytes());
