@@ -19,6 +19,10 @@ pub struct Cli {
     /// repository's root)
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// The team store, a PostgreSQL connection string in libpq's conventions (default:
+    /// RUNBOOK_STORE, else `[store] url` of runbook.toml; without one, runs stay local)
+    #[arg(long, global = true, value_name = "URL")]
+    pub store: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -55,6 +59,25 @@ pub enum Command {
     Examples(ExamplesArgs),
     /// Print the effective configuration (runbook.toml) and where each value comes from
     Config,
+    /// The team store (PostgreSQL): create or upgrade its schema, or check it
+    Store(StoreArgs),
+    /// Send the team store every event of this machine's runs that it does not have yet
+    Sync,
+}
+
+#[derive(Debug, Args)]
+pub struct StoreArgs {
+    #[command(subcommand)]
+    pub action: StoreAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StoreAction {
+    /// Create the schema, or upgrade it to this version of runbook (each migration in one
+    /// transaction)
+    Migrate,
+    /// Connect, and say which store, its schema version and how many runs it holds
+    Status,
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,7 @@ pub mod render;
 pub mod report;
 pub mod shell;
 pub mod show;
+pub mod store;
 pub mod suggest;
 pub mod template;
 pub mod values;

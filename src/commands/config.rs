@@ -97,6 +97,18 @@ pub fn run(config: &Config) -> i32 {
         state.display().to_string(),
         state_origin,
     ));
+    let (store, store_origin) = match crate::store::url() {
+        Some((url, origin)) => (
+            crate::store::hide_password(&url),
+            match origin {
+                crate::store::UrlOrigin::Flag => "--store".to_string(),
+                crate::store::UrlOrigin::Env => "RUNBOOK_STORE".to_string(),
+                crate::store::UrlOrigin::File(at) => at,
+            },
+        ),
+        None => ("none (runs stay on this machine)".into(), "default".into()),
+    };
+    rows.push(("store.url".into(), store, store_origin));
     let mut out = match &config.file {
         Some(f) => format!("config file: {}\n\n", f.display()),
         None => {
@@ -109,7 +121,7 @@ pub fn run(config: &Config) -> i32 {
         let pad = w1.saturating_sub(value.chars().count());
         out.push_str(&format!("{key:w0$}  {value}{}  {from}\n", " ".repeat(pad)));
     }
-    out.push_str("\n(command-line flags win over these: --state-dir, --no-shellcheck, paths given to lint)\n");
+    out.push_str("\n(command-line flags win over these: --state-dir, --store, --no-shellcheck, paths given to lint)\n");
     let code = print_stdout(&out);
     if code == EXIT_OK { EXIT_OK } else { code }
 }

@@ -290,6 +290,10 @@ pub fn drive(
     } = plan;
     let rb = &ready.runbook;
     let secrets = secret_values(rb, &values);
+    let store = match super::team::target() {
+        Ok(store) => store,
+        Err(code) => return code,
+    };
     let run_id = uuid::Uuid::now_v7().to_string();
     let mut journal = match Journal::create(state_dir, &run_id, &secrets) {
         Ok(j) => j,
@@ -319,6 +323,7 @@ pub fn drive(
         .as_ref()
         .map_or_else(|| name.clone(), |t| t.value.clone());
     let mut screen = Screen::new(mode);
+    let team = store.map(|t| super::team::Team::start(t, &mut journal, &mut screen));
     let meta: Vec<String> = [
         rb.severity.as_ref().map(|s| s.value.clone()),
         rb.owner.as_ref().map(|o| format!("owner {}", o.value)),
@@ -447,6 +452,9 @@ pub fn drive(
         journal.path(),
         &short,
     );
+    if let Some(mut team) = team {
+        team.finish();
+    }
     if mode == Mode::Drill {
         drill_summary(
             &mut screen,

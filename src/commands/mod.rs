@@ -19,6 +19,8 @@ pub mod run;
 pub mod schema;
 pub mod show;
 pub mod status;
+pub mod store;
+pub mod team;
 
 pub use status::{
     EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, print_stdout, report_error, use_color,
@@ -43,6 +45,7 @@ pub fn run(cli: Cli) -> i32 {
     } else {
         crate::config::Config::default()
     };
+    crate::store::configure(cli.store.clone());
     crate::load::find::configure(config.runbooks.value.clone());
     crate::config::activate(config.clone());
     if let Some(dir) = &config.state_dir.value {
@@ -65,5 +68,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Completions(args) => completions::run(&args),
         Command::Man => man::run(),
         Command::Examples(args) => examples::run(&args),
+        Command::Store(args) => store::run(&args),
+        Command::Sync => store::sync(),
     }
 }

@@ -25,6 +25,7 @@ pub fn run(args: &ResumeArgs) -> i32 {
 }
 
 fn resume(args: &ResumeArgs) -> Result<i32, i32> {
+    let store = super::team::target()?;
     let mut operator = operator(&args.answering)?;
     operator.accept_changed = args.accept_changed;
     // The journal first: it is locked while we drive the run.
@@ -52,6 +53,7 @@ fn resume(args: &ResumeArgs) -> Result<i32, i32> {
     let ready = prepare(&r.path)?;
     let changed = ready.sha256 != r.sha256;
     let mut screen = Screen::new(mode);
+    let _team = store.map(|t| super::team::Team::start(t, &mut journal, &mut screen));
     if let Some(text) = &torn {
         screen.status(
             Status::Warning,

@@ -22,6 +22,7 @@ pub fn run(args: &RollbackArgs) -> i32 {
 }
 
 fn rollback(args: &RollbackArgs) -> Result<i32, i32> {
+    let store = super::team::target()?;
     let mut operator = operator(&args.answering)?;
     operator.confirm_rollbacks = true;
     let OpenRun {
@@ -76,6 +77,7 @@ fn rollback(args: &RollbackArgs) -> Result<i32, i32> {
     let interrupt =
         install_interrupt_handler().map_err(|e| fail(&format!("cannot handle Ctrl-C: {e}"), ""))?;
     let me = format!("{}@{}", journal::user(), journal::host());
+    let _team = store.map(|t| super::team::Team::start(t, &mut journal, &mut screen));
     journal
         .append(Event::RunResumed {
             operator: me.clone(),

@@ -69,6 +69,8 @@ pub struct Config {
     pub shellcheck: Setting<Option<bool>>,
     /// `[run] state_dir`, relative to the file's folder.
     pub state_dir: Setting<Option<PathBuf>>,
+    /// `[store] url`: the team store (PostgreSQL), in libpq's conventions.
+    pub store_url: Setting<Option<String>>,
 }
 
 /// A configuration file that cannot be used: where, what, and what to do.
@@ -236,10 +238,11 @@ struct Reader<'a> {
     error: Option<(Span, String, String)>,
 }
 
-const SECTIONS: &[&str] = &["paths", "lint", "run"];
+const SECTIONS: &[&str] = &["paths", "lint", "run", "store"];
 const PATHS_KEYS: &[&str] = &["runbooks"];
 const LINT_KEYS: &[&str] = &["select", "ignore", "severity", "shellcheck"];
 const RUN_KEYS: &[&str] = &["state_dir"];
+const STORE_KEYS: &[&str] = &["url"];
 
 fn span_of(range: Option<std::ops::Range<usize>>) -> Span {
     range.map_or(Span::at(0), |r| Span::new(r.start, r.end))
@@ -384,6 +387,7 @@ impl Reader<'_> {
                 "paths" => self.paths(&table, base),
                 "lint" => self.lint(&table),
                 "run" => self.run(&table, base),
+                "store" => self.store(&table),
                 _ => {}
             }
         }
@@ -522,6 +526,28 @@ impl Reader<'_> {
                     "run.state_dir",
                     "a folder (a non-empty string)",
                     "write `state_dir = \"/path/to/runs\"`",
+                ),
+            }
+        }
+    }
+}
+
+impl Reader<'_> {
+    fn store(&mut self, table: &Table) {
+        for (_, span, item) in self.keys(table, STORE_KEYS, "[store]") {
+            match item.as_str() {
+                Some(url) if !url.trim().is_empty() => {
+                    self.config.store_url = Setting {
+                        value: Some(url.to_string()),
+                        origin: self.origin(span),
+                    };
+                }
+                _ => self.wrong(
+                    item,
+                    span,
+                    "store.url",
+                    "a PostgreSQL connection string (a non-empty string)",
+                    "write `url = \"postgres://runbook@db.example.com/runbook\"` (the password goes in ~/.pgpass or PGPASSWORD, not here)",
                 ),
             }
         }

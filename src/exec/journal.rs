@@ -382,6 +382,8 @@ pub struct Journal {
     seq: u64,
     masker: Masker,
     pub within: Vec<String>,
+    /// Told of each event once it is written (the team store's shipper: it must not block).
+    on_append: Option<Box<dyn FnMut(u64) + Send>>,
 }
 
 /// Creates a folder (and its parents) private to the user.
@@ -433,6 +435,7 @@ impl Journal {
             seq: 0,
             masker: Masker::new(&all),
             within: Vec::new(),
+            on_append: None,
         })
     }
 
@@ -479,7 +482,15 @@ impl Journal {
             };
             synced.map_err(|e| write(std::io::Error::other(e)))?;
         }
+        if let Some(hook) = &mut self.on_append {
+            hook(self.seq);
+        }
         Ok(self.seq)
+    }
+
+    /// Calls `hook` with each event's seq once the event is written.
+    pub fn on_append(&mut self, hook: Box<dyn FnMut(u64) + Send>) {
+        self.on_append = Some(hook);
     }
 
     /// Keeps a copy of the runbook as it was when the run started (`runbook.yaml`, 0600).
@@ -649,6 +660,7 @@ impl Journal {
             seq,
             masker: Masker::new(&all),
             within: Vec::new(),
+            on_append: None,
         };
         Ok((journal, records, torn))
     }

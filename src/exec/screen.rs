@@ -19,6 +19,10 @@ pub enum Status {
     Info,
 }
 
+/// Messages left by background work (the team store's shipper) for the screen to show at
+/// its next step, never in the middle of a prompt.
+pub type Notices = std::sync::Arc<std::sync::Mutex<Vec<(Status, String)>>>;
+
 pub struct Screen {
     /// stderr is a terminal: spinner, colour, no timestamps.
     tty: bool,
@@ -41,6 +45,8 @@ pub struct Screen {
     /// Without a terminal: the line each stream is printing, held until it ends so that a
     /// carriage return (a progress bar) leaves only its final state in the log.
     partial: [Vec<u8>; 2],
+    /// Messages from background work (the team store's shipper), shown at the next step.
+    notices: Option<Notices>,
 }
 
 /// Without a terminal, how much of an unfinished line is held back (for a carriage return to
@@ -95,6 +101,7 @@ impl Screen {
             visible: Default::default(),
             shown: Vec::new(),
             partial: Default::default(),
+            notices: None,
             returned: [false, false],
             buffer: Vec::new(),
         }
@@ -209,8 +216,32 @@ impl Screen {
         self.blank();
     }
 
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// Shows, from now on, the messages background work leaves in `notices`.
+    pub fn attach_notices(&mut self, notices: Notices) {
+        self.notices = Some(notices);
+    }
+
+    /// Shows the messages left by background work since the last call.
+    pub fn show_notices(&mut self) {
+        let pending = match &self.notices {
+            Some(n) => n
+                .lock()
+                .map(|mut n| std::mem::take(&mut *n))
+                .unwrap_or_default(),
+            None => return,
+        };
+        for (status, text) in pending {
+            self.status(status, &text);
+        }
+    }
+
     /// `── 3/9 · top-clients · 02:09:40 ─────── ⚠ dangerous ──`
     pub fn step_header(&mut self, position: &str, id: &str, title: &str, dangerous: bool) {
+        self.show_notices();
         let r = self.rule_char();
         // The wall-clock time, and the time since the run started (the timeline of the
         // post-mortem is built from both).

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
+pub mod pg;
 pub mod run;
 pub mod sshd;
 

@@ -1,0 +1,57 @@
+//! The store's schema, as numbered migrations. Each runs in one transaction with the
+//! migration lock held (two `runbook store migrate` at once apply each version once), and
+//! records its version in `runbook.migrations`. A migration is never edited once released:
+//! a change is a new one at the end.
+
+pub struct Migration {
+    pub version: i32,
+    pub description: &'static str,
+    pub sql: &'static str,
+}
+
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    description: "runs and their journal events",
+    sql: r#"
+CREATE SCHEMA IF NOT EXISTS runbook;
+CREATE TABLE runbook.migrations (
+    version     integer PRIMARY KEY,
+    description text NOT NULL,
+    applied_at  timestamptz NOT NULL DEFAULT now()
+);
+-- One row per run of any machine: what `history --team` lists.
+CREATE TABLE runbook.runs (
+    run_id       text PRIMARY KEY,
+    runbook      text NOT NULL,
+    title        text NOT NULL,
+    mode         text NOT NULL,
+    host         text NOT NULL,
+    operators    text[] NOT NULL,
+    started_at   timestamptz NOT NULL,
+    finished_at  timestamptz,
+    status       text,
+    duration_ms  bigint,
+    runbook_text text,
+    last_seq     bigint NOT NULL DEFAULT 0,
+    updated_at   timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX runs_started ON runbook.runs (started_at DESC);
+CREATE INDEX runs_runbook ON runbook.runs (runbook, mode, started_at DESC);
+CREATE INDEX runs_open ON runbook.runs (started_at DESC) WHERE status IS NULL;
+-- Every journal event, as the journal holds it (masked), once: by (run_id, seq).
+CREATE TABLE runbook.events (
+    run_id  text NOT NULL REFERENCES runbook.runs (run_id) ON DELETE CASCADE,
+    seq     bigint NOT NULL,
+    ts      timestamptz NOT NULL,
+    event   text NOT NULL,
+    step    text,
+    record  jsonb NOT NULL,
+    PRIMARY KEY (run_id, seq)
+);
+"#,
+}];
+
+/// The version this runbook writes.
+pub fn latest() -> i32 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}

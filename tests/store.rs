@@ -1,0 +1,330 @@
+//! The team store against a real, throwaway PostgreSQL (tests/common/pg.rs): migrations,
+//! shipping runs while they happen, a store down at start or killed mid-run, events sent
+//! twice, secrets kept masked, and bad configuration.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
+mod common;
+use common::pg::{PASSWORD, Pg};
+use common::run::journals;
+use common::{Output, Test};
+
+/// A test folder whose commands reach `pg` with its password from PGPASSWORD.
+fn team(pg: &Pg) -> Test {
+    Test::new()
+        .env("RUNBOOK_STORE", &pg.url())
+        .env("PGPASSWORD", PASSWORD)
+        .env("PGPASSFILE", "/nonexistent/pgpass")
+}
+
+const RB: &str = "title: Ship it\nowner: team\ndescription: d\ninputs:\n  token: {secret: true}\nsteps:\n  - id: one\n    title: One\n    run: echo \"first $TOKEN\"\n    env: {TOKEN: \"{{ inputs.token }}\"}\n  - id: two\n    title: Two\n    run: echo second\n";
+
+fn migrated(pg: &Pg) -> Test {
+    let t = team(pg).file("runbooks/ship.yaml", RB);
+    t.exec(&["store", "migrate"]).code(0);
+    t
+}
+
+fn run_ship(t: &Test) -> Output {
+    t.exec(&[
+        "run",
+        "ship",
+        "--yes",
+        "--input",
+        "token=hunter2-Sup3rSecret",
+    ])
+}
+
+fn journal_lines(t: &Test) -> usize {
+    journals(t).iter().map(Vec::len).sum()
+}
+
+#[test]
+fn migrate_creates_the_schema_once_and_commands_say_when_it_is_behind() {
+    let Some(pg) = Pg::start() else { return };
+    let t = team(&pg);
+    // Before any migration, commands about the store say what to do.
+    let out = t.exec(&["sync"]);
+    out.code(2);
+    assert!(
+        out.stderr.contains("runbook store migrate"),
+        "{}",
+        out.stderr
+    );
+    let out = t.exec(&["store", "migrate"]);
+    out.code(0);
+    assert!(out.stdout.contains("applied migration 1"), "{}", out.stdout);
+    let out = t.exec(&["store", "migrate"]);
+    out.code(0);
+    assert!(out.stdout.contains("up to date"), "{}", out.stdout);
+    assert_eq!(pg.count("SELECT count(*) FROM runbook.migrations"), 1);
+    let out = t.exec(&["store", "status"]);
+    out.code(0);
+    assert!(out.stdout.contains("schema   version 1"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("runs     0 (0 unfinished)"),
+        "{}",
+        out.stdout
+    );
+    // A store newer than this runbook: refused, nothing changed.
+    pg.sql("INSERT INTO runbook.migrations (version, description) VALUES (99, 'future')");
+    let out = t.exec(&["sync"]);
+    out.code(2);
+    assert!(out.stderr.contains("upgrade runbook"), "{}", out.stderr);
+    let out = t.exec(&["store", "migrate"]);
+    out.code(2);
+    assert!(out.stderr.contains("nothing was changed"), "{}", out.stderr);
+}
+
+#[test]
+fn a_run_is_shipped_as_it_happens_once_and_masked() {
+    let Some(pg) = Pg::start() else { return };
+    let t = migrated(&pg);
+    let out = run_ship(&t);
+    out.code(0);
+    assert!(out.stderr.contains("every event sent"), "{}", out.stderr);
+    let lines = journal_lines(&t) as i64;
+    assert_eq!(pg.count("SELECT count(*) FROM runbook.events"), lines);
+    assert_eq!(
+        pg.sql(
+            "SELECT runbook || ' ' || mode || ' ' || status || ' ' || last_seq FROM runbook.runs"
+        ),
+        format!("ship run succeeded {lines}")
+    );
+    assert_eq!(
+        pg.count("SELECT count(*) FROM runbook.runs WHERE runbook_text LIKE 'title: Ship it%'"),
+        1
+    );
+    // The secret never reaches the store: the journal holds it masked, and so does the store.
+    assert_eq!(
+        pg.count("SELECT count(*) FROM runbook.events WHERE record::text LIKE '%Sup3rSecret%'"),
+        0
+    );
+    assert!(pg.count("SELECT count(*) FROM runbook.events WHERE record::text LIKE '%***%'") > 0);
+    // Sending again is harmless.
+    let out = t.exec(&["sync"]);
+    out.code(0);
+    assert!(
+        out.stdout.contains("0 sent now, 1 already there"),
+        "{}",
+        out.stdout
+    );
+    pg.sql("DELETE FROM runbook.events WHERE seq > 2");
+    pg.sql("UPDATE runbook.runs SET last_seq = 2");
+    let out = t.exec(&["sync"]);
+    out.code(0);
+    assert!(
+        out.stdout.contains(&format!("{} events", lines - 2)),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(pg.count("SELECT count(*) FROM runbook.events"), lines);
+}
+
+#[test]
+fn a_store_down_at_start_never_stops_the_run_and_sync_sends_it_later() {
+    let Some(mut pg) = Pg::start() else { return };
+    let t = migrated(&pg);
+    pg.kill();
+    let out = run_ship(&t);
+    out.code(0);
+    assert!(
+        out.stderr.contains("does not have the whole run yet"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("runbook sync"), "{}", out.stderr);
+    // While it is down, sync fails and says why.
+    let out = t.exec(&["sync"]);
+    out.code(1);
+    assert!(
+        out.stderr.contains("cannot reach the team store"),
+        "{}",
+        out.stderr
+    );
+    pg.resume();
+    let out = t.exec(&["sync"]);
+    out.code(0);
+    assert!(out.stdout.contains("1 sent now"), "{}", out.stdout);
+    assert_eq!(
+        pg.count("SELECT count(*) FROM runbook.events"),
+        journal_lines(&t) as i64
+    );
+    // The next run sends what an earlier one left behind, by itself.
+    pg.kill();
+    run_ship(&t).code(0);
+    pg.resume();
+    run_ship(&t).code(0);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert_eq!(pg.count("SELECT count(*) FROM runbook.runs"), 3);
+    assert_eq!(
+        pg.count("SELECT count(*) FROM runbook.events"),
+        journal_lines(&t) as i64
+    );
+}
+
+#[test]
+fn a_store_killed_in_the_middle_of_a_run_catches_up_when_it_is_back() {
+    let Some(pg) = Pg::start() else { return };
+    let pg_ctl = common::pg::bin().unwrap().join("pg_ctl");
+    let data = pg.path().join("data");
+    // The run itself stops and restarts the server between its steps.
+    let as_pg = if std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+    {
+        "runuser -u postgres -- "
+    } else {
+        ""
+    };
+    let ctl = format!("{as_pg}{} --pgdata {}", pg_ctl.display(), data.display());
+    let rb = format!(
+        "title: Outage\nowner: team\ndescription: d\nsteps:\n  - id: before\n    title: Before\n    run: echo before\n  - id: kill\n    title: Kill the store\n    run: {ctl} --mode=immediate --wait stop\n  - id: during\n    title: During\n    run: echo during; sleep 1\n  - id: back\n    title: Bring it back\n    run: {ctl} --log {} --wait -o '-c listen_addresses=127.0.0.1 -p {} -k {} -c fsync=off' start >/dev/null\n  - id: after\n    title: After\n    run: sleep 3; echo after\n",
+        pg.path().join("postgres.log").display(),
+        pg.port,
+        pg.path().display()
+    );
+    let t = team(&pg).file("runbooks/outage.yaml", &rb);
+    t.exec(&["store", "migrate"]).code(0);
+    let out = t.exec(&["run", "outage", "--yes"]);
+    out.code(0);
+    assert!(
+        out.stderr.contains("cannot reach the team store"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("reachable again"), "{}", out.stderr);
+    assert!(out.stderr.contains("every event sent"), "{}", out.stderr);
+    assert_eq!(
+        out.stderr.matches("cannot reach the team store").count(),
+        1,
+        "said once:\n{}",
+        out.stderr
+    );
+    assert_eq!(
+        pg.count("SELECT count(*) FROM runbook.events"),
+        journal_lines(&t) as i64
+    );
+    assert_eq!(
+        pg.count("SELECT count(DISTINCT seq) FROM runbook.events"),
+        journal_lines(&t) as i64
+    );
+}
+
+#[test]
+fn a_bad_store_url_stops_before_anything_is_written() {
+    let t = Test::new().file("runbooks/ship.yaml", RB);
+    for (url, part) in [
+        ("mysql://db/runs", "runbook's store is PostgreSQL"),
+        ("postgres://db/runs?sslmode=maybe", "not one of libpq's"),
+        (
+            "postgres://db/runs?sslmod=require",
+            "did you mean `sslmode`?",
+        ),
+        (
+            "postgres://db/runs?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem",
+            "does not exist",
+        ),
+    ] {
+        let out = t.exec(&["--store", url, "run", "ship", "--yes", "--input", "token=x"]);
+        out.code(2);
+        assert!(out.stderr.contains(part), "{url}: {}", out.stderr);
+        assert!(!t.path(".state/runs").exists(), "{url}: a run was started");
+    }
+    // Commands about the store without one.
+    let out = t.exec(&["sync"]);
+    out.code(2);
+    assert!(
+        out.stderr.contains("no team store is configured"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn the_password_comes_from_the_password_file_as_for_psql() {
+    let Some(pg) = Pg::start() else { return };
+    let t = Test::new()
+        .env("RUNBOOK_STORE", &pg.url())
+        .env("PGPASSFILE", "/nonexistent/pgpass");
+    let out = t.exec(&["store", "migrate"]);
+    out.code(2);
+    assert!(out.stderr.contains("~/.pgpass"), "{}", out.stderr);
+    assert!(!out.stderr.contains(PASSWORD));
+    let pass = t.path("pgpass");
+    std::fs::write(
+        &pass,
+        format!("127.0.0.1:{}:runbook:postgres:{PASSWORD}\n", pg.port),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&pass, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = t.exec(&[
+        "--store",
+        &format!("{}&passfile={}", pg.url(), pass.display()),
+        "store",
+        "migrate",
+    ]);
+    out.code(0);
+    let out = t.exec(&[
+        "--store",
+        &format!("{}&passfile={}", pg.url(), pass.display()),
+        "store",
+        "status",
+    ]);
+    out.code(0);
+    assert!(out.stdout.contains("TLS off"), "{}", out.stdout);
+}
+
+const THREE: &str = r#"title: Three
+owner: o
+description: d
+steps:
+  - {id: one, title: One, run: echo one >> ran.log, rollback: echo undo-one >> ran.log}
+  - id: pick
+    title: Pick
+    choose:
+      options: [{label: Go, next: two}, {label: Stop, next: end}]
+  - {id: two, title: Two, run: echo two >> ran.log, rollback: echo undo-two >> ran.log}
+"#;
+
+#[test]
+fn a_resumed_and_rolled_back_run_is_one_run_in_the_store() {
+    let Some(pg) = Pg::start() else { return };
+    let t = team(&pg)
+        .file("runbooks/three.yaml", THREE)
+        .file("answers.yaml", "pick: Go\n")
+        .file(
+            "rollback.yaml",
+            "two: {rollback: run}\none: {rollback: run}\n",
+        );
+    t.exec(&["store", "migrate"]).code(0);
+    // Left unfinished: the store has it open, up to where it stopped.
+    t.exec(&["run", "three", "--yes"]).code(2);
+    assert_eq!(
+        pg.count("SELECT count(*) FROM runbook.runs WHERE status IS NULL"),
+        1
+    );
+    assert_eq!(
+        pg.count("SELECT count(*) FROM runbook.events"),
+        journal_lines(&t) as i64
+    );
+    let out = t.exec(&["resume", "--yes", "--answers", "answers.yaml"]);
+    out.code(0);
+    assert!(out.stderr.contains("every event sent"), "{}", out.stderr);
+    assert_eq!(
+        pg.sql("SELECT status || ' ' || cardinality(operators) FROM runbook.runs"),
+        "succeeded 1"
+    );
+    let out = t.exec(&["rollback", "--answers", "rollback.yaml"]);
+    out.code(0);
+    assert_eq!(pg.count("SELECT count(*) FROM runbook.runs"), 1);
+    assert_eq!(
+        pg.count("SELECT count(*) FROM runbook.events WHERE event = 'rollback'"),
+        2
+    );
+    assert_eq!(
+        pg.count("SELECT count(*) FROM runbook.events"),
+        journal_lines(&t) as i64
+    );
+}
