@@ -328,3 +328,69 @@ fn a_resumed_and_rolled_back_run_is_one_run_in_the_store() {
         journal_lines(&t) as i64
     );
 }
+
+/// `store status` against a TLS server with `url`'s TLS settings.
+fn status_with(pg: &Pg, query: &str) -> Output {
+    let url = format!("postgres://postgres@127.0.0.1:{}/runbook?{query}", pg.port);
+    Test::new()
+        .env("PGPASSWORD", PASSWORD)
+        .env("PGPASSFILE", "/nonexistent/pgpass")
+        .env("HOME", "/nonexistent")
+        .exec(&["--store", &url, "store", "status"])
+}
+
+#[test]
+fn tls_checks_the_servers_certificate_as_sslmode_says() {
+    let Some(pg) = Pg::start_tls("IP:127.0.0.1") else {
+        return;
+    };
+    team(&pg).exec(&["store", "migrate"]).code(0);
+    let ca = pg.path().join("ca.pem");
+    let out = status_with(
+        &pg,
+        &format!("sslmode=verify-full&sslrootcert={}", ca.display()),
+    );
+    out.code(0);
+    assert!(
+        out.stdout.contains("certificate and name checked"),
+        "{}",
+        out.stdout
+    );
+    // A CA that did not sign it: refused, saying what to give.
+    let other = Pg::start_tls("IP:127.0.0.1").unwrap();
+    let out = status_with(
+        &pg,
+        &format!(
+            "sslmode=verify-full&sslrootcert={}",
+            other.path().join("ca.pem").display()
+        ),
+    );
+    out.code(1);
+    assert!(out.stderr.contains("sslrootcert"), "{}", out.stderr);
+    // Without verification (libpq's `require`): encrypted, and said to be unauthenticated.
+    let out = status_with(&pg, "sslmode=require");
+    out.code(0);
+    assert!(out.stdout.contains("not authenticated"), "{}", out.stdout);
+}
+
+#[test]
+fn verify_full_checks_the_name_and_verify_ca_does_not() {
+    let Some(pg) = Pg::start_tls("DNS:db.example.com") else {
+        return;
+    };
+    team(&pg).exec(&["store", "migrate"]).code(0);
+    let ca = pg.path().join("ca.pem");
+    let out = status_with(
+        &pg,
+        &format!("sslmode=verify-full&sslrootcert={}", ca.display()),
+    );
+    out.code(1);
+    assert!(out.stderr.contains("not valid for name"), "{}", out.stderr);
+    assert!(out.stderr.contains("sslmode=verify-ca"), "{}", out.stderr);
+    let out = status_with(
+        &pg,
+        &format!("sslmode=verify-ca&sslrootcert={}", ca.display()),
+    );
+    out.code(0);
+    assert!(out.stdout.contains("not its name"), "{}", out.stdout);
+}

@@ -327,6 +327,8 @@ fn unreachable(target: &Target, e: &postgres::Error) -> StoreError {
         || text.contains("password missing")
     {
         "give the password in ~/.pgpass (mode 0600) or PGPASSWORD, as for psql"
+    } else if text.contains("not valid for name") {
+        "reach the store by a name its certificate is for (above), or check the CA only with sslmode=verify-ca"
     } else if text.contains("certificate") || text.contains("UnknownIssuer") {
         "the server's certificate is not trusted: give its CA with sslrootcert=FILE (or PGSSLROOTCERT)"
     } else if text.contains("does not exist") {

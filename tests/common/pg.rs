@@ -15,6 +15,7 @@ pub struct Pg {
     bin: PathBuf,
     as_user: Option<String>,
     running: bool,
+    tls: bool,
 }
 
 /// The folder of initdb and pg_ctl, if the server binaries are installed.
@@ -56,6 +57,17 @@ impl Pg {
     /// Starts a server, or `None` (with a note) when PostgreSQL is not installed and not
     /// required.
     pub fn start() -> Option<Pg> {
+        Pg::start_with(None)
+    }
+
+    /// Starts a server with TLS on, its certificate signed by a throwaway CA and valid for
+    /// `san` (an openssl subjectAltName: `IP:127.0.0.1`, `DNS:db.example.com`). The CA's
+    /// certificate is `ca.pem` in the server's folder.
+    pub fn start_tls(san: &str) -> Option<Pg> {
+        Pg::start_with(Some(san))
+    }
+
+    fn start_with(tls: Option<&str>) -> Option<Pg> {
         let Some(bin) = bin() else {
             assert!(
                 !required(),
@@ -76,8 +88,12 @@ impl Pg {
             bin,
             as_user,
             running: false,
+            tls: false,
         };
         std::fs::write(base.join("pwfile"), format!("{PASSWORD}\n")).expect("write pwfile");
+        if let Some(san) = tls {
+            certificates(&base, san);
+        }
         if let Some(user) = &pg.as_user {
             let ok = Command::new("chown")
                 .args(["-R", user])
@@ -100,6 +116,7 @@ impl Pg {
                 .arg(format!("--pwfile={}", base.join("pwfile").display()));
         });
         assert!(init.0, "initdb failed:\n{}", init.1);
+        pg.tls = tls.is_some();
         pg.resume();
         pg.psql("postgres", "CREATE DATABASE runbook");
         Some(pg)
@@ -133,6 +150,14 @@ impl Pg {
     pub fn resume(&mut self) {
         let base = self.base.clone();
         let port = self.port;
+        let tls = if self.tls {
+            format!(
+                " -c ssl=on -c ssl_cert_file={0}/server.pem -c ssl_key_file={0}/server.key",
+                base.display()
+            )
+        } else {
+            String::new()
+        };
         let out = self.command("pg_ctl", |c| {
             c.arg("--pgdata")
                 .arg(base.join("data"))
@@ -140,7 +165,7 @@ impl Pg {
                 .arg(base.join("postgres.log"))
                 .args(["--wait", "--timeout=60", "-o"])
                 .arg(format!(
-                    "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off -c max_connections=50",
+                    "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off -c max_connections=50{tls}",
                     base.display()
                 ))
                 .arg("start");
@@ -207,6 +232,82 @@ impl Pg {
     pub fn path(&self) -> &Path {
         &self.base
     }
+}
+
+/// A CA and a server certificate for `san`, made with openssl in `dir`.
+fn certificates(dir: &Path, san: &str) {
+    let run = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run openssl");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=runbook test CA",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+    ]);
+    run(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=runbook test server",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+    ]);
+    std::fs::write(
+        dir.join("ext.cnf"),
+        format!("subjectAltName={san}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"),
+    )
+    .expect("write ext.cnf");
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-out",
+        "server.pem",
+        "-extfile",
+        "ext.cnf",
+    ]);
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        dir.join("server.key"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .expect("chmod server.key");
 }
 
 impl Drop for Pg {
