@@ -246,6 +246,12 @@ pub struct HistoryArgs {
     /// Print a JSON array instead of a table
     #[arg(long)]
     pub json: bool,
+    /// The runs of every machine, from the team store (with a HOST column)
+    #[arg(long)]
+    pub team: bool,
+    /// With --team: at most this many runs, newest first (default 50)
+    #[arg(long, value_name = "N", requires = "team")]
+    pub limit: Option<usize>,
     /// Where runs are recorded (default: $RUNBOOK_STATE_DIR, $XDG_STATE_HOME/runbook)
     #[arg(long, value_name = "DIR")]
     pub state_dir: Option<PathBuf>,

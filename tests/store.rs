@@ -394,3 +394,82 @@ fn verify_full_checks_the_name_and_verify_ca_does_not() {
     out.code(0);
     assert!(out.stdout.contains("not its name"), "{}", out.stdout);
 }
+
+#[test]
+fn another_machine_lists_reports_and_sees_the_last_runs_of_the_team() {
+    let Some(pg) = Pg::start() else { return };
+    let a = migrated(&pg);
+    run_ship(&a).code(0);
+    let drill = a.exec(&["drill", "ship", "--yes", "--input", "token=x"]);
+    drill.code(0);
+    // Another machine: its own state folder, the same runbooks, the same store.
+    let b = team(&pg).file("runbooks/ship.yaml", RB);
+    let out = b.exec(&["history"]);
+    out.code(0);
+    assert!(out.stderr.contains("no runs"), "{}", out.stderr);
+    let out = b.exec(&["history", "--team"]);
+    out.code(0);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(lines[0].contains("HOST"), "{}", out.stdout);
+    assert_eq!(lines.len(), 3, "{}", out.stdout);
+    assert!(
+        lines[1].contains(" drill ") && lines[2].contains(" run "),
+        "{}",
+        out.stdout
+    );
+    assert!(lines[2].contains("succeeded"), "{}", out.stdout);
+    let out = b.exec(&["history", "--team", "--json", "--runbook", "ship"]);
+    out.code(0);
+    let runs: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(runs.as_array().unwrap().len(), 2);
+    let id = runs[1]["id"].as_str().unwrap().to_string();
+    assert_eq!(runs[1]["status"], "succeeded");
+    assert!(runs[1]["host"].as_str().is_some_and(|h| !h.is_empty()));
+    let out = b.exec(&["history", "--team", "--limit", "1"]);
+    out.code(0);
+    assert!(out.stdout.contains("1 of 2 runs shown"), "{}", out.stdout);
+    // The report of a run started elsewhere, from the store.
+    let out = b.exec(&["report", &id[..13], "--postmortem"]);
+    out.code(0);
+    assert!(out.stdout.contains("Ship it"), "{}", out.stdout);
+    assert!(out.stdout.contains("echo second"), "{}", out.stdout);
+    assert!(!out.stdout.contains("Sup3rSecret"));
+    let out = b.exec(&["report", "ffffffff"]);
+    out.code(2);
+    assert!(out.stderr.contains("team store"), "{}", out.stderr);
+    // The fetched copy is not one of this machine's runs.
+    let out = b.exec(&["history"]);
+    assert!(out.stderr.contains("no runs"), "{}", out.stderr);
+    let out = b.exec(&["list", "--json"]);
+    out.code(0);
+    let list: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert!(list[0]["last_run"].is_string(), "{}", out.stdout);
+    assert!(list[0]["last_drill"].is_string(), "{}", out.stdout);
+}
+
+#[test]
+fn team_reading_without_a_reachable_store_says_so() {
+    let Some(mut pg) = Pg::start() else { return };
+    let t = migrated(&pg);
+    run_ship(&t).code(0);
+    pg.kill();
+    let out = t.exec(&["history", "--team"]);
+    out.code(1);
+    assert!(
+        out.stderr.contains("cannot reach the team store"),
+        "{}",
+        out.stderr
+    );
+    // `list` goes on with this machine's runs, and says so.
+    let out = t.exec(&["list"]);
+    out.code(0);
+    assert!(
+        out.stderr.contains("this machine's runs only"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.contains("ship"), "{}", out.stdout);
+    let out = Test::new().exec(&["history", "--team"]);
+    out.code(2);
+    assert!(out.stderr.contains("none is configured"), "{}", out.stderr);
+}

@@ -26,6 +26,9 @@ pub fn run(args: &HistoryArgs) -> i32 {
         },
         None => None,
     };
+    if args.team {
+        return team(args, since);
+    }
     let all = runs(&state_dir);
     // Shown ids are prefixes unique in the whole state folder, so `report` takes them.
     let prefixes = unique_prefixes(all.iter().map(|e| e.id.as_str()));
@@ -168,7 +171,7 @@ pub const TABLE_WIDTH: usize = 100;
 /// The human table.
 fn table(entries: &[RunEntry], prefixes: &HashMap<String, String>) -> String {
     let shown = |id: &str| prefixes.get(id).cloned().unwrap_or_else(|| short(id));
-    let mut rows: Vec<[String; 7]> = entries
+    let rows: Vec<[String; 7]> = entries
         .iter()
         .map(|e| match &e.run {
             Ok(run) => [
@@ -196,46 +199,12 @@ fn table(entries: &[RunEntry], prefixes: &HashMap<String, String>) -> String {
     let header = [
         "RUN", "RUNBOOK", "MODE", "OPERATOR", "STARTED", "DURATION", "STATUS",
     ];
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    // Too wide: narrow the wider of the runbook and operator columns, one at a time.
-    let gaps = 2 * (widths.len() - 1);
-    while widths.iter().sum::<usize>() + gaps > TABLE_WIDTH {
-        let i = if widths[1] >= widths[3] { 1 } else { 3 };
-        if widths[i] <= 8 {
-            break;
-        }
-        widths[i] -= 1;
-    }
-    for row in &mut rows {
-        row[1] = fit(&row[1], widths[1]);
-        row[3] = fit(&row[3], widths[3]);
-    }
-    let mut out = String::new();
-    let mut line = |cells: &[&str]| {
-        let mut l = String::new();
-        for (i, (cell, w)) in cells.iter().zip(&widths).enumerate() {
-            if i + 1 == cells.len() {
-                l.push_str(cell);
-            } else if i == 5 {
-                // Durations line up on the right.
-                let _ = write!(l, "{cell:>w$}  ");
-            } else {
-                let _ = write!(l, "{cell:<w$}  ");
-            }
-        }
-        out.push_str(l.trim_end());
-        out.push('\n');
-    };
-    line(&header);
-    for row in &rows {
-        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
-        line(&cells);
-    }
+    let mut out = grid(
+        &header,
+        rows.into_iter().map(Vec::from).collect(),
+        &[1, 3],
+        5,
+    );
     let unreadable: Vec<&RunEntry> = entries.iter().filter(|e| e.run.is_err()).collect();
     if !unreadable.is_empty() {
         out.push_str("\nunreadable journals:\n");
@@ -247,6 +216,143 @@ fn table(entries: &[RunEntry], prefixes: &HashMap<String, String>) -> String {
     }
     out
 }
+
+/// A table of `rows` under `header`, at most [`TABLE_WIDTH`] wide: the columns in
+/// `narrow` (the widest first) are cut to fit; column `right` lines up on the right. Cells
+/// show a runbook's text without control characters.
+fn grid(header: &[&str], mut rows: Vec<Vec<String>>, narrow: &[usize], right: usize) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let gaps = 2 * (widths.len() - 1);
+    while widths.iter().sum::<usize>() + gaps > TABLE_WIDTH {
+        let Some(&i) = narrow
+            .iter()
+            .max_by_key(|&&i| (widths[i], std::cmp::Reverse(i)))
+        else {
+            break;
+        };
+        if widths[i] <= 8 {
+            break;
+        }
+        widths[i] -= 1;
+    }
+    for row in &mut rows {
+        for &i in narrow {
+            row[i] = fit(&row[i], widths[i]);
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: &[&str]| {
+        let mut l = String::new();
+        for (i, (cell, w)) in cells.iter().zip(&widths).enumerate() {
+            if i + 1 == cells.len() {
+                l.push_str(cell);
+            } else if i == right {
+                let _ = write!(l, "{cell:>w$}  ");
+            } else {
+                let _ = write!(l, "{cell:<w$}  ");
+            }
+        }
+        out.push_str(l.trim_end());
+        out.push('\n');
+    };
+    line(header);
+    for row in &rows {
+        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+        line(&cells);
+    }
+    out
+}
+
+/// `history --team`: the runs of every machine, from the team store.
+fn team(args: &HistoryArgs, since: Option<jiff::Timestamp>) -> i32 {
+    use crate::store::read::{Filter, team_runs};
+    let target = match super::team::target() {
+        Ok(Some(t)) => t,
+        Ok(None) => {
+            report_error(
+                "--team reads the team store, and none is configured",
+                "give one with --store URL, RUNBOOK_STORE, or `[store] url` in runbook.toml (docs/STORE.md)",
+            );
+            return EXIT_USAGE;
+        }
+        Err(code) => return code,
+    };
+    let fail = |e: crate::store::StoreError| {
+        report_error(&e.message, &e.help);
+        e.exit_code()
+    };
+    let mut store = match crate::store::Store::open(&target) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let filter = Filter {
+        runbook: args.runbook.clone(),
+        since_ms: since.map(|t| t.as_millisecond()),
+        limit: args.limit.unwrap_or(TEAM_LIMIT) as i64,
+    };
+    let (runs, total) = match team_runs(&mut store, &filter) {
+        Ok(found) => found,
+        Err(e) => return fail(e),
+    };
+    if args.json {
+        let mut text = serde_json::to_string_pretty(&runs).unwrap_or_else(|_| "[]".into());
+        text.push('\n');
+        return super::print_stdout(&text);
+    }
+    if runs.is_empty() {
+        eprintln!("no runs in the team store {}", store.shown);
+        eprintln!(
+            "help: runs driven with a store are sent as they happen; `runbook sync` sends a machine's earlier ones"
+        );
+        return EXIT_OK;
+    }
+    let prefixes = unique_prefixes(runs.iter().map(|r| r.id.as_str()));
+    let rows: Vec<Vec<String>> = runs
+        .iter()
+        .map(|r| {
+            let start = jiff::Timestamp::from_millisecond(r.start_ms)
+                .map_or_else(|_| "?".into(), local_minutes);
+            vec![
+                prefixes.get(&r.id).cloned().unwrap_or_else(|| short(&r.id)),
+                r.runbook.clone(),
+                r.mode.clone(),
+                operators(&r.operators),
+                r.host.clone(),
+                start,
+                r.duration_ms
+                    .map_or_else(|| "-".into(), |ms| duration(ms.max(0) as u64)),
+                r.status.clone().unwrap_or_else(|| "open".into()),
+            ]
+            .into_iter()
+            .map(|c| crate::values::visible::plain_text(&c).into_owned())
+            .collect()
+        })
+        .collect();
+    let mut text = grid(
+        &[
+            "RUN", "RUNBOOK", "MODE", "OPERATOR", "HOST", "STARTED", "DURATION", "STATUS",
+        ],
+        rows,
+        &[1, 3, 4],
+        6,
+    );
+    if total > runs.len() as i64 {
+        let _ = writeln!(
+            text,
+            "\n{} of {total} runs shown, newest first (--limit N, --since WHEN or --runbook NAME for others)",
+            runs.len()
+        );
+    }
+    super::status::print_table(&text)
+}
+
+/// How many runs `history --team` shows without `--limit`.
+const TEAM_LIMIT: usize = 50;
 
 #[cfg(test)]
 mod tests {

@@ -46,7 +46,23 @@ struct Last {
 pub fn run(args: &ListArgs) -> i32 {
     let folders = find::search_folders(None);
     let mut entries: Vec<Entry> = files(&folders).iter().map(|p| entry(p)).collect();
-    let history = history(&journal::state_dir(args.state_dir.as_deref()));
+    let mut history = history(&journal::state_dir(args.state_dir.as_deref()));
+    match team_history() {
+        Ok(team) => {
+            for (name, (mode, ts)) in team {
+                let entry = history.entry(name).or_default();
+                let slot = match mode {
+                    Mode::Run => &mut entry.run,
+                    _ => &mut entry.drill,
+                };
+                if slot.as_ref().is_none_or(|t| t.at < ts.at) {
+                    *slot = Some(ts);
+                }
+            }
+        }
+        Err(Some(code)) => return code,
+        Err(None) => {}
+    }
     for entry in &mut entries {
         if let Some(last) = history.get(&entry.name) {
             entry.last_run = last.run.clone();
@@ -190,6 +206,48 @@ fn history(state_dir: &Path) -> HashMap<String, Last> {
         }
     }
     last
+}
+
+/// A runbook's last run or drill in the team store.
+type TeamLast = (String, (Mode, Started));
+
+/// The last run and drill of each runbook across the team, from the store when there is
+/// one. `Err(Some(code))`: its URL cannot be used (reported); `Err(None)`: no store, or it
+/// cannot be reached now (said: the times are this machine's).
+fn team_history() -> Result<Vec<TeamLast>, Option<i32>> {
+    let target = super::team::target().map_err(Some)?.ok_or(None)?;
+    let rows = crate::store::Store::open(&target).and_then(|mut store| {
+        store
+            .client
+            .query(
+                "SELECT DISTINCT ON (runbook, mode) runbook, mode,
+                        (extract(epoch FROM started_at) * 1000)::bigint
+                 FROM runbook.runs WHERE mode IN ('run', 'drill')
+                 ORDER BY runbook, mode, started_at DESC",
+                &[],
+            )
+            .map_err(|e| store.query_error(&e))
+    });
+    let rows = rows.map_err(|e| {
+        warn(
+            &e.message,
+            "LAST RUN and LAST DRILL show this machine's runs only",
+        );
+        None
+    })?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let mode = if r.get::<_, String>(1) == "run" {
+                Mode::Run
+            } else {
+                Mode::Drill
+            };
+            let at = jiff::Timestamp::from_millisecond(r.get(2)).ok()?;
+            let text = at.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+            Some((r.get(0), (mode, Started { text, at })))
+        })
+        .collect())
 }
 
 /// One runbook in `--json` output; unknown values are `null`, times RFC 3339 in UTC.

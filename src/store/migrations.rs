@@ -38,6 +38,8 @@ CREATE TABLE runbook.runs (
 CREATE INDEX runs_started ON runbook.runs (started_at DESC);
 CREATE INDEX runs_runbook ON runbook.runs (runbook, mode, started_at DESC);
 CREATE INDEX runs_open ON runbook.runs (started_at DESC) WHERE status IS NULL;
+-- Runs are named by a prefix of their id (`runbook report 01a2419a`), in any collation.
+CREATE INDEX runs_id_prefix ON runbook.runs (run_id text_pattern_ops);
 -- Every journal event, as the journal holds it (masked), once: by (run_id, seq).
 CREATE TABLE runbook.events (
     run_id  text NOT NULL REFERENCES runbook.runs (run_id) ON DELETE CASCADE,

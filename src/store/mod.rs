@@ -10,6 +10,7 @@
 
 pub mod conninfo;
 pub mod migrations;
+pub mod read;
 pub mod ship;
 pub mod tls;
 
