@@ -187,6 +187,10 @@ pub struct ResumeArgs {
     /// Go on even though the runbook changed since the run started (--yes is not enough)
     #[arg(long)]
     pub accept_changed: bool,
+    /// With a team store: take the run over from a driver whose lease expired (its id is
+    /// typed to confirm; without a terminal, --confirm take-over)
+    #[arg(long)]
+    pub take_over: bool,
     /// Where runs are recorded (default: $RUNBOOK_STATE_DIR, $XDG_STATE_HOME/runbook)
     #[arg(long, value_name = "DIR")]
     pub state_dir: Option<PathBuf>,

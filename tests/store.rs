@@ -53,13 +53,14 @@ fn migrate_creates_the_schema_once_and_commands_say_when_it_is_behind() {
     let out = t.exec(&["store", "migrate"]);
     out.code(0);
     assert!(out.stdout.contains("applied migration 1"), "{}", out.stdout);
+    assert!(out.stdout.contains("applied migration 2"), "{}", out.stdout);
     let out = t.exec(&["store", "migrate"]);
     out.code(0);
     assert!(out.stdout.contains("up to date"), "{}", out.stdout);
-    assert_eq!(pg.count("SELECT count(*) FROM runbook.migrations"), 1);
+    assert_eq!(pg.count("SELECT count(*) FROM runbook.migrations"), 2);
     let out = t.exec(&["store", "status"]);
     out.code(0);
-    assert!(out.stdout.contains("schema   version 1"), "{}", out.stdout);
+    assert!(out.stdout.contains("schema   version 2"), "{}", out.stdout);
     assert!(
         out.stdout.contains("runs     0 (0 unfinished)"),
         "{}",
@@ -472,4 +473,247 @@ fn team_reading_without_a_reachable_store_says_so() {
     let out = Test::new().exec(&["history", "--team"]);
     out.code(2);
     assert!(out.stderr.contains("none is configured"), "{}", out.stderr);
+}
+
+/// A driver role with the least privileges docs/STORE.md lists.
+fn driver_role(pg: &Pg, name: &str) -> String {
+    pg.sql(&format!(
+        "CREATE ROLE {name} LOGIN PASSWORD '{PASSWORD}';
+         GRANT USAGE ON SCHEMA runbook TO {name};
+         GRANT SELECT ON ALL TABLES IN SCHEMA runbook TO {name};
+         GRANT INSERT, UPDATE ON runbook.runs TO {name};
+         GRANT INSERT ON runbook.events TO {name};
+         GRANT INSERT, UPDATE ON runbook.leases TO {name};"
+    ));
+    format!(
+        "postgres://{name}@127.0.0.1:{}/runbook?sslmode=disable",
+        pg.port
+    )
+}
+
+/// The journal's `step_finished` events of every run folder of `t`, as (step, status).
+fn finished_steps(t: &Test) -> Vec<(String, String)> {
+    journals(t)
+        .iter()
+        .flatten()
+        .filter(|e| e["event"] == "step_finished" && e.get("within").is_none())
+        .map(|e| {
+            (
+                e["step"].as_str().unwrap_or("").to_string(),
+                e["status"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+const SLOW: &str = "title: Slow\nowner: o\ndescription: d\nsteps:\n  - {id: one, title: One, run: echo one}\n  - {id: wait, title: Wait, run: 'sleep ${SLOW_SECONDS:-8}'}\n  - {id: two, title: Two, run: echo two}\n  - {id: three, title: Three, run: echo three}\n";
+
+/// Starts `runbook run slow --yes` in the background for `t`, with `url` as the store.
+fn spawn_slow(t: &Test, url: &str) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .args(["run", "slow", "--yes"])
+        .current_dir(t.dir.path())
+        .env_remove("RUNBOOK_PATH")
+        .env("NO_COLOR", "1")
+        .env("RUNBOOK_STATE_DIR", t.path(".state"))
+        .env("RUNBOOK_STORE", url)
+        .env("PGPASSWORD", PASSWORD)
+        .env("PGPASSFILE", "/nonexistent/pgpass")
+        .env("RUNBOOK_LEASE_SECONDS", "2")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn runbook")
+}
+
+/// Waits (at most 20 s) for `sql` to return `want`.
+fn wait_sql(pg: &Pg, sql: &str, want: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while pg.sql(sql) != want {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "gave up waiting for {sql} to be {want}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn a_killed_drivers_run_is_finished_elsewhere_each_step_once() {
+    let Some(pg) = Pg::start() else { return };
+    let a = team(&pg).file("runbooks/slow.yaml", SLOW);
+    a.exec(&["store", "migrate"]).code(0);
+    let mut child = spawn_slow(&a, &pg.url());
+    wait_sql(
+        &pg,
+        "SELECT count(*) FROM runbook.events WHERE event = 'step_started' AND step = 'wait'",
+        "1",
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let id = pg.sql("SELECT run_id FROM runbook.runs");
+    // Another machine: its lease is fresh, but its holder is dead on this host, so it is
+    // free; the run is fetched, the unfinished step run again.
+    let b = team(&pg)
+        .env("RUNBOOK_LEASE_SECONDS", "2")
+        .env("SLOW_SECONDS", "0")
+        .file("runbooks/slow.yaml", SLOW);
+    let out = b.exec(&["resume", &id[..13], "--yes"]);
+    out.code(0);
+    assert!(out.stderr.contains("every event sent"), "{}", out.stderr);
+    let mut steps: Vec<String> = finished_steps(&a)
+        .into_iter()
+        .chain(finished_steps(&b).into_iter().filter(|(s, _)| s != "one"))
+        .map(|(s, st)| format!("{s}:{st}"))
+        .collect();
+    steps.sort();
+    assert_eq!(steps, ["one:ok", "three:ok", "two:ok", "wait:ok"]);
+    // The store has the whole run once, finished, with the lease's generation 2.
+    assert_eq!(pg.sql("SELECT status FROM runbook.runs"), "succeeded");
+    assert_eq!(
+        pg.count("SELECT count(*) FROM runbook.events WHERE event = 'step_finished'"),
+        4
+    );
+    assert_eq!(pg.sql("SELECT generation FROM runbook.leases"), "2");
+    assert_eq!(
+        pg.count("SELECT count(*) FROM runbook.events"),
+        journals(&b)[0].len() as i64
+    );
+}
+
+#[test]
+fn a_fresh_lease_refuses_a_second_driver_and_one_of_two_at_once_wins() {
+    let Some(pg) = Pg::start() else { return };
+    let a = team(&pg).file("runbooks/slow.yaml", SLOW);
+    a.exec(&["store", "migrate"]).code(0);
+    let child = spawn_slow(&a, &pg.url());
+    wait_sql(&pg, "SELECT count(*) FROM runbook.leases", "1");
+    let id = pg.sql("SELECT run_id FROM runbook.runs");
+    let b = team(&pg).file("runbooks/slow.yaml", SLOW);
+    let out = b.exec(&[
+        "resume",
+        &id,
+        "--yes",
+        "--take-over",
+        "--confirm",
+        "take-over",
+    ]);
+    out.code(1);
+    assert!(out.stderr.contains("is driven by"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("its lease was renewed"),
+        "{}",
+        out.stderr
+    );
+    assert!(!b.path(".state/runs").exists() || journals(&b).is_empty());
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The run is over: nothing to resume. Two resumes of an unfinished run at once: one
+    // drives it, the other is refused.
+    // (Every "machine" here shares one file system: a resume finds the runbook at the path
+    // the run started from, as where a team keeps its runbooks at one path.)
+    let slow_three = THREE.replace("echo two >> ran.log", "sleep 3; echo two >> ran.log");
+    let t = team(&pg)
+        .file("runbooks/three.yaml", &slow_three)
+        .file("answers.yaml", "pick: Go\n");
+    t.exec(&["run", "three", "--yes"]).code(2);
+    let three = pg.sql("SELECT run_id FROM runbook.runs WHERE runbook = 'three'");
+    let c = team(&pg).file("answers.yaml", "pick: Go\n");
+    let d = team(&pg).file("answers.yaml", "pick: Go\n");
+    let args = ["resume", &three, "--yes", "--answers", "answers.yaml"];
+    let (oc, od) = std::thread::scope(|s| {
+        let hc = s.spawn(|| c.exec(&args));
+        let hd = s.spawn(|| d.exec(&args));
+        (hc.join().unwrap(), hd.join().unwrap())
+    });
+    let codes = [oc.code, od.code];
+    assert!(
+        codes.contains(&0) && codes.contains(&1),
+        "{codes:?}\n{}\n{}",
+        oc.stderr,
+        od.stderr
+    );
+    let refused = if oc.code == 1 { &oc } else { &od };
+    assert!(
+        refused.stderr.contains("is driven by") || refused.stderr.contains("a moment ago"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(
+        pg.count(&format!(
+            "SELECT count(*) FROM runbook.events WHERE run_id = '{three}' AND event = 'step_finished' AND step = 'two'"
+        )),
+        1
+    );
+}
+
+#[test]
+fn a_stale_lease_taken_over_fences_the_old_driver_which_stops() {
+    let Some(pg) = Pg::start() else { return };
+    let a = team(&pg).file("runbooks/slow.yaml", SLOW);
+    a.exec(&["store", "migrate"]).code(0);
+    let alice = driver_role(&pg, "alice");
+    let child = spawn_slow(&a, &alice);
+    wait_sql(
+        &pg,
+        "SELECT count(*) FROM runbook.events WHERE event = 'step_started' AND step = 'wait'",
+        "1",
+    );
+    // Cut the old driver off from the store, alive.
+    pg.sql("ALTER ROLE alice NOLOGIN");
+    pg.sql("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = 'alice'");
+    wait_sql(&pg, "SELECT expires_at < now() FROM runbook.leases", "t");
+    let id = pg.sql("SELECT run_id FROM runbook.runs");
+    let b = team(&pg)
+        .env("RUNBOOK_LEASE_SECONDS", "2")
+        .env("SLOW_SECONDS", "0")
+        .file("runbooks/slow.yaml", SLOW);
+    // Expired: refused without --take-over, then taken with it.
+    let out = b.exec(&["resume", &id, "--yes"]);
+    out.code(1);
+    assert!(out.stderr.contains("--take-over"), "{}", out.stderr);
+    let out = b.exec(&["resume", &id, "--yes", "--take-over"]);
+    out.code(2);
+    assert!(out.stderr.contains("--confirm take-over"), "{}", out.stderr);
+    let out = b.exec(&[
+        "resume",
+        &id,
+        "--yes",
+        "--take-over",
+        "--confirm",
+        "take-over",
+    ]);
+    out.code(0);
+    assert!(
+        out.stderr.contains("run taken over from "),
+        "{}",
+        out.stderr
+    );
+    // The old driver comes back: refused by the store, it stops before its next step.
+    pg.sql("ALTER ROLE alice LOGIN");
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("was taken over by"), "{stderr}");
+    let a_steps = finished_steps(&a);
+    assert!(
+        !a_steps.iter().any(|(s, _)| s == "two"),
+        "the old driver went on: {a_steps:?}"
+    );
+    assert_eq!(pg.sql("SELECT status FROM runbook.runs"), "succeeded");
+    assert_eq!(
+        pg.count(
+            "SELECT count(*) FROM runbook.events WHERE event = 'step_finished' AND step = 'two'"
+        ),
+        1
+    );
+    assert_eq!(
+        pg.count("SELECT count(*) FROM runbook.events WHERE generation = 1 AND seq > (SELECT min(seq) FROM runbook.events WHERE generation = 2)"),
+        0
+    );
 }

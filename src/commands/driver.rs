@@ -323,7 +323,7 @@ pub fn drive(
         .as_ref()
         .map_or_else(|| name.clone(), |t| t.value.clone());
     let mut screen = Screen::new(mode);
-    let team = store.map(|t| super::team::Team::start(t, &mut journal, &mut screen));
+    let team = store.map(|t| super::team::Team::start(t, 1, &mut journal, &mut screen));
     let meta: Vec<String> = [
         rb.severity.as_ref().map(|s| s.value.clone()),
         rb.owner.as_ref().map(|o| format!("owner {}", o.value)),
@@ -403,6 +403,7 @@ pub fn drive(
         cfg: RunConfig {
             allow_readonly,
             assume_yes,
+            tether: team.as_ref().map(|t| t.tether.clone()),
             ..RunConfig::new(rb, &ready.path, mode, lint_errors)
         },
         out: Output::new(&mut journal, &mut screen, secrets.clone()),
@@ -432,8 +433,8 @@ pub fn drive(
             return EXIT_USAGE;
         }
         Err(e) => {
-            report_error(&e.to_string(), "the journal holds everything done so far");
-            return EXIT_FAILED;
+            screen.blank();
+            return report_exec_error(e, &run_id);
         }
     };
     let elapsed = started.elapsed();
@@ -469,6 +470,45 @@ pub fn drive(
         RunStatus::Succeeded => EXIT_OK,
         RunStatus::Interrupted => super::EXIT_INTERRUPTED,
         _ => EXIT_FAILED,
+    }
+}
+
+/// Says why a walk ended without the run's end: what happened, and what to do.
+pub fn report_exec_error(e: ExecError, run_id: &str) -> i32 {
+    let short = crate::exec::journal::short_id(run_id);
+    match e {
+        ExecError::NoAnswer { what, help } => {
+            report_error(
+                &format!("{what}, and there is no terminal to ask on"),
+                &help,
+            );
+            EXIT_USAGE
+        }
+        ExecError::TakenOver { by } => {
+            report_error(
+                &format!(
+                    "run {short} was taken over by {by}: it goes on there; this process stopped before its next step"
+                ),
+                "`runbook history --team` shows the run; what this machine did is in its journal",
+            );
+            EXIT_FAILED
+        }
+        ExecError::StoppedAlone { since } => {
+            report_error(
+                &format!("run {short} stopped: contact with the team store is lost since {since}"),
+                &format!(
+                    "`runbook resume {short}` goes on with it, here, or on another machine with `--take-over`"
+                ),
+            );
+            EXIT_FAILED
+        }
+        other => {
+            report_error(
+                &other.to_string(),
+                "the journal holds everything done so far",
+            );
+            EXIT_FAILED
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::driver::{Ready, operator, prepare, secret_values, summary};
 use super::past_run::{OpenRun, changes, fail, known_values, open_run, rollbacks, short};
-use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, report_error};
+use super::{EXIT_FAILED, EXIT_OK};
 use crate::cli::ResumeArgs;
 use crate::exec::drill::DrillShell;
 use crate::exec::executor::{ExecError, Executor, Output, Progress, RunConfig};
@@ -25,9 +25,16 @@ pub fn run(args: &ResumeArgs) -> i32 {
 }
 
 fn resume(args: &ResumeArgs) -> Result<i32, i32> {
-    let store = super::team::target()?;
     let mut operator = operator(&args.answering)?;
     operator.accept_changed = args.accept_changed;
+    // With a team store: the run claimed there first (fetched if it went on elsewhere).
+    let claim = super::team::claim(
+        &journal::state_dir(args.state_dir.as_deref()),
+        args.run.as_deref(),
+        |r| resumable(r.finished) && r.mode.is_some(),
+        args.take_over,
+        &mut operator,
+    )?;
     // The journal first: it is locked while we drive the run.
     let OpenRun {
         dir,
@@ -49,11 +56,20 @@ fn resume(args: &ResumeArgs) -> Result<i32, i32> {
             "this run cannot be resumed",
         ));
     };
-    // The runbook as it is now, checked; and what changed since the run started.
-    let ready = prepare(&r.path)?;
+    // The runbook as it is now, checked; and what changed since the run started. A run
+    // started on another machine names a path of that machine: the runbook is found by
+    // name here.
+    let ready = if std::path::Path::new(&r.path).is_file() {
+        prepare(&r.path)?
+    } else {
+        prepare(&r.runbook)?
+    };
     let changed = ready.sha256 != r.sha256;
     let mut screen = Screen::new(mode);
-    let _team = store.map(|t| super::team::Team::start(t, &mut journal, &mut screen));
+    let team = match claim {
+        Some(c) => Some(super::team::Team::resume(c, &mut journal, &mut screen)?),
+        None => None,
+    };
     if let Some(text) = &torn {
         screen.status(
             Status::Warning,
@@ -148,6 +164,7 @@ fn resume(args: &ResumeArgs) -> Result<i32, i32> {
         screen: &mut screen,
         interrupt,
         assume_yes: args.answering.yes,
+        tether: team.as_ref().map(|t| t.tether.clone()),
     });
     Ok(code)
 }
@@ -171,6 +188,7 @@ struct GoOn<'a> {
     screen: &'a mut Screen,
     interrupt: std::sync::Arc<std::sync::atomic::AtomicBool>,
     assume_yes: bool,
+    tether: Option<crate::exec::tether::Tether>,
 }
 
 fn go_on(g: GoOn) -> i32 {
@@ -183,6 +201,7 @@ fn go_on(g: GoOn) -> i32 {
     let mut executor = Executor {
         cfg: RunConfig {
             assume_yes: g.assume_yes,
+            tether: g.tether.clone(),
             ..RunConfig::new(rb, &g.ready.path, g.mode, super::driver::lint_errors)
         },
         out: Output::new(g.journal, g.screen, g.secrets.clone()),
@@ -222,7 +241,7 @@ fn go_on(g: GoOn) -> i32 {
     executor.restore_reminders();
     let position = match where_to_start(&mut executor, g.replayed) {
         Ok(p) => p,
-        Err(e) => return report_exec_error(e),
+        Err(e) => return super::driver::report_exec_error(e, &g.replayed.run_id),
     };
     let result = match position {
         Target::Step(i) => executor.walk(i),
@@ -236,7 +255,7 @@ fn go_on(g: GoOn) -> i32 {
     let tally = executor.progress.tally.clone();
     let result = match result {
         Ok(r) => r,
-        Err(e) => return report_exec_error(e),
+        Err(e) => return super::driver::report_exec_error(e, &g.replayed.run_id),
     };
     let _ = g.journal.append(Event::RunFinished {
         status: result.status,
@@ -256,25 +275,6 @@ fn go_on(g: GoOn) -> i32 {
     match result.status {
         RunStatus::Succeeded => EXIT_OK,
         _ => EXIT_FAILED,
-    }
-}
-
-fn report_exec_error(e: ExecError) -> i32 {
-    match e {
-        ExecError::NoAnswer { what, help } => {
-            report_error(
-                &format!("{what}, and there is no terminal to ask on"),
-                &help,
-            );
-            EXIT_USAGE
-        }
-        other => {
-            report_error(
-                &other.to_string(),
-                "the journal holds everything done so far",
-            );
-            EXIT_FAILED
-        }
     }
 }
 

@@ -22,9 +22,15 @@ pub fn run(args: &RollbackArgs) -> i32 {
 }
 
 fn rollback(args: &RollbackArgs) -> Result<i32, i32> {
-    let store = super::team::target()?;
     let mut operator = operator(&args.answering)?;
     operator.confirm_rollbacks = true;
+    let claim = super::team::claim(
+        &journal::state_dir(args.state_dir.as_deref()),
+        args.run.as_deref(),
+        |r| r.mode == Some(Mode::Run),
+        false,
+        &mut operator,
+    )?;
     let OpenRun {
         dir,
         mut journal,
@@ -77,7 +83,10 @@ fn rollback(args: &RollbackArgs) -> Result<i32, i32> {
     let interrupt =
         install_interrupt_handler().map_err(|e| fail(&format!("cannot handle Ctrl-C: {e}"), ""))?;
     let me = format!("{}@{}", journal::user(), journal::host());
-    let _team = store.map(|t| super::team::Team::start(t, &mut journal, &mut screen));
+    let _team = match claim {
+        Some(c) => Some(super::team::Team::resume(c, &mut journal, &mut screen)?),
+        None => None,
+    };
     journal
         .append(Event::RunResumed {
             operator: me.clone(),

@@ -152,6 +152,7 @@ impl<'a> Executor<'a> {
         let mut failed = None;
         let mut retry = false;
         while let Target::Step(i) = at {
+            self.check_tether(i)?;
             if !retry && let Some(stop) = self.enter(i) {
                 self.offer_rollbacks()?;
                 return Ok(stop);
@@ -265,6 +266,77 @@ impl<'a> Executor<'a> {
 
     /// Counts a visit of step `i` and tells the operator which visit it is; past the run's
     /// bound (`max_visits`), the run stops there, failed.
+    /// Before each step of a run driven with a team store: stops when another driver took
+    /// the run over; asks whether to go on alone when the lease expired for lack of contact.
+    fn check_tether(&mut self, i: usize) -> Result<(), ExecError> {
+        use super::journal::LeaseChange;
+        use super::tether::Standing;
+        let Some(tether) = self.cfg.tether.clone() else {
+            return Ok(());
+        };
+        let generation = tether.generation();
+        match tether.standing() {
+            Standing::Held => Ok(()),
+            Standing::Taken { by } => {
+                self.out.record(Event::Lease {
+                    change: LeaseChange::TakenAway,
+                    generation,
+                    other: Some(by.clone()),
+                    since: None,
+                })?;
+                Err(ExecError::TakenOver { by })
+            }
+            Standing::Lost { since } => {
+                let step = self.cfg.runbook.steps[i].id();
+                let store = tether.store();
+                self.out.screen.status(
+                    Status::Warning,
+                    &format!(
+                        "contact with the team store {store} is lost since {since}: this run's lease has expired, and someone may take the run over"
+                    ),
+                );
+                let answer = self.operator.ask(&Question::GoOnAlone {
+                    step,
+                    since: since.clone(),
+                    store,
+                });
+                let went_on = match answer {
+                    Ok(Answer::Done) => true,
+                    Ok(_) | Err(AskError::Interrupted) => false,
+                    Err(AskError::NoAnswer { what, help }) => {
+                        self.out.record(Event::Lease {
+                            change: LeaseChange::StoppedAlone,
+                            generation,
+                            other: None,
+                            since: Some(since),
+                        })?;
+                        return Err(ExecError::NoAnswer { what, help });
+                    }
+                    Err(AskError::Terminal(e)) => return Err(ExecError::Terminal(e)),
+                };
+                self.out.record(Event::Lease {
+                    change: if went_on {
+                        LeaseChange::WentOnAlone
+                    } else {
+                        LeaseChange::StoppedAlone
+                    },
+                    generation,
+                    other: None,
+                    since: Some(since.clone()),
+                })?;
+                if went_on {
+                    tether.go_on_alone();
+                    self.out
+                        .screen
+                        .status(Status::Warning, "going on alone (recorded in the journal)");
+                    Ok(())
+                } else {
+                    Err(ExecError::StoppedAlone { since })
+                }
+            }
+        }
+    }
+
     fn enter(&mut self, i: usize) -> Option<WalkResult> {
         let steps = self.cfg.runbook.steps.len();
         let visits = &mut self.progress.visits;

@@ -260,6 +260,27 @@ impl Terminal {
                     _ => Ok(Answer::Skip(reason("Why skip it?")?)),
                 }
             }
+            Question::TakeOver { run, holder } => Text::new(&visible(&format!(
+                "Take run {run} over from {holder}? Type {run} to take it (empty to stop):"
+            )))
+            .prompt()
+            .map(Answer::Text)
+            .map_err(err),
+            Question::GoOnAlone { since, store, .. } => {
+                match select(
+                    &format!(
+                        "Contact with the team store {store} is lost since {since}: someone may take this run over. Go on alone?"
+                    ),
+                    &[
+                        "yes, go on alone (recorded)",
+                        "no, stop here (the run can be resumed, here or elsewhere)",
+                    ],
+                    MENU_HELP,
+                )? {
+                    0 => Ok(Answer::Done),
+                    _ => Ok(Answer::Abort),
+                }
+            }
             Question::AcceptChanged { .. } => {
                 match select(
                     "The runbook changed since the run started. Go on with the new version?",

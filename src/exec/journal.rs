@@ -76,6 +76,23 @@ impl RunStatus {
     }
 }
 
+/// What happened to a run's lease in the team store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeaseChange {
+    /// This process holds it (a new run, or a resume after the lease expired).
+    Acquired,
+    /// This process took it over from another driver whose lease had expired.
+    TookOver,
+    /// Contact with the store was lost long enough for the lease to expire; the operator
+    /// chose to go on alone.
+    WentOnAlone,
+    /// The same, and the operator stopped: the run is left to be resumed.
+    StoppedAlone,
+    /// Another driver took the run over: this process stopped.
+    TakenAway,
+}
+
 /// One journal event. Every text field is already masked.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
@@ -225,6 +242,18 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         item: Option<String>,
     },
+    /// The run's lease in the team store (one driver at a time): what happened to it.
+    Lease {
+        change: LeaseChange,
+        /// The lease's generation this process drives under.
+        generation: u64,
+        /// The other driver: who took the run over from this one, or from whom it was taken.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        other: Option<String>,
+        /// For `went_on_alone`/`stopped_alone`: the last contact with the store.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        since: Option<String>,
+    },
     /// A step's `remind` came due while the run was at `step`.
     Reminder {
         step: String,
@@ -247,6 +276,7 @@ impl Event {
             self,
             Event::RunStarted { .. }
                 | Event::RunResumed { .. }
+                | Event::Lease { .. }
                 | Event::StepFinished { .. }
                 | Event::RunFinished { .. }
         )
@@ -663,6 +693,25 @@ impl Journal {
             on_append: None,
         };
         Ok((journal, records, torn))
+    }
+}
+
+/// Who holds the run in `dir` now (a process driving it), if anyone: its lock is tried and
+/// let go at once.
+pub fn held_by(dir: &Path) -> Option<String> {
+    let path = dir.join("lock");
+    let file = OpenOptions::new().read(true).write(true).open(&path).ok()?;
+    match file.try_lock() {
+        Ok(()) => {
+            let _ = file.unlock();
+            None
+        }
+        Err(_) => Some(
+            std::fs::read_to_string(&path)
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
+        ),
     }
 }
 

@@ -24,4 +24,5 @@ pub mod state;
 mod steps;
 pub mod tally;
 pub mod tee;
+pub mod tether;
 pub mod tty;

@@ -69,6 +69,17 @@ pub enum Question {
     ResumeStep { step: String },
     /// Resuming: the runbook changed since the run started. `Done` goes on, `Abort` stops.
     AcceptChanged { summary: String },
+    /// Before step `step`: contact with the team store `store` was lost (last at `since`)
+    /// long enough for the run's lease to expire. `Done` goes on alone, `Abort` stops (the
+    /// run stays resumable).
+    GoOnAlone {
+        step: String,
+        since: String,
+        store: String,
+    },
+    /// Taking a run over from a driver whose lease expired: the run's short id typed
+    /// (`Text`); anything else declines.
+    TakeOver { run: String, holder: String },
 }
 
 impl Question {
@@ -89,7 +100,9 @@ impl Question {
             | Question::Rollback { .. }
             | Question::Interrupted { .. }
             | Question::ResumeStep { .. }
-            | Question::AcceptChanged { .. } => false,
+            | Question::AcceptChanged { .. }
+            | Question::GoOnAlone { .. }
+            | Question::TakeOver { .. } => false,
         }
     }
 
@@ -107,8 +120,10 @@ impl Question {
             | Question::Note { step }
             | Question::Rollback { step, .. }
             | Question::Interrupted { step }
-            | Question::ResumeStep { step } => step,
+            | Question::ResumeStep { step }
+            | Question::GoOnAlone { step, .. } => step,
             Question::AcceptChanged { .. } => "the changed runbook",
+            Question::TakeOver { .. } => "take-over",
         }
     }
 }

@@ -26,6 +26,12 @@ pub enum ExecError {
     NoAnswer { what: String, help: String },
     #[error("the terminal failed: {0}")]
     Terminal(String),
+    /// Another driver took the run over (the team store's lease): this process stops.
+    #[error("the run was taken over by {by}")]
+    TakenOver { by: String },
+    /// Contact with the team store was lost and the operator chose to stop.
+    #[error("contact with the team store was lost (last at {since}); the run was stopped")]
+    StoppedAlone { since: String },
 }
 
 /// The folder of a runbook file, where its commands run and its sub-runbooks are found.
@@ -55,6 +61,8 @@ pub struct RunConfig<'a> {
     /// How many errors lint finds in a sub-runbook's text, checked before it runs. Given by
     /// the command (the executor does not depend on lint).
     pub check: CheckRunbook,
+    /// The run's lease in the team store, when there is one: looked at before each step.
+    pub tether: Option<super::tether::Tether>,
 }
 
 /// What is recorded and shown: every event goes to the journal (before the next action
@@ -229,6 +237,7 @@ impl<'a> RunConfig<'a> {
             assume_yes: false,
             within: Vec::new(),
             check,
+            tether: None,
         }
     }
 

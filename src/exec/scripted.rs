@@ -309,6 +309,14 @@ impl<T: Operator> Scripted<T> {
             },
             // `--yes` is not enough to go on with a changed runbook.
             Question::AcceptChanged { .. } => self.accept_changed.then_some(Answer::Done),
+            // `--yes`: the run goes on alone, journaled and said.
+            Question::GoOnAlone { .. } => yes.then_some(Answer::Done),
+            // Never `--yes`: `--confirm take-over`.
+            Question::TakeOver { run, .. } => self
+                .confirmed
+                .iter()
+                .any(|c| c == "take-over")
+                .then(|| Answer::Text(run.clone())),
         }
     }
 }
@@ -376,6 +384,16 @@ fn no_answer(q: &Question) -> AskError {
                 "answer it in an answers file (`--answers FILE` with `{s}: 1` … `{s}: {}`, or an option's label)",
                 options.len()
             ),
+        ),
+        Question::TakeOver { run, holder } => (
+            format!("taking run {run} over from {holder} needs its id typed"),
+            "run it on a terminal, or pass `--confirm take-over` (`--yes` never does)".to_string(),
+        ),
+        Question::GoOnAlone { store, since, .. } => (
+            format!(
+                "contact with the team store {store} is lost since {since}: someone may take the run over"
+            ),
+            "drive the run on a terminal to choose, or pass `--yes` to go on alone".to_string(),
         ),
         Question::AcceptChanged { .. } => (
             "the runbook changed since the run started".to_string(),

@@ -134,6 +134,11 @@ pub fn seeds(report: &Report) -> Seeds {
                 "Check that step `{path}`, marked done by hand, really completed ({})",
                 inline(or_none(d.reason.as_deref().unwrap_or("")))
             ),
+            DeviationKind::WentOnAlone => {
+                "Check that nobody else drove this run while its driver went on without the team \
+                 store (`runbook history --team`), and why the store was out of reach"
+                    .to_string()
+            }
             DeviationKind::RollbackDeclined => {
                 format!("Decide whether the declined rollback of step `{path}` is still needed")
             }

@@ -146,6 +146,7 @@ pub enum DeviationKind {
     RollbackRun,
     RollbackDeclined,
     RunbookChanged,
+    WentOnAlone,
 }
 
 /// A way in which the run departed from the runbook as written.
@@ -435,6 +436,41 @@ pub fn build(run: RunSummary, records: &[Record]) -> Report {
                 }
                 row("run_resumed", what, None);
             }
+            Event::Lease {
+                change,
+                generation,
+                other,
+                since,
+            } => {
+                use crate::exec::journal::LeaseChange;
+                let other = other.as_deref().unwrap_or("another driver");
+                let since = since.as_deref().unwrap_or("?");
+                let what = match change {
+                    LeaseChange::Acquired => {
+                        format!("lease of the team store held (generation {generation})")
+                    }
+                    LeaseChange::TookOver => format!(
+                        "run taken over from {other}, whose lease had expired (generation {generation})"
+                    ),
+                    LeaseChange::WentOnAlone => {
+                        deviation(
+                            DeviationKind::WentOnAlone,
+                            format!(
+                                "contact with the team store was lost (last at {since}); the operator went on alone, while someone else could have taken the run over"
+                            ),
+                            None,
+                        );
+                        format!("contact with the team store lost since {since}: went on alone")
+                    }
+                    LeaseChange::StoppedAlone => format!(
+                        "contact with the team store lost since {since}: stopped, to be resumed"
+                    ),
+                    LeaseChange::TakenAway => {
+                        format!("run taken over by {other}: this driver stopped")
+                    }
+                };
+                row("lease", what, None);
+            }
             Event::Decision {
                 option,
                 label,
@@ -607,6 +643,9 @@ pub fn step_of(event: &Event) -> Option<&str> {
         | Event::Retry { step, .. }
         | Event::Reminder { step, .. }
         | Event::Rollback { step, .. } => Some(step),
-        Event::RunStarted { .. } | Event::RunResumed { .. } | Event::RunFinished { .. } => None,
+        Event::RunStarted { .. }
+        | Event::RunResumed { .. }
+        | Event::Lease { .. }
+        | Event::RunFinished { .. } => None,
     }
 }

@@ -9,10 +9,11 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    description: "runs and their journal events",
-    sql: r#"
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "runs and their journal events",
+        sql: r#"
 CREATE SCHEMA IF NOT EXISTS runbook;
 CREATE TABLE runbook.migrations (
     version     integer PRIMARY KEY,
@@ -51,7 +52,45 @@ CREATE TABLE runbook.events (
     PRIMARY KEY (run_id, seq)
 );
 "#,
-}];
+    },
+    Migration {
+        version: 2,
+        description: "leases: one driver per run, fenced by generation",
+        sql: r#"
+-- Who drives a run. `generation` goes up at each take-over; it is the fencing token: the
+-- events of an older generation are refused (the trigger below), so a driver that lost
+-- its lease cannot write over the run's new course.
+CREATE TABLE runbook.leases (
+    run_id      text PRIMARY KEY REFERENCES runbook.runs (run_id) ON DELETE CASCADE,
+    generation  bigint NOT NULL,
+    holder      text NOT NULL,
+    host        text NOT NULL,
+    pid         integer NOT NULL,
+    acquired_at timestamptz NOT NULL DEFAULT now(),
+    renewed_at  timestamptz NOT NULL DEFAULT now(),
+    expires_at  timestamptz NOT NULL,
+    -- The driver stopped and let go (an unfinished run left to be resumed): free to take.
+    released_at timestamptz
+);
+ALTER TABLE runbook.events ADD COLUMN generation bigint NOT NULL DEFAULT 1;
+CREATE FUNCTION runbook.fence() RETURNS trigger LANGUAGE plpgsql AS $fence$
+DECLARE
+    current bigint;
+BEGIN
+    SELECT generation INTO current FROM runbook.leases WHERE run_id = NEW.run_id FOR SHARE;
+    IF current IS NOT NULL AND NEW.generation < current THEN
+        RAISE EXCEPTION 'run % is driven by generation % (this event is of generation %)',
+            NEW.run_id, current, NEW.generation
+            USING ERRCODE = 'RB409';
+    END IF;
+    RETURN NEW;
+END
+$fence$;
+CREATE TRIGGER fence BEFORE INSERT ON runbook.events
+    FOR EACH ROW EXECUTE FUNCTION runbook.fence();
+"#,
+    },
+];
 
 /// The version this runbook writes.
 pub fn latest() -> i32 {

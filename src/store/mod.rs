@@ -9,6 +9,7 @@
 //! - [`ship`]: the background shipper of journal events, and `runbook sync`.
 
 pub mod conninfo;
+pub mod lease;
 pub mod migrations;
 pub mod read;
 pub mod ship;
@@ -95,6 +96,8 @@ pub enum ErrorKind {
     Ahead,
     /// A query failed.
     Query,
+    /// Another driver holds the run's lease (the fence refused this driver's events).
+    Taken,
 }
 
 impl StoreError {
@@ -110,7 +113,7 @@ impl StoreError {
     pub fn exit_code(&self) -> i32 {
         match self.kind {
             ErrorKind::Config | ErrorKind::Behind | ErrorKind::Ahead => 2,
-            ErrorKind::Unreachable | ErrorKind::Query => 1,
+            ErrorKind::Unreachable | ErrorKind::Query | ErrorKind::Taken => 1,
         }
     }
 }

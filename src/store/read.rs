@@ -154,7 +154,7 @@ pub fn fetch(store: &mut Store, id: &str, dir: &Path) -> Result<PathBuf, StoreEr
             "check the state folder (--state-dir, RUNBOOK_STATE_DIR)",
         )
     };
-    crate::exec::journal::private_dir(&run_dir).map_err(write_error)?;
+    crate::exec::journal::private_dir(&run_dir.join("output")).map_err(write_error)?;
     let mut journal = String::new();
     for r in &rows {
         // The store's JSON is jsonb: written back in one line, as the journal holds it.

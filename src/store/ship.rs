@@ -10,6 +10,7 @@
 use super::conninfo::Target;
 use super::{ErrorKind, Store, StoreError};
 use crate::exec::screen::Status;
+use crate::exec::tether::Tether;
 use serde_json::Value;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -55,12 +56,12 @@ pub struct Outcome {
 
 impl Shipper {
     /// Starts shipping the run in `run_dir` to `target`; notices go to `notices`.
-    pub fn start(target: Target, run_dir: PathBuf, notices: Notices) -> Shipper {
+    pub fn start(target: Target, run_dir: PathBuf, notices: Notices, tether: Tether) -> Shipper {
         let shared = Arc::new((Mutex::new(State::default()), Condvar::new()));
         let theirs = shared.clone();
         let thread = std::thread::Builder::new()
             .name("runbook-shipper".into())
-            .spawn(move || ship_loop(&target, &run_dir, &theirs, &notices))
+            .spawn(move || ship_loop(&target, &run_dir, &theirs, &notices, &tether))
             .ok();
         if thread.is_none()
             && let Ok(mut s) = shared.0.lock()
@@ -132,16 +133,50 @@ fn ship_loop(
     run_dir: &Path,
     shared: &Arc<(Mutex<State>, Condvar)>,
     notices: &Notices,
+    tether: &Tether,
 ) {
     let (lock, cvar) = &**shared;
     let mut reader = JournalReader::new(run_dir);
+    reader.generation = tether.generation() as i64;
     let mut store: Option<Store> = None;
     let mut backoff = Duration::from_millis(250);
+    let ttl = super::lease::ttl();
+    let backoff_max = BACKOFF_MAX.min(ttl / 2).max(Duration::from_millis(500));
     let mut reported_down = false;
     let mut synced_others = false;
+    // The last time the lease was renewed (this process's clock); `None` before the first.
+    let mut renewed: Option<Instant> = None;
+    let started = Instant::now();
+    let mut lost = false;
+    let mut taken = false;
     loop {
         let stopping = lock.lock().map(|s| s.stop).unwrap_or(true);
-        let result = ship_once(target, &mut store, &mut reader);
+        let result = if taken {
+            Err(StoreError::new(
+                ErrorKind::Query,
+                "the run was taken over",
+                "",
+            ))
+        } else {
+            ship_once(target, &mut store, &mut reader).and_then(|shipped| {
+                // The lease, once the run's row is there: renewed every third of its life.
+                let due = renewed.is_none_or(|r| r.elapsed() >= ttl / 3) || stopping;
+                if due
+                    && reader.sent > 0
+                    && let Some(st) = store.as_mut()
+                {
+                    let run_id = reader.run_id();
+                    match super::lease::renew(&mut st.client, &run_id, reader.generation) {
+                        Ok(super::lease::Renewal::Renewed) => renewed = Some(Instant::now()),
+                        Ok(super::lease::Renewal::Taken(l)) => {
+                            return Err(taken_error(&l));
+                        }
+                        Err(e) => return Err(st.query_error(&e)),
+                    }
+                }
+                Ok(shipped)
+            })
+        };
         let mut failed = false;
         match result {
             Ok(shipped) => {
@@ -156,6 +191,10 @@ fn ship_loop(
                             target.shown
                         ),
                     );
+                }
+                if lost {
+                    lost = false;
+                    tether.set_lost(None);
                 }
                 if let Ok(mut s) = lock.lock() {
                     s.shipped = s.shipped.max(shipped);
@@ -173,17 +212,28 @@ fn ship_loop(
                     }
                 }
             }
+            Err(e) if e.kind == ErrorKind::Taken || taken => {
+                failed = true;
+                if !taken {
+                    taken = true;
+                    tether.set_taken(e.help.clone());
+                }
+                if let Ok(mut s) = lock.lock() {
+                    s.read = s.read.max(reader.last_seq);
+                    s.error = Some(e.message);
+                }
+            }
             Err(e) => {
                 failed = true;
                 store = None;
                 if !reported_down {
                     reported_down = true;
-                    let what = &e.message;
                     notice(
                         notices,
                         Status::Warning,
                         format!(
-                            "{what}; the run goes on, the journal keeps everything, `runbook sync` sends it later"
+                            "{}; the run goes on, the journal keeps everything, `runbook sync` sends it later",
+                            e.message
                         ),
                     );
                 }
@@ -193,19 +243,39 @@ fn ship_loop(
                 }
             }
         }
+        // No contact for longer than the lease lives: someone may take the run over.
+        let last_contact = renewed.unwrap_or(started);
+        if failed && !taken && !lost && last_contact.elapsed() > ttl {
+            lost = true;
+            let ago = jiff::SignedDuration::try_from(last_contact.elapsed()).unwrap_or_default();
+            let at = jiff::ZonedDateTime::now()
+                .checked_sub(ago)
+                .map_or_else(|_| "?".into(), |z| z.strftime("%H:%M:%S").to_string());
+            tether.set_lost(Some(at));
+        }
         let Ok(mut s) = lock.lock() else { return };
         if stopping || (s.stop && failed) {
+            // This process drives the run no more: the lease is let go, for a resume
+            // elsewhere to take it at once.
+            if !failed
+                && !taken
+                && let Some(st) = store.as_mut()
+            {
+                let _ = super::lease::release(&mut st.client, &reader.run_id(), reader.generation);
+            }
             s.done = true;
             cvar.notify_all();
             return;
         }
         // Wait for the next event; after a failure, for the next attempt (an event arriving
-        // does not hurry a retry against a store that is down).
+        // does not hurry a retry against a store that is down). The lease is renewed in time
+        // either way.
         let wait = if failed {
             backoff
         } else {
             Duration::from_secs(2)
-        };
+        }
+        .min(ttl / 3);
         let deadline = Instant::now() + wait;
         while !s.stop && (failed || !s.woken) {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -218,10 +288,23 @@ fn ship_loop(
             }
         }
         if failed {
-            backoff = (backoff * 2).min(BACKOFF_MAX);
+            backoff = (backoff * 2).min(backoff_max);
         }
         s.woken = false;
     }
+}
+
+/// The error for a run another driver holds now: `help` carries who, for the walk.
+fn taken_error(l: &super::lease::LeaseInfo) -> StoreError {
+    StoreError::new(
+        ErrorKind::Taken,
+        format!(
+            "the run was taken over by {} (generation {})",
+            l.who(),
+            l.generation
+        ),
+        format!("{} since {}", l.who(), l.acquired_at),
+    )
 }
 
 fn notice(notices: &Notices, status: Status, text: String) {
@@ -281,6 +364,8 @@ struct JournalReader {
     pending: Vec<Line>,
     /// The run's `run_started` record (its first line).
     started: Option<Value>,
+    /// The lease generation the events are sent under.
+    generation: i64,
 }
 
 impl JournalReader {
@@ -292,7 +377,15 @@ impl JournalReader {
             sent: 0,
             pending: Vec::new(),
             started: None,
+            generation: 1,
         }
+    }
+
+    fn run_id(&self) -> String {
+        self.started
+            .as_ref()
+            .map(|v| str_of(v, "run_id").to_string())
+            .unwrap_or_default()
     }
 
     fn read_new(&mut self) -> Result<Vec<Line>, String> {
@@ -433,15 +526,32 @@ fn send(store: &mut Store, reader: &JournalReader, batch: &[Line]) -> Result<(),
     let events: Vec<&str> = batch.iter().map(|l| l.event.as_str()).collect();
     let steps: Vec<Option<&str>> = batch.iter().map(|l| l.step.as_deref()).collect();
     let records: Vec<&str> = batch.iter().map(|l| l.text.as_str()).collect();
-    tx.execute(
-        "INSERT INTO runbook.events (run_id, seq, ts, event, step, record)
-         SELECT $1, e.seq, e.ts::timestamptz, e.event, e.step, e.record::jsonb
+    let inserted = tx.execute(
+        "INSERT INTO runbook.events (run_id, seq, ts, event, step, record, generation)
+         SELECT $1, e.seq, e.ts::timestamptz, e.event, e.step, e.record::jsonb, $7
          FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[])
               AS e(seq, ts, event, step, record)
          ON CONFLICT (run_id, seq) DO NOTHING",
-        &[&run_id, &seqs, &tss, &events, &steps, &records],
-    )
-    .map_err(|e| fail(&e))?;
+        &[
+            &run_id,
+            &seqs,
+            &tss,
+            &events,
+            &steps,
+            &records,
+            &reader.generation,
+        ],
+    );
+    if let Err(e) = inserted {
+        // Fenced: a newer driver holds the run.
+        if e.code().is_some_and(|c| c.code() == "RB409") {
+            drop(tx);
+            if let Ok(Some(l)) = super::lease::read(&mut store.client, &run_id) {
+                return Err(taken_error(&l));
+            }
+        }
+        return Err(fail(&e));
+    }
     let max_seq = seqs.iter().copied().max().unwrap_or(0);
     tx.execute(
         "UPDATE runbook.runs SET

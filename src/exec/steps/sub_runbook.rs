@@ -113,6 +113,7 @@ impl Executor<'_> {
                     assume_yes: self.cfg.assume_yes,
                     within,
                     graph,
+                    tether: self.cfg.tether.clone(),
                     ..RunConfig::new(&sub, &path, self.cfg.mode, self.cfg.check)
                 },
                 out: self.out.reborrow(),
