@@ -510,8 +510,13 @@ const SLOW: &str = "title: Slow\nowner: o\ndescription: d\nsteps:\n  - {id: one,
 
 /// Starts `runbook run slow --yes` in the background for `t`, with `url` as the store.
 fn spawn_slow(t: &Test, url: &str) -> std::process::Child {
+    spawn_slow_with(t, url, &["--yes"])
+}
+
+fn spawn_slow_with(t: &Test, url: &str, flags: &[&str]) -> std::process::Child {
     std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
-        .args(["run", "slow", "--yes"])
+        .args(["run", "slow"])
+        .args(flags)
         .current_dir(t.dir.path())
         .env_remove("RUNBOOK_PATH")
         .env("NO_COLOR", "1")
@@ -716,4 +721,82 @@ fn a_stale_lease_taken_over_fences_the_old_driver_which_stops() {
         pg.count("SELECT count(*) FROM runbook.events WHERE generation = 1 AND seq > (SELECT min(seq) FROM runbook.events WHERE generation = 2)"),
         0
     );
+}
+
+#[test]
+fn a_driver_cut_off_from_the_store_asks_before_going_on_alone() {
+    let Some(pg) = Pg::start() else { return };
+    let t = team(&pg).file("runbooks/slow.yaml", SLOW);
+    t.exec(&["store", "migrate"]).code(0);
+    let alice = driver_role(&pg, "alice");
+    std::fs::write(
+        t.path("none.yaml"),
+        "one: run\nwait: run\ntwo: run\nthree: run\n",
+    )
+    .unwrap();
+    for (i, (flags, code, change)) in [
+        (vec!["--yes"], 0, "went_on_alone"),
+        (vec!["--answers", "none.yaml"], 2, "stopped_alone"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        pg.sql("ALTER ROLE alice LOGIN");
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"));
+        let state = t.path(&format!(".state{i}"));
+        cmd.args(["run", "slow"])
+            .args(&flags)
+            .current_dir(t.dir.path())
+            .env_remove("RUNBOOK_PATH")
+            .env("NO_COLOR", "1")
+            .env("RUNBOOK_STATE_DIR", &state)
+            .env("RUNBOOK_STORE", &alice)
+            .env("PGPASSWORD", PASSWORD)
+            .env("PGPASSFILE", "/nonexistent/pgpass")
+            .env("RUNBOOK_LEASE_SECONDS", "2")
+            .env("SLOW_SECONDS", "5")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while pg.sql(
+            "SELECT count(*) FROM runbook.events WHERE event = 'step_started' AND step = 'wait'",
+        ) != (i + 1).to_string()
+        {
+            if std::time::Instant::now() > deadline || child.try_wait().unwrap().is_some() {
+                let _ = child.kill();
+                let out = child.wait_with_output().unwrap();
+                panic!(
+                    "the run did not reach `wait` in the store:\n{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        pg.sql("ALTER ROLE alice NOLOGIN");
+        pg.sql(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = 'alice'",
+        );
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{stderr}");
+        assert!(stderr.contains("contact with the team store"), "{stderr}");
+        assert_eq!(
+            stderr.matches("lease has expired").count(),
+            1,
+            "asked once: {stderr}"
+        );
+        let text = std::fs::read_dir(state.join("runs"))
+            .unwrap()
+            .flatten()
+            .map(|d| std::fs::read_to_string(d.path().join("journal.jsonl")).unwrap())
+            .collect::<String>();
+        assert!(text.contains(&format!("\"change\":\"{change}\"")), "{text}");
+        if code == 0 {
+            assert!(text.contains("\"step\":\"three\""), "it went on: {text}");
+        } else {
+            assert!(!text.contains("\"step\":\"two\""), "it stopped: {text}");
+        }
+    }
 }

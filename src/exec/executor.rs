@@ -287,6 +287,8 @@ impl<'a> Executor<'a> {
                 Err(ExecError::TakenOver { by })
             }
             Standing::Lost { since } => {
+                // What the shipper said first (the store out of reach), then the question.
+                self.out.screen.show_notices();
                 let step = self.cfg.runbook.steps[i].id();
                 let store = tether.store();
                 self.out.screen.status(
