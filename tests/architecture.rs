@@ -14,24 +14,34 @@ const FORBIDDEN: &[(&[&str], &[&str])] = &[
     (
         &["load", "graph", "template", "shell", "values", "suggest"],
         &[
-            "lint", "exec", "commands", "render", "report", "show", "cli", "config",
+            "lint", "exec", "commands", "render", "report", "show", "cli", "config", "store",
         ],
     ),
     (
         &["lint"],
-        &["exec", "commands", "report", "show", "cli", "config"],
+        &[
+            "exec", "commands", "report", "show", "cli", "config", "store",
+        ],
     ),
     (
         &["exec"],
-        &["lint", "commands", "render", "show", "cli", "config"],
+        &[
+            "lint", "commands", "render", "show", "cli", "config", "store",
+        ],
     ),
     (
         &["render", "report", "show"],
-        &["commands", "cli", "config"],
+        &["commands", "cli", "config", "store"],
     ),
     (
         &["config"],
-        &["exec", "commands", "render", "report", "show", "cli"],
+        &[
+            "exec", "commands", "render", "report", "show", "cli", "store",
+        ],
+    ),
+    (
+        &["store"],
+        &["lint", "commands", "render", "report", "show", "cli"],
     ),
 ];
 
