@@ -63,6 +63,14 @@ pub enum Command {
     Store(StoreArgs),
     /// Send the team store every event of this machine's runs that it does not have yet
     Sync,
+    /// Follow a run as it happens, from the team store, on any machine (read only)
+    Watch(WatchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The run: its id or a unique prefix (default: the newest unfinished run of the team)
+    pub run: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -53,14 +53,14 @@ fn migrate_creates_the_schema_once_and_commands_say_when_it_is_behind() {
     let out = t.exec(&["store", "migrate"]);
     out.code(0);
     assert!(out.stdout.contains("applied migration 1"), "{}", out.stdout);
-    assert!(out.stdout.contains("applied migration 2"), "{}", out.stdout);
+    assert!(out.stdout.contains("applied migration 3"), "{}", out.stdout);
     let out = t.exec(&["store", "migrate"]);
     out.code(0);
     assert!(out.stdout.contains("up to date"), "{}", out.stdout);
-    assert_eq!(pg.count("SELECT count(*) FROM runbook.migrations"), 2);
+    assert_eq!(pg.count("SELECT count(*) FROM runbook.migrations"), 3);
     let out = t.exec(&["store", "status"]);
     out.code(0);
-    assert!(out.stdout.contains("schema   version 2"), "{}", out.stdout);
+    assert!(out.stdout.contains("schema   version 3"), "{}", out.stdout);
     assert!(
         out.stdout.contains("runs     0 (0 unfinished)"),
         "{}",
@@ -799,4 +799,61 @@ fn a_driver_cut_off_from_the_store_asks_before_going_on_alone() {
             assert!(!text.contains("\"step\":\"two\""), "it stopped: {text}");
         }
     }
+}
+
+#[test]
+fn watch_follows_a_run_as_it_happens_from_another_machine() {
+    let Some(pg) = Pg::start() else { return };
+    let a = team(&pg).file("runbooks/slow.yaml", SLOW);
+    a.exec(&["store", "migrate"]).code(0);
+    let b = team(&pg);
+    let out = b.exec(&["watch"]);
+    out.code(1);
+    assert!(out.stderr.contains("no run is going on"), "{}", out.stderr);
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"));
+    cmd.args(["run", "slow", "--yes"])
+        .current_dir(a.dir.path())
+        .env_remove("RUNBOOK_PATH")
+        .env("NO_COLOR", "1")
+        .env("RUNBOOK_STATE_DIR", a.path(".state"))
+        .env("RUNBOOK_STORE", pg.url())
+        .env("PGPASSWORD", PASSWORD)
+        .env("SLOW_SECONDS", "3")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let mut driver = cmd.spawn().unwrap();
+    wait_sql(
+        &pg,
+        "SELECT count(*) FROM runbook.events WHERE event = 'step_started' AND step = 'wait'",
+        "1",
+    );
+    assert_eq!(pg.sql("SELECT status IS NULL FROM runbook.runs"), "t");
+    // Another machine follows it: everything so far, then each event as it is stored,
+    // until the run ends.
+    let out = b.exec(&["watch"]);
+    out.code(0);
+    assert!(driver.wait().unwrap().success());
+    let text = &out.stdout;
+    let order: Vec<usize> = [
+        "── one",
+        "── wait",
+        "$ sleep",
+        "── two",
+        "── three",
+        "run succeeded",
+    ]
+    .iter()
+    .map(|w| {
+        text.find(w)
+            .unwrap_or_else(|| panic!("{w} missing:\n{text}"))
+    })
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{text}");
+    assert!(text.contains("read only"), "{text}");
+    // A finished run is shown whole; the watcher's session cannot write.
+    let id = pg.sql("SELECT run_id FROM runbook.runs");
+    let out = b.exec(&["watch", &id[..13]]);
+    out.code(0);
+    assert!(out.stdout.contains("run succeeded"), "{}", out.stdout);
 }

@@ -21,6 +21,7 @@ pub mod show;
 pub mod status;
 pub mod store;
 pub mod team;
+pub mod watch;
 
 pub use status::{
     EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, print_stdout, report_error, use_color,
@@ -70,5 +71,6 @@ pub fn run(cli: Cli) -> i32 {
         Command::Examples(args) => examples::run(&args),
         Command::Store(args) => store::run(&args),
         Command::Sync => store::sync(),
+        Command::Watch(args) => watch::run(&args),
     }
 }

@@ -90,6 +90,23 @@ CREATE TRIGGER fence BEFORE INSERT ON runbook.events
     FOR EACH ROW EXECUTE FUNCTION runbook.fence();
 "#,
     },
+    Migration {
+        version: 3,
+        description: "notify watchers of new events",
+        sql: r#"
+-- `runbook watch` listens on `runbook_events`; the payload is the run's id, once per
+-- transaction and run, whoever wrote the events.
+CREATE FUNCTION runbook.notify_events() RETURNS trigger LANGUAGE plpgsql AS $notify$
+BEGIN
+    PERFORM pg_notify('runbook_events', run_id) FROM (SELECT DISTINCT run_id FROM new_events) r;
+    RETURN NULL;
+END
+$notify$;
+CREATE TRIGGER notify AFTER INSERT ON runbook.events
+    REFERENCING NEW TABLE AS new_events
+    FOR EACH STATEMENT EXECUTE FUNCTION runbook.notify_events();
+"#,
+    },
 ];
 
 /// The version this runbook writes.

@@ -183,3 +183,60 @@ pub fn fetch(store: &mut Store, id: &str, dir: &Path) -> Result<PathBuf, StoreEr
     }
     Ok(run_dir.join("journal.jsonl"))
 }
+
+/// The newest run still open (no end yet) in the store, if any.
+pub fn newest_open(store: &mut Store) -> Result<Option<String>, StoreError> {
+    let row = store
+        .client
+        .query_opt(
+            "SELECT run_id FROM runbook.runs WHERE status IS NULL ORDER BY started_at DESC LIMIT 1",
+            &[],
+        )
+        .map_err(|e| store.query_error(&e))?;
+    Ok(row.map(|r| r.get(0)))
+}
+
+/// One run's row.
+pub fn run(store: &mut Store, id: &str) -> Result<Option<TeamRun>, StoreError> {
+    let row = store
+        .client
+        .query_opt(
+            "SELECT run_id, runbook, title, mode, operators, host,
+                    (extract(epoch FROM started_at) * 1000)::bigint,
+                    (extract(epoch FROM finished_at) * 1000)::bigint,
+                    duration_ms, status, last_seq
+             FROM runbook.runs WHERE run_id = $1",
+            &[&id],
+        )
+        .map_err(|e| store.query_error(&e))?;
+    Ok(row.map(|r| TeamRun {
+        id: r.get(0),
+        runbook: r.get(1),
+        title: r.get(2),
+        mode: r.get(3),
+        operators: r.get(4),
+        host: r.get(5),
+        start_ms: r.get(6),
+        end_ms: r.get(7),
+        duration_ms: r.get(8),
+        status: r.get(9),
+        events: r.get(10),
+    }))
+}
+
+/// The events of run `id` after `seq`, in order: (seq, the journal line as JSON).
+pub fn events_after(
+    store: &mut Store,
+    id: &str,
+    seq: i64,
+) -> Result<Vec<(i64, String)>, StoreError> {
+    let rows = store
+        .client
+        .query(
+            "SELECT seq, record::text FROM runbook.events WHERE run_id = $1 AND seq > $2
+             ORDER BY seq LIMIT 5000",
+            &[&id, &seq],
+        )
+        .map_err(|e| store.query_error(&e))?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}
