@@ -65,6 +65,29 @@ pub enum Command {
     Sync,
     /// Follow a run as it happens, from the team store, on any machine (read only)
     Watch(WatchArgs),
+    /// What the runs say about the runbooks: outcomes, time to finish, the steps departed
+    /// from, runs per week, drills per operator (the team store's runs, or this machine's)
+    Stats(StatsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Only runs started since: a date (2026-11-01), a time (RFC 3339) or a duration ago
+    /// (30d, 12h)
+    #[arg(long, value_name = "WHEN", default_value = "30d")]
+    pub since: String,
+    /// Only the runs of this runbook (its name)
+    #[arg(long, value_name = "NAME")]
+    pub runbook: Option<String>,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+    /// This machine's runs only, even with a team store
+    #[arg(long)]
+    pub local: bool,
+    /// Where runs are recorded (default: $RUNBOOK_STATE_DIR, $XDG_STATE_HOME/runbook)
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

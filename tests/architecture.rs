@@ -39,10 +39,7 @@ const FORBIDDEN: &[(&[&str], &[&str])] = &[
             "exec", "commands", "render", "report", "show", "cli", "store",
         ],
     ),
-    (
-        &["store"],
-        &["lint", "commands", "render", "report", "show", "cli"],
-    ),
+    (&["store"], &["lint", "commands", "render", "show", "cli"]),
 ];
 
 struct Module {

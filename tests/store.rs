@@ -857,3 +857,104 @@ fn watch_follows_a_run_as_it_happens_from_another_machine() {
     out.code(0);
     assert!(out.stdout.contains("run succeeded"), "{}", out.stdout);
 }
+
+const PRACTICE: &str = r#"title: Practice
+owner: o
+description: d
+steps:
+  - id: check
+    title: Check
+    checklist: [Open the dashboard, Tell the channel]
+  - id: flaky
+    title: Flaky
+    run: 'test -f ok || { touch ok; exit 3; }'
+    on_failure: continue
+  - id: optional
+    title: Optional
+    run: echo optional
+  - id: pick
+    title: Pick
+    choose:
+      options:
+        - {label: Restart, next: end}
+        - {label: Wait, next: end}
+"#;
+
+#[test]
+fn stats_over_the_store_and_over_the_journals_agree() {
+    let Some(pg) = Pg::start() else { return };
+    let t = team(&pg)
+        .file("runbooks/practice.yaml", PRACTICE)
+        .file(
+            "restart.yaml",
+            "pick: Restart\noptional: skip\ncheck: skip\n",
+        )
+        .file("wait.yaml", "pick: Wait\n");
+    t.exec(&["store", "migrate"]).code(0);
+    t.exec(&["run", "practice", "--yes", "--answers", "restart.yaml"])
+        .code(0);
+    t.exec(&["run", "practice", "--yes", "--answers", "wait.yaml"])
+        .code(0);
+    t.exec(&["drill", "practice", "--yes", "--answers", "wait.yaml"])
+        .code(0);
+    t.exec(&["drill", "practice", "--yes", "--answers", "restart.yaml"])
+        .code(0);
+    t.exec(&[
+        "run",
+        "practice",
+        "--dry-run",
+        "--yes",
+        "--answers",
+        "wait.yaml",
+    ])
+    .code(0);
+    let team = t.exec(&["stats", "--json"]);
+    team.code(0);
+    let local = t.exec(&["stats", "--json", "--local"]);
+    local.code(0);
+    let mut a: serde_json::Value = serde_json::from_str(&team.stdout).unwrap();
+    let mut b: serde_json::Value = serde_json::from_str(&local.stdout).unwrap();
+    assert!(a["source"].as_str().unwrap().contains("team store"));
+    for v in [&mut a, &mut b] {
+        v["source"] = serde_json::Value::Null;
+        v["since"] = serde_json::Value::Null;
+    }
+    assert_eq!(a, b, "store:\n{}\nlocal:\n{}", team.stdout, local.stdout);
+    let r = &a["runbooks"][0];
+    assert_eq!(r["runbook"], "practice");
+    assert_eq!(
+        (
+            r["runs"].as_u64(),
+            r["drills"].as_u64(),
+            r["dry_runs"].as_u64()
+        ),
+        (Some(2), Some(2), Some(1))
+    );
+    assert_eq!(r["outcomes"]["succeeded"], 2);
+    assert!(r["median_ms"].is_u64());
+    let steps = r["steps"].as_array().unwrap();
+    let optional = steps.iter().find(|s| s["step"] == "optional").unwrap();
+    assert_eq!(optional["skipped"], 2, "{}", team.stdout);
+    assert!(
+        steps
+            .iter()
+            .any(|s| s["step"] == "flaky" && s["failed"].as_u64() >= Some(1))
+    );
+    assert_eq!(r["checklist_skipped"][0]["item"], "Open the dashboard");
+    let o = &a["operators"][0];
+    assert_eq!(o["drills"], 2);
+    assert_eq!(o["coverage"][0]["branches_walked"], 2);
+    assert_eq!(o["coverage"][0]["branches"], 2);
+    assert_eq!(a["weeks"].as_array().unwrap().len(), 1);
+    let text = t.exec(&["stats"]);
+    text.code(0);
+    assert!(
+        text.stdout
+            .contains("practice\n  2 runs, 2 drills, 1 dry-run"),
+        "{}",
+        text.stdout
+    );
+    assert!(text.stdout.contains("2/2 branches"), "{}", text.stdout);
+    let out = t.exec(&["stats", "--since", "yesterday-ish"]);
+    out.code(2);
+}

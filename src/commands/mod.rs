@@ -18,6 +18,7 @@ pub mod rollback;
 pub mod run;
 pub mod schema;
 pub mod show;
+pub mod stats;
 pub mod status;
 pub mod store;
 pub mod team;
@@ -72,5 +73,6 @@ pub fn run(cli: Cli) -> i32 {
         Command::Store(args) => store::run(&args),
         Command::Sync => store::sync(),
         Command::Watch(args) => watch::run(&args),
+        Command::Stats(args) => stats::run(&args),
     }
 }

@@ -43,6 +43,11 @@ pub fn coverage(state_dir: &Path, name: &str, runbook: &Runbook) -> Coverage {
             }
         }
     }
+    of(runbook, &taken, drills)
+}
+
+/// The coverage of `runbook` given the decisions `taken` (step, option label) in `drills`.
+pub fn of(runbook: &Runbook, taken: &[(String, String)], drills: usize) -> Coverage {
     let decisions = runbook
         .steps
         .iter()

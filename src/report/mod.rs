@@ -5,6 +5,7 @@ pub mod json;
 pub mod markdown;
 pub mod postmortem;
 pub mod run;
+pub mod stats;
 pub mod timeline;
 
 use crate::exec::journal::{Event, Record};

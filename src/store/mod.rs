@@ -13,6 +13,7 @@ pub mod lease;
 pub mod migrations;
 pub mod read;
 pub mod ship;
+pub mod stats;
 pub mod tls;
 
 use conninfo::{SslMode, Target};

@@ -562,11 +562,14 @@ fn send(store: &mut Store, reader: &JournalReader, batch: &[Line]) -> Result<(),
         &[&run_id, &max_seq, &operators],
     )
     .map_err(|e| fail(&e))?;
-    if let Some((ts, status, duration)) = finished {
+    if let Some((ts, status, _)) = finished {
+        // The time to finish: from the start to the end, resumes and pauses included, as
+        // the journal's reader counts it (`report::run::summarize`).
         tx.execute(
-            "UPDATE runbook.runs SET finished_at = $2::text::timestamptz, status = $3, duration_ms = $4
+            "UPDATE runbook.runs SET finished_at = $2::text::timestamptz, status = $3,
+                duration_ms = greatest(0, (extract(epoch FROM ($2::text::timestamptz - started_at)) * 1000)::bigint)
              WHERE run_id = $1",
-            &[&run_id, &ts, &status, &duration],
+            &[&run_id, &ts, &status],
         )
         .map_err(|e| fail(&e))?;
     }
