@@ -289,10 +289,28 @@ fn ship_loop(
         }
         if failed {
             backoff = (backoff * 2).min(backoff_max);
+        } else if s.woken && !s.stop {
+            // Woken by an event: the ones that follow it closely go in the same batch (a
+            // step is a handful of events), so a fast walk costs a few transactions a
+            // second, not one per event.
+            let until = Instant::now() + COALESCE;
+            while !s.stop {
+                let left = until.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    break;
+                }
+                match cvar.wait_timeout(s, left) {
+                    Ok((g, _)) => s = g,
+                    Err(_) => return,
+                }
+            }
         }
         s.woken = false;
     }
 }
+
+/// How long the shipper gathers events after the first that woke it.
+const COALESCE: Duration = Duration::from_millis(100);
 
 /// The error for a run another driver holds now: `help` carries who, for the walk.
 fn taken_error(l: &super::lease::LeaseInfo) -> StoreError {
