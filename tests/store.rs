@@ -958,3 +958,25 @@ fn stats_over_the_store_and_over_the_journals_agree() {
     let out = t.exec(&["stats", "--since", "yesterday-ish"]);
     out.code(2);
 }
+
+#[test]
+fn a_store_whose_schema_is_behind_never_stops_a_run_and_says_what_to_do() {
+    let Some(pg) = Pg::start() else { return };
+    let t = team(&pg).file("runbooks/ship.yaml", RB);
+    let out = run_ship(&t);
+    out.code(0);
+    assert!(
+        out.stderr.contains("runbook store migrate"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("does not have the whole run yet"),
+        "{}",
+        out.stderr
+    );
+    t.exec(&["store", "migrate"]).code(0);
+    let out = t.exec(&["sync"]);
+    out.code(0);
+    assert!(out.stdout.contains("1 sent now"), "{}", out.stdout);
+}

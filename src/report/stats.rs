@@ -131,12 +131,7 @@ pub type Branches<'a> = dyn Fn(&str, &[(String, String)], u64) -> Option<Coverag
 
 /// Puts the groups together. `branches(runbook)`: the decisions of a runbook found here,
 /// for coverage.
-pub fn build(
-    g: Gathered,
-    source: String,
-    since: Option<String>,
-    branches: &Branches,
-) -> Stats {
+pub fn build(g: Gathered, source: String, since: Option<String>, branches: &Branches) -> Stats {
     let mut by_runbook: BTreeMap<String, RunbookStats> = BTreeMap::new();
     for ((runbook, mode, status), n) in &g.runs {
         let e = entry(&mut by_runbook, runbook);

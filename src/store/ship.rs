@@ -228,12 +228,18 @@ fn ship_loop(
                 store = None;
                 if !reported_down {
                     reported_down = true;
+                    let what = match e.kind {
+                        // The store is there but cannot take the events: say what to do.
+                        ErrorKind::Behind | ErrorKind::Ahead | ErrorKind::Config => {
+                            format!("{} ({})", e.message, e.help)
+                        }
+                        _ => e.message.clone(),
+                    };
                     notice(
                         notices,
                         Status::Warning,
                         format!(
-                            "{}; the run goes on, the journal keeps everything, `runbook sync` sends it later",
-                            e.message
+                            "{what}; the run goes on, the journal keeps everything, `runbook sync` sends it later"
                         ),
                     );
                 }
