@@ -320,6 +320,18 @@ fn a_resumed_and_rolled_back_run_is_one_run_in_the_store() {
     let out = t.exec(&["rollback", "--answers", "rollback.yaml"]);
     out.code(0);
     assert_eq!(pg.count("SELECT count(*) FROM runbook.runs"), 1);
+    // Each driver let go of the lease when it stopped, a rollback with nothing left too.
+    assert_eq!(
+        pg.sql("SELECT released_at IS NOT NULL FROM runbook.leases"),
+        "t"
+    );
+    let generation = pg.sql("SELECT generation FROM runbook.leases");
+    t.exec(&["rollback", "--answers", "rollback.yaml"]).code(0);
+    assert_eq!(
+        pg.sql("SELECT released_at IS NOT NULL FROM runbook.leases"),
+        "t"
+    );
+    assert_ne!(pg.sql("SELECT generation FROM runbook.leases"), generation);
     assert_eq!(
         pg.count("SELECT count(*) FROM runbook.events WHERE event = 'rollback'"),
         2

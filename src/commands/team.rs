@@ -41,7 +41,13 @@ impl Team {
     /// Starts shipping `journal`'s run to `target` under lease `generation` (1 for a new
     /// run); messages appear on `screen`.
     /// A past run claimed in the store ([`claim`]): the claim journaled, then shipped.
-    pub fn resume(claim: Claim, journal: &mut Journal, screen: &mut Screen) -> Result<Team, i32> {
+    pub fn resume(
+        mut claim: Claim,
+        journal: &mut Journal,
+        screen: &mut Screen,
+    ) -> Result<Team, i32> {
+        // From here the shipper holds the lease, and lets go of it when the run stops.
+        claim.held = None;
         use crate::exec::journal::{Event, LeaseChange};
         let event = Event::Lease {
             change: if claim.took_from.is_some() {
@@ -66,7 +72,12 @@ impl Team {
                 ),
             );
         }
-        Ok(Team::start(claim.target, claim.generation, journal, screen))
+        Ok(Team::start(
+            claim.target.clone(),
+            claim.generation,
+            journal,
+            screen,
+        ))
     }
 
     pub fn start(
@@ -132,6 +143,19 @@ pub struct Claim {
     pub generation: u64,
     /// The driver whose expired lease was taken over.
     pub took_from: Option<String>,
+    /// The run's id, once its lease is held here: let go if the claim is dropped unused
+    /// (a `rollback` with nothing to roll back, an error before the walk).
+    held: Option<String>,
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        if let Some(run_id) = self.held.take()
+            && let Ok(mut store) = Store::connect(&self.target)
+        {
+            let _ = lease::release(&mut store.client, &run_id, self.generation as i64);
+        }
+    }
 }
 
 /// Before a past run is driven again with a team store: finds it (fetched from the store
@@ -162,6 +186,7 @@ pub fn claim(
                 target,
                 generation,
                 took_from: None,
+                held: None,
             }));
         }
         Err(e) => {
@@ -283,6 +308,7 @@ pub fn claim(
         target,
         generation: generation.max(1) as u64,
         took_from,
+        held: Some(id),
     }))
 }
 
