@@ -215,7 +215,15 @@ type TeamLast = (String, (Mode, Started));
 /// one. `Err(Some(code))`: its URL cannot be used (reported); `Err(None)`: no store, or it
 /// cannot be reached now (said: the times are this machine's).
 fn team_history() -> Result<Vec<TeamLast>, Option<i32>> {
-    let target = super::team::target().map_err(Some)?.ok_or(None)?;
+    let mut target = super::team::target().map_err(Some)?.ok_or(None)?;
+    // A listing waits at most 2 s for a store out of reach, then shows this machine's runs.
+    if target
+        .config
+        .get_connect_timeout()
+        .is_none_or(|t| *t > std::time::Duration::from_secs(2))
+    {
+        target.config.connect_timeout(std::time::Duration::from_secs(2));
+    }
     let rows = crate::store::Store::open(&target).and_then(|mut store| {
         store
             .client
