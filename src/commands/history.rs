@@ -326,7 +326,7 @@ fn team(args: &HistoryArgs, since: Option<jiff::Timestamp>) -> i32 {
                 start,
                 r.duration_ms
                     .map_or_else(|| "-".into(), |ms| duration(ms.max(0) as u64)),
-                r.status.clone().unwrap_or_else(|| "open".into()),
+                r.status.clone().unwrap_or_else(|| "unfinished".into()),
             ]
             .into_iter()
             .map(|c| crate::values::visible::plain_text(&c).into_owned())

@@ -222,7 +222,9 @@ fn team_history() -> Result<Vec<TeamLast>, Option<i32>> {
         .get_connect_timeout()
         .is_none_or(|t| *t > std::time::Duration::from_secs(2))
     {
-        target.config.connect_timeout(std::time::Duration::from_secs(2));
+        target
+            .config
+            .connect_timeout(std::time::Duration::from_secs(2));
     }
     let rows = crate::store::Store::open(&target).and_then(|mut store| {
         store

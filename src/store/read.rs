@@ -18,7 +18,8 @@ pub struct TeamRun {
     pub start_ms: i64,
     pub end_ms: Option<i64>,
     pub duration_ms: Option<i64>,
-    /// `None` while the run is open (not finished, or its end not yet sent).
+    /// How it ended; while it has no end: `running` (its driver's lease is fresh) or
+    /// `unfinished` (to be resumed). `None` only where the end is not looked at.
     pub status: Option<String>,
     pub events: i64,
 }
@@ -37,14 +38,18 @@ pub fn team_runs(store: &mut Store, filter: &Filter) -> Result<(Vec<TeamRun>, i6
     let rows = store
         .client
         .query(
-            "SELECT run_id, runbook, title, mode, operators, host,
-                    (extract(epoch FROM started_at) * 1000)::bigint,
-                    (extract(epoch FROM finished_at) * 1000)::bigint,
-                    duration_ms, status, last_seq
-             FROM runbook.runs
-             WHERE ($1::text IS NULL OR runbook = $1)
-               AND ($2::float8 IS NULL OR started_at >= to_timestamp($2))
-             ORDER BY started_at DESC, run_id DESC
+            "SELECT r.run_id, r.runbook, r.title, r.mode, r.operators, r.host,
+                    (extract(epoch FROM r.started_at) * 1000)::bigint,
+                    (extract(epoch FROM r.finished_at) * 1000)::bigint,
+                    r.duration_ms,
+                    coalesce(r.status, CASE
+                        WHEN l.released_at IS NULL AND l.expires_at > now() THEN 'running'
+                        ELSE 'unfinished' END),
+                    r.last_seq
+             FROM runbook.runs r LEFT JOIN runbook.leases l USING (run_id)
+             WHERE ($1::text IS NULL OR r.runbook = $1)
+               AND ($2::float8 IS NULL OR r.started_at >= to_timestamp($2))
+             ORDER BY r.started_at DESC, r.run_id DESC
              LIMIT $3",
             &[&filter.runbook, &since, &filter.limit],
         )
