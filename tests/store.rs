@@ -623,6 +623,8 @@ fn a_fresh_lease_refuses_a_second_driver_and_one_of_two_at_once_wins() {
         "{}",
         out.stderr
     );
+    let out = b.exec(&["history", "--team"]);
+    assert!(out.stdout.contains("running"), "{}", out.stdout);
     assert!(!b.path(".state/runs").exists() || journals(&b).is_empty());
     let out = child.wait_with_output().unwrap();
     assert!(
