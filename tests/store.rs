@@ -994,3 +994,44 @@ fn a_store_whose_schema_is_behind_never_stops_a_run_and_says_what_to_do() {
     out.code(0);
     assert!(out.stdout.contains("1 sent now"), "{}", out.stdout);
 }
+
+#[test]
+fn a_store_that_accepts_and_never_answers_is_unreachable_not_a_hang() {
+    // A firewall or a stuck pooler: the connection is accepted, nothing ever comes back.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let url = format!("postgres://ops@127.0.0.1:{port}/runbook?sslmode=disable&connect_timeout=2");
+    let t = Test::new()
+        .file("runbooks/ship.yaml", RB)
+        .env("RUNBOOK_STORE", &url)
+        .env("PGPASSWORD", "x")
+        .env("RUNBOOK_LEASE_SECONDS", "3");
+    let out = t.exec(&["history", "--team"]);
+    out.code(1);
+    assert!(
+        out.stderr.contains("no answer within 2 s"),
+        "{}",
+        out.stderr
+    );
+    // The run goes on, and says once, during the run, that the store does not answer.
+    let out = t.exec(&["run", "ship", "--yes", "--input", "token=x"]);
+    out.code(0);
+    assert!(
+        out.stderr.contains("does not have the whole run yet"),
+        "{}",
+        out.stderr
+    );
+    let out = t.exec(&["list"]);
+    out.code(0);
+    assert!(
+        out.stderr.contains("this machine's runs only"),
+        "{}",
+        out.stderr
+    );
+}

@@ -146,15 +146,57 @@ pub fn target() -> Result<Option<Target>, StoreError> {
 
 impl Store {
     /// Connects, without looking at the schema.
+    ///
+    /// The whole setup (TCP, TLS, start-up, login) is bounded by the connect timeout, as
+    /// libpq bounds it: a store that accepts and never answers (a firewall, a stuck pooler)
+    /// is unreachable after it, never a hang. (The connection is made on a thread of its own;
+    /// one that never finishes is left to the process's exit.)
     pub fn connect(target: &Target) -> Result<Store, StoreError> {
-        let connected = if target.sslmode == SslMode::Disable {
-            target.config.connect(postgres::NoTls)
+        let limit = target
+            .config
+            .get_connect_timeout()
+            .copied()
+            .unwrap_or(std::time::Duration::from_secs(5));
+        let tls = if target.sslmode == SslMode::Disable {
+            None
         } else {
-            let tls = tls::connector(target)
-                .map_err(|e| StoreError::new(ErrorKind::Config, e, "check sslrootcert"))?;
-            target.config.connect(tls)
+            Some(
+                tls::connector(target)
+                    .map_err(|e| StoreError::new(ErrorKind::Config, e, "check sslrootcert"))?,
+            )
         };
-        let client = connected.map_err(|e| unreachable(target, &e))?;
+        let config = target.config.clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("runbook-connect".into())
+            .spawn(move || {
+                let connected = match tls {
+                    None => config.connect(postgres::NoTls),
+                    Some(tls) => config.connect(tls),
+                };
+                let _ = tx.send(connected);
+            });
+        if let Err(e) = spawned {
+            return Err(StoreError::new(
+                ErrorKind::Unreachable,
+                format!("cannot reach the team store {}: {e}", target.shown),
+                "",
+            ));
+        }
+        let client = match rx.recv_timeout(limit) {
+            Ok(connected) => connected.map_err(|e| unreachable(target, &e))?,
+            Err(_) => {
+                return Err(StoreError::new(
+                    ErrorKind::Unreachable,
+                    format!(
+                        "cannot reach the team store {}: no answer within {} s",
+                        target.shown,
+                        limit.as_secs()
+                    ),
+                    "check that the server is up and reachable from here (`psql` with the same URL tells); connect_timeout or PGCONNECT_TIMEOUT sets the wait",
+                ));
+            }
+        };
         Ok(Store {
             client,
             shown: target.shown.clone(),
@@ -214,7 +256,10 @@ impl Store {
     }
 
     pub fn query_error(&self, e: &postgres::Error) -> StoreError {
-        if e.is_closed() || e.as_db_error().is_none() {
+        // Class 57 (operator intervention: the backend terminated, the server shutting
+        // down) is a connection lost, not a query refused.
+        let cut = e.code().is_some_and(|c| c.code().starts_with("57"));
+        if e.is_closed() || e.as_db_error().is_none() || cut {
             return StoreError::new(
                 ErrorKind::Unreachable,
                 format!(

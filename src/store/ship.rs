@@ -484,7 +484,8 @@ fn send(store: &mut Store, reader: &JournalReader, batch: &[Line]) -> Result<(),
     let runbook_text = std::fs::read_to_string(reader.dir.join("runbook.yaml")).ok();
     let shown = store.shown.clone();
     let fail = |e: &postgres::Error| {
-        if e.is_closed() || e.as_db_error().is_none() {
+        let cut = e.code().is_some_and(|c| c.code().starts_with("57"));
+        if e.is_closed() || e.as_db_error().is_none() || cut {
             StoreError::new(
                 ErrorKind::Unreachable,
                 format!(
