@@ -231,8 +231,8 @@ pub fn claim(
                     l.renewed_at
                 ),
                 &format!(
-                    "a run has one driver: ask them to stop, or wait until the lease expires ({} s without contact), then `runbook resume {short} --take-over`",
-                    lease::ttl().as_secs()
+                    "a run has one driver: ask them to stop, or, if they cannot be reached, wait until the lease expires (in {} s unless renewed), then `runbook resume {short} --take-over`",
+                    (l.expires_in_ms.max(0) + 999) / 1000
                 ),
             );
             return Err(EXIT_FAILED);

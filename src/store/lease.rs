@@ -18,6 +18,22 @@ pub fn ttl() -> Duration {
     Duration::from_secs(secs)
 }
 
+/// The running system this process belongs to: machine id, boot id and pid namespace, so
+/// that a pid is only ever looked up where it means the same process (not on a clone with
+/// the same host name, nor in another container). Empty where any is unknown.
+pub fn machine() -> String {
+    let read = |p: &str| std::fs::read_to_string(p).ok().map(|s| s.trim().to_string());
+    let machine_id = read("/etc/machine-id").or_else(|| read("/var/lib/dbus/machine-id"));
+    let boot_id = read("/proc/sys/kernel/random/boot_id");
+    let pidns = std::fs::read_link("/proc/self/ns/pid")
+        .ok()
+        .map(|p| p.to_string_lossy().into_owned());
+    match (machine_id, boot_id, pidns) {
+        (Some(m), Some(b), Some(n)) if !m.is_empty() && !b.is_empty() => format!("{m}:{b}:{n}"),
+        _ => String::new(),
+    }
+}
+
 /// `alice@laptop` and the process: who holds a lease.
 pub fn me() -> (String, String, i32) {
     let host = crate::exec::journal::host();
@@ -41,6 +57,7 @@ pub struct LeaseInfo {
     /// Milliseconds until it expires (negative: expired that long ago).
     pub expires_in_ms: i64,
     pub released: bool,
+    pub machine: String,
 }
 
 impl LeaseInfo {
@@ -56,7 +73,8 @@ impl LeaseInfo {
     }
 
     fn dead_here(&self) -> bool {
-        self.host == crate::exec::journal::host()
+        !self.machine.is_empty()
+            && self.machine == machine()
             && self.pid > 0
             && !std::path::Path::new(&format!("/proc/{}", self.pid)).exists()
     }
@@ -66,7 +84,7 @@ const SELECT: &str = "SELECT generation, holder, host, pid,
         to_char(acquired_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
         to_char(renewed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
         (extract(epoch FROM expires_at - now()) * 1000)::bigint,
-        released_at IS NOT NULL
+        released_at IS NOT NULL, machine
     FROM runbook.leases WHERE run_id = $1";
 
 fn info(row: &postgres::Row) -> LeaseInfo {
@@ -79,6 +97,7 @@ fn info(row: &postgres::Row) -> LeaseInfo {
         renewed_at: row.get(5),
         expires_in_ms: row.get(6),
         released: row.get(7),
+        machine: row.get(8),
     }
 }
 
@@ -149,12 +168,12 @@ pub fn take(store: &mut Store, run_id: &str, seen: Option<&LeaseInfo>) -> Result
     }
     let generation = now.map_or(1, |l| l.generation + 1);
     tx.execute(
-        "INSERT INTO runbook.leases (run_id, generation, holder, host, pid, expires_at)
-         VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))
+        "INSERT INTO runbook.leases (run_id, generation, holder, host, pid, expires_at, machine)
+         VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6), $7)
          ON CONFLICT (run_id) DO UPDATE SET generation = $2, holder = $3, host = $4, pid = $5,
             acquired_at = now(), renewed_at = now(),
-            expires_at = now() + make_interval(secs => $6), released_at = NULL",
-        &[&run_id, &generation, &holder, &host, &pid, &ttl],
+            expires_at = now() + make_interval(secs => $6), released_at = NULL, machine = $7",
+        &[&run_id, &generation, &holder, &host, &pid, &ttl, &machine()],
     )
     .map_err(|e| fail(&e))?;
     tx.commit().map_err(|e| fail(&e))?;
@@ -180,9 +199,9 @@ pub fn renew(
     let ttl = ttl().as_secs_f64();
     let n = client.execute(
         "UPDATE runbook.leases SET renewed_at = now(), expires_at = now() + make_interval(secs => $3),
-                holder = $4, host = $5, pid = $6, released_at = NULL
+                holder = $4, host = $5, pid = $6, released_at = NULL, machine = $7
          WHERE run_id = $1 AND generation = $2",
-        &[&run_id, &generation, &ttl, &holder, &host, &pid],
+        &[&run_id, &generation, &ttl, &holder, &host, &pid, &machine()],
     )?;
     if n == 1 {
         return Ok(Renewal::Renewed);
@@ -191,10 +210,10 @@ pub fn renew(
         Some(l) if l.generation > generation => Ok(Renewal::Taken(l)),
         _ => {
             client.execute(
-                "INSERT INTO runbook.leases (run_id, generation, holder, host, pid, expires_at)
-                 VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))
+                "INSERT INTO runbook.leases (run_id, generation, holder, host, pid, expires_at, machine)
+                 VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6), $7)
                  ON CONFLICT (run_id) DO NOTHING",
-                &[&run_id, &generation, &holder, &host, &pid, &ttl],
+                &[&run_id, &generation, &holder, &host, &pid, &ttl, &machine()],
             )?;
             match read(client, run_id)? {
                 Some(l) if l.generation > generation => Ok(Renewal::Taken(l)),

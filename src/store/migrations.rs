@@ -66,6 +66,9 @@ CREATE TABLE runbook.leases (
     holder      text NOT NULL,
     host        text NOT NULL,
     pid         integer NOT NULL,
+    -- Which running system the pid belongs to (machine id, boot id, pid namespace): only a
+    -- holder of this very system whose pid is gone is known dead. Empty: never assumed.
+    machine     text NOT NULL DEFAULT '',
     acquired_at timestamptz NOT NULL DEFAULT now(),
     renewed_at  timestamptz NOT NULL DEFAULT now(),
     expires_at  timestamptz NOT NULL,
