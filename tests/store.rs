@@ -570,6 +570,23 @@ fn a_killed_drivers_run_is_finished_elsewhere_each_step_once() {
     child.kill().unwrap();
     child.wait().unwrap();
     let id = pg.sql("SELECT run_id FROM runbook.runs");
+    // Someone watching is told that nobody drives the run any more.
+    let mut watch = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .args(["watch", &id])
+        .env("RUNBOOK_STORE", pg.url())
+        .env("PGPASSWORD", PASSWORD)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(6));
+    watch.kill().unwrap();
+    let seen = watch.wait_with_output().unwrap();
+    let seen = String::from_utf8_lossy(&seen.stdout);
+    assert!(seen.contains("nobody drives this run now"), "{seen}");
+    assert!(seen.contains("--take-over"), "{seen}");
     // Another machine: its lease is fresh, but its holder is dead on this host, so it is
     // free; the run is fetched, the unfinished step run again.
     let b = team(&pg)

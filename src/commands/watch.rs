@@ -74,6 +74,7 @@ pub fn run(args: &WatchArgs) -> i32 {
     }
     let mut seq = 0i64;
     let mut reconnecting = false;
+    let mut last_driving: Option<String> = None;
     loop {
         match read::events_after(&mut store, &id, seq) {
             Ok(events) => {
@@ -101,7 +102,12 @@ pub fn run(args: &WatchArgs) -> i32 {
             Err(e) if e.kind == ErrorKind::Unreachable => {
                 if !reconnecting {
                     reconnecting = true;
-                    report_error(&e.message, "watching again as soon as it is back");
+                    let _ = writeln!(
+                        out,
+                        "({}; watching again as soon as it is back)",
+                        plain_text(&e.message)
+                    );
+                    let _ = out.flush();
                 }
                 std::thread::sleep(Duration::from_secs(2));
                 if let Ok(mut s) = Store::open(&target)
@@ -116,16 +122,54 @@ pub fn run(args: &WatchArgs) -> i32 {
             }
             Err(e) => return fail(&e),
         }
-        // A notification for this run, or a look every 2 s whatever happens (a run left
-        // unfinished sends nothing more: its lease says whether someone drives it).
-        let mut notifications = store.client.notifications();
-        let mut iter = notifications.timeout_iter(Duration::from_secs(2));
-        while let Ok(Some(n)) = iter.next() {
-            if n.payload() == id {
-                break;
+        // A notification for this run, or a look every 2 s whatever happens.
+        let mut woken = false;
+        {
+            let mut notifications = store.client.notifications();
+            let mut iter = notifications.timeout_iter(Duration::from_secs(2));
+            while let Ok(Some(n)) = iter.next() {
+                if n.payload() == id {
+                    woken = true;
+                    break;
+                }
+            }
+        }
+        // Quiet: is anyone driving it? A run left unfinished sends nothing more, and the
+        // watcher must not believe the engineer is still at the last step.
+        if !woken {
+            let driving = driver(&mut store, &id);
+            if driving != last_driving {
+                if let Some(line) = &driving {
+                    let _ = writeln!(out, "{}", plain_text(line));
+                    let _ = out.flush();
+                }
+                last_driving = driving;
             }
         }
     }
+}
+
+/// Whether the run has a driver now: `None` while its lease is held (or it has none yet),
+/// else a line saying nobody drives it and how to take it over.
+fn driver(store: &mut Store, id: &str) -> Option<String> {
+    let lease = crate::store::lease::read(&mut store.client, id).ok()??;
+    if lease.fresh() {
+        return None;
+    }
+    let short = short_id(id);
+    Some(if lease.released {
+        format!(
+            "(nobody drives this run now: {} stopped it unfinished; `runbook resume {short}` goes on with it)",
+            lease.who()
+        )
+    } else {
+        format!(
+            "(nobody drives this run now: the lease of {} on {} expired, last renewed at {}; `runbook resume {short} --take-over` takes it over)",
+            lease.who(),
+            lease.host,
+            lease.renewed_at
+        )
+    })
 }
 
 /// This session can read only: `watch` cannot change a run.
@@ -216,12 +260,18 @@ fn lines(r: &Record) -> Vec<String> {
             outcome,
             duration_ms,
             ..
-        } => vec![format!(
-            "{at}   {} · exit {} · {}",
-            t(outcome),
-            exit_code.map_or_else(|| "-".into(), |c| c.to_string()),
-            crate::report::run::duration(*duration_ms)
-        )],
+        } => {
+            // `outcome` says the exit already (`exit 0`, `timeout`, `interrupted`).
+            let outcome = if outcome.is_empty() {
+                exit_code.map_or_else(|| "ended".into(), |c| format!("exit {c}"))
+            } else {
+                t(outcome)
+            };
+            vec![format!(
+                "{at}   {outcome} · {}",
+                crate::report::run::duration(*duration_ms)
+            )]
+        }
         Event::StepFinished {
             step,
             status,
