@@ -741,6 +741,10 @@ fn a_stale_lease_taken_over_fences_the_old_driver_which_stops() {
         !a_steps.iter().any(|(s, _)| s == "two"),
         "the old driver went on: {a_steps:?}"
     );
+    // What the old driver did after the take-over stays on its machine, and `sync` says so.
+    let out = a.exec(&["--store", &alice, "sync"]);
+    out.code(1);
+    assert!(out.stderr.contains("taken over"), "{}", out.stderr);
     assert_eq!(pg.sql("SELECT status FROM runbook.runs"), "succeeded");
     assert_eq!(
         pg.count(

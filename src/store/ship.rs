@@ -602,6 +602,18 @@ fn send(store: &mut Store, reader: &JournalReader, batch: &[Line]) -> Result<(),
     Ok(())
 }
 
+/// Whether the store's event of `line`'s run and seq is this one (same time).
+fn same_event(store: &mut Store, run_id: &str, line: &Line) -> Result<bool, StoreError> {
+    let row = store
+        .client
+        .query_opt(
+            "SELECT ts = $3::text::timestamptz FROM runbook.events WHERE run_id = $1 AND seq = $2",
+            &[&run_id, &(line.seq as i64), &line.ts],
+        )
+        .map_err(|e| store.query_error(&e))?;
+    Ok(row.is_some_and(|r| r.get::<_, bool>(0)))
+}
+
 /// What `runbook sync` did.
 #[derive(Debug, Default)]
 pub struct SyncReport {
@@ -657,6 +669,29 @@ pub fn sync_all(
             }
         };
         let have = known.get(id).copied().unwrap_or(-1);
+        // The store has as many events: are they this machine's? A run taken over elsewhere
+        // goes on under the same numbers; what this machine did after is only here.
+        if let Some(last) = lines.last().filter(|l| l.seq as i64 <= have) {
+            match same_event(store, id, last) {
+                Ok(true) => {}
+                Ok(false) => {
+                    report.failed.push((
+                        id.clone(),
+                        format!(
+                            "this machine's journal went on after the run was taken over elsewhere: its events up to seq {} differ from the store's, and stay only here (`runbook report {}` on this machine shows them)",
+                            last.seq,
+                            crate::exec::journal::short_id(id)
+                        ),
+                    ));
+                    continue;
+                }
+                Err(e) if e.kind == ErrorKind::Unreachable => return Err(e),
+                Err(e) => {
+                    report.failed.push((id.clone(), e.message));
+                    continue;
+                }
+            }
+        }
         let missing: Vec<Line> = lines.into_iter().filter(|l| l.seq as i64 > have).collect();
         if missing.is_empty() {
             report.current += 1;
