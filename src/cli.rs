@@ -62,7 +62,7 @@ pub enum Command {
     /// The team store (PostgreSQL): create or upgrade its schema, or check it
     Store(StoreArgs),
     /// Send the team store every event of this machine's runs that it does not have yet
-    Sync,
+    Sync(SyncArgs),
     /// Follow a run as it happens, from the team store, on any machine (read only)
     Watch(WatchArgs),
     /// What the runs say about the runbooks: outcomes, time to finish, the steps departed
@@ -85,6 +85,13 @@ pub struct StatsArgs {
     /// This machine's runs only, even with a team store
     #[arg(long)]
     pub local: bool,
+    /// Where runs are recorded (default: $RUNBOOK_STATE_DIR, $XDG_STATE_HOME/runbook)
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
     /// Where runs are recorded (default: $RUNBOOK_STATE_DIR, $XDG_STATE_HOME/runbook)
     #[arg(long, value_name = "DIR")]
     pub state_dir: Option<PathBuf>,

@@ -259,6 +259,16 @@ fn the_password_comes_from_the_password_file_as_for_psql() {
     )
     .unwrap();
     use std::os::unix::fs::PermissionsExt;
+    // Readable by others: skipped, as libpq skips it, and said.
+    std::fs::set_permissions(&pass, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = t.exec(&[
+        "--store",
+        &format!("{}&passfile={}", pg.url(), pass.display()),
+        "store",
+        "migrate",
+    ]);
+    out.code(2);
+    assert!(out.stderr.contains("chmod 600"), "{}", out.stderr);
     std::fs::set_permissions(&pass, std::fs::Permissions::from_mode(0o600)).unwrap();
     let out = t.exec(&[
         "--store",
@@ -275,6 +285,19 @@ fn the_password_comes_from_the_password_file_as_for_psql() {
     ]);
     out.code(0);
     assert!(out.stdout.contains("TLS off"), "{}", out.stdout);
+    // `prefer` against a server without TLS: plain text, and said so.
+    let url = format!(
+        "postgres://postgres@127.0.0.1:{}/runbook?sslmode=prefer&passfile={}",
+        pg.port,
+        pass.display()
+    );
+    let out = t.exec(&["--store", &url, "store", "status"]);
+    out.code(0);
+    assert!(
+        out.stdout.contains("the server does not offer it"),
+        "{}",
+        out.stdout
+    );
 }
 
 const THREE: &str = r#"title: Three

@@ -71,7 +71,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Man => man::run(),
         Command::Examples(args) => examples::run(&args),
         Command::Store(args) => store::run(&args),
-        Command::Sync => store::sync(),
+        Command::Sync(args) => store::sync(&args),
         Command::Watch(args) => watch::run(&args),
         Command::Stats(args) => stats::run(&args),
     }

@@ -76,6 +76,26 @@ pub fn run(args: &StoreArgs) -> i32 {
                     }
                 )
             };
+            // What the connection really is: `prefer` falls back to plain text.
+            let encrypted = store
+                .client
+                .query_opt(
+                    "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                    &[],
+                )
+                .ok()
+                .flatten()
+                .map(|r| r.get::<_, bool>(0));
+            let tls = if encrypted == Some(false)
+                && target.sslmode != crate::store::conninfo::SslMode::Disable
+            {
+                format!(
+                    "TLS off: the server does not offer it (sslmode={}); use sslmode=verify-full with a server that has TLS",
+                    target.sslmode.as_str()
+                )
+            } else {
+                tls
+            };
             let mut out = format!(
                 "store    {}\nsecurity {tls}\nschema   version {version} (this runbook writes {})\n",
                 store.shown,
@@ -104,7 +124,7 @@ pub fn run(args: &StoreArgs) -> i32 {
 }
 
 /// `runbook sync`: every local run's events the store lacks.
-pub fn sync() -> i32 {
+pub fn sync(args: &crate::cli::SyncArgs) -> i32 {
     let target = match needed() {
         Ok(t) => t,
         Err(code) => return code,
@@ -113,7 +133,7 @@ pub fn sync() -> i32 {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
-    let state_dir = crate::exec::journal::state_dir(None);
+    let state_dir = crate::exec::journal::state_dir(args.state_dir.as_deref());
     match crate::store::ship::sync_all(&mut store, &state_dir, None) {
         Ok(report) => {
             let mut out = String::new();

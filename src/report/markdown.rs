@@ -198,7 +198,14 @@ fn row(report: &Report, e: &Entry, several: bool) -> String {
 
 /// `17:21:04 · **check** (Check the load)`: where a list item happened.
 fn place(report: &Report, at: &At, title: Option<&str>) -> String {
-    let mut s = format!("{} · **{}**", clock(report, &at.ts), inline(&at.path()));
+    let path = at.path();
+    // An event of the run itself (a lease's change) has no step.
+    let where_ = if path.is_empty() {
+        "the run".to_string()
+    } else {
+        inline(&path)
+    };
+    let mut s = format!("{} · **{where_}**", clock(report, &at.ts));
     if let Some(t) = title {
         let _ = write!(s, " ({})", inline(t));
     }

@@ -405,7 +405,11 @@ fn split(url: &str) -> Result<Split, ConnInfoError> {
 fn from_passfile(path: &Path, config: &postgres::Config) -> Option<String> {
     use std::os::unix::fs::PermissionsExt;
     let meta = std::fs::metadata(path).ok()?;
-    if !meta.is_file() || meta.permissions().mode() & 0o077 != 0 {
+    if !meta.is_file() {
+        return None;
+    }
+    if meta.permissions().mode() & 0o077 != 0 {
+        SKIPPED.store(true, std::sync::atomic::Ordering::Relaxed);
         return None;
     }
     let text = std::fs::read_to_string(path).ok()?;
@@ -442,6 +446,14 @@ fn from_passfile(path: &Path, config: &postgres::Config) -> Option<String> {
         }
     }
     None
+}
+
+/// A password file was found and skipped because others can read it.
+static SKIPPED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether a password file was skipped for its permissions (for the error's help).
+pub fn passfile_skipped() -> bool {
+    SKIPPED.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 fn passfile_fields(line: &str) -> Vec<String> {

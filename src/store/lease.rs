@@ -22,7 +22,11 @@ pub fn ttl() -> Duration {
 /// that a pid is only ever looked up where it means the same process (not on a clone with
 /// the same host name, nor in another container). Empty where any is unknown.
 pub fn machine() -> String {
-    let read = |p: &str| std::fs::read_to_string(p).ok().map(|s| s.trim().to_string());
+    let read = |p: &str| {
+        std::fs::read_to_string(p)
+            .ok()
+            .map(|s| s.trim().to_string())
+    };
     let machine_id = read("/etc/machine-id").or_else(|| read("/var/lib/dbus/machine-id"));
     let boot_id = read("/proc/sys/kernel/random/boot_id");
     let pidns = std::fs::read_link("/proc/self/ns/pid")

@@ -376,7 +376,11 @@ fn unreachable(target: &Target, e: &postgres::Error) -> StoreError {
         || text.contains("no password")
         || text.contains("password missing")
     {
-        "give the password in ~/.pgpass (mode 0600) or PGPASSWORD, as for psql"
+        if conninfo::passfile_skipped() {
+            "the password file was skipped: others can read it (chmod 600 it, as libpq requires); or give the password in PGPASSWORD"
+        } else {
+            "give the password in ~/.pgpass (mode 0600) or PGPASSWORD, as for psql"
+        }
     } else if text.contains("not valid for name") {
         "reach the store by a name its certificate is for (above), or check the CA only with sslmode=verify-ca"
     } else if text.contains("certificate") || text.contains("UnknownIssuer") {
