@@ -68,6 +68,17 @@ pub enum Command {
     /// What the runs say about the runbooks: outcomes, time to finish, the steps departed
     /// from, runs per week, drills per operator (the team store's runs, or this machine's)
     Stats(StatsArgs),
+    /// Turn a Markdown runbook page into a first draft of a runbook (stdout by default)
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The Markdown page (`-` reads stdin)
+    pub file: PathBuf,
+    /// Where the runbook goes (default: stdout); an existing file is never overwritten
+    #[arg(short, long, value_name = "OUT.yaml")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

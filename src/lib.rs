@@ -8,6 +8,7 @@ pub mod commands;
 pub mod config;
 pub mod exec;
 pub mod graph;
+pub mod import;
 pub mod lint;
 pub mod load;
 pub mod render;

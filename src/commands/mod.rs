@@ -7,6 +7,7 @@ pub mod driver;
 pub mod examples;
 pub mod explain;
 pub mod history;
+pub mod import;
 pub mod lint;
 pub mod list;
 pub mod man;
@@ -74,5 +75,6 @@ pub fn run(cli: Cli) -> i32 {
         Command::Sync(args) => store::sync(&args),
         Command::Watch(args) => watch::run(&args),
         Command::Stats(args) => stats::run(&args),
+        Command::Import(args) => import::run(&args),
     }
 }

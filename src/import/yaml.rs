@@ -1,0 +1,76 @@
+//! A [`Draft`](super::Draft) written as a runbook: keys in the format's order, short texts
+//! as double-quoted scalars (JSON's escapes are YAML's), several lines as literal blocks.
+
+use super::Draft;
+use std::fmt::Write;
+
+/// A scalar: double-quoted (every character escaped as JSON does, which YAML reads alike).
+fn quoted(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
+}
+
+/// `key: value` at `indent`, the value a literal block when it has several lines and can be
+/// one (its first line not indented: no indentation indicator needed), else quoted.
+fn field(out: &mut String, indent: usize, key: &str, value: &str) {
+    let pad = " ".repeat(indent);
+    let value = value.trim_end_matches('\n');
+    let block = value.contains('\n')
+        && !value.starts_with([' ', '\t'])
+        && !value.lines().any(|l| l.ends_with([' ', '\t']))
+        && !value.contains('\r');
+    if block {
+        let _ = writeln!(out, "{pad}{key}: |-");
+        for l in value.lines() {
+            if l.is_empty() {
+                out.push('\n');
+            } else {
+                let _ = writeln!(out, "{pad}  {l}");
+            }
+        }
+    } else {
+        let _ = writeln!(out, "{pad}{key}: {}", quoted(value));
+    }
+}
+
+/// The runbook text. `source`: the page's path, recorded in the header.
+pub fn write(d: &Draft, source: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# Imported from {source} by `runbook import`: a first draft. Read every step, and the\n# notes the importer left, before the runbook is used for real."
+    );
+    field(&mut out, 0, "title", &d.title);
+    field(&mut out, 0, "description", &d.description);
+    out.push_str("owner: TODO(import)\n");
+    if !d.inputs.is_empty() {
+        out.push_str("inputs:\n");
+        for (name, input) in &d.inputs {
+            let _ = writeln!(out, "  {name}:");
+            field(&mut out, 4, "description", &input.description);
+        }
+    }
+    out.push_str("steps:\n");
+    for s in &d.steps {
+        let _ = writeln!(out, "  - id: {}", s.id);
+        field(&mut out, 4, "title", &s.title);
+        if !s.instructions.is_empty() {
+            field(&mut out, 4, "instructions", &s.instructions);
+        }
+        if !s.checklist.is_empty() {
+            out.push_str("    checklist:\n");
+            for item in &s.checklist {
+                let _ = writeln!(out, "      - {}", quoted(item));
+            }
+        }
+        if let Some(run) = &s.run {
+            if s.no_templates {
+                out.push_str("    templates: false\n");
+            }
+            field(&mut out, 4, "run", run);
+        }
+        if s.run.is_none() && s.checklist.is_empty() && s.instructions.is_empty() {
+            field(&mut out, 4, "instructions", "(nothing on the page)");
+        }
+    }
+    out
+}

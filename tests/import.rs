@@ -1,0 +1,192 @@
+//! `runbook import` through the real binary: every fixture page of testdata/import/ becomes a
+//! runbook that lints without errors, walks to its end in a dry-run, and keeps every command
+//! of the page; bad input is refused with a clear error, never a panic.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
+mod common;
+use common::{Test, root};
+
+fn fixtures() -> Vec<std::path::PathBuf> {
+    let mut pages: Vec<_> = std::fs::read_dir(root().join("testdata/import"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    pages.sort();
+    assert!(pages.len() >= 3);
+    pages
+}
+
+/// The shell commands of a page as the importer must keep them: the fences in shell
+/// languages, prompts taken off, output lines left out, `<PLACEHOLDER>` made a template.
+fn commands_of(page: &str) -> Vec<String> {
+    let re = regex::Regex::new(r"<([A-Za-z][A-Za-z0-9_-]*)>").unwrap();
+    let mut out = Vec::new();
+    let mut in_fence: Option<bool> = None;
+    let mut prompted = false;
+    for line in page.lines() {
+        let t = line.trim_start();
+        if let Some(info) = t.strip_prefix("```") {
+            in_fence = match in_fence {
+                Some(_) => None,
+                None => Some(matches!(
+                    info.trim(),
+                    "" | "bash" | "sh" | "shell" | "console"
+                )),
+            };
+            prompted = false;
+            continue;
+        }
+        if in_fence == Some(true) && !t.is_empty() {
+            let command = match t.strip_prefix("$ ") {
+                Some(c) => {
+                    prompted = true;
+                    c
+                }
+                None if prompted => continue,
+                None => t,
+            };
+            let templated = re.replace_all(command, |c: &regex::Captures| {
+                format!(
+                    "{{{{ inputs.{} }}}}",
+                    c[1].to_ascii_lowercase().replace('-', "_")
+                )
+            });
+            out.push(templated.into_owned());
+        }
+    }
+    out
+}
+
+#[test]
+fn every_fixture_page_imports_to_a_runbook_that_lints_and_walks_to_its_end() {
+    for page in fixtures() {
+        let name = page.file_stem().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(&page).unwrap();
+        let t = Test::new();
+        let out = t.exec(&["import", page.to_str().unwrap()]);
+        out.code(0);
+        assert!(
+            out.stderr
+                .starts_with(&format!("imported {}", page.display())),
+            "{}",
+            out.stderr
+        );
+        let yaml = out.stdout.clone();
+        for command in commands_of(&text) {
+            assert!(
+                yaml.contains(
+                    &serde_json::to_string(&command).unwrap()[1..]
+                        .trim_end_matches('"')
+                        .to_string()
+                ) || yaml.contains(&command),
+                "{name}: `{command}` is not kept:\n{yaml}"
+            );
+        }
+        let t = t.file(&format!("runbooks/{name}.yaml"), &yaml);
+        let lint = t.exec(&[
+            "lint",
+            "--no-shellcheck",
+            "--format",
+            "json",
+            &format!("runbooks/{name}.yaml"),
+        ]);
+        let diags: serde_json::Value = serde_json::from_str(&lint.stdout).unwrap();
+        let errors: Vec<&serde_json::Value> = diags
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["severity"] == "error")
+            .collect();
+        assert!(errors.is_empty(), "{name}: lint errors {errors:?}\n{yaml}");
+        let mut args = vec![
+            "run".to_string(),
+            name.clone(),
+            "--dry-run".into(),
+            "--yes".into(),
+        ];
+        for line in yaml.lines().skip_while(|l| *l != "inputs:").skip(1) {
+            if !line.starts_with("  ") {
+                break;
+            }
+            if let Some(input) = line.strip_prefix("  ").and_then(|l| l.strip_suffix(':'))
+                && !input.starts_with(' ')
+            {
+                args.push("--input".into());
+                args.push(format!("{input}=x"));
+            }
+        }
+        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = t.exec(&argv);
+        run.code(0);
+        assert!(run.stderr.contains("── done"), "{name}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn the_page_is_said_what_was_left_as_text_with_its_line() {
+    let page = root().join("testdata/import/pgbouncer-saturated.md");
+    let out = Test::new().exec(&["import", page.to_str().unwrap()]);
+    out.code(0);
+    assert!(
+        out.stderr
+            .contains("pgbouncer-saturated.md:42: left as text: sql"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.contains("Expected output:"), "{}", out.stdout);
+    assert!(out.stdout.contains("checklist:"), "{}", out.stdout);
+}
+
+#[test]
+fn bad_pages_are_refused_clearly_and_pathological_ones_import() {
+    let t = Test::new()
+        .file("empty.md", "  \n")
+        .file("out.yaml", "taken");
+    std::fs::write(t.path("latin1.md"), b"# Caf\xe9\n").unwrap();
+    let out = t.exec(&["import", "empty.md"]);
+    out.code(2);
+    assert!(out.stderr.contains("is empty"), "{}", out.stderr);
+    let out = t.exec(&["import", "latin1.md"]);
+    out.code(2);
+    assert!(
+        out.stderr.contains("latin1.md:1: the page is not UTF-8"),
+        "{}",
+        out.stderr
+    );
+    let out = t.exec(&["import", "missing.md"]);
+    out.code(2);
+    assert!(
+        out.stderr.contains("cannot read missing.md"),
+        "{}",
+        out.stderr
+    );
+    // Never overwrites.
+    std::fs::write(t.path("page.md"), "# P\n\n```bash\ntrue\n```\n").unwrap();
+    let out = t.exec(&["import", "page.md", "-o", "out.yaml"]);
+    out.code(1);
+    assert_eq!(
+        std::fs::read_to_string(t.path("out.yaml")).unwrap(),
+        "taken"
+    );
+    // Deep nesting, thousands of fences, an unclosed fence, HTML: a runbook, no panic.
+    let mut weird = String::from("# Weird\n\n");
+    weird.push_str(&"> ".repeat(5000));
+    weird.push_str("deep\n\n<div><script>alert(1)</script></div>\n\n");
+    for i in 0..3000 {
+        weird.push_str(&format!("```bash\necho {i}\n```\n"));
+    }
+    weird.push_str("```bash\necho never closed\n");
+    std::fs::write(t.path("weird.md"), &weird).unwrap();
+    let out = t.exec(&["import", "weird.md"]);
+    out.code(0);
+    assert!(out.stdout.contains("echo 2999"), "{}", &out.stderr);
+    assert!(out.stderr.contains("HTML"), "{}", out.stderr);
+    // From stdin.
+    let out = Test::new()
+        .stdin("# S\n\n```sh\nuptime\n```\n")
+        .exec(&["import", "-"]);
+    out.code(0);
+    assert!(out.stdout.contains("run: \"uptime\""), "{}", out.stdout);
+}
