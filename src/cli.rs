@@ -79,6 +79,9 @@ pub struct ImportArgs {
     /// Where the runbook goes (default: stdout); an existing file is never overwritten
     #[arg(short, long, value_name = "OUT.yaml")]
     pub output: Option<PathBuf>,
+    /// Any guess is an error: nothing is written, every guess is listed (exit 1)
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Args)]

@@ -190,3 +190,44 @@ fn bad_pages_are_refused_clearly_and_pathological_ones_import() {
     out.code(0);
     assert!(out.stdout.contains("run: \"uptime\""), "{}", out.stdout);
 }
+
+#[test]
+fn variables_the_page_never_sets_and_exports_become_inputs_given_through_env() {
+    let page = root().join("testdata/import/rollout-stuck.md");
+    let out = Test::new().exec(&["import", page.to_str().unwrap()]);
+    out.code(0);
+    let yaml = &out.stdout;
+    assert!(
+        yaml.contains(
+            "env:\n  DEPLOY: \"{{ inputs.deploy }}\"\n  NAMESPACE: \"{{ inputs.namespace }}\""
+        ),
+        "{yaml}"
+    );
+    assert!(yaml.contains("default: \"checkout\""), "{yaml}");
+    // The commands stay exactly as written.
+    assert!(
+        yaml.contains(
+            r#"kubectl -n "$NAMESPACE" rollout status "deploy/$DEPLOY" --timeout=30s || true"#
+        ),
+        "{yaml}"
+    );
+    assert!(
+        out.stderr
+            .contains("rollout-stuck.md:17: guess: `$NAMESPACE` is set nowhere"),
+        "{}",
+        out.stderr
+    );
+    // --strict: a guess is an error, nothing is written.
+    let out = Test::new().exec(&["import", page.to_str().unwrap(), "--strict"]);
+    out.code(1);
+    assert!(out.stdout.is_empty());
+    assert!(
+        out.stderr.contains("error: ") && out.stderr.contains("rollout-stuck.md:17:"),
+        "{}",
+        out.stderr
+    );
+    let clean = root().join("testdata/import/pgbouncer-saturated.md");
+    Test::new()
+        .exec(&["import", clean.to_str().unwrap(), "--strict"])
+        .code(0);
+}

@@ -66,6 +66,15 @@ pub fn run(args: &ImportArgs) -> i32 {
             .map_or_else(|| "page".into(), |s| s.to_string_lossy().into_owned())
     };
     let draft = crate::import::import(&text, &stem);
+    if args.strict && !draft.guesses.is_empty() {
+        for (line, what) in &draft.guesses {
+            report_error(
+                &format!("{shown}:{line}: {}", what),
+                "write it on the page so that nothing is guessed, or import without --strict",
+            );
+        }
+        return EXIT_FAILED;
+    }
     let yaml = crate::import::yaml::write(&draft, &shown);
     let code = match &args.output {
         None => print_stdout(&yaml),

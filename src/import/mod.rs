@@ -24,6 +24,9 @@ pub struct Draft {
     pub title: String,
     pub description: String,
     pub inputs: BTreeMap<String, Input>,
+    /// The runbook's `env:`: a `$VAR` the page uses and never sets, from an input of its
+    /// own (`VAR` → input `var`), so that the commands stay as written.
+    pub env: BTreeMap<String, String>,
     pub steps: Vec<Step>,
     /// Blocks left as text: (line, what).
     pub left: Vec<(usize, String)>,
@@ -34,6 +37,8 @@ pub struct Draft {
 #[derive(Debug, Default, Clone)]
 pub struct Input {
     pub description: String,
+    /// The value the page gave it (`export VAR=value`).
+    pub default: Option<String>,
     /// Where it first appears: line in the source.
     pub line: usize,
 }
@@ -296,6 +301,7 @@ pub fn import(text: &str, stem: &str) -> Draft {
     if !prose.trim().is_empty() {
         flush_prose(&mut d, &mut prose, heading.as_deref(), prose_line);
     }
+    unset_variables(&mut d);
     if d.title.is_empty() {
         d.title = stem.to_string();
         d.guesses.push((
@@ -405,11 +411,126 @@ fn placeholders(d: &mut Draft, command: &str, line: usize) -> String {
             .collect();
         d.inputs.entry(name.clone()).or_insert_with(|| Input {
             description: format!("The value of <{raw}> on the page"),
+            default: None,
             line,
         });
         format!("{{{{ inputs.{name} }}}}")
     })
     .into_owned()
+}
+
+/// Variables every shell has, never asked for.
+const KNOWN_VARIABLES: &[&str] = &[
+    "HOME",
+    "PATH",
+    "USER",
+    "LOGNAME",
+    "SHELL",
+    "PWD",
+    "OLDPWD",
+    "HOSTNAME",
+    "TERM",
+    "LANG",
+    "TMPDIR",
+    "EDITOR",
+    "PAGER",
+    "UID",
+    "EUID",
+    "PPID",
+    "RANDOM",
+    "SECONDS",
+    "LINENO",
+    "IFS",
+    "BASH_SOURCE",
+    "FUNCNAME",
+    "PIPESTATUS",
+    "REPLY",
+    "OPTARG",
+    "OPTIND",
+    "KUBECONFIG",
+];
+
+/// `$VAR`/`${VAR}` (upper case, the convention of pages) that the page's commands use and
+/// never set (`VAR=`, `export VAR=`, `read VAR`, `for VAR in`, `local VAR`): an input each,
+/// given to the commands through the runbook's `env:`. Each is a guess, and said.
+fn unset_variables(d: &mut Draft) {
+    let (Ok(used), Ok(set)) = (
+        regex::Regex::new(r"\$\{?([A-Z_][A-Z0-9_]*)"),
+        regex::Regex::new(
+            r"(?:^|[\s;&|(])(?:export\s+|local\s+|declare\s+(?:-\w+\s+)*|readonly\s+)?([A-Z_][A-Z0-9_]*)(?:\+?=)|(?:read(?:\s+-\w+)*|for)\s+([A-Z_][A-Z0-9_]*)",
+        ),
+    ) else {
+        return;
+    };
+    let commands: Vec<(usize, &str)> = d
+        .steps
+        .iter()
+        .filter(|s| !s.no_templates)
+        .filter_map(|s| s.run.as_deref().map(|r| (s.line, r)))
+        .collect();
+    let assigned: std::collections::BTreeSet<String> = commands
+        .iter()
+        .flat_map(|(_, c)| set.captures_iter(c))
+        .filter_map(|c| {
+            c.get(1)
+                .or_else(|| c.get(2))
+                .map(|m| m.as_str().to_string())
+        })
+        .collect();
+    let mut found: Vec<(String, usize)> = Vec::new();
+    for (line, c) in &commands {
+        for cap in used.captures_iter(c) {
+            let name = cap[1].to_string();
+            if assigned.contains(&name)
+                || KNOWN_VARIABLES.contains(&name.as_str())
+                || crate::values::is_protected_env(&name)
+                || name.starts_with("RUNBOOK_")
+                || found.iter().any(|(n, _)| *n == name)
+            {
+                continue;
+            }
+            found.push((name, *line));
+        }
+    }
+    // `export VAR=value` carries state between the page's blocks; each step here is a shell
+    // of its own: the value becomes an input (its default), given to every step.
+    if let Ok(export) = regex::Regex::new(
+        r#"(?m)^\s*export\s+([A-Z_][A-Z0-9_]*)=("[^"$`\\]*"|'[^']*'|[^\s"'$`;&|]*)\s*$"#,
+    ) {
+        for (line, c) in &commands {
+            for cap in export.captures_iter(c) {
+                let name = cap[1].to_string();
+                let input = name.to_ascii_lowercase();
+                if d.env.contains_key(&name) || !crate::values::is_identifier(&input) {
+                    continue;
+                }
+                let value = cap[2].trim_matches(|q| q == '"' || q == '\'').to_string();
+                d.inputs.entry(input.clone()).or_insert_with(|| Input {
+                    description: format!("${name}, set by `export` on the page"),
+                    default: Some(value),
+                    line: *line,
+                });
+                d.env.insert(name, format!("{{{{ inputs.{input} }}}}"));
+            }
+        }
+    }
+    for (name, line) in found {
+        let input = name.to_ascii_lowercase();
+        if !crate::values::is_identifier(&input) {
+            continue;
+        }
+        d.inputs.entry(input.clone()).or_insert_with(|| Input {
+            description: format!("The value of ${name}, which the page uses and never sets"),
+            default: None,
+            line,
+        });
+        d.env
+            .insert(name.clone(), format!("{{{{ inputs.{input} }}}}"));
+        d.guesses.push((
+            line,
+            format!("`${name}` is set nowhere on the page: asked for as input `{input}`"),
+        ));
+    }
 }
 
 /// A step title from a list item: its first sentence, at most 60 characters.

@@ -47,6 +47,15 @@ pub fn write(d: &Draft, source: &str) -> String {
         for (name, input) in &d.inputs {
             let _ = writeln!(out, "  {name}:");
             field(&mut out, 4, "description", &input.description);
+            if let Some(default) = &input.default {
+                field(&mut out, 4, "default", default);
+            }
+        }
+    }
+    if !d.env.is_empty() {
+        out.push_str("env:\n");
+        for (name, value) in &d.env {
+            let _ = writeln!(out, "  {name}: {}", quoted(value));
         }
     }
     out.push_str("steps:\n");
