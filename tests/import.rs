@@ -231,3 +231,27 @@ fn variables_the_page_never_sets_and_exports_become_inputs_given_through_env() {
         .exec(&["import", clean.to_str().unwrap(), "--strict"])
         .code(0);
 }
+
+#[test]
+fn destructive_commands_make_dangerous_steps_with_a_note_for_their_rollback() {
+    let page = root().join("testdata/import/pod-crashloop.md");
+    let out = Test::new().exec(&["import", page.to_str().unwrap()]);
+    out.code(0);
+    let delete = out
+        .stdout
+        .split("  - id: ")
+        .find(|s| s.contains("kubectl delete pod"))
+        .unwrap_or_else(|| panic!("{}", out.stdout));
+    assert!(delete.contains("dangerous: true"), "{delete}");
+    assert!(
+        delete.contains("# TODO(import)") && delete.contains("rollback"),
+        "{delete}"
+    );
+    assert!(out.stderr.contains("(1 dangerous)"), "{}", out.stderr);
+    let restart = out
+        .stdout
+        .split("  - id: ")
+        .find(|s| s.contains("rollout status"))
+        .unwrap();
+    assert!(!restart.contains("dangerous"), "{restart}");
+}

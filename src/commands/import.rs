@@ -65,7 +65,16 @@ pub fn run(args: &ImportArgs) -> i32 {
             .file_stem()
             .map_or_else(|| "page".into(), |s| s.to_string_lossy().into_owned())
     };
-    let draft = crate::import::import(&text, &stem);
+    let mut draft = crate::import::import(&text, &stem);
+    // Destructive commands, as lint's RB027 finds them: the step is dangerous.
+    for step in &mut draft.steps {
+        if let Some(run) = &step.run
+            && let Some((_, what)) =
+                crate::lint::rules::destructive_command::find_destructive(run).first()
+        {
+            step.dangerous = Some((*what).to_string());
+        }
+    }
     if args.strict && !draft.guesses.is_empty() {
         for (line, what) in &draft.guesses {
             report_error(
@@ -98,10 +107,11 @@ pub fn run(args: &ImportArgs) -> i32 {
     };
     // The honest part: what was made, and what was not.
     let commands = draft.steps.iter().filter(|s| s.run.is_some()).count();
+    let dangerous = draft.steps.iter().filter(|s| s.dangerous.is_some()).count();
     let mut err = std::io::stderr().lock();
     let _ = writeln!(
         err,
-        "imported {shown}: {} step{}, {commands} with commands, {} input{}, {} guess{}, {} block{} left as text",
+        "imported {shown}: {} step{}, {commands} with commands ({dangerous} dangerous), {} input{}, {} guess{}, {} block{} left as text",
         draft.steps.len(),
         if draft.steps.len() == 1 { "" } else { "s" },
         draft.inputs.len(),

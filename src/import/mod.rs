@@ -52,6 +52,8 @@ pub struct Step {
     pub checklist: Vec<String>,
     /// `templates: false`: the command holds `{{` of another template language.
     pub no_templates: bool,
+    /// What makes the command destructive (RB027's finding): the step is `dangerous`.
+    pub dangerous: Option<String>,
     pub notes: Vec<String>,
     /// The source line of the step.
     pub line: usize,

@@ -77,6 +77,14 @@ pub fn write(d: &Draft, source: &str) -> String {
             }
             field(&mut out, 4, "run", run);
         }
+        if let Some(what) = &s.dangerous {
+            // Confirmed by typing the step's id; no rollback can be read from a page.
+            let _ = writeln!(
+                out,
+                "    dangerous: true\n    # TODO(import): {} — no rollback could be derived: add `rollback:` (a command, or `{{manual: …}}`)",
+                what.replace('\n', " ")
+            );
+        }
         if s.run.is_none() && s.checklist.is_empty() && s.instructions.is_empty() {
             field(&mut out, 4, "instructions", "(nothing on the page)");
         }
