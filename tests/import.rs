@@ -255,3 +255,29 @@ fn destructive_commands_make_dangerous_steps_with_a_note_for_their_rollback() {
         .unwrap();
     assert!(!restart.contains("dangerous"), "{restart}");
 }
+
+#[test]
+fn alternative_sections_become_a_decision_whose_branches_join_again() {
+    let page = root().join("testdata/import/node-not-ready.md");
+    let out = Test::new().exec(&["import", page.to_str().unwrap()]);
+    out.code(0);
+    let yaml = &out.stdout;
+    assert!(
+        yaml.contains(
+            "        - label: \"If the kubelet stopped\"\n          next: if-the-kubelet-stopped"
+        ),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("        - label: \"If the node has disk pressure\"\n          next: if-the-node-has-disk-pressure\n"),
+        "{yaml}"
+    );
+    // Each branch's last step joins the step after the alternatives.
+    assert_eq!(yaml.matches("    next: afterwards\n").count(), 2, "{yaml}");
+    assert!(
+        out.stderr
+            .contains("node-not-ready.md:15: guess: 2 sections read as alternatives"),
+        "{}",
+        out.stderr
+    );
+}

@@ -32,6 +32,8 @@ pub struct Draft {
     pub left: Vec<(usize, String)>,
     /// What the importer guessed: (line, what).
     pub guesses: Vec<(usize, String)>,
+    /// The page's headings in order: (level 1–6, text, line). A step's `section` indexes it.
+    pub sections: Vec<(u8, String, usize)>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -57,6 +59,12 @@ pub struct Step {
     pub notes: Vec<String>,
     /// The source line of the step.
     pub line: usize,
+    /// The heading it is under (an index of `Draft::sections`), if any.
+    pub section: Option<usize>,
+    /// Where the walk goes after it (`next:`), when not the following step.
+    pub next: Option<String>,
+    /// A decision: (label, the first step of that branch).
+    pub choose: Vec<(String, String)>,
 }
 
 /// The sections whose prose describes the alert rather than says what to do.
@@ -105,7 +113,17 @@ pub fn import(text: &str, stem: &str) -> Draft {
     // Whether a fence closed the last step (consecutive fences under one heading join it).
     let mut joinable = false;
     let options = Options::ENABLE_TASKLISTS | Options::ENABLE_TABLES;
+    // Steps made so far that know their section.
+    let mut marked = 0;
+    let mark = |d: &mut Draft, marked: &mut usize| {
+        let section = d.sections.len().checked_sub(1);
+        for s in &mut d.steps[*marked..] {
+            s.section = section;
+        }
+        *marked = d.steps.len();
+    };
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
+        mark(&mut d, &mut marked);
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 flush_tasks(&mut d, &mut task_items, heading.as_deref(), heading_line);
@@ -123,6 +141,8 @@ pub fn import(text: &str, stem: &str) -> Draft {
                     descriptive = DESCRIPTIVE
                         .iter()
                         .any(|w| title.to_ascii_lowercase().starts_with(w));
+                    mark(&mut d, &mut marked);
+                    d.sections.push((level as u8, title.clone(), heading_line));
                     heading = Some(title);
                     joinable = false;
                 }
@@ -303,6 +323,7 @@ pub fn import(text: &str, stem: &str) -> Draft {
     if !prose.trim().is_empty() {
         flush_prose(&mut d, &mut prose, heading.as_deref(), prose_line);
     }
+    mark(&mut d, &mut marked);
     unset_variables(&mut d);
     if d.title.is_empty() {
         d.title = stem.to_string();
@@ -315,7 +336,124 @@ pub fn import(text: &str, stem: &str) -> Draft {
         d.description = format!("Imported from {stem}.md.");
     }
     ids(&mut d.steps);
+    alternatives(&mut d);
     d
+}
+
+/// Whether a heading names one of several courses ("If the pod is Pending", "Option B").
+fn alternative(title: &str) -> bool {
+    let t = title.trim().to_ascii_lowercase();
+    ["if ", "option ", "alternative ", "when ", "case "]
+        .iter()
+        .any(|w| t.starts_with(w))
+}
+
+/// Sibling sections that are alternatives (two or more headings in a row, at one level,
+/// read as "If …", "Option …") become a decision: a `choose` step before them whose options
+/// lead to each, every branch joining again after the last.
+fn alternatives(d: &mut Draft) {
+    let mut i = 0;
+    while i < d.sections.len() {
+        let (level, ref title, line) = d.sections[i];
+        if !alternative(title) {
+            i += 1;
+            continue;
+        }
+        // The group: the following sections at the same level that are alternatives too,
+        // with their subsections (deeper levels) inside them.
+        let mut group = vec![i];
+        let mut j = i + 1;
+        while j < d.sections.len() {
+            let (l, ref t, _) = d.sections[j];
+            if l > level {
+                j += 1;
+                continue;
+            }
+            if l == level && alternative(t) {
+                group.push(j);
+                j += 1;
+                continue;
+            }
+            break;
+        }
+        let end = j;
+        if group.len() < 2 {
+            i = end;
+            continue;
+        }
+        // Each branch: the steps of its section and subsections.
+        let branch_of = |sec: usize| -> Option<usize> {
+            let last = group.iter().copied().find(|&g| g > sec).unwrap_or(end);
+            d.steps
+                .iter()
+                .position(|s| s.section.is_some_and(|x| x >= sec && x < last))
+        };
+        let firsts: Vec<(usize, Option<usize>)> =
+            group.iter().map(|&g| (g, branch_of(g))).collect();
+        let Some(first_step) = firsts.iter().find_map(|(_, f)| *f) else {
+            i = end;
+            continue;
+        };
+        let after = d
+            .steps
+            .iter()
+            .position(|s| s.section.is_some_and(|x| x >= end))
+            .map_or_else(|| "end".to_string(), |k| d.steps[k].id.clone());
+        // The last step of every branch joins again after the group.
+        for (n, &(g, first)) in firsts.iter().enumerate() {
+            let Some(first) = first else { continue };
+            let stop = firsts[n + 1..]
+                .iter()
+                .find_map(|(_, f)| *f)
+                .unwrap_or_else(|| {
+                    d.steps
+                        .iter()
+                        .position(|s| s.section.is_some_and(|x| x >= end))
+                        .unwrap_or(d.steps.len())
+                });
+            let _ = g;
+            if stop > first {
+                d.steps[stop - 1].next = Some(after.clone());
+            }
+        }
+        let options: Vec<(String, String)> = firsts
+            .iter()
+            .filter_map(|&(g, f)| f.map(|f| (d.sections[g].1.clone(), d.steps[f].id.clone())))
+            .collect();
+        let parent = d.sections[..i]
+            .iter()
+            .rev()
+            .find(|(l, ..)| *l < level)
+            .map(|(_, t, _)| t.clone());
+        let mut id = "which-applies".to_string();
+        let mut k = 2;
+        while d.steps.iter().any(|s| s.id == id) {
+            id = format!("which-applies-{k}");
+            k += 1;
+        }
+        d.guesses.push((
+            line,
+            format!(
+                "{} sections read as alternatives: a decision asks which applies",
+                options.len()
+            ),
+        ));
+        d.steps.insert(
+            first_step,
+            Step {
+                id,
+                title: parent.map_or_else(
+                    || "Which applies?".into(),
+                    |p| format!("{p}: which applies?"),
+                ),
+                choose: options,
+                line,
+                section: Some(i),
+                ..Step::default()
+            },
+        );
+        i = end;
+    }
 }
 
 /// Whether the text at `range` is inline code (its first byte is a backtick).

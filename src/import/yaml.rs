@@ -77,6 +77,16 @@ pub fn write(d: &Draft, source: &str) -> String {
             }
             field(&mut out, 4, "run", run);
         }
+        if !s.choose.is_empty() {
+            out.push_str("    choose:\n      options:\n");
+            for (label, next) in &s.choose {
+                let _ = writeln!(out, "        - label: {}", quoted(label));
+                let _ = writeln!(out, "          next: {next}");
+            }
+        }
+        if let Some(next) = &s.next {
+            let _ = writeln!(out, "    next: {next}");
+        }
         if let Some(what) = &s.dangerous {
             // Confirmed by typing the step's id; no rollback can be read from a page.
             let _ = writeln!(
@@ -85,7 +95,11 @@ pub fn write(d: &Draft, source: &str) -> String {
                 what.replace('\n', " ")
             );
         }
-        if s.run.is_none() && s.checklist.is_empty() && s.instructions.is_empty() {
+        if s.run.is_none()
+            && s.checklist.is_empty()
+            && s.instructions.is_empty()
+            && s.choose.is_empty()
+        {
             field(&mut out, 4, "instructions", "(nothing on the page)");
         }
     }
