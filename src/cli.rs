@@ -74,8 +74,11 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The Markdown page (`-` reads stdin)
+    /// The Markdown page (`-` reads stdin), or a folder: each of its `.md` pages
     pub file: PathBuf,
+    /// With a folder: where the runbooks go, one per page (NAME.md → NAME.yaml)
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
     /// Where the runbook goes (default: stdout); an existing file is never overwritten
     #[arg(short, long, value_name = "OUT.yaml")]
     pub output: Option<PathBuf>,

@@ -281,3 +281,32 @@ fn alternative_sections_become_a_decision_whose_branches_join_again() {
         out.stderr
     );
 }
+
+#[test]
+fn a_folder_of_pages_imports_each_to_the_out_dir_never_overwriting() {
+    let t = Test::new();
+    let pages = root().join("testdata/import");
+    let out = t.exec(&["import", pages.to_str().unwrap()]);
+    out.code(2);
+    assert!(out.stderr.contains("--out-dir"), "{}", out.stderr);
+    let out = t.exec(&["import", pages.to_str().unwrap(), "--out-dir", "runbooks"]);
+    out.code(0);
+    let written = std::fs::read_dir(t.path("runbooks")).unwrap().count();
+    assert_eq!(written, fixtures().len());
+    assert_eq!(
+        out.stderr.matches("imported ").count(),
+        written,
+        "{}",
+        out.stderr
+    );
+    let lint = t.exec(&["lint", "--no-shellcheck", "runbooks"]);
+    assert!(!lint.stdout.contains("error["), "{}", lint.stdout);
+    // Again: every target exists, nothing is written.
+    let out = t.exec(&["import", pages.to_str().unwrap(), "--out-dir", "runbooks"]);
+    out.code(1);
+    assert!(
+        out.stderr.contains("already exists: nothing was imported"),
+        "{}",
+        out.stderr
+    );
+}

@@ -5,10 +5,92 @@ use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, print_stdout, report_error};
 use crate::cli::ImportArgs;
 use std::io::{Read, Write};
 
+/// `runbook import DIR --out-dir OUT`: every `.md` page of DIR, each to `OUT/NAME.yaml`;
+/// nothing is written when any of them exists already.
+fn folder(args: &ImportArgs) -> i32 {
+    let Some(out_dir) = &args.out_dir else {
+        report_error(
+            &format!(
+                "{} is a folder: its pages need a folder for their runbooks",
+                args.file.display()
+            ),
+            "add --out-dir DIR (each NAME.md becomes DIR/NAME.yaml)",
+        );
+        return EXIT_USAGE;
+    };
+    let mut pages: Vec<std::path::PathBuf> = match std::fs::read_dir(&args.file) {
+        Ok(entries) => entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("md")))
+            .collect(),
+        Err(e) => {
+            report_error(
+                &format!("cannot read the folder {}: {e}", args.file.display()),
+                "",
+            );
+            return EXIT_USAGE;
+        }
+    };
+    pages.sort();
+    if pages.is_empty() {
+        report_error(
+            &format!("{} has no .md page", args.file.display()),
+            "give a folder of Markdown pages, or one page",
+        );
+        return EXIT_USAGE;
+    }
+    let targets: Vec<std::path::PathBuf> = pages
+        .iter()
+        .map(|p| {
+            let stem = p
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            out_dir.join(format!("{stem}.yaml"))
+        })
+        .collect();
+    if let Some(taken) = targets.iter().find(|t| t.exists()) {
+        report_error(
+            &format!("{} already exists: nothing was imported", taken.display()),
+            "move it away, or import into another --out-dir",
+        );
+        return EXIT_FAILED;
+    }
+    if let Err(e) = std::fs::create_dir_all(out_dir) {
+        report_error(&format!("cannot create {}: {e}", out_dir.display()), "");
+        return EXIT_FAILED;
+    }
+    let mut worst = EXIT_OK;
+    for (page, target) in pages.iter().zip(targets) {
+        let code = run(&ImportArgs {
+            file: page.clone(),
+            out_dir: None,
+            output: Some(target),
+            strict: args.strict,
+        });
+        worst = worst.max(code);
+    }
+    worst
+}
+
 /// Pages larger than this are refused: a runbook page is a few kilobytes.
 const MAX_BYTES: usize = 10 * 1024 * 1024;
 
 pub fn run(args: &ImportArgs) -> i32 {
+    if args.file.is_dir() {
+        return folder(args);
+    }
+    if args.out_dir.is_some() {
+        report_error(
+            &format!(
+                "--out-dir is for a folder of pages, and {} is a file",
+                args.file.display()
+            ),
+            "give the runbook's path with -o OUT.yaml",
+        );
+        return EXIT_USAGE;
+    }
     let stdin = args.file.as_os_str() == "-";
     let shown = if stdin {
         "<stdin>".to_string()
