@@ -549,22 +549,32 @@ fn spawn_slow(t: &Test, url: &str) -> std::process::Child {
 }
 
 fn spawn_slow_with(t: &Test, url: &str, flags: &[&str]) -> std::process::Child {
-    std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
-        .args(["run", "slow"])
-        .args(flags)
+    let mut cmd = background(t, &t.path(".state"), url, &["run", "slow"]);
+    cmd.args(flags).spawn().expect("spawn runbook")
+}
+
+/// `runbook ARGS` for `t` in the background, with `url` as the store and `state` as the
+/// state folder (leases of 2 s; output piped).
+fn background(
+    t: &Test,
+    state: &std::path::Path,
+    url: &str,
+    args: &[&str],
+) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"));
+    cmd.args(args)
         .current_dir(t.dir.path())
         .env_remove("RUNBOOK_PATH")
         .env("NO_COLOR", "1")
-        .env("RUNBOOK_STATE_DIR", t.path(".state"))
+        .env("RUNBOOK_STATE_DIR", state)
         .env("RUNBOOK_STORE", url)
         .env("PGPASSWORD", PASSWORD)
         .env("PGPASSFILE", "/nonexistent/pgpass")
         .env("RUNBOOK_LEASE_SECONDS", "2")
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn runbook")
+        .stderr(std::process::Stdio::piped());
+    cmd
 }
 
 /// Waits (at most 20 s) for `sql` to return `want`.
@@ -594,14 +604,7 @@ fn a_killed_drivers_run_is_finished_elsewhere_each_step_once() {
     child.wait().unwrap();
     let id = pg.sql("SELECT run_id FROM runbook.runs");
     // Someone watching is told that nobody drives the run any more.
-    let mut watch = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
-        .args(["watch", &id])
-        .env("RUNBOOK_STORE", pg.url())
-        .env("PGPASSWORD", PASSWORD)
-        .env("NO_COLOR", "1")
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
+    let mut watch = background(&a, &a.path(".watch"), &pg.url(), &["watch", &id])
         .spawn()
         .unwrap();
     std::thread::sleep(std::time::Duration::from_secs(6));
@@ -800,22 +803,9 @@ fn a_driver_cut_off_from_the_store_asks_before_going_on_alone() {
     .enumerate()
     {
         pg.sql("ALTER ROLE alice LOGIN");
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"));
         let state = t.path(&format!(".state{i}"));
-        cmd.args(["run", "slow"])
-            .args(&flags)
-            .current_dir(t.dir.path())
-            .env_remove("RUNBOOK_PATH")
-            .env("NO_COLOR", "1")
-            .env("RUNBOOK_STATE_DIR", &state)
-            .env("RUNBOOK_STORE", &alice)
-            .env("PGPASSWORD", PASSWORD)
-            .env("PGPASSFILE", "/nonexistent/pgpass")
-            .env("RUNBOOK_LEASE_SECONDS", "2")
-            .env("SLOW_SECONDS", "5")
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped());
+        let mut cmd = background(&t, &state, &alice, &["run", "slow"]);
+        cmd.args(&flags).env("SLOW_SECONDS", "5");
         let mut child = cmd.spawn().unwrap();
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
         while pg.sql(
@@ -868,16 +858,9 @@ fn watch_follows_a_run_as_it_happens_from_another_machine() {
     let out = b.exec(&["watch"]);
     out.code(1);
     assert!(out.stderr.contains("no run is going on"), "{}", out.stderr);
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"));
-    cmd.args(["run", "slow", "--yes"])
-        .current_dir(a.dir.path())
-        .env_remove("RUNBOOK_PATH")
-        .env("NO_COLOR", "1")
-        .env("RUNBOOK_STATE_DIR", a.path(".state"))
-        .env("RUNBOOK_STORE", pg.url())
-        .env("PGPASSWORD", PASSWORD)
-        .env("SLOW_SECONDS", "3")
-        .stdin(std::process::Stdio::null())
+    let mut cmd = background(&a, &a.path(".state"), &pg.url(), &["run", "slow", "--yes"]);
+    cmd.env("SLOW_SECONDS", "3")
+        .env("RUNBOOK_LEASE_SECONDS", "30")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null());
     let mut driver = cmd.spawn().unwrap();

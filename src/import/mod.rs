@@ -539,7 +539,10 @@ fn transcript(code: &str, lang: &str) -> (String, String) {
 
 /// `<POD_NAME>`, `<pod-name>` in a command → `{{ inputs.pod_name }}` and an input.
 fn placeholders(d: &mut Draft, command: &str, line: usize) -> String {
-    let Ok(re) = regex::Regex::new(r"<([A-Za-z][A-Za-z0-9_-]{0,63})>") else {
+    // Compiled once: a page has many fences, a folder many pages.
+    static PLACEHOLDER: std::sync::LazyLock<Option<regex::Regex>> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"<([A-Za-z][A-Za-z0-9_-]{0,63})>").ok());
+    let Some(re) = PLACEHOLDER.as_ref() else {
         return command.to_string();
     };
     re.replace_all(command, |c: &regex::Captures| {

@@ -22,6 +22,12 @@ pub fn ttl() -> Duration {
 /// that a pid is only ever looked up where it means the same process (not on a clone with
 /// the same host name, nor in another container). Empty where any is unknown.
 pub fn machine() -> String {
+    // Read once: it does not change while the process lives, and renewals ask often.
+    static MACHINE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    MACHINE.get_or_init(read_machine).clone()
+}
+
+fn read_machine() -> String {
     let read = |p: &str| {
         std::fs::read_to_string(p)
             .ok()

@@ -38,38 +38,17 @@ pub fn team_runs(store: &mut Store, filter: &Filter) -> Result<(Vec<TeamRun>, i6
     let rows = store
         .client
         .query(
-            "SELECT r.run_id, r.runbook, r.title, r.mode, r.operators, r.host,
-                    (extract(epoch FROM r.started_at) * 1000)::bigint,
-                    (extract(epoch FROM r.finished_at) * 1000)::bigint,
-                    r.duration_ms,
-                    coalesce(r.status, CASE
-                        WHEN l.released_at IS NULL AND l.expires_at > now() THEN 'running'
-                        ELSE 'unfinished' END),
-                    r.last_seq
-             FROM runbook.runs r LEFT JOIN runbook.leases l USING (run_id)
-             WHERE ($1::text IS NULL OR r.runbook = $1)
-               AND ($2::float8 IS NULL OR r.started_at >= to_timestamp($2))
-             ORDER BY r.started_at DESC, r.run_id DESC
-             LIMIT $3",
+            &format!(
+                "{RUN_COLUMNS}
+                 WHERE ($1::text IS NULL OR r.runbook = $1)
+                   AND ($2::float8 IS NULL OR r.started_at >= to_timestamp($2))
+                 ORDER BY r.started_at DESC, r.run_id DESC
+                 LIMIT $3"
+            ),
             &[&filter.runbook, &since, &filter.limit],
         )
         .map_err(|e| store.query_error(&e))?;
-    let runs: Vec<TeamRun> = rows
-        .iter()
-        .map(|r| TeamRun {
-            id: r.get(0),
-            runbook: r.get(1),
-            title: r.get(2),
-            mode: r.get(3),
-            operators: r.get(4),
-            host: r.get(5),
-            start_ms: r.get(6),
-            end_ms: r.get(7),
-            duration_ms: r.get(8),
-            status: r.get(9),
-            events: r.get(10),
-        })
-        .collect();
+    let runs: Vec<TeamRun> = rows.iter().map(team_run).collect();
     let total = if (runs.len() as i64) < filter.limit {
         runs.len() as i64
     } else {
@@ -205,16 +184,25 @@ pub fn newest_open(store: &mut Store) -> Result<Option<String>, StoreError> {
 pub fn run(store: &mut Store, id: &str) -> Result<Option<TeamRun>, StoreError> {
     let row = store
         .client
-        .query_opt(
-            "SELECT run_id, runbook, title, mode, operators, host,
-                    (extract(epoch FROM started_at) * 1000)::bigint,
-                    (extract(epoch FROM finished_at) * 1000)::bigint,
-                    duration_ms, status, last_seq
-             FROM runbook.runs WHERE run_id = $1",
-            &[&id],
-        )
+        .query_opt(&format!("{RUN_COLUMNS} WHERE r.run_id = $1"), &[&id])
         .map_err(|e| store.query_error(&e))?;
-    Ok(row.map(|r| TeamRun {
+    Ok(row.as_ref().map(team_run))
+}
+
+/// The columns of a [`TeamRun`], in [`team_run`]'s order; a run without an end is
+/// `running` while its driver's lease is fresh, else `unfinished`.
+const RUN_COLUMNS: &str = "SELECT r.run_id, r.runbook, r.title, r.mode, r.operators, r.host,
+        (extract(epoch FROM r.started_at) * 1000)::bigint,
+        (extract(epoch FROM r.finished_at) * 1000)::bigint,
+        r.duration_ms,
+        coalesce(r.status, CASE
+            WHEN l.released_at IS NULL AND l.expires_at > now() THEN 'running'
+            ELSE 'unfinished' END),
+        r.last_seq
+    FROM runbook.runs r LEFT JOIN runbook.leases l USING (run_id)";
+
+fn team_run(r: &postgres::Row) -> TeamRun {
+    TeamRun {
         id: r.get(0),
         runbook: r.get(1),
         title: r.get(2),
@@ -226,7 +214,7 @@ pub fn run(store: &mut Store, id: &str) -> Result<Option<TeamRun>, StoreError> {
         duration_ms: r.get(8),
         status: r.get(9),
         events: r.get(10),
-    }))
+    }
 }
 
 /// The events of run `id` after `seq`, in order: (seq, the journal line as JSON).

@@ -506,7 +506,7 @@ fn send(store: &mut Store, reader: &JournalReader, batch: &[Line]) -> Result<(),
         }
     };
     let mut operators: Vec<String> = Vec::new();
-    let mut finished: Option<(&str, &str, i64)> = None;
+    let mut finished: Option<(&str, &str)> = None;
     for l in batch {
         match l.event.as_str() {
             "run_started" | "run_resumed" => {
@@ -516,14 +516,7 @@ fn send(store: &mut Store, reader: &JournalReader, batch: &[Line]) -> Result<(),
                 }
             }
             "run_finished" => {
-                finished = Some((
-                    l.ts.as_str(),
-                    str_of(&l.value, "status"),
-                    l.value
-                        .get("duration_ms")
-                        .and_then(Value::as_i64)
-                        .unwrap_or(0),
-                ));
+                finished = Some((l.ts.as_str(), str_of(&l.value, "status")));
             }
             _ => {}
         }
@@ -587,7 +580,7 @@ fn send(store: &mut Store, reader: &JournalReader, batch: &[Line]) -> Result<(),
         &[&run_id, &max_seq, &operators],
     )
     .map_err(|e| fail(&e))?;
-    if let Some((ts, status, _)) = finished {
+    if let Some((ts, status)) = finished {
         // The time to finish: from the start to the end, resumes and pauses included, as
         // the journal's reader counts it (`report::run::summarize`).
         tx.execute(
