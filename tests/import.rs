@@ -130,10 +130,33 @@ fn the_page_is_said_what_was_left_as_text_with_its_line() {
     let out = Test::new().exec(&["import", page.to_str().unwrap()]);
     out.code(0);
     assert!(
-        out.stderr
-            .contains("pgbouncer-saturated.md:42: left as text: sql"),
+        out.stderr.contains(
+            "pgbouncer-saturated.md:42:1: left as text: a `sql` block, to type in a SQL session"
+        ),
         "{}",
         out.stderr
+    );
+    // The same note stands above the step that holds the block, where the reader sees it.
+    let step = out
+        .stdout
+        .split("  - id: ")
+        .find(|s| s.contains("SELECT now()"))
+        .unwrap_or_else(|| panic!("{}", out.stdout));
+    assert!(
+        step.contains("# TODO(import) ")
+            && step.contains("pgbouncer-saturated.md:42:1: left as text"),
+        "{step}"
+    );
+    // Steps keep the page's sections.
+    assert!(
+        out.stdout.contains("    section: \"Diagnosis\"\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("    section: \"Mitigation\"\n"),
+        "{}",
+        out.stdout
     );
     assert!(out.stdout.contains("Expected output:"), "{}", out.stdout);
     assert!(out.stdout.contains("checklist:"), "{}", out.stdout);
@@ -151,7 +174,7 @@ fn bad_pages_are_refused_clearly_and_pathological_ones_import() {
     let out = t.exec(&["import", "latin1.md"]);
     out.code(2);
     assert!(
-        out.stderr.contains("latin1.md:1: the page is not UTF-8"),
+        out.stderr.contains("latin1.md:1:6: the page is not UTF-8"),
         "{}",
         out.stderr
     );
@@ -213,7 +236,7 @@ fn variables_the_page_never_sets_and_exports_become_inputs_given_through_env() {
     );
     assert!(
         out.stderr
-            .contains("rollout-stuck.md:17: guess: `$NAMESPACE` is set nowhere"),
+            .contains("rollout-stuck.md:17:1: guess: `$NAMESPACE` is set nowhere"),
         "{}",
         out.stderr
     );
@@ -222,7 +245,7 @@ fn variables_the_page_never_sets_and_exports_become_inputs_given_through_env() {
     out.code(1);
     assert!(out.stdout.is_empty());
     assert!(
-        out.stderr.contains("error: ") && out.stderr.contains("rollout-stuck.md:17:"),
+        out.stderr.contains("error: ") && out.stderr.contains("rollout-stuck.md:17:1:"),
         "{}",
         out.stderr
     );
@@ -264,21 +287,31 @@ fn alternative_sections_become_a_decision_whose_branches_join_again() {
     let yaml = &out.stdout;
     assert!(
         yaml.contains(
-            "        - label: \"If the kubelet stopped\"\n          next: if-the-kubelet-stopped"
+            "        - label: \"If the kubelet stopped\"\n          next: restart-it-on-the-node"
         ),
         "{yaml}"
     );
     assert!(
-        yaml.contains("        - label: \"If the node has disk pressure\"\n          next: if-the-node-has-disk-pressure\n"),
+        yaml.contains("        - label: \"If the node has disk pressure\"\n          next: clean-the-images-nobody-uses\n"),
         "{yaml}"
     );
     // Each branch's last step joins the step after the alternatives.
     assert_eq!(yaml.matches("    next: afterwards\n").count(), 2, "{yaml}");
     assert!(
         out.stderr
-            .contains("node-not-ready.md:15: guess: 2 sections read as alternatives"),
+            .contains("node-not-ready.md:15:1: guess: 2 sections read as alternatives"),
         "{}",
         out.stderr
+    );
+    assert!(
+        yaml.contains("  - id: which-applies\n    # TODO(import) ")
+            && yaml.contains("node-not-ready.md:15:1: guess: 2 sections"),
+        "{yaml}"
+    );
+    // Each alternative's steps sit under its heading.
+    assert!(
+        yaml.contains("    section: \"If the kubelet stopped\"\n"),
+        "{yaml}"
     );
 }
 

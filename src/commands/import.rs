@@ -125,9 +125,9 @@ pub fn run(args: &ImportArgs) -> i32 {
         Ok(t) => t,
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
-            let line = crate::import::line_of(&String::from_utf8_lossy(e.as_bytes()), at);
+            let pos = crate::import::pos_of_bytes(e.as_bytes(), at);
             report_error(
-                &format!("{shown}:{line}: the page is not UTF-8 (byte {at})"),
+                &format!("{shown}:{pos}: the page is not UTF-8 (byte {at})"),
                 "convert it first (`iconv -f LATIN1 -t UTF-8`)",
             );
             return EXIT_USAGE;
@@ -158,9 +158,9 @@ pub fn run(args: &ImportArgs) -> i32 {
         }
     }
     if args.strict && !draft.guesses.is_empty() {
-        for (line, what) in &draft.guesses {
+        for (pos, what) in &draft.guesses {
             report_error(
-                &format!("{shown}:{line}: {}", what),
+                &format!("{shown}:{pos}: {}", what),
                 "write it on the page so that nothing is guessed, or import without --strict",
             );
         }
@@ -203,17 +203,17 @@ pub fn run(args: &ImportArgs) -> i32 {
         draft.left.len(),
         if draft.left.len() == 1 { "" } else { "s" },
     );
-    for (line, what) in &draft.guesses {
+    for (pos, what) in &draft.guesses {
         let _ = writeln!(
             err,
-            "  {shown}:{line}: guess: {}",
+            "  {shown}:{pos}: guess: {}",
             crate::values::visible::visible(what)
         );
     }
-    for (line, what) in &draft.left {
+    for (pos, what) in &draft.left {
         let _ = writeln!(
             err,
-            "  {shown}:{line}: left as text: {}",
+            "  {shown}:{pos}: left as text: {}",
             crate::values::visible::visible(what)
         );
     }

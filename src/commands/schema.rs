@@ -211,6 +211,7 @@ fn step() -> Value {
         "properties": {
             "id": { "$ref": "#/$defs/stepId", "description": "The step's id; defaults to `step-N`, but required when anything refers to it." },
             "title": { "type": "string", "description": "What the step does, in one line." },
+            "section": { "type": "string", "description": "The part of the runbook the step belongs to (Diagnosis, Mitigation): shown above the step when it changes, and a heading of `show --format md`." },
             "description": { "$ref": "#/$defs/template", "description": "Markdown shown first (the same as `instructions`)." },
             "instructions": { "$ref": "#/$defs/template", "description": "Markdown shown first; on its own, a manual step." },
             "checklist": {

@@ -458,6 +458,9 @@ impl<'a> Executor<'a> {
         };
         self.out
             .screen
+            .section(step.section.as_ref().map(|s| s.as_str()));
+        self.out
+            .screen
             .step_header(&position, &id, &title, step.is_dangerous());
         let kind = step.kind().unwrap_or(StepKind::Manual);
         let item = self.progress.state.item.clone();

@@ -47,6 +47,8 @@ pub struct Screen {
     partial: [Vec<u8>; 2],
     /// Messages from background work (the team store's shipper), shown at the next step.
     notices: Option<Notices>,
+    /// The `section` of the last step shown: a new one is announced above its first step.
+    section: Option<String>,
 }
 
 /// Without a terminal, how much of an unfinished line is held back (for a carriage return to
@@ -102,6 +104,7 @@ impl Screen {
             shown: Vec::new(),
             partial: Default::default(),
             notices: None,
+            section: None,
             returned: [false, false],
             buffer: Vec::new(),
         }
@@ -237,6 +240,26 @@ impl Screen {
         for (status, text) in pending {
             self.status(status, &text);
         }
+    }
+
+    /// A step's `section` (Diagnosis, Mitigation), said once above the first step of each.
+    pub fn section(&mut self, section: Option<&str>) {
+        let Some(section) = section.map(str::trim).filter(|s| !s.is_empty()) else {
+            return;
+        };
+        if self.section.as_deref() == Some(section) {
+            return;
+        }
+        self.section = Some(section.to_string());
+        self.blank();
+        self.line(
+            &Style::new()
+                .bold()
+                .underlined()
+                .for_stderr()
+                .apply_to(plain_text(section))
+                .to_string(),
+        );
     }
 
     /// `── 3/9 · top-clients · 02:09:40 ─────── ⚠ dangerous ──`

@@ -28,12 +28,14 @@ pub struct Draft {
     /// own (`VAR` → input `var`), so that the commands stay as written.
     pub env: BTreeMap<String, String>,
     pub steps: Vec<Step>,
-    /// Blocks left as text: (line, what).
-    pub left: Vec<(usize, String)>,
-    /// What the importer guessed: (line, what).
-    pub guesses: Vec<(usize, String)>,
+    /// The page's links (`[text](https://…)`): (name, address), each address once.
+    pub links: Vec<(String, String)>,
+    /// Blocks left as text: (where, what).
+    pub left: Vec<(Pos, String)>,
+    /// What the importer guessed: (where, what).
+    pub guesses: Vec<(Pos, String)>,
     /// The page's headings in order: (level 1–6, text, line). A step's `section` indexes it.
-    pub sections: Vec<(u8, String, usize)>,
+    pub sections: Vec<(u8, String, Pos)>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -41,8 +43,8 @@ pub struct Input {
     pub description: String,
     /// The value the page gave it (`export VAR=value`).
     pub default: Option<String>,
-    /// Where it first appears: line in the source.
-    pub line: usize,
+    /// Where it first appears in the source.
+    pub pos: Pos,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -56,9 +58,10 @@ pub struct Step {
     pub no_templates: bool,
     /// What makes the command destructive (RB027's finding): the step is `dangerous`.
     pub dangerous: Option<String>,
+    /// What the importer guessed or left out about this step, written above it as comments.
     pub notes: Vec<String>,
-    /// The source line of the step.
-    pub line: usize,
+    /// Where the step starts in the source.
+    pub pos: Pos,
     /// The heading it is under (an index of `Draft::sections`), if any.
     pub section: Option<usize>,
     /// Where the walk goes after it (`next:`), when not the following step.
@@ -81,27 +84,61 @@ const DESCRIPTIVE: &[&str] = &[
 
 const SHELLS: &[&str] = &["bash", "sh", "shell", "console", "zsh", "shell-session", ""];
 
-/// 1-based line of a byte offset.
-pub fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
+/// A place in the page: 1-based line and column (in characters), as `line:col`.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Pos {
+    pub line: usize,
+    pub col: usize,
+}
+
+impl std::fmt::Display for Pos {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.line, self.col)
+    }
+}
+
+/// The line and column of a byte offset (an offset inside a character counts as that
+/// character).
+pub fn pos_of(text: &str, offset: usize) -> Pos {
+    let mut at = offset.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before = &text[..at];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    Pos {
+        line: before.bytes().filter(|&b| b == b'\n').count() + 1,
+        col: before[line_start..].chars().count() + 1,
+    }
+}
+
+/// The line and column of a byte offset in bytes that may not be UTF-8 (the first bad byte
+/// of a page): the column counts bytes.
+pub fn pos_of_bytes(bytes: &[u8], offset: usize) -> Pos {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line_start = before
         .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    Pos {
+        line: before.iter().filter(|&&b| b == b'\n').count() + 1,
+        col: before.len() - line_start + 1,
+    }
 }
 
 /// Reads a page. `stem`: the file's name, the title when the page has no heading.
 pub fn import(text: &str, stem: &str) -> Draft {
     let mut d = Draft::default();
     let mut heading: Option<String> = None;
-    let mut heading_line = 1;
+    let mut heading_pos = Pos { line: 1, col: 1 };
     let mut in_heading: Option<(HeadingLevel, String)> = None;
     // Prose gathered since the last step: it becomes the next step's instructions, or the
-    // description before any step.
+    // description before any step. `prose_notes`: what was left out of it, for that step.
     let mut prose = String::new();
-    let mut prose_line = 0;
+    let mut prose_pos: Option<Pos> = None;
+    let mut prose_notes: Vec<String> = Vec::new();
     let mut paragraph = String::new();
-    let mut in_code: Option<(String, usize)> = None;
+    let mut in_code: Option<(String, Pos)> = None;
     let mut code = String::new();
     let mut task_items: Vec<String> = Vec::new();
     let mut item_text = String::new();
@@ -110,8 +147,12 @@ pub fn import(text: &str, stem: &str) -> Draft {
     // The list item being read made a step of its own (its text is that step's).
     let mut item_used = false;
     let mut descriptive = false;
+    // The descriptive section whose heading the description holds already.
+    let mut described: Option<String> = None;
     // Whether a fence closed the last step (consecutive fences under one heading join it).
     let mut joinable = false;
+    // The address of the link being read, and where its text starts in its buffer.
+    let mut link: Option<(String, usize)> = None;
     let options = Options::ENABLE_TASKLISTS | Options::ENABLE_TABLES;
     // Steps made so far that know their section.
     let mut marked = 0;
@@ -124,11 +165,12 @@ pub fn import(text: &str, stem: &str) -> Draft {
     };
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
         mark(&mut d, &mut marked);
+        let at = pos_of(text, range.start);
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
-                flush_tasks(&mut d, &mut task_items, heading.as_deref(), heading_line);
+                flush_tasks(&mut d, &mut task_items, heading.as_deref(), heading_pos);
                 in_heading = Some((level, String::new()));
-                heading_line = line_of(text, range.start);
+                heading_pos = at;
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, title)) = in_heading.take() {
@@ -136,13 +178,19 @@ pub fn import(text: &str, stem: &str) -> Draft {
                     if level == HeadingLevel::H1 && d.title.is_empty() {
                         d.title = title.clone();
                     } else if !prose.trim().is_empty() {
-                        flush_prose(&mut d, &mut prose, heading.as_deref(), prose_line);
+                        flush_prose(
+                            &mut d,
+                            &mut prose,
+                            &mut prose_notes,
+                            heading.as_deref(),
+                            prose_pos.take(),
+                        );
                     }
                     descriptive = DESCRIPTIVE
                         .iter()
                         .any(|w| title.to_ascii_lowercase().starts_with(w));
                     mark(&mut d, &mut marked);
-                    d.sections.push((level as u8, title.clone(), heading_line));
+                    d.sections.push((level as u8, title.clone(), heading_pos));
                     heading = Some(title);
                     joinable = false;
                 }
@@ -156,11 +204,11 @@ pub fn import(text: &str, stem: &str) -> Draft {
                         .to_ascii_lowercase(),
                     CodeBlockKind::Indented => String::new(),
                 };
-                in_code = Some((lang, line_of(text, range.start)));
+                in_code = Some((lang, at));
                 code.clear();
             }
             Event::End(TagEnd::CodeBlock) => {
-                let Some((lang, line)) = in_code.take() else {
+                let Some((lang, pos)) = in_code.take() else {
                     continue;
                 };
                 let title = if in_item > 0 && !item_text.trim().is_empty() {
@@ -168,26 +216,48 @@ pub fn import(text: &str, stem: &str) -> Draft {
                 } else {
                     heading.clone().unwrap_or_else(|| "Run the command".into())
                 };
-                if SHELLS.contains(&lang.as_str()) {
+                let foreign = if SHELLS.contains(&lang.as_str()) {
+                    other_prompt(&code)
+                } else {
+                    Some(typed_where(&lang))
+                };
+                if let Some(place) = foreign {
+                    // Another language: typed by the operator somewhere else.
+                    let kind = if lang.is_empty() {
+                        "an untagged block".to_string()
+                    } else {
+                        format!("a `{lang}` block")
+                    };
+                    let what = format!("{kind}, {place}");
+                    prose.push_str(&fence(&code, &lang));
+                    prose_pos.get_or_insert(pos);
+                    prose_notes.push(format!("{pos}: left as text: {what}"));
+                    d.left.push((pos, what));
+                    joinable = false;
+                } else {
                     let (commands, output) = transcript(&code, &lang);
                     if commands.trim().is_empty() {
                         prose.push_str(&fence(&code, &lang));
-                        d.left.push((line, "a shell block with no command".into()));
+                        prose_pos.get_or_insert(pos);
+                        let what = "a shell block with no command".to_string();
+                        prose_notes.push(format!("{pos}: left as text: {what}"));
+                        d.left.push((pos, what));
                         continue;
                     }
+                    let mut notes = std::mem::take(&mut prose_notes);
                     // `{{` of another template language (Go, Helm, jq): the command is kept
                     // as written, placeholders and all, and says so.
                     let no_templates = commands.contains("{{");
                     let commands = if no_templates {
-                        d.guesses.push((
-                            line,
-                            "the command holds `{{`: kept with `templates: false`, its placeholders not made inputs".into(),
-                        ));
+                        let what = "the command holds `{{`: kept with `templates: false`, its placeholders not made inputs".to_string();
+                        notes.push(format!("{pos}: guess: {what}"));
+                        d.guesses.push((pos, what));
                         commands
                     } else {
-                        placeholders(&mut d, &commands, line)
+                        placeholders(&mut d, &commands, pos)
                     };
                     let instructions = take(&mut prose, &mut paragraph, in_item, &item_text);
+                    prose_pos = None;
                     item_used |= in_item > 0;
                     let join = joinable
                         && instructions.trim().is_empty()
@@ -198,6 +268,7 @@ pub fn import(text: &str, stem: &str) -> Draft {
                         {
                             run.push('\n');
                             run.push_str(&commands);
+                            last.notes.append(&mut notes);
                         }
                     } else {
                         d.steps.push(Step {
@@ -205,7 +276,8 @@ pub fn import(text: &str, stem: &str) -> Draft {
                             instructions,
                             run: Some(commands),
                             no_templates,
-                            line,
+                            pos,
+                            notes,
                             ..Step::default()
                         });
                     }
@@ -219,41 +291,58 @@ pub fn import(text: &str, stem: &str) -> Draft {
                         last.instructions.push_str(&fence(&output, "text"));
                     }
                     joinable = true;
-                } else {
-                    // Another language: typed by the operator somewhere else.
-                    let note = format!(
-                        "{} to type where it runs (a {} block, not a shell command)",
-                        if lang.is_empty() {
-                            "text"
-                        } else {
-                            lang.as_str()
-                        },
-                        lang
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) if in_code.is_none() => {
+                if in_heading.is_none() {
+                    push_text(
+                        &mut in_heading,
+                        in_item,
+                        &mut item_text,
+                        &mut paragraph,
+                        "[",
                     );
-                    prose.push_str(&fence(&code, &lang));
-                    if prose_line == 0 {
-                        prose_line = line;
+                }
+                let from = match &in_heading {
+                    Some((_, h)) => h.len(),
+                    None if in_item > 0 => item_text.len(),
+                    None => paragraph.len(),
+                };
+                link = Some((dest_url.to_string(), from));
+            }
+            Event::End(TagEnd::Link) if in_code.is_none() => {
+                if let Some((url, from)) = link.take() {
+                    // The link's text: what was read since it started.
+                    let buffer = match &in_heading {
+                        Some((_, h)) => h.as_str(),
+                        None if in_item > 0 => item_text.as_str(),
+                        None => paragraph.as_str(),
+                    };
+                    let name = buffer.get(from..).unwrap_or("").trim().trim_matches('`');
+                    add_link(&mut d, name, &url);
+                    if in_heading.is_none() {
+                        let close = format!("](<{url}>)");
+                        push_text(
+                            &mut in_heading,
+                            in_item,
+                            &mut item_text,
+                            &mut paragraph,
+                            &close,
+                        );
                     }
-                    d.left.push((line, note));
-                    joinable = false;
                 }
             }
             Event::Text(t) | Event::Code(t) => {
                 if in_code.is_some() {
                     code.push_str(&t);
-                } else if let Some((_, h)) = &mut in_heading {
-                    h.push_str(&t);
                 } else {
-                    let t = if matches!(event_kind(text, &range), Some('`')) {
+                    let t = if in_heading.is_none() && matches!(event_kind(text, &range), Some('`'))
+                    {
                         format!("`{t}`")
                     } else {
                         t.to_string()
                     };
-                    if in_item > 0 {
-                        item_text.push_str(&t);
-                    } else {
-                        paragraph.push_str(&t);
-                    }
+                    push_text(&mut in_heading, in_item, &mut item_text, &mut paragraph, &t);
                 }
             }
             Event::SoftBreak | Event::HardBreak => {
@@ -271,7 +360,7 @@ pub fn import(text: &str, stem: &str) -> Draft {
                 item_used = false;
             }
             Event::End(TagEnd::List(_)) if in_item == 0 => {
-                flush_tasks(&mut d, &mut task_items, heading.as_deref(), heading_line);
+                flush_tasks(&mut d, &mut task_items, heading.as_deref(), heading_pos);
             }
             Event::End(TagEnd::Item) => {
                 in_item = in_item.saturating_sub(1);
@@ -281,9 +370,7 @@ pub fn import(text: &str, stem: &str) -> Draft {
                 } else if task.is_some() && !text_of.is_empty() {
                     task_items.push(text_of);
                 } else if !text_of.is_empty() {
-                    if prose_line == 0 {
-                        prose_line = line_of(text, range.start);
-                    }
+                    prose_pos.get_or_insert(at);
                     prose.push_str(&format!("- {text_of}\n"));
                 }
                 item_text.clear();
@@ -291,8 +378,8 @@ pub fn import(text: &str, stem: &str) -> Draft {
             }
             Event::Start(Tag::Paragraph) if in_item == 0 => {
                 paragraph.clear();
-                if prose_line == 0 {
-                    prose_line = line_of(text, range.start);
+                if !descriptive {
+                    prose_pos.get_or_insert(at);
                 }
             }
             Event::End(TagEnd::Paragraph) if in_item == 0 => {
@@ -301,6 +388,15 @@ pub fn import(text: &str, stem: &str) -> Draft {
                     if descriptive || (d.steps.is_empty() && heading.as_deref() == Some(&d.title)) {
                         if !d.description.is_empty() {
                             d.description.push_str("\n\n");
+                        }
+                        // The page's own headings (Meaning, Impact) stay in the description,
+                        // so that it reads like the page.
+                        if descriptive
+                            && let Some(h) = &heading
+                            && described.as_ref() != Some(h)
+                        {
+                            d.description.push_str(&format!("## {h}\n\n"));
+                            described = Some(h.clone());
                         }
                         d.description.push_str(p);
                     } else {
@@ -311,33 +407,111 @@ pub fn import(text: &str, stem: &str) -> Draft {
                 paragraph.clear();
             }
             Event::Html(h) | Event::InlineHtml(h) => {
-                d.left.push((
-                    line_of(text, range.start),
-                    format!("HTML left out: {}", h.trim()),
-                ));
+                let what = format!("HTML left out: {}", h.trim());
+                prose_notes.push(format!("{at}: left as text: {what}"));
+                d.left.push((at, what));
             }
             _ => {}
         }
     }
-    flush_tasks(&mut d, &mut task_items, heading.as_deref(), heading_line);
+    flush_tasks(&mut d, &mut task_items, heading.as_deref(), heading_pos);
     if !prose.trim().is_empty() {
-        flush_prose(&mut d, &mut prose, heading.as_deref(), prose_line);
+        flush_prose(
+            &mut d,
+            &mut prose,
+            &mut prose_notes,
+            heading.as_deref(),
+            prose_pos.take(),
+        );
+    }
+    if let Some(last) = d.steps.last_mut() {
+        last.notes.append(&mut prose_notes);
     }
     mark(&mut d, &mut marked);
     unset_variables(&mut d);
     if d.title.is_empty() {
         d.title = stem.to_string();
         d.guesses.push((
-            1,
+            Pos { line: 1, col: 1 },
             "the page has no `# ` heading: its file name is the title".into(),
         ));
     }
     if d.description.is_empty() {
         d.description = format!("Imported from {stem}.md.");
     }
+    titles(&mut d);
     ids(&mut d.steps);
     alternatives(&mut d);
     d
+}
+
+/// Text read outside code: to the heading, the list item or the paragraph being read.
+fn push_text(
+    heading: &mut Option<(HeadingLevel, String)>,
+    in_item: usize,
+    item: &mut String,
+    paragraph: &mut String,
+    t: &str,
+) {
+    if let Some((_, h)) = heading {
+        h.push_str(t);
+    } else if in_item > 0 {
+        item.push_str(t);
+    } else {
+        paragraph.push_str(t);
+    }
+}
+
+/// A link of the page into the runbook's `links`: web addresses only (an anchor or a
+/// relative path means nothing outside the wiki), each once, named by its text.
+fn add_link(d: &mut Draft, name: &str, url: &str) {
+    let web = url.starts_with("https://") || url.starts_with("http://");
+    if !web || d.links.iter().any(|(_, u)| u == url) {
+        return;
+    }
+    let base: String = if name.is_empty() {
+        url.to_string()
+    } else {
+        name.chars().take(60).collect()
+    };
+    let mut name = base.clone();
+    let mut n = 2;
+    while d.links.iter().any(|(k, _)| *k == name) {
+        name = format!("{base} ({n})");
+        n += 1;
+    }
+    d.links.push((name, url.to_string()));
+}
+
+/// Steps titled by their section's heading alone ("Mitigation" three times): the section
+/// says it already, so a step with prose is titled by its first sentence instead.
+fn titles(d: &mut Draft) {
+    for s in &mut d.steps {
+        let heading = s.section.and_then(|i| d.sections.get(i)).map(|x| &x.1);
+        if heading != Some(&s.title) {
+            continue;
+        }
+        let first = s.instructions.trim_start();
+        let prose = !first.is_empty()
+            && !first.starts_with(['`', '-', '*', '|', '>', '#'])
+            && !first.starts_with("Expected output");
+        let t = if prose {
+            short_title(first)
+        } else if let Some(run) = &s.run {
+            // No words of its own: its command says what it does.
+            let command = run.lines().next().unwrap_or("").trim();
+            let mut t: String = command.chars().take(60).collect();
+            if command.chars().count() > 60 {
+                t.push('…');
+            }
+            format!("Run `{}`", t.replace('`', "'"))
+        } else {
+            continue;
+        };
+        if t != "Run the command" && t != "Run ``" {
+            s.title = t;
+        }
+    }
 }
 
 /// Whether a heading names one of several courses ("If the pod is Pending", "Option B").
@@ -420,24 +594,24 @@ fn alternatives(d: &mut Draft) {
             .iter()
             .filter_map(|&(g, f)| f.map(|f| (d.sections[g].1.clone(), d.steps[f].id.clone())))
             .collect();
-        let parent = d.sections[..i]
+        // The heading above the alternatives (the page's first heading is its title, not a
+        // section).
+        let parent_index = d.sections[..i]
             .iter()
-            .rev()
-            .find(|(l, ..)| *l < level)
-            .map(|(_, t, _)| t.clone());
+            .rposition(|(l, ..)| *l < level)
+            .filter(|&p| p > 0 || d.sections[p].0 > 1);
+        let parent = parent_index.map(|p| d.sections[p].1.clone());
         let mut id = "which-applies".to_string();
         let mut k = 2;
         while d.steps.iter().any(|s| s.id == id) {
             id = format!("which-applies-{k}");
             k += 1;
         }
-        d.guesses.push((
-            line,
-            format!(
-                "{} sections read as alternatives: a decision asks which applies",
-                options.len()
-            ),
-        ));
+        let what = format!(
+            "{} sections read as alternatives: a decision asks which applies",
+            options.len()
+        );
+        d.guesses.push((line, what.clone()));
         d.steps.insert(
             first_step,
             Step {
@@ -447,8 +621,9 @@ fn alternatives(d: &mut Draft) {
                     |p| format!("{p}: which applies?"),
                 ),
                 choose: options,
-                line,
-                section: Some(i),
+                pos: line,
+                notes: vec![format!("{line}: guess: {what}")],
+                section: parent_index,
                 ..Step::default()
             },
         );
@@ -474,7 +649,13 @@ fn take(prose: &mut String, paragraph: &mut String, in_item: usize, item: &str) 
     out
 }
 
-fn flush_prose(d: &mut Draft, prose: &mut String, heading: Option<&str>, line: usize) {
+fn flush_prose(
+    d: &mut Draft,
+    prose: &mut String,
+    notes: &mut Vec<String>,
+    heading: Option<&str>,
+    pos: Option<Pos>,
+) {
     let text = std::mem::take(prose).trim().to_string();
     if text.is_empty() {
         return;
@@ -482,19 +663,20 @@ fn flush_prose(d: &mut Draft, prose: &mut String, heading: Option<&str>, line: u
     d.steps.push(Step {
         title: heading.unwrap_or("Read this").to_string(),
         instructions: text,
-        line: line.max(1),
+        notes: std::mem::take(notes),
+        pos: pos.unwrap_or(Pos { line: 1, col: 1 }),
         ..Step::default()
     });
 }
 
-fn flush_tasks(d: &mut Draft, items: &mut Vec<String>, heading: Option<&str>, line: usize) {
+fn flush_tasks(d: &mut Draft, items: &mut Vec<String>, heading: Option<&str>, pos: Pos) {
     if items.is_empty() {
         return;
     }
     d.steps.push(Step {
         title: heading.unwrap_or("Checklist").to_string(),
         checklist: std::mem::take(items),
-        line,
+        pos,
         ..Step::default()
     });
 }
@@ -508,16 +690,75 @@ fn fence(code: &str, lang: &str) -> String {
     )
 }
 
-/// A console transcript's commands and the output shown after them: lines starting with
-/// `$ ` (or `# ` in a `console` block) are commands; the rest after a prompt is output. A
-/// block with no prompt is all commands.
-fn transcript(code: &str, lang: &str) -> (String, String) {
-    let prompt = |l: &str| {
-        l.strip_prefix("$ ")
-            .or_else(|| (lang == "console").then(|| l.strip_prefix("# ")).flatten())
-            .map(str::to_string)
+/// A shell prompt at the start of a transcript's line: `$ `, `user@host:~$ `,
+/// `[user@host dir]# `, and `# ` in a `console` block. The command after it, if any.
+fn shell_prompt<'a>(line: &'a str, lang: &str) -> Option<&'a str> {
+    static PROMPT: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^(\[?[\w.-]+@[\w.-]+(?:[: ][^\s$#\]]*)?\]?\s?)?([$#]) ").ok()
+    });
+    let m = PROMPT.as_ref()?.captures(line)?;
+    // `# ` alone is a comment in a script; a prompt only in a transcript, or after user@host.
+    if &m[2] == "#" && m.get(1).is_none() && lang != "console" {
+        return None;
+    }
+    line.get(m.get(0)?.end()..)
+}
+
+/// The prompt of another program at the start of a block (`pgbouncer=# `, `mysql> `,
+/// `127.0.0.1:6379> `, `>>> `, `irb(main):001:0> `): the block is typed there, not in a
+/// shell. Says where.
+fn other_prompt(code: &str) -> Option<String> {
+    static PROMPT: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^(>>>|[\w.()\[\]:-]+?(=#|=>|-#|->|>|#)) ").ok()
+    });
+    let first = code.lines().find(|l| !l.trim().is_empty())?;
+    let m = PROMPT.as_ref()?.captures(first)?;
+    let prompt = m.get(1)?.as_str();
+    let program = match m.get(2).map_or("", |e| e.as_str()) {
+        _ if prompt == ">>>" => "Python",
+        "=#" | "=>" | "-#" | "->" => "psql",
+        _ if prompt.starts_with("mysql") || prompt.starts_with("mariadb") => "mysql",
+        _ if prompt.starts_with("irb") || prompt.starts_with("pry") => "a Ruby console",
+        _ if prompt.contains(':')
+            && prompt
+                .rsplit(':')
+                .next()
+                .is_some_and(|p| p.trim_end_matches('>').chars().all(|c| c.is_ascii_digit())) =>
+        {
+            "redis-cli"
+        }
+        "#" => return None,
+        _ => "its program",
     };
-    if !code.lines().any(|l| prompt(l).is_some()) {
+    Some(format!("to type at the `{prompt}` prompt ({program})"))
+}
+
+/// Where a block in another language is typed, for its note.
+fn typed_where(lang: &str) -> String {
+    match lang {
+        "sql" | "psql" | "postgresql" | "pgsql" | "mysql" | "plpgsql" => {
+            "to type in a SQL session (psql, mysql: as the page's text says)".into()
+        }
+        "yaml" | "yml" | "json" | "toml" | "ini" | "hcl" | "xml" => {
+            "a file or manifest to write or apply, not a command".into()
+        }
+        "ruby" | "rb" => "to type in a Ruby console (`rails console`, irb)".into(),
+        "python" | "py" | "python3" | "pycon" => "to type in a Python interpreter".into(),
+        "promql" | "logql" | "kql" => "to type in the metrics or logs query page".into(),
+        "redis" => "to type in redis-cli".into(),
+        "js" | "javascript" | "mongo" | "mongodb" => "to type in the database's shell".into(),
+        "" | "text" | "txt" | "plain" | "plaintext" | "output" | "log" => {
+            "text shown on the page (output or a sample)".into()
+        }
+        other => format!("to type in {other}, not in a shell"),
+    }
+}
+
+/// A console transcript's commands and the output shown after them: lines starting with a
+/// prompt ([`shell_prompt`]) are commands; the rest after a prompt is output. A block with
+/// no prompt is all commands.
+fn transcript(code: &str, lang: &str) -> (String, String) {
+    if !code.lines().any(|l| shell_prompt(l, lang).is_some()) {
         return (code.trim_end().to_string(), String::new());
     }
     let mut commands = Vec::new();
@@ -527,9 +768,9 @@ fn transcript(code: &str, lang: &str) -> (String, String) {
         if continued {
             commands.push(l.to_string());
             continued = l.ends_with('\\');
-        } else if let Some(c) = prompt(l) {
+        } else if let Some(c) = shell_prompt(l, lang) {
             continued = c.ends_with('\\');
-            commands.push(c);
+            commands.push(c.to_string());
         } else {
             output.push(l.to_string());
         }
@@ -538,7 +779,7 @@ fn transcript(code: &str, lang: &str) -> (String, String) {
 }
 
 /// `<POD_NAME>`, `<pod-name>` in a command → `{{ inputs.pod_name }}` and an input.
-fn placeholders(d: &mut Draft, command: &str, line: usize) -> String {
+fn placeholders(d: &mut Draft, command: &str, pos: Pos) -> String {
     // Compiled once: a page has many fences, a folder many pages.
     static PLACEHOLDER: std::sync::LazyLock<Option<regex::Regex>> =
         std::sync::LazyLock::new(|| regex::Regex::new(r"<([A-Za-z][A-Za-z0-9_-]{0,63})>").ok());
@@ -555,7 +796,7 @@ fn placeholders(d: &mut Draft, command: &str, line: usize) -> String {
         d.inputs.entry(name.clone()).or_insert_with(|| Input {
             description: format!("The value of <{raw}> on the page"),
             default: None,
-            line,
+            pos,
         });
         format!("{{{{ inputs.{name} }}}}")
     })
@@ -605,11 +846,11 @@ fn unset_variables(d: &mut Draft) {
     ) else {
         return;
     };
-    let commands: Vec<(usize, &str)> = d
+    let commands: Vec<(Pos, &str)> = d
         .steps
         .iter()
         .filter(|s| !s.no_templates)
-        .filter_map(|s| s.run.as_deref().map(|r| (s.line, r)))
+        .filter_map(|s| s.run.as_deref().map(|r| (s.pos, r)))
         .collect();
     let assigned: std::collections::BTreeSet<String> = commands
         .iter()
@@ -620,7 +861,7 @@ fn unset_variables(d: &mut Draft) {
                 .map(|m| m.as_str().to_string())
         })
         .collect();
-    let mut found: Vec<(String, usize)> = Vec::new();
+    let mut found: Vec<(String, Pos)> = Vec::new();
     for (line, c) in &commands {
         for cap in used.captures_iter(c) {
             let name = cap[1].to_string();
@@ -651,7 +892,7 @@ fn unset_variables(d: &mut Draft) {
                 d.inputs.entry(input.clone()).or_insert_with(|| Input {
                     description: format!("${name}, set by `export` on the page"),
                     default: Some(value),
-                    line: *line,
+                    pos: *line,
                 });
                 d.env.insert(name, format!("{{{{ inputs.{input} }}}}"));
             }
@@ -665,19 +906,31 @@ fn unset_variables(d: &mut Draft) {
         d.inputs.entry(input.clone()).or_insert_with(|| Input {
             description: format!("The value of ${name}, which the page uses and never sets"),
             default: None,
-            line,
+            pos: line,
         });
         d.env
             .insert(name.clone(), format!("{{{{ inputs.{input} }}}}"));
-        d.guesses.push((
-            line,
-            format!("`${name}` is set nowhere on the page: asked for as input `{input}`"),
-        ));
+        let what = format!("`${name}` is set nowhere on the page: asked for as input `{input}`");
+        if let Some(step) = d
+            .steps
+            .iter_mut()
+            .find(|s| s.pos == line && s.run.is_some())
+        {
+            step.notes.push(format!("{line}: guess: {what}"));
+        }
+        d.guesses.push((line, what));
     }
 }
 
-/// A step title from a list item: its first sentence, at most 60 characters.
+/// A step title from a list item: its first sentence, at most 60 characters, links as
+/// their text.
 fn short_title(text: &str) -> String {
+    static LINK: std::sync::LazyLock<Option<regex::Regex>> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"\[([^\]]*)\]\(<[^>]*>\)").ok());
+    let text = match LINK.as_ref() {
+        Some(re) => re.replace_all(text, "$1"),
+        None => text.into(),
+    };
     let first = text
         .trim()
         .split(['.', ':', '\n'])
@@ -709,7 +962,12 @@ fn ids(steps: &mut [Step]) {
         while base.contains("--") {
             base = base.replace("--", "-");
         }
-        let mut base = base.trim_matches('-').chars().take(40).collect::<String>();
+        // At most 40 characters, cut between words.
+        let mut base = base.trim_matches('-').to_string();
+        if base.len() > 40 {
+            let cut = base[..=40].rfind('-').filter(|&i| i >= 12).unwrap_or(40);
+            base.truncate(cut);
+        }
         base = base.trim_matches('-').to_string();
         if base.is_empty() || !base.starts_with(|c: char| c.is_ascii_alphabetic()) {
             base = format!("step-{base}").trim_end_matches('-').to_string();
@@ -734,9 +992,63 @@ mod tests {
     }
 
     #[test]
+    fn prompts_of_shells_and_of_other_programs() {
+        assert_eq!(shell_prompt("$ uptime", "bash"), Some("uptime"));
+        assert_eq!(shell_prompt("ops@web-1:~$ df -h", "bash"), Some("df -h"));
+        assert_eq!(shell_prompt("[root@db-2 data]# ls", "bash"), Some("ls"));
+        assert_eq!(shell_prompt("# ls", "console"), Some("ls"));
+        assert_eq!(shell_prompt("# a comment", "bash"), None);
+        let psql = other_prompt("pgbouncer=# show pools;\n").unwrap_or_default();
+        assert!(psql.contains("`pgbouncer=#` prompt (psql)"), "{psql}");
+        let redis = other_prompt("127.0.0.1:6379> INFO memory").unwrap_or_default();
+        assert!(redis.contains("(redis-cli)"), "{redis}");
+        assert!(other_prompt(">>> import os").is_some_and(|p| p.contains("Python")));
+        assert!(other_prompt("mysql> show processlist;").is_some_and(|p| p.contains("mysql")));
+        assert_eq!(other_prompt("kubectl get pods\n"), None);
+        assert_eq!(other_prompt("# restart it\nsystemctl restart x"), None);
+    }
+
+    #[test]
+    fn positions_are_line_and_column_in_characters() {
+        let text = "ab\ncé d";
+        assert_eq!(pos_of(text, 0), Pos { line: 1, col: 1 });
+        assert_eq!(pos_of(text, 3), Pos { line: 2, col: 1 });
+        // After the two-byte é: column 3.
+        assert_eq!(pos_of(text, 6), Pos { line: 2, col: 3 });
+        // Inside a character, and past the end: no panic.
+        assert_eq!(pos_of(text, 5), Pos { line: 2, col: 2 });
+        assert_eq!(pos_of(text, 99).line, 2);
+        assert_eq!(pos_of_bytes(b"a\nb\xe9", 3), Pos { line: 2, col: 2 });
+    }
+
+    #[test]
+    fn links_are_kept_once_and_named_by_their_text() {
+        let d = import(
+            "# T\n\nSee [the dashboard](https://grafana.example/d/1) and [docs](./local.md).\n\n## Fix\n\n1. Open [the dashboard](https://grafana.example/d/1), then run:\n\n   ```bash\n   uptime\n   ```\n",
+            "t",
+        );
+        assert_eq!(
+            d.links,
+            vec![(
+                "the dashboard".to_string(),
+                "https://grafana.example/d/1".to_string()
+            )]
+        );
+        assert!(
+            d.description
+                .contains("[the dashboard](<https://grafana.example/d/1>)")
+        );
+        assert_eq!(d.steps[0].title, "Open the dashboard, then run");
+    }
+
+    #[test]
     fn placeholders_become_inputs() {
         let mut d = Draft::default();
-        let c = placeholders(&mut d, "kubectl logs <POD_NAME> -n <name-space>", 3);
+        let c = placeholders(
+            &mut d,
+            "kubectl logs <POD_NAME> -n <name-space>",
+            Pos::default(),
+        );
         assert_eq!(
             c,
             "kubectl logs {{ inputs.pod_name }} -n {{ inputs.name_space }}"

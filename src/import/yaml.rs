@@ -42,6 +42,12 @@ pub fn write(d: &Draft, source: &str) -> String {
     field(&mut out, 0, "title", &d.title);
     field(&mut out, 0, "description", &d.description);
     out.push_str("owner: TODO(import)\n");
+    if !d.links.is_empty() {
+        out.push_str("links:\n");
+        for (name, url) in &d.links {
+            let _ = writeln!(out, "  {}: {}", quoted(name), quoted(url));
+        }
+    }
     if !d.inputs.is_empty() {
         out.push_str("inputs:\n");
         for (name, input) in &d.inputs {
@@ -61,7 +67,16 @@ pub fn write(d: &Draft, source: &str) -> String {
     out.push_str("steps:\n");
     for s in &d.steps {
         let _ = writeln!(out, "  - id: {}", s.id);
+        // What the importer guessed or left out here, where the reader will see it
+        // (`notes:` is the format's key for asking the operator for an observation).
+        for note in &s.notes {
+            let note = crate::values::visible::visible(note).replace(['\n', '\r'], " ");
+            let _ = writeln!(out, "    # TODO(import) {source}:{note}");
+        }
         field(&mut out, 4, "title", &s.title);
+        if let Some(section) = s.section.and_then(|i| d.sections.get(i)) {
+            field(&mut out, 4, "section", &section.1);
+        }
         if !s.instructions.is_empty() {
             field(&mut out, 4, "instructions", &s.instructions);
         }
@@ -78,7 +93,9 @@ pub fn write(d: &Draft, source: &str) -> String {
             field(&mut out, 4, "run", run);
         }
         if !s.choose.is_empty() {
-            out.push_str("    choose:\n      options:\n");
+            out.push_str(
+                "    choose:\n      prompt: \"Which of these applies?\"\n      options:\n",
+            );
             for (label, next) in &s.choose {
                 let _ = writeln!(out, "        - label: {}", quoted(label));
                 let _ = writeln!(out, "          next: {next}");

@@ -589,6 +589,7 @@ impl Converter<'_> {
             match name {
                 "id" => step.id = self.string(v, &w),
                 "title" => step.title = self.string(v, &w),
+                "section" => step.section = self.string(v, &w),
                 "description" | "instructions" => {
                     if step.instructions.is_some() {
                         self.issue(

@@ -84,6 +84,7 @@ pub const STEP_KEYS: &[&str] = &[
     "confirm",
     "readonly",
     "notes",
+    "section",
     "interactive",
     "templates",
     "env",
@@ -229,6 +230,9 @@ pub struct Step {
     pub span: Span,
     pub id: Option<Sp<String>>,
     pub title: Option<Sp<String>>,
+    /// `section: Diagnosis`: the part of the runbook the step belongs to, shown above it
+    /// when it changes (on the screen, and as a heading by `show --format md`).
+    pub section: Option<Sp<String>>,
     pub instructions: Option<Sp<String>>,
     pub checklist: Option<Sp<Vec<Sp<String>>>>,
     pub run: Option<Sp<String>>,

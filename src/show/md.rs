@@ -16,10 +16,19 @@ pub fn render(rb: &Runbook, graph: &StepGraph) -> String {
     let _ = writeln!(out, "# {}\n", text(&title(rb)));
     header(&mut out, rb);
     inputs(&mut out, rb);
-    if !rb.steps.is_empty() {
-        out.push_str("## Steps\n\n");
-    }
-    for step in &rb.steps {
+    // Steps under a `section` go under its heading (a page's Diagnosis, Mitigation); the
+    // steps before the first section under "Steps".
+    let mut section: Option<&str> = None;
+    for (n, step) in rb.steps.iter().enumerate() {
+        let this = step.section.as_ref().map(|s| s.as_str().trim());
+        if this.is_some() && this != section {
+            let _ = writeln!(out, "## {}\n", text(this.unwrap_or_default()));
+        } else if n == 0 && this.is_none() {
+            out.push_str("## Steps\n\n");
+        }
+        if this.is_some() {
+            section = this;
+        }
         self::step(&mut out, rb, graph, step);
     }
     while out.ends_with("\n\n") {
