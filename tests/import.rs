@@ -19,41 +19,105 @@ fn fixtures() -> Vec<std::path::PathBuf> {
 }
 
 /// The shell commands of a page as the importer must keep them: the fences in shell
-/// languages, prompts taken off, output lines left out, `<PLACEHOLDER>` made a template.
+/// languages (not those typed at another program's prompt, `db=#`, `mysql>`), prompts
+/// (`$ `, `user@host:~$ `, `# ` in a console block) taken off, output lines left out,
+/// `<PLACEHOLDER>` made a template.
 fn commands_of(page: &str) -> Vec<String> {
     let re = regex::Regex::new(r"<([A-Za-z][A-Za-z0-9_-]*)>").unwrap();
+    let prompt =
+        regex::Regex::new(r"^(\[?[\w.-]+@[\w.-]+(?:[: ][^\s$#\]]*)?\]?\s?)?([$#]) ").unwrap();
+    let other = regex::Regex::new(r"^(>>>|[\w.()\[\]:-]+?(=#|=>|-#|->|>)) ").unwrap();
     let mut out = Vec::new();
-    let mut in_fence: Option<bool> = None;
+    // Inside a fence: (its language, whether it is a shell's, the fence's indentation).
+    let mut in_fence: Option<(String, bool)> = None;
+    let mut first = false;
     let mut prompted = false;
+    let mut continued = false;
     for line in page.lines() {
         let t = line.trim_start();
         if let Some(info) = t.strip_prefix("```") {
             in_fence = match in_fence {
                 Some(_) => None,
-                None => Some(matches!(
-                    info.trim(),
-                    "" | "bash" | "sh" | "shell" | "console"
-                )),
+                None => {
+                    let lang = info.trim().to_string();
+                    let shell = matches!(
+                        lang.as_str(),
+                        "" | "bash" | "sh" | "shell" | "console" | "zsh"
+                    );
+                    Some((lang, shell))
+                }
             };
+            first = true;
             prompted = false;
+            continued = false;
             continue;
         }
-        if in_fence == Some(true) && !t.is_empty() {
-            let command = match t.strip_prefix("$ ") {
-                Some(c) => {
+        let Some((lang, shell)) = &mut in_fence else {
+            continue;
+        };
+        if t.is_empty() {
+            continue;
+        }
+        if std::mem::take(&mut first) && other.is_match(t) && !prompt.is_match(t) {
+            *shell = false;
+        }
+        if !*shell {
+            continue;
+        }
+        let command = if continued {
+            Some(t)
+        } else {
+            match prompt.captures(t) {
+                Some(c) if &c[2] == "$" || c.get(1).is_some() || lang == "console" => {
                     prompted = true;
-                    c
+                    Some(&t[c.get(0).unwrap().end()..])
                 }
-                None if prompted => continue,
-                None => t,
-            };
-            let templated = re.replace_all(command, |c: &regex::Captures| {
-                format!(
-                    "{{{{ inputs.{} }}}}",
-                    c[1].to_ascii_lowercase().replace('-', "_")
-                )
-            });
-            out.push(templated.into_owned());
+                _ if prompted => None,
+                _ => Some(t),
+            }
+        };
+        let Some(command) = command else { continue };
+        continued = prompted && command.ends_with('\\');
+        if command.contains("{{") {
+            out.push(command.to_string());
+            continue;
+        }
+        let templated = re.replace_all(command, |c: &regex::Captures| {
+            format!(
+                "{{{{ inputs.{} }}}}",
+                c[1].to_ascii_lowercase().replace('-', "_")
+            )
+        });
+        out.push(templated.into_owned());
+    }
+    out
+}
+
+/// The text of a Markdown heading as `show --format md` or the page writes it, compared
+/// without its markup (`#`s, backquotes, backslash escapes, links).
+fn heading_text(line: &str) -> Option<String> {
+    let t = line.trim_start_matches('#');
+    if t.len() == line.len() || !t.starts_with(' ') {
+        return None;
+    }
+    let link = regex::Regex::new(r"\[([^\]]*)\]\([^)]*\)").unwrap();
+    let t = link.replace_all(t.trim(), "$1");
+    Some(
+        t.chars()
+            .filter(|c| !matches!(c, '`' | '\\' | '*' | '_'))
+            .collect(),
+    )
+}
+
+/// The headings of a Markdown text outside its fences.
+fn headings(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut fence = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            fence = !fence;
+        } else if !fence && let Some(h) = heading_text(line) {
+            out.push(h);
         }
     }
     out
@@ -121,6 +185,31 @@ fn every_fixture_page_imports_to_a_runbook_that_lints_and_walks_to_its_end() {
         let run = t.exec(&argv);
         run.code(0);
         assert!(run.stderr.contains("── done"), "{name}: {}", run.stderr);
+        // The round trip: `show --format md` reads like the page, its headings and
+        // commands in the same order.
+        let md = t.exec(&["show", &format!("runbooks/{name}.yaml"), "--format", "md"]);
+        md.code(0);
+        let shown = headings(&md.stdout);
+        let mut at = 0;
+        for h in headings(&text) {
+            let found = shown[at..].iter().position(|s| *s == h);
+            assert!(
+                found.is_some(),
+                "{name}: the heading `{h}` is not shown (in order) by show --format md: {shown:?}\n{}",
+                md.stdout
+            );
+            at += found.unwrap_or(0) + 1;
+        }
+        let mut from = 0;
+        for command in commands_of(&text) {
+            let found = md.stdout[from..].find(&command);
+            assert!(
+                found.is_some(),
+                "{name}: `{command}` is not shown (in order) by show --format md:\n{}",
+                md.stdout
+            );
+            from += found.unwrap_or(0) + command.len();
+        }
     }
 }
 

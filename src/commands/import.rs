@@ -156,6 +156,17 @@ pub fn run(args: &ImportArgs) -> i32 {
         {
             step.dangerous = Some((*what).to_string());
         }
+        // Commands that need the terminal (RB034's finding) run attached to it.
+        if let Some(run) = &step.run
+            && let Some((_, what)) =
+                crate::lint::rules::interactive_command::find_interactive(run).first()
+        {
+            step.interactive = true;
+            step.notes.push(format!(
+                "{}: `{what}` needs a terminal: the step is `interactive: true` (nothing of its output is kept)",
+                step.pos
+            ));
+        }
     }
     if args.strict && !draft.guesses.is_empty() {
         for (pos, what) in &draft.guesses {

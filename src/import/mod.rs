@@ -56,6 +56,8 @@ pub struct Step {
     pub checklist: Vec<String>,
     /// `templates: false`: the command holds `{{` of another template language.
     pub no_templates: bool,
+    /// The command needs the terminal (RB034's finding): `interactive: true`.
+    pub interactive: bool,
     /// What makes the command destructive (RB027's finding): the step is `dangerous`.
     pub dangerous: Option<String>,
     /// What the importer guessed or left out about this step, written above it as comments.
@@ -83,6 +85,34 @@ const DESCRIPTIVE: &[&str] = &[
 ];
 
 const SHELLS: &[&str] = &["bash", "sh", "shell", "console", "zsh", "shell-session", ""];
+
+/// Blocks that show what a command printed.
+const OUTPUT_LANGS: &[&str] = &["text", "txt", "output", "log", "plain", "plaintext"];
+
+impl Draft {
+    /// The headings a step under section `i` stands in, outermost first, joined by ` › `
+    /// (`Mitigation › Force a renewal`); the page's title is not one of them.
+    pub fn section_path(&self, i: usize) -> Option<String> {
+        let mut path: Vec<&str> = Vec::new();
+        let mut level = u8::MAX;
+        for (k, (l, title, _)) in self.sections[..=i.min(self.sections.len().saturating_sub(1))]
+            .iter()
+            .enumerate()
+            .rev()
+        {
+            if *l >= level {
+                continue;
+            }
+            level = *l;
+            if k == 0 && *l == 1 && *title == self.title {
+                break;
+            }
+            path.push(title);
+        }
+        path.reverse();
+        (!path.is_empty()).then(|| path.join(" › "))
+    }
+}
 
 /// A place in the page: 1-based line and column (in characters), as `line:col`.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -147,6 +177,14 @@ pub fn import(text: &str, stem: &str) -> Draft {
     // The list item being read made a step of its own (its text is that step's).
     let mut item_used = false;
     let mut descriptive = false;
+    // A table being read (its Markdown so far), the cell being read, cells in its row.
+    let mut table: Option<String> = None;
+    let mut cell = String::new();
+    let mut cells = 0usize;
+    // How deep in block quotes the text being read is.
+    let mut quote = 0usize;
+    // The list being read (at the top level) is numbered.
+    let mut ordered = false;
     // The descriptive section whose heading the description holds already.
     let mut described: Option<String> = None;
     // Whether a fence closed the last step (consecutive fences under one heading join it).
@@ -168,7 +206,14 @@ pub fn import(text: &str, stem: &str) -> Draft {
         let at = pos_of(text, range.start);
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
-                flush_tasks(&mut d, &mut task_items, heading.as_deref(), heading_pos);
+                flush_tasks(
+                    &mut d,
+                    &mut task_items,
+                    &mut prose,
+                    &mut prose_notes,
+                    heading.as_deref(),
+                    heading_pos,
+                );
                 in_heading = Some((level, String::new()));
                 heading_pos = at;
             }
@@ -217,22 +262,57 @@ pub fn import(text: &str, stem: &str) -> Draft {
                     heading.clone().unwrap_or_else(|| "Run the command".into())
                 };
                 let foreign = if SHELLS.contains(&lang.as_str()) {
-                    other_prompt(&code)
+                    other_prompt(&code, &lang)
                 } else {
                     Some(typed_where(&lang))
                 };
                 if let Some(place) = foreign {
-                    // Another language: typed by the operator somewhere else.
+                    // Another language: typed by the operator somewhere else. Output shown
+                    // right after a command stays with it; anything else is a step of its
+                    // own, whose instructions hold the block (never joined to the next
+                    // command, whose title it would take).
                     let kind = if lang.is_empty() {
                         "an untagged block".to_string()
                     } else {
                         format!("a `{lang}` block")
                     };
                     let what = format!("{kind}, {place}");
-                    prose.push_str(&fence(&code, &lang));
-                    prose_pos.get_or_insert(pos);
-                    prose_notes.push(format!("{pos}: left as text: {what}"));
-                    d.left.push((pos, what));
+                    d.left.push((pos, what.clone()));
+                    let note = format!("{pos}: left as text: {what}");
+                    let output_like = OUTPUT_LANGS.contains(&lang.as_str());
+                    if output_like
+                        && joinable
+                        && prose.trim().is_empty()
+                        && let Some(last) = d.steps.last_mut()
+                    {
+                        last.instructions.push_str("\n\nOutput:\n\n");
+                        last.instructions.push_str(fence(&code, &lang).trim_end());
+                        last.notes.push(note);
+                        continue;
+                    }
+                    flush_tasks(
+                        &mut d,
+                        &mut task_items,
+                        &mut prose,
+                        &mut prose_notes,
+                        heading.as_deref(),
+                        heading_pos,
+                    );
+                    let mut instructions = take(&mut prose, &mut paragraph, in_item, &item_text);
+                    if !instructions.is_empty() {
+                        instructions.push_str("\n\n");
+                    }
+                    instructions.push_str(fence(&code, &lang).trim_end());
+                    let mut notes = std::mem::take(&mut prose_notes);
+                    notes.push(note);
+                    item_used |= in_item > 0;
+                    d.steps.push(Step {
+                        title,
+                        instructions,
+                        notes,
+                        pos: prose_pos.take().unwrap_or(pos),
+                        ..Step::default()
+                    });
                     joinable = false;
                 } else {
                     let (commands, output) = transcript(&code, &lang);
@@ -245,6 +325,18 @@ pub fn import(text: &str, stem: &str) -> Draft {
                         continue;
                     }
                     let mut notes = std::mem::take(&mut prose_notes);
+                    // A prompt that names a host: the page ran it there; runbook runs it
+                    // where it runs.
+                    let mut hosts: Vec<&str> = code.lines().filter_map(prompt_host).collect();
+                    hosts.dedup();
+                    if !hosts.is_empty() {
+                        let what = format!(
+                            "the page's prompt shows this typed on `{}`: the step runs where runbook runs (prefix `ssh HOST`, or say where in the instructions)",
+                            hosts.join("`, `")
+                        );
+                        notes.push(format!("{pos}: guess: {what}"));
+                        d.guesses.push((pos, what));
+                    }
                     // `{{` of another template language (Go, Helm, jq): the command is kept
                     // as written, placeholders and all, and says so.
                     let no_templates = commands.contains("{{");
@@ -256,11 +348,22 @@ pub fn import(text: &str, stem: &str) -> Draft {
                     } else {
                         placeholders(&mut d, &commands, pos)
                     };
+                    // A checklist made of the list's items before this one comes first.
+                    flush_tasks(
+                        &mut d,
+                        &mut task_items,
+                        &mut prose,
+                        &mut prose_notes,
+                        heading.as_deref(),
+                        heading_pos,
+                    );
+                    let item_used_before = item_used && prose.trim().is_empty();
                     let instructions = take(&mut prose, &mut paragraph, in_item, &item_text);
                     prose_pos = None;
                     item_used |= in_item > 0;
+                    // Consecutive fences under one heading, or in one list item, are one step.
                     let join = joinable
-                        && instructions.trim().is_empty()
+                        && (instructions.trim().is_empty() || (in_item > 0 && item_used_before))
                         && d.steps.last().is_some_and(|s| s.title == title);
                     if join {
                         if let Some(last) = d.steps.last_mut()
@@ -332,6 +435,79 @@ pub fn import(text: &str, stem: &str) -> Draft {
                     }
                 }
             }
+            Event::Text(t) | Event::Code(t) if in_code.is_none() && table.is_some() => {
+                if matches!(event_kind(text, &range), Some('`')) {
+                    cell.push_str(&format!("`{t}`"));
+                } else {
+                    cell.push_str(&t.replace('|', "\\|"));
+                }
+            }
+            Event::Start(Tag::Table(_)) => table = Some(String::new()),
+            Event::End(TagEnd::TableCell) => {
+                if let Some(t) = &mut table {
+                    t.push_str(&format!("| {} ", cell.trim()));
+                }
+                cell.clear();
+                cells += 1;
+            }
+            Event::End(TagEnd::TableHead) => {
+                if let Some(t) = &mut table {
+                    t.push_str(&format!("|\n{}|\n", "|---".repeat(cells)));
+                }
+                cells = 0;
+            }
+            Event::End(TagEnd::TableRow) => {
+                if let Some(t) = &mut table {
+                    t.push_str("|\n");
+                }
+                cells = 0;
+            }
+            Event::End(TagEnd::Table) => {
+                // Kept as a Markdown table where the prose goes.
+                if let Some(t) = table.take() {
+                    if descriptive {
+                        describe_heading(&mut d, &heading, &mut described);
+                        if !d.description.is_empty() && !d.description.ends_with("\n\n") {
+                            d.description.push_str("\n\n");
+                        }
+                        d.description.push_str(t.trim_end());
+                    } else {
+                        prose_pos.get_or_insert(at);
+                        prose.push_str(&t);
+                        prose.push('\n');
+                    }
+                }
+            }
+            Event::Start(Tag::Strong) | Event::End(TagEnd::Strong) if in_heading.is_none() => {
+                let mark = "**";
+                if table.is_some() {
+                    cell.push_str(mark);
+                } else {
+                    push_text(
+                        &mut in_heading,
+                        in_item,
+                        &mut item_text,
+                        &mut paragraph,
+                        mark,
+                    );
+                }
+            }
+            Event::Start(Tag::Emphasis) | Event::End(TagEnd::Emphasis) if in_heading.is_none() => {
+                let mark = "*";
+                if table.is_some() {
+                    cell.push_str(mark);
+                } else {
+                    push_text(
+                        &mut in_heading,
+                        in_item,
+                        &mut item_text,
+                        &mut paragraph,
+                        mark,
+                    );
+                }
+            }
+            Event::Start(Tag::BlockQuote(_)) => quote += 1,
+            Event::End(TagEnd::BlockQuote(_)) => quote = quote.saturating_sub(1),
             Event::Text(t) | Event::Code(t) => {
                 if in_code.is_some() {
                     code.push_str(&t);
@@ -352,22 +528,52 @@ pub fn import(text: &str, stem: &str) -> Draft {
                     paragraph.push('\n');
                 }
             }
-            Event::TaskListMarker(done) => task = Some(done),
+            Event::TaskListMarker(done) if in_item == 1 => task = Some(done),
+            Event::TaskListMarker(done) => {
+                item_text.push_str(if done { "[x] " } else { "[ ] " });
+            }
+            Event::Start(Tag::List(first)) if in_item == 0 => ordered = first.is_some(),
             Event::Start(Tag::Item) => {
+                if in_item == 0 {
+                    item_text.clear();
+                    task = None;
+                    item_used = false;
+                } else {
+                    // A nested item stays in its parent's text, indented.
+                    item_text.push_str(&format!("\n{}- ", "  ".repeat(in_item)));
+                }
                 in_item += 1;
-                item_text.clear();
-                task = None;
-                item_used = false;
             }
             Event::End(TagEnd::List(_)) if in_item == 0 => {
-                flush_tasks(&mut d, &mut task_items, heading.as_deref(), heading_pos);
+                // A paragraph after a list is a paragraph of its own.
+                if prose.ends_with('\n') && !prose.ends_with("\n\n") {
+                    prose.push('\n');
+                }
+                flush_tasks(
+                    &mut d,
+                    &mut task_items,
+                    &mut prose,
+                    &mut prose_notes,
+                    heading.as_deref(),
+                    heading_pos,
+                );
             }
+            Event::End(TagEnd::Item) if in_item > 1 => in_item -= 1,
             Event::End(TagEnd::Item) => {
                 in_item = in_item.saturating_sub(1);
                 let text_of = item_text.trim().to_string();
                 if std::mem::take(&mut item_used) {
                     // Its text went to the step its command made.
-                } else if task.is_some() && !text_of.is_empty() {
+                } else if descriptive && task.is_none() && !text_of.is_empty() {
+                    // A list describing the alert (Symptoms) stays in the description.
+                    if !d.description.is_empty() && !d.description.ends_with('\n') {
+                        d.description.push_str("\n\n");
+                    }
+                    describe_heading(&mut d, &heading, &mut described);
+                    d.description
+                        .push_str(&format!("{} {text_of}\n", if ordered { "1." } else { "-" }));
+                } else if (task.is_some() || (ordered && in_item == 0)) && !text_of.is_empty() {
+                    // A task, or a numbered item with no command: a checklist item.
                     task_items.push(text_of);
                 } else if !text_of.is_empty() {
                     prose_pos.get_or_insert(at);
@@ -383,20 +589,25 @@ pub fn import(text: &str, stem: &str) -> Draft {
                 }
             }
             Event::End(TagEnd::Paragraph) if in_item == 0 => {
-                let p = paragraph.trim();
+                // A quoted paragraph (a warning, a note) keeps its `>`.
+                let quoted = if quote > 0 {
+                    paragraph
+                        .trim()
+                        .lines()
+                        .map(|l| format!("> {l}"))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                } else {
+                    paragraph.trim().to_string()
+                };
+                let p = quoted.as_str();
                 if !p.is_empty() {
                     if descriptive || (d.steps.is_empty() && heading.as_deref() == Some(&d.title)) {
                         if !d.description.is_empty() {
                             d.description.push_str("\n\n");
                         }
-                        // The page's own headings (Meaning, Impact) stay in the description,
-                        // so that it reads like the page.
-                        if descriptive
-                            && let Some(h) = &heading
-                            && described.as_ref() != Some(h)
-                        {
-                            d.description.push_str(&format!("## {h}\n\n"));
-                            described = Some(h.clone());
+                        if descriptive {
+                            describe_heading(&mut d, &heading, &mut described);
                         }
                         d.description.push_str(p);
                     } else {
@@ -414,7 +625,14 @@ pub fn import(text: &str, stem: &str) -> Draft {
             _ => {}
         }
     }
-    flush_tasks(&mut d, &mut task_items, heading.as_deref(), heading_pos);
+    flush_tasks(
+        &mut d,
+        &mut task_items,
+        &mut prose,
+        &mut prose_notes,
+        heading.as_deref(),
+        heading_pos,
+    );
     if !prose.trim().is_empty() {
         flush_prose(
             &mut d,
@@ -443,6 +661,24 @@ pub fn import(text: &str, stem: &str) -> Draft {
     ids(&mut d.steps);
     alternatives(&mut d);
     d
+}
+
+/// The page's own headings (Meaning, Impact) stay in the description, so that it reads like
+/// the page: written before the first text of each.
+fn describe_heading(d: &mut Draft, heading: &Option<String>, described: &mut Option<String>) {
+    if let Some(h) = heading
+        && described.as_ref() != Some(h)
+    {
+        if !d.description.is_empty() && !d.description.ends_with("\n\n") {
+            d.description.push_str(if d.description.ends_with('\n') {
+                "\n"
+            } else {
+                "\n\n"
+            });
+        }
+        d.description.push_str(&format!("## {h}\n\n"));
+        *described = Some(h.clone());
+    }
 }
 
 /// Text read outside code: to the heading, the list item or the paragraph being read.
@@ -499,12 +735,8 @@ fn titles(d: &mut Draft) {
             short_title(first)
         } else if let Some(run) = &s.run {
             // No words of its own: its command says what it does.
-            let command = run.lines().next().unwrap_or("").trim();
-            let mut t: String = command.chars().take(60).collect();
-            if command.chars().count() > 60 {
-                t.push('…');
-            }
-            format!("Run `{}`", t.replace('`', "'"))
+            let command = run.lines().next().unwrap_or("").trim().replace('`', "'");
+            short_title(&format!("Run `{command}`"))
         } else {
             continue;
         };
@@ -669,13 +901,23 @@ fn flush_prose(
     });
 }
 
-fn flush_tasks(d: &mut Draft, items: &mut Vec<String>, heading: Option<&str>, pos: Pos) {
+/// The checklist items read so far as a step; the prose before them is its instructions.
+fn flush_tasks(
+    d: &mut Draft,
+    items: &mut Vec<String>,
+    prose: &mut String,
+    notes: &mut Vec<String>,
+    heading: Option<&str>,
+    pos: Pos,
+) {
     if items.is_empty() {
         return;
     }
     d.steps.push(Step {
         title: heading.unwrap_or("Checklist").to_string(),
         checklist: std::mem::take(items),
+        instructions: std::mem::take(prose).trim().to_string(),
+        notes: std::mem::take(notes),
         pos,
         ..Step::default()
     });
@@ -697,21 +939,42 @@ fn shell_prompt<'a>(line: &'a str, lang: &str) -> Option<&'a str> {
         regex::Regex::new(r"^(\[?[\w.-]+@[\w.-]+(?:[: ][^\s$#\]]*)?\]?\s?)?([$#]) ").ok()
     });
     let m = PROMPT.as_ref()?.captures(line)?;
-    // `# ` alone is a comment in a script; a prompt only in a transcript, or after user@host.
-    if &m[2] == "#" && m.get(1).is_none() && lang != "console" {
-        return None;
+    // `# ` alone is a comment in a script; a prompt only in a transcript, or after user@host,
+    // and only before what reads as a command (`# Memory` is a heading of redis output).
+    let rest = line.get(m.get(0)?.end()..)?;
+    if &m[2] == "#" && m.get(1).is_none() {
+        let command_like = rest
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || matches!(c, '/' | '.' | '$' | '~'));
+        if lang != "console" || !command_like {
+            return None;
+        }
     }
-    line.get(m.get(0)?.end()..)
+    Some(rest)
 }
 
-/// The prompt of another program at the start of a block (`pgbouncer=# `, `mysql> `,
-/// `127.0.0.1:6379> `, `>>> `, `irb(main):001:0> `): the block is typed there, not in a
-/// shell. Says where.
-fn other_prompt(code: &str) -> Option<String> {
+/// The host a transcript's prompt names (`ops@web-1:~$ ` → `web-1`).
+fn prompt_host(line: &str) -> Option<&str> {
+    static HOST: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^\[?[\w.-]+@([\w.-]+)(?:[: ][^\s$#\]]*)?\]?\s?[$#] ").ok()
+    });
+    HOST.as_ref()?.captures(line)?.get(1).map(|m| m.as_str())
+}
+
+/// The prompt of another program on a line of a block (`pgbouncer=# `, `mysql> `,
+/// `127.0.0.1:6379> `, `>>> `, `irb(main):001:0> `), also after a shell command that starts
+/// that program (`$ redis-cli -h …`): the block is typed there, not run. Says where.
+fn other_prompt(code: &str, lang: &str) -> Option<String> {
+    code.lines()
+        .filter(|l| shell_prompt(l, lang).is_none())
+        .find_map(other_prompt_of)
+}
+
+fn other_prompt_of(first: &str) -> Option<String> {
     static PROMPT: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r"^(>>>|[\w.()\[\]:-]+?(=#|=>|-#|->|>|#)) ").ok()
     });
-    let first = code.lines().find(|l| !l.trim().is_empty())?;
     let m = PROMPT.as_ref()?.captures(first)?;
     let prompt = m.get(1)?.as_str();
     let program = match m.get(2).map_or("", |e| e.as_str()) {
@@ -927,22 +1190,47 @@ fn unset_variables(d: &mut Draft) {
 fn short_title(text: &str) -> String {
     static LINK: std::sync::LazyLock<Option<regex::Regex>> =
         std::sync::LazyLock::new(|| regex::Regex::new(r"\[([^\]]*)\]\(<[^>]*>\)").ok());
-    let text = match LINK.as_ref() {
-        Some(re) => re.replace_all(text, "$1"),
-        None => text.into(),
-    };
-    let first = text
-        .trim()
-        .split(['.', ':', '\n'])
-        .next()
-        .unwrap_or("")
-        .trim()
-        .trim_matches('`');
+    static TEMPLATE: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\{\{\s*inputs\.([A-Za-z0-9_]+)\s*\}\}").ok()
+    });
+    let mut text = text.replace("**", "");
+    if let Some(re) = LINK.as_ref() {
+        text = re.replace_all(&text, "$1").into_owned();
+    }
+    // A title is not a template: a value the page left open reads as the page wrote it.
+    if let Some(re) = TEMPLATE.as_ref() {
+        text = re.replace_all(&text, "<$1>").into_owned();
+    }
+    // The first sentence: up to a line's end, or a `.`/`:` before a space, not in code.
+    let text = text.trim();
+    let mut end = text.len();
+    let mut in_code = false;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '`' => in_code = !in_code,
+            '\n' => {
+                end = i;
+                break;
+            }
+            '.' | ':' if !in_code && chars.peek().is_none_or(|(_, n)| n.is_whitespace()) => {
+                end = i;
+                break;
+            }
+            _ => {}
+        }
+    }
+    let first = text[..end].trim();
     let mut t: String = first.chars().take(60).collect();
     if first.chars().count() > 60 {
+        t = t.trim_end().to_string();
         t.push('…');
     }
-    if t.is_empty() {
+    // Code cut in the middle is closed again.
+    if t.matches('`').count() % 2 == 1 {
+        t.push('`');
+    }
+    if t.trim_matches('`').trim().is_empty() {
         "Run the command".into()
     } else {
         t
@@ -998,14 +1286,14 @@ mod tests {
         assert_eq!(shell_prompt("[root@db-2 data]# ls", "bash"), Some("ls"));
         assert_eq!(shell_prompt("# ls", "console"), Some("ls"));
         assert_eq!(shell_prompt("# a comment", "bash"), None);
-        let psql = other_prompt("pgbouncer=# show pools;\n").unwrap_or_default();
+        let psql = other_prompt_of("pgbouncer=# show pools;\n").unwrap_or_default();
         assert!(psql.contains("`pgbouncer=#` prompt (psql)"), "{psql}");
-        let redis = other_prompt("127.0.0.1:6379> INFO memory").unwrap_or_default();
+        let redis = other_prompt_of("127.0.0.1:6379> INFO memory").unwrap_or_default();
         assert!(redis.contains("(redis-cli)"), "{redis}");
-        assert!(other_prompt(">>> import os").is_some_and(|p| p.contains("Python")));
-        assert!(other_prompt("mysql> show processlist;").is_some_and(|p| p.contains("mysql")));
-        assert_eq!(other_prompt("kubectl get pods\n"), None);
-        assert_eq!(other_prompt("# restart it\nsystemctl restart x"), None);
+        assert!(other_prompt_of(">>> import os").is_some_and(|p| p.contains("Python")));
+        assert!(other_prompt_of("mysql> show processlist;").is_some_and(|p| p.contains("mysql")));
+        assert_eq!(other_prompt_of("kubectl get pods\n"), None);
+        assert_eq!(other_prompt_of("# restart it\nsystemctl restart x"), None);
     }
 
     #[test]

@@ -74,8 +74,8 @@ pub fn write(d: &Draft, source: &str) -> String {
             let _ = writeln!(out, "    # TODO(import) {source}:{note}");
         }
         field(&mut out, 4, "title", &s.title);
-        if let Some(section) = s.section.and_then(|i| d.sections.get(i)) {
-            field(&mut out, 4, "section", &section.1);
+        if let Some(section) = s.section.and_then(|i| d.section_path(i)) {
+            field(&mut out, 4, "section", &section);
         }
         if !s.instructions.is_empty() {
             field(&mut out, 4, "instructions", &s.instructions);
@@ -91,6 +91,9 @@ pub fn write(d: &Draft, source: &str) -> String {
                 out.push_str("    templates: false\n");
             }
             field(&mut out, 4, "run", run);
+            if s.interactive {
+                out.push_str("    interactive: true\n");
+            }
         }
         if !s.choose.is_empty() {
             out.push_str(

@@ -18,16 +18,27 @@ pub fn render(rb: &Runbook, graph: &StepGraph) -> String {
     inputs(&mut out, rb);
     // Steps under a `section` go under its heading (a page's Diagnosis, Mitigation); the
     // steps before the first section under "Steps".
-    let mut section: Option<&str> = None;
+    // A section written `Mitigation › Force a renewal` is nested: a heading for each part
+    // that changed.
+    let mut section: Vec<&str> = Vec::new();
     for (n, step) in rb.steps.iter().enumerate() {
-        let this = step.section.as_ref().map(|s| s.as_str().trim());
-        if this.is_some() && this != section {
-            let _ = writeln!(out, "## {}\n", text(this.unwrap_or_default()));
-        } else if n == 0 && this.is_none() {
-            out.push_str("## Steps\n\n");
-        }
-        if this.is_some() {
+        let this: Vec<&str> = step
+            .section
+            .as_ref()
+            .map(|s| s.as_str().split('›').map(str::trim).collect())
+            .unwrap_or_default();
+        if !this.is_empty() && this != section {
+            let same = this
+                .iter()
+                .zip(&section)
+                .take_while(|(a, b)| a == b)
+                .count();
+            for (depth, part) in this.iter().enumerate().skip(same) {
+                let _ = writeln!(out, "{} {}\n", "#".repeat(depth + 2), text(part));
+            }
             section = this;
+        } else if n == 0 && this.is_empty() {
+            out.push_str("## Steps\n\n");
         }
         self::step(&mut out, rb, graph, step);
     }
