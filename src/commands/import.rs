@@ -3,6 +3,7 @@
 
 use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, print_stdout, report_error};
 use crate::cli::ImportArgs;
+use std::fmt::Write as _;
 use std::io::{Read, Write};
 
 /// `runbook import DIR --out-dir OUT`: every `.md` page of DIR, each to `OUT/NAME.yaml`;
@@ -201,7 +202,8 @@ pub fn run(args: &ImportArgs) -> i32 {
     // The honest part: what was made, and what was not.
     let commands = draft.steps.iter().filter(|s| s.run.is_some()).count();
     let dangerous = draft.steps.iter().filter(|s| s.dangerous.is_some()).count();
-    let mut err = std::io::stderr().lock();
+    // Written at once: stderr is not buffered, and a folder has many pages.
+    let mut err = String::new();
     let _ = writeln!(
         err,
         "imported {shown}: {} step{}, {commands} with commands ({dangerous} dangerous), {} input{}, {} guess{}, {} block{} left as text",
@@ -228,5 +230,6 @@ pub fn run(args: &ImportArgs) -> i32 {
             crate::values::visible::visible(what)
         );
     }
+    let _ = std::io::stderr().lock().write_all(err.as_bytes());
     code
 }

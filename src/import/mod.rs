@@ -127,6 +127,35 @@ impl std::fmt::Display for Pos {
     }
 }
 
+/// Positions of offsets in one text, each found from its line's start (found by a binary
+/// search of the lines' starts), not by counting from the top: a page of 10 KB has
+/// thousands of events.
+struct Lines<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Lines { text, starts }
+    }
+
+    fn pos(&self, offset: usize) -> Pos {
+        let mut at = offset.min(self.text.len());
+        while !self.text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= at).max(1);
+        let start = self.starts[line - 1];
+        Pos {
+            line,
+            col: self.text[start..at].chars().count() + 1,
+        }
+    }
+}
+
 /// The line and column of a byte offset (an offset inside a character counts as that
 /// character).
 pub fn pos_of(text: &str, offset: usize) -> Pos {
@@ -201,9 +230,10 @@ pub fn import(text: &str, stem: &str) -> Draft {
         }
         *marked = d.steps.len();
     };
+    let lines = Lines::new(text);
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
         mark(&mut d, &mut marked);
-        let at = pos_of(text, range.start);
+        let at = lines.pos(range.start);
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 flush_tasks(
@@ -1101,12 +1131,22 @@ const KNOWN_VARIABLES: &[&str] = &[
 /// never set (`VAR=`, `export VAR=`, `read VAR`, `for VAR in`, `local VAR`): an input each,
 /// given to the commands through the runbook's `env:`. Each is a guess, and said.
 fn unset_variables(d: &mut Draft) {
-    let (Ok(used), Ok(set)) = (
-        regex::Regex::new(r"\$\{?([A-Z_][A-Z0-9_]*)"),
+    // Compiled once: a folder has many pages.
+    static USED: std::sync::LazyLock<Option<regex::Regex>> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"\$\{?([A-Z_][A-Z0-9_]*)").ok());
+    static SET: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
             r"(?:^|[\s;&|(])(?:export\s+|local\s+|declare\s+(?:-\w+\s+)*|readonly\s+)?([A-Z_][A-Z0-9_]*)(?:\+?=)|(?:read(?:\s+-\w+)*|for)\s+([A-Z_][A-Z0-9_]*)",
-        ),
-    ) else {
+        )
+        .ok()
+    });
+    static EXPORT: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r#"(?m)^\s*export\s+([A-Z_][A-Z0-9_]*)=("[^"$`\\]*"|'[^']*'|[^\s"'$`;&|]*)\s*$"#,
+        )
+        .ok()
+    });
+    let (Some(used), Some(set)) = (USED.as_ref(), SET.as_ref()) else {
         return;
     };
     let commands: Vec<(Pos, &str)> = d
@@ -1141,9 +1181,7 @@ fn unset_variables(d: &mut Draft) {
     }
     // `export VAR=value` carries state between the page's blocks; each step here is a shell
     // of its own: the value becomes an input (its default), given to every step.
-    if let Ok(export) = regex::Regex::new(
-        r#"(?m)^\s*export\s+([A-Z_][A-Z0-9_]*)=("[^"$`\\]*"|'[^']*'|[^\s"'$`;&|]*)\s*$"#,
-    ) {
+    if let Some(export) = EXPORT.as_ref() {
         for (line, c) in &commands {
             for cap in export.captures_iter(c) {
                 let name = cap[1].to_string();
@@ -1193,7 +1231,12 @@ fn short_title(text: &str) -> String {
     static TEMPLATE: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r"\{\{\s*inputs\.([A-Za-z0-9_]+)\s*\}\}").ok()
     });
-    let mut text = text.replace("**", "");
+    // Only the start of a long text can make a title.
+    let mut cut = text.len().min(400);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let mut text = text[..cut].replace("**", "");
     if let Some(re) = LINK.as_ref() {
         text = re.replace_all(&text, "$1").into_owned();
     }
@@ -1307,6 +1350,10 @@ mod tests {
         assert_eq!(pos_of(text, 5), Pos { line: 2, col: 2 });
         assert_eq!(pos_of(text, 99).line, 2);
         assert_eq!(pos_of_bytes(b"a\nb\xe9", 3), Pos { line: 2, col: 2 });
+        let lines = Lines::new(text);
+        for offset in 0..12 {
+            assert_eq!(lines.pos(offset), pos_of(text, offset), "{offset}");
+        }
     }
 
     #[test]
