@@ -409,3 +409,38 @@ fn environment_values_split_into_a_command_or_read_as_options_are_refused() {
         }
     }
 }
+
+/// The fifth audit: a value that starts an argument of any program (not only of those
+/// runbook knows) may not start with `-` unless `--` stands before it: `psql
+/// --output='|cmd'` runs a command, `kubectl delete pod --all` deletes every pod.
+#[test]
+fn a_value_read_as_an_option_by_any_program_is_refused() {
+    for run in [
+        r#"psql {{ inputs.v }} -Atc "select 1""#,
+        "kubectl get pod {{ inputs.v }}",
+        r#"sudo -n systemctl status "{{ inputs.v }}""#,
+        "python3 {{ inputs.v }}",
+    ] {
+        let t = Test::new().file("runbooks/rb.yaml", &runbook_of(&[("s", run.to_string())]));
+        let marks = t.path("marks");
+        std::fs::create_dir_all(&marks).unwrap();
+        let value = format!("--output=|touch {}/1", marks.display());
+        let o = t.exec(&["run", "rb", "--yes", "--input", &format!("v={value}")]);
+        assert_ne!(o.code, 0, "{run}: {}", o.stderr);
+        assert!(o.stderr.contains("starts with `-`"), "{run}: {}", o.stderr);
+        assert_eq!(std::fs::read_dir(&marks).unwrap().count(), 0, "{run}");
+    }
+    // After `--`, the same value is an operand, and runs as one.
+    let t = Test::new().file(
+        "runbooks/rb.yaml",
+        &runbook_of(&[(
+            "s",
+            r#"printf '[%s]' -- {{ inputs.v }} > "$OUT/s""#.to_string(),
+        )]),
+    );
+    let out = t.path("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let t = t.env("OUT", out.to_str().unwrap());
+    t.exec(&["run", "rb", "--yes", "--input", "v=-n"]).code(0);
+    assert_eq!(std::fs::read_to_string(out.join("s")).unwrap(), "[--][-n]");
+}

@@ -120,6 +120,9 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
     let mut env_travels = true;
     loop {
         let quoting = context_at(&text, at);
+        if let Some(refused) = escaped_or_commented(&text, at, quoting, &layers) {
+            return Err(refused);
+        }
         if quoting == Quoting::Arithmetic {
             // Only an integer is accepted there, which is data at any depth.
             return Ok(Plan {
@@ -149,8 +152,17 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
         if !layers.is_empty() && !balanced(&text) {
             return Err(unclear(&layers, "does not parse as shell text"));
         }
+        // An operand is data that may not start with `-`: followed as data.
+        let (role, operand) = match role {
+            Role::Operand => (Role::Data(None), true),
+            role => (role, false),
+        };
         match role {
-            Role::Data(foreign) => {
+            role @ (Role::Data(_) | Role::Operand) => {
+                let foreign = match role {
+                    Role::Data(foreign) => foreign,
+                    _ => None,
+                };
                 // Data here, but where does it go? Into a variable the script uses in
                 // arithmetic, or reads as a name, it is code again.
                 let targets = list
@@ -171,7 +183,11 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     }) || list.as_deref().is_some_and(|l| shell_before(&text, l, at));
                 let slot = if targets.is_empty() && !to_positional {
                     // Most values: an argument of a command, going nowhere else.
-                    Slot::Quoted(quoting)
+                    if operand {
+                        Slot::NoOption(quoting)
+                    } else {
+                        Slot::Quoted(quoting)
+                    }
                 } else {
                     // Where the value may go further, it is held to what is harmless there:
                     // one plain word where a re-parsed string expands it, no subscript or
@@ -353,6 +369,72 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
     }
 }
 
+/// What stands right before the value, or around it, that changes how a shell reads it
+/// whatever runbook writes: a `\` or `$` just before it (`\{{ v }}` escapes the quote runbook
+/// opens; `${{ v }}` makes it `$'…'` or `$"…"`), and, in a string another shell runs, a
+/// comment (a new line in the value ends it: quotes mean nothing there) or backquotes (which
+/// remove one more level of backslashes).
+fn escaped_or_commented(
+    text: &str,
+    at: usize,
+    quoting: Quoting,
+    layers: &[Layer],
+) -> Option<Unsafe> {
+    let construct = || {
+        layers
+            .last()
+            .map_or_else(|| "the script".to_string(), |l| l.construct.clone())
+    };
+    let before = &text[..at.min(text.len())];
+    let backslashes = before.len() - before.trim_end_matches('\\').len();
+    let unquoted_here = matches!(quoting, Quoting::Bare | Quoting::Double | Quoting::Heredoc);
+    if unquoted_here && backslashes % 2 == 1 {
+        return Some(Unsafe {
+            construct: construct(),
+            why: "a `\\` stands right before it: it would escape the quote that keeps the value one word of data, or hide the value".into(),
+            help: "remove the `\\`, or put it in quotes of its own (`'\\'{{ v }}`)".into(),
+        });
+    }
+    if unquoted_here && backslashes == 0 && before.ends_with('$') {
+        return Some(Unsafe {
+            construct: construct(),
+            why: "a `$` stands right before it: with the quote runbook writes, it would make `$'…'` or `$\"…\"`, which read the value differently".into(),
+            help: "write the `$` apart from the value (`'$'{{ v }}`), or leave it out".into(),
+        });
+    }
+    if layers.is_empty() {
+        return None;
+    }
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let comment = before[line_start..].char_indices().any(|(k, c)| {
+        let pos = line_start + k;
+        c == '#'
+            && (pos == line_start || before[..pos].ends_with([' ', '\t', ';', '&', '|', '(', ')']))
+            && context_at(text, pos) == Quoting::Bare
+    });
+    if comment {
+        return Some(Unsafe {
+            construct: construct(),
+            why: format!(
+                "it stands in a comment of the string that `{}` runs: a new line in the value would end the comment, and quotes mean nothing there",
+                construct()
+            ),
+            help: "take the value out of the comment".into(),
+        });
+    }
+    if super::context::in_backquotes(text, at) {
+        return Some(Unsafe {
+            construct: construct(),
+            why: format!(
+                "it stands in backquotes inside the string that `{}` runs: backquotes remove one more level of backslashes and end at the first backquote, whatever runbook quotes",
+                construct()
+            ),
+            help: "write the command substitution as `$( … )` instead of backquotes".into(),
+        });
+    }
+    None
+}
+
 const HELP_ARGUMENT: &str = "pass the value as an argument of the inner script (`sh -c 'echo \"$1\"' sh \"{{ v }}\"`) or through the step's `env:`";
 
 fn unclear(layers: &[Layer], what: &str) -> Unsafe {
@@ -370,6 +452,9 @@ fn unclear(layers: &[Layer], what: &str) -> Unsafe {
 #[derive(Debug)]
 enum Role {
     Data(Option<&'static Foreign>),
+    /// Data, as an operand of a program runbook does not know: it may not start with `-`
+    /// (an option), unless `--` stands before it.
+    Operand,
     NoOption,
     Name,
     /// A subscript of a name (`read 'a[…]'`, `[ -v 'a[…]' ]`): evaluated as arithmetic.
@@ -488,6 +573,24 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
             .position(|a| a.span == w.span)
             .unwrap_or_default();
         let mut role = role_of(&args, index, Ctx::default());
+        // Data that may not start with `-`: checked as data first (pipes, outputs). Any
+        // program's operand that the value starts, before `--`, whatever branch read it
+        // (`kubectl delete pod {{ v }}`, `sudo systemctl stop {{ v }}`).
+        let lead = args.first().map_or("", |a| base(&a.cooked));
+        let generic = index > 0
+            && w.cooked.starts_with(SENTINEL)
+            && !(1..index).any(|k| args[k].cooked == "--" && !args[k].quoted)
+            && !KEYWORDS.contains(&lead)
+            && !matches!(
+                lead,
+                "echo" | "test" | "[" | "[[" | "for" | "case" | "select" | "in"
+            )
+            && (lead != "printf" || (1..index).all(|k| args[k].cooked.starts_with('-')));
+        let operand =
+            matches!(role, Role::Operand) || (generic && matches!(role, Role::Data(None)));
+        if operand {
+            role = Role::Data(None);
+        }
         if let Role::Data(None) = role
             && cmd.piped
             && let Some(r) = piped_text(&args, index, list, n)
@@ -565,6 +668,7 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
                 (Role::Reparse(r), _) => Err(inside_expansion(text, e, &r.construct)),
                 (Role::SudoShell, _) => Err(inside_expansion(text, e, "sudo -i")),
                 (Role::NoOption, _) => Ok(Role::NoOption),
+                (Role::Operand, _) => Ok(Role::Data(None)),
                 (Role::PlainWord, _) => {
                     Err(inside_expansion(text, e, "a program named by a variable"))
                 }
@@ -574,6 +678,7 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
         }
         return match role {
             Role::Refused(u) => Err(u),
+            Role::Data(None) if operand => Ok(Role::Operand),
             role => Ok(role),
         };
     }
@@ -1571,7 +1676,7 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
                 // them): a command that parses its arguments again is followed; a plain
                 // argument is held to what survives that escaping.
                 return match then(j, false) {
-                    Role::Data(_) | Role::NoOption => Role::SudoShell,
+                    Role::Data(_) | Role::NoOption | Role::Operand => Role::SudoShell,
                     role => role,
                 };
             }
@@ -1936,6 +2041,19 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             }
             match foreign(name, args, i, target) {
                 Some(f) => Role::Data(Some(f)),
+                // Any program reads a word that starts with `-` as an option, and options
+                // run commands (`psql --output='|cmd'`, `python3 -c…`, `vim +!cmd`) or
+                // change what a command does (`kubectl delete pod --all`): a value that
+                // starts a word before `--` may not start with `-`.
+                None if args[target].cooked.starts_with(SENTINEL)
+                    && !matches!(name, "echo" | "test" | "[")
+                    // printf reads options only before its format.
+                    && (name != "printf"
+                        || (i + 1..target).all(|k| args[k].cooked.starts_with('-')))
+                    && !(i + 1..target).any(|k| args[k].cooked == "--" && !args[k].quoted) =>
+                {
+                    Role::Operand
+                }
                 None => Role::Data(None),
             }
         }
@@ -2434,6 +2552,71 @@ mod tests {
             "env -S 'sh -c X'",
         ] {
             assert!(plan_x(script).is_err(), "{script}: {:?}", plan_x(script));
+        }
+    }
+
+    #[test]
+    fn what_stands_around_a_value_in_a_string_run_again() {
+        // The fifth audit: a comment or backquotes in the innermost string, a `\` or `$`
+        // right before the value, at any depth.
+        for script in [
+            "ssh h \"\n  # restart X\n  echo restarting\n\"",
+            "ssh h 'echo hi # X'",
+            "su root -c \"true; # X\"",
+            "env -i sh -c 'echo a # X'",
+            "kubectl exec pod -- sh -c \"echo # X\"",
+            "ssh h \"echo pid=`pgrep -f X || true`\"",
+            "ssh h \"echo C:\\X\"",
+            "ssh h \"echo cost: \\$X\"",
+            "printf '[%s]' \\X",
+            "echo \"\\X\"",
+            "echo \"$X\"",
+        ] {
+            let got = plan_x(script);
+            assert!(got.is_err(), "{script}: {got:?}");
+        }
+        // Escaped backslashes, `#` inside words and quotes, and `$(…)` are no comment.
+        for script in [
+            "ssh h \"echo a#X\"",
+            "ssh h \"echo '# X'\"",
+            "echo \\\\X",
+            "ssh h \"echo $(date) X\"",
+            "ssh h \"echo ok\" # X",
+        ] {
+            let got = plan_x(script);
+            assert!(got.is_ok(), "{script}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn a_value_that_starts_a_word_of_any_program_is_no_option() {
+        for script in [
+            "psql X -Atc 'select 1'",
+            "kubectl delete pod X",
+            "python3 X",
+            "vim -es X",
+            "make deploy X",
+            "printf X",
+        ] {
+            assert_eq!(
+                plan_x(script).map(|p| p.slot),
+                Ok(Slot::NoOption(Quoting::Bare)),
+                "{script}"
+            );
+        }
+        // After `--`, inside a word, after printf's format, for echo and test: data.
+        for script in [
+            "kubectl delete pod -- X",
+            "kubectl scale --replicas=X deploy/api",
+            "printf '%s' X",
+            "echo X",
+            "[ X = y ]",
+        ] {
+            assert_eq!(
+                plan_x(script).map(|p| p.slot),
+                Ok(Slot::Quoted(Quoting::Bare)),
+                "{script}"
+            );
         }
     }
 
