@@ -531,6 +531,22 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
         let Some(w) = cmd.words.iter().find(|w| w.span.contains(&at)) else {
             continue;
         };
+        // `BASH_ENV={{ v }} bash …`, `export ENV=…`, `env LD_PRELOAD=…`: bash expands
+        // `$(…)` in BASH_ENV and ENV and runs the file they name; the loader preloads.
+        if let Some((name, value)) = w.cooked.split_once('=')
+            && value.contains(SENTINEL)
+            && (crate::values::is_protected_env(name) || name == "PROMPT_COMMAND")
+        {
+            return Err(Unsafe {
+                why: format!(
+                    "it is assigned to `{name}`, which makes a shell or the loader run what it names"
+                ),
+                construct: format!("{name}="),
+                help: format!(
+                    "set `{name}` in the runbook's top-level `env:` if it must be set, never from a value"
+                ),
+            });
+        }
         if w.redirect {
             if w.herestring && cmd.args().first().is_some_and(|a| a.cooked == "exec") {
                 return Err(Unsafe {
@@ -1626,6 +1642,9 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             command(args, j, target, Ctx { travels })
         }
     };
+    if let Some(role) = option_runs(name, args, i, target, ctx) {
+        return role;
+    }
     match name {
         "eval" => joined(i + 1, "eval".into(), ctx.travels),
         "busybox"
@@ -2058,6 +2077,152 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             }
         }
     }
+}
+
+/// Options whose argument a program hands to a shell (`git rebase --exec CMD`, `tar
+/// --to-command=CMD`, `gcloud compute ssh --command=CMD`): (program, options, whether the
+/// environment reaches that shell). `--opt CMD` and `--opt=CMD` alike.
+const OPTIONS_RUN: &[(&str, &[&str], bool)] = &[
+    (
+        "git",
+        &["--exec", "-x", "--upload-pack", "--receive-pack"],
+        true,
+    ),
+    (
+        "tar",
+        &[
+            "--to-command",
+            "--use-compress-program",
+            "-I",
+            "--rsh-command",
+            "--info-script",
+            "--new-volume-script",
+            "-F",
+        ],
+        true,
+    ),
+    ("gcloud", &["--command"], false),
+    ("az", &["--scripts"], false),
+    ("flock", &["-c", "--command"], true),
+    ("watch", &["-x"], true),
+    ("compgen", &["-C"], true),
+    ("complete", &["-C"], true),
+];
+
+/// Options whose argument is code of a language runbook does not write (a debugger's or an
+/// editor's command, which may run a shell, an SSM document): a value there is refused.
+const OPTIONS_CODE: &[(&str, &[&str])] = &[
+    (
+        "gdb",
+        &["-ex", "--eval-command", "-iex", "--init-eval-command"],
+    ),
+    ("vim", &["-c", "--cmd", "-S"]),
+    ("vi", &["-c", "--cmd"]),
+    ("nvim", &["-c", "--cmd"]),
+    ("ex", &["-c", "--cmd"]),
+    ("make", &["--eval", "-E"]),
+    ("aws", &["--parameters"]),
+    ("tar", &["--checkpoint-action"]),
+];
+
+/// Programs whose operands after a subcommand (or after the host) are a command line that a
+/// shell runs on the other side: (program, the words before it, whether the environment
+/// reaches that shell).
+const OPERANDS_RUN: &[(&str, &[&str], bool)] = &[
+    ("git", &["submodule", "foreach"], true),
+    ("parallel-ssh", &[], false),
+    ("pssh", &[], false),
+    ("salt", &["cmd.run"], false),
+];
+
+/// The role of a value in the argument of an option that runs or is code ([`OPTIONS_RUN`],
+/// [`OPTIONS_CODE`], [`OPERANDS_RUN`]), if it is there.
+fn option_runs(name: &str, args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Option<Role> {
+    let word = args.get(target)?.cooked.as_str();
+    let prev = target
+        .checked_sub(1)
+        .filter(|&p| p > i)
+        .map(|p| args[p].cooked.as_str());
+    // The option's argument: the next word, or what follows `=` (or a short option's letter).
+    let argument = |options: &[&str]| -> Option<String> {
+        if prev.is_some_and(|p| options.contains(&p)) {
+            return Some(word.to_string());
+        }
+        options.iter().find_map(|o| {
+            let rest = word.strip_prefix(o)?;
+            if o.starts_with("--") {
+                rest.strip_prefix('=').map(str::to_string)
+            } else {
+                (!rest.is_empty() && !o.starts_with("--")).then(|| rest.to_string())
+            }
+        })
+    };
+    let git_sub = |sub: &str| (i + 1..target).any(|k| args[k].cooked == sub);
+    for (program, options, travels) in OPTIONS_RUN {
+        if *program != name {
+            continue;
+        }
+        // `git -x` is rebase's; elsewhere git's `-x` is no command.
+        if name == "git" && prev == Some("-x") && !git_sub("rebase") {
+            continue;
+        }
+        if let Some(inner) = argument(options) {
+            if !inner.contains(SENTINEL) {
+                continue;
+            }
+            return Some(Role::Reparse(Reparse {
+                inner,
+                construct: format!(
+                    "{name} {}",
+                    prev.filter(|p| options.contains(p))
+                        .unwrap_or_else(|| word.split('=').next().unwrap_or(word))
+                ),
+                travels: *travels && ctx.travels,
+            }));
+        }
+    }
+    for (program, options) in OPTIONS_CODE {
+        if *program == name && argument(options).is_some_and(|a| a.contains(SENTINEL)) {
+            return Some(Role::Refused(Unsafe {
+                why: format!("it stands in a command given to `{name}` in its options, which may run a shell and whose quoting runbook does not write"),
+                construct: format!("{name} {}", prev.unwrap_or(word)),
+                help: "pass the value in the environment (the step's `env:`) and read it there, or give the program a file".into(),
+            }));
+        }
+    }
+    for (program, before, travels) in OPERANDS_RUN {
+        if *program != name {
+            continue;
+        }
+        // The first operand after the words that introduce it (or after the host).
+        let start = if before.is_empty() {
+            // pssh's options that take an argument; its first operand is the command.
+            options(args, i + 1, "hHlpOtxX", &[]).0
+        } else {
+            let mut k = i + 1;
+            let mut found = 0;
+            while k < args.len() && found < before.len() {
+                if args[k].cooked == before[found] {
+                    found += 1;
+                }
+                k += 1;
+            }
+            if found < before.len() {
+                continue;
+            }
+            k
+        };
+        if target >= start {
+            return Some(Role::Reparse(Reparse {
+                inner: words_text(&args[start..]),
+                construct: format!("{name} {}", before.join(" "))
+                    .trim_end()
+                    .to_string(),
+                travels: *travels && ctx.travels,
+            }));
+        }
+    }
+    None
 }
 
 /// Words as a shell that joins them with spaces (`ssh HOST a b`, `eval a b`) parses them.
@@ -2586,6 +2751,61 @@ mod tests {
             let got = plan_x(script);
             assert!(got.is_ok(), "{script}: {got:?}");
         }
+    }
+
+    #[test]
+    fn values_assigned_to_variables_that_run_files_are_refused() {
+        for script in [
+            "BASH_ENV=\"X\" bash -c true",
+            "export BASH_ENV=/tmp/X",
+            "env ENV=X sh -i",
+            "LD_PRELOAD=X ls",
+        ] {
+            assert!(plan_x(script).is_err(), "{script}");
+        }
+        assert!(plan_x("NAME=X printenv NAME").is_ok());
+    }
+
+    #[test]
+    fn options_whose_argument_a_shell_runs() {
+        for (script, construct) in [
+            ("git rebase --exec \"make test X\" main", "git --exec"),
+            ("git rebase -x \"echo X\" main", "git -x"),
+            (
+                "git clone --upload-pack=\"git-upload-pack X\" r",
+                "git --upload-pack",
+            ),
+            ("git submodule foreach \"echo X\"", "git submodule foreach"),
+            (
+                "tar xf t.tar --to-command=\"cat > /tmp/X\"",
+                "tar --to-command",
+            ),
+            ("tar -I \"X gzip\" -xf t.tar", "tar -I"),
+            (
+                "gcloud compute ssh vm --command=\"echo X\"",
+                "gcloud --command",
+            ),
+            (
+                "az vm run-command invoke --scripts \"echo X\"",
+                "az --scripts",
+            ),
+            ("parallel-ssh -h hosts \"echo X\"", "parallel-ssh"),
+            ("salt '*' cmd.run \"echo X\"", "salt cmd.run"),
+            ("compgen -C \"echo X\" x", "compgen -C"),
+        ] {
+            assert_eq!(constructs(script), [construct], "{script}");
+        }
+        for script in [
+            "gdb -batch -ex \"shell echo X\"",
+            "ex -s -c \"!echo X\"",
+            "make --eval='all:; echo X'",
+            "aws ssm send-command --parameters commands=\"echo X\"",
+        ] {
+            assert!(plan_x(script).is_err(), "{script}");
+        }
+        // Their other arguments stay data.
+        assert!(plan_x("git rebase --exec 'make test' X").is_ok());
+        assert!(plan_x("tar -xf X").is_ok());
     }
 
     #[test]
