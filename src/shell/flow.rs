@@ -224,9 +224,70 @@ pub fn arithmetic_anywhere(text: &str) -> BTreeSet<String> {
         names.extend(identifiers(&text[i + skip..j.min(text.len())]));
         i = j + 1;
     }
+    // The subscript of an indexed array, quoted or not (`seen["$host"]=1`,
+    // `${#a["$i"]}`): bash evaluates it as arithmetic. Not an associative array's key.
+    names.extend(subscript_names(text));
     // Values assigned into those names are evaluated too.
     with_sources(text, &mut names);
     names
+}
+
+/// The names read in the subscripts of arrays that the script does not declare
+/// associative (`declare -A`, `local -A`, `typeset -A`).
+fn subscript_names(text: &str) -> Vec<String> {
+    let bytes = text.as_bytes();
+    let associative: BTreeSet<&str> = text
+        .split(['\n', ';'])
+        .filter_map(|line| {
+            let mut words = line.split_whitespace();
+            matches!(words.next(), Some("declare" | "local" | "typeset"))
+                .then_some(())
+                .and_then(|()| {
+                    let rest: Vec<&str> = words.collect();
+                    rest.iter()
+                        .any(|w| w.starts_with('-') && w.contains('A'))
+                        .then(|| rest.into_iter().filter(|w| !w.starts_with('-')))
+                })
+        })
+        .flatten()
+        .map(|w| w.split(['=', '[']).next().unwrap_or(w))
+        .collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'[' && i > 0 && is_name_byte(bytes[i - 1]) {
+            let mut start = i;
+            while start > 0 && is_name_byte(bytes[start - 1]) {
+                start -= 1;
+            }
+            let name = &text[start..i];
+            let mut depth = 0usize;
+            let mut j = i + 1;
+            while j < bytes.len() && bytes[j] != b'\n' {
+                if bytes[j] == b'[' {
+                    depth += 1;
+                } else if bytes[j] == b']' {
+                    if depth == 0 {
+                        break;
+                    }
+                    depth -= 1;
+                }
+                j += 1;
+            }
+            if bytes.get(j) == Some(&b']')
+                && !associative.contains(name)
+                && name.bytes().next().is_some_and(|b| !b.is_ascii_digit())
+                && text.is_char_boundary(i + 1)
+                && text.is_char_boundary(j)
+            {
+                out.extend(identifiers(&text[i + 1..j]));
+            }
+            i = j.max(i + 1);
+        } else {
+            i += 1;
+        }
+    }
+    out
 }
 
 fn is_name_byte(b: u8) -> bool {

@@ -2526,7 +2526,17 @@ fn foreign(name: &str, args: &[&Word], i: usize, target: usize) -> Option<&'stat
                 .collect();
             (operands.get(1) == Some(&target)).then_some(&MYSQL)
         }
-        "python" | "python3" | "python2" if prev == Some("-c") => Some(&PYTHON),
+        // `python3.11`, `pypy3`; `-c` alone or ending a cluster (`-Ic`, `-uc`).
+        _ if (name.starts_with("python") || name.starts_with("pypy"))
+            && prev.is_some_and(|p| {
+                p.starts_with('-')
+                    && !p.starts_with("--")
+                    && p.ends_with('c')
+                    && p[1..].bytes().all(|b| b.is_ascii_alphabetic())
+            }) =>
+        {
+            Some(&PYTHON)
+        }
         // `-e`, `-E`, and clusters that end with them (`-ne`, `-lpe`).
         "perl" | "ruby"
             if prev.is_some_and(|p| {
@@ -2550,7 +2560,12 @@ fn foreign(name: &str, args: &[&Word], i: usize, target: usize) -> Option<&'stat
                 || (!scripts && j == target))
                 .then_some(&SED)
         }
-        "node" | "nodejs" | "deno" if matches!(prev, Some("-e" | "--eval" | "-p" | "--print")) => {
+        "node" | "nodejs" | "deno"
+            if matches!(
+                prev,
+                Some("-e" | "--eval" | "-p" | "--print" | "-pe" | "-ep")
+            ) =>
+        {
             Some(&NODE)
         }
         "awk" | "gawk" | "mawk" | "nawk" => {
@@ -2751,6 +2766,17 @@ mod tests {
             let got = plan_x(script);
             assert!(got.is_ok(), "{script}: {got:?}");
         }
+    }
+
+    #[test]
+    fn a_quoted_subscript_of_an_indexed_array_is_arithmetic() {
+        for script in ["host=\"X\"; seen[\"$host\"]=1", "i=X; echo ${#a[\"$i\"]}"] {
+            let got = plan_x(script).map(|p| p.slot);
+            assert!(matches!(got, Ok(Slot::NoSubscript(_))), "{script}: {got:?}");
+        }
+        // An associative array's key is a string.
+        let got = plan_x("declare -A seen; host=\"X\"; seen[\"$host\"]=1").map(|p| p.slot);
+        assert_eq!(got, Ok(Slot::Quoted(Quoting::Double)));
     }
 
     #[test]
