@@ -2158,6 +2158,16 @@ fn option_runs(name: &str, args: &[&Word], i: usize, target: usize, ctx: Ctx) ->
         })
     };
     let git_sub = |sub: &str| (i + 1..target).any(|k| args[k].cooked == sub);
+    // `make deploy VERSION={{ v }}`: make pastes the variable's text into the recipes, which
+    // a shell runs: one plain word only.
+    if matches!(name, "make" | "gmake")
+        && let Some((var, value)) = word.split_once('=')
+        && value.contains(SENTINEL)
+        && !var.is_empty()
+        && var.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        return Some(Role::PlainWord);
+    }
     for (program, options, travels) in OPTIONS_RUN {
         if *program != name {
             continue;
@@ -2790,6 +2800,10 @@ mod tests {
             assert!(plan_x(script).is_err(), "{script}");
         }
         assert!(plan_x("NAME=X printenv NAME").is_ok());
+        assert_eq!(
+            plan_x("make deploy VERSION=X").map(|p| p.slot),
+            Ok(Slot::PlainWord(Quoting::Bare))
+        );
     }
 
     #[test]
