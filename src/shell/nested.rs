@@ -2003,7 +2003,7 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             construct: format!("{name} -W"),
             travels: ctx.travels,
         }),
-        "git" if args[target - 1].cooked == "-c" => {
+        "git" if matches!(args[target - 1].cooked.as_str(), "-c" | "--config") => {
             let w = &args[target].cooked;
             match w.split_once('=') {
                 Some((key, command)) if git_runs(key, command) => Role::Reparse(Reparse {
@@ -2832,6 +2832,10 @@ mod tests {
             ("parallel-ssh -h hosts \"echo X\"", "parallel-ssh"),
             ("salt '*' cmd.run \"echo X\"", "salt cmd.run"),
             ("compgen -C \"echo X\" x", "compgen -C"),
+            (
+                "git clone --config core.sshCommand=\"ssh -i X\" r",
+                "git -c core.sshCommand",
+            ),
         ] {
             assert_eq!(constructs(script), [construct], "{script}");
         }
