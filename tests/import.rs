@@ -432,3 +432,114 @@ fn a_folder_of_pages_imports_each_to_the_out_dir_never_overwriting() {
         out.stderr
     );
 }
+
+/// The hostile audit of the import: what a page or its name must never do to the runbook.
+#[test]
+fn a_page_and_its_name_cannot_change_what_the_runbook_runs() {
+    // A file name that ends the header comment would write a key of its own.
+    let t = Test::new().file(
+        "pages/page\nshell: [sh, -c, \"touch PWN; echo\"]\n#.md",
+        "# P\n\n```bash\nuptime\n```\n",
+    );
+    let out = t.exec(&["import", "pages", "--out-dir", "out"]);
+    out.code(0);
+    let entries: Vec<_> = std::fs::read_dir(t.path("out"))
+        .unwrap()
+        .flatten()
+        .collect();
+    let yaml = std::fs::read_to_string(entries[0].path()).unwrap();
+    assert!(!yaml.lines().any(|l| l.starts_with("shell:")), "{yaml}");
+    // `export BASH_ENV=…` stays in its step: never every step's environment.
+    let out = Test::new()
+        .stdin("# P\n\n## One\n\n```bash\necho checking\n```\n\n## Two\n\n```bash\nexport BASH_ENV=./hook.sh\nexport LD_PRELOAD=/x.so\n```\n")
+        .exec(&["import", "-"]);
+    out.code(0);
+    assert!(!out.stdout.contains("\nenv:"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("export BASH_ENV=./hook.sh"),
+        "{}",
+        out.stdout
+    );
+    // A here-document typed at the secondary prompt is part of the command.
+    let out = Test::new()
+        .stdin("# P\n\n```console\n$ cat <<EOF > app.conf\n> key: value\n> EOF\n```\n")
+        .exec(&["import", "-"]);
+    out.code(0);
+    assert!(
+        out.stdout
+            .contains("run: |-\n      cat <<EOF > app.conf\n      key: value\n      EOF\n"),
+        "{}",
+        out.stdout
+    );
+    // DEL and C1 controls are escaped; a BOM does not hide the title; `end` is no step id; a
+    // page of prose alone still makes a runbook that lints.
+    let t = Test::new().file(
+        "runbooks/odd.md",
+        "\u{feff}# Disk full\n\nSome prose \u{7f} and \u{9b}.\n\n## End\n\n- [ ] check\n",
+    );
+    let out = t.exec(&["import", "runbooks/odd.md", "-o", "runbooks/odd.yaml"]);
+    out.code(0);
+    let yaml = std::fs::read_to_string(t.path("runbooks/odd.yaml")).unwrap();
+    assert!(yaml.contains("title: \"Disk full\""), "{yaml}");
+    assert!(
+        yaml.contains("\\u007f") && yaml.contains("\\u009b"),
+        "{yaml}"
+    );
+    assert!(!yaml.contains("id: end\n"), "{yaml}");
+    let lint = t.exec(&["lint", "--no-shellcheck", "runbooks/odd.yaml"]);
+    assert!(
+        !lint.stdout.contains("error") && !lint.stderr.contains("error["),
+        "{}{}",
+        lint.stdout,
+        lint.stderr
+    );
+    let t = t.file(
+        "runbooks/prose.md",
+        "# Only words\n\nNothing to run here.\n",
+    );
+    t.exec(&["import", "runbooks/prose.md", "-o", "runbooks/prose.yaml"])
+        .code(0);
+    let lint = t.exec(&["lint", "--no-shellcheck", "runbooks/prose.yaml"]);
+    assert!(!lint.stderr.contains("error["), "{}", lint.stderr);
+    // A placeholder that is not an identifier still becomes an input, never a redirection.
+    let out = Test::new()
+        .stdin("# P\n\n```bash\nssh <1ST-HOST> uptime\n```\n")
+        .exec(&["import", "-"]);
+    assert!(
+        out.stdout.contains("ssh {{ inputs.v_1st_host }} uptime"),
+        "{}",
+        out.stdout
+    );
+    // Prose holding another template language's `{{ }}` is shown as written.
+    let out = Test::new()
+        .stdin("# P\n\n## Check\n\nYour home is {{ env.HOME }}.\n")
+        .exec(&["import", "-"]);
+    assert!(out.stdout.contains("templates: false"), "{}", out.stdout);
+    // A fence never closed is said.
+    let out = Test::new()
+        .stdin("# P\n\n```bash\nuptime\n\n## Next\n\ntext\n")
+        .exec(&["import", "-"]);
+    assert!(
+        out.stderr
+            .contains("3:1: guess: this fence is never closed"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_folder_keeps_to_its_own_files_and_never_writes_two_pages_to_one_file() {
+    let t = Test::new().file("pages/a.md", "# A\n\n```bash\nuptime\n```\n");
+    std::os::unix::fs::symlink("/etc/passwd", t.path("pages/passwd.md")).unwrap();
+    let out = t.exec(&["import", "pages", "--out-dir", "out"]);
+    out.code(0);
+    assert!(out.stderr.contains("passwd.md: skipped"), "{}", out.stderr);
+    assert!(!t.path("out/passwd.yaml").exists());
+    let t = Test::new()
+        .file("pages/x.md", "# X\n\n```bash\nuptime\n```\n")
+        .file("pages/x.MD", "# Y\n\n```bash\nuptime\n```\n");
+    let out = t.exec(&["import", "pages", "--out-dir", "out"]);
+    out.code(1);
+    assert!(out.stderr.contains("would both become"), "{}", out.stderr);
+    assert!(!t.path("out").exists() || std::fs::read_dir(t.path("out")).unwrap().count() == 0);
+}

@@ -22,8 +22,23 @@ fn folder(args: &ImportArgs) -> i32 {
     let mut pages: Vec<std::path::PathBuf> = match std::fs::read_dir(&args.file) {
         Ok(entries) => entries
             .flatten()
+            .filter(|e| {
+                let page = e
+                    .path()
+                    .extension()
+                    .is_some_and(|x| x.eq_ignore_ascii_case("md"));
+                // A link may lead out of the folder (`passwd.md → /etc/passwd`): only the
+                // folder's own files are its pages.
+                let file = e.file_type().is_ok_and(|t| t.is_file());
+                if page && !file {
+                    eprintln!(
+                        "  {}: skipped: not a file of the folder (a link, a folder or a device)",
+                        crate::values::visible::visible(&e.path().display().to_string())
+                    );
+                }
+                page && file
+            })
             .map(|e| e.path())
-            .filter(|p| p.is_file() && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("md")))
             .collect(),
         Err(e) => {
             report_error(
@@ -51,6 +66,21 @@ fn folder(args: &ImportArgs) -> i32 {
             out_dir.join(format!("{stem}.yaml"))
         })
         .collect();
+    let mut seen = std::collections::BTreeSet::new();
+    if let Some(twice) = targets
+        .iter()
+        .find(|t| !seen.insert(t.to_string_lossy().to_lowercase()))
+    {
+        report_error(
+            &format!(
+                "two pages of {} would both become {}: nothing was imported",
+                args.file.display(),
+                twice.display()
+            ),
+            "rename one of them (`x.md` and `x.MD` share a name)",
+        );
+        return EXIT_FAILED;
+    }
     if let Some(taken) = targets.iter().find(|t| t.exists()) {
         report_error(
             &format!("{} already exists: nothing was imported", taken.display()),

@@ -187,6 +187,8 @@ pub fn pos_of_bytes(bytes: &[u8], offset: usize) -> Pos {
 
 /// Reads a page. `stem`: the file's name, the title when the page has no heading.
 pub fn import(text: &str, stem: &str) -> Draft {
+    // A byte order mark is no text of the page (and would hide its first heading).
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut d = Draft::default();
     let mut heading: Option<String> = None;
     let mut heading_pos = Pos { line: 1, col: 1 };
@@ -286,6 +288,15 @@ pub fn import(text: &str, stem: &str) -> Draft {
                 let Some((lang, pos)) = in_code.take() else {
                     continue;
                 };
+                // A fence never closed runs to the end of the page: the rest is in it.
+                let source = text.get(range.clone()).unwrap_or("").trim_end();
+                if fenced(source) && !source.ends_with("```") && !source.ends_with("~~~") {
+                    let what =
+                        "this fence is never closed: everything after it on the page is in it"
+                            .to_string();
+                    prose_notes.push(format!("{pos}: guess: {what}"));
+                    d.guesses.push((pos, what));
+                }
                 let title = if in_item > 0 && !item_text.trim().is_empty() {
                     short_title(&item_text)
                 } else {
@@ -687,6 +698,34 @@ pub fn import(text: &str, stem: &str) -> Draft {
     if d.description.is_empty() {
         d.description = format!("Imported from {stem}.md.");
     }
+    if d.steps.is_empty() {
+        let what =
+            "the page has no command, list or section to make a step of: one step asks to read it"
+                .to_string();
+        d.guesses.push((Pos { line: 1, col: 1 }, what.clone()));
+        d.steps.push(Step {
+            title: "Read the runbook's description".into(),
+            instructions: "The page this runbook was imported from holds no step: read its description above, and write the steps.".into(),
+            notes: vec![format!("1:1: guess: {what}")],
+            pos: Pos { line: 1, col: 1 },
+            ..Step::default()
+        });
+    }
+    // Prose that holds `{{`/`{%` of another template language (Helm, Jinja) is shown as
+    // written: `templates: false`, unless the step's command has the importer's own
+    // templates, which is then said.
+    for s in &mut d.steps {
+        let text_has = |t: &str| t.contains("{{") || t.contains("{%");
+        if text_has(&s.instructions) || s.checklist.iter().any(|c| text_has(c)) {
+            if s.run.as_deref().is_none_or(|r| !r.contains("{{ inputs.")) {
+                s.no_templates = true;
+            } else {
+                let what = "the step's text holds `{{` or `{%`: escape them (`{{ '{{' }}`) or take them out, its command needs its templates".to_string();
+                s.notes.push(format!("{}: guess: {what}", s.pos));
+                d.guesses.push((s.pos, what));
+            }
+        }
+    }
     titles(&mut d);
     ids(&mut d.steps);
     alternatives(&mut d);
@@ -709,6 +748,12 @@ fn describe_heading(d: &mut Draft, heading: &Option<String>, described: &mut Opt
         d.description.push_str(&format!("## {h}\n\n"));
         *described = Some(h.clone());
     }
+}
+
+/// Whether a code block's source is fenced (it starts with ``` or ~~~), not indented.
+fn fenced(source: &str) -> bool {
+    let t = source.trim_start();
+    t.starts_with("```") || t.starts_with("~~~")
 }
 
 /// Text read outside code: to the heading, the list item or the paragraph being read.
@@ -1057,11 +1102,21 @@ fn transcript(code: &str, lang: &str) -> (String, String) {
     let mut commands = Vec::new();
     let mut output = Vec::new();
     let mut continued = false;
+    // Right after a command: `> ` lines are the shell's secondary prompt (a here-document,
+    // an open quote), part of the command.
+    let mut after_command = false;
     for l in code.lines() {
+        if after_command && (l.starts_with("> ") || l == ">") {
+            commands.push(l.get(2..).unwrap_or("").to_string());
+            continue;
+        }
+        after_command = false;
         if continued {
             commands.push(l.to_string());
             continued = l.ends_with('\\');
+            after_command = !continued;
         } else if let Some(c) = shell_prompt(l, lang) {
+            after_command = !c.ends_with('\\');
             continued = c.ends_with('\\');
             commands.push(c.to_string());
         } else {
@@ -1075,17 +1130,22 @@ fn transcript(code: &str, lang: &str) -> (String, String) {
 fn placeholders(d: &mut Draft, command: &str, pos: Pos) -> String {
     // Compiled once: a page has many fences, a folder many pages.
     static PLACEHOLDER: std::sync::LazyLock<Option<regex::Regex>> =
-        std::sync::LazyLock::new(|| regex::Regex::new(r"<([A-Za-z][A-Za-z0-9_-]{0,63})>").ok());
+        std::sync::LazyLock::new(|| regex::Regex::new(r"<([A-Za-z0-9][A-Za-z0-9_.-]{0,63})>").ok());
     let Some(re) = PLACEHOLDER.as_ref() else {
         return command.to_string();
     };
     re.replace_all(command, |c: &regex::Captures| {
         let raw = &c[1];
-        let name: String = raw
+        // An identifier: `-` and `.` as `_`, a leading digit after `v_` (`<1ST-HOST>` →
+        // `v_1st_host`).
+        let mut name: String = raw
             .to_ascii_lowercase()
             .chars()
-            .map(|ch| if ch == '-' { '_' } else { ch })
+            .map(|ch| if ch == '-' || ch == '.' { '_' } else { ch })
             .collect();
+        if name.starts_with(|c: char| c.is_ascii_digit()) {
+            name.insert_str(0, "v_");
+        }
         d.inputs.entry(name.clone()).or_insert_with(|| Input {
             description: format!("The value of <{raw}> on the page"),
             default: None,
@@ -1186,7 +1246,14 @@ fn unset_variables(d: &mut Draft) {
             for cap in export.captures_iter(c) {
                 let name = cap[1].to_string();
                 let input = name.to_ascii_lowercase();
-                if d.env.contains_key(&name) || !crate::values::is_identifier(&input) {
+                // A variable that makes a shell or the loader run something, or changes how
+                // every command is found or split, stays in its step as written.
+                if d.env.contains_key(&name)
+                    || !crate::values::is_identifier(&input)
+                    || crate::values::is_protected_env(&name)
+                    || KNOWN_VARIABLES.contains(&name.as_str())
+                    || matches!(name.as_str(), "PROMPT_COMMAND" | "CDPATH" | "GLOBIGNORE")
+                {
                     continue;
                 }
                 let value = cap[2].trim_matches(|q| q == '"' || q == '\'').to_string();
@@ -1302,6 +1369,10 @@ fn ids(steps: &mut [Step]) {
         base = base.trim_matches('-').to_string();
         if base.is_empty() || !base.starts_with(|c: char| c.is_ascii_alphabetic()) {
             base = format!("step-{base}").trim_end_matches('-').to_string();
+        }
+        // `end` is where a `next:` ends the run, never a step's id.
+        if base == "end" {
+            base = "end-step".into();
         }
         let n = seen.entry(base.clone()).or_default();
         *n += 1;

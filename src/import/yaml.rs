@@ -6,7 +6,42 @@ use std::fmt::Write;
 
 /// A scalar: double-quoted (every character escaped as JSON does, which YAML reads alike).
 fn quoted(text: &str) -> String {
-    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
+    let json = serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into());
+    // JSON leaves DEL and the C1 controls as they are; YAML wants them escaped.
+    if json.chars().any(needs_escape) {
+        json.chars()
+            .map(|c| {
+                if needs_escape(c) {
+                    format!("\\u{:04x}", c as u32)
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect()
+    } else {
+        json
+    }
+}
+
+/// Characters YAML does not take as they are in a document (beyond JSON's escapes).
+fn needs_escape(c: char) -> bool {
+    matches!(c, '\u{7f}'..='\u{9f}' | '\u{feff}')
+}
+
+/// Text for a `#` comment: one line, control and line-breaking characters shown, never
+/// written (a page's file name must not end the comment and start a key).
+fn comment(text: &str) -> String {
+    crate::values::visible::visible(text)
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{85}') || needs_escape(c)
+            {
+                '?'
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 /// `key: value` at `indent`, the value a literal block when it has several lines and can be
@@ -17,7 +52,10 @@ fn field(out: &mut String, indent: usize, key: &str, value: &str) {
     let block = value.contains('\n')
         && !value.starts_with([' ', '\t'])
         && !value.lines().any(|l| l.ends_with([' ', '\t']))
-        && !value.contains('\r');
+        && !value.contains('\r')
+        && !value
+            .chars()
+            .any(|c| needs_escape(c) || (c.is_control() && c != '\n' && c != '\t'));
     if block {
         let _ = writeln!(out, "{pad}{key}: |-");
         for l in value.lines() {
@@ -34,6 +72,7 @@ fn field(out: &mut String, indent: usize, key: &str, value: &str) {
 
 /// The runbook text. `source`: the page's path, recorded in the header.
 pub fn write(d: &Draft, source: &str) -> String {
+    let source = comment(source);
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -70,7 +109,7 @@ pub fn write(d: &Draft, source: &str) -> String {
         // What the importer guessed or left out here, where the reader will see it
         // (`notes:` is the format's key for asking the operator for an observation).
         for note in &s.notes {
-            let note = crate::values::visible::visible(note).replace(['\n', '\r'], " ");
+            let note = comment(note);
             let _ = writeln!(out, "    # TODO(import) {source}:{note}");
         }
         field(&mut out, 4, "title", &s.title);
@@ -86,10 +125,10 @@ pub fn write(d: &Draft, source: &str) -> String {
                 let _ = writeln!(out, "      - {}", quoted(item));
             }
         }
+        if s.no_templates {
+            out.push_str("    templates: false\n");
+        }
         if let Some(run) = &s.run {
-            if s.no_templates {
-                out.push_str("    templates: false\n");
-            }
             field(&mut out, 4, "run", run);
             if s.interactive {
                 out.push_str("    interactive: true\n");
@@ -111,8 +150,9 @@ pub fn write(d: &Draft, source: &str) -> String {
             // Confirmed by typing the step's id; no rollback can be read from a page.
             let _ = writeln!(
                 out,
-                "    dangerous: true\n    # TODO(import): {} — no rollback could be derived: add `rollback:` (a command, or `{{manual: …}}`)",
-                what.replace('\n', " ")
+                "    dangerous: true\n    # TODO(import) {source}:{}: dangerous ({}): no rollback could be derived: add `rollback:` (a command, or `{{manual: …}}`)",
+                s.pos,
+                comment(what)
             );
         }
         if s.run.is_none()
