@@ -301,6 +301,12 @@ fn bad_pages_are_refused_clearly_and_pathological_ones_import() {
         .exec(&["import", "-"]);
     out.code(0);
     assert!(out.stdout.contains("run: \"uptime\""), "{}", out.stdout);
+    // `-o -` is standard output, not a file named `-`.
+    let t = Test::new().stdin("# S\n\n```sh\nuptime\n```\n");
+    let out = t.exec(&["import", "-", "-o", "-"]);
+    out.code(0);
+    assert!(out.stdout.contains("run: \"uptime\""), "{}", out.stdout);
+    assert!(!t.path("-").exists());
 }
 
 #[test]

@@ -210,7 +210,9 @@ pub fn run(args: &ImportArgs) -> i32 {
     }
     let yaml = crate::import::yaml::write(&draft, &shown);
     let code = match &args.output {
+        // `-o -`: standard output, as `-` is standard input.
         None => print_stdout(&yaml),
+        Some(out) if out.as_os_str() == "-" => print_stdout(&yaml),
         Some(out) => {
             let written = std::fs::OpenOptions::new()
                 .write(true)
