@@ -519,22 +519,15 @@ pub fn import(text: &str, stem: &str) -> Draft {
                     }
                 }
             }
-            Event::Start(Tag::Strong) | Event::End(TagEnd::Strong) if in_heading.is_none() => {
-                let mark = "**";
-                if table.is_some() {
-                    cell.push_str(mark);
-                } else {
-                    push_text(
-                        &mut in_heading,
-                        in_item,
-                        &mut item_text,
-                        &mut paragraph,
-                        mark,
-                    );
-                }
-            }
-            Event::Start(Tag::Emphasis) | Event::End(TagEnd::Emphasis) if in_heading.is_none() => {
-                let mark = "*";
+            Event::Start(Tag::Strong | Tag::Emphasis)
+            | Event::End(TagEnd::Strong | TagEnd::Emphasis)
+                if in_heading.is_none() =>
+            {
+                // Bold and emphasis keep their Markdown marks.
+                let mark = match event {
+                    Event::Start(Tag::Strong) | Event::End(TagEnd::Strong) => "**",
+                    _ => "*",
+                };
                 if table.is_some() {
                     cell.push_str(mark);
                 } else {
