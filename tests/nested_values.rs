@@ -123,6 +123,13 @@ fn refused_steps() -> Vec<(&'static str, String)> {
         ("getopts", r#"set -- -h "{{ inputs.v }}"; while getopts h: o; do H=$OPTARG; done; git clone -q "$H" "$OUT/c" 2>/dev/null || true; printf '[x]' > "$OUT/getopts""#.into()),
         ("xargs-heredoc", "xargs -I{} sh -c \"printf '[%s]' '{}'\" <<EOF > \"$OUT/xargs-heredoc\"\n{{ inputs.v }}\nEOF".into()),
         ("exec-herestring", r#"exec 3<<< "printf '[%s]' {{ inputs.v }}"; bash <&3 > "$OUT/exec-herestring""#.into()),
+        // Sixth round: a positional parameter run as a command, a substitution's output
+        // split into one, a copy made by `printf -v` in a function, a makefile on stdin.
+        ("positional-command", r#"sh -c '$1' _ "{{ inputs.v }}"; printf '[x]' > "$OUT/positional-command""#.into()),
+        ("substitution-command", r#"$(printf %s "{{ inputs.v }}"); printf '[x]' > "$OUT/substitution-command""#.into()),
+        ("backquote-command", r#"`printf %s "{{ inputs.v }}"`; printf '[x]' > "$OUT/backquote-command""#.into()),
+        ("printf-v-function", r#"f() { printf -v c '%s' "$1"; eval "$c"; }; f "printf '[%s]' {{ inputs.v }}" > "$OUT/printf-v-function""#.into()),
+        ("make-stdin", "make -s -f - <<EOF > \"$OUT/make-stdin\"\nall:\n\t@printf '[%s]' {{ inputs.v }}\nEOF".into()),
     ]
 }
 

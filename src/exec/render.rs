@@ -185,24 +185,14 @@ fn place(
     placeholder: std::ops::Range<usize>,
     shell: &Shell,
 ) -> Result<(String, Option<String>), RenderError> {
-    let plan = crate::shell::plan(lexed, placeholder).map_err(|u| RenderError {
-        message: format!("`{{{{{expr}}}}}` cannot be passed as data: {}", u.why),
-        help: u.help,
-    })?;
+    let plan = crate::shell::plan(lexed, placeholder)
+        .and_then(|p| crate::shell::check_dollar_single(&p, shell.has_dollar_single()).map(|()| p))
+        .map_err(|u| RenderError {
+            message: format!("`{{{{{expr}}}}}` cannot be passed as data: {}", u.why),
+            help: u.help,
+        })?;
     let expr = expr.trim();
     let nested = !plan.layers.is_empty();
-    let outer = plan
-        .layers
-        .first()
-        .map_or(plan.slot, |l| Slot::Quoted(l.quoting));
-    if *shell == Shell::Sh && outer == Slot::Quoted(Quoting::DollarSingle) {
-        return Err(RenderError {
-            message: format!(
-                "`{{{{ {expr} }}}}` stands in `$'…'`, which `sh` (dash) does not have: the value would not arrive as written"
-            ),
-            help: "use single or double quotes around it, or `shell: bash`".into(),
-        });
-    }
     let via = plan.layers.last().map_or_else(String::new, |l| {
         format!(" inside the string that `{}` runs", l.construct)
     });
@@ -274,7 +264,7 @@ fn place(
             {
                 return Err(RenderError {
                     message: format!(
-                        "`{expr}` must be one plain word here{via}: it may reach a string that another shell parses again (through a variable such a string expands, an argument of `sh -c 'eval \"$1\"'`, or of a program named by a variable, such as `$E` with `E=eval`), or be split into the words of a command (an unquoted `$u` in `sudo -u $u id`), where other text would run as code"
+                        "`{expr}` must be one plain word here{via}: it may reach a string that another shell parses again (through a variable such a string expands, an argument of `sh -c 'eval \"$1\"'`, or of a program named by a variable, such as `$E` with `E=eval`), be split into the words of a command (an unquoted `$u` in `sudo -u $u id`, a `$(…)` naming the program), or be expanded again as a key (`[[ -v seen[…] ]]`), where other text would run as code"
                     ),
                     help: "give a value of letters, digits and `_ . / : @ , + = %` (a `pattern` on the input), quote the variable where the script expands it (`\"$u\"`), or put the `{{ }}` value in the string itself, where runbook keeps it data".into(),
                 });

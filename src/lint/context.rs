@@ -132,7 +132,10 @@ impl<'a> Context<'a> {
                     }
                     out.push(ValuePlan {
                         site: i,
-                        plan: crate::shell::plan(lexed, block.outer.clone()),
+                        plan: crate::shell::plan(lexed, block.outer.clone()).and_then(|p| {
+                            crate::shell::check_dollar_single(&p, shell.has_dollar_single())
+                                .map(|()| p)
+                        }),
                         block: block.outer,
                     });
                 }

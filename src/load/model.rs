@@ -159,6 +159,19 @@ pub enum Shell {
 }
 
 impl Shell {
+    /// Whether the shell has bash's `$'…'` quoting (`sh` is dash on Debian and Ubuntu, which
+    /// reads `$` and a single-quoted string instead).
+    pub fn has_dollar_single(&self) -> bool {
+        match self {
+            Shell::Bash => true,
+            Shell::Sh => false,
+            Shell::Command(parts) => {
+                let program = parts.first().map(|p| p.rsplit('/').next().unwrap_or(p));
+                matches!(program, Some("bash" | "ksh" | "zsh" | "mksh"))
+            }
+        }
+    }
+
     /// Whether scripts are POSIX shell text (checked by shellcheck, values passed as data).
     pub fn is_posix(&self) -> bool {
         match self {

@@ -744,6 +744,11 @@ fn associative_arrays(bytes: &[u8]) -> Vec<&[u8]> {
     declared(bytes, b'A')
 }
 
+/// Whether the script declares `name` an associative array (`declare -A name`).
+pub fn is_associative(text: &str, name: &str) -> bool {
+    associative_arrays(text.as_bytes()).contains(&name.as_bytes())
+}
+
 /// The names the script declares as integers (`declare -i name`, `local -i`, `typeset -i`):
 /// bash evaluates what is assigned to them as arithmetic.
 fn integers(bytes: &[u8]) -> Vec<&[u8]> {

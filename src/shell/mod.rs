@@ -11,5 +11,6 @@ pub mod words;
 
 pub use context::{Quoting, arithmetic_names, balanced, context_at};
 pub use nested::{
-    Foreign, Layer, Plan, Slot, Unsafe, Uses, plan, reparsed_refs, runs_as_code, uses,
+    Foreign, Layer, Plan, Slot, Unsafe, Uses, check_dollar_single, plan, reparsed_refs,
+    runs_as_code, uses,
 };

@@ -369,6 +369,63 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
     }
 }
 
+/// Refuses a plan that puts the value in `$'…'` for a shell that may not have it: `sh`
+/// (dash), the login shell of `ssh HOST` or `su -c`. There `$` and a single-quoted string are
+/// read instead, and the escapes runbook writes for `$'…'` (`\'`) would end the quote.
+/// `outer_has` says whether the step's own shell has it (bash, ksh, zsh).
+pub fn check_dollar_single(plan: &Plan, outer_has: bool) -> Result<(), Unsafe> {
+    // The string at depth `k` is read by the shell of layer `k - 1` (the step's shell for
+    // the outermost); `eval` is read by the shell that runs it.
+    let reader = |k: usize| -> (bool, String) {
+        let mut k = k;
+        while let Some(j) = k.checked_sub(1) {
+            let construct = plan.layers[j].construct.as_str();
+            let program = base(construct.split_whitespace().next().unwrap_or(""));
+            if program != "eval" {
+                let has = matches!(program, "bash" | "zsh" | "ksh" | "mksh");
+                let who = if SHELLS.contains(&program) {
+                    format!("the `{program}` of `{construct}`")
+                } else {
+                    format!("the shell that `{construct}` starts")
+                };
+                return (has, who);
+            }
+            k = j;
+        }
+        (outer_has, "the step's shell".to_string())
+    };
+    let slot_quoting = match plan.slot {
+        Slot::Quoted(q)
+        | Slot::PlainWord(q)
+        | Slot::PlainWords(q)
+        | Slot::NoSubscript(q)
+        | Slot::NoOption(q)
+        | Slot::SudoShell(q) => Some(q),
+        Slot::Name => None,
+    };
+    let quotings = plan
+        .layers
+        .iter()
+        .map(|l| Some(l.quoting))
+        .chain(std::iter::once(slot_quoting));
+    for (k, q) in quotings.enumerate() {
+        if q != Some(Quoting::DollarSingle) {
+            continue;
+        }
+        let (has, who) = reader(k);
+        if !has {
+            return Err(Unsafe {
+                construct: "$'…'".into(),
+                why: format!(
+                    "it stands in `$'…'`, which {who} may not have (`sh` is dash on Debian and Ubuntu; a login shell may be any): the value would not arrive as written, and could end the quote"
+                ),
+                help: "use single or double quotes around it, or `shell: bash`".into(),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// What stands right before the value, or around it, that changes how a shell reads it
 /// whatever runbook writes: a `\` or `$` just before it (`\{{ v }}` escapes the quote runbook
 /// opens; `${{ v }}` makes it `$'…'` or `$"…"`), and, in a string another shell runs, a
@@ -491,7 +548,7 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
                     });
                 }
                 let Some(reader) = stdin_reader(text, list, n) else {
-                    return Ok(Role::Data(None));
+                    return Ok(Role::Data(foreign_stdin(&cmd.args())));
                 };
                 let (construct, travels) = reader?;
                 let inner = if heredoc.quoted {
@@ -582,6 +639,9 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
                     travels,
                 }));
             }
+            if w.herestring {
+                return Ok(Role::Data(foreign_stdin(&args)));
+            }
             return Ok(Role::Data(None));
         }
         let index = args
@@ -589,6 +649,15 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
             .position(|a| a.span == w.span)
             .unwrap_or_default();
         let mut role = role_of(&args, index, Ctx::default());
+        // `[[ -v seen["{{ host }}"] ]]`, `read "seen[{{ host }}]"` of a `declare -A seen`: the
+        // key is a string, not arithmetic, but bash expands it once more (whatever
+        // `assoc_expand_once`): one plain word is data there.
+        if matches!(role, Role::Arith)
+            && let Some(open) = w.cooked.find('[')
+            && super::context::is_associative(text, &w.cooked[..open])
+        {
+            role = Role::PlainWord;
+        }
         // Data that may not start with `-`: checked as data first (pipes, outputs). Any
         // program's operand that the value starts, before `--`, whatever branch read it
         // (`kubectl delete pod {{ v }}`, `sudo systemctl stop {{ v }}`).
@@ -661,6 +730,16 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
                     None => locate(text, &inner_list, at),
                 };
             }
+            // `$(printf %s "{{ v }}") --now`, `ssh $(echo "{{ v }}") uptime`: what the
+            // substitution prints is split into the words of a command, its name or the
+            // options of a program that runs some: a value there must be one plain word.
+            let split = e.inner.is_some()
+                && context_at(text, e.span.start) == Quoting::Bare
+                && splits_into_command(&args, index);
+            let split_role = |role: Role| match role {
+                Role::Data(None) | Role::Operand | Role::NoOption if split => Role::PlainWord,
+                role => role,
+            };
             return match (&role, &e.inner) {
                 (Role::Data(_), Some(inner)) => {
                     let inner_list = commands(text, inner.clone()).ok_or_else(|| Unsafe {
@@ -668,7 +747,7 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
                         why: "the command substitution around it does not parse".into(),
                         help: HELP_ARGUMENT.into(),
                     })?;
-                    locate(text, &inner_list, at)
+                    locate(text, &inner_list, at).map(split_role)
                 }
                 (Role::Data(_), None) => Ok(Role::Data(None)),
                 (Role::Name | Role::Arith, _) => Err(Unsafe {
@@ -683,8 +762,8 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
                 }
                 (Role::Reparse(r), _) => Err(inside_expansion(text, e, &r.construct)),
                 (Role::SudoShell, _) => Err(inside_expansion(text, e, "sudo -i")),
-                (Role::NoOption, _) => Ok(Role::NoOption),
-                (Role::Operand, _) => Ok(Role::Data(None)),
+                (Role::NoOption, _) => Ok(split_role(Role::NoOption)),
+                (Role::Operand, _) => Ok(split_role(Role::Data(None))),
                 (Role::PlainWord, _) => {
                     Err(inside_expansion(text, e, "a program named by a variable"))
                 }
@@ -844,6 +923,28 @@ const SPLIT_SENSITIVE: &[&str] = &[
 /// Walks every simple command of the script (at any depth of `$( )`) and sorts the
 /// variables it expands by how their values are used.
 pub fn uses(text: &str) -> Uses {
+    uses_in(text, 0)
+}
+
+/// Whether the command named by `w` may take a word split from a value as a command or an
+/// option that runs one.
+fn split_sensitive(w: &Word) -> bool {
+    let name = base(&w.cooked);
+    !w.expansions.is_empty()
+        || REPARSERS.contains(&name)
+        || SPLIT_SENSITIVE.contains(&name)
+        || SHELLS.contains(&name)
+        || find_wrapper(name).is_some()
+}
+
+/// Whether an unquoted expansion in word `k` of `args` is split into the words of a
+/// command: its name, or an argument of a program that may run one of its arguments.
+fn splits_into_command(args: &[&Word], k: usize) -> bool {
+    let first = command_index(args);
+    first < args.len() && (k == first || (k > first && split_sensitive(args[first])))
+}
+
+fn uses_in(text: &str, depth: usize) -> Uses {
     let mut out = Uses::default();
     let mut stack: Vec<Range<usize>> = Vec::new();
     stack.push(0..text.len());
@@ -854,20 +955,23 @@ pub fn uses(text: &str) -> Uses {
         for cmd in &list {
             let args = cmd.args();
             let first = Some(command_index(&args)).filter(|&i| i < args.len());
-            let sensitive = first.is_some_and(|i| {
-                let w = args[i];
-                let name = base(&w.cooked);
-                !w.expansions.is_empty()
-                    || REPARSERS.contains(&name)
-                    || SPLIT_SENSITIVE.contains(&name)
-                    || SHELLS.contains(&name)
-                    || find_wrapper(name).is_some()
-            });
+            let sensitive = first.is_some_and(|i| split_sensitive(args[i]));
             for (k, w) in args.iter().enumerate() {
                 for e in &w.expansions {
                     if let Some(inner) = &e.inner {
                         stack.push(inner.clone());
                     }
+                }
+                // `sh -c '$1' sh ARG`, `bash -c 'ssh $h uptime'`: the inner script's uses
+                // are its positional parameters' and its environment's.
+                if depth < MAX_DEPTH
+                    && let Role::Reparse(r) = role_of(&args, k, Ctx::default())
+                {
+                    let inner = uses_in(&r.inner, depth + 1);
+                    out.names.extend(inner.names);
+                    out.options.extend(inner.options);
+                    out.words.extend(inner.words);
+                    out.changed.extend(inner.changed);
                 }
                 if w.expansions.is_empty() {
                     continue;
@@ -1082,6 +1186,17 @@ fn inside_expansion(text: &str, e: &Expansion, construct: &str) -> Unsafe {
 /// stands between.
 fn stdin_reader(text: &str, list: &[Command], n: usize) -> Option<Result<(String, bool), Unsafe>> {
     let args = list[n].args();
+    // `make -f - <<EOF`: the input is a makefile, whose recipes make expands (`$(…)`, `$$`)
+    // and hands to a shell: neither grammar can be followed through the other.
+    if let Some(make) = makefile_on_stdin(&args) {
+        return Some(Err(Unsafe {
+            why: format!(
+                "it is read by `{make}` as a makefile, whose recipes make expands and runs in a shell"
+            ),
+            construct: make,
+            help: "pass the value as a make variable on the command line (`make -f - VERSION=\"{{ … }}\"`, one plain word) or through the step's `env:`, and use `$$VERSION` in the recipe".into(),
+        }));
+    }
     if let Some(found) = reads_stdin_as_script(&args, 0, Ctx::default()) {
         return Some(Ok(found));
     }
@@ -1116,6 +1231,28 @@ fn stdin_reader(text: &str, list: &[Command], n: usize) -> Option<Result<(String
             help: HELP_ARGUMENT.into(),
         }))
     }
+}
+
+/// `make -f -`, `gmake --file=/dev/stdin`: the makefile is read from standard input.
+fn makefile_on_stdin(args: &[&Word]) -> Option<String> {
+    let i = command_index(args);
+    let name = base(&args.get(i)?.cooked);
+    if !matches!(name, "make" | "gmake" | "bmake") {
+        return None;
+    }
+    let stdin = |v: &str| matches!(v, "-" | "/dev/stdin");
+    let rest = &args[i + 1..];
+    rest.iter()
+        .enumerate()
+        .any(|(k, a)| {
+            let a = a.cooked.as_str();
+            (matches!(a, "-f" | "--file" | "--makefile")
+                && rest.get(k + 1).is_some_and(|n| stdin(&n.cooked)))
+                || ["-f", "--file=", "--makefile="]
+                    .iter()
+                    .any(|p| a.strip_prefix(p).is_some_and(stdin))
+        })
+        .then(|| format!("{name} -f -"))
 }
 
 /// Commands that read their input as data, never as a script.
@@ -1487,12 +1624,34 @@ fn role_of(args: &[&Word], target: usize, ctx: Ctx) -> Role {
     command(args, i, target, ctx)
 }
 
+/// The options of `autossh` that take a value: ssh's and `-M PORT`.
+const AUTOSSH_SHORT: &str = "BbcDEeFIiJLlmMOopQRSWw";
+
+/// `ssh [options] HOST [options] …` (or `autossh`) read from `args[i]`: where the host is and
+/// the options before it, where the command starts and the options after the host (OpenSSH
+/// reads those too: `ssh h -p 2222 cmd`).
+fn ssh_options(
+    name: &str,
+    args: &[&Word],
+    i: usize,
+) -> (usize, programs::Options, usize, programs::Options) {
+    let short = if name == "autossh" {
+        AUTOSSH_SHORT
+    } else {
+        SSH.short
+    };
+    let (j, seen) = options(args, i + 1, short, SSH.long);
+    let (k, after) = options(args, j + 1, short, SSH.long);
+    (j, seen, k, after)
+}
+
 /// Programs that parse (some of) their arguments again as shell code, looked for after a
 /// program runbook does not know.
 const REPARSERS: &[&str] = &[
-    "eval", "ssh", "su", "runuser", "script", "trap", "sudo", "doas", "sg", "sh", "bash", "dash",
-    "zsh", "ksh", "mksh", "ash", "rbash", "yash", "posh", "kubectl", "oc", "docker", "podman",
-    "watch", "tmux", "xargs", "flock", "env", "timeout", "nohup", "setsid", "nice", "vagrant",
+    "eval", "ssh", "autossh", "su", "runuser", "script", "trap", "sudo", "doas", "sg", "sh",
+    "bash", "dash", "zsh", "ksh", "mksh", "ash", "rbash", "yash", "posh", "kubectl", "oc",
+    "docker", "podman", "watch", "tmux", "xargs", "flock", "env", "timeout", "nohup", "setsid",
+    "nice", "vagrant",
 ];
 
 /// Programs that only print or send their arguments (`echo ssh h "…"` prints the words).
@@ -1850,10 +2009,9 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
                 None => Role::Data(None),
             }
         }
-        "ssh" => {
-            let (j, seen) = options(args, i + 1, SSH.short, SSH.long);
-            // OpenSSH reads options after the host too (`ssh h -p 2222 cmd`).
-            let (k, after) = options(args, j + 1, SSH.short, SSH.long);
+        // `autossh -M 0 h cmd`: ssh's options, and `-M PORT`.
+        "ssh" | "autossh" => {
+            let (_, seen, k, after) = ssh_options(name, args, i);
             if let Some(refused) = ssh_command_option(args, target, &seen)
                 .or_else(|| ssh_command_option(args, target, &after))
             {
@@ -2431,10 +2589,8 @@ fn reads_stdin_as_script(args: &[&Word], i: usize, ctx: Ctx) -> Option<(String, 
         }
         // `echo … | at now`: at runs its input with sh later.
         "at" | "batch" => Some((name.to_string(), false)),
-        "ssh" => {
-            let (j, seen) = options(args, i + 1, SSH.short, SSH.long);
-            // OpenSSH reads options after the host too (`ssh h -p 2222`).
-            let (k, after) = options(args, j + 1, SSH.short, SSH.long);
+        "ssh" | "autossh" => {
+            let (_, seen, k, after) = ssh_options(name, args, i);
             if has(&seen, &["-n"]) || has(&after, &["-n"]) {
                 return None;
             }
@@ -2512,6 +2668,60 @@ const REDIS: Foreign = Foreign {
     language: "Lua",
     help: "pass it after the keys, and read `ARGV[1]` in the script: `redis-cli EVAL 'return ARGV[1]' 0 \"{{ … }}\"`",
 };
+
+const TCL: Foreign = Foreign {
+    language: "Tcl",
+    help: "pass it as an argument and read `[lindex $argv 0]`: `tclsh script.tcl \"{{ … }}\"`",
+};
+
+/// The language of the script a command reads on its standard input (`psql <<SQL`,
+/// `python3 - <<EOF`, `redis-cli <<EOF`, `tclsh <<EOF`): a value in that here-document is a
+/// piece of its code.
+fn foreign_stdin(args: &[&Word]) -> Option<&'static Foreign> {
+    let i = command_index(args);
+    let w = args.get(i)?;
+    let name = base(&w.cooked);
+    let rest: Vec<&str> = args[i + 1..].iter().map(|a| a.cooked.as_str()).collect();
+    let operands = || {
+        rest.iter()
+            .filter(|a| !a.starts_with('-') || **a == "-")
+            .count()
+    };
+    let any = |opts: &[&str]| {
+        rest.iter().any(|a| {
+            opts.iter()
+                .any(|o| a == o || a.starts_with(&format!("{o}=")))
+        })
+    };
+    match name {
+        "psql" if !any(&["-c", "--command", "-f", "--file"]) => Some(&PSQL),
+        "mysql" | "mariadb" if !any(&["-e", "--execute"]) => Some(&MYSQL),
+        "sqlite3" if operands() <= 1 => Some(&MYSQL),
+        _ if (name.starts_with("python") || name.starts_with("pypy"))
+            && !rest.iter().any(|a| {
+                a.starts_with('-') && !a.starts_with("--") && (a.ends_with('c') || a.ends_with('m'))
+            })
+            && (operands() == 0
+                || rest.iter().find(|a| !a.starts_with('-') || **a == "-") == Some(&"-")) =>
+        {
+            Some(&PYTHON)
+        }
+        "perl" | "ruby" if operands() == 0 || rest.first() == Some(&"-") => Some(&PERL),
+        "node" | "nodejs" if operands() == 0 || rest.contains(&"-") => Some(&NODE),
+        "lua" | "luajit" if operands() == 0 || rest.contains(&"-") => Some(&LUA),
+        "php" if operands() == 0 => Some(&LUA_PHP),
+        "tclsh" | "wish" | "expect" if operands() == 0 || rest.contains(&"-") => Some(&TCL),
+        "redis-cli" => Some(&REDIS),
+        "awk" | "gawk" | "mawk" | "nawk"
+            if rest
+                .windows(2)
+                .any(|p| matches!(p[0], "-f" | "--file") && matches!(p[1], "-" | "/dev/stdin")) =>
+        {
+            Some(&AWK)
+        }
+        _ => None,
+    }
+}
 
 /// Whether word `target` of the command `args[i..]` is code of another language.
 fn foreign(name: &str, args: &[&Word], i: usize, target: usize) -> Option<&'static Foreign> {
@@ -2936,6 +3146,14 @@ mod tests {
             "sed -n -e 's/a/X/p' f",
             "lua -e 'print(X)'",
             "php -r 'echo X;'",
+            // Scripts on standard input in another language.
+            "psql <<SQL\nselect 'X';\nSQL",
+            "python3 - <<EOF\nprint('X')\nEOF",
+            "python3 <<< 'print(X)'",
+            "tclsh <<EOF\nputs X\nEOF",
+            "redis-cli <<EOF\nGET X\nEOF",
+            "awk -f - f <<EOF\n{print X}\nEOF",
+            "mysql db <<EOF\nselect X\nEOF",
         ] {
             assert!(plan_x(script).unwrap().foreign.is_some(), "{script}");
         }
@@ -2943,9 +3161,71 @@ mod tests {
             "sed -e 's/a/b/' X",
             "perl -ne 'print' X",
             "sed -f prog.sed X",
+            "psql -f q.sql <<EOF\nX\nEOF",
+            "python3 tool.py <<EOF\nX\nEOF",
+            "awk '{print}' <<EOF\nX\nEOF",
         ] {
             assert_eq!(plan_x(script).unwrap().foreign, None, "{script}");
         }
+        // A makefile on standard input: make expands the recipes, a shell runs them.
+        for script in [
+            "make -f - <<EOF\nall:\n\techo X\nEOF",
+            "gmake --file=- all <<'EOF'\nall:\n\techo X\nEOF",
+            "make -f /dev/stdin <<< 'all: ; echo X'",
+        ] {
+            let refused = plan_x(script).expect_err(script);
+            assert!(refused.why.contains("makefile"), "{script}: {refused:?}");
+        }
+        // autossh takes ssh's options and `-M PORT`.
+        assert_eq!(constructs("autossh -M 0 -f h \"echo X\""), ["ssh HOST"]);
+        // What a command substitution prints is split into a command's words.
+        for script in [
+            "$(printf %s \"X\") --now",
+            "`printf %s \"X\"`",
+            "ssh $(echo \"X\") uptime",
+            "sudo $(printf %s \"X\")",
+        ] {
+            assert_eq!(
+                plan_x(script).unwrap().slot,
+                Slot::PlainWord(Quoting::Double),
+                "{script}"
+            );
+        }
+        for script in ["echo $(printf %s \"X\")", "\"$(printf %s \"X\")\" --now"] {
+            assert_eq!(
+                plan_x(script).unwrap().slot,
+                Slot::Quoted(Quoting::Double),
+                "{script}"
+            );
+        }
+        for script in [
+            // The inner script runs its positional parameter as a command, or copies it
+            // with `printf -v` into a string it runs again.
+            "sh -c '$1' _ \"X\"",
+            "bash -c 'ssh $1 uptime' _ \"X\"",
+            "f(){ printf -v c '%s' \"$1\"; eval \"$c\"; }; f \"X\"",
+            // The key of an associative array where bash expands it again.
+            "declare -A seen; [[ -v seen[\"X\"] ]]",
+            "declare -A seen; test -v \"seen[X]\"",
+            "local -A seen; read -r \"seen[X]\" <<< 1",
+        ] {
+            assert_eq!(
+                plan_x(script).unwrap().slot,
+                Slot::PlainWord(Quoting::Double),
+                "{script}"
+            );
+        }
+        // `$'…'` only where the shell reading it has it.
+        let dollar =
+            |script: &str, outer: bool| check_dollar_single(&plan_x(script).unwrap(), outer);
+        assert!(dollar("echo $'X'", true).is_ok());
+        assert!(dollar("echo $'X'", false).is_err());
+        assert!(dollar("bash -c \"echo $'X'\"", false).is_ok());
+        assert!(dollar("sh -c \"echo $'X'\"", true).is_err());
+        assert!(dollar("ssh h \"echo $'X'\"", true).is_err());
+        assert!(dollar("eval \"echo $'X'\"", true).is_ok());
+        assert!(dollar("sh -c \"eval \\\"echo \\$'X'\\\"\"", true).is_err());
+        assert!(dollar("echo 'X'", false).is_ok());
         // Programs that parse again, behind a function or program runbook does not know.
         assert_eq!(constructs("retry ssh h \"echo X\""), ["ssh HOST"]);
         assert_eq!(constructs("strace -o /dev/null eval \"echo X\""), ["eval"]);
