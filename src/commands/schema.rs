@@ -87,6 +87,10 @@ pub fn schema() -> Value {
                 "type": "integer",
                 "minimum": 1
             },
+            "inventory": {
+                "description": "An Ansible inventory (INI or YAML) whose groups and hosts the steps' `on:` name, relative to the runbook's folder.",
+                "type": "string"
+            },
             "steps": {
                 "description": "The steps, run in order unless `next`, a `choose` or `on_failure` leads elsewhere.",
                 "type": "array",
@@ -162,7 +166,14 @@ fn defs() -> Value {
         "output": output(),
         "field": field(),
         "simulate": simulate(),
-        "simulated": simulated()
+        "simulated": simulated(),
+        "amount": {
+            "description": "A count, or a percentage of the hosts.",
+            "anyOf": [
+                { "type": "integer", "minimum": 0 },
+                { "type": "string", "pattern": "^[0-9]+%$" }
+            ]
+        }
     })
 }
 
@@ -279,7 +290,18 @@ fn step() -> Value {
             "env": { "$ref": "#/$defs/env", "description": "Environment of this step (values are templates)." },
             "dir": { "type": "string", "description": "Working folder of this step." },
             "shell": { "$ref": "#/$defs/shell" },
-            "simulate": { "$ref": "#/$defs/simulate" }
+            "simulate": { "$ref": "#/$defs/simulate" },
+            "on": {
+                "description": "The hosts the command runs on, over OpenSSH: a list of hosts or inventory groups, one group or host, or a template that renders one host per line.",
+                "anyOf": [
+                    { "type": "string", "minLength": 1 },
+                    { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 } }
+                ]
+            },
+            "serial": { "$ref": "#/$defs/amount", "description": "How many hosts a batch holds: a count, or a percentage of the hosts (`\"25%\"`, rounded up); all of them at once when not given." },
+            "concurrency": { "type": "integer", "minimum": 1, "description": "How many hosts of a batch run at once; the whole batch when not given." },
+            "max_failures": { "$ref": "#/$defs/amount", "description": "How many hosts may fail before the step stops starting hosts and fails: a count, or a percentage (`\"10%\"`, rounded down); 0 when not given." },
+            "confirm_batches": { "type": "boolean", "description": "Ask the operator before each batch after the first (the canary pattern); `--yes` does not answer it for a dangerous step." }
         }
     })
 }

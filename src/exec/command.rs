@@ -247,6 +247,7 @@ impl Executor<'_> {
             timeout,
             simulated: self.simulated(step, attempt),
             interactive: step.is_interactive() && self.cfg.mode != Mode::Drill,
+            stdin: None,
         };
         if spec.interactive {
             if !self.operator.interactive() {

@@ -142,6 +142,7 @@ impl Executor<'_> {
                     timeout: None,
                     simulated: None,
                     interactive: false,
+                    stdin: None,
                 };
                 let shown = self.out.mask(&c.rollback);
                 let outcome = self.out.run_journaled(

@@ -59,6 +59,10 @@ pub struct CommandSpec {
     /// Attached to the terminal (`interactive: true`): the command reads the keyboard and
     /// writes the screen itself; nothing is captured.
     pub interactive: bool,
+    /// Written to the command's standard input, which then stays open until the command ends
+    /// (`None`: `/dev/null`). A step on another host sends its script to `ssh` this way, and
+    /// the remote side ends the script when that input closes.
+    pub stdin: Option<Vec<u8>>,
 }
 
 /// A command's simulated result, for drills.
@@ -222,6 +226,20 @@ impl ProcessShell {
             Ok(child) => child,
             Err(reason) => return Outcome::not_started(reason, started),
         };
+        // The input is written by a thread of its own (a command may print before it reads),
+        // which holds the pipe open until `feeding` is dropped, once the command has ended.
+        let feeding = spec.stdin.as_ref().and_then(|bytes| {
+            let mut pipe = child.stdin().take()?;
+            let bytes = bytes.clone();
+            let (done, wait) = std::sync::mpsc::channel::<()>();
+            std::thread::spawn(move || {
+                use std::io::Write;
+                // A command that exits without reading it all closes the pipe: nothing to do.
+                let _ = pipe.write_all(&bytes).and_then(|()| pipe.flush());
+                let _ = wait.recv();
+            });
+            Some(done)
+        });
         let Some(pgid) = i32::try_from(child.id()).ok().and_then(Pid::from_raw) else {
             // Unreachable: a pid always fits. Without a pid there is nothing safe to signal.
             let _ = child.inner_mut().kill();
@@ -240,7 +258,7 @@ impl ProcessShell {
                 *pipe = None;
             }
         }
-        Supervisor {
+        let outcome = Supervisor {
             child,
             pgid,
             leader_fd: if pidfd { leader_fd(pgid) } else { None },
@@ -254,7 +272,16 @@ impl ProcessShell {
             stdout: Capture::default(),
             stderr: Capture::default(),
         }
-        .supervise()
+        .supervise();
+        drop(feeding);
+        outcome
+    }
+
+    /// Runs a command on a thread other than the run's main one (the hosts of a step on
+    /// several hosts): a pending SIGTERM is left to the main thread, which ends the run at a
+    /// safe point; this command is ended by it all the same.
+    pub fn run_beside(&self, spec: &CommandSpec, sink: &mut dyn OutputSink) -> Outcome {
+        self.start(spec, sink, true)
     }
 }
 
@@ -325,7 +352,11 @@ fn start_error(program: &str, e: &io::Error) -> String {
 fn spawn(spec: &CommandSpec) -> Result<Box<dyn ChildWrapper>, String> {
     let mut command = command_for(spec)?;
     command
-        .stdin(Stdio::null())
+        .stdin(if spec.stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let program = spec.argv.first().cloned().unwrap_or_default();
@@ -869,6 +900,28 @@ mod tests {
         let (outcome, _) = run(&sh("cat; echo done"));
         assert_eq!(outcome.exit, Exit::Code(0));
         assert_eq!(outcome.stdout.text, "done\n");
+    }
+
+    #[test]
+    fn given_input_is_written_and_stays_open_until_the_command_ends() {
+        // 300 KiB: more than a pipe holds, read after the command has printed.
+        let input: Vec<u8> = std::iter::repeat_n(b'x', 300 * 1024).collect();
+        let mut spec = bash(
+            "echo first; head -c 307200 | wc -c; \
+             if IFS= read -r -t 0.2 line; then echo more; else echo still-open=$?; fi",
+        );
+        spec.stdin = Some(input);
+        let (outcome, _) = run(&spec);
+        assert_eq!(outcome.exit, Exit::Code(0));
+        let lines: Vec<&str> = outcome.stdout.text.lines().collect();
+        assert_eq!(lines[0], "first");
+        assert_eq!(lines[1].trim(), "307200");
+        // `read -t` timed out (status above 128) rather than meeting the end of the input.
+        let status: i32 = lines[2]
+            .strip_prefix("still-open=")
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        assert!(status > 128, "{}", outcome.stdout.text);
     }
 
     #[test]

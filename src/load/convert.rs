@@ -425,6 +425,7 @@ impl Converter<'_> {
                 "env" => rb.env = self.string_map(value, &w),
                 "shell" => rb.shell = self.shell(value, &w),
                 "dir" => rb.dir = self.string(value, &w),
+                "inventory" => rb.inventory = self.string(value, &w),
                 "max_visits" => {
                     rb.max_visits = self.integer(value, &w);
                     if rb.max_visits.as_ref().is_some_and(|m| m.value < 1) {
@@ -660,6 +661,29 @@ impl Converter<'_> {
                 "dir" => step.dir = self.string(v, &w),
                 "shell" => step.shell = self.shell(v, &w),
                 "simulate" => step.simulate = self.simulate(v, &label),
+                "on" => {
+                    step.on = match &v.value {
+                        Value::Seq(_) => Some(Sp::new(On::List(self.string_list(v, &w)), v.span)),
+                        _ => self
+                            .string(v, &w)
+                            .map(|t| Sp::new(On::Text(t.value), t.span)),
+                    }
+                }
+                "serial" => step.serial = self.string(v, &w),
+                "concurrency" => {
+                    step.concurrency = self.integer(v, &w);
+                    if step.concurrency.as_ref().is_some_and(|c| c.value < 1) {
+                        self.wrong_type(
+                            v,
+                            &w,
+                            "one or more",
+                            "write `concurrency: 5` or another count of at least 1",
+                        );
+                        step.concurrency = None;
+                    }
+                }
+                "max_failures" => step.max_failures = self.string(v, &w),
+                "confirm_batches" => step.confirm_batches = self.boolean(v, &w),
                 _ => {}
             }
         }

@@ -40,6 +40,7 @@ pub const RUNBOOK_KEYS: &[&str] = &[
     "shell",
     "dir",
     "max_visits",
+    "inventory",
     "steps",
 ];
 
@@ -91,6 +92,11 @@ pub const STEP_KEYS: &[&str] = &[
     "dir",
     "shell",
     "simulate",
+    "on",
+    "serial",
+    "concurrency",
+    "max_failures",
+    "confirm_batches",
 ];
 
 pub const CHOOSE_KEYS: &[&str] = &["prompt", "options", "var", "default"];
@@ -123,6 +129,9 @@ pub struct Runbook {
     /// How many times one step may be entered in a run before the run stops (a loop that an
     /// answer keeps taking); [`DEFAULT_MAX_VISITS`] when not given.
     pub max_visits: Option<Sp<i64>>,
+    /// `inventory: hosts.ini`: the Ansible inventory (INI or YAML) whose groups and hosts a
+    /// step's `on:` names, relative to the runbook's folder.
+    pub inventory: Option<Sp<String>>,
     pub steps: Vec<Step>,
     /// The `steps` key, or the document start when it is missing.
     pub steps_span: Span,
@@ -296,6 +305,27 @@ pub struct Step {
     /// What a drill plays instead of the command: one result, or a sequence (the n-th run
     /// of the command, a retry or a wait's n-th check, takes the n-th; the last repeats).
     pub simulate: Vec<Simulate>,
+    /// `on: [web-1, web-2]`, `on: web` (a group or a host), `on: "{{ vars.hosts }}"`: the
+    /// hosts the step's command runs on, over OpenSSH.
+    pub on: Option<Sp<On>>,
+    /// `serial: 2` or `"25%"`: how many hosts a batch holds (all of them when not given).
+    pub serial: Option<Sp<String>>,
+    /// `concurrency: 5`: how many hosts of a batch run at once (the whole batch when not
+    /// given).
+    pub concurrency: Option<Sp<i64>>,
+    /// `max_failures: 1` or `"10%"`: once more hosts than this have failed, no new host
+    /// starts and the step fails (0 when not given: the first failure stops the step).
+    pub max_failures: Option<Sp<String>>,
+    /// `confirm_batches: true`: the operator says go before each batch after the first.
+    pub confirm_batches: Option<Sp<bool>>,
+}
+
+/// Where a step runs: the hosts or groups listed, or the text of one value (a group, a host,
+/// or a template that renders one host per line).
+#[derive(Debug, Clone, PartialEq)]
+pub enum On {
+    List(Vec<Sp<String>>),
+    Text(String),
 }
 
 impl Step {

@@ -50,6 +50,12 @@ impl Executor<'_> {
         let Some(run) = &step.run else {
             return self.done(step, started, None, Flow::Next);
         };
+        if step.on.is_some() {
+            // Never here instead of there.
+            let problem = "`on:` (steps on other hosts) is not supported by this build: the command was not run here either".to_string();
+            self.out.screen.status(Status::Failed, &problem);
+            return self.failed(step, started, None, problem, failed, false);
+        }
         let shell = self.cfg.shell_of(step);
         let rendered =
             match render::step_script(step, &run.value, &self.progress.state.context(None), &shell)

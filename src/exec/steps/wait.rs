@@ -237,6 +237,7 @@ impl Executor<'_> {
             timeout: Some(timeout),
             simulated: self.simulated(step, check),
             interactive: false,
+            stdin: None,
         };
         let id = step.id();
         self.out.run_journaled(
