@@ -149,3 +149,141 @@ fn located(source: &Source, span: Span, kind: InventoryErrorKind) -> InventoryEr
         kind,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn the_format_comes_from_the_extension_then_the_text() {
+        let yaml = "all:\n  hosts:\n    a:\n";
+        let ini = "[web]\na\n";
+        let cases = [
+            ("hosts.yml", ini, Format::Yaml),
+            ("hosts.YAML", ini, Format::Yaml),
+            ("hosts.json", "{}", Format::Yaml),
+            ("hosts.ini", ini, Format::Ini),
+            ("hosts", ini, Format::Ini),
+            ("hosts", "a\nb ansible_port=22\n", Format::Ini),
+            ("hosts", "web-1:2222\n", Format::Ini),
+            ("hosts", yaml, Format::Yaml),
+            ("hosts.ini", yaml, Format::Yaml),
+            (
+                "prod.cfg",
+                "# comment\n\nweb:\n  hosts: {a: }\n",
+                Format::Yaml,
+            ),
+            ("hosts", "---\nall: {}\n", Format::Yaml),
+            ("hosts", "{\"all\": {}}", Format::Yaml),
+            ("hosts", "all: {hosts: {a: }}\n", Format::Yaml),
+            ("hosts", "\"all\":\n", Format::Yaml),
+            ("hosts", "web:\n[web]\n", Format::Ini),
+            ("hosts", "a b:\n", Format::Ini),
+            ("hosts", "", Format::Ini),
+        ];
+        for (path, text, format) in cases {
+            assert_eq!(
+                Format::detect(Path::new(path), text),
+                format,
+                "{path} {text:?}"
+            );
+        }
+        let inv = Inventory::parse(Path::new("inventory"), yaml).unwrap();
+        assert_eq!(inv.host_names().collect::<Vec<_>>(), ["a"]);
+    }
+
+    #[test]
+    fn bytes_are_checked_before_reading() {
+        let path = Path::new("hosts");
+        let inv = Inventory::from_bytes(path, b"\xEF\xBB\xBF[web]\nweb-1\n").unwrap();
+        assert_eq!(inv.resolve("web").unwrap().len(), 1);
+        let e = &Inventory::from_bytes(path, b"\xFF\xFEa\0").unwrap_err()[0];
+        assert_eq!(e.kind, InventoryErrorKind::Utf16);
+        let e = &Inventory::from_bytes(path, b"[web]\nw\xC3\xA9b-\xFF1\n").unwrap_err()[0];
+        assert_eq!(e.kind, InventoryErrorKind::NotUtf8 { byte: 0xFF });
+        assert_eq!((e.line, e.column), (2, 5));
+        assert!(e.to_string().contains("help: save the inventory as UTF-8"));
+        let big = vec![b'#'; MAX_BYTES + 1];
+        let e = &Inventory::from_bytes(path, &big).unwrap_err()[0];
+        assert!(matches!(e.kind, InventoryErrorKind::TooLarge { .. }));
+        let text = String::from_utf8(big).unwrap();
+        let e = &Inventory::parse(path, &text).unwrap_err()[0];
+        assert!(matches!(e.kind, InventoryErrorKind::TooLarge { .. }));
+    }
+
+    #[test]
+    fn ten_megabytes_are_read_quickly() {
+        let start = std::time::Instant::now();
+        let mut text = String::from("[web]\n");
+        let mut i = 0;
+        while text.len() < 10 << 20 {
+            if i < 90_000 {
+                text.push_str(&format!(
+                    "web-{i} ansible_host=10.1.{}.{} ansible_port=22 note=\"a b\"\n",
+                    i / 256 % 256,
+                    i % 256
+                ));
+            } else {
+                text.push_str("# a long comment to fill the file up to ten megabytes.........\n");
+            }
+            i += 1;
+        }
+        let inv = Inventory::parse(Path::new("hosts"), &text).unwrap();
+        assert_eq!(inv.hosts().len(), 90_000);
+        assert_eq!(inv.resolve("web").unwrap().len(), 90_000);
+        assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+    }
+
+    fn check(result: Result<Inventory, Vec<InventoryError>>, text: &str) {
+        match result {
+            Ok(inv) => {
+                for host in inv.hosts() {
+                    assert!(super::super::check_name(&host.name).is_ok(), "{host:?}");
+                }
+                for group in inv.group_names() {
+                    let _ = inv.resolve(group);
+                }
+            }
+            Err(errors) => {
+                assert!(!errors.is_empty());
+                for e in &errors {
+                    assert!(e.span.start <= text.len() + 1, "{e:?}");
+                    assert!(e.line >= 1 && e.column >= 1, "{e:?}");
+                    assert!(!e.to_string().is_empty());
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_bytes_give_an_inventory_or_errors(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            for path in ["hosts", "hosts.yml"] {
+                let _ = Inventory::from_bytes(Path::new(path), &bytes);
+            }
+            let text = String::from_utf8_lossy(&bytes);
+            check(Inventory::parse_as(Format::Ini, Path::new("h"), &text), &text);
+            check(Inventory::parse_as(Format::Yaml, Path::new("h"), &text), &text);
+        }
+
+        #[test]
+        fn inventory_like_text_never_panics(
+            parts in proptest::collection::vec(
+                prop_oneof![
+                    Just("["), Just("]"), Just(":"), Just("children"), Just("vars"), Just("hosts"),
+                    Just("all"), Just("web"), Just("db"), Just("="), Just("ansible_port"),
+                    Just("ansible_host"), Just("\""), Just("'"), Just("\\"), Just("#"), Just(";"),
+                    Just("\n"), Just(" "), Just("  "), Just("-"), Just("1"), Just("0"), Just("99999"),
+                    Just("a"), Just("z"), Just("{"), Just("}"), Just(","), Just("&x"), Just("*x"),
+                    Just("\t"), Just("\r"), Just("é"), Just("\u{202e}"), Just("\0"),
+                ],
+                0..80,
+            )
+        ) {
+            let text: String = parts.concat();
+            check(Inventory::parse_as(Format::Ini, Path::new("h"), &text), &text);
+            check(Inventory::parse_as(Format::Yaml, Path::new("h"), &text), &text);
+        }
+    }
+}

@@ -186,27 +186,73 @@ pub fn targets(on: On<'_>, inventory: Option<&Inventory>) -> Result<Targets, Vec
 
 fn split(text: &str) -> Result<Vec<String>, Vec<TargetError>> {
     let trimmed = text.trim();
-    if trimmed.starts_with('[') && trimmed.ends_with(']') {
-        let not_a_list = || {
+    if trimmed.starts_with('[') || trimmed.ends_with(']') {
+        return rendered_list(trimmed).ok_or_else(|| {
             vec![TargetError::NotAList {
                 text: text.to_string(),
             }]
-        };
-        let items: Vec<serde_json::Value> =
-            serde_json::from_str(trimmed).map_err(|_| not_a_list())?;
-        return items
-            .into_iter()
-            .map(|item| match item {
-                serde_json::Value::String(name) => Ok(name),
-                _ => Err(not_a_list()),
-            })
-            .collect();
+        });
     }
     Ok(text
         .split(|c: char| c == ',' || c.is_whitespace())
         .filter(|s| !s.is_empty())
         .map(str::to_string)
         .collect())
+}
+
+/// A list as the template engine renders one (`['web-1', 'web-2']`, Python's notation) or as
+/// JSON (`["web-1","web-2"]`, the `tojson` filter): strings in single or double quotes, with
+/// their escapes. `None` for anything else.
+fn rendered_list(text: &str) -> Option<Vec<String>> {
+    let mut chars = text
+        .strip_prefix('[')?
+        .strip_suffix(']')?
+        .chars()
+        .peekable();
+    let mut out = Vec::new();
+    loop {
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        let Some(quote) = chars.next() else {
+            return Some(out);
+        };
+        if quote != '\'' && quote != '"' {
+            return None;
+        }
+        let mut item = String::new();
+        loop {
+            match chars.next()? {
+                c if c == quote => break,
+                '\\' => {
+                    let c = chars.next()?;
+                    let hex = |n: usize, chars: &mut std::iter::Peekable<std::str::Chars>| {
+                        let digits: String = (0..n).filter_map(|_| chars.next()).collect();
+                        u32::from_str_radix(&digits, 16)
+                            .ok()
+                            .and_then(char::from_u32)
+                    };
+                    item.push(match c {
+                        'n' => '\n',
+                        'r' => '\r',
+                        't' => '\t',
+                        'b' => '\u{8}',
+                        'f' => '\u{c}',
+                        'x' => hex(2, &mut chars)?,
+                        'u' => hex(4, &mut chars)?,
+                        'U' => hex(8, &mut chars)?,
+                        other => other,
+                    });
+                }
+                c => item.push(c),
+            }
+        }
+        out.push(item);
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        match chars.next() {
+            None => return Some(out),
+            Some(',') => {}
+            Some(_) => return None,
+        }
+    }
 }
 
 fn check(target: &Target) -> Result<(), TargetError> {
@@ -224,4 +270,253 @@ fn check(target: &Target) -> Result<(), TargetError> {
         check_name(user).map_err(|p| bad(NameRole::User, user, p))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn inventory() -> Inventory {
+        Inventory::parse(
+            Path::new("hosts"),
+            "\
+[web]
+web-1 ansible_host=10.0.0.1 ansible_port=2222 ansible_user=deploy
+web-2 ansible_host=10.0.0.2
+[db]
+db-1
+web-1
+[empty]
+[prod:children]
+web
+db
+",
+        )
+        .unwrap()
+    }
+
+    fn names(targets: &Targets) -> Vec<&str> {
+        targets.hosts.iter().map(|t| t.name.as_str()).collect()
+    }
+
+    fn list(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn groups_expand_hosts_resolve_and_duplicates_go() {
+        let inv = inventory();
+        let on = list(&["db", "web", "web-2", "bastion"]);
+        let t = targets(On::Names(&on), Some(&inv)).unwrap();
+        assert_eq!(names(&t), ["web-1", "db-1", "web-2", "bastion"]);
+        assert_eq!(
+            t.hosts[0],
+            Target {
+                name: "web-1".into(),
+                address: Some("10.0.0.1".into()),
+                port: Some(2222),
+                user: Some("deploy".into()),
+            }
+        );
+        assert_eq!(t.hosts[0].destination(), "10.0.0.1");
+        assert_eq!(t.hosts[1].destination(), "db-1");
+        assert_eq!(t.hosts[3], Target::plain("bastion"));
+        assert_eq!(
+            t.unknown,
+            [Unknown {
+                name: "bastion".into(),
+                suggestion: None
+            }]
+        );
+        let t = targets(On::Names(&list(&["prod"])), Some(&inv)).unwrap();
+        assert_eq!(names(&t), ["web-1", "web-2", "db-1"]);
+        assert!(t.unknown.is_empty());
+    }
+
+    #[test]
+    fn an_unknown_name_gets_a_suggestion() {
+        let inv = inventory();
+        let on = list(&["wbe", "web-3", "prdo", "web-3"]);
+        let t = targets(On::Names(&on), Some(&inv)).unwrap();
+        let unknown: Vec<(&str, Option<&str>)> = t
+            .unknown
+            .iter()
+            .map(|u| (u.name.as_str(), u.suggestion.as_deref()))
+            .collect();
+        assert_eq!(
+            unknown,
+            [
+                ("wbe", Some("web")),
+                ("web-3", Some("web-1")),
+                ("prdo", Some("prod"))
+            ]
+        );
+        assert_eq!(names(&t), ["wbe", "web-3", "prdo"]);
+    }
+
+    #[test]
+    fn without_an_inventory_every_name_is_a_host() {
+        let t = targets(On::Names(&list(&["web", "db-1", "web"])), None).unwrap();
+        assert_eq!(names(&t), ["web", "db-1"]);
+        assert!(t.unknown.is_empty());
+        assert!(t.hosts.iter().all(|h| h.address.is_none()));
+    }
+
+    #[test]
+    fn a_string_is_split_at_lines_commas_and_spaces() {
+        let cases: &[(&str, &[&str])] = &[
+            ("web-1", &["web-1"]),
+            ("web-1\nweb-2\n", &["web-1", "web-2"]),
+            ("web-1\r\nweb-2", &["web-1", "web-2"]),
+            ("web-1, web-2,web-3", &["web-1", "web-2", "web-3"]),
+            ("  web-1 \t web-2  ", &["web-1", "web-2"]),
+            ("web-1,\n\n,web-2", &["web-1", "web-2"]),
+            ("[\"web-1\", \"web-2\"]", &["web-1", "web-2"]),
+            (" [] ", &[]),
+        ];
+        for (text, expected) in cases {
+            match targets(On::Text(text), None) {
+                Ok(t) => assert_eq!(names(&t), *expected, "{text:?}"),
+                Err(e) => assert!(expected.is_empty(), "{text:?}: {e:?}"),
+            }
+        }
+        let inv = inventory();
+        let t = targets(On::Text("prod\nbastion"), Some(&inv)).unwrap();
+        assert_eq!(names(&t), ["web-1", "web-2", "db-1", "bastion"]);
+    }
+
+    #[test]
+    fn a_rendered_list_is_read_as_a_list() {
+        let env = minijinja::Environment::new();
+        let rendered = env
+            .render_str(
+                "{{ hosts }}",
+                minijinja::context! { hosts => ["web-1", "db-1"] },
+            )
+            .unwrap();
+        let t = targets(On::Text(&rendered), None).unwrap();
+        assert_eq!(names(&t), ["web-1", "db-1"], "{rendered}");
+        let rendered = env
+            .render_str(
+                "{{ hosts }}",
+                minijinja::context! { hosts => ["a", "it's"] },
+            )
+            .unwrap();
+        let t = targets(On::Text(&rendered), None).unwrap();
+        assert_eq!(names(&t), ["a", "it's"], "{rendered}");
+        let cases: &[(&str, &[&str])] = &[
+            ("['a', \"b\",]", &["a", "b"]),
+            ("[ 'a' ,'b' ]", &["a", "b"]),
+            ("['w\\x65b\\u0031']", &["web1"]),
+        ];
+        for (text, expected) in cases {
+            let t = targets(On::Text(text), None).unwrap();
+            assert_eq!(names(&t), *expected, "{text}");
+        }
+        for text in [
+            "[web-1, db-1]",
+            "[\"a\", 1]",
+            "[\"a\"",
+            "web]",
+            "['a' 'b']",
+            "['\\x4']",
+        ] {
+            let e = targets(On::Text(text), None).unwrap_err();
+            assert!(
+                matches!(&e[0], TargetError::NotAList { .. }),
+                "{text}: {e:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn names_that_would_be_options_or_hide_characters_are_refused() {
+        let cases: &[(&[&str], NameProblem)] = &[
+            (&["-oProxyCommand=x"], NameProblem::LeadingDash),
+            (&["ok", "web 1"], NameProblem::Whitespace(' ')),
+            (&[""], NameProblem::Empty),
+            (&["web\x1b]0;x\x07"], NameProblem::Control('\x1b')),
+            (
+                &["web\u{202e}1"],
+                NameProblem::Invisible('\u{202e}', "a bidirectional override"),
+            ),
+        ];
+        for (on, problem) in cases {
+            let errors = targets(On::Names(&list(on)), None).unwrap_err();
+            assert!(
+                matches!(&errors[0], TargetError::BadName { problem: p, role: NameRole::Host, .. } if p == problem),
+                "{on:?}: {errors:?}"
+            );
+        }
+        let errors = targets(On::Text("-x, -y"), None).unwrap_err();
+        assert_eq!(errors.len(), 2);
+        let shown = errors[0].to_string();
+        assert!(
+            shown.starts_with("host name `-x` in `on:` starts with `-`"),
+            "{shown}"
+        );
+        assert!(shown.contains("\nhelp: "), "{shown}");
+        let bad = Target {
+            name: "web-1".into(),
+            address: Some("-oProxyCommand=x".into()),
+            port: None,
+            user: Some("a b".into()),
+        };
+        assert!(matches!(
+            check(&bad),
+            Err(TargetError::BadName {
+                role: NameRole::Address,
+                ..
+            })
+        ));
+        let bad = Target {
+            address: None,
+            ..bad
+        };
+        assert!(matches!(
+            check(&bad),
+            Err(TargetError::BadName {
+                role: NameRole::User,
+                ..
+            })
+        ));
+        let e = targets(On::Text("[\"a\\u001bb\"]"), None).unwrap_err();
+        assert!(!e[0].to_string().contains('\x1b'), "{e:?}");
+    }
+
+    #[test]
+    fn no_host_at_all_is_an_error() {
+        let inv = inventory();
+        for on in [On::Text(""), On::Text(" \n, "), On::Names(&[])] {
+            let e = targets(on, Some(&inv)).unwrap_err();
+            assert_eq!(e, [TargetError::Empty { groups: vec![] }]);
+        }
+        let e = targets(On::Names(&list(&["empty"])), Some(&inv)).unwrap_err();
+        assert_eq!(
+            e[0].to_string().lines().next().unwrap(),
+            "`on:` names no host (group `empty` is empty)"
+        );
+        let t = targets(On::Names(&list(&["empty", "db"])), Some(&inv)).unwrap();
+        assert_eq!(names(&t), ["web-1", "db-1"], "file order");
+    }
+
+    #[test]
+    fn huge_lists_are_bounded() {
+        let inv = Inventory::parse(Path::new("hosts"), "[big]\nh[1:100000]\n").unwrap();
+        let on = vec!["big".to_string(); 11];
+        let e = targets(On::Names(&on), Some(&inv)).unwrap_err();
+        assert!(matches!(e[0], TargetError::TooMany { .. }));
+        let on = vec!["big".to_string(); 3];
+        assert_eq!(
+            targets(On::Names(&on), Some(&inv)).unwrap().hosts.len(),
+            100_000
+        );
+        let text = "x ".repeat(MAX_ENTRIES + 1);
+        let e = targets(On::Text(&text), None).unwrap_err();
+        assert!(matches!(e[0], TargetError::TooMany { .. }));
+        let text: String = (0..MAX_HOSTS + 1).map(|i| format!("h{i}\n")).collect();
+        let e = targets(On::Text(&text), None).unwrap_err();
+        assert!(matches!(e[0], TargetError::TooMany { .. }));
+    }
 }
