@@ -7,6 +7,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod exec;
+pub mod fleet;
 pub mod graph;
 pub mod import;
 pub mod lint;
