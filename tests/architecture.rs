@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 /// Which top-level modules each layer may not import.
 const FORBIDDEN: &[(&[&str], &[&str])] = &[
     (
-        &["load", "graph", "template", "shell", "values", "suggest"],
+        &[
+            "load", "graph", "template", "shell", "fleet", "values", "suggest",
+        ],
         &[
             "lint", "exec", "commands", "render", "report", "show", "cli", "config", "store",
         ],
@@ -40,6 +42,10 @@ const FORBIDDEN: &[(&[&str], &[&str])] = &[
         ],
     ),
     (&["store"], &["lint", "commands", "render", "show", "cli"]),
+    // `fleet` (inventories, a step's hosts, batches) stands on `load`, `values` and `suggest`
+    // only, which never import it back.
+    (&["fleet"], &["graph", "template", "shell", "import"]),
+    (&["load", "values", "suggest"], &["fleet"]),
 ];
 
 struct Module {
@@ -485,6 +491,34 @@ fn the_checker_sees_imports() {
         "{:?}",
         graph["lint::rules::raw_substitution"]
     );
+}
+
+#[test]
+fn fleet_imports_only_load_values_and_suggest() {
+    // The list above names what `fleet` may not import; this checks it the other way round,
+    // so that a layer added later is not allowed by default.
+    let modules = load();
+    let graph = edges(&modules);
+    let mut wrong = Vec::new();
+    for (from, to) in &graph {
+        if from.split("::").next() != Some("fleet") {
+            continue;
+        }
+        for (target, how) in to {
+            let top = target.split("::").next().unwrap_or("");
+            if !["fleet", "load", "values", "suggest"].contains(&top) {
+                wrong.push(format!("  {from} imports {target} (`{how}`)"));
+            }
+        }
+    }
+    // The check sees fleet's imports at all.
+    assert!(
+        graph["fleet::name"].contains_key("values::visible"),
+        "{:?}",
+        graph["fleet::name"]
+    );
+    assert!(graph["fleet::ini"].contains_key("fleet::builder"));
+    assert!(wrong.is_empty(), "fleet imports:\n{}", wrong.join("\n"));
 }
 
 #[test]

@@ -43,11 +43,29 @@ pub struct Group {
 }
 
 /// An inventory: hosts in file order, groups by name. Always free of `children` cycles.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Inventory {
     hosts: Vec<Host>,
     index: HashMap<String, usize>,
     groups: BTreeMap<String, Group>,
+}
+
+impl Default for Inventory {
+    /// No host; the groups `all` and `ungrouped`, empty.
+    fn default() -> Self {
+        let group = |name: &str| Group {
+            name: name.to_string(),
+            hosts: Vec::new(),
+            children: Vec::new(),
+            vars: BTreeMap::new(),
+            at: None,
+        };
+        let groups = ["all", "ungrouped"]
+            .into_iter()
+            .map(|name| (name.to_string(), group(name)))
+            .collect();
+        Inventory::new(Vec::new(), groups)
+    }
 }
 
 impl Inventory {
@@ -131,5 +149,40 @@ impl Inventory {
             .enumerate()
             .filter_map(|(i, &seen)| seen.then_some(i))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn a_name_that_is_both_a_group_and_a_host_is_the_group() {
+        let inv = Inventory::parse(Path::new("hosts"), "[web]\nweb\nweb-1\n[db]\ndb-1\n").unwrap();
+        let names: Vec<&str> = inv
+            .resolve("web")
+            .unwrap()
+            .iter()
+            .map(|h| h.name.as_str())
+            .collect();
+        assert_eq!(names, ["web", "web-1"]);
+        assert_eq!(inv.host("web").map(|h| h.name.as_str()), Some("web"));
+        let web = inv.group("web").unwrap();
+        assert_eq!(web.at, Some(Position { line: 1, column: 2 }));
+        assert_eq!(inv.group("all").unwrap().at, None);
+        assert_eq!(
+            inv.host("db-1").unwrap().at,
+            Position { line: 5, column: 1 }
+        );
+    }
+
+    #[test]
+    fn an_empty_inventory_resolves_its_implicit_groups() {
+        let inv = Inventory::parse(Path::new("hosts"), "").unwrap();
+        assert_eq!(inv, Inventory::default());
+        assert_eq!(inv.resolve("all"), Some(vec![]));
+        assert_eq!(inv.resolve("ungrouped"), Some(vec![]));
+        assert_eq!(inv.group_names().collect::<Vec<_>>(), ["all", "ungrouped"]);
     }
 }

@@ -4,6 +4,12 @@
 //! to reach (`targets.rs`); `serial` and `max_failures` and the batches they make
 //! (`batches.rs`).
 //!
+//! The inventory's format is YAML for `.yml`, `.yaml` and `.json` files; any other name is INI
+//! unless its first line is a YAML mapping key (`all:`) and no line starts with `[`
+//! (`read.rs`). A string `on:` is split at new lines, commas and whitespace, or read as a
+//! rendered list (`targets.rs`). `serial` percentages round up (at least 1 host),
+//! `max_failures` percentages round down (`batches.rs`).
+//!
 //! Pure: no file is read, nothing is printed, no process is started. Every name that may
 //! reach `ssh` is checked in one place (`name.rs`). No input panics; budgets (file size,
 //! hosts, groups, YAML depth and values) bound time and memory.
