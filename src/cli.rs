@@ -23,6 +23,15 @@ pub struct Cli {
     /// RUNBOOK_STORE, else `[store] url` of runbook.toml; without one, runs stay local)
     #[arg(long, global = true, value_name = "URL")]
     pub store: Option<String>,
+    /// The Ansible inventory (INI or YAML) whose hosts and groups steps' `on:` name, instead
+    /// of the runbook's `inventory:` (default: RUNBOOK_INVENTORY, else the runbook's, else
+    /// `[fleet] inventory` of runbook.toml)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub inventory: Option<PathBuf>,
+    /// The ssh config for steps on other hosts, given to `ssh -F` (default:
+    /// RUNBOOK_SSH_CONFIG, else `[fleet] ssh_config`, else ssh's own)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub ssh_config: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

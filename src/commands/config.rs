@@ -109,6 +109,31 @@ pub fn run(config: &Config) -> i32 {
         None => ("none (runs stay on this machine)".into(), "default".into()),
     };
     rows.push(("store.url".into(), store, store_origin));
+    for (key, setting, env, none) in [
+        (
+            "fleet.inventory",
+            &config.inventory,
+            "RUNBOOK_INVENTORY",
+            "none (the runbook's `inventory:`, if any)",
+        ),
+        (
+            "fleet.ssh_config",
+            &config.ssh_config,
+            "RUNBOOK_SSH_CONFIG",
+            "none (ssh's own: ~/.ssh/config)",
+        ),
+    ] {
+        let from_env = std::env::var_os(env).filter(|v| !v.is_empty());
+        let (value, from) = match (from_env, &setting.value, &setting.origin) {
+            (Some(v), _, _) => (
+                std::path::PathBuf::from(v).display().to_string(),
+                env.to_string(),
+            ),
+            (None, Some(p), Origin::File(at)) => (p.display().to_string(), at.clone()),
+            _ => (none.to_string(), "default".to_string()),
+        };
+        rows.push((key.into(), value, from));
+    }
     let mut out = match &config.file {
         Some(f) => format!("config file: {}\n\n", f.display()),
         None => {
@@ -121,7 +146,7 @@ pub fn run(config: &Config) -> i32 {
         let pad = w1.saturating_sub(value.chars().count());
         out.push_str(&format!("{key:w0$}  {value}{}  {from}\n", " ".repeat(pad)));
     }
-    out.push_str("\n(command-line flags win over these: --state-dir, --store, --no-shellcheck, paths given to lint)\n");
+    out.push_str("\n(command-line flags win over these: --state-dir, --store, --inventory, --ssh-config, --no-shellcheck, paths given to lint)\n");
     let code = print_stdout(&out);
     if code == EXIT_OK { EXIT_OK } else { code }
 }

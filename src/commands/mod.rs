@@ -54,6 +54,23 @@ pub fn run(cli: Cli) -> i32 {
     if let Some(dir) = &config.state_dir.value {
         crate::exec::journal::configure_state_dir(dir.clone());
     }
+    let from_env = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(std::path::PathBuf::from)
+    };
+    crate::exec::remote::configure(crate::exec::remote::FleetSettings {
+        inventory: cli
+            .inventory
+            .clone()
+            .or_else(|| from_env("RUNBOOK_INVENTORY")),
+        default_inventory: config.inventory.value.clone(),
+        ssh_config: cli
+            .ssh_config
+            .clone()
+            .or_else(|| from_env("RUNBOOK_SSH_CONFIG"))
+            .or_else(|| config.ssh_config.value.clone()),
+    });
     match cli.command {
         Command::Config => config::run(&config),
         Command::Run(args) => run::run(&args),

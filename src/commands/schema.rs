@@ -294,8 +294,8 @@ fn step() -> Value {
             "on": {
                 "description": "The hosts the command runs on, over OpenSSH: a list of hosts or inventory groups, one group or host, or a template that renders one host per line.",
                 "anyOf": [
-                    { "type": "string", "minLength": 1 },
-                    { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 } }
+                    { "type": "string" },
+                    { "type": "array", "minItems": 1, "items": { "type": "string" } }
                 ]
             },
             "serial": { "$ref": "#/$defs/amount", "description": "How many hosts a batch holds: a count, or a percentage of the hosts (`\"25%\"`, rounded up); all of them at once when not given." },

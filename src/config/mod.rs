@@ -71,6 +71,11 @@ pub struct Config {
     pub state_dir: Setting<Option<PathBuf>>,
     /// `[store] url`: the team store (PostgreSQL), in libpq's conventions.
     pub store_url: Setting<Option<String>>,
+    /// `[fleet] inventory`: the Ansible inventory of steps with `on:` whose runbook names
+    /// none, relative to the file's folder.
+    pub inventory: Setting<Option<PathBuf>>,
+    /// `[fleet] ssh_config`: the ssh config given to `ssh -F`, relative to the file's folder.
+    pub ssh_config: Setting<Option<PathBuf>>,
 }
 
 /// A configuration file that cannot be used: where, what, and what to do.
@@ -238,11 +243,12 @@ struct Reader<'a> {
     error: Option<(Span, String, String)>,
 }
 
-const SECTIONS: &[&str] = &["paths", "lint", "run", "store"];
+const SECTIONS: &[&str] = &["paths", "lint", "run", "store", "fleet"];
 const PATHS_KEYS: &[&str] = &["runbooks"];
 const LINT_KEYS: &[&str] = &["select", "ignore", "severity", "shellcheck"];
 const RUN_KEYS: &[&str] = &["state_dir"];
 const STORE_KEYS: &[&str] = &["url"];
+const FLEET_KEYS: &[&str] = &["inventory", "ssh_config"];
 
 fn span_of(range: Option<std::ops::Range<usize>>) -> Span {
     range.map_or(Span::at(0), |r| Span::new(r.start, r.end))
@@ -388,6 +394,7 @@ impl Reader<'_> {
                 "lint" => self.lint(&table),
                 "run" => self.run(&table, base),
                 "store" => self.store(&table),
+                "fleet" => self.fleet(&table, base),
                 _ => {}
             }
         }
@@ -533,6 +540,39 @@ impl Reader<'_> {
 }
 
 impl Reader<'_> {
+    fn fleet(&mut self, table: &Table, base: &Path) {
+        for (key, span, item) in self.keys(table, FLEET_KEYS, "[fleet]") {
+            match item.as_str() {
+                Some(path) if !path.trim().is_empty() => {
+                    let setting = Setting {
+                        value: Some(base.join(path)),
+                        origin: self.origin(span),
+                    };
+                    if key == "inventory" {
+                        self.config.inventory = setting;
+                    } else {
+                        self.config.ssh_config = setting;
+                    }
+                }
+                _ => self.wrong(
+                    item,
+                    span,
+                    if key == "inventory" {
+                        "fleet.inventory"
+                    } else {
+                        "fleet.ssh_config"
+                    },
+                    "a file (a non-empty string)",
+                    if key == "inventory" {
+                        "write `inventory = \"ops/hosts.ini\"` (an Ansible inventory, INI or YAML)"
+                    } else {
+                        "write `ssh_config = \"ops/ssh_config\"` (given to `ssh -F`)"
+                    },
+                ),
+            }
+        }
+    }
+
     fn store(&mut self, table: &Table) {
         for (_, span, item) in self.keys(table, STORE_KEYS, "[store]") {
             match item.as_str() {

@@ -23,6 +23,9 @@ pub struct Completed {
     pub manual: bool,
     /// The item of a step with `for_each` (each item has its own rollback).
     pub item: Option<String>,
+    /// A step on several hosts (`on:`): the hosts where it completed, newest first, where
+    /// its rollback runs (over ssh, one after the other). Empty: here.
+    pub hosts: Vec<crate::fleet::Target>,
 }
 
 /// The rollback of a completed step, rendered with the state the step completed in. `None`
@@ -54,6 +57,7 @@ pub fn completed_rollback(
             within: within.to_vec(),
             manual: true,
             item: state.item.clone(),
+            hosts: Vec::new(),
         });
     }
     let rollback = step.rollback.as_ref()?;
@@ -81,5 +85,6 @@ pub fn completed_rollback(
         within: within.to_vec(),
         manual: false,
         item: state.item.clone(),
+        hosts: Vec::new(),
     })
 }

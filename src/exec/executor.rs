@@ -533,6 +533,15 @@ impl<'a> Executor<'a> {
             let shown = self.out.mask(&shown);
             self.out.screen.markdown(&shown);
         }
+        if step.on.is_some() && kind != StepKind::Run {
+            // Never here what was meant for other hosts.
+            let problem = format!(
+                "`on:` is for `run` steps: this {} step would run here, not on the hosts it names",
+                kind.name()
+            );
+            self.out.screen.status(Status::Failed, &problem);
+            return self.failed(step, started, None, problem, failed, false);
+        }
         let flow = match kind {
             StepKind::Manual => self.manual(step, started)?,
             StepKind::Choose => self.choose(step, started)?,

@@ -232,6 +232,26 @@ pub enum Event {
         attempt: u32,
         automatic: bool,
     },
+    /// A step on several hosts (`on:`): one host's command starting.
+    HostStarted {
+        step: String,
+        host: String,
+        attempt: u32,
+    },
+    /// … and how it ended: its output log and the last 2 KiB of its output (masked).
+    HostFinished {
+        step: String,
+        host: String,
+        status: StepStatus,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        exit_code: Option<i32>,
+        outcome: String,
+        duration_ms: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        log: Option<String>,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        tail: String,
+    },
     Rollback {
         step: String,
         command: String,
@@ -241,6 +261,9 @@ pub enum Event {
         /// The item of a step with `for_each` this rollback undoes (masked).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         item: Option<String>,
+        /// The host it ran on, for a step on several hosts (one event per host).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        host: Option<String>,
     },
     /// The run's lease in the team store (one driver at a time): what happened to it.
     Lease {

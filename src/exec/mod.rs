@@ -13,6 +13,7 @@ pub mod mask;
 pub mod operator;
 pub mod outcome;
 pub mod parts;
+pub mod remote;
 pub mod render;
 pub mod replay;
 pub mod rollback;

@@ -24,6 +24,8 @@ pub struct Replay {
     pub completed: Vec<(String, RunState)>,
     /// Steps (with the item, for `for_each`) whose rollback already ran and succeeded.
     pub rolled_back: Vec<(String, Option<String>)>,
+    /// A step on several hosts: the hosts where it completed, in the order they did.
+    pub hosts_ok: std::collections::BTreeMap<String, Vec<String>>,
     /// How many times each step was entered (a `for_each` item after the first is the same
     /// visit): a resume goes on counting, so that answers given in advance stay one visit's.
     pub visits: BTreeMap<String, u32>,
@@ -160,12 +162,37 @@ pub fn replay(records: &[Record]) -> Replay {
             }
             // Only a rollback that ran and succeeded is done: one declined (at the prompt, or
             // for want of a terminal to confirm it) or failed is still to do.
+            // On several hosts: that host is undone; the step once every host is.
+            Event::Rollback {
+                step,
+                status: StepStatus::Ok,
+                item,
+                host: Some(host),
+                ..
+            } => {
+                if let Some(hosts) = r.hosts_ok.get_mut(step) {
+                    hosts.retain(|h| h != host);
+                    if hosts.is_empty() {
+                        r.rolled_back.push((step.clone(), item.clone()));
+                    }
+                }
+            }
             Event::Rollback {
                 step,
                 status: StepStatus::Ok,
                 item,
                 ..
             } => r.rolled_back.push((step.clone(), item.clone())),
+            Event::HostFinished {
+                step,
+                host,
+                status: StepStatus::Ok,
+                ..
+            } => {
+                let hosts = r.hosts_ok.entry(step.clone()).or_default();
+                hosts.retain(|h| h != host);
+                hosts.push(host.clone());
+            }
             _ => {}
         }
     }

@@ -49,6 +49,7 @@ impl Executor<'_> {
             status,
             exit_code: None,
             item: c.item.as_ref().map(|i| self.out.mask(i)),
+            host: None,
         })?;
         Ok(())
     }
@@ -131,10 +132,14 @@ impl Executor<'_> {
                             status: StepStatus::Failed,
                             exit_code: None,
                             item: c.item.as_ref().map(|i| self.out.mask(i)),
+                            host: None,
                         })?;
                         return Ok(());
                     }
                 };
+                if !c.hosts.is_empty() {
+                    return self.rollback_on_hosts(c, &env);
+                }
                 let spec = CommandSpec {
                     argv: argv(&c.shell, &c.script),
                     env,
@@ -182,6 +187,7 @@ impl Executor<'_> {
                     status,
                     exit_code: exit_code(&outcome.exit),
                     item: c.item.as_ref().map(|i| self.out.mask(i)),
+                    host: None,
                 })?;
             }
             other => {
@@ -203,8 +209,95 @@ impl Executor<'_> {
                     status: StepStatus::Skipped,
                     exit_code: None,
                     item: c.item.as_ref().map(|i| self.out.mask(i)),
+                    host: None,
                 })?;
             }
+        }
+        Ok(())
+    }
+}
+
+impl Executor<'_> {
+    /// The rollback of a step on several hosts: on each host where it completed, newest
+    /// first, one after the other (over ssh, as the step ran), each journaled.
+    fn rollback_on_hosts(
+        &mut self,
+        c: &Completed,
+        env: &[(String, String)],
+    ) -> Result<(), ExecError> {
+        let words = match crate::exec::remote::remote_shell(&c.shell) {
+            Ok(w) => w,
+            Err(problem) => {
+                self.out.screen.status(
+                    Status::Failed,
+                    &format!("rollback of {} not run: {problem}", c.step),
+                );
+                return Ok(());
+            }
+        };
+        let ssh = crate::exec::remote::Ssh {
+            config: crate::exec::remote::settings().ssh_config,
+            control_dir: None,
+        };
+        let shown = self.out.mask(&c.rollback);
+        for host in &c.hosts {
+            let mut vars: Vec<(String, String)> = env.to_vec();
+            vars.push(("RUNBOOK_HOST".into(), host.name.clone()));
+            let stdin = match crate::exec::remote::payload(&vars, &c.script) {
+                Ok(p) => p,
+                Err(problem) => {
+                    self.out.screen.status(
+                        Status::Failed,
+                        &format!("rollback of {} on {} not run: {problem}", c.step, host.name),
+                    );
+                    continue;
+                }
+            };
+            let spec = CommandSpec {
+                argv: crate::exec::remote::argv(&ssh, host, &words),
+                stdin: Some(stdin),
+                ..CommandSpec::default()
+            };
+            let label = format!("rollback on {}", host.name);
+            let outcome = self.out.run_journaled(
+                &mut *self.shell,
+                Journaled {
+                    step: &c.step,
+                    shown: &shown,
+                    attempt: 1,
+                    edited: false,
+                    purpose: Some("rollback"),
+                    show: true,
+                    label: "rolling back",
+                    hide: None,
+                    late_secrets: None,
+                    planned: false,
+                },
+                &spec,
+            )?;
+            let problem =
+                crate::exec::remote::ssh_problem(&outcome.exit, &outcome.stderr.text, &host.name);
+            let ok = problem.is_none() && outcome.exit == Exit::Code(0);
+            self.out.screen.status(
+                if ok { Status::Ok } else { Status::Failed },
+                &format!(
+                    "{label}: {} · {}",
+                    problem.unwrap_or_else(|| describe(&outcome.exit)),
+                    duration(outcome.duration)
+                ),
+            );
+            self.out.record(Event::Rollback {
+                step: c.step.clone(),
+                command: shown.clone(),
+                status: if ok {
+                    StepStatus::Ok
+                } else {
+                    StepStatus::Failed
+                },
+                exit_code: exit_code(&outcome.exit),
+                item: c.item.as_ref().map(|i| self.out.mask(i)),
+                host: Some(host.name.clone()),
+            })?;
         }
         Ok(())
     }

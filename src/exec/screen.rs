@@ -445,6 +445,22 @@ impl Screen {
         }
     }
 
+    /// One line a host printed (a step on several hosts): under the gutter, behind the
+    /// host's name (padded to the longest, in its colour), on stdout. Only colour reaches the
+    /// terminal as control.
+    pub fn host_line(&mut self, label: &str, colour: u8, text: &str) {
+        let name = Style::new()
+            .color256(colour)
+            .bold()
+            .apply_to(visible(label));
+        let line = format!("{}{name} {}\n", self.gutter(), visible(text));
+        let write = || write_all_stdout(line.as_bytes());
+        match (&self.spinner, self.stdout_tty) {
+            (Some(bar), true) => bar.suspend(write),
+            _ => write(),
+        }
+    }
+
     /// Ends an unterminated output line, so the tool's next line starts on its own.
     pub fn end_output(&mut self) {
         for idx in 0..2 {

@@ -39,6 +39,7 @@ pub static RULES: &[&dyn Rule] = &[
     &protected_env::ProtectedEnv,
     &interactive_command::InteractiveCommand,
     &invisible_character::InvisibleCharacter,
+    &fleet::FleetRule,
 ];
 
 /// A rule's metadata by code (`RB008`, case-insensitive) or name (`step-kind`).

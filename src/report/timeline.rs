@@ -325,6 +325,23 @@ pub fn build(run: RunSummary, records: &[Record]) -> Report {
                 });
                 open_commands.insert(key, (i, commands.len() - 1));
             }
+            // A step on several hosts: a row per host that ended, with how.
+            Event::HostStarted { .. } => {}
+            Event::HostFinished {
+                host,
+                status,
+                outcome,
+                duration_ms,
+                ..
+            } => {
+                let i = row("host_finished", format!("on {host}"), None);
+                timeline[i].result = Some(if *status == StepStatus::Ok {
+                    outcome.clone()
+                } else {
+                    status_text(*status, Some(outcome))
+                });
+                timeline[i].duration_ms = Some(*duration_ms);
+            }
             Event::OutputTail {
                 tail, truncated, ..
             } => {
@@ -641,6 +658,8 @@ pub fn step_of(event: &Event) -> Option<&str> {
         | Event::Confirmation { step, .. }
         | Event::ShellOpened { step, .. }
         | Event::Retry { step, .. }
+        | Event::HostStarted { step, .. }
+        | Event::HostFinished { step, .. }
         | Event::Reminder { step, .. }
         | Event::Rollback { step, .. } => Some(step),
         Event::RunStarted { .. }

@@ -147,3 +147,63 @@ impl Sshd {
         self.dir.path()
     }
 }
+
+/// Several servers and one ssh config naming them `web-1` … `web-N`, plus `down-1` (a port
+/// nothing listens on) and `stranger-1` (the first server, with a `known_hosts` that does not
+/// know its key). Stopped when dropped.
+pub struct Fleet {
+    pub servers: Vec<Sshd>,
+    pub dir: tempfile::TempDir,
+}
+
+impl Fleet {
+    pub fn start(n: usize) -> Option<Fleet> {
+        let mut servers = Vec::new();
+        for _ in 0..n {
+            servers.push(Sshd::start()?);
+        }
+        let dir = tempfile::tempdir().expect("temp dir");
+        let user =
+            String::from_utf8_lossy(&Command::new("id").arg("-un").output().expect("id").stdout)
+                .trim()
+                .to_string();
+        let entry = |alias: &str, port: u16, server: &Sshd, known: &Path| {
+            format!(
+                "Host {alias}\n  HostName 127.0.0.1\n  Port {port}\n  User {user}\n  IdentityFile {id}\n  \
+                 IdentitiesOnly yes\n  UserKnownHostsFile {known}\n  GlobalKnownHostsFile /dev/null\n  \
+                 LogLevel ERROR\n",
+                id = server.path().join("client").display(),
+                known = known.display(),
+            )
+        };
+        let mut config = String::new();
+        for (i, s) in servers.iter().enumerate() {
+            config.push_str(&entry(
+                &format!("web-{}", i + 1),
+                s.port,
+                s,
+                &s.path().join("known_hosts"),
+            ));
+        }
+        let closed = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("a free port");
+        let empty = dir.path().join("empty_known_hosts");
+        std::fs::write(&empty, "").expect("known_hosts");
+        config.push_str(&entry(
+            "down-1",
+            closed,
+            &servers[0],
+            &servers[0].path().join("known_hosts"),
+        ));
+        config.push_str(&entry("stranger-1", servers[0].port, &servers[0], &empty));
+        std::fs::write(dir.path().join("ssh_config"), config).expect("ssh_config");
+        Some(Fleet { servers, dir })
+    }
+
+    /// The ssh config that names the hosts.
+    pub fn config(&self) -> PathBuf {
+        self.dir.path().join("ssh_config")
+    }
+}

@@ -50,31 +50,15 @@ impl Executor<'_> {
         let Some(run) = &step.run else {
             return self.done(step, started, None, Flow::Next);
         };
-        if step.on.is_some() {
-            // Never here instead of there.
-            let problem = "`on:` (steps on other hosts) is not supported by this build: the command was not run here either".to_string();
-            self.out.screen.status(Status::Failed, &problem);
-            return self.failed(step, started, None, problem, failed, false);
+        if let Some(on) = &step.on {
+            return self.fleet_step(step, run, on, started, failed);
         }
         let shell = self.cfg.shell_of(step);
         let rendered =
             match render::step_script(step, &run.value, &self.progress.state.context(None), &shell)
             {
                 Ok(r) => r,
-                Err(e) => {
-                    self.out
-                        .screen
-                        .status(Status::Failed, &format!("cannot render the command: {e}"));
-                    self.out.screen.line(&format!("  help: {}", e.help));
-                    return self.failed(
-                        step,
-                        started,
-                        None,
-                        format!("cannot render the command: {e}"),
-                        failed,
-                        true,
-                    );
-                }
+                Err(e) => return self.not_rendered(step, started, &e, failed),
             };
         // (Any mention of the name counts: `$X`, `${X}`, `${#X}`, `"$X"` passed on.)
         let lost = self.progress.lost_env.iter().find(|(name, _)| {
@@ -272,6 +256,31 @@ impl Executor<'_> {
                 }
             }
         }
+    }
+
+    /// A step whose command cannot be rendered (a value that cannot be passed as data, a
+    /// template that fails): said with its help, and the step fails.
+    pub(crate) fn not_rendered(
+        &mut self,
+        step: &Step,
+        started: Instant,
+        e: &RenderError,
+        failed: &mut Option<String>,
+    ) -> Result<Flow, ExecError> {
+        self.out
+            .screen
+            .status(Status::Failed, &format!("cannot render the command: {e}"));
+        if !e.help.is_empty() {
+            self.out.screen.line(&format!("  help: {}", e.help));
+        }
+        self.failed(
+            step,
+            started,
+            None,
+            format!("cannot render the command: {e}"),
+            failed,
+            true,
+        )
     }
 
     pub(crate) fn remember_rollback(&mut self, step: &Step, shell: &ShellKind) {

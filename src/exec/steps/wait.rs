@@ -62,19 +62,7 @@ impl Executor<'_> {
                 });
         let rendered = match rendered {
             Ok(r) => r,
-            Err(e) => {
-                self.out
-                    .screen
-                    .status(Status::Failed, &format!("cannot render the command: {e}"));
-                return self.failed(
-                    step,
-                    started,
-                    None,
-                    format!("cannot render the command: {e}"),
-                    failed,
-                    true,
-                );
-            }
+            Err(e) => return self.not_rendered(step, started, &e, failed),
         };
         let display = self.out.mask(&rendered.display);
         self.out.screen.blank();

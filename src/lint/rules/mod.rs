@@ -4,6 +4,7 @@ pub mod dangerous_without_rollback;
 pub mod destructive_command;
 pub mod duplicate_key;
 pub mod duplicate_step_id;
+pub mod fleet;
 pub mod interactive_command;
 pub mod invalid_choose;
 pub mod invalid_duration;

@@ -1,0 +1,864 @@
+//! A `run` step with `on:`: its command on each host, over OpenSSH, in batches (`serial`),
+//! several at once (`concurrency`), stopping once too many have failed (`max_failures`).
+//!
+//! Each host's command is `ssh` with the script on its standard input (`exec::remote`), run
+//! by a `ProcessShell` on a thread of its own; this thread shows what the hosts print, a line
+//! at a time behind the host's name, writes each host's output log and journals each host's
+//! start and end. A drill plays the step's `simulate` for every host, one after the other;
+//! a dry-run shows the hosts and the batches and runs nothing.
+
+use crate::exec::command::{describe, exit_code};
+use crate::exec::executor::*;
+use crate::exec::journal::{Event, Mode, OutputLog, StepStatus};
+use crate::exec::operator::{Answer, Question};
+use crate::exec::remote::{self, Ssh, settings};
+use crate::exec::render;
+use crate::exec::screen::{Status, duration};
+use crate::exec::shell::{CommandSpec, Exit, Outcome, OutputSink, ProcessShell, Stream};
+use crate::fleet::{Amount, AmountKey, Inventory, On, Target};
+use crate::load::{On as OnValue, Sp, Step};
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// Bytes of a host's line kept before it is shown unfinished (a command that prints no new
+/// line must not make memory grow).
+const LINE_MAX: usize = 16 * 1024;
+/// Bytes of each host's output kept for the journal's tail.
+const TAIL_MAX: usize = 2048;
+/// Chunks of output in flight from the hosts' threads to this one: beyond that, a host's
+/// thread waits (and its ssh with it), so memory does not grow with what the hosts print.
+const IN_FLIGHT: usize = 256;
+/// Colours of the hosts' names (256-colour codes, distinct on dark and light terminals).
+const COLOURS: [u8; 8] = [33, 172, 35, 170, 39, 208, 71, 134];
+
+/// How one host's command ended.
+#[derive(Debug, Clone)]
+struct HostResult {
+    ok: bool,
+    /// When it ended (a rollback runs on the hosts newest first).
+    ended: Instant,
+    exit: Option<Exit>,
+    duration: Duration,
+    /// The last line it printed, or why it failed.
+    last: String,
+}
+
+/// One host being shown: its name on screen, its partial line, its log and tail.
+struct Shown {
+    label: String,
+    colour: u8,
+    partial: [Vec<u8>; 2],
+    log: OutputLog,
+    tail: Vec<u8>,
+    last: String,
+    stderr_tail: Vec<u8>,
+}
+
+/// One batch being run: what counts as success, what is shown of each host, and why it
+/// stopped starting hosts, if it did.
+struct Round {
+    expected: Vec<i32>,
+    shown: Vec<Option<Shown>>,
+    allowed: usize,
+    stop: Option<String>,
+    drill: bool,
+}
+
+enum Msg {
+    Out(usize, Stream, Vec<u8>),
+    Done(usize, Outcome),
+}
+
+/// Sends a host's output to the showing thread.
+struct ChannelSink {
+    host: usize,
+    tx: mpsc::SyncSender<Msg>,
+}
+
+impl OutputSink for ChannelSink {
+    fn output(&mut self, stream: Stream, bytes: &[u8]) {
+        let _ = self.tx.send(Msg::Out(self.host, stream, bytes.to_vec()));
+    }
+}
+
+/// Keeps what a drill's simulated command printed.
+#[derive(Default)]
+struct Collect(Vec<(Stream, Vec<u8>)>);
+
+impl OutputSink for Collect {
+    fn output(&mut self, stream: Stream, bytes: &[u8]) {
+        self.0.push((stream, bytes.to_vec()));
+    }
+}
+
+impl Executor<'_> {
+    /// The inventory that `on:` names are looked up in, if any.
+    fn inventory(&self) -> Result<Option<Inventory>, String> {
+        remote::load_inventory(
+            self.cfg
+                .runbook
+                .inventory
+                .as_ref()
+                .map(|i| self.cfg.folder().join(&i.value)),
+        )
+    }
+
+    /// The hosts of a step's `on:`, its templates rendered.
+    fn hosts_of(&self, step: &Step, on: &Sp<OnValue>) -> Result<Vec<Target>, String> {
+        let ctx = self.progress.state.context(None);
+        let inventory = self.inventory()?;
+        let render = |t: &str| {
+            render::step_text(step, t, &ctx).map_err(|e| format!("cannot render `on:`: {e}"))
+        };
+        let found = match &on.value {
+            OnValue::List(items) => {
+                let names = items
+                    .iter()
+                    .map(|i| render(&i.value))
+                    .collect::<Result<Vec<String>, String>>()?;
+                crate::fleet::targets(On::Names(&names), inventory.as_ref())
+            }
+            OnValue::Text(text) => {
+                let text = render(text)?;
+                crate::fleet::targets(On::Text(&text), inventory.as_ref())
+            }
+        };
+        let found = found.map_err(|errors| {
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        })?;
+        if inventory.is_some()
+            && let Some(u) = found.unknown.first()
+        {
+            // A name the inventory does not know is most likely a typo: never guessed.
+            return Err(format!(
+                "`{}` in `on:` is neither a host nor a group of the inventory{}",
+                u.name,
+                u.suggestion
+                    .as_ref()
+                    .map_or(String::new(), |s| format!(" (did you mean `{s}`?)"))
+            ));
+        }
+        Ok(found.hosts)
+    }
+
+    pub(crate) fn fleet_step(
+        &mut self,
+        step: &Step,
+        run: &Sp<String>,
+        on: &Sp<OnValue>,
+        started: Instant,
+        failed: &mut Option<String>,
+    ) -> Result<Flow, ExecError> {
+        let fail = |this: &mut Self, problem: String, failed: &mut Option<String>| {
+            this.out.screen.status(Status::Failed, &problem);
+            this.failed(step, started, None, problem, failed, false)
+        };
+        let hosts = match self.hosts_of(step, on) {
+            Ok(h) => h,
+            Err(problem) => return fail(self, problem, failed),
+        };
+        let n = hosts.len();
+        let amount =
+            |key: AmountKey, value: &Option<Sp<String>>| -> Result<Option<Amount>, String> {
+                value
+                    .as_ref()
+                    .map(|v| Amount::parse(key, &v.value).map_err(|e| e.to_string()))
+                    .transpose()
+            };
+        let (serial, allowed) = match (
+            amount(AmountKey::Serial, &step.serial),
+            amount(AmountKey::MaxFailures, &step.max_failures),
+        ) {
+            (Ok(s), Ok(m)) => (s, m.map_or(0, |m| m.failures_allowed(n))),
+            (Err(e), _) | (_, Err(e)) => return fail(self, e, failed),
+        };
+        let batches = crate::fleet::batches(n, serial);
+        let concurrency = step
+            .concurrency
+            .as_ref()
+            .map_or(usize::MAX, |c| c.value.max(1) as usize);
+        if step.capture.is_some() || !step.outputs.is_empty() {
+            return fail(
+                self,
+                "`capture` and `outputs` are not read from a step on other hosts yet: run the command that reads a value without `on:` (`ssh HOST …`)".into(),
+                failed,
+            );
+        }
+        let shell = self.cfg.shell_of(step);
+        let words = match remote::remote_shell(&shell) {
+            Ok(w) => w,
+            Err(problem) => return fail(self, problem, failed),
+        };
+        let rendered =
+            match render::step_script(step, &run.value, &self.progress.state.context(None), &shell)
+            {
+                Ok(r) => r,
+                Err(e) => return self.not_rendered(step, started, &e, failed),
+            };
+        let display = self.out.mask(&rendered.display);
+        self.out.screen.blank();
+        self.out.screen.command(&display, "");
+        self.show_batches(&hosts, &batches, concurrency, allowed);
+        self.out.screen.blank();
+        let mut script = rendered.script.clone();
+        let mut values = rendered.env.clone();
+        let mut edited = false;
+        if step.is_dangerous() {
+            self.out.screen.status(
+                Status::Warning,
+                &format!(
+                    "dangerous, on {n} host{}: the phrase is asked once for all of them",
+                    plural(n)
+                ),
+            );
+            if let Some(flow) = self.dangerous_gate(step, started)? {
+                return Ok(flow);
+            }
+        } else {
+            match self.ask(&Question::RunCommand {
+                step: step.id(),
+                command: display.clone(),
+            })? {
+                Answer::Skip(reason) => return self.skipped(step, started, reason),
+                Answer::Edit(new) => {
+                    script = new;
+                    values.clear();
+                    edited = true;
+                }
+                Answer::Abort => {
+                    return self.aborted(step, started, "aborted before the command ran");
+                }
+                _ => {}
+            }
+        }
+        if self.cfg.dry_run_skips(step) {
+            self.out.record(Event::Command {
+                step: step.id(),
+                command: display.clone(),
+                attempt: 1,
+                edited,
+                purpose: None,
+                log: None,
+                interactive: false,
+            })?;
+            self.out.screen.status(
+                Status::Skipped,
+                &format!("not run (dry-run): {n} host{}", plural(n)),
+            );
+            self.out.record(Event::CommandFinished {
+                step: step.id(),
+                exit_code: None,
+                outcome: "not run (dry-run)".into(),
+                duration_ms: 0,
+            })?;
+            self.progress.tally.not_run += 1;
+            return self.done(step, started, None, Flow::Next);
+        }
+        let control = remote::control_dir().ok();
+        let ssh = Ssh {
+            config: settings().ssh_config,
+            control_dir: control.as_ref().map(|d| d.path().to_path_buf()),
+        };
+        if let Some(config) = &ssh.config
+            && let Err(problem) = remote::check_config(config)
+        {
+            return fail(self, problem, failed);
+        }
+        let mut results: Vec<Option<HostResult>> = vec![None; n];
+        let mut attempt = 1;
+        // Which hosts this attempt runs: all of them first, the failed and unstarted ones on
+        // a retry.
+        let mut todo: Vec<usize> = (0..n).collect();
+        let flow = loop {
+            let shown = if edited {
+                self.out.mask(&script)
+            } else {
+                display.clone()
+            };
+            self.out.record(Event::Command {
+                step: step.id(),
+                command: shown.clone(),
+                attempt,
+                edited,
+                purpose: None,
+                log: None,
+                interactive: false,
+            })?;
+            let stopped = self.run_batches(
+                step,
+                (&hosts, &batches, &todo),
+                (&ssh, &words),
+                (&script, &values),
+                (concurrency, allowed, attempt),
+                &mut results,
+            )?;
+            let failures: Vec<usize> = (0..n)
+                .filter(|&i| results[i].as_ref().is_none_or(|r| !r.ok))
+                .collect();
+            self.host_table(&hosts, &results);
+            let ran = results.iter().flatten().count();
+            let failed_count = results.iter().flatten().filter(|r| !r.ok).count();
+            self.out.record(Event::CommandFinished {
+                step: step.id(),
+                exit_code: None,
+                outcome: format!(
+                    "{} of {n} host{} ok, {failed_count} failed, {} not started",
+                    ran - failed_count,
+                    plural(n),
+                    n - ran
+                ),
+                duration_ms: started.elapsed().as_millis() as u64,
+            })?;
+            if failures.is_empty() || (stopped.is_none() && failed_count <= allowed && ran == n) {
+                if !failures.is_empty() {
+                    self.out.screen.status(
+                        Status::Warning,
+                        &format!(
+                            "{failed_count} host{} failed, within max_failures ({allowed})",
+                            plural(failed_count)
+                        ),
+                    );
+                }
+                self.progress.tally.ran += 1;
+                // Its rollback runs where it completed, newest first.
+                let before = self.progress.completed.len();
+                self.remember_rollback(step, &shell);
+                if self.progress.completed.len() > before
+                    && let Some(c) = self.progress.completed.last_mut()
+                {
+                    let mut done: Vec<(Instant, Target)> = results
+                        .iter()
+                        .zip(&hosts)
+                        .filter_map(|(r, h)| {
+                            r.as_ref().filter(|r| r.ok).map(|r| (r.ended, h.clone()))
+                        })
+                        .collect();
+                    done.sort_by_key(|d| std::cmp::Reverse(d.0));
+                    c.hosts = done.into_iter().map(|(_, h)| h).collect();
+                    if c.hosts.is_empty() {
+                        // Completed nowhere (every host failed, within `max_failures`).
+                        self.progress.completed.pop();
+                    }
+                }
+                break self.done(step, started, None, Flow::Next)?;
+            }
+            let problem = stopped.unwrap_or_else(|| {
+                format!(
+                    "{failed_count} of {n} host{} failed: {}",
+                    plural(n),
+                    names(&hosts, &failures)
+                )
+            });
+            self.out.screen.status(Status::Failed, &problem);
+            let interrupted = results
+                .iter()
+                .flatten()
+                .any(|r| r.exit == Some(Exit::Interrupted));
+            let policy = step.on_failure.as_ref().map_or("ask", |p| p.as_str());
+            if policy != "ask" && !interrupted {
+                break self.failed(step, started, None, problem, failed, true)?;
+            }
+            let q = Question::Failure {
+                step: step.id(),
+                command: format!(
+                    "{shown}\n(on {}; a retry runs only the hosts that failed or did not start: {})",
+                    names(&hosts, &(0..n).collect::<Vec<_>>()),
+                    names(&hosts, &failures)
+                ),
+                summary: problem.clone(),
+            };
+            match self.ask(&q)? {
+                Answer::Retry => {}
+                Answer::Edit(new) => {
+                    script = new;
+                    values.clear();
+                    edited = true;
+                }
+                Answer::Shell => {
+                    self.open_shell(step)?;
+                    continue;
+                }
+                Answer::Skip(reason) => {
+                    break self.skipped_with(step, started, None, reason, || {
+                        format!("skipped after failure ({problem})")
+                    })?;
+                }
+                _ => {
+                    break self.abort_after(
+                        step,
+                        started,
+                        (StepStatus::Failed, None),
+                        problem,
+                        failed,
+                    )?;
+                }
+            }
+            attempt += 1;
+            self.progress.tally.retried += 1;
+            self.out.record(Event::Retry {
+                step: step.id(),
+                attempt,
+                automatic: false,
+            })?;
+            todo = failures;
+            for &i in &todo {
+                results[i] = None;
+            }
+        };
+        // The multiplexed connections end with the step: nothing of the run is left behind.
+        if let Some(dir) = &control {
+            for host in &hosts {
+                if let Some(argv) = remote::exit_master(&ssh, host) {
+                    let _ = std::process::Command::new(&argv[0])
+                        .args(&argv[1..])
+                        .stdin(std::process::Stdio::null())
+                        .stdout(std::process::Stdio::null())
+                        .stderr(std::process::Stdio::null())
+                        .status();
+                }
+            }
+            let _ = dir;
+        }
+        Ok(flow)
+    }
+
+    fn show_batches(
+        &mut self,
+        hosts: &[Target],
+        batches: &[std::ops::Range<usize>],
+        concurrency: usize,
+        allowed: usize,
+    ) {
+        let n = hosts.len();
+        let at_once = if concurrency >= n {
+            String::new()
+        } else {
+            format!(", {concurrency} at a time")
+        };
+        let head = if batches.len() <= 1 {
+            format!("on {n} host{}{at_once}", plural(n))
+        } else {
+            format!(
+                "on {n} host{} in {} batches{at_once}",
+                plural(n),
+                batches.len()
+            )
+        };
+        let stop = if allowed == 0 {
+            "the first failure stops the step".to_string()
+        } else {
+            format!("stops once more than {allowed} fail")
+        };
+        self.out
+            .screen
+            .status(Status::Info, &format!("{head}; {stop}"));
+        for (k, b) in batches.iter().enumerate().take(20) {
+            let list: Vec<&str> = hosts[b.clone()].iter().map(|h| h.name.as_str()).collect();
+            let shown = if list.len() > 12 {
+                format!("{} … ({} hosts)", list[..12].join(" "), list.len())
+            } else {
+                list.join(" ")
+            };
+            self.out
+                .screen
+                .line(&format!("    batch {}: {shown}", k + 1));
+        }
+        if batches.len() > 20 {
+            self.out
+                .screen
+                .line(&format!("    … {} more batches", batches.len() - 20));
+        }
+    }
+
+    /// Runs the hosts `todo` of each batch; `Some(why)` when it stopped before the end (too
+    /// many failures, Ctrl-C, the operator at a batch's confirmation).
+    fn run_batches(
+        &mut self,
+        step: &Step,
+        (hosts, batches, todo): (&[Target], &[std::ops::Range<usize>], &[usize]),
+        (ssh, words): (&Ssh, &[String]),
+        (script, values): (&str, &[(String, String)]),
+        (concurrency, allowed, attempt): (usize, usize, u32),
+        results: &mut [Option<HostResult>],
+    ) -> Result<Option<String>, ExecError> {
+        let width = hosts
+            .iter()
+            .map(|h| h.name.chars().count())
+            .max()
+            .unwrap_or(0);
+        let env = match self.step_env(step) {
+            Ok(env) => env,
+            Err(e) => return Ok(Some(format!("the step's environment cannot be given: {e}"))),
+        };
+        let mut first = true;
+        for batch in batches {
+            let members: Vec<usize> = batch.clone().filter(|i| todo.contains(i)).collect();
+            if members.is_empty() {
+                continue;
+            }
+            let failed_so_far = results.iter().flatten().filter(|r| !r.ok).count();
+            if failed_so_far > allowed {
+                return Ok(Some(format!(
+                    "{failed_so_far} host{} failed, more than max_failures ({allowed}): the next batch was not started",
+                    plural(failed_so_far)
+                )));
+            }
+            if !first && step.confirm_batches.as_ref().is_some_and(|c| c.value) {
+                let list = names(hosts, &members);
+                let q = Question::Dangerous {
+                    step: step.id(),
+                    phrase: "go".into(),
+                    rollback: false,
+                };
+                self.out.screen.status(
+                    Status::Warning,
+                    &format!("next batch: {list}; type `go` to start it"),
+                );
+                let yes_only = !step.is_dangerous() && self.operator_says_yes();
+                if !yes_only {
+                    match self.ask(&q)? {
+                        Answer::Text(t) if t.trim() == "go" => {}
+                        _ => {
+                            return Ok(Some(format!(
+                                "the operator stopped before the batch {list}"
+                            )));
+                        }
+                    }
+                }
+            }
+            first = false;
+            let mut payloads = Vec::with_capacity(members.len());
+            for &i in &members {
+                let mut vars = env.clone();
+                vars.extend(values.iter().cloned());
+                vars.push(("RUNBOOK_HOST".into(), hosts[i].name.clone()));
+                match remote::payload(&vars, script) {
+                    Ok(p) => payloads.push(p),
+                    Err(problem) => return Ok(Some(problem)),
+                }
+            }
+            let timeout = self
+                .duration_of("timeout", step.timeout.as_ref())
+                .ok()
+                .flatten();
+            let stop = self.run_hosts(
+                step,
+                hosts,
+                &members,
+                payloads,
+                (ssh, words, timeout),
+                (width, concurrency, allowed, attempt),
+                results,
+            )?;
+            if stop.is_some() {
+                return Ok(stop);
+            }
+        }
+        Ok(None)
+    }
+
+    /// `--yes` answers a batch's confirmation of a step that is not dangerous.
+    fn operator_says_yes(&self) -> bool {
+        !self.operator.interactive()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn run_hosts(
+        &mut self,
+        step: &Step,
+        hosts: &[Target],
+        members: &[usize],
+        payloads: Vec<Vec<u8>>,
+        (ssh, words, timeout): (&Ssh, &[String], Option<Duration>),
+        (width, concurrency, allowed, attempt): (usize, usize, usize, u32),
+        results: &mut [Option<HostResult>],
+    ) -> Result<Option<String>, ExecError> {
+        let id = step.id();
+        let mut round = Round {
+            expected: step
+                .expect
+                .as_ref()
+                .filter(|e| !e.exit.is_empty())
+                .map_or(vec![0], |e| e.exit.iter().map(|c| c.value as i32).collect()),
+            shown: (0..hosts.len()).map(|_| None).collect(),
+            allowed,
+            stop: None,
+            drill: self.cfg.mode == Mode::Drill,
+        };
+        let mut queue: VecDeque<(usize, Vec<u8>)> = members.iter().copied().zip(payloads).collect();
+        let (tx, rx) = mpsc::sync_channel::<Msg>(IN_FLIGHT);
+        let mut running: Vec<(usize, Arc<AtomicBool>)> = Vec::new();
+        loop {
+            while round.stop.is_none() && running.len() < concurrency.max(1) {
+                let Some((i, payload)) = queue.pop_front() else {
+                    break;
+                };
+                let host = &hosts[i];
+                self.out.record(Event::HostStarted {
+                    step: id.clone(),
+                    host: host.name.clone(),
+                    attempt,
+                })?;
+                let seq = self.out.journal.next_seq();
+                round.shown[i] = Some(Shown {
+                    label: format!("{:<width$}", host.name),
+                    colour: COLOURS[i % COLOURS.len()],
+                    partial: Default::default(),
+                    log: self
+                        .out
+                        .journal
+                        .output_log(seq, &format!("{id}-{}", host.name)),
+                    tail: Vec::new(),
+                    last: String::new(),
+                    stderr_tail: Vec::new(),
+                });
+                let simulated = if round.drill {
+                    Some(self.simulated(step, attempt).unwrap_or_default())
+                } else {
+                    None
+                };
+                let spec = CommandSpec {
+                    argv: remote::argv(ssh, host, words),
+                    timeout,
+                    stdin: Some(payload),
+                    simulated,
+                    ..CommandSpec::default()
+                };
+                if round.drill {
+                    // Played here, one host after the other: nothing is reached.
+                    let mut collect = Collect::default();
+                    let outcome = self.shell.run(&spec, &mut collect);
+                    for (stream, bytes) in collect.0 {
+                        self.host_output(&mut round.shown, i, stream, &bytes);
+                    }
+                    self.host_done(step, hosts, i, outcome, &mut round, results)?;
+                    continue;
+                }
+                let flag = Arc::new(AtomicBool::new(false));
+                let worker_flag = Arc::clone(&flag);
+                let worker_tx = tx.clone();
+                std::thread::spawn(move || {
+                    let shell = ProcessShell::new(worker_flag);
+                    let mut sink = ChannelSink {
+                        host: i,
+                        tx: worker_tx.clone(),
+                    };
+                    let outcome = shell.run_beside(&spec, &mut sink);
+                    let _ = worker_tx.send(Msg::Done(i, outcome));
+                });
+                running.push((i, flag));
+            }
+            if running.is_empty() {
+                break;
+            }
+            // Ctrl-C or an ending signal: every host's command is ended, none starts.
+            if self.interrupt.load(Ordering::SeqCst) || crate::exec::signals::received_count() > 0 {
+                self.interrupt.store(false, Ordering::SeqCst);
+                for (_, flag) in &running {
+                    flag.store(true, Ordering::SeqCst);
+                }
+                if round.stop.is_none() {
+                    round.stop = Some("interrupted: the hosts' commands were ended".into());
+                }
+            }
+            match rx.recv_timeout(Duration::from_millis(100)) {
+                Ok(Msg::Out(i, stream, bytes)) => {
+                    self.host_output(&mut round.shown, i, stream, &bytes);
+                }
+                Ok(Msg::Done(i, outcome)) => {
+                    running.retain(|(k, _)| *k != i);
+                    self.host_done(step, hosts, i, outcome, &mut round, results)?;
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        Ok(round.stop)
+    }
+
+    /// One host's command has ended: its last line shown, its end journaled and said, its
+    /// result kept; too many failures stop the step from starting more.
+    fn host_done(
+        &mut self,
+        step: &Step,
+        hosts: &[Target],
+        i: usize,
+        outcome: Outcome,
+        round: &mut Round,
+        results: &mut [Option<HostResult>],
+    ) -> Result<(), ExecError> {
+        let Some(mut s) = round.shown[i].take() else {
+            return Ok(());
+        };
+        self.flush_host(&mut s);
+        s.log.close();
+        let name = &hosts[i].name;
+        let stderr_tail = String::from_utf8_lossy(&s.stderr_tail).into_owned();
+        let ssh_problem = if round.drill {
+            None
+        } else {
+            remote::ssh_problem(&outcome.exit, &stderr_tail, name)
+        };
+        let ssh_problem_said = ssh_problem.is_some();
+        let ok = ssh_problem.is_none()
+            && matches!(outcome.exit, Exit::Code(c) if round.expected.contains(&c));
+        let why = ssh_problem.unwrap_or_else(|| describe(&outcome.exit));
+        let status = match outcome.exit {
+            _ if ok => StepStatus::Ok,
+            Exit::TimedOut => StepStatus::Timeout,
+            _ => StepStatus::Failed,
+        };
+        let tail = self.out.mask(&String::from_utf8_lossy(&s.tail));
+        self.out.record(Event::HostFinished {
+            step: step.id(),
+            host: name.clone(),
+            status,
+            exit_code: exit_code(&outcome.exit),
+            outcome: self.out.mask(&why),
+            duration_ms: outcome.duration.as_millis() as u64,
+            log: Some(s.log.relative().to_string()),
+            tail,
+        })?;
+        if ok {
+            self.out
+                .screen
+                .status(Status::Ok, &format!("{name} {}", describe(&outcome.exit)));
+        } else {
+            self.out
+                .screen
+                .status(Status::Failed, &format!("{name} {why}"));
+        }
+        results[i] = Some(HostResult {
+            ok,
+            ended: Instant::now(),
+            exit: Some(outcome.exit),
+            duration: outcome.duration,
+            // The host's own last line says more than `exit 3`; ssh's problem more than its.
+            last: if !ok && (ssh_problem_said || s.last.is_empty()) {
+                why
+            } else {
+                s.last
+            },
+        });
+        let failures = results.iter().flatten().filter(|r| !r.ok).count();
+        if failures > round.allowed && round.stop.is_none() {
+            round.stop = Some(format!(
+                "{failures} host{} failed, more than max_failures ({}): no other host was started",
+                plural(failures),
+                round.allowed
+            ));
+        }
+        Ok(())
+    }
+
+    /// Shows the complete lines of a host's output behind its name, and logs them.
+    fn host_output(&mut self, shown: &mut [Option<Shown>], i: usize, stream: Stream, bytes: &[u8]) {
+        let Some(s) = shown.get_mut(i).and_then(Option::as_mut) else {
+            return;
+        };
+        let idx = usize::from(stream == Stream::Stderr);
+        s.partial[idx].extend_from_slice(bytes);
+        if idx == 1 {
+            keep_tail(&mut s.stderr_tail, bytes);
+        }
+        loop {
+            let end = match memchr::memchr(b'\n', &s.partial[idx]) {
+                Some(n) => n + 1,
+                None if s.partial[idx].len() > LINE_MAX => s.partial[idx].len(),
+                None => break,
+            };
+            let line: Vec<u8> = s.partial[idx].drain(..end).collect();
+            self.host_line(s, &line);
+        }
+    }
+
+    fn host_line(&mut self, s: &mut Shown, line: &[u8]) {
+        let text = String::from_utf8_lossy(line);
+        let text = text.trim_end_matches(['\n', '\r']);
+        let masked = self.out.mask(text);
+        let _ = s.log.write(format!("{masked}\n").as_bytes());
+        keep_tail(&mut s.tail, format!("{masked}\n").as_bytes());
+        if !masked.trim().is_empty() {
+            s.last = masked.trim().to_string();
+        }
+        self.out.screen.host_line(&s.label, s.colour, &masked);
+    }
+
+    fn flush_host(&mut self, s: &mut Shown) {
+        for idx in 0..2 {
+            if !s.partial[idx].is_empty() {
+                let line = std::mem::take(&mut s.partial[idx]);
+                self.host_line(s, &line);
+            }
+        }
+    }
+
+    /// The table that ends the step: each host, how it ended, how long it took, its last line.
+    fn host_table(&mut self, hosts: &[Target], results: &[Option<HostResult>]) {
+        let width = hosts
+            .iter()
+            .map(|h| h.name.chars().count())
+            .max()
+            .unwrap_or(4)
+            .max(4);
+        self.out.screen.blank();
+        self.out.screen.line(&format!(
+            "  {:<width$}  {:<6}  {:>8}  last line",
+            "host", "exit", "time"
+        ));
+        for (h, r) in hosts.iter().zip(results) {
+            let (exit, time, last) = match r {
+                Some(r) => (
+                    match &r.exit {
+                        Some(Exit::Code(c)) => c.to_string(),
+                        Some(Exit::TimedOut) => "timeout".into(),
+                        Some(Exit::Interrupted) => "ctrl-c".into(),
+                        Some(Exit::Signal(s)) => format!("sig {s}"),
+                        Some(Exit::NotStarted(_)) | None => "–".into(),
+                    },
+                    duration(r.duration),
+                    r.last.clone(),
+                ),
+                None => ("–".into(), "–".into(), "not started".into()),
+            };
+            let last: String = last.chars().take(60).collect();
+            self.out.screen.line(&format!(
+                "  {:<width$}  {exit:<6}  {time:>8}  {last}",
+                h.name
+            ));
+        }
+    }
+}
+
+fn keep_tail(tail: &mut Vec<u8>, bytes: &[u8]) {
+    tail.extend_from_slice(bytes);
+    if tail.len() > TAIL_MAX {
+        let cut = tail.len() - TAIL_MAX;
+        tail.drain(..cut);
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// The names of some hosts, shortened past 10.
+fn names(hosts: &[Target], which: &[usize]) -> String {
+    let list: Vec<&str> = which
+        .iter()
+        .filter_map(|&i| hosts.get(i))
+        .map(|h| h.name.as_str())
+        .collect();
+    if list.len() > 10 {
+        format!("{} … ({} in all)", list[..10].join(", "), list.len())
+    } else {
+        list.join(", ")
+    }
+}

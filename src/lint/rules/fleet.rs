@@ -1,0 +1,240 @@
+use super::key_span::key_span;
+use crate::fleet::{Amount, AmountKey, Inventory, On, targets};
+use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
+use crate::load::{On as OnValue, Sp, Step, StepKind};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks steps that run on other hosts (`on:`) and the runbook's `inventory:`: the
+    /// inventory reads (errors at its own line and column), every group or host `on:` names
+    /// is in it (with a did-you-mean), `serial` and `max_failures` are counts or
+    /// percentages, `on:` is on a `run` step with a POSIX shell and no `capture`, `outputs`
+    /// or `interactive` (which do not reach other hosts yet). Warns when a `dangerous` step
+    /// runs on its whole fleet at once (no `serial`), and when `max_failures` lets every
+    /// host fail.
+    ///
+    /// ## Why this matters
+    /// A typo in a group name found at 3 am is a step that cannot run; a dangerous command on
+    /// every host at once is an outage made wider; `max_failures: 5` on four hosts stops
+    /// nothing.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// inventory: hosts.ini
+    /// steps:
+    ///   - id: restart
+    ///     title: Restart the web tier
+    ///     on: wbe
+    ///     dangerous: true
+    ///     run: sudo systemctl restart nginx
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// inventory: hosts.ini
+    /// steps:
+    ///   - id: restart
+    ///     title: Restart the web tier, a canary first
+    ///     on: web
+    ///     serial: 1
+    ///     confirm_batches: true
+    ///     dangerous: true
+    ///     run: sudo systemctl restart nginx
+    /// ```
+    pub struct FleetRule {
+        code: "RB036",
+        name: "fleet",
+        severity: Error,
+    }
+}
+
+impl Rule for FleetRule {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
+        if !cx.runbook.steps.iter().any(|s| s.on.is_some()) && cx.runbook.inventory.is_none() {
+            return;
+        }
+        let inventory = read_inventory(cx, out);
+        for step in &cx.runbook.steps {
+            if let Some(on) = &step.on {
+                check_step(cx, step, on, inventory.as_ref(), out);
+            }
+        }
+    }
+}
+
+/// The runbook's inventory, its problems reported at the `inventory:` key.
+fn read_inventory(cx: &Context, out: &mut Vec<Finding>) -> Option<Inventory> {
+    let key = cx.runbook.inventory.as_ref()?;
+    let at = key_span(cx.source, 0, key.span, "inventory");
+    let path = cx.folder().join(&key.value);
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) => {
+            out.push(Finding::new(
+                at,
+                format!("the inventory `{}` cannot be read: {e}", path.display()),
+                "give the path of an Ansible inventory (INI or YAML), relative to the runbook's folder",
+            ));
+            return None;
+        }
+    };
+    match Inventory::from_bytes(&path, &bytes) {
+        Ok(inventory) => Some(inventory),
+        Err(errors) => {
+            for e in errors.iter().take(10) {
+                out.push(Finding::new(
+                    at,
+                    format!(
+                        "the inventory has an error at {}:{}:{}: {}",
+                        path.display(),
+                        e.line,
+                        e.column,
+                        e.message()
+                    ),
+                    e.help(),
+                ));
+            }
+            None
+        }
+    }
+}
+
+fn check_step(
+    cx: &Context,
+    step: &Step,
+    on: &Sp<OnValue>,
+    inventory: Option<&Inventory>,
+    out: &mut Vec<Finding>,
+) {
+    let id = step.id();
+    let at = key_span(cx.source, step.span.start, on.span, "on");
+    let kind = step.kind();
+    if kind.is_some_and(|k| k != StepKind::Run) {
+        out.push(Finding::new(
+            at,
+            format!(
+                "`on:` is for `run` steps, and step `{id}` is a {} step: it would not run on those hosts",
+                kind.map_or("?", StepKind::name)
+            ),
+            "move the command to a `run` step with `on:`, or remove `on:`",
+        ));
+        return;
+    }
+    for (what, present, key) in [
+        ("`capture`", step.capture.is_some(), "capture"),
+        ("`outputs`", !step.outputs.is_empty(), "outputs"),
+        ("`interactive: true`", step.is_interactive(), "interactive"),
+    ] {
+        if present {
+            out.push(Finding::new(
+                at,
+                format!("{what} does not work with `on:` yet (step `{id}`): the step would fail when it runs"),
+                format!("run the command that reads a value in a step of its own without `on:` (`ssh HOST …`), or remove `{key}`"),
+            ));
+        }
+    }
+    if let Some(shell) = &step.shell
+        && !shell.value.is_posix()
+    {
+        out.push(Finding::new(
+            key_span(cx.source, step.span.start, shell.span, "shell"),
+            format!("step `{id}` runs on other hosts, where its script goes to a POSIX shell, and its `shell` is not one"),
+            "use `shell: bash` or `shell: sh` (or a list such as `[bash, -eu, -c]`)",
+        ));
+    }
+    let mut amounts = Vec::new();
+    for (key, value, amount_key) in [
+        ("serial", &step.serial, AmountKey::Serial),
+        ("max_failures", &step.max_failures, AmountKey::MaxFailures),
+    ] {
+        let Some(value) = value else {
+            amounts.push(None);
+            continue;
+        };
+        match Amount::parse(amount_key, &value.value) {
+            Ok(a) => amounts.push(Some(a)),
+            Err(e) => {
+                amounts.push(None);
+                let text = e.to_string();
+                let (message, help) = text.split_once("\nhelp: ").unwrap_or((&text, ""));
+                out.push(Finding::new(
+                    key_span(cx.source, step.span.start, value.span, key),
+                    format!("step `{id}`: {message}"),
+                    if help.is_empty() {
+                        format!("write a count (`{key}: 2`) or a percentage of the hosts (`{key}: \"25%\"`)")
+                    } else {
+                        help.to_string()
+                    },
+                ));
+            }
+        }
+    }
+    // The hosts, when they are known before the run (no template).
+    let hosts = match &on.value {
+        OnValue::List(items) if items.iter().all(|i| !i.value.contains("{{")) => {
+            let names: Vec<String> = items.iter().map(|i| i.value.clone()).collect();
+            Some(targets(On::Names(&names), inventory))
+        }
+        OnValue::Text(text) if !text.contains("{{") => Some(targets(On::Text(text), inventory)),
+        _ => None,
+    };
+    let count = match hosts {
+        Some(Ok(found)) => {
+            if inventory.is_some() {
+                for u in &found.unknown {
+                    out.push(Finding::new(
+                        at,
+                        format!(
+                            "`{}` in `on:` of step `{id}` is neither a host nor a group of the inventory",
+                            u.name
+                        ),
+                        match &u.suggestion {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => "add it to the inventory, or fix the name".to_string(),
+                        },
+                    ));
+                }
+            }
+            Some(found.hosts.len())
+        }
+        Some(Err(errors)) => {
+            for e in errors {
+                let text = e.to_string();
+                let (message, help) = text.split_once("\nhelp: ").unwrap_or((&text, ""));
+                out.push(Finding::new(at, format!("step `{id}`: {message}"), help));
+            }
+            None
+        }
+        None => None,
+    };
+    if step.is_dangerous() && step.serial.is_none() {
+        out.push(
+            Finding::new(
+                at,
+                format!("dangerous step `{id}` runs on all its hosts at once"),
+                "add `serial: 1` (or a canary batch with `confirm_batches: true`), so that a first host shows what the command does before the others",
+            )
+            .with_severity(Severity::Warning),
+        );
+    }
+    if let (Some(n), Some(Some(max)), Some(value)) = (count, amounts.get(1), &step.max_failures)
+        && n > 0
+        && max.failures_allowed(n) >= n
+    {
+        out.push(
+            Finding::new(
+                key_span(cx.source, step.span.start, value.span, "max_failures"),
+                format!(
+                    "`max_failures` of step `{id}` lets all its {n} host{} fail: it stops nothing",
+                    if n == 1 { "" } else { "s" }
+                ),
+                "lower it below the number of hosts",
+            )
+            .with_severity(Severity::Warning),
+        );
+    }
+}

@@ -1,0 +1,391 @@
+//! Steps on several hosts (`on:`), against real OpenSSH servers on 127.0.0.1: values arrive as
+//! data, batches and failure thresholds, a retry of the failed hosts only, a host that is
+//! down or whose key is unknown, a timeout that leaves nothing running on the host, dry-runs
+//! and drills. The "hosts" are sshd instances of this machine, so what a step does there can
+//! be seen here.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
+mod common;
+use common::Test;
+use common::run::*;
+use common::sshd::Fleet;
+use serde_json::Value;
+
+fn fleet_runbook(t: Test, body: &str) -> Test {
+    let out = t.path("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let text = format!(
+        "title: Fleet\nowner: t\ndescription: d\nenv:\n  OUT: {}\n{body}",
+        out.display()
+    );
+    t.file("runbooks/rb.yaml", &text)
+}
+
+fn run_on(t: &Test, fleet: &Fleet, extra: &[&str]) -> common::Output {
+    let config = fleet.config();
+    let mut args = vec!["--ssh-config", config.to_str().unwrap(), "run", "rb"];
+    args.extend_from_slice(extra);
+    t.exec(&args)
+}
+
+fn hosts_of<'a>(j: &'a [Value], kind: &str) -> Vec<(&'a str, u64)> {
+    events(j, kind)
+        .into_iter()
+        .map(|e| {
+            (
+                e["host"].as_str().unwrap_or(""),
+                e["attempt"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn values_arrive_as_data_on_every_host() {
+    let Some(fleet) = Fleet::start(3) else {
+        return;
+    };
+    let t = fleet_runbook(
+        Test::new(),
+        r#"inputs:
+  v: {description: a value}
+steps:
+  - id: write
+    title: Write the value on each host
+    on: [web-1, web-2, web-3]
+    run: |
+      printf '%s' "{{ inputs.v }}" > "$OUT/$RUNBOOK_HOST"
+      printf '%s %s' "$RUNBOOK_STEP" "${RUNBOOK_RUN_ID:+set}" > "$OUT/$RUNBOOK_HOST.env"
+"#,
+    );
+    let marks = t.path("marks");
+    std::fs::create_dir_all(&marks).unwrap();
+    let m = marks.display();
+    for value in [
+        format!("a'b\"c $(touch {m}/1) `touch {m}/2` ; touch {m}/3"),
+        format!("-n\nsecond line\\ $HOME ${{x}} '$(touch {m}/4)'"),
+        "plain".to_string(),
+    ] {
+        let o = run_on(&t, &fleet, &["--yes", "--input", &format!("v={value}")]);
+        o.code(0);
+        for host in ["web-1", "web-2", "web-3"] {
+            let got = std::fs::read_to_string(t.path("out").join(host)).unwrap();
+            assert_eq!(got, value, "{host}");
+            let env = std::fs::read_to_string(t.path("out").join(format!("{host}.env"))).unwrap();
+            assert_eq!(env, "write set");
+        }
+        assert_eq!(std::fs::read_dir(&marks).unwrap().count(), 0, "{value:?}");
+        // Each host's lines behind its name, and a table at the end.
+        assert!(o.stderr.contains("on 3 hosts"), "{}", o.stderr);
+        assert!(o.stderr.contains("host "), "{}", o.stderr);
+    }
+}
+
+#[test]
+fn a_failed_host_stops_the_next_batch_and_a_retry_runs_only_the_failed_ones() {
+    let Some(fleet) = Fleet::start(3) else {
+        return;
+    };
+    let t = fleet_runbook(
+        Test::new(),
+        r#"steps:
+  - id: restart
+    title: Restart one host at a time
+    on: [web-1, web-2, web-3]
+    serial: 1
+    on_failure: abort
+    run: |
+      echo "restarting on $RUNBOOK_HOST"
+      [ "$RUNBOOK_HOST" != web-2 ]
+"#,
+    );
+    let o = run_on(&t, &fleet, &["--yes"]);
+    assert_ne!(o.code, 0, "{}", o.stderr);
+    let j = journal(&t);
+    assert_eq!(
+        hosts_of(&j, "host_started"),
+        [("web-1", 1), ("web-2", 1)],
+        "web-3 is in the next batch: never started"
+    );
+    let ended: Vec<(&str, &str)> = events(&j, "host_finished")
+        .into_iter()
+        .map(|e| (e["host"].as_str().unwrap(), e["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(ended, [("web-1", "ok"), ("web-2", "failed")]);
+    assert!(
+        o.stdout.contains("web-1 restarting on web-1"),
+        "{}",
+        o.stdout
+    );
+    assert!(o.stderr.contains("not started"), "{}", o.stderr);
+
+    // The failure menu's retry runs web-2 and web-3, not web-1 again.
+    let t = fleet_runbook(
+        Test::new(),
+        r#"steps:
+  - id: restart
+    title: Restart one host at a time
+    on: [web-1, web-2, web-3]
+    serial: 1
+    run: |
+      if [ "$RUNBOOK_HOST" = web-2 ] && [ ! -e "$OUT/again" ]; then touch "$OUT/again"; exit 1; fi
+      echo ok
+"#,
+    )
+    .file("answers.yaml", "restart: {failure: retry}\n");
+    let o = run_on(&t, &fleet, &["--yes", "--answers", "answers.yaml"]);
+    o.code(0);
+    let j = journal(&t);
+    assert_eq!(
+        hosts_of(&j, "host_started"),
+        [("web-1", 1), ("web-2", 1), ("web-2", 2), ("web-3", 2)]
+    );
+    assert_eq!(finished(&j, "restart")["status"], "ok");
+}
+
+#[test]
+fn max_failures_lets_the_others_run() {
+    let Some(fleet) = Fleet::start(3) else {
+        return;
+    };
+    let t = fleet_runbook(
+        Test::new(),
+        r#"steps:
+  - id: clear
+    title: Clear the cache
+    on: [web-1, web-2, web-3]
+    concurrency: 1
+    max_failures: "34%"
+    run: '[ "$RUNBOOK_HOST" != web-1 ]'
+"#,
+    );
+    let o = run_on(&t, &fleet, &["--yes"]);
+    o.code(0);
+    let j = journal(&t);
+    assert_eq!(hosts_of(&j, "host_started").len(), 3);
+    assert!(o.stderr.contains("within max_failures (1)"), "{}", o.stderr);
+}
+
+#[test]
+fn a_host_that_is_down_or_unknown_fails_alone() {
+    let Some(fleet) = Fleet::start(1) else {
+        return;
+    };
+    let t = fleet_runbook(
+        Test::new(),
+        r#"steps:
+  - id: check
+    title: Check
+    on: [web-1, down-1, stranger-1]
+    max_failures: 2
+    run: touch "$OUT/$RUNBOOK_HOST"
+"#,
+    );
+    let o = run_on(&t, &fleet, &["--yes"]);
+    o.code(0);
+    assert!(t.path("out/web-1").exists());
+    assert!(
+        !t.path("out/stranger-1").exists(),
+        "an unknown host key is never accepted"
+    );
+    assert!(o.stderr.contains("cannot reach down-1"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("the host key of stranger-1 is not known"),
+        "{}",
+        o.stderr
+    );
+}
+
+#[test]
+fn a_timeout_leaves_no_process_on_the_host() {
+    let Some(fleet) = Fleet::start(1) else {
+        return;
+    };
+    let t = fleet_runbook(
+        Test::new(),
+        r#"steps:
+  - id: hang
+    title: Hang
+    on: [web-1]
+    timeout: 2s
+    on_failure: abort
+    run: |
+      sleep 7319 &
+      sleep 7321
+"#,
+    );
+    let o = run_on(&t, &fleet, &["--yes"]);
+    assert_ne!(o.code, 0);
+    assert!(o.stderr.contains("timed out"), "{}", o.stderr);
+    // The host's script and its children are ended (TERM, then KILL two seconds later).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(8);
+    loop {
+        let left = std::process::Command::new("pgrep")
+            .args(["-f", "sleep 73(19|21)"])
+            .output()
+            .unwrap();
+        if left.stdout.is_empty() {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "left running on the host: {}",
+            String::from_utf8_lossy(&left.stdout)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn a_dry_run_shows_the_batches_and_a_drill_plays_every_host() {
+    // No server: nothing is reached in either.
+    let t = fleet_runbook(
+        Test::new(),
+        r#"steps:
+  - id: roll
+    title: Roll
+    on: "{{ inputs.hosts }}"
+    serial: "50%"
+    run: touch "$OUT/$RUNBOOK_HOST"
+    simulate: {stdout: "restarted\n"}
+inputs:
+  hosts: {description: hosts, default: "web-1\nweb-2\nweb-3"}
+"#,
+    );
+    let o = t.exec(&["run", "rb", "--dry-run", "--yes"]);
+    o.code(0);
+    assert!(o.stderr.contains("on 3 hosts in 2 batches"), "{}", o.stderr);
+    assert!(o.stderr.contains("batch 1: web-1 web-2"), "{}", o.stderr);
+    assert!(o.stderr.contains("batch 2: web-3"), "{}", o.stderr);
+    assert_eq!(std::fs::read_dir(t.path("out")).unwrap().count(), 0);
+
+    let o = t.exec(&["drill", "rb", "--yes"]);
+    o.code(0);
+    for host in ["web-1", "web-2", "web-3"] {
+        assert!(
+            o.stdout.contains(&format!("{host} restarted")),
+            "{host}: {}",
+            o.stdout
+        );
+    }
+    assert_eq!(std::fs::read_dir(t.path("out")).unwrap().count(), 0);
+}
+
+#[test]
+fn an_inventory_names_groups_and_a_wrong_name_is_refused() {
+    let Some(fleet) = Fleet::start(2) else {
+        return;
+    };
+    let t = fleet_runbook(
+        Test::new(),
+        r#"inventory: hosts.ini
+steps:
+  - id: touch
+    title: Touch
+    on: web
+    run: touch "$OUT/$RUNBOOK_HOST"
+"#,
+    )
+    .file("runbooks/hosts.ini", "[web]\nweb-1\nweb-2\n\n[db]\ndb-1\n");
+    run_on(&t, &fleet, &["--yes"]).code(0);
+    assert!(t.path("out/web-1").exists() && t.path("out/web-2").exists());
+
+    let t = fleet_runbook(
+        Test::new(),
+        r#"inventory: hosts.ini
+steps:
+  - id: touch
+    title: Touch
+    on: [wbe]
+    on_failure: abort
+    run: touch "$OUT/$RUNBOOK_HOST"
+"#,
+    )
+    .file("runbooks/hosts.ini", "[web]\nweb-1\nweb-2\n");
+    // Written in the runbook: lint finds it, and the run does not start.
+    let o = run_on(&t, &fleet, &["--yes"]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("`wbe` in `on:` of step `touch` is neither a host nor a group"),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stderr.contains("did you mean `web`"), "{}", o.stderr);
+    // Given when the run starts: the step fails, naming it, and nothing runs anywhere.
+    let t = fleet_runbook(
+        Test::new(),
+        r#"inventory: hosts.ini
+inputs:
+  group: {description: the group}
+steps:
+  - id: touch
+    title: Touch
+    on: "{{ inputs.group }}"
+    on_failure: abort
+    run: touch "$OUT/$RUNBOOK_HOST"
+"#,
+    )
+    .file("runbooks/hosts.ini", "[web]\nweb-1\nweb-2\n");
+    let o = run_on(&t, &fleet, &["--yes", "--input", "group=wbe"]);
+    assert_ne!(o.code, 0);
+    assert!(
+        o.stderr
+            .contains("`wbe` in `on:` is neither a host nor a group"),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stderr.contains("did you mean `web`"), "{}", o.stderr);
+    assert_eq!(std::fs::read_dir(t.path("out")).unwrap().count(), 0);
+}
+
+#[test]
+fn a_rollback_runs_on_the_hosts_where_the_step_completed_newest_first() {
+    let Some(fleet) = Fleet::start(3) else {
+        return;
+    };
+    let body = r#"steps:
+  - id: drain
+    title: Drain
+    on: [web-1, web-2, web-3]
+    serial: 1
+    max_failures: 1
+    run: '[ "$RUNBOOK_HOST" != web-2 ]'
+    rollback: echo "$RUNBOOK_HOST" >> "$OUT/undone"
+  - id: boom
+    title: Boom
+    run: exit 1
+    on_failure: abort
+"#;
+    let t = fleet_runbook(Test::new(), body).file("answers.yaml", "drain: {rollback: run}\n");
+    let o = run_on(&t, &fleet, &["--yes", "--answers", "answers.yaml"]);
+    assert_ne!(o.code, 0);
+    // web-2 failed (within max_failures): nothing to undo there; web-3 ended last.
+    let undone = std::fs::read_to_string(t.path("out/undone")).unwrap();
+    assert_eq!(undone, "web-3\nweb-1\n", "{}", o.stderr);
+    let j = journal(&t);
+    let hosts: Vec<&str> = events(&j, "rollback")
+        .into_iter()
+        .map(|e| e["host"].as_str().unwrap_or("here"))
+        .collect();
+    assert_eq!(hosts, ["web-3", "web-1"]);
+
+    // `runbook rollback` of a past run does the same, from the journal.
+    let t = fleet_runbook(Test::new(), body);
+    let o = run_on(&t, &fleet, &["--yes"]);
+    assert_ne!(o.code, 0);
+    assert!(!t.path("out/undone").exists(), "no answer: no rollback");
+    let config = fleet.config();
+    let t2 = t.file("answers.yaml", "drain: {rollback: run}\n");
+    let o = t2.exec(&[
+        "--ssh-config",
+        config.to_str().unwrap(),
+        "rollback",
+        "--answers",
+        "answers.yaml",
+    ]);
+    o.code(0);
+    let undone = std::fs::read_to_string(t2.path("out/undone")).unwrap();
+    assert_eq!(undone, "web-3\nweb-1\n", "{}", o.stderr);
+}
