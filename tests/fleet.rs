@@ -389,3 +389,107 @@ fn a_rollback_runs_on_the_hosts_where_the_step_completed_newest_first() {
     let undone = std::fs::read_to_string(t2.path("out/undone")).unwrap();
     assert_eq!(undone, "web-3\nweb-1\n", "{}", o.stderr);
 }
+
+#[test]
+fn resume_after_sigkill_runs_only_the_hosts_that_did_not_finish() {
+    let Some(fleet) = Fleet::start(3) else {
+        return;
+    };
+    let t = fleet_runbook(
+        Test::new(),
+        r#"steps:
+  - id: roll
+    title: Roll
+    on: [web-1, web-2, web-3]
+    serial: 1
+    run: |
+      echo "$RUNBOOK_HOST" >> "$OUT/ran"
+      if [ "$RUNBOOK_HOST" = web-2 ] && [ ! -e "$OUT/slept" ]; then touch "$OUT/slept"; sleep 7333; fi
+"#,
+    );
+    let config = fleet.config();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .args([
+            "--ssh-config",
+            config.to_str().unwrap(),
+            "run",
+            "rb",
+            "--yes",
+        ])
+        .current_dir(t.dir.path())
+        .env("NO_COLOR", "1")
+        .env("RUNBOOK_STATE_DIR", t.path(".state"))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !t.path("out/slept").exists() {
+        assert!(std::time::Instant::now() < deadline, "web-2 never started");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // The host's command ends with the connection, though runbook could not end it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let left = std::process::Command::new("pgrep")
+            .args(["-f", "sleep 7333"])
+            .output()
+            .unwrap();
+        if left.stdout.is_empty() {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "sleep 7333 left running"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let o = t.exec(&["--ssh-config", config.to_str().unwrap(), "resume", "--yes"]);
+    o.code(0);
+    assert!(o.stderr.contains("not run again: web-1"), "{}", o.stderr);
+    let ran = std::fs::read_to_string(t.path("out/ran")).unwrap();
+    assert_eq!(ran, "web-1\nweb-2\nweb-2\nweb-3\n");
+    let j = journal(&t);
+    let started: Vec<&str> = events(&j, "host_started")
+        .into_iter()
+        .map(|e| e["host"].as_str().unwrap())
+        .collect();
+    assert_eq!(started, ["web-1", "web-2", "web-2", "web-3"]);
+    assert_eq!(finished(&j, "roll")["status"], "ok");
+}
+
+#[test]
+fn confirm_batches_asks_before_each_batch_after_the_first() {
+    let body = |dangerous: bool| {
+        format!(
+            r#"steps:
+  - id: roll
+    title: Roll
+    on: [web-1, web-2, web-3]
+    serial: 1
+    confirm_batches: true
+    dangerous: {dangerous}
+    rollback: echo undo
+    run: echo restart
+    simulate: {{stdout: "restarted\n"}}
+"#
+        )
+    };
+    let t = fleet_runbook(Test::new(), &body(false));
+    let o = t.exec(&["drill", "rb", "--yes"]);
+    o.code(0);
+    assert!(o.stderr.contains("batch 2 of 3: web-2"), "{}", o.stderr);
+    assert!(o.stderr.contains("batch 3 of 3: web-3"), "{}", o.stderr);
+
+    // A dangerous step: `--yes` neither confirms it nor starts its batches.
+    let t = fleet_runbook(Test::new(), &body(true));
+    let o = t.exec(&["drill", "rb", "--yes"]);
+    assert_ne!(o.code, 0, "{}", o.stderr);
+    let o = t.exec(&["drill", "rb", "--yes", "--confirm", "roll"]);
+    o.code(0);
+    assert!(o.stderr.contains("dangerous, on 3 hosts"), "{}", o.stderr);
+    assert!(o.stderr.contains("batch 3 of 3: web-3"), "{}", o.stderr);
+}

@@ -50,6 +50,10 @@ pub const EXAMPLES: &[Example] = &[
         "the first ten minutes of any incident: roles, questions, checklists"
     ),
     example!(
+        "rolling-restart",
+        "steps on a fleet over ssh: a canary host, then batches with a health check and a go before each"
+    ),
+    example!(
         "notify-stakeholders",
         "a short runbook the others call (`runbook:` with `with:`): one status update"
     ),

@@ -208,6 +208,15 @@ fn go_on(g: GoOn) -> i32 {
         progress: Progress {
             completed,
             done_items: g.replayed.done_items.clone(),
+            hosts_done: g
+                .replayed
+                .in_progress
+                .as_ref()
+                .and_then(|id| {
+                    let hosts = g.replayed.hosts_in_visit.get(id)?;
+                    Some([(id.clone(), hosts.clone())].into_iter().collect())
+                })
+                .unwrap_or_default(),
             // The visits so far go on counting (a step the run stopped in is entered again
             // in the same visit), so that answers given in advance answer one visit.
             visits: rb

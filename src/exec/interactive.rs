@@ -281,6 +281,18 @@ impl Terminal {
                     _ => Ok(Answer::Abort),
                 }
             }
+            Question::NextBatch {
+                hosts, batch, of, ..
+            } => {
+                match select(
+                    &format!("Start batch {batch} of {of}: {hosts}?"),
+                    &["yes, start it", "no, stop the step here"],
+                    MENU_HELP,
+                )? {
+                    0 => Ok(Answer::Done),
+                    _ => Ok(Answer::Abort),
+                }
+            }
             Question::AcceptChanged { .. } => {
                 match select(
                     "The runbook changed since the run started. Go on with the new version?",

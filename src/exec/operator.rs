@@ -80,6 +80,16 @@ pub enum Question {
     /// Taking a run over from a driver whose lease expired: the run's short id typed
     /// (`Text`); anything else declines.
     TakeOver { run: String, holder: String },
+    /// A step on several hosts with `confirm_batches`: before batch `batch` of `of` (its
+    /// hosts named). `Done` starts it, anything else stops the step there. `--yes` answers
+    /// it, but not for a `dangerous` step (`--confirm STEP` does).
+    NextBatch {
+        step: String,
+        hosts: String,
+        batch: usize,
+        of: usize,
+        dangerous: bool,
+    },
 }
 
 impl Question {
@@ -94,6 +104,7 @@ impl Question {
             | Question::Choose { .. }
             | Question::Ask { .. }
             | Question::Failure { .. }
+            | Question::NextBatch { .. }
             | Question::Note { .. } => true,
             Question::Dangerous { rollback, .. } => !rollback,
             Question::Input { .. }
@@ -121,7 +132,8 @@ impl Question {
             | Question::Rollback { step, .. }
             | Question::Interrupted { step }
             | Question::ResumeStep { step }
-            | Question::GoOnAlone { step, .. } => step,
+            | Question::GoOnAlone { step, .. }
+            | Question::NextBatch { step, .. } => step,
             Question::AcceptChanged { .. } => "the changed runbook",
             Question::TakeOver { .. } => "take-over",
         }

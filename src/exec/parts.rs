@@ -105,6 +105,9 @@ pub struct Progress {
     /// On resume: the items of a step with `for_each` that already succeeded in the visit
     /// the run stopped in (they are not run again).
     pub done_items: std::collections::BTreeMap<String, Vec<String>>,
+    /// On resume: the hosts where the step on several hosts the run stopped in already
+    /// succeeded (they are not run again).
+    pub hosts_done: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 impl<'a> Output<'a> {

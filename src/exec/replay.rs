@@ -26,6 +26,8 @@ pub struct Replay {
     pub rolled_back: Vec<(String, Option<String>)>,
     /// A step on several hosts: the hosts where it completed, in the order they did.
     pub hosts_ok: std::collections::BTreeMap<String, Vec<String>>,
+    /// … and those of the visit the run stopped in (a resume does not run them again).
+    pub hosts_in_visit: std::collections::BTreeMap<String, Vec<String>>,
     /// How many times each step was entered (a `for_each` item after the first is the same
     /// visit): a resume goes on counting, so that answers given in advance stay one visit's.
     pub visits: BTreeMap<String, u32>,
@@ -91,6 +93,7 @@ pub fn replay(records: &[Record]) -> Replay {
                     && r.next.as_deref() == Some(step.as_str());
                 if !again {
                     *r.visits.entry(step.clone()).or_default() += 1;
+                    r.hosts_in_visit.remove(step);
                 }
                 r.in_progress = Some(step.clone());
             }
@@ -189,9 +192,13 @@ pub fn replay(records: &[Record]) -> Replay {
                 status: StepStatus::Ok,
                 ..
             } => {
-                let hosts = r.hosts_ok.entry(step.clone()).or_default();
-                hosts.retain(|h| h != host);
-                hosts.push(host.clone());
+                for hosts in [
+                    r.hosts_ok.entry(step.clone()).or_default(),
+                    r.hosts_in_visit.entry(step.clone()).or_default(),
+                ] {
+                    hosts.retain(|h| h != host);
+                    hosts.push(host.clone());
+                }
             }
             _ => {}
         }

@@ -311,6 +311,15 @@ impl<T: Operator> Scripted<T> {
             Question::AcceptChanged { .. } => self.accept_changed.then_some(Answer::Done),
             // `--yes`: the run goes on alone, journaled and said.
             Question::GoOnAlone { .. } => yes.then_some(Answer::Done),
+            Question::NextBatch {
+                step, dangerous, ..
+            } => {
+                if self.confirmed.iter().any(|c| c == step) || (yes && !dangerous) {
+                    Some(Answer::Done)
+                } else {
+                    None
+                }
+            }
             // Never `--yes`: `--confirm take-over`.
             Question::TakeOver { run, .. } => self
                 .confirmed
@@ -388,6 +397,24 @@ fn no_answer(q: &Question) -> AskError {
         Question::TakeOver { run, holder } => (
             format!("taking run {run} over from {holder} needs its id typed"),
             "run it on a terminal, or pass `--confirm take-over` (`--yes` never does)".to_string(),
+        ),
+        Question::NextBatch {
+            step,
+            hosts,
+            batch,
+            of,
+            dangerous,
+        } => (
+            format!("step `{step}` asks before batch {batch} of {of} ({hosts})"),
+            if *dangerous {
+                format!(
+                    "run it on a terminal, or pass `--confirm {step}` to start every batch (`--yes` never does for a dangerous step)"
+                )
+            } else {
+                format!(
+                    "run it on a terminal, or pass `--yes` (or `--confirm {step}`) to start every batch"
+                )
+            },
         ),
         Question::GoOnAlone { store, since, .. } => (
             format!(

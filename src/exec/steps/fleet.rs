@@ -272,10 +272,38 @@ impl Executor<'_> {
             return fail(self, problem, failed);
         }
         let mut results: Vec<Option<HostResult>> = vec![None; n];
+        // A resumed run does not run again the hosts that succeeded before it stopped.
+        let before = self
+            .progress
+            .hosts_done
+            .remove(&step.id())
+            .unwrap_or_default();
+        let resumed_at = Instant::now();
+        for (i, host) in hosts.iter().enumerate() {
+            if before.contains(&host.name) {
+                results[i] = Some(HostResult {
+                    ok: true,
+                    ended: resumed_at,
+                    exit: Some(Exit::Code(0)),
+                    duration: Duration::ZERO,
+                    last: "done before the run was resumed".into(),
+                });
+            }
+        }
+        if !before.is_empty() {
+            let done: Vec<usize> = (0..n).filter(|&i| results[i].is_some()).collect();
+            self.out.screen.status(
+                Status::Info,
+                &format!(
+                    "done before the run stopped, not run again: {}",
+                    names(&hosts, &done)
+                ),
+            );
+        }
         let mut attempt = 1;
-        // Which hosts this attempt runs: all of them first, the failed and unstarted ones on
-        // a retry.
-        let mut todo: Vec<usize> = (0..n).collect();
+        // Which hosts this attempt runs: all of them first (but those done before a
+        // resume), the failed and unstarted ones on a retry.
+        let mut todo: Vec<usize> = (0..n).filter(|&i| results[i].is_none()).collect();
         let flow = loop {
             let shown = if edited {
                 self.out.mask(&script)
@@ -512,26 +540,23 @@ impl Executor<'_> {
             }
             if !first && step.confirm_batches.as_ref().is_some_and(|c| c.value) {
                 let list = names(hosts, &members);
-                let q = Question::Dangerous {
+                let number = batches.iter().position(|b| b == batch).map_or(0, |k| k + 1);
+                let q = Question::NextBatch {
                     step: step.id(),
-                    phrase: "go".into(),
-                    rollback: false,
+                    hosts: list.clone(),
+                    batch: number,
+                    of: batches.len(),
+                    dangerous: step.is_dangerous(),
                 };
-                self.out.screen.status(
-                    Status::Warning,
-                    &format!("next batch: {list}; type `go` to start it"),
-                );
-                let yes_only = !step.is_dangerous() && self.operator_says_yes();
-                if !yes_only {
-                    match self.ask(&q)? {
-                        Answer::Text(t) if t.trim() == "go" => {}
-                        _ => {
-                            return Ok(Some(format!(
-                                "the operator stopped before the batch {list}"
-                            )));
-                        }
-                    }
+                if self.ask(&q)? != Answer::Done {
+                    return Ok(Some(format!(
+                        "stopped by the operator before batch {number} ({list})"
+                    )));
                 }
+                self.out.screen.status(
+                    Status::Info,
+                    &format!("batch {number} of {}: {list}", batches.len()),
+                );
             }
             first = false;
             let mut payloads = Vec::with_capacity(members.len());
@@ -562,11 +587,6 @@ impl Executor<'_> {
             }
         }
         Ok(None)
-    }
-
-    /// `--yes` answers a batch's confirmation of a step that is not dangerous.
-    fn operator_says_yes(&self) -> bool {
-        !self.operator.interactive()
     }
 
     #[allow(clippy::too_many_arguments)]
