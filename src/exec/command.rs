@@ -248,6 +248,7 @@ impl Executor<'_> {
             simulated: self.simulated(step, attempt),
             interactive: step.is_interactive() && self.cfg.mode != Mode::Drill,
             stdin: None,
+            capture_limit: None,
         };
         if spec.interactive {
             if !self.operator.interactive() {

@@ -6,8 +6,8 @@
 //! Ctrl-C, the operator's laptop losing the network), sshd closes the session, but a command
 //! without a terminal is not told (no SIGHUP): `sleep 600` would go on. The wrapper reads the
 //! script (its length first, then exactly that many bytes), starts it as a job of its own
-//! (`set -m`: its own process group; `set +m` again before waiting, so that bash prints no
-//! job notice), and watches its standard input, which runbook keeps
+//! (`set -m`: its own process group; the wrapper's own stderr goes to /dev/null, so that
+//! bash's job notices do not reach the operator, the script's to the connection), and watches its standard input, which runbook keeps
 //! open while the command runs: when that input ends before the script does, the wrapper ends
 //! the script's whole group (TERM, KILL two seconds later). The wrapper holds no value and no
 //! quote or backslash (it must read the same in bash, zsh, dash and fish, whichever is the
@@ -105,7 +105,8 @@ IFS= read -r n || exit 254
 case $n in (*[!0-9]*|\"\") exit 254;; esac
 s=$(head -c \"$n\"; echo .)
 s=${s%.}
-\"$@\" \"$s\" runbook </dev/null &
+exec 3>&2 2>/dev/null
+\"$@\" \"$s\" runbook </dev/null 2>&3 3>&- &
 p=$!
 { cat >/dev/null; kill -TERM -- -$p; sleep 2; kill -KILL -- -$p; } >/dev/null 2>&1 &
 w=$!

@@ -148,6 +148,7 @@ impl Executor<'_> {
                     simulated: None,
                     interactive: false,
                     stdin: None,
+                    capture_limit: None,
                 };
                 let shown = self.out.mask(&c.rollback);
                 let outcome = self.out.run_journaled(

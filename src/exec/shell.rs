@@ -63,6 +63,9 @@ pub struct CommandSpec {
     /// (`None`: `/dev/null`). A step on another host sends its script to `ssh` this way, and
     /// the remote side ends the script when that input closes.
     pub stdin: Option<Vec<u8>>,
+    /// Bytes kept of each stream for the outcome (`None`: `CAPTURE_LIMIT`). A host of a step
+    /// on many hosts keeps none: its output is shown and logged as it comes.
+    pub capture_limit: Option<usize>,
 }
 
 /// A command's simulated result, for drills.
@@ -269,8 +272,8 @@ impl ProcessShell {
             grace: self.grace,
             timeout_at: spec.timeout.and_then(|t| started.checked_add(t)),
             sink,
-            stdout: Capture::default(),
-            stderr: Capture::default(),
+            stdout: Capture::new(spec.capture_limit.unwrap_or(CAPTURE_LIMIT)),
+            stderr: Capture::new(spec.capture_limit.unwrap_or(CAPTURE_LIMIT)),
         }
         .supervise();
         drop(feeding);
@@ -470,16 +473,24 @@ impl Escalation {
     }
 }
 
-/// Bytes kept from one stream, up to `CAPTURE_LIMIT`.
-#[derive(Default)]
+/// Bytes kept from one stream, up to `limit`.
 struct Capture {
     bytes: Vec<u8>,
     truncated: bool,
+    limit: usize,
 }
 
 impl Capture {
+    fn new(limit: usize) -> Capture {
+        Capture {
+            bytes: Vec::new(),
+            truncated: false,
+            limit,
+        }
+    }
+
     fn keep(&mut self, chunk: &[u8]) {
-        let room = CAPTURE_LIMIT.saturating_sub(self.bytes.len());
+        let room = self.limit.saturating_sub(self.bytes.len());
         if chunk.len() > room {
             self.truncated = true;
         }

@@ -664,9 +664,10 @@ impl Converter<'_> {
                 "on" => {
                     step.on = match &v.value {
                         Value::Seq(_) => Some(Sp::new(On::List(self.string_list(v, &w)), v.span)),
-                        _ => self
-                            .string(v, &w)
-                            .map(|t| Sp::new(On::Text(t.value), t.span)),
+                        _ => self.string(v, &w).map(|t| {
+                            let span = t.span;
+                            Sp::new(On::Text(t), span)
+                        }),
                     }
                 }
                 "serial" => step.serial = self.string(v, &w),

@@ -325,7 +325,7 @@ pub struct Step {
 #[derive(Debug, Clone, PartialEq)]
 pub enum On {
     List(Vec<Sp<String>>),
-    Text(String),
+    Text(Sp<String>),
 }
 
 impl Step {

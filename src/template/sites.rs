@@ -88,6 +88,15 @@ pub fn sites(rb: &Runbook) -> Vec<Site<'_>> {
         for v in step.for_each.iter().chain(step.for_each_from.iter()) {
             push(s, "for_each", v, SiteKind::Template, false);
         }
+        match step.on.as_ref().map(|o| &o.value) {
+            Some(crate::load::On::List(items)) => {
+                for v in items {
+                    push(s, "on", v, t, false);
+                }
+            }
+            Some(crate::load::On::Text(v)) => push(s, "on", v, t, false),
+            None => {}
+        }
         if let Some(v) = &step.confirm {
             push(s, "confirm", v, t, false);
         }

@@ -30,7 +30,7 @@ const LINE_MAX: usize = 16 * 1024;
 const TAIL_MAX: usize = 2048;
 /// Chunks of output in flight from the hosts' threads to this one: beyond that, a host's
 /// thread waits (and its ssh with it), so memory does not grow with what the hosts print.
-const IN_FLIGHT: usize = 256;
+const IN_FLIGHT: usize = 64;
 /// Colours of the hosts' names (256-colour codes, distinct on dark and light terminals).
 const COLOURS: [u8; 8] = [33, 172, 35, 170, 39, 208, 71, 134];
 
@@ -122,7 +122,7 @@ impl Executor<'_> {
                 crate::fleet::targets(On::Names(&names), inventory.as_ref())
             }
             OnValue::Text(text) => {
-                let text = render(text)?;
+                let text = render(&text.value)?;
                 crate::fleet::targets(On::Text(&text), inventory.as_ref())
             }
         };
@@ -441,18 +441,24 @@ impl Executor<'_> {
             }
         };
         // The multiplexed connections end with the step: nothing of the run is left behind.
-        if let Some(dir) = &control {
-            for host in &hosts {
-                if let Some(argv) = remote::exit_master(&ssh, host) {
-                    let _ = std::process::Command::new(&argv[0])
+        if control.is_some() {
+            // All at once: one at a time, a hundred hosts would take seconds.
+            let exits: Vec<std::process::Child> = hosts
+                .iter()
+                .filter_map(|host| remote::exit_master(&ssh, host))
+                .filter_map(|argv| {
+                    std::process::Command::new(&argv[0])
                         .args(&argv[1..])
                         .stdin(std::process::Stdio::null())
                         .stdout(std::process::Stdio::null())
                         .stderr(std::process::Stdio::null())
-                        .status();
-                }
+                        .spawn()
+                        .ok()
+                })
+                .collect();
+            for mut child in exits {
+                let _ = child.wait();
             }
-            let _ = dir;
         }
         Ok(flow)
     }
@@ -648,6 +654,7 @@ impl Executor<'_> {
                     argv: remote::argv(ssh, host, words),
                     timeout,
                     stdin: Some(payload),
+                    capture_limit: Some(0),
                     simulated,
                     ..CommandSpec::default()
                 };

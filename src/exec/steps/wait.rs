@@ -226,6 +226,7 @@ impl Executor<'_> {
             simulated: self.simulated(step, check),
             interactive: false,
             stdin: None,
+            capture_limit: None,
         };
         let id = step.id();
         self.out.run_journaled(

@@ -179,7 +179,9 @@ fn check_step(
             let names: Vec<String> = items.iter().map(|i| i.value.clone()).collect();
             Some(targets(On::Names(&names), inventory))
         }
-        OnValue::Text(text) if !text.contains("{{") => Some(targets(On::Text(text), inventory)),
+        OnValue::Text(text) if !text.value.contains("{{") => {
+            Some(targets(On::Text(&text.value), inventory))
+        }
         _ => None,
     };
     let count = match hosts {
