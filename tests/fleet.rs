@@ -493,3 +493,130 @@ fn confirm_batches_asks_before_each_batch_after_the_first() {
     assert!(o.stderr.contains("dangerous, on 3 hosts"), "{}", o.stderr);
     assert!(o.stderr.contains("batch 3 of 3: web-3"), "{}", o.stderr);
 }
+
+#[test]
+fn a_drill_plays_a_partial_failure_from_per_host_results() {
+    let t = fleet_runbook(
+        Test::new(),
+        r#"steps:
+  - id: roll
+    title: Roll
+    on: [web-1, web-2, web-3]
+    serial: 1
+    run: sudo systemctl restart app
+    simulate:
+      default: {stdout: "restarted\n"}
+      hosts:
+        web-2:
+          - {exit: 1, stderr: "Job for app.service failed\n"}
+          - {stdout: "restarted at last\n"}
+"#,
+    )
+    .file("answers.yaml", "roll: {failure: retry}\n");
+    let o = t.exec(&["drill", "rb", "--yes", "--answers", "answers.yaml"]);
+    o.code(0);
+    assert!(
+        o.stdout.contains("web-2 Job for app.service failed"),
+        "{}",
+        o.stdout
+    );
+    assert!(o.stdout.contains("web-2 restarted at last"), "{}", o.stdout);
+    let j = journal(&t);
+    assert_eq!(
+        hosts_of(&j, "host_started"),
+        [("web-1", 1), ("web-2", 1), ("web-2", 2), ("web-3", 2)],
+        "web-3 waits for web-2's batch; the retry runs web-2 and web-3"
+    );
+    // Results for a host the step does not name are never played: lint says so.
+    let t = fleet_runbook(
+        Test::new(),
+        r#"steps:
+  - id: roll
+    title: Roll
+    on: [web-1]
+    run: "true"
+    simulate: {hosts: {web-9: {exit: 1}}}
+"#,
+    );
+    let o = t.exec(&["lint", "runbooks/rb.yaml", "--no-shellcheck"]);
+    assert!(o.stdout.contains("results for `web-9`"), "{}", o.stdout);
+}
+
+#[test]
+fn ctrl_c_and_sigterm_end_the_commands_on_every_host() {
+    let Some(fleet) = Fleet::start(2) else {
+        return;
+    };
+    for (signal, marker) in [("INT", "7341"), ("TERM", "7343")] {
+        let t = fleet_runbook(
+            Test::new(),
+            &format!(
+                r#"steps:
+  - id: hang
+    title: Hang
+    on: [web-1, web-2]
+    run: |
+      touch "$OUT/$RUNBOOK_HOST"
+      sleep {marker}
+"#
+            ),
+        );
+        let config = fleet.config();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+            .args([
+                "--ssh-config",
+                config.to_str().unwrap(),
+                "run",
+                "rb",
+                "--yes",
+            ])
+            .current_dir(t.dir.path())
+            .env("NO_COLOR", "1")
+            .env("RUNBOOK_STATE_DIR", t.path(".state"))
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !(t.path("out/web-1").exists() && t.path("out/web-2").exists()) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the hosts never started"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert_ne!(out.status.code(), Some(0), "{signal}");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let left = std::process::Command::new("pgrep")
+                .args(["-f", &format!("sleep {marker}")])
+                .output()
+                .unwrap();
+            if left.stdout.is_empty() {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{signal}: left running on a host: {}",
+                String::from_utf8_lossy(&left.stdout)
+            );
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        let j = journal(&t);
+        assert_eq!(events(&j, "host_finished").len(), 2, "{signal}: {j:?}");
+        assert_eq!(
+            events(&j, "run_finished")
+                .last()
+                .map(|e| e["status"].as_str().unwrap_or("")),
+            Some("interrupted"),
+            "{signal}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

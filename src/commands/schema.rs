@@ -466,7 +466,29 @@ fn simulate() -> Value {
         "anyOf": [
             { "$ref": "#/$defs/simulated" },
             { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/simulated" } },
-            { "type": "null" }
+            { "type": "null" },
+            {
+                "description": "A step with `on:`: results of their own for some hosts, `default` for the others.",
+                "type": "object",
+                "additionalProperties": false,
+                "properties": {
+                    "hosts": {
+                        "type": "object",
+                        "additionalProperties": {
+                            "anyOf": [
+                                { "$ref": "#/$defs/simulated" },
+                                { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/simulated" } }
+                            ]
+                        }
+                    },
+                    "default": {
+                        "anyOf": [
+                            { "$ref": "#/$defs/simulated" },
+                            { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/simulated" } }
+                        ]
+                    }
+                }
+            }
         ]
     })
 }

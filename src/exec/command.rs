@@ -17,8 +17,21 @@ use std::time::{Duration, Instant};
 /// The `simulate` of a step for its `n`-th run (1-based: a retry, a wait's check): the n-th
 /// of a sequence, the last one repeating.
 pub(crate) fn simulated_of(step: &Step, n: u32) -> Option<super::shell::Simulated> {
-    let at = (n.max(1) as usize - 1).min(step.simulate.len().checked_sub(1)?);
-    let sim = step.simulate.get(at)?;
+    simulated_from(&step.simulate, n)
+}
+
+/// What a drill plays on `host` for a step on several hosts: its own results
+/// (`simulate: {hosts: {HOST: …}}`), else the step's.
+pub(crate) fn simulated_on(step: &Step, host: &str, n: u32) -> Option<super::shell::Simulated> {
+    match step.simulate_hosts.iter().find(|(h, _)| h.value == host) {
+        Some((_, results)) => simulated_from(results, n),
+        None => simulated_of(step, n),
+    }
+}
+
+fn simulated_from(list: &[crate::load::Simulate], n: u32) -> Option<super::shell::Simulated> {
+    let at = (n.max(1) as usize - 1).min(list.len().checked_sub(1)?);
+    let sim = list.get(at)?;
     let pairs = |p: &crate::load::Pairs| -> Vec<(String, String)> {
         p.iter()
             .map(|(k, v)| (k.value.clone(), v.value.clone()))

@@ -26,13 +26,19 @@ pub struct LoadIssue {
 }
 
 pub fn convert(source: &Source, root: &Node, issues: &mut Vec<LoadIssue>) -> Runbook {
-    let mut cx = Converter { source, issues };
+    let mut cx = Converter {
+        source,
+        issues,
+        simulate_hosts: Vec::new(),
+    };
     cx.runbook(root)
 }
 
 struct Converter<'a> {
     source: &'a Source,
     issues: &'a mut Vec<LoadIssue>,
+    /// The `hosts` of the `simulate` being read (taken by its step).
+    simulate_hosts: Vec<(Sp<String>, Vec<Simulate>)>,
 }
 
 type Fields<'n> = Vec<(&'n str, &'n Node, &'n Node)>;
@@ -660,7 +666,10 @@ impl Converter<'_> {
                 "env" => step.env = self.string_map(v, &w),
                 "dir" => step.dir = self.string(v, &w),
                 "shell" => step.shell = self.shell(v, &w),
-                "simulate" => step.simulate = self.simulate(v, &label),
+                "simulate" => {
+                    step.simulate = self.simulate(v, &label);
+                    step.simulate_hosts = std::mem::take(&mut self.simulate_hosts);
+                }
                 "on" => {
                     step.on = match &v.value {
                         Value::Seq(_) => Some(Sp::new(On::List(self.string_list(v, &w)), v.span)),
@@ -1045,6 +1054,44 @@ impl Converter<'_> {
                     )
                 })
                 .collect(),
+            // `simulate: {hosts: {web-3: {exit: 1}}, default: {stdout: ok}}`: a step on
+            // several hosts practised with a partial failure.
+            Value::Map(_) if node.get("hosts").is_some() || node.get("default").is_some() => {
+                let what = format_args!("`simulate` of {label}");
+                let mut default = Vec::new();
+                for (name, _, v) in self.fields(node, &["hosts", "default"], &what) {
+                    match name {
+                        "default" => {
+                            default = self.simulate(v, &format_args!("`default` of {what}"))
+                        }
+                        "hosts" => {
+                            let Some(map) = v.as_map() else {
+                                self.wrong_type(
+                                    v,
+                                    &format_args!("`hosts` in {what}"),
+                                    "a mapping of host → result",
+                                    "write `hosts: {web-3: {exit: 1, stderr: \"…\"}}`",
+                                );
+                                continue;
+                            };
+                            for (host, result) in map {
+                                let Some(name) =
+                                    self.string(host, &format_args!("a host in {what}"))
+                                else {
+                                    continue;
+                                };
+                                let results = self.simulate(
+                                    result,
+                                    &format_args!("`{}` in `hosts` of {what}", name.value),
+                                );
+                                self.simulate_hosts.push((name, results));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                default
+            }
             _ => vec![self.one_simulate(node, &format_args!("`simulate` of {label}"))],
         }
     }

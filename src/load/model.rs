@@ -305,6 +305,9 @@ pub struct Step {
     /// What a drill plays instead of the command: one result, or a sequence (the n-th run
     /// of the command, a retry or a wait's n-th check, takes the n-th; the last repeats).
     pub simulate: Vec<Simulate>,
+    /// `simulate: {hosts: {web-3: …}, default: …}`: a step on several hosts practised with
+    /// results of their own for some hosts (the others play `simulate`, its `default`).
+    pub simulate_hosts: Vec<(Sp<String>, Vec<Simulate>)>,
     /// `on: [web-1, web-2]`, `on: web` (a group or a host), `on: "{{ vars.hosts }}"`: the
     /// hosts the step's command runs on, over OpenSSH.
     pub on: Option<Sp<On>>,

@@ -377,18 +377,24 @@ impl Executor<'_> {
                 }
                 break self.done(step, started, None, Flow::Next)?;
             }
-            let problem = stopped.unwrap_or_else(|| {
-                format!(
-                    "{failed_count} of {n} host{} failed: {}",
-                    plural(n),
-                    names(&hosts, &failures)
-                )
-            });
-            self.out.screen.status(Status::Failed, &problem);
             let interrupted = results
                 .iter()
                 .flatten()
                 .any(|r| r.exit == Some(Exit::Interrupted));
+            // Ctrl-C with no terminal to ask ends the run here, journaled as interrupted (as
+            // for a command run here); a signal ends it at the next question.
+            let problem = if interrupted {
+                format!("{}: the hosts' commands were ended", self.interrupted())
+            } else {
+                stopped.unwrap_or_else(|| {
+                    format!(
+                        "{failed_count} of {n} host{} failed: {}",
+                        plural(n),
+                        names(&hosts, &failures)
+                    )
+                })
+            };
+            self.out.screen.status(Status::Failed, &problem);
             let policy = step.on_failure.as_ref().map_or("ask", |p| p.as_str());
             if policy != "ask" && !interrupted {
                 break self.failed(step, started, None, problem, failed, true)?;
@@ -419,13 +425,12 @@ impl Executor<'_> {
                     })?;
                 }
                 _ => {
-                    break self.abort_after(
-                        step,
-                        started,
-                        (StepStatus::Failed, None),
-                        problem,
-                        failed,
-                    )?;
+                    let status = if interrupted {
+                        StepStatus::Interrupted
+                    } else {
+                        StepStatus::Failed
+                    };
+                    break self.abort_after(step, started, (status, None), problem, failed)?;
                 }
             }
             attempt += 1;
@@ -645,10 +650,16 @@ impl Executor<'_> {
                     last: String::new(),
                     stderr_tail: Vec::new(),
                 });
-                let simulated = if round.drill {
-                    Some(self.simulated(step, attempt).unwrap_or_default())
-                } else {
+                let simulated = if !round.drill {
                     None
+                } else if step
+                    .simulate_hosts
+                    .iter()
+                    .any(|(h, _)| h.value == host.name)
+                {
+                    crate::exec::command::simulated_on(step, &host.name, attempt)
+                } else {
+                    Some(self.simulated(step, attempt).unwrap_or_default())
                 };
                 let spec = CommandSpec {
                     argv: remote::argv(ssh, host, words),

@@ -61,6 +61,15 @@ impl Rule for FleetRule {
         for step in &cx.runbook.steps {
             if let Some(on) = &step.on {
                 check_step(cx, step, on, inventory.as_ref(), out);
+            } else if let Some((host, _)) = step.simulate_hosts.first() {
+                out.push(Finding::new(
+                    host.span,
+                    format!(
+                        "`simulate` of step `{}` gives results per host, and the step has no `on:`",
+                        step.id()
+                    ),
+                    "give the results without `hosts:` (`simulate: {stdout: …}`), or add `on:`",
+                ));
             }
         }
     }
@@ -199,6 +208,21 @@ fn check_step(
                             None => "add it to the inventory, or fix the name".to_string(),
                         },
                     ));
+                }
+            }
+            for (host, _) in &step.simulate_hosts {
+                if !found.hosts.iter().any(|h| h.name == host.value) {
+                    out.push(
+                        Finding::new(
+                            host.span,
+                            format!(
+                                "`simulate` of step `{id}` has results for `{}`, which its `on:` does not name",
+                                host.value
+                            ),
+                            "use a host name the step runs on (a drill would never play these results)",
+                        )
+                        .with_severity(Severity::Warning),
+                    );
                 }
             }
             Some(found.hosts.len())
