@@ -620,3 +620,63 @@ fn ctrl_c_and_sigterm_end_the_commands_on_every_host() {
         );
     }
 }
+
+#[test]
+fn capture_on_hosts_gives_a_map_from_host_to_value() {
+    let Some(fleet) = Fleet::start(2) else {
+        return;
+    };
+    let t = fleet_runbook(
+        Test::new(),
+        r#"steps:
+  - id: version
+    title: Read the version on each host
+    on: [web-1, web-2]
+    run: echo "version=7.$RUNBOOK_HOST"
+    capture: {var: version, pattern: 'version=(\S+)'}
+  - id: show
+    title: Use one
+    run: printf '%s\n' "{{ vars.version['web-2'] }}" > "$OUT/one"
+  - id: each
+    title: Use each
+    for_each: "{{ vars.version | list | join('\n') }}"
+    run: printf '%s=%s\n' "{{ item }}" "{{ vars.version[item] }}" >> "$OUT/all"
+"#,
+    );
+    run_on(&t, &fleet, &["--yes"]).code(0);
+    assert_eq!(
+        std::fs::read_to_string(t.path("out/one")).unwrap(),
+        "7.web-2\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(t.path("out/all")).unwrap(),
+        "web-1=7.web-1\nweb-2=7.web-2\n"
+    );
+    let j = journal(&t);
+    let set = events(&j, "var_set");
+    assert_eq!(set[0]["map"], true);
+    // A host whose output does not match fails, saying why.
+    let t = fleet_runbook(
+        Test::new(),
+        r#"steps:
+  - id: version
+    title: Read the version on each host
+    on: [web-1, web-2]
+    max_failures: 1
+    run: '[ "$RUNBOOK_HOST" = web-1 ] && echo version=1 || echo nothing'
+    capture: {var: version, pattern: 'version=(\S+)'}
+  - id: show
+    title: Use it
+    run: printf '%s %s' "{{ vars.version | length }}" "{{ vars.version['web-1'] }}" > "$OUT/json"
+"#,
+    );
+    let o = run_on(&t, &fleet, &["--yes"]);
+    o.code(0);
+    assert!(
+        o.stderr
+            .contains("web-2 the output does not match the capture pattern"),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(std::fs::read_to_string(t.path("out/json")).unwrap(), "1 1");
+}

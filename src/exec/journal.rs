@@ -170,6 +170,9 @@ pub enum Event {
         /// The value is a secret (its `value` is masked, and a resume cannot use it).
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         secret: bool,
+        /// The value is a map from host to value, as JSON (`capture` on a step with `on:`).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        map: bool,
     },
     /// A variable a step wrote to `$RUNBOOK_ENV` (secrets masked).
     EnvSet {
@@ -251,6 +254,9 @@ pub enum Event {
         log: Option<String>,
         #[serde(default, skip_serializing_if = "String::is_empty")]
         tail: String,
+        /// What `capture` read from this host's output (masked).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        value: Option<String>,
     },
     Rollback {
         step: String,

@@ -107,7 +107,7 @@ pub struct Progress {
     pub done_items: std::collections::BTreeMap<String, Vec<String>>,
     /// On resume: the hosts where the step on several hosts the run stopped in already
     /// succeeded (they are not run again).
-    pub hosts_done: std::collections::BTreeMap<String, Vec<String>>,
+    pub hosts_done: std::collections::BTreeMap<String, Vec<(String, Option<String>)>>,
 }
 
 impl<'a> Output<'a> {
@@ -179,6 +179,33 @@ impl Progress {
         self.set(out, step, (name, secret), value, false)
     }
 
+    /// Sets `vars.NAME` to a map from host to value (`capture` on a step with `on:`), kept
+    /// as JSON and read by templates as a map.
+    pub(crate) fn set_var_map(
+        &mut self,
+        out: &mut Output,
+        step: &str,
+        (name, secret): (&str, bool),
+        map: &std::collections::BTreeMap<String, String>,
+    ) -> Result<(), ExecError> {
+        if secret {
+            for value in map.values() {
+                out.add_secret(value);
+            }
+        }
+        let value = serde_json::to_string(map).unwrap_or_default();
+        out.record(Event::VarSet {
+            step: step.to_string(),
+            name: name.to_string(),
+            value: out.mask(&value),
+            secret,
+            map: true,
+        })?;
+        Arc::make_mut(&mut self.state.maps).insert(name.to_string());
+        Arc::make_mut(&mut self.state.vars).insert(name.to_string(), value);
+        Ok(())
+    }
+
     /// Sets an environment variable for later steps (`$RUNBOOK_ENV`) and journals it; a
     /// secret (`secret_env`) is masked everywhere from here on.
     pub(crate) fn set_env(
@@ -216,6 +243,7 @@ impl Progress {
                 name: name.clone(),
                 value: masked,
                 secret,
+                map: false,
             }
         })?;
         let map = if env {
@@ -223,6 +251,9 @@ impl Progress {
         } else {
             &mut self.state.vars
         };
+        if !env {
+            Arc::make_mut(&mut self.state.maps).remove(&name);
+        }
         Arc::make_mut(map).insert(name, value);
         Ok(())
     }

@@ -26,8 +26,9 @@ pub struct Replay {
     pub rolled_back: Vec<(String, Option<String>)>,
     /// A step on several hosts: the hosts where it completed, in the order they did.
     pub hosts_ok: std::collections::BTreeMap<String, Vec<String>>,
-    /// … and those of the visit the run stopped in (a resume does not run them again).
-    pub hosts_in_visit: std::collections::BTreeMap<String, Vec<String>>,
+    /// … and those of the visit the run stopped in, with what `capture` read there (a
+    /// resume does not run them again).
+    pub hosts_in_visit: std::collections::BTreeMap<String, Vec<(String, Option<String>)>>,
     /// How many times each step was entered (a `for_each` item after the first is the same
     /// visit): a resume goes on counting, so that answers given in advance stay one visit's.
     pub visits: BTreeMap<String, u32>,
@@ -102,7 +103,14 @@ pub fn replay(records: &[Record]) -> Replay {
                 name,
                 value,
                 secret,
+                map,
             } => {
+                let maps = Arc::make_mut(&mut r.state.maps);
+                if *map {
+                    maps.insert(name.clone());
+                } else {
+                    maps.remove(name);
+                }
                 let vars = Arc::make_mut(&mut r.state.vars);
                 let shown = format!("vars.{name}");
                 keep(
@@ -190,15 +198,15 @@ pub fn replay(records: &[Record]) -> Replay {
                 step,
                 host,
                 status: StepStatus::Ok,
+                value,
                 ..
             } => {
-                for hosts in [
-                    r.hosts_ok.entry(step.clone()).or_default(),
-                    r.hosts_in_visit.entry(step.clone()).or_default(),
-                ] {
-                    hosts.retain(|h| h != host);
-                    hosts.push(host.clone());
-                }
+                let hosts = r.hosts_ok.entry(step.clone()).or_default();
+                hosts.retain(|h| h != host);
+                hosts.push(host.clone());
+                let visit = r.hosts_in_visit.entry(step.clone()).or_default();
+                visit.retain(|(h, _)| h != host);
+                visit.push((host.clone(), value.clone()));
             }
             _ => {}
         }
@@ -305,6 +313,7 @@ mod tests {
                     name: "ip".into(),
                     value: "10.0.0.1".into(),
                     secret: false,
+                    map: false,
                 },
             ),
             record(3, &[], finished("a", "c")),
@@ -316,6 +325,7 @@ mod tests {
                     name: "inner".into(),
                     value: "1".into(),
                     secret: false,
+                    map: false,
                 },
             ),
             record(

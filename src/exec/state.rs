@@ -14,6 +14,9 @@ pub struct RunState {
     /// Shared with the template contexts made from this state; changed copy-on-write
     /// (`Arc::make_mut`), so a context costs the same at the 1,000th step as at the first.
     pub vars: Arc<BTreeMap<String, String>>,
+    /// The `vars` that hold a map as JSON text (`capture` on a step with `on:`: host →
+    /// value): templates read them as maps (`{{ vars.version['web-1'] }}`).
+    pub maps: Arc<std::collections::BTreeSet<String>>,
     /// Set for every later step: the runbook's `env`, and what steps wrote to `$RUNBOOK_ENV`.
     pub env: Arc<BTreeMap<String, String>>,
     pub steps: Arc<BTreeMap<String, (StepStatus, Option<i32>)>>,
@@ -49,7 +52,7 @@ impl RunState {
             ("inputs", Value::from(inputs)),
             (
                 "vars",
-                Value::from_object(Namespace::Vars(self.vars.clone())),
+                Value::from_object(Namespace::Vars(self.vars.clone(), self.maps.clone())),
             ),
             (
                 "steps",
@@ -99,7 +102,10 @@ pub fn start_env(
 /// `vars`, `steps` and `env` as template values that read the run's maps on use.
 #[derive(Debug)]
 enum Namespace {
-    Vars(Arc<BTreeMap<String, String>>),
+    Vars(
+        Arc<BTreeMap<String, String>>,
+        Arc<std::collections::BTreeSet<String>>,
+    ),
     Steps(Arc<BTreeMap<String, (StepStatus, Option<i32>)>>),
     /// The run's variables over the process environment.
     Env(Arc<BTreeMap<String, String>>),
@@ -109,7 +115,16 @@ impl Object for Namespace {
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
         let name = key.as_str()?;
         match &**self {
-            Namespace::Vars(vars) => vars.get(name).map(|v| Value::from(v.as_str())),
+            Namespace::Vars(vars, maps) => vars.get(name).map(|v| {
+                if maps.contains(name) {
+                    // Written by runbook itself (a map of strings): it parses.
+                    serde_json::from_str::<BTreeMap<String, String>>(v)
+                        .map(Value::from)
+                        .unwrap_or_else(|_| Value::from(v.as_str()))
+                } else {
+                    Value::from(v.as_str())
+                }
+            }),
             Namespace::Steps(steps) => steps.get(name).map(|(status, code)| {
                 let fields: BTreeMap<&str, Value> = BTreeMap::from([
                     ("status", Value::from(status.as_str())),
@@ -126,7 +141,7 @@ impl Object for Namespace {
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
         let keys: Vec<Value> = match &**self {
-            Namespace::Vars(m) | Namespace::Env(m) => {
+            Namespace::Vars(m, _) | Namespace::Env(m) => {
                 m.keys().map(|k| Value::from(k.as_str())).collect()
             }
             Namespace::Steps(m) => m.keys().map(|k| Value::from(k.as_str())).collect(),

@@ -44,6 +44,8 @@ struct HostResult {
     duration: Duration,
     /// The last line it printed, or why it failed.
     last: String,
+    /// What `capture` read from it.
+    captured: Option<String>,
 }
 
 /// One host being shown: its name on screen, its partial line, its log and tail.
@@ -184,10 +186,10 @@ impl Executor<'_> {
             .concurrency
             .as_ref()
             .map_or(usize::MAX, |c| c.value.max(1) as usize);
-        if step.capture.is_some() || !step.outputs.is_empty() {
+        if !step.outputs.is_empty() || step.capture.as_ref().is_some_and(|c| c.secret) {
             return fail(
                 self,
-                "`capture` and `outputs` are not read from a step on other hosts yet: run the command that reads a value without `on:` (`ssh HOST …`)".into(),
+                "`outputs` and a secret `capture` are not read from a step on other hosts yet: run the command that makes them without `on:` (`ssh HOST …`)".into(),
                 failed,
             );
         }
@@ -259,6 +261,13 @@ impl Executor<'_> {
                 duration_ms: 0,
             })?;
             self.progress.tally.not_run += 1;
+            if let Some(capture) = &step.capture {
+                // Not run: later steps cannot know it.
+                self.progress
+                    .unknown
+                    .insert(format!("vars.{}", capture.var.value));
+                self.progress.unknown.insert(format!("steps.{}", step.id()));
+            }
             return self.done(step, started, None, Flow::Next);
         }
         let control = remote::control_dir().ok();
@@ -280,13 +289,17 @@ impl Executor<'_> {
             .unwrap_or_default();
         let resumed_at = Instant::now();
         for (i, host) in hosts.iter().enumerate() {
-            if before.contains(&host.name) {
+            if before.iter().any(|(h, _)| *h == host.name) {
                 results[i] = Some(HostResult {
                     ok: true,
                     ended: resumed_at,
                     exit: Some(Exit::Code(0)),
                     duration: Duration::ZERO,
                     last: "done before the run was resumed".into(),
+                    captured: before
+                        .iter()
+                        .find(|(h, _)| *h == host.name)
+                        .and_then(|(_, v)| v.clone()),
                 });
             }
         }
@@ -355,6 +368,22 @@ impl Executor<'_> {
                     );
                 }
                 self.progress.tally.ran += 1;
+                if let Some(capture) = &step.capture {
+                    let map: std::collections::BTreeMap<String, String> = results
+                        .iter()
+                        .zip(&hosts)
+                        .filter_map(|(r, h)| {
+                            let r = r.as_ref().filter(|r| r.ok)?;
+                            Some((h.name.clone(), r.captured.clone()?))
+                        })
+                        .collect();
+                    self.progress.set_var_map(
+                        &mut self.out,
+                        &step.id(),
+                        (&capture.var.value, false),
+                        &map,
+                    )?;
+                }
                 // Its rollback runs where it completed, newest first.
                 let before = self.progress.completed.len();
                 self.remember_rollback(step, &shell);
@@ -665,7 +694,12 @@ impl Executor<'_> {
                     argv: remote::argv(ssh, host, words),
                     timeout,
                     stdin: Some(payload),
-                    capture_limit: Some(0),
+                    // Kept only to read a `capture` from.
+                    capture_limit: if step.capture.is_some() {
+                        None
+                    } else {
+                        Some(0)
+                    },
                     simulated,
                     ..CommandSpec::default()
                 };
@@ -745,9 +779,20 @@ impl Executor<'_> {
             remote::ssh_problem(&outcome.exit, &stderr_tail, name)
         };
         let ssh_problem_said = ssh_problem.is_some();
-        let ok = ssh_problem.is_none()
+        let mut ok = ssh_problem.is_none()
             && matches!(outcome.exit, Exit::Code(c) if round.expected.contains(&c));
-        let why = ssh_problem.unwrap_or_else(|| describe(&outcome.exit));
+        let mut why = ssh_problem.unwrap_or_else(|| describe(&outcome.exit));
+        // `capture`: each host's value, read from its own output.
+        let mut captured = None;
+        if ok && step.capture.is_some() {
+            match crate::exec::command::captured(step, &outcome) {
+                Ok((value, _)) => captured = Some(value),
+                Err(problem) => {
+                    ok = false;
+                    why = problem;
+                }
+            }
+        }
         let status = match outcome.exit {
             _ if ok => StepStatus::Ok,
             Exit::TimedOut => StepStatus::Timeout,
@@ -763,6 +808,7 @@ impl Executor<'_> {
             duration_ms: outcome.duration.as_millis() as u64,
             log: Some(s.log.relative().to_string()),
             tail,
+            value: captured.as_ref().map(|v| self.out.mask(v)),
         })?;
         if ok {
             self.out
@@ -779,11 +825,12 @@ impl Executor<'_> {
             exit: Some(outcome.exit),
             duration: outcome.duration,
             // The host's own last line says more than `exit 3`; ssh's problem more than its.
-            last: if !ok && (ssh_problem_said || s.last.is_empty()) {
+            last: if !ok && (ssh_problem_said || s.last.is_empty() || captured.is_none()) {
                 why
             } else {
                 s.last
             },
+            captured,
         });
         let failures = results.iter().flatten().filter(|r| !r.ok).count();
         if failures > round.allowed && round.stop.is_none() {

@@ -8,8 +8,8 @@ crate::declare_rule! {
     /// Checks steps that run on other hosts (`on:`) and the runbook's `inventory:`: the
     /// inventory reads (errors at its own line and column), every group or host `on:` names
     /// is in it (with a did-you-mean), `serial` and `max_failures` are counts or
-    /// percentages, `on:` is on a `run` step with a POSIX shell and no `capture`, `outputs`
-    /// or `interactive` (which do not reach other hosts yet). Warns when a `dangerous` step
+    /// percentages, `on:` is on a `run` step with a POSIX shell and no `outputs`, secret
+    /// `capture` or `interactive` (which do not reach other hosts yet). Warns when a `dangerous` step
     /// runs on its whole fleet at once (no `serial`), and when `max_failures` lets every
     /// host fail.
     ///
@@ -134,7 +134,11 @@ fn check_step(
         return;
     }
     for (what, present, key) in [
-        ("`capture`", step.capture.is_some(), "capture"),
+        (
+            "a secret `capture`",
+            step.capture.as_ref().is_some_and(|c| c.secret),
+            "capture",
+        ),
         ("`outputs`", !step.outputs.is_empty(), "outputs"),
         ("`interactive: true`", step.is_interactive(), "interactive"),
     ] {
