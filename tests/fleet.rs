@@ -41,6 +41,60 @@ fn hosts_of<'a>(j: &'a [Value], kind: &str) -> Vec<(&'a str, u64)> {
         .collect()
 }
 
+/// Waits (up to `secs`) until no process matches `pattern` (`pgrep -f`): what a step left
+/// running on a "host", which is this machine.
+fn none_left(pattern: &str, secs: u64) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    loop {
+        let left = std::process::Command::new("pgrep")
+            .args(["-f", pattern])
+            .output()
+            .unwrap();
+        if left.stdout.is_empty() {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "left running on a host: {}",
+            String::from_utf8_lossy(&left.stdout)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
+/// `runbook run rb --yes` started in the background, its stderr piped.
+fn spawn_run(t: &Test, fleet: &Fleet) -> std::process::Child {
+    let config = fleet.config();
+    std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .args([
+            "--ssh-config",
+            config.to_str().unwrap(),
+            "run",
+            "rb",
+            "--yes",
+        ])
+        .current_dir(t.dir.path())
+        .env("NO_COLOR", "1")
+        .env("RUNBOOK_STATE_DIR", t.path(".state"))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Waits (up to 20 s) until every file exists.
+fn wait_for(files: &[std::path::PathBuf]) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !files.iter().all(|f| f.exists()) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never appeared: {files:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
 #[test]
 fn values_arrive_as_data_on_every_host() {
     let Some(fleet) = Fleet::start(3) else {
@@ -219,22 +273,7 @@ fn a_timeout_leaves_no_process_on_the_host() {
     assert_ne!(o.code, 0);
     assert!(o.stderr.contains("timed out"), "{}", o.stderr);
     // The host's script and its children are ended (TERM, then KILL two seconds later).
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(8);
-    loop {
-        let left = std::process::Command::new("pgrep")
-            .args(["-f", "sleep 73(19|21)"])
-            .output()
-            .unwrap();
-        if left.stdout.is_empty() {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "left running on the host: {}",
-            String::from_utf8_lossy(&left.stdout)
-        );
-        std::thread::sleep(std::time::Duration::from_millis(200));
-    }
+    none_left("sleep 73(19|21)", 8);
 }
 
 #[test]
@@ -408,45 +447,12 @@ fn resume_after_sigkill_runs_only_the_hosts_that_did_not_finish() {
 "#,
     );
     let config = fleet.config();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
-        .args([
-            "--ssh-config",
-            config.to_str().unwrap(),
-            "run",
-            "rb",
-            "--yes",
-        ])
-        .current_dir(t.dir.path())
-        .env("NO_COLOR", "1")
-        .env("RUNBOOK_STATE_DIR", t.path(".state"))
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while !t.path("out/slept").exists() {
-        assert!(std::time::Instant::now() < deadline, "web-2 never started");
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    let mut child = spawn_run(&t, &fleet);
+    wait_for(&[t.path("out/slept")]);
     child.kill().unwrap();
     child.wait().unwrap();
     // The host's command ends with the connection, though runbook could not end it.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
-        let left = std::process::Command::new("pgrep")
-            .args(["-f", "sleep 7333"])
-            .output()
-            .unwrap();
-        if left.stdout.is_empty() {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "sleep 7333 left running"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(200));
-    }
+    none_left("sleep 7333", 10);
     let o = t.exec(&["--ssh-config", config.to_str().unwrap(), "resume", "--yes"]);
     o.code(0);
     assert!(o.stderr.contains("not run again: web-1"), "{}", o.stderr);
@@ -561,53 +567,15 @@ fn ctrl_c_and_sigterm_end_the_commands_on_every_host() {
 "#
             ),
         );
-        let config = fleet.config();
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
-            .args([
-                "--ssh-config",
-                config.to_str().unwrap(),
-                "run",
-                "rb",
-                "--yes",
-            ])
-            .current_dir(t.dir.path())
-            .env("NO_COLOR", "1")
-            .env("RUNBOOK_STATE_DIR", t.path(".state"))
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-        while !(t.path("out/web-1").exists() && t.path("out/web-2").exists()) {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the hosts never started"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
+        let child = spawn_run(&t, &fleet);
+        wait_for(&[t.path("out/web-1"), t.path("out/web-2")]);
         std::process::Command::new("kill")
             .args([&format!("-{signal}"), &child.id().to_string()])
             .status()
             .unwrap();
         let out = child.wait_with_output().unwrap();
         assert_ne!(out.status.code(), Some(0), "{signal}");
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        loop {
-            let left = std::process::Command::new("pgrep")
-                .args(["-f", &format!("sleep {marker}")])
-                .output()
-                .unwrap();
-            if left.stdout.is_empty() {
-                break;
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "{signal}: left running on a host: {}",
-                String::from_utf8_lossy(&left.stdout)
-            );
-            std::thread::sleep(std::time::Duration::from_millis(200));
-        }
+        none_left(&format!("sleep {marker}"), 10);
         let j = journal(&t);
         assert_eq!(events(&j, "host_finished").len(), 2, "{signal}: {j:?}");
         assert_eq!(
