@@ -265,14 +265,15 @@ fn a_timeout_leaves_no_process_on_the_host() {
     timeout: 2s
     on_failure: abort
     run: |
-      sleep 7319 &
+      sh -c 'trap "" TERM; sleep 7319' &
       sleep 7321
 "#,
     );
     let o = run_on(&t, &fleet, &["--yes"]);
     assert_ne!(o.code, 0);
     assert!(o.stderr.contains("timed out"), "{}", o.stderr);
-    // The host's script and its children are ended (TERM, then KILL two seconds later).
+    // The host's script and its children are ended (TERM, then KILL two seconds later),
+    // even one that ignores TERM.
     none_left("sleep 73(19|21)", 8);
 }
 
@@ -533,6 +534,34 @@ fn a_drill_plays_a_partial_failure_from_per_host_results() {
         [("web-1", 1), ("web-2", 1), ("web-2", 2), ("web-3", 2)],
         "web-3 waits for web-2's batch; the retry runs web-2 and web-3"
     );
+    // `expect.stdout` holds on each host; a drill reaches no host, even with a config
+    // that does not exist.
+    let t2 = fleet_runbook(
+        Test::new(),
+        r#"steps:
+  - id: health
+    title: Health
+    on: [web-1, web-2]
+    max_failures: 1
+    run: curl -fsS localhost/health
+    expect: {stdout: '^healthy'}
+    simulate: {default: {stdout: "healthy\n"}, hosts: {web-2: {stdout: "unhealthy\n"}}}
+"#,
+    );
+    let o = t2.exec(&[
+        "--ssh-config",
+        "/nonexistent/ssh_config",
+        "drill",
+        "rb",
+        "--yes",
+    ]);
+    o.code(0);
+    assert!(
+        o.stderr
+            .contains("web-2 the output does not match `^healthy`"),
+        "{}",
+        o.stderr
+    );
     // Results for a host the step does not name are never played: lint says so.
     let t = fleet_runbook(
         Test::new(),
@@ -647,4 +676,98 @@ fn capture_on_hosts_gives_a_map_from_host_to_value() {
         o.stderr
     );
     assert_eq!(std::fs::read_to_string(t.path("out/json")).unwrap(), "1 1");
+}
+
+#[test]
+fn values_and_secrets_never_stand_in_a_command_line_on_the_host() {
+    let Some(fleet) = Fleet::start(1) else {
+        return;
+    };
+    let t = fleet_runbook(
+        Test::new(),
+        r#"inputs:
+  token: {description: a token, secret: true, env: FLEET_TOKEN}
+  v: {description: a value}
+steps:
+  - id: use
+    title: Use them
+    on: [web-1]
+    run: |
+      touch "$OUT/started"
+      sleep 3
+      [ "$FLEET_TOKEN" = s3cr3t-7411 ] && [ "{{ inputs.v }}" = visible-7412 ]
+"#,
+    );
+    let child = {
+        let config = fleet.config();
+        std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+            .args([
+                "--ssh-config",
+                config.to_str().unwrap(),
+                "run",
+                "rb",
+                "--yes",
+            ])
+            .args(["--input", "v=visible-7412"])
+            .current_dir(t.dir.path())
+            .env("NO_COLOR", "1")
+            .env("FLEET_TOKEN", "s3cr3t-7411")
+            .env("RUNBOOK_STATE_DIR", t.path(".state"))
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    wait_for(&[t.path("out/started")]);
+    // Every process's command line on the "host" (this machine) is readable by any user.
+    for needle in ["s3cr3t-7411", "visible-7412"] {
+        let seen = std::process::Command::new("pgrep")
+            .args(["-af", needle])
+            .output()
+            .unwrap();
+        let seen = String::from_utf8_lossy(&seen.stdout).to_string();
+        // (But runbook's own, here, given `--input` by the test.)
+        assert!(
+            !seen
+                .lines()
+                .any(|l| !l.contains("pgrep") && !l.contains("--ssh-config")),
+            "{needle} in a command line: {seen}"
+        );
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_failed_canary_batch_still_offers_the_rollback_where_it_ran() {
+    let Some(fleet) = Fleet::start(2) else {
+        return;
+    };
+    let t = fleet_runbook(
+        Test::new(),
+        r#"steps:
+  - id: roll
+    title: Roll
+    on: [web-1, web-2]
+    serial: 1
+    on_failure: abort
+    run: '[ "$RUNBOOK_HOST" != web-2 ]'
+    rollback: echo "$RUNBOOK_HOST" >> "$OUT/undone"
+"#,
+    )
+    .file("answers.yaml", "roll: {rollback: run}\n");
+    let o = run_on(&t, &fleet, &["--yes", "--answers", "answers.yaml"]);
+    assert_ne!(o.code, 0);
+    assert_eq!(
+        std::fs::read_to_string(t.path("out/undone")).unwrap_or_default(),
+        "web-1\n",
+        "{}",
+        o.stderr
+    );
 }

@@ -197,42 +197,22 @@ pub fn rollbacks(
                 .map_or_else(|| folder.clone(), |d| folder.join(&d.value));
             let mut c = completed_rollback(step, &state, &shell, dir, &[])?;
             if step.on.is_some() {
-                // Where it completed, newest first; never here instead.
-                match fleet_hosts(rb, &folder, r.hosts_ok.get(id)) {
-                    Ok(hosts) => c.hosts = hosts,
-                    Err(problem) => {
-                        eprintln!("warning: the rollback of `{id}` cannot be offered: {problem}");
-                        return None;
-                    }
+                // Where it completed, newest first, at the addresses it ran on (never
+                // looked up again, never here instead).
+                let hosts: Vec<crate::fleet::Target> = r
+                    .hosts_ok
+                    .get(id)
+                    .map(|h| h.iter().rev().cloned().collect())
+                    .unwrap_or_default();
+                if hosts.is_empty() {
+                    eprintln!(
+                        "warning: the rollback of `{id}` cannot be offered: the journal names no host where it completed"
+                    );
+                    return None;
                 }
+                c.hosts = hosts;
             }
             Some(c)
         })
         .collect()
-}
-
-/// The hosts a step on several hosts completed on (journaled), newest first, looked up in
-/// the inventory again for their address, port and user.
-fn fleet_hosts(
-    rb: &crate::load::Runbook,
-    folder: &std::path::Path,
-    names: Option<&Vec<String>>,
-) -> Result<Vec<crate::fleet::Target>, String> {
-    let names: Vec<String> = names
-        .map(|n| n.iter().rev().cloned().collect())
-        .unwrap_or_default();
-    if names.is_empty() {
-        return Err("the journal names no host where it completed".into());
-    }
-    let inventory =
-        crate::exec::remote::load_inventory(rb.inventory.as_ref().map(|i| folder.join(&i.value)))?;
-    crate::fleet::targets(crate::fleet::On::Names(&names), inventory.as_ref())
-        .map(|t| t.hosts)
-        .map_err(|errors| {
-            errors
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; ")
-        })
 }

@@ -257,6 +257,14 @@ pub enum Event {
         /// What `capture` read from this host's output (masked).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         value: Option<String>,
+        /// Where ssh reached it, as the inventory said then (`ansible_host`, `_port`,
+        /// `_user`): a rollback later goes to the same place.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        address: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        port: Option<u16>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        user: Option<String>,
     },
     Rollback {
         step: String,

@@ -19,33 +19,7 @@ use crate::load::Shell as ShellKind;
 use crate::shell::quote::single_quoted;
 use std::path::{Path, PathBuf};
 
-/// The settings of the process: flags, environment and runbook.toml, set once by the command.
-#[derive(Debug, Clone, Default)]
-pub struct FleetSettings {
-    /// `--inventory`, `RUNBOOK_INVENTORY`: used instead of the runbook's `inventory:`.
-    pub inventory: Option<std::path::PathBuf>,
-    /// `[fleet] inventory` of runbook.toml: used when neither gives one.
-    pub default_inventory: Option<std::path::PathBuf>,
-    /// `--ssh-config`, `RUNBOOK_SSH_CONFIG`, `[fleet] ssh_config`.
-    pub ssh_config: Option<std::path::PathBuf>,
-}
-
-static SETTINGS: std::sync::Mutex<Option<FleetSettings>> = std::sync::Mutex::new(None);
-
-/// Sets how steps with `on:` reach their hosts (by the command, once, before the walk).
-pub fn configure(settings: FleetSettings) {
-    *SETTINGS
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(settings);
-}
-
-pub(crate) fn settings() -> FleetSettings {
-    SETTINGS
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .clone()
-        .unwrap_or_default()
-}
+pub use crate::fleet::{FleetSettings, configure, settings};
 
 /// The inventory that `on:` names are looked up in, if any: `--inventory` (or
 /// `RUNBOOK_INVENTORY`), else the runbook's `inventory:` (given here joined to its folder),
@@ -61,7 +35,7 @@ pub fn load_inventory(
     else {
         return Ok(None);
     };
-    let bytes = std::fs::read(&path).map_err(|e| {
+    let bytes = crate::fleet::read_file(&path).map_err(|e| {
         format!(
             "the inventory `{}` cannot be read: {e}; check the path (`inventory:` is relative to the runbook's folder)",
             path.display()
@@ -99,34 +73,49 @@ pub struct Ssh {
 }
 
 /// What the host's login shell runs (see the module's documentation). `$@` is the step's
-/// shell, which gets the script as its `-c` argument and `runbook` as its `$0`.
+/// shell, which reads the script from `/dev/fd/4` (a here-string: a pipe or a private
+/// temporary file, never a command line). Leftovers of the script's process group are ended
+/// when it exits (TERM, KILL a second later), as here.
 const WRAPPER: &str = "set -m
 IFS= read -r n || exit 254
 case $n in (*[!0-9]*|\"\") exit 254;; esac
 s=$(head -c \"$n\"; echo .)
 s=${s%.}
 exec 3>&2 2>/dev/null
-\"$@\" \"$s\" runbook </dev/null 2>&3 3>&- &
+\"$@\" /dev/fd/4 </dev/null 4<<<\"$s\" 2>&3 3>&- &
 p=$!
+unset s
 { cat >/dev/null; kill -TERM -- -$p; sleep 2; kill -KILL -- -$p; } >/dev/null 2>&1 &
 w=$!
 set +m
 wait $p
 r=$?
-kill -- -$w 2>/dev/null
+kill -TERM -- -$p && { sleep 1; kill -KILL -- -$p; }
+kill -- -$w
 exit $r";
 
 /// The exit status the wrapper gives when the script did not arrive whole.
 pub const TORN_INPUT: i32 = 254;
 
-/// The words of the step's shell on the host, before the script: the same as here.
+/// The words of the step's shell on the host, before the script's file: the same as here,
+/// but reading the script from a file (the wrapper's `/dev/fd/4`) rather than `-c`, so that
+/// neither the script nor the values before it are in any process's command line (which
+/// every user of the host can read).
 pub fn remote_shell(shell: &ShellKind) -> Result<Vec<String>, String> {
     match shell {
-        ShellKind::Bash => Ok(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c"]
+        ShellKind::Bash => Ok(["bash", "--noprofile", "--norc", "-eo", "pipefail"]
             .map(String::from)
             .to_vec()),
-        ShellKind::Sh => Ok(["sh", "-e", "-c"].map(String::from).to_vec()),
-        ShellKind::Command(parts) if shell.is_posix() => Ok(parts.clone()),
+        ShellKind::Sh => Ok(["sh", "-e"].map(String::from).to_vec()),
+        ShellKind::Command(parts) if shell.is_posix() => {
+            // `[bash, -eu, -c]` → `bash -eu FILE`; `[sh, -ec]` → `sh -e FILE`.
+            let mut words = parts.clone();
+            match words.pop().as_deref() {
+                Some("-c") | None => {}
+                Some(cluster) => words.push(cluster.trim_end_matches('c').to_string()),
+            }
+            Ok(words)
+        }
         ShellKind::Command(parts) => Err(format!(
             "a step on other hosts runs a POSIX shell script, and this step's shell is `{}`",
             parts.join(" ")
@@ -321,7 +310,12 @@ pub fn control_dir() -> std::io::Result<tempfile::TempDir> {
         .map(PathBuf::from)
         .filter(|p| p.is_dir() && p.as_os_str().len() < 40)
         .unwrap_or_else(|| PathBuf::from("/tmp"));
-    tempfile::Builder::new().prefix("rb-ssh-").tempdir_in(base)
+    let dir = tempfile::Builder::new()
+        .prefix("rb-ssh-")
+        .tempdir_in(base)?;
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700))?;
+    Ok(dir)
 }
 
 /// Whether `path` can be given to `ssh -F`: a readable file.
@@ -369,7 +363,7 @@ mod tests {
         assert_eq!(argv[at + 1], "10.0.0.5");
         assert_eq!(argv.len(), at + 3);
         assert!(argv[at + 2].starts_with("exec bash --noprofile --norc -c 'set -m"));
-        assert!(argv[at + 2].ends_with("'bash' '--noprofile' '--norc' '-eo' 'pipefail' '-c'"));
+        assert!(argv[at + 2].ends_with("'bash' '--noprofile' '--norc' '-eo' 'pipefail'"));
         // Nothing a login shell of any kind would read twice.
         assert!(!WRAPPER.contains(['\'', '\\']));
     }
@@ -404,5 +398,13 @@ mod tests {
         assert!(said("something else\n").contains("something else"));
         assert_eq!(ssh_problem(&Exit::Code(1), "", "web-3"), None);
         assert!(remote_shell(&ShellKind::Command(vec!["python3".into(), "-c".into()])).is_err());
+        let words = |parts: &[&str]| {
+            remote_shell(&ShellKind::Command(
+                parts.iter().map(|p| p.to_string()).collect(),
+            ))
+            .unwrap()
+        };
+        assert_eq!(words(&["bash", "-eu", "-c"]), ["bash", "-eu"]);
+        assert_eq!(words(&["sh", "-ec"]), ["sh", "-e"]);
     }
 }

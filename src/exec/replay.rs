@@ -24,8 +24,9 @@ pub struct Replay {
     pub completed: Vec<(String, RunState)>,
     /// Steps (with the item, for `for_each`) whose rollback already ran and succeeded.
     pub rolled_back: Vec<(String, Option<String>)>,
-    /// A step on several hosts: the hosts where it completed, in the order they did.
-    pub hosts_ok: std::collections::BTreeMap<String, Vec<String>>,
+    /// A step on several hosts: the hosts where it completed, in the order they did, with
+    /// the address, port and user ssh reached them at.
+    pub hosts_ok: std::collections::BTreeMap<String, Vec<crate::fleet::Target>>,
     /// … and those of the visit the run stopped in, with what `capture` read there (a
     /// resume does not run them again).
     pub hosts_in_visit: std::collections::BTreeMap<String, Vec<(String, Option<String>)>>,
@@ -94,8 +95,9 @@ pub fn replay(records: &[Record]) -> Replay {
                     && r.next.as_deref() == Some(step.as_str());
                 if !again {
                     *r.visits.entry(step.clone()).or_default() += 1;
-                    r.hosts_in_visit.remove(step);
                 }
+                // Each item of `for_each`, each entry of the step: its own hosts.
+                r.hosts_in_visit.remove(step);
                 r.in_progress = Some(step.clone());
             }
             Event::VarSet {
@@ -162,7 +164,10 @@ pub fn replay(records: &[Record]) -> Replay {
                     }
                 }
                 Arc::make_mut(&mut r.state.steps).insert(step.clone(), (*status, *exit_code));
-                if *status == StepStatus::Ok {
+                // A step on several hosts that failed, or was skipped, still changed the
+                // hosts where it completed: their rollback is offered too.
+                let on_some_hosts = r.hosts_in_visit.get(step).is_some_and(|h| !h.is_empty());
+                if *status == StepStatus::Ok || on_some_hosts {
                     let mut state = r.state.clone();
                     state.item = item.clone();
                     r.completed.push((step.clone(), state));
@@ -182,7 +187,7 @@ pub fn replay(records: &[Record]) -> Replay {
                 ..
             } => {
                 if let Some(hosts) = r.hosts_ok.get_mut(step) {
-                    hosts.retain(|h| h != host);
+                    hosts.retain(|h| h.name != *host);
                     if hosts.is_empty() {
                         r.rolled_back.push((step.clone(), item.clone()));
                     }
@@ -199,11 +204,19 @@ pub fn replay(records: &[Record]) -> Replay {
                 host,
                 status: StepStatus::Ok,
                 value,
+                address,
+                port,
+                user,
                 ..
             } => {
                 let hosts = r.hosts_ok.entry(step.clone()).or_default();
-                hosts.retain(|h| h != host);
-                hosts.push(host.clone());
+                hosts.retain(|h| h.name != *host);
+                hosts.push(crate::fleet::Target {
+                    name: host.clone(),
+                    address: address.clone(),
+                    port: *port,
+                    user: user.clone(),
+                });
                 let visit = r.hosts_in_visit.entry(step.clone()).or_default();
                 visit.retain(|(h, _)| h != host);
                 visit.push((host.clone(), value.clone()));

@@ -22,6 +22,8 @@ mod inventory;
 mod name;
 mod pattern;
 mod read;
+mod settings;
+mod step;
 mod targets;
 mod yaml;
 
@@ -31,6 +33,8 @@ pub use error::{InventoryError, InventoryErrorKind};
 pub use inventory::{Group, Host, Inventory};
 pub use name::{NameProblem, NameRole, check_group_name, check_name};
 pub use pattern::MAX_HOSTS;
-pub use read::{Format, MAX_BYTES};
+pub use read::{Format, MAX_BYTES, read_file};
+pub use settings::{FleetSettings, configure, settings};
+pub use step::unsupported;
 pub use targets::{On, Target, TargetError, Targets, Unknown, targets};
 pub use yaml::{MAX_DEPTH, MAX_NODES};

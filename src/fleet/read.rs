@@ -19,6 +19,26 @@ use std::path::Path;
 /// The largest inventory read: 100,000 hosts with their variables fit well within it.
 pub const MAX_BYTES: usize = 32 * 1024 * 1024;
 
+/// Reads an inventory file: a regular file (not a FIFO or a device, which could block or
+/// never end), at most one byte more than [`MAX_BYTES`] (which `from_bytes` then refuses
+/// with its size).
+pub fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other(if meta.is_dir() {
+            "it is a folder, not a file"
+        } else {
+            "it is not a regular file"
+        }));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Ini,

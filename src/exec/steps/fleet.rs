@@ -186,10 +186,13 @@ impl Executor<'_> {
             .concurrency
             .as_ref()
             .map_or(usize::MAX, |c| c.value.max(1) as usize);
-        if !step.outputs.is_empty() || step.capture.as_ref().is_some_and(|c| c.secret) {
+        if let Some(key) = crate::fleet::unsupported(step) {
             return fail(
                 self,
-                "`outputs` and a secret `capture` are not read from a step on other hosts yet: run the command that makes them without `on:` (`ssh HOST …`)".into(),
+                format!(
+                    "{key} does not work on other hosts yet (step `{}`): nothing was run; run that part without `on:` (`ssh HOST …`)",
+                    step.id()
+                ),
                 failed,
             );
         }
@@ -270,12 +273,17 @@ impl Executor<'_> {
             }
             return self.done(step, started, None, Flow::Next);
         }
-        let control = remote::control_dir().ok();
+        // Multiplexed connections for a real run only: a drill reaches no host, not even
+        // to close a connection.
+        let control = (self.cfg.mode != Mode::Drill)
+            .then(remote::control_dir)
+            .and_then(Result::ok);
         let ssh = Ssh {
             config: settings().ssh_config,
             control_dir: control.as_ref().map(|d| d.path().to_path_buf()),
         };
-        if let Some(config) = &ssh.config
+        if self.cfg.mode != Mode::Drill
+            && let Some(config) = &ssh.config
             && let Err(problem) = remote::check_config(config)
         {
             return fail(self, problem, failed);
@@ -384,26 +392,7 @@ impl Executor<'_> {
                         &map,
                     )?;
                 }
-                // Its rollback runs where it completed, newest first.
-                let before = self.progress.completed.len();
-                self.remember_rollback(step, &shell);
-                if self.progress.completed.len() > before
-                    && let Some(c) = self.progress.completed.last_mut()
-                {
-                    let mut done: Vec<(Instant, Target)> = results
-                        .iter()
-                        .zip(&hosts)
-                        .filter_map(|(r, h)| {
-                            r.as_ref().filter(|r| r.ok).map(|r| (r.ended, h.clone()))
-                        })
-                        .collect();
-                    done.sort_by_key(|d| std::cmp::Reverse(d.0));
-                    c.hosts = done.into_iter().map(|(_, h)| h).collect();
-                    if c.hosts.is_empty() {
-                        // Completed nowhere (every host failed, within `max_failures`).
-                        self.progress.completed.pop();
-                    }
-                }
+                self.remember_on_hosts(step, &shell, &hosts, &results);
                 break self.done(step, started, None, Flow::Next)?;
             }
             let interrupted = results
@@ -426,6 +415,7 @@ impl Executor<'_> {
             self.out.screen.status(Status::Failed, &problem);
             let policy = step.on_failure.as_ref().map_or("ask", |p| p.as_str());
             if policy != "ask" && !interrupted {
+                self.remember_on_hosts(step, &shell, &hosts, &results);
                 break self.failed(step, started, None, problem, failed, true)?;
             }
             let q = Question::Failure {
@@ -449,11 +439,14 @@ impl Executor<'_> {
                     continue;
                 }
                 Answer::Skip(reason) => {
+                    self.remember_on_hosts(step, &shell, &hosts, &results);
                     break self.skipped_with(step, started, None, reason, || {
                         format!("skipped after failure ({problem})")
                     })?;
                 }
                 _ => {
+                    // The hosts where it did complete can be rolled back (the canary).
+                    self.remember_on_hosts(step, &shell, &hosts, &results);
                     let status = if interrupted {
                         StepStatus::Interrupted
                     } else {
@@ -495,6 +488,33 @@ impl Executor<'_> {
             }
         }
         Ok(flow)
+    }
+
+    /// The step's rollback, to run on the hosts where it completed, newest first (also when
+    /// the step as a whole failed or was skipped: those hosts did change).
+    fn remember_on_hosts(
+        &mut self,
+        step: &Step,
+        shell: &crate::load::Shell,
+        hosts: &[Target],
+        results: &[Option<HostResult>],
+    ) {
+        let mut done: Vec<(Instant, Target)> = results
+            .iter()
+            .zip(hosts)
+            .filter_map(|(r, h)| r.as_ref().filter(|r| r.ok).map(|r| (r.ended, h.clone())))
+            .collect();
+        if done.is_empty() {
+            return;
+        }
+        done.sort_by_key(|d| std::cmp::Reverse(d.0));
+        let before = self.progress.completed.len();
+        self.remember_rollback(step, shell);
+        if self.progress.completed.len() > before
+            && let Some(c) = self.progress.completed.last_mut()
+        {
+            c.hosts = done.into_iter().map(|(_, h)| h).collect();
+        }
     }
 
     fn show_batches(
@@ -694,8 +714,10 @@ impl Executor<'_> {
                     argv: remote::argv(ssh, host, words),
                     timeout,
                     stdin: Some(payload),
-                    // Kept only to read a `capture` from.
-                    capture_limit: if step.capture.is_some() {
+                    // Kept only to read a `capture` or check `expect.stdout`.
+                    capture_limit: if step.capture.is_some()
+                        || step.expect.as_ref().is_some_and(|e| e.stdout.is_some())
+                    {
                         None
                     } else {
                         Some(0)
@@ -782,6 +804,20 @@ impl Executor<'_> {
         let mut ok = ssh_problem.is_none()
             && matches!(outcome.exit, Exit::Code(c) if round.expected.contains(&c));
         let mut why = ssh_problem.unwrap_or_else(|| describe(&outcome.exit));
+        // `expect.stdout`: each host's own output must match.
+        if ok && let Some(pattern) = step.expect.as_ref().and_then(|e| e.stdout.as_ref()) {
+            match regex::Regex::new(&pattern.value) {
+                Ok(re) if re.is_match(&outcome.stdout.text) => {}
+                Ok(_) => {
+                    ok = false;
+                    why = format!("the output does not match `{}`", pattern.value);
+                }
+                Err(e) => {
+                    ok = false;
+                    why = format!("invalid `expect.stdout`: {e}");
+                }
+            }
+        }
         // `capture`: each host's value, read from its own output.
         let mut captured = None;
         if ok && step.capture.is_some() {
@@ -809,6 +845,9 @@ impl Executor<'_> {
             log: Some(s.log.relative().to_string()),
             tail,
             value: captured.as_ref().map(|v| self.out.mask(v)),
+            address: hosts[i].address.clone(),
+            port: hosts[i].port,
+            user: hosts[i].user.clone(),
         })?;
         if ok {
             self.out
@@ -856,7 +895,18 @@ impl Executor<'_> {
         loop {
             let end = match memchr::memchr(b'\n', &s.partial[idx]) {
                 Some(n) => n + 1,
-                None if s.partial[idx].len() > LINE_MAX => s.partial[idx].len(),
+                // A line this long is shown in pieces; the end that could start a secret
+                // stays for the next piece, so that the secret is masked whole.
+                None if s.partial[idx].len() > LINE_MAX => {
+                    let hold = self
+                        .out
+                        .secrets
+                        .iter()
+                        .map(|x| x.len().saturating_sub(1))
+                        .max()
+                        .unwrap_or(0);
+                    s.partial[idx].len().saturating_sub(hold).max(1)
+                }
                 None => break,
             };
             let line: Vec<u8> = s.partial[idx].drain(..end).collect();
@@ -904,7 +954,7 @@ impl Executor<'_> {
                     match &r.exit {
                         Some(Exit::Code(c)) => c.to_string(),
                         Some(Exit::TimedOut) => "timeout".into(),
-                        Some(Exit::Interrupted) => "ctrl-c".into(),
+                        Some(Exit::Interrupted) => "stopped".into(),
                         Some(Exit::Signal(s)) => format!("sig {s}"),
                         Some(Exit::NotStarted(_)) | None => "–".into(),
                     },

@@ -9,7 +9,7 @@ crate::declare_rule! {
     /// inventory reads (errors at its own line and column), every group or host `on:` names
     /// is in it (with a did-you-mean), `serial` and `max_failures` are counts or
     /// percentages, `on:` is on a `run` step with a POSIX shell and no `outputs`, secret
-    /// `capture` or `interactive` (which do not reach other hosts yet). Warns when a `dangerous` step
+    /// `capture`, `retries`, `duration` or `interactive` (which do not reach other hosts yet). Warns when a `dangerous` step
     /// runs on its whole fleet at once (no `serial`), and when `max_failures` lets every
     /// host fail.
     ///
@@ -75,12 +75,20 @@ impl Rule for FleetRule {
     }
 }
 
-/// The runbook's inventory, its problems reported at the `inventory:` key.
+/// The inventory `on:` names are looked up in — `--inventory` (or `RUNBOOK_INVENTORY`), the
+/// runbook's `inventory:`, `[fleet] inventory`, as a run would — its problems reported at
+/// the `inventory:` key (or the runbook's start when it comes from elsewhere).
 fn read_inventory(cx: &Context, out: &mut Vec<Finding>) -> Option<Inventory> {
-    let key = cx.runbook.inventory.as_ref()?;
-    let at = key_span(cx.source, 0, key.span, "inventory");
-    let path = cx.folder().join(&key.value);
-    let bytes = match std::fs::read(&path) {
+    let settings = crate::fleet::settings();
+    let key = cx.runbook.inventory.as_ref();
+    let at = key.map_or(crate::load::Span::at(0), |k| {
+        key_span(cx.source, 0, k.span, "inventory")
+    });
+    let path = settings
+        .inventory
+        .or_else(|| key.map(|k| cx.folder().join(&k.value)))
+        .or(settings.default_inventory)?;
+    let bytes = match crate::fleet::read_file(&path) {
         Ok(b) => b,
         Err(e) => {
             out.push(Finding::new(
@@ -133,22 +141,12 @@ fn check_step(
         ));
         return;
     }
-    for (what, present, key) in [
-        (
-            "a secret `capture`",
-            step.capture.as_ref().is_some_and(|c| c.secret),
-            "capture",
-        ),
-        ("`outputs`", !step.outputs.is_empty(), "outputs"),
-        ("`interactive: true`", step.is_interactive(), "interactive"),
-    ] {
-        if present {
-            out.push(Finding::new(
-                at,
-                format!("{what} does not work with `on:` yet (step `{id}`): the step would fail when it runs"),
-                format!("run the command that reads a value in a step of its own without `on:` (`ssh HOST …`), or remove `{key}`"),
-            ));
-        }
+    if let Some(what) = crate::fleet::unsupported(step) {
+        out.push(Finding::new(
+            at,
+            format!("{what} does not work with `on:` yet (step `{id}`): the step would fail when it runs"),
+            "run that part in a step of its own without `on:` (`ssh HOST …`), or remove it",
+        ));
     }
     if let Some(shell) = &step.shell
         && !shell.value.is_posix()
