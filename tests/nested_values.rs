@@ -129,6 +129,12 @@ fn refused_steps() -> Vec<(&'static str, String)> {
         ("substitution-command", r#"$(printf %s "{{ inputs.v }}"); printf '[x]' > "$OUT/substitution-command""#.into()),
         ("backquote-command", r#"`printf %s "{{ inputs.v }}"`; printf '[x]' > "$OUT/backquote-command""#.into()),
         ("printf-v-function", r#"f() { printf -v c '%s' "$1"; eval "$c"; }; f "printf '[%s]' {{ inputs.v }}" > "$OUT/printf-v-function""#.into()),
+        // Sixth audit: git's configuration stored or given by environment, `${x@Q}` inside
+        // the next shell's own quotes, aliases.
+        ("git-config-alias", r#"git config --file "$OUT/gc" alias.zz "!printf '[%s]' '{{ inputs.v }}'"; printf '[x]' > "$OUT/git-config-alias""#.into()),
+        ("git-config-env", r#"GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=alias.zz GIT_CONFIG_VALUE_0="!printf '[%s]' '{{ inputs.v }}'" git zz > "$OUT/git-config-env""#.into()),
+        ("q-in-quotes", r#"x="{{ inputs.v }}"; sh -c "printf '[%s]' \"${x@Q}\"" > "$OUT/q-in-quotes""#.into()),
+        ("alias-eval", "shopt -s expand_aliases\nalias ev=eval\nev \"printf '[%s]' {{ inputs.v }}\" > \"$OUT/alias-eval\"".into()),
         ("make-stdin", "make -s -f - <<EOF > \"$OUT/make-stdin\"\nall:\n\t@printf '[%s]' {{ inputs.v }}\nEOF".into()),
     ]
 }

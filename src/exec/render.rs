@@ -287,10 +287,10 @@ fn place(
                     help: "check the value (a `pattern` that refuses a leading `-`), or put `--` before it where the program accepts it".into(),
                 });
             }
-            if matches!(plan.slot, Slot::SudoShell(_)) && value.contains('$') {
+            if matches!(plan.slot, Slot::SudoShell(_)) && value.contains(['$', '\n', '\r']) {
                 return Err(RenderError {
                     message: format!(
-                        "`{expr}` holds `$`, which the login shell of `sudo -i`/`sudo -s` expands: it would not arrive as written"
+                        "`{expr}` holds `$` or a new line, which the login shell of `sudo -i`/`sudo -s` expands or joins: it would not arrive as written"
                     ),
                     help: "run the command with `sudo` alone, or `sudo sh -c '…' sh VALUE`".into(),
                 });
@@ -388,7 +388,8 @@ pub fn arithmetic_env(
             continue;
         }
         let refs = reparsed.get_or_insert_with(|| crate::shell::reparsed_refs(script));
-        if refs.contains(name) {
+        // (`${!n}` in such a string may name any variable.)
+        if refs.contains(name) || refs.contains(crate::shell::nested::ANY) {
             return Err(RenderError {
                 message: format!(
                     "`${name}` is expanded inside a string that another shell parses again (`sh -c \"…\"`, `ssh HOST \"…\"`, `eval`), and its value is not one plain word: that shell would read it as code"

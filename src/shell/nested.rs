@@ -111,6 +111,15 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
             help: "remove the control character from the script".into(),
         });
     }
+    // `shopt -s expand_aliases; alias ev=eval`: a word may stand for a program that parses
+    // its arguments again.
+    if lexed.contains("expand_aliases") && aliases_a_reparser(lexed) {
+        return Err(Unsafe {
+            construct: "shopt -s expand_aliases".into(),
+            why: "the script turns on aliases, so any word may stand for `eval` or `sh -c`, which runbook cannot follow".into(),
+            help: "write the commands themselves instead of aliases".into(),
+        });
+    }
     let mut text = String::with_capacity(lexed.len());
     text.push_str(&lexed[..placeholder.start]);
     text.extend(std::iter::repeat_n(SENTINEL, placeholder.len()));
@@ -424,6 +433,23 @@ pub fn check_dollar_single(plan: &Plan, outer_has: bool) -> Result<(), Unsafe> {
         }
     }
     Ok(())
+}
+
+/// Whether the script defines an alias whose first word is a program that parses its
+/// arguments again (`alias ev=eval`, `alias r='sudo sh -c'`).
+fn aliases_a_reparser(text: &str) -> bool {
+    text.match_indices("alias ").any(|(at, _)| {
+        let rest = &text[at + "alias ".len()..];
+        let Some((_, value)) = rest.split_once('=') else {
+            return false;
+        };
+        let first = value
+            .trim_start_matches(['\'', '"'])
+            .split(|c: char| c.is_whitespace() || "'\";&|)".contains(c))
+            .next()
+            .unwrap_or("");
+        REPARSERS.contains(&base(first)) || SHELLS.contains(&base(first))
+    })
 }
 
 /// What stands right before the value, or around it, that changes how a shell reads it
@@ -757,7 +783,10 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
                 }),
                 // `ssh h "… $(printf %q "{{ v }}")"`: printf quotes the value for the shell
                 // that parses the string again; the value is printf's argument.
-                (Role::Reparse(_), Some(_)) if printf_q(&text[e.span.clone()]) => {
+                (Role::Reparse(_), Some(_))
+                    if printf_q(&text[e.span.clone()])
+                        && bare_in_string(text, w.span.start, e.span.start) =>
+                {
                     Ok(Role::Data(None))
                 }
                 (Role::Reparse(r), _) => Err(inside_expansion(text, e, &r.construct)),
@@ -1053,9 +1082,17 @@ fn quoted_for_reuse(expansion: &str) -> bool {
         })
 }
 
+/// Whether what starts at `at`, in the word (a string another shell parses) that starts at
+/// `word_start`, stands outside that shell's own quotes: no `\"` or `'` left open before it.
+fn bare_in_string(text: &str, word_start: usize, at: usize) -> bool {
+    let before = &text[word_start.min(at)..at];
+    before.matches("\\\"").count().is_multiple_of(2)
+        && before.matches('\'').count().is_multiple_of(2)
+}
+
 /// Stands in a set of names for "any variable": a string parsed again expands `${!n}`, a
 /// variable whose name is only known when the script runs.
-const ANY: &str = "*any*";
+pub const ANY: &str = "*any*";
 
 /// `$(printf %q "…")` around one argument and nothing else: its output is that argument,
 /// quoted for a shell.
@@ -1074,14 +1111,37 @@ fn printf_q(expansion: &str) -> bool {
 /// The names a piece of text hands to another shell (its expansions that are not quoted for
 /// reuse); [`ANY`] for an indirect expansion (`${!n}`).
 fn handed_on(text: &str, expansions: &[Expansion]) -> Vec<String> {
+    handed_on_into(text, expansions, None)
+}
+
+/// [`handed_on`], for the expansions of one word (from `word_start`) of a string that the
+/// next shell parses: `${x@Q}` and `$(printf %q …)` quote for that shell only where they
+/// stand bare in it. Inside its own quotes (`"… \"${x@Q}\" …"`, `"… '${x@Q}' …"`), the
+/// quotes they write are text and `$(…)` in the value runs.
+fn handed_on_into(text: &str, expansions: &[Expansion], word_start: Option<usize>) -> Vec<String> {
+    let bare_inside =
+        |e: &Expansion| word_start.is_none_or(|start| bare_in_string(text, start, e.span.start));
     expansions
         .iter()
-        .filter(|e| !quoted_for_reuse(&text[e.span.clone()]))
+        .filter(|e| !(quoted_for_reuse(&text[e.span.clone()]) && bare_inside(e)))
         .flat_map(|e| {
             let raw = &text[e.span.clone()];
             let mut names = super::flow::referenced(raw);
             if !super::flow::indirect(raw).is_empty() {
                 names.push(ANY.to_string());
+            }
+            // `$(printenv NV)`: the variables it prints by name; `$(env)` every one.
+            for (at, _) in raw.match_indices("printenv") {
+                let rest = &raw[at + "printenv".len()..];
+                let named: Vec<&str> = rest
+                    .split(|c: char| c.is_whitespace() || c == ')' || c == '`' || c == '"')
+                    .take_while(|w| !w.contains([';', '|', '&']))
+                    .filter(|w| !w.is_empty() && !w.starts_with('-'))
+                    .collect();
+                if named.is_empty() {
+                    names.push(ANY.to_string());
+                }
+                names.extend(named.into_iter().map(str::to_string));
             }
             // `~NAME`: expanded changed (`${x//_/;}`) where the string is parsed again.
             names.extend(
@@ -1133,7 +1193,7 @@ fn reparsed_refs_in(text: &str, depth: usize) -> BTreeSet<String> {
                 // What the outer shell expands into the string (not `'$1'`, which the inner
                 // shell expands as data).
                 if let Role::Reparse(r) = role_of(&args, k, Ctx::default()) {
-                    out.extend(handed_on(text, &w.expansions));
+                    out.extend(handed_on_into(text, &w.expansions, Some(w.span.start)));
                     // `sh -c 'eval "$1"' sh ARG`, `x=… sh -c 'eval "$x"'`: what the inner
                     // script parses again is its positional parameters (the words after the
                     // script) or its environment.
@@ -1696,6 +1756,35 @@ fn git_runs(key: &str, value: &str) -> bool {
     ) || key.starts_with("alias.") && value.starts_with('!')
 }
 
+/// `git config … KEY VALUE` with the value at `target` under a key whose value git runs.
+fn git_config_runs(args: &[&Word], i: usize, target: usize) -> bool {
+    let Some(config) = (i + 1..target).find(|&k| args[k].cooked == "config") else {
+        return false;
+    };
+    // The words after `config` (and `set`), options and their files left out.
+    let mut words = Vec::new();
+    let mut k = config + 1;
+    while k < args.len() {
+        let a = args[k].cooked.as_str();
+        if matches!(a, "-f" | "--file" | "--blob" | "--type") {
+            k += 2;
+            continue;
+        }
+        if !(a.starts_with('-') || (a == "set" && words.is_empty())) {
+            words.push(k);
+        }
+        k += 1;
+    }
+    match words.as_slice() {
+        [key, value, ..] if *value == target => {
+            let key = &args[*key].cooked;
+            let v = args[target].cooked.trim_start_matches(SENTINEL);
+            git_runs(key, v) || key.to_ascii_lowercase().starts_with("alias.")
+        }
+        _ => false,
+    }
+}
+
 /// Environment variables whose values programs run with the shell (`git` runs
 /// `GIT_SSH_COMMAND` with `sh -c`): a value assigned to one is parsed again.
 const COMMAND_VARS: &[&str] = &[
@@ -1720,7 +1809,11 @@ const COMMAND_VARS: &[&str] = &[
 /// Whether a variable's value is run as code by bash or by the programs that read it
 /// (`PS4`, `GIT_SSH_COMMAND`, `EDITOR`, …).
 pub fn runs_as_code(name: &str) -> bool {
-    PROMPTS.contains(&name) || COMMAND_VARS.contains(&name)
+    PROMPTS.contains(&name)
+        || COMMAND_VARS.contains(&name)
+        // `GIT_CONFIG_KEY_0=core.sshCommand GIT_CONFIG_VALUE_0=…`: git's `-c` by environment.
+        || name.starts_with("GIT_CONFIG_VALUE_")
+        || name == "GIT_CONFIG_PARAMETERS"
 }
 
 /// The variables bash expands again, command substitutions included, each time it uses them:
@@ -1738,6 +1831,17 @@ fn prompt_assignment(w: &Word) -> Option<Role> {
             inner: w.cooked[eq + 1..].to_string(),
             construct: name.to_string(),
             travels: true,
+        }));
+    }
+    if sentinel > eq && (name.starts_with("GIT_CONFIG_VALUE_") || name == "GIT_CONFIG_PARAMETERS") {
+        return Some(Role::Refused(Unsafe {
+            why: format!(
+                "it is assigned to `{name}`, git's configuration by environment, whose values git may run with `sh` (an alias starting with `!`, `core.sshCommand`…)"
+            ),
+            construct: name.to_string(),
+            help:
+                "use `git -c KEY=\"{{ … }}\"`, which runbook follows, or give the input a `pattern`"
+                    .into(),
         }));
     }
     (sentinel > eq && PROMPTS.contains(&name)).then(|| {
@@ -2172,6 +2276,14 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
                 _ => Role::NoOption,
             }
         }
+        // `git config [--global|-f FILE|set] KEY VALUE`: a key whose value git runs with `sh`
+        // (an alias starting with `!`, `core.sshCommand`, `credential.helper`…) stores the
+        // value for later, where no runbook quoting reaches it.
+        "git" if git_config_runs(args, i, target) => Role::Refused(Unsafe {
+            why: "it is stored by `git config` under a key whose value git later runs with `sh` (an alias starting with `!`, `core.sshCommand`, `credential.helper`, `core.fsmonitor`…), beyond the step".into(),
+            construct: "git config".into(),
+            help: "write the command in the runbook itself and give it the value as an argument or in the environment, or give the input a `pattern`".into(),
+        }),
         "rsync" | "git" | "tar" | "zip" | "curl" | "wget" => Role::NoOption,
         "fish" | "csh" | "tcsh" => {
             let c = (i + 1..target).any(|k| {
@@ -2646,7 +2758,27 @@ const NODE: Foreign = Foreign {
 };
 const AWK: Foreign = Foreign {
     language: "awk",
-    help: "pass it as an awk variable: `awk -v name=\"{{ … }}\" '$1 == name'`",
+    help: "pass it in the environment and read `ENVIRON[\"name\"]` (`-v` would turn its backslashes into other characters): `name=\"{{ … }}\" awk '$1 == ENVIRON[\"name\"]'`",
+};
+const TCL_EXPECT: Foreign = Foreign {
+    language: "Tcl (expect)",
+    help: "pass it in the environment and read `$env(NAME)` (`NAME=\"{{ … }}\" expect -c 'send \"$env(NAME)\\r\"'`); Tcl runs `[…]` in a string",
+};
+const MONGO: Foreign = Foreign {
+    language: "JavaScript (mongosh)",
+    help: "pass it in the environment and read `process.env.NAME`, or give the value a `pattern`",
+};
+const POWERSHELL: Foreign = Foreign {
+    language: "PowerShell",
+    help: "pass it in the environment and read `$env:NAME`",
+};
+const R: Foreign = Foreign {
+    language: "R",
+    help: "pass it as an argument and read `commandArgs(TRUE)[1]`: `Rscript -e 'cat(commandArgs(TRUE)[1])' \"{{ … }}\"`",
+};
+const QUERY: Foreign = Foreign {
+    language: "a query language (SQL, CQL, InfluxQL)",
+    help: "use the client's own parameters where it has them (`--param_name=…` for clickhouse-client, `-v name=…` for sqlcmd), or give the value a `pattern` that refuses quotes",
 };
 const JQ: Foreign = Foreign {
     language: "jq",
@@ -2770,6 +2902,31 @@ fn foreign(name: &str, args: &[&Word], i: usize, target: usize) -> Option<&'stat
             Some(&PERL)
         }
         "lua" | "luajit" if prev == Some("-e") => Some(&LUA),
+        "expect" if prev == Some("-c") => Some(&TCL_EXPECT),
+        "mongosh" | "mongo" if matches!(prev, Some("--eval")) => Some(&MONGO),
+        "pwsh" | "powershell"
+            if prev.is_some_and(|p| {
+                p.eq_ignore_ascii_case("-c") || p.eq_ignore_ascii_case("-command")
+            }) =>
+        {
+            Some(&POWERSHELL)
+        }
+        "Rscript" if prev == Some("-e") => Some(&R),
+        "bun" if prev == Some("-e") => Some(&NODE),
+        "deno" if prev == Some("eval") => Some(&NODE),
+        "cqlsh" | "influx" | "sqlcmd" | "clickhouse-client" | "clickhouse"
+            if matches!(
+                prev,
+                Some("-e" | "--execute" | "-execute" | "-Q" | "-q" | "--query")
+            ) =>
+        {
+            Some(&QUERY)
+        }
+        _ if name.starts_with("perl5")
+            && prev.is_some_and(|p| p.starts_with('-') && p.ends_with('e')) =>
+        {
+            Some(&PERL)
+        }
         "php" if prev == Some("-r") => Some(&LUA_PHP),
         "sed" | "gsed" => {
             let (j, seen) = options(args, i + 1, "efl", &["expression", "file", "line-length"]);
@@ -3214,6 +3371,32 @@ mod tests {
                 Slot::PlainWord(Quoting::Double),
                 "{script}"
             );
+        }
+        // `${x@Q}` quotes for the next shell only where it stands bare there.
+        for script in [
+            "x=\"X\"; sh -c \"printf %s \\\"${x@Q}\\\" > out\"",
+            "x=\"X\"; eval \"printf %s '${x@Q}' > out\"",
+            "x=\"X\"; bash -c \"sh -c 'printf %s ${x@Q}'\"",
+        ] {
+            assert_eq!(
+                plan_x(script).map(|p| p.slot),
+                Ok(Slot::PlainWord(Quoting::Double)),
+                "{script}"
+            );
+        }
+        assert_eq!(
+            plan_x("x=\"X\"; sh -c \"printf %s ${x@Q}\"").map(|p| p.slot),
+            Ok(Slot::Quoted(Quoting::Double))
+        );
+        assert!(plan_x("shopt -s expand_aliases; alias ev=eval; ev \"echo X\"").is_err());
+        for script in [
+            "expect -c 'send \"X\"'",
+            "mongosh --eval 'db.x.find({a: \"X\"})'",
+            "pwsh -Command 'Write-Output X'",
+            "Rscript -e 'print(X)'",
+            "clickhouse-client --query 'select X'",
+        ] {
+            assert!(plan_x(script).unwrap().foreign.is_some(), "{script}");
         }
         // `$'…'` only where the shell reading it has it.
         let dollar =
