@@ -231,3 +231,27 @@ fn a_relative_state_folder_still_carries_runbook_env() {
     );
     assert!(t.path("relative-state/runs").is_dir());
 }
+
+#[test]
+fn a_value_quoted_into_the_script_cannot_spell_a_name_it_sets() {
+    // `ssh h "…"` gets the value quoted into its text (here a function stands in for ssh):
+    // the names a step may set are read from what the runbook wrote, not from that text.
+    let t = rb(
+        Test::new(),
+        "inputs:\n  v: {description: a value}\nsteps:\n\
+         - id: write\n    title: Write it\n    on_failure: continue\n    run: |\n      ssh() { sh -c \"$2\"; }\n      ssh h \"echo 'X={{ inputs.v }}' | tr '|' '\\\\n'\" >> \"$RUNBOOK_ENV\"\n\
+         - id: later\n    title: A later step\n    run: printf '%s' \"${EVIL:-unset}\" > evil.out\n",
+    );
+    let o = t.exec(&["run", "rb", "--yes", "--input", "v=a|EVIL=1"]);
+    o.code(0);
+    assert!(
+        o.stderr
+            .contains("it sets `EVIL`, a name the step's script does not write"),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(t.path("runbooks/evil.out")).unwrap(),
+        "unset"
+    );
+}

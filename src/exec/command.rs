@@ -410,11 +410,18 @@ impl Executor<'_> {
                 .collect();
             // A drill's `simulate` writes the files itself, not the script.
             let drill = self.cfg.mode == Mode::Drill;
-            let spelled = |script: &str, written: &[(String, String)]| {
+            // The names are looked for in what the runbook wrote, never in the rendered
+            // script: a value quoted into it (`ssh h "echo '{{ v }}'"`) could spell any.
+            let written_by = if edited {
+                script
+            } else {
+                step.run.as_ref().map_or(script, |r| r.value.as_str())
+            };
+            let spelled = |_: &str, written: &[(String, String)]| {
                 if drill {
                     Ok(())
                 } else {
-                    names_in_script(script, written)
+                    names_in_script(written_by, written)
                 }
             };
             let written = (
