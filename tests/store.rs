@@ -1062,3 +1062,51 @@ fn a_store_that_accepts_and_never_answers_is_unreachable_not_a_hang() {
         out.stderr
     );
 }
+
+#[test]
+fn stats_name_the_hosts_where_a_step_failed() {
+    let Some(pg) = Pg::start() else { return };
+    let Some(fleet) = common::sshd::Fleet::start(2) else {
+        return;
+    };
+    let t = team(&pg).file(
+        "runbooks/fleet.yaml",
+        r#"title: Fleet
+owner: o
+description: d
+steps:
+  - id: clear
+    title: Clear
+    on: [web-1, web-2]
+    max_failures: 1
+    run: '[ "$RUNBOOK_HOST" != web-2 ]'
+"#,
+    );
+    t.exec(&["store", "migrate"]).code(0);
+    let config = fleet.config();
+    let config = config.to_str().unwrap();
+    for _ in 0..2 {
+        t.exec(&["--ssh-config", config, "run", "fleet", "--yes"])
+            .code(0);
+    }
+    let team = t.exec(&["stats", "--json"]);
+    team.code(0);
+    let local = t.exec(&["stats", "--json", "--local"]);
+    local.code(0);
+    let a: serde_json::Value = serde_json::from_str(&team.stdout).unwrap();
+    let b: serde_json::Value = serde_json::from_str(&local.stdout).unwrap();
+    assert_eq!(a["runbooks"][0]["hosts"], b["runbooks"][0]["hosts"]);
+    let hosts = a["runbooks"][0]["hosts"].as_array().unwrap();
+    assert_eq!(hosts.len(), 1, "{}", team.stdout);
+    assert_eq!(hosts[0]["host"], "web-2");
+    assert_eq!(
+        (hosts[0]["ran"].as_u64(), hosts[0]["failed"].as_u64()),
+        (Some(2), Some(2))
+    );
+    let text = t.exec(&["stats"]);
+    assert!(
+        text.stdout.contains("clear › web-2 failed 2 of 2 times"),
+        "{}",
+        text.stdout
+    );
+}

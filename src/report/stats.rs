@@ -37,6 +37,9 @@ pub struct Gathered {
     pub decisions: BTreeMap<(String, String), Vec<(String, String)>>,
     /// (runbook, step, kind) → times, in real runs and drills.
     pub events: BTreeMap<(String, String, Kind), u64>,
+    /// A step on several hosts, in real runs: (runbook, step, host) → (times it ran there,
+    /// times it failed there).
+    pub hosts: BTreeMap<(String, String, String), (u64, u64)>,
 }
 
 #[derive(Debug, Serialize)]
@@ -65,6 +68,17 @@ pub struct RunbookStats {
     pub steps: Vec<StepStats>,
     /// Checklist items skipped, most first.
     pub checklist_skipped: Vec<ChecklistStats>,
+    /// Steps on several hosts: the hosts where they failed in real runs, most first.
+    pub hosts: Vec<HostStats>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct HostStats {
+    pub step: String,
+    pub host: String,
+    /// Times the step ran on the host, and failed there.
+    pub ran: u64,
+    pub failed: u64,
 }
 
 #[derive(Debug, Serialize)]
@@ -114,6 +128,7 @@ fn entry<'m>(m: &'m mut BTreeMap<String, RunbookStats>, name: &str) -> &'m mut R
         p90_ms: None,
         steps: Vec::new(),
         checklist_skipped: Vec::new(),
+        hosts: Vec::new(),
     })
 }
 
@@ -208,6 +223,21 @@ pub fn build(g: Gathered, source: String, since: Option<String>, branches: &Bran
         r.checklist_skipped
             .sort_by_key(|c| (std::cmp::Reverse(c.skipped), c.step.clone(), c.item.clone()));
         r.checklist_skipped.truncate(TOP);
+    }
+    for ((runbook, step, host), (ran, failed)) in &g.hosts {
+        if *failed > 0 {
+            entry(&mut by_runbook, runbook).hosts.push(HostStats {
+                step: step.clone(),
+                host: host.clone(),
+                ran: *ran,
+                failed: *failed,
+            });
+        }
+    }
+    for r in by_runbook.values_mut() {
+        r.hosts
+            .sort_by_key(|h| (std::cmp::Reverse(h.failed), h.step.clone(), h.host.clone()));
+        r.hosts.truncate(TOP);
     }
     let mut operators: BTreeMap<String, OperatorStats> = BTreeMap::new();
     for ((operator, runbook), n) in &g.drills {
@@ -346,6 +376,19 @@ pub fn gather_local(
                     step,
                     Kind::ChecklistSkipped(item.clone(), reason.clone().unwrap_or_default()),
                 )),
+                Event::HostFinished {
+                    step, host, status, ..
+                } if run.mode == Mode::Run => {
+                    let e = g
+                        .hosts
+                        .entry((run.runbook.clone(), step.clone(), host.clone()))
+                        .or_default();
+                    e.0 += 1;
+                    if *status != StepStatus::Ok {
+                        e.1 += 1;
+                    }
+                    None
+                }
                 Event::Decision { step, label, .. } if run.mode == Mode::Drill => {
                     g.decisions
                         .entry((operator.clone(), run.runbook.clone()))
@@ -438,6 +481,20 @@ pub fn render(stats: &Stats) -> String {
                     format!(" — skipped because {}", reasons.join(", "))
                 };
                 let _ = writeln!(out, "    {:<20} {}{why}", s.step, parts.join(", "));
+            }
+        }
+        if !r.hosts.is_empty() {
+            let _ = writeln!(out, "  hosts where steps failed (real runs):");
+            for h in &r.hosts {
+                let _ = writeln!(
+                    out,
+                    "    {} › {} failed {} of {} time{}",
+                    h.step,
+                    h.host,
+                    h.failed,
+                    h.ran,
+                    if h.ran == 1 { "" } else { "s" }
+                );
             }
         }
         if !r.checklist_skipped.is_empty() {

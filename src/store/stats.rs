@@ -109,5 +109,18 @@ pub fn gather(
         };
         *g.events.entry((runbook, step, kind)).or_default() += row.get::<_, i64>(6) as u64;
     }
+    for row in q(
+        store,
+        "SELECT r.runbook, coalesce(e.step, ''), coalesce(e.record->>'host', ''), count(*),
+                count(*) FILTER (WHERE e.record->>'status' <> 'ok')
+         FROM runbook.events e JOIN runbook.runs r USING (run_id)
+         WHERE {RUNS} AND r.mode = 'run' AND e.event = 'host_finished' AND NOT (e.record ? 'within')
+         GROUP BY 1, 2, 3",
+    )? {
+        g.hosts.insert(
+            (row.get(0), row.get(1), row.get(2)),
+            (row.get::<_, i64>(3) as u64, row.get::<_, i64>(4) as u64),
+        );
+    }
     Ok(g)
 }
