@@ -401,8 +401,23 @@ impl Executor<'_> {
                 .any(|r| r.exit == Some(Exit::Interrupted));
             // Ctrl-C with no terminal to ask ends the run here, journaled as interrupted (as
             // for a command run here); a signal ends it at the next question.
+            let failed_hosts: Vec<usize> = (0..n)
+                .filter(|&i| results[i].as_ref().is_some_and(|r| !r.ok))
+                .collect();
             let problem = if interrupted {
                 format!("{}: the hosts' commands were ended", self.interrupted())
+            } else if failed_count > allowed {
+                // Said with the counts at the end (hosts already running finished too).
+                format!(
+                    "{failed_count} of {n} host{} failed ({}), more than max_failures ({allowed}){}",
+                    plural(n),
+                    names(&hosts, &failed_hosts),
+                    if ran < n {
+                        format!("; {} not started", n - ran)
+                    } else {
+                        String::new()
+                    }
+                )
             } else {
                 stopped.unwrap_or_else(|| {
                     format!(

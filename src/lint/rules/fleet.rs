@@ -120,6 +120,36 @@ fn read_inventory(cx: &Context, out: &mut Vec<Finding>) -> Option<Inventory> {
     }
 }
 
+/// Inventory variables that change how Ansible reaches a host, which runbook does not read:
+/// a step would reach the host some other way than the inventory says.
+const IGNORED_VARS: &[&str] = &[
+    "ansible_connection",
+    "ansible_ssh_common_args",
+    "ansible_ssh_extra_args",
+    "ansible_ssh_private_key_file",
+    "ansible_private_key_file",
+    "ansible_ssh_pass",
+    "ansible_password",
+];
+
+/// The names `on:` gives as written (no template).
+fn static_names(on: &OnValue) -> Vec<String> {
+    match on {
+        OnValue::List(items) => items
+            .iter()
+            .filter(|i| !i.value.contains("{{"))
+            .map(|i| i.value.clone())
+            .collect(),
+        OnValue::Text(t) if !t.value.contains("{{") => t
+            .value
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect(),
+        OnValue::Text(_) => Vec::new(),
+    }
+}
+
 fn check_step(
     cx: &Context,
     step: &Step,
@@ -225,6 +255,43 @@ fn check_step(
                         )
                         .with_severity(Severity::Warning),
                     );
+                }
+            }
+            if let Some(inventory) = inventory {
+                for name in static_names(&on.value) {
+                    if inventory.group(&name).is_some() && inventory.host(&name).is_some() {
+                        out.push(
+                            Finding::new(
+                                at,
+                                format!("`{name}` in `on:` of step `{id}` is both a group and a host of the inventory: the group's hosts are taken"),
+                                "rename the group or the host, so that `on:` says which",
+                            )
+                            .with_severity(Severity::Warning),
+                        );
+                    }
+                }
+                for host in &found.hosts {
+                    let Some(h) = inventory.host(&host.name) else {
+                        continue;
+                    };
+                    let ignored: Vec<&str> = IGNORED_VARS
+                        .iter()
+                        .copied()
+                        .filter(|v| match h.vars.get(*v) {
+                            Some(serde_json::Value::String(c)) if *v == "ansible_connection" => {
+                                c != "ssh"
+                            }
+                            Some(_) => true,
+                            None => false,
+                        })
+                        .collect();
+                    if let Some(var) = ignored.first() {
+                        out.push(Finding::new(
+                            at,
+                            format!("host `{}` of step `{id}` has `{var}` in the inventory, which runbook does not use: the step would reach it with plain ssh", host.name),
+                            "put what it says in the ssh config (`--ssh-config`: `IdentityFile`, `ProxyJump`…), or run the step without `on:`",
+                        ));
+                    }
                 }
             }
             Some(found.hosts.len())
