@@ -771,3 +771,49 @@ fn a_failed_canary_batch_still_offers_the_rollback_where_it_ran() {
         o.stderr
     );
 }
+
+#[test]
+fn a_wait_checks_every_host_until_each_is_ready() {
+    let Some(fleet) = Fleet::start(2) else {
+        return;
+    };
+    let t = fleet_runbook(
+        Test::new(),
+        r#"steps:
+  - id: ready
+    title: Wait for every host
+    on: [web-1, web-2]
+    wait:
+      run: |
+        n=$(cat "$OUT/n-$RUNBOOK_HOST" 2>/dev/null || echo 0)
+        n=$((n + 1))
+        echo "$n" > "$OUT/n-$RUNBOOK_HOST"
+        if [ "$RUNBOOK_HOST" = web-1 ] || [ "$n" -ge 3 ]; then echo yes; else echo no; fi
+      until: output == "yes"
+      interval: 1s
+      timeout: 30s
+"#,
+    );
+    let o = run_on(&t, &fleet, &["--yes"]);
+    o.code(0);
+    assert!(
+        o.stderr
+            .contains("condition met on every host after 3 checks"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr.contains("still waiting for web-2 (no)"),
+        "{}",
+        o.stderr
+    );
+    // A host where it holds is not checked again.
+    assert_eq!(
+        std::fs::read_to_string(t.path("out/n-web-1")).unwrap(),
+        "1\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(t.path("out/n-web-2")).unwrap(),
+        "3\n"
+    );
+}

@@ -292,7 +292,7 @@ fn step() -> Value {
             "shell": { "$ref": "#/$defs/shell" },
             "simulate": { "$ref": "#/$defs/simulate" },
             "on": {
-                "description": "The hosts the command runs on, over OpenSSH: a list of hosts or inventory groups, one group or host, or a template that renders one host per line.",
+                "description": "The hosts the command (or a wait's check) runs on, over OpenSSH: a list of hosts or inventory groups, one group or host, or a template that renders one host per line.",
                 "anyOf": [
                     { "type": "string" },
                     { "type": "array", "minItems": 1, "items": { "type": "string" } }

@@ -533,10 +533,10 @@ impl<'a> Executor<'a> {
             let shown = self.out.mask(&shown);
             self.out.screen.markdown(&shown);
         }
-        if step.on.is_some() && kind != StepKind::Run {
+        if step.on.is_some() && !matches!(kind, StepKind::Run | StepKind::Wait) {
             // Never here what was meant for other hosts.
             let problem = format!(
-                "`on:` is for `run` steps: this {} step would run here, not on the hosts it names",
+                "`on:` is for `run` and `wait` steps: this {} step would run here, not on the hosts it names",
                 kind.name()
             );
             self.out.screen.status(Status::Failed, &problem);

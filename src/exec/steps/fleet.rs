@@ -109,7 +109,7 @@ impl Executor<'_> {
     }
 
     /// The hosts of a step's `on:`, its templates rendered.
-    fn hosts_of(&self, step: &Step, on: &Sp<OnValue>) -> Result<Vec<Target>, String> {
+    pub(crate) fn hosts_of(&self, step: &Step, on: &Sp<OnValue>) -> Result<Vec<Target>, String> {
         let ctx = self.progress.state.context(None);
         let inventory = self.inventory()?;
         let render = |t: &str| {

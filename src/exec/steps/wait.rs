@@ -96,6 +96,23 @@ impl Executor<'_> {
             self.progress.tally.not_run += 1;
             return self.done(step, started, None, Flow::Next);
         }
+        if let Some(on) = &step.on {
+            let hosts = match self.hosts_of(step, on) {
+                Ok(h) => h,
+                Err(problem) => {
+                    self.out.screen.status(Status::Failed, &problem);
+                    return self.wait_failed(step, started, problem, failed);
+                }
+            };
+            return self.wait_on_hosts(
+                step,
+                started,
+                failed,
+                (&shell, &rendered, &display),
+                (&until.value, interval, limit),
+                hosts,
+            );
+        }
         let began = Instant::now();
         let mut checks = 0;
         loop {
@@ -185,6 +202,165 @@ impl Executor<'_> {
                 interval.min(limit.saturating_sub(spent)),
             ) {
                 self.out.screen.spinner_stop();
+                let problem = self.interrupted();
+                self.out.screen.status(Status::Failed, &problem);
+                return self.wait_failed(step, started, problem, failed);
+            }
+        }
+    }
+
+    /// A wait whose check runs on several hosts (`on:`): each round checks, one host after
+    /// the other, the hosts where `until` does not hold yet (`output` being that host's), until
+    /// it holds on every host or the time is spent.
+    #[allow(clippy::too_many_arguments)]
+    fn wait_on_hosts(
+        &mut self,
+        step: &Step,
+        started: Instant,
+        failed: &mut Option<String>,
+        (shell, rendered, display): (&ShellKind, &render::Script, &str),
+        (until, interval, limit): (&str, Duration, Duration),
+        hosts: Vec<crate::fleet::Target>,
+    ) -> Result<Flow, ExecError> {
+        let words = match crate::exec::remote::remote_shell(shell) {
+            Ok(w) => w,
+            Err(problem) => {
+                self.out.screen.status(Status::Failed, &problem);
+                return self.wait_failed(step, started, problem, failed);
+            }
+        };
+        let ssh = crate::exec::remote::Ssh {
+            config: crate::exec::remote::settings().ssh_config,
+            control_dir: None,
+        };
+        let drill = self.cfg.mode == Mode::Drill;
+        let mut pending: Vec<crate::fleet::Target> = hosts;
+        let began = Instant::now();
+        let mut checks = 0u32;
+        let id = step.id();
+        loop {
+            checks += 1;
+            let mut still = Vec::new();
+            let mut lasts = Vec::new();
+            for host in pending {
+                let left = limit
+                    .saturating_sub(began.elapsed())
+                    .max(Duration::from_secs(1));
+                let mut vars = rendered.env.clone();
+                vars.push(("RUNBOOK_HOST".into(), host.name.clone()));
+                let stdin = match crate::exec::remote::payload(&vars, &rendered.script) {
+                    Ok(p) => p,
+                    Err(problem) => {
+                        self.out.screen.status(Status::Failed, &problem);
+                        return self.wait_failed(step, started, problem, failed);
+                    }
+                };
+                let spec = CommandSpec {
+                    argv: crate::exec::remote::argv(&ssh, &host, &words),
+                    timeout: Some(left),
+                    simulated: if !drill {
+                        None
+                    } else if step
+                        .simulate_hosts
+                        .iter()
+                        .any(|(h, _)| h.value == host.name)
+                    {
+                        crate::exec::command::simulated_on(step, &host.name, checks)
+                    } else {
+                        self.simulated(step, checks)
+                    },
+                    stdin: Some(stdin),
+                    ..CommandSpec::default()
+                };
+                let shown = format!("{display}\n(on {})", host.name);
+                let outcome = self.out.run_journaled(
+                    &mut *self.shell,
+                    Journaled {
+                        step: &id,
+                        shown: &shown,
+                        attempt: checks,
+                        edited: false,
+                        purpose: Some("wait"),
+                        show: false,
+                        label: "checking",
+                        hide: None,
+                        late_secrets: None,
+                        planned: false,
+                    },
+                    &spec,
+                )?;
+                if outcome.exit == Exit::Interrupted {
+                    let problem = self.interrupted();
+                    self.out.screen.status(Status::Failed, &problem);
+                    return self.wait_failed(step, started, problem, failed);
+                }
+                let output = outcome.stdout.text.trim().to_string();
+                let ssh_problem = if drill {
+                    None
+                } else {
+                    crate::exec::remote::ssh_problem(
+                        &outcome.exit,
+                        &outcome.stderr.text,
+                        &host.name,
+                    )
+                };
+                let met = ssh_problem.is_none()
+                    && outcome.exit == Exit::Code(0)
+                    && render::condition(until, &self.progress.state.context(Some(&output)))
+                        .unwrap_or(false);
+                if !met {
+                    let last = ssh_problem
+                        .unwrap_or_else(|| self.out.mask(output.lines().last().unwrap_or("")));
+                    lasts.push(format!("{} ({last})", host.name));
+                    still.push(host);
+                }
+            }
+            pending = still;
+            let spent = began.elapsed();
+            if pending.is_empty() {
+                self.out.screen.spinner_stop();
+                self.out.screen.status(
+                    Status::Ok,
+                    &format!(
+                        "condition met on every host after {checks} check{} · {}",
+                        if checks == 1 { "" } else { "s" },
+                        clock_of(spent)
+                    ),
+                );
+                self.progress.tally.ran += 1;
+                return self.done(step, started, Some(0), Flow::Next);
+            }
+            let out_of_time = spent >= limit
+                || (drill
+                    && checks as usize
+                        >= step.simulate.len().max(
+                            step.simulate_hosts
+                                .iter()
+                                .map(|(_, r)| r.len())
+                                .max()
+                                .unwrap_or(0),
+                        ));
+            if out_of_time {
+                self.out.screen.spinner_stop();
+                let problem = format!(
+                    "`{until}` still false after {} ({checks} check{}) on {}",
+                    duration(spent),
+                    if checks == 1 { "" } else { "s" },
+                    lasts.join(", ")
+                );
+                self.out.screen.status(Status::Failed, &problem);
+                return self.wait_failed(step, started, problem, failed);
+            }
+            self.out.screen.status(
+                Status::Info,
+                &format!("check {checks}: still waiting for {}", lasts.join(", ")),
+            );
+            if !drill
+                && !super::super::command::sleep(
+                    &self.interrupt,
+                    interval.min(limit.saturating_sub(spent)),
+                )
+            {
                 let problem = self.interrupted();
                 self.out.screen.status(Status::Failed, &problem);
                 return self.wait_failed(step, started, problem, failed);

@@ -160,14 +160,14 @@ fn check_step(
     let id = step.id();
     let at = key_span(cx.source, step.span.start, on.span, "on");
     let kind = step.kind();
-    if kind.is_some_and(|k| k != StepKind::Run) {
+    if kind.is_some_and(|k| !matches!(k, StepKind::Run | StepKind::Wait)) {
         out.push(Finding::new(
             at,
             format!(
-                "`on:` is for `run` steps, and step `{id}` is a {} step: it would not run on those hosts",
+                "`on:` is for `run` and `wait` steps, and step `{id}` is a {} step: it would not run on those hosts",
                 kind.map_or("?", StepKind::name)
             ),
-            "move the command to a `run` step with `on:`, or remove `on:`",
+            "move the command to a `run` or `wait` step with `on:`, or remove `on:`",
         ));
         return;
     }
