@@ -491,6 +491,16 @@ fn confirm_batches_asks_before_each_batch_after_the_first() {
     assert!(o.stderr.contains("batch 2 of 3: web-2"), "{}", o.stderr);
     assert!(o.stderr.contains("batch 3 of 3: web-3"), "{}", o.stderr);
 
+    // An answers file may stop after the canary (`batches: stop`), or go on (`go`).
+    let t2 = fleet_runbook(Test::new(), &body(false))
+        .file("answers.yaml", "roll: {batches: stop, failure: abort}\n");
+    let o = t2.exec(&["drill", "rb", "--yes", "--answers", "answers.yaml"]);
+    assert_ne!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("stopped by the operator before batch 2"),
+        "{}",
+        o.stderr
+    );
     // A dangerous step: `--yes` neither confirms it nor starts its batches.
     let t = fleet_runbook(Test::new(), &body(true));
     let o = t.exec(&["drill", "rb", "--yes"]);

@@ -22,6 +22,8 @@ pub struct StepAnswers {
     pub rollback: Option<String>,
     /// For `resume`, a step that started and never finished: `rerun`, `done` or `skip`.
     pub resume: Option<String>,
+    /// For a step with `confirm_batches`: `go` (every batch) or `stop` (after the first).
+    pub batches: Option<String>,
     /// For an `ask` with several `fields`: each variable's answer.
     pub values: BTreeMap<String, String>,
 }
@@ -120,6 +122,7 @@ pub fn read_answers(path: &Path) -> Result<BTreeMap<String, StepAnswers>, Answer
                         "run" | "rollback" => &["run", "skip"],
                         "failure" => &["retry", "skip", "abort"],
                         "resume" => &["rerun", "done", "skip"],
+                        "batches" => &["go", "stop"],
                         _ => &[],
                     };
                     if !allowed.is_empty() && !allowed.contains(&text.as_str()) {
@@ -142,11 +145,12 @@ pub fn read_answers(path: &Path) -> Result<BTreeMap<String, StepAnswers>, Answer
                         "failure" => a.failure = Some(text),
                         "rollback" => a.rollback = Some(text),
                         "resume" => a.resume = Some(text),
+                        "batches" => a.batches = Some(text),
                         _ => {
                             return Err(invalid(
                                 k,
                                 format!(
-                                    "unknown key `{field}`: use answer, values, run, note, failure, rollback or resume"
+                                    "unknown key `{field}`: use answer, values, run, note, failure, rollback, resume or batches"
                                 ),
                             ));
                         }
@@ -312,14 +316,17 @@ impl<T: Operator> Scripted<T> {
             // `--yes`: the run goes on alone, journaled and said.
             Question::GoOnAlone { .. } => yes.then_some(Answer::Done),
             Question::NextBatch {
-                step, dangerous, ..
-            } => {
-                if self.confirmed.iter().any(|c| c == step) || (yes && !dangerous) {
+                step: id,
+                dangerous,
+                ..
+            } => match step.and_then(|s| s.batches.as_deref()) {
+                Some("stop") => Some(Answer::Abort),
+                Some(_) => Some(Answer::Done),
+                None if self.confirmed.iter().any(|c| c == id) || (yes && !dangerous) => {
                     Some(Answer::Done)
-                } else {
-                    None
                 }
-            }
+                None => None,
+            },
             // Never `--yes`: `--confirm take-over`.
             Question::TakeOver { run, .. } => self
                 .confirmed
