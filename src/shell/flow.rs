@@ -542,7 +542,7 @@ pub fn sources_by_splitting(
     (whole, split)
 }
 
-/// The variables the script expands changed (`${x//a/b}`, `${x#pre}`, `${x%suf}`,
+/// The variables the script expands changed (`${x//a/b}`, `${x#pre}`,
 /// `${x^^}`, `${x,,}`, `${x:1}`, `${x@E}`): their values are not what a check of them saw.
 pub fn transformed(text: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
@@ -557,7 +557,9 @@ pub fn transformed(text: &str) -> BTreeSet<String> {
         }
         let after = &rest[name.len()..];
         let changed = match after.chars().next() {
-            Some('/' | '^' | ',' | '~' | '#' | '%') => true,
+            // (Not `${x%suf}`/`${x%%suf}`: what is left is the start of the value, as plain
+            // and as free of a leading `-` as the value itself was checked to be.)
+            Some('/' | '^' | ',' | '~' | '#') => true,
             // `${x:1}`, `${x: -2}`, not `${x:-default}` and friends.
             Some(':') => !matches!(after.chars().nth(1), Some('-' | '=' | '?' | '+')),
             // `${x@Q}` quotes for a shell: not a change that matters; the others do.

@@ -2855,8 +2855,83 @@ fn foreign_stdin(args: &[&Word]) -> Option<&'static Foreign> {
     }
 }
 
+const SHELLED: Foreign = Foreign {
+    language: "shell",
+    help: "the code it is given to hands it to a shell: give the program its arguments as a list, never a command line (`subprocess.run([\"systemctl\", \"restart\", sys.argv[1]])`, `system(\"systemctl\", \"restart\", $ARGV[0])`), or give the value a `pattern`",
+};
+
+/// What in a piece of code hands a string to a shell: `os.system`, `subprocess… shell=True`,
+/// awk's `system()` and pipes, Perl's and Ruby's backquotes, `child_process`, PHP's
+/// `shell_exec`.
+const SHELL_CALLS: &[&str] = &[
+    "system(",
+    "system (",
+    "popen",
+    "shell=True",
+    "subprocess",
+    "os.exec",
+    "exec(",
+    "execSync",
+    "child_process",
+    "spawn(",
+    "shell_exec",
+    "passthru",
+    "io.popen",
+    "os.execute",
+    "qx",
+    "`",
+    "| getline",
+    "|getline",
+    "print |",
+    "printf |",
+];
+
+/// Word `target` is an argument (or an awk `-v` value) of a program whose code, given on the
+/// command line, hands strings to a shell (`python3 -c 'subprocess.run(sys.argv[1],
+/// shell=True)' "{{ v }}"`, `awk -v x="{{ v }}" 'BEGIN{system("echo " x)}'`).
+fn code_hands_to_shell(name: &str, args: &[&Word], i: usize, target: usize) -> bool {
+    let code_flag: &[&str] = match name {
+        _ if name.starts_with("python") || name.starts_with("pypy") => &["-c"],
+        "perl" | "ruby" | "node" | "nodejs" | "lua" | "luajit" => &["-e", "-ne", "-pe", "-le"],
+        _ if name.starts_with("perl5") => &["-e", "-ne", "-pe", "-le"],
+        "php" => &["-r"],
+        "awk" | "gawk" | "mawk" | "nawk" => &[],
+        _ => return false,
+    };
+    let code = if code_flag.is_empty() {
+        // awk: the program is the first operand that is not an option or its value.
+        let mut k = i + 1;
+        let mut program = None;
+        while k < args.len() {
+            let a = args[k].cooked.as_str();
+            if matches!(a, "-v" | "-F" | "-f") {
+                k += 2;
+                continue;
+            }
+            if !a.starts_with('-') {
+                program = Some(k);
+                break;
+            }
+            k += 1;
+        }
+        program
+    } else {
+        (i + 1..target)
+            .find(|&k| code_flag.contains(&args[k].cooked.as_str()))
+            .map(|k| k + 1)
+    };
+    let Some(code) = code.filter(|&c| c != target && c < args.len()) else {
+        return false;
+    };
+    let text = &args[code].cooked;
+    SHELL_CALLS.iter().any(|call| text.contains(call))
+}
+
 /// Whether word `target` of the command `args[i..]` is code of another language.
 fn foreign(name: &str, args: &[&Word], i: usize, target: usize) -> Option<&'static Foreign> {
+    if code_hands_to_shell(name, args, i, target) {
+        return Some(&SHELLED);
+    }
     let prev = args.get(target.checked_sub(1)?).map(|w| w.cooked.as_str());
     let cur = args.get(target)?.cooked.as_str();
     let attached = |short: &str, long: &str| {
@@ -3389,6 +3464,26 @@ mod tests {
             Ok(Slot::Quoted(Quoting::Double))
         );
         assert!(plan_x("shopt -s expand_aliases; alias ev=eval; ev \"echo X\"").is_err());
+        // Code that hands its arguments to a shell.
+        for script in [
+            "python3 -c 'import subprocess,sys; subprocess.run(sys.argv[1], shell=True)' \"X\"",
+            "perl -e 'system($ARGV[0])' \"X\"",
+            "awk -v x=\"X\" 'BEGIN{system(\"echo \" x)}'",
+        ] {
+            assert_eq!(
+                plan_x(script).unwrap().foreign.map(|f| f.language),
+                Some(SHELLED.language),
+                "{script}"
+            );
+        }
+        for script in [
+            "python3 -c 'import sys; print(sys.argv[1])' \"X\"",
+            "awk -v x=\"X\" 'BEGIN{print x}'",
+        ] {
+            assert_eq!(plan_x(script).unwrap().foreign, None, "{script}");
+        }
+        // A suffix removed is still the start of the value that was checked.
+        assert!(plan_x("u=\"X\"; curl -fsS \"${u%/}/healthz\"").is_ok());
         for script in [
             "expect -c 'send \"X\"'",
             "mongosh --eval 'db.x.find({a: \"X\"})'",
