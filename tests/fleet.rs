@@ -827,3 +827,25 @@ fn a_wait_checks_every_host_until_each_is_ready() {
         "3\n"
     );
 }
+
+#[test]
+fn a_progress_bar_on_a_host_shows_its_last_drawing() {
+    let t = fleet_runbook(
+        Test::new(),
+        r#"steps:
+  - id: pull
+    title: Pull
+    on: [web-1]
+    run: docker pull app
+    simulate: {stdout: "10%\r50%\r100% done\n"}
+"#,
+    );
+    let o = t.exec(&["drill", "rb", "--yes"]);
+    o.code(0);
+    assert!(o.stdout.contains("web-1 100% done"), "{}", o.stdout);
+    assert!(
+        !o.stdout.contains("x0d") && !o.stdout.contains('\r'),
+        "{:?}",
+        o.stdout
+    );
+}

@@ -933,12 +933,18 @@ impl Executor<'_> {
         let text = String::from_utf8_lossy(line);
         let text = text.trim_end_matches(['\n', '\r']);
         let masked = self.out.mask(text);
+        // The log keeps the line as printed; the screen its final state (a progress bar
+        // redrawn with carriage returns shows its last drawing).
         let _ = s.log.write(format!("{masked}\n").as_bytes());
-        keep_tail(&mut s.tail, format!("{masked}\n").as_bytes());
-        if !masked.trim().is_empty() {
-            s.last = masked.trim().to_string();
+        let shown = masked
+            .rsplit('\r')
+            .find(|part| !part.is_empty())
+            .unwrap_or("");
+        keep_tail(&mut s.tail, format!("{shown}\n").as_bytes());
+        if !shown.trim().is_empty() {
+            s.last = shown.trim().to_string();
         }
-        self.out.screen.host_line(&s.label, s.colour, &masked);
+        self.out.screen.host_line(&s.label, s.colour, shown);
     }
 
     fn flush_host(&mut self, s: &mut Shown) {
@@ -978,7 +984,13 @@ impl Executor<'_> {
                 ),
                 None => ("–".into(), "–".into(), "not started".into()),
             };
-            let last: String = last.chars().take(60).collect();
+            // A host's own last line is cut to the screen; what went wrong is said whole.
+            let room = self.out.screen.width().saturating_sub(width + 24).max(30);
+            let last: String = if r.as_ref().is_some_and(|r| !r.ok) {
+                last
+            } else {
+                last.chars().take(room).collect()
+            };
             self.out.screen.line(&format!(
                 "  {:<width$}  {exit:<6}  {time:>8}  {last}",
                 h.name
