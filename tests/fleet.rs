@@ -849,3 +849,25 @@ fn a_progress_bar_on_a_host_shows_its_last_drawing() {
         o.stdout
     );
 }
+
+#[test]
+fn a_bad_timeout_fails_the_step_before_any_host_is_reached() {
+    let t = fleet_runbook(
+        Test::new(),
+        r#"inputs:
+  t: {description: how long}
+steps:
+  - id: roll
+    title: Roll
+    on: [web-1]
+    timeout: "{{ inputs.t }}"
+    on_failure: abort
+    run: touch "$OUT/$RUNBOOK_HOST"
+    simulate: {stdout: "ok\n"}
+"#,
+    );
+    let o = t.exec(&["drill", "rb", "--yes", "--input", "t=soon"]);
+    assert_ne!(o.code, 0, "{}", o.stderr);
+    assert!(o.stderr.contains("timeout"), "{}", o.stderr);
+    assert!(!o.stdout.contains("web-1 ok"), "{}", o.stdout);
+}

@@ -59,7 +59,7 @@ pub fn run(cli: Cli) -> i32 {
             .filter(|v| !v.is_empty())
             .map(std::path::PathBuf::from)
     };
-    crate::exec::remote::configure(crate::exec::remote::FleetSettings {
+    crate::fleet::configure(crate::fleet::FleetSettings {
         inventory: cli
             .inventory
             .clone()

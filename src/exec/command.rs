@@ -210,22 +210,8 @@ impl Executor<'_> {
             }
         };
         if self.cfg.dry_run_skips(step) {
-            self.out.record(Event::Command {
-                step: id.clone(),
-                command: shown.to_string(),
-                attempt,
-                edited,
-                purpose: None,
-                log: None,
-                interactive: false,
-            })?;
-            self.out.screen.status(Status::Skipped, "not run (dry-run)");
-            self.out.record(Event::CommandFinished {
-                step: id.clone(),
-                exit_code: None,
-                outcome: "not run (dry-run)".into(),
-                duration_ms: 0,
-            })?;
+            self.out
+                .not_run(&id, (shown, attempt, edited), "not run (dry-run)")?;
             return Ok(Ran {
                 outcome: Outcome {
                     exit: Exit::Code(0),
@@ -493,6 +479,33 @@ impl Executor<'_> {
 impl Output<'_> {
     /// Runs one command and journals it: `command` before it starts, then `output_tail` and
     /// `command_finished`; its output goes, masked, to its log (and to the screen if shown).
+    /// A command a dry-run does not run: journaled as shown, said (`said`), and finished
+    /// `not run (dry-run)`.
+    pub(crate) fn not_run(
+        &mut self,
+        step: &str,
+        (shown, attempt, edited): (&str, u32, bool),
+        said: &str,
+    ) -> Result<(), ExecError> {
+        self.record(Event::Command {
+            step: step.to_string(),
+            command: shown.to_string(),
+            attempt,
+            edited,
+            purpose: None,
+            log: None,
+            interactive: false,
+        })?;
+        self.screen.status(Status::Skipped, said);
+        self.record(Event::CommandFinished {
+            step: step.to_string(),
+            exit_code: None,
+            outcome: "not run (dry-run)".into(),
+            duration_ms: 0,
+        })?;
+        Ok(())
+    }
+
     pub(crate) fn run_journaled(
         &mut self,
         shell: &mut dyn Shell,

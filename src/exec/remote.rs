@@ -19,7 +19,7 @@ use crate::load::Shell as ShellKind;
 use crate::shell::quote::single_quoted;
 use std::path::{Path, PathBuf};
 
-pub use crate::fleet::{FleetSettings, configure, settings};
+pub use crate::fleet::settings;
 
 /// The inventory that `on:` names are looked up in, if any: `--inventory` (or
 /// `RUNBOOK_INVENTORY`), else the runbook's `inventory:` (given here joined to its folder),
@@ -68,8 +68,18 @@ pub fn load_inventory(
 pub struct Ssh {
     /// `--ssh-config`, `RUNBOOK_SSH_CONFIG` or `[fleet] ssh_config`: passed as `ssh -F`.
     pub config: Option<PathBuf>,
-    /// Where the control sockets live (`ControlPath=DIR/%C`); `None`: no multiplexing.
+    /// Where the control sockets live (one per host); `None`: no multiplexing.
     pub control_dir: Option<PathBuf>,
+}
+
+impl Ssh {
+    /// The ssh config the command was given, without multiplexing.
+    pub fn configured() -> Ssh {
+        Ssh {
+            config: settings().ssh_config,
+            control_dir: None,
+        }
+    }
 }
 
 /// What the host's login shell runs (see the module's documentation). `$@` is the step's

@@ -150,46 +150,7 @@ impl Executor<'_> {
                     stdin: None,
                     capture_limit: None,
                 };
-                let shown = self.out.mask(&c.rollback);
-                let outcome = self.out.run_journaled(
-                    &mut *self.shell,
-                    Journaled {
-                        step: &c.step,
-                        shown: &shown,
-                        attempt: 1,
-                        edited: false,
-                        purpose: Some("rollback"),
-                        show: true,
-                        label: "rolling back",
-                        hide: None,
-                        late_secrets: None,
-                        planned: false,
-                    },
-                    &spec,
-                )?;
-                let ok = outcome.exit == Exit::Code(0);
-                let status = if ok {
-                    StepStatus::Ok
-                } else {
-                    StepStatus::Failed
-                };
-                self.out.screen.status(
-                    if ok { Status::Ok } else { Status::Failed },
-                    &format!(
-                        "rollback of {}: {} · {}",
-                        c.step,
-                        describe(&outcome.exit),
-                        duration(outcome.duration)
-                    ),
-                );
-                self.out.record(Event::Rollback {
-                    step: c.step.clone(),
-                    command: self.out.mask(&c.rollback),
-                    status,
-                    exit_code: exit_code(&outcome.exit),
-                    item: c.item.as_ref().map(|i| self.out.mask(i)),
-                    host: None,
-                })?;
+                self.run_rollback(c, &spec, None)?;
             }
             other => {
                 let why = match other {
@@ -236,11 +197,7 @@ impl Executor<'_> {
                 return Ok(());
             }
         };
-        let ssh = crate::exec::remote::Ssh {
-            config: crate::exec::remote::settings().ssh_config,
-            control_dir: None,
-        };
-        let shown = self.out.mask(&c.rollback);
+        let ssh = crate::exec::remote::Ssh::configured();
         for host in &c.hosts {
             let mut vars: Vec<(String, String)> = env.to_vec();
             vars.push(("RUNBOOK_HOST".into(), host.name.clone()));
@@ -259,37 +216,57 @@ impl Executor<'_> {
                 stdin: Some(stdin),
                 ..CommandSpec::default()
             };
-            let label = format!("rollback on {}", host.name);
-            let outcome = self.out.run_journaled(
-                &mut *self.shell,
-                Journaled {
-                    step: &c.step,
-                    shown: &shown,
-                    attempt: 1,
-                    edited: false,
-                    purpose: Some("rollback"),
-                    show: true,
-                    label: "rolling back",
-                    hide: None,
-                    late_secrets: None,
-                    planned: false,
-                },
-                &spec,
-            )?;
-            let problem =
-                crate::exec::remote::ssh_problem(&outcome.exit, &outcome.stderr.text, &host.name);
-            let ok = problem.is_none() && outcome.exit == Exit::Code(0);
-            self.out.screen.status(
-                if ok { Status::Ok } else { Status::Failed },
-                &format!(
-                    "{label}: {} · {}",
-                    problem.unwrap_or_else(|| describe(&outcome.exit)),
-                    duration(outcome.duration)
-                ),
-            );
-            self.out.record(Event::Rollback {
+            self.run_rollback(c, &spec, Some(host))?;
+        }
+        Ok(())
+    }
+
+    /// Runs one rollback command (here, or on `host` over ssh), says how it ended and
+    /// journals it: `command`, its output, then the `rollback` event.
+    fn run_rollback(
+        &mut self,
+        c: &Completed,
+        spec: &CommandSpec,
+        host: Option<&crate::fleet::Target>,
+    ) -> Result<(), ExecError> {
+        let shown = self.out.mask(&c.rollback);
+        let outcome = self.out.run_journaled(
+            &mut *self.shell,
+            Journaled {
+                step: &c.step,
+                shown: &shown,
+                attempt: 1,
+                edited: false,
+                purpose: Some("rollback"),
+                show: true,
+                label: "rolling back",
+                hide: None,
+                late_secrets: None,
+                planned: false,
+            },
+            spec,
+        )?;
+        // On a host, ssh's own failure (exit 255) is told as such.
+        let problem = host.and_then(|h| {
+            crate::exec::remote::ssh_problem(&outcome.exit, &outcome.stderr.text, &h.name)
+        });
+        let ok = problem.is_none() && outcome.exit == Exit::Code(0);
+        let what = match host {
+            Some(h) => format!("rollback of {} on {}", c.step, h.name),
+            None => format!("rollback of {}", c.step),
+        };
+        self.out.screen.status(
+            if ok { Status::Ok } else { Status::Failed },
+            &format!(
+                "{what}: {} · {}",
+                problem.unwrap_or_else(|| describe(&outcome.exit)),
+                duration(outcome.duration)
+            ),
+        );
+        self.out
+            .record(Event::Rollback {
                 step: c.step.clone(),
-                command: shown.clone(),
+                command: shown,
                 status: if ok {
                     StepStatus::Ok
                 } else {
@@ -297,9 +274,8 @@ impl Executor<'_> {
                 },
                 exit_code: exit_code(&outcome.exit),
                 item: c.item.as_ref().map(|i| self.out.mask(i)),
-                host: Some(host.name.clone()),
-            })?;
-        }
-        Ok(())
+                host: host.map(|h| h.name.clone()),
+            })
+            .map(|_| ())
     }
 }

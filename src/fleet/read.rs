@@ -214,6 +214,18 @@ mod tests {
     }
 
     #[test]
+    fn only_a_regular_file_is_read_and_never_past_its_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = read_file(dir.path()).unwrap_err();
+        assert!(err.to_string().contains("folder"), "{err}");
+        let err = read_file(Path::new("/dev/zero")).unwrap_err();
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+        let file = dir.path().join("hosts.ini");
+        std::fs::write(&file, "[web]\nweb-1\n").unwrap();
+        assert_eq!(read_file(&file).unwrap(), b"[web]\nweb-1\n");
+    }
+
+    #[test]
     fn bytes_are_checked_before_reading() {
         let path = Path::new("hosts");
         let inv = Inventory::from_bytes(path, b"\xEF\xBB\xBF[web]\nweb-1\n").unwrap();

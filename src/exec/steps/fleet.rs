@@ -15,6 +15,7 @@ use crate::exec::remote::{self, Ssh, settings};
 use crate::exec::render;
 use crate::exec::screen::{Status, duration};
 use crate::exec::shell::{CommandSpec, Exit, Outcome, OutputSink, ProcessShell, Stream};
+use crate::exec::steps::run::Gate;
 use crate::fleet::{Amount, AmountKey, Inventory, On, Target};
 use crate::load::{On as OnValue, Sp, Step};
 use std::collections::VecDeque;
@@ -40,7 +41,7 @@ struct HostResult {
     ok: bool,
     /// When it ended (a rollback runs on the hosts newest first).
     ended: Instant,
-    exit: Option<Exit>,
+    exit: Exit,
     duration: Duration,
     /// The last line it printed, or why it failed.
     last: String,
@@ -182,6 +183,11 @@ impl Executor<'_> {
             (Err(e), _) | (_, Err(e)) => return fail(self, e, failed),
         };
         let batches = crate::fleet::batches(n, serial);
+        // Each host's command is stopped after `timeout` (a bad one fails the step now).
+        let timeout = match self.duration_of("timeout", step.timeout.as_ref()) {
+            Ok(t) => t,
+            Err(problem) => return fail(self, problem, failed),
+        };
         let concurrency = step
             .concurrency
             .as_ref()
@@ -212,9 +218,6 @@ impl Executor<'_> {
         self.out.screen.command(&display, "");
         self.show_batches(&hosts, &batches, concurrency, allowed);
         self.out.screen.blank();
-        let mut script = rendered.script.clone();
-        let mut values = rendered.env.clone();
-        let mut edited = false;
         if step.is_dangerous() {
             self.out.screen.status(
                 Status::Warning,
@@ -223,46 +226,24 @@ impl Executor<'_> {
                     plural(n)
                 ),
             );
-            if let Some(flow) = self.dangerous_gate(step, started)? {
-                return Ok(flow);
-            }
-        } else {
-            match self.ask(&Question::RunCommand {
-                step: step.id(),
-                command: display.clone(),
-            })? {
-                Answer::Skip(reason) => return self.skipped(step, started, reason),
-                Answer::Edit(new) => {
-                    script = new;
-                    values.clear();
-                    edited = true;
-                }
-                Answer::Abort => {
-                    return self.aborted(step, started, "aborted before the command ran");
-                }
-                _ => {}
-            }
         }
+        let (mut script, mut values, mut edited) =
+            match self.command_gate(step, started, &display)? {
+                Gate::Go(None) => (rendered.script.clone(), rendered.env.clone(), false),
+                Gate::Go(Some(new)) => (new, Vec::new(), true),
+                Gate::Stop(flow) => return Ok(flow),
+            };
         if self.cfg.dry_run_skips(step) {
-            self.out.record(Event::Command {
-                step: step.id(),
-                command: display.clone(),
-                attempt: 1,
-                edited,
-                purpose: None,
-                log: None,
-                interactive: false,
-            })?;
-            self.out.screen.status(
-                Status::Skipped,
+            let shown = if edited {
+                self.out.mask(&script)
+            } else {
+                display.clone()
+            };
+            self.out.not_run(
+                &step.id(),
+                (&shown, 1, edited),
                 &format!("not run (dry-run): {n} host{}", plural(n)),
-            );
-            self.out.record(Event::CommandFinished {
-                step: step.id(),
-                exit_code: None,
-                outcome: "not run (dry-run)".into(),
-                duration_ms: 0,
-            })?;
+            )?;
             self.progress.tally.not_run += 1;
             if let Some(capture) = &step.capture {
                 // Not run: later steps cannot know it.
@@ -301,7 +282,7 @@ impl Executor<'_> {
                 results[i] = Some(HostResult {
                     ok: true,
                     ended: resumed_at,
-                    exit: Some(Exit::Code(0)),
+                    exit: Exit::Code(0),
                     duration: Duration::ZERO,
                     last: "done before the run was resumed".into(),
                     captured: before
@@ -343,7 +324,7 @@ impl Executor<'_> {
             let stopped = self.run_batches(
                 step,
                 (&hosts, &batches, &todo),
-                (&ssh, &words),
+                (&ssh, &words, timeout),
                 (&script, &values),
                 (concurrency, allowed, attempt),
                 &mut results,
@@ -398,7 +379,7 @@ impl Executor<'_> {
             let interrupted = results
                 .iter()
                 .flatten()
-                .any(|r| r.exit == Some(Exit::Interrupted));
+                .any(|r| r.exit == Exit::Interrupted);
             // Ctrl-C with no terminal to ask ends the run here, journaled as interrupted (as
             // for a command run here); a signal ends it at the next question.
             let failed_hosts: Vec<usize> = (0..n)
@@ -586,7 +567,7 @@ impl Executor<'_> {
         &mut self,
         step: &Step,
         (hosts, batches, todo): (&[Target], &[std::ops::Range<usize>], &[usize]),
-        (ssh, words): (&Ssh, &[String]),
+        (ssh, words, timeout): (&Ssh, &[String], Option<Duration>),
         (script, values): (&str, &[(String, String)]),
         (concurrency, allowed, attempt): (usize, usize, u32),
         results: &mut [Option<HostResult>],
@@ -644,10 +625,6 @@ impl Executor<'_> {
                     Err(problem) => return Ok(Some(problem)),
                 }
             }
-            let timeout = self
-                .duration_of("timeout", step.timeout.as_ref())
-                .ok()
-                .flatten();
             let stop = self.run_hosts(
                 step,
                 hosts,
@@ -876,7 +853,7 @@ impl Executor<'_> {
         results[i] = Some(HostResult {
             ok,
             ended: Instant::now(),
-            exit: Some(outcome.exit),
+            exit: outcome.exit,
             duration: outcome.duration,
             // The host's own last line says more than `exit 3`; ssh's problem more than its.
             last: if !ok && (ssh_problem_said || s.last.is_empty() || captured.is_none()) {
@@ -973,11 +950,11 @@ impl Executor<'_> {
             let (exit, time, last) = match r {
                 Some(r) => (
                     match &r.exit {
-                        Some(Exit::Code(c)) => c.to_string(),
-                        Some(Exit::TimedOut) => "timeout".into(),
-                        Some(Exit::Interrupted) => "stopped".into(),
-                        Some(Exit::Signal(s)) => format!("sig {s}"),
-                        Some(Exit::NotStarted(_)) | None => "–".into(),
+                        Exit::Code(c) => c.to_string(),
+                        Exit::TimedOut => "timeout".into(),
+                        Exit::Interrupted => "stopped".into(),
+                        Exit::Signal(s) => format!("sig {s}"),
+                        Exit::NotStarted(_) => "–".into(),
                     },
                     duration(r.duration),
                     r.last.clone(),

@@ -12,6 +12,14 @@ use crate::exec::shell::Exit;
 use crate::load::{Shell as ShellKind, Step};
 use std::time::{Duration, Instant};
 
+/// What the operator said before a step's command runs.
+pub(crate) enum Gate {
+    /// Run it: as rendered, or the script the operator wrote instead (`Edit`).
+    Go(Option<String>),
+    /// Skipped or aborted: the step is over.
+    Stop(Flow),
+}
+
 pub(crate) enum Confirmed {
     Yes,
     Skip,
@@ -101,31 +109,12 @@ impl Executor<'_> {
         }
         self.out.screen.blank();
         // Confirmation: a dangerous step needs its phrase typed (or --confirm STEP).
-        let mut script = rendered.script.clone();
-        let mut values = rendered.env.clone();
-        let mut edited = false;
-        if step.is_dangerous() {
-            if let Some(flow) = self.dangerous_gate(step, started)? {
-                return Ok(flow);
-            }
-        } else {
-            match self.ask(&Question::RunCommand {
-                step: step.id(),
-                command: display.clone(),
-            })? {
-                Answer::Run | Answer::Done => {}
-                Answer::Skip(reason) => return self.skipped(step, started, reason),
-                Answer::Edit(new) => {
-                    script = new;
-                    values.clear();
-                    edited = true;
-                }
-                Answer::Abort => {
-                    return self.aborted(step, started, "aborted before the command ran");
-                }
-                _ => {}
-            }
-        }
+        let (mut script, mut values, mut edited) =
+            match self.command_gate(step, started, &display)? {
+                Gate::Go(None) => (rendered.script.clone(), rendered.env.clone(), false),
+                Gate::Go(Some(new)) => (new, Vec::new(), true),
+                Gate::Stop(flow) => return Ok(flow),
+            };
         let retries = step.retries.as_ref().map_or(0, |r| r.value.max(0) as u32);
         let delay = match self.duration_of("retry_delay", step.retry_delay.as_ref()) {
             Ok(d) => d.unwrap_or(Duration::from_secs(5)),
@@ -296,6 +285,35 @@ impl Executor<'_> {
                 ..c
             });
         }
+    }
+
+    /// Before a step's command: a dangerous step's phrase, or the question whether to run
+    /// the command shown (`display`), which may be edited.
+    pub(crate) fn command_gate(
+        &mut self,
+        step: &Step,
+        started: Instant,
+        display: &str,
+    ) -> Result<Gate, ExecError> {
+        if step.is_dangerous() {
+            return Ok(match self.dangerous_gate(step, started)? {
+                Some(flow) => Gate::Stop(flow),
+                None => Gate::Go(None),
+            });
+        }
+        Ok(
+            match self.ask(&Question::RunCommand {
+                step: step.id(),
+                command: display.to_string(),
+            })? {
+                Answer::Skip(reason) => Gate::Stop(self.skipped(step, started, reason)?),
+                Answer::Edit(new) => Gate::Go(Some(new)),
+                Answer::Abort => {
+                    Gate::Stop(self.aborted(step, started, "aborted before the command ran")?)
+                }
+                _ => Gate::Go(None),
+            },
+        )
     }
 
     /// A dangerous step (of any kind) goes on only once its phrase is typed or `--confirm`

@@ -44,7 +44,6 @@ impl Executor<'_> {
                 t.unwrap_or(Duration::from_secs(600)),
             ),
             Err(problem) => {
-                self.out.screen.status(Status::Failed, &problem);
                 return self.wait_failed(step, started, problem, failed);
             }
         };
@@ -100,7 +99,6 @@ impl Executor<'_> {
             let hosts = match self.hosts_of(step, on) {
                 Ok(h) => h,
                 Err(problem) => {
-                    self.out.screen.status(Status::Failed, &problem);
                     return self.wait_failed(step, started, problem, failed);
                 }
             };
@@ -131,7 +129,6 @@ impl Executor<'_> {
                 (Exit::Code(0), Ok(met)) => met,
                 (Exit::Interrupted, _) => {
                     let problem = self.interrupted();
-                    self.out.screen.status(Status::Failed, &problem);
                     return self.wait_failed(step, started, problem, failed);
                 }
                 (_, Err(e)) => {
@@ -163,7 +160,6 @@ impl Executor<'_> {
                     "`{}` is false for the simulated output ({last}): in the real incident, the wait would time out",
                     until.value
                 );
-                self.out.screen.status(Status::Failed, &problem);
                 return self.wait_failed(step, started, problem, failed);
             }
             if met {
@@ -187,7 +183,6 @@ impl Executor<'_> {
                     until.value,
                     duration(spent)
                 );
-                self.out.screen.status(Status::Failed, &problem);
                 return self.wait_failed(step, started, problem, failed);
             }
             let line = format!(
@@ -203,7 +198,6 @@ impl Executor<'_> {
             ) {
                 self.out.screen.spinner_stop();
                 let problem = self.interrupted();
-                self.out.screen.status(Status::Failed, &problem);
                 return self.wait_failed(step, started, problem, failed);
             }
         }
@@ -225,14 +219,10 @@ impl Executor<'_> {
         let words = match crate::exec::remote::remote_shell(shell) {
             Ok(w) => w,
             Err(problem) => {
-                self.out.screen.status(Status::Failed, &problem);
                 return self.wait_failed(step, started, problem, failed);
             }
         };
-        let ssh = crate::exec::remote::Ssh {
-            config: crate::exec::remote::settings().ssh_config,
-            control_dir: None,
-        };
+        let ssh = crate::exec::remote::Ssh::configured();
         let drill = self.cfg.mode == Mode::Drill;
         let mut pending: Vec<crate::fleet::Target> = hosts;
         let began = Instant::now();
@@ -251,7 +241,6 @@ impl Executor<'_> {
                 let stdin = match crate::exec::remote::payload(&vars, &rendered.script) {
                     Ok(p) => p,
                     Err(problem) => {
-                        self.out.screen.status(Status::Failed, &problem);
                         return self.wait_failed(step, started, problem, failed);
                     }
                 };
@@ -291,7 +280,6 @@ impl Executor<'_> {
                 )?;
                 if outcome.exit == Exit::Interrupted {
                     let problem = self.interrupted();
-                    self.out.screen.status(Status::Failed, &problem);
                     return self.wait_failed(step, started, problem, failed);
                 }
                 let output = outcome.stdout.text.trim().to_string();
@@ -348,7 +336,6 @@ impl Executor<'_> {
                     if checks == 1 { "" } else { "s" },
                     lasts.join(", ")
                 );
-                self.out.screen.status(Status::Failed, &problem);
                 return self.wait_failed(step, started, problem, failed);
             }
             self.out.screen.status(
@@ -362,13 +349,13 @@ impl Executor<'_> {
                 )
             {
                 let problem = self.interrupted();
-                self.out.screen.status(Status::Failed, &problem);
                 return self.wait_failed(step, started, problem, failed);
             }
         }
     }
 
-    /// A wait that did not end well: the failure menu (retry waits again), or the policy.
+    /// A wait that did not end well, said: the failure menu (retry waits again), or the
+    /// policy.
     pub(crate) fn wait_failed(
         &mut self,
         step: &Step,
@@ -376,6 +363,7 @@ impl Executor<'_> {
         problem: String,
         failed: &mut Option<String>,
     ) -> Result<Flow, ExecError> {
+        self.out.screen.status(Status::Failed, &problem);
         self.failed(step, started, None, problem, failed, false)
     }
 
