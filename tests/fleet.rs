@@ -193,7 +193,8 @@ fn a_failed_host_stops_the_next_batch_and_a_retry_runs_only_the_failed_ones() {
     let j = journal(&t);
     assert_eq!(
         hosts_of(&j, "host_started"),
-        [("web-1", 1), ("web-2", 1), ("web-2", 2), ("web-3", 2)]
+        [("web-1", 1), ("web-2", 1), ("web-2", 2), ("web-3", 1)],
+        "each host's attempt counts its own tries: web-3's first comes with web-2's second"
     );
     assert_eq!(finished(&j, "restart")["status"], "ok");
 }
@@ -541,8 +542,8 @@ fn a_drill_plays_a_partial_failure_from_per_host_results() {
     let j = journal(&t);
     assert_eq!(
         hosts_of(&j, "host_started"),
-        [("web-1", 1), ("web-2", 1), ("web-2", 2), ("web-3", 2)],
-        "web-3 waits for web-2's batch; the retry runs web-2 and web-3"
+        [("web-1", 1), ("web-2", 1), ("web-2", 2), ("web-3", 1)],
+        "web-3 waits for web-2's batch; the retry runs web-2 (its second try) and web-3 (its first)"
     );
     // `expect.stdout` holds on each host; a drill reaches no host, even with a config
     // that does not exist.
@@ -870,4 +871,291 @@ steps:
     assert_ne!(o.code, 0, "{}", o.stderr);
     assert!(o.stderr.contains("timeout"), "{}", o.stderr);
     assert!(!o.stdout.contains("web-1 ok"), "{}", o.stdout);
+}
+
+#[test]
+fn retries_run_a_failed_host_again_by_itself_and_only_that_host() {
+    let Some(fleet) = Fleet::start(2) else {
+        return;
+    };
+    // web-2 fails its first try; its retry (after `retry_delay`) passes. web-1 runs once.
+    let t = fleet_runbook(
+        Test::new(),
+        r#"steps:
+  - id: flaky
+    title: Flaky on web-2
+    on: [web-1, web-2]
+    retries: 2
+    retry_delay: 1s
+    run: |
+      echo x >> "$OUT/tries-$RUNBOOK_HOST"
+      [ "$RUNBOOK_HOST" = web-1 ] || [ "$(wc -l < "$OUT/tries-$RUNBOOK_HOST")" -ge 2 ]
+"#,
+    );
+    let o = run_on(&t, &fleet, &["--yes"]);
+    o.code(0);
+    assert!(
+        o.stderr.contains("web-2 retry 1 of 2 in 1.0 s"),
+        "{}",
+        o.stderr
+    );
+    for (host, tries) in [("web-1", "x\n"), ("web-2", "x\nx\n")] {
+        assert_eq!(
+            std::fs::read_to_string(t.path(&format!("out/tries-{host}"))).unwrap(),
+            tries
+        );
+    }
+    let j = journal(&t);
+    assert_eq!(
+        hosts_of(&j, "host_started"),
+        [("web-1", 1), ("web-2", 1), ("web-2", 2)]
+    );
+    let retry = events(&j, "retry");
+    assert_eq!(retry.len(), 1);
+    assert_eq!(retry[0]["host"], "web-2");
+    assert_eq!(retry[0]["automatic"], true);
+    assert_eq!(retry[0]["attempt"], 2);
+    assert_eq!(finished(&j, "flaky")["status"], "ok");
+    // The report says which host was retried.
+    let report = t.exec(&["report"]);
+    assert!(
+        report.stdout.contains("automatic retry on web-2"),
+        "{}",
+        report.stdout
+    );
+
+    // A host that fails every try fails once its retries are spent, and the others are not
+    // run again.
+    let t = fleet_runbook(
+        Test::new(),
+        r#"steps:
+  - id: broken
+    title: Broken on web-2
+    on: [web-1, web-2]
+    retries: 1
+    retry_delay: 0s
+    on_failure: continue
+    run: |
+      echo x >> "$OUT/tries-$RUNBOOK_HOST"
+      [ "$RUNBOOK_HOST" = web-1 ]
+"#,
+    );
+    run_on(&t, &fleet, &["--yes"]).code(0);
+    assert_eq!(
+        std::fs::read_to_string(t.path("out/tries-web-2")).unwrap(),
+        "x\nx\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(t.path("out/tries-web-1")).unwrap(),
+        "x\n"
+    );
+    let j = journal(&t);
+    assert_eq!(finished(&j, "broken")["status"], "failed");
+    let ends: Vec<(&str, &str)> = events(&j, "host_finished")
+        .iter()
+        .map(|e| (e["host"].as_str().unwrap(), e["status"].as_str().unwrap()))
+        .collect();
+    assert!(
+        ends.contains(&("web-2", "failed")) && ends.contains(&("web-1", "ok")),
+        "{ends:?}"
+    );
+    assert_eq!(ends.len(), 3, "{ends:?}");
+}
+
+#[test]
+fn a_drill_retries_a_host_through_its_simulated_results() {
+    let t = fleet_runbook(
+        Test::new(),
+        r#"steps:
+  - id: roll
+    title: Roll
+    on: [web-1, web-2]
+    retries: 1
+    retry_delay: 0s
+    run: sudo systemctl restart app
+    simulate:
+      default: {stdout: "restarted\n"}
+      hosts:
+        web-2:
+          - {exit: 1, stderr: "Job for app.service failed\n"}
+          - {stdout: "restarted at last\n"}
+"#,
+    );
+    let o = t.exec(&["drill", "rb", "--yes"]);
+    o.code(0);
+    assert!(o.stdout.contains("web-2 restarted at last"), "{}", o.stdout);
+    let j = journal(&t);
+    assert_eq!(
+        hosts_of(&j, "host_started"),
+        [("web-1", 1), ("web-2", 1), ("web-2", 2)]
+    );
+}
+
+#[test]
+fn a_duration_on_hosts_is_their_success_and_leaves_nothing_running() {
+    let Some(fleet) = Fleet::start(2) else {
+        return;
+    };
+    let t = fleet_runbook(
+        Test::new(),
+        r#"steps:
+  - id: soak
+    title: Let the load run for two seconds on each host
+    on: [web-1, web-2]
+    duration: 2s
+    run: |
+      echo "load started on $RUNBOOK_HOST"
+      sleep 7331
+"#,
+    );
+    let o = run_on(&t, &fleet, &["--yes"]);
+    o.code(0);
+    let j = journal(&t);
+    let ends = events(&j, "host_finished");
+    assert_eq!(ends.len(), 2);
+    for e in ends {
+        assert_eq!(e["status"], "ok", "{e}");
+        assert!(
+            e["outcome"]
+                .as_str()
+                .unwrap()
+                .contains("planned `duration`"),
+            "{e}"
+        );
+    }
+    assert_eq!(finished(&j, "soak")["status"], "ok");
+    none_left("sleep 7331", 8);
+}
+
+#[test]
+fn a_secret_captured_on_hosts_is_masked_everywhere_and_reaches_later_steps() {
+    let Some(fleet) = Fleet::start(2) else {
+        return;
+    };
+    let t = fleet_runbook(
+        Test::new(),
+        r#"steps:
+  - id: token
+    title: Read each host's token
+    on: [web-1, web-2]
+    run: |
+      s=Zq8
+      echo "tok-$RUNBOOK_HOST-${s}sW2"
+      echo "made tok-$RUNBOOK_HOST-${s}sW2 just now" >&2
+    capture: {var: token, secret: true}
+  - id: use
+    title: Use web-2's token
+    env: {TOKEN: "{{ vars.token['web-2'] }}"}
+    run: printf '%s\n' "$TOKEN" > "$OUT/token"
+"#,
+    );
+    let o = run_on(&t, &fleet, &["--yes"]);
+    o.code(0);
+    assert_eq!(
+        std::fs::read_to_string(t.path("out/token")).unwrap(),
+        "tok-web-2-Zq8sW2\n"
+    );
+    // The captured stream is never shown; the other one is shown as it comes (the value is
+    // not known until the host's command ends), and the screen says so.
+    assert_eq!(o.stdout.matches("Zq8sW2").count(), 2, "{}", o.stdout);
+    assert!(
+        o.stdout.contains("web-1 made tok-web-1-Zq8sW2 just now"),
+        "{}",
+        o.stdout
+    );
+    assert!(!o.stderr.contains("Zq8sW2"), "{}", o.stderr);
+    assert!(o.stderr.contains("not shown or kept"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("masked in its log and the journal"),
+        "{}",
+        o.stderr
+    );
+    let kept = all_text(&t.path(".state"));
+    assert!(!kept.contains("Zq8sW2"), "a secret in the state folder");
+    assert!(
+        kept.contains("made *** just now"),
+        "the other stream, masked"
+    );
+    let j = journal(&t);
+    let set = events(&j, "var_set");
+    assert_eq!(set[0]["secret"], true);
+    assert_eq!(set[0]["map"], true);
+}
+
+#[test]
+fn outputs_and_interactive_on_hosts_are_refused_before_anything_runs() {
+    for (key, run, said) in [
+        (
+            "outputs: [version]",
+            "touch \"$OUT/ran\"",
+            "`outputs` cannot come back from other hosts",
+        ),
+        (
+            "interactive: true",
+            "touch \"$OUT/ran\"",
+            "`interactive: true` cannot run on other hosts",
+        ),
+        (
+            "timeout: 1m",
+            "touch \"$OUT/ran\"; echo V=1 >> \"$RUNBOOK_ENV\"",
+            "`$RUNBOOK_ENV` and `$RUNBOOK_OUTPUT` are not set on other hosts",
+        ),
+    ] {
+        let t = fleet_runbook(
+            Test::new(),
+            &format!(
+                "steps:\n  - id: read\n    title: Read\n    on: [web-1]\n    {key}\n    run: '{}'\n",
+                run.replace('\'', "''")
+            ),
+        );
+        let lint = t.exec(&["lint", "runbooks/rb.yaml"]);
+        assert!(lint.stdout.contains(said), "{}", lint.stdout);
+        let o = t.exec(&["--ssh-config", "/nonexistent", "run", "rb", "--yes"]);
+        assert_ne!(o.code, 0);
+        assert!(o.stderr.contains(said), "{}", o.stderr);
+        assert!(!t.path("out/ran").exists());
+    }
+}
+
+#[test]
+fn a_resume_says_that_secrets_captured_before_it_are_lost() {
+    let Some(fleet) = Fleet::start(2) else {
+        return;
+    };
+    let t = fleet_runbook(
+        Test::new(),
+        r#"steps:
+  - id: token
+    title: Read each host's token
+    on: [web-1, web-2]
+    serial: 1
+    capture: {var: token, secret: true}
+    run: |
+      s=Kp4
+      echo "tok-$RUNBOOK_HOST-${s}vR9"
+      if [ "$RUNBOOK_HOST" = web-2 ] && [ ! -e "$OUT/slept" ]; then touch "$OUT/slept"; sleep 7341; fi
+  - id: use
+    title: Use web-2's token
+    on_failure: abort
+    env: {TOKEN: "{{ vars.token['web-2'] }}"}
+    run: printf '%s\n' "$TOKEN" > "$OUT/token"
+"#,
+    );
+    let config = fleet.config();
+    let mut child = spawn_run(&t, &fleet);
+    wait_for(&[t.path("out/slept")]);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    none_left("sleep 7341", 10);
+    let o = t.exec(&["--ssh-config", config.to_str().unwrap(), "resume", "--yes"]);
+    assert_ne!(o.code, 0);
+    assert!(
+        o.stderr
+            .contains("vars.token is a secret captured before this resume on web-1"),
+        "{}",
+        o.stderr
+    );
+    // The step that needs it fails rather than running with a masked value.
+    assert!(!t.path("out/token").exists());
+    assert!(!all_text(&t.path(".state")).contains("Kp4vR9"));
 }

@@ -87,23 +87,6 @@ fn max_visits_must_be_a_count() {
     assert!(out.stderr.contains("max_visits"), "{}", out.stderr);
 }
 
-/// Every file under a folder, as text.
-fn all_text(dir: &std::path::Path) -> String {
-    let mut text = String::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                text.push_str(&String::from_utf8_lossy(&std::fs::read(&p).unwrap()));
-            }
-        }
-    }
-    text
-}
-
 #[test]
 fn secrets_made_during_the_run_are_masked_from_that_moment() {
     let t = runbook(

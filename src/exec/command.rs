@@ -155,6 +155,30 @@ pub(crate) fn script_display(edited: bool, script: &str, display: &str) -> Strin
 }
 
 impl Executor<'_> {
+    /// How long a step's command may run, and whether reaching that is its success: its
+    /// `duration` ("let it run for 30 s", when no shorter `timeout`), or its `timeout` (a
+    /// failure).
+    pub(crate) fn limits_of(&self, step: &Step) -> Result<(Option<Duration>, bool), String> {
+        let timeout = self.duration_of("timeout", step.timeout.as_ref())?;
+        Ok(
+            match (
+                timeout,
+                self.duration_of("duration", step.duration.as_ref())?,
+            ) {
+                (t, Some(d)) if t.is_none_or(|t| d <= t) => (Some(d), true),
+                (t, _) => (t, false),
+            },
+        )
+    }
+
+    /// How many times a failed command is run again by itself (`retries`), and how long after
+    /// (`retry_delay`, 5 s by default).
+    pub(crate) fn retries_of(&self, step: &Step) -> Result<(u32, Duration), String> {
+        let retries = step.retries.as_ref().map_or(0, |r| r.value.max(0) as u32);
+        let delay = self.duration_of("retry_delay", step.retry_delay.as_ref())?;
+        Ok((retries, delay.unwrap_or(Duration::from_secs(5))))
+    }
+
     /// In a drill, what plays instead of the step's command (its `simulate`); a step without
     /// one is remembered, to be named in the drill's summary.
     pub(crate) fn simulated(&mut self, step: &Step, n: u32) -> Option<super::shell::Simulated> {
@@ -198,12 +222,8 @@ impl Executor<'_> {
         env.extend(values.iter().cloned());
         // `duration`: stopped after that long, which is its success; `timeout`: stopped after
         // that long, which is a failure. The shorter one ends the command.
-        let limits = self
-            .duration_of("timeout", step.timeout.as_ref())
-            .and_then(|t| Ok((t, self.duration_of("duration", step.duration.as_ref())?)));
-        let (timeout, planned) = match limits {
-            Ok((t, Some(d))) if t.is_none_or(|t| d <= t) => (Some(d), true),
-            Ok((t, _)) => (t, false),
+        let (timeout, planned) = match self.limits_of(step) {
+            Ok(limits) => limits,
             Err(problem) => {
                 self.out.screen.status(Status::Failed, &problem);
                 return Ok(Ran::not_started(problem));

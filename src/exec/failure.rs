@@ -36,6 +36,7 @@ impl Executor<'_> {
                         step: step.id(),
                         attempt: 2,
                         automatic: false,
+                        host: None,
                     })?;
                     return self.finish(
                         step,

@@ -234,6 +234,10 @@ pub enum Event {
         step: String,
         attempt: u32,
         automatic: bool,
+        /// For a step on several hosts (`on:`), the host a `retries:` retry is for (a retry
+        /// from the failure menu runs the hosts that failed and has none).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        host: Option<String>,
     },
     /// A step on several hosts (`on:`): one host's command starting.
     HostStarted {

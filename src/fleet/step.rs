@@ -1,18 +1,26 @@
-//! What of a step does not reach other hosts yet.
+//! What of a step cannot reach other hosts.
 
-/// The key of a step with `on:` that does not reach other hosts yet, if it has one (lint's
-/// RB036 says the same before the run).
+/// Why a step with `on:` cannot run as written, if it cannot (lint's RB036 says the same
+/// before the run). Decided, not pending: `outputs` and `$RUNBOOK_ENV` are files the command
+/// writes where it runs, which ssh does not bring back (`capture` gives a value per host); an
+/// `interactive` command is attached to one terminal, which many hosts cannot share.
 pub fn unsupported(step: &crate::load::Step) -> Option<&'static str> {
     if !step.outputs.is_empty() {
-        Some("`outputs`")
-    } else if step.capture.as_ref().is_some_and(|c| c.secret) {
-        Some("a secret `capture`")
-    } else if step.retries.as_ref().is_some_and(|r| r.value > 0) {
-        Some("`retries`")
-    } else if step.duration.is_some() {
-        Some("`duration`")
+        Some(
+            "`outputs` cannot come back from other hosts (they are files written where the command runs)",
+        )
+    } else if step
+        .run
+        .as_ref()
+        .is_some_and(|r| r.value.contains("RUNBOOK_ENV") || r.value.contains("RUNBOOK_OUTPUT"))
+    {
+        Some(
+            "`$RUNBOOK_ENV` and `$RUNBOOK_OUTPUT` are not set on other hosts (they are files where runbook runs, which ssh does not bring back)",
+        )
     } else if step.is_interactive() {
-        Some("`interactive: true`")
+        Some(
+            "`interactive: true` cannot run on other hosts (one terminal cannot be given to several hosts)",
+        )
     } else {
         None
     }

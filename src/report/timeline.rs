@@ -586,13 +586,21 @@ pub fn build(run: RunSummary, records: &[Record]) -> Report {
                 );
             }
             Event::Retry {
-                attempt, automatic, ..
+                attempt,
+                automatic,
+                host,
+                ..
             } => {
                 let how = if *automatic { "automatic" } else { "manual" };
-                row("retry", format!("retry ({how}), attempt {attempt}"), None);
+                let on = host.as_ref().map_or(String::new(), |h| format!(" on {h}"));
+                row(
+                    "retry",
+                    format!("retry ({how}){on}, attempt {attempt}"),
+                    None,
+                );
                 deviation(
                     DeviationKind::Retry,
-                    format!("{how} retry, attempt {attempt}"),
+                    format!("{how} retry{on}, attempt {attempt}"),
                     None,
                 );
             }

@@ -7,7 +7,7 @@
 //! start and end. A drill plays the step's `simulate` for every host, one after the other;
 //! a dry-run shows the hosts and the batches and runs nothing.
 
-use crate::exec::command::{describe, exit_code};
+use crate::exec::command::{exit_code, outcome_text};
 use crate::exec::executor::*;
 use crate::exec::journal::{Event, Mode, OutputLog, StepStatus};
 use crate::exec::operator::{Answer, Question};
@@ -17,7 +17,7 @@ use crate::exec::screen::{Status, duration};
 use crate::exec::shell::{CommandSpec, Exit, Outcome, OutputSink, ProcessShell, Stream};
 use crate::exec::steps::run::Gate;
 use crate::fleet::{Amount, AmountKey, Inventory, On, Target};
-use crate::load::{On as OnValue, Sp, Step};
+use crate::load::{CaptureFrom, On as OnValue, Sp, Step};
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -49,9 +49,34 @@ struct HostResult {
     captured: Option<String>,
 }
 
+/// What each host did in this visit of the step.
+struct Ledger {
+    /// How each host's last command ended (`None`: not started yet, or waiting for its
+    /// automatic retry).
+    results: Vec<Option<HostResult>>,
+    /// How many times each host's command was started (its `attempt`).
+    tries: Vec<u32>,
+}
+
+/// How each host's command runs: through which ssh and shell, for how long, how often.
+struct HostRun<'a> {
+    ssh: &'a Ssh,
+    words: &'a [String],
+    /// Each host's command is stopped after that long, …
+    timeout: Option<Duration>,
+    /// … which is its success when that is the step's `duration`, a failure otherwise.
+    planned: bool,
+    /// A host whose command failed runs it again by itself that many times (`retries`), …
+    retries: u32,
+    /// … that long after it failed (`retry_delay`).
+    delay: Duration,
+}
+
 /// One host being shown: its name on screen, its partial line, its log and tail.
 struct Shown {
     label: String,
+    /// The stream that holds the secret being captured: neither shown nor logged.
+    hide: Option<Stream>,
     colour: u8,
     partial: [Vec<u8>; 2],
     log: OutputLog,
@@ -69,6 +94,10 @@ struct Round {
     stop: Option<String>,
     drill: bool,
 }
+
+/// A host waiting for its automatic retry: when, which, what to send it, and how its last
+/// try ended (its result if the retry does not come).
+type Later = (Instant, usize, Vec<u8>, HostResult);
 
 enum Msg {
     Out(usize, Stream, Vec<u8>),
@@ -183,9 +212,13 @@ impl Executor<'_> {
             (Err(e), _) | (_, Err(e)) => return fail(self, e, failed),
         };
         let batches = crate::fleet::batches(n, serial);
-        // Each host's command is stopped after `timeout` (a bad one fails the step now).
-        let timeout = match self.duration_of("timeout", step.timeout.as_ref()) {
-            Ok(t) => t,
+        // Each host's command is stopped after `timeout` or `duration`, and run again after
+        // a failure as `retries` says (a bad one fails the step now).
+        let ((timeout, planned), (retries, delay)) = match self
+            .limits_of(step)
+            .and_then(|l| Ok((l, self.retries_of(step)?)))
+        {
+            Ok(found) => found,
             Err(problem) => return fail(self, problem, failed),
         };
         let concurrency = step
@@ -196,7 +229,7 @@ impl Executor<'_> {
             return fail(
                 self,
                 format!(
-                    "{key} does not work on other hosts yet (step `{}`): nothing was run; run that part without `on:` (`ssh HOST …`)",
+                    "step `{}`: {key}; nothing was run: use `capture`, which gives a value per host, or run that part in a step without `on:` (`ssh -t HOST …`)",
                     step.id()
                 ),
                 failed,
@@ -263,13 +296,24 @@ impl Executor<'_> {
             config: settings().ssh_config,
             control_dir: control.as_ref().map(|d| d.path().to_path_buf()),
         };
+        let run = HostRun {
+            ssh: &ssh,
+            words: &words,
+            timeout,
+            planned,
+            retries,
+            delay,
+        };
         if self.cfg.mode != Mode::Drill
             && let Some(config) = &ssh.config
             && let Err(problem) = remote::check_config(config)
         {
             return fail(self, problem, failed);
         }
-        let mut results: Vec<Option<HostResult>> = vec![None; n];
+        let mut ledger = Ledger {
+            results: vec![None; n],
+            tries: vec![0; n],
+        };
         // A resumed run does not run again the hosts that succeeded before it stopped.
         let before = self
             .progress
@@ -279,7 +323,7 @@ impl Executor<'_> {
         let resumed_at = Instant::now();
         for (i, host) in hosts.iter().enumerate() {
             if before.iter().any(|(h, _)| *h == host.name) {
-                results[i] = Some(HostResult {
+                ledger.results[i] = Some(HostResult {
                     ok: true,
                     ended: resumed_at,
                     exit: Exit::Code(0),
@@ -293,7 +337,7 @@ impl Executor<'_> {
             }
         }
         if !before.is_empty() {
-            let done: Vec<usize> = (0..n).filter(|&i| results[i].is_some()).collect();
+            let done: Vec<usize> = (0..n).filter(|&i| ledger.results[i].is_some()).collect();
             self.out.screen.status(
                 Status::Info,
                 &format!(
@@ -305,7 +349,20 @@ impl Executor<'_> {
         let mut attempt = 1;
         // Which hosts this attempt runs: all of them first (but those done before a
         // resume), the failed and unstarted ones on a retry.
-        let mut todo: Vec<usize> = (0..n).filter(|&i| results[i].is_none()).collect();
+        let mut todo: Vec<usize> = (0..n).filter(|&i| ledger.results[i].is_none()).collect();
+        if let Some(capture) = step.capture.as_ref().filter(|c| c.secret) {
+            let stream = if capture.from == CaptureFrom::Stderr {
+                "stderr"
+            } else {
+                "stdout"
+            };
+            self.out.screen.status(
+                Status::Info,
+                &format!(
+                    "the hosts' {stream} is not shown or kept: it holds the secret being captured"
+                ),
+            );
+        }
         let flow = loop {
             let shown = if edited {
                 self.out.mask(&script)
@@ -324,15 +381,16 @@ impl Executor<'_> {
             let stopped = self.run_batches(
                 step,
                 (&hosts, &batches, &todo),
-                (&ssh, &words, timeout),
+                &run,
                 (&script, &values),
-                (concurrency, allowed, attempt),
-                &mut results,
+                (concurrency, allowed),
+                &mut ledger,
             )?;
+            let results = &ledger.results;
             let failures: Vec<usize> = (0..n)
                 .filter(|&i| results[i].as_ref().is_none_or(|r| !r.ok))
                 .collect();
-            self.host_table(&hosts, &results);
+            self.host_table(&hosts, results);
             let ran = results.iter().flatten().count();
             let failed_count = results.iter().flatten().filter(|r| !r.ok).count();
             self.out.record(Event::CommandFinished {
@@ -358,22 +416,36 @@ impl Executor<'_> {
                 }
                 self.progress.tally.ran += 1;
                 if let Some(capture) = &step.capture {
-                    let map: std::collections::BTreeMap<String, String> = results
-                        .iter()
-                        .zip(&hosts)
-                        .filter_map(|(r, h)| {
-                            let r = r.as_ref().filter(|r| r.ok)?;
-                            Some((h.name.clone(), r.captured.clone()?))
-                        })
-                        .collect();
-                    self.progress.set_var_map(
-                        &mut self.out,
-                        &step.id(),
-                        (&capture.var.value, false),
-                        &map,
-                    )?;
+                    if capture.secret && !before.is_empty() {
+                        // The journal holds the values of the hosts done before masked.
+                        self.out.screen.status(
+                            Status::Warning,
+                            &format!(
+                                "vars.{} is a secret captured before this resume on {}: the journal holds it masked, so it is not set; a step that uses it fails (run `{}` again in a new run with `--from {}` to make it)",
+                                capture.var.value,
+                                before.iter().map(|(h, _)| h.as_str()).collect::<Vec<_>>().join(", "),
+                                step.id(),
+                                step.id()
+                            ),
+                        );
+                    } else {
+                        let map: std::collections::BTreeMap<String, String> = results
+                            .iter()
+                            .zip(&hosts)
+                            .filter_map(|(r, h)| {
+                                let r = r.as_ref().filter(|r| r.ok)?;
+                                Some((h.name.clone(), r.captured.clone()?))
+                            })
+                            .collect();
+                        self.progress.set_var_map(
+                            &mut self.out,
+                            &step.id(),
+                            (&capture.var.value, capture.secret),
+                            &map,
+                        )?;
+                    }
                 }
-                self.remember_on_hosts(step, &shell, &hosts, &results);
+                self.remember_on_hosts(step, &shell, &hosts, results);
                 break self.done(step, started, None, Flow::Next)?;
             }
             let interrupted = results
@@ -411,7 +483,7 @@ impl Executor<'_> {
             self.out.screen.status(Status::Failed, &problem);
             let policy = step.on_failure.as_ref().map_or("ask", |p| p.as_str());
             if policy != "ask" && !interrupted {
-                self.remember_on_hosts(step, &shell, &hosts, &results);
+                self.remember_on_hosts(step, &shell, &hosts, results);
                 break self.failed(step, started, None, problem, failed, true)?;
             }
             let q = Question::Failure {
@@ -423,26 +495,30 @@ impl Executor<'_> {
                 ),
                 summary: problem.clone(),
             };
-            match self.ask(&q)? {
+            // A shell opened from the menu comes back to the menu: nothing runs again
+            // until the operator says so.
+            let answer = loop {
+                match self.ask(&q)? {
+                    Answer::Shell => self.open_shell(step)?,
+                    answer => break answer,
+                }
+            };
+            match answer {
                 Answer::Retry => {}
                 Answer::Edit(new) => {
                     script = new;
                     values.clear();
                     edited = true;
                 }
-                Answer::Shell => {
-                    self.open_shell(step)?;
-                    continue;
-                }
                 Answer::Skip(reason) => {
-                    self.remember_on_hosts(step, &shell, &hosts, &results);
+                    self.remember_on_hosts(step, &shell, &hosts, &ledger.results);
                     break self.skipped_with(step, started, None, reason, || {
                         format!("skipped after failure ({problem})")
                     })?;
                 }
                 _ => {
                     // The hosts where it did complete can be rolled back (the canary).
-                    self.remember_on_hosts(step, &shell, &hosts, &results);
+                    self.remember_on_hosts(step, &shell, &hosts, &ledger.results);
                     let status = if interrupted {
                         StepStatus::Interrupted
                     } else {
@@ -457,10 +533,11 @@ impl Executor<'_> {
                 step: step.id(),
                 attempt,
                 automatic: false,
+                host: None,
             })?;
             todo = failures;
             for &i in &todo {
-                results[i] = None;
+                ledger.results[i] = None;
             }
         };
         // The multiplexed connections end with the step: nothing of the run is left behind.
@@ -567,10 +644,10 @@ impl Executor<'_> {
         &mut self,
         step: &Step,
         (hosts, batches, todo): (&[Target], &[std::ops::Range<usize>], &[usize]),
-        (ssh, words, timeout): (&Ssh, &[String], Option<Duration>),
+        run: &HostRun<'_>,
         (script, values): (&str, &[(String, String)]),
-        (concurrency, allowed, attempt): (usize, usize, u32),
-        results: &mut [Option<HostResult>],
+        (concurrency, allowed): (usize, usize),
+        ledger: &mut Ledger,
     ) -> Result<Option<String>, ExecError> {
         let width = hosts
             .iter()
@@ -587,7 +664,7 @@ impl Executor<'_> {
             if members.is_empty() {
                 continue;
             }
-            let failed_so_far = results.iter().flatten().filter(|r| !r.ok).count();
+            let failed_so_far = ledger.results.iter().flatten().filter(|r| !r.ok).count();
             if failed_so_far > allowed {
                 return Ok(Some(format!(
                     "{failed_so_far} host{} failed, more than max_failures ({allowed}): the next batch was not started",
@@ -630,9 +707,9 @@ impl Executor<'_> {
                 hosts,
                 &members,
                 payloads,
-                (ssh, words, timeout),
-                (width, concurrency, allowed, attempt),
-                results,
+                run,
+                (width, concurrency, allowed),
+                ledger,
             )?;
             if stop.is_some() {
                 return Ok(stop);
@@ -648,9 +725,9 @@ impl Executor<'_> {
         hosts: &[Target],
         members: &[usize],
         payloads: Vec<Vec<u8>>,
-        (ssh, words, timeout): (&Ssh, &[String], Option<Duration>),
-        (width, concurrency, allowed, attempt): (usize, usize, usize, u32),
-        results: &mut [Option<HostResult>],
+        run: &HostRun<'_>,
+        (width, concurrency, allowed): (usize, usize, usize),
+        ledger: &mut Ledger,
     ) -> Result<Option<String>, ExecError> {
         let id = step.id();
         let mut round = Round {
@@ -665,13 +742,27 @@ impl Executor<'_> {
             drill: self.cfg.mode == Mode::Drill,
         };
         let mut queue: VecDeque<(usize, Vec<u8>)> = members.iter().copied().zip(payloads).collect();
+        let mut later: Vec<Later> = Vec::new();
+        // What was sent to a host that may be retried, to send it again.
+        let mut spare: Vec<Option<Vec<u8>>> = vec![None; hosts.len()];
         let (tx, rx) = mpsc::sync_channel::<Msg>(IN_FLIGHT);
         let mut running: Vec<(usize, Arc<AtomicBool>)> = Vec::new();
         loop {
             while round.stop.is_none() && running.len() < concurrency.max(1) {
-                let Some((i, payload)) = queue.pop_front() else {
+                let now = Instant::now();
+                let next = match later.iter().position(|(at, ..)| *at <= now) {
+                    Some(k) => {
+                        let (_, i, payload, _) = later.remove(k);
+                        Some((i, payload))
+                    }
+                    None => queue.pop_front(),
+                };
+                let Some((i, payload)) = next else {
                     break;
                 };
+                ledger.tries[i] += 1;
+                let attempt = ledger.tries[i];
+                spare[i] = (attempt <= run.retries).then(|| payload.clone());
                 let host = &hosts[i];
                 self.out.record(Event::HostStarted {
                     step: id.clone(),
@@ -681,6 +772,13 @@ impl Executor<'_> {
                 let seq = self.out.journal.next_seq();
                 round.shown[i] = Some(Shown {
                     label: format!("{:<width$}", host.name),
+                    hide: step.capture.as_ref().filter(|c| c.secret).map(|c| {
+                        if c.from == CaptureFrom::Stderr {
+                            Stream::Stderr
+                        } else {
+                            Stream::Stdout
+                        }
+                    }),
                     colour: COLOURS[i % COLOURS.len()],
                     partial: Default::default(),
                     log: self
@@ -703,8 +801,8 @@ impl Executor<'_> {
                     Some(self.simulated(step, attempt).unwrap_or_default())
                 };
                 let spec = CommandSpec {
-                    argv: remote::argv(ssh, host, words),
-                    timeout,
+                    argv: remote::argv(run.ssh, host, run.words),
+                    timeout: run.timeout,
                     stdin: Some(payload),
                     // Kept only to read a `capture` or check `expect.stdout`.
                     capture_limit: if step.capture.is_some()
@@ -724,7 +822,9 @@ impl Executor<'_> {
                     for (stream, bytes) in collect.0 {
                         self.host_output(&mut round.shown, i, stream, &bytes);
                     }
-                    self.host_done(step, hosts, i, outcome, &mut round, results)?;
+                    let retry =
+                        self.host_done(step, hosts, i, outcome, (&mut round, run), ledger)?;
+                    Self::retry_later(i, retry, run, (&mut spare, &mut later), ledger);
                     continue;
                 }
                 let flag = Arc::new(AtomicBool::new(false));
@@ -741,7 +841,7 @@ impl Executor<'_> {
                 });
                 running.push((i, flag));
             }
-            if running.is_empty() {
+            if running.is_empty() && (later.is_empty() || round.stop.is_some()) {
                 break;
             }
             // Ctrl-C or an ending signal: every host's command is ended, none starts.
@@ -760,30 +860,56 @@ impl Executor<'_> {
                 }
                 Ok(Msg::Done(i, outcome)) => {
                     running.retain(|(k, _)| *k != i);
-                    self.host_done(step, hosts, i, outcome, &mut round, results)?;
+                    let retry =
+                        self.host_done(step, hosts, i, outcome, (&mut round, run), ledger)?;
+                    Self::retry_later(i, retry, run, (&mut spare, &mut later), ledger);
                 }
                 Err(mpsc::RecvTimeoutError::Timeout) => {}
                 Err(mpsc::RecvTimeoutError::Disconnected) => break,
             }
         }
+        // The step stopped before their retry: how their last try ended is their result.
+        for (_, i, _, result) in later {
+            ledger.results[i] = Some(result);
+        }
         Ok(round.stop)
     }
 
+    /// A host whose command failed and may run again (`retries`) waits `retry_delay` for it;
+    /// otherwise how it ended is its result.
+    fn retry_later(
+        i: usize,
+        retry: Option<HostResult>,
+        run: &HostRun<'_>,
+        (spare, later): (&mut [Option<Vec<u8>>], &mut Vec<Later>),
+        ledger: &mut Ledger,
+    ) {
+        let Some(result) = retry else {
+            return;
+        };
+        match spare[i].take() {
+            Some(payload) => later.push((Instant::now() + run.delay, i, payload, result)),
+            None => ledger.results[i] = Some(result),
+        }
+    }
+
     /// One host's command has ended: its last line shown, its end journaled and said, its
-    /// result kept; too many failures stop the step from starting more.
+    /// result kept; too many failures stop the step from starting more. A failed host that
+    /// `retries` runs again is not counted yet: its result is returned, to wait for its retry.
     fn host_done(
         &mut self,
         step: &Step,
         hosts: &[Target],
         i: usize,
         outcome: Outcome,
-        round: &mut Round,
-        results: &mut [Option<HostResult>],
-    ) -> Result<(), ExecError> {
+        (round, run): (&mut Round, &HostRun<'_>),
+        ledger: &mut Ledger,
+    ) -> Result<Option<HostResult>, ExecError> {
         let Some(mut s) = round.shown[i].take() else {
-            return Ok(());
+            return Ok(None);
         };
         self.flush_host(&mut s);
+        let log_path = s.log.relative().to_string();
         s.log.close();
         let name = &hosts[i].name;
         let stderr_tail = String::from_utf8_lossy(&s.stderr_tail).into_owned();
@@ -793,9 +919,11 @@ impl Executor<'_> {
             remote::ssh_problem(&outcome.exit, &stderr_tail, name)
         };
         let ssh_problem_said = ssh_problem.is_some();
+        // It ran for its `duration`, as planned: that is its success.
+        let planned = run.planned && outcome.exit == Exit::TimedOut;
         let mut ok = ssh_problem.is_none()
-            && matches!(outcome.exit, Exit::Code(c) if round.expected.contains(&c));
-        let mut why = ssh_problem.unwrap_or_else(|| describe(&outcome.exit));
+            && (planned || matches!(outcome.exit, Exit::Code(c) if round.expected.contains(&c)));
+        let mut why = ssh_problem.unwrap_or_else(|| outcome_text(&outcome.exit, planned));
         // `expect.stdout`: each host's own output must match.
         if ok && let Some(pattern) = step.expect.as_ref().and_then(|e| e.stdout.as_ref()) {
             match regex::Regex::new(&pattern.value) {
@@ -812,9 +940,27 @@ impl Executor<'_> {
         }
         // `capture`: each host's value, read from its own output.
         let mut captured = None;
-        if ok && step.capture.is_some() {
+        if ok && let Some(capture) = &step.capture {
             match crate::exec::command::captured(step, &outcome) {
-                Ok((value, _)) => captured = Some(value),
+                Ok((value, _)) => {
+                    if capture.secret && !value.is_empty() && !self.out.secrets.contains(&value) {
+                        // Masked from here on, and in what the host printed on its other
+                        // stream (the captured one was never kept).
+                        self.out.add_secret(&value);
+                        if let Err(e) = self.out.journal.remask_log(&log_path, &self.out.secrets) {
+                            self.out.screen.status(
+                                Status::Warning,
+                                &format!("could not mask the secret captured on {} in its output log {log_path}: {e}; delete that file", hosts[i].name),
+                            );
+                        } else if !s.tail.is_empty() {
+                            self.out.screen.status(
+                                Status::Info,
+                                &format!("{}: the secret captured was shown above if its other stream printed it; it is masked in its log and the journal", hosts[i].name),
+                            );
+                        }
+                    }
+                    captured = Some(value);
+                }
                 Err(problem) => {
                     ok = false;
                     why = problem;
@@ -842,15 +988,16 @@ impl Executor<'_> {
             user: hosts[i].user.clone(),
         })?;
         if ok {
-            self.out
-                .screen
-                .status(Status::Ok, &format!("{name} {}", describe(&outcome.exit)));
+            self.out.screen.status(
+                Status::Ok,
+                &format!("{name} {}", outcome_text(&outcome.exit, planned)),
+            );
         } else {
             self.out
                 .screen
                 .status(Status::Failed, &format!("{name} {why}"));
         }
-        results[i] = Some(HostResult {
+        let result = HostResult {
             ok,
             ended: Instant::now(),
             exit: outcome.exit,
@@ -859,11 +1006,38 @@ impl Executor<'_> {
             last: if !ok && (ssh_problem_said || s.last.is_empty() || captured.is_none()) {
                 why
             } else {
-                s.last
+                // Masked now: a secret this host's command made was not known as it printed.
+                self.out.mask(&s.last)
             },
             captured,
-        });
-        let failures = results.iter().flatten().filter(|r| !r.ok).count();
+        };
+        // `retries`: run again by itself, unless the operator or a signal stopped it.
+        let tries = ledger.tries[i];
+        if !ok
+            && tries <= run.retries
+            && result.exit != Exit::Interrupted
+            && round.stop.is_none()
+            && !self.interrupt.load(Ordering::SeqCst)
+        {
+            self.out.screen.status(
+                Status::Warning,
+                &format!(
+                    "{name} retry {tries} of {} in {}",
+                    run.retries,
+                    duration(run.delay)
+                ),
+            );
+            self.progress.tally.retried += 1;
+            self.out.record(Event::Retry {
+                step: step.id(),
+                attempt: tries + 1,
+                automatic: true,
+                host: Some(name.clone()),
+            })?;
+            return Ok(Some(result));
+        }
+        ledger.results[i] = Some(result);
+        let failures = ledger.results.iter().flatten().filter(|r| !r.ok).count();
         if failures > round.allowed && round.stop.is_none() {
             round.stop = Some(format!(
                 "{failures} host{} failed, more than max_failures ({}): no other host was started",
@@ -871,7 +1045,7 @@ impl Executor<'_> {
                 round.allowed
             ));
         }
-        Ok(())
+        Ok(None)
     }
 
     /// Shows the complete lines of a host's output behind its name, and logs them.
@@ -879,6 +1053,10 @@ impl Executor<'_> {
         let Some(s) = shown.get_mut(i).and_then(Option::as_mut) else {
             return;
         };
+        if s.hide == Some(stream) {
+            // The secret being captured: not even held for a line.
+            return;
+        }
         let idx = usize::from(stream == Stream::Stderr);
         s.partial[idx].extend_from_slice(bytes);
         if idx == 1 {

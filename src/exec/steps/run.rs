@@ -10,7 +10,7 @@ use crate::exec::render::{self, RenderError};
 use crate::exec::screen::{Status, duration};
 use crate::exec::shell::Exit;
 use crate::load::{Shell as ShellKind, Step};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// What the operator said before a step's command runs.
 pub(crate) enum Gate {
@@ -115,9 +115,8 @@ impl Executor<'_> {
                 Gate::Go(Some(new)) => (new, Vec::new(), true),
                 Gate::Stop(flow) => return Ok(flow),
             };
-        let retries = step.retries.as_ref().map_or(0, |r| r.value.max(0) as u32);
-        let delay = match self.duration_of("retry_delay", step.retry_delay.as_ref()) {
-            Ok(d) => d.unwrap_or(Duration::from_secs(5)),
+        let (retries, delay) = match self.retries_of(step) {
+            Ok(policy) => policy,
             Err(problem) => {
                 self.out.screen.status(Status::Failed, &problem);
                 return self.failed(step, started, None, problem, failed, false);
@@ -183,6 +182,7 @@ impl Executor<'_> {
                     step: step.id(),
                     attempt: attempt + 1,
                     automatic: true,
+                    host: None,
                 })?;
                 if super::super::command::sleep(&self.interrupt, delay) {
                     attempt += 1;
@@ -216,6 +216,7 @@ impl Executor<'_> {
                             step: step.id(),
                             attempt,
                             automatic: false,
+                            host: None,
                         })?;
                         break;
                     }

@@ -8,8 +8,9 @@ crate::declare_rule! {
     /// Checks steps that run on other hosts (`on:`) and the runbook's `inventory:`: the
     /// inventory reads (errors at its own line and column), every group or host `on:` names
     /// is in it (with a did-you-mean), `serial` and `max_failures` are counts or
-    /// percentages, `on:` is on a `run` step with a POSIX shell and no `outputs`, secret
-    /// `capture`, `retries`, `duration` or `interactive` (which do not reach other hosts yet). Warns when a `dangerous` step
+    /// percentages, `on:` is on a `run` step with a POSIX shell and no `outputs` (files that
+    /// ssh does not bring back: `capture` gives a value per host) or `interactive` (one
+    /// terminal for several hosts). Warns when a `dangerous` step
     /// runs on its whole fleet at once (no `serial`), and when `max_failures` lets every
     /// host fail.
     ///
@@ -174,8 +175,8 @@ fn check_step(
     if let Some(what) = crate::fleet::unsupported(step) {
         out.push(Finding::new(
             at,
-            format!("{what} does not work with `on:` yet (step `{id}`): the step would fail when it runs"),
-            "run that part in a step of its own without `on:` (`ssh HOST …`), or remove it",
+            format!("step `{id}`: {what}, so the step would fail when it runs"),
+            "use `capture` (a value per host: `vars.NAME['web-1']`), or run that part in a step of its own without `on:` (`ssh -t HOST …`)",
         ));
     }
     if let Some(shell) = &step.shell
