@@ -827,6 +827,46 @@ fn a_wait_checks_every_host_until_each_is_ready() {
         std::fs::read_to_string(t.path("out/n-web-2")).unwrap(),
         "3\n"
     );
+    let j = journal(&t);
+    let checks = step_events(&j, "command", "ready");
+    assert_eq!(checks.len(), 4, "web-1 once, web-2 three times");
+    assert!(checks.iter().all(|c| c["purpose"] == "wait"));
+}
+
+#[test]
+fn a_wait_checks_its_hosts_at_once() {
+    let Some(fleet) = Fleet::start(3) else {
+        return;
+    };
+    // Each host's check says yes only once every host's check has started: checked one
+    // after the other, the first would never see the others and the wait would fail.
+    let t = fleet_runbook(
+        Test::new(),
+        r#"steps:
+  - id: together
+    title: Wait for every host, checked together
+    on: [web-1, web-2, web-3]
+    wait:
+      run: |
+        touch "$OUT/at-$RUNBOOK_HOST"
+        for _ in $(seq 100); do
+          [ -e "$OUT/at-web-1" ] && [ -e "$OUT/at-web-2" ] && [ -e "$OUT/at-web-3" ] && { echo yes; exit 0; }
+          sleep 0.1
+        done
+        echo alone
+      until: output == "yes"
+      interval: 1s
+      timeout: 40s
+"#,
+    );
+    let o = run_on(&t, &fleet, &["--yes"]);
+    o.code(0);
+    assert!(
+        o.stderr
+            .contains("condition met on every host after 1 check"),
+        "{}",
+        o.stderr
+    );
 }
 
 #[test]

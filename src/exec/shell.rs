@@ -126,6 +126,51 @@ pub trait Shell {
     fn run(&mut self, spec: &CommandSpec, sink: &mut dyn OutputSink) -> Outcome;
 }
 
+/// Keeps what a command printed, to give it to another sink later (a drill's simulated
+/// output, or a command run on another thread): at most `limit` bytes, the rest dropped.
+#[derive(Default)]
+pub(crate) struct Collect {
+    pub(crate) chunks: Vec<(Stream, Vec<u8>)>,
+    pub(crate) kept: usize,
+    /// 0: no limit.
+    pub(crate) limit: usize,
+}
+
+impl OutputSink for Collect {
+    fn output(&mut self, stream: Stream, bytes: &[u8]) {
+        let room = if self.limit == 0 {
+            bytes.len()
+        } else {
+            self.limit.saturating_sub(self.kept).min(bytes.len())
+        };
+        if room > 0 {
+            self.chunks.push((stream, bytes[..room].to_vec()));
+            self.kept += room;
+        }
+    }
+}
+
+/// A command that already ran (on another thread): `run` gives its output to the sink as it
+/// came and returns how it ended, so that it is journaled like any other.
+pub(crate) struct Played {
+    pub(crate) output: Vec<(Stream, Vec<u8>)>,
+    pub(crate) outcome: Option<Outcome>,
+}
+
+impl Shell for Played {
+    fn run(&mut self, _spec: &CommandSpec, sink: &mut dyn OutputSink) -> Outcome {
+        for (stream, bytes) in self.output.drain(..) {
+            sink.output(stream, &bytes);
+        }
+        self.outcome.take().unwrap_or(Outcome {
+            exit: Exit::NotStarted("it was played already".into()),
+            duration: Duration::ZERO,
+            stdout: Captured::default(),
+            stderr: Captured::default(),
+        })
+    }
+}
+
 /// Starts real processes, each in its own process group.
 ///
 /// The interrupt flag is acted on only while a command's leader runs; a Ctrl-C that arrives

@@ -14,7 +14,7 @@ use crate::exec::operator::{Answer, Question};
 use crate::exec::remote::{self, Ssh, settings};
 use crate::exec::render;
 use crate::exec::screen::{Status, duration};
-use crate::exec::shell::{CommandSpec, Exit, Outcome, OutputSink, ProcessShell, Stream};
+use crate::exec::shell::{Collect, CommandSpec, Exit, Outcome, OutputSink, ProcessShell, Stream};
 use crate::exec::steps::run::Gate;
 use crate::fleet::{Amount, AmountKey, Inventory, On, Target};
 use crate::load::{CaptureFrom, On as OnValue, Sp, Step};
@@ -113,16 +113,6 @@ struct ChannelSink {
 impl OutputSink for ChannelSink {
     fn output(&mut self, stream: Stream, bytes: &[u8]) {
         let _ = self.tx.send(Msg::Out(self.host, stream, bytes.to_vec()));
-    }
-}
-
-/// Keeps what a drill's simulated command printed.
-#[derive(Default)]
-struct Collect(Vec<(Stream, Vec<u8>)>);
-
-impl OutputSink for Collect {
-    fn output(&mut self, stream: Stream, bytes: &[u8]) {
-        self.0.push((stream, bytes.to_vec()));
     }
 }
 
@@ -541,25 +531,7 @@ impl Executor<'_> {
             }
         };
         // The multiplexed connections end with the step: nothing of the run is left behind.
-        if control.is_some() {
-            // All at once: one at a time, a hundred hosts would take seconds.
-            let exits: Vec<std::process::Child> = hosts
-                .iter()
-                .filter_map(|host| remote::exit_master(&ssh, host))
-                .filter_map(|argv| {
-                    std::process::Command::new(&argv[0])
-                        .args(&argv[1..])
-                        .stdin(std::process::Stdio::null())
-                        .stdout(std::process::Stdio::null())
-                        .stderr(std::process::Stdio::null())
-                        .spawn()
-                        .ok()
-                })
-                .collect();
-            for mut child in exits {
-                let _ = child.wait();
-            }
-        }
+        remote::close_masters(&ssh, &hosts);
         Ok(flow)
     }
 
@@ -819,7 +791,7 @@ impl Executor<'_> {
                     // Played here, one host after the other: nothing is reached.
                     let mut collect = Collect::default();
                     let outcome = self.shell.run(&spec, &mut collect);
-                    for (stream, bytes) in collect.0 {
+                    for (stream, bytes) in collect.chunks {
                         self.host_output(&mut round.shown, i, stream, &bytes);
                     }
                     let retry =

@@ -4,11 +4,20 @@ use crate::exec::command::*;
 use crate::exec::executor::*;
 use crate::exec::journal::Mode;
 use crate::exec::operator::{Answer, Question};
+use crate::exec::remote;
 use crate::exec::render;
 use crate::exec::screen::{Status, clock_of, duration};
-use crate::exec::shell::{CommandSpec, Exit, Outcome};
+use crate::exec::shell::{Collect, CommandSpec, Exit, Outcome, Played, ProcessShell};
 use crate::load::{Shell as ShellKind, Step};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
+
+/// Bytes of each host's check kept (output and log): a check prints a status, not a dump.
+const CHECK_KEPT: usize = 256 * 1024;
+/// Hosts checked at once.
+const CHECKS_AT_ONCE: usize = 32;
 
 impl Executor<'_> {
     pub(crate) fn wait_step(
@@ -203,9 +212,10 @@ impl Executor<'_> {
         }
     }
 
-    /// A wait whose check runs on several hosts (`on:`): each round checks, one host after
-    /// the other, the hosts where `until` does not hold yet (`output` being that host's), until
-    /// it holds on every host or the time is spent.
+    /// A wait whose check runs on several hosts (`on:`): each round checks, all at once, the
+    /// hosts where `until` does not hold yet (`output` being that host's), until it holds on
+    /// every host or the time is spent. Each check is journaled as a command of its own, in
+    /// the hosts' order; the connections are multiplexed for the rounds and closed at the end.
     #[allow(clippy::too_many_arguments)]
     fn wait_on_hosts(
         &mut self,
@@ -216,13 +226,38 @@ impl Executor<'_> {
         (until, interval, limit): (&str, Duration, Duration),
         hosts: Vec<crate::fleet::Target>,
     ) -> Result<Flow, ExecError> {
-        let words = match crate::exec::remote::remote_shell(shell) {
+        let words = match remote::remote_shell(shell) {
             Ok(w) => w,
             Err(problem) => {
                 return self.wait_failed(step, started, problem, failed);
             }
         };
-        let ssh = crate::exec::remote::Ssh::configured();
+        let drill = self.cfg.mode == Mode::Drill;
+        // A drill reaches no host, not even to close a connection.
+        let control = (!drill).then(remote::control_dir).and_then(Result::ok);
+        let ssh = remote::Ssh {
+            control_dir: control.as_ref().map(|d| d.path().to_path_buf()),
+            ..remote::Ssh::configured()
+        };
+        let flow = self.wait_rounds(
+            step,
+            (started, failed),
+            (&ssh, &words, rendered, display),
+            (until, interval, limit),
+            hosts.clone(),
+        );
+        remote::close_masters(&ssh, &hosts);
+        flow
+    }
+
+    fn wait_rounds(
+        &mut self,
+        step: &Step,
+        (started, failed): (Instant, &mut Option<String>),
+        (ssh, words, rendered, display): (&remote::Ssh, &[String], &render::Script, &str),
+        (until, interval, limit): (&str, Duration, Duration),
+        hosts: Vec<crate::fleet::Target>,
+    ) -> Result<Flow, ExecError> {
         let drill = self.cfg.mode == Mode::Drill;
         let mut pending: Vec<crate::fleet::Target> = hosts;
         let began = Instant::now();
@@ -230,22 +265,21 @@ impl Executor<'_> {
         let id = step.id();
         loop {
             checks += 1;
-            let mut still = Vec::new();
-            let mut lasts = Vec::new();
-            for host in pending {
-                let left = limit
-                    .saturating_sub(began.elapsed())
-                    .max(Duration::from_secs(1));
+            let left = limit
+                .saturating_sub(began.elapsed())
+                .max(Duration::from_secs(1));
+            let mut specs = Vec::with_capacity(pending.len());
+            for host in &pending {
                 let mut vars = rendered.env.clone();
                 vars.push(("RUNBOOK_HOST".into(), host.name.clone()));
-                let stdin = match crate::exec::remote::payload(&vars, &rendered.script) {
+                let stdin = match remote::payload(&vars, &rendered.script) {
                     Ok(p) => p,
                     Err(problem) => {
                         return self.wait_failed(step, started, problem, failed);
                     }
                 };
-                let spec = CommandSpec {
-                    argv: crate::exec::remote::argv(&ssh, &host, &words),
+                specs.push(CommandSpec {
+                    argv: remote::argv(ssh, host, words),
                     timeout: Some(left),
                     simulated: if !drill {
                         None
@@ -259,11 +293,38 @@ impl Executor<'_> {
                         self.simulated(step, checks)
                     },
                     stdin: Some(stdin),
+                    capture_limit: Some(CHECK_KEPT),
                     ..CommandSpec::default()
-                };
+                });
+            }
+            // A drill plays the checks here; a real round runs them at once, then each is
+            // journaled as if it had run alone.
+            let ran: Vec<Played> = if drill {
+                specs
+                    .iter()
+                    .map(|spec| {
+                        let mut collect = Collect::default();
+                        let outcome = self.shell.run(spec, &mut collect);
+                        Played {
+                            output: collect.chunks,
+                            outcome: Some(outcome),
+                        }
+                    })
+                    .collect()
+            } else {
+                self.out
+                    .screen
+                    .spinner_start(&format!("check {checks} on {} hosts", specs.len()));
+                let ran = self.check_at_once(&specs);
+                self.out.screen.spinner_stop();
+                ran
+            };
+            let mut still = Vec::new();
+            let mut lasts = Vec::new();
+            for ((host, spec), mut played) in pending.into_iter().zip(&specs).zip(ran) {
                 let shown = format!("{display}\n(on {})", host.name);
                 let outcome = self.out.run_journaled(
-                    &mut *self.shell,
+                    &mut played,
                     Journaled {
                         step: &id,
                         shown: &shown,
@@ -276,7 +337,7 @@ impl Executor<'_> {
                         late_secrets: None,
                         planned: false,
                     },
-                    &spec,
+                    spec,
                 )?;
                 if outcome.exit == Exit::Interrupted {
                     let problem = self.interrupted();
@@ -286,11 +347,7 @@ impl Executor<'_> {
                 let ssh_problem = if drill {
                     None
                 } else {
-                    crate::exec::remote::ssh_problem(
-                        &outcome.exit,
-                        &outcome.stderr.text,
-                        &host.name,
-                    )
+                    remote::ssh_problem(&outcome.exit, &outcome.stderr.text, &host.name)
                 };
                 let met = ssh_problem.is_none()
                     && outcome.exit == Exit::Code(0)
@@ -352,6 +409,73 @@ impl Executor<'_> {
                 return self.wait_failed(step, started, problem, failed);
             }
         }
+    }
+
+    /// Runs each check on a thread of its own, at most `CHECKS_AT_ONCE` at a time, and keeps
+    /// what each printed (up to `CHECK_KEPT`) and how it ended, in the order of `specs`.
+    /// Ctrl-C or an ending signal ends those running; those not started end as interrupted.
+    fn check_at_once(&mut self, specs: &[CommandSpec]) -> Vec<Played> {
+        let mut ran: Vec<Played> = specs
+            .iter()
+            .map(|_| Played {
+                output: Vec::new(),
+                outcome: None,
+            })
+            .collect();
+        let (tx, rx) =
+            mpsc::channel::<(usize, Outcome, Vec<(crate::exec::shell::Stream, Vec<u8>)>)>();
+        let mut running: Vec<(usize, Arc<AtomicBool>)> = Vec::new();
+        let mut next = 0;
+        let mut stopped = false;
+        loop {
+            while !stopped && running.len() < CHECKS_AT_ONCE && next < specs.len() {
+                let i = next;
+                next += 1;
+                let flag = Arc::new(AtomicBool::new(false));
+                let shell = ProcessShell::new(Arc::clone(&flag));
+                let spec = specs[i].clone();
+                let tx = tx.clone();
+                std::thread::spawn(move || {
+                    let mut collect = Collect {
+                        limit: CHECK_KEPT,
+                        ..Collect::default()
+                    };
+                    let outcome = shell.run_beside(&spec, &mut collect);
+                    let _ = tx.send((i, outcome, collect.chunks));
+                });
+                running.push((i, flag));
+            }
+            if running.is_empty() {
+                break;
+            }
+            if self.interrupt.load(Ordering::SeqCst) || crate::exec::signals::received_count() > 0 {
+                self.interrupt.store(false, Ordering::SeqCst);
+                stopped = true;
+                for (_, flag) in &running {
+                    flag.store(true, Ordering::SeqCst);
+                }
+            }
+            match rx.recv_timeout(Duration::from_millis(100)) {
+                Ok((i, outcome, output)) => {
+                    running.retain(|(k, _)| *k != i);
+                    ran[i] = Played {
+                        output,
+                        outcome: Some(outcome),
+                    };
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        for played in ran.iter_mut().filter(|p| p.outcome.is_none()) {
+            played.outcome = Some(Outcome {
+                exit: Exit::Interrupted,
+                duration: Duration::ZERO,
+                stdout: Default::default(),
+                stderr: Default::default(),
+            });
+        }
+        ran
     }
 
     /// A wait that did not end well, said: the failure menu (retry waits again), or the
