@@ -2805,6 +2805,10 @@ const TCL: Foreign = Foreign {
     language: "Tcl",
     help: "pass it as an argument and read `[lindex $argv 0]`: `tclsh script.tcl \"{{ … }}\"`",
 };
+const ED: Foreign = Foreign {
+    language: "ed/ex",
+    help: "a line of the value could be a command, and `!cmd` runs a shell: write the value to a file first (`printf '%s\\n' \"$VALUE\" > new.txt`, the value in the step's `env`) and have the editor read that file (`r new.txt`), or make the change with a program that takes the value as an argument",
+};
 
 /// The language of the script a command reads on its standard input (`psql <<SQL`,
 /// `python3 - <<EOF`, `redis-cli <<EOF`, `tclsh <<EOF`): a value in that here-document is a
@@ -2825,9 +2829,34 @@ fn foreign_stdin(args: &[&Word]) -> Option<&'static Foreign> {
                 .any(|o| a == o || a.starts_with(&format!("{o}=")))
         })
     };
+    // A script file named `-` or `/dev/stdin` is standard input.
+    let from_stdin = |opts: &[&str]| {
+        rest.windows(2)
+            .any(|p| opts.contains(&p[0]) && matches!(p[1], "-" | "/dev/stdin"))
+            || rest.iter().any(|a| {
+                opts.iter()
+                    .any(|o| *a == format!("{o}=-") || *a == format!("{o}=/dev/stdin"))
+            })
+    };
     match name {
-        "psql" if !any(&["-c", "--command", "-f", "--file"]) => Some(&PSQL),
+        "psql"
+            if !any(&["-c", "--command"])
+                && (!any(&["-f", "--file"]) || from_stdin(&["-f", "--file"])) =>
+        {
+            Some(&PSQL)
+        }
         "mysql" | "mariadb" if !any(&["-e", "--execute"]) => Some(&MYSQL),
+        // ed and ex read commands, not text, on their standard input; so do vi and vim in
+        // ex mode (`-e`, `-es`), and sed given its script there.
+        "ed" | "ex" => Some(&ED),
+        "vi" | "vim" | "nvim"
+            if rest
+                .iter()
+                .any(|a| a.starts_with('-') && !a.starts_with("--") && a.contains(['e', 's'])) =>
+        {
+            Some(&ED)
+        }
+        "sed" | "gsed" if from_stdin(&["-f", "--file"]) => Some(&SED),
         "sqlite3" if operands() <= 1 => Some(&MYSQL),
         _ if (name.starts_with("python") || name.starts_with("pypy"))
             && !rest.iter().any(|a| {
@@ -3386,6 +3415,13 @@ mod tests {
             "redis-cli <<EOF\nGET X\nEOF",
             "awk -f - f <<EOF\n{print X}\nEOF",
             "mysql db <<EOF\nselect X\nEOF",
+            // SQL from `-f -`; editor commands (ed's `!` runs a shell), sed's script.
+            "psql -f - <<SQL\nselect 'X';\nSQL",
+            "psql --file=/dev/stdin db <<SQL\nselect 'X';\nSQL",
+            "ed -s f <<EOF\na\nX\n.\nw\nq\nEOF",
+            "ex f <<EOF\n%s/a/X/\nwq\nEOF",
+            "vim -es f <<EOF\n%s/a/X/\nwq\nEOF",
+            "sed -f - f <<EOF\ns/a/X/\nEOF",
         ] {
             assert!(plan_x(script).unwrap().foreign.is_some(), "{script}");
         }
@@ -3394,6 +3430,8 @@ mod tests {
             "perl -ne 'print' X",
             "sed -f prog.sed X",
             "psql -f q.sql <<EOF\nX\nEOF",
+            "vim --not-a-tty f <<EOF\nX\nEOF",
+            "sed -f prog.sed f <<EOF\nX\nEOF",
             "python3 tool.py <<EOF\nX\nEOF",
             "awk '{print}' <<EOF\nX\nEOF",
         ] {
