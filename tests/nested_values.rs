@@ -457,3 +457,64 @@ fn a_value_read_as_an_option_by_any_program_is_refused() {
     t.exec(&["run", "rb", "--yes", "--input", "v=-n"]).code(0);
     assert_eq!(std::fs::read_to_string(out.join("s")).unwrap(), "[--][-n]");
 }
+
+/// `${x@Q}` and `printf %q` write a new line as `$'…'`, which `sh` (dash) reads as `$` and a
+/// quoted string: a value with a new line and a quote broke out there. Such a value is
+/// refused before anything runs; a printable one arrives as written, through `sh -c` and a
+/// real sshd; `bash -c` reads `$'…'` and takes any value.
+#[test]
+fn values_quoted_by_at_q_or_printf_q_for_sh_are_printable_or_refused() {
+    let Some(sshd) = Sshd::start() else {
+        return;
+    };
+    let cfg = sshd.config();
+    let cfg = cfg.to_str().unwrap();
+    let posix: Vec<(&str, String)> = vec![
+        (
+            "q-sh",
+            r#"x="{{ inputs.v }}"; sh -c "printf '[%s]' ${x@Q}" > "$OUT/q-sh""#.into(),
+        ),
+        (
+            "printf-q-sh",
+            r#"sh -c "printf '[%s]' $(printf %q "{{ inputs.v }}")" > "$OUT/printf-q-sh""#.into(),
+        ),
+        (
+            "q-ssh",
+            format!(
+                r#"x="{{{{ inputs.v }}}}"; ssh -F {cfg} rbtest "printf '[%s]' ${{x@Q}}" > "$OUT/q-ssh""#
+            ),
+        ),
+    ];
+    check(
+        &posix,
+        "a plain 'quoted' value; with $(touch {m}/1) and `touch {m}/2`",
+    );
+    let bash = vec![(
+        "q-bash",
+        r#"x="{{ inputs.v }}"; bash -c "printf '[%s]' ${x@Q}" > "$OUT/q-bash""#.to_string(),
+    )];
+    check(&bash, "a'\n;touch {m}/1;'");
+    for (id, run) in posix.iter().cloned().chain([(
+        "env-q",
+        "sh -c \"printf '[%s]' ${V@Q}\" > \"$OUT/env-q\"".to_string(),
+    )]) {
+        let mut text = runbook_of(&[(id, run)]);
+        text = text.replace("steps:\n", "env:\n  V: \"{{ inputs.v }}\"\nsteps:\n");
+        let t = Test::new().file("runbooks/rb.yaml", &text);
+        let marks = t.path("marks");
+        std::fs::create_dir_all(t.path("out")).unwrap();
+        std::fs::create_dir_all(&marks).unwrap();
+        let value = format!("a'\n;touch {}/1;'", marks.display());
+        let out = t.path("out");
+        let t = t.env("OUT", out.to_str().unwrap());
+        let o = t.exec(&["run", "rb", "--yes", "--input", &format!("v={value}")]);
+        assert_ne!(o.code, 0, "{id}: {}", o.stderr);
+        assert!(o.stderr.contains("$'…'"), "{id}: {}", o.stderr);
+        assert!(!out.join(id).exists(), "{id} ran");
+        assert_eq!(
+            std::fs::read_dir(&marks).unwrap().count(),
+            0,
+            "{id} ran code"
+        );
+    }
+}

@@ -287,6 +287,14 @@ fn place(
                     help: "check the value (a `pattern` that refuses a leading `-`), or put `--` before it where the program accepts it".into(),
                 });
             }
+            if plan.control_free && !value.chars().all(|c| c == ' ' || c.is_ascii_graphic()) {
+                return Err(RenderError {
+                    message: format!(
+                        "`{expr}` holds a new line, a tab, another control character or a letter outside ASCII, and reaches a string that another shell parses again through `${{…@Q}}` or `printf %q`{via}, which may write it as `$'…'`: `sh` (dash) and a login shell over `ssh` do not read that as quoting, so the value would not arrive as written, and with a `'` in it, part of it would run as code"
+                    ),
+                    help: "give a value of printable ASCII (a `pattern` on the input), or hand the string to `bash -c`, which reads `$'…'`".into(),
+                });
+            }
             if matches!(plan.slot, Slot::SudoShell(_)) && value.contains(['$', '\n', '\r']) {
                 return Err(RenderError {
                     message: format!(
@@ -388,6 +396,18 @@ pub fn arithmetic_env(
             continue;
         }
         let refs = reparsed.get_or_insert_with(|| crate::shell::reparsed_refs(script));
+        if refs.contains(&format!("^{name}"))
+            && !value.chars().all(|c| c == ' ' || c.is_ascii_graphic())
+        {
+            return Err(RenderError {
+                message: format!(
+                    "`${name}` is quoted by `${{{name}@Q}}` or `printf %q` for a shell that parses it again and may not read `$'…'` (`sh`, a login shell over `ssh`), and its value holds a new line, a tab, another control character or a letter outside ASCII: it would not arrive as written, and with a `'` in it, part of it would run as code"
+                ),
+                help: format!(
+                    "give `{name}` a value of printable ASCII, or hand the string to `bash -c`, which reads `$'…'`"
+                ),
+            });
+        }
         // (`${!n}` in such a string may name any variable.)
         if refs.contains(name) || refs.contains(crate::shell::nested::ANY) {
             return Err(RenderError {

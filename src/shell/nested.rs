@@ -48,6 +48,10 @@ pub struct Plan {
     pub env_travels: bool,
     /// The value is a piece of another language's code (`psql -c "… {{ v }}"`).
     pub foreign: Option<&'static Foreign>,
+    /// The value reaches a string another shell parses through `${x@Q}` or `printf %q`,
+    /// which write a new line or another control character as `$'…'`: a quoting that `sh`
+    /// (dash) and a login shell over `ssh` may not read, so such a value is refused.
+    pub control_free: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,6 +143,7 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                 slot: Slot::Quoted(quoting),
                 env_travels,
                 foreign: None,
+                control_free: false,
             });
         }
         let list = commands(&text, 0..text.len());
@@ -162,12 +167,17 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
             return Err(unclear(&layers, "does not parse as shell text"));
         }
         // An operand is data that may not start with `-`: followed as data.
+        let mut control_free = false;
         let (role, operand) = match role {
             Role::Operand => (Role::Data(None), true),
+            Role::ControlFree => {
+                control_free = true;
+                (Role::Data(None), false)
+            }
             role => (role, false),
         };
         match role {
-            role @ (Role::Data(_) | Role::Operand) => {
+            role @ (Role::Data(_) | Role::Operand | Role::ControlFree) => {
                 let foreign = match role {
                     Role::Data(foreign) => foreign,
                     _ => None,
@@ -203,6 +213,7 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     // expansion where arithmetic evaluates it. (Refusing every such script
                     // would refuse `i={{ host }}` in any script with a `for ((i…))` loop.)
                     let refs = reparsed_refs(&text);
+                    control_free |= targets.iter().any(|t| refs.contains(&format!("^{t}")));
                     let uses = uses(&text);
                     let reaches = |set: &BTreeSet<String>| {
                         targets.iter().any(|t| set.contains(t))
@@ -279,6 +290,7 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     slot,
                     env_travels,
                     foreign,
+                    control_free,
                 });
             }
             Role::Name => {
@@ -287,6 +299,7 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     slot: Slot::Name,
                     env_travels,
                     foreign: None,
+                    control_free: false,
                 });
             }
             Role::NoOption => {
@@ -295,6 +308,7 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     slot: Slot::NoOption(quoting),
                     env_travels,
                     foreign: None,
+                    control_free: false,
                 });
             }
             Role::SudoShell => {
@@ -303,6 +317,7 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     slot: Slot::SudoShell(quoting),
                     env_travels,
                     foreign: None,
+                    control_free: false,
                 });
             }
             Role::PlainWord => {
@@ -311,6 +326,7 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     slot: Slot::PlainWord(quoting),
                     env_travels,
                     foreign: None,
+                    control_free: false,
                 });
             }
             Role::ScriptFile(_) | Role::Refused(_) => {
@@ -319,6 +335,7 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     slot: Slot::Quoted(quoting),
                     env_travels,
                     foreign: None,
+                    control_free: false,
                 });
             }
             Role::Arith => {
@@ -327,6 +344,7 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     slot: Slot::Quoted(Quoting::Arithmetic),
                     env_travels,
                     foreign: None,
+                    control_free: false,
                 });
             }
             Role::Reparse(r) => {
@@ -547,6 +565,9 @@ enum Role {
     ScriptFile(String),
     /// A place runbook knows to be unsafe for a value.
     Refused(Unsafe),
+    /// Data, quoted by `printf %q` for a shell that may not read `$'…'`: no control
+    /// character.
+    ControlFree,
     SudoShell,
     Reparse(Reparse),
     /// An argument of a program that may parse it again (named by a variable): one plain word.
@@ -776,6 +797,7 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
                     locate(text, &inner_list, at).map(split_role)
                 }
                 (Role::Data(_), None) => Ok(Role::Data(None)),
+                (Role::ControlFree, _) => Ok(Role::ControlFree),
                 (Role::Name | Role::Arith, _) => Err(Unsafe {
                     construct: "$( )".into(),
                     why: "it stands in an expansion whose result is used as a variable name".into(),
@@ -783,11 +805,15 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
                 }),
                 // `ssh h "… $(printf %q "{{ v }}")"`: printf quotes the value for the shell
                 // that parses the string again; the value is printf's argument.
-                (Role::Reparse(_), Some(_))
+                (Role::Reparse(r), Some(_))
                     if printf_q(&text[e.span.clone()])
                         && bare_in_string(text, w.span.start, e.span.start) =>
                 {
-                    Ok(Role::Data(None))
+                    Ok(if reads_dollar_single(&r.construct) {
+                        Role::Data(None)
+                    } else {
+                        Role::ControlFree
+                    })
                 }
                 (Role::Reparse(r), _) => Err(inside_expansion(text, e, &r.construct)),
                 (Role::SudoShell, _) => Err(inside_expansion(text, e, "sudo -i")),
@@ -819,6 +845,13 @@ pub fn reparsed_refs(text: &str) -> BTreeSet<String> {
     refs.extend(PROMPTS.iter().map(|p| p.to_string()));
     // What is copied into one of them (`y=$x; eval "$y"`) is parsed again too.
     super::flow::with_sources(text, &mut refs);
+    let mut quoted: BTreeSet<String> = refs
+        .iter()
+        .filter_map(|r| r.strip_prefix('^'))
+        .map(str::to_string)
+        .collect();
+    super::flow::with_sources(text, &mut quoted);
+    refs.extend(quoted.into_iter().map(|n| format!("^{n}")));
     refs
 }
 
@@ -1111,19 +1144,42 @@ fn printf_q(expansion: &str) -> bool {
 /// The names a piece of text hands to another shell (its expansions that are not quoted for
 /// reuse); [`ANY`] for an indirect expansion (`${!n}`).
 fn handed_on(text: &str, expansions: &[Expansion]) -> Vec<String> {
-    handed_on_into(text, expansions, None)
+    handed_on_into(text, expansions, None, false)
+}
+
+/// Whether the shell that a construct hands a string to reads `$'…'` (bash, zsh, ksh; and
+/// `eval`, `trap`, `alias`, run by the script's own shell, which has `${x@Q}` only if it is
+/// bash). `sh -c` (dash), `ssh HOST` (a login shell), `su -c`, `kubectl exec` may not.
+fn reads_dollar_single(construct: &str) -> bool {
+    let first = construct.split_whitespace().next().unwrap_or("");
+    matches!(
+        base(first),
+        "bash" | "zsh" | "ksh" | "ksh93" | "mksh" | "eval" | "trap" | "alias"
+    )
 }
 
 /// [`handed_on`], for the expansions of one word (from `word_start`) of a string that the
 /// next shell parses: `${x@Q}` and `$(printf %q …)` quote for that shell only where they
 /// stand bare in it. Inside its own quotes (`"… \"${x@Q}\" …"`, `"… '${x@Q}' …"`), the
-/// quotes they write are text and `$(…)` in the value runs.
-fn handed_on_into(text: &str, expansions: &[Expansion], word_start: Option<usize>) -> Vec<String> {
+/// quotes they write are text and `$(…)` in the value runs. For a shell that may not read
+/// `$'…'` (`posix`), what they quote is `^NAME`: data only without a control character.
+fn handed_on_into(
+    text: &str,
+    expansions: &[Expansion],
+    word_start: Option<usize>,
+    posix: bool,
+) -> Vec<String> {
     let bare_inside =
         |e: &Expansion| word_start.is_none_or(|start| bare_in_string(text, start, e.span.start));
+    let quoted = |e: &Expansion| quoted_for_reuse(&text[e.span.clone()]) && bare_inside(e);
+    let control_free = expansions
+        .iter()
+        .filter(|e| posix && quoted(e))
+        .flat_map(|e| super::flow::referenced(&text[e.span.clone()]))
+        .map(|n| format!("^{n}"));
     expansions
         .iter()
-        .filter(|e| !(quoted_for_reuse(&text[e.span.clone()]) && bare_inside(e)))
+        .filter(|e| !quoted(e))
         .flat_map(|e| {
             let raw = &text[e.span.clone()];
             let mut names = super::flow::referenced(raw);
@@ -1151,6 +1207,7 @@ fn handed_on_into(text: &str, expansions: &[Expansion], word_start: Option<usize
             );
             names
         })
+        .chain(control_free)
         .collect()
 }
 
@@ -1193,7 +1250,12 @@ fn reparsed_refs_in(text: &str, depth: usize) -> BTreeSet<String> {
                 // What the outer shell expands into the string (not `'$1'`, which the inner
                 // shell expands as data).
                 if let Role::Reparse(r) = role_of(&args, k, Ctx::default()) {
-                    out.extend(handed_on_into(text, &w.expansions, Some(w.span.start)));
+                    out.extend(handed_on_into(
+                        text,
+                        &w.expansions,
+                        Some(w.span.start),
+                        !reads_dollar_single(&r.construct),
+                    ));
                     // `sh -c 'eval "$1"' sh ARG`, `x=… sh -c 'eval "$x"'`: what the inner
                     // script parses again is its positional parameters (the words after the
                     // script) or its environment.
@@ -3482,6 +3544,26 @@ mod tests {
             assert_eq!(
                 plan_x(script).unwrap().slot,
                 Slot::PlainWord(Quoting::Double),
+                "{script}"
+            );
+        }
+        // `${x@Q}` and `printf %q` write a control character as `$'…'`, which only bash,
+        // zsh and ksh read: for `sh -c`, `ssh` and the like the value must have none.
+        for (script, control_free) in [
+            ("x=\"X\"; sh -c \"printf %s ${x@Q}\"", true),
+            ("x=\"X\"; dash -c \"printf %s ${x@Q}\"", true),
+            ("x=\"X\"; ssh h \"echo ${x@Q}\"", true),
+            ("x=\"X\"; y=$x; ssh h \"echo ${y@Q}\"", true),
+            ("sh -c \"printf %s $(printf %q \"X\")\"", true),
+            ("ssh h \"echo $(printf %q \"X\")\"", true),
+            ("x=\"X\"; bash -c \"printf %s ${x@Q}\"", false),
+            ("x=\"X\"; eval \"printf %s ${x@Q}\"", false),
+            ("bash -c \"printf %s $(printf %q \"X\")\"", false),
+            ("x=\"X\"; echo \"${x@Q}\"", false),
+        ] {
+            assert_eq!(
+                plan_x(script).unwrap().control_free,
+                control_free,
                 "{script}"
             );
         }
