@@ -408,6 +408,82 @@ fn alternative_sections_become_a_decision_whose_branches_join_again() {
         yaml.contains("    section: \"If the kubelet stopped\"\n"),
         "{yaml}"
     );
+    // The summary counts the decisions.
+    assert!(out.stderr.contains(", 1 decision, "), "{}", out.stderr);
+}
+
+#[test]
+fn a_page_without_a_top_heading_or_with_front_matter_gets_its_title_and_says_so() {
+    let t = Test::new()
+        .file(
+            "named.md",
+            "## PgBouncer pool saturated\n\nClients wait for a connection.\n\n## Diagnosis\n\n```bash\ntop -bn1 | head -20\n```\n",
+        )
+        .file("parts.md", "## Diagnosis\n\n```bash\nuptime\n```\n")
+        .file(
+            "front.md",
+            "---\ntitle: \"Disk full on db\"\ntags: [db]\n---\n\n## Mitigation\n\n```bash\ndf -h\n```\n",
+        );
+    let out = t.exec(&["import", "named.md"]);
+    out.code(0);
+    assert!(
+        out.stdout.contains("title: \"PgBouncer pool saturated\"\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("description: \"Clients wait for a connection.\"\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stderr.contains(
+            "named.md:1:1: guess: the page has no `# ` heading: its first heading is the title"
+        ),
+        "{}",
+        out.stderr
+    );
+    // `top -b` prints text: not a command that needs the terminal.
+    assert!(!out.stdout.contains("interactive: true"), "{}", out.stdout);
+    // A heading that names a part of a page is no title: the file's name is.
+    let out = t.exec(&["import", "parts.md"]);
+    out.code(0);
+    assert!(out.stdout.contains("title: \"parts\"\n"), "{}", out.stdout);
+    // Front matter: its title is taken, the rest said to be left out.
+    let out = t.exec(&["import", "front.md"]);
+    out.code(0);
+    assert!(
+        out.stdout.contains("title: \"Disk full on db\"\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("tags"), "{}", out.stdout);
+    assert!(
+        out.stderr.contains(
+            "front.md:1:1: left as text: the front matter (YAML: title, tags) is left out"
+        ),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_page_too_large_for_a_runbook_is_refused_and_nothing_is_written() {
+    let mut page = String::from("# Big\n\n");
+    for i in 0..60_000 {
+        page.push_str(&format!("## Step {i}\n\nDo thing {i} with care.\n\n"));
+    }
+    let t = Test::new().file("big.md", &page);
+    let out = t.exec(&["import", "big.md", "-o", "big.yaml"]);
+    out.code(1);
+    assert!(
+        out.stderr
+            .contains("more than the 4194304 bytes a runbook may have: nothing was written"),
+        "{}",
+        out.stderr
+    );
+    assert!(!t.path("big.yaml").exists());
 }
 
 #[test]

@@ -209,6 +209,19 @@ pub fn run(args: &ImportArgs) -> i32 {
         return EXIT_FAILED;
     }
     let yaml = crate::import::yaml::write(&draft, &shown);
+    if yaml.len() > crate::load::yaml::MAX_FILE_BYTES {
+        // It could not be linted or run: nothing is written rather than a file that fails.
+        report_error(
+            &format!(
+                "{shown}: the runbook made of it would be {} bytes ({} steps), more than the {} bytes a runbook may have: nothing was written",
+                yaml.len(),
+                draft.steps.len(),
+                crate::load::yaml::MAX_FILE_BYTES
+            ),
+            "split the page into pages of a few sections each (a runbook per alert), and import those",
+        );
+        return EXIT_FAILED;
+    }
     let code = match &args.output {
         // `-o -`: standard output, as `-` is standard input.
         None => print_stdout(&yaml),
@@ -234,13 +247,15 @@ pub fn run(args: &ImportArgs) -> i32 {
     // The honest part: what was made, and what was not.
     let commands = draft.steps.iter().filter(|s| s.run.is_some()).count();
     let dangerous = draft.steps.iter().filter(|s| s.dangerous.is_some()).count();
+    let decisions = draft.steps.iter().filter(|s| !s.choose.is_empty()).count();
     // Written at once: stderr is not buffered, and a folder has many pages.
     let mut err = String::new();
     let _ = writeln!(
         err,
-        "imported {shown}: {} step{}, {commands} with commands ({dangerous} dangerous), {} input{}, {} guess{}, {} block{} left as text",
+        "imported {shown}: {} step{}, {commands} with commands ({dangerous} dangerous), {decisions} decision{}, {} input{}, {} guess{}, {} block{} left as text",
         draft.steps.len(),
         if draft.steps.len() == 1 { "" } else { "s" },
+        if decisions == 1 { "" } else { "s" },
         draft.inputs.len(),
         if draft.inputs.len() == 1 { "" } else { "s" },
         draft.guesses.len(),

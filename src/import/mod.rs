@@ -84,33 +84,57 @@ const DESCRIPTIVE: &[&str] = &[
     "about",
 ];
 
+/// Headings that name a part of a runbook page (what to do, not what it is about): never
+/// its title.
+const ACTION_SECTIONS: &[&str] = &[
+    "diagnos",
+    "mitigat",
+    "resolution",
+    "remediat",
+    "steps",
+    "procedure",
+    "troubleshoot",
+    "investigat",
+    "escalat",
+    "verif",
+    "rollback",
+    "prerequisite",
+    "related",
+    "references",
+    "see also",
+    "links",
+];
+
 const SHELLS: &[&str] = &["bash", "sh", "shell", "console", "zsh", "shell-session", ""];
 
 /// Blocks that show what a command printed.
 const OUTPUT_LANGS: &[&str] = &["text", "txt", "output", "log", "plain", "plaintext"];
 
 impl Draft {
-    /// The headings a step under section `i` stands in, outermost first, joined by ` › `
-    /// (`Mitigation › Force a renewal`); the page's title is not one of them.
-    pub fn section_path(&self, i: usize) -> Option<String> {
-        let mut path: Vec<&str> = Vec::new();
-        let mut level = u8::MAX;
-        for (k, (l, title, _)) in self.sections[..=i.min(self.sections.len().saturating_sub(1))]
-            .iter()
-            .enumerate()
-            .rev()
-        {
-            if *l >= level {
-                continue;
+    /// The headings a step under each section stands in, outermost first, joined by ` › `
+    /// (`Mitigation › Force a renewal`; the page's title is not one of them), found in one pass (each section's parent is
+    /// the nearest heading before it of a lower level, kept on a stack): a page of 200,000
+    /// sections is not walked back once per step.
+    pub fn section_paths(&self) -> Vec<Option<String>> {
+        let mut paths: Vec<Option<String>> = Vec::with_capacity(self.sections.len());
+        // (level, path) of the headings the next one may stand in.
+        let mut stack: Vec<(u8, Option<String>)> = Vec::new();
+        for (k, (level, title, _)) in self.sections.iter().enumerate() {
+            while stack.last().is_some_and(|(l, _)| *l >= *level) {
+                stack.pop();
             }
-            level = *l;
-            if k == 0 && *l == 1 && *title == self.title {
-                break;
-            }
-            path.push(title);
+            let path = if k == 0 && *level == 1 && *title == self.title {
+                None
+            } else {
+                Some(match stack.last().and_then(|(_, p)| p.as_ref()) {
+                    Some(parent) => format!("{parent} › {title}"),
+                    None => title.clone(),
+                })
+            };
+            stack.push((*level, path.clone()));
+            paths.push(path);
         }
-        path.reverse();
-        (!path.is_empty()).then(|| path.join(" › "))
+        paths
     }
 }
 
@@ -222,7 +246,11 @@ pub fn import(text: &str, stem: &str) -> Draft {
     let mut joinable = false;
     // The address of the link being read, and where its text starts in its buffer.
     let mut link: Option<(String, usize)> = None;
-    let options = Options::ENABLE_TASKLISTS | Options::ENABLE_TABLES;
+    let options = Options::ENABLE_TASKLISTS
+        | Options::ENABLE_TABLES
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
+    // The page's front matter (`---` … `---` at its top) being read, and where it starts.
+    let mut front: Option<(String, Pos)> = None;
     // Steps made so far that know their section.
     let mut marked = 0;
     let mark = |d: &mut Draft, marked: &mut usize| {
@@ -237,6 +265,40 @@ pub fn import(text: &str, stem: &str) -> Draft {
         mark(&mut d, &mut marked);
         let at = lines.pos(range.start);
         match event {
+            Event::Start(Tag::MetadataBlock(_)) => front = Some((String::new(), at)),
+            Event::Text(t) if front.is_some() => {
+                if let Some((f, _)) = front.as_mut() {
+                    f.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::MetadataBlock(_)) => {
+                // A wiki's front matter: its `title:` names the page; the rest is not a
+                // runbook's, and is said to be left out.
+                if let Some((f, pos)) = front.take() {
+                    let title = f.lines().find_map(|l| {
+                        let v = l.strip_prefix("title:")?.trim();
+                        let v = v.trim_matches(|c| c == '"' || c == '\'');
+                        (!v.is_empty()).then(|| v.to_string())
+                    });
+                    if let Some(title) = title
+                        && d.title.is_empty()
+                    {
+                        d.title = title;
+                        d.guesses
+                            .push((pos, "the front matter's `title:` is the title".into()));
+                    }
+                    let keys: Vec<&str> = f
+                        .lines()
+                        .filter_map(|l| l.split_once(':').map(|(k, _)| k.trim()))
+                        .filter(|k| !k.is_empty() && !k.starts_with(['-', '#', ' ']))
+                        .take(8)
+                        .collect();
+                    d.left.push((
+                        pos,
+                        format!("the front matter (YAML: {}) is left out", keys.join(", ")),
+                    ));
+                }
+            }
             Event::Start(Tag::Heading { level, .. }) => {
                 flush_tasks(
                     &mut d,
@@ -252,7 +314,25 @@ pub fn import(text: &str, stem: &str) -> Draft {
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, title)) = in_heading.take() {
                     let title = title.trim().to_string();
-                    if level == HeadingLevel::H1 && d.title.is_empty() {
+                    // The title: the first `# ` heading; on a page without one that opens
+                    // with a `## ` heading naming the page (not a part such as
+                    // `## Diagnosis`), that heading.
+                    let names_page = || {
+                        let t = title.to_ascii_lowercase();
+                        d.sections.is_empty()
+                            && d.steps.is_empty()
+                            && prose.trim().is_empty()
+                            && !t.is_empty()
+                            && !DESCRIPTIVE.iter().any(|w| t.starts_with(w))
+                            && !ACTION_SECTIONS.iter().any(|w| t.starts_with(w))
+                    };
+                    if d.title.is_empty() && level != HeadingLevel::H1 && names_page() {
+                        d.title = title.clone();
+                        d.guesses.push((
+                            heading_pos,
+                            "the page has no `# ` heading: its first heading is the title".into(),
+                        ));
+                    } else if level == HeadingLevel::H1 && d.title.is_empty() {
                         d.title = title.clone();
                     } else if !prose.trim().is_empty() {
                         flush_prose(
@@ -685,7 +765,7 @@ pub fn import(text: &str, stem: &str) -> Draft {
         d.title = stem.to_string();
         d.guesses.push((
             Pos { line: 1, col: 1 },
-            "the page has no `# ` heading: its file name is the title".into(),
+            "the page has no heading that names it: its file name is the title".into(),
         ));
     }
     if d.description.is_empty() {
@@ -1376,6 +1456,27 @@ fn ids(steps: &mut [Step]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn section_paths_follow_the_headings_a_step_stands_in() {
+        let d = import(
+            "# Title\n\n## A\n\n### B\n\n#### C\n\n## D\n\n### E\n\n# Other\n\n## F\n",
+            "page",
+        );
+        assert_eq!(
+            d.section_paths(),
+            [
+                None,
+                Some("A".into()),
+                Some("A › B".into()),
+                Some("A › B › C".into()),
+                Some("D".into()),
+                Some("D › E".into()),
+                Some("Other".into()),
+                Some("Other › F".into()),
+            ]
+        );
+    }
 
     #[test]
     fn transcripts_split_commands_from_output() {

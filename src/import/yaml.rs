@@ -104,6 +104,7 @@ pub fn write(d: &Draft, source: &str) -> String {
         }
     }
     out.push_str("steps:\n");
+    let sections = d.section_paths();
     for s in &d.steps {
         let _ = writeln!(out, "  - id: {}", s.id);
         // What the importer guessed or left out here, where the reader will see it
@@ -113,7 +114,7 @@ pub fn write(d: &Draft, source: &str) -> String {
             let _ = writeln!(out, "    # TODO(import) {source}:{note}");
         }
         field(&mut out, 4, "title", &s.title);
-        if let Some(section) = s.section.and_then(|i| d.section_path(i)) {
+        if let Some(section) = s.section.and_then(|i| sections.get(i).cloned().flatten()) {
             field(&mut out, 4, "section", &section);
         }
         if !s.instructions.is_empty() {

@@ -168,6 +168,9 @@ fn needs_terminal(args: &[&Word], mut i: usize, fed: bool) -> Option<(usize, Str
     };
     let found = |what: &str| Some((i, what.to_string()));
     match name {
+        // `top -b` writes its screens as text; `vim -es`/`ex -s` read commands, silently.
+        "top" if flag('b', "--batch") => None,
+        "vim" | "vi" | "nvim" if flag('e', "-e") && flag('s', "-s") => None,
         "vim" | "vi" | "nvim" | "nano" | "emacs" | "less" | "more" | "top" | "htop" | "mc"
         | "visudo" | "passwd" | "vipw" => found(name),
         "crontab" if flag('e', "--edit") => found("crontab -e"),
@@ -290,6 +293,9 @@ mod tests {
             "echo vim",
             "grep -r less .",
             "git rebase main",
+            "top -bn1 | head -20",
+            "top -b -n 1",
+            "vim -es notes.txt <<EOF\n%s/a/b/\nwq\nEOF",
         ] {
             assert!(found(script).is_empty(), "{script}: {:?}", found(script));
         }
