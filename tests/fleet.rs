@@ -1173,7 +1173,7 @@ fn a_resume_says_that_secrets_captured_before_it_are_lost() {
     run: |
       s=Kp4
       echo "tok-$RUNBOOK_HOST-${s}vR9"
-      if [ "$RUNBOOK_HOST" = web-2 ] && [ ! -e "$OUT/slept" ]; then touch "$OUT/slept"; sleep 7341; fi
+      if [ "$RUNBOOK_HOST" = web-2 ] && [ ! -e "$OUT/slept" ]; then touch "$OUT/slept"; sleep 7351; fi
   - id: use
     title: Use web-2's token
     on_failure: abort
@@ -1186,7 +1186,7 @@ fn a_resume_says_that_secrets_captured_before_it_are_lost() {
     wait_for(&[t.path("out/slept")]);
     child.kill().unwrap();
     child.wait().unwrap();
-    none_left("sleep 7341", 10);
+    none_left("sleep 7351", 10);
     let o = t.exec(&["--ssh-config", config.to_str().unwrap(), "resume", "--yes"]);
     assert_ne!(o.code, 0);
     assert!(
@@ -1198,4 +1198,89 @@ fn a_resume_says_that_secrets_captured_before_it_are_lost() {
     // The step that needs it fails rather than running with a masked value.
     assert!(!t.path("out/token").exists());
     assert!(!all_text(&t.path(".state")).contains("Kp4vR9"));
+}
+
+#[test]
+fn ctrl_c_during_a_retry_delay_or_a_wait_on_hosts_ends_the_run_there() {
+    let Some(fleet) = Fleet::start(2) else {
+        return;
+    };
+    // A host waiting 30 s for its retry: SIGINT ends the run, the retry never starts.
+    let t = fleet_runbook(
+        Test::new(),
+        r#"steps:
+  - id: flaky
+    title: Fails on web-2
+    on: [web-1, web-2]
+    retries: 3
+    retry_delay: 30s
+    run: |
+      touch "$OUT/$RUNBOOK_HOST"
+      [ "$RUNBOOK_HOST" = web-1 ]
+"#,
+    );
+    let child = spawn_run(&t, &fleet);
+    wait_for(&[t.path("out/web-1"), t.path("out/web-2")]);
+    // Until the failure is journaled and the retry waits.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !journals(&t)
+        .first()
+        .is_some_and(|j| !events(j, "retry").is_empty())
+    {
+        assert!(std::time::Instant::now() < deadline, "no retry journaled");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_ne!(out.status.code(), Some(0));
+    let j = journal(&t);
+    assert_eq!(
+        hosts_of(&j, "host_started"),
+        [("web-1", 1), ("web-2", 1)],
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let end = events(&j, "run_finished");
+    assert_eq!(
+        end.last().map(|e| e["status"].clone()),
+        Some("interrupted".into())
+    );
+
+    // A wait whose checks hang on the hosts: SIGINT ends the checks and the run.
+    let t = fleet_runbook(
+        Test::new(),
+        r#"steps:
+  - id: ready
+    title: Wait for the hosts
+    on: [web-1, web-2]
+    wait:
+      run: |
+        touch "$OUT/$RUNBOOK_HOST"
+        sleep 7361
+      until: output == "yes"
+      interval: 1s
+      timeout: 5m
+"#,
+    );
+    let child = spawn_run(&t, &fleet);
+    wait_for(&[t.path("out/web-1"), t.path("out/web-2")]);
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_ne!(out.status.code(), Some(0));
+    none_left("sleep 7361", 10);
+    let j = journal(&t);
+    assert_eq!(
+        events(&j, "run_finished")
+            .last()
+            .map(|e| e["status"].clone()),
+        Some("interrupted".into()),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

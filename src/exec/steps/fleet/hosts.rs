@@ -233,6 +233,8 @@ impl Executor<'_> {
                 for (_, flag) in &running {
                     flag.store(true, Ordering::SeqCst);
                 }
+                // (Also when no command was running: a host waiting for its retry.)
+                ledger.interrupted = true;
                 if round.stop.is_none() {
                     round.stop = Some("interrupted: the hosts' commands were ended".into());
                 }

@@ -63,6 +63,8 @@ struct Ledger {
     results: Vec<Option<HostResult>>,
     /// How many times each host's command was started (its `attempt`).
     tries: Vec<u32>,
+    /// Ctrl-C or an ending signal stopped the hosts.
+    interrupted: bool,
 }
 
 /// How each host's command runs: through which ssh and shell, for how long, how often.
@@ -240,6 +242,7 @@ impl Executor<'_> {
         let mut ledger = Ledger {
             results: vec![None; n],
             tries: vec![0; n],
+            interrupted: false,
         };
         // A resumed run does not run again the hosts that succeeded before it stopped.
         let before = self
@@ -375,10 +378,8 @@ impl Executor<'_> {
                 self.remember_on_hosts(step, &shell, &hosts, results);
                 break self.done(step, started, None, Flow::Next)?;
             }
-            let interrupted = results
-                .iter()
-                .flatten()
-                .any(|r| r.exit == Exit::Interrupted);
+            let interrupted = std::mem::take(&mut ledger.interrupted)
+                || results.iter().flatten().any(|r| r.exit == Exit::Interrupted);
             // Ctrl-C with no terminal to ask ends the run here, journaled as interrupted (as
             // for a command run here); a signal ends it at the next question.
             let failed_hosts: Vec<usize> = (0..n)
