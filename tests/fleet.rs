@@ -1223,9 +1223,9 @@ fn ctrl_c_during_a_retry_delay_or_a_wait_on_hosts_ends_the_run_there() {
     wait_for(&[t.path("out/web-1"), t.path("out/web-2")]);
     // Until the failure is journaled and the retry waits.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while !journals(&t)
+    while journals(&t)
         .first()
-        .is_some_and(|j| !events(j, "retry").is_empty())
+        .is_none_or(|j| events(j, "retry").is_empty())
     {
         assert!(std::time::Instant::now() < deadline, "no retry journaled");
         std::thread::sleep(std::time::Duration::from_millis(50));

@@ -379,7 +379,10 @@ impl Executor<'_> {
                 break self.done(step, started, None, Flow::Next)?;
             }
             let interrupted = std::mem::take(&mut ledger.interrupted)
-                || results.iter().flatten().any(|r| r.exit == Exit::Interrupted);
+                || results
+                    .iter()
+                    .flatten()
+                    .any(|r| r.exit == Exit::Interrupted);
             // Ctrl-C with no terminal to ask ends the run here, journaled as interrupted (as
             // for a command run here); a signal ends it at the next question.
             let failed_hosts: Vec<usize> = (0..n)
