@@ -63,8 +63,11 @@ fn none_left(pattern: &str, secs: u64) {
 }
 
 /// `runbook run rb --yes` started in the background, its stderr piped.
+/// Runs `runbook run rb --yes` in the background; its ssh control sockets (and so the names
+/// of its multiplexed connections' processes) are under `t.path("run")`.
 fn spawn_run(t: &Test, fleet: &Fleet) -> std::process::Child {
     let config = fleet.config();
+    std::fs::create_dir_all(t.path("run")).unwrap();
     std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
         .args([
             "--ssh-config",
@@ -76,6 +79,7 @@ fn spawn_run(t: &Test, fleet: &Fleet) -> std::process::Child {
         .current_dir(t.dir.path())
         .env("NO_COLOR", "1")
         .env("RUNBOOK_STATE_DIR", t.path(".state"))
+        .env("XDG_RUNTIME_DIR", t.path("run"))
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
@@ -616,6 +620,8 @@ fn ctrl_c_and_sigterm_end_the_commands_on_every_host() {
         let out = child.wait_with_output().unwrap();
         assert_ne!(out.status.code(), Some(0), "{signal}");
         none_left(&format!("sleep {marker}"), 10);
+        // Nor ssh's multiplexed connections (they would linger for ControlPersist).
+        none_left(&t.path("run").display().to_string(), 5);
         let j = journal(&t);
         assert_eq!(events(&j, "host_finished").len(), 2, "{signal}: {j:?}");
         assert_eq!(
@@ -1236,6 +1242,7 @@ fn ctrl_c_during_a_retry_delay_or_a_wait_on_hosts_ends_the_run_there() {
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert_ne!(out.status.code(), Some(0));
+    none_left(&t.path("run").display().to_string(), 5);
     let j = journal(&t);
     assert_eq!(
         hosts_of(&j, "host_started"),
@@ -1274,6 +1281,7 @@ fn ctrl_c_during_a_retry_delay_or_a_wait_on_hosts_ends_the_run_there() {
     let out = child.wait_with_output().unwrap();
     assert_ne!(out.status.code(), Some(0));
     none_left("sleep 7361", 10);
+    none_left(&t.path("run").display().to_string(), 5);
     let j = journal(&t);
     assert_eq!(
         events(&j, "run_finished")

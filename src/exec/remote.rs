@@ -229,10 +229,70 @@ pub fn exit_master(ssh: &Ssh, target: &Target) -> Option<Vec<String>> {
     Some(argv)
 }
 
+/// The multiplexed connections of a step, ended when it is dropped, however the step ends
+/// (an error, an answer missing, a panic), and when a signal ends the run
+/// (`signals::at_end`). Only SIGKILL leaves them, for `ControlPersist` (120 s) at most.
+pub struct Masters {
+    key: u64,
+}
+
+type Open = Vec<(u64, Ssh, Vec<Target>)>;
+
+fn open_masters() -> &'static std::sync::Mutex<Open> {
+    static OPEN: std::sync::OnceLock<std::sync::Mutex<Open>> = std::sync::OnceLock::new();
+    OPEN.get_or_init(Default::default)
+}
+
+impl Masters {
+    pub fn new(ssh: &Ssh, hosts: &[Target]) -> Masters {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        static REGISTERED: std::sync::Once = std::sync::Once::new();
+        REGISTERED.call_once(|| super::signals::at_end(close_every_master));
+        let key = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if ssh.control_dir.is_some() {
+            open_masters()
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push((key, ssh.clone(), hosts.to_vec()));
+        }
+        Masters { key }
+    }
+}
+
+impl Drop for Masters {
+    fn drop(&mut self) {
+        let mine: Open = {
+            let mut open = open_masters()
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let (mine, rest) = std::mem::take(&mut *open)
+                .into_iter()
+                .partition(|(k, _, _)| *k == self.key);
+            *open = rest;
+            mine
+        };
+        for (_, ssh, hosts) in mine {
+            close_masters(&ssh, &hosts);
+        }
+    }
+}
+
+/// Ends every multiplexed connection still open: the run is ending on a signal.
+fn close_every_master() {
+    let open = std::mem::take(
+        &mut *open_masters()
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    );
+    for (_, ssh, hosts) in open {
+        close_masters(&ssh, &hosts);
+    }
+}
+
 /// Ends the multiplexed connections to these hosts (nothing of the run is left behind), all
 /// at once: one at a time, a hundred hosts would take seconds. Nothing without a control
 /// folder.
-pub fn close_masters(ssh: &Ssh, hosts: &[Target]) {
+fn close_masters(ssh: &Ssh, hosts: &[Target]) {
     let exits: Vec<std::process::Child> = hosts
         .iter()
         .filter_map(|host| exit_master(ssh, host))

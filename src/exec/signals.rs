@@ -130,6 +130,18 @@ pub fn at_prompt<T>(prompt: impl FnOnce() -> T) -> T {
     answer
 }
 
+/// What else ends when a signal ends the run (registered by what starts it, such as ssh's
+/// multiplexed connections in `remote`).
+static AT_END: Mutex<Vec<fn()>> = Mutex::new(Vec::new());
+
+/// Runs `f` when a signal ends the run, before the process exits.
+pub fn at_end(f: fn()) {
+    AT_END
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(f);
+}
+
 /// From here on, a signal ends this run: journaled in `journal`.
 pub fn begin_run(journal: &Path, run_id: &str, started: Instant) {
     *RUN.lock().unwrap_or_else(PoisonError::into_inner) = Some(Run {
@@ -207,6 +219,14 @@ fn end(signal: i32) -> ! {
     let run = RUN.lock().unwrap_or_else(PoisonError::into_inner).take();
     let journaled = run.as_ref().map(|run| (run, journal_end(run, signal)));
     super::tty::restore_after_signal();
+    // Nothing of the run is left behind (ssh's multiplexed connections end with it).
+    let at_end: Vec<fn()> = AT_END
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    for f in at_end {
+        f();
+    }
     let mut message = format!("runbook: {}", reason(signal));
     match journaled {
         Some((run, Ok(()))) => {

@@ -239,15 +239,14 @@ impl Executor<'_> {
             control_dir: control.as_ref().map(|d| d.path().to_path_buf()),
             ..remote::Ssh::configured()
         };
-        let flow = self.wait_rounds(
+        let _masters = remote::Masters::new(&ssh, &hosts);
+        self.wait_rounds(
             step,
             (started, failed),
             (&ssh, &words, rendered, display),
             (until, interval, limit),
-            hosts.clone(),
-        );
-        remote::close_masters(&ssh, &hosts);
-        flow
+            hosts,
+        )
     }
 
     fn wait_rounds(

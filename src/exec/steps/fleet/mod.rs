@@ -225,6 +225,9 @@ impl Executor<'_> {
             config: settings().ssh_config,
             control_dir: control.as_ref().map(|d| d.path().to_path_buf()),
         };
+        // The multiplexed connections end with the step, however it ends: nothing of the
+        // run is left behind.
+        let _masters = remote::Masters::new(&ssh, &hosts);
         let run = HostRun {
             ssh: &ssh,
             words: &words,
@@ -471,8 +474,6 @@ impl Executor<'_> {
                 ledger.results[i] = None;
             }
         };
-        // The multiplexed connections end with the step: nothing of the run is left behind.
-        remote::close_masters(&ssh, &hosts);
         Ok(flow)
     }
 
