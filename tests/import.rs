@@ -625,3 +625,17 @@ fn a_folder_keeps_to_its_own_files_and_never_writes_two_pages_to_one_file() {
     assert!(out.stderr.contains("would both become"), "{}", out.stderr);
     assert!(!t.path("out").exists() || std::fs::read_dir(t.path("out")).unwrap().count() == 0);
 }
+
+#[test]
+fn variables_in_single_quotes_are_another_programs_text_not_inputs() {
+    let t = Test::new().file(
+        "disk.md",
+        "# Disk\n\n```bash\ndf -h | awk '{print $NF}'\necho '$NOT_EXPANDED'\necho \"$TARGET_HOST\"\n```\n",
+    );
+    let out = t.exec(&["import", "disk.md"]);
+    out.code(0);
+    assert!(out.stdout.contains("  target_host:\n"), "{}", out.stdout);
+    assert!(!out.stdout.contains("  nf:"), "{}", out.stdout);
+    assert!(!out.stdout.contains("not_expanded"), "{}", out.stdout);
+    assert!(out.stderr.contains(", 1 input, "), "{}", out.stderr);
+}

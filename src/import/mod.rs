@@ -1301,7 +1301,17 @@ fn unset_variables(d: &mut Draft) {
     for (line, c) in &commands {
         for cap in used.captures_iter(c) {
             let name = cap[1].to_string();
-            if assigned.contains(&name)
+            // In single quotes (`awk '{print $NF}'`, `'$HOME'`) or a quoted here-document,
+            // the shell expands nothing: it is the text of another program.
+            let at = cap.get(0).map_or(0, |m| m.start());
+            let literal = matches!(
+                crate::shell::context_at(c, at),
+                crate::shell::Quoting::Single
+                    | crate::shell::Quoting::DollarSingle
+                    | crate::shell::Quoting::QuotedHeredoc
+            );
+            if literal
+                || assigned.contains(&name)
                 || KNOWN_VARIABLES.contains(&name.as_str())
                 || crate::values::is_protected_env(&name)
                 || name.starts_with("RUNBOOK_")
