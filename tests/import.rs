@@ -639,3 +639,22 @@ fn variables_in_single_quotes_are_another_programs_text_not_inputs() {
     assert!(!out.stdout.contains("not_expanded"), "{}", out.stdout);
     assert!(out.stderr.contains(", 1 input, "), "{}", out.stderr);
 }
+
+#[test]
+fn a_console_block_with_no_prompt_is_output_not_commands() {
+    let t = Test::new().file(
+        "full.md",
+        "# Disk full\n\nThe alert looks like this:\n\n```console\nFilesystem      Size  Used Avail Use% Mounted on\n/dev/sda1        40G   39G  1.0G  98% /\n```\n\n```bash\ndf -h /\n```\n",
+    );
+    let out = t.exec(&["import", "full.md"]);
+    out.code(0);
+    assert!(!out.stdout.contains("run: \"Filesystem"), "{}", out.stdout);
+    assert!(out.stdout.contains("run: \"df -h /\""), "{}", out.stdout);
+    assert!(
+        out.stderr.contains(
+            "full.md:5:1: left as text: a console block with no prompt: shown as output, not run"
+        ),
+        "{}",
+        out.stderr
+    );
+}

@@ -440,7 +440,11 @@ pub fn import(text: &str, stem: &str) -> Draft {
                     if commands.trim().is_empty() {
                         prose.push_str(&fence(&code, &lang));
                         prose_pos.get_or_insert(pos);
-                        let what = "a shell block with no command".to_string();
+                        let what = if matches!(lang.as_str(), "console" | "shell-session") {
+                            "a console block with no prompt: shown as output, not run (a block of commands is fenced as ```bash, or its lines start with `$ `)".to_string()
+                        } else {
+                            "a shell block with no command".to_string()
+                        };
                         prose_notes.push(format!("{pos}: left as text: {what}"));
                         d.left.push((pos, what));
                         continue;
@@ -1170,6 +1174,10 @@ fn typed_where(lang: &str) -> String {
 /// no prompt is all commands.
 fn transcript(code: &str, lang: &str) -> (String, String) {
     if !code.lines().any(|l| shell_prompt(l, lang).is_some()) {
+        // A `console` block is a session: with no prompt, it is what a command printed.
+        if matches!(lang, "console" | "shell-session") {
+            return (String::new(), code.trim_end().to_string());
+        }
         return (code.trim_end().to_string(), String::new());
     }
     let mut commands = Vec::new();
@@ -1495,6 +1503,12 @@ mod tests {
         assert_eq!(o, "NAME READY\napi-1 1/1");
         let (c, o) = transcript("systemctl restart api\n", "bash");
         assert_eq!((c.as_str(), o.as_str()), ("systemctl restart api", ""));
+        // A console block with no prompt is output.
+        let (c, o) = transcript("Filesystem Size Used\n/dev/sda1 40G 39G\n", "console");
+        assert_eq!(
+            (c.as_str(), o.as_str()),
+            ("", "Filesystem Size Used\n/dev/sda1 40G 39G")
+        );
     }
 
     #[test]
