@@ -658,3 +658,30 @@ fn a_console_block_with_no_prompt_is_output_not_commands() {
         out.stderr
     );
 }
+
+#[test]
+fn a_variable_set_in_one_step_and_used_in_a_later_one_is_said_where_it_is_used() {
+    let t = Test::new().file(
+        "pod.md",
+        "# Pod stuck\n\n## Find the pod\n\n```bash\nPOD=$(kubectl get pods -l app=api -o name | head -1)\necho \"$POD\"\n```\n\n## Look at it\n\n```bash\nkubectl describe \"$POD\"\n```\n",
+    );
+    let out = t.exec(&["import", "pod.md"]);
+    out.code(0);
+    // The commands stay as written; the step that needs it says where it comes from.
+    assert!(
+        out.stdout
+            .contains("run: \"kubectl describe \\\"$POD\\\"\""),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stderr
+            .contains("pod.md:12:1: guess: `$POD` is set by step `")
+            && out.stderr.contains("echo \"POD=$POD\" >> \"$RUNBOOK_ENV\""),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stdout.contains("inputs:"), "{}", out.stdout);
+    // `--strict` makes it an error.
+    t.exec(&["import", "pod.md", "--strict"]).code(1);
+}

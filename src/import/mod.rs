@@ -805,6 +805,7 @@ pub fn import(text: &str, stem: &str) -> Draft {
     }
     titles(&mut d);
     ids(&mut d.steps);
+    carried_variables(&mut d);
     alternatives(&mut d);
     d
 }
@@ -1271,16 +1272,31 @@ const KNOWN_VARIABLES: &[&str] = &[
 /// `$VAR`/`${VAR}` (upper case, the convention of pages) that the page's commands use and
 /// never set (`VAR=`, `export VAR=`, `read VAR`, `for VAR in`, `local VAR`): an input each,
 /// given to the commands through the runbook's `env:`. Each is a guess, and said.
+/// `$NAME` and `${NAME` of the upper-case variables a page's commands use (compiled once: a
+/// folder has many pages).
+static USED: std::sync::LazyLock<Option<regex::Regex>> =
+    std::sync::LazyLock::new(|| regex::Regex::new(r"\$\{?([A-Z_][A-Z0-9_]*)").ok());
+/// Where a command sets one: `NAME=`, `export NAME=`, `read NAME`, `for NAME`.
+static SET: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?:^|[\s;&|(])(?:export\s+|local\s+|declare\s+(?:-\w+\s+)*|readonly\s+)?([A-Z_][A-Z0-9_]*)(?:\+?=)|(?:read(?:\s+-\w+)*|for)\s+([A-Z_][A-Z0-9_]*)",
+    )
+    .ok()
+});
+
+/// Whether the shell expands the `$NAME` matched in a command: not in single quotes
+/// (`awk '{print $NF}'`, `'$HOME'`) or a quoted here-document, the text of another program.
+fn expanded(command: &str, cap: &regex::Captures) -> bool {
+    let at = cap.get(0).map_or(0, |m| m.start());
+    !matches!(
+        crate::shell::context_at(command, at),
+        crate::shell::Quoting::Single
+            | crate::shell::Quoting::DollarSingle
+            | crate::shell::Quoting::QuotedHeredoc
+    )
+}
+
 fn unset_variables(d: &mut Draft) {
-    // Compiled once: a folder has many pages.
-    static USED: std::sync::LazyLock<Option<regex::Regex>> =
-        std::sync::LazyLock::new(|| regex::Regex::new(r"\$\{?([A-Z_][A-Z0-9_]*)").ok());
-    static SET: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(
-            r"(?:^|[\s;&|(])(?:export\s+|local\s+|declare\s+(?:-\w+\s+)*|readonly\s+)?([A-Z_][A-Z0-9_]*)(?:\+?=)|(?:read(?:\s+-\w+)*|for)\s+([A-Z_][A-Z0-9_]*)",
-        )
-        .ok()
-    });
     static EXPORT: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
             r#"(?m)^\s*export\s+([A-Z_][A-Z0-9_]*)=("[^"$`\\]*"|'[^']*'|[^\s"'$`;&|]*)\s*$"#,
@@ -1309,16 +1325,7 @@ fn unset_variables(d: &mut Draft) {
     for (line, c) in &commands {
         for cap in used.captures_iter(c) {
             let name = cap[1].to_string();
-            // In single quotes (`awk '{print $NF}'`, `'$HOME'`) or a quoted here-document,
-            // the shell expands nothing: it is the text of another program.
-            let at = cap.get(0).map_or(0, |m| m.start());
-            let literal = matches!(
-                crate::shell::context_at(c, at),
-                crate::shell::Quoting::Single
-                    | crate::shell::Quoting::DollarSingle
-                    | crate::shell::Quoting::QuotedHeredoc
-            );
-            if literal
+            if !expanded(c, &cap)
                 || assigned.contains(&name)
                 || KNOWN_VARIABLES.contains(&name.as_str())
                 || crate::values::is_protected_env(&name)
@@ -1378,6 +1385,49 @@ fn unset_variables(d: &mut Draft) {
             step.notes.push(format!("{line}: guess: {what}"));
         }
         d.guesses.push((line, what));
+    }
+}
+
+/// A variable set in one step (`POD=$(kubectl get pods …)`) and used in a later one: each
+/// step is a shell of its own, so it would be empty there. Said where it is used.
+fn carried_variables(d: &mut Draft) {
+    let (Some(used), Some(set)) = (USED.as_ref(), SET.as_ref()) else {
+        return;
+    };
+    let mut set_before: Vec<(String, String)> = Vec::new();
+    for k in 0..d.steps.len() {
+        let Some(run) = d.steps[k].run.clone() else {
+            continue;
+        };
+        let here: std::collections::BTreeSet<String> = set
+            .captures_iter(&run)
+            .filter_map(|c| {
+                c.get(1)
+                    .or_else(|| c.get(2))
+                    .map(|m| m.as_str().to_string())
+            })
+            .collect();
+        let mut noted = std::collections::BTreeSet::new();
+        for cap in used.captures_iter(&run) {
+            let name = cap[1].to_string();
+            if here.contains(&name) || d.env.contains_key(&name) || !expanded(&run, &cap) {
+                continue;
+            }
+            let Some((_, maker)) = set_before.iter().find(|(n, _)| *n == name) else {
+                continue;
+            };
+            if !noted.insert(name.clone()) {
+                continue;
+            }
+            let what = format!(
+                "`${name}` is set by step `{maker}`, and each step is a shell of its own: it is empty here; in `{maker}`, add `echo \"{name}=${name}\" >> \"$RUNBOOK_ENV\"` (or capture its output with `capture:`)"
+            );
+            let pos = d.steps[k].pos;
+            d.steps[k].notes.push(format!("{pos}: guess: {what}"));
+            d.guesses.push((pos, what));
+        }
+        let id = d.steps[k].id.clone();
+        set_before.extend(here.into_iter().map(|n| (n, id.clone())));
     }
 }
 
