@@ -92,14 +92,30 @@ fn folder(args: &ImportArgs) -> i32 {
         report_error(&format!("cannot create {}: {e}", out_dir.display()), "");
         return EXIT_FAILED;
     }
+    // The pages are imported at once on every core (each writes its own file, checked
+    // above to be distinct and new); what each says is printed afterwards, in page order.
+    use rayon::prelude::*;
+    let results: Vec<(i32, String)> = pages
+        .par_iter()
+        .zip(targets)
+        .map(|(file, target)| {
+            let mut err = String::new();
+            let code = page(
+                &ImportArgs {
+                    file: file.clone(),
+                    out_dir: None,
+                    output: Some(target),
+                    strict: args.strict,
+                },
+                &mut err,
+            );
+            (code, err)
+        })
+        .collect();
     let mut worst = EXIT_OK;
-    for (page, target) in pages.iter().zip(targets) {
-        let code = run(&ImportArgs {
-            file: page.clone(),
-            out_dir: None,
-            output: Some(target),
-            strict: args.strict,
-        });
+    let mut stderr = std::io::stderr().lock();
+    for (code, err) in results {
+        let _ = stderr.write_all(err.as_bytes());
         worst = worst.max(code);
     }
     worst
@@ -112,8 +128,27 @@ pub fn run(args: &ImportArgs) -> i32 {
     if args.file.is_dir() {
         return folder(args);
     }
+    let mut err = String::new();
+    let code = page(args, &mut err);
+    let _ = std::io::stderr().lock().write_all(err.as_bytes());
+    code
+}
+
+/// An error in the house style (`report_error`), kept in `err` with the page's other
+/// messages, so that a folder's pages, imported at once, are reported one after the other.
+fn report(err: &mut String, message: &str, help: &str) {
+    use crate::values::visible::visible;
+    let _ = writeln!(err, "error: {}", visible(message));
+    if !help.is_empty() {
+        let _ = writeln!(err, "help: {}", visible(help));
+    }
+}
+
+/// Imports one page; what it says for stderr goes into `err`.
+fn page(args: &ImportArgs, err: &mut String) -> i32 {
     if args.out_dir.is_some() {
-        report_error(
+        report(
+            err,
             &format!(
                 "--out-dir is for a folder of pages, and {} is a file",
                 args.file.display()
@@ -139,14 +174,16 @@ pub fn run(args: &ImportArgs) -> i32 {
             .and_then(|f| f.take(MAX_BYTES as u64 + 1).read_to_end(&mut bytes))
     };
     if let Err(e) = read {
-        report_error(
+        report(
+            err,
             &format!("cannot read {shown}: {e}"),
             "give the path of a Markdown page, or `-` to read stdin",
         );
         return EXIT_USAGE;
     }
     if bytes.len() > MAX_BYTES {
-        report_error(
+        report(
+            err,
             &format!("{shown} is larger than 10 MB: not a runbook page"),
             "import the page itself, not an export of a whole wiki",
         );
@@ -157,7 +194,8 @@ pub fn run(args: &ImportArgs) -> i32 {
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let pos = crate::import::pos_of_bytes(e.as_bytes(), at);
-            report_error(
+            report(
+                err,
                 &format!("{shown}:{pos}: the page is not UTF-8 (byte {at})"),
                 "convert it first (`iconv -f LATIN1 -t UTF-8`)",
             );
@@ -165,7 +203,8 @@ pub fn run(args: &ImportArgs) -> i32 {
         }
     };
     if text.trim().is_empty() {
-        report_error(
+        report(
+            err,
             &format!("{shown} is empty"),
             "give a page with at least a heading and a command",
         );
@@ -201,7 +240,8 @@ pub fn run(args: &ImportArgs) -> i32 {
     }
     if args.strict && !draft.guesses.is_empty() {
         for (pos, what) in &draft.guesses {
-            report_error(
+            report(
+                err,
                 &format!("{shown}:{pos}: {}", what),
                 "write it on the page so that nothing is guessed, or import without --strict",
             );
@@ -235,7 +275,8 @@ pub fn run(args: &ImportArgs) -> i32 {
             match written {
                 Ok(()) => EXIT_OK,
                 Err(e) => {
-                    report_error(
+                    report(
+                        err,
                         &format!("cannot write {}: {e}", out.display()),
                         "give a new file with -o (an existing one is never overwritten)",
                     );
@@ -248,8 +289,7 @@ pub fn run(args: &ImportArgs) -> i32 {
     let commands = draft.steps.iter().filter(|s| s.run.is_some()).count();
     let dangerous = draft.steps.iter().filter(|s| s.dangerous.is_some()).count();
     let decisions = draft.steps.iter().filter(|s| !s.choose.is_empty()).count();
-    // Written at once: stderr is not buffered, and a folder has many pages.
-    let mut err = String::new();
+    // Written at once by the caller: stderr is not buffered, and a folder has many pages.
     let _ = writeln!(
         err,
         "imported {shown}: {} step{}, {commands} with commands ({dangerous} dangerous), {decisions} decision{}, {} input{}, {} guess{}, {} block{} left as text",
@@ -277,6 +317,5 @@ pub fn run(args: &ImportArgs) -> i32 {
             crate::values::visible::visible(what)
         );
     }
-    let _ = std::io::stderr().lock().write_all(err.as_bytes());
     code
 }
