@@ -137,11 +137,7 @@ pub fn run(args: &ImportArgs) -> i32 {
 /// An error in the house style (`report_error`), kept in `err` with the page's other
 /// messages, so that a folder's pages, imported at once, are reported one after the other.
 fn report(err: &mut String, message: &str, help: &str) {
-    use crate::values::visible::visible;
-    let _ = writeln!(err, "error: {}", visible(message));
-    if !help.is_empty() {
-        let _ = writeln!(err, "help: {}", visible(help));
-    }
+    super::status::error_text(err, message, help);
 }
 
 /// Imports one page; what it says for stderr goes into `err`.
@@ -251,7 +247,8 @@ fn page(args: &ImportArgs, err: &mut String) -> i32 {
     let yaml = crate::import::yaml::write(&draft, &shown);
     if yaml.len() > crate::load::yaml::MAX_FILE_BYTES {
         // It could not be linted or run: nothing is written rather than a file that fails.
-        report_error(
+        report(
+            err,
             &format!(
                 "{shown}: the runbook made of it would be {} bytes ({} steps), more than the {} bytes a runbook may have: nothing was written",
                 yaml.len(),

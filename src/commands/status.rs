@@ -9,12 +9,19 @@ pub const EXIT_INTERRUPTED: i32 = 130;
 /// Prints a tool error in the house style: what happened, then what to do. Text from a
 /// runbook or a journal in it is shown without control characters (`values::visible`).
 pub fn report_error(message: &str, help: &str) {
-    use crate::values::visible::visible;
     use std::io::Write;
-    let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "error: {}", visible(message));
+    let mut text = String::new();
+    error_text(&mut text, message, help);
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// [`report_error`]'s text, added to `out` (for messages printed later, in order).
+pub fn error_text(out: &mut String, message: &str, help: &str) {
+    use crate::values::visible::visible;
+    use std::fmt::Write;
+    let _ = writeln!(out, "error: {}", visible(message));
     if !help.is_empty() {
-        let _ = writeln!(err, "help: {}", visible(help));
+        let _ = writeln!(out, "help: {}", visible(help));
     }
 }
 
