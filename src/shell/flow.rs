@@ -227,6 +227,13 @@ pub fn arithmetic_anywhere(text: &str) -> BTreeSet<String> {
     // The subscript of an indexed array, quoted or not (`seen["$host"]=1`,
     // `${#a["$i"]}`): bash evaluates it as arithmetic. Not an associative array's key.
     names.extend(subscript_names(text));
+    // bash evaluates what is assigned to these as arithmetic (`RANDOM="$x"` seeds the
+    // generator with the expression's value), wherever the assignment stands.
+    for special in ["RANDOM", "OPTIND", "HISTCMD"] {
+        if text.contains(special) {
+            names.insert(special.to_string());
+        }
+    }
     // Values assigned into those names are evaluated too.
     with_sources(text, &mut names);
     names

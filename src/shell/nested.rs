@@ -3313,7 +3313,13 @@ mod tests {
 
     #[test]
     fn a_quoted_subscript_of_an_indexed_array_is_arithmetic() {
-        for script in ["host=\"X\"; seen[\"$host\"]=1", "i=X; echo ${#a[\"$i\"]}"] {
+        for script in [
+            "host=\"X\"; seen[\"$host\"]=1",
+            "i=X; echo ${#a[\"$i\"]}",
+            // bash evaluates an assignment to these as arithmetic.
+            "RANDOM=\"X\"; echo $RANDOM",
+            "s=\"X\"; OPTIND=$s",
+        ] {
             let got = plan_x(script).map(|p| p.slot);
             assert!(matches!(got, Ok(Slot::NoSubscript(_))), "{script}: {got:?}");
         }
