@@ -10,6 +10,26 @@ use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 impl Executor<'_> {
+    /// A step's command is run again (attempt `attempt`): by `retries:` (`automatic`), for
+    /// one host of a step with `on:` (`host`), or from the failure menu. Counted and
+    /// journaled.
+    pub(crate) fn retried(
+        &mut self,
+        step: &Step,
+        attempt: u32,
+        automatic: bool,
+        host: Option<String>,
+    ) -> Result<(), ExecError> {
+        self.progress.tally.retried += 1;
+        self.out.record(Event::Retry {
+            step: step.id(),
+            attempt,
+            automatic,
+            host,
+        })?;
+        Ok(())
+    }
+
     /// The failure menu for a step that failed before or after its command (it could not be
     /// rendered, its output did not match `capture`, a sub-runbook could not be loaded): retry
     /// runs the step again from its start, after the operator fixed what was wrong (in a
@@ -31,13 +51,7 @@ impl Executor<'_> {
             };
             match self.ask(&q)? {
                 Answer::Retry | Answer::Edit(_) => {
-                    self.progress.tally.retried += 1;
-                    self.out.record(Event::Retry {
-                        step: step.id(),
-                        attempt: 2,
-                        automatic: false,
-                        host: None,
-                    })?;
+                    self.retried(step, 2, false, None)?;
                     return self.finish(
                         step,
                         started,

@@ -177,13 +177,7 @@ impl Executor<'_> {
                     Status::Warning,
                     &format!("retry {attempt} of {retries} in {}", duration(delay)),
                 );
-                self.progress.tally.retried += 1;
-                self.out.record(Event::Retry {
-                    step: step.id(),
-                    attempt: attempt + 1,
-                    automatic: true,
-                    host: None,
-                })?;
+                self.retried(step, attempt + 1, true, None)?;
                 if super::super::command::sleep(&self.interrupt, delay) {
                     attempt += 1;
                     continue;
@@ -211,13 +205,7 @@ impl Executor<'_> {
                 match self.ask(&q)? {
                     Answer::Retry => {
                         attempt += 1;
-                        self.progress.tally.retried += 1;
-                        self.out.record(Event::Retry {
-                            step: step.id(),
-                            attempt,
-                            automatic: false,
-                            host: None,
-                        })?;
+                        self.retried(step, attempt, false, None)?;
                         break;
                     }
                     Answer::Edit(new) => {

@@ -412,13 +412,7 @@ impl Executor<'_> {
                     duration(run.delay)
                 ),
             );
-            self.progress.tally.retried += 1;
-            self.out.record(Event::Retry {
-                step: step.id(),
-                attempt: tries + 1,
-                automatic: true,
-                host: Some(name.clone()),
-            })?;
+            self.retried(step, tries + 1, true, Some(name.clone()))?;
             return Ok(Some(result));
         }
         ledger.results[i] = Some(result);

@@ -462,13 +462,7 @@ impl Executor<'_> {
                 }
             }
             attempt += 1;
-            self.progress.tally.retried += 1;
-            self.out.record(Event::Retry {
-                step: step.id(),
-                attempt,
-                automatic: false,
-                host: None,
-            })?;
+            self.retried(step, attempt, false, None)?;
             todo = failures;
             for &i in &todo {
                 ledger.results[i] = None;
