@@ -29,6 +29,18 @@ fn run_on(t: &Test, fleet: &Fleet, extra: &[&str]) -> common::Output {
     t.exec(&args)
 }
 
+/// `runbook rollback` of the last run, answered by `answers.yaml`.
+fn rollback_on(t: &Test, fleet: &Fleet) -> common::Output {
+    let config = fleet.config();
+    t.exec(&[
+        "--ssh-config",
+        config.to_str().unwrap(),
+        "rollback",
+        "--answers",
+        "answers.yaml",
+    ])
+}
+
 fn hosts_of<'a>(j: &'a [Value], kind: &str) -> Vec<(&'a str, u64)> {
     events(j, kind)
         .into_iter()
@@ -421,16 +433,8 @@ fn a_rollback_runs_on_the_hosts_where_the_step_completed_newest_first() {
     let o = run_on(&t, &fleet, &["--yes"]);
     assert_ne!(o.code, 0);
     assert!(!t.path("out/undone").exists(), "no answer: no rollback");
-    let config = fleet.config();
     let t2 = t.file("answers.yaml", "drain: {rollback: run}\n");
-    let o = t2.exec(&[
-        "--ssh-config",
-        config.to_str().unwrap(),
-        "rollback",
-        "--answers",
-        "answers.yaml",
-    ]);
-    o.code(0);
+    rollback_on(&t2, &fleet).code(0);
     let undone = std::fs::read_to_string(t2.path("out/undone")).unwrap();
     assert_eq!(undone, "web-3\nweb-1\n", "{}", o.stderr);
 }
@@ -1070,7 +1074,124 @@ fn a_duration_on_hosts_is_their_success_and_leaves_nothing_running() {
         );
     }
     assert_eq!(finished(&j, "soak")["status"], "ok");
+    // The end table says that each host's command ran as planned, not that it timed out.
+    let table: Vec<&str> = o
+        .stderr
+        .lines()
+        .filter(|l| l.contains("  web-") && l.contains(" s "))
+        .collect();
+    assert_eq!(table.len(), 2, "{}", o.stderr);
+    for row in table {
+        assert!(row.contains(" done ") && !row.contains("timeout"), "{row}");
+        assert!(row.contains("load started on web-"), "{row}");
+    }
     none_left("sleep 7331", 8);
+}
+
+#[test]
+fn dir_is_a_folder_on_each_host_and_failures_say_what_the_host_said() {
+    let Some(fleet) = Fleet::start(2) else {
+        return;
+    };
+    let t = fleet_runbook(
+        Test::new(),
+        r#"dir: /nonexistent/local/folder
+steps:
+  - id: where
+    title: Work in the folder on each host
+    on: [web-1, web-2]
+    dir: "{{ env.OUT }}"
+    run: |
+      pwd > "$OUT/pwd-$RUNBOOK_HOST"
+      if [ "$RUNBOOK_HOST" = web-2 ]; then
+        echo "pool web-2 is exhausted: 41 of 40 in use"
+        echo "checked the pool" >&2
+        exit 3
+      fi
+    rollback: pwd > "$OUT/rollback-pwd-$RUNBOOK_HOST"
+"#,
+    );
+    let o = run_on(&t, &fleet, &["--yes"]);
+    assert_ne!(o.code, 0, "{}", o.stderr);
+    let out = t.path("out");
+    for host in ["web-1", "web-2"] {
+        assert_eq!(
+            std::fs::read_to_string(out.join(format!("pwd-{host}"))).unwrap(),
+            format!(
+                "{}
+",
+                out.display()
+            )
+        );
+    }
+    // The failed host's row says its own last line, not only `exit 3`.
+    let row = o
+        .stderr
+        .lines()
+        .find(|l| l.contains("  web-2  3 "))
+        .unwrap_or_else(|| panic!("{}", o.stderr));
+    assert!(row.contains("checked the pool"), "{row}");
+    // The rollback runs in that folder too.
+    let t = t.file("answers.yaml", "where: {rollback: run}\n");
+    rollback_on(&t, &fleet).code(0);
+    assert_eq!(
+        std::fs::read_to_string(out.join("rollback-pwd-web-1")).unwrap(),
+        format!(
+            "{}
+",
+            out.display()
+        )
+    );
+    // A folder that is not on the host fails the host, saying so.
+    let t = fleet_runbook(
+        Test::new(),
+        r#"steps:
+  - id: where
+    title: Work in a folder that is not there
+    on: [web-1]
+    dir: /nonexistent/remote/folder
+    run: touch "$OUT/ran"
+"#,
+    );
+    let o = run_on(&t, &fleet, &["--yes"]);
+    assert_ne!(o.code, 0);
+    assert!(
+        o.stderr
+            .contains("/nonexistent/remote/folder: No such file or directory"),
+        "{}",
+        o.stderr
+    );
+    assert!(!t.path("out/ran").exists());
+}
+
+#[test]
+fn a_failing_check_on_hosts_says_its_exit_and_stderr() {
+    let Some(fleet) = Fleet::start(1) else {
+        return;
+    };
+    let t = fleet_runbook(
+        Test::new(),
+        r#"steps:
+  - id: ready
+    title: Wait for the replica
+    on: [web-1]
+    wait:
+      run: |
+        echo "psql: connection refused on $RUNBOOK_HOST" >&2
+        exit 2
+      until: output == "yes"
+      interval: 1s
+      timeout: 2s
+"#,
+    );
+    let o = run_on(&t, &fleet, &["--yes"]);
+    assert_ne!(o.code, 0);
+    assert!(
+        o.stderr
+            .contains("web-1 (exit 2: psql: connection refused on web-1)"),
+        "{}",
+        o.stderr
+    );
 }
 
 #[test]
@@ -1146,14 +1267,32 @@ fn outputs_and_interactive_on_hosts_are_refused_before_anything_runs() {
             "touch \"$OUT/ran\"; echo V=1 >> \"$RUNBOOK_ENV\"",
             "`$RUNBOOK_ENV` and `$RUNBOOK_OUTPUT` are not set on other hosts",
         ),
+        (
+            "rollback: echo V=1 >> \"$RUNBOOK_ENV\"",
+            "touch \"$OUT/ran\"",
+            "`$RUNBOOK_ENV` and `$RUNBOOK_OUTPUT` are not set on other hosts",
+        ),
+        (
+            "secret_env: [TOKEN]",
+            "touch \"$OUT/ran\"",
+            "`secret_env` names what the command writes to `$RUNBOOK_ENV`",
+        ),
+        (
+            "wait: {until: output == \"x\", timeout: 5s}",
+            "",
+            "`$RUNBOOK_ENV` and `$RUNBOOK_OUTPUT` are not set on other hosts",
+        ),
     ] {
-        let t = fleet_runbook(
-            Test::new(),
-            &format!(
+        // The last case is a wait whose check writes to `$RUNBOOK_ENV`.
+        let step = if run.is_empty() {
+            "steps:\n  - id: read\n    title: Read\n    on: [web-1]\n    wait:\n      run: 'touch \"$OUT/ran\"; echo V=1 >> \"$RUNBOOK_ENV\"'\n      until: output == \"x\"\n      timeout: 5s\n".to_string()
+        } else {
+            format!(
                 "steps:\n  - id: read\n    title: Read\n    on: [web-1]\n    {key}\n    run: '{}'\n",
                 run.replace('\'', "''")
-            ),
-        );
+            )
+        };
+        let t = fleet_runbook(Test::new(), &step);
         let lint = t.exec(&["lint", "runbooks/rb.yaml"]);
         assert!(lint.stdout.contains(said), "{}", lint.stdout);
         let o = t.exec(&["--ssh-config", "/nonexistent", "run", "rb", "--yes"]);

@@ -323,3 +323,31 @@ fn bundled_runbooks_lint_clean() {
         .run();
     out.code(0);
 }
+
+/// A reader that stops early (`runbook explain all | head -1`) is not an error: no panic,
+/// exit 0, nothing on stderr.
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    for args in [
+        &["explain", "all"][..],
+        &["explain", "RB036"][..],
+        &["examples"][..],
+        &["--help"][..],
+    ] {
+        let (read, write) = std::io::pipe().expect("pipe");
+        drop(read);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(write)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .expect("runbook runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.code() == Some(0) && !stderr.contains("panicked"),
+            "{args:?}: {:?} {stderr}",
+            out.status
+        );
+    }
+}

@@ -1,16 +1,20 @@
 //! `runbook explain CODE`: a rule's documentation, from its doc comment.
 
-use super::{EXIT_OK, EXIT_USAGE, report_error};
+use super::{EXIT_USAGE, print_stdout, report_error};
 use crate::cli::ExplainArgs;
 use crate::lint::registry::{RULES, find};
 use crate::render::sarif::summary;
 use crate::suggest::did_you_mean;
+use std::fmt::Write as _;
 
 pub fn run(args: &ExplainArgs) -> i32 {
+    // Written at once: a reader that stops early (`| head`) is not an error.
+    let mut text = String::new();
     if args.code == "all" {
         for rule in RULES {
             let m = rule.meta();
-            println!(
+            let _ = writeln!(
+                text,
                 "{}  {:<28} {:<7}  {}",
                 m.code,
                 m.name,
@@ -18,15 +22,15 @@ pub fn run(args: &ExplainArgs) -> i32 {
                 summary(m.doc)
             );
         }
-        return EXIT_OK;
+        return print_stdout(&text);
     }
     match find(&args.code) {
         Some(m) => {
-            println!("{} {} ({})\n", m.code, m.name, m.severity.as_str());
+            let _ = writeln!(text, "{} {} ({})\n", m.code, m.name, m.severity.as_str());
             for line in m.doc.lines() {
-                println!("{}", line.strip_prefix(' ').unwrap_or(line));
+                let _ = writeln!(text, "{}", line.strip_prefix(' ').unwrap_or(line));
             }
-            EXIT_OK
+            print_stdout(&text)
         }
         None => {
             let codes = RULES

@@ -26,6 +26,8 @@ pub struct Completed {
     /// A step on several hosts (`on:`): the hosts where it completed, newest first, where
     /// its rollback runs (over ssh, one after the other). Empty: here.
     pub hosts: Vec<crate::fleet::Target>,
+    /// The step's own `dir`, rendered: the folder of its rollback on those hosts.
+    pub host_dir: Option<String>,
 }
 
 /// The rollback of a completed step, rendered with the state the step completed in. `None`
@@ -58,6 +60,7 @@ pub fn completed_rollback(
             manual: true,
             item: state.item.clone(),
             hosts: Vec::new(),
+            host_dir: None,
         });
     }
     let rollback = step.rollback.as_ref()?;
@@ -86,5 +89,9 @@ pub fn completed_rollback(
         manual: false,
         item: state.item.clone(),
         hosts: Vec::new(),
+        host_dir: step
+            .dir
+            .as_ref()
+            .and_then(|d| render::text(&d.value, &ctx).ok()),
     })
 }

@@ -325,6 +325,19 @@ impl<'a> RunConfig<'a> {
         })
     }
 
+    /// The working folder of a step on other hosts: its own `dir` only, a folder on each
+    /// host (relative: in the login's home). The runbook's `dir` and the runbook's folder are
+    /// places on this machine, so they do not apply there.
+    pub(crate) fn host_dir_of(
+        step: &Step,
+        state: &RunState,
+    ) -> Result<Option<String>, RenderError> {
+        step.dir
+            .as_ref()
+            .map(|d| render::text(&d.value, &state.context(None)))
+            .transpose()
+    }
+
     pub(crate) fn shell_of(&self, step: &Step) -> ShellKind {
         step.shell
             .as_ref()

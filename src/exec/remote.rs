@@ -312,8 +312,13 @@ fn close_masters(ssh: &Ssh, hosts: &[Target]) {
 }
 
 /// What ssh reads on its standard input: the length of the body, a new line, and the body —
-/// `export NAME='value'` for each variable, then the script.
-pub fn payload(env: &[(String, String)], script: &str) -> Result<Vec<u8>, String> {
+/// `export NAME='value'` for each variable, `cd -- 'DIR'` for a step's `dir` (a folder on the
+/// host: a relative one is in the login's home), then the script.
+pub fn payload(
+    env: &[(String, String)],
+    dir: Option<&str>,
+    script: &str,
+) -> Result<Vec<u8>, String> {
     let mut body = String::new();
     for (name, value) in env {
         if !crate::values::is_identifier(name) {
@@ -331,6 +336,15 @@ pub fn payload(env: &[(String, String)], script: &str) -> Result<Vec<u8>, String
         body.push('=');
         body.push_str(&single_quoted(value));
         body.push('\n');
+    }
+    if let Some(dir) = dir {
+        if dir.contains('\0') {
+            return Err("the step's `dir` holds a NUL byte, which no folder name can".into());
+        }
+        // A folder that is not there fails the command, with the shell's own message.
+        body.push_str("cd -- ");
+        body.push_str(&single_quoted(dir));
+        body.push_str(" || exit 1\n");
     }
     body.push_str(script);
     let mut out = format!("{}\n", body.len()).into_bytes();
@@ -466,7 +480,7 @@ mod tests {
             ("RB_V1".to_string(), "a'b $(touch x)\nc".to_string()),
             ("RUNBOOK_HOST".to_string(), "web-1".to_string()),
         ];
-        let bytes = payload(&env, "echo \"$RB_V1\"\n").unwrap();
+        let bytes = payload(&env, None, "echo \"$RB_V1\"\n").unwrap();
         let text = String::from_utf8(bytes).unwrap();
         let (len, body) = text.split_once('\n').unwrap();
         assert_eq!(len.parse::<usize>().unwrap(), body.len());
@@ -474,8 +488,16 @@ mod tests {
             body,
             "export RB_V1='a'\\''b $(touch x)\nc'\nexport RUNBOOK_HOST='web-1'\necho \"$RB_V1\"\n"
         );
-        assert!(payload(&[("A B".into(), "x".into())], "").is_err());
-        assert!(payload(&[("A".into(), "x\0y".into())], "").is_err());
+        assert!(payload(&[("A B".into(), "x".into())], None, "").is_err());
+        assert!(payload(&[("A".into(), "x\0y".into())], None, "").is_err());
+        // A step's `dir`, quoted as a value, after the variables (it may name one).
+        let bytes = payload(&env[1..], Some("/srv/it's $(x)"), "pwd\n").unwrap();
+        assert!(
+            String::from_utf8(bytes).unwrap().ends_with(
+                "export RUNBOOK_HOST='web-1'\ncd -- '/srv/it'\\''s $(x)' || exit 1\npwd\n"
+            )
+        );
+        assert!(payload(&[], Some("a\0b"), "").is_err());
     }
 
     #[test]

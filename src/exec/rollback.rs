@@ -201,7 +201,8 @@ impl Executor<'_> {
         for host in &c.hosts {
             let mut vars: Vec<(String, String)> = env.to_vec();
             vars.push(("RUNBOOK_HOST".into(), host.name.clone()));
-            let stdin = match crate::exec::remote::payload(&vars, &c.script) {
+            let stdin = match crate::exec::remote::payload(&vars, c.host_dir.as_deref(), &c.script)
+            {
                 Ok(p) => p,
                 Err(problem) => {
                     self.out.screen.status(

@@ -306,7 +306,7 @@ impl ProcessShell {
                 *pipe = None;
             }
         }
-        let outcome = Supervisor {
+        Supervisor {
             child,
             pgid,
             leader_fd: if pidfd { leader_fd(pgid) } else { None },
@@ -319,10 +319,9 @@ impl ProcessShell {
             sink,
             stdout: Capture::new(spec.capture_limit.unwrap_or(CAPTURE_LIMIT)),
             stderr: Capture::new(spec.capture_limit.unwrap_or(CAPTURE_LIMIT)),
+            feeding,
         }
-        .supervise();
-        drop(feeding);
-        outcome
+        .supervise()
     }
 
     /// Runs a command on a thread other than the run's main one (the hosts of a step on
@@ -590,6 +589,11 @@ struct Supervisor<'a> {
     sink: &'a mut dyn OutputSink,
     stdout: Capture,
     stderr: Capture,
+    /// Holds the command's standard input open while it runs; dropped (the input ends) as
+    /// soon as the command is being ended or its leader has exited, so that what reads it
+    /// elsewhere (a host's wrapper, over a connection another ssh process holds) ends too,
+    /// not a drain later.
+    feeding: Option<std::sync::mpsc::Sender<()>>,
 }
 
 /// What one wait for events saw.
@@ -683,6 +687,9 @@ impl Supervisor<'_> {
                 group_check_at = now;
             }
 
+            if forced.is_some() || leader_exited {
+                self.feeding = None;
+            }
             escalation.advance(self.pgid, now);
 
             if leader.is_some() && drain_until.is_none() && now >= group_check_at {

@@ -146,10 +146,10 @@ impl Executor<'_> {
                         .status(Status::Warning, &format!("check {checks}: {e}"));
                     false
                 }
-                (exit, _) => {
+                (_, _) => {
                     self.out.screen.status(
                         Status::Warning,
-                        &format!("check {checks}: {}", describe(exit)),
+                        &format!("check {checks}: {}", self.check_said(&outcome)),
                     );
                     false
                 }
@@ -226,6 +226,13 @@ impl Executor<'_> {
         (until, interval, limit): (&str, Duration, Duration),
         hosts: Vec<crate::fleet::Target>,
     ) -> Result<Flow, ExecError> {
+        if let Some(what) = crate::fleet::unsupported(step) {
+            let problem = format!(
+                "step `{}`: {what}; nothing was run: use `capture` in a `run` step with `on:`, which gives a value per host",
+                step.id()
+            );
+            return self.wait_failed(step, started, problem, failed);
+        }
         let words = match remote::remote_shell(shell) {
             Ok(w) => w,
             Err(problem) => {
@@ -258,6 +265,10 @@ impl Executor<'_> {
         hosts: Vec<crate::fleet::Target>,
     ) -> Result<Flow, ExecError> {
         let drill = self.cfg.mode == Mode::Drill;
+        let dir = match crate::exec::parts::RunConfig::host_dir_of(step, &self.progress.state) {
+            Ok(d) => d,
+            Err(e) => return self.not_rendered(step, started, &e, failed),
+        };
         let mut pending: Vec<crate::fleet::Target> = hosts;
         let began = Instant::now();
         let mut checks = 0u32;
@@ -271,7 +282,7 @@ impl Executor<'_> {
             for host in &pending {
                 let mut vars = rendered.env.clone();
                 vars.push(("RUNBOOK_HOST".into(), host.name.clone()));
-                let stdin = match remote::payload(&vars, &rendered.script) {
+                let stdin = match remote::payload(&vars, dir.as_deref(), &rendered.script) {
                     Ok(p) => p,
                     Err(problem) => {
                         return self.wait_failed(step, started, problem, failed);
@@ -353,8 +364,7 @@ impl Executor<'_> {
                     && render::condition(until, &self.progress.state.context(Some(&output)))
                         .unwrap_or(false);
                 if !met {
-                    let last = ssh_problem
-                        .unwrap_or_else(|| self.out.mask(output.lines().last().unwrap_or("")));
+                    let last = ssh_problem.unwrap_or_else(|| self.check_said(&outcome));
                     lasts.push(format!("{} ({last})", host.name));
                     still.push(host);
                 }
@@ -493,6 +503,30 @@ impl Executor<'_> {
     /// One check of a wait, in the environment `wait_step` checked (`rendered.env`): the
     /// command runs without streaming; its output goes to the log.
     /// A check that hangs is ended at `timeout` (what is left of the wait's time).
+    /// What a check said, for the operator: its last line of output, or how it failed and
+    /// the last line it wrote on stderr (masked).
+    fn check_said(&self, outcome: &Outcome) -> String {
+        let last = |text: &str| text.trim().lines().last().unwrap_or("").trim().to_string();
+        match &outcome.exit {
+            Exit::Code(0) => {
+                let out = last(&outcome.stdout.text);
+                if out.is_empty() {
+                    "no output".into()
+                } else {
+                    self.out.mask(&out)
+                }
+            }
+            exit => {
+                let err = last(&outcome.stderr.text);
+                if err.is_empty() {
+                    describe(exit)
+                } else {
+                    format!("{}: {}", describe(exit), self.out.mask(&err))
+                }
+            }
+        }
+    }
+
     pub(crate) fn poll(
         &mut self,
         step: &Step,

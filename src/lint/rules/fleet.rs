@@ -8,9 +8,11 @@ crate::declare_rule! {
     /// Checks steps that run on other hosts (`on:`) and the runbook's `inventory:`: the
     /// inventory reads (errors at its own line and column), every group or host `on:` names
     /// is in it (with a did-you-mean), `serial` and `max_failures` are counts or
-    /// percentages, `on:` is on a `run` step with a POSIX shell and no `outputs` (files that
-    /// ssh does not bring back: `capture` gives a value per host) or `interactive` (one
-    /// terminal for several hosts). Warns when a `dangerous` step
+    /// percentages, `on:` is on a `run` or `wait` step with a POSIX shell and no `outputs`,
+    /// `$RUNBOOK_ENV`/`$RUNBOOK_OUTPUT` (in its command, its check or its rollback) or
+    /// `secret_env` (files where the command runs, which ssh does not bring back: `capture`
+    /// gives a value per host) or `interactive` (one terminal for several hosts). Warns when a
+    /// `dangerous` step
     /// runs on its whole fleet at once (no `serial`), and when `max_failures` lets every
     /// host fail.
     ///

@@ -80,7 +80,7 @@ impl Executor<'_> {
                 let mut vars = env.clone();
                 vars.extend(values.iter().cloned());
                 vars.push(("RUNBOOK_HOST".into(), hosts[i].name.clone()));
-                match remote::payload(&vars, script) {
+                match remote::payload(&vars, run.dir.as_deref(), script) {
                     Ok(p) => payloads.push(p),
                     Err(problem) => return Ok(Some(problem)),
                 }
@@ -388,7 +388,11 @@ impl Executor<'_> {
             exit: outcome.exit,
             duration: outcome.duration,
             // The host's own last line says more than `exit 3`; ssh's problem more than its.
-            last: if !ok && (ssh_problem_said || s.last.is_empty() || captured.is_none()) {
+            last: if !ok
+                && (ssh_problem_said
+                    || s.last.is_empty()
+                    || (step.capture.is_some() && captured.is_none()))
+            {
                 why
             } else {
                 // Masked now: a secret this host's command made was not known as it printed.

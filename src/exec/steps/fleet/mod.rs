@@ -79,6 +79,8 @@ struct HostRun<'a> {
     retries: u32,
     /// … that long after it failed (`retry_delay`).
     delay: Duration,
+    /// The step's `dir`, a folder on each host.
+    dir: Option<String>,
 }
 
 /// One host being shown: its name on screen, its partial line, its log and tail.
@@ -228,7 +230,12 @@ impl Executor<'_> {
         // The multiplexed connections end with the step, however it ends: nothing of the
         // run is left behind.
         let _masters = remote::Masters::new(&ssh, &hosts);
+        let dir = match RunConfig::host_dir_of(step, &self.progress.state) {
+            Ok(d) => d,
+            Err(e) => return self.not_rendered(step, started, &e, failed),
+        };
         let run = HostRun {
+            dir,
             ssh: &ssh,
             words: &words,
             timeout,

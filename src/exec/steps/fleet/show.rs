@@ -131,13 +131,15 @@ impl Executor<'_> {
             .max(4);
         self.out.screen.blank();
         self.out.screen.line(&format!(
-            "  {:<width$}  {:<6}  {:>8}  last line",
+            "  {:<width$}  {:<7}  {:>8}  last line",
             "host", "exit", "time"
         ));
         for (h, r) in hosts.iter().zip(results) {
             let (exit, time, last) = match r {
                 Some(r) => (
                     match &r.exit {
+                        // Stopped at its planned `duration`: its success.
+                        Exit::TimedOut if r.ok => "done".into(),
                         Exit::Code(c) => c.to_string(),
                         Exit::TimedOut => "timeout".into(),
                         Exit::Interrupted => "stopped".into(),
@@ -150,14 +152,14 @@ impl Executor<'_> {
                 None => ("–".into(), "–".into(), "not started".into()),
             };
             // A host's own last line is cut to the screen; what went wrong is said whole.
-            let room = self.out.screen.width().saturating_sub(width + 24).max(30);
+            let room = self.out.screen.width().saturating_sub(width + 25).max(30);
             let last: String = if r.as_ref().is_some_and(|r| !r.ok) {
                 last
             } else {
                 last.chars().take(room).collect()
             };
             self.out.screen.line(&format!(
-                "  {:<width$}  {exit:<6}  {time:>8}  {last}",
+                "  {:<width$}  {exit:<7}  {time:>8}  {last}",
                 h.name
             ));
         }
