@@ -64,6 +64,13 @@ fn local_steps() -> Vec<(&'static str, String)> {
         ("fd-script", "bash /dev/fd/3 3<<EOF\nprintf '[%s]' {{ inputs.v }} > \"$OUT/fd-script\"\nEOF".into()),
         ("sh-c-stdin", "sh -c \"cd /tmp && sh\" <<EOF\nprintf '[%s]' {{ inputs.v }} > \"$OUT/sh-c-stdin\"\nEOF".into()),
         ("printf-q", r#"bash -c "printf '[%s]' $(printf %q "{{ inputs.v }}")" > "$OUT/printf-q""#.into()),
+        // Seventh audit: programs that hand a string to a shell after `--` or in an option;
+        // an environment cleared by `exec -c` or an abbreviated `env --ignore-environment`.
+        ("capsh", r#"capsh -- -c "printf '[%s]' {{ inputs.v }}" > "$OUT/capsh""#.into()),
+        ("start-stop-daemon", r#"start-stop-daemon --start --quiet --pidfile "$OUT/none.pid" --startas /bin/sh -- -c "printf '[%s]' {{ inputs.v }}" > "$OUT/start-stop-daemon""#.into()),
+        ("zip-tt", r#"cd "$OUT" && echo a > f-zip && zip -q -T -TT "printf '[%s]' {{ inputs.v }} > zip-tt; true" z.zip f-zip"#.into()),
+        ("exec-c", r#"( exec -c /bin/sh -c "printf '[%s]' {{ inputs.v }}" ) > "$OUT/exec-c""#.into()),
+        ("env-ignore-env", r#"env --ignore-env PATH=/usr/bin:/bin sh -c "printf '[%s]' {{ inputs.v }}" > "$OUT/env-ignore-env""#.into()),
     ]
 }
 
@@ -136,6 +143,9 @@ fn refused_steps() -> Vec<(&'static str, String)> {
         ("q-in-quotes", r#"x="{{ inputs.v }}"; sh -c "printf '[%s]' \"${x@Q}\"" > "$OUT/q-in-quotes""#.into()),
         ("alias-eval", "shopt -s expand_aliases\nalias ev=eval\nev \"printf '[%s]' {{ inputs.v }}\" > \"$OUT/alias-eval\"".into()),
         ("make-stdin", "make -s -f - <<EOF > \"$OUT/make-stdin\"\nall:\n\t@printf '[%s]' {{ inputs.v }}\nEOF".into()),
+        // Seventh audit: GNU parallel's command (its `:::` arguments are quoted by it).
+        ("parallel", r#"parallel -j4 printf "'[%s]'" "{{ inputs.v }}" ::: x > "$OUT/parallel""#.into()),
+        ("sem", r#"sem --id rb "printf '[%s]' {{ inputs.v }} > $OUT/sem"; sem --wait --id rb"#.into()),
     ]
 }
 

@@ -19,7 +19,7 @@
 use super::context::{Quoting, balanced, context_at};
 use super::programs::{
     self, KEYWORDS, SHELLS, SSH, SUDO, base, find_wrapper, has, has_dash_c, is_assignment_word,
-    options, shell_options, value_of, wrapped,
+    options, same_option, shell_options, value_of, wrapped,
 };
 use super::words::{Command, Expansion, Word, commands, cook_heredoc};
 use std::collections::BTreeSet;
@@ -2080,6 +2080,71 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             }
         }
         "." | "source" if target == i + 1 => Role::ScriptFile(name.to_string()),
+        "capsh" | "start-stop-daemon" => {
+            // `capsh [options] -- ARGS` runs `/bin/bash ARGS` (or `--shell=PROGRAM ARGS`);
+            // `start-stop-daemon --exec PROGRAM -- ARGS` runs PROGRAM with ARGS: read as that
+            // program given those words.
+            let Some(dash) =
+                (i + 1..args.len()).find(|&k| args[k].cooked == "--" && !args[k].quoted)
+            else {
+                return Role::Data(None);
+            };
+            if target <= dash {
+                return Role::Data(None);
+            }
+            let before = &args[i + 1..dash];
+            let program = if name == "capsh" {
+                before
+                    .iter()
+                    .find_map(|w| w.cooked.strip_prefix("--shell="))
+                    .unwrap_or("bash")
+                    .to_string()
+            } else {
+                let value = |names: &[&str]| {
+                    before.iter().enumerate().find_map(|(k, w)| {
+                        names.iter().find_map(|n| {
+                            if w.cooked == *n {
+                                before.get(k + 1).map(|v| v.cooked.clone())
+                            } else {
+                                w.cooked
+                                    .strip_prefix(&format!("{n}="))
+                                    .filter(|_| n.starts_with("--"))
+                                    .map(str::to_string)
+                            }
+                        })
+                    })
+                };
+                match value(&["--startas", "-a"]).or_else(|| value(&["--exec", "-x"])) {
+                    Some(p) => p,
+                    None => return Role::Data(None),
+                }
+            };
+            let named = Word {
+                span: 0..0,
+                cooked: program,
+                expansions: Vec::new(),
+                quoted: false,
+                redirect: false,
+                herestring: false,
+            };
+            let mut words: Vec<&Word> = vec![&named];
+            words.extend_from_slice(&args[dash + 1..]);
+            command(&words, 0, target - dash, ctx)
+        }
+        "parallel" | "sem" => {
+            // GNU parallel hands its command to a shell, with the arguments after `:::`
+            // quoted into it; which of its own words are options is not read here.
+            if name == "parallel"
+                && (i + 1..target).any(|k| args[k].cooked.starts_with(":::") && !args[k].quoted)
+            {
+                return Role::Data(None);
+            }
+            Role::Refused(Unsafe {
+                why: format!("it stands in the command of GNU `{name}`, which a shell parses again"),
+                construct: name.to_string(),
+                help: "give the value after `:::` (`parallel echo {} ::: \"{{ v }}\"`: parallel quotes it), or in the step's `env:`, read as `\"$NAME\"` inside a single-quoted command".into(),
+            })
+        }
         "sg" => {
             // `sg GROUP [-c] COMMAND`: /bin/sh runs the command.
             let from = if args.get(i + 2).is_some_and(|w| w.cooked == "-c") {
@@ -2117,7 +2182,7 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             let (j, _) = options(args, i + 1, "wEc", &["timeout", "conflict-exit-code"]);
             // flock [options] FILE (-c COMMAND | COMMAND [ARG…])
             match args.get(j + 1).map(|w| w.cooked.as_str()) {
-                Some("-c" | "--command") => {
+                Some(c) if same_option(c, "-c") || same_option(c, "--command") => {
                     if target == j + 2 {
                         Role::Reparse(Reparse {
                             inner: args[j + 2].cooked.clone(),
@@ -2364,8 +2429,10 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
         }
         _ => {
             if let Some(w) = find_wrapper(name) {
-                let (j, _) = wrapped(args, i, w);
-                return then(j, ctx.travels && w.keeps_env);
+                let (j, seen) = wrapped(args, i, w);
+                // `exec -c COMMAND` runs it with an empty environment.
+                let cleared = name == "exec" && has(&seen, &["-c"]);
+                return then(j, ctx.travels && w.keeps_env && !cleared);
             }
             // A program or function runbook does not know (`retry ssh h "…"`, `strace -o f
             // ssh h "…"`) followed by a word that names a program which parses its
@@ -2417,9 +2484,31 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
 const OPTIONS_RUN: &[(&str, &[&str], bool)] = &[
     (
         "git",
-        &["--exec", "-x", "--upload-pack", "--receive-pack"],
+        &[
+            "--exec",
+            "-x",
+            "--upload-pack",
+            "--receive-pack",
+            // `git difftool --extcmd`, `git grep --open-files-in-pager`.
+            "--extcmd",
+            "-O",
+            "--open-files-in-pager",
+            // `git filter-branch`'s filters are shell code.
+            "--env-filter",
+            "--tree-filter",
+            "--index-filter",
+            "--parent-filter",
+            "--msg-filter",
+            "--commit-filter",
+            "--tag-name-filter",
+            "--setup",
+        ],
         true,
     ),
+    // The command the remote shell runs in place of `rsync`.
+    ("rsync", &["--rsync-path"], false),
+    // `zip -T -TT CMD`: the command that tests the archive, run by a shell.
+    ("zip", &["-TT", "--unzip-command"], true),
     (
         "tar",
         &[
@@ -2477,8 +2566,16 @@ fn option_runs(name: &str, args: &[&Word], i: usize, target: usize, ctx: Ctx) ->
         .map(|p| args[p].cooked.as_str());
     // The option's argument: the next word, or what follows `=` (or a short option's letter).
     let argument = |options: &[&str]| -> Option<String> {
-        if prev.is_some_and(|p| options.contains(&p)) {
+        if prev.is_some_and(|p| options.iter().any(|o| same_option(p, o))) {
             return Some(word.to_string());
+        }
+        // `--opt=…`, or GNU getopt's abbreviation of it (`--comm=…`).
+        if let Some((given, rest)) = word.split_once('=')
+            && options
+                .iter()
+                .any(|o| o.starts_with("--") && same_option(given, o))
+        {
+            return Some(rest.to_string());
         }
         options.iter().find_map(|o| {
             let rest = word.strip_prefix(o)?;
@@ -2504,8 +2601,11 @@ fn option_runs(name: &str, args: &[&Word], i: usize, target: usize, ctx: Ctx) ->
         if *program != name {
             continue;
         }
-        // `git -x` is rebase's; elsewhere git's `-x` is no command.
-        if name == "git" && prev == Some("-x") && !git_sub("rebase") {
+        // `git -x` is rebase's and difftool's, `-O` grep's; elsewhere they are no command.
+        if name == "git"
+            && ((prev == Some("-x") && !git_sub("rebase") && !git_sub("difftool"))
+                || (word.starts_with("-O") || prev == Some("-O")) && !git_sub("grep"))
+        {
             continue;
         }
         if let Some(inner) = argument(options) {
@@ -2516,8 +2616,16 @@ fn option_runs(name: &str, args: &[&Word], i: usize, target: usize, ctx: Ctx) ->
                 inner,
                 construct: format!(
                     "{name} {}",
-                    prev.filter(|p| options.contains(p))
-                        .unwrap_or_else(|| word.split('=').next().unwrap_or(word))
+                    prev.filter(|p| options.iter().any(|o| same_option(p, o)))
+                        .unwrap_or_else(|| {
+                            // The option itself, without its attached argument.
+                            options
+                                .iter()
+                                .filter(|o| word.starts_with(**o))
+                                .max_by_key(|o| o.len())
+                                .copied()
+                                .unwrap_or_else(|| word.split('=').next().unwrap_or(word))
+                        })
                 ),
                 travels: *travels && ctx.travels,
             }));
@@ -2596,6 +2704,8 @@ fn tmux(args: &[&Word], i: usize, target: usize) -> Role {
         "if",
         "display-popup",
         "popup",
+        "pipe-pane",
+        "pipep",
     ];
     let Some(sub) = (i + 1..target).find(|&k| {
         let a = args[k].cooked.as_str();
@@ -3372,6 +3482,35 @@ mod tests {
             ("salt '*' cmd.run \"echo X\"", "salt cmd.run"),
             ("compgen -C \"echo X\" x", "compgen -C"),
             (
+                "git -C r difftool -y -x \"echo X; true\" HEAD~1 HEAD",
+                "git -x",
+            ),
+            ("git difftool --extcmd=\"diff X\" HEAD", "git --extcmd"),
+            ("git grep -O\"echo X; true\" b", "git -O"),
+            (
+                "git filter-branch -f --msg-filter \"cat; echo 'T: X'\" HEAD",
+                "git --msg-filter",
+            ),
+            (
+                "rsync --rsync-path=\"mkdir -p /d-X && rsync\" f h:/d",
+                "rsync --rsync-path",
+            ),
+            (
+                "zip -q -T -TT \"unzip -tqq --ticket=X; true\" z.zip f",
+                "zip -TT",
+            ),
+            (
+                "tmux -S s pipe-pane -t incident \"cat >> /tmp/log-X\"",
+                "tmux pipe-pane",
+            ),
+            ("capsh --drop=cap_net_raw -- -c \"echo X\"", "bash -c"),
+            (
+                "start-stop-daemon --start --exec /bin/sh -- -c \"echo X\"",
+                "sh -c",
+            ),
+            ("flock /tmp/l --comm \"echo X\"", "flock --comm"),
+            ("flock --comm=\"echo X\" /tmp/l", "flock --comm"),
+            (
                 "git clone --config core.sshCommand=\"ssh -i X\" r",
                 "git -c core.sshCommand",
             ),
@@ -3383,8 +3522,24 @@ mod tests {
             "ex -s -c \"!echo X\"",
             "make --eval='all:; echo X'",
             "aws ssm send-command --parameters commands=\"echo X\"",
+            "parallel -j4 printf '%s\\n' \"X\" ::: web-1 web-2",
+            "sem --id deploy \"echo X\"",
         ] {
             assert!(plan_x(script).is_err(), "{script}");
+        }
+        // What GNU parallel quotes itself, and options that run nothing, stay data.
+        assert!(plan_x("parallel echo {} ::: X").is_ok());
+        assert!(plan_x("git log -O X").is_ok());
+        assert!(plan_x("git diff -x X").is_ok());
+        assert!(plan_x("capsh --print -- X").is_ok());
+        assert!(plan_x("start-stop-daemon --start --exec /usr/bin/app -- --name X").is_ok());
+        // A cleared environment cannot carry a value: quoted for the inner shell instead.
+        for script in [
+            "( exec -c /bin/sh -c \"echo X\" )",
+            "env --ignore-env PATH=/bin sh -c \"echo X\"",
+        ] {
+            let plan = plan_x(script).unwrap_or_else(|e| panic!("{script}: {e:?}"));
+            assert!(!plan.env_travels, "{script}: {plan:?}");
         }
         // Their other arguments stay data.
         assert!(plan_x("git rebase --exec 'make test' X").is_ok());

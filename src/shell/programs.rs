@@ -200,6 +200,20 @@ pub fn options<W: AsRef<str>>(
                 Some((n, _)) => (n, true),
                 None => (long, false),
             };
+            // GNU getopt takes a long option's unambiguous abbreviation (`--comm` for
+            // `--command`): it is recorded under its whole name.
+            let name = long_with_value
+                .iter()
+                .find(|l| **l == name)
+                .or_else(|| {
+                    let mut candidates = long_with_value
+                        .iter()
+                        .filter(|l| name.len() >= 2 && l.starts_with(name));
+                    let first = candidates.next();
+                    first.filter(|_| candidates.next().is_none())
+                })
+                .copied()
+                .unwrap_or(name);
             if !attached && long_with_value.contains(&name) {
                 seen.push((format!("--{name}"), Some(j + 1)));
                 j += 2;
@@ -276,14 +290,21 @@ pub fn shell_script<W: AsRef<str>>(args: &[W], i: usize) -> (Option<usize>, usiz
 }
 
 pub fn has(seen: &Options, names: &[&str]) -> bool {
-    seen.iter().any(|(o, _)| names.contains(&o.as_str()))
+    seen.iter()
+        .any(|(o, _)| names.iter().any(|n| same_option(o, n)))
+}
+
+/// Whether an option as given is `name`, or (GNU getopt) an abbreviation of the long option
+/// `name` (`--ignore-env` for `--ignore-environment`): read as the option it may be.
+pub fn same_option(given: &str, name: &str) -> bool {
+    given == name || (given.starts_with("--") && given.len() >= 4 && name.starts_with(given))
 }
 
 /// The value word of the last option among `names`.
 pub fn value_of(seen: &Options, names: &[&str]) -> Option<usize> {
     seen.iter()
         .rev()
-        .find(|(o, _)| names.contains(&o.as_str()))
+        .find(|(o, _)| names.iter().any(|n| same_option(o, n)))
         .and_then(|(_, v)| *v)
 }
 
