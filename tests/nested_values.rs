@@ -143,6 +143,8 @@ fn refused_steps() -> Vec<(&'static str, String)> {
         ("q-in-quotes", r#"x="{{ inputs.v }}"; sh -c "printf '[%s]' \"${x@Q}\"" > "$OUT/q-in-quotes""#.into()),
         ("alias-eval", "shopt -s expand_aliases\nalias ev=eval\nev \"printf '[%s]' {{ inputs.v }}\" > \"$OUT/alias-eval\"".into()),
         ("make-stdin", "make -s -f - <<EOF > \"$OUT/make-stdin\"\nall:\n\t@printf '[%s]' {{ inputs.v }}\nEOF".into()),
+        // Seventh audit: a script read from a document that parses its `$1` again.
+        ("stdin-positional", "bash -s -- \"{{ inputs.v }}\" <<'EOT' > \"$OUT/stdin-positional\"\neval \"printf '[%s]' $1\"\nEOT".into()),
         // Seventh audit: GNU parallel's command (its `:::` arguments are quoted by it).
         ("parallel", r#"parallel -j4 printf "'[%s]'" "{{ inputs.v }}" ::: x > "$OUT/parallel""#.into()),
         ("sem", r#"sem --id rb "printf '[%s]' {{ inputs.v }} > $OUT/sem"; sem --wait --id rb"#.into()),
@@ -201,6 +203,9 @@ fn heredoc_steps(cfg: &str) -> Vec<(&'static str, String)> {
         ("sh-dash", "sh - > \"$OUT/sh-dash\" <<EOF\nprintf '[%s]' {{ inputs.v }}\nEOF".into()),
         ("dev-stdin", ". /dev/stdin > \"$OUT/dev-stdin\" <<EOF\nprintf '[%s]' {{ inputs.v }}\nEOF".into()),
         ("tee-pipe", "cat <<EOF | tee /dev/null | bash > \"$OUT/tee-pipe\"\nprintf '[%s]' {{ inputs.v }}\nEOF".into()),
+        // Seventh audit: a script written by a here-document, then run (quoted into it).
+        ("file-run", "cat > \"$OUT/fix.sh\" <<EOT\nprintf '[%s]' {{ inputs.v }} > \"$OUT/file-run\"\nEOT\nbash \"$OUT/fix.sh\"".into()),
+        ("file-run-quoted", "cat <<'EOT' > \"$OUT/fix2.sh\"\nprintf '[%s]' {{ inputs.v }} > \"$OUT/file-run-quoted\"\nEOT\n. \"$OUT/fix2.sh\"".into()),
     ]
 }
 
@@ -329,7 +334,7 @@ fn a_value_that_cannot_be_carried_is_refused_before_anything_runs() {
     let cfg = cfg.to_str().unwrap();
     for (id, run) in heredoc_steps(cfg)
         .into_iter()
-        .filter(|(id, _)| id.starts_with("ssh"))
+        .filter(|(id, _)| id.starts_with("ssh") || id.starts_with("file"))
     {
         let t = Test::new().file("runbooks/rb.yaml", &runbook_of(&[(id, run)]));
         let marks = t.path("marks");

@@ -131,6 +131,9 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
     let mut at = placeholder.start;
     let mut layers: Vec<Layer> = Vec::new();
     let mut env_travels = true;
+    // Positional parameters that an outer string's documents parse again: `ssh h bash -s --
+    // ARG <<'EOF'` gives the remote shell's `$1` to the document, not to the inner string.
+    let mut inherited: BTreeSet<String> = BTreeSet::new();
     loop {
         let quoting = context_at(&text, at);
         if let Some(refused) = escaped_or_commented(&text, at, quoting, &layers) {
@@ -212,7 +215,8 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     // one plain word where a re-parsed string expands it, no subscript or
                     // expansion where arithmetic evaluates it. (Refusing every such script
                     // would refuse `i={{ host }}` in any script with a `for ((i…))` loop.)
-                    let refs = reparsed_refs(&text);
+                    let mut refs = reparsed_refs(&text);
+                    refs.extend(inherited.iter().cloned());
                     control_free |= targets.iter().any(|t| refs.contains(&format!("^{t}")));
                     let uses = uses(&text);
                     let reaches = |set: &BTreeSet<String>| {
@@ -385,6 +389,11 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     });
                 };
                 env_travels &= r.travels;
+                inherited.extend(
+                    reparsed_refs(&text)
+                        .into_iter()
+                        .filter(|r| POSITIONAL.contains(&r.as_str())),
+                );
                 layers.push(Layer {
                     quoting,
                     construct: r.construct,
@@ -1264,10 +1273,27 @@ fn reparsed_refs_in(text: &str, depth: usize) -> BTreeSet<String> {
                     }
                 }
             }
-            if stdin_reader(text, &list, n).is_some() {
+            if let Some(reader) = stdin_reader(text, &list, n) {
                 for h in cmd.heredocs.iter().filter(|h| !h.quoted) {
                     if let Some((_, expansions)) = cook_heredoc(text, h.body.clone()) {
                         out.extend(handed_on(text, &expansions));
+                    }
+                }
+                // `bash -s -- ARG <<'EOF'` whose script runs `eval "… $1"`: what the
+                // document parses again is that shell's positional parameters too.
+                if reader.is_ok() && depth < MAX_DEPTH {
+                    for h in &cmd.heredocs {
+                        let body = if h.quoted {
+                            Some(text[h.body.clone()].to_string())
+                        } else {
+                            cook_heredoc(text, h.body.clone()).map(|(cooked, _)| cooked)
+                        };
+                        if let Some(body) = body {
+                            out.extend(reparsed_refs_in(&body, depth + 1));
+                        }
+                    }
+                    for w in cmd.words.iter().filter(|w| w.herestring) {
+                        out.extend(reparsed_refs_in(&w.cooked, depth + 1));
                     }
                 }
                 // `sh <<< "… $x"`
@@ -1341,6 +1367,13 @@ fn stdin_reader(text: &str, list: &[Command], n: usize) -> Option<Result<(String
             travels,
         )));
     }
+    // `cat > fix.sh <<EOF … EOF; bash fix.sh`: the document becomes a script that a later
+    // command runs (quoted into it: who runs it, with which environment, is not followed).
+    if let Some(file) = input_written_to(text, &list[n])
+        && run_later(text, list, n, &file)
+    {
+        return Some(Ok((format!("{file} (written here, then run)"), false)));
+    }
     let (construct, travels, clean) = pipe_reader(list, n)?;
     if clean && passes_input_on(&args) {
         Some(Ok((construct, travels)))
@@ -1353,6 +1386,57 @@ fn stdin_reader(text: &str, list: &[Command], n: usize) -> Option<Result<(String
             help: HELP_ARGUMENT.into(),
         }))
     }
+}
+
+/// The file a command writes its input to (`cat > F`, `cat >> F`, `tee [-a] F`), as written.
+fn input_written_to(text: &str, cmd: &Command) -> Option<String> {
+    let args = cmd.args();
+    let i = command_index(&args);
+    let as_written = |w: &Word| {
+        let raw = text.get(w.span.clone())?;
+        Some(raw.strip_prefix("./").unwrap_or(raw).to_string())
+    };
+    match base(&args.get(i)?.cooked) {
+        "cat" if args.len() == i + 1 => cmd
+            .words
+            .iter()
+            .find(|w| {
+                let before = text[..w.span.start].trim_end();
+                w.redirect && !w.herestring && before.ends_with('>') && !before.ends_with(">&")
+            })
+            .and_then(as_written),
+        "tee" => args[i + 1..]
+            .iter()
+            .find(|a| !a.cooked.starts_with('-'))
+            .and_then(|w| as_written(w)),
+        _ => None,
+    }
+}
+
+/// Whether a command after `list[n]` runs `file`: names it as the program, gives it to a
+/// shell or to `.`/`source` (behind wrappers too), or feeds it to a shell's input.
+fn run_later(text: &str, list: &[Command], n: usize, file: &str) -> bool {
+    list.iter().enumerate().skip(n + 1).any(|(m, cmd)| {
+        let args = cmd.args();
+        let first = command_index(&args);
+        cmd.words.iter().any(|w| {
+            let raw = text.get(w.span.clone()).unwrap_or("");
+            if raw.strip_prefix("./").unwrap_or(raw) != file {
+                return false;
+            }
+            if w.redirect {
+                return stdin_reader(text, list, m).is_some_and(|r| r.is_ok());
+            }
+            let Some(k) = args.iter().position(|a| a.span == w.span) else {
+                return false;
+            };
+            k == first
+                || args[first.min(k)..k].iter().any(|a| {
+                    let name = base(&a.cooked);
+                    SHELLS.contains(&name) || matches!(name, "." | "source")
+                })
+        })
+    })
 }
 
 /// `make -f -`, `gmake --file=/dev/stdin`: the makefile is read from standard input.
@@ -3527,6 +3611,31 @@ mod tests {
         ] {
             assert!(plan_x(script).is_err(), "{script}");
         }
+        // A value passed to a script read from a document that parses its `$1` again.
+        for script in [
+            "bash -s -- \"X\" <<'EOF'\neval \"echo checking $1\"\nEOF",
+            "ssh h bash -s -- \"X\" <<'EOF'\nsvc=$1\nsh -c \"echo restarting $svc\"\nEOF",
+        ] {
+            let slot = plan_x(script).map(|p| p.slot);
+            assert!(
+                matches!(slot, Ok(Slot::PlainWord(_)) | Err(_)),
+                "{script}: {slot:?}"
+            );
+        }
+        assert!(matches!(
+            plan_x("bash -s -- \"X\" <<'EOF'\necho \"checking $1\"\nEOF").map(|p| p.slot),
+            Ok(Slot::Quoted(_))
+        ));
+        // A document written to a file that a later command runs is that file's script.
+        for script in [
+            "cat > /tmp/fix.sh <<EOT\necho \"fixing X\"\nEOT\nbash /tmp/fix.sh",
+            "cat <<'EOT' >> fix.sh\necho 'X'\nEOT\nchmod +x fix.sh\n./fix.sh",
+            "tee -a /tmp/f.sh <<EOT >/dev/null\necho X\nEOT\nsudo sh /tmp/f.sh",
+        ] {
+            assert_eq!(constructs(script).len(), 1, "{script}");
+        }
+        // A file that is only read stays data.
+        assert!(constructs("cat > /etc/app.conf <<EOT\nhost=X\nEOT\ncat /etc/app.conf").is_empty());
         // What GNU parallel quotes itself, and options that run nothing, stay data.
         assert!(plan_x("parallel echo {} ::: X").is_ok());
         assert!(plan_x("git log -O X").is_ok());
