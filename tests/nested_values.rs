@@ -143,6 +143,13 @@ fn refused_steps() -> Vec<(&'static str, String)> {
         ("q-in-quotes", r#"x="{{ inputs.v }}"; sh -c "printf '[%s]' \"${x@Q}\"" > "$OUT/q-in-quotes""#.into()),
         ("alias-eval", "shopt -s expand_aliases\nalias ev=eval\nev \"printf '[%s]' {{ inputs.v }}\" > \"$OUT/alias-eval\"".into()),
         ("make-stdin", "make -s -f - <<EOF > \"$OUT/make-stdin\"\nall:\n\t@printf '[%s]' {{ inputs.v }}\nEOF".into()),
+        // Seventh audit: copies into array elements, an array read from a substitution.
+        ("printf-v-element", "declare -A svc\nprintf -v 'svc[name]' '%s' \"{{ inputs.v }}\"\neval \"printf '[%s]' ${svc[name]}\" > \"$OUT/printf-v-element\"".into()),
+        ("read-element", "read -r 'hosts[0]' <<< \"{{ inputs.v }}\"\neval \"printf '[%s]' ${hosts[0]}\" > \"$OUT/read-element\"".into()),
+        ("mapfile-procsub", "mapfile -t svcs < <(printf '%s\\n' \"{{ inputs.v }}\")\nfor s in \"${svcs[@]}\"; do eval \"printf '[%s]' $s\"; done > \"$OUT/mapfile-procsub\"".into()),
+        // Seventh audit: an array declared associative only in a function, or after.
+        ("assoc-scope", "reset_seen() { local -A seen=(); }\nseen[\"{{ inputs.v }}\"]=1; printf '[x]' > \"$OUT/assoc-scope\"".into()),
+        ("assoc-later", "seen[\"{{ inputs.v }}\"]=1; declare -A seen; printf '[x]' > \"$OUT/assoc-later\"".into()),
         // Seventh audit: a script read from a document that parses its `$1` again.
         ("stdin-positional", "bash -s -- \"{{ inputs.v }}\" <<'EOT' > \"$OUT/stdin-positional\"\neval \"printf '[%s]' $1\"\nEOT".into()),
         // Seventh audit: GNU parallel's command (its `:::` arguments are quoted by it).

@@ -138,7 +138,7 @@ fn scan_with(
     mut names: Option<&mut std::collections::BTreeSet<String>>,
 ) -> (Quoting, bool, bool) {
     let bytes = script.as_bytes();
-    let assoc = associative_arrays(bytes);
+    let assoc = associative_arrays(bytes, offset);
     let assoc_names = &assoc;
     let ints = integers(bytes);
     let mut stack = vec![Frame::Bare];
@@ -738,15 +738,125 @@ fn test_operands(bytes: &[u8], from: usize, assoc: &[&[u8]], ranges: &mut Vec<(u
     }
 }
 
-/// The names the script declares as associative arrays (`declare -A name`): their subscripts
-/// are strings, not arithmetic.
-fn associative_arrays(bytes: &[u8]) -> Vec<&[u8]> {
-    declared(bytes, b'A')
+/// The names the script declares as associative arrays (`declare -A name`) before `before`,
+/// outside any function: their subscripts are strings, not arithmetic. A `local -A` or a
+/// `declare -A` in a function declares a name of that function's scope only, and one
+/// declared after a use was not associative at that use: both are read as indexed arrays
+/// (whose subscripts are arithmetic), the stricter reading.
+fn associative_arrays(bytes: &[u8], before: usize) -> Vec<&[u8]> {
+    associative_declarations(bytes)
+        .into_iter()
+        .filter(|d| d.holds_at(before))
+        .map(|d| d.name)
+        .collect()
 }
 
-/// Whether the script declares `name` an associative array (`declare -A name`).
-pub fn is_associative(text: &str, name: &str) -> bool {
-    associative_arrays(text.as_bytes()).contains(&name.as_bytes())
+/// An associative array's declaration: where, and the function whose scope it is in
+/// (`None`: the script's).
+pub struct Associative<'a> {
+    pub at: usize,
+    pub name: &'a [u8],
+    pub scope: Option<std::ops::Range<usize>>,
+}
+
+impl Associative<'_> {
+    /// Whether the name is associative at `use_at`: declared before it, in its scope.
+    pub fn holds_at(&self, use_at: usize) -> bool {
+        self.at < use_at && self.scope.as_ref().is_none_or(|s| s.contains(&use_at))
+    }
+}
+
+/// The associative arrays the script declares, each with where and in which scope: a
+/// `local -A` or a `declare -A` in a function is of that function (`-g`: global), a
+/// `local` outside any function declares nothing (bash refuses it).
+pub fn associative_declarations(bytes: &[u8]) -> Vec<Associative<'_>> {
+    let functions = function_bodies(bytes);
+    declared_at(bytes, b'A')
+        .into_iter()
+        .filter_map(|(at, local, name)| {
+            let function = functions.iter().find(|f| f.contains(&at)).cloned();
+            let global = global_at(bytes, at, name);
+            match function {
+                _ if global => Some(None),
+                None if local => None,
+                None => Some(None),
+                Some(f) => Some(Some(f)),
+            }
+            .map(|scope| Associative { at, name, scope })
+        })
+        .collect()
+}
+
+/// Whether the script declares `name` an associative array before `before`, outside any
+/// function (`declare -A name`).
+pub fn is_associative(text: &str, name: &str, before: usize) -> bool {
+    associative_arrays(text.as_bytes(), before).contains(&name.as_bytes())
+}
+
+/// Whether the declaration of `name` in the command at `at` has `-g` (global).
+fn global_at(bytes: &[u8], at: usize, name: &[u8]) -> bool {
+    let end = memchr::memmem::find(&bytes[at..], name).map_or(bytes.len(), |e| at + e);
+    bytes[at..end]
+        .split(u8::is_ascii_whitespace)
+        .any(|w| w.starts_with(b"-") && w.contains(&b'g'))
+}
+
+/// The byte ranges of the bodies of the functions the script defines (`name() {…}`,
+/// `function name {…}`), braces counted as they come (a brace inside quotes may end one
+/// early: a declaration after it is then read as in the function, the stricter reading).
+fn function_bodies(bytes: &[u8]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let opens = if bytes[i..].starts_with(b"()") {
+            Some(i + 2)
+        } else if bytes[i..].starts_with(b"function ") && (i == 0 || !is_name(bytes[i - 1])) {
+            Some(i + 9)
+        } else {
+            None
+        };
+        let Some(mut j) = opens else {
+            i += 1;
+            continue;
+        };
+        if bytes[i] == b'f' {
+            // `function name [()]`
+            while j < bytes.len() && bytes[j] == b' ' {
+                j += 1;
+            }
+            j = name_end(bytes, j);
+            if bytes[j..].starts_with(b"()") {
+                j += 2;
+            }
+        }
+        // Skip white space and new lines to the opening brace.
+        while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        if bytes.get(j) != Some(&b'{') {
+            i += 1;
+            continue;
+        }
+        let start = j;
+        let mut depth = 0usize;
+        let mut k = j;
+        while k < bytes.len() {
+            match bytes[k] {
+                b'{' => depth += 1,
+                b'}' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            k += 1;
+        }
+        out.push(start..k.min(bytes.len()));
+        i = start + 1;
+    }
+    out
 }
 
 /// The names the script declares as integers (`declare -i name`, `local -i`, `typeset -i`):
@@ -757,6 +867,15 @@ fn integers(bytes: &[u8]) -> Vec<&[u8]> {
 
 /// The names that a `declare`, `typeset` or `local` with the option letter `flag` declares.
 fn declared(bytes: &[u8], flag: u8) -> Vec<&[u8]> {
+    declared_at(bytes, flag)
+        .into_iter()
+        .map(|(_, _, name)| name)
+        .collect()
+}
+
+/// The names that a `declare`, `typeset` or `local` with the option letter `flag` declares,
+/// each with where it is declared and whether by `local`.
+fn declared_at(bytes: &[u8], flag: u8) -> Vec<(usize, bool, &[u8])> {
     let mut names = Vec::new();
     let finder = |word: &[u8]| memchr::memmem::find(bytes, word).is_some();
     if !(finder(b"declare") || finder(b"typeset") || finder(b"local")) {
@@ -764,14 +883,18 @@ fn declared(bytes: &[u8], flag: u8) -> Vec<&[u8]> {
     }
     // Every `declare`, `typeset` or `local` that starts a word, wherever it stands (after
     // `{`, `then`, in a function): its words up to the end of the command.
+    let mut at = 0;
     for command in bytes.split(|b| b"\n;&|(){}`".contains(b)) {
+        let start = at;
+        at += command.len() + 1;
         let mut words = command
             .split(u8::is_ascii_whitespace)
             .filter(|w| !w.is_empty())
             .skip_while(|w| !matches!(*w, b"declare" | b"typeset" | b"local"));
-        if words.next().is_none() {
+        let Some(keyword) = words.next() else {
             continue;
-        }
+        };
+        let local = keyword == b"local";
         let mut flagged = false;
         for word in words {
             if word.starts_with(b"-") {
@@ -779,7 +902,7 @@ fn declared(bytes: &[u8], flag: u8) -> Vec<&[u8]> {
             } else if flagged {
                 let end = name_end(word, 0);
                 if end > 0 {
-                    names.push(&word[..end]);
+                    names.push((start, local, &word[..end]));
                 }
             }
         }

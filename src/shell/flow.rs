@@ -81,7 +81,13 @@ fn collect(text: &str, list: &[Command], at: usize, out: &mut BTreeSet<String>) 
         if !w.redirect && is_assignment_word(w) {
             out.extend(name_of(&w.cooked));
         }
-        if w.herestring || inside_body {
+        // `mapfile -t a < <(printf … "{{ v }}")`: the command reads what the substitution
+        // prints, as from a here-string.
+        let read_from = w.redirect
+            && w.expansions
+                .iter()
+                .any(|e| e.process && e.span.contains(&at));
+        if w.herestring || inside_body || read_from {
             out.extend(readers_targets(&args));
             if args.first().is_some_and(|a| a.cooked == "done") {
                 // `while read -r n; do …; done <<< …`: every `read` of the loop reads it.
@@ -109,7 +115,8 @@ fn collect(text: &str, list: &[Command], at: usize, out: &mut BTreeSet<String>) 
             }
             "printf" => {
                 if let Some(v) = args.iter().position(|a| a.cooked == "-v") {
-                    out.extend(args.get(v + 1).map(|a| a.cooked.clone()));
+                    // `printf -v 'a[k]'` assigns an element of `a`.
+                    out.extend(args.get(v + 1).map(|a| variable_of(&a.cooked)));
                 }
             }
             "for" | "select" => {
@@ -146,13 +153,14 @@ fn readers_targets(args: &[&Word]) -> Vec<String> {
                 if word.starts_with('-') {
                     // Options that take a value: read -a NAME -d D -n N -p P -t T -u FD.
                     if word == "-a" {
-                        out.extend(args.get(k + 1).map(|a| a.cooked.clone()));
+                        out.extend(args.get(k + 1).map(|a| variable_of(&a.cooked)));
                     }
                     if valued.contains(&word) {
                         k += 1;
                     }
                 } else {
-                    out.push(word.to_string());
+                    // `read 'a[0]'` assigns an element of `a`.
+                    out.push(variable_of(word));
                 }
                 k += 1;
             }
@@ -160,6 +168,11 @@ fn readers_targets(args: &[&Word]) -> Vec<String> {
         }
         _ => Vec::new(),
     }
+}
+
+/// The variable a name word assigns: `a` for `a[0]` or `a[k]`.
+fn variable_of(word: &str) -> String {
+    word.split('[').next().unwrap_or(word).to_string()
 }
 
 fn is_assignment_word(w: &Word) -> bool {
@@ -243,22 +256,8 @@ pub fn arithmetic_anywhere(text: &str) -> BTreeSet<String> {
 /// associative (`declare -A`, `local -A`, `typeset -A`).
 fn subscript_names(text: &str) -> Vec<String> {
     let bytes = text.as_bytes();
-    let associative: BTreeSet<&str> = text
-        .split(['\n', ';'])
-        .filter_map(|line| {
-            let mut words = line.split_whitespace();
-            matches!(words.next(), Some("declare" | "local" | "typeset"))
-                .then_some(())
-                .and_then(|()| {
-                    let rest: Vec<&str> = words.collect();
-                    rest.iter()
-                        .any(|w| w.starts_with('-') && w.contains('A'))
-                        .then(|| rest.into_iter().filter(|w| !w.starts_with('-')))
-                })
-        })
-        .flatten()
-        .map(|w| w.split(['=', '[']).next().unwrap_or(w))
-        .collect();
+    // Declared associative before the use, outside any function (the stricter reading).
+    let associative = super::context::associative_declarations(bytes);
     let mut out = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
@@ -282,7 +281,9 @@ fn subscript_names(text: &str) -> Vec<String> {
                 j += 1;
             }
             if bytes.get(j) == Some(&b']')
-                && !associative.contains(name)
+                && !associative
+                    .iter()
+                    .any(|d| d.name == name.as_bytes() && d.holds_at(start))
                 && name.bytes().next().is_some_and(|b| !b.is_ascii_digit())
                 && text.is_char_boundary(i + 1)
                 && text.is_char_boundary(j)

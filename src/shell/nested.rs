@@ -710,7 +710,7 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
         // `assoc_expand_once`): one plain word is data there.
         if matches!(role, Role::Arith)
             && let Some(open) = w.cooked.find('[')
-            && super::context::is_associative(text, &w.cooked[..open])
+            && super::context::is_associative(text, &w.cooked[..open], w.span.start)
         {
             role = Role::PlainWord;
         }
@@ -3809,12 +3809,48 @@ mod tests {
             // The key of an associative array where bash expands it again.
             "declare -A seen; [[ -v seen[\"X\"] ]]",
             "declare -A seen; test -v \"seen[X]\"",
-            "local -A seen; read -r \"seen[X]\" <<< 1",
+            "typeset -A seen; read -r \"seen[X]\" <<< 1",
+            "f() { local -gA seen; }; f; read -r \"seen[X]\" <<< 1",
+            "f() {\n  local -A seen\n  read -r \"seen[X]\" <<< 1\n}",
         ] {
             assert_eq!(
                 plan_x(script).unwrap().slot,
                 Slot::PlainWord(Quoting::Double),
                 "{script}"
+            );
+        }
+        // Copies into an array's element (`printf -v 'a[k]'`, `read 'a[0]'`) and into an
+        // array read from a process substitution reach what the array reaches.
+        for script in [
+            "declare -A svc\nprintf -v 'svc[name]' '%s' \"X\"\nssh host \"echo '${svc[name]}'\"",
+            "read -r 'hosts[0]' <<< \"X\"\neval \"echo checking '${hosts[0]}'\"",
+            "mapfile -t svcs < <(printf '%s\\n' \"X\")\nfor s in \"${svcs[@]}\"; do ssh host \"echo '$s'\"; done",
+            "while read -r s; do eval \"echo $s\"; done < <(echo \"X\")",
+        ] {
+            assert!(
+                matches!(
+                    plan_x(script).map(|p| p.slot),
+                    Ok(Slot::PlainWord(_)) | Err(_)
+                ),
+                "{script}: {:?}",
+                plan_x(script)
+            );
+        }
+        // An array declared associative only in a function's scope, or after the use, is
+        // an indexed array there: its subscript is arithmetic.
+        for script in [
+            "reset() { local -A seen=(); }\nseen[\"X\"]=1",
+            "f() { declare -A seen; }\nseen[\"X\"]=1",
+            "seen[\"X\"]=1; declare -A seen",
+            "local -A seen; read -r \"seen[X]\" <<< 1",
+        ] {
+            assert!(
+                matches!(
+                    plan_x(script).map(|p| p.slot),
+                    Ok(Slot::Quoted(Quoting::Arithmetic)) | Ok(Slot::NoSubscript(_)) | Err(_)
+                ),
+                "{script}: {:?}",
+                plan_x(script)
             );
         }
         // `${x@Q}` and `printf %q` write a control character as `$'…'`, which only bash,

@@ -274,7 +274,9 @@ impl Lexer<'_> {
         while self.at(i).is_some_and(|b| b == b' ' || b == b'\t') {
             i += 1;
         }
-        if self.at(i).is_none_or(is_meta) {
+        // `< <(cmd)`: the operand is a process substitution.
+        let substitution = matches!(self.at(i), Some(b'<' | b'>')) && self.at(i + 1) == Some(b'(');
+        if self.at(i).is_none_or(is_meta) && !substitution {
             return Some(i); // `>&-` and the like, or a syntax error the shell reports
         }
         let mut word = self.word(i)?;
