@@ -540,3 +540,27 @@ fn values_quoted_by_at_q_or_printf_q_for_sh_are_printable_or_refused() {
         );
     }
 }
+
+/// A value that starts with `-` where no program reads it as an option (inside a word, after
+/// `--`, in `case` and `[[ ]]`, as the argument of an option known to take one) is data, not
+/// refused (seventh audit: false refusals).
+#[test]
+fn a_value_starting_with_a_dash_where_no_option_is_read_is_data() {
+    let steps: Vec<(&str, String)> = vec![
+        ("in-word", r#"printf '[%s]' "$(basename "/x/y{{ inputs.v }}" | cut -c2-)" > "$OUT/in-word""#.into()),
+        ("case", r#"case "{{ inputs.v }}" in -*) printf '[%s]' "{{ inputs.v }}" > "$OUT/case";; esac"#.into()),
+        ("dbl-bracket", r#"[[ "{{ inputs.v }}" == -* ]] && printf '[%s]' "{{ inputs.v }}" > "$OUT/dbl-bracket""#.into()),
+        ("date-d", r#"date -d "{{ inputs.v }}" +%s > /dev/null && printf '[%s]' "{{ inputs.v }}" > "$OUT/date-d""#.into()),
+        ("find-name", r#"find /dev/null -name "*{{ inputs.v }}*" && printf '[%s]' "{{ inputs.v }}" > "$OUT/find-name""#.into()),
+        ("after-dashdash", r#"ls -d -- "{{ inputs.v }}" 2>/dev/null || true; printf '[%s]' "{{ inputs.v }}" > "$OUT/after-dashdash""#.into()),
+    ];
+    check(&steps, "-1 hour");
+    // The same value where a program reads options is still refused.
+    let t = Test::new().file(
+        "runbooks/rb.yaml",
+        &runbook_of(&[("operand", r#"ls "{{ inputs.v }}""#.to_string())]),
+    );
+    let o = t.exec(&["run", "rb", "--yes", "--input", "v=-1 hour"]);
+    assert_ne!(o.code, 0);
+    assert!(o.stderr.contains("starts with `-`"), "{}", o.stderr);
+}

@@ -280,7 +280,9 @@ fn subscript_names(text: &str) -> Vec<String> {
                 }
                 j += 1;
             }
+            // `ENVIRON["NAME"]` is awk's (in its program), never a bash array of a script.
             if bytes.get(j) == Some(&b']')
+                && name != "ENVIRON"
                 && !associative
                     .iter()
                     .any(|d| d.name == name.as_bytes() && d.holds_at(start))

@@ -719,14 +719,9 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
         // (`kubectl delete pod {{ v }}`, `sudo systemctl stop {{ v }}`).
         let lead = args.first().map_or("", |a| base(&a.cooked));
         let generic = index > 0
-            && w.cooked.starts_with(SENTINEL)
-            && !(1..index).any(|k| args[k].cooked == "--" && !args[k].quoted)
             && !KEYWORDS.contains(&lead)
-            && !matches!(
-                lead,
-                "echo" | "test" | "[" | "[[" | "for" | "case" | "select" | "in"
-            )
-            && (lead != "printf" || (1..index).all(|k| args[k].cooked.starts_with('-')));
+            && !matches!(lead, "for" | "select" | "in")
+            && read_as_option(lead, &args, 0, index);
         let operand =
             matches!(role, Role::Operand) || (generic && matches!(role, Role::Data(None)));
         if operand {
@@ -1301,6 +1296,11 @@ fn reparsed_refs_in(text: &str, depth: usize) -> BTreeSet<String> {
                     out.extend(handed_on(text, &w.expansions));
                 }
             }
+            // `SVC=… awk 'BEGIN { system("… " ENVIRON["SVC"]) }'`: the variables that code
+            // which runs a shell reads from its environment.
+            if code_runs_shell(&args).is_some() {
+                out.extend(code_env_reads(&args));
+            }
             // `printf … "$x" | bash`, `echo "$x" > >(sh)`: what the command prints is run.
             if (cmd.piped && pipe_reader(&list, n).is_some()) || output_to_program(text, cmd) {
                 for w in &args {
@@ -1348,8 +1348,9 @@ fn stdin_reader(text: &str, list: &[Command], n: usize) -> Option<Result<(String
     if let Some(found) = reads_stdin_as_script(&args, 0, Ctx::default()) {
         return Some(Ok(found));
     }
-    // `xargs -I{} sh -c '… {}' <<EOF`: the input becomes part of a command.
-    if let Some(construct) = xargs_runs_input(&args) {
+    // `xargs -I{} sh -c '… {}' <<EOF`, `awk '{ system(… $0) }' <<< …`: the input becomes
+    // part of a command.
+    if let Some(construct) = xargs_runs_input(&args).or_else(|| code_runs_shell(&args)) {
         return Some(Err(Unsafe {
             why: format!("it is read by `{construct}`, which puts its input into a command"),
             construct,
@@ -1649,7 +1650,7 @@ fn pipe_reader(list: &[Command], n: usize) -> Option<(String, bool, bool)> {
             // `tee >(bash)`: a process substitution may run what it is given.
             return Some(("a process substitution".into(), false, false));
         }
-        if let Some(construct) = xargs_runs_input(&args) {
+        if let Some(construct) = xargs_runs_input(&args).or_else(|| code_runs_shell(&args)) {
             return Some((construct, false, false));
         }
         clean &= passes_input_on(&args);
@@ -2308,7 +2309,11 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
                 k += 1;
             }
             // `find {{ v }}` with `-exec …`: an operand must not be an option.
-            Role::NoOption
+            if read_as_option(name, args, i, target) {
+                Role::NoOption
+            } else {
+                Role::Data(None)
+            }
         }
         "su" | "runuser" => {
             let found = programs::su_commands(args, i, name == "runuser");
@@ -2495,7 +2500,13 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             construct: "git config".into(),
             help: "write the command in the runbook itself and give it the value as an argument or in the environment, or give the input a `pattern`".into(),
         }),
-        "rsync" | "git" | "tar" | "zip" | "curl" | "wget" => Role::NoOption,
+        "rsync" | "git" | "tar" | "zip" | "curl" | "wget" => {
+            if read_as_option(name, args, i, target) {
+                Role::NoOption
+            } else {
+                Role::Data(None)
+            }
+        }
         "fish" | "csh" | "tcsh" => {
             let c = (i + 1..target).any(|k| {
                 let a = args[k].cooked.as_str();
@@ -2547,20 +2558,80 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
                 // run commands (`psql --output='|cmd'`, `python3 -c…`, `vim +!cmd`) or
                 // change what a command does (`kubectl delete pod --all`): a value that
                 // starts a word before `--` may not start with `-`.
-                None if args[target].cooked.starts_with(SENTINEL)
-                    && !matches!(name, "echo" | "test" | "[")
-                    // printf reads options only before its format.
-                    && (name != "printf"
-                        || (i + 1..target).all(|k| args[k].cooked.starts_with('-')))
-                    && !(i + 1..target).any(|k| args[k].cooked == "--" && !args[k].quoted) =>
-                {
-                    Role::Operand
-                }
+                None if read_as_option(name, args, i, target) => Role::Operand,
                 None => Role::Data(None),
             }
         }
     }
 }
+
+/// Whether a value at word `target` of the program at `args[i]` may be read as one of its
+/// options: it starts the word, before any `--`, and is not the argument of an option known
+/// to take one ([`OPTION_ARGUMENTS`]). `echo`, `test`, `[`, `[[` and `case` read no options
+/// there; printf only before its format.
+fn read_as_option(name: &str, args: &[&Word], i: usize, target: usize) -> bool {
+    let prev = target
+        .checked_sub(1)
+        .filter(|&p| p > i)
+        .map(|p| args[p].cooked.as_str());
+    // A value, or an expansion that may hold one (`"$r"`), starting the word.
+    let w = args[target];
+    let expansion_first = w
+        .expansions
+        .first()
+        .is_some_and(|e| e.span.start <= w.span.start + 1);
+    (w.cooked.starts_with(SENTINEL) || expansion_first)
+        && !matches!(name, "echo" | "test" | "[" | "[[" | "case")
+        && (name != "printf" || (i + 1..target).all(|k| args[k].cooked.starts_with('-')))
+        && !(i + 1..target).any(|k| args[k].cooked == "--" && !args[k].quoted)
+        // (The program may stand behind a wrapper: `sudo journalctl --since …`.)
+        && !OPTION_ARGUMENTS.iter().any(|(program, options)| {
+            (i..target).any(|k| base(&args[k].cooked) == *program)
+                && prev.is_some_and(|p| options.contains(&p))
+        })
+        // `jq --arg NAME VALUE`: the value is the second word after the option.
+        && !((i..target).any(|k| base(&args[k].cooked) == "jq")
+            && target >= i + 3
+            && matches!(args[target - 2].cooked.as_str(), "--arg" | "--argjson"))
+}
+
+/// Options whose argument is the next word even when it starts with `-` (GNU getopt), and
+/// that run nothing: a time (`--since -1h`, `date -d -1day`), a message, a format.
+const OPTION_ARGUMENTS: &[(&str, &[&str])] = &[
+    (
+        "journalctl",
+        &[
+            "--since", "-S", "--until", "-U", "-u", "--unit", "-g", "--grep",
+        ],
+    ),
+    ("date", &["-d", "--date"]),
+    (
+        "git",
+        &[
+            "-m",
+            "--message",
+            "--since",
+            "--until",
+            "--after",
+            "--before",
+            "--author",
+            "--grep",
+        ],
+    ),
+    (
+        "kubectl",
+        &["--since", "-l", "--selector", "-n", "--namespace"],
+    ),
+    ("docker", &["--since", "--until"]),
+    ("grep", &["-e", "--regexp"]),
+    ("logger", &["-t", "--tag", "-p", "--priority"]),
+    (
+        "find",
+        &[
+            "-name", "-iname", "-path", "-newermt", "-mtime", "-mmin", "-size",
+        ],
+    ),
+];
 
 /// Options whose argument a program hands to a shell (`git rebase --exec CMD`, `tar
 /// --to-command=CMD`, `gcloud compute ssh --command=CMD`): (program, options, whether the
@@ -3212,6 +3283,46 @@ fn code_hands_to_shell(name: &str, args: &[&Word], i: usize, target: usize) -> b
     SHELL_CALLS.iter().any(|call| text.contains(call))
 }
 
+/// `awk '{ system("… " $0) }'`, `python3 -c '…shell=True…'`: a program whose code, given on
+/// the command line, hands strings to a shell, so what it reads (its input, its
+/// environment) may become code there.
+fn code_runs_shell(args: &[&Word]) -> Option<String> {
+    let i = command_index(args);
+    let name = base(&args.get(i)?.cooked);
+    code_hands_to_shell(name, args, i, args.len())
+        .then(|| format!("{name} (its code runs a shell)"))
+}
+
+/// The environment variables that such code reads: `ENVIRON["N"]` (awk), `$ENV{N}` (perl),
+/// `os.environ["N"]`, `os.getenv("N")` (python), `process.env.N` (node), `ENV["N"]` (ruby).
+fn code_env_reads(args: &[&Word]) -> Vec<String> {
+    let mut out = Vec::new();
+    for w in args {
+        let code = w.cooked.as_str();
+        for opener in [
+            "ENVIRON[",
+            "$ENV{",
+            "environ[",
+            "environ.get(",
+            "getenv(",
+            "process.env.",
+            "ENV[",
+        ] {
+            for (at, _) in code.match_indices(opener) {
+                let rest = code[at + opener.len()..].trim_start_matches(['"', '\'', ' ']);
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() {
+                    out.push(name);
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Whether word `target` of the command `args[i..]` is code of another language.
 fn foreign(name: &str, args: &[&Word], i: usize, target: usize) -> Option<&'static Foreign> {
     if code_hands_to_shell(name, args, i, target) {
@@ -3656,6 +3767,41 @@ mod tests {
     }
 
     #[test]
+    fn a_value_that_cannot_be_an_option_may_start_with_a_dash() {
+        // Inside a word, after `--`, in `case` and `[[ ]]`, as an option's argument.
+        for script in [
+            "git commit --allow-empty -m \"rollback to X\"",
+            "git log -1 --format=%H -- X",
+            "curl -s \"https://status.example.com/api?offset=X\"",
+            "tar -czf \"/tmp/backupX.tgz\" /etc/hostname",
+            "find /var/log -name \"*X*\"",
+            "case X in -*) echo negative;; esac",
+            "[[ X == -* ]]",
+            "journalctl -u nginx --since X --no-pager",
+            "sudo journalctl --since X",
+            "date -d X",
+            "jq -n --arg since X '$since'",
+        ] {
+            assert!(
+                matches!(plan_x(script).map(|p| p.slot), Ok(Slot::Quoted(_))),
+                "{script}: {:?}",
+                plan_x(script)
+            );
+        }
+        // Where it can: a program's operand, an option that is not known to take a value.
+        for script in [
+            "git clone X",
+            "kubectl delete pod --now X",
+            "journalctl --no-pager X",
+        ] {
+            assert!(
+                matches!(plan_x(script).map(|p| p.slot), Ok(Slot::NoOption(_))),
+                "{script}"
+            );
+        }
+    }
+
+    #[test]
     fn a_value_that_starts_a_word_of_any_program_is_no_option() {
         for script in [
             "psql X -Atc 'select 1'",
@@ -3819,6 +3965,30 @@ mod tests {
                 "{script}"
             );
         }
+        // Code of another language that runs a shell with what it reads: its input, or the
+        // environment a value was given in.
+        let awk_system = "'BEGIN { system(\"systemctl is-active \" ENVIRON[\"SVC\"]) }'";
+        assert!(matches!(
+            plan_x(&format!("SVC=\"X\" awk {awk_system}")).map(|p| p.slot),
+            Ok(Slot::PlainWord(_))
+        ));
+        assert!(matches!(
+            plan_x(&format!("export SVC=\"X\"\nawk {awk_system}")).map(|p| p.slot),
+            Ok(Slot::PlainWord(_))
+        ));
+        for script in [
+            "printf '%s\\n' \"X\" | awk '{ system(\"echo checking \" $0) }'",
+            "awk '{ system(\"echo \" $0) }' <<< \"X\"",
+            "echo \"X\" | python3 -c 'import subprocess,sys; subprocess.run(sys.stdin.read(), shell=True)'",
+        ] {
+            assert!(plan_x(script).is_err(), "{script}: {:?}", plan_x(script));
+        }
+        // Where the code runs no shell, the value is data (awk's ENVIRON is no bash array).
+        assert_eq!(
+            plan_x("SVC=\"X\" awk 'BEGIN { print ENVIRON[\"SVC\"] }'").map(|p| p.slot),
+            Ok(Slot::Quoted(Quoting::Double))
+        );
+        assert!(plan_x("printf '%s\\n' \"X\" | awk '{ print $1 }'").is_ok());
         // Copies into an array's element (`printf -v 'a[k]'`, `read 'a[0]'`) and into an
         // array read from a process substitution reach what the array reaches.
         for script in [
