@@ -564,3 +564,45 @@ fn a_value_starting_with_a_dash_where_no_option_is_read_is_data() {
     assert_ne!(o.code, 0);
     assert!(o.stderr.contains("starts with `-`"), "{}", o.stderr);
 }
+
+/// A list `shell` behind `env` is the shell it names (values pass as data); a shell whose
+/// grammar runbook does not know refuses a `{{ }}` value at lint, as the run does.
+#[test]
+fn a_shell_behind_env_takes_values_and_an_unknown_one_is_refused_at_lint() {
+    let runbook = |shell: &str, run: &str| {
+        format!(
+            "title: S\n{HEAD}inputs:\n  v: {{description: v}}\nshell: {shell}\nsteps:\n  - id: s\n    title: s\n    run: {run}\n"
+        )
+    };
+    let t = Test::new().file(
+        "runbooks/rb.yaml",
+        &runbook(
+            "[/usr/bin/env, bash, -c]",
+            r#"printf '[%s]' "{{ inputs.v }}" > "$OUT/s""#,
+        ),
+    );
+    let out = t.path("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let t = t.env("OUT", out.to_str().unwrap());
+    t.exec(&["lint", "runbooks/rb.yaml"]).code(0);
+    let value = "a'b\"c $(touch x) `y`";
+    t.exec(&["run", "rb", "--yes", "--input", &format!("v={value}")])
+        .code(0);
+    assert_eq!(
+        std::fs::read_to_string(out.join("s")).unwrap(),
+        format!("[{value}]")
+    );
+    for shell in ["[python3, -c]", "[/usr/bin/env, -i, bash, -c]"] {
+        let t = Test::new().file(
+            "runbooks/rb.yaml",
+            &runbook(shell, r#"print("{{ inputs.v }}")"#),
+        );
+        let lint = t.exec(&["lint", "runbooks/rb.yaml"]);
+        assert_ne!(lint.code, 0, "{shell}");
+        assert!(
+            lint.stdout.contains("error[RB031]") && lint.stdout.contains("not a POSIX shell"),
+            "{shell}: {}",
+            lint.stdout
+        );
+    }
+}

@@ -190,6 +190,17 @@ impl Builder {
         }
         let mut ids = Vec::with_capacity(expansion.names.len());
         for name in expansion.names {
+            // `:22` alone, or a range that makes a name the pattern was not (`[a:b]x` is
+            // checked whole): each name made is checked as ssh will get it.
+            if let Err(problem) = check_name(&name) {
+                let kind = InventoryErrorKind::BadName {
+                    role: NameRole::Host,
+                    name,
+                    problem,
+                };
+                self.problem(span, kind);
+                continue;
+            }
             let id = match self.host_index.get(&name) {
                 Some(&id) => id,
                 None => {

@@ -108,9 +108,6 @@ impl<'a> Context<'a> {
                     .step
                     .and_then(|st| st.shell.as_ref())
                     .map_or(default_shell, |sh| &sh.value);
-                if !shell.is_posix() {
-                    continue;
-                }
                 let text = &s.site.value.value;
                 if !text.contains("{{") {
                     continue;
@@ -119,6 +116,24 @@ impl<'a> Context<'a> {
                     continue;
                 };
                 if found.is_empty() {
+                    continue;
+                }
+                if !shell.is_posix() {
+                    // The run refuses such a value: said here, at each value.
+                    for block in found {
+                        if s.analysis.raw.iter().any(|&(o, _)| block.outer.contains(&o)) {
+                            continue;
+                        }
+                        out.push(ValuePlan {
+                            site: i,
+                            plan: Err(crate::shell::Unsafe {
+                                construct: "shell".into(),
+                                why: "the step's `shell` is not a POSIX shell given its script with `-c` (such as `[bash, -c]` or `[/usr/bin/env, bash, -c]`), whose grammar runbook knows".into(),
+                                help: "set the value in the step's `env:` and read it from the environment in the script (`os.environ[\"V\"]`, `$ENV{V}`)".into(),
+                            }),
+                            block: block.outer,
+                        });
+                    }
                     continue;
                 }
                 let lexed = self.shell_text(i);

@@ -174,11 +174,27 @@ impl Shell {
         match self {
             Shell::Bash => true,
             Shell::Sh => false,
-            Shell::Command(parts) => {
-                let program = parts.first().map(|p| p.rsplit('/').next().unwrap_or(p));
-                matches!(program, Some("bash" | "ksh" | "zsh" | "mksh"))
-            }
+            Shell::Command(_) => matches!(self.program(), Some("bash" | "ksh" | "zsh" | "mksh")),
         }
+    }
+
+    /// The program a list shell runs, by its base name, past `env` and its assignments
+    /// (`[/usr/bin/env, bash, -c]` runs bash).
+    pub fn program(&self) -> Option<&str> {
+        let Shell::Command(parts) = self else {
+            return None;
+        };
+        fn base(p: &str) -> &str {
+            p.rsplit('/').next().unwrap_or(p)
+        }
+        let mut words = parts.iter().map(String::as_str);
+        let first = words.next()?;
+        if base(first) != "env" {
+            return Some(base(first));
+        }
+        words
+            .find(|w| !w.contains('=') && !w.starts_with('-'))
+            .map(base)
     }
 
     /// Whether scripts are POSIX shell text (checked by shellcheck, values passed as data).
@@ -187,13 +203,21 @@ impl Shell {
             Shell::Bash | Shell::Sh => true,
             // `[bash, -eu, -c]`, `[/bin/sh, -c]`: a POSIX shell given its script with `-c`.
             Shell::Command(parts) => {
-                let program = parts.first().map(|p| p.rsplit('/').next().unwrap_or(p));
-                matches!(
-                    program,
-                    Some("bash" | "sh" | "dash" | "ksh" | "zsh" | "mksh")
-                ) && parts.last().is_some_and(|last| {
-                    last.starts_with('-') && !last.starts_with("--") && last.ends_with('c')
-                })
+                // `env` with options could clear the environment the values travel in.
+                let plain_env = parts.first().is_none_or(|p| !p.ends_with("env"))
+                    || parts
+                        .iter()
+                        .skip(1)
+                        .take_while(|w| w.contains('=') || w.starts_with('-'))
+                        .all(|w| !w.starts_with('-'));
+                plain_env
+                    && matches!(
+                        self.program(),
+                        Some("bash" | "sh" | "dash" | "ksh" | "zsh" | "mksh")
+                    )
+                    && parts.last().is_some_and(|last| {
+                        last.starts_with('-') && !last.starts_with("--") && last.ends_with('c')
+                    })
             }
         }
     }

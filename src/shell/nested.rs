@@ -1350,7 +1350,10 @@ fn stdin_reader(text: &str, list: &[Command], n: usize) -> Option<Result<(String
     }
     // `xargs -I{} sh -c '… {}' <<EOF`, `awk '{ system(… $0) }' <<< …`: the input becomes
     // part of a command.
-    if let Some(construct) = xargs_runs_input(&args).or_else(|| code_runs_shell(&args)) {
+    if let Some(construct) = xargs_runs_input(&args)
+        .or_else(|| code_runs_shell(&args))
+        .or_else(|| crontab_of_input(&args))
+    {
         return Some(Err(Unsafe {
             why: format!("it is read by `{construct}`, which puts its input into a command"),
             construct,
@@ -1650,7 +1653,10 @@ fn pipe_reader(list: &[Command], n: usize) -> Option<(String, bool, bool)> {
             // `tee >(bash)`: a process substitution may run what it is given.
             return Some(("a process substitution".into(), false, false));
         }
-        if let Some(construct) = xargs_runs_input(&args).or_else(|| code_runs_shell(&args)) {
+        if let Some(construct) = xargs_runs_input(&args)
+            .or_else(|| code_runs_shell(&args))
+            .or_else(|| crontab_of_input(&args))
+        {
             return Some((construct, false, false));
         }
         clean &= passes_input_on(&args);
@@ -3252,6 +3258,13 @@ fn code_hands_to_shell(name: &str, args: &[&Word], i: usize, target: usize) -> b
         _ if name.starts_with("perl5") => &["-e", "-ne", "-pe", "-le"],
         "php" => &["-r"],
         "awk" | "gawk" | "mawk" | "nawk" => &[],
+        // `send` types into the program expect spawned: a shell, over ssh or not.
+        "expect" => {
+            return (i + 1..args.len())
+                .find(|&k| args[k].cooked == "-c")
+                .and_then(|k| args.get(k + 1).filter(|_| k + 1 != target))
+                .is_some_and(|code| code.cooked.contains("send") || code.cooked.contains("exec "));
+        }
         _ => return false,
     };
     let code = if code_flag.is_empty() {
@@ -3293,6 +3306,21 @@ fn code_runs_shell(args: &[&Word]) -> Option<String> {
         .then(|| format!("{name} (its code runs a shell)"))
 }
 
+/// `crontab -` (or `crontab` with no file): the input becomes the user's crontab, whose
+/// lines cron runs with `sh` later (where `%` is a new line): a value there is never data.
+fn crontab_of_input(args: &[&Word]) -> Option<String> {
+    let i = command_index(args);
+    if base(&args.get(i)?.cooked) != "crontab" {
+        return None;
+    }
+    let (j, seen) = options(args, i + 1, "uc", &[]);
+    if has(&seen, &["-l", "-r", "-e", "-i", "-V"]) {
+        return None;
+    }
+    matches!(args.get(j).map(|w| w.cooked.as_str()), None | Some("-"))
+        .then(|| "crontab (cron runs its lines with sh)".to_string())
+}
+
 /// The environment variables that such code reads: `ENVIRON["N"]` (awk), `$ENV{N}` (perl),
 /// `os.environ["N"]`, `os.getenv("N")` (python), `process.env.N` (node), `ENV["N"]` (ruby).
 fn code_env_reads(args: &[&Word]) -> Vec<String> {
@@ -3307,6 +3335,7 @@ fn code_env_reads(args: &[&Word]) -> Vec<String> {
             "getenv(",
             "process.env.",
             "ENV[",
+            "$env(",
         ] {
             for (at, _) in code.match_indices(opener) {
                 let rest = code[at + opener.len()..].trim_start_matches(['"', '\'', ' ']);
@@ -3983,6 +4012,20 @@ mod tests {
         ] {
             assert!(plan_x(script).is_err(), "{script}: {:?}", plan_x(script));
         }
+        // A line given to `crontab -` is run by cron with `sh`.
+        for script in [
+            "(crontab -l 2>/dev/null; echo \"0 3 * * * /usr/local/bin/backup --db X\") | crontab -",
+            "crontab - <<EOF\n0 3 * * * backup X\nEOF",
+        ] {
+            assert!(plan_x(script).is_err(), "{script}: {:?}", plan_x(script));
+        }
+        assert!(plan_x("crontab -l | grep X").is_ok());
+        // expect's `send` types into the program it spawned, a shell.
+        assert!(matches!(
+            plan_x("SVC=\"X\" expect -c 'spawn ssh h; send \"systemctl status $env(SVC)\\r\"'")
+                .map(|p| p.slot),
+            Ok(Slot::PlainWord(_))
+        ));
         // Where the code runs no shell, the value is data (awk's ENVIRON is no bash array).
         assert_eq!(
             plan_x("SVC=\"X\" awk 'BEGIN { print ENVIRON[\"SVC\"] }'").map(|p| p.slot),

@@ -147,6 +147,10 @@ impl Lexer<'_> {
         // Here-documents whose bodies start at the next new line: (delimiter, quoted, the
         // index of the command that reads it).
         let mut pending: Vec<(String, bool, usize)> = Vec::new();
+        // Where each open `( …` group's commands start, and the group that just closed: a
+        // `|` right after it pipes the output of every command of the group.
+        let mut groups: Vec<usize> = Vec::new();
+        let mut closed: Option<usize> = None;
         let finish = |cmd: &mut Command, out: &mut Vec<Command>| {
             if !cmd.words.is_empty() || !cmd.heredocs.is_empty() {
                 out.push(std::mem::take(cmd));
@@ -177,6 +181,23 @@ impl Lexer<'_> {
                 }
                 b'|' => {
                     cmd.piped = self.at(i + 1) != Some(b'|');
+                    if cmd.piped {
+                        // `( a; b ) | c`, `{ a; b; } | c`: the group's commands write to c.
+                        let group = if cmd.words.is_empty() {
+                            closed
+                        } else if cmd.words.len() == 1 && cmd.words[0].cooked == "}" {
+                            out.iter()
+                                .rposition(|c| c.words.first().is_some_and(|w| w.cooked == "{"))
+                        } else {
+                            None
+                        };
+                        if let Some(start) = group {
+                            for c in out.iter_mut().skip(start) {
+                                c.piped = true;
+                            }
+                        }
+                    }
+                    closed = None;
                     finish(&mut cmd, &mut out);
                     i += if matches!(self.at(i + 1), Some(b'|' | b'&')) {
                         2
@@ -190,6 +211,7 @@ impl Lexer<'_> {
                         continue;
                     }
                     finish(&mut cmd, &mut out);
+                    closed = if c == b')' { groups.pop() } else { None };
                     i += 1;
                 }
                 b'(' => {
@@ -216,6 +238,7 @@ impl Lexer<'_> {
                         i = end;
                     } else {
                         finish(&mut cmd, &mut out);
+                        groups.push(out.len());
                         i += 1;
                     }
                 }
