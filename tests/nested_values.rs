@@ -152,6 +152,8 @@ fn refused_steps() -> Vec<(&'static str, String)> {
         ("assoc-later", "seen[\"{{ inputs.v }}\"]=1; declare -A seen; printf '[x]' > \"$OUT/assoc-later\"".into()),
         // Seventh audit: a script read from a document that parses its `$1` again.
         ("stdin-positional", "bash -s -- \"{{ inputs.v }}\" <<'EOT' > \"$OUT/stdin-positional\"\neval \"printf '[%s]' $1\"\nEOT".into()),
+        // Seventh audit: a function of a sourced file, which runbook cannot read.
+        ("sourced-function", "printf 'on_host() { shift; eval \"$@\"; }\\n' > \"$OUT/lib.sh\"\n. \"$OUT/lib.sh\"\non_host web-1 printf \"'[%s]'\" \"{{ inputs.v }}\" > \"$OUT/sourced-function\"".into()),
         // Seventh audit: GNU parallel's command (its `:::` arguments are quoted by it).
         ("parallel", r#"parallel -j4 printf "'[%s]'" "{{ inputs.v }}" ::: x > "$OUT/parallel""#.into()),
         ("sem", r#"sem --id rb "printf '[%s]' {{ inputs.v }} > $OUT/sem"; sem --wait --id rb"#.into()),

@@ -705,6 +705,14 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
             .position(|a| a.span == w.span)
             .unwrap_or_default();
         let mut role = role_of(&args, index, Ctx::default());
+        // `. lib.sh; on_host web-1 systemctl status "{{ v }}"`: a command the script does
+        // not define may be a function of the file it sources, which runbook cannot read:
+        // an argument given to it must be one plain word.
+        if matches!(role, Role::Data(None) | Role::Operand)
+            && sourced_function(text, list, &args, index).is_some()
+        {
+            role = Role::PlainWord;
+        }
         // `[[ -v seen["{{ host }}"] ]]`, `read "seen[{{ host }}]"` of a `declare -A seen`: the
         // key is a string, not arithmetic, but bash expands it once more (whatever
         // `assoc_expand_once`): one plain word is data there.
@@ -1441,6 +1449,193 @@ fn run_later(text: &str, list: &[Command], n: usize, file: &str) -> bool {
                 })
         })
     })
+}
+
+/// Commands whose reading of their arguments runbook knows, or that run no string they are
+/// given: a script that sources a file may define a function of any other name.
+const NOT_FUNCTIONS: &[&str] = &[
+    "cd",
+    "pwd",
+    "ls",
+    "cp",
+    "mv",
+    "rm",
+    "mkdir",
+    "rmdir",
+    "touch",
+    "chmod",
+    "chown",
+    "ln",
+    "stat",
+    "df",
+    "du",
+    "ps",
+    "kill",
+    "pkill",
+    "pgrep",
+    "sleep",
+    "date",
+    "true",
+    "false",
+    "id",
+    "whoami",
+    "hostname",
+    "uname",
+    "basename",
+    "dirname",
+    "readlink",
+    "realpath",
+    "mktemp",
+    "printf",
+    "echo",
+    "test",
+    "[",
+    "[[",
+    "read",
+    "export",
+    "local",
+    "declare",
+    "typeset",
+    "readonly",
+    "unset",
+    "shift",
+    "set",
+    "return",
+    "exit",
+    "break",
+    "continue",
+    "wait",
+    "let",
+    "systemctl",
+    "journalctl",
+    "service",
+    "ip",
+    "ss",
+    "netstat",
+    "ping",
+    "dig",
+    "host",
+    "nslookup",
+    "nc",
+    "diff",
+    "find",
+    "xxd",
+    "od",
+    "sha256sum",
+    "md5sum",
+    "tar",
+    "gzip",
+    "gunzip",
+    "zcat",
+    "less",
+    "more",
+    "file",
+    "env",
+    "timeout",
+    "nohup",
+    "nice",
+    "time",
+    "python",
+    "python3",
+    "pip",
+    "pip3",
+    "node",
+    "npm",
+    "npx",
+    "ruby",
+    "perl",
+    "php",
+    "java",
+    "go",
+    "cargo",
+    "make",
+    "terraform",
+    "helm",
+    "aws",
+    "gcloud",
+    "az",
+    "ansible",
+    "ansible-playbook",
+    "vault",
+    "consul",
+    "nomad",
+    "docker",
+    "podman",
+    "psql",
+    "pg_dump",
+    "pg_restore",
+    "pg_isready",
+    "pgbench",
+    "mysql",
+    "mysqldump",
+    "redis-cli",
+    "rsync",
+    "scp",
+    "sftp",
+    "openssl",
+    "dd",
+    "mount",
+    "umount",
+    "lsblk",
+    "blkid",
+    "fsck",
+    "free",
+    "top",
+    "vmstat",
+    "iostat",
+    "lsof",
+    "strace",
+    "tcpdump",
+    "iptables",
+    "nft",
+    "ufw",
+    "apt-get",
+    "apt",
+    "dpkg",
+    "yum",
+    "dnf",
+    "rpm",
+    "useradd",
+    "usermod",
+    "passwd",
+    "groupadd",
+    "jq",
+];
+
+/// The name of the command at `args[index]`'s program when the script sources a file (`.
+/// lib.sh`, `source lib.sh`) and the program is neither defined by the script nor one that
+/// [`NOT_FUNCTIONS`] or runbook's tables know: it may be a function of that file.
+fn sourced_function(text: &str, list: &[Command], args: &[&Word], index: usize) -> Option<String> {
+    if !(text.contains(". ") || text.contains("source ")) {
+        return None;
+    }
+    let sources = list.iter().any(|c| {
+        let a = c.args();
+        let i = command_index(&a);
+        a.get(i)
+            .is_some_and(|w| matches!(w.cooked.as_str(), "." | "source"))
+            && a.get(i + 1)
+                .is_some_and(|f| !matches!(f.cooked.as_str(), "/dev/stdin" | "-"))
+    });
+    if !sources {
+        return None;
+    }
+    let i = command_index(args);
+    let w = args.get(i)?;
+    if index <= i || w.quoted || !w.expansions.is_empty() {
+        return None;
+    }
+    let name = base(&w.cooked);
+    let known = NOT_FUNCTIONS.contains(&name)
+        || PRINTS.contains(&name)
+        || DATA_READERS.contains(&name)
+        || REPARSERS.contains(&name)
+        || SHELLS.contains(&name)
+        || KEYWORDS.contains(&name)
+        || find_wrapper(name).is_some()
+        || matches!(name, "." | "source")
+        || super::flow::functions(text).contains(name);
+    (!known).then(|| name.to_string())
 }
 
 /// `make -f -`, `gmake --file=/dev/stdin`: the makefile is read from standard input.
@@ -4011,6 +4206,22 @@ mod tests {
             "echo \"X\" | python3 -c 'import subprocess,sys; subprocess.run(sys.stdin.read(), shell=True)'",
         ] {
             assert!(plan_x(script).is_err(), "{script}: {:?}", plan_x(script));
+        }
+        // An argument of a command that may be a function of a sourced file.
+        let sourced = ". /opt/ops/lib.sh\non_host web-1 systemctl status \"X\"";
+        assert!(matches!(
+            plan_x(sourced).map(|p| p.slot),
+            Ok(Slot::PlainWord(_))
+        ));
+        for script in [
+            ". /opt/ops/lib.sh\nsystemctl status \"X\"",
+            "on_host() { ssh \"$1\" uptime; }\n. ./lib.sh\necho \"X\"",
+            "on_host web-1 systemctl status \"X\"",
+        ] {
+            assert!(
+                !matches!(plan_x(script).map(|p| p.slot), Ok(Slot::PlainWord(_))),
+                "{script}"
+            );
         }
         // A line given to `crontab -` is run by cron with `sh`.
         for script in [
