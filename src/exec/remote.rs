@@ -85,7 +85,7 @@ impl Ssh {
 /// What the host's login shell runs (see the module's documentation). `$@` is the step's
 /// shell, which reads the script from `/dev/fd/4` (a here-string: a pipe or a private
 /// temporary file, never a command line). Leftovers of the script's process group are ended
-/// when it exits (TERM, KILL a second later), as here.
+/// when it exits (TERM, KILL once they are gone or a second later), as here.
 const WRAPPER: &str = "set -m
 IFS= read -r n || exit 254
 case $n in (*[!0-9]*|\"\") exit 254;; esac
@@ -100,7 +100,7 @@ w=$!
 set +m
 wait $p
 r=$?
-kill -TERM -- -$p && { sleep 1; kill -KILL -- -$p; }
+kill -TERM -- -$p && { for i in 1 2 3 4 5 6 7 8 9 10; do sleep 0.1; kill -0 -- -$p || break; done; kill -KILL -- -$p; }
 kill -- -$w
 exit $r";
 
