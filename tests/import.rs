@@ -23,6 +23,17 @@ fn fixtures() -> Vec<std::path::PathBuf> {
 /// (`$ `, `user@host:~$ `, `# ` in a console block) taken off, output lines left out,
 /// `<PLACEHOLDER>` made a template.
 fn commands_of(page: &str) -> Vec<String> {
+    commands_in(page, true)
+}
+
+/// The commands of a page as it writes them, `<PLACEHOLDER>`s and all (what `show --format
+/// md` of its import shows again).
+fn commands_as_written(page: &str) -> Vec<String> {
+    commands_in(page, false)
+}
+
+/// The commands of a page; with `template`, its `<PLACEHOLDER>`s as the inputs they become.
+fn commands_in(page: &str, template: bool) -> Vec<String> {
     let re = regex::Regex::new(r"<([A-Za-z][A-Za-z0-9_-]*)>").unwrap();
     let prompt =
         regex::Regex::new(r"^(\[?[\w.-]+@[\w.-]+(?:[: ][^\s$#\]]*)?\]?\s?)?([$#]) ").unwrap();
@@ -78,7 +89,7 @@ fn commands_of(page: &str) -> Vec<String> {
         };
         let Some(command) = command else { continue };
         continued = prompted && command.ends_with('\\');
-        if command.contains("{{") {
+        if command.contains("{{") || !template {
             out.push(command.to_string());
             continue;
         }
@@ -125,6 +136,7 @@ fn headings(text: &str) -> Vec<String> {
 
 #[test]
 fn every_fixture_page_imports_to_a_runbook_that_lints_and_walks_to_its_end() {
+    let placeholder = regex::Regex::new(r"<([A-Za-z][A-Za-z0-9_-]*)>").unwrap();
     for page in fixtures() {
         let name = page.file_stem().unwrap().to_string_lossy().into_owned();
         let text = std::fs::read_to_string(&page).unwrap();
@@ -200,9 +212,20 @@ fn every_fixture_page_imports_to_a_runbook_that_lints_and_walks_to_its_end() {
             );
             at += found.unwrap_or(0) + 1;
         }
+        // (A page that spells one placeholder two ways, `<pod-name>` and `<POD_NAME>`, gets
+        // one input, shown with the first spelling.)
+        let same = |t: &str| {
+            placeholder
+                .replace_all(t, |c: &regex::Captures| {
+                    format!("<{}>", c[1].to_ascii_lowercase().replace('-', "_"))
+                })
+                .into_owned()
+        };
+        let shown_md = same(&md.stdout);
         let mut from = 0;
-        for command in commands_of(&text) {
-            let found = md.stdout[from..].find(&command);
+        for command in commands_as_written(&text) {
+            let command = same(&command);
+            let found = shown_md[from..].find(&command);
             assert!(
                 found.is_some(),
                 "{name}: `{command}` is not shown (in order) by show --format md:\n{}",

@@ -887,8 +887,19 @@ fn titles(d: &mut Draft) {
         let t = if prose {
             short_title(first)
         } else if let Some(run) = &s.run {
-            // No words of its own: its command says what it does.
-            let command = run.lines().next().unwrap_or("").trim().replace('`', "'");
+            // No words of its own: its command says what it does, as the page wrote it
+            // (`<POD_NAME>`, not the input it became).
+            let mut command = run.lines().next().unwrap_or("").trim().replace('`', "'");
+            for (name, input) in &d.inputs {
+                if let Some(raw) = input
+                    .description
+                    .strip_prefix("The value of <")
+                    .and_then(|x| x.strip_suffix("> on the page"))
+                {
+                    command =
+                        command.replace(&format!("{{{{ inputs.{name} }}}}"), &format!("<{raw}>"));
+                }
+            }
             short_title(&format!("Run `{command}`"))
         } else {
             continue;

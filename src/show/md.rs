@@ -219,7 +219,7 @@ fn step(out: &mut String, rb: &Runbook, graph: &StepGraph, step: &Step) {
     }
     if let Some(run) = &step.run {
         out.push_str("**Run:**\n\n");
-        fence(out, "sh", run.as_str());
+        fence(out, "sh", &page_placeholders(rb, run.as_str()));
     }
     if let Some(choose) = &step.choose {
         let prompt = choose.value.prompt.as_ref().map_or("", |p| p.as_str());
@@ -445,6 +445,29 @@ fn facts(step: &Step) -> Vec<String> {
 }
 
 /// Where an edge leads, for a reader: `step 4, *Block the client*` or `the end`.
+/// A command as the page it was imported from wrote it: each `{{ inputs.NAME }}` that
+/// `runbook import` made from a `<PLACEHOLDER>` (its input described "The value of
+/// <PLACEHOLDER> on the page") is written back as that placeholder, for the reader to fill
+/// in. Other values stay `{{ … }}`.
+fn page_placeholders(rb: &Runbook, command: &str) -> String {
+    let mut out = command.to_string();
+    for input in &rb.inputs {
+        let Some(raw) = input
+            .description
+            .as_ref()
+            .and_then(|d| d.as_str().strip_prefix("The value of <"))
+            .and_then(|d| d.strip_suffix("> on the page"))
+        else {
+            continue;
+        };
+        out = out.replace(
+            &format!("{{{{ inputs.{} }}}}", input.name.as_str()),
+            &format!("<{raw}>"),
+        );
+    }
+    out
+}
+
 fn target(rb: &Runbook, to: Target) -> String {
     match to {
         Target::End => "the end".to_string(),
