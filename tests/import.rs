@@ -708,3 +708,39 @@ fn a_variable_set_in_one_step_and_used_in_a_later_one_is_said_where_it_is_used()
     // `--strict` makes it an error.
     t.exec(&["import", "pod.md", "--strict"]).code(1);
 }
+
+/// Alternatives inside an alternative ("Option A" with its own "If …" sections) are a decision
+/// of their own, reached from the outer one's option; every branch joins again after the
+/// outer alternatives.
+#[test]
+fn alternatives_inside_an_alternative_are_a_decision_of_their_own() {
+    let page = root().join("testdata/import/disk-almost-full.md");
+    let out = Test::new().exec(&["import", page.to_str().unwrap()]);
+    out.code(0);
+    let yaml = &out.stdout;
+    assert!(
+        yaml.contains(
+            "        - label: \"Option A: free space\"\n          next: which-applies-2\n"
+        ),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("  - id: which-applies-2\n")
+            && yaml.contains("        - label: \"If the journal is large\"\n")
+            && yaml.contains("        - label: \"If old application logs are kept\"\n"),
+        "{yaml}"
+    );
+    // Both inner branches and the outer second one go on to "Verify".
+    let verify = yaml
+        .lines()
+        .find(|l| l.starts_with("  - id: ") && l.contains("df-h"))
+        .unwrap()
+        .trim_start_matches("  - id: ")
+        .to_string();
+    assert_eq!(
+        yaml.matches(&format!("    next: {verify}\n")).count(),
+        3,
+        "{yaml}"
+    );
+    assert!(out.stderr.contains(", 2 decisions, "), "{}", out.stderr);
+}

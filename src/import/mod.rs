@@ -964,11 +964,21 @@ fn alternatives(d: &mut Draft) {
             i = end;
             continue;
         };
-        let after = d
+        // Where the branches join: after the group; for a group inside a branch of an
+        // outer one (read first), where that branch goes on.
+        let stop_all = d
             .steps
             .iter()
             .position(|s| s.section.is_some_and(|x| x >= end))
-            .map_or_else(|| "end".to_string(), |k| d.steps[k].id.clone());
+            .unwrap_or(d.steps.len());
+        let after = stop_all
+            .checked_sub(1)
+            .and_then(|k| d.steps[k].next.clone())
+            .unwrap_or_else(|| {
+                d.steps
+                    .get(stop_all)
+                    .map_or_else(|| "end".to_string(), |s| s.id.clone())
+            });
         // The last step of every branch joins again after the group.
         for (n, &(g, first)) in firsts.iter().enumerate() {
             let Some(first) = first else { continue };
@@ -1008,6 +1018,16 @@ fn alternatives(d: &mut Draft) {
             options.len()
         );
         d.guesses.push((line, what.clone()));
+        // An outer decision's option that led to this group's first step now leads to
+        // this decision.
+        let old_first = d.steps[first_step].id.clone();
+        for s in &mut d.steps {
+            for (_, to) in &mut s.choose {
+                if *to == old_first {
+                    *to = id.clone();
+                }
+            }
+        }
         d.steps.insert(
             first_step,
             Step {
@@ -1023,7 +1043,8 @@ fn alternatives(d: &mut Draft) {
                 ..Step::default()
             },
         );
-        i = end;
+        // On inside the group: alternatives within a branch are a decision of their own.
+        i += 1;
     }
 }
 
