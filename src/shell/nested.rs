@@ -179,6 +179,17 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
             }
             role => (role, false),
         };
+        // Ansible renders its module's arguments as a Jinja template first
+        // (`{{ lookup('pipe', …) }}` runs a command there): one plain word inside them.
+        let role = if layers.iter().any(|l| l.construct.starts_with("ansible"))
+            && matches!(
+                role,
+                Role::Data(_) | Role::Operand | Role::ControlFree | Role::NoOption
+            ) {
+            Role::PlainWord
+        } else {
+            role
+        };
         match role {
             role @ (Role::Data(_) | Role::Operand | Role::ControlFree) => {
                 let foreign = match role {
@@ -2656,6 +2667,16 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             }
         }
         "tmux" => tmux(args, i, target),
+        // `ansible-playbook -e "version={{ v }}"`: Ansible renders the values of variables
+        // as Jinja templates (`{{ lookup('pipe', …) }}` runs a command): one plain word.
+        "ansible" | "ansible-playbook"
+            if (i + 1..target).any(|k| {
+                matches!(args[k].cooked.as_str(), "-e" | "--extra-vars")
+                    && k + 1 == target
+            }) || args[target].cooked.starts_with("--extra-vars=") =>
+        {
+            Role::PlainWord
+        }
         // `ansible HOSTS -m shell -a "…"`: the shell module runs the text on each host.
         "ansible" if matches!(args[target - 1].cooked.as_str(), "-a" | "--args") => {
             Role::Reparse(Reparse {
@@ -4221,6 +4242,18 @@ mod tests {
             assert!(
                 !matches!(plan_x(script).map(|p| p.slot), Ok(Slot::PlainWord(_))),
                 "{script}"
+            );
+        }
+        // Ansible renders module arguments and extra variables as Jinja templates.
+        for script in [
+            "ansible web -m shell -a \"systemctl restart X\"",
+            "ansible-playbook site.yml -e \"version=X\"",
+            "ansible-playbook site.yml --extra-vars \"X\"",
+        ] {
+            assert!(
+                matches!(plan_x(script).map(|p| p.slot), Ok(Slot::PlainWord(_))),
+                "{script}: {:?}",
+                plan_x(script)
             );
         }
         // A line given to `crontab -` is run by cron with `sh`.
