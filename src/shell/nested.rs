@@ -2830,7 +2830,7 @@ const OPTION_ARGUMENTS: &[(&str, &[&str])] = &[
     (
         "git",
         &[
-            "-m",
+            // (Not `-m`: a flag of `git checkout` and `git switch`.)
             "--message",
             "--since",
             "--until",
