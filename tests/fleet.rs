@@ -1250,6 +1250,52 @@ fn a_secret_captured_on_hosts_is_masked_everywhere_and_reaches_later_steps() {
 }
 
 #[test]
+fn a_secret_printed_by_a_try_that_failed_is_masked_in_its_log_and_tail() {
+    let Some(fleet) = Fleet::start(2) else {
+        return;
+    };
+    let folder = Test::new();
+    let dir = folder.path("").display().to_string();
+    let t = fleet_runbook(
+        folder,
+        &format!(
+            r#"steps:
+  - id: token
+    title: Read each host's token
+    on: [web-1, web-2]
+    dir: "{dir}"
+    retries: 1
+    retry_delay: 1s
+    run: |
+      echo x >> "tries-$RUNBOOK_HOST"
+      s=Kp4
+      echo "tok-$RUNBOOK_HOST-${{s}}mN7"
+      echo "made tok-$RUNBOOK_HOST-${{s}}mN7" >&2
+      [ "$RUNBOOK_HOST" != web-2 ] || [ "$(wc -l < "tries-$RUNBOOK_HOST")" -ge 2 ] || exit 6
+    capture: {{var: token, secret: true}}
+"#
+        ),
+    );
+    let o = run_on(&t, &fleet, &["--yes"]);
+    o.code(0);
+    assert_eq!(
+        std::fs::read_to_string(t.path("tries-web-2")).unwrap(),
+        "x\nx\n"
+    );
+    // web-2's first try failed after printing its token: that try's log and tail are masked
+    // as the successful one's are.
+    let kept = all_text(&t.path(".state"));
+    assert!(!kept.contains("Kp4mN7"), "a secret in the state folder");
+    let j = journal(&t);
+    let failed: Vec<&Value> = events(&j, "host_finished")
+        .into_iter()
+        .filter(|e| e["host"] == "web-2" && e["status"] == "failed")
+        .collect();
+    assert_eq!(failed.len(), 1, "{j:?}");
+    assert_eq!(failed[0]["tail"], "made ***\n", "{:?}", failed[0]);
+}
+
+#[test]
 fn outputs_and_interactive_on_hosts_are_refused_before_anything_runs() {
     for (key, run, said) in [
         (

@@ -323,29 +323,37 @@ impl Executor<'_> {
                 }
             }
         }
-        // `capture`: each host's value, read from its own output.
+        // `capture`: each host's value, read from its own output. A secret is masked from
+        // here on even when this try failed (a retry may print it again, and this try's log
+        // and tail hold it), as for a command run here.
+        let candidate = step
+            .capture
+            .as_ref()
+            .map(|capture| (capture, crate::exec::command::captured(step, &outcome)));
+        if let Some((capture, Ok((value, _)))) = &candidate
+            && capture.secret
+            && !value.is_empty()
+            && !self.out.secrets.contains(value)
+        {
+            // Masked from here on, and in what the host printed on its other stream (the
+            // captured one was never kept).
+            self.out.add_secret(value);
+            if let Err(e) = self.out.journal.remask_log(&log_path, &self.out.secrets) {
+                self.out.screen.status(
+                    Status::Warning,
+                    &format!("could not mask the secret captured on {} in its output log {log_path}: {e}; delete that file", hosts[i].name),
+                );
+            } else if !s.tail.is_empty() {
+                self.out.screen.status(
+                    Status::Info,
+                    &format!("{}: the secret captured was shown above if its other stream printed it; it is masked in its log and the journal", hosts[i].name),
+                );
+            }
+        }
         let mut captured = None;
-        if ok && let Some(capture) = &step.capture {
-            match crate::exec::command::captured(step, &outcome) {
-                Ok((value, _)) => {
-                    if capture.secret && !value.is_empty() && !self.out.secrets.contains(&value) {
-                        // Masked from here on, and in what the host printed on its other
-                        // stream (the captured one was never kept).
-                        self.out.add_secret(&value);
-                        if let Err(e) = self.out.journal.remask_log(&log_path, &self.out.secrets) {
-                            self.out.screen.status(
-                                Status::Warning,
-                                &format!("could not mask the secret captured on {} in its output log {log_path}: {e}; delete that file", hosts[i].name),
-                            );
-                        } else if !s.tail.is_empty() {
-                            self.out.screen.status(
-                                Status::Info,
-                                &format!("{}: the secret captured was shown above if its other stream printed it; it is masked in its log and the journal", hosts[i].name),
-                            );
-                        }
-                    }
-                    captured = Some(value);
-                }
+        if ok && let Some((_, found)) = candidate {
+            match found {
+                Ok((value, _)) => captured = Some(value),
                 Err(problem) => {
                     ok = false;
                     why = problem;
