@@ -671,19 +671,62 @@ pub fn assigned_through_command(text: &str, list: &[Command], at: usize) -> bool
     } && !text.is_empty()
 }
 
-/// The functions the script defines (`name() {`, `function name {`).
+/// The functions a script defines, wherever a command may start: at the top level, inside
+/// `if … fi` or a loop, after `||` (`. lib.sh || on_host() { … }`), as `name()` or
+/// `function name`.
 pub fn functions(text: &str) -> BTreeSet<String> {
+    let bytes = text.as_bytes();
+    let is_name = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':');
     let mut out = BTreeSet::new();
-    for line in text.lines() {
-        let line = line.trim_start();
-        let line = line.strip_prefix("function ").unwrap_or(line);
-        let name: String = line
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+    for (i, _) in text.match_indices("()") {
+        let mut s = i;
+        while s > 0 && bytes[s - 1] == b' ' {
+            s -= 1;
+        }
+        let end = s;
+        while s > 0 && is_name(bytes[s - 1]) {
+            s -= 1;
+        }
+        if s == end {
+            continue;
+        }
+        let before = text[..s].trim_end_matches([' ', '\t']);
+        let keyword = before.ends_with("function");
+        let starts = before.is_empty()
+            || keyword
+            || before.ends_with(['\n', ';', '&', '|', '(', '{', '}'])
+            || ["then", "else", "do", "!"].iter().any(|k| {
+                before.ends_with(k)
+                    && !before[..before.len() - k.len()]
+                        .ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+            });
+        let body = text[i + 2..].trim_start();
+        if starts
+            && (body.starts_with('{') || body.starts_with('('))
+            && super::context::context_at(text, s) == super::context::Quoting::Bare
+        {
+            out.insert(text[s..end].to_string());
+        }
+    }
+    for (i, _) in text.match_indices("function ") {
+        if i > 0
+            && !matches!(
+                bytes[i - 1],
+                b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'{' | b'('
+            )
+        {
+            continue;
+        }
+        let rest = text[i + 9..].trim_start_matches(' ');
+        let name: String = rest
+            .bytes()
+            .take_while(|b| is_name(*b))
+            .map(char::from)
             .collect();
-        let rest = line[name.len()..].trim_start();
+        let after = rest[name.len()..].trim_start();
         if !name.is_empty()
-            && (rest.starts_with("()") || (line.len() != name.len() && rest.starts_with('{')))
+            && (after.starts_with('{') || after.starts_with("()"))
+            && super::context::context_at(text, i) == super::context::Quoting::Bare
         {
             out.insert(name);
         }
@@ -743,5 +786,22 @@ mod tests {
             indirect("echo ${!ref} ${!x[@]} ${!pre*}"),
             ["ref"].map(String::from).into()
         );
+    }
+
+    #[test]
+    fn functions_are_found_wherever_a_command_starts() {
+        let names = |s: &str| functions(s).into_iter().collect::<Vec<_>>();
+        assert_eq!(names("f() { echo; }\nfunction g { :; }"), ["f", "g"]);
+        assert_eq!(
+            names("if true; then on_host() { ssh \"$1\"; }; fi"),
+            ["on_host"]
+        );
+        assert_eq!(
+            names(". lib.sh 2>/dev/null || on_host() { ssh \"$1\"; }"),
+            ["on_host"]
+        );
+        assert_eq!(names("while :; do r() ( echo ); done"), ["r"]);
+        // Not a definition: in quotes, a call with no body, a word inside another.
+        assert!(names("echo 'f() { x; }'; g (); printf() x").is_empty());
     }
 }
