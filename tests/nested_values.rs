@@ -71,6 +71,10 @@ fn local_steps() -> Vec<(&'static str, String)> {
         ("zip-tt", r#"cd "$OUT" && echo a > f-zip && zip -q -T -TT "printf '[%s]' {{ inputs.v }} > zip-tt; true" z.zip f-zip"#.into()),
         ("exec-c", r#"( exec -c /bin/sh -c "printf '[%s]' {{ inputs.v }}" ) > "$OUT/exec-c""#.into()),
         ("env-ignore-env", r#"env --ignore-env PATH=/usr/bin:/bin sh -c "printf '[%s]' {{ inputs.v }}" > "$OUT/env-ignore-env""#.into()),
+        // Eighth audit: a value written to a file, where nothing parses unknown text again
+        // (a literal string, a variable the script never sets).
+        ("written-literal-reparse", r#"printf '[%s]' "{{ inputs.v }}" > "$OUT/written-literal-reparse"; sh -c 'true'"#.into()),
+        ("written-env-reparse", r#"printf '[%s]' "{{ inputs.v }}" > "$OUT/written-env-reparse"; sh -c "test -n $HOME""#.into()),
     ]
 }
 
@@ -157,6 +161,21 @@ fn refused_steps() -> Vec<(&'static str, String)> {
         // Seventh audit: GNU parallel's command (its `:::` arguments are quoted by it).
         ("parallel", r#"parallel -j4 printf "'[%s]'" "{{ inputs.v }}" ::: x > "$OUT/parallel""#.into()),
         ("sem", r#"sem --id rb "printf '[%s]' {{ inputs.v }} > $OUT/sem"; sem --wait --id rb"#.into()),
+        // Eighth audit: a value that leaves what runbook follows (a file, a function's
+        // output) where the script parses text of unknown origin again.
+        ("file-then-run", "cd \"$OUT\"\necho \"printf '[%s]' {{ inputs.v }}\" > job.sh\nbash job.sh > file-then-run".into()),
+        ("file-appended", "cd \"$OUT\"\necho \"printf '[%s]' {{ inputs.v }}\" >> job.sh\n. ./job.sh > file-appended".into()),
+        ("file-chmod-run", "cd \"$OUT\"\nprintf 'printf [%%s] %s\\n' \"{{ inputs.v }}\" > job.sh; chmod +x job.sh\n./job.sh > file-chmod-run".into()),
+        ("file-in-variable", "F=\"$OUT/job.sh\"; echo \"printf '[%s]' {{ inputs.v }}\" > \"$F\"; bash \"$F\" > \"$OUT/file-in-variable\"".into()),
+        ("file-copied", "cd \"$OUT\"\necho \"printf '[%s]' {{ inputs.v }}\" > a.sh; cp a.sh b.sh; bash b.sh > file-copied".into()),
+        ("file-fd", "cd \"$OUT\"\nexec 3>job.sh; echo \"printf '[%s]' {{ inputs.v }}\" >&3; exec 3>&-; bash job.sh > file-fd".into()),
+        ("file-sed-template", "cd \"$OUT\"\nprintf 'printf [%%s] @V@\\n' > t.sh; sed \"s|@V@|{{ inputs.v }}|\" t.sh > job.sh; bash job.sh > file-sed-template".into()),
+        ("file-stdin", "cd \"$OUT\"\necho \"printf '[%s]' {{ inputs.v }}\" > job.sh; bash < job.sh > file-stdin".into()),
+        ("file-roundtrip-eval", "cd \"$OUT\"\necho \"{{ inputs.v }}\" > f1; c=$(cat f1); eval \"printf '[%s]' $c\" > file-roundtrip-eval".into()),
+        ("file-while-read", "cd \"$OUT\"\nprintf '%s\\n' \"{{ inputs.v }}\" > list\nwhile read -r h; do eval \"printf '[%s]' $h\"; done < list > file-while-read".into()),
+        ("function-output-eval", "f() { echo \"{{ inputs.v }}\"; }; c=$(f); eval \"printf '[%s]' $c\" > \"$OUT/function-output-eval\"".into()),
+        ("array-behind-timeout", "cmd=(sh -c \"printf '[%s]' {{ inputs.v }}\"); timeout 5 \"${cmd[@]}\" > \"$OUT/array-behind-timeout\"".into()),
+        ("function-in-if", "if true; then wrap() { sh -c \"$*\"; }; fi\nwrap printf \"'[%s]'\" \"{{ inputs.v }}\" > \"$OUT/function-in-if\"".into()),
     ]
 }
 
@@ -557,6 +576,13 @@ fn a_value_starting_with_a_dash_where_no_option_is_read_is_data() {
         ("after-dashdash", r#"ls -d -- "{{ inputs.v }}" 2>/dev/null || true; printf '[%s]' "{{ inputs.v }}" > "$OUT/after-dashdash""#.into()),
     ];
     check(&steps, "-1 hour");
+    // The argument of an option known to take one (`head -n -5`: all but the last five).
+    let counts: Vec<(&str, String)> = vec![
+        ("head-n", r#"head -n "{{ inputs.v }}" /dev/null && printf '[%s]' "{{ inputs.v }}" > "$OUT/head-n""#.into()),
+        ("tail-n", r#"tail -n "{{ inputs.v }}" /dev/null && printf '[%s]' "{{ inputs.v }}" > "$OUT/tail-n""#.into()),
+        ("nice-n", r#"nice -n "{{ inputs.v }}" true 2>/dev/null; printf '[%s]' "{{ inputs.v }}" > "$OUT/nice-n""#.into()),
+    ];
+    check(&counts, "-5");
     // The same value where a program reads options is still refused.
     let t = Test::new().file(
         "runbooks/rb.yaml",

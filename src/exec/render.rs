@@ -261,6 +261,17 @@ fn place(
             }
             if let Slot::PlainWord(_) = plan.slot
                 && !crate::shell::quote::is_plain_word(value)
+                && let Some(left) = &plan.left
+            {
+                return Err(RenderError {
+                    message: format!(
+                        "`{expr}` must be one plain word here{via}: it {left}; runbook does not follow the value there, so other text in it could run as code"
+                    ),
+                    help: "give a value of letters, digits and `_ . / : @ , + = %` (a `pattern` on the input), or pass it to what reads it as an argument or through the step's `env:` instead of through a file or a function's output".into(),
+                });
+            }
+            if let Slot::PlainWord(_) = plan.slot
+                && !crate::shell::quote::is_plain_word(value)
             {
                 return Err(RenderError {
                     message: format!(

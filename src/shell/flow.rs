@@ -734,6 +734,53 @@ pub fn functions(text: &str) -> BTreeSet<String> {
     out
 }
 
+/// Where a function is defined: from its name to the line that closes it (to the end of the
+/// text when that line is not found).
+pub fn function_span(text: &str, name: &str) -> Option<std::ops::Range<usize>> {
+    let start = text.match_indices(name).map(|(i, _)| i).find(|&i| {
+        text[i + name.len()..].trim_start().starts_with("()") || text[..i].ends_with("function ")
+    })?;
+    // The body: from the first brace or parenthesis to the one that closes it, outside quotes.
+    let bytes = text.as_bytes();
+    let open = (start..bytes.len())
+        .find(|&k| matches!(bytes[k], b'{' | b'(') && !text[start..k].trim_end().ends_with(name))?;
+    let (up, down) = if bytes[open] == b'{' {
+        (b'{', b'}')
+    } else {
+        (b'(', b')')
+    };
+    // One pass, outside quotes (a `\` escapes the next byte outside single quotes).
+    let mut depth = 0usize;
+    let (mut single, mut double, mut escaped) = (false, false, false);
+    for (k, &b) in bytes.iter().enumerate().skip(open) {
+        if escaped {
+            escaped = false;
+        } else if single {
+            single = b != b'\'';
+        } else if b == b'\\' {
+            escaped = true;
+        } else if b == b'"' {
+            double = !double;
+        } else if double {
+        } else if b == b'\'' {
+            single = true;
+        } else if b == up {
+            depth += 1;
+        } else if b == down {
+            depth = depth.saturating_sub(1);
+            if depth == 0 {
+                return Some(start..k + 1);
+            }
+        }
+    }
+    Some(start..text.len())
+}
+
+/// The text of a function's definition, from its name to the line that closes it.
+pub fn function_body(text: &str, name: &str) -> String {
+    function_span(text, name).map_or_else(String::new, |r| text[r].to_string())
+}
+
 /// The command name of the simple command holding `at` (at any depth of `$( )`).
 pub fn command_at(text: &str, list: &[Command], at: usize) -> Option<String> {
     for cmd in list {

@@ -7,6 +7,7 @@ pub mod flow;
 pub mod nested;
 pub mod programs;
 pub mod quote;
+mod spill;
 pub mod words;
 
 pub use context::{Quoting, arithmetic_names, balanced, context_at};

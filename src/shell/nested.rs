@@ -18,8 +18,8 @@
 
 use super::context::{Quoting, balanced, context_at};
 use super::programs::{
-    self, KEYWORDS, SHELLS, SSH, SUDO, base, find_wrapper, has, has_dash_c, is_assignment_word,
-    options, same_option, shell_options, value_of, wrapped,
+    self, KEYWORDS, SHELLS, SSH, SUDO, base, command_index, find_wrapper, has, has_dash_c,
+    is_assignment_word, options, same_option, shell_options, value_of, wrapped,
 };
 use super::words::{Command, Expansion, Word, commands, cook_heredoc};
 use std::collections::BTreeSet;
@@ -52,6 +52,10 @@ pub struct Plan {
     /// which write a new line or another control character as `$'…'`: a quoting that `sh`
     /// (dash) and a login shell over `ssh` may not read, so such a value is refused.
     pub control_free: bool,
+    /// How the value leaves what runbook follows, where the script also parses text of
+    /// unknown origin again (why a plain word is asked for): "is written to `job.sh`, and
+    /// `bash job.sh` runs a file".
+    pub left: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,6 +151,7 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                 env_travels,
                 foreign: None,
                 control_free: false,
+                left: None,
             });
         }
         let list = commands(&text, 0..text.len());
@@ -300,12 +305,36 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                         Slot::Quoted(quoting)
                     }
                 };
+                // Written to a file, printed by a function whose output is captured: where
+                // the script also parses text runbook does not follow, the value may be it.
+                let mut left = None;
+                let slot = match (slot, list.as_deref()) {
+                    (
+                        Slot::Quoted(q)
+                        | Slot::NoOption(q)
+                        | Slot::NoSubscript(q)
+                        | Slot::PlainWords(q),
+                        Some(l),
+                    ) if q != Quoting::Arithmetic => {
+                        match super::spill::leaves(&text, l, at, &targets)
+                            .and_then(|how| Some((how, parses_unknown(&text, l, &targets)?)))
+                        {
+                            Some((how, sink)) => {
+                                left = Some(format!("{how}, and {sink}"));
+                                Slot::PlainWord(q)
+                            }
+                            None => slot,
+                        }
+                    }
+                    (slot, _) => slot,
+                };
                 return Ok(Plan {
                     layers,
                     slot,
                     env_travels,
                     foreign,
                     control_free,
+                    left,
                 });
             }
             Role::Name => {
@@ -315,6 +344,7 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     env_travels,
                     foreign: None,
                     control_free: false,
+                    left: None,
                 });
             }
             Role::NoOption => {
@@ -324,6 +354,7 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     env_travels,
                     foreign: None,
                     control_free: false,
+                    left: None,
                 });
             }
             Role::SudoShell => {
@@ -333,6 +364,7 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     env_travels,
                     foreign: None,
                     control_free: false,
+                    left: None,
                 });
             }
             Role::PlainWord => {
@@ -342,6 +374,7 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     env_travels,
                     foreign: None,
                     control_free: false,
+                    left: None,
                 });
             }
             Role::ScriptFile(_) | Role::Refused(_) => {
@@ -351,6 +384,7 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     env_travels,
                     foreign: None,
                     control_free: false,
+                    left: None,
                 });
             }
             Role::Arith => {
@@ -360,6 +394,7 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     env_travels,
                     foreign: None,
                     control_free: false,
+                    left: None,
                 });
             }
             Role::Reparse(r) => {
@@ -913,6 +948,153 @@ fn runs_its_arguments(script: &str) -> Option<usize> {
     })
 }
 
+/// Where the script parses again text whose origin runbook does not follow, said as the
+/// construct: an expansion in a string another shell parses (`eval "$c"`, `ssh h "… $c"`),
+/// a file it runs that the script may have written (`bash job.sh`, `. ./env.sh`, `./job.sh`,
+/// `ssh h bash < job.sh`), the input of a shell further down a pipe (`envsubst < t | sh`), or
+/// a command named by a variable (`sudo "${cmd[@]}"`). A value that leaves what runbook
+/// follows ([`super::spill::leaves`]) may come back there as code.
+fn parses_unknown(text: &str, list: &[Command], targets: &BTreeSet<String>) -> Option<String> {
+    let mut lists = vec![list.to_vec()];
+    let mut k = 0;
+    while let Some(l) = lists.get(k) {
+        let mut inner = Vec::new();
+        for cmd in l {
+            for w in &cmd.words {
+                for e in &w.expansions {
+                    if let Some(r) = &e.inner
+                        && let Some(found) = commands(text, r.clone())
+                    {
+                        inner.push(found);
+                    }
+                }
+            }
+        }
+        lists.extend(inner);
+        k += 1;
+        if lists.len() > 256 {
+            break;
+        }
+    }
+    let written: Vec<String> = lists
+        .iter()
+        .flatten()
+        .flat_map(|c| super::spill::written(text, c))
+        .collect();
+    let copies = lists.iter().flatten().any(|c| {
+        let args = c.args();
+        args.get(command_index(&args)).is_some_and(|w| {
+            matches!(
+                base(&w.cooked),
+                "cp" | "mv" | "install" | "ln" | "rsync" | "scp"
+            )
+        })
+    });
+    let may_be_written = |w: &Word| {
+        let name = w.cooked.strip_prefix("./").unwrap_or(&w.cooked);
+        !w.expansions.is_empty()
+            || written
+                .iter()
+                .any(|f| super::spill::unknown_file(f) || base(f) == base(name))
+            || (copies && !name.starts_with('/'))
+    };
+    // The command as written, shortened.
+    let shown = |args: &[&Word]| {
+        let raw = args
+            .iter()
+            .map(|w| &text[w.span.clone()])
+            .collect::<Vec<_>>()
+            .join(" ");
+        match raw.char_indices().nth(60) {
+            Some((cut, _)) => format!("{}…", &raw[..cut]),
+            None => raw,
+        }
+    };
+    for l in &lists {
+        for (n, cmd) in l.iter().enumerate() {
+            let args = cmd.args();
+            // Text of unknown origin in a string another shell parses.
+            // (A variable the script never sets holds what the step's environment gave; one
+            // that holds the value is followed where it goes.)
+            let unknown = |e: &&Expansion| {
+                let raw = &text[e.span.clone()];
+                super::spill::unset_in_script(text, raw).is_none()
+                    && !targets.iter().any(|t| super::spill::refers(raw, t))
+            };
+            let mut spots: Vec<usize> = cmd
+                .words
+                .iter()
+                .filter(|w| !w.redirect)
+                .flat_map(|w| w.expansions.iter().filter(unknown).map(|e| e.span.start))
+                .collect();
+            for h in cmd.heredocs.iter().filter(|h| !h.quoted) {
+                if let Some((_, expansions)) = cook_heredoc(text, h.body.clone()) {
+                    spots.extend(expansions.iter().filter(unknown).map(|e| e.span.start));
+                }
+            }
+            for spot in spots {
+                match locate(text, l, spot) {
+                    Ok(Role::Reparse(r)) => {
+                        return Some(format!("`{}` parses an expansion again", r.construct));
+                    }
+                    Ok(Role::Refused(u)) | Err(u) => {
+                        return Some(format!("`{}` parses an expansion again", u.construct));
+                    }
+                    Ok(Role::PlainWord) => {
+                        return Some(format!("`{}` may parse an expansion again", shown(&args)));
+                    }
+                    _ => {}
+                }
+            }
+            // A file it runs, which it may have written.
+            for (k, w) in args.iter().enumerate() {
+                if matches!(role_of(&args, k, Ctx::default()), Role::ScriptFile(_))
+                    && may_be_written(w)
+                {
+                    return Some(format!(
+                        "`{}` runs a file the script may have written",
+                        shown(&args)
+                    ));
+                }
+            }
+            if let Some(program) = args.get(programs::program_index(&args, command_index(&args))) {
+                if !program.expansions.is_empty() && program.cooked != "[" {
+                    return Some(format!(
+                        "`{}` runs a command named by an expansion",
+                        shown(&args)
+                    ));
+                }
+                if program.cooked.contains('/') && may_be_written(program) {
+                    return Some(format!(
+                        "`{}` runs a file the script may have written",
+                        shown(&args)
+                    ));
+                }
+            }
+            // The input of a shell, or of a program that puts it into a command.
+            let reader = reads_stdin_as_script(&args, 0, Ctx::default())
+                .map(|(construct, _)| construct)
+                .or_else(|| xargs_runs_input(&args))
+                .or_else(|| code_runs_shell(&args));
+            if let Some(construct) = reader {
+                let piped = n > 0 && l[n - 1].piped;
+                let from_file = cmd.words.iter().any(|w| {
+                    let before = text[..w.span.start].trim_end();
+                    w.redirect
+                        && !w.herestring
+                        && before.ends_with('<')
+                        && !before.ends_with("<<")
+                        && may_be_written(w)
+                });
+                if piped || from_file {
+                    return Some(format!("`{construct}` runs what it reads as code"));
+                }
+            }
+        }
+    }
+    None
+}
+
 /// Whether a shell stands before `at` in its simple command (`sudo sh -c '…' sh ARG`): the
 /// words after its script are its positional parameters.
 fn shell_before(text: &str, list: &[Command], at: usize) -> bool {
@@ -1041,6 +1223,8 @@ fn uses_in(text: &str, depth: usize) -> Uses {
             let args = cmd.args();
             let first = Some(command_index(&args)).filter(|&i| i < args.len());
             let sensitive = first.is_some_and(|i| split_sensitive(args[i]));
+            // The command a wrapper runs (`sudo "${cmd[@]}"`, `timeout 5 $c`) is named there.
+            let behind = first.map(|i| programs::program_index(&args, i));
             for (k, w) in args.iter().enumerate() {
                 for e in &w.expansions {
                     if let Some(inner) = &e.inner {
@@ -1072,6 +1256,7 @@ fn uses_in(text: &str, depth: usize) -> Uses {
                         .flat_map(|e| super::flow::transformed(&text[e.span.clone()]))
                 };
                 if first == Some(k)
+                    || behind == Some(k)
                     || (sensitive
                         && first.is_some_and(|i| k > i)
                         && w.expansions
@@ -1788,7 +1973,7 @@ fn shell_named(text: &str, list: &[Command], n: usize) -> Option<(String, bool)>
             && super::flow::functions(text).contains(p)
     });
     if function && let Some(p) = &program {
-        texts.push(function_body(text, p));
+        texts.push(super::flow::function_body(text, p));
     }
     let shell = texts.iter().find_map(|t| {
         t.split(|c: char| c.is_whitespace() || ";&|(){}'\"`".contains(c))
@@ -1800,18 +1985,6 @@ fn shell_named(text: &str, list: &[Command], n: usize) -> Option<(String, bool)>
     // it on (`chroot`, `ssh`).
     let travels = (closes_group || function) && shell != "ssh";
     Some((shell, travels))
-}
-
-/// The text of a function's definition, from its name to the line that closes it.
-fn function_body(text: &str, name: &str) -> String {
-    let Some(start) = text.match_indices(name).map(|(i, _)| i).find(|&i| {
-        text[i + name.len()..].trim_start().starts_with("()") || text[..i].ends_with("function ")
-    }) else {
-        return String::new();
-    };
-    let rest = &text[start..];
-    let end = rest.find("\n}").map_or(rest.len(), |e| e + 2);
-    rest[..end].to_string()
 }
 
 /// `echo … {{ v }} … | sh`: the words echo prints are the script of a shell further down the
@@ -2001,30 +2174,6 @@ impl Default for Ctx {
 }
 
 /// The role of word `target` in the simple command `args`.
-/// Where the command of `args` starts: past keywords and assignments, and past the header of
-/// a `for`/`select` loop on the same line (`for h do ssh "$h" …`).
-fn command_index(args: &[&Word]) -> usize {
-    let mut i = 0;
-    while let Some(w) = args.get(i) {
-        if !w.quoted && matches!(w.cooked.as_str(), "for" | "select") {
-            match args[i..].iter().position(|a| !a.quoted && a.cooked == "do") {
-                Some(d) => {
-                    i += d + 1;
-                    continue;
-                }
-                // The header alone: `for` reads it (its variable is a name).
-                None => return i,
-            }
-        }
-        if !w.quoted && KEYWORDS.contains(&w.cooked.as_str()) || is_assignment_word(w) {
-            i += 1;
-            continue;
-        }
-        break;
-    }
-    i
-}
-
 fn role_of(args: &[&Word], target: usize, ctx: Ctx) -> Role {
     let i = command_index(args);
     if target < i {
@@ -2853,6 +3002,11 @@ const OPTION_ARGUMENTS: &[(&str, &[&str])] = &[
             "-name", "-iname", "-path", "-newermt", "-mtime", "-mmin", "-size",
         ],
     ),
+    // `head -n -5` (all but the last five lines), `nice -n -5` (a higher priority).
+    ("head", &["-n", "--lines", "-c", "--bytes"]),
+    ("tail", &["-n", "--lines", "-c", "--bytes"]),
+    ("nice", &["-n", "--adjustment"]),
+    ("renice", &["-n", "--priority"]),
 ];
 
 /// Options whose argument a program hands to a shell (`git rebase --exec CMD`, `tar
@@ -4582,6 +4736,93 @@ mod tests {
             "redis-cli EVAL 'return ARGV[1]' 0 X",
         ] {
             assert_eq!(plan_x(script).unwrap().foreign, None, "{script}");
+        }
+    }
+
+    #[test]
+    fn a_value_that_leaves_where_unknown_text_is_parsed_again_is_a_plain_word() {
+        let left = |script: &str| plan_x(script).ok().and_then(|p| p.left);
+        for (script, sink) in [
+            (
+                "echo \"echo X\" > job.sh; bash job.sh",
+                "`bash job.sh` runs a file",
+            ),
+            (
+                "echo \"echo X\" >> job.sh; sudo bash ./job.sh",
+                "`sudo bash ./job.sh` runs a file",
+            ),
+            (
+                "echo \"export A=X\" > env.sh; . ./env.sh",
+                "`. ./env.sh` runs a file",
+            ),
+            (
+                "printf 'echo %s' \"X\" > j; chmod +x j; ./j",
+                "`./j` runs a file",
+            ),
+            ("F=j; echo \"echo X\" > \"$F\"; bash \"$F\"", "`bash`"),
+            (
+                "echo \"echo X\" > a; cp a b; bash b",
+                "`bash b` runs a file",
+            ),
+            (
+                "exec 3>j; echo \"echo X\" >&3; bash j",
+                "`bash j` runs a file",
+            ),
+            ("sed \"s|@V@|X|\" t > j; bash j", "`bash j` runs a file"),
+            (
+                "echo \"echo X\" > j; ssh h bash < j",
+                "runs what it reads as code",
+            ),
+            (
+                "echo \"X\" > f; c=$(cat f); eval \"echo $c\"",
+                "`eval` parses an expansion again",
+            ),
+            (
+                "echo \"X\" > f; eval \"echo $(< f)\"",
+                "`eval` parses an expansion again",
+            ),
+            (
+                "echo \"X\" > l; while read -r h; do ssh w \"echo $h\"; done < l",
+                "`ssh HOST` parses",
+            ),
+            (
+                "f() { echo \"X\"; }; c=$(f); eval \"echo $c\"",
+                "`eval` parses an expansion again",
+            ),
+            (
+                "export V=\"X\"; echo 'echo $V' | envsubst | sh",
+                "runs what it reads as code",
+            ),
+            (
+                "echo \"X\" > f; c=$(cat f); sudo $c",
+                "runs a command named by an expansion",
+            ),
+        ] {
+            let plan = plan_x(script);
+            assert!(
+                matches!(plan.as_ref().map(|p| p.slot), Ok(Slot::PlainWord(_))),
+                "{script}: {plan:?}"
+            );
+            assert!(
+                left(script).is_some_and(|l| l.contains(sink)),
+                "{script}: {:?}",
+                left(script)
+            );
+        }
+        // Written, but nothing parses text of unknown origin again (a literal string, a
+        // variable the script never sets, the value's own variable, followed as before).
+        for script in [
+            "echo \"X\" > reason.txt; ssh w uptime",
+            "echo \"X\" >> ops.log; ssh w \"sudo systemctl restart $SVC\"",
+            "echo \"X\" > f; . /etc/os-release",
+            "x=\"X\"; sh -c \"printf %s ${x@Q}\" > \"$OUT/f\"",
+            "f() { echo \"X\"; }; f; eval \"$CMD\"",
+        ] {
+            let plan = plan_x(script);
+            assert!(
+                matches!(plan.as_ref().map(|p| &p.left), Ok(None)),
+                "{script}: {plan:?}"
+            );
         }
     }
 }

@@ -432,6 +432,44 @@ const DOCKER_LONG: &[&str] = &[
     "ulimit",
 ];
 
+/// Where the command of `args` starts: past keywords and assignments, and past the header of
+/// a `for`/`select` loop on the same line (`for h do ssh "$h" …`).
+pub fn command_index(args: &[&Word]) -> usize {
+    let mut i = 0;
+    while let Some(w) = args.get(i) {
+        if !w.quoted && matches!(w.cooked.as_str(), "for" | "select") {
+            match args[i..].iter().position(|a| !a.quoted && a.cooked == "do") {
+                Some(d) => {
+                    i += d + 1;
+                    continue;
+                }
+                // The header alone: `for` reads it (its variable is a name).
+                None => return i,
+            }
+        }
+        if !w.quoted && KEYWORDS.contains(&w.cooked.as_str()) || is_assignment_word(w) {
+            i += 1;
+            continue;
+        }
+        break;
+    }
+    i
+}
+
+/// The program a simple command runs, past keywords, assignments and wrappers (`sudo`,
+/// `timeout 5`, `env A=1`): its index in `args` (possibly past the end).
+pub fn program_index<W: AsRef<str>>(args: &[W], from: usize) -> usize {
+    let mut i = from;
+    while let Some(w) = args.get(i).and_then(|a| find_wrapper(base(a.as_ref()))) {
+        let (j, _) = wrapped(args, i, w);
+        if j <= i {
+            break;
+        }
+        i = j;
+    }
+    i
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
