@@ -278,6 +278,25 @@ fn check(steps: &[(&str, String)], value: &str) {
     assert!(created.is_empty(), "{value:?} ran code: {created:?}");
 }
 
+/// Runs the one step `run` with `value` (`{m}` is the marker folder): what it said, its
+/// `$OUT` folder, and the markers the value created (none, if it stayed data).
+fn run_one(id: &str, run: &str, value: &str) -> (common::Output, std::path::PathBuf, Vec<String>) {
+    let t = Test::new().file("runbooks/rb.yaml", &runbook_of(&[(id, run.to_string())]));
+    let marks = t.path("marks");
+    let out = t.path("out");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::create_dir_all(&marks).unwrap();
+    let value = value.replace("{m}", marks.to_str().unwrap());
+    let t = t.env("OUT", out.to_str().unwrap());
+    let o = t.exec(&["run", "rb", "--yes", "--input", &format!("v={value}")]);
+    let created = std::fs::read_dir(&marks)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path().display().to_string())
+        .collect();
+    (o, out, created)
+}
+
 #[test]
 fn values_are_data_in_nested_shells() {
     for value in hostile("{m}") {
@@ -295,15 +314,7 @@ fn values_that_would_become_code_again_are_refused_before_anything_runs() {
     ];
     for (id, run) in refused_steps() {
         for value in values {
-            let t = Test::new().file("runbooks/rb.yaml", &runbook_of(&[(id, run.clone())]));
-            let marks = t.path("marks");
-            let out = t.path("out");
-            std::fs::create_dir_all(&out).unwrap();
-            std::fs::create_dir_all(&marks).unwrap();
-            let value = value.replace("{m}", marks.to_str().unwrap());
-            let t = t.env("OUT", out.to_str().unwrap());
-            let o = t.exec(&["run", "rb", "--yes", "--input", &format!("v={value}")]);
-            let created: Vec<_> = std::fs::read_dir(&marks).unwrap().flatten().collect();
+            let (o, out, created) = run_one(id, &run, value);
             assert!(
                 created.is_empty(),
                 "{id} with {value:?} ran code: {}",
@@ -632,5 +643,32 @@ fn a_shell_behind_env_takes_values_and_an_unknown_one_is_refused_at_lint() {
             "{shell}: {}",
             lint.stdout
         );
+    }
+}
+
+/// sed and awk run shell commands from their code (`e`, `s///e`, `system()`): a value spliced
+/// into it is data only until what ends the command or string holding it, and is refused
+/// with it before anything runs; other values arrive as written.
+#[test]
+fn a_value_that_would_end_its_sed_command_or_awk_string_is_refused() {
+    let steps: Vec<(&str, String)> = vec![
+        ("sed-s", "printf 'v=1\\n' > \"$OUT/conf\"; sed -i \"s|^v=.*|[{{ inputs.v }}]|\" \"$OUT/conf\"; tr -d '\\n' < \"$OUT/conf\" > \"$OUT/sed-s\"".into()),
+        ("awk-string", r#"echo x | awk "{ printf \"[%s]\", \"{{ inputs.v }}\" }" > "$OUT/awk-string""#.into()),
+    ];
+    check(&steps, "/var/lib/my app; $(touch {m}/1) 'q'");
+    for (id, run, value) in [
+        ("sed-s", steps[0].1.clone(), "x|;1e touch {m}/1;#"),
+        ("sed-s", steps[0].1.clone(), "x\\|\n1e touch {m}/2"),
+        (
+            "awk-string",
+            steps[1].1.clone(),
+            "x\"; system(\"touch {m}/3\"); print \"",
+        ),
+    ] {
+        let (o, out, created) = run_one(id, &run, value);
+        assert_ne!(o.code, 0, "{id} with {value:?}: {}", o.stderr);
+        assert!(o.stderr.contains("can run shell commands"), "{}", o.stderr);
+        assert!(!out.join("conf").exists(), "{id} ran before the refusal");
+        assert!(created.is_empty(), "{id} with {value:?} ran code");
     }
 }

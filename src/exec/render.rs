@@ -259,6 +259,24 @@ fn place(
                     help: "give words of letters, digits and `_ . / : @ , + = %`, none starting with `-` (a `pattern` on the input)".into(),
                 });
             }
+            if let Some((chars, what)) = &plan.code_end
+                && let Some(c) = value.chars().find(|c| chars.contains(*c))
+            {
+                let language = plan.foreign.map_or("the program", |f| f.language);
+                return Err(RenderError {
+                    message: format!(
+                        "`{expr}` holds {}, which would end {what}{via}: the rest of the value would be {language} code, and {language} can run shell commands",
+                        match c {
+                            '\n' => "a new line".to_string(),
+                            c => format!("`{c}`"),
+                        }
+                    ),
+                    help: plan.foreign.map_or_else(
+                        || "give the input a `pattern` that refuses it".to_string(),
+                        |f| f.help.to_string(),
+                    ),
+                });
+            }
             if let Slot::PlainWord(_) = plan.slot
                 && !crate::shell::quote::is_plain_word(value)
                 && let Some(left) = &plan.left

@@ -8,6 +8,7 @@ pub mod nested;
 pub mod programs;
 pub mod quote;
 mod spill;
+pub mod splice;
 pub mod words;
 
 pub use context::{Quoting, arithmetic_names, balanced, context_at};

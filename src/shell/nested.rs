@@ -56,6 +56,10 @@ pub struct Plan {
     /// unknown origin again (why a plain word is asked for): "is written to `job.sh`, and
     /// `bash job.sh` runs a file".
     pub left: Option<String>,
+    /// A value spliced into the code of a language that runs shell commands (`sed`, `awk`):
+    /// the characters that would end the piece of code holding it as data, and what they
+    /// end.
+    pub code_end: Option<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,6 +156,7 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                 foreign: None,
                 control_free: false,
                 left: None,
+                code_end: None,
             });
         }
         let list = commands(&text, 0..text.len());
@@ -328,6 +333,41 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     }
                     (slot, _) => slot,
                 };
+                // Spliced into sed's or awk's code, which can run a shell: data only until
+                // what ends the command or string holding it.
+                let mut code_end = None;
+                let mut slot = slot;
+                if let Some(f) = foreign
+                    && let Some(word) = list.as_deref().and_then(|l| {
+                        l.iter()
+                            .flat_map(|c| c.words.iter())
+                            .find(|w| w.span.contains(&at))
+                    })
+                    && let Some(k) = word.cooked.find(SENTINEL)
+                {
+                    match super::splice::ends(f.language, &word.cooked, k) {
+                        Some(super::splice::Ends::Chars { chars, what }) => {
+                            code_end = Some((chars, what));
+                        }
+                        Some(super::splice::Ends::Code) => {
+                            if let Slot::Quoted(q) | Slot::NoOption(q) | Slot::PlainWords(q) = slot
+                            {
+                                slot = Slot::PlainWord(q);
+                            }
+                        }
+                        Some(super::splice::Ends::Commands) => {
+                            return Err(Unsafe {
+                                construct: f.language.to_string(),
+                                why: format!(
+                                    "it stands where {} reads its commands, which can run a shell",
+                                    f.language
+                                ),
+                                help: f.help.to_string(),
+                            });
+                        }
+                        None => {}
+                    }
+                }
                 return Ok(Plan {
                     layers,
                     slot,
@@ -335,6 +375,7 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     foreign,
                     control_free,
                     left,
+                    code_end,
                 });
             }
             Role::Name => {
@@ -345,6 +386,7 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     foreign: None,
                     control_free: false,
                     left: None,
+                    code_end: None,
                 });
             }
             Role::NoOption => {
@@ -355,6 +397,7 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     foreign: None,
                     control_free: false,
                     left: None,
+                    code_end: None,
                 });
             }
             Role::SudoShell => {
@@ -365,6 +408,7 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     foreign: None,
                     control_free: false,
                     left: None,
+                    code_end: None,
                 });
             }
             Role::PlainWord => {
@@ -375,6 +419,7 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     foreign: None,
                     control_free: false,
                     left: None,
+                    code_end: None,
                 });
             }
             Role::ScriptFile(_) | Role::Refused(_) => {
@@ -385,6 +430,7 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     foreign: None,
                     control_free: false,
                     left: None,
+                    code_end: None,
                 });
             }
             Role::Arith => {
@@ -395,6 +441,7 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     foreign: None,
                     control_free: false,
                     left: None,
+                    code_end: None,
                 });
             }
             Role::Reparse(r) => {
@@ -4824,5 +4871,25 @@ mod tests {
                 "{script}: {plan:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_value_in_sed_or_awk_code_is_data_until_what_ends_it() {
+        let end = |script: &str| plan_x(script).ok().and_then(|p| p.code_end.map(|(c, _)| c));
+        assert_eq!(
+            end("sed -i \"s/^v=.*/v=X/\" conf").as_deref(),
+            Some("/\n\\")
+        );
+        assert_eq!(end("sed \"s|a|X|g\" f").as_deref(), Some("|\n\\"));
+        assert_eq!(
+            end("awk \"{ print \\\"X\\\" }\"").as_deref(),
+            Some("\"\\\n")
+        );
+        assert!(matches!(
+            plan_x("awk \"\\$1 == X\"").map(|p| p.slot),
+            Ok(Slot::PlainWord(_))
+        ));
+        assert!(plan_x("sed \"X\" f").is_err());
+        assert_eq!(end("python3 -c 'print(\"X\")'"), None);
     }
 }

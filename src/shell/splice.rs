@@ -1,0 +1,127 @@
+//! A value spliced into the code of a language that can itself run shell commands.
+//!
+//! `sed -i "s/^version=.*/version={{ v }}/" conf`: sed's script is code, and GNU sed runs a
+//! shell from it (`e`, the `e` flag of `s`, `w /dev/…`). Inside the replacement of an `s`
+//! command the value is data until it holds the command's delimiter (or a new line or a
+//! backslash), which ends it: `1/;1e touch x` would run `touch`. Inside an awk string the
+//! value is data until a `"`, a backslash or a new line; outside a string it is awk code,
+//! where `system(…)` runs a shell. [`ends`] says what the value may not hold there.
+
+/// What a value spliced into `language`'s code at byte `at` of `code` (the program's cooked
+/// argument) may not hold, and what that character would end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ends {
+    /// These characters end the piece of code that holds the value as data.
+    Chars { chars: String, what: String },
+    /// The value stands where the language reads code: one plain word only.
+    Code,
+    /// The value is the program's commands themselves: refused whatever it holds.
+    Commands,
+}
+
+pub fn ends(language: &str, code: &str, at: usize) -> Option<Ends> {
+    match language {
+        "sed" => Some(sed(code, at)),
+        "awk" => Some(awk(code, at)),
+        _ => None,
+    }
+}
+
+/// The delimiters of every `s`/`y` command that may be open before `at` (a command's letter
+/// at the start of a command or after an address, followed by its delimiter), `/` when none
+/// is (a regular expression address), a new line and a backslash.
+fn sed(code: &str, at: usize) -> Ends {
+    let b = code.as_bytes();
+    let at = at.min(b.len());
+    let mut delimiters = String::new();
+    for p in 0..at {
+        if !matches!(b[p], b's' | b'y') || p + 1 >= at {
+            continue;
+        }
+        let d = b[p + 1];
+        let before = code[..p].trim_end_matches([' ', '\t']);
+        let starts = before.is_empty()
+            || before.ends_with([';', '\n', '{', '}', '!', '/', '$'])
+            || before.ends_with(|c: char| c.is_ascii_digit());
+        if starts && d.is_ascii_punctuation() && d != b'\\' && !delimiters.contains(d as char) {
+            delimiters.push(d as char);
+        }
+    }
+    let head = code[..at].trim_end_matches([' ', '\t']);
+    if delimiters.is_empty() && (head.is_empty() || head.ends_with([';', '\n', '{', '}'])) {
+        return Ends::Commands;
+    }
+    if delimiters.is_empty() {
+        delimiters.push('/');
+    }
+    let what = format!(
+        "the sed command or address it stands in (delimited by `{}`)",
+        delimiters
+    );
+    delimiters.push_str("\n\\");
+    Ends::Chars {
+        chars: delimiters,
+        what,
+    }
+}
+
+/// In an awk string (an odd number of unescaped `"` before it): `"`, `\` and a new line end
+/// it; elsewhere the value is awk code.
+fn awk(code: &str, at: usize) -> Ends {
+    let mut inside = false;
+    let mut escaped = false;
+    for c in code[..at.min(code.len())].chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if inside => escaped = true,
+            '"' => inside = !inside,
+            _ => {}
+        }
+    }
+    if inside {
+        Ends::Chars {
+            chars: "\"\\\n".into(),
+            what: "the awk string it stands in".into(),
+        }
+    } else {
+        Ends::Code
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at_x(language: &str, code: &str) -> Option<Ends> {
+        ends(language, code, code.find('X').unwrap_or(0))
+    }
+
+    fn chars(e: Option<Ends>) -> String {
+        match e {
+            Some(Ends::Chars { chars, .. }) => chars,
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_value_in_sed_may_not_hold_what_ends_its_command() {
+        assert_eq!(chars(at_x("sed", "s/^version=.*/version=X/")), "/\n\\");
+        assert_eq!(chars(at_x("sed", "s|^root=.*|root=X|")), "|\n\\");
+        assert_eq!(chars(at_x("sed", "/^a/s,b,X,g")), ",\n\\");
+        assert_eq!(chars(at_x("sed", "/X/d")), "/\n\\");
+        assert_eq!(chars(at_x("sed", "1s#a#b#; s@c@X@")), "#@\n\\");
+        // `s` inside a word is no command.
+        assert_eq!(chars(at_x("sed", "s/pass:/pass:X/")), "/\n\\");
+        assert_eq!(at_x("sed", "X"), Some(Ends::Commands));
+        assert_eq!(at_x("sed", "1d; X"), Some(Ends::Commands));
+    }
+
+    #[test]
+    fn a_value_in_awk_is_data_in_a_string_only() {
+        assert_eq!(chars(at_x("awk", "{ print \"X\" }")), "\"\\\n");
+        assert_eq!(chars(at_x("awk", "{ print \"a\\\"b X\" }")), "\"\\\n");
+        assert_eq!(at_x("awk", "$1 == X { print }"), Some(Ends::Code));
+        assert_eq!(at_x("awk", "{ print \"a\" X }"), Some(Ends::Code));
+        assert_eq!(at_x("python", "print(X)"), None);
+    }
+}
