@@ -279,9 +279,19 @@ fn check(steps: &[(&str, String)], value: &str) {
 }
 
 /// Runs the one step `run` with `value` (`{m}` is the marker folder): what it said, its
-/// `$OUT` folder, and the markers the value created (none, if it stayed data).
-fn run_one(id: &str, run: &str, value: &str) -> (common::Output, std::path::PathBuf, Vec<String>) {
-    let t = Test::new().file("runbooks/rb.yaml", &runbook_of(&[(id, run.to_string())]));
+/// `$OUT` folder, the markers the value created (none, if it stayed data), and the test's
+/// folder (removed when dropped).
+fn run_one(
+    id: &str,
+    run: &str,
+    value: &str,
+) -> (common::Output, std::path::PathBuf, Vec<String>, Test) {
+    run_runbook(&runbook_of(&[(id, run.to_string())]), value)
+}
+
+/// [`run_one`] for a whole runbook.
+fn run_runbook(rb: &str, value: &str) -> (common::Output, std::path::PathBuf, Vec<String>, Test) {
+    let t = Test::new().file("runbooks/rb.yaml", rb);
     let marks = t.path("marks");
     let out = t.path("out");
     std::fs::create_dir_all(&out).unwrap();
@@ -294,7 +304,7 @@ fn run_one(id: &str, run: &str, value: &str) -> (common::Output, std::path::Path
         .flatten()
         .map(|e| e.path().display().to_string())
         .collect();
-    (o, out, created)
+    (o, out, created, t)
 }
 
 #[test]
@@ -314,7 +324,7 @@ fn values_that_would_become_code_again_are_refused_before_anything_runs() {
     ];
     for (id, run) in refused_steps() {
         for value in values {
-            let (o, out, created) = run_one(id, &run, value);
+            let (o, out, created, _t) = run_one(id, &run, value);
             assert!(
                 created.is_empty(),
                 "{id} with {value:?} ran code: {}",
@@ -406,19 +416,8 @@ fn values_in_the_environment_of_a_reparsed_string_are_plain_words() {
         ("$(touch {m}/1)", false),
         ("a;touch {m}/2", false),
     ] {
-        let t = Test::new().file("runbooks/rb.yaml", &rb);
-        let marks = t.path("marks");
-        let out = t.path("out");
-        std::fs::create_dir_all(&out).unwrap();
-        std::fs::create_dir_all(&marks).unwrap();
-        let value = value.replace("{m}", marks.to_str().unwrap());
-        let t = t.env("OUT", out.to_str().unwrap());
-        let o = t.exec(&["run", "rb", "--yes", "--input", &format!("v={value}")]);
-        assert_eq!(
-            std::fs::read_dir(&marks).unwrap().count(),
-            0,
-            "{value:?} ran code"
-        );
+        let (o, out, created, _t) = run_runbook(&rb, value);
+        assert!(created.is_empty(), "{value:?} ran code");
         assert_ne!(o.code, 0);
         // `$C` holds code with a value in it: refused whatever the value.
         assert!(
@@ -665,7 +664,7 @@ fn a_value_that_would_end_its_sed_command_or_awk_string_is_refused() {
             "x\"; system(\"touch {m}/3\"); print \"",
         ),
     ] {
-        let (o, out, created) = run_one(id, &run, value);
+        let (o, out, created, _t) = run_one(id, &run, value);
         assert_ne!(o.code, 0, "{id} with {value:?}: {}", o.stderr);
         assert!(o.stderr.contains("can run shell commands"), "{}", o.stderr);
         assert!(!out.join("conf").exists(), "{id} ran before the refusal");
