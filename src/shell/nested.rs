@@ -1002,18 +1002,28 @@ fn runs_its_arguments(script: &str) -> Option<usize> {
 /// a command named by a variable (`sudo "${cmd[@]}"`). A value that leaves what runbook
 /// follows ([`super::spill::leaves`]) may come back there as code.
 fn parses_unknown(text: &str, list: &[Command], targets: &BTreeSet<String>) -> Option<String> {
-    let mut lists = vec![list.to_vec()];
+    // Every list of commands: the script's, those in its `$( )`, and those of the strings it
+    // hands to another shell (`ssh h 'bash /tmp/job.sh'`), each with its own text.
+    let mut lists: Vec<(String, Vec<Command>)> = vec![(text.to_string(), list.to_vec())];
     let mut k = 0;
-    while let Some(l) = lists.get(k) {
+    while let Some((t, l)) = lists.get(k) {
         let mut inner = Vec::new();
         for cmd in l {
             for w in &cmd.words {
                 for e in &w.expansions {
                     if let Some(r) = &e.inner
-                        && let Some(found) = commands(text, r.clone())
+                        && let Some(found) = commands(t, r.clone())
                     {
-                        inner.push(found);
+                        inner.push((t.clone(), found));
                     }
+                }
+            }
+            let args = cmd.args();
+            for n in 0..args.len() {
+                if let Role::Reparse(r) = role_of(&args, n, Ctx::default())
+                    && let Some(found) = commands(&r.inner, 0..r.inner.len())
+                {
+                    inner.push((r.inner, found));
                 }
             }
         }
@@ -1025,10 +1035,9 @@ fn parses_unknown(text: &str, list: &[Command], targets: &BTreeSet<String>) -> O
     }
     let written: Vec<String> = lists
         .iter()
-        .flatten()
-        .flat_map(|c| super::spill::written(text, c))
+        .flat_map(|(t, l)| l.iter().flat_map(|c| super::spill::written(t, c)))
         .collect();
-    let copies = lists.iter().flatten().any(|c| {
+    let copies = lists.iter().flat_map(|(_, l)| l).any(|c| {
         let args = c.args();
         args.get(command_index(&args)).is_some_and(|w| {
             matches!(
@@ -1046,10 +1055,10 @@ fn parses_unknown(text: &str, list: &[Command], targets: &BTreeSet<String>) -> O
             || (copies && !name.starts_with('/'))
     };
     // The command as written, shortened.
-    let shown = |args: &[&Word]| {
+    let shown = |t: &str, args: &[&Word]| {
         let raw = args
             .iter()
-            .map(|w| &text[w.span.clone()])
+            .map(|w| &t[w.span.clone()])
             .collect::<Vec<_>>()
             .join(" ");
         match raw.char_indices().nth(60) {
@@ -1057,14 +1066,15 @@ fn parses_unknown(text: &str, list: &[Command], targets: &BTreeSet<String>) -> O
             None => raw,
         }
     };
-    for l in &lists {
+    for (t, l) in &lists {
+        let t = t.as_str();
         for (n, cmd) in l.iter().enumerate() {
             let args = cmd.args();
             // Text of unknown origin in a string another shell parses.
             // (A variable the script never sets holds what the step's environment gave; one
             // that holds the value is followed where it goes.)
             let unknown = |e: &&Expansion| {
-                let raw = &text[e.span.clone()];
+                let raw = &t[e.span.clone()];
                 super::spill::unset_in_script(text, raw).is_none()
                     && !targets.iter().any(|t| super::spill::refers(raw, t))
             };
@@ -1075,12 +1085,12 @@ fn parses_unknown(text: &str, list: &[Command], targets: &BTreeSet<String>) -> O
                 .flat_map(|w| w.expansions.iter().filter(unknown).map(|e| e.span.start))
                 .collect();
             for h in cmd.heredocs.iter().filter(|h| !h.quoted) {
-                if let Some((_, expansions)) = cook_heredoc(text, h.body.clone()) {
+                if let Some((_, expansions)) = cook_heredoc(t, h.body.clone()) {
                     spots.extend(expansions.iter().filter(unknown).map(|e| e.span.start));
                 }
             }
             for spot in spots {
-                match locate(text, l, spot) {
+                match locate(t, l, spot) {
                     Ok(Role::Reparse(r)) => {
                         return Some(format!("`{}` parses an expansion again", r.construct));
                     }
@@ -1088,7 +1098,10 @@ fn parses_unknown(text: &str, list: &[Command], targets: &BTreeSet<String>) -> O
                         return Some(format!("`{}` parses an expansion again", u.construct));
                     }
                     Ok(Role::PlainWord) => {
-                        return Some(format!("`{}` may parse an expansion again", shown(&args)));
+                        return Some(format!(
+                            "`{}` may parse an expansion again",
+                            shown(t, &args)
+                        ));
                     }
                     _ => {}
                 }
@@ -1100,7 +1113,7 @@ fn parses_unknown(text: &str, list: &[Command], targets: &BTreeSet<String>) -> O
                 {
                     return Some(format!(
                         "`{}` runs a file the script may have written",
-                        shown(&args)
+                        shown(t, &args)
                     ));
                 }
             }
@@ -1108,13 +1121,13 @@ fn parses_unknown(text: &str, list: &[Command], targets: &BTreeSet<String>) -> O
                 if !program.expansions.is_empty() && program.cooked != "[" {
                     return Some(format!(
                         "`{}` runs a command named by an expansion",
-                        shown(&args)
+                        shown(t, &args)
                     ));
                 }
                 if program.cooked.contains('/') && may_be_written(program) {
                     return Some(format!(
                         "`{}` runs a file the script may have written",
-                        shown(&args)
+                        shown(t, &args)
                     ));
                 }
             }
@@ -1126,7 +1139,7 @@ fn parses_unknown(text: &str, list: &[Command], targets: &BTreeSet<String>) -> O
             if let Some(construct) = reader {
                 let piped = n > 0 && l[n - 1].piped;
                 let from_file = cmd.words.iter().any(|w| {
-                    let before = text[..w.span.start].trim_end();
+                    let before = t[..w.span.start].trim_end();
                     w.redirect
                         && !w.herestring
                         && before.ends_with('<')
@@ -4843,6 +4856,14 @@ mod tests {
             (
                 "echo \"X\" > f; c=$(cat f); sudo $c",
                 "runs a command named by an expansion",
+            ),
+            (
+                "echo \"echo X\" > j.sh; scp j.sh h:/tmp/; ssh h bash /tmp/j.sh",
+                "`bash /tmp/j.sh` runs a file",
+            ),
+            (
+                "echo \"echo X\" | ssh h 'cat > /tmp/j.sh'; ssh h 'bash /tmp/j.sh'",
+                "`bash /tmp/j.sh` runs a file",
             ),
         ] {
             let plan = plan_x(script);

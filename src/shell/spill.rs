@@ -39,10 +39,25 @@ pub fn leaves(
     // What a command prints goes on down its pipe.
     let mut piped_in = false;
     for cmd in list {
+        let from_pipe = piped_in;
         let carrying = piped_in || carries(cmd);
         piped_in = carrying && cmd.piped;
         if !carrying {
             continue;
+        }
+        // Given to a command on another machine or in a container (`… | ssh h 'cat > f'`).
+        let args = cmd.args();
+        if from_pipe
+            && let Some(program) = args.get(program_index(&args, command_index(&args)))
+            && matches!(
+                base(&program.cooked),
+                "ssh" | "autossh" | "kubectl" | "oc" | "docker" | "podman"
+            )
+        {
+            return Some(format!(
+                "is sent to the input of `{}` on another machine",
+                base(&program.cooked)
+            ));
         }
         if let Some(file) = written(text, cmd).into_iter().next() {
             return Some(match file.strip_prefix('&') {
