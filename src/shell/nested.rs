@@ -1136,6 +1136,42 @@ fn parses_unknown(text: &str, list: &[Command], targets: &BTreeSet<String>) -> O
                 .map(|(construct, _)| construct)
                 .or_else(|| xargs_runs_input(&args))
                 .or_else(|| code_runs_shell(&args));
+            // Code that runs a shell may read any file (`python3 -c '…os.system(open(f)…)'`);
+            // `xargs -a FILE` reads its input from a file.
+            if let Some(construct) = code_runs_shell(&args) {
+                return Some(format!("`{construct}` runs a shell from its code"));
+            }
+            if let Some(construct) = xargs_runs_input(&args)
+                && args
+                    .iter()
+                    .any(|a| a.cooked == "-a" || a.cooked.starts_with("--arg-file"))
+            {
+                return Some(format!("`{construct}` runs what it reads as code"));
+            }
+            // A file given to a program that runs it as code (`at -f F`, `python3 F`,
+            // `awk -f F`, `crontab F`): code that can run a shell.
+            let program = programs::program_index(&args, command_index(&args));
+            let rest = args.get(program + 1..).unwrap_or_default();
+            let after_f = rest
+                .iter()
+                .position(|a| matches!(a.cooked.as_str(), "-f" | "--file"))
+                .and_then(|k| rest.get(k + 1));
+            let first_operand = rest.iter().find(|a| !a.cooked.starts_with('-'));
+            let code_file = match args.get(program).map(|p| base(&p.cooked)) {
+                Some("at" | "batch" | "awk" | "gawk" | "mawk" | "sed" | "make") => after_f,
+                Some(
+                    "perl" | "ruby" | "node" | "php" | "lua" | "tclsh" | "expect" | "Rscript"
+                    | "crontab",
+                ) => first_operand,
+                Some(name) if name.starts_with("python") => first_operand,
+                _ => None,
+            };
+            if code_file.is_some_and(|f| may_be_written(f)) {
+                return Some(format!(
+                    "`{}` runs a file the script may have written",
+                    shown(t, &args)
+                ));
+            }
             if let Some(construct) = reader {
                 let piped = n > 0 && l[n - 1].piped;
                 let from_file = cmd.words.iter().any(|w| {
@@ -1517,7 +1553,13 @@ fn reparsed_refs_in(text: &str, depth: usize) -> BTreeSet<String> {
                 }
                 // What the outer shell expands into the string (not `'$1'`, which the inner
                 // shell expands as data).
-                if let Role::Reparse(r) = role_of(&args, k, Ctx::default()) {
+                let role = role_of(&args, k, Ctx::default());
+                // A place where any value is refused (`tmux send-keys`, `screen -X stuff`):
+                // a variable expanded there is typed or run as code too.
+                if let Role::Refused(_) = role {
+                    out.extend(handed_on(text, &w.expansions));
+                }
+                if let Role::Reparse(r) = role {
                     out.extend(handed_on_into(
                         text,
                         &w.expansions,
@@ -2876,6 +2918,22 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             }
         }
         "tmux" => tmux(args, i, target),
+        // `screen -X stuff TEXT` types the text into a window, where a shell reads it;
+        // `-X exec`/`eval` run screen commands.
+        "screen"
+            if (i + 1..target).any(|k| {
+                args[k].cooked == "-X"
+                    && args
+                        .get(k + 1)
+                        .is_some_and(|c| matches!(c.cooked.as_str(), "stuff" | "exec" | "eval"))
+            }) =>
+        {
+            Role::Refused(Unsafe {
+                why: "it is given to `screen -X`, which types it into a window's shell or runs it as a command".into(),
+                construct: "screen -X".into(),
+                help: "run the command in the step itself, or pass the value in the session's environment".into(),
+            })
+        }
         // `ansible-playbook -e "version={{ v }}"`: Ansible renders the values of variables
         // as Jinja templates (`{{ lookup('pipe', …) }}` runs a command): one plain word.
         "ansible" | "ansible-playbook"
@@ -4610,6 +4668,22 @@ mod tests {
         );
         assert!(constructs("echo ssh h \"X\"").is_empty());
         assert!(plan_x("tmux send-keys -t s \"X\" Enter").is_err());
+        // (The value is the last `X`: `-X` is screen's option.)
+        let last_x = |script: &str| {
+            let at = script.rfind('X').unwrap_or(0);
+            plan(script, at..at + 1)
+        };
+        assert!(last_x("screen -S s -X stuff \"echo X\\n\"").is_err());
+        assert!(last_x("screen -S s -p 0 -X exec sh -c \"X\"").is_err());
+        assert!(last_x("screen -dmS s sh -c 'top'; echo X").is_ok());
+        assert!(matches!(
+            plan_x("x=\"X\"; tmux send-keys -t s \"echo $x\" Enter").map(|p| p.slot),
+            Ok(Slot::PlainWord(_)) | Err(_)
+        ));
+        assert!(matches!(
+            plan_x("x=\"X\"; screen -S s -X stuff \"echo $x\"").map(|p| p.slot),
+            Ok(Slot::PlainWord(_)) | Err(_)
+        ));
         assert!(plan_x("PS4='X'; set -x").is_err());
         assert!(plan_x("mapfile -C \"X\" -c 1 a").is_err());
         assert_eq!(plan_x("[[ -v X ]]").unwrap().slot, Slot::Name);
@@ -4858,6 +4932,22 @@ mod tests {
                 "runs a command named by an expansion",
             ),
             (
+                "echo \"X\" > l; xargs -a l -I{} sh -c 'echo {}'",
+                "runs what it reads as code",
+            ),
+            (
+                "echo \"echo X\" > j; at now -f j",
+                "`at now -f j` runs a file",
+            ),
+            (
+                "echo \"print('X')\" > j.py; python3 j.py",
+                "`python3 j.py` runs a file",
+            ),
+            (
+                "echo \"X\" > f; python3 -c 'import os; os.system(open(\"f\").read())'",
+                "runs a shell from its code",
+            ),
+            (
                 "echo \"echo X\" > j.sh; scp j.sh h:/tmp/; ssh h bash /tmp/j.sh",
                 "`bash /tmp/j.sh` runs a file",
             ),
@@ -4885,6 +4975,7 @@ mod tests {
             "echo \"X\" > f; . /etc/os-release",
             "x=\"X\"; sh -c \"printf %s ${x@Q}\" > \"$OUT/f\"",
             "f() { echo \"X\"; }; f; eval \"$CMD\"",
+            "echo \"X\" > n.txt; python3 report.py n.txt; sed -n 1p n.txt; awk 1 n.txt",
         ] {
             let plan = plan_x(script);
             assert!(
