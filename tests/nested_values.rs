@@ -175,6 +175,7 @@ fn refused_steps() -> Vec<(&'static str, String)> {
         ("file-while-read", "cd \"$OUT\"\nprintf '%s\\n' \"{{ inputs.v }}\" > list\nwhile read -r h; do eval \"printf '[%s]' $h\"; done < list > file-while-read".into()),
         ("function-output-eval", "f() { echo \"{{ inputs.v }}\"; }; c=$(f); eval \"printf '[%s]' $c\" > \"$OUT/function-output-eval\"".into()),
         ("array-behind-timeout", "cmd=(sh -c \"printf '[%s]' {{ inputs.v }}\"); timeout 5 \"${cmd[@]}\" > \"$OUT/array-behind-timeout\"".into()),
+        ("group-write", "{ echo \"printf '[%s]' {{ inputs.v }}\"; } > \"$OUT/j.sh\"; bash \"$OUT/j.sh\" > \"$OUT/group-write\"".into()),
         ("function-in-if", "if true; then wrap() { sh -c \"$*\"; }; fi\nwrap printf \"'[%s]'\" \"{{ inputs.v }}\" > \"$OUT/function-in-if\"".into()),
     ]
 }

@@ -1037,6 +1037,23 @@ fn parses_unknown(text: &str, list: &[Command], targets: &BTreeSet<String>) -> O
         .iter()
         .flat_map(|(t, l)| l.iter().flat_map(|c| super::spill::written(t, c)))
         .collect();
+    // What `cp`, `install`, … copy to (their last operand) may be a written file too.
+    let mut written = written;
+    for (_, l) in &lists {
+        for c in l {
+            let args = c.args();
+            let i = command_index(&args);
+            if args.get(i).is_some_and(|w| {
+                matches!(
+                    base(&w.cooked),
+                    "cp" | "mv" | "install" | "ln" | "rsync" | "scp"
+                )
+            }) && let Some(last) = args.last().filter(|_| args.len() > i + 2)
+            {
+                written.push(last.cooked.clone());
+            }
+        }
+    }
     let copies = lists.iter().flat_map(|(_, l)| l).any(|c| {
         let args = c.args();
         args.get(command_index(&args)).is_some_and(|w| {
@@ -4938,6 +4955,18 @@ mod tests {
             (
                 "echo \"echo X\" > j; at now -f j",
                 "`at now -f j` runs a file",
+            ),
+            (
+                "{ echo \"echo X\"; } > j.sh; bash j.sh",
+                "`bash j.sh` runs a file",
+            ),
+            (
+                "echo \"echo X\" > a; install -m 755 a /usr/local/bin/j; /usr/local/bin/j",
+                "`/usr/local/bin/j` runs a file",
+            ),
+            (
+                "ssh h 'cat > /tmp/j.sh' <<EOF\necho X\nEOF\nssh h 'sh /tmp/j.sh'",
+                "`sh /tmp/j.sh` runs a file",
             ),
             (
                 "echo \"print('X')\" > j.py; python3 j.py",

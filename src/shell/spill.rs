@@ -38,16 +38,27 @@ pub fn leaves(
     };
     // What a command prints goes on down its pipe.
     let mut piped_in = false;
-    for cmd in list {
+    for (n, cmd) in list.iter().enumerate() {
         let from_pipe = piped_in;
         let carrying = piped_in || carries(cmd);
         piped_in = carrying && cmd.piped;
         if !carrying {
             continue;
         }
-        // Given to a command on another machine or in a container (`… | ssh h 'cat > f'`).
+        // Written by a compound command around it (`( … ) > F`, `for … done > F`).
+        if let Some(file) = enclosing_writes(text, &list[n + 1..]) {
+            return Some(format!("is written to `{file}` by the commands around it"));
+        }
+        // Given to a command on another machine or in a container (`… | ssh h 'cat > f'`,
+        // `ssh h 'cat > f' <<EOF`).
         let args = cmd.args();
-        if from_pipe
+        let fed = from_pipe
+            || cmd.heredocs.iter().any(|h| h.body.contains(&at))
+            || cmd
+                .words
+                .iter()
+                .any(|w| w.herestring && w.span.contains(&at));
+        if fed
             && let Some(program) = args.get(program_index(&args, command_index(&args)))
             && matches!(
                 base(&program.cooked),
@@ -85,6 +96,34 @@ pub fn leaves(
     }
     if !targets.is_empty() && text.contains("envsubst") {
         return Some("is held in a variable that `envsubst` may write into text".to_string());
+    }
+    None
+}
+
+/// The first file written by a compound command that encloses the commands before `after`:
+/// its closer (`}`, `done`, `fi`, `esac`, or the bare redirections after a `( … )`) at the
+/// level of those commands.
+fn enclosing_writes(text: &str, after: &[Command]) -> Option<String> {
+    let mut depth = 0usize;
+    for cmd in after {
+        let args = cmd.args();
+        let first = args
+            .first()
+            .filter(|w| !w.quoted)
+            .map(|w| w.cooked.as_str());
+        match first {
+            Some("if" | "for" | "while" | "until" | "case" | "select" | "{") => depth += 1,
+            Some("}" | "done" | "fi" | "esac") | None => {
+                if depth == 0 {
+                    if let Some(file) = written(text, cmd).into_iter().next() {
+                        return Some(file);
+                    }
+                } else {
+                    depth -= 1;
+                }
+            }
+            _ => {}
+        }
     }
     None
 }
