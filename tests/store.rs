@@ -604,13 +604,23 @@ fn a_killed_drivers_run_is_finished_elsewhere_each_step_once() {
     child.wait().unwrap();
     let id = pg.sql("SELECT run_id FROM runbook.runs");
     // Someone watching is told that nobody drives the run any more.
+    // (Read from a file until it says so, up to a limit: a loaded machine is slower.)
+    let said = a.path("watch.out");
     let mut watch = background(&a, &a.path(".watch"), &pg.url(), &["watch", &id])
+        .stdout(std::fs::File::create(&said).unwrap())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_secs(6));
+    let start = std::time::Instant::now();
+    while start.elapsed() < std::time::Duration::from_secs(60)
+        && !std::fs::read_to_string(&said)
+            .unwrap_or_default()
+            .contains("--take-over")
+    {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
     watch.kill().unwrap();
-    let seen = watch.wait_with_output().unwrap();
-    let seen = String::from_utf8_lossy(&seen.stdout);
+    watch.wait().unwrap();
+    let seen = std::fs::read_to_string(&said).unwrap();
     assert!(seen.contains("nobody drives this run now"), "{seen}");
     assert!(seen.contains("--take-over"), "{seen}");
     // Another machine: its lease is fresh, but its holder is dead on this host, so it is

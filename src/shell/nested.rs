@@ -4961,6 +4961,10 @@ mod tests {
                 "`bash j.sh` runs a file",
             ),
             (
+                "log() { printf '%s\\n' \"$*\" >> j.sh; }; log \"echo X\"; bash j.sh",
+                "`bash j.sh` runs a file",
+            ),
+            (
                 "echo \"echo X\" > a; install -m 755 a /usr/local/bin/j; /usr/local/bin/j",
                 "`/usr/local/bin/j` runs a file",
             ),

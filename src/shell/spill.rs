@@ -49,9 +49,22 @@ pub fn leaves(
         if let Some(file) = enclosing_writes(text, &list[n + 1..]) {
             return Some(format!("is written to `{file}` by the commands around it"));
         }
+        // Given to a function of the script that writes a file (`log "…"` with `log() {
+        // printf '%s\n' "$*" >> f; }`, `… | save` with `save() { tee f; }`).
+        let args = cmd.args();
+        if let Some(name) = args.get(command_index(&args)).map(|w| w.cooked.as_str())
+            && let Some(span) = flow::function_span(text, name)
+            && !span.contains(&at)
+            && flow::functions(text).contains(name)
+            && let Some(body) = super::words::commands(text, span)
+            && let Some(file) = body.iter().flat_map(|c| written(text, c)).next()
+        {
+            return Some(format!(
+                "is given to the function `{name}`, which writes to `{file}`"
+            ));
+        }
         // Given to a command on another machine or in a container (`… | ssh h 'cat > f'`,
         // `ssh h 'cat > f' <<EOF`).
-        let args = cmd.args();
         let fed = from_pipe
             || cmd.heredocs.iter().any(|h| h.body.contains(&at))
             || cmd
