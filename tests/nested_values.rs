@@ -252,15 +252,8 @@ fn runbook_of(steps: &[(&str, String)]) -> String {
 
 /// Runs `steps` with `value` and checks that each printed exactly `[value]`.
 fn check(steps: &[(&str, String)], value: &str) {
-    let t = Test::new().file("runbooks/rb.yaml", &runbook_of(steps));
-    let out_dir = t.path("out");
-    let marks = t.path("marks");
-    std::fs::create_dir_all(&out_dir).unwrap();
-    std::fs::create_dir_all(&marks).unwrap();
-    let value = value.replace("{m}", marks.to_str().unwrap());
-    let t = t.env("OUT", out_dir.to_str().unwrap());
-    let input = format!("v={value}");
-    let o = t.exec(&["run", "rb", "--yes", "--input", &input]);
+    let (o, out_dir, created, t) = run_runbook(&runbook_of(steps), value);
+    let value = value.replace("{m}", t.path("marks").to_str().unwrap());
     o.code(0);
     for (id, _) in steps {
         let printed = std::fs::read_to_string(out_dir.join(id)).unwrap_or_default();
@@ -271,11 +264,6 @@ fn check(steps: &[(&str, String)], value: &str) {
             o.stderr
         );
     }
-    let created: Vec<_> = std::fs::read_dir(&marks)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .collect();
     assert!(created.is_empty(), "{value:?} ran code: {created:?}");
 }
 

@@ -734,8 +734,8 @@ pub fn functions(text: &str) -> BTreeSet<String> {
     out
 }
 
-/// Where a function is defined: from its name to the line that closes it (to the end of the
-/// text when that line is not found).
+/// Where a function is defined: from its name to the brace or parenthesis that closes its
+/// body outside quotes (to the end of the text when none does).
 pub fn function_span(text: &str, name: &str) -> Option<std::ops::Range<usize>> {
     let start = text.match_indices(name).map(|(i, _)| i).find(|&i| {
         text[i + name.len()..].trim_start().starts_with("()") || text[..i].ends_with("function ")

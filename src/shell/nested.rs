@@ -313,7 +313,7 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                 // Written to a file, printed by a function whose output is captured: where
                 // the script also parses text runbook does not follow, the value may be it.
                 let mut left = None;
-                let slot = match (slot, list.as_deref()) {
+                let mut slot = match (slot, list.as_deref()) {
                     (
                         Slot::Quoted(q)
                         | Slot::NoOption(q)
@@ -336,7 +336,6 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                 // Spliced into sed's or awk's code, which can run a shell: data only until
                 // what ends the command or string holding it.
                 let mut code_end = None;
-                let mut slot = slot;
                 if let Some(f) = foreign
                     && let Some(word) = list.as_deref().and_then(|l| {
                         l.iter()
@@ -995,27 +994,22 @@ fn runs_its_arguments(script: &str) -> Option<usize> {
     })
 }
 
-/// Where the script parses again text whose origin runbook does not follow, said as the
-/// construct: an expansion in a string another shell parses (`eval "$c"`, `ssh h "… $c"`),
-/// a file it runs that the script may have written (`bash job.sh`, `. ./env.sh`, `./job.sh`,
-/// `ssh h bash < job.sh`), the input of a shell further down a pipe (`envsubst < t | sh`), or
-/// a command named by a variable (`sudo "${cmd[@]}"`). A value that leaves what runbook
-/// follows ([`super::spill::leaves`]) may come back there as code.
-fn parses_unknown(text: &str, list: &[Command], targets: &BTreeSet<String>) -> Option<String> {
-    // Every list of commands: the script's, those in its `$( )`, and those of the strings it
-    // hands to another shell (`ssh h 'bash /tmp/job.sh'`), each with its own text.
+/// Programs that copy files: what they copy to may be a file the script wrote.
+const COPIERS: &[&str] = &["cp", "mv", "install", "ln", "rsync", "scp"];
+
+/// Every list of commands of a script: its own, those in its `$( )`, and those of the
+/// strings it hands to another shell (`ssh h 'bash /tmp/job.sh'`), each with its own text.
+fn command_lists(text: &str, list: &[Command]) -> Vec<(String, Vec<Command>)> {
     let mut lists: Vec<(String, Vec<Command>)> = vec![(text.to_string(), list.to_vec())];
     let mut k = 0;
     while let Some((t, l)) = lists.get(k) {
         let mut inner = Vec::new();
         for cmd in l {
-            for w in &cmd.words {
-                for e in &w.expansions {
-                    if let Some(r) = &e.inner
-                        && let Some(found) = commands(t, r.clone())
-                    {
-                        inner.push((t.clone(), found));
-                    }
+            for e in cmd.words.iter().flat_map(|w| &w.expansions) {
+                if let Some(r) = &e.inner
+                    && let Some(found) = commands(t, r.clone())
+                {
+                    inner.push((t.clone(), found));
                 }
             }
             let args = cmd.args();
@@ -1033,36 +1027,36 @@ fn parses_unknown(text: &str, list: &[Command], targets: &BTreeSet<String>) -> O
             break;
         }
     }
-    let written: Vec<String> = lists
-        .iter()
-        .flat_map(|(t, l)| l.iter().flat_map(|c| super::spill::written(t, c)))
-        .collect();
-    // What `cp`, `install`, … copy to (their last operand) may be a written file too.
-    let mut written = written;
-    for (_, l) in &lists {
+    lists
+}
+
+/// Where the script parses again text whose origin runbook does not follow, said as the
+/// construct: an expansion in a string another shell parses (`eval "$c"`, `ssh h "… $c"`),
+/// a file it runs that the script may have written (`bash job.sh`, `. ./env.sh`, `./job.sh`,
+/// `ssh h bash < job.sh`), the input of a shell further down a pipe (`envsubst < t | sh`), or
+/// a command named by a variable (`sudo "${cmd[@]}"`). A value that leaves what runbook
+/// follows ([`super::spill::leaves`]) may come back there as code.
+fn parses_unknown(text: &str, list: &[Command], targets: &BTreeSet<String>) -> Option<String> {
+    let lists = command_lists(text, list);
+    // The files the script writes, and what `cp`, `install`, … copy to (their last operand).
+    let mut written: Vec<String> = Vec::new();
+    let mut copies = false;
+    for (t, l) in &lists {
         for c in l {
+            written.extend(super::spill::written(t, c));
             let args = c.args();
             let i = command_index(&args);
-            if args.get(i).is_some_and(|w| {
-                matches!(
-                    base(&w.cooked),
-                    "cp" | "mv" | "install" | "ln" | "rsync" | "scp"
-                )
-            }) && let Some(last) = args.last().filter(|_| args.len() > i + 2)
+            if args
+                .get(i)
+                .is_some_and(|w| COPIERS.contains(&base(&w.cooked)))
             {
-                written.push(last.cooked.clone());
+                copies = true;
+                if let Some(last) = args.last().filter(|_| args.len() > i + 2) {
+                    written.push(last.cooked.clone());
+                }
             }
         }
     }
-    let copies = lists.iter().flat_map(|(_, l)| l).any(|c| {
-        let args = c.args();
-        args.get(command_index(&args)).is_some_and(|w| {
-            matches!(
-                base(&w.cooked),
-                "cp" | "mv" | "install" | "ln" | "rsync" | "scp"
-            )
-        })
-    });
     let may_be_written = |w: &Word| {
         let name = w.cooked.strip_prefix("./").unwrap_or(&w.cooked);
         !w.expansions.is_empty()
@@ -1134,7 +1128,8 @@ fn parses_unknown(text: &str, list: &[Command], targets: &BTreeSet<String>) -> O
                     ));
                 }
             }
-            if let Some(program) = args.get(programs::program_index(&args, command_index(&args))) {
+            let program = programs::program_index(&args, command_index(&args));
+            if let Some(program) = args.get(program) {
                 if !program.expansions.is_empty() && program.cooked != "[" {
                     return Some(format!(
                         "`{}` runs a command named by an expansion",
@@ -1148,17 +1143,13 @@ fn parses_unknown(text: &str, list: &[Command], targets: &BTreeSet<String>) -> O
                     ));
                 }
             }
-            // The input of a shell, or of a program that puts it into a command.
-            let reader = reads_stdin_as_script(&args, 0, Ctx::default())
-                .map(|(construct, _)| construct)
-                .or_else(|| xargs_runs_input(&args))
-                .or_else(|| code_runs_shell(&args));
             // Code that runs a shell may read any file (`python3 -c '…os.system(open(f)…)'`);
             // `xargs -a FILE` reads its input from a file.
             if let Some(construct) = code_runs_shell(&args) {
                 return Some(format!("`{construct}` runs a shell from its code"));
             }
-            if let Some(construct) = xargs_runs_input(&args)
+            let xargs = xargs_runs_input(&args);
+            if let Some(construct) = &xargs
                 && args
                     .iter()
                     .any(|a| a.cooked == "-a" || a.cooked.starts_with("--arg-file"))
@@ -1167,7 +1158,6 @@ fn parses_unknown(text: &str, list: &[Command], targets: &BTreeSet<String>) -> O
             }
             // A file given to a program that runs it as code (`at -f F`, `python3 F`,
             // `awk -f F`, `crontab F`): code that can run a shell.
-            let program = programs::program_index(&args, command_index(&args));
             let rest = args.get(program + 1..).unwrap_or_default();
             let after_f = rest
                 .iter()
@@ -1189,6 +1179,10 @@ fn parses_unknown(text: &str, list: &[Command], targets: &BTreeSet<String>) -> O
                     shown(t, &args)
                 ));
             }
+            // The input of a shell, or of a program that puts it into a command.
+            let reader = reads_stdin_as_script(&args, 0, Ctx::default())
+                .map(|(construct, _)| construct)
+                .or(xargs);
             if let Some(construct) = reader {
                 let piped = n > 0 && l[n - 1].piped;
                 let from_file = cmd.words.iter().any(|w| {

@@ -36,6 +36,7 @@ pub fn leaves(
                         .any(|h| refers(&text[h.body.clone()], t))
             })
     };
+    let functions = flow::functions(text);
     // What a command prints goes on down its pipe.
     let mut piped_in = false;
     for (n, cmd) in list.iter().enumerate() {
@@ -53,9 +54,9 @@ pub fn leaves(
         // printf '%s\n' "$*" >> f; }`, `… | save` with `save() { tee f; }`).
         let args = cmd.args();
         if let Some(name) = args.get(command_index(&args)).map(|w| w.cooked.as_str())
+            && functions.contains(name)
             && let Some(span) = flow::function_span(text, name)
             && !span.contains(&at)
-            && flow::functions(text).contains(name)
             && let Some(body) = super::words::commands(text, span)
             && let Some(file) = body.iter().flat_map(|c| written(text, c)).next()
         {
@@ -93,15 +94,16 @@ pub fn leaves(
         }
     }
     // Printed by a function whose output the script captures, pipes or writes.
-    for name in flow::functions(text) {
-        let Some(span) = flow::function_span(text, &name) else {
+    for name in &functions {
+        let Some(span) = flow::function_span(text, name) else {
             continue;
         };
+        let body = &text[span.clone()];
         let inside = span.contains(&at)
             || targets
                 .iter()
-                .any(|t| refers(&text[span.clone()], t) && !declared_local(&text[span.clone()], t));
-        if inside && output_taken(text, &name, span.clone()) {
+                .any(|t| refers(body, t) && !declared_local(body, t));
+        if inside && output_taken(text, name, span) {
             return Some(format!(
                 "is printed by the function `{name}`, whose output the script captures"
             ));
