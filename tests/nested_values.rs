@@ -660,3 +660,105 @@ fn a_value_that_would_end_its_sed_command_or_awk_string_is_refused() {
         assert!(created.is_empty(), "{id} with {value:?} ran code");
     }
 }
+
+/// Ninth audit: strings that `npx -c`, `entr -s` and `nix-shell --run` give a shell, and the
+/// input of a program that starts a shell when it is given no command (`chroot DIR`,
+/// `nsenter`, `unshare`, `newgrp`, `script`): data, or refused before anything runs. The
+/// programs are stand-ins on `PATH` that do what the real ones do with the string or the
+/// input (run it with `sh`), so that the test needs neither npm, nix nor root.
+#[test]
+fn strings_and_input_that_other_programs_give_a_shell_stay_data() {
+    let fakes = [
+        // npm runs `-c`'s string with its script shell, `sh -c`.
+        (
+            "npx",
+            "while [ $# -gt 0 ]; do [ \"$1\" = -c ] && exec sh -c \"$2\"; shift; done; exit 9",
+        ),
+        // entr -s: the first operand, run with `$SHELL -c` once the listed files are read.
+        (
+            "entr",
+            "cat > /dev/null; s=; for a; do case $a in -*s*) s=1;; -*) ;; *) [ -n \"$s\" ] && exec sh -c \"$a\"; exec \"$@\";; esac; done; exit 9",
+        ),
+        (
+            "nix-shell",
+            "while [ $# -gt 0 ]; do [ \"$1\" = --run ] && exec bash -c \"$2\"; shift; done; exit 9",
+        ),
+        // chroot DIR with no command: `${SHELL:-/bin/sh} -i`, reading its input.
+        ("chroot", "exec sh"),
+    ];
+    let steps: Vec<(&str, String)> = vec![
+        (
+            "npx",
+            r#"npx -c "printf '[%s]' {{ inputs.v }}" > "$OUT/npx""#.into(),
+        ),
+        (
+            "entr",
+            r#"echo /dev/null | entr -nzs "printf '[%s]' {{ inputs.v }}" > "$OUT/entr""#.into(),
+        ),
+        (
+            "nix-shell",
+            r#"nix-shell -p hello --run "printf '[%s]' {{ inputs.v }}" > "$OUT/nix-shell""#.into(),
+        ),
+        (
+            "chroot-heredoc",
+            "chroot /host <<EOF\nprintf '[%s]' {{ inputs.v }} > \"$OUT/chroot-heredoc\"\nEOF"
+                .into(),
+        ),
+        (
+            "chroot-pipe",
+            r#"echo "printf '[%s]' {{ inputs.v }} > \"\$OUT/chroot-pipe\"" | chroot /host"#.into(),
+        ),
+        (
+            "chroot-herestring",
+            r#"chroot /host <<< "printf '[%s]' {{ inputs.v }} > \"\$OUT/chroot-herestring\"""#
+                .into(),
+        ),
+    ];
+    let mut values = hostile("{m}");
+    values.push("web 1, /var/lib/app".into());
+    for value in values {
+        for (id, run) in &steps {
+            let t = Test::new().file("runbooks/rb.yaml", &runbook_of(&[(id, run.clone())]));
+            let bin = t.path("bin");
+            std::fs::create_dir_all(&bin).unwrap();
+            for (name, script) in fakes {
+                let path = bin.join(name);
+                std::fs::write(&path, format!("#!/bin/sh\n{script}\n")).unwrap();
+                let mut perms = std::fs::metadata(&path).unwrap().permissions();
+                std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+                std::fs::set_permissions(&path, perms).unwrap();
+            }
+            let (marks, out) = (t.path("marks"), t.path("out"));
+            std::fs::create_dir_all(&marks).unwrap();
+            std::fs::create_dir_all(&out).unwrap();
+            let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+            let t = t.env("OUT", out.to_str().unwrap()).env("PATH", &path);
+            let value = value.replace("{m}", marks.to_str().unwrap());
+            let o = t.exec(&["run", "rb", "--yes", "--input", &format!("v={value}")]);
+            let created: Vec<_> = std::fs::read_dir(&marks).unwrap().flatten().collect();
+            assert!(
+                created.is_empty(),
+                "{id} with {value:?} ran code: {}",
+                o.stderr
+            );
+            let printed = std::fs::read_to_string(out.join(id)).ok();
+            if o.code == 0 {
+                assert_eq!(printed, Some(format!("[{value}]")), "{id} with {value:?}");
+            } else {
+                assert!(
+                    printed.is_none(),
+                    "{id} with {value:?} ran before the refusal"
+                );
+                assert!(
+                    o.stderr.contains("cannot render the command"),
+                    "{id} with {value:?}: {}",
+                    o.stderr
+                );
+            }
+            // An ordinary value arrives.
+            if value.starts_with("web") {
+                o.code(0);
+            }
+        }
+    }
+}

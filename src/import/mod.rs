@@ -1477,11 +1477,15 @@ fn short_title(text: &str) -> String {
         cut -= 1;
     }
     let mut text = text[..cut].replace("**", "");
-    if let Some(re) = LINK.as_ref() {
+    if text.contains("](<")
+        && let Some(re) = LINK.as_ref()
+    {
         text = re.replace_all(&text, "$1").into_owned();
     }
     // A title is not a template: a value the page left open reads as the page wrote it.
-    if let Some(re) = TEMPLATE.as_ref() {
+    if text.contains("{{")
+        && let Some(re) = TEMPLATE.as_ref()
+    {
         text = re.replace_all(&text, "<$1>").into_owned();
     }
     // The first sentence: up to a line's end, or a `.`/`:` before a space, not in code.

@@ -59,11 +59,12 @@ fn field(out: &mut String, indent: usize, key: &str, value: &str) {
     if block {
         let _ = writeln!(out, "{pad}{key}: |-");
         for l in value.lines() {
-            if l.is_empty() {
-                out.push('\n');
-            } else {
-                let _ = writeln!(out, "{pad}  {l}");
+            if !l.is_empty() {
+                out.push_str(&pad);
+                out.push_str("  ");
+                out.push_str(l);
             }
+            out.push('\n');
         }
     } else {
         let _ = writeln!(out, "{pad}{key}: {}", quoted(value));
@@ -73,7 +74,15 @@ fn field(out: &mut String, indent: usize, key: &str, value: &str) {
 /// The runbook text. `source`: the page's path, recorded in the header.
 pub fn write(d: &Draft, source: &str) -> String {
     let source = comment(source);
-    let mut out = String::new();
+    // About the page's size: the runbook holds its text, indented.
+    let mut out = String::with_capacity(
+        d.steps
+            .iter()
+            .map(|s| s.instructions.len() + s.run.as_ref().map_or(0, String::len) + 256)
+            .sum::<usize>()
+            + d.description.len()
+            + 1024,
+    );
     let _ = writeln!(
         out,
         "# Imported from {source} by `runbook import`: a first draft. Read every step, and the\n# notes the importer left, before the runbook is used for real."

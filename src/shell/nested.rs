@@ -2737,6 +2737,21 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
                 _ => Role::Data(None),
             }
         }
+        // `entr -s 'make && ./test'`: with `-s`, entr runs its first operand with `$SHELL -c`.
+        "entr" => {
+            let (j, seen) = options(args, i + 1, "", &[]);
+            if !has(&seen, &["-s"]) {
+                then(j, ctx.travels)
+            } else if target == j {
+                Role::Reparse(Reparse {
+                    inner: args[j].cooked.clone(),
+                    construct: "entr -s".into(),
+                    travels: ctx.travels,
+                })
+            } else {
+                Role::Data(None)
+            }
+        }
         "flock" => {
             let (j, _) = options(args, i + 1, "wEc", &["timeout", "conflict-exit-code"]);
             // flock [options] FILE (-c COMMAND | COMMAND [ARG…])
@@ -3183,6 +3198,11 @@ const OPTIONS_RUN: &[(&str, &[&str], bool)] = &[
         true,
     ),
     ("gcloud", &["--command"], false),
+    // `npx -c '…'`, `npm exec --call '…'`: npm runs the string with its script shell (`sh`).
+    ("npx", &["-c", "--call"], true),
+    ("npm", &["-c", "--call"], true),
+    // `nix-shell --run '…'`: bash runs it, in an environment that `--pure` clears.
+    ("nix-shell", &["--run", "--command"], false),
     ("az", &["--scripts"], false),
     ("flock", &["-c", "--command"], true),
     ("watch", &["-x"], true),
@@ -3533,6 +3553,60 @@ fn reads_stdin_as_script(args: &[&Word], i: usize, ctx: Ctx) -> Option<(String, 
         }
         // `echo … | at now`: at runs its input with sh later.
         "at" | "batch" => Some((name.to_string(), false)),
+        // `chroot /host <<EOF`, `nsenter -t 1 -m <<EOF`, `newgrp docker <<EOF`: given no
+        // command, these start a shell (the user's, or `/bin/sh`), which reads the input.
+        "chroot" | "nsenter" | "unshare" | "newgrp" | "script" | "firejail" | "fakeroot" => {
+            let (short, long, operands): (&str, &[&str], usize) = match name {
+                "chroot" => ("", &["userspec", "groups"], 1),
+                "nsenter" => ("tSG", &["target", "setuid", "setgid"], 0),
+                "unshare" => (
+                    "RwSG",
+                    &[
+                        "root",
+                        "wd",
+                        "setuid",
+                        "setgid",
+                        "map-user",
+                        "map-group",
+                        "map-users",
+                        "map-groups",
+                        "propagation",
+                    ],
+                    0,
+                ),
+                "fakeroot" => ("lfsib", &["lib", "faked"], 0),
+                "script" => (
+                    "cEIOBTm",
+                    &[
+                        "command",
+                        "log-in",
+                        "log-out",
+                        "log-io",
+                        "log-timing",
+                        "echo",
+                        "logging-format",
+                    ],
+                    0,
+                ),
+                // newgrp [-] [GROUP], firejail [--option=value…] [PROGRAM]
+                _ => ("", &[], 0),
+            };
+            let (j, seen) = options(args, i + 1, short, long);
+            let start = j + operands;
+            let shell = match name {
+                // newgrp never runs a command; script's operand is its log, not one.
+                "newgrp" => true,
+                "script" => !has(&seen, &["-c", "--command"]),
+                _ => start >= args.len(),
+            };
+            if shell {
+                return Some((format!("{name} (the shell it starts)"), false));
+            }
+            if matches!(name, "newgrp" | "script") {
+                return None;
+            }
+            reads_stdin_as_script(args, start, Ctx { travels: false })
+        }
         "ssh" | "autossh" => {
             let (_, seen, k, after) = ssh_options(name, args, i);
             if has(&seen, &["-n"]) || has(&after, &["-n"]) {
@@ -4805,9 +4879,41 @@ mod tests {
             "sudo sh -c \"cd /tmp && sh\" <<EOF\necho X\nEOF",
             "ssh root@db1 -p 2222 <<EOF\necho X\nEOF",
             "bash /dev/fd/3 3<<EOF\necho X\nEOF",
+            // Ninth audit: programs that start a shell when given no command.
+            "chroot /host <<EOF\necho X\nEOF",
+            "sudo chroot --userspec app:app /srv/root <<EOF\necho X\nEOF",
+            "nsenter -t 1 -m -u -n <<EOF\necho X\nEOF",
+            "unshare -r --wd /tmp <<EOF\necho X\nEOF",
+            "newgrp docker <<EOF\necho X\nEOF",
+            "script -q /dev/null <<EOF\necho X\nEOF",
+            "chroot / <<< \"echo X\"",
+            "echo \"echo X\" | chroot /",
         ] {
             assert!(!constructs(script).is_empty(), "{script}: read as data");
         }
+        assert!(plan_x("printf 'echo %s\\n' \"X\" | nsenter -t 1 -m").is_err());
+        // With a command, the command reads the input (data for `cat`).
+        for script in [
+            "chroot /host cat <<EOF\nX\nEOF",
+            "nsenter -t 1 -m -- tee /tmp/f <<EOF\nX\nEOF",
+            "script -q -c 'cat' /dev/null <<EOF\nX\nEOF",
+        ] {
+            assert!(
+                constructs(script).is_empty(),
+                "{script}: {:?}",
+                constructs(script)
+            );
+        }
+        // Ninth audit: strings that npm, entr and nix-shell run with a shell.
+        for (script, construct) in [
+            ("npx -c \"echo X\"", "npx -c"),
+            ("npm exec --call \"echo X\"", "npm --call"),
+            ("echo f | entr -nzs \"echo X\"", "entr -s"),
+            ("nix-shell -p hello --run \"echo X\"", "nix-shell --run"),
+        ] {
+            assert_eq!(constructs(script), [construct], "{script}");
+        }
+        assert!(constructs("echo f | entr -n echo X").is_empty());
         for script in [
             "ssh db1 'bash -s' < <(printf 'echo =%s=\\n' \"X\")",
             "xargs -I{} sh -c 'echo ={}=' <<EOF\nX\nEOF",
