@@ -94,6 +94,16 @@ fn refused_steps() -> Vec<(&'static str, String)> {
         ("env-option", r#"env {{ inputs.v }} true; printf '[x]' > "$OUT/env-option""#.into()),
         ("unclosed", "printf '[x]' > \"$OUT/unclosed\"\nprintf '[%s]' \"{{ inputs.v }}".into()),
         ("tmux-send", r#"tmux send-keys -t x "{{ inputs.v }}" Enter; printf '[x]' > "$OUT/tmux-send""#.into()),
+        // Ninth audit: pipes into a function or a group that starts a shell, a shell whose
+        // script is xargs' input, GNU parallel with no command, copies through the variables
+        // bash fills by itself.
+        ("pipe-function", "runit() { sh; }\necho \"printf '[%s]' {{ inputs.v }}\" | runit > \"$OUT/pipe-function\"".into()),
+        ("pipe-group", r#"echo "printf '[%s]' {{ inputs.v }}" | (cd /tmp && sh) > "$OUT/pipe-group""#.into()),
+        ("xargs-sh-c", r#"echo "{{ inputs.v }}" | xargs -0 sh -c > "$OUT/xargs-sh-c""#.into()),
+        ("parallel-bare", r#"parallel ::: "{{ inputs.v }}" > "$OUT/parallel-bare""#.into()),
+        ("reply-copy", r#"read -r <<< "{{ inputs.v }}"; sh -c "printf '[%s]' $REPLY" > "$OUT/reply-copy""#.into()),
+        ("mapfile-copy", r#"mapfile -t <<< "{{ inputs.v }}"; sh -c "printf '[%s]' ${MAPFILE[0]}" > "$OUT/mapfile-copy""#.into()),
+        ("rematch-copy", r#"[[ "{{ inputs.v }}" =~ (.*) ]] && sh -c "printf '[%s]' ${BASH_REMATCH[1]}" > "$OUT/rematch-copy""#.into()),
         // Second audit: copies, wrappers before `sh -c 'eval "$1"'`, prompt expansion,
         // compgen, process substitutions and descriptors, names in variables, git.
         ("copy", r#"x="{{ inputs.v }}"; y=$x; eval "printf '[%s]' $y" > "$OUT/copy""#.into()),

@@ -122,9 +122,37 @@ fn collect(text: &str, list: &[Command], at: usize, out: &mut BTreeSet<String>) 
             "for" | "select" => {
                 out.extend(args.get(first + 1).map(|a| a.cooked.clone()));
             }
+            // `[[ "{{ v }}" =~ (.*) ]]`: the match and its groups are in `BASH_REMATCH`.
+            "[[" if args.iter().any(|a| !a.quoted && a.cooked == "=~")
+                && expands(text, "BASH_REMATCH") =>
+            {
+                out.insert("BASH_REMATCH".into());
+            }
+            // `cd "/srv/{{ v }}"`: the folder's path is `$PWD` from then on.
+            "cd" | "pushd" => {
+                for name in ["PWD", "OLDPWD", "DIRSTACK"] {
+                    if expands(text, name) {
+                        out.insert(name.into());
+                    }
+                }
+            }
             _ => {}
         }
+        // `$_` is the last word of the command before.
+        if index.is_some_and(|k| k > first) && !w.redirect && expands(text, "_") {
+            out.insert("_".into());
+        }
     }
+}
+
+/// Whether `text` expands the variable `name` anywhere (`$name`, `${name…}`).
+fn expands(text: &str, name: &str) -> bool {
+    text.match_indices(name).any(|(i, _)| {
+        let before = &text[..i];
+        let after = text[i + name.len()..].bytes().next();
+        (before.ends_with('$') || before.ends_with("${") || before.ends_with("${!"))
+            && !after.is_some_and(is_name_byte)
+    })
 }
 
 /// The variables that `read`, `mapfile` or `readarray` assign what they read.
@@ -146,6 +174,7 @@ fn readers_targets(args: &[&Word]) -> Vec<String> {
     };
     match command {
         "read" | "mapfile" | "readarray" => {
+            // Given no name, they fill `REPLY` and `MAPFILE`.
             let mut out = Vec::new();
             let mut k = first + 1;
             while let Some(a) = args.get(k) {
@@ -163,6 +192,16 @@ fn readers_targets(args: &[&Word]) -> Vec<String> {
                     out.push(variable_of(word));
                 }
                 k += 1;
+            }
+            if out.is_empty() {
+                out.push(
+                    if command == "read" {
+                        "REPLY"
+                    } else {
+                        "MAPFILE"
+                    }
+                    .to_string(),
+                );
             }
             out
         }
@@ -458,6 +497,37 @@ fn loops_and_reads(text: &str) -> Vec<(String, String, bool)> {
             // `read -a NAME <<< …` and `read A B <<< …` split what they read into words.
             let split = (n == 0 && !value.trim_start().starts_with('"')) || n == 2 || n == 3;
             out.push((name.as_str().to_string(), value.to_string(), split));
+        }
+    }
+    // The variables bash fills by itself: `read <<< …` → `REPLY`, `mapfile <<< …` →
+    // `MAPFILE`, `[[ … =~ … ]]` → `BASH_REMATCH`.
+    static IMPLICIT: std::sync::OnceLock<Vec<(&str, regex::Regex)>> = std::sync::OnceLock::new();
+    let implicit = IMPLICIT.get_or_init(|| {
+        [
+            (
+                "REPLY",
+                r"\bread\b(?:\s+-[A-Za-z]*[dinNptu]\s+\S+|\s+-[A-Za-z]+)*\s*<<<\s*(\S+)",
+            ),
+            (
+                "MAPFILE",
+                r"\b(?:mapfile|readarray)\b(?:\s+-[A-Za-z]*[dnOsuCc]\s+\S+|\s+-[A-Za-z]+)*\s*<<<\s*(\S+)",
+            ),
+            ("BASH_REMATCH", r"\[\[\s*(\S+)\s*=~"),
+            ("BASH_REMATCH", r"=~\s*(\S+)"),
+        ]
+        .into_iter()
+        .filter_map(|(name, p)| Some((name, regex::Regex::new(p).ok()?)))
+        .collect()
+    });
+    for (name, re) in implicit {
+        for c in re.captures_iter(text) {
+            if let Some(value) = c.get(1) {
+                out.push((
+                    name.to_string(),
+                    value.as_str().to_string(),
+                    *name == "MAPFILE",
+                ));
+            }
         }
     }
     out

@@ -829,7 +829,7 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
         }
         if let Role::Data(None) = role
             && cmd.piped
-            && let Some(r) = piped_text(&args, index, list, n)
+            && let Some(r) = piped_text(text, &args, index, list, n)
         {
             role = r;
         }
@@ -1619,7 +1619,8 @@ fn reparsed_refs_in(text: &str, depth: usize) -> BTreeSet<String> {
                 out.extend(code_env_reads(&args));
             }
             // `printf … "$x" | bash`, `echo "$x" > >(sh)`: what the command prints is run.
-            if (cmd.piped && pipe_reader(&list, n).is_some()) || output_to_program(text, cmd) {
+            if (cmd.piped && pipe_reader(text, &list, n).is_some()) || output_to_program(text, cmd)
+            {
                 for w in &args {
                     out.extend(handed_on(text, &w.expansions));
                 }
@@ -1680,7 +1681,7 @@ fn stdin_reader(text: &str, list: &[Command], n: usize) -> Option<Result<(String
     // A program runbook does not know, a function or a group of commands that names a shell
     // (`chroot / bash`, `sshpass -p x ssh h`, `remote() { ssh "$1" bash -s; }`,
     // `{ bash; }`): the document may be its script. Quoted for one, never guessed data.
-    if pipe_reader(list, n).is_none()
+    if pipe_reader(text, list, n).is_none()
         && let Some((shell, travels)) = shell_named(text, list, n)
     {
         return Some(Ok((
@@ -1695,7 +1696,7 @@ fn stdin_reader(text: &str, list: &[Command], n: usize) -> Option<Result<(String
     {
         return Some(Ok((format!("{file} (written here, then run)"), false)));
     }
-    let (construct, travels, clean) = pipe_reader(list, n)?;
+    let (construct, travels, clean) = pipe_reader(text, list, n)?;
     if clean && passes_input_on(&args) {
         Some(Ok((construct, travels)))
     } else {
@@ -2088,22 +2089,75 @@ fn shell_named(text: &str, list: &[Command], n: usize) -> Option<(String, bool)>
     if function && let Some(p) = &program {
         texts.push(super::flow::function_body(text, p));
     }
-    let shell = texts.iter().find_map(|t| {
-        t.split(|c: char| c.is_whitespace() || ";&|(){}'\"`".contains(c))
-            .map(base)
-            .find(|w| (SHELLS.contains(w) && *w != "busybox") || *w == "ssh")
-            .map(str::to_string)
-    })?;
+    let shell = shell_in(&texts)?;
     // A group or a function runs in this shell's environment; another program may not pass
     // it on (`chroot`, `ssh`).
     let travels = (closes_group || function) && shell != "ssh";
     Some((shell, travels))
 }
 
+/// The shell (or `ssh`) that command `k` starts when it is a function of the script whose
+/// body names one, or opens a group (`( … )`, `{ …; }`) one of whose commands does.
+fn group_or_function_shell(text: &str, list: &[Command], k: usize) -> Option<String> {
+    let args = list.get(k)?.args();
+    let first = args.first()?;
+    // The text between two commands (operators, and the parentheses and braces of groups,
+    // which the command list does not keep as words).
+    let between = |a: usize, b: usize| -> &str {
+        let end = list
+            .get(a)
+            .and_then(|c| c.words.last())
+            .map_or(0, |w| w.span.end);
+        let start = list
+            .get(b)
+            .and_then(|c| c.words.first())
+            .map_or(text.len(), |w| w.span.start);
+        text.get(end..start.max(end)).unwrap_or("")
+    };
+    let mut texts: Vec<String> = Vec::new();
+    let brace = |w: Option<&Word>, c: &str| w.is_some_and(|w| !w.quoted && w.cooked == c);
+    if (k > 0 && between(k - 1, k).contains('(')) || brace(Some(first), "{") {
+        for m in k..list.len().min(k + 32) {
+            texts.extend(list[m].args().iter().map(|w| w.cooked.clone()));
+            if between(m, m + 1).contains(')')
+                || brace(list.get(m + 1).and_then(|c| c.words.first()), "}")
+            {
+                break;
+            }
+        }
+    } else {
+        let name = args.get(command_index(&args))?;
+        if !name.expansions.is_empty()
+            || !(text.contains("()") || text.contains("function "))
+            || !super::flow::functions(text).contains(&name.cooked)
+        {
+            return None;
+        }
+        texts.push(super::flow::function_body(text, &name.cooked));
+    }
+    shell_in(&texts)
+}
+
+/// The first shell (or `ssh`) named in `texts`, word by word.
+fn shell_in(texts: &[String]) -> Option<String> {
+    texts.iter().find_map(|t| {
+        t.split(|c: char| c.is_whitespace() || ";&|(){}'\"`".contains(c))
+            .map(base)
+            .find(|w| (SHELLS.contains(w) && *w != "busybox") || *w == "ssh")
+            .map(str::to_string)
+    })
+}
+
 /// `echo … {{ v }} … | sh`: the words echo prints are the script of a shell further down the
 /// pipe; what any other command prints there (`printf`, `tee`, `sed`) cannot be followed.
-fn piped_text(args: &[&Word], index: usize, list: &[Command], n: usize) -> Option<Role> {
-    let (construct, travels, _) = pipe_reader(list, n)?;
+fn piped_text(
+    text: &str,
+    args: &[&Word],
+    index: usize,
+    list: &[Command],
+    n: usize,
+) -> Option<Role> {
+    let (construct, travels, _) = pipe_reader(text, list, n)?;
     let first = args.first()?;
     let direct = list
         .get(n + 1)
@@ -2132,7 +2186,7 @@ fn piped_text(args: &[&Word], index: usize, list: &[Command], n: usize) -> Optio
 /// A shell further down the pipe from command `n` that reads its input as a script:
 /// (construct, whether the environment travels, whether every command between passes its
 /// input on unchanged: `cat`, `tee`).
-fn pipe_reader(list: &[Command], n: usize) -> Option<(String, bool, bool)> {
+fn pipe_reader(text: &str, list: &[Command], n: usize) -> Option<(String, bool, bool)> {
     let mut k = n;
     let mut clean = true;
     while list.get(k).is_some_and(|c| c.piped) {
@@ -2140,6 +2194,15 @@ fn pipe_reader(list: &[Command], n: usize) -> Option<(String, bool, bool)> {
         let args = list.get(k)?.args();
         if let Some((construct, travels)) = reads_stdin_as_script(&args, 0, Ctx::default()) {
             return Some((construct, travels, clean));
+        }
+        // `… | on_host web-1` with `on_host() { ssh "$1" bash; }`, `… | (cd /tmp && sh)`:
+        // a function of the script or a group that starts a shell, which reads the input.
+        if let Some(shell) = group_or_function_shell(text, list, k) {
+            return Some((
+                format!("{shell} (in a function or group the pipe feeds)"),
+                false,
+                clean,
+            ));
         }
         if args.iter().any(|w| w.expansions.iter().any(|e| e.process)) {
             // `tee >(bash)`: a process substitution may run what it is given.
@@ -2189,7 +2252,11 @@ fn xargs_runs_input(args: &[&Word]) -> Option<String> {
         return Some(format!("xargs … {first}"));
     }
     let shell = (j..args.len()).find(|&k| SHELLS.contains(&base(&args[k].cooked)))?;
-    let (script, _, _) = programs::shell_script(args, shell);
+    let (script, after, seen) = programs::shell_script(args, shell);
+    // `… | xargs sh -c`: the first word of the input is the script.
+    if script.is_none() && after >= args.len() && programs::has_dash_c(&seen) {
+        return Some(format!("xargs … {} -c", base(&args[shell].cooked)));
+    }
     let script = &args.get(script?)?.cooked;
     let substituted = replace.is_some_and(|r| !r.is_empty() && script.contains(r.as_str()));
     let positional = || {
@@ -2476,6 +2543,63 @@ fn prompt_assignment(w: &Word) -> Option<Role> {
     })
 }
 
+/// Whether GNU `parallel` at `args[i]` is given a command before its first `:::` at `sep`
+/// (without one, every argument is a command line that a shell runs).
+fn parallel_command(args: &[&Word], i: usize, sep: usize) -> bool {
+    let (j, _) = options(
+        &args[..sep],
+        i + 1,
+        "jSdEIaPXLNnsCl",
+        &[
+            "jobs",
+            "sshlogin",
+            "delimiter",
+            "eof",
+            "arg-file",
+            "max-procs",
+            "max-lines",
+            "max-args",
+            "max-chars",
+            "colsep",
+            "results",
+            "tmpdir",
+            "workdir",
+            "joblog",
+            "timeout",
+            "retries",
+            "load",
+            "memfree",
+            "delay",
+            "tag-string",
+            "basefile",
+            "transfer-file",
+            "return",
+            "env",
+            "shebang-wrap",
+            "sshloginfile",
+            "slf",
+            "halt",
+            "termseq",
+            "nice",
+        ],
+    );
+    j < sep
+}
+
+/// util-linux `script`'s options that take a value (short, long).
+const SCRIPT_OPTIONS: (&str, &[&str]) = (
+    "cEIOBTm",
+    &[
+        "command",
+        "log-in",
+        "log-out",
+        "log-io",
+        "log-timing",
+        "echo",
+        "logging-format",
+    ],
+);
+
 /// The role of word `target` in the command whose name is `args[i]`.
 fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
     let Some(name_word) = args.get(i) else {
@@ -2693,8 +2817,11 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
         "parallel" | "sem" => {
             // GNU parallel hands its command to a shell, with the arguments after `:::`
             // quoted into it; which of its own words are options is not read here.
+            // With no command before `:::` (only options), each argument is a command line.
             if name == "parallel"
-                && (i + 1..target).any(|k| args[k].cooked.starts_with(":::") && !args[k].quoted)
+                && let Some(sep) = (i + 1..target)
+                    .find(|&k| args[k].cooked.starts_with(":::") && !args[k].quoted)
+                && parallel_command(args, i, sep)
             {
                 return Role::Data(None);
             }
@@ -2714,20 +2841,7 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             joined(from, "sg GROUP".into(), false)
         }
         "script" => {
-            let (_, seen) = options(
-                args,
-                i + 1,
-                "cEIOBTm",
-                &[
-                    "command",
-                    "log-in",
-                    "log-out",
-                    "log-io",
-                    "log-timing",
-                    "echo",
-                    "logging-format",
-                ],
-            );
+            let (_, seen) = options(args, i + 1, SCRIPT_OPTIONS.0, SCRIPT_OPTIONS.1);
             match value_of(&seen, &["-c", "--command"]) {
                 Some(v) if v == target => Role::Reparse(Reparse {
                     inner: args[v].cooked.clone(),
@@ -3553,6 +3667,13 @@ fn reads_stdin_as_script(args: &[&Word], i: usize, ctx: Ctx) -> Option<(String, 
         }
         // `echo … | at now`: at runs its input with sh later.
         "at" | "batch" => Some((name.to_string(), false)),
+        // `echo … | parallel` with no command: each line of the input is a command line.
+        "parallel"
+            if !args[i + 1..].iter().any(|w| w.cooked.starts_with(":::"))
+                && !parallel_command(args, i, args.len()) =>
+        {
+            Some(("parallel".into(), false))
+        }
         // `chroot /host <<EOF`, `nsenter -t 1 -m <<EOF`, `newgrp docker <<EOF`: given no
         // command, these start a shell (the user's, or `/bin/sh`), which reads the input.
         "chroot" | "nsenter" | "unshare" | "newgrp" | "script" | "firejail" | "fakeroot" => {
@@ -3575,19 +3696,7 @@ fn reads_stdin_as_script(args: &[&Word], i: usize, ctx: Ctx) -> Option<(String, 
                     0,
                 ),
                 "fakeroot" => ("lfsib", &["lib", "faked"], 0),
-                "script" => (
-                    "cEIOBTm",
-                    &[
-                        "command",
-                        "log-in",
-                        "log-out",
-                        "log-io",
-                        "log-timing",
-                        "echo",
-                        "logging-format",
-                    ],
-                    0,
-                ),
+                "script" => (SCRIPT_OPTIONS.0, SCRIPT_OPTIONS.1, 0),
                 // newgrp [-] [GROUP], firejail [--option=value…] [PROGRAM]
                 _ => ("", &[], 0),
             };
@@ -4640,6 +4749,14 @@ mod tests {
             "read -r 'hosts[0]' <<< \"X\"\neval \"echo checking '${hosts[0]}'\"",
             "mapfile -t svcs < <(printf '%s\\n' \"X\")\nfor s in \"${svcs[@]}\"; do ssh host \"echo '$s'\"; done",
             "while read -r s; do eval \"echo $s\"; done < <(echo \"X\")",
+            // Ninth audit: copies through the variables bash fills by itself.
+            "read -r <<< \"X\"; ssh h \"systemctl status $REPLY\"",
+            "read <<< \"X\"; sh -c \"echo $REPLY\"",
+            "mapfile <<< \"X\"; sh -c \"echo ${MAPFILE[0]}\"",
+            "readarray -t <<< \"X\"; ssh h \"echo ${MAPFILE[*]}\"",
+            "[[ \"X\" =~ (.*) ]] && sh -c \"echo ${BASH_REMATCH[1]}\"",
+            "echo \"X\" > /dev/null; sh -c \"echo $_\"",
+            "cd \"/srv/X\"; ssh h \"ls $PWD\"",
         ] {
             assert!(
                 matches!(
@@ -4892,6 +5009,43 @@ mod tests {
             assert!(!constructs(script).is_empty(), "{script}: read as data");
         }
         assert!(plan_x("printf 'echo %s\\n' \"X\" | nsenter -t 1 -m").is_err());
+        // GNU parallel with no command, `xargs sh -c` whose script is the input.
+        for script in [
+            "parallel ::: \"X\"",
+            "parallel -j 4 ::: \"X\" \"echo b\"",
+            "echo \"X\" | parallel",
+            "echo \"X\" | xargs -0 sh -c",
+            "echo \"X\" | xargs sh -c",
+        ] {
+            let planned = plan_x(script);
+            assert!(
+                planned.as_ref().is_err() || !planned.as_ref().unwrap().layers.is_empty(),
+                "{script}: {planned:?}"
+            );
+        }
+        for script in ["parallel echo ::: \"X\"", "parallel -j 4 echo {} ::: \"X\""] {
+            assert_eq!(plan_x(script).map(|p| p.layers.len()), Ok(0), "{script}");
+        }
+        // A pipe into a function or a group that starts a shell.
+        for script in [
+            "runit() { sh; }\necho \"echo X\" | runit",
+            "on_host() { ssh \"$1\" bash; }\necho \"systemctl restart X\" | on_host web1",
+            "echo \"echo X\" | (cd /tmp && sh)",
+            "echo \"echo X\" | { cd /tmp; bash; }",
+        ] {
+            let planned = plan_x(script);
+            assert!(
+                planned.as_ref().is_err() || !planned.as_ref().unwrap().layers.is_empty(),
+                "{script}: {planned:?}"
+            );
+        }
+        for script in [
+            "count() { wc -l; }\necho \"X\" | count",
+            "echo \"X\" | grep -c ssh",
+            "echo \"X\" | (cd /tmp && cat)",
+        ] {
+            assert_eq!(plan_x(script).map(|p| p.layers.len()), Ok(0), "{script}");
+        }
         // With a command, the command reads the input (data for `cat`).
         for script in [
             "chroot /host cat <<EOF\nX\nEOF",
