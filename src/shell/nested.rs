@@ -2494,11 +2494,37 @@ const COMMAND_VARS: &[&str] = &[
     "BROWSER",
 ];
 
+/// Variables whose value an interpreter reads as its own options or as where its code comes
+/// from (`PERL5OPT=-Mbase;system(…)`, `NODE_OPTIONS=--require …`, `LUA_INIT=os.execute…`):
+/// one plain word only.
+const INTERPRETER_VARS: &[&str] = &[
+    "PERL5OPT",
+    "PERL5DB",
+    "PERL5LIB",
+    "PERLLIB",
+    "RUBYOPT",
+    "RUBYLIB",
+    "NODE_OPTIONS",
+    "NODE_PATH",
+    "PYTHONSTARTUP",
+    "PYTHONPATH",
+    "PYTHONHOME",
+    "JAVA_TOOL_OPTIONS",
+    "_JAVA_OPTIONS",
+    "JDK_JAVA_OPTIONS",
+    "LUA_INIT",
+    "LUA_PATH",
+    "TCLLIBPATH",
+    "GCONV_PATH",
+];
+
 /// Whether a variable's value is run as code by bash or by the programs that read it
-/// (`PS4`, `GIT_SSH_COMMAND`, `EDITOR`, …).
+/// (`PS4`, `GIT_SSH_COMMAND`, `EDITOR`, `PERL5OPT`, …).
 pub fn runs_as_code(name: &str) -> bool {
     PROMPTS.contains(&name)
         || COMMAND_VARS.contains(&name)
+        || INTERPRETER_VARS.contains(&name)
+        || name.starts_with("LUA_INIT")
         // `GIT_CONFIG_KEY_0=core.sshCommand GIT_CONFIG_VALUE_0=…`: git's `-c` by environment.
         || name.starts_with("GIT_CONFIG_VALUE_")
         || name == "GIT_CONFIG_PARAMETERS"
@@ -2519,6 +2545,21 @@ fn prompt_assignment(w: &Word) -> Option<Role> {
             inner: w.cooked[eq + 1..].to_string(),
             construct: name.to_string(),
             travels: true,
+        }));
+    }
+    // `PERL5OPT="{{ v }}" perl …`: the interpreter's options or code path.
+    if sentinel > eq && (INTERPRETER_VARS.contains(&name) || name.starts_with("LUA_INIT")) {
+        return Some(Role::PlainWord);
+    }
+    // `env "BASH_FUNC_f%%=() { … }" bash -c f`: bash imports the value as a function.
+    if sentinel > eq && name.starts_with("BASH_FUNC_") {
+        return Some(Role::Refused(Unsafe {
+            why: format!(
+                "it is assigned to `{name}`, whose value bash reads as the body of a function"
+            ),
+            construct: name.to_string(),
+            help: "define the function in the script and pass the value to it as an argument"
+                .into(),
         }));
     }
     if sentinel > eq && (name.starts_with("GIT_CONFIG_VALUE_") || name == "GIT_CONFIG_PARAMETERS") {
@@ -2584,6 +2625,34 @@ fn parallel_command(args: &[&Word], i: usize, sep: usize) -> bool {
         ],
     );
     j < sep
+}
+
+/// `docker run -i alpine <<EOF`, `kubectl run -i t --image=alpine <<EOF`, `oc rsh POD <<EOF`:
+/// given no command and attached to the input, a container runs its image's own command
+/// (often a shell), which reads it. The construct, if so.
+fn image_command_reads_input(args: &[&Word], i: usize) -> Option<String> {
+    let name = base(&args.get(i)?.cooked);
+    let words: Vec<&str> = args.iter().map(|w| w.cooked.as_str()).collect();
+    let sub = (i + 1..words.len()).find(|&k| {
+        matches!(
+            words[k],
+            "run" | "debug" | "rsh" | "create" | "start" | "attach"
+        )
+    })?;
+    let stdin = words[sub] == "rsh"
+        || words[sub + 1..].iter().any(|w| {
+            matches!(
+                *w,
+                "--stdin" | "--interactive" | "--stdin=true" | "--interactive=true"
+            ) || (w.starts_with('-') && !w.starts_with("--") && w.contains('i'))
+        });
+    let command = programs::container_command(&words, i).filter(|&c| c < words.len());
+    (stdin && command.is_none()).then(|| {
+        format!(
+            "{name} {} (the image's own command, often a shell)",
+            words[sub]
+        )
+    })
 }
 
 /// util-linux `script`'s options that take a value (short, long).
@@ -2722,7 +2791,9 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             let cleared = has(&seen, &["-i", "--ignore-environment"])
                 || args.get(operand).is_some_and(|w| w.cooked == "-");
             let (j, _) = wrapped(args, i, &programs::ENV);
-            if target < j
+            // env takes any `NAME=value`, `BASH_FUNC_f%%=…` too (not a shell assignment).
+            let any_name = target >= operand && args[target].cooked.starts_with("BASH_FUNC_");
+            if (target < j || any_name)
                 && let Some(role) = prompt_assignment(args[target])
             {
                 // `env GIT_SSH_COMMAND="ssh -i {{ v }}" git …`, `env PS4=…`.
@@ -2932,8 +3003,9 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
                 None => Role::Data(None),
             }
         }
-        // `autossh -M 0 h cmd`: ssh's options, and `-M PORT`.
-        "ssh" | "autossh" => {
+        // `autossh -M 0 h cmd`: ssh's options, and `-M PORT`; rsh and dropbear's client
+        // hand their command to the remote shell as ssh does.
+        "ssh" | "autossh" | "rsh" | "remsh" | "dbclient" => {
             let (_, seen, k, after) = ssh_options(name, args, i);
             if let Some(refused) = ssh_command_option(args, target, &seen)
                 .or_else(|| ssh_command_option(args, target, &after))
@@ -3348,6 +3420,9 @@ const OPERANDS_RUN: &[(&str, &[&str], bool)] = &[
     ("parallel-ssh", &[], false),
     ("pssh", &[], false),
     ("salt", &["cmd.run"], false),
+    // Fabric runs the words after `--` on each host; devbox runs its command in a shell.
+    ("fab", &["--"], false),
+    ("devbox", &["run"], false),
 ];
 
 /// The role of a value in the argument of an option that runs or is code ([`OPTIONS_RUN`],
@@ -3381,6 +3456,20 @@ fn option_runs(name: &str, args: &[&Word], i: usize, target: usize, ctx: Ctx) ->
         })
     };
     let git_sub = |sub: &str| (i + 1..target).any(|k| args[k].cooked == sub);
+    // `socat - SYSTEM:'…'`: socat runs the address's command with `sh -c`, and its own
+    // syntax (`,` options, `!!`) comes first.
+    if name == "socat"
+        && word.contains(SENTINEL)
+        && word
+            .get(..7)
+            .is_some_and(|p| p.eq_ignore_ascii_case("system:"))
+    {
+        return Some(Role::Refused(Unsafe {
+            why: "it stands in socat's `SYSTEM:` address, whose text socat splits by its own syntax and then runs with `sh -c`".into(),
+            construct: "socat SYSTEM:".into(),
+            help: "write the command in a script that reads the value from its environment (the step's `env:`), and give socat `SYSTEM:./script`".into(),
+        }));
+    }
     // `make deploy VERSION={{ v }}`: make pastes the variable's text into the recipes, which
     // a shell runs: one plain word only.
     if matches!(name, "make" | "gmake")
@@ -3716,7 +3805,7 @@ fn reads_stdin_as_script(args: &[&Word], i: usize, ctx: Ctx) -> Option<(String, 
             }
             reads_stdin_as_script(args, start, Ctx { travels: false })
         }
-        "ssh" | "autossh" => {
+        "ssh" | "autossh" | "rsh" | "remsh" | "dbclient" => {
             let (_, seen, k, after) = ssh_options(name, args, i);
             if has(&seen, &["-n"]) || has(&after, &["-n"]) {
                 return None;
@@ -3733,6 +3822,9 @@ fn reads_stdin_as_script(args: &[&Word], i: usize, ctx: Ctx) -> Option<(String, 
                 .map(|(c, _)| (format!("ssh HOST {c}"), false))
         }
         "kubectl" | "oc" | "docker" | "podman" | "nerdctl" => {
+            if let Some(construct) = image_command_reads_input(args, i) {
+                return Some((construct, false));
+            }
             let start = programs::container_command(args, i)?;
             with_entrypoint(args, i, start, |cmd, j, _| {
                 reads_stdin_as_script(cmd, j, Ctx { travels: false })
@@ -5025,6 +5117,50 @@ mod tests {
         }
         for script in ["parallel echo ::: \"X\"", "parallel -j 4 echo {} ::: \"X\""] {
             assert_eq!(plan_x(script).map(|p| p.layers.len()), Ok(0), "{script}");
+        }
+        // Interpreters' options and code paths by environment; bash's imported functions.
+        for script in [
+            "PERL5OPT=\"X\" perl -e 1",
+            "export NODE_OPTIONS=\"X\"; node app.js",
+            "env JAVA_TOOL_OPTIONS=\"X\" java -jar a.jar",
+        ] {
+            assert!(
+                matches!(plan_x(script).map(|p| p.slot), Ok(Slot::PlainWord(_))),
+                "{script}: {:?}",
+                plan_x(script)
+            );
+        }
+        assert!(plan_x("env \"BASH_FUNC_f%%=() { echo X; }\" bash -c f").is_err());
+        // Ninth audit: more programs that give a string to a shell.
+        for (script, construct) in [
+            ("rsh web1 \"echo X\"", "ssh HOST"),
+            ("dbclient web1 \"echo X\"", "ssh HOST"),
+            ("fab -H web1 -- \"echo X\"", "fab --"),
+            ("devbox run \"echo X\"", "devbox run"),
+        ] {
+            assert_eq!(constructs(script), [construct], "{script}");
+        }
+        assert!(plan_x("socat - \"SYSTEM:echo X\"").is_err());
+        // A container given no command runs its image's own, often a shell.
+        for script in [
+            "docker run -i --rm alpine <<EOF\necho X\nEOF",
+            "podman run -i --rm alpine <<< \"echo X\"",
+            "kubectl run -i --rm t --image=alpine --restart=Never <<EOF\necho X\nEOF",
+            "kubectl debug -i node/n1 --image=alpine <<EOF\necho X\nEOF",
+            "oc rsh mypod <<EOF\necho X\nEOF",
+        ] {
+            assert!(!constructs(script).is_empty(), "{script}: read as data");
+        }
+        for script in [
+            "docker run --rm alpine <<EOF\nX\nEOF",
+            "docker run -i --rm alpine cat <<EOF\nX\nEOF",
+            "kubectl run -i --rm t --image=alpine -- cat <<EOF\nX\nEOF",
+        ] {
+            assert!(
+                constructs(script).is_empty(),
+                "{script}: {:?}",
+                constructs(script)
+            );
         }
         // A pipe into a function or a group that starts a shell.
         for script in [
