@@ -760,6 +760,19 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
                     help: "give the here-string to the command that reads it".into(),
                 });
             }
+            // `exec < <(echo "…")`: what the substitution prints is the input of every later
+            // command, a shell reading its input among them.
+            if let Some(e) = w
+                .expansions
+                .iter()
+                .find(|e| e.span.contains(&at) && e.process)
+                && cmd.args().first().is_some_and(|a| a.cooked == "exec")
+                && let Some((construct, _)) = list
+                    .iter()
+                    .find_map(|c| reads_stdin_as_script(&c.args(), 0, Ctx::default()))
+            {
+                return Err(inside_expansion(text, e, &construct));
+            }
             // `ssh h 'bash -s' < <(printf … "{{ v }}")`: what the substitution prints is the
             // script.
             if let Some(e) = w
@@ -1543,7 +1556,14 @@ fn output_to_program(text: &str, cmd: &Command) -> bool {
         before.ends_with(">&")
             && (w.cooked.parse::<u32>().is_ok_and(|fd| fd >= 3) || !w.expansions.is_empty())
     });
-    to_fd && (text.contains("coproc") || text.contains(">("))
+    if to_fd && (text.contains("coproc") || text.contains(">(")) {
+        return true;
+    }
+    // `exec > >(sh)`: from then on, what every command prints goes to the program.
+    static EXEC_OUT: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\bexec\b[^\n;|]*?(?:^|\s)(?:1?>>?|&>>?)\s*>\(").ok()
+    });
+    text.contains(">(") && EXEC_OUT.as_ref().is_some_and(|re| re.is_match(text))
 }
 
 fn reparsed_refs_in(text: &str, depth: usize) -> BTreeSet<String> {
@@ -2655,6 +2675,16 @@ fn image_command_reads_input(args: &[&Word], i: usize) -> Option<String> {
     })
 }
 
+/// `[user@]host:path` with the value in the path: the remote shell parses the path for the
+/// scp protocol (`scp -O`, the default before OpenSSH 9.0) and for rsync before 3.2.4.
+fn remote_path(word: &str) -> bool {
+    let (Some(colon), Some(at)) = (word.find(':'), word.find(SENTINEL)) else {
+        return false;
+    };
+    let host = &word[..colon];
+    at > colon && !host.is_empty() && !host.contains('/') && !word[colon..].starts_with("::")
+}
+
 /// util-linux `script`'s options that take a value (short, long).
 const SCRIPT_OPTIONS: (&str, &[&str]) = (
     "cEIOBTm",
@@ -3022,8 +3052,17 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
         // `scp -o ProxyCommand=…`, `sftp -o …`: ssh's options.
         "scp" | "sftp" => {
             let (_, seen) = options(args, i + 1, "oFiPlcSJ", &[]);
-            ssh_command_option(args, target, &seen).unwrap_or(Role::NoOption)
+            ssh_command_option(args, target, &seen).unwrap_or_else(|| {
+                if name == "scp" && remote_path(&args[target].cooked) {
+                    Role::PlainWord
+                } else {
+                    Role::NoOption
+                }
+            })
         }
+        // `rsync "h:/var/log/{{ v }}" .`: the remote shell parses the path (rsync before
+        // 3.2.4, or `--old-args`).
+        "rsync" if remote_path(&args[target].cooked) => Role::PlainWord,
         // `rsync -e "ssh -p {{ v }}"`: rsync splits the string into the words of a command.
         "rsync"
             if matches!(args[target - 1].cooked.as_str(), "-e" | "--rsh")
@@ -5141,6 +5180,33 @@ mod tests {
             assert_eq!(constructs(script), [construct], "{script}");
         }
         assert!(plan_x("socat - \"SYSTEM:echo X\"").is_err());
+        // A remote path that the other side's shell parses (legacy scp, older rsync).
+        for script in [
+            "scp -O web1:/var/log/X /tmp/",
+            "scp /tmp/f \"deploy@web1:/srv/X\"",
+            "rsync -a web1:/var/log/X /tmp/",
+        ] {
+            assert!(
+                matches!(plan_x(script).map(|p| p.slot), Ok(Slot::PlainWord(_))),
+                "{script}: {:?}",
+                plan_x(script)
+            );
+        }
+        for script in ["scp /tmp/X web1:/tmp/", "rsync -a /srv/a:X web1::module/"] {
+            assert!(
+                !matches!(plan_x(script).map(|p| p.slot), Ok(Slot::PlainWord(_))),
+                "{script}"
+            );
+        }
+        // The script's own output or input given to a shell by `exec`.
+        for script in [
+            "exec > >(sh)\necho \"echo X\"",
+            "exec 1> >(ssh h sh)\necho \"echo X\"",
+            "exec 0< <(echo \"echo X\")\nsh",
+        ] {
+            assert!(plan_x(script).is_err(), "{script}: {:?}", plan_x(script));
+        }
+        assert!(plan_x("exec 2> >(logger -t x)\necho \"X\"").is_ok());
         // A container given no command runs its image's own, often a shell.
         for script in [
             "docker run -i --rm alpine <<EOF\necho X\nEOF",
