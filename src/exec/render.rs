@@ -234,11 +234,25 @@ fn place(
         | Slot::NoSubscript(q) => {
             // The script splits words on other characters than white space (`IFS=,`): a
             // value with one of them is several words where one is checked.
+            // Split into words where several are expected (a `for` loop, `IFS=, read -ra
+            // hosts`) or where only a leading `-` matters, each word is checked by itself.
+            let split = crate::shell::flow::ifs_chars(lexed);
+            let pieces_pass = |split: &str| match plan.slot {
+                Slot::PlainWords(_) => value
+                    .split(|c: char| c.is_whitespace() || split.contains(c))
+                    .filter(|p| !p.is_empty())
+                    .all(crate::shell::quote::is_plain_word),
+                Slot::NoOption(_) => !value
+                    .split(|c: char| split.contains(c))
+                    .any(|p| p.trim_start().starts_with('-')),
+                _ => false,
+            };
             if matches!(
                 plan.slot,
                 Slot::PlainWord(_) | Slot::PlainWords(_) | Slot::NoOption(_)
-            ) && let Some(split) = crate::shell::flow::ifs_chars(lexed)
+            ) && let Some(split) = split
                 && let Some(c) = value.chars().find(|c| split.contains(*c))
+                && !pieces_pass(&split)
             {
                 return Err(RenderError {
                     message: format!(
@@ -829,6 +843,22 @@ mod tests {
             err.message
         );
         assert!(err.help.contains("capture only the part"), "{}", err.help);
+    }
+
+    /// `IFS=, read -ra hosts <<< "{{ v }}"` then a loop over `"${hosts[@]}"`: splitting is
+    /// what the line is for; each word is checked by itself (ninth audit: a false refusal).
+    #[test]
+    fn a_list_split_on_ifs_is_checked_word_by_word() {
+        let template = "IFS=, read -ra hosts <<< \"{{ vars.ip }}\"\nfor h in \"${hosts[@]}\"; do ssh \"$h\" uptime; done";
+        for good in ["web1,web2", "web-1.example.com,web-2.example.com"] {
+            assert!(script(template, &ctx(good), &Shell::Bash).is_ok(), "{good}");
+        }
+        for bad in ["web1,-oProxyCommand=touch x", "web1,$(id)", "web1,a;b"] {
+            assert!(script(template, &ctx(bad), &Shell::Bash).is_err(), "{bad}");
+        }
+        // Where one word is expected, a value that IFS splits is still refused.
+        let one = "IFS=,\nh=\"{{ vars.ip }}\"\nssh h \"uptime $h\"";
+        assert!(script(one, &ctx("a,b"), &Shell::Bash).is_err());
     }
 
     #[test]
