@@ -93,6 +93,7 @@ fn refused_steps() -> Vec<(&'static str, String)> {
         ("xargs-arith", r#"printf '%s' "{{ inputs.v }}" | xargs -0 bash -c 'echo $(( $1 ))' _ > "$OUT/xargs-arith""#.into()),
         ("env-option", r#"env {{ inputs.v }} true; printf '[x]' > "$OUT/env-option""#.into()),
         ("unclosed", "printf '[x]' > \"$OUT/unclosed\"\nprintf '[%s]' \"{{ inputs.v }}".into()),
+        ("npx-c", r#"npx -c "printf '[%s]' {{ inputs.v }}" > "$OUT/npx-c""#.into()),
         ("tmux-send", r#"tmux send-keys -t x "{{ inputs.v }}" Enter; printf '[x]' > "$OUT/tmux-send""#.into()),
         // Ninth audit: pipes into a function or a group that starts a shell, a shell whose
         // script is xargs' input, GNU parallel with no command, copies through the variables
@@ -671,19 +672,14 @@ fn a_value_that_would_end_its_sed_command_or_awk_string_is_refused() {
     }
 }
 
-/// Ninth audit: strings that `npx -c`, `entr -s` and `nix-shell --run` give a shell, and the
+/// Ninth audit: strings that `entr -s` and `nix-shell --run` give a shell, and the
 /// input of a program that starts a shell when it is given no command (`chroot DIR`,
 /// `nsenter`, `unshare`, `newgrp`, `script`): data, or refused before anything runs. The
 /// programs are stand-ins on `PATH` that do what the real ones do with the string or the
-/// input (run it with `sh`), so that the test needs neither npm, nix nor root.
+/// input (run it with `sh`), so that the test needs neither entr, nix nor root.
 #[test]
 fn strings_and_input_that_other_programs_give_a_shell_stay_data() {
     let fakes = [
-        // npm runs `-c`'s string with its script shell, `sh -c`.
-        (
-            "npx",
-            "while [ $# -gt 0 ]; do [ \"$1\" = -c ] && exec sh -c \"$2\"; shift; done; exit 9",
-        ),
         // entr -s: the first operand, run with `$SHELL -c` once the listed files are read.
         (
             "entr",
@@ -697,10 +693,6 @@ fn strings_and_input_that_other_programs_give_a_shell_stay_data() {
         ("chroot", "exec sh"),
     ];
     let steps: Vec<(&str, String)> = vec![
-        (
-            "npx",
-            r#"npx -c "printf '[%s]' {{ inputs.v }}" > "$OUT/npx""#.into(),
-        ),
         (
             "entr",
             r#"echo /dev/null | entr -nzs "printf '[%s]' {{ inputs.v }}" > "$OUT/entr""#.into(),

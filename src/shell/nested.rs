@@ -3423,9 +3423,6 @@ const OPTIONS_RUN: &[(&str, &[&str], bool)] = &[
         true,
     ),
     ("gcloud", &["--command"], false),
-    // `npx -c '…'`, `npm exec --call '…'`: npm runs the string with its script shell (`sh`).
-    ("npx", &["-c", "--call"], true),
-    ("npm", &["-c", "--call"], true),
     // `nix-shell --run '…'`: bash runs it, in an environment that `--pure` clears.
     ("nix-shell", &["--run", "--command"], false),
     ("az", &["--scripts"], false),
@@ -3449,6 +3446,10 @@ const OPTIONS_CODE: &[(&str, &[&str])] = &[
     ("make", &["--eval", "-E"]),
     ("aws", &["--parameters"]),
     ("tar", &["--checkpoint-action"]),
+    // `npx -c '…'`, `npm exec --call '…'`: npm replaces `${NAME}` in the string with the
+    // variable's value (inside quotes too) before its script shell parses it.
+    ("npx", &["-c", "--call"]),
+    ("npm", &["-c", "--call"]),
 ];
 
 /// Programs whose operands after a subcommand (or after the host) are a command line that a
@@ -5262,14 +5263,14 @@ mod tests {
         }
         // Ninth audit: strings that npm, entr and nix-shell run with a shell.
         for (script, construct) in [
-            ("npx -c \"echo X\"", "npx -c"),
-            ("npm exec --call \"echo X\"", "npm --call"),
             ("echo f | entr -nzs \"echo X\"", "entr -s"),
             ("nix-shell -p hello --run \"echo X\"", "nix-shell --run"),
         ] {
             assert_eq!(constructs(script), [construct], "{script}");
         }
         assert!(constructs("echo f | entr -n echo X").is_empty());
+        assert!(plan_x("npx -c \"echo X\"").is_err());
+        assert!(plan_x("npm exec --call \"echo X\"").is_err());
         for script in [
             "ssh db1 'bash -s' < <(printf 'echo =%s=\\n' \"X\")",
             "xargs -I{} sh -c 'echo ={}=' <<EOF\nX\nEOF",
