@@ -290,6 +290,15 @@ fn bad_pages_are_refused_clearly_and_pathological_ones_import() {
         "{}",
         out.stderr
     );
+    // A NUL byte: no command could hold it (found by an audit: imported, never runnable).
+    std::fs::write(t.path("nul.md"), b"# A\n\n```sh\necho a\0b\n```\n").unwrap();
+    let out = t.exec(&["import", "nul.md"]);
+    out.code(2);
+    assert!(
+        out.stderr.contains("nul.md:4:7: the page holds a NUL byte"),
+        "{}",
+        out.stderr
+    );
     let out = t.exec(&["import", "missing.md"]);
     out.code(2);
     assert!(
@@ -332,15 +341,79 @@ fn bad_pages_are_refused_clearly_and_pathological_ones_import() {
     assert!(!t.path("-").exists());
 }
 
+/// A command with another template language (`{{`, `{%`) is kept as written with
+/// `templates: false`; its `<PLACEHOLDER>`s reach it through the step's `env:`, in the
+/// placeholder's quoting, so that the runbook lints and runs (found by an audit: `{%` made
+/// an RB019 error, and `<NS>` stayed a redirection).
+#[test]
+fn placeholders_in_a_command_of_another_template_language_come_through_env() {
+    let page = "# K\n\n## Pods\n\n```sh\nkubectl get pods -n <NAMESPACE> -o go-template='{{range .items}}{{.metadata.name}}{{end}}'\necho \"{% raw %}\" '<NODE>'\n```\n";
+    let t = Test::new().file("k.md", page);
+    let out = t.exec(&["import", "k.md", "-o", "k.yaml"]);
+    out.code(0);
+    let yaml = std::fs::read_to_string(t.path("k.yaml")).unwrap();
+    assert!(yaml.contains("templates: false"), "{yaml}");
+    assert!(
+        yaml.contains("NAMESPACE: \"{{ inputs.namespace }}\"")
+            && yaml.contains("NODE: \"{{ inputs.node }}\""),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("kubectl get pods -n \"${NAMESPACE}\" -o go-template='{{range .items}}{{.metadata.name}}{{end}}'")
+            && yaml.contains("echo \"{% raw %}\" ''\"${NODE}\"''"),
+        "{yaml}"
+    );
+    t.exec(&["lint", "k.yaml"]).code(0);
+    let out = t.exec(&[
+        "run",
+        "k.yaml",
+        "--yes",
+        "--input",
+        "namespace=a b",
+        "--input",
+        "node=$(touch x)",
+        "--dry-run",
+    ]);
+    out.code(0);
+}
+
+/// An `export` reaches the steps from its own on, as the page reads; one of a variable that
+/// a program runs (`GIT_SSH_COMMAND`) stays in its step (found by an audit: lifted to the
+/// runbook's `env:`, it ran in the step before the export).
+#[test]
+fn an_export_reaches_only_the_steps_from_its_own_on() {
+    let page = "# Git\n\n## Look\n\n```sh\ngit ls-remote origin\n```\n\n## Set up\n\n```sh\nexport GIT_SSH_COMMAND=/opt/wrap.sh\nexport REGION=eu-1\n```\n\n## Use\n\n```sh\naws --region \"$REGION\" s3 ls\n```\n";
+    let t = Test::new().stdin(page);
+    let out = t.exec(&["import", "-"]);
+    out.code(0);
+    let yaml = &out.stdout;
+    assert!(!yaml.contains("GIT_SSH_COMMAND:"), "{yaml}");
+    let look = yaml.find("section: \"Look\"").unwrap();
+    let set_up = yaml.find("section: \"Set up\"").unwrap();
+    assert!(!yaml[look..set_up].contains("REGION"), "{yaml}");
+    assert!(
+        yaml[set_up..]
+            .matches("REGION: \"{{ inputs.region }}\"")
+            .count()
+            == 2,
+        "{yaml}"
+    );
+}
+
 #[test]
 fn variables_the_page_never_sets_and_exports_become_inputs_given_through_env() {
     let page = root().join("testdata/import/rollout-stuck.md");
     let out = Test::new().exec(&["import", page.to_str().unwrap()]);
     out.code(0);
     let yaml = &out.stdout;
+    // Never set: given to every step. Exported: from the step that exports it on.
+    assert!(
+        yaml.contains("env:\n  NAMESPACE: \"{{ inputs.namespace }}\"\nsteps:"),
+        "{yaml}"
+    );
     assert!(
         yaml.contains(
-            "env:\n  DEPLOY: \"{{ inputs.deploy }}\"\n  NAMESPACE: \"{{ inputs.namespace }}\""
+            "    env:\n      DEPLOY: \"{{ inputs.deploy }}\"\n    run: \"export DEPLOY=checkout\""
         ),
         "{yaml}"
     );

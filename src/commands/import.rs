@@ -198,6 +198,16 @@ fn page(args: &ImportArgs, err: &mut String) -> i32 {
             return EXIT_USAGE;
         }
     };
+    // A NUL byte cannot be in a command (the step could never start) nor in YAML text.
+    if let Some(at) = text.find('\0') {
+        let pos = crate::import::pos_of(&text, at);
+        report(
+            err,
+            &format!("{shown}:{pos}: the page holds a NUL byte: not a text page"),
+            "remove the NUL bytes (`tr -d '\\000' < page.md`), or import the page it was made from",
+        );
+        return EXIT_USAGE;
+    }
     if text.trim().is_empty() {
         report(
             err,

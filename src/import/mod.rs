@@ -70,6 +70,8 @@ pub struct Step {
     pub next: Option<String>,
     /// A decision: (label, the first step of that branch).
     pub choose: Vec<(String, String)>,
+    /// `env:` of the step: the page's `export VAR=…` from the step that exports it on.
+    pub env: Vec<(String, String)>,
 }
 
 /// The sections whose prose describes the alert rather than says what to do.
@@ -464,14 +466,15 @@ pub fn import(text: &str, stem: &str) -> Draft {
                     }
                     // `{{` of another template language (Go, Helm, jq): the command is kept
                     // as written, placeholders and all, and says so.
-                    let no_templates = commands.contains("{{");
+                    let no_templates = ["{{", "{%", "{#"].iter().any(|t| commands.contains(t));
+                    let mut env = Vec::new();
                     let commands = if no_templates {
-                        let what = "the command holds `{{`: kept with `templates: false`, its placeholders not made inputs".to_string();
+                        let what = "the command holds `{{`, `{%` or `{#` of another template language: kept with `templates: false`, its placeholders given through the step's `env:`".to_string();
                         notes.push(format!("{pos}: guess: {what}"));
                         d.guesses.push((pos, what));
-                        commands
+                        placeholders(&mut d, &commands, pos, Some(&mut env))
                     } else {
-                        placeholders(&mut d, &commands, pos)
+                        placeholders(&mut d, &commands, pos, None)
                     };
                     // A checklist made of the list's items before this one comes first.
                     flush_tasks(
@@ -489,7 +492,9 @@ pub fn import(text: &str, stem: &str) -> Draft {
                     // Consecutive fences under one heading, or in one list item, are one step.
                     let join = joinable
                         && (instructions.trim().is_empty() || (in_item > 0 && item_used_before))
-                        && d.steps.last().is_some_and(|s| s.title == title);
+                        && d.steps
+                            .last()
+                            .is_some_and(|s| s.title == title && s.no_templates == no_templates);
                     if join {
                         if let Some(last) = d.steps.last_mut()
                             && let Some(run) = &mut last.run
@@ -497,6 +502,7 @@ pub fn import(text: &str, stem: &str) -> Draft {
                             run.push('\n');
                             run.push_str(&commands);
                             last.notes.append(&mut notes);
+                            last.env.append(&mut env);
                         }
                     } else {
                         d.steps.push(Step {
@@ -506,6 +512,7 @@ pub fn import(text: &str, stem: &str) -> Draft {
                             no_templates,
                             pos,
                             notes,
+                            env,
                             ..Step::default()
                         });
                     }
@@ -1240,16 +1247,28 @@ fn transcript(code: &str, lang: &str) -> (String, String) {
     (commands.join("\n"), output.join("\n"))
 }
 
-/// `<POD_NAME>`, `<pod-name>` in a command → `{{ inputs.pod_name }}` and an input.
-fn placeholders(d: &mut Draft, command: &str, pos: Pos) -> String {
+/// `<POD_NAME>`, `<pod-name>` in a command → `{{ inputs.pod_name }}` and an input. In a
+/// command kept as written (`templates: false`, given as `env`), `$POD_NAME` instead, in the
+/// placeholder's quoting, with the template in the step's `env:` (still rendered there).
+fn placeholders(
+    d: &mut Draft,
+    command: &str,
+    pos: Pos,
+    mut env: Option<&mut Vec<(String, String)>>,
+) -> String {
     // Compiled once: a page has many fences, a folder many pages.
     static PLACEHOLDER: std::sync::LazyLock<Option<regex::Regex>> =
         std::sync::LazyLock::new(|| regex::Regex::new(r"<([A-Za-z0-9][A-Za-z0-9_.-]{0,63})>").ok());
     let Some(re) = PLACEHOLDER.as_ref() else {
         return command.to_string();
     };
-    re.replace_all(command, |c: &regex::Captures| {
-        let raw = &c[1];
+    let mut out = String::with_capacity(command.len());
+    let mut last = 0;
+    for c in re.captures_iter(command) {
+        let (Some(whole), Some(raw)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
+        let raw = raw.as_str();
         // An identifier: `-` and `.` as `_`, a leading digit after `v_` (`<1ST-HOST>` →
         // `v_1st_host`).
         let mut name: String = raw
@@ -1265,9 +1284,26 @@ fn placeholders(d: &mut Draft, command: &str, pos: Pos) -> String {
             default: None,
             pos,
         });
-        format!("{{{{ inputs.{name} }}}}")
-    })
-    .into_owned()
+        out.push_str(&command[last..whole.start()]);
+        last = whole.end();
+        let template = format!("{{{{ inputs.{name} }}}}");
+        let Some(env) = env.as_deref_mut() else {
+            out.push_str(&template);
+            continue;
+        };
+        let var = name.to_ascii_uppercase();
+        if !env.iter().any(|(n, _)| *n == var) {
+            env.push((var.clone(), template));
+        }
+        use crate::shell::Quoting;
+        out.push_str(&match crate::shell::context_at(command, whole.start()) {
+            Quoting::Double | Quoting::Heredoc => format!("${{{var}}}"),
+            Quoting::Single => format!("'\"${{{var}}}\"'"),
+            _ => format!("\"${{{var}}}\""),
+        });
+    }
+    out.push_str(&command[last..]);
+    out
 }
 
 /// Variables every shell has, never asked for.
@@ -1371,6 +1407,7 @@ fn unset_variables(d: &mut Draft) {
     }
     // `export VAR=value` carries state between the page's blocks; each step here is a shell
     // of its own: the value becomes an input (its default), given to every step.
+    let mut exported: Vec<(String, String, Pos)> = Vec::new();
     if let Some(export) = EXPORT.as_ref() {
         for (line, c) in &commands {
             for cap in export.captures_iter(c) {
@@ -1381,6 +1418,7 @@ fn unset_variables(d: &mut Draft) {
                 if d.env.contains_key(&name)
                     || !crate::values::is_identifier(&input)
                     || crate::values::is_protected_env(&name)
+                    || crate::shell::runs_as_code(&name)
                     || KNOWN_VARIABLES.contains(&name.as_str())
                     || matches!(name.as_str(), "PROMPT_COMMAND" | "CDPATH" | "GLOBIGNORE")
                 {
@@ -1392,7 +1430,20 @@ fn unset_variables(d: &mut Draft) {
                     default: Some(value),
                     pos: *line,
                 });
-                d.env.insert(name, format!("{{{{ inputs.{input} }}}}"));
+                exported.push((name, format!("{{{{ inputs.{input} }}}}"), *line));
+            }
+        }
+    }
+    // From the step that exports it on, as the page reads: a step before it does not have
+    // it (`export GIT_SSH_COMMAND=…` in step 2 is not step 1's).
+    for (name, template, line) in exported {
+        let from = d
+            .steps
+            .iter()
+            .position(|s| s.pos == line && s.run.is_some());
+        for step in d.steps.iter_mut().skip(from.unwrap_or(0)) {
+            if !step.env.iter().any(|(n, _)| *n == name) {
+                step.env.push((name.clone(), template.clone()));
             }
         }
     }
@@ -1442,7 +1493,11 @@ fn carried_variables(d: &mut Draft) {
         let mut noted = std::collections::BTreeSet::new();
         for cap in used.captures_iter(&run) {
             let name = cap[1].to_string();
-            if here.contains(&name) || d.env.contains_key(&name) || !expanded(&run, &cap) {
+            if here.contains(&name)
+                || d.env.contains_key(&name)
+                || d.steps[k].env.iter().any(|(n, _)| *n == name)
+                || !expanded(&run, &cap)
+            {
                 continue;
             }
             let Some((_, maker)) = set_before.iter().find(|(n, _)| *n == name) else {
@@ -1658,6 +1713,7 @@ mod tests {
             &mut d,
             "kubectl logs <POD_NAME> -n <name-space>",
             Pos::default(),
+            None,
         );
         assert_eq!(
             c,

@@ -138,6 +138,12 @@ pub fn write(d: &Draft, source: &str) -> String {
         if s.no_templates {
             out.push_str("    templates: false\n");
         }
+        if !s.env.is_empty() && s.run.is_some() {
+            out.push_str("    env:\n");
+            for (name, value) in &s.env {
+                let _ = writeln!(out, "      {name}: {}", quoted(value));
+            }
+        }
         if let Some(run) = &s.run {
             field(&mut out, 4, "run", run);
             if s.interactive {
