@@ -327,6 +327,16 @@ fn bad_pages_are_refused_clearly_and_pathological_ones_import() {
     out.code(0);
     assert!(out.stdout.contains("echo 2999"), "{}", &out.stderr);
     assert!(out.stderr.contains("HTML"), "{}", out.stderr);
+    // Thousands of nested list markers (80 KB): a runbook that lints, not one that grows with
+    // the square of the depth (found by an audit: gigabytes, then refused as too large).
+    for marker in ["- ", "1. "] {
+        let page = format!("# Deep\n\n{}x\n", marker.repeat(40_000));
+        std::fs::write(t.path("deep.md"), page).unwrap();
+        let _ = std::fs::remove_file(t.path("deep.yaml"));
+        t.exec(&["import", "deep.md", "-o", "deep.yaml"]).code(0);
+        assert!(std::fs::metadata(t.path("deep.yaml")).unwrap().len() < 4_000_000);
+        t.exec(&["lint", "deep.yaml"]).code(0);
+    }
     // From stdin.
     let out = Test::new()
         .stdin("# S\n\n```sh\nuptime\n```\n")

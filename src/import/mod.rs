@@ -664,8 +664,10 @@ pub fn import(text: &str, stem: &str) -> Draft {
                     task = None;
                     item_used = false;
                 } else {
-                    // A nested item stays in its parent's text, indented.
-                    item_text.push_str(&format!("\n{}- ", "  ".repeat(in_item)));
+                    // A nested item stays in its parent's text, indented (at most 16 levels
+                    // deep: a page of thousands of nested markers would otherwise grow with
+                    // the square of its depth).
+                    item_text.push_str(&format!("\n{}- ", "  ".repeat(in_item.min(16))));
                 }
                 in_item += 1;
             }
