@@ -387,6 +387,63 @@ fn placeholders_in_a_command_of_another_template_language_come_through_env() {
     out.code(0);
 }
 
+/// Three or more sibling alternatives are one decision with an option each, every branch
+/// joining after them (found by an audit: each sibling after the first started a decision of
+/// its own, so the operator was asked again, and 300 of them made a runbook too large to lint).
+#[test]
+fn sibling_alternatives_are_one_decision_however_many() {
+    let mut page = String::from("# Three\n\n## Mitigation\n\n");
+    for what in [
+        "the disk is full",
+        "the memory is full",
+        "nothing else works",
+    ] {
+        page.push_str(&format!("### If {what}\n\n```bash\necho '{what}'\n```\n\n"));
+    }
+    page.push_str("## Verify\n\n```bash\necho verify\n```\n");
+    let t = Test::new().file("three.md", &page);
+    t.exec(&["import", "three.md", "-o", "three.yaml"]).code(0);
+    let yaml = std::fs::read_to_string(t.path("three.yaml")).unwrap();
+    assert_eq!(yaml.matches("choose:").count(), 1, "{yaml}");
+    assert_eq!(yaml.matches("- label:").count(), 3, "{yaml}");
+    assert_eq!(yaml.matches("next: run-echo-verify").count(), 3, "{yaml}");
+    t.exec(&["lint", "three.yaml"]).code(0);
+    // The second option walks its branch, then Verify, once.
+    std::fs::write(t.path("answers.yaml"), "which-applies: 2\n").unwrap();
+    let out = t.exec(&[
+        "run",
+        "three.yaml",
+        "--dry-run",
+        "--yes",
+        "--answers",
+        "answers.yaml",
+    ]);
+    out.code(0);
+    let screen = format!("{}{}", out.stdout, out.stderr);
+    assert!(screen.contains("the memory is full"), "{screen}");
+    assert!(
+        !screen.contains("echo 'nothing else works'"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        screen.matches("which applies?").count(),
+        1,
+        "{}",
+        out.stdout
+    );
+    // Three hundred of them: one decision, a runbook that lints.
+    let mut page = String::from("# Many\n\n## Mitigation\n\n");
+    for n in 0..300 {
+        page.push_str(&format!("### If case {n}\n\n```bash\necho {n}\n```\n\n"));
+    }
+    std::fs::write(t.path("many.md"), page).unwrap();
+    t.exec(&["import", "many.md", "-o", "many.yaml"]).code(0);
+    let yaml = std::fs::read_to_string(t.path("many.yaml")).unwrap();
+    assert_eq!(yaml.matches("choose:").count(), 1);
+    t.exec(&["lint", "--no-shellcheck", "many.yaml"]).code(0);
+}
+
 /// An `export` reaches the steps from its own on, as the page reads; one of a variable that
 /// a program runs (`GIT_SSH_COMMAND`) stays in its step (found by an audit: lifted to the
 /// runbook's `env:`, it ran in the step before the export).

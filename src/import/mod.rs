@@ -932,9 +932,12 @@ fn alternative(title: &str) -> bool {
 /// lead to each, every branch joining again after the last.
 fn alternatives(d: &mut Draft) {
     let mut i = 0;
+    // The sections already an option of a decision: a sibling after the first is not the
+    // start of another group (three alternatives are one decision of three options).
+    let mut options_of_a_decision = std::collections::BTreeSet::new();
     while i < d.sections.len() {
         let (level, ref title, line) = d.sections[i];
-        if !alternative(title) {
+        if !alternative(title) || options_of_a_decision.contains(&i) {
             i += 1;
             continue;
         }
@@ -960,6 +963,7 @@ fn alternatives(d: &mut Draft) {
             i = end;
             continue;
         }
+        options_of_a_decision.extend(group.iter().copied());
         // Each branch: the steps of its section and subsections.
         let branch_of = |sec: usize| -> Option<usize> {
             let last = group.iter().copied().find(|&g| g > sec).unwrap_or(end);
