@@ -374,6 +374,17 @@ fn placeholders_in_a_command_of_another_template_language_come_through_env() {
         "{yaml}"
     );
     t.exec(&["lint", "k.yaml"]).code(0);
+    // A placeholder named like a YAML boolean is a quoted key (other YAML tools read `true:`
+    // and `no:` as booleans).
+    let out = Test::new()
+        .stdin("# P\n\n```sh\necho <true> <no>\n```\n")
+        .exec(&["import", "-"]);
+    out.code(0);
+    assert!(
+        out.stdout.contains("  \"no\":\n") && out.stdout.contains("  \"true\":\n"),
+        "{}",
+        out.stdout
+    );
     let out = t.exec(&[
         "run",
         "k.yaml",

@@ -99,7 +99,16 @@ pub fn write(d: &Draft, source: &str) -> String {
     if !d.inputs.is_empty() {
         out.push_str("inputs:\n");
         for (name, input) in &d.inputs {
-            let _ = writeln!(out, "  {name}:");
+            // `true`, `no`, `null`…: keys other YAML tools would read as booleans or null.
+            let special = matches!(
+                name.to_ascii_lowercase().as_str(),
+                "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null"
+            );
+            if special {
+                let _ = writeln!(out, "  {}:", quoted(name));
+            } else {
+                let _ = writeln!(out, "  {name}:");
+            }
             field(&mut out, 4, "description", &input.description);
             if let Some(default) = &input.default {
                 field(&mut out, 4, "default", default);
