@@ -93,6 +93,7 @@ fn refused_steps() -> Vec<(&'static str, String)> {
         ("xargs-arith", r#"printf '%s' "{{ inputs.v }}" | xargs -0 bash -c 'echo $(( $1 ))' _ > "$OUT/xargs-arith""#.into()),
         ("env-option", r#"env {{ inputs.v }} true; printf '[x]' > "$OUT/env-option""#.into()),
         ("unclosed", "printf '[x]' > \"$OUT/unclosed\"\nprintf '[%s]' \"{{ inputs.v }}".into()),
+        ("ssh-config", r#"printf 'Host h\n  ProxyCommand %s\n' "{{ inputs.v }}" > "$OUT/cfg"; ssh -F "$OUT/cfg" -o BatchMode=yes h true; printf '[x]' > "$OUT/ssh-config""#.into()),
         ("npx-c", r#"npx -c "printf '[%s]' {{ inputs.v }}" > "$OUT/npx-c""#.into()),
         ("tmux-send", r#"tmux send-keys -t x "{{ inputs.v }}" Enter; printf '[x]' > "$OUT/tmux-send""#.into()),
         // Ninth audit: pipes into a function or a group that starts a shell, a shell whose

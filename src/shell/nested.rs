@@ -1043,6 +1043,32 @@ fn command_lists(text: &str, list: &[Command]) -> Vec<(String, Vec<Command>)> {
     lists
 }
 
+/// Whether a file written by the script is a configuration whose entries run commands.
+fn runs_its_entries(file: &str) -> bool {
+    let file = file.trim_matches(|c| c == '"' || c == '\'');
+    let name = base(file);
+    file.contains("/cron")
+        || file.contains("crontab")
+        || file.contains(".ssh/")
+        || file.ends_with("ssh_config")
+        || file.contains("ssh_config.d/")
+        || file.contains(".git/config")
+        || file.ends_with("gitconfig")
+        || file.contains("/systemd/")
+        || [".service", ".timer", ".socket", ".path"]
+            .iter()
+            .any(|x| name.ends_with(x))
+        || file.contains("/etc/profile")
+        || file.contains("/etc/rc.local")
+        || file.contains("sudoers")
+        || file.contains("/etc/logrotate")
+        || file.contains("/etc/udev/")
+        || matches!(
+            name,
+            ".bashrc" | ".bash_profile" | ".profile" | ".zshrc" | ".bash_login" | ".envrc"
+        )
+}
+
 /// Where the script parses again text whose origin runbook does not follow, said as the
 /// construct: an expansion in a string another shell parses (`eval "$c"`, `ssh h "… $c"`),
 /// a file it runs that the script may have written (`bash job.sh`, `. ./env.sh`, `./job.sh`,
@@ -1053,12 +1079,34 @@ fn parses_unknown(text: &str, list: &[Command], targets: &BTreeSet<String>) -> O
     let lists = command_lists(text, list);
     // The files the script writes, and what `cp`, `install`, … copy to (their last operand).
     let mut written: Vec<String> = Vec::new();
+    let mut configs: Vec<String> = Vec::new();
     let mut copies = false;
     for (t, l) in &lists {
         for c in l {
             written.extend(super::spill::written(t, c));
             let args = c.args();
             let i = command_index(&args);
+            // `ssh -F cfg`, `crontab jobs`: files read as configurations that run commands.
+            match args.get(i).map(|w| base(&w.cooked)) {
+                Some("ssh" | "scp" | "sftp" | "autossh") => {
+                    for (k, w) in args.iter().enumerate() {
+                        if w.cooked == "-F" {
+                            configs.extend(args.get(k + 1).map(|f| f.cooked.clone()));
+                        } else if let Some(f) = w.cooked.strip_prefix("-F") {
+                            configs.push(f.to_string());
+                        }
+                    }
+                }
+                Some("crontab") => {
+                    configs.extend(
+                        args[i + 1..]
+                            .iter()
+                            .filter(|w| !w.cooked.starts_with('-'))
+                            .map(|w| w.cooked.clone()),
+                    );
+                }
+                _ => {}
+            }
             if args
                 .get(i)
                 .is_some_and(|w| COPIERS.contains(&base(&w.cooked)))
@@ -1069,6 +1117,17 @@ fn parses_unknown(text: &str, list: &[Command], targets: &BTreeSet<String>) -> O
                 }
             }
         }
+    }
+    // A configuration whose entries run commands: cron's lines, ssh's `ProxyCommand`, git's
+    // `!` aliases and `core.sshCommand`, systemd's `Exec…=`, a shell's start-up files.
+    let tail = |f: &str| base(f.trim_matches(|c| c == '"' || c == '\'')).to_string();
+    if let Some(file) = written
+        .iter()
+        .find(|f| runs_its_entries(f) || configs.iter().any(|c| tail(c) == tail(f)))
+    {
+        return Some(format!(
+            "`{file}` is a configuration whose entries run commands (cron, ssh's `ProxyCommand`, git's aliases, systemd's `Exec…`, a shell's start-up file)"
+        ));
     }
     let may_be_written = |w: &Word| {
         let name = w.cooked.strip_prefix("./").unwrap_or(&w.cooked);
@@ -5181,6 +5240,26 @@ mod tests {
             assert_eq!(constructs(script), [construct], "{script}");
         }
         assert!(plan_x("socat - \"SYSTEM:echo X\"").is_err());
+        // Written into a configuration whose entries run commands.
+        for script in [
+            "printf 'Host h\\n  ProxyCommand %s\\n' \"X\" > /tmp/sshcfg; ssh -F /tmp/sshcfg h true",
+            "printf '[alias]\\n\\tx = !echo %s\\n' \"X\" >> .git/config",
+            "echo \"* * * * * root X\" > /etc/cron.d/job",
+            "cat > /etc/systemd/system/x.service <<EOF\nExecStart=/bin/echo X\nEOF",
+        ] {
+            assert!(
+                matches!(
+                    plan_x(script).map(|p| p.slot),
+                    Ok(Slot::PlainWord(_)) | Err(_)
+                ),
+                "{script}: {:?}",
+                plan_x(script)
+            );
+        }
+        assert!(matches!(
+            plan_x("echo \"X\" > /var/log/app/last").map(|p| p.slot),
+            Ok(Slot::Quoted(_))
+        ));
         // A remote path that the other side's shell parses (legacy scp, older rsync).
         for script in [
             "scp -O web1:/var/log/X /tmp/",
