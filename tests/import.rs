@@ -476,6 +476,18 @@ fn an_export_reaches_only_the_steps_from_its_own_on() {
             == 2,
         "{yaml}"
     );
+    // A placeholder and an export of one name are one input with the export's value; a
+    // second export with another value is said (found by an audit: the value was dropped).
+    let page = "# P\n\n## A\n\n```sh\nkubectl get pods -n <ns>\n```\n\n## B\n\n```sh\nexport NS=prod\n```\n\n## C\n\n```sh\nexport NS=staging\n```\n";
+    let out = Test::new().stdin(page).exec(&["import", "-"]);
+    out.code(0);
+    assert!(out.stdout.contains("default: \"prod\""), "{}", out.stdout);
+    assert!(
+        out.stderr
+            .contains("guess: `$NS` is exported with different values on the page"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]

@@ -1232,17 +1232,33 @@ fn transcript(code: &str, lang: &str) -> (String, String) {
     // Right after a command: `> ` lines are the shell's secondary prompt (a here-document,
     // an open quote), part of the command.
     let mut after_command = false;
+    // A `# ` line in a session of `$ ` prompts is output (a comment the program printed),
+    // unless the last command made the session root's (`sudo -i`, `su -`).
+    let mut user_session = false;
     for l in code.lines() {
         if after_command && (l.starts_with("> ") || l == ">") {
             commands.push(l.get(2..).unwrap_or("").to_string());
             continue;
         }
         after_command = false;
+        let prompt = shell_prompt(l, lang);
+        let root_line = l.starts_with("# ");
+        if let Some(c) = prompt.filter(|_| !root_line) {
+            let c = c.trim();
+            user_session = !(c.starts_with("sudo -i")
+                || c.starts_with("sudo -s")
+                || c.starts_with("sudo su")
+                || c == "su"
+                || c.starts_with("su -")
+                || c.starts_with("su root"));
+        }
         if continued {
             commands.push(l.to_string());
             continued = l.ends_with('\\');
             after_command = !continued;
-        } else if let Some(c) = shell_prompt(l, lang) {
+        } else if root_line && user_session && prompt.is_some() {
+            output.push(l.to_string());
+        } else if let Some(c) = prompt {
             after_command = !c.ends_with('\\');
             continued = c.ends_with('\\');
             commands.push(c.to_string());
@@ -1414,6 +1430,7 @@ fn unset_variables(d: &mut Draft) {
     // `export VAR=value` carries state between the page's blocks; each step here is a shell
     // of its own: the value becomes an input (its default), given to every step.
     let mut exported: Vec<(String, String, Pos)> = Vec::new();
+    let mut exported_twice: Vec<(Pos, String)> = Vec::new();
     if let Some(export) = EXPORT.as_ref() {
         for (line, c) in &commands {
             for cap in export.captures_iter(c) {
@@ -1431,14 +1448,36 @@ fn unset_variables(d: &mut Draft) {
                     continue;
                 }
                 let value = cap[2].trim_matches(|q| q == '"' || q == '\'').to_string();
-                d.inputs.entry(input.clone()).or_insert_with(|| Input {
+                let entry = d.inputs.entry(input.clone()).or_insert_with(|| Input {
                     description: format!("${name}, set by `export` on the page"),
-                    default: Some(value),
+                    default: None,
                     pos: *line,
                 });
+                // `<ns>` earlier and `export NS=prod`: one input, with the export's value;
+                // two exports of different values: the first, said.
+                match &entry.default {
+                    None => entry.default = Some(value),
+                    Some(first) if *first != value => {
+                        let what = format!(
+                            "`${name}` is exported with different values on the page: the input's default is the first, `{first}`"
+                        );
+                        exported_twice.push((*line, what));
+                    }
+                    Some(_) => {}
+                }
                 exported.push((name, format!("{{{{ inputs.{input} }}}}"), *line));
             }
         }
+    }
+    for (line, what) in exported_twice {
+        if let Some(step) = d
+            .steps
+            .iter_mut()
+            .find(|s| s.pos == line && s.run.is_some())
+        {
+            step.notes.push(format!("{line}: guess: {what}"));
+        }
+        d.guesses.push((line, what));
     }
     // From the step that exports it on, as the page reads: a step before it does not have
     // it (`export GIT_SSH_COMMAND=…` in step 2 is not step 1's).
@@ -1710,6 +1749,22 @@ mod tests {
                 .contains("[the dashboard](<https://grafana.example/d/1>)")
         );
         assert_eq!(d.steps[0].title, "Open the dashboard, then run");
+    }
+
+    /// A `# ` line among `$ ` prompts is output, unless the session became root's (an
+    /// audit found `# a comment line in output` made a command).
+    #[test]
+    fn a_hash_line_is_a_command_only_in_a_root_session() {
+        let (commands, output) = transcript(
+            "$ ls /srv\ndata\n# a comment line in output\n$ df -h",
+            "console",
+        );
+        assert_eq!(commands, "ls /srv\ndf -h");
+        assert!(output.contains("# a comment line in output"));
+        let (commands, _) = transcript("$ sudo -i\n# systemctl restart app", "console");
+        assert_eq!(commands, "sudo -i\nsystemctl restart app");
+        let (commands, _) = transcript("# systemctl status app\nactive", "console");
+        assert_eq!(commands, "systemctl status app");
     }
 
     #[test]
