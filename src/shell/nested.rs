@@ -874,6 +874,11 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
             if e.process
                 && let Some(inner) = &e.inner
             {
+                // `xargs -a <(printf … "{{ v }}") -I{} sh -c '… {}'`: what it prints is
+                // xargs' input, which goes into a command.
+                if let Some(construct) = xargs_runs_input(&args) {
+                    return Err(inside_expansion(text, e, &construct));
+                }
                 let inner_list = commands(text, inner.clone()).ok_or_else(|| Unsafe {
                     construct: "<( )".into(),
                     why: "the process substitution around it does not parse".into(),
@@ -5202,6 +5207,7 @@ mod tests {
         assert!(plan_x("printf 'echo %s\\n' \"X\" | nsenter -t 1 -m").is_err());
         // GNU parallel with no command, `xargs sh -c` whose script is the input.
         for script in [
+            "xargs -a <(printf '%s\\n' \"X\") -I{} sh -c 'echo {}'",
             "parallel ::: \"X\"",
             "parallel -j 4 ::: \"X\" \"echo b\"",
             "echo \"X\" | parallel",
