@@ -797,11 +797,20 @@ fn a_page_and_its_name_cannot_change_what_the_runbook_runs() {
 
 #[test]
 fn a_folder_keeps_to_its_own_files_and_never_writes_two_pages_to_one_file() {
-    let t = Test::new().file("pages/a.md", "# A\n\n```bash\nuptime\n```\n");
+    let t = Test::new()
+        .file("pages/a.md", "# A\n\n```bash\nuptime\n```\n")
+        .file("pages/more/b.md", "# B\n\n```bash\nuptime\n```\n");
     std::os::unix::fs::symlink("/etc/passwd", t.path("pages/passwd.md")).unwrap();
     let out = t.exec(&["import", "pages", "--out-dir", "out"]);
     out.code(0);
     assert!(out.stderr.contains("passwd.md: skipped"), "{}", out.stderr);
+    // A sub-folder is said, not imported (found by an audit: skipped without a word).
+    assert!(
+        out.stderr.contains("more: skipped: a folder"),
+        "{}",
+        out.stderr
+    );
+    assert!(!t.path("out/b.yaml").exists());
     assert!(!t.path("out/passwd.yaml").exists());
     let t = Test::new()
         .file("pages/x.md", "# X\n\n```bash\nuptime\n```\n")

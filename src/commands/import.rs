@@ -35,6 +35,12 @@ fn folder(args: &ImportArgs) -> i32 {
                         "  {}: skipped: not a file of the folder (a link, a folder or a device)",
                         crate::values::visible::visible(&e.path().display().to_string())
                     );
+                } else if e.file_type().is_ok_and(|t| t.is_dir()) {
+                    // Only the folder's own pages: a sub-folder is imported on its own.
+                    eprintln!(
+                        "  {}: skipped: a folder (import it on its own, with its own --out-dir)",
+                        crate::values::visible::visible(&e.path().display().to_string())
+                    );
                 }
                 page && file
             })

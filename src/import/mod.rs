@@ -198,16 +198,18 @@ pub fn pos_of(text: &str, offset: usize) -> Pos {
 }
 
 /// The line and column of a byte offset in bytes that may not be UTF-8 (the first bad byte
-/// of a page): the column counts bytes.
+/// of a page): the column counts the characters before it on its line (bytes, where those
+/// are not UTF-8 either).
 pub fn pos_of_bytes(bytes: &[u8], offset: usize) -> Pos {
     let before = &bytes[..offset.min(bytes.len())];
     let line_start = before
         .iter()
         .rposition(|&b| b == b'\n')
         .map_or(0, |i| i + 1);
+    let line = &before[line_start..];
     Pos {
         line: before.iter().filter(|&&b| b == b'\n').count() + 1,
-        col: before.len() - line_start + 1,
+        col: std::str::from_utf8(line).map_or(line.len(), |l| l.chars().count()) + 1,
     }
 }
 
@@ -1725,6 +1727,11 @@ mod tests {
         assert_eq!(pos_of(text, 5), Pos { line: 2, col: 2 });
         assert_eq!(pos_of(text, 99).line, 2);
         assert_eq!(pos_of_bytes(b"a\nb\xe9", 3), Pos { line: 2, col: 2 });
+        // Characters before the bad byte, not bytes (`é` is two).
+        assert_eq!(
+            pos_of_bytes("ééé ".as_bytes(), "ééé ".len()),
+            Pos { line: 1, col: 5 }
+        );
         let lines = Lines::new(text);
         for offset in 0..12 {
             assert_eq!(lines.pos(offset), pos_of(text, offset), "{offset}");
