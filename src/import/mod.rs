@@ -1472,14 +1472,7 @@ fn unset_variables(d: &mut Draft) {
         }
     }
     for (line, what) in exported_twice {
-        if let Some(step) = d
-            .steps
-            .iter_mut()
-            .find(|s| s.pos == line && s.run.is_some())
-        {
-            step.notes.push(format!("{line}: guess: {what}"));
-        }
-        d.guesses.push((line, what));
+        guess_at_command(d, line, what);
     }
     // From the step that exports it on, as the page reads: a step before it does not have
     // it (`export GIT_SSH_COMMAND=…` in step 2 is not step 1's).
@@ -1507,15 +1500,20 @@ fn unset_variables(d: &mut Draft) {
         d.env
             .insert(name.clone(), format!("{{{{ inputs.{input} }}}}"));
         let what = format!("`${name}` is set nowhere on the page: asked for as input `{input}`");
-        if let Some(step) = d
-            .steps
-            .iter_mut()
-            .find(|s| s.pos == line && s.run.is_some())
-        {
-            step.notes.push(format!("{line}: guess: {what}"));
-        }
-        d.guesses.push((line, what));
+        guess_at_command(d, line, what);
     }
+}
+
+/// A guess about the command at `line`: a note on its step, and in the page's summary.
+fn guess_at_command(d: &mut Draft, line: Pos, what: String) {
+    if let Some(step) = d
+        .steps
+        .iter_mut()
+        .find(|s| s.pos == line && s.run.is_some())
+    {
+        step.notes.push(format!("{line}: guess: {what}"));
+    }
+    d.guesses.push((line, what));
 }
 
 /// A variable set in one step (`POD=$(kubectl get pods …)`) and used in a later one: each

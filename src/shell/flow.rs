@@ -124,14 +124,14 @@ fn collect(text: &str, list: &[Command], at: usize, out: &mut BTreeSet<String>) 
             }
             // `[[ "{{ v }}" =~ (.*) ]]`: the match and its groups are in `BASH_REMATCH`.
             "[[" if args.iter().any(|a| !a.quoted && a.cooked == "=~")
-                && expands(text, "BASH_REMATCH") =>
+                && refers(text, "BASH_REMATCH") =>
             {
                 out.insert("BASH_REMATCH".into());
             }
             // `cd "/srv/{{ v }}"`: the folder's path is `$PWD` from then on.
             "cd" | "pushd" => {
                 for name in ["PWD", "OLDPWD", "DIRSTACK"] {
-                    if expands(text, name) {
+                    if refers(text, name) {
                         out.insert(name.into());
                     }
                 }
@@ -139,19 +139,22 @@ fn collect(text: &str, list: &[Command], at: usize, out: &mut BTreeSet<String>) 
             _ => {}
         }
         // `$_` is the last word of the command before.
-        if index.is_some_and(|k| k > first) && !w.redirect && expands(text, "_") {
+        if index.is_some_and(|k| k > first) && !w.redirect && refers(text, "_") {
             out.insert("_".into());
         }
     }
 }
 
-/// Whether `text` expands the variable `name` anywhere (`$name`, `${name…}`).
-fn expands(text: &str, name: &str) -> bool {
-    text.match_indices(name).any(|(i, _)| {
-        let before = &text[..i];
-        let after = text[i + name.len()..].bytes().next();
-        (before.ends_with('$') || before.ends_with("${") || before.ends_with("${!"))
-            && !after.is_some_and(is_name_byte)
+/// Whether `raw` expands the variable `name` (`$name`, `${name…}`).
+pub fn refers(raw: &str, name: &str) -> bool {
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    raw.match_indices('$').any(|(i, _)| {
+        let rest = &raw[i + 1..];
+        let rest = rest
+            .strip_prefix('{')
+            .map_or(rest, |r| r.trim_start_matches(['!', '#']));
+        rest.strip_prefix(name)
+            .is_some_and(|after| !after.starts_with(ident))
     })
 }
 
@@ -519,7 +522,10 @@ fn loops_and_reads(text: &str) -> Vec<(String, String, bool)> {
         .filter_map(|(name, p)| Some((name, regex::Regex::new(p).ok()?)))
         .collect()
     });
-    for (name, re) in implicit {
+    for (name, re) in implicit
+        .iter()
+        .filter(|_| text.contains("<<<") || text.contains("=~"))
+    {
         for c in re.captures_iter(text) {
             if let Some(value) = c.get(1) {
                 out.push((

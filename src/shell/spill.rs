@@ -9,7 +9,7 @@
 //! text whose origin runbook does not follow (`eval "$c"`, `bash job.sh`, `… | sh`), that
 //! text may be the value, which must then be one plain word.
 
-use super::flow;
+use super::flow::{self, refers};
 use super::programs::{base, command_index, program_index};
 use super::words::{Command, Word};
 use std::collections::BTreeSet;
@@ -205,19 +205,6 @@ fn file_name(text: &str, w: &Word) -> String {
 /// makes.
 pub fn unknown_file(name: &str) -> bool {
     name.starts_with('&') || name.contains(['$', '`'])
-}
-
-/// Whether `raw` expands the variable `name` (`$name`, `${name…}`).
-pub fn refers(raw: &str, name: &str) -> bool {
-    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    raw.match_indices('$').any(|(i, _)| {
-        let rest = &raw[i + 1..];
-        let rest = rest
-            .strip_prefix('{')
-            .map_or(rest, |r| r.trim_start_matches(['!', '#']));
-        rest.strip_prefix(name)
-            .is_some_and(|after| !after.starts_with(ident))
-    })
 }
 
 /// The variable a plain parameter expansion reads (`$NAME`, `${NAME}`), when the script never
