@@ -600,6 +600,9 @@ fn a_killed_drivers_run_is_finished_elsewhere_each_step_once() {
         "SELECT count(*) FROM runbook.events WHERE event = 'step_started' AND step = 'wait'",
         "1",
     );
+    // The driver's lease came with its first events: there is no moment at which the run
+    // is in the store and nobody is known to drive it (killed then, no watcher would know).
+    assert_eq!(pg.sql("SELECT count(*) FROM runbook.leases"), "1");
     child.kill().unwrap();
     child.wait().unwrap();
     let id = pg.sql("SELECT run_id FROM runbook.runs");

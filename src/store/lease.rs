@@ -219,18 +219,37 @@ pub fn renew(
     match read(client, run_id)? {
         Some(l) if l.generation > generation => Ok(Renewal::Taken(l)),
         _ => {
-            client.execute(
-                "INSERT INTO runbook.leases (run_id, generation, holder, host, pid, expires_at, machine)
-                 VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6), $7)
-                 ON CONFLICT (run_id) DO NOTHING",
-                &[&run_id, &generation, &holder, &host, &pid, &ttl, &machine()],
-            )?;
+            create(client, run_id, generation)?;
             match read(client, run_id)? {
                 Some(l) if l.generation > generation => Ok(Renewal::Taken(l)),
                 _ => Ok(Renewal::Renewed),
             }
         }
     }
+}
+
+/// Creates this driver's lease of a new run, unless the run has one.
+pub fn create(
+    client: &mut impl postgres::GenericClient,
+    run_id: &str,
+    generation: i64,
+) -> Result<(), postgres::Error> {
+    let (holder, host, pid) = me();
+    client.execute(
+        "INSERT INTO runbook.leases (run_id, generation, holder, host, pid, expires_at, machine)
+         VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6), $7)
+         ON CONFLICT (run_id) DO NOTHING",
+        &[
+            &run_id,
+            &generation,
+            &holder,
+            &host,
+            &pid,
+            &ttl().as_secs_f64(),
+            &machine(),
+        ],
+    )?;
+    Ok(())
 }
 
 /// Lets go of the lease when this driver stops (the run may be resumed elsewhere at once).

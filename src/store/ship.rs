@@ -138,6 +138,7 @@ fn ship_loop(
     let (lock, cvar) = &**shared;
     let mut reader = JournalReader::new(run_dir);
     reader.generation = tether.generation() as i64;
+    reader.live = true;
     let mut store: Option<Store> = None;
     let mut backoff = Duration::from_millis(250);
     let ttl = super::lease::ttl();
@@ -390,6 +391,9 @@ struct JournalReader {
     started: Option<Value>,
     /// The lease generation the events are sent under.
     generation: i64,
+    /// Sent by the run's driver as it goes (not `sync` afterwards): the run's row comes
+    /// with the driver's lease.
+    live: bool,
 }
 
 impl JournalReader {
@@ -402,6 +406,7 @@ impl JournalReader {
             pending: Vec::new(),
             started: None,
             generation: 1,
+            live: false,
         }
     }
 
@@ -539,6 +544,12 @@ fn send(store: &mut Store, reader: &JournalReader, batch: &[Line]) -> Result<(),
         ],
     )
     .map_err(|e| fail(&e))?;
+    if reader.live {
+        // A live driver's lease comes with the run's first events, in one transaction: a
+        // run in the store always has a driver to ask about, even one killed a moment
+        // after it sent them (a watcher then says nobody drives it).
+        super::lease::create(&mut tx, &run_id, reader.generation).map_err(|e| fail(&e))?;
+    }
     let seqs: Vec<i64> = batch.iter().map(|l| l.seq as i64).collect();
     let tss: Vec<&str> = batch.iter().map(|l| l.ts.as_str()).collect();
     let events: Vec<&str> = batch.iter().map(|l| l.event.as_str()).collect();
