@@ -608,7 +608,7 @@ fn a_page_without_a_top_heading_or_with_front_matter_gets_its_title_and_says_so(
         .file("parts.md", "## Diagnosis\n\n```bash\nuptime\n```\n")
         .file(
             "front.md",
-            "---\ntitle: \"Disk full on db\"\ntags: [db]\n---\n\n## Mitigation\n\n```bash\ndf -h\n```\n",
+            "---\ntitle: \"Disk full on db\"\ntags: [db]\n---\n\nFires when the data disk of a primary is 95% full.\n\n## Mitigation\n\nFind what grew.\n\n```bash\ndf -h\n```\n",
         );
     let out = t.exec(&["import", "named.md"]);
     out.code(0);
@@ -645,6 +645,16 @@ fn a_page_without_a_top_heading_or_with_front_matter_gets_its_title_and_says_so(
         out.stdout
     );
     assert!(!out.stdout.contains("tags"), "{}", out.stdout);
+    // The prose before its first heading says what the page is about: the description,
+    // not the first step's instructions.
+    assert!(
+        out.stdout
+            .contains("description: \"Fires when the data disk of a primary is 95% full.\"\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("Find what grew."), "{}", out.stdout);
+    assert_eq!(out.stdout.matches("95% full").count(), 1, "{}", out.stdout);
     assert!(
         out.stderr.contains(
             "front.md:1:1: left as text: the front matter (YAML: title, tags) is left out"

@@ -106,6 +106,13 @@ fn refused_steps() -> Vec<(&'static str, String)> {
         ("reply-copy", r#"read -r <<< "{{ inputs.v }}"; sh -c "printf '[%s]' $REPLY" > "$OUT/reply-copy""#.into()),
         ("mapfile-copy", r#"mapfile -t <<< "{{ inputs.v }}"; sh -c "printf '[%s]' ${MAPFILE[0]}" > "$OUT/mapfile-copy""#.into()),
         ("rematch-copy", r#"[[ "{{ inputs.v }}" =~ (.*) ]] && sh -c "printf '[%s]' ${BASH_REMATCH[1]}" > "$OUT/rematch-copy""#.into()),
+        // Tenth: code of another language that hands strings to a shell, given the value
+        // spliced in or as an argument; a here-document copied to a file then run (quoted
+        // into it: data); tmux hooks.
+        ("awk-system", r#"awk 'BEGIN { system("printf [%s] {{ inputs.v }}") }' > "$OUT/awk-system""#.into()),
+        ("python-shell-arg", r#"python3 -c 'import subprocess,sys; subprocess.run(sys.argv[1], shell=True)' "printf [%s] {{ inputs.v }}" > "$OUT/python-shell-arg""#.into()),
+        ("install-stdin", "install -m 755 /dev/stdin \"$OUT/job.sh\" <<EOF\nprintf '[%s]' {{ inputs.v }}\nEOF\n\"$OUT/job.sh\" > \"$OUT/install-stdin\"".into()),
+        ("tmux-hook", r#"tmux set-hook -g after-new-window "run-shell 'printf [%s] {{ inputs.v }}'"; printf '[x]' > "$OUT/tmux-hook""#.into()),
         // Second audit: copies, wrappers before `sh -c 'eval "$1"'`, prompt expansion,
         // compgen, process substitutions and descriptors, names in variables, git.
         ("copy", r#"x="{{ inputs.v }}"; y=$x; eval "printf '[%s]' $y" > "$OUT/copy""#.into()),
@@ -335,7 +342,15 @@ fn values_that_would_become_code_again_are_refused_before_anything_runs() {
             // starts with `-` is refused; the others name the program `env` runs.)
             // Some keep the value data instead (`compgen -W` as its words, git's commands
             // and tmux's in a program that may be missing here): no marker is what counts.
-            let data_ok = ["compgen", "git-ssh", "git-alias", "tmux-d", "su-heredoc"].contains(&id);
+            let data_ok = [
+                "compgen",
+                "git-ssh",
+                "git-alias",
+                "tmux-d",
+                "su-heredoc",
+                "install-stdin",
+            ]
+            .contains(&id);
             let dash_only =
                 ["env-option", "option-copy", "for-positional", "getopts"].contains(&id);
             if (!dash_only || value.starts_with('-')) && !data_ok {

@@ -338,6 +338,15 @@ pub fn import(text: &str, stem: &str) -> Draft {
                         ));
                     } else if level == HeadingLevel::H1 && d.title.is_empty() {
                         d.title = title.clone();
+                    } else if heading.is_none() && d.steps.is_empty() && !prose.trim().is_empty() {
+                        // The page's opening prose before its first heading (after a front
+                        // matter's title): what the page is about, not a step.
+                        if !d.description.is_empty() {
+                            d.description.push_str("\n\n");
+                        }
+                        d.description.push_str(prose.trim());
+                        prose.clear();
+                        prose_pos = None;
                     } else if !prose.trim().is_empty() {
                         flush_prose(
                             &mut d,

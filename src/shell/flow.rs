@@ -477,14 +477,11 @@ fn loops_and_reads(text: &str) -> Vec<(String, String, bool)> {
     if text.contains("getopts") {
         out.push(("OPTARG".to_string(), "$@".to_string(), false));
     }
-    if !text.contains("for")
-        && !text.contains("read")
-        && !text.contains("=(")
-        && !text.contains(" -")
-    {
-        return out;
-    }
-    for (n, re) in patterns.iter().enumerate() {
+    // (Each pattern needs one of these: a cheap look first. The implicit variables below
+    // are looked for either way.)
+    let explicit =
+        text.contains("for") || text.contains("read") || text.contains("=(") || text.contains(" -");
+    for (n, re) in patterns.iter().enumerate().filter(|_| explicit) {
         for c in re.captures_iter(text) {
             let (Some(name), Some(value)) = (c.get(1), c.get(2)) else {
                 continue;

@@ -367,6 +367,26 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                         None => {}
                     }
                 }
+                // Code that hands strings to a shell (`system()`, `os.system`, `shell=True`,
+                // backquotes, awk's `print | "sh"`, Tcl's `exec`): a value spliced into it, or
+                // given to it as an argument, may reach that shell, where only one plain word
+                // stays data.
+                if let Some(f) = foreign
+                    && (std::ptr::eq(f, &SHELLED)
+                        || list
+                            .as_deref()
+                            .and_then(|l| code_holding(&text, l, at))
+                            .is_some_and(|code| {
+                                calls_shell(CodeOf::language(f), code)
+                                    || (CodeOf::language(f) == CodeOf::Tcl && code.contains("send"))
+                            }))
+                    && let Slot::Quoted(q)
+                    | Slot::NoOption(q)
+                    | Slot::PlainWords(q)
+                    | Slot::NoSubscript(q) = slot
+                {
+                    slot = Slot::PlainWord(q);
+                }
                 return Ok(Plan {
                     layers,
                     slot,
@@ -1264,11 +1284,13 @@ fn parses_unknown(text: &str, list: &[Command], targets: &BTreeSet<String>) -> O
                 let piped = n > 0 && l[n - 1].piped;
                 let from_file = cmd.words.iter().any(|w| {
                     let before = t[..w.span.start].trim_end();
-                    w.redirect
+                    (w.redirect
                         && !w.herestring
                         && before.ends_with('<')
                         && !before.ends_with("<<")
-                        && may_be_written(w)
+                        && may_be_written(w))
+                        // `sh <&4` after `exec 4< job.sh`: a descriptor opened elsewhere.
+                        || (w.redirect && before.ends_with("<&") && w.cooked != "0")
                 });
                 if piped || from_file {
                     return Some(format!("`{construct}` runs what it reads as code"));
@@ -1702,6 +1724,16 @@ fn reparsed_refs_in(text: &str, depth: usize) -> BTreeSet<String> {
             if code_runs_shell(&args).is_some() {
                 out.extend(code_env_reads(&args));
             }
+            // `SVC=… expect <<'EOF'` whose code spawns a shell: the same, read from the
+            // here-document that is its code.
+            if let Some(f) = foreign_stdin(&args) {
+                for h in &cmd.heredocs {
+                    let code = text.get(h.body.clone()).unwrap_or("");
+                    if calls_shell(CodeOf::language(f), code) || code.contains("send") {
+                        out.extend(env_reads_in(code));
+                    }
+                }
+            }
             // `printf … "$x" | bash`, `echo "$x" > >(sh)`: what the command prints is run.
             if (cmd.piped && pipe_reader(text, &list, n).is_some()) || output_to_program(text, cmd)
             {
@@ -1811,10 +1843,26 @@ fn input_written_to(text: &str, cmd: &Command) -> Option<String> {
                 w.redirect && !w.herestring && before.ends_with('>') && !before.ends_with(">&")
             })
             .and_then(as_written),
-        "tee" => args[i + 1..]
+        "tee" | "sponge" => args[i + 1..]
             .iter()
             .find(|a| !a.cooked.starts_with('-'))
             .and_then(|w| as_written(w)),
+        // `install -m 755 /dev/stdin job.sh`, `cp /dev/stdin job.sh`: the last operand.
+        "cp" | "install"
+            if args[i + 1..].iter().any(|a| {
+                matches!(
+                    a.cooked.as_str(),
+                    "/dev/stdin" | "/dev/fd/0" | "/proc/self/fd/0"
+                )
+            }) =>
+        {
+            args.last().and_then(|w| as_written(w))
+        }
+        // `dd of=job.sh` with no `if=`.
+        "dd" if !args[i + 1..].iter().any(|a| a.cooked.starts_with("if=")) => args[i + 1..]
+            .iter()
+            .find_map(|a| a.cooked.strip_prefix("of="))
+            .map(|f| f.strip_prefix("./").unwrap_or(f).to_string()),
         _ => None,
     }
 }
@@ -2171,7 +2219,17 @@ fn shell_named(text: &str, list: &[Command], n: usize) -> Option<(String, bool)>
             && super::flow::functions(text).contains(p)
     });
     if function && let Some(p) = &program {
-        texts.push(super::flow::function_body(text, p));
+        let body = super::flow::function_body(text, p);
+        // `runit() { "$@"; }; runit chroot / <<EOF`: a function that runs its arguments
+        // as a command gives them the input.
+        if (body.contains("$@") || body.contains("$*"))
+            && let Some((construct, _)) = args
+                .get(i + 1..)
+                .and_then(|rest| reads_stdin_as_script(rest, 0, Ctx { travels: false }))
+        {
+            return Some((construct, false));
+        }
+        texts.push(body);
     }
     let shell = shell_in(&texts)?;
     // A group or a function runs in this shell's environment; another program may not pass
@@ -2284,6 +2342,14 @@ fn pipe_reader(text: &str, list: &[Command], n: usize) -> Option<(String, bool, 
         if let Some(shell) = group_or_function_shell(text, list, k) {
             return Some((
                 format!("{shell} (in a function or group the pipe feeds)"),
+                false,
+                clean,
+            ));
+        }
+        // `… | unbuffer -p sh`: a program runbook does not know that names a shell.
+        if let Some((shell, _)) = shell_named(text, list, k) {
+            return Some((
+                format!("{shell} (started by a command runbook does not follow)"),
                 false,
                 clean,
             ));
@@ -3694,12 +3760,34 @@ fn tmux(args: &[&Word], i: usize, target: usize) -> Role {
         "pipe-pane",
         "pipep",
     ];
+    // Commands whose arguments tmux parses as its own commands later (a hook, a key
+    // binding, a prompt's template), which may be `run-shell`.
+    const PARSES: &[&str] = &[
+        "set-hook",
+        "bind-key",
+        "bind",
+        "command-prompt",
+        "confirm-before",
+        "confirm",
+        "display-menu",
+        "menu",
+    ];
     let Some(sub) = (i + 1..target).find(|&k| {
         let a = args[k].cooked.as_str();
-        RUNS.contains(&a) || matches!(a, "send-keys" | "send")
+        RUNS.contains(&a) || PARSES.contains(&a) || matches!(a, "send-keys" | "send")
     }) else {
         return Role::Data(None);
     };
+    if PARSES.contains(&args[sub].cooked.as_str()) {
+        return Role::Refused(Unsafe {
+            why: format!(
+                "tmux parses the arguments of `{}` as its own commands later, and `run-shell` among them runs a shell",
+                args[sub].cooked
+            ),
+            construct: format!("tmux {}", args[sub].cooked),
+            help: "run the command in the step itself, or give tmux the value through the environment (`tmux set-environment`) and read it there".into(),
+        });
+    }
     if matches!(args[sub].cooked.as_str(), "send-keys" | "send") {
         return Role::Refused(Unsafe {
             why: "it is typed into a terminal pane by `tmux send-keys`, where a shell reads it as a command".into(),
@@ -4021,6 +4109,19 @@ const ED: Foreign = Foreign {
     help: "a line of the value could be a command, and `!cmd` runs a shell: write the value to a file first (`printf '%s\\n' \"$VALUE\" > new.txt`, the value in the step's `env`) and have the editor read that file (`r new.txt`), or make the change with a program that takes the value as an argument",
 };
 
+/// The piece of code holding offset `at`: the word, or the here-document's body.
+fn code_holding<'t>(text: &'t str, list: &[Command], at: usize) -> Option<&'t str> {
+    for c in list {
+        if let Some(w) = c.words.iter().find(|w| w.span.contains(&at)) {
+            return text.get(w.span.clone());
+        }
+        if let Some(h) = c.heredocs.iter().find(|h| h.body.contains(&at)) {
+            return text.get(h.body.clone());
+        }
+    }
+    None
+}
+
 /// The language of the script a command reads on its standard input (`psql <<SQL`,
 /// `python3 - <<EOF`, `redis-cli <<EOF`, `tclsh <<EOF`): a value in that here-document is a
 /// piece of its code.
@@ -4141,7 +4242,9 @@ fn code_hands_to_shell(name: &str, args: &[&Word], i: usize, target: usize) -> b
             return (i + 1..args.len())
                 .find(|&k| args[k].cooked == "-c")
                 .and_then(|k| args.get(k + 1).filter(|_| k + 1 != target))
-                .is_some_and(|code| code.cooked.contains("send") || code.cooked.contains("exec "));
+                .is_some_and(|code| {
+                    code.cooked.contains("send") || calls_shell(CodeOf::Tcl, &code.cooked)
+                });
         }
         _ => return false,
     };
@@ -4170,8 +4273,50 @@ fn code_hands_to_shell(name: &str, args: &[&Word], i: usize, target: usize) -> b
     let Some(code) = code.filter(|&c| c != target && c < args.len()) else {
         return false;
     };
-    let text = &args[code].cooked;
-    SHELL_CALLS.iter().any(|call| text.contains(call))
+    calls_shell(CodeOf::program(name), &args[code].cooked)
+}
+
+/// Whose code a piece of text is, for [`calls_shell`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CodeOf {
+    /// awk, Perl: also a pipe opened to a command (`print … | "sh"`, `open(F, "| sh")`).
+    Pipes,
+    /// Tcl (expect, tclsh): `exec`, `spawn`, `open "|…"`.
+    Tcl,
+    Other,
+}
+
+impl CodeOf {
+    fn program(name: &str) -> CodeOf {
+        match name {
+            "awk" | "gawk" | "mawk" | "nawk" | "perl" | "ruby" => CodeOf::Pipes,
+            _ if name.starts_with("perl5") => CodeOf::Pipes,
+            "expect" | "tclsh" | "wish" => CodeOf::Tcl,
+            _ => CodeOf::Other,
+        }
+    }
+
+    fn language(f: &Foreign) -> CodeOf {
+        match f.language {
+            "awk" | "Perl or Ruby" => CodeOf::Pipes,
+            "Tcl" | "Tcl (expect)" => CodeOf::Tcl,
+            _ => CodeOf::Other,
+        }
+    }
+}
+
+/// Whether `code` hands strings to a shell (`system(`, `shell=True`, backquotes, and for
+/// awk and Perl a pipe to a command, for Tcl `exec`/`spawn`).
+fn calls_shell(of: CodeOf, code: &str) -> bool {
+    SHELL_CALLS.iter().any(|call| code.contains(call))
+        || (of == CodeOf::Pipes
+            && ["| \"", "|\"", "|&", "\"|", "'|", "|'", "'-|'", "'|-'"]
+                .iter()
+                .any(|p| code.contains(p)))
+        || (of == CodeOf::Tcl
+            && ["exec ", "spawn ", "open \"|", "open |"]
+                .iter()
+                .any(|p| code.contains(p)))
 }
 
 /// `awk '{ system("… " $0) }'`, `python3 -c '…shell=True…'`: a program whose code, given on
@@ -4202,28 +4347,30 @@ fn crontab_of_input(args: &[&Word]) -> Option<String> {
 /// The environment variables that such code reads: `ENVIRON["N"]` (awk), `$ENV{N}` (perl),
 /// `os.environ["N"]`, `os.getenv("N")` (python), `process.env.N` (node), `ENV["N"]` (ruby).
 fn code_env_reads(args: &[&Word]) -> Vec<String> {
+    args.iter().flat_map(|w| env_reads_in(&w.cooked)).collect()
+}
+
+/// The environment variables a piece of code reads (see [`code_env_reads`]).
+fn env_reads_in(code: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for w in args {
-        let code = w.cooked.as_str();
-        for opener in [
-            "ENVIRON[",
-            "$ENV{",
-            "environ[",
-            "environ.get(",
-            "getenv(",
-            "process.env.",
-            "ENV[",
-            "$env(",
-        ] {
-            for (at, _) in code.match_indices(opener) {
-                let rest = code[at + opener.len()..].trim_start_matches(['"', '\'', ' ']);
-                let name: String = rest
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                    .collect();
-                if !name.is_empty() {
-                    out.push(name);
-                }
+    for opener in [
+        "ENVIRON[",
+        "$ENV{",
+        "environ[",
+        "environ.get(",
+        "getenv(",
+        "process.env.",
+        "ENV[",
+        "$env(",
+    ] {
+        for (at, _) in code.match_indices(opener) {
+            let rest = code[at + opener.len()..].trim_start_matches(['"', '\'', ' ']);
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() {
+                out.push(name);
             }
         }
     }
@@ -4973,6 +5120,14 @@ mod tests {
                 plan_x(script)
             );
         }
+        // A value that comes through the environment reaches `BASH_REMATCH` too, in a script
+        // with no loop, `read` or option (the implicit variables are always looked for).
+        for script in [
+            "[[ $V =~ (.*) ]] && ssh h \"echo ${BASH_REMATCH[1]}\"",
+            "[[ \"$V\" =~ ^([a-z]+)$ ]]\neval \"echo ${BASH_REMATCH[0]}\"",
+        ] {
+            assert!(reparsed_refs(script).contains("V"), "{script}");
+        }
         // An array declared associative only in a function's scope, or after the use, is
         // an indexed array there: its subscript is arithmetic.
         for script in [
@@ -5045,6 +5200,75 @@ mod tests {
         ] {
             assert_eq!(plan_x(script).unwrap().foreign, None, "{script}");
         }
+        // A function that runs its arguments, given a program that starts a shell; a pipe
+        // into a program runbook does not know that names a shell.
+        for script in [
+            "runit() { \"$@\"; }\nrunit chroot /srv/root <<EOF\nsystemctl restart X\nEOF",
+            "printf '%s\\n' \"systemctl restart X\" | unbuffer -p sh",
+        ] {
+            assert!(
+                read_again_or_refused(script),
+                "{script}: {:?}",
+                plan_x(script)
+            );
+        }
+        assert!(plan_x("printf '%s\\n' \"X\" | grep -c sh").is_ok());
+        // A here-document copied to a file that the script then runs; a shell reading a
+        // descriptor opened on a file the value was written to.
+        for script in [
+            "install -m 755 /dev/stdin job.sh <<EOF\nsystemctl restart X\nEOF\n./job.sh",
+            "cp /dev/stdin job.sh <<EOF\nsystemctl restart X\nEOF\nbash job.sh",
+            "dd of=job.sh <<EOF\nsystemctl restart X\nEOF\nsh job.sh",
+        ] {
+            assert!(
+                read_again_or_refused(script),
+                "{script}: {:?}",
+                plan_x(script)
+            );
+        }
+        assert!(plain_word_or_refused(
+            "echo \"X\" > job.sh\nexec 4< job.sh\nsh <&4"
+        ));
+        // (A descriptor that is standard input already, and a file only read, stay data.)
+        assert!(plan_x("install -m 644 /dev/stdin motd <<EOF\nX\nEOF\ncat motd").is_ok());
+        // There, and spliced into such code, the value may reach the shell: one plain word
+        // (a warning alone would let `$(reboot)` run).
+        for script in [
+            "python3 -c 'import subprocess,sys; subprocess.run(sys.argv[1], shell=True)' \"X\"",
+            "perl -e 'system($ARGV[0])' \"X\"",
+            "awk -v x=\"X\" 'BEGIN{system(\"echo \" x)}'",
+            "awk 'BEGIN { system(\"systemctl status X\") }'",
+            "python3 -c 'import os; os.system(\"systemctl status X\")'",
+            "perl -e 'system(\"systemctl status X\")'",
+            "awk 'BEGIN { print \"systemctl status X\" | \"sh\" }'",
+            "perl -e 'open(F, \"systemctl status X |\"); print <F>'",
+            "expect <<EOF\nspawn sh\nsend \"systemctl status X\\r\"\nexpect eof\nEOF",
+            "tclsh <<EOF\nputs [exec systemctl status X]\nEOF",
+            // Through the environment, into code that pipes to a shell or spawns one.
+            "SVC=\"X\" awk 'BEGIN { print \"systemctl status \" ENVIRON[\"SVC\"] | \"sh\" }'",
+            "SVC=\"X\" perl -e 'open(F, \"systemctl status $ENV{SVC} |\"); print <F>'",
+            "SVC=\"X\" expect -c 'spawn sh -c \"systemctl status $env(SVC)\"; expect eof'",
+            "SVC=\"X\" expect <<'EOF'\nspawn sh -c \"systemctl status $env(SVC)\"\nexpect eof\nEOF",
+        ] {
+            assert!(
+                plain_word_or_refused(script),
+                "{script}: {:?}",
+                plan_x(script)
+            );
+        }
+        // Code that runs no shell keeps the value as that language's data (RB032 warns).
+        for script in [
+            "awk 'BEGIN { print \"X\" }'",
+            "python3 -c 'print(\"X\")'",
+            "psql -c \"SELECT 'X'\"",
+            "perl -pi -e 's/old/X/' f",
+        ] {
+            assert!(
+                matches!(plan_x(script).map(|p| p.slot), Ok(Slot::Quoted(_))),
+                "{script}: {:?}",
+                plan_x(script)
+            );
+        }
         // A suffix removed is still the start of the value that was checked.
         assert!(plan_x("u=\"X\"; curl -fsS \"${u%/}/healthz\"").is_ok());
         for script in [
@@ -5076,6 +5300,8 @@ mod tests {
         );
         assert!(constructs("echo ssh h \"X\"").is_empty());
         assert!(plan_x("tmux send-keys -t s \"X\" Enter").is_err());
+        assert!(plan_x("tmux set-hook -g after-new-window \"run-shell 'echo X'\"").is_err());
+        assert!(plan_x("tmux bind-key r \"run-shell 'systemctl restart X'\"").is_err());
         // (The value is the last `X`: `-X` is screen's option.)
         let last_x = |script: &str| {
             let at = script.rfind('X').unwrap_or(0);

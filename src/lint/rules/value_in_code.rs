@@ -9,7 +9,10 @@ crate::declare_rule! {
     /// ## Why this matters
     /// runbook keeps the value data for the shell, but the program then parses its argument
     /// as code: a captured `x'; drop table orders; --` in `psql -c "… where name = '{{ v }}'"`
-    /// is SQL. Each of these languages has its own way to take a value as data.
+    /// is SQL. Each of these languages has its own way to take a value as data. Where the
+    /// code hands strings to a shell (`system(…)`, `os.system`, `shell=True`, backquotes,
+    /// awk's `print … | "sh"`), a value spliced into it or given to it as an argument must
+    /// also be one plain word when the step runs, or it is refused before anything runs.
     ///
     /// ## Example
     /// ```yaml
