@@ -488,6 +488,38 @@ fn an_export_reaches_only_the_steps_from_its_own_on() {
         "{}",
         out.stderr
     );
+    // A variable that makes a program run something, which the page only reads, is not
+    // asked for and given to every step (found by an audit: `git` ran it).
+    let page = "# G\n\n## Check\n\n```sh\necho \"using ${GIT_SSH_COMMAND:-ssh} $PERL5OPT\"\n```\n\n## Fetch\n\n```sh\ngit ls-remote ssh://git@example.invalid/x.git\n```\n";
+    let out = Test::new().stdin(page).exec(&["import", "-"]);
+    out.code(0);
+    assert!(
+        !out.stdout.contains("  GIT_SSH_COMMAND: "),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("git_ssh_command"), "{}", out.stdout);
+    assert!(!out.stdout.contains("  PERL5OPT: "), "{}", out.stdout);
+    assert!(
+        out.stderr.contains(
+            "guess: `$GIT_SSH_COMMAND` is set nowhere on the page: it is read from the operator's environment"
+        ),
+        "{}",
+        out.stderr
+    );
+    // Thousands of exports, each written into every later step: refused at once, not
+    // after gigabytes (an audit's 166 KB page took 208 s).
+    let mut page = String::from("# Many\n\n");
+    for i in 0..4000 {
+        page.push_str(&format!("## Step {i}\n\n```bash\nexport V{i}=1\n```\n\n"));
+    }
+    let out = Test::new().stdin(&page).exec(&["import", "-"]);
+    out.code(1);
+    assert!(
+        out.stderr.contains("would be its exports, written into each later step, more than the 4194304 bytes a runbook may have: nothing was written"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -661,6 +693,21 @@ fn a_page_without_a_top_heading_or_with_front_matter_gets_its_title_and_says_so(
         ),
         "{}",
         out.stderr
+    );
+    // The same before a `# ` title.
+    let t = t.file(
+        "intro.md",
+        "This page is for the on-call of Payments.\n\n# Checkout latency high\n\n## Mitigation\n\n```bash\nkubectl rollout restart deploy/checkout\n```\n",
+    );
+    let out = t.exec(&["import", "intro.md"]);
+    out.code(0);
+    assert!(
+        out.stdout.contains("title: \"Checkout latency high\"\n")
+            && out
+                .stdout
+                .contains("description: \"This page is for the on-call of Payments.\"\n"),
+        "{}",
+        out.stdout
     );
 }
 

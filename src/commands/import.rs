@@ -260,14 +260,22 @@ fn page(args: &ImportArgs, err: &mut String) -> i32 {
         }
         return EXIT_FAILED;
     }
-    let yaml = crate::import::yaml::write(&draft, &shown);
-    if yaml.len() > crate::load::yaml::MAX_FILE_BYTES {
+    let yaml = if draft.too_large {
+        String::new()
+    } else {
+        crate::import::yaml::write(&draft, &shown)
+    };
+    if draft.too_large || yaml.len() > crate::load::yaml::MAX_FILE_BYTES {
         // It could not be linted or run: nothing is written rather than a file that fails.
+        let size = if draft.too_large {
+            "its exports, written into each later step,".to_string()
+        } else {
+            format!("{} bytes", yaml.len())
+        };
         report(
             err,
             &format!(
-                "{shown}: the runbook made of it would be {} bytes ({} steps), more than the {} bytes a runbook may have: nothing was written",
-                yaml.len(),
+                "{shown}: the runbook made of it ({} steps) would be {size} more than the {} bytes a runbook may have: nothing was written",
                 draft.steps.len(),
                 crate::load::yaml::MAX_FILE_BYTES
             ),

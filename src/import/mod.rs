@@ -36,6 +36,9 @@ pub struct Draft {
     pub guesses: Vec<(Pos, String)>,
     /// The page's headings in order: (level 1–6, text, line). A step's `section` indexes it.
     pub sections: Vec<(u8, String, Pos)>,
+    /// The runbook made of the page would be larger than a runbook may be (found before it
+    /// was all made).
+    pub too_large: bool,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -336,11 +339,18 @@ pub fn import(text: &str, stem: &str) -> Draft {
                             heading_pos,
                             "the page has no `# ` heading: its first heading is the title".into(),
                         ));
-                    } else if level == HeadingLevel::H1 && d.title.is_empty() {
+                    } else if level == HeadingLevel::H1
+                        && d.title.is_empty()
+                        && (heading.is_some() || prose.trim().is_empty())
+                    {
                         d.title = title.clone();
                     } else if heading.is_none() && d.steps.is_empty() && !prose.trim().is_empty() {
                         // The page's opening prose before its first heading (after a front
-                        // matter's title): what the page is about, not a step.
+                        // matter's title, or before the `# ` title): what the page is about,
+                        // not a step.
+                        if level == HeadingLevel::H1 && d.title.is_empty() {
+                            d.title = title.clone();
+                        }
                         if !d.description.is_empty() {
                             d.description.push_str("\n\n");
                         }
@@ -483,9 +493,9 @@ pub fn import(text: &str, stem: &str) -> Draft {
                         let what = "the command holds `{{`, `{%` or `{#` of another template language: kept with `templates: false`, its placeholders given through the step's `env:`".to_string();
                         notes.push(format!("{pos}: guess: {what}"));
                         d.guesses.push((pos, what));
-                        placeholders(&mut d, &commands, pos, Some(&mut env))
+                        placeholders(&mut d, &commands, pos, &mut notes, Some(&mut env))
                     } else {
-                        placeholders(&mut d, &commands, pos, None)
+                        placeholders(&mut d, &commands, pos, &mut notes, None)
                     };
                     // A checklist made of the list's items before this one comes first.
                     flush_tasks(
@@ -1287,6 +1297,7 @@ fn placeholders(
     d: &mut Draft,
     command: &str,
     pos: Pos,
+    notes: &mut Vec<String>,
     mut env: Option<&mut Vec<(String, String)>>,
 ) -> String {
     // Compiled once: a page has many fences, a folder many pages.
@@ -1295,13 +1306,46 @@ fn placeholders(
     let Some(re) = PLACEHOLDER.as_ref() else {
         return command.to_string();
     };
+    let found: Vec<(std::ops::Range<usize>, &str)> = re
+        .captures_iter(command)
+        .filter_map(|c| Some((c.get(0)?.range(), c.get(1)?.as_str())))
+        .filter(|(whole, raw)| is_placeholder(command, whole, raw))
+        .collect();
+    if found.is_empty() {
+        return command.to_string();
+    }
+    // Where a value would stand there: a place the run refuses, or code of another
+    // language (`awk 'BEGIN { system("echo <V>") }'`, `python3 -c 'print("<V>")'`), is no
+    // place for a value. The command is kept as written, and said.
+    let mut lexed = command.to_string();
+    for (whole, _) in &found {
+        lexed.replace_range(whole.clone(), &"_".repeat(whole.len()));
+    }
+    for (whole, raw) in &found {
+        let why = match crate::shell::plan(&lexed, whole.clone()) {
+            Err(u) => Some(format!(
+                "where the run would refuse a value ({}: {})",
+                u.construct, u.why
+            )),
+            Ok(plan) => plan.foreign.map(|f| {
+                format!(
+                    "inside {} code, where a value would be code, not data",
+                    f.language
+                )
+            }),
+        };
+        if let Some(why) = why {
+            let what = format!(
+                "<{raw}> stands {why}: the command is kept as written; put the value in by hand, or pass it as the program's own parameter"
+            );
+            notes.push(format!("{pos}: guess: {what}"));
+            d.guesses.push((pos, what));
+            return command.to_string();
+        }
+    }
     let mut out = String::with_capacity(command.len());
     let mut last = 0;
-    for c in re.captures_iter(command) {
-        let (Some(whole), Some(raw)) = (c.get(0), c.get(1)) else {
-            continue;
-        };
-        let raw = raw.as_str();
+    for (whole, raw) in found {
         // An identifier: `-` and `.` as `_`, a leading digit after `v_` (`<1ST-HOST>` →
         // `v_1st_host`).
         let mut name: String = raw
@@ -1317,8 +1361,8 @@ fn placeholders(
             default: None,
             pos,
         });
-        out.push_str(&command[last..whole.start()]);
-        last = whole.end();
+        out.push_str(&command[last..whole.start]);
+        last = whole.end;
         let template = format!("{{{{ inputs.{name} }}}}");
         let Some(env) = env.as_deref_mut() else {
             out.push_str(&template);
@@ -1329,7 +1373,7 @@ fn placeholders(
             env.push((var.clone(), template));
         }
         use crate::shell::Quoting;
-        out.push_str(&match crate::shell::context_at(command, whole.start()) {
+        out.push_str(&match crate::shell::context_at(command, whole.start) {
             Quoting::Double | Quoting::Heredoc => format!("${{{var}}}"),
             Quoting::Single => format!("'\"${{{var}}}\"'"),
             _ => format!("\"${{{var}}}\""),
@@ -1337,6 +1381,21 @@ fn placeholders(
     }
     out.push_str(&command[last..]);
     out
+}
+
+/// Whether `<NAME>` at `whole` is a placeholder, not markup or a type: not glued to a word
+/// before it (`List<String>`), not closed later (`<title>…</title>`), not an HTML tag.
+fn is_placeholder(command: &str, whole: &std::ops::Range<usize>, raw: &str) -> bool {
+    const TAGS: &[&str] = &[
+        "a", "b", "i", "p", "br", "hr", "em", "li", "ol", "ul", "td", "th", "tr", "h1", "h2", "h3",
+        "h4", "h5", "h6", "div", "img", "pre", "code", "span", "html", "head", "body", "title",
+        "table", "strong", "script", "style", "meta", "link", "form", "input",
+    ];
+    let glued = command[..whole.start]
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_alphanumeric() || c == '_');
+    !glued && !command[whole.end..].contains(&format!("</{raw}>")) && !TAGS.contains(&raw)
 }
 
 /// Variables every shell has, never asked for.
@@ -1423,16 +1482,29 @@ fn unset_variables(d: &mut Draft) {
         })
         .collect();
     let mut found: Vec<(String, Pos)> = Vec::new();
+    let mut skipped: Vec<String> = Vec::new();
+    let mut from_outside: Vec<(Pos, String)> = Vec::new();
     for (line, c) in &commands {
         for cap in used.captures_iter(c) {
             let name = cap[1].to_string();
             if !expanded(c, &cap)
                 || assigned.contains(&name)
                 || KNOWN_VARIABLES.contains(&name.as_str())
-                || crate::values::is_protected_env(&name)
                 || name.starts_with("RUNBOOK_")
                 || found.iter().any(|(n, _)| *n == name)
+                || skipped.contains(&name)
             {
+                continue;
+            }
+            // A variable that makes a shell or a program run something (`$GIT_SSH_COMMAND`,
+            // `$PERL5OPT`) is not made an input, which every step would be given: the
+            // command reads it from the operator's environment, as on the page.
+            if never_lifted(&name) {
+                let what = format!(
+                    "`${name}` is set nowhere on the page: it is read from the operator's environment, never asked for (a variable that makes a program run something is not given to every step)"
+                );
+                skipped.push(name);
+                from_outside.push((*line, what));
                 continue;
             }
             found.push((name, *line));
@@ -1451,10 +1523,8 @@ fn unset_variables(d: &mut Draft) {
                 // every command is found or split, stays in its step as written.
                 if d.env.contains_key(&name)
                     || !crate::values::is_identifier(&input)
-                    || crate::values::is_protected_env(&name)
-                    || crate::shell::runs_as_code(&name)
+                    || never_lifted(&name)
                     || KNOWN_VARIABLES.contains(&name.as_str())
-                    || matches!(name.as_str(), "PROMPT_COMMAND" | "CDPATH" | "GLOBIGNORE")
                 {
                     continue;
                 }
@@ -1485,12 +1555,21 @@ fn unset_variables(d: &mut Draft) {
     }
     // From the step that exports it on, as the page reads: a step before it does not have
     // it (`export GIT_SSH_COMMAND=…` in step 2 is not step 1's).
+    // (Each export is written into every later step: past the size a runbook may have, the
+    // import stops here rather than build gigabytes it would refuse to write.)
+    let mut bytes = 0usize;
     for (name, template, line) in exported {
         let from = d
             .steps
             .iter()
-            .position(|s| s.pos == line && s.run.is_some());
-        for step in d.steps.iter_mut().skip(from.unwrap_or(0)) {
+            .position(|s| s.pos == line && s.run.is_some())
+            .unwrap_or(0);
+        bytes += (d.steps.len() - from.min(d.steps.len())) * (name.len() + template.len() + 12);
+        if bytes > crate::load::yaml::MAX_FILE_BYTES {
+            d.too_large = true;
+            return;
+        }
+        for step in d.steps.iter_mut().skip(from) {
             if !step.env.iter().any(|(n, _)| *n == name) {
                 step.env.push((name.clone(), template.clone()));
             }
@@ -1511,6 +1590,20 @@ fn unset_variables(d: &mut Draft) {
         let what = format!("`${name}` is set nowhere on the page: asked for as input `{input}`");
         guess_at_command(d, line, what);
     }
+    for (line, what) in from_outside {
+        guess_at_command(d, line, what);
+    }
+}
+
+/// A variable that makes a shell or the loader run something, or changes how every command
+/// is found or split: never an input or an `env:` of the draft.
+fn never_lifted(name: &str) -> bool {
+    crate::values::is_protected_env(name)
+        || crate::shell::runs_as_code(name)
+        || matches!(
+            name,
+            "PROMPT_COMMAND" | "CDPATH" | "GLOBIGNORE" | "PATH" | "IFS" | "EDITOR" | "VISUAL"
+        )
 }
 
 /// A guess about the command at `line`: a note on its step, and in the page's summary.
@@ -1784,10 +1877,12 @@ mod tests {
     #[test]
     fn placeholders_become_inputs() {
         let mut d = Draft::default();
+        let mut notes = Vec::new();
         let c = placeholders(
             &mut d,
             "kubectl logs <POD_NAME> -n <name-space>",
             Pos::default(),
+            &mut notes,
             None,
         );
         assert_eq!(
@@ -1795,6 +1890,54 @@ mod tests {
             "kubectl logs {{ inputs.pod_name }} -n {{ inputs.name_space }}"
         );
         assert!(d.inputs.contains_key("pod_name") && d.inputs.contains_key("name_space"));
+        assert!(notes.is_empty() && d.guesses.is_empty());
+    }
+
+    #[test]
+    fn markup_and_types_are_no_placeholders() {
+        for command in [
+            "curl -s https://x/ | grep -o '<title>.*</title>'",
+            "echo 'line<br>next'",
+            "javap -s 'java.util.List<String>'",
+        ] {
+            let mut d = Draft::default();
+            let c = placeholders(&mut d, command, Pos::default(), &mut Vec::new(), None);
+            assert_eq!(c, command);
+            assert!(d.inputs.is_empty(), "{command}");
+        }
+    }
+
+    #[test]
+    fn a_placeholder_where_a_value_would_be_code_is_kept_as_written_and_said() {
+        for (command, said) in [
+            ("awk 'BEGIN { system(\"echo <AWKV>\") }'", "inside awk code"),
+            ("python3 -c 'print(\"<PYV>\")'", "inside Python code"),
+            (
+                "ssh -o ProxyCommand='nc <BASTION> 22' h uptime",
+                "the run would refuse",
+            ),
+            ("printf '%s\\n' <V> | bash", "the run would refuse"),
+        ] {
+            for env in [false, true] {
+                let mut d = Draft::default();
+                let mut notes = Vec::new();
+                let mut vars = Vec::new();
+                let c = placeholders(
+                    &mut d,
+                    command,
+                    Pos::default(),
+                    &mut notes,
+                    env.then_some(&mut vars),
+                );
+                assert_eq!(c, command);
+                assert!(d.inputs.is_empty() && vars.is_empty(), "{command}");
+                assert!(
+                    notes.len() == 1 && notes[0].contains(said),
+                    "{command}: {notes:?}"
+                );
+                assert_eq!(d.guesses.len(), 1);
+            }
+        }
     }
 
     #[test]
