@@ -414,6 +414,7 @@ pub fn referenced(text: &str) -> Vec<String> {
 /// words on the way (`for NAME in $LIST`: each word in turn, never the whole).
 fn assignments(text: &str) -> Vec<(String, String, bool)> {
     let mut out = loops_and_reads(text);
+    calls(text, &mut out);
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -450,6 +451,46 @@ fn assignments(text: &str) -> Vec<(String, String, bool)> {
         }
     }
     out
+}
+
+/// `restart "$svc"` with `restart() { ssh h "… $1"; }`: the arguments of a call of one of
+/// the script's functions become its positional parameters (`$1`, `$@`, `$*`). (The
+/// parameters of all functions are one set: what reaches any `$1` may reach all.)
+fn calls(text: &str, out: &mut Vec<(String, String, bool)>) {
+    if !text.contains("()") && !text.contains("function ") {
+        return;
+    }
+    let functions = functions(text);
+    if functions.is_empty() {
+        return;
+    }
+    let Some(list) = commands(text, 0..text.len()) else {
+        return;
+    };
+    for cmd in &list {
+        let args = cmd.args();
+        let i = super::programs::command_index(&args);
+        if !args
+            .get(i)
+            .is_some_and(|w| functions.contains(w.cooked.as_str()))
+        {
+            continue;
+        }
+        for (k, w) in args.iter().enumerate().skip(i + 1) {
+            let Some(raw) = text.get(w.span.clone()) else {
+                continue;
+            };
+            if !raw.contains('$') {
+                continue;
+            }
+            let n = k - i;
+            if n <= 9 {
+                out.push((n.to_string(), raw.to_string(), false));
+            }
+            out.push(("@".to_string(), raw.to_string(), false));
+            out.push(("*".to_string(), raw.to_string(), false));
+        }
+    }
 }
 
 /// `for NAME in WORDS`, `for NAME;`, `read … NAME <<< WORD`, `while read NAME …; done <<< WORD`.

@@ -430,6 +430,17 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     code_end: None,
                 });
             }
+            Role::PlainWords => {
+                return Ok(Plan {
+                    layers,
+                    slot: Slot::PlainWords(quoting),
+                    env_travels,
+                    foreign: None,
+                    control_free: false,
+                    left: None,
+                    code_end: None,
+                });
+            }
             Role::PlainWord => {
                 return Ok(Plan {
                     layers,
@@ -693,6 +704,9 @@ enum Role {
     Reparse(Reparse),
     /// An argument of a program that may parse it again (named by a variable): one plain word.
     PlainWord,
+    /// Read line by line into a variable that stands where a program reads options or its
+    /// command (`echo … | while read -r h; do ssh -n "$h" uptime; done`): plain words.
+    PlainWords,
 }
 
 #[derive(Debug)]
@@ -964,6 +978,11 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
                 (Role::PlainWord, _) => {
                     Err(inside_expansion(text, e, "a program named by a variable"))
                 }
+                (Role::PlainWords, _) => Err(inside_expansion(
+                    text,
+                    e,
+                    "a variable read line by line where options are read",
+                )),
                 (Role::ScriptFile(c), _) => Err(inside_expansion(text, e, c)),
                 (Role::Refused(u), _) => Err(u.clone()),
             };
@@ -2282,12 +2301,40 @@ fn group_or_function_shell(text: &str, list: &[Command], k: usize) -> Option<Str
 
 /// The first shell (or `ssh`) named in `texts`, word by word.
 fn shell_in(texts: &[String]) -> Option<String> {
-    texts.iter().find_map(|t| {
-        t.split(|c: char| c.is_whitespace() || ";&|(){}'\"`".contains(c))
-            .map(base)
-            .find(|w| (SHELLS.contains(w) && *w != "busybox") || *w == "ssh")
-            .map(str::to_string)
+    let words: Vec<&str> = texts
+        .iter()
+        .flat_map(|t| t.split(|c: char| c.is_whitespace() || ";&|(){}'\"`".contains(c)))
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.iter().enumerate().find_map(|(k, w)| {
+        let w = base(w);
+        // (`ssh -n h …` reads nothing of its input: `while read -r h; do ssh -n "$h"
+        // uptime; done <<< "…"` gives the document to `read` alone.)
+        ((SHELLS.contains(&w) && w != "busybox")
+            || (w == "ssh" && !ssh_reads_no_input(&words[k + 1..])))
+        .then(|| w.to_string())
     })
+}
+
+/// Whether ssh's options (the words after `ssh`) hold `-n`, which gives it no input.
+fn ssh_reads_no_input(after: &[&str]) -> bool {
+    let mut k = 0;
+    while let Some(w) = after.get(k) {
+        if !w.starts_with('-') || w.starts_with("--") || w.len() < 2 {
+            return false;
+        }
+        if w[1..].contains('n') && w[1..].chars().all(|c| c.is_ascii_alphanumeric()) {
+            return true;
+        }
+        // An option whose argument is the next word.
+        let last = w.chars().last().unwrap_or('-');
+        k += if w.len() == 2 && "bcDEeFIiJLlmOopQRSWw".contains(last) {
+            2
+        } else {
+            1
+        };
+    }
+    false
 }
 
 /// `echo … {{ v }} … | sh`: the words echo prints are the script of a shell further down the
@@ -2474,10 +2521,16 @@ fn read_into(text: &str, args: &[&Word]) -> Option<Result<Role, Unsafe>> {
     }
     // Read into a variable used in arithmetic: the value must be an integer.
     let arith = super::flow::arithmetic_anywhere(text);
+    if names.iter().any(|n| arith.contains(*n)) {
+        return Some(Ok(Role::Arith));
+    }
+    // Read into a variable that stands where a program reads options or its command: each
+    // line, each word, is checked (`ssh -n "$h"` with a line `-oProxyCommand=…`).
+    let uses = uses(text);
     names
         .iter()
-        .any(|n| arith.contains(*n))
-        .then_some(Ok(Role::Arith))
+        .any(|n| uses.options.contains(*n) || uses.words.contains(*n) || uses.split.contains(*n))
+        .then_some(Ok(Role::PlainWords))
 }
 
 /// `cat` or `tee FILE…`: the output is the input.
@@ -5120,6 +5173,59 @@ mod tests {
                 plan_x(script)
             );
         }
+        // A value copied into a variable that is then given to a function of the script
+        // which parses its parameters again, or puts them where options are read (tenth
+        // audit: `svc="{{ v }}"; restart "$svc"` with `restart() { ssh h "… $1"; }`).
+        for script in [
+            "restart() { ssh web-1 \"sudo systemctl restart $1\"; }\nsvc=\"X\"\nrestart \"$svc\"",
+            "ev() { eval \"echo $1\"; }\nv=\"X\"\nev \"$v\"",
+            "remote() { ssh web-1 \"$@\"; }\nc=\"X\"\nremote \"$c\"",
+            "kx() { kubectl exec p -- sh -c \"$2\"; }\nc=\"X\"\nkx p \"$c\"",
+            "inc() { echo $(( $1 + 1 )); }\nn=\"X\"\ninc \"$n\"",
+        ] {
+            assert!(
+                matches!(
+                    plan_x(script).map(|p| p.slot),
+                    Ok(Slot::PlainWord(_)) | Ok(Slot::NoSubscript(_)) | Err(_)
+                ),
+                "{script}: {:?}",
+                plan_x(script)
+            );
+        }
+        assert!(
+            !matches!(
+                plan_x("on_host() { ssh \"$1\" uptime; }\nh=\"X\"\non_host \"$h\"").map(|p| p.slot),
+                Ok(Slot::Quoted(_))
+            ),
+            "{:?}",
+            plan_x("on_host() { ssh \"$1\" uptime; }\nh=\"X\"\non_host \"$h\"")
+        );
+        // Read line by line into a variable where options are read: plain words; a loop
+        // whose `ssh -n` reads no input gives the here-string to `read` alone.
+        for script in [
+            "echo \"X\" | while read -r h; do ssh -n \"$h\" uptime; done",
+            "printf '%s\\n' \"X\" | tr , '\\n' | while read -r h; do ssh -n \"$h\" uptime; done",
+        ] {
+            assert!(
+                matches!(plan_x(script).map(|p| p.slot), Ok(Slot::PlainWords(_))),
+                "{script}: {:?}",
+                plan_x(script)
+            );
+        }
+        assert!(matches!(
+            plan_x("while read -r h; do ssh -n \"$h\" uptime; done <<< \"X\"")
+                .map(|p| p.layers.len()),
+            Ok(0)
+        ));
+        assert!(matches!(
+            plan_x("while read -r h; do ssh \"$h\" uptime; done <<< \"X\"").map(|p| p.layers.len()),
+            Ok(1) | Err(_)
+        ));
+        // A function that only prints its parameters takes any value.
+        assert_eq!(
+            plan_x("log() { echo \"$(date) $*\" >&2; }\nm=\"X\"\nlog \"$m\"").map(|p| p.slot),
+            Ok(Slot::Quoted(Quoting::Double))
+        );
         // A value that comes through the environment reaches `BASH_REMATCH` too, in a script
         // with no loop, `read` or option (the implicit variables are always looked for).
         for script in [
