@@ -507,6 +507,20 @@ fn an_export_reaches_only_the_steps_from_its_own_on() {
         "{}",
         out.stderr
     );
+    // Thousands of placeholders: each step's title looks up its own (was quadratic: 16,000
+    // took more than 20 s).
+    let mut page = String::from("# Many\n\n");
+    for i in 0..3000 {
+        page.push_str(&format!("## Step {i}\n\n```bash\necho {i} <P{i}>\n```\n\n"));
+    }
+    let out = Test::new().stdin(&page).exec(&["import", "-"]);
+    out.code(0);
+    assert!(
+        out.stdout.contains("title: \"Step 2999\"")
+            || out.stdout.contains("Run `echo 2999 <P2999>`"),
+        "{}",
+        &out.stdout[out.stdout.len().saturating_sub(2000)..]
+    );
     // Thousands of exports, each written into every later step: refused at once, not
     // after gigabytes (an audit's 166 KB page took 208 s).
     let mut page = String::from("# Many\n\n");

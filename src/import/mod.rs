@@ -919,17 +919,29 @@ fn titles(d: &mut Draft) {
         } else if let Some(run) = &s.run {
             // No words of its own: its command says what it does, as the page wrote it
             // (`<POD_NAME>`, not the input it became).
-            let mut command = run.lines().next().unwrap_or("").trim().replace('`', "'");
-            for (name, input) in &d.inputs {
-                if let Some(raw) = input
-                    .description
-                    .strip_prefix("The value of <")
-                    .and_then(|x| x.strip_suffix("> on the page"))
-                {
-                    command =
-                        command.replace(&format!("{{{{ inputs.{name} }}}}"), &format!("<{raw}>"));
+            let line = run.lines().next().unwrap_or("").trim().replace('`', "'");
+            // (Each `{{ inputs.NAME }}` of the line looked up: a page may have thousands.)
+            let mut command = String::with_capacity(line.len());
+            let mut rest = line.as_str();
+            while let Some(at) = rest.find("{{ inputs.") {
+                let after = &rest[at + "{{ inputs.".len()..];
+                let Some(end) = after.find(" }}") else {
+                    break;
+                };
+                let raw = d.inputs.get(&after[..end]).and_then(|input| {
+                    input
+                        .description
+                        .strip_prefix("The value of <")
+                        .and_then(|x| x.strip_suffix("> on the page"))
+                });
+                command.push_str(&rest[..at]);
+                match raw {
+                    Some(raw) => command.push_str(&format!("<{raw}>")),
+                    None => command.push_str(&rest[at..at + "{{ inputs.".len() + end + 3]),
                 }
+                rest = &after[end + 3..];
             }
+            command.push_str(rest);
             short_title(&format!("Run `{command}`"))
         } else {
             continue;
