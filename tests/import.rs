@@ -507,6 +507,36 @@ fn an_export_reaches_only_the_steps_from_its_own_on() {
         "{}",
         out.stderr
     );
+    // An export of a placeholder, quoted or not, gives the placeholder's input from there
+    // on (found by an audit: the default was the text `{{ inputs.sql_query }}`).
+    let page = "# Q\n\n## Set\n\n```sh\nexport QUERY=\"<SQL_QUERY>\"\nexport POD=<POD_NAME>\n```\n\n## Use\n\n```sh\necho \"$QUERY\" \"$POD\"\n```\n";
+    let t = Test::new().stdin(page);
+    let out = t.exec(&["import", "-", "-o", "q.yaml"]);
+    out.code(0);
+    let yaml = std::fs::read_to_string(t.path("q.yaml")).unwrap();
+    assert!(!yaml.contains("default: \"{{"), "{yaml}");
+    assert!(!yaml.contains("\n  query:"), "{yaml}");
+    assert_eq!(
+        yaml.matches("QUERY: \"{{ inputs.sql_query }}\"").count(),
+        2,
+        "{yaml}"
+    );
+    assert_eq!(
+        yaml.matches("POD: \"{{ inputs.pod_name }}\"").count(),
+        2,
+        "{yaml}"
+    );
+    let out = t.exec(&[
+        "run",
+        "q.yaml",
+        "--yes",
+        "--input",
+        "sql_query=select 1",
+        "--input",
+        "pod_name=web-1",
+    ]);
+    out.code(0);
+    assert!(out.stdout.contains("select 1 web-1"), "{}", out.stdout);
     // Thousands of placeholders: each step's title looks up its own (was quadratic: 16,000
     // took more than 20 s).
     let mut page = String::from("# Many\n\n");

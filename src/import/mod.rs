@@ -1471,7 +1471,7 @@ fn expanded(command: &str, cap: &regex::Captures) -> bool {
 fn unset_variables(d: &mut Draft) {
     static EXPORT: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
-            r#"(?m)^\s*export\s+([A-Z_][A-Z0-9_]*)=("[^"$`\\]*"|'[^']*'|[^\s"'$`;&|]*)\s*$"#,
+            r#"(?m)^\s*export\s+([A-Z_][A-Z0-9_]*)=("[^"$`\\]*"|'[^']*'|\{\{ inputs\.[a-z0-9_]+ \}\}|[^\s"'$`;&|]*)\s*$"#,
         )
         .ok()
     });
@@ -1541,6 +1541,12 @@ fn unset_variables(d: &mut Draft) {
                     continue;
                 }
                 let value = cap[2].trim_matches(|q| q == '"' || q == '\'').to_string();
+                // `export POD=<POD_NAME>`: the placeholder's input is the value, given from
+                // here on (a default is never a template).
+                if value.contains("{{") {
+                    exported.push((name, value, *line));
+                    continue;
+                }
                 let entry = d.inputs.entry(input.clone()).or_insert_with(|| Input {
                     description: format!("${name}, set by `export` on the page"),
                     default: None,
