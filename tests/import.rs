@@ -675,6 +675,61 @@ fn alternative_sections_become_a_decision_whose_branches_join_again() {
 }
 
 #[test]
+fn list_items_and_bold_paragraphs_that_are_alternatives_are_one_decision() {
+    // Found by an audit: each alternative was a plain step, so `--yes` ran the rollback
+    // and the failover one after the other.
+    let items = "# Deploy broke checkout\n\n## Mitigation\n\n1. Check the last deploy:\n\n   ```bash\n   kubectl rollout history deploy/checkout\n   ```\n\n2. If the last deploy is the cause, roll it back:\n\n   ```bash\n   kubectl rollout undo deploy/checkout\n   ```\n\n3. If the database is the cause, fail over:\n\n   ```bash\n   patronictl failover --force\n   ```\n\n## Verify\n\n```bash\ncurl -fsS https://checkout.example.invalid/healthz\n```\n";
+    let bold = "# Disk almost full\n\n## Mitigation\n\n**Option A: clean old logs**\n\n```bash\njournalctl --vacuum-time=2d\n```\n\n**Option B: grow the volume**\n\n```bash\naws ec2 modify-volume --volume-id vol-1 --size 200\n```\n\nThen grow the file system.\n\n```bash\nresize2fs /dev/nvme1n1\n```\n\n## Verify\n\n```bash\ndf -h /\n```\n";
+    let t = Test::new().file("items.md", items).file("bold.md", bold);
+    for (page, what, labels) in [
+        (
+            "items",
+            "2 list items read as alternatives",
+            [
+                "If the last deploy is the cause, roll it back",
+                "If the database is the cause, fail over",
+            ],
+        ),
+        (
+            "bold",
+            "2 paragraphs in bold read as alternatives",
+            ["Option A: clean old logs", "Option B: grow the volume"],
+        ),
+    ] {
+        let out = t.exec(&[
+            "import",
+            &format!("{page}.md"),
+            "-o",
+            &format!("{page}.yaml"),
+        ]);
+        out.code(0);
+        assert!(out.stderr.contains(what), "{}", out.stderr);
+        let yaml = std::fs::read_to_string(t.path(&format!("{page}.yaml"))).unwrap();
+        assert_eq!(yaml.matches("choose:").count(), 1, "{yaml}");
+        for label in labels {
+            assert!(yaml.contains(&format!("- label: \"{label}\"")), "{yaml}");
+        }
+        t.exec(&["lint", "--no-shellcheck", &format!("{page}.yaml")])
+            .code(0);
+        // Each branch joins again at the section after them.
+        let at = yaml.find("section: \"Verify\"").unwrap();
+        let id_line = yaml[..at].rfind("- id: ").unwrap();
+        let verify = yaml[id_line + 6..].lines().next().unwrap().trim();
+        assert_eq!(
+            yaml.matches(&format!("next: {verify}\n")).count(),
+            2,
+            "{yaml}"
+        );
+    }
+    // The second option's branch holds its paragraph's later steps too.
+    let yaml = std::fs::read_to_string(t.path("bold.yaml")).unwrap();
+    let resize = yaml.find("resize2fs").unwrap();
+    let modify = yaml.find("aws ec2 modify-volume").unwrap();
+    assert!(modify < resize, "{yaml}");
+    assert!(!yaml[modify..resize].contains("next:"), "{yaml}");
+}
+
+#[test]
 fn a_page_without_a_top_heading_or_with_front_matter_gets_its_title_and_says_so() {
     let t = Test::new()
         .file(

@@ -837,7 +837,127 @@ pub fn import(text: &str, stem: &str) -> Draft {
     ids(&mut d.steps);
     carried_variables(&mut d);
     alternatives(&mut d);
+    item_alternatives(&mut d);
     d
+}
+
+/// What names a step as one of several courses without a heading: a list item that starts
+/// "If …" (its title), or a paragraph in bold that does (`**Option A: clean old logs**`,
+/// its instructions' first line). (label, whether the paragraph's following steps go with it)
+fn course(s: &Step) -> Option<(String, bool)> {
+    if s.run.is_none() || !s.choose.is_empty() {
+        return None;
+    }
+    let first = s.instructions.lines().next().unwrap_or("").trim();
+    let bold = first
+        .strip_prefix("**")
+        .and_then(|b| b.strip_suffix("**").or_else(|| b.strip_suffix("**:")))
+        .map(|b| b.trim_end_matches(':').trim());
+    match bold {
+        Some(b) if alternative(b) => Some((b.to_string(), true)),
+        _ if alternative(&s.title) => Some((s.title.clone(), false)),
+        _ => None,
+    }
+}
+
+/// Two or more courses in a row under one heading that are list items ("2. If the last
+/// deploy is the cause, roll it back") or bold paragraphs ("**Option B: grow the volume**")
+/// become a decision, as sibling headings do ([`alternatives`]): a `choose` before the
+/// first, each branch joining again after the last. A paragraph's branch is its steps up
+/// to the next course; an item's, its own step.
+fn item_alternatives(d: &mut Draft) {
+    let mut k = 0;
+    while k < d.steps.len() {
+        let Some((_, first_bold)) = course(&d.steps[k]) else {
+            k += 1;
+            continue;
+        };
+        let section = d.steps[k].section;
+        // The branches: (label, first step, one past its last step).
+        let mut branches: Vec<(String, usize, usize)> = Vec::new();
+        let mut j = k;
+        while j < d.steps.len() && d.steps[j].section == section {
+            let Some((label, bold)) = course(&d.steps[j]) else {
+                break;
+            };
+            if bold != first_bold {
+                break;
+            }
+            let mut end = j + 1;
+            if bold {
+                while end < d.steps.len()
+                    && d.steps[end].section == section
+                    && d.steps[end].choose.is_empty()
+                    && course(&d.steps[end]).is_none()
+                {
+                    end += 1;
+                }
+            }
+            branches.push((label, j, end));
+            j = end;
+        }
+        if branches.len() < 2 {
+            k += 1;
+            continue;
+        }
+        let stop = j;
+        let after = d
+            .steps
+            .get(stop.saturating_sub(1))
+            .and_then(|s| s.next.clone())
+            .or_else(|| d.steps.get(stop).map(|s| s.id.clone()))
+            .unwrap_or_else(|| "end".to_string());
+        for (_, _, end) in &branches {
+            d.steps[end - 1].next = Some(after.clone());
+        }
+        let mut id = "which-applies".to_string();
+        let mut n = 2;
+        while d.steps.iter().any(|s| s.id == id) {
+            id = format!("which-applies-{n}");
+            n += 1;
+        }
+        let what = format!(
+            "{} {} read as alternatives: a decision asks which applies",
+            branches.len(),
+            if first_bold {
+                "paragraphs in bold"
+            } else {
+                "list items"
+            }
+        );
+        let pos = d.steps[k].pos;
+        d.guesses.push((pos, what.clone()));
+        // A decision that led to the first course now leads to this one.
+        let old_first = d.steps[k].id.clone();
+        for s in &mut d.steps {
+            for (_, to) in &mut s.choose {
+                if *to == old_first {
+                    *to = id.clone();
+                }
+            }
+        }
+        let heading = section.and_then(|x| d.sections.get(x)).map(|x| x.1.clone());
+        let options = branches
+            .iter()
+            .map(|(label, first, _)| (label.clone(), d.steps[*first].id.clone()))
+            .collect();
+        d.steps.insert(
+            k,
+            Step {
+                id,
+                title: heading.map_or_else(
+                    || "Which applies?".into(),
+                    |h| format!("{h}: which applies?"),
+                ),
+                choose: options,
+                pos,
+                notes: vec![format!("{pos}: guess: {what}")],
+                section,
+                ..Step::default()
+            },
+        );
+        k = stop + 1;
+    }
 }
 
 /// The page's own headings (Meaning, Impact) stay in the description, so that it reads like
