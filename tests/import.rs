@@ -721,6 +721,17 @@ fn list_items_and_bold_paragraphs_that_are_alternatives_are_one_decision() {
             "{yaml}"
         );
     }
+    // A shell block of comments only runs nothing: kept as text, and said.
+    let t2 = Test::new().stdin("# C\n\n## Update\n\n```sh\n# apt-get update\n```\n");
+    let out = t2.exec(&["import", "-"]);
+    out.code(0);
+    assert!(!out.stdout.contains("run:"), "{}", out.stdout);
+    assert!(
+        out.stderr
+            .contains("left as text: a shell block of comments only"),
+        "{}",
+        out.stderr
+    );
     // The second option's branch holds its paragraph's later steps too.
     let yaml = std::fs::read_to_string(t.path("bold.yaml")).unwrap();
     let resize = yaml.find("resize2fs").unwrap();

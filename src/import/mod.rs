@@ -460,10 +460,17 @@ pub fn import(text: &str, stem: &str) -> Draft {
                     joinable = false;
                 } else {
                     let (commands, output) = transcript(&code, &lang);
-                    if commands.trim().is_empty() {
+                    // Only comments (`# apt-get update` in a `sh` block): nothing would run.
+                    let comments_only = !commands.trim().is_empty()
+                        && commands
+                            .lines()
+                            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
+                    if commands.trim().is_empty() || comments_only {
                         prose.push_str(&fence(&code, &lang));
                         prose_pos.get_or_insert(pos);
-                        let what = if matches!(lang.as_str(), "console" | "shell-session") {
+                        let what = if comments_only {
+                            "a shell block of comments only: kept as text, nothing to run (if `# ` is a root prompt, fence the block as ```console)".to_string()
+                        } else if matches!(lang.as_str(), "console" | "shell-session") {
                             "a console block with no prompt: shown as output, not run (a block of commands is fenced as ```bash, or its lines start with `$ `)".to_string()
                         } else {
                             "a shell block with no command".to_string()
