@@ -675,6 +675,28 @@ fn alternative_sections_become_a_decision_whose_branches_join_again() {
 }
 
 #[test]
+fn variables_the_page_sets_by_printf_or_mapfile_or_escapes_are_no_inputs() {
+    // Found by an audit: each of these was asked for as a required input.
+    let page = "# V\n\n## A\n\n```bash\nprintf -v OUTV '%s' x; echo \"$OUTV\"\nmapfile -t LINES < /etc/hosts; echo \"${LINES[0]}\"\necho \"\\$ESCAPED costs\"\necho \"${CLUSTER:-prod}\"\n```\n";
+    let out = Test::new().stdin(page).exec(&["import", "-"]);
+    out.code(0);
+    for name in ["outv", "lines", "escaped"] {
+        assert!(
+            !out.stdout.contains(&format!("\n  {name}:")),
+            "{name}: {}",
+            out.stdout
+        );
+    }
+    // `${CLUSTER:-prod}`: the page's default is the input's.
+    assert!(
+        out.stdout.contains("  cluster:\n    description: \"The value of $CLUSTER, which the page uses and never sets\"\n    default: \"prod\"")
+            || out.stdout.contains("  cluster:\n    default: \"prod\""),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
 fn list_items_and_bold_paragraphs_that_are_alternatives_are_one_decision() {
     // Found by an audit: each alternative was a plain step, so `--yes` ran the rollback
     // and the failover one after the other.
@@ -721,6 +743,20 @@ fn list_items_and_bold_paragraphs_that_are_alternatives_are_one_decision() {
             "{yaml}"
         );
     }
+    // "Otherwise" after "If …" sections is their last option, not the way they all go on.
+    let page = "# N\n\n## If the node has disk pressure\n\n```bash\nkubectl drain n1\n```\n\n## If the kubelet is down\n\n```bash\nsystemctl restart kubelet\n```\n\n## Otherwise\n\nEscalate to the platform team.\n\n## Verify\n\n```bash\nkubectl get node n1\n```\n";
+    let out = Test::new().stdin(page).exec(&["import", "-"]);
+    out.code(0);
+    assert!(
+        out.stdout.contains("- label: \"Otherwise\""),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stderr.contains("3 sections read as alternatives"),
+        "{}",
+        out.stderr
+    );
     // A shell block of comments only runs nothing: kept as text, and said.
     let t2 = Test::new().stdin("# C\n\n## Update\n\n```sh\n# apt-get update\n```\n");
     let out = t2.exec(&["import", "-"]);

@@ -1082,9 +1082,18 @@ fn titles(d: &mut Draft) {
 /// Whether a heading names one of several courses ("If the pod is Pending", "Option B").
 fn alternative(title: &str) -> bool {
     let t = title.trim().to_ascii_lowercase();
-    ["if ", "option ", "alternative ", "when ", "case "]
-        .iter()
-        .any(|w| t.starts_with(w))
+    [
+        "if ",
+        "option ",
+        "alternative ",
+        "when ",
+        "case ",
+        "otherwise",
+        "else",
+        "none of",
+    ]
+    .iter()
+    .any(|w| t.starts_with(w))
 }
 
 /// Sibling sections that are alternatives (two or more headings in a row, at one level,
@@ -1578,7 +1587,7 @@ static USED: std::sync::LazyLock<Option<regex::Regex>> =
 /// Where a command sets one: `NAME=`, `export NAME=`, `read NAME`, `for NAME`.
 static SET: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
-        r"(?:^|[\s;&|(])(?:export\s+|local\s+|declare\s+(?:-\w+\s+)*|readonly\s+)?([A-Z_][A-Z0-9_]*)(?:\+?=)|(?:read(?:\s+-\w+)*|for)\s+([A-Z_][A-Z0-9_]*)",
+        r"(?:^|[\s;&|(])(?:export\s+|local\s+|declare\s+(?:-\w+\s+)*|readonly\s+)?([A-Z_][A-Z0-9_]*)(?:\+?=)|(?:read(?:\s+-\w+)*|for|printf\s+-v|(?:mapfile|readarray)(?:\s+-\w+)*)\s+([A-Z_][A-Z0-9_]*)",
     )
     .ok()
 });
@@ -1587,6 +1596,10 @@ static SET: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new
 /// (`awk '{print $NF}'`, `'$HOME'`) or a quoted here-document, the text of another program.
 fn expanded(command: &str, cap: &regex::Captures) -> bool {
     let at = cap.get(0).map_or(0, |m| m.start());
+    // `\$NAME` is the text `$NAME`.
+    if command[..at].ends_with('\\') {
+        return false;
+    }
     !matches!(
         crate::shell::context_at(command, at),
         crate::shell::Quoting::Single
@@ -1620,7 +1633,8 @@ fn unset_variables(d: &mut Draft) {
                 .map(|m| m.as_str().to_string())
         })
         .collect();
-    let mut found: Vec<(String, Pos)> = Vec::new();
+    // (name, where, the default the page writes: `${CLUSTER:-prod}`)
+    let mut found: Vec<(String, Pos, Option<String>)> = Vec::new();
     let mut skipped: Vec<String> = Vec::new();
     let mut from_outside: Vec<(Pos, String)> = Vec::new();
     for (line, c) in &commands {
@@ -1630,7 +1644,7 @@ fn unset_variables(d: &mut Draft) {
                 || assigned.contains(&name)
                 || KNOWN_VARIABLES.contains(&name.as_str())
                 || name.starts_with("RUNBOOK_")
-                || found.iter().any(|(n, _)| *n == name)
+                || found.iter().any(|(n, ..)| *n == name)
                 || skipped.contains(&name)
             {
                 continue;
@@ -1646,7 +1660,17 @@ fn unset_variables(d: &mut Draft) {
                 from_outside.push((*line, what));
                 continue;
             }
-            found.push((name, *line));
+            let default = cap
+                .get(0)
+                .filter(|m| m.as_str().starts_with("${"))
+                .and_then(|m| {
+                    let rest = c[m.end()..]
+                        .strip_prefix(":-")
+                        .or(c[m.end()..].strip_prefix('-'))?;
+                    let value = &rest[..rest.find('}')?];
+                    crate::shell::quote::is_plain_word(value).then(|| value.to_string())
+                });
+            found.push((name, *line, default));
         }
     }
     // `export VAR=value` carries state between the page's blocks; each step here is a shell
@@ -1720,14 +1744,14 @@ fn unset_variables(d: &mut Draft) {
             }
         }
     }
-    for (name, line) in found {
+    for (name, line, default) in found {
         let input = name.to_ascii_lowercase();
         if !crate::values::is_identifier(&input) {
             continue;
         }
         d.inputs.entry(input.clone()).or_insert_with(|| Input {
             description: format!("The value of ${name}, which the page uses and never sets"),
-            default: None,
+            default,
             pos: line,
         });
         d.env
