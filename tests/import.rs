@@ -902,6 +902,23 @@ fn a_folder_of_pages_imports_each_to_the_out_dir_never_overwriting() {
         "{}",
         out.stderr
     );
+    // One bad page: nothing is imported, so that the folder imports once it is fixed
+    // (found by an audit: the good pages' drafts refused every later try).
+    let t = Test::new()
+        .file("pages/good.md", "# Good\n\n```bash\nuptime\n```\n")
+        .file("pages/bad.md", "# Bad\n\ncaf\u{e9}\n");
+    std::fs::write(t.path("pages/bad.md"), b"# Bad\n\ncaf\xe9\n").unwrap();
+    let out = t.exec(&["import", "pages", "--out-dir", "out"]);
+    assert_ne!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("1 of the 2 pages of pages could not be imported: nothing was imported (the draft written was removed)"),
+        "{}",
+        out.stderr
+    );
+    assert!(!t.path("out/good.yaml").exists());
+    std::fs::write(t.path("pages/bad.md"), "# Bad\n\ncafe\n").unwrap();
+    t.exec(&["import", "pages", "--out-dir", "out"]).code(0);
+    assert!(t.path("out/good.yaml").exists() && t.path("out/bad.yaml").exists());
 }
 
 /// The hostile audit of the import: what a page or its name must never do to the runbook.

@@ -103,7 +103,7 @@ fn folder(args: &ImportArgs) -> i32 {
     use rayon::prelude::*;
     let results: Vec<(i32, String)> = pages
         .par_iter()
-        .zip(targets)
+        .zip(targets.clone())
         .map(|(file, target)| {
             let mut err = String::new();
             let code = page(
@@ -120,9 +120,32 @@ fn folder(args: &ImportArgs) -> i32 {
         .collect();
     let mut worst = EXIT_OK;
     let mut stderr = std::io::stderr().lock();
+    let failed = results.iter().filter(|(code, _)| *code != EXIT_OK).count();
     for (code, err) in results {
         let _ = stderr.write_all(err.as_bytes());
         worst = worst.max(code);
+    }
+    // All or nothing: a folder imported again once its bad pages are fixed must not find
+    // the drafts of the good ones in the way (none of them existed before this run).
+    if failed > 0 {
+        let removed = targets
+            .iter()
+            .filter(|t| std::fs::remove_file(t).is_ok())
+            .count();
+        drop(stderr);
+        report_error(
+            &format!(
+                "{failed} of the {} pages of {} could not be imported: nothing was imported{}",
+                pages.len(),
+                args.file.display(),
+                match removed {
+                    0 => String::new(),
+                    1 => " (the draft written was removed)".to_string(),
+                    n => format!(" (the {n} drafts written were removed)"),
+                }
+            ),
+            "fix the pages named above (or move them out of the folder), and import the folder again",
+        );
     }
     worst
 }
