@@ -493,6 +493,20 @@ fn calls(text: &str, out: &mut Vec<(String, String, bool)>) {
     }
 }
 
+/// Whether `name` is assigned by `mapfile`/`readarray`/`read`, a line (or an element) at a
+/// time.
+pub fn read_by_lines(text: &str, name: &str) -> bool {
+    ["mapfile", "readarray", "read"].iter().any(|reader| {
+        text.match_indices(reader).any(|(at, _)| {
+            let rest = &text[at + reader.len()..];
+            let end = rest.find(['\n', ';', '|', '&', '<']).unwrap_or(rest.len());
+            rest[..end]
+                .split_whitespace()
+                .any(|w| w.trim_matches(|c| c == '"' || c == '\'') == name)
+        })
+    })
+}
+
 /// `for NAME in WORDS`, `for NAME;`, `read … NAME <<< WORD`, `while read NAME …; done <<< WORD`.
 fn loops_and_reads(text: &str) -> Vec<(String, String, bool)> {
     static PATTERNS: std::sync::OnceLock<Vec<regex::Regex>> = std::sync::OnceLock::new();

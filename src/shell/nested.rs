@@ -300,7 +300,13 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     } else if reaches(&uses.split) {
                         Slot::PlainWords(quoting)
                     } else if reaches(&uses.options) {
-                        Slot::NoOption(quoting)
+                        // Read line by line (`mapfile -t hs < <(printf … "{{ v }}")`): every
+                        // line starts a word there, not only the value's first.
+                        if targets.iter().any(|t| super::flow::read_by_lines(&text, t)) {
+                            Slot::PlainWords(quoting)
+                        } else {
+                            Slot::NoOption(quoting)
+                        }
                     } else if targets
                         .iter()
                         .any(|t| super::flow::indirect(&text).contains(t) || uses.names.contains(t))
@@ -5200,6 +5206,11 @@ mod tests {
             "{:?}",
             plan_x("on_host() { ssh \"$1\" uptime; }\nh=\"X\"\non_host \"$h\"")
         );
+        assert!(matches!(
+            plan_x("mapfile -t hs < <(printf \"%s\\n\" \"X\"); for h in \"${hs[@]}\"; do ssh -n \"$h\" uptime; done")
+                .map(|p| p.slot),
+            Ok(Slot::PlainWords(_))
+        ));
         // Read line by line into a variable where options are read: plain words; a loop
         // whose `ssh -n` reads no input gives the here-string to `read` alone.
         for script in [
