@@ -757,6 +757,25 @@ fn list_items_and_bold_paragraphs_that_are_alternatives_are_one_decision() {
         "{}",
         out.stderr
     );
+    // Steps in a row that start "When …" are a sequence, not alternatives; a bold option
+    // with no command of its own is no branch of the next one's; a lone "If …" section is
+    // looked into (found by a second audit).
+    let page = "# N\n\n## Steps\n\n1. When the node drains, reboot it:\n\n   ```bash\n   systemctl reboot\n   ```\n\n2. When it is back, uncordon it:\n\n   ```bash\n   kubectl uncordon n1\n   ```\n";
+    let out = Test::new().stdin(page).exec(&["import", "-"]);
+    out.code(0);
+    assert!(!out.stdout.contains("choose:"), "{}", out.stdout);
+    let page = "# D\n\n## Mitigation\n\n**Option A: wait it out**\n\n**Option B: clean the journal**\n\n```bash\njournalctl --vacuum-time=2d\n```\n";
+    let out = Test::new().stdin(page).exec(&["import", "-"]);
+    out.code(0);
+    assert!(
+        !out.stdout.contains("label: \"Option A: wait it out\""),
+        "{}",
+        out.stdout
+    );
+    let page = "# If the primary is down\n\n## Option A: fail over\n\n```bash\npatronictl failover --force\n```\n\n## Option B: restore\n\n```bash\npgbackrest restore\n```\n";
+    let out = Test::new().stdin(page).exec(&["import", "-"]);
+    out.code(0);
+    assert_eq!(out.stdout.matches("choose:").count(), 1, "{}", out.stdout);
     // A shell block of comments only runs nothing: kept as text, and said.
     let t2 = Test::new().stdin("# C\n\n## Update\n\n```sh\n# apt-get update\n```\n");
     let out = t2.exec(&["import", "-"]);

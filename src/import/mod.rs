@@ -855,16 +855,35 @@ fn course(s: &Step) -> Option<(String, bool)> {
     if s.run.is_none() || !s.choose.is_empty() {
         return None;
     }
-    let first = s.instructions.lines().next().unwrap_or("").trim();
-    let bold = first
-        .strip_prefix("**")
-        .and_then(|b| b.strip_suffix("**").or_else(|| b.strip_suffix("**:")))
-        .map(|b| b.trim_end_matches(':').trim());
-    match bold {
-        Some(b) if alternative(b) => Some((b.to_string(), true)),
-        _ if alternative(&s.title) => Some((s.title.clone(), false)),
-        _ => None,
+    let bold_course = |line: &str| {
+        line.trim()
+            .strip_prefix("**")
+            .and_then(|b| b.strip_suffix("**").or_else(|| b.strip_suffix("**:")))
+            .map(|b| b.trim_end_matches(':').trim().to_string())
+            .filter(|b| either_or(b))
+    };
+    let first = s.instructions.lines().next().unwrap_or("");
+    // (Two courses in one step's text: the first had no command of its own; not read.)
+    let courses = s
+        .instructions
+        .lines()
+        .filter(|l| bold_course(l).is_some())
+        .count();
+    match bold_course(first) {
+        Some(b) if courses == 1 => Some((b, true)),
+        Some(_) => None,
+        None if courses == 0 && either_or(&s.title) => Some((s.title.clone(), false)),
+        None => None,
     }
+}
+
+/// A course that excludes its siblings: "If …", "Option …", "Otherwise" (not "When …",
+/// which steps in a row often are: "When the node drains, uncordon it").
+fn either_or(text: &str) -> bool {
+    let t = text.trim().to_ascii_lowercase();
+    ["if ", "option ", "alternative ", "otherwise"]
+        .iter()
+        .any(|w| t.starts_with(w))
 }
 
 /// Two or more courses in a row under one heading that are list items ("2. If the last
@@ -873,6 +892,9 @@ fn course(s: &Step) -> Option<(String, bool)> {
 /// first, each branch joining again after the last. A paragraph's branch is its steps up
 /// to the next course; an item's, its own step.
 fn item_alternatives(d: &mut Draft) {
+    let mut taken: std::collections::HashSet<String> =
+        d.steps.iter().map(|s| s.id.clone()).collect();
+    let mut next = 1;
     let mut k = 0;
     while k < d.steps.len() {
         let Some((_, first_bold)) = course(&d.steps[k]) else {
@@ -917,12 +939,7 @@ fn item_alternatives(d: &mut Draft) {
         for (_, _, end) in &branches {
             d.steps[end - 1].next = Some(after.clone());
         }
-        let mut id = "which-applies".to_string();
-        let mut n = 2;
-        while d.steps.iter().any(|s| s.id == id) {
-            id = format!("which-applies-{n}");
-            n += 1;
-        }
+        let id = fresh_id(&mut taken, &mut next);
         let what = format!(
             "{} {} read as alternatives: a decision asks which applies",
             branches.len(),
@@ -936,7 +953,7 @@ fn item_alternatives(d: &mut Draft) {
         d.guesses.push((pos, what.clone()));
         // A decision that led to the first course now leads to this one.
         let old_first = d.steps[k].id.clone();
-        for s in &mut d.steps {
+        for s in d.steps.iter_mut().filter(|s| !s.choose.is_empty()) {
             for (_, to) in &mut s.choose {
                 if *to == old_first {
                     *to = id.clone();
@@ -1079,6 +1096,18 @@ fn titles(d: &mut Draft) {
     }
 }
 
+/// `which-applies`, or `which-applies-N` where that is taken; taken from then on.
+fn fresh_id(taken: &mut std::collections::HashSet<String>, next: &mut usize) -> String {
+    let mut id = "which-applies".to_string();
+    // (Counted on from the last one made: a page may have thousands.)
+    while taken.contains(&id) {
+        *next += 1;
+        id = format!("which-applies-{next}");
+    }
+    taken.insert(id.clone());
+    id
+}
+
 /// Whether a heading names one of several courses ("If the pod is Pending", "Option B").
 fn alternative(title: &str) -> bool {
     let t = title.trim().to_ascii_lowercase();
@@ -1100,6 +1129,9 @@ fn alternative(title: &str) -> bool {
 /// read as "If …", "Option …") become a decision: a `choose` step before them whose options
 /// lead to each, every branch joining again after the last.
 fn alternatives(d: &mut Draft) {
+    let mut taken: std::collections::HashSet<String> =
+        d.steps.iter().map(|s| s.id.clone()).collect();
+    let mut next = 1;
     let mut i = 0;
     // The sections already an option of a decision: a sibling after the first is not the
     // start of another group (three alternatives are one decision of three options).
@@ -1129,7 +1161,9 @@ fn alternatives(d: &mut Draft) {
         }
         let end = j;
         if group.len() < 2 {
-            i = end;
+            // One "If …" section (or a title "When …"): its own parts may still be
+            // alternatives.
+            i += 1;
             continue;
         }
         options_of_a_decision.extend(group.iter().copied());
@@ -1189,12 +1223,7 @@ fn alternatives(d: &mut Draft) {
             .rposition(|(l, ..)| *l < level)
             .filter(|&p| p > 0 || d.sections[p].0 > 1);
         let parent = parent_index.map(|p| d.sections[p].1.clone());
-        let mut id = "which-applies".to_string();
-        let mut k = 2;
-        while d.steps.iter().any(|s| s.id == id) {
-            id = format!("which-applies-{k}");
-            k += 1;
-        }
+        let id = fresh_id(&mut taken, &mut next);
         let what = format!(
             "{} sections read as alternatives: a decision asks which applies",
             options.len()
@@ -1469,12 +1498,17 @@ fn placeholders(
     for (whole, _) in &found {
         lexed.replace_range(whole.clone(), &"_".repeat(whole.len()));
     }
-    for (whole, raw) in &found {
+    let mut kept = std::collections::BTreeSet::new();
+    for (n, (whole, raw)) in found.iter().enumerate() {
+        use crate::shell::{Quoting, Slot};
         let why = match crate::shell::plan(&lexed, whole.clone()) {
             Err(u) => Some(format!(
                 "where the run would refuse a value ({}: {})",
                 u.construct, u.why
             )),
+            Ok(plan) if matches!(plan.slot, Slot::Quoted(Quoting::QuotedHeredoc)) => {
+                Some("in a quoted here-document, where the run would refuse a value".to_string())
+            }
             Ok(plan) => plan.foreign.map(|f| {
                 format!(
                     "inside {} code, where a value would be code, not data",
@@ -1484,16 +1518,19 @@ fn placeholders(
         };
         if let Some(why) = why {
             let what = format!(
-                "<{raw}> stands {why}: the command is kept as written; put the value in by hand, or pass it as the program's own parameter"
+                "<{raw}> stands {why}: it is kept as written; put the value in by hand, or pass it as the program's own parameter"
             );
             notes.push(format!("{pos}: guess: {what}"));
             d.guesses.push((pos, what));
-            return command.to_string();
+            kept.insert(n);
         }
     }
     let mut out = String::with_capacity(command.len());
     let mut last = 0;
-    for (whole, raw) in found {
+    for (n, (whole, raw)) in found.into_iter().enumerate() {
+        if kept.contains(&n) {
+            continue;
+        }
         // An identifier: `-` and `.` as `_`, a leading digit after `v_` (`<1ST-HOST>` →
         // `v_1st_host`).
         let mut name: String = raw
@@ -1531,19 +1568,25 @@ fn placeholders(
     out
 }
 
-/// Whether `<NAME>` at `whole` is a placeholder, not markup or a type: not glued to a word
-/// before it (`List<String>`), not closed later (`<title>…</title>`), not an HTML tag.
+/// Whether `<NAME>` at `whole` is a placeholder, not markup or a type: not a type glued to
+/// a word (`List<String>`; `v<VERSION>` is a placeholder), not closed later
+/// (`<title>…</title>`), not an empty HTML element (`<br>`), not a lower-case word in single
+/// quotes (`grep -c '<error>'`).
 fn is_placeholder(command: &str, whole: &std::ops::Range<usize>, raw: &str) -> bool {
-    const TAGS: &[&str] = &[
-        "a", "b", "i", "p", "br", "hr", "em", "li", "ol", "ul", "td", "th", "tr", "h1", "h2", "h3",
-        "h4", "h5", "h6", "div", "img", "pre", "code", "span", "html", "head", "body", "title",
-        "table", "strong", "script", "style", "meta", "link", "form", "input",
-    ];
+    const VOID: &[&str] = &["br", "hr", "img", "meta", "link", "input", "wbr"];
     let glued = command[..whole.start]
         .chars()
         .next_back()
         .is_some_and(|c| c.is_alphanumeric() || c == '_');
-    !glued && !command[whole.end..].contains(&format!("</{raw}>")) && !TAGS.contains(&raw)
+    let camel = raw.starts_with(|c: char| c.is_ascii_uppercase())
+        && raw.chars().any(|c| c.is_ascii_lowercase());
+    let lower_word = raw.chars().all(|c| c.is_ascii_lowercase());
+    let single = crate::shell::context_at(command, whole.start) == crate::shell::Quoting::Single;
+    let markup = (glued && camel)
+        || command[whole.end..].contains(&format!("</{raw}>"))
+        || VOID.contains(&raw)
+        || (lower_word && single);
+    !markup
 }
 
 /// Variables every shell has, never asked for.
@@ -2068,12 +2111,44 @@ mod tests {
             "curl -s https://x/ | grep -o '<title>.*</title>'",
             "echo 'line<br>next'",
             "javap -s 'java.util.List<String>'",
+            "grep -c '<error>' app.log",
         ] {
             let mut d = Draft::default();
             let c = placeholders(&mut d, command, Pos::default(), &mut Vec::new(), None);
             assert_eq!(c, command);
             assert!(d.inputs.is_empty(), "{command}");
         }
+    }
+
+    #[test]
+    fn placeholders_glued_to_a_word_or_named_like_a_tag_are_placeholders() {
+        for (command, input) in [
+            ("docker pull app:v<VERSION>", "version"),
+            ("pg_dump -t <table> mydb", "table"),
+        ] {
+            let mut d = Draft::default();
+            let c = placeholders(&mut d, command, Pos::default(), &mut Vec::new(), None);
+            assert!(c.contains(&format!("{{{{ inputs.{input} }}}}")), "{c}");
+        }
+    }
+
+    #[test]
+    fn only_the_placeholder_that_cannot_be_a_value_is_kept() {
+        let mut d = Draft::default();
+        let mut notes = Vec::new();
+        let c = placeholders(
+            &mut d,
+            "kubectl apply -f - <<'EOF'\nname: <CM_NAME>\nEOF\nkubectl logs <POD_NAME>",
+            Pos::default(),
+            &mut notes,
+            None,
+        );
+        assert!(c.contains("name: <CM_NAME>"), "{c}");
+        assert!(c.contains("kubectl logs {{ inputs.pod_name }}"), "{c}");
+        assert!(
+            notes.len() == 1 && notes[0].contains("<CM_NAME> stands in a quoted here-document"),
+            "{notes:?}"
+        );
     }
 
     #[test]

@@ -455,7 +455,8 @@ fn assignments(text: &str) -> Vec<(String, String, bool)> {
 
 /// `restart "$svc"` with `restart() { ssh h "… $1"; }`: the arguments of a call of one of
 /// the script's functions become its positional parameters (`$1`, `$@`, `$*`). (The
-/// parameters of all functions are one set: what reaches any `$1` may reach all.)
+/// parameters of all functions are one set, and an argument may become any of them after
+/// a `shift`: what reaches any may reach all.)
 fn calls(text: &str, out: &mut Vec<(String, String, bool)>) {
     if !text.contains("()") && !text.contains("function ") {
         return;
@@ -476,19 +477,17 @@ fn calls(text: &str, out: &mut Vec<(String, String, bool)>) {
         {
             continue;
         }
-        for (k, w) in args.iter().enumerate().skip(i + 1) {
+        for w in args.iter().skip(i + 1) {
             let Some(raw) = text.get(w.span.clone()) else {
                 continue;
             };
             if !raw.contains('$') {
                 continue;
             }
-            let n = k - i;
-            if n <= 9 {
-                out.push((n.to_string(), raw.to_string(), false));
+            // Any parameter: `shift`, `set --` and option loops move them.
+            for p in ["1", "2", "3", "4", "5", "6", "7", "8", "9", "@", "*"] {
+                out.push((p.to_string(), raw.to_string(), false));
             }
-            out.push(("@".to_string(), raw.to_string(), false));
-            out.push(("*".to_string(), raw.to_string(), false));
         }
     }
 }

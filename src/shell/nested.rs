@@ -1746,16 +1746,24 @@ fn reparsed_refs_in(text: &str, depth: usize) -> BTreeSet<String> {
             }
             // `SVC=… awk 'BEGIN { system("… " ENVIRON["SVC"]) }'`: the variables that code
             // which runs a shell reads from its environment.
+            // And the variables expanded in its arguments (`svc=…; python3 -c
+            // '…os.system(… sys.argv[1])' "$svc"`, `awk -v s="$svc" 'BEGIN{system(…)}'`).
             if code_runs_shell(&args).is_some() {
                 out.extend(code_env_reads(&args));
+                for w in &args {
+                    out.extend(handed_on(text, &w.expansions));
+                }
             }
             // `SVC=… expect <<'EOF'` whose code spawns a shell: the same, read from the
-            // here-document that is its code.
+            // here-document that is its code (and its arguments: `python3 - "$svc" <<'PY'`).
             if let Some(f) = foreign_stdin(&args) {
                 for h in &cmd.heredocs {
                     let code = text.get(h.body.clone()).unwrap_or("");
                     if calls_shell(CodeOf::language(f), code) || code.contains("send") {
                         out.extend(env_reads_in(code));
+                        for w in &args {
+                            out.extend(handed_on(text, &w.expansions));
+                        }
                     }
                 }
             }
@@ -2254,6 +2262,26 @@ fn shell_named(text: &str, list: &[Command], n: usize) -> Option<(String, bool)>
         {
             return Some((construct, false));
         }
+        // `in_root() { chroot / "$@"; }; in_root <<EOF`: a command of the body that reads
+        // its input as a script, given nothing more.
+        if let Some(construct) = commands(&body, 0..body.len()).and_then(|list| {
+            list.iter().find_map(|c| {
+                let words: Vec<&Word> = c
+                    .args()
+                    .into_iter()
+                    .filter(|w| {
+                        !matches!(
+                            body.get(w.span.clone()).unwrap_or(""),
+                            "$@" | "$*" | "\"$@\"" | "\"$*\""
+                        )
+                    })
+                    .collect();
+                // (A function runs in the script's environment.)
+                reads_stdin_as_script(&words, 0, Ctx { travels: true })
+            })
+        }) {
+            return Some(construct);
+        }
         texts.push(body);
     }
     let shell = shell_in(&texts)?;
@@ -2725,6 +2753,18 @@ const INTERPRETER_VARS: &[&str] = &[
     "LUA_PATH",
     "TCLLIBPATH",
     "GCONV_PATH",
+    // Programs or configurations that the tools run or load (a git or AWS configuration runs
+    // its aliases and `credential_process`, OpenSSL's loads engines).
+    "GIT_SSH",
+    "GIT_PROXY_COMMAND",
+    "GIT_EXEC_PATH",
+    "GIT_CONFIG_GLOBAL",
+    "GIT_CONFIG_SYSTEM",
+    "GIT_TEMPLATE_DIR",
+    "OPENSSL_CONF",
+    "OPENSSL_ENGINES",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
 ];
 
 /// Whether a variable's value is run as code by bash or by the programs that read it
@@ -4264,27 +4304,51 @@ const SHELLED: Foreign = Foreign {
 /// awk's `system()` and pipes, Perl's and Ruby's backquotes, `child_process`, PHP's
 /// `shell_exec`.
 const SHELL_CALLS: &[&str] = &[
-    "system(",
-    "system (",
     "popen",
     "shell=True",
-    "subprocess",
+    "getoutput",
+    "create_subprocess_shell",
+    "\"-c\"",
+    "'-c'",
     "os.exec",
     "exec(",
+    "eval(",
     "execSync",
     "child_process",
-    "spawn(",
     "shell_exec",
     "passthru",
     "io.popen",
     "os.execute",
+    "readpipe",
+    "open2",
+    "open3",
     "qx",
     "`",
     "| getline",
     "|getline",
-    "print |",
-    "printf |",
 ];
+
+/// `system(…)` given one string (a command line, which a shell parses), not a list of
+/// arguments (`system("systemctl", "restart", $ARGV[0])`, which runs no shell).
+fn system_of_a_string(code: &str) -> bool {
+    code.match_indices("system(").any(|(at, call)| {
+        let mut depth = 0usize;
+        let mut quote: Option<char> = None;
+        for c in code[at + call.len()..].chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '(' | '[' | '{') => depth += 1,
+                (None, ')') if depth == 0 => return true,
+                (None, ')' | ']' | '}') => depth = depth.saturating_sub(1),
+                (None, ',') if depth == 0 => return false,
+                _ => {}
+            }
+        }
+        true
+    })
+}
 
 /// Word `target` is an argument (or an awk `-v` value) of a program whose code, given on the
 /// command line, hands strings to a shell (`python3 -c 'subprocess.run(sys.argv[1],
@@ -4338,8 +4402,11 @@ fn code_hands_to_shell(name: &str, args: &[&Word], i: usize, target: usize) -> b
 /// Whose code a piece of text is, for [`calls_shell`].
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum CodeOf {
-    /// awk, Perl: also a pipe opened to a command (`print … | "sh"`, `open(F, "| sh")`).
-    Pipes,
+    /// awk: also a pipe into a shell or into a command built from data (`print … | "sh"`).
+    Awk,
+    /// Perl, Ruby: also `system "…"` without parentheses and pipes opened to a command
+    /// (`open(F, "… |")`).
+    Perl,
     /// Tcl (expect, tclsh): `exec`, `spawn`, `open "|…"`.
     Tcl,
     Other,
@@ -4348,8 +4415,9 @@ enum CodeOf {
 impl CodeOf {
     fn program(name: &str) -> CodeOf {
         match name {
-            "awk" | "gawk" | "mawk" | "nawk" | "perl" | "ruby" => CodeOf::Pipes,
-            _ if name.starts_with("perl5") => CodeOf::Pipes,
+            "awk" | "gawk" | "mawk" | "nawk" => CodeOf::Awk,
+            "perl" | "ruby" => CodeOf::Perl,
+            _ if name.starts_with("perl5") => CodeOf::Perl,
             "expect" | "tclsh" | "wish" => CodeOf::Tcl,
             _ => CodeOf::Other,
         }
@@ -4357,7 +4425,8 @@ impl CodeOf {
 
     fn language(f: &Foreign) -> CodeOf {
         match f.language {
-            "awk" | "Perl or Ruby" => CodeOf::Pipes,
+            "awk" => CodeOf::Awk,
+            "Perl or Ruby" => CodeOf::Perl,
             "Tcl" | "Tcl (expect)" => CodeOf::Tcl,
             _ => CodeOf::Other,
         }
@@ -4368,10 +4437,22 @@ impl CodeOf {
 /// awk and Perl a pipe to a command, for Tcl `exec`/`spawn`).
 fn calls_shell(of: CodeOf, code: &str) -> bool {
     SHELL_CALLS.iter().any(|call| code.contains(call))
-        || (of == CodeOf::Pipes
-            && ["| \"", "|\"", "|&", "\"|", "'|", "|'", "'-|'", "'|-'"]
+        || system_of_a_string(code)
+        // awk's `print … | "sh"` (a pipe into a shell, or into a command built from data:
+        // `| ("echo " s)`).
+        || (of == CodeOf::Awk
+            && ["| \"sh", "|\"sh", "| \"bash", "|\"bash", "| (", "|(", "|&"]
                 .iter()
                 .any(|p| code.contains(p)))
+        // Perl's `system "…"`, `exec $…`, `eval $…` and `open(F, "… |")`, whose command line
+        // a shell parses (or whose string Perl runs).
+        || (of == CodeOf::Perl
+            && [
+                "system \"", "system '", "system $", "exec \"", "exec $", "eval \"", "eval $",
+                "\"|", "'|", "'-|'", "'|-'", "|\")", "| \")", "|')",
+            ]
+            .iter()
+            .any(|p| code.contains(p)))
         || (of == CodeOf::Tcl
             && ["exec ", "spawn ", "open \"|", "open |"]
                 .iter()
@@ -5188,6 +5269,7 @@ mod tests {
             "remote() { ssh web-1 \"$@\"; }\nc=\"X\"\nremote \"$c\"",
             "kx() { kubectl exec p -- sh -c \"$2\"; }\nc=\"X\"\nkx p \"$c\"",
             "inc() { echo $(( $1 + 1 )); }\nn=\"X\"\ninc \"$n\"",
+            "remote() {\n  local host=$1\n  shift\n  ssh \"$host\" \"sudo systemctl restart $1\"\n}\nsvc=\"X\"\nremote web-1 \"$svc\"",
         ] {
             assert!(
                 matches!(
@@ -5321,6 +5403,7 @@ mod tests {
         // into a program runbook does not know that names a shell.
         for script in [
             "runit() { \"$@\"; }\nrunit chroot /srv/root <<EOF\nsystemctl restart X\nEOF",
+            "in_root() { chroot / \"$@\"; }\nin_root <<EOF\nsystemctl restart X\nEOF",
             "printf '%s\\n' \"systemctl restart X\" | unbuffer -p sh",
         ] {
             assert!(
@@ -5369,6 +5452,41 @@ mod tests {
         ] {
             assert!(
                 plain_word_or_refused(script),
+                "{script}: {:?}",
+                plan_x(script)
+            );
+        }
+        // Through a copy or the environment into the arguments of such code (tenth audit).
+        for script in [
+            "svc=\"X\"\npython3 -c 'import os, sys; os.system(\"echo restarting \" + sys.argv[1])' \"$svc\"",
+            "svc=\"X\"\nawk -v s=\"$svc\" 'BEGIN{system(\"echo \" s)}'",
+            "svc=\"X\"\nperl -e 'system \"echo @ARGV\"' \"$svc\"",
+            "python3 -c 'import sys; eval(sys.argv[1])' \"X\"",
+        ] {
+            assert!(
+                plain_word_or_refused(script),
+                "{script}: {:?}",
+                plan_x(script)
+            );
+        }
+        assert!(
+            reparsed_refs(
+                "python3 -c 'import os,sys; os.system(\"echo \" + sys.argv[1])' \"$SVC\""
+            )
+            .contains("SVC")
+        );
+        // A list of arguments runs no shell; awk printing to a fixed command neither.
+        for script in [
+            "python3 -c 'import subprocess,sys; subprocess.run([\"echo\",\"restart\",sys.argv[1]])' \"X\"",
+            "perl -e 'system(\"echo\",\"restart\",$ARGV[0])' \"X\"",
+            "echo \"X\" | awk '{ print $1 | \"sort\" }'",
+            "echo \"X\" | awk '{ print \"file system \" $1 }'",
+        ] {
+            assert!(
+                matches!(
+                    plan_x(script).map(|p| p.slot),
+                    Ok(Slot::Quoted(_) | Slot::NoOption(_))
+                ),
                 "{script}: {:?}",
                 plan_x(script)
             );
