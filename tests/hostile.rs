@@ -327,6 +327,11 @@ fn lint_with_limits(file: &Path) -> Result<serde_json::Value, String> {
         .args(["lint", "--format", "json", "--no-shellcheck"])
         .arg(file)
         .env("RUST_BACKTRACE", "0")
+        // The limit is on address space: glibc reserves 64 MiB of it for each thread that
+        // allocates while another holds the main arena (rayon's workers), so whether a run
+        // fits depended on timing (it aborted once in CI at 128 MiB, needing 70 locally).
+        // One arena: the limit measures what the program allocates.
+        .env("MALLOC_ARENA_MAX", "1")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -776,6 +776,27 @@ fn list_items_and_bold_paragraphs_that_are_alternatives_are_one_decision() {
     let out = Test::new().stdin(page).exec(&["import", "-"]);
     out.code(0);
     assert_eq!(out.stdout.matches("choose:").count(), 1, "{}", out.stdout);
+    // One list item "If …" alone is a decision whether it applies (it ran on every walk).
+    let page = "# P\n\n## Mitigation\n\n1. Check the rollout:\n\n   ```bash\n   kubectl rollout history deploy/app\n   ```\n\n2. If the last deploy is the cause, roll it back:\n\n   ```bash\n   kubectl rollout undo deploy/app\n   ```\n\n3. Watch the pods:\n\n   ```bash\n   kubectl get pods\n   ```\n";
+    let t3 = Test::new().stdin(page);
+    let out = t3.exec(&["import", "-", "-o", "lone.yaml"]);
+    out.code(0);
+    let yaml = std::fs::read_to_string(t3.path("lone.yaml")).unwrap();
+    assert!(
+        yaml.contains("- label: \"If the last deploy is the cause, roll it back\""),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("- label: \"It does not apply: skip it\"\n          next: watch-the-pods"),
+        "{yaml}"
+    );
+    t3.exec(&["lint", "--no-shellcheck", "lone.yaml"]).code(0);
+    assert!(
+        out.stderr
+            .contains("a list item that starts \"If …\": a decision asks whether it applies"),
+        "{}",
+        out.stderr
+    );
     // A shell block of comments only runs nothing: kept as text, and said.
     let t2 = Test::new().stdin("# C\n\n## Update\n\n```sh\n# apt-get update\n```\n");
     let out = t2.exec(&["import", "-"]);

@@ -925,7 +925,12 @@ fn item_alternatives(d: &mut Draft) {
             branches.push((label, j, end));
             j = end;
         }
-        if branches.len() < 2 {
+        // One list item "If …" alone: a decision whether it applies, or it would run
+        // whenever the walk reaches it.
+        let lone_if = branches.len() == 1
+            && !first_bold
+            && branches[0].0.to_ascii_lowercase().starts_with("if ");
+        if branches.len() < 2 && !lone_if {
             k += 1;
             continue;
         }
@@ -940,15 +945,19 @@ fn item_alternatives(d: &mut Draft) {
             d.steps[end - 1].next = Some(after.clone());
         }
         let id = fresh_id(&mut taken, &mut next);
-        let what = format!(
-            "{} {} read as alternatives: a decision asks which applies",
-            branches.len(),
-            if first_bold {
-                "paragraphs in bold"
-            } else {
-                "list items"
-            }
-        );
+        let what = if lone_if {
+            "a list item that starts \"If …\": a decision asks whether it applies".to_string()
+        } else {
+            format!(
+                "{} {} read as alternatives: a decision asks which applies",
+                branches.len(),
+                if first_bold {
+                    "paragraphs in bold"
+                } else {
+                    "list items"
+                }
+            )
+        };
         let pos = d.steps[k].pos;
         d.guesses.push((pos, what.clone()));
         // A decision that led to the first course now leads to this one.
@@ -961,10 +970,13 @@ fn item_alternatives(d: &mut Draft) {
             }
         }
         let heading = section.and_then(|x| d.sections.get(x)).map(|x| x.1.clone());
-        let options = branches
+        let mut options: Vec<(String, String)> = branches
             .iter()
             .map(|(label, first, _)| (label.clone(), d.steps[*first].id.clone()))
             .collect();
+        if lone_if {
+            options.push(("It does not apply: skip it".into(), after.clone()));
+        }
         d.steps.insert(
             k,
             Step {
