@@ -113,6 +113,7 @@ fn refused_steps() -> Vec<(&'static str, String)> {
         ("python-shell-arg", r#"python3 -c 'import subprocess,sys; subprocess.run(sys.argv[1], shell=True)' "printf [%s] {{ inputs.v }}" > "$OUT/python-shell-arg""#.into()),
         ("install-stdin", "install -m 755 /dev/stdin \"$OUT/job.sh\" <<EOF\nprintf '[%s]' {{ inputs.v }}\nEOF\n\"$OUT/job.sh\" > \"$OUT/install-stdin\"".into()),
         ("func-copy", "restart() { sh -c \"printf '[%s]' $1\"; }\nsvc=\"{{ inputs.v }}\"\nrestart \"$svc\" > \"$OUT/func-copy\"".into()),
+        ("xargs-ssh-host", r#"echo "{{ inputs.v }}" | tr ' ' '\n' | xargs -I{} ssh -o BatchMode=yes {} true; printf '[x]' > "$OUT/xargs-ssh-host""#.into()),
         ("pipe-read-ssh", r#"echo "{{ inputs.v }}" | while read -r h; do ssh -n -o BatchMode=yes "$h" true; done; printf '[x]' > "$OUT/pipe-read-ssh""#.into()),
         ("tmux-hook", r#"tmux set-hook -g after-new-window "run-shell 'printf [%s] {{ inputs.v }}'"; printf '[x]' > "$OUT/tmux-hook""#.into()),
         // Second audit: copies, wrappers before `sh -c 'eval "$1"'`, prompt expansion,

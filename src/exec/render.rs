@@ -268,7 +268,7 @@ fn place(
             {
                 return Err(RenderError {
                     message: format!(
-                        "`{expr}` must be plain words separated by spaces here{via}: a `for` loop splits it, and each word stands where a program reads options or its command (`for h in $HOSTS; do ssh $h …`), where other text would run as code"
+                        "`{expr}` must be plain words separated by spaces here{via}: the script splits it into words or lines (a `for` loop, `read` or `mapfile` line by line, `xargs -I{{}}`), and each stands where a program reads options or its command (`for h in $HOSTS; do ssh $h …`, `ssh -n \"$h\"`), where other text would run as code"
                     ),
                     help: "give words of letters, digits and `_ . / : @ , + = %`, none starting with `-` (a `pattern` on the input)".into(),
                 });

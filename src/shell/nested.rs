@@ -2473,12 +2473,17 @@ fn xargs_runs_input(args: &[&Word]) -> Option<String> {
                 .map(|_| "{}".to_string())
         });
     // `… | xargs ssh h echo`, `xargs -I{} ssh h "… {}"`: the input becomes part of a command
-    // that another shell parses.
+    // that another shell parses. (`xargs -I{} ssh {} uptime`: the input is ssh's host only,
+    // checked as plain words by [`read_into_code`].)
     if let Some(first) = args.get(j).map(|w| base(&w.cooked))
         && matches!(
             first,
             "ssh" | "eval" | "su" | "runuser" | "kubectl" | "docker" | "podman"
         )
+        && !(first == "ssh"
+            && replace
+                .as_deref()
+                .is_some_and(|r| ssh_host_only(args, j, r)))
     {
         return Some(format!("xargs … {first}"));
     }
@@ -2500,6 +2505,31 @@ fn xargs_runs_input(args: &[&Word]) -> Option<String> {
     (substituted || positional()).then(|| format!("xargs … {} -c", base(&args[shell].cooked)))
 }
 
+/// `xargs -I{} ssh {} uptime`: the replacement string is ssh's host and nothing else.
+fn ssh_host_only(args: &[&Word], ssh: usize, replace: &str) -> bool {
+    if replace.is_empty() {
+        return false;
+    }
+    let mut k = ssh + 1;
+    while let Some(w) = args.get(k) {
+        let a = w.cooked.as_str();
+        if !a.starts_with('-') || a == "--" {
+            break;
+        }
+        let last = a.chars().last().unwrap_or('-');
+        k += if a.len() == 2 && "bcDEeFIiJLlmOopQRSWw".contains(last) {
+            2
+        } else {
+            1
+        };
+    }
+    args.get(k).is_some_and(|w| w.cooked == replace)
+        && !args[ssh..k]
+            .iter()
+            .chain(&args[k + 1..])
+            .any(|w| w.cooked.contains(replace))
+}
+
 /// `echo "{{ v }}" | while read -r n; do echo $(( n + 1 )); done`: a later stage of the pipe
 /// reads the output into variables that the script evaluates in arithmetic, reads as names
 /// or gives to a string parsed again.
@@ -2510,6 +2540,23 @@ fn read_into_code(text: &str, list: &[Command], n: usize) -> Option<Result<Role,
         let args = list.get(k)?.args();
         if let Some(found) = read_into(text, &args) {
             return Some(found);
+        }
+        // `… | xargs -I{} ssh {} uptime`: each line is a host, where options are read.
+        if base(&args.first()?.cooked) == "xargs"
+            && let Some(xargs) = find_wrapper("xargs")
+        {
+            let (j, seen) = options(&args, 1, xargs.short, xargs.long);
+            let replace = value_of(&seen, &["-I"]).and_then(|v| args.get(v)).map(|w| {
+                match w.cooked.split_once('I') {
+                    Some((flags, rest)) if flags.starts_with('-') => rest.to_string(),
+                    _ => w.cooked.clone(),
+                }
+            });
+            if args.get(j).is_some_and(|w| base(&w.cooked) == "ssh")
+                && replace.is_some_and(|r| ssh_host_only(&args, j, &r))
+            {
+                return Some(Ok(Role::PlainWords));
+            }
         }
     }
     None
@@ -3899,8 +3946,23 @@ fn tmux(args: &[&Word], i: usize, target: usize) -> Role {
     if seen.iter().any(|(_, v)| *v == Some(target)) || target < j {
         return Role::Data(None);
     }
+    // `if-shell SHELL-COMMAND COMMAND [COMMAND]`: only the first is a shell's; the others
+    // are tmux commands (which may be `run-shell`).
+    // (With `-F` the condition is a format, which the option took: no shell's command.)
+    let formatted = seen.iter().any(|(o, _)| o == "-F");
+    if matches!(args[sub].cooked.as_str(), "if-shell" | "if") && (target > j || formatted) {
+        return Role::Refused(Unsafe {
+            why: "tmux parses the commands of `if-shell` after its condition as its own commands, and `run-shell` among them runs a shell".into(),
+            construct: format!("tmux {}", args[sub].cooked),
+            help: "run the command in the step itself".into(),
+        });
+    }
     Role::Reparse(Reparse {
-        inner: words_text(&args[j..]),
+        inner: if matches!(args[sub].cooked.as_str(), "if-shell" | "if") {
+            words_text(&args[j..=j])
+        } else {
+            words_text(&args[j..])
+        },
         construct: format!("tmux {}", args[sub].cooked),
         travels: false,
     })
@@ -5537,6 +5599,18 @@ mod tests {
         assert!(plan_x("tmux send-keys -t s \"X\" Enter").is_err());
         assert!(plan_x("tmux set-hook -g after-new-window \"run-shell 'echo X'\"").is_err());
         assert!(plan_x("tmux bind-key r \"run-shell 'systemctl restart X'\"").is_err());
+        // `xargs -I{} ssh {} uptime`: the lines are hosts (plain words), not code; the
+        // replacement in ssh's command is code.
+        assert!(matches!(
+            plan_x("echo \"X\" | tr ' ' '\\n' | xargs -I{} ssh {} uptime").map(|p| p.slot),
+            Ok(Slot::PlainWords(_))
+        ));
+        assert!(plan_x("echo \"X\" | xargs -I{} ssh h \"systemctl status {}\"").is_err());
+        assert!(plan_x("tmux if-shell true \"run-shell 'echo X'\"").is_err());
+        assert!(plan_x("tmux if-shell -F 1 \"run-shell 'echo X'\"").is_err());
+        assert!(read_again_or_refused(
+            "tmux if-shell \"test -e X\" \"display ok\""
+        ));
         // (The value is the last `X`: `-X` is screen's option.)
         let last_x = |script: &str| {
             let at = script.rfind('X').unwrap_or(0);
