@@ -199,7 +199,82 @@ fn refused_steps() -> Vec<(&'static str, String)> {
         ("array-behind-timeout", "cmd=(sh -c \"printf '[%s]' {{ inputs.v }}\"); timeout 5 \"${cmd[@]}\" > \"$OUT/array-behind-timeout\"".into()),
         ("group-write", "{ echo \"printf '[%s]' {{ inputs.v }}\"; } > \"$OUT/j.sh\"; bash \"$OUT/j.sh\" > \"$OUT/group-write\"".into()),
         ("function-in-if", "if true; then wrap() { sh -c \"$*\"; }; fi\nwrap printf \"'[%s]'\" \"{{ inputs.v }}\" > \"$OUT/function-in-if\"".into()),
+        // Eleventh audit: how a function that parses its arguments again is reached (the
+        // last argument `${!#}`, a trap, a variable naming it, a sourced file, `export -f`
+        // into `bash -c`), code read from standard input given the value as an argument,
+        // Python's and Perl's other spellings of a shell, awk piping to a command built
+        // from data, sed's `e`, and lines of a value read where options are read.
+        ("last-arg", "f() { sh -c \"printf '[%s]' ${!#}\"; }\nf x \"{{ inputs.v }}\" > \"$OUT/last-arg\"".into()),
+        ("trap-function", "rs() { sh -c \"printf '[%s]' $1\" > \"$OUT/trap-function\"; }\ntrap 'rs \"{{ inputs.v }}\"' EXIT".into()),
+        ("trap-copy", "rs() { sh -c \"printf '[%s]' $1\" > \"$OUT/trap-copy\"; }\ns=\"{{ inputs.v }}\"\ntrap 'rs \"$s\"' EXIT".into()),
+        ("function-in-variable", "rs() { sh -c \"printf '[%s]' $1\"; }\nfn=rs\ns=\"{{ inputs.v }}\"\n\"$fn\" \"$s\" > \"$OUT/function-in-variable\"".into()),
+        ("sourced-copy", "printf 'rs() { eval \"printf [%%s] $1\"; }\\n' > \"$OUT/lib.sh\"\n. \"$OUT/lib.sh\"\ns=\"{{ inputs.v }}\"\nrs \"$s\" > \"$OUT/sourced-copy\"".into()),
+        ("export-f", "rs() { sh -c \"printf '[%s]' $1\"; }\nexport -f rs\ns=\"{{ inputs.v }}\"\ntimeout 5 bash -c 'rs \"$1\"' _ \"$s\" > \"$OUT/export-f\"".into()),
+        ("stdin-code-arg", "python3 - \"printf [%s] {{ inputs.v }}\" <<'PY' > \"$OUT/stdin-code-arg\"\nimport subprocess, sys\nsubprocess.call(sys.argv[1], shell=True)\nPY".into()),
+        ("python-shell-1", r#"python3 -c 'import subprocess as s,sys; s.Popen(sys.argv[1], shell=1).wait()' "printf [%s] {{ inputs.v }}" > "$OUT/python-shell-1""#.into()),
+        ("perl-open-dash", r#"perl -e 'open(F, "-|", "printf [%s] $ARGV[0]"); print <F>' "{{ inputs.v }}" > "$OUT/perl-open-dash""#.into()),
+        ("awk-pipe-var", r#"echo "printf [%s] {{ inputs.v }}" | awk '{ c = $0; print "" | c }' > "$OUT/awk-pipe-var""#.into()),
+        ("sed-e", r#"echo "printf [%s] {{ inputs.v }}" | sed 's/^//e' > "$OUT/sed-e""#.into()),
+        ("copy-pipe-loop", "H=\"{{ inputs.v }}\"\necho \"$H\" | while read -r h; do git clone -q \"$h\" \"$OUT/c\" 2>/dev/null || true; done\nprintf '[x]' > \"$OUT/copy-pipe-loop\"".into()),
+        ("function-loop", "on_all() { while read -r h; do git clone -q \"$h\" \"$OUT/c\" 2>/dev/null || true; done; }\non_all <<< \"{{ inputs.v }}\"\nprintf '[x]' > \"$OUT/function-loop\"".into()),
+        ("cat-heredoc-loop", "cat <<EOT | while read -r h; do git clone -q \"$h\" \"$OUT/c\" 2>/dev/null || true; done\n{{ inputs.v }}\nEOT\nprintf '[x]' > \"$OUT/cat-heredoc-loop\"".into()),
+        ("file-loop-option", "echo \"{{ inputs.v }}\" > \"$OUT/hosts\"\nwhile read -r h; do git clone -q \"$h\" \"$OUT/c\" 2>/dev/null || true; done < \"$OUT/hosts\"\nprintf '[x]' > \"$OUT/file-loop-option\"".into()),
     ]
+}
+
+/// A value read line by line into a variable that stands where options are read: every
+/// line is checked, not only the first; a plain list of hosts still runs.
+#[test]
+fn every_line_of_a_value_read_where_options_are_read_is_checked() {
+    let steps: Vec<(&str, String)> = refused_steps()
+        .into_iter()
+        .filter(|(id, _)| {
+            [
+                "copy-pipe-loop",
+                "function-loop",
+                "cat-heredoc-loop",
+                "file-loop-option",
+            ]
+            .contains(id)
+        })
+        .collect();
+    assert_eq!(steps.len(), 4);
+    for (id, run) in &steps {
+        let (o, out, _, _t) = run_one(id, run, "web-1\n-uhost");
+        assert_ne!(o.code, 0, "{id}: a second line `-uhost` was not refused");
+        assert!(!out.join(id).exists(), "{id} ran before the refusal");
+        assert!(
+            o.stderr.contains("must be plain words"),
+            "{id}: {}",
+            o.stderr
+        );
+        let (o, out, _, _t) = run_one(id, run, "web-1\nweb-2");
+        assert_eq!(o.code, 0, "{id} refused a plain host list: {}", o.stderr);
+        assert!(out.join(id).exists(), "{id} did not run");
+    }
+}
+
+/// The same through the step's environment: an input's `env:` piped into a loop.
+#[test]
+fn every_line_of_an_environment_value_read_where_options_are_read_is_checked() {
+    let rb = format!(
+        "title: Env\n{HEAD}inputs:\n  v: {{description: v, env: NV}}\nsteps:\n  - id: a\n    title: A\n    run: |\n      echo \"$NV\" | while read -r h; do git clone -q \"$h\" \"$OUT/c\" 2>/dev/null || true; done\n      printf '[x]' > \"$OUT/a\"\n"
+    );
+    for (value, runs) in [("web-1\nweb-2", true), ("web-1\n-uhost", false)] {
+        let t = Test::new().file("runbooks/rb.yaml", &rb);
+        let out = t.path("out");
+        std::fs::create_dir_all(&out).unwrap();
+        let t = t.env("OUT", out.to_str().unwrap());
+        let o = t.exec(&["run", "rb", "--yes", "--input", &format!("v={value}")]);
+        assert_eq!(out.join("a").exists(), runs, "{value:?}: {}", o.stderr);
+        if !runs {
+            assert!(
+                o.stderr.contains("`$NV` is split into words or lines"),
+                "{}",
+                o.stderr
+            );
+        }
+    }
 }
 
 fn ssh_steps(cfg: &str) -> Vec<(&'static str, String)> {

@@ -474,7 +474,7 @@ pub fn arithmetic_env(
             )
         } else if uses.split.contains(name) && !split_ok() {
             Some(
-                "is split by a `for` loop into words that stand where a program reads options or its command (`for h in $HOSTS; do ssh $h …`), and its value is not plain words",
+                "is split into words or lines (by a `for` loop, `read` or `mapfile`) that stand where a program reads options or its command (`for h in $HOSTS; do ssh $h …`, `echo \"$HOSTS\" | while read -r h; do ssh -n \"$h\" …`), and its value is not plain words",
             )
         } else if uses.options.contains(name) && value.starts_with('-') {
             Some(

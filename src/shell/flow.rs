@@ -384,6 +384,12 @@ pub fn referenced(text: &str) -> Vec<String> {
             let mut j = i + 1;
             if bytes.get(j) == Some(&b'{') {
                 j += 1;
+                // `${!#}`: the last positional parameter.
+                if bytes.get(j..j + 2) == Some(b"!#") {
+                    out.push("@".to_string());
+                    i = j + 2;
+                    continue;
+                }
             }
             if bytes
                 .get(j)
@@ -414,7 +420,6 @@ pub fn referenced(text: &str) -> Vec<String> {
 /// words on the way (`for NAME in $LIST`: each word in turn, never the whole).
 fn assignments(text: &str) -> Vec<(String, String, bool)> {
     let mut out = loops_and_reads(text);
-    calls(text, &mut out);
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -450,6 +455,7 @@ fn assignments(text: &str) -> Vec<(String, String, bool)> {
             i += 1;
         }
     }
+    calls(text, &mut out);
     out
 }
 
@@ -458,26 +464,47 @@ fn assignments(text: &str) -> Vec<(String, String, bool)> {
 /// parameters of all functions are one set, and an argument may become any of them after
 /// a `shift`: what reaches any may reach all.)
 fn calls(text: &str, out: &mut Vec<(String, String, bool)>) {
-    if !text.contains("()") && !text.contains("function ") {
+    let defines = text.contains("()") || text.contains("function ");
+    let shells = text.contains("-c");
+    if !defines && !shells {
         return;
     }
-    let functions = functions(text);
-    if functions.is_empty() {
-        return;
-    }
+    let functions = if defines {
+        functions(text)
+    } else {
+        BTreeSet::new()
+    };
     let Some(list) = commands(text, 0..text.len()) else {
         return;
     };
+    let mut found = Vec::new();
     for cmd in &list {
         let args = cmd.args();
         let i = super::programs::command_index(&args);
-        if !args
-            .get(i)
-            .is_some_and(|w| functions.contains(w.cooked.as_str()))
-        {
+        let Some(name) = args.get(i) else {
             continue;
-        }
-        for w in args.iter().skip(i + 1) {
+        };
+        // `bash -c 'rs "$1"' _ "$svc"` (behind wrappers too): the words after the script.
+        let p = super::programs::program_index(&args, i);
+        let script = args
+            .get(p)
+            .filter(|w| super::programs::SHELLS.contains(&super::programs::base(&w.cooked)))
+            .and_then(|_| {
+                (p + 1..args.len()).find(|&k| {
+                    let a = args[k].cooked.as_str();
+                    a.starts_with('-') && !a.starts_with("--") && a.contains('c')
+                })
+            });
+        let first = match script {
+            Some(flag) => flag + 2,
+            None if functions.contains(name.cooked.as_str())
+                || named_function(text, name, out, &functions).is_some() =>
+            {
+                i + 1
+            }
+            None => continue,
+        };
+        for w in args.iter().skip(first) {
             let Some(raw) = text.get(w.span.clone()) else {
                 continue;
             };
@@ -486,10 +513,35 @@ fn calls(text: &str, out: &mut Vec<(String, String, bool)>) {
             }
             // Any parameter: `shift`, `set --` and option loops move them.
             for p in ["1", "2", "3", "4", "5", "6", "7", "8", "9", "@", "*"] {
-                out.push((p.to_string(), raw.to_string(), false));
+                found.push((p.to_string(), raw.to_string(), false));
             }
         }
     }
+    out.extend(found);
+}
+
+/// `fn=restart; "$fn" "$svc"`, `for f in restart; do $f "$svc"; done`: the function of the
+/// script that a command named by a variable may be, given the script's `assignments`.
+fn named_function(
+    text: &str,
+    name: &Word,
+    assignments: &[(String, String, bool)],
+    functions: &BTreeSet<String>,
+) -> Option<String> {
+    let vars: Vec<String> = name
+        .expansions
+        .iter()
+        .flat_map(|e| referenced(&text[e.span.clone()]))
+        .collect();
+    if vars.is_empty() {
+        return None;
+    }
+    assignments
+        .iter()
+        .filter(|(n, _, _)| vars.contains(n))
+        .flat_map(|(_, value, _)| value.split(|c: char| c.is_whitespace() || "'\"();".contains(c)))
+        .find(|w| functions.contains(*w))
+        .map(str::to_string)
 }
 
 /// Whether `name` is assigned by `mapfile`/`readarray`/`read`, a line (or an element) at a
@@ -515,6 +567,9 @@ fn loops_and_reads(text: &str) -> Vec<(String, String, bool)> {
             r"\bfor\s+([A-Za-z_][A-Za-z0-9_]*)\s*(;|\n|\s+do\b)",
             r"\b(?:read|mapfile|readarray)\b[^\n;|&]*?\s([A-Za-z_][A-Za-z0-9_]*)\s*<<<\s*(\S+)",
             r"\bread\b[^;\n]*?\s([A-Za-z_][A-Za-z0-9_]*)\s*;?\s*do\b[\s\S]*?\bdone\s*<<<\s*(\S+)",
+            // `while read -r h; do …; done < <(echo "$hosts")`, `read -r h < <(…)`: what the
+            // process substitution prints, a line at a time.
+            r"\b(?:read|mapfile|readarray)\b[^;\n]*?\s([A-Za-z_][A-Za-z0-9_]*)\s*(?:;?\s*do\b[\s\S]*?\bdone)?\s*<\s*<\(([^)]*)\)",
             r"\b([A-Za-z_][A-Za-z0-9_]*)\+?=\(([^)]*)\)",
             // `declare -n r=v`: `r` and `v` are one variable.
             r"\b(?:declare|local|typeset)\s+(?:-[A-Za-z]+\s+)*-[A-Za-z]*n[A-Za-z]*\s+(?:-[A-Za-z]+\s+)*([A-Za-z_][A-Za-z0-9_]*)=([A-Za-z_][A-Za-z0-9_]*)",
@@ -542,14 +597,14 @@ fn loops_and_reads(text: &str) -> Vec<(String, String, bool)> {
             };
             // `for NAME;`: the positional parameters.
             let value = if n == 1 { "$@" } else { value.as_str() };
-            if n == 5 {
+            if n == 6 {
                 out.push((value.to_string(), format!("${}", name.as_str()), false));
                 out.push((name.as_str().to_string(), format!("${value}"), false));
                 continue;
             }
             // `for s in $LIST`: each word of the list in turn (`"$LIST"` stays whole);
             // `read -a NAME <<< …` and `read A B <<< …` split what they read into words.
-            let split = (n == 0 && !value.trim_start().starts_with('"')) || n == 2 || n == 3;
+            let split = (n == 0 && !value.trim_start().starts_with('"')) || (2..=4).contains(&n);
             out.push((name.as_str().to_string(), value.to_string(), split));
         }
     }
@@ -622,8 +677,9 @@ fn piped_reads(
                     .map(|w| &text[w.span.clone()])
                     .collect::<Vec<_>>()
                     .join(" ");
+                // Line by line: each line is a value of its own (`ssh -n "$h"` for each).
                 for t in targets {
-                    out.push((t, printed.clone(), false));
+                    out.push((t, printed.clone(), true));
                 }
             }
         }
@@ -675,7 +731,7 @@ pub fn sources_by_splitting(
         }
     }
     spread(&assignments, &mut split, true);
-    let split = split.difference(&whole).cloned().collect();
+    // (A variable in both is held to plain words: the stricter.)
     (whole, split)
 }
 
@@ -921,10 +977,14 @@ pub fn command_at(text: &str, list: &[Command], at: usize) -> Option<String> {
             return command_at(text, &inner_list, at);
         }
         let args = cmd.args();
-        return args
-            .iter()
-            .find(|a| !is_assignment_word(a))
-            .map(|a| a.cooked.clone());
+        let name = args.iter().find(|a| !is_assignment_word(a))?;
+        if !name.expansions.is_empty() && (text.contains("()") || text.contains("function ")) {
+            let functions = functions(text);
+            if let Some(f) = named_function(text, name, &assignments(text), &functions) {
+                return Some(f);
+            }
+        }
+        return Some(name.cooked.clone());
     }
     None
 }

@@ -327,12 +327,20 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                         | Slot::PlainWords(q),
                         Some(l),
                     ) if q != Quoting::Arithmetic => {
-                        match super::spill::leaves(&text, l, at, &targets)
+                        let leaves = super::spill::leaves(&text, l, at, &targets);
+                        match leaves
+                            .clone()
                             .and_then(|how| Some((how, parses_unknown(&text, l, &targets)?)))
                         {
                             Some((how, sink)) => {
                                 left = Some(format!("{how}, and {sink}"));
                                 Slot::PlainWord(q)
+                            }
+                            // `echo "{{ v }}" > hosts; while read -r h; do ssh -n "$h" …;
+                            // done < hosts`: each line of a file stands where options are
+                            // read.
+                            None if leaves.is_some() && reads_file_into_options(&text) => {
+                                Slot::PlainWords(q)
                             }
                             None => slot,
                         }
@@ -510,7 +518,8 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                 ) {
                     return Err(unclear(&layers, "is quoted in a way runbook cannot follow"));
                 }
-                let Some(inner_at) = r.inner.find(SENTINEL) else {
+                let inner = with_functions(&text, &r);
+                let Some(inner_at) = inner.find(SENTINEL) else {
                     return Err(Unsafe {
                         construct: r.construct.clone(),
                         why: format!("it is lost in the string that `{}` runs", r.construct),
@@ -527,7 +536,7 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     quoting,
                     construct: r.construct,
                 });
-                text = r.inner;
+                text = inner;
                 at = inner_at;
             }
         }
@@ -604,7 +613,9 @@ fn aliases_a_reparser(text: &str) -> bool {
             .split(|c: char| c.is_whitespace() || "'\";&|)".contains(c))
             .next()
             .unwrap_or("");
-        REPARSERS.contains(&base(first)) || SHELLS.contains(&base(first))
+        REPARSERS.contains(&base(first))
+            || SHELLS.contains(&base(first))
+            || super::flow::functions(text).contains(first)
     })
 }
 
@@ -736,6 +747,16 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
                     });
                 }
                 let Some(reader) = stdin_reader(text, list, n) else {
+                    // `cat <<EOT | while read -r h; do ssh -n "$h" …`, `on_all <<EOT` whose
+                    // body reads its lines into such a variable.
+                    if cmd.piped
+                        && let Some(read) = read_into_code(text, list, n)
+                    {
+                        return read;
+                    }
+                    if let Some(read) = function_reads(text, &cmd.args()) {
+                        return read;
+                    }
                     return Ok(Role::Data(foreign_stdin(&cmd.args())));
                 };
                 let (construct, travels) = reader?;
@@ -841,6 +862,9 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
                 }));
             }
             if w.herestring {
+                if let Some(read) = function_reads(text, &args) {
+                    return read;
+                }
                 return Ok(Role::Data(foreign_stdin(&args)));
             }
             return Ok(Role::Data(None));
@@ -850,6 +874,14 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
             .position(|a| a.span == w.span)
             .unwrap_or_default();
         let mut role = role_of(&args, index, Ctx::default());
+        // `python3 - "{{ v }}" <<'PY'`, `… | tclsh /dev/stdin "{{ v }}"`: an argument of a
+        // program whose code, read from its input, hands strings to a shell.
+        if matches!(role, Role::Data(None) | Role::Operand)
+            && index > command_index(&args)
+            && stdin_code_runs_shell(text, list, n)
+        {
+            role = Role::PlainWord;
+        }
         // `. lib.sh; on_host web-1 systemctl status "{{ v }}"`: a command the script does
         // not define may be a function of the file it sources, which runbook cannot read:
         // an argument given to it must be one plain word.
@@ -916,7 +948,7 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
             {
                 // `xargs -a <(printf … "{{ v }}") -I{} sh -c '… {}'`: what it prints is
                 // xargs' input, which goes into a command.
-                if let Some(construct) = xargs_runs_input(&args) {
+                if let Some(construct) = xargs_runs_input(text, &args) {
                     return Err(inside_expansion(text, e, &construct));
                 }
                 let inner_list = commands(text, inner.clone()).ok_or_else(|| Unsafe {
@@ -1000,6 +1032,67 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
         };
     }
     Ok(Role::Data(None))
+}
+
+/// The string that `r` parses again, after the definitions of the functions of `outer` that
+/// it calls where they are known there: in the same shell (`eval`, `trap 'cleanup "$s"'`),
+/// or in a child shell when the script exports its functions (`export -f rs; bash -c 'rs
+/// "$1"' _ "$s"`). What those functions do with their arguments is then followed too.
+fn with_functions(outer: &str, r: &Reparse) -> String {
+    if !outer.contains("()") && !outer.contains("function ") {
+        return r.inner.clone();
+    }
+    let mut words = r.construct.split_whitespace().map(base);
+    let same_shell = matches!(words.next(), Some("eval" | "trap"));
+    let exported = [
+        "export -f",
+        "declare -fx",
+        "declare -xf",
+        "typeset -fx",
+        "typeset -xf",
+    ]
+    .iter()
+    .any(|e| outer.contains(e));
+    let child_shell = exported
+        && r.construct
+            .split_whitespace()
+            .any(|w| SHELLS.contains(&base(w)));
+    if !same_shell && !child_shell {
+        return r.inner.clone();
+    }
+    let functions = super::flow::functions(outer);
+    let calls = |text: &str, name: &str| {
+        text.match_indices(name).any(|(at, _)| {
+            let before = text[..at].bytes().next_back();
+            let after = text[at + name.len()..].bytes().next();
+            !before.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+                && !after.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        })
+    };
+    let mut defs = String::new();
+    let mut taken: BTreeSet<&str> = BTreeSet::new();
+    loop {
+        let before = taken.len();
+        for f in &functions {
+            if !taken.contains(f.as_str())
+                && (calls(&r.inner, f) || calls(&defs, f))
+                && let Some(span) = super::flow::function_span(outer, f)
+            {
+                taken.insert(f);
+                // (The value stands in the string, not in the definitions.)
+                defs.extend(
+                    outer[span]
+                        .chars()
+                        .map(|c| if c == SENTINEL { 'x' } else { c }),
+                );
+                defs.push('\n');
+            }
+        }
+        if taken.len() == before {
+            break;
+        }
+    }
+    defs + &r.inner
 }
 
 /// The variables that a string parsed again by another shell refers to (`eval "$cmd"`,
@@ -1270,7 +1363,7 @@ fn parses_unknown(text: &str, list: &[Command], targets: &BTreeSet<String>) -> O
             if let Some(construct) = code_runs_shell(&args) {
                 return Some(format!("`{construct}` runs a shell from its code"));
             }
-            let xargs = xargs_runs_input(&args);
+            let xargs = xargs_runs_input(text, &args);
             if let Some(construct) = &xargs
                 && args
                     .iter()
@@ -1467,7 +1560,7 @@ fn uses_in(text: &str, depth: usize) -> Uses {
                 if depth < MAX_DEPTH
                     && let Role::Reparse(r) = role_of(&args, k, Ctx::default())
                 {
-                    let inner = uses_in(&r.inner, depth + 1);
+                    let inner = uses_in(&with_functions(text, &r), depth + 1);
                     out.names.extend(inner.names);
                     out.options.extend(inner.options);
                     out.words.extend(inner.words);
@@ -1697,8 +1790,12 @@ fn reparsed_refs_in(text: &str, depth: usize) -> BTreeSet<String> {
                 // shell expands as data).
                 let role = role_of(&args, k, Ctx::default());
                 // A place where any value is refused (`tmux send-keys`, `screen -X stuff`):
-                // a variable expanded there is typed or run as code too.
-                if let Role::Refused(_) = role {
+                // a variable expanded there is typed or run as code too. So is one given to
+                // a command that may be a function of a sourced file (`. lib.sh; rs "$s"`).
+                if matches!(role, Role::Refused(_))
+                    || (!w.expansions.is_empty()
+                        && sourced_function(text, &list, &args, k).is_some())
+                {
                     out.extend(handed_on(text, &w.expansions));
                 }
                 if let Role::Reparse(r) = role {
@@ -1712,7 +1809,12 @@ fn reparsed_refs_in(text: &str, depth: usize) -> BTreeSet<String> {
                     // script parses again is its positional parameters (the words after the
                     // script) or its environment.
                     if depth < MAX_DEPTH {
-                        out.extend(reparsed_refs_in(&r.inner, depth + 1));
+                        // (Through the copies the inner script makes: `trap 'rs "$s"'`
+                        // calls a function that parses `$1` again.)
+                        let inner = with_functions(text, &r);
+                        let mut refs = reparsed_refs_in(&inner, depth + 1);
+                        super::flow::with_sources(&inner, &mut refs);
+                        out.extend(refs);
                     }
                 }
             }
@@ -1755,16 +1857,11 @@ fn reparsed_refs_in(text: &str, depth: usize) -> BTreeSet<String> {
                 }
             }
             // `SVC=… expect <<'EOF'` whose code spawns a shell: the same, read from the
-            // here-document that is its code (and its arguments: `python3 - "$svc" <<'PY'`).
-            if let Some(f) = foreign_stdin(&args) {
-                for h in &cmd.heredocs {
-                    let code = text.get(h.body.clone()).unwrap_or("");
-                    if calls_shell(CodeOf::language(f), code) || code.contains("send") {
-                        out.extend(env_reads_in(code));
-                        for w in &args {
-                            out.extend(handed_on(text, &w.expansions));
-                        }
-                    }
+            // code on its input (and its arguments: `python3 - "$svc" <<'PY'`).
+            if stdin_code_runs_shell(text, &list, n) {
+                out.extend(env_reads_in(&stdin_code(text, &list, n)));
+                for w in &args {
+                    out.extend(handed_on(text, &w.expansions));
                 }
             }
             // `printf … "$x" | bash`, `echo "$x" > >(sh)`: what the command prints is run.
@@ -1817,7 +1914,7 @@ fn stdin_reader(text: &str, list: &[Command], n: usize) -> Option<Result<(String
     }
     // `xargs -I{} sh -c '… {}' <<EOF`, `awk '{ system(… $0) }' <<< …`: the input becomes
     // part of a command.
-    if let Some(construct) = xargs_runs_input(&args)
+    if let Some(construct) = xargs_runs_input(text, &args)
         .or_else(|| code_runs_shell(&args))
         .or_else(|| crontab_of_input(&args))
     {
@@ -2084,13 +2181,20 @@ fn sourced_function(text: &str, list: &[Command], args: &[&Word], index: usize) 
     if !(text.contains(". ") || text.contains("source ")) {
         return None;
     }
+    // (`source /dev/stdin <<'EOF'` reads the document, which runbook follows, unless it
+    // defines functions.)
     let sources = list.iter().any(|c| {
         let a = c.args();
         let i = command_index(&a);
         a.get(i)
             .is_some_and(|w| matches!(w.cooked.as_str(), "." | "source"))
-            && a.get(i + 1)
-                .is_some_and(|f| !matches!(f.cooked.as_str(), "/dev/stdin" | "-"))
+            && a.get(i + 1).is_some_and(|f| {
+                !matches!(f.cooked.as_str(), "/dev/stdin" | "-")
+                    || c.heredocs.iter().any(|h| {
+                        text.get(h.body.clone())
+                            .is_some_and(|b| b.contains("()") || b.contains("function "))
+                    })
+            })
     });
     if !sources {
         return None;
@@ -2254,11 +2358,13 @@ fn shell_named(text: &str, list: &[Command], n: usize) -> Option<(String, bool)>
     if function && let Some(p) = &program {
         let body = super::flow::function_body(text, p);
         // `runit() { "$@"; }; runit chroot / <<EOF`: a function that runs its arguments
-        // as a command gives them the input.
+        // as a command gives them the input (after a `shift`, any of them may be the
+        // command: `as() { local u=$1; shift; "$@"; }; as root chroot / <<EOF`).
+        let shifts = body.contains("shift") || body.contains("set --");
         if (body.contains("$@") || body.contains("$*"))
-            && let Some((construct, _)) = args
-                .get(i + 1..)
-                .and_then(|rest| reads_stdin_as_script(rest, 0, Ctx { travels: false }))
+            && let Some((construct, _)) = (i + 1..args.len())
+                .take(if shifts { usize::MAX } else { 1 })
+                .find_map(|k| reads_stdin_as_script(&args[k..], 0, Ctx { travels: false }))
         {
             return Some((construct, false));
         }
@@ -2439,7 +2545,7 @@ fn pipe_reader(text: &str, list: &[Command], n: usize) -> Option<(String, bool, 
             // `tee >(bash)`: a process substitution may run what it is given.
             return Some(("a process substitution".into(), false, false));
         }
-        if let Some(construct) = xargs_runs_input(&args)
+        if let Some(construct) = xargs_runs_input(text, &args)
             .or_else(|| code_runs_shell(&args))
             .or_else(|| crontab_of_input(&args))
         {
@@ -2453,7 +2559,7 @@ fn pipe_reader(text: &str, list: &[Command], n: usize) -> Option<(String, bool, 
 /// `xargs … sh -c SCRIPT`, where the input becomes shell code: substituted into the script
 /// (`-I{}`), or given as positional parameters that the script parses again or evaluates in
 /// arithmetic (`eval "$1"`, `$(( $1 ))`).
-fn xargs_runs_input(args: &[&Word]) -> Option<String> {
+fn xargs_runs_input(text: &str, args: &[&Word]) -> Option<String> {
     let first = args.first()?;
     if base(&first.cooked) != "xargs" {
         return None;
@@ -2496,8 +2602,17 @@ fn xargs_runs_input(args: &[&Word]) -> Option<String> {
     let script = &args.get(script?)?.cooked;
     let substituted = replace.is_some_and(|r| !r.is_empty() && script.contains(r.as_str()));
     let positional = || {
-        let refs = reparsed_refs(script);
-        let arith = super::flow::arithmetic_anywhere(script);
+        // (With the functions the script exports: `xargs bash -c 'rs "$1"' _`.)
+        let script = with_functions(
+            text,
+            &Reparse {
+                inner: script.clone(),
+                construct: format!("{} -c", base(&args[shell].cooked)),
+                travels: false,
+            },
+        );
+        let refs = reparsed_refs(&script);
+        let arith = super::flow::arithmetic_anywhere(&script);
         POSITIONAL
             .iter()
             .any(|p| refs.contains(*p) || arith.contains(*p))
@@ -2538,7 +2653,7 @@ fn read_into_code(text: &str, list: &[Command], n: usize) -> Option<Result<Role,
     while list.get(k).is_some_and(|c| c.piped) {
         k += 1;
         let args = list.get(k)?.args();
-        if let Some(found) = read_into(text, &args) {
+        if let Some(found) = read_into(text, &args).or_else(|| function_reads(text, &args)) {
             return Some(found);
         }
         // `… | xargs -I{} ssh {} uptime`: each line is a host, where options are read.
@@ -2560,6 +2675,47 @@ fn read_into_code(text: &str, list: &[Command], n: usize) -> Option<Result<Role,
         }
     }
     None
+}
+
+/// Whether the script reads a file line by line (`while read -r h; … done < FILE`,
+/// `mapfile -t hs < FILE`) into a variable that stands where a program reads options or its
+/// command.
+fn reads_file_into_options(text: &str) -> bool {
+    static FROM_FILE: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    let Some(re) = FROM_FILE
+        .get_or_init(|| {
+            regex::Regex::new(r"(\bdone|\b(?:read|mapfile|readarray)\b[^\n;|&]*)\s<\s*[^<(\s]").ok()
+        })
+        .as_ref()
+    else {
+        return true;
+    };
+    if !re.is_match(text) {
+        return false;
+    }
+    let uses = uses(text);
+    uses.options
+        .iter()
+        .chain(&uses.words)
+        .chain(&uses.split)
+        .any(|v| super::flow::read_by_lines(text, v))
+}
+
+/// `on_all <<< "{{ v }}"` with `on_all() { while read -r h; do ssh -n "$h" uptime; done; }`:
+/// a call of a script function whose body reads its input into variables (see
+/// [`read_into`]).
+fn function_reads(text: &str, args: &[&Word]) -> Option<Result<Role, Unsafe>> {
+    if !text.contains("()") && !text.contains("function ") {
+        return None;
+    }
+    let name = args.get(command_index(args))?;
+    if !name.expansions.is_empty() || !super::flow::functions(text).contains(&name.cooked) {
+        return None;
+    }
+    let body = super::flow::function_span(text, &name.cooked)?;
+    commands(text, body)?
+        .iter()
+        .find_map(|c| read_into(text, &c.args()))
 }
 
 /// When `args` is a `read`/`mapfile` into variables that the script evaluates in arithmetic
@@ -4336,15 +4492,34 @@ fn foreign_stdin(args: &[&Word]) -> Option<&'static Foreign> {
                 a.starts_with('-') && !a.starts_with("--") && (a.ends_with('c') || a.ends_with('m'))
             })
             && (operands() == 0
-                || rest.iter().find(|a| !a.starts_with('-') || **a == "-") == Some(&"-")) =>
+                || matches!(
+                    rest.iter().find(|a| !a.starts_with('-') || **a == "-"),
+                    Some(&"-" | &"/dev/stdin")
+                )) =>
         {
             Some(&PYTHON)
         }
-        "perl" | "ruby" if operands() == 0 || rest.first() == Some(&"-") => Some(&PERL),
-        "node" | "nodejs" if operands() == 0 || rest.contains(&"-") => Some(&NODE),
-        "lua" | "luajit" if operands() == 0 || rest.contains(&"-") => Some(&LUA),
+        "perl" | "ruby"
+            if operands() == 0 || matches!(rest.first(), Some(&"-" | &"/dev/stdin")) =>
+        {
+            Some(&PERL)
+        }
+        "node" | "nodejs"
+            if operands() == 0 || rest.contains(&"-") || rest.contains(&"/dev/stdin") =>
+        {
+            Some(&NODE)
+        }
+        "lua" | "luajit"
+            if operands() == 0 || rest.contains(&"-") || rest.contains(&"/dev/stdin") =>
+        {
+            Some(&LUA)
+        }
         "php" if operands() == 0 => Some(&LUA_PHP),
-        "tclsh" | "wish" | "expect" if operands() == 0 || rest.contains(&"-") => Some(&TCL),
+        "tclsh" | "wish" | "expect"
+            if operands() == 0 || rest.contains(&"-") || rest.contains(&"/dev/stdin") =>
+        {
+            Some(&TCL)
+        }
         "redis-cli" => Some(&REDIS),
         "awk" | "gawk" | "mawk" | "nawk"
             if rest
@@ -4355,6 +4530,53 @@ fn foreign_stdin(args: &[&Word]) -> Option<&'static Foreign> {
         }
         _ => None,
     }
+}
+
+/// The text that command `n` of `list` reads on its input, as far as the script holds it:
+/// its here-documents and here-strings, and what the commands before it in a pipe print
+/// (their words).
+fn stdin_code(text: &str, list: &[Command], n: usize) -> String {
+    let Some(cmd) = list.get(n) else {
+        return String::new();
+    };
+    let mut code: Vec<&str> = cmd
+        .heredocs
+        .iter()
+        .map(|h| text.get(h.body.clone()).unwrap_or(""))
+        .collect();
+    code.extend(
+        cmd.words
+            .iter()
+            .filter(|w| w.herestring)
+            .map(|w| w.cooked.as_str()),
+    );
+    let mut k = n;
+    while k > 0 && list[k - 1].piped {
+        k -= 1;
+        code.extend(list[k].words.iter().map(|w| w.cooked.as_str()));
+    }
+    code.join("\n")
+}
+
+/// Whether command `n` of `list` is a program that reads its code on its input (`python3 -`,
+/// `perl -`, `awk -f -`, `tclsh /dev/stdin`, `expect`) and that code hands strings to a
+/// shell (see [`calls_shell`]).
+fn stdin_code_runs_shell(text: &str, list: &[Command], n: usize) -> bool {
+    let Some(cmd) = list.get(n) else {
+        return false;
+    };
+    let Some(f) = foreign_stdin(&cmd.args()) else {
+        return false;
+    };
+    if ![&PYTHON, &PERL, &NODE, &LUA, &LUA_PHP, &TCL, &AWK]
+        .iter()
+        .any(|g| std::ptr::eq(f, *g))
+    {
+        return false;
+    }
+    let code = stdin_code(text, list, n);
+    calls_shell(CodeOf::language(f), &code)
+        || (CodeOf::language(f) == CodeOf::Tcl && code.contains("send"))
 }
 
 const SHELLED: Foreign = Foreign {
@@ -4500,6 +4722,8 @@ impl CodeOf {
 fn calls_shell(of: CodeOf, code: &str) -> bool {
     SHELL_CALLS.iter().any(|call| code.contains(call))
         || system_of_a_string(code)
+        || shell_flag(code)
+        || (of == CodeOf::Awk && awk_pipes_to_data(code))
         // awk's `print … | "sh"` (a pipe into a shell, or into a command built from data:
         // `| ("echo " s)`).
         || (of == CodeOf::Awk
@@ -4511,7 +4735,7 @@ fn calls_shell(of: CodeOf, code: &str) -> bool {
         || (of == CodeOf::Perl
             && [
                 "system \"", "system '", "system $", "exec \"", "exec $", "eval \"", "eval $",
-                "\"|", "'|", "'-|'", "'|-'", "|\")", "| \")", "|')",
+                "\"|", "'|", "'-|'", "'|-'", "\"-|\"", "\"|-\"", "|\")", "| \")", "|')",
             ]
             .iter()
             .any(|p| code.contains(p)))
@@ -4521,12 +4745,117 @@ fn calls_shell(of: CodeOf, code: &str) -> bool {
                 .any(|p| code.contains(p)))
 }
 
+/// Whether a sed script holds the `e` command or an `s` command with the `e` flag
+/// (`s/^/echo /e`), which run text with `sh`.
+fn sed_runs(script: &str) -> bool {
+    let chars: Vec<char> = script.chars().collect();
+    for (k, &c) in chars.iter().enumerate() {
+        let starts = k == 0
+            || matches!(chars[k - 1], ';' | '{' | '\n' | ' ' | '$' | '/' | '!')
+            || chars[k - 1].is_ascii_digit();
+        if !starts {
+            continue;
+        }
+        // `e` alone, or `e COMMAND`.
+        if c == 'e'
+            && chars
+                .get(k + 1)
+                .is_none_or(|n| matches!(n, ' ' | ';' | '\n' | '}'))
+        {
+            return true;
+        }
+        if c != 's' {
+            continue;
+        }
+        let Some(&d) = chars.get(k + 1) else {
+            continue;
+        };
+        if d.is_alphanumeric() || d.is_whitespace() || d == '\\' {
+            continue;
+        }
+        // The pattern and the replacement, then the flags.
+        let mut j = k + 2;
+        let mut parts = 0;
+        while j < chars.len() && parts < 2 {
+            if chars[j] == '\\' {
+                j += 1;
+            } else if chars[j] == d {
+                parts += 1;
+            }
+            j += 1;
+        }
+        if parts == 2
+            && chars[j..]
+                .iter()
+                .take_while(|f| f.is_ascii_alphanumeric())
+                .any(|f| *f == 'e')
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// Python's `shell=True` however spelt: `shell = 1`, `**{'shell': True}`, `"shell": True`.
+fn shell_flag(code: &str) -> bool {
+    code.match_indices("shell").any(|(at, word)| {
+        if code[..at]
+            .bytes()
+            .next_back()
+            .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            return false;
+        }
+        let rest = &code[at + word.len()..];
+        let (quoted, rest) = match rest.strip_prefix(['\'', '"']) {
+            Some(r) => (true, r),
+            None => (false, rest),
+        };
+        let rest = rest.trim_start();
+        let Some(value) = rest
+            .strip_prefix('=')
+            .filter(|v| !quoted && !v.starts_with('='))
+            .or_else(|| rest.strip_prefix(':').filter(|_| quoted))
+        else {
+            return false;
+        };
+        let value = value.trim_start();
+        value.starts_with("True") || value.starts_with('1')
+    })
+}
+
+/// awk's `print … | cmd` or `cmd | getline` with `cmd` a variable: a command line built
+/// from data, which `sh` runs (`c = "echo " $0; print "" | c`).
+fn awk_pipes_to_data(code: &str) -> bool {
+    let bytes = code.as_bytes();
+    code.match_indices('|').any(|(at, _)| {
+        if bytes.get(at + 1) == Some(&b'|') || (at > 0 && bytes[at - 1] == b'|') {
+            return false;
+        }
+        let rest = code[at + 1..].trim_start_matches([' ', '\t', '&']);
+        let name: &str = rest
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .next()
+            .unwrap_or("");
+        if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) || name == "getline" {
+            return false;
+        }
+        // `/error|warn/` is a regular expression: the name goes on with `/`.
+        let after = rest[name.len()..].trim_start_matches([' ', '\t']);
+        after.is_empty() || after.starts_with([';', '}', '\n', ')'])
+    })
+}
+
 /// `awk '{ system("… " $0) }'`, `python3 -c '…shell=True…'`: a program whose code, given on
 /// the command line, hands strings to a shell, so what it reads (its input, its
 /// environment) may become code there.
 fn code_runs_shell(args: &[&Word]) -> Option<String> {
     let i = command_index(args);
     let name = base(&args.get(i)?.cooked);
+    // GNU sed's `e` command and `s///e` flag run the pattern space, the input, with `sh`.
+    if matches!(name, "sed" | "gsed") && args[i + 1..].iter().any(|w| sed_runs(&w.cooked)) {
+        return Some(format!("{name} (its `e` runs a shell)"));
+    }
     code_hands_to_shell(name, args, i, args.len())
         .then(|| format!("{name} (its code runs a shell)"))
 }
@@ -6120,5 +6449,117 @@ mod tests {
         ));
         assert!(plan_x("sed \"X\" f").is_err());
         assert_eq!(end("python3 -c 'print(\"X\")'"), None);
+    }
+
+    #[test]
+    fn functions_reached_by_a_trap_a_variable_a_sourced_file_or_export_f() {
+        let rs = "rs() { ssh web-1 \"sudo systemctl restart $1\"; }\n";
+        for tail in [
+            "f() { ssh web-1 \"restart ${!#}\"; }; f web-1 \"X\"",
+            "f() { local last=${!#}; ssh web-1 \"restart $last\"; }; s=\"X\"; f web-1 \"$s\"",
+            "trap 'rs \"X\"' EXIT",
+            "s=\"X\"; trap 'rs \"$s\"' EXIT",
+            "fn=rs; s=\"X\"; \"$fn\" \"$s\"",
+            "fn=rs; \"$fn\" \"X\"",
+            "s=\"X\"; for f in rs; do $f \"$s\"; done",
+            "export -f rs; s=\"X\"; timeout 30 bash -c 'rs \"$0\"' \"$s\"",
+            "export -f rs; s=\"X\"; bash -c 'rs \"$1\"' _ \"$s\"",
+        ] {
+            let script = format!("{rs}{tail}");
+            assert!(
+                plain_word_or_refused(&script),
+                "{script}: {:?}",
+                plan_x(&script)
+            );
+        }
+        for script in [
+            ". lib.sh; s=\"X\"; rs \"$s\"",
+            "source <(cat lib.sh); s=\"X\"; rs \"$s\"",
+            "source /dev/stdin <<'LIB'\nrs() { eval \"$1\"; }\nLIB\ns=\"X\"; rs \"$s\"",
+            "as() { local u=$1; shift; \"$@\"; }; as root chroot / <<EOT\necho X\nEOT",
+        ] {
+            assert!(
+                plain_word_or_refused(script) || read_again_or_refused(script),
+                "{script}: {:?}",
+                plan_x(script)
+            );
+        }
+        // A function that does not parse its arguments again takes any value.
+        let script = "log() { echo \"$(date) $*\"; }; s=\"X\"; trap 'log \"$s\"' EXIT";
+        assert!(
+            matches!(plan_x(script).map(|p| p.slot), Ok(Slot::Quoted(_))),
+            "{script}: {:?}",
+            plan_x(script)
+        );
+    }
+
+    #[test]
+    fn lines_read_where_options_are_read_are_plain_words() {
+        for script in [
+            "H=\"X\"; echo \"$H\" | while read -r h; do ssh -n \"$h\" uptime; done",
+            "H=\"X\"; printf '%s\\n' \"$H\" | tr , '\\n' | while read -r h; do ssh -n \"$h\" uptime; done",
+            "hosts=\"X\"; while read -r h; do ssh -n \"$h\" uptime; done < <(echo \"$hosts\")",
+            "on_all() { while read -r h; do ssh -n \"$h\" uptime; done; }; on_all <<< \"X\"",
+            "on_all() { while read -r h; do ssh -n \"$h\" uptime; done; }; echo \"X\" | on_all",
+            "cat <<EOT | while read -r h; do ssh -n \"$h\" uptime; done\nX\nEOT",
+            "echo \"X\" > hosts.txt; while read -r h; do ssh -n \"$h\" uptime; done < hosts.txt",
+        ] {
+            assert!(
+                matches!(plan_x(script).map(|p| p.slot), Ok(Slot::PlainWords(_))),
+                "{script}: {:?}",
+                plan_x(script)
+            );
+        }
+        // A value that is not read where options are: any text.
+        assert!(matches!(
+            plan_x("H=\"X\"; echo \"$H\" | while read -r l; do echo \"line: $l\"; done")
+                .map(|p| p.slot),
+            Ok(Slot::Quoted(_))
+        ));
+    }
+
+    #[test]
+    fn code_on_standard_input_and_other_spellings_of_a_shell() {
+        for script in [
+            "python3 - \"X\" <<'PY'\nimport subprocess, sys\nsubprocess.call(\"echo %s\" % sys.argv[1], shell=True)\nPY",
+            "python3 /dev/stdin \"X\" <<'PY'\nimport os, sys\nos.popen(\"echo \" + sys.argv[1])\nPY",
+            "perl - \"X\" <<'PL'\nopen(my $fh, \"echo $ARGV[0] |\");\nPL",
+            "awk -f - <<'AWK' \"X\"\nBEGIN { system(\"echo \" ARGV[1]) }\nAWK",
+            "echo 'puts [exec sh -c \"echo [lindex $argv 0]\"]' | tclsh /dev/stdin \"X\"",
+            "python3 -c 'import subprocess as s,sys; s.Popen(\"echo \" + sys.argv[1], shell=1)' \"X\"",
+            "python3 -c \"import subprocess,sys; subprocess.run('echo ' + sys.argv[1], **{'shell': True})\" \"X\"",
+            "perl -e 'open(F, \"-|\", \"echo $ARGV[0]\"); print <F>' \"X\"",
+        ] {
+            assert!(
+                plain_word_or_refused(script),
+                "{script}: {:?}",
+                plan_x(script)
+            );
+        }
+        for script in [
+            "echo \"X\" | awk '{ c = \"echo \" $0; print \"\" | c }'",
+            "echo \"X\" | sed \"s/x/y/e\"",
+            "echo \"X\" | sed -e 's/^/echo /e'",
+        ] {
+            assert!(plan_x(script).is_err(), "{script}: {:?}", plan_x(script));
+        }
+        // Code that runs no shell, and sed and awk that run nothing.
+        for script in [
+            "python3 - \"X\" <<'PY'\nimport sys\nprint(\"shell: \" + sys.argv[1])\nPY",
+            "python3 -c 'import subprocess,sys; subprocess.run([\"echo\", sys.argv[1]], shell=False)' \"X\"",
+            "echo \"X\" | awk '/error|warn/ { print }'",
+            "echo \"X\" | awk '{ print $1 | \"sort\" }'",
+            "echo \"X\" | sed 's/e/E/g'",
+            "echo \"X\" | sed -e '/^#/d' -e 's/ *$//'",
+        ] {
+            assert!(
+                matches!(
+                    plan_x(script).map(|p| p.slot),
+                    Ok(Slot::Quoted(_) | Slot::NoOption(_))
+                ),
+                "{script}: {:?}",
+                plan_x(script)
+            );
+        }
     }
 }
