@@ -329,7 +329,9 @@ fn bad_pages_are_refused_clearly_and_pathological_ones_import() {
     assert!(out.stderr.contains("HTML"), "{}", out.stderr);
     // Thousands of nested list markers (80 KB): a runbook that lints, not one that grows with
     // the square of the depth (found by an audit: gigabytes, then refused as too large).
-    for marker in ["- ", "1. "] {
+    // (And a line of 200,000 `>`, whose columns were counted from the line's start once per
+    // block: quadratic, 13 s for 400 KB.)
+    for marker in ["- ", "1. ", ">>>>>"] {
         let page = format!("# Deep\n\n{}x\n", marker.repeat(40_000));
         std::fs::write(t.path("deep.md"), page).unwrap();
         let _ = std::fs::remove_file(t.path("deep.yaml"));
@@ -566,6 +568,66 @@ fn an_export_reaches_only_the_steps_from_its_own_on() {
     );
 }
 
+/// Found by an audit: an export in a step kept with `templates: false` was lost (later
+/// steps were told the variable is set nowhere), and one in an option of a decision was given
+/// to the other options.
+#[test]
+fn an_export_reaches_the_steps_the_walk_reaches_from_it_whatever_the_step() {
+    let page = "# T\n\n## A\n\n```bash\nexport MSG=hi\necho \"{{ not ours }}\"\n```\n\n## B\n\n```bash\necho \"$MSG\"\n```\n";
+    let out = Test::new().stdin(page).exec(&["import", "-"]);
+    out.code(0);
+    let yaml = &out.stdout;
+    assert!(yaml.contains("templates: false"), "{yaml}");
+    assert!(yaml.contains("default: \"hi\""), "{yaml}");
+    assert_eq!(
+        yaml.matches("MSG: \"{{ inputs.msg }}\"").count(),
+        2,
+        "{yaml}"
+    );
+    assert!(!out.stderr.contains("set nowhere"), "{}", out.stderr);
+
+    let page = "# Branch\n\n## Diagnosis\n\n```bash\nkubectl get pods\n```\n\n## Option A: fast path\n\n```bash\nexport MODE=fast\necho \"$MODE\"\n```\n\n## Option B: slow path\n\n```bash\necho \"mode is $MODE\"\n```\n\n## Verify\n\n```bash\necho \"done $MODE\"\n```\n";
+    let t = Test::new().stdin(page);
+    let out = t.exec(&["import", "-", "-o", "b.yaml"]);
+    out.code(0);
+    let yaml = std::fs::read_to_string(t.path("b.yaml")).unwrap();
+    let a = yaml.find("section: \"Option A: fast path\"").unwrap();
+    let b = yaml.find("section: \"Option B: slow path\"").unwrap();
+    let verify = yaml.find("section: \"Verify\"").unwrap();
+    assert!(yaml[a..b].contains("MODE: \"{{ inputs.mode }}\""), "{yaml}");
+    assert!(!yaml[b..verify].contains("MODE: "), "{yaml}");
+    assert!(
+        yaml[verify..].contains("MODE: \"{{ inputs.mode }}\""),
+        "{yaml}"
+    );
+    assert!(
+        out.stderr.contains(
+            "guess: `$MODE` is exported by step `run-export-mode-fast`, which the walk does not pass on the way here"
+        ),
+        "{}",
+        out.stderr
+    );
+    t.exec(&["lint", "b.yaml"]).code(0);
+    let run = t.exec(&["run", "b.yaml", "--dry-run", "--yes"]);
+    run.code(0);
+}
+
+/// A lone "If …" item whose skip leads to another one: to that one's decision, never past
+/// it (the decisions are inserted in one pass at the end).
+#[test]
+fn skipping_one_if_item_leads_to_the_decision_of_the_next() {
+    let page = "# Two\n\n## A\n\n- If the disk is full, run:\n\n  ```bash\n  df -h\n  ```\n\n## B\n\n- If the load is high, run:\n\n  ```bash\n  uptime\n  ```\n";
+    let t = Test::new().stdin(page);
+    t.exec(&["import", "-", "-o", "two.yaml"]).code(0);
+    let yaml = std::fs::read_to_string(t.path("two.yaml")).unwrap();
+    assert!(
+        yaml.contains("- label: \"It does not apply: skip it\"\n          next: which-applies-2"),
+        "{yaml}"
+    );
+    t.exec(&["lint", "two.yaml"]).code(0);
+    t.exec(&["run", "two.yaml", "--dry-run", "--yes"]).code(0);
+}
+
 #[test]
 fn variables_the_page_never_sets_and_exports_become_inputs_given_through_env() {
     let page = root().join("testdata/import/rollout-stuck.md");
@@ -694,6 +756,25 @@ fn variables_the_page_sets_by_printf_or_mapfile_or_escapes_are_no_inputs() {
         "{}",
         out.stdout
     );
+    // `read -r HOST PORT` sets both; `${ZONE:=eu}` gives a default as `:-` does, and
+    // `${VERBOSE:+-v}` asks nothing (empty by default).
+    let page = "# V\n\n## A\n\n```bash\nread -r HOST PORT <<< \"$ADDR\"\necho \"$HOST:$PORT\" \"${ZONE:=eu}\" ${VERBOSE:+-v}\n```\n";
+    let t = Test::new().stdin(page);
+    let out = t.exec(&["import", "-", "-o", "v.yaml"]);
+    out.code(0);
+    let yaml = std::fs::read_to_string(t.path("v.yaml")).unwrap();
+    assert!(!yaml.contains("\n  port:"), "{yaml}");
+    assert!(!yaml.contains("\n  host:"), "{yaml}");
+    assert!(
+        yaml.contains("$ZONE, which the page uses and never sets\"\n    default: \"eu\""),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("$VERBOSE, which the page uses and never sets\"\n    default: \"\""),
+        "{yaml}"
+    );
+    t.exec(&["run", "v.yaml", "--dry-run", "--yes", "--input", "addr=h 1"])
+        .code(0);
 }
 
 #[test]

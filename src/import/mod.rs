@@ -162,13 +162,21 @@ impl std::fmt::Display for Pos {
 struct Lines<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// The last column found: (byte offset, characters before it on its line). Events come
+    /// near each other, so a column on the same line is counted from there: a line of 400 KB
+    /// (`>>>>…`, each `>` an event) is not counted from its start once per event.
+    last: std::cell::Cell<(usize, usize)>,
 }
 
 impl<'a> Lines<'a> {
     fn new(text: &'a str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Lines { text, starts }
+        Lines {
+            text,
+            starts,
+            last: std::cell::Cell::new((0, 0)),
+        }
     }
 
     fn pos(&self, offset: usize) -> Pos {
@@ -178,9 +186,24 @@ impl<'a> Lines<'a> {
         }
         let line = self.starts.partition_point(|&s| s <= at).max(1);
         let start = self.starts[line - 1];
+        // (Counted on, or back: the ends of nested blocks come innermost first.)
+        let chars = match self.last.get() {
+            (byte, chars) if byte >= start && byte <= at => {
+                chars + self.text[byte..at].chars().count()
+            }
+            (byte, chars)
+                if byte > at
+                    && self.starts.get(line).is_none_or(|&next| byte < next)
+                    && byte - at < at - start =>
+            {
+                chars - self.text[at..byte].chars().count()
+            }
+            _ => self.text[start..at].chars().count(),
+        };
+        self.last.set((at, chars));
         Pos {
             line,
-            col: self.text[start..at].chars().count() + 1,
+            col: chars + 1,
         }
     }
 }
@@ -801,7 +824,7 @@ pub fn import(text: &str, stem: &str) -> Draft {
         last.notes.append(&mut prose_notes);
     }
     mark(&mut d, &mut marked);
-    unset_variables(&mut d);
+    let exported = unset_variables(&mut d);
     if d.title.is_empty() {
         d.title = stem.to_string();
         d.guesses.push((
@@ -842,9 +865,12 @@ pub fn import(text: &str, stem: &str) -> Draft {
     }
     titles(&mut d);
     ids(&mut d.steps);
-    carried_variables(&mut d);
+    let names: std::collections::BTreeSet<String> =
+        exported.iter().map(|(n, _, _)| n.clone()).collect();
+    carried_variables(&mut d, &names);
     alternatives(&mut d);
     item_alternatives(&mut d);
+    apply_exports(&mut d, exported);
     d
 }
 
@@ -891,10 +917,18 @@ fn either_or(text: &str) -> bool {
 /// become a decision, as sibling headings do ([`alternatives`]): a `choose` before the
 /// first, each branch joining again after the last. A paragraph's branch is its steps up
 /// to the next course; an item's, its own step.
+/// The option of a decision whether a lone "If …" item applies that skips it.
+const SKIP_IT: &str = "It does not apply: skip it";
+
 fn item_alternatives(d: &mut Draft) {
     let mut taken: std::collections::HashSet<String> =
         d.steps.iter().map(|s| s.id.clone()).collect();
     let mut next = 1;
+    // The decisions to insert (before which step), and the steps whose walk they now stand
+    // before (their old first course → the decision): made in one pass at the end, not one
+    // insert and one search of every decision per decision (8,000 items took seconds).
+    let mut inserts: Vec<(usize, Step)> = Vec::new();
+    let mut redirect: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     let mut k = 0;
     while k < d.steps.len() {
         let Some((_, first_bold)) = course(&d.steps[k]) else {
@@ -960,24 +994,18 @@ fn item_alternatives(d: &mut Draft) {
         };
         let pos = d.steps[k].pos;
         d.guesses.push((pos, what.clone()));
-        // A decision that led to the first course now leads to this one.
-        let old_first = d.steps[k].id.clone();
-        for s in d.steps.iter_mut().filter(|s| !s.choose.is_empty()) {
-            for (_, to) in &mut s.choose {
-                if *to == old_first {
-                    *to = id.clone();
-                }
-            }
-        }
+        // A decision (or the end of a course) that led to the first course now leads to
+        // this one.
+        redirect.insert(d.steps[k].id.clone(), id.clone());
         let heading = section.and_then(|x| d.sections.get(x)).map(|x| x.1.clone());
         let mut options: Vec<(String, String)> = branches
             .iter()
             .map(|(label, first, _)| (label.clone(), d.steps[*first].id.clone()))
             .collect();
         if lone_if {
-            options.push(("It does not apply: skip it".into(), after.clone()));
+            options.push((SKIP_IT.into(), after.clone()));
         }
-        d.steps.insert(
+        inserts.push((
             k,
             Step {
                 id,
@@ -991,9 +1019,40 @@ fn item_alternatives(d: &mut Draft) {
                 section,
                 ..Step::default()
             },
-        );
-        k = stop + 1;
+        ));
+        k = stop;
     }
+    if inserts.is_empty() {
+        return;
+    }
+    for s in &mut d.steps {
+        for (_, to) in &mut s.choose {
+            if let Some(new) = redirect.get(to.as_str()) {
+                *to = new.clone();
+            }
+        }
+        if let Some(new) = s.next.as_deref().and_then(|n| redirect.get(n)) {
+            s.next = Some(new.clone());
+        }
+    }
+    // (A decision's own courses stay its options; where it skips to may be redirected.)
+    for (_, decision) in &mut inserts {
+        if let Some((label, to)) = decision.choose.last_mut()
+            && label == SKIP_IT
+            && let Some(new) = redirect.get(to.as_str())
+        {
+            *to = new.clone();
+        }
+    }
+    let mut steps = Vec::with_capacity(d.steps.len() + inserts.len());
+    let mut inserts = inserts.into_iter().peekable();
+    for (k, step) in std::mem::take(&mut d.steps).into_iter().enumerate() {
+        while let Some((_, decision)) = inserts.next_if(|(at, _)| *at == k) {
+            steps.push(decision);
+        }
+        steps.push(step);
+    }
+    d.steps = steps;
 }
 
 /// The page's own headings (Meaning, Impact) stay in the description, so that it reads like
@@ -1649,6 +1708,36 @@ static SET: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new
 
 /// Whether the shell expands the `$NAME` matched in a command: not in single quotes
 /// (`awk '{print $NF}'`, `'$HOME'`) or a quoted here-document, the text of another program.
+/// The variables a command sets (see [`SET`]): `NAME=`, `export NAME=`, every name of
+/// `read -r A B C`.
+fn names_set(set: &regex::Regex, command: &str) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    for c in set.captures_iter(command) {
+        if let Some(m) = c.get(1) {
+            out.insert(m.as_str().to_string());
+        } else if let Some(m) = c.get(2) {
+            out.insert(m.as_str().to_string());
+            // `read -r A B C`: the names after the first, to the end of the command.
+            if c.get(0).is_some_and(|all| all.as_str().starts_with("read")) {
+                let rest = &command[m.end()..];
+                let end = rest
+                    .find(['\n', ';', '|', '&', '<', '>'])
+                    .unwrap_or(rest.len());
+                out.extend(
+                    rest[..end]
+                        .split_whitespace()
+                        .take_while(|w| {
+                            w.bytes()
+                                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+                        })
+                        .map(str::to_string),
+                );
+            }
+        }
+    }
+    out
+}
+
 fn expanded(command: &str, cap: &regex::Captures) -> bool {
     let at = cap.get(0).map_or(0, |m| m.start());
     // `\$NAME` is the text `$NAME`.
@@ -1663,7 +1752,7 @@ fn expanded(command: &str, cap: &regex::Captures) -> bool {
     )
 }
 
-fn unset_variables(d: &mut Draft) {
+fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
     static EXPORT: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
             r#"(?m)^\s*export\s+([A-Z_][A-Z0-9_]*)=("[^"$`\\]*"|'[^']*'|\{\{ inputs\.[a-z0-9_]+ \}\}|[^\s"'$`;&|]*)\s*$"#,
@@ -1671,31 +1760,32 @@ fn unset_variables(d: &mut Draft) {
         .ok()
     });
     let (Some(used), Some(set)) = (USED.as_ref(), SET.as_ref()) else {
-        return;
+        return Vec::new();
     };
-    let commands: Vec<(Pos, &str)> = d
+    // Every step's command, also one with `templates: false` (its exports and variables
+    // are the page's all the same), with the names the step's own `env:` gives it (a
+    // placeholder there is `${NAME}` from the step's environment).
+    let commands: Vec<(Pos, &str, Vec<&str>)> = d
         .steps
         .iter()
-        .filter(|s| !s.no_templates)
-        .filter_map(|s| s.run.as_deref().map(|r| (s.pos, r)))
+        .filter_map(|s| {
+            let own = s.env.iter().map(|(n, _)| n.as_str()).collect();
+            s.run.as_deref().map(|r| (s.pos, r, own))
+        })
         .collect();
     let assigned: std::collections::BTreeSet<String> = commands
         .iter()
-        .flat_map(|(_, c)| set.captures_iter(c))
-        .filter_map(|c| {
-            c.get(1)
-                .or_else(|| c.get(2))
-                .map(|m| m.as_str().to_string())
-        })
+        .flat_map(|(_, c, _)| names_set(set, c))
         .collect();
     // (name, where, the default the page writes: `${CLUSTER:-prod}`)
     let mut found: Vec<(String, Pos, Option<String>)> = Vec::new();
     let mut skipped: Vec<String> = Vec::new();
     let mut from_outside: Vec<(Pos, String)> = Vec::new();
-    for (line, c) in &commands {
+    for (line, c, own) in &commands {
         for cap in used.captures_iter(c) {
             let name = cap[1].to_string();
             if !expanded(c, &cap)
+                || own.contains(&name.as_str())
                 || assigned.contains(&name)
                 || KNOWN_VARIABLES.contains(&name.as_str())
                 || name.starts_with("RUNBOOK_")
@@ -1719,9 +1809,15 @@ fn unset_variables(d: &mut Draft) {
                 .get(0)
                 .filter(|m| m.as_str().starts_with("${"))
                 .and_then(|m| {
-                    let rest = c[m.end()..]
-                        .strip_prefix(":-")
-                        .or(c[m.end()..].strip_prefix('-'))?;
+                    // `${X:-v}`, `${X-v}`, and `${X:=v}`, which also assigns it;
+                    // `${X:+…}` asks nothing of `X` (empty by default).
+                    let after = &c[m.end()..];
+                    if after.starts_with(":+") || after.starts_with('+') {
+                        return Some(String::new());
+                    }
+                    let rest = [":-", "-", ":=", "="]
+                        .iter()
+                        .find_map(|op| after.strip_prefix(op))?;
                     let value = &rest[..rest.find('}')?];
                     crate::shell::quote::is_plain_word(value).then(|| value.to_string())
                 });
@@ -1733,7 +1829,7 @@ fn unset_variables(d: &mut Draft) {
     let mut exported: Vec<(String, String, Pos)> = Vec::new();
     let mut exported_twice: Vec<(Pos, String)> = Vec::new();
     if let Some(export) = EXPORT.as_ref() {
-        for (line, c) in &commands {
+        for (line, c, _) in &commands {
             for cap in export.captures_iter(c) {
                 let name = cap[1].to_string();
                 let input = name.to_ascii_lowercase();
@@ -1777,28 +1873,6 @@ fn unset_variables(d: &mut Draft) {
     for (line, what) in exported_twice {
         guess_at_command(d, line, what);
     }
-    // From the step that exports it on, as the page reads: a step before it does not have
-    // it (`export GIT_SSH_COMMAND=…` in step 2 is not step 1's).
-    // (Each export is written into every later step: past the size a runbook may have, the
-    // import stops here rather than build gigabytes it would refuse to write.)
-    let mut bytes = 0usize;
-    for (name, template, line) in exported {
-        let from = d
-            .steps
-            .iter()
-            .position(|s| s.pos == line && s.run.is_some())
-            .unwrap_or(0);
-        bytes += (d.steps.len() - from.min(d.steps.len())) * (name.len() + template.len() + 12);
-        if bytes > crate::load::yaml::MAX_FILE_BYTES {
-            d.too_large = true;
-            return;
-        }
-        for step in d.steps.iter_mut().skip(from) {
-            if !step.env.iter().any(|(n, _)| *n == name) {
-                step.env.push((name.clone(), template.clone()));
-            }
-        }
-    }
     for (name, line, default) in found {
         let input = name.to_ascii_lowercase();
         if !crate::values::is_identifier(&input) {
@@ -1816,6 +1890,97 @@ fn unset_variables(d: &mut Draft) {
     }
     for (line, what) in from_outside {
         guess_at_command(d, line, what);
+    }
+    exported
+}
+
+/// Gives each `export VAR=…` of the page (name, template, where) to the step that exports
+/// it and to every step the walk can reach from there, as the page reads: a step before it
+/// does not have it (`export GIT_SSH_COMMAND=…` in step 2 is not step 1's), nor does another
+/// option of a decision it stands in (`## Option B` does not get what `## Option A`
+/// exports); the steps after the options join again do.
+fn apply_exports(d: &mut Draft, exported: Vec<(String, String, Pos)>) {
+    let index: std::collections::HashMap<&str, usize> = d
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(k, s)| (s.id.as_str(), k))
+        .collect();
+    let next: Vec<Vec<usize>> = d
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(k, s)| {
+            if !s.choose.is_empty() {
+                s.choose
+                    .iter()
+                    .filter_map(|(_, to)| index.get(to.as_str()).copied())
+                    .collect()
+            } else if let Some(to) = &s.next {
+                index.get(to.as_str()).copied().into_iter().collect()
+            } else {
+                (k + 1 < d.steps.len())
+                    .then_some(k + 1)
+                    .into_iter()
+                    .collect()
+            }
+        })
+        .collect();
+    // (Each export is written into every step it reaches: past the size a runbook may
+    // have, the import stops here rather than build gigabytes it would refuse to write.)
+    let mut bytes = 0usize;
+    let mut reached = vec![false; d.steps.len()];
+    for (name, template, line) in exported {
+        let Some(from) = d
+            .steps
+            .iter()
+            .position(|s| s.pos == line && s.run.is_some())
+        else {
+            continue;
+        };
+        reached.iter_mut().for_each(|r| *r = false);
+        let mut stack = vec![from];
+        while let Some(k) = stack.pop() {
+            if std::mem::replace(&mut reached[k], true) {
+                continue;
+            }
+            stack.extend(next[k].iter().copied().filter(|&n| !reached[n]));
+        }
+        let count = reached.iter().filter(|r| **r).count();
+        bytes += count * (name.len() + template.len() + 12);
+        if bytes > crate::load::yaml::MAX_FILE_BYTES {
+            d.too_large = true;
+            return;
+        }
+        for (step, _) in d.steps.iter_mut().zip(&reached).filter(|(_, r)| **r) {
+            if !step.env.iter().any(|(n, _)| *n == name) {
+                step.env.push((name.clone(), template.clone()));
+            }
+        }
+        // A step the walk does not reach from the export that uses the variable: said.
+        let maker = d.steps[from].id.clone();
+        let Some(used) = USED.as_ref() else {
+            continue;
+        };
+        for k in (0..d.steps.len()).filter(|&k| !reached[k]) {
+            let Some(run) = d.steps[k].run.as_deref() else {
+                continue;
+            };
+            if !run.contains(name.as_str())
+                || d.steps[k].env.iter().any(|(n, _)| *n == name)
+                || !used
+                    .captures_iter(run)
+                    .any(|c| c[1] == *name && expanded(run, &c))
+            {
+                continue;
+            }
+            let what = format!(
+                "`${name}` is exported by step `{maker}`, which the walk does not pass on the way here (another option of a decision, or a later step): it is empty here unless the operator's environment has it"
+            );
+            let pos = d.steps[k].pos;
+            d.steps[k].notes.push(format!("{pos}: guess: {what}"));
+            d.guesses.push((pos, what));
+        }
     }
 }
 
@@ -1844,7 +2009,7 @@ fn guess_at_command(d: &mut Draft, line: Pos, what: String) {
 
 /// A variable set in one step (`POD=$(kubectl get pods …)`) and used in a later one: each
 /// step is a shell of its own, so it would be empty there. Said where it is used.
-fn carried_variables(d: &mut Draft) {
+fn carried_variables(d: &mut Draft, exported: &std::collections::BTreeSet<String>) {
     let (Some(used), Some(set)) = (USED.as_ref(), SET.as_ref()) else {
         return;
     };
@@ -1853,18 +2018,12 @@ fn carried_variables(d: &mut Draft) {
         let Some(run) = d.steps[k].run.clone() else {
             continue;
         };
-        let here: std::collections::BTreeSet<String> = set
-            .captures_iter(&run)
-            .filter_map(|c| {
-                c.get(1)
-                    .or_else(|| c.get(2))
-                    .map(|m| m.as_str().to_string())
-            })
-            .collect();
+        let here = names_set(set, &run);
         let mut noted = std::collections::BTreeSet::new();
         for cap in used.captures_iter(&run) {
             let name = cap[1].to_string();
             if here.contains(&name)
+                || exported.contains(&name)
                 || d.env.contains_key(&name)
                 || d.steps[k].env.iter().any(|(n, _)| *n == name)
                 || !expanded(&run, &cap)
@@ -2058,6 +2217,13 @@ mod tests {
         );
         let lines = Lines::new(text);
         for offset in 0..12 {
+            assert_eq!(lines.pos(offset), pos_of(text, offset), "{offset}");
+        }
+        // In any order (counted on or back from the last one found), letters of two bytes
+        // and lines included.
+        let text = ">é>>ü> x\nab\n>>é>\n";
+        let lines = Lines::new(text);
+        for offset in [0, 5, 3, 1, 9, 0, 14, 13, 12, 2, 19, 17, 4, 18, 6, 6, 100, 7] {
             assert_eq!(lines.pos(offset), pos_of(text, offset), "{offset}");
         }
     }
