@@ -219,6 +219,15 @@ fn refused_steps() -> Vec<(&'static str, String)> {
         ("function-loop", "on_all() { while read -r h; do git clone -q \"$h\" \"$OUT/c\" 2>/dev/null || true; done; }\non_all <<< \"{{ inputs.v }}\"\nprintf '[x]' > \"$OUT/function-loop\"".into()),
         ("cat-heredoc-loop", "cat <<EOT | while read -r h; do git clone -q \"$h\" \"$OUT/c\" 2>/dev/null || true; done\n{{ inputs.v }}\nEOT\nprintf '[x]' > \"$OUT/cat-heredoc-loop\"".into()),
         ("file-loop-option", "echo \"{{ inputs.v }}\" > \"$OUT/hosts\"\nwhile read -r h; do git clone -q \"$h\" \"$OUT/c\" 2>/dev/null || true; done < \"$OUT/hosts\"\nprintf '[x]' > \"$OUT/file-loop-option\"".into()),
+        // Twelfth: a copy through a command substitution, a document read into a variable,
+        // a program named by a variable given a copy, array elements, lists split by `=( )`
+        // and `set --`.
+        ("subst-copy", "x=\"{{ inputs.v }}\"\nsvc=$(echo \"$x\")\neval \"printf '[%s]' $svc\" > \"$OUT/subst-copy\"".into()),
+        ("read-document", "svc=\"{{ inputs.v }}\"\nread -r -d '' cmd <<EOF || true\nprintf '[%s]' $svc\nEOF\neval \"$cmd\" > \"$OUT/read-document\"".into()),
+        ("variable-program-copy", "E=eval\nsvc=\"{{ inputs.v }}\"\n$E \"printf '[%s]' $svc\" > \"$OUT/variable-program-copy\"".into()),
+        ("array-element", "declare -A cfg\ncfg[s]=\"{{ inputs.v }}\"\neval \"printf '[%s]' ${cfg[s]}\" > \"$OUT/array-element\"".into()),
+        ("array-split", "x=\"{{ inputs.v }}\"\nhosts=($x)\nfor h in \"${hosts[@]}\"; do git clone -q \"$h\" \"$OUT/c\" 2>/dev/null || true; done\nprintf '[x]' > \"$OUT/array-split\"".into()),
+        ("set-split", "x=\"{{ inputs.v }}\"\nset -- $x\nfor h; do git clone -q \"$h\" \"$OUT/c\" 2>/dev/null || true; done\nprintf '[x]' > \"$OUT/set-split\"".into()),
     ]
 }
 

@@ -435,10 +435,32 @@ pub fn arithmetic_env(
                 ),
             });
         }
-        if plain || !script.contains(name.as_str()) {
+        if !script.contains(name.as_str()) {
             continue;
         }
         let refs = reparsed.get_or_insert_with(|| crate::shell::reparsed_refs(script));
+        let uses = used.get_or_insert_with(|| crate::shell::uses(script));
+        // Changed on its way to such a place (`s=$(echo "$SVC" | tr …)`, `${SVC//,/ }`):
+        // what arrives is not what was checked.
+        let reaches = |n: &str| {
+            refs.contains(n)
+                || uses.words.contains(n)
+                || uses.split.contains(n)
+                || uses.options.contains(n)
+        };
+        if crate::shell::changed_on_the_way(script, &reaches).contains(name) {
+            return Err(RenderError {
+                message: format!(
+                    "`${name}` is changed on its way (by a command substitution, `s=$(echo \"${name}\" | …)`, or an expansion, `${{{name}//…}}`) to a command's words, options or a string another shell parses again: what the change makes of it cannot be checked"
+                ),
+                help: format!(
+                    "use `\"${name}\"` as it is where it is expanded, or give its input a `pattern` and the command the parts it needs"
+                ),
+            });
+        }
+        if plain {
+            continue;
+        }
         if refs.contains(&format!("^{name}"))
             && !value.chars().all(|c| c == ' ' || c.is_ascii_graphic())
         {
@@ -925,6 +947,24 @@ mod tests {
             );
         }
         assert!(arithmetic_env("sh -c 'echo \"$N\"'", env("$(id)"), &[]).is_ok());
+        // Changed by a command substitution on its way there: refused whatever it holds
+        // that is not a plain word (`base64 -d` makes code of letters).
+        assert!(
+            arithmetic_env(
+                "s=$(echo \"$N\" | tr a b)\neval \"echo $s\"",
+                env("x y"),
+                &[]
+            )
+            .is_err()
+        );
+        let err = arithmetic_env("s=$(base64 -d <<< \"$N\")\nssh $s uptime", env("eA=="), &[])
+            .unwrap_err();
+        assert!(
+            err.message.contains("is changed on its way"),
+            "{}",
+            err.message
+        );
+        assert!(arithmetic_env("s=$(echo \"$N\")\necho \"$s\"", env("x y"), &[]).is_ok());
     }
 
     #[test]

@@ -431,25 +431,23 @@ fn assignments(text: &str) -> Vec<(String, String, bool)> {
             while i < bytes.len() && is_name_byte(bytes[i]) {
                 i += 1;
             }
+            let name_end = i;
+            // `cfg[svc]="$a"`, `arr[0]=$a`: an element is the array's.
+            if bytes.get(i) == Some(&b'[')
+                && let Some(close) = text[i..]
+                    .find(']')
+                    .filter(|n| !text[i..i + n].contains('\n'))
+            {
+                i += close + 1;
+            }
             if bytes.get(i) == Some(&b'=') && bytes.get(i + 1) != Some(&b'=') {
-                // `y="a $x"`: a quoted value ends at its closing quote.
-                let quoted = match bytes.get(i + 1) {
-                    Some(&q @ (b'"' | b'\'')) => {
-                        text[i + 2..].find(q as char).map(|n| i + 2 + n + 1)
-                    }
-                    _ => None,
-                };
-                let end = quoted.unwrap_or_else(|| {
-                    text[i..]
-                        .find(['\n', ';', ' ', '\t', '|', '&'])
-                        .map_or(text.len(), |n| i + n)
-                });
+                let end = word_end(text, i + 1);
                 out.push((
-                    text[start..i].to_string(),
+                    text[start..name_end].to_string(),
                     text[i + 1..end].to_string(),
                     false,
                 ));
-                i = end;
+                i = end.max(i + 1);
             }
         } else {
             i += 1;
@@ -457,6 +455,43 @@ fn assignments(text: &str) -> Vec<(String, String, bool)> {
     }
     calls(text, &mut out);
     out
+}
+
+/// Where the shell word that starts at `from` ends: at a blank, `;`, `|`, `&`, `)` or a new
+/// line outside quotes, `$( )`, `${ }` and backquotes (`y=$(echo "$x" | tr a b)` is one
+/// word, `y="a $(printf "%s" "$x")"` too).
+pub(crate) fn word_end(text: &str, from: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let (mut single, mut double, mut back) = (false, false, false);
+    let mut k = from;
+    while k < bytes.len() {
+        let b = bytes[k];
+        if single {
+            single = b != b'\'';
+        } else if b == b'\\' {
+            k += 1;
+        } else if b == b'`' {
+            back = !back;
+        } else if b == b'$' && matches!(bytes.get(k + 1), Some(b'(' | b'{')) {
+            depth += 1;
+            k += 1;
+        } else if depth > 0 && matches!(b, b')' | b'}') {
+            depth -= 1;
+        } else if b == b'"' {
+            double = !double;
+        } else if b == b'\'' && !double {
+            single = true;
+        } else if depth == 0
+            && !double
+            && !back
+            && matches!(b, b'\n' | b';' | b' ' | b'\t' | b'|' | b'&' | b')')
+        {
+            return k;
+        }
+        k += 1;
+    }
+    bytes.len()
 }
 
 /// `restart "$svc"` with `restart() { ssh h "… $1"; }`: the arguments of a call of one of
@@ -582,6 +617,25 @@ fn loops_and_reads(text: &str) -> Vec<(String, String, bool)> {
     });
     let mut out = Vec::new();
     piped_reads(text, 0..text.len(), &mut out, 0);
+    // `set -- $x`: the positional parameters, split when unquoted.
+    if text.contains("set -") {
+        static SET: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+        if let Some(re) = SET
+            .get_or_init(|| regex::Regex::new(r"\bset\s+--?\s+([^;\n|&]*)").ok())
+            .as_ref()
+        {
+            for c in re.captures_iter(text) {
+                let value = c.get(1).map_or("", |m| m.as_str());
+                for p in ["1", "2", "3", "4", "5", "6", "7", "8", "9", "@", "*"] {
+                    out.push((p.to_string(), value.to_string(), unquoted_expansion(value)));
+                }
+            }
+        }
+    }
+    // `read -r -d '' cmd <<EOF … $svc … EOF`: a document read into a variable.
+    if text.contains("<<") {
+        heredoc_reads(text, &mut out);
+    }
     // `getopts` puts the words of the positional parameters in `OPTARG`.
     if text.contains("getopts") {
         out.push(("OPTARG".to_string(), "$@".to_string(), false));
@@ -603,8 +657,11 @@ fn loops_and_reads(text: &str) -> Vec<(String, String, bool)> {
                 continue;
             }
             // `for s in $LIST`: each word of the list in turn (`"$LIST"` stays whole);
-            // `read -a NAME <<< …` and `read A B <<< …` split what they read into words.
-            let split = (n == 0 && !value.trim_start().starts_with('"')) || (2..=4).contains(&n);
+            // `read -a NAME <<< …` and `read A B <<< …` split what they read into words; so
+            // does `hosts=($x)`, unquoted.
+            let split = (n == 0 && !value.trim_start().starts_with('"'))
+                || (2..=4).contains(&n)
+                || (n == 5 && unquoted_expansion(value));
             out.push((name.as_str().to_string(), value.to_string(), split));
         }
     }
@@ -643,6 +700,41 @@ fn loops_and_reads(text: &str) -> Vec<(String, String, bool)> {
         }
     }
     out
+}
+
+/// Whether a text expands something outside double quotes (`($x)`, `-- $@`): split into
+/// words there.
+fn unquoted_expansion(value: &str) -> bool {
+    let mut double = false;
+    let mut single = false;
+    for (k, b) in value.bytes().enumerate() {
+        match b {
+            b'\'' if !double => single = !single,
+            b'"' if !single => double = !double,
+            b'$' if !single && !double && value.len() > k + 1 => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// `read -r -d '' cmd <<EOF` (a document not quoted, whose expansions are the variable's
+/// value): (the names read, the document).
+fn heredoc_reads(text: &str, out: &mut Vec<(String, String, bool)>) {
+    let Some(list) = commands(text, 0..text.len()) else {
+        return;
+    };
+    for cmd in list.iter().filter(|c| c.heredocs.iter().any(|h| !h.quoted)) {
+        let targets = readers_targets(&cmd.args());
+        for h in cmd.heredocs.iter().filter(|h| !h.quoted) {
+            let Some(body) = text.get(h.body.clone()) else {
+                continue;
+            };
+            for t in &targets {
+                out.push((t.clone(), body.to_string(), false));
+            }
+        }
+    }
 }
 
 /// `echo "$x" | tr a b | while read -r l; …`: what a pipe's earlier commands print may
@@ -813,13 +905,32 @@ pub fn split_assigned(text: &str) -> BTreeSet<String> {
 }
 
 /// The variables assigned a changed value (`y=${x//,/ }`).
+/// The variables whose values reach, changed by an assignment on the way (`s=$(echo "$x" |
+/// tr a b)`, `s=${x//,/ }`), a place that `reaches` says must be checked: those names and
+/// where their values come from.
+pub fn changed_on_the_way(text: &str, reaches: &dyn Fn(&str) -> bool) -> BTreeSet<String> {
+    let mut out: BTreeSet<String> = assignment_transforms(text)
+        .into_iter()
+        .filter(|n| reaches(n))
+        .collect();
+    if !out.is_empty() {
+        with_sources(text, &mut out);
+    }
+    out
+}
+
 pub fn assignment_transforms(text: &str) -> Vec<String> {
-    if !text.contains("${") {
+    if !text.contains("${") && !text.contains("$(") && !text.contains('`') {
         return Vec::new();
     }
+    // (What a command substitution prints is not what was checked: `svc=$(echo "$x")`,
+    // `$(base64 -d <<< "$x")`.)
     assignments(text)
         .into_iter()
-        .filter(|(_, value, _)| !transformed(value).is_empty())
+        .filter(|(_, value, _)| {
+            !transformed(value).is_empty()
+                || ((value.contains("$(") || value.contains('`')) && !referenced(value).is_empty())
+        })
         .map(|(name, _, _)| name)
         .collect()
 }
@@ -1019,6 +1130,42 @@ mod tests {
         assert_eq!(
             indirect("echo ${!ref} ${!x[@]} ${!pre*}"),
             ["ref"].map(String::from).into()
+        );
+    }
+
+    #[test]
+    fn copies_through_substitutions_elements_documents_and_splits() {
+        // A value in `$( )` is one word, and what the substitution prints is a change.
+        assert_eq!(word_end("$(echo \"$x\" | tr a b) rest", 0), 21);
+        assert_eq!(word_end("\"a $(printf \"%s\" \"$x\")\";", 0), 23);
+        assert_eq!(
+            assignment_transforms("svc=$(echo \"$x\"); n=$(date)"),
+            ["svc"]
+        );
+        // An element of an array is the array's.
+        assert!(
+            assignments("cfg[s]=\"$a\"")
+                .iter()
+                .any(|(n, v, _)| n == "cfg" && v == "\"$a\"")
+        );
+        // `hosts=($x)` and `set -- $x` split; `read … <<EOF` documents are the value.
+        let reads =
+            loops_and_reads("hosts=($x)\nset -- $y\nread -r -d '' cmd <<EOF\nrestart $z\nEOF\n");
+        assert!(
+            reads
+                .iter()
+                .any(|(n, v, split)| n == "hosts" && v == "$x" && *split)
+        );
+        assert!(
+            reads
+                .iter()
+                .any(|(n, v, split)| n == "1" && v == "$y" && *split)
+        );
+        assert!(reads.iter().any(|(n, v, _)| n == "cmd" && v.contains("$z")));
+        assert!(
+            !loops_and_reads("hosts=(\"$x\")")
+                .iter()
+                .any(|(n, _, split)| n == "hosts" && *split)
         );
     }
 

@@ -12,6 +12,7 @@ pub mod splice;
 pub mod words;
 
 pub use context::{Quoting, arithmetic_names, balanced, context_at};
+pub use flow::changed_on_the_way;
 pub use nested::{
     Foreign, Layer, Plan, Slot, Unsafe, Uses, check_dollar_single, plan, reparsed_refs,
     runs_as_code, uses,

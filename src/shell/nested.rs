@@ -284,7 +284,7 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                                     if through {
                                         "through a command substitution"
                                     } else {
-                                        "and changed by an expansion (`${x//…}`, `${x#…}`, `${x@…}`)"
+                                        "and changed by an expansion (`${x//…}`, `${x#…}`, `${x@…}`) or a command substitution (`y=$(echo \"$x\" | …)`)"
                                     }
                                 ),
                                 help: "use the value as it is, quoted where it is expanded (`\"$x\"`), or give the input a `pattern` and the command the parts it needs".into(),
@@ -1547,6 +1547,9 @@ fn uses_in(text: &str, depth: usize) -> Uses {
             let args = cmd.args();
             let first = Some(command_index(&args)).filter(|&i| i < args.len());
             let sensitive = first.is_some_and(|i| split_sensitive(args[i]));
+            // `$SSH web-1 "… $svc"`: a program named by a variable may be any, `ssh` or
+            // `eval` among them; what is given to it, quoted or not, is a word of its.
+            let dynamic = first.is_some_and(|i| !args[i].expansions.is_empty());
             // The command a wrapper runs (`sudo "${cmd[@]}"`, `timeout 5 $c`) is named there.
             let behind = first.map(|i| programs::program_index(&args, i));
             for (k, w) in args.iter().enumerate() {
@@ -1581,6 +1584,7 @@ fn uses_in(text: &str, depth: usize) -> Uses {
                 };
                 if first == Some(k)
                     || behind == Some(k)
+                    || (dynamic && first.is_some_and(|i| k > i))
                     || (sensitive
                         && first.is_some_and(|i| k > i)
                         && w.expansions
