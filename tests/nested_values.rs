@@ -75,6 +75,11 @@ fn local_steps() -> Vec<(&'static str, String)> {
         // (a literal string, a variable the script never sets).
         ("written-literal-reparse", r#"printf '[%s]' "{{ inputs.v }}" > "$OUT/written-literal-reparse"; sh -c 'true'"#.into()),
         ("written-env-reparse", r#"printf '[%s]' "{{ inputs.v }}" > "$OUT/written-env-reparse"; sh -c "test -n $HOME""#.into()),
+        // Beside the floor (`shell::unseen`): re-parsed strings that expand only literal
+        // text, the environment or the value itself, and variables set otherwise that reach
+        // no such string.
+        ("floor-literal", "svc=nginx\nfor h in a b; do :; done\nsh -c \"test -n $svc$HOME\"\nsh -c \"printf '[%s]' {{ inputs.v }}\" > \"$OUT/floor-literal\"".into()),
+        ("floor-copy-unused", "m=\"{{ inputs.v }}\"\nn=$(printf '%s.' \"$m\")\nn=${n%.}\nprintf '[%s]' \"$n\" > \"$OUT/floor-copy-unused\"\nsh -c 'true'".into()),
     ]
 }
 
@@ -228,6 +233,16 @@ fn refused_steps() -> Vec<(&'static str, String)> {
         ("array-element", "declare -A cfg\ncfg[s]=\"{{ inputs.v }}\"\neval \"printf '[%s]' ${cfg[s]}\" > \"$OUT/array-element\"".into()),
         ("array-split", "x=\"{{ inputs.v }}\"\nhosts=($x)\nfor h in \"${hosts[@]}\"; do git clone -q \"$h\" \"$OUT/c\" 2>/dev/null || true; done\nprintf '[x]' > \"$OUT/array-split\"".into()),
         ("set-split", "x=\"{{ inputs.v }}\"\nset -- $x\nfor h; do git clone -q \"$h\" \"$OUT/c\" 2>/dev/null || true; done\nprintf '[x]' > \"$OUT/set-split\"".into()),
+        // Caught by the floor alone (`shell::unseen`): ways the flow model does not follow.
+        ("nameref", "rs() { local -n r=$1; eval \"printf '[%s]' $r\"; }\nsvc=\"{{ inputs.v }}\"\nrs svc > \"$OUT/nameref\"".into()),
+        ("out-param", "get() { printf -v \"$1\" '%s' \"$2\"; }\nget svc \"{{ inputs.v }}\"\neval \"printf '[%s]' $svc\" > \"$OUT/out-param\"".into()),
+        ("fd-read", "x=\"{{ inputs.v }}\"\nread -r -u3 svc 3<<< \"$x\"\neval \"printf '[%s]' $svc\" > \"$OUT/fd-read\"".into()),
+        ("function-cat", "f() { local svc=$(cat); eval \"printf '[%s]' $svc\"; }\nf <<< \"{{ inputs.v }}\" > \"$OUT/function-cat\"".into()),
+        ("dispatch", "rs() { eval \"printf '[%s]' $1\"; }\ndeclare -A h=([r]=rs)\nsvc=\"{{ inputs.v }}\"\n\"${h[r]}\" \"$svc\" > \"$OUT/dispatch\"".into()),
+        ("eval-last", "r() { eval \"last=\\${$#}\"; eval \"printf '[%s]' $last\"; }\nr x \"{{ inputs.v }}\" > \"$OUT/eval-last\"".into()),
+        ("exec-fd", "x=\"{{ inputs.v }}\"\nexec 4< <(echo \"$x\")\nread -r -u4 svc\neval \"printf '[%s]' $svc\" > \"$OUT/exec-fd\"".into()),
+        ("find-exec-function", "rs() { eval \"printf '[%s]' $1\"; }\nexport -f rs\nsvc=\"{{ inputs.v }}\"\nfind /tmp -maxdepth 0 -exec bash -c 'rs \"$1\"' _ \"$svc\" \\; > \"$OUT/find-exec-function\"".into()),
+        ("fd3-hosts", "x=\"{{ inputs.v }}\"\nwhile read -r -u3 h; do git clone -q \"$h\" \"$OUT/c\" 2>/dev/null || true; done 3<<< \"$x\"\nprintf '[x]' > \"$OUT/fd3-hosts\"".into()),
     ]
 }
 
@@ -438,8 +453,14 @@ fn values_that_would_become_code_again_are_refused_before_anything_runs() {
                 "install-stdin",
             ]
             .contains(&id);
-            let dash_only =
-                ["env-option", "option-copy", "for-positional", "getopts"].contains(&id);
+            let dash_only = [
+                "env-option",
+                "option-copy",
+                "for-positional",
+                "getopts",
+                "fd3-hosts",
+            ]
+            .contains(&id);
             if (!dash_only || value.starts_with('-')) && !data_ok {
                 assert_ne!(
                     o.code, 0,

@@ -141,17 +141,24 @@ pub fn script(template: &str, ctx: &Value, shell: &Shell) -> Result<Script, Rend
         env: Vec::new(),
     };
     let mut at = 0;
+    // The script with each value's place a variable that the script does not set, and the
+    // values: for the floor under the flow model ([`crate::shell::unseen`]).
+    let mut probe = String::with_capacity(template.len());
+    let mut values: Vec<(&str, String)> = Vec::new();
     for block in found {
         let before = &template[at..block.outer.start];
         out.display.push_str(before);
         out.script.push_str(before);
+        probe.push_str(before);
         let expr = &template[block.inner.clone()];
         let raw = is_raw(expr);
         let value = text_of(&eval(expr, ctx)?, expr)?;
         out.display.push_str(&value);
         if raw {
             out.script.push_str(&value);
+            probe.push_str(&value);
         } else {
+            values.push((expr.trim(), value.clone()));
             if !shell.is_posix() {
                 return Err(RenderError {
                     message: format!("`{{{{{expr}}}}}` cannot be passed as data to a script of this shell"),
@@ -162,7 +169,15 @@ pub fn script(template: &str, ctx: &Value, shell: &Shell) -> Result<Script, Rend
                 return Err(too_long(expr, value.len()));
             }
             let name = format!("{VALUE_PREFIX}{}", out.env.len() + 1);
-            let (text, passed) = place(expr, &value, &name, &lexed, block.outer.clone(), shell)?;
+            let (text, passed, nested) =
+                place(expr, &value, &name, &lexed, block.outer.clone(), shell)?;
+            // Quoted for the shell that parses it again (`ssh h "… {{ v }}"`, through a
+            // wrapper function's `"$@"`): literal text there. Elsewhere it may be copied.
+            probe.push_str(if nested {
+                "RUNBOOK_VALUE"
+            } else {
+                "${RUNBOOK_VALUE}"
+            });
             out.script.push_str(&text);
             if let Some(passed) = passed {
                 out.env.push((name, passed));
@@ -172,7 +187,82 @@ pub fn script(template: &str, ctx: &Value, shell: &Shell) -> Result<Script, Rend
     }
     out.display.push_str(&template[at..]);
     out.script.push_str(&template[at..]);
+    probe.push_str(&template[at..]);
+    let values: Vec<(String, &str)> = values
+        .iter()
+        .map(|(expr, v)| (format!("`{{{{ {expr} }}}}`"), v.as_str()))
+        .collect();
+    if let Some(e) = unseen_refusal(&probe, &values) {
+        return Err(e);
+    }
     Ok(out)
+}
+
+/// The refusal of a value that is not plain words in a script where a variable the script
+/// sets from anything but literal text reaches a place where a value becomes code or
+/// options ([`crate::shell::unseen`]): a way through the script's variables that the flow
+/// model does not follow would cost code; this costs a refusal. `values`: (how to name it,
+/// the value).
+fn unseen_refusal(script: &str, values: &[(String, &str)]) -> Option<RenderError> {
+    use crate::shell::unseen::{inert_for_code, inert_for_options, unseen};
+    let ifs = crate::shell::flow::ifs_chars(script);
+    let ifs = ifs.as_deref();
+    if values.iter().all(|(_, v)| inert_for_code(v, ifs)) {
+        return None;
+    }
+    let found = unseen(script);
+    let code = found.iter().find(|u| u.code);
+    let option = found.iter().find(|u| !u.code);
+    let variable = |name: &str| {
+        if name == crate::shell::nested::ANY {
+            "a variable named by another (`${!n}`)".to_string()
+        } else {
+            format!("`${name}`")
+        }
+    };
+    let help = |name: &str| {
+        format!(
+            "give the input a `pattern` of plain words (letters, digits and `_ . / : @ , + = % -`), put the `{{{{ }}}}` itself where the other shell or the program reads it (runbook quotes it for that place), or run what expands {} in a step of its own",
+            variable(name)
+        )
+    };
+    for (what, value) in values {
+        if let Some(u) = code
+            && !inert_for_code(value, ifs)
+        {
+            let holds = value
+                .chars()
+                .find(|c| {
+                    !(c.is_ascii_alphanumeric() || c.is_whitespace() || "_./:@,+=%-".contains(*c))
+                })
+                .map_or_else(
+                    || "a word starting with `-`".to_string(),
+                    |c| match c {
+                        '\n' => "a new line".to_string(),
+                        c => format!("`{c}`"),
+                    },
+                );
+            return Some(RenderError {
+                message: format!(
+                    "{what} is not plain words (it holds {holds}), and {} reaches a string that another shell parses again or the words of a command, set by the script from something other than literal text (a copy, `$( )`, `read`, a loop, a function's arguments): runbook does not follow every way a value travels through a script's variables, so a value with shell characters is refused in this step",
+                    variable(&u.name)
+                ),
+                help: help(&u.name),
+            });
+        }
+        if let Some(u) = option
+            && !inert_for_options(value, ifs)
+        {
+            return Some(RenderError {
+                message: format!(
+                    "{what} has a word or line that starts with `-`, and {} stands where a program reads options (`ssh \"$h\"`), set by the script from something other than literal text (a copy, `$( )`, `read`, a loop, a function's arguments): runbook does not follow every way a value travels through a script's variables, and some options run commands (`-oProxyCommand=…`)",
+                    variable(&u.name)
+                ),
+                help: help(&u.name),
+            });
+        }
+    }
+    None
 }
 
 /// The text that stands for `value` at `placeholder` of the script, and the value to pass in
@@ -184,7 +274,7 @@ fn place(
     lexed: &str,
     placeholder: std::ops::Range<usize>,
     shell: &Shell,
-) -> Result<(String, Option<String>), RenderError> {
+) -> Result<(String, Option<String>, bool), RenderError> {
     let plan = crate::shell::plan(lexed, placeholder)
         .and_then(|p| crate::shell::check_dollar_single(&p, shell.has_dollar_single()).map(|()| p))
         .map_err(|u| RenderError {
@@ -363,7 +453,7 @@ fn place(
     for layer in plan.layers.iter().rev() {
         text = encode(&text, layer.quoting).ok_or_else(|| new_line_in_heredoc(expr, &via))?;
     }
-    Ok((text, passed))
+    Ok((text, passed, nested))
 }
 
 fn new_line_in_heredoc(expr: &str, via: &str) -> RenderError {
@@ -513,6 +603,14 @@ pub fn arithmetic_env(
                 ),
             });
         }
+    }
+    let given: Vec<(String, &str)> = env
+        .iter()
+        .filter(|(name, value)| !literal.contains(name) && !value.is_empty())
+        .map(|(name, value)| (format!("`${name}`"), value.as_str()))
+        .collect();
+    if let Some(e) = unseen_refusal(script, &given) {
+        return Err(e);
     }
     Ok(env)
 }

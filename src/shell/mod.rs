@@ -9,6 +9,7 @@ pub mod programs;
 pub mod quote;
 mod spill;
 pub mod splice;
+pub mod unseen;
 pub mod words;
 
 pub use context::{Quoting, arithmetic_names, balanced, context_at};

@@ -1982,14 +1982,7 @@ fn input_written_to(text: &str, cmd: &Command) -> Option<String> {
             .find(|a| !a.cooked.starts_with('-'))
             .and_then(|w| as_written(w)),
         // `install -m 755 /dev/stdin job.sh`, `cp /dev/stdin job.sh`: the last operand.
-        "cp" | "install"
-            if args[i + 1..].iter().any(|a| {
-                matches!(
-                    a.cooked.as_str(),
-                    "/dev/stdin" | "/dev/fd/0" | "/proc/self/fd/0"
-                )
-            }) =>
-        {
+        "cp" | "install" if args[i + 1..].iter().any(|a| stdin_file(&a.cooked)) => {
             args.last().and_then(|w| as_written(w))
         }
         // `dd of=job.sh` with no `if=`.
@@ -2193,7 +2186,7 @@ fn sourced_function(text: &str, list: &[Command], args: &[&Word], index: usize) 
         a.get(i)
             .is_some_and(|w| matches!(w.cooked.as_str(), "." | "source"))
             && a.get(i + 1).is_some_and(|f| {
-                !matches!(f.cooked.as_str(), "/dev/stdin" | "-")
+                !(f.cooked == "-" || stdin_file(&f.cooked))
                     || c.heredocs.iter().any(|h| {
                         text.get(h.body.clone())
                             .is_some_and(|b| b.contains("()") || b.contains("function "))
@@ -2228,7 +2221,7 @@ fn makefile_on_stdin(args: &[&Word]) -> Option<String> {
     if !matches!(name, "make" | "gmake" | "bmake") {
         return None;
     }
-    let stdin = |v: &str| matches!(v, "-" | "/dev/stdin");
+    let stdin = |v: &str| v == "-" || stdin_file(v);
     let rest = &args[i + 1..];
     rest.iter()
         .enumerate()
@@ -4224,7 +4217,7 @@ fn reads_stdin_as_script(args: &[&Word], i: usize, ctx: Ctx) -> Option<(String, 
             let s = seen.iter().any(|(o, _)| o == "-s");
             let operand = args.get(j).map(|w| w.cooked.as_str());
             // `bash /dev/fd/3 3<<EOF`: a descriptor this command's redirections open.
-            let stdin = matches!(operand, None | Some("-" | "/dev/stdin"))
+            let stdin = operand.is_none_or(|o| o == "-" || stdin_file(o))
                 || operand
                     .is_some_and(|o| o.starts_with("/dev/fd/") || o.starts_with("/proc/self/fd/"));
             if c {
@@ -4246,11 +4239,10 @@ fn reads_stdin_as_script(args: &[&Word], i: usize, ctx: Ctx) -> Option<(String, 
             }
             (s || stdin).then(|| (name.to_string(), ctx.travels))
         }
-        "." | "source" => matches!(
-            args.get(i + 1).map(|w| w.cooked.as_str()),
-            Some("/dev/stdin" | "/proc/self/fd/0")
-        )
-        .then(|| (format!("{name} /dev/stdin"), ctx.travels)),
+        "." | "source" => args
+            .get(i + 1)
+            .is_some_and(|w| stdin_file(&w.cooked))
+            .then(|| (format!("{name} /dev/stdin"), ctx.travels)),
         "sudo" => {
             let (j, seen) = wrapped(args, i, &SUDO);
             if j >= args.len() && has(&seen, &["-i", "-s", "--login", "--shell"]) {
@@ -4430,6 +4422,11 @@ const ED: Foreign = Foreign {
     help: "a line of the value could be a command, and `!cmd` runs a shell: write the value to a file first (`printf '%s\\n' \"$VALUE\" > new.txt`, the value in the step's `env`) and have the editor read that file (`r new.txt`), or make the change with a program that takes the value as an argument",
 };
 
+/// A file name that is the program's own standard input.
+fn stdin_file(name: &str) -> bool {
+    matches!(name, "/dev/stdin" | "/dev/fd/0" | "/proc/self/fd/0")
+}
+
 /// The piece of code holding offset `at`: the word, or the here-document's body.
 fn code_holding<'t>(text: &'t str, list: &[Command], at: usize) -> Option<&'t str> {
     for c in list {
@@ -4465,7 +4462,7 @@ fn foreign_stdin(args: &[&Word]) -> Option<&'static Foreign> {
     // A script file named `-` or `/dev/stdin` is standard input.
     let from_stdin = |opts: &[&str]| {
         rest.windows(2)
-            .any(|p| opts.contains(&p[0]) && matches!(p[1], "-" | "/dev/stdin"))
+            .any(|p| opts.contains(&p[0]) && (p[1] == "-" || stdin_file(p[1])))
             || rest.iter().any(|a| {
                 opts.iter()
                     .any(|o| *a == format!("{o}=-") || *a == format!("{o}=/dev/stdin"))
@@ -4496,31 +4493,27 @@ fn foreign_stdin(args: &[&Word]) -> Option<&'static Foreign> {
                 a.starts_with('-') && !a.starts_with("--") && (a.ends_with('c') || a.ends_with('m'))
             })
             && (operands() == 0
-                || matches!(
-                    rest.iter().find(|a| !a.starts_with('-') || **a == "-"),
-                    Some(&"-" | &"/dev/stdin")
-                )) =>
+                || rest
+                    .iter()
+                    .find(|a| !a.starts_with('-') || **a == "-")
+                    .is_some_and(|a| *a == "-" || stdin_file(a))) =>
         {
             Some(&PYTHON)
         }
         "perl" | "ruby"
-            if operands() == 0 || matches!(rest.first(), Some(&"-" | &"/dev/stdin")) =>
+            if operands() == 0 || rest.first().is_some_and(|r| *r == "-" || stdin_file(r)) =>
         {
             Some(&PERL)
         }
-        "node" | "nodejs"
-            if operands() == 0 || rest.contains(&"-") || rest.contains(&"/dev/stdin") =>
-        {
+        "node" | "nodejs" if operands() == 0 || rest.iter().any(|r| *r == "-" || stdin_file(r)) => {
             Some(&NODE)
         }
-        "lua" | "luajit"
-            if operands() == 0 || rest.contains(&"-") || rest.contains(&"/dev/stdin") =>
-        {
+        "lua" | "luajit" if operands() == 0 || rest.iter().any(|r| *r == "-" || stdin_file(r)) => {
             Some(&LUA)
         }
         "php" if operands() == 0 => Some(&LUA_PHP),
         "tclsh" | "wish" | "expect"
-            if operands() == 0 || rest.contains(&"-") || rest.contains(&"/dev/stdin") =>
+            if operands() == 0 || rest.iter().any(|r| *r == "-" || stdin_file(r)) =>
         {
             Some(&TCL)
         }
@@ -4528,7 +4521,7 @@ fn foreign_stdin(args: &[&Word]) -> Option<&'static Foreign> {
         "awk" | "gawk" | "mawk" | "nawk"
             if rest
                 .windows(2)
-                .any(|p| matches!(p[0], "-f" | "--file") && matches!(p[1], "-" | "/dev/stdin")) =>
+                .any(|p| matches!(p[0], "-f" | "--file") && (p[1] == "-" || stdin_file(p[1]))) =>
         {
             Some(&AWK)
         }

@@ -252,7 +252,19 @@ impl Lexer<'_> {
                         j += 1;
                     }
                     if j > i && matches!(self.at(j), Some(b'<' | b'>')) {
+                        // `3<<< "…"` feeds descriptor 3 (`read -u3`), not the input.
+                        let input = self.s[i..j].iter().all(|&b| b == b'0');
+                        let had = cmd.words.len();
                         i = self.redirect(j, &mut cmd, &mut pending, out.len())?;
+                        // (`exec 3<<< …` opens it for the commands after.)
+                        let exec = cmd.words.first().is_some_and(|w| w.cooked == "exec");
+                        if !input
+                            && !exec
+                            && cmd.words.len() > had
+                            && let Some(w) = cmd.words.last_mut()
+                        {
+                            w.herestring = false;
+                        }
                         continue;
                     }
                     let word = self.word(i)?;

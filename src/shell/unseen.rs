@@ -1,0 +1,375 @@
+//! The floor under the flow model. [`super::flow`] and [`super::nested`] follow the ways a
+//! value travels through a script that they know (copies, loops, `read`, functions, files);
+//! twelve audits found one more way each time (`svc=$(echo "$x")`, `read -d '' cmd <<EOF`,
+//! `cfg[k]=$x`, a name given to `local -n`, …). This module does not follow anything: it names
+//! the variables that reach a place where a value becomes code or an option **and** that the
+//! script sets from anything but literal text. Whatever path a value took, it can only reach
+//! such a place through one of them. A step whose values are not all plain words is refused
+//! when there is one (`exec::render`), so a way the flow model does not know costs a refusal
+//! with a clear message, never code.
+
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+/// A variable that reaches a place where a value becomes code or an option, set by the
+/// script other than as literal text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unseen {
+    /// The variable (`1` and `@` for the positional parameters).
+    pub name: String,
+    /// Where it reaches: a string another shell parses again or the words of a command
+    /// (`true`), or where a program reads options (`false`).
+    pub code: bool,
+}
+
+/// Variables that bash sets by itself from what a command read or matched.
+const FILLED: &[&str] = &[
+    "_",
+    "REPLY",
+    "MAPFILE",
+    "OPTARG",
+    "BASH_REMATCH",
+    "COPROC",
+    "BASH_ARGV",
+    "READLINE_LINE",
+];
+
+/// The variables of `text` that reach a string another shell parses again, the words of a
+/// command or a program's options, and that the script sets other than as literal text
+/// (`y=$x`, `y=$(…)`, `read y`, `for y in …`, a function's `$1`): code places first.
+pub fn unseen(text: &str) -> Vec<Unseen> {
+    let refs = super::reparsed_refs(text);
+    let uses = super::uses(text);
+    let code: BTreeSet<&str> = refs
+        .iter()
+        .filter(|r| !r.starts_with('^'))
+        .map(String::as_str)
+        .chain(uses.words.iter().map(String::as_str))
+        .collect();
+    let options: BTreeSet<&str> = uses
+        .options
+        .iter()
+        .chain(&uses.split)
+        .map(String::as_str)
+        .filter(|n| !code.contains(n))
+        .collect();
+    let everything = sets_indirectly(text);
+    let mut positional = None;
+    let mut out = Vec::new();
+    for (names, is_code) in [(&code, true), (&options, false)] {
+        for name in names {
+            let unseen = if is_positional(name) {
+                *positional.get_or_insert_with(|| positional_set_otherwise(text))
+            } else {
+                everything || set_otherwise(text, name)
+            };
+            if unseen {
+                out.push(Unseen {
+                    name: (*name).to_string(),
+                    code: is_code,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// `$1`, `$@`, `$*`, `$0`: the parameters of a function or an inner script.
+fn is_positional(name: &str) -> bool {
+    matches!(name, "@" | "*") || (!name.is_empty() && name.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Shells, whose positional parameters are the words after their script.
+const SHELLS: &[&str] = &["sh", "bash", "dash", "zsh", "ksh", "mksh", "busybox"];
+
+/// Programs that set the positional parameters of the script they run (or of the shell):
+/// the shells, `set --`, and those that hand words they read to a command.
+const POSITIONAL_SETTERS: &[&str] = &[
+    "set", "sh", "bash", "dash", "zsh", "ksh", "mksh", "busybox", "xargs", "parallel", "find",
+    "source", ".", "exec", "watch", "flock",
+];
+
+/// Whether the positional parameters may hold anything but literal text: a call of one of
+/// the script's functions, `set --`, or a shell's `-c` script given a word that expands
+/// something (`restart "$svc"`, `bash -c '…' _ "$x"`); words handed on by `xargs`,
+/// `parallel` or `find -exec`; a command named by an expansion (`"${table[k]}" "$x"`).
+fn positional_set_otherwise(text: &str) -> bool {
+    let Some(list) = super::words::commands(text, 0..text.len()) else {
+        return true;
+    };
+    // A call of one of the script's functions, also inside a string another shell runs
+    // (`ssh h "$(declare -f rs); rs ${svc@Q}"`): any mention of its name followed, before
+    // the command ends, by an expansion.
+    for f in super::flow::functions(text) {
+        let mut from = 0;
+        while let Some(i) = text[from..].find(f.as_str()).map(|n| from + n) {
+            from = i + f.len();
+            let b = text.as_bytes();
+            if i.checked_sub(1)
+                .is_some_and(|k| is_name_byte(b[k]) || b[k] == b'-')
+                || b.get(from).is_some_and(|&c| is_name_byte(c) || c == b'-')
+            {
+                continue;
+            }
+            let rest = &text[from..];
+            // (Not its definition: `rs() {`, `function rs {`.)
+            if rest.trim_start().starts_with('(') || text[..i].trim_end().ends_with("function") {
+                continue;
+            }
+            // (Up to a redirection too: `retry eval "…" > "$OUT/f"` gives no `$OUT`.)
+            let end = rest
+                .find(['\n', ';', '|', '&', ')', '>', '<'])
+                .unwrap_or(rest.len());
+            if rest[..end].contains(['$', '`']) {
+                return true;
+            }
+        }
+    }
+    let mut stack = vec![list];
+    while let Some(list) = stack.pop() {
+        for cmd in &list {
+            for w in &cmd.words {
+                for e in &w.expansions {
+                    if let Some(inner) = e.inner.clone()
+                        && let Some(l) = super::words::commands(text, inner)
+                    {
+                        stack.push(l);
+                    }
+                }
+            }
+            let args = cmd.args();
+            let first = super::programs::command_index(&args);
+            let Some(program) = args.get(first) else {
+                continue;
+            };
+            // (`sh -c '"$@"' sh …`: the script in single quotes expands nothing here.)
+            let literal = |w: &&super::words::Word| w.expansions.is_empty();
+            // The words a setter gives: after a function's name or `set`; after the script
+            // of a shell's `-c` (`bash -c '…' _ "$x"`) or its script file.
+            let given = |k: usize| -> usize {
+                let name = args[k].cooked.rsplit('/').next().unwrap_or("");
+                if !SHELLS.contains(&name) {
+                    return k + 1;
+                }
+                let mut j = k + 1;
+                while let Some(w) = args.get(j).filter(|w| w.cooked.starts_with('-')) {
+                    j += 1;
+                    if w.cooked.len() > 1 && !w.cooked.starts_with("--") && w.cooked.contains('c') {
+                        break;
+                    }
+                }
+                j + 1
+            };
+            let setter = |k: usize| {
+                let name = args[k].cooked.rsplit('/').next().unwrap_or("");
+                POSITIONAL_SETTERS.contains(&name)
+            };
+            let hands_on = args[first..].iter().any(|w| {
+                matches!(w.cooked.rsplit('/').next(), Some("xargs" | "parallel"))
+                    || w.cooked == "-exec"
+                    || w.cooked == "-execdir"
+            });
+            if hands_on
+                || (!program.expansions.is_empty() && args.len() > first + 1)
+                || (first..args.len())
+                    .filter(|&k| setter(k))
+                    .any(|k| !args.get(given(k)..).unwrap_or_default().iter().all(literal))
+            {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Whether the script may set variables it does not name (`printf -v "$1"`, `read "$n"`,
+/// `declare "$n=…"`, `local -n`, `eval "x=…"`). (What a file the script sources sets is
+/// either written in the script's text, where it is read like the rest, or not the value's.)
+fn sets_indirectly(text: &str) -> bool {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(concat!(
+            r#"\b(?:printf\s+(?:-\S+\s+)*-v\s*|read\s+(?:-\S+\s+)*|mapfile\s+(?:-\S+\s+)*|readarray\s+(?:-\S+\s+)*|declare\s+(?:-\S+\s+)*|local\s+(?:-\S+\s+)*|typeset\s+(?:-\S+\s+)*|export\s+(?:-\S+\s+)*|readonly\s+(?:-\S+\s+)*)["']?\$"#,
+            r"|\b(?:declare|local|typeset)\s+-[a-zA-Z]*n",
+            r"|\beval\b[^\n;|&]*=",
+        ))
+        .ok()
+    })
+    .as_ref()
+    .is_none_or(|re| re.is_match(text))
+}
+
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Whether `name` is set anywhere in `text` other than as `name=literal` (or is one that
+/// bash or a call sets: `$1`, `$@`, `$REPLY`, …).
+fn set_otherwise(text: &str, name: &str) -> bool {
+    if name == super::nested::ANY || FILLED.contains(&name) {
+        return true;
+    }
+    if name.is_empty() || !name.bytes().all(is_name_byte) {
+        return true;
+    }
+    let b = text.as_bytes();
+    let mut from = 0;
+    while let Some(i) = text[from..].find(name).map(|n| from + n) {
+        from = i + name.len();
+        let before = i.checked_sub(1).map(|k| b[k]);
+        let after = b.get(from).copied();
+        if before.is_some_and(is_name_byte) || after.is_some_and(is_name_byte) {
+            continue;
+        }
+        // `$name`, `${name…}`, `${#name}`, `${!name}`: expanded, unless `${name:=…}`.
+        let braced = before == Some(b'{') && i >= 2 && b[i - 2] == b'$';
+        let counted = matches!(before, Some(b'#' | b'!')) && i >= 3 && &b[i - 3..i - 1] == b"${";
+        if before == Some(b'$') || braced || counted {
+            let rest = &text[from..];
+            if braced && (rest.starts_with(":=") || rest.starts_with('=')) {
+                return true;
+            }
+            continue;
+        }
+        // `name=…`, `name+=…`, `name[k]=…`: literal text or not.
+        let mut k = from;
+        if after == Some(b'[')
+            && let Some(close) = text[k..].find(']')
+        {
+            k += close + 1;
+        }
+        if text[k..].starts_with("+=") {
+            k += 1;
+        }
+        if text[k..].starts_with('=') && !text[k..].starts_with("==") {
+            let end = super::flow::word_end(text, k + 1).max(k + 1);
+            let value = &text[k + 1..end];
+            if value.contains(['$', '`']) || value.contains("<(") {
+                return true;
+            }
+            continue;
+        }
+        // A word of its own: what `read`, `for`, `printf -v`, `mapfile`, `getopts` and
+        // `wait -p` set (and any other mention: a refusal costs less than a guess).
+        // (Not `'^(PS4|NAME)'`, a pattern's alternatives.)
+        let starts = before.is_none_or(|c| c.is_ascii_whitespace() || b";'\"".contains(&c));
+        let ends = after.is_none_or(|c| c.is_ascii_whitespace() || b";)<>'\"".contains(&c));
+        if starts && ends && !declared_only(text, i) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether the word at `at` is an argument of `local`, `declare`, `typeset`, `export`,
+/// `readonly` or `unset` (which give it no value by themselves).
+fn declared_only(text: &str, at: usize) -> bool {
+    let start = text[..at]
+        .rfind(['\n', ';', '&', '|', '{', '(', '`'])
+        .map_or(0, |n| n + 1);
+    let mut words = text[start..at].split_whitespace();
+    matches!(
+        words.next(),
+        Some("local" | "declare" | "typeset" | "export" | "readonly" | "unset")
+    ) && words.all(|w| w.starts_with('-') || w.bytes().all(is_name_byte))
+}
+
+/// A value that no place can make code or options of: words (split at white space and at
+/// the characters of `ifs`) of letters, digits and `_ . / : @ , + = % -`, none starting
+/// with `-`.
+pub fn inert_for_code(value: &str, ifs: Option<&str>) -> bool {
+    pieces(value, ifs).all(super::quote::is_plain_word)
+}
+
+/// A value none of whose words (split as for [`inert_for_code`]) starts with `-`.
+pub fn inert_for_options(value: &str, ifs: Option<&str>) -> bool {
+    pieces(value, ifs).all(|p| !p.starts_with('-'))
+}
+
+fn pieces<'a>(value: &'a str, ifs: Option<&'a str>) -> impl Iterator<Item = &'a str> {
+    value
+        .split(move |c: char| c.is_whitespace() || ifs.is_some_and(|s| s.contains(c)))
+        .filter(|p| !p.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(text: &str) -> Vec<(String, bool)> {
+        unseen(text).into_iter().map(|u| (u.name, u.code)).collect()
+    }
+
+    #[test]
+    fn variables_set_from_anything_but_literal_text_are_named() {
+        // Twelve audits' worth of ways, none followed: each is named.
+        for (script, name) in [
+            ("svc=$(echo \"$x\")\nssh web-1 \"restart $svc\"", "svc"),
+            (
+                "read -r -d '' cmd <<EOF\nrestart $svc\nEOF\nssh web-1 \"$cmd\"",
+                "cmd",
+            ),
+            ("cfg[s]=\"$a\"\nssh web-1 \"restart ${cfg[s]}\"", "cfg"),
+            ("rs() { ssh web-1 \"restart $1\"; }\nrs \"$svc\"", "1"),
+            (
+                "rs() { sh -c \"restart $1\"; }\nssh web-1 \"$(declare -f rs); rs ${svc@Q}\"",
+                "1",
+            ),
+            (
+                "rs() { ssh web-1 \"restart $1\"; }\nfind . -exec bash -c 'rs x' _ {} \\;",
+                "1",
+            ),
+            ("f() { local -n r=$1; ssh web-1 \"restart $r\"; }", "r"),
+            (
+                "get() { printf -v \"$1\" %s \"$2\"; }\nssh web-1 \"restart $svc\"",
+                "svc",
+            ),
+            ("while read -r -u3 s; do eval \"echo $s\"; done", "s"),
+            ("svc=${x:-y}\neval \"echo $svc\"", "svc"),
+            ("eval \"last=\\${$#}\"; ssh web-1 \"restart $last\"", "last"),
+            ("SSH=ssh\n$SSH web-1 \"restart $svc\"\nsvc=$(cat f)", "svc"),
+            (": ${svc:=$x}\neval \"echo $svc\"", "svc"),
+        ] {
+            assert!(
+                names(script).iter().any(|(n, code)| n == name && *code),
+                "{script}: {:?}",
+                names(script)
+            );
+        }
+        // Where options are read.
+        assert_eq!(
+            names("for h in $(cat hosts); do ssh -n \"$h\" uptime; done"),
+            [("h".to_string(), false)]
+        );
+    }
+
+    #[test]
+    fn literal_text_and_the_environment_are_not_named() {
+        for script in [
+            "svc=nginx\nssh web-1 \"sudo systemctl restart $svc\"",
+            "CMD='systemctl status'\nssh web-1 \"$CMD\"",
+            "ssh web-1 \"ls $HOME\"",
+            "local svc\nsvc=nginx\neval \"echo $svc\"",
+            "x=\"{{ v }}\"\necho \"$x\"\nssh web-1 uptime",
+            "retry() { \"$@\"; }\nretry eval \"echo RUNBOOK_VALUE\" > \"$OUT/f\"",
+            "rs() { ssh web-1 \"restart $1\"; }\nrs nginx",
+            "function rs { ssh web-1 \"restart $1\"; }\nrs nginx",
+            "env | grep -E '^(PS4|NAME)' || true",
+            "ssh() { sh -c \"$2\"; }\nssh h \"echo 'X=V' | tr '|' x\" >> \"$RUNBOOK_ENV\"",
+        ] {
+            assert!(names(script).is_empty(), "{script}: {:?}", names(script));
+        }
+    }
+
+    #[test]
+    fn inert_values() {
+        assert!(inert_for_code("web-1 web-2\nweb-3", None));
+        assert!(!inert_for_code("it's down", None));
+        assert!(!inert_for_code("-oProxyCommand=x", None));
+        assert!(!inert_for_code("a,-x", Some(",")));
+        assert!(inert_for_options("it's down 50% (x)", None));
+        assert!(!inert_for_options("web-1\n-oProxyCommand=x", None));
+    }
+}
