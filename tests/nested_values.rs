@@ -242,6 +242,7 @@ fn refused_steps() -> Vec<(&'static str, String)> {
         ("eval-last", "r() { eval \"last=\\${$#}\"; eval \"printf '[%s]' $last\"; }\nr x \"{{ inputs.v }}\" > \"$OUT/eval-last\"".into()),
         ("exec-fd", "x=\"{{ inputs.v }}\"\nexec 4< <(echo \"$x\")\nread -r -u4 svc\neval \"printf '[%s]' $svc\" > \"$OUT/exec-fd\"".into()),
         ("find-exec-function", "rs() { eval \"printf '[%s]' $1\"; }\nexport -f rs\nsvc=\"{{ inputs.v }}\"\nfind /tmp -maxdepth 0 -exec bash -c 'rs \"$1\"' _ \"$svc\" \\; > \"$OUT/find-exec-function\"".into()),
+        ("kubectl-array", "key=\"{{ inputs.v }}\"\nc=(sh -c \"printf '[%s]' $key\")\nkubectl exec app-0 -- \"${c[@]}\" > \"$OUT/kubectl-array\"".into()),
         ("fd3-hosts", "x=\"{{ inputs.v }}\"\nwhile read -r -u3 h; do git clone -q \"$h\" \"$OUT/c\" 2>/dev/null || true; done 3<<< \"$x\"\nprintf '[x]' > \"$OUT/fd3-hosts\"".into()),
     ]
 }

@@ -1552,6 +1552,8 @@ fn uses_in(text: &str, depth: usize) -> Uses {
             let dynamic = first.is_some_and(|i| !args[i].expansions.is_empty());
             // The command a wrapper runs (`sudo "${cmd[@]}"`, `timeout 5 $c`) is named there.
             let behind = first.map(|i| programs::program_index(&args, i));
+            // So is the command of `kubectl exec POD -- "${cmd[@]}"`, `docker exec app …`.
+            let contained = behind.and_then(|i| programs::container_command(&args, i));
             for (k, w) in args.iter().enumerate() {
                 for e in &w.expansions {
                     if let Some(inner) = &e.inner {
@@ -1584,6 +1586,7 @@ fn uses_in(text: &str, depth: usize) -> Uses {
                 };
                 if first == Some(k)
                     || behind == Some(k)
+                    || contained == Some(k)
                     || (dynamic && first.is_some_and(|i| k > i))
                     || (sensitive
                         && first.is_some_and(|i| k > i)
