@@ -243,6 +243,9 @@ fn refused_steps() -> Vec<(&'static str, String)> {
         ("exec-fd", "x=\"{{ inputs.v }}\"\nexec 4< <(echo \"$x\")\nread -r -u4 svc\neval \"printf '[%s]' $svc\" > \"$OUT/exec-fd\"".into()),
         ("find-exec-function", "rs() { eval \"printf '[%s]' $1\"; }\nexport -f rs\nsvc=\"{{ inputs.v }}\"\nfind /tmp -maxdepth 0 -exec bash -c 'rs \"$1\"' _ \"$svc\" \\; > \"$OUT/find-exec-function\"".into()),
         ("kubectl-array", "key=\"{{ inputs.v }}\"\nc=(sh -c \"printf '[%s]' $key\")\nkubectl exec app-0 -- \"${c[@]}\" > \"$OUT/kubectl-array\"".into()),
+        ("python-code-subst", "python3 -c \"$(cat <<'PY'\nimport os, sys\nos.system(\"printf [%s] \" + sys.argv[1])\nPY\n)\" \"{{ inputs.v }}\" > \"$OUT/python-code-subst\"".into()),
+        ("shipped-function", "rs() { sh -c \"printf '[%s]' $1\"; }\nsh -c \"$(declare -f rs); rs {{ inputs.v }}\" > \"$OUT/shipped-function\"".into()),
+        ("piped-document-code", "cat <<'PY' | python3 - \"{{ inputs.v }}\" > \"$OUT/piped-document-code\"\nimport os, sys\nos.system(\"printf [%s] \" + sys.argv[1])\nPY".into()),
         ("fd3-hosts", "x=\"{{ inputs.v }}\"\nwhile read -r -u3 h; do git clone -q \"$h\" \"$OUT/c\" 2>/dev/null || true; done 3<<< \"$x\"\nprintf '[x]' > \"$OUT/fd3-hosts\"".into()),
     ]
 }

@@ -1057,7 +1057,12 @@ fn with_functions(outer: &str, r: &Reparse) -> String {
         && r.construct
             .split_whitespace()
             .any(|w| SHELLS.contains(&base(w)));
-    if !same_shell && !child_shell {
+    // `ssh h "$(declare -f rs); rs …"`: the string carries the definitions it names.
+    // (Its words hold the substitution's output, not its text: the script is read.)
+    let shipped = ["$(declare -f", "$(typeset -f", "`declare -f", "`typeset -f"]
+        .iter()
+        .any(|d| outer.contains(d));
+    if !same_shell && !child_shell && !shipped {
         return r.inner.clone();
     }
     let functions = super::flow::functions(outer);
@@ -4554,6 +4559,13 @@ fn stdin_code(text: &str, list: &[Command], n: usize) -> String {
     while k > 0 && list[k - 1].piped {
         k -= 1;
         code.extend(list[k].words.iter().map(|w| w.cooked.as_str()));
+        // `cat <<'PY' | python3 - "{{ v }}"`: what `cat` prints is its document.
+        code.extend(
+            list[k]
+                .heredocs
+                .iter()
+                .map(|h| text.get(h.body.clone()).unwrap_or("")),
+        );
     }
     code.join("\n")
 }
@@ -4680,7 +4692,9 @@ fn code_hands_to_shell(name: &str, args: &[&Word], i: usize, target: usize) -> b
     let Some(code) = code.filter(|&c| c != target && c < args.len()) else {
         return false;
     };
-    calls_shell(CodeOf::program(name), &args[code].cooked)
+    // Code the shell expands first (`python3 -c "$(cat <<'PY' … PY)"`, `perl -e "$CODE"`)
+    // is not the text written here: it may run a shell.
+    !args[code].expansions.is_empty() || calls_shell(CodeOf::program(name), &args[code].cooked)
 }
 
 /// Whose code a piece of text is, for [`calls_shell`].
