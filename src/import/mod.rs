@@ -550,6 +550,18 @@ pub fn import(text: &str, stem: &str) -> Draft {
                         if let Some(last) = d.steps.last_mut()
                             && let Some(run) = &mut last.run
                         {
+                            // The item's text between the blocks ("If it hangs, look at
+                            // the events:") goes on in the instructions.
+                            let more = instructions
+                                .strip_prefix(last.instructions.as_str())
+                                .unwrap_or(&instructions)
+                                .trim();
+                            if !more.is_empty() {
+                                if !last.instructions.is_empty() {
+                                    last.instructions.push(' ');
+                                }
+                                last.instructions.push_str(more);
+                            }
                             run.push('\n');
                             run.push_str(&commands);
                             last.notes.append(&mut notes);
@@ -604,7 +616,13 @@ pub fn import(text: &str, stem: &str) -> Draft {
                         None if in_item > 0 => item_text.as_str(),
                         None => paragraph.as_str(),
                     };
-                    let name = buffer.get(from..).unwrap_or("").trim().trim_matches('`');
+                    // (`[`kubectl`](…)` is named kubectl; `[`kubectl` docs](…)` keeps
+                    // both of its backquotes.)
+                    let name = buffer.get(from..).unwrap_or("").trim();
+                    let name = match name.strip_prefix('`').and_then(|n| n.strip_suffix('`')) {
+                        Some(inner) if !inner.contains('`') => inner,
+                        _ => name,
+                    };
                     add_link(&mut d, name, &url);
                     if in_heading.is_none() {
                         let close = format!("](<{url}>)");
@@ -759,6 +777,14 @@ pub fn import(text: &str, stem: &str) -> Draft {
                 }
                 item_text.clear();
                 task = None;
+            }
+            // A second paragraph of an item (after its command) is a sentence of its own.
+            Event::Start(Tag::Paragraph)
+                if in_item > 0
+                    && !item_text.is_empty()
+                    && !item_text.ends_with(char::is_whitespace) =>
+            {
+                item_text.push(' ');
             }
             Event::Start(Tag::Paragraph) if in_item == 0 => {
                 paragraph.clear();
@@ -2164,6 +2190,37 @@ mod tests {
                 Some("Other".into()),
                 Some("Other › F".into()),
             ]
+        );
+    }
+
+    #[test]
+    fn links_are_named_by_their_text_with_its_code_spans() {
+        let d = import(
+            "# T\n\nSee [`kubectl` docs](https://k8s.io/docs) and [`jq`](https://jqlang.org).\n",
+            "page",
+        );
+        let names: Vec<&str> = d.links.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["`kubectl` docs", "jq"]);
+    }
+
+    #[test]
+    fn an_items_second_paragraph_is_a_sentence_of_its_own() {
+        let d = import(
+            "# T\n\n## Diagnosis\n\n1. Check the rollout status:\n\n   ```bash\n   kubectl rollout status deploy/api\n   ```\n\n   If it hangs, look at the events:\n\n   ```bash\n   kubectl get events\n   ```\n",
+            "page",
+        );
+        for s in &d.steps {
+            assert!(
+                !s.title.contains(":If") && !s.instructions.contains(":If"),
+                "{:?} / {:?}",
+                s.title,
+                s.instructions
+            );
+        }
+        assert_eq!(d.steps.len(), 1, "{:?}", d.steps);
+        assert_eq!(
+            d.steps[0].instructions,
+            "Check the rollout status: If it hangs, look at the events:"
         );
     }
 
