@@ -75,6 +75,9 @@ fn local_steps() -> Vec<(&'static str, String)> {
         // (a literal string, a variable the script never sets).
         ("written-literal-reparse", r#"printf '[%s]' "{{ inputs.v }}" > "$OUT/written-literal-reparse"; sh -c 'true'"#.into()),
         ("written-env-reparse", r#"printf '[%s]' "{{ inputs.v }}" > "$OUT/written-env-reparse"; sh -c "test -n $HOME""#.into()),
+        // Thirteenth audit: a process substitution that a redirection reads.
+        ("procsub-redirect", r#"cat < <(eval "printf '[%s]' {{ inputs.v }}") > "$OUT/procsub-redirect""#.into()),
+        ("procsub-loop", "while IFS= read -r -d '' l; do printf '%s' \"$l\"; done < <(bash -c \"printf '[%s]\\\\0' {{ inputs.v }}\") > \"$OUT/procsub-loop\"".into()),
         // Beside the floor (`shell::unseen`): re-parsed strings that expand only literal
         // text, the environment or the value itself, and variables set otherwise that reach
         // no such string.
@@ -246,6 +249,7 @@ fn refused_steps() -> Vec<(&'static str, String)> {
         ("python-code-subst", "python3 -c \"$(cat <<'PY'\nimport os, sys\nos.system(\"printf [%s] \" + sys.argv[1])\nPY\n)\" \"{{ inputs.v }}\" > \"$OUT/python-code-subst\"".into()),
         ("shipped-function", "rs() { sh -c \"printf '[%s]' $1\"; }\nsh -c \"$(declare -f rs); rs {{ inputs.v }}\" > \"$OUT/shipped-function\"".into()),
         ("piped-document-code", "cat <<'PY' | python3 - \"{{ inputs.v }}\" > \"$OUT/piped-document-code\"\nimport os, sys\nos.system(\"printf [%s] \" + sys.argv[1])\nPY".into()),
+        ("procsub-copy", "svc=\"{{ inputs.v }}\"\ncat < <(eval \"printf '[%s]' $svc\") > \"$OUT/procsub-copy\"".into()),
         ("fd3-hosts", "x=\"{{ inputs.v }}\"\nwhile read -r -u3 h; do git clone -q \"$h\" \"$OUT/c\" 2>/dev/null || true; done 3<<< \"$x\"\nprintf '[x]' > \"$OUT/fd3-hosts\"".into()),
     ]
 }
@@ -282,6 +286,85 @@ fn every_line_of_a_value_read_where_options_are_read_is_checked() {
     }
 }
 
+/// The floor (`shell::unseen`): a new line ends a command in a re-parsed string, so plain
+/// words on two lines are no proof; a list split on `,` is checked piece by piece; a value
+/// copied into arithmetic may not hold a subscript; plain words that the script decodes are
+/// no proof either. Each is refused where the flow model does not follow the value, and the
+/// same scripts run with plain values.
+#[test]
+fn the_floor_refuses_what_plain_words_would_hide() {
+    let cases = [
+        (
+            "nameref-lines",
+            "rs() { local -n r=$1; sh -c \"printf '[%s]' $r\"; }\nsvc=\"{{ inputs.v }}\"\nrs svc > \"$OUT/nameref-lines\"",
+            "nginx\ntouch {m}/1",
+            "nginx",
+        ),
+        (
+            "comma-hosts",
+            "echo \"{{ inputs.v }}\" | tr , '\\n' | while read -r h; do git clone -q \"$h\" \"$OUT/c\" 2>/dev/null || true; done\nprintf '[x]' > \"$OUT/comma-hosts\"",
+            "web-1,-uhost",
+            "web-1,web-2",
+        ),
+        (
+            "decoded",
+            "base64 -d <<< \"{{ inputs.v }}\" | while read -r s; do sh -c \"printf '[%s]' $s\"; done > \"$OUT/decoded\"",
+            "JCh0b3VjaCB7bX0vMik=",
+            "",
+        ),
+        (
+            "command-output",
+            "ln -sfn \"/srv/{{ inputs.v }}\" \"$OUT/cur\"\nsh -c \"printf '[%s]' $(readlink \"$OUT/cur\")\" > \"$OUT/command-output\"",
+            "x;touch {m}/3",
+            "v1.2",
+        ),
+    ];
+    for (id, run, bad, good) in cases {
+        let (o, out, created, _t) = run_one(id, run, bad);
+        assert!(created.is_empty(), "{id} ran code: {}", o.stderr);
+        assert!(!out.join(id).exists(), "{id} ran: {}", o.stderr);
+        assert!(o.stderr.contains("is refused here"), "{id}: {}", o.stderr);
+        if !good.is_empty() {
+            let (o, out, _, _t) = run_one(id, run, good);
+            assert_eq!(o.code, 0, "{id} refused {good:?}: {}", o.stderr);
+            assert!(out.join(id).exists(), "{id} did not run");
+        }
+    }
+}
+
+/// An environment value copied into arithmetic (`retries=${V:-3}`) may not hold `[`.
+#[test]
+fn an_environment_value_copied_into_arithmetic_is_checked() {
+    let rb = format!(
+        "title: Env\n{HEAD}inputs:\n  v: {{description: v, env: V}}\nsteps:\n  - id: a\n    title: A\n    run: |\n      retries=${{V:-3}}\n      for ((i=1; i<=retries; i++)); do :; done\n      printf '[x]' > \"$OUT/a\"\n"
+    );
+    for (value, runs) in [("5", true), ("a[$(touch mark)]", false)] {
+        let (o, out, _, t) = run_runbook(&rb, value);
+        assert_eq!(out.join("a").exists(), runs, "{value:?}: {}", o.stderr);
+        assert!(!t.path("runbooks/mark").exists(), "{value:?} ran code");
+    }
+}
+
+/// A step's `dir:` written by a template puts the value in `$PWD`: a string another shell
+/// parses again that expands it gets it checked like an environment value.
+#[test]
+fn a_templated_dir_is_a_value_in_pwd() {
+    let rb = format!(
+        "title: Dir\n{HEAD}inputs:\n  v: {{description: v}}\nsteps:\n  - id: make\n    title: Make\n    run: mkdir -p \"w/{{{{ inputs.v }}}}\"\n  - id: a\n    title: A\n    dir: \"w/{{{{ inputs.v }}}}\"\n    run: |\n      sh -c \"ls $PWD\" > /dev/null\n      printf '[x]' > \"$OUT/a\"\n"
+    );
+    for (value, runs) in [("incident-42", true), ("x;touch mark", false)] {
+        let (o, out, _, t) = run_runbook(&rb, value);
+        assert_eq!(out.join("a").exists(), runs, "{value:?}: {}", o.stderr);
+        assert!(
+            !t.path("runbooks/w/x;touch mark/mark").exists(),
+            "{value:?} ran code"
+        );
+        if !runs {
+            assert!(o.stderr.contains("`$PWD`"), "{}", o.stderr);
+        }
+    }
+}
+
 /// The same through the step's environment: an input's `env:` piped into a loop.
 #[test]
 fn every_line_of_an_environment_value_read_where_options_are_read_is_checked() {
@@ -289,11 +372,7 @@ fn every_line_of_an_environment_value_read_where_options_are_read_is_checked() {
         "title: Env\n{HEAD}inputs:\n  v: {{description: v, env: NV}}\nsteps:\n  - id: a\n    title: A\n    run: |\n      echo \"$NV\" | while read -r h; do git clone -q \"$h\" \"$OUT/c\" 2>/dev/null || true; done\n      printf '[x]' > \"$OUT/a\"\n"
     );
     for (value, runs) in [("web-1\nweb-2", true), ("web-1\n-uhost", false)] {
-        let t = Test::new().file("runbooks/rb.yaml", &rb);
-        let out = t.path("out");
-        std::fs::create_dir_all(&out).unwrap();
-        let t = t.env("OUT", out.to_str().unwrap());
-        let o = t.exec(&["run", "rb", "--yes", "--input", &format!("v={value}")]);
+        let (o, out, _, _t) = run_runbook(&rb, value);
         assert_eq!(out.join("a").exists(), runs, "{value:?}: {}", o.stderr);
         if !runs {
             assert!(
@@ -580,11 +659,7 @@ fn environment_values_split_into_a_command_or_read_as_options_are_refused() {
         ("sh -c touch", false, true),
         ("-uhost", false, false),
     ] {
-        let t = Test::new().file("runbooks/rb.yaml", &rb);
-        let out = t.path("out");
-        std::fs::create_dir_all(&out).unwrap();
-        let t = t.env("OUT", out.to_str().unwrap());
-        let o = t.exec(&["run", "rb", "--yes", "--input", &format!("v={value}")]);
+        let (o, out, _, _t) = run_runbook(&rb, value);
         assert_eq!(out.join("a").exists(), a, "{value}: {}", o.stderr);
         assert_eq!(out.join("b").exists(), b, "{value}: {}", o.stderr);
         if !a {

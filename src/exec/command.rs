@@ -206,11 +206,24 @@ impl Executor<'_> {
         edited: bool,
     ) -> Result<Ran, ExecError> {
         let id = step.id();
-        let mut env = match self.step_env(step).and_then(|env| {
+        let dir = self.cfg.templated_dir(step, &self.progress.state);
+        let mut env = match self.step_env(step).and_then(|mut env| {
             // The values of the script's own templates were placed by `render::script`.
             let mut literal = self.cfg.literal_env(Some(step));
             literal.extend(values.iter().map(|(k, _)| k.clone()));
-            crate::exec::render::arithmetic_env(script, env, &literal)
+            // A `dir:` written by a template is a value in `$PWD` (`ssh h "ls $PWD"`),
+            // checked, not given (the shell sets `PWD` from the folder it starts in).
+            let pwd = dir.is_some() && !env.iter().any(|(k, _)| k == "PWD");
+            if let Some(d) = &dir
+                && pwd
+            {
+                env.push(("PWD".into(), d.clone()));
+            }
+            let mut env = crate::exec::render::arithmetic_env(script, env, &literal)?;
+            if pwd {
+                env.retain(|(k, _)| k != "PWD");
+            }
+            Ok(env)
         }) {
             Ok(env) => env,
             Err(e) => {

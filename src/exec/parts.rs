@@ -325,6 +325,16 @@ impl<'a> RunConfig<'a> {
         })
     }
 
+    /// A step's `dir` as rendered, when a template writes it: `$PWD` holds a value there,
+    /// checked like the values of the step's environment.
+    pub(crate) fn templated_dir(&self, step: &Step, state: &RunState) -> Option<String> {
+        let d = step.dir.as_ref().or(self.runbook.dir.as_ref())?;
+        if !d.value.contains("{{") {
+            return None;
+        }
+        render::text(&d.value, &state.context(None)).ok()
+    }
+
     /// The working folder of a step on other hosts: its own `dir` only, a folder on each
     /// host (relative: in the login's home). The runbook's `dir` and the runbook's folder are
     /// places on this machine, so they do not apply there.

@@ -204,61 +204,85 @@ pub fn script(template: &str, ctx: &Value, shell: &Shell) -> Result<Script, Rend
 /// model does not follow would cost code; this costs a refusal. `values`: (how to name it,
 /// the value).
 fn unseen_refusal(script: &str, values: &[(String, &str)]) -> Option<RenderError> {
-    use crate::shell::unseen::{inert_for_code, inert_for_options, unseen};
+    use crate::shell::unseen::{
+        Place, decodes, inert_for_arithmetic, inert_for_code, inert_for_options, unseen,
+    };
     let ifs = crate::shell::flow::ifs_chars(script);
     let ifs = ifs.as_deref();
-    if values.iter().all(|(_, v)| inert_for_code(v, ifs)) {
+    // Where the script decodes text (`base64 -d`), plain words are no proof.
+    let decoded = || decodes(script);
+    let inert = |place: Place, v: &str| match place {
+        Place::Code => inert_for_code(v, ifs),
+        Place::Arithmetic => inert_for_arithmetic(v),
+        Place::Options => inert_for_options(v, ifs),
+    };
+    let all_inert = |place: Place| values.iter().all(|(_, v)| inert(place, v));
+    if [Place::Code, Place::Arithmetic, Place::Options]
+        .into_iter()
+        .all(all_inert)
+        && !(values.iter().any(|(_, v)| !v.is_empty()) && decoded())
+    {
         return None;
     }
     let found = unseen(script);
-    let code = found.iter().find(|u| u.code);
-    let option = found.iter().find(|u| !u.code);
-    let variable = |name: &str| {
-        if name == crate::shell::nested::ANY {
-            "a variable named by another (`${!n}`)".to_string()
-        } else {
-            format!("`${name}`")
-        }
-    };
-    let help = |name: &str| {
-        format!(
-            "give the input a `pattern` of plain words (letters, digits and `_ . / : @ , + = % -`), put the `{{{{ }}}}` itself where the other shell or the program reads it (runbook quotes it for that place), or run what expands {} in a step of its own",
-            variable(name)
-        )
+    if found.is_empty() {
+        return None;
+    }
+    let decoded = decoded();
+    let variable = |name: &str| match name {
+        crate::shell::nested::ANY => "a variable named by another (`${!n}`)".to_string(),
+        n if n.starts_with('*') => "text that `envsubst` fills from the environment".to_string(),
+        n => format!("`${n}`"),
     };
     for (what, value) in values {
-        if let Some(u) = code
-            && !inert_for_code(value, ifs)
-        {
-            let holds = value
-                .chars()
-                .find(|c| {
-                    !(c.is_ascii_alphanumeric() || c.is_whitespace() || "_./:@,+=%-".contains(*c))
-                })
-                .map_or_else(
-                    || "a word starting with `-`".to_string(),
-                    |c| match c {
-                        '\n' => "a new line".to_string(),
-                        c => format!("`{c}`"),
-                    },
-                );
+        for u in &found {
+            if value.is_empty() || (inert(u.place, value) && !decoded) {
+                continue;
+            }
+            let why = if decoded && inert(u.place, value) {
+                "the script decodes text (`base64 -d`, `xxd -r`, `printf %b`, `tr`), which makes code of plain words".to_string()
+            } else {
+                match u.place {
+                    Place::Code => format!(
+                        "it holds {}",
+                        value
+                            .chars()
+                            .find(|c| !(c.is_ascii_alphanumeric()
+                                || *c == ' '
+                                || *c == '\t'
+                                || "_./:@,+=%-".contains(*c)))
+                            .map_or_else(
+                                || "a word starting with `-`".to_string(),
+                                |c| match c {
+                                    '\n' => "a new line, which ends a command".to_string(),
+                                    c => format!("`{c}`"),
+                                }
+                            )
+                    ),
+                    Place::Arithmetic => {
+                        "it holds `[`, and a subscript in shell arithmetic runs `$( )`".to_string()
+                    }
+                    Place::Options => "a word or piece of it starts with `-`".to_string(),
+                }
+            };
+            let place = match u.place {
+                Place::Code => {
+                    "reaches a string that another shell parses again or the words of a command"
+                }
+                Place::Arithmetic => "is used in shell arithmetic",
+                Place::Options => {
+                    "stands where a program reads options (`ssh \"$h\"`), some of which run commands"
+                }
+            };
             return Some(RenderError {
                 message: format!(
-                    "{what} is not plain words (it holds {holds}), and {} reaches a string that another shell parses again or the words of a command, set by the script from something other than literal text (a copy, `$( )`, `read`, a loop, a function's arguments): runbook does not follow every way a value travels through a script's variables, so a value with shell characters is refused in this step",
+                    "{what} is refused here ({why}): {} {place}, and the script sets it from something other than literal text (a copy, `$( )`, `read`, a loop, a function's arguments, a sourced file); runbook does not follow every way a value travels through a script's variables, so it refuses the step rather than guess",
                     variable(&u.name)
                 ),
-                help: help(&u.name),
-            });
-        }
-        if let Some(u) = option
-            && !inert_for_options(value, ifs)
-        {
-            return Some(RenderError {
-                message: format!(
-                    "{what} has a word or line that starts with `-`, and {} stands where a program reads options (`ssh \"$h\"`), set by the script from something other than literal text (a copy, `$( )`, `read`, a loop, a function's arguments): runbook does not follow every way a value travels through a script's variables, and some options run commands (`-oProxyCommand=…`)",
+                help: format!(
+                    "give the input a `pattern` of plain words on one line (letters, digits and `_ . / : @ , + = % -`), put the `{{{{ }}}}` itself where the other shell or the program reads it (runbook quotes it for that place), or run what expands {} in a step of its own",
                     variable(&u.name)
                 ),
-                help: help(&u.name),
             });
         }
     }
@@ -530,18 +554,18 @@ pub fn arithmetic_env(
         }
         let refs = reparsed.get_or_insert_with(|| crate::shell::reparsed_refs(script));
         let uses = used.get_or_insert_with(|| crate::shell::uses(script));
-        // Changed on its way to such a place (`s=$(echo "$SVC" | tr …)`, `${SVC//,/ }`):
-        // what arrives is not what was checked.
+        // Changed on its way to such a place (`${SVC//,/ }`): what arrives is not what
+        // was checked.
         let reaches = |n: &str| {
             refs.contains(n)
                 || uses.words.contains(n)
                 || uses.split.contains(n)
                 || uses.options.contains(n)
         };
-        if crate::shell::changed_on_the_way(script, &reaches).contains(name) {
+        if !plain && crate::shell::changed_on_the_way(script, &reaches).contains(name) {
             return Err(RenderError {
                 message: format!(
-                    "`${name}` is changed on its way (by a command substitution, `s=$(echo \"${name}\" | …)`, or an expansion, `${{{name}//…}}`) to a command's words, options or a string another shell parses again: what the change makes of it cannot be checked"
+                    "`${name}` is changed on its way (by an expansion, `${{{name}//…}}`) to a command's words, options or a string another shell parses again: what the change makes of it cannot be checked"
                 ),
                 help: format!(
                     "use `\"${name}\"` as it is where it is expanded, or give its input a `pattern` and the command the parts it needs"
@@ -606,7 +630,9 @@ pub fn arithmetic_env(
     }
     let given: Vec<(String, &str)> = env
         .iter()
-        .filter(|(name, value)| !literal.contains(name) && !value.is_empty())
+        .filter(|(name, value)| {
+            !literal.contains(name) && !value.is_empty() && !OWN.contains(&name.as_str())
+        })
         .map(|(name, value)| (format!("`${name}`"), value.as_str()))
         .collect();
     if let Some(e) = unseen_refusal(script, &given) {
@@ -614,6 +640,10 @@ pub fn arithmetic_env(
     }
     Ok(env)
 }
+
+/// The variables runbook gives every step, of its own making (an id, a step's name, a
+/// mode): no value of an input is in them.
+const OWN: &[&str] = &["RUNBOOK_RUN_ID", "RUNBOOK_STEP", "RUNBOOK_MODE"];
 
 /// The longest value a command can be given: Linux refuses to start a program with an
 /// environment string (`NAME=value`) over 128 KiB, and values travel in the environment.
@@ -1055,12 +1085,18 @@ mod tests {
             )
             .is_err()
         );
+        // Decoded, plain words may be code: the floor refuses what no rule follows.
         let err = arithmetic_env("s=$(base64 -d <<< \"$N\")\nssh $s uptime", env("eA=="), &[])
             .unwrap_err();
+        assert!(err.message.contains("decodes"), "{}", err.message);
+        // The output of a command given the value is not the value changed.
         assert!(
-            err.message.contains("is changed on its way"),
-            "{}",
-            err.message
+            arithmetic_env(
+                "pid=$(ssh \"$N\" pgrep -o nginx)\nssh \"$N\" \"kill -HUP $pid\"",
+                env("web-1"),
+                &[]
+            )
+            .is_ok()
         );
         assert!(arithmetic_env("s=$(echo \"$N\")\necho \"$s\"", env("x y"), &[]).is_ok());
     }

@@ -284,7 +284,7 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                                     if through {
                                         "through a command substitution"
                                     } else {
-                                        "and changed by an expansion (`${x//…}`, `${x#…}`, `${x@…}`) or a command substitution (`y=$(echo \"$x\" | …)`)"
+                                        "and changed by an expansion (`${x//…}`, `${x#…}`, `${x@…}`)"
                                     }
                                 ),
                                 help: "use the value as it is, quoted where it is expanded (`\"$x\"`), or give the input a `pattern` and the command the parts it needs".into(),
@@ -867,6 +867,22 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
                 }
                 return Ok(Role::Data(foreign_stdin(&args)));
             }
+            // `done < <(ssh h "journalctl -u {{ v }}")`, `> >(eval "…")`, `> "$(…)"`: the
+            // commands inside are followed like any others (what they print is read through
+            // a file, and a reader of it may make it code again).
+            if let Some(e) = w.expansions.iter().find(|e| e.span.contains(&at))
+                && let Some(inner) = &e.inner
+            {
+                let inner_list = commands(text, inner.clone()).ok_or_else(|| Unsafe {
+                    construct: if e.process { "<( )" } else { "$( )" }.into(),
+                    why: "the substitution around it does not parse".into(),
+                    help: HELP_ARGUMENT.into(),
+                })?;
+                return match read_into(text, &args) {
+                    Some(read) => read,
+                    None => locate(text, &inner_list, at),
+                };
+            }
             return Ok(Role::Data(None));
         }
         let index = args
@@ -1118,6 +1134,16 @@ pub fn reparsed_refs(text: &str) -> BTreeSet<String> {
     super::flow::with_sources(text, &mut quoted);
     refs.extend(quoted.into_iter().map(|n| format!("^{n}")));
     refs
+}
+
+/// The scripts inside the redirections of a command (`done < <(ssh h "…")`, `> >(tee …)`,
+/// `> "$(mktemp)"`), which [`Command::args`] leaves out.
+fn redirected_scripts(cmd: &Command) -> Vec<Range<usize>> {
+    cmd.words
+        .iter()
+        .filter(|w| w.redirect)
+        .flat_map(|w| w.expansions.iter().filter_map(|e| e.inner.clone()))
+        .collect()
 }
 
 /// The names expanded as a prompt: `${x@P}`.
@@ -1559,6 +1585,8 @@ fn uses_in(text: &str, depth: usize) -> Uses {
             let behind = first.map(|i| programs::program_index(&args, i));
             // So is the command of `kubectl exec POD -- "${cmd[@]}"`, `docker exec app …`.
             let contained = behind.and_then(|i| programs::container_command(&args, i));
+            // The commands of `done < <(…)` and `> >(…)` are the script's too.
+            stack.extend(redirected_scripts(cmd));
             for (k, w) in args.iter().enumerate() {
                 for e in &w.expansions {
                     if let Some(inner) = &e.inner {
@@ -1791,6 +1819,7 @@ fn reparsed_refs_in(text: &str, depth: usize) -> BTreeSet<String> {
             continue;
         };
         for (n, cmd) in list.iter().enumerate() {
+            stack.extend(redirected_scripts(cmd));
             let args = cmd.args();
             for (k, w) in args.iter().enumerate() {
                 for e in &w.expansions {

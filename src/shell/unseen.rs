@@ -19,9 +19,19 @@ use regex::Regex;
 pub struct Unseen {
     /// The variable (`1` and `@` for the positional parameters).
     pub name: String,
-    /// Where it reaches: a string another shell parses again or the words of a command
-    /// (`true`), or where a program reads options (`false`).
-    pub code: bool,
+    /// Where it reaches.
+    pub place: Place,
+}
+
+/// A place where a value becomes code or an option.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// A string another shell parses again, or the words of a command.
+    Code,
+    /// Shell arithmetic, where a subscript (`a[$(…)]`) in a value runs.
+    Arithmetic,
+    /// Where a program reads options.
+    Options,
 }
 
 /// Variables that bash sets by itself from what a command read or matched.
@@ -34,12 +44,23 @@ const FILLED: &[&str] = &[
     "COPROC",
     "BASH_ARGV",
     "READLINE_LINE",
+    // The folder a `cd` or `pushd` went to, which may be named by a value.
+    "PWD",
+    "OLDPWD",
+    "DIRSTACK",
+    ENVSUBST,
+    // What a command substitution prints (see [`substitutions`]).
+    "RUNBOOK_SUBSTITUTION",
 ];
+
+/// What stands for the environment that `envsubst` writes into a template.
+const ENVSUBST: &str = "*envsubst*";
 
 /// The variables of `text` that reach a string another shell parses again, the words of a
 /// command or a program's options, and that the script sets other than as literal text
 /// (`y=$x`, `y=$(…)`, `read y`, `for y in …`, a function's `$1`): code places first.
 pub fn unseen(text: &str) -> Vec<Unseen> {
+    let text = &substitutions(text);
     let refs = super::reparsed_refs(text);
     let uses = super::uses(text);
     let code: BTreeSet<&str> = refs
@@ -48,6 +69,12 @@ pub fn unseen(text: &str) -> Vec<Unseen> {
         .map(String::as_str)
         .chain(uses.words.iter().map(String::as_str))
         .collect();
+    let mut code = code;
+    // Text of unknown origin that a shell runs: `envsubst < t | sh` fills in any variable
+    // of the environment.
+    if text.contains("envsubst") || text.contains("expandvars") {
+        code.insert(ENVSUBST);
+    }
     let options: BTreeSet<&str> = uses
         .options
         .iter()
@@ -55,10 +82,20 @@ pub fn unseen(text: &str) -> Vec<Unseen> {
         .map(String::as_str)
         .filter(|n| !code.contains(n))
         .collect();
-    let everything = sets_indirectly(text);
+    let arithmetic = super::arithmetic_names(text);
+    let arithmetic: BTreeSet<&str> = arithmetic
+        .iter()
+        .map(String::as_str)
+        .filter(|n| !code.contains(n))
+        .collect();
+    let everything = sets_indirectly(text) || sources_a_file(text);
     let mut positional = None;
     let mut out = Vec::new();
-    for (names, is_code) in [(&code, true), (&options, false)] {
+    for (names, place) in [
+        (&code, Place::Code),
+        (&arithmetic, Place::Arithmetic),
+        (&options, Place::Options),
+    ] {
         for name in names {
             let unseen = if is_positional(name) {
                 *positional.get_or_insert_with(|| positional_set_otherwise(text))
@@ -68,7 +105,7 @@ pub fn unseen(text: &str) -> Vec<Unseen> {
             if unseen {
                 out.push(Unseen {
                     name: (*name).to_string(),
-                    code: is_code,
+                    place,
                 });
             }
         }
@@ -145,7 +182,10 @@ fn positional_set_otherwise(text: &str) -> bool {
                 continue;
             };
             // (`sh -c '"$@"' sh …`: the script in single quotes expands nothing here.)
-            let literal = |w: &&super::words::Word| w.expansions.is_empty();
+            // (`set -- *`: the names of files, which a value may have made.)
+            let literal = |w: &&super::words::Word| {
+                w.expansions.is_empty() && (w.quoted || !w.cooked.contains(['*', '?', '[']))
+            };
             // The words a setter gives: after a function's name or `set`; after the script
             // of a shell's `-c` (`bash -c '…' _ "$x"`) or its script file.
             let given = |k: usize| -> usize {
@@ -166,11 +206,14 @@ fn positional_set_otherwise(text: &str) -> bool {
                 let name = args[k].cooked.rsplit('/').next().unwrap_or("");
                 POSITIONAL_SETTERS.contains(&name)
             };
-            let hands_on = args[first..].iter().any(|w| {
-                matches!(w.cooked.rsplit('/').next(), Some("xargs" | "parallel"))
-                    || w.cooked == "-exec"
-                    || w.cooked == "-execdir"
-            });
+            let callback = matches!(program.cooked.as_str(), "mapfile" | "readarray")
+                && args[first..].iter().any(|w| w.cooked.starts_with("-C"));
+            let hands_on = callback
+                || args[first..].iter().any(|w| {
+                    matches!(w.cooked.rsplit('/').next(), Some("xargs" | "parallel"))
+                        || w.cooked == "-exec"
+                        || w.cooked == "-execdir"
+                });
             if hands_on
                 || (!program.expansions.is_empty() && args.len() > first + 1)
                 || (first..args.len())
@@ -182,6 +225,90 @@ fn positional_set_otherwise(text: &str) -> bool {
         }
     }
     false
+}
+
+/// Programs whose output a value cannot be in, given only literal words: a command
+/// substitution of one (`ts=$(date +%F)`) is literal text.
+const LITERAL_OUTPUT: &[&str] = &[
+    "date", "hostname", "whoami", "id", "uname", "nproc", "pgrep", "pidof", "mktemp", "seq",
+    "uuidgen", "getconf", "arch", "logname", "printf", "echo", "declare", "typeset",
+];
+
+/// What a command substitution stands for, for the floor: `$(date +%F)` is literal text;
+/// `$(pwd)` is `$PWD`; any other (`$(readlink current)`, `$(git config user.name)`,
+/// `$(cat f)`) may print a value the script stored, so it is a variable bash fills.
+fn substitutions(text: &str) -> String {
+    if !text.contains("$(") {
+        return text.to_string();
+    }
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    let mut k = 0;
+    while k + 1 < b.len() {
+        if b[k] == b'$' && b[k + 1] == b'(' && b.get(k + 2) != Some(&b'(') {
+            let Some(end) = closing(text, k + 2) else {
+                break;
+            };
+            let inner = text[k + 2..end].trim();
+            let first = inner.split_whitespace().next().unwrap_or("");
+            // (`$(printf %q "$x")` quotes a value for the next shell: the rules above read
+            // it as it is.)
+            if ["printf %q ", "printf '%q' ", "printf \"%q\" "]
+                .iter()
+                .any(|p| inner.starts_with(p))
+            {
+                k = end + 1;
+                continue;
+            }
+            let replacement = if matches!(inner, "pwd" | "pwd -P" | "pwd -L") {
+                "${PWD}"
+            } else if LITERAL_OUTPUT.contains(&first)
+                && !inner.contains(['$', '`', '<', '>', '|', ';', '&'])
+            {
+                "SUBSTITUTED"
+            } else {
+                "${RUNBOOK_SUBSTITUTION}"
+            };
+            out.push_str(&text[at..k]);
+            out.push_str(replacement);
+            at = end + 1;
+            k = end + 1;
+            continue;
+        }
+        k += 1;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// The `)` that closes a `$(` whose text starts at `from`, outside quotes.
+fn closing(text: &str, from: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut depth = 0usize;
+    let (mut single, mut double) = (false, false);
+    let mut k = from;
+    while k < b.len() {
+        let c = b[k];
+        if single {
+            single = c != b'\'';
+        } else if c == b'\\' {
+            k += 1;
+        } else if c == b'"' {
+            double = !double;
+        } else if c == b'\'' && !double {
+            single = true;
+        } else if !double && c == b'(' {
+            depth += 1;
+        } else if !double && c == b')' {
+            if depth == 0 {
+                return Some(k);
+            }
+            depth -= 1;
+        }
+        k += 1;
+    }
+    None
 }
 
 /// Whether the script may set variables it does not name (`printf -v "$1"`, `read "$n"`,
@@ -199,6 +326,30 @@ fn sets_indirectly(text: &str) -> bool {
     })
     .as_ref()
     .is_none_or(|re| re.is_match(text))
+}
+
+/// Whether the script sources a file that it does not write itself (`. ./defaults.sh`,
+/// whose `service=${SVC:-nginx}` copies a value of the environment; not `. /dev/stdin
+/// <<EOF` or `source <(…)`, whose text is the script's, nor a file the script writes).
+fn sources_a_file(text: &str) -> bool {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r#"(?:^|[;&|({]|\n|\bthen|\bdo|\belse)\s*(?:source|\.)\s+["']?([^\s;&|)"']+)"#)
+            .ok()
+    })
+    .as_ref()
+    .is_none_or(|re| {
+        re.captures_iter(text).any(|c| {
+            let file = c.get(1).map_or("", |m| m.as_str());
+            let written = text.match_indices(file).any(|(at, _)| {
+                let before = text[..at].trim_end_matches(['"', '\'', ' ']);
+                before.ends_with('>') || before.ends_with("tee") || before.ends_with("-a")
+            });
+            !(matches!(file, "/dev/stdin" | "/dev/fd/0" | "/proc/self/fd/0")
+                || file.starts_with("<(")
+                || written)
+        })
+    })
 }
 
 fn is_name_byte(b: u8) -> bool {
@@ -246,10 +397,21 @@ fn set_otherwise(text: &str, name: &str) -> bool {
         if text[k..].starts_with('=') && !text[k..].starts_with("==") {
             let end = super::flow::word_end(text, k + 1).max(k + 1);
             let value = &text[k + 1..end];
-            if value.contains(['$', '`']) || value.contains("<(") {
+            // (`files=(*)`: the names of files, which a value may have made.)
+            if value.contains(['$', '`', '*', '?']) || value.contains("<(") || value.contains("[") {
                 return true;
             }
             continue;
+        }
+        // `for svc in nginx php-fpm; do`: literal words.
+        if text[..i].trim_end().ends_with("for")
+            && let Some(list) = text[from..].trim_start().strip_prefix("in ")
+        {
+            let list = &list[..list.find([';', '\n']).unwrap_or(list.len())];
+            if !list.contains(['$', '`', '*', '?', '[', '(']) {
+                continue;
+            }
+            return true;
         }
         // A word of its own: what `read`, `for`, `printf -v`, `mapfile`, `getopts` and
         // `wait -p` set (and any other mention: a refusal costs less than a guess).
@@ -276,22 +438,72 @@ fn declared_only(text: &str, at: usize) -> bool {
     ) && words.all(|w| w.starts_with('-') || w.bytes().all(is_name_byte))
 }
 
-/// A value that no place can make code or options of: words (split at white space and at
-/// the characters of `ifs`) of letters, digits and `_ . / : @ , + = % -`, none starting
-/// with `-`.
+/// A value that no shell can make code of: words (split at spaces, tabs and the
+/// characters of `ifs`) of letters, digits and `_ . / : @ , + = % -`, none starting with
+/// `-`. (A new line ends a command in a string another shell parses: `nginx⏎touch x` is
+/// plain words and code.)
 pub fn inert_for_code(value: &str, ifs: Option<&str>) -> bool {
-    pieces(value, ifs).all(super::quote::is_plain_word)
+    !value.contains(['\n', '\r'])
+        && value
+            .split(|c: char| c == ' ' || c == '\t' || ifs.is_some_and(|s| s.contains(c)))
+            .filter(|p| !p.is_empty())
+            .all(super::quote::is_plain_word)
 }
 
-/// A value none of whose words (split as for [`inert_for_code`]) starts with `-`.
+/// A value none of whose pieces starts an option: split at white space, at the characters
+/// of `ifs` and at those a script splits lists on (`tr , '\n'`, `user@host`, `k=v`), no
+/// piece but `-` and `--` starts with `-`.
 pub fn inert_for_options(value: &str, ifs: Option<&str>) -> bool {
-    pieces(value, ifs).all(|p| !p.starts_with('-'))
+    value
+        .split(|c: char| {
+            c.is_whitespace() || ",;:@=|".contains(c) || ifs.is_some_and(|s| s.contains(c))
+        })
+        .all(|p| !p.starts_with('-') || p == "-" || p == "--")
 }
 
-fn pieces<'a>(value: &'a str, ifs: Option<&'a str>) -> impl Iterator<Item = &'a str> {
-    value
-        .split(move |c: char| c.is_whitespace() || ifs.is_some_and(|s| s.contains(c)))
-        .filter(|p| !p.is_empty())
+/// A value that shell arithmetic cannot run: without `[` it holds no subscript, where
+/// bash expands `$( )`.
+pub fn inert_for_arithmetic(value: &str) -> bool {
+    !value.contains('[')
+}
+
+/// Whether the script decodes or translates text (`base64 -d`, `xxd -r`, `printf %b`, `echo
+/// -e`, `tr` into shell characters): a value of plain words may come out of it as code, so
+/// no value is exempt from the floor there.
+pub fn decodes(text: &str) -> bool {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(concat!(
+            r"\b(?:base64|basenc|base32)\b[^\n;|&]*\s(?:-d|-D|--decode)\b",
+            r"|\bxxd\b[^\n;|&]*\s-r",
+            r"|\bopenssl\b[^\n;|&]*\s-d\b|\buudecode\b|\brecode\b|\biconv\b",
+            r"|\bprintf\s+['\x22]?%b|\becho\s+-[a-zA-Z]*e",
+            r"|\b(?:gunzip|zcat|bunzip2|xzcat|unxz)\b|\b(?:gzip|bzip2|xz|zstd)\b[^\n;|&]*\s-d",
+        ))
+        .ok()
+    })
+    .as_ref()
+    .is_none_or(|re| re.is_match(text))
+        || translates_into_code(text)
+}
+
+/// `tr a ';'`: translating letters into characters a shell reads.
+fn translates_into_code(text: &str) -> bool {
+    if !text.contains("tr ") {
+        return false;
+    }
+    let Some(list) = super::words::commands(text, 0..text.len()) else {
+        return true;
+    };
+    list.iter().any(|cmd| {
+        let args = cmd.args();
+        let first = super::programs::command_index(&args);
+        args.get(first).is_some_and(|w| w.cooked == "tr")
+            && args[first + 1..].iter().any(|w| {
+                w.cooked
+                    .contains([';', '$', '`', '<', '>', '(', ')', '{', '}', '|', '&'])
+            })
+    })
 }
 
 #[cfg(test)]
@@ -299,7 +511,10 @@ mod tests {
     use super::*;
 
     fn names(text: &str) -> Vec<(String, bool)> {
-        unseen(text).into_iter().map(|u| (u.name, u.code)).collect()
+        unseen(text)
+            .into_iter()
+            .map(|u| (u.name, u.place == Place::Code))
+            .collect()
     }
 
     #[test]
@@ -331,6 +546,20 @@ mod tests {
             ("eval \"last=\\${$#}\"; ssh web-1 \"restart $last\"", "last"),
             ("SSH=ssh\n$SSH web-1 \"restart $svc\"\nsvc=$(cat f)", "svc"),
             (": ${svc:=$x}\neval \"echo $svc\"", "svc"),
+            ("files=(*)\nssh web-1 \"ls ${files[0]}\"", "files"),
+            ("set -- *\nssh web-1 \"ls $1\"", "1"),
+            (
+                "cb() { eval \"$2\"; }\nmapfile -t -C cb -c 1 a <<< \"$x\"",
+                "2",
+            ),
+            (". ./defaults.sh\nssh web-1 \"restart $service\"", "service"),
+            ("envsubst < t | sh", ENVSUBST),
+            (
+                "ln -sfn \"/srv/$x\" cur\nssh web-1 \"echo $(readlink cur)\"",
+                "RUNBOOK_SUBSTITUTION",
+            ),
+            ("cd \"/tmp/$x\"\nssh web-1 \"ls $PWD\"", "PWD"),
+            ("cd \"/tmp/$x\"\nssh web-1 \"ls $(pwd)\"", "PWD"),
         ] {
             assert!(
                 names(script).iter().any(|(n, code)| n == name && *code),
@@ -339,9 +568,9 @@ mod tests {
             );
         }
         // Where options are read.
-        assert_eq!(
-            names("for h in $(cat hosts); do ssh -n \"$h\" uptime; done"),
-            [("h".to_string(), false)]
+        assert!(
+            names("for h in $(cat hosts); do ssh -n \"$h\" uptime; done")
+                .contains(&("h".to_string(), false))
         );
     }
 
@@ -357,6 +586,9 @@ mod tests {
             "rs() { ssh web-1 \"restart $1\"; }\nrs nginx",
             "function rs { ssh web-1 \"restart $1\"; }\nrs nginx",
             "env | grep -E '^(PS4|NAME)' || true",
+            "for svc in nginx php-fpm; do ssh web-1 \"restart $svc\"; done",
+            "ts=$(date +%Y%m%d)\nssh web-1 \"mkdir -p /backup/$ts $(hostname)\"",
+            "cat > d.sh <<'E'\nx=1\nE\n. d.sh\nssh web-1 \"restart $svc\"",
             "ssh() { sh -c \"$2\"; }\nssh h \"echo 'X=V' | tr '|' x\" >> \"$RUNBOOK_ENV\"",
         ] {
             assert!(names(script).is_empty(), "{script}: {:?}", names(script));
@@ -365,7 +597,16 @@ mod tests {
 
     #[test]
     fn inert_values() {
-        assert!(inert_for_code("web-1 web-2\nweb-3", None));
+        assert!(inert_for_code("web-1 web-2", None));
+        assert!(!inert_for_code("nginx\ntouch x", None));
+        assert!(!inert_for_options("web-1,-oProxyCommand=x", None));
+        assert!(!inert_for_options("deploy@-oProxyCommand=x", None));
+        assert!(inert_for_options("restart - urgent -- now", None));
+        assert!(!inert_for_arithmetic("a[$(id)]"));
+        assert!(inert_for_arithmetic("it's down 50% (x)"));
+        assert!(decodes("svc=$(base64 -d <<< \"$x\")"));
+        assert!(decodes("tr a ';'"));
+        assert!(!decodes("tr , ' '\ntr , '\\n'\nsed 's/a/b/'"));
         assert!(!inert_for_code("it's down", None));
         assert!(!inert_for_code("-oProxyCommand=x", None));
         assert!(!inert_for_code("a,-x", Some(",")));
