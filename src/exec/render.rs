@@ -231,6 +231,9 @@ fn unseen_refusal(script: &str, values: &[(String, &str)]) -> Option<RenderError
     let decoded = decoded();
     let variable = |name: &str| match name {
         crate::shell::nested::ANY => "a variable named by another (`${!n}`)".to_string(),
+        crate::shell::unseen::SUBSTITUTION => {
+            "what a command substitution prints (`$(cat f)`, `$(readlink …)`)".to_string()
+        }
         n if n.starts_with('*') => "text that `envsubst` fills from the environment".to_string(),
         n => format!("`${n}`"),
     };
@@ -254,7 +257,7 @@ fn unseen_refusal(script: &str, values: &[(String, &str)]) -> Option<RenderError
                             .map_or_else(
                                 || "a word starting with `-`".to_string(),
                                 |c| match c {
-                                    '\n' => "a new line, which ends a command".to_string(),
+                                    '\n' => "a new line, which ends a command there (give a list on one line, separated by spaces)".to_string(),
                                     c => format!("`{c}`"),
                                 }
                             )
@@ -1075,16 +1078,11 @@ mod tests {
             );
         }
         assert!(arithmetic_env("sh -c 'echo \"$N\"'", env("$(id)"), &[]).is_ok());
-        // Changed by a command substitution on its way there: refused whatever it holds
-        // that is not a plain word (`base64 -d` makes code of letters).
-        assert!(
-            arithmetic_env(
-                "s=$(echo \"$N\" | tr a b)\neval \"echo $s\"",
-                env("x y"),
-                &[]
-            )
-            .is_err()
-        );
+        // Through a command substitution on its way there: the floor refuses a value that
+        // is not plain words, and lets plain words through.
+        let through = "s=$(echo \"$N\" | tr a b)\neval \"echo $s\"";
+        assert!(arithmetic_env(through, env("x;y"), &[]).is_err());
+        assert!(arithmetic_env(through, env("x y"), &[]).is_ok());
         // Decoded, plain words may be code: the floor refuses what no rule follows.
         let err = arithmetic_env("s=$(base64 -d <<< \"$N\")\nssh $s uptime", env("eA=="), &[])
             .unwrap_err();

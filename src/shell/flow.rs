@@ -781,6 +781,60 @@ fn piped_reads(
     }
 }
 
+/// A value without its command substitutions: what `pid=$(ssh "$h" pgrep …)` prints is not
+/// `$h` (and what `svc=$(echo "$x")` or a decoder prints of a value is the floor's,
+/// [`super::unseen`], which takes any such variable as set otherwise).
+fn without_substitutions(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut at = 0;
+    let mut k = 0;
+    let b = value.as_bytes();
+    while k < b.len() {
+        if b[k] == b'$' && b.get(k + 1) == Some(&b'(') && b.get(k + 2) != Some(&b'(') {
+            let Some(end) = substitution_end(value, k + 2) else {
+                break;
+            };
+            out.push_str(&value[at..k]);
+            at = end + 1;
+            k = end + 1;
+            continue;
+        }
+        k += 1;
+    }
+    out.push_str(&value[at..]);
+    out
+}
+
+/// The `)` that closes a `$(` whose text starts at `from`: outside quotes, and counting the
+/// parentheses it holds.
+pub(crate) fn substitution_end(text: &str, from: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut depth = 0usize;
+    let (mut single, mut double) = (false, false);
+    let mut k = from;
+    while k < b.len() {
+        let c = b[k];
+        if single {
+            single = c != b'\'';
+        } else if c == b'\\' {
+            k += 1;
+        } else if c == b'"' {
+            double = !double;
+        } else if c == b'\'' && !double {
+            single = true;
+        } else if !double && c == b'(' {
+            depth += 1;
+        } else if !double && c == b')' {
+            if depth == 0 {
+                return Some(k);
+            }
+            depth -= 1;
+        }
+        k += 1;
+    }
+    None
+}
+
 /// Adds to `names`, round after round, the variables whose values are copied into one of
 /// them (`y=$x`, `y="pre-$x"`, `local c=$1`): what reaches `y` may come from `x`.
 pub fn with_sources(text: &str, names: &mut BTreeSet<String>) {
@@ -798,7 +852,7 @@ fn spread(assignments: &[(String, String, bool)], names: &mut BTreeSet<String>, 
         let before = names.len();
         for (name, value, splits) in assignments {
             if (split || !splits) && names.contains(name) {
-                names.extend(referenced(value));
+                names.extend(referenced(&without_substitutions(value)));
             }
         }
         if names.len() == before {
@@ -819,7 +873,7 @@ pub fn sources_by_splitting(
     let mut split = BTreeSet::new();
     for (name, value, splits) in &assignments {
         if *splits && whole.contains(name) {
-            split.extend(referenced(value));
+            split.extend(referenced(&without_substitutions(value)));
         }
     }
     spread(&assignments, &mut split, true);

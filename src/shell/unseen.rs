@@ -49,9 +49,11 @@ const FILLED: &[&str] = &[
     "OLDPWD",
     "DIRSTACK",
     ENVSUBST,
-    // What a command substitution prints (see [`substitutions`]).
-    "RUNBOOK_SUBSTITUTION",
+    SUBSTITUTION,
 ];
+
+/// What stands for the output of a command substitution (see [`substitutions`]).
+pub const SUBSTITUTION: &str = "RUNBOOK_SUBSTITUTION";
 
 /// What stands for the environment that `envsubst` writes into a template.
 const ENVSUBST: &str = "*envsubst*";
@@ -70,6 +72,20 @@ pub fn unseen(text: &str) -> Vec<Unseen> {
         .chain(uses.words.iter().map(String::as_str))
         .collect();
     let mut code = code;
+    // `export GIT_SSH_COMMAND="ssh -i $KEY"`, `EDITOR=$e`: variables a program runs.
+    static ASSIGNED: OnceLock<Option<Regex>> = OnceLock::new();
+    if let Some(re) = ASSIGNED
+        .get_or_init(|| Regex::new(r"\b([A-Z][A-Z0-9_]*)\+?=").ok())
+        .as_ref()
+    {
+        for c in re.captures_iter(text) {
+            if let Some(m) = c.get(1)
+                && super::runs_as_code(m.as_str())
+            {
+                code.insert(m.as_str());
+            }
+        }
+    }
     // Text of unknown origin that a shell runs: `envsubst < t | sh` fills in any variable
     // of the environment.
     if text.contains("envsubst") || text.contains("expandvars") {
@@ -110,6 +126,8 @@ pub fn unseen(text: &str) -> Vec<Unseen> {
             }
         }
     }
+    // The script's own names first (`$pid`, not what stands for `$(…)` in it).
+    out.sort_by_key(|u| u.name == SUBSTITUTION || u.name == ENVSUBST);
     out
 }
 
@@ -247,7 +265,7 @@ fn substitutions(text: &str) -> String {
     let mut k = 0;
     while k + 1 < b.len() {
         if b[k] == b'$' && b[k + 1] == b'(' && b.get(k + 2) != Some(&b'(') {
-            let Some(end) = closing(text, k + 2) else {
+            let Some(end) = super::flow::substitution_end(text, k + 2) else {
                 break;
             };
             let inner = text[k + 2..end].trim();
@@ -268,7 +286,7 @@ fn substitutions(text: &str) -> String {
             {
                 "SUBSTITUTED"
             } else {
-                "${RUNBOOK_SUBSTITUTION}"
+                "${RUNBOOK_SUBSTITUTION}" // SUBSTITUTION
             };
             out.push_str(&text[at..k]);
             out.push_str(replacement);
@@ -280,35 +298,6 @@ fn substitutions(text: &str) -> String {
     }
     out.push_str(&text[at..]);
     out
-}
-
-/// The `)` that closes a `$(` whose text starts at `from`, outside quotes.
-fn closing(text: &str, from: usize) -> Option<usize> {
-    let b = text.as_bytes();
-    let mut depth = 0usize;
-    let (mut single, mut double) = (false, false);
-    let mut k = from;
-    while k < b.len() {
-        let c = b[k];
-        if single {
-            single = c != b'\'';
-        } else if c == b'\\' {
-            k += 1;
-        } else if c == b'"' {
-            double = !double;
-        } else if c == b'\'' && !double {
-            single = true;
-        } else if !double && c == b'(' {
-            depth += 1;
-        } else if !double && c == b')' {
-            if depth == 0 {
-                return Some(k);
-            }
-            depth -= 1;
-        }
-        k += 1;
-    }
-    None
 }
 
 /// Whether the script may set variables it does not name (`printf -v "$1"`, `read "$n"`,
@@ -554,6 +543,10 @@ mod tests {
             ),
             (". ./defaults.sh\nssh web-1 \"restart $service\"", "service"),
             ("envsubst < t | sh", ENVSUBST),
+            (
+                "export GIT_SSH_COMMAND=\"ssh -i $KEY\"\ngit fetch",
+                "GIT_SSH_COMMAND",
+            ),
             (
                 "ln -sfn \"/srv/$x\" cur\nssh web-1 \"echo $(readlink cur)\"",
                 "RUNBOOK_SUBSTITUTION",
