@@ -785,23 +785,35 @@ fn piped_reads(
 /// `$h` (and what `svc=$(echo "$x")` or a decoder prints of a value is the floor's,
 /// [`super::unseen`], which takes any such variable as set otherwise).
 fn without_substitutions(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
+    replace_substitutions(value, |_| Some(String::new()))
+}
+
+/// `text` with each command substitution `$( … )` replaced by what `by` makes of its inside
+/// (kept as it is where `by` gives `None`).
+pub(crate) fn replace_substitutions(text: &str, by: impl Fn(&str) -> Option<String>) -> String {
+    if !text.contains("$(") {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
     let mut at = 0;
     let mut k = 0;
-    let b = value.as_bytes();
-    while k < b.len() {
-        if b[k] == b'$' && b.get(k + 1) == Some(&b'(') && b.get(k + 2) != Some(&b'(') {
-            let Some(end) = substitution_end(value, k + 2) else {
+    let b = text.as_bytes();
+    while k + 1 < b.len() {
+        if b[k] == b'$' && b[k + 1] == b'(' && b.get(k + 2) != Some(&b'(') {
+            let Some(end) = substitution_end(text, k + 2) else {
                 break;
             };
-            out.push_str(&value[at..k]);
-            at = end + 1;
+            if let Some(replacement) = by(&text[k + 2..end]) {
+                out.push_str(&text[at..k]);
+                out.push_str(&replacement);
+                at = end + 1;
+            }
             k = end + 1;
             continue;
         }
         k += 1;
     }
-    out.push_str(&value[at..]);
+    out.push_str(&text[at..]);
     out
 }
 

@@ -256,48 +256,27 @@ const LITERAL_OUTPUT: &[&str] = &[
 /// `$(pwd)` is `$PWD`; any other (`$(readlink current)`, `$(git config user.name)`,
 /// `$(cat f)`) may print a value the script stored, so it is a variable bash fills.
 fn substitutions(text: &str) -> String {
-    if !text.contains("$(") {
-        return text.to_string();
-    }
-    let b = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
-    let mut k = 0;
-    while k + 1 < b.len() {
-        if b[k] == b'$' && b[k + 1] == b'(' && b.get(k + 2) != Some(&b'(') {
-            let Some(end) = super::flow::substitution_end(text, k + 2) else {
-                break;
-            };
-            let inner = text[k + 2..end].trim();
-            let first = inner.split_whitespace().next().unwrap_or("");
-            // (`$(printf %q "$x")` quotes a value for the next shell: the rules above read
-            // it as it is.)
-            if ["printf %q ", "printf '%q' ", "printf \"%q\" "]
-                .iter()
-                .any(|p| inner.starts_with(p))
-            {
-                k = end + 1;
-                continue;
-            }
-            let replacement = if matches!(inner, "pwd" | "pwd -P" | "pwd -L") {
-                "${PWD}"
-            } else if LITERAL_OUTPUT.contains(&first)
-                && !inner.contains(['$', '`', '<', '>', '|', ';', '&'])
-            {
-                "SUBSTITUTED"
-            } else {
-                "${RUNBOOK_SUBSTITUTION}" // SUBSTITUTION
-            };
-            out.push_str(&text[at..k]);
-            out.push_str(replacement);
-            at = end + 1;
-            k = end + 1;
-            continue;
+    super::flow::replace_substitutions(text, |inner| {
+        let inner = inner.trim();
+        let first = inner.split_whitespace().next().unwrap_or("");
+        // (`$(printf %q "$x")` quotes a value for the next shell: the rules above read it
+        // as it is.)
+        if ["printf %q ", "printf '%q' ", "printf \"%q\" "]
+            .iter()
+            .any(|p| inner.starts_with(p))
+        {
+            return None;
         }
-        k += 1;
-    }
-    out.push_str(&text[at..]);
-    out
+        Some(if matches!(inner, "pwd" | "pwd -P" | "pwd -L") {
+            "${PWD}".to_string()
+        } else if LITERAL_OUTPUT.contains(&first)
+            && !inner.contains(['$', '`', '<', '>', '|', ';', '&'])
+        {
+            "SUBSTITUTED".to_string()
+        } else {
+            format!("${{{SUBSTITUTION}}}")
+        })
+    })
 }
 
 /// Whether the script may set variables it does not name (`printf -v "$1"`, `read "$n"`,
