@@ -250,6 +250,10 @@ fn refused_steps() -> Vec<(&'static str, String)> {
         ("shipped-function", "rs() { sh -c \"printf '[%s]' $1\"; }\nsh -c \"$(declare -f rs); rs {{ inputs.v }}\" > \"$OUT/shipped-function\"".into()),
         ("piped-document-code", "cat <<'PY' | python3 - \"{{ inputs.v }}\" > \"$OUT/piped-document-code\"\nimport os, sys\nos.system(\"printf [%s] \" + sys.argv[1])\nPY".into()),
         ("procsub-copy", "svc=\"{{ inputs.v }}\"\ncat < <(eval \"printf '[%s]' $svc\") > \"$OUT/procsub-copy\"".into()),
+        ("ssh-o-value", r#"ssh -o "{{ inputs.v }}" -o BatchMode=yes rbtest-none true 2>/dev/null; printf '[x]' > "$OUT/ssh-o-value""#.into()),
+        ("git-c-value", r#"git -c "{{ inputs.v }}" --version > /dev/null; printf '[x]' > "$OUT/git-c-value""#.into()),
+        ("status-copy", "check() { sh -c \"printf '[%s]' $1\"; }\nsvc=\"{{ inputs.v }}\"\nstatus=$(check \"$svc\")\nprintf '%s' \"$status\" > \"$OUT/status-copy\"".into()),
+        ("read-d-name", "name=svc\nx=\"{{ inputs.v }}\"\nread -r -d , \"$name\" <<< \"$x,\"\neval \"printf '[%s]' $svc\" > \"$OUT/read-d-name\"".into()),
         ("fd3-hosts", "x=\"{{ inputs.v }}\"\nwhile read -r -u3 h; do git clone -q \"$h\" \"$OUT/c\" 2>/dev/null || true; done 3<<< \"$x\"\nprintf '[x]' > \"$OUT/fd3-hosts\"".into()),
     ]
 }
@@ -313,6 +317,12 @@ fn the_floor_refuses_what_plain_words_would_hide() {
             "",
         ),
         (
+            "read-unquoted",
+            "hosts=\"{{ inputs.v }}\"\necho \"$hosts\" | while read -r h; do git clone -q $h \"$OUT/c\" 2>/dev/null || true; done\nprintf '[x]' > \"$OUT/read-unquoted\"",
+            "web-1 touch",
+            "web-1\nweb-2",
+        ),
+        (
             "command-output",
             "ln -sfn \"/srv/{{ inputs.v }}\" \"$OUT/cur\"\nsh -c \"printf '[%s]' $(readlink \"$OUT/cur\")\" > \"$OUT/command-output\"",
             "x;touch {m}/3",
@@ -328,6 +338,51 @@ fn the_floor_refuses_what_plain_words_would_hide() {
             let (o, out, _, _t) = run_one(id, run, good);
             assert_eq!(o.code, 0, "{id} refused {good:?}: {}", o.stderr);
             assert!(out.join(id).exists(), "{id} did not run");
+        }
+    }
+}
+
+/// A helper's output captured (`status=$(check "{{ v }}")`) is not the value changed: a
+/// plain value runs (it was an RB031 error for every value), the helper's `$1` reaching a
+/// re-parsed string still asks for one plain word, and a copy given to it is floored.
+#[test]
+fn a_helpers_captured_output_is_not_the_value() {
+    for (run, value, runs) in [
+        (
+            "check() { sh -c \"printf '[%s]' $1\"; }\nstatus=$(check \"{{ inputs.v }}\")\nprintf '%s' \"$status\" > \"$OUT/a\"",
+            "web-1",
+            true,
+        ),
+        (
+            "check() { sh -c \"printf '[%s]' $1\"; }\nstatus=$(check \"{{ inputs.v }}\")\nprintf '%s' \"$status\" > \"$OUT/a\"",
+            "x;touch {m}/1",
+            false,
+        ),
+        (
+            "check() { sh -c \"printf '[%s]' $1\"; }\nsvc=\"{{ inputs.v }}\"\nstatus=$(check \"$svc\")\nprintf '%s' \"$status\" > \"$OUT/a\"",
+            "x;touch {m}/2",
+            false,
+        ),
+        (
+            "check() { sh -c \"printf '[%s]' $1\"; }\nsvc=\"{{ inputs.v }}\"\nif [ \"$(check \"$svc\")\" = x ]; then :; fi\nprintf x > \"$OUT/a\"",
+            "x;touch {m}/3",
+            false,
+        ),
+    ] {
+        let (o, out, created, _t) = run_one("a", run, value);
+        assert!(
+            created.is_empty(),
+            "{run} with {value:?} ran code: {}",
+            o.stderr
+        );
+        assert_eq!(
+            out.join("a").exists(),
+            runs,
+            "{run} with {value:?}: {}",
+            o.stderr
+        );
+        if runs {
+            assert_eq!(std::fs::read_to_string(out.join("a")).unwrap(), "[web-1]");
         }
     }
 }

@@ -205,7 +205,8 @@ pub fn script(template: &str, ctx: &Value, shell: &Shell) -> Result<Script, Rend
 /// the value).
 fn unseen_refusal(script: &str, values: &[(String, &str)]) -> Option<RenderError> {
     use crate::shell::unseen::{
-        Place, decodes, inert_for_arithmetic, inert_for_code, inert_for_options, unseen,
+        Place, decodes, inert_for_arithmetic, inert_for_code, inert_for_options, inert_for_words,
+        unseen,
     };
     let ifs = crate::shell::flow::ifs_chars(script);
     let ifs = ifs.as_deref();
@@ -213,11 +214,12 @@ fn unseen_refusal(script: &str, values: &[(String, &str)]) -> Option<RenderError
     let decoded = || decodes(script);
     let inert = |place: Place, v: &str| match place {
         Place::Code => inert_for_code(v, ifs),
+        Place::Words => inert_for_words(v),
         Place::Arithmetic => inert_for_arithmetic(v),
         Place::Options => inert_for_options(v, ifs),
     };
     let all_inert = |place: Place| values.iter().all(|(_, v)| inert(place, v));
-    if [Place::Code, Place::Arithmetic, Place::Options]
+    if [Place::Code, Place::Words, Place::Arithmetic, Place::Options]
         .into_iter()
         .all(all_inert)
         && !(values.iter().any(|(_, v)| !v.is_empty()) && decoded())
@@ -234,6 +236,7 @@ fn unseen_refusal(script: &str, values: &[(String, &str)]) -> Option<RenderError
         crate::shell::unseen::SUBSTITUTION => {
             "what a command substitution prints (`$(cat f)`, `$(readlink …)`)".to_string()
         }
+        "*xargs*" => "what `xargs` reads (`… | xargs -I{} ssh {}`)".to_string(),
         n if n.starts_with('*') => "text that `envsubst` fills from the environment".to_string(),
         n => format!("`${n}`"),
     };
@@ -262,6 +265,7 @@ fn unseen_refusal(script: &str, values: &[(String, &str)]) -> Option<RenderError
                                 }
                             )
                     ),
+                    Place::Words => "a line of it is not one plain word: each word of it becomes a word of the command, the command itself among them".to_string(),
                     Place::Arithmetic => {
                         "it holds `[`, and a subscript in shell arithmetic runs `$( )`".to_string()
                     }
@@ -271,6 +275,9 @@ fn unseen_refusal(script: &str, values: &[(String, &str)]) -> Option<RenderError
             let place = match u.place {
                 Place::Code => {
                     "reaches a string that another shell parses again or the words of a command"
+                }
+                Place::Words => {
+                    "is read line by line and expanded unquoted in the words of a command that runs commands (`ssh -n $h uptime`)"
                 }
                 Place::Arithmetic => "is used in shell arithmetic",
                 Place::Options => {

@@ -275,7 +275,17 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                         let through = list
                             .as_deref()
                             .is_some_and(|l| super::flow::assigned_through_command(&text, l, at));
-                        if through || targets.iter().any(|t| changed.contains(t)) {
+                        // (`status=$(check "{{ v }}")`: what reaches a sink is the function's
+                        // `$1`, a plain word below; `status` itself may go nowhere.)
+                        let assigned_reach = targets.iter().any(|t| {
+                            refs.contains(t)
+                                || uses.words.contains(t)
+                                || uses.split.contains(t)
+                                || uses.options.contains(t)
+                        }) || refs.contains(ANY);
+                        if (through && assigned_reach)
+                            || targets.iter().any(|t| changed.contains(t))
+                        {
                             return Err(Unsafe {
                                 construct: "a value changed on its way".into(),
                                 why: format!(
@@ -890,6 +900,15 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
             .position(|a| a.span == w.span)
             .unwrap_or_default();
         let mut role = role_of(&args, index, Ctx::default());
+        if let Some(construct) = option_naming_a_command(&args, index) {
+            return Err(Unsafe {
+                why: format!(
+                    "it is the value of `{construct}`, which may name a command to run (`ssh -o ProxyCommand=…`, `git -c core.fsmonitor=…`, `git clone -u …`)"
+                ),
+                construct,
+                help: "write the option in the runbook and give the value only the part that is data (`ssh -o ConnectTimeout={{ … }}` with a `type: int` input)".into(),
+            });
+        }
         // `python3 - "{{ v }}" <<'PY'`, `… | tclsh /dev/stdin "{{ v }}"`: an argument of a
         // program whose code, read from its input, hands strings to a shell.
         if matches!(role, Role::Data(None) | Role::Operand)
@@ -3016,6 +3035,11 @@ pub fn runs_as_code(name: &str) -> bool {
         || name == "GIT_CONFIG_PARAMETERS"
 }
 
+/// Whether bash expands `name` again as a prompt (`PS4`, `PROMPT_COMMAND`).
+pub fn is_prompt(name: &str) -> bool {
+    PROMPTS.contains(&name)
+}
+
 /// The variables bash expands again, command substitutions included, each time it uses them:
 /// `PS4` at every traced command (`set -x`), the prompts of an interactive shell.
 const PROMPTS: &[&str] = &["PS4", "PS0", "PS1", "PS2", "PS3", "PROMPT_COMMAND"];
@@ -4458,6 +4482,49 @@ const ED: Foreign = Foreign {
     language: "ed/ex",
     help: "a line of the value could be a command, and `!cmd` runs a shell: write the value to a file first (`printf '%s\\n' \"$VALUE\" > new.txt`, the value in the step's `env`) and have the editor read that file (`r new.txt`), or make the change with a program that takes the value as an argument",
 };
+
+/// The option whose value word `index` of `args` is, when that value may name a command:
+/// `ssh`/`scp`/`sftp -o` (a whole `Key=value`, `ProxyCommand` among them), `git -c`, `git
+/// clone -u`/`--upload-pack`. (`-oKey=…` written together too.)
+fn option_naming_a_command(args: &[&Word], index: usize) -> Option<String> {
+    let first = command_index(args);
+    let program = programs::program_index(args, first);
+    let name = base(&args.get(program)?.cooked);
+    if index <= program {
+        return None;
+    }
+    let word = args[index].cooked.as_str();
+    let prev = args.get(index - 1).map(|w| w.cooked.as_str());
+    // (`-o ConnectTimeout={{ t }}`, `-c user.name={{ n }}`: the key is the runbook's, and a
+    // key that runs its value, `ProxyCommand=…`, is followed as a string parsed again.)
+    let key_given = word.find(SENTINEL).is_some_and(|at| {
+        word[..at]
+            .trim_start_matches("-o")
+            .trim_start_matches("-c")
+            .contains('=')
+    });
+    if key_given {
+        return None;
+    }
+    let ssh = matches!(name, "ssh" | "scp" | "sftp" | "slogin" | "autossh");
+    if ssh && (prev == Some("-o") || word.starts_with("-o")) {
+        return Some(format!("{name} -o"));
+    }
+    if name == "git" {
+        let sub = args[program + 1..]
+            .iter()
+            .position(|w| !w.cooked.starts_with('-'));
+        let before_sub = sub.is_none_or(|s| index <= program + 1 + s);
+        if before_sub && (prev == Some("-c") || (word.starts_with("-c") && word.len() > 2)) {
+            return Some("git -c".into());
+        }
+        // `git clone -u …`: `--upload-pack`, whose value git runs.
+        if prev == Some("-u") && !before_sub {
+            return Some("git -u".into());
+        }
+    }
+    None
+}
 
 /// A file name that is the program's own standard input.
 fn stdin_file(name: &str) -> bool {

@@ -28,6 +28,10 @@ pub struct Unseen {
 pub enum Place {
     /// A string another shell parses again, or the words of a command.
     Code,
+    /// The words of a command that runs commands, expanded unquoted, from a line that
+    /// `read` or `mapfile` kept whole (`while read -r h; do ssh -n $h uptime`): a space in
+    /// the line makes another word, which may be the command.
+    Words,
     /// Shell arithmetic, where a subscript (`a[$(…)]`) in a value runs.
     Arithmetic,
     /// Where a program reads options.
@@ -50,10 +54,85 @@ const FILLED: &[&str] = &[
     "DIRSTACK",
     ENVSUBST,
     SUBSTITUTION,
+    XARGS,
 ];
 
 /// What stands for the output of a command substitution (see [`substitutions`]).
 pub const SUBSTITUTION: &str = "RUNBOOK_SUBSTITUTION";
+
+/// Variables expanded in arguments that a program hands to a shell, which the rules above
+/// follow for a `{{ }}` written there but not for a copy: `tar --to-command=…`, `git
+/// --upload-pack=…`/`-x`/`--extcmd`, `gdb -ex`, `vim -c`, `alias n="…"`, `declare -a
+/// "a=(…)"`, the remote path of `scp`/`rsync`, and a process substitution a shell reads as
+/// its script (`sh < <(echo "… $x")`).
+fn code_in_arguments(text: &str) -> BTreeSet<String> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    let Some(re) = RE
+        .get_or_init(|| {
+            Regex::new(concat!(
+                r#"(?:--to-command|--use-compress-program|--upload-pack|--receive-pack|--extcmd|--rsync-path|--checkpoint-action|--exec)[= ]("[^"]*"|'[^']*'|\S+)"#,
+                r#"|\b(?:gdb)\b[^\n;|&]*?\s-ex\s+("[^\"]*"|\S+)"#,
+                r#"|\b(?:vim|vi|nvim|ex)\b[^\n;|&]*?\s[-+]c\s+("[^\"]*"|\S+)"#,
+                r#"|\bgit\b[^\n;|&]*?\s-x\s+("[^\"]*"|\S+)"#,
+                r#"|\balias\s+[\w.-]+=("[^\"]*"|\S+)"#,
+                r#"|\b(?:declare|local|typeset)\s+-\w*a\w*\s+("\w+=\([^\"]*"|'\w+=\([^']*')"#,
+                r#"|\b(?:scp|rsync)\b([^\n;|&]*:[^\n;|&]*)"#,
+                r#"|\b(?:sh|bash|dash|zsh|ksh|source|\.)\s+(?:-s\s+)?<\s*<\(([^\n]*)\)"#,
+            ))
+            .ok()
+        })
+        .as_ref()
+    else {
+        return BTreeSet::new();
+    };
+    re.captures_iter(text)
+        .flat_map(|c| {
+            c.iter()
+                .skip(1)
+                .flatten()
+                .flat_map(|m| super::flow::referenced(m.as_str()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// What stands for the words `xargs` reads, for the floor.
+const XARGS: &str = "*xargs*";
+
+/// Whether the script has `xargs` put what it reads into a shell's script (`sh -c '… {}'`,
+/// `eval`), and whether into the words of a program that reads options which run commands
+/// (`ssh`, `git`, `rsync`…).
+fn xargs_places(text: &str) -> (bool, bool) {
+    if !text.contains("xargs") {
+        return (false, false);
+    }
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    let Some(re) = RE
+        .get_or_init(|| Regex::new(r"\bxargs\b([^\n;|&]*)").ok())
+        .as_ref()
+    else {
+        return (true, true);
+    };
+    let mut out = (false, false);
+    for c in re.captures_iter(text) {
+        let rest = c.get(1).map_or("", |m| m.as_str());
+        let words: Vec<&str> = rest
+            .split_whitespace()
+            .map(|w| w.rsplit('/').next().unwrap_or(w))
+            .collect();
+        let has = |names: &[&str]| words.iter().any(|w| names.contains(w));
+        if has(&["sh", "bash", "dash", "zsh", "ksh", "eval"]) && rest.contains("{}") {
+            out.0 = true;
+        }
+        if has(&[
+            "ssh", "scp", "sftp", "rsync", "git", "curl", "wget", "kubectl", "docker", "podman",
+            "find", "tar", "sudo", "su", "psql", "mysql",
+        ]) {
+            out.1 = true;
+        }
+    }
+    out
+}
 
 /// What stands for the environment that `envsubst` writes into a template.
 const ENVSUBST: &str = "*envsubst*";
@@ -61,73 +140,89 @@ const ENVSUBST: &str = "*envsubst*";
 /// The variables of `text` that reach a string another shell parses again, the words of a
 /// command or a program's options, and that the script sets other than as literal text
 /// (`y=$x`, `y=$(…)`, `read y`, `for y in …`, a function's `$1`): code places first.
-pub fn unseen(text: &str) -> Vec<Unseen> {
-    let text = &substitutions(text);
-    let refs = super::reparsed_refs(text);
-    let uses = super::uses(text);
-    let code: BTreeSet<&str> = refs
-        .iter()
-        .filter(|r| !r.starts_with('^'))
-        .map(String::as_str)
-        .chain(uses.words.iter().map(String::as_str))
-        .collect();
-    let mut code = code;
+pub fn unseen(original: &str) -> Vec<Unseen> {
+    // Read twice: as written (the commands inside `$( )` are the script's too: `out=$(ssh h
+    // "… $svc")`), and with each `$( )` standing for what it prints (`ssh h "… $(cat f)"`).
+    let text = &substitutions(original);
+    let mut code: BTreeSet<String> = BTreeSet::new();
+    let mut words: BTreeSet<String> = BTreeSet::new();
+    let mut options: BTreeSet<String> = BTreeSet::new();
+    let mut arithmetic: BTreeSet<String> = BTreeSet::new();
+    for t in [original, text.as_str()] {
+        let uses = super::uses(t);
+        words.extend(uses.words.iter().filter(|n| read_whole(t, n)).cloned());
+        code.extend(
+            super::reparsed_refs(t)
+                .into_iter()
+                .filter(|r| !r.starts_with('^'))
+                .chain(uses.words),
+        );
+        options.extend(uses.options.into_iter().chain(uses.split));
+        // Where a name is expected (`printf -v "$n"`, `${!n}`, `[[ -v $n ]]`): a value
+        // with a subscript runs it there, as in arithmetic.
+        arithmetic.extend(super::arithmetic_names(t).into_iter().chain(uses.names));
+    }
+    code.extend(code_in_arguments(original));
     // `export GIT_SSH_COMMAND="ssh -i $KEY"`, `EDITOR=$e`: variables a program runs.
     static ASSIGNED: OnceLock<Option<Regex>> = OnceLock::new();
     if let Some(re) = ASSIGNED
         .get_or_init(|| Regex::new(r"\b([A-Z][A-Z0-9_]*)\+?=").ok())
         .as_ref()
     {
-        for c in re.captures_iter(text) {
+        for c in re.captures_iter(original) {
             if let Some(m) = c.get(1)
                 && super::runs_as_code(m.as_str())
             {
-                code.insert(m.as_str());
+                code.insert(m.as_str().to_string());
             }
         }
     }
-    // Text of unknown origin that a shell runs: `envsubst < t | sh` fills in any variable
-    // of the environment.
-    if text.contains("envsubst") || text.contains("expandvars") {
-        code.insert(ENVSUBST);
+    // Text of unknown origin that a shell runs: `envsubst < t | sh` (or a renderer like it)
+    // fills in any variable of the environment.
+    if ["envsubst", "expandvars", "$ENV{$1}"]
+        .iter()
+        .any(|r| original.contains(r))
+    {
+        code.insert(ENVSUBST.to_string());
     }
-    let options: BTreeSet<&str> = uses
-        .options
-        .iter()
-        .chain(&uses.split)
-        .map(String::as_str)
-        .filter(|n| !code.contains(n))
-        .collect();
-    let arithmetic = super::arithmetic_names(text);
-    let arithmetic: BTreeSet<&str> = arithmetic
-        .iter()
-        .map(String::as_str)
-        .filter(|n| !code.contains(n))
-        .collect();
-    let everything = sets_indirectly(text) || sources_a_file(text);
+    // `… | xargs -I{} sh -c 'echo {}'`, `xargs -a F -I{} ssh -n {} uptime`: what xargs
+    // reads (a pipe, a file) goes into a command; no variable carries it there.
+    let (xargs_code, xargs_options) = xargs_places(original);
+    if xargs_code {
+        code.insert(XARGS.to_string());
+    } else if xargs_options {
+        options.insert(XARGS.to_string());
+    }
+    code.retain(|n| !words.contains(n));
+    options.retain(|n| !code.contains(n) && !words.contains(n));
+    arithmetic.retain(|n| !code.contains(n));
+    let everything = sets_indirectly(original) || sources_a_file(original);
     let mut positional = None;
     let mut out = Vec::new();
     for (names, place) in [
+        (&words, Place::Words),
         (&code, Place::Code),
         (&arithmetic, Place::Arithmetic),
         (&options, Place::Options),
     ] {
         for name in names {
             let unseen = if is_positional(name) {
-                *positional.get_or_insert_with(|| positional_set_otherwise(text))
+                *positional.get_or_insert_with(|| positional_set_otherwise(original))
             } else {
                 everything || set_otherwise(text, name)
             };
             if unseen {
                 out.push(Unseen {
-                    name: (*name).to_string(),
+                    name: name.clone(),
                     place,
                 });
             }
         }
     }
     // The script's own names first (`$pid`, not what stands for `$(…)` in it).
-    out.sort_by_key(|u| u.name == SUBSTITUTION || u.name == ENVSUBST);
+    out.sort_by_key(|u| {
+        u.name == SUBSTITUTION || u.name.starts_with('*') || super::nested::is_prompt(&u.name)
+    });
     out
 }
 
@@ -279,6 +374,31 @@ fn substitutions(text: &str) -> String {
     })
 }
 
+/// Whether `read` or `mapfile` sets `name` from a whole line (`read -r h`, not `read -ra
+/// h` or `read a b`, which split it).
+fn read_whole(text: &str, name: &str) -> bool {
+    if !is_name(name) {
+        return false;
+    }
+    let Ok(re) = Regex::new(&format!(
+        r"\b(?:read|mapfile|readarray)\b([^\n;|&]*?)\b{name}\b"
+    )) else {
+        return true;
+    };
+    re.captures_iter(text).any(|c| {
+        let between = c.get(1).map_or("", |m| m.as_str());
+        !between.contains("-a")
+            && !between.contains("-ra")
+            && between
+                .split_whitespace()
+                .all(|w| w.starts_with('-') || w.starts_with(['\'', '"']))
+    })
+}
+
+fn is_name(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(is_name_byte) && !name.as_bytes()[0].is_ascii_digit()
+}
+
 /// Whether the script may set variables it does not name (`printf -v "$1"`, `read "$n"`,
 /// `declare "$n=…"`, `local -n`, `eval "x=…"`). (What a file the script sources sets is
 /// either written in the script's text, where it is read like the rest, or not the value's.)
@@ -286,7 +406,8 @@ fn sets_indirectly(text: &str) -> bool {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(concat!(
-            r#"\b(?:printf\s+(?:-\S+\s+)*-v\s*|read\s+(?:-\S+\s+)*|mapfile\s+(?:-\S+\s+)*|readarray\s+(?:-\S+\s+)*|declare\s+(?:-\S+\s+)*|local\s+(?:-\S+\s+)*|typeset\s+(?:-\S+\s+)*|export\s+(?:-\S+\s+)*|readonly\s+(?:-\S+\s+)*)["']?\$"#,
+            r#"\b(?:printf\s+(?:-\S+\s+)*-v\s*|declare\s+(?:-\S+\s+)*|local\s+(?:-\S+\s+)*|typeset\s+(?:-\S+\s+)*|export\s+(?:-\S+\s+)*|readonly\s+(?:-\S+\s+)*)["']?\w*\$"#,
+            r#"|\b(?:read|mapfile|readarray)\b[^\n;|&<]*\s["']?\w*\$[\w{]"#,
             r"|\b(?:declare|local|typeset)\s+-[a-zA-Z]*n",
             r"|\beval\b[^\n;|&]*=",
         ))
@@ -422,15 +543,22 @@ pub fn inert_for_code(value: &str, ifs: Option<&str>) -> bool {
 /// of `ifs` and at those a script splits lists on (`tr , '\n'`, `user@host`, `k=v`), no
 /// piece but `-` and `--` starts with `-`.
 pub fn inert_for_options(value: &str, ifs: Option<&str>) -> bool {
+    // (Split at any character a script may cut a list or a name at: `cut -d. -f2`,
+    // `tr + '\n'`, `${h#*@}`.)
     value
-        .split(|c: char| {
-            c.is_whitespace() || ",;:@=|".contains(c) || ifs.is_some_and(|s| s.contains(c))
-        })
+        .split(|c: char| !(c.is_alphanumeric() || c == '-') || ifs.is_some_and(|s| s.contains(c)))
         .all(|p| !p.starts_with('-') || p == "-" || p == "--")
 }
 
 /// A value that shell arithmetic cannot run: without `[` it holds no subscript, where
 /// bash expands `$( )`.
+/// A value each of whose lines is one plain word (see [`Place::Words`]).
+pub fn inert_for_words(value: &str) -> bool {
+    value
+        .lines()
+        .all(|l| l.is_empty() || super::quote::is_plain_word(l))
+}
+
 pub fn inert_for_arithmetic(value: &str) -> bool {
     !value.contains('[')
 }
@@ -470,6 +598,9 @@ fn translates_into_code(text: &str) -> bool {
             && args[first + 1..].iter().any(|w| {
                 w.cooked
                     .contains([';', '$', '`', '<', '>', '(', ')', '{', '}', '|', '&'])
+                    // `tr _ -`: into the dash that starts an option.
+                    || w.cooked == "-"
+                    || (w.cooked.ends_with('-') && !w.cooked.starts_with('-'))
             })
     })
 }
@@ -481,7 +612,7 @@ mod tests {
     fn names(text: &str) -> Vec<(String, bool)> {
         unseen(text)
             .into_iter()
-            .map(|u| (u.name, u.place == Place::Code))
+            .map(|u| (u.name, matches!(u.place, Place::Code | Place::Words)))
             .collect()
     }
 
@@ -521,11 +652,27 @@ mod tests {
                 "2",
             ),
             (". ./defaults.sh\nssh web-1 \"restart $service\"", "service"),
+            (
+                "rs() { ssh web-1 \"restart $1\"; }\nout=$(rs \"$svc\")",
+                "1",
+            ),
+            (
+                "name=svc\nread -r -d '' \"$name\" <<< \"$x\"\nssh web-1 \"restart $svc\"",
+                "svc",
+            ),
+            ("k=$(cat f)\ntar -xf a.tar --to-command=\"echo $k\"", "k"),
+            ("f=$(cat f)\nscp \"web-1:/var/log/$f\" .", "f"),
+            ("svc=$(cat f)\nsh < <(echo \"echo $svc\")", "svc"),
+            (
+                "echo \"$hosts\" | while read -r h; do ssh -n $h uptime; done",
+                "h",
+            ),
             ("envsubst < t | sh", ENVSUBST),
             (
                 "export GIT_SSH_COMMAND=\"ssh -i $KEY\"\ngit fetch",
                 "GIT_SSH_COMMAND",
             ),
+            ("printf '%s\\n' \"$x\" | xargs -I{} sh -c 'echo {}'", XARGS),
             (
                 "ln -sfn \"/srv/$x\" cur\nssh web-1 \"echo $(readlink cur)\"",
                 "RUNBOOK_SUBSTITUTION",
@@ -540,6 +687,9 @@ mod tests {
             );
         }
         // Where options are read.
+        assert!(
+            names("xargs -a hosts.txt -I{} ssh -n {} uptime").contains(&(XARGS.to_string(), false))
+        );
         assert!(
             names("for h in $(cat hosts); do ssh -n \"$h\" uptime; done")
                 .contains(&("h".to_string(), false))
@@ -570,10 +720,15 @@ mod tests {
     #[test]
     fn inert_values() {
         assert!(inert_for_code("web-1 web-2", None));
+        assert!(inert_for_words("web-1\nweb-2"));
+        assert!(!inert_for_words("web-1 touch /x"));
         assert!(!inert_for_code("nginx\ntouch x", None));
         assert!(!inert_for_options("web-1,-oProxyCommand=x", None));
         assert!(!inert_for_options("deploy@-oProxyCommand=x", None));
         assert!(inert_for_options("restart - urgent -- now", None));
+        assert!(!inert_for_options("web-1.-oProxyCommand=x", None));
+        assert!(inert_for_options("web-1.example.com web-2", None));
+        assert!(decodes("echo \"$h\" | tr _ -"));
         assert!(!inert_for_arithmetic("a[$(id)]"));
         assert!(inert_for_arithmetic("it's down 50% (x)"));
         assert!(decodes("svc=$(base64 -d <<< \"$x\")"));
