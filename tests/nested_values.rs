@@ -78,6 +78,9 @@ fn local_steps() -> Vec<(&'static str, String)> {
         // Thirteenth audit: a process substitution that a redirection reads.
         ("procsub-redirect", r#"cat < <(eval "printf '[%s]' {{ inputs.v }}") > "$OUT/procsub-redirect""#.into()),
         ("procsub-loop", "while IFS= read -r -d '' l; do printf '%s' \"$l\"; done < <(bash -c \"printf '[%s]\\\\0' {{ inputs.v }}\") > \"$OUT/procsub-loop\"".into()),
+        // A document for a function whose ssh has a command: that command's input, data
+        // (it arrived quoted for a remote shell).
+        ("ssh-command-input", "remote() { local s; s=$(cat; printf .); s=${s%.}; printf '[%s]' \"${s%$'\\n'}\" > \"$OUT/ssh-command-input\"; ssh -o BatchMode=yes -p 1 127.0.0.1 \"logger hi\" 2>/dev/null || true; }\nremote <<< \"{{ inputs.v }}\"".into()),
         // Beside the floor (`shell::unseen`): re-parsed strings that expand only literal
         // text, the environment or the value itself, and variables set otherwise that reach
         // no such string.

@@ -2402,6 +2402,7 @@ fn shell_named(text: &str, list: &[Command], n: usize) -> Option<(String, bool)>
         // The commands of the group: back to the line that opened it.
         for cmd in list[..n].iter().rev().take(32) {
             texts.extend(cmd.words.iter().map(|w| w.cooked.clone()));
+            texts.push(";".into());
         }
     }
     let function = program.as_ref().is_some_and(|p| {
@@ -2494,10 +2495,19 @@ fn group_or_function_shell(text: &str, list: &[Command], k: usize) -> Option<Str
 
 /// The first shell (or `ssh`) named in `texts`, word by word.
 fn shell_in(texts: &[String]) -> Option<String> {
+    // (Words, and `;` where a command ends, so that ssh's command is not the next one's.)
     let words: Vec<&str> = texts
         .iter()
-        .flat_map(|t| t.split(|c: char| c.is_whitespace() || ";&|(){}'\"`".contains(c)))
-        .filter(|w| !w.is_empty())
+        .flat_map(|t| {
+            t.split_inclusive(|c: char| c == '\n' || ";&|(){}".contains(c))
+                .flat_map(|piece| {
+                    let ends = piece.ends_with(|c: char| c == '\n' || ";&|(){}".contains(c));
+                    piece
+                        .split(|c: char| c.is_whitespace() || ";&|(){}'\"`".contains(c))
+                        .filter(|w| !w.is_empty())
+                        .chain(ends.then_some(";"))
+                })
+        })
         .collect();
     words.iter().enumerate().find_map(|(k, w)| {
         let w = base(w);
@@ -2509,12 +2519,26 @@ fn shell_in(texts: &[String]) -> Option<String> {
     })
 }
 
-/// Whether ssh's options (the words after `ssh`) hold `-n`, which gives it no input.
+/// Whether ssh's options (the words after `ssh`) hold `-n`, which gives it no input, or
+/// its command is a program that is not a shell (`ssh h "logger …"`: the input is that
+/// program's data).
 fn ssh_reads_no_input(after: &[&str]) -> bool {
     let mut k = 0;
     while let Some(w) = after.get(k) {
         if !w.starts_with('-') || w.starts_with("--") || w.len() < 2 {
-            return false;
+            // The host, then the command.
+            return after.get(k + 1).is_some_and(|c| {
+                let c = base(c);
+                c != ";"
+                    && !c.starts_with('$')
+                    && !c.is_empty()
+                    && !SHELLS.contains(&c)
+                    && !matches!(
+                        c,
+                        "sudo" | "exec" | "env" | "su" | "doas" | "eval" | "source" | "."
+                    )
+                    && find_wrapper(c).is_none()
+            });
         }
         if w[1..].contains('n') && w[1..].chars().all(|c| c.is_ascii_alphanumeric()) {
             return true;
@@ -5811,9 +5835,20 @@ mod tests {
                 .map(|p| p.layers.len()),
             Ok(0)
         ));
+        // ssh with a command gives its input to that command (data); with none, to the
+        // remote shell (code).
         assert!(matches!(
             plan_x("while read -r h; do ssh \"$h\" uptime; done <<< \"X\"").map(|p| p.layers.len()),
+            Ok(0)
+        ));
+        assert!(matches!(
+            plan_x("while read -r h; do ssh \"$h\"; done <<< \"X\"").map(|p| p.layers.len()),
             Ok(1) | Err(_)
+        ));
+        assert!(matches!(
+            plan_x("f() { local s=$(cat); ssh web-1 \"logger \\\"$s\\\"\"; }\nf <<< \"X\"")
+                .map(|p| p.layers.len()),
+            Ok(0)
         ));
         // A function that only prints its parameters takes any value.
         assert_eq!(

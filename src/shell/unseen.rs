@@ -96,6 +96,46 @@ fn code_in_arguments(text: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// The variables expanded (`$1`, `$n`) or named in arithmetic that
+/// [`super::arithmetic_names`] leaves to the expansion rules: `(( $1 > 3 ))`, `[[ $1 -gt 1
+/// ]]`, `let "n = V + 1"`. Bash expands them first and evaluates the text, whose subscript
+/// (`a[$(…)]`) runs.
+fn expanded_in_arithmetic(text: &str) -> BTreeSet<String> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    static NAME: OnceLock<Option<Regex>> = OnceLock::new();
+    let (Some(re), Some(name)) = (
+        RE.get_or_init(|| {
+            Regex::new(concat!(
+                r"\(\(([^()]*)\)\)",
+                r"|(\S+)\s+-(?:eq|ne|lt|le|gt|ge)\s+(\S+)",
+                r"|\blet\s+([^\n;|&]*)",
+            ))
+            .ok()
+        })
+        .as_ref(),
+        NAME.get_or_init(|| Regex::new(r"(?:^|[^$\w])([A-Za-z_]\w*)").ok())
+            .as_ref(),
+    ) else {
+        return BTreeSet::new();
+    };
+    let mut out = BTreeSet::new();
+    for c in re.captures_iter(text) {
+        for (k, m) in c.iter().enumerate().skip(1) {
+            let Some(m) = m else { continue };
+            out.extend(super::flow::referenced(m.as_str()));
+            // `let "n = V + 1"`: bare names are variables there.
+            if k == 4 {
+                out.extend(
+                    name.captures_iter(m.as_str())
+                        .filter_map(|n| n.get(1).map(|n| n.as_str().to_string()))
+                        .filter(|n| n != "let"),
+                );
+            }
+        }
+    }
+    out
+}
+
 /// What stands for the words `xargs` reads, for the floor.
 const XARGS: &str = "*xargs*";
 
@@ -163,6 +203,7 @@ pub fn unseen(original: &str) -> Vec<Unseen> {
         arithmetic.extend(super::arithmetic_names(t).into_iter().chain(uses.names));
     }
     code.extend(code_in_arguments(original));
+    arithmetic.extend(expanded_in_arithmetic(original));
     // `export GIT_SSH_COMMAND="ssh -i $KEY"`, `EDITOR=$e`: variables a program runs.
     static ASSIGNED: OnceLock<Option<Regex>> = OnceLock::new();
     if let Some(re) = ASSIGNED
@@ -684,6 +725,20 @@ mod tests {
                 names(script).iter().any(|(n, code)| n == name && *code),
                 "{script}: {:?}",
                 names(script)
+            );
+        }
+        // In arithmetic, expanded first.
+        for (script, name) in [
+            ("check() { [[ $1 -gt 1 ]] && echo big; }\ncheck \"$x\"", "1"),
+            ("f() { (( $1 > 3 )); }\nf \"$x\"", "1"),
+            ("n=$(cat f)\nlet \"m = n + 1\"", "n"),
+        ] {
+            assert!(
+                unseen(script)
+                    .iter()
+                    .any(|u| u.name == name && matches!(u.place, Place::Arithmetic | Place::Code)),
+                "{script}: {:?}",
+                unseen(script)
             );
         }
         // Where options are read.
