@@ -342,7 +342,7 @@ fn subscript_names(text: &str) -> Vec<String> {
     out
 }
 
-fn is_name_byte(b: u8) -> bool {
+pub(crate) fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 

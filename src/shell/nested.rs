@@ -4551,7 +4551,7 @@ fn option_naming_a_command(args: &[&Word], index: usize) -> Option<String> {
 }
 
 /// A file name that is the program's own standard input.
-fn stdin_file(name: &str) -> bool {
+pub(crate) fn stdin_file(name: &str) -> bool {
     matches!(name, "/dev/stdin" | "/dev/fd/0" | "/proc/self/fd/0")
 }
 

@@ -13,6 +13,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::flow::is_name_byte;
+
 /// A variable that reaches a place where a value becomes code or an option, set by the
 /// script other than as literal text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -272,9 +274,6 @@ fn is_positional(name: &str) -> bool {
     matches!(name, "@" | "*") || (!name.is_empty() && name.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// Shells, whose positional parameters are the words after their script.
-const SHELLS: &[&str] = &["sh", "bash", "dash", "zsh", "ksh", "mksh", "busybox"];
-
 /// Programs that set the positional parameters of the script they run (or of the shell):
 /// the shells, `set --`, and those that hand words they read to a command.
 const POSITIONAL_SETTERS: &[&str] = &[
@@ -344,7 +343,7 @@ fn positional_set_otherwise(text: &str) -> bool {
             // of a shell's `-c` (`bash -c '…' _ "$x"`) or its script file.
             let given = |k: usize| -> usize {
                 let name = args[k].cooked.rsplit('/').next().unwrap_or("");
-                if !SHELLS.contains(&name) {
+                if !super::programs::SHELLS.contains(&name) {
                     return k + 1;
                 }
                 let mut j = k + 1;
@@ -418,7 +417,7 @@ fn substitutions(text: &str) -> String {
 /// Whether `read` or `mapfile` sets `name` from a whole line (`read -r h`, not `read -ra
 /// h` or `read a b`, which split it).
 fn read_whole(text: &str, name: &str) -> bool {
-    if !is_name(name) {
+    if !crate::values::is_identifier(name) {
         return false;
     }
     let Ok(re) = Regex::new(&format!(
@@ -434,10 +433,6 @@ fn read_whole(text: &str, name: &str) -> bool {
                 .split_whitespace()
                 .all(|w| w.starts_with('-') || w.starts_with(['\'', '"']))
     })
-}
-
-fn is_name(name: &str) -> bool {
-    !name.is_empty() && name.bytes().all(is_name_byte) && !name.as_bytes()[0].is_ascii_digit()
 }
 
 /// Whether the script may set variables it does not name (`printf -v "$1"`, `read "$n"`,
@@ -475,15 +470,9 @@ fn sources_a_file(text: &str) -> bool {
                 let before = text[..at].trim_end_matches(['"', '\'', ' ']);
                 before.ends_with('>') || before.ends_with("tee") || before.ends_with("-a")
             });
-            !(matches!(file, "/dev/stdin" | "/dev/fd/0" | "/proc/self/fd/0")
-                || file.starts_with("<(")
-                || written)
+            !(super::nested::stdin_file(file) || file.starts_with("<(") || written)
         })
     })
-}
-
-fn is_name_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
 }
 
 /// Whether `name` is set anywhere in `text` other than as `name=literal` (or is one that
