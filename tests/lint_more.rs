@@ -540,3 +540,47 @@ fn an_invisible_character_written_as_an_escape_in_an_ascii_file_is_found() {
         out.stdout
     );
 }
+
+/// RB037 says ahead of the run which values a step will refuse: those its own plan accepts
+/// (free text in a log line) when the step also sends a variable it computes to a shell that
+/// parses it again; not those an input's `pattern` or type already refuse, not a script with
+/// no such variable, and runbook's own carrier of a value counts as one.
+#[test]
+fn values_the_floor_will_refuse_are_said_at_lint() {
+    let inputs = "inputs:\n  reason:\n    description: R\n  host:\n    description: H\n    pattern: '^[a-z0-9-]+$'\n  n:\n    description: N\n    type: int\n";
+    // (The script's first line is the file's 17th.)
+    for (run, lines) in [
+        // Free text beside `$pid` from ssh in an ssh string: said at the value.
+        (
+            "logger -t oncall \"{{ inputs.reason }}\"\n      pid=$(ssh -n web-1 pgrep -o nginx)\n      ssh -n web-1 \"kill -HUP $pid\"",
+            vec![17],
+        ),
+        // The same with a host whose pattern refuses such text, and an int: nothing to say.
+        (
+            "logger \"{{ inputs.host }} {{ inputs.n }}\"\n      pid=$(ssh -n web-1 pgrep -o nginx)\n      ssh -n web-1 \"kill -HUP $pid\"",
+            vec![],
+        ),
+        // No variable of the script's making reaches the ssh string.
+        (
+            "logger -t oncall \"{{ inputs.reason }}\"\n      ssh -n web-1 \"systemctl reload nginx\"",
+            vec![],
+        ),
+        // runbook's own carrier named in an ssh string.
+        (
+            "echo \"{{ inputs.reason }}\"\n      ssh -n web-1 \"echo $RUNBOOK_VALUE_1\"",
+            vec![17],
+        ),
+    ] {
+        let text = format!(
+            "title: T\nowner: team\ndescription: D.\n{inputs}steps:\n  - id: one\n    title: One\n    run: |\n      {run}\n"
+        );
+        let test = with_runbook("floor", &text);
+        let out = test.exec(&["lint", "--format", "json", "runbooks"]);
+        let found: Vec<u64> = diags(&out)
+            .into_iter()
+            .filter(|d| d.0 == "RB037")
+            .map(|d| d.3)
+            .collect();
+        assert_eq!(found, lines, "{run}\n{}", out.stdout);
+    }
+}

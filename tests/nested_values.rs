@@ -326,6 +326,12 @@ fn the_floor_refuses_what_plain_words_would_hide() {
             "web-1\nweb-2",
         ),
         (
+            "carrier",
+            "echo \"{{ inputs.v }}\" > /dev/null\nsh -c \"printf '[%s]' $RUNBOOK_VALUE_1\" > \"$OUT/carrier\"",
+            "x;touch {m}/4",
+            "nginx",
+        ),
+        (
             "command-output",
             "ln -sfn \"/srv/{{ inputs.v }}\" \"$OUT/cur\"\nsh -c \"printf '[%s]' $(readlink \"$OUT/cur\")\" > \"$OUT/command-output\"",
             "x;touch {m}/3",

@@ -91,8 +91,7 @@ pub struct Script {
     pub env: Vec<(String, String)>,
 }
 
-/// Prefix of the variables that carry substituted values into a script.
-pub const VALUE_PREFIX: &str = "RUNBOOK_VALUE_";
+pub use crate::shell::VALUE_PREFIX;
 
 /// Renders a script for `shell`, each value passed as data, at whatever depth of strings
 /// that other shells parse again it stands (`sh -c "…"`, `ssh HOST "…"`: see
@@ -204,24 +203,13 @@ pub fn script(template: &str, ctx: &Value, shell: &Shell) -> Result<Script, Rend
 /// model does not follow would cost code; this costs a refusal. `values`: (how to name it,
 /// the value).
 fn unseen_refusal(script: &str, values: &[(String, &str)]) -> Option<RenderError> {
-    use crate::shell::unseen::{
-        Place, decodes, inert_for_arithmetic, inert_for_code, inert_for_options, inert_for_words,
-        unseen,
-    };
+    use crate::shell::unseen::{ALL_PLACES, Place, decodes, inert, refused_by, unseen};
     let ifs = crate::shell::flow::ifs_chars(script);
     let ifs = ifs.as_deref();
     // Where the script decodes text (`base64 -d`), plain words are no proof.
     let decoded = || decodes(script);
-    let inert = |place: Place, v: &str| match place {
-        Place::Code => inert_for_code(v, ifs),
-        Place::Words => inert_for_words(v),
-        Place::Arithmetic => inert_for_arithmetic(v),
-        Place::Options => inert_for_options(v, ifs),
-    };
-    let all_inert = |place: Place| values.iter().all(|(_, v)| inert(place, v));
-    if [Place::Code, Place::Words, Place::Arithmetic, Place::Options]
-        .into_iter()
-        .all(all_inert)
+    let all_inert = |place: Place| values.iter().all(|(_, v)| inert(place, v, ifs));
+    if ALL_PLACES.into_iter().all(all_inert)
         && !(values.iter().any(|(_, v)| !v.is_empty()) && decoded())
     {
         return None;
@@ -231,21 +219,9 @@ fn unseen_refusal(script: &str, values: &[(String, &str)]) -> Option<RenderError
         return None;
     }
     let decoded = decoded();
-    let variable = |name: &str| match name {
-        crate::shell::nested::ANY => "a variable named by another (`${!n}`)".to_string(),
-        crate::shell::unseen::SUBSTITUTION => {
-            "what a command substitution prints (`$(cat f)`, `$(readlink …)`)".to_string()
-        }
-        "*xargs*" => "what `xargs` reads (`… | xargs -I{} ssh {}`)".to_string(),
-        n if n.starts_with('*') => "text that `envsubst` fills from the environment".to_string(),
-        n => format!("`${n}`"),
-    };
     for (what, value) in values {
-        for u in &found {
-            if value.is_empty() || (inert(u.place, value) && !decoded) {
-                continue;
-            }
-            let why = if decoded && inert(u.place, value) {
+        if let Some(u) = refused_by(&found, value, ifs, decoded) {
+            let why = if decoded && inert(u.place, value, ifs) {
                 "the script decodes text (`base64 -d`, `xxd -r`, `printf %b`, `tr`), which makes code of plain words".to_string()
             } else {
                 match u.place {
@@ -272,27 +248,13 @@ fn unseen_refusal(script: &str, values: &[(String, &str)]) -> Option<RenderError
                     Place::Options => "a word or piece of it starts with `-`".to_string(),
                 }
             };
-            let place = match u.place {
-                Place::Code => {
-                    "reaches a string that another shell parses again or the words of a command"
-                }
-                Place::Words => {
-                    "is read line by line and expanded unquoted in the words of a command that runs commands (`ssh -n $h uptime`)"
-                }
-                Place::Arithmetic => "is used in shell arithmetic",
-                Place::Options => {
-                    "stands where a program reads options (`ssh \"$h\"`), some of which run commands"
-                }
-            };
             return Some(RenderError {
                 message: format!(
-                    "{what} is refused here ({why}): {} {place}, and the script sets it from something other than literal text (a copy, `$( )`, `read`, a loop, a function's arguments, a sourced file); runbook does not follow every way a value travels through a script's variables, so it refuses the step rather than guess",
-                    variable(&u.name)
+                    "{what} is refused here ({why}): {} {}, and the script sets it from something other than literal text (a copy, `$( )`, `read`, a loop, a function's arguments, a sourced file); runbook does not follow every way a value travels through a script's variables, so it refuses the step rather than guess",
+                    u.variable(),
+                    u.place.reaches()
                 ),
-                help: format!(
-                    "give the input a `pattern` of plain words on one line (letters, digits and `_ . / : @ , + = % -`), put the `{{{{ }}}}` itself where the other shell or the program reads it (runbook quotes it for that place), or run what expands {} in a step of its own",
-                    variable(&u.name)
-                ),
+                help: crate::shell::unseen::help(u),
             });
         }
     }

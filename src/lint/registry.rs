@@ -40,6 +40,7 @@ pub static RULES: &[&dyn Rule] = &[
     &interactive_command::InteractiveCommand,
     &invisible_character::InvisibleCharacter,
     &fleet::FleetRule,
+    &unfollowed_variable::UnfollowedVariable,
 ];
 
 /// A rule's metadata by code (`RB008`, case-insensitive) or name (`step-kind`).

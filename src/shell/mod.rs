@@ -2,6 +2,9 @@
 //! is quoted ([`context_at`]), the shell's own words of each simple command ([`words`]), and
 //! the strings that a command parses again as shell code ([`plan`]).
 
+/// Prefix of the variables that carry substituted values into a script.
+pub const VALUE_PREFIX: &str = "RUNBOOK_VALUE_";
+
 mod context;
 pub mod flow;
 pub mod nested;

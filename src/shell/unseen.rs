@@ -13,6 +13,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::VALUE_PREFIX;
 use super::flow::is_name_byte;
 
 /// A variable that reaches a place where a value becomes code or an option, set by the
@@ -61,6 +62,52 @@ const FILLED: &[&str] = &[
 
 /// What stands for the output of a command substitution (see [`substitutions`]).
 pub const SUBSTITUTION: &str = "RUNBOOK_SUBSTITUTION";
+
+impl Unseen {
+    /// The variable as a message names it.
+    pub fn variable(&self) -> String {
+        match self.name.as_str() {
+            super::nested::ANY => "a variable named by another (`${!n}`)".to_string(),
+            SUBSTITUTION => {
+                "what a command substitution prints (`$(cat f)`, `$(readlink …)`)".to_string()
+            }
+            "*xargs*" => "what `xargs` reads (`… | xargs -I{} ssh {}`)".to_string(),
+            n if n.starts_with('*') => {
+                "text that `envsubst` fills from the environment".to_string()
+            }
+            n if n.starts_with(VALUE_PREFIX) => format!(
+                "`${n}` (runbook's own variable that carries a `{{{{ }}}}` value into the script; write the `{{{{ }}}}` itself there)"
+            ),
+            n => format!("`${n}`"),
+        }
+    }
+}
+
+impl Place {
+    /// What reaching the place means, after the variable's name.
+    pub fn reaches(self) -> &'static str {
+        match self {
+            Place::Code => {
+                "reaches a string that another shell parses again or the words of a command"
+            }
+            Place::Words => {
+                "is read line by line and expanded unquoted in the words of a command that runs commands (`ssh -n $h uptime`)"
+            }
+            Place::Arithmetic => "is used in shell arithmetic",
+            Place::Options => {
+                "stands where a program reads options (`ssh \"$h\"`), some of which run commands"
+            }
+        }
+    }
+}
+
+/// What to do about a value refused because of `u`: the same words at the run and in lint.
+pub fn help(u: &Unseen) -> String {
+    format!(
+        "give the input a `pattern` of plain words on one line (letters, digits and `_ . / : @ , + = % -`), put the `{{{{ }}}}` itself where the other shell or the program reads it (runbook quotes it for that place), or run what expands {} in a step of its own",
+        u.variable()
+    )
+}
 
 /// Variables expanded in arguments that a program hands to a shell, which the rules above
 /// follow for a `{{ }}` written there but not for a copy: `tar --to-command=…`, `git
@@ -478,7 +525,8 @@ fn sources_a_file(text: &str) -> bool {
 /// Whether `name` is set anywhere in `text` other than as `name=literal` (or is one that
 /// bash or a call sets: `$1`, `$@`, `$REPLY`, …).
 fn set_otherwise(text: &str, name: &str) -> bool {
-    if name == super::nested::ANY || FILLED.contains(&name) {
+    // `$RUNBOOK_VALUE_1`: the variable that carries a step's value into its script.
+    if name == super::nested::ANY || FILLED.contains(&name) || name.starts_with(VALUE_PREFIX) {
         return true;
     }
     if name.is_empty() || !name.bytes().all(is_name_byte) {
@@ -561,6 +609,35 @@ fn declared_only(text: &str, at: usize) -> bool {
 /// characters of `ifs`) of letters, digits and `_ . / : @ , + = % -`, none starting with
 /// `-`. (A new line ends a command in a string another shell parses: `nginx⏎touch x` is
 /// plain words and code.)
+/// Every place, in the order messages name them.
+pub const ALL_PLACES: [Place; 4] = [Place::Code, Place::Words, Place::Arithmetic, Place::Options];
+
+/// Whether `value` is inert in `place` (`ifs`: the characters the script splits words at).
+pub fn inert(place: Place, value: &str, ifs: Option<&str>) -> bool {
+    match place {
+        Place::Code => inert_for_code(value, ifs),
+        Place::Words => inert_for_words(value),
+        Place::Arithmetic => inert_for_arithmetic(value),
+        Place::Options => inert_for_options(value, ifs),
+    }
+}
+
+/// The first variable of `found` (from [`unseen`]) for which the floor refuses `value`:
+/// one where it is not inert, or any where the script decodes text ([`decodes`]).
+pub fn refused_by<'a>(
+    found: &'a [Unseen],
+    value: &str,
+    ifs: Option<&str>,
+    decoded: bool,
+) -> Option<&'a Unseen> {
+    if value.is_empty() {
+        return None;
+    }
+    found
+        .iter()
+        .find(|u| decoded || !inert(u.place, value, ifs))
+}
+
 pub fn inert_for_code(value: &str, ifs: Option<&str>) -> bool {
     !value.contains(['\n', '\r'])
         && value

@@ -28,6 +28,7 @@ pub mod sub_runbook_inputs;
 pub mod template_syntax;
 pub mod unbroken_loop;
 pub mod undefined_variable;
+pub mod unfollowed_variable;
 pub mod unknown_input;
 pub mod unknown_key;
 pub mod unknown_step_reference;

@@ -1,0 +1,266 @@
+use crate::lint::{Context, Finding, Rule, RuleMeta};
+use crate::shell::unseen::{Unseen, decodes, help, refused_by, unseen};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports a value of a step that will be refused when the step runs unless it is plain
+    /// words: the step's script sets a variable from something other than literal text (a
+    /// copy, `$( )`, `read`, a loop, a function's arguments) and expands it where text
+    /// becomes code or options: a string another shell parses again (`ssh HOST "kill
+    /// $pid"`), the words of a command, shell arithmetic, or a program's options.
+    ///
+    /// ## Why this matters
+    /// runbook follows each `{{ }}` value through the script to every place it reaches and
+    /// passes it there as data. Under that it keeps a floor for the ways it does not follow
+    /// (a value copied through a helper's file, a name held in another variable): in a
+    /// script like this, a value that holds anything but plain words on one line is refused
+    /// before anything runs. A free-text input (a reason, a ticket title with `'` or `(`)
+    /// would pass CI and be refused at 3 am; this rule says so in CI instead.
+    ///
+    /// An `int` or `bool` input, `choices`, or a `pattern` that refuses quotes, spaces and
+    /// punctuation is not reported, except in a script that decodes text (`base64 -d`,
+    /// `printf %b`), where plain words are no proof.
+    ///
+    /// ## Example
+    /// ```yaml
+    ///     run: |
+    ///       logger -t oncall "restart: {{ inputs.reason }}"
+    ///       pid=$(ssh -n web-1 pgrep -o nginx)
+    ///       ssh -n web-1 "sudo kill -HUP $pid"
+    /// ```
+    ///
+    /// ## Use instead
+    /// Put the commands that use the computed variable in a step of their own, or give the
+    /// input a `pattern`:
+    /// ```yaml
+    ///   - id: note
+    ///     run: logger -t oncall "restart: {{ inputs.reason }}"
+    ///   - id: reload
+    ///     run: |
+    ///       pid=$(ssh -n web-1 pgrep -o nginx)
+    ///       ssh -n web-1 "sudo kill -HUP $pid"
+    /// ```
+    pub struct UnfollowedVariable {
+        code: "RB037",
+        name: "unfollowed-variable",
+        severity: Warning,
+    }
+}
+
+impl Rule for UnfollowedVariable {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
+        let values = cx.values();
+        // Inputs given to every step in the environment (`env:`), which the run checks too.
+        let carried: Vec<_> = cx
+            .runbook
+            .inputs
+            .iter()
+            .filter(|i| i.env.is_some())
+            .collect();
+        for (i, s) in cx.sites.iter().enumerate() {
+            if !s.site.script || s.site.kind == crate::template::sites::SiteKind::Raw {
+                continue;
+            }
+            let text = &s.site.value.value;
+            let own: Vec<_> = values.iter().filter(|v| v.site == i).collect();
+            if own.iter().any(|v| v.plan.is_err()) {
+                continue; // RB031 says why it cannot run at all.
+            }
+            if own.is_empty() && carried.is_empty() {
+                continue;
+            }
+            let probe = probe(text, &own);
+            let found = unseen(&probe);
+            if found.is_empty() {
+                continue;
+            }
+            let ifs = crate::shell::flow::ifs_chars(&probe);
+            let ifs = ifs.as_deref();
+            let decoded = decodes(&probe);
+            // A value the step's own plan accepts and the floor refuses: what the run would
+            // refuse that the author may not expect.
+            // (Where the script decodes text, any value is refused: `a` stands for it.)
+            let samples: &[&str] = if decoded { &["a"] } else { SAMPLES };
+            let refused = |accepts: &dyn Fn(&str) -> bool| {
+                samples.iter().find_map(|&sample| {
+                    if !accepts(sample) {
+                        return None;
+                    }
+                    refused_by(&found, sample, ifs, decoded).map(|u| (sample, u))
+                })
+            };
+            for v in &own {
+                let Ok(plan) = &v.plan else { continue };
+                let refs: Vec<_> = s
+                    .analysis
+                    .references
+                    .iter()
+                    .filter(|r| v.block.contains(&r.offset))
+                    .collect();
+                let Some((sample, u)) = refused(&|value| {
+                    accepts(plan, value) && refs.iter().all(|r| admits(cx, r, value))
+                }) else {
+                    continue;
+                };
+                out.push(Finding::new(
+                    cx.span_in(&s.site, v.block.start, v.block.len()),
+                    message("this value", sample, u, decoded),
+                    help(u),
+                ));
+            }
+            if !carried.is_empty()
+                && let Some((sample, u)) = refused(&|value| {
+                    carried
+                        .iter()
+                        .any(|i| crate::values::validate(i, value).is_ok())
+                })
+            {
+                let at = expanded_at(text, &u.name).unwrap_or(0..0);
+                let names = carried
+                    .iter()
+                    .map(|i| format!("`{}`", i.name.value))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                out.push(Finding::new(
+                    cx.span_in(&s.site, at.start, at.len()),
+                    message(
+                        &format!("the value of input {names}, given in the environment,"),
+                        sample,
+                        u,
+                        decoded,
+                    ),
+                    help(u),
+                ));
+            }
+        }
+    }
+}
+
+/// Values an operator may well give: free text, a list on lines, an argument with an option.
+const SAMPLES: &[&str] = &["it's down; see #42", "web-1\nweb-2", "web-1 -v", "a[1]"];
+
+/// Whether the run passes `value` where `plan` places it (before the floor): what
+/// `exec::render` refuses there on its own is not this rule's to report.
+fn accepts(plan: &crate::shell::Plan, value: &str) -> bool {
+    use crate::shell::{Quoting, Slot};
+    let slot = match plan.slot {
+        Slot::Quoted(Quoting::Arithmetic) | Slot::Name => false,
+        Slot::PlainWord(_) => crate::shell::quote::is_plain_word(value),
+        Slot::PlainWords(_) => value
+            .split_whitespace()
+            .all(crate::shell::quote::is_plain_word),
+        Slot::NoSubscript(_) => !value.contains(['[', ']', '$', '`', '(', ')']),
+        Slot::NoOption(_) => !value.starts_with('-'),
+        Slot::SudoShell(_) => !value.contains(['$', '\n', '\r']),
+        Slot::Quoted(_) => true,
+    };
+    let ends_code = plan
+        .code_end
+        .as_ref()
+        .is_some_and(|(chars, _)| value.contains(|c| chars.contains(c)));
+    let printable = value.chars().all(|c| c == ' ' || c.is_ascii_graphic());
+    slot && !ends_code && (printable || !plan.control_free)
+}
+
+fn message(what: &str, sample: &str, u: &Unseen, decoded: bool) -> String {
+    use crate::shell::unseen::Place;
+    let unless = if decoded {
+        "whatever it holds, as the script decodes text (`base64 -d`, `printf %b`), which makes code of plain words"
+    } else {
+        match u.place {
+            Place::Code => "if it is not plain words on one line",
+            Place::Words => "if a line of it is not one plain word",
+            Place::Arithmetic => "if it holds `[`",
+            Place::Options => "if a word or piece of it starts with `-`",
+        }
+    };
+    format!(
+        "{what} is refused when the step runs {unless} (such as {sample:?}): {} {}, and the script sets it from something other than literal text, a way runbook does not follow",
+        u.variable(),
+        u.place.reaches()
+    )
+}
+
+/// The script as the run's floor reads it ([`crate::exec::render`] builds the same): each
+/// value's place a variable the script does not set, or literal text where it is quoted
+/// for a shell that parses it again.
+fn probe(text: &str, own: &[&crate::lint::context::ValuePlan]) -> String {
+    let Ok(blocks) = crate::template::blocks(text) else {
+        return text.to_string();
+    };
+    let mut probe = String::with_capacity(text.len());
+    let mut at = 0;
+    for block in blocks {
+        probe.push_str(&text[at..block.outer.start]);
+        match own.iter().find(|v| v.block == block.outer) {
+            Some(v) if v.plan.as_ref().is_ok_and(|p| !p.layers.is_empty()) => {
+                probe.push_str("RUNBOOK_VALUE")
+            }
+            Some(_) => probe.push_str("${RUNBOOK_VALUE}"),
+            // `| raw`: the author's text, pasted as it is.
+            None => probe.push_str("RUNBOOK_RAW"),
+        }
+        at = block.outer.end;
+    }
+    probe.push_str(&text[at..]);
+    probe
+}
+
+/// Where `$name` or `${name` is first expanded in `text`.
+fn expanded_at(text: &str, name: &str) -> Option<std::ops::Range<usize>> {
+    if !name.bytes().all(crate::shell::flow::is_name_byte) {
+        return None;
+    }
+    let b = text.as_bytes();
+    for pattern in [format!("${{{name}"), format!("${name}")] {
+        let mut from = 0;
+        while let Some(i) = text[from..].find(&pattern).map(|k| from + k) {
+            let end = i + pattern.len();
+            from = end;
+            if pattern.starts_with("${")
+                || !b
+                    .get(end)
+                    .is_some_and(|&c| crate::shell::flow::is_name_byte(c))
+            {
+                return Some(i..end);
+            }
+        }
+    }
+    None
+}
+
+/// Whether the value `r` reads may be `value`: what its input's type, `choices` and
+/// `pattern`, or its `ask`'s, admit.
+fn admits(cx: &Context, r: &crate::template::Reference, value: &str) -> bool {
+    let Some(name) = r.name() else {
+        return true;
+    };
+    match r.namespace() {
+        "inputs" => cx
+            .runbook
+            .input(name)
+            .is_none_or(|i| crate::values::validate(i, value).is_ok()),
+        "vars" => cx
+            .runbook
+            .steps
+            .iter()
+            .filter_map(|s| s.ask.as_ref())
+            .filter(|a| a.value.var.as_ref().is_some_and(|v| v.value == name))
+            .all(|a| {
+                let choices: Vec<String> =
+                    a.value.choices.iter().map(|c| c.value.clone()).collect();
+                crate::values::valid_answer(
+                    value,
+                    false,
+                    a.value.pattern.as_ref().map(|p| p.value.as_str()),
+                    &choices,
+                )
+                .is_none()
+            }),
+        _ => true,
+    }
+}
