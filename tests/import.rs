@@ -689,7 +689,11 @@ fn destructive_commands_make_dangerous_steps_with_a_note_for_their_rollback() {
         delete.contains("# TODO(import)") && delete.contains("rollback"),
         "{delete}"
     );
-    assert!(out.stderr.contains("(1 dangerous)"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("(1 dangerous, 0 interactive)"),
+        "{}",
+        out.stderr
+    );
     let restart = out
         .stdout
         .split("  - id: ")
@@ -1256,4 +1260,79 @@ fn alternatives_inside_an_alternative_are_a_decision_of_their_own() {
         "{yaml}"
     );
     assert!(out.stderr.contains(", 2 decisions, "), "{}", out.stderr);
+}
+
+/// What an audit found the importer said wrong or not at all: a note about a block on the
+/// step that holds it, a prompt's guess at the prompt's line, every danger of a step named,
+/// commands typed in a root shell said to run after it, each command's output after it,
+/// nested items on their own lines, and `export PAIR=<A>-<B>` carried to later steps.
+#[test]
+fn notes_say_what_and_where() {
+    let page = "# Cache\n\n## Steps\n\n\
+1. Output only:\n\n   ```console\n   NAME READY\n   ```\n\n\
+2. On the host:\n\n   ```console\n   $ uptime\n    10:00 up\n   ops@web-1:~$ df -h\n   /dev/sda1 40G\n   ```\n\n\
+3. Clean up:\n\n   ```bash\n   sudo reboot\n   git push --force origin main\n   ```\n\n\
+4. As root:\n\n   ```console\n   $ sudo -i\n   # systemctl restart app\n   ```\n\n\
+5. If the pod is stuck:\n   - look at it:\n\n     ```bash\n     kubectl describe pod api\n     ```\n\n   - restart it:\n\n     ```bash\n     kubectl rollout restart deploy/api\n     ```\n\n\
+## Pair\n\n```bash\nexport PAIR=<A>-<B>\n```\n\n```bash\necho \"$PAIR\"\n```\n";
+    let t = Test::new().file("p.md", page);
+    let out = t.exec(&["import", "p.md"]);
+    out.code(0);
+    let yaml = &out.stdout;
+    let step = |needle: &str| {
+        yaml.split("  - id: ")
+            .find(|s| s.contains(needle))
+            .unwrap_or_else(|| panic!("no step with {needle}:\n{yaml}"))
+            .to_string()
+    };
+    // The block of item 1 is in the checklist step, and so is its note.
+    let first = step("NAME READY");
+    assert!(
+        first.contains("p.md:7:4: left as text: a console block"),
+        "{first}"
+    );
+    // The host's prompt is on line 16; each output follows its command.
+    let host = step("df -h");
+    assert!(
+        host.contains("p.md:16:4: guess: the page's prompt shows this typed on `web-1`"),
+        "{host}"
+    );
+    assert!(
+        host.contains("Expected output of `uptime`:")
+            && host.contains("Expected output of `df -h`:"),
+        "{host}"
+    );
+    // Both dangers named.
+    assert!(
+        step("sudo reboot").contains("dangerous (reboot / shutdown; git push --force)"),
+        "{yaml}"
+    );
+    // The root shell's line, said at its line and counted as a guess.
+    assert!(
+        out.stderr.contains(
+            "p.md:31:4: guess: the page types the lines after `sudo -i` in the root shell"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("(1 dangerous, 1 interactive)"),
+        "{}",
+        out.stderr
+    );
+    // Nested items stay items.
+    assert!(
+        step("kubectl describe").contains("  - look at it:\n        - restart it:"),
+        "{yaml}"
+    );
+    // The export reaches the step after it.
+    assert!(
+        step("echo \"$PAIR\"").contains("PAIR: \"{{ inputs.a }}-{{ inputs.b }}\""),
+        "{yaml}"
+    );
+    // --strict refuses the guesses.
+    t.exec(&["import", "--strict", "p.md"]).code(1);
+    // And the draft lints.
+    std::fs::write(t.path("p.yaml"), yaml).unwrap();
+    t.exec(&["lint", "--no-shellcheck", "p.yaml"]).code(0);
 }

@@ -255,11 +255,19 @@ fn page(args: &ImportArgs, err: &mut String) -> i32 {
     let mut draft = crate::import::import(&text, &stem);
     // Destructive commands, as lint's RB027 finds them: the step is dangerous.
     for step in &mut draft.steps {
-        if let Some(run) = &step.run
-            && let Some((_, what)) =
-                crate::lint::rules::destructive_command::find_destructive(run).first()
-        {
-            step.dangerous = Some((*what).to_string());
+        if let Some(run) = &step.run {
+            // Every kind of danger of the step, in the order of its commands.
+            let mut found = crate::lint::rules::destructive_command::find_destructive(run);
+            found.sort_by_key(|(at, _)| at.start);
+            let mut named: Vec<&str> = Vec::new();
+            for (_, what) in found {
+                if !named.contains(&what) {
+                    named.push(what);
+                }
+            }
+            if !named.is_empty() {
+                step.dangerous = Some(named.join("; "));
+            }
         }
         // Commands that need the terminal (RB034's finding) run attached to it.
         if let Some(run) = &step.run
@@ -332,11 +340,12 @@ fn page(args: &ImportArgs, err: &mut String) -> i32 {
     // The honest part: what was made, and what was not.
     let commands = draft.steps.iter().filter(|s| s.run.is_some()).count();
     let dangerous = draft.steps.iter().filter(|s| s.dangerous.is_some()).count();
+    let interactive = draft.steps.iter().filter(|s| s.interactive).count();
     let decisions = draft.steps.iter().filter(|s| !s.choose.is_empty()).count();
     // Written at once by the caller: stderr is not buffered, and a folder has many pages.
     let _ = writeln!(
         err,
-        "imported {shown}: {} step{}, {commands} with commands ({dangerous} dangerous), {decisions} decision{}, {} input{}, {} guess{}, {} block{} left as text",
+        "imported {shown}: {} step{}, {commands} with commands ({dangerous} dangerous, {interactive} interactive), {decisions} decision{}, {} input{}, {} guess{}, {} block{} left as text",
         draft.steps.len(),
         if draft.steps.len() == 1 { "" } else { "s" },
         if decisions == 1 { "" } else { "s" },

@@ -128,10 +128,14 @@ impl Draft {
             while stack.last().is_some_and(|(l, _)| *l >= *level) {
                 stack.pop();
             }
+            let parent = stack.last().and_then(|(_, p)| p.clone());
             let path = if k == 0 && *level == 1 && *title == self.title {
                 None
+            } else if title.trim().is_empty() {
+                // An empty heading (`## `) names nothing: its steps stand in its parent.
+                parent
             } else {
-                Some(match stack.last().and_then(|(_, p)| p.as_ref()) {
+                Some(match parent {
                     Some(parent) => format!("{parent} › {title}"),
                     None => title.clone(),
                 })
@@ -482,7 +486,19 @@ pub fn import(text: &str, stem: &str) -> Draft {
                     });
                     joinable = false;
                 } else {
-                    let (commands, output) = transcript(&code, &lang);
+                    let Transcript {
+                        commands,
+                        outputs,
+                        glued,
+                        root_after,
+                    } = transcript(&code, &lang);
+                    // The line of the block's `k`-th line on the page.
+                    let line_at = |k: usize| Pos {
+                        line: pos.line
+                            + k
+                            + usize::from(fenced(text.get(range.clone()).unwrap_or(""))),
+                        col: pos.col,
+                    };
                     // Only comments (`# apt-get update` in a `sh` block): nothing would run.
                     let comments_only = !commands.trim().is_empty()
                         && commands
@@ -502,32 +518,8 @@ pub fn import(text: &str, stem: &str) -> Draft {
                         d.left.push((pos, what));
                         continue;
                     }
-                    let mut notes = std::mem::take(&mut prose_notes);
-                    // A prompt that names a host: the page ran it there; runbook runs it
-                    // where it runs.
-                    let mut hosts: Vec<&str> = code.lines().filter_map(prompt_host).collect();
-                    hosts.dedup();
-                    if !hosts.is_empty() {
-                        let what = format!(
-                            "the page's prompt shows this typed on `{}`: the step runs where runbook runs (prefix `ssh HOST`, or say where in the instructions)",
-                            hosts.join("`, `")
-                        );
-                        notes.push(format!("{pos}: guess: {what}"));
-                        d.guesses.push((pos, what));
-                    }
-                    // `{{` of another template language (Go, Helm, jq): the command is kept
-                    // as written, placeholders and all, and says so.
-                    let no_templates = ["{{", "{%", "{#"].iter().any(|t| commands.contains(t));
-                    let mut env = Vec::new();
-                    let commands = if no_templates {
-                        let what = "the command holds `{{`, `{%` or `{#` of another template language: kept with `templates: false`, its placeholders given through the step's `env:`".to_string();
-                        notes.push(format!("{pos}: guess: {what}"));
-                        d.guesses.push((pos, what));
-                        placeholders(&mut d, &commands, pos, &mut notes, Some(&mut env))
-                    } else {
-                        placeholders(&mut d, &commands, pos, &mut notes, None)
-                    };
-                    // A checklist made of the list's items before this one comes first.
+                    // A checklist made of the list's items before this one comes first, with
+                    // the notes about its text.
                     flush_tasks(
                         &mut d,
                         &mut task_items,
@@ -536,6 +528,77 @@ pub fn import(text: &str, stem: &str) -> Draft {
                         heading.as_deref(),
                         heading_pos,
                     );
+                    let mut notes = std::mem::take(&mut prose_notes);
+                    let mut guess = |d: &mut Draft, at: Pos, what: String| {
+                        notes.push(format!("{at}: guess: {what}"));
+                        d.guesses.push((at, what));
+                    };
+                    // What the transcript's lines say, in the order of the lines.
+                    let mut said: Vec<(Pos, String)> = Vec::new();
+                    // A prompt that names a host: the page ran it there; runbook runs it
+                    // where it runs.
+                    let mut hosts: Vec<(usize, &str)> = code
+                        .lines()
+                        .enumerate()
+                        .filter_map(|(k, l)| Some((k, prompt_host(l)?)))
+                        .collect();
+                    hosts.dedup_by(|a, b| a.1 == b.1);
+                    if let Some(&(first, _)) = hosts.first() {
+                        let what = format!(
+                            "the page's prompt shows this typed on `{}`: the step runs where runbook runs (prefix `ssh HOST`, or say where in the instructions)",
+                            hosts.iter().map(|h| h.1).collect::<Vec<_>>().join("`, `")
+                        );
+                        said.push((line_at(first), what));
+                    }
+                    for k in glued {
+                        let what = "`$` glued to the command (`$kubectl …`): read as the prompt `$ ` and a command".to_string();
+                        said.push((line_at(k), what));
+                    }
+                    if let Some((k, shell)) = root_after {
+                        let what = format!(
+                            "the page types the lines after `{shell}` in the root shell it opens: here they run after that shell exits, as you (prefix them with `sudo`, or type them in the shell it opens)"
+                        );
+                        said.push((line_at(k), what));
+                    }
+                    said.sort_by_key(|(at, _)| *at);
+                    for (at, what) in said {
+                        guess(&mut d, at, what);
+                    }
+                    // `{{` of another template language (Go, Helm, jq): the command is kept
+                    // as written, placeholders and all, and says so.
+                    let no_templates = ["{{", "{%", "{#"].iter().any(|t| commands.contains(t));
+                    let mut env = Vec::new();
+                    let commands = if no_templates {
+                        let what = "the command holds `{{`, `{%` or `{#` of another template language: kept with `templates: false`, its placeholders given through the step's `env:`".to_string();
+                        guess(&mut d, pos, what);
+                        placeholders(&mut d, &commands, pos, &mut notes, Some(&mut env))
+                    } else {
+                        placeholders(&mut d, &commands, pos, &mut notes, None)
+                    };
+                    // "Check it with:" ending a section that describes the alert introduces
+                    // this command: it is the step's instructions, not the description's end.
+                    if descriptive
+                        && in_item == 0
+                        && prose.trim().is_empty()
+                        && d.description.trim_end().ends_with(':')
+                    {
+                        let kept = d.description.trim_end().len();
+                        let from = d.description[..kept].rfind("\n\n").map_or(0, |i| i + 2);
+                        let sentence = d.description[from..kept].to_string();
+                        // (Its paragraph's last sentence; the rest stays in the description.)
+                        let start = sentence.rfind(". ").map_or(0, |i| i + 2);
+                        prose.push_str(&sentence[start..]);
+                        let cut = from + start;
+                        d.description.truncate(cut);
+                        // (A heading the description gave the section, now over nothing.)
+                        let end = d.description.trim_end().len();
+                        let last = d.description[..end].rfind("\n\n").map_or(0, |i| i + 2);
+                        let over_nothing = d.description[last..end].starts_with("## ");
+                        d.description
+                            .truncate(if over_nothing { last } else { end });
+                        let end = d.description.trim_end().len();
+                        d.description.truncate(end);
+                    }
                     let item_used_before = item_used && prose.trim().is_empty();
                     let instructions = take(&mut prose, &mut paragraph, in_item, &item_text);
                     prose_pos = None;
@@ -552,11 +615,14 @@ pub fn import(text: &str, stem: &str) -> Draft {
                         {
                             // The item's text between the blocks ("If it hangs, look at
                             // the events:") goes on in the instructions.
-                            let more = instructions
+                            let rest = instructions
                                 .strip_prefix(last.instructions.as_str())
-                                .unwrap_or(&instructions)
-                                .trim();
-                            if !more.is_empty() {
+                                .unwrap_or(&instructions);
+                            let more = rest.trim();
+                            if more.starts_with("- ") && rest.starts_with('\n') {
+                                // A nested item of its own ("- restart it:"), on its line.
+                                last.instructions.push_str(rest.trim_end());
+                            } else if !more.is_empty() {
                                 if !last.instructions.is_empty() {
                                     last.instructions.push(' ');
                                 }
@@ -579,14 +645,22 @@ pub fn import(text: &str, stem: &str) -> Draft {
                             ..Step::default()
                         });
                     }
-                    if !output.trim().is_empty()
-                        && let Some(last) = d.steps.last_mut()
-                    {
-                        if !last.instructions.is_empty() {
-                            last.instructions.push_str("\n\n");
+                    if let Some(last) = d.steps.last_mut() {
+                        let several = outputs.len() > 1;
+                        for (command, output) in &outputs {
+                            if !last.instructions.is_empty() {
+                                last.instructions.push_str("\n\n");
+                            }
+                            if several {
+                                last.instructions.push_str(&format!(
+                                    "Expected output of `{}`:\n\n",
+                                    command.replace('`', "'")
+                                ));
+                            } else {
+                                last.instructions.push_str("Expected output:\n\n");
+                            }
+                            last.instructions.push_str(fence(output, "text").trim_end());
                         }
-                        last.instructions.push_str("Expected output:\n\n");
-                        last.instructions.push_str(&fence(&output, "text"));
                     }
                     joinable = true;
                 }
@@ -1406,6 +1480,20 @@ fn flush_tasks(
     if items.is_empty() {
         return;
     }
+    // Lists in a row under one heading (`- [ ]`, then `* [ ]`, then `1.`: lists of their own
+    // to Markdown) are one checklist.
+    if prose.trim().is_empty()
+        && let Some(last) = d.steps.last_mut()
+        && last.run.is_none()
+        && !last.checklist.is_empty()
+        && last.choose.is_empty()
+        && last.pos == pos
+        && last.title == heading.unwrap_or("Checklist")
+    {
+        last.checklist.append(items);
+        last.notes.append(notes);
+        return;
+    }
     d.steps.push(Step {
         title: heading.unwrap_or("Checklist").to_string(),
         checklist: std::mem::take(items),
@@ -1510,19 +1598,62 @@ fn typed_where(lang: &str) -> String {
     }
 }
 
+/// What a console block holds, read as a transcript.
+#[derive(Debug, Default, PartialEq)]
+struct Transcript {
+    /// The commands, one per line (continuations and `> ` lines kept).
+    commands: String,
+    /// The output shown after each command that printed any: (the command's first line,
+    /// the output).
+    outputs: Vec<(String, String)>,
+    /// Lines (of the block) whose `$` is glued to the command (`$kubectl get nodes`).
+    glued: Vec<usize>,
+    /// The first line typed in a root shell that a command opened (`sudo -i`, `su -`), and
+    /// that command.
+    root_after: Option<(usize, String)>,
+}
+
 /// A console transcript's commands and the output shown after them: lines starting with a
 /// prompt ([`shell_prompt`]) are commands; the rest after a prompt is output. A block with
-/// no prompt is all commands.
-fn transcript(code: &str, lang: &str) -> (String, String) {
-    if !code.lines().any(|l| shell_prompt(l, lang).is_some()) {
-        // A `console` block is a session: with no prompt, it is what a command printed.
-        if matches!(lang, "console" | "shell-session") {
-            return (String::new(), code.trim_end().to_string());
-        }
-        return (code.trim_end().to_string(), String::new());
+/// no prompt is all commands (all output in a `console` block).
+fn transcript(code: &str, lang: &str) -> Transcript {
+    let session = matches!(lang, "console" | "shell-session");
+    // `$kubectl get nodes` in a session: the prompt's space forgotten.
+    let glued_prompt = |l: &str| {
+        session
+            && l.strip_prefix('$')
+                .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_lowercase()))
+    };
+    fn prompt_of<'a>(l: &'a str, lang: &str, glued: bool) -> Option<&'a str> {
+        shell_prompt(l, lang).or_else(|| l.strip_prefix('$').filter(|_| glued))
     }
-    let mut commands = Vec::new();
-    let mut output = Vec::new();
+    let mut out = Transcript::default();
+    if !code
+        .lines()
+        .any(|l| prompt_of(l, lang, glued_prompt(l)).is_some())
+    {
+        // A `console` block is a session: with no prompt, it is what a command printed.
+        if session {
+            let output = code.trim_end();
+            if !output.is_empty() {
+                out.outputs.push((String::new(), output.to_string()));
+            }
+        } else {
+            out.commands = code.trim_end().to_string();
+        }
+        return out;
+    }
+    let mut commands: Vec<String> = Vec::new();
+    let mut output: Vec<&str> = Vec::new();
+    let mut of = String::new();
+    let flush = |of: &str, output: &mut Vec<&str>, out: &mut Transcript| {
+        let text = output.join("\n");
+        if !text.trim().is_empty() {
+            out.outputs
+                .push((of.to_string(), text.trim_end().to_string()));
+        }
+        output.clear();
+    };
     let mut continued = false;
     // Right after a command: `> ` lines are the shell's secondary prompt (a here-document,
     // an open quote), part of the command.
@@ -1530,13 +1661,14 @@ fn transcript(code: &str, lang: &str) -> (String, String) {
     // A `# ` line in a session of `$ ` prompts is output (a comment the program printed),
     // unless the last command made the session root's (`sudo -i`, `su -`).
     let mut user_session = false;
-    for l in code.lines() {
+    let mut root_shell: Option<String> = None;
+    for (k, l) in code.lines().enumerate() {
         if after_command && (l.starts_with("> ") || l == ">") {
             commands.push(l.get(2..).unwrap_or("").to_string());
             continue;
         }
         after_command = false;
-        let prompt = shell_prompt(l, lang);
+        let prompt = prompt_of(l, lang, glued_prompt(l));
         let root_line = l.starts_with("# ");
         if let Some(c) = prompt.filter(|_| !root_line) {
             let c = c.trim();
@@ -1546,22 +1678,36 @@ fn transcript(code: &str, lang: &str) -> (String, String) {
                 || c == "su"
                 || c.starts_with("su -")
                 || c.starts_with("su root"));
+            root_shell = (!user_session).then(|| c.to_string());
         }
         if continued {
             commands.push(l.to_string());
             continued = l.ends_with('\\');
             after_command = !continued;
         } else if root_line && user_session && prompt.is_some() {
-            output.push(l.to_string());
+            output.push(l);
         } else if let Some(c) = prompt {
+            flush(&of, &mut output, &mut out);
+            if glued_prompt(l) && shell_prompt(l, lang).is_none() {
+                out.glued.push(k);
+            }
+            if root_line
+                && out.root_after.is_none()
+                && let Some(shell) = &root_shell
+            {
+                out.root_after = Some((k, shell.clone()));
+            }
             after_command = !c.ends_with('\\');
             continued = c.ends_with('\\');
+            of = c.trim().to_string();
             commands.push(c.to_string());
         } else {
-            output.push(l.to_string());
+            output.push(l);
         }
     }
-    (commands.join("\n"), output.join("\n"))
+    flush(&of, &mut output, &mut out);
+    out.commands = commands.join("\n");
+    out
 }
 
 /// `<POD_NAME>`, `<pod-name>` in a command → `{{ inputs.pod_name }}` and an input. In a
@@ -1781,7 +1927,7 @@ fn expanded(command: &str, cap: &regex::Captures) -> bool {
 fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
     static EXPORT: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
-            r#"(?m)^\s*export\s+([A-Z_][A-Z0-9_]*)=("[^"$`\\]*"|'[^']*'|\{\{ inputs\.[a-z0-9_]+ \}\}|[^\s"'$`;&|]*)\s*$"#,
+            r#"(?m)^\s*export\s+([A-Z_][A-Z0-9_]*)=("[^"$`\\]*"|'[^']*'|(?:\{\{ inputs\.[a-z0-9_]+ \}\}|[^\s"'$`;&|{])*)\s*$"#,
         )
         .ok()
     });
@@ -2224,19 +2370,75 @@ mod tests {
         );
     }
 
+    /// An audit's smaller findings: an empty heading named a section " › "; lists of other
+    /// markers in a row under one heading made a checklist each; "Check it with:" ending a
+    /// Meaning section stayed in the description, its command a step with no words.
+    #[test]
+    fn empty_headings_lists_in_a_row_and_an_introduced_command() {
+        let d = import("#\n\n## \n\n```bash\nuptime\n```\n", "p");
+        assert_eq!(d.section_paths(), [None, None]);
+        let d = import(
+            "# T\n\n## Communicate\n\n- [ ] one\n* [ ] two\n\n1. three\n",
+            "p",
+        );
+        assert_eq!(d.steps.len(), 1, "{:?}", d.steps);
+        assert_eq!(d.steps[0].checklist, ["one", "two", "three"]);
+        let d = import(
+            "# T\n\n## Meaning\n\nThe cert expires soon. Check it with:\n\n```bash\nopenssl version\n```\n",
+            "p",
+        );
+        assert_eq!(d.description, "## Meaning\n\nThe cert expires soon.");
+        assert_eq!(d.steps[0].instructions, "Check it with:");
+        let d = import(
+            "# T\n\n## Meaning\n\nCheck it with:\n\n```bash\nopenssl version\n```\n",
+            "p",
+        );
+        assert!(!d.description.contains("Meaning"), "{}", d.description);
+        assert_eq!(d.steps[0].instructions, "Check it with:");
+    }
+
     #[test]
     fn transcripts_split_commands_from_output() {
-        let (c, o) = transcript("$ kubectl get pods\nNAME READY\napi-1 1/1\n", "console");
-        assert_eq!(c, "kubectl get pods");
-        assert_eq!(o, "NAME READY\napi-1 1/1");
-        let (c, o) = transcript("systemctl restart api\n", "bash");
-        assert_eq!((c.as_str(), o.as_str()), ("systemctl restart api", ""));
-        // A console block with no prompt is output.
-        let (c, o) = transcript("Filesystem Size Used\n/dev/sda1 40G 39G\n", "console");
+        let t = transcript("$ kubectl get pods\nNAME READY\napi-1 1/1\n", "console");
+        assert_eq!(t.commands, "kubectl get pods");
         assert_eq!(
-            (c.as_str(), o.as_str()),
-            ("", "Filesystem Size Used\n/dev/sda1 40G 39G")
+            t.outputs,
+            [(
+                "kubectl get pods".to_string(),
+                "NAME READY\napi-1 1/1".to_string()
+            )]
         );
+        let t = transcript("systemctl restart api\n", "bash");
+        assert_eq!(t.commands, "systemctl restart api");
+        assert!(t.outputs.is_empty());
+        // A console block with no prompt is output.
+        let t = transcript("Filesystem Size Used\n/dev/sda1 40G 39G\n", "console");
+        assert_eq!(t.commands, "");
+        assert_eq!(t.outputs[0].1, "Filesystem Size Used\n/dev/sda1 40G 39G");
+    }
+
+    /// Each command's output stays with it (an audit found two commands' outputs shown as
+    /// one, after both); `$kubectl` with the prompt's space forgotten is a command, said.
+    #[test]
+    fn outputs_stay_with_their_commands() {
+        let t = transcript(
+            "$ kubectl get pods\napi-1 1/1\n$ kubectl get nodes\nnode-1 Ready\n",
+            "console",
+        );
+        assert_eq!(t.commands, "kubectl get pods\nkubectl get nodes");
+        assert_eq!(
+            t.outputs,
+            [
+                ("kubectl get pods".to_string(), "api-1 1/1".to_string()),
+                ("kubectl get nodes".to_string(), "node-1 Ready".to_string())
+            ]
+        );
+        let t = transcript("$kubectl get nodes\nnode-1 Ready\n$ make deploy", "console");
+        assert_eq!(t.commands, "kubectl get nodes\nmake deploy");
+        assert_eq!(t.glued, [0]);
+        // In a script, `$x` is the script's.
+        let t = transcript("$cmd --version\n$ make", "bash");
+        assert!(t.glued.is_empty());
     }
 
     #[test]
@@ -2309,16 +2511,20 @@ mod tests {
     /// audit found `# a comment line in output` made a command).
     #[test]
     fn a_hash_line_is_a_command_only_in_a_root_session() {
-        let (commands, output) = transcript(
+        let t = transcript(
             "$ ls /srv\ndata\n# a comment line in output\n$ df -h",
             "console",
         );
-        assert_eq!(commands, "ls /srv\ndf -h");
-        assert!(output.contains("# a comment line in output"));
-        let (commands, _) = transcript("$ sudo -i\n# systemctl restart app", "console");
-        assert_eq!(commands, "sudo -i\nsystemctl restart app");
-        let (commands, _) = transcript("# systemctl status app\nactive", "console");
-        assert_eq!(commands, "systemctl status app");
+        assert_eq!(t.commands, "ls /srv\ndf -h");
+        assert!(t.outputs[0].1.contains("# a comment line in output"));
+        assert_eq!(t.root_after, None);
+        // The lines typed in the root shell are said to run after it, as the operator.
+        let t = transcript("$ sudo -i\n# systemctl restart app", "console");
+        assert_eq!(t.commands, "sudo -i\nsystemctl restart app");
+        assert_eq!(t.root_after, Some((1, "sudo -i".to_string())));
+        let t = transcript("# systemctl status app\nactive", "console");
+        assert_eq!(t.commands, "systemctl status app");
+        assert_eq!(t.root_after, None);
     }
 
     #[test]

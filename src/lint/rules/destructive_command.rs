@@ -126,7 +126,7 @@ const PATTERNS: &[Pattern] = &[
     ),
     (
         r"(?i)\bredis-cli\b[^\n;&|]*\bflush(?:all|db)\b",
-        "redis FLUSHALL",
+        "redis FLUSHALL / FLUSHDB",
         &["redis-cli"],
     ),
     (
