@@ -1031,3 +1031,33 @@ fn strings_and_input_that_other_programs_give_a_shell_stay_data() {
         }
     }
 }
+
+/// A `{{ }}` value in the words of a command that runs commands (`ssh {{ host }} "…"`,
+/// `timeout {{ n }} sh -c "…"`) is runbook's own, quoted where it stands: another value of
+/// the step quoted into a re-parsed string stays free text (an audit found the floor took
+/// runbook's own stand-in for a variable the script sets, and refused every reason with
+/// `'`); free text arrives byte for byte, code is still data.
+#[test]
+fn a_templated_host_does_not_make_other_values_plain_words() {
+    let rb = runbook_of(&[(
+        "two",
+        "timeout {{ inputs.n }} sh -c \"printf '[%s]' '{{ inputs.v }}'\" > \"$OUT/two\""
+            .to_string(),
+    )])
+    .replace(
+        "inputs:\n",
+        "inputs:\n  n: {description: seconds, default: \"5\"}\n",
+    );
+    for value in ["it's down 50% (ticket #42)", "x;touch {m}/1"] {
+        let (o, out, created, t) = run_runbook(&rb, value);
+        o.code(0);
+        assert!(created.is_empty(), "{value}: {}", o.stderr);
+        let value = value.replace("{m}", t.path("marks").to_str().unwrap());
+        assert_eq!(
+            std::fs::read_to_string(out.join("two")).unwrap_or_default(),
+            format!("[{value}]"),
+            "{}",
+            o.stderr
+        );
+    }
+}

@@ -173,9 +173,9 @@ pub fn script(template: &str, ctx: &Value, shell: &Shell) -> Result<Script, Rend
             // Quoted for the shell that parses it again (`ssh h "… {{ v }}"`, through a
             // wrapper function's `"$@"`): literal text there. Elsewhere it may be copied.
             probe.push_str(if nested {
-                "RUNBOOK_VALUE"
+                crate::shell::unseen::PROBE_QUOTED
             } else {
-                "${RUNBOOK_VALUE}"
+                crate::shell::unseen::PROBE_VALUE
             });
             out.script.push_str(&text);
             if let Some(passed) = passed {

@@ -911,8 +911,15 @@ pub fn transformed(text: &str) -> BTreeSet<String> {
             // (Not `${x%suf}`/`${x%%suf}`: what is left is the start of the value, as plain
             // and as free of a leading `-` as the value itself was checked to be.)
             Some('/' | '^' | ',' | '~' | '#') => true,
-            // `${x:1}`, `${x: -2}`, not `${x:-default}` and friends.
-            Some(':') => !matches!(after.chars().nth(1), Some('-' | '=' | '?' | '+')),
+            // `${x:1}`, `${x: -2}`, not `${x:-default}` and friends, nor a prefix,
+            // `${x:0:40}` (`${x::40}`, `${x:0}`): the start of the value, as a suffix removed.
+            Some(':') => {
+                let r = &after[1..];
+                !(matches!(r.chars().next(), Some('-' | '=' | '?' | '+'))
+                    || r.starts_with("0:")
+                    || r.starts_with(':')
+                    || r.starts_with("0}"))
+            }
             // `${x@Q}` quotes for a shell: not a change that matters; the others do.
             Some('@') => !after.starts_with("@Q}"),
             _ => false,

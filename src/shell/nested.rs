@@ -301,13 +301,25 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                             });
                         }
                     }
-                    if reaches(&refs) || refs.contains(ANY) || reaches(&uses.words) {
+                    // (Reached only word by word through a `for` loop: plain words.)
+                    let split_only = if reaches(&refs) {
+                        reparsed_split_only(&text)
+                    } else {
+                        BTreeSet::new()
+                    };
+                    let whole = |set: &BTreeSet<String>| {
+                        targets
+                            .iter()
+                            .any(|t| set.contains(t) && !split_only.contains(t))
+                            || (to_positional && POSITIONAL.iter().any(|p| set.contains(*p)))
+                    };
+                    if whole(&refs) || refs.contains(ANY) || reaches(&uses.words) {
                         Slot::PlainWord(quoting)
                     } else if targets.iter().any(|t| arith.contains(t))
                         || (positional && to_positional)
                     {
                         Slot::NoSubscript(quoting)
-                    } else if reaches(&uses.split) {
+                    } else if reaches(&uses.split) || reaches(&refs) {
                         Slot::PlainWords(quoting)
                     } else if reaches(&uses.options) {
                         // Read line by line (`mapfile -t hs < <(printf … "{{ v }}")`): every
@@ -390,6 +402,17 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                         }
                         None => {}
                     }
+                }
+                // A SQL client's script on its input: a new line may start a client command
+                // (`.shell`, `system`) and a `\` one anywhere (psql's `\!`), which run a shell.
+                if let Some(f) = foreign
+                    && (std::ptr::eq(f, &PSQL_STDIN) || std::ptr::eq(f, &MYSQL_STDIN))
+                    && code_end.is_none()
+                {
+                    code_end = Some((
+                        "\n\r\\".to_string(),
+                        "the line of SQL the client reads (a new line or `\\` may start a client command such as `\\!` or `.shell`)".to_string(),
+                    ));
                 }
                 // Code that hands strings to a shell (`system()`, `os.system`, `shell=True`,
                 // backquotes, awk's `print | "sh"`, Tcl's `exec`): a value spliced into it, or
@@ -947,14 +970,19 @@ fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Unsafe> {
         if operand {
             role = Role::Data(None);
         }
+        // `… | grep "{{ v }}" | xargs kubectl delete pod`: grep prints lines of its input,
+        // never its pattern; what flows down the pipe is the input's.
+        let filters = grep_pattern(&args, index);
         if let Role::Data(None) = role
             && cmd.piped
+            && !filters
             && let Some(r) = piped_text(text, &args, index, list, n)
         {
             role = r;
         }
         if let Role::Data(None) = role
             && cmd.piped
+            && !filters
             && let Some(read) = read_into_code(text, list, n)
         {
             role = read?;
@@ -1153,6 +1181,57 @@ pub fn reparsed_refs(text: &str) -> BTreeSet<String> {
     super::flow::with_sources(text, &mut quoted);
     refs.extend(quoted.into_iter().map(|n| format!("^{n}")));
     refs
+}
+
+/// The variables of [`reparsed_refs`] that reach a string parsed again only word by word,
+/// through a `for NAME in $LIST` loop (`for svc in $SERVICES; do ssh h "restart $svc"`):
+/// each word of theirs must be a plain word there, not the whole value.
+pub fn reparsed_split_only(text: &str) -> BTreeSet<String> {
+    let mut direct = reparsed_refs_in(text, 0);
+    direct.extend(prompt_expanded(text));
+    direct.extend(PROMPTS.iter().map(|p| p.to_string()));
+    let (whole, split) = super::flow::sources_by_splitting(text, &direct);
+    split
+        .difference(&whole)
+        .filter(|name| only_in_for_lists(text, name))
+        .cloned()
+        .collect()
+}
+
+/// Whether every expansion of `$name` in `text` is a word of a `for … in` list, unquoted
+/// (`for s in $LIST`): split into words, never read whole or line by line.
+fn only_in_for_lists(text: &str, name: &str) -> bool {
+    let b = text.as_bytes();
+    let mut found = false;
+    for (i, _) in text.match_indices('$') {
+        let rest = &text[i + 1..];
+        let braced = rest.starts_with('{');
+        let after = if braced { &rest[1..] } else { rest };
+        if !after.starts_with(name)
+            || after[name.len()..]
+                .bytes()
+                .next()
+                .is_some_and(super::flow::is_name_byte)
+        {
+            continue;
+        }
+        if braced && !after[name.len()..].starts_with('}') {
+            return false;
+        }
+        // The command up to here: `for NAME in WORDS… `, with no quote, the expansion a word
+        // of its own.
+        let line = &text[text[..i].rfind(['\n', ';', '|', '&']).map_or(0, |k| k + 1)..i];
+        let in_list = line.trim_start().starts_with("for ")
+            && line.split_whitespace().nth(2) == Some("in")
+            && !line.contains(['"', '\'', '`', '('])
+            && i > 0
+            && b[i - 1].is_ascii_whitespace();
+        if !in_list {
+            return false;
+        }
+        found = true;
+    }
+    found
 }
 
 /// The scripts inside the redirections of a command (`done < <(ssh h "…")`, `> >(tee …)`,
@@ -1534,6 +1613,12 @@ const SPLIT_SENSITIVE: &[&str] = &[
     "vagrant",
     "ansible",
     "pdsh",
+    "consul",
+    "heroku",
+    "bolt",
+    "mco",
+    "dsh",
+    "mussh",
     "at",
     "batch",
     "parallel",
@@ -2554,6 +2639,48 @@ fn ssh_reads_no_input(after: &[&str]) -> bool {
     false
 }
 
+/// Whether `args[index]` is the pattern of `grep` (its first operand, or the argument of
+/// `-e`), which grep matches against its input and never prints. (A file name may be
+/// printed, `-H`; a pattern file is read, `-f`.)
+fn grep_pattern(args: &[&Word], index: usize) -> bool {
+    if !args
+        .first()
+        .is_some_and(|w| matches!(base(&w.cooked), "grep" | "egrep" | "fgrep"))
+    {
+        return false;
+    }
+    let (j, seen) = options(
+        args,
+        1,
+        "efmABCdD",
+        &[
+            "regexp",
+            "file",
+            "max-count",
+            "after-context",
+            "before-context",
+            "context",
+            "label",
+            "binary-files",
+            "devices",
+            "directories",
+        ],
+    );
+    if has(&seen, &["-f", "--file"]) {
+        return false;
+    }
+    let by_e: Vec<usize> = seen
+        .iter()
+        .filter(|(o, _)| o == "-e" || o == "--regexp")
+        .filter_map(|(_, v)| *v)
+        .collect();
+    if by_e.is_empty() {
+        index == j
+    } else {
+        by_e.contains(&index)
+    }
+}
+
 /// `echo … {{ v }} … | sh`: the words echo prints are the script of a shell further down the
 /// pipe; what any other command prints there (`printf`, `tee`, `sed`) cannot be followed.
 fn piped_text(
@@ -2659,10 +2786,7 @@ fn xargs_runs_input(text: &str, args: &[&Word]) -> Option<String> {
     // that another shell parses. (`xargs -I{} ssh {} uptime`: the input is ssh's host only,
     // checked as plain words by [`read_into_code`].)
     if let Some(first) = args.get(j).map(|w| base(&w.cooked))
-        && matches!(
-            first,
-            "ssh" | "eval" | "su" | "runuser" | "kubectl" | "docker" | "podman"
-        )
+        && matches!(first, "ssh" | "eval" | "su" | "runuser")
         && !(first == "ssh"
             && replace
                 .as_deref()
@@ -3214,6 +3338,14 @@ const SCRIPT_OPTIONS: (&str, &[&str]) = (
 );
 
 /// The role of word `target` in the command whose name is `args[i]`.
+/// Whether the words after `args[i]` start with the subcommand `words` (`consul exec`).
+fn sub(args: &[&Word], i: usize, words: &[&str]) -> bool {
+    words
+        .iter()
+        .enumerate()
+        .all(|(k, w)| args.get(i + 1 + k).is_some_and(|a| a.cooked == *w))
+}
+
 fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
     let Some(name_word) = args.get(i) else {
         return Role::Data(None);
@@ -3722,6 +3854,44 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             let (j, _) = options(args, i + 1, "wxlRfutgX", &[]);
             joined(j, format!("{name} -w HOSTS"), false)
         }
+        // Remote runners whose command a shell on each host parses: `consul exec`, `heroku
+        // run`, `bolt command run`, `mco shell run`, `dsh`, `mussh -c` (an audit found the
+        // value pasted raw into them).
+        "consul" if sub(args, i, &["exec"]) => {
+            let (j, _) = options(args, i + 2, "", &[]);
+            joined(j, "consul exec".into(), false)
+        }
+        "heroku" if sub(args, i, &["run"]) || sub(args, i, &["run:detached"]) => {
+            let (j, _) = options(args, i + 2, "ares", &["app", "remote", "size", "env", "type"]);
+            joined(j, "heroku run".into(), false)
+        }
+        "bolt" if sub(args, i, &["command", "run"]) => {
+            let (j, _) = options(
+                args,
+                i + 3,
+                "tupi",
+                &["targets", "user", "password", "run-as", "env-var", "inventoryfile", "transport", "query"],
+            );
+            joined(j, "bolt command run".into(), false)
+        }
+        "mco" if sub(args, i, &["shell", "run"]) => {
+            let (j, _) = options(args, i + 3, "ITFAWC", &["target", "with", "wf", "wa", "wc", "config"]);
+            joined(j, "mco shell run".into(), false)
+        }
+        "dsh" => {
+            let (j, _) = options(
+                args,
+                i + 1,
+                "mgrofF",
+                &["machine", "group", "remoteshell", "remoteshellopt", "file", "forklimit"],
+            );
+            joined(j, "dsh".into(), false)
+        }
+        "mussh" if args[target - 1].cooked == "-c" => Role::Reparse(Reparse {
+            inner: args[target].cooked.clone(),
+            construct: "mussh -c".into(),
+            travels: false,
+        }),
         "vagrant" if args[target - 1].cooked == "-c" || args[target - 1].cooked == "--command" => {
             Role::Reparse(Reparse {
                 inner: args[target].cooked.clone(),
@@ -4437,6 +4607,19 @@ const PSQL: Foreign = Foreign {
     language: "SQL",
     help: "pass it as a psql variable and the SQL on standard input (psql reads no variables in `-c`): `psql -v name=\"{{ … }}\" <<'SQL'` … `where x = :'name'` … `SQL`; or give the value a `pattern`",
 };
+/// psql reading its script on its input, where a `\` starts a psql command anywhere outside
+/// quotes (`\!` runs a shell). (A `static`, told apart by its address from [`PSQL`], whose
+/// contents are the same: two such constants may share one.)
+static PSQL_STDIN: Foreign = Foreign {
+    language: "SQL",
+    help: PSQL.help,
+};
+/// mysql or sqlite3 reading its script on its input, where a line may be a client command
+/// (`\!`, `system`, `.shell`), which runs a shell.
+static MYSQL_STDIN: Foreign = Foreign {
+    language: "SQL",
+    help: MYSQL.help,
+};
 const MYSQL: Foreign = Foreign {
     language: "SQL",
     help: "restrict the value with a `pattern` (or `type: int`, `choices`) so that it cannot hold quotes, or look it up with a query that does not splice it",
@@ -4576,6 +4759,18 @@ fn foreign_stdin(args: &[&Word]) -> Option<&'static Foreign> {
     let w = args.get(i)?;
     let name = base(&w.cooked);
     let rest: Vec<&str> = args[i + 1..].iter().map(|a| a.cooked.as_str()).collect();
+    foreign_stdin_of(name, &rest)
+}
+
+/// [`foreign_stdin`] of program `name` given the words `rest`; through a command that hands
+/// its input to a command on another host or in a container (`ssh db-1 "psql …"`,
+/// `kubectl exec -i db-0 -- psql …`, `docker exec -i db psql …`), that command's.
+fn foreign_stdin_of(name: &str, rest: &[&str]) -> Option<&'static Foreign> {
+    if let Some(inner) = remote_reader(name, rest) {
+        let (first, others) = inner.split_first()?;
+        let others: Vec<&str> = others.iter().map(String::as_str).collect();
+        return foreign_stdin_of(base(first), &others);
+    }
     let operands = || {
         rest.iter()
             .filter(|a| !a.starts_with('-') || **a == "-")
@@ -4601,9 +4796,9 @@ fn foreign_stdin(args: &[&Word]) -> Option<&'static Foreign> {
             if !any(&["-c", "--command"])
                 && (!any(&["-f", "--file"]) || from_stdin(&["-f", "--file"])) =>
         {
-            Some(&PSQL)
+            Some(&PSQL_STDIN)
         }
-        "mysql" | "mariadb" if !any(&["-e", "--execute"]) => Some(&MYSQL),
+        "mysql" | "mariadb" if !any(&["-e", "--execute"]) => Some(&MYSQL_STDIN),
         // ed and ex read commands, not text, on their standard input; so do vi and vim in
         // ex mode (`-e`, `-es`), and sed given its script there.
         "ed" | "ex" => Some(&ED),
@@ -4615,7 +4810,7 @@ fn foreign_stdin(args: &[&Word]) -> Option<&'static Foreign> {
             Some(&ED)
         }
         "sed" | "gsed" if from_stdin(&["-f", "--file"]) => Some(&SED),
-        "sqlite3" if operands() <= 1 => Some(&MYSQL),
+        "sqlite3" if operands() <= 1 => Some(&MYSQL_STDIN),
         _ if (name.starts_with("python") || name.starts_with("pypy"))
             && !rest.iter().any(|a| {
                 a.starts_with('-') && !a.starts_with("--") && (a.ends_with('c') || a.ends_with('m'))
@@ -4652,6 +4847,58 @@ fn foreign_stdin(args: &[&Word]) -> Option<&'static Foreign> {
                 .any(|p| matches!(p[0], "-f" | "--file") && (p[1] == "-" || stdin_file(p[1]))) =>
         {
             Some(&AWK)
+        }
+        _ => None,
+    }
+}
+
+/// The words of the command that reads the input of `name rest…` on another host or in a
+/// container: the command of `ssh HOST COMMAND…` (its words split at white space), the
+/// command after `--` of `kubectl`/`oc exec`, the command after the container of
+/// `docker`/`podman exec`.
+fn remote_reader(name: &str, rest: &[&str]) -> Option<Vec<String>> {
+    let split = |words: &[&str]| -> Vec<String> {
+        words
+            .iter()
+            .flat_map(|w| w.split_whitespace())
+            .map(str::to_string)
+            .collect()
+    };
+    match name {
+        "ssh" => {
+            let mut k = 0;
+            while let Some(w) = rest.get(k) {
+                if !w.starts_with('-') || w.len() < 2 {
+                    let command = split(rest.get(k + 1..)?);
+                    return (!command.is_empty()).then_some(command);
+                }
+                if *w == "--" {
+                    k += 1;
+                    continue;
+                }
+                let last = w.chars().last().unwrap_or('-');
+                k += if w.len() == 2 && "bcDEeFIiJLlmOopQRSWw".contains(last) {
+                    2
+                } else {
+                    1
+                };
+            }
+            None
+        }
+        "kubectl" | "oc" if rest.contains(&"exec") => {
+            let dashes = rest.iter().position(|w| *w == "--")?;
+            let command = split(&rest[dashes + 1..]);
+            (!command.is_empty()).then_some(command)
+        }
+        "docker" | "podman" | "nerdctl" if rest.first() == Some(&"exec") => {
+            let (j, _) = super::programs::options(
+                &rest[1..],
+                0,
+                "euw",
+                &["env", "env-file", "user", "workdir", "detach-keys"],
+            );
+            let command = split(rest.get(1 + j + 1..)?);
+            (!command.is_empty()).then_some(command)
         }
         _ => None,
     }
@@ -6042,6 +6289,21 @@ mod tests {
         }
         // A suffix removed is still the start of the value that was checked.
         assert!(plan_x("u=\"X\"; curl -fsS \"${u%/}/healthz\"").is_ok());
+        // A list split by a `for` loop, each word in a re-parsed string: plain words (an
+        // audit found `nginx php-fpm` refused); used whole there too: one plain word.
+        assert!(matches!(
+            plan_x("S=\"X\"; for svc in $S; do ssh web-1 \"restart $svc\"; done").map(|p| p.slot),
+            Ok(Slot::PlainWords(_))
+        ));
+        assert!(matches!(
+            plan_x("S=\"X\"; ssh h \"echo $S\"; for s in $S; do ssh h \"x $s\"; done")
+                .map(|p| p.slot),
+            Ok(Slot::PlainWord(_))
+        ));
+        // So is a prefix (an audit found `${x:0:40}` an RB031 error); another cut is not.
+        assert!(plan_x("svc=\"X\"; ssh web-1 \"echo ${svc:0:40}\"").is_ok());
+        assert!(plan_x("svc=\"X\"; ssh web-1 \"echo ${svc::40}\"").is_ok());
+        assert!(plan_x("svc=\"X\"; ssh web-1 \"echo ${svc:3:40}\"").is_err());
         for script in [
             "expect -c 'send \"X\"'",
             "mongosh --eval 'db.x.find({a: \"X\"})'",
@@ -6125,6 +6387,32 @@ mod tests {
         );
         assert!(plan_x("printf X | xargs -I{} sh -c \"echo '{}'\"").is_err());
         assert!(plan_x("echo X | xargs -I{} ssh h \"echo {}\"").is_err());
+        // grep's pattern never reaches its output (an audit found these RB031 errors); what
+        // grep is given to read, or prints as a file's name, does.
+        for script in [
+            "kubectl get pods --no-headers | grep \"X\" | awk '{print $1}' | xargs -r kubectl delete pod",
+            "ls /tmp | grep \"X\" | xargs -r docker rm -f",
+            "kubectl get pods -o name | grep -- \"X\" | while read -r p; do ssh -n web-1 \"echo $p\"; done",
+            "kubectl get pods -o name | grep -i -e \"X\" | xargs -I{} sh -c 'kubectl delete {}'",
+        ] {
+            let planned = plan_x(script);
+            assert!(
+                matches!(
+                    planned.as_ref().map(|p| &p.slot),
+                    Ok(Slot::Quoted(_) | Slot::NoOption(_))
+                ),
+                "{script}: {planned:?}"
+            );
+        }
+        for script in [
+            "echo \"X\" | grep web | xargs -I{} sh -c 'echo {}'",
+            "grep -H web \"X\" | xargs -I{} sh -c 'echo {}'",
+            "grep -f \"X\" f | xargs -I{} sh -c 'echo {}'",
+        ] {
+            let planned = plan_x(script);
+            let kept = matches!(&planned, Ok(p) if matches!(p.slot, Slot::Quoted(_)));
+            assert!(!kept, "{script}: {planned:?}");
+        }
         assert_eq!(constructs("sudo -iu app bash -c \"echo X\""), ["bash -c"]);
         assert_eq!(constructs("oc rsh pod sh -c \"echo X\""), ["sh -c"]);
         assert_eq!(
@@ -6393,6 +6681,25 @@ mod tests {
             constructs("retry() { \"$@\"; }; retry vagrant ssh -c \"echo X\""),
             ["vagrant ssh -c"]
         );
+        // Remote runners an audit found pasting the value raw.
+        for (script, construct) in [
+            ("consul exec -node=web-1 \"echo got: X\"", "consul exec"),
+            ("consul exec -node web-1 -wait 2s echo X", "consul exec"),
+            ("heroku run -a app \"echo X\"", "heroku run"),
+            ("heroku run:detached --app app echo X", "heroku run"),
+            (
+                "bolt command run \"echo X\" --targets web-1",
+                "bolt command run",
+            ),
+            ("mco shell run \"echo X\" -I web-1", "mco shell run"),
+            ("dsh -m web-1 -c -- \"echo X\"", "dsh"),
+            ("mussh -h web-1 -c \"echo X\"", "mussh -c"),
+        ] {
+            assert_eq!(constructs(script), [construct], "{script}");
+        }
+        // Their other subcommands and options are data.
+        assert!(constructs("consul kv get X").is_empty());
+        assert!(constructs("heroku logs -a X").is_empty());
         assert!(matches!(
             plan_x("timeout 5 rsync -e \"ssh -p X\" f h:/tmp/x")
                 .unwrap()
@@ -6594,6 +6901,21 @@ mod tests {
         ));
         assert!(plan_x("sed \"X\" f").is_err());
         assert_eq!(end("python3 -c 'print(\"X\")'"), None);
+        // A SQL client's script on its input (an audit ran `\!` and `.shell` through a new
+        // line), also on another host or in a container; `psql -c` runs no client command.
+        for script in [
+            "psql <<SQL\nselect 'X';\nSQL",
+            "psql -f - <<< \"select 'X';\"",
+            "sqlite3 app.db <<SQL\ninsert into n values ('X');\nSQL",
+            "mysql <<SQL\nselect 'X';\nSQL",
+            "ssh db-1 \"psql -U postgres\" <<SQL\nselect 'X';\nSQL",
+            "kubectl exec -i db-0 -- psql -U postgres <<SQL\nselect 'X';\nSQL",
+            "docker exec -i -u pg db psql <<SQL\nselect 'X';\nSQL",
+        ] {
+            assert_eq!(end(script).as_deref(), Some("\n\r\\"), "{script}");
+        }
+        assert_eq!(end("psql -c \"select 'X'\""), None);
+        assert_eq!(end("ssh db-1 cat <<EOF\nX\nEOF"), None);
     }
 
     #[test]

@@ -63,6 +63,12 @@ const FILLED: &[&str] = &[
 /// What stands for the output of a command substitution (see [`substitutions`]).
 pub const SUBSTITUTION: &str = "RUNBOOK_SUBSTITUTION";
 
+/// What stands for a `{{ }}` value in the text the floor reads: a variable the script does
+/// not set where the value is passed by reference, literal text where runbook quotes it
+/// into a string another shell parses (a word of its own that is no variable's name).
+pub const PROBE_VALUE: &str = "${RUNBOOK_VALUE}";
+pub const PROBE_QUOTED: &str = "RUNBOOK_QUOTED_VALUE";
+
 impl Unseen {
     /// The variable as a message names it.
     pub fn variable(&self) -> String {
@@ -75,6 +81,7 @@ impl Unseen {
             n if n.starts_with('*') => {
                 "text that `envsubst` fills from the environment".to_string()
             }
+            "RUNBOOK_VALUE" => "a `{{ }}` value of the step".to_string(),
             n if n.starts_with(VALUE_PREFIX) => format!(
                 "`${n}` (runbook's own variable that carries a `{{{{ }}}}` value into the script; write the `{{{{ }}}}` itself there)"
             ),
@@ -605,10 +612,6 @@ fn declared_only(text: &str, at: usize) -> bool {
     ) && words.all(|w| w.starts_with('-') || w.bytes().all(is_name_byte))
 }
 
-/// A value that no shell can make code of: words (split at spaces, tabs and the
-/// characters of `ifs`) of letters, digits and `_ . / : @ , + = % -`, none starting with
-/// `-`. (A new line ends a command in a string another shell parses: `nginx⏎touch x` is
-/// plain words and code.)
 /// Every place, in the order messages name them.
 pub const ALL_PLACES: [Place; 4] = [Place::Code, Place::Words, Place::Arithmetic, Place::Options];
 
@@ -638,6 +641,10 @@ pub fn refused_by<'a>(
         .find(|u| decoded || !inert(u.place, value, ifs))
 }
 
+/// A value that no shell can make code of: words (split at spaces, tabs and the
+/// characters of `ifs`) of letters, digits and `_ . / : @ , + = % -`, none starting with
+/// `-`. (A new line ends a command in a string another shell parses: `nginx⏎touch x` is
+/// plain words and code.)
 pub fn inert_for_code(value: &str, ifs: Option<&str>) -> bool {
     !value.contains(['\n', '\r'])
         && value

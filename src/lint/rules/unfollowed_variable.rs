@@ -198,9 +198,9 @@ fn probe(text: &str, own: &[&crate::lint::context::ValuePlan]) -> String {
         probe.push_str(&text[at..block.outer.start]);
         match own.iter().find(|v| v.block == block.outer) {
             Some(v) if v.plan.as_ref().is_ok_and(|p| !p.layers.is_empty()) => {
-                probe.push_str("RUNBOOK_VALUE")
+                probe.push_str(crate::shell::unseen::PROBE_QUOTED)
             }
-            Some(_) => probe.push_str("${RUNBOOK_VALUE}"),
+            Some(_) => probe.push_str(crate::shell::unseen::PROBE_VALUE),
             // `| raw`: the author's text, pasted as it is.
             None => probe.push_str("RUNBOOK_RAW"),
         }
