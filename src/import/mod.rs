@@ -260,6 +260,8 @@ pub fn import(text: &str, stem: &str) -> Draft {
     let mut in_code: Option<(String, Pos)> = None;
     let mut code = String::new();
     let mut task_items: Vec<String> = Vec::new();
+    // The last of `task_items` is a numbered item with no command of its own (not a task).
+    let mut last_numbered = false;
     let mut item_text = String::new();
     let mut in_item = 0usize;
     let mut task: Option<bool> = None;
@@ -334,6 +336,7 @@ pub fn import(text: &str, stem: &str) -> Draft {
                 }
             }
             Event::Start(Tag::Heading { level, .. }) => {
+                last_numbered = false;
                 flush_tasks(
                     &mut d,
                     &mut task_items,
@@ -427,7 +430,39 @@ pub fn import(text: &str, stem: &str) -> Draft {
                     prose_notes.push(format!("{pos}: guess: {what}"));
                     d.guesses.push((pos, what));
                 }
-                let title = if in_item > 0 && !item_text.trim().is_empty() {
+                // A numbered item whose block follows it less indented than its text
+                // (`10. Do it:` then a fence at three spaces, or at the margin): the block is
+                // the item's, not a step of its own after a checklist (an audit found such
+                // commands lost).
+                let adopted = if in_item == 0 && prose.trim().is_empty() && last_numbered {
+                    last_numbered = false;
+                    match task_items.pop() {
+                        Some(item) => Some(item),
+                        // The list has ended: its checklist is made.
+                        None => match d.steps.last_mut() {
+                            Some(last)
+                                if last.run.is_none()
+                                    && last.choose.is_empty()
+                                    && !last.checklist.is_empty() =>
+                            {
+                                let item = last.checklist.pop();
+                                if last.checklist.is_empty() && last.instructions.trim().is_empty()
+                                {
+                                    let mut notes = std::mem::take(&mut last.notes);
+                                    prose_notes.append(&mut notes);
+                                    d.steps.pop();
+                                }
+                                item
+                            }
+                            _ => None,
+                        },
+                    }
+                } else {
+                    None
+                };
+                let title = if let Some(item) = &adopted {
+                    short_title(item)
+                } else if in_item > 0 && !item_text.trim().is_empty() {
                     short_title(&item_text)
                 } else {
                     heading.clone().unwrap_or_else(|| "Run the command".into())
@@ -469,6 +504,9 @@ pub fn import(text: &str, stem: &str) -> Draft {
                         heading.as_deref(),
                         heading_pos,
                     );
+                    if let Some(item) = &adopted {
+                        prose.push_str(item);
+                    }
                     let mut instructions = take(&mut prose, &mut paragraph, in_item, &item_text);
                     if !instructions.is_empty() {
                         instructions.push_str("\n\n");
@@ -528,6 +566,9 @@ pub fn import(text: &str, stem: &str) -> Draft {
                         heading.as_deref(),
                         heading_pos,
                     );
+                    if let Some(item) = &adopted {
+                        prose.push_str(item);
+                    }
                     let mut notes = std::mem::take(&mut prose_notes);
                     let mut guess = |d: &mut Draft, at: Pos, what: String| {
                         notes.push(format!("{at}: guess: {what}"));
@@ -606,9 +647,12 @@ pub fn import(text: &str, stem: &str) -> Draft {
                     // Consecutive fences under one heading, or in one list item, are one step.
                     let join = joinable
                         && (instructions.trim().is_empty() || (in_item > 0 && item_used_before))
-                        && d.steps
-                            .last()
-                            .is_some_and(|s| s.title == title && s.no_templates == no_templates);
+                        && d.steps.last().is_some_and(|s| {
+                            s.title == title
+                                && s.no_templates == no_templates
+                                && s.run.is_some()
+                                && s.checklist.is_empty()
+                        });
                     if join {
                         if let Some(last) = d.steps.last_mut()
                             && let Some(run) = &mut last.run
@@ -832,6 +876,7 @@ pub fn import(text: &str, stem: &str) -> Draft {
             Event::End(TagEnd::Item) => {
                 in_item = in_item.saturating_sub(1);
                 let text_of = item_text.trim().to_string();
+                last_numbered = false;
                 if std::mem::take(&mut item_used) {
                     // Its text went to the step its command made.
                 } else if descriptive && task.is_none() && !text_of.is_empty() {
@@ -845,6 +890,7 @@ pub fn import(text: &str, stem: &str) -> Draft {
                 } else if (task.is_some() || (ordered && in_item == 0)) && !text_of.is_empty() {
                     // A task, or a numbered item with no command: a checklist item.
                     task_items.push(text_of);
+                    last_numbered = task.is_none();
                 } else if !text_of.is_empty() {
                     prose_pos.get_or_insert(at);
                     prose.push_str(&format!("- {text_of}\n"));
@@ -2395,6 +2441,52 @@ mod tests {
         );
         assert!(!d.description.contains("Meaning"), "{}", d.description);
         assert_eq!(d.steps[0].instructions, "Check it with:");
+    }
+
+    /// A numbered item's block less indented than its text (`10.` then a fence at three
+    /// spaces, or fences at the margin) is the item's: an audit found every such command
+    /// after the first lost, with nothing said.
+    #[test]
+    fn a_block_under_a_numbered_item_at_the_margin_is_its_command() {
+        let d = import(
+            "# T\n\n1. Check:\n```bash\necho one\n```\n2. Next:\n```bash\necho two\n```\n3. Last:\n```bash\necho three\n```\n",
+            "p",
+        );
+        let runs: Vec<_> = d.steps.iter().filter_map(|s| s.run.as_deref()).collect();
+        assert_eq!(
+            runs,
+            ["echo one", "echo two", "echo three"],
+            "{:?}",
+            d.steps
+        );
+        assert_eq!(d.steps[1].title, "Next");
+        let d = import(
+            "# T\n\n## Steps\n\n9. Do 9:\n\n   ```bash\n   echo nine\n   ```\n\n10. Do 10:\n\n   ```bash\n   echo ten\n   ```\n\n11. Do 11:\n\n   ```bash\n   echo eleven\n   ```\n",
+            "p",
+        );
+        let runs: Vec<_> = d.steps.iter().filter_map(|s| s.run.as_deref()).collect();
+        assert_eq!(
+            runs,
+            ["echo nine", "echo ten", "echo eleven"],
+            "{:?}",
+            d.steps
+        );
+        assert!(
+            d.steps.iter().all(|s| s.checklist.is_empty()),
+            "{:?}",
+            d.steps
+        );
+        // A numbered list of things to do, then a paragraph and a block: a checklist, then
+        // a step of its own.
+        let d = import(
+            "# T\n\n1. Tell the channel\n2. Open the dashboard\n\nThen restart:\n\n```bash\nsystemctl restart app\n```\n",
+            "p",
+        );
+        assert_eq!(
+            d.steps[0].checklist,
+            ["Tell the channel", "Open the dashboard"]
+        );
+        assert_eq!(d.steps[1].run.as_deref(), Some("systemctl restart app"));
     }
 
     #[test]
