@@ -255,7 +255,9 @@ fn page(args: &ImportArgs, err: &mut String) -> i32 {
     let mut draft = crate::import::import(&text, &stem);
     // Destructive commands, as lint's RB027 finds them: the step is dangerous.
     for step in &mut draft.steps {
-        if let Some(run) = &step.run {
+        // (Read as lint reads it: each `{{ }}` a placeholder of its length, one word.)
+        let lexed = step.run.as_deref().map(crate::template::placeholders);
+        if let Some(run) = &lexed {
             // Every kind of danger of the step, in the order of its commands.
             let mut found = crate::lint::rules::destructive_command::find_destructive(run);
             found.sort_by_key(|(at, _)| at.start);
@@ -270,7 +272,7 @@ fn page(args: &ImportArgs, err: &mut String) -> i32 {
             }
         }
         // Commands that need the terminal (RB034's finding) run attached to it.
-        if let Some(run) = &step.run
+        if let Some(run) = &lexed
             && let Some((_, what)) =
                 crate::lint::rules::interactive_command::find_interactive(run).first()
         {

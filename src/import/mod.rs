@@ -529,6 +529,7 @@ pub fn import(text: &str, stem: &str) -> Draft {
                         outputs,
                         glued,
                         root_after,
+                        bare_root,
                     } = transcript(&code, &lang);
                     // The line of the block's `k`-th line on the page.
                     let line_at = |k: usize| Pos {
@@ -599,6 +600,10 @@ pub fn import(text: &str, stem: &str) -> Draft {
                         let what = format!(
                             "the page types the lines after `{shell}` in the root shell it opens: here they run after that shell exits, as you (prefix them with `sudo`, or type them in the shell it opens)"
                         );
+                        said.push((line_at(k), what));
+                    }
+                    if let Some(k) = bare_root {
+                        let what = "`# ` read as root's prompt: the line after it runs as a command (if such lines are comments, fence the block as ```text, or write the commands after `$ `)".to_string();
                         said.push((line_at(k), what));
                     }
                     said.sort_by_key(|(at, _)| *at);
@@ -997,19 +1002,27 @@ pub fn import(text: &str, stem: &str) -> Draft {
     // Prose that holds `{{`/`{%` of another template language (Helm, Jinja) is shown as
     // written: `templates: false`, unless the step's command has the importer's own
     // templates, which is then said.
+    // (Titles from the text as written: a title is shown as it is, never rendered.)
+    titles(&mut d);
     for s in &mut d.steps {
-        let text_has = |t: &str| t.contains("{{") || t.contains("{%");
+        let text_has = |t: &str| t.contains("{{") || t.contains("{%") || t.contains("{#");
         if text_has(&s.instructions) || s.checklist.iter().any(|c| text_has(c)) {
             if s.run.as_deref().is_none_or(|r| !r.contains("{{ inputs.")) {
                 s.no_templates = true;
             } else {
-                let what = "the step's text holds `{{` or `{%`: escape them (`{{ '{{' }}`) or take them out, its command needs its templates".to_string();
-                s.notes.push(format!("{}: guess: {what}", s.pos));
-                d.guesses.push((s.pos, what));
+                // Its command needs its templates: the text's are written so that they
+                // show as they are (`{{ '{{' }}`).
+                s.instructions = escape_templates(&s.instructions);
+                for c in &mut s.checklist {
+                    *c = escape_templates(c);
+                }
+                s.notes.push(format!(
+                    "{}: the step's text holds `{{{{`, `{{%` or `{{#` of another template language: written `{{{{ '{{{{' }}}}` so that it shows as it is",
+                    s.pos
+                ));
             }
         }
     }
-    titles(&mut d);
     ids(&mut d.steps);
     let names: std::collections::BTreeSet<String> =
         exported.iter().map(|(n, _, _)| n.clone()).collect();
@@ -1047,6 +1060,31 @@ fn course(s: &Step) -> Option<(String, bool)> {
         None if courses == 0 && either_or(&s.title) => Some((s.title.clone(), false)),
         None => None,
     }
+}
+
+/// Text with `{{`, `{%` and `{#` written as templates that print them.
+fn escape_templates(text: &str) -> String {
+    static OPEN: std::sync::LazyLock<Option<regex::Regex>> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"\{[{%#]").ok());
+    match OPEN.as_ref() {
+        Some(re) => re.replace_all(text, "{{ '$0' }}").into_owned(),
+        None => text.to_string(),
+    }
+}
+
+/// In "If X, nothing to do. Else, reinitialise it:", the condition and what the else says
+/// to do.
+fn else_clause(text: &str) -> Option<(String, String)> {
+    static ELSE: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?is)^\s*(if\b[^\n]*?)[,;]?\s*\b(?:nothing (?:to do|else)|no (?:action|change)s?\b|you are done|skip (?:it|this))[^\n]*?[.;,]\s*(?:else|otherwise)\b[ ,:]*([^\n]+)",
+        )
+        .ok()
+    });
+    let c = ELSE.as_ref()?.captures(text)?;
+    let condition = c.get(1)?.as_str().trim().trim_end_matches(',').trim();
+    let rest = c.get(2)?.as_str().trim().trim_end_matches(':').trim();
+    (!rest.is_empty()).then(|| (condition.to_string(), rest.to_string()))
 }
 
 /// A course that excludes its siblings: "If …", "Option …", "Otherwise" (not "When …",
@@ -1125,8 +1163,14 @@ fn item_alternatives(d: &mut Draft) {
             d.steps[end - 1].next = Some(after.clone());
         }
         let id = fresh_id(&mut taken, &mut next);
-        let what = if lone_if {
-            "a list item that starts \"If …\": a decision asks whether it applies".to_string()
+        // "If X, nothing to do. Else, reinitialise it:": the command is the else's.
+        let otherwise = lone_if
+            .then(|| else_clause(&d.steps[k].instructions))
+            .flatten();
+        let what = if otherwise.is_some() {
+            "a step that starts \"If …, nothing to do. Else, …\": a decision asks which applies, its command the \"Else\"".to_string()
+        } else if lone_if {
+            "a step that starts \"If …\": a decision asks whether it applies".to_string()
         } else {
             format!(
                 "{} {} read as alternatives: a decision asks which applies",
@@ -1148,7 +1192,18 @@ fn item_alternatives(d: &mut Draft) {
             .iter()
             .map(|(label, first, _)| (label.clone(), d.steps[*first].id.clone()))
             .collect();
-        if lone_if {
+        if let Some((condition, rest)) = &otherwise {
+            options = vec![
+                (
+                    format!("Otherwise: {}", short_title(rest)),
+                    options[0].1.clone(),
+                ),
+                (
+                    format!("{}: nothing to do", short_title(condition)),
+                    after.clone(),
+                ),
+            ];
+        } else if lone_if {
             options.push((SKIP_IT.into(), after.clone()));
         }
         inserts.push((
@@ -1290,14 +1345,22 @@ fn titles(d: &mut Draft) {
                     break;
                 };
                 let raw = d.inputs.get(&after[..end]).and_then(|input| {
-                    input
+                    match input
                         .description
                         .strip_prefix("The value of <")
                         .and_then(|x| x.strip_suffix("> on the page"))
+                    {
+                        Some(raw) => Some(format!("<{raw}>")),
+                        // `export NS=prod`: the page's value.
+                        None if input.description.ends_with(", set by `export` on the page") => {
+                            input.default.clone()
+                        }
+                        None => None,
+                    }
                 });
                 command.push_str(&rest[..at]);
                 match raw {
-                    Some(raw) => command.push_str(&format!("<{raw}>")),
+                    Some(raw) => command.push_str(&raw),
                     None => command.push_str(&rest[at..at + "{{ inputs.".len() + end + 3]),
                 }
                 rest = &after[end + 3..];
@@ -1657,6 +1720,9 @@ struct Transcript {
     /// The first line typed in a root shell that a command opened (`sudo -i`, `su -`), and
     /// that command.
     root_after: Option<(usize, String)>,
+    /// The first line read as a command after `# `, root's prompt, with no other prompt
+    /// before it: it may as well be a comment (`# check disk usage`).
+    bare_root: Option<usize>,
 }
 
 /// A console transcript's commands and the output shown after them: lines starting with a
@@ -1743,6 +1809,9 @@ fn transcript(code: &str, lang: &str) -> Transcript {
             {
                 out.root_after = Some((k, shell.clone()));
             }
+            if root_line && root_shell.is_none() && commands.is_empty() && out.bare_root.is_none() {
+                out.bare_root = Some(k);
+            }
             after_command = !c.ends_with('\\');
             continued = c.ends_with('\\');
             of = c.trim().to_string();
@@ -1772,6 +1841,42 @@ fn placeholders(
     let Some(re) = PLACEHOLDER.as_ref() else {
         return command.to_string();
     };
+    // `<pod name>`, `<you@example.com>`: written as a placeholder, but no name; the shell
+    // reads its `<` and `>` as redirections. Kept as written, and said.
+    static LOOSE: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?:^|[\s=])<([A-Za-z][A-Za-z0-9_.-]*(?:[ @][A-Za-z0-9_.-]+)+)>(?:$|[\s;|&)])",
+        )
+        .ok()
+    });
+    for inner in LOOSE
+        .as_ref()
+        .filter(|_| command.contains('<'))
+        .into_iter()
+        .flat_map(|loose| loose.captures_iter(command))
+        .filter_map(|c| c.get(1))
+    {
+        let line = command[..inner.start()].matches('\n').count();
+        let at = Pos {
+            line: pos.line + line + 1,
+            col: pos.col,
+        };
+        let what = format!(
+            "`<{}>` reads as a placeholder, but the shell reads its `<` and `>` as redirections: kept as written (write it `<{}>` to make it an input)",
+            inner.as_str(),
+            inner
+                .as_str()
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() {
+                    c.to_ascii_uppercase()
+                } else {
+                    '_'
+                })
+                .collect::<String>()
+        );
+        notes.push(format!("{at}: guess: {what}"));
+        d.guesses.push((at, what));
+    }
     let found: Vec<(std::ops::Range<usize>, &str)> = re
         .captures_iter(command)
         .filter_map(|c| Some((c.get(0)?.range(), c.get(1)?.as_str())))
@@ -1842,7 +1947,18 @@ fn placeholders(
             out.push_str(&template);
             continue;
         };
-        let var = name.to_ascii_uppercase();
+        // (`<PATH>`, `<HOME>`, `<BASH_ENV>`: a variable of that name changes every command
+        // of the step, or is refused in a step; the placeholder's is another.)
+        let mut var = name.to_ascii_uppercase();
+        if never_lifted(&var)
+            || KNOWN_VARIABLES.contains(&var.as_str())
+            || var.starts_with("RUNBOOK_")
+            || var.starts_with("BASH")
+            || var.starts_with("LC_")
+            || var.starts_with("LD_")
+        {
+            var = format!("PAGE_{var}");
+        }
         if !env.iter().any(|(n, _)| *n == var) {
             env.push((var.clone(), template));
         }
@@ -2085,6 +2201,62 @@ fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
                     Some(_) => {}
                 }
                 exported.push((name, format!("{{{{ inputs.{input} }}}}"), *line));
+            }
+        }
+    }
+    // The input is the value from the export on: the export writes it (`export
+    // NAMESPACE={{ inputs.namespace }}`), or the step that exports would run with the page's
+    // value and every later one with the operator's (an audit found both in one run). An
+    // export of several values on the page keeps them, as the page's branches do.
+    let twice: std::collections::BTreeSet<String> = exported_twice
+        .iter()
+        .filter_map(|(_, what)| {
+            what.strip_prefix("`$")?
+                .split('`')
+                .next()
+                .map(str::to_string)
+        })
+        .collect();
+    let lifted: std::collections::BTreeMap<String, String> = exported
+        .iter()
+        .filter(|(name, template, _)| {
+            !twice.contains(name)
+                && template == &format!("{{{{ inputs.{} }}}}", name.to_ascii_lowercase())
+        })
+        .map(|(name, template, _)| (name.clone(), template.clone()))
+        .collect();
+    if !lifted.is_empty()
+        && let Some(export) = EXPORT.as_ref()
+    {
+        for s in d.steps.iter_mut().filter(|s| !s.no_templates) {
+            let Some(run) = &s.run else { continue };
+            let mut out = String::with_capacity(run.len());
+            let mut at = 0;
+            for cap in export.captures_iter(run) {
+                let (Some(name), Some(value)) = (cap.get(1), cap.get(2)) else {
+                    continue;
+                };
+                let Some(template) = lifted.get(name.as_str()) else {
+                    continue;
+                };
+                if value.as_str().contains("{{") {
+                    continue;
+                }
+                let quote = value
+                    .as_str()
+                    .chars()
+                    .next()
+                    .filter(|q| *q == '"' || *q == '\'');
+                out.push_str(&run[at..value.start()]);
+                match quote {
+                    Some(q) => out.push_str(&format!("{q}{template}{q}")),
+                    None => out.push_str(template),
+                }
+                at = value.end();
+            }
+            if at > 0 {
+                out.push_str(&run[at..]);
+                s.run = Some(out);
             }
         }
     }

@@ -4792,7 +4792,7 @@ fn foreign_stdin_of(name: &str, rest: &[&str]) -> Option<&'static Foreign> {
             })
     };
     match name {
-        "psql"
+        "psql" | "gitlab-psql"
             if !any(&["-c", "--command"])
                 && (!any(&["-f", "--file"]) || from_stdin(&["-f", "--file"])) =>
         {
@@ -5301,9 +5301,14 @@ fn foreign(name: &str, args: &[&Word], i: usize, target: usize) -> Option<&'stat
             || (cur.starts_with(short) && cur.len() > short.len() && !cur.starts_with("--"))
     };
     match name {
-        "psql" if matches!(prev, Some("-c" | "--command")) || attached("-c", "--command") => {
+        // (`gitlab-psql`: GitLab's psql, same options.)
+        "psql" | "gitlab-psql"
+            if matches!(prev, Some("-c" | "--command")) || attached("-c", "--command") =>
+        {
             Some(&PSQL)
         }
+        // `gitlab-rails runner "Project.find(…)"`, `rails runner`: Ruby code.
+        "gitlab-rails" | "rails" if prev == Some("runner") => Some(&PERL),
         "mysql" | "mariadb"
             if matches!(prev, Some("-e" | "--execute")) || attached("-e", "--execute") =>
         {

@@ -452,17 +452,24 @@ fn facts(step: &Step) -> Vec<String> {
 fn page_placeholders(rb: &Runbook, command: &str) -> String {
     let mut out = command.to_string();
     for input in &rb.inputs {
-        let Some(raw) = input
-            .description
-            .as_ref()
-            .and_then(|d| d.as_str().strip_prefix("The value of <"))
+        let description = input.description.as_ref().map_or("", |d| d.as_str());
+        let written = match description
+            .strip_prefix("The value of <")
             .and_then(|d| d.strip_suffix("> on the page"))
-        else {
-            continue;
+        {
+            Some(raw) => format!("<{raw}>"),
+            // `export NAMESPACE=openshift-etcd` on the page: its value, the input's default.
+            None if description.ends_with(", set by `export` on the page") => {
+                match &input.default {
+                    Some(default) => default.as_str().to_string(),
+                    None => continue,
+                }
+            }
+            None => continue,
         };
         out = out.replace(
             &format!("{{{{ inputs.{} }}}}", input.name.as_str()),
-            &format!("<{raw}>"),
+            &written,
         );
     }
     out

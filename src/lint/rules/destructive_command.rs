@@ -12,8 +12,12 @@ crate::declare_rule! {
     /// `kubectl`/`oc` `delete`/`drain`, `kubectl patch … finalizers`, a forced deletion
     /// (`--force --grace-period=0`), `curl -X DELETE`, `helm uninstall`, `terraform destroy`,
     /// `aws … delete-*`, `terminate-*`, `reboot-*`, `stop-*` and `s3 rm`, `iptables -F`,
-    /// `git push --force`, `redis-cli flushall`, `dd of=/dev/…`, `mkfs`, a `chef-client` run,
-    /// `knife ssh`, `reboot`, `shutdown`, `halt`, `poweroff`.
+    /// `git push --force`, `redis-cli flushall`/`del`, `dd of=/dev/…`, `mkfs`, a `chef-client`
+    /// run, `knife ssh`, `docker … prune`, `docker volume rm`, `etcdctl del`, `zfs destroy`,
+    /// `crontab -r`, `virsh destroy`, `vault kv delete`, a Kafka `--reset-offsets --execute`,
+    /// `patronictl failover`/`switchover`/`reinit`/`remove`, `pg_terminate_backend(…)`,
+    /// `find … -delete`, `truncate -s 0`, `kubectl replace --force`, a replication skip (`sql_slave_skip_counter`), `reboot`, `shutdown`, `halt`,
+    /// `poweroff`.
     ///
     /// `rm` counts with `-r`, `-R` or `-f` in any spelling (`-rf`, `-r -f`, `--recursive`,
     /// `--force`), and `rm` and the `reboot` family wherever the shell runs a command: at the
@@ -135,6 +139,69 @@ const PATTERNS: &[Pattern] = &[
         &["of=/dev/"],
     ),
     (r"\bmkfs(?:\.\w+)?\b", "mkfs", &["mkfs"]),
+    (
+        r"\b(?:docker|podman|nerdctl|crictl)\s[^\n;&|]*\b(?:prune|rmp)\b",
+        "container prune",
+        &["prune", "rmp"],
+    ),
+    (
+        r"\b(?:docker|podman)\s+volume\s+rm\b",
+        "docker volume rm",
+        &["volume"],
+    ),
+    (r"\betcdctl\b[^\n;&|]*\sdel\b", "etcdctl del", &["etcdctl"]),
+    (r"\bzfs\s+destroy\b", "zfs destroy", &["zfs"]),
+    (r"\bcrontab\s+-[a-z]*r\b", "crontab -r", &["crontab"]),
+    (
+        r"\bvirsh\s+(?:destroy|undefine)\b",
+        "virsh destroy",
+        &["virsh"],
+    ),
+    (
+        r"\bvault\s+kv\s+(?:delete|destroy|metadata\s+delete)\b",
+        "vault kv delete",
+        &["vault"],
+    ),
+    (
+        r"--reset-offsets\b[^\n;&|]*--execute\b",
+        "kafka offsets reset",
+        &["reset-offsets"],
+    ),
+    (
+        r"\bpatronictl\b[^\n;&|]*\s(?:failover|switchover|reinit|remove)\b",
+        "patronictl failover / reinit",
+        &["patronictl"],
+    ),
+    (
+        r"(?i)\bpg_terminate_backend\s*\(",
+        "pg_terminate_backend",
+        &["pg_terminate_backend"],
+    ),
+    (
+        r"(?i)\bredis-cli\b[^\n;&|]*\s(?:del|unlink)\s",
+        "redis DEL",
+        &["redis-cli"],
+    ),
+    (
+        r"\bfind\b[^\n;&|]*\s-delete\b",
+        "find -delete",
+        &["-delete"],
+    ),
+    (
+        r"\btruncate\s[^\n;&|]*-s\s*0\b",
+        "truncate a file",
+        &["truncate"],
+    ),
+    (
+        r"\bkubectl\b[^\n;&|]*\sreplace\b[^\n;&|]*--force\b",
+        "kubectl replace --force",
+        &["replace"],
+    ),
+    (
+        r"(?i)\bsql_(?:slave|replica)_skip_counter\b",
+        "replication skip",
+        &["skip_counter"],
+    ),
 ];
 
 const RM: &str = "rm -r / rm -f";
@@ -554,6 +621,21 @@ mod tests {
             "aws ec2 stop-instances --instance-ids i-1",
             "sudo chef-client",
             "knife ssh 'role:web' 'sudo systemctl restart nginx'",
+            "docker system prune -af",
+            "docker volume rm data",
+            "ETCDCTL_API=3 etcdctl del /registry --prefix",
+            "zfs destroy tank/data@old",
+            "crontab -r",
+            "virsh destroy vm-1",
+            "vault kv metadata delete secret/app",
+            "kafka-consumer-groups.sh --group g --reset-offsets --shift-by 1 --topic t --execute",
+            "patronictl -c /etc/patroni.yml failover --force",
+            "psql -c 'select pg_terminate_backend(42)'",
+            "redis-cli -h cache DEL session:1",
+            "find /var/log/app -name '*.gz' -delete",
+            "truncate -s 0 /var/log/app.log",
+            "kubectl replace --force -f pod.yaml",
+            "mysql -e 'SET GLOBAL sql_slave_skip_counter = 1'",
         ];
         for script in destructive {
             assert!(!find_destructive(script).is_empty(), "{script}");
@@ -570,6 +652,12 @@ mod tests {
             "curl -X GET https://api/v1/jobs/7",
             "oc get pods",
             "kubectl patch deploy api -p '{\"spec\":{\"replicas\":3}}'",
+            "kubectl scale deploy/api --replicas=10",
+            "kafka-consumer-groups.sh --group g --reset-offsets --to-earliest --dry-run",
+            "patronictl -c /etc/patroni.yml list",
+            "redis-cli -h cache GET session:1",
+            "find /var/log -name '*.gz'",
+            "docker ps",
         ];
         for script in harmless {
             assert!(

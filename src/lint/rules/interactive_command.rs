@@ -86,9 +86,37 @@ impl Rule for InteractiveCommand {
 /// The program names this rule looks at: a script that has none of them as a word is not
 /// read further.
 const NAMES: &[&str] = &[
-    "vim", "vi", "nvim", "nano", "emacs", "less", "more", "top", "htop", "mc", "visudo", "passwd",
-    "vipw", "crontab", "read", "psql", "mysql", "mariadb", "kubectl", "oc", "docker", "podman",
-    "ssh", "sudo", "su", "git",
+    "vim",
+    "vi",
+    "nvim",
+    "nano",
+    "emacs",
+    "less",
+    "more",
+    "top",
+    "htop",
+    "mc",
+    "visudo",
+    "passwd",
+    "vipw",
+    "crontab",
+    "read",
+    "psql",
+    "mysql",
+    "mariadb",
+    "kubectl",
+    "oc",
+    "docker",
+    "podman",
+    "ssh",
+    "sudo",
+    "su",
+    "git",
+    "redis-cli",
+    "rails",
+    "gitlab-rails",
+    "gitlab-psql",
+    "vault",
 ];
 
 /// Whether a script names one of [`NAMES`] as a word (one pass of an automaton).
@@ -175,8 +203,8 @@ fn needs_terminal(args: &[&Word], mut i: usize, fed: bool) -> Option<(usize, Str
         | "visudo" | "passwd" | "vipw" => found(name),
         "crontab" if flag('e', "--edit") => found("crontab -e"),
         "read" if flag('p', "--prompt") && !fed => found("read -p"),
-        "psql" if flag('W', "--password") => found("psql --password"),
-        "psql"
+        "psql" | "gitlab-psql" if flag('W', "--password") => found("psql --password"),
+        "psql" | "gitlab-psql"
             if !fed && !flag('c', "--command") && !flag('f', "--file") && !flag('l', "--list") =>
         {
             found("psql (an interactive session)")
@@ -222,6 +250,27 @@ fn needs_terminal(args: &[&Word], mut i: usize, fed: bool) -> Option<(usize, Str
         "su" => {
             let commands = programs::su_commands(args, i, false);
             (commands.scripts.is_empty() && !fed).then(|| (i, "su (a login shell)".to_string()))
+        }
+        // `redis-cli -h cache` with no command: its prompt.
+        "redis-cli" if !fed => {
+            let (j, _) = programs::options(
+                &rest,
+                0,
+                "hpsaurinde",
+                &[
+                    "user", "pass", "askpass", "tls", "sni", "cacert", "cert", "key",
+                ],
+            );
+            (j >= rest.len()).then(|| (i, "redis-cli (an interactive session)".to_string()))
+        }
+        "rails" | "gitlab-rails"
+            if matches!(rest.first(), Some(&("console" | "c" | "dbconsole"))) =>
+        {
+            found(&format!("{name} console"))
+        }
+        // `vault operator unseal` with no key: it asks for one.
+        "vault" if rest.starts_with(&["operator", "unseal"]) && rest.len() == 2 && !fed => {
+            found("vault operator unseal")
         }
         "git" => {
             let sub = rest.iter().find(|a| !a.starts_with('-')).copied();
