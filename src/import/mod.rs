@@ -39,6 +39,8 @@ pub struct Draft {
     /// The runbook made of the page would be larger than a runbook may be (found before it
     /// was all made).
     pub too_large: bool,
+    /// More links than a draft lists were found (said once, in `left`).
+    pub links_cut: bool,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -460,8 +462,25 @@ pub fn import(text: &str, stem: &str) -> Draft {
                 } else {
                     None
                 };
+                // A nested item that is one of several courses ("- If a replica is healthy,
+                // fail over to it:", "- Otherwise, restart it:"): a step of its own, which
+                // the decisions below read as an alternative (an audit found both run).
+                let nested_course = (in_item > 1)
+                    .then(|| {
+                        item_text
+                            .rsplit('\n')
+                            .next()
+                            .unwrap_or("")
+                            .trim_start()
+                            .trim_start_matches("- ")
+                            .trim()
+                            .to_string()
+                    })
+                    .filter(|t| either_or(t));
                 let title = if let Some(item) = &adopted {
                     short_title(item)
+                } else if let Some(course) = &nested_course {
+                    short_title(course)
                 } else if in_item > 0 && !item_text.trim().is_empty() {
                     short_title(&item_text)
                 } else {
@@ -646,7 +665,10 @@ pub fn import(text: &str, stem: &str) -> Draft {
                         d.description.truncate(end);
                     }
                     let item_used_before = item_used && prose.trim().is_empty();
-                    let instructions = take(&mut prose, &mut paragraph, in_item, &item_text);
+                    let mut instructions = take(&mut prose, &mut paragraph, in_item, &item_text);
+                    if let Some(course) = &nested_course {
+                        instructions = course.clone();
+                    }
                     prose_pos = None;
                     item_used |= in_item > 0;
                     // Consecutive fences under one heading, or in one list item, are one step.
@@ -1036,16 +1058,26 @@ pub fn import(text: &str, stem: &str) -> Draft {
 /// What names a step as one of several courses without a heading: a list item that starts
 /// "If …" (its title), or a paragraph in bold that does (`**Option A: clean old logs**`,
 /// its instructions' first line). (label, whether the paragraph's following steps go with it)
-fn course(s: &Step) -> Option<(String, bool)> {
+fn course(d: &Draft, s: &Step) -> Option<(String, bool)> {
     if s.run.is_none() || !s.choose.is_empty() {
         return None;
     }
+    // Under a heading that names options ("Rollback options", "Alternatives"), any bold
+    // paragraph or item names one (`- **Roll back the deploy**:`).
+    let options = s
+        .section
+        .and_then(|i| d.sections.get(i))
+        .is_some_and(|(_, h, _)| {
+            let h = h.to_ascii_lowercase();
+            h.contains("options") || h.contains("alternatives")
+        });
     let bold_course = |line: &str| {
         line.trim()
+            .trim_start_matches("- ")
             .strip_prefix("**")
             .and_then(|b| b.strip_suffix("**").or_else(|| b.strip_suffix("**:")))
             .map(|b| b.trim_end_matches(':').trim().to_string())
-            .filter(|b| either_or(b))
+            .filter(|b| options || either_or(b))
     };
     let first = s.instructions.lines().next().unwrap_or("");
     // (Two courses in one step's text: the first had no command of its own; not read.)
@@ -1115,7 +1147,7 @@ fn item_alternatives(d: &mut Draft) {
     let mut redirect: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     let mut k = 0;
     while k < d.steps.len() {
-        let Some((_, first_bold)) = course(&d.steps[k]) else {
+        let Some((_, first_bold)) = course(d, &d.steps[k]) else {
             k += 1;
             continue;
         };
@@ -1124,7 +1156,7 @@ fn item_alternatives(d: &mut Draft) {
         let mut branches: Vec<(String, usize, usize)> = Vec::new();
         let mut j = k;
         while j < d.steps.len() && d.steps[j].section == section {
-            let Some((label, bold)) = course(&d.steps[j]) else {
+            let Some((label, bold)) = course(d, &d.steps[j]) else {
                 break;
             };
             if bold != first_bold {
@@ -1135,7 +1167,7 @@ fn item_alternatives(d: &mut Draft) {
                 while end < d.steps.len()
                     && d.steps[end].section == section
                     && d.steps[end].choose.is_empty()
-                    && course(&d.steps[end]).is_none()
+                    && course(d, &d.steps[end]).is_none()
                 {
                     end += 1;
                 }
@@ -1299,9 +1331,26 @@ fn push_text(
 
 /// A link of the page into the runbook's `links`: web addresses only (an anchor or a
 /// relative path means nothing outside the wiki), each once, named by its text.
+/// The most placeholders of one command that become inputs.
+const MAX_PLACEHOLDERS: usize = 64;
+
+/// The most links a draft lists (each is looked up among the others: a page of 100,000
+/// links took half a minute).
+const MAX_LINKS: usize = 256;
+
 fn add_link(d: &mut Draft, name: &str, url: &str) {
     let web = url.starts_with("https://") || url.starts_with("http://");
     if !web || d.links.iter().any(|(_, u)| u == url) {
+        return;
+    }
+    if d.links.len() >= MAX_LINKS {
+        if !d.links_cut {
+            d.links_cut = true;
+            d.left.push((
+                Pos { line: 1, col: 1 },
+                format!("links past the first {MAX_LINKS}: not in `links` (they stay in the text)"),
+            ));
+        }
         return;
     }
     let base: String = if name.is_empty() {
@@ -1326,7 +1375,19 @@ fn titles(d: &mut Draft) {
         if heading != Some(&s.title) {
             continue;
         }
-        let first = s.instructions.trim_start();
+        // Two "If …" paragraphs, the first with no command of its own ("If the disk is
+        // slow, move etcd.", "If etcd is fragmented, defragment it:"): the command is the
+        // last one's, which names the step (an audit found the defrag under the first's).
+        let ifs: Vec<&str> = s
+            .instructions
+            .split("\n\n")
+            .map(str::trim_start)
+            .filter(|p| p.get(..3).is_some_and(|w| w.eq_ignore_ascii_case("if ")))
+            .collect();
+        let first = match ifs.as_slice() {
+            [_, .., last] => last,
+            _ => s.instructions.trim_start(),
+        };
         let prose = !first.is_empty()
             && !first.starts_with(['`', '-', '*', '|', '>', '#'])
             && !first.starts_with("Expected output");
@@ -1883,6 +1944,17 @@ fn placeholders(
         .filter(|(whole, raw)| is_placeholder(command, whole, raw))
         .collect();
     if found.is_empty() {
+        return command.to_string();
+    }
+    // Each placeholder is followed through the whole command: past a few dozen, that is
+    // a page generated by a program, not a command to fill in (20,000 took a minute).
+    if found.len() > MAX_PLACEHOLDERS {
+        let what = format!(
+            "the command holds {} placeholders, more than the {MAX_PLACEHOLDERS} the importer follows one by one: kept as written",
+            found.len()
+        );
+        notes.push(format!("{pos}: guess: {what}"));
+        d.guesses.push((pos, what));
         return command.to_string();
     }
     // Where a value would stand there: a place the run refuses, or code of another
@@ -2659,6 +2731,71 @@ mod tests {
             ["Tell the channel", "Open the dashboard"]
         );
         assert_eq!(d.steps[1].run.as_deref(), Some("systemctl restart app"));
+    }
+
+    /// Courses an audit found run one after the other: "If …"/"Otherwise" sub-items of a
+    /// numbered item, bold items under an "… options" heading; and two "If …" paragraphs,
+    /// the first with no command, named the command's step after the first.
+    #[test]
+    fn nested_and_bold_courses_are_a_decision() {
+        let labels = |d: &Draft| -> Vec<String> {
+            d.steps
+                .iter()
+                .flat_map(|s| s.choose.iter().map(|(l, _)| l.clone()))
+                .collect()
+        };
+        let d = import(
+            "# T\n\n## Fix\n\n1. Check:\n\n   ```bash\n   patronictl list\n   ```\n\n   - If a replica is healthy, fail over:\n\n     ```bash\n     patronictl failover --force\n     ```\n\n   - Otherwise, restart it:\n\n     ```bash\n     systemctl restart patroni\n     ```\n\n2. Confirm:\n\n   ```bash\n   patronictl list | grep Leader\n   ```\n",
+            "p",
+        );
+        assert_eq!(
+            labels(&d),
+            [
+                "If a replica is healthy, fail over",
+                "Otherwise, restart it"
+            ],
+            "{:?}",
+            d.steps
+        );
+        assert_eq!(d.steps[0].run.as_deref(), Some("patronictl list"));
+        let d = import(
+            "# T\n\n## Rollback options\n\n- **Roll back**:\n\n  ```bash\n  helm rollback api 0\n  ```\n\n- **Scale up**:\n\n  ```bash\n  kubectl scale deploy/api --replicas=10\n  ```\n",
+            "p",
+        );
+        assert_eq!(labels(&d), ["Roll back", "Scale up"], "{:?}", d.steps);
+        let d = import(
+            "# T\n\n## Fix\n\nIf the disk is slow, move etcd.\n\nIf etcd is fragmented, defragment it:\n\n```bash\netcdctl defrag\n```\n",
+            "p",
+        );
+        assert_eq!(
+            labels(&d)[0],
+            "If etcd is fragmented, defragment it",
+            "{:?}",
+            d.steps
+        );
+    }
+
+    /// Thousands of placeholders in one command, or of links on a page, took minutes.
+    #[test]
+    fn many_placeholders_and_links_are_cut_short() {
+        let command: String = (0..200).map(|n| format!("<P{n}> ")).collect();
+        let d = import(&format!("# T\n\n```bash\necho {command}\n```\n"), "p");
+        assert!(d.inputs.is_empty());
+        assert!(
+            d.guesses
+                .iter()
+                .any(|(_, w)| w.contains("200 placeholders"))
+        );
+        let links: String = (0..300)
+            .map(|n| format!("[l{n}](https://e.example/{n}) "))
+            .collect();
+        let d = import(&format!("# T\n\n{links}\n"), "p");
+        assert_eq!(d.links.len(), MAX_LINKS);
+        assert!(
+            d.left
+                .iter()
+                .any(|(_, w)| w.contains("links past the first"))
+        );
     }
 
     #[test]
