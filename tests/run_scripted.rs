@@ -844,3 +844,36 @@ fn rollbacks_pass_values_as_data_too() {
             .any(|e| e["event"] == "step_finished" && e["step"] == "one" && e["next"] == "boom")
     );
 }
+
+/// A rollback the run cannot prepare with the step's values (a value refused where it
+/// would be code) is offered by hand, saying why, not dropped without a word (an audit found
+/// `rollback` then said nothing was left to undo).
+#[test]
+fn a_rollback_that_cannot_take_its_value_is_offered_by_hand() {
+    let evil = "x;touch pwned-rollback";
+    let t = runbook(
+        Test::new(),
+        "inputs:\n  v: {description: value}\nsteps:\n  - id: one\n    title: One\n    run: echo one\n    rollback: |\n      X=\"{{ inputs.v }}\"\n      eval \"echo rolling back $X\"\n  - {id: boom, title: Boom, run: exit 1, on_failure: abort}\n",
+    )
+    .file("answers.yaml", "one: {rollback: run}\n");
+    let out = run(
+        &t,
+        &[
+            "--yes",
+            "--answers",
+            "answers.yaml",
+            "--input",
+            &format!("v={evil}"),
+        ],
+    );
+    out.code(1);
+    assert!(!t.path("runbooks/pwned-rollback").exists());
+    assert!(
+        out.stderr.contains("rollback of one (by hand)")
+            && out
+                .stderr
+                .contains("runbook cannot run this step's rollback"),
+        "{}",
+        out.stderr
+    );
+}

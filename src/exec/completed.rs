@@ -64,12 +64,37 @@ pub fn completed_rollback(
         });
     }
     let rollback = step.rollback.as_ref()?;
-    let mut rendered = render::step_script(step, &rollback.value, &ctx, shell).ok()?;
+    // A rollback that cannot be prepared with these values (one refused where it would be
+    // code) is still offered, as something to do by hand, saying why: never dropped without
+    // a word (an audit found `rollback` then said there was nothing to undo).
+    let by_hand = |why: String| Completed {
+        step: step.id(),
+        rollback: format!(
+            "runbook cannot run this step's rollback: {why}. Undo the step by hand; its rollback as written:\n{}",
+            rollback.value
+        ),
+        script: String::new(),
+        values: Vec::new(),
+        dangerous: false,
+        confirm: step.id(),
+        shell: shell.clone(),
+        dir: dir.clone(),
+        within: within.to_vec(),
+        manual: true,
+        item: state.item.clone(),
+        hosts: Vec::new(),
+        host_dir: None,
+    };
+    let mut rendered = match render::step_script(step, &rollback.value, &ctx, shell) {
+        Ok(r) => r,
+        Err(e) => return Some(by_hand(e.message)),
+    };
     // The step's own `env` applies to its rollback too.
     for (k, v) in &step.env {
-        rendered
-            .env
-            .push((k.value.clone(), render::text(&v.value, &ctx).ok()?));
+        match render::text(&v.value, &ctx) {
+            Ok(value) => rendered.env.push((k.value.clone(), value)),
+            Err(e) => return Some(by_hand(e.message)),
+        }
     }
     let confirm = step
         .confirm

@@ -3197,6 +3197,12 @@ fn prompt_assignment(w: &Word) -> Option<Role> {
     let eq = w.cooked.find('=')?;
     let name = w.cooked[..eq].trim_end_matches('+');
     let sentinel = w.cooked.find(SENTINEL)?;
+    // `RSYNC_RSH="ssh -p {{ port }}" rsync …`: rsync splits it into words itself, with no
+    // shell (as `rsync -e`): one plain word, expanded here (a reference written for another
+    // shell reached ssh as text).
+    if sentinel > eq && name == "RSYNC_RSH" {
+        return Some(Role::PlainWord);
+    }
     if sentinel > eq && COMMAND_VARS.contains(&name) {
         // `GIT_SSH_COMMAND="ssh -i {{ key }}" git fetch`: git runs it with `sh -c`.
         return Some(Role::Reparse(Reparse {
@@ -6747,6 +6753,12 @@ mod tests {
         assert_eq!(
             constructs("GIT_SSH_COMMAND=\"ssh -i X\" git fetch"),
             ["GIT_SSH_COMMAND"]
+        );
+        // rsync splits RSYNC_RSH itself: a plain word, expanded by this shell.
+        let p = plan_x("RSYNC_RSH=\"ssh -p X\" rsync -a f h:/tmp/").unwrap();
+        assert!(
+            p.layers.is_empty() && matches!(p.slot, Slot::PlainWord(_)),
+            "{p:?}"
         );
         assert!(plan_x("echo \"X").is_err());
         for script in [

@@ -411,7 +411,10 @@ fn positional_set_otherwise(text: &str) -> bool {
             };
             let setter = |k: usize| {
                 let name = args[k].cooked.rsplit('/').next().unwrap_or("");
+                // (Builtins only where a command starts: `kubectl exec … -- "$@"` is
+                // kubectl's `exec`.)
                 POSITIONAL_SETTERS.contains(&name)
+                    && (k == first || !matches!(name, "exec" | "set" | "source" | "."))
             };
             let callback = matches!(program.cooked.as_str(), "mapfile" | "readarray")
                 && args[first..].iter().any(|w| w.cooked.starts_with("-C"));
@@ -840,6 +843,9 @@ mod tests {
             "ts=$(date +%Y%m%d)\nssh web-1 \"mkdir -p /backup/$ts $(hostname)\"",
             "cat > d.sh <<'E'\nx=1\nE\n. d.sh\nssh web-1 \"restart $svc\"",
             "ssh() { sh -c \"$2\"; }\nssh h \"echo 'X=V' | tr '|' x\" >> \"$RUNBOOK_ENV\"",
+            // kubectl's `exec` sets no positional parameters (an audit found free text
+            // refused in such a helper's string).
+            "k() { kubectl -n prod exec deploy/api -- \"$@\"; }\nk sh -c \"echo RUNBOOK_QUOTED_VALUE\"",
         ] {
             assert!(names(script).is_empty(), "{script}: {:?}", names(script));
         }
