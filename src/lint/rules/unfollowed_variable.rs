@@ -70,6 +70,26 @@ impl Rule for UnfollowedVariable {
             if own.iter().any(|v| v.plan.is_err()) {
                 continue; // RB031 says why it cannot run at all.
             }
+            // An input given in the environment counts where the script reads it: by name,
+            // or by a name held in another (`${!n}`, `printenv`). (A secret is a token, not
+            // text an operator types.)
+            let carried: Vec<_> = carried
+                .iter()
+                .filter(|i| {
+                    !i.secret
+                        && i.env.as_ref().is_some_and(|e| {
+                            text.contains(&format!("${}", e.value))
+                                || text.contains(&format!("${{{}", e.value))
+                                || ["${!", "printenv", "declare -p", "compgen", "export -p"]
+                                    .iter()
+                                    .any(|t| text.contains(t))
+                                || text
+                                    .lines()
+                                    .any(|l| l.trim() == "env" || l.contains("env |"))
+                        })
+                })
+                .copied()
+                .collect();
             if own.is_empty() && carried.is_empty() {
                 continue;
             }
