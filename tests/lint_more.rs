@@ -565,6 +565,16 @@ fn values_the_floor_will_refuse_are_said_at_lint() {
             "logger -t oncall \"{{ inputs.reason }}\"\n      ssh -n web-1 \"systemctl reload nginx\"",
             vec![],
         ),
+        // Where the value itself stands: a copy parsed again must be one plain word.
+        (
+            "cmd=\"systemctl restart {{ inputs.reason }}\"\n      eval \"$cmd\"",
+            vec![17],
+        ),
+        // An `int` in arithmetic, a host with a pattern in the copy: nothing to say.
+        (
+            "echo $(( {{ inputs.n }} + 1 ))\n      h=\"{{ inputs.host }}\"\n      eval \"ping $h\"",
+            vec![],
+        ),
         // runbook's own carrier named in an ssh string.
         (
             "echo \"{{ inputs.reason }}\"\n      ssh -n web-1 \"echo $RUNBOOK_VALUE_1\"",

@@ -4,8 +4,11 @@ use crate::shell::unseen::{Unseen, decodes, help, refused_by, unseen};
 crate::declare_rule! {
     /// ## What it does
     /// Reports a value of a step that will be refused when the step runs unless it is plain
-    /// words: the step's script sets a variable from something other than literal text (a
-    /// copy, `$( )`, `read`, a loop, a function's arguments) and expands it where text
+    /// words, or a number, where an ordinary value (free text, a list on lines) would be
+    /// typed: where the value itself stands (`eval "$cmd"` of a copy, shell arithmetic,
+    /// `for h in $HOSTS; do ssh $h …`), and where the step's script sets a variable from
+    /// something other than literal text (a copy, `$( )`, `read`, a loop, a function's
+    /// arguments) and expands it where text
     /// becomes code or options: a string another shell parses again (`ssh HOST "kill
     /// $pid"`), the words of a command, shell arithmetic, or a program's options.
     ///
@@ -17,9 +20,10 @@ crate::declare_rule! {
     /// before anything runs. A free-text input (a reason, a ticket title with `'` or `(`)
     /// would pass CI and be refused at 3 am; this rule says so in CI instead.
     ///
-    /// An `int` or `bool` input, `choices`, or a `pattern` that refuses quotes, spaces and
-    /// punctuation is not reported, except in a script that decodes text (`base64 -d`,
-    /// `printf %b`), where plain words are no proof.
+    /// An `int` or `bool` input, `choices`, or a `pattern` that refuses such text is not
+    /// reported, except in a script that decodes text (`base64 -d`, `printf %b`), where
+    /// plain words are no proof; nor is a value spliced into another language's code, which
+    /// RB032 reports.
     ///
     /// ## Example
     /// ```yaml
@@ -93,6 +97,39 @@ impl Rule for UnfollowedVariable {
             if own.is_empty() && carried.is_empty() {
                 continue;
             }
+            // What the step's own plan refuses of an ordinary value (a list where one plain
+            // word is needed, text where a number is): said at its place.
+            let mut said = Vec::new();
+            for v in &own {
+                let Ok(plan) = &v.plan else { continue };
+                if plan.foreign.is_some() {
+                    continue; // RB032 says it.
+                }
+                let refs: Vec<_> = s
+                    .analysis
+                    .references
+                    .iter()
+                    .filter(|r| v.block.contains(&r.offset))
+                    .collect();
+                let Some(sample) = SAMPLES.iter().copied().find(|&sample| {
+                    !accepts(plan, sample) && refs.iter().all(|r| admits(cx, r, sample))
+                }) else {
+                    continue;
+                };
+                let (needs, why) = requirement(plan);
+                out.push(Finding::new(
+                    cx.span_in(&s.site, v.block.start, v.block.len()),
+                    format!(
+                        "this value must be {needs} when the step runs, or it is refused (as {sample:?} would be): {why}"
+                    ),
+                    "give the input a `pattern` that admits only such values (or `type: int`, `choices`), so that the operator is told when typing it, or change the script so that the value is passed as an argument, quoted where it is expanded",
+                ));
+                said.push(v.block.start);
+            }
+            let own: Vec<_> = own
+                .into_iter()
+                .filter(|v| !said.contains(&v.block.start))
+                .collect();
             let probe = probe(text, &own);
             let found = unseen(&probe);
             if found.is_empty() {
@@ -162,6 +199,48 @@ impl Rule for UnfollowedVariable {
 
 /// Values an operator may well give: free text, a list on lines, an argument with an option.
 const SAMPLES: &[&str] = &["it's down; see #42", "web-1\nweb-2", "web-1 -v", "a[1]"];
+
+/// What the place of a value needs, and why: for [`accepts`]' refusals.
+fn requirement(plan: &crate::shell::Plan) -> (String, String) {
+    use crate::shell::{Quoting, Slot};
+    if let Some((chars, what)) = &plan.code_end {
+        return (
+            format!("free of {}", chars.escape_debug()),
+            format!("they would end {what}"),
+        );
+    }
+    let (needs, why) = match plan.slot {
+        Slot::Quoted(Quoting::Arithmetic) => (
+            "a whole number",
+            "it stands in shell arithmetic, which runs a subscript's `$( )`",
+        ),
+        Slot::Name => (
+            "a variable name",
+            "it names a variable, where other text is evaluated",
+        ),
+        Slot::PlainWord(_) => (
+            "one plain word (letters, digits and `_ . / : @ , + = %`)",
+            "the script may parse it again through a variable, split it into a command's words or expand it as a key, where other text would be code",
+        ),
+        Slot::PlainWords(_) => (
+            "plain words separated by spaces",
+            "the script splits it into words that stand where a program reads options or its command",
+        ),
+        Slot::NoSubscript(_) => (
+            "free of `[ ] $`, backquotes and parentheses",
+            "it is assigned to a variable that shell arithmetic evaluates",
+        ),
+        Slot::SudoShell(_) => (
+            "free of `$` and new lines",
+            "the login shell of `sudo -i` expands or joins them",
+        ),
+        Slot::Quoted(_) | Slot::NoOption(_) => (
+            "printable ASCII on one line",
+            "it reaches a string another shell parses again through `printf %q` or `${…@Q}`, which `sh` does not read back",
+        ),
+    };
+    (needs.to_string(), why.to_string())
+}
 
 /// Whether the run passes `value` where `plan` places it (before the floor): what
 /// `exec::render` refuses there on its own is not this rule's to report.
