@@ -1982,6 +1982,53 @@ fn placeholders(
                 )
             }),
         };
+        // `kubectl patch -p '{"spec":{"replicas":<N>}}'`, `curl -d '{"user":"<ID>"}'`: a
+        // value there is JSON, where a quote or a brace adds fields (an audit added
+        // `"admin":true`); a line `key: <X>` of a document a here-document writes is YAML,
+        // where a new line adds keys.
+        let structured = || {
+            let line_start = command[..whole.start].rfind('\n').map_or(0, |k| k + 1);
+            let line_end = command[whole.end..]
+                .find('\n')
+                .map_or(command.len(), |k| whole.end + k);
+            let before = &command[line_start..whole.start];
+            let after = &command[whole.end..line_end];
+            let json = (before.contains("{\"") || before.contains("{ \"") || before.contains("[{"))
+                && before.contains("\":")
+                && after.contains('}');
+            let yaml = matches!(
+                crate::shell::context_at(&lexed, whole.start),
+                crate::shell::Quoting::Heredoc
+            ) && before
+                .trim_start()
+                .split_once(": ")
+                .is_some_and(|(key, _)| {
+                    !key.is_empty()
+                        && key
+                            .trim_start_matches("- ")
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "_.-/".contains(c))
+                });
+            if json {
+                Some("inside JSON, where a value's quotes or braces would add fields")
+            } else if yaml {
+                Some(
+                    "in a YAML document a here-document writes, where a value's new line would add keys",
+                )
+            } else {
+                None
+            }
+        };
+        if why.is_none()
+            && let Some(place) = structured()
+        {
+            // An input still (the operator types it), said: give it a `pattern`.
+            let what = format!(
+                "<{raw}> stands {place}: it is an input; give it a `pattern` of the values it may take (`^[0-9]+$`, `^[a-z0-9-]+$`)"
+            );
+            notes.push(format!("{pos}: guess: {what}"));
+            d.guesses.push((pos, what));
+        }
         if let Some(why) = why {
             let what = format!(
                 "<{raw}> stands {why}: it is kept as written; put the value in by hand, or pass it as the program's own parameter"
@@ -2772,6 +2819,27 @@ mod tests {
             "If etcd is fragmented, defragment it",
             "{:?}",
             d.steps
+        );
+    }
+
+    /// A placeholder inside JSON (`kubectl patch -p`, `curl -d`) or a YAML line of a
+    /// here-document is an input, said: quotes or a new line in it would add fields.
+    #[test]
+    fn placeholders_in_json_or_yaml_are_said() {
+        let d = import(
+            "# T\n\n```bash\nkubectl patch deploy/web -p '{\"spec\":{\"replicas\":<REPLICAS>}}'\ncat <<EOF | kubectl apply -f -\nmetadata:\n  name: <NAME>\nEOF\n```\n",
+            "p",
+        );
+        assert!(d.inputs.contains_key("replicas") && d.inputs.contains_key("name"));
+        assert!(
+            d.guesses
+                .iter()
+                .any(|(_, w)| w.contains("<REPLICAS> stands inside JSON"))
+        );
+        assert!(
+            d.guesses
+                .iter()
+                .any(|(_, w)| w.contains("<NAME> stands in a YAML document"))
         );
     }
 

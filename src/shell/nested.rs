@@ -403,6 +403,24 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                         None => {}
                     }
                 }
+                // `psql -c "\set n '{{ v }}'"`, `-c '\o {{ v }}'`: a psql command, whose
+                // backquotes and `|command` run a shell (psql reads no SQL around it).
+                if let Some(f) = foreign
+                    && std::ptr::eq(f, &PSQL)
+                    && code_end.is_none()
+                    && list.as_deref().is_some_and(|l| {
+                        l.iter()
+                            .flat_map(|c| c.words.iter())
+                            .find(|w| w.span.contains(&at))
+                            .is_some_and(|w| w.cooked.trim_start().starts_with('\\'))
+                    })
+                {
+                    code_end = Some((
+                        "`|'\n\r\\".to_string(),
+                        "the psql command's argument (backquotes and `|` run a shell there)"
+                            .to_string(),
+                    ));
+                }
                 // A SQL client's script on its input: a new line may start a client command
                 // (`.shell`, `system`) and a `\` one anywhere (psql's `\!`), which run a shell.
                 if let Some(f) = foreign
@@ -410,7 +428,7 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     && code_end.is_none()
                 {
                     code_end = Some((
-                        "\n\r\\".to_string(),
+                        "\n\r\\`|".to_string(),
                         "the line of SQL the client reads (a new line or `\\` may start a client command such as `\\!` or `.shell`)".to_string(),
                     ));
                 }
@@ -1961,6 +1979,20 @@ fn reparsed_refs_in(text: &str, depth: usize) -> BTreeSet<String> {
                         super::flow::with_sources(&inner, &mut refs);
                         out.extend(refs);
                     }
+                }
+            }
+            // A SQL client's script on its input runs its own commands, some of which run a
+            // shell (`\!`, `.shell`): what the script expands there is code for it.
+            if foreign_stdin(&args)
+                .is_some_and(|f| std::ptr::eq(f, &PSQL_STDIN) || std::ptr::eq(f, &MYSQL_STDIN))
+            {
+                for h in cmd.heredocs.iter().filter(|h| !h.quoted) {
+                    if let Some((_, expansions)) = cook_heredoc(text, h.body.clone()) {
+                        out.extend(handed_on(text, &expansions));
+                    }
+                }
+                for w in cmd.words.iter().filter(|w| w.herestring) {
+                    out.extend(handed_on(text, &w.expansions));
                 }
             }
             if let Some(reader) = stdin_reader(text, &list, n) {
@@ -3715,6 +3747,29 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
         // `rsync "h:/var/log/{{ v }}" .`: the remote shell parses the path (rsync before
         // 3.2.4, or `--old-args`).
         "rsync" if remote_path(&args[target].cooked) => Role::PlainWord,
+        // A file to write that may be `|command` (`psql -o "|sh …"`, `strace -o`, sqlite3's
+        // `-cmd ".output …"`): one plain word (an audit's `|touch …` ran).
+        "psql" | "gitlab-psql"
+            if matches!(args[target - 1].cooked.as_str(), "-o" | "--output" | "-L" | "--log-file")
+                || args[target].cooked.starts_with("--output=") =>
+        {
+            Role::PlainWord
+        }
+        "strace" | "ltrace" if args[target - 1].cooked == "-o" => Role::PlainWord,
+        "sqlite3" if args[target - 1].cooked == "-cmd" => Role::PlainWord,
+        // A program to run: `sort --compress-program`, `mysql --pager`, `tcpdump -z`.
+        "sort" | "mysql" | "mariadb" | "tcpdump"
+            if matches!(args[target - 1].cooked.as_str(), "--compress-program" | "--pager" | "-z")
+                || ["--compress-program=", "--pager="]
+                    .iter()
+                    .any(|o| args[target].cooked.starts_with(o)) =>
+        {
+            Role::Refused(Unsafe {
+                why: format!("it names a program that `{name}` runs"),
+                construct: name.to_string(),
+                help: "write the program in the runbook, and give the value only to its arguments".into(),
+            })
+        }
         // `rsync -e "ssh -p {{ v }}"`: rsync splits the string into the words of a command.
         "rsync"
             if matches!(args[target - 1].cooked.as_str(), "-e" | "--rsh")
@@ -4772,6 +4827,14 @@ fn foreign_stdin(args: &[&Word]) -> Option<&'static Foreign> {
 /// its input to a command on another host or in a container (`ssh db-1 "psql …"`,
 /// `kubectl exec -i db-0 -- psql …`, `docker exec -i db psql …`), that command's.
 fn foreign_stdin_of(name: &str, rest: &[&str]) -> Option<&'static Foreign> {
+    // `sudo -u postgres psql`, `timeout 30 psql`, `env A=1 psql`: the program it runs (an
+    // audit's value ran `\!` through each).
+    if let Some(w) = find_wrapper(name) {
+        let all: Vec<&str> = std::iter::once(name).chain(rest.iter().copied()).collect();
+        let (j, _) = programs::wrapped(&all, 0, w);
+        let (first, others) = all.get(j..)?.split_first()?;
+        return foreign_stdin_of(base(first), others);
+    }
     if let Some(inner) = remote_reader(name, rest) {
         let (first, others) = inner.split_first()?;
         let others: Vec<&str> = others.iter().map(String::as_str).collect();
@@ -4896,14 +4959,23 @@ fn remote_reader(name: &str, rest: &[&str]) -> Option<Vec<String>> {
             let command = split(&rest[dashes + 1..]);
             (!command.is_empty()).then_some(command)
         }
-        "docker" | "podman" | "nerdctl" if rest.first() == Some(&"exec") => {
+        "docker" | "podman" | "nerdctl"
+            if rest.first() == Some(&"exec") || rest.starts_with(&["compose", "exec"]) =>
+        {
+            let at = if rest.first() == Some(&"exec") { 1 } else { 2 };
             let (j, _) = super::programs::options(
-                &rest[1..],
+                &rest[at..],
                 0,
                 "euw",
-                &["env", "env-file", "user", "workdir", "detach-keys"],
+                &["env", "env-file", "user", "workdir", "detach-keys", "index"],
             );
-            let command = split(rest.get(1 + j + 1..)?);
+            let command = split(rest.get(at + j + 1..)?);
+            (!command.is_empty()).then_some(command)
+        }
+        // `su postgres -c "psql …"`, `runuser -u pg -c …`: the command string.
+        "su" | "runuser" => {
+            let c = rest.iter().position(|w| *w == "-c" || *w == "--command")?;
+            let command = split(rest.get(c + 1..c + 2)?);
             (!command.is_empty()).then_some(command)
         }
         _ => None,
@@ -6921,6 +6993,12 @@ mod tests {
         // A SQL client's script on its input (an audit ran `\!` and `.shell` through a new
         // line), also on another host or in a container; `psql -c` runs no client command.
         for script in [
+            "sudo -u postgres psql <<SQL\nselect 'X';\nSQL",
+            "sudo -iu postgres psql <<SQL\nselect 'X';\nSQL",
+            "timeout 30 psql <<SQL\nselect 'X';\nSQL",
+            "env PGOPTIONS=-c psql <<SQL\nselect 'X';\nSQL",
+            "docker compose exec -T db psql <<SQL\nselect 'X';\nSQL",
+            "sudo sqlite3 app.db <<SQL\nselect 'X';\nSQL",
             "psql <<SQL\nselect 'X';\nSQL",
             "psql -f - <<< \"select 'X';\"",
             "sqlite3 app.db <<SQL\ninsert into n values ('X');\nSQL",
@@ -6929,9 +7007,25 @@ mod tests {
             "kubectl exec -i db-0 -- psql -U postgres <<SQL\nselect 'X';\nSQL",
             "docker exec -i -u pg db psql <<SQL\nselect 'X';\nSQL",
         ] {
-            assert_eq!(end(script).as_deref(), Some("\n\r\\"), "{script}");
+            assert_eq!(end(script).as_deref(), Some("\n\r\\`|"), "{script}");
         }
         assert_eq!(end("psql -c \"select 'X'\""), None);
+        assert_eq!(end("psql -c \"\\set n 'X'\"").as_deref(), Some("`|'\n\r\\"));
+        // Copied into the document, it is the client's code too; a file that may be a
+        // `|command`, and a program to run, are no place for free text.
+        assert!(plain_word_or_refused(
+            "x=\"X\"\npsql <<SQL\nselect '$x';\nSQL"
+        ));
+        for script in [
+            "psql -o \"X\" -c 'select 1'",
+            "strace -o \"X\" ls",
+            "sqlite3 -cmd \".output X\" app.db",
+            "sort --compress-program=\"X\" big",
+            "mysql --pager \"X\"",
+            "tcpdump -z \"X\" -w f",
+        ] {
+            assert!(plain_word_or_refused(script), "{script}");
+        }
         assert_eq!(end("ssh db-1 cat <<EOF\nX\nEOF"), None);
     }
 

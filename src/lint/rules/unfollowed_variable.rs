@@ -97,6 +97,14 @@ impl Rule for UnfollowedVariable {
             if own.is_empty() && carried.is_empty() {
                 continue;
             }
+            // Whether the inputs a value reads may hold `value` (their type, choices, pattern).
+            let admitted = |v: &crate::lint::context::ValuePlan, value: &str| {
+                s.analysis
+                    .references
+                    .iter()
+                    .filter(|r| v.block.contains(&r.offset))
+                    .all(|r| admits(cx, r, value))
+            };
             // What the step's own plan refuses of an ordinary value (a list where one plain
             // word is needed, text where a number is): said at its place.
             let mut said = Vec::new();
@@ -105,15 +113,11 @@ impl Rule for UnfollowedVariable {
                 if plan.foreign.is_some() {
                     continue; // RB032 says it.
                 }
-                let refs: Vec<_> = s
-                    .analysis
-                    .references
+                let Some(sample) = SAMPLES
                     .iter()
-                    .filter(|r| v.block.contains(&r.offset))
-                    .collect();
-                let Some(sample) = SAMPLES.iter().copied().find(|&sample| {
-                    !accepts(plan, sample) && refs.iter().all(|r| admits(cx, r, sample))
-                }) else {
+                    .copied()
+                    .find(|&sample| !accepts(plan, sample) && admitted(v, sample))
+                else {
                     continue;
                 };
                 let (needs, why) = requirement(plan);
@@ -152,15 +156,9 @@ impl Rule for UnfollowedVariable {
             };
             for v in &own {
                 let Ok(plan) = &v.plan else { continue };
-                let refs: Vec<_> = s
-                    .analysis
-                    .references
-                    .iter()
-                    .filter(|r| v.block.contains(&r.offset))
-                    .collect();
-                let Some((sample, u)) = refused(&|value| {
-                    accepts(plan, value) && refs.iter().all(|r| admits(cx, r, value))
-                }) else {
+                let Some((sample, u)) =
+                    refused(&|value| accepts(plan, value) && admitted(v, value))
+                else {
                     continue;
                 };
                 out.push(Finding::new(
