@@ -1413,6 +1413,20 @@ fn an_audits_ordinary_pages_import_honestly() {
         "{yaml}"
     );
     t.exec(&["lint", "--no-shellcheck", "a.yaml"]).code(0);
+    // A credential the page uses and never sets is a secret input, given in the environment.
+    let t2 = Test::new().file(
+        "tok.md",
+        "# T\n\n```bash\ncurl --header \"PRIVATE-TOKEN: $GITLAB_TOKEN\" https://gitlab.example/api\n```\n",
+    );
+    let tok = t2.exec(&["import", "tok.md"]);
+    tok.code(0);
+    assert!(
+        tok.stdout
+            .contains("    secret: true\n    env: GITLAB_TOKEN\n")
+            && !tok.stdout.contains("GITLAB_TOKEN: \"{{"),
+        "{}",
+        tok.stdout
+    );
     t.exec(&[
         "run",
         "a.yaml",

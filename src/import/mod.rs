@@ -671,8 +671,18 @@ pub fn import(text: &str, stem: &str) -> Draft {
                     }
                     prose_pos = None;
                     item_used |= in_item > 0;
+                    // An item's text between its blocks that names another course ("If
+                    // Sidekiq runs in Kubernetes instead:"): a step of its own, which the
+                    // decisions read (an audit found both commands run in a row).
+                    let between = d
+                        .steps
+                        .last()
+                        .and_then(|l| instructions.strip_prefix(l.instructions.as_str()))
+                        .map(|b| b.trim().trim_start_matches("- ").to_string())
+                        .filter(|b| in_item > 0 && item_used_before && either_or(b));
                     // Consecutive fences under one heading, or in one list item, are one step.
                     let join = joinable
+                        && between.is_none()
                         && (instructions.trim().is_empty() || (in_item > 0 && item_used_before))
                         && d.steps.last().is_some_and(|s| {
                             s.title == title
@@ -705,6 +715,10 @@ pub fn import(text: &str, stem: &str) -> Draft {
                             last.env.append(&mut env);
                         }
                     } else {
+                        let (title, instructions) = match between {
+                            Some(b) => (short_title(&b), b),
+                            None => (title, instructions),
+                        };
                         d.steps.push(Step {
                             title,
                             instructions,
@@ -1071,13 +1085,14 @@ fn course(d: &Draft, s: &Step) -> Option<(String, bool)> {
             let h = h.to_ascii_lowercase();
             h.contains("options") || h.contains("alternatives")
         });
+    // (`**Option 1 — force a failover**: text…`: the bold part names it, whatever follows.)
     let bold_course = |line: &str| {
         line.trim()
             .trim_start_matches("- ")
             .strip_prefix("**")
-            .and_then(|b| b.strip_suffix("**").or_else(|| b.strip_suffix("**:")))
-            .map(|b| b.trim_end_matches(':').trim().to_string())
-            .filter(|b| options || either_or(b))
+            .and_then(|b| b.split_once("**"))
+            .map(|(b, _)| b.trim_end_matches(':').trim().to_string())
+            .filter(|b| !b.is_empty() && (options || either_or(b)))
     };
     let first = s.instructions.lines().next().unwrap_or("");
     // (Two courses in one step's text: the first had no command of its own; not read.)
@@ -1090,6 +1105,10 @@ fn course(d: &Draft, s: &Step) -> Option<(String, bool)> {
         Some(b) if courses == 1 => Some((b, true)),
         Some(_) => None,
         None if courses == 0 && either_or(&s.title) => Some((s.title.clone(), false)),
+        // "Look at the status. If it is Running, nothing to do. Else, delete it:".
+        None if courses == 0 && else_clause(&s.instructions).is_some() => {
+            Some((s.title.clone(), false))
+        }
         None => None,
     }
 }
@@ -1109,7 +1128,7 @@ fn escape_templates(text: &str) -> String {
 fn else_clause(text: &str) -> Option<(String, String)> {
     static ELSE: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
-            r"(?is)^\s*(if\b[^\n]*?)[,;]?\s*\b(?:nothing (?:to do|else)|no (?:action|change)s?\b|you are done|skip (?:it|this))[^\n]*?[.;,]\s*(?:else|otherwise)\b[ ,:]*([^\n]+)",
+            r"(?is)(?:^\s*|[.!?:]\s+)(if\b[^\n]*?)[,;]?\s*\b(?:nothing (?:to do|else)|no (?:action|change)s?\b|you are done|you're done|stop here|skip (?:it|this))[^\n]*?[.;,]\s*(?:else|otherwise|if not)\b[ ,:]*([^\n]+)",
         )
         .ok()
     });
@@ -1162,6 +1181,20 @@ fn item_alternatives(d: &mut Draft) {
             if bold != first_bold {
                 break;
             }
+            // A step that is a course only by its "…, nothing to do. Else, …" sentence
+            // ("Describe it. If it is Ready, nothing to do. Otherwise, renew it:") is a
+            // decision of its own, never a sibling of other courses.
+            let by_else = !bold && !either_or(&label);
+            if by_else && j > k {
+                break;
+            }
+            if by_else
+                && d.steps
+                    .get(j + 1)
+                    .is_some_and(|n| n.section == section && course(d, n).is_some())
+            {
+                break;
+            }
             let mut end = j + 1;
             if bold {
                 while end < d.steps.len()
@@ -1179,7 +1212,8 @@ fn item_alternatives(d: &mut Draft) {
         // whenever the walk reaches it.
         let lone_if = branches.len() == 1
             && !first_bold
-            && branches[0].0.to_ascii_lowercase().starts_with("if ");
+            && (branches[0].0.to_ascii_lowercase().starts_with("if ")
+                || else_clause(&d.steps[branches[0].1].instructions).is_some());
         if branches.len() < 2 && !lone_if {
             k += 1;
             continue;
@@ -2288,10 +2322,20 @@ fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
                 let input = name.to_ascii_lowercase();
                 // A variable that makes a shell or the loader run something, or changes how
                 // every command is found or split, stays in its step as written.
+                if KNOWN_VARIABLES.contains(&name.as_str()) && !never_lifted(&name) {
+                    // `export KUBECONFIG=…`: the operator's own setting for every command,
+                    // not an input; but each step is a shell of its own.
+                    exported_twice.push((
+                        *line,
+                        format!(
+                            "`{name}` is exported here and stays in this step: each step is a shell of its own, so later steps use the operator's `${name}` (add it to the runbook's `env:`, or export it in each step that needs it)"
+                        ),
+                    ));
+                    continue;
+                }
                 if d.env.contains_key(&name)
                     || !crate::values::is_identifier(&input)
                     || never_lifted(&name)
-                    || KNOWN_VARIABLES.contains(&name.as_str())
                 {
                     continue;
                 }
@@ -2321,6 +2365,22 @@ fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
                 }
                 exported.push((name, format!("{{{{ inputs.{input} }}}}"), *line));
             }
+        }
+    }
+    // `export TARGET=<PRIMARY_DB>` in one branch, `export TARGET=<DR_DB>` in another: the
+    // steps after both are given one of them, said.
+    for (k, (name, template, line)) in exported.iter().enumerate() {
+        if let Some((_, first, _)) = exported[..k]
+            .iter()
+            .find(|(n, t, _)| n == name && t != template && t.contains("{{"))
+            && template.contains("{{")
+        {
+            exported_twice.push((
+                *line,
+                format!(
+                    "`${name}` is exported with different values on the page (`{first}`, then `{template}`): a step that both reach is given the first; pass the value on with `echo \"{name}=${name}\" >> \"$RUNBOOK_ENV\"` in each"
+                ),
+            ));
         }
     }
     // The input is the value from the export on: the export writes it (`export
@@ -2689,12 +2749,14 @@ mod tests {
     #[test]
     fn an_items_second_paragraph_is_a_sentence_of_its_own() {
         let d = import(
-            "# T\n\n## Diagnosis\n\n1. Check the rollout status:\n\n   ```bash\n   kubectl rollout status deploy/api\n   ```\n\n   If it hangs, look at the events:\n\n   ```bash\n   kubectl get events\n   ```\n",
+            "# T\n\n## Diagnosis\n\n1. Check the rollout status:\n\n   ```bash\n   kubectl rollout status deploy/api\n   ```\n\n   Then look at the events:\n\n   ```bash\n   kubectl get events\n   ```\n",
             "page",
         );
+        // (A second paragraph that names another course, "If it hangs, …", is a step of
+        // its own: see `partial_bold_options_late_ifs_and_branch_exports`.)
         for s in &d.steps {
             assert!(
-                !s.title.contains(":If") && !s.instructions.contains(":If"),
+                !s.title.contains(":Then") && !s.instructions.contains(":Then"),
                 "{:?} / {:?}",
                 s.title,
                 s.instructions
@@ -2703,7 +2765,7 @@ mod tests {
         assert_eq!(d.steps.len(), 1, "{:?}", d.steps);
         assert_eq!(
             d.steps[0].instructions,
-            "Check the rollout status: If it hangs, look at the events:"
+            "Check the rollout status: Then look at the events:"
         );
     }
 
@@ -2780,17 +2842,19 @@ mod tests {
         assert_eq!(d.steps[1].run.as_deref(), Some("systemctl restart app"));
     }
 
+    /// The labels of every decision of a draft, in order.
+    fn labels(d: &Draft) -> Vec<String> {
+        d.steps
+            .iter()
+            .flat_map(|s| s.choose.iter().map(|(l, _)| l.clone()))
+            .collect()
+    }
+
     /// Courses an audit found run one after the other: "If …"/"Otherwise" sub-items of a
     /// numbered item, bold items under an "… options" heading; and two "If …" paragraphs,
     /// the first with no command, named the command's step after the first.
     #[test]
     fn nested_and_bold_courses_are_a_decision() {
-        let labels = |d: &Draft| -> Vec<String> {
-            d.steps
-                .iter()
-                .flat_map(|s| s.choose.iter().map(|(l, _)| l.clone()))
-                .collect()
-        };
         let d = import(
             "# T\n\n## Fix\n\n1. Check:\n\n   ```bash\n   patronictl list\n   ```\n\n   - If a replica is healthy, fail over:\n\n     ```bash\n     patronictl failover --force\n     ```\n\n   - Otherwise, restart it:\n\n     ```bash\n     systemctl restart patroni\n     ```\n\n2. Confirm:\n\n   ```bash\n   patronictl list | grep Leader\n   ```\n",
             "p",
@@ -2819,6 +2883,81 @@ mod tests {
             "If etcd is fragmented, defragment it",
             "{:?}",
             d.steps
+        );
+    }
+
+    /// "If X, stop here. If not, …" leads to the command from "If not"; an export of
+    /// `KUBECONFIG` is said to stay in its step.
+    #[test]
+    fn stop_here_and_kubeconfig() {
+        let d = import(
+            "# T\n\n## Fix\n\nIf the replica caught up, stop here. If not, reinitialise it:\n\n```bash\npatronictl reinit pg db-2 --force\n```\n",
+            "p",
+        );
+        assert_eq!(
+            labels(&d)[0],
+            "Otherwise: reinitialise it",
+            "{:?}",
+            labels(&d)
+        );
+        let d = import(
+            "# T\n\n```bash\nexport KUBECONFIG=/etc/k/prod.conf\n```\n\n```bash\nkubectl get pods\n```\n",
+            "p",
+        );
+        assert!(
+            d.guesses
+                .iter()
+                .any(|(_, w)| w.contains("`KUBECONFIG` is exported here and stays in this step"))
+        );
+    }
+
+    /// A third audit's pages: bold options that do not fill their paragraph, "… nothing to
+    /// do. Else, …" after a first sentence, "If … instead:" between an item's blocks, and
+    /// one variable exported with a different placeholder in each branch.
+    #[test]
+    fn partial_bold_options_late_ifs_and_branch_exports() {
+        let d = import(
+            "# T\n\n## Fix\n\n**Option 1 — wait**: it fails over by itself.\n\n```bash\nredis-cli info\n```\n\n**Option 2 — flush** (with approval):\n\n```bash\nredis-cli FLUSHALL\n```\n",
+            "p",
+        );
+        assert_eq!(
+            labels(&d),
+            ["Option 1 — wait", "Option 2 — flush"],
+            "{:?}",
+            d.steps
+        );
+        let d = import(
+            "# T\n\n## Fix\n\nLook at the status. If the pod is Running, nothing to do. Else, delete it:\n\n```bash\nkubectl delete pod p\n```\n",
+            "p",
+        );
+        assert_eq!(
+            labels(&d),
+            [
+                "Otherwise: delete it",
+                "If the pod is Running: nothing to do"
+            ]
+        );
+        let d = import(
+            "# T\n\n## Fix\n\n1. Restart Sidekiq:\n\n   ```shell\n   gitlab-ctl restart sidekiq\n   ```\n\n   If Sidekiq runs in Kubernetes instead:\n\n   ```shell\n   kubectl rollout restart deploy/sidekiq\n   ```\n",
+            "p",
+        );
+        let runs: Vec<_> = d.steps.iter().filter_map(|s| s.run.as_deref()).collect();
+        assert_eq!(
+            runs,
+            [
+                "gitlab-ctl restart sidekiq",
+                "kubectl rollout restart deploy/sidekiq"
+            ]
+        );
+        assert!(labels(&d).contains(&"If Sidekiq runs in Kubernetes instead".to_string()));
+        let d = import(
+            "# T\n\n### If on the primary site\n\n```bash\nexport TARGET=<PRIMARY_DB>\n```\n\n### If on the DR site\n\n```bash\nexport TARGET=<DR_DB>\n```\n\n## Promote\n\n```bash\necho \"$TARGET\"\n```\n",
+            "p",
+        );
+        assert!(
+            d.guesses
+                .iter()
+                .any(|(_, w)| w.contains("`$TARGET` is exported with different values"))
         );
     }
 

@@ -113,11 +113,26 @@ pub fn write(d: &Draft, source: &str) -> String {
             if let Some(default) = &input.default {
                 field(&mut out, 4, "default", default);
             }
+            // `$GITLAB_TOKEN` the page uses and never sets: a secret, given to every step in
+            // its environment (masked, kept out of the journal), not a template.
+            if let Some(var) = credential_env(d, name) {
+                out.push_str("    secret: true\n");
+                let _ = writeln!(out, "    env: {var}");
+            }
         }
     }
-    if !d.env.is_empty() {
+    let env: Vec<_> = d
+        .env
+        .iter()
+        .filter(|(name, _)| {
+            !d.inputs
+                .keys()
+                .any(|i| credential_env(d, i) == Some(name.as_str()))
+        })
+        .collect();
+    if !env.is_empty() {
         out.push_str("env:\n");
-        for (name, value) in &d.env {
+        for (name, value) in env {
             let _ = writeln!(out, "  {name}: {}", quoted(value));
         }
     }
@@ -189,4 +204,30 @@ pub fn write(d: &Draft, source: &str) -> String {
         }
     }
     out
+}
+
+/// The variable of the runbook's `env:` that input `input` stands for, when its name is a
+/// credential's (`GITLAB_TOKEN`, `DB_PASSWORD`, `API_KEY`, `VAULT_SECRET`): given as a secret
+/// input's `env:` instead.
+fn credential_env<'a>(d: &'a super::Draft, input: &str) -> Option<&'a str> {
+    let upper = input.to_ascii_uppercase();
+    let credential = [
+        "TOKEN",
+        "PASSWORD",
+        "PASSWD",
+        "SECRET",
+        "API_KEY",
+        "APIKEY",
+        "PRIVATE_KEY",
+    ]
+    .iter()
+    .any(|w| upper.contains(w));
+    if !credential {
+        return None;
+    }
+    let template = format!("{{{{ inputs.{input} }}}}");
+    d.env
+        .iter()
+        .find(|(name, value)| **value == template && **name == upper)
+        .map(|(name, _)| name.as_str())
 }
