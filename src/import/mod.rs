@@ -3007,7 +3007,11 @@ mod tests {
         let command: String = (0..40_000).map(|n| format!("<P{n}> ")).collect();
         let d = import(&format!("# T\n\n```bash\necho {command}\n```\n"), "p");
         assert!(d.inputs.is_empty());
-        assert!(d.guesses.iter().any(|(_, w)| w.contains("more than 256 `<…>` words")));
+        assert!(
+            d.guesses
+                .iter()
+                .any(|(_, w)| w.contains("more than 256 `<…>` words"))
+        );
         let links: String = (0..300)
             .map(|n| format!("[l{n}](https://e.example/{n}) "))
             .collect();

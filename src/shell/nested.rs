@@ -2977,6 +2977,16 @@ fn read_into(text: &str, args: &[&Word]) -> Option<Result<Role, Unsafe>> {
         .collect();
     let refs = reparsed_refs(text);
     let indirect = super::flow::indirect(text);
+    // Read into a variable a string parsed again expands (`echo "{{ v }}" | while read -r p;
+    // do ssh -n web-1 "kill $p"; done`): each line there must be one plain word, as a copy
+    // would (it was an RB031 error for every value, `nginx` too).
+    if names
+        .iter()
+        .any(|n| refs.contains(*n) && !indirect.contains(*n))
+        && !names.iter().any(|n| indirect.contains(*n))
+    {
+        return Some(Ok(Role::PlainWord));
+    }
     if let Some(name) = names
         .iter()
         .find(|n| refs.contains(**n) || indirect.contains(**n))
@@ -6380,6 +6390,13 @@ mod tests {
         ));
         assert!(matches!(
             plan_x("S=\"X\"; ssh h \"echo $S\"; for s in $S; do ssh h \"x $s\"; done")
+                .map(|p| p.slot),
+            Ok(Slot::PlainWord(_))
+        ));
+        // A line read into a variable a re-parsed string expands: one plain word (an audit
+        // found it an RB031 error for every value).
+        assert!(matches!(
+            plan_x("echo \"X\" | while read -r p; do ssh -n web-1 \"kill $p\"; done")
                 .map(|p| p.slot),
             Ok(Slot::PlainWord(_))
         ));
