@@ -1739,11 +1739,29 @@ fn uses_in(text: &str, depth: usize) -> Uses {
                         .iter()
                         .flat_map(|e| super::flow::transformed(&text[e.span.clone()]))
                 };
+                // (`sudo systemctl restart $SERVICES`: words after the program a wrapper runs,
+                // one that runs nothing, are its arguments, not commands.)
+                // (Not behind `sudo -i`/`-s`, whose login shell parses them.)
+                let plain_program = behind.is_some_and(|b| {
+                    first.is_some_and(|i| {
+                        b > i
+                            && !args[i + 1..b].iter().any(|a| {
+                                let a = a.cooked.as_str();
+                                matches!(a, "--login" | "--shell")
+                                    || (a.starts_with('-')
+                                        && !a.starts_with("--")
+                                        && a.contains(['i', 's']))
+                            })
+                    }) && b < k
+                        && args[b].expansions.is_empty()
+                        && !split_sensitive(args[b])
+                });
                 if first == Some(k)
                     || behind == Some(k)
                     || contained == Some(k)
                     || (dynamic && first.is_some_and(|i| k > i))
                     || (sensitive
+                        && !plain_program
                         && first.is_some_and(|i| k > i)
                         && w.expansions
                             .iter()
@@ -6393,6 +6411,23 @@ mod tests {
                 .map(|p| p.slot),
             Ok(Slot::PlainWord(_))
         ));
+        // A list split into the arguments of a program a wrapper runs, which runs nothing:
+        // plain words, not one (an audit found `nginx php-fpm` refused).
+        assert!(matches!(
+            plan_x("S=\"X\"\nsudo systemctl restart $S").map(|p| p.slot),
+            Ok(Slot::Quoted(_) | Slot::PlainWords(_) | Slot::NoOption(_))
+        ));
+        assert!(plain_word_or_refused("S=\"X\"\nsudo $S restart nginx"));
+        assert!(plain_word_or_refused(
+            "S=\"X\"\nsudo -i systemctl restart $S"
+        ));
+        assert!(
+            plain_word_or_refused("S=\"X\"\nsudo ssh $S uptime")
+                || matches!(
+                    plan_x("S=\"X\"\nsudo ssh $S uptime").map(|p| p.slot),
+                    Ok(Slot::PlainWords(_))
+                )
+        );
         // A line read into a variable a re-parsed string expands: one plain word (an audit
         // found it an RB031 error for every value).
         assert!(matches!(
