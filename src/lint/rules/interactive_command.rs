@@ -117,6 +117,7 @@ const NAMES: &[&str] = &[
     "gitlab-rails",
     "gitlab-psql",
     "vault",
+    "gcloud",
 ];
 
 /// Whether a script names one of [`NAMES`] as a word (one pass of an automaton).
@@ -223,6 +224,17 @@ fn needs_terminal(args: &[&Word], mut i: usize, fed: bool) -> Option<(usize, Str
             match sub {
                 Some("edit") => found(&format!("{name} edit")),
                 Some("rsh") => found("oc rsh"),
+                // `oc debug node/x` with no command: a shell on the node.
+                Some("debug") if name == "oc" && !rest.contains(&"--") => found("oc debug"),
+                // `kubectl get pods -w`: watches until it is interrupted.
+                Some("get")
+                    if matches!(name, "kubectl" | "oc")
+                        && rest
+                            .iter()
+                            .any(|a| matches!(*a, "-w" | "--watch" | "--watch-only")) =>
+                {
+                    found(&format!("{name} get --watch (until Ctrl-C)"))
+                }
                 Some("exec" | "run" | "attach" | "debug") if tty => {
                     found(&format!("{name} {} -it", sub.unwrap_or("exec")))
                 }
@@ -250,6 +262,15 @@ fn needs_terminal(args: &[&Word], mut i: usize, fed: bool) -> Option<(usize, Str
         "su" => {
             let commands = programs::su_commands(args, i, false);
             (commands.scripts.is_empty() && !fed).then(|| (i, "su (a login shell)".to_string()))
+        }
+        // `gcloud compute ssh VM` with no `--command`: a login shell.
+        "gcloud"
+            if rest.starts_with(&["compute", "ssh"])
+                && !rest
+                    .iter()
+                    .any(|a| *a == "--" || a.starts_with("--command")) =>
+        {
+            found("gcloud compute ssh")
         }
         // `redis-cli -h cache` with no command: its prompt.
         "redis-cli" if !fed => {
@@ -308,6 +329,12 @@ mod tests {
             "psql -W -c 'select 1'",
             "kubectl exec -it db-0 -- psql",
             "oc rsh db-0",
+            "oc debug node/worker-1",
+            "kubectl get pods -n prod -w",
+            "gcloud compute ssh vm-1 --zone europe-west1-b",
+            "redis-cli -h cache -p 6379",
+            "sudo gitlab-rails console -e production",
+            "vault operator unseal",
             "docker exec -it web sh",
             "kubectl edit deploy/api",
             "ssh db-1",
@@ -345,6 +372,12 @@ mod tests {
             "top -bn1 | head -20",
             "top -b -n 1",
             "vim -es notes.txt <<EOF\n%s/a/b/\nwq\nEOF",
+            "oc debug node/worker-1 -- chroot /host df -h",
+            "kubectl get pods -n prod",
+            "gcloud compute ssh vm-1 --command 'uptime'",
+            "redis-cli -h cache info memory",
+            "echo PING | redis-cli -h cache",
+            "vault operator unseal \"$KEY\"",
         ] {
             assert!(found(script).is_empty(), "{script}: {:?}", found(script));
         }
