@@ -300,15 +300,8 @@ fn place(
             }
         }
         Slot::Name => {
-            if !is_name(value) {
-                return Err(RenderError {
-                    message: format!(
-                        "`{expr}` must be a variable name: `{{{{ {expr} }}}}` names a variable{via}, where other text may run as code"
-                    ),
-                    help: format!(
-                        "give `{expr}` a name of letters, digits and `_`, not starting with a digit"
-                    ),
-                });
+            if plan.refusal(value, None).is_some() {
+                return Err(not_a_name(expr, &via));
             }
             (value.to_string(), None)
         }
@@ -320,50 +313,26 @@ fn place(
         | Slot::NoSubscript(q) => {
             // The script splits words on other characters than white space (`IFS=,`): a
             // value with one of them is several words where one is checked.
-            // Split into words where several are expected (a `for` loop, `IFS=, read -ra
-            // hosts`) or where only a leading `-` matters, each word is checked by itself.
             let split = crate::shell::flow::ifs_chars(lexed);
-            let pieces_pass = |split: &str| match plan.slot {
-                Slot::PlainWords(_) => value
-                    .split(|c: char| c.is_whitespace() || split.contains(c))
-                    .filter(|p| !p.is_empty())
-                    .all(crate::shell::quote::is_plain_word),
-                Slot::NoOption(_) => !value
-                    .split(|c: char| split.contains(c))
-                    .any(|p| p.trim_start().starts_with('-')),
-                _ => false,
-            };
-            if matches!(
-                plan.slot,
-                Slot::PlainWord(_) | Slot::PlainWords(_) | Slot::NoOption(_)
-            ) && let Some(split) = split
-                && let Some(c) = value.chars().find(|c| split.contains(*c))
-                && !pieces_pass(&split)
-            {
-                return Err(RenderError {
+            if let Some(refusal) = plan.refusal(value, split.as_deref()) {
+                use crate::shell::Refusal;
+                return Err(match refusal {
+                    Refusal::Split(c) => RenderError {
                     message: format!(
                         "`{expr}` holds `{c}`, and the script sets IFS to split words on it: the value would become several words where one is expected{via}"
                     ),
                     help: "give a value without it (a `pattern` on the input), or split it yourself in the script".into(),
-                });
-            }
-            if let Slot::PlainWords(_) = plan.slot
-                && !value
-                    .split_whitespace()
-                    .all(crate::shell::quote::is_plain_word)
-            {
-                return Err(RenderError {
+                    },
+                    Refusal::NotPlainWords => RenderError {
                     message: format!(
                         "`{expr}` must be plain words separated by spaces here{via}: the script splits it into words or lines (a `for` loop, `read` or `mapfile` line by line, `xargs -I{{}}`), and each stands where a program reads options or its command (`for h in $HOSTS; do ssh $h …`, `ssh -n \"$h\"`), where other text would run as code"
                     ),
                     help: "give words of letters, digits and `_ . / : @ , + = %`, none starting with `-` (a `pattern` on the input)".into(),
-                });
-            }
-            if let Some((chars, what)) = &plan.code_end
-                && let Some(c) = value.chars().find(|c| chars.contains(*c))
-            {
-                let language = plan.foreign.map_or("the program", |f| f.language);
-                return Err(RenderError {
+                    },
+                    Refusal::EndsCode(c) => {
+                        let what = plan.code_end.as_ref().map_or("", |(_, w)| w.as_str());
+                        let language = plan.foreign.map_or("the program", |f| f.language);
+                        RenderError {
                     message: format!(
                         "`{expr}` holds {}, which would end {what}{via}: the rest of the value would be {language} code, and {language} can run shell commands",
                         match c {
@@ -375,61 +344,49 @@ fn place(
                         || "give the input a `pattern` that refuses it".to_string(),
                         |f| f.help.to_string(),
                     ),
-                });
-            }
-            if let Slot::PlainWord(_) = plan.slot
-                && !crate::shell::quote::is_plain_word(value)
-                && let Some(left) = &plan.left
-            {
-                return Err(RenderError {
+                        }
+                    }
+                    Refusal::NotPlainWord => match &plan.left {
+                        Some(left) => RenderError {
                     message: format!(
                         "`{expr}` must be one plain word here{via}: it {left}; runbook does not follow the value there, so other text in it could run as code"
                     ),
                     help: "give a value of letters, digits and `_ . / : @ , + = %` (a `pattern` on the input), or pass it to what reads it as an argument or through the step's `env:` instead of through a file or a function's output".into(),
-                });
-            }
-            if let Slot::PlainWord(_) = plan.slot
-                && !crate::shell::quote::is_plain_word(value)
-            {
-                return Err(RenderError {
+                        },
+                        None => RenderError {
                     message: format!(
                         "`{expr}` must be one plain word here{via}: it may reach a string that another shell parses again (through a variable such a string expands, an argument of `sh -c 'eval \"$1\"'`, or of a program named by a variable, such as `$E` with `E=eval`), be split into the words of a command (an unquoted `$u` in `sudo -u $u id`, a `$(…)` naming the program), or be expanded again as a key (`[[ -v seen[…] ]]`), where other text would run as code"
                     ),
                     help: "give a value of letters, digits and `_ . / : @ , + = %` (a `pattern` on the input), quote the variable where the script expands it (`\"$u\"`), or put the `{{ }}` value in the string itself, where runbook keeps it data".into(),
-                });
-            }
-            if let Slot::NoSubscript(_) = plan.slot
-                && value.contains(['[', ']', '$', '`', '(', ')'])
-            {
-                return Err(RenderError {
+                        },
+                    },
+                    Refusal::Subscript => RenderError {
                     message: format!(
                         "`{expr}` may not hold `[`, `]`, `$`, backquotes or parentheses here: the script assigns it to a variable that shell arithmetic evaluates, where a subscript runs code"
                     ),
                     help: "give a value without them (a `pattern` on the input), or use a variable of its own for it".into(),
-                });
-            }
-            if matches!(plan.slot, Slot::NoOption(_)) && value.starts_with('-') {
-                return Err(RenderError {
+                    },
+                    Refusal::LeadingDash => RenderError {
                     message: format!(
                         "`{expr}` starts with `-`, and stands where the program reads options, some of which run commands (`ssh -oProxyCommand=…`, `git -c core.sshCommand=…`, `find -exec`)"
                     ),
                     help: "check the value (a `pattern` that refuses a leading `-`), or put `--` before it where the program accepts it".into(),
-                });
-            }
-            if plan.control_free && !value.chars().all(|c| c == ' ' || c.is_ascii_graphic()) {
-                return Err(RenderError {
+                    },
+                    Refusal::Control => RenderError {
                     message: format!(
                         "`{expr}` holds a new line, a tab, another control character or a letter outside ASCII, and reaches a string that another shell parses again through `${{…@Q}}` or `printf %q`{via}, which may write it as `$'…'`: `sh` (dash) and a login shell over `ssh` do not read that as quoting, so the value would not arrive as written, and with a `'` in it, part of it would run as code"
                     ),
                     help: "give a value of printable ASCII (a `pattern` on the input), or hand the string to `bash -c`, which reads `$'…'`".into(),
-                });
-            }
-            if matches!(plan.slot, Slot::SudoShell(_)) && value.contains(['$', '\n', '\r']) {
-                return Err(RenderError {
+                    },
+                    Refusal::SudoShell => RenderError {
                     message: format!(
                         "`{expr}` holds `$` or a new line, which the login shell of `sudo -i`/`sudo -s` expands or joins: it would not arrive as written"
                     ),
                     help: "run the command with `sudo` alone, or `sudo sh -c '…' sh VALUE`".into(),
+                    },
+                    // (Handled by the arms above.)
+                    Refusal::NotInteger => not_an_integer(expr),
+                    Refusal::NotName => not_a_name(expr, &via),
                 });
             }
             if plan.env_travels {
@@ -469,12 +426,13 @@ fn quoted_heredoc(expr: &str, via: &str) -> RenderError {
     }
 }
 
-fn is_name(s: &str) -> bool {
-    let mut bytes = s.bytes();
-    bytes
-        .next()
-        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
-        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
+fn not_a_name(expr: &str, via: &str) -> RenderError {
+    RenderError {
+        message: format!(
+            "`{expr}` must be a variable name: `{{{{ {expr} }}}}` names a variable{via}, where other text may run as code"
+        ),
+        help: format!("give `{expr}` a name of letters, digits and `_`, not starting with a digit"),
+    }
 }
 
 /// Refuses an environment variable that the script uses where its value would become code:

@@ -2325,7 +2325,10 @@ fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
     // `export VAR=value` carries state between the page's blocks; each step here is a shell
     // of its own: the value becomes an input (its default), given to every step.
     let mut exported: Vec<(String, String, Pos)> = Vec::new();
-    let mut exported_twice: Vec<(Pos, String)> = Vec::new();
+    // What is said about the exports (a guess each), and the variables exported with
+    // different values on the page.
+    let mut export_guesses: Vec<(Pos, String)> = Vec::new();
+    let mut twice: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     if let Some(export) = EXPORT.as_ref() {
         for (line, c, _) in &commands {
             for cap in export.captures_iter(c) {
@@ -2336,7 +2339,7 @@ fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
                 if KNOWN_VARIABLES.contains(&name.as_str()) && !never_lifted(&name) {
                     // `export KUBECONFIG=…`: the operator's own setting for every command,
                     // not an input; but each step is a shell of its own.
-                    exported_twice.push((
+                    export_guesses.push((
                         *line,
                         format!(
                             "`{name}` is exported here and stays in this step: each step is a shell of its own, so later steps use the operator's `${name}` (add it to the runbook's `env:`, or export it in each step that needs it)"
@@ -2370,7 +2373,8 @@ fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
                         let what = format!(
                             "`${name}` is exported with different values on the page: the input's default is the first, `{first}`"
                         );
-                        exported_twice.push((*line, what));
+                        export_guesses.push((*line, what));
+                        twice.insert(name.clone());
                     }
                     Some(_) => {}
                 }
@@ -2386,7 +2390,8 @@ fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
             .find(|(n, t, _)| n == name && t != template && t.contains("{{"))
             && template.contains("{{")
         {
-            exported_twice.push((
+            twice.insert(name.clone());
+            export_guesses.push((
                 *line,
                 format!(
                     "`${name}` is exported with different values on the page (`{first}`, then `{template}`): a step that both reach is given the first; pass the value on with `echo \"{name}=${name}\" >> \"$RUNBOOK_ENV\"` in each"
@@ -2398,15 +2403,6 @@ fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
     // NAMESPACE={{ inputs.namespace }}`), or the step that exports would run with the page's
     // value and every later one with the operator's (an audit found both in one run). An
     // export of several values on the page keeps them, as the page's branches do.
-    let twice: std::collections::BTreeSet<String> = exported_twice
-        .iter()
-        .filter_map(|(_, what)| {
-            what.strip_prefix("`$")?
-                .split('`')
-                .next()
-                .map(str::to_string)
-        })
-        .collect();
     let lifted: std::collections::BTreeMap<String, String> = exported
         .iter()
         .filter(|(name, template, _)| {
@@ -2450,7 +2446,7 @@ fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
             }
         }
     }
-    for (line, what) in exported_twice {
+    for (line, what) in export_guesses {
         guess_at_command(d, line, what);
     }
     for (name, line, default) in found {
@@ -2853,6 +2849,11 @@ mod tests {
         assert_eq!(d.steps[1].run.as_deref(), Some("systemctl restart app"));
     }
 
+    /// Whether a guess of the draft says `text`.
+    fn guessed(d: &Draft, text: &str) -> bool {
+        d.guesses.iter().any(|(_, w)| w.contains(text))
+    }
+
     /// The labels of every decision of a draft, in order.
     fn labels(d: &Draft) -> Vec<String> {
         d.steps
@@ -2915,11 +2916,10 @@ mod tests {
             "# T\n\n```bash\nexport KUBECONFIG=/etc/k/prod.conf\n```\n\n```bash\nkubectl get pods\n```\n",
             "p",
         );
-        assert!(
-            d.guesses
-                .iter()
-                .any(|(_, w)| w.contains("`KUBECONFIG` is exported here and stays in this step"))
-        );
+        assert!(guessed(
+            &d,
+            "`KUBECONFIG` is exported here and stays in this step"
+        ));
     }
 
     /// A third audit's pages: bold options that do not fill their paragraph, "… nothing to
@@ -2965,11 +2965,7 @@ mod tests {
             "# T\n\n### If on the primary site\n\n```bash\nexport TARGET=<PRIMARY_DB>\n```\n\n### If on the DR site\n\n```bash\nexport TARGET=<DR_DB>\n```\n\n## Promote\n\n```bash\necho \"$TARGET\"\n```\n",
             "p",
         );
-        assert!(
-            d.guesses
-                .iter()
-                .any(|(_, w)| w.contains("`$TARGET` is exported with different values"))
-        );
+        assert!(guessed(&d, "`$TARGET` is exported with different values"));
     }
 
     /// A placeholder inside JSON (`kubectl patch -p`, `curl -d`) or a YAML line of a
@@ -2981,16 +2977,8 @@ mod tests {
             "p",
         );
         assert!(d.inputs.contains_key("replicas") && d.inputs.contains_key("name"));
-        assert!(
-            d.guesses
-                .iter()
-                .any(|(_, w)| w.contains("<REPLICAS> stands inside JSON"))
-        );
-        assert!(
-            d.guesses
-                .iter()
-                .any(|(_, w)| w.contains("<NAME> stands in a YAML document"))
-        );
+        assert!(guessed(&d, "<REPLICAS> stands inside JSON"));
+        assert!(guessed(&d, "<NAME> stands in a YAML document"));
     }
 
     /// Thousands of placeholders in one command, or of links on a page, took minutes.
@@ -2999,19 +2987,11 @@ mod tests {
         let command: String = (0..200).map(|n| format!("<P{n}> ")).collect();
         let d = import(&format!("# T\n\n```bash\necho {command}\n```\n"), "p");
         assert!(d.inputs.is_empty());
-        assert!(
-            d.guesses
-                .iter()
-                .any(|(_, w)| w.contains("200 placeholders"))
-        );
+        assert!(guessed(&d, "200 placeholders"));
         let command: String = (0..40_000).map(|n| format!("<P{n}> ")).collect();
         let d = import(&format!("# T\n\n```bash\necho {command}\n```\n"), "p");
         assert!(d.inputs.is_empty());
-        assert!(
-            d.guesses
-                .iter()
-                .any(|(_, w)| w.contains("more than 256 `<…>` words"))
-        );
+        assert!(guessed(&d, "more than 256 `<…>` words"));
         let links: String = (0..300)
             .map(|n| format!("[l{n}](https://e.example/{n}) "))
             .collect();

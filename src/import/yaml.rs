@@ -96,6 +96,12 @@ pub fn write(d: &Draft, source: &str) -> String {
             let _ = writeln!(out, "  {}: {}", quoted(name), quoted(url));
         }
     }
+    // Inputs named like credentials, and the variable of the environment each gives.
+    let secrets: std::collections::BTreeMap<&str, &str> = d
+        .inputs
+        .keys()
+        .filter_map(|i| Some((i.as_str(), credential_env(d, i)?)))
+        .collect();
     if !d.inputs.is_empty() {
         out.push_str("inputs:\n");
         for (name, input) in &d.inputs {
@@ -115,7 +121,7 @@ pub fn write(d: &Draft, source: &str) -> String {
             }
             // `$GITLAB_TOKEN` the page uses and never sets: a secret, given to every step in
             // its environment (masked, kept out of the journal), not a template.
-            if let Some(var) = credential_env(d, name) {
+            if let Some(var) = secrets.get(name.as_str()) {
                 out.push_str("    secret: true\n");
                 let _ = writeln!(out, "    env: {var}");
             }
@@ -124,11 +130,7 @@ pub fn write(d: &Draft, source: &str) -> String {
     let env: Vec<_> = d
         .env
         .iter()
-        .filter(|(name, _)| {
-            !d.inputs
-                .keys()
-                .any(|i| credential_env(d, i) == Some(name.as_str()))
-        })
+        .filter(|(name, _)| !secrets.values().any(|v| v == name))
         .collect();
     if !env.is_empty() {
         out.push_str("env:\n");

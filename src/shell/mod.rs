@@ -18,6 +18,6 @@ pub mod words;
 pub use context::{Quoting, arithmetic_names, balanced, context_at};
 pub use flow::changed_on_the_way;
 pub use nested::{
-    Foreign, Layer, Plan, Slot, Unsafe, Uses, check_dollar_single, plan, reparsed_refs,
+    Foreign, Layer, Plan, Refusal, Slot, Unsafe, Uses, check_dollar_single, plan, reparsed_refs,
     runs_as_code, uses,
 };

@@ -35,6 +35,100 @@ const MAX_DEPTH: usize = 8;
 /// every shell construct, and kept as it is by quote removal.
 const SENTINEL: char = '\u{1}';
 
+/// Why a value may not stand in a [`Plan`]'s place: what `exec::render` refuses, and lint's
+/// RB037 foresees, in the order the run checks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Arithmetic: not an integer.
+    NotInteger,
+    /// A name's place: not an identifier.
+    NotName,
+    /// Holds this character, on which the script's IFS splits words.
+    Split(char),
+    /// Not plain words separated by white space.
+    NotPlainWords,
+    /// Holds this character, which ends the other language's string or command.
+    EndsCode(char),
+    /// Not one plain word.
+    NotPlainWord,
+    /// Holds `[ ] $`, a backquote or a parenthesis, where arithmetic evaluates it.
+    Subscript,
+    /// Starts with `-`, where options are read.
+    LeadingDash,
+    /// Holds a control character or a letter outside ASCII.
+    Control,
+    /// Holds `$` or a new line, which `sudo -i`'s login shell expands or joins.
+    SudoShell,
+}
+
+impl Plan {
+    /// Why `value` may not stand here (`ifs`: the characters besides white space that the
+    /// script splits words at), or `None` where it is data.
+    pub fn refusal(&self, value: &str, ifs: Option<&str>) -> Option<Refusal> {
+        use super::quote::is_plain_word;
+        let slot = match self.slot {
+            Slot::Quoted(Quoting::Arithmetic) => {
+                return value.parse::<i64>().is_err().then_some(Refusal::NotInteger);
+            }
+            Slot::Name => {
+                return (!crate::values::is_identifier(value)).then_some(Refusal::NotName);
+            }
+            slot => slot,
+        };
+        // Split into words where several are expected (a `for` loop, `IFS=, read -ra
+        // hosts`) or where only a leading `-` matters, each word is checked by itself.
+        let pieces_pass = |split: &str| match slot {
+            Slot::PlainWords(_) => value
+                .split(|c: char| c.is_whitespace() || split.contains(c))
+                .filter(|p| !p.is_empty())
+                .all(is_plain_word),
+            Slot::NoOption(_) => !value
+                .split(|c: char| split.contains(c))
+                .any(|p| p.trim_start().starts_with('-')),
+            _ => false,
+        };
+        if matches!(
+            slot,
+            Slot::PlainWord(_) | Slot::PlainWords(_) | Slot::NoOption(_)
+        ) && let Some(split) = ifs
+            && let Some(c) = value.chars().find(|c| split.contains(*c))
+            && !pieces_pass(split)
+        {
+            return Some(Refusal::Split(c));
+        }
+        if let Slot::PlainWords(_) = slot
+            && !value.split_whitespace().all(is_plain_word)
+        {
+            return Some(Refusal::NotPlainWords);
+        }
+        if let Some((chars, _)) = &self.code_end
+            && let Some(c) = value.chars().find(|c| chars.contains(*c))
+        {
+            return Some(Refusal::EndsCode(c));
+        }
+        if let Slot::PlainWord(_) = slot
+            && !is_plain_word(value)
+        {
+            return Some(Refusal::NotPlainWord);
+        }
+        if let Slot::NoSubscript(_) = slot
+            && value.contains(['[', ']', '$', '`', '(', ')'])
+        {
+            return Some(Refusal::Subscript);
+        }
+        if matches!(slot, Slot::NoOption(_)) && value.starts_with('-') {
+            return Some(Refusal::LeadingDash);
+        }
+        if self.control_free && !value.chars().all(|c| c == ' ' || c.is_ascii_graphic()) {
+            return Some(Refusal::Control);
+        }
+        if matches!(slot, Slot::SudoShell(_)) && value.contains(['$', '\n', '\r']) {
+            return Some(Refusal::SudoShell);
+        }
+        None
+    }
+}
+
 /// Where a value ends up, from the outer script inwards.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
@@ -2001,8 +2095,9 @@ fn reparsed_refs_in(text: &str, depth: usize) -> BTreeSet<String> {
             }
             // A SQL client's script on its input runs its own commands, some of which run a
             // shell (`\!`, `.shell`): what the script expands there is code for it.
-            if foreign_stdin(&args)
-                .is_some_and(|f| std::ptr::eq(f, &PSQL_STDIN) || std::ptr::eq(f, &MYSQL_STDIN))
+            if (!cmd.heredocs.is_empty() || cmd.words.iter().any(|w| w.herestring))
+                && foreign_stdin(&args)
+                    .is_some_and(|f| std::ptr::eq(f, &PSQL_STDIN) || std::ptr::eq(f, &MYSQL_STDIN))
             {
                 for h in cmd.heredocs.iter().filter(|h| !h.quoted) {
                     if let Some((_, expansions)) = cook_heredoc(text, h.body.clone()) {

@@ -97,6 +97,8 @@ impl Rule for UnfollowedVariable {
             if own.is_empty() && carried.is_empty() {
                 continue;
             }
+            // (The run checks each value against its place first: `Plan::refusal`.)
+            let site_ifs = crate::shell::flow::ifs_chars(text);
             // Whether the inputs a value reads may hold `value` (their type, choices, pattern).
             let admitted = |v: &crate::lint::context::ValuePlan, value: &str| {
                 s.analysis
@@ -113,11 +115,9 @@ impl Rule for UnfollowedVariable {
                 if plan.foreign.is_some() {
                     continue; // RB032 says it.
                 }
-                let Some(sample) = SAMPLES
-                    .iter()
-                    .copied()
-                    .find(|&sample| !accepts(plan, sample) && admitted(v, sample))
-                else {
+                let Some(sample) = SAMPLES.iter().copied().find(|&sample| {
+                    plan.refusal(sample, site_ifs.as_deref()).is_some() && admitted(v, sample)
+                }) else {
                     continue;
                 };
                 let (needs, why) = requirement(plan);
@@ -156,9 +156,9 @@ impl Rule for UnfollowedVariable {
             };
             for v in &own {
                 let Ok(plan) = &v.plan else { continue };
-                let Some((sample, u)) =
-                    refused(&|value| accepts(plan, value) && admitted(v, value))
-                else {
+                let Some((sample, u)) = refused(&|value| {
+                    plan.refusal(value, site_ifs.as_deref()).is_none() && admitted(v, value)
+                }) else {
                     continue;
                 };
                 out.push(Finding::new(
@@ -198,7 +198,7 @@ impl Rule for UnfollowedVariable {
 /// Values an operator may well give: free text, a list on lines, an argument with an option.
 const SAMPLES: &[&str] = &["it's down; see #42", "web-1\nweb-2", "web-1 -v", "a[1]"];
 
-/// What the place of a value needs, and why: for [`accepts`]' refusals.
+/// What the place of a value needs, and why: for [`crate::shell::Plan::refusal`]'s refusals.
 fn requirement(plan: &crate::shell::Plan) -> (String, String) {
     use crate::shell::{Quoting, Slot};
     if let Some((chars, what)) = &plan.code_end {
@@ -238,29 +238,6 @@ fn requirement(plan: &crate::shell::Plan) -> (String, String) {
         ),
     };
     (needs.to_string(), why.to_string())
-}
-
-/// Whether the run passes `value` where `plan` places it (before the floor): what
-/// `exec::render` refuses there on its own is not this rule's to report.
-fn accepts(plan: &crate::shell::Plan, value: &str) -> bool {
-    use crate::shell::{Quoting, Slot};
-    let slot = match plan.slot {
-        Slot::Quoted(Quoting::Arithmetic) | Slot::Name => false,
-        Slot::PlainWord(_) => crate::shell::quote::is_plain_word(value),
-        Slot::PlainWords(_) => value
-            .split_whitespace()
-            .all(crate::shell::quote::is_plain_word),
-        Slot::NoSubscript(_) => !value.contains(['[', ']', '$', '`', '(', ')']),
-        Slot::NoOption(_) => !value.starts_with('-'),
-        Slot::SudoShell(_) => !value.contains(['$', '\n', '\r']),
-        Slot::Quoted(_) => true,
-    };
-    let ends_code = plan
-        .code_end
-        .as_ref()
-        .is_some_and(|(chars, _)| value.contains(|c| chars.contains(c)));
-    let printable = value.chars().all(|c| c == ' ' || c.is_ascii_graphic());
-    slot && !ends_code && (printable || !plan.control_free)
 }
 
 fn message(what: &str, sample: &str, u: &Unseen, decoded: bool) -> String {
