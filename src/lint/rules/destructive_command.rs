@@ -16,8 +16,14 @@ crate::declare_rule! {
     /// run, `knife ssh`, `docker … prune`, `docker volume rm`, `etcdctl del`, `zfs destroy`,
     /// `crontab -r`, `virsh destroy`, `vault kv delete`, a Kafka `--reset-offsets --execute`,
     /// `patronictl failover`/`switchover`/`reinit`/`remove`, `pg_terminate_backend(…)`,
-    /// `find … -delete`, `truncate -s 0`, `kubectl replace --force`, a replication skip (`sql_slave_skip_counter`), `reboot`, `shutdown`, `halt`,
-    /// `poweroff`.
+    /// `find … -delete`, `truncate -s 0`, `: > file`, `kubectl replace --force`, a replication
+    /// skip (`sql_slave_skip_counter`), `pg_drop_replication_slot`, MongoDB `drop`/`deleteMany`,
+    /// `gitlab-ctl cleanse`, `rake db:drop`/`db:reset`, GitLab cleanup tasks and backup
+    /// restores, Rails `destroy`/`delete_all`, `git clean -f`, `git reset --hard`,
+    /// `etcdctl member remove`/`snapshot restore`, `velero delete`, `raft remove-peer`, a
+    /// Redis failover or `SHUTDOWN`, `rabbitmqctl purge_queue`/`reset`,
+    /// `gcloud`/`az … delete`, `wipefs`/`lvremove`/`shred`, `ceph … purge`, `reboot`,
+    /// `shutdown`, `halt`, `poweroff`.
     ///
     /// `rm` counts with `-r`, `-R` or `-f` in any spelling (`-rf`, `-r -f`, `--recursive`,
     /// `--force`), and `rm` and the `reboot` family wherever the shell runs a command: at the
@@ -202,7 +208,108 @@ const PATTERNS: &[Pattern] = &[
         "replication skip",
         &["skip_counter"],
     ),
+    (
+        r"(?i)\bdrop\s+(?:column|extension|tablespace|materialized\s+view|function|trigger|publication|subscription)\b",
+        "SQL DROP",
+        &["drop"],
+    ),
+    (
+        r"(?i)\bpg_drop_replication_slot\s*\(",
+        "SQL DROP",
+        &["pg_drop_replication_slot"],
+    ),
+    (
+        r"(?i)\b(?:dropDatabase|dropUser|dropAllUsers)\s*\(|\.drop\s*\(\s*\)|\bdeleteMany\s*\(",
+        "MongoDB drop / deleteMany",
+        &["drop", "deletemany"],
+    ),
+    // GitLab's Omnibus and Rails tasks that delete or overwrite data.
+    (
+        r"\bgitlab-ctl\s+cleanse\b",
+        "gitlab-ctl cleanse",
+        &["cleanse"],
+    ),
+    (
+        r"\bdb:(?:drop(?:_tables)?|reset|schema:load|purge)\b",
+        "rake db:drop / db:reset",
+        &["db:"],
+    ),
+    (
+        r"\bgitlab:cleanup:(?:repos\b|[\w:]+[^\n;&|]*\bDRY_RUN=false\b)",
+        "gitlab cleanup task",
+        &["gitlab:cleanup"],
+    ),
+    (
+        r"\b(?:gitlab-backup\s+restore|gitlab:backup:restore)\b",
+        "GitLab backup restore (overwrites the data)",
+        &["restore"],
+    ),
+    (
+        r"\.(?:destroy_all|delete_all|destroy!?)(?:\W|$)",
+        "Rails destroy / delete_all",
+        &[".destroy", ".delete_all"],
+    ),
+    (
+        r"\bgit\s+(?:clean\b[^\n;&|]*\s-[a-zA-Z]*f|reset\b[^\n;&|]*\s--hard\b)",
+        "git clean -f / git reset --hard",
+        &["clean", "--hard"],
+    ),
+    (
+        r"\betcdctl\b[^\n;&|]*\s(?:member\s+remove|snapshot\s+restore)\b",
+        "etcdctl member remove / snapshot restore",
+        &["etcdctl"],
+    ),
+    (
+        r"\bvelero\b[^\n;&|]*\s(?:delete|restore\s+create)\b",
+        "velero delete / restore",
+        &["velero"],
+    ),
+    (
+        r"\braft\s+remove-peer\b",
+        "raft remove-peer",
+        &["remove-peer"],
+    ),
+    (
+        r"(?i)\bredis-cli\b[^\n;&|]*\s(?:sentinel\s+failover|cluster\s+(?:failover|reset|forget)|shutdown|debug\s+(?:segfault|sleep))\b",
+        "redis failover / shutdown",
+        &["redis-cli"],
+    ),
+    (
+        r"\brabbitmqctl\b[^\n;&|]*\s(?:purge_queue|delete_queue|delete_vhost|force_reset|reset|forget_cluster_node)\b",
+        "rabbitmqctl purge / delete / reset",
+        &["rabbitmqctl"],
+    ),
+    (
+        r"(?m)(?:^\s*|[;&|(]\s*|\bthen\s+|\bdo\s+)(?:sudo\s+)?(?::|true)\s*>\s*[/~$\w]",
+        "emptying a file (`: > file`)",
+        &[":>", ": >", "true >", "true>"],
+    ),
+    (
+        r"\b(?:gcloud|az)\s[^\n;&|]*\s(?:delete|purge)\b",
+        "cloud delete",
+        &["delete", "purge"],
+    ),
+    (
+        r"\b(?:wipefs|lvremove|vgremove|pvremove|shred)\b|\bsgdisk\b[^\n;&|]*--zap",
+        "wiping a disk or volume",
+        &[
+            "wipefs", "lvremove", "vgremove", "pvremove", "shred", "sgdisk",
+        ],
+    ),
+    (
+        r"\bceph\s[^\n;&|]*\s(?:purge|destroy|pool\s+(?:delete|rm))\b",
+        "ceph purge / pool delete",
+        &["ceph"],
+    ),
+    (
+        r"\b(?:consul\s+kv|etcdctl)\s+delete\b",
+        "key-value delete",
+        &["delete"],
+    ),
 ];
+
+// One bit per pattern in `find_destructive`.
+const _: () = assert!(PATTERNS.len() <= 64);
 
 const RM: &str = "rm -r / rm -f";
 const POWER: &str = "reboot / shutdown";
@@ -636,6 +743,33 @@ mod tests {
             "truncate -s 0 /var/log/app.log",
             "kubectl replace --force -f pod.yaml",
             "mysql -e 'SET GLOBAL sql_slave_skip_counter = 1'",
+            "sudo gitlab-ctl cleanse",
+            "sudo gitlab-rake gitlab:db:drop_tables",
+            "bundle exec rake db:reset RAILS_ENV=production",
+            "sudo -u git -H bundle exec rake gitlab:cleanup:repos RAILS_ENV=production",
+            "gitlab-rake gitlab:cleanup:orphan_job_artifact_files DRY_RUN=false",
+            "sudo gitlab-backup restore BACKUP=1700000000 force=yes",
+            "gitlab-rails runner 'Project.find(7).destroy!'",
+            "gitlab-rails runner \"Ci::Build.where(status: 'pending').delete_all\"",
+            "git reset --hard origin/main",
+            "git clean -fdx",
+            "etcdctl snapshot restore snap.db --data-dir /var/lib/etcd",
+            "etcdctl member remove 8e9e05c52164694d",
+            "velero backup delete nightly --confirm",
+            "vault operator raft remove-peer node-3",
+            "redis-cli -h s1 -p 26379 SENTINEL failover mymaster",
+            "rabbitmqctl purge_queue jobs",
+            ": > /var/log/app/big.log",
+            "sudo true > /var/log/app/big.log",
+            "psql -c 'ALTER TABLE jobs DROP COLUMN payload'",
+            "psql -c \"select pg_drop_replication_slot('old')\"",
+            "mongosh --eval 'db.sessions.drop()'",
+            "gcloud compute instances delete vm-1 --zone europe-west1-b",
+            "az vm delete -g rg -n vm-1 --yes",
+            "sudo wipefs -a /dev/sdb",
+            "sudo lvremove -y vg0/data",
+            "ceph osd purge 3 --yes-i-really-mean-it",
+            "consul kv delete -recurse app/",
         ];
         for script in destructive {
             assert!(!find_destructive(script).is_empty(), "{script}");
@@ -658,6 +792,21 @@ mod tests {
             "redis-cli -h cache GET session:1",
             "find /var/log -name '*.gz'",
             "docker ps",
+            "gitlab-rake gitlab:cleanup:orphan_job_artifact_files",
+            "gitlab-ctl status",
+            "git status && git log -1",
+            "etcdctl endpoint health --cluster",
+            "velero backup get",
+            "redis-cli -h s1 -p 26379 SENTINEL get-master-addr-by-name mymaster",
+            "rabbitmqctl list_queues",
+            "kubectl scale deploy/api --replicas=0 -n prod",
+            "etcdctl defrag --cluster",
+            "kubectl scale deploy/api --replicas=10",
+            "gcloud compute instances list",
+            "cat /var/log/app.log > /tmp/copy.log",
+            "echo ok > /tmp/x",
+            "gitlab-rails runner 'puts Project.count'",
+            "ceph status",
         ];
         for script in harmless {
             assert!(
