@@ -720,6 +720,28 @@ fn destructive_commands_make_dangerous_steps_with_a_note_for_their_rollback() {
 }
 
 #[test]
+fn a_command_that_runs_until_ctrl_c_before_others_is_said() {
+    let page = "# Disk filling\n\n## Diagnosis\n\nFollow the log, then look at the disk:\n\n```bash\ntail -f /var/log/app.log\ndf -h /var\n```\n\n## Wait\n\n```bash\njournalctl -u app -f | grep -m1 ready\n```\n\n## Watch\n\n```bash\nkubectl logs -f deploy/api\n```\n";
+    let t = Test::new().file("disk.md", page);
+    let out = t.exec(&["import", t.path("disk.md").to_str().unwrap()]);
+    out.code(0);
+    assert!(
+        out.stderr.contains("disk.md:7:1: guess: `tail -f` runs until Ctrl-C, which ends the step: the commands after it in step `follow-the-log-then-look-at-the-disk` never run"),
+        "{}",
+        out.stderr
+    );
+    // One guess: a follow piped into `grep -m1` ends, and one that ends its step loses nothing.
+    assert!(out.stderr.contains(", 1 guess,"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("(0 dangerous, 2 interactive)"),
+        "{}",
+        out.stderr
+    );
+    let strict = t.exec(&["import", "--strict", t.path("disk.md").to_str().unwrap()]);
+    strict.code(1);
+}
+
+#[test]
 fn alternative_sections_become_a_decision_whose_branches_join_again() {
     let page = root().join("testdata/import/node-not-ready.md");
     let out = Test::new().exec(&["import", page.to_str().unwrap()]);

@@ -282,6 +282,33 @@ fn page(args: &ImportArgs, err: &mut String) -> i32 {
                 step.pos
             ));
         }
+        // A command that runs until Ctrl-C, with commands after it: Ctrl-C ends the step, and
+        // they never run (an audit found a `tail -f` block joined to six commands).
+        if let Some(run) = &lexed {
+            let found = crate::lint::rules::interactive_command::find_interactive(run);
+            let endless = found.iter().find(|(at, what)| {
+                what.ends_with(crate::lint::rules::interactive_command::UNTIL_INTERRUPTED)
+                    && run.get(at.end..).is_some_and(|rest| {
+                        rest.split_once('\n').is_some_and(|(_, after)| {
+                            after.lines().any(|l| {
+                                let l = l.trim();
+                                !l.is_empty() && !l.starts_with('#')
+                            })
+                        })
+                    })
+            });
+            if let Some((_, what)) = endless {
+                let what = what
+                    .trim_end_matches(crate::lint::rules::interactive_command::UNTIL_INTERRUPTED)
+                    .trim_end();
+                let what = format!(
+                    "`{what}` runs until Ctrl-C, which ends the step: the commands after it in step `{}` never run; move them to a step of their own",
+                    step.id
+                );
+                step.notes.push(format!("{}: guess: {what}", step.pos));
+                draft.guesses.push((step.pos, what));
+            }
+        }
     }
     if args.strict && !draft.guesses.is_empty() {
         for (pos, what) in &draft.guesses {

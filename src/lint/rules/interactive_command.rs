@@ -9,7 +9,9 @@ crate::declare_rule! {
     /// `mysql` (no `-c`/`-e`, no input given) or one that asks for a password (`psql -W`,
     /// `mysql -p`), `kubectl exec -it`, `docker exec -it`, `oc rsh`, `kubectl edit`, `ssh`
     /// with no remote command or with `-t`, `sudo -i`/`su` with no command, `passwd`,
-    /// `visudo`, `crontab -e`. Also an interactive step that `capture`s output, which it
+    /// `visudo`, `crontab -e`; and commands that run until Ctrl-C: `watch`, `tail -f`,
+    /// `journalctl -f`, `kubectl logs -f`, `kubectl get -w`, `redis-cli --stat`/`MONITOR` (not
+    /// behind `timeout`, nor piped into a command that ends them, as `grep -m1`). Also an interactive step that `capture`s output, which it
     /// cannot: its output goes to the terminal.
     ///
     /// ## Why this matters
@@ -118,6 +120,9 @@ const NAMES: &[&str] = &[
     "gitlab-psql",
     "vault",
     "gcloud",
+    "watch",
+    "tail",
+    "journalctl",
 ];
 
 /// Whether a script names one of [`NAMES`] as a word (one pass of an automaton).
@@ -155,7 +160,10 @@ pub fn find_interactive(script: &str) -> Vec<(std::ops::Range<usize>, String)> {
     for (n, cmd) in list.iter().enumerate() {
         let args = cmd.args();
         let fed = n > 0 && list[n - 1].piped || has_input(script, cmd);
-        if let Some((i, what)) = needs_terminal(&args, 0, fed) {
+        if let Some((i, what)) = needs_terminal(&args, 0, fed)
+            // `tail -f log | grep -m1 ready` ends with the command it feeds.
+            && !(cmd.piped && what.ends_with(UNTIL_INTERRUPTED))
+        {
             let start = args[0].span.start;
             let end = args.get(i).map_or(start, |w| w.span.end).max(start);
             found.push((start..end, what));
@@ -163,6 +171,9 @@ pub fn find_interactive(script: &str) -> Vec<(std::ops::Range<usize>, String)> {
     }
     found
 }
+
+/// The end of what a command that runs until it is interrupted is called.
+pub const UNTIL_INTERRUPTED: &str = "(until Ctrl-C)";
 
 /// Whether a command is given input: a here-document, a here-string or `< FILE`.
 fn has_input(script: &str, cmd: &Command) -> bool {
@@ -202,6 +213,19 @@ fn needs_terminal(args: &[&Word], mut i: usize, fed: bool) -> Option<(usize, Str
         "vim" | "vi" | "nvim" if flag('e', "-e") && flag('s', "-s") => None,
         "vim" | "vi" | "nvim" | "nano" | "emacs" | "less" | "more" | "top" | "htop" | "mc"
         | "visudo" | "passwd" | "vipw" => found(name),
+        // Full screen, redrawn until it is interrupted.
+        "watch" => found(&format!("watch {UNTIL_INTERRUPTED}")),
+        // Following a log: it never ends by itself.
+        "tail"
+            if flag('f', "--follow")
+                || flag('F', "--follow")
+                || rest.iter().any(|a| a.starts_with("--follow=")) =>
+        {
+            found(&format!("tail -f {UNTIL_INTERRUPTED}"))
+        }
+        "journalctl" if flag('f', "--follow") => {
+            found(&format!("journalctl -f {UNTIL_INTERRUPTED}"))
+        }
         "crontab" if flag('e', "--edit") => found("crontab -e"),
         "read" if flag('p', "--prompt") && !fed => found("read -p"),
         "psql" | "gitlab-psql" if flag('W', "--password") => found("psql --password"),
@@ -233,7 +257,14 @@ fn needs_terminal(args: &[&Word], mut i: usize, fed: bool) -> Option<(usize, Str
                             .iter()
                             .any(|a| matches!(*a, "-w" | "--watch" | "--watch-only")) =>
                 {
-                    found(&format!("{name} get --watch (until Ctrl-C)"))
+                    found(&format!("{name} get --watch {UNTIL_INTERRUPTED}"))
+                }
+                Some("logs")
+                    if rest
+                        .iter()
+                        .any(|a| matches!(*a, "-f" | "--follow" | "--follow=true")) =>
+                {
+                    found(&format!("{name} logs -f {UNTIL_INTERRUPTED}"))
                 }
                 Some("exec" | "run" | "attach" | "debug") if tty => {
                     found(&format!("{name} {} -it", sub.unwrap_or("exec")))
@@ -282,6 +313,42 @@ fn needs_terminal(args: &[&Word], mut i: usize, fed: bool) -> Option<(usize, Str
                     "user", "pass", "askpass", "tls", "sni", "cacert", "cert", "key",
                 ],
             );
+            // `--stat`, `--latency`, `MONITOR`, `SUBSCRIBE` print until interrupted; other
+            // modes (`--bigkeys`, `--scan`, `--pipe`) end by themselves.
+            let mode = |m: &[&str]| {
+                rest.iter()
+                    .any(|a| m.iter().any(|x| a.eq_ignore_ascii_case(x)))
+            };
+            if mode(&[
+                "--stat",
+                "--latency",
+                "--latency-history",
+                "--latency-dist",
+                "monitor",
+                "subscribe",
+                "psubscribe",
+                "ssubscribe",
+            ]) {
+                return found(&format!("redis-cli monitor / --stat {UNTIL_INTERRUPTED}"));
+            }
+            if rest.iter().any(|a| {
+                matches!(
+                    *a,
+                    "--bigkeys"
+                        | "--memkeys"
+                        | "--hotkeys"
+                        | "--keystats"
+                        | "--scan"
+                        | "--pipe"
+                        | "--rdb"
+                        | "--functions-rdb"
+                        | "--eval"
+                        | "--cluster"
+                        | "--intrinsic-latency"
+                )
+            }) {
+                return None;
+            }
             (j >= rest.len()).then(|| (i, "redis-cli (an interactive session)".to_string()))
         }
         "rails" | "gitlab-rails"
@@ -304,7 +371,9 @@ fn needs_terminal(args: &[&Word], mut i: usize, fed: bool) -> Option<(usize, Str
         _ => {
             let wrapper = programs::find_wrapper(name)?;
             let (j, _) = programs::wrapped(args, i, wrapper);
+            // `timeout 60 tail -f …` ends by itself.
             needs_terminal(args, j, fed)
+                .filter(|(_, what)| !(name == "timeout" && what.ends_with(UNTIL_INTERRUPTED)))
         }
     }
 }
@@ -346,6 +415,14 @@ mod tests {
             "crontab -e",
             "timeout 60 less /var/log/syslog",
             "if true; then vim x; fi",
+            "watch -n 5 'kubectl get pods'",
+            "tail -f /var/log/syslog",
+            "tail -F -n 100 /var/log/app.log",
+            "sudo journalctl -u api -f",
+            "kubectl logs -f deploy/api -n prod",
+            "docker logs --follow web",
+            "redis-cli -h cache --stat",
+            "redis-cli -h cache MONITOR",
         ] {
             assert!(!found(script).is_empty(), "{script}");
         }
@@ -378,6 +455,13 @@ mod tests {
             "redis-cli -h cache info memory",
             "echo PING | redis-cli -h cache",
             "vault operator unseal \"$KEY\"",
+            "tail -n 100 /var/log/syslog",
+            "tail -f /var/log/app.log | grep -m1 ready",
+            "timeout 60 tail -f /var/log/app.log",
+            "journalctl -u api --since -10m",
+            "kubectl logs deploy/api --tail=100",
+            "redis-cli -h cache --bigkeys -i 0.1",
+            "redis-cli -h cache --scan --pattern 'session:*'",
         ] {
             assert!(found(script).is_empty(), "{script}: {:?}", found(script));
         }
