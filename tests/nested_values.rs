@@ -645,6 +645,75 @@ fn values_are_data_through_ssh() {
     }
 }
 
+/// A list on several lines (a captured `pgrep` output, pasted ids) read line by line or
+/// split by a `for` into an ssh string: each word arrives as a word (an audit found every
+/// such list refused); a line that is not plain words is refused before anything runs, and
+/// plain words that look like a command stay words.
+#[test]
+fn a_list_on_several_lines_reaches_an_ssh_string_word_by_word() {
+    let Some(sshd) = Sshd::start() else {
+        return;
+    };
+    let cfg = sshd.config();
+    let cfg = cfg.to_str().unwrap();
+    let steps = [
+        (
+            "herestring",
+            format!(
+                "while read -r p; do ssh -n -F {cfg} rbtest \"printf '[%s]' $p\"; done <<< \"{{{{ inputs.v }}}}\" > \"$OUT/herestring\""
+            ),
+        ),
+        (
+            "pipe",
+            format!(
+                "echo \"{{{{ inputs.v }}}}\" | while read -r p; do ssh -n -F {cfg} rbtest \"printf '[%s]' $p\"; done > \"$OUT/pipe\""
+            ),
+        ),
+        (
+            "for",
+            format!(
+                "pids=\"{{{{ inputs.v }}}}\"\nfor p in $pids; do ssh -n -F {cfg} rbtest \"printf '[%s]' $p\" >> \"$OUT/for\"; done"
+            ),
+        ),
+        (
+            "heredoc",
+            format!(
+                "while read -r p; do ssh -n -F {cfg} rbtest \"printf '[%s]' $p\"; done > \"$OUT/heredoc\" <<EOT\n{{{{ inputs.v }}}}\nEOT"
+            ),
+        ),
+    ];
+    for (id, run) in &steps {
+        let (o, out, created, _t) = run_one(id, run, "123\n456");
+        assert_eq!(o.code, 0, "{id} refused a list of ids: {}", o.stderr);
+        let printed = std::fs::read_to_string(out.join(id)).unwrap_or_default();
+        assert_eq!(printed, "[123][456]", "{id}: {}", o.stderr);
+        assert!(created.is_empty());
+        // Plain words that read like a command are words on the other side.
+        let (o, out, created, t) = run_one(id, run, "123\ntouch {m}/1");
+        assert_eq!(o.code, 0, "{id}: {}", o.stderr);
+        let printed = std::fs::read_to_string(out.join(id)).unwrap_or_default();
+        let marks = t.path("marks");
+        assert_eq!(
+            printed,
+            format!("[123][touch][{}/1]", marks.display()),
+            "{id}: {}",
+            o.stderr
+        );
+        assert!(created.is_empty(), "{id} ran code: {created:?}");
+        for bad in [
+            "123\nx;touch {m}/2",
+            "$(touch {m}/3)",
+            "123\n-oProxyCommand=touch",
+        ] {
+            let (o, out, created, _t) = run_one(id, run, bad);
+            assert_ne!(o.code, 0, "{id} ran {bad:?}");
+            assert!(created.is_empty(), "{id} ran code with {bad:?}");
+            assert!(!out.join(id).exists(), "{id} ran with {bad:?}");
+            assert!(o.stderr.contains("plain words"), "{id}: {}", o.stderr);
+        }
+    }
+}
+
 #[test]
 fn a_value_that_cannot_be_carried_is_refused_before_anything_runs() {
     let Some(sshd) = Sshd::start() else {

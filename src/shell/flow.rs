@@ -1170,6 +1170,149 @@ pub fn command_at(text: &str, list: &[Command], at: usize) -> Option<String> {
     None
 }
 
+/// The places where `name` is written as a whole word other than expanded (`$name`,
+/// `${name…}`, `${#name}`, `${!name}`): (its start, its end); `None` for an expansion that
+/// assigns it (`${name:=…}`).
+pub fn mentions<'t>(
+    text: &'t str,
+    name: &'t str,
+) -> impl Iterator<Item = Option<(usize, usize)>> + 't {
+    let b = text.as_bytes();
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        while let Some(i) = text[from..].find(name).map(|n| from + n) {
+            from = i + name.len();
+            let before = i.checked_sub(1).map(|k| b[k]);
+            let after = b.get(from).copied();
+            if before.is_some_and(is_name_byte) || after.is_some_and(is_name_byte) {
+                continue;
+            }
+            let braced = before == Some(b'{') && i >= 2 && b[i - 2] == b'$';
+            let counted =
+                matches!(before, Some(b'#' | b'!')) && i >= 3 && &b[i - 3..i - 1] == b"${";
+            if before == Some(b'$') || braced || counted {
+                let rest = &text[from..];
+                if braced && (rest.starts_with(":=") || rest.starts_with('=')) {
+                    return Some(None);
+                }
+                continue;
+            }
+            return Some(Some((i, from)));
+        }
+        None
+    })
+}
+
+/// Whether every value the script gives `name` is one line: each place that sets it is
+/// literal text, a `read` of one line (no `-d`, no `-N`), `mapfile -t`, or a `for` loop
+/// over unquoted words where the script leaves IFS alone (each word is split at new lines).
+/// `pids="{{ v }}"; for p in $pids; do ssh h "kill $p"; done` with `123⏎456` is two
+/// plain words, never a new line in the ssh string.
+pub fn one_line(text: &str, name: &str) -> bool {
+    // (The variables bash fills by itself, and the positional parameters, are set where
+    // no mention of them says how.)
+    if name.is_empty()
+        || !name.bytes().all(is_name_byte)
+        || name.as_bytes()[0].is_ascii_digit()
+        || matches!(
+            name,
+            "_" | "REPLY"
+                | "MAPFILE"
+                | "OPTARG"
+                | "BASH_REMATCH"
+                | "COPROC"
+                | "BASH_ARGV"
+                | "READLINE_LINE"
+                | "PWD"
+                | "OLDPWD"
+                | "DIRSTACK"
+        )
+    {
+        return false;
+    }
+    let ifs_set = text.contains("IFS");
+    // Whether a mention that sets it was found (one from the environment may hold anything).
+    let mut set = false;
+    for mention in mentions(text, name) {
+        let Some((i, from)) = mention else {
+            return false;
+        };
+        if text[from..].starts_with('=') || text[from..].starts_with("+=") {
+            let k = from + usize::from(text[from..].starts_with('+'));
+            let end = word_end(text, k + 1).max(k + 1);
+            // (U+0001 stands for the value itself in the text `nested::plan` reads.)
+            if text[k + 1..end].contains(['$', '`', '*', '?', '[', '\\', '\u{1}']) {
+                return false;
+            }
+            set = true;
+            continue;
+        }
+        if text[..i].trim_end().ends_with("for") {
+            let Some(list) = text[from..].trim_start().strip_prefix("in ") else {
+                return false;
+            };
+            let list = &list[..list.find([';', '\n']).unwrap_or(list.len())];
+            if ifs_set || list.contains(['"', '\'', '\\']) {
+                return false;
+            }
+            set = true;
+            continue;
+        }
+        let start = text[..i]
+            .rfind(['\n', ';', '&', '|', '{', '(', '`'])
+            .map_or(0, |n| n + 1);
+        let mut words = text[start..i].split_whitespace().skip_while(|w| {
+            matches!(*w, "while" | "until" | "if" | "!" | "do" | "then") || w.contains('=')
+        });
+        let first = words.next();
+        set |= matches!(first, Some("read" | "mapfile" | "readarray"));
+        let ok = match first {
+            Some("read") => {
+                let mut ok = true;
+                let mut takes_value = false;
+                for w in words {
+                    if takes_value {
+                        takes_value = false;
+                    } else if let Some(flags) = w.strip_prefix('-') {
+                        ok &= !flags.contains(['d', 'N']);
+                        // (`-p PROMPT`, `-t SECONDS`, `-u FD`, `-n COUNT`; `-a NAME` names a
+                        // variable, checked as the others.)
+                        takes_value = flags.ends_with(['p', 't', 'u', 'n']);
+                    } else {
+                        ok &= w.bytes().all(is_name_byte);
+                    }
+                }
+                ok
+            }
+            Some("mapfile" | "readarray") => {
+                let flags: Vec<&str> = words.filter(|w| w.starts_with('-')).collect();
+                flags.iter().any(|f| f.contains('t')) && !flags.iter().any(|f| f.contains('d'))
+            }
+            Some("local" | "declare" | "typeset" | "export" | "readonly" | "unset") => {
+                declared_only(text, i)
+            }
+            _ => false,
+        };
+        if !ok {
+            return false;
+        }
+    }
+    set
+}
+
+/// Whether the word at `at` is an argument of `local`, `declare`, `typeset`, `export`,
+/// `readonly` or `unset` (which give it no value by themselves).
+pub fn declared_only(text: &str, at: usize) -> bool {
+    let start = text[..at]
+        .rfind(['\n', ';', '&', '|', '{', '(', '`'])
+        .map_or(0, |n| n + 1);
+    let mut words = text[start..at].split_whitespace();
+    matches!(
+        words.next(),
+        Some("local" | "declare" | "typeset" | "export" | "readonly" | "unset")
+    ) && words.all(|w| w.starts_with('-') || w.bytes().all(is_name_byte))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

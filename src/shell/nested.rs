@@ -401,11 +401,14 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     } else {
                         BTreeSet::new()
                     };
+                    // (Read line by line, `done <<< "{{ v }}"` with `while read -r p`, or only
+                    // ever set so, a variable never holds a new line: plain words too.)
                     let whole = |set: &BTreeSet<String>| {
-                        targets
-                            .iter()
-                            .any(|t| set.contains(t) && !split_only.contains(t))
-                            || (to_positional && POSITIONAL.iter().any(|p| set.contains(*p)))
+                        targets.iter().any(|t| {
+                            set.contains(t)
+                                && !split_only.contains(t)
+                                && !super::flow::one_line(&text, t)
+                        }) || (to_positional && POSITIONAL.iter().any(|p| set.contains(*p)))
                     };
                     if whole(&refs) || refs.contains(ANY) || reaches(&uses.words) {
                         Slot::PlainWord(quoting)
@@ -3080,7 +3083,13 @@ fn read_into(text: &str, args: &[&Word]) -> Option<Result<Role, Unsafe>> {
     {
         return None;
     }
-    let (j, _) = options(args, i + 1, "adinNptuCcOs", &[]);
+    let (j, seen) = options(args, i + 1, "adinNptuCcOs", &[]);
+    // `read` stops at a new line unless `-d` or `-N` says otherwise; `mapfile -t` drops it.
+    let by_lines = if args[i].cooked == "read" {
+        !has(&seen, &["-d", "-N"])
+    } else {
+        has(&seen, &["-t"]) && !has(&seen, &["-d"])
+    };
     let names: Vec<&str> = args
         .iter()
         .skip(j)
@@ -3091,14 +3100,19 @@ fn read_into(text: &str, args: &[&Word]) -> Option<Result<Role, Unsafe>> {
     let refs = reparsed_refs(text);
     let indirect = super::flow::indirect(text);
     // Read into a variable a string parsed again expands (`echo "{{ v }}" | while read -r p;
-    // do ssh -n web-1 "kill $p"; done`): each line there must be one plain word, as a copy
-    // would (it was an RB031 error for every value, `nginx` too).
+    // do ssh -n web-1 "kill $p"; done`): each line there must be plain words (it was an
+    // RB031 error for every value, `nginx` too); read whole, with its new lines, one plain
+    // word.
     if names
         .iter()
         .any(|n| refs.contains(*n) && !indirect.contains(*n))
         && !names.iter().any(|n| indirect.contains(*n))
     {
-        return Some(Ok(Role::PlainWord));
+        return Some(Ok(if by_lines {
+            Role::PlainWords
+        } else {
+            Role::PlainWord
+        }));
     }
     if let Some(name) = names
         .iter()
@@ -6221,8 +6235,6 @@ mod tests {
         for script in [
             "declare -A svc\nprintf -v 'svc[name]' '%s' \"X\"\nssh host \"echo '${svc[name]}'\"",
             "read -r 'hosts[0]' <<< \"X\"\neval \"echo checking '${hosts[0]}'\"",
-            "mapfile -t svcs < <(printf '%s\\n' \"X\")\nfor s in \"${svcs[@]}\"; do ssh host \"echo '$s'\"; done",
-            "while read -r s; do eval \"echo $s\"; done < <(echo \"X\")",
             // Ninth audit: copies through the variables bash fills by itself.
             "read -r <<< \"X\"; ssh h \"systemctl status $REPLY\"",
             "read <<< \"X\"; sh -c \"echo $REPLY\"",
@@ -6234,6 +6246,17 @@ mod tests {
         ] {
             assert!(
                 plain_word_or_refused(script),
+                "{script}: {:?}",
+                plan_x(script)
+            );
+        }
+        // (Lines without their new line, each plain words.)
+        for script in [
+            "mapfile -t svcs < <(printf '%s\\n' \"X\")\nfor s in \"${svcs[@]}\"; do ssh host \"echo '$s'\"; done",
+            "while read -r s; do eval \"echo $s\"; done < <(echo \"X\")",
+        ] {
+            assert!(
+                matches!(plan_x(script).map(|p| p.slot), Ok(Slot::PlainWords(_))),
                 "{script}: {:?}",
                 plan_x(script)
             );
@@ -6523,13 +6546,33 @@ mod tests {
                     Ok(Slot::PlainWords(_))
                 )
         );
-        // A line read into a variable a re-parsed string expands: one plain word (an audit
-        // found it an RB031 error for every value).
-        assert!(matches!(
-            plan_x("echo \"X\" | while read -r p; do ssh -n web-1 \"kill $p\"; done")
-                .map(|p| p.slot),
-            Ok(Slot::PlainWord(_))
-        ));
+        // A line read into a variable a re-parsed string expands: plain words, a line each
+        // (an audit found it an RB031 error for every value, then a list on several lines
+        // refused); read whole (`-d ''`), with its new lines, one plain word.
+        for script in [
+            "echo \"X\" | while read -r p; do ssh -n web-1 \"kill $p\"; done",
+            "while read -r p; do ssh -n web-1 \"kill $p\"; done <<< \"X\"",
+            "while IFS= read -r p; do ssh -n web-1 \"kill $p\"; done <<EOT\nX\nEOT",
+            "pids=\"X\"; for p in $pids; do ssh web-1 \"kill $p\"; done",
+        ] {
+            assert!(
+                matches!(plan_x(script).map(|p| p.slot), Ok(Slot::PlainWords(_))),
+                "{script}: {:?}",
+                plan_x(script)
+            );
+        }
+        for script in [
+            "echo \"X\" | while read -r -d '' p; do ssh -n web-1 \"kill $p\"; done",
+            "while read -r -N 9 p; do ssh -n web-1 \"kill $p\"; done <<< \"X\"",
+            "p=\"X\"; ssh -n web-1 \"kill $p\"",
+            "mapfile p <<< \"X\"; ssh -n web-1 \"kill ${p[*]}\"",
+        ] {
+            assert!(
+                plain_word_or_refused(script),
+                "{script}: {:?}",
+                plan_x(script)
+            );
+        }
         // So is a prefix (an audit found `${x:0:40}` an RB031 error); another cut is not.
         assert!(plan_x("svc=\"X\"; ssh web-1 \"echo ${svc:0:40}\"").is_ok());
         assert!(plan_x("svc=\"X\"; ssh web-1 \"echo ${svc::40}\"").is_ok());

@@ -24,6 +24,10 @@ pub struct Unseen {
     pub name: String,
     /// Where it reaches.
     pub place: Place,
+    /// It never holds a new line: the script sets it only from literal text, by `read`
+    /// line by line or by a `for` over words split at the default IFS (`for p in $pids`),
+    /// so a value of plain words on several lines is still plain words there.
+    pub one_line: bool,
 }
 
 /// A place where a value becomes code or an option.
@@ -300,6 +304,9 @@ pub fn unseen(original: &str) -> Vec<Unseen> {
     arithmetic.retain(|n| !code.contains(n));
     let everything = sets_indirectly(original) || sources_a_file(original);
     let mut positional = None;
+    // Variables that reach a string parsed again only split into words by a `for` loop,
+    // where the script leaves IFS alone: a new line there is a space.
+    let mut split_only = None;
     let mut out = Vec::new();
     for (names, place) in [
         (&words, Place::Words),
@@ -317,6 +324,18 @@ pub fn unseen(original: &str) -> Vec<Unseen> {
                 out.push(Unseen {
                     name: name.clone(),
                     place,
+                    one_line: !everything
+                        && !is_positional(name)
+                        && (!FILLED.contains(&name.as_str())
+                            && !name.starts_with(VALUE_PREFIX)
+                            && super::flow::one_line(text, name)
+                            || place == Place::Code
+                                && !original.contains("IFS")
+                                && split_only
+                                    .get_or_insert_with(|| {
+                                        super::nested::reparsed_split_only(original)
+                                    })
+                                    .contains(name)),
                 });
             }
         }
@@ -613,24 +632,13 @@ fn set_otherwise(text: &str, name: &str) -> bool {
         return true;
     }
     let b = text.as_bytes();
-    let mut from = 0;
-    while let Some(i) = text[from..].find(name).map(|n| from + n) {
-        from = i + name.len();
+    // (`$name`, `${name…}`, `${#name}`, `${!name}` are expanded, not set, unless `${name:=…}`.)
+    for mention in super::flow::mentions(text, name) {
+        let Some((i, from)) = mention else {
+            return true;
+        };
         let before = i.checked_sub(1).map(|k| b[k]);
         let after = b.get(from).copied();
-        if before.is_some_and(is_name_byte) || after.is_some_and(is_name_byte) {
-            continue;
-        }
-        // `$name`, `${name…}`, `${#name}`, `${!name}`: expanded, unless `${name:=…}`.
-        let braced = before == Some(b'{') && i >= 2 && b[i - 2] == b'$';
-        let counted = matches!(before, Some(b'#' | b'!')) && i >= 3 && &b[i - 3..i - 1] == b"${";
-        if before == Some(b'$') || braced || counted {
-            let rest = &text[from..];
-            if braced && (rest.starts_with(":=") || rest.starts_with('=')) {
-                return true;
-            }
-            continue;
-        }
         // `name=…`, `name+=…`, `name[k]=…`: literal text or not.
         let mut k = from;
         if after == Some(b'[')
@@ -665,24 +673,11 @@ fn set_otherwise(text: &str, name: &str) -> bool {
         // (Not `'^(PS4|NAME)'`, a pattern's alternatives.)
         let starts = before.is_none_or(|c| c.is_ascii_whitespace() || b";'\"".contains(&c));
         let ends = after.is_none_or(|c| c.is_ascii_whitespace() || b";)<>'\"".contains(&c));
-        if starts && ends && !declared_only(text, i) {
+        if starts && ends && !super::flow::declared_only(text, i) {
             return true;
         }
     }
     false
-}
-
-/// Whether the word at `at` is an argument of `local`, `declare`, `typeset`, `export`,
-/// `readonly` or `unset` (which give it no value by themselves).
-fn declared_only(text: &str, at: usize) -> bool {
-    let start = text[..at]
-        .rfind(['\n', ';', '&', '|', '{', '(', '`'])
-        .map_or(0, |n| n + 1);
-    let mut words = text[start..at].split_whitespace();
-    matches!(
-        words.next(),
-        Some("local" | "declare" | "typeset" | "export" | "readonly" | "unset")
-    ) && words.all(|w| w.starts_with('-') || w.bytes().all(is_name_byte))
 }
 
 /// Every place, in the order messages name them.
@@ -709,9 +704,14 @@ pub fn refused_by<'a>(
     if value.is_empty() {
         return None;
     }
-    found
-        .iter()
-        .find(|u| decoded || !inert(u.place, value, ifs))
+    found.iter().find(|u| {
+        decoded
+            || if u.one_line && u.place == Place::Code {
+                !inert_for_code(&value.replace('\n', " "), ifs)
+            } else {
+                !inert(u.place, value, ifs)
+            }
+    })
 }
 
 /// A value that no shell can make code of: words (split at spaces, tabs and the
@@ -946,6 +946,77 @@ mod tests {
         ] {
             assert!(names(script).is_empty(), "{script}: {:?}", names(script));
         }
+    }
+
+    /// Which variables never hold a new line, so that a list on several lines is plain
+    /// words there (an audit found every captured list refused).
+    #[test]
+    fn variables_read_by_lines_or_split_by_for_hold_no_new_line() {
+        let one_line = |text: &str, name: &str| {
+            unseen(text)
+                .iter()
+                .find(|u| u.name == name)
+                .map(|u| u.one_line)
+        };
+        let v = PROBE_VALUE;
+        for (text, name, expected) in [
+            (
+                format!("pids=\"{v}\"; for p in $pids; do ssh h \"kill $p\"; done"),
+                "p",
+                true,
+            ),
+            (
+                format!("pids=\"{v}\"; for p in $pids; do ssh h \"kill $p\"; done"),
+                "pids",
+                true,
+            ),
+            (
+                format!("while read -r p; do ssh -n h \"kill $p\"; done <<< \"{v}\""),
+                "p",
+                true,
+            ),
+            (
+                format!("mapfile -t ps <<< \"{v}\"; ssh h \"kill ${{ps[*]}}\""),
+                "ps",
+                true,
+            ),
+            (format!("x=\"{v}\"; ssh h \"kill $x\""), "x", false),
+            (
+                format!("read -r -d '' p <<< \"{v}\"; ssh h \"kill $p\""),
+                "p",
+                false,
+            ),
+            (
+                format!("mapfile ps <<< \"{v}\"; ssh h \"kill ${{ps[*]}}\""),
+                "ps",
+                false,
+            ),
+            (
+                format!("IFS=,; pids=\"{v}\"; for p in $pids; do ssh h \"kill $p\"; done"),
+                "p",
+                false,
+            ),
+            (
+                format!("for p in \"{v}\"; do ssh h \"kill $p\"; done"),
+                "p",
+                false,
+            ),
+            (
+                format!("while read -r p; do ssh h \"kill $p\"; done <<< \"{v}\"; p=$(cat f)"),
+                "p",
+                false,
+            ),
+        ] {
+            assert_eq!(one_line(&text, name), Some(expected), "{text}");
+        }
+        // Where it holds none, a list on two lines is plain words.
+        let found = unseen(&format!(
+            "while read -r p; do ssh -n h \"kill $p\"; done <<< \"{v}\""
+        ));
+        assert!(refused_by(&found, "123\n456", None, false).is_none());
+        assert!(refused_by(&found, "123\n4;56", None, false).is_some());
+        let found = unseen(&format!("x=\"{v}\"; ssh h \"kill $x\""));
+        assert!(refused_by(&found, "123\n456", None, false).is_some());
     }
 
     #[test]
