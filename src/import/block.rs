@@ -1,0 +1,416 @@
+//! Code blocks: a shell block made a `run` step (a console transcript split into its
+//! commands and the output shown after them, placeholders made inputs, consecutive blocks
+//! under one heading joined), a block in another language or at another program's prompt
+//! kept as text where it is typed.
+
+use super::decisions::either_or;
+use super::draft::{Draft, Step};
+use super::placeholders::placeholders;
+use super::pos::Pos;
+use super::reader::{Reader, fence, fenced};
+use super::titles::short_title;
+use super::transcript::{Transcript, other_prompt, prompt_host, transcript, typed_where};
+use pulldown_cmark::CodeBlockKind;
+
+const SHELLS: &[&str] = &["bash", "sh", "shell", "console", "zsh", "shell-session", ""];
+
+/// Blocks that show what a command printed.
+const OUTPUT_LANGS: &[&str] = &["text", "txt", "output", "log", "plain", "plaintext"];
+
+impl Reader<'_> {
+    /// A code block starts: its language, and where.
+    pub(super) fn code_block_start(&mut self, kind: CodeBlockKind<'_>, at: Pos) {
+        let lang = match kind {
+            CodeBlockKind::Fenced(info) => info
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase(),
+            CodeBlockKind::Indented => String::new(),
+        };
+        self.in_code = Some((lang, at));
+        self.code.clear();
+    }
+
+    /// A code block read: a step of its own, joined to the last one, or text.
+    pub(super) fn code_block_end(&mut self, range: std::ops::Range<usize>) {
+        let Some((lang, pos)) = self.in_code.take() else {
+            return;
+        };
+        // A fence never closed runs to the end of the page: the rest is in it.
+        let source = self.text.get(range.clone()).unwrap_or("").trim_end();
+        if fenced(source) && !source.ends_with("```") && !source.ends_with("~~~") {
+            let what =
+                "this fence is never closed: everything after it on the page is in it".to_string();
+            self.prose_notes.push(format!("{pos}: guess: {what}"));
+            self.d.guesses.push((pos, what));
+        }
+        // A numbered item whose block follows it less indented than its text
+        // (`10. Do it:` then a fence at three spaces, or at the margin): the block is
+        // the item's, not a step of its own after a checklist (an audit found such
+        // commands lost).
+        let adopted = self.adopted_item();
+        // A nested item that is one of several courses ("- If a replica is healthy,
+        // fail over to it:", "- Otherwise, restart it:"): a step of its own, which
+        // the decisions below read as an alternative (an audit found both run).
+        let nested_course = (self.in_item > 1)
+            .then(|| {
+                self.item_text
+                    .rsplit('\n')
+                    .next()
+                    .unwrap_or("")
+                    .trim_start()
+                    .trim_start_matches("- ")
+                    .trim()
+                    .to_string()
+            })
+            .filter(|t| either_or(t));
+        let title = if let Some(item) = &adopted {
+            short_title(item)
+        } else if let Some(course) = &nested_course {
+            short_title(course)
+        } else if self.in_item > 0 && !self.item_text.trim().is_empty() {
+            short_title(&self.item_text)
+        } else {
+            self.heading
+                .clone()
+                .unwrap_or_else(|| "Run the command".into())
+        };
+        let foreign = if SHELLS.contains(&lang.as_str()) {
+            other_prompt(&self.code, &lang)
+        } else {
+            Some(typed_where(&lang))
+        };
+        match foreign {
+            Some(place) => self.foreign_block(&lang, pos, &place, title, adopted.as_deref()),
+            None => self.shell_block(&lang, pos, &range, title, adopted.as_deref(), nested_course),
+        }
+    }
+
+    /// The item of a numbered list whose block follows it less indented than its text (see
+    /// [`Reader::code_block_end`]): taken from the checklist being read, or made.
+    fn adopted_item(&mut self) -> Option<String> {
+        if self.in_item == 0 && self.prose.trim().is_empty() && self.last_numbered {
+            self.last_numbered = false;
+            match self.task_items.pop() {
+                Some(item) => Some(item),
+                // The list has ended: its checklist is made.
+                None => match self.d.steps.last_mut() {
+                    Some(last)
+                        if last.run.is_none()
+                            && last.choose.is_empty()
+                            && !last.checklist.is_empty() =>
+                    {
+                        let item = last.checklist.pop();
+                        if last.checklist.is_empty() && last.instructions.trim().is_empty() {
+                            let mut notes = std::mem::take(&mut last.notes);
+                            self.prose_notes.append(&mut notes);
+                            self.d.steps.pop();
+                        }
+                        item
+                    }
+                    _ => None,
+                },
+            }
+        } else {
+            None
+        }
+    }
+
+    /// A block in another language, or typed at another program's prompt (`place` says
+    /// where): text, never run.
+    fn foreign_block(
+        &mut self,
+        lang: &str,
+        pos: Pos,
+        place: &str,
+        title: String,
+        adopted: Option<&str>,
+    ) {
+        // Another language: typed by the operator somewhere else. Output shown
+        // right after a command stays with it; anything else is a step of its
+        // own, whose instructions hold the block (never joined to the next
+        // command, whose title it would take).
+        let kind = if lang.is_empty() {
+            "an untagged block".to_string()
+        } else {
+            format!("a `{lang}` block")
+        };
+        let what = format!("{kind}, {place}");
+        self.d.left.push((pos, what.clone()));
+        let note = format!("{pos}: left as text: {what}");
+        let output_like = OUTPUT_LANGS.contains(&lang);
+        if output_like
+            && self.joinable
+            && self.prose.trim().is_empty()
+            && let Some(last) = self.d.steps.last_mut()
+        {
+            last.instructions.push_str("\n\nOutput:\n\n");
+            last.instructions
+                .push_str(fence(&self.code, lang).trim_end());
+            last.notes.push(note);
+            return;
+        }
+        self.flush_tasks();
+        if let Some(item) = adopted {
+            self.prose.push_str(item);
+        }
+        let mut instructions = self.take();
+        if !instructions.is_empty() {
+            instructions.push_str("\n\n");
+        }
+        instructions.push_str(fence(&self.code, lang).trim_end());
+        let mut notes = std::mem::take(&mut self.prose_notes);
+        notes.push(note);
+        self.item_used |= self.in_item > 0;
+        self.d.steps.push(Step {
+            title,
+            instructions,
+            notes,
+            pos: self.prose_pos.take().unwrap_or(pos),
+            ..Step::default()
+        });
+        self.joinable = false;
+    }
+
+    /// A shell block: its commands a step (or the last step's, joined), its output shown in
+    /// the instructions.
+    fn shell_block(
+        &mut self,
+        lang: &str,
+        pos: Pos,
+        range: &std::ops::Range<usize>,
+        title: String,
+        adopted: Option<&str>,
+        nested_course: Option<String>,
+    ) {
+        let Transcript {
+            commands,
+            outputs,
+            glued,
+            root_after,
+            bare_root,
+        } = transcript(&self.code, lang);
+        // The line of the block's `k`-th line on the page.
+        let line_at = |k: usize| Pos {
+            line: pos.line + k + usize::from(fenced(self.text.get(range.clone()).unwrap_or(""))),
+            col: pos.col,
+        };
+        // Only comments (`# apt-get update` in a `sh` block): nothing would run.
+        let comments_only = !commands.trim().is_empty()
+            && commands
+                .lines()
+                .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
+        if commands.trim().is_empty() || comments_only {
+            self.prose.push_str(&fence(&self.code, lang));
+            self.prose_pos.get_or_insert(pos);
+            let what = if comments_only {
+                "a shell block of comments only: kept as text, nothing to run (if `# ` is a root prompt, fence the block as ```console)".to_string()
+            } else if matches!(lang, "console" | "shell-session") {
+                "a console block with no prompt: shown as output, not run (a block of commands is fenced as ```bash, or its lines start with `$ `)".to_string()
+            } else {
+                "a shell block with no command".to_string()
+            };
+            self.prose_notes
+                .push(format!("{pos}: left as text: {what}"));
+            self.d.left.push((pos, what));
+            return;
+        }
+        // A checklist made of the list's items before this one comes first, with
+        // the notes about its text.
+        self.flush_tasks();
+        if let Some(item) = adopted {
+            self.prose.push_str(item);
+        }
+        let mut notes = std::mem::take(&mut self.prose_notes);
+        let mut guess = |d: &mut Draft, at: Pos, what: String| {
+            notes.push(format!("{at}: guess: {what}"));
+            d.guesses.push((at, what));
+        };
+        for (at, what) in self.transcript_guesses(&line_at, glued, root_after, bare_root) {
+            guess(&mut self.d, at, what);
+        }
+        // `{{` of another template language (Go, Helm, jq): the command is kept
+        // as written, placeholders and all, and says so.
+        let no_templates = ["{{", "{%", "{#"].iter().any(|t| commands.contains(t));
+        let mut env = Vec::new();
+        let commands = if no_templates {
+            let what = "the command holds `{{`, `{%` or `{#` of another template language: kept with `templates: false`, its placeholders given through the step's `env:`".to_string();
+            guess(&mut self.d, pos, what);
+            placeholders(&mut self.d, &commands, pos, &mut notes, Some(&mut env))
+        } else {
+            placeholders(&mut self.d, &commands, pos, &mut notes, None)
+        };
+        // "Check it with:" ending a section that describes the alert introduces
+        // this command: it is the step's instructions, not the description's end.
+        self.introduced_command();
+        let item_used_before = self.item_used && self.prose.trim().is_empty();
+        let mut instructions = self.take();
+        if let Some(course) = &nested_course {
+            instructions = course.clone();
+        }
+        self.prose_pos = None;
+        self.item_used |= self.in_item > 0;
+        // An item's text between its blocks that names another course ("If
+        // Sidekiq runs in Kubernetes instead:"): a step of its own, which the
+        // decisions read (an audit found both commands run in a row).
+        let between = self
+            .d
+            .steps
+            .last()
+            .and_then(|l| instructions.strip_prefix(l.instructions.as_str()))
+            .map(|b| b.trim().trim_start_matches("- ").to_string())
+            .filter(|b| self.in_item > 0 && item_used_before && either_or(b));
+        // Consecutive fences under one heading, or in one list item, are one step.
+        let join = self.joinable
+            && between.is_none()
+            && (instructions.trim().is_empty() || (self.in_item > 0 && item_used_before))
+            && self.d.steps.last().is_some_and(|s| {
+                s.title == title
+                    && s.no_templates == no_templates
+                    && s.run.is_some()
+                    && s.checklist.is_empty()
+            });
+        if join {
+            if let Some(last) = self.d.steps.last_mut()
+                && let Some(run) = &mut last.run
+            {
+                // The item's text between the blocks ("If it hangs, look at
+                // the events:") goes on in the instructions.
+                let rest = instructions
+                    .strip_prefix(last.instructions.as_str())
+                    .unwrap_or(&instructions);
+                let more = rest.trim();
+                if more.starts_with("- ") && rest.starts_with('\n') {
+                    // A nested item of its own ("- restart it:"), on its line.
+                    last.instructions.push_str(rest.trim_end());
+                } else if !more.is_empty() {
+                    if !last.instructions.is_empty() {
+                        last.instructions.push(' ');
+                    }
+                    last.instructions.push_str(more);
+                }
+                run.push('\n');
+                run.push_str(&commands);
+                last.notes.append(&mut notes);
+                last.env.append(&mut env);
+            }
+        } else {
+            let (title, instructions) = match between {
+                Some(b) => (short_title(&b), b),
+                None => (title, instructions),
+            };
+            self.d.steps.push(Step {
+                title,
+                instructions,
+                run: Some(commands),
+                no_templates,
+                pos,
+                notes,
+                env,
+                ..Step::default()
+            });
+        }
+        self.expected_outputs(&outputs);
+        self.joinable = true;
+    }
+
+    /// What a transcript's lines say (a host in its prompt, `$` glued to a command, lines
+    /// typed in a root shell, `# ` read as root's prompt), in the order of the lines.
+    /// `line_at`: the line of the block's `k`-th line on the page.
+    fn transcript_guesses(
+        &self,
+        line_at: &dyn Fn(usize) -> Pos,
+        glued: Vec<usize>,
+        root_after: Option<(usize, String)>,
+        bare_root: Option<usize>,
+    ) -> Vec<(Pos, String)> {
+        // What the transcript's lines say, in the order of the lines.
+        let mut said: Vec<(Pos, String)> = Vec::new();
+        // A prompt that names a host: the page ran it there; runbook runs it
+        // where it runs.
+        let mut hosts: Vec<(usize, &str)> = self
+            .code
+            .lines()
+            .enumerate()
+            .filter_map(|(k, l)| Some((k, prompt_host(l)?)))
+            .collect();
+        hosts.dedup_by(|a, b| a.1 == b.1);
+        if let Some(&(first, _)) = hosts.first() {
+            let what = format!(
+                "the page's prompt shows this typed on `{}`: the step runs where runbook runs (prefix `ssh HOST`, or say where in the instructions)",
+                hosts.iter().map(|h| h.1).collect::<Vec<_>>().join("`, `")
+            );
+            said.push((line_at(first), what));
+        }
+        for k in glued {
+            let what =
+                "`$` glued to the command (`$kubectl …`): read as the prompt `$ ` and a command"
+                    .to_string();
+            said.push((line_at(k), what));
+        }
+        if let Some((k, shell)) = root_after {
+            let what = format!(
+                "the page types the lines after `{shell}` in the root shell it opens: here they run after that shell exits, as you (prefix them with `sudo`, or type them in the shell it opens)"
+            );
+            said.push((line_at(k), what));
+        }
+        if let Some(k) = bare_root {
+            let what = "`# ` read as root's prompt: the line after it runs as a command (if such lines are comments, fence the block as ```text, or write the commands after `$ `)".to_string();
+            said.push((line_at(k), what));
+        }
+        said.sort_by_key(|(at, _)| *at);
+        said
+    }
+
+    /// "Check it with:" ending a section that describes the alert: its sentence is taken
+    /// from the description into the prose, the instructions of the command after it.
+    fn introduced_command(&mut self) {
+        if self.descriptive
+            && self.in_item == 0
+            && self.prose.trim().is_empty()
+            && self.d.description.trim_end().ends_with(':')
+        {
+            let kept = self.d.description.trim_end().len();
+            let from = self.d.description[..kept]
+                .rfind("\n\n")
+                .map_or(0, |i| i + 2);
+            let sentence = self.d.description[from..kept].to_string();
+            // (Its paragraph's last sentence; the rest stays in the description.)
+            let start = sentence.rfind(". ").map_or(0, |i| i + 2);
+            self.prose.push_str(&sentence[start..]);
+            let cut = from + start;
+            self.d.description.truncate(cut);
+            // (A heading the description gave the section, now over nothing.)
+            let end = self.d.description.trim_end().len();
+            let last = self.d.description[..end].rfind("\n\n").map_or(0, |i| i + 2);
+            let over_nothing = self.d.description[last..end].starts_with("## ");
+            self.d
+                .description
+                .truncate(if over_nothing { last } else { end });
+            let end = self.d.description.trim_end().len();
+            self.d.description.truncate(end);
+        }
+    }
+
+    /// The output a transcript shows after its commands, in the last step's instructions.
+    fn expected_outputs(&mut self, outputs: &[(String, String)]) {
+        if let Some(last) = self.d.steps.last_mut() {
+            let several = outputs.len() > 1;
+            for (command, output) in outputs {
+                if !last.instructions.is_empty() {
+                    last.instructions.push_str("\n\n");
+                }
+                if several {
+                    last.instructions.push_str(&format!(
+                        "Expected output of `{}`:\n\n",
+                        command.replace('`', "'")
+                    ));
+                } else {
+                    last.instructions.push_str("Expected output:\n\n");
+                }
+                last.instructions.push_str(fence(output, "text").trim_end());
+            }
+        }
+    }
+}

@@ -1,0 +1,400 @@
+//! Courses that exclude each other (sibling headings "If …", "Option …"; list items and bold
+//! paragraphs that read so; "If X, nothing to do. Else, …") made a decision: a `choose` step
+//! before them, each branch joining again after the last.
+
+use super::draft::{Draft, Step};
+use super::titles::{fresh_id, short_title};
+
+/// What names a step as one of several courses without a heading: a list item that starts
+/// "If …" (its title), or a paragraph in bold that does (`**Option A: clean old logs**`,
+/// its instructions' first line). (label, whether the paragraph's following steps go with it)
+fn course(d: &Draft, s: &Step) -> Option<(String, bool)> {
+    if s.run.is_none() || !s.choose.is_empty() {
+        return None;
+    }
+    // Under a heading that names options ("Rollback options", "Alternatives"), any bold
+    // paragraph or item names one (`- **Roll back the deploy**:`).
+    let options = s
+        .section
+        .and_then(|i| d.sections.get(i))
+        .is_some_and(|(_, h, _)| {
+            let h = h.to_ascii_lowercase();
+            h.contains("options") || h.contains("alternatives")
+        });
+    // (`**Option 1 — force a failover**: text…`: the bold part names it, whatever follows.)
+    let bold_course = |line: &str| {
+        line.trim()
+            .trim_start_matches("- ")
+            .strip_prefix("**")
+            .and_then(|b| b.split_once("**"))
+            .map(|(b, _)| b.trim_end_matches(':').trim().to_string())
+            .filter(|b| !b.is_empty() && (options || either_or(b)))
+    };
+    let first = s.instructions.lines().next().unwrap_or("");
+    // (Two courses in one step's text: the first had no command of its own; not read.)
+    let courses = s
+        .instructions
+        .lines()
+        .filter(|l| bold_course(l).is_some())
+        .count();
+    match bold_course(first) {
+        Some(b) if courses == 1 => Some((b, true)),
+        Some(_) => None,
+        None if courses == 0 && either_or(&s.title) => Some((s.title.clone(), false)),
+        // "Look at the status. If it is Running, nothing to do. Else, delete it:".
+        None if courses == 0 && else_clause(&s.instructions).is_some() => {
+            Some((s.title.clone(), false))
+        }
+        None => None,
+    }
+}
+
+/// In "If X, nothing to do. Else, reinitialise it:", the condition and what the else says
+/// to do.
+fn else_clause(text: &str) -> Option<(String, String)> {
+    static ELSE: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?is)(?:^\s*|[.!?:]\s+)(if\b[^\n]*?)[,;]?\s*\b(?:nothing (?:to do|else)|no (?:action|change)s?\b|you are done|you're done|stop here|skip (?:it|this))[^\n]*?[.;,]\s*(?:else|otherwise|if not)\b[ ,:]*([^\n]+)",
+        )
+        .ok()
+    });
+    let c = ELSE.as_ref()?.captures(text)?;
+    let condition = c.get(1)?.as_str().trim().trim_end_matches(',').trim();
+    let rest = c.get(2)?.as_str().trim().trim_end_matches(':').trim();
+    (!rest.is_empty()).then(|| (condition.to_string(), rest.to_string()))
+}
+
+/// A course that excludes its siblings: "If …", "Option …", "Otherwise" (not "When …",
+/// which steps in a row often are: "When the node drains, uncordon it").
+pub(super) fn either_or(text: &str) -> bool {
+    let t = text.trim().to_ascii_lowercase();
+    ["if ", "option ", "alternative ", "otherwise"]
+        .iter()
+        .any(|w| t.starts_with(w))
+}
+
+/// The option of a decision whether a lone "If …" item applies that skips it.
+const SKIP_IT: &str = "It does not apply: skip it";
+
+/// Two or more courses in a row under one heading that are list items ("2. If the last
+/// deploy is the cause, roll it back") or bold paragraphs ("**Option B: grow the volume**")
+/// become a decision, as sibling headings do ([`alternatives`]): a `choose` before the
+/// first, each branch joining again after the last. A paragraph's branch is its steps up
+/// to the next course; an item's, its own step.
+pub(super) fn item_alternatives(d: &mut Draft) {
+    let mut taken: std::collections::HashSet<String> =
+        d.steps.iter().map(|s| s.id.clone()).collect();
+    let mut next = 1;
+    // The decisions to insert (before which step), and the steps whose walk they now stand
+    // before (their old first course → the decision): made in one pass at the end, not one
+    // insert and one search of every decision per decision (8,000 items took seconds).
+    let mut inserts: Vec<(usize, Step)> = Vec::new();
+    let mut redirect: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut k = 0;
+    while k < d.steps.len() {
+        let Some((_, first_bold)) = course(d, &d.steps[k]) else {
+            k += 1;
+            continue;
+        };
+        let section = d.steps[k].section;
+        // The branches: (label, first step, one past its last step).
+        let mut branches: Vec<(String, usize, usize)> = Vec::new();
+        let mut j = k;
+        while j < d.steps.len() && d.steps[j].section == section {
+            let Some((label, bold)) = course(d, &d.steps[j]) else {
+                break;
+            };
+            if bold != first_bold {
+                break;
+            }
+            // A step that is a course only by its "…, nothing to do. Else, …" sentence
+            // ("Describe it. If it is Ready, nothing to do. Otherwise, renew it:") is a
+            // decision of its own, never a sibling of other courses.
+            let by_else = !bold && !either_or(&label);
+            if by_else && j > k {
+                break;
+            }
+            if by_else
+                && d.steps
+                    .get(j + 1)
+                    .is_some_and(|n| n.section == section && course(d, n).is_some())
+            {
+                break;
+            }
+            let mut end = j + 1;
+            if bold {
+                while end < d.steps.len()
+                    && d.steps[end].section == section
+                    && d.steps[end].choose.is_empty()
+                    && course(d, &d.steps[end]).is_none()
+                {
+                    end += 1;
+                }
+            }
+            branches.push((label, j, end));
+            j = end;
+        }
+        // One list item "If …" alone: a decision whether it applies, or it would run
+        // whenever the walk reaches it.
+        let lone_if = branches.len() == 1
+            && !first_bold
+            && (branches[0].0.to_ascii_lowercase().starts_with("if ")
+                || else_clause(&d.steps[branches[0].1].instructions).is_some());
+        if branches.len() < 2 && !lone_if {
+            k += 1;
+            continue;
+        }
+        let stop = j;
+        let after = d
+            .steps
+            .get(stop.saturating_sub(1))
+            .and_then(|s| s.next.clone())
+            .or_else(|| d.steps.get(stop).map(|s| s.id.clone()))
+            .unwrap_or_else(|| "end".to_string());
+        for (_, _, end) in &branches {
+            d.steps[end - 1].next = Some(after.clone());
+        }
+        let id = fresh_id(&mut taken, &mut next);
+        // "If X, nothing to do. Else, reinitialise it:": the command is the else's.
+        let otherwise = lone_if
+            .then(|| else_clause(&d.steps[k].instructions))
+            .flatten();
+        let what = if otherwise.is_some() {
+            "a step that starts \"If …, nothing to do. Else, …\": a decision asks which applies, its command the \"Else\"".to_string()
+        } else if lone_if {
+            "a step that starts \"If …\": a decision asks whether it applies".to_string()
+        } else {
+            format!(
+                "{} {} read as alternatives: a decision asks which applies",
+                branches.len(),
+                if first_bold {
+                    "paragraphs in bold"
+                } else {
+                    "list items"
+                }
+            )
+        };
+        let pos = d.steps[k].pos;
+        d.guesses.push((pos, what.clone()));
+        // A decision (or the end of a course) that led to the first course now leads to
+        // this one.
+        redirect.insert(d.steps[k].id.clone(), id.clone());
+        let heading = section.and_then(|x| d.sections.get(x)).map(|x| x.1.clone());
+        let mut options: Vec<(String, String)> = branches
+            .iter()
+            .map(|(label, first, _)| (label.clone(), d.steps[*first].id.clone()))
+            .collect();
+        if let Some((condition, rest)) = &otherwise {
+            options = vec![
+                (
+                    format!("Otherwise: {}", short_title(rest)),
+                    options[0].1.clone(),
+                ),
+                (
+                    format!("{}: nothing to do", short_title(condition)),
+                    after.clone(),
+                ),
+            ];
+        } else if lone_if {
+            options.push((SKIP_IT.into(), after.clone()));
+        }
+        inserts.push((
+            k,
+            Step {
+                id,
+                title: heading.map_or_else(
+                    || "Which applies?".into(),
+                    |h| format!("{h}: which applies?"),
+                ),
+                choose: options,
+                pos,
+                notes: vec![format!("{pos}: guess: {what}")],
+                section,
+                ..Step::default()
+            },
+        ));
+        k = stop;
+    }
+    if inserts.is_empty() {
+        return;
+    }
+    for s in &mut d.steps {
+        for (_, to) in &mut s.choose {
+            if let Some(new) = redirect.get(to.as_str()) {
+                *to = new.clone();
+            }
+        }
+        if let Some(new) = s.next.as_deref().and_then(|n| redirect.get(n)) {
+            s.next = Some(new.clone());
+        }
+    }
+    // (A decision's own courses stay its options; where it skips to may be redirected.)
+    for (_, decision) in &mut inserts {
+        if let Some((label, to)) = decision.choose.last_mut()
+            && label == SKIP_IT
+            && let Some(new) = redirect.get(to.as_str())
+        {
+            *to = new.clone();
+        }
+    }
+    let mut steps = Vec::with_capacity(d.steps.len() + inserts.len());
+    let mut inserts = inserts.into_iter().peekable();
+    for (k, step) in std::mem::take(&mut d.steps).into_iter().enumerate() {
+        while let Some((_, decision)) = inserts.next_if(|(at, _)| *at == k) {
+            steps.push(decision);
+        }
+        steps.push(step);
+    }
+    d.steps = steps;
+}
+
+/// Whether a heading names one of several courses ("If the pod is Pending", "Option B").
+fn alternative(title: &str) -> bool {
+    let t = title.trim().to_ascii_lowercase();
+    [
+        "if ",
+        "option ",
+        "alternative ",
+        "when ",
+        "case ",
+        "otherwise",
+        "else",
+        "none of",
+    ]
+    .iter()
+    .any(|w| t.starts_with(w))
+}
+
+/// Sibling sections that are alternatives (two or more headings in a row, at one level,
+/// read as "If …", "Option …") become a decision: a `choose` step before them whose options
+/// lead to each, every branch joining again after the last.
+pub(super) fn alternatives(d: &mut Draft) {
+    let mut taken: std::collections::HashSet<String> =
+        d.steps.iter().map(|s| s.id.clone()).collect();
+    let mut next = 1;
+    let mut i = 0;
+    // The sections already an option of a decision: a sibling after the first is not the
+    // start of another group (three alternatives are one decision of three options).
+    let mut options_of_a_decision = std::collections::BTreeSet::new();
+    while i < d.sections.len() {
+        let (level, ref title, line) = d.sections[i];
+        if !alternative(title) || options_of_a_decision.contains(&i) {
+            i += 1;
+            continue;
+        }
+        // The group: the following sections at the same level that are alternatives too,
+        // with their subsections (deeper levels) inside them.
+        let mut group = vec![i];
+        let mut j = i + 1;
+        while j < d.sections.len() {
+            let (l, ref t, _) = d.sections[j];
+            if l > level {
+                j += 1;
+                continue;
+            }
+            if l == level && alternative(t) {
+                group.push(j);
+                j += 1;
+                continue;
+            }
+            break;
+        }
+        let end = j;
+        if group.len() < 2 {
+            // One "If …" section (or a title "When …"): its own parts may still be
+            // alternatives.
+            i += 1;
+            continue;
+        }
+        options_of_a_decision.extend(group.iter().copied());
+        // Each branch: the steps of its section and subsections.
+        let branch_of = |sec: usize| -> Option<usize> {
+            let last = group.iter().copied().find(|&g| g > sec).unwrap_or(end);
+            d.steps
+                .iter()
+                .position(|s| s.section.is_some_and(|x| x >= sec && x < last))
+        };
+        let firsts: Vec<(usize, Option<usize>)> =
+            group.iter().map(|&g| (g, branch_of(g))).collect();
+        let Some(first_step) = firsts.iter().find_map(|(_, f)| *f) else {
+            i = end;
+            continue;
+        };
+        // Where the branches join: after the group; for a group inside a branch of an
+        // outer one (read first), where that branch goes on.
+        let stop_all = d
+            .steps
+            .iter()
+            .position(|s| s.section.is_some_and(|x| x >= end))
+            .unwrap_or(d.steps.len());
+        let after = stop_all
+            .checked_sub(1)
+            .and_then(|k| d.steps[k].next.clone())
+            .unwrap_or_else(|| {
+                d.steps
+                    .get(stop_all)
+                    .map_or_else(|| "end".to_string(), |s| s.id.clone())
+            });
+        // The last step of every branch joins again after the group.
+        for (n, &(g, first)) in firsts.iter().enumerate() {
+            let Some(first) = first else { continue };
+            let stop = firsts[n + 1..]
+                .iter()
+                .find_map(|(_, f)| *f)
+                .unwrap_or_else(|| {
+                    d.steps
+                        .iter()
+                        .position(|s| s.section.is_some_and(|x| x >= end))
+                        .unwrap_or(d.steps.len())
+                });
+            let _ = g;
+            if stop > first {
+                d.steps[stop - 1].next = Some(after.clone());
+            }
+        }
+        let options: Vec<(String, String)> = firsts
+            .iter()
+            .filter_map(|&(g, f)| f.map(|f| (d.sections[g].1.clone(), d.steps[f].id.clone())))
+            .collect();
+        // The heading above the alternatives (the page's first heading is its title, not a
+        // section).
+        let parent_index = d.sections[..i]
+            .iter()
+            .rposition(|(l, ..)| *l < level)
+            .filter(|&p| p > 0 || d.sections[p].0 > 1);
+        let parent = parent_index.map(|p| d.sections[p].1.clone());
+        let id = fresh_id(&mut taken, &mut next);
+        let what = format!(
+            "{} sections read as alternatives: a decision asks which applies",
+            options.len()
+        );
+        d.guesses.push((line, what.clone()));
+        // An outer decision's option that led to this group's first step now leads to
+        // this decision.
+        let old_first = d.steps[first_step].id.clone();
+        for s in &mut d.steps {
+            for (_, to) in &mut s.choose {
+                if *to == old_first {
+                    *to = id.clone();
+                }
+            }
+        }
+        d.steps.insert(
+            first_step,
+            Step {
+                id,
+                title: parent.map_or_else(
+                    || "Which applies?".into(),
+                    |p| format!("{p}: which applies?"),
+                ),
+                choose: options,
+                pos: line,
+                notes: vec![format!("{line}: guess: {what}")],
+                section: parent_index,
+                ..Step::default()
+            },
+        );
+        // On inside the group: alternatives within a branch are a decision of their own.
+        i += 1;
+    }
+}

@@ -1,0 +1,97 @@
+//! What the importer found: the [`Draft`], its [`Step`]s and [`Input`]s.
+
+use super::pos::Pos;
+use std::collections::BTreeMap;
+
+/// What the importer found, before it is written as YAML.
+#[derive(Debug, Default)]
+pub struct Draft {
+    pub title: String,
+    pub description: String,
+    pub inputs: BTreeMap<String, Input>,
+    /// The runbook's `env:`: a `$VAR` the page uses and never sets, from an input of its
+    /// own (`VAR` → input `var`), so that the commands stay as written.
+    pub env: BTreeMap<String, String>,
+    pub steps: Vec<Step>,
+    /// The page's links (`[text](https://…)`): (name, address), each address once.
+    pub links: Vec<(String, String)>,
+    /// Blocks left as text: (where, what).
+    pub left: Vec<(Pos, String)>,
+    /// What the importer guessed: (where, what).
+    pub guesses: Vec<(Pos, String)>,
+    /// The page's headings in order: (level 1–6, text, line). A step's `section` indexes it.
+    pub sections: Vec<(u8, String, Pos)>,
+    /// The runbook made of the page would be larger than a runbook may be (found before it
+    /// was all made).
+    pub too_large: bool,
+    /// More links than a draft lists were found (said once, in `left`).
+    pub links_cut: bool,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Input {
+    pub description: String,
+    /// The value the page gave it (`export VAR=value`).
+    pub default: Option<String>,
+    /// Where it first appears in the source.
+    pub pos: Pos,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Step {
+    pub id: String,
+    pub title: String,
+    pub instructions: String,
+    pub run: Option<String>,
+    pub checklist: Vec<String>,
+    /// `templates: false`: the command holds `{{` of another template language.
+    pub no_templates: bool,
+    /// The command needs the terminal (RB034's finding): `interactive: true`.
+    pub interactive: bool,
+    /// What makes the command destructive (RB027's finding): the step is `dangerous`.
+    pub dangerous: Option<String>,
+    /// What the importer guessed or left out about this step, written above it as comments.
+    pub notes: Vec<String>,
+    /// Where the step starts in the source.
+    pub pos: Pos,
+    /// The heading it is under (an index of `Draft::sections`), if any.
+    pub section: Option<usize>,
+    /// Where the walk goes after it (`next:`), when not the following step.
+    pub next: Option<String>,
+    /// A decision: (label, the first step of that branch).
+    pub choose: Vec<(String, String)>,
+    /// `env:` of the step: the page's `export VAR=…` from the step that exports it on.
+    pub env: Vec<(String, String)>,
+}
+
+impl Draft {
+    /// The headings a step under each section stands in, outermost first, joined by ` › `
+    /// (`Mitigation › Force a renewal`; the page's title is not one of them), found in one pass (each section's parent is
+    /// the nearest heading before it of a lower level, kept on a stack): a page of 200,000
+    /// sections is not walked back once per step.
+    pub fn section_paths(&self) -> Vec<Option<String>> {
+        let mut paths: Vec<Option<String>> = Vec::with_capacity(self.sections.len());
+        // (level, path) of the headings the next one may stand in.
+        let mut stack: Vec<(u8, Option<String>)> = Vec::new();
+        for (k, (level, title, _)) in self.sections.iter().enumerate() {
+            while stack.last().is_some_and(|(l, _)| *l >= *level) {
+                stack.pop();
+            }
+            let parent = stack.last().and_then(|(_, p)| p.clone());
+            let path = if k == 0 && *level == 1 && *title == self.title {
+                None
+            } else if title.trim().is_empty() {
+                // An empty heading (`## `) names nothing: its steps stand in its parent.
+                parent
+            } else {
+                Some(match parent {
+                    Some(parent) => format!("{parent} › {title}"),
+                    None => title.clone(),
+                })
+            };
+            stack.push((*level, path.clone()));
+            paths.push(path);
+        }
+        paths
+    }
+}

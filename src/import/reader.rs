@@ -1,0 +1,216 @@
+//! The state of the walk over a page's events ([`Reader`]), and what it does with the text
+//! read so far: prose into a step or the description, a list's items into a checklist.
+//! The events themselves are read in `walk.rs`, code blocks in `block.rs`.
+
+use super::draft::{Draft, Step};
+use super::pos::{Lines, Pos};
+use pulldown_cmark::HeadingLevel;
+
+/// The walk over a page: the [`Draft`] being built, and what has been read since the last
+/// step was made.
+pub(super) struct Reader<'a> {
+    pub(super) text: &'a str,
+    pub(super) lines: Lines<'a>,
+    pub(super) d: Draft,
+    pub(super) heading: Option<String>,
+    pub(super) heading_pos: Pos,
+    pub(super) in_heading: Option<(HeadingLevel, String)>,
+    // Prose gathered since the last step: it becomes the next step's instructions, or the
+    // description before any step. `prose_notes`: what was left out of it, for that step.
+    pub(super) prose: String,
+    pub(super) prose_pos: Option<Pos>,
+    pub(super) prose_notes: Vec<String>,
+    pub(super) paragraph: String,
+    pub(super) in_code: Option<(String, Pos)>,
+    pub(super) code: String,
+    pub(super) task_items: Vec<String>,
+    // The last of `task_items` is a numbered item with no command of its own (not a task).
+    pub(super) last_numbered: bool,
+    pub(super) item_text: String,
+    pub(super) in_item: usize,
+    pub(super) task: Option<bool>,
+    // The list item being read made a step of its own (its text is that step's).
+    pub(super) item_used: bool,
+    pub(super) descriptive: bool,
+    // A table being read (its Markdown so far), the cell being read, cells in its row.
+    pub(super) table: Option<String>,
+    pub(super) cell: String,
+    pub(super) cells: usize,
+    // How deep in block quotes the text being read is.
+    pub(super) quote: usize,
+    // The list being read (at the top level) is numbered.
+    pub(super) ordered: bool,
+    // The descriptive section whose heading the description holds already.
+    pub(super) described: Option<String>,
+    // Whether a fence closed the last step (consecutive fences under one heading join it).
+    pub(super) joinable: bool,
+    // The address of the link being read, and where its text starts in its buffer.
+    pub(super) link: Option<(String, usize)>,
+    // The page's front matter (`---` … `---` at its top) being read, and where it starts.
+    pub(super) front: Option<(String, Pos)>,
+    // Steps made so far that know their section.
+    pub(super) marked: usize,
+}
+
+impl<'a> Reader<'a> {
+    pub(super) fn new(text: &'a str) -> Self {
+        Reader {
+            text,
+            lines: Lines::new(text),
+            d: Draft::default(),
+            heading: None,
+            heading_pos: Pos { line: 1, col: 1 },
+            in_heading: None,
+            prose: String::new(),
+            prose_pos: None,
+            prose_notes: Vec::new(),
+            paragraph: String::new(),
+            in_code: None,
+            code: String::new(),
+            task_items: Vec::new(),
+            last_numbered: false,
+            item_text: String::new(),
+            in_item: 0,
+            task: None,
+            item_used: false,
+            descriptive: false,
+            table: None,
+            cell: String::new(),
+            cells: 0,
+            quote: 0,
+            ordered: false,
+            described: None,
+            joinable: false,
+            link: None,
+            front: None,
+            marked: 0,
+        }
+    }
+
+    /// The steps made since the last call are under the last heading read.
+    pub(super) fn mark(&mut self) {
+        let section = self.d.sections.len().checked_sub(1);
+        for s in &mut self.d.steps[self.marked..] {
+            s.section = section;
+        }
+        self.marked = self.d.steps.len();
+    }
+
+    /// Text read outside code: to the heading, the list item or the paragraph being read.
+    pub(super) fn push_text(&mut self, t: &str) {
+        if let Some((_, h)) = &mut self.in_heading {
+            h.push_str(t);
+        } else if self.in_item > 0 {
+            self.item_text.push_str(t);
+        } else {
+            self.paragraph.push_str(t);
+        }
+    }
+
+    /// The prose and current item text, taken for a step's instructions.
+    pub(super) fn take(&mut self) -> String {
+        let mut out = std::mem::take(&mut self.prose).trim().to_string();
+        if self.in_item > 0 && !self.item_text.trim().is_empty() {
+            if !out.is_empty() {
+                out.push_str("\n\n");
+            }
+            out.push_str(self.item_text.trim());
+        }
+        self.paragraph.clear();
+        out
+    }
+
+    /// The prose read so far as a step of its own, titled by its heading.
+    pub(super) fn flush_prose(&mut self) {
+        let pos = self.prose_pos.take();
+        let text = std::mem::take(&mut self.prose).trim().to_string();
+        if text.is_empty() {
+            return;
+        }
+        self.d.steps.push(Step {
+            title: self.heading.as_deref().unwrap_or("Read this").to_string(),
+            instructions: text,
+            notes: std::mem::take(&mut self.prose_notes),
+            pos: pos.unwrap_or(Pos { line: 1, col: 1 }),
+            ..Step::default()
+        });
+    }
+
+    /// The checklist items read so far as a step; the prose before them is its instructions.
+    pub(super) fn flush_tasks(&mut self) {
+        let Reader {
+            d,
+            task_items: items,
+            prose,
+            prose_notes: notes,
+            heading,
+            heading_pos: pos,
+            ..
+        } = self;
+        let (heading, pos) = (heading.as_deref(), *pos);
+        if items.is_empty() {
+            return;
+        }
+        // Lists in a row under one heading (`- [ ]`, then `* [ ]`, then `1.`: lists of their own
+        // to Markdown) are one checklist.
+        if prose.trim().is_empty()
+            && let Some(last) = d.steps.last_mut()
+            && last.run.is_none()
+            && !last.checklist.is_empty()
+            && last.choose.is_empty()
+            && last.pos == pos
+            && last.title == heading.unwrap_or("Checklist")
+        {
+            last.checklist.append(items);
+            last.notes.append(notes);
+            return;
+        }
+        d.steps.push(Step {
+            title: heading.unwrap_or("Checklist").to_string(),
+            checklist: std::mem::take(items),
+            instructions: std::mem::take(prose).trim().to_string(),
+            notes: std::mem::take(notes),
+            pos,
+            ..Step::default()
+        });
+    }
+
+    /// The page's own headings (Meaning, Impact) stay in the description, so that it reads like
+    /// the page: written before the first text of each.
+    pub(super) fn describe_heading(&mut self) {
+        let d = &mut self.d;
+        if let Some(h) = &self.heading
+            && self.described.as_ref() != Some(h)
+        {
+            if !d.description.is_empty() && !d.description.ends_with("\n\n") {
+                d.description.push_str(if d.description.ends_with('\n') {
+                    "\n"
+                } else {
+                    "\n\n"
+                });
+            }
+            d.description.push_str(&format!("## {h}\n\n"));
+            self.described = Some(h.clone());
+        }
+    }
+}
+
+/// Whether a code block's source is fenced (it starts with ``` or ~~~), not indented.
+pub(super) fn fenced(source: &str) -> bool {
+    let t = source.trim_start();
+    t.starts_with("```") || t.starts_with("~~~")
+}
+
+/// Whether the text at `range` is inline code (its first byte is a backtick).
+pub(super) fn event_kind(text: &str, range: &std::ops::Range<usize>) -> Option<char> {
+    text.get(range.start..)?.chars().next()
+}
+
+/// A block of text as a fence in instructions.
+pub(super) fn fence(code: &str, lang: &str) -> String {
+    let ticks = if code.contains("```") { "````" } else { "```" };
+    format!(
+        "{ticks}{lang}\n{}\n{ticks}\n\n",
+        code.trim_end_matches('\n')
+    )
+}

@@ -1,0 +1,307 @@
+//! Tests of the whole import: a page in, its draft out.
+
+use super::draft::Draft;
+use super::import;
+use super::walk::MAX_LINKS;
+
+#[test]
+fn section_paths_follow_the_headings_a_step_stands_in() {
+    let d = import(
+        "# Title\n\n## A\n\n### B\n\n#### C\n\n## D\n\n### E\n\n# Other\n\n## F\n",
+        "page",
+    );
+    assert_eq!(
+        d.section_paths(),
+        [
+            None,
+            Some("A".into()),
+            Some("A › B".into()),
+            Some("A › B › C".into()),
+            Some("D".into()),
+            Some("D › E".into()),
+            Some("Other".into()),
+            Some("Other › F".into()),
+        ]
+    );
+}
+
+#[test]
+fn links_are_named_by_their_text_with_its_code_spans() {
+    let d = import(
+        "# T\n\nSee [`kubectl` docs](https://k8s.io/docs) and [`jq`](https://jqlang.org).\n",
+        "page",
+    );
+    let names: Vec<&str> = d.links.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["`kubectl` docs", "jq"]);
+}
+
+#[test]
+fn an_items_second_paragraph_is_a_sentence_of_its_own() {
+    let d = import(
+        "# T\n\n## Diagnosis\n\n1. Check the rollout status:\n\n   ```bash\n   kubectl rollout status deploy/api\n   ```\n\n   Then look at the events:\n\n   ```bash\n   kubectl get events\n   ```\n",
+        "page",
+    );
+    // (A second paragraph that names another course, "If it hangs, …", is a step of
+    // its own: see `partial_bold_options_late_ifs_and_branch_exports`.)
+    for s in &d.steps {
+        assert!(
+            !s.title.contains(":Then") && !s.instructions.contains(":Then"),
+            "{:?} / {:?}",
+            s.title,
+            s.instructions
+        );
+    }
+    assert_eq!(d.steps.len(), 1, "{:?}", d.steps);
+    assert_eq!(
+        d.steps[0].instructions,
+        "Check the rollout status: Then look at the events:"
+    );
+}
+
+/// An audit's smaller findings: an empty heading named a section " › "; lists of other
+/// markers in a row under one heading made a checklist each; "Check it with:" ending a
+/// Meaning section stayed in the description, its command a step with no words.
+#[test]
+fn empty_headings_lists_in_a_row_and_an_introduced_command() {
+    let d = import("#\n\n## \n\n```bash\nuptime\n```\n", "p");
+    assert_eq!(d.section_paths(), [None, None]);
+    let d = import(
+        "# T\n\n## Communicate\n\n- [ ] one\n* [ ] two\n\n1. three\n",
+        "p",
+    );
+    assert_eq!(d.steps.len(), 1, "{:?}", d.steps);
+    assert_eq!(d.steps[0].checklist, ["one", "two", "three"]);
+    let d = import(
+        "# T\n\n## Meaning\n\nThe cert expires soon. Check it with:\n\n```bash\nopenssl version\n```\n",
+        "p",
+    );
+    assert_eq!(d.description, "## Meaning\n\nThe cert expires soon.");
+    assert_eq!(d.steps[0].instructions, "Check it with:");
+    let d = import(
+        "# T\n\n## Meaning\n\nCheck it with:\n\n```bash\nopenssl version\n```\n",
+        "p",
+    );
+    assert!(!d.description.contains("Meaning"), "{}", d.description);
+    assert_eq!(d.steps[0].instructions, "Check it with:");
+}
+
+/// A numbered item's block less indented than its text (`10.` then a fence at three
+/// spaces, or fences at the margin) is the item's: an audit found every such command
+/// after the first lost, with nothing said.
+#[test]
+fn a_block_under_a_numbered_item_at_the_margin_is_its_command() {
+    let d = import(
+        "# T\n\n1. Check:\n```bash\necho one\n```\n2. Next:\n```bash\necho two\n```\n3. Last:\n```bash\necho three\n```\n",
+        "p",
+    );
+    let runs: Vec<_> = d.steps.iter().filter_map(|s| s.run.as_deref()).collect();
+    assert_eq!(
+        runs,
+        ["echo one", "echo two", "echo three"],
+        "{:?}",
+        d.steps
+    );
+    assert_eq!(d.steps[1].title, "Next");
+    let d = import(
+        "# T\n\n## Steps\n\n9. Do 9:\n\n   ```bash\n   echo nine\n   ```\n\n10. Do 10:\n\n   ```bash\n   echo ten\n   ```\n\n11. Do 11:\n\n   ```bash\n   echo eleven\n   ```\n",
+        "p",
+    );
+    let runs: Vec<_> = d.steps.iter().filter_map(|s| s.run.as_deref()).collect();
+    assert_eq!(
+        runs,
+        ["echo nine", "echo ten", "echo eleven"],
+        "{:?}",
+        d.steps
+    );
+    assert!(
+        d.steps.iter().all(|s| s.checklist.is_empty()),
+        "{:?}",
+        d.steps
+    );
+    // A numbered list of things to do, then a paragraph and a block: a checklist, then
+    // a step of its own.
+    let d = import(
+        "# T\n\n1. Tell the channel\n2. Open the dashboard\n\nThen restart:\n\n```bash\nsystemctl restart app\n```\n",
+        "p",
+    );
+    assert_eq!(
+        d.steps[0].checklist,
+        ["Tell the channel", "Open the dashboard"]
+    );
+    assert_eq!(d.steps[1].run.as_deref(), Some("systemctl restart app"));
+}
+
+/// Whether a guess of the draft says `text`.
+fn guessed(d: &Draft, text: &str) -> bool {
+    d.guesses.iter().any(|(_, w)| w.contains(text))
+}
+
+/// The labels of every decision of a draft, in order.
+fn labels(d: &Draft) -> Vec<String> {
+    d.steps
+        .iter()
+        .flat_map(|s| s.choose.iter().map(|(l, _)| l.clone()))
+        .collect()
+}
+
+/// Courses an audit found run one after the other: "If …"/"Otherwise" sub-items of a
+/// numbered item, bold items under an "… options" heading; and two "If …" paragraphs,
+/// the first with no command, named the command's step after the first.
+#[test]
+fn nested_and_bold_courses_are_a_decision() {
+    let d = import(
+        "# T\n\n## Fix\n\n1. Check:\n\n   ```bash\n   patronictl list\n   ```\n\n   - If a replica is healthy, fail over:\n\n     ```bash\n     patronictl failover --force\n     ```\n\n   - Otherwise, restart it:\n\n     ```bash\n     systemctl restart patroni\n     ```\n\n2. Confirm:\n\n   ```bash\n   patronictl list | grep Leader\n   ```\n",
+        "p",
+    );
+    assert_eq!(
+        labels(&d),
+        [
+            "If a replica is healthy, fail over",
+            "Otherwise, restart it"
+        ],
+        "{:?}",
+        d.steps
+    );
+    assert_eq!(d.steps[0].run.as_deref(), Some("patronictl list"));
+    let d = import(
+        "# T\n\n## Rollback options\n\n- **Roll back**:\n\n  ```bash\n  helm rollback api 0\n  ```\n\n- **Scale up**:\n\n  ```bash\n  kubectl scale deploy/api --replicas=10\n  ```\n",
+        "p",
+    );
+    assert_eq!(labels(&d), ["Roll back", "Scale up"], "{:?}", d.steps);
+    let d = import(
+        "# T\n\n## Fix\n\nIf the disk is slow, move etcd.\n\nIf etcd is fragmented, defragment it:\n\n```bash\netcdctl defrag\n```\n",
+        "p",
+    );
+    assert_eq!(
+        labels(&d)[0],
+        "If etcd is fragmented, defragment it",
+        "{:?}",
+        d.steps
+    );
+}
+
+/// "If X, stop here. If not, …" leads to the command from "If not"; an export of
+/// `KUBECONFIG` is said to stay in its step.
+#[test]
+fn stop_here_and_kubeconfig() {
+    let d = import(
+        "# T\n\n## Fix\n\nIf the replica caught up, stop here. If not, reinitialise it:\n\n```bash\npatronictl reinit pg db-2 --force\n```\n",
+        "p",
+    );
+    assert_eq!(
+        labels(&d)[0],
+        "Otherwise: reinitialise it",
+        "{:?}",
+        labels(&d)
+    );
+    let d = import(
+        "# T\n\n```bash\nexport KUBECONFIG=/etc/k/prod.conf\n```\n\n```bash\nkubectl get pods\n```\n",
+        "p",
+    );
+    assert!(guessed(
+        &d,
+        "`KUBECONFIG` is exported here and stays in this step"
+    ));
+}
+
+/// A third audit's pages: bold options that do not fill their paragraph, "… nothing to
+/// do. Else, …" after a first sentence, "If … instead:" between an item's blocks, and
+/// one variable exported with a different placeholder in each branch.
+#[test]
+fn partial_bold_options_late_ifs_and_branch_exports() {
+    let d = import(
+        "# T\n\n## Fix\n\n**Option 1 — wait**: it fails over by itself.\n\n```bash\nredis-cli info\n```\n\n**Option 2 — flush** (with approval):\n\n```bash\nredis-cli FLUSHALL\n```\n",
+        "p",
+    );
+    assert_eq!(
+        labels(&d),
+        ["Option 1 — wait", "Option 2 — flush"],
+        "{:?}",
+        d.steps
+    );
+    let d = import(
+        "# T\n\n## Fix\n\nLook at the status. If the pod is Running, nothing to do. Else, delete it:\n\n```bash\nkubectl delete pod p\n```\n",
+        "p",
+    );
+    assert_eq!(
+        labels(&d),
+        [
+            "Otherwise: delete it",
+            "If the pod is Running: nothing to do"
+        ]
+    );
+    let d = import(
+        "# T\n\n## Fix\n\n1. Restart Sidekiq:\n\n   ```shell\n   gitlab-ctl restart sidekiq\n   ```\n\n   If Sidekiq runs in Kubernetes instead:\n\n   ```shell\n   kubectl rollout restart deploy/sidekiq\n   ```\n",
+        "p",
+    );
+    let runs: Vec<_> = d.steps.iter().filter_map(|s| s.run.as_deref()).collect();
+    assert_eq!(
+        runs,
+        [
+            "gitlab-ctl restart sidekiq",
+            "kubectl rollout restart deploy/sidekiq"
+        ]
+    );
+    assert!(labels(&d).contains(&"If Sidekiq runs in Kubernetes instead".to_string()));
+    let d = import(
+        "# T\n\n### If on the primary site\n\n```bash\nexport TARGET=<PRIMARY_DB>\n```\n\n### If on the DR site\n\n```bash\nexport TARGET=<DR_DB>\n```\n\n## Promote\n\n```bash\necho \"$TARGET\"\n```\n",
+        "p",
+    );
+    assert!(guessed(&d, "`$TARGET` is exported with different values"));
+}
+
+/// A placeholder inside JSON (`kubectl patch -p`, `curl -d`) or a YAML line of a
+/// here-document is an input, said: quotes or a new line in it would add fields.
+#[test]
+fn placeholders_in_json_or_yaml_are_said() {
+    let d = import(
+        "# T\n\n```bash\nkubectl patch deploy/web -p '{\"spec\":{\"replicas\":<REPLICAS>}}'\ncat <<EOF | kubectl apply -f -\nmetadata:\n  name: <NAME>\nEOF\n```\n",
+        "p",
+    );
+    assert!(d.inputs.contains_key("replicas") && d.inputs.contains_key("name"));
+    assert!(guessed(&d, "<REPLICAS> stands inside JSON"));
+    assert!(guessed(&d, "<NAME> stands in a YAML document"));
+}
+
+/// Thousands of placeholders in one command, or of links on a page, took minutes.
+#[test]
+fn many_placeholders_and_links_are_cut_short() {
+    let command: String = (0..200).map(|n| format!("<P{n}> ")).collect();
+    let d = import(&format!("# T\n\n```bash\necho {command}\n```\n"), "p");
+    assert!(d.inputs.is_empty());
+    assert!(guessed(&d, "200 placeholders"));
+    let command: String = (0..40_000).map(|n| format!("<P{n}> ")).collect();
+    let d = import(&format!("# T\n\n```bash\necho {command}\n```\n"), "p");
+    assert!(d.inputs.is_empty());
+    assert!(guessed(&d, "more than 256 `<…>` words"));
+    let links: String = (0..300)
+        .map(|n| format!("[l{n}](https://e.example/{n}) "))
+        .collect();
+    let d = import(&format!("# T\n\n{links}\n"), "p");
+    assert_eq!(d.links.len(), MAX_LINKS);
+    assert!(
+        d.left
+            .iter()
+            .any(|(_, w)| w.contains("links past the first"))
+    );
+}
+
+#[test]
+fn links_are_kept_once_and_named_by_their_text() {
+    let d = import(
+        "# T\n\nSee [the dashboard](https://grafana.example/d/1) and [docs](./local.md).\n\n## Fix\n\n1. Open [the dashboard](https://grafana.example/d/1), then run:\n\n   ```bash\n   uptime\n   ```\n",
+        "t",
+    );
+    assert_eq!(
+        d.links,
+        vec![(
+            "the dashboard".to_string(),
+            "https://grafana.example/d/1".to_string()
+        )]
+    );
+    assert!(
+        d.description
+            .contains("[the dashboard](<https://grafana.example/d/1>)")
+    );
+    assert_eq!(d.steps[0].title, "Open the dashboard, then run");
+}

@@ -1,0 +1,209 @@
+//! Step titles (from the text, or the command when the text has none) and step ids.
+
+use super::draft::{Draft, Step};
+use std::collections::BTreeMap;
+
+/// Steps titled by their section's heading alone ("Mitigation" three times): the section
+/// says it already, so a step with prose is titled by its first sentence instead.
+pub(super) fn titles(d: &mut Draft) {
+    for s in &mut d.steps {
+        let heading = s.section.and_then(|i| d.sections.get(i)).map(|x| &x.1);
+        if heading != Some(&s.title) {
+            continue;
+        }
+        // Two "If …" paragraphs, the first with no command of its own ("If the disk is
+        // slow, move etcd.", "If etcd is fragmented, defragment it:"): the command is the
+        // last one's, which names the step (an audit found the defrag under the first's).
+        let ifs: Vec<&str> = s
+            .instructions
+            .split("\n\n")
+            .map(str::trim_start)
+            .filter(|p| p.get(..3).is_some_and(|w| w.eq_ignore_ascii_case("if ")))
+            .collect();
+        let first = match ifs.as_slice() {
+            [_, .., last] => last,
+            _ => s.instructions.trim_start(),
+        };
+        let prose = !first.is_empty()
+            && !first.starts_with(['`', '-', '*', '|', '>', '#'])
+            && !first.starts_with("Expected output");
+        let t = if prose {
+            short_title(first)
+        } else if let Some(run) = &s.run {
+            // No words of its own: its command says what it does, as the page wrote it
+            // (`<POD_NAME>`, not the input it became).
+            let line = run.lines().next().unwrap_or("").trim().replace('`', "'");
+            // (Each `{{ inputs.NAME }}` of the line looked up: a page may have thousands.)
+            let mut command = String::with_capacity(line.len());
+            let mut rest = line.as_str();
+            while let Some(at) = rest.find("{{ inputs.") {
+                let after = &rest[at + "{{ inputs.".len()..];
+                let Some(end) = after.find(" }}") else {
+                    break;
+                };
+                let raw = d.inputs.get(&after[..end]).and_then(|input| {
+                    match input
+                        .description
+                        .strip_prefix("The value of <")
+                        .and_then(|x| x.strip_suffix("> on the page"))
+                    {
+                        Some(raw) => Some(format!("<{raw}>")),
+                        // `export NS=prod`: the page's value.
+                        None if input.description.ends_with(", set by `export` on the page") => {
+                            input.default.clone()
+                        }
+                        None => None,
+                    }
+                });
+                command.push_str(&rest[..at]);
+                match raw {
+                    Some(raw) => command.push_str(&raw),
+                    None => command.push_str(&rest[at..at + "{{ inputs.".len() + end + 3]),
+                }
+                rest = &after[end + 3..];
+            }
+            command.push_str(rest);
+            short_title(&format!("Run `{command}`"))
+        } else {
+            continue;
+        };
+        if t != "Run the command" && t != "Run ``" {
+            s.title = t;
+        }
+    }
+}
+
+/// `which-applies`, or `which-applies-N` where that is taken; taken from then on.
+pub(super) fn fresh_id(taken: &mut std::collections::HashSet<String>, next: &mut usize) -> String {
+    let mut id = "which-applies".to_string();
+    // (Counted on from the last one made: a page may have thousands.)
+    while taken.contains(&id) {
+        *next += 1;
+        id = format!("which-applies-{next}");
+    }
+    taken.insert(id.clone());
+    id
+}
+
+/// A step title from a list item: its first sentence, at most 60 characters, links as
+/// their text.
+pub(super) fn short_title(text: &str) -> String {
+    static LINK: std::sync::LazyLock<Option<regex::Regex>> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"\[([^\]]*)\]\(<[^>]*>\)").ok());
+    static TEMPLATE: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\{\{\s*inputs\.([A-Za-z0-9_]+)\s*\}\}").ok()
+    });
+    // Only the start of a long text can make a title.
+    let mut cut = text.len().min(400);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let mut text = text[..cut].replace("**", "");
+    if text.contains("](<")
+        && let Some(re) = LINK.as_ref()
+    {
+        text = re.replace_all(&text, "$1").into_owned();
+    }
+    // A title is not a template: a value the page left open reads as the page wrote it.
+    if text.contains("{{")
+        && let Some(re) = TEMPLATE.as_ref()
+    {
+        text = re.replace_all(&text, "<$1>").into_owned();
+    }
+    // The first sentence: up to a line's end, or a `.`/`:` before a space, not in code.
+    let text = text.trim();
+    let mut end = text.len();
+    let mut in_code = false;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '`' => in_code = !in_code,
+            '\n' => {
+                end = i;
+                break;
+            }
+            '.' | ':' if !in_code && chars.peek().is_none_or(|(_, n)| n.is_whitespace()) => {
+                end = i;
+                break;
+            }
+            _ => {}
+        }
+    }
+    let first = text[..end].trim();
+    let mut t: String = first.chars().take(60).collect();
+    if first.chars().count() > 60 {
+        t = t.trim_end().to_string();
+        t.push('…');
+    }
+    // Code cut in the middle is closed again.
+    if t.matches('`').count() % 2 == 1 {
+        t.push('`');
+    }
+    if t.trim_matches('`').trim().is_empty() {
+        "Run the command".into()
+    } else {
+        t
+    }
+}
+
+/// Step ids from titles: lower case, words joined by `-`, unique.
+pub(super) fn ids(steps: &mut [Step]) {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for s in steps {
+        let mut base: String = s
+            .title
+            .to_ascii_lowercase()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        while base.contains("--") {
+            base = base.replace("--", "-");
+        }
+        // At most 40 characters, cut between words.
+        let mut base = base.trim_matches('-').to_string();
+        if base.len() > 40 {
+            let cut = base[..=40].rfind('-').filter(|&i| i >= 12).unwrap_or(40);
+            base.truncate(cut);
+        }
+        base = base.trim_matches('-').to_string();
+        if base.is_empty() || !base.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            base = format!("step-{base}").trim_end_matches('-').to_string();
+        }
+        // `end` is where a `next:` ends the run, never a step's id.
+        if base == "end" {
+            base = "end-step".into();
+        }
+        let n = seen.entry(base.clone()).or_default();
+        *n += 1;
+        s.id = if *n == 1 { base } else { format!("{base}-{n}") };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_identifiers() {
+        let mut steps = vec![
+            Step {
+                title: "Check the pods".into(),
+                ..Step::default()
+            },
+            Step {
+                title: "Check the pods".into(),
+                ..Step::default()
+            },
+            Step {
+                title: "1. Restart".into(),
+                ..Step::default()
+            },
+        ];
+        ids(&mut steps);
+        let got: Vec<&str> = steps.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(
+            got,
+            ["check-the-pods", "check-the-pods-2", "step-1-restart"]
+        );
+    }
+}

@@ -1,0 +1,472 @@
+//! The page's shell variables: `$VAR`s used and never set (inputs, through `env:`), `export
+//! VAR=…` (an input's default, given to the steps the walk reaches from it), and variables
+//! set in one step and used in another, where each step is a shell of its own (said).
+
+use super::draft::{Draft, Input};
+use super::pos::Pos;
+
+/// Variables every shell has, never asked for.
+pub(super) const KNOWN_VARIABLES: &[&str] = &[
+    "HOME",
+    "PATH",
+    "USER",
+    "LOGNAME",
+    "SHELL",
+    "PWD",
+    "OLDPWD",
+    "HOSTNAME",
+    "TERM",
+    "LANG",
+    "TMPDIR",
+    "EDITOR",
+    "PAGER",
+    "UID",
+    "EUID",
+    "PPID",
+    "RANDOM",
+    "SECONDS",
+    "LINENO",
+    "IFS",
+    "BASH_SOURCE",
+    "FUNCNAME",
+    "PIPESTATUS",
+    "REPLY",
+    "OPTARG",
+    "OPTIND",
+    "KUBECONFIG",
+];
+
+/// `$NAME` and `${NAME` of the upper-case variables a page's commands use (compiled once: a
+/// folder has many pages).
+static USED: std::sync::LazyLock<Option<regex::Regex>> =
+    std::sync::LazyLock::new(|| regex::Regex::new(r"\$\{?([A-Z_][A-Z0-9_]*)").ok());
+/// Where a command sets one: `NAME=`, `export NAME=`, `read NAME`, `for NAME`.
+static SET: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?:^|[\s;&|(])(?:export\s+|local\s+|declare\s+(?:-\w+\s+)*|readonly\s+)?([A-Z_][A-Z0-9_]*)(?:\+?=)|(?:read(?:\s+-\w+)*|for|printf\s+-v|(?:mapfile|readarray)(?:\s+-\w+)*)\s+([A-Z_][A-Z0-9_]*)",
+    )
+    .ok()
+});
+
+/// The variables a command sets (see [`SET`]): `NAME=`, `export NAME=`, every name of
+/// `read -r A B C`.
+fn names_set(set: &regex::Regex, command: &str) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    for c in set.captures_iter(command) {
+        if let Some(m) = c.get(1) {
+            out.insert(m.as_str().to_string());
+        } else if let Some(m) = c.get(2) {
+            out.insert(m.as_str().to_string());
+            // `read -r A B C`: the names after the first, to the end of the command.
+            if c.get(0).is_some_and(|all| all.as_str().starts_with("read")) {
+                let rest = &command[m.end()..];
+                let end = rest
+                    .find(['\n', ';', '|', '&', '<', '>'])
+                    .unwrap_or(rest.len());
+                out.extend(
+                    rest[..end]
+                        .split_whitespace()
+                        .take_while(|w| {
+                            w.bytes()
+                                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+                        })
+                        .map(str::to_string),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Whether the shell expands the `$NAME` matched in a command: not in single quotes
+/// (`awk '{print $NF}'`, `'$HOME'`) or a quoted here-document, the text of another program.
+fn expanded(command: &str, cap: &regex::Captures) -> bool {
+    let at = cap.get(0).map_or(0, |m| m.start());
+    // `\$NAME` is the text `$NAME`.
+    if command[..at].ends_with('\\') {
+        return false;
+    }
+    !matches!(
+        crate::shell::context_at(command, at),
+        crate::shell::Quoting::Single
+            | crate::shell::Quoting::DollarSingle
+            | crate::shell::Quoting::QuotedHeredoc
+    )
+}
+
+/// `$VAR`/`${VAR}` (upper case, the convention of pages) that the page's commands use and
+/// never set (`VAR=`, `export VAR=`, `read VAR`, `for VAR in`, `local VAR`): an input each,
+/// given to the commands through the runbook's `env:`. Each is a guess, and said.
+pub(super) fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
+    static EXPORT: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r#"(?m)^\s*export\s+([A-Z_][A-Z0-9_]*)=("[^"$`\\]*"|'[^']*'|(?:\{\{ inputs\.[a-z0-9_]+ \}\}|[^\s"'$`;&|{])*)\s*$"#,
+        )
+        .ok()
+    });
+    let (Some(used), Some(set)) = (USED.as_ref(), SET.as_ref()) else {
+        return Vec::new();
+    };
+    // Every step's command, also one with `templates: false` (its exports and variables
+    // are the page's all the same), with the names the step's own `env:` gives it (a
+    // placeholder there is `${NAME}` from the step's environment).
+    let commands: Vec<(Pos, &str, Vec<&str>)> = d
+        .steps
+        .iter()
+        .filter_map(|s| {
+            let own = s.env.iter().map(|(n, _)| n.as_str()).collect();
+            s.run.as_deref().map(|r| (s.pos, r, own))
+        })
+        .collect();
+    let assigned: std::collections::BTreeSet<String> = commands
+        .iter()
+        .flat_map(|(_, c, _)| names_set(set, c))
+        .collect();
+    // (name, where, the default the page writes: `${CLUSTER:-prod}`)
+    let mut found: Vec<(String, Pos, Option<String>)> = Vec::new();
+    let mut skipped: Vec<String> = Vec::new();
+    let mut from_outside: Vec<(Pos, String)> = Vec::new();
+    for (line, c, own) in &commands {
+        for cap in used.captures_iter(c) {
+            let name = cap[1].to_string();
+            if !expanded(c, &cap)
+                || own.contains(&name.as_str())
+                || assigned.contains(&name)
+                || KNOWN_VARIABLES.contains(&name.as_str())
+                || name.starts_with("RUNBOOK_")
+                || found.iter().any(|(n, ..)| *n == name)
+                || skipped.contains(&name)
+            {
+                continue;
+            }
+            // A variable that makes a shell or a program run something (`$GIT_SSH_COMMAND`,
+            // `$PERL5OPT`) is not made an input, which every step would be given: the
+            // command reads it from the operator's environment, as on the page.
+            if never_lifted(&name) {
+                let what = format!(
+                    "`${name}` is set nowhere on the page: it is read from the operator's environment, never asked for (a variable that makes a program run something is not given to every step)"
+                );
+                skipped.push(name);
+                from_outside.push((*line, what));
+                continue;
+            }
+            let default = cap
+                .get(0)
+                .filter(|m| m.as_str().starts_with("${"))
+                .and_then(|m| {
+                    // `${X:-v}`, `${X-v}`, and `${X:=v}`, which also assigns it;
+                    // `${X:+…}` asks nothing of `X` (empty by default).
+                    let after = &c[m.end()..];
+                    if after.starts_with(":+") || after.starts_with('+') {
+                        return Some(String::new());
+                    }
+                    let rest = [":-", "-", ":=", "="]
+                        .iter()
+                        .find_map(|op| after.strip_prefix(op))?;
+                    let value = &rest[..rest.find('}')?];
+                    crate::shell::quote::is_plain_word(value).then(|| value.to_string())
+                });
+            found.push((name, *line, default));
+        }
+    }
+    // `export VAR=value` carries state between the page's blocks; each step here is a shell
+    // of its own: the value becomes an input (its default), given to every step.
+    let mut exported: Vec<(String, String, Pos)> = Vec::new();
+    // What is said about the exports (a guess each), and the variables exported with
+    // different values on the page.
+    let mut export_guesses: Vec<(Pos, String)> = Vec::new();
+    let mut twice: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    if let Some(export) = EXPORT.as_ref() {
+        for (line, c, _) in &commands {
+            for cap in export.captures_iter(c) {
+                let name = cap[1].to_string();
+                let input = name.to_ascii_lowercase();
+                // A variable that makes a shell or the loader run something, or changes how
+                // every command is found or split, stays in its step as written.
+                if KNOWN_VARIABLES.contains(&name.as_str()) && !never_lifted(&name) {
+                    // `export KUBECONFIG=…`: the operator's own setting for every command,
+                    // not an input; but each step is a shell of its own.
+                    export_guesses.push((
+                        *line,
+                        format!(
+                            "`{name}` is exported here and stays in this step: each step is a shell of its own, so later steps use the operator's `${name}` (add it to the runbook's `env:`, or export it in each step that needs it)"
+                        ),
+                    ));
+                    continue;
+                }
+                if d.env.contains_key(&name)
+                    || !crate::values::is_identifier(&input)
+                    || never_lifted(&name)
+                {
+                    continue;
+                }
+                let value = cap[2].trim_matches(|q| q == '"' || q == '\'').to_string();
+                // `export POD=<POD_NAME>`: the placeholder's input is the value, given from
+                // here on (a default is never a template).
+                if value.contains("{{") {
+                    exported.push((name, value, *line));
+                    continue;
+                }
+                let entry = d.inputs.entry(input.clone()).or_insert_with(|| Input {
+                    description: format!("${name}, set by `export` on the page"),
+                    default: None,
+                    pos: *line,
+                });
+                // `<ns>` earlier and `export NS=prod`: one input, with the export's value;
+                // two exports of different values: the first, said.
+                match &entry.default {
+                    None => entry.default = Some(value),
+                    Some(first) if *first != value => {
+                        let what = format!(
+                            "`${name}` is exported with different values on the page: the input's default is the first, `{first}`"
+                        );
+                        export_guesses.push((*line, what));
+                        twice.insert(name.clone());
+                    }
+                    Some(_) => {}
+                }
+                exported.push((name, format!("{{{{ inputs.{input} }}}}"), *line));
+            }
+        }
+    }
+    // `export TARGET=<PRIMARY_DB>` in one branch, `export TARGET=<DR_DB>` in another: the
+    // steps after both are given one of them, said.
+    for (k, (name, template, line)) in exported.iter().enumerate() {
+        if let Some((_, first, _)) = exported[..k]
+            .iter()
+            .find(|(n, t, _)| n == name && t != template && t.contains("{{"))
+            && template.contains("{{")
+        {
+            twice.insert(name.clone());
+            export_guesses.push((
+                *line,
+                format!(
+                    "`${name}` is exported with different values on the page (`{first}`, then `{template}`): a step that both reach is given the first; pass the value on with `echo \"{name}=${name}\" >> \"$RUNBOOK_ENV\"` in each"
+                ),
+            ));
+        }
+    }
+    // The input is the value from the export on: the export writes it (`export
+    // NAMESPACE={{ inputs.namespace }}`), or the step that exports would run with the page's
+    // value and every later one with the operator's (an audit found both in one run). An
+    // export of several values on the page keeps them, as the page's branches do.
+    let lifted: std::collections::BTreeMap<String, String> = exported
+        .iter()
+        .filter(|(name, template, _)| {
+            !twice.contains(name)
+                && template == &format!("{{{{ inputs.{} }}}}", name.to_ascii_lowercase())
+        })
+        .map(|(name, template, _)| (name.clone(), template.clone()))
+        .collect();
+    if !lifted.is_empty()
+        && let Some(export) = EXPORT.as_ref()
+    {
+        for s in d.steps.iter_mut().filter(|s| !s.no_templates) {
+            let Some(run) = &s.run else { continue };
+            let mut out = String::with_capacity(run.len());
+            let mut at = 0;
+            for cap in export.captures_iter(run) {
+                let (Some(name), Some(value)) = (cap.get(1), cap.get(2)) else {
+                    continue;
+                };
+                let Some(template) = lifted.get(name.as_str()) else {
+                    continue;
+                };
+                if value.as_str().contains("{{") {
+                    continue;
+                }
+                let quote = value
+                    .as_str()
+                    .chars()
+                    .next()
+                    .filter(|q| *q == '"' || *q == '\'');
+                out.push_str(&run[at..value.start()]);
+                match quote {
+                    Some(q) => out.push_str(&format!("{q}{template}{q}")),
+                    None => out.push_str(template),
+                }
+                at = value.end();
+            }
+            if at > 0 {
+                out.push_str(&run[at..]);
+                s.run = Some(out);
+            }
+        }
+    }
+    for (line, what) in export_guesses {
+        guess_at_command(d, line, what);
+    }
+    for (name, line, default) in found {
+        let input = name.to_ascii_lowercase();
+        if !crate::values::is_identifier(&input) {
+            continue;
+        }
+        d.inputs.entry(input.clone()).or_insert_with(|| Input {
+            description: format!("The value of ${name}, which the page uses and never sets"),
+            default,
+            pos: line,
+        });
+        d.env
+            .insert(name.clone(), format!("{{{{ inputs.{input} }}}}"));
+        let what = format!("`${name}` is set nowhere on the page: asked for as input `{input}`");
+        guess_at_command(d, line, what);
+    }
+    for (line, what) in from_outside {
+        guess_at_command(d, line, what);
+    }
+    exported
+}
+
+/// Gives each `export VAR=…` of the page (name, template, where) to the step that exports
+/// it and to every step the walk can reach from there, as the page reads: a step before it
+/// does not have it (`export GIT_SSH_COMMAND=…` in step 2 is not step 1's), nor does another
+/// option of a decision it stands in (`## Option B` does not get what `## Option A`
+/// exports); the steps after the options join again do.
+pub(super) fn apply_exports(d: &mut Draft, exported: Vec<(String, String, Pos)>) {
+    let index: std::collections::HashMap<&str, usize> = d
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(k, s)| (s.id.as_str(), k))
+        .collect();
+    let next: Vec<Vec<usize>> = d
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(k, s)| {
+            if !s.choose.is_empty() {
+                s.choose
+                    .iter()
+                    .filter_map(|(_, to)| index.get(to.as_str()).copied())
+                    .collect()
+            } else if let Some(to) = &s.next {
+                index.get(to.as_str()).copied().into_iter().collect()
+            } else {
+                (k + 1 < d.steps.len())
+                    .then_some(k + 1)
+                    .into_iter()
+                    .collect()
+            }
+        })
+        .collect();
+    // (Each export is written into every step it reaches: past the size a runbook may
+    // have, the import stops here rather than build gigabytes it would refuse to write.)
+    let mut bytes = 0usize;
+    let mut reached = vec![false; d.steps.len()];
+    for (name, template, line) in exported {
+        let Some(from) = d
+            .steps
+            .iter()
+            .position(|s| s.pos == line && s.run.is_some())
+        else {
+            continue;
+        };
+        reached.iter_mut().for_each(|r| *r = false);
+        let mut stack = vec![from];
+        while let Some(k) = stack.pop() {
+            if std::mem::replace(&mut reached[k], true) {
+                continue;
+            }
+            stack.extend(next[k].iter().copied().filter(|&n| !reached[n]));
+        }
+        let count = reached.iter().filter(|r| **r).count();
+        bytes += count * (name.len() + template.len() + 12);
+        if bytes > crate::load::yaml::MAX_FILE_BYTES {
+            d.too_large = true;
+            return;
+        }
+        for (step, _) in d.steps.iter_mut().zip(&reached).filter(|(_, r)| **r) {
+            if !step.env.iter().any(|(n, _)| *n == name) {
+                step.env.push((name.clone(), template.clone()));
+            }
+        }
+        // A step the walk does not reach from the export that uses the variable: said.
+        let maker = d.steps[from].id.clone();
+        let Some(used) = USED.as_ref() else {
+            continue;
+        };
+        for k in (0..d.steps.len()).filter(|&k| !reached[k]) {
+            let Some(run) = d.steps[k].run.as_deref() else {
+                continue;
+            };
+            if !run.contains(name.as_str())
+                || d.steps[k].env.iter().any(|(n, _)| *n == name)
+                || !used
+                    .captures_iter(run)
+                    .any(|c| c[1] == *name && expanded(run, &c))
+            {
+                continue;
+            }
+            let what = format!(
+                "`${name}` is exported by step `{maker}`, which the walk does not pass on the way here (another option of a decision, or a later step): it is empty here unless the operator's environment has it"
+            );
+            let pos = d.steps[k].pos;
+            d.steps[k].notes.push(format!("{pos}: guess: {what}"));
+            d.guesses.push((pos, what));
+        }
+    }
+}
+
+/// A variable that makes a shell or the loader run something, or changes how every command
+/// is found or split: never an input or an `env:` of the draft.
+pub(super) fn never_lifted(name: &str) -> bool {
+    crate::values::is_protected_env(name)
+        || crate::shell::runs_as_code(name)
+        || matches!(
+            name,
+            "PROMPT_COMMAND" | "CDPATH" | "GLOBIGNORE" | "PATH" | "IFS" | "EDITOR" | "VISUAL"
+        )
+}
+
+/// A guess about the command at `line`: a note on its step, and in the page's summary.
+fn guess_at_command(d: &mut Draft, line: Pos, what: String) {
+    if let Some(step) = d
+        .steps
+        .iter_mut()
+        .find(|s| s.pos == line && s.run.is_some())
+    {
+        step.notes.push(format!("{line}: guess: {what}"));
+    }
+    d.guesses.push((line, what));
+}
+
+/// A variable set in one step (`POD=$(kubectl get pods …)`) and used in a later one: each
+/// step is a shell of its own, so it would be empty there. Said where it is used.
+pub(super) fn carried_variables(d: &mut Draft, exported: &std::collections::BTreeSet<String>) {
+    let (Some(used), Some(set)) = (USED.as_ref(), SET.as_ref()) else {
+        return;
+    };
+    let mut set_before: Vec<(String, String)> = Vec::new();
+    for k in 0..d.steps.len() {
+        let Some(run) = d.steps[k].run.clone() else {
+            continue;
+        };
+        let here = names_set(set, &run);
+        let mut noted = std::collections::BTreeSet::new();
+        for cap in used.captures_iter(&run) {
+            let name = cap[1].to_string();
+            if here.contains(&name)
+                || exported.contains(&name)
+                || d.env.contains_key(&name)
+                || d.steps[k].env.iter().any(|(n, _)| *n == name)
+                || !expanded(&run, &cap)
+            {
+                continue;
+            }
+            let Some((_, maker)) = set_before.iter().find(|(n, _)| *n == name) else {
+                continue;
+            };
+            if !noted.insert(name.clone()) {
+                continue;
+            }
+            let what = format!(
+                "`${name}` is set by step `{maker}`, and each step is a shell of its own: it is empty here; in `{maker}`, add `echo \"{name}=${name}\" >> \"$RUNBOOK_ENV\"` (or capture its output with `capture:`)"
+            );
+            let pos = d.steps[k].pos;
+            d.steps[k].notes.push(format!("{pos}: guess: {what}"));
+            d.guesses.push((pos, what));
+        }
+        let id = d.steps[k].id.clone();
+        set_before.extend(here.into_iter().map(|n| (n, id.clone())));
+    }
+}
