@@ -820,6 +820,88 @@ fn variables_the_page_sets_by_printf_or_mapfile_or_escapes_are_no_inputs() {
         .code(0);
 }
 
+/// Courses nested under an item that names a course ("- If the primary is down:" over "- If
+/// a replica is in sync…" / "- Otherwise…") are a decision of their own, which that item's
+/// option leads to; a later "Option A/B" list is another decision (an audit found all five
+/// flattened into one, the parent condition lost).
+#[test]
+fn courses_nested_under_a_course_are_a_decision_of_its_option() {
+    let page = "# Primary in trouble\n\n## Mitigation\n\n1. Check the primary:\n\n   ```bash\n   patronictl list\n   ```\n\n   - If the primary is down:\n     - If a replica is in sync, fail over:\n\n       ```bash\n       patronictl failover --candidate <REPLICA> --force\n       ```\n\n     - Otherwise, restore from backup:\n\n       ```bash\n       sudo gitlab-backup restore BACKUP=<BACKUP_ID> force=yes\n       ```\n\n   - If the primary is up but slow, restart it:\n\n     ```bash\n     sudo gitlab-ctl restart patroni\n     ```\n\n2. Option A: scale reads to replicas\n\n   ```bash\n   gitlab-ctl set-db-load-balancing on\n   ```\n\n3. Option B: block heavy API users\n\n   ```bash\n   echo block\n   ```\n\n4. Verify:\n\n   ```bash\n   patronictl list\n   ```\n";
+    let t = Test::new().file("p.md", page);
+    let out = t.exec(&["import", "p.md", "-o", "p.yaml"]);
+    out.code(0);
+    let yaml = std::fs::read_to_string(t.path("p.yaml")).unwrap();
+    assert_eq!(yaml.matches("choose:").count(), 3, "{yaml}");
+    // The step each option of a decision (by one of its labels) leads to.
+    let target = |label: &str| -> String {
+        let at = yaml
+            .find(&format!("- label: \"{label}\""))
+            .unwrap_or_else(|| panic!("no option {label:?}: {yaml}"));
+        yaml[at..]
+            .lines()
+            .nth(1)
+            .unwrap()
+            .trim()
+            .strip_prefix("next: ")
+            .unwrap()
+            .to_string()
+    };
+    let down = target("If the primary is down");
+    let inner = yaml
+        .split("  - id: ")
+        .find(|s| s.starts_with(&format!("{down}\n")))
+        .unwrap();
+    assert!(
+        inner.contains("title: \"If the primary is down: which applies?\""),
+        "{inner}"
+    );
+    assert!(
+        inner.contains("- label: \"If a replica is in sync, fail over\""),
+        "{inner}"
+    );
+    assert!(
+        inner.contains("- label: \"Otherwise, restore from backup\""),
+        "{inner}"
+    );
+    assert!(!inner.contains("None of these"), "{inner}");
+    // The outer decision: the two conditions, and that none holds; each way goes on to
+    // the Option A/B decision, never to a sibling's command.
+    let options = yaml
+        .split("  - id: ")
+        .find(|s| s.contains("- label: \"Option A: scale reads to replicas\""))
+        .and_then(|s| s.lines().next())
+        .unwrap()
+        .to_string();
+    let _ = target("Option B: block heavy API users");
+    assert_eq!(target("None of these applies: go on"), options, "{yaml}");
+    for id in [
+        "if-a-replica-is-in-sync-fail-over",
+        "otherwise-restore-from-backup",
+        "if-the-primary-is-up-but-slow-restart-it",
+    ] {
+        let step = yaml.split("  - id: ").find(|s| s.starts_with(id)).unwrap();
+        assert!(step.contains(&format!("next: {options}\n")), "{step}");
+    }
+    assert!(
+        out.stderr
+            .contains("guess: 2 list items read as alternatives under \"If the primary is down\""),
+        "{}",
+        out.stderr
+    );
+    t.exec(&["lint", "--no-shellcheck", "p.yaml"]).code(0);
+    t.exec(&[
+        "run",
+        "p.yaml",
+        "--dry-run",
+        "--yes",
+        "--input",
+        "replica=r1",
+        "--input",
+        "backup_id=b1",
+    ])
+    .code(0);
+}
+
 #[test]
 fn list_items_and_bold_paragraphs_that_are_alternatives_are_one_decision() {
     // Found by an audit: each alternative was a plain step, so `--yes` ran the rollback
@@ -857,13 +939,20 @@ fn list_items_and_bold_paragraphs_that_are_alternatives_are_one_decision() {
         }
         t.exec(&["lint", "--no-shellcheck", &format!("{page}.yaml")])
             .code(0);
-        // Each branch joins again at the section after them.
+        // Each branch joins again at the section after them; conditions ("If …") have a
+        // third option, that none of them holds, which goes on there too.
         let at = yaml.find("section: \"Verify\"").unwrap();
         let id_line = yaml[..at].rfind("- id: ").unwrap();
         let verify = yaml[id_line + 6..].lines().next().unwrap().trim();
+        let none = page == "items";
+        assert_eq!(
+            yaml.contains("- label: \"None of these applies: go on\""),
+            none,
+            "{yaml}"
+        );
         assert_eq!(
             yaml.matches(&format!("next: {verify}\n")).count(),
-            2,
+            2 + usize::from(none),
             "{yaml}"
         );
     }

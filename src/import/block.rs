@@ -81,9 +81,19 @@ impl Reader<'_> {
         } else {
             Some(typed_where(&lang))
         };
+        let made = self.d.steps.len();
+        let nested = nested_course.is_some();
         match foreign {
             Some(place) => self.foreign_block(&lang, pos, &place, title, adopted.as_deref()),
             None => self.shell_block(&lang, pos, &range, title, adopted.as_deref(), nested_course),
+        }
+        if self.d.steps.len() > made
+            && let Some(step) = self.d.steps.last_mut()
+        {
+            step.depth = self.in_item;
+            if nested {
+                step.parents = enclosing_items(&self.item_text);
+            }
         }
     }
 
@@ -413,4 +423,30 @@ impl Reader<'_> {
             }
         }
     }
+}
+
+/// The items around the last one of an item's text (nested items are on lines of their
+/// own, indented two spaces a level, after `- `), outermost first, each as written.
+fn enclosing_items(item_text: &str) -> Vec<String> {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let count = item_text.split('\n').count();
+    let mut lines = item_text.split('\n').rev();
+    let Some(last) = lines.next() else {
+        return Vec::new();
+    };
+    let mut at = indent(last);
+    let mut out = Vec::new();
+    for (k, line) in lines.enumerate() {
+        // (The top item's own text is the first line, at the margin.)
+        let top = k + 2 == count;
+        if (indent(line) < at && line.trim_start().starts_with("- ")) || top {
+            out.push(line.trim().trim_start_matches("- ").trim().to_string());
+            at = indent(line);
+            if top {
+                break;
+            }
+        }
+    }
+    out.reverse();
+    out
 }

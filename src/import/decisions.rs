@@ -9,6 +9,11 @@ use super::titles::{fresh_id, short_title};
 /// "If …" (its title), or a paragraph in bold that does (`**Option A: clean old logs**`,
 /// its instructions' first line). (label, whether the paragraph's following steps go with it)
 fn course(d: &Draft, s: &Step) -> Option<(String, bool)> {
+    // A decision of courses nested under an item that names one ("- If the primary is
+    // down:"): that item is a course among its siblings.
+    if let Some((label, _)) = &s.lifted {
+        return Some((label.trim_end_matches(':').trim().to_string(), false));
+    }
     if s.run.is_none() || !s.choose.is_empty() {
         return None;
     }
@@ -40,7 +45,19 @@ fn course(d: &Draft, s: &Step) -> Option<(String, bool)> {
     match bold_course(first) {
         Some(b) if courses == 1 => Some((b, true)),
         Some(_) => None,
-        None if courses == 0 && either_or(&s.title) => Some((s.title.clone(), false)),
+        // (Named by its item's first line, `Option A: scale reads to replicas`, not only
+        // by the title cut at its colon.)
+        None if courses == 0 && either_or(&s.title) => {
+            let line = first.trim().trim_end_matches(':').trim();
+            Some((
+                if line.starts_with(s.title.as_str()) && line.chars().count() <= 100 {
+                    line.to_string()
+                } else {
+                    s.title.clone()
+                },
+                false,
+            ))
+        }
         // "Look at the status. If it is Running, nothing to do. Else, delete it:".
         None if courses == 0 && else_clause(&s.instructions).is_some() => {
             Some((s.title.clone(), false))
@@ -76,15 +93,28 @@ pub(super) fn either_or(text: &str) -> bool {
 /// The option of a decision whether a lone "If …" item applies that skips it.
 const SKIP_IT: &str = "It does not apply: skip it";
 
+/// The option of a decision between conditions ("If …" items) that says none holds.
+const NONE_APPLIES: &str = "None of these applies: go on";
+
 /// Two or more courses in a row under one heading that are list items ("2. If the last
 /// deploy is the cause, roll it back") or bold paragraphs ("**Option B: grow the volume**")
 /// become a decision, as sibling headings do ([`alternatives`]): a `choose` before the
 /// first, each branch joining again after the last. A paragraph's branch is its steps up
 /// to the next course; an item's, its own step.
 pub(super) fn item_alternatives(d: &mut Draft) {
+    // Deepest first: a decision nested under an item that names a course becomes a course
+    // of the decision around it.
+    let deepest = d.steps.iter().map(|s| s.depth).max().unwrap_or(0);
+    let mut next = 1;
+    for depth in (0..=deepest).rev() {
+        item_alternatives_at(d, depth, &mut next);
+    }
+}
+
+/// [`item_alternatives`] for the courses `depth` deep in lists.
+fn item_alternatives_at(d: &mut Draft, depth: usize, next: &mut usize) {
     let mut taken: std::collections::HashSet<String> =
         d.steps.iter().map(|s| s.id.clone()).collect();
-    let mut next = 1;
     // The decisions to insert (before which step), and the steps whose walk they now stand
     // before (their old first course → the decision): made in one pass at the end, not one
     // insert and one search of every decision per decision (8,000 items took seconds).
@@ -92,11 +122,14 @@ pub(super) fn item_alternatives(d: &mut Draft) {
     let mut redirect: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     let mut k = 0;
     while k < d.steps.len() {
-        let Some((_, first_bold)) = course(d, &d.steps[k]) else {
+        let Some((_, first_bold)) = course(d, &d.steps[k]).filter(|_| d.steps[k].depth == depth)
+        else {
             k += 1;
             continue;
         };
         let section = d.steps[k].section;
+        // Sibling courses stand in the same items.
+        let parents = d.steps[k].parents.clone();
         // The branches: (label, first step, one past its last step).
         let mut branches: Vec<(String, usize, usize)> = Vec::new();
         let mut j = k;
@@ -104,7 +137,7 @@ pub(super) fn item_alternatives(d: &mut Draft) {
             let Some((label, bold)) = course(d, &d.steps[j]) else {
                 break;
             };
-            if bold != first_bold {
+            if bold != first_bold || d.steps[j].depth != depth || d.steps[j].parents != parents {
                 break;
             }
             // A step that is a course only by its "…, nothing to do. Else, …" sentence
@@ -121,7 +154,7 @@ pub(super) fn item_alternatives(d: &mut Draft) {
             {
                 break;
             }
-            let mut end = j + 1;
+            let mut end = j + d.steps[j].lifted.as_ref().map_or(1, |(_, len)| *len);
             if bold {
                 while end < d.steps.len()
                     && d.steps[end].section == section
@@ -151,10 +184,26 @@ pub(super) fn item_alternatives(d: &mut Draft) {
             .and_then(|s| s.next.clone())
             .or_else(|| d.steps.get(stop).map(|s| s.id.clone()))
             .unwrap_or_else(|| "end".to_string());
-        for (_, _, end) in &branches {
+        for (_, first, end) in &branches {
+            // A nested decision's branch went on to what follows it, which now follows
+            // this decision.
+            if d.steps[*first].lifted.is_some()
+                && let Some(was) = d.steps.get(*end).map(|s| s.id.clone())
+            {
+                for s in &mut d.steps[*first..*end] {
+                    if s.next.as_deref() == Some(was.as_str()) {
+                        s.next = Some(after.clone());
+                    }
+                    for (_, to) in &mut s.choose {
+                        if *to == was {
+                            *to = after.clone();
+                        }
+                    }
+                }
+            }
             d.steps[end - 1].next = Some(after.clone());
         }
-        let id = fresh_id(&mut taken, &mut next);
+        let id = fresh_id(&mut taken, next);
         // "If X, nothing to do. Else, reinitialise it:": the command is the else's.
         let otherwise = lone_if
             .then(|| else_clause(&d.steps[k].instructions))
@@ -165,13 +214,17 @@ pub(super) fn item_alternatives(d: &mut Draft) {
             "a step that starts \"If …\": a decision asks whether it applies".to_string()
         } else {
             format!(
-                "{} {} read as alternatives: a decision asks which applies",
+                "{} {} read as alternatives{}: a decision asks which applies",
                 branches.len(),
                 if first_bold {
                     "paragraphs in bold"
                 } else {
                     "list items"
-                }
+                },
+                parents
+                    .last()
+                    .map(|p| format!(" under \"{}\"", p.trim_end_matches(':').trim()))
+                    .unwrap_or_default()
             )
         };
         let pos = d.steps[k].pos;
@@ -179,7 +232,11 @@ pub(super) fn item_alternatives(d: &mut Draft) {
         // A decision (or the end of a course) that led to the first course now leads to
         // this one.
         redirect.insert(d.steps[k].id.clone(), id.clone());
-        let heading = section.and_then(|x| d.sections.get(x)).map(|x| x.1.clone());
+        // (Named after the item the courses stand in, or else their heading.)
+        let heading = parents
+            .last()
+            .map(|p| p.trim_end_matches(':').trim().to_string())
+            .or_else(|| section.and_then(|x| d.sections.get(x)).map(|x| x.1.clone()));
         let mut options: Vec<(String, String)> = branches
             .iter()
             .map(|(label, first, _)| (label.clone(), d.steps[*first].id.clone()))
@@ -197,7 +254,21 @@ pub(super) fn item_alternatives(d: &mut Draft) {
             ];
         } else if lone_if {
             options.push((SKIP_IT.into(), after.clone()));
+        } else if !first_bold
+            && options
+                .iter()
+                .all(|(l, _)| l.to_ascii_lowercase().starts_with("if "))
+        {
+            // Only conditions, none of them "Otherwise": the operator may find that none
+            // holds (an audit found no way on but to pick one).
+            options.push((NONE_APPLIES.into(), after.clone()));
         }
+        // Courses nested under an item that names one of its own: this decision is that
+        // course among the item's siblings, at the depth above.
+        let lifted = parents
+            .last()
+            .filter(|p| either_or(p) && depth > 0)
+            .map(|p| (p.clone(), 1 + stop - k));
         inserts.push((
             k,
             Step {
@@ -210,6 +281,13 @@ pub(super) fn item_alternatives(d: &mut Draft) {
                 pos,
                 notes: vec![format!("{pos}: guess: {what}")],
                 section,
+                depth: if lifted.is_some() { depth - 1 } else { depth },
+                parents: if lifted.is_some() {
+                    parents[..parents.len() - 1].to_vec()
+                } else {
+                    parents.clone()
+                },
+                lifted,
                 ..Step::default()
             },
         ));
@@ -231,7 +309,7 @@ pub(super) fn item_alternatives(d: &mut Draft) {
     // (A decision's own courses stay its options; where it skips to may be redirected.)
     for (_, decision) in &mut inserts {
         if let Some((label, to)) = decision.choose.last_mut()
-            && label == SKIP_IT
+            && (label == SKIP_IT || label == NONE_APPLIES)
             && let Some(new) = redirect.get(to.as_str())
         {
             *to = new.clone();

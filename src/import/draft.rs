@@ -62,6 +62,15 @@ pub struct Step {
     pub choose: Vec<(String, String)>,
     /// `env:` of the step: the page's `export VAR=…` from the step that exports it on.
     pub env: Vec<(String, String)>,
+    /// How deep in lists the block that made it stands (0 outside a list).
+    pub depth: usize,
+    /// The items around the item that made it, outermost first (`1. Check the primary:`,
+    /// `- If the primary is down:`): sibling courses share them.
+    pub parents: Vec<String>,
+    /// A decision made of courses nested under an item that names a course of its own
+    /// (`- If the primary is down:` over "- If a replica is in sync…", "- Otherwise…"):
+    /// that item's text, and how many steps its branch holds from the decision on.
+    pub lifted: Option<(String, usize)>,
 }
 
 impl Draft {
