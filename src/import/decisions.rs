@@ -118,7 +118,8 @@ fn item_alternatives_at(d: &mut Draft, depth: usize, next: &mut usize) {
     // The decisions to insert (before which step), and the steps whose walk they now stand
     // before (their old first course → the decision): made in one pass at the end, not one
     // insert and one search of every decision per decision (8,000 items took seconds).
-    let mut inserts: Vec<(usize, Step)> = Vec::new();
+    // (with where its way out, an option that none of its courses applies, leads)
+    let mut inserts: Vec<(usize, Step, String)> = Vec::new();
     let mut redirect: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     let mut k = 0;
     while k < d.steps.len() {
@@ -147,13 +148,6 @@ fn item_alternatives_at(d: &mut Draft, depth: usize, next: &mut usize) {
             if by_else && j > k {
                 break;
             }
-            if by_else
-                && d.steps
-                    .get(j + 1)
-                    .is_some_and(|n| n.section == section && course(d, n).is_some())
-            {
-                break;
-            }
             let mut end = j + d.steps[j].lifted.as_ref().map_or(1, |(_, len)| *len);
             if bold {
                 while end < d.steps.len()
@@ -166,6 +160,9 @@ fn item_alternatives_at(d: &mut Draft, depth: usize, next: &mut usize) {
             }
             branches.push((label, j, end));
             j = end;
+            if by_else {
+                break;
+            }
         }
         // One list item "If …" alone: a decision whether it applies, or it would run
         // whenever the walk reaches it.
@@ -290,6 +287,7 @@ fn item_alternatives_at(d: &mut Draft, depth: usize, next: &mut usize) {
                 lifted,
                 ..Step::default()
             },
+            after,
         ));
         k = stop;
     }
@@ -306,19 +304,22 @@ fn item_alternatives_at(d: &mut Draft, depth: usize, next: &mut usize) {
             s.next = Some(new.clone());
         }
     }
-    // (A decision's own courses stay its options; where it skips to may be redirected.)
-    for (_, decision) in &mut inserts {
-        if let Some((label, to)) = decision.choose.last_mut()
-            && (label == SKIP_IT || label == NONE_APPLIES)
-            && let Some(new) = redirect.get(to.as_str())
-        {
-            *to = new.clone();
+    // (A decision's own courses stay its options; where it skips to may be redirected: an
+    // audit found "nothing to do" lead past the next decision, into the step it asks
+    // about.)
+    for (_, decision, after) in &mut inserts {
+        for (_, to) in &mut decision.choose {
+            if to == after
+                && let Some(new) = redirect.get(to.as_str())
+            {
+                *to = new.clone();
+            }
         }
     }
     let mut steps = Vec::with_capacity(d.steps.len() + inserts.len());
     let mut inserts = inserts.into_iter().peekable();
     for (k, step) in std::mem::take(&mut d.steps).into_iter().enumerate() {
-        while let Some((_, decision)) = inserts.next_if(|(at, _)| *at == k) {
+        while let Some((_, decision, _)) = inserts.next_if(|(at, _, _)| *at == k) {
             steps.push(decision);
         }
         steps.push(step);

@@ -1,6 +1,6 @@
 //! Tests of the whole import: a page in, its draft out.
 
-use super::draft::Draft;
+use super::draft::{Draft, Step};
 use super::import;
 use super::walk::MAX_LINKS;
 
@@ -248,6 +248,27 @@ fn partial_bold_options_late_ifs_and_branch_exports() {
         "p",
     );
     assert!(guessed(&d, "`$TARGET` is exported with different values"));
+}
+
+/// "Describe it. If X, nothing to do. Otherwise, renew it:" among sibling "If" items is a
+/// decision of its own (it was none: the renewal always ran), and its "nothing to do"
+/// leads to the next item's decision, not into the step that decision asks about.
+#[test]
+fn an_else_sentence_among_if_items_is_its_own_decision() {
+    let d = import(
+        "# T\n\n## Fix\n\n1. Describe it. If the certificate is Ready, nothing to do. Otherwise, renew it:\n\n   ```bash\n   cmctl renew c\n   ```\n\n2. If the order is stuck, delete it:\n\n   ```bash\n   kubectl delete order o\n   ```\n\n3. Check the dates:\n\n   ```bash\n   kubectl get secret s\n   ```\n",
+        "p",
+    );
+    let decisions: Vec<&Step> = d.steps.iter().filter(|s| !s.choose.is_empty()).collect();
+    assert_eq!(decisions.len(), 2, "{:?}", d.steps);
+    assert_eq!(decisions[0].choose[0].0, "Otherwise: renew it");
+    assert_eq!(
+        decisions[0].choose[1],
+        (
+            "If the certificate is Ready: nothing to do".to_string(),
+            decisions[1].id.clone()
+        )
+    );
 }
 
 /// A placeholder inside JSON (`kubectl patch -p`, `curl -d`) or a YAML line of a
