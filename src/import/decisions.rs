@@ -66,6 +66,19 @@ fn course(d: &Draft, s: &Step) -> Option<(String, bool)> {
     }
 }
 
+/// Whether a step after courses in bold is done whichever was taken: "Then check again:",
+/// "In both cases, verify…", "Finally, confirm the alert resolved" (an audit found the
+/// check after the last option reached from that option only).
+fn common_to_all(text: &str) -> bool {
+    static COMMON: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)^\s*(?:(?:in (?:any|both|either|all) cases?|whichever[^,.:]*|once (?:either|one|it)[^,.:]*)\b|(?:then|finally|afterwards?|after that)?[, ]*(?:check|verify|confirm|make sure|look)\b[^.:\n]*\b(?:again|recover|resolv|fixed|back to|healthy|cleared|gone))",
+        )
+        .ok()
+    });
+    COMMON.as_ref().is_some_and(|re| re.is_match(text))
+}
+
 /// In "If X, nothing to do. Else, reinitialise it:", the condition and what the else says
 /// to do.
 fn else_clause(text: &str) -> Option<(String, String)> {
@@ -154,6 +167,7 @@ fn item_alternatives_at(d: &mut Draft, depth: usize, next: &mut usize) {
                     && d.steps[end].section == section
                     && d.steps[end].choose.is_empty()
                     && course(d, &d.steps[end]).is_none()
+                    && !common_to_all(&d.steps[end].instructions)
                 {
                     end += 1;
                 }

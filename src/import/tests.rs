@@ -271,6 +271,34 @@ fn an_else_sentence_among_if_items_is_its_own_decision() {
     );
 }
 
+/// "Then check again:" after the last option in bold is where every option goes on (it
+/// was the last option's only); "Then grow the file system." is still that option's.
+#[test]
+fn a_check_after_the_last_bold_option_is_every_options() {
+    let page = |then: &str| {
+        format!(
+            "# T\n\n## Mitigation\n\n**Option A: clean old data**\n\n```bash\ndocker system prune -af\n```\n\n**Option B: grow the volume**\n\n```bash\naws ec2 modify-volume --volume-id v --size 200\n```\n\n{then}\n\n```bash\ndf -h /var\n```\n"
+        )
+    };
+    let d = import(&page("Then check again:"), "p");
+    let check = d.steps.last().map(|s| s.id.clone()).unwrap_or_default();
+    let joined = d
+        .steps
+        .iter()
+        .filter(|s| s.next.as_deref() == Some(check.as_str()))
+        .count();
+    assert_eq!(joined, 2, "{:?}", d.steps);
+    let d = import(&page("Then grow the file system."), "p");
+    assert!(
+        d.steps
+            .iter()
+            .filter(|s| s.run.as_deref().is_some_and(|r| r.starts_with("aws")))
+            .all(|s| s.next.is_none()),
+        "{:?}",
+        d.steps
+    );
+}
+
 /// A placeholder inside JSON (`kubectl patch -p`, `curl -d`) or a YAML line of a
 /// here-document is an input, said: quotes or a new line in it would add fields.
 #[test]
