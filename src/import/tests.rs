@@ -299,6 +299,31 @@ fn a_check_after_the_last_bold_option_is_every_options() {
     );
 }
 
+/// `<project id>` or `<NAMESPACE>` in prose are the page's placeholders, kept in the text
+/// (they were left out as HTML); `<details>` and `<br>` are HTML, left out and said.
+#[test]
+fn placeholders_in_prose_are_no_html() {
+    let d = import(
+        "# T\n\nReplace <project id> with the id, in <NAMESPACE>, and | <pvc-name> |.\n\n```bash\necho hi\n```\n\nA <details> and a <br> here.\n",
+        "p",
+    );
+    let text: String = d
+        .steps
+        .iter()
+        .map(|s| s.instructions.as_str())
+        .chain([d.description.as_str()])
+        .collect();
+    assert!(
+        text.contains("Replace <project id> with the id, in <NAMESPACE>, and | <pvc-name> |."),
+        "{text}"
+    );
+    assert!(
+        !text.contains("<details>") && !text.contains("<br>"),
+        "{text}"
+    );
+    assert_eq!(d.left.len(), 2, "{:?}", d.left);
+}
+
 /// A placeholder inside JSON (`kubectl patch -p`, `curl -d`) or a YAML line of a
 /// here-document is an input, said: quotes or a new line in it would add fields.
 #[test]

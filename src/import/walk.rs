@@ -145,6 +145,16 @@ impl Reader<'_> {
             }
             Event::Start(Tag::Paragraph) if self.in_item == 0 => self.paragraph_start(at),
             Event::End(TagEnd::Paragraph) if self.in_item == 0 => self.paragraph_end(),
+            // `<project id>`, `<NAMESPACE>` in prose read as HTML tags: they are the page's
+            // placeholders, kept as text (an audit found them cut out of the commands the
+            // operator is told to type).
+            Event::Html(h) | Event::InlineHtml(h) if placeholder_tag(&h) => {
+                if self.table.is_some() {
+                    self.cell.push_str(&h);
+                } else {
+                    self.push_text(&h);
+                }
+            }
             Event::Html(h) | Event::InlineHtml(h) => self.html(&h, at),
             _ => {}
         }
@@ -490,4 +500,112 @@ impl Reader<'_> {
         self.prose_notes.push(format!("{at}: left as text: {what}"));
         self.d.left.push((at, what));
     }
+}
+
+/// The elements of HTML a page may write (`<details>`, `<br>`, `<kbd>`): any other
+/// `<word …>` with no attribute is a placeholder.
+const HTML_ELEMENTS: &[&str] = &[
+    "a",
+    "abbr",
+    "article",
+    "aside",
+    "audio",
+    "b",
+    "blockquote",
+    "body",
+    "br",
+    "button",
+    "caption",
+    "center",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "dd",
+    "del",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "font",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hr",
+    "html",
+    "i",
+    "iframe",
+    "img",
+    "input",
+    "ins",
+    "kbd",
+    "label",
+    "li",
+    "link",
+    "main",
+    "mark",
+    "meta",
+    "nav",
+    "ol",
+    "option",
+    "p",
+    "path",
+    "picture",
+    "pre",
+    "q",
+    "s",
+    "samp",
+    "script",
+    "section",
+    "select",
+    "small",
+    "source",
+    "span",
+    "strong",
+    "style",
+    "sub",
+    "summary",
+    "sup",
+    "svg",
+    "table",
+    "tbody",
+    "td",
+    "textarea",
+    "tfoot",
+    "th",
+    "thead",
+    "title",
+    "tr",
+    "tt",
+    "u",
+    "ul",
+    "var",
+    "video",
+    "wbr",
+];
+
+/// Whether what pulldown-cmark read as an HTML tag is a placeholder of the page:
+/// `<project id>`, `<NAMESPACE>`, `<pvc-name>` (no attribute, no closing slash, not an
+/// element of HTML).
+fn placeholder_tag(h: &str) -> bool {
+    let Some(inner) = h.trim().strip_prefix('<').and_then(|t| t.strip_suffix('>')) else {
+        return false;
+    };
+    let first = inner.split_whitespace().next().unwrap_or("");
+    !first.is_empty()
+        && first.starts_with(|c: char| c.is_ascii_alphabetic())
+        && inner
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '-' | '.'))
+        && !HTML_ELEMENTS.contains(&first.to_ascii_lowercase().as_str())
 }
