@@ -48,6 +48,9 @@ pub(super) struct Reader<'a> {
     pub(super) link: Option<(String, usize)>,
     // The page's front matter (`---` … `---` at its top) being read, and where it starts.
     pub(super) front: Option<(String, Pos)>,
+    /// The title came from the front matter's `title:` (said there): a `# ` heading that
+    /// opens the page names it instead.
+    pub(super) front_title: Option<Pos>,
     // Steps made so far that know their section.
     pub(super) marked: usize,
 }
@@ -83,6 +86,7 @@ impl<'a> Reader<'a> {
             joinable: false,
             link: None,
             front: None,
+            front_title: None,
             marked: 0,
         }
     }

@@ -324,6 +324,26 @@ fn placeholders_in_prose_are_no_html() {
     assert_eq!(d.left.len(), 2, "{:?}", d.left);
 }
 
+/// The page's `# ` heading names it over its front matter's `title:`, with nothing
+/// guessed (the heading was made a section, and `--strict` failed); a front matter alone
+/// still names it, said.
+#[test]
+fn the_top_heading_names_the_page_over_its_front_matter() {
+    let d = import(
+        "---\ntitle: Front title\n---\n\n# Heading title\n\n## Steps\n\n```bash\necho hi\n```\n",
+        "p",
+    );
+    assert_eq!(d.title, "Heading title");
+    assert!(d.guesses.is_empty(), "{:?}", d.guesses);
+    assert_eq!(d.section_paths()[1].as_deref(), Some("Steps"));
+    let d = import(
+        "---\ntitle: Front title\n---\n\n## Steps\n\n```bash\necho hi\n```\n",
+        "p",
+    );
+    assert_eq!(d.title, "Front title");
+    assert!(guessed(&d, "the front matter's `title:` is the title"));
+}
+
 /// A placeholder inside JSON (`kubectl patch -p`, `curl -d`) or a YAML line of a
 /// here-document is an input, said: quotes or a new line in it would add fields.
 #[test]

@@ -187,9 +187,8 @@ impl Reader<'_> {
                 && self.d.title.is_empty()
             {
                 self.d.title = title;
-                self.d
-                    .guesses
-                    .push((pos, "the front matter's `title:` is the title".into()));
+                self.d.guesses.push((pos, FRONT_TITLE.into()));
+                self.front_title = Some(pos);
             }
             let keys: Vec<&str> = f
                 .lines()
@@ -228,6 +227,18 @@ impl Reader<'_> {
                     && !DESCRIPTIVE.iter().any(|w| t.starts_with(w))
                     && !ACTION_SECTIONS.iter().any(|w| t.starts_with(w))
             };
+            // The page's `# ` heading names it, over its front matter's `title:` (nothing
+            // guessed then).
+            if level == HeadingLevel::H1
+                && self.d.sections.is_empty()
+                && self.d.steps.is_empty()
+                && let Some(pos) = self.front_title.take()
+            {
+                self.d
+                    .guesses
+                    .retain(|(at, what)| !(*at == pos && what == FRONT_TITLE));
+                self.d.title = title.clone();
+            }
             if self.d.title.is_empty() && level != HeadingLevel::H1 && names_page() {
                 self.d.title = title.clone();
                 self.d.guesses.push((
@@ -501,6 +512,9 @@ impl Reader<'_> {
         self.d.left.push((at, what));
     }
 }
+
+/// What is guessed of a page named only by its front matter.
+const FRONT_TITLE: &str = "the front matter's `title:` is the title";
 
 /// The elements of HTML a page may write (`<details>`, `<br>`, `<kbd>`): any other
 /// `<word …>` with no attribute is a placeholder.
