@@ -33,6 +33,18 @@ pub(super) fn titles(d: &mut Draft) {
             // No words of its own: its command says what it does, as the page wrote it
             // (`<POD_NAME>`, not the input it became).
             let line = run.lines().next().unwrap_or("").trim().replace('`', "'");
+            // (A comment first says what the commands do: `# kill stale workers`.)
+            if let Some(comment) = line.strip_prefix("# ") {
+                let mut c = comment.trim().chars();
+                let said: String = c
+                    .next()
+                    .map(|f| f.to_uppercase().chain(c).collect())
+                    .unwrap_or_default();
+                if !said.is_empty() {
+                    s.title = short_title(&said);
+                    continue;
+                }
+            }
             // (Each `{{ inputs.NAME }}` of the line looked up: a page may have thousands.)
             let mut command = String::with_capacity(line.len());
             let mut rest = line.as_str();

@@ -161,6 +161,19 @@ pub(super) fn transcript(code: &str, lang: &str) -> Transcript {
         after_command = false;
         let prompt = prompt_of(l, lang, glued_prompt(l));
         let root_line = l.starts_with("# ");
+        // `# kill stale workers before the restart`: a comment, not a command typed at
+        // root's prompt (an audit found it run); kept in the script as one.
+        if root_line
+            && !continued
+            && !user_session
+            && root_shell.is_none()
+            && reads_as_prose(&l[2..])
+        {
+            flush(&of, &mut output, &mut out);
+            of.clear();
+            commands.push(l.to_string());
+            continue;
+        }
         if let Some(c) = prompt.filter(|_| !root_line) {
             let c = c.trim();
             user_session = !(c.starts_with("sudo -i")
@@ -188,7 +201,11 @@ pub(super) fn transcript(code: &str, lang: &str) -> Transcript {
             {
                 out.root_after = Some((k, shell.clone()));
             }
-            if root_line && root_shell.is_none() && commands.is_empty() && out.bare_root.is_none() {
+            if root_line
+                && root_shell.is_none()
+                && commands.iter().all(|c| c.starts_with("# "))
+                && out.bare_root.is_none()
+            {
                 out.bare_root = Some(k);
             }
             after_command = !c.ends_with('\\');
@@ -204,9 +221,56 @@ pub(super) fn transcript(code: &str, lang: &str) -> Transcript {
     out
 }
 
+/// Whether the text after `# ` reads as a sentence rather than a command: a few words, one
+/// of them a little word of English, and nothing of the shell's (no option, path,
+/// quote, pipe, `;`, `$`, `=`).
+fn reads_as_prose(text: &str) -> bool {
+    const LITTLE: &[&str] = &[
+        "the", "a", "an", "before", "after", "then", "first", "and", "to", "of", "for", "with",
+        "this", "that", "these", "is", "are", "it", "we", "you", "if", "when", "on", "from", "all",
+        "any", "our", "your", "until", "now", "again", "here", "there", "its", "not",
+    ];
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words.len() >= 3
+        && !text.contains([
+            '|', ';', '&', '<', '>', '$', '=', '/', '"', '\'', '`', '*', '\\',
+        ])
+        && !words.iter().any(|w| w.starts_with('-'))
+        && words.iter().any(|w| {
+            LITTLE.contains(
+                &w.trim_end_matches([',', '.', ':'])
+                    .to_ascii_lowercase()
+                    .as_str(),
+            )
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `# ` before a sentence is a comment, kept in the script; before a command, root's
+    /// prompt (said).
+    #[test]
+    fn comments_are_no_root_prompts() {
+        let t = transcript(
+            "# kill stale workers before the restart\n# systemctl restart sidekiq\nok\n",
+            "console",
+        );
+        assert_eq!(
+            t.commands,
+            "# kill stale workers before the restart\nsystemctl restart sidekiq"
+        );
+        assert_eq!(t.bare_root, Some(1));
+        for command in [
+            "# apt-get install -y nginx",
+            "# cd /var/lib/app",
+            "# systemctl restart nginx",
+            "# grep -c error the log",
+        ] {
+            assert!(!reads_as_prose(&command[2..]), "{command}");
+        }
+    }
 
     #[test]
     fn transcripts_split_commands_from_output() {
