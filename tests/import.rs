@@ -739,6 +739,20 @@ fn a_command_that_runs_until_ctrl_c_before_others_is_said() {
     );
     let strict = t.exec(&["import", "--strict", t.path("disk.md").to_str().unwrap()]);
     strict.code(1);
+    // A shell opened on another host, with the commands the page types there after it: they
+    // would run here once it ends.
+    let t = t.file(
+        "ssh.md",
+        "# T\n\n## On the primary\n\n```bash\nssh <PRIMARY_HOST>\nsudo gitlab-patronictl list\n```\n\n## Here\n\n```bash\nssh db-1\n```\n",
+    );
+    let out = t.exec(&["import", t.path("ssh.md").to_str().unwrap()]);
+    out.code(0);
+    assert!(
+        out.stderr.contains("ssh.md:5:1: guess: `ssh {{ inputs.primary_host }}` opens a shell, and the commands after it in step `run-ssh-primary-host` run here once that shell ends"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains(", 1 guess,"), "{}", out.stderr);
 }
 
 #[test]

@@ -284,27 +284,51 @@ fn page(args: &ImportArgs, err: &mut String) -> i32 {
         }
         // A command that runs until Ctrl-C, with commands after it: Ctrl-C ends the step, and
         // they never run (an audit found a `tail -f` block joined to six commands).
+        // A shell opened on another host or as root (`ssh HOST`, `sudo -i`) with commands
+        // after it: they run here, once that shell ends, not in it (an audit found
+        // `ssh <PRIMARY_HOST>` then `sudo gitlab-patronictl list` meant for the primary).
         if let Some(run) = &lexed {
-            let found = crate::lint::rules::interactive_command::find_interactive(run);
-            let endless = found.iter().find(|(at, what)| {
-                what.ends_with(crate::lint::rules::interactive_command::UNTIL_INTERRUPTED)
-                    && run.get(at.end..).is_some_and(|rest| {
-                        rest.split_once('\n').is_some_and(|(_, after)| {
-                            after.lines().any(|l| {
-                                let l = l.trim();
-                                !l.is_empty() && !l.starts_with('#')
-                            })
+            use crate::lint::rules::interactive_command::{
+                UNTIL_INTERRUPTED, find_interactive, opens_a_shell,
+            };
+            let followed = |at: &std::ops::Range<usize>| {
+                run.get(at.end..).is_some_and(|rest| {
+                    rest.split_once('\n').is_some_and(|(_, after)| {
+                        after.lines().any(|l| {
+                            let l = l.trim();
+                            !l.is_empty() && !l.starts_with('#')
                         })
                     })
+                })
+            };
+            let found = find_interactive(run);
+            let said = found.iter().find_map(|(at, what)| {
+                if !followed(at) {
+                    None
+                } else if what.ends_with(UNTIL_INTERRUPTED) {
+                    Some(format!(
+                        "`{}` runs until Ctrl-C, which ends the step: the commands after it in step `{}` never run; move them to a step of their own",
+                        what.trim_end_matches(UNTIL_INTERRUPTED).trim_end(),
+                        step.id
+                    ))
+                } else if opens_a_shell(what) {
+                    Some(format!(
+                        "`{}` opens a shell, and the commands after it in step `{}` run here once that shell ends, not in it: run each where the page means it (`ssh HOST 'command'`, `sudo command`) or in a step of its own",
+                        // (The command's line as the step has it: the lexed text has
+                        // its `{{ }}` at the same offsets.)
+                        step.run
+                            .as_deref()
+                            .and_then(|r| r.get(at.start..))
+                            .and_then(|r| r.lines().next())
+                            .unwrap_or(what.as_str())
+                            .trim(),
+                        step.id
+                    ))
+                } else {
+                    None
+                }
             });
-            if let Some((_, what)) = endless {
-                let what = what
-                    .trim_end_matches(crate::lint::rules::interactive_command::UNTIL_INTERRUPTED)
-                    .trim_end();
-                let what = format!(
-                    "`{what}` runs until Ctrl-C, which ends the step: the commands after it in step `{}` never run; move them to a step of their own",
-                    step.id
-                );
+            if let Some(what) = said {
                 step.notes.push(format!("{}: guess: {what}", step.pos));
                 draft.guesses.push((step.pos, what));
             }

@@ -175,6 +175,16 @@ pub fn find_interactive(script: &str) -> Vec<(std::ops::Range<usize>, String)> {
 /// The end of what a command that runs until it is interrupted is called.
 pub const UNTIL_INTERRUPTED: &str = "(until Ctrl-C)";
 
+/// Whether a finding of [`find_interactive`] opens a shell (`ssh HOST`, `sudo -i`,
+/// `kubectl exec -it`, `oc rsh`): the commands written after it run where runbook runs,
+/// once that shell ends, not in it.
+pub fn opens_a_shell(what: &str) -> bool {
+    what.contains("(a login shell)")
+        || what == "sudo -i"
+        || what.ends_with(" exec -it")
+        || matches!(what, "oc rsh" | "oc debug" | "gcloud compute ssh")
+}
+
 /// Whether a command is given input: a here-document, a here-string or `< FILE`.
 fn has_input(script: &str, cmd: &Command) -> bool {
     !cmd.heredocs.is_empty()
