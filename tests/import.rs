@@ -916,6 +916,43 @@ fn courses_nested_under_a_course_are_a_decision_of_its_option() {
     .code(0);
 }
 
+/// A variable exported with a different placeholder in each section of a decision reaches
+/// the step after them with the value of the option taken (an audit's DR operator promoted
+/// the primary).
+#[test]
+fn a_value_exported_per_branch_follows_the_option_taken() {
+    let page = "# Failover\n\n## Mitigation\n\n### If you are on the primary site\n\n```bash\nexport TARGET=<PRIMARY_DB>\n```\n\n### If you are on the DR site\n\n```bash\nexport TARGET=<DR_DB>\n```\n\n## Promote\n\n```bash\necho \"promoting $TARGET\"\n```\n";
+    let t = Test::new()
+        .file("f.md", page)
+        .file("dr.yaml", "which-applies: 2\n")
+        .file("primary.yaml", "which-applies: 1\n");
+    t.exec(&["import", "f.md", "-o", "f.yaml"]).code(0);
+    t.exec(&["lint", "--no-shellcheck", "f.yaml"]).code(0);
+    for (answers, expected) in [
+        ("dr.yaml", "promoting db-dr"),
+        ("primary.yaml", "promoting db-primary"),
+    ] {
+        let out = t.exec(&[
+            "run",
+            "f.yaml",
+            "--yes",
+            "--answers",
+            answers,
+            "--input",
+            "primary_db=db-primary",
+            "--input",
+            "dr_db=db-dr",
+        ]);
+        out.code(0);
+        assert!(
+            out.stderr.contains(expected) || out.stdout.contains(expected),
+            "{answers}: {}{}",
+            out.stdout,
+            out.stderr
+        );
+    }
+}
+
 #[test]
 fn list_items_and_bold_paragraphs_that_are_alternatives_are_one_decision() {
     // Found by an audit: each alternative was a plain step, so `--yes` ran the rollback

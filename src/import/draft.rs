@@ -60,6 +60,10 @@ pub struct Step {
     pub next: Option<String>,
     /// A decision: (label, the first step of that branch).
     pub choose: Vec<(String, String)>,
+    /// The decision's `var:`, whose value is the number of the option taken (`"1"`, `"2"`):
+    /// set where a variable the page exports differs by branch, which the steps after the
+    /// branches join are given by it.
+    pub choose_var: Option<String>,
     /// `env:` of the step: the page's `export VAR=…` from the step that exports it on.
     pub env: Vec<(String, String)>,
     /// How deep in lists the block that made it stands (0 outside a list).

@@ -247,7 +247,32 @@ fn partial_bold_options_late_ifs_and_branch_exports() {
         "# T\n\n### If on the primary site\n\n```bash\nexport TARGET=<PRIMARY_DB>\n```\n\n### If on the DR site\n\n```bash\nexport TARGET=<DR_DB>\n```\n\n## Promote\n\n```bash\necho \"$TARGET\"\n```\n",
         "p",
     );
-    assert!(guessed(&d, "`$TARGET` is exported with different values"));
+    // Each option's value reaches the steps after them by the option taken (the first
+    // branch's was given to all).
+    assert!(!guessed(&d, "`$TARGET` is exported with different values"));
+    let decision = d.steps.iter().find(|s| !s.choose.is_empty()).unwrap();
+    assert_eq!(decision.choose_var.as_deref(), Some("which_applies_choice"));
+    let promote = d.steps.last().unwrap();
+    assert_eq!(
+        promote.env,
+        [(
+            "TARGET".to_string(),
+            "{{ inputs.primary_db if vars.which_applies_choice == '1' else inputs.dr_db if vars.which_applies_choice == '2' else '' }}".to_string()
+        )]
+    );
+    // Literal values too, and a value exported before the decision is every other way's.
+    let d = import(
+        "# T\n\n```bash\nexport SITE=none\n```\n\n### If on the primary site\n\n```bash\nexport SITE=primary\n```\n\n### If on the DR site\n\n```bash\nexport SITE=dr\n```\n\n## Promote\n\n```bash\necho \"$SITE\"\n```\n",
+        "p",
+    );
+    assert_eq!(
+        d.steps.last().unwrap().env,
+        [(
+            "SITE".to_string(),
+            "{{ 'primary' if vars.which_applies_choice == '1' else 'dr' if vars.which_applies_choice == '2' else 'none' }}".to_string()
+        )]
+    );
+    assert!(d.inputs.is_empty(), "{:?}", d.inputs);
 }
 
 /// "Describe it. If X, nothing to do. Otherwise, renew it:" among sibling "If" items is a

@@ -176,6 +176,8 @@ pub(super) fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
     // different values on the page.
     let mut export_guesses: Vec<(Pos, String)> = Vec::new();
     let mut twice: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    // (index in `exported`, the literal value an export gives)
+    let mut literals: Vec<(usize, String)> = Vec::new();
     if let Some(export) = EXPORT.as_ref() {
         for (line, c, _) in &commands {
             for cap in export.captures_iter(c) {
@@ -215,7 +217,7 @@ pub(super) fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
                 // `<ns>` earlier and `export NS=prod`: one input, with the export's value;
                 // two exports of different values: the first, said.
                 match &entry.default {
-                    None => entry.default = Some(value),
+                    None => entry.default = Some(value.clone()),
                     Some(first) if *first != value => {
                         let what = format!(
                             "`${name}` is exported with different values on the page: the input's default is the first, `{first}`"
@@ -225,8 +227,20 @@ pub(super) fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
                     }
                     Some(_) => {}
                 }
+                literals.push((exported.len(), value));
                 exported.push((name, format!("{{{{ inputs.{input} }}}}"), *line));
             }
+        }
+    }
+    // A variable exported with different literal values (`export SITE=primary` in one
+    // branch, `export SITE=dr` in another): each export gives its own value on (see
+    // [`apply_exports`]), not the one input's.
+    for (k, value) in literals {
+        if let Some((name, template, _)) = exported.get_mut(k)
+            && twice.contains(name.as_str())
+            && !value.contains(['\'', '\\', '{', '}'])
+        {
+            *template = value;
         }
     }
     // `export TARGET=<PRIMARY_DB>` in one branch, `export TARGET=<DR_DB>` in another: the
@@ -349,11 +363,62 @@ pub(super) fn apply_exports(d: &mut Draft, exported: Vec<(String, String, Pos)>)
             }
         })
         .collect();
+    // A variable exported with a different value in each option of a decision: the steps
+    // after the options join again are given the one of the option taken.
+    let mut carried: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    let mut names: Vec<&str> = exported.iter().map(|(n, _, _)| n.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    for name in names {
+        let exports: Vec<(String, usize)> = exported
+            .iter()
+            .filter(|(n, _, _)| n == name)
+            .filter_map(|(_, t, line)| {
+                let from = d
+                    .steps
+                    .iter()
+                    .position(|s| s.pos == *line && s.run.is_some())?;
+                Some((t.clone(), from))
+            })
+            .collect();
+        let distinct: std::collections::BTreeSet<&str> =
+            exports.iter().map(|(t, _)| t.as_str()).collect();
+        if distinct.len() > 1 && carry_by_choice(d, &next, name, &exports) {
+            carried.insert(name.to_string());
+        }
+    }
     // (Each export is written into every step it reaches: past the size a runbook may
     // have, the import stops here rather than build gigabytes it would refuse to write.)
     let mut bytes = 0usize;
     let mut reached = vec![false; d.steps.len()];
+    // An input made of literal exports that now each give their own value is used by no
+    // step any more.
+    if !carried.is_empty() {
+        let unused: Vec<String> = d
+            .inputs
+            .iter()
+            .filter(|(input, i)| {
+                i.description.ends_with(", set by `export` on the page") && {
+                    let used = format!("inputs.{input} ");
+                    !d.steps.iter().any(|s| {
+                        s.run.as_deref().is_some_and(|r| r.contains(&used))
+                            || s.env.iter().any(|(_, t)| t.contains(&used))
+                    }) && !d.env.values().any(|t| t.contains(&used))
+                        && !exported
+                            .iter()
+                            .any(|(n, t, _)| !carried.contains(n) && t.contains(&used))
+                }
+            })
+            .map(|(input, _)| input.clone())
+            .collect();
+        for input in unused {
+            d.inputs.remove(&input);
+        }
+    }
     for (name, template, line) in exported {
+        if carried.contains(&name) {
+            continue;
+        }
         let Some(from) = d
             .steps
             .iter()
@@ -405,6 +470,124 @@ pub(super) fn apply_exports(d: &mut Draft, exported: Vec<(String, String, Pos)>)
             d.guesses.push((pos, what));
         }
     }
+}
+
+/// The steps the walk reaches from `from` (itself included), by `next`.
+fn reach(next: &[Vec<usize>], from: usize) -> Vec<bool> {
+    let mut reached = vec![false; next.len()];
+    let mut stack = vec![from];
+    while let Some(k) = stack.pop() {
+        if k >= reached.len() || std::mem::replace(&mut reached[k], true) {
+            continue;
+        }
+        stack.extend(next[k].iter().copied().filter(|&n| !reached[n]));
+    }
+    reached
+}
+
+/// The value of an export as an expression of a template (`{{ inputs.dr_db }}` →
+/// `inputs.dr_db`, `dr` → `'dr'`), where it can be written as one.
+fn expression(template: &str) -> Option<String> {
+    if let Some(inner) = template
+        .strip_prefix("{{ ")
+        .and_then(|t| t.strip_suffix(" }}"))
+        .filter(|i| !i.contains("{{") && !i.contains("}}"))
+    {
+        return Some(inner.trim().to_string());
+    }
+    (!template.contains(['{', '}', '\'', '\\'])).then(|| format!("'{template}'"))
+}
+
+/// `export TARGET=<PRIMARY_DB>` under one option of a decision, `export TARGET=<DR_DB>`
+/// under another (with at most one export before the decision, every option's default):
+/// the decision gets a `var:` whose value is the option taken, and the steps after the
+/// options join again get `TARGET` by it (`{{ inputs.dr_db if vars.which_applies_choice ==
+/// '2' else inputs.primary_db }}`); each option's steps get its own. An audit found the DR
+/// operator's promote run against the primary, given the first branch's value. `exports`:
+/// (template, the step that exports). False when no one decision separates them.
+fn carry_by_choice(
+    d: &mut Draft,
+    next: &[Vec<usize>],
+    name: &str,
+    exports: &[(String, usize)],
+) -> bool {
+    let reached: Vec<Vec<bool>> = exports.iter().map(|(_, from)| reach(next, *from)).collect();
+    for decision in 0..d.steps.len() {
+        // (A decision's `next` are its options' first steps, in order.)
+        if d.steps[decision].choose.is_empty()
+            || next[decision].len() != d.steps[decision].choose.len()
+        {
+            continue;
+        }
+        let options: Vec<Vec<bool>> = next[decision].iter().map(|&k| reach(next, k)).collect();
+        // The option each export stands in; `None`: before the decision, the default.
+        let mut in_option: Vec<Option<usize>> = Vec::new();
+        for (e, (_, from)) in exports.iter().enumerate() {
+            let of: Vec<usize> = (0..options.len()).filter(|&o| options[o][*from]).collect();
+            match of.as_slice() {
+                [o] => in_option.push(Some(*o)),
+                [] if reached[e][decision] => in_option.push(None),
+                _ => break,
+            }
+        }
+        let mut by_option: std::collections::BTreeMap<usize, usize> = Default::default();
+        let mut default = None;
+        let mut clean = in_option.len() == exports.len();
+        for (e, o) in in_option.iter().enumerate() {
+            clean &= match o {
+                Some(o) => by_option.insert(*o, e).is_none(),
+                None => default.replace(e).is_none(),
+            };
+        }
+        if !clean || by_option.len() < 2 {
+            continue;
+        }
+        let Some(mut value) = default.map_or(Some("''".to_string()), |e| expression(&exports[e].0))
+        else {
+            return false;
+        };
+        let var = format!("{}_choice", d.steps[decision].id.replace('-', "_"));
+        if !crate::values::is_identifier(&var) {
+            return false;
+        }
+        for (o, e) in by_option.iter().rev() {
+            let Some(this) = expression(&exports[*e].0) else {
+                return false;
+            };
+            value = format!("{this} if vars.{var} == '{}' else {value}", o + 1);
+        }
+        let joined = format!("{{{{ {value} }}}}");
+        for (k, step) in d.steps.iter_mut().enumerate() {
+            let by: Vec<usize> = (0..exports.len()).filter(|&e| reached[e][k]).collect();
+            let branches: Vec<usize> = by
+                .iter()
+                .copied()
+                .filter(|&e| in_option[e].is_some())
+                .collect();
+            let template = match (branches.as_slice(), by.first()) {
+                (_, None) => continue,
+                ([], Some(&e)) | (&[e], _) => exports[e].0.clone(),
+                _ => joined.clone(),
+            };
+            if !step.env.iter().any(|(n, _)| n == name) {
+                step.env.push((name.to_string(), template));
+            }
+        }
+        // What was guessed of it (the first value given to all) no longer holds.
+        let guessed = format!("`${name}` is exported with different values on the page");
+        d.guesses.retain(|(_, what)| !what.starts_with(&guessed));
+        for s in &mut d.steps {
+            s.notes.retain(|n| !n.contains(&guessed));
+        }
+        let step = &mut d.steps[decision];
+        step.choose_var = Some(var.clone());
+        step.notes.push(format!(
+            "{}: `${name}` is exported with a different value in each option: the steps after them are given the one of the option taken (`vars.{var}`)",
+            step.pos
+        ));
+        return true;
+    }
+    false
 }
 
 /// A variable that makes a shell or the loader run something, or changes how every command

@@ -177,12 +177,17 @@ pub fn write(d: &Draft, source: &str) -> String {
             }
         }
         if !s.choose.is_empty() {
-            out.push_str(
-                "    choose:\n      prompt: \"Which of these applies?\"\n      options:\n",
-            );
-            for (label, next) in &s.choose {
+            out.push_str("    choose:\n      prompt: \"Which of these applies?\"\n");
+            if let Some(var) = &s.choose_var {
+                let _ = writeln!(out, "      var: {var}");
+            }
+            out.push_str("      options:\n");
+            for (n, (label, next)) in s.choose.iter().enumerate() {
                 let _ = writeln!(out, "        - label: {}", quoted(label));
                 let _ = writeln!(out, "          next: {next}");
+                if s.choose_var.is_some() {
+                    let _ = writeln!(out, "          value: \"{}\"", n + 1);
+                }
             }
         }
         if let Some(next) = &s.next {
