@@ -1,0 +1,623 @@
+//! Other languages' code given on a command line or on standard input (Python, awk, sed,
+//! SQL…): [`foreign`], and whether such code hands strings to a shell.
+
+use super::types::Foreign;
+use crate::shell::programs::{base, command_index, has, options, value_of};
+use crate::shell::words::{Command, Word};
+
+// `static`, not `const`, where code tells a language by its address (`std::ptr::eq`: `plan`
+// with `PSQL` and `SHELLED`, `stdin_code_runs_shell` with the languages that may call a shell):
+// a constant has no one address, and two files' copies of it may differ.
+pub(super) static PSQL: Foreign = Foreign {
+    language: "SQL",
+    help: "pass it as a psql variable and the SQL on standard input (psql reads no variables in `-c`): `psql -v name=\"{{ … }}\" <<'SQL'` … `where x = :'name'` … `SQL`; or give the value a `pattern`",
+};
+
+/// psql reading its script on its input, where a `\` starts a psql command anywhere outside
+/// quotes (`\!` runs a shell). (A `static`, told apart by its address from [`PSQL`], whose
+/// contents are the same: two such constants may share one.)
+pub(super) static PSQL_STDIN: Foreign = Foreign {
+    language: "SQL",
+    help: PSQL.help,
+};
+
+/// mysql or sqlite3 reading its script on its input, where a line may be a client command
+/// (`\!`, `system`, `.shell`), which runs a shell.
+pub(super) static MYSQL_STDIN: Foreign = Foreign {
+    language: "SQL",
+    help: MYSQL.help,
+};
+
+const MYSQL: Foreign = Foreign {
+    language: "SQL",
+    help: "restrict the value with a `pattern` (or `type: int`, `choices`) so that it cannot hold quotes, or look it up with a query that does not splice it",
+};
+
+pub(super) static PYTHON: Foreign = Foreign {
+    language: "Python",
+    help: "pass it as an argument: `python3 -c 'import sys; print(sys.argv[1])' \"{{ … }}\"`",
+};
+
+pub(super) static PERL: Foreign = Foreign {
+    language: "Perl or Ruby",
+    help: "pass it as an argument and read `$ARGV[0]` (Perl) or `ARGV[0]` (Ruby)",
+};
+
+pub(super) static NODE: Foreign = Foreign {
+    language: "JavaScript",
+    help: "pass it as an argument: `node -e 'console.log(process.argv[1])' \"{{ … }}\"`",
+};
+
+pub(super) static AWK: Foreign = Foreign {
+    language: "awk",
+    help: "pass it in the environment and read `ENVIRON[\"name\"]` (`-v` would turn its backslashes into other characters): `name=\"{{ … }}\" awk '$1 == ENVIRON[\"name\"]'`",
+};
+
+const TCL_EXPECT: Foreign = Foreign {
+    language: "Tcl (expect)",
+    help: "pass it in the environment and read `$env(NAME)` (`NAME=\"{{ … }}\" expect -c 'send \"$env(NAME)\\r\"'`); Tcl runs `[…]` in a string",
+};
+
+const MONGO: Foreign = Foreign {
+    language: "JavaScript (mongosh)",
+    help: "pass it in the environment and read `process.env.NAME`, or give the value a `pattern`",
+};
+
+const POWERSHELL: Foreign = Foreign {
+    language: "PowerShell",
+    help: "pass it in the environment and read `$env:NAME`",
+};
+
+const R: Foreign = Foreign {
+    language: "R",
+    help: "pass it as an argument and read `commandArgs(TRUE)[1]`: `Rscript -e 'cat(commandArgs(TRUE)[1])' \"{{ … }}\"`",
+};
+
+const QUERY: Foreign = Foreign {
+    language: "a query language (SQL, CQL, InfluxQL)",
+    help: "use the client's own parameters where it has them (`--param_name=…` for clickhouse-client, `-v name=…` for sqlcmd), or give the value a `pattern` that refuses quotes",
+};
+
+const JQ: Foreign = Foreign {
+    language: "jq",
+    help: "pass it as a jq variable: `jq --arg name \"{{ … }}\" '.[] | select(.id == $name)'`",
+};
+
+pub(super) static LUA: Foreign = Foreign {
+    language: "Lua",
+    help: "pass it as an argument and read `arg[1]`: `lua -e 'print(arg[1])' \"{{ … }}\"`",
+};
+
+pub(super) static LUA_PHP: Foreign = Foreign {
+    language: "PHP",
+    help: "pass it as an argument and read `$argv[1]`: `php -r 'echo $argv[1];' \"{{ … }}\"`",
+};
+
+pub(super) const SED: Foreign = Foreign {
+    language: "sed",
+    help: "sed can run shell commands from its script (`e`, `s///e`, `w`): match the value with `grep -F -- \"{{ … }}\"`, or give it a `pattern` that allows no `/`, `;`, new line or backslash",
+};
+
+pub(super) const REDIS: Foreign = Foreign {
+    language: "Lua",
+    help: "pass it after the keys, and read `ARGV[1]` in the script: `redis-cli EVAL 'return ARGV[1]' 0 \"{{ … }}\"`",
+};
+
+pub(super) static TCL: Foreign = Foreign {
+    language: "Tcl",
+    help: "pass it as an argument and read `[lindex $argv 0]`: `tclsh script.tcl \"{{ … }}\"`",
+};
+
+pub(super) const ED: Foreign = Foreign {
+    language: "ed/ex",
+    help: "a line of the value could be a command, and `!cmd` runs a shell: write the value to a file first (`printf '%s\\n' \"$VALUE\" > new.txt`, the value in the step's `env`) and have the editor read that file (`r new.txt`), or make the change with a program that takes the value as an argument",
+};
+
+/// The piece of code holding offset `at`: the word, or the here-document's body.
+pub(super) fn code_holding<'t>(text: &'t str, list: &[Command], at: usize) -> Option<&'t str> {
+    for c in list {
+        if let Some(w) = c.words.iter().find(|w| w.span.contains(&at)) {
+            return text.get(w.span.clone());
+        }
+        if let Some(h) = c.heredocs.iter().find(|h| h.body.contains(&at)) {
+            return text.get(h.body.clone());
+        }
+    }
+    None
+}
+
+pub(super) static SHELLED: Foreign = Foreign {
+    language: "shell",
+    help: "the code it is given to hands it to a shell: give the program its arguments as a list, never a command line (`subprocess.run([\"systemctl\", \"restart\", sys.argv[1]])`, `system(\"systemctl\", \"restart\", $ARGV[0])`), or give the value a `pattern`",
+};
+
+/// What in a piece of code hands a string to a shell: `os.system`, `subprocess… shell=True`,
+/// awk's `system()` and pipes, Perl's and Ruby's backquotes, `child_process`, PHP's
+/// `shell_exec`.
+const SHELL_CALLS: &[&str] = &[
+    "popen",
+    "shell=True",
+    "getoutput",
+    "create_subprocess_shell",
+    "\"-c\"",
+    "'-c'",
+    "os.exec",
+    "exec(",
+    "eval(",
+    "execSync",
+    "child_process",
+    "shell_exec",
+    "passthru",
+    "io.popen",
+    "os.execute",
+    "readpipe",
+    "open2",
+    "open3",
+    "qx",
+    "`",
+    "| getline",
+    "|getline",
+];
+
+/// `system(…)` given one string (a command line, which a shell parses), not a list of
+/// arguments (`system("systemctl", "restart", $ARGV[0])`, which runs no shell).
+fn system_of_a_string(code: &str) -> bool {
+    code.match_indices("system(").any(|(at, call)| {
+        let mut depth = 0usize;
+        let mut quote: Option<char> = None;
+        for c in code[at + call.len()..].chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '(' | '[' | '{') => depth += 1,
+                (None, ')') if depth == 0 => return true,
+                (None, ')' | ']' | '}') => depth = depth.saturating_sub(1),
+                (None, ',') if depth == 0 => return false,
+                _ => {}
+            }
+        }
+        true
+    })
+}
+
+/// Word `target` is an argument (or an awk `-v` value) of a program whose code, given on the
+/// command line, hands strings to a shell (`python3 -c 'subprocess.run(sys.argv[1],
+/// shell=True)' "{{ v }}"`, `awk -v x="{{ v }}" 'BEGIN{system("echo " x)}'`).
+fn code_hands_to_shell(name: &str, args: &[&Word], i: usize, target: usize) -> bool {
+    let code_flag: &[&str] = match name {
+        _ if name.starts_with("python") || name.starts_with("pypy") => &["-c"],
+        "perl" | "ruby" | "node" | "nodejs" | "lua" | "luajit" => &["-e", "-ne", "-pe", "-le"],
+        _ if name.starts_with("perl5") => &["-e", "-ne", "-pe", "-le"],
+        "php" => &["-r"],
+        "awk" | "gawk" | "mawk" | "nawk" => &[],
+        // `send` types into the program expect spawned: a shell, over ssh or not.
+        "expect" => {
+            return (i + 1..args.len())
+                .find(|&k| args[k].cooked == "-c")
+                .and_then(|k| args.get(k + 1).filter(|_| k + 1 != target))
+                .is_some_and(|code| {
+                    code.cooked.contains("send") || calls_shell(CodeOf::Tcl, &code.cooked)
+                });
+        }
+        _ => return false,
+    };
+    let code = if code_flag.is_empty() {
+        // awk: the program is the first operand that is not an option or its value.
+        let mut k = i + 1;
+        let mut program = None;
+        while k < args.len() {
+            let a = args[k].cooked.as_str();
+            if matches!(a, "-v" | "-F" | "-f") {
+                k += 2;
+                continue;
+            }
+            if !a.starts_with('-') {
+                program = Some(k);
+                break;
+            }
+            k += 1;
+        }
+        program
+    } else {
+        (i + 1..target)
+            .find(|&k| code_flag.contains(&args[k].cooked.as_str()))
+            .map(|k| k + 1)
+    };
+    let Some(code) = code.filter(|&c| c != target && c < args.len()) else {
+        return false;
+    };
+    // Code the shell expands first (`python3 -c "$(cat <<'PY' … PY)"`, `perl -e "$CODE"`)
+    // is not the text written here: it may run a shell.
+    !args[code].expansions.is_empty() || calls_shell(CodeOf::program(name), &args[code].cooked)
+}
+
+/// Whose code a piece of text is, for [`calls_shell`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum CodeOf {
+    /// awk: also a pipe into a shell or into a command built from data (`print … | "sh"`).
+    Awk,
+    /// Perl, Ruby: also `system "…"` without parentheses and pipes opened to a command
+    /// (`open(F, "… |")`).
+    Perl,
+    /// Tcl (expect, tclsh): `exec`, `spawn`, `open "|…"`.
+    Tcl,
+    Other,
+}
+
+impl CodeOf {
+    fn program(name: &str) -> CodeOf {
+        match name {
+            "awk" | "gawk" | "mawk" | "nawk" => CodeOf::Awk,
+            "perl" | "ruby" => CodeOf::Perl,
+            _ if name.starts_with("perl5") => CodeOf::Perl,
+            "expect" | "tclsh" | "wish" => CodeOf::Tcl,
+            _ => CodeOf::Other,
+        }
+    }
+
+    pub(super) fn language(f: &Foreign) -> CodeOf {
+        match f.language {
+            "awk" => CodeOf::Awk,
+            "Perl or Ruby" => CodeOf::Perl,
+            "Tcl" | "Tcl (expect)" => CodeOf::Tcl,
+            _ => CodeOf::Other,
+        }
+    }
+}
+
+/// Whether `code` hands strings to a shell (`system(`, `shell=True`, backquotes, and for
+/// awk and Perl a pipe to a command, for Tcl `exec`/`spawn`).
+pub(super) fn calls_shell(of: CodeOf, code: &str) -> bool {
+    SHELL_CALLS.iter().any(|call| code.contains(call))
+        || system_of_a_string(code)
+        || shell_flag(code)
+        || (of == CodeOf::Awk && awk_pipes_to_data(code))
+        // awk's `print … | "sh"` (a pipe into a shell, or into a command built from data:
+        // `| ("echo " s)`).
+        || (of == CodeOf::Awk
+            && ["| \"sh", "|\"sh", "| \"bash", "|\"bash", "| (", "|(", "|&"]
+                .iter()
+                .any(|p| code.contains(p)))
+        // Perl's `system "…"`, `exec $…`, `eval $…` and `open(F, "… |")`, whose command line
+        // a shell parses (or whose string Perl runs).
+        || (of == CodeOf::Perl
+            && [
+                "system \"", "system '", "system $", "exec \"", "exec $", "eval \"", "eval $",
+                "\"|", "'|", "'-|'", "'|-'", "\"-|\"", "\"|-\"", "|\")", "| \")", "|')",
+            ]
+            .iter()
+            .any(|p| code.contains(p)))
+        || (of == CodeOf::Tcl
+            && ["exec ", "spawn ", "open \"|", "open |"]
+                .iter()
+                .any(|p| code.contains(p)))
+}
+
+/// Whether a sed script holds the `e` command or an `s` command with the `e` flag
+/// (`s/^/echo /e`), which run text with `sh`.
+fn sed_runs(script: &str) -> bool {
+    let chars: Vec<char> = script.chars().collect();
+    for (k, &c) in chars.iter().enumerate() {
+        let starts = k == 0
+            || matches!(chars[k - 1], ';' | '{' | '\n' | ' ' | '$' | '/' | '!')
+            || chars[k - 1].is_ascii_digit();
+        if !starts {
+            continue;
+        }
+        // `e` alone, or `e COMMAND`.
+        if c == 'e'
+            && chars
+                .get(k + 1)
+                .is_none_or(|n| matches!(n, ' ' | ';' | '\n' | '}'))
+        {
+            return true;
+        }
+        if c != 's' {
+            continue;
+        }
+        let Some(&d) = chars.get(k + 1) else {
+            continue;
+        };
+        if d.is_alphanumeric() || d.is_whitespace() || d == '\\' {
+            continue;
+        }
+        // The pattern and the replacement, then the flags.
+        let mut j = k + 2;
+        let mut parts = 0;
+        while j < chars.len() && parts < 2 {
+            if chars[j] == '\\' {
+                j += 1;
+            } else if chars[j] == d {
+                parts += 1;
+            }
+            j += 1;
+        }
+        if parts == 2
+            && chars[j..]
+                .iter()
+                .take_while(|f| f.is_ascii_alphanumeric())
+                .any(|f| *f == 'e')
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// Python's `shell=True` however spelt: `shell = 1`, `**{'shell': True}`, `"shell": True`.
+fn shell_flag(code: &str) -> bool {
+    code.match_indices("shell").any(|(at, word)| {
+        if code[..at]
+            .bytes()
+            .next_back()
+            .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            return false;
+        }
+        let rest = &code[at + word.len()..];
+        let (quoted, rest) = match rest.strip_prefix(['\'', '"']) {
+            Some(r) => (true, r),
+            None => (false, rest),
+        };
+        let rest = rest.trim_start();
+        let Some(value) = rest
+            .strip_prefix('=')
+            .filter(|v| !quoted && !v.starts_with('='))
+            .or_else(|| rest.strip_prefix(':').filter(|_| quoted))
+        else {
+            return false;
+        };
+        let value = value.trim_start();
+        value.starts_with("True") || value.starts_with('1')
+    })
+}
+
+/// awk's `print … | cmd` or `cmd | getline` with `cmd` a variable: a command line built
+/// from data, which `sh` runs (`c = "echo " $0; print "" | c`).
+fn awk_pipes_to_data(code: &str) -> bool {
+    let bytes = code.as_bytes();
+    code.match_indices('|').any(|(at, _)| {
+        if bytes.get(at + 1) == Some(&b'|') || (at > 0 && bytes[at - 1] == b'|') {
+            return false;
+        }
+        let rest = code[at + 1..].trim_start_matches([' ', '\t', '&']);
+        let name: &str = rest
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .next()
+            .unwrap_or("");
+        if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) || name == "getline" {
+            return false;
+        }
+        // `/error|warn/` is a regular expression: the name goes on with `/`.
+        let after = rest[name.len()..].trim_start_matches([' ', '\t']);
+        after.is_empty() || after.starts_with([';', '}', '\n', ')'])
+    })
+}
+
+/// `awk '{ system("… " $0) }'`, `python3 -c '…shell=True…'`: a program whose code, given on
+/// the command line, hands strings to a shell, so what it reads (its input, its
+/// environment) may become code there.
+pub(super) fn code_runs_shell(args: &[&Word]) -> Option<String> {
+    let i = command_index(args);
+    let name = base(&args.get(i)?.cooked);
+    // GNU sed's `e` command and `s///e` flag run the pattern space, the input, with `sh`.
+    if matches!(name, "sed" | "gsed") && args[i + 1..].iter().any(|w| sed_runs(&w.cooked)) {
+        return Some(format!("{name} (its `e` runs a shell)"));
+    }
+    code_hands_to_shell(name, args, i, args.len())
+        .then(|| format!("{name} (its code runs a shell)"))
+}
+
+/// `crontab -` (or `crontab` with no file): the input becomes the user's crontab, whose
+/// lines cron runs with `sh` later (where `%` is a new line): a value there is never data.
+pub(super) fn crontab_of_input(args: &[&Word]) -> Option<String> {
+    let i = command_index(args);
+    if base(&args.get(i)?.cooked) != "crontab" {
+        return None;
+    }
+    let (j, seen) = options(args, i + 1, "uc", &[]);
+    if has(&seen, &["-l", "-r", "-e", "-i", "-V"]) {
+        return None;
+    }
+    matches!(args.get(j).map(|w| w.cooked.as_str()), None | Some("-"))
+        .then(|| "crontab (cron runs its lines with sh)".to_string())
+}
+
+/// The environment variables that such code reads: `ENVIRON["N"]` (awk), `$ENV{N}` (perl),
+/// `os.environ["N"]`, `os.getenv("N")` (python), `process.env.N` (node), `ENV["N"]` (ruby).
+pub(super) fn code_env_reads(args: &[&Word]) -> Vec<String> {
+    args.iter().flat_map(|w| env_reads_in(&w.cooked)).collect()
+}
+
+/// The environment variables a piece of code reads (see [`code_env_reads`]).
+pub(super) fn env_reads_in(code: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for opener in [
+        "ENVIRON[",
+        "$ENV{",
+        "environ[",
+        "environ.get(",
+        "getenv(",
+        "process.env.",
+        "ENV[",
+        "$env(",
+    ] {
+        for (at, _) in code.match_indices(opener) {
+            let rest = code[at + opener.len()..].trim_start_matches(['"', '\'', ' ']);
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() {
+                out.push(name);
+            }
+        }
+    }
+    out
+}
+
+/// Whether word `target` of the command `args[i..]` is code of another language.
+pub(super) fn foreign(
+    name: &str,
+    args: &[&Word],
+    i: usize,
+    target: usize,
+) -> Option<&'static Foreign> {
+    if code_hands_to_shell(name, args, i, target) {
+        return Some(&SHELLED);
+    }
+    let prev = args.get(target.checked_sub(1)?).map(|w| w.cooked.as_str());
+    let cur = args.get(target)?.cooked.as_str();
+    let attached = |short: &str, long: &str| {
+        cur.strip_prefix(long).is_some_and(|r| r.starts_with('='))
+            || (cur.starts_with(short) && cur.len() > short.len() && !cur.starts_with("--"))
+    };
+    match name {
+        // (`gitlab-psql`: GitLab's psql, same options.)
+        "psql" | "gitlab-psql"
+            if matches!(prev, Some("-c" | "--command")) || attached("-c", "--command") =>
+        {
+            Some(&PSQL)
+        }
+        // `gitlab-rails runner "Project.find(…)"`, `rails runner`: Ruby code.
+        "gitlab-rails" | "rails" if prev == Some("runner") => Some(&PERL),
+        "mysql" | "mariadb"
+            if matches!(prev, Some("-e" | "--execute")) || attached("-e", "--execute") =>
+        {
+            Some(&MYSQL)
+        }
+        "sqlite3" => {
+            let operands: Vec<usize> = (i + 1..args.len())
+                .filter(|&k| !args[k].cooked.starts_with('-'))
+                .collect();
+            (operands.get(1) == Some(&target)).then_some(&MYSQL)
+        }
+        // `python3.11`, `pypy3`; `-c` alone or ending a cluster (`-Ic`, `-uc`).
+        _ if (name.starts_with("python") || name.starts_with("pypy"))
+            && prev.is_some_and(|p| {
+                p.starts_with('-')
+                    && !p.starts_with("--")
+                    && p.ends_with('c')
+                    && p[1..].bytes().all(|b| b.is_ascii_alphabetic())
+            }) =>
+        {
+            Some(&PYTHON)
+        }
+        // `-e`, `-E`, and clusters that end with them (`-ne`, `-lpe`).
+        "perl" | "ruby"
+            if prev.is_some_and(|p| {
+                p.len() >= 2
+                    && p.starts_with('-')
+                    && !p.starts_with("--")
+                    && (p.ends_with('e') || p.ends_with('E'))
+                    && p[1..].bytes().all(|b| b.is_ascii_alphabetic())
+            }) =>
+        {
+            Some(&PERL)
+        }
+        "lua" | "luajit" if prev == Some("-e") => Some(&LUA),
+        "expect" if prev == Some("-c") => Some(&TCL_EXPECT),
+        "mongosh" | "mongo" if matches!(prev, Some("--eval")) => Some(&MONGO),
+        "pwsh" | "powershell"
+            if prev.is_some_and(|p| {
+                p.eq_ignore_ascii_case("-c") || p.eq_ignore_ascii_case("-command")
+            }) =>
+        {
+            Some(&POWERSHELL)
+        }
+        "Rscript" if prev == Some("-e") => Some(&R),
+        "bun" if prev == Some("-e") => Some(&NODE),
+        "deno" if prev == Some("eval") => Some(&NODE),
+        "cqlsh" | "influx" | "sqlcmd" | "clickhouse-client" | "clickhouse"
+            if matches!(
+                prev,
+                Some("-e" | "--execute" | "-execute" | "-Q" | "-q" | "--query")
+            ) =>
+        {
+            Some(&QUERY)
+        }
+        _ if name.starts_with("perl5")
+            && prev.is_some_and(|p| p.starts_with('-') && p.ends_with('e')) =>
+        {
+            Some(&PERL)
+        }
+        "php" if prev == Some("-r") => Some(&LUA_PHP),
+        "sed" | "gsed" => {
+            let (j, seen) = options(args, i + 1, "efl", &["expression", "file", "line-length"]);
+            let scripts =
+                value_of(&seen, &["-e", "--expression"]).is_some() || has(&seen, &["-f", "--file"]);
+            (value_of(&seen, &["-e", "--expression"]) == Some(target)
+                || seen.iter().any(|(o, v)| o == "-e" && *v == Some(target))
+                || (!scripts && j == target))
+                .then_some(&SED)
+        }
+        "node" | "nodejs" | "deno"
+            if matches!(
+                prev,
+                Some("-e" | "--eval" | "-p" | "--print" | "-pe" | "-ep")
+            ) =>
+        {
+            Some(&NODE)
+        }
+        "awk" | "gawk" | "mawk" | "nawk" => {
+            if matches!(prev, Some("-v")) {
+                return None;
+            }
+            let (j, seen) = options(
+                args,
+                i + 1,
+                "vfFe",
+                &["assign", "file", "field-separator", "source"],
+            );
+            if has(&seen, &["-f", "--file"]) {
+                return (value_of(&seen, &["-e", "--source"]) == Some(target)).then_some(&AWK);
+            }
+            (j == target || value_of(&seen, &["-e", "--source"]) == Some(target)).then_some(&AWK)
+        }
+        "jq" => {
+            let (j, seen) = options(
+                args,
+                i + 1,
+                "fL",
+                &[
+                    "arg",
+                    "argjson",
+                    "slurpfile",
+                    "rawfile",
+                    "args",
+                    "from-file",
+                    "indent",
+                ],
+            );
+            // `--arg NAME VALUE` takes two words.
+            let mut k = i + 1;
+            let mut first = j;
+            while k < j {
+                if matches!(
+                    args[k].cooked.as_str(),
+                    "--arg" | "--argjson" | "--slurpfile" | "--rawfile"
+                ) {
+                    if target == k + 2 {
+                        return None;
+                    }
+                    first = first.max(k + 3);
+                    k += 3;
+                } else {
+                    k += 1;
+                }
+            }
+            (first == target && !has(&seen, &["-f", "--from-file"])).then_some(&JQ)
+        }
+        "redis-cli" => {
+            let eval = (i + 1..args.len()).find(|&k| {
+                matches!(
+                    args[k].cooked.to_ascii_uppercase().as_str(),
+                    "EVAL" | "EVAL_RO"
+                )
+            })?;
+            (target == eval + 1).then_some(&REDIS)
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,664 @@
+//! Tests of [`plan`] as a whole (`names_and_other_languages` in `tests_languages.rs`).
+
+use super::*;
+
+/// The plan for the `X` of a script (placeholders are plain words: one `X` stands for one).
+pub(super) fn plan_x(script: &str) -> Result<Plan, Unsafe> {
+    let at = script.find('X').unwrap_or(script.len());
+    plan(script, at..at + 1)
+}
+
+/// Whether the value (the first `X`) must be one plain word there, or is refused.
+pub(super) fn plain_word_or_refused(script: &str) -> bool {
+    matches!(
+        plan_x(script).map(|p| p.slot),
+        Ok(Slot::PlainWord(_)) | Err(_)
+    )
+}
+
+/// Whether the value (the first `X`) is in a string parsed again, or is refused.
+pub(super) fn read_again_or_refused(script: &str) -> bool {
+    plan_x(script).map_or(true, |p| !p.layers.is_empty())
+}
+
+pub(super) fn constructs(script: &str) -> Vec<String> {
+    plan_x(script)
+        .unwrap_or_else(|e| panic!("{script}: {e:?}"))
+        .layers
+        .iter()
+        .map(|l| l.construct.clone())
+        .collect()
+}
+
+#[test]
+fn strings_parsed_again() {
+    for (script, expected, travels) in [
+        ("echo X", &[][..], true),
+        ("eval \"echo X\"", &["eval"], true),
+        ("eval echo X", &["eval"], true),
+        ("sh -c \"echo X\"", &["sh -c"], true),
+        ("bash -lc 'echo X'", &["bash -lc"], true),
+        ("bash -c 'echo $1' _ X", &[], true),
+        ("sudo sh -c \"echo X\"", &["sh -c"], false),
+        (
+            "sudo -u pg env A=1 timeout 5 bash -c 'X'",
+            &["bash -c"],
+            false,
+        ),
+        ("env -i sh -c X", &["sh -c"], false),
+        ("nohup nice -n 5 sh -c 'X' &", &["sh -c"], true),
+        ("xargs -n1 sh -c 'echo X'", &["sh -c"], true),
+        ("find . -name y -exec sh -c 'echo X' \\;", &["sh -c"], true),
+        ("watch -n 5 echo X", &["watch"], true),
+        ("watch -x echo X", &[], true),
+        ("flock /tmp/l -c 'echo X'", &["flock -c"], true),
+        ("su - pg -c 'echo X'", &["su -c"], false),
+        ("runuser -u pg -- sh -c 'echo X'", &["sh -c"], false),
+        ("ssh web-1 echo X", &["ssh HOST"], false),
+        ("ssh -p 22 -o A=b web-1 \"echo X\"", &["ssh HOST"], false),
+        (
+            "ssh web-1 \"sh -c 'echo X'\"",
+            &["ssh HOST", "sh -c"],
+            false,
+        ),
+        ("ssh web-1 X", &["ssh HOST"], false),
+        ("ssh -i X web-1 uptime", &[], true),
+        (
+            "kubectl exec -it pod -c app -- sh -c \"echo X\"",
+            &["sh -c"],
+            false,
+        ),
+        ("kubectl exec pod -- echo X", &[], true),
+        ("docker exec -u root c sh -c 'echo X'", &["sh -c"], false),
+        ("ssh h <<EOF\necho X\nEOF", &["ssh HOST"], false),
+        ("ssh h <<'EOF'\necho X\nEOF", &["ssh HOST"], false),
+        ("bash <<EOF\necho X\nEOF", &["bash"], true),
+        ("cat <<EOF\necho X\nEOF", &[], true),
+        ("cat <<EOF | ssh h\necho X\nEOF", &["ssh HOST"], false),
+        ("echo \"rm X\" | sh", &["echo … | sh"], true),
+        ("echo X | grep y", &[], true),
+        ("echo $(sh -c 'echo X')", &["sh -c"], true),
+        ("if true; then sh -c 'X'; fi", &["sh -c"], true),
+    ] {
+        assert_eq!(constructs(script), expected, "{script}");
+        let p = plan_x(script).unwrap();
+        if !expected.is_empty() {
+            assert_eq!(p.env_travels, travels, "{script}");
+        }
+    }
+}
+
+#[test]
+fn hostile_nesting_is_bounded() {
+    for script in [
+        format!("{}X", "$(".repeat(10_000)),
+        format!("{}X", "sh -c \"".repeat(2_000)),
+        format!("{}X", "\"$(".repeat(10_000)),
+        format!("eval {}X", "'".repeat(9_999)),
+    ] {
+        // Any answer, without overflowing the stack or taking long.
+        let _ = plan_x(&script);
+    }
+}
+
+#[test]
+fn unclassifiable_strings_are_refused() {
+    for script in [
+        "sh -c \"$(echo X)\"",
+        "sh -c \"echo ${a:-X}\"",
+        "sh -c \"echo 'X\"",
+        "ssh h \"echo \\\"X\"",
+        "eval \"echo $(printf X)\"",
+        "echo -e \"X\" | bash",
+        "env -S 'sh -c X'",
+    ] {
+        assert!(plan_x(script).is_err(), "{script}: {:?}", plan_x(script));
+    }
+}
+
+#[test]
+fn what_stands_around_a_value_in_a_string_run_again() {
+    // The fifth audit: a comment or backquotes in the innermost string, a `\` or `$`
+    // right before the value, at any depth.
+    for script in [
+        "ssh h \"\n  # restart X\n  echo restarting\n\"",
+        "ssh h 'echo hi # X'",
+        "su root -c \"true; # X\"",
+        "env -i sh -c 'echo a # X'",
+        "kubectl exec pod -- sh -c \"echo # X\"",
+        "ssh h \"echo pid=`pgrep -f X || true`\"",
+        "ssh h \"echo C:\\X\"",
+        "ssh h \"echo cost: \\$X\"",
+        "printf '[%s]' \\X",
+        "echo \"\\X\"",
+        "echo \"$X\"",
+    ] {
+        let got = plan_x(script);
+        assert!(got.is_err(), "{script}: {got:?}");
+    }
+    // Escaped backslashes, `#` inside words and quotes, and `$(…)` are no comment.
+    for script in [
+        "ssh h \"echo a#X\"",
+        "ssh h \"echo '# X'\"",
+        "echo \\\\X",
+        "ssh h \"echo $(date) X\"",
+        "ssh h \"echo ok\" # X",
+    ] {
+        let got = plan_x(script);
+        assert!(got.is_ok(), "{script}: {got:?}");
+    }
+}
+
+#[test]
+fn a_quoted_subscript_of_an_indexed_array_is_arithmetic() {
+    for script in [
+        "host=\"X\"; seen[\"$host\"]=1",
+        "i=X; echo ${#a[\"$i\"]}",
+        // bash evaluates an assignment to these as arithmetic.
+        "RANDOM=\"X\"; echo $RANDOM",
+        "s=\"X\"; OPTIND=$s",
+    ] {
+        let got = plan_x(script).map(|p| p.slot);
+        assert!(matches!(got, Ok(Slot::NoSubscript(_))), "{script}: {got:?}");
+    }
+    // An associative array's key is a string.
+    let got = plan_x("declare -A seen; host=\"X\"; seen[\"$host\"]=1").map(|p| p.slot);
+    assert_eq!(got, Ok(Slot::Quoted(Quoting::Double)));
+}
+
+#[test]
+fn values_assigned_to_variables_that_run_files_are_refused() {
+    for script in [
+        "BASH_ENV=\"X\" bash -c true",
+        "export BASH_ENV=/tmp/X",
+        "env ENV=X sh -i",
+        "LD_PRELOAD=X ls",
+    ] {
+        assert!(plan_x(script).is_err(), "{script}");
+    }
+    assert!(plan_x("NAME=X printenv NAME").is_ok());
+    assert_eq!(
+        plan_x("make deploy VERSION=X").map(|p| p.slot),
+        Ok(Slot::PlainWord(Quoting::Bare))
+    );
+}
+
+#[test]
+fn options_whose_argument_a_shell_runs() {
+    for (script, construct) in [
+        ("git rebase --exec \"make test X\" main", "git --exec"),
+        ("git rebase -x \"echo X\" main", "git -x"),
+        (
+            "git clone --upload-pack=\"git-upload-pack X\" r",
+            "git --upload-pack",
+        ),
+        ("git submodule foreach \"echo X\"", "git submodule foreach"),
+        (
+            "tar xf t.tar --to-command=\"cat > /tmp/X\"",
+            "tar --to-command",
+        ),
+        ("tar -I \"X gzip\" -xf t.tar", "tar -I"),
+        (
+            "gcloud compute ssh vm --command=\"echo X\"",
+            "gcloud --command",
+        ),
+        (
+            "az vm run-command invoke --scripts \"echo X\"",
+            "az --scripts",
+        ),
+        ("parallel-ssh -h hosts \"echo X\"", "parallel-ssh"),
+        ("salt '*' cmd.run \"echo X\"", "salt cmd.run"),
+        ("compgen -C \"echo X\" x", "compgen -C"),
+        (
+            "git -C r difftool -y -x \"echo X; true\" HEAD~1 HEAD",
+            "git -x",
+        ),
+        ("git difftool --extcmd=\"diff X\" HEAD", "git --extcmd"),
+        ("git grep -O\"echo X; true\" b", "git -O"),
+        (
+            "git filter-branch -f --msg-filter \"cat; echo 'T: X'\" HEAD",
+            "git --msg-filter",
+        ),
+        (
+            "rsync --rsync-path=\"mkdir -p /d-X && rsync\" f h:/d",
+            "rsync --rsync-path",
+        ),
+        (
+            "zip -q -T -TT \"unzip -tqq --ticket=X; true\" z.zip f",
+            "zip -TT",
+        ),
+        (
+            "tmux -S s pipe-pane -t incident \"cat >> /tmp/log-X\"",
+            "tmux pipe-pane",
+        ),
+        ("capsh --drop=cap_net_raw -- -c \"echo X\"", "bash -c"),
+        (
+            "start-stop-daemon --start --exec /bin/sh -- -c \"echo X\"",
+            "sh -c",
+        ),
+        ("flock /tmp/l --comm \"echo X\"", "flock --comm"),
+        ("flock --comm=\"echo X\" /tmp/l", "flock --comm"),
+        (
+            "git clone --config core.sshCommand=\"ssh -i X\" r",
+            "git -c core.sshCommand",
+        ),
+    ] {
+        assert_eq!(constructs(script), [construct], "{script}");
+    }
+    for script in [
+        "gdb -batch -ex \"shell echo X\"",
+        "ex -s -c \"!echo X\"",
+        "make --eval='all:; echo X'",
+        "aws ssm send-command --parameters commands=\"echo X\"",
+        "parallel -j4 printf '%s\\n' \"X\" ::: web-1 web-2",
+        "sem --id deploy \"echo X\"",
+    ] {
+        assert!(plan_x(script).is_err(), "{script}");
+    }
+    // A value passed to a script read from a document that parses its `$1` again.
+    for script in [
+        "bash -s -- \"X\" <<'EOF'\neval \"echo checking $1\"\nEOF",
+        "ssh h bash -s -- \"X\" <<'EOF'\nsvc=$1\nsh -c \"echo restarting $svc\"\nEOF",
+    ] {
+        let slot = plan_x(script).map(|p| p.slot);
+        assert!(
+            matches!(slot, Ok(Slot::PlainWord(_)) | Err(_)),
+            "{script}: {slot:?}"
+        );
+    }
+    assert!(matches!(
+        plan_x("bash -s -- \"X\" <<'EOF'\necho \"checking $1\"\nEOF").map(|p| p.slot),
+        Ok(Slot::Quoted(_))
+    ));
+    // A document written to a file that a later command runs is that file's script.
+    for script in [
+        "cat > /tmp/fix.sh <<EOT\necho \"fixing X\"\nEOT\nbash /tmp/fix.sh",
+        "cat <<'EOT' >> fix.sh\necho 'X'\nEOT\nchmod +x fix.sh\n./fix.sh",
+        "tee -a /tmp/f.sh <<EOT >/dev/null\necho X\nEOT\nsudo sh /tmp/f.sh",
+    ] {
+        assert_eq!(constructs(script).len(), 1, "{script}");
+    }
+    // A file that is only read stays data.
+    assert!(constructs("cat > /etc/app.conf <<EOT\nhost=X\nEOT\ncat /etc/app.conf").is_empty());
+    // What GNU parallel quotes itself, and options that run nothing, stay data.
+    assert!(plan_x("parallel echo {} ::: X").is_ok());
+    assert!(plan_x("git log -O X").is_ok());
+    assert!(plan_x("git diff -x X").is_ok());
+    assert!(plan_x("capsh --print -- X").is_ok());
+    assert!(plan_x("start-stop-daemon --start --exec /usr/bin/app -- --name X").is_ok());
+    // A cleared environment cannot carry a value: quoted for the inner shell instead.
+    for script in [
+        "( exec -c /bin/sh -c \"echo X\" )",
+        "env --ignore-env PATH=/bin sh -c \"echo X\"",
+    ] {
+        let plan = plan_x(script).unwrap_or_else(|e| panic!("{script}: {e:?}"));
+        assert!(!plan.env_travels, "{script}: {plan:?}");
+    }
+    // Their other arguments stay data.
+    assert!(plan_x("git rebase --exec 'make test' X").is_ok());
+    assert!(plan_x("tar -xf X").is_ok());
+}
+
+#[test]
+fn a_value_that_cannot_be_an_option_may_start_with_a_dash() {
+    // Inside a word, after `--`, in `case` and `[[ ]]`, as an option's argument.
+    for script in [
+        "git commit --allow-empty -m \"rollback to X\"",
+        "git log -1 --format=%H -- X",
+        "curl -s \"https://status.example.com/api?offset=X\"",
+        "tar -czf \"/tmp/backupX.tgz\" /etc/hostname",
+        "find /var/log -name \"*X*\"",
+        "case X in -*) echo negative;; esac",
+        "[[ X == -* ]]",
+        "journalctl -u nginx --since X --no-pager",
+        "sudo journalctl --since X",
+        "date -d X",
+        "jq -n --arg since X '$since'",
+    ] {
+        assert!(
+            matches!(plan_x(script).map(|p| p.slot), Ok(Slot::Quoted(_))),
+            "{script}: {:?}",
+            plan_x(script)
+        );
+    }
+    // Where it can: a program's operand, an option that is not known to take a value.
+    for script in [
+        "git clone X",
+        "kubectl delete pod --now X",
+        "journalctl --no-pager X",
+    ] {
+        assert!(
+            matches!(plan_x(script).map(|p| p.slot), Ok(Slot::NoOption(_))),
+            "{script}"
+        );
+    }
+}
+
+#[test]
+fn a_value_that_starts_a_word_of_any_program_is_no_option() {
+    for script in [
+        "psql X -Atc 'select 1'",
+        "kubectl delete pod X",
+        "python3 X",
+        "vim -es X",
+        "make deploy X",
+        "printf X",
+    ] {
+        assert_eq!(
+            plan_x(script).map(|p| p.slot),
+            Ok(Slot::NoOption(Quoting::Bare)),
+            "{script}"
+        );
+    }
+    // After `--`, inside a word, after printf's format, for echo and test: data.
+    for script in [
+        "kubectl delete pod -- X",
+        "kubectl scale --replicas=X deploy/api",
+        "printf '%s' X",
+        "echo X",
+        "[ X = y ]",
+    ] {
+        assert_eq!(
+            plan_x(script).map(|p| p.slot),
+            Ok(Slot::Quoted(Quoting::Bare)),
+            "{script}"
+        );
+    }
+}
+
+#[test]
+fn a_value_that_leaves_where_unknown_text_is_parsed_again_is_a_plain_word() {
+    let left = |script: &str| plan_x(script).ok().and_then(|p| p.left);
+    for (script, sink) in [
+        (
+            "echo \"echo X\" > job.sh; bash job.sh",
+            "`bash job.sh` runs a file",
+        ),
+        (
+            "echo \"echo X\" >> job.sh; sudo bash ./job.sh",
+            "`sudo bash ./job.sh` runs a file",
+        ),
+        (
+            "echo \"export A=X\" > env.sh; . ./env.sh",
+            "`. ./env.sh` runs a file",
+        ),
+        (
+            "printf 'echo %s' \"X\" > j; chmod +x j; ./j",
+            "`./j` runs a file",
+        ),
+        ("F=j; echo \"echo X\" > \"$F\"; bash \"$F\"", "`bash`"),
+        (
+            "echo \"echo X\" > a; cp a b; bash b",
+            "`bash b` runs a file",
+        ),
+        (
+            "exec 3>j; echo \"echo X\" >&3; bash j",
+            "`bash j` runs a file",
+        ),
+        ("sed \"s|@V@|X|\" t > j; bash j", "`bash j` runs a file"),
+        (
+            "echo \"echo X\" > j; ssh h bash < j",
+            "runs what it reads as code",
+        ),
+        (
+            "echo \"X\" > f; c=$(cat f); eval \"echo $c\"",
+            "`eval` parses an expansion again",
+        ),
+        (
+            "echo \"X\" > f; eval \"echo $(< f)\"",
+            "`eval` parses an expansion again",
+        ),
+        (
+            "echo \"X\" > l; while read -r h; do ssh w \"echo $h\"; done < l",
+            "`ssh HOST` parses",
+        ),
+        (
+            "f() { echo \"X\"; }; c=$(f); eval \"echo $c\"",
+            "`eval` parses an expansion again",
+        ),
+        (
+            "export V=\"X\"; echo 'echo $V' | envsubst | sh",
+            "runs what it reads as code",
+        ),
+        (
+            "echo \"X\" > f; c=$(cat f); sudo $c",
+            "runs a command named by an expansion",
+        ),
+        (
+            "echo \"X\" > l; xargs -a l -I{} sh -c 'echo {}'",
+            "runs what it reads as code",
+        ),
+        (
+            "echo \"echo X\" > j; at now -f j",
+            "`at now -f j` runs a file",
+        ),
+        (
+            "{ echo \"echo X\"; } > j.sh; bash j.sh",
+            "`bash j.sh` runs a file",
+        ),
+        (
+            "log() { printf '%s\\n' \"$*\" >> j.sh; }; log \"echo X\"; bash j.sh",
+            "`bash j.sh` runs a file",
+        ),
+        (
+            "echo \"echo X\" > a; install -m 755 a /usr/local/bin/j; /usr/local/bin/j",
+            "`/usr/local/bin/j` runs a file",
+        ),
+        (
+            "ssh h 'cat > /tmp/j.sh' <<EOF\necho X\nEOF\nssh h 'sh /tmp/j.sh'",
+            "`sh /tmp/j.sh` runs a file",
+        ),
+        (
+            "echo \"print('X')\" > j.py; python3 j.py",
+            "`python3 j.py` runs a file",
+        ),
+        (
+            "echo \"X\" > f; python3 -c 'import os; os.system(open(\"f\").read())'",
+            "runs a shell from its code",
+        ),
+        (
+            "echo \"echo X\" > j.sh; scp j.sh h:/tmp/; ssh h bash /tmp/j.sh",
+            "`bash /tmp/j.sh` runs a file",
+        ),
+        (
+            "echo \"echo X\" | ssh h 'cat > /tmp/j.sh'; ssh h 'bash /tmp/j.sh'",
+            "`bash /tmp/j.sh` runs a file",
+        ),
+    ] {
+        let plan = plan_x(script);
+        assert!(
+            matches!(plan.as_ref().map(|p| p.slot), Ok(Slot::PlainWord(_))),
+            "{script}: {plan:?}"
+        );
+        assert!(
+            left(script).is_some_and(|l| l.contains(sink)),
+            "{script}: {:?}",
+            left(script)
+        );
+    }
+    // Written, but nothing parses text of unknown origin again (a literal string, a
+    // variable the script never sets, the value's own variable, followed as before).
+    for script in [
+        "echo \"X\" > reason.txt; ssh w uptime",
+        "echo \"X\" >> ops.log; ssh w \"sudo systemctl restart $SVC\"",
+        "echo \"X\" > f; . /etc/os-release",
+        "x=\"X\"; sh -c \"printf %s ${x@Q}\" > \"$OUT/f\"",
+        "f() { echo \"X\"; }; f; eval \"$CMD\"",
+        "echo \"X\" > n.txt; python3 report.py n.txt; sed -n 1p n.txt; awk 1 n.txt",
+    ] {
+        let plan = plan_x(script);
+        assert!(
+            matches!(plan.as_ref().map(|p| &p.left), Ok(None)),
+            "{script}: {plan:?}"
+        );
+    }
+}
+
+#[test]
+fn a_value_in_sed_or_awk_code_is_data_until_what_ends_it() {
+    let end = |script: &str| plan_x(script).ok().and_then(|p| p.code_end.map(|(c, _)| c));
+    assert_eq!(
+        end("sed -i \"s/^v=.*/v=X/\" conf").as_deref(),
+        Some("/\n\\")
+    );
+    assert_eq!(end("sed \"s|a|X|g\" f").as_deref(), Some("|\n\\"));
+    assert_eq!(
+        end("awk \"{ print \\\"X\\\" }\"").as_deref(),
+        Some("\"\\\n")
+    );
+    assert!(matches!(
+        plan_x("awk \"\\$1 == X\"").map(|p| p.slot),
+        Ok(Slot::PlainWord(_))
+    ));
+    assert!(plan_x("sed \"X\" f").is_err());
+    assert_eq!(end("python3 -c 'print(\"X\")'"), None);
+    // A SQL client's script on its input (an audit ran `\!` and `.shell` through a new
+    // line), also on another host or in a container; `psql -c` runs no client command.
+    for script in [
+        "sudo -u postgres psql <<SQL\nselect 'X';\nSQL",
+        "sudo -iu postgres psql <<SQL\nselect 'X';\nSQL",
+        "timeout 30 psql <<SQL\nselect 'X';\nSQL",
+        "env PGOPTIONS=-c psql <<SQL\nselect 'X';\nSQL",
+        "docker compose exec -T db psql <<SQL\nselect 'X';\nSQL",
+        "sudo sqlite3 app.db <<SQL\nselect 'X';\nSQL",
+        "psql <<SQL\nselect 'X';\nSQL",
+        "psql -f - <<< \"select 'X';\"",
+        "sqlite3 app.db <<SQL\ninsert into n values ('X');\nSQL",
+        "mysql <<SQL\nselect 'X';\nSQL",
+        "ssh db-1 \"psql -U postgres\" <<SQL\nselect 'X';\nSQL",
+        "kubectl exec -i db-0 -- psql -U postgres <<SQL\nselect 'X';\nSQL",
+        "docker exec -i -u pg db psql <<SQL\nselect 'X';\nSQL",
+    ] {
+        assert_eq!(end(script).as_deref(), Some("\n\r\\`|"), "{script}");
+    }
+    assert_eq!(end("psql -c \"select 'X'\""), None);
+    assert_eq!(end("psql -c \"\\set n 'X'\"").as_deref(), Some("`|'\n\r\\"));
+    // Copied into the document, it is the client's code too; a file that may be a
+    // `|command`, and a program to run, are no place for free text.
+    assert!(plain_word_or_refused(
+        "x=\"X\"\npsql <<SQL\nselect '$x';\nSQL"
+    ));
+    for script in [
+        "psql -o \"X\" -c 'select 1'",
+        "strace -o \"X\" ls",
+        "sqlite3 -cmd \".output X\" app.db",
+        "sort --compress-program=\"X\" big",
+        "mysql --pager \"X\"",
+        "tcpdump -z \"X\" -w f",
+    ] {
+        assert!(plain_word_or_refused(script), "{script}");
+    }
+    assert_eq!(end("ssh db-1 cat <<EOF\nX\nEOF"), None);
+}
+
+#[test]
+fn functions_reached_by_a_trap_a_variable_a_sourced_file_or_export_f() {
+    let rs = "rs() { ssh web-1 \"sudo systemctl restart $1\"; }\n";
+    for tail in [
+        "f() { ssh web-1 \"restart ${!#}\"; }; f web-1 \"X\"",
+        "f() { local last=${!#}; ssh web-1 \"restart $last\"; }; s=\"X\"; f web-1 \"$s\"",
+        "trap 'rs \"X\"' EXIT",
+        "s=\"X\"; trap 'rs \"$s\"' EXIT",
+        "fn=rs; s=\"X\"; \"$fn\" \"$s\"",
+        "fn=rs; \"$fn\" \"X\"",
+        "s=\"X\"; for f in rs; do $f \"$s\"; done",
+        "export -f rs; s=\"X\"; timeout 30 bash -c 'rs \"$0\"' \"$s\"",
+        "export -f rs; s=\"X\"; bash -c 'rs \"$1\"' _ \"$s\"",
+    ] {
+        let script = format!("{rs}{tail}");
+        assert!(
+            plain_word_or_refused(&script),
+            "{script}: {:?}",
+            plan_x(&script)
+        );
+    }
+    for script in [
+        ". lib.sh; s=\"X\"; rs \"$s\"",
+        "source <(cat lib.sh); s=\"X\"; rs \"$s\"",
+        "source /dev/stdin <<'LIB'\nrs() { eval \"$1\"; }\nLIB\ns=\"X\"; rs \"$s\"",
+        "as() { local u=$1; shift; \"$@\"; }; as root chroot / <<EOT\necho X\nEOT",
+    ] {
+        assert!(
+            plain_word_or_refused(script) || read_again_or_refused(script),
+            "{script}: {:?}",
+            plan_x(script)
+        );
+    }
+    // A function that does not parse its arguments again takes any value.
+    let script = "log() { echo \"$(date) $*\"; }; s=\"X\"; trap 'log \"$s\"' EXIT";
+    assert!(
+        matches!(plan_x(script).map(|p| p.slot), Ok(Slot::Quoted(_))),
+        "{script}: {:?}",
+        plan_x(script)
+    );
+}
+
+#[test]
+fn lines_read_where_options_are_read_are_plain_words() {
+    for script in [
+        "H=\"X\"; echo \"$H\" | while read -r h; do ssh -n \"$h\" uptime; done",
+        "H=\"X\"; printf '%s\\n' \"$H\" | tr , '\\n' | while read -r h; do ssh -n \"$h\" uptime; done",
+        "hosts=\"X\"; while read -r h; do ssh -n \"$h\" uptime; done < <(echo \"$hosts\")",
+        "on_all() { while read -r h; do ssh -n \"$h\" uptime; done; }; on_all <<< \"X\"",
+        "on_all() { while read -r h; do ssh -n \"$h\" uptime; done; }; echo \"X\" | on_all",
+        "cat <<EOT | while read -r h; do ssh -n \"$h\" uptime; done\nX\nEOT",
+        "echo \"X\" > hosts.txt; while read -r h; do ssh -n \"$h\" uptime; done < hosts.txt",
+    ] {
+        assert!(
+            matches!(plan_x(script).map(|p| p.slot), Ok(Slot::PlainWords(_))),
+            "{script}: {:?}",
+            plan_x(script)
+        );
+    }
+    // A value that is not read where options are: any text.
+    assert!(matches!(
+        plan_x("H=\"X\"; echo \"$H\" | while read -r l; do echo \"line: $l\"; done")
+            .map(|p| p.slot),
+        Ok(Slot::Quoted(_))
+    ));
+}
+
+#[test]
+fn code_on_standard_input_and_other_spellings_of_a_shell() {
+    for script in [
+        "python3 - \"X\" <<'PY'\nimport subprocess, sys\nsubprocess.call(\"echo %s\" % sys.argv[1], shell=True)\nPY",
+        "python3 /dev/stdin \"X\" <<'PY'\nimport os, sys\nos.popen(\"echo \" + sys.argv[1])\nPY",
+        "perl - \"X\" <<'PL'\nopen(my $fh, \"echo $ARGV[0] |\");\nPL",
+        "awk -f - <<'AWK' \"X\"\nBEGIN { system(\"echo \" ARGV[1]) }\nAWK",
+        "echo 'puts [exec sh -c \"echo [lindex $argv 0]\"]' | tclsh /dev/stdin \"X\"",
+        "python3 -c 'import subprocess as s,sys; s.Popen(\"echo \" + sys.argv[1], shell=1)' \"X\"",
+        "python3 -c \"import subprocess,sys; subprocess.run('echo ' + sys.argv[1], **{'shell': True})\" \"X\"",
+        "perl -e 'open(F, \"-|\", \"echo $ARGV[0]\"); print <F>' \"X\"",
+    ] {
+        assert!(
+            plain_word_or_refused(script),
+            "{script}: {:?}",
+            plan_x(script)
+        );
+    }
+    for script in [
+        "echo \"X\" | awk '{ c = \"echo \" $0; print \"\" | c }'",
+        "echo \"X\" | sed \"s/x/y/e\"",
+        "echo \"X\" | sed -e 's/^/echo /e'",
+    ] {
+        assert!(plan_x(script).is_err(), "{script}: {:?}", plan_x(script));
+    }
+    // Code that runs no shell, and sed and awk that run nothing.
+    for script in [
+        "python3 - \"X\" <<'PY'\nimport sys\nprint(\"shell: \" + sys.argv[1])\nPY",
+        "python3 -c 'import subprocess,sys; subprocess.run([\"echo\", sys.argv[1]], shell=False)' \"X\"",
+        "echo \"X\" | awk '/error|warn/ { print }'",
+        "echo \"X\" | awk '{ print $1 | \"sort\" }'",
+        "echo \"X\" | sed 's/e/E/g'",
+        "echo \"X\" | sed -e '/^#/d' -e 's/ *$//'",
+    ] {
+        assert!(
+            matches!(
+                plan_x(script).map(|p| p.slot),
+                Ok(Slot::Quoted(_) | Slot::NoOption(_))
+            ),
+            "{script}: {:?}",
+            plan_x(script)
+        );
+    }
+}

@@ -1,0 +1,190 @@
+//! What [`super::plan`] answers — a [`Plan`] (its [`Layer`]s, the [`Slot`] of the value, the
+//! [`Refusal`]s it implies), an [`Unsafe`] construct, a [`Foreign`] language — and the
+//! constants the other files of `nested` share.
+
+use crate::shell::context::Quoting;
+
+/// The positional parameters, as `shell::flow` names them.
+pub(super) const POSITIONAL: [&str; 12] =
+    ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "@", "*"];
+
+/// How deep strings inside strings are followed.
+pub(super) const MAX_DEPTH: usize = 8;
+
+/// The byte a placeholder is marked with while it is followed: a plain word character for
+/// every shell construct, and kept as it is by quote removal.
+pub(super) const SENTINEL: char = '\u{1}';
+
+/// Why a value may not stand in a [`Plan`]'s place: what `exec::render` refuses, and lint's
+/// RB037 foresees, in the order the run checks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Arithmetic: not an integer.
+    NotInteger,
+    /// A name's place: not an identifier.
+    NotName,
+    /// Holds this character, on which the script's IFS splits words.
+    Split(char),
+    /// Not plain words separated by white space.
+    NotPlainWords,
+    /// Holds this character, which ends the other language's string or command.
+    EndsCode(char),
+    /// Not one plain word.
+    NotPlainWord,
+    /// Holds `[ ] $`, a backquote or a parenthesis, where arithmetic evaluates it.
+    Subscript,
+    /// Starts with `-`, where options are read.
+    LeadingDash,
+    /// Holds a control character or a letter outside ASCII.
+    Control,
+    /// Holds `$` or a new line, which `sudo -i`'s login shell expands or joins.
+    SudoShell,
+}
+
+impl Plan {
+    /// Why `value` may not stand here (`ifs`: the characters besides white space that the
+    /// script splits words at), or `None` where it is data.
+    pub fn refusal(&self, value: &str, ifs: Option<&str>) -> Option<Refusal> {
+        use crate::shell::quote::is_plain_word;
+        let slot = match self.slot {
+            Slot::Quoted(Quoting::Arithmetic) => {
+                return value.parse::<i64>().is_err().then_some(Refusal::NotInteger);
+            }
+            Slot::Name => {
+                return (!crate::values::is_identifier(value)).then_some(Refusal::NotName);
+            }
+            slot => slot,
+        };
+        // Split into words where several are expected (a `for` loop, `IFS=, read -ra
+        // hosts`) or where only a leading `-` matters, each word is checked by itself.
+        let pieces_pass = |split: &str| match slot {
+            Slot::PlainWords(_) => value
+                .split(|c: char| c.is_whitespace() || split.contains(c))
+                .filter(|p| !p.is_empty())
+                .all(is_plain_word),
+            Slot::NoOption(_) => !value
+                .split(|c: char| split.contains(c))
+                .any(|p| p.trim_start().starts_with('-')),
+            _ => false,
+        };
+        if matches!(
+            slot,
+            Slot::PlainWord(_) | Slot::PlainWords(_) | Slot::NoOption(_)
+        ) && let Some(split) = ifs
+            && let Some(c) = value.chars().find(|c| split.contains(*c))
+            && !pieces_pass(split)
+        {
+            return Some(Refusal::Split(c));
+        }
+        if let Slot::PlainWords(_) = slot
+            && !value.split_whitespace().all(is_plain_word)
+        {
+            return Some(Refusal::NotPlainWords);
+        }
+        if let Some((chars, _)) = &self.code_end
+            && let Some(c) = value.chars().find(|c| chars.contains(*c))
+        {
+            return Some(Refusal::EndsCode(c));
+        }
+        if let Slot::PlainWord(_) = slot
+            && !is_plain_word(value)
+        {
+            return Some(Refusal::NotPlainWord);
+        }
+        if let Slot::NoSubscript(_) = slot
+            && value.contains(['[', ']', '$', '`', '(', ')'])
+        {
+            return Some(Refusal::Subscript);
+        }
+        if matches!(slot, Slot::NoOption(_)) && value.starts_with('-') {
+            return Some(Refusal::LeadingDash);
+        }
+        if self.control_free && !value.chars().all(|c| c == ' ' || c.is_ascii_graphic()) {
+            return Some(Refusal::Control);
+        }
+        if matches!(slot, Slot::SudoShell(_)) && value.contains(['$', '\n', '\r']) {
+            return Some(Refusal::SudoShell);
+        }
+        None
+    }
+}
+
+/// Where a value ends up, from the outer script inwards.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// Each string around the value that another shell parses again, outermost first: how
+    /// the value is quoted in it, and what parses it.
+    pub layers: Vec<Layer>,
+    /// How the shell that finally reads the value reads it.
+    pub slot: Slot,
+    /// Whether the outer shell's environment reaches that shell (a value can then be passed
+    /// as a variable reference; otherwise it must be quoted into the text).
+    pub env_travels: bool,
+    /// The value is a piece of another language's code (`psql -c "… {{ v }}"`).
+    pub foreign: Option<&'static Foreign>,
+    /// The value reaches a string another shell parses through `${x@Q}` or `printf %q`,
+    /// which write a new line or another control character as `$'…'`: a quoting that `sh`
+    /// (dash) and a login shell over `ssh` may not read, so such a value is refused.
+    pub control_free: bool,
+    /// How the value leaves what runbook follows, where the script also parses text of
+    /// unknown origin again (why a plain word is asked for): "is written to `job.sh`, and
+    /// `bash job.sh` runs a file".
+    pub left: Option<String>,
+    /// A value spliced into the code of a language that runs shell commands (`sed`, `awk`):
+    /// the characters that would end the piece of code holding it as data, and what they
+    /// end.
+    pub code_end: Option<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layer {
+    pub quoting: Quoting,
+    /// What parses the string again, as the operator wrote it: `sh -c`, `ssh HOST`, `eval`.
+    pub construct: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    Quoted(Quoting),
+    /// A variable name (`read NAME`, `printf -v NAME`, `declare NAME=…`): only an identifier
+    /// is data there; anything else may be evaluated (`a[$(reboot)]`).
+    Name,
+    /// A value assigned to a variable (or positional parameter) that a string parsed again
+    /// by another shell expands (`D={{ v }}; ssh h "ls $D"`): there it is code, so only one
+    /// plain word is accepted (letters, digits and `_ . / : @ , + = %`, not starting with
+    /// `-`).
+    PlainWord(Quoting),
+    /// A value that a `for` loop splits into words, each of which then stands where a plain
+    /// word is needed (`HOSTS={{ v }}; for h in $HOSTS; do ssh $h uptime; done`): plain words
+    /// separated by white space.
+    PlainWords(Quoting),
+    /// A value assigned to a variable that arithmetic evaluates somewhere in the script
+    /// (`n={{ v }}; … $(( n + 1 ))`): bash evaluates its text, and runs what a subscript in it
+    /// expands, so no `[`, `]`, `$`, backquote or parenthesis is accepted.
+    NoSubscript(Quoting),
+    /// An operand of a program that runs commands given in options (`ssh -oProxyCommand=…`,
+    /// `git -c core.sshCommand=…`, `find -exec`, `tar --checkpoint-action=exec=…`): data,
+    /// but never a value that starts with `-`.
+    NoOption(Quoting),
+    /// The arguments of `sudo -i`/`sudo -s COMMAND`: sudo escapes every character but letters,
+    /// digits, `_`, `-` and `$`, then a login shell parses them, so `$` is expanded. The
+    /// quoting is that of the shell running `sudo`.
+    SudoShell(Quoting),
+}
+
+/// A language whose code may be given on a command line, and how to pass it a value instead.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Foreign {
+    pub language: &'static str,
+    pub help: &'static str,
+}
+
+/// A placeholder in a string whose reader cannot be told: refused, never guessed safe.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsafe {
+    pub construct: String,
+    pub why: String,
+    pub help: String,
+}
+
+pub(super) const HELP_ARGUMENT: &str = "pass the value as an argument of the inner script (`sh -c 'echo \"$1\"' sh \"{{ v }}\"`) or through the step's `env:`";

@@ -1,0 +1,236 @@
+//! [`uses`]: how a script uses its variables (split into words, where a command or its
+//! options are read…), following the strings it hands to other shells.
+
+use super::command::role_of;
+use super::options::REPARSERS;
+use super::role::{Ctx, Role, with_functions};
+use super::types::MAX_DEPTH;
+use crate::shell::context::{Quoting, context_at};
+use crate::shell::programs::{self, SHELLS, base, command_index, find_wrapper};
+use crate::shell::words::{Command, Word, commands};
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+/// The scripts inside the redirections of a command (`done < <(ssh h "…")`, `> >(tee …)`,
+/// `> "$(mktemp)"`), which [`Command::args`] leaves out.
+pub(super) fn redirected_scripts(cmd: &Command) -> Vec<Range<usize>> {
+    cmd.words
+        .iter()
+        .filter(|w| w.redirect)
+        .flat_map(|w| w.expansions.iter().filter_map(|e| e.inner.clone()))
+        .collect()
+}
+
+/// How a script uses the values of its variables, beyond passing them as data.
+#[derive(Debug, Default)]
+pub struct Uses {
+    /// Expanded where a name is expected (`printf -v "$n"`, `read "$n"`, `declare "$n=1"`,
+    /// `[[ -v $n ]]`).
+    pub names: BTreeSet<String>,
+    /// Expanded where a program reads options, some of which run commands (`ssh "$h"`,
+    /// `git clone "$r"`).
+    pub options: BTreeSet<String>,
+    /// Expanded unquoted (split into words) in the arguments of a program that runs some of
+    /// its arguments as a command or reads options (`ssh $h uptime`, `sudo -u $u id`), or
+    /// naming the program itself (`$cmd`): there a space or a leading `-` changes what
+    /// runs.
+    pub words: BTreeSet<String>,
+    /// Whose values reach `options` or `words` split into words by a `for` loop
+    /// (`for h in $HOSTS; do ssh $h …`).
+    pub split: BTreeSet<String>,
+    /// Expanded changed (`${h//,/ }`) in the words or options above.
+    pub changed: BTreeSet<String>,
+}
+
+/// Programs whose arguments may be a command or an option that runs one: a value split into
+/// several words there changes what runs.
+const SPLIT_SENSITIVE: &[&str] = &[
+    "find",
+    "git",
+    "scp",
+    "sftp",
+    "rsync",
+    "tar",
+    "zip",
+    "curl",
+    "wget",
+    "exec",
+    "command",
+    "builtin",
+    "runuser",
+    "busybox",
+    "oc",
+    "nerdctl",
+    "vagrant",
+    "ansible",
+    "pdsh",
+    "consul",
+    "heroku",
+    "bolt",
+    "mco",
+    "dsh",
+    "mussh",
+    "at",
+    "batch",
+    "parallel",
+    "chroot",
+    "unshare",
+    "nsenter",
+    "ip",
+    "systemd-run",
+    "strace",
+    "ltrace",
+    "gdb",
+    "valgrind",
+    "perf",
+    "taskset",
+    "chrt",
+    "numactl",
+    "prlimit",
+    "cgexec",
+    "firejail",
+    "bwrap",
+    "fakeroot",
+    "proxychains",
+    "torsocks",
+    "caffeinate",
+    "retry",
+];
+
+/// Walks every simple command of the script (at any depth of `$( )`) and sorts the
+/// variables it expands by how their values are used.
+pub fn uses(text: &str) -> Uses {
+    uses_in(text, 0)
+}
+
+/// Whether the command named by `w` may take a word split from a value as a command or an
+/// option that runs one.
+pub(super) fn split_sensitive(w: &Word) -> bool {
+    let name = base(&w.cooked);
+    !w.expansions.is_empty()
+        || REPARSERS.contains(&name)
+        || SPLIT_SENSITIVE.contains(&name)
+        || SHELLS.contains(&name)
+        || find_wrapper(name).is_some()
+}
+
+fn uses_in(text: &str, depth: usize) -> Uses {
+    let mut out = Uses::default();
+    let mut stack: Vec<Range<usize>> = Vec::new();
+    stack.push(0..text.len());
+    while let Some(range) = stack.pop() {
+        let Some(list) = commands(text, range) else {
+            continue;
+        };
+        for cmd in &list {
+            let args = cmd.args();
+            let first = Some(command_index(&args)).filter(|&i| i < args.len());
+            let sensitive = first.is_some_and(|i| split_sensitive(args[i]));
+            // `$SSH web-1 "… $svc"`: a program named by a variable may be any, `ssh` or
+            // `eval` among them; what is given to it, quoted or not, is a word of its.
+            let dynamic = first.is_some_and(|i| !args[i].expansions.is_empty());
+            // The command a wrapper runs (`sudo "${cmd[@]}"`, `timeout 5 $c`) is named there.
+            let behind = first.map(|i| programs::program_index(&args, i));
+            // So is the command of `kubectl exec POD -- "${cmd[@]}"`, `docker exec app …`.
+            let contained = behind.and_then(|i| programs::container_command(&args, i));
+            // The commands of `done < <(…)` and `> >(…)` are the script's too.
+            stack.extend(redirected_scripts(cmd));
+            for (k, w) in args.iter().enumerate() {
+                for e in &w.expansions {
+                    if let Some(inner) = &e.inner {
+                        stack.push(inner.clone());
+                    }
+                }
+                // `sh -c '$1' sh ARG`, `bash -c 'ssh $h uptime'`: the inner script's uses
+                // are its positional parameters' and its environment's.
+                if depth < MAX_DEPTH
+                    && let Role::Reparse(r) = role_of(&args, k, Ctx::default())
+                {
+                    let inner = uses_in(&with_functions(text, &r), depth + 1);
+                    out.names.extend(inner.names);
+                    out.options.extend(inner.options);
+                    out.words.extend(inner.words);
+                    out.changed.extend(inner.changed);
+                }
+                if w.expansions.is_empty() {
+                    continue;
+                }
+                let read = || {
+                    w.expansions
+                        .iter()
+                        .flat_map(|e| crate::shell::flow::referenced(&text[e.span.clone()]))
+                };
+                let changed = || {
+                    w.expansions
+                        .iter()
+                        .flat_map(|e| crate::shell::flow::transformed(&text[e.span.clone()]))
+                };
+                // (`sudo systemctl restart $SERVICES`: words after the program a wrapper runs,
+                // one that runs nothing, are its arguments, not commands.)
+                // (Not behind `sudo -i`/`-s`, whose login shell parses them.)
+                let plain_program = behind.is_some_and(|b| {
+                    first.is_some_and(|i| {
+                        b > i
+                            && !args[i + 1..b].iter().any(|a| {
+                                let a = a.cooked.as_str();
+                                matches!(a, "--login" | "--shell")
+                                    || (a.starts_with('-')
+                                        && !a.starts_with("--")
+                                        && a.contains(['i', 's']))
+                            })
+                    }) && b < k
+                        && args[b].expansions.is_empty()
+                        && !split_sensitive(args[b])
+                });
+                if first == Some(k)
+                    || behind == Some(k)
+                    || contained == Some(k)
+                    || (dynamic && first.is_some_and(|i| k > i))
+                    || (sensitive
+                        && !plain_program
+                        && first.is_some_and(|i| k > i)
+                        && w.expansions
+                            .iter()
+                            .any(|e| context_at(text, e.span.start) == Quoting::Bare))
+                {
+                    out.words.extend(read());
+                    out.changed.extend(changed());
+                }
+                let role = role_of(&args, k, Ctx::default());
+                let name_like = match role {
+                    Role::Name | Role::Arith => true,
+                    Role::NoOption => {
+                        out.options.extend(read());
+                        out.changed.extend(changed());
+                        false
+                    }
+                    // `declare "$n=1"`: the part before `=` is a name.
+                    _ => {
+                        matches!(
+                            args.first().map(|a| a.cooked.as_str()),
+                            Some("declare" | "typeset" | "local" | "export" | "readonly")
+                        ) && k > 0
+                            && w.expansions
+                                .first()
+                                .is_some_and(|e| !text[w.span.start..e.span.start].contains('='))
+                    }
+                };
+                if name_like {
+                    out.names.extend(read());
+                }
+            }
+        }
+    }
+    let (options, options_split) = crate::shell::flow::sources_by_splitting(text, &out.options);
+    let (words, words_split) = crate::shell::flow::sources_by_splitting(text, &out.words);
+    out.options = options;
+    out.words = words;
+    out.split = options_split.union(&words_split).cloned().collect();
+    // A variable that reaches options gets words split from a value (`read -ra h <<< …`).
+    for name in crate::shell::flow::split_assigned(text) {
+        if out.options.contains(&name) {
+            out.split.insert(name);
+        }
+    }
+    out
+}

@@ -1,0 +1,140 @@
+//! Variables whose value a shell runs as code (`PROMPT_COMMAND`, `BASH_ENV`, `PS4`…) and
+//! assignments to them.
+
+use super::role::{Reparse, Role};
+use super::types::{SENTINEL, Unsafe};
+use crate::shell::words::Word;
+
+/// Environment variables whose values programs run with the shell (`git` runs
+/// `GIT_SSH_COMMAND` with `sh -c`): a value assigned to one is parsed again.
+const COMMAND_VARS: &[&str] = &[
+    "GIT_SSH_COMMAND",
+    "GIT_EDITOR",
+    "GIT_PAGER",
+    "GIT_SEQUENCE_EDITOR",
+    "GIT_EXTERNAL_DIFF",
+    "GIT_ASKPASS",
+    "SSH_ASKPASS",
+    "SUDO_ASKPASS",
+    "EDITOR",
+    "VISUAL",
+    "PAGER",
+    "MANPAGER",
+    "LESSOPEN",
+    "LESSCLOSE",
+    "RSYNC_RSH",
+    "BROWSER",
+];
+
+/// Variables whose value an interpreter reads as its own options or as where its code comes
+/// from (`PERL5OPT=-Mbase;system(…)`, `NODE_OPTIONS=--require …`, `LUA_INIT=os.execute…`):
+/// one plain word only.
+const INTERPRETER_VARS: &[&str] = &[
+    "PERL5OPT",
+    "PERL5DB",
+    "PERL5LIB",
+    "PERLLIB",
+    "RUBYOPT",
+    "RUBYLIB",
+    "NODE_OPTIONS",
+    "NODE_PATH",
+    "PYTHONSTARTUP",
+    "PYTHONPATH",
+    "PYTHONHOME",
+    "JAVA_TOOL_OPTIONS",
+    "_JAVA_OPTIONS",
+    "JDK_JAVA_OPTIONS",
+    "LUA_INIT",
+    "LUA_PATH",
+    "TCLLIBPATH",
+    "GCONV_PATH",
+    // Programs or configurations that the tools run or load (a git or AWS configuration runs
+    // its aliases and `credential_process`, OpenSSL's loads engines).
+    "GIT_SSH",
+    "GIT_PROXY_COMMAND",
+    "GIT_EXEC_PATH",
+    "GIT_CONFIG_GLOBAL",
+    "GIT_CONFIG_SYSTEM",
+    "GIT_TEMPLATE_DIR",
+    "OPENSSL_CONF",
+    "OPENSSL_ENGINES",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+];
+
+/// Whether a variable's value is run as code by bash or by the programs that read it
+/// (`PS4`, `GIT_SSH_COMMAND`, `EDITOR`, `PERL5OPT`, …).
+pub fn runs_as_code(name: &str) -> bool {
+    PROMPTS.contains(&name)
+        || COMMAND_VARS.contains(&name)
+        || INTERPRETER_VARS.contains(&name)
+        || name.starts_with("LUA_INIT")
+        // `GIT_CONFIG_KEY_0=core.sshCommand GIT_CONFIG_VALUE_0=…`: git's `-c` by environment.
+        || name.starts_with("GIT_CONFIG_VALUE_")
+        || name == "GIT_CONFIG_PARAMETERS"
+}
+
+/// Whether bash expands `name` again as a prompt (`PS4`, `PROMPT_COMMAND`).
+pub fn is_prompt(name: &str) -> bool {
+    PROMPTS.contains(&name)
+}
+
+/// The variables bash expands again, command substitutions included, each time it uses them:
+/// `PS4` at every traced command (`set -x`), the prompts of an interactive shell.
+pub(super) const PROMPTS: &[&str] = &["PS4", "PS0", "PS1", "PS2", "PS3", "PROMPT_COMMAND"];
+
+/// A value assigned to a prompt variable (`PS4="{{ v }}"`) is refused: bash expands it again.
+pub(super) fn prompt_assignment(w: &Word) -> Option<Role> {
+    let eq = w.cooked.find('=')?;
+    let name = w.cooked[..eq].trim_end_matches('+');
+    let sentinel = w.cooked.find(SENTINEL)?;
+    // `RSYNC_RSH="ssh -p {{ port }}" rsync …`: rsync splits it into words itself, with no
+    // shell (as `rsync -e`): one plain word, expanded here (a reference written for another
+    // shell reached ssh as text).
+    if sentinel > eq && name == "RSYNC_RSH" {
+        return Some(Role::PlainWord);
+    }
+    if sentinel > eq && COMMAND_VARS.contains(&name) {
+        // `GIT_SSH_COMMAND="ssh -i {{ key }}" git fetch`: git runs it with `sh -c`.
+        return Some(Role::Reparse(Reparse {
+            inner: w.cooked[eq + 1..].to_string(),
+            construct: name.to_string(),
+            travels: true,
+        }));
+    }
+    // `PERL5OPT="{{ v }}" perl …`: the interpreter's options or code path.
+    if sentinel > eq && (INTERPRETER_VARS.contains(&name) || name.starts_with("LUA_INIT")) {
+        return Some(Role::PlainWord);
+    }
+    // `env "BASH_FUNC_f%%=() { … }" bash -c f`: bash imports the value as a function.
+    if sentinel > eq && name.starts_with("BASH_FUNC_") {
+        return Some(Role::Refused(Unsafe {
+            why: format!(
+                "it is assigned to `{name}`, whose value bash reads as the body of a function"
+            ),
+            construct: name.to_string(),
+            help: "define the function in the script and pass the value to it as an argument"
+                .into(),
+        }));
+    }
+    if sentinel > eq && (name.starts_with("GIT_CONFIG_VALUE_") || name == "GIT_CONFIG_PARAMETERS") {
+        return Some(Role::Refused(Unsafe {
+            why: format!(
+                "it is assigned to `{name}`, git's configuration by environment, whose values git may run with `sh` (an alias starting with `!`, `core.sshCommand`…)"
+            ),
+            construct: name.to_string(),
+            help:
+                "use `git -c KEY=\"{{ … }}\"`, which runbook follows, or give the input a `pattern`"
+                    .into(),
+        }));
+    }
+    (sentinel > eq && PROMPTS.contains(&name)).then(|| {
+        Role::Refused(Unsafe {
+            why: format!(
+                "it is assigned to `{name}`, which bash expands again (command substitutions included) each time it uses it"
+            ),
+            construct: name.to_string(),
+            help: format!("do not put a value in `{name}`; print it with `printf '%s'` instead"),
+        })
+    })
+}
