@@ -28,7 +28,7 @@ pub(super) fn placeholders(
     // reads its `<` and `>` as redirections. Kept as written, and said.
     static LOOSE: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
-            r"(?:^|[\s=])<([A-Za-z][A-Za-z0-9_.-]*(?:[ @][A-Za-z0-9_.-]+)+)>(?:$|[\s;|&)])",
+            r#"(?:^|[\s="'])<([A-Za-z][A-Za-z0-9_.-]*(?:[ @][A-Za-z0-9_.-]+)+)>(?:$|[\s;|&)"'])"#,
         )
         .ok()
     });
@@ -44,9 +44,16 @@ pub(super) fn placeholders(
             line: pos.line + line + 1,
             col: pos.col,
         };
+        // (In quotes, `"<pod name>"`, the command gets the text itself.)
+        let quoted = command[..inner.start() - 1].ends_with(['"', '\'']);
         let what = format!(
-            "`<{}>` reads as a placeholder, but the shell reads its `<` and `>` as redirections: kept as written (write it `<{}>` to make it an input)",
+            "`<{}>` reads as a placeholder, but {}: kept as written (write it `<{}>` to make it an input)",
             inner.as_str(),
+            if quoted {
+                "it names no input, and the command would get the text `<…>` itself"
+            } else {
+                "the shell reads its `<` and `>` as redirections"
+            },
             inner
                 .as_str()
                 .chars()
@@ -250,6 +257,24 @@ fn is_placeholder(command: &str, whole: &std::ops::Range<usize>, raw: &str) -> b
 mod tests {
     use super::*;
     use crate::import::draft::Draft;
+
+    /// `<pod name>` names no input, bare (redirections) or in quotes (the text itself): kept
+    /// as written and said either way (the quoted one was silent).
+    #[test]
+    fn spaced_placeholders_are_said_bare_or_quoted() {
+        for (command, why) in [
+            ("kubectl logs <pod name> -n x", "redirections"),
+            ("kubectl logs \"<pod name>\" -n x", "the text `<…>` itself"),
+            ("kubectl logs '<pod name>' -n x", "the text `<…>` itself"),
+        ] {
+            let mut d = Draft::default();
+            let mut notes = Vec::new();
+            let out = placeholders(&mut d, command, Pos { line: 1, col: 1 }, &mut notes, None);
+            assert_eq!(out, command);
+            assert_eq!(d.guesses.len(), 1, "{command}");
+            assert!(d.guesses[0].1.contains(why), "{command}: {:?}", d.guesses);
+        }
+    }
 
     #[test]
     fn placeholders_become_inputs() {

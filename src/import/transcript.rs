@@ -5,7 +5,11 @@
 /// `[user@host dir]# `, and `# ` in a `console` block. The command after it, if any.
 pub(super) fn shell_prompt<'a>(line: &'a str, lang: &str) -> Option<&'a str> {
     static PROMPT: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"^(\[?[\w.-]+@[\w.-]+(?:[: ][^\s$#\]]*)?\]?\s?)?([$#]) ").ok()
+        // (`user@host:~$ `, `[root@host dir]# `, and bash's own `bash-5.1$ `.)
+        regex::Regex::new(
+            r"^(\[?[\w.-]+@[\w.-]+(?:[: ][^\s$#\]]*)?\]?\s?|(?:bash|sh|zsh|ksh)-\d+(?:\.\d+)*)?([$#]) ",
+        )
+        .ok()
     });
     let m = PROMPT.as_ref()?.captures(line)?;
     // `# ` alone is a comment in a script; a prompt only in a transcript, or after user@host,
@@ -41,6 +45,18 @@ pub(super) fn other_prompt(code: &str, lang: &str) -> Option<String> {
 }
 
 fn other_prompt_of(first: &str) -> Option<String> {
+    // GitLab's Rails console names its environment: `[ gprd ] production> `.
+    static RAILS: std::sync::LazyLock<Option<regex::Regex>> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"^(\[ ?[\w.-]+ ?\] [\w.()-]+>) ").ok());
+    if let Some(m) = RAILS.as_ref().and_then(|r| r.captures(first)) {
+        let prompt = m.get(1)?.as_str();
+        let program = if prompt.contains("pry") {
+            "a Ruby console"
+        } else {
+            "the Rails console"
+        };
+        return Some(format!("to type at the `{prompt}` prompt ({program})"));
+    }
     static PROMPT: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r"^(>>>|[\w.()\[\]:-]+?(=#|=>|-#|->|>|#)) ").ok()
     });
@@ -248,6 +264,24 @@ fn reads_as_prose(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// bash's own prompt is a shell's; GitLab's Rails console prompt is another program's.
+    #[test]
+    fn bash_and_rails_console_prompts() {
+        let t = transcript(
+            "bash-5.1$ curl -s localhost:9090/-/ready\nReady.\n",
+            "console",
+        );
+        assert_eq!(t.commands, "curl -s localhost:9090/-/ready");
+        assert_eq!(
+            other_prompt(
+                "[ gprd ] production> Feature.enable(:x)\n=> true\n",
+                "console"
+            )
+            .as_deref(),
+            Some("to type at the `[ gprd ] production>` prompt (the Rails console)")
+        );
+    }
 
     /// `# ` before a sentence is a comment, kept in the script; before a command, root's
     /// prompt (said).

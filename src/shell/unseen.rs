@@ -1019,6 +1019,27 @@ mod tests {
         assert!(refused_by(&found, "123\n456", None, false).is_some());
     }
 
+    /// What follows the `=` of an assignment is its value, not a name: `$PATH` there is no
+    /// variable expanded where a name is expected (an audit found RB037 say "`$PATH` is used
+    /// in shell arithmetic").
+    #[test]
+    fn the_value_of_an_assignment_is_no_name() {
+        for text in [
+            format!("export PATH={PROBE_VALUE}/bin:$PATH\ntoolbox status"),
+            format!("local dir={PROBE_VALUE}/x:$HOME\nls \"$dir\""),
+        ] {
+            assert!(unseen(&text).is_empty(), "{text}: {:?}", unseen(&text));
+        }
+        // Where a name is expected, a name: `printf -v "$n"`.
+        let found = unseen("n=$(cat f)\nprintf -v \"$n\" '%s' x");
+        assert!(
+            found
+                .iter()
+                .any(|u| u.name == "n" && u.place == Place::Arithmetic),
+            "{found:?}"
+        );
+    }
+
     #[test]
     fn inert_values() {
         assert!(inert_for_code("web-1 web-2", None));

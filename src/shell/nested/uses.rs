@@ -197,7 +197,18 @@ fn uses_in(text: &str, depth: usize) -> Uses {
                     out.changed.extend(changed());
                 }
                 let role = role_of(&args, k, Ctx::default());
+                // (`export PATH=$DIR/bin:$PATH`: what follows the `=` is the value, not a
+                // name; an audit found `$PATH` said to be used in arithmetic.)
+                let value_of_assignment = crate::shell::programs::is_assignment_word(w)
+                    || matches!(
+                        args.first().map(|a| a.cooked.as_str()),
+                        Some("declare" | "typeset" | "local" | "export" | "readonly")
+                    ) && w
+                        .expansions
+                        .first()
+                        .is_some_and(|e| text[w.span.start..e.span.start].contains('='));
                 let name_like = match role {
+                    Role::Name if value_of_assignment => false,
                     Role::Name | Role::Arith => true,
                     Role::NoOption => {
                         out.options.extend(read());
