@@ -310,6 +310,7 @@ fn place(
         | Slot::NoOption(q)
         | Slot::PlainWord(q)
         | Slot::PlainWords(q)
+        | Slot::PlainLines(q)
         | Slot::NoSubscript(q) => {
             // The script splits words on other characters than white space (`IFS=,`): a
             // value with one of them is several words where one is checked.
@@ -328,6 +329,12 @@ fn place(
                         "`{expr}` must be plain words separated by spaces here{via}: the script splits it into words or lines (a `for` loop, `read` or `mapfile` line by line, `xargs -I{{}}`), and each stands where a program reads options or its command (`for h in $HOSTS; do ssh $h …`, `ssh -n \"$h\"`), where other text would run as code"
                     ),
                     help: "give words of letters, digits and `_ . / : @ , + = %`, none starting with `-` (a `pattern` on the input)".into(),
+                    },
+                    Refusal::NotPlainLines => RenderError {
+                    message: format!(
+                        "`{expr}` must be one plain word on each line here{via}: the script reads it line by line (`while read -r p`) into a variable that a string another shell parses expands, where each line stands alone, as one value would, and other text would run as code"
+                    ),
+                    help: "give one word of letters, digits and `_ . / : @ , + = %` on each line, none starting with `-` (a `pattern` on the input)".into(),
                     },
                     Refusal::EndsCode(c) => {
                         let what = plan.code_end.as_ref().map_or("", |(_, w)| w.as_str());

@@ -149,7 +149,17 @@ pub(super) fn placeholders(
                             .chars()
                             .all(|c| c.is_ascii_alphanumeric() || "_.-/".contains(c))
                 });
-            if json {
+            // `export PATH=<TOOLBOX_DIR>/bin:$PATH`: the value decides which programs
+            // every later command of the step is.
+            let path = before
+                .split_whitespace()
+                .last()
+                .is_some_and(|w| w.starts_with("PATH=") && !w.contains(['"', '\'']));
+            if path {
+                Some(
+                    "in `$PATH`, where the value decides which program each later command of the step runs",
+                )
+            } else if json {
                 Some("inside JSON, where a value's quotes or braces would add fields")
             } else if yaml {
                 Some(
@@ -163,8 +173,13 @@ pub(super) fn placeholders(
             && let Some(place) = structured()
         {
             // An input still (the operator types it), said: give it a `pattern`.
+            let examples = if place.contains("$PATH") {
+                "`^/opt/[a-z0-9-]+$`"
+            } else {
+                "`^[0-9]+$`, `^[a-z0-9-]+$`"
+            };
             let what = format!(
-                "<{raw}> stands {place}: it is an input; give it a `pattern` of the values it may take (`^[0-9]+$`, `^[a-z0-9-]+$`)"
+                "<{raw}> stands {place}: it is an input; give it a `pattern` of the values it may take ({examples})"
             );
             notes.push(format!("{pos}: guess: {what}"));
             d.guesses.push((pos, what));
@@ -274,6 +289,22 @@ mod tests {
             assert_eq!(d.guesses.len(), 1, "{command}");
             assert!(d.guesses[0].1.contains(why), "{command}: {:?}", d.guesses);
         }
+    }
+
+    /// A placeholder in `PATH=` decides which programs run: an input, said.
+    #[test]
+    fn a_placeholder_in_path_is_said() {
+        let mut d = Draft::default();
+        let mut notes = Vec::new();
+        let out = placeholders(
+            &mut d,
+            "export PATH=<TOOLBOX_DIR>/bin:$PATH",
+            Pos { line: 1, col: 1 },
+            &mut notes,
+            None,
+        );
+        assert_eq!(out, "export PATH={{ inputs.toolbox_dir }}/bin:$PATH");
+        assert!(d.guesses[0].1.contains("in `$PATH`"), "{:?}", d.guesses);
     }
 
     #[test]

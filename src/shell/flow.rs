@@ -1203,17 +1203,28 @@ pub fn mentions<'t>(
     })
 }
 
-/// Whether every value the script gives `name` is one line: each place that sets it is
-/// literal text, a `read` of one line (no `-d`, no `-N`), `mapfile -t`, or a `for` loop
-/// over unquoted words where the script leaves IFS alone (each word is split at new lines).
-/// `pids="{{ v }}"; for p in $pids; do ssh h "kill $p"; done` with `123⏎456` is two
-/// plain words, never a new line in the ssh string.
-pub fn one_line(text: &str, name: &str) -> bool {
+/// What a variable that never holds a new line holds, where [`one_line`] finds it so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece {
+    /// One word of a list a `for` loop split (`for p in $pids`): no white space either.
+    Word,
+    /// One line `read` read (`while read -r p`): words, maybe several.
+    Line,
+}
+
+/// Whether every value the script gives `name` is one line, and what it is: each place
+/// that sets it is literal text, a `read` of one line (no `-d`, no `-N`), or a `for` loop
+/// over unquoted words; and the script leaves IFS alone (an array joined by `${a[*]}` takes
+/// IFS's first character between its elements). `pids="{{ v }}"; for p in $pids; do ssh h
+/// "kill $p"; done` with `123⏎456` is two plain words, never a new line in the ssh string.
+/// (`mapfile` is left out: its elements, joined, are the value's lines again.)
+pub fn one_line(text: &str, name: &str) -> Option<Piece> {
     // (The variables bash fills by itself, and the positional parameters, are set where
     // no mention of them says how.)
     if name.is_empty()
         || !name.bytes().all(is_name_byte)
         || name.as_bytes()[0].is_ascii_digit()
+        || text.contains("IFS")
         || matches!(
             name,
             "_" | "REPLY"
@@ -1228,34 +1239,32 @@ pub fn one_line(text: &str, name: &str) -> bool {
                 | "DIRSTACK"
         )
     {
-        return false;
+        return None;
     }
-    let ifs_set = text.contains("IFS");
-    // Whether a mention that sets it was found (one from the environment may hold anything).
-    let mut set = false;
+    // What sets it (none found: from the environment, which may hold anything).
+    let mut piece = None;
     for mention in mentions(text, name) {
-        let Some((i, from)) = mention else {
-            return false;
-        };
+        let (i, from) = mention?;
         if text[from..].starts_with('=') || text[from..].starts_with("+=") {
             let k = from + usize::from(text[from..].starts_with('+'));
+            // (`ps=( {{ v }} )`: an array whose element is the whole value.)
+            if text[k + 1..].starts_with('(') {
+                return None;
+            }
             let end = word_end(text, k + 1).max(k + 1);
             // (U+0001 stands for the value itself in the text `nested::plan` reads.)
             if text[k + 1..end].contains(['$', '`', '*', '?', '[', '\\', '\u{1}']) {
-                return false;
+                return None;
             }
-            set = true;
             continue;
         }
         if text[..i].trim_end().ends_with("for") {
-            let Some(list) = text[from..].trim_start().strip_prefix("in ") else {
-                return false;
-            };
+            let list = text[from..].trim_start().strip_prefix("in ")?;
             let list = &list[..list.find([';', '\n']).unwrap_or(list.len())];
-            if ifs_set || list.contains(['"', '\'', '\\']) {
-                return false;
+            if list.contains(['"', '\'', '\\']) {
+                return None;
             }
-            set = true;
+            piece.get_or_insert(Piece::Word);
             continue;
         }
         let start = text[..i]
@@ -1264,40 +1273,31 @@ pub fn one_line(text: &str, name: &str) -> bool {
         let mut words = text[start..i].split_whitespace().skip_while(|w| {
             matches!(*w, "while" | "until" | "if" | "!" | "do" | "then") || w.contains('=')
         });
-        let first = words.next();
-        set |= matches!(first, Some("read" | "mapfile" | "readarray"));
-        let ok = match first {
+        match words.next() {
             Some("read") => {
-                let mut ok = true;
                 let mut takes_value = false;
                 for w in words {
                     if takes_value {
                         takes_value = false;
                     } else if let Some(flags) = w.strip_prefix('-') {
-                        ok &= !flags.contains(['d', 'N']);
+                        if flags.contains(['d', 'N']) {
+                            return None;
+                        }
                         // (`-p PROMPT`, `-t SECONDS`, `-u FD`, `-n COUNT`; `-a NAME` names a
                         // variable, checked as the others.)
                         takes_value = flags.ends_with(['p', 't', 'u', 'n']);
-                    } else {
-                        ok &= w.bytes().all(is_name_byte);
+                    } else if !w.bytes().all(is_name_byte) {
+                        return None;
                     }
                 }
-                ok
+                piece = Some(Piece::Line);
             }
-            Some("mapfile" | "readarray") => {
-                let flags: Vec<&str> = words.filter(|w| w.starts_with('-')).collect();
-                flags.iter().any(|f| f.contains('t')) && !flags.iter().any(|f| f.contains('d'))
-            }
-            Some("local" | "declare" | "typeset" | "export" | "readonly" | "unset") => {
-                declared_only(text, i)
-            }
-            _ => false,
-        };
-        if !ok {
-            return false;
+            Some("local" | "declare" | "typeset" | "export" | "readonly" | "unset")
+                if declared_only(text, i) => {}
+            _ => return None,
         }
     }
-    set
+    piece
 }
 
 /// Whether the word at `at` is an argument of `local`, `declare`, `typeset`, `export`,

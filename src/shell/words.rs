@@ -189,7 +189,10 @@ impl Lexer<'_> {
                             out.iter()
                                 .rposition(|c| c.words.first().is_some_and(|w| w.cooked == "{"))
                         } else {
-                            None
+                            // `for …; do …; done | sh`, `if …; fi | sh`, `case … esac | sh`:
+                            // the compound's commands write to sh too (an audit found a
+                            // value printed in a `for` loop run by `| ssh h sh`).
+                            compound_start(&out, &cmd)
                         };
                         if let Some(start) = group {
                             for c in out.iter_mut().skip(start) {
@@ -672,6 +675,45 @@ impl Lexer<'_> {
             }
         }
     }
+}
+
+/// Where the compound command that `closer` (`done`, `fi`, `esac`, with its redirections)
+/// ends starts in `out`: the command whose first word opens it, nested ones counted.
+fn compound_start(out: &[Command], closer: &Command) -> Option<usize> {
+    // (Past the keywords that open a command list: `do for b in …`.)
+    let first = |c: &Command| {
+        c.words
+            .iter()
+            .find(|w| {
+                w.quoted
+                    || !matches!(
+                        w.cooked.as_str(),
+                        "do" | "then" | "else" | "elif" | "!" | "{"
+                    )
+            })
+            .filter(|w| !w.quoted && !w.redirect)
+            .map(|w| w.cooked.clone())
+    };
+    let opens: &[&str] = match first(closer)?.as_str() {
+        "done" => &["for", "while", "until", "select"],
+        "fi" => &["if"],
+        "esac" => &["case"],
+        _ => return None,
+    };
+    let closes = first(closer)?;
+    let mut depth = 0usize;
+    for (k, c) in out.iter().enumerate().rev() {
+        let Some(w) = first(c) else { continue };
+        if w == closes {
+            depth += 1;
+        } else if opens.contains(&w.as_str()) {
+            if depth == 0 {
+                return Some(k);
+            }
+            depth -= 1;
+        }
+    }
+    None
 }
 
 #[cfg(test)]

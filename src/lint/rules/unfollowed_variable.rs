@@ -220,6 +220,10 @@ fn requirement(plan: &crate::shell::Plan) -> (String, String) {
             "one plain word (letters, digits and `_ . / : @ , + = %`)",
             "the script may parse it again through a variable, split it into a command's words or expand it as a key, where other text would be code",
         ),
+        Slot::PlainLines(_) => (
+            "one plain word on each line",
+            "the script reads it line by line into a variable that a string another shell parses expands",
+        ),
         Slot::PlainWords(_) => (
             "plain words separated by spaces",
             "the script splits it into words that stand where a program reads options or its command",

@@ -331,7 +331,7 @@ pub(super) fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Un
                 (Role::PlainWord, _) => {
                     Err(inside_expansion(text, e, "a program named by a variable"))
                 }
-                (Role::PlainWords, _) => Err(inside_expansion(
+                (Role::PlainWords | Role::PlainLines, _) => Err(inside_expansion(
                     text,
                     e,
                     "a variable read line by line where options are read",
@@ -553,12 +553,9 @@ fn read_into(text: &str, args: &[&Word]) -> Option<Result<Role, Unsafe>> {
         return None;
     }
     let (j, seen) = options(args, i + 1, "adinNptuCcOs", &[]);
-    // `read` stops at a new line unless `-d` or `-N` says otherwise; `mapfile -t` drops it.
-    let by_lines = if args[i].cooked == "read" {
-        !has(&seen, &["-d", "-N"])
-    } else {
-        has(&seen, &["-t"]) && !has(&seen, &["-d"])
-    };
+    // `read` stops at a new line unless `-d` or `-N` says otherwise (`mapfile`'s elements,
+    // joined by `${a[*]}`, are the lines again); IFS set anywhere may join them too.
+    let by_lines = args[i].cooked == "read" && !has(&seen, &["-d", "-N"]) && !text.contains("IFS");
     let names: Vec<&str> = args
         .iter()
         .skip(j)
@@ -578,7 +575,7 @@ fn read_into(text: &str, args: &[&Word]) -> Option<Result<Role, Unsafe>> {
         && !names.iter().any(|n| indirect.contains(*n))
     {
         return Some(Ok(if by_lines {
-            Role::PlainWords
+            Role::PlainLines
         } else {
             Role::PlainWord
         }));

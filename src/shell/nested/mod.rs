@@ -257,11 +257,16 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                         targets.iter().any(|t| {
                             set.contains(t)
                                 && !split_only.contains(t)
-                                && !super::flow::one_line(&text, t)
+                                && super::flow::one_line(&text, t).is_none()
                         }) || (to_positional && POSITIONAL.iter().any(|p| set.contains(*p)))
                     };
                     if whole(&refs) || refs.contains(ANY) || reaches(&uses.words) {
                         Slot::PlainWord(quoting)
+                    } else if targets.iter().any(|t| {
+                        refs.contains(t)
+                            && super::flow::one_line(&text, t) == Some(super::flow::Piece::Line)
+                    }) {
+                        Slot::PlainLines(quoting)
                     } else if targets.iter().any(|t| arith.contains(t))
                         || (positional && to_positional)
                     {
@@ -293,7 +298,8 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                         Slot::Quoted(q)
                         | Slot::NoOption(q)
                         | Slot::NoSubscript(q)
-                        | Slot::PlainWords(q),
+                        | Slot::PlainWords(q)
+                        | Slot::PlainLines(q),
                         Some(l),
                     ) if q != Quoting::Arithmetic => {
                         let leaves = super::spill::leaves(&text, l, at, &targets);
@@ -332,7 +338,10 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                             code_end = Some((chars, what));
                         }
                         Some(super::splice::Ends::Code) => {
-                            if let Slot::Quoted(q) | Slot::NoOption(q) | Slot::PlainWords(q) = slot
+                            if let Slot::Quoted(q)
+                            | Slot::NoOption(q)
+                            | Slot::PlainWords(q)
+                            | Slot::PlainLines(q) = slot
                             {
                                 slot = Slot::PlainWord(q);
                             }
@@ -395,6 +404,7 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     && let Slot::Quoted(q)
                     | Slot::NoOption(q)
                     | Slot::PlainWords(q)
+                    | Slot::PlainLines(q)
                     | Slot::NoSubscript(q) = slot
                 {
                     slot = Slot::PlainWord(q);
@@ -435,6 +445,17 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                 return Ok(Plan {
                     layers,
                     slot: Slot::SudoShell(quoting),
+                    env_travels,
+                    foreign: None,
+                    control_free: false,
+                    left: None,
+                    code_end: None,
+                });
+            }
+            Role::PlainLines => {
+                return Ok(Plan {
+                    layers,
+                    slot: Slot::PlainLines(quoting),
                     env_travels,
                     foreign: None,
                     control_free: false,
@@ -570,6 +591,7 @@ pub fn check_dollar_single(plan: &Plan, outer_has: bool) -> Result<(), Unsafe> {
         Slot::Quoted(q)
         | Slot::PlainWord(q)
         | Slot::PlainWords(q)
+        | Slot::PlainLines(q)
         | Slot::NoSubscript(q)
         | Slot::NoOption(q)
         | Slot::SudoShell(q) => Some(q),

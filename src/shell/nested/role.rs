@@ -32,6 +32,9 @@ pub(super) enum Role {
     /// Read line by line into a variable that stands where a program reads options or its
     /// command (`echo … | while read -r h; do ssh -n "$h" uptime; done`): plain words.
     PlainWords,
+    /// Read line by line into a variable that a string parsed again expands: each line
+    /// one plain word.
+    PlainLines,
 }
 
 #[derive(Debug)]

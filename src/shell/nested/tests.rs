@@ -662,3 +662,35 @@ fn code_on_standard_input_and_other_spellings_of_a_shell() {
         );
     }
 }
+
+/// What a `for`, `while`, `if` or `case` compound prints goes down the pipe after its
+/// closer, as a group's does (an audit ran `for h in …; do echo "… {{ v }}"; done | ssh h sh`).
+#[test]
+fn a_compound_piped_into_a_shell_runs_what_it_prints() {
+    for script in [
+        "for h in web-1 web-2; do echo \"echo restart X on $h\"; done | ssh web-1 sh",
+        "for ((i = 0; i < 2; i++)); do echo \"echo X\"; done | sh",
+        "while true; do echo \"echo X\"; break; done | bash",
+        "if true; then echo \"echo X\"; fi | ssh web-1 sh",
+        "case a in a) echo \"echo X\" ;; esac | sh",
+        "p=\"X\"\nfor i in 1; do echo \"echo kill $p\"; done | ssh web-1 sh",
+        "for a in 1; do for b in 2; do echo \"echo X\"; done; done | sh",
+    ] {
+        assert!(
+            read_again_or_refused(script) || plain_word_or_refused(script),
+            "{script}: {:?}",
+            plan_x(script)
+        );
+    }
+    // Not piped, or piped into what only reads it: data.
+    for script in [
+        "for h in web-1; do echo \"restart X on $h\"; done > /tmp/out",
+        "for h in web-1; do echo \"X\"; done | grep -c .",
+    ] {
+        assert!(
+            plan_x(script).is_ok_and(|p| p.layers.is_empty()),
+            "{script}: {:?}",
+            plan_x(script)
+        );
+    }
+}

@@ -221,17 +221,16 @@ fn names_and_other_languages() {
             plan_x(script)
         );
     }
-    // (Lines without their new line, each plain words.)
-    for script in [
-        "mapfile -t svcs < <(printf '%s\\n' \"X\")\nfor s in \"${svcs[@]}\"; do ssh host \"echo '$s'\"; done",
-        "while read -r s; do eval \"echo $s\"; done < <(echo \"X\")",
-    ] {
-        assert!(
-            matches!(plan_x(script).map(|p| p.slot), Ok(Slot::PlainWords(_))),
-            "{script}: {:?}",
-            plan_x(script)
-        );
-    }
+    // Lines read one by one, each standing alone: one plain word each; `mapfile`'s elements,
+    // which `${a[*]}` joins again, one plain word in all (an audit ran a second line through
+    // `IFS=$'\n'`).
+    assert!(matches!(
+        plan_x("while read -r s; do eval \"echo $s\"; done < <(echo \"X\")").map(|p| p.slot),
+        Ok(Slot::PlainLines(_))
+    ));
+    assert!(plain_word_or_refused(
+        "mapfile -t svcs < <(printf '%s\\n' \"X\")\nfor s in \"${svcs[@]}\"; do ssh host \"echo '$s'\"; done"
+    ));
     // A value copied into a variable that is then given to a function of the script
     // which parses its parameters again, or puts them where options are read (tenth
     // audit: `svc="{{ v }}"; restart "$svc"` with `restart() { ssh h "… $1"; }`).
@@ -513,22 +512,29 @@ fn names_and_other_languages() {
                 Ok(Slot::PlainWords(_))
             )
     );
-    // A line read into a variable a re-parsed string expands: plain words, a line each
-    // (an audit found it an RB031 error for every value, then a list on several lines
-    // refused); read whole (`-d ''`), with its new lines, one plain word.
+    // A line read into a variable a re-parsed string expands: one plain word a line (an
+    // audit found it an RB031 error for every value, then a list on several lines refused;
+    // a line of words would name a program and its arguments at `eval "$p"`); split by
+    // `for`, each a word: plain words; read whole (`-d ''`), with IFS set, or copied, one
+    // plain word.
     for script in [
         "echo \"X\" | while read -r p; do ssh -n web-1 \"kill $p\"; done",
         "while read -r p; do ssh -n web-1 \"kill $p\"; done <<< \"X\"",
-        "while IFS= read -r p; do ssh -n web-1 \"kill $p\"; done <<EOT\nX\nEOT",
-        "pids=\"X\"; for p in $pids; do ssh web-1 \"kill $p\"; done",
+        "while read -r p; do ssh -n web-1 \"kill $p\"; done <<EOT\nX\nEOT",
     ] {
         assert!(
-            matches!(plan_x(script).map(|p| p.slot), Ok(Slot::PlainWords(_))),
+            matches!(plan_x(script).map(|p| p.slot), Ok(Slot::PlainLines(_))),
             "{script}: {:?}",
             plan_x(script)
         );
     }
+    assert!(matches!(
+        plan_x("pids=\"X\"; for p in $pids; do ssh web-1 \"kill $p\"; done").map(|p| p.slot),
+        Ok(Slot::PlainWords(_))
+    ));
     for script in [
+        "while IFS= read -r p; do ssh -n web-1 \"kill $p\"; done <<EOT\nX\nEOT",
+        "ps=( X ); eval \"echo ${ps[0]}\"",
         "echo \"X\" | while read -r -d '' p; do ssh -n web-1 \"kill $p\"; done",
         "while read -r -N 9 p; do ssh -n web-1 \"kill $p\"; done <<< \"X\"",
         "p=\"X\"; ssh -n web-1 \"kill $p\"",

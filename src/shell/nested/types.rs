@@ -27,6 +27,8 @@ pub enum Refusal {
     Split(char),
     /// Not plain words separated by white space.
     NotPlainWords,
+    /// A line of it is not one plain word.
+    NotPlainLines,
     /// Holds this character, which ends the other language's string or command.
     EndsCode(char),
     /// Not one plain word.
@@ -69,7 +71,7 @@ impl Plan {
         };
         if matches!(
             slot,
-            Slot::PlainWord(_) | Slot::PlainWords(_) | Slot::NoOption(_)
+            Slot::PlainWord(_) | Slot::PlainWords(_) | Slot::PlainLines(_) | Slot::NoOption(_)
         ) && let Some(split) = ifs
             && let Some(c) = value.chars().find(|c| split.contains(*c))
             && !pieces_pass(split)
@@ -80,6 +82,11 @@ impl Plan {
             && !value.split_whitespace().all(is_plain_word)
         {
             return Some(Refusal::NotPlainWords);
+        }
+        if let Slot::PlainLines(_) = slot
+            && !value.split('\n').all(|l| l.is_empty() || is_plain_word(l))
+        {
+            return Some(Refusal::NotPlainLines);
         }
         if let Some((chars, _)) = &self.code_end
             && let Some(c) = value.chars().find(|c| chars.contains(*c))
@@ -158,6 +165,11 @@ pub enum Slot {
     /// word is needed (`HOSTS={{ v }}; for h in $HOSTS; do ssh $h uptime; done`): plain words
     /// separated by white space.
     PlainWords(Quoting),
+    /// A value read line by line into a variable that a string parsed again expands
+    /// (`while read -r p; do ssh h "kill $p"; done <<< "{{ v }}"`): each line stands there
+    /// alone, as one copied value would, so each line must be one plain word (a line of
+    /// words could name a program and its arguments at `eval "$p"`).
+    PlainLines(Quoting),
     /// A value assigned to a variable that arithmetic evaluates somewhere in the script
     /// (`n={{ v }}; … $(( n + 1 ))`): bash evaluates its text, and runs what a subscript in it
     /// expands, so no `[`, `]`, `$`, backquote or parenthesis is accepted.
