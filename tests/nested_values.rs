@@ -726,6 +726,34 @@ fn a_list_on_several_lines_reaches_an_ssh_string_word_by_word() {
     }
 }
 
+/// A value copied (or given in the environment) into sed's code written in double quotes:
+/// a `/` there ends the `s` command, whose `e` flag runs the line as a shell command (an
+/// audit ran it through the copy, which the direct spelling guarded); a version still runs.
+#[test]
+fn a_value_spliced_into_sed_through_a_copy_or_the_environment_is_checked() {
+    let copy = "V=\"{{ inputs.v }}\"\nprintf 'version=1\\n' > \"$OUT/app.conf\"\nsed -i \"s/^version=.*/version=$V/\" \"$OUT/app.conf\"\ncp \"$OUT/app.conf\" \"$OUT/sed-copy\"";
+    let env = format!(
+        "title: Env\n{HEAD}inputs:\n  v: {{description: v, env: V}}\nsteps:\n  - id: sed-env\n    title: A\n    run: |\n      printf 'version=1\\n' > \"$OUT/app.conf\"\n      sed -i \"s/^version=.*/version=$V/\" \"$OUT/app.conf\"\n      cp \"$OUT/app.conf\" \"$OUT/sed-env\"\n"
+    );
+    for value in ["x;touch rbpwned/e;#", "reboot/e", "a\\nb"] {
+        let (o, out, _, t) = run_one("sed-copy", copy, value);
+        assert_ne!(o.code, 0, "{value:?} ran");
+        assert!(!out.join("sed-copy").exists(), "{value:?}: {}", o.stderr);
+        assert!(!t.path("rbpwned").exists());
+        assert!(o.stderr.contains("sed or awk"), "{}", o.stderr);
+        let (o, out, _, _t) = run_runbook(&env, value);
+        assert_ne!(o.code, 0, "{value:?} ran");
+        assert!(!out.join("sed-env").exists(), "{value:?}: {}", o.stderr);
+        assert!(o.stderr.contains("sed or awk"), "{}", o.stderr);
+    }
+    let (o, out, _, _t) = run_one("sed-copy", copy, "1.2.3 beta");
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(
+        std::fs::read_to_string(out.join("sed-copy")).unwrap(),
+        "version=1.2.3 beta\n"
+    );
+}
+
 #[test]
 fn a_value_that_cannot_be_carried_is_refused_before_anything_runs() {
     let Some(sshd) = Sshd::start() else {

@@ -246,6 +246,13 @@ fn unseen_refusal(script: &str, values: &[(String, &str)]) -> Option<RenderError
                         "it holds `[`, and a subscript in shell arithmetic runs `$( )`".to_string()
                     }
                     Place::Options => "a word or piece of it starts with `-`".to_string(),
+                    Place::Spliced => format!(
+                        "it holds {}",
+                        value
+                            .chars()
+                            .find(|c| !(c.is_ascii_alphanumeric() || " _.:@+=%-".contains(*c)))
+                            .map_or_else(String::new, |c| format!("`{}`", c.escape_default()))
+                    ),
                 }
             };
             return Some(RenderError {
@@ -506,6 +513,19 @@ pub fn arithmetic_env(
                 ),
                 help: format!(
                     "use `\"${name}\"` as it is where it is expanded, or give its input a `pattern` and the command the parts it needs"
+                ),
+            });
+        }
+        // `sed -i "s/x/$V/" f`: a `/` ends sed's command there (its `e` runs a shell).
+        if crate::shell::unseen::spliced_into_code(script).contains(name)
+            && !crate::shell::unseen::inert_for_spliced(value)
+        {
+            return Err(RenderError {
+                message: format!(
+                    "`${name}` is expanded into the code of sed or awk written in double quotes, and its value holds other than letters, digits, spaces and `_ . : @ + = % -`: a `/`, a quote or a new line there would end the piece of code holding it, and sed's `e` or awk's `system()` runs a shell"
+                ),
+                help: format!(
+                    "give `{name}` a `pattern` of such values, or pass it to awk as data (`awk -v v=\"${name}\"`, `ENVIRON[\"{name}\"]`)"
                 ),
             });
         }

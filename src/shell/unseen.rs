@@ -43,6 +43,8 @@ pub enum Place {
     Arithmetic,
     /// Where a program reads options.
     Options,
+    /// The code of sed or awk written in double quotes (see [`spliced_into_code`]).
+    Spliced,
 }
 
 /// Variables that bash sets by itself from what a command read or matched.
@@ -108,6 +110,9 @@ impl Place {
             Place::Options => {
                 "stands where a program reads options (`ssh \"$h\"`), some of which run commands"
             }
+            Place::Spliced => {
+                "is spliced into the code of sed or awk, whose `e` and `system()` run a shell"
+            }
         }
     }
 }
@@ -145,6 +150,11 @@ fn code_in_arguments(text: &str) -> BTreeSet<String> {
     else {
         return BTreeSet::new();
     };
+    referenced_in_captures(re, text)
+}
+
+/// The variables referenced in the groups of each match of `re` in `text`.
+fn referenced_in_captures(re: &Regex, text: &str) -> BTreeSet<String> {
     re.captures_iter(text)
         .flat_map(|c| {
             c.iter()
@@ -154,6 +164,30 @@ fn code_in_arguments(text: &str) -> BTreeSet<String> {
                 .collect::<Vec<_>>()
         })
         .collect()
+}
+
+/// Variables the shell expands into the code of sed or awk written in double quotes (`sed
+/// -i "s/^version=.*/version=$V/"`, `awk "{ print \"$V\" }"`): sed's `e` and awk's
+/// `system()` run a shell, and a `/` or a quote there ends the piece of code holding the
+/// value (an audit ran `V="{{ v }}"; sed -i "s/x/$V/" f` through the copy).
+pub fn spliced_into_code(text: &str) -> BTreeSet<String> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    let Some(re) = RE
+        .get_or_init(|| {
+            Regex::new(concat!(
+                r#"\b(?:sed|gsed)\b[^\n;|&]*?\s(?:-e\s*|--expression[= ])?"((?:[^"\\]|\\.)*\$(?:[^"\\]|\\.)*)""#,
+                r#"|\b(?:awk|gawk|mawk|nawk)\b[^\n;|&]*?\s"((?:[^"\\]|\\.)*\$(?:[^"\\]|\\.)*)""#,
+            ))
+            .ok()
+        })
+        .as_ref()
+    else {
+        return BTreeSet::new();
+    };
+    if !text.contains("sed") && !text.contains("awk") {
+        return BTreeSet::new();
+    }
+    referenced_in_captures(re, text)
 }
 
 /// The variables expanded (`$1`, `$n`) or named in arithmetic that
@@ -268,6 +302,7 @@ pub fn unseen(original: &str) -> Vec<Unseen> {
         arithmetic.extend(super::arithmetic_names(t).into_iter().chain(uses.names));
     }
     code.extend(code_in_arguments(original));
+    let spliced = spliced_into_code(original);
     arithmetic.extend(expanded_in_arithmetic(original));
     // `export GIT_SSH_COMMAND="ssh -i $KEY"`, `EDITOR=$e`: variables a program runs.
     static ASSIGNED: OnceLock<Option<Regex>> = OnceLock::new();
@@ -313,6 +348,7 @@ pub fn unseen(original: &str) -> Vec<Unseen> {
         (&code, Place::Code),
         (&arithmetic, Place::Arithmetic),
         (&options, Place::Options),
+        (&spliced, Place::Spliced),
     ] {
         for name in names {
             let unseen = if is_positional(name) {
@@ -681,7 +717,13 @@ fn set_otherwise(text: &str, name: &str) -> bool {
 }
 
 /// Every place, in the order messages name them.
-pub const ALL_PLACES: [Place; 4] = [Place::Code, Place::Words, Place::Arithmetic, Place::Options];
+pub const ALL_PLACES: [Place; 5] = [
+    Place::Code,
+    Place::Words,
+    Place::Arithmetic,
+    Place::Options,
+    Place::Spliced,
+];
 
 /// Whether `value` is inert in `place` (`ifs`: the characters the script splits words at).
 pub fn inert(place: Place, value: &str, ifs: Option<&str>) -> bool {
@@ -690,7 +732,16 @@ pub fn inert(place: Place, value: &str, ifs: Option<&str>) -> bool {
         Place::Words => inert_for_words(value),
         Place::Arithmetic => inert_for_arithmetic(value),
         Place::Options => inert_for_options(value, ifs),
+        Place::Spliced => inert_for_spliced(value),
     }
+}
+
+/// A value that ends no piece of sed's or awk's code: letters, digits, spaces and `_ . : @
+/// + = % -` on one line (no `/`, `,` or `|`, which end a sed command, no quote or `\`).
+pub fn inert_for_spliced(value: &str) -> bool {
+    value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || " _.:@+=%-".contains(c))
 }
 
 /// The first variable of `found` (from [`unseen`]) for which the floor refuses `value`:
@@ -1051,6 +1102,25 @@ mod tests {
                 .any(|u| u.name == "n" && u.place == Place::Arithmetic),
             "{found:?}"
         );
+    }
+
+    /// A variable set otherwise and expanded into sed's or awk's code in double quotes is
+    /// spliced there: no `/`, quote or new line.
+    #[test]
+    fn variables_spliced_into_sed_or_awk() {
+        let found = unseen(&format!(
+            "V=\"{PROBE_VALUE}\"\nsed -i \"s/^version=.*/version=$V/\" app.conf"
+        ));
+        assert!(
+            found
+                .iter()
+                .any(|u| u.name == "V" && u.place == Place::Spliced),
+            "{found:?}"
+        );
+        assert!(refused_by(&found, "reboot/e", None, false).is_some());
+        assert!(refused_by(&found, "1.2.3 beta", None, false).is_none());
+        assert!(spliced_into_code("awk \"{ print \\\"$N\\\" }\" f").contains("N"));
+        assert!(spliced_into_code("sed -i 's/a/b/' f; echo \"$N\"").is_empty());
     }
 
     #[test]

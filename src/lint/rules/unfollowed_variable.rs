@@ -254,6 +254,9 @@ fn message(what: &str, sample: &str, u: &Unseen, decoded: bool) -> String {
             Place::Words => "if a line of it is not one plain word",
             Place::Arithmetic => "if it holds `[`",
             Place::Options => "if a word or piece of it starts with `-`",
+            Place::Spliced => {
+                "if it holds other than letters, digits, spaces and `_ . : @ + = % -`"
+            }
         }
     };
     format!(
