@@ -569,7 +569,9 @@ pub fn arithmetic_env(
             Some(
                 "is split into words or lines (by a `for` loop, `read` or `mapfile`) that stand where a program reads options or its command (`for h in $HOSTS; do ssh $h …`, `echo \"$HOSTS\" | while read -r h; do ssh -n \"$h\" …`), and its value is not plain words",
             )
-        } else if uses.options.contains(name) && value.starts_with('-') {
+        } else if (uses.options.contains(name) || uses.operands.contains(name))
+            && value.starts_with('-')
+        {
             Some(
                 "stands where a program reads options (`ssh \"$H\"`, `git clone \"$R\"`), and its value starts with `-`: some options run commands (`-oProxyCommand=…`)",
             )

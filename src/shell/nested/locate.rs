@@ -602,6 +602,11 @@ fn read_into(text: &str, args: &[&Word]) -> Option<Result<Role, Unsafe>> {
     let uses = uses(text);
     names
         .iter()
-        .any(|n| uses.options.contains(*n) || uses.words.contains(*n) || uses.split.contains(*n))
+        .any(|n| {
+            uses.options.contains(*n)
+                || uses.words.contains(*n)
+                || uses.split.contains(*n)
+                || uses.operands.contains(*n)
+        })
         .then_some(Ok(Role::PlainWords))
 }

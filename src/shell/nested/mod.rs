@@ -273,7 +273,7 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                         Slot::NoSubscript(quoting)
                     } else if reaches(&uses.split) || reaches(&refs) {
                         Slot::PlainWords(quoting)
-                    } else if reaches(&uses.options) {
+                    } else if reaches(&uses.options) || reaches(&uses.operands) {
                         // Read line by line (`mapfile -t hs < <(printf … "{{ v }}")`): every
                         // line starts a word there, not only the value's first.
                         if targets.iter().any(|t| super::flow::read_by_lines(&text, t)) {

@@ -694,3 +694,34 @@ fn a_compound_piped_into_a_shell_runs_what_it_prints() {
         );
     }
 }
+
+/// A copy (or a line read) at the start of a program's operand, before `--`: no leading
+/// `-` (an audit's `pod="{{ v }}"; kubectl delete pod "$pod"` took `--all`).
+#[test]
+fn a_copy_at_the_start_of_an_operand_is_no_option() {
+    for script in [
+        "pod=\"X\"; kubectl delete pod \"$pod\"",
+        "pid=\"X\"; sudo kill \"$pid\"",
+    ] {
+        assert!(
+            matches!(plan_x(script).map(|p| p.slot), Ok(Slot::NoOption(_))),
+            "{script}: {:?}",
+            plan_x(script)
+        );
+    }
+    assert!(matches!(
+        plan_x("while read -r p; do kubectl delete pod \"$p\"; done <<< \"X\"").map(|p| p.slot),
+        Ok(Slot::PlainWords(_))
+    ));
+    // After `--`, or inside a word: data.
+    for script in [
+        "pod=\"X\"; kubectl delete pod -- \"$pod\"",
+        "msg=\"X\"; logger \"deploy: $msg\"",
+    ] {
+        assert!(
+            matches!(plan_x(script).map(|p| p.slot), Ok(Slot::Quoted(_))),
+            "{script}: {:?}",
+            plan_x(script)
+        );
+    }
+}

@@ -2,7 +2,7 @@
 //! options are read…), following the strings it hands to other shells.
 
 use super::command::role_of;
-use super::options::REPARSERS;
+use super::options::{REPARSERS, read_as_option};
 use super::role::{Ctx, Role, with_functions};
 use super::types::MAX_DEPTH;
 use crate::shell::context::{Quoting, context_at};
@@ -40,6 +40,10 @@ pub struct Uses {
     pub split: BTreeSet<String>,
     /// Expanded changed (`${h//,/ }`) in the words or options above.
     pub changed: BTreeSet<String>,
+    /// Expanded at the start of an operand of any program, where it reads options (before
+    /// `--`): `kubectl delete pod "$pod"` with `--all` (an audit's copy of the README's own
+    /// example). (Not for the floor: free text with ` -x` in it is no option there.)
+    pub operands: BTreeSet<String>,
 }
 
 /// Programs whose arguments may be a command or an option that runs one: a value split into
@@ -228,6 +232,35 @@ fn uses_in(text: &str, depth: usize) -> Uses {
                 };
                 if name_like {
                     out.names.extend(read());
+                }
+                // (The word starts with the expansion: `"$pod"`, `$pod`, `${pod}x`.)
+                if let Some(i) = first
+                    && k > i
+                    && matches!(role, Role::Data(None) | Role::Operand)
+                    && w.expansions.first().is_some_and(|e| {
+                        text[w.span.start..e.span.start]
+                            .trim_matches(['"', '\''])
+                            .is_empty()
+                            && e.inner.is_none()
+                    })
+                    // (`echo`'s options, `-n` and `-e`, change only what it prints; a `for`
+                    // or `case` header runs no program.)
+                    && base(&args[i].cooked) != "echo"
+                    && !matches!(
+                        args.first().map(|a| a.cooked.as_str()),
+                        Some("for" | "select" | "case" | "in")
+                    )
+                    && read_as_option(base(&args[i].cooked), &args, i, k)
+                    // (A function of the script gets its `$1`, followed as such.)
+                    && !((text.contains("()") || text.contains("function "))
+                        && crate::shell::flow::functions(text).contains(&args[i].cooked))
+                {
+                    out.operands.extend(
+                        w.expansions
+                            .first()
+                            .into_iter()
+                            .flat_map(|e| crate::shell::flow::referenced(&text[e.span.clone()])),
+                    );
                 }
             }
         }
