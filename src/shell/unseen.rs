@@ -143,6 +143,14 @@ fn code_in_arguments(text: &str) -> BTreeSet<String> {
                 r#"|\b(?:declare|local|typeset)\s+-\w*a\w*\s+("\w+=\([^\"]*"|'\w+=\([^']*')"#,
                 r#"|\b(?:scp|rsync)\b([^\n;|&]*:[^\n;|&]*)"#,
                 r#"|\b(?:sh|bash|dash|zsh|ksh|source|\.)\s+(?:-s\s+)?<\s*<\(([^\n]*)\)"#,
+                // Options whose value a program may pipe to a command (`strace -o "|cmd"`,
+                // `psql -o`, `mysql --pager`, `tcpdump -z`, sqlite3's `-cmd ".shell …"`).
+                r#"|\b(?:strace|ltrace)\b[^\n;|&]*?\s-o\s*("[^"]*"|'[^']*'|\S+)"#,
+                r#"|\bpsql\b[^\n;|&]*?\s(?:-o\s*|--output[= ])("[^"]*"|'[^']*'|\S+)"#,
+                r#"|\b(?:mysql|mariadb)\b[^\n;|&]*?\s--pager[= ]("[^"]*"|'[^']*'|\S+)"#,
+                r#"|\btcpdump\b[^\n;|&]*?\s-z\s+("[^"]*"|'[^']*'|\S+)"#,
+                r#"|\bsqlite3\b[^\n;|&]*?\s-cmd\s+("[^"]*"|'[^']*'|\S+)"#,
+                r#"|--compress-program[= ]("[^"]*"|'[^']*'|\S+)"#,
             ))
             .ok()
         })
@@ -1121,6 +1129,15 @@ mod tests {
         assert!(refused_by(&found, "1.2.3 beta", None, false).is_none());
         assert!(spliced_into_code("awk \"{ print \\\"$N\\\" }\" f").contains("N"));
         assert!(spliced_into_code("sed -i 's/a/b/' f; echo \"$N\"").is_empty());
+        // A copy given to an option whose value may be piped to a command (audit 17:
+        // `f="{{ v }}"; strace -o "$f"` ran `|cmd`).
+        let found = unseen(&format!("f=\"{PROBE_VALUE}\"\nstrace -o \"$f\" ls"));
+        assert!(
+            found
+                .iter()
+                .any(|u| u.name == "f" && u.place == Place::Code),
+            "{found:?}"
+        );
     }
 
     #[test]

@@ -599,6 +599,76 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             );
             joined(j, "dsh".into(), false)
         }
+        // More remote runners (audit 17): Salt's `cmd.run` and its kin take a command string
+        // a shell on each minion parses; `pyinfra … exec --`, `kamal app exec`, `minikube
+        // ssh --` join their words into one; `cf ssh -c` and `az vm run-command invoke
+        // --scripts` take a script.
+        "salt" | "salt-call" | "salt-ssh"
+            if (i + 1..target).any(|k| {
+                matches!(
+                    args[k].cooked.as_str(),
+                    "cmd.run"
+                        | "cmd.shell"
+                        | "cmd.run_all"
+                        | "cmd.run_stdout"
+                        | "cmd.run_stderr"
+                        | "cmd.run_bg"
+                        | "cmd.script"
+                        | "cmd.exec_code"
+                )
+            }) =>
+        {
+            Role::Reparse(Reparse {
+                inner: args[target].cooked.clone(),
+                construct: format!("{name} cmd.run"),
+                travels: false,
+            })
+        }
+        "pyinfra" if (i + 1..target).any(|k| args[k].cooked == "exec") => {
+            match (i + 1..args.len()).find(|&k| args[k].cooked == "--") {
+                Some(dashes) => joined(dashes + 1, "pyinfra exec".into(), false),
+                None => joined(target, "pyinfra exec".into(), false),
+            }
+        }
+        "kamal" if sub(args, i, &["app", "exec"]) => {
+            let (j, _) = options(args, i + 3, "dr", &["destination", "roles", "hosts"]);
+            joined(j, "kamal app exec".into(), false)
+        }
+        "minikube" if sub(args, i, &["ssh"]) => {
+            let (j, _) = options(args, i + 2, "np", &["node", "profile"]);
+            joined(j, "minikube ssh".into(), false)
+        }
+        "cf" if sub(args, i, &["ssh"])
+            && matches!(args[target - 1].cooked.as_str(), "-c" | "--command") =>
+        {
+            Role::Reparse(Reparse {
+                inner: args[target].cooked.clone(),
+                construct: "cf ssh -c".into(),
+                travels: false,
+            })
+        }
+        "az" if sub(args, i, &["vm", "run-command", "invoke"])
+            && (i + 4..target).any(|k| args[k].cooked == "--scripts") =>
+        {
+            Role::Reparse(Reparse {
+                inner: args[target].cooked.clone(),
+                construct: "az vm run-command invoke --scripts".into(),
+                travels: false,
+            })
+        }
+        // A command in JSON that a remote agent runs (`commandToExecute` of Azure's
+        // CustomScript, `aws ssm send-command --parameters commands=…`, `aws ecs
+        // execute-command --command`): neither grammar is followed through the other.
+        "az" if args[target].cooked.contains("commandToExecute") => Role::PlainWord,
+        "aws"
+            if (sub(args, i, &["ssm", "send-command"])
+                && (args[target].cooked.contains("commands")
+                    || args[target - 1].cooked == "--parameters"))
+                || (sub(args, i, &["ecs", "execute-command"])
+                    && args[target - 1].cooked == "--command") =>
+        {
+            Role::PlainWord
+        }
         "mussh" if args[target - 1].cooked == "-c" => Role::Reparse(Reparse {
             inner: args[target].cooked.clone(),
             construct: "mussh -c".into(),

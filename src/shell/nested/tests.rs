@@ -725,3 +725,37 @@ fn a_copy_at_the_start_of_an_operand_is_no_option() {
         );
     }
 }
+
+/// Remote runners an audit found the value pasted raw into: Salt's `cmd.run`, `pyinfra
+/// exec`, `kamal app exec`, `minikube ssh`, `cf ssh -c`, `az vm run-command invoke
+/// --scripts`; a command in JSON for a remote agent is one plain word.
+#[test]
+fn more_remote_runners_parse_their_command_again() {
+    for script in [
+        "salt '*' cmd.run \"systemctl restart X\"",
+        "salt-call cmd.shell \"echo X\"",
+        "salt-ssh web-1 cmd.run_all \"echo X\"",
+        "pyinfra web-1 exec -- echo X",
+        "kamal app exec echo X",
+        "minikube ssh -- echo X",
+        "cf ssh app -c \"echo X\"",
+        "az vm run-command invoke -g rg -n vm --command-id RunShellScript --scripts \"echo X\"",
+    ] {
+        assert!(
+            read_again_or_refused(script),
+            "{script}: {:?}",
+            plan_x(script)
+        );
+    }
+    for script in [
+        "aws ssm send-command --document-name AWS-RunShellScript --parameters \"commands=echo X\"",
+        "aws ecs execute-command --cluster c --task t --interactive --command \"echo X\"",
+        "az vm extension set -n CustomScript --settings '{\"commandToExecute\": \"echo X\"}'",
+    ] {
+        assert!(
+            plain_word_or_refused(script),
+            "{script}: {:?}",
+            plan_x(script)
+        );
+    }
+}
