@@ -486,7 +486,8 @@ fn read_into_code(text: &str, list: &[Command], n: usize) -> Option<Result<Role,
                 }
             });
             if args.get(j).is_some_and(|w| base(&w.cooked) == "ssh")
-                && replace.is_some_and(|r| ssh_host_only(&args, j, &r))
+                && (replace.is_some_and(|r| ssh_host_only(&args, j, &r))
+                    || super::refs::xargs_words(&seen))
             {
                 return Some(Ok(Role::PlainWords));
             }

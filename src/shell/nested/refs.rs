@@ -339,8 +339,11 @@ fn reparsed_refs_in(text: &str, depth: usize) -> BTreeSet<String> {
                     out.extend(handed_on(text, &w.expansions));
                 }
             }
-            // `printf … "$x" | bash`, `echo "$x" > >(sh)`: what the command prints is run.
-            if (cmd.piped && pipe_reader(text, &list, n).is_some()) || output_to_program(text, cmd)
+            // `printf … "$x" | bash`, `echo "$x" > >(sh)`: what the command prints is run;
+            // `echo "$x" | xargs ssh h kill`: its words are put into a remote command.
+            if (cmd.piped
+                && (pipe_reader(text, &list, n).is_some() || pipes_into_xargs_ssh(&list, n)))
+                || output_to_program(text, cmd)
             {
                 for w in &args {
                     out.extend(handed_on(text, &w.expansions));
@@ -517,9 +520,10 @@ pub(super) fn xargs_runs_input(text: &str, args: &[&Word]) -> Option<String> {
     if let Some(first) = args.get(j).map(|w| base(&w.cooked))
         && matches!(first, "ssh" | "eval" | "su" | "runuser")
         && !(first == "ssh"
-            && replace
+            && (replace
                 .as_deref()
-                .is_some_and(|r| ssh_host_only(args, j, r)))
+                .is_some_and(|r| ssh_host_only(args, j, r))
+                || xargs_words(&seen)))
     {
         return Some(format!("xargs … {first}"));
     }
@@ -548,6 +552,46 @@ pub(super) fn xargs_runs_input(text: &str, args: &[&Word]) -> Option<String> {
             .any(|p| refs.contains(*p) || arith.contains(*p))
     };
     (substituted || positional()).then(|| format!("xargs … {} -c", base(&args[shell].cooked)))
+}
+
+/// Whether what command `n` prints goes down its pipe to `xargs … ssh`, which puts it into
+/// the command a remote shell parses.
+fn pipes_into_xargs_ssh(list: &[Command], n: usize) -> bool {
+    let mut k = n;
+    while list.get(k).is_some_and(|c| c.piped) {
+        k += 1;
+        let Some(next) = list.get(k) else {
+            return false;
+        };
+        let args = next.args();
+        if args.first().is_some_and(|w| base(&w.cooked) == "xargs")
+            && let Some(xargs) = find_wrapper("xargs")
+        {
+            let (j, _) = options(&args, 1, xargs.short, xargs.long);
+            return args.get(j).is_some_and(|w| base(&w.cooked) == "ssh");
+        }
+    }
+    false
+}
+
+/// Whether xargs splits its input at blanks and new lines (or takes lines), processing
+/// quotes: no `-0`, `-d`, `-a` (where an item may hold a new line or come from elsewhere).
+/// `… | xargs ssh -n h kill` then gives the remote shell words of plain words only, which
+/// [`super::locate`]'s reading asks of each line.
+pub(super) fn xargs_words(seen: &programs::Options) -> bool {
+    !programs::has(
+        seen,
+        &[
+            "-0",
+            "--null",
+            "-d",
+            "--delimiter",
+            "-a",
+            "--arg-file",
+            "-E",
+            "-e",
+        ],
+    )
 }
 
 /// `xargs -I{} ssh {} uptime`: the replacement string is ssh's host and nothing else.

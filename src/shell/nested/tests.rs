@@ -759,3 +759,32 @@ fn more_remote_runners_parse_their_command_again() {
         );
     }
 }
+
+/// `… | xargs ssh -n h kill`: xargs gives the remote command the input's words, each of
+/// which must then be a plain word (an audit found an RB031 error for every value); with
+/// `-0` or `-d`, an item may hold a new line: refused.
+#[test]
+fn words_xargs_appends_to_an_ssh_command_are_plain_words() {
+    for script in [
+        "echo \"X\" | xargs -r ssh -n h kill",
+        "echo \"X\" | xargs -r -n1 ssh -n h kill",
+        "echo \"X\" | xargs -L1 -I{} ssh h \"kill {}\"",
+    ] {
+        assert!(
+            matches!(plan_x(script).map(|p| p.slot), Ok(Slot::PlainWords(_))),
+            "{script}: {:?}",
+            plan_x(script)
+        );
+    }
+    for script in [
+        "printf '%s\\0' \"X\" | xargs -0 ssh -n h kill",
+        "echo \"X\" | xargs -d , ssh -n h kill",
+        "echo \"X\" | xargs eval",
+    ] {
+        assert!(plan_x(script).is_err(), "{script}: {:?}", plan_x(script));
+    }
+    // A copy printed into it: one plain word (the words were not followed there).
+    assert!(plain_word_or_refused(
+        "x=\"X\"\necho \"$x\" | xargs -r ssh -n h kill"
+    ));
+}
