@@ -35,6 +35,9 @@ pub struct Input {
     pub default: Option<String>,
     /// Where it first appears in the source.
     pub pos: Pos,
+    /// A placeholder named like a credential (`<db-password>`, `<UNSEAL_KEY_1>`): a secret
+    /// input, given to the commands in this variable of the environment.
+    pub secret_env: Option<String>,
 }
 
 #[derive(Debug, Default, Clone)]

@@ -209,14 +209,38 @@ pub(super) fn placeholders(
         if name.starts_with(|c: char| c.is_ascii_digit()) {
             name.insert_str(0, "v_");
         }
-        d.inputs.entry(name.clone()).or_insert_with(|| Input {
+        // `<db-password>`, `<UNSEAL_KEY_1>`: a secret, which a command never holds (the
+        // journal would): a secret input given in the environment, the command expanding
+        // it (an audit found a Vault root token written to the journal).
+        let secret = credential_name(&name).then(|| {
+            let var = name.to_ascii_uppercase();
+            if never_lifted(&var) || KNOWN_VARIABLES.contains(&var.as_str()) {
+                format!("PAGE_{var}")
+            } else {
+                var
+            }
+        });
+        let input = d.inputs.entry(name.clone()).or_insert_with(|| Input {
             description: format!("The value of <{raw}> on the page"),
             default: None,
             pos,
+            secret_env: None,
         });
+        if let Some(var) = &secret
+            && input.secret_env.is_none()
+        {
+            input.secret_env = Some(var.clone());
+            notes.push(format!(
+                "{pos}: <{raw}> is a secret: the secret input `{name}`, given to the command as `${var}` (masked, kept out of the journal)"
+            ));
+        }
         out.push_str(&command[last..whole.start]);
         last = whole.end;
         let template = format!("{{{{ inputs.{name} }}}}");
+        if let Some(var) = secret {
+            out.push_str(&env_reference(command, whole.start, &var));
+            continue;
+        }
         let Some(env) = env.as_deref_mut() else {
             out.push_str(&template);
             continue;
@@ -236,15 +260,58 @@ pub(super) fn placeholders(
         if !env.iter().any(|(n, _)| *n == var) {
             env.push((var.clone(), template));
         }
-        use crate::shell::Quoting;
-        out.push_str(&match crate::shell::context_at(command, whole.start) {
-            Quoting::Double | Quoting::Heredoc => format!("${{{var}}}"),
-            Quoting::Single => format!("'\"${{{var}}}\"'"),
-            _ => format!("\"${{{var}}}\""),
-        });
+        out.push_str(&env_reference(command, whole.start, &var));
     }
     out.push_str(&command[last..]);
     out
+}
+
+/// How `$var` is written at `at` of `command` to stand for one word there.
+fn env_reference(command: &str, at: usize, var: &str) -> String {
+    use crate::shell::Quoting;
+    match crate::shell::context_at(command, at) {
+        Quoting::Double | Quoting::Heredoc => format!("${{{var}}}"),
+        Quoting::Single => format!("'\"${{{var}}}\"'"),
+        _ => format!("\"${{{var}}}\""),
+    }
+}
+
+/// Whether a placeholder's name is a credential's (`db_password`, `root_token`,
+/// `unseal_key_1`, `aws_secret_access_key`), not one that names or locates one
+/// (`secret_name`, `token_file`, `access_key_id`).
+pub(super) fn credential_name(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    let names_one = [
+        "NAME",
+        "NAMES",
+        "NAMESPACE",
+        "PATH",
+        "FILE",
+        "DIR",
+        "ARN",
+        "REF",
+        "ID",
+        "URL",
+        "TTL",
+    ]
+    .iter()
+    .any(|s| upper.ends_with(&format!("_{s}")) || upper.ends_with(&format!("-{s}")));
+    !names_one
+        && [
+            "TOKEN",
+            "PASSWORD",
+            "PASSWD",
+            "PASSPHRASE",
+            "SECRET",
+            "API_KEY",
+            "APIKEY",
+            "PRIVATE_KEY",
+            "UNSEAL_KEY",
+            "ACCESS_KEY",
+            "CREDENTIAL",
+        ]
+        .iter()
+        .any(|w| upper.contains(w))
 }
 
 /// Whether `<NAME>` at `whole` is a placeholder, not markup or a type: not a type glued to

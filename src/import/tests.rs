@@ -369,6 +369,38 @@ fn the_top_heading_names_the_page_over_its_front_matter() {
     assert!(guessed(&d, "the front matter's `title:` is the title"));
 }
 
+/// A placeholder named like a credential is a secret input given in the environment: the
+/// command expands the variable, never a template of the value (an audit found a Vault
+/// root token written to the journal).
+#[test]
+fn credential_placeholders_are_secret_inputs_in_the_environment() {
+    let d = import(
+        "# T\n\n```bash\nvault login <root-token>\nmysql -p\"<DB_PASSWORD>\" -e 'select 1'\nkubectl get pod <POD>\n```\n",
+        "p",
+    );
+    let run = d.steps[0].run.as_deref().unwrap_or("");
+    assert_eq!(
+        run,
+        "vault login \"${ROOT_TOKEN}\"\nmysql -p\"${DB_PASSWORD}\" -e 'select 1'\nkubectl get pod {{ inputs.pod }}"
+    );
+    assert_eq!(
+        d.inputs["root_token"].secret_env.as_deref(),
+        Some("ROOT_TOKEN")
+    );
+    assert_eq!(
+        d.inputs["db_password"].secret_env.as_deref(),
+        Some("DB_PASSWORD")
+    );
+    assert!(d.inputs["pod"].secret_env.is_none());
+    assert!(d.guesses.is_empty(), "{:?}", d.guesses);
+    assert!(d.env.is_empty(), "{:?}", d.env);
+    let yaml = super::yaml::write(&d, "p.md");
+    assert!(
+        yaml.contains("  root_token:\n    description: \"The value of <root-token> on the page\"\n    secret: true\n    env: ROOT_TOKEN\n"),
+        "{yaml}"
+    );
+}
+
 /// A placeholder inside JSON (`kubectl patch -p`, `curl -d`) or a YAML line of a
 /// here-document is an input, said: quotes or a new line in it would add fields.
 #[test]

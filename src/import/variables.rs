@@ -124,7 +124,12 @@ pub(super) fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
         .collect();
     // (name, where, the default the page writes: `${CLUSTER:-prod}`)
     let mut found: Vec<(String, Pos, Option<String>)> = Vec::new();
-    let mut skipped: Vec<String> = Vec::new();
+    // (A secret placeholder's variable, which its input gives.)
+    let mut skipped: Vec<String> = d
+        .inputs
+        .values()
+        .filter_map(|i| i.secret_env.clone())
+        .collect();
     let mut from_outside: Vec<(Pos, String)> = Vec::new();
     for (line, c, own) in &commands {
         for cap in used.captures_iter(c) {
@@ -213,6 +218,7 @@ pub(super) fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
                     description: format!("${name}, set by `export` on the page"),
                     default: None,
                     pos: *line,
+                    secret_env: None,
                 });
                 // `<ns>` earlier and `export NS=prod`: one input, with the export's value;
                 // two exports of different values: the first, said.
@@ -319,6 +325,7 @@ pub(super) fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
             description: format!("The value of ${name}, which the page uses and never sets"),
             default,
             pos: line,
+            secret_env: None,
         });
         d.env
             .insert(name.clone(), format!("{{{{ inputs.{input} }}}}"));

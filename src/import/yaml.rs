@@ -121,7 +121,11 @@ pub fn write(d: &Draft, source: &str) -> String {
             }
             // `$GITLAB_TOKEN` the page uses and never sets: a secret, given to every step in
             // its environment (masked, kept out of the journal), not a template.
-            if let Some(var) = secrets.get(name.as_str()) {
+            if let Some(var) = secrets
+                .get(name.as_str())
+                .copied()
+                .or(input.secret_env.as_deref())
+            {
                 out.push_str("    secret: true\n");
                 let _ = writeln!(out, "    env: {var}");
             }
@@ -218,18 +222,7 @@ pub fn write(d: &Draft, source: &str) -> String {
 /// input's `env:` instead.
 fn credential_env<'a>(d: &'a super::Draft, input: &str) -> Option<&'a str> {
     let upper = input.to_ascii_uppercase();
-    let credential = [
-        "TOKEN",
-        "PASSWORD",
-        "PASSWD",
-        "SECRET",
-        "API_KEY",
-        "APIKEY",
-        "PRIVATE_KEY",
-    ]
-    .iter()
-    .any(|w| upper.contains(w));
-    if !credential {
+    if !super::placeholders::credential_name(input) {
         return None;
     }
     let template = format!("{{{{ inputs.{input} }}}}");
