@@ -14,6 +14,30 @@ fn course(d: &Draft, s: &Step) -> Option<(String, bool)> {
     if let Some((label, _)) = &s.lifted {
         return Some((label.trim_end_matches(':').trim().to_string(), false));
     }
+    // `2. Option B: ask the storage team for capacity.` among options with commands: an
+    // option of its own, which leads to its checklist (an audit found options A and C run
+    // in a row around it).
+    if s.run.is_none()
+        && s.choose.is_empty()
+        && s.instructions.trim().is_empty()
+        && let [item] = s.checklist.as_slice()
+    {
+        let t = item.trim().to_ascii_lowercase();
+        let named =
+            t.starts_with("option ") || t.starts_with("alternative ") || t.starts_with("**option ");
+        return named.then(|| {
+            let label = item
+                .trim()
+                .trim_matches('*')
+                .trim_end_matches(['.', ':'])
+                .trim();
+            if label.chars().count() <= 100 && !label.contains('\n') {
+                (label.to_string(), false)
+            } else {
+                (short_title(label), false)
+            }
+        });
+    }
     if s.run.is_none() || !s.choose.is_empty() {
         return None;
     }
@@ -276,10 +300,26 @@ fn item_alternatives_at(d: &mut Draft, depth: usize, next: &mut usize) {
         }
         // Courses nested under an item that names one of its own: this decision is that
         // course among the item's siblings, at the depth above.
-        let lifted = parents
+        let mut lifted = parents
             .last()
             .filter(|p| either_or(p) && depth > 0)
             .map(|p| (p.clone(), 1 + stop - k));
+        // That item has a command of its own, its step just before ("- If the primary is
+        // down, stop its service first:" + `systemctl stop patroni`): the course is that
+        // step, which then leads to this decision (an audit found the two made options of
+        // one label, the stop skipped on the way to the failover).
+        if let Some((p, len)) = &lifted
+            && let Some(before) = k.checked_sub(1).and_then(|b| d.steps.get(b))
+            && before.depth + 1 == depth
+            && before.parents.len() + 1 == parents.len()
+            && before.parents[..] == parents[..parents.len() - 1]
+            && before.lifted.is_none()
+            && course(d, before).is_some_and(|(label, _)| label == p.trim_end_matches(':').trim())
+        {
+            let len = *len;
+            let (p, _) = lifted.take().unwrap_or_default();
+            d.steps[k - 1].lifted = Some((p, len + 1));
+        }
         inserts.push((
             k,
             Step {

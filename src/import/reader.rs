@@ -175,6 +175,8 @@ impl<'a> Reader<'a> {
             instructions: std::mem::take(prose).trim().to_string(),
             notes: std::mem::take(notes),
             pos,
+            // (The items of a list at the top level, as the commands of its items are.)
+            depth: 1,
             ..Step::default()
         });
     }

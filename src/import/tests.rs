@@ -401,6 +401,57 @@ fn credential_placeholders_are_secret_inputs_in_the_environment() {
     );
 }
 
+/// An "If" item with a command of its own over nested "If" items: its option runs its
+/// command, then asks the nested decision (an audit found two options of one label, the
+/// stop skipped before the failover, and a draft that failed lint).
+#[test]
+fn a_course_with_its_own_command_leads_to_its_nested_decision() {
+    let d = import(
+        "# T\n\n1. Check the cluster:\n\n   ```bash\n   patronictl list\n   ```\n\n   - If the primary is down, stop it first:\n\n     ```bash\n     systemctl stop patroni\n     ```\n\n     - If a replica is in sync, fail over:\n\n       ```bash\n       patronictl failover\n       ```\n\n     - Otherwise, restore:\n\n       ```bash\n       gitlab-backup restore\n       ```\n\n   - If it is slow, restart it:\n\n     ```bash\n     gitlab-ctl restart patroni\n     ```\n\n2. Verify:\n\n   ```bash\n   patronictl list\n   ```\n",
+        "p",
+    );
+    let outer = d.steps.iter().find(|s| s.choose.len() == 3).unwrap();
+    let labels: Vec<&str> = outer.choose.iter().map(|(l, _)| l.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "If the primary is down, stop it first",
+            "If it is slow, restart it",
+            "None of these applies: go on"
+        ]
+    );
+    let stop = d
+        .steps
+        .iter()
+        .position(|s| s.id == outer.choose[0].1)
+        .unwrap();
+    assert_eq!(d.steps[stop].run.as_deref(), Some("systemctl stop patroni"));
+    assert!(d.steps[stop].next.is_none());
+    assert!(
+        d.steps[stop + 1].choose.len() == 2,
+        "{:?}",
+        d.steps[stop + 1]
+    );
+}
+
+/// An "Option" item with no command among options with commands is an option, leading to
+/// its checklist (an audit found options A and C run in a row around it).
+#[test]
+fn an_option_item_without_a_command_is_an_option() {
+    let d = import(
+        "# T\n\n## Mitigation\n\n1. Option A: reweight:\n\n   ```bash\n   echo one\n   ```\n\n2. Option B: ask the storage team for capacity.\n3. Option C: purge:\n\n   ```bash\n   echo three\n   ```\n",
+        "p",
+    );
+    assert_eq!(
+        labels(&d),
+        [
+            "Option A: reweight",
+            "Option B: ask the storage team for capacity",
+            "Option C: purge"
+        ]
+    );
+}
+
 /// A placeholder inside JSON (`kubectl patch -p`, `curl -d`) or a YAML line of a
 /// here-document is an input, said: quotes or a new line in it would add fields.
 #[test]
