@@ -86,13 +86,27 @@ fn expanded(command: &str, cap: &regex::Captures) -> bool {
     if command[..at].ends_with('\\') {
         return false;
     }
+    // (A long command, thousands of exports joined in one step, is read from the line's
+    // start: each reading from the top made the import quadratic, a 1 MB page a minute.
+    // A `$VAR` then misread as expanded is an input too many, said.)
+    let (from, to) = if command.len() > LONG_COMMAND {
+        (
+            command[..at].rfind('\n').map_or(0, |n| n + 1),
+            command[at..].find('\n').map_or(command.len(), |n| at + n),
+        )
+    } else {
+        (0, command.len())
+    };
     !matches!(
-        crate::shell::context_at(command, at),
+        crate::shell::context_at(&command[from..to], at - from),
         crate::shell::Quoting::Single
             | crate::shell::Quoting::DollarSingle
             | crate::shell::Quoting::QuotedHeredoc
     )
 }
+
+/// A command longer than this is read line by line where each `$VAR` is looked at.
+const LONG_COMMAND: usize = 16 * 1024;
 
 /// `$VAR`/`${VAR}` (upper case, the convention of pages) that the page's commands use and
 /// never set (`VAR=`, `export VAR=`, `read VAR`, `for VAR in`, `local VAR`): an input each,
@@ -373,21 +387,27 @@ pub(super) fn apply_exports(d: &mut Draft, exported: Vec<(String, String, Pos)>)
     // A variable exported with a different value in each option of a decision: the steps
     // after the options join again are given the one of the option taken.
     let mut carried: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
-    let mut names: Vec<&str> = exported.iter().map(|(n, _, _)| n.as_str()).collect();
-    names.sort_unstable();
-    names.dedup();
-    for name in names {
-        let exports: Vec<(String, usize)> = exported
-            .iter()
-            .filter(|(n, _, _)| n == name)
-            .filter_map(|(_, t, line)| {
-                let from = d
-                    .steps
-                    .iter()
-                    .position(|s| s.pos == *line && s.run.is_some())?;
-                Some((t.clone(), from))
-            })
-            .collect();
+    // (Grouped by name once, each step found by its place once: a page may export 20,000
+    // variables.)
+    let step_at: std::collections::BTreeMap<Pos, usize> = d
+        .steps
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.run.is_some())
+        .rev()
+        .map(|(k, s)| (s.pos, k))
+        .collect();
+    let mut by_name: std::collections::BTreeMap<&str, Vec<(String, usize)>> =
+        std::collections::BTreeMap::new();
+    for (name, template, line) in &exported {
+        if let Some(&from) = step_at.get(line) {
+            by_name
+                .entry(name.as_str())
+                .or_default()
+                .push((template.clone(), from));
+        }
+    }
+    for (name, exports) in by_name {
         let distinct: std::collections::BTreeSet<&str> =
             exports.iter().map(|(t, _)| t.as_str()).collect();
         if distinct.len() > 1 && carry_by_choice(d, &next, name, &exports) {
@@ -398,6 +418,12 @@ pub(super) fn apply_exports(d: &mut Draft, exported: Vec<(String, String, Pos)>)
     // have, the import stops here rather than build gigabytes it would refuse to write.)
     let mut bytes = 0usize;
     let mut reached = vec![false; d.steps.len()];
+    // The names each step's `env:` gives already.
+    let mut env_names: Vec<std::collections::HashSet<String>> = d
+        .steps
+        .iter()
+        .map(|s| s.env.iter().map(|(n, _)| n.clone()).collect())
+        .collect();
     // An input made of literal exports that now each give their own value is used by no
     // step any more.
     if !carried.is_empty() {
@@ -447,8 +473,14 @@ pub(super) fn apply_exports(d: &mut Draft, exported: Vec<(String, String, Pos)>)
             d.too_large = true;
             return;
         }
-        for (step, _) in d.steps.iter_mut().zip(&reached).filter(|(_, r)| **r) {
-            if !step.env.iter().any(|(n, _)| *n == name) {
+        for ((step, names), _) in d
+            .steps
+            .iter_mut()
+            .zip(env_names.iter_mut())
+            .zip(&reached)
+            .filter(|(_, r)| **r)
+        {
+            if names.insert(name.clone()) {
                 step.env.push((name.clone(), template.clone()));
             }
         }
