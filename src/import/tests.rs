@@ -202,6 +202,15 @@ fn stop_here_and_kubeconfig() {
         &d,
         "`KUBECONFIG` is exported here and stays in this step"
     ));
+    // Whatever its value (an audit's `$HOME/.kube/prod-eu` was unsaid).
+    let d = import(
+        "# T\n\n```bash\nexport KUBECONFIG=$HOME/.kube/prod-eu\n```\n\n```bash\nkubectl get pods\n```\n",
+        "p",
+    );
+    assert!(guessed(
+        &d,
+        "`KUBECONFIG` is exported here and stays in this step"
+    ));
 }
 
 /// A third audit's pages: bold options that do not fill their paragraph, "… nothing to

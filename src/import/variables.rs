@@ -197,6 +197,27 @@ pub(super) fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
     let mut twice: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     // (index in `exported`, the literal value an export gives)
     let mut literals: Vec<(usize, String)> = Vec::new();
+    // `export KUBECONFIG=$HOME/.kube/prod-eu`: a value the export pattern below does not
+    // take (it expands a variable), which stays in its step all the same (an audit found
+    // later `kubectl` commands on the operator's default cluster, unsaid).
+    static SETTING: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?m)^\s*export\s+([A-Z_][A-Z0-9_]*)=\S*\$").ok()
+    });
+    if let Some(setting) = SETTING.as_ref() {
+        for (line, c, _) in &commands {
+            for cap in setting.captures_iter(c) {
+                let name = &cap[1];
+                if KNOWN_VARIABLES.contains(&name) && !never_lifted(name) {
+                    export_guesses.push((
+                        *line,
+                        format!(
+                            "`{name}` is exported here and stays in this step: each step is a shell of its own, so later steps use the operator's `${name}` (add it to the runbook's `env:`, or export it in each step that needs it)"
+                        ),
+                    ));
+                }
+            }
+        }
+    }
     if let Some(export) = EXPORT.as_ref() {
         for (line, c, _) in &commands {
             for cap in export.captures_iter(c) {
