@@ -22,7 +22,9 @@ crate::declare_rule! {
     /// restores, Rails `destroy`/`delete_all`, `git clean -f`, `git reset --hard`,
     /// `etcdctl member remove`/`snapshot restore`, `velero delete`, `raft remove-peer`, a
     /// Redis failover or `SHUTDOWN`, `rabbitmqctl purge_queue`/`reset`,
-    /// `gcloud`/`az … delete`, `wipefs`/`lvremove`/`shred`, `ceph … purge`, `reboot`,
+    /// `gcloud`/`az … delete`, `wipefs`/`lvremove`/`shred`, `ceph … purge`, `oc adm prune
+    /// --confirm`, an Elasticsearch empty primary, `RESET REPLICA`, a Sidekiq set cleared,
+    /// `rbd snap purge`, `reboot`,
     /// `shutdown`, `halt`, `poweroff`.
     ///
     /// `rm` counts with `-r`, `-R` or `-f` in any spelling (`-rf`, `-r -f`, `--recursive`,
@@ -305,6 +307,31 @@ const PATTERNS: &[Pattern] = &[
         r"\b(?:consul\s+kv|etcdctl)\s+delete\b",
         "key-value delete",
         &["delete"],
+    ),
+    (
+        r"\b(?:oc|kubectl)\s+adm\s+prune\b[^\n;&|]*--confirm\b",
+        "oc adm prune --confirm",
+        &["prune"],
+    ),
+    (
+        r"(?i)\b(?:allocate_empty_primary|accept_data_loss)\b",
+        "Elasticsearch empty primary / data loss",
+        &["allocate_empty_primary", "accept_data_loss"],
+    ),
+    (
+        r"(?i)\breset\s+(?:replica|slave|master)\b",
+        "SQL RESET REPLICA / MASTER",
+        &["reset"],
+    ),
+    (
+        r"Sidekiq[^\n]*\.clear\b",
+        "Sidekiq set cleared",
+        &["sidekiq"],
+    ),
+    (
+        r"\brbd\s+(?:snap\s+(?:purge|rm)|rm|remove)\b",
+        "rbd snapshot purge / rm",
+        &["rbd"],
     ),
 ];
 
@@ -770,6 +797,11 @@ mod tests {
             "sudo lvremove -y vg0/data",
             "ceph osd purge 3 --yes-i-really-mean-it",
             "consul kv delete -recurse app/",
+            "oc adm prune images --keep-tag-revisions=3 --confirm",
+            "curl -XPOST es:9200/_cluster/reroute -d '{\"commands\":[{\"allocate_empty_primary\":{\"accept_data_loss\":true}}]}'",
+            "mysql -e 'STOP REPLICA; RESET REPLICA ALL'",
+            "gitlab-rails runner 'Sidekiq::DeadSet.new.clear'",
+            "rbd snap purge rbd/img-1",
         ];
         for script in destructive {
             assert!(!find_destructive(script).is_empty(), "{script}");
@@ -807,6 +839,9 @@ mod tests {
             "echo ok > /tmp/x",
             "gitlab-rails runner 'puts Project.count'",
             "ceph status",
+            "oc adm prune images --keep-tag-revisions=3",
+            "rbd snap ls rbd/img-1",
+            "gitlab-rails runner 'puts Sidekiq::DeadSet.new.size'",
         ];
         for script in harmless {
             assert!(
