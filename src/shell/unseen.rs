@@ -183,8 +183,11 @@ pub fn spliced_into_code(text: &str) -> BTreeSet<String> {
     let Some(re) = RE
         .get_or_init(|| {
             Regex::new(concat!(
-                r#"\b(?:sed|gsed)\b[^\n;|&]*?\s(?:-e\s*|--expression[= ])?"((?:[^"\\]|\\.)*\$(?:[^"\\]|\\.)*)""#,
-                r#"|\b(?:awk|gawk|mawk|nawk)\b[^\n;|&]*?\s"((?:[^"\\]|\\.)*\$(?:[^"\\]|\\.)*)""#,
+                // (The script is the first word after the options, or an `-e`'s: not a
+                // file named `"$list"` after a script in single quotes.)
+                r#"\b(?:sed|gsed)(?:\s+-[\w.=-]*)*\s+(?:-e\s*|--expression[= ])?"((?:[^"\\]|\\.)*\$(?:[^"\\]|\\.)*)""#,
+                r#"|\b(?:sed|gsed)\b[^\n;|&]*?\s(?:-e\s*|--expression[= ])"((?:[^"\\]|\\.)*\$(?:[^"\\]|\\.)*)""#,
+                r#"|\b(?:awk|gawk|mawk|nawk)(?:\s+(?:-[vf]\s*\S+|-[\w.=:,-]*))*\s+"((?:[^"\\]|\\.)*\$(?:[^"\\]|\\.)*)""#,
             ))
             .ok()
         })
@@ -1129,6 +1132,10 @@ mod tests {
         assert!(refused_by(&found, "1.2.3 beta", None, false).is_none());
         assert!(spliced_into_code("awk \"{ print \\\"$N\\\" }\" f").contains("N"));
         assert!(spliced_into_code("sed -i 's/a/b/' f; echo \"$N\"").is_empty());
+        // A file after a script in single quotes (a bundled runbook's rollback).
+        assert!(spliced_into_code("sed 's/$/.gz/' \"$list\" | xargs gunzip").is_empty());
+        assert!(spliced_into_code("sed -i -e \"s/a/$N/\" f").contains("N"));
+        assert!(spliced_into_code("awk -F: -v x=1 \"{ print $N }\" f").contains("N"));
         // A copy given to an option whose value may be piped to a command (audit 17:
         // `f="{{ v }}"; strace -o "$f"` ran `|cmd`).
         let found = unseen(&format!("f=\"{PROBE_VALUE}\"\nstrace -o \"$f\" ls"));
