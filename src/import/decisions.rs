@@ -96,7 +96,7 @@ fn course(d: &Draft, s: &Step) -> Option<(String, bool)> {
 fn common_to_all(text: &str) -> bool {
     static COMMON: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
-            r"(?i)^\s*(?:(?:in (?:any|both|either|all) cases?|whichever[^,.:]*|once (?:either|one|it)[^,.:]*)\b|(?:then|finally|afterwards?|after that)?[, ]*(?:check|verify|confirm|make sure|look)\b[^.:\n]*\b(?:again|recover|resolv|fixed|back to|healthy|cleared|gone))",
+            r"(?i)^\s*(?:(?:in (?:any|both|either|all) cases?|whichever[^,.:]*|once (?:either|one|it|done|finished)[^,.:]*|after (?:any|either|each|all|the|that|this) (?:option|of them|one|fix)[^,.:]*|finally|verify|confirm)\b|(?:then|afterwards?|after that)?[, ]*(?:check|verify|confirm|make sure|look)\b[^.:\n]*\b(?:again|recover|resolv|fixed|back to|healthy|cleared|gone))",
         )
         .ok()
     });

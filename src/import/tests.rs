@@ -314,14 +314,22 @@ fn a_check_after_the_last_bold_option_is_every_options() {
             "# T\n\n## Mitigation\n\n**Option A: clean old data**\n\n```bash\ndocker system prune -af\n```\n\n**Option B: grow the volume**\n\n```bash\naws ec2 modify-volume --volume-id v --size 200\n```\n\n{then}\n\n```bash\ndf -h /var\n```\n"
         )
     };
-    let d = import(&page("Then check again:"), "p");
-    let check = d.steps.last().map(|s| s.id.clone()).unwrap_or_default();
-    let joined = d
-        .steps
-        .iter()
-        .filter(|s| s.next.as_deref() == Some(check.as_str()))
-        .count();
-    assert_eq!(joined, 2, "{:?}", d.steps);
+    for then in [
+        "Then check again:",
+        "After any option, check Rails can reach Redis:",
+        "Finally, confirm no pod restarts any more:",
+        "Verify:",
+        "Once done, look at the disk:",
+    ] {
+        let d = import(&page(then), "p");
+        let check = d.steps.last().map(|s| s.id.clone()).unwrap_or_default();
+        let joined = d
+            .steps
+            .iter()
+            .filter(|s| s.next.as_deref() == Some(check.as_str()))
+            .count();
+        assert_eq!(joined, 2, "{then}: {:?}", d.steps);
+    }
     let d = import(&page("Then grow the file system."), "p");
     assert!(
         d.steps

@@ -123,6 +123,8 @@ const NAMES: &[&str] = &[
     "watch",
     "tail",
     "journalctl",
+    "gitlab-ctl",
+    "ceph",
 ];
 
 /// Whether a script names one of [`NAMES`] as a word (one pass of an automaton).
@@ -160,9 +162,14 @@ pub fn find_interactive(script: &str) -> Vec<(std::ops::Range<usize>, String)> {
     for (n, cmd) in list.iter().enumerate() {
         let args = cmd.args();
         let fed = n > 0 && list[n - 1].piped || has_input(script, cmd);
+        // `kubectl port-forward … &`: in the background, it ends with the step.
+        let background = cmd.words.last().is_some_and(|w| {
+            let after = script[w.span.end..].trim_start_matches([' ', '\t']);
+            after.starts_with('&') && !after.starts_with("&&") && !after.starts_with("&>")
+        });
         if let Some((i, what)) = needs_terminal(&args, 0, fed)
             // `tail -f log | grep -m1 ready` ends with the command it feeds.
-            && !(cmd.piped && what.ends_with(UNTIL_INTERRUPTED))
+            && !((cmd.piped || background) && what.ends_with(UNTIL_INTERRUPTED))
         {
             let start = args[0].span.start;
             let end = args.get(i).map_or(start, |w| w.span.end).max(start);
@@ -236,6 +243,13 @@ fn needs_terminal(args: &[&Word], mut i: usize, fed: bool) -> Option<(usize, Str
         "journalctl" if flag('f', "--follow") => {
             found(&format!("journalctl -f {UNTIL_INTERRUPTED}"))
         }
+        // `gitlab-ctl tail` follows every service's log; `ceph -w` the cluster's.
+        "gitlab-ctl" if rest.first() == Some(&"tail") => {
+            found(&format!("gitlab-ctl tail {UNTIL_INTERRUPTED}"))
+        }
+        "ceph" if rest.iter().any(|a| matches!(*a, "-w" | "--watch")) => {
+            found(&format!("ceph -w {UNTIL_INTERRUPTED}"))
+        }
         "crontab" if flag('e', "--edit") => found("crontab -e"),
         "read" if flag('p', "--prompt") && !fed => found("read -p"),
         "psql" | "gitlab-psql" if flag('W', "--password") => found("psql --password"),
@@ -268,6 +282,10 @@ fn needs_terminal(args: &[&Word], mut i: usize, fed: bool) -> Option<(usize, Str
                             .any(|a| matches!(*a, "-w" | "--watch" | "--watch-only")) =>
                 {
                     found(&format!("{name} get --watch {UNTIL_INTERRUPTED}"))
+                }
+                // `kubectl port-forward`: forwards until it is interrupted.
+                _ if matches!(name, "kubectl" | "oc") && rest.contains(&"port-forward") => {
+                    found(&format!("{name} port-forward {UNTIL_INTERRUPTED}"))
                 }
                 Some("logs")
                     if rest
@@ -433,6 +451,9 @@ mod tests {
             "docker logs --follow web",
             "redis-cli -h cache --stat",
             "redis-cli -h cache MONITOR",
+            "sudo gitlab-ctl tail gitaly",
+            "ceph -w",
+            "kubectl -n monitoring port-forward svc/prometheus 9090",
         ] {
             assert!(!found(script).is_empty(), "{script}");
         }
@@ -472,6 +493,9 @@ mod tests {
             "kubectl logs deploy/api --tail=100",
             "redis-cli -h cache --bigkeys -i 0.1",
             "redis-cli -h cache --scan --pattern 'session:*'",
+            "gitlab-ctl status",
+            "ceph -s",
+            "kubectl -n monitoring port-forward svc/prometheus 9090 &",
         ] {
             assert!(found(script).is_empty(), "{script}: {:?}", found(script));
         }
