@@ -469,6 +469,23 @@ fn an_option_item_without_a_command_is_an_option() {
     );
 }
 
+/// "If that is not possible, page X." with no command, then "Then wait for the rebalance:"
+/// and its command: the wait is a step of the usual path, not that If's course.
+#[test]
+fn a_paragraph_that_introduces_the_command_names_its_step() {
+    let d = import(
+        "# C\n\n## Mitigation\n\nReweight:\n\n```bash\necho reweight\n```\n\nIf that is not possible, page the storage on-call.\n\nThen wait for the rebalance:\n\n```bash\necho wait\n```\n",
+        "p",
+    );
+    assert!(d.steps.iter().all(|s| s.choose.is_empty()), "{:?}", d.steps);
+    assert_eq!(d.steps[1].title, "Then wait for the rebalance");
+    assert!(
+        d.steps[1]
+            .instructions
+            .starts_with("If that is not possible")
+    );
+}
+
 /// A placeholder inside JSON (`kubectl patch -p`, `curl -d`) or a YAML line of a
 /// here-document is an input, said: quotes or a new line in it would add fields.
 #[test]

@@ -20,8 +20,25 @@ pub(super) fn titles(d: &mut Draft) {
             .map(str::trim_start)
             .filter(|p| p.get(..3).is_some_and(|w| w.eq_ignore_ascii_case("if ")))
             .collect();
-        let first = match ifs.as_slice() {
-            [_, .., last] => last,
+        // "If that is not possible, page the storage on-call." then "Then wait for the
+        // rebalance:": the command is the last paragraph's, which introduces it (an audit
+        // found the wait made the If's course, skipped on the usual path).
+        let paragraphs: Vec<&str> = s
+            .instructions
+            .split("\n\n")
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
+        let introduces = paragraphs.last().filter(|p| {
+            paragraphs.len() > 1
+                && p.ends_with(':')
+                && !p.contains('\n')
+                && !p.get(..3).is_some_and(|w| w.eq_ignore_ascii_case("if "))
+                && !p.starts_with(['`', '-', '*', '|', '>', '#'])
+        });
+        let first = match (ifs.as_slice(), introduces) {
+            (_, Some(last)) if s.run.is_some() => last,
+            ([_, .., last], _) => last,
             _ => s.instructions.trim_start(),
         };
         let prose = !first.is_empty()
