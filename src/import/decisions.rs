@@ -204,10 +204,32 @@ fn item_alternatives_at(d: &mut Draft, depth: usize, next: &mut usize) {
         }
         // One list item "If …" alone: a decision whether it applies, or it would run
         // whenever the walk reaches it.
-        let lone_if = branches.len() == 1
+        let mut lone_if = branches.len() == 1
             && !first_bold
             && (branches[0].0.to_ascii_lowercase().starts_with("if ")
                 || else_clause(&d.steps[branches[0].1].instructions).is_some());
+        // "If Sidekiq runs in Kubernetes instead:" right after the item's command for the
+        // other case: the two are the options (an audit found the first run for everyone,
+        // then a decision whether the second applies).
+        if lone_if
+            && branches[0]
+                .0
+                .to_ascii_lowercase()
+                .trim_end_matches(['.', ':'])
+                .ends_with(" instead")
+            && let Some(prev) = k.checked_sub(1)
+            && d.steps[prev].run.is_some()
+            && d.steps[prev].choose.is_empty()
+            && d.steps[prev].next.is_none()
+            && d.steps[prev].section == section
+            && course(d, &d.steps[prev]).is_none()
+            && !inserts.iter().any(|(at, _, _)| *at == prev)
+        {
+            let label = d.steps[prev].title.clone();
+            branches.insert(0, (label, prev, k));
+            k = prev;
+            lone_if = false;
+        }
         if branches.len() < 2 && !lone_if {
             k += 1;
             continue;

@@ -251,7 +251,12 @@ fn partial_bold_options_late_ifs_and_branch_exports() {
             "kubectl rollout restart deploy/sidekiq"
         ]
     );
-    assert!(labels(&d).contains(&"If Sidekiq runs in Kubernetes instead".to_string()));
+    // The item's command for one case and "If … instead" for the other are the options (the
+    // first ran for everyone).
+    assert_eq!(
+        labels(&d),
+        ["Restart Sidekiq", "If Sidekiq runs in Kubernetes instead"]
+    );
     let d = import(
         "# T\n\n### If on the primary site\n\n```bash\nexport TARGET=<PRIMARY_DB>\n```\n\n### If on the DR site\n\n```bash\nexport TARGET=<DR_DB>\n```\n\n## Promote\n\n```bash\necho \"$TARGET\"\n```\n",
         "p",
