@@ -31,6 +31,9 @@ pub(super) struct Reader<'a> {
     pub(super) task: Option<bool>,
     // The list item being read made a step of its own (its text is that step's).
     pub(super) item_used: bool,
+    /// How much of the item's text a step has taken (the rest, a last sub-item "- If
+    /// neither applies, escalate", goes on as prose rather than be lost).
+    pub(super) item_taken: usize,
     pub(super) descriptive: bool,
     // A table being read (its Markdown so far), the cell being read, cells in its row.
     pub(super) table: Option<String>,
@@ -76,6 +79,7 @@ impl<'a> Reader<'a> {
             in_item: 0,
             task: None,
             item_used: false,
+            item_taken: 0,
             descriptive: false,
             table: None,
             cell: String::new(),
@@ -119,6 +123,7 @@ impl<'a> Reader<'a> {
                 out.push_str("\n\n");
             }
             out.push_str(self.item_text.trim());
+            self.item_taken = self.item_text.len();
         }
         self.paragraph.clear();
         out

@@ -491,6 +491,23 @@ fn a_paragraph_that_introduces_the_command_names_its_step() {
     );
 }
 
+/// A sub-item after an item's last command ("- If neither applies, escalate") is kept, as
+/// prose before the next step (it was lost).
+#[test]
+fn a_sub_item_after_the_items_last_command_is_kept() {
+    let d = import(
+        "# T\n\n1. Find the cause:\n\n   - If it is lagging, look:\n\n     ```bash\n     echo look\n     ```\n\n   - If neither applies, escalate to the DBRE on call.\n2. Confirm:\n\n   ```bash\n   echo ok\n   ```\n",
+        "p",
+    );
+    assert!(
+        d.steps.iter().any(|s| s
+            .instructions
+            .contains("If neither applies, escalate to the DBRE on call.")),
+        "{:?}",
+        d.steps
+    );
+}
+
 /// A placeholder inside JSON (`kubectl patch -p`, `curl -d`) or a YAML line of a
 /// here-document is an input, said: quotes or a new line in it would add fields.
 #[test]

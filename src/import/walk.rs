@@ -414,6 +414,7 @@ impl Reader<'_> {
             self.item_text.clear();
             self.task = None;
             self.item_used = false;
+            self.item_taken = 0;
         } else {
             // A nested item stays in its parent's text, indented (at most 16 levels
             // deep: a page of thousands of nested markers would otherwise grow with
@@ -439,7 +440,19 @@ impl Reader<'_> {
         let text_of = self.item_text.trim().to_string();
         self.last_numbered = false;
         if std::mem::take(&mut self.item_used) {
-            // Its text went to the step its command made.
+            // Its text went to the step its command made; what follows its last command
+            // (a sub-item "- If neither applies, escalate to the DBRE") is prose after it.
+            let rest = self
+                .item_text
+                .get(self.item_taken..)
+                .unwrap_or("")
+                .trim()
+                .trim_start_matches("- ")
+                .to_string();
+            if !rest.is_empty() {
+                self.prose_pos.get_or_insert(at);
+                self.prose.push_str(&format!("- {rest}\n"));
+            }
         } else if self.descriptive && self.task.is_none() && !text_of.is_empty() {
             // A list describing the alert (Symptoms) stays in the description.
             if !self.d.description.is_empty() && !self.d.description.ends_with('\n') {
