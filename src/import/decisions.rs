@@ -420,6 +420,34 @@ fn alternative(title: &str) -> bool {
     .any(|w| t.starts_with(w))
 }
 
+/// Whether a heading states a cause rather than says what to do: "The pod is not running",
+/// "A NetworkPolicy blocks the scrape", "The TLS certificate of the target expired".
+fn names_a_cause(title: &str) -> bool {
+    let t = format!(" {} ", title.trim().to_ascii_lowercase());
+    [" the ", " a ", " an ", " no ", " too "]
+        .iter()
+        .any(|w| t.starts_with(w))
+        && [
+            " is ",
+            " are ",
+            " was ",
+            " were ",
+            " has ",
+            " have ",
+            " blocks ",
+            " expired ",
+            " not ",
+            " cannot ",
+            " can't ",
+            " fails ",
+            " failed ",
+            " full ",
+            " missing ",
+        ]
+        .iter()
+        .any(|w| t.contains(w))
+}
+
 /// Sibling sections that are alternatives (two or more headings in a row, at one level,
 /// read as "If …", "Option …") become a decision: a `choose` step before them whose options
 /// lead to each, every branch joining again after the last.
@@ -431,9 +459,27 @@ pub(super) fn alternatives(d: &mut Draft) {
     // The sections already an option of a decision: a sibling after the first is not the
     // start of another group (three alternatives are one decision of three options).
     let mut options_of_a_decision = std::collections::BTreeSet::new();
+    // Under a Mitigation-like heading, sub-sections that each name a cause ("The pod is
+    // not running", "A NetworkPolicy blocks the scrape", the Prometheus operator's style)
+    // are alternatives too (an audit found the fixes of three causes run in a row).
+    let under_mitigation = |i: usize, level: u8| {
+        d.sections[..i]
+            .iter()
+            .rev()
+            .find(|(l, ..)| *l < level)
+            .is_some_and(|(_, t, _)| {
+                let t = t.to_ascii_lowercase();
+                ["mitigat", "resolution", "remediat", "fix", "solution"]
+                    .iter()
+                    .any(|w| t.starts_with(w))
+            })
+    };
+    let course = |i: usize, level: u8, title: &str| {
+        alternative(title) || (names_a_cause(title) && under_mitigation(i, level))
+    };
     while i < d.sections.len() {
         let (level, ref title, line) = d.sections[i];
-        if !alternative(title) || options_of_a_decision.contains(&i) {
+        if !course(i, level, title) || options_of_a_decision.contains(&i) {
             i += 1;
             continue;
         }
@@ -447,7 +493,7 @@ pub(super) fn alternatives(d: &mut Draft) {
                 j += 1;
                 continue;
             }
-            if l == level && alternative(t) {
+            if l == level && course(j, l, t) {
                 group.push(j);
                 j += 1;
                 continue;

@@ -508,6 +508,28 @@ fn a_sub_item_after_the_items_last_command_is_kept() {
     );
 }
 
+/// Sub-sections of Mitigation that each name a cause (the Prometheus operator's style) are
+/// alternatives; ones that say what to do are a sequence.
+#[test]
+fn mitigation_sections_that_name_causes_are_alternatives() {
+    let d = import(
+        "# T\n\n## Mitigation\n\n### The pod is not running\n\n```bash\nkubectl rollout restart deploy/a\n```\n\n### A NetworkPolicy blocks the scrape\n\n```bash\nkubectl delete networkpolicy deny-all\n```\n",
+        "p",
+    );
+    assert_eq!(
+        labels(&d),
+        [
+            "The pod is not running",
+            "A NetworkPolicy blocks the scrape"
+        ]
+    );
+    let d = import(
+        "# T\n\n## Mitigation\n\n### Restart the pod\n\n```bash\nkubectl rollout restart deploy/a\n```\n\n### Check the scrape\n\n```bash\ncurl -s localhost:9090/-/ready\n```\n",
+        "p",
+    );
+    assert!(d.steps.iter().all(|s| s.choose.is_empty()));
+}
+
 /// A placeholder inside JSON (`kubectl patch -p`, `curl -d`) or a YAML line of a
 /// here-document is an input, said: quotes or a new line in it would add fields.
 #[test]
