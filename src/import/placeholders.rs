@@ -24,6 +24,39 @@ pub(super) fn placeholders(
     let Some(re) = PLACEHOLDER.as_ref() else {
         return command.to_string();
     };
+    // `YOUR_NAMESPACE`, `{pod}`, `<path/to/tls.crt>`: other spellings of a placeholder,
+    // which the command would get as written (an audit's query returned nothing, a
+    // namespace that does not exist was asked for): kept as written, said.
+    static OTHER: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?:^|[^$\w{])(YOUR_[A-Z0-9_]+|\{[a-z][a-z0-9_-]*\}|<[A-Za-z][\w.-]*(?:/[\w.-]+)+>)(?:$|[^\w}])",
+        )
+        .ok()
+    });
+    for found in OTHER
+        .as_ref()
+        .filter(|_| command.contains("YOUR_") || command.contains('{') || command.contains('<'))
+        .into_iter()
+        .flat_map(|re| re.captures_iter(command))
+        .filter_map(|c| c.get(1))
+    {
+        let line = command[..found.start()].matches('\n').count();
+        let at = Pos {
+            line: pos.line + line + 1,
+            col: pos.col,
+        };
+        let what = format!(
+            "`{}` reads as a placeholder, but not one the importer takes: kept as written, {} (write it `<NAME>` to make it an input)",
+            found.as_str(),
+            if found.as_str().starts_with('<') {
+                "where the shell reads its `<` and `>` as redirections"
+            } else {
+                "the command gets it as it is"
+            }
+        );
+        notes.push(format!("{at}: guess: {what}"));
+        d.guesses.push((at, what));
+    }
     // `<pod name>`, `<you@example.com>`: written as a placeholder, but no name; the shell
     // reads its `<` and `>` as redirections. Kept as written, and said.
     static LOOSE: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {

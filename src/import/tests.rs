@@ -530,6 +530,20 @@ fn mitigation_sections_that_name_causes_are_alternatives() {
     assert!(d.steps.iter().all(|s| s.choose.is_empty()));
 }
 
+/// `YOUR_NAMESPACE`, `{pod}`, `<path/to/tls.crt>`: placeholders the importer does not take,
+/// said (the command got them as written, silently).
+#[test]
+fn other_spellings_of_placeholders_are_said() {
+    let d = import(
+        "# T\n\n```bash\nkubectl logs p -n YOUR_NAMESPACE\ncurl \"q?pod='{pod}'\"\nkubectl create secret tls x --cert=<path/to/tls.crt>\nfind . -exec rm {} \\;\necho ${HOME}\n```\n",
+        "p",
+    );
+    for what in ["`YOUR_NAMESPACE`", "`{pod}`", "`<path/to/tls.crt>`"] {
+        assert!(guessed(&d, what), "{what}: {:?}", d.guesses);
+    }
+    assert_eq!(d.guesses.len(), 3, "{:?}", d.guesses);
+}
+
 /// A placeholder inside JSON (`kubectl patch -p`, `curl -d`) or a YAML line of a
 /// here-document is an input, said: quotes or a new line in it would add fields.
 #[test]
