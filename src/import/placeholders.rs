@@ -40,11 +40,7 @@ pub(super) fn placeholders(
         .flat_map(|re| re.captures_iter(command))
         .filter_map(|c| c.get(1))
     {
-        let line = command[..found.start()].matches('\n').count();
-        let at = Pos {
-            line: pos.line + line + 1,
-            col: pos.col,
-        };
+        let at = line_of(pos, command, found.start());
         let what = format!(
             "`{}` reads as a placeholder, but not one the importer takes: kept as written, {} (write it `<NAME>` to make it an input)",
             found.as_str(),
@@ -72,11 +68,7 @@ pub(super) fn placeholders(
         .flat_map(|loose| loose.captures_iter(command))
         .filter_map(|c| c.get(1))
     {
-        let line = command[..inner.start()].matches('\n').count();
-        let at = Pos {
-            line: pos.line + line + 1,
-            col: pos.col,
-        };
+        let at = line_of(pos, command, inner.start());
         // (In quotes, `"<pod name>"`, the command gets the text itself.)
         let quoted = command[..inner.start() - 1].ends_with(['"', '\'']);
         let what = format!(
@@ -297,6 +289,14 @@ pub(super) fn placeholders(
     }
     out.push_str(&command[last..]);
     out
+}
+
+/// Where byte `offset` of a block's `command` is on the page (`pos`: the block's fence).
+fn line_of(pos: Pos, command: &str, offset: usize) -> Pos {
+    Pos {
+        line: pos.line + command[..offset].matches('\n').count() + 1,
+        col: pos.col,
+    }
 }
 
 /// How `$var` is written at `at` of `command` to stand for one word there.
