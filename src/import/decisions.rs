@@ -86,6 +86,11 @@ fn course(d: &Draft, s: &Step) -> Option<(String, bool)> {
         None if courses == 0 && else_clause(&s.instructions).is_some() => {
             Some((s.title.clone(), false))
         }
+        // A quoted note with its command: "> **Note** If the disk watermark is the cause,
+        // first raise it:" (an audit found it run for everyone).
+        None if courses == 0 && quoted_condition(first).is_some() => {
+            quoted_condition(first).map(|c| (c, false))
+        }
         None => None,
     }
 }
@@ -101,6 +106,32 @@ fn common_to_all(text: &str) -> bool {
         .ok()
     });
     COMMON.as_ref().is_some_and(|re| re.is_match(text))
+}
+
+/// The condition of a quoted paragraph that starts with one: "> **Note** If the disk
+/// watermark is the cause, first raise it:" → "If the disk watermark is the cause, first
+/// raise it".
+fn quoted_condition(line: &str) -> Option<String> {
+    let mut t = line.trim().strip_prefix('>')?.trim();
+    for lead in [
+        "**Note**",
+        "**Warning**",
+        "**Important**",
+        "**Tip**",
+        "Note:",
+        "Warning:",
+        "[!NOTE]",
+        "[!WARNING]",
+        "**Note:**",
+        "**Warning:**",
+    ] {
+        t = t
+            .strip_prefix(lead)
+            .unwrap_or(t)
+            .trim_start_matches([':', ' ']);
+    }
+    (t.get(..3).is_some_and(|w| w.eq_ignore_ascii_case("if ")) && t.chars().count() <= 120)
+        .then(|| t.trim_end_matches([':', '.']).trim().to_string())
 }
 
 /// In "If X, nothing to do. Else, reinitialise it:", the condition and what the else says

@@ -544,6 +544,23 @@ fn other_spellings_of_placeholders_are_said() {
     assert_eq!(d.guesses.len(), 3, "{:?}", d.guesses);
 }
 
+/// A quoted note that starts "If …" with its command is a decision whether it applies (it
+/// ran for everyone).
+#[test]
+fn a_quoted_condition_with_its_command_is_a_decision() {
+    let d = import(
+        "# T\n\n## Fix\n\n```bash\ncurl -s es:9200/_cat/allocation\n```\n\n> **Note** If the disk watermark is the cause, first raise it temporarily:\n>\n> ```bash\n> curl -XPUT es:9200/_cluster/settings -d @w.json\n> ```\n\n## Retry\n\n```bash\ncurl -XPOST es:9200/_cluster/reroute\n```\n",
+        "p",
+    );
+    assert_eq!(
+        labels(&d),
+        [
+            "If the disk watermark is the cause, first raise it temporarily",
+            "It does not apply: skip it"
+        ]
+    );
+}
+
 /// A placeholder inside JSON (`kubectl patch -p`, `curl -d`) or a YAML line of a
 /// here-document is an input, said: quotes or a new line in it would add fields.
 #[test]
