@@ -134,6 +134,25 @@ fn quoted_condition(line: &str) -> Option<String> {
         .then(|| t.trim_end_matches([':', '.']).trim().to_string())
 }
 
+/// A step whose command is the "Else" of "If X, nothing to do. Else, reinitialise it:" is
+/// titled by that course ("Reinitialise it"), and so named: its id is the phrase typed to
+/// confirm it when dangerous (an audit typed `if-the-replica-is-streaming-stop-here` to
+/// confirm a reinit).
+pub(super) fn else_titles(d: &mut Draft) {
+    for s in d.steps.iter_mut().filter(|s| s.run.is_some()) {
+        if let Some((_, rest)) = else_clause(&s.instructions) {
+            let mut c = rest.trim().chars();
+            let title: String = c
+                .next()
+                .map(|f| f.to_uppercase().chain(c).collect())
+                .unwrap_or_default();
+            if !title.is_empty() {
+                s.title = short_title(&title);
+            }
+        }
+    }
+}
+
 /// In "If X, nothing to do. Else, reinitialise it:", the condition and what the else says
 /// to do.
 fn else_clause(text: &str) -> Option<(String, String)> {

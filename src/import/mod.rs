@@ -47,6 +47,7 @@ pub fn import(text: &str, stem: &str) -> Draft {
     defaults(&mut d, stem);
     // (Titles from the text as written: a title is shown as it is, never rendered.)
     titles::titles(&mut d);
+    decisions::else_titles(&mut d);
     templates::text_templates(&mut d);
     titles::ids(&mut d.steps);
     let names: std::collections::BTreeSet<String> =

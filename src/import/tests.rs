@@ -194,6 +194,12 @@ fn stop_here_and_kubeconfig() {
         "{:?}",
         labels(&d)
     );
+    // Named by its course: the id is what a dangerous step's operator types to confirm.
+    assert!(
+        d.steps.iter().any(|s| s.id == "reinitialise-it"),
+        "{:?}",
+        d.steps
+    );
     let d = import(
         "# T\n\n```bash\nexport KUBECONFIG=/etc/k/prod.conf\n```\n\n```bash\nkubectl get pods\n```\n",
         "p",
