@@ -3,7 +3,7 @@
 //! before them, each branch joining again after the last.
 
 use super::draft::{Draft, Step};
-use super::titles::{fresh_id, short_title};
+use super::titles::{capitalized, fresh_id, short_title};
 
 /// What names a step as one of several courses without a heading: a list item that starts
 /// "If …" (its title), or a paragraph in bold that does (`**Option A: clean old logs**`,
@@ -141,11 +141,7 @@ fn quoted_condition(line: &str) -> Option<String> {
 pub(super) fn else_titles(d: &mut Draft) {
     for s in d.steps.iter_mut().filter(|s| s.run.is_some()) {
         if let Some((_, rest)) = else_clause(&s.instructions) {
-            let mut c = rest.trim().chars();
-            let title: String = c
-                .next()
-                .map(|f| f.to_uppercase().chain(c).collect())
-                .unwrap_or_default();
+            let title = capitalized(rest.trim());
             if !title.is_empty() {
                 s.title = short_title(&title);
             }

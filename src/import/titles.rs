@@ -52,11 +52,7 @@ pub(super) fn titles(d: &mut Draft) {
             let line = run.lines().next().unwrap_or("").trim().replace('`', "'");
             // (A comment first says what the commands do: `# kill stale workers`.)
             if let Some(comment) = line.strip_prefix("# ") {
-                let mut c = comment.trim().chars();
-                let said: String = c
-                    .next()
-                    .map(|f| f.to_uppercase().chain(c).collect())
-                    .unwrap_or_default();
+                let said = capitalized(comment.trim());
                 if !said.is_empty() {
                     s.title = short_title(&said);
                     continue;
@@ -100,6 +96,14 @@ pub(super) fn titles(d: &mut Draft) {
             s.title = t;
         }
     }
+}
+
+/// `text` with its first letter in upper case.
+pub(super) fn capitalized(text: &str) -> String {
+    let mut c = text.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 /// `which-applies`, or `which-applies-N` where that is taken; taken from then on.
