@@ -168,7 +168,7 @@ fn else_clause(text: &str) -> Option<(String, String)> {
 /// which steps in a row often are: "When the node drains, uncordon it").
 pub(super) fn either_or(text: &str) -> bool {
     let t = text.trim().to_ascii_lowercase();
-    ["if ", "option ", "alternative ", "otherwise"]
+    ["if ", "unless ", "option ", "alternative ", "otherwise"]
         .iter()
         .any(|w| t.starts_with(w))
 }
@@ -253,6 +253,7 @@ fn item_alternatives_at(d: &mut Draft, depth: usize, next: &mut usize) {
         let mut lone_if = branches.len() == 1
             && !first_bold
             && (branches[0].0.to_ascii_lowercase().starts_with("if ")
+                || branches[0].0.to_ascii_lowercase().starts_with("unless ")
                 || else_clause(&d.steps[branches[0].1].instructions).is_some());
         // "If Sidekiq runs in Kubernetes instead:" right after the item's command for the
         // other case: the two are the options (an audit found the first run for everyone,

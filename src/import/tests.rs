@@ -567,6 +567,22 @@ fn a_quoted_condition_with_its_command_is_a_decision() {
     );
 }
 
+/// "Unless the pod is Running, delete it:" is a decision whether it applies (it ran).
+#[test]
+fn an_unless_paragraph_is_a_decision() {
+    let d = import(
+        "# T\n\n## Fix\n\nUnless the pod is Running, delete it:\n\n```bash\nkubectl delete pod p\n```\n",
+        "p",
+    );
+    assert_eq!(
+        labels(&d),
+        [
+            "Unless the pod is Running, delete it",
+            "It does not apply: skip it"
+        ]
+    );
+}
+
 /// A placeholder inside JSON (`kubectl patch -p`, `curl -d`) or a YAML line of a
 /// here-document is an input, said: quotes or a new line in it would add fields.
 #[test]
