@@ -583,6 +583,32 @@ fn an_unless_paragraph_is_a_decision() {
     );
 }
 
+/// A chain of exports (`export A=x && export B=y`) is read as the exports it is (later
+/// steps were given them empty).
+#[test]
+fn a_chain_of_exports_is_read() {
+    let d = import(
+        "# T\n\n```bash\nexport NAMESPACE=ingress-nginx && export SECRET=ingress-tls\n```\n\nThen:\n\n```bash\nkubectl -n \"$NAMESPACE\" get secret \"$SECRET\"\n```\n",
+        "p",
+    );
+    assert_eq!(
+        d.steps[0].run.as_deref(),
+        Some("export NAMESPACE={{ inputs.namespace }} && export SECRET={{ inputs.secret }}")
+    );
+    let last = d.steps.last().unwrap();
+    assert!(
+        last.env.iter().any(|(n, _)| n == "NAMESPACE"),
+        "{:?}",
+        last.env
+    );
+    assert!(
+        last.env.iter().any(|(n, _)| n == "SECRET"),
+        "{:?}",
+        last.env
+    );
+    assert!(d.guesses.is_empty(), "{:?}", d.guesses);
+}
+
 /// A placeholder inside JSON (`kubectl patch -p`, `curl -d`) or a YAML line of a
 /// here-document is an input, said: quotes or a new line in it would add fields.
 #[test]

@@ -108,16 +108,42 @@ fn expanded(command: &str, cap: &regex::Captures) -> bool {
 /// A command longer than this is read line by line where each `$VAR` is looked at.
 const LONG_COMMAND: usize = 16 * 1024;
 
+/// The `export NAME=VALUE` of a script that stand alone: on a line of their own, or in a chain
+/// of them (`export NAMESPACE=ingress && export SECRET=tls`, which an audit found unread):
+/// (the name, the value) of each. A value of literal text, quoted or not, or an input's
+/// template.
+fn export_lines(text: &str) -> Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+    static EXPORT: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r#"\bexport[ \t]+([A-Z_][A-Z0-9_]*)=("[^"$`\\\n]*"|'[^'\n]*'|(?:\{\{ inputs\.[a-z0-9_]+ \}\}|[^\s"'$`;&|{])*)"#,
+        )
+        .ok()
+    });
+    let Some(re) = EXPORT.as_ref() else {
+        return Vec::new();
+    };
+    re.captures_iter(text)
+        .filter_map(|c| {
+            let (whole, name, value) = (c.get(0)?, c.get(1)?, c.get(2)?);
+            let before = text[..whole.start()].trim_end_matches([' ', '\t']);
+            let after = text[whole.end()..].trim_start_matches([' ', '\t']);
+            let starts = before.is_empty()
+                || before.ends_with('\n')
+                || before.ends_with("&&")
+                || before.ends_with(';');
+            let ends = after.is_empty()
+                || after.starts_with('\n')
+                || after.starts_with("&&")
+                || after.starts_with(';');
+            (starts && ends).then(|| (name.range(), value.range()))
+        })
+        .collect()
+}
+
 /// `$VAR`/`${VAR}` (upper case, the convention of pages) that the page's commands use and
 /// never set (`VAR=`, `export VAR=`, `read VAR`, `for VAR in`, `local VAR`): an input each,
 /// given to the commands through the runbook's `env:`. Each is a guess, and said.
 pub(super) fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
-    static EXPORT: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(
-            r#"(?m)^\s*export\s+([A-Z_][A-Z0-9_]*)=("[^"$`\\]*"|'[^']*'|(?:\{\{ inputs\.[a-z0-9_]+ \}\}|[^\s"'$`;&|{])*)\s*$"#,
-        )
-        .ok()
-    });
     let (Some(used), Some(set)) = (USED.as_ref(), SET.as_ref()) else {
         return Vec::new();
     };
@@ -218,10 +244,10 @@ pub(super) fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
             }
         }
     }
-    if let Some(export) = EXPORT.as_ref() {
+    {
         for (line, c, _) in &commands {
-            for cap in export.captures_iter(c) {
-                let name = cap[1].to_string();
+            for (name_at, value_at) in export_lines(c) {
+                let name = c[name_at].to_string();
                 let input = name.to_ascii_lowercase();
                 // A variable that makes a shell or the loader run something, or changes how
                 // every command is found or split, stays in its step as written.
@@ -242,7 +268,9 @@ pub(super) fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
                 {
                     continue;
                 }
-                let value = cap[2].trim_matches(|q| q == '"' || q == '\'').to_string();
+                let value = c[value_at]
+                    .trim_matches(|q| q == '"' || q == '\'')
+                    .to_string();
                 // `export POD=<POD_NAME>`: the placeholder's input is the value, given from
                 // here on (a default is never a template).
                 if value.contains("{{") {
@@ -313,34 +341,28 @@ pub(super) fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
         })
         .map(|(name, template, _)| (name.clone(), template.clone()))
         .collect();
-    if !lifted.is_empty()
-        && let Some(export) = EXPORT.as_ref()
-    {
+    if !lifted.is_empty() {
         for s in d.steps.iter_mut().filter(|s| !s.no_templates) {
             let Some(run) = &s.run else { continue };
             let mut out = String::with_capacity(run.len());
             let mut at = 0;
-            for cap in export.captures_iter(run) {
-                let (Some(name), Some(value)) = (cap.get(1), cap.get(2)) else {
+            for (name, value) in export_lines(run) {
+                let Some(template) = lifted.get(&run[name]) else {
                     continue;
                 };
-                let Some(template) = lifted.get(name.as_str()) else {
-                    continue;
-                };
-                if value.as_str().contains("{{") {
+                if run[value.clone()].contains("{{") {
                     continue;
                 }
-                let quote = value
-                    .as_str()
+                let quote = run[value.clone()]
                     .chars()
                     .next()
                     .filter(|q| *q == '"' || *q == '\'');
-                out.push_str(&run[at..value.start()]);
+                out.push_str(&run[at..value.start]);
                 match quote {
                     Some(q) => out.push_str(&format!("{q}{template}{q}")),
                     None => out.push_str(template),
                 }
-                at = value.end();
+                at = value.end;
             }
             if at > 0 {
                 out.push_str(&run[at..]);
