@@ -25,6 +25,8 @@ fn course(d: &Draft, s: &Step) -> Option<(String, bool)> {
         let t = item.trim().to_ascii_lowercase();
         let named =
             t.starts_with("option ") || t.starts_with("alternative ") || t.starts_with("**option ");
+        // (In bold, `**Option 2** — ask…`, it is a sibling of the options in bold.)
+        let bold = item.trim_start().starts_with("**");
         return named.then(|| {
             let label = item
                 .trim()
@@ -32,9 +34,9 @@ fn course(d: &Draft, s: &Step) -> Option<(String, bool)> {
                 .trim_end_matches(['.', ':'])
                 .trim();
             if label.chars().count() <= 100 && !label.contains('\n') {
-                (label.to_string(), false)
+                (label.to_string(), bold)
             } else {
-                (short_title(label), false)
+                (short_title(label), bold)
             }
         });
     }

@@ -29,7 +29,7 @@ pub(super) fn placeholders(
     // namespace that does not exist was asked for): kept as written, said.
     static OTHER: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
-            r"(?:^|[^$\w{])(YOUR_[A-Z0-9_]+|\{[a-z][a-z0-9_-]*\}|<[A-Za-z][\w.-]*(?:/[\w.-]+)+>)(?:$|[^\w}])",
+            r"(?:^|[^$\w{}%\]])(YOUR_[A-Z0-9_]+|\{[a-z][a-z0-9_-]*\}|<[A-Za-z][\w.-]*(?:/[\w.-]+)+>)(?:$|[^\w}{])",
         )
         .ok()
     });
@@ -39,6 +39,8 @@ pub(super) fn placeholders(
         .into_iter()
         .flat_map(|re| re.captures_iter(command))
         .filter_map(|c| c.get(1))
+        // (jsonpath's `{end}`.)
+        .filter(|m| m.as_str() != "{end}")
     {
         let at = line_of(pos, command, found.start());
         let what = format!(
@@ -237,8 +239,26 @@ pub(super) fn placeholders(
         // `<db-password>`, `<UNSEAL_KEY_1>`: a secret, which a command never holds (the
         // journal would): a secret input given in the environment, the command expanding
         // it (an audit found a Vault root token written to the journal).
+        // (`export VAULT_TOKEN=<root-token>`: the variable the page exports is the one the
+        // secret is given in, so that the later steps that read it have it; a review found
+        // `vault token revoke $VAULT_TOKEN` given nothing.)
+        let exported_as = || {
+            static ASSIGNED: std::sync::LazyLock<Option<regex::Regex>> =
+                std::sync::LazyLock::new(|| {
+                    regex::Regex::new(r#"(?:^|[\s;&|])(?:export\s+)?([A-Z_][A-Z0-9_]*)=["']?$"#)
+                        .ok()
+                });
+            let line_start = command[..whole.start].rfind('\n').map_or(0, |n| n + 1);
+            let after = command[whole.end..].trim_start_matches(['"', '\'']);
+            let whole_value = after.is_empty() || after.starts_with(['\n', ' ', ';', '&', '|']);
+            ASSIGNED
+                .as_ref()?
+                .captures(&command[line_start..whole.start])
+                .filter(|_| whole_value)
+                .map(|c| c[1].to_string())
+        };
         let secret = credential_name(&name).then(|| {
-            let var = name.to_ascii_uppercase();
+            let var = exported_as().unwrap_or_else(|| name.to_ascii_uppercase());
             if never_lifted(&var) || KNOWN_VARIABLES.contains(&var.as_str()) {
                 format!("PAGE_{var}")
             } else {

@@ -609,6 +609,33 @@ fn a_chain_of_exports_is_read() {
     assert!(d.guesses.is_empty(), "{:?}", d.guesses);
 }
 
+/// A secret placeholder exported (`export VAULT_TOKEN=<root-token>`) is given in that very
+/// variable, to every step (a review found a later `vault token revoke $VAULT_TOKEN` given
+/// nothing); `bash-5.1$`/`sh-4.4#` prompts are a pod's or a debug node's shell, typed there;
+/// jsonpath's `{end}` and curl's `%{http_code}` are no placeholders.
+#[test]
+fn review_of_the_stop_s_import_changes() {
+    let d = import(
+        "# T\n\n```bash\nexport VAULT_TOKEN=<root-token>\n```\n\nLater:\n\n```bash\nvault token revoke $VAULT_TOKEN\n```\n",
+        "p",
+    );
+    assert_eq!(
+        d.inputs["root_token"].secret_env.as_deref(),
+        Some("VAULT_TOKEN")
+    );
+    assert!(d.guesses.is_empty(), "{:?}", d.guesses);
+    let d = import(
+        "# T\n\n```console\nsh-4.4# chroot /host\nsh-4.4# rm -rf /var/lib/x\n```\n",
+        "p",
+    );
+    assert!(d.steps.iter().all(|s| s.run.is_none()), "{:?}", d.steps);
+    let d = import(
+        "# T\n\n```bash\nkubectl get pods -o jsonpath='{range .items[*]}{.metadata.name}{end}'\ncurl -s -o /dev/null -w \"%{http_code}\" http://x\n```\n",
+        "p",
+    );
+    assert!(d.guesses.is_empty(), "{:?}", d.guesses);
+}
+
 /// A placeholder inside JSON (`kubectl patch -p`, `curl -d`) or a YAML line of a
 /// here-document is an input, said: quotes or a new line in it would add fields.
 #[test]

@@ -5,11 +5,7 @@
 /// `[user@host dir]# `, and `# ` in a `console` block. The command after it, if any.
 pub(super) fn shell_prompt<'a>(line: &'a str, lang: &str) -> Option<&'a str> {
     static PROMPT: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
-        // (`user@host:~$ `, `[root@host dir]# `, and bash's own `bash-5.1$ `.)
-        regex::Regex::new(
-            r"^(\[?[\w.-]+@[\w.-]+(?:[: ][^\s$#\]]*)?\]?\s?|(?:bash|sh|zsh|ksh)-\d+(?:\.\d+)*)?([$#]) ",
-        )
-        .ok()
+        regex::Regex::new(r"^(\[?[\w.-]+@[\w.-]+(?:[: ][^\s$#\]]*)?\]?\s?)?([$#]) ").ok()
     });
     let m = PROMPT.as_ref()?.captures(line)?;
     // `# ` alone is a comment in a script; a prompt only in a transcript, or after user@host,
@@ -45,6 +41,18 @@ pub(super) fn other_prompt(code: &str, lang: &str) -> Option<String> {
 }
 
 fn other_prompt_of(first: &str) -> Option<String> {
+    // `bash-5.1$ `, `sh-4.4# `: a shell's own prompt with no host, the one a pod's or a debug
+    // node's shell shows (`kubectl exec -it … bash`, `oc debug node/…`): typed there, not
+    // run where runbook runs (a review found `sh-4.4# rm -rf …` made a local step).
+    static SHELL: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^((?:bash|sh|zsh|ksh)-\d+(?:\.\d+)*[$#]) ").ok()
+    });
+    if let Some(m) = SHELL.as_ref().and_then(|r| r.captures(first)) {
+        let prompt = m.get(1)?.as_str();
+        return Some(format!(
+            "to type at the `{prompt}` prompt (the shell of a pod or a debug node that the page opened)"
+        ));
+    }
     // GitLab's Rails console names its environment: `[ gprd ] production> `.
     static RAILS: std::sync::LazyLock<Option<regex::Regex>> =
         std::sync::LazyLock::new(|| regex::Regex::new(r"^(\[ ?[\w.-]+ ?\] [\w.()-]+>) ").ok());
@@ -265,14 +273,16 @@ fn reads_as_prose(text: &str) -> bool {
 mod tests {
     use super::*;
 
-    /// bash's own prompt is a shell's; GitLab's Rails console prompt is another program's.
+    /// bash's own prompt with no host is a pod's or a debug node's shell, GitLab's Rails
+    /// console prompt another program's: typed there, not run here.
     #[test]
     fn bash_and_rails_console_prompts() {
-        let t = transcript(
-            "bash-5.1$ curl -s localhost:9090/-/ready\nReady.\n",
-            "console",
+        assert_eq!(
+            other_prompt("sh-4.4# chroot /host\nbash-5.1$ ls\n", "console").as_deref(),
+            Some(
+                "to type at the `sh-4.4#` prompt (the shell of a pod or a debug node that the page opened)"
+            )
         );
-        assert_eq!(t.commands, "curl -s localhost:9090/-/ready");
         assert_eq!(
             other_prompt(
                 "[ gprd ] production> Feature.enable(:x)\n=> true\n",

@@ -702,6 +702,12 @@ pub(super) fn carried_variables(d: &mut Draft, exported: &std::collections::BTre
         return;
     };
     let mut set_before: Vec<(String, String)> = Vec::new();
+    // (A secret input's variable is every step's.)
+    let secrets: std::collections::BTreeSet<String> = d
+        .inputs
+        .values()
+        .filter_map(|i| i.secret_env.clone())
+        .collect();
     for k in 0..d.steps.len() {
         let Some(run) = d.steps[k].run.clone() else {
             continue;
@@ -712,6 +718,7 @@ pub(super) fn carried_variables(d: &mut Draft, exported: &std::collections::BTre
             let name = cap[1].to_string();
             if here.contains(&name)
                 || exported.contains(&name)
+                || secrets.contains(&name)
                 || d.env.contains_key(&name)
                 || d.steps[k].env.iter().any(|(n, _)| *n == name)
                 || !expanded(&run, &cap)
