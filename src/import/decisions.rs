@@ -173,6 +173,50 @@ pub(super) fn either_or(text: &str) -> bool {
     ["if ", "unless ", "option ", "alternative ", "otherwise"]
         .iter()
         .any(|w| t.starts_with(w))
+        || on_platform(&t)
+}
+
+/// "On Omnibus:", "On Kubernetes:", "On GKE, …": a course for one way of running the
+/// service, beside the others (an audit found both run, the first never ending); "On the
+/// primary:" is a place, done in turn.
+fn on_platform(t: &str) -> bool {
+    const PLATFORMS: &[&str] = &[
+        "omnibus",
+        "kubernetes",
+        "k8s",
+        "helm",
+        "docker",
+        "compose",
+        "linux package",
+        "source",
+        "gke",
+        "eks",
+        "aks",
+        "openshift",
+        "bare metal",
+        "vm",
+        "vms",
+        "ecs",
+        "nomad",
+        "systemd",
+        "windows",
+        "macos",
+    ];
+    let Some(rest) = t.strip_prefix("on ") else {
+        return false;
+    };
+    let what = rest
+        .split([':', ',', '('])
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_start_matches("a ")
+        .trim_start_matches("an ");
+    PLATFORMS.iter().any(|p| {
+        what == *p
+            || what.strip_suffix(" installations").is_some_and(|w| w == *p)
+            || what.strip_suffix(" install").is_some_and(|w| w == *p)
+    })
 }
 
 /// The option of a decision whether a lone "If …" item applies that skips it.
@@ -366,8 +410,23 @@ fn item_alternatives_at(d: &mut Draft, depth: usize, next: &mut usize) {
                 .all(|(l, _)| l.to_ascii_lowercase().starts_with("if "))
         {
             // Only conditions, none of them "Otherwise": the operator may find that none
-            // holds (an audit found no way on but to pick one).
-            options.push((NONE_APPLIES.into(), after.clone()));
+            // holds (an audit found no way on but to pick one). Named by the page's own
+            // "If neither applies, escalate to the DBRE" where it follows them.
+            let said = d.steps.get(stop).and_then(|s| {
+                let line = s
+                    .instructions
+                    .lines()
+                    .next()?
+                    .trim()
+                    .trim_start_matches("- ");
+                let l = line.to_ascii_lowercase();
+                (["if neither", "if none", "if nothing", "if no "]
+                    .iter()
+                    .any(|w| l.starts_with(w))
+                    && line.chars().count() <= 100)
+                    .then(|| line.trim_end_matches(['.', ':']).to_string())
+            });
+            options.push((said.unwrap_or_else(|| NONE_APPLIES.into()), after.clone()));
         }
         // Courses nested under an item that names one of its own: this decision is that
         // course among the item's siblings, at the depth above.
@@ -467,6 +526,7 @@ fn alternative(title: &str) -> bool {
     ]
     .iter()
     .any(|w| t.starts_with(w))
+        || on_platform(&t)
 }
 
 /// Whether a heading states a cause rather than says what to do: "The pod is not running",

@@ -636,6 +636,29 @@ fn review_of_the_stop_s_import_changes() {
     assert!(d.guesses.is_empty(), "{:?}", d.guesses);
 }
 
+/// The page's own "If neither applies, escalate" names the decision's way out; "On Omnibus:"
+/// and "On Kubernetes:" sub-items are alternatives (both ran, the first never ending).
+#[test]
+fn if_neither_names_the_way_out_and_platforms_are_alternatives() {
+    let d = import(
+        "# T\n\n1. Find the cause:\n\n   - If it is down, start it:\n\n     ```bash\n     echo start\n     ```\n\n   - If it is slow, restart it:\n\n     ```bash\n     echo restart\n     ```\n\n   - If neither applies, escalate to the DBRE on call.\n2. Confirm:\n\n   ```bash\n   echo ok\n   ```\n",
+        "p",
+    );
+    assert_eq!(
+        labels(&d),
+        [
+            "If it is down, start it",
+            "If it is slow, restart it",
+            "If neither applies, escalate to the DBRE on call"
+        ]
+    );
+    let d = import(
+        "# T\n\n- Check which RPCs are slow:\n  - On Omnibus:\n    ```shell\n    sudo gitlab-ctl tail gitaly | grep grpc\n    ```\n  - On Kubernetes:\n    ```shell\n    kubectl logs -l app=gitaly | grep grpc\n    ```\n",
+        "p",
+    );
+    assert_eq!(labels(&d), ["On Omnibus", "On Kubernetes"]);
+}
+
 /// A placeholder inside JSON (`kubectl patch -p`, `curl -d`) or a YAML line of a
 /// here-document is an input, said: quotes or a new line in it would add fields.
 #[test]

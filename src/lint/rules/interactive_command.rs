@@ -167,9 +167,25 @@ pub fn find_interactive(script: &str) -> Vec<(std::ops::Range<usize>, String)> {
             let after = script[w.span.end..].trim_start_matches([' ', '\t']);
             after.starts_with('&') && !after.starts_with("&&") && !after.starts_with("&>")
         });
+        // `tail -f log | grep -m1 ready`, `… | head -5`: ends with the command it feeds
+        // (`… | grep x` does not).
+        let ended = cmd.piped
+            && list.get(n + 1).is_some_and(|next| {
+                let a = next.args();
+                let name = a.first().map_or("", |w| programs::base(&w.cooked));
+                name == "head"
+                    || (matches!(name, "grep" | "egrep" | "fgrep")
+                        && a.iter().skip(1).any(|w| {
+                            let w = w.cooked.as_str();
+                            w.starts_with("--max-count")
+                                || w == "--quiet"
+                                || (w.starts_with('-')
+                                    && !w.starts_with("--")
+                                    && w.contains(['m', 'q']))
+                        }))
+            });
         if let Some((i, what)) = needs_terminal(&args, 0, fed)
-            // `tail -f log | grep -m1 ready` ends with the command it feeds.
-            && !((cmd.piped || background) && what.ends_with(UNTIL_INTERRUPTED))
+            && !((ended || background) && what.ends_with(UNTIL_INTERRUPTED))
         {
             let start = args[0].span.start;
             let end = args.get(i).map_or(start, |w| w.span.end).max(start);
@@ -454,6 +470,7 @@ mod tests {
             "sudo gitlab-ctl tail gitaly",
             "ceph -w",
             "kubectl -n monitoring port-forward svc/prometheus 9090",
+            "sudo gitlab-ctl tail gitaly | grep -i grpc.time_ms",
         ] {
             assert!(!found(script).is_empty(), "{script}");
         }
@@ -496,6 +513,7 @@ mod tests {
             "gitlab-ctl status",
             "ceph -s",
             "kubectl -n monitoring port-forward svc/prometheus 9090 &",
+            "tail -f /var/log/app.log | head -20",
         ] {
             assert!(found(script).is_empty(), "{script}: {:?}", found(script));
         }
