@@ -28,9 +28,13 @@ fn course(d: &Draft, s: &Step) -> Option<(String, bool)> {
         // (In bold, `**Option 2** — ask…`, it is a sibling of the options in bold.)
         let bold = item.trim_start().starts_with("**");
         return named.then(|| {
+            // (`**Option 2** — ask the storage team`: named by its bold part, as its
+            // siblings in bold are.)
             let label = item
                 .trim()
-                .trim_matches('*')
+                .strip_prefix("**")
+                .and_then(|b| b.split_once("**"))
+                .map_or(item.trim(), |(b, _)| b)
                 .trim_end_matches(['.', ':'])
                 .trim();
             if label.chars().count() <= 100 && !label.contains('\n') {

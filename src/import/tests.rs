@@ -659,6 +659,17 @@ fn if_neither_names_the_way_out_and_platforms_are_alternatives() {
     assert_eq!(labels(&d), ["On Omnibus", "On Kubernetes"]);
 }
 
+/// Bulleted options in bold whose middle one has no command are one decision (options 1 and
+/// 3 ran in a row).
+#[test]
+fn bulleted_bold_options_without_a_command_are_one_decision() {
+    let d = import(
+        "# C\n\n## Mitigation\n\n- **Option 1** — reweight:\n  ```bash\n  echo one\n  ```\n- **Option 2** — add capacity: ask the storage team.\n- **Option 3** — purge:\n  ```bash\n  echo three\n  ```\n",
+        "p",
+    );
+    assert_eq!(labels(&d), ["Option 1", "Option 2", "Option 3"]);
+}
+
 /// A placeholder inside JSON (`kubectl patch -p`, `curl -d`) or a YAML line of a
 /// here-document is an input, said: quotes or a new line in it would add fields.
 #[test]

@@ -463,12 +463,17 @@ impl Reader<'_> {
                 "{} {text_of}\n",
                 if self.ordered { "1." } else { "-" }
             ));
-        } else if (self.task.is_some() || (self.ordered && self.in_item == 0))
+        } else if (self.task.is_some()
+            || (self.ordered && self.in_item == 0)
+            || (self.in_item == 0 && names_an_option(&text_of)))
             && !text_of.is_empty()
         {
-            // A task, or a numbered item with no command: a checklist item.
+            // A task, a numbered item with no command, or a bullet that names an option
+            // among options (`- **Option 2** — ask the storage team.`): a checklist item,
+            // which the decisions read as an option.
+            let option = self.task.is_none() && !self.ordered;
             self.task_items.push(text_of);
-            self.last_numbered = self.task.is_none();
+            self.last_numbered = self.task.is_none() && !option;
         } else if !text_of.is_empty() {
             self.prose_pos.get_or_insert(at);
             self.prose.push_str(&format!("- {text_of}\n"));
@@ -635,4 +640,13 @@ fn placeholder_tag(h: &str) -> bool {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '-' | '.'))
         && !HTML_ELEMENTS.contains(&first.to_ascii_lowercase().as_str())
+}
+
+/// Whether a list item's text names an option (`Option B: …`, `**Option 2** — …`).
+fn names_an_option(text: &str) -> bool {
+    let t = text
+        .trim_start()
+        .trim_start_matches("**")
+        .to_ascii_lowercase();
+    t.starts_with("option ") || t.starts_with("alternative ")
 }
