@@ -93,15 +93,7 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
         }
         if quoting == Quoting::Arithmetic {
             // Only an integer is accepted there, which is data at any depth.
-            return Ok(Plan {
-                layers,
-                slot: Slot::Quoted(quoting),
-                env_travels,
-                foreign: None,
-                control_free: false,
-                left: None,
-                code_end: None,
-            });
+            return Ok(Plan::bare(layers, Slot::Quoted(quoting), env_travels));
         }
         let list = commands(&text, 0..text.len());
         let role = match &list {
@@ -420,92 +412,32 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                 });
             }
             Role::Name => {
-                return Ok(Plan {
-                    layers,
-                    slot: Slot::Name,
-                    env_travels,
-                    foreign: None,
-                    control_free: false,
-                    left: None,
-                    code_end: None,
-                });
+                return Ok(Plan::bare(layers, Slot::Name, env_travels));
             }
             Role::NoOption => {
-                return Ok(Plan {
-                    layers,
-                    slot: Slot::NoOption(quoting),
-                    env_travels,
-                    foreign: None,
-                    control_free: false,
-                    left: None,
-                    code_end: None,
-                });
+                return Ok(Plan::bare(layers, Slot::NoOption(quoting), env_travels));
             }
             Role::SudoShell => {
-                return Ok(Plan {
-                    layers,
-                    slot: Slot::SudoShell(quoting),
-                    env_travels,
-                    foreign: None,
-                    control_free: false,
-                    left: None,
-                    code_end: None,
-                });
+                return Ok(Plan::bare(layers, Slot::SudoShell(quoting), env_travels));
             }
             Role::PlainLines => {
-                return Ok(Plan {
-                    layers,
-                    slot: Slot::PlainLines(quoting),
-                    env_travels,
-                    foreign: None,
-                    control_free: false,
-                    left: None,
-                    code_end: None,
-                });
+                return Ok(Plan::bare(layers, Slot::PlainLines(quoting), env_travels));
             }
             Role::PlainWords => {
-                return Ok(Plan {
-                    layers,
-                    slot: Slot::PlainWords(quoting),
-                    env_travels,
-                    foreign: None,
-                    control_free: false,
-                    left: None,
-                    code_end: None,
-                });
+                return Ok(Plan::bare(layers, Slot::PlainWords(quoting), env_travels));
             }
             Role::PlainWord => {
-                return Ok(Plan {
-                    layers,
-                    slot: Slot::PlainWord(quoting),
-                    env_travels,
-                    foreign: None,
-                    control_free: false,
-                    left: None,
-                    code_end: None,
-                });
+                return Ok(Plan::bare(layers, Slot::PlainWord(quoting), env_travels));
             }
             Role::ScriptFile(_) | Role::Refused(_) => {
-                return Ok(Plan {
-                    layers,
-                    slot: Slot::Quoted(quoting),
-                    env_travels,
-                    foreign: None,
-                    control_free: false,
-                    left: None,
-                    code_end: None,
-                });
+                return Ok(Plan::bare(layers, Slot::Quoted(quoting), env_travels));
             }
             Role::Arith => {
-                return Ok(Plan {
+                return Ok(Plan::bare(
                     layers,
-                    slot: Slot::Quoted(Quoting::Arithmetic),
+                    Slot::Quoted(Quoting::Arithmetic),
                     env_travels,
-                    foreign: None,
-                    control_free: false,
-                    left: None,
-                    code_end: None,
-                });
+                ));
             }
             Role::Reparse(r) => {
                 if super::context::in_backquotes(&text, at) {

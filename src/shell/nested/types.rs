@@ -44,6 +44,20 @@ pub enum Refusal {
 }
 
 impl Plan {
+    /// A value of `slot` reached through `layers`: no other language, no `$'…'` quoting,
+    /// not left to a file, spliced into no code.
+    pub(super) fn bare(layers: Vec<Layer>, slot: Slot, env_travels: bool) -> Plan {
+        Plan {
+            layers,
+            slot,
+            env_travels,
+            foreign: None,
+            control_free: false,
+            left: None,
+            code_end: None,
+        }
+    }
+
     /// Why `value` may not stand here (`ifs`: the characters besides white space that the
     /// script splits words at), or `None` where it is data.
     pub fn refusal(&self, value: &str, ifs: Option<&str>) -> Option<Refusal> {
