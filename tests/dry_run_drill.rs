@@ -191,3 +191,82 @@ fn a_drill_needs_the_phrase_like_a_real_run() {
         out.stderr
     );
 }
+
+#[test]
+fn a_dry_run_with_yes_answers_an_ask_with_a_stand_in_and_says_so() {
+    let t = Test::new().file(
+        "runbooks/ask.yaml",
+        r#"title: Ask
+owner: team
+description: An ask in a dry-run.
+steps:
+  - id: which
+    title: Which database
+    ask: {var: db, prompt: Database to promote, pattern: '^db-[0-9]+$'}
+    run: touch promoted; echo "promote {{ vars.db }}"
+  - id: zone
+    title: Which zone
+    ask: {var: zone, prompt: Zone, choices: [eu, us]}
+    run: echo "zone {{ vars.zone }}"
+  - id: size
+    title: Size
+    ask: {var: size, prompt: Size, default: "3"}
+    run: echo "size {{ vars.size }}"
+"#,
+    );
+    let out = t.exec(&["run", "ask", "--dry-run", "--yes"]);
+    out.code(0);
+    assert!(!touched(&t, "promoted"));
+    // No default: a stand-in that names the value (not checked against the pattern), said.
+    assert!(
+        out.stderr.contains(
+            "no `default` for `vars.db`: with --yes, this dry-run uses `dry-run-db` unless an answer is given"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("echo \"promote dry-run-db\""),
+        "{}",
+        out.stderr
+    );
+    // Choices: the first; a default: the default, with nothing said.
+    assert!(out.stderr.contains("echo \"zone eu\""), "{}", out.stderr);
+    assert!(out.stderr.contains("echo \"size 3\""), "{}", out.stderr);
+    assert!(!out.stderr.contains("`vars.size`"), "{}", out.stderr);
+    // An answer given is taken, and checked.
+    let t = t.file("answers.yaml", "which: db-7\n");
+    let out = t.exec(&[
+        "run",
+        "ask",
+        "--dry-run",
+        "--yes",
+        "--answers",
+        "answers.yaml",
+    ]);
+    out.code(0);
+    assert!(
+        out.stderr.contains("echo \"promote db-7\""),
+        "{}",
+        out.stderr
+    );
+    let t = t.file("answers.yaml", "which: primary\n");
+    let out = t.exec(&[
+        "run",
+        "ask",
+        "--dry-run",
+        "--yes",
+        "--answers",
+        "answers.yaml",
+    ]);
+    assert_ne!(out.code, 0, "{}", out.stderr);
+    // A real run with --yes has no stand-in: it needs the answer.
+    let out = t.exec(&["run", "ask", "--yes"]);
+    assert_ne!(out.code, 0);
+    assert!(!touched(&t, "promoted"));
+    assert!(
+        out.stderr.contains("there is no terminal to ask on"),
+        "{}",
+        out.stderr
+    );
+}

@@ -395,15 +395,35 @@ fn page(args: &ImportArgs, err: &mut String) -> i32 {
     let dangerous = draft.steps.iter().filter(|s| s.dangerous.is_some()).count();
     let interactive = draft.steps.iter().filter(|s| s.interactive).count();
     let decisions = draft.steps.iter().filter(|s| !s.choose.is_empty()).count();
+    // Placeholders only some options use, asked there (each counted once).
+    let asked: std::collections::BTreeSet<&str> = draft
+        .steps
+        .iter()
+        .flat_map(|s| s.asks.iter().map(|(var, _)| var.as_str()))
+        .collect();
+    let inputs = match asked.len() {
+        0 => format!(
+            "{} input{}",
+            draft.inputs.len(),
+            if draft.inputs.len() == 1 { "" } else { "s" }
+        ),
+        n => format!(
+            "{} input{} (and {n} value{} asked in the option{} that use{} {})",
+            draft.inputs.len(),
+            if draft.inputs.len() == 1 { "" } else { "s" },
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "s" } else { "" },
+            if n == 1 { "it" } else { "them" },
+        ),
+    };
     // Written at once by the caller: stderr is not buffered, and a folder has many pages.
     let _ = writeln!(
         err,
-        "imported {shown}: {} step{}, {commands} with commands ({dangerous} dangerous, {interactive} interactive), {decisions} decision{}, {} input{}, {} guess{}, {} block{} left as text",
+        "imported {shown}: {} step{}, {commands} with commands ({dangerous} dangerous, {interactive} interactive), {decisions} decision{}, {inputs}, {} guess{}, {} block{} left as text",
         draft.steps.len(),
         if draft.steps.len() == 1 { "" } else { "s" },
         if decisions == 1 { "" } else { "s" },
-        draft.inputs.len(),
-        if draft.inputs.len() == 1 { "" } else { "s" },
         draft.guesses.len(),
         if draft.guesses.len() == 1 { "" } else { "es" },
         draft.left.len(),

@@ -78,9 +78,43 @@ pub struct Step {
     /// (`- If the primary is down:` over "- If a replica is in sync…", "- Otherwise…"):
     /// that item's text, and how many steps its branch holds from the decision on.
     pub lifted: Option<(String, usize)>,
+    /// Values asked in this step before its command (`ask:`): (var, prompt). A placeholder
+    /// that only the steps of one option of a decision use is asked where that option first
+    /// needs it, not of every operator before the run starts.
+    pub asks: Vec<(String, String)>,
 }
 
 impl Draft {
+    /// Where the walk goes from each step (by index): a decision's options, a `next:`, or
+    /// the step after it; none after the last step or a `next:` to `end`.
+    pub fn successors(&self) -> Vec<Vec<usize>> {
+        let index: std::collections::HashMap<&str, usize> = self
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(k, s)| (s.id.as_str(), k))
+            .collect();
+        self.steps
+            .iter()
+            .enumerate()
+            .map(|(k, s)| {
+                if !s.choose.is_empty() {
+                    s.choose
+                        .iter()
+                        .filter_map(|(_, to)| index.get(to.as_str()).copied())
+                        .collect()
+                } else if let Some(to) = &s.next {
+                    index.get(to.as_str()).copied().into_iter().collect()
+                } else {
+                    (k + 1 < self.steps.len())
+                        .then_some(k + 1)
+                        .into_iter()
+                        .collect()
+                }
+            })
+            .collect()
+    }
+
     /// The headings a step under each section stands in, outermost first, joined by ` › `
     /// (`Mitigation › Force a renewal`; the page's title is not one of them), found in one pass (each section's parent is
     /// the nearest heading before it of a lower level, kept on a stack): a page of 200,000

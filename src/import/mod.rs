@@ -22,6 +22,7 @@
 //! language (`templates.rs`), courses made decisions (`decisions.rs`). `yaml.rs` writes the
 //! draft out.
 
+mod asks;
 mod block;
 mod decisions;
 mod draft;
@@ -56,6 +57,7 @@ pub fn import(text: &str, stem: &str) -> Draft {
     decisions::alternatives(&mut d);
     decisions::item_alternatives(&mut d);
     variables::apply_exports(&mut d, exported);
+    asks::ask_in_options(&mut d);
     d
 }
 

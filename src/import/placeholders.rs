@@ -257,7 +257,10 @@ pub(super) fn placeholders(
                 .filter(|_| whole_value)
                 .map(|c| c[1].to_string())
         };
-        let secret = credential_name(&name).then(|| {
+        let line_start = command[..whole.start].rfind('\n').map_or(0, |n| n + 1);
+        let secret = (credential_name(&name)
+            || credential_position(&command[line_start..whole.start]))
+        .then(|| {
             let var = exported_as().unwrap_or_else(|| name.to_ascii_uppercase());
             if never_lifted(&var) || KNOWN_VARIABLES.contains(&var.as_str()) {
                 format!("PAGE_{var}")
@@ -329,11 +332,24 @@ fn env_reference(command: &str, at: usize, var: &str) -> String {
     }
 }
 
-/// Whether a placeholder's name is a credential's (`db_password`, `root_token`,
-/// `unseal_key_1`, `aws_secret_access_key`), not one that names or locates one
-/// (`secret_name`, `token_file`, `access_key_id`).
+/// Whether a placeholder's or variable's name is a credential's (`db_password`,
+/// `root_token`, `unseal_key_1`, `aws_secret_access_key`, `payments_admin_key`, `db_pass`,
+/// `mysql_pwd`, `basic_auth`, `session_cookie`, `slack_webhook_url`, `database_url`), not one
+/// that names or locates one (`secret_name`, `token_file`, `access_key_id`, `cache_key`).
+/// An audit found an admin key and a database password in the journal: a name taken for a
+/// secret only masks a value; a secret taken for a name is written down.
 pub(super) fn credential_name(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
+    let upper = name.to_ascii_uppercase().replace('-', "_");
+    let words: Vec<&str> = upper.split(['_', '-']).filter(|w| !w.is_empty()).collect();
+    // A URL that is itself the credential: a webhook's, a database's with its password.
+    if upper.contains("WEBHOOK")
+        || matches!(
+            upper.as_str(),
+            "DATABASE_URL" | "DB_URL" | "DSN" | "SENTRY_DSN" | "CONNECTION_STRING" | "CONN_STR"
+        )
+    {
+        return true;
+    }
     let names_one = [
         "NAME",
         "NAMES",
@@ -346,25 +362,95 @@ pub(super) fn credential_name(name: &str) -> bool {
         "ID",
         "URL",
         "TTL",
+        "TYPE",
+        "METHOD",
+        "MODE",
+        "PROVIDER",
+    ];
+    let Some(last) = words.last() else {
+        return false;
+    };
+    if names_one.contains(last) {
+        return false;
+    }
+    let whole = [
+        "TOKEN",
+        "PASSWORD",
+        "PASSWD",
+        "PASSPHRASE",
+        "SECRET",
+        "API_KEY",
+        "APIKEY",
+        "PRIVATE_KEY",
+        "UNSEAL_KEY",
+        "ACCESS_KEY",
+        "CREDENTIAL",
+        "COOKIE",
     ]
     .iter()
-    .any(|s| upper.ends_with(&format!("_{s}")) || upper.ends_with(&format!("-{s}")));
-    !names_one
-        && [
-            "TOKEN",
-            "PASSWORD",
-            "PASSWD",
-            "PASSPHRASE",
-            "SECRET",
-            "API_KEY",
-            "APIKEY",
-            "PRIVATE_KEY",
-            "UNSEAL_KEY",
-            "ACCESS_KEY",
-            "CREDENTIAL",
-        ]
+    .any(|w| upper.contains(w));
+    // Words of their own: `DB_PASS`, `MYSQL_PWD` (the shell's `$PWD` alone is a folder),
+    // `BASIC_AUTH`/`AUTH_HEADER`, a one-time code.
+    let word = words
         .iter()
-        .any(|w| upper.contains(w))
+        .any(|w| matches!(*w, "PASS" | "PW" | "OTP" | "TOTP"))
+        || (words.len() > 1 && words.contains(&"PWD"))
+        || *last == "AUTH"
+        || (words.contains(&"AUTH") && *last == "HEADER");
+    // `PAYMENTS_ADMIN_KEY`, `SIGNING_KEY`: a key of some service, unless the first word says
+    // it is a key that names a thing (`CACHE_KEY`, `PARTITION_KEY`).
+    let key = words.len() > 1
+        && *last == "KEY"
+        && !matches!(
+            words[0],
+            "CACHE"
+                | "REDIS"
+                | "PARTITION"
+                | "PRIMARY"
+                | "SORT"
+                | "ROUTING"
+                | "OBJECT"
+                | "S3"
+                | "BUCKET"
+                | "HASH"
+                | "SHARD"
+                | "CONFIG"
+                | "LABEL"
+                | "ANNOTATION"
+                | "MAP"
+                | "JSON"
+                | "FIELD"
+                | "COLUMN"
+                | "INDEX"
+                | "FOREIGN"
+                | "LOOKUP"
+                | "IDEMPOTENCY"
+                | "DEDUP"
+                | "SSH"
+                | "GPG"
+                | "PGP"
+                | "KMS"
+        );
+    whole || word || key
+}
+
+/// Whether the text before a placeholder puts a credential there: `Authorization: Bearer
+/// <X>`, `-u admin:<X>`, `--password <X>`, `--token=<X>`, `PGPASSWORD=<X>`.
+pub(super) fn credential_position(before: &str) -> bool {
+    static AT: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r#"(?ix)(?:
+                \b(?:bearer|basic)\s+["']?$
+              | authorization:\s*["']?$
+              | (?:^|\s)(?:-u|--user)[\s=]+["']?[^\s:"']+:$
+              | //[^\s/@:"']+:$
+              | --(?:password|passwd|token|secret|api-key|auth-token|access-token)[\s=]["']?$
+              | (?:password|passwd|token|secret)=["']?$
+            )"#,
+        )
+        .ok()
+    });
+    AT.as_ref().is_some_and(|re| re.is_match(before))
 }
 
 /// Whether `<NAME>` at `whole` is a placeholder, not markup or a type: not a type glued to
@@ -391,6 +477,58 @@ fn is_placeholder(command: &str, whole: &std::ops::Range<usize>, raw: &str) -> b
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credentials_are_known_by_their_names_and_places() {
+        for name in [
+            "db_password",
+            "ROOT_TOKEN",
+            "unseal-key-1",
+            "AWS_SECRET_ACCESS_KEY",
+            "PAYMENTS_ADMIN_KEY",
+            "DB_PASS",
+            "MYSQL_PWD",
+            "BASIC_AUTH",
+            "SESSION_COOKIE",
+            "SLACK_WEBHOOK_URL",
+            "DATABASE_URL",
+            "signing-key",
+            "AUTH_HEADER",
+        ] {
+            assert!(credential_name(name), "{name}");
+        }
+        for name in [
+            "SECRET_NAME",
+            "token_file",
+            "ACCESS_KEY_ID",
+            "CACHE_KEY",
+            "PARTITION_KEY",
+            "KEY",
+            "PWD",
+            "AUTH_URL",
+            "AUTH_METHOD",
+            "PASSWORD_FILE",
+            "pod_name",
+            "PASSENGER_COUNT",
+        ] {
+            assert!(!credential_name(name), "{name}");
+        }
+        for before in [
+            "curl -H \"Authorization: Bearer ",
+            "curl -H 'Authorization: ",
+            "curl -u admin:",
+            "curl --user=admin:",
+            "psql postgres://app:",
+            "vault login -method=token token=",
+            "mysqladmin --password ",
+            "gh auth login --token=",
+        ] {
+            assert!(credential_position(before), "{before}");
+        }
+        for before in ["kubectl logs ", "curl -u ", "ssh admin@", "echo token "] {
+            assert!(!credential_position(before), "{before}");
+        }
+    }
     use crate::import::draft::Draft;
 
     /// `<pod name>` names no input, bare (redirections) or in quotes (the text itself): kept

@@ -268,7 +268,7 @@ fn partial_bold_options_late_ifs_and_branch_exports() {
         "p",
     );
     // Each option's value reaches the steps after them by the option taken (the first
-    // branch's was given to all).
+    // branch's was given to all); each is asked in its own option.
     assert!(!guessed(&d, "`$TARGET` is exported with different values"));
     let decision = d.steps.iter().find(|s| !s.choose.is_empty()).unwrap();
     assert_eq!(decision.choose_var.as_deref(), Some("which_applies_choice"));
@@ -277,7 +277,7 @@ fn partial_bold_options_late_ifs_and_branch_exports() {
         promote.env,
         [(
             "TARGET".to_string(),
-            "{{ inputs.primary_db if vars.which_applies_choice == '1' else inputs.dr_db if vars.which_applies_choice == '2' else '' }}".to_string()
+            "{{ vars.primary_db | default('') if vars.which_applies_choice == '1' else vars.dr_db | default('') if vars.which_applies_choice == '2' else '' }}".to_string()
         )]
     );
     // Literal values too, and a value exported before the decision is every other way's.

@@ -401,32 +401,7 @@ pub(super) fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
 /// option of a decision it stands in (`## Option B` does not get what `## Option A`
 /// exports); the steps after the options join again do.
 pub(super) fn apply_exports(d: &mut Draft, exported: Vec<(String, String, Pos)>) {
-    let index: std::collections::HashMap<&str, usize> = d
-        .steps
-        .iter()
-        .enumerate()
-        .map(|(k, s)| (s.id.as_str(), k))
-        .collect();
-    let next: Vec<Vec<usize>> = d
-        .steps
-        .iter()
-        .enumerate()
-        .map(|(k, s)| {
-            if !s.choose.is_empty() {
-                s.choose
-                    .iter()
-                    .filter_map(|(_, to)| index.get(to.as_str()).copied())
-                    .collect()
-            } else if let Some(to) = &s.next {
-                index.get(to.as_str()).copied().into_iter().collect()
-            } else {
-                (k + 1 < d.steps.len())
-                    .then_some(k + 1)
-                    .into_iter()
-                    .collect()
-            }
-        })
-        .collect();
+    let next = d.successors();
     // A variable exported with a different value in each option of a decision: the steps
     // after the options join again are given the one of the option taken.
     let mut carried: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();

@@ -168,6 +168,22 @@ pub fn write(d: &Draft, source: &str) -> String {
         if s.no_templates {
             out.push_str("    templates: false\n");
         }
+        // Asked before the command, which reads them as `vars.NAME`.
+        match s.asks.as_slice() {
+            [] => {}
+            [(var, prompt)] => {
+                out.push_str("    ask:\n");
+                let _ = writeln!(out, "      var: {var}");
+                field(&mut out, 6, "prompt", prompt);
+            }
+            asks => {
+                out.push_str("    ask:\n      fields:\n");
+                for (var, prompt) in asks {
+                    let _ = writeln!(out, "        - var: {var}");
+                    field(&mut out, 10, "prompt", prompt);
+                }
+            }
+        }
         if !s.env.is_empty() && s.run.is_some() {
             out.push_str("    env:\n");
             for (name, value) in &s.env {
@@ -210,6 +226,7 @@ pub fn write(d: &Draft, source: &str) -> String {
             && s.checklist.is_empty()
             && s.instructions.is_empty()
             && s.choose.is_empty()
+            && s.asks.is_empty()
         {
             field(&mut out, 4, "instructions", "(nothing on the page)");
         }

@@ -448,9 +448,30 @@ fn facts(step: &Step) -> Vec<String> {
 /// A command as the page it was imported from wrote it: each `{{ inputs.NAME }}` that
 /// `runbook import` made from a `<PLACEHOLDER>` (its input described "The value of
 /// <PLACEHOLDER> on the page") is written back as that placeholder, for the reader to fill
-/// in. Other values stay `{{ … }}`.
+/// in, and so is each `{{ vars.NAME }}` it asks in an option that alone uses it (its `ask`
+/// prompted the same). Other values stay `{{ … }}`.
 fn page_placeholders(rb: &Runbook, command: &str) -> String {
     let mut out = command.to_string();
+    for ask in rb
+        .steps
+        .iter()
+        .filter_map(|s| s.ask.as_ref())
+        .flat_map(|a| a.value.each())
+    {
+        let (Some(var), Some(prompt)) = (&ask.var, &ask.prompt) else {
+            continue;
+        };
+        if let Some(raw) = prompt
+            .value
+            .strip_prefix("The value of <")
+            .and_then(|d| d.strip_suffix("> on the page"))
+        {
+            out = out.replace(
+                &format!("{{{{ vars.{} }}}}", var.value),
+                &format!("<{raw}>"),
+            );
+        }
+    }
     for input in &rb.inputs {
         let description = input.description.as_ref().map_or("", |d| d.as_str());
         let written = match description

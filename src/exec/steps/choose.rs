@@ -177,6 +177,26 @@ impl Executor<'_> {
         let pattern = ask.pattern.as_ref().map(|p| p.value.clone());
         let choices: Vec<String> = ask.choices.iter().map(|c| c.value.clone()).collect();
         let several = step.ask.as_ref().is_some_and(|a| a.value.each().len() > 1);
+        // `--yes` takes the ask's `default`; in a dry-run without one, a stand-in (its first
+        // choice, or a word that names the value), so that a dry-run walks to its end as it
+        // does past a decision (and says so).
+        let mut default = ask.default.as_ref().map(|d| d.value.clone());
+        let mut stand_in = None;
+        if default.is_none() && self.cfg.mode == Mode::DryRun && self.cfg.assume_yes {
+            let value = choices
+                .first()
+                .cloned()
+                .unwrap_or_else(|| format!("dry-run-{}", var.value.replace('_', "-")));
+            self.out.screen.status(
+                Status::Info,
+                &format!(
+                    "no `default` for `vars.{}`: with --yes, this dry-run uses `{value}` unless an answer is given",
+                    var.value
+                ),
+            );
+            default = Some(value.clone());
+            stand_in = Some(value);
+        }
         let q = Question::Ask {
             step: step.id(),
             several,
@@ -184,7 +204,7 @@ impl Executor<'_> {
             prompt,
             pattern: pattern.clone(),
             choices: choices.clone(),
-            default: ask.default.as_ref().map(|d| d.value.clone()),
+            default,
             secret: ask.secret,
         };
         loop {
@@ -198,8 +218,10 @@ impl Executor<'_> {
                 }
                 _ => continue,
             };
+            // (The dry-run's stand-in is shown for the value, not checked as one.)
             let problem =
-                crate::values::valid_answer(&value, ask.secret, pattern.as_deref(), &choices);
+                crate::values::valid_answer(&value, ask.secret, pattern.as_deref(), &choices)
+                    .filter(|_| stand_in.as_ref() != Some(&value));
             if let Some(problem) = problem {
                 if !self.operator.interactive() {
                     return Err(ExecError::NoAnswer {
