@@ -1170,3 +1170,46 @@ fn a_templated_host_does_not_make_other_values_plain_words() {
         );
     }
 }
+
+/// The eighteenth audit: what a loop, an `if` or a group prints into a process substitution
+/// or a descriptor that runs a shell is code (`for …; done > >(sh)`, `exec 3> >(sh)` then
+/// `done >&3`), as it was down a pipe; and what a program prints of the environment
+/// (`printenv V`, jq's `env.V`, awk's `ENVIRON["V"]`) into a shell is the value.
+#[test]
+fn what_a_compound_or_the_environment_prints_into_a_shell_is_checked() {
+    let steps = [
+        "for h in a; do echo \"echo {{ inputs.v }}\"; done > >(sh)\nsleep 1",
+        "{ echo \"echo {{ inputs.v }}\"; } > >(bash)\nsleep 1",
+        "if true; then echo \"echo {{ inputs.v }}\"; fi 1> >(sh)\nsleep 1",
+        "p=\"{{ inputs.v }}\"\nwhile true; do echo \"echo $p\"; break; done > >(sh)\nsleep 1",
+        "v=\"{{ inputs.v }}\"\nexec 3> >(sh)\nfor h in a; do echo \"echo $v\"; done >&3\nsleep 1",
+        "export V=\"{{ inputs.v }}\"\njq -rn '\"echo \" + env.V' | sh",
+        "export V=\"{{ inputs.v }}\"\nprintenv V | sed 's/^/echo /' | sh",
+        "export V=\"{{ inputs.v }}\"\nawk 'BEGIN{print \"echo \" ENVIRON[\"V\"]}' > >(bash)\nsleep 1",
+    ];
+    for (k, run) in steps.iter().enumerate() {
+        for value in ["x;touch {m}/1", "$(touch {m}/2)"] {
+            let (o, _, created, _t) = run_one(&format!("s{k}"), run, value);
+            assert!(created.is_empty(), "{run}\nwith {value:?} ran code");
+            assert_ne!(o.code, 0, "{run}\n{}", o.stderr);
+        }
+    }
+    // An input's or a step's `env:` printed into a shell by a program that reads it.
+    let rb = format!(
+        "title: Env\n{HEAD}inputs:\n  v: {{description: v, env: NV}}\nsteps:\n  - id: a\n    title: A\n    on_failure: continue\n    run: |\n      printenv NV | sed 's/^/echo /' | sh > \"$OUT/a\"\n  - id: b\n    title: B\n    env: {{C: \"{{{{ inputs.v }}}}\"}}\n    run: |\n      jq -rn '\"echo \" + env.C' | sh > \"$OUT/b\"\n  - id: c\n    title: C\n    run: |\n      env | sed -n 's/^NV=/echo /p' | sh > \"$OUT/c\"\n"
+    );
+    for (value, ok) in [
+        ("db-1", true),
+        ("a;touch {m}/3", false),
+        ("$(touch {m}/4)", false),
+    ] {
+        let (o, out, created, _t) = run_runbook(&rb, value);
+        assert!(created.is_empty(), "{value:?} ran code");
+        for step in ["a", "b", "c"] {
+            assert_eq!(out.join(step).exists(), ok, "{step} {value}: {}", o.stderr);
+        }
+        if ok {
+            assert_eq!(std::fs::read_to_string(out.join("a")).unwrap(), "db-1\n");
+        }
+    }
+}

@@ -493,7 +493,14 @@ pub fn arithmetic_env(
                 ),
             });
         }
-        if !script.contains(name.as_str()) {
+        // (`printenv | sh`, `env | … | bash`: every variable is printed into code, named or
+        // not.)
+        if !script.contains(name.as_str())
+            && (!(script.contains("env") || script.contains("${!"))
+                || !reparsed
+                    .get_or_insert_with(|| crate::shell::reparsed_refs(script))
+                    .contains(crate::shell::nested::ANY))
+        {
             continue;
         }
         let refs = reparsed.get_or_insert_with(|| crate::shell::reparsed_refs(script));

@@ -63,6 +63,12 @@ pub struct Command {
     pub heredocs: Vec<Heredoc>,
     /// The command is followed by `|`: its output is the next command's input.
     pub piped: bool,
+    /// The output redirections of the compound commands and groups it stands in (`for …;
+    /// do echo …; done > >(sh)`, `{ …; } >&3`): what it prints goes there too (an audit
+    /// found a value printed in a loop run by `done > >(ssh h sh)`).
+    pub inherited: Vec<Word>,
+    /// The command is the redirections of the `( … )` group that starts at this index.
+    after_group: Option<usize>,
 }
 
 impl Command {
@@ -151,8 +157,11 @@ impl Lexer<'_> {
         // `|` right after it pipes the output of every command of the group.
         let mut groups: Vec<usize> = Vec::new();
         let mut closed: Option<usize> = None;
-        let finish = |cmd: &mut Command, out: &mut Vec<Command>| {
+        let finish = |cmd: &mut Command, out: &mut Vec<Command>, closed: Option<usize>| {
             if !cmd.words.is_empty() || !cmd.heredocs.is_empty() {
+                if closed.is_some() && cmd.words.iter().all(|w| w.redirect) {
+                    cmd.after_group = closed;
+                }
                 out.push(std::mem::take(cmd));
             }
         };
@@ -170,7 +179,7 @@ impl Lexer<'_> {
                 }
                 b'\n' => {
                     i += 1;
-                    finish(&mut cmd, &mut out);
+                    finish(&mut cmd, &mut out, closed);
                     for (delimiter, quoted, reader) in std::mem::take(&mut pending) {
                         let (heredoc, next) = self.heredoc(i, &delimiter, quoted);
                         i = next;
@@ -201,7 +210,7 @@ impl Lexer<'_> {
                         }
                     }
                     closed = None;
-                    finish(&mut cmd, &mut out);
+                    finish(&mut cmd, &mut out, closed);
                     i += if matches!(self.at(i + 1), Some(b'|' | b'&')) {
                         2
                     } else {
@@ -213,7 +222,7 @@ impl Lexer<'_> {
                         i = self.redirect(i, &mut cmd, &mut pending, out.len())?;
                         continue;
                     }
-                    finish(&mut cmd, &mut out);
+                    finish(&mut cmd, &mut out, closed);
                     closed = if c == b')' { groups.pop() } else { None };
                     i += 1;
                 }
@@ -240,7 +249,7 @@ impl Lexer<'_> {
                         });
                         i = end;
                     } else {
-                        finish(&mut cmd, &mut out);
+                        finish(&mut cmd, &mut out, closed);
                         groups.push(out.len());
                         i += 1;
                     }
@@ -276,7 +285,8 @@ impl Lexer<'_> {
                 }
             }
         }
-        finish(&mut cmd, &mut out);
+        finish(&mut cmd, &mut out, closed);
+        inherit_redirections(self.text, &mut out);
         // `cat <<EOF` on the last line: an empty body.
         for (_, quoted, reader) in pending {
             if let Some(reader) = out.get_mut(reader) {
@@ -672,6 +682,43 @@ impl Lexer<'_> {
                     i += 1;
                 }
                 _ => i += 1,
+            }
+        }
+    }
+}
+
+/// The output redirections of each compound command or group (on its `done`, `fi`, `esac`,
+/// `}` or `)`) given to every command inside it, as [`Command::inherited`].
+fn inherit_redirections(text: &str, out: &mut [Command]) {
+    for k in 0..out.len() {
+        let outputs: Vec<Word> = out[k]
+            .words
+            .iter()
+            .filter(|w| {
+                let before = text.get(..w.span.start).unwrap_or("").trim_end();
+                w.redirect && (before.ends_with('>') || before.ends_with(">&"))
+            })
+            .cloned()
+            .collect();
+        if outputs.is_empty() {
+            continue;
+        }
+        let start = if let Some(group) = out[k].after_group {
+            Some(group)
+        } else if out[k]
+            .args()
+            .first()
+            .is_some_and(|w| w.cooked == "}" && !w.quoted)
+        {
+            out[..k]
+                .iter()
+                .rposition(|c| c.words.first().is_some_and(|w| w.cooked == "{"))
+        } else {
+            compound_start(&out[..k], &out[k])
+        };
+        if let Some(start) = start {
+            for c in &mut out[start..k] {
+                c.inherited.extend(outputs.iter().cloned());
             }
         }
     }

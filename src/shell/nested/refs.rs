@@ -202,13 +202,93 @@ fn handed_on_into(
         .collect()
 }
 
+/// The environment variables a command may print ([`ANY`] for all of them): `printenv V`
+/// (`printenv`, `env` alone, `/proc/self/environ`: every one), jq's `env.V`/`$ENV.V`, and
+/// what code of another language reads (`ENVIRON["V"]`, `os.environ["V"]`).
+pub(super) fn printed_env(args: &[&Word]) -> Vec<String> {
+    let i = command_index(args);
+    let Some(program) = args.get(i).map(|w| base(&w.cooked)) else {
+        return Vec::new();
+    };
+    let rest = &args[(i + 1).min(args.len())..];
+    if rest.iter().any(|w| w.cooked.contains("/environ")) {
+        return vec![ANY.to_string()];
+    }
+    match program {
+        "printenv" => {
+            let names: Vec<String> = rest
+                .iter()
+                .filter(|w| !w.cooked.starts_with('-'))
+                .map(|w| w.cooked.clone())
+                .collect();
+            if names.is_empty() {
+                vec![ANY.to_string()]
+            } else {
+                names
+            }
+        }
+        // `env` with no command to run prints the environment.
+        "env"
+            if rest
+                .iter()
+                .all(|w| w.cooked.starts_with('-') || w.cooked.contains('=')) =>
+        {
+            vec![ANY.to_string()]
+        }
+        "jq" | "gojq" | "jaq" | "yq" => {
+            let mut names = Vec::new();
+            for w in rest {
+                let code = w.cooked.as_str();
+                for (at, m) in code.match_indices("env") {
+                    let after = &code[at + m.len()..];
+                    let word_before = code[..at]
+                        .chars()
+                        .next_back()
+                        .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+                    if word_before {
+                        continue;
+                    }
+                    let name: String = after
+                        .trim_start_matches(['.', '[', '"', ' '])
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
+                    if after.starts_with(['.', '[']) && !name.is_empty() {
+                        names.push(name);
+                    } else if !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+                        // `env`, `$ENV` whole: every variable.
+                        names.push(ANY.to_string());
+                    }
+                }
+                for (at, m) in code.match_indices("$ENV") {
+                    let after = &code[at + m.len()..];
+                    let name: String = after
+                        .trim_start_matches(['.', '[', '"', ' '])
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
+                    names.push(if after.starts_with(['.', '[']) && !name.is_empty() {
+                        name
+                    } else {
+                        ANY.to_string()
+                    });
+                }
+            }
+            names
+        }
+        _ => code_env_reads(args),
+    }
+}
+
 /// Whether a command's output goes to another program that may run it: a process
 /// substitution (`> >(bash)`), or a file descriptor in a script that opens one on a
 /// process substitution or a `coproc` (`exec 3> >(sh)`, `>&"${COPROC[1]}"`).
 pub(super) fn output_to_program(text: &str, cmd: &Command) -> bool {
-    let redirects: Vec<&Word> = cmd.words.iter().filter(|w| w.redirect).collect();
+    // (With the redirections of the compounds it stands in: `for …; done > >(sh)`.)
+    let words: Vec<&Word> = cmd.words.iter().chain(&cmd.inherited).collect();
+    let redirects: Vec<&Word> = words.iter().copied().filter(|w| w.redirect).collect();
     // `> >(bash)`: the lexer reads the substitution as a word of its own.
-    if cmd.words.iter().any(|w| {
+    if words.iter().any(|w| {
         (w.redirect || text[..w.span.start].trim_end().ends_with('>'))
             && w.expansions.iter().any(|e| e.process)
     }) {
@@ -348,6 +428,10 @@ fn reparsed_refs_in(text: &str, depth: usize) -> BTreeSet<String> {
                 for w in &args {
                     out.extend(handed_on(text, &w.expansions));
                 }
+                // `printenv V | sh`, `jq -rn '"echo " + env.V' | sh`, `awk 'BEGIN { print
+                // ENVIRON["V"] }' > >(bash)`: what it prints of the environment is run too
+                // (an audit ran a value given in a step's `env:` this way).
+                out.extend(printed_env(&args));
             }
         }
     }
