@@ -594,3 +594,50 @@ fn values_the_floor_will_refuse_are_said_at_lint() {
         assert_eq!(found, lines, "{run}\n{}", out.stdout);
     }
 }
+
+/// The eighteenth audit: a value given in the environment (an input's `env:`, a step's
+/// `env:` from a template) that the run refuses where the script expands it or prints it
+/// into a shell was refused when the step ran, with nothing said by lint.
+#[test]
+fn environment_values_the_run_refuses_are_said_at_lint() {
+    let inputs = "inputs:\n  v:\n    description: V\n    env: NV\n  host:\n    description: H\n    pattern: '^[a-z0-9-]+$'\n    env: NH\n";
+    // (The script's first line is the file's 17th.)
+    for (env, run, lines) in [
+        ("", "ssh -n web-1 \"echo $NV\"", vec![17]),
+        ("", "printenv NV | sh", vec![17]),
+        ("", "ssh -n web-1 \"echo $NH\"", vec![]),
+        ("", "echo \"$NV\"", vec![]),
+        (
+            "    env: {C: \"{{ inputs.v }}\"}\n",
+            "jq -rn '\"echo \" + env.C' | sh",
+            vec![17],
+        ),
+        (
+            "    env: {C: \"{{ inputs.host }}\"}\n",
+            "ssh -n web-1 \"echo $C\"",
+            vec![],
+        ),
+        (
+            "    env: {C: \"literal; text\"}\n",
+            "ssh -n web-1 \"echo $C\"",
+            vec![],
+        ),
+    ] {
+        let pad = if env.is_empty() {
+            "    on_failure: continue\n"
+        } else {
+            ""
+        };
+        let text = format!(
+            "title: T\nowner: team\ndescription: D.\n{inputs}steps:\n  - id: one\n    title: One\n{env}{pad}    run: |\n      {run}\n"
+        );
+        let test = with_runbook("env", &text);
+        let out = test.exec(&["lint", "--format", "json", "runbooks"]);
+        let found: Vec<u64> = diags(&out)
+            .into_iter()
+            .filter(|d| d.0 == "RB037")
+            .map(|d| d.3)
+            .collect();
+        assert_eq!(found, lines, "{env}{run}\n{}", out.stdout);
+    }
+}

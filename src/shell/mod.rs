@@ -6,6 +6,7 @@
 pub const VALUE_PREFIX: &str = "RUNBOOK_VALUE_";
 
 mod context;
+pub mod environment;
 pub mod flow;
 pub mod nested;
 pub mod programs;

@@ -10,7 +10,12 @@ crate::declare_rule! {
     /// something other than literal text (a copy, `$( )`, `read`, a loop, a function's
     /// arguments) and expands it where text
     /// becomes code or options: a string another shell parses again (`ssh HOST "kill
-    /// $pid"`), the words of a command, shell arithmetic, or a program's options.
+    /// $pid"`), the words of a command, shell arithmetic, or a program's options. Also a
+    /// variable the step is given from a value (an input's `env:`, a step's or the
+    /// runbook's `env:` written with a template) that the run would refuse where the script
+    /// uses it: expanded in a string another shell parses again (`ssh h "echo $NV"`),
+    /// printed into a shell (`printenv NV | sh`), split into a command's words, read as an
+    /// option, evaluated in arithmetic or spliced into sed's code.
     ///
     /// ## Why this matters
     /// runbook follows each `{{ }}` value through the script to every place it reaches and
@@ -74,6 +79,7 @@ impl Rule for UnfollowedVariable {
             if own.iter().any(|v| v.plan.is_err()) {
                 continue; // RB031 says why it cannot run at all.
             }
+            let said_env = environment(cx, s, &probe(text, &own), out);
             // An input given in the environment counts where the script reads it: by name,
             // or by a name held in another (`${!n}`, `printenv`). (A secret is a token, not
             // text an operator types.)
@@ -81,6 +87,7 @@ impl Rule for UnfollowedVariable {
                 .iter()
                 .filter(|i| {
                     !i.secret
+                        && i.env.as_ref().is_some_and(|e| !said_env.contains(&e.value))
                         && i.env.as_ref().is_some_and(|e| {
                             text.contains(&format!("${}", e.value))
                                 || text.contains(&format!("${{{}", e.value))
@@ -193,6 +200,125 @@ impl Rule for UnfollowedVariable {
             }
         }
     }
+}
+
+/// The variables the step is given from values (its `env:` and the runbook's written with a
+/// template, an input's `env:`) whose value the run would refuse for what the script does
+/// with them ([`crate::shell::environment::where_used`], the check a run makes; the floor's
+/// refusals are said below in their own words): said ahead
+/// where the script expands them, with a value an operator may well give. `script`: the
+/// script as the run's floor reads it. Returns the names said.
+fn environment(
+    cx: &Context,
+    s: &crate::lint::context::AnalyzedSite,
+    script: &str,
+    out: &mut Vec<Finding>,
+) -> Vec<String> {
+    // (name, where it comes from, the template or `None` for an input's value, and the
+    // site of the template, whose references say what values it admits)
+    let mut given: Vec<(
+        String,
+        String,
+        Option<&str>,
+        Option<&crate::lint::context::AnalyzedSite>,
+    )> = Vec::new();
+    let site_of =
+        |v: &crate::load::Sp<String>| cx.sites.iter().find(|x| std::ptr::eq(x.site.value, v));
+    let step_env = s.site.step.map(|st| st.env.as_slice()).unwrap_or_default();
+    for (name, value) in cx.runbook.env.iter().chain(step_env) {
+        if value.value.contains("{{") {
+            let from = if step_env.iter().any(|(n, _)| std::ptr::eq(n, name)) {
+                format!("the step's `env:` (`{}`)", value.value)
+            } else {
+                format!("the runbook's `env:` (`{}`)", value.value)
+            };
+            given.retain(|(n, ..)| *n != name.value);
+            given.push((name.value.clone(), from, Some(&value.value), site_of(value)));
+        } else {
+            given.retain(|(n, ..)| *n != name.value);
+        }
+    }
+    for input in cx.runbook.inputs.iter().filter(|i| !i.secret) {
+        if let Some(var) = &input.env
+            && !given.iter().any(|(n, ..)| *n == var.value)
+        {
+            given.push((
+                var.value.clone(),
+                format!("input `{}`", input.name.value),
+                None,
+                None,
+            ));
+        }
+    }
+    let mut said = Vec::new();
+    let by_name = script.contains("env") || script.contains("${!");
+    for (name, from, template, site) in given {
+        if !script.contains(name.as_str()) && !by_name {
+            continue;
+        }
+        let admitted = |sample: &str| match (template, site) {
+            (None, _) => cx
+                .runbook
+                .inputs
+                .iter()
+                .find(|i| i.env.as_ref().is_some_and(|e| e.value == name))
+                .is_none_or(|i| crate::values::validate(i, sample).is_ok()),
+            (Some(_), Some(site)) => site
+                .analysis
+                .references
+                .iter()
+                .all(|r| admits(cx, r, sample)),
+            (Some(_), None) => true,
+        };
+        let rendered = |sample: &str| match template {
+            None => Some(sample.to_string()),
+            Some(t) => {
+                let blocks = crate::template::blocks(t).ok()?;
+                let mut text = String::new();
+                let mut at = 0;
+                for b in blocks {
+                    text.push_str(&t[at..b.outer.start]);
+                    text.push_str(sample);
+                    at = b.outer.end;
+                }
+                text.push_str(&t[at..]);
+                Some(text)
+            }
+        };
+        let Some((sample, refused)) = SAMPLES.iter().find_map(|&sample| {
+            if !admitted(sample) {
+                return None;
+            }
+            let value = rendered(sample)?;
+            crate::shell::environment::where_used(script, &[(name.clone(), value)], &[])
+                .map(|r| (sample, r))
+        }) else {
+            continue;
+        };
+        // (Where it is expanded, else where the script names it: `printenv V`.)
+        let text = &s.site.value.value;
+        let at = expanded_at(text, &name)
+            .or_else(|| {
+                text.match_indices(name.as_str())
+                    .map(|(k, m)| k..k + m.len())
+                    .find(|r| {
+                        !text[..r.start].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+                            && !text[r.end..]
+                                .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+                    })
+            })
+            .unwrap_or(0..0);
+        out.push(Finding::new(
+            cx.span_in(&s.site, at.start, at.len()),
+            format!(
+                "`${name}` is given a value by {from}, and the run refuses such a value as {sample:?} here: {}",
+                refused.message
+            ),
+            refused.help,
+        ));
+        said.push(name);
+    }
+    said
 }
 
 /// Values an operator may well give: free text, a list on lines, an argument with an option.
