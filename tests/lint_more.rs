@@ -541,6 +541,18 @@ fn an_invisible_character_written_as_an_escape_in_an_ascii_file_is_found() {
     );
 }
 
+/// The lines RB037 reports in a runbook, and lint's JSON.
+fn rb037_lines(text: &str) -> (Vec<u64>, String) {
+    let test = with_runbook("floor", text);
+    let out = test.exec(&["lint", "--format", "json", "runbooks"]);
+    let found = diags(&out)
+        .into_iter()
+        .filter(|d| d.0 == "RB037")
+        .map(|d| d.3)
+        .collect();
+    (found, out.stdout.clone())
+}
+
 /// RB037 says ahead of the run which values a step will refuse: those its own plan accepts
 /// (free text in a log line) when the step also sends a variable it computes to a shell that
 /// parses it again; not those an input's `pattern` or type already refuse, not a script with
@@ -584,14 +596,8 @@ fn values_the_floor_will_refuse_are_said_at_lint() {
         let text = format!(
             "title: T\nowner: team\ndescription: D.\n{inputs}steps:\n  - id: one\n    title: One\n    run: |\n      {run}\n"
         );
-        let test = with_runbook("floor", &text);
-        let out = test.exec(&["lint", "--format", "json", "runbooks"]);
-        let found: Vec<u64> = diags(&out)
-            .into_iter()
-            .filter(|d| d.0 == "RB037")
-            .map(|d| d.3)
-            .collect();
-        assert_eq!(found, lines, "{run}\n{}", out.stdout);
+        let (found, stdout) = rb037_lines(&text);
+        assert_eq!(found, lines, "{run}\n{stdout}");
     }
 }
 
@@ -631,13 +637,7 @@ fn environment_values_the_run_refuses_are_said_at_lint() {
         let text = format!(
             "title: T\nowner: team\ndescription: D.\n{inputs}steps:\n  - id: one\n    title: One\n{env}{pad}    run: |\n      {run}\n"
         );
-        let test = with_runbook("env", &text);
-        let out = test.exec(&["lint", "--format", "json", "runbooks"]);
-        let found: Vec<u64> = diags(&out)
-            .into_iter()
-            .filter(|d| d.0 == "RB037")
-            .map(|d| d.3)
-            .collect();
-        assert_eq!(found, lines, "{env}{run}\n{}", out.stdout);
+        let (found, stdout) = rb037_lines(&text);
+        assert_eq!(found, lines, "{env}{run}\n{stdout}");
     }
 }

@@ -1186,6 +1186,10 @@ fn what_a_compound_or_the_environment_prints_into_a_shell_is_checked() {
         "export V=\"{{ inputs.v }}\"\njq -rn '\"echo \" + env.V' | sh",
         "export V=\"{{ inputs.v }}\"\nprintenv V | sed 's/^/echo /' | sh",
         "export V=\"{{ inputs.v }}\"\nawk 'BEGIN{print \"echo \" ENVIRON[\"V\"]}' > >(bash)\nsleep 1",
+        // A function of the script called into a shell, and the environment printed to a
+        // file the script then runs.
+        "v=\"{{ inputs.v }}\"\ngen() { echo \"echo $v\"; }\ngen > >(sh)\nsleep 1",
+        "export V=\"{{ inputs.v }}\"\njq -rn '\"echo \" + env.V' > \"$OUT/job.sh\"\nbash \"$OUT/job.sh\"",
     ];
     for (k, run) in steps.iter().enumerate() {
         for value in ["x;touch {m}/1", "$(touch {m}/2)"] {
@@ -1210,6 +1214,63 @@ fn what_a_compound_or_the_environment_prints_into_a_shell_is_checked() {
         }
         if ok {
             assert_eq!(std::fs::read_to_string(out.join("a")).unwrap(), "db-1\n");
+        }
+    }
+}
+
+/// Audit 18: a copy split into a program's operands (`touch $FILES`, or by a `for` into
+/// `touch "$f"`; `touch "b-$f"` is no option whatever `$f` holds) makes each word of the value an operand, where a word starting with `-` is
+/// an option (`systemctl restart nginx -H root@evil` acts on another machine); free text
+/// quoted whole is one operand and may hold ` - `.
+#[test]
+fn a_value_split_into_operands_may_not_hold_an_option() {
+    let rb = format!(
+        "title: Split\n{HEAD}inputs:\n  v: {{description: v}}\n  e: {{description: e, env: NE}}\nsteps:\n  - id: a\n    title: A\n    on_failure: continue\n    run: |\n      cd \"$OUT\"; F=\"{{{{ inputs.v }}}}\"; touch $F\n  - id: b\n    title: B\n    on_failure: continue\n    run: |\n      mkdir -p \"$OUT/b\"; cd \"$OUT/b\"; F=\"{{{{ inputs.v }}}}\"\n      for f in $F; do touch \"$f\"; done\n  - id: c\n    title: C\n    on_failure: continue\n    run: |\n      cd \"$OUT\"; touch $NE\n  - id: d\n    title: D\n    run: |\n      cd \"$OUT\"; m=\"{{{{ inputs.v }}}}\"; touch \"$m\"\n"
+    );
+    let t = Test::new().file("runbooks/rb.yaml", &rb);
+    let out = t.path("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let t = t.env("OUT", out.to_str().unwrap());
+    for (value, split_ok) in [
+        ("x1 x2", true),
+        ("y1 -r y2", false),
+        ("z1\n--no-create", false),
+    ] {
+        let o = t.exec(&[
+            "run",
+            "rb",
+            "--yes",
+            "--input",
+            &format!("v={value}"),
+            "--input",
+            &format!("e={value}"),
+        ]);
+        let first = value.split_whitespace().next().unwrap();
+        assert_eq!(
+            out.join(first).exists(),
+            split_ok,
+            "{value:?}: {}",
+            o.stderr
+        );
+        assert_eq!(
+            out.join("b").join(first).exists(),
+            split_ok,
+            "{value:?}: {}",
+            o.stderr
+        );
+        // Quoted whole: one operand, whatever it holds.
+        assert!(out.join(value).exists(), "{value:?}: {}", o.stderr);
+        if !split_ok {
+            assert!(
+                o.stderr.contains("a word of its value starts with `-`"),
+                "{}",
+                o.stderr
+            );
+            assert!(
+                o.stderr.contains("must be plain words separated by spaces"),
+                "{}",
+                o.stderr
+            );
         }
     }
 }

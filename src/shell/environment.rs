@@ -108,10 +108,135 @@ pub fn env_refusal(script: &str, env: &[(String, String)], literal: &[String]) -
 /// refusal of a value where the script sets others from text runbook does not follow,
 /// [`unseen_refusal`], which lint says in its own words).
 pub fn where_used(script: &str, env: &[(String, String)], literal: &[String]) -> Option<Refused> {
-    let names = super::arithmetic_names(script);
-    let mut reparsed = None;
-    let mut used = None;
-    for (name, value) in env {
+    let check = EnvCheck::new(script);
+    env.iter()
+        .filter(|(name, _)| !literal.contains(name))
+        .find_map(|(name, value)| check.refusal(name, value))
+}
+
+/// A cheap necessary condition of [`EnvCheck::refusal`] refusing a value of `name` in
+/// `script` (lint asks it of every step before the whole reading, which costs a parse): the
+/// variable is one a program runs, or the script expands it outside double quotes or changed
+/// (`${N//…}`, `${N@Q}`, where splitting, options and arithmetic begin), or holds a construct
+/// through which a variable reaches code: a program that parses text again or runs a shell
+/// (`eval`, `sh`, `ssh`, `sudo`, `xargs`, `kubectl … exec`…), one that reads or prints the
+/// environment or splices text into code (`printenv`, jq's `env`, `sed`, `awk`, `python`…), a
+/// loop or read that splits, arithmetic, a substitution, a here-document or a redirection to
+/// a process. `false` means no value of `name` is refused by what the script does with it.
+pub fn may_refuse(script: &str, name: &str) -> bool {
+    static MARKERS: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(concat!(
+            // Programs and variables rarely named in prose: anywhere.
+            r"(?:^|[^A-Za-z0-9_.-])(?:eval|exec|bash|dash|zsh|ksh|mksh|busybox|fish|csh|tcsh|sh|ssh|",
+            r"autossh|mosh|sshpass|runuser|sudo|doas|pkexec|xargs|flock|crontab|systemd-run|nsenter|",
+            r"chroot|unshare|nohup|setsid|stdbuf|ionice|printenv|trap|tmux|pssh|parallel-ssh|salt[a-z-]*|",
+            r"ansible[a-z-]*|pyinfra|kamal|minikube|gcloud|npx|npm|vim|nvim|emacs|strace|ltrace|tcpdump|",
+            r"sed|gsed|awk|gawk|mawk|nawk|perl|python[0-9.]*|ruby|node|nodejs|deno|php|lua|luajit|",
+            r"tclsh|envsubst|coproc|getopts|IFS|PS4|PROMPT_COMMAND|BASH_ENV|ENVIRON|environ|getenv)",
+            r"(?:$|[^A-Za-z0-9_-])",
+            // Words of prose too: only where a command starts.
+            r"|(?m)(?:^|[|;&({`!]|\$\(|\bdo|\bthen|\belse)\s*(?:at|batch|su|source|\.|find|watch|script|",
+            r"ip|timeout|nice|command|builtin|alias|screen|parallel|az|aws|cf|git|tar|zip|unzip|rsync|",
+            r"scp|make|vi|ex|less|more|man|expect|bun|env|let|declare|typeset|local|export|readonly|",
+            r"psql|mysql|sqlite3|redis-cli|mongo|mongosh|\$\(|`)(?:$|[^A-Za-z0-9_-])",
+            r"|kubectl\b[^\n]*\b(?:exec|debug|run|attach)\b|(?:docker|podman|nerdctl|crictl|oc)\b[^\n]*\b(?:exec|run|debug|rsh)\b",
+            r"|\(\(|\[\[|\$\[|\[\$|>\(|<\(|<<|\$\{!|\benv\.|\$ENV|@Q",
+        ))
+        .ok()
+    });
+    if super::runs_as_code(name)
+        || name == "IFS"
+        || MARKERS.as_ref().is_none_or(|re| re.is_match(script))
+    {
+        return true;
+    }
+    // Each expansion of it: `$N`, `${N}`, `${N…}`, in double quotes and whole.
+    let bytes = script.as_bytes();
+    let mut from = 0;
+    while let Some(at) = script[from..].find(name).map(|k| from + k) {
+        from = at + name.len();
+        let after = bytes.get(from).copied();
+        if after.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            continue;
+        }
+        let dollar = at >= 1 && bytes[at - 1] == b'$';
+        let braced = at >= 2 && bytes[at - 1] == b'{' && bytes[at - 2] == b'$';
+        if !dollar && !braced {
+            continue;
+        }
+        if braced && after != Some(b'}') {
+            return true; // `${N//…}`, `${N:-…}`, `${N@Q}`
+        }
+        if !double_quoted(script, at) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether byte `at` of a script with no here-document or backquote stands inside double
+/// quotes, by a plain walk of its quotes, escapes and comments. (A `"` inside `"$( … )"`
+/// ends the quotes for this walk: the answer errs towards "not quoted", which costs
+/// [`may_refuse`] a full reading, never a finding.)
+fn double_quoted(script: &str, at: usize) -> bool {
+    let b = script.as_bytes();
+    let (mut single, mut double) = (false, false);
+    let mut k = 0;
+    while k < at.min(b.len()) {
+        match b[k] {
+            b'\\' if !single => k += 1,
+            b'\'' if !double => single = !single,
+            b'"' if !single => double = !double,
+            b'#' if !single && !double && (k == 0 || b[k - 1].is_ascii_whitespace()) => {
+                while k < at && b[k] != b'\n' {
+                    k += 1;
+                }
+            }
+            _ => {}
+        }
+        k += 1;
+    }
+    double && !single
+}
+
+/// What a script does with the variables of its environment, read once (each part when
+/// first needed) for any number of variables and values: [`EnvCheck::refusal`].
+pub struct EnvCheck<'a> {
+    script: &'a str,
+    arithmetic: std::cell::OnceCell<std::collections::BTreeSet<String>>,
+    reparsed: std::cell::OnceCell<std::collections::BTreeSet<String>>,
+    used: std::cell::OnceCell<super::Uses>,
+    changed: std::cell::OnceCell<std::collections::BTreeSet<String>>,
+    spliced: std::cell::OnceCell<std::collections::BTreeSet<String>>,
+}
+
+impl<'a> EnvCheck<'a> {
+    pub fn new(script: &'a str) -> Self {
+        EnvCheck {
+            script,
+            arithmetic: std::cell::OnceCell::new(),
+            reparsed: std::cell::OnceCell::new(),
+            used: std::cell::OnceCell::new(),
+            changed: std::cell::OnceCell::new(),
+            spliced: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn refs(&self) -> &std::collections::BTreeSet<String> {
+        self.reparsed
+            .get_or_init(|| super::reparsed_refs(self.script))
+    }
+
+    fn uses(&self) -> &super::Uses {
+        self.used.get_or_init(|| super::uses(self.script))
+    }
+
+    /// Why the script may not be given `value` in its variable `name`, if it may not.
+    pub fn refusal(&self, name: &str, value: &str) -> Option<Refused> {
+        let script = self.script;
+        let names = self
+            .arithmetic
+            .get_or_init(|| super::arithmetic_names(script));
         if names.contains(name) && value.contains(['[', ']', '$', '`', '(', ')']) {
             return Some(Refused {
                 message: format!(
@@ -122,8 +247,8 @@ pub fn where_used(script: &str, env: &[(String, String)], literal: &[String]) ->
                 ),
             });
         }
-        if literal.contains(name) || value.is_empty() {
-            continue;
+        if value.is_empty() {
+            return None;
         }
         let plain = super::quote::is_plain_word(value);
         if super::runs_as_code(name) && !plain {
@@ -139,16 +264,14 @@ pub fn where_used(script: &str, env: &[(String, String)], literal: &[String]) ->
         }
         // (`printenv | sh`, `env | … | bash`: every variable is printed into code, named or
         // not.)
-        if !script.contains(name.as_str())
+        if !script.contains(name)
             && (!(script.contains("env") || script.contains("${!"))
-                || !reparsed
-                    .get_or_insert_with(|| super::reparsed_refs(script))
-                    .contains(super::nested::ANY))
+                || !self.refs().contains(super::nested::ANY))
         {
-            continue;
+            return None;
         }
-        let refs = reparsed.get_or_insert_with(|| super::reparsed_refs(script));
-        let uses = used.get_or_insert_with(|| super::uses(script));
+        let refs = self.refs();
+        let uses = self.uses();
         // Changed on its way to such a place (`${SVC//,/ }`): what arrives is not what
         // was checked.
         let reaches = |n: &str| {
@@ -157,7 +280,12 @@ pub fn where_used(script: &str, env: &[(String, String)], literal: &[String]) ->
                 || uses.split.contains(n)
                 || uses.options.contains(n)
         };
-        if !plain && super::changed_on_the_way(script, &reaches).contains(name) {
+        if !plain
+            && self
+                .changed
+                .get_or_init(|| super::changed_on_the_way(script, &reaches))
+                .contains(name)
+        {
             return Some(Refused {
                 message: format!(
                     "`${name}` is changed on its way (by an expansion, `${{{name}//…}}`) to a command's words, options or a string another shell parses again: what the change makes of it cannot be checked"
@@ -168,7 +296,10 @@ pub fn where_used(script: &str, env: &[(String, String)], literal: &[String]) ->
             });
         }
         // `sed -i "s/x/$V/" f`: a `/` ends sed's command there (its `e` runs a shell).
-        if super::unseen::spliced_into_code(script).contains(name)
+        if self
+            .spliced
+            .get_or_init(|| super::unseen::spliced_into_code(script))
+            .contains(name)
             && !super::unseen::inert_for_spliced(value)
         {
             return Some(Refused {
@@ -181,7 +312,7 @@ pub fn where_used(script: &str, env: &[(String, String)], literal: &[String]) ->
             });
         }
         if plain {
-            continue;
+            return None;
         }
         if refs.contains(&format!("^{name}"))
             && !value.chars().all(|c| c == ' ' || c.is_ascii_graphic())
@@ -206,7 +337,6 @@ pub fn where_used(script: &str, env: &[(String, String)], literal: &[String]) ->
                 ),
             });
         }
-        let uses = used.get_or_insert_with(|| super::uses(script));
         let split_ok = || value.split_whitespace().all(super::quote::is_plain_word);
         let why = if uses.words.contains(name) {
             Some(
@@ -222,21 +352,73 @@ pub fn where_used(script: &str, env: &[(String, String)], literal: &[String]) ->
             Some(
                 "stands where a program reads options (`ssh \"$H\"`, `git clone \"$R\"`), and its value starts with `-`: some options run commands (`-oProxyCommand=…`)",
             )
+        } else if uses.operands_split.contains(name)
+            && value.split_whitespace().any(|w| w.starts_with('-'))
+        {
+            Some(
+                "is split into words that each stand where a program reads options (`systemctl restart $SERVICES`), and a word of its value starts with `-`: an option there changes what the command does (`-H host` acts on another machine, `--all` on everything)",
+            )
         } else {
             None
         };
-        if let Some(why) = why {
-            return Some(Refused {
-                message: format!("`${name}` {why}"),
-                help: format!(
-                    "give `{name}` plain words (a `pattern` on its input), quote `\"${name}\"` where the script expands it, or put `--` before it where the program accepts one"
-                ),
-            });
-        }
+        why.map(|why| Refused {
+            message: format!("`${name}` {why}"),
+            help: format!(
+                "give `{name}` plain words (a `pattern` on its input), quote `\"${name}\"` where the script expands it, or put `--` before it where the program accepts one"
+            ),
+        })
     }
-    None
 }
 
 /// The variables runbook gives every step, of its own making (an id, a step's name, a
 /// mode): no value of an input is in them.
 const OWN: &[&str] = &["RUNBOOK_RUN_ID", "RUNBOOK_STEP", "RUNBOOK_MODE"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `may_refuse` is a necessary condition: where it says no, the whole check refuses
+    /// none of the values lint tries.
+    #[test]
+    fn the_cheap_test_clears_only_what_the_check_clears() {
+        let samples = ["it's down; see #42", "web-1\nweb-2", "web-1 -v", "a[1]"];
+        for (script, may) in [
+            (
+                "curl -fsS \"$API/errors?window=7m\" | jq -r '.count'",
+                false,
+            ),
+            (
+                "kubectl -n \"$API\" logs deploy/x | grep -c ERROR || true",
+                false,
+            ),
+            ("echo \"healthy at $(date -u +%H:%M) on $API\"", false),
+            ("# a comment's \" quote\necho \"$API\"", false),
+            ("ssh -n web-1 \"echo $API\"", true),
+            ("printenv API | sh", true),
+            ("echo $API", true),
+            ("echo \"${API//x/y}\"", true),
+            ("echo '\"' $API", true),
+            ("jq -rn '\"echo \" + env.API' | bash", true),
+            ("sed -i \"s/x/$API/\" f", true),
+            ("echo $(( API + 1 ))", true),
+            ("cat <<EOF | ssh h sh\necho \"$API\"\nEOF", true),
+            ("kubectl exec pod -- sh -c \"echo $API\"", true),
+            ("at now <<< \"echo $API\"", true),
+        ] {
+            assert_eq!(may_refuse(script, "API"), may, "{script}");
+            if !may {
+                let check = EnvCheck::new(script);
+                for sample in samples {
+                    assert!(
+                        check.refusal("API", sample).is_none(),
+                        "{script} {sample:?}"
+                    );
+                }
+            }
+        }
+        // Prose that names a program is no command: `at` in a sentence.
+        assert!(!may_refuse("echo \"reloaded at noon for $API\"", "API"));
+        assert!(may_refuse("x=1; at now < job", "API"));
+    }
+}

@@ -6,6 +6,7 @@
 //! value at an offset is assigned to, so that the renderer can hold it to what those
 //! variables accept.
 
+pub use super::functions::{function_span, functions};
 use super::words::{Command, Word, commands};
 use std::collections::BTreeSet;
 
@@ -1035,111 +1036,6 @@ pub fn assigned_through_command(text: &str, list: &[Command], at: usize) -> bool
     } && !text.is_empty()
 }
 
-/// The functions a script defines, wherever a command may start: at the top level, inside
-/// `if … fi` or a loop, after `||` (`. lib.sh || on_host() { … }`), as `name()` or
-/// `function name`.
-pub fn functions(text: &str) -> BTreeSet<String> {
-    let bytes = text.as_bytes();
-    let is_name = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':');
-    let mut out = BTreeSet::new();
-    for (i, _) in text.match_indices("()") {
-        let mut s = i;
-        while s > 0 && bytes[s - 1] == b' ' {
-            s -= 1;
-        }
-        let end = s;
-        while s > 0 && is_name(bytes[s - 1]) {
-            s -= 1;
-        }
-        if s == end {
-            continue;
-        }
-        let before = text[..s].trim_end_matches([' ', '\t']);
-        let keyword = before.ends_with("function");
-        let starts = before.is_empty()
-            || keyword
-            || before.ends_with(['\n', ';', '&', '|', '(', '{', '}'])
-            || ["then", "else", "do", "!"].iter().any(|k| {
-                before.ends_with(k)
-                    && !before[..before.len() - k.len()]
-                        .ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
-            });
-        let body = text[i + 2..].trim_start();
-        if starts
-            && (body.starts_with('{') || body.starts_with('('))
-            && super::context::context_at(text, s) == super::context::Quoting::Bare
-        {
-            out.insert(text[s..end].to_string());
-        }
-    }
-    for (i, _) in text.match_indices("function ") {
-        if i > 0
-            && !matches!(
-                bytes[i - 1],
-                b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'{' | b'('
-            )
-        {
-            continue;
-        }
-        let rest = text[i + 9..].trim_start_matches(' ');
-        let name: String = rest
-            .bytes()
-            .take_while(|b| is_name(*b))
-            .map(char::from)
-            .collect();
-        let after = rest[name.len()..].trim_start();
-        if !name.is_empty()
-            && (after.starts_with('{') || after.starts_with("()"))
-            && super::context::context_at(text, i) == super::context::Quoting::Bare
-        {
-            out.insert(name);
-        }
-    }
-    out
-}
-
-/// Where a function is defined: from its name to the brace or parenthesis that closes its
-/// body outside quotes (to the end of the text when none does).
-pub fn function_span(text: &str, name: &str) -> Option<std::ops::Range<usize>> {
-    let start = text.match_indices(name).map(|(i, _)| i).find(|&i| {
-        text[i + name.len()..].trim_start().starts_with("()") || text[..i].ends_with("function ")
-    })?;
-    // The body: from the first brace or parenthesis to the one that closes it, outside quotes.
-    let bytes = text.as_bytes();
-    let open = (start..bytes.len())
-        .find(|&k| matches!(bytes[k], b'{' | b'(') && !text[start..k].trim_end().ends_with(name))?;
-    let (up, down) = if bytes[open] == b'{' {
-        (b'{', b'}')
-    } else {
-        (b'(', b')')
-    };
-    // One pass, outside quotes (a `\` escapes the next byte outside single quotes).
-    let mut depth = 0usize;
-    let (mut single, mut double, mut escaped) = (false, false, false);
-    for (k, &b) in bytes.iter().enumerate().skip(open) {
-        if escaped {
-            escaped = false;
-        } else if single {
-            single = b != b'\'';
-        } else if b == b'\\' {
-            escaped = true;
-        } else if b == b'"' {
-            double = !double;
-        } else if double {
-        } else if b == b'\'' {
-            single = true;
-        } else if b == up {
-            depth += 1;
-        } else if b == down {
-            depth = depth.saturating_sub(1);
-            if depth == 0 {
-                return Some(start..k + 1);
-            }
-        }
-    }
-    Some(start..text.len())
-}
-
 /// The text of a function's definition, from its name to the line that closes it.
 pub fn function_body(text: &str, name: &str) -> String {
     function_span(text, name).map_or_else(String::new, |r| text[r].to_string())
@@ -1212,6 +1108,47 @@ pub enum Piece {
     Line,
 }
 
+/// Whether the array `name` holds lines only: the script sets it only by `mapfile -t` or
+/// `readarray -t` (no `-d`), each element one line of what they read.
+fn lines_only(text: &str, name: &str) -> bool {
+    if name.is_empty() || !name.bytes().all(is_name_byte) {
+        return false;
+    }
+    let mut set = false;
+    for mention in mentions(text, name) {
+        let Some((i, from)) = mention else {
+            return false;
+        };
+        if text[from..].starts_with('=')
+            || text[from..].starts_with("+=")
+            || text[from..].starts_with('[')
+        {
+            return false;
+        }
+        let start = text[..i]
+            .rfind(['\n', ';', '&', '|', '{', '(', '`'])
+            .map_or(0, |n| n + 1);
+        let mut words = text[start..i].split_whitespace();
+        match words.next() {
+            Some("mapfile" | "readarray") => {
+                let flags: Vec<&str> = words.filter(|w| w.starts_with('-')).collect();
+                if !flags.iter().any(|f| f.contains('t'))
+                    || flags.iter().any(|f| f.contains(['d', 'C']))
+                {
+                    return false;
+                }
+                set = true;
+            }
+            Some("read") => return false,
+            Some("local" | "declare" | "typeset" | "unset") if declared_only(text, i) => {}
+            // Expanded (`"${ps[@]}"`): no value given.
+            _ if text[..i].ends_with("${") || text[..i].ends_with('$') => {}
+            _ => return false,
+        }
+    }
+    set
+}
+
 /// Whether every value the script gives `name` is one line, and what it is: each place
 /// that sets it is literal text, a `read` of one line (no `-d`, no `-N`), or a `for` loop
 /// over unquoted words; and the script leaves IFS alone (an array joined by `${a[*]}` takes
@@ -1260,7 +1197,16 @@ pub fn one_line(text: &str, name: &str) -> Option<Piece> {
         }
         if text[..i].trim_end().ends_with("for") {
             let list = text[from..].trim_start().strip_prefix("in ")?;
-            let list = &list[..list.find([';', '\n']).unwrap_or(list.len())];
+            let list = list[..list.find([';', '\n']).unwrap_or(list.len())].trim();
+            // `for p in "${ps[@]}"` over the lines `mapfile -t ps` read: each a line.
+            if let Some(array) = list
+                .strip_prefix("\"${")
+                .and_then(|l| l.strip_suffix("[@]}\""))
+                && lines_only(text, array)
+            {
+                piece = Some(Piece::Line);
+                continue;
+            }
             if list.contains(['"', '\'', '\\']) {
                 return None;
             }

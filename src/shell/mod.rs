@@ -8,6 +8,7 @@ pub const VALUE_PREFIX: &str = "RUNBOOK_VALUE_";
 mod context;
 pub mod environment;
 pub mod flow;
+mod functions;
 pub mod nested;
 pub mod programs;
 pub mod quote;

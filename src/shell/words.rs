@@ -688,7 +688,8 @@ impl Lexer<'_> {
 }
 
 /// The output redirections of each compound command or group (on its `done`, `fi`, `esac`,
-/// `}` or `)`) given to every command inside it, as [`Command::inherited`].
+/// `}` or `)`), and of each call of a function of the script, given to every command inside
+/// it, as [`Command::inherited`].
 fn inherit_redirections(text: &str, out: &mut [Command]) {
     for k in 0..out.len() {
         let outputs: Vec<Word> = out[k]
@@ -719,6 +720,31 @@ fn inherit_redirections(text: &str, out: &mut [Command]) {
         if let Some(start) = start {
             for c in &mut out[start..k] {
                 c.inherited.extend(outputs.iter().cloned());
+            }
+            continue;
+        }
+        // A function of the script called with them (`gen > >(sh)`): its body's commands.
+        let Some(name) = out[k]
+            .args()
+            .first()
+            .filter(|w| !w.quoted)
+            .map(|w| w.cooked.clone())
+        else {
+            continue;
+        };
+        if !(text.contains("()") || text.contains("function "))
+            || !super::functions::functions(text).contains(&name)
+        {
+            continue;
+        }
+        if let Some(body) = super::functions::function_span(text, &name) {
+            for c in out.iter_mut() {
+                if c.words
+                    .first()
+                    .is_some_and(|w| body.contains(&w.span.start))
+                {
+                    c.inherited.extend(outputs.iter().cloned());
+                }
             }
         }
     }

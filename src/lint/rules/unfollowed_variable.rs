@@ -79,7 +79,7 @@ impl Rule for UnfollowedVariable {
             if own.iter().any(|v| v.plan.is_err()) {
                 continue; // RB031 says why it cannot run at all.
             }
-            let said_env = environment(cx, s, &probe(text, &own), out);
+            let said_env = environment(cx, s, &own, out);
             // An input given in the environment counts where the script reads it: by name,
             // or by a name held in another (`${!n}`, `printenv`). (A secret is a token, not
             // text an operator types.)
@@ -211,9 +211,10 @@ impl Rule for UnfollowedVariable {
 fn environment(
     cx: &Context,
     s: &crate::lint::context::AnalyzedSite,
-    script: &str,
+    own: &[&crate::lint::context::ValuePlan],
     out: &mut Vec<Finding>,
 ) -> Vec<String> {
+    let text = s.site.value.value.as_str();
     // (name, where it comes from, the template or `None` for an input's value, and the
     // site of the template, whose references say what values it admits)
     let mut given: Vec<(
@@ -251,11 +252,19 @@ fn environment(
         }
     }
     let mut said = Vec::new();
-    let by_name = script.contains("env") || script.contains("${!");
+    let by_name = text.contains("env") || text.contains("${!");
+    // (The script as the run's floor reads it, made and read once, for the first variable
+    // the cheap test does not clear.)
+    let script = std::cell::OnceCell::new();
+    let check = std::cell::OnceCell::new();
     for (name, from, template, site) in given {
-        if !script.contains(name.as_str()) && !by_name {
+        if (!text.contains(name.as_str()) && !by_name)
+            || !crate::shell::environment::may_refuse(text, &name)
+        {
             continue;
         }
+        let script: &String = script.get_or_init(|| probe(text, own));
+        let check = check.get_or_init(|| crate::shell::environment::EnvCheck::new(script));
         let admitted = |sample: &str| match (template, site) {
             (None, _) => cx
                 .runbook
@@ -285,18 +294,17 @@ fn environment(
                 Some(text)
             }
         };
+        // (Refused first, admitted then: a pattern is compiled only for what is refused.)
         let Some((sample, refused)) = SAMPLES.iter().find_map(|&sample| {
-            if !admitted(sample) {
-                return None;
-            }
             let value = rendered(sample)?;
-            crate::shell::environment::where_used(script, &[(name.clone(), value)], &[])
+            check
+                .refusal(&name, &value)
+                .filter(|_| admitted(sample))
                 .map(|r| (sample, r))
         }) else {
             continue;
         };
         // (Where it is expanded, else where the script names it: `printenv V`.)
-        let text = &s.site.value.value;
         let at = expanded_at(text, &name)
             .or_else(|| {
                 text.match_indices(name.as_str())

@@ -263,7 +263,10 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                         || (positional && to_positional)
                     {
                         Slot::NoSubscript(quoting)
-                    } else if reaches(&uses.split) || reaches(&refs) {
+                    } else if reaches(&uses.split)
+                        || reaches(&refs)
+                        || reaches(&uses.operands_split)
+                    {
                         Slot::PlainWords(quoting)
                     } else if reaches(&uses.options) || reaches(&uses.operands) {
                         // Read line by line (`mapfile -t hs < <(printf … "{{ v }}")`): every

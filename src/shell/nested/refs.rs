@@ -202,6 +202,33 @@ fn handed_on_into(
         .collect()
 }
 
+/// Whether the script runs the file `name` as a script: given to a shell (`bash job.sh`,
+/// `sh < job.sh`, `ssh h bash < job.sh`), sourced (`. job.sh`, `source job.sh`) or run
+/// (`./job.sh`).
+fn runs_file(text: &str, name: &str) -> bool {
+    let base = name.rsplit('/').next().unwrap_or(name);
+    if base.is_empty() {
+        return false;
+    }
+    text.match_indices(base).any(|(at, _)| {
+        // The word holding it (`"$OUT/job.sh"`), and the one before it.
+        let start = text[..at]
+            .rfind(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | '<'))
+            .map_or(0, |k| k + 1);
+        let before = text[..start].trim_end();
+        let previous = before
+            .rsplit(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '('))
+            .next()
+            .unwrap_or("");
+        text[start..at]
+            .trim_start_matches(['"', '\''])
+            .starts_with("./")
+            || before.ends_with('<')
+            || matches!(previous, "." | "source")
+            || SHELLS.contains(&programs::base(previous))
+    })
+}
+
 /// The environment variables a command may print ([`ANY`] for all of them): `printenv V`
 /// (`printenv`, `env` alone, `/proc/self/environ`: every one), jq's `env.V`/`$ENV.V`, and
 /// what code of another language reads (`ENVIRON["V"]`, `os.environ["V"]`).
@@ -432,6 +459,13 @@ fn reparsed_refs_in(text: &str, depth: usize) -> BTreeSet<String> {
                 // ENVIRON["V"] }' > >(bash)`: what it prints of the environment is run too
                 // (an audit ran a value given in a step's `env:` this way).
                 out.extend(printed_env(&args));
+            } else {
+                // Written to a file that the script runs (`jq -rn '"echo " + env.V' >
+                // job.sh; bash job.sh`).
+                let files = crate::shell::spill::written(text, cmd);
+                if files.iter().any(|f| runs_file(text, f)) {
+                    out.extend(printed_env(&args));
+                }
             }
         }
     }

@@ -44,6 +44,10 @@ pub struct Uses {
     /// `--`): `kubectl delete pod "$pod"` with `--all` (an audit's copy of the README's own
     /// example). (Not for the floor: free text with ` -x` in it is no option there.)
     pub operands: BTreeSet<String>,
+    /// Of `operands`, those split into several operands (`systemctl restart $SERVICES`, or
+    /// a `for` over them, `for s in $SERVICES; do systemctl restart "$s"`): every word of
+    /// theirs starts one, and `nginx -H root@evil` gives systemctl another host (audit 18).
+    pub operands_split: BTreeSet<String>,
 }
 
 /// Programs whose arguments may be a command or an option that runs one: a value split into
@@ -255,15 +259,30 @@ fn uses_in(text: &str, depth: usize) -> Uses {
                     && !((text.contains("()") || text.contains("function "))
                         && crate::shell::flow::functions(text).contains(&args[i].cooked))
                 {
-                    out.operands.extend(
-                        w.expansions
-                            .first()
-                            .into_iter()
-                            .flat_map(|e| crate::shell::flow::referenced(&text[e.span.clone()])),
-                    );
+                    let read: Vec<String> = w
+                        .expansions
+                        .first()
+                        .into_iter()
+                        .flat_map(|e| crate::shell::flow::referenced(&text[e.span.clone()]))
+                        .collect();
+                    // (Unquoted, `$SERVICES`: split, each word an operand.)
+                    if w.expansions
+                        .first()
+                        .is_some_and(|e| e.span.start == w.span.start)
+                    {
+                        out.operands_split.extend(read.iter().cloned());
+                    }
+                    out.operands.extend(read);
                 }
             }
         }
+    }
+    // What a `for` splits into an operand's variable (`for s in $SERVICES; do systemctl
+    // restart "$s"`) is split into operands too.
+    // (Only a script with a `for` loop splits so: most have none.)
+    if !out.operands.is_empty() && text.contains("for ") {
+        let (_, operands_by_for) = crate::shell::flow::sources_by_splitting(text, &out.operands);
+        out.operands_split.extend(operands_by_for);
     }
     let (options, options_split) = crate::shell::flow::sources_by_splitting(text, &out.options);
     let (words, words_split) = crate::shell::flow::sources_by_splitting(text, &out.words);
