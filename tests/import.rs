@@ -583,7 +583,7 @@ fn an_export_reaches_only_the_steps_from_its_own_on() {
     let out = Test::new().stdin(&page).exec(&["import", "-"]);
     out.code(1);
     assert!(
-        out.stderr.contains("would be its exports, written into each later step, more than the 4194304 bytes a runbook may have: nothing was written"),
+        out.stderr.contains("would be larger than the 4194304 bytes a runbook may have (its exports, written into each later step): nothing was written"),
         "{}",
         out.stderr
     );
@@ -1171,13 +1171,51 @@ fn a_page_too_large_for_a_runbook_is_refused_and_nothing_is_written() {
     let t = Test::new().file("big.md", &page);
     let out = t.exec(&["import", "big.md", "-o", "big.yaml"]);
     out.code(1);
-    assert!(
-        out.stderr
-            .contains("more than the 4194304 bytes a runbook may have: nothing was written"),
-        "{}",
-        out.stderr
-    );
+    // The draft's size, not how much it is over (it read "would be 5000000 bytes more than…").
+    let said = regex::Regex::new(
+        r"big\.md: the runbook made of it \(60000 steps\) would be (\d+) bytes, more than the 4194304 a runbook may have: nothing was written",
+    )
+    .unwrap();
+    let size: usize = said.captures(&out.stderr).expect(&out.stderr)[1]
+        .parse()
+        .unwrap();
+    assert!(size > 4_194_304, "{}", out.stderr);
+    assert!(out.stderr.contains("split the page"), "{}", out.stderr);
     assert!(!t.path("big.yaml").exists());
+}
+
+/// Found by an audit (G20): a page of 25,000 one-line sections (700 KB, a draft well under
+/// 4 MiB) imported into a draft that fails lint's RB001 ("more than 200000 values") and
+/// cannot run; it is refused like a draft too large, naming the page. 20,000 still import,
+/// and lint.
+#[test]
+fn a_page_whose_runbook_would_have_too_many_values_is_refused() {
+    let page = |sections: usize| {
+        let mut page = String::from("# Many\n\n");
+        for i in 0..sections {
+            page.push_str(&format!("## S{i}\n\n```bash\necho {i}\n```\n\n"));
+        }
+        page
+    };
+    let t = Test::new()
+        .file("many.md", &page(25_000))
+        .file("fits.md", &page(20_000));
+    let out = t.exec(&["import", "many.md", "-o", "many.yaml"]);
+    out.code(1);
+    let said = regex::Regex::new(
+        r"many\.md: the runbook made of it \(25000 steps\) would have (\d+) values \(keys, texts and lists\), more than the 200000 a runbook may have: nothing was written",
+    )
+    .unwrap();
+    let n: usize = said.captures(&out.stderr).expect(&out.stderr)[1]
+        .parse()
+        .unwrap();
+    assert!(n > 200_000, "{}", out.stderr);
+    assert!(out.stderr.contains("split the page"), "{}", out.stderr);
+    assert!(!t.path("many.yaml").exists());
+    let out = t.exec(&["import", "fits.md", "-o", "fits.yaml"]);
+    out.code(0);
+    let out = t.exec(&["lint", "--no-shellcheck", "fits.yaml"]);
+    out.code(0);
 }
 
 #[test]

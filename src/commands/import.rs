@@ -349,19 +349,32 @@ fn page(args: &ImportArgs, err: &mut String) -> i32 {
     } else {
         crate::import::yaml::write(&draft, &shown)
     };
-    if draft.too_large || yaml.len() > crate::load::yaml::MAX_FILE_BYTES {
-        // It could not be linted or run: nothing is written rather than a file that fails.
-        let size = if draft.too_large {
-            "its exports, written into each later step,".to_string()
-        } else {
-            format!("{} bytes", yaml.len())
-        };
+    // It could not be linted or run: nothing is written rather than a file that fails.
+    let max = crate::load::yaml::MAX_FILE_BYTES;
+    let over = if draft.too_large {
+        Some(format!(
+            "would be larger than the {max} bytes a runbook may have (its exports, written into each later step)"
+        ))
+    } else if yaml.len() > max {
+        Some(format!(
+            "would be {} bytes, more than the {max} a runbook may have",
+            yaml.len()
+        ))
+    } else {
+        // RB001's other limit: a page of 25,000 one-line sections is well under the bytes.
+        crate::import::yaml::too_many_values(&yaml).map(|n| {
+            format!(
+                "would have {n} values (keys, texts and lists), more than the {} a runbook may have",
+                crate::load::yaml::MAX_VALUES
+            )
+        })
+    };
+    if let Some(over) = over {
         report(
             err,
             &format!(
-                "{shown}: the runbook made of it ({} steps) would be {size} more than the {} bytes a runbook may have: nothing was written",
+                "{shown}: the runbook made of it ({} steps) {over}: nothing was written",
                 draft.steps.len(),
-                crate::load::yaml::MAX_FILE_BYTES
             ),
             "split the page into pages of a few sections each (a runbook per alert), and import those",
         );

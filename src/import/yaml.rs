@@ -248,3 +248,91 @@ fn credential_env<'a>(d: &'a super::Draft, input: &str) -> Option<&'a str> {
         .find(|(name, value)| **value == template && **name == upper)
         .map(|(name, _)| name.as_str())
 }
+
+/// How many values the runbook `write` made has, when more than the [`MAX_VALUES`] a runbook
+/// may have (RB001 would refuse it, and it could not run); `None` when it has no more.
+/// The writer puts at most three values on a line (`  - id: x`: the step's mapping, the key and
+/// its value; a literal block's lines hold none of their own), so a text of few lines is let
+/// through uncounted, and only one near the limit is counted, as the loader counts.
+///
+/// [`MAX_VALUES`]: crate::load::yaml::MAX_VALUES
+pub fn too_many_values(yaml: &str) -> Option<usize> {
+    use crate::load::yaml::{MAX_VALUES, values};
+    let lines = yaml.bytes().filter(|&b| b == b'\n').count();
+    // The document's own mapping, and three a line at most.
+    if 3 * lines < MAX_VALUES {
+        return None;
+    }
+    values(yaml).filter(|&n| n > MAX_VALUES)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A page of `sections` sections of one command each, imported and written.
+    fn written(sections: usize) -> String {
+        let mut page = String::from("# Many\n\n");
+        for i in 0..sections {
+            page.push_str(&format!(
+                "## Step {i}\n\n- [ ] look at <HOST>\n- [ ] and again\n\n```bash\necho {i}\n```\n\n"
+            ));
+        }
+        write(&super::super::import(&page, "many"), "many.md")
+    }
+
+    /// The bound of three values a line holds for what the writer writes (every kind of
+    /// line: links, inputs, env, checklists, asks, decisions, dangerous steps).
+    #[test]
+    fn the_writer_puts_at_most_three_values_on_a_line() {
+        let page = "# T\n\nSee [the dashboard](https://grafana.example/d/1).\n\n\
+            ## Check\n\n- [ ] look at $CLUSTER\n- [ ] and <POD>\n\n```bash\nexport NS=prod\nkubectl -n $NS get pods\n```\n\n\
+            ## Fix\n\n1. If the pod is stuck, delete it:\n\n   ```bash\n   kubectl delete pod <POD>\n   ```\n\n\
+            2. Otherwise, restart it:\n\n   ```bash\n   kubectl rollout restart deploy/<APP>\n   ```\n\n\
+            ## Verify\n\n```bash\ncurl -H \"Authorization: Bearer $API_TOKEN\" https://x\n```\n";
+        let mut draft = super::super::import(page, "t");
+        // (Set by `runbook import` from RB027's finding.)
+        draft.steps.iter_mut().for_each(|s| {
+            s.dangerous = s.run.as_ref().map(|_| "deletes".to_string());
+        });
+        let yaml = write(&draft, "t.md");
+        let lines = yaml.lines().count();
+        let values = crate::load::yaml::values(&yaml).unwrap();
+        assert!(
+            values <= 1 + 3 * lines,
+            "{values} values, {lines} lines\n{yaml}"
+        );
+        assert!(
+            yaml.contains("choose:") && yaml.contains("dangerous: true"),
+            "{yaml}"
+        );
+        assert_eq!(too_many_values(&yaml), None);
+    }
+
+    /// RB001's limit, found the way the loader finds it: a draft just under it is let
+    /// through (it lints), one over it is named with its count.
+    #[test]
+    fn a_draft_with_more_values_than_a_runbook_may_have_is_found() {
+        use crate::load::yaml::{MAX_VALUES, values};
+        let small = written(100);
+        assert_eq!(too_many_values(&small), None);
+        // Each section: the step's mapping, id, title, section, checklist of two, run.
+        let per = values(&written(2)).unwrap() - values(&written(1)).unwrap();
+        let under = (MAX_VALUES - 100) / per;
+        let yaml = written(under);
+        assert!(values(&yaml).unwrap() <= MAX_VALUES);
+        assert!(
+            1 + 3 * yaml.lines().count() > MAX_VALUES,
+            "counted, not let through"
+        );
+        assert_eq!(too_many_values(&yaml), None);
+        let source = crate::load::Source::new("t.yaml", yaml);
+        assert!(crate::load::yaml::parse(&source).is_ok());
+        let yaml = written(under + 20);
+        let n = too_many_values(&yaml).unwrap();
+        assert!(n > MAX_VALUES, "{n}");
+        let source = crate::load::Source::new("t.yaml", yaml);
+        let err = crate::load::yaml::parse(&source).unwrap_err();
+        assert!(err.message.contains("values"), "{err:?}");
+    }
+}

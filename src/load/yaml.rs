@@ -11,6 +11,9 @@ pub const MAX_DEPTH: usize = 48;
 /// Most YAML events that anchors may record and aliases replay, each: a runbook reuses a few
 /// small anchors at most, and this keeps an alias bomb to a few megabytes.
 pub const MAX_ALIAS_EVENTS: usize = 100_000;
+/// Most values (mappings, lists and scalars, keys included) a runbook may have: RB001's
+/// "the file has more than N values".
+pub const MAX_VALUES: usize = 200_000;
 
 /// Why a file could not be read as YAML at all.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,6 +88,21 @@ pub fn parse(source: &Source) -> Result<Node, SyntaxError> {
     parse_with_serde(source)
 }
 
+/// How many values (mappings, lists and scalars, keys included) the text has, counted as the
+/// budget behind RB001's "more than [`MAX_VALUES`] values" counts them; `None` when the text is
+/// no YAML the parser reads. For a text that `runbook import` writes (no anchors, no aliases).
+pub fn values(text: &str) -> Option<usize> {
+    use serde_saphyr::granit_parser::{Event, Parser, StrInput};
+    let mut count = 0;
+    for item in Parser::with_options(StrInput::new(text), parser_options()) {
+        match item.ok()?.0 {
+            Event::Scalar(..) | Event::MappingStart(..) | Event::SequenceStart(..) => count += 1,
+            _ => {}
+        }
+    }
+    Some(count)
+}
+
 /// The tree straight from the parser's events when serde-saphyr would build exactly that
 /// tree; `None` when serde-saphyr must decide (see [`super::events`]).
 pub fn parse_fast(source: &Source) -> Option<Node> {
@@ -107,7 +125,7 @@ pub fn parse_with_serde(source: &Source) -> Result<Node, SyntaxError> {
 fn budget() -> serde_saphyr::Budget {
     let mut budget = serde_saphyr::Budget::default();
     budget.max_depth = MAX_DEPTH;
-    budget.max_nodes = 200_000;
+    budget.max_nodes = MAX_VALUES;
     budget.max_documents = 1;
     budget.max_total_scalar_bytes = MAX_FILE_BYTES * 4;
     budget.max_aliases = 1_000;
@@ -403,6 +421,33 @@ mod tests {
         let pos = src.position(err.span.start);
         assert!(pos.line >= 1, "{err:?}");
         assert!(!err.message.starts_with("line "), "{err:?}");
+    }
+
+    /// `values` counts what the budget counts: a text of exactly `MAX_VALUES` values parses, one
+    /// more is RB001's breach.
+    #[test]
+    fn values_counts_as_the_budget_does() {
+        assert_eq!(values("a: [b, {c: d}]\n"), Some(7));
+        assert_eq!(values("a: [b\n"), None);
+        // The root mapping, then a key and its value per line.
+        let text = |n: usize| -> String {
+            let mut t = String::new();
+            for i in 0..(n - 1) / 2 {
+                t.push_str(&format!("k{i}: v\n"));
+            }
+            t
+        };
+        let fits = text(MAX_VALUES);
+        assert_eq!(values(&fits), Some(MAX_VALUES - 1));
+        assert!(parse_text(&fits).is_ok());
+        let over = format!("{fits}x: [y]\n");
+        assert_eq!(values(&over), Some(MAX_VALUES + 2));
+        let err = parse_text(&over).unwrap_err();
+        assert!(
+            err.message
+                .contains(&format!("more than {MAX_VALUES} values")),
+            "{err:?}"
+        );
     }
 
     #[test]
