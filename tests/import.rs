@@ -723,6 +723,58 @@ fn destructive_commands_make_dangerous_steps_with_a_note_for_their_rollback() {
     assert!(!restart.contains("dangerous"), "{restart}");
 }
 
+/// Found by audit 14g (G4, G8, G11, G14): a Terraform force-unlock, a Helm rollback, a Kafka
+/// reassignment and a Route 53 change were plain steps, and ran unconfirmed; the commands
+/// that only read or plan stay plain.
+#[test]
+fn terraform_helm_kafka_and_route53_changes_make_dangerous_steps() {
+    let page = "# Changes\n\n## Unlock\n\n```bash\nterraform force-unlock -force <LOCK_ID>\n```\n\n\
+        ## Plan\n\n```bash\nterraform plan -lock-timeout=60s\n```\n\n\
+        ## Roll back\n\n```bash\nhelm -n <APP_NAMESPACE> rollback <APP_NAME>\n```\n\n\
+        ## History\n\n```bash\nhelm -n <APP_NAMESPACE> history <APP_NAME>\n```\n\n\
+        ## Move\n\n```bash\nkafka-reassign-partitions.sh --bootstrap-server <BROKER>:9092 \\\n  --reassignment-json-file /tmp/r.json --execute\n```\n\n\
+        ## Check the move\n\n```bash\nkafka-reassign-partitions.sh --bootstrap-server <BROKER>:9092 --reassignment-json-file /tmp/r.json --verify\n```\n\n\
+        ## Drop the topic\n\n```bash\nkafka-topics.sh --bootstrap-server <BROKER>:9092 --delete --topic <TOPIC>\n```\n\n\
+        ## Fail over\n\n```bash\naws route53 change-resource-record-sets --hosted-zone-id <ZONE> --change-batch file:///tmp/f.json\n```\n\n\
+        ## Look\n\n```bash\naws route53 list-resource-record-sets --hosted-zone-id <ZONE>\n```\n";
+    let out = Test::new().stdin(page).exec(&["import", "-"]);
+    out.code(0);
+    let step = |needle: &str| {
+        out.stdout
+            .split("  - id: ")
+            .find(|s| s.contains(needle))
+            .unwrap_or_else(|| panic!("no step with {needle}:\n{}", out.stdout))
+            .to_string()
+    };
+    for (command, what) in [
+        ("force-unlock", "terraform force-unlock"),
+        ("rollback {{", "helm uninstall / rollback"),
+        ("--execute", "kafka partition reassignment"),
+        ("--delete", "kafka topic deletion"),
+        ("change-resource-record-sets", "aws route53 DNS change"),
+    ] {
+        let s = step(command);
+        assert!(
+            s.contains("dangerous: true") && s.contains(&format!("dangerous ({what})")),
+            "{s}"
+        );
+    }
+    for command in [
+        "terraform plan",
+        "history {{",
+        "--verify",
+        "list-resource-record-sets",
+    ] {
+        let s = step(command);
+        assert!(!s.contains("dangerous"), "{s}");
+    }
+    assert!(
+        out.stderr.contains("(5 dangerous, 0 interactive)"),
+        "{}",
+        out.stderr
+    );
+}
+
 #[test]
 fn a_command_that_runs_until_ctrl_c_before_others_is_said() {
     let page = "# Disk filling\n\n## Diagnosis\n\nFollow the log, then look at the disk:\n\n```bash\ntail -f /var/log/app.log\ndf -h /var\n```\n\n## Wait\n\n```bash\njournalctl -u app -f | grep -m1 ready\n```\n\n## Watch\n\n```bash\nkubectl logs -f deploy/api\n```\n";

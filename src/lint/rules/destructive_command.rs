@@ -10,11 +10,13 @@ crate::declare_rule! {
     /// Reports a destructive command in the `run` or `wait.run` of a step that is not marked
     /// `dangerous: true`: `rm -r`/`rm -f`, SQL `DROP`, `TRUNCATE` and `DELETE FROM`,
     /// `kubectl`/`oc` `delete`/`drain`, `kubectl patch … finalizers`, a forced deletion
-    /// (`--force --grace-period=0`), `curl -X DELETE`, `helm uninstall`, `terraform destroy`,
-    /// `aws … delete-*`, `terminate-*`, `reboot-*`, `stop-*` and `s3 rm`, `iptables -F`,
+    /// (`--force --grace-period=0`), `curl -X DELETE`, `helm uninstall`/`rollback`,
+    /// `terraform destroy`/`apply -destroy`/`force-unlock`, `aws … delete-*`, `terminate-*`,
+    /// `reboot-*`, `stop-*`, `s3 rm` and `route53 change-resource-record-sets`, `iptables -F`,
     /// `git push --force`, `redis-cli flushall`/`del`, `dd of=/dev/…`, `mkfs`, a `chef-client`
     /// run, `knife ssh`, `docker … prune`, `docker volume rm`, `etcdctl del`, `zfs destroy`,
     /// `crontab -r`, `virsh destroy`, `vault kv delete`, a Kafka `--reset-offsets --execute`,
+    /// `kafka-reassign-partitions … --execute`, `kafka-topics … --delete`,
     /// `patronictl failover`/`switchover`/`reinit`/`remove`, `pg_terminate_backend(…)`,
     /// `find … -delete`, `truncate -s 0`, `: > file`, `kubectl replace --force`, a replication
     /// skip (`sql_slave_skip_counter`), `pg_drop_replication_slot`, MongoDB `drop`/`deleteMany`,
@@ -110,15 +112,38 @@ const PATTERNS: &[Pattern] = &[
     ),
     (r"\bchef-client\b", "chef-client run", &["chef-client"]),
     (r"\bknife\s+ssh\b", "knife ssh", &["knife"]),
+    // After the global options (`helm -n prod rollback web`, `terraform -chdir=prod destroy`).
     (
-        r"\bhelm\s+(?:uninstall|delete)\b",
-        "helm uninstall",
+        r"\bhelm(?:\s+-[\w-]+(?:[= ][^\s-]\S*)?)*\s+(?:uninstall|delete|rollback)(?:\s|$)",
+        "helm uninstall / rollback",
         &["helm"],
     ),
     (
-        r"\bterraform\s+(?:destroy\b|apply\b[^\n;&|]*-destroy\b)",
+        r"\bterraform(?:\s+-[\w-]+(?:=\S*)?)*\s+(?:destroy\b|apply\b[^\n;&|]*\s-destroy\b)",
         "terraform destroy",
         &["terraform"],
+    ),
+    // Terraform's docs: a force-unlock while the lock's holder still runs corrupts the state.
+    (
+        r"\bterraform(?:\s+-[\w-]+(?:=\S*)?)*\s+force-unlock\b",
+        "terraform force-unlock",
+        &["force-unlock"],
+    ),
+    // (A line may go on after a `\` at its end: these commands are often written that way.)
+    (
+        r"\bkafka-reassign-partitions(?:\.sh)?\s(?:[^\n;&|]|\\\n)*\s--execute\b",
+        "kafka partition reassignment",
+        &["kafka-reassign-partitions"],
+    ),
+    (
+        r"\bkafka-topics(?:\.sh)?\s(?:[^\n;&|]|\\\n)*\s--delete\b",
+        "kafka topic deletion",
+        &["kafka-topics"],
+    ),
+    (
+        r"\baws\s(?:[^\n;&|]|\\\n)*\bchange-resource-record-sets\b",
+        "aws route53 DNS change",
+        &["change-resource-record-sets"],
     ),
     (
         r"\baws\s[^\n;&|]*\b(?:delete|terminate|remove|deregister|reboot|stop)-[a-z-]+",
@@ -842,6 +867,93 @@ mod tests {
             "oc adm prune images --keep-tag-revisions=3",
             "rbd snap ls rbd/img-1",
             "gitlab-rails runner 'puts Sidekiq::DeadSet.new.size'",
+        ];
+        for script in harmless {
+            assert!(
+                find_destructive(script).is_empty(),
+                "{script}: {:?}",
+                find_destructive(script)
+            );
+        }
+    }
+
+    /// Found by audit 14g (G4, G8, G11, G14): each ran in a real run without a confirmation.
+    /// (script, what it is found as); each with a look-alike that reads or plans only.
+    #[test]
+    fn terraform_kafka_route53_and_helm_changes_are_destructive() {
+        let destructive = [
+            (
+                "terraform force-unlock -force LOCK-123",
+                "terraform force-unlock",
+            ),
+            ("terraform force-unlock 6f1c-42", "terraform force-unlock"),
+            (
+                "terraform -chdir=envs/prod force-unlock -force 6f1c",
+                "terraform force-unlock",
+            ),
+            ("terraform -chdir=envs/prod destroy", "terraform destroy"),
+            (
+                "terraform apply -auto-approve -destroy",
+                "terraform destroy",
+            ),
+            (
+                "kafka-reassign-partitions.sh --bootstrap-server b:9092 --reassignment-json-file /tmp/r.json --execute",
+                "kafka partition reassignment",
+            ),
+            (
+                "kafka-reassign-partitions --bootstrap-server b:9092 \\\n  --reassignment-json-file r.json \\\n  --execute",
+                "kafka partition reassignment",
+            ),
+            (
+                "kafka-topics.sh --bootstrap-server b:9092 --delete --topic old",
+                "kafka topic deletion",
+            ),
+            (
+                "kafka-topics --bootstrap-server b:9092 --topic old --delete",
+                "kafka topic deletion",
+            ),
+            (
+                "aws route53 change-resource-record-sets --hosted-zone-id Z1 --change-batch file:///tmp/f.json",
+                "aws route53 DNS change",
+            ),
+            (
+                "aws --profile prod route53 change-resource-record-sets \\\n  --hosted-zone-id Z1 --change-batch file://f.json",
+                "aws route53 DNS change",
+            ),
+            ("helm -n shop rollback web", "helm uninstall / rollback"),
+            ("helm rollback web 3 --wait", "helm uninstall / rollback"),
+            (
+                "helm --kube-context prod -n shop rollback web",
+                "helm uninstall / rollback",
+            ),
+            ("helm uninstall api", "helm uninstall / rollback"),
+            ("helm delete --purge api", "helm uninstall / rollback"),
+            ("helm -n shop uninstall api", "helm uninstall / rollback"),
+        ];
+        for (script, want) in destructive {
+            let kinds: Vec<&str> = find_destructive(script)
+                .into_iter()
+                .map(|(_, what)| what)
+                .collect();
+            assert_eq!(kinds, [want], "{script}");
+        }
+        let harmless = [
+            "terraform plan -lock-timeout=60s -out=/tmp/plan.out",
+            "terraform apply /tmp/plan.out",
+            "terraform state list",
+            "echo 'run terraform force-unlock only if the holder is gone'",
+            "kafka-reassign-partitions.sh --bootstrap-server b:9092 --reassignment-json-file r.json --verify",
+            "kafka-reassign-partitions --bootstrap-server b:9092 --topics-to-move-json-file t.json --generate",
+            "kafka-topics.sh --bootstrap-server b:9092 --describe --under-replicated-partitions",
+            "kafka-topics --bootstrap-server b:9092 --list | grep -v delete",
+            "aws route53 list-resource-record-sets --hosted-zone-id Z1",
+            "aws route53 wait resource-record-sets-changed --id C1",
+            "aws route53 get-change --id C1",
+            "helm history web",
+            "helm -n shop status web",
+            "helm -n shop get values web",
+            "helm list --all-namespaces | grep rollback",
+            "helm upgrade web ./chart --set job=rollback-check",
         ];
         for script in harmless {
             assert!(
