@@ -1006,6 +1006,42 @@ fn a_value_exported_per_branch_follows_the_option_taken() {
     }
 }
 
+/// Audit 14g's disk-full.md (G6): after **Option A/B/C**, "Afterwards, confirm usage is below
+/// 80%:" runs whichever option was taken (a real run of option A ended after the vacuum).
+#[test]
+fn the_check_afterwards_runs_after_every_bold_option() {
+    let page = "# NodeFilesystemAlmostFull\n\n## Investigate\n\n```bash\ndf -h /\n```\n\n## Fix\n\n\
+        **Option A: vacuum the journal**\n\n```bash\necho vacuum-a\n```\n\n\
+        **Option B: remove old container images**\n\n```bash\necho prune-b\n```\n\n\
+        **Option C: truncate a runaway log**\n\n```bash\necho truncate-c\n```\n\n\
+        Afterwards, confirm usage is below 80%:\n\n```bash\necho confirm-usage\n```\n";
+    let t = Test::new()
+        .file("disk-full.md", page)
+        .file("a.yaml", "which-applies: 1\n")
+        .file("b.yaml", "which-applies: 2\n")
+        .file("c.yaml", "which-applies: 3\n");
+    t.exec(&["import", "disk-full.md", "-o", "disk-full.yaml"])
+        .code(0);
+    t.exec(&["lint", "--no-shellcheck", "disk-full.yaml"])
+        .code(0);
+    for (answers, ran, skipped) in [
+        ("a.yaml", "vacuum-a", ["prune-b", "truncate-c"]),
+        ("b.yaml", "prune-b", ["vacuum-a", "truncate-c"]),
+        ("c.yaml", "truncate-c", ["vacuum-a", "prune-b"]),
+    ] {
+        let out = t.exec(&["run", "disk-full.yaml", "--yes", "--answers", answers]);
+        out.code(0);
+        let screen = format!("{}{}", out.stdout, out.stderr);
+        assert!(
+            screen.contains(ran) && screen.contains("confirm-usage"),
+            "{answers}: {screen}"
+        );
+        for other in skipped {
+            assert!(!screen.contains(other), "{answers}: {screen}");
+        }
+    }
+}
+
 #[test]
 fn list_items_and_bold_paragraphs_that_are_alternatives_are_one_decision() {
     // Found by an audit: each alternative was a plain step, so `--yes` ran the rollback

@@ -102,12 +102,14 @@ fn course(d: &Draft, s: &Step) -> Option<(String, bool)> {
 }
 
 /// Whether a step after courses in bold is done whichever was taken: "Then check again:",
-/// "In both cases, verify…", "Finally, confirm the alert resolved" (an audit found the
-/// check after the last option reached from that option only).
+/// "In both cases, verify…", "Finally, confirm the alert resolved", "Afterwards, confirm
+/// usage is below 80%:", "After that, …", "When done, …" (audits found the check after the
+/// last option reached from that option only: options A and B of a full disk ended the run
+/// before `df -h /`).
 fn common_to_all(text: &str) -> bool {
     static COMMON: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
-            r"(?i)^\s*(?:(?:in (?:any|both|either|all) cases?|whichever[^,.:]*|once (?:either|one|it|done|finished)[^,.:]*|after (?:any|either|each|all|the|that|this) (?:option|of them|one|fix)[^,.:]*|finally|verify|confirm)\b|(?:then|afterwards?|after that)?[, ]*(?:check|verify|confirm|make sure|look)\b[^.:\n]*\b(?:again|recover|resolv|fixed|back to|healthy|cleared|gone))",
+            r"(?i)^\s*(?:(?:in (?:any|both|either|all|each) cases?|whichever[^,.:]*|(?:once (?:either|one|it)|(?:once|when) (?:done|finished|complete|completed|you(?:'re| are| have)? (?:done|finished)))[^,.:]*|after (?:any|either|each|all|the|that|this) (?:option|of them|one|fix)[^,.:]*|lastly|in the end|at the end|finally|verify|confirm)\b|(?:afterwards?|after th(?:at|is))\s*[,:]|(?:then|afterwards?|after that)?[, ]*(?:check|verify|confirm|make sure|look)\b[^.:\n]*\b(?:again|recover|resolv|fixed|back to|healthy|cleared|gone))",
         )
         .ok()
     });
@@ -710,5 +712,45 @@ pub(super) fn alternatives(d: &mut Draft) {
         );
         // On inside the group: alternatives within a branch are a decision of their own.
         i += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::common_to_all;
+
+    /// The phrases that open a step every option goes on to, and look-alikes that go on
+    /// within one option.
+    #[test]
+    fn a_step_common_to_all_options_is_known_by_its_opening() {
+        for text in [
+            "Afterwards, confirm usage is below 80%:",
+            "Afterward, check the disk:",
+            "After that, restart the exporter:",
+            "After this, watch the alert:",
+            "Finally, confirm no pod restarts any more:",
+            "Lastly, close the incident:",
+            "Once done, look at the disk:",
+            "When done, run the check:",
+            "When you are done, look at the disk:",
+            "Once you have finished, verify:",
+            "In the end, check the alert cleared:",
+            "Then check again:",
+            "In all cases, verify the replica:",
+            "Whichever option you chose, check the lag:",
+            "After any option, check Rails can reach Redis:",
+        ] {
+            assert!(common_to_all(text), "{text}");
+        }
+        for text in [
+            "Then grow the file system.",
+            "When the node drains, uncordon it:",
+            "When it is drained, uncordon it:",
+            "After the restart the cache is cold.",
+            "Afterwardsville is a place",
+            "Once the pods are gone, recreate them:",
+        ] {
+            assert!(!common_to_all(text), "{text}");
+        }
     }
 }

@@ -352,6 +352,56 @@ fn a_check_after_the_last_bold_option_is_every_options() {
     );
 }
 
+/// Audit 14g's disk-full.md (G6): options A, B and C in bold, then "Afterwards, confirm usage
+/// is below 80%:" with its command: every option goes on to the check (A and B ended the run).
+#[test]
+fn afterwards_after_bold_options_is_every_options() {
+    let page = |then: &str| {
+        format!(
+            "# NodeFilesystemAlmostFull\n\n## Fix\n\n\
+             **Option A: vacuum the journal**\n\n```bash\nsudo journalctl --vacuum-size=500M\n```\n\n\
+             **Option B: remove old container images**\n\n```bash\nsudo docker image prune -a -f --filter \"until=168h\"\n```\n\n\
+             **Option C: truncate a runaway log**\n\n```bash\nsudo truncate -s 0 /var/log/app/debug.log\n```\n\n\
+             {then}\n\n```bash\ndf -h /\n```\n"
+        )
+    };
+    for then in [
+        "Afterwards, confirm usage is below 80%:",
+        "After that, confirm usage is below 80%:",
+        "Finally, confirm usage is below 80%:",
+        "Once done, confirm usage is below 80%:",
+        "When done, confirm usage is below 80%:",
+    ] {
+        let d = import(&page(then), "disk-full");
+        let decision = d
+            .steps
+            .iter()
+            .find(|s| !s.choose.is_empty())
+            .unwrap_or_else(|| panic!("{then}: no decision: {:?}", d.steps));
+        assert_eq!(decision.choose.len(), 3, "{then}: {:?}", decision.choose);
+        let check = d.steps.last().unwrap();
+        assert_eq!(check.run.as_deref(), Some("df -h /"), "{then}");
+        // Each option's walk, followed to its end, reaches the check.
+        let next = d.successors();
+        let index = |id: &str| d.steps.iter().position(|s| s.id == id).unwrap();
+        for (label, first) in &decision.choose {
+            let mut at = index(first);
+            let mut seen = 0;
+            while d.steps[at].id != check.id {
+                seen += 1;
+                assert!(seen < d.steps.len(), "{then}: {label} loops");
+                let Some(&to) = next[at].first() else {
+                    panic!(
+                        "{then}: {label} ends at {} before the check",
+                        d.steps[at].id
+                    );
+                };
+                at = to;
+            }
+        }
+    }
+}
+
 /// `<project id>` or `<NAMESPACE>` in prose are the page's placeholders, kept in the text
 /// (they were left out as HTML); `<details>` and `<br>` are HTML, left out and said.
 #[test]
