@@ -1042,6 +1042,61 @@ fn the_check_afterwards_runs_after_every_bold_option() {
     }
 }
 
+/// Audit 14g's ingress-5xx.md (G10), its commands made echoes: "otherwise skip to step 3"
+/// goes to step 3, past step 2's roll back / scale out, and step 2's decision between
+/// conditions ("Otherwise, if …") lets the operator go on without either.
+#[test]
+fn skip_to_step_3_skips_to_step_3() {
+    let page = "# Ingress 5xx error rate high\n\n## Diagnosis and fix\n\n1. Find which backend returns the errors.\n   1. Check the controller logs for upstream errors:\n\n      ```bash\n      echo logs\n      ```\n\n   2. If one backend dominates, look at its pods; otherwise skip to step 3.\n\n      ```bash\n      echo pods-of <APP_NAMESPACE>\n      ```\n\n2. Fix the backend.\n   - If pods are in `CrashLoopBackOff`, roll back the last release:\n\n     ```bash\n     echo rolled-back <APP_NAME>\n     ```\n\n   - Otherwise, if the pods are running but slow, scale out:\n\n     ```bash\n     echo scaled <APP_NAME>\n     ```\n\n3. Watch the error rate come down for five minutes:\n\n   ```bash\n   echo watched <APP_HOST>\n   ```\n\n4. If errors persist, page the owning team. Otherwise close the incident.\n";
+    let t = Test::new()
+        .file("ingress.md", page)
+        .file("skip.yaml", "which-applies: 2\n")
+        .file("none.yaml", "which-applies: 1\nwhich-applies-2: 3\n")
+        .file("roll.yaml", "which-applies: 1\nwhich-applies-2: 1\n");
+    t.exec(&["import", "ingress.md", "-o", "ingress.yaml"])
+        .code(0);
+    t.exec(&["lint", "--no-shellcheck", "ingress.yaml"]).code(0);
+    for (answers, ran, not_ran) in [
+        (
+            "skip.yaml",
+            vec!["watched"],
+            vec!["pods-of", "rolled-back", "scaled"],
+        ),
+        (
+            "none.yaml",
+            vec!["pods-of", "watched"],
+            vec!["rolled-back", "scaled"],
+        ),
+        (
+            "roll.yaml",
+            vec!["pods-of", "rolled-back", "watched"],
+            vec!["scaled"],
+        ),
+    ] {
+        let out = t.exec(&[
+            "run",
+            "ingress.yaml",
+            "--dry-run",
+            "--yes",
+            "--answers",
+            answers,
+            "--input",
+            "app_host=web.example",
+        ]);
+        out.code(0);
+        let screen = format!("{}{}", out.stdout, out.stderr);
+        for r in ran {
+            assert!(
+                screen.contains(&format!("$ echo {r}")),
+                "{answers}: {r}: {screen}"
+            );
+        }
+        for n in not_ran {
+            assert!(!screen.contains(n), "{answers}: {n}: {screen}");
+        }
+    }
+}
+
 #[test]
 fn list_items_and_bold_paragraphs_that_are_alternatives_are_one_decision() {
     // Found by an audit: each alternative was a plain step, so `--yes` ran the rollback

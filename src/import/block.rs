@@ -91,6 +91,11 @@ impl Reader<'_> {
             && let Some(step) = self.d.steps.last_mut()
         {
             step.depth = self.in_item;
+            step.item = if self.in_item > 0 {
+                self.item_number
+            } else {
+                None
+            };
             if nested {
                 step.parents = enclosing_items(&self.item_text);
             }

@@ -225,6 +225,30 @@ fn on_platform(t: &str) -> bool {
     })
 }
 
+/// Whether an option's label is a condition: "If …", "Unless …", and an "Otherwise" that
+/// has one of its own ("Otherwise, if the pods are slow, scale out", "Else if …"), unlike a
+/// bare "Otherwise, restart it", which holds whenever the others do not.
+fn condition(label: &str) -> bool {
+    let l = label.trim().to_ascii_lowercase();
+    let rest = ["otherwise", "else"]
+        .iter()
+        .find_map(|w| l.strip_prefix(w))
+        .map_or(l.as_str(), |r| r.trim_start_matches([',', ' ', ':']));
+    rest.starts_with("if ") || rest.starts_with("unless ")
+}
+
+/// The step a sentence sends the reader to: "otherwise skip to step 3", "go to step 5", "if
+/// not, continue with step 4" → 3, 5, 4.
+fn skip_to(text: &str) -> Option<u64> {
+    static SKIP: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)\b(?:skip|go|jump|continue|proceed|move on)(?:\s+(?:on|straight|directly|ahead))?\s+(?:to|with|at)\s+step\s+(\d{1,4})\b",
+        )
+        .ok()
+    });
+    SKIP.as_ref()?.captures(text)?.get(1)?.as_str().parse().ok()
+}
+
 /// The option of a decision whether a lone "If …" item applies that skips it.
 const SKIP_IT: &str = "It does not apply: skip it";
 
@@ -254,7 +278,7 @@ fn item_alternatives_at(d: &mut Draft, depth: usize, next: &mut usize) {
     // before (their old first course → the decision): made in one pass at the end, not one
     // insert and one search of every decision per decision (8,000 items took seconds).
     // (with where its way out, an option that none of its courses applies, leads)
-    let mut inserts: Vec<(usize, Step, String)> = Vec::new();
+    let mut inserts: Vec<(usize, Step, Vec<String>)> = Vec::new();
     let mut redirect: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     let mut k = 0;
     while k < d.steps.len() {
@@ -393,6 +417,9 @@ fn item_alternatives_at(d: &mut Draft, depth: usize, next: &mut usize) {
             .last()
             .map(|p| p.trim_end_matches(':').trim().to_string())
             .or_else(|| section.and_then(|x| d.sections.get(x)).map(|x| x.1.clone()));
+        // Where the decision's ways out lead (redirected, with its courses' steps, to a
+        // decision made before them).
+        let mut outs = vec![after.clone()];
         let mut options: Vec<(String, String)> = branches
             .iter()
             .map(|(label, first, _)| (label.clone(), d.steps[*first].id.clone()))
@@ -409,15 +436,26 @@ fn item_alternatives_at(d: &mut Draft, depth: usize, next: &mut usize) {
                 ),
             ];
         } else if lone_if {
-            options.push((SKIP_IT.into(), after.clone()));
-        } else if !first_bold
-            && options
-                .iter()
-                .all(|(l, _)| l.to_ascii_lowercase().starts_with("if "))
-        {
-            // Only conditions, none of them "Otherwise": the operator may find that none
-            // holds (an audit found no way on but to pick one). Named by the page's own
-            // "If neither applies, escalate to the DBRE" where it follows them.
+            // "If one backend dominates, look at its pods; otherwise skip to step 3": the
+            // way out leads to numbered item 3, not into the next item's decision (an
+            // audit's reader for whom no backend dominated was made to roll back).
+            match skip_to(&d.steps[k].instructions).and_then(|n| {
+                let at = (stop..d.steps.len())
+                    .find(|&x| d.steps[x].section == section && d.steps[x].item == Some(n))?;
+                Some((n, d.steps[at].id.clone()))
+            }) {
+                Some((n, to)) => {
+                    options.push((format!("It does not apply: skip to step {n}"), to.clone()));
+                    outs.push(to);
+                }
+                None => options.push((SKIP_IT.into(), after.clone())),
+            }
+        } else if !first_bold && options.iter().all(|(l, _)| condition(l)) {
+            // Only conditions, none of them a bare "Otherwise": the operator may find that
+            // none holds (an audit found no way on but to pick one; another, "If pods crash,
+            // roll back" and "Otherwise, if they are slow, scale out", made to roll back).
+            // Named by the page's own "If neither applies, escalate to the DBRE" where it
+            // follows them.
             let said = d.steps.get(stop).and_then(|s| {
                 let line = s
                     .instructions
@@ -477,7 +515,7 @@ fn item_alternatives_at(d: &mut Draft, depth: usize, next: &mut usize) {
                 lifted,
                 ..Step::default()
             },
-            after,
+            outs,
         ));
         k = stop;
     }
@@ -497,9 +535,9 @@ fn item_alternatives_at(d: &mut Draft, depth: usize, next: &mut usize) {
     // (A decision's own courses stay its options; where it skips to may be redirected: an
     // audit found "nothing to do" lead past the next decision, into the step it asks
     // about.)
-    for (_, decision, after) in &mut inserts {
+    for (_, decision, outs) in &mut inserts {
         for (_, to) in &mut decision.choose {
-            if to == after
+            if outs.contains(to)
                 && let Some(new) = redirect.get(to.as_str())
             {
                 *to = new.clone();
@@ -717,7 +755,52 @@ pub(super) fn alternatives(d: &mut Draft) {
 
 #[cfg(test)]
 mod tests {
-    use super::common_to_all;
+    use super::{common_to_all, condition, skip_to};
+
+    #[test]
+    fn a_sentence_that_sends_the_reader_on_names_the_step() {
+        for (text, n) in [
+            (
+                "If one backend dominates, look at its pods; otherwise skip to step 3.",
+                3,
+            ),
+            ("If not, go to step 5.", 5),
+            ("Otherwise continue with step 4", 4),
+            ("If it is healthy, jump straight to step 12:", 12),
+        ] {
+            assert_eq!(skip_to(text), Some(n), "{text}");
+        }
+        for text in [
+            "If one backend dominates, look at its pods.",
+            "Step 3 of the upgrade guide explains it.",
+            "Skip to the next section.",
+        ] {
+            assert_eq!(skip_to(text), None, "{text}");
+        }
+    }
+
+    /// "Otherwise, if …" is a condition like "If …"; a bare "Otherwise" is not.
+    #[test]
+    fn an_otherwise_with_its_own_if_is_a_condition() {
+        for label in [
+            "If pods are in `CrashLoopBackOff`, roll back the last release",
+            "Otherwise, if the pods are running but slow, scale out",
+            "Otherwise if they are slow, scale out",
+            "Else, if the disk is full, clean it",
+            "Unless the primary is up, fail over",
+        ] {
+            assert!(condition(label), "{label}");
+        }
+        for label in [
+            "Otherwise, restart it",
+            "Otherwise: scale out",
+            "Else, page the DBRE",
+            "Option A: clean old logs",
+            "Iffy nodes: drain them",
+        ] {
+            assert!(!condition(label), "{label}");
+        }
+    }
 
     /// The phrases that open a step every option goes on to, and look-alikes that go on
     /// within one option.

@@ -82,6 +82,9 @@ pub struct Step {
     /// that only the steps of one option of a decision use is asked where that option first
     /// needs it, not of every operator before the run starts.
     pub asks: Vec<(String, String)>,
+    /// The number of the numbered item (at the top level) the step stands in, `3` for a
+    /// command under `3. Watch the error rate`: where "skip to step 3" leads.
+    pub item: Option<u64>,
 }
 
 impl Draft {

@@ -43,6 +43,9 @@ pub(super) struct Reader<'a> {
     pub(super) quote: usize,
     // The list being read (at the top level) is numbered.
     pub(super) ordered: bool,
+    /// The number of the top-level numbered item being read, and of the next one.
+    pub(super) item_number: Option<u64>,
+    pub(super) next_number: Option<u64>,
     // The descriptive section whose heading the description holds already.
     pub(super) described: Option<String>,
     // Whether a fence closed the last step (consecutive fences under one heading join it).
@@ -86,6 +89,8 @@ impl<'a> Reader<'a> {
             cells: 0,
             quote: 0,
             ordered: false,
+            item_number: None,
+            next_number: None,
             described: None,
             joinable: false,
             link: None,

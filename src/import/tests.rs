@@ -402,6 +402,51 @@ fn afterwards_after_bold_options_is_every_options() {
     }
 }
 
+/// Audit 14g's ingress-5xx.md (G10): "If one backend dominates, look at its pods; otherwise
+/// skip to step 3." skips to numbered item 3, not into item 2's decision; and that decision,
+/// "If pods crash, roll back" / "Otherwise, if they are slow, scale out", both conditions,
+/// offers "None of these applies: go on" (the reader was made to roll back).
+#[test]
+fn skip_to_step_n_leads_to_item_n_and_an_otherwise_if_is_a_condition() {
+    let d = import(
+        "# Ingress 5xx error rate high\n\n## Diagnosis and fix\n\n1. Find which backend returns the errors.\n   1. Check the controller logs for upstream errors:\n\n      ```bash\n      kubectl -n ingress-nginx logs deploy/ingress-nginx-controller --since=15m | grep -E ' 50[234] ' | awk '{print $NF}' | sort | uniq -c | sort -rn | head\n      ```\n\n   2. If one backend dominates, look at its pods; otherwise skip to step 3.\n\n      ```bash\n      kubectl -n <APP_NAMESPACE> get pods -l app=<APP_NAME> -o wide\n      ```\n\n2. Fix the backend.\n   - If pods are in `CrashLoopBackOff`, roll back the last release:\n\n     ```bash\n     helm -n <APP_NAMESPACE> rollback <APP_NAME>\n     ```\n\n   - Otherwise, if the pods are running but slow, scale out:\n\n     ```bash\n     kubectl -n <APP_NAMESPACE> scale deploy/<APP_NAME> --replicas=<REPLICAS>\n     ```\n\n3. Watch the error rate come down for five minutes:\n\n   ```bash\n   for i in 1 2 3 4 5; do curl -s -o /dev/null -w '%{http_code}\\n' https://<APP_HOST>/healthz; sleep 60; done\n   ```\n\n4. If errors persist, page the owning team. Otherwise close the incident.\n",
+        "ingress-5xx",
+    );
+    let decisions: Vec<&Step> = d.steps.iter().filter(|s| !s.choose.is_empty()).collect();
+    assert_eq!(decisions.len(), 2, "{:?}", d.steps);
+    let watch = d
+        .steps
+        .iter()
+        .find(|s| s.run.as_deref().is_some_and(|r| r.starts_with("for i in")))
+        .unwrap();
+    assert_eq!(watch.item, Some(3));
+    assert_eq!(
+        decisions[0].choose[1],
+        (
+            "It does not apply: skip to step 3".to_string(),
+            watch.id.clone()
+        )
+    );
+    let labels: Vec<&str> = decisions[1]
+        .choose
+        .iter()
+        .map(|(l, _)| l.as_str())
+        .collect();
+    assert_eq!(labels.len(), 3, "{labels:?}");
+    assert_eq!(
+        decisions[1].choose[2],
+        ("None of these applies: go on".to_string(), watch.id.clone())
+    );
+    // A step it names that is not a numbered item of the list: skipped to the next step,
+    // as before.
+    let d = import(
+        "# T\n\n## Fix\n\n1. Look:\n\n   ```bash\n   ls\n   ```\n\n2. If it is stuck, kick it; otherwise skip to step 9.\n\n   ```bash\n   kick\n   ```\n\n3. Check:\n\n   ```bash\n   check\n   ```\n",
+        "p",
+    );
+    let decision = d.steps.iter().find(|s| !s.choose.is_empty()).unwrap();
+    assert_eq!(decision.choose[1].0, "It does not apply: skip it");
+}
+
 /// `<project id>` or `<NAMESPACE>` in prose are the page's placeholders, kept in the text
 /// (they were left out as HTML); `<details>` and `<br>` are HTML, left out and said.
 #[test]

@@ -130,7 +130,10 @@ impl Reader<'_> {
             Event::TaskListMarker(done) => {
                 self.item_text.push_str(if done { "[x] " } else { "[ ] " });
             }
-            Event::Start(Tag::List(first)) if self.in_item == 0 => self.ordered = first.is_some(),
+            Event::Start(Tag::List(first)) if self.in_item == 0 => {
+                self.ordered = first.is_some();
+                self.next_number = first;
+            }
             Event::Start(Tag::Item) => self.item_start(),
             Event::End(TagEnd::List(_)) if self.in_item == 0 => self.list_end(),
             Event::End(TagEnd::Item) if self.in_item > 1 => self.in_item -= 1,
@@ -411,6 +414,8 @@ impl Reader<'_> {
     /// A list item starts.
     fn item_start(&mut self) {
         if self.in_item == 0 {
+            self.item_number = self.next_number;
+            self.next_number = self.next_number.map(|n| n.saturating_add(1));
             self.item_text.clear();
             self.task = None;
             self.item_used = false;
