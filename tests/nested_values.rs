@@ -1274,3 +1274,33 @@ fn a_value_split_into_operands_may_not_hold_an_option() {
         }
     }
 }
+
+/// Audit 17's FR-1, left by audit 18: the lines `mapfile -t` reads, walked element by
+/// element (`for p in "${ps[@]}"`), reach an ssh string a line at a time, as `while read`
+/// does; joined (`${ps[*]}`) or with IFS changed, each still must be one plain word.
+#[test]
+fn lines_read_by_mapfile_and_walked_one_by_one_reach_an_ssh_string() {
+    let walked = "mapfile -t ps <<< \"{{ inputs.v }}\"\nfor p in \"${ps[@]}\"; do sh -c \"printf '[%s]' $p\" >> \"$OUT/walked\"; done";
+    let joined =
+        "mapfile -t ps <<< \"{{ inputs.v }}\"\nsh -c \"printf '[%s]' ${ps[*]}\" > \"$OUT/joined\"";
+    let ifs = "mapfile -t ps <<< \"{{ inputs.v }}\"\nIFS=$'\\n'\nfor p in \"${ps[@]}\"; do sh -c \"printf '[%s]' $p\" >> \"$OUT/ifs\"; done";
+    let (o, out, created, _t) = run_one("walked", walked, "1234\n5678");
+    o.code(0);
+    assert!(created.is_empty());
+    assert_eq!(
+        std::fs::read_to_string(out.join("walked")).unwrap(),
+        "[1234][5678]"
+    );
+    for value in ["1\n$(touch {m}/1)", "1\nx;touch {m}/2", "1 2\n3"] {
+        let (o, out, created, _t) = run_one("walked", walked, value);
+        assert!(created.is_empty(), "{value:?} ran code");
+        assert_ne!(o.code, 0);
+        assert!(!out.join("walked").exists());
+    }
+    for (id, run) in [("joined", joined), ("ifs", ifs)] {
+        let (o, out, created, _t) = run_one(id, run, "1234\n5678");
+        assert!(created.is_empty());
+        assert_ne!(o.code, 0, "{id}: {}", o.stderr);
+        assert!(!out.join(id).exists());
+    }
+}

@@ -11,6 +11,12 @@ pub(super) fn titles(d: &mut Draft) {
         if heading != Some(&s.title) {
             continue;
         }
+        // `### Step 1: Check the current expiry`: the page names the step (an audit found
+        // six steps titled by their commands, their ids to be typed at confirmations).
+        if let Some(named) = step_heading(&s.title) {
+            s.title = named;
+            continue;
+        }
         // Two "If …" paragraphs, the first with no command of its own ("If the disk is
         // slow, move etcd.", "If etcd is fragmented, defragment it:"): the command is the
         // last one's, which names the step (an audit found the defrag under the first's).
@@ -96,6 +102,25 @@ pub(super) fn titles(d: &mut Draft) {
             s.title = t;
         }
     }
+}
+
+/// The name a heading gives one step: `Step 1: Check the expiry`, `Step 2 - Drain the
+/// node`, `Step 3. Reload` → what follows the step's number (`None` for other headings,
+/// which name a section of several steps: `Mitigation`).
+fn step_heading(heading: &str) -> Option<String> {
+    let rest = heading
+        .trim()
+        .strip_prefix("Step ")
+        .or_else(|| heading.trim().strip_prefix("step "))?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 {
+        return None;
+    }
+    let named = rest[digits..]
+        .trim_start()
+        .trim_start_matches([':', '.', '-', '–', '—', ')'])
+        .trim();
+    (!named.is_empty()).then(|| short_title(&capitalized(named)))
 }
 
 /// `text` with its first letter in upper case.
@@ -215,6 +240,34 @@ pub(super) fn ids(steps: &mut [Step]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_step_heading_names_its_step() {
+        assert_eq!(
+            step_heading("Step 1: Check the current expiry").as_deref(),
+            Some("Check the current expiry")
+        );
+        assert_eq!(
+            step_heading("Step 12 — drain the node").as_deref(),
+            Some("Drain the node")
+        );
+        assert_eq!(step_heading("Step 3. Reload").as_deref(), Some("Reload"));
+        for other in [
+            "Mitigation",
+            "Steps",
+            "Step 4",
+            "Stepping down",
+            "Step one: x",
+        ] {
+            assert_eq!(step_heading(other), None, "{other}");
+        }
+        let d = super::super::import(
+            "# T\n\n### Step 1: Check the current expiry\n\n```sh\nopenssl x509 -noout -enddate -in c.pem\n```\n\n### Step 2: Reload\n\nReload it:\n\n```sh\nsystemctl reload nginx\n```\n",
+            "page",
+        );
+        let titles: Vec<&str> = d.steps.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(titles, ["Check the current expiry", "Reload"]);
+    }
 
     #[test]
     fn ids_are_unique_identifiers() {

@@ -1149,6 +1149,34 @@ fn lines_only(text: &str, name: &str) -> bool {
     set
 }
 
+/// Whether every expansion of the array `name` is the list of a `for` loop, element by
+/// element (`for p in "${ps[@]}"`), never joined (`${ps[*]}`, `"$ps"`) or indexed.
+fn walked_only(text: &str, name: &str) -> bool {
+    let whole = format!("\"${{{name}[@]}}\"");
+    let mut any = false;
+    for (at, _) in text.match_indices(&format!("${name}")) {
+        let after = text.as_bytes().get(at + 1 + name.len()).copied();
+        if !after.is_some_and(is_name_byte) {
+            return false; // `$ps`: its first element, or joined
+        }
+    }
+    for (at, _) in text.match_indices(&format!("${{{name}")) {
+        let quoted_start = at.checked_sub(1);
+        let walked = quoted_start.is_some_and(|q| {
+            text[q..].starts_with(&whole) && text[..q].trim_end().ends_with(" in")
+        });
+        let longer = text.as_bytes().get(at + 2 + name.len()).copied();
+        if longer.is_some_and(is_name_byte) {
+            continue; // `${psx}`: another variable
+        }
+        if !walked {
+            return false;
+        }
+        any = true;
+    }
+    any
+}
+
 /// Whether every value the script gives `name` is one line, and what it is: each place
 /// that sets it is literal text, a `read` of one line (no `-d`, no `-N`), or a `for` loop
 /// over unquoted words; and the script leaves IFS alone (an array joined by `${a[*]}` takes
@@ -1177,6 +1205,11 @@ pub fn one_line(text: &str, name: &str) -> Option<Piece> {
         )
     {
         return None;
+    }
+    // An array of the lines `mapfile -t` read, only ever walked element by element
+    // (`for p in "${ps[@]}"`): each element a line, never joined.
+    if lines_only(text, name) && walked_only(text, name) {
+        return Some(Piece::Line);
     }
     // What sets it (none found: from the environment, which may hold anything).
     let mut piece = None;

@@ -221,16 +221,31 @@ fn names_and_other_languages() {
             plan_x(script)
         );
     }
-    // Lines read one by one, each standing alone: one plain word each; `mapfile`'s elements,
-    // which `${a[*]}` joins again, one plain word in all (an audit ran a second line through
-    // `IFS=$'\n'`).
+    // Lines read one by one, each standing alone: one plain word each, also `mapfile -t`'s
+    // elements walked one by one (audit 18); joined by `${a[*]}` again, one plain word in
+    // all (an audit ran a second line through `IFS=$'\n'`).
     assert!(matches!(
         plan_x("while read -r s; do eval \"echo $s\"; done < <(echo \"X\")").map(|p| p.slot),
         Ok(Slot::PlainLines(_))
     ));
-    assert!(plain_word_or_refused(
-        "mapfile -t svcs < <(printf '%s\\n' \"X\")\nfor s in \"${svcs[@]}\"; do ssh host \"echo '$s'\"; done"
+    assert!(matches!(
+        plan_x(
+            "mapfile -t svcs < <(printf '%s\\n' \"X\")\nfor s in \"${svcs[@]}\"; do ssh host \"echo '$s'\"; done"
+        )
+        .map(|p| p.slot),
+        Ok(Slot::PlainLines(_))
     ));
+    for joined in [
+        "mapfile -t svcs < <(printf '%s\\n' \"X\")\nssh host \"echo ${svcs[*]}\"",
+        "mapfile -t svcs < <(printf '%s\\n' \"X\")\nIFS=,\nfor s in \"${svcs[@]}\"; do ssh host \"echo '$s'\"; done",
+        "mapfile -t svcs < <(printf '%s\\n' \"X\")\nfor s in \"${svcs[@]}\"; do ssh host \"echo '$s' ${svcs[0]}\"; done",
+    ] {
+        assert!(
+            plain_word_or_refused(joined),
+            "{joined}: {:?}",
+            plan_x(joined)
+        );
+    }
     // A value copied into a variable that is then given to a function of the script
     // which parses its parameters again, or puts them where options are read (tenth
     // audit: `svc="{{ v }}"; restart "$svc"` with `restart() { ssh h "… $1"; }`).
