@@ -371,7 +371,7 @@ impl Reader<'_> {
             said.push((line_at(k), what));
         }
         if let Some(k) = bare_root {
-            let what = "`# ` read as root's prompt: the line after it runs as a command (if such lines are comments, fence the block as ```text, or write the commands after `$ `)".to_string();
+            let what = "`# ` read as root's prompt: the line after it runs as a command, as the operator who runs runbook, not as root (add `sudo` where root is needed; if such lines are comments, fence the block as ```text, or write the commands after `$ `)".to_string();
             said.push((line_at(k), what));
         }
         said.sort_by_key(|(at, _)| *at);
