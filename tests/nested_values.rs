@@ -1190,6 +1190,11 @@ fn what_a_compound_or_the_environment_prints_into_a_shell_is_checked() {
         // file the script then runs.
         "v=\"{{ inputs.v }}\"\ngen() { echo \"echo $v\"; }\ngen > >(sh)\nsleep 1",
         "export V=\"{{ inputs.v }}\"\njq -rn '\"echo \" + env.V' > \"$OUT/job.sh\"\nbash \"$OUT/job.sh\"",
+        // Audit 19: a group or loop timed or negated, a function called as `\gen`.
+        "time { echo \"echo {{ inputs.v }}\"; } | sh",
+        "! { echo \"echo {{ inputs.v }}\"; } > >(sh)\nsleep 1",
+        "time for h in a; do echo \"echo {{ inputs.v }}\"; done | sh",
+        "gen() { echo \"echo {{ inputs.v }}\"; }\n\\gen > >(sh)\nsleep 1",
     ];
     for (k, run) in steps.iter().enumerate() {
         for value in ["x;touch {m}/1", "$(touch {m}/2)"] {
@@ -1200,7 +1205,7 @@ fn what_a_compound_or_the_environment_prints_into_a_shell_is_checked() {
     }
     // An input's or a step's `env:` printed into a shell by a program that reads it.
     let rb = format!(
-        "title: Env\n{HEAD}inputs:\n  v: {{description: v, env: NV}}\nsteps:\n  - id: a\n    title: A\n    on_failure: continue\n    run: |\n      printenv NV | sed 's/^/echo /' | sh > \"$OUT/a\"\n  - id: b\n    title: B\n    env: {{C: \"{{{{ inputs.v }}}}\"}}\n    run: |\n      jq -rn '\"echo \" + env.C' | sh > \"$OUT/b\"\n  - id: c\n    title: C\n    run: |\n      env | sed -n 's/^NV=/echo /p' | sh > \"$OUT/c\"\n"
+        "title: Env\n{HEAD}inputs:\n  v: {{description: v, env: NV}}\nsteps:\n  - id: a\n    title: A\n    on_failure: continue\n    run: |\n      printenv NV | sed 's/^/echo /' | sh > \"$OUT/a\"\n  - id: b\n    title: B\n    on_failure: continue\n    env: {{C: \"{{{{ inputs.v }}}}\"}}\n    run: |\n      jq -rn '\"echo \" + env.C' | sh > \"$OUT/b\"\n  - id: c\n    title: C\n    on_failure: continue\n    run: |\n      env | sed -n 's/^NV=/echo /p' | sh > \"$OUT/c\"\n  - id: d\n    title: D\n    on_failure: continue\n    run: |\n      echo \"echo $NV\" > \"$OUT/job.sh\"; bash \"$OUT/job.sh\" > \"$OUT/d\"\n  - id: e\n    title: E\n    run: |\n      printenv NV | sed 's/^/echo /' > >(bash > \"$OUT/e\")\n      sleep 1\n"
     );
     for (value, ok) in [
         ("db-1", true),
@@ -1209,7 +1214,7 @@ fn what_a_compound_or_the_environment_prints_into_a_shell_is_checked() {
     ] {
         let (o, out, created, _t) = run_runbook(&rb, value);
         assert!(created.is_empty(), "{value:?} ran code");
-        for step in ["a", "b", "c"] {
+        for step in ["a", "b", "c", "d", "e"] {
             assert_eq!(out.join(step).exists(), ok, "{step} {value}: {}", o.stderr);
         }
         if ok {

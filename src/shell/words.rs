@@ -195,8 +195,7 @@ impl Lexer<'_> {
                         let group = if cmd.words.is_empty() {
                             closed
                         } else if cmd.words.len() == 1 && cmd.words[0].cooked == "}" {
-                            out.iter()
-                                .rposition(|c| c.words.first().is_some_and(|w| w.cooked == "{"))
+                            out.iter().rposition(opens_group)
                         } else {
                             // `for …; do …; done | sh`, `if …; fi | sh`, `case … esac | sh`:
                             // the compound's commands write to sh too (an audit found a
@@ -687,6 +686,15 @@ impl Lexer<'_> {
     }
 }
 
+/// Whether a command opens a `{ …; }` group: `{ a; b; }`, also timed or negated (`time {
+/// …`, `! {`).
+fn opens_group(c: &Command) -> bool {
+    c.words
+        .iter()
+        .find(|w| w.quoted || !matches!(w.cooked.as_str(), "time" | "-p" | "!"))
+        .is_some_and(|w| !w.quoted && w.cooked == "{")
+}
+
 /// The output redirections of each compound command or group (on its `done`, `fi`, `esac`,
 /// `}` or `)`), and of each call of a function of the script, given to every command inside
 /// it, as [`Command::inherited`].
@@ -711,9 +719,7 @@ fn inherit_redirections(text: &str, out: &mut [Command]) {
             .first()
             .is_some_and(|w| w.cooked == "}" && !w.quoted)
         {
-            out[..k]
-                .iter()
-                .rposition(|c| c.words.first().is_some_and(|w| w.cooked == "{"))
+            out[..k].iter().rposition(opens_group)
         } else {
             compound_start(&out[..k], &out[k])
         };
@@ -724,10 +730,11 @@ fn inherit_redirections(text: &str, out: &mut [Command]) {
             continue;
         }
         // A function of the script called with them (`gen > >(sh)`): its body's commands.
+        // (`time gen`, `! gen`, `\gen`, `"gen"` call it too.)
         let Some(name) = out[k]
             .args()
-            .first()
-            .filter(|w| !w.quoted)
+            .into_iter()
+            .find(|w| w.quoted || !matches!(w.cooked.as_str(), "time" | "-p" | "!" | "command"))
             .map(|w| w.cooked.clone())
         else {
             continue;
@@ -761,7 +768,7 @@ fn compound_start(out: &[Command], closer: &Command) -> Option<usize> {
                 w.quoted
                     || !matches!(
                         w.cooked.as_str(),
-                        "do" | "then" | "else" | "elif" | "!" | "{"
+                        "do" | "then" | "else" | "elif" | "!" | "{" | "time" | "-p"
                     )
             })
             .filter(|w| !w.quoted && !w.redirect)

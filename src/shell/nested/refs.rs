@@ -461,9 +461,19 @@ fn reparsed_refs_in(text: &str, depth: usize) -> BTreeSet<String> {
                 out.extend(printed_env(&args));
             } else {
                 // Written to a file that the script runs (`jq -rn '"echo " + env.V' >
-                // job.sh; bash job.sh`).
+                // job.sh; bash job.sh`, `echo "echo $V" > job.sh; bash job.sh`): what it
+                // prints of its arguments or the environment is run (audit 19).
                 let files = crate::shell::spill::written(text, cmd);
                 if files.iter().any(|f| runs_file(text, f)) {
+                    // (A variable of the environment: one the script sets is followed as a
+                    // value that leaves, `spill`.)
+                    for e in args.iter().flat_map(|w| &w.expansions) {
+                        if let Some(name) =
+                            crate::shell::spill::unset_in_script(text, &text[e.span.clone()])
+                        {
+                            out.insert(name.to_string());
+                        }
+                    }
                     out.extend(printed_env(&args));
                 }
             }
@@ -595,8 +605,11 @@ pub(super) fn pipe_reader(text: &str, list: &[Command], n: usize) -> Option<(Str
                 clean,
             ));
         }
-        if args.iter().any(|w| w.expansions.iter().any(|e| e.process)) {
-            // `tee >(bash)`: a process substitution may run what it is given.
+        if args.iter().any(|w| w.expansions.iter().any(|e| e.process))
+            || list.get(k).is_some_and(|c| output_to_program(text, c))
+        {
+            // `tee >(bash)`, `… | sed … > >(bash)`: a process substitution may run what it
+            // is given.
             return Some(("a process substitution".into(), false, false));
         }
         if let Some(construct) = xargs_runs_input(text, &args)
