@@ -571,6 +571,51 @@ fn alternative(title: &str) -> bool {
     .iter()
     .any(|w| t.starts_with(w))
         || on_platform(&t)
+        || numbered_course(&t)
+}
+
+/// "Solution 1", "Workaround B:", "Method 2 — …", "Approach 3", "Fix 1": a heading that
+/// numbers one of several ways (an audit found three solutions run in a row).
+fn numbered_course(lower: &str) -> bool {
+    [
+        "solution ",
+        "workaround ",
+        "method ",
+        "approach ",
+        "fix ",
+        "remedy ",
+        "way ",
+    ]
+    .iter()
+    .any(|w| {
+        lower.strip_prefix(w).is_some_and(|rest| {
+            let n = rest
+                .split([' ', ':', '.', ')', '-', '—', '–'])
+                .next()
+                .unwrap_or("");
+            !n.is_empty()
+                && (n.bytes().all(|b| b.is_ascii_digit())
+                    || (n.len() == 1 && n.bytes().all(|b| b.is_ascii_lowercase())))
+        })
+    })
+}
+
+/// Whether prose announces that what follows are alternatives: "Choose one of the
+/// following.", "Do one of these:", "Pick one:", "Either …".
+fn announces_alternatives(text: &str) -> bool {
+    let t = text.to_ascii_lowercase();
+    [
+        "one of the following",
+        "one of these",
+        "choose one",
+        "pick one",
+        "either of the following",
+        "one of the options below",
+        "one of the approaches",
+        "one of the ways",
+    ]
+    .iter()
+    .any(|p| t.contains(p))
 }
 
 /// Whether a heading states a cause rather than says what to do: "The pod is not running",
@@ -627,8 +672,25 @@ pub(super) fn alternatives(d: &mut Draft) {
                     .any(|w| t.starts_with(w))
             })
     };
+    // Under a heading whose own text says to choose one of what follows ("Choose one of
+    // the following."), its sub-sections are alternatives whatever they are named (an
+    // audit found an index deleted, the watermark raised and a node added in a row).
+    let announced: std::collections::BTreeSet<usize> = d
+        .steps
+        .iter()
+        .filter(|s| s.run.is_none() && announces_alternatives(&s.instructions))
+        .filter_map(|s| s.section)
+        .collect();
+    let under_announcement = |i: usize, level: u8| {
+        (0..i)
+            .rev()
+            .find(|&k| d.sections[k].0 < level)
+            .is_some_and(|k| announced.contains(&k))
+    };
     let course = |i: usize, level: u8, title: &str| {
-        alternative(title) || (names_a_cause(title) && under_mitigation(i, level))
+        alternative(title)
+            || (names_a_cause(title) && under_mitigation(i, level))
+            || under_announcement(i, level)
     };
     while i < d.sections.len() {
         let (level, ref title, line) = d.sections[i];

@@ -820,3 +820,53 @@ fn links_are_kept_once_and_named_by_their_text() {
     );
     assert_eq!(d.steps[0].title, "Open the dashboard, then run");
 }
+
+/// Audit 14h: sections that "Choose one of the following." announces, or that number their
+/// ways ("Solution 1", "Workaround 2"), are one decision; sections with no such word stay
+/// steps in a row.
+#[test]
+fn announced_or_numbered_ways_are_alternatives() {
+    let announced = import(
+        "# Disk\n\n## Resolution\n\nChoose one of the following.\n\n### Delete old indices\n\n```sh\necho delete\n```\n\n### Raise the watermark\n\n```sh\necho raise\n```\n\n### Add a data node\n\n```sh\necho scale\n```\n\n## Verify\n\n```sh\necho verify\n```\n",
+        "p",
+    );
+    assert_eq!(
+        labels(&announced),
+        [
+            "Delete old indices",
+            "Raise the watermark",
+            "Add a data node"
+        ]
+    );
+    // Each option goes on to Verify, not into the next option.
+    for (_, first) in &announced
+        .steps
+        .iter()
+        .find(|s| !s.choose.is_empty())
+        .unwrap()
+        .choose
+    {
+        let k = announced.steps.iter().position(|s| &s.id == first).unwrap();
+        assert_eq!(
+            announced.steps[k]
+                .next
+                .as_deref()
+                .unwrap_or(&announced.steps[k + 1].id),
+            announced.steps.last().unwrap().id,
+            "{first}"
+        );
+    }
+    let numbered = import(
+        "# Disk\n\n## Fix\n\n### Solution 1: restart\n\n```sh\necho one\n```\n\n### Solution 2: scale\n\n```sh\necho two\n```\n",
+        "p",
+    );
+    assert_eq!(
+        labels(&numbered),
+        ["Solution 1: restart", "Solution 2: scale"]
+    );
+    let in_a_row = import(
+        "# Disk\n\n## Resolution\n\nDo all of these.\n\n### Delete old indices\n\n```sh\necho delete\n```\n\n### Raise the watermark\n\n```sh\necho raise\n```\n",
+        "p",
+    );
+    assert!(labels(&in_a_row).is_empty());
+}
