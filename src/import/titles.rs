@@ -108,15 +108,20 @@ pub(super) fn titles(d: &mut Draft) {
 /// node`, `Step 3. Reload` → what follows the step's number (`None` for other headings,
 /// which name a section of several steps: `Mitigation`).
 fn step_heading(heading: &str) -> Option<String> {
-    let rest = heading
-        .trim()
-        .strip_prefix("Step ")
-        .or_else(|| heading.trim().strip_prefix("step "))?;
+    let h = heading.trim();
+    let stepped = h.strip_prefix("Step ").or_else(|| h.strip_prefix("step "));
+    let rest = stepped.unwrap_or(h);
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
     if digits == 0 {
         return None;
     }
-    let named = rest[digits..]
+    // (`1. Check the API`, `2) Rotate`: a number alone needs its mark; `2024 report` is
+    // no step.)
+    let after = &rest[digits..];
+    if stepped.is_none() && !after.starts_with(['.', ')', ':']) {
+        return None;
+    }
+    let named = after
         .trim_start()
         .trim_start_matches([':', '.', '-', '–', '—', ')'])
         .trim();
@@ -252,12 +257,22 @@ mod tests {
             Some("Drain the node")
         );
         assert_eq!(step_heading("Step 3. Reload").as_deref(), Some("Reload"));
+        assert_eq!(
+            step_heading("1. Check the API").as_deref(),
+            Some("Check the API")
+        );
+        assert_eq!(
+            step_heading("2) rotate the key").as_deref(),
+            Some("Rotate the key")
+        );
         for other in [
             "Mitigation",
             "Steps",
             "Step 4",
             "Stepping down",
             "Step one: x",
+            "2024 report",
+            "1.",
         ] {
             assert_eq!(step_heading(other), None, "{other}");
         }
