@@ -245,14 +245,38 @@ impl Reader<'_> {
         for (at, what) in self.transcript_guesses(&line_at, glued, root_after, bare_root) {
             guess(&mut self.d, at, what);
         }
+        // `{{ $labels.job }}`: the label of the firing alert, which Alertmanager fills in
+        // a notification and the run does not have (an audit found a silence made for
+        // `job="{{ .job }}"`): a placeholder, where no other template stands.
+        let commands = match alert_labels(&commands) {
+            Some((placed, labels)) => {
+                for label in labels {
+                    guess(
+                        &mut self.d,
+                        pos,
+                        format!(
+                            "`{{{{ $labels.{label} }}}}` is the firing alert's label `{label}`, which the run does not have: read as the placeholder <{label}>"
+                        ),
+                    );
+                }
+                placed
+            }
+            None => commands,
+        };
         // `{{` of another template language (Go, Helm, jq): the command is kept
         // as written, placeholders and all, and says so.
         let no_templates = ["{{", "{%", "{#"].iter().any(|t| commands.contains(t));
         let mut env = Vec::new();
         let commands = if no_templates {
-            let what = "the command holds `{{`, `{%` or `{#` of another template language: kept with `templates: false`, its placeholders given through the step's `env:`".to_string();
-            guess(&mut self.d, pos, what);
-            placeholders(&mut self.d, &commands, pos, &mut notes, Some(&mut env))
+            let placed = placeholders(&mut self.d, &commands, pos, &mut notes, Some(&mut env));
+            let what = if env.is_empty() {
+                "the command holds `{{`, `{%` or `{#` of another template language: kept with `templates: false`, run as written (the shell sees those braces as they are)".to_string()
+            } else {
+                "the command holds `{{`, `{%` or `{#` of another template language: kept with `templates: false`, its placeholders given through the step's `env:`".to_string()
+            };
+            notes.push(format!("{pos}: guess: {what}"));
+            self.d.guesses.push((pos, what));
+            placed
         } else {
             placeholders(&mut self.d, &commands, pos, &mut notes, None)
         };
@@ -454,4 +478,26 @@ fn enclosing_items(item_text: &str) -> Vec<String> {
     }
     out.reverse();
     out
+}
+
+/// A command whose only templates are the firing alert's labels (`{{ $labels.job }}`,
+/// `{{ .Labels.instance }}`), with each written as the placeholder `<job>`: (the command,
+/// the labels in order). `None` when it has none, or templates of another kind too.
+fn alert_labels(command: &str) -> Option<(String, Vec<String>)> {
+    static LABEL: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\{\{-?\s*(?:\$labels|\.Labels)\.([A-Za-z_][A-Za-z0-9_]{0,63})\s*-?\}\}")
+            .ok()
+    });
+    let re = LABEL.as_ref()?;
+    if !command.contains("{{") || !re.is_match(command) {
+        return None;
+    }
+    let mut labels: Vec<String> = Vec::new();
+    let placed = re.replace_all(command, |c: &regex::Captures| {
+        if !labels.iter().any(|l| *l == c[1]) {
+            labels.push(c[1].to_string());
+        }
+        format!("<{}>", &c[1])
+    });
+    (!["{{", "{%", "{#"].iter().any(|t| placed.contains(t))).then(|| (placed.into_owned(), labels))
 }

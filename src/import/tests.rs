@@ -870,3 +870,33 @@ fn announced_or_numbered_ways_are_alternatives() {
     );
     assert!(labels(&in_a_row).is_empty());
 }
+
+/// Audit 14h H3: the firing alert's label in a command (`{{ $labels.job }}`) is a value the
+/// run does not have: a placeholder, said; other templates keep the command as written,
+/// and the guess no longer claims an `env:` the step does not have.
+#[test]
+fn an_alert_label_in_a_command_is_a_placeholder() {
+    let d = import(
+        "# T\n\n```sh\namtool silence add alertname=X job=\"{{ $labels.job }}\" instance=\"{{ .Labels.instance }}\"\n```\n",
+        "p",
+    );
+    let run = d.steps[0].run.clone().unwrap_or_default();
+    assert_eq!(
+        run,
+        "amtool silence add alertname=X job=\"{{ inputs.job }}\" instance=\"{{ inputs.instance }}\""
+    );
+    assert!(!d.steps[0].no_templates);
+    assert!(guessed(
+        &d,
+        "`{{ $labels.job }}` is the firing alert's label `job`"
+    ));
+    let helm = import(
+        "# T\n\n```sh\nkubectl get pod -o go-template='{{ .metadata.name }}'\n```\n",
+        "p",
+    );
+    assert!(helm.steps[0].no_templates);
+    assert!(guessed(
+        &helm,
+        "kept with `templates: false`, run as written"
+    ));
+}
