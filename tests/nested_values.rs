@@ -1195,6 +1195,12 @@ fn what_a_compound_or_the_environment_prints_into_a_shell_is_checked() {
         "! { echo \"echo {{ inputs.v }}\"; } > >(sh)\nsleep 1",
         "time for h in a; do echo \"echo {{ inputs.v }}\"; done | sh",
         "gen() { echo \"echo {{ inputs.v }}\"; }\n\\gen > >(sh)\nsleep 1",
+        // The environment printed by xargs printenv, printenv of a name in a variable, an
+        // inner shell, code on a here-document.
+        "export V=\"{{ inputs.v }}\"\necho V | xargs printenv | sed 's/^/echo /' | sh",
+        "export V=\"{{ inputs.v }}\"\nfor n in V; do printenv \"$n\"; done | sed 's/^/echo /' | sh",
+        "export V=\"{{ inputs.v }}\"\nsh -c 'echo \"echo $V\"' | sh",
+        "export V=\"{{ inputs.v }}\"\npython3 - <<'PY' | sh\nimport os\nprint(\"echo \" + os.environ[\"V\"])\nPY",
     ];
     for (k, run) in steps.iter().enumerate() {
         for value in ["x;touch {m}/1", "$(touch {m}/2)"] {

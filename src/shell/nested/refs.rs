@@ -248,7 +248,8 @@ pub(super) fn printed_env(args: &[&Word]) -> Vec<String> {
                 .filter(|w| !w.cooked.starts_with('-'))
                 .map(|w| w.cooked.clone())
                 .collect();
-            if names.is_empty() {
+            // (`printenv "$n"`: a name known only when the script runs.)
+            if names.is_empty() || rest.iter().any(|w| !w.expansions.is_empty()) {
                 vec![ANY.to_string()]
             } else {
                 names
@@ -303,6 +304,30 @@ pub(super) fn printed_env(args: &[&Word]) -> Vec<String> {
             }
             names
         }
+        // `… | xargs printenv`: names read from the input.
+        "xargs"
+            if rest
+                .iter()
+                .any(|w| matches!(base(&w.cooked), "printenv" | "env")) =>
+        {
+            vec![ANY.to_string()]
+        }
+        // `sh -c 'echo "echo $V"'`: what the inner shell expands of its environment.
+        shell if SHELLS.contains(&shell) => rest
+            .iter()
+            .skip_while(|w| {
+                w.cooked != "-c"
+                    && !(w.cooked.starts_with('-')
+                        && w.cooked.ends_with('c')
+                        && !w.cooked.starts_with("--"))
+            })
+            .nth(1)
+            .map(|code| {
+                crate::shell::flow::referenced(&code.cooked)
+                    .into_iter()
+                    .collect()
+            })
+            .unwrap_or_default(),
         _ => code_env_reads(args),
     }
 }
@@ -459,6 +484,10 @@ fn reparsed_refs_in(text: &str, depth: usize) -> BTreeSet<String> {
                 // ENVIRON["V"] }' > >(bash)`: what it prints of the environment is run too
                 // (an audit ran a value given in a step's `env:` this way).
                 out.extend(printed_env(&args));
+                // (`python3 - <<'PY' | ssh h sh`: code on its input that reads the environment.)
+                for h in &cmd.heredocs {
+                    out.extend(env_reads_in(&text[h.body.clone()]));
+                }
             } else {
                 // Written to a file that the script runs (`jq -rn '"echo " + env.V' >
                 // job.sh; bash job.sh`, `echo "echo $V" > job.sh; bash job.sh`): what it
