@@ -1315,3 +1315,18 @@ fn lines_read_by_mapfile_and_walked_one_by_one_reach_an_ssh_string() {
         assert!(!out.join(id).exists());
     }
 }
+
+/// Audit 19 (OPT-3): the lines `mapfile -t` reads, walked into a program's operand one by
+/// one, may not start an option (`--all` on its own line).
+#[test]
+fn lines_walked_into_an_operand_may_not_hold_an_option() {
+    let run = "mkdir -p \"$OUT/m\"; cd \"$OUT/m\"\nmapfile -t ps <<< \"{{ inputs.v }}\"\nfor p in \"${ps[@]}\"; do touch \"$p\"; done";
+    let (o, out, _, _t) = run_one("m", run, "api-1\napi-2");
+    o.code(0);
+    assert!(out.join("m/api-1").exists() && out.join("m/api-2").exists());
+    for value in ["api-1\n--no-create", "-c"] {
+        let (o, out, _, _t) = run_one("m", run, value);
+        assert_ne!(o.code, 0, "{value:?}");
+        assert!(!out.join("m").exists(), "{value:?}: {}", o.stderr);
+    }
+}

@@ -271,7 +271,11 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     } else if reaches(&uses.options) || reaches(&uses.operands) {
                         // Read line by line (`mapfile -t hs < <(printf … "{{ v }}")`): every
                         // line starts a word there, not only the value's first.
-                        if targets.iter().any(|t| super::flow::read_by_lines(&text, t)) {
+                        // (Also the lines `mapfile -t` reads, walked one by one: audit 19.)
+                        if targets.iter().any(|t| {
+                            super::flow::read_by_lines(&text, t)
+                                || super::flow::one_line(&text, t) == Some(super::flow::Piece::Line)
+                        }) {
                             Slot::PlainWords(quoting)
                         } else {
                             Slot::NoOption(quoting)

@@ -277,6 +277,22 @@ fn uses_in(text: &str, depth: usize) -> Uses {
             }
         }
     }
+    // An array walked into an operand's variable element by element (`for p in
+    // "${ps[@]}"; do kubectl delete pod "$p"`): each element stands there (audit 19).
+    let walked: Vec<String> = out
+        .operands
+        .iter()
+        .filter_map(|p| {
+            let at = text.find(&format!("for {p} in \"${{"))?;
+            let rest = &text[at + format!("for {p} in \"${{").len()..];
+            let array = rest.split_once("[@]}\"")?.0;
+            array
+                .bytes()
+                .all(crate::shell::flow::is_name_byte)
+                .then(|| array.to_string())
+        })
+        .collect();
+    out.operands.extend(walked);
     // What a `for` splits into an operand's variable (`for s in $SERVICES; do systemctl
     // restart "$s"`) is split into operands too.
     // (Only a script with a `for` loop splits so: most have none.)
