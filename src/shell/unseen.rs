@@ -671,6 +671,12 @@ fn sources_a_file(text: &str) -> bool {
 /// Whether `name` is set anywhere in `text` other than as `name=literal` (or is one that
 /// bash or a call sets: `$1`, `$@`, `$REPLY`, …).
 fn set_otherwise(text: &str, name: &str) -> bool {
+    set_otherwise_at(text, name, 0)
+}
+
+/// [`set_otherwise`], `depth` lists of `for` loops deep (`for h in $HOSTS` with `HOSTS="web-1
+/// web-2"`: each word of literal text; past a few, unknown).
+fn set_otherwise_at(text: &str, name: &str, depth: usize) -> bool {
     // `$RUNBOOK_VALUE_1`: the variable that carries a step's value into its script.
     if name == super::nested::ANY || FILLED.contains(&name) || name.starts_with(VALUE_PREFIX) {
         return true;
@@ -712,6 +718,23 @@ fn set_otherwise(text: &str, name: &str) -> bool {
             let list = &list[..list.find([';', '\n']).unwrap_or(list.len())];
             if !list.contains(['$', '`', '*', '?', '[', '(']) {
                 continue;
+            }
+            // `for h in $HOSTS`: the words of variables that are literal text themselves, or
+            // come from the environment, whose values are checked where they go (audit 19
+            // found a reason refused for `--force` in it, beside such a loop).
+            if depth < 4 && !list.contains(['`', '*', '?', '[', '(']) {
+                let refs = super::flow::referenced(list);
+                let plain_refs = list.matches('$').count() == refs.len()
+                    && refs.iter().all(|r| {
+                        list.contains(&format!("${r}")) || list.contains(&format!("${{{r}}}"))
+                    });
+                if plain_refs
+                    && refs
+                        .iter()
+                        .all(|r| r != name && !set_otherwise_at(text, r, depth + 1))
+                {
+                    continue;
+                }
             }
             return true;
         }
@@ -857,6 +880,27 @@ fn translates_into_code(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Audit 19: a loop over a variable of literal words (or one from the environment,
+    /// whose value is checked where it goes) sets its variable from literal text; over one
+    /// the script computes, otherwise.
+    #[test]
+    fn a_loop_over_literal_words_in_a_variable_sets_nothing_unseen() {
+        let literal = "HOSTS=\"web-1 web-2\"\nfor h in $HOSTS; do ssh -n \"$h\" uptime; done";
+        assert!(!set_otherwise(literal, "h"));
+        assert!(!set_otherwise(
+            "for h in ${FROM_ENV}; do ssh -n \"$h\" uptime; done",
+            "h"
+        ));
+        for computed in [
+            "HOSTS=$(cat hosts)\nfor h in $HOSTS; do ssh -n \"$h\" uptime; done",
+            "read -r HOSTS\nfor h in $HOSTS; do ssh -n \"$h\" uptime; done",
+            "for h in $h; do ssh -n \"$h\" uptime; done",
+            "for h in ${HOSTS:-x}; do ssh -n \"$h\" uptime; done",
+        ] {
+            assert!(set_otherwise(computed, "h"), "{computed}");
+        }
+    }
 
     fn names(text: &str) -> Vec<(String, bool)> {
         unseen(text)
