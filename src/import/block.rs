@@ -50,6 +50,27 @@ impl Reader<'_> {
         // the item's, not a step of its own after a checklist (an audit found such
         // commands lost).
         let adopted = self.adopted_item();
+        // A block indented further than its item asks (eight spaces under `1.`, MkDocs'
+        // style) keeps the extra spaces in every line; the page shows them as its margin,
+        // and a here-document's ` EOF` would never end it (audit 14i K3): removed.
+        let margin = self
+            .code
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| l.len() - l.trim_start_matches(' ').len())
+            .min()
+            .unwrap_or(0);
+        if margin > 0 {
+            self.code = self
+                .code
+                .split_inclusive('\n')
+                .map(|l| {
+                    l.get(margin..)
+                        .filter(|_| l.starts_with(&" ".repeat(margin)))
+                        .unwrap_or(l.trim_start_matches(' '))
+                })
+                .collect();
+        }
         // A nested item that is one of several courses ("- If a replica is healthy,
         // fail over to it:", "- Otherwise, restart it:"): a step of its own, which
         // the decisions below read as an alternative (an audit found both run).

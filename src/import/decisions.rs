@@ -207,6 +207,20 @@ fn on_platform(t: &str) -> bool {
         "systemd",
         "windows",
         "macos",
+        "kubeadm",
+        "k3s",
+        "rke",
+        "rke2",
+        "microk8s",
+        "minikube",
+        "kind",
+        "podman",
+        "debian",
+        "ubuntu",
+        "rhel",
+        "centos",
+        "openstack",
+        "vsphere",
     ];
     let Some(rest) = t.strip_prefix("on ") else {
         return false;
@@ -218,11 +232,44 @@ fn on_platform(t: &str) -> bool {
         .trim()
         .trim_start_matches("a ")
         .trim_start_matches("an ");
-    PLATFORMS.iter().any(|p| {
+    if PLATFORMS.iter().any(|p| {
         what == *p
             || what.strip_suffix(" installations").is_some_and(|w| w == *p)
             || what.strip_suffix(" install").is_some_and(|w| w == *p)
-    })
+    }) {
+        return true;
+    }
+    // "On OpenShift 4.x", "On a plain kubeadm cluster", "On self-managed GKE clusters": a
+    // platform with its version and the words around it (audit 14i found both defrag
+    // commands run in a row).
+    let words: Vec<&str> = what
+        .split_whitespace()
+        .filter(|w| {
+            let skipped = matches!(
+                *w,
+                "the"
+                    | "plain"
+                    | "vanilla"
+                    | "self-managed"
+                    | "managed"
+                    | "upstream"
+                    | "cluster"
+                    | "clusters"
+                    | "installation"
+                    | "installations"
+                    | "install"
+                    | "deployment"
+                    | "deployments"
+            );
+            let version = w.starts_with(|c: char| c.is_ascii_digit())
+                || (w.starts_with('v') && w[1..].starts_with(|c: char| c.is_ascii_digit()));
+            !skipped && !version
+        })
+        .collect();
+    (1..=2).contains(&words.len())
+        && words
+            .iter()
+            .any(|w| PLATFORMS.contains(w) && !matches!(*w, "source" | "helm" | "compose"))
 }
 
 /// Whether an option's label is a condition: "If …", "Unless …", and an "Otherwise" that
@@ -672,6 +719,20 @@ pub(super) fn alternatives(d: &mut Draft) {
                     .any(|w| t.starts_with(w))
             })
     };
+    // Under a heading that names options ("Mitigation options", "Alternatives",
+    // "Workarounds"), its sub-sections are the options (audit 14i found them run in a row).
+    let under_options = |i: usize, level: u8| {
+        d.sections[..i]
+            .iter()
+            .rev()
+            .find(|(l, ..)| *l < level)
+            .is_some_and(|(_, t, _)| {
+                let t = t.to_ascii_lowercase();
+                ["options", "alternatives", "workarounds", "choices"]
+                    .iter()
+                    .any(|w| t.split(|c: char| !c.is_ascii_alphabetic()).any(|x| x == *w))
+            })
+    };
     // Under a heading whose own text says to choose one of what follows ("Choose one of
     // the following."), its sub-sections are alternatives whatever they are named (an
     // audit found an index deleted, the watermark raised and a node added in a row).
@@ -691,6 +752,7 @@ pub(super) fn alternatives(d: &mut Draft) {
         alternative(title)
             || (names_a_cause(title) && under_mitigation(i, level))
             || under_announcement(i, level)
+            || under_options(i, level)
     };
     while i < d.sections.len() {
         let (level, ref title, line) = d.sections[i];

@@ -900,3 +900,32 @@ fn an_alert_label_in_a_command_is_a_placeholder() {
         "kept with `templates: false`, run as written"
     ));
 }
+
+/// Audit 14i: platform sub-items with versions or words around them ("On OpenShift 4.x:",
+/// "On a plain kubeadm cluster:") and the sub-sections of a "Mitigation options" heading are
+/// alternatives; a block indented past its item's margin loses that margin (a here-
+/// document's ` EOF` never ended).
+#[test]
+fn platforms_options_headings_and_indented_blocks() {
+    let platforms = import(
+        "# T\n\n1. Defragment:\n   - On OpenShift 4.x:\n\n     ```bash\n     echo oc\n     ```\n\n   - On a plain kubeadm cluster:\n\n     ```bash\n     echo kubeadm\n     ```\n",
+        "p",
+    );
+    assert_eq!(
+        labels(&platforms),
+        ["On OpenShift 4.x", "On a plain kubeadm cluster"]
+    );
+    let options = import(
+        "# T\n\n## Mitigation options\n\n### Restart the replica\n\n```sh\necho restart\n```\n\n### Flush the cache\n\n```sh\necho flush\n```\n",
+        "p",
+    );
+    assert_eq!(labels(&options), ["Restart the replica", "Flush the cache"]);
+    let indented = import(
+        "# T\n\n1. Write the file:\n\n        cat <<'EOF' > f\n        a\n          b\n        EOF\n",
+        "p",
+    );
+    assert_eq!(
+        indented.steps[0].run.as_deref(),
+        Some("cat <<'EOF' > f\na\n  b\nEOF")
+    );
+}
