@@ -929,3 +929,31 @@ fn platforms_options_headings_and_indented_blocks() {
         Some("cat <<'EOF' > f\na\n  b\nEOF")
     );
 }
+
+/// Audit 14i K5: `VAR=<x>` alone on its line is the page's variable as `export VAR=<x>` is:
+/// the later steps, each a shell of its own, are given it.
+#[test]
+fn an_assignment_alone_on_its_line_is_carried_like_an_export() {
+    let d = import(
+        "# T\n\n## Find\n\n```sh\nETCD_POD=<etcd-pod>\n```\n\n## Defrag\n\n```sh\noc exec $ETCD_POD -- etcdctl defrag\n```\n",
+        "p",
+    );
+    let defrag = d.steps.last().unwrap();
+    assert_eq!(
+        defrag.env,
+        [("ETCD_POD".to_string(), "{{ inputs.etcd_pod }}".to_string())]
+    );
+    // A prefix of a command (`FOO=1 cmd`) and a value that expands are not.
+    let d = import(
+        "# T\n\n```sh\nLANG=C sort f\nDIR=$HOME/x\n```\n\n## Next\n\n```sh\necho $LANG $DIR\n```\n",
+        "p",
+    );
+    assert!(
+        d.steps
+            .last()
+            .unwrap()
+            .env
+            .iter()
+            .all(|(n, _)| n != "LANG" && n != "DIR")
+    );
+}

@@ -115,7 +115,7 @@ const LONG_COMMAND: usize = 16 * 1024;
 fn export_lines(text: &str) -> Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> {
     static EXPORT: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
-            r#"\bexport[ \t]+([A-Z_][A-Z0-9_]*)=("[^"$`\\\n]*"|'[^'\n]*'|(?:\{\{ inputs\.[a-z0-9_]+ \}\}|[^\s"'$`;&|{])*)"#,
+            r#"(?:\bexport[ \t]+|(?:^|[\n;&])[ \t]*)([A-Z_][A-Z0-9_]*)=("[^"$`\\\n]*"|'[^'\n]*'|(?:\{\{ inputs\.[a-z0-9_]+ \}\}|[^\s"'$`;&|{])*)"#,
         )
         .ok()
     });
@@ -125,7 +125,14 @@ fn export_lines(text: &str) -> Vec<(std::ops::Range<usize>, std::ops::Range<usiz
     re.captures_iter(text)
         .filter_map(|c| {
             let (whole, name, value) = (c.get(0)?, c.get(1)?, c.get(2)?);
-            let before = text[..whole.start()].trim_end_matches([' ', '\t']);
+            // (`NS=prod` alone on its line is the page's variable as `export NS=prod` is:
+            // each step is a shell of its own, and the later steps read it; audit 14i.)
+            let start = if text[whole.range()].contains("export") {
+                whole.start()
+            } else {
+                name.start()
+            };
+            let before = text[..start].trim_end_matches([' ', '\t']);
             let after = text[whole.end()..].trim_start_matches([' ', '\t']);
             let starts = before.is_empty()
                 || before.ends_with('\n')
