@@ -182,6 +182,17 @@ impl Rule for UnfollowedVariable {
                 })
             {
                 let at = expanded_at(text, &u.name).unwrap_or(0..0);
+                // (The input whose variable it is, when one is: not every input given in
+                // the environment; audit 19's LINT-2.)
+                let own: Vec<_> = carried
+                    .iter()
+                    .filter(|i| i.env.as_ref().is_some_and(|e| e.value == u.name))
+                    .collect();
+                let carried: Vec<_> = if own.is_empty() {
+                    carried.iter().collect()
+                } else {
+                    own
+                };
                 let names = carried
                     .iter()
                     .map(|i| format!("`{}`", i.name.value))

@@ -3,7 +3,8 @@ use crate::lint::{Context, Finding, Rule, RuleMeta};
 crate::declare_rule! {
     /// ## What it does
     /// Reports an input that no template uses. An input with `env: NAME` also counts as used
-    /// when a script reads `$NAME` (the way secrets reach commands), or reads it in another
+    /// when a script reads `$NAME` (the way secrets reach commands), prints it (`printenv
+    /// NAME`, jq's `env.NAME`), or reads it in another
     /// language (`os.environ["NAME"]`, `ENV["NAME"]`, `process.env.NAME`, `$ENV{NAME}`,
     /// `getenv("NAME")`). Every input with `env`
     /// is exported to every step; when a program reads the variable by itself, without the
@@ -87,6 +88,14 @@ fn reads_env(script: &str, name: &str) -> bool {
         word_end
             && (script[..i].ends_with('$')
                 || script[..i].ends_with("${")
+                // `printenv NAME`, jq's `env.NAME`/`$ENV.NAME`.
+                || before
+                    .split_whitespace()
+                    .rev()
+                    .find(|w| !w.starts_with('-'))
+                    .is_some_and(|w| w == "printenv")
+                || script[..i].ends_with("env.")
+                || script[..i].ends_with("$ENV.")
                 || script[..i].ends_with("process.env.")
                 || script[..i].ends_with("$ENV{")
                 || (quoted
@@ -113,6 +122,9 @@ mod env_tests {
     #[test]
     fn reads_in_other_languages_count() {
         for script in [
+            "printenv TOKEN | logger",
+            "printenv -0 \"TOKEN\"",
+            "jq -rn 'env.TOKEN'",
             "echo $TOKEN",
             "curl -H \"x: ${TOKEN}\"",
             "python3 -c 'import os; print(os.environ[\"TOKEN\"])'",
