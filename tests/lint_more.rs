@@ -641,3 +641,25 @@ fn environment_values_the_run_refuses_are_said_at_lint() {
         assert_eq!(found, lines, "{env}{run}\n{stdout}");
     }
 }
+
+/// Audit 19 LINT-1: a value an earlier step writes to `$RUNBOOK_ENV` (from a template or a
+/// command's output) that the run refuses where a later step expands it is said by lint.
+#[test]
+fn values_written_to_runbook_env_that_the_run_refuses_are_said_at_lint() {
+    let text = "title: T\nowner: team\ndescription: D.\ninputs:\n  v:\n    description: V\nsteps:\n  - id: find\n    title: Find\n    run: |\n      echo \"NODE=$(kubectl get nodes -o name | head -1)\" >> \"$RUNBOOK_ENV\"\n      echo \"V={{ inputs.v }}\" >> \"$RUNBOOK_ENV\"\n      echo \"FIXED=web-1\" >> \"$RUNBOOK_ENV\"\n  - id: use\n    title: Use\n    run: |\n      ssh -n web-1 \"echo $NODE $V $FIXED\"\n  - id: safe\n    title: Safe\n    run: |\n      kubectl describe \"$NODE\" --context \"$V\"\n";
+    let test = with_runbook("renv", text);
+    let out = test.exec(&["lint", "--format", "json", "runbooks"]);
+    let found: Vec<(String, u64)> = diags(&out)
+        .into_iter()
+        .filter(|d| d.0 == "RB037")
+        .map(|d| (d.1.clone(), d.3))
+        .collect();
+    assert_eq!(found.len(), 2, "{}", out.stdout);
+    assert!(found.iter().all(|(_, line)| *line == 17), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("which writes `NODE=$(kubectl"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("FIXED"), "{}", out.stdout);
+}

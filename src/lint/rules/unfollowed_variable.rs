@@ -12,7 +12,8 @@ crate::declare_rule! {
     /// becomes code or options: a string another shell parses again (`ssh HOST "kill
     /// $pid"`), the words of a command, shell arithmetic, or a program's options. Also a
     /// variable the step is given from a value (an input's `env:`, a step's or the
-    /// runbook's `env:` written with a template) that the run would refuse where the script
+    /// runbook's `env:` written with a template, a line an earlier step writes to
+    /// `$RUNBOOK_ENV` from a value or a command's output) that the run would refuse where the script
     /// uses it: expanded in a string another shell parses again (`ssh h "echo $NV"`),
     /// printed into a shell (`printenv NV | sh`), split into a command's words, read as an
     /// option, evaluated in arithmetic or spliced into sed's code.
@@ -70,6 +71,8 @@ impl Rule for UnfollowedVariable {
             .iter()
             .filter(|i| i.env.is_some())
             .collect();
+        // (Read once: what the runbook's steps write to `$RUNBOOK_ENV`.)
+        let written = runbook_env_lines(cx);
         for (i, s) in cx.sites.iter().enumerate() {
             if !s.site.script || s.site.kind == crate::template::sites::SiteKind::Raw {
                 continue;
@@ -79,7 +82,7 @@ impl Rule for UnfollowedVariable {
             if own.iter().any(|v| v.plan.is_err()) {
                 continue; // RB031 says why it cannot run at all.
             }
-            let said_env = environment(cx, s, &own, out);
+            let said_env = environment(cx, s, &own, &written, out);
             // An input given in the environment counts where the script reads it: by name,
             // or by a name held in another (`${!n}`, `printenv`). (A secret is a token, not
             // text an operator types.)
@@ -223,6 +226,7 @@ fn environment(
     cx: &Context,
     s: &crate::lint::context::AnalyzedSite,
     own: &[&crate::lint::context::ValuePlan],
+    written: &[(String, String, String)],
     out: &mut Vec<Finding>,
 ) -> Vec<String> {
     let text = s.site.value.value.as_str();
@@ -260,6 +264,16 @@ fn environment(
                 None,
                 None,
             ));
+        }
+    }
+    // What earlier steps write to `$RUNBOOK_ENV` (`echo "NODE={{ vars.node }}" >>
+    // "$RUNBOOK_ENV"`): every later step is given it (audit 19's LINT-1). A value the shell
+    // makes there (`$(kubectl …)`) may be anything: tried as the samples themselves.
+    for (name, from, template) in written {
+        if !given.iter().any(|(n, ..)| n == name)
+            && !s.site.value.value.contains(&format!("{name}="))
+        {
+            given.push((name.clone(), from.clone(), Some(template.as_str()), None));
         }
     }
     let mut said = Vec::new();
@@ -338,6 +352,51 @@ fn environment(
         said.push(name);
     }
     said
+}
+
+/// The variables the runbook's scripts write to `$RUNBOOK_ENV` from a value: (name, where,
+/// the value as a template; `{{ value }}` where the shell makes it).
+fn runbook_env_lines(cx: &Context) -> Vec<(String, String, String)> {
+    static LINE: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r#"(?m)(?:echo|printf)\s+(?:'%s\\n'\s+)?["']?([A-Za-z_][A-Za-z0-9_]*)=([^"'\n]*)["']?\s*>>\s*"?\$\{?RUNBOOK_ENV\b"#,
+        )
+        .ok()
+    });
+    let Some(re) = LINE.as_ref() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for site in cx.sites.iter().filter(|x| x.site.script) {
+        let text = &site.site.value.value;
+        if !text.contains("RUNBOOK_ENV") {
+            continue;
+        }
+        for c in re.captures_iter(text) {
+            let value = &c[2];
+            let template = if value.contains('$') || value.contains('`') {
+                "{{ value }}".to_string()
+            } else if value.contains("{{") {
+                value.to_string()
+            } else {
+                continue; // literal text: the runbook's own
+            };
+            let step = site
+                .site
+                .step
+                .and_then(|st| st.id.as_ref())
+                .map_or("", |i| i.value.as_str());
+            out.push((
+                c[1].to_string(),
+                format!(
+                    "step `{step}`, which writes `{}={value}` to `$RUNBOOK_ENV`",
+                    &c[1]
+                ),
+                template,
+            ));
+        }
+    }
+    out
 }
 
 /// Values an operator may well give: free text, a list on lines, an argument with an option.
