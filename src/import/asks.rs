@@ -75,7 +75,7 @@ pub(super) fn ask_in_options(d: &mut Draft) {
                 *run = as_var(run, &name, false);
             }
             for (_, value) in &mut s.env {
-                let guarded = value.contains(" if vars.");
+                let guarded = chosen_by_option(value);
                 *value = as_var(value, &name, guarded);
             }
             if at.contains(&k) {
@@ -110,7 +110,7 @@ fn asked_at(
         let needs = s.run.as_deref().is_some_and(|r| reads(r, name))
             || s.env
                 .iter()
-                .any(|(_, v)| !v.contains(" if vars.") && reads(v, name));
+                .any(|(_, v)| !chosen_by_option(v) && reads(v, name));
         state[k] = match (needs, coming) {
             (false, c) => c,
             (true, Asked::Unreached | Asked::Some) => return None,
@@ -125,6 +125,12 @@ fn asked_at(
         };
     }
     (!at.is_empty()).then_some(at)
+}
+
+/// Whether an `env:` value is the one of the option taken (`inputs.a if vars.c == '1' else
+/// …`, as `variables::carry_by_choice` writes it).
+fn chosen_by_option(value: &str) -> bool {
+    value.contains(" if vars.")
 }
 
 /// Whether some walk from the first step to the end passes step `k` by.

@@ -707,31 +707,25 @@ pub(super) fn alternatives(d: &mut Draft) {
     // Under a Mitigation-like heading, sub-sections that each name a cause ("The pod is
     // not running", "A NetworkPolicy blocks the scrape", the Prometheus operator's style)
     // are alternatives too (an audit found the fixes of three causes run in a row).
+    // (The heading a section at `level` stands in: the nearest before it of a lower level.)
+    let parent = |i: usize, level: u8| (0..i).rev().find(|&k| d.sections[k].0 < level);
+    let parent_title =
+        |i: usize, level: u8| parent(i, level).map(|k| d.sections[k].1.to_ascii_lowercase());
     let under_mitigation = |i: usize, level: u8| {
-        d.sections[..i]
-            .iter()
-            .rev()
-            .find(|(l, ..)| *l < level)
-            .is_some_and(|(_, t, _)| {
-                let t = t.to_ascii_lowercase();
-                ["mitigat", "resolution", "remediat", "fix", "solution"]
-                    .iter()
-                    .any(|w| t.starts_with(w))
-            })
+        parent_title(i, level).is_some_and(|t| {
+            ["mitigat", "resolution", "remediat", "fix", "solution"]
+                .iter()
+                .any(|w| t.starts_with(w))
+        })
     };
     // Under a heading that names options ("Mitigation options", "Alternatives",
     // "Workarounds"), its sub-sections are the options (audit 14i found them run in a row).
     let under_options = |i: usize, level: u8| {
-        d.sections[..i]
-            .iter()
-            .rev()
-            .find(|(l, ..)| *l < level)
-            .is_some_and(|(_, t, _)| {
-                let t = t.to_ascii_lowercase();
-                ["options", "alternatives", "workarounds", "choices"]
-                    .iter()
-                    .any(|w| t.split(|c: char| !c.is_ascii_alphabetic()).any(|x| x == *w))
-            })
+        parent_title(i, level).is_some_and(|t| {
+            ["options", "alternatives", "workarounds", "choices"]
+                .iter()
+                .any(|w| t.split(|c: char| !c.is_ascii_alphabetic()).any(|x| x == *w))
+        })
     };
     // Under a heading whose own text says to choose one of what follows ("Choose one of
     // the following."), its sub-sections are alternatives whatever they are named (an
@@ -742,12 +736,8 @@ pub(super) fn alternatives(d: &mut Draft) {
         .filter(|s| s.run.is_none() && announces_alternatives(&s.instructions))
         .filter_map(|s| s.section)
         .collect();
-    let under_announcement = |i: usize, level: u8| {
-        (0..i)
-            .rev()
-            .find(|&k| d.sections[k].0 < level)
-            .is_some_and(|k| announced.contains(&k))
-    };
+    let under_announcement =
+        |i: usize, level: u8| parent(i, level).is_some_and(|k| announced.contains(&k));
     let course = |i: usize, level: u8, title: &str| {
         alternative(title)
             || (names_a_cause(title) && under_mitigation(i, level))

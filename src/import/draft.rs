@@ -28,6 +28,20 @@ pub struct Draft {
     pub links_cut: bool,
 }
 
+/// The description of an input made of the page's `<RAW>` placeholder (which `show --format
+/// md` and titles read back with [`placeholder_of`]).
+pub fn placeholder_description(raw: &str) -> String {
+    format!("The value of <{raw}> on the page")
+}
+
+/// The page's placeholder an input or an `ask` was made of, from its description or prompt
+/// (`The value of <DR_DB> on the page` → `DR_DB`).
+pub fn placeholder_of(description: &str) -> Option<&str> {
+    description
+        .strip_prefix("The value of <")
+        .and_then(|d| d.strip_suffix("> on the page"))
+}
+
 #[derive(Debug, Default, Clone)]
 pub struct Input {
     pub description: String,

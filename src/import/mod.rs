@@ -36,7 +36,7 @@ mod variables;
 mod walk;
 pub mod yaml;
 
-pub use draft::{Draft, Input, Step};
+pub use draft::{Draft, Input, Step, placeholder_description, placeholder_of};
 pub use pos::{Pos, pos_of, pos_of_bytes};
 
 /// Reads a page. `stem`: the file's name, the title when the page has no heading.

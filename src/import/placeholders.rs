@@ -269,7 +269,7 @@ pub(super) fn placeholders(
             }
         });
         let input = d.inputs.entry(name.clone()).or_insert_with(|| Input {
-            description: format!("The value of <{raw}> on the page"),
+            description: super::placeholder_description(raw),
             default: None,
             pos,
             secret_env: None,

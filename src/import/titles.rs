@@ -73,11 +73,7 @@ pub(super) fn titles(d: &mut Draft) {
                     break;
                 };
                 let raw = d.inputs.get(&after[..end]).and_then(|input| {
-                    match input
-                        .description
-                        .strip_prefix("The value of <")
-                        .and_then(|x| x.strip_suffix("> on the page"))
-                    {
+                    match super::placeholder_of(&input.description) {
                         Some(raw) => Some(format!("<{raw}>")),
                         // `export NS=prod`: the page's value.
                         None if input.description.ends_with(", set by `export` on the page") => {

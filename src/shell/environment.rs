@@ -107,11 +107,16 @@ pub fn env_refusal(script: &str, env: &[(String, String)], literal: &[String]) -
 /// [`env_refusal`] by what the script does with each variable itself (not the floor's
 /// refusal of a value where the script sets others from text runbook does not follow,
 /// [`unseen_refusal`], which lint says in its own words).
-pub fn where_used(script: &str, env: &[(String, String)], literal: &[String]) -> Option<Refused> {
+fn where_used(script: &str, env: &[(String, String)], literal: &[String]) -> Option<Refused> {
     let check = EnvCheck::new(script);
-    env.iter()
-        .filter(|(name, _)| !literal.contains(name))
-        .find_map(|(name, value)| check.refusal(name, value))
+    // (The runbook's own literal text is checked in arithmetic only, as before.)
+    env.iter().find_map(|(name, value)| {
+        if literal.contains(name) {
+            check.arithmetic(name, value)
+        } else {
+            check.refusal(name, value)
+        }
+    })
 }
 
 /// A cheap necessary condition of [`EnvCheck::refusal`] refusing a value of `name` in
@@ -231,21 +236,28 @@ impl<'a> EnvCheck<'a> {
         self.used.get_or_init(|| super::uses(self.script))
     }
 
-    /// Why the script may not be given `value` in its variable `name`, if it may not.
-    pub fn refusal(&self, name: &str, value: &str) -> Option<Refused> {
-        let script = self.script;
+    /// Why `value` may not stand in `name` where the script evaluates it in arithmetic.
+    fn arithmetic(&self, name: &str, value: &str) -> Option<Refused> {
         let names = self
             .arithmetic
-            .get_or_init(|| super::arithmetic_names(script));
-        if names.contains(name) && value.contains(['[', ']', '$', '`', '(', ')']) {
-            return Some(Refused {
+            .get_or_init(|| super::arithmetic_names(self.script));
+        (names.contains(name) && value.contains(['[', ']', '$', '`', '(', ')'])).then(|| {
+            Refused {
                 message: format!(
                     "`${name}` is used in shell arithmetic in this command and holds `[`, `]`, `$`, backquotes or parentheses: the shell would evaluate its value as an expression, where a subscript runs code"
                 ),
                 help: format!(
                     "give `{name}` a decimal integer (an input with `type: int`), or do not use it in `$(( ))`, `(( ))`, `let` or `[[ -eq ]]`"
                 ),
-            });
+            }
+        })
+    }
+
+    /// Why the script may not be given `value` in its variable `name`, if it may not.
+    pub fn refusal(&self, name: &str, value: &str) -> Option<Refused> {
+        let script = self.script;
+        if let Some(refused) = self.arithmetic(name, value) {
+            return Some(refused);
         }
         if value.is_empty() {
             return None;
@@ -377,6 +389,17 @@ const OWN: &[&str] = &["RUNBOOK_RUN_ID", "RUNBOOK_STEP", "RUNBOOK_MODE"];
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The runbook's own literal `env:` text is checked in arithmetic, where bash evaluates
+    /// it, and nowhere else (as before the check moved here).
+    #[test]
+    fn literal_values_are_checked_in_arithmetic_only() {
+        let literal = ["N".to_string()];
+        let env = [("N".to_string(), "a[$(id)]".to_string())];
+        assert!(env_refusal("echo $(( N + 1 ))", &env, &literal).is_some());
+        assert!(env_refusal("ssh h \"echo $N\"", &env, &literal).is_none());
+        assert!(env_refusal("ssh h \"echo $N\"", &env, &[]).is_some());
+    }
 
     /// `may_refuse` is a necessary condition: where it says no, the whole check refuses
     /// none of the values lint tries.

@@ -192,16 +192,10 @@ impl Lexer<'_> {
                     cmd.piped = self.at(i + 1) != Some(b'|');
                     if cmd.piped {
                         // `( a; b ) | c`, `{ a; b; } | c`: the group's commands write to c.
-                        let group = if cmd.words.is_empty() {
-                            closed
-                        } else if cmd.words.len() == 1 && cmd.words[0].cooked == "}" {
-                            out.iter().rposition(opens_group)
-                        } else {
-                            // `for …; do …; done | sh`, `if …; fi | sh`, `case … esac | sh`:
-                            // the compound's commands write to sh too (an audit found a
-                            // value printed in a `for` loop run by `| ssh h sh`).
-                            compound_start(&out, &cmd)
-                        };
+                        // (`for …; do …; done | sh`, `if …; fi | sh`: the compound's
+                        // commands write to sh too; an audit found a value printed in a
+                        // `for` loop run by `| ssh h sh`.)
+                        let group = enclosing_start(&out, &cmd, closed);
                         if let Some(start) = group {
                             for c in out.iter_mut().skip(start) {
                                 c.piped = true;
@@ -686,6 +680,18 @@ impl Lexer<'_> {
     }
 }
 
+/// Where the commands that `closer` ends start in `before` (the commands before it): the
+/// `( … )` group that just closed (`group`, when `closer` is only its redirections), the `{`
+/// of a `}`, or the opening keyword of a `done`, `fi` or `esac`.
+fn enclosing_start(before: &[Command], closer: &Command, group: Option<usize>) -> Option<usize> {
+    let args = closer.args();
+    match args.first() {
+        None => group,
+        Some(w) if w.cooked == "}" && !w.quoted => before.iter().rposition(opens_group),
+        Some(_) => compound_start(before, closer),
+    }
+}
+
 /// Whether a command opens a `{ …; }` group: `{ a; b; }`, also timed or negated (`time {
 /// …`, `! {`).
 fn opens_group(c: &Command) -> bool {
@@ -699,6 +705,8 @@ fn opens_group(c: &Command) -> bool {
 /// `}` or `)`), and of each call of a function of the script, given to every command inside
 /// it, as [`Command::inherited`].
 fn inherit_redirections(text: &str, out: &mut [Command]) {
+    // (The script's functions, found once, when a call is redirected.)
+    let functions = std::cell::OnceCell::new();
     for k in 0..out.len() {
         let outputs: Vec<Word> = out[k]
             .words
@@ -712,18 +720,7 @@ fn inherit_redirections(text: &str, out: &mut [Command]) {
         if outputs.is_empty() {
             continue;
         }
-        let start = if let Some(group) = out[k].after_group {
-            Some(group)
-        } else if out[k]
-            .args()
-            .first()
-            .is_some_and(|w| w.cooked == "}" && !w.quoted)
-        {
-            out[..k].iter().rposition(opens_group)
-        } else {
-            compound_start(&out[..k], &out[k])
-        };
-        if let Some(start) = start {
+        if let Some(start) = enclosing_start(&out[..k], &out[k], out[k].after_group) {
             for c in &mut out[start..k] {
                 c.inherited.extend(outputs.iter().cloned());
             }
@@ -740,7 +737,9 @@ fn inherit_redirections(text: &str, out: &mut [Command]) {
             continue;
         };
         if !(text.contains("()") || text.contains("function "))
-            || !super::functions::functions(text).contains(&name)
+            || !functions
+                .get_or_init(|| super::functions::functions(text))
+                .contains(&name)
         {
             continue;
         }

@@ -461,11 +461,7 @@ fn page_placeholders(rb: &Runbook, command: &str) -> String {
         let (Some(var), Some(prompt)) = (&ask.var, &ask.prompt) else {
             continue;
         };
-        if let Some(raw) = prompt
-            .value
-            .strip_prefix("The value of <")
-            .and_then(|d| d.strip_suffix("> on the page"))
-        {
+        if let Some(raw) = crate::import::placeholder_of(&prompt.value) {
             out = out.replace(
                 &format!("{{{{ vars.{} }}}}", var.value),
                 &format!("<{raw}>"),
@@ -474,10 +470,7 @@ fn page_placeholders(rb: &Runbook, command: &str) -> String {
     }
     for input in &rb.inputs {
         let description = input.description.as_ref().map_or("", |d| d.as_str());
-        let written = match description
-            .strip_prefix("The value of <")
-            .and_then(|d| d.strip_suffix("> on the page"))
-        {
+        let written = match crate::import::placeholder_of(description) {
             Some(raw) => format!("<{raw}>"),
             // `export NAMESPACE=openshift-etcd` on the page: its value, the input's default.
             None if description.ends_with(", set by `export` on the page") => {

@@ -218,7 +218,7 @@ impl Rule for UnfollowedVariable {
 
 /// The variables the step is given from values (its `env:` and the runbook's written with a
 /// template, an input's `env:`) whose value the run would refuse for what the script does
-/// with them ([`crate::shell::environment::where_used`], the check a run makes; the floor's
+/// with them ([`crate::shell::environment::EnvCheck::refusal`], the check a run makes; the floor's
 /// refusals are said below in their own words): said ahead
 /// where the script expands them, with a value an operator may well give. `script`: the
 /// script as the run's floor reads it. Returns the names said.

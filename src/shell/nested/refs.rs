@@ -264,6 +264,19 @@ pub(super) fn printed_env(args: &[&Word]) -> Vec<String> {
             vec![ANY.to_string()]
         }
         "jq" | "gojq" | "jaq" | "yq" => {
+            // The name after `env.`/`env[` (`$ENV.`): one variable; none, `env` whole: all.
+            let read = |after: &str| {
+                let name: String = after
+                    .trim_start_matches(['.', '[', '"', ' '])
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if after.starts_with(['.', '[']) && !name.is_empty() {
+                    name
+                } else {
+                    ANY.to_string()
+                }
+            };
             let mut names = Vec::new();
             for w in rest {
                 let code = w.cooked.as_str();
@@ -273,33 +286,15 @@ pub(super) fn printed_env(args: &[&Word]) -> Vec<String> {
                         .chars()
                         .next_back()
                         .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
-                    if word_before {
-                        continue;
-                    }
-                    let name: String = after
-                        .trim_start_matches(['.', '[', '"', ' '])
-                        .chars()
-                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                        .collect();
-                    if after.starts_with(['.', '[']) && !name.is_empty() {
-                        names.push(name);
-                    } else if !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
-                        // `env`, `$ENV` whole: every variable.
-                        names.push(ANY.to_string());
+                    // (`environ`, `myenv`: another word.)
+                    if !word_before
+                        && !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+                    {
+                        names.push(read(after));
                     }
                 }
                 for (at, m) in code.match_indices("$ENV") {
-                    let after = &code[at + m.len()..];
-                    let name: String = after
-                        .trim_start_matches(['.', '[', '"', ' '])
-                        .chars()
-                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                        .collect();
-                    names.push(if after.starts_with(['.', '[']) && !name.is_empty() {
-                        name
-                    } else {
-                        ANY.to_string()
-                    });
+                    names.push(read(&code[at + m.len()..]));
                 }
             }
             names
