@@ -1201,6 +1201,10 @@ fn what_a_compound_or_the_environment_prints_into_a_shell_is_checked() {
         "export V=\"{{ inputs.v }}\"\nfor n in V; do printenv \"$n\"; done | sed 's/^/echo /' | sh",
         "export V=\"{{ inputs.v }}\"\nsh -c 'echo \"echo $V\"' | sh",
         "export V=\"{{ inputs.v }}\"\npython3 - <<'PY' | sh\nimport os\nprint(\"echo \" + os.environ[\"V\"])\nPY",
+        // Audit 19 HOLE-2: a function called through a variable, or piped into `tee >(sh)`.
+        "gen() { echo \"echo {{ inputs.v }}\"; }\nf=gen\n$f > >(sh)\nsleep 1",
+        "gen() { echo \"echo {{ inputs.v }}\"; }\nf=gen\n\"$f\" | sh",
+        "gen() { echo \"echo {{ inputs.v }}\"; }\ngen | tee >(sh) >/dev/null\nsleep 1",
     ];
     for (k, run) in steps.iter().enumerate() {
         for value in ["x;touch {m}/1", "$(touch {m}/2)"] {
@@ -1328,5 +1332,61 @@ fn lines_walked_into_an_operand_may_not_hold_an_option() {
         let (o, out, _, _t) = run_one("m", run, value);
         assert_ne!(o.code, 0, "{value:?}");
         assert!(!out.join("m").exists(), "{value:?}: {}", o.stderr);
+    }
+}
+
+/// Audit 19 (OPT-2): a value split into a program's operands through a copy (`T=$S`),
+/// `read -ra`, `A=($S)`, `set -- $S`, a function's `"$@"`, `while read` unquoted, `xargs` or
+/// an unquoted `$( )` may not hold a word starting with `-`; plain words pass.
+#[test]
+fn a_value_split_into_operands_by_any_way_may_not_hold_an_option() {
+    let steps = [
+        "S=\"{{ inputs.v }}\"; T=$S; touch ${T}",
+        "S=\"{{ inputs.v }}\"; read -ra A <<< \"$S\"; touch \"${A[@]}\"",
+        "S=\"{{ inputs.v }}\"; A=($S); touch \"${A[@]}\"",
+        "S=\"{{ inputs.v }}\"; set -- $S; touch \"$@\"",
+        "S=\"{{ inputs.v }}\"; t() { touch \"$@\"; }; t $S",
+        "S=\"{{ inputs.v }}\"; while read -r s; do touch $s; done <<< \"$S\"",
+        "S=\"{{ inputs.v }}\"; echo $S | xargs touch",
+        "touch $(echo \"{{ inputs.v }}\")",
+    ];
+    for (k, step) in steps.iter().enumerate() {
+        let run = format!("mkdir -p \"$OUT/m\"; cd \"$OUT/m\"\n{step}");
+        let (o, out, _, _t) = run_one("m", &run, "x1 x2");
+        assert_eq!(o.code, 0, "{step}: {}", o.stderr);
+        assert!(
+            out.join("m/x1").exists() && out.join("m/x2").exists(),
+            "{step}"
+        );
+        for value in ["y1 -r y2", "z1\n--no-create"] {
+            let (o, out, _, _t) = run_one("m", &run, value);
+            assert_ne!(o.code, 0, "{k}: {step} with {value:?}");
+            assert!(
+                !out.join("m").exists(),
+                "{step} with {value:?}: {}",
+                o.stderr
+            );
+        }
+    }
+}
+
+/// Audit 19 (HOLE-5): a filter that writes shell characters between the words of a value
+/// (`sed 's/,/;/g'`, `tr '\n' ';'`) before a string another shell parses: plain words are
+/// no proof there, so every value is refused, and lint says so ahead.
+#[test]
+fn a_filter_writing_shell_characters_refuses_every_value() {
+    for step in [
+        "mapfile -t ps < <(printf '%s\\n' \"{{ inputs.v }}\" | sed 's/,/;/g'); for p in \"${ps[@]}\"; do sh -c \"echo $p\"; done",
+        "mapfile -t ps < <(echo \"{{ inputs.v }}\" | tr '\\n' ';'); for p in \"${ps[@]}\"; do sh -c \"echo $p\"; done",
+        "S=\"{{ inputs.v }}\"; T=$(echo \"$S\" | tr , ';'); sh -c \"echo $T\"",
+    ] {
+        for value in ["123,touch {m}/1", "123\ntouch {m}/2", "123"] {
+            let (o, _, created, _t) = run_one("f", step, value);
+            assert!(created.is_empty(), "{step} with {value:?} ran code");
+            assert_ne!(o.code, 0, "{step} with {value:?}");
+            if value == "123" {
+                assert!(o.stderr.contains("writes shell characters"), "{}", o.stderr);
+            }
+        }
     }
 }

@@ -34,7 +34,7 @@ pub fn unseen_refusal(script: &str, values: &[(String, &str)]) -> Option<Refused
     for (what, value) in values {
         if let Some(u) = refused_by(&found, value, ifs, decoded) {
             let why = if decoded && inert(u.place, value, ifs) {
-                "the script decodes text (`base64 -d`, `xxd -r`, `printf %b`, `tr`), which makes code of plain words".to_string()
+                "the script decodes text or writes shell characters between words (`base64 -d`, `printf %b`, `tr , ';'`, `sed 's/,/;/'`), which makes code of plain words".to_string()
             } else {
                 match u.place {
                     Place::Code => format!(

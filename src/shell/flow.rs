@@ -547,9 +547,11 @@ fn calls(text: &str, out: &mut Vec<(String, String, bool)>) {
             if !raw.contains('$') {
                 continue;
             }
-            // Any parameter: `shift`, `set --` and option loops move them.
+            // Any parameter: `shift`, `set --` and option loops move them. (Unquoted,
+            // `restart $S`, the value is split into several.)
+            let split = unquoted_expansion(raw);
             for p in ["1", "2", "3", "4", "5", "6", "7", "8", "9", "@", "*"] {
-                found.push((p.to_string(), raw.to_string(), false));
+                found.push((p.to_string(), raw.to_string(), split));
             }
         }
     }
@@ -592,6 +594,27 @@ pub fn read_by_lines(text: &str, name: &str) -> bool {
                 .any(|w| w.trim_matches(|c| c == '"' || c == '\'') == name)
         })
     })
+}
+
+/// The `for NAME in WORDS` loops of the script: (NAME, WORDS as written).
+pub fn for_loops(text: &str) -> Vec<(String, String)> {
+    static FOR: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    if !text.contains("for") {
+        return Vec::new();
+    }
+    FOR.get_or_init(|| regex::Regex::new(r"\bfor\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\s+([^;\n]*)").ok())
+        .as_ref()
+        .map(|re| {
+            re.captures_iter(text)
+                .filter_map(|c| {
+                    Some((
+                        c.get(1)?.as_str().to_string(),
+                        c.get(2)?.as_str().to_string(),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// `for NAME in WORDS`, `for NAME;`, `read … NAME <<< WORD`, `while read NAME …; done <<< WORD`.

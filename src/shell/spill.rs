@@ -243,23 +243,62 @@ fn declared_local(body: &str, name: &str) -> bool {
 /// Whether a call of the function `name` outside its definition `span` has its output taken:
 /// in `$( )`, backquotes or `<( )`, piped on, or written to a file.
 fn output_taken(text: &str, name: &str, span: std::ops::Range<usize>) -> bool {
-    text.match_indices(name).any(|(i, _)| {
-        if span.contains(&i) {
-            return false;
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    // The calls of `name` outside its definition: by name, or through a variable that
+    // holds it (`f=gen; $f | sh`, `for f in gen; do $f; done`: audit 19).
+    let mut callers = vec![name.to_string()];
+    for (i, _) in text.match_indices(name) {
+        if span.contains(&i) || text[i + name.len()..].starts_with(ident) {
+            continue;
         }
-        let ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
-        if text[..i].ends_with(ident) || text[i + name.len()..].starts_with(ident) {
-            return false;
+        let before = text[..i].trim_end_matches(['"', '\'']);
+        if let Some(assigned) = before.strip_suffix('=') {
+            let variable: String = assigned
+                .chars()
+                .rev()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            if !variable.is_empty() {
+                callers.push(format!("${variable}"));
+                callers.push(format!("${{{variable}}}"));
+            }
         }
-        let before = text[..i].trim_end_matches([' ', '\t']);
-        let line_end = text[i..].find('\n').map_or(text.len(), |e| i + e);
-        let after = &text[i + name.len()..line_end];
-        before.ends_with("$(")
-            || before.ends_with('`')
-            || before.ends_with("<(")
-            || before.ends_with('|')
-            || after.contains('|')
-            || after.contains('>')
+    }
+    for (loop_variable, _) in
+        crate::shell::flow::for_loops(text)
+            .into_iter()
+            .filter(|(_, words)| {
+                words
+                    .split_whitespace()
+                    .any(|w| w.trim_matches(['"', '\'']) == name)
+            })
+    {
+        callers.push(format!("${loop_variable}"));
+        callers.push(format!("${{{loop_variable}}}"));
+    }
+    callers.iter().any(|caller| {
+        text.match_indices(caller.as_str()).any(|(i, _)| {
+            if span.contains(&i) {
+                return false;
+            }
+            if (!caller.starts_with('$') && text[..i].ends_with(ident))
+                || text[i + caller.len()..].starts_with(ident)
+            {
+                return false;
+            }
+            let before = text[..i].trim_end_matches([' ', '\t', '"', '\\']);
+            let line_end = text[i..].find('\n').map_or(text.len(), |e| i + e);
+            let after = &text[i + caller.len()..line_end];
+            before.ends_with("$(")
+                || before.ends_with('`')
+                || before.ends_with("<(")
+                || before.ends_with('|')
+                || after.contains('|')
+                || after.contains('>')
+        })
     })
 }
 

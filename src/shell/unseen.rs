@@ -855,26 +855,111 @@ pub fn decodes(text: &str) -> bool {
         || translates_into_code(text)
 }
 
-/// `tr a ';'`: translating letters into characters a shell reads.
+/// Characters a shell reads as syntax, which a filter may write where a value had plain
+/// word characters (`tr , ';'` makes `123,reboot` into two commands).
+const SHELL_CHARS: [char; 11] = [';', '$', '`', '<', '>', '(', ')', '{', '}', '|', '&'];
+
+/// Whether the script's own text turns characters into ones a shell reads, at any depth of
+/// `$( )` and process substitutions: `tr a ';'`, `sed 's/,/;/g'`, `sed 'y/,/|/'`, awk or
+/// perl writing a literal `;` (`awk '{print $1";"$2}'`, `-v OFS=';'`), `paste -d';'`, a
+/// printf format holding one (`printf '%s;' $pids`). A value of plain words comes out of
+/// them as code (audit 19 HOLE-5).
 fn translates_into_code(text: &str) -> bool {
-    if !text.contains("tr ") {
+    static NAMES: OnceLock<Option<Regex>> = OnceLock::new();
+    if !NAMES
+        .get_or_init(|| {
+            Regex::new(r"\b(?:tr|sed|gsed|awk|gawk|mawk|nawk|perl|paste|printf)\b").ok()
+        })
+        .as_ref()
+        .is_none_or(|re| re.is_match(text))
+    {
         return false;
     }
-    let Some(list) = super::words::commands(text, 0..text.len()) else {
-        return true;
-    };
-    list.iter().any(|cmd| {
+    super::words::every_command(text).iter().any(|cmd| {
         let args = cmd.args();
         let first = super::programs::command_index(&args);
-        args.get(first).is_some_and(|w| w.cooked == "tr")
-            && args[first + 1..].iter().any(|w| {
-                w.cooked
-                    .contains([';', '$', '`', '<', '>', '(', ')', '{', '}', '|', '&'])
+        let Some(program) = args.get(first) else {
+            return false;
+        };
+        let rest = &args[first + 1..];
+        match super::programs::base(&program.cooked) {
+            "tr" => rest.iter().any(|w| {
+                w.cooked.contains(SHELL_CHARS)
                     // `tr _ -`: into the dash that starts an option.
                     || w.cooked == "-"
                     || (w.cooked.ends_with('-') && !w.cooked.starts_with('-'))
-            })
+            }),
+            "sed" | "gsed" => rest.iter().any(|w| sed_writes_shell_chars(&w.cooked)),
+            "awk" | "gawk" | "mawk" | "nawk" | "perl" => rest.iter().any(|w| {
+                let code = w.cooked.as_str();
+                ["OFS=", "ORS="]
+                    .iter()
+                    .any(|v| code.starts_with(v) && code.contains(SHELL_CHARS))
+                    || string_literals(code).any(|l| l.contains(SHELL_CHARS))
+                    || (program.cooked.ends_with("perl") && sed_writes_shell_chars(code))
+            }),
+            "paste" => rest.iter().enumerate().any(|(k, w)| {
+                let d = w.cooked.as_str();
+                (d.starts_with("-d") || d.starts_with("-sd") || d.starts_with("--delimiters"))
+                    && (d.contains(SHELL_CHARS)
+                        || rest
+                            .get(k + 1)
+                            .is_some_and(|n| n.cooked.contains(SHELL_CHARS)))
+            }),
+            "printf" => rest
+                .iter()
+                .find(|w| !w.cooked.starts_with('-'))
+                .is_some_and(|f| f.cooked.contains(SHELL_CHARS) && f.cooked.contains('%')),
+            _ => false,
+        }
     })
+}
+
+/// Whether a sed script (or perl code) has an `s` or `y` command whose replacement holds a
+/// character a shell reads: `s/,/;/g`, `s|x|$(y)|`, `y/,/;/`.
+fn sed_writes_shell_chars(script: &str) -> bool {
+    let bytes = script.as_bytes();
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        let starts = matches!(bytes[i], b's' | b'y')
+            && (i == 0 || !is_name_byte(bytes[i - 1]))
+            && !bytes[i + 1].is_ascii_alphanumeric()
+            && !matches!(bytes[i + 1], b' ' | b'\t' | b'\n' | b'\\' | b'_');
+        if !starts {
+            i += 1;
+            continue;
+        }
+        let delimiter = bytes[i + 1];
+        // The pattern, then the replacement, each up to an unescaped delimiter.
+        let mut parts = Vec::new();
+        let mut k = i + 2;
+        let mut from = k;
+        while k < bytes.len() && parts.len() < 2 {
+            if bytes[k] == b'\\' {
+                k += 2;
+                continue;
+            }
+            if bytes[k] == delimiter {
+                parts.push(&script[from..k]);
+                from = k + 1;
+            }
+            k += 1;
+        }
+        if parts.len() == 2 && parts[1].contains(SHELL_CHARS) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// The string literals of awk or perl code: what is between double quotes (and single
+/// quotes, perl's).
+fn string_literals(code: &str) -> impl Iterator<Item = &str> {
+    code.split('"')
+        .skip(1)
+        .step_by(2)
+        .chain(code.split('\'').skip(1).step_by(2))
 }
 
 #[cfg(test)]
@@ -1208,6 +1293,30 @@ mod tests {
         assert!(decodes("svc=$(base64 -d <<< \"$x\")"));
         assert!(decodes("tr a ';'"));
         assert!(!decodes("tr , ' '\ntr , '\\n'\nsed 's/a/b/'"));
+        // Audit 19 HOLE-5: filters that write shell characters, also inside `$( )`.
+        for filter in [
+            "T=$(echo \"$S\" | tr , ';')",
+            "mapfile -t ps < <(printf '%s\\n' \"$v\" | sed 's/,/;/g')",
+            "mapfile -t ps < <(echo \"$v\" | tr '\\n' ';')",
+            "x=$(echo \"$v\" | sed -e 's|,|\\|\\||' )",
+            "x=$(echo \"$v\" | sed 'y/,/;/')",
+            "x=$(awk -F, '{print $1\";\"$2}' <<< \"$v\")",
+            "x=$(awk -v OFS=';' '{$1=$1; print}' <<< \"$v\")",
+            "x=$(paste -sd';' <<< \"$v\")",
+            "x=$(printf '%s;' $v)",
+            "x=$(perl -pe 's/,/;/g' <<< \"$v\")",
+        ] {
+            assert!(decodes(filter), "{filter}");
+        }
+        for plain in [
+            "x=$(echo \"$v\" | sed 's/a/b/;s/c/d/')",
+            "x=$(awk '{print $2}' f)",
+            "x=$(paste -sd, f)",
+            "printf '%s\\n' \"$v\"",
+            "x=$(sed -n '/start/,/end/p' f)",
+        ] {
+            assert!(!decodes(plain), "{plain}");
+        }
         assert!(!inert_for_code("it's down", None));
         assert!(!inert_for_code("-oProxyCommand=x", None));
         assert!(!inert_for_code("a,-x", Some(",")));

@@ -105,6 +105,27 @@ pub fn commands(script: &str, range: Range<usize>) -> Option<Vec<Command>> {
     lexer.script(range.start)
 }
 
+/// The commands of the whole script at any depth: those of `$( )`, backquotes and process
+/// substitutions (in words and in redirections) too, outer ones first. Parts that do not
+/// parse are left out.
+pub fn every_command(script: &str) -> Vec<Command> {
+    let mut out = Vec::new();
+    let mut stack: Vec<Range<usize>> = Vec::new();
+    stack.push(0..script.len());
+    while let Some(range) = stack.pop() {
+        let Some(list) = commands(script, range) else {
+            continue;
+        };
+        for cmd in &list {
+            for w in &cmd.words {
+                stack.extend(w.expansions.iter().filter_map(|e| e.inner.clone()));
+            }
+        }
+        out.extend(list);
+    }
+    out
+}
+
 struct Lexer<'a> {
     s: &'a [u8],
     text: &'a str,
@@ -736,14 +757,25 @@ fn inherit_redirections(text: &str, out: &mut [Command]) {
         else {
             continue;
         };
-        if !(text.contains("()") || text.contains("function "))
-            || !functions
-                .get_or_init(|| super::functions::functions(text))
-                .contains(&name)
-        {
+        if !(text.contains("()") || text.contains("function ")) {
             continue;
         }
-        if let Some(body) = super::functions::function_span(text, &name) {
+        let functions = functions.get_or_init(|| super::functions::functions(text));
+        // Called through a variable (`f=gen; $f > >(sh)`): it may be any of them.
+        let called: Vec<&String> = if out[k]
+            .args()
+            .into_iter()
+            .find(|w| w.quoted || !matches!(w.cooked.as_str(), "time" | "-p" | "!" | "command"))
+            .is_some_and(|w| !w.expansions.is_empty())
+        {
+            functions.iter().collect()
+        } else {
+            functions.iter().filter(|f| **f == name).collect()
+        };
+        for body in called
+            .into_iter()
+            .filter_map(|f| super::functions::function_span(text, f))
+        {
             for c in out.iter_mut() {
                 if c.words
                     .first()

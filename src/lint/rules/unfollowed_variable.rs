@@ -120,7 +120,11 @@ impl Rule for UnfollowedVariable {
             // What the step's own plan refuses of an ordinary value (a list where one plain
             // word is needed, text where a number is): said at its place.
             let mut said = Vec::new();
-            for v in &own {
+            // (Where the script decodes text or writes shell characters between words, and
+            // the floor finds a place, every value is refused: said once below, not as what
+            // the plan alone would need.)
+            let refuses_all = decodes(text) && !unseen(&probe(text, &own)).is_empty();
+            for v in own.iter().filter(|_| !refuses_all) {
                 let Ok(plan) = &v.plan else { continue };
                 if plan.foreign.is_some() {
                     continue; // RB032 says it.
@@ -451,7 +455,7 @@ fn requirement(plan: &crate::shell::Plan) -> (String, String) {
 fn message(what: &str, sample: &str, u: &Unseen, decoded: bool) -> String {
     use crate::shell::unseen::Place;
     let unless = if decoded {
-        "whatever it holds, as the script decodes text (`base64 -d`, `printf %b`), which makes code of plain words"
+        "whatever it holds, as the script decodes text or writes shell characters between words (`base64 -d`, `printf %b`, `tr , ';'`, `sed 's/,/;/'`), which makes code of plain words"
     } else {
         match u.place {
             Place::Code => "if it is not plain words on one line",

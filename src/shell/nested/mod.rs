@@ -162,7 +162,11 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     }) || list.as_deref().is_some_and(|l| shell_before(&text, l, at));
                 let slot = if targets.is_empty() && !to_positional {
                     // Most values: an argument of a command, going nowhere else.
-                    if operand {
+                    if uses::in_split_substitution(&text, at) {
+                        // Printed into the operands of another (`systemctl restart $(echo
+                        // "{{ v }}")`): each word of it starts one.
+                        Slot::PlainWords(quoting)
+                    } else if operand {
                         Slot::NoOption(quoting)
                     } else {
                         Slot::Quoted(quoting)

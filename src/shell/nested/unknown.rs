@@ -16,17 +16,21 @@ const COPIERS: &[&str] = &["cp", "mv", "install", "ln", "rsync", "scp"];
 
 /// Every list of commands of a script: its own, those in its `$( )`, and those of the
 /// strings it hands to another shell (`ssh h 'bash /tmp/job.sh'`), each with its own text.
-fn command_lists(text: &str, list: &[Command]) -> Vec<(String, Vec<Command>)> {
-    let mut lists: Vec<(String, Vec<Command>)> = vec![(text.to_string(), list.to_vec())];
+/// The flag says the list is that of an output process substitution (`tee >(sh)`): its
+/// first command reads what the command around it writes.
+fn command_lists(text: &str, list: &[Command]) -> Vec<(String, Vec<Command>, bool)> {
+    let mut lists: Vec<(String, Vec<Command>, bool)> =
+        vec![(text.to_string(), list.to_vec(), false)];
     let mut k = 0;
-    while let Some((t, l)) = lists.get(k) {
+    while let Some((t, l, _)) = lists.get(k) {
         let mut inner = Vec::new();
         for cmd in l {
             for e in cmd.words.iter().flat_map(|w| &w.expansions) {
                 if let Some(r) = &e.inner
                     && let Some(found) = commands(t, r.clone())
                 {
-                    inner.push((t.clone(), found));
+                    let fed = e.process && t[e.span.start..].starts_with(">(");
+                    inner.push((t.clone(), found, fed));
                 }
             }
             let args = cmd.args();
@@ -34,7 +38,7 @@ fn command_lists(text: &str, list: &[Command]) -> Vec<(String, Vec<Command>)> {
                 if let Role::Reparse(r) = role_of(&args, n, Ctx::default())
                     && let Some(found) = commands(&r.inner, 0..r.inner.len())
                 {
-                    inner.push((r.inner, found));
+                    inner.push((r.inner, found, false));
                 }
             }
         }
@@ -89,7 +93,7 @@ pub(super) fn parses_unknown(
     let mut written: Vec<String> = Vec::new();
     let mut configs: Vec<String> = Vec::new();
     let mut copies = false;
-    for (t, l) in &lists {
+    for (t, l, _) in &lists {
         for c in l {
             written.extend(crate::shell::spill::written(t, c));
             let args = c.args();
@@ -157,7 +161,7 @@ pub(super) fn parses_unknown(
             None => raw,
         }
     };
-    for (t, l) in &lists {
+    for (t, l, fed) in &lists {
         let t = t.as_str();
         for (n, cmd) in l.iter().enumerate() {
             let args = cmd.args();
@@ -264,7 +268,7 @@ pub(super) fn parses_unknown(
                 .map(|(construct, _)| construct)
                 .or(xargs);
             if let Some(construct) = reader {
-                let piped = n > 0 && l[n - 1].piped;
+                let piped = n > 0 && l[n - 1].piped || (n == 0 && *fed);
                 let from_file = cmd.words.iter().any(|w| {
                     let before = t[..w.span.start].trim_end();
                     (w.redirect

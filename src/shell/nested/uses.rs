@@ -48,6 +48,20 @@ pub struct Uses {
     /// a `for` over them, `for s in $SERVICES; do systemctl restart "$s"`): every word of
     /// theirs starts one, and `nginx -H root@evil` gives systemctl another host (audit 18).
     pub operands_split: BTreeSet<String>,
+    /// The insides of the command substitutions split into operands (`systemctl restart
+    /// $(echo "{{ v }}")`): what is printed there is held as `operands_split` is.
+    pub split_substitutions: Vec<Range<usize>>,
+}
+
+/// Whether `at` is inside a command substitution whose output is split into a program's
+/// operands (`systemctl restart $(echo "{{ v }}")`): a cheap look first, as most scripts
+/// have none.
+pub fn in_split_substitution(text: &str, at: usize) -> bool {
+    (text[..at.min(text.len())].contains("$(") || text[..at.min(text.len())].contains('`'))
+        && uses(text)
+            .split_substitutions
+            .iter()
+            .any(|r| r.contains(&at))
 }
 
 /// Programs whose arguments may be a command or an option that runs one: a value split into
@@ -130,7 +144,8 @@ fn uses_in(text: &str, depth: usize) -> Uses {
         let Some(list) = commands(text, range) else {
             continue;
         };
-        for cmd in &list {
+        let mut pipe_start = 0;
+        for (n, cmd) in list.iter().enumerate() {
             let args = cmd.args();
             let first = Some(command_index(&args)).filter(|&i| i < args.len());
             let sensitive = first.is_some_and(|i| split_sensitive(args[i]));
@@ -238,14 +253,16 @@ fn uses_in(text: &str, depth: usize) -> Uses {
                     out.names.extend(read());
                 }
                 // (The word starts with the expansion: `"$pod"`, `$pod`, `${pod}x`.)
+                let starts_operand = |e: &crate::shell::words::Expansion| {
+                    text[w.span.start..e.span.start]
+                        .trim_matches(['"', '\''])
+                        .is_empty()
+                };
                 if let Some(i) = first
                     && k > i
                     && matches!(role, Role::Data(None) | Role::Operand)
                     && w.expansions.first().is_some_and(|e| {
-                        text[w.span.start..e.span.start]
-                            .trim_matches(['"', '\''])
-                            .is_empty()
-                            && e.inner.is_none()
+                        starts_operand(e) && e.inner.is_none()
                     })
                     // (`echo`'s options, `-n` and `-e`, change only what it prints; a `for`
                     // or `case` header runs no program.)
@@ -274,6 +291,52 @@ fn uses_in(text: &str, depth: usize) -> Uses {
                     }
                     out.operands.extend(read);
                 }
+                // `systemctl restart $(echo "$S")`: what the substitution prints is split into
+                // operands (audit 19 OPT-2).
+                if let Some(i) = first
+                    && k > i
+                    && matches!(role, Role::Data(None) | Role::Operand)
+                    && base(&args[i].cooked) != "echo"
+                    && let Some(inner) = w
+                        .expansions
+                        .first()
+                        .filter(|e| e.span.start == w.span.start && !e.process && starts_operand(e))
+                        .and_then(|e| e.inner.clone())
+                    && read_as_option(base(&args[i].cooked), &args, i, k)
+                {
+                    let read = crate::shell::flow::referenced(&text[inner.clone()]);
+                    out.operands_split.extend(read.iter().cloned());
+                    out.operands.extend(read);
+                    out.split_substitutions.push(inner);
+                }
+            }
+            // `echo $S | xargs systemctl restart`, `xargs kill <<< "$pids"`: what xargs reads
+            // is split into the operands of its command.
+            if first.is_some_and(|i| base(&args[i].cooked) == "xargs") {
+                // (What `echo` and `printf` print, and here-strings; not the file a filter
+                // reads, `sed 's/$/.gz/' "$list" | xargs gunzip --`.)
+                let printed = list[pipe_start..n]
+                    .iter()
+                    .flat_map(|c| {
+                        let args = c.args();
+                        let prints = args
+                            .get(command_index(&args))
+                            .is_some_and(|p| matches!(base(&p.cooked), "echo" | "printf"));
+                        c.words
+                            .iter()
+                            .filter(move |w| w.herestring || (prints && !w.redirect))
+                    })
+                    .chain(cmd.words.iter().filter(|w| w.herestring));
+                for w in printed {
+                    for e in &w.expansions {
+                        let read = crate::shell::flow::referenced(&text[e.span.clone()]);
+                        out.operands_split.extend(read.iter().cloned());
+                        out.operands.extend(read);
+                    }
+                }
+            }
+            if !cmd.piped {
+                pipe_start = n + 1;
             }
         }
     }
@@ -293,12 +356,16 @@ fn uses_in(text: &str, depth: usize) -> Uses {
         })
         .collect();
     out.operands.extend(walked);
-    // What a `for` splits into an operand's variable (`for s in $SERVICES; do systemctl
-    // restart "$s"`) is split into operands too.
-    // (Only a script with a `for` loop splits so: most have none.)
-    if !out.operands.is_empty() && text.contains("for ") {
-        let (_, operands_by_for) = crate::shell::flow::sources_by_splitting(text, &out.operands);
-        out.operands_split.extend(operands_by_for);
+    // What a `for`, `read -a`, `A=($S)`, `set -- $S` or a function's call splits into an
+    // operand's variable (`for s in $SERVICES; do systemctl restart "$s"`, `read -ra A <<<
+    // "$S"; systemctl restart "${A[@]}"`) is split into operands too; so is what is copied
+    // into a variable split there (`T=$S; systemctl restart $T`: audit 19 OPT-2).
+    if !out.operands.is_empty() {
+        let (_, by_splitting) = crate::shell::flow::sources_by_splitting(text, &out.operands);
+        out.operands_split.extend(by_splitting);
+        if !out.operands_split.is_empty() {
+            crate::shell::flow::with_sources(text, &mut out.operands_split);
+        }
     }
     let (options, options_split) = crate::shell::flow::sources_by_splitting(text, &out.options);
     let (words, words_split) = crate::shell::flow::sources_by_splitting(text, &out.words);
