@@ -804,7 +804,7 @@ fn a_command_that_runs_until_ctrl_c_before_others_is_said() {
     let out = t.exec(&["import", t.path("ssh.md").to_str().unwrap()]);
     out.code(0);
     assert!(
-        out.stderr.contains("ssh.md:5:1: guess: `ssh {{ inputs.primary_host }}` opens a shell, and the commands after it in step `run-ssh-primary-host` run here once that shell ends"),
+        out.stderr.contains("ssh.md:5:1: guess: `ssh {{ inputs.primary_host }}` opens a shell, and the commands after it in step `on-the-primary` run here once that shell ends"),
         "{}",
         out.stderr
     );
@@ -1786,4 +1786,93 @@ fn an_audits_ordinary_pages_import_honestly() {
         "primary_host=db-1",
     ])
     .code(0);
+}
+
+/// Audit 14j: MkDocs tabs are a decision and their fences stay fences (J6); a heading over
+/// one block names its step (J1); "Scenario A/B" sections are alternatives (J13).
+#[test]
+fn tabs_admonitions_and_labelled_sections_read_as_the_page_shows_them() {
+    let page = root().join("testdata/import/registry-disk-full.md");
+    let out = Test::new().exec(&["import", page.to_str().unwrap()]);
+    out.code(0);
+    let yaml = &out.stdout;
+    assert!(!yaml.contains("```"), "{yaml}");
+    assert!(
+        yaml.contains("        - label: \"Omnibus\"\n          next: collect-the-garbage-omnibus\n        - label: \"Helm chart\"\n          next: collect-the-garbage-helm-chart\n"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("  - id: delete-the-old-tags\n"), "{yaml}");
+    assert!(
+        yaml.contains("        - label: \"Scenario A – the disk filled in a day\"\n"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("> **Danger** Read first"), "{yaml}");
+}
+
+/// Audit 14j: `kubectl -n NS exec -it … -- bash` opens a shell (J4); a continuation's `> `
+/// prompt is no redirection (J7); PowerShell is not run by bash (J12).
+#[test]
+fn global_options_continuation_prompts_and_powershell() {
+    let t = Test::new().file(
+        "p.md",
+        "# P\n\n## Open a shell\n\n```bash\nkubectl -n db exec -it pg-0 -- bash\ndf -h\n```\n\n## List\n\n```console\n$ kubectl -n prod get pods \\\n>   -l app=api\nNAME READY\n```\n\n## Restart the pool\n\n```\nPS C:\\> Restart-WebAppPool -Name Shop\n```\n",
+    );
+    let out = t.exec(&["import", "p.md"]);
+    out.code(0);
+    assert!(out.stdout.contains("interactive: true"), "{}", out.stdout);
+    assert!(
+        out.stderr
+            .contains("`kubectl -n db exec -it pg-0 -- bash` opens a shell"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stdout
+            .contains("kubectl -n prod get pods \\\n        -l app=api"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout.contains("Restart-WebAppPool -Name Shop\"\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stderr.contains(
+            "left as text: an untagged block, to type at the `PS C:\\>` prompt (PowerShell)"
+        ),
+        "{}",
+        out.stderr
+    );
+}
+
+/// Audit 14j J2: a Confluence export's HTML blocks (its warning, table, `<h3>` step and
+/// `<pre>` command) are kept as the text they show, listed, never run.
+#[test]
+fn html_blocks_are_kept_as_the_text_they_show() {
+    let t = Test::new().file(
+        "c.md",
+        "# Failover\n\n<div class=\"confluence-information-macro\">\n<p>Only the on-call lead may run this.</p>\n</div>\n\n## Procedure\n\n<h3>Step 1: Check the standby</h3>\n\n<pre class=\"code\">\ncurl -fsS https://standby/healthz\n</pre>\n\n### Step 2: Freeze deploys\n\n```bash\necho freeze\n```\n",
+    );
+    let out = t.exec(&["import", "c.md", "-o", "c.yaml"]);
+    out.code(0);
+    let yaml = std::fs::read_to_string(t.path("c.yaml")).unwrap();
+    assert!(
+        yaml.contains("Only the on-call lead may run this."),
+        "{yaml}"
+    );
+    assert!(yaml.contains("**Step 1: Check the standby**"), "{yaml}");
+    assert!(
+        yaml.contains("      ```\n      curl -fsS https://standby/healthz\n      ```"),
+        "{yaml}"
+    );
+    assert!(!yaml.contains("run: \"curl"), "{yaml}");
+    assert!(
+        out.stderr.contains(
+            "c.md:11:1: left as text: HTML kept as the text it shows: <pre class=\"code\">"
+        ),
+        "{}",
+        out.stderr
+    );
+    t.exec(&["lint", "c.yaml"]).code(0);
 }

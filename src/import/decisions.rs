@@ -2,6 +2,7 @@
 //! paragraphs that read so; "If X, nothing to do. Else, …") made a decision: a `choose` step
 //! before them, each branch joining again after the last.
 
+use super::courses::{alternative, on_platform};
 use super::draft::{Draft, Step};
 use super::titles::{capitalized, fresh_id, short_title};
 
@@ -180,96 +181,6 @@ pub(super) fn either_or(text: &str) -> bool {
         .iter()
         .any(|w| t.starts_with(w))
         || on_platform(&t)
-}
-
-/// "On Omnibus:", "On Kubernetes:", "On GKE, …": a course for one way of running the
-/// service, beside the others (an audit found both run, the first never ending); "On the
-/// primary:" is a place, done in turn.
-fn on_platform(t: &str) -> bool {
-    const PLATFORMS: &[&str] = &[
-        "omnibus",
-        "kubernetes",
-        "k8s",
-        "helm",
-        "docker",
-        "compose",
-        "linux package",
-        "source",
-        "gke",
-        "eks",
-        "aks",
-        "openshift",
-        "bare metal",
-        "vm",
-        "vms",
-        "ecs",
-        "nomad",
-        "systemd",
-        "windows",
-        "macos",
-        "kubeadm",
-        "k3s",
-        "rke",
-        "rke2",
-        "microk8s",
-        "minikube",
-        "kind",
-        "podman",
-        "debian",
-        "ubuntu",
-        "rhel",
-        "centos",
-        "openstack",
-        "vsphere",
-    ];
-    let Some(rest) = t.strip_prefix("on ") else {
-        return false;
-    };
-    let what = rest
-        .split([':', ',', '('])
-        .next()
-        .unwrap_or("")
-        .trim()
-        .trim_start_matches("a ")
-        .trim_start_matches("an ");
-    if PLATFORMS.iter().any(|p| {
-        what == *p
-            || what.strip_suffix(" installations").is_some_and(|w| w == *p)
-            || what.strip_suffix(" install").is_some_and(|w| w == *p)
-    }) {
-        return true;
-    }
-    // "On OpenShift 4.x", "On a plain kubeadm cluster", "On self-managed GKE clusters": a
-    // platform with its version and the words around it (audit 14i found both defrag
-    // commands run in a row).
-    let words: Vec<&str> = what
-        .split_whitespace()
-        .filter(|w| {
-            let skipped = matches!(
-                *w,
-                "the"
-                    | "plain"
-                    | "vanilla"
-                    | "self-managed"
-                    | "managed"
-                    | "upstream"
-                    | "cluster"
-                    | "clusters"
-                    | "installation"
-                    | "installations"
-                    | "install"
-                    | "deployment"
-                    | "deployments"
-            );
-            let version = w.starts_with(|c: char| c.is_ascii_digit())
-                || (w.starts_with('v') && w[1..].starts_with(|c: char| c.is_ascii_digit()));
-            !skipped && !version
-        })
-        .collect();
-    (1..=2).contains(&words.len())
-        && words
-            .iter()
-            .any(|w| PLATFORMS.contains(w) && !matches!(*w, "source" | "helm" | "compose"))
 }
 
 /// Whether an option's label is a condition: "If …", "Unless …", and an "Otherwise" that
@@ -602,49 +513,41 @@ fn item_alternatives_at(d: &mut Draft, depth: usize, next: &mut usize) {
     d.steps = steps;
 }
 
-/// Whether a heading names one of several courses ("If the pod is Pending", "Option B").
-fn alternative(title: &str) -> bool {
-    let t = title.trim().to_ascii_lowercase();
-    [
-        "if ",
-        "option ",
-        "alternative ",
-        "when ",
-        "case ",
-        "otherwise",
-        "else",
-        "none of",
-    ]
-    .iter()
-    .any(|w| t.starts_with(w))
-        || on_platform(&t)
-        || numbered_course(&t)
-}
-
-/// "Solution 1", "Workaround B:", "Method 2 — …", "Approach 3", "Fix 1": a heading that
-/// numbers one of several ways (an audit found three solutions run in a row).
-fn numbered_course(lower: &str) -> bool {
-    [
-        "solution ",
-        "workaround ",
-        "method ",
-        "approach ",
-        "fix ",
-        "remedy ",
-        "way ",
-    ]
-    .iter()
-    .any(|w| {
-        lower.strip_prefix(w).is_some_and(|rest| {
-            let n = rest
-                .split([' ', ':', '.', ')', '-', '—', '–'])
-                .next()
-                .unwrap_or("");
-            !n.is_empty()
-                && (n.bytes().all(|b| b.is_ascii_digit())
-                    || (n.len() == 1 && n.bytes().all(|b| b.is_ascii_lowercase())))
-        })
-    })
+/// What labels a heading as one of a set: its first word when a letter or a number follows
+/// it ("Scenario A – a broker is down" → `scenario`, "Path 2" → `path`), or when it ends in
+/// a colon ("Cause: a bad deploy" → `cause:`). `None` for other headings ("Step 1" is a
+/// sequence: `None` too).
+fn sibling_label(title: &str) -> Option<String> {
+    let mut words = title.split_whitespace();
+    let first = words.next()?.to_ascii_lowercase();
+    if matches!(
+        first.as_str(),
+        "step" | "phase" | "stage" | "part" | "day" | "round"
+    ) {
+        return None;
+    }
+    if first.len() > 1
+        && first.ends_with(':')
+        && first[..first.len() - 1]
+            .bytes()
+            .all(|b| b.is_ascii_alphabetic())
+    {
+        return words.next().is_some().then_some(first);
+    }
+    if !first.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return None;
+    }
+    let raw = words.next()?;
+    let label = raw.trim_end_matches([':', '.', ')', ',']);
+    // (A label ends the heading or its part: "Plan A", "Path 2:", "Scenario B – …"; not
+    // "Wait 5 minutes", "Run a check".)
+    let ends = raw.len() > label.len()
+        || words
+            .next()
+            .is_none_or(|w| matches!(w, "-" | "–" | "—" | ":" | "|"));
+    let single_letter = label.len() == 1 && label.bytes().all(|b| b.is_ascii_uppercase());
+    let number = !label.is_empty() && label.len() <= 2 && label.bytes().all(|b| b.is_ascii_digit());
+    (ends && (single_letter || number)).then_some(first)
 }
 
 /// Whether prose announces that what follows are alternatives: "Choose one of the
@@ -738,8 +641,38 @@ pub(super) fn alternatives(d: &mut Draft) {
         .collect();
     let under_announcement =
         |i: usize, level: u8| parent(i, level).is_some_and(|k| announced.contains(&k));
+    // Content tabs (`=== "Omnibus"`, `=== "Helm chart"`): one of them applies.
+    let tab = |i: usize| d.tabs.contains(&d.sections[i].2.line);
+    // Siblings labelled alike, "Scenario A – …"/"Scenario B – …", "Plan A"/"Plan B",
+    // "Path 1"/"Path 2", "Cause: a bad deploy"/"Cause: a traffic spike": a set of courses
+    // whatever the word (audit 14j J13 found them run in a row). (Counted in one pass: a
+    // page may have thousands of headings.)
+    let mut labelled: std::collections::HashMap<(Option<usize>, u8, String), usize> =
+        std::collections::HashMap::new();
+    let keys: Vec<Option<String>> = d
+        .sections
+        .iter()
+        .map(|(_, title, _)| sibling_label(title))
+        .collect();
+    for (i, key) in keys.iter().enumerate() {
+        if let Some(key) = key {
+            let level = d.sections[i].0;
+            *labelled
+                .entry((parent(i, level), level, key.clone()))
+                .or_default() += 1;
+        }
+    }
+    let labelled_alike = |i: usize, level: u8| {
+        keys[i].as_ref().is_some_and(|key| {
+            labelled
+                .get(&(parent(i, level), level, key.clone()))
+                .is_some_and(|&n| n > 1)
+        })
+    };
     let course = |i: usize, level: u8, title: &str| {
-        alternative(title)
+        tab(i)
+            || labelled_alike(i, level)
+            || alternative(title)
             || (names_a_cause(title) && under_mitigation(i, level))
             || under_announcement(i, level)
             || under_options(i, level)
@@ -869,7 +802,31 @@ pub(super) fn alternatives(d: &mut Draft) {
 
 #[cfg(test)]
 mod tests {
-    use super::{common_to_all, condition, skip_to};
+    use super::{common_to_all, condition, sibling_label, skip_to};
+
+    /// Audit 14j J13: headings labelled alike name one of a set of courses.
+    #[test]
+    fn headings_labelled_alike_are_courses() {
+        for (title, label) in [
+            ("Scenario A – a broker is down", "scenario"),
+            ("Plan B", "plan"),
+            ("Path 2: reset the offsets", "path"),
+            ("Cause: a bad deploy", "cause:"),
+            ("Variant 1 - on Omnibus", "variant"),
+        ] {
+            assert_eq!(sibling_label(title).as_deref(), Some(label), "{title}");
+        }
+        for title in [
+            "Step 1: drain",
+            "Wait 5 minutes",
+            "Run a check",
+            "Restart the pods",
+            "Phase 2",
+            "Cause:",
+        ] {
+            assert_eq!(sibling_label(title), None, "{title}");
+        }
+    }
 
     #[test]
     fn a_sentence_that_sends_the_reader_on_names_the_step() {

@@ -21,6 +21,9 @@ pub struct Draft {
     pub guesses: Vec<(Pos, String)>,
     /// The page's headings in order: (level 1–6, text, line). A step's `section` indexes it.
     pub sections: Vec<(u8, String, Pos)>,
+    /// The lines of the headings that stand for content tabs (`=== "Omnibus"`): the tabs of
+    /// one set are alternatives.
+    pub tabs: std::collections::BTreeSet<usize>,
     /// The runbook made of the page would be larger than a runbook may be (found before it
     /// was all made).
     pub too_large: bool,

@@ -24,11 +24,14 @@
 
 mod asks;
 mod block;
+mod courses;
 mod decisions;
 mod draft;
+mod html;
 mod placeholders;
 mod pos;
 mod reader;
+mod tabs;
 mod templates;
 mod titles;
 mod transcript;
@@ -43,7 +46,10 @@ pub use pos::{Pos, pos_of, pos_of_bytes};
 pub fn import(text: &str, stem: &str) -> Draft {
     // A byte order mark is no text of the page (and would hide its first heading).
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut d = walk::read(text);
+    // MkDocs' and GitLab's tabs and admonitions, as CommonMark reads what they show.
+    let unfolded = tabs::unfold(text);
+    let mut d = walk::read(&unfolded.text, unfolded.shifts);
+    d.tabs = unfolded.tabs;
     let exported = variables::unset_variables(&mut d);
     defaults(&mut d, stem);
     // (Titles from the text as written: a title is shown as it is, never rendered.)

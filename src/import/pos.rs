@@ -24,6 +24,9 @@ pub(super) struct Lines<'a> {
     /// near each other, so a column on the same line is counted from there: a line of 400 KB
     /// (`>>>>…`, each `>` an event) is not counted from its start once per event.
     last: std::cell::Cell<(usize, usize)>,
+    /// Columns to add on each line (0-based): those the page's rewriting removed
+    /// ([`super::tabs`]).
+    shifts: Vec<usize>,
 }
 
 impl<'a> Lines<'a> {
@@ -34,7 +37,13 @@ impl<'a> Lines<'a> {
             text,
             starts,
             last: std::cell::Cell::new((0, 0)),
+            shifts: Vec::new(),
         }
+    }
+
+    /// Positions on these lines (0-based) are that many columns further right on the page.
+    pub(super) fn shift(&mut self, shifts: Vec<usize>) {
+        self.shifts = shifts;
     }
 
     pub(super) fn pos(&self, offset: usize) -> Pos {
@@ -61,7 +70,7 @@ impl<'a> Lines<'a> {
         self.last.set((at, chars));
         Pos {
             line,
-            col: chars + 1,
+            col: chars + 1 + self.shifts.get(line - 1).copied().unwrap_or(0),
         }
     }
 }

@@ -54,6 +54,8 @@ pub(super) struct Reader<'a> {
     pub(super) link: Option<(String, usize)>,
     // The page's front matter (`---` … `---` at its top) being read, and where it starts.
     pub(super) front: Option<(String, Pos)>,
+    /// The HTML block being read, and where it starts.
+    pub(super) html_block: Option<(String, Pos)>,
     /// The title came from the front matter's `title:` (said there): a `# ` heading that
     /// opens the page names it instead.
     pub(super) front_title: Option<Pos>,
@@ -95,6 +97,7 @@ impl<'a> Reader<'a> {
             joinable: false,
             link: None,
             front: None,
+            html_block: None,
             front_title: None,
             marked: 0,
         }

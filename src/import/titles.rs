@@ -6,6 +6,13 @@ use std::collections::BTreeMap;
 /// Steps titled by their section's heading alone ("Mitigation" three times): the section
 /// says it already, so a step with prose is titled by its first sentence instead.
 pub(super) fn titles(d: &mut Draft) {
+    // How many steps each section holds (not counting its subsections').
+    let mut per_section: BTreeMap<usize, usize> = BTreeMap::new();
+    for s in &d.steps {
+        if let Some(i) = s.section {
+            *per_section.entry(i).or_default() += 1;
+        }
+    }
     for s in &mut d.steps {
         let heading = s.section.and_then(|i| d.sections.get(i)).map(|x| &x.1);
         if heading != Some(&s.title) {
@@ -50,8 +57,29 @@ pub(super) fn titles(d: &mut Draft) {
         let prose = !first.is_empty()
             && !first.starts_with(['`', '-', '*', '|', '>', '#'])
             && !first.starts_with("Expected output");
+        // `### Delete them` over one block and no words: the heading names its one step
+        // (audit 14j J1 found "Run `while read -r j; do`", the id to type at its
+        // confirmation); a tab (`=== "Omnibus"`) with the section it is in. Not a phase of
+        // the page ("Mitigation", "Diagnosis"), which says nothing of what the step does.
+        let named_by_heading = s.section.filter(|i| {
+            per_section.get(i) == Some(&1)
+                && !names_a_phase(&d.sections[*i].1)
+                // (A condition, "If the journal is large", names a course, not a step.)
+                && !super::courses::alternative(&d.sections[*i].1)
+        });
         let t = if prose {
             short_title(first)
+        } else if let Some(i) = named_by_heading {
+            let (level, _, at) = &d.sections[i];
+            if d.tabs.contains(&at.line)
+                && let Some((_, parent, _)) =
+                    d.sections[..i].iter().rev().find(|(l, _, _)| l < level)
+                && !names_a_phase(parent)
+            {
+                short_title(&format!("{parent} ({})", s.title))
+            } else {
+                continue;
+            }
         } else if let Some(run) = &s.run {
             // No words of its own: its command says what it does, as the page wrote it
             // (`<POD_NAME>`, not the input it became).
@@ -98,6 +126,83 @@ pub(super) fn titles(d: &mut Draft) {
             s.title = t;
         }
     }
+}
+
+/// Whether a heading names a phase of the page ("Mitigation", "Diagnosis steps", "How to
+/// fix"), not what one step does.
+fn names_a_phase(heading: &str) -> bool {
+    const PHASES: &[&str] = &[
+        "mitigation",
+        "mitigations",
+        "diagnosis",
+        "diagnose",
+        "resolution",
+        "remediation",
+        "steps",
+        "step",
+        "procedure",
+        "procedures",
+        "fix",
+        "fixes",
+        "solution",
+        "solutions",
+        "investigation",
+        "investigate",
+        "troubleshooting",
+        "troubleshoot",
+        "verification",
+        "verify",
+        "validation",
+        "validate",
+        "recovery",
+        "rollback",
+        "commands",
+        "runbook",
+        "actions",
+        "instructions",
+        "how",
+        "to",
+        "what",
+        "do",
+        "escalation",
+        "escalate",
+        "next",
+        "checks",
+        "check",
+        "overview",
+        "impact",
+        "meaning",
+        "symptoms",
+        "prerequisites",
+        "cleanup",
+        "debug",
+        "debugging",
+        "the",
+        "and",
+        "&",
+        "of",
+        "a",
+        "quick",
+        "manual",
+        "workaround",
+        "workarounds",
+        "options",
+        "alternatives",
+        "summary",
+        "notes",
+        "triage",
+        "response",
+        "immediate",
+        "initial",
+        "further",
+        "detailed",
+        "additional",
+        "more",
+    ];
+    heading
+        .split(|c: char| !(c.is_alphanumeric() || c == '&'))
+        .filter(|w| !w.is_empty())
+        .all(|w| PHASES.contains(&w.to_lowercase().as_str()))
 }
 
 /// The name a heading gives one step: `Step 1: Check the expiry`, `Step 2 - Drain the

@@ -38,9 +38,41 @@ pub(super) fn other_prompt(code: &str, lang: &str) -> Option<String> {
     code.lines()
         .filter(|l| shell_prompt(l, lang).is_none())
         .find_map(other_prompt_of)
+        .or_else(|| {
+            (lang.is_empty())
+                .then(|| powershell_cmdlets(code))
+                .flatten()
+        })
+}
+
+/// An untagged block whose commands are PowerShell cmdlets (`Get-Service W3SVC`,
+/// `Restart-WebAppPool -Name x`): typed in PowerShell, not run by a POSIX shell (audit 14j
+/// J12).
+fn powershell_cmdlets(code: &str) -> Option<String> {
+    static CMDLET: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^(?:Get|Set|New|Remove|Restart|Start|Stop|Invoke|Import|Export|Test|Add|Clear|Enable|Disable|Update|Install|Uninstall|Write|Select|Where|ForEach|Out|Resolve|Measure|Copy|Move|Rename|Suspend|Resume|Wait|Enter|Exit|Register|Unregister|Reset|Repair|Show|Format|ConvertTo|ConvertFrom)-[A-Z][A-Za-z]+\b").ok()
+    });
+    let first = code.lines().map(str::trim).find(|l| !l.is_empty())?;
+    CMDLET
+        .as_ref()?
+        .is_match(first)
+        .then(|| "to type in PowerShell (its cmdlets), not in a POSIX shell".to_string())
 }
 
 fn other_prompt_of(first: &str) -> Option<String> {
+    // `PS C:\> `, `PS> `: PowerShell's prompt; `C:\> ` cmd's (audit 14j J12).
+    static WINDOWS: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^(PS(?: [A-Za-z]:\\[^>]*)?>|[A-Za-z]:\\[^>]*>) ?").ok()
+    });
+    if let Some(m) = WINDOWS.as_ref().and_then(|r| r.captures(first)) {
+        let prompt = m.get(1)?.as_str();
+        let program = if prompt.starts_with("PS") {
+            "PowerShell"
+        } else {
+            "the Windows command prompt"
+        };
+        return Some(format!("to type at the `{prompt}` prompt ({program})"));
+    }
     // `bash-5.1$ `, `sh-4.4# `: a shell's own prompt with no host, the one a pod's or a debug
     // node's shell shows (`kubectl exec -it … bash`, `oc debug node/…`): typed there, not
     // run where runbook runs (a review found `sh-4.4# rm -rf …` made a local step).
@@ -209,6 +241,13 @@ pub(super) fn transcript(code: &str, lang: &str) -> Transcript {
             root_shell = (!user_session).then(|| c.to_string());
         }
         if continued {
+            // `> ` after a line ending in `\` is the shell's secondary prompt, not a
+            // redirection (audit 14j J7: `>   -l app=api` sent kubectl's output to `-l`).
+            let l = match l.strip_prefix("> ") {
+                Some(rest) => rest,
+                None if l == ">" => "",
+                None => l,
+            };
             commands.push(l.to_string());
             continued = l.ends_with('\\');
             after_command = !continued;
@@ -234,7 +273,7 @@ pub(super) fn transcript(code: &str, lang: &str) -> Transcript {
             }
             after_command = !c.ends_with('\\');
             continued = c.ends_with('\\');
-            of = c.trim().to_string();
+            of = c.trim().trim_end_matches('\\').trim_end().to_string();
             commands.push(c.to_string());
         } else {
             output.push(l);
@@ -291,6 +330,15 @@ mod tests {
             .as_deref(),
             Some("to type at the `[ gprd ] production>` prompt (the Rails console)")
         );
+        // Audit 14j J12: PowerShell and cmd, with or without a prompt.
+        assert_eq!(
+            other_prompt("PS C:\\> Get-WebAppPoolState -Name Shop\n", "").as_deref(),
+            Some("to type at the `PS C:\\>` prompt (PowerShell)")
+        );
+        assert!(other_prompt("C:\\> iisreset /restart\n", "").is_some());
+        assert!(other_prompt("Restart-WebAppPool -Name \"x\"\n", "").is_some());
+        assert!(other_prompt("Restart-WebAppPool -Name \"x\"\n", "bash").is_none());
+        assert!(other_prompt("systemctl restart nginx\n", "").is_none());
     }
 
     /// `# ` before a sentence is a comment, kept in the script; before a command, root's

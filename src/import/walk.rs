@@ -76,8 +76,10 @@ fn add_link(d: &mut Draft, name: &str, url: &str) {
 }
 
 /// Reads a page's events into a draft (before the passes over the whole draft).
-pub(super) fn read(text: &str) -> Draft {
+/// `shifts`: the columns removed from the start of each line before (see [`super::tabs`]).
+pub(super) fn read(text: &str, shifts: Vec<usize>) -> Draft {
     let mut r = Reader::new(text);
+    r.lines.shift(shifts);
     let options = Options::ENABLE_TASKLISTS
         | Options::ENABLE_TABLES
         | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
@@ -148,6 +150,19 @@ impl Reader<'_> {
             }
             Event::Start(Tag::Paragraph) if self.in_item == 0 => self.paragraph_start(at),
             Event::End(TagEnd::Paragraph) if self.in_item == 0 => self.paragraph_end(),
+            // An HTML block (a Confluence export's warning, table, `<h3>` and `<pre>`): its
+            // text, read whole at its end.
+            Event::Start(Tag::HtmlBlock) => self.html_block = Some((String::new(), at)),
+            Event::Html(h) if self.html_block.is_some() => {
+                if let Some((block, _)) = self.html_block.as_mut() {
+                    block.push_str(&h);
+                }
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some((block, start)) = self.html_block.take() {
+                    self.html_block_end(&block, start);
+                }
+            }
             // `<project id>`, `<NAMESPACE>` in prose read as HTML tags: they are the page's
             // placeholders, kept as text (an audit found them cut out of the commands the
             // operator is told to type).
@@ -526,6 +541,37 @@ impl Reader<'_> {
             }
         }
         self.paragraph.clear();
+    }
+
+    /// An HTML block read: a placeholder on a line of its own (`<POD_NAME>`) is text; any
+    /// other block is kept as the text it shows ([`super::html::text_of`]), said; one that
+    /// shows nothing (a comment) is left out, said.
+    fn html_block_end(&mut self, block: &str, at: Pos) {
+        if placeholder_tag(block.trim()) {
+            self.push_text(block.trim());
+            return;
+        }
+        let text = super::html::text_of(block);
+        if text.is_empty() {
+            self.html(block, at);
+            return;
+        }
+        let first = block.trim().lines().next().unwrap_or("");
+        let what = format!("HTML kept as the text it shows: {first}");
+        self.prose_notes.push(format!("{at}: left as text: {what}"));
+        self.d.left.push((at, what));
+        if self.in_item > 0 {
+            if !self.item_text.is_empty() {
+                self.item_text.push_str("\n\n");
+            }
+            self.item_text.push_str(&text);
+        } else if let Some(cell) = self.table.as_mut() {
+            cell.push_str(&text);
+        } else {
+            self.paragraph_start(at);
+            self.paragraph = text;
+            self.paragraph_end();
+        }
     }
 
     /// HTML: left out, said.

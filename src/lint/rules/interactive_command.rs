@@ -281,7 +281,28 @@ fn needs_terminal(args: &[&Word], mut i: usize, fed: bool) -> Option<(usize, Str
             found(&format!("{name} (an interactive session)"))
         }
         "kubectl" | "oc" | "docker" | "podman" => {
-            let sub = rest.iter().find(|a| !a.starts_with('-')).copied();
+            // (Past global options and their values: `kubectl -n db exec -it …`.)
+            let sub = subcommand(
+                &rest,
+                &[
+                    "-n",
+                    "--namespace",
+                    "--context",
+                    "--kubeconfig",
+                    "-s",
+                    "--server",
+                    "--cluster",
+                    "--user",
+                    "--token",
+                    "-H",
+                    "--host",
+                    "-c",
+                    "--config",
+                    "-l",
+                    "--log-level",
+                    "--as",
+                ],
+            );
             let tty = rest
                 .iter()
                 .any(|a| matches!(*a, "-it" | "-ti" | "--tty" | "-t" | "--tty=true"));
@@ -405,7 +426,10 @@ fn needs_terminal(args: &[&Word], mut i: usize, fed: bool) -> Option<(usize, Str
             found("vault operator unseal")
         }
         "git" => {
-            let sub = rest.iter().find(|a| !a.starts_with('-')).copied();
+            let sub = subcommand(
+                &rest,
+                &["-C", "-c", "--git-dir", "--work-tree", "--namespace"],
+            );
             match sub {
                 Some("rebase") if flag('i', "--interactive") => found("git rebase -i"),
                 Some("add") if flag('p', "--patch") => found("git add -p"),
@@ -420,6 +444,20 @@ fn needs_terminal(args: &[&Word], mut i: usize, fed: bool) -> Option<(usize, Str
                 .filter(|(_, what)| !(name == "timeout" && what.ends_with(UNTIL_INTERRUPTED)))
         }
     }
+}
+
+/// A program's subcommand: its first word that is neither an option nor the value of one
+/// of `valued`, the global options written apart from their value (`kubectl -n db exec`,
+/// `git -C repo rebase -i`).
+fn subcommand<'a>(rest: &[&'a str], valued: &[&str]) -> Option<&'a str> {
+    let mut k = 0;
+    while let Some(a) = rest.get(k) {
+        if !a.starts_with('-') {
+            return Some(a);
+        }
+        k += if valued.contains(a) { 2 } else { 1 };
+    }
+    None
 }
 
 #[cfg(test)]
@@ -471,6 +509,12 @@ mod tests {
             "ceph -w",
             "kubectl -n monitoring port-forward svc/prometheus 9090",
             "sudo gitlab-ctl tail gitaly | grep -i grpc.time_ms",
+            // Audit 14j J4: global options before the subcommand.
+            "kubectl -n db exec -it pg-0 -- bash",
+            "kubectl -n monitoring edit prometheusrule x",
+            "kubectl --context prod -n api get pods -w",
+            "oc -n default debug node/worker-0",
+            "git -C repo rebase -i HEAD~3",
         ] {
             assert!(!found(script).is_empty(), "{script}");
         }

@@ -1,0 +1,215 @@
+//! [`unfold`]: the content tabs and admonitions of MkDocs-Material (`=== "Omnibus"`, `!!!
+//! warning "Title"`, their contents indented four spaces) and GitLab's docs (`::Tabs`,
+//! `:::TabTitle Helm chart`), which CommonMark does not know: read as written, an indented
+//! fence is an indented code block, and its ```` ``` ```` lines would become part of a
+//! command (audit 14j J6). They are rewritten, line for line, into what CommonMark reads
+//! the same way a reader of the rendered page does: a tab into a heading one level below
+//! the section it is in (the tabs of one set are alternatives: [`Unfolded::tabs`]), an
+//! admonition into a quoted note (`> **Warning** Title`), their contents out of the
+//! indentation.
+
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+
+/// A page with its tabs and admonitions rewritten.
+pub(super) struct Unfolded<'a> {
+    pub(super) text: Cow<'a, str>,
+    /// The lines (1-based) of the headings that stand for tabs.
+    pub(super) tabs: BTreeSet<usize>,
+    /// For each line (0-based), the columns its rewriting removed from its start (so that
+    /// positions still name the page's own columns).
+    pub(super) shifts: Vec<usize>,
+}
+
+/// The start of a tab's or an admonition's line, and its title: `=== "Omnibus"` (also
+/// `===! "…"`, `===+ "…"`), `!!! warning "Title"`, `??? note`, `???+ tip "Title"`.
+enum Marker {
+    Tab(String),
+    Admonition(String),
+}
+
+fn marker(line: &str) -> Option<Marker> {
+    let quoted = |rest: &str| {
+        let rest = rest.trim();
+        rest.strip_prefix('"')
+            .and_then(|r| r.strip_suffix('"'))
+            .map(str::to_string)
+    };
+    for tab in ["=== ", "===! ", "===+ "] {
+        if let Some(rest) = line.strip_prefix(tab) {
+            return quoted(rest).filter(|t| !t.is_empty()).map(Marker::Tab);
+        }
+    }
+    for admonition in ["!!! ", "??? ", "???+ "] {
+        if let Some(rest) = line.strip_prefix(admonition) {
+            let rest = rest.trim();
+            let (kind, title) = match rest.split_once(' ') {
+                Some((kind, title)) => (kind, quoted(title)),
+                None => (rest, None),
+            };
+            if kind.is_empty() || !kind.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+                return None;
+            }
+            let mut kind_title = kind.to_string();
+            if let Some(first) = kind_title.get_mut(..1) {
+                first.make_ascii_uppercase();
+            }
+            return Some(Marker::Admonition(match title {
+                Some(t) if !t.is_empty() => format!("> **{kind_title}** {t}"),
+                _ => format!("> **{kind_title}**"),
+            }));
+        }
+    }
+    if let Some(title) = line.strip_prefix(":::TabTitle ") {
+        return Some(Marker::Tab(title.trim().to_string()));
+    }
+    None
+}
+
+/// Rewrites the page's tabs and admonitions (see the module's documentation); a page with
+/// none is returned as it is.
+pub(super) fn unfold(text: &str) -> Unfolded<'_> {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let plain = Unfolded {
+        text: Cow::Borrowed(text),
+        tabs: BTreeSet::new(),
+        shifts: Vec::new(),
+    };
+    if !(text.contains("=== \"")
+        || text.contains("===! \"")
+        || text.contains("===+ \"")
+        || text.contains("!!! ")
+        || text.contains("??? ")
+        || text.contains("???+ ")
+        || text.contains(":::TabTitle "))
+    {
+        return plain;
+    }
+    let mut out: Vec<Cow<'_, str>> = Vec::with_capacity(lines.len());
+    let mut shifts = vec![0usize; lines.len()];
+    let mut tabs = BTreeSet::new();
+    let mut level = 1usize;
+    let mut fence: Option<&str> = None;
+    let mut k = 0;
+    while k < lines.len() {
+        let line = lines[k];
+        // (Inside a fence of the page, nothing is a marker.)
+        let trimmed = line.trim_start();
+        if let Some(f) = fence {
+            if trimmed.starts_with(f)
+                && trimmed
+                    .trim_end()
+                    .chars()
+                    .all(|c| c == f.chars().next().unwrap_or('`'))
+            {
+                fence = None;
+            }
+            out.push(Cow::Borrowed(line));
+            k += 1;
+            continue;
+        }
+        if line.starts_with("```") || line.starts_with("~~~") {
+            fence = Some(if line.starts_with("```") {
+                "```"
+            } else {
+                "~~~"
+            });
+            out.push(Cow::Borrowed(line));
+            k += 1;
+            continue;
+        }
+        let hashes = line.bytes().take_while(|&b| b == b'#').count();
+        if (1..=6).contains(&hashes) && line[hashes..].starts_with(' ') {
+            level = hashes;
+        }
+        if matches!(line.trim_end(), "::Tabs" | "::EndTabs") {
+            out.push(Cow::Borrowed(""));
+            k += 1;
+            continue;
+        }
+        let Some(found) = marker(line.trim_end_matches('\r')) else {
+            out.push(Cow::Borrowed(line));
+            k += 1;
+            continue;
+        };
+        let indented = match &found {
+            Marker::Tab(title) => {
+                tabs.insert(k + 1);
+                out.push(Cow::Owned(format!(
+                    "{} {title}",
+                    "#".repeat((level + 1).min(6))
+                )));
+                // (GitLab's tabs are not indented; MkDocs' are.)
+                !line.starts_with(":::")
+            }
+            Marker::Admonition(note) => {
+                out.push(Cow::Owned(note.clone()));
+                true
+            }
+        };
+        let quote = matches!(found, Marker::Admonition(_));
+        k += 1;
+        if !indented {
+            continue;
+        }
+        // Its contents: the lines indented four spaces (and blank lines between them).
+        while k < lines.len() {
+            let l = lines[k];
+            if let Some(rest) = l.strip_prefix("    ") {
+                if quote {
+                    // (`>` and three spaces: the columns stay the page's.)
+                    out.push(Cow::Owned(format!(">   {rest}")));
+                } else {
+                    shifts[k] = 4;
+                    out.push(Cow::Borrowed(rest));
+                }
+            } else if l.trim().is_empty()
+                && lines[k + 1..]
+                    .iter()
+                    .find(|n| !n.trim().is_empty())
+                    .is_some_and(|n| n.starts_with("    "))
+            {
+                out.push(Cow::Borrowed(if quote { ">" } else { "" }));
+            } else {
+                break;
+            }
+            k += 1;
+        }
+    }
+    Unfolded {
+        text: Cow::Owned(out.join("\n")),
+        tabs,
+        shifts,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tabs_become_headings_and_admonitions_quoted_notes() {
+        let page = "## Put it read-only\n\n=== \"Omnibus\"\n\n    ```bash\n    sudo gitlab-ctl stop\n    ```\n\n=== \"Helm chart\"\n\n    ```bash\n    kubectl get pods\n    ```\n\n## Next\n";
+        let u = unfold(page);
+        assert_eq!(
+            u.text,
+            "## Put it read-only\n\n### Omnibus\n\n```bash\nsudo gitlab-ctl stop\n```\n\n### Helm chart\n\n```bash\nkubectl get pods\n```\n\n## Next\n"
+        );
+        assert_eq!(u.tabs, BTreeSet::from([3, 9]));
+        assert_eq!(u.shifts[4], 4);
+        assert_eq!(u.text.lines().count(), page.lines().count());
+        let page = "!!! warning \"Before you start\"\n    Stop it first:\n\n    ```bash\n    sudo stop\n    ```\nAfter.\n";
+        assert_eq!(
+            unfold(page).text,
+            "> **Warning** Before you start\n>   Stop it first:\n>\n>   ```bash\n>   sudo stop\n>   ```\nAfter.\n"
+        );
+        let page = "::Tabs\n\n:::TabTitle Linux package\n\n```bash\nx\n```\n\n::EndTabs\n";
+        let u = unfold(page);
+        assert_eq!(u.text, "\n\n## Linux package\n\n```bash\nx\n```\n\n\n");
+        assert_eq!(u.tabs, BTreeSet::from([3]));
+        // In a fence, or with no title: as written.
+        for page in ["```\n=== \"x\"\n    y\n```\n", "=== x\n", "!!! \n"] {
+            assert_eq!(unfold(page).text, page);
+        }
+    }
+}
