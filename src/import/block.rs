@@ -17,15 +17,32 @@ const SHELLS: &[&str] = &["bash", "sh", "shell", "console", "zsh", "shell-sessio
 /// Blocks that show what a command printed.
 const OUTPUT_LANGS: &[&str] = &["text", "txt", "output", "log", "plain", "plaintext"];
 
+/// A fence's language as the page's renderer reads its info string: pandoc's `{.bash}`,
+/// `{bash}`, Hugo's `sh:restart.sh`, and the names GitHub's linguist gives a shell session
+/// or script (`sh-session`, `shellscript`, `ksh`, `terminal`) (audit 14j J17 found them left
+/// as text).
+fn fence_language(info: &str) -> String {
+    let lang = info
+        .trim_start_matches('{')
+        .trim_start_matches('.')
+        .split([':', ',', '}', '{'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match lang.as_str() {
+        "sh-session" | "shellsession" | "bash-session" | "terminal" => "console".into(),
+        "shellscript" | "shell-script" | "ksh" | "bash-script" => "bash".into(),
+        _ => lang,
+    }
+}
+
 impl Reader<'_> {
     /// A code block starts: its language, and where.
     pub(super) fn code_block_start(&mut self, kind: CodeBlockKind<'_>, at: Pos) {
         let lang = match kind {
-            CodeBlockKind::Fenced(info) => info
-                .split_whitespace()
-                .next()
-                .unwrap_or("")
-                .to_ascii_lowercase(),
+            CodeBlockKind::Fenced(info) => {
+                fence_language(info.split_whitespace().next().unwrap_or(""))
+            }
             CodeBlockKind::Indented => String::new(),
         };
         self.in_code = Some((lang, at));
@@ -521,4 +538,28 @@ fn alert_labels(command: &str) -> Option<(String, Vec<String>)> {
         format!("<{}>", &c[1])
     });
     (!["{{", "{%", "{#"].iter().any(|t| placed.contains(t))).then(|| (placed.into_owned(), labels))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fence_language;
+
+    /// Audit 14j J17: the info strings pandoc, Hugo and GitHub write for shell blocks.
+    #[test]
+    fn fence_languages_as_renderers_read_them() {
+        for (info, lang) in [
+            ("{.bash}", "bash"),
+            ("{bash}", "bash"),
+            ("sh:restart.sh", "sh"),
+            ("sh-session", "console"),
+            ("shellscript", "bash"),
+            ("ksh", "bash"),
+            ("Terminal", "console"),
+            ("BASH", "bash"),
+            ("sql", "sql"),
+            ("", ""),
+        ] {
+            assert_eq!(fence_language(info), lang, "{info}");
+        }
+    }
 }

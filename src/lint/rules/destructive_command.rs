@@ -26,7 +26,9 @@ crate::declare_rule! {
     /// Redis failover or `SHUTDOWN`, `rabbitmqctl purge_queue`/`reset`,
     /// `gcloud`/`az … delete`, `wipefs`/`lvremove`/`shred`, `ceph … purge`, `oc adm prune
     /// --confirm`, an Elasticsearch empty primary, `RESET REPLICA`, a Sidekiq set cleared,
-    /// `rbd snap purge`, `reboot`,
+    /// `rbd snap purge`, Cassandra `DROP KEYSPACE` and `nodetool removenode`/`decommission`,
+    /// `gsutil rm`, a recursive `chown`/`chmod`/`chgrp`, `kill -9`/`pkill -9`, promoting a
+    /// replica (`pg_ctl promote`), a lazy or forced `umount -l`/`-f`, `reboot`,
     /// `shutdown`, `halt`, `poweroff`.
     ///
     /// `rm` counts with `-r`, `-R` or `-f` in any spelling (`-rf`, `-r -f`, `--recursive`,
@@ -74,7 +76,7 @@ type Pattern = (&'static str, &'static str, &'static [&'static str]);
 
 const PATTERNS: &[Pattern] = &[
     (
-        r"(?i)\bdrop\s+(?:table|database|schema|index|role|user|view|owned)\b",
+        r"(?i)\bdrop\s+(?:table|database|schema|index|role|user|view|owned|keyspace|collection)\b",
         "SQL DROP",
         &["drop"],
     ),
@@ -151,6 +153,38 @@ const PATTERNS: &[Pattern] = &[
         &["aws"],
     ),
     (r"\baws\s+s3\s+(?:rm|rb)\b", "aws s3 rm", &["s3"]),
+    // Audit 14j J10: Cassandra, recursive ownership and
+    // permission changes, SIGKILL, promotion of a replica, a lazy or forced unmount.
+    (
+        r"\bgsutil\b[^\n;&|]*\s(?:rm|rb)\b",
+        "gsutil rm",
+        &["gsutil"],
+    ),
+    (
+        r"\bnodetool\b[^\n;&|]*\s(?:removenode|decommission|assassinate)\b",
+        "nodetool removenode / decommission",
+        &["nodetool"],
+    ),
+    (
+        r"\bch(?:own|mod|grp)\s(?:[^\n;&|]*\s)?(?:-[a-zA-Z]*R[a-zA-Z]*|--recursive)\b",
+        "recursive chown / chmod",
+        &["chown", "chmod", "chgrp"],
+    ),
+    (
+        r"\b(?:kill|pkill|killall)\s(?:[^\n;&|]*\s)?(?:-9|-KILL|-SIGKILL|-s\s+(?:9|KILL|SIGKILL)|--signal[= ](?:9|KILL|SIGKILL))(?:\s|$)",
+        "kill -9",
+        &["kill"],
+    ),
+    (
+        r"\bpg_ctl(?:cluster)?\b[^\n;&|]*\spromote\b",
+        "promote a replica",
+        &["promote"],
+    ),
+    (
+        r"\bumount\s(?:[^\n;&|]*\s)?-[a-zA-Z]*[lf][a-zA-Z]*\b",
+        "forced or lazy unmount",
+        &["umount"],
+    ),
     (
         r"\biptables\b[^\n;&|]*\s(?:-F|--flush|-X|--delete-chain)\b",
         "iptables flush",
@@ -361,7 +395,7 @@ const PATTERNS: &[Pattern] = &[
 ];
 
 // One bit per pattern in `find_destructive`.
-const _: () = assert!(PATTERNS.len() <= 64);
+const _: () = assert!(PATTERNS.len() <= 128);
 
 const RM: &str = "rm -r / rm -f";
 const POWER: &str = "reboot / shutdown";
@@ -410,16 +444,16 @@ pub fn find_destructive(script: &str) -> Found {
     let Some(compiled) = patterns() else {
         return found;
     };
-    // One bit per pattern (there are fewer than 64).
-    let mut open = 0u64;
+    // One bit per pattern (there are fewer than 128).
+    let mut open = 0u128;
     for m in compiled.gates.find_overlapping_iter(script) {
         if let Some(&n) = compiled.opens.get(m.pattern().as_usize()) {
-            open |= 1 << (n % 64);
+            open |= 1 << (n % 128);
         }
     }
     let mut printed: Option<Vec<Range<usize>>> = None;
     for (n, (re, what)) in compiled.each.iter().enumerate() {
-        if open & (1 << (n % 64)) == 0 {
+        if open & (1 << (n % 128)) == 0 {
             continue;
         }
         for m in re.find_iter(script) {
@@ -816,6 +850,16 @@ mod tests {
             "psql -c 'ALTER TABLE jobs DROP COLUMN payload'",
             "psql -c \"select pg_drop_replication_slot('old')\"",
             "mongosh --eval 'db.sessions.drop()'",
+            // Audit 14j J10.
+            "cqlsh -e 'DROP KEYSPACE analytics;'",
+            "gsutil -m rm -r gs://logs-prod/2023",
+            "nodetool removenode 1234-abcd",
+            "chown -R nobody /",
+            "sudo chmod -R 777 /var/www",
+            "kill -9 $(pgrep -f sidekiq)",
+            "pkill -9 java",
+            "pg_ctl -D /var/lib/pg promote",
+            "umount -l /mnt/nfs",
             "gcloud compute instances delete vm-1 --zone europe-west1-b",
             "az vm delete -g rg -n vm-1 --yes",
             "sudo wipefs -a /dev/sdb",
