@@ -521,7 +521,21 @@ fn calls(text: &str, out: &mut Vec<(String, String, bool)>) {
             continue;
         };
         // `bash -c 'rs "$1"' _ "$svc"` (behind wrappers too): the words after the script.
+        // (Also a container's, `kubectl exec POD -- sh -c '…' _ "$S"`, and `find … -exec
+        // sh -c '…' _ "$S" \;`: audit 20.)
         let p = super::programs::program_index(&args, i);
+        let p = super::programs::container_command(&args, p)
+            .map(|c| super::programs::program_index(&args, c))
+            .or_else(|| {
+                (super::programs::base(&args.get(p)?.cooked) == "find")
+                    .then(|| {
+                        args.iter()
+                            .position(|w| matches!(w.cooked.as_str(), "-exec" | "-execdir" | "-ok"))
+                            .map(|e| e + 1)
+                    })
+                    .flatten()
+            })
+            .unwrap_or(p);
         let script = args
             .get(p)
             .filter(|w| super::programs::SHELLS.contains(&super::programs::base(&w.cooked)))
@@ -550,7 +564,9 @@ fn calls(text: &str, out: &mut Vec<(String, String, bool)>) {
             // Any parameter: `shift`, `set --` and option loops move them. (Unquoted,
             // `restart $S`, the value is split into several.)
             let split = unquoted_expansion(raw);
-            for p in ["1", "2", "3", "4", "5", "6", "7", "8", "9", "@", "*"] {
+            // (`bash -c 'eval "$0"' "$S"`: the first word after a shell's script is its
+            // `$0`; audit 20 HOLE-8.)
+            for p in ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "@", "*"] {
                 found.push((p.to_string(), raw.to_string(), split));
             }
         }
@@ -984,8 +1000,11 @@ pub fn ifs_chars(text: &str) -> Option<String> {
                 .to_string()
         };
         if value.contains('$') || value.contains('`') {
-            // Set from a value: anything may split.
-            return Some("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~".to_string());
+            // Set from a value: anything may split. (But `-`: a word split at it loses the
+            // `-` that would start an option, so a check of the pieces would pass
+            // `web-1,-oProxyCommand=…` that a split at `,` makes an option; audit 20
+            // HOLE-7's `old=$IFS; IFS=,; …; IFS=$old`.)
+            return Some("!\"#$%&'()*+,./:;<=>?@[\\]^_`{|}~".to_string());
         }
         out.extend(value.chars().filter(|c| !c.is_whitespace()));
     }

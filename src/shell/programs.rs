@@ -94,6 +94,8 @@ pub const WRAPPERS: &[Wrapper] = &[
     },
     wrapper("exec", "a", &[]),
     wrapper("nohup", "", &[]),
+    // `busybox APPLET …` runs the applet (`busybox sh`, `busybox awk`: audit 20 HOLE-2).
+    wrapper("busybox", "", &[]),
     wrapper("builtin", "", &[]),
     wrapper("command", "", &[]),
     Wrapper {

@@ -176,6 +176,18 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     // one plain word where a re-parsed string expands it, no subscript or
                     // expansion where arithmetic evaluates it. (Refusing every such script
                     // would refuse `i={{ host }}` in any script with a `for ((i…))` loop.)
+                    // Expanded where any value is refused (`o="{{ v }}"; ssh -o "$o"`):
+                    // refused as the value itself would be there.
+                    let refused = refs::refused_refs(&text);
+                    if let Some(t) = targets.iter().find(|t| refused.contains(*t)) {
+                        return Err(Unsafe {
+                            construct: format!("${t}"),
+                            why: format!(
+                                "it is assigned to `{t}`, which the script expands where any value is refused (the value of an option that runs a command, such as `ssh -o`, or text typed into a terminal)"
+                            ),
+                            help: "write the `{{ }}` itself where the program reads it (runbook checks it there), or give the command the value as an argument".into(),
+                        });
+                    }
                     let mut refs = reparsed_refs(&text);
                     refs.extend(inherited.iter().cloned());
                     control_free |= targets.iter().any(|t| refs.contains(&format!("^{t}")));

@@ -39,6 +39,84 @@ pub fn reparsed_refs(text: &str) -> BTreeSet<String> {
     refs
 }
 
+/// The variables the script expands where runbook refuses any value (`ssh -o "$o"`, `tmux
+/// send-keys "$k"`: the value of an option that runs a command, text typed into a
+/// terminal), with the variables copied into them: a value assigned to one of them is
+/// refused, as the `{{ }}` itself would be there (audit 20 HOLE-5 found `o="{{ v }}"; ssh
+/// -o "$o"` run `ProxyCommand=…`, one plain word).
+pub fn refused_refs(text: &str) -> BTreeSet<String> {
+    refused_refs_in(text, 0)
+}
+
+fn refused_refs_in(text: &str, depth: usize) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for cmd in crate::shell::words::every_command(text) {
+        let args = cmd.args();
+        let program = programs::program_index(&args, command_index(&args));
+        let options_run = args.get(program).is_some_and(|p| {
+            matches!(
+                base(&p.cooked),
+                "ssh" | "scp" | "sftp" | "slogin" | "autossh" | "git"
+            )
+        });
+        for (k, w) in args.iter().enumerate() {
+            let role = role_of(&args, k, Ctx::default());
+            // (Inside a string another shell parses: `bash -c 'o=(-o "ProxyCommand=$1");
+            // ssh "${o[@]}" h' _ "$S"`, its positional parameters mapped to the words
+            // after it below.)
+            if let Role::Reparse(r) = &role
+                && depth < MAX_DEPTH
+            {
+                out.extend(refused_refs_in(&with_functions(text, r), depth + 1));
+            }
+            if w.expansions.is_empty() {
+                continue;
+            }
+            let raw = &text[w.span.clone()];
+            // (`-o "ConnectTimeout=$t"`: the key is the script's; a key that runs its
+            // value is followed as a string parsed again.)
+            let key_given = raw
+                .find('$')
+                .is_some_and(|at| raw[..at].trim_start_matches(['"', '\'']).contains('='));
+            // `ssh "${opts[@]}" h`, `git "$@" …`: words that may be any options.
+            let any_options = options_run
+                && k > program
+                && (raw.contains("[@]}")
+                    || raw.contains("[*]}")
+                    || raw.contains("$@")
+                    || raw.contains("$*"));
+            if matches!(role, Role::Refused(_))
+                || (!key_given && super::options::option_naming_a_command(&args, k).is_some())
+                || any_options
+            {
+                for e in w.expansions.iter().filter(|e| e.inner.is_none()) {
+                    out.extend(crate::shell::flow::referenced(&text[e.span.clone()]));
+                }
+            }
+        }
+        if exec_fed_words(text, &cmd) {
+            for w in cmd.words.iter().filter(|w| w.redirect) {
+                for e in w.expansions.iter().filter(|e| e.inner.is_none()) {
+                    out.extend(crate::shell::flow::referenced(&text[e.span.clone()]));
+                }
+            }
+        }
+    }
+    if !out.is_empty() {
+        crate::shell::flow::with_sources(text, &mut out);
+    }
+    out
+}
+
+/// Whether a command is `exec` opening a descriptor on a here-string (`exec 3<<<"$x"`),
+/// which any later command may read as its script.
+fn exec_fed_words(text: &str, cmd: &Command) -> bool {
+    cmd.words.first().is_some_and(|a| a.cooked == "exec")
+        && cmd.words.iter().any(|w| {
+            w.redirect && (w.herestring || text[..w.span.start].trim_end().ends_with("<<<"))
+        })
+}
+
 /// The variables of [`reparsed_refs`] that reach a string parsed again only word by word,
 /// through a `for NAME in $LIST` loop (`for svc in $SERVICES; do ssh h "restart $svc"`):
 /// each word of theirs must be a plain word there, not the whole value.
@@ -237,6 +315,14 @@ pub(super) fn printed_env(args: &[&Word]) -> Vec<String> {
     let Some(program) = args.get(i).map(|w| base(&w.cooked)) else {
         return Vec::new();
     };
+    // Behind a wrapper (`busybox awk …`, `sudo -E printenv V`, `timeout 5 jq …`): the
+    // program it runs (audit 20 HOLE-2). (`env` alone prints the environment: below.)
+    if program != "env" {
+        let p = crate::shell::programs::program_index(args, i);
+        if p > i && p < args.len() {
+            return printed_env(&args[p..]);
+        }
+    }
     let rest = &args[(i + 1).min(args.len())..];
     if rest.iter().any(|w| w.cooked.contains("/environ")) {
         return vec![ANY.to_string()];
@@ -466,6 +552,35 @@ fn reparsed_refs_in(text: &str, depth: usize) -> BTreeSet<String> {
                     out.extend(handed_on(text, &w.expansions));
                 }
             }
+            // `sh < <(printenv V | sed …)`, `. <(echo "echo $S")`, `bash <(…)`, `sh 3<<<"…"
+            // /dev/fd/3`: what a process substitution or a here-string prints is the script
+            // a shell reads (audit 20 HOLE-1, HOLE-4).
+            for inner in script_substitutions(text, cmd) {
+                for c in commands(text, inner).unwrap_or_default() {
+                    let args = c.args();
+                    for w in &args {
+                        out.extend(handed_on(text, &w.expansions));
+                    }
+                    out.extend(printed_env(&args));
+                    for h in &c.heredocs {
+                        out.extend(env_reads_in(&text[h.body.clone()]));
+                    }
+                }
+            }
+            if runs_a_shell(&args)
+                && args.iter().any(|a| {
+                    a.cooked.starts_with("/dev/fd/")
+                        || a.cooked.starts_with("/proc/self/fd/")
+                        || a.cooked == "/dev/stdin"
+                })
+            {
+                let fed = |w: &&Word| {
+                    w.herestring || (w.redirect && text[..w.span.start].trim_end().ends_with("<<<"))
+                };
+                for w in cmd.words.iter().filter(fed) {
+                    out.extend(handed_on(text, &w.expansions));
+                }
+            }
             // `printf … "$x" | bash`, `echo "$x" > >(sh)`: what the command prints is run;
             // `echo "$x" | xargs ssh h kill`: its words are put into a remote command.
             if (cmd.piped
@@ -504,6 +619,33 @@ fn reparsed_refs_in(text: &str, depth: usize) -> BTreeSet<String> {
         }
     }
     out
+}
+
+/// Whether a simple command runs a shell or sources a file (`sh`, `bash -s`, `.`,
+/// `source`, behind wrappers).
+pub(super) fn runs_a_shell(args: &[&Word]) -> bool {
+    let p = programs::program_index(args, command_index(args));
+    args.get(p).is_some_and(|w| {
+        SHELLS.contains(&base(&w.cooked)) || matches!(w.cooked.as_str(), "." | "source")
+    })
+}
+
+/// The insides of the process substitutions (`<(…)`) that a shell reads as its script: on
+/// its standard input (`sh < <(…)`) or as its script file (`bash <(…)`, `. <(…)`).
+pub(super) fn script_substitutions(text: &str, cmd: &Command) -> Vec<Range<usize>> {
+    if !text.contains("<(") {
+        return Vec::new();
+    }
+    let args = cmd.args();
+    if !runs_a_shell(&args) {
+        return Vec::new();
+    }
+    cmd.words
+        .iter()
+        .flat_map(|w| w.expansions.iter())
+        .filter(|e| e.process && text[e.span.start..].starts_with("<("))
+        .filter_map(|e| e.inner.clone())
+        .collect()
 }
 
 /// The shell that reads the standard input of command `n` of `list` as a script, if any

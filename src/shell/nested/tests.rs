@@ -788,3 +788,37 @@ fn words_xargs_appends_to_an_ssh_command_are_plain_words() {
         "x=\"X\"\necho \"$x\" | xargs -r ssh -n h kill"
     ));
 }
+
+/// Audit 20 HOLE-4: a here-string a shell reads as its script through a descriptor.
+#[test]
+fn a_here_string_read_as_a_script_through_a_descriptor_is_refused() {
+    for script in [
+        "sh 3<<<\"echo X\" /dev/fd/3",
+        "bash /dev/fd/3 3<<<\"echo X\"",
+    ] {
+        assert!(plan_x(script).is_err(), "{script}: {:?}", plan_x(script));
+    }
+}
+
+/// Audit 20 HOLE-5: a copy expanded where any value is refused (`ssh -o "$o"`, an options
+/// array of ssh or git, an `exec` here-string), also inside an inner shell's script.
+#[test]
+fn a_copy_expanded_where_any_value_is_refused_is_refused() {
+    for script in [
+        "o=\"X\"; ssh -o \"$o\" web-1 uptime",
+        "K=\"X\"; o=\"ProxyCommand=nc $K 22\"; ssh -o \"$o\" web-1 uptime",
+        "opts=(-o \"ProxyCommand=nc X 22\"); ssh \"${opts[@]}\" web-1 uptime",
+        "K=\"X\"; set -- -o \"ProxyCommand=nc $K 22\"; ssh \"$@\" web-1 uptime",
+        "K=\"X\"; args=(-c \"core.sshCommand=ssh -i $K\"); git \"${args[@]}\" ls-remote r",
+        "S=\"X\"; bash -c 'o=(-o \"ProxyCommand=$1\"); ssh \"${o[@]}\" web-1 uptime' _ \"$S\"",
+        "S=\"X\"; bash -c 'exec 3<<<\"$1\"; sh <&3' _ \"$S\"",
+    ] {
+        assert!(plan_x(script).is_err(), "{script}: {:?}", plan_x(script));
+    }
+    for script in [
+        "h=\"X\"; ssh -n \"$h\" uptime",
+        "T=\"X\"; ssh -o \"ConnectTimeout=$T\" web-1 uptime",
+    ] {
+        assert!(plan_x(script).is_ok(), "{script}: {:?}", plan_x(script));
+    }
+}

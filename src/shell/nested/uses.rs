@@ -361,8 +361,11 @@ fn uses_in(text: &str, depth: usize) -> Uses {
     // "$S"; systemctl restart "${A[@]}"`) is split into operands too; so is what is copied
     // into a variable split there (`T=$S; systemctl restart $T`: audit 19 OPT-2).
     if !out.operands.is_empty() {
-        let (_, by_splitting) = crate::shell::flow::sources_by_splitting(text, &out.operands);
+        let (whole, by_splitting) = crate::shell::flow::sources_by_splitting(text, &out.operands);
         out.operands_split.extend(by_splitting);
+        // A copy reaches the operand as its source does (`T=$S; systemctl restart "$T"`,
+        // `printf -v T %s "$S"`, `set -- "$S"`: audit 20 OPT-1).
+        out.operands = whole;
         if !out.operands_split.is_empty() {
             crate::shell::flow::with_sources(text, &mut out.operands_split);
         }
