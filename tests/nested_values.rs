@@ -1390,3 +1390,26 @@ fn a_filter_writing_shell_characters_refuses_every_value() {
         }
     }
 }
+
+/// Audit 20 HOLE-3: a value in a string literal of Python code given on the command line
+/// is data until it would end the literal; one that would is refused before anything runs.
+#[test]
+fn a_value_that_would_end_its_python_string_is_refused() {
+    let run = "python3 -c 'print(\"{{ inputs.v }}\")' > \"$OUT/p\"";
+    let (o, out, _, _t) = run_one("p", run, "it's down (ticket #42)");
+    o.code(0);
+    assert_eq!(
+        std::fs::read_to_string(out.join("p")).unwrap(),
+        "it's down (ticket #42)\n"
+    );
+    for value in [
+        "x\"); import os; os.system(\"touch {m}/1\"); print(\"",
+        "x\\\"); import os; os.system('touch {m}/2'); print(\"",
+        "{__import__('os').system('touch {m}/3')}",
+    ] {
+        let (o, out, created, _t) = run_one("p", run, value);
+        assert!(created.is_empty(), "{value:?} ran code");
+        assert_ne!(o.code, 0, "{value:?}");
+        assert!(!out.join("p").exists(), "{value:?}");
+    }
+}

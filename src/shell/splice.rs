@@ -23,7 +23,57 @@ pub fn ends(language: &str, code: &str, at: usize) -> Option<Ends> {
     match language {
         "sed" => Some(sed(code, at)),
         "awk" => Some(awk(code, at)),
+        // Languages that run a shell from their code (`os.system`, `system`, backquotes,
+        // `child_process`): data inside a string literal, until what ends or interpolates
+        // it (audit 20 HOLE-3: `python3 -c 'print("{{ v }}")'` with `x"); os.system(…)`).
+        // (Python's f-strings evaluate `{…}`; Perl's and Ruby's "…" interpolate `$`, `@`
+        // and `#{…}`; JavaScript's `…` `${…}`; PHP's "…" `$`.)
+        "Python" => Some(literal(code, at, &[('"', "{}"), ('\'', "{}")], language)),
+        // (Perl's `s/old/NEW/`, as sed's, with `$` and `@` interpolated.)
+        "Perl or Ruby" => Some(
+            match literal(code, at, &[('"', "$@#`"), ('\'', "")], language) {
+                Ends::Code => match sed(code, at) {
+                    Ends::Chars { chars, .. } => Ends::Chars {
+                        chars: format!("{chars}$@"),
+                        what: "the Perl substitution it stands in".into(),
+                    },
+                    _ => Ends::Code,
+                },
+                inside => inside,
+            },
+        ),
+        "JavaScript" | "JavaScript (mongosh)" => Some(literal(
+            code,
+            at,
+            &[('"', ""), ('\'', ""), ('`', "$")],
+            language,
+        )),
+        "PHP" => Some(literal(code, at, &[('"', "$"), ('\'', "")], language)),
+        "Lua" => Some(literal(code, at, &[('"', ""), ('\'', "")], language)),
         _ => None,
+    }
+}
+
+/// In a string literal of `quotes` (each with the characters that interpolate code in it):
+/// its quote, `\`, a new line and those end or open code; elsewhere the value is code.
+fn literal(code: &str, at: usize, quotes: &[(char, &str)], language: &str) -> Ends {
+    let mut inside: Option<(char, &str)> = None;
+    let mut escaped = false;
+    for c in code[..at.min(code.len())].chars() {
+        match inside {
+            Some(_) if escaped => escaped = false,
+            Some(_) if c == '\\' => escaped = true,
+            Some((q, _)) if c == q => inside = None,
+            Some(_) => {}
+            None => inside = quotes.iter().find(|(q, _)| *q == c).copied(),
+        }
+    }
+    match inside {
+        Some((q, interpolating)) => Ends::Chars {
+            chars: format!("{q}\\\n\r{interpolating}"),
+            what: format!("the {language} string it stands in"),
+        },
+        None => Ends::Code,
     }
 }
 
@@ -123,5 +173,20 @@ mod tests {
         assert_eq!(at_x("awk", "$1 == X { print }"), Some(Ends::Code));
         assert_eq!(at_x("awk", "{ print \"a\" X }"), Some(Ends::Code));
         assert_eq!(at_x("python", "print(X)"), None);
+    }
+
+    /// Audit 20 HOLE-3: a value in a string literal of code that can run a shell.
+    #[test]
+    fn a_value_in_a_string_of_python_perl_or_javascript_may_not_end_it() {
+        assert_eq!(chars(at_x("Python", "print(\"X\")")), "\"\\\n\r{}");
+        assert_eq!(chars(at_x("Python", "print('a', 'X')")), "'\\\n\r{}");
+        assert_eq!(at_x("Python", "print(X)"), Some(Ends::Code));
+        assert_eq!(at_x("Python", "print('a' + X)"), Some(Ends::Code));
+        assert_eq!(
+            chars(at_x("Perl or Ruby", "print \"X\\n\"")),
+            "\"\\\n\r$@#`"
+        );
+        assert_eq!(chars(at_x("Perl or Ruby", "print 'X'")), "'\\\n\r");
+        assert_eq!(chars(at_x("JavaScript", "console.log(`X`)")), "`\\\n\r$");
     }
 }

@@ -511,7 +511,11 @@ fn a_value_in_sed_or_awk_code_is_data_until_what_ends_it() {
         Ok(Slot::PlainWord(_))
     ));
     assert!(plan_x("sed \"X\" f").is_err());
-    assert_eq!(end("python3 -c 'print(\"X\")'"), None);
+    // (Audit 20: Python's string literals too.)
+    assert_eq!(
+        end("python3 -c 'print(\"X\")'").as_deref(),
+        Some("\"\\\n\r{}")
+    );
     // A SQL client's script on its input (an audit ran `\!` and `.shell` through a new
     // line), also on another host or in a container; `psql -c` runs no client command.
     for script in [

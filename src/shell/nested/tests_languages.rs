@@ -485,7 +485,8 @@ fn names_and_other_languages() {
             plan_x(script)
         );
     }
-    // Code that runs no shell keeps the value as that language's data (RB032 warns).
+    // Code that runs no shell keeps the value as that language's data (RB032 warns); in a
+    // language that can run one, data until what ends its string (audit 20).
     for script in [
         "awk 'BEGIN { print \"X\" }'",
         "python3 -c 'print(\"X\")'",

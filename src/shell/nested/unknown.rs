@@ -247,7 +247,18 @@ pub(super) fn parses_unknown(
                 .iter()
                 .position(|a| matches!(a.cooked.as_str(), "-f" | "--file"))
                 .and_then(|k| rest.get(k + 1));
-            let first_operand = rest.iter().find(|a| !a.cooked.starts_with('-'));
+            // (`python3 -c 'code'`, `perl -e`, `node -e`, `php -r`: the code is given, and the
+            // first word after it is no file to run.)
+            let code_given = rest.iter().any(|a| {
+                matches!(
+                    a.cooked.as_str(),
+                    "-c" | "-e" | "-E" | "-r" | "--eval" | "-p" | "--print"
+                )
+            });
+            let first_operand = rest
+                .iter()
+                .find(|a| !a.cooked.starts_with('-'))
+                .filter(|_| !code_given);
             let code_file = match args.get(program).map(|p| base(&p.cooked)) {
                 Some("at" | "batch" | "awk" | "gawk" | "mawk" | "sed" | "make") => after_f,
                 Some(
