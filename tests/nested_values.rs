@@ -1205,6 +1205,14 @@ fn what_a_compound_or_the_environment_prints_into_a_shell_is_checked() {
         "gen() { echo \"echo {{ inputs.v }}\"; }\nf=gen\n$f > >(sh)\nsleep 1",
         "gen() { echo \"echo {{ inputs.v }}\"; }\nf=gen\n\"$f\" | sh",
         "gen() { echo \"echo {{ inputs.v }}\"; }\ngen | tee >(sh) >/dev/null\nsleep 1",
+        // Audit 20: a shell reading its script from `<( )` or a descriptor, the environment
+        // printed into a file the script runs, busybox's applets.
+        "export V=\"{{ inputs.v }}\"\nsh < <(printenv V | sed 's/^/echo /')",
+        "S=\"{{ inputs.v }}\"\n. <(echo \"echo $S\")",
+        "sh 3<<<\"echo {{ inputs.v }}\" /dev/fd/3",
+        "export V=\"{{ inputs.v }}\"\nenv | sed -n 's/^V=/echo /p' > \"$OUT/job.sh\"\nsh \"$OUT/job.sh\"",
+        "S=\"{{ inputs.v }}\"; echo \"echo $S\" | busybox sh",
+        "S=\"{{ inputs.v }}\"; bash -c 'eval \"$0\"' \"$S\"",
     ];
     for (k, run) in steps.iter().enumerate() {
         for value in ["x;touch {m}/1", "$(touch {m}/2)"] {

@@ -604,6 +604,13 @@ fn reparsed_refs_in(text: &str, depth: usize) -> BTreeSet<String> {
                 // prints of its arguments or the environment is run (audit 19).
                 let files = crate::shell::spill::written(text, cmd);
                 if files.iter().any(|f| runs_file(text, f)) {
+                    // (And what the commands before it in its pipe print of the
+                    // environment: `env | sed -n 's/^V=/echo /p' > job.sh`, audit 20.)
+                    let mut k = n;
+                    while k > 0 && list[k - 1].piped {
+                        k -= 1;
+                        out.extend(printed_env(&list[k].args()));
+                    }
                     // (A variable of the environment: one the script sets is followed as a
                     // value that leaves, `spill`.)
                     for e in args.iter().flat_map(|w| &w.expansions) {
@@ -637,11 +644,22 @@ pub(super) fn script_substitutions(text: &str, cmd: &Command) -> Vec<Range<usize
         return Vec::new();
     }
     let args = cmd.args();
-    if !runs_a_shell(&args) {
+    // (On the input of a shell, also on another host: `ssh h sh < <(…)`; or as the script
+    // file of a shell or `.`.)
+    let stdin_script = reads_stdin_as_script(&args, 0, Ctx::default()).is_some();
+    let script_file = runs_a_shell(&args);
+    if !stdin_script && !script_file {
         return Vec::new();
     }
     cmd.words
         .iter()
+        .filter(|w| {
+            if w.redirect {
+                stdin_script
+            } else {
+                script_file
+            }
+        })
         .flat_map(|w| w.expansions.iter())
         .filter(|e| e.process && text[e.span.start..].starts_with("<("))
         .filter_map(|e| e.inner.clone())

@@ -826,3 +826,21 @@ fn a_copy_expanded_where_any_value_is_refused_is_refused() {
         assert!(plan_x(script).is_ok(), "{script}: {:?}", plan_x(script));
     }
 }
+
+/// Audit 20 HOLE-2: `busybox APPLET` runs the applet.
+#[test]
+fn busybox_runs_its_applet() {
+    for script in ["echo \"echo X\" | busybox sh", "busybox sh -c \"echo X\""] {
+        assert!(
+            read_again_or_refused(script),
+            "{script}: {:?}",
+            plan_x(script)
+        );
+    }
+    let script = "S=\"X\"; echo \"echo $S\" | busybox sh";
+    assert!(
+        plain_word_or_refused(script),
+        "{script}: {:?}",
+        plan_x(script)
+    );
+}
