@@ -1876,3 +1876,46 @@ fn html_blocks_are_kept_as_the_text_they_show() {
     );
     t.exec(&["lint", "c.yaml"]).code(0);
 }
+
+/// Audit 14k K1: a numbered item whose less-indented block is output (a `console` block with
+/// no prompt), then a paragraph, then another item: no panic, a runbook.
+#[test]
+fn an_item_whose_block_is_output_then_prose_imports() {
+    let t = Test::new().file(
+        "l.md",
+        "# Restart nginx\n\n## Steps\n\n1. Look at the error log. You should see something like:\n\n  ```console\n  bind() to 0.0.0.0:80 failed (98: Address already in use)\n  ```\n\n  That means another process holds the port.\n\n2. Restart:\n\n   ```bash\n   sudo systemctl restart nginx\n   ```\n\n10. Check it:\n\n  ```console\n  active (running)\n  ```\n\n11. Done.\n",
+    );
+    let out = t.exec(&["import", "l.md", "-o", "l.yaml"]);
+    out.code(0);
+    let yaml = std::fs::read_to_string(t.path("l.yaml")).unwrap();
+    assert!(
+        yaml.contains("run: \"sudo systemctl restart nginx\""),
+        "{yaml}"
+    );
+    t.exec(&["lint", "l.yaml"]).code(0);
+}
+
+/// Audit 14k K2/K3: Docusaurus' tabs are a decision; an untagged block after "In psql:" is
+/// typed in psql, not run.
+#[test]
+fn docusaurus_tabs_and_blocks_named_for_another_program() {
+    let t = Test::new().file(
+        "d.md",
+        "# Restart the API\n\n## Restart\n\n<Tabs>\n<TabItem value=\"vm\" label=\"On a VM\">\n\n```bash\nsudo systemctl restart api\n```\n\n</TabItem>\n<TabItem value=\"docker\" label=\"Docker\">\n\n```bash\ndocker restart api\n```\n\n</TabItem>\n</Tabs>\n\n## Check the sessions\n\nIn psql:\n\n```\nSELECT count(*) FROM sessions;\n```\n",
+    );
+    let out = t.exec(&["import", "d.md", "-o", "d.yaml"]);
+    out.code(0);
+    let yaml = std::fs::read_to_string(t.path("d.yaml")).unwrap();
+    assert!(
+        yaml.contains("        - label: \"On a VM\"\n")
+            && yaml.contains("        - label: \"Docker\"\n"),
+        "{yaml}"
+    );
+    assert!(!yaml.contains("run: \"SELECT"), "{yaml}");
+    assert!(
+        out.stderr.contains("d.md:26:1: left as text: an untagged block, to type in psql, as the page says before it"),
+        "{}",
+        out.stderr
+    );
+    t.exec(&["lint", "d.yaml"]).code(0);
+}

@@ -17,6 +17,59 @@ const SHELLS: &[&str] = &["bash", "sh", "shell", "console", "zsh", "shell-sessio
 /// Blocks that show what a command printed.
 const OUTPUT_LANGS: &[&str] = &["text", "txt", "output", "log", "plain", "plaintext"];
 
+/// The program the text before an untagged block names as where to type it, when its last
+/// sentence ends with `:` and names one that is not a shell: "In psql:", "In the Rails
+/// console:", "In redis-cli:", "In Kibana Dev Tools:".
+fn named_program(before: &str) -> Option<String> {
+    let last = before.trim_end().rsplit(['\n', '.']).next()?.trim();
+    if !last.ends_with(':') {
+        return None;
+    }
+    let t = last.to_ascii_lowercase();
+    if [
+        "bash",
+        "terminal",
+        "ssh",
+        "shell on",
+        "a shell",
+        "the shell",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
+    {
+        return None;
+    }
+    const PROGRAMS: &[(&str, &str)] = &[
+        ("psql", "psql"),
+        ("mysql", "mysql"),
+        ("rails console", "the Rails console"),
+        ("rails c", "the Rails console"),
+        ("redis-cli", "redis-cli"),
+        ("kibana", "Kibana Dev Tools"),
+        ("dev tools", "the Dev Tools console"),
+        ("mongosh", "mongosh"),
+        ("mongo shell", "the mongo shell"),
+        ("cqlsh", "cqlsh"),
+        ("irb", "irb"),
+        ("python shell", "a Python shell"),
+        ("python console", "a Python shell"),
+        ("powershell", "PowerShell"),
+        ("sql console", "a SQL console"),
+        ("query editor", "a query editor"),
+    ];
+    PROGRAMS
+        .iter()
+        .find(|(name, _)| {
+            t.match_indices(name).any(|(at, _)| {
+                let before = t[..at].chars().next_back();
+                let after = t[at + name.len()..].chars().next();
+                !before.is_some_and(|c| c.is_ascii_alphanumeric())
+                    && !after.is_some_and(|c| c.is_ascii_alphanumeric() || c == '-')
+            })
+        })
+        .map(|(_, program)| format!("to type in {program}, as the page says before it"))
+}
+
 /// A fence's language as the page's renderer reads its info string: pandoc's `{.bash}`,
 /// `{bash}`, Hugo's `sh:restart.sh`, and the names GitHub's linguist gives a shell session
 /// or script (`sh-session`, `shellscript`, `ksh`, `terminal`) (audit 14j J17 found them left
@@ -115,7 +168,15 @@ impl Reader<'_> {
                 .unwrap_or_else(|| "Run the command".into())
         };
         let foreign = if SHELLS.contains(&lang.as_str()) {
-            other_prompt(&self.code, &lang)
+            other_prompt(&self.code, &lang).or_else(|| {
+                // An untagged block after "In psql:", "In the Rails console:" (audit 14k K3).
+                let before = if self.in_item > 0 {
+                    &self.item_text
+                } else {
+                    &self.prose
+                };
+                lang.is_empty().then(|| named_program(before)).flatten()
+            })
         } else {
             Some(typed_where(&lang))
         };
@@ -159,6 +220,8 @@ impl Reader<'_> {
                             let mut notes = std::mem::take(&mut last.notes);
                             self.prose_notes.append(&mut notes);
                             self.d.steps.pop();
+                            // (The next step made is the one to mark.)
+                            self.marked = self.marked.min(self.d.steps.len());
                         }
                         item
                     }
@@ -560,6 +623,32 @@ mod tests {
             ("", ""),
         ] {
             assert_eq!(fence_language(info), lang, "{info}");
+        }
+    }
+
+    /// Audit 14k K3: an untagged block after "In psql:" is typed there.
+    #[test]
+    fn prose_that_names_another_program_makes_a_block_typed_there() {
+        use super::named_program;
+        for (text, program) in [
+            ("In psql:", "psql"),
+            ("Check it first. In the Rails console:", "the Rails console"),
+            ("In redis-cli:", "redis-cli"),
+            ("Open Kibana Dev Tools and run:", "Kibana Dev Tools"),
+        ] {
+            assert!(
+                named_program(text).is_some_and(|p| p.contains(program)),
+                "{text}: {:?}",
+                named_program(text)
+            );
+        }
+        for text in [
+            "Restart it:",
+            "In a shell on the node, where psql runs:",
+            "Run psql's backup script from bash:",
+            "In psql, the query below is slow.",
+        ] {
+            assert_eq!(named_program(text), None, "{text}");
         }
     }
 }

@@ -106,7 +106,8 @@ impl<'a> Reader<'a> {
     /// The steps made since the last call are under the last heading read.
     pub(super) fn mark(&mut self) {
         let section = self.d.sections.len().checked_sub(1);
-        for s in &mut self.d.steps[self.marked..] {
+        let from = self.marked.min(self.d.steps.len());
+        for s in &mut self.d.steps[from..] {
             s.section = section;
         }
         self.marked = self.d.steps.len();

@@ -63,7 +63,47 @@ fn marker(line: &str) -> Option<Marker> {
     if let Some(title) = line.strip_prefix(":::TabTitle ") {
         return Some(Marker::Tab(title.trim().to_string()));
     }
+    // Docusaurus' MDX `<TabItem value="omnibus" label="Omnibus">`, Hugo's `{{< tab "Omnibus"
+    // >}}` / `{{% tab header="Omnibus" %}}` (audit 14k K2).
+    let t = line.trim();
+    let attribute = |name: &str| {
+        let at = t.find(&format!("{name}=\""))? + name.len() + 2;
+        let end = t[at..].find('"')?;
+        Some(t[at..at + end].to_string()).filter(|v| !v.is_empty())
+    };
+    if t.starts_with("<TabItem") && t.ends_with('>') {
+        return attribute("label")
+            .or_else(|| attribute("value"))
+            .map(Marker::Tab);
+    }
+    for open in ["{{< tab ", "{{% tab "] {
+        if let Some(rest) = t.strip_prefix(open) {
+            let title = attribute("header")
+                .or_else(|| attribute("name"))
+                .or_else(|| rest.split('"').nth(1).map(str::to_string))
+                .filter(|v| !v.is_empty());
+            return title.map(Marker::Tab);
+        }
+    }
     None
+}
+
+/// The lines that open or close a set of tabs, read as nothing: `::Tabs`, `<Tabs>`,
+/// `</TabItem>`, `{{< tabs >}}`, `{{% /tab %}}`.
+fn tab_frame(line: &str) -> bool {
+    let t = line.trim();
+    matches!(t, "::Tabs" | "::EndTabs" | "</TabItem>" | "</Tabs>")
+        || (t.starts_with("<Tabs") && t.ends_with('>'))
+        || [
+            "{{< tabs",
+            "{{% tabs",
+            "{{< tabpane",
+            "{{% tabpane",
+            "{{< /tab",
+            "{{% /tab",
+        ]
+        .iter()
+        .any(|p| t.starts_with(p) && (t.ends_with(">}}") || t.ends_with("%}}")))
 }
 
 /// Rewrites the page's tabs and admonitions (see the module's documentation); a page with
@@ -81,7 +121,10 @@ pub(super) fn unfold(text: &str) -> Unfolded<'_> {
         || text.contains("!!! ")
         || text.contains("??? ")
         || text.contains("???+ ")
-        || text.contains(":::TabTitle "))
+        || text.contains(":::TabTitle ")
+        || text.contains("<TabItem")
+        || text.contains("{{< tab")
+        || text.contains("{{% tab"))
     {
         return plain;
     }
@@ -122,7 +165,7 @@ pub(super) fn unfold(text: &str) -> Unfolded<'_> {
         if (1..=6).contains(&hashes) && line[hashes..].starts_with(' ') {
             level = hashes;
         }
-        if matches!(line.trim_end(), "::Tabs" | "::EndTabs") {
+        if tab_frame(line) {
             out.push(Cow::Borrowed(""));
             k += 1;
             continue;
@@ -139,8 +182,8 @@ pub(super) fn unfold(text: &str) -> Unfolded<'_> {
                     "{} {title}",
                     "#".repeat((level + 1).min(6))
                 )));
-                // (GitLab's tabs are not indented; MkDocs' are.)
-                !line.starts_with(":::")
+                // (GitLab's, Docusaurus' and Hugo's tabs are not indented; MkDocs' are.)
+                line.starts_with("===")
             }
             Marker::Admonition(note) => {
                 out.push(Cow::Owned(note.clone()));
@@ -207,6 +250,19 @@ mod tests {
         let u = unfold(page);
         assert_eq!(u.text, "\n\n## Linux package\n\n```bash\nx\n```\n\n\n");
         assert_eq!(u.tabs, BTreeSet::from([3]));
+        // Docusaurus' and Hugo's tabs.
+        let page = "## Restart\n\n<Tabs>\n<TabItem value=\"vm\" label=\"On a VM\">\n\n```bash\nsudo systemctl restart api\n```\n\n</TabItem>\n<TabItem value=\"docker\" label=\"Docker\">\n\n```bash\ndocker restart api\n```\n\n</TabItem>\n</Tabs>\n";
+        let u = unfold(page);
+        assert_eq!(
+            u.text,
+            "## Restart\n\n\n### On a VM\n\n```bash\nsudo systemctl restart api\n```\n\n\n### Docker\n\n```bash\ndocker restart api\n```\n\n\n\n"
+        );
+        assert_eq!(u.tabs, BTreeSet::from([4, 11]));
+        let u = unfold(
+            "## R\n\n{{< tabs >}}\n{{% tab \"VM\" %}}\n\n```bash\nx\n```\n\n{{% /tab %}}\n{{< /tabs >}}\n",
+        );
+        assert_eq!(u.tabs, BTreeSet::from([4]));
+        assert!(u.text.contains("### VM"));
         // In a fence, or with no title: as written.
         for page in ["```\n=== \"x\"\n    y\n```\n", "=== x\n", "!!! \n"] {
             assert_eq!(unfold(page).text, page);
