@@ -292,6 +292,24 @@ const OPTION_ARGUMENTS: &[(&str, &[&str])] = &[
         &["--since", "-l", "--selector", "-n", "--namespace"],
     ),
     ("docker", &["--since", "--until"]),
+    // The body, a header, a user: sent as given (audit 20 FR-1: `payload=$(jq -n --arg m
+    // "{{ v }}" …); curl -d "$payload"` was refused for every value).
+    (
+        "curl",
+        &[
+            "-d",
+            "--data",
+            "--data-raw",
+            "--data-binary",
+            "--data-urlencode",
+            "--json",
+            "-H",
+            "--header",
+            "-A",
+            "--user-agent",
+        ],
+    ),
+    ("wget", &["--post-data", "--header", "-U", "--user-agent"]),
     ("grep", &["-e", "--regexp"]),
     ("logger", &["-t", "--tag", "-p", "--priority"]),
     (

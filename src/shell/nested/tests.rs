@@ -844,3 +844,15 @@ fn busybox_runs_its_applet() {
         plan_x(script)
     );
 }
+
+/// Audit 20 FR-1: curl's body and headers are sent as given: a JSON payload built by jq from
+/// a value and given to `curl -d` is data, whatever the value holds.
+#[test]
+fn a_body_built_by_jq_and_sent_by_curl_is_data() {
+    for script in [
+        "payload=$(jq -n --arg m \"X\" '{text: $m}'); curl -fsS -d \"$payload\" https://h/x",
+        "curl -fsS -H \"X-Reason: X\" --data-raw \"X\" https://h/x",
+    ] {
+        assert!(plan_x(script).is_ok(), "{script}: {:?}", plan_x(script));
+    }
+}
