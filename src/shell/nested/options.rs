@@ -262,6 +262,16 @@ pub(super) fn read_as_option(name: &str, args: &[&Word], i: usize, target: usize
         && !((i..target).any(|k| base(&args[k].cooked) == "jq")
             && target >= i + 3
             && matches!(args[target - 2].cooked.as_str(), "--arg" | "--argjson"))
+        // `git commit -m "{{ v }}"`, `git tag -a v1 -m …`: a message (audit 20 FR-2); `-m`
+        // is a flag of `git checkout` and `git switch`, so only after these subcommands.
+        && !(prev == Some("-m")
+            && (i..target).any(|k| base(&args[k].cooked) == "git")
+            && (i..target).any(|k| {
+                matches!(args[k].cooked.as_str(), "commit" | "tag" | "merge" | "notes" | "stash")
+            }))
+        // `gh pr create --body "…"`, `--title`: text.
+        && !(matches!(prev, Some("--body" | "-b" | "--title" | "-t"))
+            && (i..target).any(|k| matches!(base(&args[k].cooked), "gh" | "glab")))
 }
 
 /// Options whose argument is the next word even when it starts with `-` (GNU getopt), and

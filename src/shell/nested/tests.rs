@@ -856,3 +856,24 @@ fn a_body_built_by_jq_and_sent_by_curl_is_data() {
         assert!(plan_x(script).is_ok(), "{script}: {:?}", plan_x(script));
     }
 }
+
+/// Audit 20 FR-2: a commit or tag message, a `gh` body, is text even when it starts with `-`.
+#[test]
+fn a_message_is_no_option() {
+    for script in [
+        "git commit -m \"X\"",
+        "git tag -a v1 -m \"X\"",
+        "gh pr create --title \"X\" --body \"X\"",
+    ] {
+        assert!(
+            matches!(plan_x(script).map(|p| p.slot), Ok(Slot::Quoted(_))),
+            "{script}: {:?}",
+            plan_x(script)
+        );
+    }
+    // (`git checkout -m "X"`: a flag there; the value is the branch, an operand.)
+    assert!(matches!(
+        plan_x("git checkout -m \"X\"").map(|p| p.slot),
+        Ok(Slot::NoOption(_))
+    ));
+}
