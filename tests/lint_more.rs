@@ -663,3 +663,19 @@ fn values_written_to_runbook_env_that_the_run_refuses_are_said_at_lint() {
     );
     assert!(!out.stdout.contains("FIXED"), "{}", out.stdout);
 }
+
+/// Audit 19 HOLE-5: where a filter writes shell characters between words before a string
+/// another shell parses, RB037 says the value is refused whatever it holds (once), not a
+/// rule of plain words that an attacking value meets.
+#[test]
+fn a_filter_writing_shell_characters_is_said_to_refuse_every_value() {
+    let (lines, json) = rb037_lines(
+        "title: F\ndescription: d\nowner: o\ninputs:\n  v: {description: v}\nsteps:\n  - id: a\n    title: A\n    run: |\n      mapfile -t ps < <(printf '%s\\n' \"{{ inputs.v }}\" | sed 's/,/;/g'); for p in \"${ps[@]}\"; do ssh -n h \"kill $p\"; done\n",
+    );
+    assert_eq!(lines.len(), 1, "{json}");
+    assert!(json.contains("whatever it holds"), "{json}");
+    assert!(
+        json.contains("writes shell characters between words"),
+        "{json}"
+    );
+}

@@ -612,13 +612,16 @@ pub fn read_by_lines(text: &str, name: &str) -> bool {
     })
 }
 
+/// `for NAME in WORDS`: the name and the words as written.
+const FOR_IN: &str = r"\bfor\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\s+([^;\n]*)";
+
 /// The `for NAME in WORDS` loops of the script: (NAME, WORDS as written).
 pub fn for_loops(text: &str) -> Vec<(String, String)> {
     static FOR: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
     if !text.contains("for") {
         return Vec::new();
     }
-    FOR.get_or_init(|| regex::Regex::new(r"\bfor\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\s+([^;\n]*)").ok())
+    FOR.get_or_init(|| regex::Regex::new(FOR_IN).ok())
         .as_ref()
         .map(|re| {
             re.captures_iter(text)
@@ -638,7 +641,7 @@ fn loops_and_reads(text: &str) -> Vec<(String, String, bool)> {
     static PATTERNS: std::sync::OnceLock<Vec<regex::Regex>> = std::sync::OnceLock::new();
     let patterns = PATTERNS.get_or_init(|| {
         [
-            r"\bfor\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\s+([^;\n]*)",
+            FOR_IN,
             r"\bfor\s+([A-Za-z_][A-Za-z0-9_]*)\s*(;|\n|\s+do\b)",
             r"\b(?:read|mapfile|readarray)\b[^\n;|&]*?\s([A-Za-z_][A-Za-z0-9_]*)\s*<<<\s*(\S+)",
             r"\bread\b[^;\n]*?\s([A-Za-z_][A-Za-z0-9_]*)\s*;?\s*do\b[\s\S]*?\bdone\s*<<<\s*(\S+)",

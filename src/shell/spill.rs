@@ -253,14 +253,10 @@ fn output_taken(text: &str, name: &str, span: std::ops::Range<usize>) -> bool {
         }
         let before = text[..i].trim_end_matches(['"', '\'']);
         if let Some(assigned) = before.strip_suffix('=') {
-            let variable: String = assigned
-                .chars()
-                .rev()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
+            let variable = assigned
+                .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .next()
+                .unwrap_or("");
             if !variable.is_empty() {
                 callers.push(format!("${variable}"));
                 callers.push(format!("${{{variable}}}"));

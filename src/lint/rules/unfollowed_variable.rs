@@ -123,7 +123,12 @@ impl Rule for UnfollowedVariable {
             // (Where the script decodes text or writes shell characters between words, and
             // the floor finds a place, every value is refused: said once below, not as what
             // the plan alone would need.)
-            let refuses_all = decodes(text) && !unseen(&probe(text, &own)).is_empty();
+            let early = decodes(text).then(|| {
+                let probed = probe(text, &own);
+                let found = unseen(&probed);
+                (probed, found)
+            });
+            let refuses_all = early.as_ref().is_some_and(|(_, found)| !found.is_empty());
             for v in own.iter().filter(|_| !refuses_all) {
                 let Ok(plan) = &v.plan else { continue };
                 if plan.foreign.is_some() {
@@ -148,8 +153,15 @@ impl Rule for UnfollowedVariable {
                 .into_iter()
                 .filter(|v| !said.contains(&v.block.start))
                 .collect();
-            let probe = probe(text, &own);
-            let found = unseen(&probe);
+            // (Read once: with nothing said above, the values are those read for `early`.)
+            let (probe, found) = match early.filter(|_| said.is_empty()) {
+                Some(read) => read,
+                None => {
+                    let probed = probe(text, &own);
+                    let found = unseen(&probed);
+                    (probed, found)
+                }
+            };
             if found.is_empty() {
                 continue;
             }

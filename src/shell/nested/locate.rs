@@ -148,15 +148,7 @@ pub(super) fn locate(text: &str, list: &[Command], at: usize) -> Result<Role, Un
             }
             // `sh 3<<<"echo {{ v }}" /dev/fd/3`: a here-string on a descriptor that the
             // shell reads as its script (audit 20 HOLE-4).
-            // (`3<<<` is no here-string of the input, `words.rs`: told by its operator.)
-            if (w.herestring || text[..w.span.start].trim_end().ends_with("<<<"))
-                && super::refs::runs_a_shell(&args)
-                && args.iter().any(|a| {
-                    a.cooked.starts_with("/dev/fd/")
-                        || a.cooked.starts_with("/proc/self/fd/")
-                        || a.cooked == "/dev/stdin"
-                })
-            {
+            if super::refs::here_string(text, w) && super::refs::script_from_descriptor(&args) {
                 return Err(Unsafe {
                     why: "it stands in a here-string that a shell reads as its script (through `/dev/fd/N`)".into(),
                     construct: "<<< /dev/fd".into(),

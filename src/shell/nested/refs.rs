@@ -8,8 +8,8 @@ use super::foreign::{
 use super::role::{Ctx, Reparse, Role, with_functions};
 use super::sourced::sourced_function;
 use super::stdin::{
-    foreign_stdin, group_or_function_shell, input_written_to, makefile_on_stdin, passes_input_on,
-    reads_stdin_as_script, shell_named, stdin_code, stdin_code_runs_shell,
+    descriptor_file, foreign_stdin, group_or_function_shell, input_written_to, makefile_on_stdin,
+    passes_input_on, reads_stdin_as_script, shell_named, stdin_code, stdin_code_runs_shell,
 };
 use super::types::{HELP_ARGUMENT, MAX_DEPTH, POSITIONAL, Unsafe};
 use super::uses::redirected_scripts;
@@ -112,9 +112,19 @@ fn refused_refs_in(text: &str, depth: usize) -> BTreeSet<String> {
 /// which any later command may read as its script.
 fn exec_fed_words(text: &str, cmd: &Command) -> bool {
     cmd.words.first().is_some_and(|a| a.cooked == "exec")
-        && cmd.words.iter().any(|w| {
-            w.redirect && (w.herestring || text[..w.span.start].trim_end().ends_with("<<<"))
-        })
+        && cmd.words.iter().any(|w| here_string(text, w))
+}
+
+/// Whether a word is a here-string's text, on the input or on another descriptor (`3<<<"…"`,
+/// which `words.rs` does not mark as the input's: told by its operator).
+pub(super) fn here_string(text: &str, w: &Word) -> bool {
+    w.redirect && (w.herestring || text[..w.span.start].trim_end().ends_with("<<<"))
+}
+
+/// Whether a shell of `args` reads its script from one of its descriptors (`sh 3<<<"…"
+/// /dev/fd/3`, `bash /dev/stdin`), which its here-strings may feed.
+pub(super) fn script_from_descriptor(args: &[&Word]) -> bool {
+    runs_a_shell(args) && args.iter().any(|a| descriptor_file(&a.cooked))
 }
 
 /// The variables of [`reparsed_refs`] that reach a string parsed again only word by word,
@@ -567,17 +577,8 @@ fn reparsed_refs_in(text: &str, depth: usize) -> BTreeSet<String> {
                     }
                 }
             }
-            if runs_a_shell(&args)
-                && args.iter().any(|a| {
-                    a.cooked.starts_with("/dev/fd/")
-                        || a.cooked.starts_with("/proc/self/fd/")
-                        || a.cooked == "/dev/stdin"
-                })
-            {
-                let fed = |w: &&Word| {
-                    w.herestring || (w.redirect && text[..w.span.start].trim_end().ends_with("<<<"))
-                };
-                for w in cmd.words.iter().filter(fed) {
+            if script_from_descriptor(&args) {
+                for w in cmd.words.iter().filter(|w| here_string(text, w)) {
                     out.extend(handed_on(text, &w.expansions));
                 }
             }

@@ -369,9 +369,7 @@ pub(super) fn reads_stdin_as_script(args: &[&Word], i: usize, ctx: Ctx) -> Optio
             let s = seen.iter().any(|(o, _)| o == "-s");
             let operand = args.get(j).map(|w| w.cooked.as_str());
             // `bash /dev/fd/3 3<<EOF`: a descriptor this command's redirections open.
-            let stdin = operand.is_none_or(|o| o == "-" || stdin_file(o))
-                || operand
-                    .is_some_and(|o| o.starts_with("/dev/fd/") || o.starts_with("/proc/self/fd/"));
+            let stdin = operand.is_none_or(|o| o == "-" || descriptor_file(o));
             if c {
                 // `sh -c "cd /tmp && sh"`: a command of the script reads the input.
                 let script = args.get(j)?.cooked.clone();
@@ -503,6 +501,12 @@ pub(super) fn reads_stdin_as_script(args: &[&Word], i: usize, ctx: Ctx) -> Optio
 /// A file name that is the program's own standard input.
 pub(crate) fn stdin_file(name: &str) -> bool {
     matches!(name, "/dev/stdin" | "/dev/fd/0" | "/proc/self/fd/0")
+}
+
+/// A file that names one of the command's descriptors, which its own redirections open
+/// (`bash /dev/fd/3 3<<EOF`), or its input.
+pub(super) fn descriptor_file(name: &str) -> bool {
+    name.starts_with("/dev/fd/") || name.starts_with("/proc/self/fd/") || stdin_file(name)
 }
 
 /// The language of the script a command reads on its standard input (`psql <<SQL`,

@@ -877,3 +877,15 @@ fn a_message_is_no_option() {
         Ok(Slot::NoOption(_))
     ));
 }
+
+/// Audit 20 HOLE-2: what a program behind a wrapper prints of the environment into a shell
+/// (`busybox awk … ENVIRON["V"] | sh`) is the environment's value, as without the wrapper.
+#[test]
+fn the_environment_printed_behind_a_wrapper_is_followed() {
+    for script in [
+        "busybox awk 'BEGIN{print \"echo \" ENVIRON[\"V\"]}' | sh",
+        "timeout 5 printenv V | sh",
+    ] {
+        assert!(reparsed_refs(script).contains("V"), "{script}");
+    }
+}
