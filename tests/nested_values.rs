@@ -1421,3 +1421,48 @@ fn a_value_that_would_end_its_python_string_is_refused() {
         assert!(!out.join("p").exists(), "{value:?}");
     }
 }
+
+/// Audit 20 HOLE-5 (ar cases): words kept in an array or a variable and spread into a
+/// command that runs what some options name (`find "${args[@]}"` with `-exec sh -c`, tar's
+/// `--checkpoint-action` quoted whole, in a variable or an array) are read where they are
+/// spread: a value holding code is refused before anything runs, plain text still runs.
+#[test]
+fn words_spread_into_a_command_that_runs_options_are_followed() {
+    for step in [
+        "K=\"{{ inputs.v }}\"; args=(-maxdepth 0 -exec sh -c \"echo $K > \\\"$OUT/f\\\"\" \\;); find . \"${args[@]}\"",
+        "K=\"{{ inputs.v }}\"; tar -cf \"$OUT/a.tar\" --checkpoint=1 \"--checkpoint-action=exec=echo $K\" -C /etc hostname",
+        "K=\"{{ inputs.v }}\"; a=\"--checkpoint-action=exec=echo $K\"; tar -cf \"$OUT/a.tar\" --checkpoint=1 \"$a\" -C /etc hostname",
+        "K=\"{{ inputs.v }}\"; o=(-I \"gzip $K\"); tar -cf \"$OUT/a.tgz\" \"${o[@]}\" -C /etc hostname",
+    ] {
+        for value in ["$(touch {m}/1)", "x;touch {m}/2"] {
+            let (o, _, created, _t) = run_one("s", step, value);
+            assert!(created.is_empty(), "{step} with {value:?} ran code");
+            assert_ne!(o.code, 0, "{step} with {value:?}");
+        }
+    }
+    let (o, out, _, _t) = run_one(
+        "s",
+        "K=\"{{ inputs.v }}\"; args=(-maxdepth 0 -exec sh -c \"echo $K > \\\"$OUT/f\\\"\" \\;); find . \"${args[@]}\"",
+        "web-1",
+    );
+    o.code(0);
+    assert_eq!(std::fs::read_to_string(out.join("f")).unwrap(), "web-1\n");
+}
+
+/// Audit 20 OPT-2: a value quoted by `${S@Q}` or `printf %q` for another shell is one word
+/// of the command there, which may read it as an option: one starting with `-` is refused.
+#[test]
+fn a_value_quoted_for_another_shell_may_not_start_an_option_there() {
+    for step in [
+        "S=\"{{ inputs.v }}\"; cd \"$OUT\"; bash -c \"touch ${S@Q}\"",
+        "S=\"{{ inputs.v }}\"; cd \"$OUT\"; sh -c \"touch $(printf %q \"$S\")\"",
+    ] {
+        let (o, out, _, _t) = run_one("q", step, "it's down");
+        o.code(0);
+        assert!(out.join("it's down").exists(), "{step}");
+        let (o, out, _, _t) = run_one("q", step, "-r/etc/hostname");
+        assert_ne!(o.code, 0, "{step}");
+        assert!(o.stderr.contains("starts with `-`"), "{}", o.stderr);
+        assert_eq!(std::fs::read_dir(out).unwrap().count(), 0, "{step}");
+    }
+}

@@ -338,6 +338,16 @@ impl<'a> EnvCheck<'a> {
                 ),
             });
         }
+        if refs.contains(&format!("-{name}")) && value.starts_with('-') {
+            return Some(Refused {
+                message: format!(
+                    "`${name}` is quoted by `${{{name}@Q}}` or `printf %q` for a shell that parses it again, where it is a word of a command, and its value starts with `-`: the program there would read it as an option"
+                ),
+                help: format!(
+                    "give `{name}` a value that does not start with `-`, or end the program's options with `--` before it"
+                ),
+            });
+        }
         // (`${!n}` in such a string may name any variable.)
         if refs.contains(name) || refs.contains(super::nested::ANY) {
             return Some(Refused {

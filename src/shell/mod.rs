@@ -14,6 +14,7 @@ pub mod programs;
 pub mod quote;
 mod spill;
 pub mod splice;
+pub mod spreads;
 pub mod unseen;
 pub mod words;
 

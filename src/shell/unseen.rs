@@ -136,6 +136,9 @@ fn code_in_arguments(text: &str) -> BTreeSet<String> {
         .get_or_init(|| {
             Regex::new(concat!(
                 r#"(?:--to-command|--use-compress-program|--upload-pack|--receive-pack|--extcmd|--rsync-path|--checkpoint-action|--exec)[= ]("[^"]*"|'[^']*'|\S+)"#,
+                // (The option quoted whole: `"--checkpoint-action=exec=echo $K"`, audit 20.)
+                r#"|"(?:--to-command|--use-compress-program|--upload-pack|--receive-pack|--extcmd|--rsync-path|--checkpoint-action|--exec)=([^"]*)""#,
+                r#"|\btar\b[^\n;|&]*?\s["']?-(?:I|F)\s*("[^"]*"|'[^']*'|\S+)"#,
                 r#"|\b(?:gdb)\b[^\n;|&]*?\s-ex\s+("[^\"]*"|\S+)"#,
                 r#"|\b(?:vim|vi|nvim|ex)\b[^\n;|&]*?\s[-+]c\s+("[^\"]*"|\S+)"#,
                 r#"|\bgit\b[^\n;|&]*?\s-x\s+("[^\"]*"|\S+)"#,
@@ -158,7 +161,12 @@ fn code_in_arguments(text: &str) -> BTreeSet<String> {
     else {
         return BTreeSet::new();
     };
-    referenced_in_captures(re, text)
+    // (Also the words of a variable spread into the command: `o=(-I "gzip $K"); tar
+    // "${o[@]}"`.)
+    match super::spreads::inline(text, 0..0) {
+        Some((inlined, _)) => referenced_in_captures(re, &inlined),
+        None => referenced_in_captures(re, text),
+    }
 }
 
 /// The variables referenced in the groups of each match of `re` in `text`.
@@ -304,7 +312,7 @@ pub fn unseen(original: &str) -> Vec<Unseen> {
         code.extend(
             super::reparsed_refs(t)
                 .into_iter()
-                .filter(|r| !r.starts_with('^'))
+                .filter(|r| !r.starts_with(['^', '-']))
                 .chain(uses.words),
         );
         options.extend(uses.options.into_iter().chain(uses.split));

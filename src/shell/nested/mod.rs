@@ -59,7 +59,73 @@ pub use variables::{is_prompt, runs_as_code};
 
 /// Follows the placeholder at `placeholder` of `lexed` (a script whose template blocks are
 /// replaced by placeholders of the same length) into the strings that parse it again.
+///
+/// Words kept in a variable and spread into a command (`o=(-I "gzip $K"); tar "${o[@]}"`)
+/// are followed as if written there ([`crate::shell::spreads`]): where they take the value
+/// further than the script as written shows, that reading holds.
 pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
+    let plain = plan_at(lexed, placeholder.clone())?;
+    let Some((inlined, copies)) = crate::shell::spreads::inline(lexed, placeholder) else {
+        return Ok(plain);
+    };
+    let mut strictest = plain;
+    for copy in copies {
+        let spread = plan_at(&inlined, copy).map_err(|mut u| {
+            u.why = format!(
+                "{} (once the words of a variable spread into the command, `\"${{o[@]}}\"`, are read where they are spread)",
+                u.why
+            );
+            u
+        })?;
+        // (One reading inside strings the other does not see, `find . "${a[@]}"` with
+        // `a=(-exec sh -c "echo {{ v }}" \;)`: the value is quoted for all of them. An
+        // `ssh "${opts[@]}" "{{ host }}"` read as the remote command before: still so.)
+        // (One plain word already, it is the same text in any of them.)
+        if spread.layers.len() > strictest.layers.len()
+            && spread.layers.starts_with(&strictest.layers)
+        {
+            if !matches!(strictest.slot, Slot::PlainWord(_) | Slot::Name) {
+                strictest = with_flags(spread, strictest);
+            }
+            continue;
+        }
+        if strictest.layers.starts_with(&spread.layers) && spread.layers != strictest.layers {
+            continue;
+        }
+        if spread.layers != strictest.layers {
+            return Err(Unsafe {
+                construct: "words spread from a variable".into(),
+                why: "it is kept in a variable whose words the script spreads into a command (`\"${o[@]}\"`, `\"$a\"`), where they reach a string another shell parses again".into(),
+                help: "write those words in the command itself, with the `{{ }}` where the other shell reads it (runbook quotes it for that place), or pass the value as an argument".into(),
+            });
+        }
+        strictest = stricter(strictest, spread);
+    }
+    Ok(strictest)
+}
+
+/// Of two readings of one value with the same layers, the one that holds it to more.
+fn stricter(a: Plan, b: Plan) -> Plan {
+    let rank = |p: &Plan| match p.slot {
+        Slot::Quoted(_) => 0,
+        Slot::NoOption(_) => 1,
+        Slot::PlainWords(_) | Slot::PlainLines(_) | Slot::NoSubscript(_) => 2,
+        _ => 3,
+    };
+    let (keep, other) = if rank(&b) > rank(&a) { (b, a) } else { (a, b) };
+    with_flags(keep, other)
+}
+
+/// `keep`, also held to what `other` says of the value beyond its slot.
+fn with_flags(mut keep: Plan, other: Plan) -> Plan {
+    keep.control_free |= other.control_free;
+    keep.foreign = keep.foreign.or(other.foreign);
+    keep.left = keep.left.or(other.left);
+    keep.code_end = keep.code_end.or(other.code_end);
+    keep
+}
+
+fn plan_at(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
     if lexed.contains(SENTINEL) {
         return Err(Unsafe {
             construct: "U+0001".into(),
@@ -337,6 +403,18 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     }
                     (slot, _) => slot,
                 };
+                // `ssh h systemctl restart "${S@Q}"`, `$(printf %q "$S")`: quoted for the
+                // other shell, but a word of its command there, which reads options (audit
+                // 20 OPT-2).
+                if let Slot::Quoted(q) = slot
+                    && (control_free
+                        || (!targets.is_empty() && {
+                            let refs = reparsed_refs(&text);
+                            targets.iter().any(|t| refs.contains(&format!("-{t}")))
+                        }))
+                {
+                    slot = Slot::NoOption(q);
+                }
                 // Spliced into sed's or awk's code, which can run a shell: data only until
                 // what ends the command or string holding it.
                 let mut code_end = None;

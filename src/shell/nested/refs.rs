@@ -9,7 +9,8 @@ use super::role::{Ctx, Reparse, Role, with_functions};
 use super::sourced::sourced_function;
 use super::stdin::{
     descriptor_file, foreign_stdin, group_or_function_shell, input_written_to, makefile_on_stdin,
-    passes_input_on, reads_stdin_as_script, shell_named, stdin_code, stdin_code_runs_shell,
+    passes_input_on, reads_stdin_as_script, remote_input_written_to, shell_named, stdin_code,
+    stdin_code_runs_shell,
 };
 use super::types::{HELP_ARGUMENT, MAX_DEPTH, POSITIONAL, Unsafe};
 use super::uses::redirected_scripts;
@@ -36,6 +37,13 @@ pub fn reparsed_refs(text: &str) -> BTreeSet<String> {
         .collect();
     crate::shell::flow::with_sources(text, &mut quoted);
     refs.extend(quoted.into_iter().map(|n| format!("^{n}")));
+    let mut words: BTreeSet<String> = refs
+        .iter()
+        .filter_map(|r| r.strip_prefix('-'))
+        .map(str::to_string)
+        .collect();
+    crate::shell::flow::with_sources(text, &mut words);
+    refs.extend(words.into_iter().map(|n| format!("-{n}")));
     refs
 }
 
@@ -256,6 +264,14 @@ fn handed_on_into(
         .filter(|e| posix && quoted(e))
         .flat_map(|e| crate::shell::flow::referenced(&text[e.span.clone()]))
         .map(|n| format!("^{n}"));
+    // (And a word of the command there, which may read it as an option: `-NAME`, audit 20
+    // OPT-2.)
+    let no_option: Vec<String> = expansions
+        .iter()
+        .filter(|e| quoted(e))
+        .flat_map(|e| crate::shell::flow::referenced(&text[e.span.clone()]))
+        .map(|n| format!("-{n}"))
+        .collect();
     expansions
         .iter()
         .filter(|e| !quoted(e))
@@ -287,6 +303,7 @@ fn handed_on_into(
             names
         })
         .chain(control_free)
+        .chain(no_option)
         .collect()
 }
 
@@ -304,10 +321,12 @@ fn runs_file(text: &str, name: &str) -> bool {
             .rfind(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | '<'))
             .map_or(0, |k| k + 1);
         let before = text[..start].trim_end();
+        // (`ssh h 'bash f.sh'`: the quote opening the remote command is not the program's.)
         let previous = before
             .rsplit(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '('))
             .next()
-            .unwrap_or("");
+            .unwrap_or("")
+            .trim_start_matches(['"', '\'']);
         text[start..at]
             .trim_start_matches(['"', '\''])
             .starts_with("./")
@@ -720,6 +739,16 @@ pub(super) fn stdin_reader(
         && run_later(text, list, n, &file)
     {
         return Some(Ok((format!("{file} (written here, then run)"), false)));
+    }
+    // `ssh h "cat > f.sh" <<< "…"; ssh h sh f.sh`: written on the other side, and run
+    // there (audit 20 HOLE-6).
+    if let Some(file) = remote_input_written_to(&args)
+        && runs_file(text, &file)
+    {
+        return Some(Ok((
+            format!("{file} (written on the other side, then run)"),
+            false,
+        )));
     }
     let (construct, travels, clean) = pipe_reader(text, list, n)?;
     if clean && passes_input_on(&args) {

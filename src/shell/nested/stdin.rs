@@ -51,6 +51,27 @@ pub(super) fn input_written_to(text: &str, cmd: &Command) -> Option<String> {
     }
 }
 
+/// The file a command on another host or in a container writes its input to (`ssh h "cat >
+/// f.sh"`, `kubectl exec -i pod -- tee f.sh`), as written there.
+pub(super) fn remote_input_written_to(args: &[&Word]) -> Option<String> {
+    let i = programs::program_index(args, command_index(args));
+    let name = base(&args.get(i)?.cooked);
+    let start = match name {
+        "ssh" | "autossh" | "rsh" | "remsh" | "dbclient" => {
+            let (_, seen, k, after) = ssh_options(name, args, i);
+            if has(&seen, &["-n"]) || has(&after, &["-n"]) {
+                return None;
+            }
+            k
+        }
+        "kubectl" | "oc" | "docker" | "podman" | "nerdctl" => programs::container_command(args, i)?,
+        _ => return None,
+    };
+    let remote = words_text(args.get(start..)?);
+    let list = commands(&remote, 0..remote.len())?;
+    list.iter().find_map(|c| input_written_to(&remote, c))
+}
+
 /// `make -f -`, `gmake --file=/dev/stdin`: the makefile is read from standard input.
 pub(super) fn makefile_on_stdin(args: &[&Word]) -> Option<String> {
     let i = command_index(args);

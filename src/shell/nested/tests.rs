@@ -445,10 +445,6 @@ fn a_value_that_leaves_where_unknown_text_is_parsed_again_is_a_plain_word() {
             "`/usr/local/bin/j` runs a file",
         ),
         (
-            "ssh h 'cat > /tmp/j.sh' <<EOF\necho X\nEOF\nssh h 'sh /tmp/j.sh'",
-            "`sh /tmp/j.sh` runs a file",
-        ),
-        (
             "echo \"print('X')\" > j.py; python3 j.py",
             "`python3 j.py` runs a file",
         ),
@@ -887,5 +883,103 @@ fn the_environment_printed_behind_a_wrapper_is_followed() {
         "timeout 5 printenv V | sh",
     ] {
         assert!(reparsed_refs(script).contains("V"), "{script}");
+    }
+}
+
+/// Audit 20 HOLE-5 (ar cases): words kept in an array or a variable and spread into a
+/// command (`tar "${o[@]}"`, `find . "${args[@]}"`, `su "${c[@]}"`) are read where they are
+/// spread; the option quoted whole (`"--checkpoint-action=exec=echo $K"`) too.
+#[test]
+fn words_spread_from_a_variable_are_read_in_their_command() {
+    for script in [
+        "K=\"X\"; args=(-maxdepth 0 -exec sh -c \"echo $K\" \\;); find . \"${args[@]}\"",
+        "K=\"X\"; c=(-c \"echo $K\"); su \"${c[@]}\" root",
+        "o=(--checkpoint=1 \"--checkpoint-action=exec=echo X\"); tar -cf a.tar \"${o[@]}\" f",
+    ] {
+        assert!(
+            plain_word_or_refused(script) || read_again_or_refused(script),
+            "{script}: {:?}",
+            plan_x(script)
+        );
+    }
+    // Options kept for a program that only reads them as data stay data (an operand of
+    // rsync, whose `-e` runs a command, may not start with `-`).
+    for script in [
+        "K=\"X\"; o=(-avz --exclude \"$K\"); rsync \"${o[@]}\" a/ b/",
+        "K=\"X\"; o=(-czf); tar \"${o[@]}\" \"$K.tgz\" f",
+    ] {
+        assert!(
+            matches!(
+                plan_x(script).map(|p| p.slot),
+                Ok(Slot::Quoted(_) | Slot::NoOption(_))
+            ),
+            "{script}: {:?}",
+            plan_x(script)
+        );
+    }
+}
+
+/// Audit 21 FR-2: a literal options array before a templated host still runs.
+#[test]
+fn a_literal_options_array_before_a_host_is_no_refusal() {
+    for script in [
+        "SSH_OPTS=(-o ConnectTimeout=5); ssh \"${SSH_OPTS[@]}\" \"X\" journalctl -n 50",
+        "SSH_OPTS=(-o ConnectTimeout=5)\n[ -n \"$DEBUG\" ] && SSH_OPTS+=(-v)\nssh \"${SSH_OPTS[@]}\" \"X\" uptime",
+    ] {
+        assert!(plan_x(script).is_ok(), "{script}: {:?}", plan_x(script));
+    }
+}
+
+/// Audit 20 HOLE-6: a file written from its input on the other side (`ssh h "cat > f.sh"`,
+/// `kubectl exec -i … -- tee f.sh`) and run there is a script.
+#[test]
+fn a_file_written_on_the_other_side_and_run_there_is_a_script() {
+    for script in [
+        "S=\"X\"; ssh web-1 \"cat > /tmp/f.sh\" <<< \"echo $S\"; ssh web-1 sh /tmp/f.sh",
+        "S=\"X\"; ssh web-1 'cat > f.sh' <<< \"echo $S\"; ssh web-1 'bash f.sh'",
+        "S=\"X\"; kubectl exec -i api-1 -- tee f.sh <<< \"echo $S\" >/dev/null; kubectl exec api-1 -- sh f.sh",
+    ] {
+        assert!(
+            plain_word_or_refused(script),
+            "{script}: {:?}",
+            plan_x(script)
+        );
+    }
+    // (Written there and never run: data.)
+    let script = "S=\"X\"; ssh web-1 \"cat > notes.txt\" <<< \"$S\"";
+    assert!(!plain_word_or_refused(script), "{script}");
+    // (The value itself in the document: quoted for the shell that runs the file.)
+    for script in [
+        "ssh web-1 'cat > f.sh' <<R\necho X\nR\nssh web-1 sh f.sh",
+        "ssh h 'cat > /tmp/j.sh' <<EOF\necho X\nEOF\nssh h 'sh /tmp/j.sh'",
+    ] {
+        assert_eq!(
+            constructs(script),
+            [if script.contains("j.sh") {
+                "/tmp/j.sh (written on the other side, then run)"
+            } else {
+                "f.sh (written on the other side, then run)"
+            }],
+            "{script}"
+        );
+    }
+}
+
+/// Audit 20 OPT-2: quoted by `${S@Q}` or `printf %q` for another shell, a value is still a
+/// word of the command there, which reads options.
+#[test]
+fn a_value_quoted_for_another_shell_is_no_option_there() {
+    for script in [
+        "S=\"X\"; ssh -n web-1 systemctl restart \"${S@Q}\"",
+        "S=\"X\"; ssh -n web-1 \"sudo systemctl restart $(printf %q \"$S\")\"",
+    ] {
+        assert!(
+            matches!(
+                plan_x(script).map(|p| p.slot),
+                Ok(Slot::NoOption(_)) | Err(_)
+            ),
+            "{script}: {:?}",
+            plan_x(script)
+        );
     }
 }
