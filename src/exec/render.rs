@@ -299,10 +299,15 @@ fn place(
                         let language = plan.foreign.map_or("the program", |f| f.language);
                         RenderError {
                     message: format!(
-                        "`{expr}` holds {}, which would end {what}{via}: the rest of the value would be {language} code, and {language} can run shell commands",
+                        "`{expr}` holds {}, which would end {what}{via}: the rest of the value would be {language} code, {}",
                         match c {
                             '\n' => "a new line".to_string(),
                             c => format!("`{c}`"),
+                        },
+                        if language.contains("SQL") {
+                            "which reads and changes data (and a client's own commands, sqlite3's `.shell` or psql's `\\!`, run a shell)".to_string()
+                        } else {
+                            format!("and {language} can run shell commands")
                         }
                     ),
                     help: plan.foreign.map_or_else(

@@ -652,7 +652,7 @@ fn loops_and_reads(text: &str) -> Vec<(String, String, bool)> {
             // `declare -n r=v`: `r` and `v` are one variable.
             r"\b(?:declare|local|typeset)\s+(?:-[A-Za-z]+\s+)*-[A-Za-z]*n[A-Za-z]*\s+(?:-[A-Za-z]+\s+)*([A-Za-z_][A-Za-z0-9_]*)=([A-Za-z_][A-Za-z0-9_]*)",
             // `printf -v c '%s' "$1"`: what printf prints from its arguments goes to `c`.
-            r#"\bprintf\s+(?:-[A-Za-z]+\s+)*-v\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?\s+([^;\n|&]*)"#,
+            r#"\bprintf\s+(?:-[A-Za-z]+\s+)*-v\s*["']?([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]\n]*\])?["']?\s+([^;\n|&]*)"#,
         ]
         .iter()
         .filter_map(|p| regex::Regex::new(p).ok())

@@ -50,6 +50,12 @@ pub fn ends(language: &str, code: &str, at: usize) -> Option<Ends> {
         )),
         "PHP" => Some(literal(code, at, &[('"', "$"), ('\'', "")], language)),
         "Lua" => Some(literal(code, at, &[('"', ""), ('\'', "")], language)),
+        // Tcl's "…" runs `[…]` and expands `$` (audit 21 HOLE-3: `puts "{{ v }}"` with
+        // `[exec touch x]`).
+        "Tcl" | "Tcl (expect)" => Some(literal(code, at, &[('"', "[$")], language)),
+        // An ed script: `!cmd` (also `r !`, `e !`, `w !`) runs a shell; a line is a command.
+        "ed/ex" => Some(ed(code, at)),
+        "SQL" | "a query language (SQL, CQL, InfluxQL)" => Some(sql(code, at)),
         _ => None,
     }
 }
@@ -75,6 +81,54 @@ fn literal(code: &str, at: usize, quotes: &[(char, &str)], language: &str) -> En
         },
         None => Ends::Code,
     }
+}
+
+/// An ed script: on a line holding `!` the value is a shell command; in the text that `a`,
+/// `i` or `c` adds, data until a new line; elsewhere what sed's rules say of `s` and
+/// commands.
+fn ed(code: &str, at: usize) -> Ends {
+    let at = at.min(code.len());
+    let start = code[..at].rfind('\n').map_or(0, |k| k + 1);
+    if code[start..at].contains('!') {
+        return Ends::Commands;
+    }
+    let previous = code[..start.saturating_sub(1)]
+        .rsplit('\n')
+        .next()
+        .unwrap_or("")
+        .trim();
+    let adds = previous
+        .trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '$' | ',' | '.'))
+        .len()
+        == 1
+        && previous.ends_with(['a', 'i', 'c']);
+    if start > 0 && adds {
+        return Ends::Chars {
+            chars: "\n\r".into(),
+            what: "the line of text the ed command adds".into(),
+        };
+    }
+    sed(code, at)
+}
+
+/// SQL: data inside a string literal until its quote, a backslash or a new line; a client's
+/// own command (sqlite3's `.shell`/`.system`, psql's `\!`) at the start of a line runs a
+/// shell; elsewhere the value is SQL (audit 21 HOLE-2, HOLE-4: `ATTACH DATABASE` wrote a
+/// file from `select '{{ v }}'`).
+fn sql(code: &str, at: usize) -> Ends {
+    let at = at.min(code.len());
+    let start = code[..at].rfind('\n').map_or(0, |k| k + 1);
+    let line = code[start..at].trim_start();
+    if line.starts_with('.') {
+        return Ends::Commands;
+    }
+    if line.starts_with('\\') {
+        return Ends::Chars {
+            chars: "`|'\n\r\\".into(),
+            what: "the psql command's argument (backquotes and `|` run a shell there)".into(),
+        };
+    }
+    literal(code, at, &[('\'', ""), ('"', "")], "SQL")
 }
 
 /// The delimiters of every `s`/`y` command that may be open before `at` (a command's letter

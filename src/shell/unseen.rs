@@ -154,6 +154,8 @@ fn code_in_arguments(text: &str) -> BTreeSet<String> {
                 r#"|\btcpdump\b[^\n;|&]*?\s-z\s+("[^"]*"|'[^']*'|\S+)"#,
                 r#"|\bsqlite3\b[^\n;|&]*?\s-cmd\s+("[^"]*"|'[^']*'|\S+)"#,
                 r#"|--compress-program[= ]("[^"]*"|'[^']*'|\S+)"#,
+                // `zip -TT "unzip -t $K"`: the command that tests the archive (audit 21).
+                r#"|\bzip\b[^\n;|&]*?\s(?:-TT|--unzip-command)[= ]?\s*("[^"]*"|'[^']*'|\S+)"#,
             ))
             .ok()
         })
@@ -977,6 +979,21 @@ mod tests {
     /// Audit 19: a loop over a variable of literal words (or one from the environment,
     /// whose value is checked where it goes) sets its variable from literal text; over one
     /// the script computes, otherwise.
+    /// Audit 20/21: a copy in the command an option names, also quoted whole, kept in an
+    /// array or a variable spread into the command, or zip's `-TT`.
+    #[test]
+    fn copies_in_commands_that_options_name_are_code() {
+        for script in [
+            "tar -cf a.tar --checkpoint=1 \"--checkpoint-action=exec=echo $K\" f",
+            "a=\"--checkpoint-action=exec=echo $K\"; tar -cf a.tar \"$a\" f",
+            "o=(-I \"gzip $K\"); tar -cf a.tgz \"${o[@]}\" f",
+            "zip -q z.zip f -T -TT \"echo $K #\"",
+        ] {
+            assert!(code_in_arguments(script).contains("K"), "{script}");
+        }
+        assert!(code_in_arguments("o=(-czf); tar \"${o[@]}\" \"$K\"").is_empty());
+    }
+
     #[test]
     fn a_loop_over_literal_words_in_a_variable_sets_nothing_unseen() {
         let literal = "HOSTS=\"web-1 web-2\"\nfor h in $HOSTS; do ssh -n \"$h\" uptime; done";

@@ -207,7 +207,8 @@ fn plan_at(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                 let foreign = match role {
                     Role::Data(foreign) => foreign,
                     _ => None,
-                };
+                }
+                .or_else(|| list.as_deref().and_then(|l| stdin::piped_into_code(l, at)));
                 // Data here, but where does it go? Into a variable the script uses in
                 // arithmetic, or reads as a name, it is code again.
                 let targets = list
@@ -418,15 +419,27 @@ fn plan_at(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                 // Spliced into sed's or awk's code, which can run a shell: data only until
                 // what ends the command or string holding it.
                 let mut code_end = None;
+                // (The code: the word holding the value, or the here-document's body.)
+                let code: Option<(String, usize)> = list.as_deref().and_then(|l| {
+                    if let Some(w) = l
+                        .iter()
+                        .flat_map(|c| c.words.iter())
+                        .find(|w| w.span.contains(&at))
+                    {
+                        return Some((w.cooked.clone(), w.cooked.find(SENTINEL)?));
+                    }
+                    let body = l
+                        .iter()
+                        .flat_map(|c| c.heredocs.iter())
+                        .find(|h| h.body.contains(&at))?
+                        .body
+                        .clone();
+                    Some((text.get(body.clone())?.to_string(), at - body.start))
+                });
                 if let Some(f) = foreign
-                    && let Some(word) = list.as_deref().and_then(|l| {
-                        l.iter()
-                            .flat_map(|c| c.words.iter())
-                            .find(|w| w.span.contains(&at))
-                    })
-                    && let Some(k) = word.cooked.find(SENTINEL)
+                    && let Some((code, k)) = &code
                 {
-                    match super::splice::ends(f.language, &word.cooked, k) {
+                    match super::splice::ends(f.language, code, *k) {
                         Some(super::splice::Ends::Chars { chars, what }) => {
                             code_end = Some((chars, what));
                         }
@@ -472,12 +485,16 @@ fn plan_at(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                 }
                 // A SQL client's script on its input: a new line may start a client command
                 // (`.shell`, `system`) and a `\` one anywhere (psql's `\!`), which run a shell.
+                // (Its string literal's quote too, where it stands in one: `'X'`.)
                 if let Some(f) = foreign
                     && (std::ptr::eq(f, &PSQL_STDIN) || std::ptr::eq(f, &MYSQL_STDIN))
-                    && code_end.is_none()
                 {
+                    let mut chars = "\n\r\\`|".to_string();
+                    if let Some((literal, _)) = &code_end {
+                        chars.extend(literal.chars().filter(|c| !"\n\r\\`|".contains(*c)));
+                    }
                     code_end = Some((
-                        "\n\r\\`|".to_string(),
+                        chars,
                         "the line of SQL the client reads (a new line or `\\` may start a client command such as `\\!` or `.shell`)".to_string(),
                     ));
                 }

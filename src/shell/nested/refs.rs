@@ -2,9 +2,7 @@
 //! its standard input, pipes and `xargs`), and those only split into words.
 
 use super::command::role_of;
-use super::foreign::{
-    MYSQL_STDIN, PSQL_STDIN, code_env_reads, code_runs_shell, crontab_of_input, env_reads_in,
-};
+use super::foreign::{code_env_reads, code_runs_shell, crontab_of_input, env_reads_in};
 use super::role::{Ctx, Reparse, Role, with_functions};
 use super::sourced::sourced_function;
 use super::stdin::{
@@ -500,6 +498,21 @@ fn reparsed_refs_in(text: &str, depth: usize) -> BTreeSet<String> {
                 {
                     out.extend(handed_on(text, &w.expansions));
                 }
+                // `sqlite3 db "select '$K'"`, `zip -TT "echo $K"`: a copy expanded in another
+                // language's code given as an argument, where its text is not checked.
+                // (sed's and awk's are checked by what ends their code: `unseen.rs`.)
+                if let Role::Data(Some(f)) = &role
+                    && !matches!(f.language, "jq" | "sed" | "awk")
+                {
+                    out.extend(handed_on(text, &w.expansions));
+                }
+                // `bash "${a[@]}"` with `a[0]=-c; a[1]="echo $K"`: words spread into a
+                // command that may make a script of them (audit 21 HOLE-1).
+                if spread_may_form_script(text, &args, k) {
+                    for e in w.expansions.iter().filter(|e| e.inner.is_none()) {
+                        out.extend(crate::shell::flow::referenced(&text[e.span.clone()]));
+                    }
+                }
                 if let Role::Reparse(r) = role {
                     out.extend(handed_on_into(
                         text,
@@ -520,11 +533,13 @@ fn reparsed_refs_in(text: &str, depth: usize) -> BTreeSet<String> {
                     }
                 }
             }
-            // A SQL client's script on its input runs its own commands, some of which run a
-            // shell (`\!`, `.shell`): what the script expands there is code for it.
+            // Code of another language on the input (a SQL client's script, whose own
+            // commands `\!` and `.shell` run a shell; Python, Tcl, an ed script): what the
+            // script expands there is code for it (audit 21: `python3 <<P` with `print('$S')`,
+            // `tclsh <<T` with `exec sh -c {echo $K}`). (jq runs nothing.)
+            let code_reader = |f: &super::types::Foreign| f.language != "jq";
             if (!cmd.heredocs.is_empty() || cmd.words.iter().any(|w| w.herestring))
-                && foreign_stdin(&args)
-                    .is_some_and(|f| std::ptr::eq(f, &PSQL_STDIN) || std::ptr::eq(f, &MYSQL_STDIN))
+                && foreign_stdin(&args).is_some_and(code_reader)
             {
                 for h in cmd.heredocs.iter().filter(|h| !h.quoted) {
                     if let Some((_, expansions)) = cook_heredoc(text, h.body.clone()) {
@@ -532,6 +547,21 @@ fn reparsed_refs_in(text: &str, depth: usize) -> BTreeSet<String> {
                     }
                 }
                 for w in cmd.words.iter().filter(|w| w.herestring) {
+                    out.extend(handed_on(text, &w.expansions));
+                }
+            }
+            // `echo "print('$S')" | python3`, `printf '%s\n' "!echo $K" q | ed -s`: what
+            // the printer prints is the code of the program down the pipe.
+            if cmd.piped
+                && args
+                    .get(command_index(&args))
+                    .is_some_and(|w| matches!(base(&w.cooked), "echo" | "printf"))
+                && list
+                    .get(n + 1)
+                    .and_then(|next| foreign_stdin(&next.args()))
+                    .is_some_and(|f| f.language != "jq")
+            {
+                for w in &args {
                     out.extend(handed_on(text, &w.expansions));
                 }
             }
@@ -646,6 +676,48 @@ fn reparsed_refs_in(text: &str, depth: usize) -> BTreeSet<String> {
         }
     }
     out
+}
+
+/// Whether word `k` of `args` spreads an array or the positional parameters (`"${a[@]}"`,
+/// `"$@"`) where its words may become a script: the command itself (`"${cmd[@]}"`, an array,
+/// not a function's `"$@"`, which is followed at its calls), or the arguments of a shell,
+/// `eval`, `su`, `find`, `xargs`, `ssh`, `kubectl`/`docker` (`-c` and the script may be among
+/// them). A literal array is read where it is spread ([`crate::shell::spreads`]); one built
+/// piece by piece (`a[1]=…`, `a+=(…)`, `readarray`, `printf -v 'a[1]'`) is not known.
+fn spread_may_form_script(text: &str, args: &[&Word], k: usize) -> bool {
+    let raw = &text[args[k].span.clone()];
+    let array = raw.contains("[@]}") || raw.contains("[*]}");
+    let positional = ["$@", "$*", "${@", "${*"].iter().any(|p| raw.contains(p));
+    if !array && !positional {
+        return false;
+    }
+    let p = programs::program_index(args, command_index(args));
+    if k <= p {
+        return array;
+    }
+    args.get(p).is_some_and(|w| {
+        let name = base(&w.cooked);
+        SHELLS.contains(&name)
+            || matches!(
+                name,
+                "eval"
+                    | "su"
+                    | "runuser"
+                    | "find"
+                    | "xargs"
+                    | "parallel"
+                    | "ssh"
+                    | "autossh"
+                    | "kubectl"
+                    | "oc"
+                    | "docker"
+                    | "podman"
+                    | "nerdctl"
+                    | "watch"
+                    | "script"
+                    | "flock"
+            )
+    })
 }
 
 /// Whether a simple command runs a shell or sources a file (`sh`, `bash -s`, `.`,

@@ -541,6 +541,23 @@ pub(super) fn foreign_stdin(args: &[&Word]) -> Option<&'static Foreign> {
     foreign_stdin_of(name, &rest)
 }
 
+/// The language a value printed by `echo`/`printf` is code of, when a program down the pipe
+/// reads its input as code (`echo "print('{{ v }}')" | python3`, `printf '%s\n' "!echo {{ v
+/// }}" | ed -s`): audit 21.
+pub(super) fn piped_into_code(list: &[Command], at: usize) -> Option<&'static Foreign> {
+    let n = list
+        .iter()
+        .position(|c| c.words.iter().any(|w| w.span.contains(&at)))?;
+    let args = list[n].args();
+    let printer = args
+        .get(command_index(&args))
+        .is_some_and(|w| matches!(base(&w.cooked), "echo" | "printf"));
+    if !list[n].piped || !printer {
+        return None;
+    }
+    foreign_stdin(&list.get(n + 1)?.args())
+}
+
 /// [`foreign_stdin`] of program `name` given the words `rest`; through a command that hands
 /// its input to a command on another host or in a container (`ssh db-1 "psql …"`,
 /// `kubectl exec -i db-0 -- psql …`, `docker exec -i db psql …`), that command's.

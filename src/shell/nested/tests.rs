@@ -529,9 +529,10 @@ fn a_value_in_sed_or_awk_code_is_data_until_what_ends_it() {
         "kubectl exec -i db-0 -- psql -U postgres <<SQL\nselect 'X';\nSQL",
         "docker exec -i -u pg db psql <<SQL\nselect 'X';\nSQL",
     ] {
-        assert_eq!(end(script).as_deref(), Some("\n\r\\`|"), "{script}");
+        // (And the quote of the SQL string it stands in: audit 21 HOLE-4.)
+        assert_eq!(end(script).as_deref(), Some("\n\r\\`|'"), "{script}");
     }
-    assert_eq!(end("psql -c \"select 'X'\""), None);
+    assert_eq!(end("psql -c \"select 'X'\"").as_deref(), Some("'\\\n\r"));
     assert_eq!(end("psql -c \"\\set n 'X'\"").as_deref(), Some("`|'\n\r\\"));
     // Copied into the document, it is the client's code too; a file that may be a
     // `|command`, and a program to run, are no place for free text.
@@ -978,6 +979,76 @@ fn a_value_quoted_for_another_shell_is_no_option_there() {
                 plan_x(script).map(|p| p.slot),
                 Ok(Slot::NoOption(_)) | Err(_)
             ),
+            "{script}: {:?}",
+            plan_x(script)
+        );
+    }
+}
+
+/// Audit 21 HOLE-1, HOLE-5: an array built piece by piece (`a[1]=…`, `+=`, `readarray`,
+/// `printf -v 'a[1]'`, a function's `"$@"`) and spread where its words may form a script or
+/// reach options.
+#[test]
+fn arrays_built_piece_by_piece_and_spread_into_a_shell_are_followed() {
+    for script in [
+        "K=\"X\"; declare -a a; a[0]=-c; a[1]=\"echo $K\"; bash \"${a[@]}\"",
+        "f() { local -a o=(\"$@\"); sh \"${o[@]}\"; }; K=\"X\"; f -c \"echo $K\"",
+        "K=\"X\"; readarray -t a <<< \"-c\"; a+=(\"echo $K\"); sh \"${a[@]}\"",
+        "K=\"X\"; printf -v 'a[1]' '%s' \"echo $K\"; a[0]=-c; sh \"${a[@]}\"",
+        "K=\"X\"; printf -v 'c[0]' '%s' \"echo $K\"; eval \"${c[0]}\"",
+    ] {
+        assert!(
+            plain_word_or_refused(script),
+            "{script}: {:?}",
+            plan_x(script)
+        );
+    }
+    let script = "S=\"X\"; printf -v 'a[0]' '%s' \"$S\"; ssh -n \"${a[@]}\" uptime";
+    assert!(
+        matches!(
+            plan_x(script).map(|p| p.slot),
+            Ok(Slot::NoOption(_) | Slot::PlainWord(_)) | Err(_)
+        ),
+        "{script}: {:?}",
+        plan_x(script)
+    );
+}
+
+/// Audit 21 HOLE-2, HOLE-3, HOLE-4: sqlite3's dot-commands, an ed script's `!`, Tcl's
+/// `[…]`, a SQL string literal; in arguments, here-documents and what `echo` pipes to them;
+/// a copy there is one plain word.
+#[test]
+fn code_of_sql_ed_and_tcl_holds_a_value_as_data_or_refuses_it() {
+    for script in [
+        "sqlite3 :memory: \".shell echo X\"",
+        "printf '%s\\n' \"!echo X\" q | ed -s",
+        "ed -s f.txt <<E\n!echo X\nq\nE",
+    ] {
+        assert!(plan_x(script).is_err(), "{script}: {:?}", plan_x(script));
+    }
+    for (script, ends) in [
+        ("sqlite3 db \"select 'X';\"", "'"),
+        ("echo \"print('X')\" | python3", "'"),
+        ("python3 <<P\nprint('X')\nP", "'"),
+        ("echo \"puts \\\"X\\\"\" | tclsh", "["),
+    ] {
+        let plan = plan_x(script);
+        assert!(
+            plan.as_ref()
+                .is_ok_and(|p| p.code_end.as_ref().is_some_and(|(c, _)| c.contains(ends))),
+            "{script}: {plan:?}"
+        );
+    }
+    for script in [
+        "K=\"X\"; sqlite3 db \"select '$K';\"",
+        "K=\"X\"; echo \".shell echo $K\" | sqlite3",
+        "S=\"X\"; echo \"print('$S')\" | python3",
+        "S=\"X\"\npython3 <<P\nprint('$S')\nP",
+        "K=\"X\"\ntclsh <<T\nexec sh -c {echo $K} >@ stdout\nT",
+        "K=\"X\"; echo \"!echo $K\" > e.txt; ed -s < e.txt",
+    ] {
+        assert!(
+            plain_word_or_refused(script),
             "{script}: {:?}",
             plan_x(script)
         );

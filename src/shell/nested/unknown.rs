@@ -275,9 +275,15 @@ pub(super) fn parses_unknown(
                 ));
             }
             // The input of a shell, or of a program that puts it into a command.
+            // (Or a program reading code that can run a shell: `ed -s < e.txt`, audit 21.)
             let reader = reads_stdin_as_script(&args, 0, Ctx::default())
                 .map(|(construct, _)| construct)
-                .or(xargs);
+                .or(xargs)
+                .or_else(|| {
+                    super::stdin::foreign_stdin(&args)
+                        .filter(|f| f.language != "jq")
+                        .map(|f| format!("{} (reading {} code)", shown(t, &args), f.language))
+                });
             if let Some(construct) = reader {
                 let piped = n > 0 && l[n - 1].piped || (n == 0 && *fed);
                 let from_file = cmd.words.iter().any(|w| {
