@@ -294,6 +294,13 @@ fn place(
                     ),
                     help: "give one word of letters, digits and `_ . / : @ , + = %` on each line, none starting with `-` (a `pattern` on the input)".into(),
                     },
+                    Refusal::EndsCode(c) if plan.foreign.is_none() => {
+                        let what = plan.code_end.as_ref().map_or("", |(_, w)| w.as_str());
+                        RenderError {
+                            message: format!("`{expr}` holds `{c}`{via}: {what}"),
+                            help: format!("give a value without `{c}` (a `pattern` on the input)"),
+                        }
+                    }
                     Refusal::EndsCode(c) => {
                         let what = plan.code_end.as_ref().map_or("", |(_, w)| w.as_str());
                         let language = plan.foreign.map_or("the program", |f| f.language);
@@ -336,11 +343,11 @@ fn place(
                     ),
                     help: "give a value without them (a `pattern` on the input), or use a variable of its own for it".into(),
                     },
-                    Refusal::LeadingDash => RenderError {
+                    Refusal::LeadingOption(c) => RenderError {
                     message: format!(
-                        "`{expr}` starts with `-`, and stands where the program reads options, some of which run commands (`ssh -oProxyCommand=…`, `git -c core.sshCommand=…`, `find -exec`)"
+                        "`{expr}` starts with `{c}`, and stands where the program reads options, some of which run commands (`ssh -oProxyCommand=…`, `git -c core.sshCommand=…`, `find -exec`; `+cmd` of vim and less, `!` and `(` of find's expressions)"
                     ),
-                    help: "check the value (a `pattern` that refuses a leading `-`), or put `--` before it where the program accepts it".into(),
+                    help: "check the value (a `pattern` that refuses a leading `-`, `+`, `!` or `(`), or put `--` before it where the program accepts it".into(),
                     },
                     Refusal::Control => RenderError {
                     message: format!(

@@ -136,3 +136,13 @@ fn numbered_course(lower: &str) -> bool {
         })
     })
 }
+
+/// A heading's words, without the emoji, symbols and punctuation in front (`🅰️ Option A`,
+/// `🧐 Meaning`, `✅ Option B` read as `Option A`, `Meaning`, `Option B`: audit 14l L6, L7).
+pub(super) fn bare(title: &str) -> &str {
+    // (🅰 and ① are letters and digits to Unicode, in a frame: symbols here.)
+    let framed = |c: char| matches!(c, '\u{2460}'..='\u{24FF}' | '\u{1F100}'..='\u{1F1FF}');
+    title.trim_start_matches(|c: char| {
+        (!c.is_alphanumeric() || framed(c)) && !matches!(c, '[' | '(' | '`')
+    })
+}

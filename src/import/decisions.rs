@@ -652,7 +652,7 @@ pub(super) fn alternatives(d: &mut Draft) {
     let keys: Vec<Option<String>> = d
         .sections
         .iter()
-        .map(|(_, title, _)| sibling_label(title))
+        .map(|(_, title, _)| sibling_label(super::courses::bare(title)))
         .collect();
     for (i, key) in keys.iter().enumerate() {
         if let Some(key) = key {
@@ -670,6 +670,7 @@ pub(super) fn alternatives(d: &mut Draft) {
         })
     };
     let course = |i: usize, level: u8, title: &str| {
+        let title = super::courses::bare(title);
         tab(i)
             || labelled_alike(i, level)
             || alternative(title)
@@ -708,6 +709,42 @@ pub(super) fn alternatives(d: &mut Draft) {
             continue;
         }
         options_of_a_decision.extend(group.iter().copied());
+        // An alternative that is only its heading ("### Option B: wait it out"): the heading
+        // is what to do, a step that says it (audit 14l L12 found it lost, and a decision
+        // of one option).
+        for (n, &g) in group.iter().enumerate() {
+            let last = group.get(n + 1).copied().unwrap_or(end);
+            if d.steps
+                .iter()
+                .any(|s| s.section.is_some_and(|x| x >= g && x < last))
+            {
+                continue;
+            }
+            let at = d
+                .steps
+                .iter()
+                .position(|s| s.section.is_some_and(|x| x >= last))
+                .unwrap_or(d.steps.len());
+            let (_, title, pos) = d.sections[g].clone();
+            let mut step = [Step {
+                title: title.clone(),
+                instructions: format!("{title}."),
+                pos,
+                section: Some(g),
+                ..Step::default()
+            }];
+            super::titles::ids(&mut step);
+            let [mut step] = step;
+            let base = step.id.clone();
+            let mut k = 2;
+            while taken.contains(&step.id) {
+                step.id = format!("{base}-{k}");
+                k += 1;
+            }
+            taken.insert(step.id.clone());
+            // (It joins the others after the group, as their last steps do.)
+            d.steps.insert(at, step);
+        }
         // Each branch: the steps of its section and subsections.
         let branch_of = |sec: usize| -> Option<usize> {
             let last = group.iter().copied().find(|&g| g > sec).unwrap_or(end);
@@ -753,9 +790,20 @@ pub(super) fn alternatives(d: &mut Draft) {
                 d.steps[stop - 1].next = Some(after.clone());
             }
         }
+        // (Two headings alike, "Option A" twice: each label once, numbered, audit 14l L14.)
+        let mut labels = std::collections::HashMap::<String, usize>::new();
         let options: Vec<(String, String)> = firsts
             .iter()
             .filter_map(|&(g, f)| f.map(|f| (d.sections[g].1.clone(), d.steps[f].id.clone())))
+            .map(|(label, to)| {
+                let n = labels.entry(label.to_lowercase()).or_default();
+                *n += 1;
+                if *n > 1 {
+                    (format!("{label} ({n})"), to)
+                } else {
+                    (label, to)
+                }
+            })
             .collect();
         // The heading above the alternatives (the page's first heading is its title, not a
         // section).

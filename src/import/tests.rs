@@ -957,3 +957,72 @@ fn an_assignment_alone_on_its_line_is_carried_like_an_export() {
             .all(|(n, _)| n != "LANG" && n != "DIR")
     );
 }
+
+/// Audit 14l L12, L14: an alternative that is only its heading is an option that says it;
+/// two alternatives headed alike are two options, numbered.
+#[test]
+fn an_alternative_of_a_heading_only_and_alike_headings_are_options() {
+    let d = import(
+        "# T\n\n## Mitigation\n\n### Option A: restart\n\n```bash\nsudo systemctl restart api\n```\n\n### Option B: wait it out\n\n## Verify\n\n```bash\ncurl -fsS localhost:8080/health\n```\n",
+        "page",
+    );
+    let decision = d.steps.iter().find(|s| !s.choose.is_empty()).unwrap();
+    let labels: Vec<&str> = decision.choose.iter().map(|(l, _)| l.as_str()).collect();
+    assert_eq!(labels, ["Option A: restart", "Option B: wait it out"]);
+    let wait = d
+        .steps
+        .iter()
+        .find(|s| s.id == decision.choose[1].1)
+        .unwrap();
+    assert_eq!(wait.instructions, "Option B: wait it out.");
+    assert!(
+        wait.next
+            .as_deref()
+            .is_some_and(|n| n.starts_with("run-curl"))
+    );
+    let d = import(
+        "# T\n\n## Mitigation\n\n### Option A\n\n```bash\necho a\n```\n\n### Option A\n\n```bash\necho b\n```\n",
+        "page",
+    );
+    let decision = d.steps.iter().find(|s| !s.choose.is_empty()).unwrap();
+    let labels: Vec<&str> = decision.choose.iter().map(|(l, _)| l.as_str()).collect();
+    assert_eq!(labels, ["Option A", "Option A (2)"]);
+}
+
+/// Audit 14l L6, L7, L8: emoji in front of a heading, and the phase headings of German,
+/// French, Spanish and Japanese pages.
+#[test]
+fn emoji_and_other_languages_headings_are_read_by_their_words() {
+    let d = import(
+        "# T\n\n## 🧐 Meaning\n\nThe cache is full.\n\n## 🩹 Mitigation\n\n### 🅰️ Option A: raise\n\n```bash\necho a\n```\n\n### 🅱️ Option B: flush\n\n```bash\necho b\n```\n",
+        "page",
+    );
+    assert!(
+        d.description.contains("The cache is full."),
+        "{}",
+        d.description
+    );
+    assert_eq!(d.steps.iter().filter(|s| !s.choose.is_empty()).count(), 1);
+    for heading in ["Bedeutung", "概要", "Significado"] {
+        let d = import(
+            &format!("# T\n\n## {heading}\n\nWhat it means.\n\n## Fix\n\n```bash\necho a\n```\n"),
+            "page",
+        );
+        assert!(
+            d.description.contains("What it means."),
+            "{heading}: {}",
+            d.description
+        );
+    }
+}
+
+/// Audit 14l L13: two blocks of one step using one placeholder name it once in `env`.
+#[test]
+fn a_placeholder_of_two_blocks_of_one_step_is_one_variable() {
+    let d = import(
+        "# T\n\n## Diagnosis\n\nGet the image of the pod:\n\n```bash\nkubectl get pod <POD_NAME> -o go-template='{{.spec.containers}}'\n```\n\n```bash\nkubectl get pod <POD_NAME> -o go-template='{{.status.phase}}'\n```\n",
+        "page",
+    );
+    let yaml = super::yaml::write(&d, "page.md");
+    assert_eq!(yaml.matches("POD_NAME: ").count(), 1, "{yaml}");
+}

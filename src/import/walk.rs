@@ -17,6 +17,20 @@ const DESCRIPTIVE: &[&str] = &[
     "symptoms",
     "background",
     "about",
+    // (German, French, Spanish, Japanese: audit 14l L8.)
+    "bedeutung",
+    "auswirkung",
+    "übersicht",
+    "beschreibung",
+    "signification",
+    "aperçu",
+    "significado",
+    "impacto",
+    "descripción",
+    "resumen",
+    "概要",
+    "影響",
+    "説明",
 ];
 
 /// Headings that name a part of a runbook page (what to do, not what it is about): never
@@ -237,7 +251,7 @@ impl Reader<'_> {
             // with a `## ` heading naming the page (not a part such as
             // `## Diagnosis`), that heading.
             let names_page = || {
-                let t = title.to_ascii_lowercase();
+                let t = super::courses::bare(&title).to_lowercase();
                 self.d.sections.is_empty()
                     && self.d.steps.is_empty()
                     && self.prose.trim().is_empty()
@@ -289,7 +303,7 @@ impl Reader<'_> {
             }
             self.descriptive = DESCRIPTIVE
                 .iter()
-                .any(|w| title.to_ascii_lowercase().starts_with(w));
+                .any(|w| super::courses::bare(&title).to_lowercase().starts_with(w));
             self.mark();
             self.d
                 .sections

@@ -186,7 +186,9 @@ pub fn write(d: &Draft, source: &str) -> String {
         }
         if !s.env.is_empty() && s.run.is_some() {
             out.push_str("    env:\n");
-            for (name, value) in &s.env {
+            // (Each name once: two blocks of one step may use one placeholder, audit 14l L13.)
+            let mut written = std::collections::HashSet::new();
+            for (name, value) in s.env.iter().filter(|(n, _)| written.insert(n.as_str())) {
                 let _ = writeln!(out, "      {name}: {}", quoted(value));
             }
         }

@@ -369,10 +369,10 @@ impl<'a> EnvCheck<'a> {
                 "is split into words or lines (by a `for` loop, `read` or `mapfile`) that stand where a program reads options or its command (`for h in $HOSTS; do ssh $h …`, `echo \"$HOSTS\" | while read -r h; do ssh -n \"$h\" …`), and its value is not plain words",
             )
         } else if (uses.options.contains(name) || uses.operands.contains(name))
-            && value.starts_with('-')
+            && value.starts_with(|c| super::nested::OPTION_STARTS.contains(c))
         {
             Some(
-                "stands where a program reads options (`ssh \"$H\"`, `git clone \"$R\"`), and its value starts with `-`: some options run commands (`-oProxyCommand=…`)",
+                "stands where a program reads options (`ssh \"$H\"`, `git clone \"$R\"`), and its value starts with `-` (or vim's `+cmd`, find's `!` or `(`): some options run commands (`-oProxyCommand=…`)",
             )
         } else if uses.operands_split.contains(name)
             && value.split_whitespace().any(|w| w.starts_with('-'))

@@ -51,7 +51,7 @@ use role::{Role, with_functions};
 use std::collections::BTreeSet;
 use std::ops::Range;
 pub(crate) use stdin::stdin_file;
-pub use types::{Foreign, Layer, Plan, Refusal, Slot, Unsafe};
+pub use types::{Foreign, Layer, OPTION_STARTS, Plan, Refusal, Slot, Unsafe};
 use types::{HELP_ARGUMENT, MAX_DEPTH, POSITIONAL, SENTINEL};
 use unknown::{parses_unknown, shell_before};
 pub use uses::{Uses, uses};
@@ -89,7 +89,11 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
             }
             continue;
         }
+        // (Read as fewer strings once the words are where they go: `ssh "${opts[@]}" "{{ host
+        // }}"` is the host, not the remote command; quoted for that shell it would reach ssh
+        // with its quotes, audit 22 FR-3.)
         if strictest.layers.starts_with(&spread.layers) && spread.layers != strictest.layers {
+            strictest = with_flags(spread, strictest);
             continue;
         }
         if spread.layers != strictest.layers {
@@ -483,6 +487,18 @@ fn plan_at(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                             .to_string(),
                     ));
                 }
+                // `make "{{ v }}"`, `env "{{ v }}" cmd`: with a `=`, an assignment (audit 22).
+                if code_end.is_none()
+                    && let Some(what) = list.as_deref().and_then(|l| {
+                        l.iter().find_map(|c| {
+                            let args = c.args();
+                            let k = args.iter().position(|w| w.span.contains(&at))?;
+                            options::assignment_word(&args, k)
+                        })
+                    })
+                {
+                    code_end = Some(("=".to_string(), what.to_string()));
+                }
                 // A SQL client's script on its input: a new line may start a client command
                 // (`.shell`, `system`) and a `\` one anywhere (psql's `\!`), which run a shell.
                 // (Its string literal's quote too, where it stands in one: `'X'`.)
@@ -533,7 +549,18 @@ fn plan_at(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                 return Ok(Plan::bare(layers, Slot::Name, env_travels));
             }
             Role::NoOption => {
-                return Ok(Plan::bare(layers, Slot::NoOption(quoting), env_travels));
+                let mut plan = Plan::bare(layers, Slot::NoOption(quoting), env_travels);
+                // `env "{{ v }}" bash`: a word holding `=` is a variable of the command's
+                // environment there (`BASH_ENV=file` runs the file: audit 22).
+                plan.code_end = list.as_deref().and_then(|l| {
+                    l.iter().find_map(|c| {
+                        let args = c.args();
+                        let k = args.iter().position(|w| w.span.contains(&at))?;
+                        options::assignment_word(&args, k)
+                            .map(|what| ("=".to_string(), what.to_string()))
+                    })
+                });
+                return Ok(plan);
             }
             Role::SudoShell => {
                 return Ok(Plan::bare(layers, Slot::SudoShell(quoting), env_travels));

@@ -238,6 +238,34 @@ pub(super) fn sub(args: &[&Word], i: usize, words: &[&str]) -> bool {
 /// options: it starts the word, before any `--`, and is not the argument of an option known
 /// to take one ([`OPTION_ARGUMENTS`]). `echo`, `test`, `[`, `[[` and `case` read no options
 /// there; printf only before its format.
+/// What reads the word `target` of `args` as a variable assignment when it holds `=`:
+/// make's operands (`make "X:=$(shell …)"` runs a command, `SHELL=/path` replaces its
+/// recipes' shell) and the words after `env` before its command (`env "BASH_ENV=f" bash`):
+/// audit 22. `None` where the value does not start the word.
+pub(super) fn assignment_word(args: &[&Word], target: usize) -> Option<&'static str> {
+    if !args.get(target)?.cooked.starts_with(SENTINEL) {
+        return None;
+    }
+    let first = command_index(args);
+    let program = crate::shell::programs::program_index(args, first);
+    if program < target && matches!(base(&args[program].cooked), "make" | "gmake" | "bmake") {
+        return Some(
+            "make reads a word holding `=` as a variable assignment, whose `$(shell …)` runs a command (and `SHELL=…` replaces the shell of its recipes)",
+        );
+    }
+    (first..target)
+        .rev()
+        .find(|&k| base(&args[k].cooked) == "env")
+        .filter(|&k| {
+            args[k + 1..target]
+                .iter()
+                .all(|w| w.cooked.starts_with('-') || w.cooked.contains('='))
+        })
+        .map(|_| {
+            "env reads a word holding `=` before its command as a variable of that command's environment (`BASH_ENV=file` runs the file)"
+        })
+}
+
 pub(super) fn read_as_option(name: &str, args: &[&Word], i: usize, target: usize) -> bool {
     let prev = target
         .checked_sub(1)

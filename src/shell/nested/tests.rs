@@ -927,7 +927,12 @@ fn a_literal_options_array_before_a_host_is_no_refusal() {
         "SSH_OPTS=(-o ConnectTimeout=5); ssh \"${SSH_OPTS[@]}\" \"X\" journalctl -n 50",
         "SSH_OPTS=(-o ConnectTimeout=5)\n[ -n \"$DEBUG\" ] && SSH_OPTS+=(-v)\nssh \"${SSH_OPTS[@]}\" \"X\" uptime",
     ] {
-        assert!(plan_x(script).is_ok(), "{script}: {:?}", plan_x(script));
+        // (The host, in no string another shell parses: audit 22 FR-3.)
+        assert!(
+            plan_x(script).is_ok_and(|p| p.layers.is_empty()),
+            "{script}: {:?}",
+            plan_x(script)
+        );
     }
 }
 
@@ -1053,4 +1058,32 @@ fn code_of_sql_ed_and_tcl_holds_a_value_as_data_or_refuses_it() {
             plan_x(script)
         );
     }
+}
+
+/// Audit 22: what a program reads as a directive at a word's start (vim's `+cmd`, find's
+/// `!`), or as an assignment when the word holds `=` (make's operands, env's words).
+#[test]
+fn directives_and_assignments_where_a_value_starts_a_word_are_refused() {
+    let refused = |script: &str, value: &str| {
+        plan_x(script).map_or(true, |p| p.refusal(value, None).is_some())
+    };
+    for (script, value) in [
+        ("vim -Es -n \"X\" -c 'q!'", "+!touch x"),
+        ("find \"X\" -name '*.log' -delete", "!"),
+        ("find \"X\" -name '*.log' -delete", "("),
+        ("make -s \"X\"", "X:=$(shell touch x)"),
+        ("make -s deploy \"X\"", "SHELL=/tmp/x"),
+    ] {
+        assert!(refused(script, value), "{script} with {value:?}");
+    }
+    for (script, value) in [
+        ("vim -Es -n \"X\" -c 'q!'", "notes.txt"),
+        ("find \"X\" -name '*.log' -delete", "/var/log"),
+        ("make -s \"X\"", "deploy"),
+        ("make -s deploy VERSION=\"X\"", "1.2.3"),
+    ] {
+        assert!(!refused(script, value), "{script} with {value:?}");
+    }
+    assert!(refused("env \"X\" bash -c true", "BASH_ENV=/tmp/x"));
+    assert!(!refused("env \"X\" bash -c true", "nginx"));
 }

@@ -35,8 +35,9 @@ pub enum Refusal {
     NotPlainWord,
     /// Holds `[ ] $`, a backquote or a parenthesis, where arithmetic evaluates it.
     Subscript,
-    /// Starts with `-`, where options are read.
-    LeadingDash,
+    /// Starts with this character where a program reads options (`-`) or other directives:
+    /// vim's and less's `+cmd`, find's expressions `!` and `(` (audit 22).
+    LeadingOption(char),
     /// Holds a control character or a letter outside ASCII.
     Control,
     /// Holds `$` or a new line, which `sudo -i`'s login shell expands or joins.
@@ -80,7 +81,7 @@ impl Plan {
                 .all(is_plain_word),
             Slot::NoOption(_) => !value
                 .split(|c: char| split.contains(c))
-                .any(|p| p.trim_start().starts_with('-')),
+                .any(|p| p.trim_start().starts_with(|c| OPTION_STARTS.contains(c))),
             _ => false,
         };
         if matches!(
@@ -117,8 +118,10 @@ impl Plan {
         {
             return Some(Refusal::Subscript);
         }
-        if matches!(slot, Slot::NoOption(_)) && value.starts_with('-') {
-            return Some(Refusal::LeadingDash);
+        if matches!(slot, Slot::NoOption(_))
+            && let Some(c) = value.chars().next().filter(|c| OPTION_STARTS.contains(*c))
+        {
+            return Some(Refusal::LeadingOption(c));
         }
         if self.control_free && !value.chars().all(|c| c == ' ' || c.is_ascii_graphic()) {
             return Some(Refusal::Control);
@@ -129,6 +132,11 @@ impl Plan {
         None
     }
 }
+
+/// What a word may not start with where a program reads options: `-`, and what some read
+/// as directives, vim's, ex's and less's `+cmd` (`vim "+!touch x"` runs a shell), find's
+/// `!` and `(` (`find "!" -delete` starts from `.`).
+pub const OPTION_STARTS: &str = "-+!(";
 
 /// Where a value ends up, from the outer script inwards.
 #[derive(Debug, Clone, PartialEq, Eq)]
