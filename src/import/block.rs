@@ -20,6 +20,58 @@ const OUTPUT_LANGS: &[&str] = &["text", "txt", "output", "log", "plain", "plaint
 /// The program the text before an untagged block names as where to type it, when its last
 /// sentence ends with `:` and names one that is not a shell: "In psql:", "In the Rails
 /// console:", "In redis-cli:", "In Kibana Dev Tools:".
+/// Whether the sentence before an untagged block says the block is output: "Expected
+/// output:", "You should see:", "The log says:", "Sample response:" (audit 14l L11 found
+/// such output run as a command).
+fn announces_output(before: &str) -> bool {
+    let Some(last) = before.trim_end().rsplit(['\n', '.']).next() else {
+        return false;
+    };
+    let last = last.trim();
+    if !last.ends_with(':') {
+        return false;
+    }
+    let t = last.to_ascii_lowercase();
+    ([
+        "output",
+        "you should see",
+        "you will see",
+        "you'll see",
+        "you see",
+        "should show",
+        "should look",
+        "looks like",
+        "look like",
+        "log says",
+        "logs say",
+        "log shows",
+        "response",
+        "returns",
+        "prints",
+        "result",
+        "expected",
+        "example:",
+        "for example",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
+        || [
+            "says:", "say:", "shows:", "show:", "reads:", "read:", "like:",
+        ]
+        .iter()
+        .any(|w| t.ends_with(w) && !t.starts_with("run") && !t.contains("command")))
+        && ![
+            "run:",
+            "type:",
+            "command:",
+            "execute:",
+            "run this:",
+            "following:",
+        ]
+        .iter()
+        .any(|w| t.ends_with(w))
+}
+
 fn named_program(before: &str) -> Option<String> {
     let last = before.trim_end().rsplit(['\n', '.']).next()?.trim();
     if !last.ends_with(':') {
@@ -175,7 +227,14 @@ impl Reader<'_> {
                 } else {
                     &self.prose
                 };
-                lang.is_empty().then(|| named_program(before)).flatten()
+                lang.is_empty()
+                    .then(|| {
+                        named_program(before).or_else(|| {
+                            announces_output(before)
+                                .then(|| "output the page shows (the sentence before it says so), not run".to_string())
+                        })
+                    })
+                    .flatten()
             })
         } else {
             Some(typed_where(&lang))

@@ -106,6 +106,21 @@ fn tab_frame(line: &str) -> bool {
         .any(|p| t.starts_with(p) && (t.ends_with(">}}") || t.ends_with("%}}")))
 }
 
+/// Whether a heading's text is the label of a content tab: `[ Console ]`, `[AWS CLI]`,
+/// `[Azure CLI](#tab/azure-cli)`.
+fn tab_heading(text: &str) -> bool {
+    let text = text.trim_end_matches('#').trim_end();
+    if let Some((label, target)) = text.strip_prefix('[').and_then(|t| t.split_once("](")) {
+        return !label.is_empty() && target.starts_with("#tab/") && target.ends_with(')');
+    }
+    text.strip_prefix('[')
+        .and_then(|t| t.strip_suffix(']'))
+        .is_some_and(|label| {
+            let label = label.trim();
+            !label.is_empty() && !label.contains(['[', ']']) && label.len() <= 40
+        })
+}
+
 /// Rewrites the page's tabs and admonitions (see the module's documentation); a page with
 /// none is returned as it is.
 pub(super) fn unfold(text: &str) -> Unfolded<'_> {
@@ -124,7 +139,9 @@ pub(super) fn unfold(text: &str) -> Unfolded<'_> {
         || text.contains(":::TabTitle ")
         || text.contains("<TabItem")
         || text.contains("{{< tab")
-        || text.contains("{{% tab"))
+        || text.contains("{{% tab")
+        || text.contains("](#tab/")
+        || text.contains("# ["))
     {
         return plain;
     }
@@ -164,6 +181,11 @@ pub(super) fn unfold(text: &str) -> Unfolded<'_> {
         let hashes = line.bytes().take_while(|&b| b == b'#').count();
         if (1..=6).contains(&hashes) && line[hashes..].starts_with(' ') {
             level = hashes;
+            // A heading that is a tab's label: AWS docs' `#### [ Console ]`, Microsoft
+            // Learn's `### [Azure CLI](#tab/azure-cli)` (audit 14l L3, L16).
+            if tab_heading(line[hashes..].trim()) {
+                tabs.insert(k + 1);
+            }
         }
         if tab_frame(line) {
             out.push(Cow::Borrowed(""));

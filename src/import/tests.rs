@@ -1026,3 +1026,78 @@ fn a_placeholder_of_two_blocks_of_one_step_is_one_variable() {
     let yaml = super::yaml::write(&d, "page.md");
     assert_eq!(yaml.matches("POD_NAME: ").count(), 1, "{yaml}");
 }
+
+/// Audit 14l L11: an untagged block after a sentence that says it is output ("Expected
+/// output:", "You should see:", "The log usually says:") is shown, not run.
+#[test]
+fn a_block_announced_as_output_is_shown_not_run() {
+    for lead in [
+        "Expected output:",
+        "You should see:",
+        "The log usually says:",
+        "Sample response:",
+    ] {
+        let d = import(
+            &format!(
+                "# T\n\n## Check\n\n```bash\nkubectl get pods\n```\n\n{lead}\n\n```\nNAME   READY   STATUS\napi-1  1/1     Running\n```\n"
+            ),
+            "page",
+        );
+        let runs: Vec<&str> = d.steps.iter().filter_map(|s| s.run.as_deref()).collect();
+        assert_eq!(runs, ["kubectl get pods"], "{lead}");
+        assert!(
+            d.steps
+                .iter()
+                .any(|s| s.instructions.contains("api-1  1/1")),
+            "{lead}"
+        );
+    }
+    // (A sentence that asks to run it is no such announcement.)
+    let d = import(
+        "# T\n\n## Check\n\nTo see the output, run:\n\n```\nkubectl get pods\n```\n",
+        "page",
+    );
+    assert_eq!(d.steps.iter().filter(|s| s.run.is_some()).count(), 1);
+}
+
+/// Audit 14l L3, L16, L2, L10: AWS docs' `[ Console ]` and Microsoft Learn's `[Azure
+/// CLI](#tab/…)` headings are tabs, AWS Tools' cmdlets are PowerShell, a `\|` in a table's
+/// code span stays one cell.
+#[test]
+fn tab_headings_cmdlets_with_digits_and_pipes_in_table_code() {
+    for (a, b) in [
+        ("[ AWS CLI ]", "[ PowerShell ]"),
+        ("[Azure CLI](#tab/azure-cli)", "[Bash](#tab/bash)"),
+    ] {
+        let d = import(
+            &format!(
+                "# T\n\n## Restore\n\n### {a}\n\n```bash\necho a\n```\n\n### {b}\n\n```bash\necho b\n```\n"
+            ),
+            "page",
+        );
+        assert_eq!(
+            d.steps.iter().filter(|s| !s.choose.is_empty()).count(),
+            1,
+            "{a}"
+        );
+    }
+    let d = import(
+        "# T\n\n## Fix\n\n```\nNew-EC2Volume -SnapshotId snap-1\n```\n",
+        "page",
+    );
+    assert!(d.steps.iter().all(|s| s.run.is_none()));
+    let d = import(
+        "# T\n\n## Check\n\n| # | What | Command |\n|---|---|---|\n| 1 | Conditions | `kubectl describe node x \\| sed -n '/C/p'` |\n",
+        "page",
+    );
+    let text: String = d
+        .steps
+        .iter()
+        .map(|s| s.instructions.clone())
+        .collect::<String>()
+        + &d.description;
+    assert!(
+        text.contains("`kubectl describe node x \\| sed -n '/C/p'`"),
+        "{text}"
+    );
+}

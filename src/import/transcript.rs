@@ -46,11 +46,11 @@ pub(super) fn other_prompt(code: &str, lang: &str) -> Option<String> {
 }
 
 /// An untagged block whose commands are PowerShell cmdlets (`Get-Service W3SVC`,
-/// `Restart-WebAppPool -Name x`): typed in PowerShell, not run by a POSIX shell (audit 14j
-/// J12).
+/// `Restart-WebAppPool -Name x`, AWS Tools' `New-EC2Volume`, `Remove-S3Bucket`): typed in
+/// PowerShell, not run by a POSIX shell (audit 14j J12, 14l L2).
 fn powershell_cmdlets(code: &str) -> Option<String> {
     static CMDLET: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"^(?:Get|Set|New|Remove|Restart|Start|Stop|Invoke|Import|Export|Test|Add|Clear|Enable|Disable|Update|Install|Uninstall|Write|Select|Where|ForEach|Out|Resolve|Measure|Copy|Move|Rename|Suspend|Resume|Wait|Enter|Exit|Register|Unregister|Reset|Repair|Show|Format|ConvertTo|ConvertFrom)-[A-Z][A-Za-z]+\b").ok()
+        regex::Regex::new(r"^(?:Get|Set|New|Remove|Restart|Start|Stop|Invoke|Import|Export|Test|Add|Clear|Enable|Disable|Update|Install|Uninstall|Write|Select|Where|ForEach|Out|Resolve|Measure|Copy|Move|Rename|Suspend|Resume|Wait|Enter|Exit|Register|Unregister|Reset|Repair|Show|Format|ConvertTo|ConvertFrom)-[A-Z][A-Za-z0-9]*[A-Za-z]\b").ok()
     });
     let first = code.lines().map(str::trim).find(|l| !l.is_empty())?;
     CMDLET
