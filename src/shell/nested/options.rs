@@ -234,21 +234,19 @@ pub(super) fn sub(args: &[&Word], i: usize, words: &[&str]) -> bool {
         .all(|(k, w)| args.get(i + 1 + k).is_some_and(|a| a.cooked == *w))
 }
 
-/// Whether a value at word `target` of the program at `args[i]` may be read as one of its
-/// options: it starts the word, before any `--`, and is not the argument of an option known
-/// to take one ([`OPTION_ARGUMENTS`]). `echo`, `test`, `[`, `[[` and `case` read no options
-/// there; printf only before its format.
 /// What reads the word `target` of `args` as a variable assignment when it holds `=`:
 /// make's operands (`make "X:=$(shell …)"` runs a command, `SHELL=/path` replaces its
 /// recipes' shell) and the words after `env` before its command (`env "BASH_ENV=f" bash`):
-/// audit 22. `None` where the value does not start the word.
+/// audits 22, 23. `None` where the value does not start the word.
 pub(super) fn assignment_word(args: &[&Word], target: usize) -> Option<&'static str> {
     if !args.get(target)?.cooked.starts_with(SENTINEL) {
         return None;
     }
     let first = command_index(args);
-    let program = crate::shell::programs::program_index(args, first);
-    if program < target && matches!(base(&args[program].cooked), "make" | "gmake" | "bmake") {
+    // (Behind any wrapper, also one runbook does not follow: `flock F make`, `chroot / make`.)
+    if (first..target)
+        .any(|k| !args[k].quoted && matches!(base(&args[k].cooked), "make" | "gmake" | "bmake"))
+    {
         return Some(
             "make reads a word holding `=` as a variable assignment, whose `$(shell …)` runs a command (and `SHELL=…` replaces the shell of its recipes)",
         );
@@ -257,15 +255,28 @@ pub(super) fn assignment_word(args: &[&Word], target: usize) -> Option<&'static 
         .rev()
         .find(|&k| base(&args[k].cooked) == "env")
         .filter(|&k| {
-            args[k + 1..target]
-                .iter()
-                .all(|w| w.cooked.starts_with('-') || w.cooked.contains('='))
+            // (Options, their arguments, `env -u NAME`, `env -C DIR`, and assignments.)
+            let words = &args[k + 1..target];
+            words.iter().enumerate().all(|(n, w)| {
+                w.cooked.starts_with('-')
+                    || w.cooked.contains('=')
+                    || n.checked_sub(1).is_some_and(|p| {
+                        matches!(
+                            words[p].cooked.as_str(),
+                            "-u" | "--unset" | "-C" | "--chdir" | "-S" | "--split-string"
+                        )
+                    })
+            })
         })
         .map(|_| {
             "env reads a word holding `=` before its command as a variable of that command's environment (`BASH_ENV=file` runs the file)"
         })
 }
 
+/// Whether a value at word `target` of the program at `args[i]` may be read as one of its
+/// options: it starts the word, before any `--`, and is not the argument of an option known
+/// to take one ([`OPTION_ARGUMENTS`]). `echo`, `test`, `[`, `[[` and `case` read no options
+/// there; printf only before its format.
 pub(super) fn read_as_option(name: &str, args: &[&Word], i: usize, target: usize) -> bool {
     let prev = target
         .checked_sub(1)

@@ -1073,6 +1073,10 @@ fn directives_and_assignments_where_a_value_starts_a_word_are_refused() {
         ("find \"X\" -name '*.log' -delete", "("),
         ("make -s \"X\"", "X:=$(shell touch x)"),
         ("make -s deploy \"X\"", "SHELL=/tmp/x"),
+        ("flock /tmp/lk make -s \"X\"", "SHELL=/tmp/x"),
+        ("chroot / make -s \"X\"", "SHELL=/tmp/x"),
+        ("env -u FOO \"X\" bash -c true", "BASH_ENV=/tmp/x"),
+        ("env -C / \"X\" bash -c true", "BASH_ENV=/tmp/x"),
     ] {
         assert!(refused(script, value), "{script} with {value:?}");
     }
