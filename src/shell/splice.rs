@@ -30,15 +30,19 @@ pub fn ends(language: &str, code: &str, at: usize) -> Option<Ends> {
         // and `#{…}`; JavaScript's `…` `${…}`; PHP's "…" `$`.)
         "Python" => Some(literal(code, at, &[('"', "{}"), ('\'', "{}")], language)),
         // (Perl's `s/old/NEW/`, as sed's, with `$` and `@` interpolated.)
+        // (Outside a literal and a substitution, Perl code: `print {{ v }}` with `qx:…:`
+        // ran a command, audit 23.)
         "Perl or Ruby" => Some(
             match literal(code, at, &[('"', "$@#`"), ('\'', "")], language) {
-                Ends::Code => match sed(code, at) {
-                    Ends::Chars { chars, .. } => Ends::Chars {
-                        chars: format!("{chars}$@"),
-                        what: "the Perl substitution it stands in".into(),
-                    },
-                    _ => Ends::Code,
-                },
+                Ends::Code if !substitution_delimiters(code, at).is_empty() => {
+                    match sed(code, at) {
+                        Ends::Chars { chars, .. } => Ends::Chars {
+                            chars: format!("{chars}$@"),
+                            what: "the Perl substitution it stands in".into(),
+                        },
+                        _ => Ends::Code,
+                    }
+                }
                 inside => inside,
             },
         ),
@@ -135,22 +139,8 @@ fn sql(code: &str, at: usize) -> Ends {
 /// at the start of a command or after an address, followed by its delimiter), `/` when none
 /// is (a regular expression address), a new line and a backslash.
 fn sed(code: &str, at: usize) -> Ends {
-    let b = code.as_bytes();
-    let at = at.min(b.len());
-    let mut delimiters = String::new();
-    for p in 0..at {
-        if !matches!(b[p], b's' | b'y') || p + 1 >= at {
-            continue;
-        }
-        let d = b[p + 1];
-        let before = code[..p].trim_end_matches([' ', '\t']);
-        let starts = before.is_empty()
-            || before.ends_with([';', '\n', '{', '}', '!', '/', '$'])
-            || before.ends_with(|c: char| c.is_ascii_digit());
-        if starts && d.is_ascii_punctuation() && d != b'\\' && !delimiters.contains(d as char) {
-            delimiters.push(d as char);
-        }
-    }
+    let at = at.min(code.len());
+    let mut delimiters = substitution_delimiters(code, at);
     let head = code[..at].trim_end_matches([' ', '\t']);
     if delimiters.is_empty() && (head.is_empty() || head.ends_with([';', '\n', '{', '}'])) {
         return Ends::Commands;
@@ -167,6 +157,28 @@ fn sed(code: &str, at: usize) -> Ends {
         chars: delimiters,
         what,
     }
+}
+
+/// The delimiters of every `s`/`y` command that may be open before `at`: a command's letter
+/// at the start of a command or after an address, followed by its delimiter.
+fn substitution_delimiters(code: &str, at: usize) -> String {
+    let b = code.as_bytes();
+    let at = at.min(b.len());
+    let mut delimiters = String::new();
+    for p in 0..at {
+        if !matches!(b[p], b's' | b'y') || p + 1 >= at {
+            continue;
+        }
+        let d = b[p + 1];
+        let before = code[..p].trim_end_matches([' ', '\t']);
+        let starts = before.is_empty()
+            || before.ends_with([';', '\n', '{', '}', '!', '/', '$'])
+            || before.ends_with(|c: char| c.is_ascii_digit());
+        if starts && d.is_ascii_punctuation() && d != b'\\' && !delimiters.contains(d as char) {
+            delimiters.push(d as char);
+        }
+    }
+    delimiters
 }
 
 /// In an awk string (an odd number of unescaped `"` before it): `"`, `\` and a new line end
@@ -205,6 +217,15 @@ mod tests {
             Some(Ends::Chars { chars, .. }) => chars,
             other => format!("{other:?}"),
         }
+    }
+
+    /// Audit 23: Perl code outside a literal and a substitution (`print {{ v }}`, where
+    /// `qx:…:` runs a command) is code; inside `s/…/X/` the substitution's delimiters end it.
+    #[test]
+    fn a_value_in_perl_code_outside_a_literal_is_code() {
+        assert_eq!(at_x("Perl or Ruby", "print X"), Some(Ends::Code));
+        assert_eq!(chars(at_x("Perl or Ruby", "s/old/X/")), "/\n\\$@");
+        assert_eq!(chars(at_x("Perl or Ruby", "print \"X\"")), "\"\\\n\r$@#`");
     }
 
     #[test]
