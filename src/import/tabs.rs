@@ -106,6 +106,54 @@ fn tab_frame(line: &str) -> bool {
         .any(|p| t.starts_with(p) && (t.ends_with(">}}") || t.ends_with("%}}")))
 }
 
+/// The label of a fence in VitePress' code group: ```` ```sh [Patroni] ````.
+fn fence_label(line: &str) -> Option<String> {
+    let info = line.trim_start_matches(['`', '~']);
+    let open = info.find('[')?;
+    let close = info[open..].find(']')? + open;
+    Some(info[open + 1..close].trim().to_string()).filter(|l| !l.is_empty())
+}
+
+/// `tip Title`, `warning[Title]`, `danger`: a Docusaurus or VitePress admonition's opening
+/// line after its colons, as a quoted note (`> **Tip** Title`).
+fn colon_admonition(rest: &str) -> Option<String> {
+    const KINDS: &[&str] = &[
+        "note",
+        "tip",
+        "info",
+        "warning",
+        "danger",
+        "caution",
+        "important",
+        "details",
+        "success",
+        "example",
+        "attention",
+        "hint",
+    ];
+    let split = rest
+        .find(|c: char| c == '[' || c.is_whitespace() || c == '{')
+        .unwrap_or(rest.len());
+    let kind = &rest[..split];
+    if !KINDS.contains(&kind.to_ascii_lowercase().as_str()) {
+        return None;
+    }
+    let title = rest[split..]
+        .trim()
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .trim();
+    let mut kind_title = kind.to_ascii_lowercase();
+    if let Some(first) = kind_title.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    Some(if title.is_empty() {
+        format!("> **{kind_title}**")
+    } else {
+        format!("> **{kind_title}** {title}")
+    })
+}
+
 /// Whether a heading's text is the label of a content tab: `[ Console ]`, `[AWS CLI]`,
 /// `[Azure CLI](#tab/azure-cli)`.
 fn tab_heading(text: &str) -> bool {
@@ -141,7 +189,8 @@ pub(super) fn unfold(text: &str) -> Unfolded<'_> {
         || text.contains("{{< tab")
         || text.contains("{{% tab")
         || text.contains("](#tab/")
-        || text.contains("# ["))
+        || text.contains("# [")
+        || text.contains(":::"))
     {
         return plain;
     }
@@ -150,6 +199,7 @@ pub(super) fn unfold(text: &str) -> Unfolded<'_> {
     let mut tabs = BTreeSet::new();
     let mut level = 1usize;
     let mut fence: Option<&str> = None;
+    let mut code_group = false;
     let mut k = 0;
     while k < lines.len() {
         let line = lines[k];
@@ -169,6 +219,20 @@ pub(super) fn unfold(text: &str) -> Unfolded<'_> {
             continue;
         }
         if line.starts_with("```") || line.starts_with("~~~") {
+            // A fence of VitePress' `::: code-group`, labelled `[Patroni]`: a tab, its
+            // heading written on the blank line before it (audit 14l L1).
+            if code_group
+                && let Some(label) = fence_label(line)
+                && k > 0
+                && out.last().is_some_and(|l| l.trim().is_empty())
+            {
+                out.pop();
+                out.push(Cow::Owned(format!(
+                    "{} {label}",
+                    "#".repeat((level + 1).min(6))
+                )));
+                tabs.insert(k);
+            }
             fence = Some(if line.starts_with("```") {
                 "```"
             } else {
@@ -191,6 +255,31 @@ pub(super) fn unfold(text: &str) -> Unfolded<'_> {
             out.push(Cow::Borrowed(""));
             k += 1;
             continue;
+        }
+        // Docusaurus' and VitePress' `:::tip Title` … `:::` admonitions: the opening line a
+        // quoted note, the closing line blank (audit 14k K4); `::: code-group` … `:::`
+        // a set of tabs, one per fence.
+        if let Some(rest) = line.trim().strip_prefix(":::")
+            && !rest.starts_with("TabTitle")
+        {
+            let rest = rest.trim_start_matches(':').trim();
+            if rest == "code-group" {
+                code_group = true;
+                out.push(Cow::Borrowed(""));
+                k += 1;
+                continue;
+            }
+            if rest.is_empty() {
+                code_group = false;
+                out.push(Cow::Borrowed(""));
+                k += 1;
+                continue;
+            }
+            if let Some(note) = colon_admonition(rest) {
+                out.push(Cow::Owned(note));
+                k += 1;
+                continue;
+            }
         }
         let Some(found) = marker(line.trim_end_matches('\r')) else {
             out.push(Cow::Borrowed(line));

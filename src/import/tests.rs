@@ -1101,3 +1101,27 @@ fn tab_headings_cmdlets_with_digits_and_pipes_in_table_code() {
         "{text}"
     );
 }
+
+/// Audit 14l L1, 14k K4: VitePress' `::: code-group` is a set of tabs, one per labelled
+/// fence (a decision, not three failovers in a row); Docusaurus' and VitePress' `:::tip` …
+/// `:::` admonitions are quoted notes, not steps titled ":::tip".
+#[test]
+fn code_groups_are_tabs_and_colon_admonitions_are_notes() {
+    let d = import(
+        "# T\n\n## Fail over\n\n::: code-group\n\n```sh [Patroni]\npatronictl failover\n```\n\n```sh [CloudNativePG]\nkubectl cnpg promote db 2\n```\n\n:::\n\n## Verify\n\n```bash\necho ok\n```\n",
+        "page",
+    );
+    let decision = d.steps.iter().find(|s| !s.choose.is_empty()).unwrap();
+    let labels: Vec<&str> = decision.choose.iter().map(|(l, _)| l.as_str()).collect();
+    assert_eq!(labels, ["Patroni", "CloudNativePG"]);
+    let d = import(
+        "# T\n\n## Check\n\n:::tip\n\nIf the output is empty, quorum is lost.\n\n:::\n\n```bash\nredis-cli info\n```\n\n:::warning[Do not flush]\n\nNever run FLUSHALL.\n\n:::\n",
+        "page",
+    );
+    assert!(d.steps.iter().all(|s| !s.title.contains(":::")));
+    let text: String = d.steps.iter().map(|s| s.instructions.clone()).collect();
+    assert!(
+        text.contains("**Tip**") && text.contains("**Warning** Do not flush"),
+        "{text}"
+    );
+}

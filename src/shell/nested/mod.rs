@@ -499,6 +499,18 @@ fn plan_at(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                 {
                     code_end = Some(("=".to_string(), what.to_string()));
                 }
+                // (Through a copy: `T="{{ v }}"; make "$T"`.)
+                if code_end.is_none()
+                    && !targets.is_empty()
+                    && options::assignment_copies(&text)
+                        .iter()
+                        .any(|n| targets.contains(n))
+                {
+                    code_end = Some((
+                        "=".to_string(),
+                        "it is copied to a word that make or env reads as a variable assignment when it holds `=` (make's `X:=$(shell …)` runs a command, env's `BASH_ENV=file` runs the file)".to_string(),
+                    ));
+                }
                 // A SQL client's script on its input: a new line may start a client command
                 // (`.shell`, `system`) and a `\` one anywhere (psql's `\!`), which run a shell.
                 // (Its string literal's quote too, where it stands in one: `'X'`.)

@@ -242,6 +242,37 @@ pub(super) fn assignment_word(args: &[&Word], target: usize) -> Option<&'static 
     if !args.get(target)?.cooked.starts_with(SENTINEL) {
         return None;
     }
+    reads_assignment(args, target)
+}
+
+/// The variables expanded at the start of a word that make or env reads as an assignment
+/// when it holds `=` (`T="{{ v }}"; make "$T"`: audit 22 d02), with the variables copied
+/// into them.
+pub(super) fn assignment_copies(text: &str) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    if !text.contains("make") && !text.contains("env") {
+        return out;
+    }
+    for cmd in crate::shell::words::every_command(text) {
+        let args = cmd.args();
+        for (k, w) in args.iter().enumerate() {
+            let raw = text.get(w.span.clone()).unwrap_or("");
+            if raw.trim_start_matches('"').starts_with('$') && reads_assignment(&args, k).is_some()
+            {
+                for e in w.expansions.iter().filter(|e| e.inner.is_none()) {
+                    out.extend(crate::shell::flow::referenced(&text[e.span.clone()]));
+                }
+            }
+        }
+    }
+    if !out.is_empty() {
+        crate::shell::flow::with_sources(text, &mut out);
+    }
+    out
+}
+
+/// [`assignment_word`] of whatever stands at `target`.
+fn reads_assignment(args: &[&Word], target: usize) -> Option<&'static str> {
     let first = command_index(args);
     // (Behind any wrapper, also one runbook does not follow: `flock F make`, `chroot / make`.)
     if (first..target)

@@ -1077,6 +1077,8 @@ fn directives_and_assignments_where_a_value_starts_a_word_are_refused() {
         ("chroot / make -s \"X\"", "SHELL=/tmp/x"),
         ("env -u FOO \"X\" bash -c true", "BASH_ENV=/tmp/x"),
         ("env -C / \"X\" bash -c true", "BASH_ENV=/tmp/x"),
+        ("T=\"X\"; make -s -C . \"$T\"", "SHELL=/tmp/x"),
+        ("E=\"X\"; env \"$E\" bash -c true", "BASH_ENV=/tmp/x"),
     ] {
         assert!(refused(script, value), "{script} with {value:?}");
     }
@@ -1085,6 +1087,7 @@ fn directives_and_assignments_where_a_value_starts_a_word_are_refused() {
         ("find \"X\" -name '*.log' -delete", "/var/log"),
         ("make -s \"X\"", "deploy"),
         ("make -s deploy VERSION=\"X\"", "1.2.3"),
+        ("T=\"X\"; make -s -C . \"$T\"", "deploy"),
     ] {
         assert!(!refused(script, value), "{script} with {value:?}");
     }
