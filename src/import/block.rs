@@ -20,6 +20,19 @@ const OUTPUT_LANGS: &[&str] = &["text", "txt", "output", "log", "plain", "plaint
 /// The program the text before an untagged block names as where to type it, when its last
 /// sentence ends with `:` and names one that is not a shell: "In psql:", "In the Rails
 /// console:", "In redis-cli:", "In Kibana Dev Tools:".
+/// `a. On bare metal:`, `b) If it is Rook:`: a lettered course's text, without its letter.
+/// (The last one of the item's text: its lines are joined by spaces, "Restart it. a. On bare
+/// metal:".)
+fn lettered_course(line: &str) -> Option<String> {
+    let b = line.as_bytes();
+    (0..b.len().saturating_sub(3))
+        .rev()
+        .filter(|&i| i == 0 || b[i - 1].is_ascii_whitespace())
+        .find(|&i| b[i].is_ascii_lowercase() && matches!(b[i + 1], b'.' | b')') && b[i + 2] == b' ')
+        .map(|i| line[i + 3..].trim().to_string())
+        .filter(|t| either_or(t))
+}
+
 /// Whether the sentence before an untagged block says the block is output: "Expected
 /// output:", "You should see:", "The log says:", "Sample response:" (audit 14l L11 found
 /// such output run as a command).
@@ -196,16 +209,21 @@ impl Reader<'_> {
         // A nested item that is one of several courses ("- If a replica is healthy,
         // fail over to it:", "- Otherwise, restart it:"): a step of its own, which
         // the decisions below read as an alternative (an audit found both run).
-        let nested_course = (self.in_item > 1)
+        // (Also a lettered paragraph of an item, "a. On bare metal:" / "b. On Rook:", which
+        // CommonMark reads as no list: audit 14l L4.)
+        let last_line = self
+            .item_text
+            .rsplit('\n')
+            .next()
+            .unwrap_or("")
+            .trim_start()
+            .to_string();
+        let lettered = lettered_course(&last_line);
+        let nested_course = (self.in_item > 1 || lettered.is_some())
             .then(|| {
-                self.item_text
-                    .rsplit('\n')
-                    .next()
-                    .unwrap_or("")
-                    .trim_start()
-                    .trim_start_matches("- ")
-                    .trim()
-                    .to_string()
+                lettered
+                    .clone()
+                    .unwrap_or_else(|| last_line.trim_start_matches("- ").trim().to_string())
             })
             .filter(|t| either_or(t));
         let title = if let Some(item) = &adopted {

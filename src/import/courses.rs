@@ -41,6 +41,17 @@ pub(super) fn on_platform(t: &str) -> bool {
         "centos",
         "openstack",
         "vsphere",
+        "rook",
+        "cephadm",
+        "proxmox",
+        "aws",
+        "gcp",
+        "azure",
+        "ec2",
+        "baremetal",
+        "lxc",
+        "lxd",
+        "swarm",
     ];
     let Some(rest) = t.strip_prefix("on ") else {
         return false;

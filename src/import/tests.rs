@@ -1125,3 +1125,25 @@ fn code_groups_are_tabs_and_colon_admonitions_are_notes() {
         "{text}"
     );
 }
+
+/// Audit 14l L4: lettered paragraphs of an item naming platforms ("a. On bare metal:", "b.
+/// On Rook:") are alternatives, not one command of both.
+#[test]
+fn lettered_courses_of_an_item_are_alternatives() {
+    let d = import(
+        "# T\n\n## Fix\n\n1. Restart it.\n   a. On bare metal:\n\n      ```bash\n      systemctl restart osd\n      ```\n\n   b. On Rook:\n\n      ```bash\n      kubectl delete pod -l app=osd\n      ```\n\n2. Check it.\n\n   ```bash\n   ceph -s\n   ```\n",
+        "page",
+    );
+    let decision = d.steps.iter().find(|s| !s.choose.is_empty()).unwrap();
+    let labels: Vec<&str> = decision.choose.iter().map(|(l, _)| l.as_str()).collect();
+    assert_eq!(labels, ["On bare metal", "On Rook"]);
+    let runs: Vec<&str> = d.steps.iter().filter_map(|s| s.run.as_deref()).collect();
+    assert_eq!(
+        runs,
+        [
+            "systemctl restart osd",
+            "kubectl delete pod -l app=osd",
+            "ceph -s"
+        ]
+    );
+}
