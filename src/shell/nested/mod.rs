@@ -231,6 +231,9 @@ fn plan_at(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                             || ((text.contains("()") || text.contains("function "))
                                 && super::flow::functions(&text).contains(c))
                     }) || list.as_deref().is_some_and(|l| shell_before(&text, l, at));
+                // (Whether a target is quoted by `${x@Q}` for another shell: read with the
+                // other references below, once.)
+                let mut quoted_for_shell = false;
                 let slot = if targets.is_empty() && !to_positional {
                     // Most values: an argument of a command, going nowhere else.
                     if uses::in_split_substitution(&text, at) {
@@ -260,6 +263,7 @@ fn plan_at(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                         });
                     }
                     let mut refs = reparsed_refs(&text);
+                    quoted_for_shell = targets.iter().any(|t| refs.contains(&format!("-{t}")));
                     refs.extend(inherited.iter().cloned());
                     control_free |= targets.iter().any(|t| refs.contains(&format!("^{t}")));
                     let uses = uses(&text);
@@ -412,11 +416,7 @@ fn plan_at(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                 // other shell, but a word of its command there, which reads options (audit
                 // 20 OPT-2).
                 if let Slot::Quoted(q) = slot
-                    && (control_free
-                        || (!targets.is_empty() && {
-                            let refs = reparsed_refs(&text);
-                            targets.iter().any(|t| refs.contains(&format!("-{t}")))
-                        }))
+                    && (control_free || quoted_for_shell)
                 {
                     slot = Slot::NoOption(q);
                 }

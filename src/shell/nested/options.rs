@@ -250,7 +250,11 @@ pub(super) fn assignment_word(args: &[&Word], target: usize) -> Option<&'static 
 /// into them.
 pub(super) fn assignment_copies(text: &str) -> std::collections::BTreeSet<String> {
     let mut out = std::collections::BTreeSet::new();
-    if !text.contains("make") && !text.contains("env") {
+    // (A word `make` or `env` first: most scripts have neither.)
+    let named = text
+        .split(|c: char| c.is_whitespace() || matches!(c, ';' | '|' | '&' | '(' | '`'))
+        .any(|w| matches!(base(w), "make" | "gmake" | "bmake" | "env"));
+    if !named {
         return out;
     }
     for cmd in crate::shell::words::every_command(text) {
