@@ -28,20 +28,17 @@ pub fn reparsed_refs(text: &str) -> BTreeSet<String> {
     refs.extend(PROMPTS.iter().map(|p| p.to_string()));
     // What is copied into one of them (`y=$x; eval "$y"`) is parsed again too.
     crate::shell::flow::with_sources(text, &mut refs);
-    let mut quoted: BTreeSet<String> = refs
-        .iter()
-        .filter_map(|r| r.strip_prefix('^'))
-        .map(str::to_string)
-        .collect();
-    crate::shell::flow::with_sources(text, &mut quoted);
-    refs.extend(quoted.into_iter().map(|n| format!("^{n}")));
-    let mut words: BTreeSet<String> = refs
-        .iter()
-        .filter_map(|r| r.strip_prefix('-'))
-        .map(str::to_string)
-        .collect();
-    crate::shell::flow::with_sources(text, &mut words);
-    refs.extend(words.into_iter().map(|n| format!("-{n}")));
+    // (So is what is copied into a variable quoted for another shell, `^NAME`, or a word of
+    // its command there, `-NAME`.)
+    for mark in ['^', '-'] {
+        let mut marked: BTreeSet<String> = refs
+            .iter()
+            .filter_map(|r| r.strip_prefix(mark))
+            .map(str::to_string)
+            .collect();
+        crate::shell::flow::with_sources(text, &mut marked);
+        refs.extend(marked.into_iter().map(|n| format!("{mark}{n}")));
+    }
     refs
 }
 
