@@ -1466,3 +1466,167 @@ fn a_value_quoted_for_another_shell_may_not_start_an_option_there() {
         assert_eq!(std::fs::read_dir(out).unwrap().count(), 0, "{step}");
     }
 }
+
+/// A fake program in a folder of the test: it writes the arguments it was given to
+/// `$OUT/NAME`, one `[arg]` each.
+fn fake_program(t: &Test, name: &str) -> std::path::PathBuf {
+    let bin = t.path("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let path = bin.join(name);
+    std::fs::write(
+        &path,
+        format!("#!/bin/sh\nprintf '[%s]' \"$@\" > \"$OUT/{name}\"\n"),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    bin
+}
+
+/// Runs the one step `run` with `value`, with fake `ssh`, `systemctl` and `curl` first on
+/// the PATH: the run's output and what each fake was given (`None`: it did not run).
+fn run_with_fakes(run: &str, value: &str) -> (common::Output, Vec<(String, Option<String>)>) {
+    let t = Test::new().file("runbooks/rb.yaml", &runbook_of(&[("s", run.to_string())]));
+    let out = t.path("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let mut bin = std::path::PathBuf::new();
+    for name in ["ssh", "systemctl", "curl"] {
+        bin = fake_program(&t, name);
+    }
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let t = t.env("OUT", out.to_str().unwrap()).env("PATH", &path);
+    let o = t.exec(&["run", "rb", "--yes", "--input", &format!("v={value}")]);
+    let given = ["ssh", "systemctl", "curl"]
+        .iter()
+        .map(|n| (n.to_string(), std::fs::read_to_string(out.join(n)).ok()))
+        .collect();
+    (o, given)
+}
+
+/// Audit 22 HOLE-C, OPT-A, OPT-B: a value rewritten on its way to a program's operands (a
+/// piece cut out by `cut -d,`, split by `xargs -d,`, decoded by `base64 -d`) may bring an
+/// option there although it is one plain word: refused before anything runs; the same
+/// steps run an ordinary value.
+#[test]
+fn a_value_rewritten_on_its_way_to_a_programs_operands_is_checked_piece_by_piece() {
+    for (run, hostile, ordinary, program, given) in [
+        (
+            r#"H="{{ inputs.v }}"; ssh -n $(echo "$H" | cut -d, -f2) uptime"#,
+            "web-1,-oProxyCommand=touch_x",
+            "web-0,web-1",
+            "ssh",
+            "[-n][web-1][uptime]",
+        ),
+        (
+            r#"H="{{ inputs.v }}"; systemctl restart "$(echo "$H" | cut -d, -f2)""#,
+            "web-1,--all",
+            "web-1,nginx",
+            "systemctl",
+            "[restart][nginx]",
+        ),
+        (
+            r#"echo "{{ inputs.v }}" | cut -d, -f2 | xargs systemctl restart"#,
+            "web-1,--all",
+            "web-1,nginx",
+            "systemctl",
+            "[restart][nginx]",
+        ),
+        (
+            r#"echo "{{ inputs.v }}" | xargs -d, systemctl restart"#,
+            "nginx,--all",
+            "nginx",
+            "systemctl",
+            "[restart][nginx\n]",
+        ),
+        (
+            r#"systemctl restart "$(basename "{{ inputs.v }}")""#,
+            "units/--all",
+            "units/nginx",
+            "systemctl",
+            "[restart][nginx]",
+        ),
+    ] {
+        let (o, given_hostile) = run_with_fakes(run, hostile);
+        assert_ne!(o.code, 0, "{run} with {hostile:?}");
+        assert!(
+            o.stderr.contains("starts with `-`") || o.stderr.contains("starting with `-`"),
+            "{run}: {}",
+            o.stderr
+        );
+        assert!(
+            given_hostile.iter().all(|(_, g)| g.is_none()),
+            "{run}: {given_hostile:?}"
+        );
+        let (o, given_ordinary) = run_with_fakes(run, ordinary);
+        assert_eq!(o.code, 0, "{run} with {ordinary:?}: {}", o.stderr);
+        let got = given_ordinary.iter().find(|(n, _)| n == program);
+        assert_eq!(got.and_then(|(_, g)| g.as_deref()), Some(given), "{run}");
+    }
+    // Decoded, no value is what was checked: refused whatever it holds.
+    let run = r#"S=$(base64 -d <<< "{{ inputs.v }}"); systemctl restart "$S""#;
+    for value in ["LS1hbGw=", "bmdpbng="] {
+        let (o, given) = run_with_fakes(run, value);
+        assert_ne!(o.code, 0, "{value}");
+        assert!(o.stderr.contains("decodes text"), "{}", o.stderr);
+        assert!(given.iter().all(|(_, g)| g.is_none()), "{given:?}");
+    }
+}
+
+/// Audit 22 HOLE-D: interpreter code that changes text (`urllib.parse.unquote`, `gsub`)
+/// before it hands it to a shell makes a command line of plain words: a value given to it
+/// is refused whatever it holds, and lint says so (RB031).
+#[test]
+fn a_value_given_to_code_that_changes_it_before_a_shell_is_refused() {
+    for run in [
+        r#"python3 -c 'import sys,os,urllib.parse as u; os.system(u.unquote(sys.argv[1]))' "{{ inputs.v }}""#,
+        r#"awk -v s="{{ inputs.v }}" 'BEGIN{gsub("_"," ",s); system(s)}'"#,
+    ] {
+        for value in ["touch%20{m}/1", "touch_{m}/2", "nginx"] {
+            let (o, _, created, _t) = run_one("s", run, value);
+            assert!(created.is_empty(), "{run} with {value:?} ran code");
+            assert_ne!(o.code, 0, "{run} with {value:?}");
+            assert!(o.stderr.contains("changes text"), "{}", o.stderr);
+        }
+        let t = Test::new().file("runbooks/rb.yaml", &runbook_of(&[("s", run.to_string())]));
+        let o = t.exec(&["lint", "--no-shellcheck", "runbooks/rb.yaml"]);
+        assert!(o.stdout.contains("RB031"), "{run}: {}", o.stdout);
+    }
+}
+
+/// Audit 22 OPT-C: a value starting curl's data, header or form argument may not start
+/// with `@` (curl would read the file and send it), directly or through a copy; a form
+/// field's value may not hold `;`; an ordinary message is posted as it is.
+#[test]
+fn a_value_starting_curls_data_may_not_name_a_file() {
+    for run in [
+        r#"curl -s -X POST -d "{{ inputs.v }}" http://127.0.0.1:9/hook"#,
+        r#"M="{{ inputs.v }}"; curl -s -d "$M" http://127.0.0.1:9/hook"#,
+        r#"curl -s -H "{{ inputs.v }}" http://127.0.0.1:9/hook"#,
+        r#"curl -s -F "msg={{ inputs.v }}" http://127.0.0.1:9/hook"#,
+    ] {
+        let (o, given) = run_with_fakes(run, "@/etc/passwd");
+        assert_ne!(o.code, 0, "{run}");
+        assert!(o.stderr.contains("starts with `@`"), "{run}: {}", o.stderr);
+        assert!(given.iter().all(|(_, g)| g.is_none()), "{run}: {given:?}");
+        let (o, given) = run_with_fakes(run, "disk full on web-1 (ticket 42)");
+        assert_eq!(o.code, 0, "{run}: {}", o.stderr);
+        let curl = given
+            .iter()
+            .find(|(n, _)| n == "curl")
+            .and_then(|(_, g)| g.clone());
+        assert!(
+            curl.is_some_and(|c| c.contains("disk full on web-1 (ticket 42)")),
+            "{run}"
+        );
+    }
+    let (o, _) = run_with_fakes(
+        r#"curl -s -F "msg={{ inputs.v }}" http://127.0.0.1:9/hook"#,
+        "hi;headers=@/etc/passwd",
+    );
+    assert_ne!(o.code, 0);
+    assert!(o.stderr.contains("holds `;`"), "{}", o.stderr);
+}

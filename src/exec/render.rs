@@ -349,6 +349,15 @@ fn place(
                     ),
                     help: "check the value (a `pattern` that refuses a leading `-`, `+`, `!` or `(`), or put `--` before it where the program accepts it".into(),
                     },
+                    Refusal::ReadsFile(c) => {
+                        let what = plan.file_lead.as_ref().map_or("", |(_, w)| w.as_str());
+                        RenderError {
+                            message: format!("`{expr}` starts with `{c}`{via}: {what}"),
+                            help: format!(
+                                "give a value that does not start with `{c}` (a `pattern` on the input), or change the command as said"
+                            ),
+                        }
+                    }
                     Refusal::Control => RenderError {
                     message: format!(
                         "`{expr}` holds a new line, a tab, another control character or a letter outside ASCII, and reaches a string that another shell parses again through `${{…@Q}}` or `printf %q`{via}, which may write it as `$'…'`: `sh` (dash) and a login shell over `ssh` do not read that as quoting, so the value would not arrive as written, and with a `'` in it, part of it would run as code"

@@ -46,7 +46,7 @@ pub fn unseen_refusal(script: &str, values: &[(String, &str)]) -> Option<Refused
                                 || *c == '\t'
                                 || "_./:@,+=%-".contains(*c)))
                             .map_or_else(
-                                || "a word starting with `-`".to_string(),
+                                || "a word, or a piece of one, starting with `-`".to_string(),
                                 |c| match c {
                                     '\n' => "a new line, which ends a command there (give a list on one line, separated by spaces)".to_string(),
                                     c => format!("`{c}`"),

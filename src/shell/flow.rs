@@ -419,7 +419,7 @@ pub fn referenced(text: &str) -> Vec<String> {
 /// (the positional parameters), `read … NAME <<< WORD` and `while read NAME; … done <<< WORD`
 /// (the here-string), `NAME=(…)` (the elements). The flag says the value is split into
 /// words on the way (`for NAME in $LIST`: each word in turn, never the whole).
-fn assignments(text: &str) -> Vec<(String, String, bool)> {
+pub(super) fn assignments(text: &str) -> Vec<(String, String, bool)> {
     let mut out = loops_and_reads(text);
     let bytes = text.as_bytes();
     let mut i = 0;

@@ -257,18 +257,18 @@ const XARGS: &str = "*xargs*";
 /// Whether the script has `xargs` put what it reads into a shell's script (`sh -c '… {}'`,
 /// `eval`), and whether into the words of a program that reads options which run commands
 /// (`ssh`, `git`, `rsync`…).
-fn xargs_places(text: &str) -> (bool, bool) {
+fn xargs_places(text: &str) -> (bool, bool, bool) {
     if !text.contains("xargs") {
-        return (false, false);
+        return (false, false, false);
     }
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     let Some(re) = RE
         .get_or_init(|| Regex::new(r"\bxargs\b([^\n;|&]*)").ok())
         .as_ref()
     else {
-        return (true, true);
+        return (true, true, true);
     };
-    let mut out = (false, false);
+    let mut out = (false, false, false);
     for c in re.captures_iter(text) {
         let rest = c.get(1).map_or("", |m| m.as_str());
         let words: Vec<&str> = rest
@@ -285,8 +285,93 @@ fn xargs_places(text: &str) -> (bool, bool) {
         ]) {
             out.1 = true;
         }
+        // What it reads, rewritten on its way by a filter of the pipe or split by xargs
+        // itself (`echo "$H" | cut -d, -f2 | xargs systemctl restart`, `xargs -d,`), starts
+        // operands of its command, where options are read (unless after a `--` there,
+        // `xargs -r -d '\n' gzip --`).
+        let start = c.get(0).map_or(0, |m| m.start());
+        let line = text[..start].rsplit('\n').next().unwrap_or("");
+        let whole = c.get(0).map_or("", |m| m.as_str());
+        if !words.contains(&"--")
+            && ((line.contains('|') && rewrites(line)) || xargs_splits_lines(whole))
+        {
+            out.2 = true;
+        }
     }
     out
+}
+
+/// The variables that reach a program's operands, where it reads options, rewritten by a
+/// filter on their way ([`rewrites`]): printed through one in a command substitution that
+/// starts the operand (`systemctl restart "$(echo "$H" | cut -d, -f2)"`: `H`, and what
+/// stands for the substitution), or assigned from one (`S=$(base64 -d <<< "$V");
+/// systemctl restart "$S"`). A piece of a value may start an option there (audit 22 OPT-A,
+/// OPT-B).
+fn rewritten_operands(text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    if !rewrites(text) {
+        return out;
+    }
+    let uses = super::uses(text);
+    for inner in &uses.operand_substitutions {
+        if let Some(code) = text.get(inner.clone())
+            && rewrites(code)
+        {
+            out.insert(SUBSTITUTION.to_string());
+            out.extend(super::flow::referenced(code));
+        }
+    }
+    for (name, value, _) in super::flow::assignments(text) {
+        if (value.contains("$(") || value.contains('`'))
+            && rewrites(&value)
+            && (uses.operands.contains(&name) || uses.operands_split.contains(&name))
+        {
+            out.insert(name);
+        }
+    }
+    out
+}
+
+/// Whether the script runs a program that rewrites text within a line (`cut -d, -f2`, `tr`,
+/// `sed`, `awk`, `basename`, `xargs -d,`, a decoder): what comes out of it for a value is a
+/// piece of the value, or another text, not what was checked. (Not `head`, `grep`, `sort`:
+/// they print whole lines of their input.)
+fn rewrites(text: &str) -> bool {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(concat!(
+            r"(?:^|[|;&(`{!\s])(?:cut|tr|sed|gsed|awk|gawk|mawk|nawk|rev|fold|colrm|perl|python3?",
+            r"|ruby|node|jq|yq|iconv|basename|dirname|realpath|readlink|paste|column|envsubst)\b",
+        ))
+        .ok()
+    })
+    .as_ref()
+    .is_none_or(|re| re.is_match(text))
+        || xargs_splits_lines(text)
+        || decodes(text)
+}
+
+/// Whether the script has `xargs` split what it reads at a character other than a new line
+/// or a NUL (`xargs -d, systemctl restart`): a piece of a line is a word there.
+fn xargs_splits_lines(text: &str) -> bool {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    if !text.contains("xargs") {
+        return false;
+    }
+    let Some(re) = RE
+        .get_or_init(|| {
+            Regex::new(r#"\bxargs\b[^\n;|&]*\s(?:-d|--delimiter)[= ]?\s*['"]?([^'"\s]*)"#).ok()
+        })
+        .as_ref()
+    else {
+        return true;
+    };
+    re.captures_iter(text).any(|c| {
+        !matches!(
+            c.get(1).map_or("", |m| m.as_str()),
+            "\\n" | "\\0" | "\\x00" | "\\000"
+        )
+    })
 }
 
 /// What stands for the environment that `envsubst` writes into a template.
@@ -308,6 +393,7 @@ pub fn unseen(original: &str) -> Vec<Unseen> {
     let mut words: BTreeSet<String> = BTreeSet::new();
     let mut options: BTreeSet<String> = BTreeSet::new();
     let mut arithmetic: BTreeSet<String> = BTreeSet::new();
+    options.extend(rewritten_operands(original));
     for t in [original, text.as_str()] {
         let uses = super::uses(t);
         words.extend(uses.words.iter().filter(|n| read_whole(t, n)).cloned());
@@ -349,10 +435,10 @@ pub fn unseen(original: &str) -> Vec<Unseen> {
     }
     // `… | xargs -I{} sh -c 'echo {}'`, `xargs -a F -I{} ssh -n {} uptime`: what xargs
     // reads (a pipe, a file) goes into a command; no variable carries it there.
-    let (xargs_code, xargs_options) = xargs_places(original);
+    let (xargs_code, xargs_options, xargs_operands) = xargs_places(original);
     if xargs_code {
         code.insert(XARGS.to_string());
-    } else if xargs_options {
+    } else if xargs_options || xargs_operands {
         options.insert(XARGS.to_string());
     }
     code.retain(|n| !words.contains(n));
@@ -772,7 +858,9 @@ pub const ALL_PLACES: [Place; 5] = [
 /// Whether `value` is inert in `place` (`ifs`: the characters the script splits words at).
 pub fn inert(place: Place, value: &str, ifs: Option<&str>) -> bool {
     match place {
-        Place::Code => inert_for_code(value, ifs),
+        // (A piece of a plain word may start an option where a filter cuts it out: `ssh -n
+        // $(echo "$h" | cut -d, -f2)` with `web-1,-oProxyCommand=…`, audit 22 HOLE-C.)
+        Place::Code => inert_for_code(value, ifs) && inert_for_options(value, ifs),
         Place::Words => inert_for_words(value),
         Place::Arithmetic => inert_for_arithmetic(value),
         Place::Options => inert_for_options(value, ifs),
@@ -802,7 +890,8 @@ pub fn refused_by<'a>(
     found.iter().find(|u| {
         decoded
             || if u.one_line && u.place == Place::Code {
-                !inert_for_code(&value.replace('\n', " "), ifs)
+                let line = value.replace('\n', " ");
+                !(inert_for_code(&line, ifs) && inert_for_options(&line, ifs))
             } else {
                 !inert(u.place, value, ifs)
             }

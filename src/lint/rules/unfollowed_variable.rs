@@ -422,9 +422,21 @@ const SAMPLES: &[&str] = &["it's down; see #42", "web-1\nweb-2", "web-1 -v", "a[
 fn requirement(plan: &crate::shell::Plan) -> (String, String) {
     use crate::shell::{Quoting, Slot};
     if let Some((chars, what)) = &plan.code_end {
+        let chars: Vec<String> = chars
+            .chars()
+            .map(|c| match c {
+                '\n' => "a new line".to_string(),
+                c if c.is_control() => format!("`{}`", c.escape_debug()),
+                c => format!("`{c}`"),
+            })
+            .collect();
         return (
-            format!("free of {}", chars.escape_debug()),
-            format!("they would end {what}"),
+            format!("free of {}", chars.join(" ")),
+            // (`it stands in curl's form field, where …`: says itself what they do.)
+            match what.strip_prefix("it ") {
+                Some(_) => what.clone(),
+                None => format!("they would end {what}"),
+            },
         );
     }
     let (needs, why) = match plan.slot {

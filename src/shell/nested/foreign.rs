@@ -131,6 +131,64 @@ pub(super) static SHELLED: Foreign = Foreign {
     help: "the code it is given to hands it to a shell: give the program its arguments as a list, never a command line (`subprocess.run([\"systemctl\", \"restart\", sys.argv[1]])`, `system(\"systemctl\", \"restart\", $ARGV[0])`), or give the value a `pattern`",
 };
 
+/// [`SHELLED`], where the code also changes text before a shell may get it (decodes,
+/// replaces, cuts: [`changes_text`]).
+pub(super) static SHELLED_CHANGED: Foreign = Foreign {
+    language: "shell",
+    help: SHELLED.help,
+};
+
+/// What in code changes a string (decodes it, replaces or cuts pieces of it): `unquote`,
+/// `b64decode`, `.replace(`, `.split(`, `[::-1]`, awk's `gsub`, Perl's `=~ s/…/`. Plain words
+/// may come out of it as a command line (`touch%20/tmp/x` unquoted: audit 22 HOLE-D).
+const CHANGES_TEXT: &[&str] = &[
+    "decode",
+    "unquote",
+    "unescape",
+    "b64",
+    "base64",
+    "fromhex",
+    "unhexlify",
+    "codecs",
+    "replace",
+    "translate",
+    "maketrans",
+    "re.sub",
+    "sub(",
+    "tr(",
+    "chr(",
+    "fromCharCode",
+    "Buffer.from",
+    "atob",
+    "pack(",
+    "split",
+    "[::-1]",
+    "reverse",
+    "[1:]",
+    "substr",
+    "slice",
+    "strip",
+    "lower",
+    "upper",
+    "toupper",
+    "tolower",
+    "urllib",
+    "html.",
+    "json.loads",
+    "JSON.parse",
+    "expandvars",
+    "Template",
+    "format_map",
+    "=~",
+    "sprintf",
+    "%c",
+];
+
+/// Whether `code` changes text on its way (see [`CHANGES_TEXT`]).
+pub(super) fn changes_text(code: &str) -> bool {
+    CHANGES_TEXT.iter().any(|c| code.contains(c))
+}
+
 /// What in a piece of code hands a string to a shell: `os.system`, `subprocess… shell=True`,
 /// awk's `system()` and pipes, Perl's and Ruby's backquotes, `child_process`, PHP's
 /// `shell_exec`.
@@ -185,6 +243,11 @@ fn system_of_a_string(code: &str) -> bool {
 /// command line, hands strings to a shell (`python3 -c 'subprocess.run(sys.argv[1],
 /// shell=True)' "{{ v }}"`, `awk -v x="{{ v }}" 'BEGIN{system("echo " x)}'`).
 fn code_hands_to_shell(name: &str, args: &[&Word], i: usize, target: usize) -> bool {
+    code_to_shell(name, args, i, target).is_some()
+}
+
+/// The code of [`code_hands_to_shell`], when it hands strings to a shell.
+fn code_to_shell<'a>(name: &str, args: &[&'a Word], i: usize, target: usize) -> Option<&'a str> {
     let code_flag: &[&str] = match name {
         _ if name.starts_with("python") || name.starts_with("pypy") => &["-c"],
         "perl" | "ruby" | "node" | "nodejs" | "lua" | "luajit" => &["-e", "-ne", "-pe", "-le"],
@@ -196,11 +259,12 @@ fn code_hands_to_shell(name: &str, args: &[&Word], i: usize, target: usize) -> b
             return (i + 1..args.len())
                 .find(|&k| args[k].cooked == "-c")
                 .and_then(|k| args.get(k + 1).filter(|_| k + 1 != target))
-                .is_some_and(|code| {
+                .filter(|code| {
                     code.cooked.contains("send") || calls_shell(CodeOf::Tcl, &code.cooked)
-                });
+                })
+                .map(|code| code.cooked.as_str());
         }
-        _ => return false,
+        _ => return None,
     };
     let code = if code_flag.is_empty() {
         // awk: the program is the first operand that is not an option or its value.
@@ -224,12 +288,11 @@ fn code_hands_to_shell(name: &str, args: &[&Word], i: usize, target: usize) -> b
             .find(|&k| code_flag.contains(&args[k].cooked.as_str()))
             .map(|k| k + 1)
     };
-    let Some(code) = code.filter(|&c| c != target && c < args.len()) else {
-        return false;
-    };
+    let code = args[code.filter(|&c| c != target && c < args.len())?];
     // Code the shell expands first (`python3 -c "$(cat <<'PY' … PY)"`, `perl -e "$CODE"`)
     // is not the text written here: it may run a shell.
-    !args[code].expansions.is_empty() || calls_shell(CodeOf::program(name), &args[code].cooked)
+    (!code.expansions.is_empty() || calls_shell(CodeOf::program(name), &code.cooked))
+        .then_some(code.cooked.as_str())
 }
 
 /// Whose code a piece of text is, for [`calls_shell`].
@@ -464,8 +527,12 @@ pub(super) fn foreign(
     i: usize,
     target: usize,
 ) -> Option<&'static Foreign> {
-    if code_hands_to_shell(name, args, i, target) {
-        return Some(&SHELLED);
+    if let Some(code) = code_to_shell(name, args, i, target) {
+        return Some(if changes_text(code) {
+            &SHELLED_CHANGED
+        } else {
+            &SHELLED
+        });
     }
     let prev = args.get(target.checked_sub(1)?).map(|w| w.cooked.as_str());
     let cur = args.get(target)?.cooked.as_str();

@@ -28,6 +28,7 @@
 //! as a whole: `tests.rs`, `tests_languages.rs`.
 
 mod command;
+mod files;
 mod foreign;
 mod locate;
 mod options;
@@ -43,7 +44,10 @@ mod variables;
 use super::context::{Quoting, balanced, context_at};
 use super::programs::{SHELLS, base};
 use super::words::commands;
-use foreign::{CodeOf, MYSQL_STDIN, PSQL, PSQL_STDIN, SHELLED, calls_shell, code_holding};
+use foreign::{
+    CodeOf, MYSQL_STDIN, PSQL, PSQL_STDIN, SHELLED, SHELLED_CHANGED, calls_shell, changes_text,
+    code_holding,
+};
 use locate::{locate, reads_file_into_options};
 use options::REPARSERS;
 pub use refs::{ANY, reparsed_refs, reparsed_split_only};
@@ -126,6 +130,7 @@ fn with_flags(mut keep: Plan, other: Plan) -> Plan {
     keep.foreign = keep.foreign.or(other.foreign);
     keep.left = keep.left.or(other.left);
     keep.code_end = keep.code_end.or(other.code_end);
+    keep.file_lead = keep.file_lead.or(other.file_lead);
     keep
 }
 
@@ -526,12 +531,30 @@ fn plan_at(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                         "the line of SQL the client reads (a new line or `\\` may start a client command such as `\\!` or `.shell`)".to_string(),
                     ));
                 }
+                // Code that changes text (decodes, replaces, cuts) and hands strings to a
+                // shell: plain words may come out of it as a command line (audit 22 HOLE-D).
+                if let Some(f) = foreign
+                    && (std::ptr::eq(f, &SHELLED_CHANGED)
+                        || list
+                            .as_deref()
+                            .and_then(|l| code_holding(&text, l, at))
+                            .is_some_and(|code| {
+                                calls_shell(CodeOf::language(f), code) && changes_text(code)
+                            }))
+                {
+                    return Err(Unsafe {
+                        construct: f.language.to_string(),
+                        why: "the code it is given to changes text (decodes, replaces or cuts it) and hands strings to a shell: what of the value reaches that shell cannot be checked".into(),
+                        help: SHELLED.help.to_string(),
+                    });
+                }
                 // Code that hands strings to a shell (`system()`, `os.system`, `shell=True`,
                 // backquotes, awk's `print | "sh"`, Tcl's `exec`): a value spliced into it, or
                 // given to it as an argument, may reach that shell, where only one plain word
                 // stays data.
                 if let Some(f) = foreign
                     && (std::ptr::eq(f, &SHELLED)
+                        || std::ptr::eq(f, &SHELLED_CHANGED)
                         || list
                             .as_deref()
                             .and_then(|l| code_holding(&text, l, at))
@@ -547,6 +570,20 @@ fn plan_at(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                 {
                     slot = Slot::PlainWord(q);
                 }
+                // `curl -d "{{ v }}"`, `M="{{ v }}"; curl -F "msg=$M"`: `@/etc/passwd` would
+                // have curl read a local file and send it (audit 22 OPT-C).
+                let mut file_lead = None;
+                if let Some(found) = list
+                    .as_deref()
+                    .and_then(|l| files::file_argument(&text, l, at, &targets))
+                {
+                    if !found.first.is_empty() {
+                        file_lead = Some((found.first.to_string(), found.what.to_string()));
+                    }
+                    if !found.anywhere.is_empty() && code_end.is_none() {
+                        code_end = Some((found.anywhere.to_string(), found.what.to_string()));
+                    }
+                }
                 return Ok(Plan {
                     layers,
                     slot,
@@ -555,6 +592,7 @@ fn plan_at(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     control_free,
                     left,
                     code_end,
+                    file_lead,
                 });
             }
             Role::Name => {

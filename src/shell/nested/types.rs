@@ -38,6 +38,9 @@ pub enum Refusal {
     /// Starts with this character where a program reads options (`-`) or other directives:
     /// vim's and less's `+cmd`, find's expressions `!` and `(` (audit 22).
     LeadingOption(char),
+    /// Starts with this character where a program reads a file named after it (curl's `-d
+    /// @file`): the file would be read and sent.
+    ReadsFile(char),
     /// Holds a control character or a letter outside ASCII.
     Control,
     /// Holds `$` or a new line, which `sudo -i`'s login shell expands or joins.
@@ -56,6 +59,7 @@ impl Plan {
             control_free: false,
             left: None,
             code_end: None,
+            file_lead: None,
         }
     }
 
@@ -123,6 +127,11 @@ impl Plan {
         {
             return Some(Refusal::LeadingOption(c));
         }
+        if let Some((chars, _)) = &self.file_lead
+            && let Some(c) = value.chars().next().filter(|c| chars.contains(*c))
+        {
+            return Some(Refusal::ReadsFile(c));
+        }
         if self.control_free && !value.chars().all(|c| c == ' ' || c.is_ascii_graphic()) {
             return Some(Refusal::Control);
         }
@@ -163,6 +172,9 @@ pub struct Plan {
     /// the characters that would end the piece of code holding it as data, and what they
     /// end.
     pub code_end: Option<(String, String)>,
+    /// A value starting an argument that a program reads as a file's name when it starts
+    /// with one of these characters (curl's `-d @file`): the characters, and what that does.
+    pub file_lead: Option<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

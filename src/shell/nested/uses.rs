@@ -51,6 +51,10 @@ pub struct Uses {
     /// The insides of the command substitutions split into operands (`systemctl restart
     /// $(echo "{{ v }}")`): what is printed there is held as `operands_split` is.
     pub split_substitutions: Vec<Range<usize>>,
+    /// The insides of the command substitutions that start an operand where a program reads
+    /// options, quoted or not (`systemctl restart "$(… | cut -d, -f2)"`): for the floor,
+    /// which asks whether they rewrite a value on its way.
+    pub operand_substitutions: Vec<Range<usize>>,
 }
 
 /// Whether `at` is inside a command substitution whose output is split into a program's
@@ -290,6 +294,18 @@ fn uses_in(text: &str, depth: usize) -> Uses {
                         out.operands_split.extend(read.iter().cloned());
                     }
                     out.operands.extend(read);
+                }
+                if let Some(i) = first
+                    && k > i
+                    && matches!(role, Role::Data(None) | Role::Operand)
+                    && let Some(inner) = w
+                        .expansions
+                        .first()
+                        .filter(|e| !e.process && starts_operand(e))
+                        .and_then(|e| e.inner.clone())
+                    && read_as_option(base(&args[i].cooked), &args, i, k)
+                {
+                    out.operand_substitutions.push(inner);
                 }
                 // `systemctl restart $(echo "$S")`: what the substitution prints is split into
                 // operands (audit 19 OPT-2).
