@@ -211,6 +211,14 @@ pub(super) fn placeholders(
             notes.push(format!("{pos}: guess: {what}"));
             d.guesses.push((pos, what));
         }
+        if why.is_none() && doubtful_tag(command, whole, raw) {
+            let what = format!(
+                "<{raw}> in quotes is read as a placeholder (the input `{raw}`); if the page means the tag `<{raw}>` itself (XML or HTML), write it back into the command"
+            );
+            let at = line_of(pos, command, whole.start);
+            notes.push(format!("{at}: guess: {what}"));
+            d.guesses.push((at, what));
+        }
         if let Some(why) = why {
             let what = format!(
                 "<{raw}> stands {why}: it is kept as written; put the value in by hand, or pass it as the program's own parameter"
@@ -466,12 +474,57 @@ fn is_placeholder(command: &str, whole: &std::ops::Range<usize>, raw: &str) -> b
     let camel = raw.starts_with(|c: char| c.is_ascii_uppercase())
         && raw.chars().any(|c| c.is_ascii_lowercase());
     let lower_word = raw.chars().all(|c| c.is_ascii_lowercase());
-    let single = crate::shell::context_at(command, whole.start) == crate::shell::Quoting::Single;
+    let quoting = crate::shell::context_at(command, whole.start);
+    let single = quoting == crate::shell::Quoting::Single;
+    // `grep "<version>"`, `sed "s/<br>/…/"`: a lower-case tag in a pattern is the text of an
+    // XML or HTML file (audit 14l L9).
+    let in_pattern = quoting == crate::shell::Quoting::Double && {
+        let line = &command[command[..whole.start].rfind('\n').map_or(0, |k| k + 1)..whole.start];
+        let simple = line
+            .rsplit(['|', ';', '&', '(', '`'])
+            .next()
+            .unwrap_or(line);
+        let program = simple
+            .split_whitespace()
+            .find(|w| !w.contains('=') && !matches!(*w, "sudo" | "command" | "exec"))
+            .map_or("", |w| w.rsplit('/').next().unwrap_or(w));
+        PATTERN_PROGRAMS.contains(&program)
+    };
     let markup = (glued && camel)
         || command[whole.end..].contains(&format!("</{raw}>"))
         || VOID.contains(&raw)
-        || (lower_word && single);
+        || (lower_word && (single || in_pattern));
     !markup
+}
+
+/// Programs whose quoted arguments are patterns matched against a file's text: a
+/// lower-case `<word>` there is a tag of the file (`grep "<version>" pom.xml`).
+const PATTERN_PROGRAMS: &[&str] = &[
+    "grep",
+    "egrep",
+    "fgrep",
+    "zgrep",
+    "rg",
+    "ag",
+    "ack",
+    "sed",
+    "gsed",
+    "awk",
+    "gawk",
+    "mawk",
+    "xmlstarlet",
+    "xmllint",
+    "xq",
+    "xpath",
+    "perl",
+    "git",
+];
+
+/// Whether a lower-case `<word>` at `whole` stands in double quotes, where a page may mean
+/// the tag itself (`printf "%s\n" "<error>"`): read as a placeholder, and said.
+fn doubtful_tag(command: &str, whole: &std::ops::Range<usize>, raw: &str) -> bool {
+    raw.chars().all(|c| c.is_ascii_lowercase())
+        && crate::shell::context_at(command, whole.start) == crate::shell::Quoting::Double
 }
 
 #[cfg(test)]

@@ -1147,3 +1147,27 @@ fn lettered_courses_of_an_item_are_alternatives() {
         ]
     );
 }
+
+/// Audit 14l L9: a lower-case tag in a pattern (`grep "<version>"`, `sed "s/<br>/…/"`) is
+/// the file's text, kept as written; one in other quotes (`printf "<error>"`) is read as a
+/// placeholder and said, with its line.
+#[test]
+fn tags_in_patterns_are_text_and_other_quoted_tags_are_said() {
+    let d = import(
+        "# T\n\n## Check\n\n```bash\nxmlstarlet sel -t -v //version pom.xml | grep \"<version>\"\nsed -i \"s/<item>/x/\" page.xml\nprintf '%s\\n' \"<error>\" | tee /tmp/e\nkubectl logs <POD_NAME>\n```\n",
+        "page",
+    );
+    let run = d.steps[0].run.as_deref().unwrap();
+    assert!(run.contains("grep \"<version>\""), "{run}");
+    assert!(run.contains("s/<item>/x/"), "{run}");
+    assert!(run.contains("{{ inputs.error }}"), "{run}");
+    assert!(run.contains("{{ inputs.pod_name }}"), "{run}");
+    assert!(guessed(&d, "<error> in quotes is read as a placeholder"));
+    assert!(!guessed(&d, "<version>") && !guessed(&d, "<pod_name>"));
+    let at = d
+        .guesses
+        .iter()
+        .find(|(_, w)| w.contains("<error>"))
+        .map(|(p, _)| p.line);
+    assert_eq!(at, Some(8));
+}

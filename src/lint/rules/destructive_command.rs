@@ -15,6 +15,7 @@ crate::declare_rule! {
     /// `reboot-*`, `stop-*`, `s3 rm` and `route53 change-resource-record-sets`, `iptables -F`,
     /// `git push --force`, `redis-cli flushall`/`del`, `dd of=/dev/…`, `mkfs`, a `chef-client`
     /// run, `knife ssh`, `docker … prune`, `docker volume rm`, `etcdctl del`, `zfs destroy`,
+    /// `rsync --delete`/`--remove-source-files`, `yum`/`dnf history undo`,
     /// `crontab -r`, `virsh destroy`, `vault kv delete`, a Kafka `--reset-offsets --execute`,
     /// `kafka-reassign-partitions … --execute`, `kafka-topics … --delete`,
     /// `patronictl failover`/`switchover`/`reinit`/`remove`, `pg_terminate_backend(…)`,
@@ -218,6 +219,16 @@ const PATTERNS: &[Pattern] = &[
     ),
     (r"\betcdctl\b[^\n;&|]*\sdel\b", "etcdctl del", &["etcdctl"]),
     (r"\bzfs\s+destroy\b", "zfs destroy", &["zfs"]),
+    (
+        r"\brsync\b[^\n;&|]*\s--(?:delete|remove-source-files)",
+        "rsync --delete",
+        &["rsync"],
+    ),
+    (
+        r"\b(?:yum|dnf)\s[^\n;&|]*\bhistory\s+(?:undo|rollback)\b",
+        "yum history undo",
+        &["history"],
+    ),
     (r"\bcrontab\s+-[a-z]*r\b", "crontab -r", &["crontab"]),
     (
         r"\bvirsh\s+(?:destroy|undefine)\b",
@@ -818,6 +829,9 @@ mod tests {
             "docker volume rm data",
             "ETCDCTL_API=3 etcdctl del /registry --prefix",
             "zfs destroy tank/data@old",
+            "rsync -a --delete /srv/app/ backup:/srv/app/",
+            "rsync -av --remove-source-files /var/log/archive/ /mnt/cold/",
+            "sudo yum history undo last -y",
             "crontab -r",
             "virsh destroy vm-1",
             "vault kv metadata delete secret/app",
@@ -876,6 +890,8 @@ mod tests {
             assert!(!find_destructive(script).is_empty(), "{script}");
         }
         let harmless = [
+            "rsync -a /srv/app/ backup:/srv/app/",
+            "yum history list",
             "ls -la",
             "echo 'will reboot later'",
             "# rm -rf /\nls",
