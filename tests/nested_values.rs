@@ -1483,14 +1483,17 @@ fn fake_program(t: &Test, name: &str) -> std::path::PathBuf {
     bin
 }
 
-/// Runs the one step `run` with `value`, with fake `ssh`, `systemctl` and `curl` first on
-/// the PATH: the run's output and what each fake was given (`None`: it did not run).
+/// The programs [`run_with_fakes`] puts first on the PATH.
+const FAKES: [&str; 5] = ["ssh", "systemctl", "curl", "make", "vim"];
+
+/// Runs the one step `run` with `value`, with the [`FAKES`] first on the PATH: the run's
+/// output and what each fake was given (`None`: it did not run).
 fn run_with_fakes(run: &str, value: &str) -> (common::Output, Vec<(String, Option<String>)>) {
     let t = Test::new().file("runbooks/rb.yaml", &runbook_of(&[("s", run.to_string())]));
     let out = t.path("out");
     std::fs::create_dir_all(&out).unwrap();
     let mut bin = std::path::PathBuf::new();
-    for name in ["ssh", "systemctl", "curl"] {
+    for name in FAKES {
         bin = fake_program(&t, name);
     }
     let path = format!(
@@ -1500,7 +1503,7 @@ fn run_with_fakes(run: &str, value: &str) -> (common::Output, Vec<(String, Optio
     );
     let t = t.env("OUT", out.to_str().unwrap()).env("PATH", &path);
     let o = t.exec(&["run", "rb", "--yes", "--input", &format!("v={value}")]);
-    let given = ["ssh", "systemctl", "curl"]
+    let given = FAKES
         .iter()
         .map(|n| (n.to_string(), std::fs::read_to_string(out.join(n)).ok()))
         .collect();
@@ -1629,4 +1632,54 @@ fn a_value_starting_curls_data_may_not_name_a_file() {
     );
     assert_ne!(o.code, 0);
     assert!(o.stderr.contains("holds `;`"), "{}", o.stderr);
+}
+
+/// Audit 23 HOLE-F: a value written to a file that the script reads back into the words of
+/// vim or make (`$(cat f)`, `read`, `mapfile`, `xargs -a`) may not hold vim's `+cmd` nor
+/// make's `NAME=`; an ordinary value runs, and a note appended to a log file that nothing
+/// reads again is free text.
+#[test]
+fn a_value_read_back_from_a_file_into_vim_or_make_is_checked() {
+    for (run, hostile, ordinary, program, given) in [
+        (
+            r#"printf '%s\n' "{{ inputs.v }}" > "$OUT/l.txt"; vim -Es -n "$(cat "$OUT/l.txt")""#,
+            "+w/tmp/x",
+            "notes.txt",
+            "vim",
+            "[-Es][-n][notes.txt]",
+        ),
+        (
+            r#"printf '%s\n' "{{ inputs.v }}" > "$OUT/l.txt"; read -r T < "$OUT/l.txt"; make -s "$T""#,
+            "SHELL=/tmp/x",
+            "deploy",
+            "make",
+            "[-s][deploy]",
+        ),
+        (
+            r#"printf '%s\n' "{{ inputs.v }}" > "$OUT/l.txt"; xargs -a "$OUT/l.txt" make -s"#,
+            "SHELL=/tmp/x",
+            "deploy",
+            "make",
+            "[-s][deploy]",
+        ),
+    ] {
+        let (o, given_hostile) = run_with_fakes(run, hostile);
+        assert_ne!(o.code, 0, "{run} with {hostile:?}");
+        assert!(o.stderr.contains("reads back"), "{run}: {}", o.stderr);
+        assert!(given_hostile.iter().all(|(_, g)| g.is_none()), "{run}");
+        let (o, given_ordinary) = run_with_fakes(run, ordinary);
+        assert_eq!(o.code, 0, "{run} with {ordinary:?}: {}", o.stderr);
+        let got = given_ordinary.iter().find(|(n, _)| n == program);
+        assert_eq!(got.and_then(|(_, g)| g.as_deref()), Some(given), "{run}");
+    }
+    let (o, given) = run_with_fakes(
+        r#"cd "$OUT"; echo "{{ inputs.v }}" >> notes.log; echo nginx > svc; systemctl restart "$(cat svc)""#,
+        "it's down (ticket #42)",
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let got = given
+        .iter()
+        .find(|(n, _)| n == "systemctl")
+        .and_then(|(_, g)| g.clone());
+    assert_eq!(got.as_deref(), Some("[restart][nginx]"));
 }

@@ -1051,6 +1051,14 @@ pub fn assignment_transforms(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Whether the script assigns `name` the output of a command substitution (`T=$(head -1
+/// list.txt)`, `local T=$(…)`).
+pub fn assigned_from_substitution(text: &str, name: &str) -> bool {
+    assignments(text)
+        .iter()
+        .any(|(n, value, _)| n == name && (value.contains("$(") || value.contains('`')))
+}
+
 /// Whether the value at `at` is assigned to a variable through a command substitution
 /// (`h=$(echo "{{ v }}" | tr , ' ')`): what the variable gets is the command's output.
 pub fn assigned_through_command(text: &str, list: &[Command], at: usize) -> bool {

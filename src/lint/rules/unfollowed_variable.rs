@@ -139,7 +139,7 @@ impl Rule for UnfollowedVariable {
                 }) else {
                     continue;
                 };
-                let (needs, why) = requirement(plan);
+                let (needs, why) = requirement(plan, sample);
                 out.push(Finding::new(
                     cx.span_in(&s.site, v.block.start, v.block.len()),
                     format!(
@@ -419,9 +419,13 @@ fn runbook_env_lines(cx: &Context) -> Vec<(String, String, String)> {
 const SAMPLES: &[&str] = &["it's down; see #42", "web-1\nweb-2", "web-1 -v", "a[1]"];
 
 /// What the place of a value needs, and why: for [`crate::shell::Plan::refusal`]'s refusals.
-fn requirement(plan: &crate::shell::Plan) -> (String, String) {
+fn requirement(plan: &crate::shell::Plan, sample: &str) -> (String, String) {
     use crate::shell::{Quoting, Slot};
-    if let Some((chars, what)) = &plan.code_end {
+    if let Some((chars, what)) = plan
+        .code_end
+        .as_ref()
+        .filter(|(chars, _)| sample.contains(|c| chars.contains(c)))
+    {
         let chars: Vec<String> = chars
             .chars()
             .map(|c| match c {

@@ -529,6 +529,54 @@ pub(super) fn reads_file_into_options(text: &str) -> bool {
         .any(|v| crate::shell::flow::read_by_lines(text, v))
 }
 
+/// Whether the script reads a file back into the operands of a program, where it reads
+/// options or directives (`vim "$(cat list.txt)"`, `read -r T < list.txt; make "$T"`,
+/// `mapfile -t A < list.txt; vim "${A[@]}"`, `xargs -a list.txt make`): a value the script
+/// wrote to a file stands there (audit 23 HOLE-F).
+pub(super) fn reads_file_into_operands(text: &str) -> bool {
+    static XARGS_FILE: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    static FROM_FILE: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    let (Some(xargs), Some(from_file)) = (
+        XARGS_FILE
+            .get_or_init(|| {
+                regex::Regex::new(r"\bxargs\b[^\n;|&]*(?:\s-a\s*\S|\s--arg-file[= ]|\s<\s*[^<(\s])")
+                    .ok()
+            })
+            .as_ref(),
+        FROM_FILE
+            .get_or_init(|| {
+                regex::Regex::new(r"(\bdone|\b(?:read|mapfile|readarray)\b[^\n;|&]*)\s<\s*[^<(\s]")
+                    .ok()
+            })
+            .as_ref(),
+    ) else {
+        return true;
+    };
+    // (What xargs reads goes after its command's own words: after a `--` there it is no
+    // option, `xargs -r -d '\n' gzip -- < "$list"`.)
+    if xargs.find_iter(text).any(|m| {
+        let end = text[m.start()..]
+            .find(['\n', ';', '|', '&'])
+            .map_or(text.len(), |k| m.start() + k);
+        !text[m.start()..end].split_whitespace().any(|w| w == "--")
+    }) {
+        return true;
+    }
+    if !text.contains("$(") && !text.contains('`') && !from_file.is_match(text) {
+        return false;
+    }
+    let uses = uses(text);
+    // (Any `$( )` starting an operand may print the file: `$(cat f)`, `$(<f)`, `$(head f)`.)
+    if !uses.operand_substitutions.is_empty() {
+        return true;
+    }
+    let operands: Vec<&String> = uses.operands.iter().chain(&uses.operands_split).collect();
+    operands.iter().any(|v| {
+        (from_file.is_match(text) && crate::shell::flow::read_by_lines(text, v))
+            || crate::shell::flow::assigned_from_substitution(text, v)
+    })
+}
+
 /// `on_all <<< "{{ v }}"` with `on_all() { while read -r h; do ssh -n "$h" uptime; done; }`:
 /// a call of a script function whose body reads its input into variables (see
 /// [`read_into`]).

@@ -48,7 +48,7 @@ use foreign::{
     CodeOf, MYSQL_STDIN, PSQL, PSQL_STDIN, SHELLED, SHELLED_CHANGED, calls_shell, changes_text,
     code_holding,
 };
-use locate::{locate, reads_file_into_options};
+use locate::{locate, reads_file_into_operands, reads_file_into_options};
 use options::REPARSERS;
 pub use refs::{ANY, reparsed_refs, reparsed_split_only};
 use role::{Role, with_functions};
@@ -110,6 +110,47 @@ pub fn plan(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
         strictest = stricter(strictest, spread);
     }
     Ok(strictest)
+}
+
+/// Whether the file a value leaves to (`how`, as [`super::spill::leaves`] says it) may be
+/// read again by the script: not a file named by literal text that the script names only
+/// where it writes it (`echo "{{ note }}" >> notes.log`).
+fn may_read_again(text: &str, how: &str) -> bool {
+    let file = how
+        .strip_prefix("is written to `")
+        .and_then(|rest| rest.split_once('`'))
+        .map(|(file, _)| file);
+    match file {
+        Some(file) if !file.is_empty() && !file.contains(['$', '&', '*', '?']) => {
+            let name = file.rsplit('/').next().unwrap_or(file);
+            text.matches(name).nth(1).is_some()
+        }
+        _ => true,
+    }
+}
+
+/// The characters that make a word a directive of a program the script names, where it
+/// reads its arguments: `+` for vim's, ex's, view's, less's and more's `+cmd`, `=` for make's
+/// and env's assignments.
+fn directive_chars(text: &str) -> Option<&'static str> {
+    let names = |list: &[&str]| {
+        list.iter().any(|p| {
+            text.match_indices(p).any(|(i, _)| {
+                let before = text[..i].chars().next_back();
+                let after = text[i + p.len()..].chars().next();
+                !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-')
+                    && !after.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-')
+            })
+        })
+    };
+    let editor = names(&["vim", "vi", "nvim", "ex", "view", "less", "more", "gvim"]);
+    let assigns = names(&["make", "gmake", "env"]);
+    match (editor, assigns) {
+        (true, true) => Some("+="),
+        (true, false) => Some("+"),
+        (false, true) => Some("="),
+        (false, false) => None,
+    }
 }
 
 /// Of two readings of one value with the same layers, the one that holds it to more.
@@ -388,6 +429,7 @@ fn plan_at(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                 // Written to a file, printed by a function whose output is captured: where
                 // the script also parses text runbook does not follow, the value may be it.
                 let mut left = None;
+                let mut read_back = false;
                 let mut slot = match (slot, list.as_deref()) {
                     (
                         Slot::Quoted(q)
@@ -410,6 +452,18 @@ fn plan_at(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                             // done < hosts`: each line of a file stands where options are
                             // read.
                             None if leaves.is_some() && reads_file_into_options(&text) => {
+                                Slot::PlainWords(q)
+                            }
+                            // `printf '%s\n' "{{ v }}" > l.txt; vim "$(cat l.txt)"`: each
+                            // word of it stands where a program reads options, and vim's
+                            // `+cmd` or make's and env's `NAME=` may run a command there
+                            // (audit 23 HOLE-F).
+                            None if leaves
+                                .as_deref()
+                                .is_some_and(|how| may_read_again(&text, how))
+                                && reads_file_into_operands(&text) =>
+                            {
+                                read_back = true;
                                 Slot::PlainWords(q)
                             }
                             None => slot,
@@ -569,6 +623,14 @@ fn plan_at(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     | Slot::NoSubscript(q) = slot
                 {
                     slot = Slot::PlainWord(q);
+                }
+                if read_back && code_end.is_none() {
+                    code_end = directive_chars(&text).map(|chars| {
+                        (
+                            chars.to_string(),
+                            "it is written to a file that the script reads back into a program's arguments, where a word starting with `+` is a command of vim, ex or less, and a word holding `=` an assignment of make or env that may run a command".to_string(),
+                        )
+                    });
                 }
                 // `curl -d "{{ v }}"`, `M="{{ v }}"; curl -F "msg=$M"`: `@/etc/passwd` would
                 // have curl read a local file and send it (audit 22 OPT-C).
