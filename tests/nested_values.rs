@@ -1484,7 +1484,7 @@ fn fake_program(t: &Test, name: &str) -> std::path::PathBuf {
 }
 
 /// The programs [`run_with_fakes`] puts first on the PATH.
-const FAKES: [&str; 5] = ["ssh", "systemctl", "curl", "make", "vim"];
+const FAKES: [&str; 7] = ["ssh", "systemctl", "curl", "make", "vim", "sysctl", "gh"];
 
 /// Runs the one step `run` with `value`, with the [`FAKES`] first on the PATH: the run's
 /// output and what each fake was given (`None`: it did not run).
@@ -1508,6 +1508,33 @@ fn run_with_fakes(run: &str, value: &str) -> (common::Output, Vec<(String, Optio
         .map(|n| (n.to_string(), std::fs::read_to_string(out.join(n)).ok()))
         .collect();
     (o, given)
+}
+
+/// Runs `run` with `hostile`, which is refused before any fake runs with a message saying
+/// one of `says`, then with `ordinary`, which gives `program` the arguments `given`.
+fn refused_then_run(
+    run: &str,
+    hostile: &str,
+    says: &[&str],
+    ordinary: &str,
+    program: &str,
+    given: &str,
+) {
+    let (o, given_hostile) = run_with_fakes(run, hostile);
+    assert_ne!(o.code, 0, "{run} with {hostile:?}");
+    assert!(
+        says.iter().any(|s| o.stderr.contains(s)),
+        "{run}: {}",
+        o.stderr
+    );
+    assert!(
+        given_hostile.iter().all(|(_, g)| g.is_none()),
+        "{run}: {given_hostile:?}"
+    );
+    let (o, given_ordinary) = run_with_fakes(run, ordinary);
+    assert_eq!(o.code, 0, "{run} with {ordinary:?}: {}", o.stderr);
+    let got = given_ordinary.iter().find(|(n, _)| n == program);
+    assert_eq!(got.and_then(|(_, g)| g.as_deref()), Some(given), "{run}");
 }
 
 /// Audit 22 HOLE-C, OPT-A, OPT-B: a value rewritten on its way to a program's operands (a
@@ -1553,21 +1580,14 @@ fn a_value_rewritten_on_its_way_to_a_programs_operands_is_checked_piece_by_piece
             "[restart][nginx]",
         ),
     ] {
-        let (o, given_hostile) = run_with_fakes(run, hostile);
-        assert_ne!(o.code, 0, "{run} with {hostile:?}");
-        assert!(
-            o.stderr.contains("starts with `-`") || o.stderr.contains("starting with `-`"),
-            "{run}: {}",
-            o.stderr
+        refused_then_run(
+            run,
+            hostile,
+            &["starts with `-`", "starting with `-`"],
+            ordinary,
+            program,
+            given,
         );
-        assert!(
-            given_hostile.iter().all(|(_, g)| g.is_none()),
-            "{run}: {given_hostile:?}"
-        );
-        let (o, given_ordinary) = run_with_fakes(run, ordinary);
-        assert_eq!(o.code, 0, "{run} with {ordinary:?}: {}", o.stderr);
-        let got = given_ordinary.iter().find(|(n, _)| n == program);
-        assert_eq!(got.and_then(|(_, g)| g.as_deref()), Some(given), "{run}");
     }
     // Decoded, no value is what was checked: refused whatever it holds.
     let run = r#"S=$(base64 -d <<< "{{ inputs.v }}"); systemctl restart "$S""#;
@@ -1663,14 +1683,7 @@ fn a_value_read_back_from_a_file_into_vim_or_make_is_checked() {
             "[-s][deploy]",
         ),
     ] {
-        let (o, given_hostile) = run_with_fakes(run, hostile);
-        assert_ne!(o.code, 0, "{run} with {hostile:?}");
-        assert!(o.stderr.contains("reads back"), "{run}: {}", o.stderr);
-        assert!(given_hostile.iter().all(|(_, g)| g.is_none()), "{run}");
-        let (o, given_ordinary) = run_with_fakes(run, ordinary);
-        assert_eq!(o.code, 0, "{run} with {ordinary:?}: {}", o.stderr);
-        let got = given_ordinary.iter().find(|(n, _)| n == program);
-        assert_eq!(got.and_then(|(_, g)| g.as_deref()), Some(given), "{run}");
+        refused_then_run(run, hostile, &["reads back"], ordinary, program, given);
     }
     let (o, given) = run_with_fakes(
         r#"cd "$OUT"; echo "{{ inputs.v }}" >> notes.log; echo nginx > svc; systemctl restart "$(cat svc)""#,
@@ -1682,4 +1695,87 @@ fn a_value_read_back_from_a_file_into_vim_or_make_is_checked() {
         .find(|(n, _)| n == "systemctl")
         .and_then(|(_, g)| g.clone());
     assert_eq!(got.as_deref(), Some("[restart][nginx]"));
+}
+
+/// Audit 24 HOLE-I, OPT-E: a filter or an expansion that cuts characters off a value
+/// (`sed 's/^v//'`, `cut -c2-`, `${1#x}`, `${T#v}`, `${H//_/-}`) may bring any of them to the
+/// start of a word: a value with `-` is refused there; one without runs. OPT-F, OPT-G:
+/// curl's `-sd`, `--data-ascii`, gh's `-F key=@file`, and a `sysctl` key holding `=`.
+#[test]
+fn a_value_cut_on_its_way_may_not_hold_an_option_anywhere() {
+    for (run, hostile, ordinary, program, given) in [
+        (
+            r#"ssh -n "$(echo "{{ inputs.v }}" | sed "s/^v//")" uptime"#,
+            "v-oProxyCommand=touch_x",
+            "vweb1",
+            "ssh",
+            "[-n][web1][uptime]",
+        ),
+        (
+            r#"f() { ssh -n "${1:1}" uptime; }; f "{{ inputs.v }}""#,
+            "x-oProxyCommand=touch_x",
+            "xweb1",
+            "ssh",
+            "[-n][web1][uptime]",
+        ),
+        (
+            r#"echo "{{ inputs.v }}" | cut -c2- | xargs systemctl restart"#,
+            "x--all",
+            "xnginx",
+            "systemctl",
+            "[restart][nginx]",
+        ),
+        (
+            r#"T="{{ inputs.v }}"; systemctl restart "${T#v}""#,
+            "v--all",
+            "vnginx",
+            "systemctl",
+            "[restart][nginx]",
+        ),
+    ] {
+        refused_then_run(
+            run,
+            hostile,
+            &["holds `-`", "starts with `-`", "starting with `-`"],
+            ordinary,
+            program,
+            given,
+        );
+    }
+    for (run, hostile, says, ordinary, program, given) in [
+        (
+            r#"curl -s -sd "{{ inputs.v }}" http://127.0.0.1:9/hook"#,
+            "@/etc/passwd",
+            "starts with `@`",
+            "disk full",
+            "curl",
+            "[-s][-sd][disk full][http://127.0.0.1:9/hook]",
+        ),
+        (
+            r#"curl -s --data-ascii "{{ inputs.v }}" http://127.0.0.1:9/hook"#,
+            "@/etc/passwd",
+            "starts with `@`",
+            "disk full",
+            "curl",
+            "[-s][--data-ascii][disk full][http://127.0.0.1:9/hook]",
+        ),
+        (
+            r#"gh api repos/o/r/issues -F body="{{ inputs.v }}""#,
+            "@/etc/passwd",
+            "starts with `@`",
+            "disk full",
+            "gh",
+            "[api][repos/o/r/issues][-F][body=disk full]",
+        ),
+        (
+            r#"sysctl "{{ inputs.v }}""#,
+            "kernel.core_pattern=|/tmp/x",
+            "holds `=`",
+            "vm.swappiness",
+            "sysctl",
+            "[vm.swappiness]",
+        ),
+    ] {
+        refused_then_run(run, hostile, &[says], ordinary, program, given);
+    }
 }

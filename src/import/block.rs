@@ -33,6 +33,34 @@ fn lettered_course(line: &str) -> Option<String> {
         .filter(|t| either_or(t))
 }
 
+/// Whether the sentence before a block is only a name for output ("Expected output:",
+/// "Sample output:", "You should see:"): said of a block tagged `bash` too.
+fn names_output(before: &str) -> bool {
+    let Some(last) = before.trim_end().rsplit(['\n', '.']).next() else {
+        return false;
+    };
+    let t = last
+        .trim()
+        .trim_matches(|c: char| c == '*' || c == '_')
+        .to_ascii_lowercase();
+    let t = t.trim_end_matches(['*', '_']);
+    [
+        "expected output:",
+        "sample output:",
+        "example output:",
+        "output:",
+        "the output:",
+        "you should see:",
+        "you will see:",
+        "expected result:",
+        "sample response:",
+        "example response:",
+        "expected response:",
+        "response:",
+    ]
+    .contains(&t)
+}
+
 /// Whether the sentence before an untagged block says the block is output: "Expected
 /// output:", "You should see:", "The log says:", "Sample response:" (audit 14l L11 found
 /// such output run as a command).
@@ -253,6 +281,14 @@ impl Reader<'_> {
                         })
                     })
                     .flatten()
+                    // A `bash` block right after "Expected output:" is output tagged as the
+                    // page's other blocks are (audit 14m M11).
+                    .or_else(|| {
+                        names_output(before).then(|| {
+                            "output the page shows (the sentence before it says so), not run"
+                                .to_string()
+                        })
+                    })
             })
         } else {
             Some(typed_where(&lang))

@@ -37,6 +37,7 @@ mod titles;
 mod transcript;
 mod variables;
 mod walk;
+mod wiki;
 pub mod yaml;
 
 pub use draft::{Draft, Input, Step, placeholder_description, placeholder_of};
@@ -46,10 +47,13 @@ pub use pos::{Pos, pos_of, pos_of_bytes};
 pub fn import(text: &str, stem: &str) -> Draft {
     // A byte order mark is no text of the page (and would hide its first heading).
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Jira's and Confluence's wiki markup (`{code:bash}`, `h2.`), line for line.
+    let unwikied = wiki::unwiki(text);
     // MkDocs' and GitLab's tabs and admonitions, as CommonMark reads what they show.
-    let unfolded = tabs::unfold(text);
+    let unfolded = tabs::unfold(&unwikied.text);
     let mut d = walk::read(&unfolded.text, unfolded.shifts);
     d.tabs = unfolded.tabs;
+    d.guesses.extend(unwikied.guesses);
     let exported = variables::unset_variables(&mut d);
     defaults(&mut d, stem);
     // (Titles from the text as written: a title is shown as it is, never rendered.)

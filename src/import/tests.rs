@@ -1171,3 +1171,24 @@ fn tags_in_patterns_are_text_and_other_quoted_tags_are_said() {
         .map(|(p, _)| p.line);
     assert_eq!(at, Some(8));
 }
+
+/// Audit 14m M11: a `bash` block right after "Expected output:" is output, shown, not run;
+/// audit 14l L5: a Jira `{code:bash}` block is a command, said.
+#[test]
+fn tagged_output_and_jira_code_blocks() {
+    let d = import(
+        "# T\n\n## Check\n\n```bash\nkubectl get pods\n```\n\nExpected output:\n\n```bash\nNAME READY STATUS\napi-0 1/1 Running\n```\n\nh2. Fix\n\n{code:bash}\nkubectl rollout restart deploy/api\n{code}\n",
+        "page",
+    );
+    let runs: Vec<&str> = d.steps.iter().filter_map(|s| s.run.as_deref()).collect();
+    assert_eq!(
+        runs,
+        ["kubectl get pods", "kubectl rollout restart deploy/api"]
+    );
+    assert!(guessed(&d, "Jira or Confluence wiki markup"));
+    assert!(
+        d.steps
+            .iter()
+            .any(|s| s.section.is_some_and(|k| d.sections[k].1 == "Fix"))
+    );
+}

@@ -58,6 +58,7 @@ pub fn unseen_refusal(script: &str, values: &[(String, &str)]) -> Option<Refused
                         "it holds `[`, and a subscript in shell arithmetic runs `$( )`".to_string()
                     }
                     Place::Options => "a word or piece of it starts with `-`".to_string(),
+                    Place::Rewritten => "it holds `-`, `+`, `!` or `(`, or is not plain words on one line".to_string(),
                     Place::Spliced => format!(
                         "it holds {}",
                         value

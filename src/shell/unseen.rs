@@ -45,6 +45,10 @@ pub enum Place {
     Options,
     /// The code of sed or awk written in double quotes (see [`spliced_into_code`]).
     Spliced,
+    /// Where a program reads options or a command's words, after the script rewrote the
+    /// text (`sed 's/^v//'`, `cut -c2-`, `${x#v}`): any character of a value may start a
+    /// word there (audit 24 HOLE-I).
+    Rewritten,
 }
 
 /// Variables that bash sets by itself from what a command read or matched.
@@ -112,6 +116,9 @@ impl Place {
             }
             Place::Spliced => {
                 "is spliced into the code of sed or awk, whose `e` and `system()` run a shell"
+            }
+            Place::Rewritten => {
+                "is rewritten by the script (`sed 's/^v//'`, `cut -c2-`, `${x#v}`), which may cut any character of a value to the start of a word, and then stands where a program reads options or a command's words"
             }
         }
     }
@@ -332,6 +339,229 @@ fn rewritten_operands(text: &str) -> BTreeSet<String> {
     out
 }
 
+/// The variables that reach a program's operands changed by an expansion (`systemctl
+/// restart "${T#v}"`, `"${H##*,}"`, `H=${H//_/-}`): a piece of a value may start an option
+/// there (audit 24 OPT-E).
+fn transformed_operands(text: &str) -> BTreeSet<String> {
+    if !text.contains("${") {
+        return BTreeSet::new();
+    }
+    let transformed = super::flow::transformed(text);
+    if transformed.is_empty() {
+        return transformed;
+    }
+    let uses = super::uses(text);
+    uses.operands
+        .iter()
+        .chain(&uses.operands_split)
+        .filter(|n| transformed.contains(*n))
+        .cloned()
+        .collect()
+}
+
+/// The variables whose values the script rewrites (`${x#v}`, `${1:1}`, `x=$(… | sed …)`,
+/// `read -r x < <(… | cut -c2-)`), with what stands for a `$( )` and for what xargs reads
+/// where a command substitution or the pipe into xargs rewrites.
+fn rewritten_names(text: &str) -> BTreeSet<String> {
+    let mut out = cutting_expansions(text);
+    if !cuts(text) {
+        return out;
+    }
+    for (name, value, _) in super::flow::assignments(text) {
+        if cuts(&value) {
+            out.insert(name);
+        }
+    }
+    // (A pipe through a filter into `while read`: `… | sed … | while read -r h`.)
+    static PIPED_READ: OnceLock<Option<Regex>> = OnceLock::new();
+    if let Some(re) = PIPED_READ
+        .get_or_init(|| {
+            Regex::new(
+                r"\|\s*while\s+(?:IFS=\S*\s+)?read\s+(?:-[a-zA-Z]+\s+)*([A-Za-z_][A-Za-z0-9_]*)",
+            )
+            .ok()
+        })
+        .as_ref()
+    {
+        for c in re.captures_iter(text) {
+            let (Some(whole), Some(name)) = (c.get(0), c.get(1)) else {
+                continue;
+            };
+            let line = text[..whole.start()].rsplit('\n').next().unwrap_or("");
+            if cuts(line) {
+                out.insert(name.as_str().to_string());
+            }
+        }
+    }
+    let substitution_rewrites = std::cell::Cell::new(false);
+    super::flow::replace_substitutions(text, |inner| {
+        if cuts(inner) {
+            substitution_rewrites.set(true);
+        }
+        None
+    });
+    if substitution_rewrites.get() {
+        out.insert(SUBSTITUTION.to_string());
+    }
+    if xargs_places(text).2 {
+        out.insert(XARGS.to_string());
+    }
+    out
+}
+
+/// The variables the script expands changed in a way that may bring any character of a
+/// value to the start of a word (`${x#v}`, `${x:1}`, `${x//_/-}`, `${x@E}`): not a split at
+/// a separator (`${x//,/ }`, `${x#*,}`, `${x##*/}`), whose pieces the floor checks one by
+/// one, nor a change of case.
+fn cutting_expansions(text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    if !text.contains("${") {
+        return out;
+    }
+    let separator =
+        |c: Option<char>| c.is_some_and(|c| !c.is_alphanumeric() && !"?*]-+!(".contains(c));
+    for (i, _) in text.match_indices("${") {
+        let rest = &text[i + 2..];
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if name.is_empty() {
+            continue;
+        }
+        let after = &rest[name.len()..];
+        let body = after.split('}').next().unwrap_or("");
+        let cutting = match after.chars().next() {
+            Some('#') => !separator(body.trim_start_matches('#').chars().next_back()),
+            Some('/') => {
+                let body = body.trim_start_matches(['/', '#', '%']);
+                let (pattern, replacement) = body.split_once('/').unwrap_or((body, ""));
+                replacement.contains(['-', '+', '!', '('])
+                    || (replacement.trim().is_empty() && !separator(pattern.chars().next_back()))
+            }
+            Some(':') => {
+                let r = &after[1..];
+                !(matches!(r.chars().next(), Some('-' | '=' | '?' | '+'))
+                    || r.starts_with("0:")
+                    || r.starts_with(':')
+                    || r.starts_with("0}"))
+            }
+            Some('@') => after.starts_with("@E") || after.starts_with("@P"),
+            _ => false,
+        };
+        if cutting {
+            out.insert(name);
+        }
+    }
+    out
+}
+
+/// Whether the script runs a filter that may bring any character of its input to the start
+/// of a word (`sed 's/^v//'`, `cut -c2-`, `tail -c +2`, `grep -o`, awk's `substr`, a decoder):
+/// not one that only splits at separators (`tr , '\n'`, `cut -d, -f2`, `sed 's/,/ /g'`,
+/// `awk -F, '{print $2}'`), whose pieces the floor checks one by one.
+fn cuts(text: &str) -> bool {
+    if !rewrites(text) {
+        return false;
+    }
+    if decodes(text) {
+        return true;
+    }
+    static ALWAYS: OnceLock<Option<Regex>> = OnceLock::new();
+    if ALWAYS
+        .get_or_init(|| {
+            Regex::new(concat!(
+                r"(?:^|[|;&(`{!\s])(?:rev|fold|colrm|python3?|ruby|node|jq|yq|iconv)\b",
+                r"|\b(?:head|tail)\s+(?:-[a-zA-Z]*\s+)*-c|\bgrep\b[^\n|;&]*\s(?:-[a-zA-Z]*o|--only-matching)",
+                r"|\bprintf\s+(?:-v\s*\S+\s+)?[\x22']?[^%\s\x22']*\$",
+                r"|\bcut\b[^\n|;&]*\s-[a-zA-Z]*[cb]|\bcut\b[^\n|;&]*-d\s*['\x22]?[A-Za-z0-9]",
+                r"|\bxargs\b[^\n;|&]*\s(?:-d|--delimiter)[= ]?\s*['\x22]?[A-Za-z0-9]",
+            ))
+            .ok()
+        })
+        .as_ref()
+        .is_none_or(|re| re.is_match(text))
+    {
+        return true;
+    }
+    super::words::every_command(text).iter().any(|cmd| {
+        let args = cmd.args();
+        let first = super::programs::command_index(&args);
+        let Some(program) = args.get(first) else {
+            return false;
+        };
+        let rest: Vec<&str> = args[first + 1..]
+            .iter()
+            .map(|w| w.cooked.as_str())
+            .collect();
+        match super::programs::base(&program.cooked) {
+            // `tr -d x` deletes letters; `tr _ -` writes a dash.
+            "tr" => {
+                let delete = rest.iter().any(|a| a.starts_with('-') && a.contains('d'));
+                let sets: Vec<&&str> = rest
+                    .iter()
+                    .filter(|a| !a.starts_with('-') || a.len() == 1)
+                    .collect();
+                (delete
+                    && sets
+                        .first()
+                        .is_some_and(|s| s.contains(|c: char| c.is_alphanumeric())))
+                    || sets
+                        .get(1)
+                        .is_some_and(|s| s.contains(['-', '+', '!', '(']))
+            }
+            "sed" | "gsed" | "perl" => rest
+                .iter()
+                .filter(|a| !a.starts_with('-'))
+                .take(1)
+                .any(|script| !sed_only_splits(script)),
+            "awk" | "gawk" | "mawk" | "nawk" => rest.iter().any(|a| {
+                [
+                    "substr", "sub(", "gsub", "sprintf", "printf", "split", "gensub", "index",
+                ]
+                .iter()
+                .any(|m| a.contains(m))
+                    || (a.starts_with("-F")
+                        && a.len() > 2
+                        && a[2..].contains(|c: char| c.is_alphanumeric()))
+            }),
+            _ => false,
+        }
+    })
+}
+
+/// Whether a sed script only replaces separators by white space or removes them (`s/,/ /g`,
+/// `s/,/\n/g`, `y/,/ /`): what comes out are the pieces of its input.
+fn sed_only_splits(script: &str) -> bool {
+    let mut commands = script
+        .split(';')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .peekable();
+    commands.peek().is_some()
+        && commands.all(|c| {
+            let mut chars = c.chars();
+            let (Some(op @ ('s' | 'y')), Some(d)) = (chars.next(), chars.next()) else {
+                return false;
+            };
+            if d.is_alphanumeric() || d == '\\' {
+                return false;
+            }
+            let parts: Vec<&str> = c[1 + d.len_utf8()..].split(d).collect();
+            let (Some(pattern), Some(replacement)) = (parts.first(), parts.get(1)) else {
+                return false;
+            };
+            let _ = op;
+            !pattern.is_empty()
+                && pattern
+                    .chars()
+                    .all(|c| !c.is_alphanumeric() && !"^$.*[]\\".contains(c))
+                && replacement
+                    .chars()
+                    .all(|c| c == ' ' || c == '\\' || c == 'n' || c == 't')
+        })
+}
+
 /// Whether the script runs a program that rewrites text within a line (`cut -d, -f2`, `tr`,
 /// `sed`, `awk`, `basename`, `xargs -d,`, a decoder): what comes out of it for a value is a
 /// piece of the value, or another text, not what was checked. (Not `head`, `grep`, `sort`:
@@ -341,7 +571,9 @@ fn rewrites(text: &str) -> bool {
     RE.get_or_init(|| {
         Regex::new(concat!(
             r"(?:^|[|;&(`{!\s])(?:cut|tr|sed|gsed|awk|gawk|mawk|nawk|rev|fold|colrm|perl|python3?",
-            r"|ruby|node|jq|yq|iconv|basename|dirname|realpath|readlink|paste|column|envsubst)\b",
+            r"|ruby|node|jq|yq|iconv|basename|dirname|paste|column|envsubst)\b",
+            r"|\b(?:head|tail)\s+(?:-[a-zA-Z]*\s+)*-c|\bgrep\b[^\n|;&]*\s(?:-[a-zA-Z]*o|--only-matching)",
+            r"|\bprintf\s+(?:-v\s*\S+\s+)?[\x22']?[^%\s\x22']*\$",
         ))
         .ok()
     })
@@ -394,6 +626,7 @@ pub fn unseen(original: &str) -> Vec<Unseen> {
     let mut options: BTreeSet<String> = BTreeSet::new();
     let mut arithmetic: BTreeSet<String> = BTreeSet::new();
     options.extend(rewritten_operands(original));
+    options.extend(transformed_operands(original));
     for t in [original, text.as_str()] {
         let uses = super::uses(t);
         words.extend(uses.words.iter().filter(|n| read_whole(t, n)).cloned());
@@ -480,6 +713,21 @@ pub fn unseen(original: &str) -> Vec<Unseen> {
                                     })
                                     .contains(name)),
                 });
+            }
+        }
+    }
+    // What the script rewrites on its way to options or words: any character of a value
+    // may start a word there (`ssh -n "$(echo "$v" | sed 's/^v//')"`, `"${1#x}"`).
+    if out
+        .iter()
+        .any(|u| matches!(u.place, Place::Options | Place::Code | Place::Words))
+    {
+        let rewritten = rewritten_names(original);
+        for u in &mut out {
+            if matches!(u.place, Place::Options | Place::Code | Place::Words)
+                && rewritten.contains(&u.name)
+            {
+                u.place = Place::Rewritten;
             }
         }
     }
@@ -847,12 +1095,13 @@ fn set_otherwise_at(text: &str, name: &str, depth: usize) -> bool {
 }
 
 /// Every place, in the order messages name them.
-pub const ALL_PLACES: [Place; 5] = [
+pub const ALL_PLACES: [Place; 6] = [
     Place::Code,
     Place::Words,
     Place::Arithmetic,
     Place::Options,
     Place::Spliced,
+    Place::Rewritten,
 ];
 
 /// Whether `value` is inert in `place` (`ifs`: the characters the script splits words at).
@@ -865,7 +1114,14 @@ pub fn inert(place: Place, value: &str, ifs: Option<&str>) -> bool {
         Place::Arithmetic => inert_for_arithmetic(value),
         Place::Options => inert_for_options(value, ifs),
         Place::Spliced => inert_for_spliced(value),
+        Place::Rewritten => inert_for_rewriting(value, ifs),
     }
+}
+
+/// A value that no cut or rewrite of its characters makes an option or code of: plain
+/// words without `-`, `+`, `!` or `(` (see [`Place::Rewritten`]).
+pub fn inert_for_rewriting(value: &str, ifs: Option<&str>) -> bool {
+    inert_for_code(value, ifs) && !value.contains(['-', '+', '!', '('])
 }
 
 /// A value that ends no piece of sed's or awk's code: letters, digits, spaces and `_ . : @
@@ -964,6 +1220,25 @@ const SHELL_CHARS: [char; 11] = [';', '$', '`', '<', '>', '(', ')', '{', '}', '|
 /// printf format holding one (`printf '%s;' $pids`). A value of plain words comes out of
 /// them as code (audit 19 HOLE-5).
 fn translates_into_code(text: &str) -> bool {
+    // `${h//_/-}`: an expansion that writes a dash or a shell character (audit 24 OPT-E).
+    if text.contains("${")
+        && text.match_indices("${").any(|(i, _)| {
+            let rest = &text[i + 2..];
+            let name_end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            let body = rest[name_end..].split('}').next().unwrap_or("");
+            body.starts_with('/')
+                && body
+                    .trim_start_matches(['/', '#', '%'])
+                    .split_once('/')
+                    .is_some_and(|(_, r)| {
+                        r.contains(['-', '+', '!', '(']) || r.contains(SHELL_CHARS)
+                    })
+        })
+    {
+        return true;
+    }
     static NAMES: OnceLock<Option<Regex>> = OnceLock::new();
     if !NAMES
         .get_or_init(|| {

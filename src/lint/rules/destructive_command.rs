@@ -15,7 +15,10 @@ crate::declare_rule! {
     /// `reboot-*`, `stop-*`, `s3 rm` and `route53 change-resource-record-sets`, `iptables -F`,
     /// `git push --force`, `redis-cli flushall`/`del`, `dd of=/dev/…`, `mkfs`, a `chef-client`
     /// run, `knife ssh`, `docker … prune`, `docker volume rm`, `etcdctl del`, `zfs destroy`,
-    /// `rsync --delete`/`--remove-source-files`, `yum`/`dnf history undo`,
+    /// `rsync --delete`/`--remove-source-files`, `yum`/`dnf history undo`, `docker compose
+    /// down -v`, `pg_resetwal`, `terraform state rm`/`apply -replace`, `userdel -r`, ZooKeeper
+    /// `deleteall`, `cnpg destroy`, `find -exec rm`, `rm -rf` after `--` (`kubectl exec`,
+    /// `node-shell`, `debug … chroot /host`),
     /// `crontab -r`, `virsh destroy`, `vault kv delete`, a Kafka `--reset-offsets --execute`,
     /// `kafka-reassign-partitions … --execute`, `kafka-topics … --delete`,
     /// `patronictl failover`/`switchover`/`reinit`/`remove`, `pg_terminate_backend(…)`,
@@ -219,6 +222,38 @@ const PATTERNS: &[Pattern] = &[
     ),
     (r"\betcdctl\b[^\n;&|]*\sdel\b", "etcdctl del", &["etcdctl"]),
     (r"\bzfs\s+destroy\b", "zfs destroy", &["zfs"]),
+    (
+        r"\b(?:docker|podman)[\s-]compose\s[^\n;&|]*\bdown\b[^\n;&|]*\s(?:-v|--volumes)\b",
+        "docker compose down -v",
+        &["compose"],
+    ),
+    (r"\bpg_resetwal\b", "pg_resetwal", &["pg_resetwal"]),
+    (
+        r"\bterraform\s+(?:state\s+rm|apply\b[^\n;&|]*-replace\b)",
+        "terraform state rm / apply -replace",
+        &["terraform"],
+    ),
+    (
+        r"\buserdel\b[^\n;&|]*\s-[a-zA-Z]*r",
+        "userdel -r",
+        &["userdel"],
+    ),
+    (
+        r"\b(?:deleteall|rmr)\s+/",
+        "ZooKeeper deleteall",
+        &["deleteall", "rmr"],
+    ),
+    (r"\bcnpg\s+destroy\b", "cnpg destroy", &["cnpg"]),
+    (
+        r"\s-exec(?:dir)?\s+(?:sudo\s+)?rm\s+-[a-zA-Z]*[rf]",
+        "find -exec rm",
+        &["-exec", "-execdir"],
+    ),
+    (
+        r"\b(?:kubectl|oc)\s+(?:node-shell|debug)\b[^\n;&|]*\s--\s+(?:sudo\s+)?(?:chroot\s+/\S+\s+)?rm\s+-[a-zA-Z]*[rf]",
+        "rm -rf in a pod or on a node",
+        &["rm"],
+    ),
     (
         r"\brsync\b[^\n;&|]*\s--(?:delete|remove-source-files)",
         "rsync --delete",
@@ -830,6 +865,16 @@ mod tests {
             "ETCDCTL_API=3 etcdctl del /registry --prefix",
             "zfs destroy tank/data@old",
             "rsync -a --delete /srv/app/ backup:/srv/app/",
+            "docker compose down -v",
+            "pg_resetwal -f /var/lib/postgresql/16/main",
+            "terraform state rm aws_instance.web",
+            "terraform apply -replace=aws_instance.web -auto-approve",
+            "userdel -r olduser",
+            "zkCli.sh -server zk-1:2181 deleteall /brokers/topics/t",
+            "kubectl cnpg destroy pg-cluster 2",
+            "find /data/tmp -mindepth 1 -exec rm -rf {} +",
+            "kubectl node-shell node-1 -- rm -rf /var/lib/kubelet/pods/x",
+            "kubectl debug node/n1 -it --image=busybox -- chroot /host rm -rf /var/log/x",
             "rsync -av --remove-source-files /var/log/archive/ /mnt/cold/",
             "sudo yum history undo last -y",
             "crontab -r",
@@ -890,6 +935,10 @@ mod tests {
             assert!(!find_destructive(script).is_empty(), "{script}");
         }
         let harmless = [
+            "docker compose down",
+            "terraform apply -auto-approve plan.out",
+            "find /tmp -name '*.log' -exec ls -l {} +",
+            "kubectl exec pod -- ls -la /data",
             "rsync -a /srv/app/ backup:/srv/app/",
             "yum history list",
             "ls -la",

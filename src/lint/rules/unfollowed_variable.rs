@@ -493,6 +493,7 @@ fn message(what: &str, sample: &str, u: &Unseen, decoded: bool) -> String {
             Place::Spliced => {
                 "if it holds other than letters, digits, spaces and `_ . : @ + = % -`"
             }
+            Place::Rewritten => "if it holds `-`, `+`, `!` or `(`, or is not plain words",
         }
     };
     format!(

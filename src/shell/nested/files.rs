@@ -45,7 +45,9 @@ pub(super) fn file_argument(
             continue;
         };
         let httpie = matches!(program, "http" | "https" | "xh" | "xhs");
-        if program != "curl" && !httpie {
+        // `gh api -F body=@file` reads the file (`-f` takes the text as it is).
+        let gh = program == "gh" && args.get(p + 1).is_some_and(|w| w.cooked == "api");
+        if program != "curl" && !httpie && !gh {
             continue;
         }
         let mut k = p + 1;
@@ -57,9 +59,38 @@ pub(super) fn file_argument(
             // (The option, and the word its argument is in with what comes before it there.)
             let (option, word, before) = if httpie {
                 ("", k, "")
+            } else if gh {
+                match a {
+                    "-F" | "--field" => {
+                        k += 1;
+                        ("-F", k, "")
+                    }
+                    _ => match a.strip_prefix("--field=").or_else(|| a.strip_prefix("-F")) {
+                        Some(rest) if !rest.is_empty() => ("-F", k, &a[..a.len() - rest.len()]),
+                        _ => {
+                            k += 1;
+                            continue;
+                        }
+                    },
+                }
             } else if let Some(option) = CURL_OPTIONS.iter().find(|o| a == **o) {
                 k += 1;
                 (*option, k, "")
+            } else if let Some(option) = a
+                .strip_prefix('-')
+                .filter(|f| {
+                    !f.starts_with('-') && f.len() > 1 && f.chars().all(|c| c.is_ascii_alphabetic())
+                })
+                .and_then(|f| match f.chars().last() {
+                    Some('d') => Some("-d"),
+                    Some('H') => Some("-H"),
+                    Some('F') => Some("-F"),
+                    _ => None,
+                })
+            {
+                // `-sd "{{ v }}"`: short flags together, the last one taking the argument.
+                k += 1;
+                (option, k, "")
             } else if let Some((option, rest)) = CURL_OPTIONS.iter().find_map(|o| {
                 let rest = if o.starts_with("--") {
                     a.strip_prefix(o)?.strip_prefix('=')?
@@ -103,6 +134,13 @@ pub(super) fn file_argument(
                 }
                 continue;
             }
+            if gh {
+                // (`-F key=@file`, after the key.)
+                if prefix.ends_with('=') && prefix.matches('=').count() == 1 {
+                    return found("@", "", GH);
+                }
+                continue;
+            }
             let form = matches!(option, "-F" | "--form");
             // (`-F "msg={{ v }}"`: the value is the field's content, after its name.)
             let content = form
@@ -133,6 +171,7 @@ const CURL_OPTIONS: &[&str] = &[
     "--proxy-header",
     "--form",
     "--variable",
+    "--url-query",
     "-d",
     "-H",
     "-F",
@@ -141,6 +180,7 @@ const CURL_OPTIONS: &[&str] = &[
 const DATA: &str = "it starts curl's data or header argument, where `@file` makes curl read a local file and send it (use `--data-raw` for data given as it is)";
 const FORM: &str = "it stands in curl's form field, where `@file` or `<file` makes curl read a local file and send it and `;` adds attributes (use `--form-string name=…`, which takes the text as it is)";
 const URLENCODE: &str = "it starts curl's `--data-urlencode` argument, where `@file` or `name@file` makes curl read a local file and send it (write `name=` before the value: `--data-urlencode \"text={{ … }}\"`)";
+const GH: &str = "it starts the value of a `gh api -F` field, where `@file` makes gh read a local file and send it (use `-f key=…`, which takes the text as it is)";
 const HTTPIE: &str = "it starts an HTTPie field's value, where `name=@file` embeds a local file (put the value after `name==` for a query, or pass it on standard input)";
 
 #[cfg(test)]
@@ -167,6 +207,10 @@ mod tests {
             "curl --data-urlencode \"{{ v }}\" http://127.0.0.1:9/hook",
             "http POST 127.0.0.1:9/hook msg=\"{{ v }}\"",
             "sudo curl -d \"{{ v }}\" http://127.0.0.1:9/hook",
+            "curl -s --data-ascii \"{{ v }}\" http://127.0.0.1:9/hook",
+            "curl -s -sd \"{{ v }}\" http://127.0.0.1:9/hook",
+            "curl -s --url-query \"{{ v }}\" http://127.0.0.1:9/hook",
+            "gh api repos/o/r/issues -F body=\"{{ v }}\"",
         ] {
             assert!(
                 matches!(

@@ -662,6 +662,19 @@ fn plan_at(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
             }
             Role::NoOption => {
                 let mut plan = Plan::bare(layers, Slot::NoOption(quoting), env_travels);
+                // `curl --data-ascii "{{ v }}"`: an option runbook does not know takes it.
+                if let Some(found) = list
+                    .as_deref()
+                    .and_then(|l| files::file_argument(&text, l, at, &BTreeSet::new()))
+                {
+                    if !found.first.is_empty() {
+                        plan.file_lead = Some((found.first.to_string(), found.what.to_string()));
+                    }
+                    if !found.anywhere.is_empty() {
+                        plan.code_end = Some((found.anywhere.to_string(), found.what.to_string()));
+                        return Ok(plan);
+                    }
+                }
                 // `env "{{ v }}" bash`: a word holding `=` is a variable of the command's
                 // environment there (`BASH_ENV=file` runs the file: audit 22).
                 plan.code_end = list.as_deref().and_then(|l| {

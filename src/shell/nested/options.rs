@@ -253,7 +253,7 @@ pub(super) fn assignment_copies(text: &str) -> std::collections::BTreeSet<String
     // (A word `make` or `env` first: most scripts have neither.)
     let named = text
         .split(|c: char| c.is_whitespace() || matches!(c, ';' | '|' | '&' | '(' | '`'))
-        .any(|w| matches!(base(w), "make" | "gmake" | "bmake" | "env"));
+        .any(|w| matches!(base(w), "make" | "gmake" | "bmake" | "env" | "sysctl"));
     if !named {
         return out;
     }
@@ -284,6 +284,20 @@ fn reads_assignment(args: &[&Word], target: usize) -> Option<&'static str> {
     {
         return Some(
             "make reads a word holding `=` as a variable assignment, whose `$(shell …)` runs a command (and `SHELL=…` replaces the shell of its recipes)",
+        );
+    }
+    // `sysctl "{{ v }}"` reads a key; with `=` it writes one (`kernel.core_pattern=|/path`
+    // runs a program as root at the next crash: audit 24 OPT-G), unless `-w` says so.
+    if let Some(k) = (first..target).find(|&k| base(&args[k].cooked) == "sysctl")
+        && !args[k + 1..target].iter().any(|w| {
+            w.cooked == "--write"
+                || (w.cooked.starts_with('-')
+                    && !w.cooked.starts_with("--")
+                    && w.cooked.contains('w'))
+        })
+    {
+        return Some(
+            "sysctl reads a word holding `=` as a setting to write (`kernel.core_pattern=|/path` runs a program as root), where the step reads a key",
         );
     }
     (first..target)
