@@ -105,7 +105,7 @@ pub(super) fn on_platform(t: &str) -> bool {
 
 /// Whether a heading names one of several courses ("If the pod is Pending", "Option B").
 pub(super) fn alternative(title: &str) -> bool {
-    let t = title.trim().to_ascii_lowercase();
+    let t = title.trim().to_lowercase();
     [
         "if ",
         "option ",
@@ -117,10 +117,23 @@ pub(super) fn alternative(title: &str) -> bool {
         "none of",
     ]
     .iter()
+    .chain(OTHER_OPTIONS)
     .any(|w| t.starts_with(w))
         || on_platform(&t)
         || numbered_course(&t)
 }
+
+/// "Option" in other languages, as headings and bold items start with it (audit 14m M1, M2).
+pub(super) const OTHER_OPTIONS: &[&str] = &[
+    "opção ",
+    "opcao ",
+    "opción ",
+    "opcion ",
+    "opzione ",
+    "variante ",
+    "alternativa ",
+    "möglichkeit ",
+];
 
 /// "Solution 1", "Workaround B:", "Method 2 — …", "Approach 3", "Fix 1": a heading that
 /// numbers one of several ways (an audit found three solutions run in a row).

@@ -23,9 +23,11 @@ fn course(d: &Draft, s: &Step) -> Option<(String, bool)> {
         && s.instructions.trim().is_empty()
         && let [item] = s.checklist.as_slice()
     {
-        let t = item.trim().to_ascii_lowercase();
-        let named =
-            t.starts_with("option ") || t.starts_with("alternative ") || t.starts_with("**option ");
+        let t = item.trim().trim_start_matches("**").to_lowercase();
+        let named = ["option ", "alternative "]
+            .iter()
+            .chain(super::courses::OTHER_OPTIONS)
+            .any(|w| t.starts_with(w));
         // (In bold, `**Option 2** — ask…`, it is a sibling of the options in bold.)
         let bold = item.trim_start().starts_with("**");
         return named.then(|| {
@@ -73,7 +75,26 @@ fn course(d: &Draft, s: &Step) -> Option<(String, bool)> {
         .lines()
         .filter(|l| bold_course(l).is_some())
         .count();
-    match bold_course(first) {
+    // (After a lead-in of the list, "Choose **one** of the two ways:", the item's own line
+    // names it: audit 14m M2.)
+    let lead_in = courses == 1
+        && bold_course(first).is_none()
+        && first.trim_end().ends_with(':')
+        && s.instructions
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .count()
+            == 2;
+    let named = if lead_in {
+        s.instructions
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .nth(1)
+            .and_then(bold_course)
+    } else {
+        bold_course(first)
+    };
+    match named {
         Some(b) if courses == 1 => Some((b, true)),
         Some(_) => None,
         // (Named by its item's first line, `Option A: scale reads to replicas`, not only
@@ -176,9 +197,10 @@ fn else_clause(text: &str) -> Option<(String, String)> {
 /// A course that excludes its siblings: "If …", "Option …", "Otherwise" (not "When …",
 /// which steps in a row often are: "When the node drains, uncordon it").
 pub(super) fn either_or(text: &str) -> bool {
-    let t = text.trim().to_ascii_lowercase();
+    let t = text.trim().to_lowercase();
     ["if ", "unless ", "option ", "alternative ", "otherwise"]
         .iter()
+        .chain(super::courses::OTHER_OPTIONS)
         .any(|w| t.starts_with(w))
         || on_platform(&t)
 }
@@ -519,22 +541,21 @@ fn item_alternatives_at(d: &mut Draft, depth: usize, next: &mut usize) {
 /// sequence: `None` too).
 fn sibling_label(title: &str) -> Option<String> {
     let mut words = title.split_whitespace();
-    let first = words.next()?.to_ascii_lowercase();
+    let first = words.next()?.to_lowercase();
     if matches!(
         first.as_str(),
         "step" | "phase" | "stage" | "part" | "day" | "round"
     ) {
         return None;
     }
-    if first.len() > 1
+    // (Any language's letters: "Opção A", "Opción B", audit 14m M1.)
+    if first.chars().count() > 1
         && first.ends_with(':')
-        && first[..first.len() - 1]
-            .bytes()
-            .all(|b| b.is_ascii_alphabetic())
+        && first[..first.len() - 1].chars().all(char::is_alphabetic)
     {
         return words.next().is_some().then_some(first);
     }
-    if !first.bytes().all(|b| b.is_ascii_alphabetic()) {
+    if !first.chars().all(char::is_alphabetic) {
         return None;
     }
     let raw = words.next()?;

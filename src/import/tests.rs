@@ -1192,3 +1192,29 @@ fn tagged_output_and_jira_code_blocks() {
             .any(|s| s.section.is_some_and(|k| d.sections[k].1 == "Fix"))
     );
 }
+
+/// Audit 14m M1: "Opção A"/"Opção B" (and Spanish, Italian, German words for an option) are
+/// alternatives, as "Option A"/"Option B" are.
+#[test]
+fn options_in_other_languages_are_alternatives() {
+    for word in ["Opção", "Opción", "Opzione", "Variante", "Alternativa"] {
+        let d = import(
+            &format!(
+                "# T\n\n## Mitigação\n\n### {word} A: escalar\n\n```bash\nkubectl scale deploy/c --replicas=6\n```\n\n### {word} B: pular\n\n```bash\nkafka-consumer-groups.sh --reset-offsets --to-latest --execute\n```\n"
+            ),
+            "page",
+        );
+        assert_eq!(labels(&d).len(), 2, "{word}: {:?}", labels(&d));
+    }
+}
+
+/// Audit 14m M2: bold items naming options in another language, after a lead-in sentence
+/// of their list ("Scegli **una** delle due strade:"), are alternatives.
+#[test]
+fn bold_options_after_a_lead_in_are_alternatives() {
+    let d = import(
+        "# T\n\n## Mitigazione\n\nScegli **una** delle due strade:\n\n- **Opzione 1** — comprimere:\n  ```bash\n  gzip a\n  ```\n- **Opzione 2** — cancellare:\n  ```bash\n  rm -f a\n  ```\n",
+        "page",
+    );
+    assert_eq!(labels(&d), ["Opzione 1", "Opzione 2"]);
+}

@@ -711,9 +711,9 @@ fn placeholder_tag(h: &str) -> bool {
 
 /// Whether a list item's text names an option (`Option B: …`, `**Option 2** — …`).
 fn names_an_option(text: &str) -> bool {
-    let t = text
-        .trim_start()
-        .trim_start_matches("**")
-        .to_ascii_lowercase();
-    t.starts_with("option ") || t.starts_with("alternative ")
+    let t = text.trim_start().trim_start_matches("**").to_lowercase();
+    ["option ", "alternative "]
+        .iter()
+        .chain(super::courses::OTHER_OPTIONS)
+        .any(|w| t.starts_with(w))
 }

@@ -940,29 +940,12 @@ pub fn sources_by_splitting(
 /// `${x^^}`, `${x,,}`, `${x:1}`, `${x@E}`): their values are not what a check of them saw.
 pub fn transformed(text: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    for (i, _) in text.match_indices("${") {
-        let rest = &text[i + 2..];
-        let name: String = rest
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect();
-        if name.is_empty() {
-            continue;
-        }
-        let after = &rest[name.len()..];
+    for (name, after) in expansions_with_operators(text) {
         let changed = match after.chars().next() {
             // (Not `${x%suf}`/`${x%%suf}`: what is left is the start of the value, as plain
             // and as free of a leading `-` as the value itself was checked to be.)
             Some('/' | '^' | ',' | '~' | '#') => true,
-            // `${x:1}`, `${x: -2}`, not `${x:-default}` and friends, nor a prefix,
-            // `${x:0:40}` (`${x::40}`, `${x:0}`): the start of the value, as a suffix removed.
-            Some(':') => {
-                let r = &after[1..];
-                !(matches!(r.chars().next(), Some('-' | '=' | '?' | '+'))
-                    || r.starts_with("0:")
-                    || r.starts_with(':')
-                    || r.starts_with("0}"))
-            }
+            Some(':') => cuts_a_prefix(after),
             // `${x@Q}` quotes for a shell: not a change that matters; the others do.
             Some('@') => !after.starts_with("@Q}"),
             _ => false,
@@ -972,6 +955,28 @@ pub fn transformed(text: &str) -> BTreeSet<String> {
         }
     }
     out
+}
+
+/// Each `${name…}` of `text`: the name, and what follows it (`#v}…`, `:1}…`).
+pub fn expansions_with_operators(text: &str) -> impl Iterator<Item = (String, &str)> {
+    text.match_indices("${").filter_map(|(i, _)| {
+        let rest = &text[i + 2..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        (end > 0).then(|| (rest[..end].to_string(), &rest[end..]))
+    })
+}
+
+/// Whether `${x:…}` (`after` starts at the `:`) is an offset past the start (`${x:1}`,
+/// `${x: -2}`), not a default (`${x:-d}` and friends) nor a prefix (`${x:0:40}`, `${x::40}`,
+/// `${x:0}`), which keeps the start of the value as a removed suffix does.
+pub fn cuts_a_prefix(after: &str) -> bool {
+    let r = &after[1..];
+    !(matches!(r.chars().next(), Some('-' | '=' | '?' | '+'))
+        || r.starts_with("0:")
+        || r.starts_with(':')
+        || r.starts_with("0}"))
 }
 
 /// The characters the script makes split words (`IFS=,`, `IFS=':'`, `IFS=$'\n,'`) besides

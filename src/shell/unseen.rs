@@ -420,16 +420,7 @@ fn cutting_expansions(text: &str) -> BTreeSet<String> {
     }
     let separator =
         |c: Option<char>| c.is_some_and(|c| !c.is_alphanumeric() && !"?*]-+!(".contains(c));
-    for (i, _) in text.match_indices("${") {
-        let rest = &text[i + 2..];
-        let name: String = rest
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect();
-        if name.is_empty() {
-            continue;
-        }
-        let after = &rest[name.len()..];
+    for (name, after) in super::flow::expansions_with_operators(text) {
         let body = after.split('}').next().unwrap_or("");
         let cutting = match after.chars().next() {
             Some('#') => !separator(body.trim_start_matches('#').chars().next_back()),
@@ -439,13 +430,7 @@ fn cutting_expansions(text: &str) -> BTreeSet<String> {
                 replacement.contains(['-', '+', '!', '('])
                     || (replacement.trim().is_empty() && !separator(pattern.chars().next_back()))
             }
-            Some(':') => {
-                let r = &after[1..];
-                !(matches!(r.chars().next(), Some('-' | '=' | '?' | '+'))
-                    || r.starts_with("0:")
-                    || r.starts_with(':')
-                    || r.starts_with("0}"))
-            }
+            Some(':') => super::flow::cuts_a_prefix(after),
             Some('@') => after.starts_with("@E") || after.starts_with("@P"),
             _ => false,
         };
@@ -1222,12 +1207,8 @@ const SHELL_CHARS: [char; 11] = [';', '$', '`', '<', '>', '(', ')', '{', '}', '|
 fn translates_into_code(text: &str) -> bool {
     // `${h//_/-}`: an expansion that writes a dash or a shell character (audit 24 OPT-E).
     if text.contains("${")
-        && text.match_indices("${").any(|(i, _)| {
-            let rest = &text[i + 2..];
-            let name_end = rest
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(rest.len());
-            let body = rest[name_end..].split('}').next().unwrap_or("");
+        && super::flow::expansions_with_operators(text).any(|(_, after)| {
+            let body = after.split('}').next().unwrap_or("");
             body.starts_with('/')
                 && body
                     .trim_start_matches(['/', '#', '%'])
