@@ -33,6 +33,65 @@ fn lettered_course(line: &str) -> Option<String> {
         .filter(|t| either_or(t))
 }
 
+/// Whether the heading over a block or the sentence before it says not to run it: "❌
+/// Don't do this", "Never run the following on the primary:", "Bad example (do **not**
+/// copy):", "Anti-pattern".
+fn warns_against(before: &str, heading: Option<&str>) -> bool {
+    let warns = |t: &str| {
+        let t = t
+            .replace(['*', '_', '`'], "")
+            .replace('’', "'")
+            .to_lowercase();
+        let t = t.trim();
+        t.starts_with('❌')
+            || t.starts_with('🚫')
+            || t.starts_with('⛔')
+            || [
+                "never run",
+                "never do",
+                "don't run",
+                "do not run",
+                "don't do this",
+                "do not do this",
+                "don't copy",
+                "do not copy",
+                "bad example",
+                "wrong way",
+                "anti-pattern",
+                "antipattern",
+            ]
+            .iter()
+            .any(|w| t.contains(w))
+    };
+    // (A heading only when it is the warning itself: "Never fail over without a check"
+    // heads the right commands.)
+    heading.is_some_and(|h| {
+        let h = h.trim();
+        let bare = super::courses::bare(h)
+            .replace('’', "'")
+            .to_lowercase()
+            .trim_end_matches(['.', '!', ':'])
+            .to_string();
+        h.starts_with(['❌', '🚫', '⛔'])
+            || [
+                "don't do this",
+                "do not do this",
+                "don't",
+                "bad example",
+                "anti-pattern",
+                "antipattern",
+                "what not to do",
+                "wrong way",
+                "the wrong way",
+            ]
+            .contains(&bare.as_str())
+    }) || before
+        .trim_end()
+        .rsplit(['\n', '.'])
+        .next()
+        .is_some_and(|last| last.trim_end().ends_with(':') && warns(last))
+}
+
 /// Whether the sentence before a block is only a name for output ("Expected output:",
 /// "Sample output:", "You should see:"): said of a block tagged `bash` too.
 fn names_output(before: &str) -> bool {
@@ -287,6 +346,12 @@ impl Reader<'_> {
                         names_output(before).then(|| {
                             "output the page shows (the sentence before it says so), not run"
                                 .to_string()
+                        })
+                    })
+                    // "❌ Don't do this", "**Never run** the following:" (audit 14m M8).
+                    .or_else(|| {
+                        warns_against(before, self.heading.as_deref()).then(|| {
+                            "a command the page says not to run (its heading or the sentence before it says so), shown, not run".to_string()
                         })
                     })
             })

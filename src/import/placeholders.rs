@@ -290,11 +290,19 @@ pub(super) fn placeholders(
                 "{pos}: <{raw}> is a secret: the secret input `{name}`, given to the command as `${var}` (masked, kept out of the journal)"
             ));
         }
+        // (Every use of one secret reads the one variable it is given in: `export
+        // GF_PASSWORD=<ADMIN_PASSWORD>` then `vault kv put … admin_password=<ADMIN_PASSWORD>`
+        // read `$GF_PASSWORD` both; a second name was empty at run time, audit 14m M15.)
+        let given_as = input.secret_env.clone();
         out.push_str(&command[last..whole.start]);
         last = whole.end;
         let template = format!("{{{{ inputs.{name} }}}}");
         if let Some(var) = secret {
-            out.push_str(&env_reference(command, whole.start, &var));
+            out.push_str(&env_reference(
+                command,
+                whole.start,
+                &given_as.unwrap_or(var),
+            ));
             continue;
         }
         let Some(env) = env.as_deref_mut() else {

@@ -1218,3 +1218,34 @@ fn bold_options_after_a_lead_in_are_alternatives() {
     );
     assert_eq!(labels(&d), ["Opzione 1", "Opzione 2"]);
 }
+
+/// Audit 14m M15: every use of one secret placeholder reads the variable its input is given
+/// in (the exported one), never a second name that nothing sets.
+#[test]
+fn every_use_of_a_secret_reads_one_variable() {
+    let d = import(
+        "# T\n\n## Fix\n\n```bash\nexport PGPASSWORD=<DB_PASSWORD>\npsql -h db1 -c \"select 1\"\nvault kv put secret/db password=<DB_PASSWORD>\n```\n",
+        "page",
+    );
+    let run = d.steps[0].run.as_deref().unwrap();
+    assert!(run.contains("export PGPASSWORD=\"${PGPASSWORD}\""), "{run}");
+    assert!(run.contains("password=\"${PGPASSWORD}\""), "{run}");
+    assert_eq!(
+        d.inputs
+            .get("db_password")
+            .and_then(|i| i.secret_env.as_deref()),
+        Some("PGPASSWORD")
+    );
+}
+
+/// Audit 14m M8: a block under "❌ Don't do this" or after "**Never run** the following:"
+/// is shown, not run; one under "Never fail over without a check" is a command.
+#[test]
+fn blocks_the_page_says_not_to_run_are_shown() {
+    let d = import(
+        "# T\n\n## Fix\n\n### ❌ Don't do this\n\n```bash\nrm -rf /var/lib/pg/*\n```\n\n**Never run** the following on the primary:\n\n```bash\npsql -c 'select pg_drop_replication_slot(slot_name) from pg_replication_slots'\n```\n\n### Never fail over without a check\n\n```bash\npatronictl list\n```\n",
+        "page",
+    );
+    let runs: Vec<&str> = d.steps.iter().filter_map(|s| s.run.as_deref()).collect();
+    assert_eq!(runs, ["patronictl list"]);
+}
