@@ -1779,3 +1779,28 @@ fn a_value_cut_on_its_way_may_not_hold_an_option_anywhere() {
         refused_then_run(run, hostile, &[says], ordinary, program, given);
     }
 }
+
+/// Audit 24 HOLE-K: a value given to interpreter code that runs a program with a list of
+/// arguments (Perl's `system(LIST)`, Python's `subprocess.run([...])`), through its
+/// environment or its arguments, is a word of that program: one starting with `-` is refused
+/// before anything runs; a host name runs.
+#[test]
+fn a_value_given_to_code_that_runs_a_program_may_not_be_its_option() {
+    refused_then_run(
+        r#"H="{{ inputs.v }}" perl -e 'system("ssh", "-n", $ENV{H}, "uptime")'"#,
+        "-oProxyCommand=touch_x",
+        &["starts with `-`", "must be one plain word"],
+        "web-1",
+        "ssh",
+        "[-n][web-1][uptime]",
+    );
+    for run in [
+        r#"python3 -c 'import os, subprocess; subprocess.run(["ssh", "-n", os.environ["H"], "uptime"])'"#,
+        r#"python3 -c 'import sys, subprocess; subprocess.run(["ssh", "-n", sys.argv[1], "uptime"])' "{{ inputs.v }}""#,
+    ] {
+        let run = format!("H=\"{{{{ inputs.v }}}}\" {run}");
+        let (o, given) = run_with_fakes(&run, "-oProxyCommand=touch_x");
+        assert_ne!(o.code, 0, "{run}");
+        assert!(given.iter().all(|(_, g)| g.is_none()), "{run}: {given:?}");
+    }
+}

@@ -295,6 +295,64 @@ fn code_to_shell<'a>(name: &str, args: &[&'a Word], i: usize, target: usize) -> 
         .then_some(code.cooked.as_str())
 }
 
+/// The code of an interpreter at `args[i]` (`python3 -c CODE`, `perl -e CODE`, awk's
+/// program) when it runs a program with a list of arguments ([`RUNS_PROGRAMS`]) and hands
+/// nothing to a shell.
+pub(super) fn code_runs_programs<'a>(name: &str, args: &[&'a Word], i: usize) -> Option<&'a str> {
+    if code_to_shell(name, args, i, args.len()).is_some() {
+        return None;
+    }
+    let flags: &[&str] = match name {
+        _ if name.starts_with("python") || name.starts_with("pypy") => &["-c"],
+        "perl" | "ruby" | "node" | "nodejs" => &["-e", "-ne", "-pe", "-le"],
+        _ => return None,
+    };
+    let k = (i + 1..args.len()).find(|&k| flags.contains(&args[k].cooked.as_str()))?;
+    let code = args.get(k + 1)?.cooked.as_str();
+    runs_programs(code).then_some(code)
+}
+
+/// [`SHELLED`]'s counterpart for code that runs programs with lists of arguments: a value
+/// there is a word of a program, which may read it as an option (audit 24 HOLE-K).
+pub(super) static RUNS_A_PROGRAM: Foreign = Foreign {
+    language: "a program run by the code",
+    help: "check the value (a `pattern` that refuses a leading `-`), or put `--` before it in the program's arguments where the program accepts it",
+};
+
+/// What in a piece of code runs a program with a list of arguments (`subprocess.run([…])`,
+/// Perl's and Ruby's `system(LIST)`, Node's `spawn`/`execFile`): a value there is a word of
+/// that program, which may read it as an option (`ssh` with `-oProxyCommand=…`: audit 24
+/// HOLE-K), so it is held to one plain word as where a shell reads it.
+const RUNS_PROGRAMS: &[&str] = &[
+    "subprocess.",
+    "Popen",
+    "os.spawn",
+    "os.exec",
+    "os.posix_spawn",
+    "pty.spawn",
+    "execFile",
+    "spawn(",
+    "spawnSync",
+    "execv",
+    "system(",
+    "Process.spawn",
+    "Command::new",
+    "exec.Command",
+];
+
+/// Whether word `target` is the code itself (after `-c`/`-e`), not an argument of it.
+fn flag_of_code(args: &[&Word], target: usize) -> bool {
+    target
+        .checked_sub(1)
+        .and_then(|p| args.get(p))
+        .is_some_and(|w| matches!(w.cooked.as_str(), "-c" | "-e" | "-ne" | "-pe" | "-le"))
+}
+
+/// Whether `code` runs programs (see [`RUNS_PROGRAMS`]).
+fn runs_programs(code: &str) -> bool {
+    RUNS_PROGRAMS.iter().any(|call| code.contains(call))
+}
+
 /// Whose code a piece of text is, for [`calls_shell`].
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum CodeOf {
@@ -533,6 +591,12 @@ pub(super) fn foreign(
         } else {
             &SHELLED
         });
+    }
+    if code_runs_programs(name, args, i).is_some()
+        && target < args.len()
+        && !flag_of_code(args, target)
+    {
+        return Some(&RUNS_A_PROGRAM);
     }
     let prev = args.get(target.checked_sub(1)?).map(|w| w.cooked.as_str());
     let cur = args.get(target)?.cooked.as_str();

@@ -585,6 +585,32 @@ fn plan_at(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                         "the line of SQL the client reads (a new line or `\\` may start a client command such as `\\!` or `.shell`)".to_string(),
                     ));
                 }
+                // Given to code that runs a program with a list of arguments: a word of
+                // that program, which reads options (audit 24 HOLE-K); changed by the code on
+                // the way, not what was checked.
+                if let Some(f) = foreign
+                    && std::ptr::eq(f, &foreign::RUNS_A_PROGRAM)
+                {
+                    if let Some(code) = list.as_deref().and_then(|l| {
+                        l.iter().find_map(|c| {
+                            let args = c.args();
+                            args.iter().any(|w| w.span.contains(&at)).then_some(())?;
+                            let i = crate::shell::programs::command_index(&args);
+                            let name = crate::shell::programs::base(&args.get(i)?.cooked);
+                            foreign::code_runs_programs(name, &args, i).map(str::to_string)
+                        })
+                    }) && changes_text(&code)
+                    {
+                        return Err(Unsafe {
+                            construct: f.language.to_string(),
+                            why: "the code it is given to changes text (cuts, decodes or replaces it) and runs a program with it: what of the value reaches that program cannot be checked".into(),
+                            help: f.help.to_string(),
+                        });
+                    }
+                    if let Slot::Quoted(q) = slot {
+                        slot = Slot::NoOption(q);
+                    }
+                }
                 // Code that changes text (decodes, replaces, cuts) and hands strings to a
                 // shell: plain words may come out of it as a command line (audit 22 HOLE-D).
                 if let Some(f) = foreign

@@ -326,6 +326,21 @@ fn uses_in(text: &str, depth: usize) -> Uses {
                     out.split_substitutions.push(inner);
                 }
             }
+            // `H=… python3 -c 'subprocess.run(["ssh", os.environ["H"], …])'`: what code that
+            // runs programs with lists reads of its environment, and its arguments, are words
+            // of those programs (audit 24 HOLE-K).
+            if let Some(i) = first
+                && let Some(code) =
+                    super::foreign::code_runs_programs(base(&args[i].cooked), &args, i)
+            {
+                out.options.extend(super::foreign::env_reads_in(code));
+                for w in &args[i + 1..] {
+                    for e in &w.expansions {
+                        out.options
+                            .extend(crate::shell::flow::referenced(&text[e.span.clone()]));
+                    }
+                }
+            }
             // `echo $S | xargs systemctl restart`, `xargs kill <<< "$pids"`: what xargs reads
             // is split into the operands of its command.
             if first.is_some_and(|i| base(&args[i].cooked) == "xargs") {
