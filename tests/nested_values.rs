@@ -1804,3 +1804,46 @@ fn a_value_given_to_code_that_runs_a_program_may_not_be_its_option() {
         assert!(given.iter().all(|(_, g)| g.is_none()), "{run}: {given:?}");
     }
 }
+
+/// Audit 25 HOLE-L, HOLE-M, HOLE-F2, FR-6: a filter that writes a dash (`sed s/_/-/`,
+/// Python's `.replace`) refuses every value; `expr substr` and `dd skip=` cut a value; `cat f
+/// | xargs make` reads a file back; a `sed` that trims a suffix keeps `web-1` running.
+#[test]
+fn filters_that_write_or_drop_characters_are_followed() {
+    for (run, value) in [
+        (
+            r#"ssh -n "$(echo "{{ inputs.v }}" | sed "s/_/-/")" uptime"#,
+            "_oProxyCommand=touch_x",
+        ),
+        (
+            r#"ssh -n "$(echo "{{ inputs.v }}" | sed "s/_/-/")" uptime"#,
+            "web1",
+        ),
+        (
+            r#"H="{{ inputs.v }}"; ssh -n "$(expr substr "$H" 2 100)" uptime"#,
+            "v-oProxyCommand=touch_x",
+        ),
+        (
+            r#"echo "{{ inputs.v }}" | dd bs=1 skip=1 2>/dev/null | xargs systemctl restart"#,
+            "v--all",
+        ),
+        (
+            r#"printf '%s\n' "{{ inputs.v }}" > "$OUT/l"; cat "$OUT/l" | xargs make -s"#,
+            "SHELL=/tmp/x",
+        ),
+    ] {
+        let (o, given) = run_with_fakes(run, value);
+        assert_ne!(o.code, 0, "{run} with {value:?}");
+        assert!(given.iter().all(|(_, g)| g.is_none()), "{run}: {given:?}");
+    }
+    let (o, given) = run_with_fakes(
+        r#"ssh -n "$(echo "{{ inputs.v }}" | sed 's/\.example\.com$//')" uptime"#,
+        "web-1.example.com",
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let ssh = given
+        .iter()
+        .find(|(n, _)| n == "ssh")
+        .and_then(|(_, g)| g.clone());
+    assert_eq!(ssh.as_deref(), Some("[-n][web-1][uptime]"));
+}

@@ -89,7 +89,25 @@ fn warns_against(before: &str, heading: Option<&str>) -> bool {
         .trim_end()
         .rsplit(['\n', '.'])
         .next()
-        .is_some_and(|last| last.trim_end().ends_with(':') && warns(last))
+        .is_some_and(|last| {
+            // (The sentence is the warning itself, "Never run the following on the primary:",
+            // not a condition on running it, "Never run the restore without this backup:",
+            // audit 14n N9.)
+            let t = last.replace(['*', '_', '`'], "").to_lowercase();
+            last.trim_end().ends_with(':')
+                && warns(last)
+                && ![
+                    " without ",
+                    " before ",
+                    " until ",
+                    " unless ",
+                    " first",
+                    "if ",
+                    " next ",
+                ]
+                .iter()
+                .any(|w| t.contains(w))
+        })
 }
 
 /// Whether the sentence before a block is only a name for output ("Expected output:",

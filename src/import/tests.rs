@@ -1249,3 +1249,15 @@ fn blocks_the_page_says_not_to_run_are_shown() {
     let runs: Vec<&str> = d.steps.iter().filter_map(|s| s.run.as_deref()).collect();
     assert_eq!(runs, ["patronictl list"]);
 }
+
+/// Audit 14n N9: a sentence that sets a condition on running a block ("Never run the
+/// restore without this backup:") heads a command, not a warning.
+#[test]
+fn a_condition_on_running_a_block_is_no_warning() {
+    let d = import(
+        "# T\n\n## Fix\n\nNever run the restore without this backup:\n\n```bash\npg_dump app > /backup/app.sql\n```\n",
+        "page",
+    );
+    let runs: Vec<&str> = d.steps.iter().filter_map(|s| s.run.as_deref()).collect();
+    assert_eq!(runs, ["pg_dump app > /backup/app.sql"]);
+}

@@ -446,14 +446,19 @@ fn cutting_expansions(text: &str) -> BTreeSet<String> {
 /// not one that only splits at separators (`tr , '\n'`, `cut -d, -f2`, `sed 's/,/ /g'`,
 /// `awk -F, '{print $2}'`), whose pieces the floor checks one by one.
 fn cuts(text: &str) -> bool {
+    if decodes(text) || always_cuts(text) {
+        return true;
+    }
     if !rewrites(text) {
         return false;
     }
-    if decodes(text) {
-        return true;
-    }
+    cuts_by_its_arguments(text)
+}
+
+/// The filters that always may cut a value inside a word (see [`cuts`]).
+fn always_cuts(text: &str) -> bool {
     static ALWAYS: OnceLock<Option<Regex>> = OnceLock::new();
-    if ALWAYS
+    ALWAYS
         .get_or_init(|| {
             Regex::new(concat!(
                 r"(?:^|[|;&(`{!\s])(?:rev|fold|colrm|python3?|ruby|node|jq|yq|iconv)\b",
@@ -461,14 +466,17 @@ fn cuts(text: &str) -> bool {
                 r"|\bprintf\s+(?:-v\s*\S+\s+)?[\x22']?[^%\s\x22']*\$",
                 r"|\bcut\b[^\n|;&]*\s-[a-zA-Z]*[cb]|\bcut\b[^\n|;&]*-d\s*['\x22]?[A-Za-z0-9]",
                 r"|\bxargs\b[^\n;|&]*\s(?:-d|--delimiter)[= ]?\s*['\x22]?[A-Za-z0-9]",
+                r"|\bcut\b[^\n|;&]*--(?:characters|bytes)|\bexpr\s+substr\b|\bdd\b[^\n|;&]*\bskip=",
+                r"|\bread\b[^\n;|&]*\s-[a-zA-Z]*[nN]|\b(?:mapfile|readarray)\b[^\n;|&]*-d\s*['\x22]?[A-Za-z0-9]",
             ))
             .ok()
         })
         .as_ref()
         .is_none_or(|re| re.is_match(text))
-    {
-        return true;
-    }
+}
+
+/// `tr`, `sed`, `perl` and awk, by what their arguments make them do (see [`cuts`]).
+fn cuts_by_its_arguments(text: &str) -> bool {
     super::words::every_command(text).iter().any(|cmd| {
         let args = cmd.args();
         let first = super::programs::command_index(&args);
@@ -536,14 +544,20 @@ fn sed_only_splits(script: &str) -> bool {
             let (Some(pattern), Some(replacement)) = (parts.first(), parts.get(1)) else {
                 return false;
             };
-            let _ = op;
-            !pattern.is_empty()
-                && pattern
-                    .chars()
-                    .all(|c| !c.is_alphanumeric() && !"^$.*[]\\".contains(c))
-                && replacement
-                    .chars()
-                    .all(|c| c == ' ' || c == '\\' || c == 'n' || c == 't')
+            // (Or a suffix removed, `s/\.example\.com$//`: what is left is the value's
+            // start, as checked; audit 25 FR-6.)
+            let suffix = op == 's'
+                && (pattern.ends_with('$') || pattern.ends_with(".*"))
+                && !pattern.starts_with('^')
+                && replacement.is_empty();
+            suffix
+                || (!pattern.is_empty()
+                    && pattern
+                        .chars()
+                        .all(|c| !c.is_alphanumeric() && !"^$.*[]\\".contains(c))
+                    && replacement
+                        .chars()
+                        .all(|c| c == ' ' || c == '\\' || c == 'n' || c == 't'))
         })
 }
 
@@ -566,6 +580,7 @@ fn rewrites(text: &str) -> bool {
     .is_none_or(|re| re.is_match(text))
         || xargs_splits_lines(text)
         || decodes(text)
+        || always_cuts(text)
 }
 
 /// Whether the script has `xargs` split what it reads at a character other than a new line
@@ -1223,7 +1238,10 @@ fn translates_into_code(text: &str) -> bool {
     static NAMES: OnceLock<Option<Regex>> = OnceLock::new();
     if !NAMES
         .get_or_init(|| {
-            Regex::new(r"\b(?:tr|sed|gsed|awk|gawk|mawk|nawk|perl|paste|printf)\b").ok()
+            Regex::new(
+                r"\b(?:tr|sed|gsed|awk|gawk|mawk|nawk|perl|paste|printf|python3?|ruby|node|jq|yq)\b",
+            )
+            .ok()
         })
         .as_ref()
         .is_none_or(|re| re.is_match(text))
@@ -1245,12 +1263,53 @@ fn translates_into_code(text: &str) -> bool {
                     || (w.cooked.ends_with('-') && !w.cooked.starts_with('-'))
             }),
             "sed" | "gsed" => rest.iter().any(|w| sed_writes_shell_chars(&w.cooked)),
+            // Code that replaces or decodes text (`.replace("_", "-")`, `unquote`, jq's
+            // `sub`), and awk's `-v`, whose value's `\x2d` is a dash (audit 25 HOLE-L).
+            name if (name.starts_with("python")
+                || matches!(name, "ruby" | "node" | "jq" | "yq"))
+                && rest.iter().any(|w| {
+                    [
+                        "replace",
+                        "sub(",
+                        "gsub",
+                        "unquote",
+                        "unescape",
+                        "decode",
+                        "fromhex",
+                        "translate",
+                        "chr(",
+                        "tr(",
+                        "\\x",
+                        "\\u",
+                        "ascii_downcase",
+                        "ascii_upcase",
+                        "implode",
+                        "@base64d",
+                        "@uri",
+                    ]
+                    .iter()
+                    .any(|m| w.cooked.contains(m))
+                }) =>
+            {
+                true
+            }
+            "awk" | "gawk" | "mawk" | "nawk"
+                if rest.windows(2).any(|p| {
+                    p[0].cooked == "-v" && p[1].cooked.contains('=') && !p[1].expansions.is_empty()
+                }) =>
+            {
+                true
+            }
             "awk" | "gawk" | "mawk" | "nawk" | "perl" => rest.iter().any(|w| {
                 let code = w.cooked.as_str();
                 ["OFS=", "ORS="]
                     .iter()
                     .any(|v| code.starts_with(v) && code.contains(SHELL_CHARS))
-                    || string_literals(code).any(|l| l.contains(SHELL_CHARS))
+                    || string_literals(code).any(|l| {
+                        l.contains(SHELL_CHARS)
+                            // (`gsub(/_/, "-")` writes a dash: audit 25 HOLE-L.)
+                            || (code.contains("sub(") && l.contains(['-', '+', '!']))
+                    })
                     || (program.cooked.ends_with("perl") && sed_writes_shell_chars(code))
             }),
             "paste" => rest.iter().enumerate().any(|(k, w)| {
@@ -1300,7 +1359,11 @@ fn sed_writes_shell_chars(script: &str) -> bool {
             }
             k += 1;
         }
-        if parts.len() == 2 && parts[1].contains(SHELL_CHARS) {
+        // (Also a dash or another character that starts an option: `s/_/-/`, audit 25
+        // HOLE-L.)
+        if parts.len() == 2
+            && (parts[1].contains(SHELL_CHARS) || parts[1].contains(['-', '+', '!']))
+        {
             return true;
         }
         i += 1;

@@ -539,7 +539,7 @@ pub(super) fn reads_file_into_operands(text: &str) -> bool {
     let (Some(xargs), Some(from_file)) = (
         XARGS_FILE
             .get_or_init(|| {
-                regex::Regex::new(r"\bxargs\b[^\n;|&]*(?:\s-a\s*\S|\s--arg-file[= ]|\s<\s*[^<(\s])")
+                regex::Regex::new(r"\bxargs\b[^\n;|&]*(?:\s-a\s*\S|\s--arg-file[= ]|\s<\s*[^<(\s])|\bcat\s+[^\s;|&-][^\n;|&]*\|\s*xargs\b")
                     .ok()
             })
             .as_ref(),
