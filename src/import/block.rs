@@ -62,6 +62,8 @@ fn warns_against(before: &str, heading: Option<&str>) -> bool {
             ]
             .iter()
             .any(|w| t.contains(w))
+            // "Avoid:", "Wrong:", "Incorrect:" alone (audit 14n N1).
+            || matches!(t.trim_end_matches(':').trim(), "avoid" | "wrong" | "incorrect" | "don't" | "do not")
     };
     // (A heading only when it is the warning itself: "Never fail over without a check"
     // heads the right commands.)
@@ -83,6 +85,10 @@ fn warns_against(before: &str, heading: Option<&str>) -> bool {
                 "what not to do",
                 "wrong way",
                 "the wrong way",
+                "avoid",
+                "wrong",
+                "incorrect",
+                "pitfalls",
             ]
             .contains(&bare.as_str())
     }) || before

@@ -1243,7 +1243,7 @@ fn every_use_of_a_secret_reads_one_variable() {
 #[test]
 fn blocks_the_page_says_not_to_run_are_shown() {
     let d = import(
-        "# T\n\n## Fix\n\n### ❌ Don't do this\n\n```bash\nrm -rf /var/lib/pg/*\n```\n\n**Never run** the following on the primary:\n\n```bash\npsql -c 'select pg_drop_replication_slot(slot_name) from pg_replication_slots'\n```\n\n### Never fail over without a check\n\n```bash\npatronictl list\n```\n",
+        "# T\n\n## Fix\n\n### ❌ Don't do this\n\n```bash\nrm -rf /var/lib/pg/*\n```\n\n**Never run** the following on the primary:\n\n```bash\npsql -c 'select pg_drop_replication_slot(slot_name) from pg_replication_slots'\n```\n\nAvoid:\n\n```bash\nredis-cli FLUSHALL\n```\n\n### Wrong\n\n```bash\nvault operator init\n```\n\n### Never fail over without a check\n\n```bash\npatronictl list\n```\n",
         "page",
     );
     let runs: Vec<&str> = d.steps.iter().filter_map(|s| s.run.as_deref()).collect();
