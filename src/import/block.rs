@@ -33,6 +33,11 @@ fn lettered_course(line: &str) -> Option<String> {
         .filter(|t| either_or(t))
 }
 
+/// The last sentence of the prose before a block (after its last line break or full stop).
+fn last_sentence(before: &str) -> Option<&str> {
+    before.trim_end().rsplit(['\n', '.']).next()
+}
+
 /// Whether the heading over a block or the sentence before it says not to run it: "❌
 /// Don't do this", "Never run the following on the primary:", "Bad example (do **not**
 /// copy):", "Anti-pattern".
@@ -91,35 +96,31 @@ fn warns_against(before: &str, heading: Option<&str>) -> bool {
                 "pitfalls",
             ]
             .contains(&bare.as_str())
-    }) || before
-        .trim_end()
-        .rsplit(['\n', '.'])
-        .next()
-        .is_some_and(|last| {
-            // (The sentence is the warning itself, "Never run the following on the primary:",
-            // not a condition on running it, "Never run the restore without this backup:",
-            // audit 14n N9.)
-            let t = last.replace(['*', '_', '`'], "").to_lowercase();
-            last.trim_end().ends_with(':')
-                && warns(last)
-                && ![
-                    " without ",
-                    " before ",
-                    " until ",
-                    " unless ",
-                    " first",
-                    "if ",
-                    " next ",
-                ]
-                .iter()
-                .any(|w| t.contains(w))
-        })
+    }) || last_sentence(before).is_some_and(|last| {
+        // (The sentence is the warning itself, "Never run the following on the primary:",
+        // not a condition on running it, "Never run the restore without this backup:",
+        // audit 14n N9.)
+        let t = last.replace(['*', '_', '`'], "").to_lowercase();
+        last.trim_end().ends_with(':')
+            && warns(last)
+            && ![
+                " without ",
+                " before ",
+                " until ",
+                " unless ",
+                " first",
+                "if ",
+                " next ",
+            ]
+            .iter()
+            .any(|w| t.contains(w))
+    })
 }
 
 /// Whether the sentence before a block is only a name for output ("Expected output:",
 /// "Sample output:", "You should see:"): said of a block tagged `bash` too.
 fn names_output(before: &str) -> bool {
-    let Some(last) = before.trim_end().rsplit(['\n', '.']).next() else {
+    let Some(last) = last_sentence(before) else {
         return false;
     };
     let t = last
@@ -148,7 +149,7 @@ fn names_output(before: &str) -> bool {
 /// output:", "You should see:", "The log says:", "Sample response:" (audit 14l L11 found
 /// such output run as a command).
 fn announces_output(before: &str) -> bool {
-    let Some(last) = before.trim_end().rsplit(['\n', '.']).next() else {
+    let Some(last) = last_sentence(before) else {
         return false;
     };
     let last = last.trim();
@@ -197,7 +198,7 @@ fn announces_output(before: &str) -> bool {
 }
 
 fn named_program(before: &str) -> Option<String> {
-    let last = before.trim_end().rsplit(['\n', '.']).next()?.trim();
+    let last = last_sentence(before)?.trim();
     if !last.ends_with(':') {
         return None;
     }

@@ -21,6 +21,23 @@ pub(super) struct FileArgument {
     pub what: &'static str,
 }
 
+impl FileArgument {
+    /// Holds a plan's value to it: the characters it may not start with (`file_lead`), and
+    /// those it may not hold anywhere (`code_end`, unless something else already ends it).
+    pub(super) fn hold(
+        self,
+        file_lead: &mut Option<(String, String)>,
+        code_end: &mut Option<(String, String)>,
+    ) {
+        if !self.first.is_empty() {
+            *file_lead = Some((self.first.to_string(), self.what.to_string()));
+        }
+        if !self.anywhere.is_empty() && code_end.is_none() {
+            *code_end = Some((self.anywhere.to_string(), self.what.to_string()));
+        }
+    }
+}
+
 pub(super) fn file_argument(
     text: &str,
     list: &[Command],

@@ -665,12 +665,7 @@ fn plan_at(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     .as_deref()
                     .and_then(|l| files::file_argument(&text, l, at, &targets))
                 {
-                    if !found.first.is_empty() {
-                        file_lead = Some((found.first.to_string(), found.what.to_string()));
-                    }
-                    if !found.anywhere.is_empty() && code_end.is_none() {
-                        code_end = Some((found.anywhere.to_string(), found.what.to_string()));
-                    }
+                    found.hold(&mut file_lead, &mut code_end);
                 }
                 return Ok(Plan {
                     layers,
@@ -693,11 +688,8 @@ fn plan_at(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     .as_deref()
                     .and_then(|l| files::file_argument(&text, l, at, &BTreeSet::new()))
                 {
-                    if !found.first.is_empty() {
-                        plan.file_lead = Some((found.first.to_string(), found.what.to_string()));
-                    }
-                    if !found.anywhere.is_empty() {
-                        plan.code_end = Some((found.anywhere.to_string(), found.what.to_string()));
+                    found.hold(&mut plan.file_lead, &mut plan.code_end);
+                    if plan.code_end.is_some() {
                         return Ok(plan);
                     }
                 }
