@@ -543,11 +543,15 @@ fn an_invisible_character_written_as_an_escape_in_an_ascii_file_is_found() {
 
 /// The lines RB037 reports in a runbook, and lint's JSON.
 fn rb037_lines(text: &str) -> (Vec<u64>, String) {
+    rule_lines("RB037", text)
+}
+
+fn rule_lines(rule: &str, text: &str) -> (Vec<u64>, String) {
     let test = with_runbook("floor", text);
     let out = test.exec(&["lint", "--format", "json", "runbooks"]);
     let found = diags(&out)
         .into_iter()
-        .filter(|d| d.0 == "RB037")
+        .filter(|d| d.0 == rule)
         .map(|d| d.3)
         .collect();
     (found, out.stdout.clone())
@@ -665,13 +669,15 @@ fn values_written_to_runbook_env_that_the_run_refuses_are_said_at_lint() {
 }
 
 /// Audit 19 HOLE-5: where a filter writes shell characters between words before a string
-/// another shell parses, RB037 says the value is refused whatever it holds (once), not a
-/// rule of plain words that an attacking value meets.
+/// another shell parses, lint says the value is refused whatever it holds (once), not a
+/// rule of plain words that an attacking value meets; as an error, RB031, since no value
+/// can run the step (audit 25 LINT-2), and not again as RB037.
 #[test]
 fn a_filter_writing_shell_characters_is_said_to_refuse_every_value() {
-    let (lines, json) = rb037_lines(
-        "title: F\ndescription: d\nowner: o\ninputs:\n  v: {description: v}\nsteps:\n  - id: a\n    title: A\n    run: |\n      mapfile -t ps < <(printf '%s\\n' \"{{ inputs.v }}\" | sed 's/,/;/g'); for p in \"${ps[@]}\"; do ssh -n h \"kill $p\"; done\n",
-    );
+    let text = "title: F\ndescription: d\nowner: o\ninputs:\n  v: {description: v}\nsteps:\n  - id: a\n    title: A\n    run: |\n      mapfile -t ps < <(printf '%s\\n' \"{{ inputs.v }}\" | sed 's/,/;/g'); for p in \"${ps[@]}\"; do ssh -n h \"kill $p\"; done\n";
+    let (rb037, _) = rb037_lines(text);
+    assert!(rb037.is_empty(), "{rb037:?}");
+    let (lines, json) = rule_lines("RB031", text);
     assert_eq!(lines.len(), 1, "{json}");
     assert!(json.contains("whatever it holds"), "{json}");
     assert!(

@@ -1484,7 +1484,18 @@ fn fake_program(t: &Test, name: &str) -> std::path::PathBuf {
 }
 
 /// The programs [`run_with_fakes`] puts first on the PATH.
-const FAKES: [&str; 7] = ["ssh", "systemctl", "curl", "make", "vim", "sysctl", "gh"];
+const FAKES: [&str; 10] = [
+    "ssh",
+    "systemctl",
+    "curl",
+    "make",
+    "vim",
+    "sysctl",
+    "gh",
+    "aws",
+    "helm",
+    "7z",
+];
 
 /// Runs the one step `run` with `value`, with the [`FAKES`] first on the PATH: the run's
 /// output and what each fake was given (`None`: it did not run).
@@ -1774,6 +1785,74 @@ fn a_value_cut_on_its_way_may_not_hold_an_option_anywhere() {
             "vm.swappiness",
             "sysctl",
             "[vm.swappiness]",
+        ),
+    ] {
+        refused_then_run(run, hostile, &[says], ordinary, program, given);
+    }
+}
+
+/// Audit 25 OPT-H, OPT-I, OPT-J, FR-5, f09: a value that would have a program read a local
+/// file (`file://` of curl and the AWS CLI, curl's `-b` without `=`, 7-Zip's `@listfile`) or
+/// start another of helm's settings is refused before anything runs; `tr A-Z a-z` is no cut
+/// (a host name runs through it), and a `read` after `read -n` gets a cut value.
+#[test]
+fn a_value_that_would_name_a_file_or_another_setting_is_refused() {
+    for (run, hostile, says, ordinary, program, given) in [
+        (
+            r#"curl -fsS "{{ inputs.v }}""#,
+            "file:///etc/passwd",
+            "starts with `file:`",
+            "http://127.0.0.1:9/health",
+            "curl",
+            "[-fsS][http://127.0.0.1:9/health]",
+        ),
+        (
+            r#"curl -s -b "{{ inputs.v }}" http://127.0.0.1:9/"#,
+            "/etc/passwd",
+            "holds no `=`",
+            "session=abc",
+            "curl",
+            "[-s][-b][session=abc][http://127.0.0.1:9/]",
+        ),
+        (
+            r#"aws sns publish --topic-arn t --message "{{ inputs.v }}""#,
+            "file:///etc/passwd",
+            "starts with `file://`",
+            "disk full",
+            "aws",
+            "[sns][publish][--topic-arn][t][--message][disk full]",
+        ),
+        (
+            r#"helm upgrade web ./chart --set image.tag="{{ inputs.v }}""#,
+            "1.2,securityContext.privileged=true",
+            "`,`",
+            "1.2.3",
+            "helm",
+            "[upgrade][web][./chart][--set][image.tag=1.2.3]",
+        ),
+        (
+            r#"7z a /tmp/b.7z "{{ inputs.v }}""#,
+            "@/etc/list",
+            "starts with `@`",
+            "logs",
+            "7z",
+            "[a][/tmp/b.7z][logs]",
+        ),
+        (
+            r#"ssh -n "$(echo "{{ inputs.v }}" | tr A-Z a-z)" uptime"#,
+            "-oProxyCommand=touch_x",
+            "`-`",
+            "WEB-1",
+            "ssh",
+            "[-n][web-1][uptime]",
+        ),
+        (
+            r#"{ read -n 1 _; read H; } <<< "{{ inputs.v }}"; ssh -n "$H" uptime"#,
+            "x-oProxyCommand=touch_x",
+            "`-`",
+            "xweb1",
+            "ssh",
+            "[-n][web1][uptime]",
         ),
     ] {
         refused_then_run(run, hostile, &[says], ordinary, program, given);

@@ -219,6 +219,24 @@ pub fn script(template: &str, ctx: &Value, shell: &Shell) -> Result<Script, Rend
     Ok(out)
 }
 
+/// A value refused where a program would read it as a local file's name: it `says`
+/// (`starts with `@``), and a value that `would` (`does not start with `@``) does not.
+fn file_refusal(
+    expr: &str,
+    via: &str,
+    plan: &crate::shell::Plan,
+    says: &str,
+    would: &str,
+) -> RenderError {
+    let what = plan.file_lead.map_or("", |l| l.what);
+    RenderError {
+        message: format!("`{expr}` {says}{via}: {what}"),
+        help: format!(
+            "give a value that {would} (a `pattern` on the input), or change the command as said"
+        ),
+    }
+}
+
 /// The text that stands for `value` at `placeholder` of the script, and the value to pass in
 /// the variable `name` when the text reads it from there.
 fn place(
@@ -349,14 +367,11 @@ fn place(
                     ),
                     help: "check the value (a `pattern` that refuses a leading `-`, `+`, `!` or `(`), or put `--` before it where the program accepts it".into(),
                     },
-                    Refusal::ReadsFile(c) => {
-                        let what = plan.file_lead.as_ref().map_or("", |(_, w)| w.as_str());
-                        RenderError {
-                            message: format!("`{expr}` starts with `{c}`{via}: {what}"),
-                            help: format!(
-                                "give a value that does not start with `{c}` (a `pattern` on the input), or change the command as said"
-                            ),
-                        }
+                    Refusal::ReadsFile(start) => {
+                        file_refusal(expr, &via, &plan, &format!("starts with `{start}`"), &format!("does not start with `{start}`"))
+                    }
+                    Refusal::NamesFile(c) => {
+                        file_refusal(expr, &via, &plan, &format!("holds no `{c}`"), &format!("holds `{c}`"))
                     }
                     Refusal::Control => RenderError {
                     message: format!(

@@ -393,6 +393,7 @@ fn rewritten_names(text: &str) -> BTreeSet<String> {
             }
         }
     }
+    out.extend(read_after_a_part(text));
     let substitution_rewrites = std::cell::Cell::new(false);
     super::flow::replace_substitutions(text, |inner| {
         if cuts(inner) {
@@ -405,6 +406,54 @@ fn rewritten_names(text: &str) -> BTreeSet<String> {
     }
     if xargs_places(text).2 {
         out.insert(XARGS.to_string());
+    }
+    out
+}
+
+/// The variables that `read` sets in a script where a `read` takes a part of a line (`-n`,
+/// `-N`): the reads after it get the rest, cut anywhere (`{ read -n 1 _; read H; } <<<
+/// "$V"`, audit 25 f09).
+fn read_after_a_part(text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    if !text.contains("read") {
+        return out;
+    }
+    let mut partial = false;
+    for cmd in super::words::every_command(text) {
+        let args = cmd.args();
+        let first = super::programs::command_index(&args);
+        if args.get(first).is_none_or(|w| w.cooked != "read") {
+            continue;
+        }
+        let mut k = first + 1;
+        while let Some(w) = args.get(k) {
+            let a = w.cooked.as_str();
+            k += 1;
+            if let Some(flags) = a.strip_prefix('-').filter(|f| !f.is_empty()) {
+                // The first flag that takes an argument takes the rest of the word, or the
+                // next word.
+                if let Some((i, f)) = flags.char_indices().find(|(_, f)| "dnNptuai".contains(*f)) {
+                    partial |= matches!(f, 'n' | 'N');
+                    let attached = &flags[i + 1..];
+                    let argument = if attached.is_empty() {
+                        k += 1;
+                        args.get(k - 1).map_or("", |w| w.cooked.as_str())
+                    } else {
+                        attached
+                    };
+                    if f == 'a' {
+                        out.insert(argument.to_string());
+                    }
+                }
+                continue;
+            }
+            if crate::values::is_identifier(a) {
+                out.insert(a.to_string());
+            }
+        }
+    }
+    if !partial {
+        out.clear();
     }
     out
 }
@@ -499,9 +548,7 @@ fn cuts_by_its_arguments(text: &str) -> bool {
                     && sets
                         .first()
                         .is_some_and(|s| s.contains(|c: char| c.is_alphanumeric())))
-                    || sets
-                        .get(1)
-                        .is_some_and(|s| s.contains(['-', '+', '!', '(']))
+                    || sets.get(1).is_some_and(|s| tr_set_holds(s, "-+!("))
             }
             "sed" | "gsed" | "perl" => rest
                 .iter()
@@ -521,6 +568,52 @@ fn cuts_by_its_arguments(text: &str) -> bool {
             _ => false,
         }
     })
+}
+
+/// Whether `tr`'s set `set` holds one of `chars`: `a-z` is a range, not a dash (audit 25
+/// FR-5: `tr A-Z a-z` writes no `-`); a dash at either end or escaped is one, and so are the
+/// classes that hold punctuation.
+fn tr_set_holds(set: &str, chars: &str) -> bool {
+    if ["[:punct:]", "[:graph:]", "[:print:]"]
+        .iter()
+        .any(|class| set.contains(class))
+    {
+        return true;
+    }
+    let set: Vec<char> = set.chars().collect();
+    let mut i = 0;
+    while i < set.len() {
+        let c = set[i];
+        if c == '\\' {
+            // `\-`: a dash; `\n`: a new line; `\055`: a dash in octal.
+            let octal: String = set[i + 1..]
+                .iter()
+                .take(3)
+                .take_while(|d| d.is_digit(8))
+                .collect();
+            let escaped = match u32::from_str_radix(&octal, 8) {
+                Ok(n) => char::from_u32(n),
+                Err(_) => set.get(i + 1).copied(),
+            };
+            if escaped.is_some_and(|n| chars.contains(n)) {
+                return true;
+            }
+            i += 1 + octal.len().max(1);
+            continue;
+        }
+        if let (Some('-'), Some(&end)) = (set.get(i + 1), set.get(i + 2)) {
+            if chars.chars().any(|x| (c..=end).contains(&x)) {
+                return true;
+            }
+            i += 3;
+            continue;
+        }
+        if chars.contains(c) {
+            return true;
+        }
+        i += 1;
+    }
+    false
 }
 
 /// Whether a sed script only replaces separators by white space or removes them (`s/,/ /g`,

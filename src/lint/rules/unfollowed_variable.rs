@@ -180,7 +180,8 @@ impl Rule for UnfollowedVariable {
                     refused_by(&found, sample, ifs, decoded).map(|u| (sample, u))
                 })
             };
-            for v in &own {
+            // (Where every value is refused, RB031 says so, as an error.)
+            for v in own.iter().filter(|_| !refuses_all) {
                 let Ok(plan) = &v.plan else { continue };
                 let Some((sample, u)) = refused(&|value| {
                     plan.refusal(value, site_ifs.as_deref()).is_none() && admitted(v, value)
@@ -478,6 +479,28 @@ fn requirement(plan: &crate::shell::Plan, sample: &str) -> (String, String) {
         ),
     };
     (needs.to_string(), why.to_string())
+}
+
+/// Where a step refuses every value of `own` (its script decodes text or writes shell
+/// characters between words, and the floor finds a place): the place. RB031 says it, as an
+/// error: no value an operator gives can run the step (audit 25 LINT-2).
+pub(crate) fn refuses_every_value(
+    text: &str,
+    own: &[&crate::lint::context::ValuePlan],
+) -> Option<Unseen> {
+    if own.is_empty() || !decodes(text) {
+        return None;
+    }
+    let probed = probe(text, own);
+    if !decodes(&probed) {
+        return None;
+    }
+    unseen(&probed).into_iter().next()
+}
+
+/// What RB031 says of a step that refuses every value ([`refuses_every_value`]).
+pub(crate) fn every_value_refused(u: &Unseen) -> (String, String) {
+    (message("this value", "a", u, true), help(u))
 }
 
 fn message(what: &str, sample: &str, u: &Unseen, decoded: bool) -> String {

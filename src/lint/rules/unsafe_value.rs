@@ -5,7 +5,10 @@ crate::declare_rule! {
     /// Reports a `{{ }}` value that runbook cannot pass as data: inside a string that another
     /// shell parses again (`sh -c "…"`, `ssh HOST "…"`, `eval`) in a way runbook cannot
     /// follow, such as a `$( )` whose output becomes that string, an unclosed quote inside
-    /// it, or strings nested more than eight deep.
+    /// it, or strings nested more than eight deep. Also a value of a step that refuses every
+    /// value: its script decodes text or writes shell characters between words (`base64
+    /// -d`, `printf %b`, `tr , ';'`) before a place where a variable it sets becomes code
+    /// (RB037 says where only some values are refused).
     ///
     /// ## Why this matters
     /// A value inside `sh -c "echo {{ v }}"` reaches the outer shell as data, but `sh` then
@@ -39,6 +42,29 @@ impl Rule for UnsafeValue {
     }
 
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
+        // A step whose script refuses every value (it decodes text before a place the floor
+        // finds): no value can run it.
+        for (i, s) in cx.sites.iter().enumerate() {
+            if !s.site.script || s.site.kind == crate::template::sites::SiteKind::Raw {
+                continue;
+            }
+            let own: Vec<_> = cx.values().iter().filter(|v| v.site == i).collect();
+            if own.iter().any(|v| v.plan.is_err()) {
+                continue; // (Said below.)
+            }
+            if let Some(u) =
+                super::unfollowed_variable::refuses_every_value(&s.site.value.value, &own)
+            {
+                let (message, help) = super::unfollowed_variable::every_value_refused(&u);
+                for v in &own {
+                    out.push(Finding::new(
+                        cx.span_in(&s.site, v.block.start, v.block.len()),
+                        message.clone(),
+                        help.clone(),
+                    ));
+                }
+            }
+        }
         for v in cx.values() {
             if let Ok(plan) = &v.plan
                 && plan.env_travels

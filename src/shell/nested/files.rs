@@ -1,41 +1,99 @@
-//! Arguments that name a file to read when they start with `@` (or `<`): curl's `-d @file`,
-//! `-H @file`, `-F name=@file`, `--data-urlencode name@file`, HTTPie's `name=@file`. A
-//! value starting such an argument has the program read a local file and send it (audit 22
-//! OPT-C: `curl -d "{{ message }}"` with `@/etc/passwd` posts the password file).
+//! Arguments that a program reads as a file's name, by how they start: curl's `-d @file`,
+//! `-H @file`, `-F name=@file`, `--data-urlencode name@file`, `-b file` (no `=`) and a
+//! `file://` URL; HTTPie's `name=@file`; `gh api -F key=@file`; the AWS CLI's `file://` and
+//! `fileb://` parameters; the Azure CLI's `@file`; 7-Zip's `@listfile`; ansible's `-e
+//! @file`. A value starting such an argument has the program read a local file and send it
+//! (audit 22 OPT-C: `curl -d "{{ message }}"` with `@/etc/passwd` posts the password file;
+//! audit 25 OPT-H, OPT-I). Also the arguments a program splits into more of its own
+//! settings at a character: helm's `--set k=v,k2=v2`, the AWS CLI's shorthand `Key=v,…` (audit 25 OPT-J).
 
 use crate::shell::programs::{base, command_index, program_index};
-use crate::shell::words::Command;
+use crate::shell::words::{Command, Word};
 use std::collections::BTreeSet;
 
-use super::types::SENTINEL;
+use super::types::{FileLead, SENTINEL};
 
 /// What a value at `at` (or assigned to one of `targets`) may not hold where it starts such
 /// an argument.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct FileArgument {
-    /// The characters it may not start with.
-    pub first: &'static str,
+    /// The starts (ASCII case ignored) that name a file.
+    pub first: &'static [&'static str],
     /// The characters it may not hold anywhere.
     pub anywhere: &'static str,
+    /// The character it must hold, or it names a file.
+    pub needs: Option<char>,
     /// The argument, and what those characters do there.
     pub what: &'static str,
 }
 
 impl FileArgument {
-    /// Holds a plan's value to it: the characters it may not start with (`file_lead`), and
-    /// those it may not hold anywhere (`code_end`, unless something else already ends it).
+    /// Holds a plan's value to it: the starts it may not have and the character it must hold
+    /// (`file_lead`), and those it may not hold anywhere (`code_end`, unless something else
+    /// already ends it).
     pub(super) fn hold(
         self,
-        file_lead: &mut Option<(String, String)>,
+        file_lead: &mut Option<FileLead>,
         code_end: &mut Option<(String, String)>,
     ) {
-        if !self.first.is_empty() {
-            *file_lead = Some((self.first.to_string(), self.what.to_string()));
+        if !self.first.is_empty() || self.needs.is_some() {
+            *file_lead = Some(FileLead {
+                first: self.first,
+                needs: self.needs,
+                what: self.what,
+            });
         }
         if !self.anywhere.is_empty() && code_end.is_none() {
             *code_end = Some((self.anywhere.to_string(), self.what.to_string()));
         }
     }
+}
+
+fn found(
+    first: &'static [&'static str],
+    anywhere: &'static str,
+    what: &'static str,
+) -> Option<FileArgument> {
+    Some(FileArgument {
+        first,
+        anywhere,
+        needs: None,
+        what,
+    })
+}
+
+/// Where the value starts in `w`: what comes before it in the word, quotes removed; `None`
+/// where the value (the placeholder at `at`, or a copy's expansion) is not in the word.
+fn before_value(text: &str, w: &Word, at: usize, targets: &BTreeSet<String>) -> Option<String> {
+    let cooked = w.cooked.as_str();
+    if let Some(start) = cooked.find(SENTINEL).filter(|_| w.span.contains(&at)) {
+        return Some(cooked[..start].to_string());
+    }
+    let copy = w.expansions.iter().find(|e| {
+        e.inner.is_none()
+            && crate::shell::flow::referenced(&text[e.span.clone()])
+                .first()
+                .is_some_and(|n| targets.contains(n))
+    })?;
+    Some(
+        text[w.span.start..copy.span.start]
+            .chars()
+            .filter(|c| !matches!(c, '"' | '\''))
+            .collect(),
+    )
+}
+
+/// `--name=` (one `=`, at the end of an option's name).
+fn long_option_equals(prefix: &str) -> bool {
+    prefix.starts_with("--") && prefix.ends_with('=') && prefix.matches('=').count() == 1
+}
+
+/// `key=` (one `=`, at the end, not an option).
+fn key_equals(prefix: &str) -> bool {
+    !prefix.starts_with('-')
+        && prefix.ends_with('=')
+        && prefix.matches('=').count() == 1
+        && !prefix.contains(['@', '<', ';'])
 }
 
 pub(super) fn file_argument(
@@ -44,13 +102,6 @@ pub(super) fn file_argument(
     at: usize,
     targets: &BTreeSet<String>,
 ) -> Option<FileArgument> {
-    let found = |first, anywhere, what| {
-        Some(FileArgument {
-            first,
-            anywhere,
-            what,
-        })
-    };
     for cmd in list {
         let args = cmd.args();
         let first = command_index(&args);
@@ -61,123 +112,204 @@ pub(super) fn file_argument(
         let Some(program) = args.get(p).map(|w| base(&w.cooked)) else {
             continue;
         };
-        let httpie = matches!(program, "http" | "https" | "xh" | "xhs");
-        // `gh api -F body=@file` reads the file (`-f` takes the text as it is).
-        let gh = program == "gh" && args.get(p + 1).is_some_and(|w| w.cooked == "api");
-        if program != "curl" && !httpie && !gh {
+        let prefix = |k: usize| args.get(k).and_then(|w| before_value(text, w, at, targets));
+        let hit = match program {
+            "curl" => curl(&args, p, &prefix),
+            "http" | "https" | "xh" | "xhs" => {
+                (p + 1..args.len()).filter_map(&prefix).find_map(|before| {
+                    // `msg=@file`, `data:=@file.json`: after the separator.
+                    (before.ends_with('=') && !before[..before.len() - 1].contains(['@', '=']))
+                        .then_some(())
+                        .and_then(|()| found(&["@"], "", HTTPIE))
+                })
+            }
+            // `gh api -F body=@file` reads the file (`-f` takes the text as it is).
+            "gh" if args.get(p + 1).is_some_and(|w| w.cooked == "api") => {
+                option_values(&args, p + 2, &["-F", "--field"], &prefix)
+                    .into_iter()
+                    .find_map(|before| {
+                        key_equals(&before)
+                            .then_some(())
+                            .and_then(|()| found(&["@"], "", GH))
+                    })
+            }
+            "aws" => (p + 1..args.len()).filter_map(&prefix).find_map(|before| {
+                if before.is_empty() || long_option_equals(&before) {
+                    found(&["file://", "fileb://"], "", AWS_FILE)
+                } else if !before.starts_with('-') && before.ends_with('=') {
+                    // (`--tags Key=note,Value={{ v }}`.)
+                    found(&[], ",", AWS_SHORTHAND)
+                } else {
+                    None
+                }
+            }),
+            "az" => (p + 1..args.len()).filter_map(&prefix).find_map(|before| {
+                (before.is_empty() || long_option_equals(&before))
+                    .then_some(())
+                    .and_then(|()| found(&["@"], "", AZ))
+            }),
+            // (`--` ends 7-Zip's switches and its reading of `@listfile`s.)
+            "7z" | "7za" | "7zr" | "7zz" => (p + 1..args.len())
+                .take_while(|k| args[*k].cooked != "--")
+                .filter_map(&prefix)
+                .find_map(|before| {
+                    before
+                        .is_empty()
+                        .then_some(())
+                        .and_then(|()| found(&["@"], "", SEVEN_ZIP))
+                }),
+            "helm" => option_values(
+                &args,
+                p + 1,
+                &["--set", "--set-string", "--set-json"],
+                &prefix,
+            )
+            .into_iter()
+            .find_map(|before| {
+                before
+                    .contains('=')
+                    .then_some(())
+                    .and_then(|()| found(&[], ",", HELM))
+            }),
+            // (`-e "k={{ v }}"` is one plain word: `nested::command`.)
+            "ansible" | "ansible-playbook" => {
+                option_values(&args, p + 1, &["-e", "--extra-vars"], &prefix)
+                    .into_iter()
+                    .find_map(|before| {
+                        before
+                            .is_empty()
+                            .then_some(())
+                            .and_then(|()| found(&["@"], "", ANSIBLE_FILE))
+                    })
+            }
+            _ => None,
+        };
+        if hit.is_some() {
+            return hit;
+        }
+    }
+    None
+}
+
+/// The prefixes of the value in the arguments of `options` from `from` on (`--set X`,
+/// `--set=X`, `-eX`), the option's own text removed.
+fn option_values(
+    args: &[&Word],
+    from: usize,
+    options: &[&str],
+    prefix: &dyn Fn(usize) -> Option<String>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut k = from;
+    while k < args.len() {
+        let a = args[k].cooked.as_str();
+        if a == "--" {
+            break;
+        }
+        if options.contains(&a) {
+            out.extend(prefix(k + 1));
+            k += 2;
             continue;
         }
-        let mut k = p + 1;
-        while k < args.len() {
-            let a = args[k].cooked.as_str();
-            if a == "--" && program == "curl" {
-                break;
-            }
-            // (The option, and the word its argument is in with what comes before it there.)
-            let (option, word, before) = if httpie {
-                ("", k, "")
-            } else if gh {
-                match a {
-                    "-F" | "--field" => {
-                        k += 1;
-                        ("-F", k, "")
-                    }
-                    _ => match a.strip_prefix("--field=").or_else(|| a.strip_prefix("-F")) {
-                        Some(rest) if !rest.is_empty() => ("-F", k, &a[..a.len() - rest.len()]),
-                        _ => {
-                            k += 1;
-                            continue;
-                        }
-                    },
-                }
-            } else if let Some(option) = CURL_OPTIONS.iter().find(|o| a == **o) {
-                k += 1;
-                (*option, k, "")
-            } else if let Some(option) = a
-                .strip_prefix('-')
-                .filter(|f| {
-                    !f.starts_with('-') && f.len() > 1 && f.chars().all(|c| c.is_ascii_alphabetic())
-                })
-                .and_then(|f| match f.chars().last() {
-                    Some('d') => Some("-d"),
-                    Some('H') => Some("-H"),
-                    Some('F') => Some("-F"),
-                    _ => None,
-                })
-            {
-                // `-sd "{{ v }}"`: short flags together, the last one taking the argument.
-                k += 1;
-                (option, k, "")
-            } else if let Some((option, rest)) = CURL_OPTIONS.iter().find_map(|o| {
-                let rest = if o.starts_with("--") {
-                    a.strip_prefix(o)?.strip_prefix('=')?
-                } else {
-                    a.strip_prefix(o)?
-                };
-                Some((*o, rest))
-            }) {
-                (option, k, &a[..a.len() - rest.len()])
+        if let Some(o) = options.iter().find(|o| {
+            a.strip_prefix(**o).is_some_and(|rest| {
+                !rest.is_empty() && (!o.starts_with("--") || rest.starts_with('='))
+            })
+        }) && let Some(before) = prefix(k)
+        {
+            let cut = if o.starts_with("--") {
+                o.len() + 1
             } else {
-                k += 1;
-                continue;
+                o.len()
             };
+            out.extend(before.get(cut..).map(str::to_string));
+        }
+        k += 1;
+    }
+    out
+}
+
+fn curl(
+    args: &[&Word],
+    p: usize,
+    prefix: &dyn Fn(usize) -> Option<String>,
+) -> Option<FileArgument> {
+    let mut k = p + 1;
+    while k < args.len() {
+        let a = args[k].cooked.as_str();
+        if a == "--" {
+            break;
+        }
+        // (The option, and the word its argument is in with what comes before it there.)
+        let (option, word, before) = if let Some(option) = CURL_OPTIONS.iter().find(|o| a == **o) {
             k += 1;
-            let Some(w) = args.get(word) else { break };
-            let cooked = w.cooked.as_str();
-            // Where the value starts in the word: the placeholder, or a copy's expansion.
-            // What comes before the value in the word, quotes removed.
-            let prefix: String = match cooked.find(SENTINEL).filter(|_| w.span.contains(&at)) {
-                Some(start) => cooked[..start].to_string(),
-                None => {
-                    let Some(copy) = w.expansions.iter().find(|e| {
-                        e.inner.is_none()
-                            && crate::shell::flow::referenced(&text[e.span.clone()])
-                                .first()
-                                .is_some_and(|n| targets.contains(n))
-                    }) else {
-                        continue;
-                    };
-                    text[w.span.start..copy.span.start]
-                        .chars()
-                        .filter(|c| !matches!(c, '"' | '\''))
-                        .collect()
-                }
+            (*option, k, "")
+        } else if let Some(option) = a
+            .strip_prefix('-')
+            .filter(|f| {
+                !f.starts_with('-') && f.len() > 1 && f.chars().all(|c| c.is_ascii_alphabetic())
+            })
+            .and_then(|f| match f.chars().last() {
+                Some('d') => Some("-d"),
+                Some('H') => Some("-H"),
+                Some('F') => Some("-F"),
+                Some('b') => Some("-b"),
+                _ => None,
+            })
+        {
+            // `-sd "{{ v }}"`: short flags together, the last one taking the argument.
+            k += 1;
+            (option, k, "")
+        } else if let Some((option, rest)) = CURL_OPTIONS.iter().find_map(|o| {
+            let rest = if o.starts_with("--") {
+                a.strip_prefix(o)?.strip_prefix('=')?
+            } else {
+                a.strip_prefix(o)?
             };
-            let prefix = prefix.get(before.len()..).unwrap_or("");
-            if httpie {
-                // `msg=@file`, `data:=@file.json`: after the separator.
-                if prefix.ends_with('=') && !prefix[..prefix.len() - 1].contains(['@', '=']) {
-                    return found("@", "", HTTPIE);
-                }
-                continue;
+            Some((*o, rest))
+        }) {
+            (option, k, &a[..a.len() - rest.len()])
+        } else {
+            // A URL, or an option's argument: `file:///etc/shadow` reads a local file.
+            if let Some(before) = prefix(k)
+                && (before.is_empty() || before == "--url=")
+            {
+                return found(&["file:"], "", CURL_URL);
             }
-            if gh {
-                // (`-F key=@file`, after the key.)
-                if prefix.ends_with('=') && prefix.matches('=').count() == 1 {
-                    return found("@", "", GH);
-                }
-                continue;
+            k += 1;
+            continue;
+        };
+        k += 1;
+        let Some(prefix) = prefix(word) else {
+            continue;
+        };
+        let prefix = prefix.get(before.len()..).unwrap_or("");
+        let form = matches!(option, "-F" | "--form");
+        // (`-F "msg={{ v }}"`: the value is the field's content, after its name.)
+        let content = form && key_equals(prefix);
+        match option {
+            _ if content => return found(&["@", "<"], ";\"", FORM),
+            _ if !prefix.is_empty() => {}
+            "--url" => return found(&["file:"], "", CURL_URL),
+            "-b" | "--cookie" => {
+                return Some(FileArgument {
+                    first: &[],
+                    anywhere: "",
+                    needs: Some('='),
+                    what: COOKIE,
+                });
             }
-            let form = matches!(option, "-F" | "--form");
-            // (`-F "msg={{ v }}"`: the value is the field's content, after its name.)
-            let content = form
-                && prefix.ends_with('=')
-                && prefix.matches('=').count() == 1
-                && !prefix.contains([';', '@', '<']);
-            match option {
-                _ if content => return found("@<", ";\"", FORM),
-                _ if !prefix.is_empty() => {}
-                "--data-urlencode" => return found("", "@", URLENCODE),
-                _ if form => return found("", "@<;\"", FORM),
-                _ => return found("@", "", DATA),
-            }
+            "--data-urlencode" => return found(&[], "@", URLENCODE),
+            _ if form => return found(&[], "@<;\"", FORM),
+            _ => return found(&["@"], "", DATA),
         }
     }
     None
 }
 
 /// curl's options whose argument names a file when it starts with `@` (`-F`: after
-/// `name=`, also `<`; `--data-urlencode`: `@file` or `name@file`).
+/// `name=`, also `<`; `--data-urlencode`: `@file` or `name@file`; `-b`: without `=`), and
+/// `--url`.
 const CURL_OPTIONS: &[&str] = &[
     "--data-urlencode",
     "--data-binary",
@@ -189,16 +321,27 @@ const CURL_OPTIONS: &[&str] = &[
     "--form",
     "--variable",
     "--url-query",
+    "--cookie",
+    "--url",
     "-d",
     "-H",
     "-F",
+    "-b",
 ];
 
 const DATA: &str = "it starts curl's data or header argument, where `@file` makes curl read a local file and send it (use `--data-raw` for data given as it is)";
 const FORM: &str = "it stands in curl's form field, where `@file` or `<file` makes curl read a local file and send it and `;` adds attributes (use `--form-string name=…`, which takes the text as it is)";
 const URLENCODE: &str = "it starts curl's `--data-urlencode` argument, where `@file` or `name@file` makes curl read a local file and send it (write `name=` before the value: `--data-urlencode \"text={{ … }}\"`)";
+const COOKIE: &str = "it is curl's `-b`/`--cookie` argument, which curl reads as a file of cookies to send when it holds no `=` (write the cookie's name before the value: `-b \"session={{ … }}\"`)";
+const CURL_URL: &str = "it starts a URL that curl fetches, where `file:` has curl read a local file (write the scheme before the value: `curl \"https://{{ … }}\"`)";
 const GH: &str = "it starts the value of a `gh api -F` field, where `@file` makes gh read a local file and send it (use `-f key=…`, which takes the text as it is)";
 const HTTPIE: &str = "it starts an HTTPie field's value, where `name=@file` embeds a local file (put the value after `name==` for a query, or pass it on standard input)";
+const AWS_FILE: &str = "it starts an argument of the AWS CLI, which reads `file://…` and `fileb://…` as a local file and sends its contents (read the value from a file of its own, or write text before it)";
+const AWS_SHORTHAND: &str = "it is a value of the AWS CLI's shorthand `Key=value,…`, where `,` starts another key (pass the parameter as JSON instead)";
+const AZ: &str = "it starts an argument of the Azure CLI, which reads `@file` as a local file and sends its contents (write text before the value)";
+const SEVEN_ZIP: &str = "it is an operand of 7-Zip, which reads `@file` as a list of files to add or extract (put `--` before the operands, or check the value)";
+const HELM: &str = "it is a value of helm's `--set`, where `,` starts another `key=value` (use `--set-literal`, or check the value)";
+const ANSIBLE_FILE: &str = "it starts ansible's `-e`/`--extra-vars`, which reads `@file` as a file of variables (write `name=` before the value)";
 
 #[cfg(test)]
 mod tests {
@@ -232,7 +375,7 @@ mod tests {
             assert!(
                 matches!(
                     refusal(script, "@/etc/passwd"),
-                    Some(Refusal::ReadsFile('@') | Refusal::EndsCode('@'))
+                    Some(Refusal::ReadsFile("@") | Refusal::EndsCode('@'))
                 ),
                 "{script}"
             );
@@ -249,6 +392,62 @@ mod tests {
     }
 
     #[test]
+    fn a_value_starting_a_url_or_a_cloud_clis_argument_may_not_name_a_file() {
+        for (script, bad) in [
+            ("curl -fsS \"{{ v }}\"", "file:///etc/shadow"),
+            ("curl -fsS \"{{ v }}\" -o out", "FILE:///etc/shadow"),
+            ("curl --url \"{{ v }}\"", "file:///etc/shadow"),
+            ("curl --url=\"{{ v }}\"", "file:///etc/shadow"),
+            (
+                "aws sns publish --topic-arn t --message \"{{ v }}\"",
+                "file:///etc/passwd",
+            ),
+            (
+                "aws sns publish --message=\"{{ v }}\"",
+                "fileb:///etc/passwd",
+            ),
+            (
+                "aws ec2 create-tags --resources i-1 --tags Key=note,Value=\"{{ v }}\"",
+                "x,Key=y",
+            ),
+            (
+                "az boards work-item create --title \"{{ v }}\"",
+                "@/etc/passwd",
+            ),
+            ("7z a backup.7z \"{{ v }}\"", "@/etc/list"),
+            (
+                "helm upgrade web chart --set image.tag=\"{{ v }}\"",
+                "1.2,securityContext.privileged=true",
+            ),
+            (
+                "helm upgrade web chart --set=image.tag=\"{{ v }}\"",
+                "1.2,x=y",
+            ),
+            (
+                "ansible-playbook site.yml -e \"version={{ v }}\"",
+                "1.2 ansible_become_user=root",
+            ),
+            ("ansible all -e \"{{ v }}\"", "@/etc/vars.yml"),
+        ] {
+            assert!(refusal(script, bad).is_some(), "{script} with {bad}");
+            assert_eq!(refusal(script, "web-1.example.com"), None, "{script}");
+        }
+        // curl's `-b` reads a file of cookies unless the value holds `=`.
+        assert_eq!(
+            refusal("curl -b \"{{ v }}\" https://x", "/etc/passwd"),
+            Some(Refusal::NamesFile('='))
+        );
+        assert_eq!(
+            refusal("curl -b \"{{ v }}\" https://x", "session=abc"),
+            None
+        );
+        assert_eq!(
+            refusal("curl -sb \"{{ v }}\" https://x", "session=abc"),
+            None
+        );
+    }
+
+    #[test]
     fn a_value_after_text_of_its_own_or_in_raw_data_is_data() {
         for script in [
             "curl --data-raw \"{{ v }}\" u",
@@ -258,6 +457,12 @@ mod tests {
             "curl -H \"X-Note: {{ v }}\" u",
             "http POST u msg==\"{{ v }}\"",
             "echo -d \"{{ v }}\"",
+            "curl -fsS \"https://{{ v }}/health\"",
+            "curl -fsS \"https://x/?q={{ v }}\"",
+            "7z a backup.7z -- \"{{ v }}\"",
+            "helm upgrade web chart --set-literal image.tag=\"{{ v }}\"",
+            "aws s3 cp s3://bucket/\"{{ v }}\" .",
+            "az vm show --name vm-\"{{ v }}\"",
         ] {
             assert_eq!(refusal(script, "@/etc/passwd"), None, "{script}");
         }

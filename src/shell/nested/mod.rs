@@ -715,7 +715,15 @@ fn plan_at(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                 return Ok(Plan::bare(layers, Slot::PlainWords(quoting), env_travels));
             }
             Role::PlainWord => {
-                return Ok(Plan::bare(layers, Slot::PlainWord(quoting), env_travels));
+                let mut plan = Plan::bare(layers, Slot::PlainWord(quoting), env_travels);
+                // `ansible -e "{{ v }}"`: `@file` reads a file of variables.
+                if let Some(found) = list
+                    .as_deref()
+                    .and_then(|l| files::file_argument(&text, l, at, &BTreeSet::new()))
+                {
+                    found.hold(&mut plan.file_lead, &mut plan.code_end);
+                }
+                return Ok(plan);
             }
             Role::ScriptFile(_) | Role::Refused(_) => {
                 return Ok(Plan::bare(layers, Slot::Quoted(quoting), env_travels));

@@ -38,9 +38,12 @@ pub enum Refusal {
     /// Starts with this character where a program reads options (`-`) or other directives:
     /// vim's and less's `+cmd`, find's expressions `!` and `(` (audit 22).
     LeadingOption(char),
-    /// Starts with this character where a program reads a file named after it (curl's `-d
-    /// @file`): the file would be read and sent.
-    ReadsFile(char),
+    /// Starts with this where a program reads a file named after it (curl's `-d @file`,
+    /// `file://` of curl and the AWS CLI): the file would be read and sent.
+    ReadsFile(&'static str),
+    /// Lacks this character, without which the program reads the value as a file's name
+    /// (curl's `-b name=value`, `-b file`).
+    NamesFile(char),
     /// Holds a control character or a letter outside ASCII.
     Control,
     /// Holds `$` or a new line, which `sudo -i`'s login shell expands or joins.
@@ -127,10 +130,17 @@ impl Plan {
         {
             return Some(Refusal::LeadingOption(c));
         }
-        if let Some((chars, _)) = &self.file_lead
-            && let Some(c) = value.chars().next().filter(|c| chars.contains(*c))
-        {
-            return Some(Refusal::ReadsFile(c));
+        if let Some(lead) = &self.file_lead {
+            if let Some(p) = lead.first.iter().find(|p| {
+                value
+                    .get(..p.len())
+                    .is_some_and(|h| h.eq_ignore_ascii_case(p))
+            }) {
+                return Some(Refusal::ReadsFile(p));
+            }
+            if let Some(c) = lead.needs.filter(|c| !value.contains(*c)) {
+                return Some(Refusal::NamesFile(c));
+            }
         }
         if self.control_free && !value.chars().all(|c| c == ' ' || c.is_ascii_graphic()) {
             return Some(Refusal::Control);
@@ -172,9 +182,20 @@ pub struct Plan {
     /// the characters that would end the piece of code holding it as data, and what they
     /// end.
     pub code_end: Option<(String, String)>,
-    /// A value starting an argument that a program reads as a file's name when it starts
-    /// with one of these characters (curl's `-d @file`): the characters, and what that does.
-    pub file_lead: Option<(String, String)>,
+    /// A value starting an argument that a program reads as a file's name (curl's `-d
+    /// @file`).
+    pub file_lead: Option<FileLead>,
+}
+
+/// How a value starting an argument may have a program read a file instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileLead {
+    /// The starts (ASCII case ignored) that name a file: `@`, `file://`.
+    pub first: &'static [&'static str],
+    /// The character the value must hold, or it names a file (curl's `-b`: `=`).
+    pub needs: Option<char>,
+    /// The argument, and what those starts do there.
+    pub what: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
