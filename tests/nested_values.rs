@@ -342,7 +342,14 @@ fn the_floor_refuses_what_plain_words_would_hide() {
         let (o, out, created, _t) = run_one(id, run, bad);
         assert!(created.is_empty(), "{id} ran code: {}", o.stderr);
         assert!(!out.join(id).exists(), "{id} ran: {}", o.stderr);
-        assert!(o.stderr.contains("is refused here"), "{id}: {}", o.stderr);
+        // (A step that refuses every value is a lint error, RB031, said before the run
+        // starts: audit 25 LINT-2.)
+        assert!(
+            o.stderr.contains("is refused here")
+                || (good.is_empty() && o.stderr.contains("error[RB031]")),
+            "{id}: {}",
+            o.stderr
+        );
         if !good.is_empty() {
             let (o, out, _, _t) = run_one(id, run, good);
             assert_eq!(o.code, 0, "{id} refused {good:?}: {}", o.stderr);
@@ -1857,6 +1864,49 @@ fn a_value_that_would_name_a_file_or_another_setting_is_refused() {
     ] {
         refused_then_run(run, hostile, &[says], ordinary, program, given);
     }
+}
+
+/// Audit 24 HOLE-J: a value written to a file in one step and sourced or run by a later
+/// step is followed there: what is not one plain word is refused before anything runs, and
+/// lint says so ahead (RB037); a plain word runs through both steps; a file no other step
+/// reads leaves the value free text.
+#[test]
+fn a_value_written_to_a_file_a_later_step_runs_is_one_plain_word() {
+    for (write, read) in [
+        (
+            r#"echo "H={{ inputs.v }}" > vars.env"#,
+            ". ./vars.env\necho \"[$H]\" > \"$OUT/t\"",
+        ),
+        (
+            r#"printf 'echo "[%s]"\n' "{{ inputs.v }}" > job.sh"#,
+            "bash job.sh > \"$OUT/t\"",
+        ),
+    ] {
+        let rb = runbook_of(&[("s", write.to_string()), ("t", read.to_string())]);
+        let (o, out, created, t) = run_runbook(&rb, "x;touch {m}/1");
+        assert_ne!(o.code, 0, "{write}");
+        assert!(created.is_empty(), "{write}: {created:?}");
+        assert!(o.stderr.contains("one plain word"), "{}", o.stderr);
+        assert!(!out.join("t").exists(), "{write}");
+        let lint = t.exec(&["lint", "--no-shellcheck", "runbooks/rb.yaml"]);
+        assert!(lint.stdout.contains("RB037"), "{write}: {}", lint.stdout);
+        let (o, out, _, _t) = run_runbook(&rb, "web-1");
+        assert_eq!(o.code, 0, "{write}: {}", o.stderr);
+        assert_eq!(
+            std::fs::read_to_string(out.join("t"))
+                .unwrap_or_default()
+                .trim(),
+            "[web-1]"
+        );
+    }
+    // A note appended to a log no step reads again stays free text.
+    let rb = runbook_of(&[
+        ("s", r#"echo "{{ inputs.v }}" >> notes.log"#.to_string()),
+        ("t", "tail -n 1 other.log 2>/dev/null || true".to_string()),
+    ]);
+    let (o, _, created, _t) = run_runbook(&rb, "it's down; see #42 $(touch {m}/2)");
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(created.is_empty(), "{created:?}");
 }
 
 /// Audit 24 HOLE-K: a value given to interpreter code that runs a program with a list of

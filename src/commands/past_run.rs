@@ -195,7 +195,7 @@ pub fn rollbacks(
                 .as_ref()
                 .or(rb.dir.as_ref())
                 .map_or_else(|| folder.clone(), |d| folder.join(&d.value));
-            let mut c = completed_rollback(step, &state, &shell, dir, &[])?;
+            let mut c = completed_rollback(rb, step, &state, &shell, dir, &[])?;
             if step.on.is_some() {
                 // Where it completed, newest first, at the addresses it ran on (never
                 // looked up again, never here instead).

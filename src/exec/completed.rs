@@ -33,6 +33,7 @@ pub struct Completed {
 /// The rollback of a completed step, rendered with the state the step completed in. `None`
 /// when the step has no rollback, or its template cannot be rendered.
 pub fn completed_rollback(
+    runbook: &crate::load::Runbook,
     step: &Step,
     state: &RunState,
     shell: &ShellKind,
@@ -85,7 +86,7 @@ pub fn completed_rollback(
         hosts: Vec::new(),
         host_dir: None,
     };
-    let mut rendered = match render::step_script(step, &rollback.value, &ctx, shell) {
+    let mut rendered = match render::step_script(step, &rollback.value, &ctx, shell, runbook) {
         Ok(r) => r,
         Err(e) => return Some(by_hand(e.message)),
     };

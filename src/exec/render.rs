@@ -119,14 +119,17 @@ pub use crate::shell::VALUE_PREFIX;
 /// that other shells parse again it stands (`sh -c "…"`, `ssh HOST "…"`: see
 /// [`crate::shell::plan`]).
 /// A script of `step`: rendered, or as written when the step says `templates: false`.
+/// `runbook`: the step's, whose other scripts may read a file this one writes a value to.
 pub fn step_script(
     step: &crate::load::Step,
     template: &str,
     ctx: &Value,
     shell: &Shell,
+    runbook: &crate::load::Runbook,
 ) -> Result<Script, RenderError> {
     if step.renders() {
-        script(template, ctx, shell)
+        let elsewhere = crate::shell::elsewhere(template, runbook.scripts_besides(template));
+        script_among(template, ctx, shell, &elsewhere)
     } else {
         Ok(Script {
             display: template.to_string(),
@@ -151,11 +154,24 @@ pub fn step_text(
 }
 
 pub fn script(template: &str, ctx: &Value, shell: &Shell) -> Result<Script, RenderError> {
+    script_among(template, ctx, shell, "")
+}
+
+/// [`script`], where `elsewhere` is what the runbook's other steps do with the files this
+/// one writes ([`crate::shell::elsewhere`]): read after the script, a value written
+/// to a file that a later step sources is followed there.
+fn script_among(
+    template: &str,
+    ctx: &Value,
+    shell: &Shell,
+    elsewhere: &str,
+) -> Result<Script, RenderError> {
     let found = blocks(template).map_err(|e| RenderError {
         message: e.message,
         help: e.help,
     })?;
-    let lexed = crate::template::placeholders(template);
+    let mut lexed = crate::template::placeholders(template);
+    lexed.push_str(elsewhere);
     let mut out = Script {
         display: String::with_capacity(template.len()),
         script: String::with_capacity(template.len()),

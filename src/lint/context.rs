@@ -136,7 +136,22 @@ impl<'a> Context<'a> {
                     }
                     continue;
                 }
-                let lexed = self.shell_text(i);
+                // (What the other steps do with a file this one writes, read after it, as
+                // the run reads it: `exec::render::step_script`.)
+                let elsewhere = crate::shell::elsewhere(
+                    text,
+                    self.sites
+                        .iter()
+                        .enumerate()
+                        .filter(|(j, x)| *j != i && x.site.script)
+                        .map(|(_, x)| x.site.value.value.as_str()),
+                );
+                let lexed = if elsewhere.is_empty() {
+                    std::borrow::Cow::Borrowed(self.shell_text(i))
+                } else {
+                    std::borrow::Cow::Owned(format!("{}{elsewhere}", self.shell_text(i)))
+                };
+                let lexed = lexed.as_ref();
                 for block in found {
                     if s.analysis
                         .raw

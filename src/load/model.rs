@@ -141,6 +141,18 @@ pub struct Runbook {
 pub const DEFAULT_MAX_VISITS: u32 = 100;
 
 impl Runbook {
+    /// The scripts of its steps (`run`, `rollback`) other than `text`, which is one of them
+    /// (the same string, not only the same text): what the other steps do with a file a
+    /// script writes (see [`crate::shell::elsewhere`]).
+    pub fn scripts_besides<'a>(&'a self, text: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.steps
+            .iter()
+            .flat_map(|s| [s.run.as_ref(), s.rollback.as_ref()])
+            .flatten()
+            .map(|s| s.value.as_str())
+            .filter(move |s| s.as_ptr() != text.as_ptr())
+    }
+
     /// How many times one step may be entered in a run.
     pub fn max_visits(&self) -> u32 {
         self.max_visits

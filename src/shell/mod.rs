@@ -13,6 +13,7 @@ pub mod nested;
 pub mod programs;
 pub mod quote;
 mod spill;
+pub use spill::elsewhere;
 pub mod splice;
 pub mod spreads;
 pub mod unseen;

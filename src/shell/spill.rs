@@ -143,6 +143,44 @@ fn enclosing_writes(text: &str, after: &[Command]) -> Option<String> {
     None
 }
 
+/// The scripts of `others` (a runbook's other steps) that name a file `text` writes (`echo
+/// "H={{ v }}" > vars.env` in this step, `. ./vars.env` in a later one), their `{{ }}`
+/// blanked, each after a new line: read after the step's own text, what they do with the
+/// file counts as done in the step (audit 24 HOLE-J). Empty where none does.
+pub fn elsewhere<'a>(text: &str, others: impl Iterator<Item = &'a str>) -> String {
+    let lexed = crate::template::placeholders(text);
+    let files: BTreeSet<String> = crate::shell::words::every_command(&lexed)
+        .iter()
+        .flat_map(|c| written(&lexed, c))
+        .filter(|f| !f.starts_with('&'))
+        .filter_map(|f| {
+            let name = f.rsplit('/').next().unwrap_or("").trim_matches(['"', '\'']);
+            (!name.is_empty() && !name.contains('$')).then(|| name.to_string())
+        })
+        .collect();
+    let mut out = String::new();
+    if files.is_empty() {
+        return out;
+    }
+    let names = |other: &str, name: &str| {
+        other.match_indices(name).any(|(i, _)| {
+            let before = other[..i].chars().next_back();
+            let after = other[i + name.len()..].chars().next();
+            let part = |c: Option<char>| {
+                c.is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+            };
+            !part(before) && !part(after)
+        })
+    };
+    for other in others {
+        if files.iter().any(|f| names(other, f)) {
+            out.push('\n');
+            out.push_str(&crate::template::placeholders(other));
+        }
+    }
+    out
+}
+
 /// The files `cmd` writes (`> F`, `>> F`, `tee F`, `sed -i … F`, `dd of=F`, `sponge F`), as
 /// written (`./` removed); `&N` for a file descriptor other than 1 and 2 (`>&3`, opened by
 /// `exec 3>F`). See [`unknown_file`].

@@ -27,6 +27,23 @@ pub(crate) enum Confirmed {
 }
 
 impl Executor<'_> {
+    /// `template`, a script of `step` (its `run` or `rollback`), rendered with the run's
+    /// values for `shell`, among the runbook's other scripts.
+    pub(crate) fn rendered(
+        &self,
+        step: &Step,
+        template: &str,
+        shell: &ShellKind,
+    ) -> Result<render::Script, RenderError> {
+        render::step_script(
+            step,
+            template,
+            &self.progress.state.context(None),
+            shell,
+            self.cfg.runbook,
+        )
+    }
+
     pub(crate) fn step_env(&self, step: &Step) -> Result<Vec<(String, String)>, RenderError> {
         let ctx = self.progress.state.context(None);
         let mut env: Vec<(String, String)> = self
@@ -62,12 +79,10 @@ impl Executor<'_> {
             return self.fleet_step(step, run, on, started, failed);
         }
         let shell = self.cfg.shell_of(step);
-        let rendered =
-            match render::step_script(step, &run.value, &self.progress.state.context(None), &shell)
-            {
-                Ok(r) => r,
-                Err(e) => return self.not_rendered(step, started, &e, failed),
-            };
+        let rendered = match self.rendered(step, &run.value, &shell) {
+            Ok(r) => r,
+            Err(e) => return self.not_rendered(step, started, &e, failed),
+        };
         // (Any mention of the name counts: `$X`, `${X}`, `${#X}`, `"$X"` passed on.)
         let lost = self.progress.lost_env.iter().find(|(name, _)| {
             rendered.script.match_indices(name.as_str()).any(|(i, _)| {
@@ -91,13 +106,9 @@ impl Executor<'_> {
         self.out.screen.blank();
         self.out.screen.command(&display, "");
         if let Some(rollback) = &step.rollback {
-            let shown = render::step_script(
-                step,
-                &rollback.value,
-                &self.progress.state.context(None),
-                &shell,
-            )
-            .map_or_else(|_| rollback.value.clone(), |r| r.display);
+            let shown = self
+                .rendered(step, &rollback.value, &shell)
+                .map_or_else(|_| rollback.value.clone(), |r| r.display);
             let shown = self.out.mask(&shown);
             let first = shown.lines().next().unwrap_or("");
             let more = if shown.trim_end().lines().count() > 1 {
@@ -266,9 +277,14 @@ impl Executor<'_> {
             .cfg
             .dir_of(step, &self.progress.state)
             .unwrap_or_else(|_| self.cfg.folder());
-        if let Some(c) =
-            completed_rollback(step, &self.progress.state, shell, dir, &self.cfg.within)
-        {
+        if let Some(c) = completed_rollback(
+            self.cfg.runbook,
+            step,
+            &self.progress.state,
+            shell,
+            dir,
+            &self.cfg.within,
+        ) {
             self.progress.completed.push(Completed {
                 rollback: self.out.mask(&c.rollback),
                 ..c

@@ -58,16 +58,13 @@ impl Executor<'_> {
         };
         // The check's environment, checked once as a step's is (`render::arithmetic_env`); the
         // script's `env` becomes the whole environment of each check.
-        let rendered =
-            render::step_script(step, &run.value, &self.progress.state.context(None), &shell)
-                .and_then(|r| {
-                    let mut env = self.step_env(step).unwrap_or_default();
-                    env.extend(r.env.iter().cloned());
-                    let mut literal = self.cfg.literal_env(Some(step));
-                    literal.extend(r.env.iter().map(|(k, _)| k.clone()));
-                    render::arithmetic_env(&r.script, env, &literal)
-                        .map(|env| render::Script { env, ..r })
-                });
+        let rendered = self.rendered(step, &run.value, &shell).and_then(|r| {
+            let mut env = self.step_env(step).unwrap_or_default();
+            env.extend(r.env.iter().cloned());
+            let mut literal = self.cfg.literal_env(Some(step));
+            literal.extend(r.env.iter().map(|(k, _)| k.clone()));
+            render::arithmetic_env(&r.script, env, &literal).map(|env| render::Script { env, ..r })
+        });
         let rendered = match rendered {
             Ok(r) => r,
             Err(e) => return self.not_rendered(step, started, &e, failed),

@@ -171,12 +171,10 @@ impl Executor<'_> {
             Ok(w) => w,
             Err(problem) => return fail(self, problem, failed),
         };
-        let rendered =
-            match render::step_script(step, &run.value, &self.progress.state.context(None), &shell)
-            {
-                Ok(r) => r,
-                Err(e) => return self.not_rendered(step, started, &e, failed),
-            };
+        let rendered = match self.rendered(step, &run.value, &shell) {
+            Ok(r) => r,
+            Err(e) => return self.not_rendered(step, started, &e, failed),
+        };
         let display = self.out.mask(&rendered.display);
         self.out.screen.blank();
         self.out.screen.command(&display, "");
