@@ -84,6 +84,11 @@ pub struct Step {
     /// set where a variable the page exports differs by branch, which the steps after the
     /// branches join are given by it.
     pub choose_var: Option<String>,
+    /// The decision's own prompt, when not "Which of these applies?".
+    pub choose_prompt: Option<String>,
+    /// The decision's `default:` (1-based), the option `--yes` takes: set where one option
+    /// is the safe one (a Rollback section's "no rollback").
+    pub choose_default: Option<usize>,
     /// `env:` of the step: the page's `export VAR=…` from the step that exports it on.
     pub env: Vec<(String, String)>,
     /// How deep in lists the block that made it stands (0 outside a list).

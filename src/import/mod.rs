@@ -19,8 +19,8 @@
 //! code blocks, read as console transcripts (`transcript.rs`) with placeholders made inputs
 //! (`placeholders.rs`). Then passes over the whole draft: the page's shell variables and
 //! exports (`variables.rs`), titles and ids (`titles.rs`), text holding another template
-//! language (`templates.rs`), courses made decisions (`decisions.rs`). `yaml.rs` writes the
-//! draft out.
+//! language (`templates.rs`), courses made decisions (`decisions.rs`), a Rollback section
+//! reached only when chosen (`rollback.rs`). `yaml.rs` writes the draft out.
 
 mod asks;
 mod block;
@@ -31,6 +31,7 @@ mod html;
 mod placeholders;
 mod pos;
 mod reader;
+mod rollback;
 mod tabs;
 mod templates;
 mod titles;
@@ -66,6 +67,7 @@ pub fn import(text: &str, stem: &str) -> Draft {
     variables::carried_variables(&mut d, &names);
     decisions::alternatives(&mut d);
     decisions::item_alternatives(&mut d);
+    rollback::rollbacks(&mut d);
     variables::apply_exports(&mut d, exported);
     asks::ask_in_options(&mut d);
     d

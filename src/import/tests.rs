@@ -1261,3 +1261,74 @@ fn a_condition_on_running_a_block_is_no_warning() {
     let runs: Vec<&str> = d.steps.iter().filter_map(|s| s.run.as_deref()).collect();
     assert_eq!(runs, ["pg_dump app > /backup/app.sql"]);
 }
+
+/// The commands a `run --dry-run --yes` walk reaches: from the first step, each decision's
+/// `default` option (else its first), each step's successor.
+fn walked_runs(d: &Draft) -> Vec<String> {
+    let next = d.successors();
+    let mut out = Vec::new();
+    let mut at = (!d.steps.is_empty()).then_some(0);
+    let mut seen = 0;
+    while let Some(k) = at {
+        seen += 1;
+        assert!(seen <= 10 * d.steps.len(), "the walk loops: {:?}", d.steps);
+        let s = &d.steps[k];
+        out.extend(s.run.clone());
+        at = if s.choose.is_empty() {
+            next[k].first().copied()
+        } else {
+            let n = s.choose_default.map_or(0, |n| n.saturating_sub(1));
+            let to = &s.choose[n].1;
+            d.steps.iter().position(|x| x.id == *to)
+        };
+    }
+    out
+}
+
+/// Audit 14m M4: a `## Rollback` section (or `## Roll back`, `## Revert`, `## Undo`) was
+/// the last step of every run. It is reached only by a decision whose default skips it.
+#[test]
+fn a_rollback_section_runs_only_when_chosen() {
+    for heading in [
+        "Rollback",
+        "Roll back",
+        "Revert",
+        "Undo",
+        "Rollback procedure",
+    ] {
+        let d = import(
+            &format!(
+                "# Deploy stuck\n\n## Mitigation\n\n```bash\nkubectl rollout restart deploy/api\n```\n\n\
+                 ## {heading}\n\nGo back to the last release:\n\n```bash\nkubectl rollout undo deploy/api\n```\n\n\
+                 ## Verify\n\n```bash\nkubectl rollout status deploy/api\n```\n"
+            ),
+            "page",
+        );
+        assert_eq!(
+            walked_runs(&d),
+            [
+                "kubectl rollout restart deploy/api",
+                "kubectl rollout status deploy/api"
+            ],
+            "{heading}: {:?}",
+            d.steps
+        );
+        let decision = d.steps.iter().find(|s| !s.choose.is_empty()).unwrap();
+        assert_eq!(decision.choose.len(), 2, "{heading}: {:?}", decision.choose);
+        let rollback = d
+            .steps
+            .iter()
+            .position(|s| s.run.as_deref() == Some("kubectl rollout undo deploy/api"))
+            .unwrap();
+        assert_eq!(decision.choose[1].1, d.steps[rollback].id, "{heading}");
+        // After the rollback the walk goes on, as the page reads, to the check.
+        assert_eq!(d.successors()[rollback].len(), 1);
+        assert!(guessed(&d, "rollback"), "{heading}: {:?}", d.guesses);
+    }
+    // "Roll back the deploy" under a Mitigation heading is the fix itself: it runs.
+    let d = import(
+        "# T\n\n## Mitigation\n\n### Roll back the deploy\n\n```bash\nhelm rollback api 0\n```\n",
+        "page",
+    );
+    assert_eq!(walked_runs(&d), ["helm rollback api 0"]);
+}

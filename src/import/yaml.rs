@@ -199,7 +199,15 @@ pub fn write(d: &Draft, source: &str) -> String {
             }
         }
         if !s.choose.is_empty() {
-            out.push_str("    choose:\n      prompt: \"Which of these applies?\"\n");
+            out.push_str("    choose:\n");
+            let prompt = s
+                .choose_prompt
+                .as_deref()
+                .unwrap_or("Which of these applies?");
+            field(&mut out, 6, "prompt", prompt);
+            if let Some(n) = s.choose_default {
+                let _ = writeln!(out, "      default: {n}");
+            }
             if let Some(var) = &s.choose_var {
                 let _ = writeln!(out, "      var: {var}");
             }
