@@ -205,6 +205,15 @@ pub(super) fn either_or(text: &str) -> bool {
         || on_platform(&t)
 }
 
+/// Whether a heading is a condition alone ("If the disk is still full", "Unless …", "In case
+/// …", "Only if …"), not a course of a set named otherwise.
+fn lone_condition(title: &str) -> bool {
+    let t = super::courses::bare(title).to_lowercase();
+    ["if ", "unless ", "in case ", "only if "]
+        .iter()
+        .any(|w| t.starts_with(w))
+}
+
 /// Whether an option's label is a condition: "If …", "Unless …", and an "Otherwise" that
 /// has one of its own ("Otherwise, if the pods are slow, scale out", "Else if …"), unlike a
 /// bare "Otherwise, restart it", which holds whenever the others do not.
@@ -737,9 +746,13 @@ pub(super) fn alternatives(d: &mut Draft) {
             break;
         }
         let end = j;
-        if group.len() < 2 {
-            // One "If …" section (or a title "When …"): its own parts may still be
-            // alternatives.
+        // One "If …" section with no course beside it: a decision whether it applies (audit
+        // 14n N5 found it run every time). Any other lone course (a title "When …"): its own
+        // parts may still be alternatives.
+        // (Not the page's title, `# If the primary is down`: what the whole page is about.)
+        let page_title = i == 0 && level == 1 && d.sections[i].1 == d.title;
+        let lone = group.len() == 1 && !page_title && lone_condition(&d.sections[i].1);
+        if group.len() < 2 && !lone {
             i += 1;
             continue;
         }
@@ -827,7 +840,7 @@ pub(super) fn alternatives(d: &mut Draft) {
         }
         // (Two headings alike, "Option A" twice: each label once, numbered, audit 14l L14.)
         let mut labels = std::collections::HashMap::<String, usize>::new();
-        let options: Vec<(String, String)> = firsts
+        let mut options: Vec<(String, String)> = firsts
             .iter()
             .filter_map(|&(g, f)| f.map(|f| (d.sections[g].1.clone(), d.steps[f].id.clone())))
             .map(|(label, to)| {
@@ -848,10 +861,15 @@ pub(super) fn alternatives(d: &mut Draft) {
             .filter(|&p| p > 0 || d.sections[p].0 > 1);
         let parent = parent_index.map(|p| d.sections[p].1.clone());
         let id = fresh_id(&mut taken, &mut next);
-        let what = format!(
-            "{} sections read as alternatives: a decision asks which applies",
-            options.len()
-        );
+        let what = if lone {
+            options.push((SKIP_IT.into(), after.clone()));
+            "a section that starts \"If …\" with no other course beside it: a decision asks whether it applies".to_string()
+        } else {
+            format!(
+                "{} sections read as alternatives: a decision asks which applies",
+                options.len()
+            )
+        };
         d.guesses.push((line, what.clone()));
         // An outer decision's option that led to this group's first step now leads to
         // this decision.

@@ -1332,3 +1332,52 @@ fn a_rollback_section_runs_only_when_chosen() {
     );
     assert_eq!(walked_runs(&d), ["helm rollback api 0"]);
 }
+
+/// Audit 14n N5: a lone conditional section (`### If the disk is still full`, no sibling
+/// alternative) was a step of every run. A decision asks whether it applies; both ways
+/// join again at what follows.
+#[test]
+fn a_lone_if_section_is_asked() {
+    let d = import(
+        "# Disk almost full\n\n## Mitigation\n\nClean the journal:\n\n```bash\nsudo journalctl --vacuum-size=500M\n```\n\n\
+         ### If the disk is still full\n\nRemove old images:\n\n```bash\nsudo docker image prune -a -f\n```\n\n\
+         ## Verify\n\n```bash\ndf -h /\n```\n",
+        "page",
+    );
+    assert_eq!(
+        labels(&d),
+        ["If the disk is still full", "It does not apply: skip it"],
+        "{:?}",
+        d.steps
+    );
+    let decision = d.steps.iter().position(|s| !s.choose.is_empty()).unwrap();
+    let index = |id: &str| d.steps.iter().position(|s| s.id == id).unwrap();
+    let [(_, prune), (_, skip)] = d.steps[decision].choose.as_slice() else {
+        panic!("{:?}", d.steps[decision].choose);
+    };
+    assert_eq!(
+        d.steps[index(prune)].run.as_deref(),
+        Some("sudo docker image prune -a -f")
+    );
+    assert_eq!(d.steps[index(skip)].run.as_deref(), Some("df -h /"));
+    assert_eq!(d.successors()[index(prune)], [index(skip)]);
+    assert!(guessed(&d, "asks whether it applies"), "{:?}", d.guesses);
+    // At the top level too, and last on the page.
+    let d = import(
+        "# T\n\n## Fix\n\n```bash\nsystemctl restart app\n```\n\n## If it keeps failing\n\n```bash\nsystemctl stop app\n```\n",
+        "page",
+    );
+    assert_eq!(
+        labels(&d),
+        ["If it keeps failing", "It does not apply: skip it"]
+    );
+    assert_eq!(
+        d.steps
+            .iter()
+            .find(|s| !s.choose.is_empty())
+            .unwrap()
+            .choose[1]
+            .1,
+        "end"
+    );
+}
