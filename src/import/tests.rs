@@ -1380,4 +1380,10 @@ fn a_lone_if_section_is_asked() {
             .1,
         "end"
     );
+    // The page's title is what the page is about, not a condition of a part of it.
+    let d = import(
+        "# If the primary is down\n\n```bash\npatronictl list\n```\n",
+        "page",
+    );
+    assert!(labels(&d).is_empty(), "{:?}", d.steps);
 }
