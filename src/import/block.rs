@@ -3,6 +3,7 @@
 //! under one heading joined), a block in another language or at another program's prompt
 //! kept as text where it is typed.
 
+use super::contents::file_contents;
 use super::decisions::either_or;
 use super::draft::{Draft, Step};
 use super::placeholders::placeholders;
@@ -372,6 +373,12 @@ impl Reader<'_> {
                             "output the page shows (the sentence before it says so), not run"
                                 .to_string()
                         })
+                    })
+                    // "Add this line to /etc/hosts:", `key = value` lines (audit 14m M22).
+                    .or_else(|| {
+                        (!matches!(lang.as_str(), "console" | "shell-session"))
+                            .then(|| file_contents(before, &self.code))
+                            .flatten()
                     })
                     // "❌ Don't do this", "**Never run** the following:" (audit 14m M8).
                     .or_else(|| {

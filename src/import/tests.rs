@@ -1387,3 +1387,64 @@ fn a_lone_if_section_is_asked() {
     );
     assert!(labels(&d).is_empty(), "{:?}", d.steps);
 }
+
+/// Audit 14m M22: a file's contents shown after "Add this line to /etc/hosts:", "Add the
+/// following to postgresql.conf:", "Put this in ~/.ssh/config:", or lines that read as a
+/// config file, were run as commands. They are shown where they are to be written, and
+/// said; a command that writes the file stays a command.
+#[test]
+fn file_contents_are_shown_not_run() {
+    let d = import(
+        "# T\n\n## Fix\n\nAdd this line to /etc/hosts:\n\n```\n10.0.3.12 db-primary.internal db-primary\n```\n\n\
+         Add the following to postgresql.conf:\n\n```bash\nmax_wal_senders = 10\nwal_keep_size = 1024\n```\n\n\
+         Put this in ~/.ssh/config:\n\n```\nHost bastion\n  HostName 10.0.0.5\n  User ops\n```\n\n\
+         1. Edit `pgbouncer.ini` and set:\n\n   ```sh\n   max_client_conn=500\n   ```\n\n\
+         Then reload Postgres:\n\n```bash\nsudo systemctl reload postgresql\n```\n",
+        "page",
+    );
+    let runs: Vec<&str> = d.steps.iter().filter_map(|s| s.run.as_deref()).collect();
+    assert_eq!(runs, ["sudo systemctl reload postgresql"], "{:?}", d.steps);
+    let hosts = &d.steps[0];
+    assert!(
+        hosts.instructions.contains("10.0.3.12 db-primary.internal")
+            && hosts.notes.iter().any(|n| n.contains("/etc/hosts")),
+        "{hosts:?}"
+    );
+    assert_eq!(d.left.len(), 4, "{:?}", d.left);
+    // Lines that read as a config file, with no lead-in: shown too.
+    for block in [
+        "[databases]\napp = host=10.0.0.7 dbname=app\n\n[pgbouncer]\npool_mode = transaction",
+        "127.0.0.1 localhost\n10.0.3.12 db-primary",
+        "Host *.internal\n    ProxyJump bastion",
+    ] {
+        let d = import(&format!("# T\n\n## Fix\n\n```\n{block}\n```\n"), "page");
+        assert!(
+            d.steps.iter().all(|s| s.run.is_none()),
+            "{block}: {:?}",
+            d.steps
+        );
+    }
+    // A command that writes the file after such a lead-in is a command.
+    for (lead, block) in [
+        (
+            "Add this line to /etc/hosts:",
+            "echo '10.0.3.12 db-primary' | sudo tee -a /etc/hosts",
+        ),
+        (
+            "Add the following to postgresql.conf:",
+            "sudo -u postgres psql -c \"alter system set max_wal_senders = 10\"",
+        ),
+        ("Add the node to the cluster:", "kubectl uncordon node-1"),
+        (
+            "Write the dump to /tmp/app.sql:",
+            "pg_dump app > /tmp/app.sql",
+        ),
+    ] {
+        let d = import(
+            &format!("# T\n\n## Fix\n\n{lead}\n\n```bash\n{block}\n```\n"),
+            "page",
+        );
+        let runs: Vec<&str> = d.steps.iter().filter_map(|s| s.run.as_deref()).collect();
+        assert_eq!(runs, [block], "{lead}");
+    }
+}
