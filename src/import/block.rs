@@ -9,6 +9,7 @@ use super::draft::{Draft, Step};
 use super::placeholders::placeholders;
 use super::pos::Pos;
 use super::reader::{Reader, fence, fenced};
+use super::session::{Session, heading_inside, opens_a_session, sentence_inside};
 use super::titles::short_title;
 use super::transcript::{Transcript, other_prompt, prompt_host, transcript, typed_where};
 use pulldown_cmark::CodeBlockKind;
@@ -374,6 +375,8 @@ impl Reader<'_> {
                                 .to_string()
                         })
                     })
+                    // "### Inside the pod" after `kubectl exec -it … -- bash` (audit 14m M9).
+                    .or_else(|| self.typed_in_session(before))
                     // "Add this line to /etc/hosts:", `key = value` lines (audit 14m M22).
                     .or_else(|| {
                         (!matches!(lang.as_str(), "console" | "shell-session"))
@@ -394,7 +397,10 @@ impl Reader<'_> {
         let nested = nested_course.is_some();
         match foreign {
             Some(place) => self.foreign_block(&lang, pos, &place, title, adopted.as_deref()),
-            None => self.shell_block(&lang, pos, &range, title, adopted.as_deref(), nested_course),
+            None => {
+                self.shell_block(&lang, pos, &range, title, adopted.as_deref(), nested_course);
+                self.open_session();
+            }
         }
         if self.d.steps.len() > made
             && let Some(step) = self.d.steps.last_mut()
@@ -409,6 +415,42 @@ impl Reader<'_> {
                 step.parents = enclosing_items(&self.item_text);
             }
         }
+    }
+
+    /// Where a shell block is typed in a shell opened elsewhere before it (a heading since
+    /// that says so, "### Inside the pod", or the sentence before it, "Then run inside the
+    /// shell:"): what to say of it.
+    fn typed_in_session(&self, before: &str) -> Option<String> {
+        let session = self.session.as_ref()?;
+        let by_heading = self.d.sections.len() > session.sections
+            && self.heading.as_deref().is_some_and(heading_inside);
+        (by_heading || sentence_inside(before)).then(|| {
+            format!(
+                "to type in the shell `{}` opens (the {} before it says so): shown, not run here, where runbook runs",
+                session.opener.replace('`', "'"),
+                if by_heading { "heading" } else { "sentence" }
+            )
+        })
+    }
+
+    /// After a block run here: the shell its last command opens elsewhere, if it does.
+    fn open_session(&mut self) {
+        let last = self
+            .d
+            .steps
+            .last()
+            .and_then(|s| s.run.as_deref())
+            .and_then(|r| {
+                r.lines()
+                    .map(str::trim)
+                    .rfind(|l| !l.is_empty() && !l.starts_with('#'))
+            })
+            .filter(|l| opens_a_session(l));
+        self.session = last.map(|opener| Session {
+            opener: opener.to_string(),
+            sections: self.d.sections.len(),
+            level: self.d.sections.last().map_or(0, |(l, ..)| *l),
+        });
     }
 
     /// The item of a numbered list whose block follows it less indented than its text (see

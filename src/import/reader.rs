@@ -61,6 +61,9 @@ pub(super) struct Reader<'a> {
     pub(super) front_title: Option<Pos>,
     // Steps made so far that know their section.
     pub(super) marked: usize,
+    /// A shell the page opened elsewhere (`ssh host`, `kubectl exec -it … -- bash`), which
+    /// the blocks headed "Inside the pod" after it are typed in.
+    pub(super) session: Option<super::session::Session>,
 }
 
 impl<'a> Reader<'a> {
@@ -100,6 +103,7 @@ impl<'a> Reader<'a> {
             html_block: None,
             front_title: None,
             marked: 0,
+            session: None,
         }
     }
 

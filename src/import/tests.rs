@@ -1448,3 +1448,62 @@ fn file_contents_are_shown_not_run() {
         assert_eq!(runs, [block], "{lead}");
     }
 }
+
+/// Audit 14m M9: after a command that opens a shell elsewhere (`kubectl exec -it … --
+/// bash`, `ssh host`, `psql` alone), the blocks headed "Inside the pod", "On the host", or
+/// after "Then run inside the shell:" ran on the operator's machine. They are shown, to be
+/// typed in that shell, and said; a later section's commands run again.
+#[test]
+fn commands_for_a_shell_opened_elsewhere_are_not_run_here() {
+    let d = import(
+        "# T\n\n## Diagnosis\n\nOpen a shell in the pod:\n\n```bash\nkubectl exec -it redis-0 -n cache -- bash\n```\n\n\
+         ### Inside the pod\n\n```bash\nredis-cli info memory\n```\n\n\
+         ## Fix\n\nLog in to the database host:\n\n```bash\nssh -i ~/.ssh/ops db-1.internal\n```\n\n\
+         Then run inside the shell:\n\n```bash\nsudo systemctl restart postgresql\n```\n\n\
+         ## Verify\n\n```bash\nkubectl get pods -n cache\n```\n",
+        "page",
+    );
+    let runs: Vec<&str> = d.steps.iter().filter_map(|s| s.run.as_deref()).collect();
+    assert_eq!(
+        runs,
+        [
+            "kubectl exec -it redis-0 -n cache -- bash",
+            "ssh -i ~/.ssh/ops db-1.internal",
+            "kubectl get pods -n cache"
+        ],
+        "{:?}",
+        d.steps
+    );
+    let inside = d
+        .steps
+        .iter()
+        .find(|s| s.instructions.contains("redis-cli info memory"))
+        .unwrap();
+    assert!(
+        inside
+            .notes
+            .iter()
+            .any(|n| n.contains("kubectl exec -it redis-0 -n cache -- bash")),
+        "{inside:?}"
+    );
+    assert!(
+        d.left
+            .iter()
+            .any(|(_, w)| w.contains("ssh -i ~/.ssh/ops db-1.internal"))
+    );
+    // `ssh host command` and `kubectl exec pod -- cmd` open no shell: the next block runs.
+    for opener in [
+        "ssh db-1 uptime",
+        "kubectl exec redis-0 -- redis-cli info",
+        "psql -c 'select 1'",
+    ] {
+        let d = import(
+            &format!(
+                "# T\n\n## Fix\n\n```bash\n{opener}\n```\n\n### On the host\n\n```bash\ndf -h\n```\n"
+            ),
+            "page",
+        );
+        let runs: Vec<&str> = d.steps.iter().filter_map(|s| s.run.as_deref()).collect();
+        assert_eq!(runs, [opener, "df -h"], "{opener}");
+    }
+}

@@ -305,6 +305,14 @@ impl Reader<'_> {
                 .iter()
                 .any(|w| super::courses::bare(&title).to_lowercase().starts_with(w));
             self.mark();
+            // (Another part of the page: a shell opened in the last one is left.)
+            if self
+                .session
+                .as_ref()
+                .is_some_and(|s| level as u8 <= s.level)
+            {
+                self.session = None;
+            }
             self.d
                 .sections
                 .push((level as u8, title.clone(), self.heading_pos));

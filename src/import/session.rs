@@ -1,0 +1,319 @@
+//! A shell opened elsewhere (`kubectl exec -it POD -- bash`, `docker exec -it C sh`, `ssh
+//! host` alone, `psql` alone, `kubectl debug -it`): the blocks the page then means to be
+//! typed in it ("### Inside the pod", "### On the host", "Then run inside the shell:") are
+//! shown, never run where runbook runs (audit 14m M9 found them run on the operator's
+//! laptop).
+
+/// A shell the page opened in a step that runs: the command, and the headings read when it
+/// was (a heading after it may say the blocks under it are typed in it).
+#[derive(Debug, Clone)]
+pub(super) struct Session {
+    pub(super) opener: String,
+    pub(super) sections: usize,
+    /// The level of the heading it was opened under (0: none): a heading at this level or
+    /// above is another part of the page, where commands run here again.
+    pub(super) level: u8,
+}
+
+/// The programs that open a session of their own when given no command: a database's
+/// or a cache's prompt.
+const CLIENTS: &[&str] = &[
+    "psql",
+    "mysql",
+    "mariadb",
+    "redis-cli",
+    "mongosh",
+    "mongo",
+    "sqlplus",
+    "cqlsh",
+    "etcdctl",
+];
+
+/// The shells and consoles a container's `-it` command opens.
+const SHELLS: &[&str] = &[
+    "bash",
+    "sh",
+    "ash",
+    "zsh",
+    "/bin/bash",
+    "/bin/sh",
+    "/bin/ash",
+    "/bin/zsh",
+    "/usr/bin/bash",
+    "/usr/bin/env",
+    "python",
+    "python3",
+    "irb",
+    "rails",
+    "node",
+];
+
+/// Whether a command line opens an interactive shell on another machine, pod or container
+/// (or a database's prompt), which the lines typed after it are meant for.
+pub(super) fn opens_a_session(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    // (`sudo`, `sudo -u postgres`, `VAR=x` before the program.)
+    let mut k = 0;
+    while k < words.len() {
+        match words[k] {
+            "sudo" | "exec" | "command" => k += 1,
+            "-u" | "-g" if k > 0 && words[k - 1] == "sudo" => k += 2,
+            w if w.starts_with('-') && k > 0 && words[k - 1] == "sudo" => k += 1,
+            w if w.contains('=') && !w.starts_with('-') => k += 1,
+            _ => break,
+        }
+    }
+    let words = &words[k.min(words.len())..];
+    let Some(&program) = words.first() else {
+        return false;
+    };
+    let tty = |w: &&str| matches!(*w, "-it" | "-ti" | "-t" | "--tty" | "-itq" | "--stdin=true");
+    match program {
+        "ssh" | "tsh" | "mosh" => ssh_alone(&words[1..]),
+        "kubectl" | "oc" => match kubectl_verb(&words[1..]) {
+            Some("rsh") => true,
+            Some("debug") => words.iter().any(tty) || program == "oc",
+            Some("exec" | "attach" | "run") => words.iter().any(tty) && runs_a_shell(words),
+            _ => false,
+        },
+        "docker" | "podman" | "nerdctl" | "crictl" => {
+            let verb = words.iter().skip(1).find(|w| !w.starts_with('-'));
+            matches!(verb.copied(), Some("exec" | "run" | "attach"))
+                && words.iter().any(tty)
+                && (verb.copied() == Some("attach") || ends_in_shell(words))
+        }
+        "vagrant" => words.get(1) == Some(&"ssh") && !words.contains(&"-c"),
+        "gcloud" => words.contains(&"ssh") && !words.iter().any(|w| w.starts_with("--command")),
+        "aws" => words.contains(&"start-session"),
+        _ if CLIENTS.contains(&program) => client_alone(program, &words[1..]),
+        _ => false,
+    }
+}
+
+/// kubectl's verb, after its global options (`kubectl -n cache exec …` → `exec`).
+fn kubectl_verb<'a>(args: &[&'a str]) -> Option<&'a str> {
+    const VALUED: &[&str] = &[
+        "-n",
+        "--namespace",
+        "--context",
+        "--kubeconfig",
+        "--cluster",
+        "--user",
+        "-s",
+        "--server",
+    ];
+    let mut k = 0;
+    while k < args.len() {
+        let w = args[k];
+        if VALUED.contains(&w) {
+            k += 2;
+        } else if w.starts_with('-') {
+            k += 1;
+        } else {
+            return Some(w);
+        }
+    }
+    None
+}
+
+/// `ssh [options] host`, with no command after the host.
+fn ssh_alone(args: &[&str]) -> bool {
+    // (Options that take the next word as their value.)
+    const VALUED: &[&str] = &[
+        "-i", "-p", "-l", "-J", "-o", "-F", "-L", "-R", "-D", "-b", "-c", "-E", "-I", "-m", "-O",
+        "-Q", "-S", "-W", "-w", "-B",
+    ];
+    let mut k = 0;
+    let mut rest = Vec::new();
+    while k < args.len() {
+        let w = args[k];
+        if VALUED.contains(&w) {
+            k += 2;
+        } else if w.starts_with('-') {
+            k += 1;
+        } else {
+            rest.push(w);
+            k += 1;
+        }
+    }
+    rest.len() == 1 && !args.iter().any(|w| w.contains(['|', '<', '>']))
+}
+
+/// A command a container runs that is a session: a shell (`bash`, `bash -l`), a client with
+/// no command (`psql -U postgres`), or one program with no arguments (`redis-cli`).
+fn shell_or_client(command: &[&str]) -> bool {
+    match command.first() {
+        Some(w) if SHELLS.contains(w) => command.len() <= 2,
+        Some(w) if CLIENTS.contains(w) => client_alone(w, &command[1..]),
+        Some(_) => command.len() == 1,
+        None => false,
+    }
+}
+
+/// `kubectl exec -it POD -- bash` (see [`shell_or_client`]).
+fn runs_a_shell(words: &[&str]) -> bool {
+    match words.iter().position(|w| *w == "--") {
+        Some(at) => shell_or_client(&words[at + 1..]),
+        // (`kubectl run -it --image=busybox tmp`: its image's shell.)
+        None => words.iter().skip(1).any(|w| *w == "run"),
+    }
+}
+
+/// `docker exec -it C sh`, `docker exec -it pg psql -U postgres`: a shell or a client
+/// after the container (see [`shell_or_client`]).
+fn ends_in_shell(words: &[&str]) -> bool {
+    words
+        .iter()
+        .skip(2)
+        .position(|w| SHELLS.contains(w) || CLIENTS.contains(w))
+        .is_some_and(|at| shell_or_client(&words[at + 2..]))
+}
+
+/// `psql -h db appdb`, `redis-cli -h cache`: a client with no command, file or input.
+fn client_alone(program: &str, args: &[&str]) -> bool {
+    let gives_work = |w: &&str| {
+        matches!(
+            *w,
+            "-c" | "--command" | "-f" | "--file" | "-e" | "--execute" | "--eval" | "-l" | "--list"
+        ) || w.starts_with("--command=")
+            || w.starts_with("--file=")
+            || w.starts_with("-c") && program == "psql" && w.len() > 2
+            || w.contains(['|', '<', '>'])
+    };
+    if args.iter().any(gives_work) {
+        return false;
+    }
+    match program {
+        // (`redis-cli -h cache info memory`: a command after the options.)
+        "redis-cli" | "etcdctl" => {
+            let mut k = 0;
+            while k < args.len() && args[k].starts_with('-') {
+                k += if args[k].contains('=') { 1 } else { 2 };
+            }
+            k >= args.len()
+        }
+        _ => true,
+    }
+}
+
+/// Whether a heading says the blocks under it are typed in a shell opened before: "Inside
+/// the pod", "In the container", "On the host", "In the shell".
+pub(super) fn heading_inside(heading: &str) -> bool {
+    let h = super::courses::bare(heading).to_lowercase();
+    INSIDE.iter().any(|w| h.starts_with(w))
+}
+
+/// Whether the sentence before a block says it is typed in that shell: "Then run inside
+/// the shell:", "Once connected, restart it:", "On the host, check the disk:".
+pub(super) fn sentence_inside(before: &str) -> bool {
+    let line = before.trim_end().rsplit('\n').next().unwrap_or("");
+    let last = line.rsplit_once(". ").map_or(line, |(_, l)| l).trim();
+    let t = last.trim_start_matches("- ").to_lowercase();
+    t.ends_with(':')
+        && (INSIDE.iter().any(|w| t.contains(w))
+            || [
+                "once connected",
+                "once logged in",
+                "once inside",
+                "once you are in",
+                "at the prompt",
+                "in that shell",
+                "in the new shell",
+                "in the session",
+            ]
+            .iter()
+            .any(|w| t.contains(w)))
+}
+
+/// What says "typed there": the words a heading starts with, or a sentence holds.
+const INSIDE: &[&str] = &[
+    "inside the",
+    "inside it",
+    "in the pod",
+    "in the container",
+    "in the shell",
+    "in that shell",
+    "in the session",
+    "in the debug",
+    "within the pod",
+    "within the container",
+    "from inside",
+    "on the host",
+    "on that host",
+    "on the node",
+    "on that node",
+    "on the server",
+    "on the machine",
+    "on the remote",
+    "on the vm",
+    "on the box",
+    "on the database host",
+    "on the primary",
+    "on the replica",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::{heading_inside, opens_a_session, sentence_inside};
+
+    #[test]
+    fn commands_that_open_a_shell_elsewhere() {
+        for line in [
+            "kubectl exec -it redis-0 -n cache -- bash",
+            "kubectl -n cache exec -ti redis-0 -- /bin/sh",
+            "kubectl exec -it deploy/api -- redis-cli",
+            "kubectl debug -it node/worker-1 --image=busybox",
+            "oc rsh pod/api-1",
+            "docker exec -it redis sh",
+            "sudo docker exec -it pg psql -U postgres",
+            "ssh db-1.internal",
+            "ssh -i ~/.ssh/ops -p 2222 ops@db-1",
+            "psql -h db-1 -U app appdb",
+            "sudo -u postgres psql",
+            "redis-cli -h cache-1 -p 6379",
+            "gcloud compute ssh bastion --zone europe-west1-b",
+        ] {
+            assert!(opens_a_session(line), "{line}");
+        }
+        for line in [
+            "ssh db-1 uptime",
+            "ssh db-1 'sudo systemctl restart pg'",
+            "kubectl exec redis-0 -- redis-cli info",
+            "kubectl exec -it redis-0 -- redis-cli info memory",
+            "kubectl get pods",
+            "docker exec redis redis-cli ping",
+            "psql -c 'select 1'",
+            "psql -h db -f fix.sql",
+            "redis-cli -h cache-1 info memory",
+            "psql < dump.sql",
+            "gcloud compute ssh bastion --command 'df -h'",
+        ] {
+            assert!(!opens_a_session(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn headings_and_sentences_that_say_typed_there() {
+        for h in [
+            "Inside the pod",
+            "In the container",
+            "On the host",
+            "In the shell",
+        ] {
+            assert!(heading_inside(h), "{h}");
+        }
+        for h in ["Diagnosis", "On Kubernetes", "Check the host", "Verify"] {
+            assert!(!heading_inside(h), "{h}");
+        }
+        for s in [
+            "Then run inside the shell:",
+            "Once connected, restart it:",
+            "Look at it. On the host, check the disk:",
+        ] {
+            assert!(sentence_inside(s), "{s}");
+        }
+        for s in ["Restart it:", "Check the disk on the dashboard.", "Verify:"] {
+            assert!(!sentence_inside(s), "{s}");
+        }
+    }
+}
