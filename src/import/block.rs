@@ -6,6 +6,7 @@
 use super::contents::file_contents;
 use super::decisions::either_or;
 use super::draft::{Draft, Step};
+use super::output::looks_like_output;
 use super::placeholders::placeholders;
 use super::pos::Pos;
 use super::reader::{Reader, fence, fenced};
@@ -351,7 +352,20 @@ impl Reader<'_> {
                 .clone()
                 .unwrap_or_else(|| "Run the command".into())
         };
-        let foreign = if SHELLS.contains(&lang.as_str()) {
+        // An untagged block right after a command's, nothing between, whose lines read as
+        // output (a table, log lines, JSON): that command's output (audit 14n N2).
+        let output_after = lang.is_empty()
+            && self.joinable
+            && self.prose.trim().is_empty()
+            && (self.in_item == 0
+                || self
+                    .item_text
+                    .get(self.item_taken..)
+                    .is_some_and(|rest| rest.trim().is_empty()))
+            && looks_like_output(&self.code);
+        let foreign = if output_after {
+            Some("the output of the command before it (its lines read as output: a table, log lines, JSON), shown, not run".to_string())
+        } else if SHELLS.contains(&lang.as_str()) {
             other_prompt(&self.code, &lang).or_else(|| {
                 // An untagged block after "In psql:", "In the Rails console:" (audit 14k K3).
                 let before = if self.in_item > 0 {
@@ -396,7 +410,9 @@ impl Reader<'_> {
         let made = self.d.steps.len();
         let nested = nested_course.is_some();
         match foreign {
-            Some(place) => self.foreign_block(&lang, pos, &place, title, adopted.as_deref()),
+            Some(place) => {
+                self.foreign_block(&lang, pos, &place, title, adopted.as_deref(), output_after)
+            }
             None => {
                 self.shell_block(&lang, pos, &range, title, adopted.as_deref(), nested_course);
                 self.open_session();
@@ -486,7 +502,8 @@ impl Reader<'_> {
     }
 
     /// A block in another language, or typed at another program's prompt (`place` says
-    /// where): text, never run.
+    /// where): text, never run. `output`: it is the output of the command before it, shown
+    /// with that command.
     fn foreign_block(
         &mut self,
         lang: &str,
@@ -494,6 +511,7 @@ impl Reader<'_> {
         place: &str,
         title: String,
         adopted: Option<&str>,
+        output: bool,
     ) {
         // Another language: typed by the operator somewhere else. Output shown
         // right after a command stays with it; anything else is a step of its
@@ -507,7 +525,7 @@ impl Reader<'_> {
         let what = format!("{kind}, {place}");
         self.d.left.push((pos, what.clone()));
         let note = format!("{pos}: left as text: {what}");
-        let output_like = OUTPUT_LANGS.contains(&lang);
+        let output_like = output || OUTPUT_LANGS.contains(&lang);
         if output_like
             && self.joinable
             && self.prose.trim().is_empty()

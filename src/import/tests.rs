@@ -1507,3 +1507,42 @@ fn commands_for_a_shell_opened_elsewhere_are_not_run_here() {
         assert_eq!(runs, [opener, "df -h"], "{opener}");
     }
 }
+
+/// Audit 14n N2: an untagged block right after a command's block that is its output (a
+/// table, `NAME READY STATUS`, log lines, JSON) was joined to the command and run. It is
+/// shown as the command's output.
+#[test]
+fn an_untagged_output_block_after_a_command_is_shown() {
+    for output in [
+        "NAME                     READY   STATUS             RESTARTS   AGE\napi-7d9f8b6c5d-x2k4p     0/1     CrashLoopBackOff   12         40m",
+        "2024-03-01T10:00:01Z ERROR connection refused: db-primary:5432\n2024-03-01T10:00:02Z INFO retrying in 5s",
+        "{\"status\": \"down\", \"db\": \"unreachable\"}",
+        " pid  | state  | query\n------+--------+-------\n 4242 | active | select 1",
+        "Name:         api-0\nNamespace:    shop\nStatus:       Running",
+    ] {
+        let d = import(
+            &format!(
+                "# T\n\n## Diagnosis\n\nLook:\n\n```bash\nkubectl get pods -n shop\n```\n\n```\n{output}\n```\n"
+            ),
+            "page",
+        );
+        let runs: Vec<&str> = d.steps.iter().filter_map(|s| s.run.as_deref()).collect();
+        assert_eq!(runs, ["kubectl get pods -n shop"], "{output}");
+        let first_line = output.lines().next().unwrap();
+        assert!(
+            d.steps[0].instructions.contains(first_line),
+            "{output}: {:?}",
+            d.steps
+        );
+        assert_eq!(d.left.len(), 1, "{output}");
+    }
+    // A second block of commands right after the first is still the step's.
+    let d = import(
+        "# T\n\n## Fix\n\n```bash\nkubectl get pods\n```\n\n```\nkubectl delete pod api-0\n```\n",
+        "page",
+    );
+    assert_eq!(
+        d.steps[0].run.as_deref(),
+        Some("kubectl get pods\nkubectl delete pod api-0")
+    );
+}

@@ -1,0 +1,87 @@
+//! What reads as a command's output, not as commands: an untagged block right after a
+//! command's block that holds a table (`NAME READY STATUS`, psql's `---+---`), log lines,
+//! JSON, or `Key:   value` lines (audit 14n N2 found them joined to the command and run).
+
+use std::sync::LazyLock;
+
+/// A column header: two or more upper-case words apart by two spaces or more (`NAME
+/// READY   STATUS`, `CONTAINER ID   IMAGE`).
+static HEADER: LazyLock<Option<regex::Regex>> = LazyLock::new(|| {
+    regex::Regex::new(r"^\s*[A-Z][A-Z0-9_%()./-]*(?: [A-Z][A-Z0-9_%()./-]*)*(?:\s{2,}[A-Z][A-Z0-9_%()./-]*(?: [A-Z][A-Z0-9_%()./-]*)*)+\s*$").ok()
+});
+
+/// A table's rule: psql's `------+-----`, MySQL's `+----+----+`.
+static RULE: LazyLock<Option<regex::Regex>> =
+    LazyLock::new(|| regex::Regex::new(r"^\s*[+|]?-{2,}(?:[+|]-{2,})+[+|]?\s*$").ok());
+
+/// A log line: a timestamp (`2024-03-01T10:00:01Z`, `[2024-03-01 …]`, `Mar  1 10:00:01`,
+/// klog's `E0301 10:00:01.123`) or a level first (`ERROR`, `level=error`).
+static LOG: LazyLock<Option<regex::Regex>> = LazyLock::new(|| {
+    regex::Regex::new(
+        r"^\s*(?:\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\[?\d{4}/\d{2}/\d{2} \d{2}:\d{2}|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{2}:\d{2}:\d{2}|[IWEF]\d{4} \d{2}:\d{2}:\d{2}|\[?(?:ERROR|WARN|WARNING|INFO|DEBUG|FATAL|TRACE|CRITICAL)\]?[\s:]|level=|ts=|time=)",
+    )
+    .ok()
+});
+
+/// `Name:         api-0`: a described object's field.
+static FIELD: LazyLock<Option<regex::Regex>> =
+    LazyLock::new(|| regex::Regex::new(r"^\s*[A-Z][A-Za-z0-9 ./-]*:(?:\s+\S.*)?$").ok());
+
+/// Whether a block reads as a command's output rather than as commands.
+pub(super) fn looks_like_output(code: &str) -> bool {
+    let lines: Vec<&str> = code.lines().filter(|l| !l.trim().is_empty()).collect();
+    let Some(first) = lines.first() else {
+        return false;
+    };
+    let (Some(header), Some(rule), Some(log), Some(field)) =
+        (HEADER.as_ref(), RULE.as_ref(), LOG.as_ref(), FIELD.as_ref())
+    else {
+        return false;
+    };
+    let json = |t: &str| {
+        let t = t.trim();
+        (t.starts_with('{') || t.starts_with('['))
+            && serde_json::from_str::<serde_json::Value>(t)
+                .is_ok_and(|v| v.is_object() || v.is_array())
+    };
+    header.is_match(first)
+        || lines.get(1).is_some_and(|l| rule.is_match(l))
+        || rule.is_match(first)
+        || json(code)
+        || lines.iter().all(|l| json(l))
+        || lines.iter().all(|l| log.is_match(l))
+        || (lines.len() >= 2 && lines.iter().all(|l| field.is_match(l)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_like_output;
+
+    #[test]
+    fn output_and_commands() {
+        for code in [
+            "NAME    READY   STATUS    RESTARTS   AGE\napi-0   1/1     Running   0          3d",
+            "CONTAINER ID   IMAGE   COMMAND\n1a2b3c   redis   \"redis-server\"",
+            " pid | state\n-----+-------\n 42  | idle",
+            "+----+------+\n| id | name |\n+----+------+",
+            "{\n  \"status\": \"green\"\n}",
+            "{\"level\":\"error\",\"msg\":\"x\"}\n{\"level\":\"info\",\"msg\":\"y\"}",
+            "2024-03-01T10:00:01Z ERROR boom\n2024-03-01T10:00:02Z INFO ok",
+            "E0301 10:00:01.123456 1 reflector.go:138] failed",
+            "Mar  1 10:00:01 node-1 kubelet[123]: error",
+            "Name:         api-0\nNamespace:    shop",
+        ] {
+            assert!(looks_like_output(code), "{code}");
+        }
+        for code in [
+            "kubectl get pods",
+            "[ -f /etc/hosts ] && cat /etc/hosts",
+            "curl -s http://x/healthz",
+            "NS=prod\nkubectl -n $NS get pods",
+            "echo '{\"a\": 1}' | jq .",
+            "",
+        ] {
+            assert!(!looks_like_output(code), "{code}");
+        }
+    }
+}
