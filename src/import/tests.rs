@@ -1546,3 +1546,46 @@ fn an_untagged_output_block_after_a_command_is_shown() {
         Some("kubectl get pods\nkubectl delete pod api-0")
     );
 }
+
+/// Audit 14n N8: an untagged block of Windows commands (`iisreset`, `net stop`, `sc query`,
+/// `C:\…`, `.\script.ps1`) was run by bash. It is shown, to be typed in PowerShell or cmd;
+/// so is a block tagged `powershell`, `ps1`, `cmd` or `bat`, each said so.
+#[test]
+fn windows_commands_are_typed_in_windows() {
+    for block in [
+        "iisreset /restart",
+        "net stop W3SVC\nnet start W3SVC",
+        "sc.exe query W3SVC",
+        ".\\cleanup.ps1 -Force",
+        "C:\\tools\\fix.exe --all",
+        "# clean up first\ntaskkill /F /IM w3wp.exe",
+    ] {
+        let d = import(&format!("# T\n\n## Fix\n\n```\n{block}\n```\n"), "page");
+        assert!(
+            d.steps.iter().all(|s| s.run.is_none()),
+            "{block}: {:?}",
+            d.steps
+        );
+        assert!(
+            d.left.iter().any(|(_, w)| w.contains("Windows")),
+            "{block}: {:?}",
+            d.left
+        );
+    }
+    for (lang, shell) in [
+        ("powershell", "PowerShell"),
+        ("ps1", "PowerShell"),
+        ("pwsh", "PowerShell"),
+        ("cmd", "cmd"),
+        ("bat", "cmd"),
+    ] {
+        let d = import(&format!("# T\n\n```{lang}\nnet stop W3SVC\n```\n"), "page");
+        assert!(d.steps.iter().all(|s| s.run.is_none()), "{lang}");
+        assert!(d.left[0].1.contains(shell), "{lang}: {:?}", d.left);
+    }
+    // Commands of a POSIX shell that look alike stay commands.
+    for block in ["net-snmp-config --version", "scp a b:", "reg=1 ./run.sh"] {
+        let d = import(&format!("# T\n\n```\n{block}\n```\n"), "page");
+        assert_eq!(d.steps[0].run.as_deref(), Some(block));
+    }
+}

@@ -40,7 +40,7 @@ pub(super) fn other_prompt(code: &str, lang: &str) -> Option<String> {
         .find_map(other_prompt_of)
         .or_else(|| {
             (lang.is_empty())
-                .then(|| powershell_cmdlets(code))
+                .then(|| powershell_cmdlets(code).or_else(|| windows_commands(code)))
                 .flatten()
         })
 }
@@ -57,6 +57,36 @@ fn powershell_cmdlets(code: &str) -> Option<String> {
         .as_ref()?
         .is_match(first)
         .then(|| "to type in PowerShell (its cmdlets), not in a POSIX shell".to_string())
+}
+
+/// An untagged block of Windows commands (`iisreset`, `net stop W3SVC`, `sc.exe query`,
+/// `taskkill /F`, `C:\tools\fix.exe`, `.\cleanup.ps1`): typed in PowerShell or cmd on the
+/// Windows host, never run by a POSIX shell (audit 14n N8).
+fn windows_commands(code: &str) -> Option<String> {
+    static FIRST: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)^(?:(?:iisreset|ipconfig|netsh|taskkill|tasklist|wevtutil|robocopy|schtasks|sfc|dism|msiexec|wmic|appcmd|certutil|bcdedit|gpupdate|nltest|dcdiag|repadmin|icacls|takeown|xcopy|chkdsk|vssadmin|cscript|wscript)(?:\.exe)?(?:\s|$)|net(?:\.exe)? (?:stop|start|use|user|localgroup|share|session|view)\s|sc(?:\.exe)? (?:query|queryex|stop|start|config|qc|delete|create|failure)\s|reg(?:\.exe)? (?:query|add|delete|import|export)\s|shutdown /[rsfa]|\$env:|& ['\x22]?[A-Za-z]:\\)").ok()
+    });
+    // (A Windows path or `.\script` first on any line.)
+    static PATH: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^(?:[A-Za-z]:\\|\.\\|[\w.-]+\.(?:ps1|bat|cmd)(?:\s|$)|%[A-Za-z_]+%)")
+            .ok()
+    });
+    let lines: Vec<&str> = code
+        .lines()
+        .map(str::trim)
+        .filter(|l| {
+            !l.is_empty()
+                && !l.starts_with('#')
+                && !l.starts_with("::")
+                && !l.to_ascii_lowercase().starts_with("rem ")
+        })
+        .collect();
+    let first = lines.first()?;
+    let (first_re, path) = (FIRST.as_ref()?, PATH.as_ref()?);
+    (first_re.is_match(first) || lines.iter().any(|l| path.is_match(l))).then(|| {
+        "Windows commands, to type in PowerShell or cmd on the Windows host, not in a POSIX shell"
+            .to_string()
+    })
 }
 
 fn other_prompt_of(first: &str) -> Option<String> {
@@ -137,6 +167,12 @@ pub(super) fn typed_where(lang: &str) -> String {
         "js" | "javascript" | "mongo" | "mongodb" => "to type in the database's shell".into(),
         "" | "text" | "txt" | "plain" | "plaintext" | "output" | "log" => {
             "text shown on the page (output or a sample)".into()
+        }
+        "powershell" | "ps1" | "pwsh" | "ps" | "posh" => {
+            "to type in PowerShell (on the Windows host), not in a POSIX shell".into()
+        }
+        "cmd" | "bat" | "batch" | "dos" | "winbatch" => {
+            "to type in cmd, the Windows command prompt, not in a POSIX shell".into()
         }
         other => format!("to type in {other}, not in a shell"),
     }
