@@ -13,6 +13,7 @@ use super::reader::{Reader, fence, fenced};
 use super::session::{Session, heading_inside, opens_a_session, sentence_inside};
 use super::titles::short_title;
 use super::transcript::{Transcript, other_prompt, prompt_host, transcript, typed_where};
+use super::warnings::{last_sentence, warns_against, wrong_by_its_comment};
 use pulldown_cmark::CodeBlockKind;
 
 const SHELLS: &[&str] = &["bash", "sh", "shell", "console", "zsh", "shell-session", ""];
@@ -34,90 +35,6 @@ fn lettered_course(line: &str) -> Option<String> {
         .find(|&i| b[i].is_ascii_lowercase() && matches!(b[i + 1], b'.' | b')') && b[i + 2] == b' ')
         .map(|i| line[i + 3..].trim().to_string())
         .filter(|t| either_or(t))
-}
-
-/// The last sentence of the prose before a block (after its last line break or full stop).
-fn last_sentence(before: &str) -> Option<&str> {
-    before.trim_end().rsplit(['\n', '.']).next()
-}
-
-/// Whether the heading over a block or the sentence before it says not to run it: "❌
-/// Don't do this", "Never run the following on the primary:", "Bad example (do **not**
-/// copy):", "Anti-pattern".
-fn warns_against(before: &str, heading: Option<&str>) -> bool {
-    let warns = |t: &str| {
-        let t = t
-            .replace(['*', '_', '`'], "")
-            .replace('’', "'")
-            .to_lowercase();
-        let t = t.trim();
-        t.starts_with('❌')
-            || t.starts_with('🚫')
-            || t.starts_with('⛔')
-            || [
-                "never run",
-                "never do",
-                "don't run",
-                "do not run",
-                "don't do this",
-                "do not do this",
-                "don't copy",
-                "do not copy",
-                "bad example",
-                "wrong way",
-                "anti-pattern",
-                "antipattern",
-            ]
-            .iter()
-            .any(|w| t.contains(w))
-            // "Avoid:", "Wrong:", "Incorrect:" alone (audit 14n N1).
-            || matches!(t.trim_end_matches(':').trim(), "avoid" | "wrong" | "incorrect" | "don't" | "do not")
-    };
-    // (A heading only when it is the warning itself: "Never fail over without a check"
-    // heads the right commands.)
-    heading.is_some_and(|h| {
-        let h = h.trim();
-        let bare = super::courses::bare(h)
-            .replace('’', "'")
-            .to_lowercase()
-            .trim_end_matches(['.', '!', ':'])
-            .to_string();
-        h.starts_with(['❌', '🚫', '⛔'])
-            || [
-                "don't do this",
-                "do not do this",
-                "don't",
-                "bad example",
-                "anti-pattern",
-                "antipattern",
-                "what not to do",
-                "wrong way",
-                "the wrong way",
-                "avoid",
-                "wrong",
-                "incorrect",
-                "pitfalls",
-            ]
-            .contains(&bare.as_str())
-    }) || last_sentence(before).is_some_and(|last| {
-        // (The sentence is the warning itself, "Never run the following on the primary:",
-        // not a condition on running it, "Never run the restore without this backup:",
-        // audit 14n N9.)
-        let t = last.replace(['*', '_', '`'], "").to_lowercase();
-        last.trim_end().ends_with(':')
-            && warns(last)
-            && ![
-                " without ",
-                " before ",
-                " until ",
-                " unless ",
-                " first",
-                "if ",
-                " next ",
-            ]
-            .iter()
-            .any(|w| t.contains(w))
-    })
 }
 
 /// Whether the sentence before a block is only a name for output ("Expected output:",
@@ -397,10 +314,17 @@ impl Reader<'_> {
                             .then(|| file_contents(before, &self.code))
                             .flatten()
                     })
-                    // "❌ Don't do this", "**Never run** the following:" (audit 14m M8).
+                    // "❌ Don't do this", "**Never run** the following:" (audit 14m M8), `!!!
+                    // danger "Do not run this"` (audit 14n N11).
                     .or_else(|| {
                         warns_against(before, self.heading.as_deref()).then(|| {
-                            "a command the page says not to run (its heading or the sentence before it says so), shown, not run".to_string()
+                            "a command the page says not to run (its heading, admonition or the sentence before it says so), shown, not run".to_string()
+                        })
+                    })
+                    // `# WRONG`, `# Do not run this` first in the block (audit 14n N1).
+                    .or_else(|| {
+                        wrong_by_its_comment(&self.code).then(|| {
+                            "a command the page says not to run (its first line, a comment, says so), shown, not run".to_string()
                         })
                     })
             })

@@ -17,8 +17,9 @@
 //! `pos.rs` places in the page ([`Pos`]); `walk.rs` the walk over the page's events into the
 //! state `reader.rs` holds (its `Reader`: prose, items, checklists), `block.rs` its
 //! code blocks, read as console transcripts (`transcript.rs`) or a file's contents shown,
-//! not run (`contents.rs`), a command's output (`output.rs`), or typed in a shell a command
-//! opened elsewhere (`session.rs`), with placeholders made inputs (`placeholders.rs`). Then passes over the whole draft: the page's shell variables and
+//! not run (`contents.rs`), a command's output (`output.rs`), typed in a shell a command
+//! opened elsewhere (`session.rs`), or said not to be run (`warnings.rs`), with placeholders
+//! made inputs (`placeholders.rs`). Then passes over the whole draft: the page's shell variables and
 //! exports (`variables.rs`), titles and ids (`titles.rs`), text holding another template
 //! language (`templates.rs`), courses made decisions (`decisions.rs`), a Rollback section
 //! reached only when chosen (`rollback.rs`). `yaml.rs` writes the draft out.
@@ -42,6 +43,7 @@ mod titles;
 mod transcript;
 mod variables;
 mod walk;
+mod warnings;
 mod wiki;
 pub mod yaml;
 

@@ -1589,3 +1589,41 @@ fn windows_commands_are_typed_in_windows() {
         assert_eq!(d.steps[0].run.as_deref(), Some(block));
     }
 }
+
+/// Audit 14n N1/N11: a block whose first line is a comment `# WRONG`, `# DON'T`, `# Do
+/// not run`, `# BAD`, and one in an MkDocs admonition `!!! danger "Do not run this"` / `!!!
+/// warning "Never …"`, ran. They are shown, and said; a comment or an admonition that
+/// only cautions ("# Do not interrupt this", `!!! note "Clean safely"`) keeps its command.
+#[test]
+fn comments_and_admonitions_that_say_not_to_run_a_block() {
+    let d = import(
+        "# T\n\n## Fix\n\n```bash\n# WRONG: deletes the live WAL\nrm -rf /var/lib/pg/pg_wal/*\n```\n\n\
+         Next:\n\n```bash\n# Do not run this on the primary\npg_resetwal -f /var/lib/pg\n```\n\n\
+         Then:\n\n```bash\n# BAD\nchmod -R 777 /srv\n```\n\n\
+         And:\n\n```sh\n# DON'T\nkill -9 1\n```\n\n\
+         !!! danger \"Do not run this\"\n\n    ```bash\n    redis-cli FLUSHALL\n    ```\n\n\
+         !!! warning \"Never delete the index on a live cluster\"\n\n    ```bash\n    curl -XDELETE http://es:9200/logs\n    ```\n\n\
+         !!! note \"Clean safely\"\n\n    ```bash\n    journalctl --vacuum-size=500M\n    ```\n\n\
+         Last:\n\n```bash\n# Do not interrupt this: it takes a minute\nsystemctl restart app\n```\n",
+        "page",
+    );
+    let runs: Vec<&str> = d.steps.iter().filter_map(|s| s.run.as_deref()).collect();
+    assert_eq!(
+        runs,
+        [
+            "journalctl --vacuum-size=500M",
+            "# Do not interrupt this: it takes a minute\nsystemctl restart app"
+        ],
+        "{:?}",
+        d.steps
+    );
+    assert_eq!(
+        d.left
+            .iter()
+            .filter(|(_, w)| w.contains("says not to run"))
+            .count(),
+        6,
+        "{:?}",
+        d.left
+    );
+}
