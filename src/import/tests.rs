@@ -1627,3 +1627,43 @@ fn comments_and_admonitions_that_say_not_to_run_a_block() {
         d.left
     );
 }
+
+/// Audit 14m M17: an export lifted into its input (`export NS={{ inputs.ns }}`) in a
+/// script that does not parse as shell text (the page's `export MSG="<MESSAGE>` never
+/// closes its quote) is a value the run refuses: lint's RB031 rejected the draft. Such a
+/// script keeps its exports as written, said.
+#[test]
+fn an_export_in_a_script_with_an_unclosed_quote_stays_as_written() {
+    for script in [
+        "export MSG=\"<MESSAGE>\nexport NS=prod",
+        "export TARGET=\"<HOST>\" && echo \"$TARGET",
+    ] {
+        let d = import(
+            &format!(
+                "# T\n\n## Prepare\n\n```bash\n{script}\n```\n\n## Send\n\n```bash\ncurl -d \"$MSG\" https://hooks.example/$NS/$TARGET\n```\n"
+            ),
+            "page",
+        );
+        let run = d.steps[0].run.as_deref().unwrap_or("");
+        assert!(!run.contains("{{"), "{script}: {run}");
+        assert!(
+            guessed(&d, "does not parse as shell text"),
+            "{script}: {:?}",
+            d.guesses
+        );
+    }
+    // A script that parses gets its export lifted, as before.
+    let d = import(
+        "# T\n\n```bash\nexport NS=prod\nkubectl -n $NS get pods\n```\n",
+        "page",
+    );
+    assert!(
+        d.steps[0]
+            .run
+            .as_deref()
+            .unwrap_or("")
+            .contains("export NS={{ inputs.ns }}"),
+        "{:?}",
+        d.steps
+    );
+}

@@ -349,9 +349,12 @@ pub(super) fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
         .map(|(name, template, _)| (name.clone(), template.clone()))
         .collect();
     if !lifted.is_empty() {
+        let mut refused: Vec<(Pos, String)> = Vec::new();
         for s in d.steps.iter_mut().filter(|s| !s.no_templates) {
             let Some(run) = &s.run else { continue };
             let mut out = String::with_capacity(run.len());
+            // Where each template written stands in `out`.
+            let mut written: Vec<std::ops::Range<usize>> = Vec::new();
             let mut at = 0;
             for (name, value) in export_lines(run) {
                 let Some(template) = lifted.get(&run[name]) else {
@@ -365,17 +368,35 @@ pub(super) fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
                     .next()
                     .filter(|q| *q == '"' || *q == '\'');
                 out.push_str(&run[at..value.start]);
-                match quote {
-                    Some(q) => out.push_str(&format!("{q}{template}{q}")),
-                    None => out.push_str(template),
+                if let Some(q) = quote {
+                    out.push(q);
+                }
+                written.push(out.len()..out.len() + template.len());
+                out.push_str(template);
+                if let Some(q) = quote {
+                    out.push(q);
                 }
                 at = value.end;
             }
             if at > 0 {
                 out.push_str(&run[at..]);
-                s.run = Some(out);
+                // A value the run would refuse there (the script does not parse as shell
+                // text: the page's `export MSG="<MESSAGE>` never closes its quote): the
+                // exports stay as written, said (audit 14m M17 found lint's RB031 reject the
+                // draft).
+                match refusal(&out, &written) {
+                    Some(why) => {
+                        let what = format!(
+                            "the exports of this step stay as written, not made `{{{{ inputs.… }}}}`: the run would refuse a value there ({why}); fix the script, then give the value"
+                        );
+                        s.notes.push(format!("{}: guess: {what}", s.pos));
+                        refused.push((s.pos, what));
+                    }
+                    None => s.run = Some(out),
+                }
             }
         }
+        d.guesses.extend(refused);
     }
     for (line, what) in export_guesses {
         guess_at_command(d, line, what);
@@ -666,6 +687,22 @@ pub(super) fn never_lifted(name: &str) -> bool {
 }
 
 /// A guess about the command at `line`: a note on its step, and in the page's summary.
+/// Why the run would refuse a value at one of the `written` places of a script (each a
+/// template, read as lint reads it: a word of its length), if it would.
+fn refusal(script: &str, written: &[std::ops::Range<usize>]) -> Option<String> {
+    let mut lexed = script.to_string();
+    for range in written {
+        if lexed.get(range.clone()).is_none() {
+            return Some("the script could not be read".into());
+        }
+        lexed.replace_range(range.clone(), &"_".repeat(range.len()));
+    }
+    written
+        .iter()
+        .find_map(|range| crate::shell::plan(&lexed, range.clone()).err())
+        .map(|u| u.why)
+}
+
 fn guess_at_command(d: &mut Draft, line: Pos, what: String) {
     if let Some(step) = d
         .steps
