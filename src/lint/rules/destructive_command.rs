@@ -190,9 +190,9 @@ const PATTERNS: &[Pattern] = &[
         &["umount"],
     ),
     (
-        r"\biptables\b[^\n;&|]*\s(?:-F|--flush|-X|--delete-chain)\b",
-        "iptables flush",
-        &["iptables"],
+        r"\bip6?tables\b[^\n;&|]*\s(?:-F|--flush|-X|--delete-chain|(?:-P|--policy)\s+\S+\s+(?:DROP|REJECT))\b",
+        "iptables flush / drop policy",
+        &["iptables", "ip6tables"],
     ),
     (
         r"\bgit\s+push\b[^\n;&|]*\s(?:--force\b|-f\b|--force-with-lease\b)",
@@ -275,6 +275,43 @@ const PATTERNS: &[Pattern] = &[
         "vault kv delete",
         &["vault"],
     ),
+    // (Audit 14n N4: the commands below ran unconfirmed in an imported runbook.)
+    (
+        r"\bvault\s+operator\s+raft\s+snapshot\s+restore\b",
+        "vault raft snapshot restore",
+        &["vault"],
+    ),
+    (
+        r"\bvault\s+operator\s+(?:init|rekey|generate-root|seal)\b",
+        "vault operator init / rekey / seal",
+        &["vault"],
+    ),
+    // Elasticsearch: closing indices (`POST /_all/_close`, `curl -XPOST …/_all/_close`),
+    // and Kibana Dev Tools' `DELETE /index`.
+    (r"/_close\b", "Elasticsearch index close", &["_close"]),
+    (
+        r"(?m)^[ \t]*DELETE[ \t]+/[\w*.,%<>{}-]",
+        "Elasticsearch DELETE",
+        &["delete"],
+    ),
+    (
+        r"\baws\s[^\n;&|]*\b(?:promote-read-replica(?:-db-cluster)?|failover-db-cluster|failover-global-cluster)\b",
+        "aws promote / failover",
+        &["promote-read-replica", "failover-"],
+    ),
+    // `terraform apply -auto-approve` with no saved plan (a reviewed `plan.out` is applied
+    // as reviewed): whatever the plan now holds, applied without a look.
+    (
+        r"\bterraform(?:\s+-[\w-]+(?:=\S*)?)*\s+apply(?:\s+--?(?:no-color|compact-warnings|json|refresh-only|input=\S*|lock=\S*|lock-timeout=\S*|parallelism=\S*|refresh=\S*|(?:var|var-file|target)(?:=\S*|\s+[^-\s]\S*)))*\s+--?auto-approve(?:\s+--?(?:no-color|compact-warnings|json|refresh-only|input=\S*|lock=\S*|lock-timeout=\S*|parallelism=\S*|refresh=\S*|(?:var|var-file|target)(?:=\S*|\s+[^-\s]\S*)))*\s*(?:$|[;&|)\n])",
+        "terraform apply -auto-approve",
+        &["auto-approve"],
+    ),
+    (
+        r"\bansible\s[^\n;&|]*\bstate=absent\b",
+        "ansible state=absent",
+        &["absent"],
+    ),
+    (r"\bmc\s+(?:rb|rm)\b", "MinIO mc rb / rm", &["mc "]),
     (
         r"--reset-offsets\b[^\n;&|]*--execute\b",
         "kafka offsets reset",
@@ -1238,6 +1275,103 @@ mod tests {
         }
         for script in harmless {
             assert!(found(script).is_empty(), "{script}: {:?}", found(script));
+        }
+    }
+
+    /// Found by audit 14n (N4): each ran in an imported runbook without a confirmation;
+    /// (script, what it is found as), then look-alikes that only read.
+    #[test]
+    fn vault_elasticsearch_rds_terraform_ansible_minio_and_iptables_changes() {
+        let destructive = [
+            (
+                "vault operator raft snapshot restore -force /tmp/vault.snap",
+                "vault raft snapshot restore",
+            ),
+            (
+                "vault operator init -key-shares=5",
+                "vault operator init / rekey / seal",
+            ),
+            ("vault operator seal", "vault operator init / rekey / seal"),
+            (
+                "curl -XPOST http://es:9200/_all/_close",
+                "Elasticsearch index close",
+            ),
+            ("POST /_all/_close", "Elasticsearch index close"),
+            (
+                "curl -X POST 'es:9200/logs-2024.01/_close?pretty'",
+                "Elasticsearch index close",
+            ),
+            ("DELETE /logs-2024.01", "Elasticsearch DELETE"),
+            (
+                "aws rds promote-read-replica --db-instance-identifier db-2",
+                "aws promote / failover",
+            ),
+            (
+                "aws rds failover-db-cluster --db-cluster-identifier c1",
+                "aws promote / failover",
+            ),
+            (
+                "terraform apply -auto-approve",
+                "terraform apply -auto-approve",
+            ),
+            (
+                "terraform -chdir=envs/prod apply -auto-approve -var 'replicas=3'",
+                "terraform apply -auto-approve",
+            ),
+            (
+                "ansible web -m file -a 'path=/srv/app state=absent'",
+                "ansible state=absent",
+            ),
+            (
+                "ansible all -i hosts -b -m apt -a \"name=nginx state=absent\"",
+                "ansible state=absent",
+            ),
+            ("mc rb --force local/backups", "MinIO mc rb / rm"),
+            ("mc rm --recursive --force local/logs/", "MinIO mc rb / rm"),
+            ("iptables -P INPUT DROP", "iptables flush / drop policy"),
+            ("sudo iptables -F", "iptables flush / drop policy"),
+            (
+                "ip6tables --policy FORWARD REJECT",
+                "iptables flush / drop policy",
+            ),
+        ];
+        for (script, want) in destructive {
+            let kinds: Vec<&str> = find_destructive(script)
+                .into_iter()
+                .map(|(_, what)| what)
+                .collect();
+            assert_eq!(kinds, [want], "{script}");
+        }
+        let harmless = [
+            "vault status",
+            "vault operator raft list-peers",
+            "vault operator raft snapshot save /tmp/vault.snap",
+            "vault operator unseal",
+            "vault operator members",
+            "curl -s http://es:9200/_cat/indices?v",
+            "curl -XPOST http://es:9200/logs/_open",
+            "GET /_cluster/health",
+            "aws rds describe-db-instances --db-instance-identifier db-2",
+            "terraform plan",
+            "terraform apply",
+            "terraform apply -auto-approve plan.out",
+            "terraform apply /tmp/plan.out",
+            "ansible web -m ping",
+            "ansible web -m apt -a 'name=nginx state=present'",
+            "ansible-playbook site.yml --check",
+            "mc ls local/backups",
+            "mc admin info local",
+            "iptables -L -n -v",
+            "iptables -S",
+            "iptables -P INPUT ACCEPT",
+            "echo 'DELETE /index is forbidden'",
+        ];
+        for script in harmless {
+            assert!(
+                find_destructive(script).is_empty(),
+                "{script}: {:?}",
+                find_destructive(script)
+            );
         }
     }
 
