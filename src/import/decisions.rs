@@ -59,14 +59,21 @@ fn course(d: &Draft, s: &Step) -> Option<(String, bool)> {
             let h = h.to_ascii_lowercase();
             h.contains("options") || h.contains("alternatives")
         });
-    // (`**Option 1 — force a failover**: text…`: the bold part names it, whatever follows.)
+    // (`**Option 1 — force a failover**: text…`: the bold part names it, whatever follows.
+    // Jira's bold is one asterisk, `*Option A:* clean…`, read as emphasis: a course when it
+    // names one, audit 14n N6.)
     let bold_course = |line: &str| {
-        line.trim()
-            .trim_start_matches("- ")
-            .strip_prefix("**")
-            .and_then(|b| b.split_once("**"))
+        let line = line.trim().trim_start_matches("- ");
+        let (named, strong) = match line.strip_prefix("**") {
+            Some(rest) => (rest.split_once("**"), true),
+            None => (
+                line.strip_prefix('*').and_then(|r| r.split_once('*')),
+                false,
+            ),
+        };
+        named
             .map(|(b, _)| b.trim_end_matches(':').trim().to_string())
-            .filter(|b| !b.is_empty() && (options || either_or(b)))
+            .filter(|b| !b.is_empty() && ((strong && options) || either_or(b)))
     };
     let first = s.instructions.lines().next().unwrap_or("");
     // (Two courses in one step's text: the first had no command of its own; not read.)

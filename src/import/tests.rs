@@ -1667,3 +1667,22 @@ fn an_export_in_a_script_with_an_unclosed_quote_stays_as_written() {
         d.steps
     );
 }
+
+/// Audit 14n N6: Jira's bold is one asterisk (`*Option A:* clean the journal`, read as
+/// Markdown's emphasis): such options ran one after the other. Options in emphasis are
+/// alternatives as options in bold are; a sentence in emphasis that names none is not.
+#[test]
+fn options_in_single_asterisks_are_alternatives() {
+    for page in [
+        "h1. Disk full\n\nh2. Fix\n\n*Option A:* clean the journal\n\n{code:bash}\njournalctl --vacuum-size=500M\n{code}\n\n*Option B:* remove old images\n\n{code:bash}\ndocker image prune -a -f\n{code}\n",
+        "# Disk full\n\n## Fix\n\n_Option A:_ clean the journal\n\n```bash\njournalctl --vacuum-size=500M\n```\n\n_Option B:_ remove old images\n\n```bash\ndocker image prune -a -f\n```\n",
+    ] {
+        let d = import(page, "page");
+        assert_eq!(labels(&d), ["Option A", "Option B"], "{:?}", d.steps);
+    }
+    let d = import(
+        "# T\n\n## Fix\n\n*Careful:* this takes a while.\n\n```bash\njournalctl --vacuum-size=500M\n```\n\n*Then* look again:\n\n```bash\ndf -h\n```\n",
+        "page",
+    );
+    assert!(labels(&d).is_empty(), "{:?}", labels(&d));
+}
