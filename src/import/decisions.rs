@@ -23,21 +23,23 @@ fn course(d: &Draft, s: &Step) -> Option<(String, bool)> {
         && s.instructions.trim().is_empty()
         && let [item] = s.checklist.as_slice()
     {
-        let t = item.trim().trim_start_matches("**").to_lowercase();
+        let t = item.trim().trim_start_matches('*').to_lowercase();
         let named = ["option ", "alternative "]
             .iter()
             .chain(super::courses::OTHER_OPTIONS)
             .any(|w| t.starts_with(w));
-        // (In bold, `**Option 2** — ask…`, it is a sibling of the options in bold.)
-        let bold = item.trim_start().starts_with("**");
+        // (In bold, `**Option 2** — ask…` or Jira's `*Option 2*`, it is a sibling of the
+        // options in bold.)
+        let bold = item.trim_start().starts_with('*');
         return named.then(|| {
             // (`**Option 2** — ask the storage team`: named by its bold part, as its
             // siblings in bold are.)
+            let item = item.trim();
             let label = item
-                .trim()
                 .strip_prefix("**")
                 .and_then(|b| b.split_once("**"))
-                .map_or(item.trim(), |(b, _)| b)
+                .or_else(|| item.strip_prefix('*').and_then(|b| b.split_once('*')))
+                .map_or(item, |(b, _)| b)
                 .trim_end_matches(['.', ':'])
                 .trim();
             if label.chars().count() <= 100 && !label.contains('\n') {

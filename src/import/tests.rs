@@ -1680,6 +1680,12 @@ fn options_in_single_asterisks_are_alternatives() {
         let d = import(page, "page");
         assert_eq!(labels(&d), ["Option A", "Option B"], "{:?}", d.steps);
     }
+    // Items too, one with no command of its own.
+    let d = import(
+        "# T\n\n## Fix\n\n- *Option A:* clean the journal:\n\n  ```bash\n  journalctl --vacuum-size=500M\n  ```\n\n- *Option B:* ask the storage team for more space.\n",
+        "page",
+    );
+    assert_eq!(labels(&d), ["Option A", "Option B"], "{:?}", d.steps);
     let d = import(
         "# T\n\n## Fix\n\n*Careful:* this takes a while.\n\n```bash\njournalctl --vacuum-size=500M\n```\n\n*Then* look again:\n\n```bash\ndf -h\n```\n",
         "page",

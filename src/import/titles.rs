@@ -263,6 +263,14 @@ pub(super) fn short_title(text: &str) -> String {
         cut -= 1;
     }
     let mut text = text[..cut].replace("**", "");
+    // (An opening in emphasis, Jira's bold `*Option A:* clean…`, loses its marks too; a `*`
+    // elsewhere, `rm *.log`, is the page's.)
+    if let Some(rest) = text.strip_prefix('*')
+        && !rest.starts_with(' ')
+        && let Some(close) = rest.find('*')
+    {
+        text = format!("{}{}", &rest[..close], &rest[close + 1..]);
+    }
     if text.contains("](<")
         && let Some(re) = LINK.as_ref()
     {

@@ -719,7 +719,8 @@ fn placeholder_tag(h: &str) -> bool {
 
 /// Whether a list item's text names an option (`Option B: …`, `**Option 2** — …`).
 fn names_an_option(text: &str) -> bool {
-    let t = text.trim_start().trim_start_matches("**").to_lowercase();
+    // (`**Option 2**`, Jira's bold `*Option 2*`.)
+    let t = text.trim_start().trim_start_matches('*').to_lowercase();
     ["option ", "alternative "]
         .iter()
         .chain(super::courses::OTHER_OPTIONS)
