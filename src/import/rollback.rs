@@ -101,10 +101,18 @@ pub(super) fn rollbacks(d: &mut Draft) {
         let stop = (first..d.steps.len())
             .find(|&k| !within(&d.steps[k]))
             .unwrap_or(d.steps.len());
-        let after = d
-            .steps
-            .get(stop)
-            .map_or_else(|| "end".into(), |s| s.id.clone());
+        // Where the walk goes on after the section: where its last step leads (the join of
+        // an option's branch it ends), else the step after it.
+        let last = &d.steps[stop - 1];
+        let after = last
+            .next
+            .clone()
+            .filter(|_| last.choose.is_empty())
+            .unwrap_or_else(|| {
+                d.steps
+                    .get(stop)
+                    .map_or_else(|| "end".into(), |s| s.id.clone())
+            });
         let mut id = "roll-back-or-not".to_string();
         let mut n = 2;
         while taken.contains(&id) {

@@ -1325,6 +1325,19 @@ fn a_rollback_section_runs_only_when_chosen() {
         assert_eq!(d.successors()[rollback].len(), 1);
         assert!(guessed(&d, "rollback"), "{heading}: {:?}", d.guesses);
     }
+    // A Rollback section that ends an option's branch: skipping it goes where the branch
+    // goes on, not into the next option.
+    let d = import(
+        "# T\n\n## Option A: restart\n\n```bash\nsystemctl restart app\n```\n\n### Rollback\n\n```bash\nsystemctl stop app\n```\n\n\
+         ## Option B: scale\n\n```bash\nkubectl scale deploy/app --replicas=5\n```\n\n## Verify\n\n```bash\ncurl -s localhost/healthz\n```\n",
+        "page",
+    );
+    assert_eq!(
+        walked_runs(&d),
+        ["systemctl restart app", "curl -s localhost/healthz"],
+        "{:?}",
+        d.steps
+    );
     // "Roll back the deploy" under a Mitigation heading is the fix itself: it runs.
     let d = import(
         "# T\n\n## Mitigation\n\n### Roll back the deploy\n\n```bash\nhelm rollback api 0\n```\n",
