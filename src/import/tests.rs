@@ -1705,3 +1705,24 @@ fn options_in_single_asterisks_are_alternatives() {
     );
     assert!(labels(&d).is_empty(), "{:?}", labels(&d));
 }
+
+/// Audit 14n N10 found a sentence before the page's first heading lost. It holds on this
+/// branch before any change (the audit's page is lost): pinned, in the shapes tried.
+#[test]
+fn a_sentence_before_the_first_heading_is_kept() {
+    for page in [
+        "Owned by the storage team.\n\n# Disk full\n\n## Fix\n\n```bash\ndf -h\n```\n",
+        "Owned by the storage team.\n\n## Disk full\n\n## Fix\n\n```bash\ndf -h\n```\n",
+        "Owned by the storage team.\n\n# Disk full\n\n## Meaning\n\nThe disk fills.\n\n## Fix\n\n```bash\ndf -h\n```\n",
+        "---\ntitle: Disk full\n---\nOwned by the storage team.\n\n## Fix\n\n```bash\ndf -h\n```\n",
+        "- Owned by the storage team.\n\n# Disk full\n\n## Fix\n\n```bash\ndf -h\n```\n",
+        "Owned by the storage team.\n\nh1. Disk full\n\nh2. Fix\n\n{code:bash}\ndf -h\n{code}\n",
+    ] {
+        let d = import(page, "page");
+        let kept = d.description.contains("storage team")
+            || d.steps
+                .iter()
+                .any(|s| s.instructions.contains("storage team"));
+        assert!(kept, "{page}: {} / {:?}", d.description, d.steps);
+    }
+}
