@@ -569,6 +569,19 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
         // Remote runners whose command a shell on each host parses: `consul exec`, `heroku
         // run`, `bolt command run`, `mco shell run`, `dsh`, `mussh -c` (an audit found the
         // value pasted raw into them).
+        // `juju exec --unit u -- "…"`, juju 2's `juju run --unit u "…"`: the unit's shell
+        // parses it (audit 26 HOLE-12). (Where `juju run` runs an action, the words are
+        // quoted for a shell all the same: data, never code.)
+        "juju" if sub(args, i, &["exec"]) || sub(args, i, &["run"]) => {
+            let (j, _) = options(
+                args,
+                i + 2,
+                "muaoB",
+                &["unit", "machine", "application", "model", "timeout", "format", "output", "wait"],
+            );
+            let j = if args.get(j).is_some_and(|w| w.cooked == "--") { j + 1 } else { j };
+            joined(j, format!("juju {}", args[i + 1].cooked), false)
+        }
         "consul" if sub(args, i, &["exec"]) => {
             let (j, _) = options(args, i + 2, "", &[]);
             joined(j, "consul exec".into(), false)

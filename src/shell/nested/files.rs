@@ -164,13 +164,47 @@ pub(super) fn file_argument(
                 &["--set", "--set-string", "--set-json"],
                 &prefix,
             )
+            // (In the key too: `--set "{{ v }}.enabled=true"`, audit 26 HOLE-22.)
             .into_iter()
-            .find_map(|before| {
-                before
-                    .contains('=')
+            .find_map(|_| found(&[], ",", HELM)),
+            // `vault kv put secret/x note=@file`, `vault write p @data.json`, `consul kv put
+            // k @file`, `nomad var put p k=@file` (audit 26 HOLE-26).
+            "vault" | "consul" | "nomad" => {
+                (p + 1..args.len()).filter_map(&prefix).find_map(|before| {
+                    (before.is_empty() || key_equals(&before))
+                        .then_some(())
+                        .and_then(|()| found(&["@", "-"], "", KV_FILE))
+                })
+            }
+            // `gcloud run deploy --update-env-vars K={{ v }}`: `,` starts another (audit 26
+            // HOLE-3); `docker run --mount type=bind,source={{ v }}` (HOLE-4).
+            "gcloud" => (p + 1..args.len()).filter_map(&prefix).find_map(|before| {
+                (before.contains('=') && !long_option_equals(&before))
                     .then_some(())
-                    .and_then(|()| found(&[], ",", HELM))
+                    .and_then(|()| found(&[], ",", GCLOUD))
             }),
+            "docker" | "podman" | "nerdctl" => option_values(&args, p + 1, &["--mount"], &prefix)
+                .into_iter()
+                .find_map(|_| found(&[], ",\"", MOUNT)),
+            // `openssl req -subj "/CN={{ v }}"`: `/` starts another name part, `+` joins one
+            // (HOLE-5); `-addext "subjectAltName=DNS:{{ v }}"`: `,` another entry.
+            "openssl" => option_values(&args, p + 1, &["-subj"], &prefix)
+                .into_iter()
+                .find_map(|_| found(&[], "/+", SUBJECT))
+                .or_else(|| {
+                    option_values(&args, p + 1, &["-addext"], &prefix)
+                        .into_iter()
+                        .find_map(|_| found(&[], ",\n", ADDEXT))
+                }),
+            // `npm install "left-pad@{{ v }}"`: `file:`, `github:`, a URL choose other code
+            // (HOLE-24).
+            "npm" | "pnpm" | "yarn" | "npx" => {
+                (p + 1..args.len()).filter_map(&prefix).find_map(|before| {
+                    (before.ends_with('@') && !before.starts_with('-'))
+                        .then_some(())
+                        .and_then(|()| found(&[], ":/#", NPM_VERSION))
+                })
+            }
             // (`-e "k={{ v }}"` is one plain word: `nested::command`.)
             "ansible" | "ansible-playbook" => {
                 option_values(&args, p + 1, &["-e", "--extra-vars"], &prefix)
@@ -287,8 +321,11 @@ fn curl(
         let form = matches!(option, "-F" | "--form");
         // (`-F "msg={{ v }}"`: the value is the field's content, after its name.)
         let content = form && key_equals(prefix);
+        let data = matches!(option, "-d" | "--data" | "--data-ascii" | "--data-binary");
         match option {
             _ if content => return found(&["@", "<"], ";\"", FORM),
+            // `-d "text={{ v }}"`: `&` would start another field (audit 26 HOLE-6).
+            _ if data && key_equals(prefix) => return found(&[], "&", FIELD),
             _ if !prefix.is_empty() => {}
             "--url" => return found(&["file:"], "", CURL_URL),
             "-b" | "--cookie" => {
@@ -299,7 +336,8 @@ fn curl(
                     what: COOKIE,
                 });
             }
-            "--data-urlencode" => return found(&[], "@", URLENCODE),
+            // (`--url-query` reads `name@file` too: audit 26 HOLE-1.)
+            "--data-urlencode" | "--url-query" => return found(&[], "@", URLENCODE),
             _ if form => return found(&[], "@<;\"", FORM),
             _ => return found(&["@"], "", DATA),
         }
@@ -331,7 +369,8 @@ const CURL_OPTIONS: &[&str] = &[
 
 const DATA: &str = "it starts curl's data or header argument, where `@file` makes curl read a local file and send it (use `--data-raw` for data given as it is)";
 const FORM: &str = "it stands in curl's form field, where `@file` or `<file` makes curl read a local file and send it and `;` adds attributes (use `--form-string name=…`, which takes the text as it is)";
-const URLENCODE: &str = "it starts curl's `--data-urlencode` argument, where `@file` or `name@file` makes curl read a local file and send it (write `name=` before the value: `--data-urlencode \"text={{ … }}\"`)";
+const URLENCODE: &str = "it starts curl's `--data-urlencode` or `--url-query` argument, where `@file` or `name@file` makes curl read a local file and send it (write `name=` before the value: `--data-urlencode \"text={{ … }}\"`)";
+const FIELD: &str = "it is the value of a field of curl's `-d` data, where `&` starts another field (use `--data-urlencode \"name={{ … }}\"`, which encodes it)";
 const COOKIE: &str = "it is curl's `-b`/`--cookie` argument, which curl reads as a file of cookies to send when it holds no `=` (write the cookie's name before the value: `-b \"session={{ … }}\"`)";
 const CURL_URL: &str = "it starts a URL that curl fetches, where `file:` has curl read a local file (write the scheme before the value: `curl \"https://{{ … }}\"`)";
 const GH: &str = "it starts the value of a `gh api -F` field, where `@file` makes gh read a local file and send it (use `-f key=…`, which takes the text as it is)";
@@ -340,6 +379,13 @@ const AWS_FILE: &str = "it starts an argument of the AWS CLI, which reads `file:
 const AWS_SHORTHAND: &str = "it is a value of the AWS CLI's shorthand `Key=value,…`, where `,` starts another key (pass the parameter as JSON instead)";
 const AZ: &str = "it starts an argument of the Azure CLI, which reads `@file` as a local file and sends its contents (write text before the value)";
 const SEVEN_ZIP: &str = "it is an operand of 7-Zip, which reads `@file` as a list of files to add or extract (put `--` before the operands, or check the value)";
+const KV_FILE: &str = "it starts a value given to vault, consul or nomad, which read `@file` as a local file and store or send its contents (and `-` as standard input)";
+const GCLOUD: &str = "it is a value in a gcloud list of `KEY=VALUE` settings, where `,` starts another setting (give the list with `^:^` as its delimiter, or check the value)";
+const MOUNT: &str = "it stands in a `--mount` specification, where `,` starts another field (`source=/` mounts the host's root)";
+const SUBJECT: &str = "it stands in openssl's `-subj`, where `/` starts another part of the name (`/O=system:masters`) and `+` joins one";
+const ADDEXT: &str =
+    "it stands in openssl's `-addext`, where `,` starts another entry of the extension";
+const NPM_VERSION: &str = "it is a package's version for npm, where `file:`, `github:` or a URL would install other code (and run its scripts)";
 const HELM: &str = "it is a value of helm's `--set`, where `,` starts another `key=value` (use `--set-literal`, or check the value)";
 const ANSIBLE_FILE: &str = "it starts ansible's `-e`/`--extra-vars`, which reads `@file` as a file of variables (write `name=` before the value)";
 
@@ -445,6 +491,38 @@ mod tests {
             refusal("curl -sb \"{{ v }}\" https://x", "session=abc"),
             None
         );
+    }
+
+    #[test]
+    fn a_value_that_starts_another_field_setting_or_file_is_refused() {
+        for (script, bad) in [
+            ("curl --url-query \"{{ v }}\" u", "a@/etc/passwd"),
+            ("curl -d \"text={{ v }}\" u", "hi&admin=1"),
+            ("helm upgrade w c --set \"{{ v }}.enabled=true\"", "a,b"),
+            ("vault kv put secret/app note=\"{{ v }}\"", "@/etc/shadow"),
+            ("consul kv put app/note \"{{ v }}\"", "@/etc/shadow"),
+            ("nomad var put app k=\"{{ v }}\"", "@/etc/shadow"),
+            (
+                "gcloud run deploy web --update-env-vars MODE=\"{{ v }}\"",
+                "x,LD_PRELOAD=/tmp/e",
+            ),
+            (
+                "docker run --mount type=bind,source=/srv/\"{{ v }}\",target=/d img",
+                "x,source=/",
+            ),
+            (
+                "openssl req -new -subj \"/CN={{ v }}\"",
+                "x/O=system:masters",
+            ),
+            (
+                "openssl req -new -addext \"subjectAltName=DNS:{{ v }}\"",
+                "a,DNS:evil",
+            ),
+            ("npm install \"left-pad@{{ v }}\"", "file:/tmp/evil"),
+        ] {
+            assert!(refusal(script, bad).is_some(), "{script} with {bad:?}");
+            assert_eq!(refusal(script, "web-1.example"), None, "{script}");
+        }
     }
 
     #[test]

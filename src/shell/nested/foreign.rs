@@ -83,6 +83,11 @@ const JQ: Foreign = Foreign {
     help: "pass it as a jq variable: `jq --arg name \"{{ … }}\" '.[] | select(.id == $name)'`",
 };
 
+const YQ: Foreign = Foreign {
+    language: "yq",
+    help: "pass it in the environment and read it with `strenv`: `V=\"{{ … }}\" yq -i '.image.tag = strenv(V)' values.yaml`",
+};
+
 pub(super) static LUA: Foreign = Foreign {
     language: "Lua",
     help: "pass it as an argument and read `arg[1]`: `lua -e 'print(arg[1])' \"{{ … }}\"`",
@@ -739,6 +744,34 @@ pub(super) fn foreign(
                 }
             }
             (first == target && !has(&seen, &["-f", "--from-file"])).then_some(&JQ)
+        }
+        // `yq -i '.image.tag = "{{ v }}"' values.yaml`, `yq e '…' f` (audit 26 HOLE-15).
+        "yq" => {
+            let (mut j, seen) = options(
+                args,
+                i + 1,
+                "IopF",
+                &[
+                    "indent",
+                    "output-format",
+                    "input-format",
+                    "expression",
+                    "from-file",
+                ],
+            );
+            if let Some(at) = value_of(&seen, &["--expression"]) {
+                return (at == target).then_some(&YQ);
+            }
+            if has(&seen, &["--from-file"]) {
+                return None;
+            }
+            if args
+                .get(j)
+                .is_some_and(|w| matches!(w.cooked.as_str(), "e" | "eval" | "ea" | "eval-all"))
+            {
+                j += 1;
+            }
+            (j == target).then_some(&YQ)
         }
         "redis-cli" => {
             let eval = (i + 1..args.len()).find(|&k| {

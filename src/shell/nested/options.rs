@@ -84,10 +84,13 @@ pub(super) const PRINTS: &[&str] = &[
     "[[",
 ];
 
-/// Git configuration whose value git runs with the shell: `core.sshCommand`, `core.editor`,
-/// `core.pager`, `core.fsmonitor`, an alias starting with `!`.
+/// Git configuration whose value git runs with the shell or as a program, or that names
+/// more configuration: `core.sshCommand`, `core.editor`, `core.pager`, `core.fsmonitor`,
+/// an alias starting with `!`, `remote.NAME.uploadpack`, `gpg.program`, a filter's
+/// `smudge`, `include.path` (audit 26 HOLE-16).
 pub(super) fn git_runs(key: &str, value: &str) -> bool {
     let key = key.to_ascii_lowercase();
+    let last = key.rsplit('.').next().unwrap_or("");
     matches!(
         key.as_str(),
         "core.sshcommand"
@@ -95,10 +98,39 @@ pub(super) fn git_runs(key: &str, value: &str) -> bool {
             | "core.pager"
             | "core.fsmonitor"
             | "core.hookspath"
+            | "core.askpass"
+            | "core.gitproxy"
+            | "core.attributesfile"
+            | "core.excludesfile"
             | "sequence.editor"
             | "diff.external"
             | "credential.helper"
+            | "gpg.program"
+            | "include.path"
+            | "uploadpack.packobjectshook"
+            | "sendemail.smtpserver"
+            | "web.browser"
+            | "init.templatedir"
     ) || key.starts_with("alias.") && value.starts_with('!')
+        // `remote.origin.uploadpack`, `filter.x.smudge`, `gpg.ssh.program`,
+        // `diff.x.textconv`, `merge.x.driver`, `credential.URL.helper`, `includeIf.….path`.
+        || matches!(
+            last,
+            "uploadpack"
+                | "receivepack"
+                | "proxy"
+                | "smudge"
+                | "clean"
+                | "process"
+                | "program"
+                | "textconv"
+                | "command"
+                | "driver"
+                | "helper"
+                | "cmd"
+                | "path"
+                | "sshcommand"
+        ) && key.contains('.')
 }
 
 /// `git config … KEY VALUE` with the value at `target` under a key whose value git runs.
@@ -340,7 +372,10 @@ pub(super) fn read_as_option(name: &str, args: &[&Word], i: usize, target: usize
     (w.cooked.starts_with(SENTINEL) || expansion_first)
         && !matches!(name, "echo" | "test" | "[" | "[[" | "case")
         && (name != "printf" || (i + 1..target).all(|k| args[k].cooked.starts_with('-')))
-        && !(i + 1..target).any(|k| args[k].cooked == "--" && !args[k].quoted)
+        // (`--` ends find's options but not its expression, `find -- "-delete"`; after
+        // `kill --`, `-1` is every process: audit 26 OPT-1, OPT-2.)
+        && (matches!(name, "find" | "kill" | "pkill")
+            || !(i + 1..target).any(|k| args[k].cooked == "--" && !args[k].quoted))
         // (The program may stand behind a wrapper: `sudo journalctl --since …`.)
         && !OPTION_ARGUMENTS.iter().any(|(program, options)| {
             (i..target).any(|k| base(&args[k].cooked) == *program)

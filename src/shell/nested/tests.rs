@@ -326,6 +326,10 @@ fn a_value_that_cannot_be_an_option_may_start_with_a_dash() {
         "git clone X",
         "kubectl delete pod --now X",
         "journalctl --no-pager X",
+        // `--` ends find's options, not its expression; after `kill --`, `-1` is every
+        // process (audit 26 OPT-1, OPT-2).
+        "find /tmp/x -- X",
+        "kill -TERM -- X",
     ] {
         assert!(
             matches!(plan_x(script).map(|p| p.slot), Ok(Slot::NoOption(_))),

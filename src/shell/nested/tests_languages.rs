@@ -808,6 +808,11 @@ fn names_and_other_languages() {
         "PERL5OPT=\"X\" perl -e 1",
         "export NODE_OPTIONS=\"X\"; node app.js",
         "env JAVA_TOOL_OPTIONS=\"X\" java -jar a.jar",
+        // Programs' own options by environment (audit 26 HOLE-7, HOLE-8, HOLE-9).
+        "MAKEFLAGS=\"-jX\" make all",
+        "TAR_OPTIONS=\"X\" tar -cf a.tar d",
+        "TF_CLI_ARGS_apply=\"X\" terraform apply",
+        "export PGOPTIONS=\"X\"; psql -c 'select 1'",
     ] {
         assert!(
             matches!(plan_x(script).map(|p| p.slot), Ok(Slot::PlainWord(_))),
@@ -816,6 +821,46 @@ fn names_and_other_languages() {
         );
     }
     assert!(plan_x("env \"BASH_FUNC_f%%=() { echo X; }\" bash -c f").is_err());
+    // Editors and pagers a program runs with `sh -c` (HOLE-9); git configuration git runs
+    // (HOLE-16): stored beyond the step, refused.
+    for script in [
+        "KUBE_EDITOR=\"X\" kubectl edit deploy/web",
+        "SYSTEMD_EDITOR=\"X\" systemctl edit nginx",
+    ] {
+        assert!(
+            read_again_or_refused(script),
+            "{script}: {:?}",
+            plan_x(script)
+        );
+    }
+    for script in [
+        "git config remote.origin.uploadpack \"X\"",
+        "git config gpg.program \"X\"",
+        "git config filter.lfs.smudge \"X\"",
+        "git config include.path \"X\"",
+    ] {
+        assert!(plan_x(script).is_err(), "{script}: {:?}", plan_x(script));
+    }
+    assert!(plan_x("git config user.name \"X\"").is_ok());
+    // A value in yq's expression is its code (HOLE-15).
+    for script in [
+        "yq -i '.image.tag = \"X\"' values.yaml",
+        "yq e '.image.tag = \"X\"' values.yaml",
+    ] {
+        assert_eq!(
+            plan_x(script)
+                .ok()
+                .and_then(|p| p.foreign)
+                .map(|f| f.language),
+            Some("yq"),
+            "{script}"
+        );
+    }
+    // `juju exec` runs its command in the unit's shell (HOLE-12).
+    assert_eq!(
+        constructs("juju exec --unit web/0 -- \"echo X\""),
+        ["juju exec"]
+    );
     // Ninth audit: more programs that give a string to a shell.
     for (script, construct) in [
         ("rsh web1 \"echo X\"", "ssh HOST"),

@@ -71,6 +71,16 @@ fn runs_its_entries(file: &str) -> bool {
         || file.contains("sudoers")
         || file.contains("/etc/logrotate")
         || file.contains("/etc/udev/")
+        // Sourced by init scripts and units as root (audit 26 HOLE-20); `/etc/environment`
+        // and `/etc/bash.bashrc` by every login.
+        || file.contains("/etc/default/")
+        || file.contains("/etc/sysconfig/")
+        || file.contains("/etc/conf.d/")
+        || file.contains("/etc/init.d/")
+        || file.contains("/etc/environment")
+        || file.contains("/etc/bash.bashrc")
+        || file.contains("/etc/zsh/")
+        || file.contains("/etc/apt/apt.conf")
         || matches!(
             name,
             ".bashrc" | ".bash_profile" | ".profile" | ".zshrc" | ".bash_login" | ".envrc"

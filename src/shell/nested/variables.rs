@@ -24,6 +24,20 @@ const COMMAND_VARS: &[&str] = &[
     "LESSCLOSE",
     "RSYNC_RSH",
     "BROWSER",
+    // (Audit 26 HOLE-9.)
+    "KUBE_EDITOR",
+    "KUBECTL_EXTERNAL_DIFF",
+    "SYSTEMD_EDITOR",
+    "SYSTEMD_PAGER",
+    "SYSTEMD_PAGERSECURE",
+    "SUDO_EDITOR",
+    "FCEDIT",
+    "CVS_RSH",
+    "SVN_SSH",
+    "HG_SSH",
+    "PSQL_PAGER",
+    "PSQL_EDITOR",
+    "MYSQL_PS1",
 ];
 
 /// Variables whose value an interpreter reads as its own options or as where its code comes
@@ -60,6 +74,26 @@ const INTERPRETER_VARS: &[&str] = &[
     "OPENSSL_ENGINES",
     "AWS_CONFIG_FILE",
     "AWS_SHARED_CREDENTIALS_FILE",
+    // Programs' own options from the environment (audit 26 HOLE-7, HOLE-8, HOLE-9):
+    // `MAKEFLAGS=--eval=$(shell …)`, `TAR_OPTIONS=--checkpoint-action=exec=…`,
+    // `TF_CLI_ARGS=-auto-approve`, `PGOPTIONS=-c …`.
+    "MAKEFLAGS",
+    "MFLAGS",
+    "GNUMAKEFLAGS",
+    "TAR_OPTIONS",
+    "GZIP",
+    "ZSTD_CLEVEL",
+    "XZ_OPT",
+    "PGOPTIONS",
+    "LESS",
+    "GREP_OPTIONS",
+    "RSYNC_CONNECT_PROG",
+    "CURL_HOME",
+    "WGETRC",
+    "PARALLEL",
+    "SYSTEMD_LESS",
+    "HELM_POST_RENDERER",
+    "GIT_CONFIG",
 ];
 
 /// Whether a variable's value is run as code by bash or by the programs that read it
@@ -72,6 +106,8 @@ pub fn runs_as_code(name: &str) -> bool {
         // `GIT_CONFIG_KEY_0=core.sshCommand GIT_CONFIG_VALUE_0=…`: git's `-c` by environment.
         || name.starts_with("GIT_CONFIG_VALUE_")
         || name == "GIT_CONFIG_PARAMETERS"
+        // `TF_CLI_ARGS`, `TF_CLI_ARGS_apply`: terraform's options.
+        || name.starts_with("TF_CLI_ARGS")
 }
 
 /// Whether bash expands `name` again as a prompt (`PS4`, `PROMPT_COMMAND`).
@@ -103,7 +139,11 @@ pub(super) fn prompt_assignment(w: &Word) -> Option<Role> {
         }));
     }
     // `PERL5OPT="{{ v }}" perl …`: the interpreter's options or code path.
-    if sentinel > eq && (INTERPRETER_VARS.contains(&name) || name.starts_with("LUA_INIT")) {
+    if sentinel > eq
+        && (INTERPRETER_VARS.contains(&name)
+            || name.starts_with("LUA_INIT")
+            || name.starts_with("TF_CLI_ARGS"))
+    {
         return Some(Role::PlainWord);
     }
     // `env "BASH_FUNC_f%%=() { … }" bash -c f`: bash imports the value as a function.
