@@ -359,7 +359,7 @@ pub fn su_commands<W: AsRef<str>>(args: &[W], i: usize, runuser: bool) -> SuComm
     found
 }
 
-/// Where the command of `kubectl`/`oc exec|run|debug` or `docker`/`podman`/`nerdctl
+/// Where the command of `kubectl`/`oc exec|run|debug|create` or `docker`/`podman`/`nerdctl
 /// exec|run|create` at `args[i]` starts, if it has one.
 pub fn container_command<W: AsRef<str>>(args: &[W], i: usize) -> Option<usize> {
     let name = base(args.get(i)?.as_ref());
@@ -367,9 +367,10 @@ pub fn container_command<W: AsRef<str>>(args: &[W], i: usize) -> Option<usize> {
     let dash = || args.iter().position(|w| w.as_ref() == "--");
     match name {
         "kubectl" | "oc" => {
-            let sub = find(&["exec", "run", "debug", "attach", "rsh"])?;
+            let sub = find(&["exec", "run", "debug", "attach", "rsh", "create"])?;
             if !matches!(args[sub].as_ref(), "exec" | "rsh") {
-                // `kubectl run NAME --image=… -- COMMAND…`
+                // `kubectl run NAME --image=… -- COMMAND…`, `kubectl create job|cronjob|
+                // deployment NAME --image=… -- COMMAND…` (audit 26 HOLE-11)
                 return dash().filter(|&d| d > sub).map(|d| d + 1);
             }
             let (j, _) = options(

@@ -69,6 +69,11 @@ fn strings_parsed_again() {
             false,
         ),
         ("kubectl exec pod -- echo X", &[], true),
+        (
+            "kubectl create job j --image=busybox -- sh -c \"echo X\"",
+            &["sh -c"],
+            false,
+        ),
         ("docker exec -u root c sh -c 'echo X'", &["sh -c"], false),
         ("ssh h <<EOF\necho X\nEOF", &["ssh HOST"], false),
         ("ssh h <<'EOF'\necho X\nEOF", &["ssh HOST"], false),
