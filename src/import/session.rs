@@ -102,18 +102,24 @@ fn kubectl_verb<'a>(args: &[&'a str]) -> Option<&'a str> {
         "-s",
         "--server",
     ];
+    operands(args, VALUED).first().copied()
+}
+
+/// The words of `args` that are no option nor the value of one of `valued`.
+fn operands<'a>(args: &[&'a str], valued: &[&str]) -> Vec<&'a str> {
+    let mut out = Vec::new();
     let mut k = 0;
-    while k < args.len() {
-        let w = args[k];
-        if VALUED.contains(&w) {
+    while let Some(&w) = args.get(k) {
+        if valued.contains(&w) {
             k += 2;
-        } else if w.starts_with('-') {
-            k += 1;
         } else {
-            return Some(w);
+            if !w.starts_with('-') {
+                out.push(w);
+            }
+            k += 1;
         }
     }
-    None
+    out
 }
 
 /// `ssh [options] host`, with no command after the host.
@@ -123,19 +129,7 @@ fn ssh_alone(args: &[&str]) -> bool {
         "-i", "-p", "-l", "-J", "-o", "-F", "-L", "-R", "-D", "-b", "-c", "-E", "-I", "-m", "-O",
         "-Q", "-S", "-W", "-w", "-B",
     ];
-    let mut k = 0;
-    let mut rest = Vec::new();
-    while k < args.len() {
-        let w = args[k];
-        if VALUED.contains(&w) {
-            k += 2;
-        } else if w.starts_with('-') {
-            k += 1;
-        } else {
-            rest.push(w);
-            k += 1;
-        }
-    }
+    let rest = operands(args, VALUED);
     rest.len() == 1 && !args.iter().any(|w| w.contains(['|', '<', '>']))
 }
 

@@ -858,6 +858,17 @@ impl Rule for DestructiveCommand {
 mod tests {
     use super::find_destructive;
 
+    /// Each script is found destructive as exactly its one kind.
+    fn assert_kinds(cases: &[(&str, &str)]) {
+        for (script, want) in cases {
+            let kinds: Vec<&str> = find_destructive(script)
+                .into_iter()
+                .map(|(_, what)| what)
+                .collect();
+            assert_eq!(kinds, [*want], "{script}");
+        }
+    }
+
     /// The text of each finding.
     fn found(script: &str) -> Vec<&str> {
         find_destructive(script)
@@ -1076,13 +1087,7 @@ mod tests {
             ("helm delete --purge api", "helm uninstall / rollback"),
             ("helm -n shop uninstall api", "helm uninstall / rollback"),
         ];
-        for (script, want) in destructive {
-            let kinds: Vec<&str> = find_destructive(script)
-                .into_iter()
-                .map(|(_, what)| what)
-                .collect();
-            assert_eq!(kinds, [want], "{script}");
-        }
+        assert_kinds(&destructive);
         let harmless = [
             "terraform plan -lock-timeout=60s -out=/tmp/plan.out",
             "terraform apply /tmp/plan.out",
@@ -1335,13 +1340,7 @@ mod tests {
                 "iptables flush / drop policy",
             ),
         ];
-        for (script, want) in destructive {
-            let kinds: Vec<&str> = find_destructive(script)
-                .into_iter()
-                .map(|(_, what)| what)
-                .collect();
-            assert_eq!(kinds, [want], "{script}");
-        }
+        assert_kinds(&destructive);
         let harmless = [
             "vault status",
             "vault operator raft list-peers",
