@@ -1491,7 +1491,7 @@ fn fake_program(t: &Test, name: &str) -> std::path::PathBuf {
 }
 
 /// The programs [`run_with_fakes`] puts first on the PATH.
-const FAKES: [&str; 10] = [
+const FAKES: [&str; 15] = [
     "ssh",
     "systemctl",
     "curl",
@@ -1502,6 +1502,11 @@ const FAKES: [&str; 10] = [
     "aws",
     "helm",
     "7z",
+    "kubectl",
+    "psql",
+    "scp",
+    "git",
+    "tar",
 ];
 
 /// Runs the one step `run` with `value`, with the [`FAKES`] first on the PATH: the run's
@@ -1864,6 +1869,91 @@ fn a_value_that_would_name_a_file_or_another_setting_is_refused() {
     ] {
         refused_then_run(run, hostile, &[says], ordinary, program, given);
     }
+}
+
+/// Audit 26 HOLE-2, -10, -18, -19, -21, -23, OPT-3: a value that would add structure to the
+/// document or setting it stands in (a field of JSON, a header, a connection string's
+/// setting, a host of scp, a branch of git push, a folder above) is refused before anything
+/// runs; an ordinary value reaches the program as written.
+#[test]
+fn a_value_that_would_add_structure_to_a_document_is_refused() {
+    for (run, hostile, says, ordinary, program, given) in [
+        (
+            r#"kubectl patch deploy web -p '{"spec":{"template":{"metadata":{"labels":{"v":"{{ inputs.v }}"}}}}}'"#,
+            r#"1","x":"y"#,
+            "JSON string",
+            "1.2.3",
+            "kubectl",
+            r#"[patch][deploy][web][-p][{"spec":{"template":{"metadata":{"labels":{"v":"1.2.3"}}}}}]"#,
+        ),
+        (
+            r#"curl -fsS -H "X-Note: {{ inputs.v }}" http://127.0.0.1:9/"#,
+            "a\nX-Admin: 1",
+            "a new line",
+            "disk full; see #42",
+            "curl",
+            "[-fsS][-H][X-Note: disk full; see #42][http://127.0.0.1:9/]",
+        ),
+        (
+            r#"psql "host=127.0.0.1 dbname={{ inputs.v }}" -c 'select 1'"#,
+            "app host=evil.example",
+            "a space",
+            "app",
+            "psql",
+            "[host=127.0.0.1 dbname=app][-c][select 1]",
+        ),
+        (
+            r#"psql -d "{{ inputs.v }}" -c 'select 1'"#,
+            "host=evil.example dbname=app",
+            "connection string",
+            "app",
+            "psql",
+            "[-d][app][-c][select 1]",
+        ),
+        (
+            r#"scp /tmp/backup.tgz "{{ inputs.v }}""#,
+            "evil.example:/tmp/",
+            "a host to copy to",
+            "copy.tgz",
+            "scp",
+            "[/tmp/backup.tgz][copy.tgz]",
+        ),
+        (
+            r#"git push origin "{{ inputs.v }}""#,
+            ":main",
+            "refspec",
+            "fix-42",
+            "git",
+            "[push][origin][fix-42]",
+        ),
+        (
+            r#"tar -czf /tmp/r.tgz "/srv/releases/{{ inputs.v }}""#,
+            "../../etc",
+            "`..`",
+            "2026-12-01",
+            "tar",
+            "[-czf][/tmp/r.tgz][/srv/releases/2026-12-01]",
+        ),
+        (
+            r#"curl -fsS "http://127.0.0.1:9/search?q={{ inputs.v }}""#,
+            "x&admin=1",
+            "another parameter",
+            "web-1",
+            "curl",
+            "[-fsS][http://127.0.0.1:9/search?q=web-1]",
+        ),
+    ] {
+        refused_then_run(run, hostile, &[says], ordinary, program, given);
+    }
+    // A value written as a `NAME=` line of a file: a new line would set another variable.
+    let rb = runbook_of(&[(
+        "s",
+        r#"echo "MODE={{ inputs.v }}" >> "$OUT/app.env""#.to_string(),
+    )]);
+    let (o, out, _, _t) = run_runbook(&rb, "fast\nLD_PRELOAD=/tmp/e.so");
+    assert_ne!(o.code, 0);
+    assert!(o.stderr.contains("another variable"), "{}", o.stderr);
+    assert!(!out.join("app.env").exists());
 }
 
 /// Audit 24 HOLE-J: a value written to a file in one step and sourced or run by a later

@@ -389,6 +389,27 @@ fn place(
                     Refusal::NamesFile(c) => {
                         file_refusal(expr, &via, &plan, &format!("holds no `{c}`"), &format!("holds `{c}`"))
                     }
+                    Refusal::Shape(c) => {
+                        let what = plan.shape.map_or("", |(_, w)| w);
+                        let held = match c {
+                            '\n' => "a new line".to_string(),
+                            '\r' => "a carriage return".to_string(),
+                            ' ' => "a space".to_string(),
+                            '\t' => "a tab".to_string(),
+                            c => format!("`{c}`"),
+                        };
+                        RenderError {
+                            message: format!("`{expr}` holds {held}{via}: {what}"),
+                            help: format!("give a value without {held} (a `pattern` on the input), or pass the value another way, as said"),
+                        }
+                    }
+                    Refusal::ParentFolder => RenderError {
+                        message: format!(
+                            "`{expr}` holds `..` as a part of a path{via}: {}",
+                            plan.no_parent.unwrap_or("it would reach a folder above the one written before it")
+                        ),
+                        help: "give a value without `..` (a `pattern` on the input), such as a name in that folder".into(),
+                    },
                     Refusal::Control => RenderError {
                     message: format!(
                         "`{expr}` holds a new line, a tab, another control character or a letter outside ASCII, and reaches a string that another shell parses again through `${{…@Q}}` or `printf %q`{via}, which may write it as `$'…'`: `sh` (dash) and a login shell over `ssh` do not read that as quoting, so the value would not arrive as written, and with a `'` in it, part of it would run as code"

@@ -26,6 +26,12 @@ crate::declare_rule! {
     /// before anything runs. A free-text input (a reason, a ticket title with `'` or `(`)
     /// would pass CI and be refused at 3 am; this rule says so in CI instead.
     ///
+    /// A value standing in a document's structure (a header, a URL, JSON, a YAML manifest,
+    /// a connection string, a path under a folder) is held there to what would not add to
+    /// that structure (a new line, `"`, `&`, `..`): such a place holds an id, a host or a
+    /// name rather than free text, so this rule does not say it; the run refuses such a
+    /// value, saying where it stands.
+    ///
     /// An `int` or `bool` input, `choices`, or a `pattern` that refuses such text is not
     /// reported, except in a script that decodes text (`base64 -d`, `printf %b`), where
     /// plain words are no proof; nor is a value spliced into another language's code, which
@@ -135,7 +141,9 @@ impl Rule for UnfollowedVariable {
                     continue; // RB032 says it.
                 }
                 let Some(sample) = SAMPLES.iter().copied().find(|&sample| {
-                    plan.refusal(sample, site_ifs.as_deref()).is_some() && admitted(v, sample)
+                    plan.refusal(sample, site_ifs.as_deref())
+                        .is_some_and(|r| !structural(r))
+                        && admitted(v, sample)
                 }) else {
                     continue;
                 };
@@ -184,7 +192,9 @@ impl Rule for UnfollowedVariable {
             for v in own.iter().filter(|_| !refuses_all) {
                 let Ok(plan) = &v.plan else { continue };
                 let Some((sample, u)) = refused(&|value| {
-                    plan.refusal(value, site_ifs.as_deref()).is_none() && admitted(v, value)
+                    plan.refusal(value, site_ifs.as_deref())
+                        .is_none_or(structural)
+                        && admitted(v, value)
                 }) else {
                     continue;
                 };
@@ -417,6 +427,17 @@ fn runbook_env_lines(cx: &Context) -> Vec<(String, String, String)> {
 }
 
 /// Values an operator may well give: free text, a list on lines, an argument with an option.
+/// A refusal of a value standing in a document's structure (a header, a URL, JSON, a YAML
+/// manifest, a connection string, a path under a folder): such a place holds an id, a host,
+/// a name or a version, which the free-text samples are not, so it is not said from them.
+/// The run still refuses such a value, saying where it stands.
+fn structural(r: crate::shell::Refusal) -> bool {
+    matches!(
+        r,
+        crate::shell::Refusal::Shape(_) | crate::shell::Refusal::ParentFolder
+    )
+}
+
 const SAMPLES: &[&str] = &["it's down; see #42", "web-1\nweb-2", "web-1 -v", "a[1]"];
 
 /// What the place of a value needs, and why: for [`crate::shell::Plan::refusal`]'s refusals.

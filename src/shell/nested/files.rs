@@ -11,7 +11,7 @@ use crate::shell::programs::{base, command_index, program_index};
 use crate::shell::words::{Command, Word};
 use std::collections::BTreeSet;
 
-use super::types::{FileLead, SENTINEL};
+use super::types::{FileLead, Plan, SENTINEL};
 
 /// What a value at `at` (or assigned to one of `targets`) may not hold where it starts such
 /// an argument.
@@ -25,31 +25,38 @@ pub(super) struct FileArgument {
     pub needs: Option<char>,
     /// The argument, and what those characters do there.
     pub what: &'static str,
+    /// The characters that would make more of the structure of the document it stands in
+    /// (a new line: another header or setting).
+    pub shape: &'static str,
+    /// `..` as a part of it would leave the folder written before it.
+    pub no_parent: bool,
 }
 
 impl FileArgument {
     /// Holds a plan's value to it: the starts it may not have and the character it must hold
-    /// (`file_lead`), and those it may not hold anywhere (`code_end`, unless something else
-    /// already ends it).
-    pub(super) fn hold(
-        self,
-        file_lead: &mut Option<FileLead>,
-        code_end: &mut Option<(String, String)>,
-    ) {
-        if !self.first.is_empty() || self.needs.is_some() {
-            *file_lead = Some(FileLead {
+    /// (`file_lead`), those it may not hold anywhere (`code_end`, unless something else
+    /// already ends it), a new line, `..`.
+    pub(super) fn hold(self, plan: &mut Plan) {
+        if (!self.first.is_empty() || self.needs.is_some()) && plan.file_lead.is_none() {
+            plan.file_lead = Some(FileLead {
                 first: self.first,
                 needs: self.needs,
                 what: self.what,
             });
         }
-        if !self.anywhere.is_empty() && code_end.is_none() {
-            *code_end = Some((self.anywhere.to_string(), self.what.to_string()));
+        if !self.anywhere.is_empty() && plan.code_end.is_none() {
+            plan.code_end = Some((self.anywhere.to_string(), self.what.to_string()));
+        }
+        if !self.shape.is_empty() && plan.shape.is_none() {
+            plan.shape = Some((self.shape, self.what));
+        }
+        if self.no_parent && plan.no_parent.is_none() {
+            plan.no_parent = Some(self.what);
         }
     }
 }
 
-fn found(
+pub(super) fn found(
     first: &'static [&'static str],
     anywhere: &'static str,
     what: &'static str,
@@ -59,12 +66,46 @@ fn found(
         anywhere,
         needs: None,
         what,
+        shape: "",
+        no_parent: false,
     })
+}
+
+/// The characters of `shape` would make more of the structure of the document it stands in
+/// (a new line: another header, setting or key).
+pub(super) fn shaped(shape: &'static str, what: &'static str) -> Option<FileArgument> {
+    found(&[], "", what).map(|f| FileArgument { shape, ..f })
+}
+
+/// A new line or carriage return.
+pub(super) const LINE: &str = "\n\r";
+
+/// Holds `plan`'s value to what the arguments and documents it stands in make of it: a file
+/// named by how it starts (`curl -d @file`), another setting of a program or a data format
+/// (JSON, YAML, an env-file, a connection string, a URL, a path under a folder).
+pub(super) fn hold_arguments(
+    plan: &mut Plan,
+    text: &str,
+    list: &[Command],
+    at: usize,
+    targets: &BTreeSet<String>,
+) {
+    if let Some(found) = file_argument(text, list, at, targets) {
+        found.hold(plan);
+    }
+    for found in super::formats::formats(text, list, at, targets) {
+        found.hold(plan);
+    }
 }
 
 /// Where the value starts in `w`: what comes before it in the word, quotes removed; `None`
 /// where the value (the placeholder at `at`, or a copy's expansion) is not in the word.
-fn before_value(text: &str, w: &Word, at: usize, targets: &BTreeSet<String>) -> Option<String> {
+pub(super) fn before_value(
+    text: &str,
+    w: &Word,
+    at: usize,
+    targets: &BTreeSet<String>,
+) -> Option<String> {
     let cooked = w.cooked.as_str();
     if let Some(start) = cooked.find(SENTINEL).filter(|_| w.span.contains(&at)) {
         return Some(cooked[..start].to_string());
@@ -216,6 +257,45 @@ pub(super) fn file_argument(
                             .and_then(|()| found(&["@"], "", ANSIBLE_FILE))
                     })
             }
+            // `socat - "TCP:{{ v }}:80"`: `!!` joins another address (`EXEC:sh`), `,` adds an
+            // option to this one; a whole address may run a program (audit 26 HOLE-25).
+            "socat" => (p + 1..args.len()).filter_map(&prefix).find_map(|before| {
+                if before.starts_with('-') {
+                    None
+                } else if before.is_empty() {
+                    found(SOCAT_RUNS, "", SOCAT).map(|f| FileArgument { shape: ",!", ..f })
+                } else {
+                    shaped(",!", SOCAT)
+                }
+            }),
+            // `scp backup.tgz "{{ v }}"`, `rsync -a d/ "{{ v }}"`: with a `:`, a path names
+            // a host to copy to or from (audit 26 HOLE-10).
+            "scp" | "rsync" => (p + 1..args.len()).filter_map(&prefix).find_map(|before| {
+                (!before.starts_with('-') && !before.contains(':'))
+                    .then_some(())
+                    .and_then(|()| shaped(":", REMOTE_PATH))
+            }),
+            // `git push origin "{{ v }}"`: `:main` deletes a branch, `+main` forces it, `a:b`
+            // pushes to another (audit 26 OPT-3).
+            "git" => {
+                let sub = (p + 1..args.len()).find(|k| !args[*k].cooked.starts_with('-'));
+                sub.filter(|k| matches!(args[*k].cooked.as_str(), "push" | "fetch" | "pull"))
+                    .and_then(|k| {
+                        (k + 1..args.len())
+                            .take_while(|k| args[*k].cooked != "--")
+                            .filter_map(&prefix)
+                            .find_map(|before| {
+                                if before.starts_with('-') || before.contains(':') {
+                                    None
+                                } else if before.is_empty() {
+                                    found(&[":", "+"], "", REFSPEC)
+                                        .map(|f| FileArgument { shape: ":", ..f })
+                                } else {
+                                    shaped(":", REFSPEC)
+                                }
+                            })
+                    })
+            }
             _ => None,
         };
         if hit.is_some() {
@@ -322,18 +402,23 @@ fn curl(
         // (`-F "msg={{ v }}"`: the value is the field's content, after its name.)
         let content = form && key_equals(prefix);
         let data = matches!(option, "-d" | "--data" | "--data-ascii" | "--data-binary");
+        let header = matches!(option, "-H" | "--header" | "--proxy-header");
         match option {
+            // `-H "X-Note: {{ v }}"`: a new line would send another header (audit 26
+            // HOLE-18).
+            _ if header && !prefix.is_empty() => return shaped(LINE, HEADER),
+            _ if header => {
+                return found(&["@"], "", DATA).map(|f| FileArgument { shape: LINE, ..f });
+            }
             _ if content => return found(&["@", "<"], ";\"", FORM),
             // `-d "text={{ v }}"`: `&` would start another field (audit 26 HOLE-6).
             _ if data && key_equals(prefix) => return found(&[], "&", FIELD),
             _ if !prefix.is_empty() => {}
             "--url" => return found(&["file:"], "", CURL_URL),
             "-b" | "--cookie" => {
-                return Some(FileArgument {
-                    first: &[],
-                    anywhere: "",
+                return found(&[], "", COOKIE).map(|f| FileArgument {
                     needs: Some('='),
-                    what: COOKIE,
+                    ..f
                 });
             }
             // (`--url-query` reads `name@file` too: audit 26 HOLE-1.)
@@ -368,6 +453,14 @@ const CURL_OPTIONS: &[&str] = &[
 ];
 
 const DATA: &str = "it starts curl's data or header argument, where `@file` makes curl read a local file and send it (use `--data-raw` for data given as it is)";
+const HEADER: &str = "it stands in a header that curl sends, where a new line or carriage return would start another header (or the request's body)";
+const SOCAT: &str = "it stands in a socat address, where `!!` joins another address (`EXEC:sh` runs a shell) and `,` adds options";
+/// The address types of socat that open a file or run a program.
+const SOCAT_RUNS: &[&str] = &[
+    "exec", "system", "shell", "open", "create", "gopen", "pipe", "file", "pty",
+];
+const REMOTE_PATH: &str = "it stands in a path given to scp or rsync, where `:` makes what comes before it a host to copy to or from";
+const REFSPEC: &str = "it stands in a refspec of git push or fetch, where `:` names another branch (`:main` deletes main) and a leading `+` forces the update";
 const FORM: &str = "it stands in curl's form field, where `@file` or `<file` makes curl read a local file and send it and `;` adds attributes (use `--form-string name=…`, which takes the text as it is)";
 const URLENCODE: &str = "it starts curl's `--data-urlencode` or `--url-query` argument, where `@file` or `name@file` makes curl read a local file and send it (write `name=` before the value: `--data-urlencode \"text={{ … }}\"`)";
 const FIELD: &str = "it is the value of a field of curl's `-d` data, where `&` starts another field (use `--data-urlencode \"name={{ … }}\"`, which encodes it)";
@@ -390,11 +483,12 @@ const HELM: &str = "it is a value of helm's `--set`, where `,` starts another `k
 const ANSIBLE_FILE: &str = "it starts ansible's `-e`/`--extra-vars`, which reads `@file` as a file of variables (write `name=` before the value)";
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::super::types::Refusal;
     use crate::shell::nested::plan;
 
-    fn refusal(script: &str, value: &str) -> Option<Refusal> {
+    /// Why `value` may not stand at the `{{ v }}` of `script`.
+    pub(in crate::shell::nested) fn refusal(script: &str, value: &str) -> Option<Refusal> {
         let at = script.find("{{ v }}").expect("a placeholder");
         plan(script, at..at + "{{ v }}".len())
             .ok()
@@ -535,7 +629,7 @@ mod tests {
             "curl -H \"X-Note: {{ v }}\" u",
             "http POST u msg==\"{{ v }}\"",
             "echo -d \"{{ v }}\"",
-            "curl -fsS \"https://{{ v }}/health\"",
+            // (In a URL's query: `@` is data; `&` is not, `formats`.)
             "curl -fsS \"https://x/?q={{ v }}\"",
             "7z a backup.7z -- \"{{ v }}\"",
             "helm upgrade web chart --set-literal image.tag=\"{{ v }}\"",

@@ -30,6 +30,7 @@
 mod command;
 mod files;
 mod foreign;
+mod formats;
 mod locate;
 mod options;
 mod refs;
@@ -172,6 +173,8 @@ fn with_flags(mut keep: Plan, other: Plan) -> Plan {
     keep.left = keep.left.or(other.left);
     keep.code_end = keep.code_end.or(other.code_end);
     keep.file_lead = keep.file_lead.or(other.file_lead);
+    keep.shape = keep.shape.or(other.shape);
+    keep.no_parent = keep.no_parent.or(other.no_parent);
     keep
 }
 
@@ -660,23 +663,17 @@ fn plan_at(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                 }
                 // `curl -d "{{ v }}"`, `M="{{ v }}"; curl -F "msg=$M"`: `@/etc/passwd` would
                 // have curl read a local file and send it (audit 22 OPT-C).
-                let mut file_lead = None;
-                if let Some(found) = list
-                    .as_deref()
-                    .and_then(|l| files::file_argument(&text, l, at, &targets))
-                {
-                    found.hold(&mut file_lead, &mut code_end);
-                }
-                return Ok(Plan {
-                    layers,
-                    slot,
-                    env_travels,
+                let mut plan = Plan {
+                    code_end,
                     foreign,
                     control_free,
                     left,
-                    code_end,
-                    file_lead,
-                });
+                    ..Plan::bare(layers, slot, env_travels)
+                };
+                if let Some(l) = list.as_deref() {
+                    files::hold_arguments(&mut plan, &text, l, at, &targets);
+                }
+                return Ok(plan);
             }
             Role::Name => {
                 return Ok(Plan::bare(layers, Slot::Name, env_travels));
@@ -684,11 +681,8 @@ fn plan_at(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
             Role::NoOption => {
                 let mut plan = Plan::bare(layers, Slot::NoOption(quoting), env_travels);
                 // `curl --data-ascii "{{ v }}"`: an option runbook does not know takes it.
-                if let Some(found) = list
-                    .as_deref()
-                    .and_then(|l| files::file_argument(&text, l, at, &BTreeSet::new()))
-                {
-                    found.hold(&mut plan.file_lead, &mut plan.code_end);
+                if let Some(l) = list.as_deref() {
+                    files::hold_arguments(&mut plan, &text, l, at, &BTreeSet::new());
                     if plan.code_end.is_some() {
                         return Ok(plan);
                     }
@@ -717,11 +711,8 @@ fn plan_at(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
             Role::PlainWord => {
                 let mut plan = Plan::bare(layers, Slot::PlainWord(quoting), env_travels);
                 // `ansible -e "{{ v }}"`: `@file` reads a file of variables.
-                if let Some(found) = list
-                    .as_deref()
-                    .and_then(|l| files::file_argument(&text, l, at, &BTreeSet::new()))
-                {
-                    found.hold(&mut plan.file_lead, &mut plan.code_end);
+                if let Some(l) = list.as_deref() {
+                    files::hold_arguments(&mut plan, &text, l, at, &BTreeSet::new());
                 }
                 return Ok(plan);
             }

@@ -48,6 +48,14 @@ pub enum Refusal {
     Control,
     /// Holds `$` or a new line, which `sudo -i`'s login shell expands or joins.
     SudoShell,
+    /// Holds this character, which would make the rest of the value more of the structure
+    /// of the document or protocol it stands in: another header or setting after a new line
+    /// (`curl -H "X-Note: …"`, `KEY=…` in an env-file, a YAML manifest), another field of
+    /// JSON, host or query of a URL, key of a connection string. Such places hold an id, a
+    /// host, a name or a version, not free text: lint's samples (free text) leave it out.
+    Shape(char),
+    /// Holds `..` as a part of a path under a fixed folder (`rm -rf /srv/releases/…`).
+    ParentFolder,
 }
 
 impl Plan {
@@ -63,6 +71,8 @@ impl Plan {
             left: None,
             code_end: None,
             file_lead: None,
+            shape: None,
+            no_parent: None,
         }
     }
 
@@ -148,6 +158,14 @@ impl Plan {
         if matches!(slot, Slot::SudoShell(_)) && value.contains(['$', '\n', '\r']) {
             return Some(Refusal::SudoShell);
         }
+        if let Some((chars, _)) = &self.shape
+            && let Some(c) = value.chars().find(|c| chars.contains(*c))
+        {
+            return Some(Refusal::Shape(c));
+        }
+        if self.no_parent.is_some() && value.split(['/', '\\']).any(|part| part == "..") {
+            return Some(Refusal::ParentFolder);
+        }
         None
     }
 }
@@ -185,6 +203,12 @@ pub struct Plan {
     /// A value starting an argument that a program reads as a file's name (curl's `-d
     /// @file`).
     pub file_lead: Option<FileLead>,
+    /// A value in a document or protocol (a header, an env-file's `KEY=…`, a YAML
+    /// manifest, JSON, a URL, a connection string): the characters that would make more of
+    /// its structure, and where it stands.
+    pub shape: Option<(&'static str, &'static str)>,
+    /// A value in a path under a fixed folder: why `..` may not be a part of it.
+    pub no_parent: Option<&'static str>,
 }
 
 /// How a value starting an argument may have a program read a file instead.
