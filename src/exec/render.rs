@@ -328,7 +328,11 @@ fn place(
                     ),
                     help: "give one word of letters, digits and `_ . / : @ , + = %` on each line, none starting with `-` (a `pattern` on the input)".into(),
                     },
-                    Refusal::EndsCode(c) if plan.foreign.is_none() => {
+                    // (`it stands in a JSON string, …`: says itself what the character does.)
+                    Refusal::EndsCode(c)
+                        if plan.foreign.is_none()
+                            || plan.code_end.as_ref().is_some_and(|(_, w)| w.starts_with("it ")) =>
+                    {
                         let what = plan.code_end.as_ref().map_or("", |(_, w)| w.as_str());
                         RenderError {
                             message: format!("`{expr}` holds `{c}`{via}: {what}"),

@@ -80,24 +80,6 @@ pub(super) fn shaped(shape: &'static str, what: &'static str) -> Option<FileArgu
 /// A new line or carriage return.
 pub(super) const LINE: &str = "\n\r";
 
-/// Holds `plan`'s value to what the arguments and documents it stands in make of it: a file
-/// named by how it starts (`curl -d @file`), another setting of a program or a data format
-/// (JSON, YAML, an env-file, a connection string, a URL, a path under a folder).
-pub(super) fn hold_arguments(
-    plan: &mut Plan,
-    text: &str,
-    list: &[Command],
-    at: usize,
-    targets: &BTreeSet<String>,
-) {
-    if let Some(found) = file_argument(text, list, at, targets) {
-        found.hold(plan);
-    }
-    for found in super::formats::formats(text, list, at, targets) {
-        found.hold(plan);
-    }
-}
-
 /// Where the value starts in `w`: what comes before it in the word, quotes removed; `None`
 /// where the value (the placeholder at `at`, or a copy's expansion) is not in the word.
 pub(super) fn before_value(
@@ -116,12 +98,21 @@ pub(super) fn before_value(
                 .first()
                 .is_some_and(|n| targets.contains(n))
     })?;
-    Some(
-        text[w.span.start..copy.span.start]
-            .chars()
-            .filter(|c| !matches!(c, '"' | '\''))
-            .collect(),
-    )
+    // (The word up to the copy, its quote closed, read as the shell reads it:
+    // `'{"text":"'"$MSG"` is `{"text":"`.)
+    let raw = &text[w.span.start..copy.span.start];
+    if raw.is_empty() {
+        return Some(String::new());
+    }
+    let close = match crate::shell::context::context_at(text, copy.span.start) {
+        crate::shell::context::Quoting::Double => "\"",
+        crate::shell::context::Quoting::Single => "'",
+        _ => "",
+    };
+    let piece = format!("{raw}{close}");
+    let cooked = crate::shell::words::commands(&piece, 0..piece.len())
+        .and_then(|l| Some(l.first()?.words.first()?.cooked.clone()));
+    Some(cooked.unwrap_or_else(|| raw.chars().filter(|c| !matches!(c, '"' | '\'')).collect()))
 }
 
 /// `--name=` (one `=`, at the end of an option's name).
@@ -137,6 +128,34 @@ fn key_equals(prefix: &str) -> bool {
         && !prefix.contains(['@', '<', ';'])
 }
 
+/// The index of the program a command runs, followed into the command a container or pod
+/// runs (`kubectl exec pod -- psql …`, `docker exec db psql …`).
+pub(super) fn innermost_program(args: &[&Word]) -> Option<usize> {
+    programs_of(args).last().copied()
+}
+
+/// The indexes of the programs a command runs: its own, then that of the command a
+/// container or pod it starts runs, and so on.
+fn programs_of(args: &[&Word]) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut p = program_index(args, command_index(args));
+    while p < args.len() && out.len() < 4 {
+        out.push(p);
+        let name = base(&args[p].cooked);
+        if !matches!(name, "kubectl" | "oc" | "docker" | "podman" | "nerdctl") {
+            break;
+        }
+        let Some(start) = crate::shell::programs::container_command(args, p) else {
+            break;
+        };
+        let Some(inner) = args.get(start..).filter(|i| !i.is_empty()) else {
+            break;
+        };
+        p = start + program_index(inner, command_index(inner));
+    }
+    out
+}
+
 pub(super) fn file_argument(
     text: &str,
     list: &[Command],
@@ -145,17 +164,36 @@ pub(super) fn file_argument(
 ) -> Option<FileArgument> {
     for cmd in list {
         let args = cmd.args();
-        let first = command_index(&args);
-        if first >= args.len() {
-            continue;
+        for p in programs_of(&args) {
+            if let Some(hit) = program_argument(text, &args, p, at, targets) {
+                return Some(hit);
+            }
         }
-        let p = program_index(&args, first);
-        let Some(program) = args.get(p).map(|w| base(&w.cooked)) else {
-            continue;
-        };
+    }
+    None
+}
+
+/// What the program at `p` of `args` reads of the value as a file or more settings.
+fn program_argument(
+    text: &str,
+    args: &[&Word],
+    p: usize,
+    at: usize,
+    targets: &BTreeSet<String>,
+) -> Option<FileArgument> {
+    {
+        let program = base(&args.get(p)?.cooked);
         let prefix = |k: usize| args.get(k).and_then(|w| before_value(text, w, at, targets));
-        let hit = match program {
-            "curl" => curl(&args, p, &prefix),
+        match program {
+            "curl" => curl(args, p, &prefix),
+            // A whole request item, `{{ v }}` after the URL: `name@file` uploads a file,
+            // `name=@file` sends one (audit 26 HOLE-17).
+            "http" | "https" | "xh" | "xhs"
+                if httpie_item(args, p)
+                    .is_some_and(|k| prefix(k).is_some_and(|b| b.is_empty())) =>
+            {
+                found(&[], "@", HTTPIE_ITEM)
+            }
             "http" | "https" | "xh" | "xhs" => {
                 (p + 1..args.len()).filter_map(&prefix).find_map(|before| {
                     // `msg=@file`, `data:=@file.json`: after the separator.
@@ -166,7 +204,7 @@ pub(super) fn file_argument(
             }
             // `gh api -F body=@file` reads the file (`-f` takes the text as it is).
             "gh" if args.get(p + 1).is_some_and(|w| w.cooked == "api") => {
-                option_values(&args, p + 2, &["-F", "--field"], &prefix)
+                option_values(args, p + 2, &["-F", "--field"], &prefix)
                     .into_iter()
                     .find_map(|before| {
                         key_equals(&before)
@@ -200,7 +238,7 @@ pub(super) fn file_argument(
                         .and_then(|()| found(&["@"], "", SEVEN_ZIP))
                 }),
             "helm" => option_values(
-                &args,
+                args,
                 p + 1,
                 &["--set", "--set-string", "--set-json"],
                 &prefix,
@@ -224,16 +262,16 @@ pub(super) fn file_argument(
                     .then_some(())
                     .and_then(|()| found(&[], ",", GCLOUD))
             }),
-            "docker" | "podman" | "nerdctl" => option_values(&args, p + 1, &["--mount"], &prefix)
+            "docker" | "podman" | "nerdctl" => option_values(args, p + 1, &["--mount"], &prefix)
                 .into_iter()
                 .find_map(|_| found(&[], ",\"", MOUNT)),
             // `openssl req -subj "/CN={{ v }}"`: `/` starts another name part, `+` joins one
             // (HOLE-5); `-addext "subjectAltName=DNS:{{ v }}"`: `,` another entry.
-            "openssl" => option_values(&args, p + 1, &["-subj"], &prefix)
+            "openssl" => option_values(args, p + 1, &["-subj"], &prefix)
                 .into_iter()
                 .find_map(|_| found(&[], "/+", SUBJECT))
                 .or_else(|| {
-                    option_values(&args, p + 1, &["-addext"], &prefix)
+                    option_values(args, p + 1, &["-addext"], &prefix)
                         .into_iter()
                         .find_map(|_| found(&[], ",\n", ADDEXT))
                 }),
@@ -248,7 +286,7 @@ pub(super) fn file_argument(
             }
             // (`-e "k={{ v }}"` is one plain word: `nested::command`.)
             "ansible" | "ansible-playbook" => {
-                option_values(&args, p + 1, &["-e", "--extra-vars"], &prefix)
+                option_values(args, p + 1, &["-e", "--extra-vars"], &prefix)
                     .into_iter()
                     .find_map(|before| {
                         before
@@ -270,15 +308,33 @@ pub(super) fn file_argument(
             }),
             // `scp backup.tgz "{{ v }}"`, `rsync -a d/ "{{ v }}"`: with a `:`, a path names
             // a host to copy to or from (audit 26 HOLE-10).
+            // (Only before any `/`: `/tmp/app-2026-12-01T03:00.log` is a local path.)
             "scp" | "rsync" => (p + 1..args.len()).filter_map(&prefix).find_map(|before| {
-                (!before.starts_with('-') && !before.contains(':'))
+                (!before.starts_with('-') && !before.contains([':', '/']))
                     .then_some(())
                     .and_then(|()| shaped(":", REMOTE_PATH))
             }),
             // `git push origin "{{ v }}"`: `:main` deletes a branch, `+main` forces it, `a:b`
             // pushes to another (audit 26 OPT-3).
             "git" => {
-                let sub = (p + 1..args.len()).find(|k| !args[*k].cooked.starts_with('-'));
+                // (Past git's own options, `-C DIR`, `-c k=v`, `--git-dir DIR`.)
+                let mut sub = None;
+                let mut k = p + 1;
+                while k < args.len() {
+                    let a = args[k].cooked.as_str();
+                    if matches!(
+                        a,
+                        "-C" | "-c" | "--git-dir" | "--work-tree" | "--namespace" | "--config-env"
+                    ) {
+                        k += 2;
+                        continue;
+                    }
+                    if !a.starts_with('-') {
+                        sub = Some(k);
+                        break;
+                    }
+                    k += 1;
+                }
                 sub.filter(|k| matches!(args[*k].cooked.as_str(), "push" | "fetch" | "pull"))
                     .and_then(|k| {
                         (k + 1..args.len())
@@ -296,13 +352,72 @@ pub(super) fn file_argument(
                             })
                     })
             }
+            // `tar -czf "{{ v }}"`: GNU tar opens `host:file` on another host (audit 27
+            // HOLE-13).
+            "tar" | "gtar" => (p + 1..args.len()).find_map(|k| {
+                let before = prefix(k)?;
+                let previous = args[k - 1].cooked.as_str();
+                let archive = matches!(previous, "-f" | "--file")
+                    || (previous.starts_with('-')
+                        && !previous.starts_with("--")
+                        && previous.ends_with('f'))
+                    || (k == p + 2 && !previous.starts_with('-') && previous.ends_with('f'))
+                    || before == "--file=";
+                (archive && !before.contains([':', '/']))
+                    .then_some(())
+                    .and_then(|()| shaped(":", TAR_ARCHIVE))
+            }),
             _ => None,
-        };
-        if hit.is_some() {
-            return hit;
         }
     }
-    None
+}
+
+/// The index of the request item of HTTPie (or xh) that holds the value: after the URL
+/// (and the method before it), options skipped.
+fn httpie_item(args: &[&Word], p: usize) -> Option<usize> {
+    let holds = |k: usize| args[k].cooked.contains(SENTINEL) || !args[k].expansions.is_empty();
+    // (The options that take the next word: `-a user:pass`.)
+    const VALUED: &[&str] = &[
+        "-a",
+        "--auth",
+        "-A",
+        "--auth-type",
+        "-o",
+        "--output",
+        "--session",
+        "--session-read-only",
+        "--verify",
+        "--cert",
+        "--cert-key",
+        "--proxy",
+        "--timeout",
+        "-s",
+        "--style",
+        "-p",
+        "--print",
+        "--pretty",
+        "--format-options",
+        "--max-redirects",
+        "--ssl",
+        "--ciphers",
+        "--boundary",
+        "--default-scheme",
+        "--raw",
+        "-P",
+        "--history-print",
+    ];
+    let positional: Vec<usize> = (p + 1..args.len())
+        .filter(|k| {
+            !args[*k].cooked.starts_with('-') && !VALUED.contains(&args[*k - 1].cooked.as_str())
+        })
+        .collect();
+    // (`http POST url …`: a method, all capitals, first.)
+    let method = positional.first().is_some_and(|k| {
+        let w = &args[*k].cooked;
+        !w.is_empty() && w.chars().all(|c| c.is_ascii_uppercase())
+    });
+    let items = positional.get(if method { 2 } else { 1 }..)?;
+    items.iter().copied().find(|k| holds(*k))
 }
 
 /// The prefixes of the value in the arguments of `options` from `from` on (`--set X`,
@@ -460,6 +575,7 @@ const SOCAT_RUNS: &[&str] = &[
     "exec", "system", "shell", "open", "create", "gopen", "pipe", "file", "pty",
 ];
 const REMOTE_PATH: &str = "it stands in a path given to scp or rsync, where `:` makes what comes before it a host to copy to or from";
+const TAR_ARCHIVE: &str = "it names the archive of tar, which GNU tar opens on another host when the name holds `:` before any `/` (write `./` before the value, or give tar `--force-local`)";
 const REFSPEC: &str = "it stands in a refspec of git push or fetch, where `:` names another branch (`:main` deletes main) and a leading `+` forces the update";
 const FORM: &str = "it stands in curl's form field, where `@file` or `<file` makes curl read a local file and send it and `;` adds attributes (use `--form-string name=…`, which takes the text as it is)";
 const URLENCODE: &str = "it starts curl's `--data-urlencode` or `--url-query` argument, where `@file` or `name@file` makes curl read a local file and send it (write `name=` before the value: `--data-urlencode \"text={{ … }}\"`)";
@@ -467,6 +583,7 @@ const FIELD: &str = "it is the value of a field of curl's `-d` data, where `&` s
 const COOKIE: &str = "it is curl's `-b`/`--cookie` argument, which curl reads as a file of cookies to send when it holds no `=` (write the cookie's name before the value: `-b \"session={{ … }}\"`)";
 const CURL_URL: &str = "it starts a URL that curl fetches, where `file:` has curl read a local file (write the scheme before the value: `curl \"https://{{ … }}\"`)";
 const GH: &str = "it starts the value of a `gh api -F` field, where `@file` makes gh read a local file and send it (use `-f key=…`, which takes the text as it is)";
+const HTTPIE_ITEM: &str = "it is a whole request item of HTTPie, where `name@file` uploads a local file and `name=@file` sends one (write the item's name and separator before the value: `msg=\"{{ … }}\"`)";
 const HTTPIE: &str = "it starts an HTTPie field's value, where `name=@file` embeds a local file (put the value after `name==` for a query, or pass it on standard input)";
 const AWS_FILE: &str = "it starts an argument of the AWS CLI, which reads `file://…` and `fileb://…` as a local file and sends its contents (read the value from a file of its own, or write text before it)";
 const AWS_SHORTHAND: &str = "it is a value of the AWS CLI's shorthand `Key=value,…`, where `,` starts another key (pass the parameter as JSON instead)";
@@ -483,17 +600,9 @@ const HELM: &str = "it is a value of helm's `--set`, where `,` starts another `k
 const ANSIBLE_FILE: &str = "it starts ansible's `-e`/`--extra-vars`, which reads `@file` as a file of variables (write `name=` before the value)";
 
 #[cfg(test)]
-pub(super) mod tests {
+mod tests {
+    use super::super::tests::refusal;
     use super::super::types::Refusal;
-    use crate::shell::nested::plan;
-
-    /// Why `value` may not stand at the `{{ v }}` of `script`.
-    pub(in crate::shell::nested) fn refusal(script: &str, value: &str) -> Option<Refusal> {
-        let at = script.find("{{ v }}").expect("a placeholder");
-        plan(script, at..at + "{{ v }}".len())
-            .ok()
-            .and_then(|p| p.refusal(value, None))
-    }
 
     #[test]
     fn a_value_starting_a_curl_data_argument_may_not_name_a_file() {

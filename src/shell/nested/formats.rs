@@ -10,10 +10,9 @@
 
 use std::collections::BTreeSet;
 
-use super::files::{FileArgument, LINE, before_value, found, shaped};
-use super::stdin::input_written_to;
+use super::files::{FileArgument, LINE, before_value, found, innermost_program, shaped};
 use super::types::SENTINEL;
-use crate::shell::programs::{base, command_index, program_index};
+use crate::shell::programs::base;
 use crate::shell::words::{Command, Word, cook_heredoc};
 
 /// What the documents `at` stands in make of the value, outermost first.
@@ -24,15 +23,23 @@ pub(super) fn formats(
     targets: &BTreeSet<String>,
 ) -> Vec<FileArgument> {
     let mut out = Vec::new();
-    for cmd in list {
+    for (n, cmd) in list.iter().enumerate() {
+        let to_file = written_to(text, list, n);
         for w in &cmd.words {
-            if w.herestring || (w.redirect && !w.span.contains(&at)) {
+            // `cat >> F <<< "MODE={{ v }}"`: the text the command reads.
+            if w.herestring {
+                if let Some(k) = w.cooked.find(SENTINEL).filter(|_| w.span.contains(&at)) {
+                    out.extend(in_document(list, n, &w.cooked[..k], to_file.as_deref()));
+                }
+                continue;
+            }
+            if w.redirect && !w.span.contains(&at) {
                 continue;
             }
             let Some(before) = before_value(text, w, at, targets) else {
                 continue;
             };
-            out.extend(in_word(text, cmd, w, &before));
+            out.extend(in_word(text, cmd, w, &before, to_file.as_deref()));
         }
         for h in &cmd.heredocs {
             if !h.body.contains(&at) {
@@ -47,50 +54,273 @@ pub(super) fn formats(
             let Some(k) = body.find(SENTINEL) else {
                 continue;
             };
-            out.extend(in_document(text, cmd, &body[..k]));
+            out.extend(in_document(list, n, &body[..k], to_file.as_deref()));
         }
     }
     out
 }
 
-/// A value in a word, after `before` (quotes removed).
-fn in_word(text: &str, cmd: &Command, w: &Word, before: &str) -> Vec<FileArgument> {
+/// The characters that end a line of a file written by `echo` or `printf` (which turn
+/// `\n` into one: `echo -e`, dash's `echo`, a `printf` format or `%b`).
+const PRINTED_LINE: &str = "\n\r\\";
+
+/// A value in a word, after `before` (quotes removed); `to_file`: where the command's output
+/// is written.
+fn in_word(
+    text: &str,
+    cmd: &Command,
+    w: &Word,
+    before: &str,
+    to_file: Option<&str>,
+) -> Vec<FileArgument> {
     let mut out = Vec::new();
-    if let Some(found) = json(before) {
+    let args = cmd.args();
+    let p = innermost_program(&args);
+    let program = p.and_then(|p| args.get(p)).map_or("", |a| base(&a.cooked));
+    let k = args.iter().position(|a| std::ptr::eq(*a, w));
+    let previous = k
+        .and_then(|k| k.checked_sub(1))
+        .and_then(|k| args.get(k))
+        .map_or("", |a| a.cooked.as_str());
+    // (A `printf` argument stands where the format's `%s` is: `printf '{"text":"%s"}'`.)
+    let format = (program == "printf" && k.is_some_and(|k| k > 1 && before.is_empty()))
+        .then(|| args.get(1).map(|f| f.cooked.as_str()))
+        .flatten()
+        .filter(|f| f.contains("%s") || f.contains("%b"))
+        .map(|f| f.split(['%']).next().unwrap_or(f));
+    if let Some(found) = json(before).or_else(|| format.and_then(json)) {
+        out.push(found);
+    } else if matches!(program, "kubectl" | "oc")
+        && (matches!(previous, "-p" | "--patch") || before.starts_with("--patch="))
+    {
+        // `kubectl patch -p "spec: {replicas: …}"`: a patch in YAML.
+        let patch = before.strip_prefix("--patch=").unwrap_or(before);
+        out.extend(yaml(patch.rsplit('\n').next().unwrap_or(patch)));
+    }
+    if let Some(found) = conninfo(&args, p, k, before) {
         out.push(found);
     }
-    if let Some(found) = conninfo(cmd, w, before) {
-        out.push(found);
-    }
-    if let Some(found) = url(before, false) {
+    // (`curl "$API/users/{{ v }}"`: a URL that starts with a variable.)
+    let fetches = matches!(program, "curl" | "wget" | "http" | "https" | "xh" | "xhs")
+        && w.expansions.first().is_some_and(|e| {
+            text.get(w.span.start..e.span.start)
+                .is_some_and(|t| t.chars().all(|c| matches!(c, '"' | '\'')))
+        });
+    if let Some(found) = url(before, false, fetches) {
         out.push(found);
     }
     if let Some(found) = under_folder(before) {
         out.push(found);
     }
-    // `echo "MODE={{ v }}" >> app.env`: a new line would be another variable of the file.
-    if written_to_file(text, cmd) && env_line(before.rsplit('\n').next().unwrap_or(before)) {
-        out.extend(shaped(LINE, ENV_LINE));
+    // `mail -s "[incident] {{ v }}"`: a new line would add headers.
+    if matches!(program, "mail" | "mailx" | "s-nail" | "bsd-mailx")
+        && (previous == "-s" || before.starts_with("-s"))
+    {
+        out.extend(shaped(LINE, MAIL_HEADER));
+    }
+    // `echo "MODE={{ v }}" >> app.env`, `printf 'MODE=%s\n' "{{ v }}" | sudo tee F`: a new
+    // line would be another variable or setting of the file.
+    if let Some(file) = to_file {
+        let line = before.rsplit('\n').next().unwrap_or(before);
+        // (A `printf` argument: its line is the format's, up to the `%s`.)
+        let format_line = (program == "printf" && k.is_some_and(|k| k > 1))
+            .then(|| args.get(1).map(|f| f.cooked.as_str()))
+            .flatten()
+            .and_then(|f| f.split("%s").next().or(Some(f)))
+            .map(|f| f.rsplit("\\n").next().unwrap_or(f).to_string());
+        let named = env_line(line) || format_line.as_deref().is_some_and(env_line);
+        if named || config_file(file) {
+            // (`printf '%s'` writes its argument as it is; `echo` (dash's, or `-e`), a
+            // printf format and `%b` turn `\\n` into a new line.)
+            let plain = program == "printf"
+                && k.is_some_and(|k| k > 1)
+                && args.get(1).is_some_and(|f| !f.cooked.contains("%b"));
+            out.extend(shaped(if plain { LINE } else { PRINTED_LINE }, ENV_LINE));
+        }
+        if file.ends_with(".yaml") || file.ends_with(".yml") {
+            out.extend(yaml(line));
+        }
     }
     out
 }
 
-/// A value in a here-document's body, after `before`.
-fn in_document(text: &str, cmd: &Command, before: &str) -> Vec<FileArgument> {
+/// A value in a document a command reads on its input (a here-document, a here-string),
+/// after `before`.
+fn in_document(
+    list: &[Command],
+    n: usize,
+    before: &str,
+    to_file: Option<&str>,
+) -> Vec<FileArgument> {
     let mut out = Vec::new();
     let line = before.rsplit('\n').next().unwrap_or(before);
+    let file = to_file.unwrap_or("");
     if let Some(found) = json(before.trim_start()) {
         out.push(found);
-    } else if yaml_reader(text, cmd) || yaml_like(before) {
+    } else if yaml_reader(list, n)
+        || file.ends_with(".yaml")
+        || file.ends_with(".yml")
+        || yaml_like(before)
+    {
         out.extend(yaml(line));
     }
-    if env_line(line) && (written_to_file(text, cmd) || input_written_to(text, cmd).is_some()) {
+    if env_line(line) || (to_file.is_some() && config_file(file)) {
         out.extend(shaped(LINE, ENV_LINE));
     }
-    if let Some(found) = url(line, true) {
+    // `sendmail -t <<EOF` with `Subject: … {{ v }}`: a new line in the headers adds one.
+    if mail_reader(list, n) && !before.contains("\n\n") {
+        out.extend(shaped(LINE, MAIL_HEADER));
+    }
+    if let Some(found) = url(line, true, false) {
         out.push(found);
     }
     out
+}
+
+/// The programs a command's input, or the command it is piped to, goes to (after `sudo`,
+/// `env`… and into a container's command).
+fn readers(list: &[Command], n: usize) -> Vec<(Vec<&Word>, usize)> {
+    let mut out = Vec::new();
+    let mut k = n;
+    while let Some(cmd) = list.get(k) {
+        let args = cmd.args();
+        if let Some(p) = innermost_program(&args) {
+            let name = base(&args[p].cooked).to_string();
+            out.push((args, p));
+            // (`cat <<EOF | helm … -f -`: cat hands the document on.)
+            if name == "cat" && cmd.piped {
+                k += 1;
+                continue;
+            }
+        }
+        break;
+    }
+    out
+}
+
+/// Whether the command (or the one `cat` hands its input to) reads a YAML document on its
+/// input: `kubectl apply|create|replace -f -`, `kubectl patch --patch-file /dev/stdin`,
+/// `helm … -f -`.
+fn yaml_reader(list: &[Command], n: usize) -> bool {
+    readers(list, n).into_iter().any(|(args, p)| {
+        let name = base(&args[p].cooked);
+        let stdin = |w: &str| matches!(w, "-" | "/dev/stdin");
+        let reads_stdin = args[p..].windows(2).any(|w| {
+            matches!(
+                w[0].cooked.as_str(),
+                "-f" | "--filename" | "--values" | "--patch-file" | "--from-file"
+            ) && stdin(&w[1].cooked)
+        }) || args[p..].iter().any(|a| {
+            a.cooked.split_once('=').is_some_and(|(o, v)| {
+                matches!(o, "--filename" | "--values" | "--patch-file") && stdin(v)
+            }) || a.cooked == "-f-"
+        });
+        reads_stdin && matches!(name, "kubectl" | "oc" | "helm" | "kustomize" | "k3s")
+    })
+}
+
+/// Whether the command reads a mail message on its input (`sendmail -t`, `msmtp -t`).
+fn mail_reader(list: &[Command], n: usize) -> bool {
+    readers(list, n).into_iter().any(|(args, p)| {
+        matches!(
+            base(&args[p].cooked),
+            "sendmail" | "msmtp" | "ssmtp" | "mailx" | "mail" | "s-nail"
+        )
+    })
+}
+
+/// The file what command `n` of `list` prints is written to: its own `>`/`>>`
+/// redirection (or that of the group it stands in), or `tee`/`dd of=`/`sponge` it is piped
+/// into; `None` where it prints elsewhere. Only for commands that print their arguments or
+/// input (`echo`, `printf`, `cat`, `tee`).
+fn written_to(text: &str, list: &[Command], n: usize) -> Option<String> {
+    let cmd = list.get(n)?;
+    let args = cmd.args();
+    let p = innermost_program(&args)?;
+    let name = base(&args.get(p)?.cooked);
+    if name == "tee" || name == "sponge" {
+        return args[p + 1..]
+            .iter()
+            .find(|a| !a.cooked.starts_with('-'))
+            .map(|a| a.cooked.clone());
+    }
+    if !matches!(name, "echo" | "printf" | "cat") {
+        return None;
+    }
+    let redirected = cmd.words.iter().chain(cmd.inherited.iter()).find(|w| {
+        let before = text.get(..w.span.start).unwrap_or("").trim_end();
+        w.redirect
+            && !w.herestring
+            && before.ends_with('>')
+            && !before.ends_with(">&")
+            && !w.cooked.starts_with("/dev/")
+    });
+    if let Some(w) = redirected {
+        // (`>> "$RUNBOOK_ENV"`: runbook reads those lines itself, and refuses a value of
+        // several lines there with its own message.)
+        let raw = text.get(w.span.clone()).unwrap_or("");
+        if raw.contains("RUNBOOK_ENV") || raw.contains("RUNBOOK_OUTPUT") {
+            return None;
+        }
+        return Some(w.cooked.clone());
+    }
+    if !cmd.piped {
+        return None;
+    }
+    let next = list.get(n + 1)?;
+    let args = next.args();
+    let p = innermost_program(&args)?;
+    match base(&args.get(p)?.cooked) {
+        "tee" | "sponge" => args[p + 1..]
+            .iter()
+            .find(|a| !a.cooked.starts_with('-'))
+            .map(|a| a.cooked.clone()),
+        "dd" => args[p + 1..]
+            .iter()
+            .find_map(|a| a.cooked.strip_prefix("of=").map(str::to_string)),
+        _ => None,
+    }
+}
+
+/// A file whose lines are settings of a program or the system: under `/etc/`, an env-file,
+/// a configuration file by its name.
+fn config_file(path: &str) -> bool {
+    const EXTENSIONS: &[&str] = &[
+        "conf",
+        "cnf",
+        "cfg",
+        "ini",
+        "toml",
+        "properties",
+        "service",
+        "timer",
+        "socket",
+        "rules",
+        "list",
+        "repo",
+        "network",
+        "preload",
+    ];
+    const NAMES: &[&str] = &[
+        "sshd_config",
+        "ssh_config",
+        ".pgpass",
+        ".netrc",
+        ".bashrc",
+        ".profile",
+        ".bash_profile",
+        ".zshrc",
+    ];
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    path.starts_with("/etc/")
+        || name.starts_with(".env")
+        || name.ends_with(".env")
+        || EXTENSIONS.contains(&ext)
+        || NAMES.contains(&name)
+        || ["/.ssh/", "/.kube/", "/.docker/", "/.aws/", "/.config/"]
+            .iter()
+            .any(|d| path.contains(d) || path.starts_with(&d[1..]))
 }
 
 /// Where `before` ends inside a JSON document that starts it (or starts after an option's
@@ -129,26 +359,6 @@ fn json(before: &str) -> Option<FileArgument> {
     } else {
         shaped("\"',:{}[]#\\\n\r", JSON_BARE)
     }
-}
-
-/// Whether the command reads a YAML document on its input: `kubectl apply|create|replace
-/// -f -`, `helm … -f -`, or writes it to a `.yaml`/`.yml` file.
-fn yaml_reader(text: &str, cmd: &Command) -> bool {
-    let args = cmd.args();
-    let i = program_index(&args, command_index(&args));
-    let Some(name) = args.get(i).map(|w| base(&w.cooked)) else {
-        return false;
-    };
-    let reads_stdin = args.windows(2).any(|p| {
-        matches!(p[0].cooked.as_str(), "-f" | "--filename" | "--values")
-            && matches!(p[1].cooked.as_str(), "-" | "/dev/stdin")
-    }) || args
-        .iter()
-        .any(|a| matches!(a.cooked.as_str(), "--filename=-" | "--values=-" | "-f-"));
-    let file = input_written_to(text, cmd).unwrap_or_default();
-    (reads_stdin && matches!(name, "kubectl" | "oc" | "helm" | "kustomize" | "k3s"))
-        || file.ends_with(".yaml")
-        || file.ends_with(".yml")
 }
 
 /// A document that reads as YAML: a Kubernetes manifest, a `---` start.
@@ -210,25 +420,6 @@ fn env_line(line: &str) -> bool {
     crate::values::is_identifier(name)
 }
 
-/// Whether what the command prints goes to a file (`echo … >> app.env`, `… | tee f`).
-fn written_to_file(text: &str, cmd: &Command) -> bool {
-    let args = cmd.args();
-    let Some(name) = args.get(command_index(&args)).map(|w| base(&w.cooked)) else {
-        return false;
-    };
-    if !matches!(name, "echo" | "printf" | "cat") {
-        return false;
-    }
-    cmd.words.iter().any(|w| {
-        let before = text[..w.span.start].trim_end();
-        w.redirect
-            && !w.herestring
-            && before.ends_with('>')
-            && !before.ends_with(">&")
-            && !w.cooked.starts_with("/dev/")
-    })
-}
-
 /// The PostgreSQL programs, whose database argument is a connection string when it holds
 /// `=` or starts with `postgresql://`.
 const LIBPQ: &[&str] = &[
@@ -252,50 +443,73 @@ const LIBPQ: &[&str] = &[
 /// A value in a PostgreSQL connection string (`host=db dbname={{ v }}`): a space starts
 /// another setting (`host=evil`); or the whole database argument of a libpq program, which
 /// is one with `=` or `postgresql://`.
-fn conninfo(cmd: &Command, w: &Word, before: &str) -> Option<FileArgument> {
+fn conninfo(
+    args: &[&Word],
+    p: Option<usize>,
+    k: Option<usize>,
+    before: &str,
+) -> Option<FileArgument> {
     let last = before.rsplit([' ', '\t', '\n']).next().unwrap_or(before);
-    let keyed = |s: &str| {
-        s.strip_suffix('=')
-            .or_else(|| s.strip_suffix("='"))
-            .is_some_and(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
-    };
-    let conninfo_keys = [
-        "host=",
-        "hostaddr=",
-        "dbname=",
-        "user=",
-        "port=",
-        "sslmode=",
-        "service=",
-    ];
-    if keyed(last) && conninfo_keys.iter().any(|k| before.contains(k)) {
+    let key = last
+        .strip_suffix("='")
+        .or_else(|| last.strip_suffix('='))
+        .filter(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+    if let Some(key) = key
+        && (CONNINFO_KEYS.contains(&key)
+            || CONNINFO_KEYS
+                .iter()
+                .any(|k| before.contains(&format!("{k}="))))
+    {
         return if last.ends_with('\'') {
             found(&[], "'\\", CONNINFO)
         } else {
             shaped(" \t\n\r'\\", CONNINFO)
         };
     }
-    if !before.is_empty() && before != "--dbname=" {
+    let p = p?;
+    if !LIBPQ.contains(&base(&args.get(p)?.cooked)) {
         return None;
     }
-    let args = cmd.args();
-    let i = program_index(&args, command_index(&args));
-    if !args
-        .get(i)
-        .is_some_and(|p| LIBPQ.contains(&base(&p.cooked)))
-    {
-        return None;
-    }
-    let k = args.iter().position(|a| std::ptr::eq(*a, w))?;
+    let k = k?;
     let previous = args.get(k.checked_sub(1)?)?.cooked.as_str();
-    let database = before == "--dbname="
+    // (`-d"{{ v }}"`, `--dbname={{ v }}`.)
+    let joined = matches!(before, "--dbname=" | "-d" | "--maintenance-db=");
+    if !before.is_empty() && !joined {
+        return None;
+    }
+    let database = joined
         || matches!(previous, "-d" | "--dbname" | "--maintenance-db")
-        || (k > i && first_operand(base(&args[i].cooked), &args[i + 1..]) == Some(k - i - 1));
+        || (k > p && first_operand(base(&args[p].cooked), &args[p + 1..]) == Some(k - p - 1));
     database
         .then_some(())
         .and_then(|()| found(&["postgresql:", "postgres:"], "", DBNAME))
         .map(|f| FileArgument { shape: "=", ..f })
 }
+
+/// The keys of a PostgreSQL connection string.
+const CONNINFO_KEYS: &[&str] = &[
+    "host",
+    "hostaddr",
+    "dbname",
+    "user",
+    "port",
+    "password",
+    "passfile",
+    "sslmode",
+    "sslrootcert",
+    "sslcert",
+    "sslkey",
+    "service",
+    "options",
+    "application_name",
+    "fallback_application_name",
+    "connect_timeout",
+    "client_encoding",
+    "target_session_attrs",
+    "gssencmode",
+    "krbsrvname",
+    "channel_binding",
+];
 
 /// The index in `args` (a libpq program's arguments) of its first operand: options and
 /// their values skipped.
@@ -359,7 +573,21 @@ fn first_operand(program: &str, args: &[&Word]) -> Option<usize> {
 /// and `#` another parameter or an end. The URL starts the word or follows an option's
 /// `=` (`in_text`: a line of a document, after a space, `:` or a quote too): a URL in a
 /// sentence is text.
-fn url(before: &str, in_text: bool) -> Option<FileArgument> {
+fn url(before: &str, in_text: bool, fetches: bool) -> Option<FileArgument> {
+    // `curl "$API/users/{{ v }}"`: a URL whose start is a variable, given to a program that
+    // fetches it.
+    if fetches && !before.contains("://") {
+        let rest = before;
+        return after_host(rest).or_else(|| {
+            rest.contains('/')
+                .then_some(())
+                .and_then(|()| shaped("?#", URL_PATH))
+                .map(|f| FileArgument {
+                    no_parent: true,
+                    ..f
+                })
+        });
+    }
     let scheme_end = before.rfind("://")?;
     let scheme_start = before[..scheme_end]
         .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-')))
@@ -380,11 +608,8 @@ fn url(before: &str, in_text: bool) -> Option<FileArgument> {
     if rest.contains(char::is_whitespace) || rest.contains('#') {
         return None;
     }
-    if let Some(query) = rest.split_once('?').map(|(_, q)| q) {
-        // (A value of a parameter: after `name=`.)
-        return (query.is_empty() || query.ends_with('=') || query.ends_with('&'))
-            .then_some(())
-            .and_then(|()| shaped("&#", URL_QUERY));
+    if rest.contains('?') {
+        return after_host(rest);
     }
     if rest.contains('/') {
         return shaped("?#", URL_PATH).map(|f| FileArgument {
@@ -392,7 +617,17 @@ fn url(before: &str, in_text: bool) -> Option<FileArgument> {
             ..f
         });
     }
-    shaped("/?#@\\", URL_HOST)
+    // (`,` too: libpq reads `postgresql://h1,h2/db` as hosts to try in turn.)
+    shaped("/?#@\\,", URL_HOST)
+}
+
+/// A value in a URL's query (`rest`: the URL after its host): a parameter's value.
+fn after_host(rest: &str) -> Option<FileArgument> {
+    let query = rest.split_once('?')?.1;
+    // (A value of a parameter: after `name=`.)
+    (query.is_empty() || query.ends_with('=') || query.ends_with('&'))
+        .then_some(())
+        .and_then(|()| shaped("&#", URL_QUERY))
 }
 
 /// A value in a path under a folder written before it (`/srv/releases/{{ v }}`,
@@ -424,11 +659,13 @@ const DBNAME: &str = "it is the database of a PostgreSQL program, which reads a 
 const URL_HOST: &str = "it stands in the host of a URL, where `/`, `?`, `#`, `@` or `\\` would make what comes before or after it another host";
 const URL_PATH: &str = "it stands in the path of a URL, where `?` would start a query of its own, `#` end the path there, and `..` reach a folder above";
 const URL_QUERY: &str = "it is a parameter's value in a URL's query, where `&` would start another parameter and `#` end the query (encode it: `curl -G --data-urlencode \"name={{ … }}\"`)";
+const MAIL_HEADER: &str =
+    "it stands in a header of a mail message, where a new line would add another header (`Bcc: …`)";
 const FOLDER: &str = "it stands in a path under a folder written before it, where `..` would reach a folder above (`../../etc`)";
 
 #[cfg(test)]
 mod tests {
-    use super::super::files::tests::refusal;
+    use super::super::tests::refusal;
 
     #[test]
     fn a_value_that_would_add_fields_to_json_is_refused() {
@@ -565,6 +802,135 @@ mod tests {
             ("git push origin \"{{ v }}\"", "+main", "fix-42"),
             ("socat - \"TCP:{{ v }}:5432\"", "x:1!!EXEC:sh", "db-1"),
             ("socat - \"{{ v }}\"", "EXEC:sh", "TCP:db-1:5432"),
+            ("http POST https://x \"{{ v }}\"", "f@/etc/passwd", "msg=hi"),
+            // Audit 27.
+            (
+                "printf \"MODE={{ v }}\\n\" >> app.env",
+                "x\\nLD_PRELOAD=/e.so",
+                "fast",
+            ),
+            (
+                "echo -e \"MODE={{ v }}\" >> app.env",
+                "x\\nLD_PRELOAD=/e.so",
+                "fast",
+            ),
+            (
+                "echo \"MODE={{ v }}\" | sudo tee -a /etc/app.env",
+                "x\nLD_PRELOAD=/e.so",
+                "fast",
+            ),
+            (
+                "printf 'MODE=%s\\n' \"{{ v }}\" >> app.env",
+                "x\nLD_PRELOAD=/e.so",
+                "fast",
+            ),
+            (
+                "{ echo A=1; echo \"MODE={{ v }}\"; } > app.env",
+                "x\nLD_PRELOAD=/e.so",
+                "fast",
+            ),
+            (
+                "cat >> app.env <<< \"MODE={{ v }}\"",
+                "x\nLD_PRELOAD=/e.so",
+                "fast",
+            ),
+            (
+                "echo \"vm.swappiness = {{ v }}\" | sudo tee -a /etc/sysctl.d/99.conf",
+                "10\nkernel.core_pattern=|/tmp/x",
+                "10",
+            ),
+            (
+                "echo \"{{ v }} db.internal\" | sudo tee -a /etc/hosts",
+                "10.0.0.5 x\n10.0.0.6",
+                "10.0.0.5",
+            ),
+            (
+                "cat <<EOF | helm upgrade web c/web -f -\nimage:\n  tag: {{ v }}\nEOF",
+                "1.2.3\nsecurityContext:\n  privileged: true",
+                "1.2.3",
+            ),
+            (
+                "kubectl patch deploy web -p \"spec: {replicas: {{ v }}}\"",
+                "3, paused: true",
+                "3",
+            ),
+            (
+                "echo \"  tag: {{ v }}\" >> values.yaml",
+                "1\nprivileged: true",
+                "1.2.3",
+            ),
+            (
+                "kubectl patch deploy web --patch-file /dev/stdin <<EOF\nspec:\n  nodeName: {{ v }}\nEOF",
+                "n\n  hostPID: true",
+                "node-1",
+            ),
+            (
+                "curl -d @- https://x <<< \"{\\\"text\\\":\\\"{{ v }}\\\"}\"",
+                "hi\",\"x\":\"",
+                "it's down, #42",
+            ),
+            (
+                "printf '{\"text\":\"%s\"}' \"{{ v }}\" | curl -d @- https://x",
+                "hi\",\"x\":\"",
+                "it's down, #42",
+            ),
+            (
+                "curl -fsS \"$API/users/{{ v }}/disable\"",
+                "42?all=true",
+                "42",
+            ),
+            (
+                "curl -fsS \"${G}/api/search?query={{ v }}\"",
+                "x&starred=true",
+                "web-1",
+            ),
+            (
+                "psql \"application_name={{ v }} dbname=app\"",
+                "x host=evil",
+                "oncall",
+            ),
+            (
+                "psql -d\"{{ v }}\" -c 'select 1'",
+                "host=evil dbname=app",
+                "app",
+            ),
+            (
+                "psql \"postgresql://app@{{ v }}/app\"",
+                "evil.example,db",
+                "db-1",
+            ),
+            (
+                "mail -s \"[incident] {{ v }}\" oncall@example.com",
+                "x\nBcc: a@evil",
+                "disk full",
+            ),
+            (
+                "sendmail -t <<EOF\nTo: oncall@example.com\nSubject: [incident] {{ v }}\n\nbody\nEOF",
+                "x\nBcc: a@evil",
+                "disk full",
+            ),
+            (
+                "kubectl exec -i db-0 -- psql -U postgres -d \"{{ v }}\" -c \"select 1\"",
+                "host=evil dbname=app",
+                "app",
+            ),
+            ("git -C /srv/app push origin \"{{ v }}\"", ":main", "fix-42"),
+            (
+                "docker exec tools scp backup.tgz \"{{ v }}\"",
+                "evil.example:/tmp/",
+                "copy.tgz",
+            ),
+            (
+                "tar -czf \"{{ v }}\" /srv/app/config",
+                "evil.example:/tmp/x.tgz",
+                "config.tgz",
+            ),
+            (
+                "tar -C /srv -xzf \"{{ v }}\"",
+                "evil.example:/tmp/x.tgz",
+                "backup.tgz",
+            ),
+            ("http https://x \"{{ v }}\"", "f=@/etc/passwd", "q==web-1"),
         ] {
             assert!(refusal(script, bad).is_some(), "{script} with {bad:?}");
             assert_eq!(refusal(script, good), None, "{script} with {good:?}");
@@ -583,6 +949,24 @@ mod tests {
             ),
             ("psql -c \"select 1\" app -v \"n={{ v }}\"", "a b"),
             ("cat <<EOF\nnote: {{ v }}\nEOF", "a\nb"),
+            // Audit 27 FR-1, FR-2: a copy in a JSON string; `:` after a `/`.
+            (
+                "MSG=\"{{ v }}\"; curl -fsS -d \"{\\\"text\\\":\\\"$MSG\\\"}\" https://x",
+                "disk full on web-1, it's down (ticket #42)",
+            ),
+            (
+                "MSG=\"{{ v }}\"; curl -fsS -d '{\"text\":\"'\"$MSG\"'\"}' https://x",
+                "web-1: disk full",
+            ),
+            (
+                "scp web-1:/var/log/app.log \"/tmp/out/{{ v }}\"",
+                "app-2026-12-01T03:00.log",
+            ),
+            (
+                "rsync -a \"/var/backups/{{ v }}\" backup-1:/srv/",
+                "db-2026-12-01T03:00.sql.gz",
+            ),
+            ("echo \"{{ v }}\" >> notes.log", "line 1\nline 2"),
         ] {
             assert_eq!(refusal(script, value), None, "{script} with {value:?}");
         }

@@ -44,7 +44,7 @@ mod variables;
 
 use super::context::{Quoting, balanced, context_at};
 use super::programs::{SHELLS, base};
-use super::words::commands;
+use super::words::{Command, commands};
 use foreign::{
     CodeOf, MYSQL_STDIN, PSQL, PSQL_STDIN, SHELLED, SHELLED_CHANGED, calls_shell, changes_text,
     code_holding,
@@ -671,7 +671,7 @@ fn plan_at(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     ..Plan::bare(layers, slot, env_travels)
                 };
                 if let Some(l) = list.as_deref() {
-                    files::hold_arguments(&mut plan, &text, l, at, &targets);
+                    hold_arguments(&mut plan, &text, l, at, &targets);
                 }
                 return Ok(plan);
             }
@@ -682,7 +682,7 @@ fn plan_at(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                 let mut plan = Plan::bare(layers, Slot::NoOption(quoting), env_travels);
                 // `curl --data-ascii "{{ v }}"`: an option runbook does not know takes it.
                 if let Some(l) = list.as_deref() {
-                    files::hold_arguments(&mut plan, &text, l, at, &BTreeSet::new());
+                    hold_arguments(&mut plan, &text, l, at, &BTreeSet::new());
                     if plan.code_end.is_some() {
                         return Ok(plan);
                     }
@@ -712,7 +712,7 @@ fn plan_at(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                 let mut plan = Plan::bare(layers, Slot::PlainWord(quoting), env_travels);
                 // `ansible -e "{{ v }}"`: `@file` reads a file of variables.
                 if let Some(l) = list.as_deref() {
-                    files::hold_arguments(&mut plan, &text, l, at, &BTreeSet::new());
+                    hold_arguments(&mut plan, &text, l, at, &BTreeSet::new());
                 }
                 return Ok(plan);
             }
@@ -778,6 +778,24 @@ fn plan_at(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                 at = inner_at;
             }
         }
+    }
+}
+
+/// Holds `plan`'s value to what the arguments and documents it stands in make of it: a file
+/// named by how it starts (`curl -d @file`), another setting of a program or a data format
+/// (JSON, YAML, an env-file, a connection string, a URL, a path under a folder).
+fn hold_arguments(
+    plan: &mut Plan,
+    text: &str,
+    list: &[Command],
+    at: usize,
+    targets: &BTreeSet<String>,
+) {
+    if let Some(found) = files::file_argument(text, list, at, targets) {
+        found.hold(plan);
+    }
+    for found in formats::formats(text, list, at, targets) {
+        found.hold(plan);
     }
 }
 

@@ -532,6 +532,62 @@ const OPTIONS_CODE: &[(&str, &[&str])] = &[
     ("npm", &["-c", "--call"]),
 ];
 
+/// Options whose argument names a program that is run, or is the script a new machine runs
+/// at boot (audit 26 HOLE-13): (program, options, what it does with it). A value there is
+/// refused: it would choose what runs. (gcloud's `--metadata` only under a script's key.)
+const OPTIONS_PROGRAM: &[(&str, &[&str], &str)] = &[
+    ("scp", &["-S"], "a program that scp runs to connect"),
+    (
+        "helm",
+        &["--post-renderer"],
+        "a program that helm runs on the rendered manifests",
+    ),
+    (
+        "git",
+        &["--exec-path"],
+        "the folder of the programs git runs",
+    ),
+    (
+        "ansible-playbook",
+        &["--vault-password-file", "--vault-pass-file"],
+        "a file that ansible runs when it is executable",
+    ),
+    (
+        "aws",
+        &["--user-data"],
+        "the script a new instance runs as root when it boots",
+    ),
+    (
+        "az",
+        &["--custom-data", "--user-data"],
+        "the script a new machine runs as root when it boots",
+    ),
+    (
+        "doctl",
+        &["--user-data"],
+        "the script a new droplet runs as root when it boots",
+    ),
+    (
+        "multipass",
+        &["--cloud-init"],
+        "the cloud-init a new machine runs when it boots",
+    ),
+    (
+        "gcloud",
+        &["--metadata"],
+        "the script a machine runs as root when it boots or stops",
+    ),
+];
+
+/// The keys of gcloud's `--metadata` whose value a machine runs.
+const BOOT_KEYS: &[&str] = &[
+    "startup-script=",
+    "shutdown-script=",
+    "user-data=",
+    "windows-startup-script-",
+    "sysprep-specialize-script-",
+];
+
 /// Programs whose operands after a subcommand (or after the host) are a command line that a
 /// shell runs on the other side: (program, the words before it, whether the environment
 /// reaches that shell).
@@ -648,6 +704,22 @@ pub(super) fn option_runs(
                 help: "pass the value in the environment (the step's `env:`) and read it there, or give the program a file".into(),
             }));
         }
+    }
+    for (program, options, what) in OPTIONS_PROGRAM {
+        let Some(a) = argument(options).filter(|_| *program == name) else {
+            continue;
+        };
+        let Some(at) = a.find(SENTINEL) else {
+            continue;
+        };
+        if name == "gcloud" && !BOOT_KEYS.iter().any(|k| a[..at].contains(k)) {
+            continue;
+        }
+        return Some(Role::Refused(Unsafe {
+            why: format!("it stands in an option of `{name}` that names {what}: the value would choose what runs"),
+            construct: format!("{name} {}", prev.unwrap_or_else(|| word.split('=').next().unwrap_or(word))),
+            help: "write the program or the script in the runbook (a file of its own), and give the value to it as an argument or in the environment".into(),
+        }));
     }
     for (program, before, travels) in OPERANDS_RUN {
         if *program != name {

@@ -8,6 +8,14 @@ pub(super) fn plan_x(script: &str) -> Result<Plan, Unsafe> {
     plan(script, at..at + 1)
 }
 
+/// Why `value` may not stand at the `{{ v }}` of `script`.
+pub(super) fn refusal(script: &str, value: &str) -> Option<super::Refusal> {
+    let at = script.find("{{ v }}").expect("a placeholder");
+    plan(script, at..at + "{{ v }}".len())
+        .ok()
+        .and_then(|p| p.refusal(value, None))
+}
+
 /// Whether the value (the first `X`) must be one plain word there, or is refused.
 pub(super) fn plain_word_or_refused(script: &str) -> bool {
     matches!(
@@ -186,6 +194,32 @@ fn values_assigned_to_variables_that_run_files_are_refused() {
         plan_x("make deploy VERSION=X").map(|p| p.slot),
         Ok(Slot::PlainWord(Quoting::Bare))
     );
+}
+
+/// Audit 26 HOLE-13 and the options that name a program: the value would choose what
+/// runs (a boot script, a connection program, a post-renderer).
+#[test]
+fn options_that_name_a_program_or_a_boot_script_refuse_the_value() {
+    for script in [
+        "scp -S \"X\" f h:/tmp",
+        "helm upgrade w ./c --post-renderer \"X\"",
+        "helm upgrade w ./c --post-renderer=\"X\"",
+        "aws ec2 run-instances --image-id ami-1 --user-data \"X\"",
+        "az vm create -n vm --custom-data \"X\"",
+        "gcloud compute instances create vm --metadata startup-script=\"echo X\"",
+        "gcloud compute instances create vm --metadata=env=prod,startup-script=\"X\"",
+        "doctl compute droplet create d --user-data \"X\"",
+        "ansible-playbook site.yml --vault-password-file \"X\"",
+    ] {
+        assert!(plan_x(script).is_err(), "{script}");
+    }
+    for script in [
+        "gcloud compute instances create vm --metadata env=\"X\"",
+        "scp -P 22 f \"X:/tmp\"",
+        "helm upgrade w ./c --set image.tag=\"X\"",
+    ] {
+        assert!(plan_x(script).is_ok(), "{script}");
+    }
 }
 
 #[test]
