@@ -248,7 +248,7 @@ fn skip_to(text: &str) -> Option<u64> {
 }
 
 /// The option of a decision whether a lone "If …" item applies that skips it.
-const SKIP_IT: &str = "It does not apply: skip it";
+pub(super) const SKIP_IT: &str = "It does not apply: skip it";
 
 /// The option of a decision between conditions ("If …" items) that says none holds.
 const NONE_APPLIES: &str = "None of these applies: go on";

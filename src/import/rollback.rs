@@ -7,6 +7,7 @@
 //! so it stays steps of its own, as the page reads, behind the decision; said.
 
 use super::courses::bare;
+use super::decisions::SKIP_IT;
 use super::draft::{Draft, Step};
 
 /// The words a heading that names a rollback starts with.
@@ -137,14 +138,32 @@ pub(super) fn rollbacks(d: &mut Draft) {
                 }
             }
         }
+        // A section that opens with its condition ("If the restart made it worse, go back
+        // to the last release:") was made a decision whether that applies: it is the same
+        // question, asked once (an audit was asked twice in a row).
+        let lone = lone_condition(d, first, &after);
+        let (yes, prompt, old) = match lone {
+            Some((condition, to)) => {
+                let asked = d.steps.remove(first);
+                forget_guess(d, &asked);
+                (
+                    format!("Yes: {}", lower_first(&condition)),
+                    format!("Roll back? The page's rollback section says: {condition}."),
+                    to,
+                )
+            }
+            None => (
+                format!("Yes: {title}"),
+                "Roll back? Only if what was done made things worse (the page's rollback section)."
+                    .into(),
+                old,
+            ),
+        };
         let decision = Step {
             id,
             title: format!("{title}: is it needed?"),
-            choose: vec![(NO_ROLLBACK.into(), after), (format!("Yes: {title}"), old)],
-            choose_prompt: Some(
-                "Roll back? Only if what was done made things worse (the page's rollback section)."
-                    .into(),
-            ),
+            choose: vec![(NO_ROLLBACK.into(), after), (yes, old)],
+            choose_prompt: Some(prompt),
             choose_default: Some(1),
             pos: line,
             notes: vec![format!("{line}: guess: {what}")],
@@ -153,6 +172,39 @@ pub(super) fn rollbacks(d: &mut Draft) {
         };
         d.steps.insert(first, decision);
         i = end;
+    }
+}
+
+/// The section's first step when it is a decision whether a lone condition applies (its
+/// options: the condition, and a way out to `after`, where skipping the rollback leads):
+/// (the condition, where it leads).
+fn lone_condition(d: &Draft, first: usize, after: &str) -> Option<(String, String)> {
+    match d.steps[first].choose.as_slice() {
+        [(condition, to), (skip, out)] if skip == SKIP_IT && out == after => {
+            Some((condition.clone(), to.clone()))
+        }
+        _ => None,
+    }
+}
+
+/// Drops the guess a step made when it was made (its note says it), when the step is gone.
+fn forget_guess(d: &mut Draft, gone: &Step) {
+    d.guesses.retain(|(pos, what)| {
+        !gone
+            .notes
+            .iter()
+            .any(|n| *n == format!("{pos}: guess: {what}"))
+    });
+}
+
+/// "If the restart…" → "if the restart…", to follow "Yes: ".
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) if c.is_uppercase() && !chars.clone().next().is_some_and(char::is_uppercase) => {
+            c.to_lowercase().chain(chars).collect()
+        }
+        _ => text.to_string(),
     }
 }
 

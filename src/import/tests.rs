@@ -1346,6 +1346,43 @@ fn a_rollback_section_runs_only_when_chosen() {
     assert_eq!(walked_runs(&d), ["helm rollback api 0"]);
 }
 
+/// A Rollback section whose text opens with its condition ("If the restart made it worse,
+/// go back…") asked twice in a row: whether to roll back, then whether the "If …" applies.
+/// It is one decision, the condition its question.
+#[test]
+fn a_rollback_section_that_opens_with_if_is_one_decision() {
+    let d = import(
+        "# Deploy stuck\n\n## Mitigation\n\n```bash\nkubectl rollout restart deploy/api\n```\n\n\
+         ## Rollback\n\nIf the restart made it worse, go back to the last release:\n\n```bash\nkubectl rollout undo deploy/api\n```\n\n\
+         ## Verify\n\n```bash\nkubectl rollout status deploy/api\n```\n",
+        "page",
+    );
+    let decisions: Vec<&Step> = d.steps.iter().filter(|s| !s.choose.is_empty()).collect();
+    assert_eq!(decisions.len(), 1, "{:?}", d.steps);
+    let undo = d
+        .steps
+        .iter()
+        .find(|s| s.run.as_deref() == Some("kubectl rollout undo deploy/api"))
+        .unwrap();
+    assert_eq!(decisions[0].choose[1].1, undo.id);
+    assert!(
+        decisions[0].choose[1]
+            .0
+            .contains("if the restart made it worse"),
+        "{:?}",
+        decisions[0].choose
+    );
+    assert_eq!(decisions[0].choose_default, Some(1));
+    assert_eq!(
+        walked_runs(&d),
+        [
+            "kubectl rollout restart deploy/api",
+            "kubectl rollout status deploy/api"
+        ]
+    );
+    assert_eq!(d.guesses.len(), 1, "{:?}", d.guesses);
+}
+
 /// Audit 14n N5: a lone conditional section (`### If the disk is still full`, no sibling
 /// alternative) was a step of every run. A decision asks whether it applies; both ways
 /// join again at what follows.
