@@ -439,8 +439,9 @@ fn sibling_alternatives_are_one_decision_however_many() {
     t.exec(&["import", "three.md", "-o", "three.yaml"]).code(0);
     let yaml = std::fs::read_to_string(t.path("three.yaml")).unwrap();
     assert_eq!(yaml.matches("choose:").count(), 1, "{yaml}");
-    assert_eq!(yaml.matches("- label:").count(), 3, "{yaml}");
-    assert_eq!(yaml.matches("next: run-echo-verify").count(), 3, "{yaml}");
+    // (Three conditions and "None of these applies: skip them".)
+    assert_eq!(yaml.matches("- label:").count(), 4, "{yaml}");
+    assert_eq!(yaml.matches("next: run-echo-verify").count(), 4, "{yaml}");
     t.exec(&["lint", "three.yaml"]).code(0);
     // The second option walks its branch, then Verify, once.
     std::fs::write(t.path("answers.yaml"), "which-applies: 2\n").unwrap();
@@ -827,8 +828,9 @@ fn alternative_sections_become_a_decision_whose_branches_join_again() {
         yaml.contains("        - label: \"If the node has disk pressure\"\n          next: clean-the-images-nobody-uses\n"),
         "{yaml}"
     );
-    // Each branch's last step joins the step after the alternatives.
-    assert_eq!(yaml.matches("    next: afterwards\n").count(), 2, "{yaml}");
+    // Each branch's last step joins the step after the alternatives, and "None of these
+    // applies: skip them" leads there too.
+    assert_eq!(yaml.matches("    next: afterwards\n").count(), 3, "{yaml}");
     assert!(
         out.stderr
             .contains("node-not-ready.md:15:1: guess: 2 sections read as alternatives"),
@@ -1608,7 +1610,8 @@ fn alternatives_inside_an_alternative_are_a_decision_of_their_own() {
             && yaml.contains("        - label: \"If old application logs are kept\"\n"),
         "{yaml}"
     );
-    // Both inner branches and the outer second one go on to "Verify".
+    // Both inner branches, the inner "none of these applies" and the outer second one go
+    // on to "Verify".
     let verify = yaml
         .lines()
         .find(|l| l.starts_with("  - id: ") && l.contains("df-h"))
@@ -1617,7 +1620,7 @@ fn alternatives_inside_an_alternative_are_a_decision_of_their_own() {
         .to_string();
     assert_eq!(
         yaml.matches(&format!("    next: {verify}\n")).count(),
-        3,
+        4,
         "{yaml}"
     );
     assert!(out.stderr.contains(", 2 decisions, "), "{}", out.stderr);

@@ -253,6 +253,10 @@ pub(super) const SKIP_IT: &str = "It does not apply: skip it";
 /// The option of a decision between conditions ("If …" items) that says none holds.
 const NONE_APPLIES: &str = "None of these applies: go on";
 
+/// The option of a decision between conditional sections ("## If …" headings) that says
+/// none holds: the walk goes on after them all.
+const NONE_APPLIES_SKIP: &str = "None of these applies: skip them";
+
 /// Two or more courses in a row under one heading that are list items ("2. If the last
 /// deploy is the cause, roll it back") or bold paragraphs ("**Option B: grow the volume**")
 /// become a decision, as sibling headings do ([`alternatives`]): a `choose` before the
@@ -873,6 +877,18 @@ pub(super) fn alternatives(d: &mut Draft) {
         let what = if lone {
             options.push((SKIP_IT.into(), after.clone()));
             "a section that starts \"If …\" with no other course beside it: a decision asks whether it applies".to_string()
+        } else if group
+            .iter()
+            .all(|&g| condition(super::courses::bare(&d.sections[g].1)))
+        {
+            // Only conditions ("## If the journal is large", "## If images pile up"): the
+            // operator may find that none holds, and go on past them all.
+            let what = format!(
+                "{} sections read as alternatives: a decision asks which applies, or that none does (each starts \"If …\")",
+                options.len()
+            );
+            options.push((NONE_APPLIES_SKIP.into(), after.clone()));
+            what
         } else {
             format!(
                 "{} sections read as alternatives: a decision asks which applies",

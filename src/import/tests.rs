@@ -1383,6 +1383,56 @@ fn a_rollback_section_that_opens_with_if_is_one_decision() {
     assert_eq!(d.guesses.len(), 1, "{:?}", d.guesses);
 }
 
+/// Sibling "If …" sections were one decision with no way past them: the operator for whom
+/// neither holds had to pick one. "None of these applies: skip them" leads after the last.
+#[test]
+fn sibling_if_sections_are_one_decision_with_a_way_past_them() {
+    let d = import(
+        "# Disk full\n\n## Mitigation\n\n```bash\ndf -h /\n```\n\n\
+         ## If the journal is large\n\n```bash\nsudo journalctl --vacuum-size=500M\n```\n\n\
+         ## If docker images pile up\n\n```bash\nsudo docker image prune -a -f\n```\n\n\
+         ## Verify\n\n```bash\ndf -h /var\n```\n",
+        "page",
+    );
+    let decisions: Vec<&Step> = d.steps.iter().filter(|s| !s.choose.is_empty()).collect();
+    assert_eq!(decisions.len(), 1, "{:?}", d.steps);
+    let verify = d
+        .steps
+        .iter()
+        .find(|s| s.run.as_deref() == Some("df -h /var"))
+        .unwrap();
+    let options: Vec<&str> = decisions[0]
+        .choose
+        .iter()
+        .map(|(l, _)| l.as_str())
+        .collect();
+    assert_eq!(
+        options,
+        [
+            "If the journal is large",
+            "If docker images pile up",
+            "None of these applies: skip them"
+        ]
+    );
+    assert_eq!(decisions[0].choose[2].1, verify.id);
+    // Each branch joins again at the check.
+    for (_, to) in &decisions[0].choose[..2] {
+        let k = d.steps.iter().position(|s| s.id == *to).unwrap();
+        assert_eq!(d.steps[k].next.as_deref(), Some(verify.id.as_str()));
+    }
+    // Options that are not all conditions have no such way out.
+    let d = import(
+        "# T\n\n## Option A: restart\n\n```bash\nsystemctl restart app\n```\n\n\
+         ## Option B: scale\n\n```bash\nkubectl scale deploy/app --replicas=5\n```\n",
+        "page",
+    );
+    assert!(
+        !labels(&d).iter().any(|l| l.starts_with("None of these")),
+        "{:?}",
+        d.steps
+    );
+}
+
 /// Audit 14n N5: a lone conditional section (`### If the disk is still full`, no sibling
 /// alternative) was a step of every run. A decision asks whether it applies; both ways
 /// join again at what follows.
@@ -1586,6 +1636,7 @@ fn an_untagged_output_block_after_a_command_is_shown() {
         );
         assert_eq!(d.left.len(), 1, "{output}");
     }
+
     // A second block of commands right after the first is still the step's.
     let d = import(
         "# T\n\n## Fix\n\n```bash\nkubectl get pods\n```\n\n```\nkubectl delete pod api-0\n```\n",
