@@ -334,6 +334,8 @@ fn page(args: &ImportArgs, err: &mut String) -> i32 {
             }
         }
     }
+    // (The guesses found here, among the importer's, in the page's order.)
+    draft.sort_guesses();
     if args.strict && !draft.guesses.is_empty() {
         for (pos, what) in &draft.guesses {
             report(

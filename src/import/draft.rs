@@ -110,6 +110,12 @@ pub struct Step {
 }
 
 impl Draft {
+    /// The guesses in the order of the page (by line, then column), as a reader goes
+    /// through them: each pass of the importer adds its own, in its own order.
+    pub fn sort_guesses(&mut self) {
+        self.guesses.sort_by_key(|(pos, _)| *pos);
+    }
+
     /// Where the walk goes from each step (by index): a decision's options, a `next:`, or
     /// the step after it; none after the last step or a `next:` to `end`.
     pub fn successors(&self) -> Vec<Vec<usize>> {

@@ -76,6 +76,7 @@ pub fn import(text: &str, stem: &str) -> Draft {
     rollback::rollbacks(&mut d);
     variables::apply_exports(&mut d, exported);
     asks::ask_in_options(&mut d);
+    d.sort_guesses();
     d
 }
 

@@ -1433,6 +1433,23 @@ fn sibling_if_sections_are_one_decision_with_a_way_past_them() {
     );
 }
 
+/// The summary listed guesses in the order the passes found them: a decision of sections
+/// (found first) before an "If …" item above it. They are in the page's order.
+#[test]
+fn guesses_are_in_the_order_of_the_page() {
+    let d = import(
+        "# T\n\n## Diagnosis\n\n- If the pods crash, look at their logs:\n\n  ```bash\n  kubectl logs deploy/api\n  ```\n\n\
+         ## Option A: restart\n\n```bash\nsystemctl restart app\n```\n\n\
+         ## Option B: scale\n\n```bash\nkubectl scale deploy/app --replicas=5\n```\n",
+        "page",
+    );
+    assert!(d.guesses.len() >= 2, "{:?}", d.guesses);
+    let lines: Vec<usize> = d.guesses.iter().map(|(p, _)| p.line).collect();
+    let mut sorted = lines.clone();
+    sorted.sort_unstable();
+    assert_eq!(lines, sorted, "{:?}", d.guesses);
+}
+
 /// Audit 14n N5: a lone conditional section (`### If the disk is still full`, no sibling
 /// alternative) was a step of every run. A decision asks whether it applies; both ways
 /// join again at what follows.
