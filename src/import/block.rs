@@ -6,7 +6,7 @@
 use super::contents::file_contents;
 use super::decisions::either_or;
 use super::draft::{Draft, Step};
-use super::output::looks_like_output;
+use super::output::{clearly_output, looks_like_output};
 use super::placeholders::placeholders;
 use super::pos::Pos;
 use super::reader::{Reader, fence, fenced};
@@ -270,8 +270,12 @@ impl Reader<'_> {
                 .unwrap_or_else(|| "Run the command".into())
         };
         // An untagged block right after a command's, nothing between, whose lines read as
-        // output (a table, log lines, JSON): that command's output (audit 14n N2).
-        let output_after = lang.is_empty()
+        // output (a table, log lines, JSON): that command's output (audit 14n N2). Tagged
+        // `bash`/`sh` as the page's commands are, with no prompt, only when clearly output
+        // (no line a shell would read as an assignment).
+        let shell_tagged =
+            matches!(lang.as_str(), "bash" | "sh" | "shell" | "zsh") && clearly_output(&self.code);
+        let output_after = (lang.is_empty() || shell_tagged)
             && self.joinable
             && self.prose.trim().is_empty()
             && (self.in_item == 0
@@ -279,7 +283,7 @@ impl Reader<'_> {
                     .item_text
                     .get(self.item_taken..)
                     .is_some_and(|rest| rest.trim().is_empty()))
-            && looks_like_output(&self.code);
+            && (shell_tagged || looks_like_output(&self.code));
         let foreign = if output_after {
             Some("the output of the command before it (its lines read as output: a table, log lines, JSON), shown, not run".to_string())
         } else if SHELLS.contains(&lang.as_str()) {
@@ -456,8 +460,10 @@ impl Reader<'_> {
             && let Some(last) = self.d.steps.last_mut()
         {
             last.instructions.push_str("\n\nOutput:\n\n");
+            // (Output tagged `bash` is no command: shown untagged, as a reader of the
+            // runbook's page would take it.)
             last.instructions
-                .push_str(fence(&self.code, lang).trim_end());
+                .push_str(fence(&self.code, if output { "" } else { lang }).trim_end());
             last.notes.push(note);
             return;
         }

@@ -53,9 +53,36 @@ pub(super) fn looks_like_output(code: &str) -> bool {
         || (lines.len() >= 2 && lines.iter().all(|l| field.is_match(l)))
 }
 
+/// Whether a block tagged as shell (`bash`, `sh`) with no prompt reads clearly as output:
+/// as [`looks_like_output`], and no line that a shell would read as setting a variable
+/// (`level=debug ./app` is a command, not a log line).
+pub(super) fn clearly_output(code: &str) -> bool {
+    static ASSIGNMENT: LazyLock<Option<regex::Regex>> =
+        LazyLock::new(|| regex::Regex::new(r"^\s*[A-Za-z_][A-Za-z0-9_]*=").ok());
+    let Some(assignment) = ASSIGNMENT.as_ref() else {
+        return false;
+    };
+    looks_like_output(code) && !code.lines().any(|l| assignment.is_match(l))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::looks_like_output;
+    use super::{clearly_output, looks_like_output};
+
+    #[test]
+    fn output_tagged_as_shell() {
+        assert!(clearly_output(
+            "NAME    READY   STATUS    RESTARTS   AGE\napi-0   1/1     Running   0          3d"
+        ));
+        assert!(clearly_output("2024-03-01T10:00:01Z ERROR boom"));
+        for code in [
+            "level=debug ./app --once",
+            "ts=1 time=2 ./probe",
+            "kubectl get pods",
+        ] {
+            assert!(!clearly_output(code), "{code}");
+        }
+    }
 
     #[test]
     fn output_and_commands() {

@@ -1625,6 +1625,26 @@ fn commands_for_a_shell_opened_elsewhere_are_not_run_here() {
     }
 }
 
+/// A block fenced with `tag` right after a command's block is that command's output: not
+/// run, shown in the command's step, said once.
+fn assert_output_after_a_command(tag: &str, output: &str) {
+    let d = import(
+        &format!(
+            "# T\n\n## Diagnosis\n\nLook:\n\n```bash\nkubectl get pods -n shop\n```\n\n```{tag}\n{output}\n```\n"
+        ),
+        "page",
+    );
+    let runs: Vec<&str> = d.steps.iter().filter_map(|s| s.run.as_deref()).collect();
+    assert_eq!(runs, ["kubectl get pods -n shop"], "{output}");
+    let first_line = output.lines().next().unwrap_or("");
+    assert!(
+        d.steps[0].instructions.contains(first_line),
+        "{output}: {:?}",
+        d.steps
+    );
+    assert_eq!(d.left.len(), 1, "{output}");
+}
+
 /// Audit 14n N2: an untagged block right after a command's block that is its output (a
 /// table, `NAME READY STATUS`, log lines, JSON) was joined to the command and run. It is
 /// shown as the command's output.
@@ -1637,23 +1657,8 @@ fn an_untagged_output_block_after_a_command_is_shown() {
         " pid  | state  | query\n------+--------+-------\n 4242 | active | select 1",
         "Name:         api-0\nNamespace:    shop\nStatus:       Running",
     ] {
-        let d = import(
-            &format!(
-                "# T\n\n## Diagnosis\n\nLook:\n\n```bash\nkubectl get pods -n shop\n```\n\n```\n{output}\n```\n"
-            ),
-            "page",
-        );
-        let runs: Vec<&str> = d.steps.iter().filter_map(|s| s.run.as_deref()).collect();
-        assert_eq!(runs, ["kubectl get pods -n shop"], "{output}");
-        let first_line = output.lines().next().unwrap();
-        assert!(
-            d.steps[0].instructions.contains(first_line),
-            "{output}: {:?}",
-            d.steps
-        );
-        assert_eq!(d.left.len(), 1, "{output}");
+        assert_output_after_a_command("", output);
     }
-
     // A second block of commands right after the first is still the step's.
     let d = import(
         "# T\n\n## Fix\n\n```bash\nkubectl get pods\n```\n\n```\nkubectl delete pod api-0\n```\n",
@@ -1663,6 +1668,40 @@ fn an_untagged_output_block_after_a_command_is_shown() {
         d.steps[0].run.as_deref(),
         Some("kubectl get pods\nkubectl delete pod api-0")
     );
+}
+
+/// An output block tagged `bash` or `sh` as the page's commands are (no prompt), right after
+/// a command's block, was run as commands. When clearly output (a table, log lines, JSON)
+/// it is shown as the command's output; a block of commands, or one that sets a variable
+/// first (`level=debug ./probe`), stays a command.
+#[test]
+fn a_shell_tagged_output_block_after_a_command_is_shown() {
+    for (tag, output) in [
+        (
+            "bash",
+            "NAME                     READY   STATUS             RESTARTS   AGE\napi-7d9f8b6c5d-x2k4p     0/1     CrashLoopBackOff   12         40m",
+        ),
+        (
+            "sh",
+            "2024-03-01T10:00:01Z ERROR connection refused: db-primary:5432\n2024-03-01T10:00:02Z INFO retrying in 5s",
+        ),
+        ("bash", "{\"status\": \"down\", \"db\": \"unreachable\"}"),
+    ] {
+        assert_output_after_a_command(tag, output);
+    }
+    for block in ["kubectl delete pod api-0", "level=debug ./probe --once"] {
+        let d = import(
+            &format!("# T\n\n## Fix\n\n```bash\nkubectl get pods\n```\n\n```bash\n{block}\n```\n"),
+            "page",
+        );
+        let runs: Vec<&str> = d.steps.iter().filter_map(|s| s.run.as_deref()).collect();
+        assert_eq!(
+            runs.concat().matches(block).count(),
+            1,
+            "{block}: {:?}",
+            d.steps
+        );
+    }
 }
 
 /// Audit 14n N8: an untagged block of Windows commands (`iisreset`, `net stop`, `sc query`,
