@@ -24,6 +24,30 @@ static EDIT_AND: LazyLock<Option<regex::Regex>> = LazyLock::new(|| {
     .ok()
 });
 
+/// "Create a file /etc/nginx/conf.d/api.conf with:", "Create `Dockerfile` with the
+/// following content:", "Create a file named `.env` containing:": (the file).
+static CREATE: LazyLock<Option<regex::Regex>> = LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)^(?:(?:then|now|next|first|also|and)[, ]+)?create\s+(?:(?:a|an|the)\s+)?(?:new\s+)?(?:file\s+(?:(?:named|called|at)\s+)?)?(.+?)\s+(?:with|containing|that contains)(?:\s+(?:the following|this|these|the|its))?(?:\s+(?:lines?|contents?|text))?\s*:$",
+    )
+    .ok()
+});
+
+/// Files named without an extension that a page says to write into ("Add this to the
+/// Dockerfile:").
+const FILE_NAMES: &[&str] = &[
+    "dockerfile",
+    "containerfile",
+    "makefile",
+    "jenkinsfile",
+    "vagrantfile",
+    "procfile",
+    "gemfile",
+    "caddyfile",
+    "justfile",
+    "brewfile",
+];
+
 /// The extensions of the files a page says to write lines into (not `example.com`).
 const CONFIG_EXTENSIONS: &[&str] = &[
     "conf",
@@ -59,7 +83,8 @@ fn file_like(target: &str) -> Option<String> {
         .split_whitespace()
         .find(|w| {
             let w = w.trim_matches(['`', '"', '\'', '*', ',', '.']);
-            w.contains('/')
+            FILE_NAMES.contains(&w)
+                || w.contains('/')
                 || (w.starts_with('.') && w.len() > 1)
                 || w.rsplit_once('.')
                     .is_some_and(|(stem, ext)| !stem.is_empty() && CONFIG_EXTENSIONS.contains(&ext))
@@ -93,6 +118,9 @@ pub(super) fn file_named_before(before: &str) -> Option<String> {
         return None;
     }
     if let Some(c) = PUT_IN.as_ref().and_then(|re| re.captures(last)) {
+        return file_like(c.get(1)?.as_str());
+    }
+    if let Some(c) = CREATE.as_ref().and_then(|re| re.captures(last)) {
         return file_like(c.get(1)?.as_str());
     }
     let c = EDIT_AND.as_ref()?.captures(last)?;
@@ -201,16 +229,64 @@ fn config_lines(code: &str) -> bool {
         || all(&|l| address.is_match(l.trim()))
 }
 
+/// Whether a block reads as a Dockerfile (`FROM` first, then instructions and their
+/// continued lines): no shell runs `FROM`, and its `RUN` lines are the image build's.
+fn dockerfile_lines(code: &str) -> bool {
+    const INSTRUCTIONS: &[&str] = &[
+        "FROM",
+        "RUN",
+        "COPY",
+        "ADD",
+        "ENV",
+        "ARG",
+        "WORKDIR",
+        "USER",
+        "EXPOSE",
+        "CMD",
+        "ENTRYPOINT",
+        "LABEL",
+        "VOLUME",
+        "HEALTHCHECK",
+        "SHELL",
+        "STOPSIGNAL",
+        "ONBUILD",
+    ];
+    let mut continued = false;
+    let mut first = None;
+    for line in code.lines() {
+        let t = line.trim();
+        if t.is_empty() || (t.starts_with('#') && !continued) {
+            continue;
+        }
+        let word = t.split_whitespace().next().unwrap_or("");
+        if !continued && !INSTRUCTIONS.contains(&word) {
+            return false;
+        }
+        if !continued {
+            first.get_or_insert(word);
+        }
+        continued = t.ends_with('\\');
+    }
+    matches!(first, Some("FROM" | "ARG"))
+        && code.lines().any(|l| l.trim_start().starts_with("FROM "))
+}
+
 /// Where a block is a file's contents, what to say of it (the `place` of a block left as
 /// text); `None` when it is to be run.
 pub(super) fn file_contents(before: &str, code: &str) -> Option<String> {
     if let Some(file) = file_named_before(before)
-        && !writes_a_file(code)
+        && (dockerfile_lines(code) || !writes_a_file(code))
     {
         return Some(format!(
             "the contents of `{}` (the sentence before it says so): shown, not run (edit the file by hand, or write a command that does)",
             file.replace('`', "'")
         ));
+    }
+    if dockerfile_lines(code) {
+        return Some(
+            "a Dockerfile's lines (`FROM`, `RUN`, `COPY`…): shown, not run (write them into the Dockerfile, and build the image)"
+                .to_string(),
+        );
     }
     config_lines(code).then(|| {
         "lines of a config file (`key = value`, `[section]`, `Host x`, an address and its names): shown, not run (edit the file by hand, or write a command that does)".to_string()
@@ -219,7 +295,46 @@ pub(super) fn file_contents(before: &str, code: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{config_lines, file_named_before};
+    use super::{config_lines, dockerfile_lines, file_named_before};
+
+    #[test]
+    fn dockerfiles_and_files_to_create() {
+        for (text, file) in [
+            ("Add this to the Dockerfile:", "Dockerfile"),
+            (
+                "Create a file /etc/nginx/conf.d/api.conf with:",
+                "/etc/nginx/conf.d/api.conf",
+            ),
+            (
+                "Create `Dockerfile` with the following content:",
+                "Dockerfile",
+            ),
+            (
+                "Create a file named /etc/default/app containing:",
+                "/etc/default/app",
+            ),
+        ] {
+            assert_eq!(file_named_before(text).as_deref(), Some(file), "{text}");
+        }
+        for text in [
+            "Create the namespace with:",
+            "Create a backup with:",
+            "Create a secret containing the token:",
+        ] {
+            assert_eq!(file_named_before(text), None, "{text}");
+        }
+        assert!(dockerfile_lines(
+            "FROM debian:12\nRUN apt-get update && \\\n    apt-get install -y curl > /dev/null\nCOPY app /app\nCMD [\"/app\"]"
+        ));
+        for code in [
+            "docker build -t app .",
+            "RUN=1 ./x",
+            "COPY a b",
+            "FROM=x\necho $FROM",
+        ] {
+            assert!(!dockerfile_lines(code), "{code}");
+        }
+    }
 
     #[test]
     fn sentences_that_name_a_file_to_write() {

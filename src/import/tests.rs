@@ -1704,6 +1704,42 @@ fn a_shell_tagged_output_block_after_a_command_is_shown() {
     }
 }
 
+/// A Dockerfile after "Add this to the Dockerfile:", and a file's contents after "Create a
+/// file … with:", were run as commands (`FROM` by bash, `RUN … > /dev/null` read as a
+/// command writing a file). They are shown as the file's contents, not run.
+#[test]
+fn a_dockerfile_and_a_file_to_create_are_shown_not_run() {
+    let d = import(
+        "# T\n\n## Fix\n\nAdd this to the Dockerfile:\n\n```bash\nFROM debian:12\nRUN apt-get update && apt-get install -y curl > /dev/null\nCOPY app /app\n```\n\n\
+         Create a file /etc/nginx/conf.d/api.conf with:\n\n```\nupstream api {\n  server 10.0.0.5:8080;\n}\n```\n\n\
+         Then build it:\n\n```bash\ndocker build -t app .\n```\n",
+        "page",
+    );
+    let runs: Vec<&str> = d.steps.iter().filter_map(|s| s.run.as_deref()).collect();
+    assert_eq!(runs, ["docker build -t app ."], "{:?}", d.steps);
+    assert!(
+        d.left.iter().any(|(_, w)| w.contains("Dockerfile"))
+            && d.left
+                .iter()
+                .any(|(_, w)| w.contains("/etc/nginx/conf.d/api.conf")),
+        "{:?}",
+        d.left
+    );
+    // A Dockerfile's lines with no lead-in: shown too.
+    let d = import(
+        "# T\n\n## Fix\n\n```\nFROM alpine:3.20\nRUN apk add --no-cache curl\n```\n",
+        "page",
+    );
+    assert!(d.steps.iter().all(|s| s.run.is_none()), "{:?}", d.steps);
+    // "Create the namespace with:" is a command's lead-in, not a file's.
+    let d = import(
+        "# T\n\n## Fix\n\nCreate the namespace with:\n\n```bash\nkubectl create namespace shop\n```\n",
+        "page",
+    );
+    let runs: Vec<&str> = d.steps.iter().filter_map(|s| s.run.as_deref()).collect();
+    assert_eq!(runs, ["kubectl create namespace shop"]);
+}
+
 /// Audit 14n N8: an untagged block of Windows commands (`iisreset`, `net stop`, `sc query`,
 /// `C:\…`, `.\script.ps1`) was run by bash. It is shown, to be typed in PowerShell or cmd;
 /// so is a block tagged `powershell`, `ps1`, `cmd` or `bat`, each said so.
