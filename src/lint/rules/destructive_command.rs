@@ -33,7 +33,15 @@ crate::declare_rule! {
     /// `rbd snap purge`, Cassandra `DROP KEYSPACE` and `nodetool removenode`/`decommission`,
     /// `gsutil rm`, a recursive `chown`/`chmod`/`chgrp`, `kill -9`/`pkill -9`, promoting a
     /// replica (`pg_ctl promote`), a lazy or forced `umount -l`/`-f`, `reboot`,
-    /// `shutdown`, `halt`, `poweroff`.
+    /// `shutdown`, `halt`, `poweroff`;
+    /// `vault operator raft snapshot restore`,
+    /// `vault operator init`/`rekey`/`generate-root`/`seal`, closing Elasticsearch indices
+    /// (`POST /_all/_close`) and Kibana's `DELETE /index`,
+    /// `aws rds promote-read-replica` and `failover-db-cluster`/`failover-global-cluster`,
+    /// `terraform apply -auto-approve` without a saved plan
+    /// (`terraform apply -auto-approve plan.out` applies what was reviewed, and does not
+    /// count), an `ansible` module run with `state=absent`, MinIO's `mc rb`/`mc rm`, and
+    /// `iptables -P CHAIN DROP` (or `REJECT`).
     ///
     /// `rm` counts with `-r`, `-R` or `-f` in any spelling (`-rf`, `-r -f`, `--recursive`,
     /// `--force`), and `rm` and the `reboot` family wherever the shell runs a command: at the
@@ -857,6 +865,30 @@ impl Rule for DestructiveCommand {
 #[cfg(test)]
 mod tests {
     use super::find_destructive;
+    use crate::lint::Rule;
+
+    /// `runbook explain RB027` names the commands added after its first list (an audit
+    /// found them detected but not told).
+    #[test]
+    fn the_explanation_names_the_newer_commands() {
+        let doc = super::DestructiveCommand.meta().doc;
+        for named in [
+            "vault operator raft snapshot restore",
+            "operator init",
+            "rekey",
+            "_close",
+            "DELETE /index",
+            "promote-read-replica",
+            "failover-db-cluster",
+            "terraform apply -auto-approve",
+            "state=absent",
+            "mc rb",
+            "mc rm",
+            "iptables -P",
+        ] {
+            assert!(doc.contains(named), "{named}");
+        }
+    }
 
     /// Each script is found destructive as exactly its one kind.
     fn assert_kinds(cases: &[(&str, &str)]) {
