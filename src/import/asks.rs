@@ -4,6 +4,7 @@
 //! used only under "If you are on the DR site"), and refusing to start without it.
 
 use super::draft::Draft;
+use std::collections::{HashMap, HashSet};
 
 /// What is known of an input on the way into a step: asked on no path there, on every
 /// path, or on some only (then it stays an input of the runbook).
@@ -28,6 +29,10 @@ impl Asked {
 /// Each input with no value of the page's, not a secret and not in the runbook's `env:`,
 /// whose steps all stand in options of decisions, each reached with it asked on every path
 /// or on none: asked (`vars.NAME`) in the steps that need it first, and no longer an input.
+///
+/// (The steps that read each name are found in one pass, and each name looks at those only:
+/// a page of 300 "If …" items each with its placeholders took a pass over every step per
+/// name, audit M21.)
 pub(super) fn ask_in_options(d: &mut Draft) {
     if d.steps.iter().all(|s| s.choose.is_empty()) {
         return;
@@ -48,11 +53,36 @@ pub(super) fn ask_in_options(d: &mut Draft) {
             before[n].push(k);
         }
     }
-    let taken: Vec<String> = d
+    let walk = Walk {
+        avoidable: avoidable(&next),
+        reachable: reachable(&next),
+        before,
+    };
+    let taken: HashSet<String> = d
         .steps
         .iter()
         .filter_map(|s| s.choose_var.clone())
         .collect();
+    let in_env: HashSet<&str> = d.env.values().flat_map(|v| names_read(v)).collect();
+    // Name → the steps that need it (their command, or a value of theirs not chosen by the
+    // option taken), and the steps whose text reads it at all; each in order.
+    let mut needs: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut reading: HashMap<String, Vec<usize>> = HashMap::new();
+    for (k, s) in d.steps.iter().enumerate() {
+        let run = s.run.as_deref().into_iter().flat_map(names_read);
+        let unchosen = s
+            .env
+            .iter()
+            .filter(|(_, v)| !chosen_by_option(v))
+            .flat_map(|(_, v)| names_read(v));
+        for name in run.chain(unchosen) {
+            push_once(needs.entry(name.to_string()).or_default(), k);
+        }
+        let run = s.run.as_deref().into_iter().flat_map(names_read);
+        for name in run.chain(s.env.iter().flat_map(|(_, v)| names_read(v))) {
+            push_once(reading.entry(name.to_string()).or_default(), k);
+        }
+    }
     let names: Vec<String> = d.inputs.keys().cloned().collect();
     for name in names {
         let Some(input) = d.inputs.get(&name) else {
@@ -61,16 +91,17 @@ pub(super) fn ask_in_options(d: &mut Draft) {
         if input.default.is_some()
             || input.secret_env.is_some()
             || taken.contains(&name)
-            || d.env.values().any(|v| reads(v, &name))
+            || in_env.contains(name.as_str())
         {
             continue;
         }
-        let Some(at) = asked_at(d, &next, &before, &name) else {
+        let Some(at) = asked_at(d, &walk, needs.get(&name).map_or(&[], Vec::as_slice)) else {
             continue;
         };
         let prompt = input.description.clone();
         d.inputs.remove(&name);
-        for (k, s) in d.steps.iter_mut().enumerate() {
+        for &k in reading.get(&name).map_or(&[][..], Vec::as_slice) {
+            let s = &mut d.steps[k];
             if let Some(run) = &mut s.run {
                 *run = as_var(run, &name, false);
             }
@@ -78,45 +109,64 @@ pub(super) fn ask_in_options(d: &mut Draft) {
                 let guarded = chosen_by_option(value);
                 *value = as_var(value, &name, guarded);
             }
-            if at.contains(&k) {
-                s.asks.push((name.clone(), prompt.clone()));
-            }
+        }
+        for k in at {
+            d.steps[k].asks.push((name.clone(), prompt.clone()));
         }
     }
 }
 
-/// The steps where `name` is asked: each step that reads it with it asked on no path there
-/// (a step with a command, in an option: some path to the end passes it by). `None` where
-/// it cannot be: a step reached with it asked on some paths only, a step on every path, a
-/// step the walk never reaches.
-fn asked_at(
-    d: &Draft,
-    next: &[Vec<usize>],
-    before: &[Vec<usize>],
-    name: &str,
-) -> Option<Vec<usize>> {
-    let mut state = vec![Asked::Unreached; d.steps.len()];
+/// What [`asked_at`] knows of the draft's walk, found once for every name.
+struct Walk {
+    /// The steps that lead to each step.
+    before: Vec<Vec<usize>>,
+    /// Whether the first step leads to each step.
+    reachable: Vec<bool>,
+    /// Whether some walk from the first step to the end passes each step by.
+    avoidable: Vec<bool>,
+}
+
+/// Adds `k` to a list of steps in order, once.
+fn push_once(steps: &mut Vec<usize>, k: usize) {
+    if steps.last() != Some(&k) {
+        steps.push(k);
+    }
+}
+
+/// The steps where a name is asked, given the steps that need it (`needs`, in order): each
+/// that reads it with it asked on no path there (a step with a command, in an option: some
+/// path to the end passes it by). `None` where it cannot be: a step reached with it asked on
+/// some paths only, a step on every path, a step the walk never reaches.
+///
+/// (Only the steps from the first that needs it to the last are looked at: before the
+/// first, a step is reached with it never asked, or not reached at all; after the last,
+/// nothing more is decided.)
+fn asked_at(d: &Draft, walk: &Walk, needs: &[usize]) -> Option<Vec<usize>> {
+    let (&first, &last) = (needs.first()?, needs.last()?);
+    let mut state = vec![Asked::Unreached; last + 1 - first];
+    let state_of = |state: &[Asked], p: usize| match p.checked_sub(first) {
+        Some(i) => state[i],
+        None if walk.reachable[p] => Asked::Never,
+        None => Asked::Unreached,
+    };
     let mut at = Vec::new();
-    for (k, s) in d.steps.iter().enumerate() {
+    let mut wanted = needs.iter().peekable();
+    for k in first..=last {
         let coming = if k == 0 {
             Asked::Never
         } else {
-            before[k]
+            walk.before[k]
                 .iter()
-                .fold(Asked::Unreached, |a, &p| a.join(state[p]))
+                .fold(Asked::Unreached, |a, &p| a.join(state_of(&state, p)))
         };
-        // (A value carried by the option taken, `inputs.a if vars.c == '1' else …`, reads it
-        // only on the path of its own option.)
-        let needs = s.run.as_deref().is_some_and(|r| reads(r, name))
-            || s.env
-                .iter()
-                .any(|(_, v)| !chosen_by_option(v) && reads(v, name));
-        state[k] = match (needs, coming) {
+        let needed = wanted.next_if_eq(&&k).is_some();
+        state[k - first] = match (needed, coming) {
             (false, c) => c,
             (true, Asked::Unreached | Asked::Some) => return None,
             (true, Asked::Always) => Asked::Always,
             (true, Asked::Never) => {
-                if s.run.is_none() || !s.choose.is_empty() || !passed_by(next, k) {
+                let s = &d.steps[k];
+                if s.run.is_none() || !s.choose.is_empty() || !walk.avoidable[k] {
                     return None;
                 }
                 at.push(k);
@@ -133,25 +183,53 @@ fn chosen_by_option(value: &str) -> bool {
     value.contains(" if vars.")
 }
 
-/// Whether some walk from the first step to the end passes step `k` by.
-fn passed_by(next: &[Vec<usize>], k: usize) -> bool {
-    let mut seen = vec![false; next.len()];
-    let mut stack = vec![0];
-    while let Some(s) = stack.pop() {
-        if s == k || std::mem::replace(&mut seen[s], true) {
-            continue;
-        }
-        if next[s].is_empty() {
-            return true;
-        }
-        stack.extend(next[s].iter().copied());
+/// Whether the first step leads to each step (the walk goes forward only).
+fn reachable(next: &[Vec<usize>]) -> Vec<bool> {
+    let mut reached = vec![false; next.len()];
+    if let Some(first) = reached.first_mut() {
+        *first = true;
     }
-    false
+    for k in 0..next.len() {
+        if reached[k] {
+            for &n in &next[k] {
+                reached[n] = true;
+            }
+        }
+    }
+    reached
 }
 
-/// Whether template text reads `inputs.NAME` (not `inputs.NAME_2`).
-fn reads(text: &str, name: &str) -> bool {
-    !spans(text, name).is_empty()
+/// Whether some walk from the first step to the end passes each step by, for every step in
+/// one sweep: the walk goes forward only, so a walk that never lands on step `k` either ends
+/// before it or leaps over it, from a step it reaches before `k` to one after.
+fn avoidable(next: &[Vec<usize>]) -> Vec<bool> {
+    let reached = reachable(next);
+    let mut out = vec![false; next.len()];
+    // (Whether a reached step before `k` ends the walk; the furthest step a reached step
+    // before `k` leads to.)
+    let mut ended = false;
+    let mut furthest = 0;
+    for k in 0..next.len() {
+        out[k] = ended || furthest > k;
+        if reached[k] {
+            ended |= next[k].is_empty();
+            furthest = next[k].iter().copied().fold(furthest, usize::max);
+        }
+    }
+    out
+}
+
+/// The names of the inputs template text reads (`inputs.NAME`, not `vars.inputs.NAME`).
+fn names_read(text: &str) -> impl Iterator<Item = &str> {
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    text.match_indices("inputs.").filter_map(move |(at, m)| {
+        if text[..at].ends_with(|c: char| word(c) || c == '.') {
+            return None;
+        }
+        let rest = &text[at + m.len()..];
+        let name = &rest[..rest.find(|c: char| !word(c)).unwrap_or(rest.len())];
+        (!name.is_empty()).then_some(name)
+    })
 }
 
 /// Where template text reads `inputs.NAME`: the byte ranges of `inputs.NAME`.
@@ -287,11 +365,63 @@ mod tests {
         );
     }
 
+    /// The sweep that says which steps a walk can pass by agrees with walking the graph
+    /// without each step, on every forward graph of five steps with up to two ways on.
+    #[test]
+    fn avoidable_steps_are_those_a_walk_can_pass_by() {
+        fn passed_by(next: &[Vec<usize>], k: usize) -> bool {
+            let mut seen = vec![false; next.len()];
+            let mut stack = vec![0];
+            while let Some(s) = stack.pop() {
+                if s == k || std::mem::replace(&mut seen[s], true) {
+                    continue;
+                }
+                if next[s].is_empty() {
+                    return true;
+                }
+                stack.extend(next[s].iter().copied());
+            }
+            false
+        }
+        let n = 5;
+        // Each step's ways on, from a number: none, one or two of the steps after it.
+        let choices = |k: usize| -> Vec<Vec<usize>> {
+            let mut out = vec![vec![]];
+            for a in k + 1..n {
+                out.push(vec![a]);
+                for b in a + 1..n {
+                    out.push(vec![a, b]);
+                }
+            }
+            out
+        };
+        let mut graphs: Vec<Vec<Vec<usize>>> = vec![vec![]];
+        for k in 0..n {
+            graphs = graphs
+                .into_iter()
+                .flat_map(|g| {
+                    choices(k).into_iter().map(move |c| {
+                        let mut g = g.clone();
+                        g.push(c);
+                        g
+                    })
+                })
+                .collect();
+        }
+        assert_eq!(graphs.len(), 616);
+        for next in &graphs {
+            let want: Vec<bool> = (0..n).map(|k| passed_by(next, k)).collect();
+            assert_eq!(super::avoidable(next), want, "{next:?}");
+        }
+    }
+
     #[test]
     fn reads_finds_the_whole_name_only() {
-        assert!(super::reads("{{ inputs.pod }}", "pod"));
-        assert!(!super::reads("{{ inputs.pod_name }}", "pod"));
-        assert!(!super::reads("{{ vars.inputs.pod }}", "pod"));
+        let read = |text| super::names_read(text).collect::<Vec<_>>();
+        assert_eq!(read("{{ inputs.pod }}"), ["pod"]);
+        assert_eq!(read("{{ inputs.pod_name }}"), ["pod_name"]);
+        assert!(read("{{ vars.inputs.pod }}").is_empty());
+        assert_eq!(read("{{ inputs.a if x else inputs.ab }}"), ["a", "ab"]);
         assert_eq!(
             super::as_var("{{ inputs.a if x else inputs.ab }}", "a", true),
             "{{ vars.a | default('') if x else inputs.ab }}"

@@ -1450,6 +1450,50 @@ fn guesses_are_in_the_order_of_the_page() {
     assert_eq!(lines, sorted, "{:?}", d.guesses);
 }
 
+/// Audit M21: a page of many "If …" items, each with placeholders of its own, took a pass
+/// over every step per placeholder (300 items: 600 passes of 300 steps; 2,000 items took
+/// ten seconds). Each item's placeholders are asked in its own option, and the time grows
+/// with the page, not with its square.
+#[test]
+fn many_if_items_with_placeholders_import_in_linear_time() {
+    let page = |n: usize| {
+        let mut page = String::from("# Many\n\n## Mitigation\n\n");
+        for i in 0..n {
+            page.push_str(&format!(
+                "- If the case {i} applies, restart it:\n\n  ```bash\n  kubectl -n <NAMESPACE_{i}> rollout restart deploy/<APP_{i}>\n  ```\n\n"
+            ));
+        }
+        page
+    };
+    let d = import(&page(300), "page");
+    assert!(d.inputs.is_empty(), "{:?}", d.inputs.keys().take(3));
+    let runs: Vec<&Step> = d.steps.iter().filter(|s| s.run.is_some()).collect();
+    assert_eq!(runs.len(), 300);
+    for (i, s) in runs.iter().enumerate() {
+        let asked: Vec<&str> = s.asks.iter().map(|(v, _)| v.as_str()).collect();
+        assert_eq!(
+            asked,
+            [format!("app_{i}"), format!("namespace_{i}")],
+            "{s:?}"
+        );
+    }
+    // Four times the items, about four times the time (the passes made it sixteen), in
+    // any build.
+    let time = |n: usize| {
+        let page = page(n);
+        let started = std::time::Instant::now();
+        let d = import(&page, "page");
+        let took = started.elapsed();
+        assert_eq!(d.steps.iter().filter(|s| !s.asks.is_empty()).count(), n);
+        took
+    };
+    let (small, large) = (time(500), time(2000));
+    assert!(
+        large < small * 9,
+        "500 items: {small:?}, 2,000 items: {large:?}"
+    );
+}
+
 /// Audit 14n N5: a lone conditional section (`### If the disk is still full`, no sibling
 /// alternative) was a step of every run. A decision asks whether it applies; both ways
 /// join again at what follows.
