@@ -1,6 +1,7 @@
 //! What names one of several courses of a page: a heading or an item "If …", "Option B",
-//! "On OpenShift 4.x", "Solution 1" (read by [`super::decisions`], which makes them a
-//! decision, and by [`super::titles`], which does not title a step by one).
+//! "On OpenShift 4.x", "Solution 1" (read by [`super::decisions`] and the decisions of
+//! sections and items, which make them a decision, and by [`super::titles`], which does not
+//! title a step by one).
 
 /// "On Omnibus:", "On Kubernetes:", "On GKE, …": a course for one way of running the
 /// service, beside the others (an audit found both run, the first never ending); "On the

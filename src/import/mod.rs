@@ -16,14 +16,18 @@
 //! The files, one concern each: `draft.rs` the [`Draft`] and its [`Step`]s and [`Input`]s;
 //! `pos.rs` places in the page ([`Pos`]); `walk.rs` the walk over the page's events into the
 //! state `reader.rs` holds (its `Reader`: prose, items, checklists), `block.rs` its
-//! code blocks, read as console transcripts (`transcript.rs`) or a file's contents shown,
+//! code blocks (a shell block's step made in `shell_block.rs`; what the sentence before a
+//! block says it is, output or another program's input, in `announced.rs`), read as console transcripts (`transcript.rs`) or a file's contents shown,
 //! not run (`contents.rs`), a command's output (`output.rs`), typed in a shell a command
 //! opened elsewhere (`session.rs`), or said not to be run (`warnings.rs`), with placeholders
 //! made inputs (`placeholders.rs`). Then passes over the whole draft: the page's shell variables and
 //! exports (`variables.rs`), titles and ids (`titles.rs`), text holding another template
-//! language (`templates.rs`), courses made decisions (`decisions.rs`), a Rollback section
+//! language (`templates.rs`), courses made decisions (`decisions.rs`, what both kinds share; `section_decisions.rs`,
+//! sibling sections; `item_decisions.rs`, list items and bold paragraphs, which
+//! `item_courses.rs` finds), a Rollback section
 //! reached only when chosen (`rollback.rs`). `yaml.rs` writes the draft out.
 
+mod announced;
 mod asks;
 mod block;
 mod contents;
@@ -31,12 +35,16 @@ mod courses;
 mod decisions;
 mod draft;
 mod html;
+mod item_courses;
+mod item_decisions;
 mod output;
 mod placeholders;
 mod pos;
 mod reader;
 mod rollback;
+mod section_decisions;
 mod session;
+mod shell_block;
 mod tabs;
 mod templates;
 mod titles;
@@ -71,8 +79,8 @@ pub fn import(text: &str, stem: &str) -> Draft {
     let names: std::collections::BTreeSet<String> =
         exported.iter().map(|(n, _, _)| n.clone()).collect();
     variables::carried_variables(&mut d, &names);
-    decisions::alternatives(&mut d);
-    decisions::item_alternatives(&mut d);
+    section_decisions::alternatives(&mut d);
+    item_decisions::item_alternatives(&mut d);
     rollback::rollbacks(&mut d);
     variables::apply_exports(&mut d, exported);
     asks::ask_in_options(&mut d);

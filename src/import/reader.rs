@@ -1,6 +1,7 @@
 //! The state of the walk over a page's events ([`Reader`]), and what it does with the text
 //! read so far: prose into a step or the description, a list's items into a checklist.
-//! The events themselves are read in `walk.rs`, code blocks in `block.rs`.
+//! The events themselves are read in `walk.rs`, code blocks in `block.rs` (and
+//! `shell_block.rs`).
 
 use super::draft::{Draft, Step};
 use super::pos::{Lines, Pos};

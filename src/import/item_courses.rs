@@ -1,0 +1,215 @@
+//! What names a step as one of several courses without a heading of its own (a list item
+//! "If …", a paragraph in bold "**Option A: …**", a quoted "> **Note** If …", "If X,
+//! nothing to do. Else, …"), and what says a step after them is every course's: read by
+//! `item_decisions.rs`.
+
+use super::decisions::{either_or, else_clause};
+use super::draft::{Draft, Step};
+use super::titles::short_title;
+
+/// What names a step as one of several courses without a heading: a list item that starts
+/// "If …" (its title), or a paragraph in bold that does (`**Option A: clean old logs**`,
+/// its instructions' first line). (label, whether the paragraph's following steps go with it)
+pub(super) fn course(d: &Draft, s: &Step) -> Option<(String, bool)> {
+    // A decision of courses nested under an item that names one ("- If the primary is
+    // down:"): that item is a course among its siblings.
+    if let Some((label, _)) = &s.lifted {
+        return Some((label.trim_end_matches(':').trim().to_string(), false));
+    }
+    // `2. Option B: ask the storage team for capacity.` among options with commands: an
+    // option of its own, which leads to its checklist (an audit found options A and C run
+    // in a row around it).
+    if s.run.is_none()
+        && s.choose.is_empty()
+        && s.instructions.trim().is_empty()
+        && let [item] = s.checklist.as_slice()
+    {
+        let t = item.trim().trim_start_matches('*').to_lowercase();
+        let named = ["option ", "alternative "]
+            .iter()
+            .chain(super::courses::OTHER_OPTIONS)
+            .any(|w| t.starts_with(w));
+        // (In bold, `**Option 2** — ask…` or Jira's `*Option 2*`, it is a sibling of the
+        // options in bold.)
+        let bold = item.trim_start().starts_with('*');
+        return named.then(|| {
+            // (`**Option 2** — ask the storage team`: named by its bold part, as its
+            // siblings in bold are.)
+            let item = item.trim();
+            let label = item
+                .strip_prefix("**")
+                .and_then(|b| b.split_once("**"))
+                .or_else(|| item.strip_prefix('*').and_then(|b| b.split_once('*')))
+                .map_or(item, |(b, _)| b)
+                .trim_end_matches(['.', ':'])
+                .trim();
+            if label.chars().count() <= 100 && !label.contains('\n') {
+                (label.to_string(), bold)
+            } else {
+                (short_title(label), bold)
+            }
+        });
+    }
+    if s.run.is_none() || !s.choose.is_empty() {
+        return None;
+    }
+    // Under a heading that names options ("Rollback options", "Alternatives"), any bold
+    // paragraph or item names one (`- **Roll back the deploy**:`).
+    let options = s
+        .section
+        .and_then(|i| d.sections.get(i))
+        .is_some_and(|(_, h, _)| {
+            let h = h.to_ascii_lowercase();
+            h.contains("options") || h.contains("alternatives")
+        });
+    // (`**Option 1 — force a failover**: text…`: the bold part names it, whatever follows.
+    // Jira's bold is one asterisk, `*Option A:* clean…`, read as emphasis: a course when it
+    // names one, audit 14n N6.)
+    let bold_course = |line: &str| {
+        let line = line.trim().trim_start_matches("- ");
+        let (named, strong) = match line.strip_prefix("**") {
+            Some(rest) => (rest.split_once("**"), true),
+            None => (
+                line.strip_prefix('*').and_then(|r| r.split_once('*')),
+                false,
+            ),
+        };
+        named
+            .map(|(b, _)| b.trim_end_matches(':').trim().to_string())
+            .filter(|b| !b.is_empty() && ((strong && options) || either_or(b)))
+    };
+    let first = s.instructions.lines().next().unwrap_or("");
+    // (Two courses in one step's text: the first had no command of its own; not read.)
+    let courses = s
+        .instructions
+        .lines()
+        .filter(|l| bold_course(l).is_some())
+        .count();
+    // (After a lead-in of the list, "Choose **one** of the two ways:", the item's own line
+    // names it: audit 14m M2.)
+    let lead_in = courses == 1
+        && bold_course(first).is_none()
+        && first.trim_end().ends_with(':')
+        && s.instructions
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .count()
+            == 2;
+    let named = if lead_in {
+        s.instructions
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .nth(1)
+            .and_then(bold_course)
+    } else {
+        bold_course(first)
+    };
+    match named {
+        Some(b) if courses == 1 => Some((b, true)),
+        Some(_) => None,
+        // (Named by its item's first line, `Option A: scale reads to replicas`, not only
+        // by the title cut at its colon.)
+        None if courses == 0 && either_or(&s.title) => {
+            let line = first.trim().trim_end_matches(':').trim();
+            Some((
+                if line.starts_with(s.title.as_str()) && line.chars().count() <= 100 {
+                    line.to_string()
+                } else {
+                    s.title.clone()
+                },
+                false,
+            ))
+        }
+        // "Look at the status. If it is Running, nothing to do. Else, delete it:".
+        None if courses == 0 && else_clause(&s.instructions).is_some() => {
+            Some((s.title.clone(), false))
+        }
+        // A quoted note with its command: "> **Note** If the disk watermark is the cause,
+        // first raise it:" (an audit found it run for everyone).
+        None if courses == 0 && quoted_condition(first).is_some() => {
+            quoted_condition(first).map(|c| (c, false))
+        }
+        None => None,
+    }
+}
+
+/// Whether a step after courses in bold is done whichever was taken: "Then check again:",
+/// "In both cases, verify…", "Finally, confirm the alert resolved", "Afterwards, confirm
+/// usage is below 80%:", "After that, …", "When done, …" (audits found the check after the
+/// last option reached from that option only: options A and B of a full disk ended the run
+/// before `df -h /`).
+pub(super) fn common_to_all(text: &str) -> bool {
+    static COMMON: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)^\s*(?:(?:in (?:any|both|either|all|each) cases?|whichever[^,.:]*|(?:once (?:either|one|it)|(?:once|when) (?:done|finished|complete|completed|you(?:'re| are| have)? (?:done|finished)))[^,.:]*|after (?:any|either|each|all|the|that|this) (?:option|of them|one|fix)[^,.:]*|lastly|in the end|at the end|finally|verify|confirm)\b|(?:afterwards?|after th(?:at|is))\s*[,:]|(?:then|afterwards?|after that)?[, ]*(?:check|verify|confirm|make sure|look)\b[^.:\n]*\b(?:again|recover|resolv|fixed|back to|healthy|cleared|gone))",
+        )
+        .ok()
+    });
+    COMMON.as_ref().is_some_and(|re| re.is_match(text))
+}
+
+/// The condition of a quoted paragraph that starts with one: "> **Note** If the disk
+/// watermark is the cause, first raise it:" → "If the disk watermark is the cause, first
+/// raise it".
+fn quoted_condition(line: &str) -> Option<String> {
+    let mut t = line.trim().strip_prefix('>')?.trim();
+    for lead in [
+        "**Note**",
+        "**Warning**",
+        "**Important**",
+        "**Tip**",
+        "Note:",
+        "Warning:",
+        "[!NOTE]",
+        "[!WARNING]",
+        "**Note:**",
+        "**Warning:**",
+    ] {
+        t = t
+            .strip_prefix(lead)
+            .unwrap_or(t)
+            .trim_start_matches([':', ' ']);
+    }
+    (t.get(..3).is_some_and(|w| w.eq_ignore_ascii_case("if ")) && t.chars().count() <= 120)
+        .then(|| t.trim_end_matches([':', '.']).trim().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::common_to_all;
+
+    /// The phrases that open a step every option goes on to, and look-alikes that go on
+    /// within one option.
+    #[test]
+    fn a_step_common_to_all_options_is_known_by_its_opening() {
+        for text in [
+            "Afterwards, confirm usage is below 80%:",
+            "Afterward, check the disk:",
+            "After that, restart the exporter:",
+            "After this, watch the alert:",
+            "Finally, confirm no pod restarts any more:",
+            "Lastly, close the incident:",
+            "Once done, look at the disk:",
+            "When done, run the check:",
+            "When you are done, look at the disk:",
+            "Once you have finished, verify:",
+            "In the end, check the alert cleared:",
+            "Then check again:",
+            "In all cases, verify the replica:",
+            "Whichever option you chose, check the lag:",
+            "After any option, check Rails can reach Redis:",
+        ] {
+            assert!(common_to_all(text), "{text}");
+        }
+        for text in [
+            "Then grow the file system.",
+            "When the node drains, uncordon it:",
+            "When it is drained, uncordon it:",
+            "After the restart the cache is cold.",
+            "Afterwardsville is a place",
+            "Once the pods are gone, recreate them:",
+        ] {
+            assert!(!common_to_all(text), "{text}");
+        }
+    }
+}
