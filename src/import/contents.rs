@@ -82,14 +82,21 @@ fn file_like(target: &str) -> Option<String> {
     let word = lower
         .split_whitespace()
         .find(|w| {
-            let w = w.trim_matches(['`', '"', '\'', '*', ',', '.']);
+            // (A leading dot is the name's own: `.env`.)
+            let w = w
+                .trim_matches(['`', '"', '\'', '*', ','])
+                .trim_end_matches('.');
             FILE_NAMES.contains(&w)
                 || w.contains('/')
                 || (w.starts_with('.') && w.len() > 1)
                 || w.rsplit_once('.')
                     .is_some_and(|(stem, ext)| !stem.is_empty() && CONFIG_EXTENSIONS.contains(&ext))
         })
-        .map(|w| w.trim_matches(['`', '"', '\'', '*', ',', '.']).to_string());
+        .map(|w| {
+            w.trim_matches(['`', '"', '\'', '*', ','])
+                .trim_end_matches('.')
+                .to_string()
+        });
     match word {
         Some(w) => Some(
             t.split_whitespace()
@@ -349,6 +356,7 @@ mod tests {
             ("Edit `pgbouncer.ini` and set:", "pgbouncer.ini"),
             ("Set the following in the config file:", "the config file"),
             ("Make sure ~/.pgpass contains:", "~/.pgpass"),
+            ("Put this in .env:", ".env"),
         ] {
             assert_eq!(file_named_before(text).as_deref(), Some(file), "{text}");
         }
