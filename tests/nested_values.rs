@@ -1491,7 +1491,7 @@ fn fake_program(t: &Test, name: &str) -> std::path::PathBuf {
 }
 
 /// The programs [`run_with_fakes`] puts first on the PATH.
-const FAKES: [&str; 15] = [
+const FAKES: [&str; 16] = [
     "ssh",
     "systemctl",
     "curl",
@@ -1507,6 +1507,7 @@ const FAKES: [&str; 15] = [
     "scp",
     "git",
     "tar",
+    "jq",
 ];
 
 /// Runs the one step `run` with `value`, with the [`FAKES`] first on the PATH: the run's
@@ -1954,6 +1955,55 @@ fn a_value_that_would_add_structure_to_a_document_is_refused() {
     assert_ne!(o.code, 0);
     assert!(o.stderr.contains("another variable"), "{}", o.stderr);
     assert!(!out.join("app.env").exists());
+}
+
+/// Audit 27 HOLE-8, HOLE-3, HOLE-10: a value in jq's code (where `env` reads the
+/// environment), in a directive of a configuration file that ends with `;`, or starting a
+/// command of a file that runs its lines, is refused before anything runs; the same steps
+/// run an ordinary value.
+#[test]
+fn a_value_in_jq_code_a_directive_or_a_command_of_a_file_is_refused() {
+    refused_then_run(
+        r#"jq -n '[{"name":"web-1"}] | .[] | select(.name == "{{ inputs.v }}")'"#,
+        r#"x") , env | ("#,
+        &["jq string"],
+        "web-1",
+        "jq",
+        r#"[-n][[{"name":"web-1"}] | .[] | select(.name == "web-1")]"#,
+    );
+    refused_then_run(
+        r#"jq -n '[1,2,3] | .[{{ inputs.v }}]'"#,
+        "env",
+        &["only a number"],
+        "1",
+        "jq",
+        "[-n][[1,2,3] | .[1]]",
+    );
+    // nginx's `server_name x; root /;`: another directive.
+    let rb = runbook_of(&[(
+        "s",
+        r#"echo "server_name {{ inputs.v }};" >> "$OUT/app.conf""#.to_string(),
+    )]);
+    let (o, out, _, _t) = run_runbook(&rb, "x; root /");
+    assert_ne!(o.code, 0);
+    assert!(o.stderr.contains("directive"), "{}", o.stderr);
+    assert!(!out.join("app.conf").exists());
+    let (o, out, _, _t) = run_runbook(&rb, "app.example.com www.example.com");
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(
+        std::fs::read_to_string(out.join("app.conf")).unwrap(),
+        "server_name app.example.com www.example.com;\n"
+    );
+    // A git hook's command: even one word is a command there.
+    let rb = runbook_of(&[(
+        "s",
+        r#"mkdir -p "$OUT/.git/hooks"; echo "{{ inputs.v }}" > "$OUT/.git/hooks/pre-commit""#
+            .to_string(),
+    )]);
+    let (o, out, _, _t) = run_runbook(&rb, "reboot");
+    assert_ne!(o.code, 0);
+    assert!(o.stderr.contains("starts a command"), "{}", o.stderr);
+    assert!(!out.join(".git").exists());
 }
 
 /// Audit 24 HOLE-J: a value written to a file in one step and sourced or run by a later

@@ -60,6 +60,7 @@ pub fn ends(language: &str, code: &str, at: usize) -> Option<Ends> {
         // An ed script: `!cmd` (also `r !`, `e !`, `w !`) runs a shell; a line is a command.
         "ed/ex" => Some(ed(code, at)),
         "SQL" | "a query language (SQL, CQL, InfluxQL)" => Some(sql(code, at)),
+        "jq" | "yq" => Some(jq(code, at)),
         _ => None,
     }
 }
@@ -113,6 +114,39 @@ fn ed(code: &str, at: usize) -> Ends {
         };
     }
     sed(code, at)
+}
+
+/// Every printable ASCII character but those of a number (`-1.5e3`): what jq code outside a
+/// string may not hold, where only a number is data.
+const JQ_NOT_NUMBER: &str =
+    "!\"#$%&'()*,/:;<=>?@[\\]^_`{|}~abcdfghijklmnopqrstuvwxyzABCDFGHIJKLMNOPQRSTUVWXYZ \t\n\r";
+
+/// Every printable ASCII character but a letter, a digit and `_`: what a jq field name
+/// (`.name`) may not hold.
+const JQ_NOT_FIELD: &str = "!\"#$%&'()*+,-./:;<=>?@[\\]^`{|}~ \t\n\r";
+
+/// jq (and yq, whose expressions are jq's): in a string, data until its `"`, a `\` (`\(…)`
+/// runs jq code inside the string) or a new line; a field name after `.` holds letters,
+/// digits and `_`; elsewhere only a number is data: a word is a filter there (`env` prints
+/// the environment, `input` reads on), and `,`, `|` join more filters (audit 27 HOLE-8).
+fn jq(code: &str, at: usize) -> Ends {
+    let at = at.min(code.len());
+    if let Ends::Chars { .. } = literal(code, at, &[('"', "")], "jq") {
+        return Ends::Chars {
+            chars: "\"\\\n\r".into(),
+            what: "it stands in a jq string, where `\"` would end the string and `\\(…)` run jq code (`env` reads the environment: pass it with `jq --arg name \"{{ … }}\"` and read `$name`)".into(),
+        };
+    }
+    if code[..at].ends_with('.') {
+        return Ends::Chars {
+            chars: JQ_NOT_FIELD.into(),
+            what: "it stands in jq code as a field name (`.name`), which holds letters, digits and `_`: other characters would add filters (`,env` prints the environment); pass it with `--arg name` and read `.[$name]`".into(),
+        };
+    }
+    Ends::Chars {
+        chars: JQ_NOT_NUMBER.into(),
+        what: "it stands in jq code outside a string, where only a number is data: a word there is a filter (`env` prints the environment) and `,` or `|` add more; pass it with `jq --arg name \"{{ … }}\"` and read `$name`".into(),
+    }
 }
 
 /// SQL: data inside a string literal until its quote, a backslash or a new line; a client's
@@ -263,5 +297,27 @@ mod tests {
         );
         assert_eq!(chars(at_x("Perl or Ruby", "print 'X'")), "'\\\n\r");
         assert_eq!(chars(at_x("JavaScript", "console.log(`X`)")), "`\\\n\r$");
+    }
+
+    /// Audit 27 HOLE-8: jq code reads the environment (`env`, `$ENV`): a value is data in a
+    /// string, as a field name after `.`, or as a number.
+    #[test]
+    fn a_value_in_jq_code_is_a_string_a_field_or_a_number() {
+        assert_eq!(
+            chars(at_x("jq", ".[] | select(.name == \"X\")")),
+            "\"\\\n\r"
+        );
+        assert_eq!(chars(at_x("jq", ".a | \"\\(.b) X\"")), "\"\\\n\r");
+        let field = chars(at_x("jq", ".items[].X"));
+        assert!(field.contains(',') && field.contains('|') && !field.contains('_'));
+        let number = chars(at_x("jq", ".items[X]"));
+        for c in ['n', 'v', ',', '|', '$', '"', ' ', '('] {
+            assert!(number.contains(c), "{c}");
+        }
+        for c in ['1', '.', '-', 'e', 'E', '+'] {
+            assert!(!number.contains(c), "{c}");
+        }
+        // After a string closes, code again.
+        assert_eq!(chars(at_x("jq", "\"a\" + X")), number);
     }
 }

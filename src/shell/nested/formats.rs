@@ -29,7 +29,13 @@ pub(super) fn formats(
             // `cat >> F <<< "MODE={{ v }}"`: the text the command reads.
             if w.herestring {
                 if let Some(k) = w.cooked.find(SENTINEL).filter(|_| w.span.contains(&at)) {
-                    out.extend(in_document(list, n, &w.cooked[..k], to_file.as_deref()));
+                    out.extend(in_document(
+                        list,
+                        n,
+                        &w.cooked[..k],
+                        &w.cooked[k + SENTINEL.len_utf8()..],
+                        to_file.as_deref(),
+                    ));
                 }
                 continue;
             }
@@ -54,15 +60,170 @@ pub(super) fn formats(
             let Some(k) = body.find(SENTINEL) else {
                 continue;
             };
-            out.extend(in_document(list, n, &body[..k], to_file.as_deref()));
+            out.extend(in_document(
+                list,
+                n,
+                &body[..k],
+                &body[k + SENTINEL.len_utf8()..],
+                to_file.as_deref(),
+            ));
         }
     }
     out
 }
 
+/// Whether the rest of a configuration file's line after a value ends a directive with `;`
+/// (nginx's `server_name {{ v }};`, HAProxy's and BIND's too): there, `;` ends the
+/// directive and braces open or close a block.
+fn ends_directive(after: &str) -> bool {
+    let line = after.split('\n').next().unwrap_or(after);
+    line.contains(';')
+}
+
+/// Where the value starts a command of a file that runs its lines as commands (a program
+/// in a `bin/` folder, a git hook, a shell's start-up file, a cron entry's command, a
+/// systemd unit's `ExecStart=`): whatever it holds, even one plain word (`reboot`), it is a
+/// command there (audit 27 HOLE-10). The file, and what runs it.
+pub(super) fn starts_a_command(
+    text: &str,
+    list: &[Command],
+    at: usize,
+    targets: &BTreeSet<String>,
+) -> Option<(String, &'static str)> {
+    for (n, cmd) in list.iter().enumerate() {
+        let Some(file) = written_to(text, list, n) else {
+            continue;
+        };
+        let Some(runs) = runs_lines(&file) else {
+            continue;
+        };
+        let args = cmd.args();
+        let program = innermost_program(&args).map_or("", |p| base(&args[p].cooked));
+        let mut befores: Vec<String> = Vec::new();
+        for w in &cmd.words {
+            if w.redirect && !w.span.contains(&at) {
+                continue;
+            }
+            if w.herestring {
+                if let Some(k) = w.cooked.find(SENTINEL).filter(|_| w.span.contains(&at)) {
+                    befores.push(w.cooked[..k].to_string());
+                }
+                continue;
+            }
+            let Some(before) = before_value(text, w, at, targets) else {
+                continue;
+            };
+            let k = args.iter().position(|a| std::ptr::eq(*a, w));
+            // (A `printf` argument starts where the format's `%s` is.)
+            match args
+                .get(1)
+                .filter(|_| program == "printf" && k.is_some_and(|k| k > 1))
+            {
+                Some(format) => befores.push(
+                    format
+                        .cooked
+                        .split(['%'])
+                        .next()
+                        .unwrap_or("")
+                        .replace("\\n", "\n"),
+                ),
+                None => befores.push(before.replace("\\n", "\n")),
+            }
+        }
+        for h in cmd.heredocs.iter().filter(|h| h.body.contains(&at)) {
+            let body = if h.quoted {
+                text.get(h.body.clone()).map(str::to_string)
+            } else {
+                cook_heredoc(text, h.body.clone()).map(|(cooked, _)| cooked)
+            };
+            if let Some(body) = body
+                && let Some(k) = body.find(SENTINEL)
+            {
+                befores.push(body[..k].to_string());
+            }
+        }
+        if befores.iter().any(|b| {
+            let line = b.rsplit('\n').next().unwrap_or(b);
+            command_starts(line, runs)
+        }) {
+            return Some((file, runs));
+        }
+    }
+    None
+}
+
+/// What runs the lines of `file` as commands, if anything does.
+fn runs_lines(file: &str) -> Option<&'static str> {
+    let name = file.rsplit('/').next().unwrap_or(file);
+    if file.contains("/cron") || file.contains("crontab") {
+        return Some("cron");
+    }
+    if name.ends_with(".service") || file.contains("/systemd/") {
+        return Some("systemd");
+    }
+    let program = file.contains("/bin/")
+        || file.contains("/sbin/")
+        || file.contains("/libexec/")
+        || file.contains(".git/hooks/")
+        || file.contains("/etc/init.d/")
+        || file.contains("/etc/rc.local")
+        || file.contains("/etc/profile")
+        || file.contains("/etc/update-motd.d/")
+        || file.contains("/etc/network/if-")
+        || file.contains("/NetworkManager/dispatcher.d/")
+        || file.contains("/etc/bash.bashrc")
+        || name.ends_with(".sh")
+        || super::types::START_UP_FILES.contains(&name);
+    program.then_some("the shell")
+}
+
+/// Whether a value after `line` (the text before it on its line) starts a command of a file
+/// whose lines `runs` runs.
+fn command_starts(line: &str, runs: &str) -> bool {
+    let line = line.trim();
+    match runs {
+        // `m h dom mon dow [user] command`, or `@daily [user] command`.
+        "cron" => {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            let schedule = if fields.first().is_some_and(|f| f.starts_with('@')) {
+                1
+            } else {
+                5
+            };
+            let timed = fields.iter().take(schedule).all(|f| {
+                f.starts_with('@')
+                    || f.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '*' | '/' | ',' | '-'))
+            });
+            timed && (fields.len() == schedule || fields.len() == schedule + 1)
+        }
+        "systemd" => {
+            line.starts_with("Exec")
+                && line
+                    .trim_end_matches(['-', '@', ':', '+', '!'])
+                    .ends_with('=')
+        }
+        _ => {
+            line.is_empty()
+                || line.ends_with([';', '&', '|', '(', '{', '`'])
+                || line.ends_with("$(")
+                || line.ends_with(" then")
+                || line.ends_with(" do")
+                || line == "then"
+                || line == "do"
+                || line.ends_with(" exec")
+                || line == "exec"
+        }
+    }
+}
+
 /// The characters that end a line of a file written by `echo` or `printf` (which turn
 /// `\n` into one: `echo -e`, dash's `echo`, a `printf` format or `%b`).
 const PRINTED_LINE: &str = "\n\r\\";
+
+/// What ends a directive of a configuration file whose directives end with `;` (and a line).
+const DIRECTIVE: &str = ";{}\n\r";
+const PRINTED_DIRECTIVE: &str = ";{}\n\r\\";
 
 /// A value in a word, after `before` (quotes removed); `to_file`: where the command's output
 /// is written.
@@ -135,6 +296,21 @@ fn in_word(
             let plain = program == "printf"
                 && k.is_some_and(|k| k > 1)
                 && args.get(1).is_some_and(|f| !f.cooked.contains("%b"));
+            // (What follows the value on its line: the word's rest, or the format's after
+            // its `%s`.)
+            let after = if program == "printf" && k.is_some_and(|k| k > 1) {
+                args.get(1)
+                    .and_then(|f| f.cooked.split_once("%s").or(f.cooked.split_once("%b")))
+                    .map(|(_, rest)| rest.split("\\n").next().unwrap_or(rest))
+            } else {
+                w.cooked.split_once(SENTINEL).map(|(_, rest)| rest)
+            };
+            if !named && after.is_some_and(ends_directive) {
+                out.extend(shaped(
+                    if plain { DIRECTIVE } else { PRINTED_DIRECTIVE },
+                    CONFIG_DIRECTIVE,
+                ));
+            }
             out.extend(shaped(if plain { LINE } else { PRINTED_LINE }, ENV_LINE));
         }
         if file.ends_with(".yaml") || file.ends_with(".yml") {
@@ -150,6 +326,7 @@ fn in_document(
     list: &[Command],
     n: usize,
     before: &str,
+    after: &str,
     to_file: Option<&str>,
 ) -> Vec<FileArgument> {
     let mut out = Vec::new();
@@ -164,7 +341,11 @@ fn in_document(
     {
         out.extend(yaml(line));
     }
-    if env_line(line) || (to_file.is_some() && config_file(file)) {
+    let named = env_line(line);
+    if named || (to_file.is_some() && config_file(file)) {
+        if !named && ends_directive(after) {
+            out.extend(shaped(DIRECTIVE, CONFIG_DIRECTIVE));
+        }
         out.extend(shaped(LINE, ENV_LINE));
     }
     // `sendmail -t <<EOF` with `Subject: … {{ v }}`: a new line in the headers adds one.
@@ -654,6 +835,7 @@ const YAML_FLOW: &str =
     "it stands in a YAML flow collection, where `,` and brackets would add entries";
 const YAML_PLAIN: &str = "it stands in a YAML document, where a new line would start another key (`privileged: true`) and a first character such as `{`, `[`, `&`, `*`, `!` or `|` gives the value another type";
 const ENV_LINE: &str = "it is the value of a `NAME=` line written to a file, where a new line would set another variable (`LD_PRELOAD=…`) for whatever loads the file";
+const CONFIG_DIRECTIVE: &str = "it stands in a directive of a configuration file, where `;` would end the directive, braces open or close a block and a new line start another (the rest would be more settings: `root /;`)";
 const CONNINFO: &str = "it stands in a PostgreSQL connection string, where a space starts another setting (`host=` another server, `sslmode=disable`) and `'` and `\\` quote";
 const DBNAME: &str = "it is the database of a PostgreSQL program, which reads a value holding `=` or starting with `postgresql://` as a connection string (`host=` another server): give `-d` a name, or write the connection string around the value";
 const URL_HOST: &str = "it stands in the host of a URL, where `/`, `?`, `#`, `@` or `\\` would make what comes before or after it another host";
@@ -666,6 +848,45 @@ const FOLDER: &str = "it stands in a path under a folder written before it, wher
 #[cfg(test)]
 mod tests {
     use super::super::tests::refusal;
+
+    /// Audit 27 HOLE-10: a value that starts a command of a file that runs its lines.
+    #[test]
+    fn a_value_starting_a_command_of_a_file_that_runs_it_is_found() {
+        let at = |s: &str| {
+            let k = s.find("{{ v }}").expect("a placeholder");
+            super::super::plan(s, k..k + "{{ v }}".len())
+                .err()
+                .filter(|e| e.why.contains("starts a command"))
+        };
+        for script in [
+            "echo \"{{ v }}\" > /usr/local/bin/x",
+            "echo \"{{ v }}\" > .git/hooks/pre-commit",
+            "printf '%s\\n' \"{{ v }}\" >> ~/.bashrc",
+            "echo \"0 3 * * * {{ v }}\" | sudo tee /etc/cron.d/backup",
+            "echo \"@daily root {{ v }}\" >> /etc/crontab",
+            "echo \"ExecStart={{ v }}\" | sudo tee -a /etc/systemd/system/app.service",
+            "cat > /etc/profile.d/app.sh <<EOF\nexport A=1\n{{ v }}\nEOF",
+            "echo \"set -e; {{ v }}\" > job.sh",
+        ] {
+            assert!(at(script).is_some(), "{script}");
+        }
+        for script in [
+            "echo \"exec /opt/app/run --env {{ v }}\" > /usr/local/bin/app",
+            "echo \"0 3 * * * root /usr/bin/backup {{ v }}\" | sudo tee /etc/cron.d/backup",
+            "echo \"{{ v }}\" > notes.txt",
+            "echo \"Environment=MODE={{ v }}\" | sudo tee -a /etc/systemd/system/app.service",
+            "echo \"{{ v }}\" >> /etc/hosts",
+        ] {
+            assert!(at(script).is_none(), "{script}");
+        }
+        // The dynamic loader's lists: a path there runs in every program.
+        let s = "echo \"{{ v }}\" | sudo tee -a /etc/ld.so.preload";
+        let k = s.find("{{ v }}").expect("a placeholder");
+        assert!(
+            super::super::plan(s, k..k + 7).is_err_and(|e| e.why.contains("dynamic loader")),
+            "{s}"
+        );
+    }
 
     #[test]
     fn a_value_that_would_add_fields_to_json_is_refused() {
@@ -838,6 +1059,22 @@ mod tests {
                 "echo \"vm.swappiness = {{ v }}\" | sudo tee -a /etc/sysctl.d/99.conf",
                 "10\nkernel.core_pattern=|/tmp/x",
                 "10",
+            ),
+            // Audit 27 HOLE-3: a directive ending with `;` (nginx, HAProxy, BIND).
+            (
+                "echo \"server_name {{ v }};\" | sudo tee -a /etc/nginx/conf.d/app.conf",
+                "x; root /",
+                "app.example.com www.example.com",
+            ),
+            (
+                "printf 'server_name %s;\\n' \"{{ v }}\" >> /etc/nginx/conf.d/app.conf",
+                "x; location / { return 200; }",
+                "app.example.com",
+            ),
+            (
+                "cat > /etc/nginx/conf.d/app.conf <<EOF\nserver {\n  server_name {{ v }};\n}\nEOF",
+                "x; } server { listen 80",
+                "app.example.com",
             ),
             (
                 "echo \"{{ v }} db.internal\" | sudo tee -a /etc/hosts",

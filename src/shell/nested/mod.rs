@@ -443,6 +443,28 @@ fn plan_at(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                         Some(l),
                     ) if q != Quoting::Arithmetic => {
                         let leaves = super::spill::leaves(&text, l, at, &targets);
+                        if leaves.is_some()
+                            && let Some(file) = unknown::loader_list_written(&text, l)
+                        {
+                            return Err(Unsafe {
+                                construct: file.clone(),
+                                why: format!(
+                                    "it is written to `{file}`, the dynamic loader's list of libraries (or of their folders) that every program loads: whatever the value holds, a path there is code that runs in every program, as root"
+                                ),
+                                help: "write the library's path in the runbook itself, and have the operator confirm the step (`dangerous: true`)".into(),
+                            });
+                        }
+                        if let Some((file, runs)) =
+                            formats::starts_a_command(&text, l, at, &targets)
+                        {
+                            return Err(Unsafe {
+                                construct: file.clone(),
+                                why: format!(
+                                    "it starts a command of `{file}`, whose lines {runs} runs as commands: whatever the value holds, even one word (`reboot`), it would be a command there"
+                                ),
+                                help: "write the command in the runbook and pass the value to it as an argument (`/usr/local/bin/backup {{ … }}`)".into(),
+                            });
+                        }
                         match leaves
                             .clone()
                             .and_then(|how| Some((how, parses_unknown(&text, l, &targets)?)))

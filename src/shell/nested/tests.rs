@@ -485,7 +485,7 @@ fn a_value_that_leaves_where_unknown_text_is_parsed_again_is_a_plain_word() {
         ),
         (
             "echo \"echo X\" > a; install -m 755 a /usr/local/bin/j; /usr/local/bin/j",
-            "`/usr/local/bin/j` runs a file",
+            "`/usr/local/bin/j` is a program",
         ),
         (
             "echo \"print('X')\" > j.py; python3 j.py",

@@ -15,6 +15,16 @@ pub(super) const MAX_DEPTH: usize = 8;
 /// every shell construct, and kept as it is by quote removal.
 pub(super) const SENTINEL: char = '\u{1}';
 
+/// A shell's start-up files, whose lines a shell runs as commands at each login.
+pub(super) const START_UP_FILES: &[&str] = &[
+    ".bashrc",
+    ".bash_profile",
+    ".profile",
+    ".zshrc",
+    ".bash_login",
+    ".envrc",
+];
+
 /// Why a value may not stand in a [`Plan`]'s place: what `exec::render` refuses, and lint's
 /// RB037 foresees, in the order the run checks it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

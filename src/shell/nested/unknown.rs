@@ -81,29 +81,31 @@ fn runs_its_entries(file: &str) -> bool {
         || file.contains("/etc/bash.bashrc")
         || file.contains("/etc/zsh/")
         || file.contains("/etc/apt/apt.conf")
-        || matches!(
-            name,
-            ".bashrc" | ".bash_profile" | ".profile" | ".zshrc" | ".bash_login" | ".envrc"
-        )
+        // Run as programs, or by programs at their events (audit 27 HOLE-10): git's hooks,
+        // a folder of programs, modprobe's `install` lines, network and login scripts.
+        || file.contains(".git/hooks/")
+        || file.contains("/bin/")
+        || file.contains("/sbin/")
+        || file.contains("/libexec/")
+        || file.contains("/etc/modprobe.d/")
+        || file.contains("/etc/update-motd.d/")
+        || file.contains("/etc/network/if-")
+        || file.contains("/NetworkManager/dispatcher.d/")
+        || file.contains("/etc/X11/")
+        || file.contains("/etc/xdg/autostart/")
+        || file.contains("ld.so.preload")
+        || super::types::START_UP_FILES.contains(&name)
 }
 
-/// Where the script parses again text whose origin runbook does not follow, said as the
-/// construct: an expansion in a string another shell parses (`eval "$c"`, `ssh h "… $c"`),
-/// a file it runs that the script may have written (`bash job.sh`, `. ./env.sh`, `./job.sh`,
-/// `ssh h bash < job.sh`), the input of a shell further down a pipe (`envsubst < t | sh`), or
-/// a command named by a variable (`sudo "${cmd[@]}"`). A value that leaves what runbook
-/// follows ([`crate::shell::spill::leaves`]) may come back there as code.
-pub(super) fn parses_unknown(
-    text: &str,
-    list: &[Command],
-    targets: &BTreeSet<String>,
-) -> Option<String> {
-    let lists = command_lists(text, list);
+/// The files the script writes (and what `cp`, `install`, … copy to), the files it has
+/// read as configurations that run commands (`ssh -F cfg`, `crontab jobs`), and whether it
+/// copies files.
+fn written_files(lists: &[(String, Vec<Command>, bool)]) -> (Vec<String>, Vec<String>, bool) {
     // The files the script writes, and what `cp`, `install`, … copy to (their last operand).
     let mut written: Vec<String> = Vec::new();
     let mut configs: Vec<String> = Vec::new();
     let mut copies = false;
-    for (t, l, _) in &lists {
+    for (t, l, _) in lists {
         for c in l {
             written.extend(crate::shell::spill::written(t, c));
             let args = c.args();
@@ -140,6 +142,34 @@ pub(super) fn parses_unknown(
             }
         }
     }
+    (written, configs, copies)
+}
+
+/// A value written by the script to a list of libraries that the dynamic loader loads into
+/// every program (`/etc/ld.so.preload`) or of folders it loads them from (`/etc/ld.so.conf`):
+/// whatever it holds, a path there is code run as root (audit 27 HOLE-10).
+pub(super) fn loader_list_written(text: &str, list: &[Command]) -> Option<String> {
+    let (written, _, _) = written_files(&command_lists(text, list));
+    written
+        .iter()
+        .map(|f| f.trim_matches(|c| c == '"' || c == '\''))
+        .find(|f| f.ends_with("ld.so.preload") || f.contains("/etc/ld.so.conf"))
+        .map(str::to_string)
+}
+
+/// Where the script parses again text whose origin runbook does not follow, said as the
+/// construct: an expansion in a string another shell parses (`eval "$c"`, `ssh h "… $c"`),
+/// a file it runs that the script may have written (`bash job.sh`, `. ./env.sh`, `./job.sh`,
+/// `ssh h bash < job.sh`), the input of a shell further down a pipe (`envsubst < t | sh`), or
+/// a command named by a variable (`sudo "${cmd[@]}"`). A value that leaves what runbook
+/// follows ([`crate::shell::spill::leaves`]) may come back there as code.
+pub(super) fn parses_unknown(
+    text: &str,
+    list: &[Command],
+    targets: &BTreeSet<String>,
+) -> Option<String> {
+    let lists = command_lists(text, list);
+    let (written, configs, copies) = written_files(&lists);
     // A configuration whose entries run commands: cron's lines, ssh's `ProxyCommand`, git's
     // `!` aliases and `core.sshCommand`, systemd's `Exec…=`, a shell's start-up files.
     let tail = |f: &str| base(f.trim_matches(|c| c == '"' || c == '\'')).to_string();
@@ -148,7 +178,7 @@ pub(super) fn parses_unknown(
         .find(|f| runs_its_entries(f) || configs.iter().any(|c| tail(c) == tail(f)))
     {
         return Some(format!(
-            "`{file}` is a configuration whose entries run commands (cron, ssh's `ProxyCommand`, git's aliases, systemd's `Exec…`, a shell's start-up file)"
+            "`{file}` is a program or a configuration whose entries run commands (a git hook, cron, ssh's `ProxyCommand`, git's aliases, systemd's `Exec…`, a shell's start-up file)"
         ));
     }
     let may_be_written = |w: &Word| {
