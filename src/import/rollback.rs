@@ -7,7 +7,7 @@
 //! so it stays steps of its own, as the page reads, behind the decision; said.
 
 use super::courses::bare;
-use super::decisions::SKIP_IT;
+use super::decisions::{SKIP_IT, else_clause};
 use super::draft::{Draft, Step};
 
 /// The words a heading that names a rollback starts with.
@@ -139,18 +139,14 @@ pub(super) fn rollbacks(d: &mut Draft) {
             }
         }
         // A section that opens with its condition ("If the restart made it worse, go back
-        // to the last release:") was made a decision whether that applies: it is the same
-        // question, asked once (an audit was asked twice in a row).
-        let lone = lone_condition(d, first, &after);
-        let (yes, prompt, old) = match lone {
-            Some((condition, to)) => {
+        // to the last release:", "If the error rate is normal, nothing to do. Else, …") was
+        // made a decision whether that applies: it is the same question, asked once (an
+        // audit was asked twice in a row).
+        let (yes, prompt, old) = match lone_condition(d, first, &after) {
+            Some(LoneCondition { yes, prompt, to }) => {
                 let asked = d.steps.remove(first);
                 forget_guess(d, &asked);
-                (
-                    format!("Yes: {}", lower_first(&condition)),
-                    format!("Roll back? The page's rollback section says: {condition}."),
-                    to,
-                )
+                (yes, prompt, to)
             }
             None => (
                 format!("Yes: {title}"),
@@ -175,16 +171,46 @@ pub(super) fn rollbacks(d: &mut Draft) {
     }
 }
 
-/// The section's first step when it is a decision whether a lone condition applies (its
-/// options: the condition, and a way out to `after`, where skipping the rollback leads):
-/// (the condition, where it leads).
-fn lone_condition(d: &Draft, first: usize, after: &str) -> Option<(String, String)> {
-    match d.steps[first].choose.as_slice() {
-        [(condition, to), (skip, out)] if skip == SKIP_IT && out == after => {
-            Some((condition.clone(), to.clone()))
-        }
-        _ => None,
+/// The one question a Rollback section's first step asks, when it is a decision whether
+/// its condition applies: the option that rolls back, the prompt, where it leads.
+struct LoneCondition {
+    yes: String,
+    prompt: String,
+    to: String,
+}
+
+/// The section's first step when it is a decision whether a lone condition applies: "If
+/// the restart made it worse, go back…" (its options: the condition, and a way out), or
+/// "If the error rate is normal, nothing to do. Else, go back…" (the "Else", and "nothing
+/// to do"); its way out leads to `after`, where skipping the rollback leads.
+fn lone_condition(d: &Draft, first: usize, after: &str) -> Option<LoneCondition> {
+    let [(label, to), (way_out, out)] = d.steps[first].choose.as_slice() else {
+        return None;
+    };
+    if out != after {
+        return None;
     }
+    if way_out == SKIP_IT {
+        return Some(LoneCondition {
+            yes: format!("Yes: {}", lower_first(label)),
+            prompt: format!("Roll back? The page's rollback section says: {label}."),
+            to: to.clone(),
+        });
+    }
+    // (The "Else" course's step holds the page's sentence.)
+    let (condition, rest) = d
+        .steps
+        .iter()
+        .find(|s| s.id == *to)
+        .and_then(|s| else_clause(&s.instructions))?;
+    Some(LoneCondition {
+        yes: format!("Yes: {}", lower_first(&rest)),
+        prompt: format!(
+            "Roll back? The page's rollback section says: {condition}, nothing to do; otherwise, {}.",
+            lower_first(&rest)
+        ),
+        to: to.clone(),
+    })
 }
 
 /// Drops the guess a step made when it was made (its note says it), when the step is gone.

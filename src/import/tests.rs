@@ -1383,6 +1383,71 @@ fn a_rollback_section_that_opens_with_if_is_one_decision() {
     assert_eq!(d.guesses.len(), 1, "{:?}", d.guesses);
 }
 
+/// A Rollback section that says "If X, nothing to do. Else, …" (or "If X, skip this.
+/// Otherwise …") asked twice in a row: whether to roll back, then which of the "Else" and
+/// "nothing to do" applies. It is one decision, the page's sentence its question, the
+/// "Else" its yes.
+#[test]
+fn a_rollback_section_that_says_if_x_nothing_to_do_else_is_one_decision() {
+    for sentence in [
+        "If the error rate is back to normal, nothing to do. Else, go back to the last release:",
+        "If the error rate is back to normal, skip this. Otherwise go back to the last release:",
+    ] {
+        let d = import(
+            &format!(
+                "# Deploy stuck\n\n## Mitigation\n\n```bash\nkubectl rollout restart deploy/api\n```\n\n\
+                 ## Rollback\n\n{sentence}\n\n```bash\nkubectl rollout undo deploy/api\n```\n\n\
+                 ## Verify\n\n```bash\nkubectl rollout status deploy/api\n```\n"
+            ),
+            "page",
+        );
+        let decisions: Vec<&Step> = d.steps.iter().filter(|s| !s.choose.is_empty()).collect();
+        assert_eq!(decisions.len(), 1, "{sentence}: {:?}", d.steps);
+        let decision = decisions[0];
+        let undo = d
+            .steps
+            .iter()
+            .find(|s| s.run.as_deref() == Some("kubectl rollout undo deploy/api"))
+            .unwrap();
+        let verify = d
+            .steps
+            .iter()
+            .find(|s| s.run.as_deref() == Some("kubectl rollout status deploy/api"))
+            .unwrap();
+        assert_eq!(
+            decision.choose.len(),
+            2,
+            "{sentence}: {:?}",
+            decision.choose
+        );
+        assert_eq!(decision.choose[0].1, verify.id, "{sentence}");
+        assert_eq!(decision.choose[1].1, undo.id, "{sentence}");
+        assert!(
+            decision.choose[1].0.contains("go back to the last release"),
+            "{sentence}: {:?}",
+            decision.choose
+        );
+        assert!(
+            decision
+                .choose_prompt
+                .as_deref()
+                .is_some_and(|p| p.contains("the error rate is back to normal")),
+            "{sentence}: {:?}",
+            decision.choose_prompt
+        );
+        assert_eq!(decision.choose_default, Some(1));
+        assert_eq!(
+            walked_runs(&d),
+            [
+                "kubectl rollout restart deploy/api",
+                "kubectl rollout status deploy/api"
+            ],
+            "{sentence}"
+        );
+        assert_eq!(d.guesses.len(), 1, "{sentence}: {:?}", d.guesses);
+    }
+}
+
 /// Sibling "If …" sections were one decision with no way past them: the operator for whom
 /// neither holds had to pick one. "None of these applies: skip them" leads after the last.
 #[test]
