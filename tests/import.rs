@@ -945,7 +945,11 @@ fn courses_nested_under_a_course_are_a_decision_of_its_option() {
         .unwrap()
         .to_string();
     let _ = target("Option B: block heavy API users");
-    assert_eq!(target("None of these applies: go on"), options, "{yaml}");
+    assert_eq!(
+        target("None of these applies: skip them"),
+        options,
+        "{yaml}"
+    );
     for id in [
         "if-a-replica-is-in-sync-fail-over",
         "otherwise-restore-from-backup",
@@ -1143,7 +1147,7 @@ fn list_items_and_bold_paragraphs_that_are_alternatives_are_one_decision() {
         let verify = yaml[id_line + 6..].lines().next().unwrap().trim();
         let none = page == "items";
         assert_eq!(
-            yaml.contains("- label: \"None of these applies: go on\""),
+            yaml.contains("- label: \"None of these applies: skip them\""),
             none,
             "{yaml}"
         );

@@ -62,6 +62,11 @@ pub(super) fn condition(label: &str) -> bool {
     rest.starts_with("if ") || rest.starts_with("unless ")
 }
 
+/// The option of a decision between conditions only (sibling "If …" sections, "If …" list
+/// items) that says none holds: the walk goes on after them all. One label for both kinds,
+/// which says what the operator's choice does to the options listed above it.
+pub(super) const NONE_APPLIES: &str = "None of these applies: skip them";
+
 /// The option of a decision whether a lone "If …" item applies that skips it.
 pub(super) const SKIP_IT: &str = "It does not apply: skip it";
 

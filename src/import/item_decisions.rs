@@ -2,7 +2,7 @@
 //! paragraphs ("**Option B: grow the volume**") under one heading, made a decision; and a
 //! lone "If …" item or "If X, nothing to do. Else, …", a decision whether it applies.
 
-use super::decisions::{SKIP_IT, condition, either_or, else_clause};
+use super::decisions::{NONE_APPLIES, SKIP_IT, condition, either_or, else_clause};
 use super::draft::{Draft, Step};
 use super::item_courses::{common_to_all, course};
 use super::titles::{fresh_id, short_title};
@@ -18,9 +18,6 @@ fn skip_to(text: &str) -> Option<u64> {
     });
     SKIP.as_ref()?.captures(text)?.get(1)?.as_str().parse().ok()
 }
-
-/// The option of a decision between conditions ("If …" items) that says none holds.
-const NONE_APPLIES: &str = "None of these applies: go on";
 
 /// Two or more courses in a row under one heading that are list items ("2. If the last
 /// deploy is the cause, roll it back") or bold paragraphs ("**Option B: grow the volume**")

@@ -3,7 +3,7 @@
 //! "If …" section, a decision whether it applies.
 
 use super::courses::alternative;
-use super::decisions::{SKIP_IT, condition};
+use super::decisions::{NONE_APPLIES, SKIP_IT, condition};
 use super::draft::{Draft, Step};
 use super::titles::fresh_id;
 
@@ -15,10 +15,6 @@ fn lone_condition(title: &str) -> bool {
         .iter()
         .any(|w| t.starts_with(w))
 }
-
-/// The option of a decision between conditional sections ("## If …" headings) that says
-/// none holds: the walk goes on after them all.
-const NONE_APPLIES_SKIP: &str = "None of these applies: skip them";
 
 /// What labels a heading as one of a set: its first word when a letter or a number follows
 /// it ("Scenario A – a broker is down" → `scenario`, "Path 2" → `path`), or when it ends in
@@ -350,7 +346,7 @@ pub(super) fn alternatives(d: &mut Draft) {
                 "{} sections read as alternatives: a decision asks which applies, or that none does (each starts \"If …\")",
                 options.len()
             );
-            options.push((NONE_APPLIES_SKIP.into(), after.clone()));
+            options.push((NONE_APPLIES.into(), after.clone()));
             what
         } else {
             format!(

@@ -405,7 +405,7 @@ fn afterwards_after_bold_options_is_every_options() {
 /// Audit 14g's ingress-5xx.md (G10): "If one backend dominates, look at its pods; otherwise
 /// skip to step 3." skips to numbered item 3, not into item 2's decision; and that decision,
 /// "If pods crash, roll back" / "Otherwise, if they are slow, scale out", both conditions,
-/// offers "None of these applies: go on" (the reader was made to roll back).
+/// offers "None of these applies: skip them" (the reader was made to roll back).
 #[test]
 fn skip_to_step_n_leads_to_item_n_and_an_otherwise_if_is_a_condition() {
     let d = import(
@@ -435,7 +435,10 @@ fn skip_to_step_n_leads_to_item_n_and_an_otherwise_if_is_a_condition() {
     assert_eq!(labels.len(), 3, "{labels:?}");
     assert_eq!(
         decisions[1].choose[2],
-        ("None of these applies: go on".to_string(), watch.id.clone())
+        (
+            "None of these applies: skip them".to_string(),
+            watch.id.clone()
+        )
     );
     // A step it names that is not a numbered item of the list: skipped to the next step,
     // as before.
@@ -540,7 +543,7 @@ fn a_course_with_its_own_command_leads_to_its_nested_decision() {
         [
             "If the primary is down, stop it first",
             "If it is slow, restart it",
-            "None of these applies: go on"
+            "None of these applies: skip them"
         ]
     );
     let stop = d
