@@ -27,14 +27,152 @@ static LOG: LazyLock<Option<regex::Regex>> = LazyLock::new(|| {
 static FIELD: LazyLock<Option<regex::Regex>> =
     LazyLock::new(|| regex::Regex::new(r"^\s*[A-Z][A-Za-z0-9 ./-]*:(?:\s+\S.*)?$").ok());
 
+/// `Restart Count:   3`: a field whose name is capitalised words, as `kubectl describe` and
+/// the like print them (not `Run kubectl get pods: …`).
+static CAPITALISED_FIELD: LazyLock<Option<regex::Regex>> = LazyLock::new(|| {
+    regex::Regex::new(r"^\s*[A-Z][A-Za-z0-9./-]*(?: [A-Z][A-Za-z0-9./-]*)*:(?:\s+\S.*)?$").ok()
+});
+
+/// The names a command line of a runbook starts with: shell builtins and the programs
+/// runbooks run (not a word a table's row may start with, a pod's name, `test`, `node`).
+const COMMANDS: &[&str] = &[
+    "echo",
+    "printf",
+    "export",
+    "cd",
+    "source",
+    ".",
+    "if",
+    "for",
+    "while",
+    "until",
+    "case",
+    "[",
+    "[[",
+    "exit",
+    "sleep",
+    "unset",
+    "eval",
+    "exec",
+    "sudo",
+    "su",
+    "nohup",
+    "xargs",
+    "kubectl",
+    "oc",
+    "helm",
+    "docker",
+    "podman",
+    "crictl",
+    "nerdctl",
+    "systemctl",
+    "journalctl",
+    "curl",
+    "wget",
+    "ssh",
+    "scp",
+    "rsync",
+    "psql",
+    "mysql",
+    "redis-cli",
+    "mongosh",
+    "aws",
+    "gcloud",
+    "az",
+    "terraform",
+    "git",
+    "grep",
+    "egrep",
+    "awk",
+    "sed",
+    "cat",
+    "tail",
+    "head",
+    "less",
+    "ls",
+    "ps",
+    "kill",
+    "pkill",
+    "killall",
+    "df",
+    "du",
+    "rm",
+    "mv",
+    "cp",
+    "mkdir",
+    "chmod",
+    "chown",
+    "tar",
+    "jq",
+    "yq",
+    "openssl",
+    "dig",
+    "nslookup",
+    "ping",
+    "nc",
+    "ss",
+    "netstat",
+    "tcpdump",
+    "iptables",
+    "umount",
+    "vault",
+    "consul",
+    "etcdctl",
+    "gitlab-ctl",
+    "gitlab-rake",
+    "gitlab-rails",
+    "pg_dump",
+    "pg_restore",
+    "pg_ctl",
+    "patronictl",
+    "rabbitmqctl",
+    "istioctl",
+    "argocd",
+    "kubeadm",
+    "eksctl",
+    "python",
+    "python3",
+    "ruby",
+    "perl",
+    "bash",
+    "sh",
+    "zsh",
+    "lsof",
+    "strace",
+    "dmesg",
+    "uptime",
+    "hostname",
+    "lsblk",
+    "watch",
+    "tee",
+    "sort",
+    "uniq",
+    "wc",
+    "touch",
+    "ln",
+];
+
+/// Whether a line starts a command: with a command's name (`kubectl get pods`, `echo
+/// Status: ok`, `sudo …`) or a script's path (`./probe`).
+fn starts_a_command(line: &str) -> bool {
+    let first = line.split_whitespace().next().unwrap_or("");
+    COMMANDS.contains(&first) || first.starts_with("./")
+}
+
 /// Whether a block reads as a command's output rather than as commands.
 pub(super) fn looks_like_output(code: &str) -> bool {
+    FIELD
+        .as_ref()
+        .is_some_and(|field| reads_as_output(code, field))
+}
+
+/// [`looks_like_output`], with `field` what a line of `Key: value` fields is.
+fn reads_as_output(code: &str, field: &regex::Regex) -> bool {
     let lines: Vec<&str> = code.lines().filter(|l| !l.trim().is_empty()).collect();
     let Some(first) = lines.first() else {
         return false;
     };
-    let (Some(header), Some(rule), Some(log), Some(field)) =
-        (HEADER.as_ref(), RULE.as_ref(), LOG.as_ref(), FIELD.as_ref())
+    let (Some(header), Some(rule), Some(log)) = (HEADER.as_ref(), RULE.as_ref(), LOG.as_ref())
     else {
         return false;
     };
@@ -54,15 +192,20 @@ pub(super) fn looks_like_output(code: &str) -> bool {
 }
 
 /// Whether a block tagged as shell (`bash`, `sh`) with no prompt reads clearly as output:
-/// as [`looks_like_output`], and no line that a shell would read as setting a variable
-/// (`level=debug ./app` is a command, not a log line).
+/// as [`looks_like_output`], its fields named by capitalised words (`Restart Count: 3`),
+/// and no line that a shell would read as setting a variable (`level=debug ./app` is a
+/// command, not a log line) or that starts with a command's name (`kubectl get pods`,
+/// `echo Status: ok`, under a table's header or among fields: commands, run).
 pub(super) fn clearly_output(code: &str) -> bool {
     static ASSIGNMENT: LazyLock<Option<regex::Regex>> =
         LazyLock::new(|| regex::Regex::new(r"^\s*[A-Za-z_][A-Za-z0-9_]*=").ok());
-    let Some(assignment) = ASSIGNMENT.as_ref() else {
+    let (Some(assignment), Some(field)) = (ASSIGNMENT.as_ref(), CAPITALISED_FIELD.as_ref()) else {
         return false;
     };
-    looks_like_output(code) && !code.lines().any(|l| assignment.is_match(l))
+    reads_as_output(code, field)
+        && !code
+            .lines()
+            .any(|l| assignment.is_match(l) || starts_a_command(l))
 }
 
 #[cfg(test)]
@@ -76,9 +219,24 @@ mod tests {
         ));
         assert!(clearly_output("2024-03-01T10:00:01Z ERROR boom"));
         for code in [
+            "Name: web-1\nStatus: Running",
+            "Name:         api-0\nNamespace:    shop\nStatus:       Running",
+            "Start Time:   Mon, 01 Mar 2024\nRestart Count:  3",
+            "{\"status\": \"down\"}",
+        ] {
+            assert!(clearly_output(code), "{code}");
+        }
+        for code in [
             "level=debug ./app --once",
             "ts=1 time=2 ./probe",
             "kubectl get pods",
+            "echo Status: ok",
+            "Name: web-1\necho Status: ok",
+            "Status: ok\nkubectl get pods -o wide",
+            "NAME    READY   STATUS\nkubectl get pods",
+            "NAME    READY   STATUS\nsudo systemctl restart api",
+            "Run kubectl get pods: then\nCheck the logs: after",
+            "2024-03-01T10:00:01Z ERROR boom\n./probe --once",
         ] {
             assert!(!clearly_output(code), "{code}");
         }

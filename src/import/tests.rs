@@ -1805,6 +1805,41 @@ fn a_shell_tagged_output_block_after_a_command_is_shown() {
     }
 }
 
+/// A `bash` block of `Key: value` fields right after a command's block (`Name: web-1`,
+/// `Status: Running`) is that command's output; one that holds a command (`kubectl get
+/// pods`, `echo Status: ok`), even under a table's header or among fields, is run (a
+/// header line first made a block of commands output, never run).
+#[test]
+fn a_shell_tagged_block_of_fields_is_output_and_one_with_commands_is_run() {
+    for output in [
+        "Name: web-1\nStatus: Running",
+        "Start Time:   Mon, 01 Mar 2024\nRestart Count:  3",
+    ] {
+        assert_output_after_a_command("bash", output);
+    }
+    for block in [
+        "echo Status: ok",
+        "Name: web-1\necho Status: ok",
+        "Status: ok\nkubectl get pods -o wide",
+        "NAME    READY   STATUS\nkubectl get pods -n shop",
+        "NAME   READY\nsudo systemctl restart api",
+    ] {
+        let d = import(
+            &format!(
+                "# T\n\n## Fix\n\n```bash\nkubectl get deploy\n```\n\n```bash\n{block}\n```\n"
+            ),
+            "page",
+        );
+        let runs: Vec<&str> = d.steps.iter().filter_map(|s| s.run.as_deref()).collect();
+        assert_eq!(
+            runs.concat().matches(block).count(),
+            1,
+            "{block}: {:?}",
+            d.steps
+        );
+    }
+}
+
 /// A Dockerfile after "Add this to the Dockerfile:", and a file's contents after "Create a
 /// file … with:", were run as commands (`FROM` by bash, `RUN … > /dev/null` read as a
 /// command writing a file). They are shown as the file's contents, not run.
