@@ -2116,3 +2116,50 @@ fn filters_that_write_or_drop_characters_are_followed() {
         .and_then(|(_, g)| g.clone());
     assert_eq!(ssh.as_deref(), Some("[-n][web-1][uptime]"));
 }
+
+/// Audit 27 HOLE-14: a value that would widen what a destructive command acts on (an empty
+/// name ending the path `rm -rf` deletes, a `*` in a unit of `systemctl stop`, an empty
+/// pattern of `pkill -f`) is refused before anything runs.
+#[test]
+fn a_value_that_would_widen_a_destructive_command_is_refused() {
+    let rb = runbook_of(&[(
+        "s",
+        r#"mkdir -p "$OUT/releases/old" "$OUT/releases/keep"; rm -rf "$OUT/releases/{{ inputs.v }}""#
+            .to_string(),
+    )])
+    .replace("readonly: true", "dangerous: true\n    confirm: clean up");
+    let run = |value: &str| {
+        let t = Test::new().file("runbooks/rb.yaml", &rb);
+        let out = t.path("out");
+        std::fs::create_dir_all(&out).unwrap();
+        let t = t.env("OUT", out.to_str().unwrap());
+        let o = t.exec(&[
+            "run",
+            "rb",
+            "--yes",
+            "--confirm",
+            "s",
+            "--input",
+            &format!("v={value}"),
+        ]);
+        (o, out, t)
+    };
+    for value in ["", "/", ".", " "] {
+        let (o, out, _t) = run(value);
+        assert_ne!(o.code, 0, "{value:?}");
+        assert!(o.stderr.contains("whole folder"), "{value:?}: {}", o.stderr);
+        assert!(!out.join("releases").exists(), "{value:?}");
+    }
+    let (o, out, _t) = run("old");
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(!out.join("releases/old").exists());
+    assert!(out.join("releases/keep").exists());
+    refused_then_run(
+        r#"systemctl stop "{{ inputs.v }}""#,
+        "*",
+        &["pattern over every unit"],
+        "nginx.service",
+        "systemctl",
+        "[stop][nginx.service]",
+    );
+}

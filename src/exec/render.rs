@@ -414,6 +414,18 @@ fn place(
                         ),
                         help: "give a value without `..` (a `pattern` on the input), such as a name in that folder".into(),
                     },
+                    Refusal::Widens(held) => {
+                        let what = plan.wide.map_or("", |w| w.what);
+                        let says = match held {
+                            Some(c) => format!("holds `{c}`"),
+                            None if value.trim().is_empty() => "is empty".to_string(),
+                            None => format!("is `{}`", value.trim()),
+                        };
+                        RenderError {
+                            message: format!("`{expr}` {says}{via}: {what}"),
+                            help: "give a value that names one thing (a `pattern` on the input, or `required: true` with no empty default)".into(),
+                        }
+                    }
                     Refusal::Control => RenderError {
                     message: format!(
                         "`{expr}` holds a new line, a tab, another control character or a letter outside ASCII, and reaches a string that another shell parses again through `${{…@Q}}` or `printf %q`{via}, which may write it as `$'…'`: `sh` (dash) and a login shell over `ssh` do not read that as quoting, so the value would not arrive as written, and with a `'` in it, part of it would run as code"

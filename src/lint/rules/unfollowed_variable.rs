@@ -434,7 +434,9 @@ fn runbook_env_lines(cx: &Context) -> Vec<(String, String, String)> {
 fn structural(r: crate::shell::Refusal) -> bool {
     matches!(
         r,
-        crate::shell::Refusal::Shape(_) | crate::shell::Refusal::ParentFolder
+        crate::shell::Refusal::Shape(_)
+            | crate::shell::Refusal::ParentFolder
+            | crate::shell::Refusal::Widens(_)
     )
 }
 

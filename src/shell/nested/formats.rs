@@ -33,7 +33,7 @@ pub(super) fn formats(
                         list,
                         n,
                         &w.cooked[..k],
-                        &w.cooked[k + SENTINEL.len_utf8()..],
+                        w.cooked[k..].trim_start_matches(SENTINEL),
                         to_file.as_deref(),
                     ));
                 }
@@ -64,7 +64,7 @@ pub(super) fn formats(
                 list,
                 n,
                 &body[..k],
-                &body[k + SENTINEL.len_utf8()..],
+                body[k..].trim_start_matches(SENTINEL),
                 to_file.as_deref(),
             ));
         }
@@ -303,7 +303,9 @@ fn in_word(
                     .and_then(|f| f.cooked.split_once("%s").or(f.cooked.split_once("%b")))
                     .map(|(_, rest)| rest.split("\\n").next().unwrap_or(rest))
             } else {
-                w.cooked.split_once(SENTINEL).map(|(_, rest)| rest)
+                w.cooked
+                    .split_once(SENTINEL)
+                    .map(|(_, rest)| rest.trim_start_matches(SENTINEL))
             };
             if !named && after.is_some_and(ends_directive) {
                 out.extend(shaped(

@@ -41,6 +41,7 @@ mod types;
 mod unknown;
 mod uses;
 mod variables;
+mod widens;
 
 use super::context::{Quoting, balanced, context_at};
 use super::programs::{SHELLS, base};
@@ -56,7 +57,7 @@ use role::{Role, with_functions};
 use std::collections::BTreeSet;
 use std::ops::Range;
 pub(crate) use stdin::stdin_file;
-pub use types::{Foreign, Layer, OPTION_STARTS, Plan, Refusal, Slot, Unsafe};
+pub use types::{Foreign, Layer, OPTION_STARTS, Plan, Refusal, Slot, Unsafe, Wide, WideKind};
 use types::{HELP_ARGUMENT, MAX_DEPTH, POSITIONAL, SENTINEL};
 use unknown::{parses_unknown, shell_before};
 pub use uses::{Uses, uses};
@@ -175,6 +176,7 @@ fn with_flags(mut keep: Plan, other: Plan) -> Plan {
     keep.file_lead = keep.file_lead.or(other.file_lead);
     keep.shape = keep.shape.or(other.shape);
     keep.no_parent = keep.no_parent.or(other.no_parent);
+    keep.wide = keep.wide.or(other.wide);
     keep
 }
 
@@ -818,6 +820,9 @@ fn hold_arguments(
     }
     for found in formats::formats(text, list, at, targets) {
         found.hold(plan);
+    }
+    if plan.wide.is_none() {
+        plan.wide = widens::widens(text, list, at, targets);
     }
 }
 

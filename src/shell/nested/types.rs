@@ -66,6 +66,75 @@ pub enum Refusal {
     Shape(char),
     /// Holds `..` as a part of a path under a fixed folder (`rm -rf /srv/releases/…`).
     ParentFolder,
+    /// Would widen what a destructive command acts on ([`Wide`]): holds this pattern
+    /// character, or (`None`) is empty or names the whole folder (`/`, `.`).
+    Widens(Option<char>),
+}
+
+/// A value where a destructive command reads it as the end of a path, a pattern of units or
+/// of processes (`src/shell/nested/widens.rs`): what it would widen, said by the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wide {
+    pub what: &'static str,
+    pub kind: WideKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WideKind {
+    /// The end of a path: not empty, not only `/` and `.`.
+    Path,
+    /// A unit of `systemctl`: not empty, no `*`, `?` or `[`.
+    Glob,
+    /// A regular expression of processes: not empty, no `|`, not only `. * ^ $`.
+    Pattern,
+}
+
+impl Wide {
+    pub(super) fn path(what: &'static str) -> Wide {
+        Wide {
+            what,
+            kind: WideKind::Path,
+        }
+    }
+    pub(super) fn glob(what: &'static str) -> Wide {
+        Wide {
+            what,
+            kind: WideKind::Glob,
+        }
+    }
+    pub(super) fn pattern(what: &'static str) -> Wide {
+        Wide {
+            what,
+            kind: WideKind::Pattern,
+        }
+    }
+
+    /// Why `value` would reach more than one thing here.
+    fn refusal(&self, value: &str) -> Option<Refusal> {
+        let trimmed = value.trim();
+        if trimmed.is_empty() {
+            return Some(Refusal::Widens(None));
+        }
+        match self.kind {
+            WideKind::Path => trimmed
+                .chars()
+                .all(|c| matches!(c, '/' | '.' | ' ' | '\t'))
+                .then_some(Refusal::Widens(None)),
+            WideKind::Glob => value
+                .chars()
+                .find(|c| matches!(c, '*' | '?' | '['))
+                .map(|c| Refusal::Widens(Some(c))),
+            WideKind::Pattern => {
+                if value.contains('|') {
+                    return Some(Refusal::Widens(Some('|')));
+                }
+                trimmed
+                    .chars()
+                    .all(|c| matches!(c, '.' | '*' | '^' | '$' | '+' | '?' | '(' | ')' | '\\'))
+                    .then_some(Refusal::Widens(None))
+            }
+        }
+    }
 }
 
 impl Plan {
@@ -83,6 +152,7 @@ impl Plan {
             file_lead: None,
             shape: None,
             no_parent: None,
+            wide: None,
         }
     }
 
@@ -176,6 +246,9 @@ impl Plan {
         if self.no_parent.is_some() && value.split(['/', '\\']).any(|part| part == "..") {
             return Some(Refusal::ParentFolder);
         }
+        if let Some(wide) = &self.wide {
+            return wide.refusal(value);
+        }
         None
     }
 }
@@ -219,6 +292,9 @@ pub struct Plan {
     pub shape: Option<(&'static str, &'static str)>,
     /// A value in a path under a fixed folder: why `..` may not be a part of it.
     pub no_parent: Option<&'static str>,
+    /// A value where a destructive command would act on more than one thing with some
+    /// values (an empty end of the path `rm -rf` deletes, `*` in a unit of `systemctl stop`).
+    pub wide: Option<Wide>,
 }
 
 /// How a value starting an argument may have a program read a file instead.
