@@ -738,6 +738,28 @@ fn terraform_helm_kafka_and_route53_changes_make_dangerous_steps() {
         ## Drop the topic\n\n```bash\nkafka-topics.sh --bootstrap-server <BROKER>:9092 --delete --topic <TOPIC>\n```\n\n\
         ## Fail over\n\n```bash\naws route53 change-resource-record-sets --hosted-zone-id <ZONE> --change-batch file:///tmp/f.json\n```\n\n\
         ## Look\n\n```bash\naws route53 list-resource-record-sets --hosted-zone-id <ZONE>\n```\n";
+    assert_dangerous_steps(
+        page,
+        &[
+            ("force-unlock", "terraform force-unlock"),
+            ("rollback {{", "helm uninstall / rollback"),
+            ("--execute", "kafka partition reassignment"),
+            ("--delete", "kafka topic deletion"),
+            ("change-resource-record-sets", "aws route53 DNS change"),
+        ],
+        &[
+            "terraform plan",
+            "history {{",
+            "--verify",
+            "list-resource-record-sets",
+        ],
+    );
+}
+
+/// Imports `page` and checks that the step holding each command of `dangerous` is
+/// `dangerous` for that kind of danger, that the step of each of `plain` is not, and that
+/// the summary counts them.
+fn assert_dangerous_steps(page: &str, dangerous: &[(&str, &str)], plain: &[&str]) {
     let out = Test::new().stdin(page).exec(&["import", "-"]);
     out.code(0);
     let step = |needle: &str| {
@@ -747,32 +769,46 @@ fn terraform_helm_kafka_and_route53_changes_make_dangerous_steps() {
             .unwrap_or_else(|| panic!("no step with {needle}:\n{}", out.stdout))
             .to_string()
     };
-    for (command, what) in [
-        ("force-unlock", "terraform force-unlock"),
-        ("rollback {{", "helm uninstall / rollback"),
-        ("--execute", "kafka partition reassignment"),
-        ("--delete", "kafka topic deletion"),
-        ("change-resource-record-sets", "aws route53 DNS change"),
-    ] {
+    for (command, what) in dangerous {
         let s = step(command);
         assert!(
             s.contains("dangerous: true") && s.contains(&format!("dangerous ({what})")),
             "{s}"
         );
     }
-    for command in [
-        "terraform plan",
-        "history {{",
-        "--verify",
-        "list-resource-record-sets",
-    ] {
+    for command in plain {
         let s = step(command);
         assert!(!s.contains("dangerous"), "{s}");
     }
-    assert!(
-        out.stderr.contains("(5 dangerous, 0 interactive)"),
-        "{}",
-        out.stderr
+    let count = format!("({} dangerous, 0 interactive)", dangerous.len());
+    assert!(out.stderr.contains(&count), "{}", out.stderr);
+}
+
+/// Found by audit 14o (A-25): a pool destroyed, a service scaled to zero, a database
+/// stopped and a volume's data armed for deletion were plain steps; a restart, a scale to a
+/// number and a memory limit lifted stay plain.
+#[test]
+fn zpool_scale_to_zero_stopped_database_and_reclaim_policy_make_dangerous_steps() {
+    let page = "# Danger\n\n## Steps\n\n\
+        ### Destroy the old pool\n\n```bash\nsudo zpool destroy tank\n```\n\n\
+        ### Scale down\n\n```bash\nkubectl -n web scale deploy/api --replicas=0\n```\n\n\
+        ### Stop the database\n\n```bash\nsudo systemctl stop postgresql\n```\n\n\
+        ### Arm the volume\n\n```bash\nkubectl patch pv pv-1 -p '{\"spec\":{\"persistentVolumeReclaimPolicy\":\"Delete\"}}'\n```\n\n\
+        ### Scale up\n\n```bash\nkubectl -n web scale deploy/api --replicas=3\n```\n\n\
+        ### Restart the database\n\n```bash\nsudo systemctl restart postgresql\n```\n\n\
+        ### Lift the memory limit\n\n```bash\nredis-cli -h cache CONFIG SET maxmemory 0\n```\n";
+    assert_dangerous_steps(
+        page,
+        &[
+            ("zpool destroy", "zpool destroy / labelclear"),
+            ("--replicas=0", "scale to zero replicas"),
+            ("systemctl stop", "stopping a database or cluster service"),
+            (
+                "persistentVolumeReclaimPolicy",
+                "reclaim policy set to Delete",
+            ),
+        ],
+        &["--replicas=3", "systemctl restart", "maxmemory 0"],
     );
 }
 

@@ -40,8 +40,27 @@ crate::declare_rule! {
     /// `aws rds promote-read-replica` and `failover-db-cluster`/`failover-global-cluster`,
     /// `terraform apply -auto-approve` without a saved plan
     /// (`terraform apply -auto-approve plan.out` applies what was reviewed, and does not
-    /// count), an `ansible` module run with `state=absent`, MinIO's `mc rb`/`mc rm`, and
-    /// `iptables -P CHAIN DROP` (or `REJECT`).
+    /// count), an `ansible` module run with `state=absent`, MinIO's `mc rb`/`mc rm`,
+    /// `iptables -P CHAIN DROP` (or `REJECT`), `zpool destroy`/`labelclear`, `zfs rollback`
+    /// (it discards what was written since the snapshot), `kubectl`/`oc scale … --replicas=0`
+    /// (the service is down until scaled back; `--replicas=3` does not count), `kubectl
+    /// patch` setting `persistentVolumeReclaimPolicy` to `Delete` (the data goes with the
+    /// claim), and stopping a database or cluster service: `systemctl stop`, `systemctl
+    /// disable --now`/`mask --now`, `service NAME stop` or `/etc/init.d/NAME stop` of
+    /// PostgreSQL, Patroni, MySQL/MariaDB, MongoDB, Redis/Valkey, memcached, etcd, ZooKeeper,
+    /// Kafka, RabbitMQ, Elasticsearch/OpenSearch, Cassandra, ClickHouse, InfluxDB, MinIO, a
+    /// Ceph OSD or monitor, Consul, Vault, Docker, containerd, CRI-O or the kubelet
+    /// (`postgresql@16-main`, `postgresql-16.service` too), and `pg_ctl stop`/`pg_ctlcluster
+    /// … stop`.
+    ///
+    /// Stopping is judged as RB027 judges the rest of `systemctl`: what leaves data or a
+    /// cluster down until someone acts (`reboot`, `poweroff`, `stop` of the services
+    /// above) counts; what brings itself back does not. So `systemctl restart` of anything,
+    /// and `systemctl stop` of a web server, proxy or agent (`nginx`, `keepalived`,
+    /// `puppet`: routine, behind a load balancer or for maintenance) are not reported;
+    /// `systemctl kill -s KILL` of any unit is, as `kill -9`. A configuration change that
+    /// loses nothing by itself and is undone by setting it back, such as `redis-cli CONFIG
+    /// SET maxmemory 0`, is not destructive.
     ///
     /// `rm` counts with `-r`, `-R` or `-f` in any spelling (`-rf`, `-r -f`, `--recursive`,
     /// `--force`), and `rm` and the `reboot` family wherever the shell runs a command: at the
@@ -230,6 +249,33 @@ const PATTERNS: &[Pattern] = &[
     ),
     (r"\betcdctl\b[^\n;&|]*\sdel\b", "etcdctl del", &["etcdctl"]),
     (r"\bzfs\s+destroy\b", "zfs destroy", &["zfs"]),
+    // Audit 14o A-25. A rollback discards everything written since the snapshot (`-r`
+    // also destroys the snapshots after it); `labelclear` makes a pool's disks unreadable.
+    (r"\bzfs\s+rollback\b", "zfs rollback", &["zfs"]),
+    (
+        r"\bzpool\s+(?:destroy|labelclear)\b",
+        "zpool destroy / labelclear",
+        &["zpool"],
+    ),
+    // Scaling a workload to zero takes its service down until someone scales it back
+    // (`--replicas=3` is routine and does not count).
+    (
+        r#"\b(?:kubectl|oc)\b(?:[^\n;&|]|\\\n)*\sscale\b(?:[^\n;&|]|\\\n)*\s--replicas(?:=|\s+)['"]?0\b"#,
+        "scale to zero replicas",
+        &["replicas"],
+    ),
+    // With `Delete`, the volume and its data go with the claim: one `kubectl delete pvc`
+    // away from losing them.
+    (
+        r"\bpatch\b[^\n;&|]*persistentVolumeReclaimPolicy[^\n;&|]*\bDelete\b",
+        "reclaim policy set to Delete",
+        &["persistentvolumereclaimpolicy"],
+    ),
+    (
+        r"\bpg_ctl(?:cluster)?\b[^\n;&|]*\sstop\b",
+        STOP,
+        &["pg_ctl"],
+    ),
     (
         r"\b(?:docker|podman)[\s-]compose\s[^\n;&|]*\bdown\b[^\n;&|]*\s(?:-v|--volumes)\b",
         "docker compose down -v",
@@ -490,6 +536,7 @@ const _: () = assert!(PATTERNS.len() <= 128);
 
 const RM: &str = "rm -r / rm -f";
 const POWER: &str = "reboot / shutdown";
+const STOP: &str = "stopping a database or cluster service";
 
 /// The patterns, and one automaton over every gate word (ASCII case ignored) that tells in
 /// one pass over a script which patterns may match it.
@@ -565,10 +612,13 @@ pub fn find_destructive(script: &str) -> Found {
             found.push((m.range(), *what));
         }
     }
-    // The scanner reports only `rm` and the `reboot` family, whose names must be written out.
-    let named = ["rm", "reboot", "shutdown", "halt", "poweroff"]
-        .iter()
-        .any(|n| memchr::memmem::find(script.as_bytes(), n.as_bytes()).is_some());
+    // The scanner reports only `rm`, the `reboot` family and a service stopped, whose names
+    // must be written out.
+    let named = [
+        "rm", "reboot", "shutdown", "halt", "poweroff", "stop", "--now",
+    ]
+    .iter()
+    .any(|n| memchr::memmem::find(script.as_bytes(), n.as_bytes()).is_some());
     if named {
         Scanner {
             text: script,
@@ -754,12 +804,35 @@ impl Scanner<'_> {
             }
             _ if POWER_COMMANDS.contains(&name) => self.report(start, w.span.end, POWER),
             "systemctl" => {
-                let (j, _) =
+                let (j, seen) =
                     programs::options(args, i + 1, "HMtpsno", &["host", "machine", "type"]);
-                if let Some(op) = args.get(j)
-                    && POWER_COMMANDS.contains(&op.cooked.as_str())
-                {
+                let Some(op) = args.get(j) else { return };
+                let rest = &args[j + 1..];
+                let now =
+                    programs::has(&seen, &["--now"]) || rest.iter().any(|a| a.cooked == "--now");
+                if POWER_COMMANDS.contains(&op.cooked.as_str()) {
                     self.report(start, op.span.end, POWER);
+                } else if (op.cooked == "stop"
+                    || now && matches!(op.cooked.as_str(), "disable" | "mask"))
+                    && let Some(unit) = rest
+                        .iter()
+                        .rfind(|a| !a.cooked.starts_with('-') && critical_service(&a.cooked))
+                {
+                    self.report(start, unit.span.end, STOP);
+                }
+            }
+            // SysV: `service postgresql stop`, `/etc/init.d/postgresql stop`.
+            "service" => {
+                if let [unit, op, ..] = &args[i + 1..]
+                    && op.cooked == "stop"
+                    && critical_service(&unit.cooked)
+                {
+                    self.report(start, op.span.end, STOP);
+                }
+            }
+            _ if w.cooked.contains("/init.d/") || w.cooked.contains("/rc.d/") => {
+                if args.get(i + 1).is_some_and(|op| op.cooked == "stop") && critical_service(name) {
+                    self.report(start, args[i + 1].span.end, STOP);
                 }
             }
             "eval" => then(self, i + 1, true),
@@ -828,6 +901,59 @@ impl Scanner<'_> {
     }
 }
 
+/// The services whose stop takes data or a cluster down until someone starts them again:
+/// databases and their managers, caches, queues, coordination and secret stores, container
+/// runtimes and the kubelet. (A web server or an agent is stopped routinely, behind a load
+/// balancer or for maintenance, and does not count; nor does a `restart` of anything.)
+const CRITICAL_SERVICES: &[&str] = &[
+    "postgresql",
+    "postgres",
+    "patroni",
+    "mysql",
+    "mysqld",
+    "mariadb",
+    "mongod",
+    "mongodb",
+    "redis",
+    "redis-server",
+    "redis-sentinel",
+    "valkey",
+    "memcached",
+    "etcd",
+    "zookeeper",
+    "kafka",
+    "rabbitmq-server",
+    "elasticsearch",
+    "opensearch",
+    "cassandra",
+    "clickhouse-server",
+    "influxdb",
+    "minio",
+    "ceph-osd",
+    "ceph-mon",
+    "consul",
+    "vault",
+    "docker",
+    "containerd",
+    "crio",
+    "kubelet",
+];
+
+/// Whether a unit names one of [`CRITICAL_SERVICES`]: `postgresql`, `postgresql.service`,
+/// `postgresql@16-main`, `postgresql-16`, `ceph-osd@3`.
+fn critical_service(unit: &str) -> bool {
+    let unit = unit.strip_suffix(".service").unwrap_or(unit);
+    let unit = unit.split('@').next().unwrap_or(unit);
+    CRITICAL_SERVICES.iter().any(|s| {
+        unit.strip_prefix(s).is_some_and(|rest| {
+            rest.is_empty()
+                || rest.strip_prefix('-').is_some_and(|v| {
+                    !v.is_empty() && v.bytes().all(|c| c.is_ascii_digit() || c == b'.')
+                })
+        })
+    })
+}
+
 /// An option of `rm` that makes it recursive or forced: `-r`, `-Rf`, `--recursive`, `--force`.
 fn rm_flag(b: &[u8]) -> bool {
     if let Some(name) = b.strip_prefix(b"--") {
@@ -885,6 +1011,13 @@ mod tests {
             "mc rb",
             "mc rm",
             "iptables -P",
+            "zpool destroy",
+            "zfs rollback",
+            "--replicas=0",
+            "persistentVolumeReclaimPolicy",
+            "systemctl stop",
+            "pg_ctl stop",
+            "maxmemory 0",
         ] {
             assert!(doc.contains(named), "{named}");
         }
@@ -898,6 +1031,17 @@ mod tests {
                 .map(|(_, what)| what)
                 .collect();
             assert_eq!(kinds, [*want], "{script}");
+        }
+    }
+
+    /// No script is found destructive.
+    fn assert_harmless(scripts: &[&str]) {
+        for script in scripts {
+            assert!(
+                find_destructive(script).is_empty(),
+                "{script}: {:?}",
+                find_destructive(script)
+            );
         }
     }
 
@@ -1045,7 +1189,6 @@ mod tests {
             "velero backup get",
             "redis-cli -h s1 -p 26379 SENTINEL get-master-addr-by-name mymaster",
             "rabbitmqctl list_queues",
-            "kubectl scale deploy/api --replicas=0 -n prod",
             "etcdctl defrag --cluster",
             "kubectl scale deploy/api --replicas=10",
             "gcloud compute instances list",
@@ -1057,13 +1200,7 @@ mod tests {
             "rbd snap ls rbd/img-1",
             "gitlab-rails runner 'puts Sidekiq::DeadSet.new.size'",
         ];
-        for script in harmless {
-            assert!(
-                find_destructive(script).is_empty(),
-                "{script}: {:?}",
-                find_destructive(script)
-            );
-        }
+        assert_harmless(&harmless);
     }
 
     /// Found by audit 14g (G4, G8, G11, G14): each ran in a real run without a confirmation.
@@ -1138,13 +1275,7 @@ mod tests {
             "helm list --all-namespaces | grep rollback",
             "helm upgrade web ./chart --set job=rollback-check",
         ];
-        for script in harmless {
-            assert!(
-                find_destructive(script).is_empty(),
-                "{script}: {:?}",
-                find_destructive(script)
-            );
-        }
+        assert_harmless(&harmless);
     }
 
     #[test]
@@ -1397,13 +1528,95 @@ mod tests {
             "iptables -P INPUT ACCEPT",
             "echo 'DELETE /index is forbidden'",
         ];
-        for script in harmless {
-            assert!(
-                find_destructive(script).is_empty(),
-                "{script}: {:?}",
-                find_destructive(script)
-            );
-        }
+        assert_harmless(&harmless);
+    }
+
+    /// Found by audit 14o (A-25): each was imported as an ordinary step. (script, what it is
+    /// found as), then look-alikes that read, scale to a number, restart, or stop a service
+    /// whose stop is routine.
+    #[test]
+    fn zfs_scale_to_zero_reclaim_policy_and_stopped_databases() {
+        let destructive = [
+            ("sudo zpool destroy tank", "zpool destroy / labelclear"),
+            ("zpool destroy -f tank", "zpool destroy / labelclear"),
+            ("zpool labelclear -f /dev/sdb", "zpool destroy / labelclear"),
+            ("zfs destroy pool/ds", "zfs destroy"),
+            ("zfs rollback -r pool/ds@before", "zfs rollback"),
+            ("zfs rollback pool/ds@before", "zfs rollback"),
+            (
+                "kubectl -n web scale deploy/api --replicas=0",
+                "scale to zero replicas",
+            ),
+            (
+                "kubectl scale --replicas 0 statefulset/kafka -n data",
+                "scale to zero replicas",
+            ),
+            (
+                "oc scale dc/worker --replicas='0'",
+                "scale to zero replicas",
+            ),
+            (
+                "kubectl scale deployment/search-indexer -n search \\\n  --replicas=0",
+                "scale to zero replicas",
+            ),
+            (
+                "kubectl patch pv pv-1 -p '{\"spec\":{\"persistentVolumeReclaimPolicy\":\"Delete\"}}'",
+                "reclaim policy set to Delete",
+            ),
+            (
+                "kubectl patch pv pv-1 --type=json -p '[{\"op\":\"replace\",\"path\":\"/spec/persistentVolumeReclaimPolicy\",\"value\":\"Delete\"}]'",
+                "reclaim policy set to Delete",
+            ),
+            ("sudo systemctl stop postgresql", super::STOP),
+            ("systemctl stop postgresql@16-main.service", super::STOP),
+            ("systemctl stop postgresql-16", super::STOP),
+            ("ssh db-2 sudo systemctl stop mysql", super::STOP),
+            ("ssh \"$REPLICA\" sudo systemctl stop patroni", super::STOP),
+            ("systemctl --now disable etcd", super::STOP),
+            ("systemctl mask --now kubelet", super::STOP),
+            ("systemctl stop nginx redis-server", super::STOP),
+            ("sudo service mongod stop", super::STOP),
+            ("/etc/init.d/cassandra stop", super::STOP),
+            (
+                "sudo -u postgres pg_ctl -D /var/lib/pg stop -m fast",
+                super::STOP,
+            ),
+            ("pg_ctlcluster 16 main stop", super::STOP),
+            ("systemctl kill -s KILL nginx", "kill -9"),
+        ];
+        assert_kinds(&destructive);
+        assert_eq!(
+            found("sudo systemctl stop postgresql"),
+            ["sudo systemctl stop postgresql"]
+        );
+        let harmless = [
+            "zpool status -x",
+            "zpool list",
+            "zfs list -t snapshot",
+            "zfs snapshot pool/ds@before",
+            "kubectl scale deploy/api --replicas=3",
+            "kubectl scale deploy/api --replicas=10",
+            "kubectl scale deploy/api --current-replicas=0 --replicas=2",
+            "kubectl get deploy api -o jsonpath='{.spec.replicas}'",
+            "kubectl autoscale deploy/api --min=2 --max=10",
+            "kubectl patch pv pv-1 -p '{\"spec\":{\"persistentVolumeReclaimPolicy\":\"Retain\"}}'",
+            "kubectl get pv -o custom-columns=N:.metadata.name,P:.spec.persistentVolumeReclaimPolicy | grep Delete",
+            "systemctl restart postgresql",
+            "systemctl status postgresql",
+            "systemctl start postgresql",
+            "systemctl stop nginx",
+            "sudo systemctl stop keepalived",
+            "systemctl stop puppet.service",
+            "systemctl disable postgresql",
+            "systemctl stop postgresql-exporter",
+            "service postgresql status",
+            "/etc/init.d/nginx stop",
+            "echo 'then systemctl stop postgresql'",
+            "pg_ctl -D /var/lib/pg status",
+            "redis-cli -h cache CONFIG SET maxmemory 0",
+            "redis-cli -h cache CONFIG GET maxmemory",
+        ];
+        assert_harmless(&harmless);
     }
 
     #[test]
