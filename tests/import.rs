@@ -812,6 +812,43 @@ fn zpool_scale_to_zero_stopped_database_and_reclaim_policy_make_dangerous_steps(
     );
 }
 
+/// Found by audit 14o (A-27): a zero-width space, a bidirectional override or a no-break
+/// space in a command (a Confluence or Google Docs export) was copied as it was: the draft
+/// failed lint's RB035, or the shell read `pods -n` as one word. Each is taken out (the
+/// no-break space made a space) and said as a guess at its place on the page.
+#[test]
+fn invisible_characters_and_no_break_spaces_in_commands_are_cleaned_and_said() {
+    let page = "# Confluence export\n\n## Steps\n\nList the pods:\n\n```bash\n\
+        kubectl get pods\u{200b} -n web\nkubectl\u{a0}get svc -n web\n```\n\n\
+        1. Check the deploy:\n\n   ```bash\n   echo done \u{202e}; kubectl rollout status deploy/api -n web\n   ```\n";
+    let t = Test::new().file("z.md", page);
+    let out = t.exec(&["import", "z.md", "-o", "z.yaml"]);
+    out.code(0);
+    for said in [
+        "z.md:8:17: guess: a zero-width space (U+200B) in the shell block: removed",
+        "z.md:9:8: guess: a no-break space (U+00A0) in the shell block: made a plain space",
+        "z.md:15:14: guess: a bidirectional override (U+202E) in the shell block: removed",
+    ] {
+        assert!(out.stderr.contains(said), "{said}\n{}", out.stderr);
+    }
+    assert!(out.stderr.contains(", 3 guesses"), "{}", out.stderr);
+    let yaml = std::fs::read_to_string(t.path("z.yaml")).unwrap();
+    assert!(
+        yaml.contains("kubectl get pods -n web\n")
+            && yaml.contains("kubectl get svc -n web")
+            && yaml.contains("echo done ; kubectl rollout status"),
+        "{yaml}"
+    );
+    assert!(!yaml.contains(['\u{200b}', '\u{a0}', '\u{202e}']), "{yaml}");
+    assert!(
+        yaml.contains("# TODO(import) z.md:9:8: guess: a no-break space"),
+        "{yaml}"
+    );
+    t.exec(&["lint", "--no-shellcheck", "z.yaml"]).code(0);
+    t.exec(&["import", "--strict", "z.md", "-o", "strict.yaml"])
+        .code(1);
+}
+
 #[test]
 fn a_command_that_runs_until_ctrl_c_before_others_is_said() {
     let page = "# Disk filling\n\n## Diagnosis\n\nFollow the log, then look at the disk:\n\n```bash\ntail -f /var/log/app.log\ndf -h /var\n```\n\n## Wait\n\n```bash\njournalctl -u app -f | grep -m1 ready\n```\n\n## Watch\n\n```bash\nkubectl logs -f deploy/api\n```\n";

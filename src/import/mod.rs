@@ -20,7 +20,8 @@
 //! block says it is, output or another program's input, in `announced.rs`), read as console transcripts (`transcript.rs`) or a file's contents shown,
 //! not run (`contents.rs`), a command's output (`output.rs`), typed in a shell a command
 //! opened elsewhere (`session.rs`), or said not to be run (`warnings.rs`), with placeholders
-//! made inputs (`placeholders.rs`). Then passes over the whole draft: the page's shell variables and
+//! made inputs (`placeholders.rs`); zero-width and bidirectional characters taken out of a
+//! shell block, its no-break spaces made spaces, each a guess (`invisible.rs`). Then passes over the whole draft: the page's shell variables and
 //! exports (`variables.rs`), titles and ids (`titles.rs`), text holding another template
 //! language (`templates.rs`), courses made decisions (`decisions.rs`, what both kinds share; `section_decisions.rs`,
 //! sibling sections; `item_decisions.rs`, list items and bold paragraphs, which
@@ -35,6 +36,7 @@ mod courses;
 mod decisions;
 mod draft;
 mod html;
+mod invisible;
 mod item_courses;
 mod item_decisions;
 mod output;

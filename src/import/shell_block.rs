@@ -22,6 +22,9 @@ impl Reader<'_> {
         adopted: Option<&str>,
         nested_course: Option<String>,
     ) {
+        // Zero-width and bidirectional characters, no-break spaces: cleaned before anything
+        // reads the commands.
+        let hidden = self.hidden_characters(range);
         let Transcript {
             commands,
             outputs,
@@ -52,6 +55,10 @@ impl Reader<'_> {
             self.prose_notes
                 .push(format!("{pos}: left as text: {what}"));
             self.d.left.push((pos, what));
+            for (at, what) in hidden {
+                self.prose_notes.push(format!("{at}: guess: {what}"));
+                self.d.guesses.push((at, what));
+            }
             return;
         }
         // A checklist made of the list's items before this one comes first, with
@@ -65,6 +72,9 @@ impl Reader<'_> {
             notes.push(format!("{at}: guess: {what}"));
             d.guesses.push((at, what));
         };
+        for (at, what) in hidden {
+            guess(&mut self.d, at, what);
+        }
         for (at, what) in self.transcript_guesses(&line_at, glued, root_after, bare_root) {
             guess(&mut self.d, at, what);
         }

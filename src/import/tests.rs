@@ -2042,3 +2042,53 @@ fn a_sentence_before_the_first_heading_is_kept() {
         assert!(kept, "{page}: {} / {:?}", d.description, d.steps);
     }
 }
+
+/// Audit 14o A-27: what a wiki's export hides in a command is taken out and said where it
+/// stands on the page; a block holding hundreds says ten, then how many more.
+#[test]
+fn hidden_characters_in_commands_are_cleaned_and_said_at_their_place() {
+    let d = import(
+        "# T\n\n- Look:\n\n  ```console\n  $ kubectl get pods\u{a0}-n web\n  NAME\u{200b} READY\n  ```\n",
+        "p",
+    );
+    assert_eq!(d.steps[0].run.as_deref(), Some("kubectl get pods -n web"));
+    let said: Vec<String> = d.guesses.iter().map(|(p, w)| format!("{p}: {w}")).collect();
+    assert!(
+        said[0]
+            .starts_with("6:21: a no-break space (U+00A0) in the shell block: made a plain space"),
+        "{said:?}"
+    );
+    assert!(
+        said[1].starts_with("7:7: a zero-width space (U+200B) in the shell block: removed"),
+        "{said:?}"
+    );
+    assert!(
+        d.steps[0]
+            .notes
+            .iter()
+            .any(|n| n.starts_with("6:21: guess: a no-break space")),
+        "{:?}",
+        d.steps[0].notes
+    );
+    let many = format!("# T\n\n```bash\necho {}\n```\n", "a\u{a0}".repeat(300));
+    let d = import(&many, "p");
+    assert_eq!(d.guesses.len(), 11, "{:?}", d.guesses);
+    assert!(
+        d.guesses[10]
+            .1
+            .starts_with("290 more invisible or no-break characters"),
+        "{:?}",
+        d.guesses[10]
+    );
+    assert_eq!(d.guesses[10].0.to_string(), "4:27");
+    // A block of comments only is shown, not run: cleaned and said all the same.
+    let d = import("# T\n\n```bash\n# kubectl\u{200b} get pods\n```\n", "p");
+    assert!(
+        d.guesses
+            .iter()
+            .any(|(p, w)| p.to_string() == "4:10" && w.contains("U+200B")),
+        "{:?}",
+        d.guesses
+    );
+    assert!(!d.steps.iter().any(|s| s.instructions.contains('\u{200b}')));
+}

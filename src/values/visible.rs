@@ -28,6 +28,19 @@ pub fn invisible(c: char) -> Option<&'static str> {
     })
 }
 
+/// What a no-break space is, for lint's and the importer's messages; `None` for other
+/// characters. It looks like a space and is one to a reader, but not to the shell, which
+/// reads the words on either side as one (`kubectl get pods\u{a0}-n web`): wiki and word
+/// processor exports put it in commands. It is ordinary typography in prose.
+pub fn no_break_space(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{00A0}' => "a no-break space",
+        '\u{202F}' => "a narrow no-break space",
+        '\u{2007}' => "a figure space",
+        _ => return None,
+    })
+}
+
 /// Characters shown as `<U+XXXX>`: what [`invisible`] names that changes what is read (the
 /// bidirectional controls), and the C1 controls, which some terminals obey.
 fn shown_as_code(c: char) -> bool {

@@ -1,6 +1,6 @@
 use crate::lint::{Context, Finding, Rule, RuleMeta, Severity};
 use crate::load::Span;
-use crate::values::visible::invisible;
+use crate::values::visible::{invisible, no_break_space};
 
 crate::declare_rule! {
     /// ## What it does
@@ -10,7 +10,12 @@ crate::declare_rule! {
     /// and invisible operators, a byte order mark inside the file, soft hyphens, Hangul
     /// fillers and tag characters. An error inside a script (`run`, `rollback`, `wait.run`),
     /// written out or as a YAML escape (`"\u202E"`); a warning anywhere else (titles,
-    /// instructions, comments).
+    /// instructions, comments). A no-break space (U+00A0, also the narrow U+202F and the
+    /// figure space U+2007) written out inside a script is an error too: wiki and word
+    /// processor exports put it between a command's words, where it looks like a space and
+    /// the shell reads the two words as one (`kubectl get pods -n web` run as `kubectl get`
+    /// a pod named `pods -n`); in text it is ordinary typography, and written as an escape
+    /// (`"\u00a0"`) it was meant.
     ///
     /// ## Why this matters
     /// A reviewer approves what the screen shows. With a bidirectional override, a script can
@@ -62,10 +67,29 @@ fn written_out(cx: &Context, text: &str, out: &mut Vec<Finding>) {
         })
         .collect();
     for (at, c) in text.char_indices() {
-        let Some(what) = invisible(c) else { continue };
+        if c.is_ascii() || invisible(c).is_none() && no_break_space(c).is_none() {
+            continue;
+        }
         let span = Span::new(at, at + c.len_utf8());
         let code = format!("U+{:04X}", u32::from(c));
-        match scripts.iter().find(|(s, _)| s.start <= at && at < s.end) {
+        let script = scripts.iter().find(|(s, _)| s.start <= at && at < s.end);
+        let Some(what) = invisible(c) else {
+            // A no-break space is ordinary typography in prose; in a script, never meant.
+            if let (Some(what), Some((_, id))) = (no_break_space(c), script) {
+                out.push(Finding::new(
+                    span,
+                    format!(
+                        "the script of step `{id}` holds {what} ({code}): it looks like a space, but the shell reads the words on either side as one"
+                    ),
+                    format!(
+                        "replace it with a plain space; if the command must print it, write it as an escape the reader sees (`printf '\\u{:04x}'`)",
+                        u32::from(c)
+                    ),
+                ));
+            }
+            continue;
+        };
+        match script {
                 Some((_, id)) => out.push(Finding::new(
                     span,
                     format!(
