@@ -65,8 +65,16 @@ impl Diagnostic {
             let from = source.line_start(start.line);
             let to = (source.line_start(last_line) + source.line_text(last_line).len()).max(from);
             let text = source.text.get(from..to).unwrap_or("").to_string();
-            let hl_start = span.start.saturating_sub(from).min(text.len());
-            let hl_end = span.end.saturating_sub(from).clamp(hl_start, text.len());
+            // On whole characters: a span of one byte from a column (shellcheck's SC1018 at
+            // a no-break space) would end inside a character, which the renderer cannot cut.
+            let mut hl_start = span.start.saturating_sub(from).min(text.len());
+            while !text.is_char_boundary(hl_start) {
+                hl_start -= 1;
+            }
+            let mut hl_end = span.end.saturating_sub(from).clamp(hl_start, text.len());
+            while !text.is_char_boundary(hl_end) {
+                hl_end += 1;
+            }
             Some(Excerpt {
                 first_line: start.line,
                 text,

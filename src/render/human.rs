@@ -103,3 +103,30 @@ fn plural(n: usize, word: &str) -> String {
         format!("{n} {word}s")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::{Diagnostic, Severity};
+    use crate::load::{Source, Span};
+
+    /// Shellcheck reports a no-break space (SC1018) at a column, one byte long: the span
+    /// ends inside the character. Shown on the whole character, never a panic.
+    #[test]
+    fn a_span_inside_a_character_is_shown_on_the_whole_character() {
+        let text = "steps:\n  - run: kubectl get pods\u{a0}-n web\n";
+        let at = text.find('\u{a0}').unwrap_or(0);
+        let source = Source::new("nb.yaml", text.to_string());
+        for (start, end) in [(at, at + 1), (at + 1, at + 1), (at + 1, at + 2)] {
+            let d = Diagnostic::new(
+                &source,
+                Span::new(start, end),
+                "RB030",
+                Severity::Error,
+                "SC1018: This is a unicode non-breaking space".to_string(),
+                None,
+            );
+            let shown = super::one(&d, false);
+            assert!(shown.contains("kubectl get pods"), "{shown}");
+        }
+    }
+}
