@@ -5,9 +5,9 @@
 
 use super::announced::{announces_output, named_program, names_output};
 use super::contents::file_contents;
-use super::decisions::either_or;
+use super::decisions::{bold_either_or, either_or};
 use super::draft::Step;
-use super::output::{clearly_output, looks_like_output};
+use super::output::{clearly_output, looks_like_output, names_only};
 use super::pos::Pos;
 use super::reader::{Reader, fence, fenced};
 use super::session::{Session, heading_inside, opens_a_session, sentence_inside};
@@ -105,6 +105,11 @@ impl Reader<'_> {
                 })
                 .collect();
         }
+        // A paragraph in bold naming a course in an item ("1. Fix it:", then "**Option A:
+        // retry**" and its block, "**Option B: …**" and its): on a line of its own, the
+        // course of a step of its own, which the decisions read (audit 14o A-12 found both
+        // options run in a row, as one step).
+        let bold_course = self.bold_course_paragraph();
         // A nested item that is one of several courses ("- If a replica is healthy,
         // fail over to it:", "- Otherwise, restart it:"): a step of its own, which
         // the decisions below read as an alternative (an audit found both run).
@@ -127,6 +132,8 @@ impl Reader<'_> {
             .filter(|t| either_or(t));
         let title = if let Some(item) = &adopted {
             short_title(item)
+        } else if let Some(course) = bold_course.filter(|_| !self.item_used) {
+            short_title(&course)
         } else if let Some(course) = &nested_course {
             short_title(course)
         } else if self.in_item > 0 && !self.item_text.trim().is_empty() {
@@ -142,6 +149,9 @@ impl Reader<'_> {
         // (no line a shell would read as an assignment).
         let shell_tagged =
             matches!(lang.as_str(), "bash" | "sh" | "shell" | "zsh") && clearly_output(&self.code);
+        // (Names one a line, `default` / `api.conf`, untagged after a block the page tagged
+        // as shell: `ls`'s output, audit 14o A-15.)
+        let names_after_tagged = lang.is_empty() && self.last_tagged && names_only(&self.code);
         let output_after = (lang.is_empty() || shell_tagged)
             && self.joinable
             && self.prose.trim().is_empty()
@@ -150,8 +160,10 @@ impl Reader<'_> {
                     .item_text
                     .get(self.item_taken..)
                     .is_some_and(|rest| rest.trim().is_empty()))
-            && (shell_tagged || looks_like_output(&self.code));
-        let foreign = if output_after {
+            && (shell_tagged || looks_like_output(&self.code) || names_after_tagged);
+        let foreign = if output_after && !shell_tagged && !looks_like_output(&self.code) {
+            Some("the output of the command before it (names, one a line, after a block tagged as shell: no command), shown, not run".to_string())
+        } else if output_after {
             Some("the output of the command before it (its lines read as output: a table, log lines, JSON), shown, not run".to_string())
         } else if SHELLS.contains(&lang.as_str()) {
             other_prompt(&self.code, &lang).or_else(|| {
@@ -210,6 +222,7 @@ impl Reader<'_> {
             }
             None => {
                 self.shell_block(&lang, pos, &range, title, adopted.as_deref(), nested_course);
+                self.last_tagged = !lang.is_empty();
                 self.open_session();
             }
         }
@@ -226,6 +239,27 @@ impl Reader<'_> {
                 step.parents = enclosing_items(&self.item_text);
             }
         }
+    }
+
+    /// The last paragraph of the top-level item being read when it opens in bold naming a
+    /// course (`**Option B: drop the replicas**`), put on a line of its own in the item's
+    /// text (see [`Reader::code_block_end`]).
+    fn bold_course_paragraph(&mut self) -> Option<String> {
+        if self.in_item != 1 || self.item_paragraph == 0 {
+            return None;
+        }
+        let para = self
+            .item_text
+            .get(self.item_paragraph..)?
+            .trim()
+            .to_string();
+        let head = self.item_text.get(..self.item_paragraph)?.trim_end();
+        if !bold_either_or(&para) || head.len() < self.item_taken {
+            return None;
+        }
+        self.item_text = format!("{head}\n{para}");
+        self.item_paragraph = self.item_text.len() - para.len();
+        Some(para)
     }
 
     /// Where a shell block is typed in a shell opened elsewhere before it (a heading since

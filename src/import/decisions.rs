@@ -50,6 +50,15 @@ pub(super) fn either_or(text: &str) -> bool {
         || on_platform(&t)
 }
 
+/// A paragraph that opens in bold naming a course: `**Option A: retry the allocations**`,
+/// `**If the index is red:** …`.
+pub(super) fn bold_either_or(text: &str) -> bool {
+    text.trim()
+        .strip_prefix("**")
+        .and_then(|rest| rest.split_once("**"))
+        .is_some_and(|(bold, _)| either_or(bold))
+}
+
 /// Whether an option's label is a condition: "If …", "Unless …", and an "Otherwise" that
 /// has one of its own ("Otherwise, if the pods are slow, scale out", "Else if …"), unlike a
 /// bare "Otherwise, restart it", which holds whenever the others do not.

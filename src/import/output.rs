@@ -191,6 +191,25 @@ fn reads_as_output(code: &str, field: &regex::Regex) -> bool {
         || (lines.len() >= 2 && lines.iter().all(|l| field.is_match(l)))
 }
 
+/// Whether an untagged block holds names only, one a line (`default`, `api.conf`,
+/// `namespace/web`), as `ls` or `kubectl get -o name` print them: no line with a space, a
+/// shell's sign (`|`, `;`, `$`, `=`, quotes), a command's name or a script. Right after a
+/// block the page tagged as shell, that is the command's output (audit 14o A-15 found such
+/// names joined to the command and run).
+pub(super) fn names_only(code: &str) -> bool {
+    let mut lines = code.lines().map(str::trim).filter(|l| !l.is_empty());
+    let name = |l: &str| {
+        !l.contains(char::is_whitespace)
+            && !l.contains([
+                '|', ';', '&', '$', '=', '(', ')', '<', '>', '`', '\'', '"', '\\', '{', '}', '#',
+            ])
+            && !l.starts_with('-')
+            && !starts_a_command(l)
+            && ![".sh", ".py", ".rb", ".pl"].iter().any(|x| l.ends_with(x))
+    };
+    lines.next().is_some_and(name) && lines.all(name)
+}
+
 /// Whether a block tagged as shell (`bash`, `sh`) with no prompt reads clearly as output:
 /// as [`looks_like_output`], its fields named by capitalised words (`Restart Count: 3`),
 /// and no line that a shell would read as setting a variable (`level=debug ./app` is a
@@ -210,7 +229,7 @@ pub(super) fn clearly_output(code: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{clearly_output, looks_like_output};
+    use super::{clearly_output, looks_like_output, names_only};
 
     #[test]
     fn output_tagged_as_shell() {
@@ -239,6 +258,32 @@ mod tests {
             "2024-03-01T10:00:01Z ERROR boom\n./probe --once",
         ] {
             assert!(!clearly_output(code), "{code}");
+        }
+    }
+
+    /// Audit 14o A-15: names, one a line, as `ls` prints them; and look-alike commands.
+    #[test]
+    fn names_one_a_line() {
+        for code in [
+            "default\napi.conf",
+            "namespace/default\nnamespace/kube-system",
+            "reboot",
+        ] {
+            assert!(names_only(code), "{code}");
+        }
+        for code in [
+            "",
+            "uptime",
+            "ls -l",
+            "./fix",
+            "fix.sh",
+            "X=1",
+            "a|b",
+            "$HOME",
+            "default\nkubectl get pods",
+            "-rf",
+        ] {
+            assert!(!names_only(code), "{code}");
         }
     }
 

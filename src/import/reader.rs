@@ -51,6 +51,11 @@ pub(super) struct Reader<'a> {
     pub(super) described: Option<String>,
     // Whether a fence closed the last step (consecutive fences under one heading join it).
     pub(super) joinable: bool,
+    /// The last block made a step was tagged (`bash`, `console`): an untagged block of names
+    /// right after it is its output.
+    pub(super) last_tagged: bool,
+    /// Where the last paragraph of the list item being read starts in its text.
+    pub(super) item_paragraph: usize,
     // The address of the link being read, and where its text starts in its buffer.
     pub(super) link: Option<(String, usize)>,
     // The page's front matter (`---` … `---` at its top) being read, and where it starts.
@@ -99,6 +104,8 @@ impl<'a> Reader<'a> {
             next_number: None,
             described: None,
             joinable: false,
+            last_tagged: false,
+            item_paragraph: 0,
             link: None,
             front: None,
             html_block: None,

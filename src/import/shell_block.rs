@@ -2,7 +2,7 @@
 //! output shown after them, placeholders made inputs, a block joined to the step before it
 //! under one heading, an alert's `{{ $labels.x }}` read as placeholders.
 
-use super::decisions::either_or;
+use super::decisions::{bold_either_or, either_or};
 use super::draft::{Draft, Step};
 use super::placeholders::placeholders;
 use super::pos::Pos;
@@ -132,7 +132,9 @@ impl Reader<'_> {
             .last()
             .and_then(|l| instructions.strip_prefix(l.instructions.as_str()))
             .map(|b| b.trim().trim_start_matches("- ").to_string())
-            .filter(|b| self.in_item > 0 && item_used_before && either_or(b));
+            .filter(|b| {
+                self.in_item > 0 && item_used_before && (either_or(b) || bold_either_or(b))
+            });
         // Consecutive fences under one heading, or in one list item, are one step.
         let join = self.joinable
             && between.is_none()

@@ -2092,3 +2092,69 @@ fn hidden_characters_in_commands_are_cleaned_and_said_at_their_place() {
     );
     assert!(!d.steps.iter().any(|s| s.instructions.contains('\u{200b}')));
 }
+
+/// Audit 14o A-12: "**Option A** / **Option B**" paragraphs in a numbered item, each with
+/// its block, are a decision as the same paragraphs outside a list are (they were one step
+/// that ran both).
+#[test]
+fn bold_options_in_a_numbered_item_are_a_decision() {
+    let d = import(
+        "# ES yellow\n\n## Mitigation\n\n1. Fix it:\n\n   **Option A: retry the failed allocations**\n\n   ```bash\n   curl -s -XPOST 'localhost:9200/_cluster/reroute?retry_failed=true'\n   ```\n\n   **Option B: drop the replicas of the index**\n\n   ```bash\n   curl -s -XPUT localhost:9200/logs/_settings -d '{}'\n   ```\n",
+        "p",
+    );
+    assert_eq!(
+        labels(&d),
+        [
+            "Option A: retry the failed allocations",
+            "Option B: drop the replicas of the index"
+        ],
+        "{:?}",
+        d.steps
+    );
+    let runs: Vec<&str> = d.steps.iter().filter_map(|s| s.run.as_deref()).collect();
+    assert_eq!(
+        runs,
+        [
+            "curl -s -XPOST 'localhost:9200/_cluster/reroute?retry_failed=true'",
+            "curl -s -XPUT localhost:9200/logs/_settings -d '{}'"
+        ]
+    );
+}
+
+/// Audit 14o A-15: an untagged block of names, one a line, right after a block tagged as
+/// shell is that command's output, shown, never run; an untagged block of commands after
+/// one is still run.
+#[test]
+fn names_untagged_after_a_tagged_command_are_its_output() {
+    let d = import(
+        "# T\n\n## Steps\n\nList the enabled sites:\n\n```bash\nls /etc/nginx/sites-enabled\n```\n\n```\ndefault\napi.conf\n```\n\nList the namespaces:\n\n```bash\nkubectl get ns -o name\n```\n\n```\nnamespace/default\nnamespace/web\n```\n",
+        "p",
+    );
+    let runs: Vec<&str> = d.steps.iter().filter_map(|s| s.run.as_deref()).collect();
+    assert_eq!(
+        runs,
+        ["ls /etc/nginx/sites-enabled", "kubectl get ns -o name"],
+        "{:?}",
+        d.steps
+    );
+    assert!(d.steps[0].instructions.contains("default\napi.conf"));
+    let d = import(
+        "# T\n\n## Steps\n\n```bash\nls /etc\n```\n\n```\nsystemctl restart nginx\n```\n",
+        "p",
+    );
+    assert_eq!(
+        d.steps[0].run.as_deref(),
+        Some("ls /etc\nsystemctl restart nginx")
+    );
+}
+
+/// Audit 14o A-16: a section's multi-level number (`1.2`, `4.1.3`) is taken off whole.
+#[test]
+fn multi_level_heading_numbers_are_taken_off_whole() {
+    let d = import(
+        "# Runbook\n\n## 1.2 Check the memory\n\n```bash\nredis-cli info memory\n```\n\n### 4.1.3 Verify\n\n```bash\nredis-cli ping\n```\n",
+        "p",
+    );
+    let titles: Vec<&str> = d.steps.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(titles, ["Check the memory", "Verify"]);
+}

@@ -217,9 +217,20 @@ fn step_heading(heading: &str) -> Option<String> {
         return None;
     }
     // (`1. Check the API`, `2) Rotate`: a number alone needs its mark; `2024 report` is
-    // no step.)
-    let after = &rest[digits..];
-    if stepped.is_none() && !after.starts_with(['.', ')', ':']) {
+    // no step. A wiki's multi-level number, `1.2 Check the memory`, `4.1.3. Verify`, is
+    // taken off whole: audit 14o A-16 found `2 Check the memory`.)
+    let mut after = &rest[digits..];
+    let mut levels = 1;
+    while let Some(more) = after.strip_prefix('.')
+        && more.starts_with(|c: char| c.is_ascii_digit())
+    {
+        after = more.trim_start_matches(|c: char| c.is_ascii_digit());
+        levels += 1;
+    }
+    if stepped.is_none()
+        && !after.starts_with(['.', ')', ':'])
+        && !(levels > 1 && after.starts_with(char::is_whitespace))
+    {
         return None;
     }
     let named = after
@@ -374,7 +385,18 @@ mod tests {
             step_heading("2) rotate the key").as_deref(),
             Some("Rotate the key")
         );
+        // Audit 14o A-16: a wiki's multi-level numbers, taken off whole.
+        for (heading, named) in [
+            ("1.2 Check the memory", "Check the memory"),
+            ("4.1.3 Verify", "Verify"),
+            ("4.1.3. Verify", "Verify"),
+            ("2.10) Drain", "Drain"),
+        ] {
+            assert_eq!(step_heading(heading).as_deref(), Some(named), "{heading}");
+        }
         for other in [
+            "3.2.1",
+            "1.2",
             "Mitigation",
             "Steps",
             "Step 4",

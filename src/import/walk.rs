@@ -155,13 +155,7 @@ impl Reader<'_> {
             Event::End(TagEnd::Item) if self.in_item > 1 => self.in_item -= 1,
             Event::End(TagEnd::Item) => self.item_end(at),
             // A second paragraph of an item (after its command) is a sentence of its own.
-            Event::Start(Tag::Paragraph)
-                if self.in_item > 0
-                    && !self.item_text.is_empty()
-                    && !self.item_text.ends_with(char::is_whitespace) =>
-            {
-                self.item_text.push(' ');
-            }
+            Event::Start(Tag::Paragraph) if self.in_item > 0 => self.item_paragraph_start(),
             Event::Start(Tag::Paragraph) if self.in_item == 0 => self.paragraph_start(at),
             Event::End(TagEnd::Paragraph) if self.in_item == 0 => self.paragraph_end(),
             // An HTML block (a Confluence export's warning, table, `<h3>` and `<pre>`): its
@@ -459,6 +453,7 @@ impl Reader<'_> {
             self.task = None;
             self.item_used = false;
             self.item_taken = 0;
+            self.item_paragraph = 0;
         } else {
             // A nested item stays in its parent's text, indented (at most 16 levels
             // deep: a page of thousands of nested markers would otherwise grow with
@@ -467,6 +462,14 @@ impl Reader<'_> {
                 .push_str(&format!("\n{}- ", "  ".repeat(self.in_item.min(16))));
         }
         self.in_item += 1;
+    }
+
+    /// A paragraph of a list item starts: a sentence of its own after the item's text.
+    fn item_paragraph_start(&mut self) {
+        if !self.item_text.is_empty() && !self.item_text.ends_with(char::is_whitespace) {
+            self.item_text.push(' ');
+        }
+        self.item_paragraph = self.item_text.len();
     }
 
     /// A list (at the top level) read.
