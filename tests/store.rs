@@ -180,14 +180,14 @@ fn a_store_killed_in_the_middle_of_a_run_catches_up_when_it_is_back() {
     };
     let ctl = format!("{as_pg}{} --pgdata {}", pg_ctl.display(), data.display());
     let rb = format!(
-        "title: Outage\nowner: team\ndescription: d\nsteps:\n  - id: before\n    title: Before\n    run: echo before\n  - id: kill\n    title: Kill the store\n    run: {ctl} --mode=immediate --wait stop\n  - id: during\n    title: During\n    run: echo during; sleep 1\n  - id: back\n    title: Bring it back\n    run: {ctl} --log {} --wait -o '-c listen_addresses=127.0.0.1 -p {} -k {} -c fsync=off' start >/dev/null\n  - id: after\n    title: After\n    run: sleep 3; echo after\n",
+        "title: Outage\nowner: team\ndescription: d\nsteps:\n  - id: before\n    title: Before\n    run: echo before\n  - id: kill\n    title: Kill the store\n    dangerous: true\n    confirm: stop the store\n    run: {ctl} --mode=immediate --wait stop\n  - id: during\n    title: During\n    run: echo during; sleep 1\n  - id: back\n    title: Bring it back\n    run: {ctl} --log {} --wait -o '-c listen_addresses=127.0.0.1 -p {} -k {} -c fsync=off' start >/dev/null\n  - id: after\n    title: After\n    run: sleep 3; echo after\n",
         pg.path().join("postgres.log").display(),
         pg.port,
         pg.path().display()
     );
     let t = team(&pg).file("runbooks/outage.yaml", &rb);
     t.exec(&["store", "migrate"]).code(0);
-    let out = t.exec(&["run", "outage", "--yes"]);
+    let out = t.exec(&["run", "outage", "--yes", "--confirm", "kill"]);
     out.code(0);
     assert!(
         out.stderr.contains("cannot reach the team store"),

@@ -487,6 +487,19 @@ fn a_value_that_leaves_where_unknown_text_is_parsed_again_is_a_plain_word() {
             "echo \"echo X\" > a; install -m 755 a /usr/local/bin/j; /usr/local/bin/j",
             "`/usr/local/bin/j` is a program",
         ),
+        // Audit 28 H-8, H-9, H-11: files the next program reads as code or options.
+        (
+            "printf 'all:\\n\\techo %s\\n' \"X\" > Makefile; make",
+            "is a program or a configuration",
+        ),
+        (
+            "echo \"RUN echo X\" >> Dockerfile; docker build .",
+            "is a program or a configuration",
+        ),
+        (
+            "echo \"X\" >> requirements.txt; pip install -r requirements.txt",
+            "is a program or a configuration",
+        ),
         (
             "echo \"print('X')\" > j.py; python3 j.py",
             "`python3 j.py` runs a file",

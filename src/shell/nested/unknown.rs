@@ -94,6 +94,20 @@ fn runs_its_entries(file: &str) -> bool {
         || file.contains("/etc/X11/")
         || file.contains("/etc/xdg/autostart/")
         || file.contains("ld.so.preload")
+        // Read as code by the program the script runs next (audit 28 H-8 to H-12): make's
+        // recipes, a Dockerfile's `RUN`, Terraform's `${…}`, pip's option lines, Ansible's
+        // variables (templates).
+        || matches!(
+            name,
+            "Makefile" | "makefile" | "GNUmakefile" | "Dockerfile" | "Containerfile"
+        )
+        || [".mk", ".tf", ".tfvars", ".hcl", ".j2"]
+            .iter()
+            .any(|x| name.ends_with(x))
+        || (name.starts_with("requirements") && name.ends_with(".txt"))
+        || name == "constraints.txt"
+        || file.contains("group_vars/")
+        || file.contains("host_vars/")
         || super::types::START_UP_FILES.contains(&name)
 }
 
