@@ -1491,7 +1491,7 @@ fn fake_program(t: &Test, name: &str) -> std::path::PathBuf {
 }
 
 /// The programs [`run_with_fakes`] puts first on the PATH.
-const FAKES: [&str; 16] = [
+const FAKES: [&str; 17] = [
     "ssh",
     "systemctl",
     "curl",
@@ -1508,6 +1508,7 @@ const FAKES: [&str; 16] = [
     "git",
     "tar",
     "jq",
+    "pgrep",
 ];
 
 /// Runs the one step `run` with `value`, with the [`FAKES`] first on the PATH: the run's
@@ -2162,4 +2163,24 @@ fn a_value_that_would_widen_a_destructive_command_is_refused() {
         "systemctl",
         "[stop][nginx.service]",
     );
+    // Audit 28 H-5, H-1 and F-1: through xargs; a pattern that matches any name though not
+    // empty; only numbers reach `kill`, so a pattern with `.*` and spaces is given to pgrep.
+    refused_then_run(
+        r#"echo "{{ inputs.v }}" | xargs systemctl stop"#,
+        "*",
+        &["pattern over every unit"],
+        "nginx.service",
+        "systemctl",
+        "[stop][nginx.service]",
+    );
+    for hostile in ["x*", "[^z]", "."] {
+        refused_then_run(
+            r#"kill -TERM $(pgrep -f "{{ inputs.v }}") 2>/dev/null || true"#,
+            hostile,
+            &["match every process"],
+            "celery.*worker -A app",
+            "pgrep",
+            "[-f][celery.*worker -A app]",
+        );
+    }
 }

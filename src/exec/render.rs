@@ -415,7 +415,7 @@ fn place(
                         help: "give a value without `..` (a `pattern` on the input), such as a name in that folder".into(),
                     },
                     Refusal::Widens(held) => {
-                        let what = plan.wide.map_or("", |w| w.what);
+                        let what = plan.wide.as_ref().map_or("", |w| w.what);
                         let says = match held {
                             Some(c) => format!("holds `{c}`"),
                             None if value.trim().is_empty() => "is empty".to_string(),

@@ -79,7 +79,15 @@ fn collect(text: &str, list: &[Command], at: usize, out: &mut BTreeSet<String>) 
             }
         }
         let args = cmd.args();
-        if !w.redirect && is_assignment_word(w) {
+        // (`pids=$(pgrep -f "{{ v }}")`: only numbers reach the variable.)
+        let numbers = w.expansions.iter().any(|e| {
+            e.span.contains(&at)
+                && e.inner.as_ref().is_some_and(|inner| {
+                    commands(text, inner.clone())
+                        .is_some_and(|l| super::programs::prints_only_numbers(&l))
+                })
+        });
+        if !w.redirect && is_assignment_word(w) && !numbers {
             out.extend(name_of(&w.cooked));
         }
         // `mapfile -t a < <(printf … "{{ v }}")`: the command reads what the substitution

@@ -5,7 +5,7 @@
 //! and by the destructive-command rule (which commands a script runs): they cannot disagree
 //! on where a command starts.
 
-use super::words::Word;
+use super::words::{Command, Word};
 
 /// Words after which the next word is still in command position.
 pub const KEYWORDS: &[&str] = &[
@@ -459,6 +459,47 @@ pub fn command_index(args: &[&Word]) -> usize {
     i
 }
 
+/// Whether the commands of a substitution print only numbers, whatever their arguments
+/// hold: one pipeline ending in `pgrep` (without `-l`, `-a` or `-d`), `pidof` or `wc`
+/// reading its input, maybe through `head`, `tail`, `sort` or `uniq` (`kill $(pgrep -f
+/// "{{ v }}")`: the value picks the processes, and only their numbers reach `kill`).
+pub fn prints_only_numbers(list: &[Command]) -> bool {
+    let Some((last, before)) = list.split_last() else {
+        return false;
+    };
+    if last.piped || before.iter().any(|c| !c.piped) {
+        return false;
+    }
+    for cmd in list.iter().rev() {
+        let args = cmd.args();
+        let i = program_index(&args, command_index(&args));
+        let Some(name) = args.get(i).map(|w| base(&w.cooked)) else {
+            return false;
+        };
+        let rest = &args[i + 1..];
+        let options_only = rest
+            .iter()
+            .all(|w| w.cooked.starts_with('-') || w.cooked.chars().all(|c| c.is_ascii_digit()));
+        match name {
+            "head" | "tail" | "sort" | "uniq" if options_only => continue,
+            "wc" => return options_only,
+            "pidof" => return true,
+            "pgrep" => {
+                return !rest.iter().any(|w| {
+                    let a = w.cooked.as_str();
+                    matches!(a, "--list-name" | "--list-full" | "--delimiter")
+                        || a.starts_with("--delimiter=")
+                        || (a.starts_with('-')
+                            && !a.starts_with("--")
+                            && a.contains(['l', 'a', 'd']))
+                });
+            }
+            _ => return false,
+        }
+    }
+    false
+}
+
 /// The program a simple command runs, past keywords, assignments and wrappers (`sudo`,
 /// `timeout 5`, `env A=1`): its index in `args` (possibly past the end).
 pub fn program_index<W: AsRef<str>>(args: &[W], from: usize) -> usize {
@@ -504,6 +545,34 @@ mod tests {
         assert_eq!(su.scripts, vec![(4, None), (5, Some("y".to_string()))]);
         let ru = su_commands(&["runuser", "-u", "pg", "--", "rm"], 0, true);
         assert_eq!(ru.command, Some(4));
+    }
+
+    #[test]
+    fn substitutions_that_print_only_numbers() {
+        let numbers = |s: &str| {
+            super::super::words::commands(s, 0..s.len()).is_some_and(|l| prints_only_numbers(&l))
+        };
+        for s in [
+            "pgrep -f x",
+            "pgrep -f x | head -1",
+            "pidof nginx",
+            "ps aux | grep x | wc -l",
+            "sudo pgrep -u app x | sort -n",
+        ] {
+            assert!(numbers(s), "{s}");
+        }
+        for s in [
+            "pgrep -af x",
+            "pgrep -l x",
+            "pgrep -d \"x\" y",
+            "pgrep x; echo y",
+            "wc -l file",
+            "echo x | head -1",
+            "pgrep x | tail /etc/passwd",
+            "",
+        ] {
+            assert!(!numbers(s), "{s}");
+        }
     }
 
     #[test]

@@ -161,19 +161,7 @@ fn runs_lines(file: &str) -> Option<&'static str> {
     if name.ends_with(".service") || file.contains("/systemd/") {
         return Some("systemd");
     }
-    let program = file.contains("/bin/")
-        || file.contains("/sbin/")
-        || file.contains("/libexec/")
-        || file.contains(".git/hooks/")
-        || file.contains("/etc/init.d/")
-        || file.contains("/etc/rc.local")
-        || file.contains("/etc/profile")
-        || file.contains("/etc/update-motd.d/")
-        || file.contains("/etc/network/if-")
-        || file.contains("/NetworkManager/dispatcher.d/")
-        || file.contains("/etc/bash.bashrc")
-        || name.ends_with(".sh")
-        || super::types::START_UP_FILES.contains(&name);
+    let program = super::types::program_file(file) || name.ends_with(".sh");
     program.then_some("the shell")
 }
 

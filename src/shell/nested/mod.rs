@@ -726,11 +726,19 @@ fn plan_at(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
             Role::SudoShell => {
                 return Ok(Plan::bare(layers, Slot::SudoShell(quoting), env_travels));
             }
-            Role::PlainLines => {
-                return Ok(Plan::bare(layers, Slot::PlainLines(quoting), env_travels));
-            }
-            Role::PlainWords => {
-                return Ok(Plan::bare(layers, Slot::PlainWords(quoting), env_travels));
+            Role::PlainLines | Role::PlainWords => {
+                let slot = if matches!(role, Role::PlainLines) {
+                    Slot::PlainLines(quoting)
+                } else {
+                    Slot::PlainWords(quoting)
+                };
+                let mut plan = Plan::bare(layers, slot, env_travels);
+                // `pods=$(… | grep "{{ v }}"); kubectl delete $pods`: the words may pick what
+                // is deleted.
+                if let Some(l) = list.as_deref() {
+                    hold_arguments(&mut plan, &text, l, at, &BTreeSet::new());
+                }
+                return Ok(plan);
             }
             Role::PlainWord => {
                 let mut plan = Plan::bare(layers, Slot::PlainWord(quoting), env_travels);

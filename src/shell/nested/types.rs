@@ -25,6 +25,28 @@ pub(super) const START_UP_FILES: &[&str] = &[
     ".envrc",
 ];
 
+/// Whether `file` is a program or a script a shell runs line by line: in a folder of
+/// programs, a git hook, an init or network script, a login script, a shell's start-up file.
+pub(super) fn program_file(file: &str) -> bool {
+    let name = file.rsplit('/').next().unwrap_or(file);
+    [
+        "/bin/",
+        "/sbin/",
+        "/libexec/",
+        ".git/hooks/",
+        "/etc/init.d/",
+        "/etc/rc.local",
+        "/etc/profile",
+        "/etc/update-motd.d/",
+        "/etc/network/if-",
+        "/NetworkManager/dispatcher.d/",
+        "/etc/bash.bashrc",
+    ]
+    .iter()
+    .any(|part| file.contains(part))
+        || START_UP_FILES.contains(&name)
+}
+
 /// Why a value may not stand in a [`Plan`]'s place: what `exec::render` refuses, and lint's
 /// RB037 foresees, in the order the run checks it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,41 +94,50 @@ pub enum Refusal {
 }
 
 /// A value where a destructive command reads it as the end of a path, a pattern of units or
-/// of processes (`src/shell/nested/widens.rs`): what it would widen, said by the run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// of processes, an address range (`src/shell/nested/widens.rs`): what it would widen, said
+/// by the run.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Wide {
     pub what: &'static str,
     pub kind: WideKind,
+    /// The pattern's text before and after the value (quotes removed): a pattern is tried
+    /// whole (`pkill -f "^{{ v }}"` with `.*`).
+    pub around: (String, String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WideKind {
     /// The end of a path: not empty, not only `/` and `.`.
     Path,
-    /// A unit of `systemctl`: not empty, no `*`, `?` or `[`.
+    /// A unit of `systemctl`, a name pattern: not empty, no `*`, `?` or `[`.
     Glob,
-    /// A regular expression of processes: not empty, no `|`, not only `. * ^ $`.
+    /// A regular expression of names: not empty, no `|`, not one that matches any name.
     Pattern,
+    /// A fixed string searched for (`grep -F`): not empty.
+    Fixed,
+    /// An address range of a firewall rule: not every address (`0.0.0.0/0`, `any`, a prefix
+    /// shorter than /8).
+    Network,
 }
 
 impl Wide {
+    fn new(what: &'static str, kind: WideKind, around: (String, String)) -> Wide {
+        Wide { what, kind, around }
+    }
     pub(super) fn path(what: &'static str) -> Wide {
-        Wide {
-            what,
-            kind: WideKind::Path,
-        }
+        Wide::new(what, WideKind::Path, Default::default())
     }
-    pub(super) fn glob(what: &'static str) -> Wide {
-        Wide {
-            what,
-            kind: WideKind::Glob,
-        }
+    pub(super) fn glob(what: &'static str, around: (String, String)) -> Wide {
+        Wide::new(what, WideKind::Glob, around)
     }
-    pub(super) fn pattern(what: &'static str) -> Wide {
-        Wide {
-            what,
-            kind: WideKind::Pattern,
-        }
+    pub(super) fn pattern(what: &'static str, around: (String, String)) -> Wide {
+        Wide::new(what, WideKind::Pattern, around)
+    }
+    pub(super) fn fixed(what: &'static str) -> Wide {
+        Wide::new(what, WideKind::Fixed, Default::default())
+    }
+    pub(super) fn network() -> Wide {
+        Wide::new(NETWORK, WideKind::Network, Default::default())
     }
 
     /// Why `value` would reach more than one thing here.
@@ -128,14 +159,55 @@ impl Wide {
                 if value.contains('|') {
                     return Some(Refusal::Widens(Some('|')));
                 }
-                trimmed
-                    .chars()
-                    .all(|c| matches!(c, '.' | '*' | '^' | '$' | '+' | '?' | '(' | ')' | '\\'))
-                    .then_some(Refusal::Widens(None))
+                let (before, after) = &self.around;
+                let whole = format!("{before}{value}{after}");
+                match regex::RegexBuilder::new(&whole).size_limit(1 << 20).build() {
+                    Ok(re) => SAMPLE_NAMES
+                        .iter()
+                        .all(|name| re.is_match(name))
+                        .then_some(Refusal::Widens(None)),
+                    // (Not a regular expression the `regex` crate reads: only metacharacters.)
+                    Err(_) => trimmed
+                        .chars()
+                        .all(|c| matches!(c, '.' | '*' | '^' | '$' | '+' | '?' | '(' | ')' | '\\'))
+                        .then_some(Refusal::Widens(None)),
+                }
             }
+            WideKind::Fixed => None,
+            WideKind::Network => trimmed.split(',').find_map(|range| {
+                let range = range.trim().to_ascii_lowercase();
+                let every = matches!(
+                    range.as_str(),
+                    "any" | "all" | "anywhere" | "0/0" | "0.0.0.0" | "::" | "0.0.0.0/0" | "::/0"
+                );
+                let short = range
+                    .rsplit_once('/')
+                    .and_then(|(_, len)| len.parse::<u8>().ok())
+                    .is_some_and(|len| len < 8);
+                (every || short).then_some(Refusal::Widens(None))
+            }),
         }
     }
 }
+
+/// Names of processes, pods and containers with nothing in common: a pattern that matches
+/// all of them matches any name.
+const SAMPLE_NAMES: &[&str] = &[
+    "sh",
+    "init",
+    "cron",
+    "Xorg",
+    "kworker/0:1",
+    "sshd: root@pts/0",
+    "postgres: checkpointer",
+    "/usr/bin/python3 -m http.server 8000",
+    "java -jar app.jar",
+    "nginx: worker process",
+    "web-7d9f8b6c5-x2x9q",
+    "db_1",
+];
+
+const NETWORK: &str = "it is the address range a firewall rule matches, where `0.0.0.0/0`, `::/0`, `any` or a prefix shorter than /8 would match every address";
 
 impl Plan {
     /// A value of `slot` reached through `layers`: no other language, no `$'…'` quoting,

@@ -66,8 +66,6 @@ fn runs_its_entries(file: &str) -> bool {
         || [".service", ".timer", ".socket", ".path"]
             .iter()
             .any(|x| name.ends_with(x))
-        || file.contains("/etc/profile")
-        || file.contains("/etc/rc.local")
         || file.contains("sudoers")
         || file.contains("/etc/logrotate")
         || file.contains("/etc/udev/")
@@ -76,24 +74,16 @@ fn runs_its_entries(file: &str) -> bool {
         || file.contains("/etc/default/")
         || file.contains("/etc/sysconfig/")
         || file.contains("/etc/conf.d/")
-        || file.contains("/etc/init.d/")
         || file.contains("/etc/environment")
-        || file.contains("/etc/bash.bashrc")
         || file.contains("/etc/zsh/")
         || file.contains("/etc/apt/apt.conf")
         // Run as programs, or by programs at their events (audit 27 HOLE-10): git's hooks,
         // a folder of programs, modprobe's `install` lines, network and login scripts.
-        || file.contains(".git/hooks/")
-        || file.contains("/bin/")
-        || file.contains("/sbin/")
-        || file.contains("/libexec/")
         || file.contains("/etc/modprobe.d/")
-        || file.contains("/etc/update-motd.d/")
-        || file.contains("/etc/network/if-")
-        || file.contains("/NetworkManager/dispatcher.d/")
         || file.contains("/etc/X11/")
         || file.contains("/etc/xdg/autostart/")
         || file.contains("ld.so.preload")
+        || super::types::program_file(file)
         // Read as code by the program the script runs next (audit 28 H-8 to H-12): make's
         // recipes, a Dockerfile's `RUN`, Terraform's `${…}`, pip's option lines, Ansible's
         // variables (templates).
@@ -108,7 +98,6 @@ fn runs_its_entries(file: &str) -> bool {
         || name == "constraints.txt"
         || file.contains("group_vars/")
         || file.contains("host_vars/")
-        || super::types::START_UP_FILES.contains(&name)
 }
 
 /// The files the script writes (and what `cp`, `install`, … copy to), the files it has

@@ -10,8 +10,8 @@ use std::collections::BTreeSet;
 
 use super::files::{before_value, innermost_program};
 use super::types::{SENTINEL, Wide};
-use crate::shell::programs::base;
-use crate::shell::words::{Command, Word};
+use crate::shell::programs::{base, command_index, is_assignment_word, program_index};
+use crate::shell::words::{Command, Word, commands};
 
 /// Where the value at `at` makes a destructive command act on more than one thing.
 pub(super) fn widens(
@@ -20,114 +20,399 @@ pub(super) fn widens(
     at: usize,
     targets: &BTreeSet<String>,
 ) -> Option<Wide> {
-    for cmd in list {
+    within(text, list, at, targets, false, 0)
+}
+
+/// [`widens`] in `list`, whose output `feeds` a command that deletes or stops what it names
+/// (`kill $(pgrep …)`, `kubectl delete $(… | grep …)`), looking into the substitutions the
+/// value stands in first.
+fn within(
+    text: &str,
+    list: &[Command],
+    at: usize,
+    targets: &BTreeSet<String>,
+    feeds: bool,
+    depth: u8,
+) -> Option<Wide> {
+    if depth > 8 {
+        return None;
+    }
+    for (n, cmd) in list.iter().enumerate() {
+        for w in &cmd.words {
+            for e in w.expansions.iter().filter(|e| e.span.contains(&at)) {
+                let Some(inner) = e.inner.clone().and_then(|r| commands(text, r)) else {
+                    continue;
+                };
+                // Its output reaches a deleter's words, directly or through a variable
+                // (`pods=$(…)`, `for p in $(…)`).
+                let args = cmd.args();
+                let variable = if is_assignment_word(w) {
+                    w.cooked.split_once('=').map(|(name, _)| name)
+                } else if args.first().is_some_and(|a| a.cooked == "for") {
+                    args.get(1).map(|a| a.cooked.as_str())
+                } else {
+                    None
+                };
+                let to_deleter = deleter(cmd)
+                    || variable.is_some_and(|name| {
+                        list[n + 1..]
+                            .iter()
+                            .any(|c| deleter(c) && refers(text, c, name))
+                    });
+                if let Some(wide) =
+                    within(text, &inner, at, targets, feeds || to_deleter, depth + 1)
+                {
+                    return Some(wide);
+                }
+            }
+        }
+    }
+    for (n, cmd) in list.iter().enumerate() {
         let args = cmd.args();
         let Some(p) = innermost_program(&args) else {
             continue;
         };
-        let Some(k) = args
-            .iter()
-            .position(|w| !w.redirect && holds(text, w, at, targets))
-        else {
+        let Some((k, before)) = args.iter().enumerate().find_map(|(k, w)| {
+            let before = (!w.redirect).then(|| before_value(text, w, at, targets))??;
+            Some((k, before))
+        }) else {
             continue;
         };
-        if k <= p {
-            continue;
-        }
         let w = args[k];
-        let Some(before) = before_value(text, w, at, targets) else {
-            continue;
-        };
         let after = w
             .cooked
             .split_once(SENTINEL)
-            .map_or("", |(_, rest)| rest.trim_start_matches(SENTINEL));
+            .map_or("", |(_, rest)| rest.trim_start_matches(SENTINEL))
+            .to_string();
         let ends_path = (before.is_empty() || before.ends_with('/'))
-            && (after.is_empty() || after == "/" || after == "/*");
-        let operands = &args[p + 1..];
-        let has = |names: &[&str]| {
-            operands.iter().any(|a| {
-                names.iter().any(|n| {
-                    a.cooked == *n
-                        || (n.len() == 2
-                            && !a.cooked.starts_with("--")
-                            && a.cooked.starts_with('-')
-                            && a.cooked[1..].contains(&n[1..]))
-                })
+            && after.chars().all(|c| matches!(c, '/' | '*'));
+        // `cd "/srv/releases/{{ v }}" && rm -rf -- ./*`: the folder it enters is what a
+        // later command deletes in.
+        let c = command_index(&args);
+        if k > c
+            && args
+                .get(c)
+                .is_some_and(|w| matches!(base(&w.cooked), "cd" | "pushd"))
+            && ends_path
+            && list[n + 1..].iter().any(deletes_paths)
+        {
+            return Some(Wide::path(ENTERED));
+        }
+        if k <= p {
+            continue;
+        }
+        // `echo "{{ v }}" | xargs systemctl stop`: the value is the operand of the command
+        // that xargs runs.
+        if matches!(base(&args[p].cooked), "echo" | "printf")
+            && cmd.piped
+            && let Some(wide) = list.get(n + 1).and_then(|next| {
+                let a = next.args();
+                let x = command_index(&a);
+                if a.get(x).is_none_or(|w| base(&w.cooked) != "xargs") {
+                    return None;
+                }
+                let q = program_index(&a, x);
+                let found = Found {
+                    operands: a.get(q + 1..).unwrap_or_default(),
+                    k: 0,
+                    before: "",
+                    after: "",
+                    ends_path: false,
+                };
+                match a.get(q).map(|w| base(&w.cooked)) {
+                    Some("systemctl") if found.verb(UNIT_VERBS) => {
+                        Some(Wide::glob(UNITS, Default::default()))
+                    }
+                    Some("pkill" | "pgrep") => Some(Wide::pattern(PROCESSES, Default::default())),
+                    _ => None,
+                }
             })
+        {
+            return Some(wide);
+        }
+        let feeds = feeds || pipes_into_deleter(list, n);
+        let found = Found {
+            operands: &args[p + 1..],
+            k: k - p - 1,
+            before: &before,
+            after: &after,
+            ends_path,
         };
-        let option = w.cooked.starts_with('-') || before.starts_with('-');
-        let wide = match base(&args[p].cooked) {
-            "rm" | "rmdir" | "shred" | "unlink" | "srm" if ends_path && !option => {
-                Some(Wide::path(DELETED))
-            }
-            "chown" | "chmod" | "chgrp" | "setfacl" | "chattr"
-                if ends_path && !option && has(&["-R", "--recursive"]) =>
-            {
-                Some(Wide::path(CHANGED))
-            }
-            "find" if ends_path && !option && (has(&["-delete"]) || exec_deletes(operands)) => {
-                Some(Wide::path(DELETED))
-            }
-            "rsync"
-                if ends_path
-                    && !option
-                    && operands.iter().any(|a| a.cooked.starts_with("--delete")) =>
-            {
-                Some(Wide::path(DELETED))
-            }
-            "aws"
-                if ends_path
-                    && before.starts_with("s3://")
-                    && operands.iter().any(|a| {
-                        matches!(a.cooked.as_str(), "rm" | "rb" | "mv")
-                            || (a.cooked == "sync" && has(&["--delete"]))
-                    }) =>
-            {
-                Some(Wide::path(BUCKET))
-            }
-            "gsutil" | "gcloud" | "s3cmd" | "mc" | "rclone"
-                if ends_path
-                    && !option
-                    && before.contains(':')
-                    && operands.iter().any(|a| {
-                        matches!(
-                            a.cooked.as_str(),
-                            "rm" | "del"
-                                | "rb"
-                                | "delete"
-                                | "purge"
-                                | "deletefile"
-                                | "rmdir"
-                                | "mv"
-                                | "sync"
-                        )
-                    }) =>
-            {
-                Some(Wide::path(BUCKET))
-            }
-            "systemctl"
-                if !option
-                    && operands
-                        .iter()
-                        .any(|a| UNIT_VERBS.contains(&a.cooked.as_str())) =>
-            {
-                Some(Wide::glob(UNITS))
-            }
-            "pkill" | "pgrep" if !option => Some(Wide::pattern(PROCESSES)),
-            "killall" if !option && has(&["-r", "--regexp"]) => Some(Wide::pattern(PROCESSES)),
-            _ => None,
-        };
-        if wide.is_some() {
-            return wide;
+        if let Some(wide) = found.widens(base(&args[p].cooked), feeds) {
+            return Some(wide);
         }
     }
     None
 }
 
-/// Whether word `w` holds the value at `at` (or a copy of it).
-fn holds(text: &str, w: &Word, at: usize, targets: &BTreeSet<String>) -> bool {
-    w.span.contains(&at) || before_value(text, w, at, targets).is_some()
+/// The value's word among a program's operands, and the text around the value in it.
+struct Found<'a> {
+    operands: &'a [&'a Word],
+    /// The value's word in `operands`.
+    k: usize,
+    before: &'a str,
+    after: &'a str,
+    /// The value ends a path (nothing but `/` and `*` after it, a folder or nothing before).
+    ends_path: bool,
+}
+
+impl Found<'_> {
+    /// Whether any of `names` is an operand (`-R` also inside `-Rf`).
+    fn has(&self, names: &[&str]) -> bool {
+        self.operands.iter().any(|a| {
+            names.iter().any(|n| {
+                a.cooked == *n
+                    || (n.len() == 2
+                        && !a.cooked.starts_with("--")
+                        && a.cooked.starts_with('-')
+                        && a.cooked[1..].contains(&n[1..]))
+            })
+        })
+    }
+
+    /// Whether an operand is one of `words`.
+    fn verb(&self, words: &[&str]) -> bool {
+        self.operands
+            .iter()
+            .any(|a| words.contains(&a.cooked.as_str()))
+    }
+
+    /// The operand before the value's word.
+    fn previous(&self) -> &str {
+        self.k
+            .checked_sub(1)
+            .and_then(|j| self.operands.get(j))
+            .map_or("", |w| w.cooked.as_str())
+    }
+
+    /// Whether the value's word is the last operand that is not an option.
+    fn last_operand(&self) -> bool {
+        !self.operands[self.k + 1..]
+            .iter()
+            .any(|a| !a.cooked.starts_with('-'))
+    }
+
+    /// A pattern of the text around the value in its word, from `start` (the end of
+    /// `name=`, `~`): tried whole.
+    fn around(&self, from: Option<usize>) -> (String, String) {
+        let before = from.map_or(self.before, |i| &self.before[i..]);
+        (before.to_string(), self.after.to_string())
+    }
+
+    fn widens(&self, program: &str, feeds: bool) -> Option<Wide> {
+        let word = self.operands[self.k].cooked.as_str();
+        let option = word.starts_with('-') || self.before.starts_with('-');
+        let path = self.ends_path && !option;
+        let wide = match program {
+            "rm" | "rmdir" | "shred" | "unlink" | "srm" if path => Wide::path(DELETED),
+            "truncate" if path => Wide::path(EMPTIED),
+            "chown" | "chmod" | "chgrp" | "setfacl" | "chattr"
+                if path && self.has(&["-R", "--recursive"]) =>
+            {
+                Wide::path(CHANGED)
+            }
+            "find" if self.has(&["-delete"]) || exec_deletes(self.operands) => {
+                match self.previous() {
+                    "-name" | "-iname" | "-path" | "-ipath" | "-wholename" | "-iwholename" => {
+                        Wide::glob(NAMED, self.around(None))
+                    }
+                    "-regex" | "-iregex" => Wide::pattern(NAMED, self.around(None)),
+                    _ if path => Wide::path(DELETED),
+                    _ => return None,
+                }
+            }
+            "rsync" if path && self.has(&["--delete"]) => Wide::path(DELETED),
+            "rsync" if path && self.has(&["--remove-source-files"]) && !self.last_operand() => {
+                Wide::path(DELETED)
+            }
+            "tar" if path && self.has(&["--remove-files"]) => Wide::path(DELETED),
+            "mv" if path && !self.last_operand() && !self.has(&["-t"]) => Wide::path(MOVED),
+            "aws"
+                if self.ends_path
+                    && self.before.starts_with("s3://")
+                    && (self.verb(&["rm", "rb", "mv"])
+                        || (self.verb(&["sync"]) && self.has(&["--delete"]))) =>
+            {
+                Wide::path(BUCKET)
+            }
+            "gsutil" | "gcloud" | "s3cmd" | "mc" | "rclone"
+                if path
+                    && self.before.contains(':')
+                    && self.verb(&[
+                        "rm",
+                        "del",
+                        "rb",
+                        "delete",
+                        "purge",
+                        "deletefile",
+                        "rmdir",
+                        "mv",
+                        "sync",
+                    ]) =>
+            {
+                Wide::path(BUCKET)
+            }
+            // `etcdctl del --prefix "/app/{{ v }}"`, `consul kv delete -recurse "app/{{ v }}"`:
+            // every key that starts with the text before an empty value.
+            "etcdctl" | "consul"
+                if !option
+                    && self.after.is_empty()
+                    && ((self.verb(&["del"]) && self.has(&["--prefix", "--from-key"]))
+                        || (self.verb(&["delete"]) && self.has(&["-recurse", "--recurse"]))) =>
+            {
+                Wide::path(KEYS)
+            }
+            "systemctl" if !option && self.verb(UNIT_VERBS) => Wide::glob(UNITS, self.around(None)),
+            "pkill" | "pgrep" if !option => Wide::pattern(PROCESSES, self.around(None)),
+            "killall" if !option && self.has(&["-r", "--regexp"]) => {
+                Wide::pattern(PROCESSES, self.around(None))
+            }
+            // Firewall rules: an address range that matches every address.
+            "iptables" | "ip6tables"
+                if matches!(
+                    self.previous(),
+                    "-s" | "-d" | "--source" | "--destination" | "--src" | "--dst"
+                ) =>
+            {
+                Wide::network()
+            }
+            "ufw" if matches!(self.previous(), "from" | "to") => Wide::network(),
+            "firewall-cmd"
+                if word.starts_with("--add-source=") || word.starts_with("--remove-source=") =>
+            {
+                Wide::network()
+            }
+            "aws" | "gcloud"
+                if matches!(self.previous(), "--cidr" | "--cidr-ip" | "--source-ranges")
+                    || ["--cidr=", "--source-ranges=", "CidrIp="]
+                        .iter()
+                        .any(|o| self.before.contains(o)) =>
+            {
+                Wide::network()
+            }
+            _ if feeds => return self.selects(program),
+            // `echo "{{ v }}" | xargs systemctl stop`: handled where xargs runs it.
+            _ => return None,
+        };
+        Some(wide)
+    }
+
+    /// A value that picks what a later command deletes or stops: a pattern of `grep`, a
+    /// filter of `docker ps`, `aws … describe-*` or `gcloud … list`, a pattern of keys.
+    fn selects(&self, program: &str) -> Option<Wide> {
+        let previous = self.previous();
+        match program {
+            "grep" | "egrep" | "fgrep" | "zgrep" | "rg" => {
+                if self.has(&["-v", "--invert-match"]) {
+                    return None;
+                }
+                // The first operand that is not an option or a number (`-m 1`), or `-e`'s.
+                let first = self.operands.iter().position(|a| {
+                    !a.cooked.starts_with('-') && !a.cooked.chars().all(|c| c.is_ascii_digit())
+                });
+                let pattern = matches!(previous, "-e" | "--regexp")
+                    || (!self.verb(&["-e", "--regexp"]) && first == Some(self.k));
+                if !pattern {
+                    return None;
+                }
+                if program == "fgrep" || self.has(&["-F", "--fixed-strings"]) {
+                    Some(Wide::fixed(SELECTED))
+                } else {
+                    Some(Wide::pattern(SELECTED, self.around(None)))
+                }
+            }
+            "docker" | "podman" | "nerdctl" => {
+                let i = self.before.rfind("name=")? + "name=".len();
+                Some(Wide::pattern(SELECTED, self.around(Some(i))))
+            }
+            "aws" => {
+                let i = self.before.rfind("Values=")? + "Values=".len();
+                Some(Wide::glob(SELECTED, self.around(Some(i))))
+            }
+            "gcloud" => {
+                let i = self.before.rfind(['~', ':', '='])? + 1;
+                if self.before[..i].ends_with('~') {
+                    Some(Wide::pattern(SELECTED, self.around(Some(i))))
+                } else {
+                    Some(Wide::glob(SELECTED, self.around(Some(i))))
+                }
+            }
+            "redis-cli" if previous == "--pattern" || previous.eq_ignore_ascii_case("keys") => {
+                Some(Wide::glob(SELECTED, self.around(None)))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Whether `cmd` deletes, stops or signals what its words name (`kill`, `xargs rm`,
+/// `kubectl delete`, `docker rm`, `redis-cli del`, `aws ec2 terminate-instances`).
+fn deleter(cmd: &Command) -> bool {
+    let args = cmd.args();
+    let p = program_index(&args, command_index(&args));
+    let Some(name) = args.get(p).map(|w| base(&w.cooked)) else {
+        return false;
+    };
+    let verbs = |words: &[&str]| {
+        args[p + 1..]
+            .iter()
+            .any(|a| words.iter().any(|v| a.cooked.eq_ignore_ascii_case(v)))
+    };
+    match name {
+        "kill" | "pkill" | "rm" | "rmdir" | "shred" | "unlink" | "truncate" => true,
+        "kubectl" | "oc" => verbs(&["delete", "drain", "cordon", "evict"]),
+        "docker" | "podman" | "nerdctl" => verbs(&["rm", "rmi", "kill", "stop", "prune"]),
+        "redis-cli" => verbs(&["del", "unlink"]),
+        "etcdctl" => verbs(&["del"]),
+        "systemctl" => verbs(UNIT_VERBS),
+        "aws" => args[p + 1..].iter().any(|a| {
+            a.cooked.starts_with("terminate-")
+                || a.cooked.starts_with("delete-")
+                || matches!(a.cooked.as_str(), "rm" | "rb")
+        }),
+        "gcloud" | "az" | "doctl" | "hcloud" => verbs(&["delete", "stop"]),
+        _ => false,
+    }
+}
+
+/// Whether `cmd` deletes or changes the paths it names (`rm`, `find … -delete`).
+fn deletes_paths(cmd: &Command) -> bool {
+    let args = cmd.args();
+    let p = program_index(&args, command_index(&args));
+    let operands = args.get(p + 1..).unwrap_or_default();
+    match args.get(p).map(|w| base(&w.cooked)) {
+        Some("rm" | "rmdir" | "shred" | "unlink" | "truncate") => true,
+        Some("find") => operands.iter().any(|a| a.cooked == "-delete") || exec_deletes(operands),
+        Some("rsync") => operands.iter().any(|a| a.cooked.starts_with("--delete")),
+        Some("chown" | "chmod" | "chgrp") => operands.iter().any(|a| {
+            a.cooked == "--recursive" || (a.cooked.starts_with('-') && a.cooked.contains('R'))
+        }),
+        _ => false,
+    }
+}
+
+/// Whether the pipeline that `list[n]` starts or continues ends in a [`deleter`]:
+/// `ps aux | grep "{{ v }}" | awk '{print $2}' | xargs kill`.
+fn pipes_into_deleter(list: &[Command], n: usize) -> bool {
+    let mut m = n;
+    while list.get(m).is_some_and(|c| c.piped) {
+        m += 1;
+        if list.get(m).is_some_and(deleter) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether a word of `cmd` reads variable `name`.
+fn refers(text: &str, cmd: &Command, name: &str) -> bool {
+    cmd.words.iter().any(|w| {
+        w.expansions.iter().any(|e| {
+            crate::shell::flow::referenced(&text[e.span.clone()])
+                .iter()
+                .any(|r| r == name)
+        })
+    })
 }
 
 /// Whether `find`'s `-exec`/`-execdir` runs `rm`.
@@ -153,11 +438,17 @@ const UNIT_VERBS: &[&str] = &[
     "isolate",
 ];
 
+const ENTERED: &str = "it ends the path of the folder `cd` enters before a later command deletes or changes what is in it, where an empty value, `.` or `/` would enter the whole folder written before it";
+const MOVED: &str = "it ends the path of what `mv` moves away, where an empty value, `.` or `/` would name the whole folder written before it";
+const EMPTIED: &str = "it ends the path of the files the command empties, where an empty value, `.` or `/` would name every file of the folder written before it";
+const KEYS: &str = "it ends the prefix of the keys the command deletes, where an empty value would name every key that starts with the text before it";
+const NAMED: &str = "it is the name pattern of the files `find` deletes, where `*`, `?`, `[` or an empty value would match more than one name";
+const SELECTED: &str = "it is the pattern that picks what a later command deletes or stops (through a pipe or a command substitution), where an empty value, or one that matches any name, would pick everything";
 const DELETED: &str = "it ends the path of what the command deletes, where an empty value, `.` or `/` would name the whole folder written before it";
 const CHANGED: &str = "it ends the path of what the command changes recursively, where an empty value, `.` or `/` would name the whole folder written before it";
 const BUCKET: &str = "it ends the prefix of the objects the command deletes, where an empty value, `.` or `/` would name every object under the bucket or folder written before it";
 const UNITS: &str = "it names a unit that `systemctl` acts on, and `systemctl` reads `*`, `?` and `[` there as a pattern over every unit (`*` would stop them all)";
-const PROCESSES: &str = "it is the pattern of the processes the command signals, a regular expression: an empty one, one with `|`, or one only of `.`, `*`, `^` and `$` would match every process";
+const PROCESSES: &str = "it is the pattern of the processes the command signals, a regular expression: an empty one, one with `|`, or one that matches any name (`.`, `x*`, `[^z]`) would match every process";
 
 #[cfg(test)]
 mod tests {
@@ -165,6 +456,7 @@ mod tests {
 
     #[test]
     fn a_value_that_would_widen_a_destructive_command_is_refused() {
+        let mut wrong = Vec::new();
         for (script, bad, good) in [
             ("rm -rf \"/srv/releases/{{ v }}\"", "", "2026-12-01"),
             ("rm -rf \"/srv/releases/{{ v }}\"", "/", "2026-12-01"),
@@ -192,9 +484,115 @@ mod tests {
             ("pkill -f \"{{ v }}\"", "x|", "worker.py"),
             ("pkill -f \"{{ v }}\"", ".*", "worker.py"),
             ("killall -r \"{{ v }}\"", "^", "java"),
+            // Audit 28 H-1: patterns that match every name though not empty.
+            ("pkill -f \"{{ v }}\"", "x*", "worker.py"),
+            ("pkill -f \"{{ v }}\"", "a?", "worker.py"),
+            ("pkill -f \"{{ v }}\"", "[^z]", "worker.py"),
+            ("pkill -f \"{{ v }}\"", "\\S", "worker.py"),
+            ("pgrep -f \"{{ v }}\"", "[[:alnum:]]", "celery.*worker"),
+            ("pkill -f \"^{{ v }}\"", ".*", "java -jar app.jar"),
+            ("kill -TERM $(pgrep -f \"{{ v }}\")", ".", "celery.*worker"),
+            (
+                "ps aux | grep \"{{ v }}\" | awk '{print $2}' | xargs kill",
+                "",
+                "worker.py",
+            ),
+            (
+                "ps aux | grep -v grep | grep -e \"{{ v }}\" | awk '{print $2}' | xargs -r kill -9",
+                ".",
+                "worker.py",
+            ),
+            // H-2, H-19, H-20: a glob after the value, a folder entered, other deleters.
+            ("rm -rf /srv/releases/\"{{ v }}\"*", "", "2026-12-01"),
+            (
+                "cd \"/srv/releases/{{ v }}\" && rm -rf -- ./*",
+                "",
+                "2026-12-01",
+            ),
+            (
+                "tar czf /backup/r.tgz --remove-files \"/srv/releases/{{ v }}\"",
+                "",
+                "2026-12-01",
+            ),
+            ("mv \"/srv/releases/{{ v }}\" /archive/", "", "2026-12-01"),
+            (
+                "rsync -a --remove-source-files \"/srv/out/{{ v }}\" backup:/out/",
+                "/",
+                "2026",
+            ),
+            ("truncate -s 0 /var/log/app/\"{{ v }}\"*", "", "api"),
+            // H-3: the name pattern of what find deletes.
+            (
+                "find /var/log/app -name \"{{ v }}\" -delete",
+                "*",
+                "api.log",
+            ),
+            ("find /var/log/app -name \"{{ v }}*.gz\" -delete", "", "api"),
+            (
+                "find /tmp -iname \"{{ v }}\" -exec rm -f {} +",
+                "?",
+                "core.1",
+            ),
+            // H-4, H-14: prefixes and filters that pick what is deleted.
+            ("etcdctl del --prefix \"/app/sessions/{{ v }}\"", "", "u-42"),
+            ("consul kv delete -recurse \"app/{{ v }}\"", "", "feature-x"),
+            (
+                "docker ps -q --filter name={{ v }} | xargs docker rm -f",
+                "",
+                "web-1",
+            ),
+            (
+                "redis-cli --scan --pattern \"session:{{ v }}*\" | xargs redis-cli del",
+                "*",
+                "u42",
+            ),
+            (
+                "kubectl delete pods $(kubectl get pods -o name | grep \"{{ v }}\")",
+                "",
+                "web-",
+            ),
+            (
+                "for p in $(kubectl get pods -o name | grep \"{{ v }}\"); do kubectl delete \"$p\"; done",
+                ".",
+                "web-",
+            ),
+            (
+                "aws ec2 terminate-instances --instance-ids $(aws ec2 describe-instances --filters \"Name=tag:Name,Values={{ v }}\" --query 'Reservations[].Instances[].InstanceId' --output text)",
+                "*",
+                "batch-7",
+            ),
+            (
+                "gcloud compute instances delete $(gcloud compute instances list --filter=\"name~{{ v }}\" --format='value(name)')",
+                "",
+                "batch-",
+            ),
+            // H-5: through xargs.
+            ("echo \"{{ v }}\" | xargs systemctl stop", "*", "nginx"),
+            // H-17: firewall rules over every address.
+            (
+                "iptables -A INPUT -s {{ v }} -j ACCEPT",
+                "0.0.0.0/0",
+                "10.1.2.3",
+            ),
+            (
+                "iptables -I INPUT -s \"{{ v }}\" -j DROP",
+                "10.0.0.1,0/0",
+                "10.1.2.0/24",
+            ),
+            ("ufw allow from {{ v }} to any port 22", "any", "10.1.2.3"),
+            (
+                "aws ec2 authorize-security-group-ingress --group-id sg-1 --protocol tcp --port 22 --cidr {{ v }}",
+                "0.0.0.0/0",
+                "203.0.113.7/32",
+            ),
+            ("firewall-cmd --add-source={{ v }}", "::/0", "10.0.0.0/16"),
         ] {
-            assert!(refusal(script, bad).is_some(), "{script} with {bad:?}");
-            assert_eq!(refusal(script, good), None, "{script} with {good:?}");
+            if refusal(script, bad).is_none() {
+                wrong.push(format!("not refused: {script} with {bad:?}"));
+            }
+            if let Some(r) = refusal(script, good) {
+                wrong.push(format!("refused ({r:?}): {script} with {good:?}"));
+            }
         }
         // Where no folder is named before it, or nothing is deleted, it is not widened.
         for (script, value) in [
@@ -204,8 +602,27 @@ mod tests {
             ("systemctl status \"{{ v }}\"", "*"),
             ("aws s3 ls \"s3://backups/{{ v }}\"", ""),
             ("echo \"{{ v }}\"", ""),
+            // Only numbers reach kill (F-1); a pattern that picks one kind of process.
+            ("kill -TERM $(pgrep -f \"{{ v }}\")", "celery.*worker"),
+            (
+                "pids=$(pgrep -f \"{{ v }}\"); kill $pids",
+                "java -jar app.jar",
+            ),
+            ("pkill -f \"{{ v }}\"", "s"),
+            // A fixed string, an inverted grep, a grep whose lines are only printed.
+            (
+                "ps aux | grep -F \"{{ v }}\" | awk '{print $2}' | xargs kill",
+                ".",
+            ),
+            ("ps aux | grep \"{{ v }}\" | wc -l", ""),
+            ("mv /tmp/new \"/srv/releases/{{ v }}\"", ""),
+            ("iptables -A INPUT -s {{ v }} -j ACCEPT", "10.0.0.0/8"),
+            ("cd \"/srv/releases/{{ v }}\" && ls", ""),
         ] {
-            assert_eq!(refusal(script, value), None, "{script} with {value:?}");
+            if let Some(r) = refusal(script, value) {
+                wrong.push(format!("refused ({r:?}): {script} with {value:?}"));
+            }
         }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
 }
