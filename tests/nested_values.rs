@@ -76,6 +76,9 @@ fn local_steps() -> Vec<(&'static str, String)> {
         ("written-literal-reparse", r#"printf '[%s]' "{{ inputs.v }}" > "$OUT/written-literal-reparse"; sh -c 'true'"#.into()),
         ("written-env-reparse", r#"printf '[%s]' "{{ inputs.v }}" > "$OUT/written-env-reparse"; sh -c "test -n $HOME""#.into()),
         // Thirteenth audit: a process substitution that a redirection reads.
+        // Audit 28 H-15: a program that runs each operand with `sh -c` (a stand-in for
+        // hyperfine, which does so with the caller's environment).
+        ("hyperfine", "mkdir -p \"$OUT/fake\" && printf '#!/bin/sh\\nexec sh -c \"$1\"\\n' > \"$OUT/fake/hyperfine\" && chmod +x \"$OUT/fake/hyperfine\"\nPATH=\"$OUT/fake:$PATH\" hyperfine \"printf '[%s]' {{ inputs.v }}\" > \"$OUT/hyperfine\"".into()),
         ("procsub-redirect", r#"cat < <(eval "printf '[%s]' {{ inputs.v }}") > "$OUT/procsub-redirect""#.into()),
         ("procsub-loop", "while IFS= read -r -d '' l; do printf '%s' \"$l\"; done < <(bash -c \"printf '[%s]\\\\0' {{ inputs.v }}\") > \"$OUT/procsub-loop\"".into()),
         // A document for a function whose ssh has a command: that command's input, data

@@ -128,6 +128,265 @@ pub const WRAPPERS: &[Wrapper] = &[
     ),
 ];
 
+/// A program that hands its operands to a shell as command lines (audit 28 H-15): each
+/// operand a command of its own (`hyperfine "CMD1" "CMD2"`, `concurrently`, `sops exec-env
+/// FILE "CMD"`), or its words joined into one (`watchexec -- CMD…`, `foreman run CMD…`). A
+/// value there is read as one in `sh -c "…"`. (Their options that take a command,
+/// `hyperfine --prepare`, `virt-customize --run-command`, are `nested`'s `OPTIONS_RUN`.)
+#[derive(Debug)]
+pub struct Runner {
+    pub name: &'static str,
+    /// The subcommand before the options (`exec-env`, `run`).
+    pub sub: &'static [&'static str],
+    /// Short options that take a value, and long ones (without `--`).
+    pub short: &'static str,
+    pub long: &'static [&'static str],
+    /// Operands before the command (`sops exec-env FILE`).
+    pub operands: usize,
+    /// Each operand is a command line of its own; otherwise the words are joined into one.
+    pub each: bool,
+    /// Whether the caller's environment reaches that shell, and the options that clear it.
+    pub keeps_env: bool,
+    pub clears_env: &'static [&'static str],
+    /// Options whose next words the program pastes into its command lines as they are
+    /// (hyperfine's `-L NAME VALUES`), with how many; `--` for the words after it
+    /// (concurrently's passthrough arguments, `{1}`, `{@}`).
+    pub pasted: &'static [(&'static str, usize)],
+}
+
+const fn runner(name: &'static str, sub: &'static [&'static str], each: bool) -> Runner {
+    Runner {
+        name,
+        sub,
+        short: "",
+        long: &[],
+        operands: 0,
+        each,
+        keeps_env: true,
+        clears_env: &[],
+        pasted: &[],
+    }
+}
+
+pub const RUNNERS: &[Runner] = &[
+    Runner {
+        short: "wmMrspcnuSDPL",
+        long: &[
+            "warmup",
+            "min-runs",
+            "max-runs",
+            "runs",
+            "setup",
+            "prepare",
+            "conclude",
+            "cleanup",
+            "command-name",
+            "time-unit",
+            "shell",
+            "style",
+            "sort",
+            "export-asciidoc",
+            "export-csv",
+            "export-json",
+            "export-markdown",
+            "export-orgmode",
+            "output",
+            "input",
+            "reference",
+            "parameter-step-size",
+            "min-benchmarking-time",
+        ],
+        pasted: &[
+            ("-L", 2),
+            ("--parameter-list", 2),
+            ("-P", 3),
+            ("--parameter-scan", 3),
+        ],
+        ..runner("hyperfine", &[], true)
+    },
+    Runner {
+        short: "nscplmt",
+        long: &[
+            "names",
+            "name-separator",
+            "success",
+            "prefix",
+            "prefix-colors",
+            "prefix-length",
+            "timestamp-format",
+            "restart-tries",
+            "restart-after",
+            "max-processes",
+            "default-input-target",
+            "kill-signal",
+            "teardown",
+            "hide",
+            "pad-prefix",
+        ],
+        pasted: &[("--", usize::MAX)],
+        ..runner("concurrently", &[], true)
+    },
+    Runner {
+        long: &["user", "filename", "input-type", "output-type"],
+        operands: 1,
+        clears_env: &["--pristine"],
+        ..runner("sops", &["exec-env"], true)
+    },
+    Runner {
+        long: &["user", "filename", "input-type", "output-type"],
+        operands: 1,
+        ..runner("sops", &["exec-file"], true)
+    },
+    // `--shell` is `$SHELL` or `sh` unless it is `none`: read as a shell's, which holds
+    // a value at least as much.
+    Runner {
+        short: "wWFefijEosd",
+        long: &[
+            "watch",
+            "watch-non-recursive",
+            "watch-file",
+            "exts",
+            "filter",
+            "filter-file",
+            "filter-prog",
+            "ignore",
+            "ignore-file",
+            "env",
+            "on-busy-update",
+            "signal",
+            "stop-signal",
+            "stop-timeout",
+            "map-signal",
+            "debounce",
+            "delay-run",
+            "shell",
+            "workdir",
+            "project-origin",
+            "emit-events-to",
+            "fs-events",
+            "socket",
+            "wrap-process",
+            "color",
+            "log-file",
+            "timeout",
+        ],
+        ..runner("watchexec", &[], false)
+    },
+    Runner {
+        short: "edf",
+        long: &["env", "root", "procfile"],
+        ..runner("foreman", &["run"], false)
+    },
+    Runner {
+        short: "edf",
+        long: &["env", "app-root", "procfile"],
+        ..runner("honcho", &["run"], false)
+    },
+    // Rundeck's `rd adhoc -p P -- CMD…`: each node's shell runs the command.
+    Runner {
+        short: "pFCsu%",
+        long: &[
+            "project",
+            "filter",
+            "threadcount",
+            "script",
+            "url",
+            "outformat",
+            "delay",
+        ],
+        keeps_env: false,
+        ..runner("rd", &["adhoc"], false)
+    },
+    // `rd run -j JOB -- -opt VALUE`: a job's options, pasted into its scripts by Rundeck.
+    Runner {
+        short: "pjiF%",
+        long: &[
+            "project",
+            "job",
+            "id",
+            "filter",
+            "outformat",
+            "loglevel",
+            "user",
+            "delay",
+            "at",
+            "raw-options",
+        ],
+        keeps_env: false,
+        pasted: &[("--", usize::MAX)],
+        ..runner("rd", &["run"], true)
+    },
+];
+
+/// The [`Runner`] at `args[i]`, with its subcommand.
+pub fn find_runner<W: AsRef<str>>(args: &[W], i: usize) -> Option<&'static Runner> {
+    let name = base(args.get(i)?.as_ref());
+    RUNNERS.iter().find(|r| {
+        r.name == name
+            && r.sub
+                .iter()
+                .enumerate()
+                .all(|(k, s)| args.get(i + 1 + k).is_some_and(|a| a.as_ref() == *s))
+    })
+}
+
+/// The words of the [`Runner`] at `args[i]`: the command lines (each one, or the first of
+/// those joined), the words it pastes into them, and whether an option clears the
+/// environment.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct RunnerWords {
+    pub commands: Vec<usize>,
+    pub pasted: Vec<usize>,
+    pub cleared: bool,
+}
+
+pub fn runner_words<W: AsRef<str>>(args: &[W], i: usize, r: &Runner) -> RunnerWords {
+    let mut out = RunnerWords::default();
+    let mut k = i + 1 + r.sub.len();
+    let mut operands = 0;
+    let mut dashes = false;
+    let mut seen = Options::new();
+    while k < args.len() {
+        let a = args[k].as_ref();
+        if let Some((_, n)) = r.pasted.iter().find(|(o, _)| *o == a && !dashes) {
+            let end = k.saturating_add(1).saturating_add(*n).min(args.len());
+            out.pasted.extend(k + 1..end);
+            k = end;
+            continue;
+        }
+        if a == "--" && !dashes {
+            dashes = true;
+            k += 1;
+            if !r.each {
+                break;
+            }
+            continue;
+        }
+        if !dashes && a.starts_with('-') && a != "-" {
+            // (One word at a time: a pasted option may follow.)
+            let (next, more) = options(&args[..=k], k, r.short, r.long);
+            seen.extend(more);
+            k = next.max(k + 1);
+            continue;
+        }
+        if !r.each {
+            break;
+        }
+        if operands >= r.operands {
+            out.commands.push(k);
+        }
+        operands += 1;
+        k += 1;
+    }
+    if !r.each {
+        // (The words from the first operand after the others on are one command line.)
+        out.commands
+            .extend(k.saturating_add(r.operands)..args.len());
+    }
+    out.cleared = has(&seen, r.clears_env);
+    out
+}
+
 /// The wrapper named `name` (a base name: `sudo`, not `/usr/bin/sudo`).
 pub fn find_wrapper(name: &str) -> Option<&'static Wrapper> {
     WRAPPERS.iter().find(|w| w.name == name)
@@ -573,6 +832,35 @@ mod tests {
         ] {
             assert!(!numbers(s), "{s}");
         }
+    }
+
+    #[test]
+    fn runners_hand_their_operands_to_a_shell() {
+        let at = |line: &str| {
+            let args: Vec<&str> = line.split(' ').collect();
+            let r = find_runner(&args, 0).map(|r| runner_words(&args, 0, r));
+            r.map(|w| (w.commands, w.pasted, w.cleared))
+        };
+        let some = |c: &[usize], p: &[usize], cleared| Some((c.to_vec(), p.to_vec(), cleared));
+        assert_eq!(at("hyperfine -w 3 a -i b"), some(&[3, 5], &[], false));
+        assert_eq!(at("hyperfine -L v 1,2 a"), some(&[4], &[2, 3], false));
+        assert_eq!(
+            at("sops exec-env --pristine s.yaml a"),
+            some(&[4], &[], true)
+        );
+        assert_eq!(
+            at("concurrently -k a b -- x y"),
+            some(&[2, 3], &[5, 6], false)
+        );
+        assert_eq!(
+            at("watchexec -w src -- make test"),
+            some(&[4, 5], &[], false)
+        );
+        assert_eq!(at("watchexec -e rs cargo test"), some(&[3, 4], &[], false));
+        assert_eq!(at("foreman run -e .env rake db"), some(&[4, 5], &[], false));
+        assert_eq!(at("rd run -p P -j J -- -opt x"), some(&[], &[7, 8], false));
+        assert_eq!(at("sops -d s.yaml"), None);
+        assert_eq!(at("foreman start"), None);
     }
 
     #[test]

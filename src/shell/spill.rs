@@ -224,9 +224,52 @@ pub fn written(text: &str, cmd: &Command) -> Vec<String> {
                 .iter()
                 .filter_map(|a| a.cooked.strip_prefix("of=").map(str::to_string)),
         ),
+        "systemctl" => out.extend(unit_edited(&args, i)),
         _ => {}
     }
     out
+}
+
+/// The unit file that `systemctl edit --stdin UNIT` at `args[i]` writes from its input: a
+/// drop-in (`--drop-in=NAME`, `override.conf`), or the unit itself with `--full`.
+pub fn unit_edited(args: &[&Word], i: usize) -> Option<String> {
+    let rest = args.get(i + 1..)?;
+    let edit = rest.iter().position(|w| w.cooked == "edit")?;
+    if !rest.iter().any(|w| w.cooked == "--stdin") {
+        return None;
+    }
+    let mut unit = None;
+    let mut drop_in = "override".to_string();
+    let mut k = edit + 1;
+    while let Some(w) = rest.get(k) {
+        let a = w.cooked.as_str();
+        k += 1;
+        if let Some(name) = a.strip_prefix("--drop-in=") {
+            drop_in = name.to_string();
+        } else if matches!(
+            a,
+            "--drop-in" | "-H" | "--host" | "-M" | "--machine" | "--root"
+        ) {
+            if a == "--drop-in" {
+                drop_in = rest.get(k).map_or(drop_in, |n| n.cooked.clone());
+            }
+            k += 1;
+        } else if !a.starts_with('-') && unit.is_none() {
+            unit = Some(a);
+        }
+    }
+    let unit = unit?;
+    let unit = if unit.contains('.') {
+        unit.to_string()
+    } else {
+        format!("{unit}.service")
+    };
+    Some(if rest.iter().any(|w| w.cooked == "--full") {
+        format!("/etc/systemd/system/{unit}")
+    } else {
+        let drop_in = drop_in.trim_end_matches(".conf");
+        format!("/etc/systemd/system/{unit}.d/{drop_in}.conf")
+    })
 }
 
 /// A file's name as the script wrote it (`./job.sh` is `job.sh`).

@@ -87,6 +87,9 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
     if let Some(role) = option_runs(name, args, i, target, ctx) {
         return role;
     }
+    if let Some(r) = programs::find_runner(args, i) {
+        return runner(args, i, target, ctx, r);
+    }
     match name {
         "eval" => joined(i + 1, "eval".into(), ctx.travels),
         "busybox"
@@ -327,6 +330,33 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             } else {
                 joined(j, "watch".into(), ctx.travels)
             }
+        }
+        // `xpanes -c 'ssh {}' HOST…`: xpanes pastes each argument into the command at `{}`
+        // and has tmux type it into a pane's shell; with `-e`, each argument is a command.
+        "xpanes" | "tmux-xpanes" => {
+            let (_, seen) = options(args, i + 1, "cIlnSCRB", &["log", "log-format", "interval"]);
+            let typed = value_of(&seen, &["-c", "-B"]) == Some(target) || has(&seen, &["-e"]);
+            if typed {
+                Role::Refused(Unsafe {
+                    why: format!("it stands in a command that `{name}` types into a tmux pane's shell (`-c`, `-B`, `-e`), as `tmux send-keys` does, whose quoting runbook does not write"),
+                    construct: format!("{name} -c"),
+                    help: "write the command in a script that reads the value from its environment (the step's `env:`), or run it in the step itself".into(),
+                })
+            } else {
+                Role::PlainWord
+            }
+        }
+        // `systemd-run -p ExecStartPre={{ v }}`: the value would be the command the unit
+        // runs.
+        "systemd-run"
+            if super::settings::unit_property(args, i, target)
+                .is_some_and(|p| super::formats::starts_exec(&p)) =>
+        {
+            Role::Refused(Unsafe {
+                why: "it starts the command of an `Exec…=` property of the unit `systemd-run` starts: whatever the value holds, even one word (`reboot`), it would be a command there".into(),
+                construct: "systemd-run -p Exec…=".into(),
+                help: "write the command in the runbook and pass the value to it as an argument".into(),
+            })
         }
         "find" => {
             let mut k = i + 1;
@@ -782,4 +812,28 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             }
         }
     }
+}
+
+/// The role of word `target` of a program that hands its operands to a shell
+/// ([`programs::Runner`]): a command line as in `sh -c`, a word it pastes into one.
+fn runner(args: &[&Word], i: usize, target: usize, ctx: Ctx, r: &programs::Runner) -> Role {
+    let words = programs::runner_words(args, i, r);
+    if words.pasted.contains(&target) {
+        return Role::PlainWord;
+    }
+    let construct = std::iter::once(r.name)
+        .chain(r.sub.iter().copied())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let travels = ctx.travels && r.keeps_env && !words.cleared;
+    let inner = match words.commands.first() {
+        Some(_) if r.each && words.commands.contains(&target) => args[target].cooked.clone(),
+        Some(&from) if !r.each && target >= from => words_text(&args[from..]),
+        _ => return Role::Data(None),
+    };
+    Role::Reparse(Reparse {
+        inner,
+        construct,
+        travels,
+    })
 }

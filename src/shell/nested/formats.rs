@@ -158,11 +158,17 @@ fn runs_lines(file: &str) -> Option<&'static str> {
     if file.contains("/cron") || file.contains("crontab") {
         return Some("cron");
     }
-    if name.ends_with(".service") || file.contains("/systemd/") {
+    if super::settings::unit_file(file) {
         return Some("systemd");
     }
     let program = super::types::program_file(file) || name.ends_with(".sh");
     program.then_some("the shell")
+}
+
+/// Whether a value after `before` (a unit's line or `systemd-run -p` property, up to it)
+/// starts the command of an `Exec…=` setting.
+pub(super) fn starts_exec(before: &str) -> bool {
+    command_starts(before, "systemd")
 }
 
 /// Whether a value after `line` (the text before it on its line) starts a command of a file
@@ -270,6 +276,7 @@ fn in_word(
     // `echo "MODE={{ v }}" >> app.env`, `printf 'MODE=%s\n' "{{ v }}" | sudo tee F`: a new
     // line would be another variable or setting of the file.
     if let Some(file) = to_file {
+        out.extend(super::settings::file_line(file));
         let line = before.rsplit('\n').next().unwrap_or(before);
         // (A `printf` argument: its line is the format's, up to the `%s`.)
         let format_line = (program == "printf" && k.is_some_and(|k| k > 1))
@@ -331,6 +338,7 @@ fn in_document(
     {
         out.extend(yaml(line));
     }
+    out.extend(to_file.and_then(super::settings::file_line));
     let named = env_line(line);
     if named || (to_file.is_some() && config_file(file)) {
         if !named && ends_directive(after) {
@@ -409,6 +417,10 @@ fn written_to(text: &str, list: &[Command], n: usize) -> Option<String> {
     let args = cmd.args();
     let p = innermost_program(&args)?;
     let name = base(&args.get(p)?.cooked);
+    // `systemctl edit --stdin UNIT <<EOF`: the document is the unit's (audit 28 H-13).
+    if name == "systemctl" {
+        return crate::shell::spill::unit_edited(&args, p);
+    }
     if name == "tee" || name == "sponge" {
         return args[p + 1..]
             .iter()

@@ -24,8 +24,9 @@
 //! (variables run as code) know; `stdin.rs` the readers of standard input, `sourced.rs`
 //! functions a sourced file may define; `foreign.rs` other languages' code; `refs.rs` the
 //! variables a script hands to a string parsed again ([`reparsed_refs`]); `uses.rs` how it
-//! uses them ([`uses()`]); `unknown.rs` text of unknown origin parsed again. Tests of [`plan`]
-//! as a whole: `tests.rs`, `tests_languages.rs`.
+//! uses them ([`uses()`]); `unknown.rs` text of unknown origin parsed again; `settings.rs`
+//! settings of system programs (systemd's, nft's, `/etc/hosts`). Tests of [`plan`] as a
+//! whole: `tests.rs`, `tests_languages.rs`, `tests_programs.rs`.
 
 mod command;
 mod files;
@@ -35,6 +36,7 @@ mod locate;
 mod options;
 mod refs;
 mod role;
+mod settings;
 mod sourced;
 mod stdin;
 mod types;
@@ -823,6 +825,9 @@ fn hold_arguments(
     at: usize,
     targets: &BTreeSet<String>,
 ) {
+    for found in settings::settings(text, list, at, targets) {
+        found.hold(plan);
+    }
     if let Some(found) = files::file_argument(text, list, at, targets) {
         found.hold(plan);
     }
@@ -992,3 +997,5 @@ fn unclear(layers: &[Layer], what: &str) -> Unsafe {
 mod tests;
 #[cfg(test)]
 mod tests_languages;
+#[cfg(test)]
+mod tests_programs;

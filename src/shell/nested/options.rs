@@ -509,8 +509,27 @@ const OPTIONS_RUN: &[(&str, &[&str], bool)] = &[
     ("flock", &["-c", "--command"], true),
     ("watch", &["-x"], true),
     ("compgen", &["-C"], true),
+    // (audit 28 H-15) hyperfine's commands around each run; concurrently's after them all;
+    // the guest's shell of libguestfs' tools.
+    ("hyperfine", HYPERFINE_RUN, true),
+    ("concurrently", &["--teardown"], true),
+    ("virt-customize", GUESTFS_RUN, false),
+    ("virt-builder", GUESTFS_RUN, false),
+    ("virt-sysprep", GUESTFS_RUN, false),
     ("complete", &["-C"], true),
 ];
+
+const HYPERFINE_RUN: &[&str] = &[
+    "--prepare",
+    "-p",
+    "--cleanup",
+    "-c",
+    "--setup",
+    "-s",
+    "--conclude",
+    "--reference",
+];
+const GUESTFS_RUN: &[&str] = &["--run-command", "--firstboot-command"];
 
 /// Options whose argument is code of a language runbook does not write (a debugger's or an
 /// editor's command, which may run a shell, an SSM document): a value there is refused.
@@ -530,6 +549,8 @@ const OPTIONS_CODE: &[(&str, &[&str])] = &[
     // variable's value (inside quotes too) before its script shell parses it.
     ("npx", &["-c", "--call"]),
     ("npm", &["-c", "--call"]),
+    // watchexec's filter program is jaq's code.
+    ("watchexec", &["-j", "--filter-prog"]),
 ];
 
 /// Options whose argument names a program that is run, or is the script a new machine runs
