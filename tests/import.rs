@@ -6,6 +6,9 @@
 mod common;
 use common::{Test, root};
 
+#[path = "import_cases/audit_14p.rs"]
+mod audit_14p;
+
 fn fixtures() -> Vec<std::path::PathBuf> {
     let mut pages: Vec<_> = std::fs::read_dir(root().join("testdata/import"))
         .unwrap()
@@ -493,11 +496,11 @@ fn an_export_reaches_only_the_steps_from_its_own_on() {
     let look = yaml.find("section: \"Look\"").unwrap();
     let set_up = yaml.find("section: \"Set up\"").unwrap();
     assert!(!yaml[look..set_up].contains("REGION"), "{yaml}");
+    // (Every walk passes the export and no step before uses it: given once, in the
+    // runbook's `env:`, audit 14p A-28.)
     assert!(
-        yaml[set_up..]
-            .matches("REGION: \"{{ inputs.region }}\"")
-            .count()
-            == 2,
+        yaml.contains("\nenv:\n  REGION: \"{{ inputs.region }}\"\nsteps:")
+            && yaml.matches("REGION: \"{{ inputs.region }}\"").count() == 1,
         "{yaml}"
     );
     // A placeholder and an export of one name are one input with the export's value; a
@@ -540,14 +543,11 @@ fn an_export_reaches_only_the_steps_from_its_own_on() {
     let yaml = std::fs::read_to_string(t.path("q.yaml")).unwrap();
     assert!(!yaml.contains("default: \"{{"), "{yaml}");
     assert!(!yaml.contains("\n  query:"), "{yaml}");
-    assert_eq!(
-        yaml.matches("QUERY: \"{{ inputs.sql_query }}\"").count(),
-        2,
-        "{yaml}"
-    );
-    assert_eq!(
-        yaml.matches("POD: \"{{ inputs.pod_name }}\"").count(),
-        2,
+    // (Once, through the runbook's `env:`: the first step exports them.)
+    assert!(
+        yaml.contains(
+            "\nenv:\n  POD: \"{{ inputs.pod_name }}\"\n  QUERY: \"{{ inputs.sql_query }}\"\nsteps:"
+        ) && yaml.matches("QUERY: \"{{ inputs.sql_query }}\"").count() == 1,
         "{yaml}"
     );
     let out = t.exec(&[
@@ -575,11 +575,28 @@ fn an_export_reaches_only_the_steps_from_its_own_on() {
         "{}",
         &out.stdout[out.stdout.len().saturating_sub(2000)..]
     );
-    // Thousands of exports, each written into every later step: refused at once, not
-    // after gigabytes (an audit's 166 KB page took 208 s).
+    // Thousands of exports every walk passes: each given once, in the runbook's `env:`
+    // (audit 14p A-28: each was written into every later step's).
     let mut page = String::from("# Many\n\n");
     for i in 0..4000 {
         page.push_str(&format!("## Step {i}\n\n```bash\nexport V{i}=1\n```\n\n"));
+    }
+    let out = Test::new().stdin(&page).exec(&["import", "-"]);
+    out.code(0);
+    assert_eq!(
+        out.stdout.matches("V3999: \"{{ inputs.v3999 }}\"").count(),
+        1,
+        "{}",
+        &out.stdout[..2000]
+    );
+    // Thousands of a program's own settings exported after a command (`AWS_…`, which a
+    // command before would read unasked), each written into every later step: refused at
+    // once, not after gigabytes (an audit's 166 KB page took 208 s).
+    let mut page = String::from("# Many\n\n```bash\nuptime\n```\n\n");
+    for i in 0..4000 {
+        page.push_str(&format!(
+            "## Step {i}\n\n```bash\nexport AWS_V{i}=1\n```\n\n"
+        ));
     }
     let out = Test::new().stdin(&page).exec(&["import", "-"]);
     out.code(1);
@@ -601,9 +618,9 @@ fn an_export_reaches_the_steps_the_walk_reaches_from_it_whatever_the_step() {
     let yaml = &out.stdout;
     assert!(yaml.contains("templates: false"), "{yaml}");
     assert!(yaml.contains("default: \"hi\""), "{yaml}");
-    assert_eq!(
-        yaml.matches("MSG: \"{{ inputs.msg }}\"").count(),
-        2,
+    assert!(
+        yaml.contains("\nenv:\n  MSG: \"{{ inputs.msg }}\"\nsteps:")
+            && yaml.matches("MSG: \"{{ inputs.msg }}\"").count() == 1,
         "{yaml}"
     );
     assert!(!out.stderr.contains("set nowhere"), "{}", out.stderr);
@@ -656,15 +673,15 @@ fn variables_the_page_never_sets_and_exports_become_inputs_given_through_env() {
     let out = Test::new().exec(&["import", page.to_str().unwrap()]);
     out.code(0);
     let yaml = &out.stdout;
-    // Never set: given to every step. Exported: from the step that exports it on.
+    // Never set: given to every step. Exported by a step every walk passes, and used by
+    // no step before it: given once, through the runbook's `env:` too.
     assert!(
-        yaml.contains("env:\n  NAMESPACE: \"{{ inputs.namespace }}\"\nsteps:"),
+        yaml.contains("env:\n  DEPLOY: \"{{ inputs.deploy }}\"\n  NAMESPACE: \"{{ inputs.namespace }}\"\nsteps:"),
         "{yaml}"
     );
     assert!(
-        yaml.contains(
-            "    env:\n      DEPLOY: \"{{ inputs.deploy }}\"\n    run: \"export DEPLOY={{ inputs.deploy }}\""
-        ),
+        yaml.contains("    run: \"export DEPLOY={{ inputs.deploy }}\"")
+            && !yaml.contains("      DEPLOY: "),
         "{yaml}"
     );
     assert!(yaml.contains("default: \"checkout\""), "{yaml}");
@@ -1766,9 +1783,10 @@ fn notes_say_what_and_where() {
         step("kubectl describe").contains("  - look at it:\n        - restart it:"),
         "{yaml}"
     );
-    // The export reaches the step after it.
+    // The export reaches the step after it (through the runbook's `env:`: every walk passes
+    // it).
     assert!(
-        step("echo \"$PAIR\"").contains("PAIR: \"{{ inputs.a }}-{{ inputs.b }}\""),
+        yaml.contains("\nenv:\n  PAIR: \"{{ inputs.a }}-{{ inputs.b }}\"\n"),
         "{yaml}"
     );
     // --strict refuses the guesses.

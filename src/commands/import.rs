@@ -252,7 +252,15 @@ fn page(args: &ImportArgs, err: &mut String) -> i32 {
             .file_stem()
             .map_or_else(|| "page".into(), |s| s.to_string_lossy().into_owned())
     };
-    let mut draft = crate::import::import(&text, &stem);
+    let source = if stdin {
+        crate::import::STDIN.to_string()
+    } else {
+        args.file.file_name().map_or_else(
+            || format!("{stem}.md"),
+            |n| n.to_string_lossy().into_owned(),
+        )
+    };
+    let mut draft = crate::import::import_from(&text, &stem, &source);
     // Destructive commands, as lint's RB027 finds them: the step is dangerous.
     for step in &mut draft.steps {
         // (Read as lint reads it: each `{{ }}` a placeholder of its length, one word.)
@@ -395,11 +403,8 @@ fn page(args: &ImportArgs, err: &mut String) -> i32 {
             match written {
                 Ok(()) => EXIT_OK,
                 Err(e) => {
-                    report(
-                        err,
-                        &format!("cannot write {}: {e}", out.display()),
-                        "give a new file with -o (an existing one is never overwritten)",
-                    );
+                    let (message, help) = unwritable(out, &e);
+                    report(err, &message, &help);
                     return EXIT_FAILED;
                 }
             }
@@ -459,4 +464,45 @@ fn page(args: &ImportArgs, err: &mut String) -> i32 {
         );
     }
     code
+}
+
+/// Why `-o OUT` could not be written, and what to do: a folder named, a folder that does
+/// not exist, a file that exists (never overwritten), or what the system said.
+fn unwritable(out: &std::path::Path, e: &std::io::Error) -> (String, String) {
+    let shown = out.display();
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    if out.is_dir() {
+        (
+            format!("cannot write {shown}: it is a folder"),
+            format!(
+                "-o names the runbook's file: give one in it (`-o {}`), or import a folder of pages with --out-dir",
+                out.join("NAME.yaml").display()
+            ),
+        )
+    } else if e.kind() == std::io::ErrorKind::AlreadyExists {
+        (
+            format!("cannot write {shown}: the file exists"),
+            "give a new file with -o (an existing one is never overwritten), or remove it first"
+                .into(),
+        )
+    } else if !parent.is_dir() {
+        (
+            format!(
+                "cannot write {shown}: the folder {} does not exist",
+                parent.display()
+            ),
+            format!(
+                "create it first (`mkdir -p {}`), or give a file in a folder that exists",
+                parent.display()
+            ),
+        )
+    } else {
+        (
+            format!("cannot write {shown}: {e}"),
+            "give a new file with -o in a folder you may write to".into(),
+        )
+    }
 }

@@ -10,7 +10,9 @@ use super::draft::Step;
 use super::output::{clearly_output, looks_like_output, names_only};
 use super::pos::Pos;
 use super::reader::{Reader, fence, fenced};
-use super::session::{Session, heading_inside, opens_a_session, sentence_inside};
+use super::session::{
+    Session, TypedInside, heading_inside, opens_a_session, sentence_inside, typed_inside,
+};
 use super::titles::short_title;
 use super::transcript::{other_prompt, typed_where};
 use super::warnings::{warns_against, wrong_by_its_comment};
@@ -105,6 +107,20 @@ impl Reader<'_> {
                 })
                 .collect();
         }
+        // `$ oc debug node/<node>`, then `sh-4.4# chroot /host`: the command runs here, the
+        // lines at the other prompt are shown in its step, typed in the shell it opens
+        // (audit 14p A-19 found the command left as text with them).
+        let inside = SHELLS
+            .contains(&lang.as_str())
+            .then(|| typed_inside(&self.code))
+            .flatten()
+            .map(|t| {
+                let text = self.code.split_off(t.at.min(self.code.len()));
+                let line = pos.line
+                    + usize::from(fenced(self.text.get(range.clone()).unwrap_or("")))
+                    + self.code.matches('\n').count();
+                (t, text, Pos { line, col: pos.col })
+            });
         // A paragraph in bold naming a course in an item ("1. Fix it:", then "**Option A:
         // retry**" and its block, "**Option B: …**" and its): on a line of its own, the
         // course of a step of its own, which the decisions read (audit 14o A-12 found both
@@ -130,12 +146,23 @@ impl Reader<'_> {
                     .unwrap_or_else(|| last_line.trim_start_matches("- ").trim().to_string())
             })
             .filter(|t| either_or(t));
+        // A numbered sub-item's block ("1. Renew the certificate:", then "1. Generate a
+        // key:" and its block, "2. Sign it:" and its): a step of its own, titled by it
+        // (audit 14p A-13 found the sub-steps run as one). After the item's first step, its
+        // instructions are the sub-item's own text.
+        let sub_step = (nested_course.is_none()
+            && self.in_item > 1
+            && self.nested_lists.last() == Some(&true))
+        .then(|| last_line.trim_start_matches("- ").trim().to_string())
+        .filter(|t| !t.is_empty());
         let title = if let Some(item) = &adopted {
             short_title(item)
         } else if let Some(course) = bold_course.filter(|_| !self.item_used) {
             short_title(&course)
         } else if let Some(course) = &nested_course {
             short_title(course)
+        } else if let Some(sub) = &sub_step {
+            short_title(sub)
         } else if self.in_item > 0 && !self.item_text.trim().is_empty() {
             short_title(&self.item_text)
         } else {
@@ -221,7 +248,8 @@ impl Reader<'_> {
                 self.foreign_block(&lang, pos, &place, title, adopted.as_deref(), output_after)
             }
             None => {
-                self.shell_block(&lang, pos, &range, title, adopted.as_deref(), nested_course);
+                let own_text = nested_course.or(sub_step.filter(|_| self.item_used));
+                self.shell_block(&lang, pos, &range, title, adopted.as_deref(), own_text);
                 self.last_tagged = !lang.is_empty();
                 self.open_session();
             }
@@ -237,6 +265,40 @@ impl Reader<'_> {
             };
             if nested {
                 step.parents = enclosing_items(&self.item_text);
+            }
+        }
+        if let Some((typed, text, at)) = inside {
+            self.show_typed_inside(&typed, &text, at, &lang);
+        }
+    }
+
+    /// The lines of a block typed in the shell its command opened (see [`TypedInside`]):
+    /// shown in the step that runs that command, never run, said as a guess.
+    fn show_typed_inside(&mut self, typed: &TypedInside, text: &str, at: Pos, lang: &str) {
+        let opener = typed.opener.replace('`', "'");
+        let what = format!(
+            "`{opener}` opens a shell: the lines after it, {}, are typed there by the operator: shown in the step's instructions, not run",
+            typed.place
+        );
+        // (Quoted: the step is still titled by its own words or command.)
+        let shown = format!(
+            "> Typed by the operator in the shell that `{opener}` opens, not run here ({}):\n\n{}",
+            typed.place,
+            fence(text, lang).trim_end()
+        );
+        self.d.guesses.push((at, what.clone()));
+        let note = format!("{at}: guess: {what}");
+        match self.d.steps.last_mut().filter(|s| s.run.is_some()) {
+            Some(step) => {
+                step.instructions = format!("{}\n\n{shown}", step.instructions.trim_end())
+                    .trim_start()
+                    .to_string();
+                step.notes.push(note);
+            }
+            None => {
+                self.prose.push_str(&format!("{shown}\n\n"));
+                self.prose_pos.get_or_insert(at);
+                self.prose_notes.push(note);
             }
         }
     }

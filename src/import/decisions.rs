@@ -71,6 +71,31 @@ pub(super) fn condition(label: &str) -> bool {
     rest.starts_with("if ") || rest.starts_with("unless ")
 }
 
+/// A condition on how the step before it went: "If the disk is still full after that, …",
+/// "If errors persist, …", "If it fails again, …": a step after that one (a decision
+/// whether it applies), never one of its alternatives (audit 14p A-26).
+pub(super) fn follow_up(label: &str) -> bool {
+    let l = format!(" {} ", label.to_ascii_lowercase());
+    condition(label)
+        && [
+            " still ",
+            " after that",
+            " after this",
+            " afterwards",
+            " persist",
+            " again",
+            " remains ",
+            " keeps ",
+            " continues ",
+            " not enough",
+            " did not help",
+            " didn't help",
+            " does not help",
+        ]
+        .iter()
+        .any(|w| l.contains(w))
+}
+
 /// The option of a decision between conditions only (sibling "If …" sections, "If …" list
 /// items) that says none holds: the walk goes on after them all. One label for both kinds,
 /// which says what the operator's choice does to the options listed above it.
@@ -95,6 +120,12 @@ mod tests {
         ] {
             assert!(condition(label), "{label}");
         }
+        assert!(super::follow_up(
+            "If the disk is still full after that, prune images"
+        ));
+        assert!(super::follow_up("If errors persist, page the owning team"));
+        assert!(!super::follow_up("If the disk is full, prune images"));
+        assert!(!super::follow_up("Still full? Prune images"));
         for label in [
             "Otherwise, restart it",
             "Otherwise: scale out",

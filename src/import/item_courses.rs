@@ -133,6 +133,88 @@ pub(super) fn course(d: &Draft, s: &Step) -> Option<(String, bool)> {
     }
 }
 
+/// What names the step at `k` as one of several courses: [`course`], or [`or_course`].
+pub(super) fn course_at(d: &Draft, k: usize) -> Option<(String, bool)> {
+    let s = d.steps.get(k)?;
+    course(d, s).or_else(|| or_course(d, k).map(|label| (label, false)))
+}
+
+/// "To restart with systemd:" and its block, then "Or, to restart with Docker:" and its: two
+/// ways of doing one thing, the page's reader does one (audit 14p A-14 found both run). The
+/// step at `k` as such a course: the last line of its text ends with a colon, and it is
+/// followed by a step whose text starts "Or …" (or it is that step, after one such). Its
+/// label: that line, "Or" taken off.
+pub(super) fn or_course(d: &Draft, k: usize) -> Option<String> {
+    let s = d.steps.get(k)?;
+    let alike = |o: &Step| {
+        o.run.is_some()
+            && o.choose.is_empty()
+            && o.section == s.section
+            && o.depth == s.depth
+            && o.parents == s.parents
+    };
+    if !alike(s) {
+        return None;
+    }
+    let line = introduction(&s.instructions)?;
+    let label = match or_phrase(line) {
+        // (After "…:" and its block: the first way.)
+        Some(rest) => {
+            let before = d.steps.get(k.checked_sub(1)?)?;
+            (alike(before) && introduction(&before.instructions).is_some()).then_some(rest)?
+        }
+        None => {
+            let after = d.steps.get(k + 1)?;
+            let follows = introduction(&after.instructions).and_then(or_phrase);
+            (alike(after) && follows.is_some()).then_some(line)?
+        }
+    };
+    let label = super::titles::capitalized(label.trim_end_matches(':').trim());
+    (!label.is_empty()).then(|| short_title(&label))
+}
+
+/// The line of a step's text that introduces its command: its last, ending with a colon
+/// ("To restart with Docker:"), no longer than a sentence.
+fn introduction(text: &str) -> Option<&str> {
+    let line = text.trim().rsplit('\n').next()?.trim();
+    (line.ends_with(':') && line.chars().count() <= 160 && !line.starts_with('>')).then_some(line)
+}
+
+/// "Or, to restart with Docker:" → "to restart with Docker:" (also "Or to …", "Or: …",
+/// "Alternatively, …").
+fn or_phrase(line: &str) -> Option<&str> {
+    let rest = line
+        .strip_prefix("Or")
+        .or_else(|| line.strip_prefix("or"))
+        .filter(|r| r.starts_with([' ', ',', ':']))
+        .or_else(|| line.strip_prefix("Alternatively"))?;
+    let rest = rest.trim_start_matches([',', ':', ' ']);
+    (!rest.is_empty()).then_some(rest)
+}
+
+/// A step of text alone right after courses "If …" / "Otherwise, if …" that is their bare
+/// "Otherwise, escalate to the owning team." (one paragraph, no command): the decision's
+/// last option, whatever holds when none of the others does (audit 14p A-1 found it read
+/// after each option). Its label.
+pub(super) fn otherwise_text(d: &Draft, k: usize, first: &Step) -> Option<String> {
+    let s = d.steps.get(k)?;
+    let text = s.instructions.trim().trim_start_matches("- ");
+    let lower = text.to_ascii_lowercase();
+    let bare = ["otherwise", "else", "if not,", "if not "]
+        .iter()
+        .any(|w| lower.starts_with(w))
+        && !super::decisions::condition(text);
+    (bare
+        && s.run.is_none()
+        && s.choose.is_empty()
+        && s.checklist.is_empty()
+        && s.section == first.section
+        && first.parents.is_empty()
+        && !text.contains("\n\n")
+        && text.chars().count() <= 300)
+        .then(|| short_title(text.trim_end_matches(['.', ':'])))
+}
+
 /// Whether a step after courses in bold is done whichever was taken: "Then check again:",
 /// "In both cases, verify…", "Finally, confirm the alert resolved", "Afterwards, confirm
 /// usage is below 80%:", "After that, …", "When done, …" (audits found the check after the

@@ -2,9 +2,9 @@
 //! paragraphs ("**Option B: grow the volume**") under one heading, made a decision; and a
 //! lone "If …" item or "If X, nothing to do. Else, …", a decision whether it applies.
 
-use super::decisions::{NONE_APPLIES, SKIP_IT, condition, either_or, else_clause};
+use super::decisions::{NONE_APPLIES, SKIP_IT, condition, either_or, else_clause, follow_up};
 use super::draft::{Draft, Step};
-use super::item_courses::{common_to_all, course};
+use super::item_courses::{common_to_all, course, course_at, or_course, otherwise_text};
 use super::titles::{fresh_id, short_title};
 
 /// The step a sentence sends the reader to: "otherwise skip to step 3", "go to step 5", "if
@@ -46,8 +46,7 @@ fn item_alternatives_at(d: &mut Draft, depth: usize, next: &mut usize) {
     let mut redirect: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     let mut k = 0;
     while k < d.steps.len() {
-        let Some((_, first_bold)) = course(d, &d.steps[k]).filter(|_| d.steps[k].depth == depth)
-        else {
+        let Some((_, first_bold)) = course_at(d, k).filter(|_| d.steps[k].depth == depth) else {
             k += 1;
             continue;
         };
@@ -58,16 +57,21 @@ fn item_alternatives_at(d: &mut Draft, depth: usize, next: &mut usize) {
         let mut branches: Vec<(String, usize, usize)> = Vec::new();
         let mut j = k;
         while j < d.steps.len() && d.steps[j].section == section {
-            let Some((label, bold)) = course(d, &d.steps[j]) else {
+            let Some((label, bold)) = course_at(d, j) else {
                 break;
             };
             if bold != first_bold || d.steps[j].depth != depth || d.steps[j].parents != parents {
                 break;
             }
+            // "If the disk is still full after that, …": after the course before it, not
+            // instead of it (a decision of its own, whose other option goes on).
+            if j > k && follow_up(&label) {
+                break;
+            }
             // A step that is a course only by its "…, nothing to do. Else, …" sentence
             // ("Describe it. If it is Ready, nothing to do. Otherwise, renew it:") is a
             // decision of its own, never a sibling of other courses.
-            let by_else = !bold && !either_or(&label);
+            let by_else = !bold && !either_or(&label) && or_course(d, j).is_none();
             if by_else && j > k {
                 break;
             }
@@ -76,7 +80,7 @@ fn item_alternatives_at(d: &mut Draft, depth: usize, next: &mut usize) {
                 while end < d.steps.len()
                     && d.steps[end].section == section
                     && d.steps[end].choose.is_empty()
-                    && course(d, &d.steps[end]).is_none()
+                    && course_at(d, end).is_none()
                     && !common_to_all(&d.steps[end].instructions)
                 {
                     end += 1;
@@ -87,6 +91,15 @@ fn item_alternatives_at(d: &mut Draft, depth: usize, next: &mut usize) {
             if by_else {
                 break;
             }
+        }
+        // "If X, …" / "Otherwise, if Y, …" and then "Otherwise, escalate." with no command:
+        // the last option.
+        if !first_bold
+            && !branches.is_empty()
+            && let Some(label) = otherwise_text(d, j, &d.steps[k])
+        {
+            branches.push((label, j, j + 1));
+            j += 1;
         }
         // One list item "If …" alone: a decision whether it applies, or it would run
         // whenever the walk reaches it.
@@ -109,7 +122,7 @@ fn item_alternatives_at(d: &mut Draft, depth: usize, next: &mut usize) {
             && d.steps[prev].choose.is_empty()
             && d.steps[prev].next.is_none()
             && d.steps[prev].section == section
-            && course(d, &d.steps[prev]).is_none()
+            && course_at(d, prev).is_none()
             && !inserts.iter().any(|(at, _, _)| *at == prev)
         {
             let label = d.steps[prev].title.clone();
@@ -162,6 +175,8 @@ fn item_alternatives_at(d: &mut Draft, depth: usize, next: &mut usize) {
                 branches.len(),
                 if first_bold {
                     "paragraphs in bold"
+                } else if depth == 0 {
+                    "paragraphs"
                 } else {
                     "list items"
                 },

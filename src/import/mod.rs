@@ -35,6 +35,7 @@ mod contents;
 mod courses;
 mod decisions;
 mod draft;
+mod export_env;
 mod html;
 mod invisible;
 mod item_courses;
@@ -50,6 +51,7 @@ mod shell_block;
 mod tabs;
 mod templates;
 mod titles;
+mod toc;
 mod transcript;
 mod variables;
 mod walk;
@@ -62,6 +64,15 @@ pub use pos::{Pos, pos_of, pos_of_bytes};
 
 /// Reads a page. `stem`: the file's name, the title when the page has no heading.
 pub fn import(text: &str, stem: &str) -> Draft {
+    import_from(text, stem, &format!("{stem}.md"))
+}
+
+/// What stands for the page's name when it is read from standard input (`runbook import -`).
+pub const STDIN: &str = "<stdin>";
+
+/// Reads a page named `source` in the draft ([`STDIN`] for standard input, which has no
+/// file name to make a title of).
+pub fn import_from(text: &str, stem: &str, source: &str) -> Draft {
     // A byte order mark is no text of the page (and would hide its first heading).
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // Jira's and Confluence's wiki markup (`{code:bash}`, `h2.`), line for line.
@@ -72,7 +83,7 @@ pub fn import(text: &str, stem: &str) -> Draft {
     d.tabs = unfolded.tabs;
     d.guesses.extend(unwikied.guesses);
     let exported = variables::unset_variables(&mut d);
-    defaults(&mut d, stem);
+    defaults(&mut d, stem, source);
     // (Titles from the text as written: a title is shown as it is, never rendered.)
     titles::titles(&mut d);
     decisions::else_titles(&mut d);
@@ -90,18 +101,24 @@ pub fn import(text: &str, stem: &str) -> Draft {
     d
 }
 
-/// What a page that says nothing of it gets: its file name as the title, a description
-/// that says where it comes from, a step that asks to read it.
-fn defaults(d: &mut Draft, stem: &str) {
+/// What a page that says nothing of it gets: its file name as the title (read from stdin,
+/// "Imported page"), a description that says where it comes from, a step that asks to read
+/// it.
+fn defaults(d: &mut Draft, stem: &str, source: &str) {
     if d.title.is_empty() {
-        d.title = stem.to_string();
-        d.guesses.push((
-            Pos { line: 1, col: 1 },
-            "the page has no heading that names it: its file name is the title".into(),
-        ));
+        let what = if source == STDIN {
+            d.title = "Imported page".into();
+            format!(
+                "the page, read from {STDIN}, has no heading that names it: \"Imported page\" is the title"
+            )
+        } else {
+            d.title = stem.to_string();
+            "the page has no heading that names it: its file name is the title".into()
+        };
+        d.guesses.push((Pos { line: 1, col: 1 }, what));
     }
     if d.description.is_empty() {
-        d.description = format!("Imported from {stem}.md.");
+        d.description = format!("Imported from {source}.");
     }
     if d.steps.is_empty() {
         let what =

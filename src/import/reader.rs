@@ -44,6 +44,9 @@ pub(super) struct Reader<'a> {
     pub(super) quote: usize,
     // The list being read (at the top level) is numbered.
     pub(super) ordered: bool,
+    /// The lists being read inside an item, innermost last: whether each is numbered (a
+    /// numbered sub-item's command is a step of its own).
+    pub(super) nested_lists: Vec<bool>,
     /// The number of the top-level numbered item being read, and of the next one.
     pub(super) item_number: Option<u64>,
     pub(super) next_number: Option<u64>,
@@ -100,6 +103,7 @@ impl<'a> Reader<'a> {
             cells: 0,
             quote: 0,
             ordered: false,
+            nested_lists: Vec::new(),
             item_number: None,
             next_number: None,
             described: None,

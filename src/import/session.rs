@@ -197,6 +197,51 @@ pub(super) fn heading_inside(heading: &str) -> bool {
     INSIDE.iter().any(|w| h.starts_with(w))
 }
 
+/// Lines of a transcript typed in a shell that one of its commands opened: `$ oc debug
+/// node/<node>`, then `sh-4.4# chroot /host` or `[root@node ~]# journalctl …` (a prompt of
+/// another shell or program, the opener's output between them).
+#[derive(Debug, PartialEq)]
+pub(super) struct TypedInside {
+    /// Where the first line at the other prompt starts in the block.
+    pub(super) at: usize,
+    /// The command that opened the shell, as written after its `$ `.
+    pub(super) opener: String,
+    /// Where the lines are typed, for the note (`to type at the `sh-4.4#` prompt …`).
+    pub(super) place: String,
+}
+
+/// The lines of a block typed in a shell its `$ ` command opened (see [`TypedInside`]);
+/// `None` when no `$ ` line opens one before another program's or host's prompt.
+pub(super) fn typed_inside(code: &str) -> Option<TypedInside> {
+    let mut opener: Option<String> = None;
+    let mut at = 0;
+    for line in code.split_inclusive('\n') {
+        let t = line.trim_end();
+        if let Some(command) = t.strip_prefix("$ ") {
+            let command = command.trim();
+            opener = opens_a_session(command).then(|| command.to_string());
+        } else if let Some(place) = other_shell_prompt(t) {
+            return opener.map(|opener| TypedInside { at, opener, place });
+        }
+        at += line.len();
+    }
+    None
+}
+
+/// Where a line at another shell's or program's prompt is typed: `sh-4.4# `, `db=# `, or a
+/// prompt naming a host, `[root@node-1 ~]# `.
+fn other_shell_prompt(line: &str) -> Option<String> {
+    if let Some(place) = super::transcript::other_prompt_of(line) {
+        return Some(place);
+    }
+    super::transcript::prompt_host(line)?;
+    let end = line.find(['$', '#'])?;
+    Some(format!(
+        "to type at the `{}` prompt",
+        line.get(..=end)?.trim()
+    ))
+}
+
 /// Whether the sentence before a block says it is typed in that shell: "Then run inside
 /// the shell:", "Once connected, restart it:", "On the host, check the disk:".
 pub(super) fn sentence_inside(before: &str) -> bool {
@@ -248,7 +293,26 @@ const INSIDE: &[&str] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::{heading_inside, opens_a_session, sentence_inside};
+    use super::{heading_inside, opens_a_session, sentence_inside, typed_inside};
+
+    /// Audit 14p A-19: `$ oc debug node/x` then lines at the debug shell's prompt.
+    #[test]
+    fn lines_at_the_prompt_of_a_shell_a_command_opened() {
+        let code = "$ oc debug node/<node>\nStarting pod/x ...\nsh-4.4# chroot /host\nsh-4.4# journalctl -u kubelet\n";
+        let typed = typed_inside(code).unwrap_or_else(|| panic!("{code}"));
+        assert_eq!(typed.opener, "oc debug node/<node>");
+        assert_eq!(
+            &code[typed.at..],
+            "sh-4.4# chroot /host\nsh-4.4# journalctl -u kubelet\n"
+        );
+        assert!(typed.place.contains("`sh-4.4#`"), "{}", typed.place);
+        let host = typed_inside("$ ssh node-1\n[root@node-1 ~]# df -h\n")
+            .unwrap_or_else(|| panic!("host"));
+        assert_eq!(host.place, "to type at the `[root@node-1 ~]#` prompt");
+        // (No command that opens a shell: as before, the whole block is another program's.)
+        assert_eq!(typed_inside("$ kubectl get pods\nsh-4.4# ls\n"), None);
+        assert_eq!(typed_inside("$ kubectl get pods\nNAME READY\n"), None);
+    }
 
     #[test]
     fn commands_that_open_a_shell_elsewhere() {

@@ -12,7 +12,8 @@ use super::transcript::{Transcript, prompt_host, transcript};
 
 impl Reader<'_> {
     /// A shell block: its commands a step (or the last step's, joined), its output shown in
-    /// the instructions.
+    /// the instructions. `own_text`: the step's instructions when not all the item's text
+    /// (a nested course's, a numbered sub-item's).
     pub(super) fn shell_block(
         &mut self,
         lang: &str,
@@ -20,7 +21,7 @@ impl Reader<'_> {
         range: &std::ops::Range<usize>,
         title: String,
         adopted: Option<&str>,
-        nested_course: Option<String>,
+        own_text: Option<String>,
     ) {
         // Zero-width and bidirectional characters, no-break spaces: cleaned before anything
         // reads the commands.
@@ -118,7 +119,7 @@ impl Reader<'_> {
         self.introduced_command();
         let item_used_before = self.item_used && self.prose.trim().is_empty();
         let mut instructions = self.take();
-        if let Some(course) = &nested_course {
+        if let Some(course) = &own_text {
             instructions = course.clone();
         }
         self.prose_pos = None;

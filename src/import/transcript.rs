@@ -89,7 +89,8 @@ fn windows_commands(code: &str) -> Option<String> {
     })
 }
 
-fn other_prompt_of(first: &str) -> Option<String> {
+/// Where a line at another program's prompt is typed (see [`other_prompt`]).
+pub(super) fn other_prompt_of(first: &str) -> Option<String> {
     // `PS C:\> `, `PS> `: PowerShell's prompt; `C:\> ` cmd's (audit 14j J12).
     static WINDOWS: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r"^(PS(?: [A-Za-z]:\\[^>]*)?>|[A-Za-z]:\\[^>]*>) ?").ok()

@@ -453,9 +453,14 @@ pub(super) fn apply_exports(d: &mut Draft, exported: Vec<(String, String, Pos)>)
                 .push((template.clone(), from));
         }
     }
+    // The names exported with one value wherever the page exports them.
+    let mut one_value: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     for (name, exports) in by_name {
         let distinct: std::collections::BTreeSet<&str> =
             exports.iter().map(|(t, _)| t.as_str()).collect();
+        if distinct.len() == 1 {
+            one_value.insert(name.to_string());
+        }
         if distinct.len() > 1 && carry_by_choice(d, &next, name, &exports) {
             carried.insert(name.to_string());
         }
@@ -513,6 +518,13 @@ pub(super) fn apply_exports(d: &mut Draft, exported: Vec<(String, String, Pos)>)
             }
             stack.extend(next[k].iter().copied().filter(|&n| !reached[n]));
         }
+        // Once, in the runbook's `env:`, where every step may see it (no growth per step).
+        if one_value.contains(&name)
+            && super::export_env::runbook_wide(d, &next, from, &reached, &name)
+        {
+            d.env.insert(name, template);
+            continue;
+        }
         let count = reached.iter().filter(|r| **r).count();
         bytes += count * (name.len() + template.len() + 12);
         if bytes > crate::load::yaml::MAX_FILE_BYTES {
@@ -559,15 +571,7 @@ pub(super) fn apply_exports(d: &mut Draft, exported: Vec<(String, String, Pos)>)
 
 /// The steps the walk reaches from `from` (itself included), by `next`.
 fn reach(next: &[Vec<usize>], from: usize) -> Vec<bool> {
-    let mut reached = vec![false; next.len()];
-    let mut stack = vec![from];
-    while let Some(k) = stack.pop() {
-        if k >= reached.len() || std::mem::replace(&mut reached[k], true) {
-            continue;
-        }
-        stack.extend(next[k].iter().copied().filter(|&n| !reached[n]));
-    }
-    reached
+    super::export_env::reached_from(next, from, None)
 }
 
 /// The value of an export as an expression of a template (`{{ inputs.dr_db }}` →

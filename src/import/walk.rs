@@ -150,8 +150,12 @@ impl Reader<'_> {
                 self.ordered = first.is_some();
                 self.next_number = first;
             }
+            Event::Start(Tag::List(first)) => self.nested_lists.push(first.is_some()),
             Event::Start(Tag::Item) => self.item_start(),
             Event::End(TagEnd::List(_)) if self.in_item == 0 => self.list_end(),
+            Event::End(TagEnd::List(_)) => {
+                self.nested_lists.pop();
+            }
             Event::End(TagEnd::Item) if self.in_item > 1 => self.in_item -= 1,
             Event::End(TagEnd::Item) => self.item_end(at),
             // A second paragraph of an item (after its command) is a sentence of its own.
@@ -241,6 +245,10 @@ impl Reader<'_> {
     fn heading_end(&mut self) {
         if let Some((level, title)) = self.in_heading.take() {
             let title = title.trim().to_string();
+            // A table of contents names no part of the runbook (its list is skipped too).
+            if super::toc::toc_heading(&title) {
+                return;
+            }
             // The title: the first `# ` heading; on a page without one that opens
             // with a `## ` heading naming the page (not a part such as
             // `## Diagnosis`), that heading.
@@ -486,6 +494,12 @@ impl Reader<'_> {
         self.in_item = self.in_item.saturating_sub(1);
         let text_of = self.item_text.trim().to_string();
         self.last_numbered = false;
+        // A table of contents' entry, links to the page's own headings: no step.
+        if !self.item_used && super::toc::anchors_only(&text_of) {
+            self.item_text.clear();
+            self.task = None;
+            return;
+        }
         if std::mem::take(&mut self.item_used) {
             // Its text went to the step its command made; what follows its last command
             // (a sub-item "- If neither applies, escalate to the DBRE") is prose after it.
@@ -551,7 +565,7 @@ impl Reader<'_> {
             self.paragraph.trim().to_string()
         };
         let p = quoted.as_str();
-        if !p.is_empty() {
+        if !p.is_empty() && !super::toc::toc_marker(p) {
             if self.descriptive
                 || (self.d.steps.is_empty() && self.heading.as_deref() == Some(&self.d.title))
             {
