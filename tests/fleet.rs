@@ -395,6 +395,29 @@ steps:
     );
     assert!(o.stderr.contains("did you mean `web`"), "{}", o.stderr);
     assert_eq!(std::fs::read_dir(t.path("out")).unwrap().count(), 0);
+    // With no inventory, a host name written from a value holds only a name's characters
+    // (audit 28 H-7: ssh hands it to a `%h` that a shell may run).
+    let t = fleet_runbook(
+        Test::new(),
+        r#"inputs:
+  host: {description: the host}
+steps:
+  - id: touch
+    title: Touch
+    on: "{{ inputs.host }}"
+    run: touch "$OUT/$RUNBOOK_HOST"
+"#,
+    );
+    let o = run_on(&t, &fleet, &["--yes", "--input", "host=web-1$(id)"]);
+    assert_ne!(o.code, 0);
+    assert!(
+        o.stderr.contains(
+            "`on:` of step `touch` names the host `web-1$(id)`, written from a value, which holds `$`"
+        ),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(std::fs::read_dir(t.path("out")).unwrap().count(), 0);
 }
 
 #[test]

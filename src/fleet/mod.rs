@@ -31,7 +31,9 @@ pub use batches::{Amount, AmountError, AmountKey, batches};
 pub use builder::{MAX_GROUPS, MAX_PROBLEMS};
 pub use error::{InventoryError, InventoryErrorKind};
 pub use inventory::{Group, Host, Inventory};
-pub use name::{NameProblem, NameRole, check_group_name, check_name};
+pub use name::{
+    NameProblem, NameRole, check_group_name, check_name, shown, unplain_host_character,
+};
 pub use pattern::MAX_HOSTS;
 pub use read::{Format, MAX_BYTES, read_file};
 pub use settings::{FleetSettings, configure, settings};

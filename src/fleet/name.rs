@@ -104,6 +104,15 @@ fn check_characters(name: &str) -> Result<(), NameProblem> {
     Ok(())
 }
 
+/// The first character of a host name written from a value (`on: "{{ inputs.host }}"`)
+/// that is not a letter, a digit or one of `. _ - : @ [ ]`: ssh hands the name to a
+/// `%h` in a `ProxyCommand` or `Match exec`, which a shell runs (`$(…)`, `;` would be code).
+pub fn unplain_host_character(name: &str) -> Option<char> {
+    name.chars().find(|c| {
+        !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | ':' | '@' | '[' | ']'))
+    })
+}
+
 /// A name as shown in a message: control characters and escapes made visible.
 pub fn shown(name: &str) -> String {
     plain_text(name).into_owned()
@@ -112,6 +121,22 @@ pub fn shown(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_host_name_from_a_value_is_plain() {
+        for ok in [
+            "web-1",
+            "db_2.prod.internal",
+            "10.0.0.5",
+            "[fe80::1]",
+            "ops@web-1",
+        ] {
+            assert_eq!(unplain_host_character(ok), None, "{ok}");
+        }
+        for (bad, c) in [("web$(id)", '$'), ("a;b", ';'), ("h`x`", '`'), ("a b", ' ')] {
+            assert_eq!(unplain_host_character(bad), Some(c), "{bad}");
+        }
+    }
 
     #[test]
     fn names_are_checked() {

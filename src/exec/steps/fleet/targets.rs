@@ -41,6 +41,24 @@ impl Executor<'_> {
                 .collect::<Vec<_>>()
                 .join("\n")
         })?;
+        // A host name written from a value: only the characters of a name or address.
+        let templated = match &on.value {
+            OnValue::List(items) => items.iter().any(|i| i.value.contains("{{")),
+            OnValue::Text(text) => text.value.contains("{{"),
+        };
+        if templated
+            && let Some((t, c)) = found
+                .hosts
+                .iter()
+                .find_map(|t| crate::fleet::unplain_host_character(&t.name).map(|c| (t, c)))
+        {
+            return Err(format!(
+                "`on:` of step `{}` names the host `{}`, written from a value, which holds `{}`: a host name from a value may hold only letters, digits and `. _ - : @ [ ]` (ssh hands it to a `%h` in a `ProxyCommand` or `Match exec`, which a shell runs)\nhelp: give the host's name as the inventory or DNS knows it (a `pattern` on the input keeps such values out)",
+                step.id(),
+                crate::fleet::shown(&t.name),
+                c.escape_default()
+            ));
+        }
         if inventory.is_some()
             && let Some(u) = found.unknown.first()
         {
