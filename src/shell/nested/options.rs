@@ -506,6 +506,10 @@ const OPTIONS_RUN: &[(&str, &[&str], bool)] = &[
     // `nix-shell --run '…'`: bash runs it, in an environment that `--pure` clears.
     ("nix-shell", &["--run", "--command"], false),
     ("az", &["--scripts"], false),
+    // A container's health check, run by `/bin/sh -c` inside it (audit 29 H-15).
+    ("docker", &["--health-cmd"], false),
+    ("podman", &["--health-cmd"], false),
+    ("nerdctl", &["--health-cmd"], false),
     ("flock", &["-c", "--command"], true),
     ("watch", &["-x"], true),
     ("compgen", &["-C"], true),

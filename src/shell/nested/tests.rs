@@ -276,6 +276,10 @@ fn options_whose_argument_a_shell_runs() {
             "sh -c",
         ),
         ("flock /tmp/l --comm \"echo X\"", "flock --comm"),
+        (
+            "docker run -d --health-cmd \"curl -f http://localhost/X\" img",
+            "docker --health-cmd",
+        ),
         ("flock --comm=\"echo X\" /tmp/l", "flock --comm"),
         (
             "git clone --config core.sshCommand=\"ssh -i X\" r",

@@ -115,6 +115,8 @@ pub enum WideKind {
     Pattern,
     /// A fixed string searched for (`grep -F`): not empty.
     Fixed,
+    /// A process, its group, parent or user: not `0`, `1` or `root`.
+    Pid,
     /// An address range of a firewall rule: not every address (`0.0.0.0/0`, `any`, a prefix
     /// shorter than /8).
     Network,
@@ -135,6 +137,9 @@ impl Wide {
     }
     pub(super) fn fixed(what: &'static str) -> Wide {
         Wide::new(what, WideKind::Fixed, Default::default())
+    }
+    pub(super) fn pid(what: &'static str) -> Wide {
+        Wide::new(what, WideKind::Pid, Default::default())
     }
     pub(super) fn network() -> Wide {
         Wide::new(NETWORK, WideKind::Network, Default::default())
@@ -174,6 +179,11 @@ impl Wide {
                 }
             }
             WideKind::Fixed => None,
+            WideKind::Pid => {
+                let id = trimmed.trim_start_matches('-').trim_start_matches('0');
+                (id.is_empty() || id == "1" || trimmed.eq_ignore_ascii_case("root"))
+                    .then_some(Refusal::Widens(None))
+            }
             WideKind::Network => trimmed.split(',').find_map(|range| {
                 let range = range.trim().to_ascii_lowercase();
                 let every = matches!(

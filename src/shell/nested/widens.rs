@@ -86,6 +86,10 @@ fn within(
             .to_string();
         let ends_path = (before.is_empty() || before.ends_with('/'))
             && after.chars().all(|c| matches!(c, '/' | '*'));
+        // `rm -rf /srv/release-"{{ v }}"*`, `/srv/*"{{ v }}"`: a `*` beside the value in its
+        // part of the path (audit 29 H-14).
+        let globbed = before.rsplit('/').next().is_some_and(|p| p.contains('*'))
+            || after.split('/').next().is_some_and(|p| p.contains('*'));
         // `cd "/srv/releases/{{ v }}" && rm -rf -- ./*`: the folder it enters is what a
         // later command deletes in.
         let c = command_index(&args);
@@ -118,6 +122,7 @@ fn within(
                     before: "",
                     after: "",
                     ends_path: false,
+                    globbed: false,
                 };
                 match a.get(q).map(|w| base(&w.cooked)) {
                     Some("systemctl") if found.verb(UNIT_VERBS) => {
@@ -137,6 +142,7 @@ fn within(
             before: &before,
             after: &after,
             ends_path,
+            globbed,
         };
         if let Some(wide) = found.widens(base(&args[p].cooked), feeds) {
             return Some(wide);
@@ -154,6 +160,8 @@ struct Found<'a> {
     after: &'a str,
     /// The value ends a path (nothing but `/` and `*` after it, a folder or nothing before).
     ends_path: bool,
+    /// A `*` stands beside the value in its part of the path.
+    globbed: bool,
 }
 
 impl Found<'_> {
@@ -202,7 +210,7 @@ impl Found<'_> {
     fn widens(&self, program: &str, feeds: bool) -> Option<Wide> {
         let word = self.operands[self.k].cooked.as_str();
         let option = word.starts_with('-') || self.before.starts_with('-');
-        let path = self.ends_path && !option;
+        let path = (self.ends_path || self.globbed) && !option;
         let wide = match program {
             "rm" | "rmdir" | "shred" | "unlink" | "srm" if path => Wide::path(DELETED),
             "truncate" if path => Wide::path(EMPTIED),
@@ -263,6 +271,30 @@ impl Found<'_> {
                 Wide::path(KEYS)
             }
             "systemctl" if !option && self.verb(UNIT_VERBS) => Wide::glob(UNITS, self.around(None)),
+            // `kill -TERM -"{{ v }}"`: a process or its group, where `1` is every process and
+            // `0` runbook's own group (audit 29 H-19); `pkill -P 1`, `-u root` (H-20).
+            "kill"
+                if (self.before.is_empty() || self.before == "-")
+                    && !matches!(self.previous(), "-s" | "-n" | "-l" | "-L") =>
+            {
+                Wide::pid(SIGNALLED)
+            }
+            "pkill" | "pgrep"
+                if matches!(
+                    self.previous(),
+                    "-P" | "--parent"
+                        | "-g"
+                        | "--pgroup"
+                        | "-s"
+                        | "--session"
+                        | "-u"
+                        | "--euid"
+                        | "-U"
+                        | "--uid"
+                ) =>
+            {
+                Wide::pid(OWNED)
+            }
             "pkill" | "pgrep" if !option => Wide::pattern(PROCESSES, self.around(None)),
             "killall" if !option && self.has(&["-r", "--regexp"]) => {
                 Wide::pattern(PROCESSES, self.around(None))
@@ -439,6 +471,8 @@ const UNIT_VERBS: &[&str] = &[
 ];
 
 const ENTERED: &str = "it ends the path of the folder `cd` enters before a later command deletes or changes what is in it, where an empty value, `.` or `/` would enter the whole folder written before it";
+const SIGNALLED: &str = "it is the process or process group that `kill` signals, where `1` would be every process and `0` runbook's own group";
+const OWNED: &str = "it names the parent, group, session or user of the processes the command signals, where `1`, `0` or `root` would pick every process of the system";
 const MOVED: &str = "it ends the path of what `mv` moves away, where an empty value, `.` or `/` would name the whole folder written before it";
 const EMPTIED: &str = "it ends the path of the files the command empties, where an empty value, `.` or `/` would name every file of the folder written before it";
 const KEYS: &str = "it ends the prefix of the keys the command deletes, where an empty value would name every key that starts with the text before it";
@@ -568,6 +602,17 @@ mod tests {
             ),
             // H-5: through xargs.
             ("echo \"{{ v }}\" | xargs systemctl stop", "*", "nginx"),
+            // Audit 29 H-19, H-20, H-14.
+            ("kill -TERM -\"{{ v }}\"", "1", "4242"),
+            ("kill -9 {{ v }}", "0", "4242"),
+            ("pkill -P \"{{ v }}\"", "1", "4242"),
+            ("pkill -u \"{{ v }}\" -f worker", "root", "app"),
+            (
+                "rm -rf /srv/releases/release-\"{{ v }}\"*",
+                "",
+                "2026-12-01",
+            ),
+            ("rm -rf /srv/releases/*\"{{ v }}\"", "", ".tmp"),
             // H-17: firewall rules over every address.
             (
                 "iptables -A INPUT -s {{ v }} -j ACCEPT",
@@ -604,6 +649,8 @@ mod tests {
             ("echo \"{{ v }}\"", ""),
             // Only numbers reach kill (F-1); a pattern that picks one kind of process.
             ("kill -TERM $(pgrep -f \"{{ v }}\")", "celery.*worker"),
+            ("kill -s \"{{ v }}\" 4242", "1"),
+            ("rm -f \"/tmp/{{ v }}.lock\"", "."),
             (
                 "pids=$(pgrep -f \"{{ v }}\"); kill $pids",
                 "java -jar app.jar",
