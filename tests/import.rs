@@ -8,6 +8,8 @@ use common::{Test, root};
 
 #[path = "import_cases/audit_14p.rs"]
 mod audit_14p;
+#[path = "import_cases/audit_18.rs"]
+mod audit_18;
 
 fn fixtures() -> Vec<std::path::PathBuf> {
     let mut pages: Vec<_> = std::fs::read_dir(root().join("testdata/import"))
@@ -1780,7 +1782,9 @@ fn notes_say_what_and_where() {
     );
     // Nested items stay items.
     assert!(
-        step("kubectl describe").contains("  - look at it:\n        - restart it:"),
+        // (Bulleted sub-items with a block each are steps of their own: audit 18 A-13.)
+        step("kubectl describe").contains("  - look at it:\n    run:")
+            && yaml.contains("  - id: restart-it\n    title: \"restart it\"\n"),
         "{yaml}"
     );
     // The export reaches the step after it (through the runbook's `env:`: every walk passes

@@ -277,6 +277,15 @@ fn page(args: &ImportArgs, err: &mut String) -> i32 {
             }
             if !named.is_empty() {
                 step.dangerous = Some(named.join("; "));
+            } else if let Some(words) = crate::import::irreversible::warned(&step.instructions) {
+                // A command RB027 does not know (`./scripts/purge-tenant.sh`) that the page
+                // says cannot be undone (audit 18 A-7).
+                let what = format!(
+                    "dangerous: the page says \"{words}\" of this step's command, which lint's RB027 does not know as destructive: confirmed by typing the step's id"
+                );
+                step.dangerous = Some(format!("the page says {words}"));
+                step.notes.push(format!("{}: guess: {what}", step.pos));
+                draft.guesses.push((step.pos, what));
             }
         }
         // Commands that need the terminal (RB034's finding) run attached to it.

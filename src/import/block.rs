@@ -11,7 +11,8 @@ use super::output::{clearly_output, looks_like_output, names_only};
 use super::pos::Pos;
 use super::reader::{Reader, fence, fenced};
 use super::session::{
-    Session, TypedInside, heading_inside, opens_a_session, sentence_inside, typed_inside,
+    Session, TypedInside, heading_inside, opens_a_session, said_elsewhere, sentence_inside,
+    typed_inside,
 };
 use super::titles::short_title;
 use super::transcript::{other_prompt, typed_where};
@@ -146,15 +147,14 @@ impl Reader<'_> {
                     .unwrap_or_else(|| last_line.trim_start_matches("- ").trim().to_string())
             })
             .filter(|t| either_or(t));
-        // A numbered sub-item's block ("1. Renew the certificate:", then "1. Generate a
-        // key:" and its block, "2. Sign it:" and its): a step of its own, titled by it
-        // (audit 14p A-13 found the sub-steps run as one). After the item's first step, its
+        // A sub-item's block ("1. Renew the certificate:", then "1. Generate a key:" or
+        // "- Generate a key:" and its block, "2. Sign it:" and its): a step of its own,
+        // titled by it (audit 14p A-13 found the sub-steps run as one; audit 18, bulleted). After the item's first step, its
         // instructions are the sub-item's own text.
-        let sub_step = (nested_course.is_none()
-            && self.in_item > 1
-            && self.nested_lists.last() == Some(&true))
-        .then(|| last_line.trim_start_matches("- ").trim().to_string())
-        .filter(|t| !t.is_empty());
+        let sub_step =
+            (nested_course.is_none() && self.in_item > 1 && !self.nested_lists.is_empty())
+                .then(|| last_line.trim_start_matches("- ").trim().to_string())
+                .filter(|t| !t.is_empty());
         let title = if let Some(item) = &adopted {
             short_title(item)
         } else if let Some(course) = bold_course.filter(|_| !self.item_used) {
@@ -249,7 +249,14 @@ impl Reader<'_> {
             }
             None => {
                 let own_text = nested_course.or(sub_step.filter(|_| self.item_used));
+                let elsewhere = self.meant_elsewhere();
                 self.shell_block(&lang, pos, &range, title, adopted.as_deref(), own_text);
+                if let Some(what) = elsewhere
+                    && let Some(step) = self.d.steps.last_mut().filter(|s| s.run.is_some())
+                {
+                    step.notes.push(format!("{pos}: guess: {what}"));
+                    self.d.guesses.push((pos, what));
+                }
                 self.last_tagged = !lang.is_empty();
                 self.open_session();
             }
@@ -338,6 +345,63 @@ impl Reader<'_> {
                 if by_heading { "heading" } else { "sentence" }
             )
         })
+    }
+
+    /// A block run here that the page means for another host or container: right after a
+    /// command that opens a shell there (`ssh host`, `kubectl exec -it … -- bash`), or
+    /// after a sentence or under a heading that says where ("On that host, run:", "On the
+    /// database server:"): what to say of it (audit 18 A-5 found such blocks run here,
+    /// unsaid). The commands are kept as written.
+    fn meant_elsewhere(&self) -> Option<String> {
+        let before = if self.in_item > 0 {
+            &self.item_text
+        } else {
+            &self.prose
+        };
+        // (A database's client, `psql` alone, is no other host's shell: the blocks after it
+        // are said where typed in it.)
+        let remote = |opener: &str| {
+            let mut words = opener.split_whitespace().skip_while(|w| *w == "sudo");
+            words.next().is_some_and(|p| {
+                [
+                    "ssh",
+                    "kubectl",
+                    "oc",
+                    "docker",
+                    "podman",
+                    "nerdctl",
+                    "crictl",
+                    "gcloud",
+                    "aws",
+                    "az",
+                    "vagrant",
+                    "lxc",
+                    "machinectl",
+                    "nsenter",
+                    "mosh",
+                    "telnet",
+                ]
+                .contains(&p)
+            })
+        };
+        if let Some(session) = self.session.as_ref().filter(|s| remote(&s.opener)) {
+            return Some(format!(
+                "`{}` before this block opens a shell elsewhere: the page may mean these commands to run there; they run here, where runbook runs, as imported (`ssh HOST 'command'` or `kubectl exec POD -- command` runs one there)",
+                session.opener.replace('`', "'")
+            ));
+        }
+        // (A block that opens that shell itself, `ssh <PRIMARY_HOST>` under "## On the
+        // primary", goes there: what runs after it is said by commands/import.rs.)
+        if self.code.lines().any(|l| opens_a_session(l.trim())) {
+            return None;
+        }
+        let by_heading = self.heading.as_deref().filter(|h| heading_inside(h));
+        let said = said_elsewhere(before)
+            .map(|s| format!("the sentence before it, \"{}\",", s.replace('"', "'")))
+            .or_else(|| by_heading.map(|h| format!("its heading, \"{}\",", h.replace('"', "'"))))?;
+        Some(format!(
+            "{said} means these commands for another host or container; they run here, where runbook runs, as imported: run them there (`ssh HOST 'command'`) or check that here is right"
+        ))
     }
 
     /// After a block run here: the shell its last command opens elsewhere, if it does.

@@ -38,6 +38,7 @@ mod draft;
 mod export_env;
 mod html;
 mod invisible;
+pub mod irreversible;
 mod item_courses;
 mod item_decisions;
 mod output;

@@ -3,7 +3,7 @@
 //! "If …" section, a decision whether it applies.
 
 use super::courses::alternative;
-use super::decisions::{NONE_APPLIES, SKIP_IT, condition};
+use super::decisions::{NONE_APPLIES, SKIP_IT, condition, follow_up};
 use super::draft::{Draft, Step};
 use super::titles::fresh_id;
 
@@ -210,7 +210,10 @@ pub(super) fn alternatives(d: &mut Draft) {
                 j += 1;
                 continue;
             }
-            if l == level && course(j, l, t) {
+            // "### If the queue is still growing after that": after the section before it,
+            // not instead of it (a decision of its own, whose "skip it" goes on; audit 18
+            // A-26, as 14p did for items).
+            if l == level && course(j, l, t) && !follow_up(super::courses::bare(t)) {
                 group.push(j);
                 j += 1;
                 continue;

@@ -264,6 +264,22 @@ pub(super) fn sentence_inside(before: &str) -> bool {
             .any(|w| t.contains(w)))
 }
 
+/// The sentence before a block when it says the block is run on another host or in a
+/// container ("On that host, run:", "On the database server:", "Inside the pod:"), with no
+/// shell opened there before it.
+pub(super) fn said_elsewhere(before: &str) -> Option<&str> {
+    let line = before.trim_end().rsplit('\n').next().unwrap_or("");
+    let last = line.rsplit_once(". ").map_or(line, |(_, l)| l).trim();
+    let t = last.trim_start_matches("- ").to_lowercase();
+    let server = t.starts_with("on the ")
+        && [
+            "server", "host", "node", "machine", "instance", "vm", "box", "primary", "replica",
+        ]
+        .iter()
+        .any(|w| t.split(|c: char| !c.is_alphanumeric()).any(|x| x == *w));
+    (t.ends_with(':') && (server || sentence_inside(last))).then_some(last)
+}
+
 /// What says "typed there": the words a heading starts with, or a sentence holds.
 const INSIDE: &[&str] = &[
     "inside the",

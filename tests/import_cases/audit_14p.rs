@@ -5,7 +5,7 @@ use super::common::Test;
 
 /// Imports `page` as `name.md` to `name.yaml`, which must lint without errors; the draft
 /// and what was said on stderr.
-fn imported(t: &Test, name: &str) -> (String, String) {
+pub(super) fn imported(t: &Test, name: &str) -> (String, String) {
     let out = t.exec(&[
         "import",
         &format!("{name}.md"),
@@ -21,7 +21,7 @@ fn imported(t: &Test, name: &str) -> (String, String) {
 
 /// A dry-run of `name.yaml` with `answers` (a file of the test) and `inputs`: what it
 /// showed, once it walked to its end.
-fn dry_run(t: &Test, name: &str, answers: Option<&str>, inputs: &[&str]) -> String {
+pub(super) fn dry_run(t: &Test, name: &str, answers: Option<&str>, inputs: &[&str]) -> String {
     let file = format!("{name}.yaml");
     let mut args = vec!["run", file.as_str(), "--dry-run", "--yes"];
     if let Some(a) = answers {
