@@ -392,7 +392,11 @@ impl Reader<'_> {
         }
         // (A block that opens that shell itself, `ssh <PRIMARY_HOST>` under "## On the
         // primary", goes there: what runs after it is said by commands/import.rs.)
-        if self.code.lines().any(|l| opens_a_session(l.trim())) {
+        if self
+            .code
+            .lines()
+            .any(|l| opens_a_session(&one_word_templates(l.trim())))
+        {
             return None;
         }
         let by_heading = self.heading.as_deref().filter(|h| heading_inside(h));
@@ -540,6 +544,35 @@ fn enclosing_items(item_text: &str) -> Vec<String> {
         }
     }
     out.reverse();
+    out
+}
+
+/// `line` with each `{{ … }}` and `<PLACEHOLDER>` made one plain word (`ssh <PRIMARY_HOST>`
+/// is `ssh HOST`, not a redirection).
+fn one_word_templates(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    loop {
+        let template = rest
+            .find("{{")
+            .and_then(|s| Some((s, s + rest[s..].find("}}")? + 2)));
+        let angle = rest.find('<').and_then(|s| {
+            let len = rest[s + 1..].find('>')?;
+            let name = &rest[s + 1..s + 1 + len];
+            (!name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-')))
+            .then_some((s, s + len + 2))
+        });
+        let Some((start, end)) = [template, angle].into_iter().flatten().min() else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        out.push_str("HOST");
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
     out
 }
 

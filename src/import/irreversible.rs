@@ -29,7 +29,7 @@ const WORDS: &[&str] = &[
 pub fn warned(text: &str) -> Option<String> {
     let lower = text.to_lowercase();
     // (`to_lowercase` may change a text's length: only an ASCII text is cut by offsets.)
-    if lower.len() != text.len() {
+    if !text.is_ascii() {
         return WORDS
             .iter()
             .find(|w| lower.contains(*w))

@@ -83,8 +83,7 @@ fn collect(text: &str, list: &[Command], at: usize, out: &mut BTreeSet<String>) 
         let numbers = w.expansions.iter().any(|e| {
             e.span.contains(&at)
                 && e.inner.as_ref().is_some_and(|inner| {
-                    commands(text, inner.clone())
-                        .is_some_and(|l| super::programs::prints_only_numbers(&l))
+                    super::programs::substitution_prints_only_numbers(text, inner.clone())
                 })
         });
         if !w.redirect && is_assignment_word(w) && !numbers {

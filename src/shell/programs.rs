@@ -722,6 +722,11 @@ pub fn command_index(args: &[&Word]) -> usize {
 /// hold: one pipeline ending in `pgrep` (without `-l`, `-a` or `-d`), `pidof` or `wc`
 /// reading its input, maybe through `head`, `tail`, `sort` or `uniq` (`kill $(pgrep -f
 /// "{{ v }}")`: the value picks the processes, and only their numbers reach `kill`).
+/// [`prints_only_numbers`] of the substitution whose inside is `inner` in `text`.
+pub fn substitution_prints_only_numbers(text: &str, inner: std::ops::Range<usize>) -> bool {
+    super::words::commands(text, inner).is_some_and(|l| prints_only_numbers(&l))
+}
+
 pub fn prints_only_numbers(list: &[Command]) -> bool {
     let Some((last, before)) = list.split_last() else {
         return false;
@@ -742,7 +747,14 @@ pub fn prints_only_numbers(list: &[Command]) -> bool {
         match name {
             "head" | "tail" | "sort" | "uniq" if options_only => continue,
             "wc" => return options_only,
-            "pidof" => return true,
+            // (`-d SEP`, `-S SEP`: a separator of the caller's.)
+            "pidof" => {
+                return !rest.iter().any(|w| {
+                    let a = w.cooked.as_str();
+                    a.starts_with("--separator")
+                        || (a.starts_with('-') && !a.starts_with("--") && a.contains(['d', 'S']))
+                });
+            }
             "pgrep" => {
                 return !rest.iter().any(|w| {
                     let a = w.cooked.as_str();
@@ -824,6 +836,7 @@ mod tests {
             "pgrep -af x",
             "pgrep -l x",
             "pgrep -d \"x\" y",
+            "pidof -d \" -1 \" a b",
             "pgrep x; echo y",
             "wc -l file",
             "echo x | head -1",

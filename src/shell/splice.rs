@@ -61,6 +61,21 @@ pub fn ends(language: &str, code: &str, at: usize) -> Option<Ends> {
         "ed/ex" => Some(ed(code, at)),
         "SQL" | "a query language (SQL, CQL, InfluxQL)" => Some(sql(code, at)),
         "jq" | "yq" => Some(jq(code, at)),
+        // PowerShell's "…" expands `$` and escapes with a backquote, and it reads the
+        // typographic quotes as its own (audit 29 H-1: `pwsh -Command "Restart-Service
+        // {{ v }}"` with `x; touch f`); R's strings interpolate nothing; Julia's "…" expands
+        // `$`, and its backquotes are commands (H-2, H-3).
+        "PowerShell" => Some(literal(
+            code,
+            at,
+            &[
+                ('"', "$`\u{201c}\u{201d}\u{201e}"),
+                ('\'', "\u{2018}\u{2019}\u{201a}\u{201b}"),
+            ],
+            language,
+        )),
+        "R" => Some(literal(code, at, &[('"', ""), ('\'', "")], language)),
+        "Julia" => Some(literal(code, at, &[('"', "$")], language)),
         _ => None,
     }
 }
@@ -319,5 +334,23 @@ mod tests {
         }
         // After a string closes, code again.
         assert_eq!(chars(at_x("jq", "\"a\" + X")), number);
+    }
+
+    /// Audit 29 H-1 to H-3: PowerShell, R and Julia code.
+    #[test]
+    fn a_value_in_powershell_r_or_julia_code_is_data_only_in_a_string() {
+        assert_eq!(at_x("PowerShell", "Restart-Service X"), Some(Ends::Code));
+        let double = chars(at_x("PowerShell", "Write-Output \"X\""));
+        for c in ['"', '$', '`', '\u{201d}'] {
+            assert!(double.contains(c), "{c:?}");
+        }
+        assert!(chars(at_x("PowerShell", "Write-Output 'X'")).contains('\u{2019}'));
+        assert_eq!(at_x("R", "print(X)"), Some(Ends::Code));
+        assert!(chars(at_x("R", "print(\"X\")")).contains('"'));
+        assert_eq!(
+            at_x("Julia", "run(`systemctl restart X`)"),
+            Some(Ends::Code)
+        );
+        assert!(chars(at_x("Julia", "println(\"X\")")).contains('$'));
     }
 }

@@ -73,6 +73,11 @@ const R: Foreign = Foreign {
     help: "pass it as an argument and read `commandArgs(TRUE)[1]`: `Rscript -e 'cat(commandArgs(TRUE)[1])' \"{{ … }}\"`",
 };
 
+const JULIA: Foreign = Foreign {
+    language: "Julia",
+    help: "pass it as an argument and read `ARGS[1]`: `julia -e 'println(ARGS[1])' \"{{ … }}\"`",
+};
+
 const QUERY: Foreign = Foreign {
     language: "a query language (SQL, CQL, InfluxQL)",
     help: "use the client's own parameters where it has them (`--param_name=…` for clickhouse-client, `-v name=…` for sqlcmd), or give the value a `pattern` that refuses quotes",
@@ -663,6 +668,7 @@ pub(super) fn foreign(
             Some(&POWERSHELL)
         }
         "Rscript" if prev == Some("-e") => Some(&R),
+        "julia" if matches!(prev, Some("-e" | "-E" | "--eval" | "--print")) => Some(&JULIA),
         "bun" if prev == Some("-e") => Some(&NODE),
         "deno" if prev == Some("eval") => Some(&NODE),
         "cqlsh" | "influx" | "sqlcmd" | "clickhouse-client" | "clickhouse"

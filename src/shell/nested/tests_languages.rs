@@ -572,6 +572,7 @@ fn names_and_other_languages() {
         "mongosh --eval 'db.x.find({a: \"X\"})'",
         "pwsh -Command 'Write-Output X'",
         "Rscript -e 'print(X)'",
+        "julia -e 'println(\"X\")'",
         "clickhouse-client --query 'select X'",
     ] {
         assert!(plan_x(script).unwrap().foreign.is_some(), "{script}");

@@ -141,8 +141,8 @@ impl Wide {
     pub(super) fn pid(what: &'static str) -> Wide {
         Wide::new(what, WideKind::Pid, Default::default())
     }
-    pub(super) fn network() -> Wide {
-        Wide::new(NETWORK, WideKind::Network, Default::default())
+    pub(super) fn network(around: (String, String)) -> Wide {
+        Wide::new(NETWORK, WideKind::Network, around)
     }
 
     /// Why `value` would reach more than one thing here.
@@ -179,23 +179,41 @@ impl Wide {
                 }
             }
             WideKind::Fixed => None,
-            WideKind::Pid => {
-                let id = trimmed.trim_start_matches('-').trim_start_matches('0');
-                (id.is_empty() || id == "1" || trimmed.eq_ignore_ascii_case("root"))
+            // (`pkill -u app,root`: each of a list.)
+            WideKind::Pid => trimmed.split(',').find_map(|one| {
+                let one = one.trim();
+                let id = one.trim_start_matches('-').trim_start_matches('0');
+                (id.is_empty() || id == "1" || one.eq_ignore_ascii_case("root"))
                     .then_some(Refusal::Widens(None))
-            }
-            WideKind::Network => trimmed.split(',').find_map(|range| {
-                let range = range.trim().to_ascii_lowercase();
-                let every = matches!(
-                    range.as_str(),
-                    "any" | "all" | "anywhere" | "0/0" | "0.0.0.0" | "::" | "0.0.0.0/0" | "::/0"
-                );
-                let short = range
-                    .rsplit_once('/')
-                    .and_then(|(_, len)| len.parse::<u8>().ok())
-                    .is_some_and(|len| len < 8);
-                (every || short).then_some(Refusal::Widens(None))
             }),
+            // (The range whole, the text around the value with it: `0.0.0.0/{{ v }}`.)
+            WideKind::Network => {
+                let (before, after) = &self.around;
+                let whole = format!("{before}{value}{after}");
+                whole.split(',').find_map(|range| {
+                    let range = range.trim().to_ascii_lowercase();
+                    let every = matches!(
+                        range.as_str(),
+                        "any"
+                            | "all"
+                            | "anywhere"
+                            | "0/0"
+                            | "0.0.0.0"
+                            | "::"
+                            | "0.0.0.0/0"
+                            | "::/0"
+                    );
+                    // A prefix length, or a dotted mask (`/0.0.0.0`, `/128.0.0.0`).
+                    let bits = range.rsplit_once('/').and_then(|(_, mask)| {
+                        mask.parse::<u8>().ok().map(u32::from).or_else(|| {
+                            mask.parse::<std::net::Ipv4Addr>()
+                                .ok()
+                                .map(|m| u32::from(m).count_ones())
+                        })
+                    });
+                    (every || bits.is_some_and(|b| b < 8)).then_some(Refusal::Widens(None))
+                })
+            }
         }
     }
 }

@@ -68,12 +68,6 @@ pub fn in_split_substitution(text: &str, at: usize) -> bool {
             .any(|r| r.contains(&at))
 }
 
-/// Whether the substitution whose inside is `inner` prints only numbers (`$(pgrep -f …)`).
-fn numbers_only(text: &str, inner: &std::ops::Range<usize>) -> bool {
-    crate::shell::words::commands(text, inner.clone())
-        .is_some_and(|l| crate::shell::programs::prints_only_numbers(&l))
-}
-
 /// Programs whose arguments may be a command or an option that runs one: a value split into
 /// several words there changes what runs.
 const SPLIT_SENSITIVE: &[&str] = &[
@@ -309,7 +303,10 @@ fn uses_in(text: &str, depth: usize) -> Uses {
                         .first()
                         .filter(|e| !e.process && starts_operand(e))
                         .and_then(|e| e.inner.clone())
-                    && !numbers_only(text, &inner)
+                    && !crate::shell::programs::substitution_prints_only_numbers(
+                        text,
+                        inner.clone(),
+                    )
                     && read_as_option(base(&args[i].cooked), &args, i, k)
                 {
                     out.operand_substitutions.push(inner);
@@ -325,7 +322,10 @@ fn uses_in(text: &str, depth: usize) -> Uses {
                         .first()
                         .filter(|e| e.span.start == w.span.start && !e.process && starts_operand(e))
                         .and_then(|e| e.inner.clone())
-                    && !numbers_only(text, &inner)
+                    && !crate::shell::programs::substitution_prints_only_numbers(
+                        text,
+                        inner.clone(),
+                    )
                     && read_as_option(base(&args[i].cooked), &args, i, k)
                 {
                     let read = crate::shell::flow::referenced(&text[inner.clone()]);

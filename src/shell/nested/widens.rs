@@ -129,6 +129,7 @@ fn within(
                         Some(Wide::glob(UNITS, Default::default()))
                     }
                     Some("pkill" | "pgrep") => Some(Wide::pattern(PROCESSES, Default::default())),
+                    Some("kill") => Some(Wide::pid(SIGNALLED)),
                     _ => None,
                 }
             })
@@ -178,6 +179,25 @@ impl Found<'_> {
         })
     }
 
+    /// Whether `rsync` deletes in its destination (`--delete`, `--delete-after`, `--del`…).
+    fn deletes_in_destination(&self) -> bool {
+        self.operands
+            .iter()
+            .any(|a| a.cooked.starts_with("--delete") || a.cooked == "--del")
+    }
+
+    /// Where the address starts in the value's word after one of `options` written before
+    /// it (`--source=`, `-s`; `anywhere` in the word, else at its start), if one is.
+    fn option_prefix(&self, options: &[&str], anywhere: bool) -> Option<usize> {
+        options.iter().find_map(|o| {
+            if anywhere {
+                self.before.rfind(o).map(|i| i + o.len())
+            } else {
+                self.before.starts_with(o).then_some(o.len())
+            }
+        })
+    }
+
     /// Whether an operand is one of `words`.
     fn verb(&self, words: &[&str]) -> bool {
         self.operands
@@ -211,6 +231,15 @@ impl Found<'_> {
         let word = self.operands[self.k].cooked.as_str();
         let option = word.starts_with('-') || self.before.starts_with('-');
         let path = (self.ends_path || self.globbed) && !option;
+        // An address joined to its option (`--source=…`, `-s…`, `CidrIp=…`).
+        let joined = match program {
+            "iptables" | "ip6tables" => self.option_prefix(ADDRESS_OPTIONS, false),
+            "firewall-cmd" => self.option_prefix(&["--add-source=", "--remove-source="], false),
+            "aws" | "gcloud" => {
+                self.option_prefix(&["--cidr=", "--source-ranges=", "CidrIp="], true)
+            }
+            _ => None,
+        };
         let wide = match program {
             "rm" | "rmdir" | "shred" | "unlink" | "srm" if path => Wide::path(DELETED),
             "truncate" if path => Wide::path(EMPTIED),
@@ -229,12 +258,24 @@ impl Found<'_> {
                     _ => return None,
                 }
             }
-            "rsync" if path && self.has(&["--delete"]) => Wide::path(DELETED),
+            "rsync" if path && self.deletes_in_destination() => Wide::path(DELETED),
             "rsync" if path && self.has(&["--remove-source-files"]) && !self.last_operand() => {
                 Wide::path(DELETED)
             }
             "tar" if path && self.has(&["--remove-files"]) => Wide::path(DELETED),
-            "mv" if path && !self.last_operand() && !self.has(&["-t"]) => Wide::path(MOVED),
+            // (With `-t DIR`, every operand but the folder is moved.)
+            "mv" if path
+                && !matches!(self.previous(), "-t" | "--target-directory")
+                && !self.before.starts_with("--target-directory=")
+                && (!self.last_operand()
+                    || self.has(&["-t"])
+                    || self
+                        .operands
+                        .iter()
+                        .any(|a| a.cooked.starts_with("--target-directory"))) =>
+            {
+                Wide::path(MOVED)
+            }
             "aws"
                 if self.ends_path
                     && self.before.starts_with("s3://")
@@ -273,25 +314,17 @@ impl Found<'_> {
             "systemctl" if !option && self.verb(UNIT_VERBS) => Wide::glob(UNITS, self.around(None)),
             // `kill -TERM -"{{ v }}"`: a process or its group, where `1` is every process and
             // `0` runbook's own group (audit 29 H-19); `pkill -P 1`, `-u root` (H-20).
+            // (`kill -"{{ v }}" 4242`, `kill -s "{{ v }}" 4242`: a signal.)
             "kill"
-                if (self.before.is_empty() || self.before == "-")
-                    && !matches!(self.previous(), "-s" | "-n" | "-l" | "-L") =>
+                if (self.before.is_empty() || (self.before == "-" && self.last_operand()))
+                    && !matches!(self.previous(), "-s" | "-n" | "-l" | "-L" | "--signal") =>
             {
                 Wide::pid(SIGNALLED)
             }
-            "pkill" | "pgrep"
-                if matches!(
-                    self.previous(),
-                    "-P" | "--parent"
-                        | "-g"
-                        | "--pgroup"
-                        | "-s"
-                        | "--session"
-                        | "-u"
-                        | "--euid"
-                        | "-U"
-                        | "--uid"
-                ) =>
+            "pkill" | "pgrep" | "killall"
+                if OWNER_OPTIONS.contains(&self.previous())
+                    || OWNER_OPTIONS.contains(&self.before.trim_end_matches('='))
+                    || (program == "killall" && matches!(self.previous(), "-u" | "--user")) =>
             {
                 Wide::pid(OWNED)
             }
@@ -306,21 +339,16 @@ impl Found<'_> {
                     "-s" | "-d" | "--source" | "--destination" | "--src" | "--dst"
                 ) =>
             {
-                Wide::network()
+                Wide::network(self.around(None))
             }
-            "ufw" if matches!(self.previous(), "from" | "to") => Wide::network(),
-            "firewall-cmd"
-                if word.starts_with("--add-source=") || word.starts_with("--remove-source=") =>
-            {
-                Wide::network()
+            "iptables" | "ip6tables" | "firewall-cmd" | "aws" | "gcloud" if joined.is_some() => {
+                Wide::network(self.around(joined))
             }
+            "ufw" if matches!(self.previous(), "from" | "to") => Wide::network(self.around(None)),
             "aws" | "gcloud"
-                if matches!(self.previous(), "--cidr" | "--cidr-ip" | "--source-ranges")
-                    || ["--cidr=", "--source-ranges=", "CidrIp="]
-                        .iter()
-                        .any(|o| self.before.contains(o)) =>
+                if matches!(self.previous(), "--cidr" | "--cidr-ip" | "--source-ranges") =>
             {
-                Wide::network()
+                Wide::network(self.around(None))
             }
             _ if feeds => return self.selects(program),
             // `echo "{{ v }}" | xargs systemctl stop`: handled where xargs runs it.
@@ -415,7 +443,9 @@ fn deletes_paths(cmd: &Command) -> bool {
     match args.get(p).map(|w| base(&w.cooked)) {
         Some("rm" | "rmdir" | "shred" | "unlink" | "truncate") => true,
         Some("find") => operands.iter().any(|a| a.cooked == "-delete") || exec_deletes(operands),
-        Some("rsync") => operands.iter().any(|a| a.cooked.starts_with("--delete")),
+        Some("rsync") => operands
+            .iter()
+            .any(|a| a.cooked.starts_with("--delete") || a.cooked == "--del"),
         Some("chown" | "chmod" | "chgrp") => operands.iter().any(|a| {
             a.cooked == "--recursive" || (a.cooked.starts_with('-') && a.cooked.contains('R'))
         }),
@@ -471,6 +501,30 @@ const UNIT_VERBS: &[&str] = &[
 ];
 
 const ENTERED: &str = "it ends the path of the folder `cd` enters before a later command deletes or changes what is in it, where an empty value, `.` or `/` would enter the whole folder written before it";
+/// The options of `pkill`/`pgrep` that pick processes by parent, group, session or user.
+const OWNER_OPTIONS: &[&str] = &[
+    "-P",
+    "--parent",
+    "-g",
+    "--pgroup",
+    "-s",
+    "--session",
+    "-u",
+    "--euid",
+    "-U",
+    "--uid",
+];
+
+/// The options of iptables that take an address, written joined to it (`-s10.0.0.0/8`).
+const ADDRESS_OPTIONS: &[&str] = &[
+    "--source=",
+    "--destination=",
+    "--src=",
+    "--dst=",
+    "-s",
+    "-d",
+];
+
 const SIGNALLED: &str = "it is the process or process group that `kill` signals, where `1` would be every process and `0` runbook's own group";
 const OWNED: &str = "it names the parent, group, session or user of the processes the command signals, where `1`, `0` or `root` would pick every process of the system";
 const MOVED: &str = "it ends the path of what `mv` moves away, where an empty value, `.` or `/` would name the whole folder written before it";
@@ -613,6 +667,27 @@ mod tests {
                 "2026-12-01",
             ),
             ("rm -rf /srv/releases/*\"{{ v }}\"", "", ".tmp"),
+            // Review of the stop: other spellings.
+            ("rsync -a --delete-after src/ \"/srv/{{ v }}\"", "", "app"),
+            ("mv -t /archive \"/srv/releases/{{ v }}\"", "", "2026-12-01"),
+            ("pkill -u \"{{ v }}\" worker", "app,root", "app"),
+            ("pkill --euid=\"{{ v }}\" worker", "root", "app"),
+            ("echo \"{{ v }}\" | xargs kill -9", "-1", "4242"),
+            (
+                "iptables -A INPUT -s 0.0.0.0/\"{{ v }}\" -j ACCEPT",
+                "0",
+                "32",
+            ),
+            (
+                "iptables -A INPUT -s \"{{ v }}\" -j ACCEPT",
+                "1.2.3.4/0.0.0.0",
+                "10.0.0.0/255.0.0.0",
+            ),
+            (
+                "iptables -A INPUT --source=\"{{ v }}\" -j ACCEPT",
+                "0.0.0.0/0",
+                "10.1.2.3",
+            ),
             // H-17: firewall rules over every address.
             (
                 "iptables -A INPUT -s {{ v }} -j ACCEPT",
@@ -650,6 +725,8 @@ mod tests {
             // Only numbers reach kill (F-1); a pattern that picks one kind of process.
             ("kill -TERM $(pgrep -f \"{{ v }}\")", "celery.*worker"),
             ("kill -s \"{{ v }}\" 4242", "1"),
+            ("kill -\"{{ v }}\" 4242", "1"),
+            ("kill --signal \"{{ v }}\" 4242", "1"),
             ("rm -f \"/tmp/{{ v }}.lock\"", "."),
             (
                 "pids=$(pgrep -f \"{{ v }}\"); kill $pids",

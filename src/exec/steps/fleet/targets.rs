@@ -43,8 +43,10 @@ impl Executor<'_> {
         })?;
         // A host name written from a value: only the characters of a name or address.
         let templated = match &on.value {
-            OnValue::List(items) => items.iter().any(|i| i.value.contains("{{")),
-            OnValue::Text(text) => text.value.contains("{{"),
+            OnValue::List(items) => items
+                .iter()
+                .any(|i| i.value.contains("{{") || i.value.contains("{%")),
+            OnValue::Text(text) => text.value.contains("{{") || text.value.contains("{%"),
         };
         if templated
             && let Some((t, c)) = found
