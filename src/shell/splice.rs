@@ -76,6 +76,14 @@ pub fn ends(language: &str, code: &str, at: usize) -> Option<Ends> {
         )),
         "R" => Some(literal(code, at, &[('"', ""), ('\'', "")], language)),
         "Julia" => Some(literal(code, at, &[('"', "$")], language)),
+        // AppleScript's strings are "…" only (the typographic ones too), with `\` escapes;
+        // outside one, `do shell script` is a word away (audit 29 H-4).
+        "AppleScript" => Some(literal(
+            code,
+            at,
+            &[('"', "\u{201c}\u{201d}"), ('\u{201c}', "\"\u{201d}")],
+            language,
+        )),
         _ => None,
     }
 }
@@ -352,5 +360,11 @@ mod tests {
             Some(Ends::Code)
         );
         assert!(chars(at_x("Julia", "println(\"X\")")).contains('$'));
+        assert_eq!(
+            at_x("AppleScript", "tell app \"X\" to quit").map(|e| chars(Some(e)).contains('"')),
+            Some(true)
+        );
+        assert_eq!(at_x("AppleScript", "do shell script X"), Some(Ends::Code));
+        assert_eq!(at_x("AppleScript", "display dialog 'X'"), Some(Ends::Code));
     }
 }

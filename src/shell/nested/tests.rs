@@ -196,6 +196,35 @@ fn values_assigned_to_variables_that_run_files_are_refused() {
     );
 }
 
+/// Audit 29 H-22: just and Task paste a recipe's arguments and variables into its lines,
+/// which a shell runs.
+#[test]
+fn arguments_of_just_and_task_are_one_plain_word() {
+    for script in [
+        "just deploy \"X\"",
+        "just --set version X deploy",
+        "sudo just deploy X",
+        "task deploy VERSION=\"X\"",
+        "task deploy -- \"X\"",
+    ] {
+        assert!(
+            matches!(plan_x(script).map(|p| p.slot), Ok(Slot::PlainWord(_))),
+            "{script}"
+        );
+        for bad in ["1.0; touch x", "$(touch x)", "a b", "x\ny"] {
+            assert!(
+                refusal(&script.replace('X', "{{ v }}"), bad).is_some(),
+                "{script} with {bad:?}"
+            );
+        }
+        assert_eq!(
+            refusal(&script.replace('X', "{{ v }}"), "1.4.2-rc1"),
+            None,
+            "{script}"
+        );
+    }
+}
+
 /// Audit 26 HOLE-13 and the options that name a program: the value would choose what
 /// runs (a boot script, a connection program, a post-renderer).
 #[test]
@@ -210,6 +239,13 @@ fn options_that_name_a_program_or_a_boot_script_refuse_the_value() {
         "gcloud compute instances create vm --metadata=env=prod,startup-script=\"X\"",
         "doctl compute droplet create d --user-data \"X\"",
         "ansible-playbook site.yml --vault-password-file \"X\"",
+        "hyperfine -S \"X\" 'sleep 1'",
+        "hyperfine --shell=\"X\" 'sleep 1'",
+        "watchexec --shell \"X\" -- make",
+        "rd adhoc -p ops -s \"X\"",
+        "rd adhoc -p ops --url \"https://x/X.sh\"",
+        "virt-customize -a disk.img --run \"X\"",
+        "virt-customize -a disk.img --firstboot=\"X.sh\"",
     ] {
         assert!(plan_x(script).is_err(), "{script}");
     }
@@ -217,6 +253,8 @@ fn options_that_name_a_program_or_a_boot_script_refuse_the_value() {
         "gcloud compute instances create vm --metadata env=\"X\"",
         "scp -P 22 f \"X:/tmp\"",
         "helm upgrade w ./c --set image.tag=\"X\"",
+        "hyperfine -w \"X\" 'sleep 1'",
+        "virt-customize -a \"X\" --run fix.sh",
     ] {
         assert!(plan_x(script).is_ok(), "{script}");
     }

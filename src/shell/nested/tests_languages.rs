@@ -574,8 +574,24 @@ fn names_and_other_languages() {
         "Rscript -e 'print(X)'",
         "julia -e 'println(\"X\")'",
         "clickhouse-client --query 'select X'",
+        "bq query --use_legacy_sql=false 'SELECT * FROM t WHERE id = \"X\"'",
+        "gcloud spanner databases execute-sql db --instance=i --sql=\"SELECT 'X'\"",
+        "gcloud spanner databases execute-sql db --sql \"SELECT 'X'\"",
+        "trino --execute \"SELECT 'X'\"",
+        "osascript -e 'tell app \"X\" to quit'",
     ] {
         assert!(plan_x(script).unwrap().foreign.is_some(), "{script}");
+    }
+    for script in [
+        "bq query --parameter=id::X 'SELECT * FROM t WHERE id = @id'",
+        "bq show X",
+        "gcloud spanner instances describe X",
+        "gcloud compute ssh vm --command \"uptime\" --zone X",
+    ] {
+        assert!(
+            plan_x(script).is_ok_and(|p| p.foreign.is_none()),
+            "{script}"
+        );
     }
     // `$'…'` only where the shell reading it has it.
     let dollar = |script: &str, outer: bool| check_dollar_single(&plan_x(script).unwrap(), outer);

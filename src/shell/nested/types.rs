@@ -15,6 +15,19 @@ pub(super) const MAX_DEPTH: usize = 8;
 /// every shell construct, and kept as it is by quote removal.
 pub(super) const SENTINEL: char = '\u{1}';
 
+/// The endings of systemd's unit files, whose lines are settings (`Exec…=` run commands).
+pub(super) const UNIT_SUFFIXES: &[&str] = &[
+    ".service",
+    ".socket",
+    ".timer",
+    ".path",
+    ".mount",
+    ".automount",
+    ".swap",
+    ".target",
+    ".slice",
+];
+
 /// A shell's start-up files, whose lines a shell runs as commands at each login.
 pub(super) const START_UP_FILES: &[&str] = &[
     ".bashrc",

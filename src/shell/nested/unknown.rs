@@ -63,7 +63,7 @@ fn runs_its_entries(file: &str) -> bool {
         || file.contains(".git/config")
         || file.ends_with("gitconfig")
         || file.contains("/systemd/")
-        || [".service", ".timer", ".socket", ".path"]
+        || super::types::UNIT_SUFFIXES
             .iter()
             .any(|x| name.ends_with(x))
         || file.contains("sudoers")
