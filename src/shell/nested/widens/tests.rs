@@ -1,0 +1,212 @@
+//! The unit table of [`super`]: each script with a value it refuses and an ordinary value it
+//! takes, then scripts where nothing is widened.
+
+use super::super::tests::refusal;
+
+#[test]
+fn a_value_that_would_widen_a_destructive_command_is_refused() {
+    let mut wrong = Vec::new();
+    for (script, bad, good) in [
+        ("rm -rf \"/srv/releases/{{ v }}\"", "", "2026-12-01"),
+        ("rm -rf \"/srv/releases/{{ v }}\"", "/", "2026-12-01"),
+        ("rm -rf \"/srv/releases/{{ v }}\"", ".", "2026-12-01"),
+        ("rm -rf \"/srv/releases/{{ v }}/\"", " ", "2026-12-01"),
+        (
+            "sudo chown -R app \"/srv/releases/{{ v }}\"",
+            "",
+            "2026-12-01",
+        ),
+        (
+            "find \"/var/log/app/{{ v }}\" -name '*.gz' -delete",
+            "",
+            "2026",
+        ),
+        (
+            "aws s3 rm --recursive \"s3://backups/{{ v }}\"",
+            "",
+            "2026-12-01/",
+        ),
+        ("gsutil -m rm -r \"gs://backups/{{ v }}\"", "/", "old"),
+        ("sudo systemctl stop \"{{ v }}\"", "*", "nginx.service"),
+        ("systemctl restart \"app-{{ v }}\"", "*", "web"),
+        ("pkill -f \"{{ v }}\"", "", "gunicorn: app"),
+        ("pkill -f \"{{ v }}\"", "x|", "worker.py"),
+        ("pkill -f \"{{ v }}\"", ".*", "worker.py"),
+        ("killall -r \"{{ v }}\"", "^", "java"),
+        // Audit 28 H-1: patterns that match every name though not empty.
+        ("pkill -f \"{{ v }}\"", "x*", "worker.py"),
+        ("pkill -f \"{{ v }}\"", "a?", "worker.py"),
+        ("pkill -f \"{{ v }}\"", "[^z]", "worker.py"),
+        ("pkill -f \"{{ v }}\"", "\\S", "worker.py"),
+        ("pgrep -f \"{{ v }}\"", "[[:alnum:]]", "celery.*worker"),
+        ("pkill -f \"^{{ v }}\"", ".*", "java -jar app.jar"),
+        ("kill -TERM $(pgrep -f \"{{ v }}\")", ".", "celery.*worker"),
+        (
+            "ps aux | grep \"{{ v }}\" | awk '{print $2}' | xargs kill",
+            "",
+            "worker.py",
+        ),
+        (
+            "ps aux | grep -v grep | grep -e \"{{ v }}\" | awk '{print $2}' | xargs -r kill -9",
+            ".",
+            "worker.py",
+        ),
+        // H-2, H-19, H-20: a glob after the value, a folder entered, other deleters.
+        ("rm -rf /srv/releases/\"{{ v }}\"*", "", "2026-12-01"),
+        (
+            "cd \"/srv/releases/{{ v }}\" && rm -rf -- ./*",
+            "",
+            "2026-12-01",
+        ),
+        (
+            "tar czf /backup/r.tgz --remove-files \"/srv/releases/{{ v }}\"",
+            "",
+            "2026-12-01",
+        ),
+        ("mv \"/srv/releases/{{ v }}\" /archive/", "", "2026-12-01"),
+        (
+            "rsync -a --remove-source-files \"/srv/out/{{ v }}\" backup:/out/",
+            "/",
+            "2026",
+        ),
+        ("truncate -s 0 /var/log/app/\"{{ v }}\"*", "", "api"),
+        // H-3: the name pattern of what find deletes.
+        (
+            "find /var/log/app -name \"{{ v }}\" -delete",
+            "*",
+            "api.log",
+        ),
+        ("find /var/log/app -name \"{{ v }}*.gz\" -delete", "", "api"),
+        (
+            "find /tmp -iname \"{{ v }}\" -exec rm -f {} +",
+            "?",
+            "core.1",
+        ),
+        // H-4, H-14: prefixes and filters that pick what is deleted.
+        ("etcdctl del --prefix \"/app/sessions/{{ v }}\"", "", "u-42"),
+        ("consul kv delete -recurse \"app/{{ v }}\"", "", "feature-x"),
+        (
+            "docker ps -q --filter name={{ v }} | xargs docker rm -f",
+            "",
+            "web-1",
+        ),
+        (
+            "redis-cli --scan --pattern \"session:{{ v }}*\" | xargs redis-cli del",
+            "*",
+            "u42",
+        ),
+        (
+            "kubectl delete pods $(kubectl get pods -o name | grep \"{{ v }}\")",
+            "",
+            "web-",
+        ),
+        (
+            "for p in $(kubectl get pods -o name | grep \"{{ v }}\"); do kubectl delete \"$p\"; done",
+            ".",
+            "web-",
+        ),
+        (
+            "aws ec2 terminate-instances --instance-ids $(aws ec2 describe-instances --filters \"Name=tag:Name,Values={{ v }}\" --query 'Reservations[].Instances[].InstanceId' --output text)",
+            "*",
+            "batch-7",
+        ),
+        (
+            "gcloud compute instances delete $(gcloud compute instances list --filter=\"name~{{ v }}\" --format='value(name)')",
+            "",
+            "batch-",
+        ),
+        // H-5: through xargs.
+        ("echo \"{{ v }}\" | xargs systemctl stop", "*", "nginx"),
+        // Audit 29 H-19, H-20, H-14.
+        ("kill -TERM -\"{{ v }}\"", "1", "4242"),
+        ("kill -9 {{ v }}", "0", "4242"),
+        ("pkill -P \"{{ v }}\"", "1", "4242"),
+        ("pkill -u \"{{ v }}\" -f worker", "root", "app"),
+        (
+            "rm -rf /srv/releases/release-\"{{ v }}\"*",
+            "",
+            "2026-12-01",
+        ),
+        ("rm -rf /srv/releases/*\"{{ v }}\"", "", ".tmp"),
+        // Review of the stop: other spellings.
+        ("rsync -a --delete-after src/ \"/srv/{{ v }}\"", "", "app"),
+        ("mv -t /archive \"/srv/releases/{{ v }}\"", "", "2026-12-01"),
+        ("pkill -u \"{{ v }}\" worker", "app,root", "app"),
+        ("pkill --euid=\"{{ v }}\" worker", "root", "app"),
+        ("echo \"{{ v }}\" | xargs kill -9", "-1", "4242"),
+        (
+            "iptables -A INPUT -s 0.0.0.0/\"{{ v }}\" -j ACCEPT",
+            "0",
+            "32",
+        ),
+        (
+            "iptables -A INPUT -s \"{{ v }}\" -j ACCEPT",
+            "1.2.3.4/0.0.0.0",
+            "10.0.0.0/255.0.0.0",
+        ),
+        (
+            "iptables -A INPUT --source=\"{{ v }}\" -j ACCEPT",
+            "0.0.0.0/0",
+            "10.1.2.3",
+        ),
+        // H-17: firewall rules over every address.
+        (
+            "iptables -A INPUT -s {{ v }} -j ACCEPT",
+            "0.0.0.0/0",
+            "10.1.2.3",
+        ),
+        (
+            "iptables -I INPUT -s \"{{ v }}\" -j DROP",
+            "10.0.0.1,0/0",
+            "10.1.2.0/24",
+        ),
+        ("ufw allow from {{ v }} to any port 22", "any", "10.1.2.3"),
+        (
+            "aws ec2 authorize-security-group-ingress --group-id sg-1 --protocol tcp --port 22 --cidr {{ v }}",
+            "0.0.0.0/0",
+            "203.0.113.7/32",
+        ),
+        ("firewall-cmd --add-source={{ v }}", "::/0", "10.0.0.0/16"),
+    ] {
+        if refusal(script, bad).is_none() {
+            wrong.push(format!("not refused: {script} with {bad:?}"));
+        }
+        if let Some(r) = refusal(script, good) {
+            wrong.push(format!("refused ({r:?}): {script} with {good:?}"));
+        }
+    }
+    // Where no folder is named before it, or nothing is deleted, it is not widened.
+    for (script, value) in [
+        ("rm -f \"/tmp/{{ v }}.lock\"", ""),
+        ("ls -la \"/srv/releases/{{ v }}\"", ""),
+        ("chown app \"/srv/releases/{{ v }}\"", ""),
+        ("systemctl status \"{{ v }}\"", "*"),
+        ("aws s3 ls \"s3://backups/{{ v }}\"", ""),
+        ("echo \"{{ v }}\"", ""),
+        // Only numbers reach kill (F-1); a pattern that picks one kind of process.
+        ("kill -TERM $(pgrep -f \"{{ v }}\")", "celery.*worker"),
+        ("kill -s \"{{ v }}\" 4242", "1"),
+        ("kill -\"{{ v }}\" 4242", "1"),
+        ("kill --signal \"{{ v }}\" 4242", "1"),
+        ("rm -f \"/tmp/{{ v }}.lock\"", "."),
+        (
+            "pids=$(pgrep -f \"{{ v }}\"); kill $pids",
+            "java -jar app.jar",
+        ),
+        ("pkill -f \"{{ v }}\"", "s"),
+        // A fixed string, an inverted grep, a grep whose lines are only printed.
+        (
+            "ps aux | grep -F \"{{ v }}\" | awk '{print $2}' | xargs kill",
+            ".",
+        ),
+        ("ps aux | grep \"{{ v }}\" | wc -l", ""),
+        ("mv /tmp/new \"/srv/releases/{{ v }}\"", ""),
+        ("iptables -A INPUT -s {{ v }} -j ACCEPT", "10.0.0.0/8"),
+        ("cd \"/srv/releases/{{ v }}\" && ls", ""),
+    ] {
+        if let Some(r) = refusal(script, value) {
+            wrong.push(format!("refused ({r:?}): {script} with {value:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
