@@ -2225,3 +2225,147 @@ fn a_value_in_a_containers_shell_script_or_a_recipe_is_one_plain_word() {
         "[deploy][1.4.2-rc1]"
     );
 }
+
+/// [`run_with_fakes`] with the programs `fakes` first on the PATH instead, the step marked
+/// `dangerous` and confirmed.
+fn run_with_these_fakes(
+    fakes: &[&str],
+    run: &str,
+    value: &str,
+) -> (common::Output, Vec<(String, Option<String>)>) {
+    let rb = runbook_of(&[("s", run.to_string())])
+        .replace("readonly: true", "dangerous: true\n    confirm: go ahead");
+    let t = Test::new().file("runbooks/rb.yaml", &rb);
+    let out = t.path("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let mut bin = std::path::PathBuf::new();
+    for name in fakes {
+        bin = fake_program(&t, name);
+    }
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let t = t.env("OUT", out.to_str().unwrap()).env("PATH", &path);
+    let o = t.exec(&[
+        "run",
+        "rb",
+        "--yes",
+        "--confirm",
+        "s",
+        "--input",
+        &format!("v={value}"),
+    ]);
+    let given = fakes
+        .iter()
+        .map(|n| (n.to_string(), std::fs::read_to_string(out.join(n)).ok()))
+        .collect();
+    (o, given)
+}
+
+/// Audit 30 H-6, H-8, H-9, H-11, H-12, H-13, H-18: a value that would widen what a command
+/// acts on — an empty or `.` pattern of the lines `grep -v` drops before `crontab -`
+/// replaces the table, an empty repository of `docker images` feeding `docker rmi`, `all`
+/// as ansible's `--limit`, `*` as the include of what `aws s3 rm` deletes, `.` as the lines
+/// `sed -i` deletes, `*` as an NSG rule's source, a `'` in a JMESPath query feeding a
+/// deleter — is refused before anything runs (every program a fake first on the PATH); an
+/// ordinary value reaches the program.
+#[test]
+fn a_value_that_would_widen_what_more_commands_act_on_is_refused() {
+    for (fakes, run, hostiles, says, ordinary, program, given) in [
+        (
+            &["crontab"][..],
+            // (grep finds no line of the fake's empty table: `|| true`.)
+            r#"crontab -l | grep -v "{{ inputs.v }}" | crontab - || true"#,
+            &["", ".", "^"][..],
+            "drops from what then replaces the whole table",
+            "backup.sh",
+            "crontab",
+            // (`crontab -l` or `crontab -`, whichever of the two fakes wrote last.)
+            "[-{any}]",
+        ),
+        (
+            &["docker"],
+            r#"docker images -q "{{ inputs.v }}" | xargs -r docker rmi"#,
+            &["", "*"],
+            "picks what a later command deletes",
+            "registry.example.com/app:1.2",
+            "docker",
+            "[images][-q][registry.example.com/app:1.2]",
+        ),
+        (
+            &["ansible-playbook"],
+            r#"ansible-playbook -i inv site.yml --limit "{{ inputs.v }}""#,
+            &["all", "*", "web:db", "web,&db", ""],
+            "host pattern",
+            "web-1.example.com",
+            "ansible-playbook",
+            "[-i][inv][site.yml][--limit][web-1.example.com]",
+        ),
+        (
+            &["aws"],
+            r#"aws s3 rm s3://b/ --recursive --exclude "*" --include "{{ inputs.v }}*""#,
+            &["*", "?", ""],
+            "would include every object",
+            "logs/2026-",
+            "aws",
+            "[s3][rm][s3://b/][--recursive][--exclude][*][--include][logs/2026-*]",
+        ),
+        (
+            &["sed"],
+            r#"sed -i "/{{ inputs.v }}/d" "$OUT/hosts""#,
+            &["", ".", "^", ".*"],
+            "would delete every line",
+            "old-host",
+            "sed",
+            "[-i][/old-host/d][{any}/hosts]",
+        ),
+        (
+            &["az"],
+            r#"az network nsg rule create -g rg --nsg-name nsg -n allow-ssh --priority 100 --source-address-prefixes "{{ inputs.v }}""#,
+            &["*", "Internet", "0.0.0.0/0", "any"],
+            "would match every address",
+            "203.0.113.7/32",
+            "az",
+            "[network][nsg][rule][create][-g][rg][--nsg-name][nsg][-n][allow-ssh][--priority][100][--source-address-prefixes][203.0.113.7/32]",
+        ),
+        (
+            &["aws"],
+            r#"aws ec2 describe-instances --query "Reservations[].Instances[?contains(Tags[?Key=='Name'].Value|[0], '{{ inputs.v }}')].InstanceId" --output text | xargs -r aws ec2 terminate-instances --instance-ids"#,
+            &["", "x') || contains(InstanceId, '", "x`"],
+            "JMESPath",
+            "batch-7",
+            "aws",
+            "[ec2][describe-instances][--query][Reservations[].Instances[?contains(Tags[?Key=='Name'].Value|[0], 'batch-7')].InstanceId][--output][text]",
+        ),
+    ] {
+        for hostile in hostiles {
+            let (o, given_hostile) = run_with_these_fakes(fakes, run, hostile);
+            assert_ne!(o.code, 0, "{run} with {hostile:?}");
+            assert!(
+                o.stderr.contains(says),
+                "{run} with {hostile:?}: {}",
+                o.stderr
+            );
+            assert!(
+                given_hostile.iter().all(|(_, g)| g.is_none()),
+                "{run} with {hostile:?}: {given_hostile:?}"
+            );
+        }
+        let (o, given_ordinary) = run_with_these_fakes(fakes, run, ordinary);
+        assert_eq!(o.code, 0, "{run} with {ordinary:?}: {}", o.stderr);
+        let got = given_ordinary
+            .iter()
+            .find(|(n, _)| n == program)
+            .and_then(|(_, g)| g.clone());
+        match given.split_once("{any}") {
+            // (Text the test does not know: the fake's `$OUT` folder.)
+            Some((head, tail)) => {
+                let got = got.unwrap_or_default();
+                assert!(got.starts_with(head) && got.ends_with(tail), "{run}: {got}");
+            }
+            None => assert_eq!(got.as_deref(), Some(given), "{run}"),
+        }
+    }
+}

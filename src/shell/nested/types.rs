@@ -107,7 +107,7 @@ pub enum Refusal {
 }
 
 /// A value where a destructive command reads it as the end of a path, a pattern of units or
-/// of processes, an address range (`src/shell/nested/widens.rs`): what it would widen, said
+/// of processes, an address range (`src/shell/nested/widens/`): what it would widen, said
 /// by the run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Wide {
@@ -130,13 +130,22 @@ pub enum WideKind {
     Fixed,
     /// A process, its group, parent or user: not `0`, `1` or `root`.
     Pid,
-    /// An address range of a firewall rule: not every address (`0.0.0.0/0`, `any`, a prefix
-    /// shorter than /8).
+    /// An address range of a firewall rule: not every address (`0.0.0.0/0`, `any`, `*`,
+    /// `Internet`, a prefix shorter than /8).
     Network,
+    /// A string in a JMESPath query (`--query "…'{{ v }}'…"`): not empty, no `'`, `"`,
+    /// backquote or `\`, which would end it.
+    Query,
+    /// A host pattern of ansible or salt: not `all` or `*`, no `* ? [ : , ! & ~ @`.
+    Hosts,
+    /// A filter of objects (`aws s3 rm --exclude "*" --include …`): not only `*`, `?`, `/`.
+    Wildcards,
+    /// What or whom a policy grants: no `*` or `?`, not `allUsers`/`allAuthenticatedUsers`.
+    Grant,
 }
 
 impl Wide {
-    fn new(what: &'static str, kind: WideKind, around: (String, String)) -> Wide {
+    pub(super) fn new(what: &'static str, kind: WideKind, around: (String, String)) -> Wide {
         Wide { what, kind, around }
     }
     pub(super) fn path(what: &'static str) -> Wide {
@@ -203,12 +212,14 @@ impl Wide {
             WideKind::Network => {
                 let (before, after) = &self.around;
                 let whole = format!("{before}{value}{after}");
-                whole.split(',').find_map(|range| {
+                whole.split([',', ' ', '\t']).find_map(|range| {
                     let range = range.trim().to_ascii_lowercase();
                     let every = matches!(
                         range.as_str(),
                         "any"
                             | "all"
+                            | "*"
+                            | "internet"
                             | "anywhere"
                             | "0/0"
                             | "0.0.0.0"
@@ -226,6 +237,41 @@ impl Wide {
                     });
                     (every || bits.is_some_and(|b| b < 8)).then_some(Refusal::Widens(None))
                 })
+            }
+            WideKind::Query => value
+                .chars()
+                .find(|c| matches!(c, '\'' | '"' | '`' | '\\'))
+                .map(|c| Refusal::Widens(Some(c))),
+            WideKind::Hosts => {
+                if let Some(c) = value.chars().find(|c| "*?[:,!&~@".contains(*c)) {
+                    return Some(Refusal::Widens(Some(c)));
+                }
+                let (before, after) = &self.around;
+                format!("{before}{value}{after}")
+                    .split([',', ':'])
+                    .map(|part| part.trim().trim_start_matches(['&', '!']))
+                    .any(|part| part.eq_ignore_ascii_case("all") || part == "*")
+                    .then_some(Refusal::Widens(None))
+            }
+            WideKind::Wildcards => {
+                let (before, after) = &self.around;
+                format!("{before}{value}{after}")
+                    .chars()
+                    .all(|c| matches!(c, '*' | '?' | '/'))
+                    .then_some(Refusal::Widens(None))
+            }
+            WideKind::Grant => {
+                if let Some(c) = value.chars().find(|c| matches!(c, '*' | '?')) {
+                    return Some(Refusal::Widens(Some(c)));
+                }
+                let (before, after) = &self.around;
+                format!("{before}{value}{after}")
+                    .split([':', ',', '"', '\'', '=', ' '])
+                    .any(|part| {
+                        part.eq_ignore_ascii_case("allUsers")
+                            || part.eq_ignore_ascii_case("allAuthenticatedUsers")
+                    })
+                    .then_some(Refusal::Widens(None))
             }
         }
     }
@@ -248,7 +294,7 @@ const SAMPLE_NAMES: &[&str] = &[
     "db_1",
 ];
 
-const NETWORK: &str = "it is the address range a firewall rule matches, where `0.0.0.0/0`, `::/0`, `any` or a prefix shorter than /8 would match every address";
+const NETWORK: &str = "it is the address range a firewall rule matches, where `0.0.0.0/0`, `::/0`, `any`, `*`, `Internet` or a prefix shorter than /8 would match every address";
 
 impl Plan {
     /// A value of `slot` reached through `layers`: no other language, no `$'…'` quoting,

@@ -8,6 +8,8 @@
 
 use std::collections::BTreeSet;
 
+mod places;
+
 use super::files::{before_value, innermost_program};
 use super::types::{SENTINEL, Wide};
 use crate::shell::programs::{base, command_index, is_assignment_word, program_index};
@@ -138,7 +140,8 @@ fn within(
             ends_path,
             globbed,
         };
-        if let Some(wide) = found.widens(base(&args[p].cooked), feeds) {
+        let replaces = places::replaces_whole(text, list, n);
+        if let Some(wide) = found.widens(base(&args[p].cooked), feeds, replaces) {
             return Some(wide);
         }
     }
@@ -232,7 +235,7 @@ impl<'a> Found<'a> {
         (before.to_string(), self.after.to_string())
     }
 
-    fn widens(&self, program: &str, feeds: bool) -> Option<Wide> {
+    fn widens(&self, program: &str, feeds: bool, replaces: bool) -> Option<Wide> {
         let word = self.operands[self.k].cooked.as_str();
         let option = word.starts_with('-') || self.before.starts_with('-');
         let path = (self.ends_path || self.globbed) && !option;
@@ -355,9 +358,12 @@ impl<'a> Found<'a> {
             {
                 Wide::network(self.around(None))
             }
-            _ if feeds => return self.selects(program),
-            // `echo "{{ v }}" | xargs systemctl stop`: handled where xargs runs it.
-            _ => return None,
+            // (`echo "{{ v }}" | xargs systemctl stop`: handled where xargs runs it.)
+            _ => {
+                return self
+                    .picks(program, replaces)
+                    .or_else(|| feeds.then(|| self.selects(program)).flatten());
+            }
         };
         Some(wide)
     }
@@ -366,18 +372,12 @@ impl<'a> Found<'a> {
     /// filter of `docker ps`, `aws … describe-*` or `gcloud … list`, a pattern of keys.
     fn selects(&self, program: &str) -> Option<Wide> {
         let previous = self.previous();
+        if let Some(wide) = self.filters(program) {
+            return Some(wide);
+        }
         match program {
             "grep" | "egrep" | "fgrep" | "zgrep" | "rg" => {
-                if self.has(&["-v", "--invert-match"]) {
-                    return None;
-                }
-                // The first operand that is not an option or a number (`-m 1`), or `-e`'s.
-                let first = self.operands.iter().position(|a| {
-                    !a.cooked.starts_with('-') && !a.cooked.chars().all(|c| c.is_ascii_digit())
-                });
-                let pattern = matches!(previous, "-e" | "--regexp")
-                    || (!self.verb(&["-e", "--regexp"]) && first == Some(self.k));
-                if !pattern {
+                if self.has(&["-v", "--invert-match"]) || !self.grep_pattern() {
                     return None;
                 }
                 if program == "fgrep" || self.has(&["-F", "--fixed-strings"]) {
@@ -436,6 +436,14 @@ fn deleter(cmd: &Command) -> bool {
                 || matches!(a.cooked.as_str(), "rm" | "rb")
         }),
         "gcloud" | "az" | "doctl" | "hcloud" => verbs(&["delete", "stop"]),
+        "helm" => verbs(&["uninstall", "delete", "del", "un"]),
+        // `git branch -D`, `git tag -d`, `git push --delete origin`.
+        "git" => {
+            let flag = args[p + 1..]
+                .iter()
+                .any(|a| matches!(a.cooked.as_str(), "-D" | "-d" | "--delete"));
+            flag && verbs(&["branch", "tag", "push"])
+        }
         _ => false,
     }
 }

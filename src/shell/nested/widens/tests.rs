@@ -167,6 +167,207 @@ fn a_value_that_would_widen_a_destructive_command_is_refused() {
             "203.0.113.7/32",
         ),
         ("firewall-cmd --add-source={{ v }}", "::/0", "10.0.0.0/16"),
+        // Audit 30 H-6: a JMESPath query whose output a deleter is given.
+        (
+            "aws ec2 describe-instances --query \"Reservations[].Instances[?contains(Tags[?Key=='Name'].Value|[0], '{{ v }}')].InstanceId\" --output text | xargs aws ec2 terminate-instances --instance-ids",
+            "",
+            "batch-7",
+        ),
+        (
+            "aws ec2 describe-instances --query \"Reservations[].Instances[?contains(Tags[?Key=='Name'].Value|[0], '{{ v }}')].InstanceId\" --output text | xargs aws ec2 terminate-instances --instance-ids",
+            "x') || `true` || contains('",
+            "batch-7",
+        ),
+        (
+            "az vm delete --yes --ids $(az vm list --query=\"[?starts_with(name, '{{ v }}')].id\" -o tsv)",
+            "",
+            "batch-",
+        ),
+        (
+            "az vm delete --yes --ids $(az vm list --query=\"[?starts_with(name, '{{ v }}')].id\" -o tsv)",
+            "x`",
+            "batch-",
+        ),
+        // H-7: helm's filter.
+        (
+            "helm ls --short --filter \"{{ v }}\" | xargs -r helm uninstall",
+            ".*",
+            "^preview-42$",
+        ),
+        (
+            "helm uninstall $(helm list -q --filter=\"{{ v }}\")",
+            "",
+            "preview-42",
+        ),
+        // H-8: docker images with no repository are all images.
+        (
+            "docker images -q \"{{ v }}\" | xargs docker rmi",
+            "",
+            "registry.example.com/app:1.2",
+        ),
+        (
+            "docker image ls -q \"{{ v }}\" | xargs -r docker rmi -f",
+            "*",
+            "app",
+        ),
+        (
+            "docker rmi $(docker images -q --filter \"reference={{ v }}\")",
+            "*",
+            "app:old",
+        ),
+        (
+            "docker ps -aq --filter \"name={{ v }}\" | xargs docker rm -f",
+            ".",
+            "web-1",
+        ),
+        // H-9: host patterns.
+        (
+            "ansible-playbook -i inv site.yml --limit \"{{ v }}\"",
+            "all",
+            "web-1.example.com",
+        ),
+        (
+            "ansible-playbook site.yml -l \"{{ v }}\"",
+            "*",
+            "webservers",
+        ),
+        (
+            "ansible-playbook site.yml --limit=\"{{ v }}\"",
+            "webservers:dbservers",
+            "webservers",
+        ),
+        (
+            "ansible -i inv \"{{ v }}\" -m shell -a 'reboot'",
+            "web*",
+            "web-1.example.com",
+        ),
+        (
+            "ansible \"{{ v }}\" -b -m service -a 'name=app state=restarted'",
+            "webservers,!db",
+            "webservers",
+        ),
+        (
+            "salt \"{{ v }}\" cmd.run 'systemctl restart app'",
+            "*",
+            "web-1",
+        ),
+        ("salt -L \"{{ v }}\" state.apply", "web-1,web-2", "web-1"),
+        ("salt -E \"{{ v }}\" test.ping", ".*", "^web-1$"),
+        // H-11: a grep -v whose output replaces the whole table.
+        (
+            "crontab -l | grep -v \"{{ v }}\" | crontab -",
+            "",
+            "backup.sh",
+        ),
+        (
+            "crontab -l | grep -v \"{{ v }}\" | crontab -",
+            ".",
+            "backup.sh",
+        ),
+        (
+            "grep -v \"{{ v }}\" /etc/hosts > /tmp/hosts.new && mv /tmp/hosts.new /etc/hosts",
+            "^",
+            "10.0.0.5 old-host",
+        ),
+        (
+            "grep -vF \"{{ v }}\" allow.txt | sponge allow.txt",
+            "",
+            "10.0.0.5",
+        ),
+        // H-12: the include of what `aws s3 rm` deletes.
+        (
+            "aws s3 rm s3://b/ --recursive --exclude \"*\" --include \"{{ v }}*\"",
+            "*",
+            "logs/2026-",
+        ),
+        (
+            "aws s3 rm s3://b/ --recursive --exclude \"*\" --include \"{{ v }}*\"",
+            "?",
+            "logs/2026-",
+        ),
+        (
+            "aws s3 sync --delete ./out s3://b/out --exclude '*' --include=\"{{ v }}\"",
+            "*/*",
+            "*.html",
+        ),
+        // H-13: the lines sed -i deletes.
+        ("sed -i \"/{{ v }}/d\" /etc/hosts", "", "old-host"),
+        ("sed -i \"/{{ v }}/d\" /etc/hosts", ".", "old-host"),
+        ("sed -i.bak -e '/{{ v }}/d' /etc/app.conf", "^", "debug=1"),
+        ("sed -i \"/^{{ v }}/d\" /etc/app.conf", ".*", "debug="),
+        // H-18: Azure NSG rules.
+        (
+            "az network nsg rule create -g rg --nsg-name nsg -n allow-ssh --priority 100 --destination-port-ranges 22 --source-address-prefixes \"{{ v }}\"",
+            "*",
+            "203.0.113.7/32",
+        ),
+        (
+            "az network nsg rule update -g rg --nsg-name nsg -n ssh --source-address-prefix \"{{ v }}\"",
+            "Internet",
+            "10.1.2.0/24",
+        ),
+        (
+            "az network nsg rule create -g rg --nsg-name nsg -n x --priority 101 --destination-address-prefixes 10.0.0.4 \"{{ v }}\"",
+            "0.0.0.0/0",
+            "10.0.0.5",
+        ),
+        // H-21: more filters whose output a deleter is given.
+        (
+            "systemctl list-units \"{{ v }}*\" --plain --no-legend | awk '{print $1}' | xargs systemctl stop",
+            "*",
+            "app-worker@",
+        ),
+        (
+            "git for-each-ref --format='%(refname:short)' \"refs/heads/{{ v }}*\" | xargs git branch -D",
+            "",
+            "feature/old-",
+        ),
+        (
+            "git branch -D $(git branch --list \"{{ v }}\")",
+            "*",
+            "feature/old",
+        ),
+        (
+            "docker ps -a | awk '/{{ v }}/ {print $1}' | xargs docker rm -f",
+            ".",
+            "web-1",
+        ),
+        (
+            "kubectl get pods -o name | sed -n '/{{ v }}/p' | xargs kubectl delete",
+            "",
+            "web-",
+        ),
+        // H-26: grants to everyone.
+        (
+            "aws iam put-role-policy --role-name app --policy-name s3 --policy-document '{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::{{ v }}\"}]}'",
+            "*",
+            "app-assets/reports",
+        ),
+        (
+            "aws iam put-role-policy --role-name app --policy-name s3 --policy-document '{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::{{ v }}\"}]}'",
+            "prod-*",
+            "app-assets",
+        ),
+        (
+            "gsutil iam ch \"{{ v }}:objectViewer\" gs://reports",
+            "allUsers",
+            "user:ana@example.com",
+        ),
+        (
+            "gcloud projects add-iam-policy-binding my-proj --member \"{{ v }}\" --role roles/viewer",
+            "allAuthenticatedUsers",
+            "user:ana@example.com",
+        ),
+        (
+            "gcloud run services add-iam-policy-binding api --member=\"{{ v }}\" --role=roles/run.invoker",
+            "allUsers",
+            "serviceAccount:ci@p.iam.gserviceaccount.com",
+        ),
+        (
+            "vault write sys/policy/app policy='path \"secret/data/{{ v }}\" { capabilities = [\"read\"] }'",
+            "*",
+            "app/db",
+        ),
     ] {
         if refusal(script, bad).is_none() {
             wrong.push(format!("not refused: {script} with {bad:?}"));
@@ -203,6 +404,25 @@ fn a_value_that_would_widen_a_destructive_command_is_refused() {
         ("mv /tmp/new \"/srv/releases/{{ v }}\"", ""),
         ("iptables -A INPUT -s {{ v }} -j ACCEPT", "10.0.0.0/8"),
         ("cd \"/srv/releases/{{ v }}\" && ls", ""),
+        // Audit 30: a filter whose output is only printed, a grep -v whose output is
+        // printed or appended, a sed -i that changes lines, a query of nothing deleted.
+        (
+            "aws ec2 describe-instances --query \"Reservations[].Instances[?contains(Tags[?Key=='Name'].Value|[0], '{{ v }}')].InstanceId\" --output text",
+            "",
+        ),
+        ("helm ls --filter \"{{ v }}\"", ".*"),
+        ("docker images \"{{ v }}\"", ""),
+        ("crontab -l | grep -v \"{{ v }}\"", ""),
+        ("grep -v \"{{ v }}\" app.log >> filtered.log", "."),
+        ("sed -i \"s/{{ v }}/x/\" /etc/app.conf", "."),
+        ("sed -n \"/{{ v }}/p\" app.log", ""),
+        ("git for-each-ref \"refs/heads/{{ v }}*\"", "*"),
+        ("ansible-playbook site.yml --tags \"{{ v }}\"", "all"),
+        ("gsutil iam ch -d \"{{ v }}\" gs://reports", "allUsers"),
+        (
+            "aws s3 rm s3://b/ --recursive --exclude \"*\" --include \"{{ v }}\"",
+            "*.log",
+        ),
     ] {
         if let Some(r) = refusal(script, value) {
             wrong.push(format!("refused ({r:?}): {script} with {value:?}"));
