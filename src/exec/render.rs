@@ -334,9 +334,17 @@ fn place(
                             || plan.code_end.as_ref().is_some_and(|(_, w)| w.starts_with("it ")) =>
                     {
                         let what = plan.code_end.as_ref().map_or("", |(_, w)| w.as_str());
+                        let held = match c {
+                            '\n' => "a new line".to_string(),
+                            '\r' => "a carriage return".to_string(),
+                            ' ' => "a space".to_string(),
+                            '\t' => "a tab".to_string(),
+                            c if c.is_control() => format!("`{}`", c.escape_debug()),
+                            c => format!("`{c}`"),
+                        };
                         RenderError {
-                            message: format!("`{expr}` holds `{c}`{via}: {what}"),
-                            help: format!("give a value without `{c}` (a `pattern` on the input)"),
+                            message: format!("`{expr}` holds {held}{via}: {what}"),
+                            help: format!("give a value without {held} (a `pattern` on the input)"),
                         }
                     }
                     Refusal::EndsCode(c) => {
@@ -387,6 +395,12 @@ fn place(
                     ),
                     help: "check the value (a `pattern` that refuses a leading `-`, `+`, `!` or `(`), or put `--` before it where the program accepts it".into(),
                     },
+                    // (`mail`'s body: a later line of the value may start with it.)
+                    Refusal::ReadsFile(start)
+                        if !value.get(..start.len()).is_some_and(|h| h.eq_ignore_ascii_case(start)) =>
+                    {
+                        file_refusal(expr, &via, &plan, &format!("has a line starting with `{start}`"), &format!("has no line starting with `{start}`"))
+                    }
                     Refusal::ReadsFile(start) => {
                         file_refusal(expr, &via, &plan, &format!("starts with `{start}`"), &format!("does not start with `{start}`"))
                     }

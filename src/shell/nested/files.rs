@@ -30,6 +30,8 @@ pub(super) struct FileArgument {
     pub shape: &'static str,
     /// `..` as a part of it would leave the folder written before it.
     pub no_parent: bool,
+    /// Each line of the value is held to `first` (a line of a mail body starting with `~`).
+    pub lines: bool,
 }
 
 impl FileArgument {
@@ -42,6 +44,7 @@ impl FileArgument {
                 first: self.first,
                 needs: self.needs,
                 what: self.what,
+                lines: self.lines,
             });
         }
         if !self.anywhere.is_empty() && plan.code_end.is_none() {
@@ -68,6 +71,7 @@ pub(super) fn found(
         what,
         shape: "",
         no_parent: false,
+        lines: false,
     })
 }
 

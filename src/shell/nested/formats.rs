@@ -398,21 +398,25 @@ fn yaml_reader(list: &[Command], n: usize) -> bool {
     })
 }
 
-/// Whether the command reads a mail message on its input (`sendmail -t`, `msmtp -t`).
+/// Whether the command reads a mail message with its headers on its input (`sendmail -t`,
+/// `msmtp -t`, `mail -t`). (`mail -s …` reads the body alone: `batches.rs` holds it.)
 fn mail_reader(list: &[Command], n: usize) -> bool {
-    readers(list, n).into_iter().any(|(args, p)| {
-        matches!(
-            base(&args[p].cooked),
-            "sendmail" | "msmtp" | "ssmtp" | "mailx" | "mail" | "s-nail"
-        )
-    })
+    readers(list, n)
+        .into_iter()
+        .any(|(args, p)| match base(&args[p].cooked) {
+            "sendmail" | "msmtp" | "ssmtp" => true,
+            "mailx" | "mail" | "Mail" | "s-nail" | "bsd-mailx" => args[p + 1..]
+                .iter()
+                .any(|a| a.cooked == "-t" || a.cooked == "--template"),
+            _ => false,
+        })
 }
 
 /// The file what command `n` of `list` prints is written to: its own `>`/`>>`
 /// redirection (or that of the group it stands in), or `tee`/`dd of=`/`sponge` it is piped
 /// into; `None` where it prints elsewhere. Only for commands that print their arguments or
 /// input (`echo`, `printf`, `cat`, `tee`).
-fn written_to(text: &str, list: &[Command], n: usize) -> Option<String> {
+pub(super) fn written_to(text: &str, list: &[Command], n: usize) -> Option<String> {
     let cmd = list.get(n)?;
     let args = cmd.args();
     let p = innermost_program(&args)?;

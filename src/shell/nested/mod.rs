@@ -25,9 +25,13 @@
 //! functions a sourced file may define; `foreign.rs` other languages' code; `refs.rs` the
 //! variables a script hands to a string parsed again ([`reparsed_refs`]); `uses.rs` how it
 //! uses them ([`uses()`]); `unknown.rs` text of unknown origin parsed again; `settings.rs`
-//! settings of system programs (systemd's, nft's, `/etc/hosts`). Tests of [`plan`] as a
-//! whole: `tests.rs`, `tests_languages.rs`, `tests_programs.rs`.
+//! settings of system programs (systemd's, nft's, `/etc/hosts`); `batches.rs` the commands
+//! and configuration a program reads in a language of its own (HCL on `vault policy write
+//! -`'s input, `iptables-restore`, `nsupdate`, LDIF, `sftp`/`lftp`/`smbclient` batches, a
+//! mail body). Tests of [`plan`] as a whole: `tests.rs`, `tests_languages.rs`,
+//! `tests_programs.rs`.
 
+mod batches;
 mod command;
 mod files;
 mod foreign;
@@ -829,6 +833,9 @@ fn hold_arguments(
         found.hold(plan);
     }
     if let Some(found) = files::file_argument(text, list, at, targets) {
+        found.hold(plan);
+    }
+    for found in batches::batches(text, list, at, targets) {
         found.hold(plan);
     }
     for found in formats::formats(text, list, at, targets) {

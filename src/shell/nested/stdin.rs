@@ -660,7 +660,7 @@ fn foreign_stdin_of(name: &str, rest: &[&str]) -> Option<&'static Foreign> {
 /// container: the command of `ssh HOST COMMAND…` (its words split at white space), the
 /// command after `--` of `kubectl`/`oc exec`, the command after the container of
 /// `docker`/`podman exec`.
-fn remote_reader(name: &str, rest: &[&str]) -> Option<Vec<String>> {
+pub(super) fn remote_reader(name: &str, rest: &[&str]) -> Option<Vec<String>> {
     let split = |words: &[&str]| -> Vec<String> {
         words
             .iter()

@@ -380,10 +380,10 @@ impl Plan {
             return Some(Refusal::LeadingOption(c));
         }
         if let Some(lead) = &self.file_lead {
+            let starts =
+                |s: &str, p: &str| s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
             if let Some(p) = lead.first.iter().find(|p| {
-                value
-                    .get(..p.len())
-                    .is_some_and(|h| h.eq_ignore_ascii_case(p))
+                starts(value, p) || (lead.lines && value.split(['\n', '\r']).any(|l| starts(l, p)))
             }) {
                 return Some(Refusal::ReadsFile(p));
             }
@@ -465,6 +465,8 @@ pub struct FileLead {
     pub needs: Option<char>,
     /// The argument, and what those starts do there.
     pub what: &'static str,
+    /// Each line of the value is held to `first` too (mail's `~!` escapes in a body).
+    pub lines: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
