@@ -685,3 +685,35 @@ fn a_filter_writing_shell_characters_is_said_to_refuse_every_value() {
         "{json}"
     );
 }
+
+/// Audit 29 H-23 to H-25: a value in a document or command string that a program reads in
+/// a language of its own (a Vault policy on vault's input, an sftp batch, lftp's `-c`) is
+/// held there to what adds no rule or command; lint says so ahead (RB037), not where the
+/// input's pattern admits only names.
+#[test]
+fn values_in_a_programs_own_command_language_are_said_at_lint() {
+    let inputs = "inputs:\n  reason:\n    description: R\n  host:\n    description: H\n    pattern: '^[a-z0-9-]+$'\n  n:\n    description: N\n    type: int\n";
+    // (The script's first line is the file's 17th.)
+    for (run, lines) in [
+        (
+            "vault policy write app - <<EOF\n      path \"kv/{{ inputs.reason }}/*\" { capabilities = [\"read\"] }\n      EOF",
+            vec![18],
+        ),
+        (
+            "vault policy write app - <<EOF\n      path \"kv/{{ inputs.host }}/*\" { capabilities = [\"read\"] }\n      EOF",
+            vec![],
+        ),
+        (
+            "sftp -b - backup@db-1 <<EOF\n      put {{ inputs.reason }}\n      EOF",
+            vec![18],
+        ),
+        ("lftp -c \"open db-1; put {{ inputs.reason }}\"", vec![17]),
+        ("lftp -c \"open db-1; put {{ inputs.host }}\"", vec![]),
+    ] {
+        let text = format!(
+            "title: T\nowner: team\ndescription: D.\n{inputs}steps:\n  - id: one\n    title: One\n    run: |\n      {run}\n"
+        );
+        let (found, stdout) = rb037_lines(&text);
+        assert_eq!(found, lines, "{run}\n{stdout}");
+    }
+}

@@ -2369,3 +2369,167 @@ fn a_value_that_would_widen_what_more_commands_act_on_is_refused() {
         }
     }
 }
+
+/// A fake program in a folder of the test that writes its arguments (`[arg]` each), a new
+/// line and what it reads on its input to `$OUT/NAME`. Only for steps that give it an
+/// input (a here-document, a pipe).
+fn fake_reader(t: &Test, name: &str) -> std::path::PathBuf {
+    let bin = t.path("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let path = bin.join(name);
+    std::fs::write(
+        &path,
+        format!("#!/bin/sh\n{{ printf '[%s]' \"$@\"; echo; cat; }} > \"$OUT/{name}\"\n"),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    bin
+}
+
+/// The programs [`run_with_readers`] puts first on the PATH, each a [`fake_reader`].
+const READERS: [&str; 7] = [
+    "vault",
+    "nsupdate",
+    "iptables-restore",
+    "sftp",
+    "lftp",
+    "smbclient",
+    "mail",
+];
+
+/// Runs the one step `run` with `value`, with the [`READERS`] first on the PATH: the run's
+/// output and what each was given (`None`: it did not run).
+fn run_with_readers(run: &str, value: &str) -> (common::Output, Vec<(String, Option<String>)>) {
+    let t = Test::new().file("runbooks/rb.yaml", &runbook_of(&[("s", run.to_string())]));
+    let out = t.path("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let mut bin = std::path::PathBuf::new();
+    for name in READERS {
+        bin = fake_reader(&t, name);
+    }
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let t = t.env("OUT", out.to_str().unwrap()).env("PATH", &path);
+    let o = t.exec(&["run", "rb", "--yes", "--input", &format!("v={value}")]);
+    let given = READERS
+        .iter()
+        .map(|n| (n.to_string(), std::fs::read_to_string(out.join(n)).ok()))
+        .collect();
+    (o, given)
+}
+
+/// Audit 29 H-25, H-24, H-23, H-10: a value in a document or command string that a program
+/// reads in a language of its own (a Vault policy in HCL on vault's input, nsupdate's and
+/// iptables-restore's lines, sftp's batch, lftp's and smbclient's `-c`, a mail body) is
+/// refused before anything runs where it would add a rule or command there; the same step
+/// gives an ordinary value to the program, as written.
+#[test]
+fn a_value_in_a_programs_own_command_language_stays_data() {
+    let policy = "path \"secret/data/{{ inputs.v }}/*\" {\n  capabilities = [\"read\"]\n}";
+    let cases: Vec<(String, &str, &str, &str, &str, &str)> = vec![
+        // H-25: the value would end the HCL string and add a rule of its own.
+        (
+            format!("vault policy write app - <<EOF\n{policy}\nEOF"),
+            "x\" { capabilities = [\"read\"] }\npath \"sys/*\" { capabilities = [\"sudo\"] }\npath \"y",
+            "quoted string of a Vault policy",
+            "app-1.prod",
+            "vault",
+            "[policy][write][app][-]\npath \"secret/data/app-1.prod/*\" {\n  capabilities = [\"read\"]\n}\n",
+        ),
+        (
+            format!("vault policy write app - <<EOF\n{policy}\nEOF"),
+            "*",
+            "grants every path",
+            "team_a/app-1",
+            "vault",
+            "[policy][write][app][-]\npath \"secret/data/team_a/app-1/*\" {\n  capabilities = [\"read\"]\n}\n",
+        ),
+        (
+            "echo 'path \"kv/{{ inputs.v }}\" { capabilities = [\"read\"] }' | vault policy write app -".to_string(),
+            "a\" { capabilities = [\"sudo\"] } path \"sys/*",
+            "quoted string of a Vault policy",
+            "app-1.prod",
+            "vault",
+            "[policy][write][app][-]\npath \"kv/app-1.prod\" { capabilities = [\"read\"] }\n",
+        ),
+        // H-24: a new line would add another change to the zone.
+        (
+            "nsupdate -k /etc/k.key <<EOF\nupdate add {{ inputs.v }}.example.com 300 A 10.0.0.1\nsend\nEOF".to_string(),
+            "x\nupdate delete example.com\nsend",
+            "`nsupdate`",
+            "web-1",
+            "nsupdate",
+            "[-k][/etc/k.key]\nupdate add web-1.example.com 300 A 10.0.0.1\nsend\n",
+        ),
+        (
+            "iptables-restore -n <<EOF\n*filter\n-A INPUT -s {{ inputs.v }} -j DROP\nCOMMIT\nEOF".to_string(),
+            "10.0.0.1 -j DROP\n-I INPUT 1 -j ACCEPT",
+            "iptables-restore",
+            "203.0.113.7",
+            "iptables-restore",
+            "[-n]\n*filter\n-A INPUT -s 203.0.113.7 -j DROP\nCOMMIT\n",
+        ),
+        // H-23: `!` at a command's start runs a local shell.
+        (
+            "sftp -b - backup@db-1 <<EOF\nput /var/backups/{{ inputs.v }} /srv/in/\nEOF".to_string(),
+            "x /srv/in/\n!touch /tmp/pwned",
+            "sftp",
+            "backup-2026-12-07.tar.gz",
+            "sftp",
+            "[-b][-][backup@db-1]\nput /var/backups/backup-2026-12-07.tar.gz /srv/in/\n",
+        ),
+        (
+            "lftp -c \"open sftp://db-1; put {{ inputs.v }}\" < /dev/null".to_string(),
+            "x; !touch /tmp/pwned",
+            "lftp",
+            "dir/file",
+            "lftp",
+            "[-c][open sftp://db-1; put dir/file]\n",
+        ),
+        (
+            "smbclient //fs/share -c \"put {{ inputs.v }}\" < /dev/null".to_string(),
+            "x; !touch /tmp/pwned",
+            "smbclient",
+            "backup-2026-12-07.tar.gz",
+            "smbclient",
+            "[//fs/share][-c][put backup-2026-12-07.tar.gz]\n",
+        ),
+        // H-10: a line starting with `~` is a command of mail (`~!` a shell).
+        (
+            "mail -s \"disk full\" ops@example.com <<< \"{{ inputs.v }}\"".to_string(),
+            "web-1 is full\n~!touch /tmp/pwned",
+            "body of a mail message",
+            "web-1 is full\nsee ~/logs",
+            "mail",
+            "[-s][disk full][ops@example.com]\nweb-1 is full\nsee ~/logs\n",
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (run, hostile, says, ordinary, program, given) in &cases {
+        let (o, got) = run_with_readers(run, hostile);
+        if o.code == 0 || !o.stderr.contains(says) || got.iter().any(|(_, g)| g.is_some()) {
+            wrong.push(format!(
+                "{run} with {hostile:?}: code {}, ran {:?}\n{}",
+                o.code,
+                got.iter().filter(|(_, g)| g.is_some()).collect::<Vec<_>>(),
+                o.stderr
+            ));
+        }
+        let (o, got) = run_with_readers(run, ordinary);
+        let got = got
+            .iter()
+            .find(|(n, _)| n == program)
+            .and_then(|(_, g)| g.clone());
+        if o.code != 0 || got.as_deref() != Some(*given) {
+            wrong.push(format!(
+                "{run} with {ordinary:?}: code {}, {program} given {got:?}\n{}",
+                o.code, o.stderr
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
+}
