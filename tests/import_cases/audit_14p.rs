@@ -98,32 +98,6 @@ fn to_do_a_or_to_do_b_is_a_decision() {
     assert!(!shown.contains("systemctl-restart"), "{shown}");
 }
 
-/// A-13: numbered sub-steps of an item, each with its block, are steps of their own,
-/// titled by them (they were one step).
-#[test]
-fn numbered_sub_steps_are_steps_of_their_own() {
-    let page = "# Rotate the cert\n\n## Steps\n\n1. Renew the certificate:\n   1. Generate a key:\n\n      ```bash\n      echo genkey\n      ```\n\n   2. Sign it:\n\n      ```bash\n      echo sign\n      ```\n\n2. Reload nginx:\n\n   ```bash\n   echo reload\n   ```\n";
-    let t = Test::new().file("cert.md", page);
-    let (yaml, _) = imported(&t, "cert");
-    for (id, title, run) in [
-        ("generate-a-key", "Generate a key", "echo genkey"),
-        ("sign-it", "Sign it", "echo sign"),
-        ("reload-nginx", "Reload nginx", "echo reload"),
-    ] {
-        assert!(
-            yaml.contains(&format!("  - id: {id}\n    title: \"{title}\"\n")),
-            "{id}: {yaml}"
-        );
-        assert!(
-            yaml.contains(&format!("    run: \"{run}\"\n")),
-            "{run}: {yaml}"
-        );
-    }
-    assert!(yaml.contains("    instructions: \"Sign it:\"\n"), "{yaml}");
-    let shown = dry_run(&t, "cert", None, &[]);
-    assert!(shown.contains("$ echo sign"), "{shown}");
-}
-
 /// A-17: a "Table of Contents" heading and its list of links to the page's headings are
 /// neither the title nor a step (nor `links`); so is GitLab's `[[_TOC_]]`.
 #[test]

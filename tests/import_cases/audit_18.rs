@@ -54,32 +54,47 @@ fn blocks_meant_for_another_host_are_said() {
     dry_run(&t, "disk", None, &[]);
 }
 
-/// A-13: bulleted sub-items of a numbered item, each with its block, are steps of their
-/// own, titled by them (they were one step).
+/// Audit 14p A-13 (numbered) and audit 18 A-13 (bulleted): sub-items of a numbered item,
+/// each with its block, are steps of their own, titled by them (they were one step); the
+/// same page with either kind of sub-item.
 #[test]
-fn bulleted_sub_steps_are_steps_of_their_own() {
-    let page = "# Rotate the cert\n\n## Steps\n\n1. Renew the certificate:\n   - Generate a key:\n\n     ```bash\n     echo genkey\n     ```\n\n   - Sign it:\n\n     ```bash\n     echo sign\n     ```\n\n2. Reload nginx:\n\n   ```bash\n   echo reload\n   ```\n";
-    let t = Test::new().file("cert.md", page);
-    let (yaml, _) = imported(&t, "cert");
-    for (id, title, run) in [
-        ("generate-a-key", "Generate a key", "echo genkey"),
-        ("sign-it", "Sign it", "echo sign"),
-        ("reload-nginx", "Reload nginx", "echo reload"),
+fn numbered_or_bulleted_sub_steps_are_steps_of_their_own() {
+    for (kind, page) in [
+        (
+            "numbered",
+            "# Rotate the cert\n\n## Steps\n\n1. Renew the certificate:\n   1. Generate a key:\n\n      ```bash\n      echo genkey\n      ```\n\n   2. Sign it:\n\n      ```bash\n      echo sign\n      ```\n\n2. Reload nginx:\n\n   ```bash\n   echo reload\n   ```\n",
+        ),
+        (
+            "bulleted",
+            "# Rotate the cert\n\n## Steps\n\n1. Renew the certificate:\n   - Generate a key:\n\n     ```bash\n     echo genkey\n     ```\n\n   - Sign it:\n\n     ```bash\n     echo sign\n     ```\n\n2. Reload nginx:\n\n   ```bash\n   echo reload\n   ```\n",
+        ),
     ] {
+        let t = Test::new().file("cert.md", page);
+        let (yaml, _) = imported(&t, "cert");
+        for (id, title, run) in [
+            ("generate-a-key", "Generate a key", "echo genkey"),
+            ("sign-it", "Sign it", "echo sign"),
+            ("reload-nginx", "Reload nginx", "echo reload"),
+        ] {
+            assert!(
+                yaml.contains(&format!("  - id: {id}\n    title: \"{title}\"\n")),
+                "{kind}: {id}: {yaml}"
+            );
+            assert!(
+                yaml.contains(&format!("    run: \"{run}\"\n")),
+                "{kind}: {run}: {yaml}"
+            );
+        }
         assert!(
-            yaml.contains(&format!("  - id: {id}\n    title: \"{title}\"\n")),
-            "{id}: {yaml}"
+            yaml.contains("    instructions: \"Sign it:\"\n"),
+            "{kind}: {yaml}"
         );
+        let shown = dry_run(&t, "cert", None, &[]);
         assert!(
-            yaml.contains(&format!("    run: \"{run}\"\n")),
-            "{run}: {yaml}"
+            shown.contains("$ echo genkey") && shown.contains("$ echo sign"),
+            "{kind}: {shown}"
         );
     }
-    let shown = dry_run(&t, "cert", None, &[]);
-    assert!(
-        shown.contains("$ echo genkey") && shown.contains("$ echo sign"),
-        "{shown}"
-    );
 }
 
 /// A-26: "### If the queue is still growing after that" after "### If the consumers are
