@@ -10,6 +10,8 @@ use common::{Test, root};
 mod audit_14p;
 #[path = "import_cases/audit_18.rs"]
 mod audit_18;
+#[path = "import_cases/courses_and_shells.rs"]
+mod courses_and_shells;
 
 fn fixtures() -> Vec<std::path::PathBuf> {
     let mut pages: Vec<_> = std::fs::read_dir(root().join("testdata/import"))

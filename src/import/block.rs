@@ -273,6 +273,10 @@ impl Reader<'_> {
             if nested {
                 step.parents = enclosing_items(&self.item_text);
             }
+            if self.in_item > 0 {
+                let head = self.item_text.split('\n').next().unwrap_or("").trim();
+                step.top_item = Some((self.items_read, head.to_string()));
+            }
         }
         if let Some((typed, text, at)) = inside {
             self.show_typed_inside(&typed, &text, at, &lang);

@@ -107,6 +107,10 @@ pub struct Step {
     /// The number of the numbered item (at the top level) the step stands in, `3` for a
     /// command under `3. Watch the error rate`: where "skip to step 3" leads.
     pub item: Option<u64>,
+    /// The top-level list item the step stands in: its number among the page's top-level
+    /// items (steps of one item share it) and its first line (`- If the consumer pods are
+    /// crashing:`), which may name the course its sub-items' steps are.
+    pub top_item: Option<(usize, String)>,
 }
 
 impl Draft {

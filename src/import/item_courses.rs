@@ -133,6 +133,50 @@ pub(super) fn course(d: &Draft, s: &Step) -> Option<(String, bool)> {
     }
 }
 
+/// A top-level item that names a course ("- If the consumer pods are crashing:", "*
+/// Otherwise:") whose commands stand in its sub-items ("1. Find the pods that restart:" and
+/// its block, "2. Roll back:" and its): its steps are one course, named by the item, as a
+/// decision nested under such an item is ([`Step::lifted`]); made so before the decisions
+/// are (an audit found the sub-steps run for everyone, the item's `<NAMESPACE>` asked of
+/// every operator). Its steps stand at the item's depth, among its siblings' courses.
+/// (Items whose sub-items are courses of their own are left to the decisions nested there.)
+pub(super) fn items_of_sub_steps(d: &mut Draft) {
+    let mut k = 0;
+    while k < d.steps.len() {
+        let Some((serial, head)) = d.steps[k].top_item.clone() else {
+            k += 1;
+            continue;
+        };
+        let section = d.steps[k].section;
+        let end = (k..d.steps.len())
+            .find(|&j| {
+                d.steps[j].section != section
+                    || d.steps[j].top_item.as_ref().map(|(n, _)| *n) != Some(serial)
+            })
+            .unwrap_or(d.steps.len());
+        let label = head.trim().trim_end_matches(':').trim();
+        let group = &d.steps[k..end];
+        if either_or(label)
+            && group.iter().any(|s| s.depth > 1)
+            && group
+                .iter()
+                .all(|s| s.parents.is_empty() && s.lifted.is_none() && s.choose.is_empty())
+        {
+            let label = if label.chars().count() <= 100 {
+                label.to_string()
+            } else {
+                short_title(label)
+            };
+            // (A top-level item's depth.)
+            for s in &mut d.steps[k..end] {
+                s.depth = 1;
+            }
+            d.steps[k].lifted = Some((label, end - k));
+        }
+        k = end;
+    }
+}
+
 /// What names the step at `k` as one of several courses: [`course`], or [`or_course`].
 pub(super) fn course_at(d: &Draft, k: usize) -> Option<(String, bool)> {
     let s = d.steps.get(k)?;

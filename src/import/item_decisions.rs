@@ -27,6 +27,7 @@ fn skip_to(text: &str) -> Option<u64> {
 pub(super) fn item_alternatives(d: &mut Draft) {
     // Deepest first: a decision nested under an item that names a course becomes a course
     // of the decision around it.
+    super::item_courses::items_of_sub_steps(d);
     let deepest = d.steps.iter().map(|s| s.depth).max().unwrap_or(0);
     let mut next = 1;
     for depth in (0..=deepest).rev() {

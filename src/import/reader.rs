@@ -50,6 +50,9 @@ pub(super) struct Reader<'a> {
     /// The number of the top-level numbered item being read, and of the next one.
     pub(super) item_number: Option<u64>,
     pub(super) next_number: Option<u64>,
+    /// How many top-level list items the page has had so far (the one being read
+    /// included): which item a step stands in.
+    pub(super) items_read: usize,
     // The descriptive section whose heading the description holds already.
     pub(super) described: Option<String>,
     // Whether a fence closed the last step (consecutive fences under one heading join it).
@@ -106,6 +109,7 @@ impl<'a> Reader<'a> {
             nested_lists: Vec::new(),
             item_number: None,
             next_number: None,
+            items_read: 0,
             described: None,
             joinable: false,
             last_tagged: false,

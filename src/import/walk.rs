@@ -455,6 +455,7 @@ impl Reader<'_> {
     /// A list item starts.
     fn item_start(&mut self) {
         if self.in_item == 0 {
+            self.items_read += 1;
             self.item_number = self.next_number;
             self.next_number = self.next_number.map(|n| n.saturating_add(1));
             self.item_text.clear();

@@ -1,0 +1,107 @@
+//! "If …" bullets whose commands stand in their own sub-steps, "Or, with more detail:"
+//! over two looks at the logs, and a debug shell opened with no `$ `: each a page of
+//! testdata/import/ (which every fixture test also imports, lints and walks), its YAML and
+//! its walks asserted here.
+
+use super::audit_14p::{dry_run, imported};
+use super::common::{Test, root};
+
+/// The page `testdata/import/{name}.md`.
+fn page(name: &str) -> String {
+    std::fs::read_to_string(root().join(format!("testdata/import/{name}.md"))).unwrap()
+}
+
+/// The YAML of the step with id `id` (up to the next step).
+fn step<'a>(yaml: &'a str, id: &str) -> &'a str {
+    let start = yaml
+        .find(&format!("  - id: {id}\n"))
+        .unwrap_or_else(|| panic!("no step {id}:\n{yaml}"));
+    let rest = &yaml[start + 1..];
+    // (Its last line with its newline.)
+    let end = rest.find("\n  - id: ").map_or(rest.len(), |n| n + 1);
+    &yaml[start..start + 1 + end]
+}
+
+/// "- If the consumer pods are crashing:" (or `* If …:`) with numbered sub-steps and their
+/// blocks, "- If the consumers are running but cannot keep up:" with its block, "-
+/// Otherwise:" with a sub-step: one decision whose options lead to each item's steps, all
+/// joining at Verify; `<POD_NAME>` and `<NAMESPACE>`, used only under the first, are asked
+/// there, not inputs of the runbook. The Diagnosis bullet with sub-steps that names no
+/// course stays steps in a row.
+#[test]
+fn if_bullets_with_sub_steps_are_a_decision() {
+    let dash = page("kafka-consumers-crashing");
+    let star = dash
+        .replace("\n- If ", "\n* If ")
+        .replace("\n- Otherwise:", "\n* Otherwise:");
+    assert_ne!(dash, star);
+    for (marker, text) in [("-", dash), ("*", star)] {
+        let t = Test::new()
+            .file("lag.md", &text)
+            .file(
+                "crashing.yaml",
+                "which-applies: 1\nfind-the-pod-that-restarts-and-read-why:\n  values:\n    namespace: orders\n    pod_name: orders-consumer-7d9f-x2\n",
+            )
+            .file("slow.yaml", "which-applies: 2\n")
+            .file("otherwise.yaml", "which-applies: 3\n");
+        let (yaml, err) = imported(&t, "lag");
+        assert_eq!(yaml.matches("choose:").count(), 1, "{marker}: {yaml}");
+        assert!(
+            yaml.contains(
+                "        - label: \"If the consumer pods are crashing\"\n          next: find-the-pod-that-restarts-and-read-why\n        - label: \"If the consumers are running but cannot keep up\"\n          next: if-the-consumers-are-running-but-cannot\n        - label: \"Otherwise\"\n          next: look-for-under-replicated-partitions-on\n"
+            ),
+            "{marker}: {yaml}"
+        );
+        assert!(
+            err.contains("lag.md:28:6: guess: 3 list items read as alternatives"),
+            "{marker}: {err}"
+        );
+        // Each option's last step goes on to Verify.
+        let verify = "    next: the-lag-should-fall-within-10-minutes\n";
+        for id in [
+            "roll-the-deployment-back-to-its-last",
+            "if-the-consumers-are-running-but-cannot",
+            "look-for-under-replicated-partitions-on",
+        ] {
+            assert!(step(&yaml, id).contains(verify), "{marker}: {id}: {yaml}");
+        }
+        // The placeholders of the first option are asked in it.
+        assert!(!yaml.contains("\ninputs:"), "{marker}: {yaml}");
+        let describe = step(&yaml, "find-the-pod-that-restarts-and-read-why");
+        assert!(
+            describe.contains("    ask:\n")
+                && describe.contains(
+                    "    run: \"kubectl describe pod {{ vars.pod_name }} -n {{ vars.namespace }}\"\n"
+                ),
+            "{marker}: {yaml}"
+        );
+        // Diagnosis: no course, its two sub-steps in a row.
+        let diagnosis = yaml.find("kubectl get pods -n orders").unwrap_or(0);
+        assert!(
+            diagnosis > 0 && diagnosis < yaml.find("choose:").unwrap_or(0),
+            "{marker}: {yaml}"
+        );
+        let crashing = dry_run(&t, "lag", Some("crashing.yaml"), &[]);
+        assert!(
+            crashing.contains("kubectl rollout undo deployment/orders-consumer")
+                && crashing.contains("--group orders")
+                && !crashing.contains("--replicas=8")
+                && !crashing.contains("--under-replicated-partitions"),
+            "{marker}: {crashing}"
+        );
+        let slow = dry_run(&t, "lag", Some("slow.yaml"), &[]);
+        assert!(
+            slow.contains("--replicas=8")
+                && !slow.contains("rollout undo")
+                && !slow.contains("kubectl describe pod"),
+            "{marker}: {slow}"
+        );
+        let otherwise = dry_run(&t, "lag", Some("otherwise.yaml"), &[]);
+        assert!(
+            otherwise.contains("--under-replicated-partitions")
+                && !otherwise.contains("rollout undo")
+                && !otherwise.contains("--replicas=8"),
+            "{marker}: {otherwise}"
+        );
+    }
+}
