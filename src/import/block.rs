@@ -11,8 +11,8 @@ use super::output::{clearly_output, looks_like_output, names_only};
 use super::pos::Pos;
 use super::reader::{Reader, fence, fenced};
 use super::session::{
-    Session, TypedInside, heading_inside, opens_a_session, said_elsewhere, sentence_inside,
-    typed_inside,
+    Session, TypedInside, heading_inside, one_word_templates, opens_a_session, said_elsewhere,
+    sentence_inside, typed_inside,
 };
 use super::titles::short_title;
 use super::transcript::{other_prompt, typed_where};
@@ -548,35 +548,6 @@ fn enclosing_items(item_text: &str) -> Vec<String> {
         }
     }
     out.reverse();
-    out
-}
-
-/// `line` with each `{{ … }}` and `<PLACEHOLDER>` made one plain word (`ssh <PRIMARY_HOST>`
-/// is `ssh HOST`, not a redirection).
-fn one_word_templates(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut rest = line;
-    loop {
-        let template = rest
-            .find("{{")
-            .and_then(|s| Some((s, s + rest[s..].find("}}")? + 2)));
-        let angle = rest.find('<').and_then(|s| {
-            let len = rest[s + 1..].find('>')?;
-            let name = &rest[s + 1..s + 1 + len];
-            (!name.is_empty()
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-')))
-            .then_some((s, s + len + 2))
-        });
-        let Some((start, end)) = [template, angle].into_iter().flatten().min() else {
-            break;
-        };
-        out.push_str(&rest[..start]);
-        out.push_str("HOST");
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
     out
 }
 

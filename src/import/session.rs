@@ -210,9 +210,20 @@ pub(super) struct TypedInside {
     pub(super) place: String,
 }
 
-/// The lines of a block typed in a shell its `$ ` command opened (see [`TypedInside`]);
-/// `None` when no `$ ` line opens one before another program's or host's prompt.
+/// The lines of a block typed in a shell its `$ ` command opened (see [`TypedInside`]), or
+/// its first command, written with no `$ `, opened ([`typed_after_opener`]); `None` when no
+/// command opens one before lines that are clearly typed there.
 pub(super) fn typed_inside(code: &str) -> Option<TypedInside> {
+    if code.lines().any(|l| l.trim_start().starts_with("$ ")) {
+        prompted(code)
+    } else {
+        typed_after_opener(code)
+    }
+}
+
+/// [`typed_inside`] of a transcript: the last `$ ` command before a line at another shell's
+/// or host's prompt opens a shell.
+fn prompted(code: &str) -> Option<TypedInside> {
     let mut opener: Option<String> = None;
     let mut at = 0;
     for line in code.split_inclusive('\n') {
@@ -226,6 +237,73 @@ pub(super) fn typed_inside(code: &str) -> Option<TypedInside> {
         at += line.len();
     }
     None
+}
+
+/// `oc debug node/<NODE>` written with no `$ ` (audit 18 A-19), the block's first command,
+/// and right after it a line clearly typed in the shell it opens: at that shell's or host's
+/// prompt (`sh-4.4# chroot /host`, `[root@node-1 /]# systemctl status kubelet`), or
+/// `chroot /host`, what a node's debug shell is entered with. From that line on, the block
+/// is typed there. A script whose line after it is an ordinary command (`ssh bastion` then
+/// `uptime`) or that opens nothing (`ssh host 'cmd'`) stays a script.
+fn typed_after_opener(code: &str) -> Option<TypedInside> {
+    let mut at = 0;
+    let mut opener: Option<&str> = None;
+    for line in code.split_inclusive('\n') {
+        let t = line.trim();
+        if t.is_empty() || (opener.is_none() && t.starts_with('#')) {
+            at += line.len();
+            continue;
+        }
+        let Some(opener) = opener else {
+            // (Not a line continued on the next: `ssh host \` then its command.)
+            if t.ends_with('\\') || !opens_a_session(&one_word_templates(t)) {
+                return None;
+            }
+            opener = Some(t);
+            at += line.len();
+            continue;
+        };
+        let place = other_shell_prompt(t).or_else(|| {
+            let command = t.strip_prefix("# ").unwrap_or(t).trim();
+            (command == "chroot /host")
+                .then(|| "from `chroot /host` on, in the shell it opens on the node".to_string())
+        })?;
+        return Some(TypedInside {
+            at,
+            opener: opener.to_string(),
+            place,
+        });
+    }
+    None
+}
+
+/// `line` with each `{{ … }}` and `<PLACEHOLDER>` made one plain word (`ssh <PRIMARY_HOST>`
+/// is `ssh HOST`, not a redirection).
+pub(super) fn one_word_templates(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    loop {
+        let template = rest
+            .find("{{")
+            .and_then(|s| Some((s, s + rest[s..].find("}}")? + 2)));
+        let angle = rest.find('<').and_then(|s| {
+            let len = rest[s + 1..].find('>')?;
+            let name = &rest[s + 1..s + 1 + len];
+            (!name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-')))
+            .then_some((s, s + len + 2))
+        });
+        let Some((start, end)) = [template, angle].into_iter().flatten().min() else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        out.push_str("HOST");
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Where a line at another shell's or program's prompt is typed: `sh-4.4# `, `db=# `, or a
@@ -328,6 +406,52 @@ mod tests {
         // (No command that opens a shell: as before, the whole block is another program's.)
         assert_eq!(typed_inside("$ kubectl get pods\nsh-4.4# ls\n"), None);
         assert_eq!(typed_inside("$ kubectl get pods\nNAME READY\n"), None);
+    }
+
+    /// Audit 18 A-19: the same, the command written with no `$ `: a shell opened, and the
+    /// lines from the first clearly typed there on (a prompt, or `chroot /host`).
+    #[test]
+    fn lines_after_an_unprompted_command_that_opens_a_shell() {
+        for (code, opener, rest) in [
+            (
+                "oc debug node/<NODE>\nchroot /host\nsystemctl status kubelet\n",
+                "oc debug node/<NODE>",
+                "chroot /host\nsystemctl status kubelet\n",
+            ),
+            (
+                "# A shell on the node\nkubectl debug node/<NODE> -it --image=busybox\n\nsh-4.4# chroot /host\nsh-4.4# crictl ps\n",
+                "kubectl debug node/<NODE> -it --image=busybox",
+                "sh-4.4# chroot /host\nsh-4.4# crictl ps\n",
+            ),
+            (
+                "ssh <HOST>\n[root@node-1 /]# df -h /var\n",
+                "ssh <HOST>",
+                "[root@node-1 /]# df -h /var\n",
+            ),
+            (
+                "kubectl exec -it redis-0 -- bash\n# chroot /host\n",
+                "kubectl exec -it redis-0 -- bash",
+                "# chroot /host\n",
+            ),
+        ] {
+            let typed = typed_inside(code).unwrap_or_else(|| panic!("{code}"));
+            assert_eq!(typed.opener, opener, "{code}");
+            assert_eq!(&code[typed.at..], rest, "{code}");
+        }
+        for code in [
+            // (One command run there, or lines run here after a shell opened.)
+            "ssh db-1 'systemctl restart postgresql'\nchroot /host\n",
+            "ssh bastion\nuptime\n",
+            "oc debug node/<NODE>\n# then look at the kubelet\nsystemctl status kubelet\n",
+            "kubectl exec -it redis-0 -- bash\nredis-cli info\n",
+            // (Not its first command: a script.)
+            "kubectl get nodes\noc debug node/<NODE>\nchroot /host\n",
+            // (Continued on the next line.)
+            "ssh \\\n  db-1\nchroot /host\n",
+            "oc debug node/<NODE>\n",
+        ] {
+            assert_eq!(typed_inside(code), None, "{code}");
+        }
     }
 
     #[test]

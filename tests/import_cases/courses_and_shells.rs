@@ -105,3 +105,60 @@ fn if_bullets_with_sub_steps_are_a_decision() {
         );
     }
 }
+
+/// `oc debug node/<NODE>` with no `$ `, then `chroot /host` and the kubelet's commands (and,
+/// untagged, then `sh-4.4# …` lines): the command is a step that runs (interactive), the
+/// lines typed in the debug shell shown in it, each a guess. `ssh <BASTION> 'ping …'`, one
+/// command run there, stays a step that runs it.
+#[test]
+fn an_unprompted_debug_shell_runs_and_shows_what_is_typed_in_it() {
+    let t = Test::new().file("kubelet.md", &page("kubelet-debug-shell"));
+    let (yaml, err) = imported(&t, "kubelet");
+    let opened: Vec<&str> = yaml
+        .split("  - id: ")
+        .filter(|s| s.contains("    run: \"oc debug node/{{ inputs.node }}\"\n"))
+        .collect();
+    assert_eq!(opened.len(), 2, "{yaml}");
+    for s in &opened {
+        assert!(
+            s.contains("    interactive: true\n")
+                && s.contains("> Typed by the operator in the shell that `oc debug node/<NODE>` opens, not run here"),
+            "{yaml}"
+        );
+    }
+    assert!(
+        opened[0].contains(
+            "      chroot /host\n      systemctl status kubelet\n      journalctl -u kubelet --since \"-1h\" --no-pager | tail -n 50\n"
+        ),
+        "{yaml}"
+    );
+    assert!(
+        opened[1].contains("      sh-4.4# chroot /host\n      sh-4.4# systemctl restart kubelet\n"),
+        "{yaml}"
+    );
+    assert!(
+        !yaml.contains("run: \"chroot")
+            && !yaml
+                .contains("      chroot /host\n      systemctl status kubelet\n    interactive"),
+        "{yaml}"
+    );
+    assert!(
+        err.contains("kubelet.md:20:1: guess: `oc debug node/<NODE>` opens a shell: the lines after it, from `chroot /host` on")
+            && err.contains("kubelet.md:31:1: guess: `oc debug node/<NODE>` opens a shell: the lines after it, to type at the `sh-4.4#` prompt"),
+        "{err}"
+    );
+    assert!(
+        yaml.contains("    run: \"ssh {{ inputs.bastion }} 'ping -c 3 {{ inputs.node }}'\"\n"),
+        "{yaml}"
+    );
+    let shown = dry_run(
+        &t,
+        "kubelet",
+        None,
+        &["node=worker-3", "bastion=bastion.example.com"],
+    );
+    assert!(
+        shown.contains("oc debug node/worker-3") && shown.contains("paging platform"),
+        "{shown}"
+    );
+}
