@@ -186,8 +186,10 @@ pub(super) fn course_at(d: &Draft, k: usize) -> Option<(String, bool)> {
 /// "To restart with systemd:" and its block, then "Or, to restart with Docker:" and its: two
 /// ways of doing one thing, the page's reader does one (audit 14p A-14 found both run). The
 /// step at `k` as such a course: the last line of its text ends with a colon, and it is
-/// followed by a step whose text starts "Or …" (or it is that step, after one such). Its
-/// label: that line, "Or" taken off.
+/// followed by a step whose text starts "Or …" (or it is that step, after one such), the
+/// two not both commands that only read ([`super::reads::only_reads`]: "Check the logs:" /
+/// "Or, with more detail:" are two looks at one thing). Its label: that line, "Or" taken
+/// off.
 pub(super) fn or_course(d: &Draft, k: usize) -> Option<String> {
     let s = d.steps.get(k)?;
     let alike = |o: &Step| {
@@ -201,18 +203,26 @@ pub(super) fn or_course(d: &Draft, k: usize) -> Option<String> {
         return None;
     }
     let line = introduction(&s.instructions)?;
-    let label = match or_phrase(line) {
+    let (label, other) = match or_phrase(line) {
         // (After "…:" and its block: the first way.)
         Some(rest) => {
             let before = d.steps.get(k.checked_sub(1)?)?;
-            (alike(before) && introduction(&before.instructions).is_some()).then_some(rest)?
+            (alike(before) && introduction(&before.instructions).is_some())
+                .then_some((rest, before))?
         }
         None => {
             let after = d.steps.get(k + 1)?;
             let follows = introduction(&after.instructions).and_then(or_phrase);
-            (alike(after) && follows.is_some()).then_some(line)?
+            (alike(after) && follows.is_some()).then_some((line, after))?
         }
     };
+    // "Check the logs:" / "Or, with more detail:", each block only reading (`kubectl logs`,
+    // `kubectl logs -v=6`): two ways of looking at one thing, steps in a row, not courses of
+    // the runbook (audit 18 found the reader asked to pick one of two looks at the logs).
+    let reads = |o: &Step| o.run.as_deref().is_some_and(super::reads::only_reads);
+    if reads(s) && reads(other) {
+        return None;
+    }
     let label = super::titles::capitalized(label.trim_end_matches(':').trim());
     (!label.is_empty()).then(|| short_title(&label))
 }

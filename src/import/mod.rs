@@ -45,6 +45,7 @@ mod output;
 mod placeholders;
 mod pos;
 mod reader;
+mod reads;
 mod rollback;
 mod section_decisions;
 mod session;

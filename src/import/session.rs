@@ -91,7 +91,7 @@ pub(super) fn opens_a_session(line: &str) -> bool {
 }
 
 /// kubectl's verb, after its global options (`kubectl -n cache exec …` → `exec`).
-fn kubectl_verb<'a>(args: &[&'a str]) -> Option<&'a str> {
+pub(super) fn kubectl_verb<'a>(args: &[&'a str]) -> Option<&'a str> {
     const VALUED: &[&str] = &[
         "-n",
         "--namespace",

@@ -106,6 +106,42 @@ fn if_bullets_with_sub_steps_are_a_decision() {
     }
 }
 
+/// "Check the logs of the API pods:" / "Or, with more detail:" over two `kubectl logs`: two
+/// looks at one thing, steps in a row (no decision); "To roll back with Helm:" / "Or, to
+/// roll back the deployment alone:" name two actions: a decision.
+#[test]
+fn two_looks_at_the_logs_are_steps_two_ways_to_act_a_decision() {
+    let t = Test::new()
+        .file("api.md", &page("api-error-logs"))
+        .file("kubectl.yaml", "which-applies: 2\n");
+    let (yaml, err) = imported(&t, "api");
+    assert_eq!(yaml.matches("choose:").count(), 1, "{yaml}");
+    assert!(
+        yaml.contains("        - label: \"To roll back with Helm\"\n          next: to-roll-back-with-helm\n        - label: \"To roll back the deployment alone\"\n          next: or-to-roll-back-the-deployment-alone\n"),
+        "{yaml}"
+    );
+    assert!(
+        err.contains("guess: 2 paragraphs read as alternatives") && !err.contains("api.md:9:1"),
+        "{err}"
+    );
+    // (Both looks, in the order of the page, before the decision.)
+    let first = yaml.find("run: \"kubectl logs -n api deploy/api --since=15m\"");
+    let second = yaml.find("--since=15m --timestamps --all-containers\"");
+    let decision = yaml.find("choose:");
+    assert!(
+        first.is_some() && first < second && second < decision,
+        "{yaml}"
+    );
+    let shown = dry_run(&t, "api", Some("kubectl.yaml"), &[]);
+    assert!(
+        shown.contains("$ kubectl logs -n api deploy/api --since=15m\n")
+            && shown.contains("--timestamps --all-containers")
+            && shown.contains("$ kubectl rollout undo deploy/api -n api")
+            && !shown.contains("helm rollback"),
+        "{shown}"
+    );
+}
+
 /// `oc debug node/<NODE>` with no `$ `, then `chroot /host` and the kubelet's commands (and,
 /// untagged, then `sh-4.4# …` lines): the command is a step that runs (interactive), the
 /// lines typed in the debug shell shown in it, each a guess. `ssh <BASTION> 'ping …'`, one
