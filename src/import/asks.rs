@@ -178,7 +178,7 @@ fn asked_at(d: &Draft, walk: &Walk, needs: &[usize]) -> Option<Vec<usize>> {
 }
 
 /// Whether an `env:` value is the one of the option taken (`inputs.a if vars.c == '1' else
-/// …`, as `variables::carry_by_choice` writes it).
+/// …`, as `exports::carry_by_choice` writes it).
 fn chosen_by_option(value: &str) -> bool {
     value.contains(" if vars.")
 }

@@ -2,7 +2,7 @@
 //! `env:`, when every walk passes the step that exports it and no step before uses the
 //! variable (nor, for a program's own setting such as `AWS_PROFILE`, runs any command) (audit 14p A-28 found it copied into every later step's `env:`, a long page's
 //! draft growing with the square of its length); else through the `env:` of each step the
-//! walk reaches from it (`variables::apply_exports`).
+//! walk reaches from it (`exports::apply_exports`).
 
 use super::draft::Draft;
 

@@ -1,7 +1,8 @@
 //! [`text_of`]: the text an HTML block of a page shows (a Confluence or wiki export writes
 //! its warnings, tables and even its steps as HTML): kept in the runbook's text rather than
 //! dropped (audit 14j J2 found a health check and "Only the on-call lead may run this"
-//! lost).
+//! lost); and [`placeholder_tag`], a `<NAMESPACE>` pulldown-cmark reads as an HTML tag
+//! that is the page's placeholder.
 
 use std::sync::LazyLock;
 
@@ -120,6 +121,114 @@ fn decode(text: &str) -> String {
         .replace("&gt;", ">")
         .replace("&lt;", "<")
         .replace("&amp;", "&")
+}
+
+/// The elements of HTML a page may write (`<details>`, `<br>`, `<kbd>`): any other
+/// `<word …>` with no attribute is a placeholder.
+const HTML_ELEMENTS: &[&str] = &[
+    "a",
+    "abbr",
+    "article",
+    "aside",
+    "audio",
+    "b",
+    "blockquote",
+    "body",
+    "br",
+    "button",
+    "caption",
+    "center",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "dd",
+    "del",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "font",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hr",
+    "html",
+    "i",
+    "iframe",
+    "img",
+    "input",
+    "ins",
+    "kbd",
+    "label",
+    "li",
+    "link",
+    "main",
+    "mark",
+    "meta",
+    "nav",
+    "ol",
+    "option",
+    "p",
+    "path",
+    "picture",
+    "pre",
+    "q",
+    "s",
+    "samp",
+    "script",
+    "section",
+    "select",
+    "small",
+    "source",
+    "span",
+    "strong",
+    "style",
+    "sub",
+    "summary",
+    "sup",
+    "svg",
+    "table",
+    "tbody",
+    "td",
+    "textarea",
+    "tfoot",
+    "th",
+    "thead",
+    "title",
+    "tr",
+    "tt",
+    "u",
+    "ul",
+    "var",
+    "video",
+    "wbr",
+];
+
+/// Whether what pulldown-cmark read as an HTML tag is a placeholder of the page:
+/// `<project id>`, `<NAMESPACE>`, `<pvc-name>` (no attribute, no closing slash, not an
+/// element of HTML).
+pub(super) fn placeholder_tag(h: &str) -> bool {
+    let Some(inner) = h.trim().strip_prefix('<').and_then(|t| t.strip_suffix('>')) else {
+        return false;
+    };
+    let first = inner.split_whitespace().next().unwrap_or("");
+    !first.is_empty()
+        && first.starts_with(|c: char| c.is_ascii_alphabetic())
+        && inner
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '-' | '.'))
+        && !HTML_ELEMENTS.contains(&first.to_ascii_lowercase().as_str())
 }
 
 #[cfg(test)]

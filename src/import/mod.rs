@@ -15,32 +15,39 @@
 //!
 //! The files, one concern each: `draft.rs` the [`Draft`] and its [`Step`]s and [`Input`]s;
 //! `pos.rs` places in the page ([`Pos`]); `walk.rs` the walk over the page's events into the
-//! state `reader.rs` holds (its `Reader`: prose, items, checklists), `block.rs` its
+//! state `reader.rs` holds (its `Reader`: prose, items, checklists; links, tables and text
+//! read in `inline.rs`, list items and paragraphs in `lists.rs`), `block.rs` its
 //! code blocks (a shell block's step made in `shell_block.rs`; what the sentence before a
 //! block says it is, output or another program's input, in `announced.rs`), read as console transcripts (`transcript.rs`) or a file's contents shown,
 //! not run (`contents.rs`), a command's output (`output.rs`), typed in a shell a command
 //! opened elsewhere (`session.rs`), or said not to be run (`warnings.rs`), with placeholders
 //! made inputs (`placeholders.rs`); zero-width and bidirectional characters taken out of a
 //! shell block, its no-break spaces made spaces, each a guess (`invisible.rs`). Then passes over the whole draft: the page's shell variables and
-//! exports (`variables.rs`), titles and ids (`titles.rs`), text holding another template
+//! exports (`variables.rs`; the exports given to the steps after them, `exports.rs`; a
+//! variable set in one step and used in another, `carried.rs`), titles and ids (`titles.rs`), text holding another template
 //! language (`templates.rs`), courses made decisions (`decisions.rs`, what both kinds share; `section_decisions.rs`,
 //! sibling sections; `item_decisions.rs`, list items and bold paragraphs, which
-//! `item_courses.rs` finds), a Rollback section
+//! `item_courses.rs` finds; two blocks that only read, `reads.rs`, are no courses), a
+//! Rollback section
 //! reached only when chosen (`rollback.rs`). `yaml.rs` writes the draft out.
 
 mod announced;
 mod asks;
 mod block;
+mod carried;
 mod contents;
 mod courses;
 mod decisions;
 mod draft;
 mod export_env;
+mod exports;
 mod html;
+mod inline;
 mod invisible;
 pub mod irreversible;
 mod item_courses;
 mod item_decisions;
+mod lists;
 mod output;
 mod placeholders;
 mod pos;
@@ -93,11 +100,11 @@ pub fn import_from(text: &str, stem: &str, source: &str) -> Draft {
     titles::ids(&mut d.steps);
     let names: std::collections::BTreeSet<String> =
         exported.iter().map(|(n, _, _)| n.clone()).collect();
-    variables::carried_variables(&mut d, &names);
+    carried::carried_variables(&mut d, &names);
     section_decisions::alternatives(&mut d);
     item_decisions::item_alternatives(&mut d);
     rollback::rollbacks(&mut d);
-    variables::apply_exports(&mut d, exported);
+    exports::apply_exports(&mut d, exported);
     asks::ask_in_options(&mut d);
     d.sort_guesses();
     d

@@ -2,7 +2,7 @@
 
 use super::draft::{Draft, Step};
 use super::import;
-use super::walk::MAX_LINKS;
+use super::inline::MAX_LINKS;
 
 #[test]
 fn section_paths_follow_the_headings_a_step_stands_in() {

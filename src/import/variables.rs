@@ -1,6 +1,8 @@
-//! The page's shell variables: `$VAR`s used and never set (inputs, through `env:`), `export
-//! VAR=…` (an input's default, given to the steps the walk reaches from it), and variables
-//! set in one step and used in another, where each step is a shell of its own (said).
+//! The page's shell variables: `$VAR`s used and never set (inputs, through `env:`) and
+//! `export VAR=…` lines (an input's default), found in the steps' commands
+//! ([`unset_variables`]). The exports given to the steps the walk reaches from them are in
+//! `exports.rs`; variables set in one step and used in another, where each step is a shell
+//! of its own (said), in `carried.rs`.
 
 use super::draft::{Draft, Input};
 use super::pos::Pos;
@@ -38,10 +40,10 @@ pub(super) const KNOWN_VARIABLES: &[&str] = &[
 
 /// `$NAME` and `${NAME` of the upper-case variables a page's commands use (compiled once: a
 /// folder has many pages).
-static USED: std::sync::LazyLock<Option<regex::Regex>> =
+pub(super) static USED: std::sync::LazyLock<Option<regex::Regex>> =
     std::sync::LazyLock::new(|| regex::Regex::new(r"\$\{?([A-Z_][A-Z0-9_]*)").ok());
 /// Where a command sets one: `NAME=`, `export NAME=`, `read NAME`, `for NAME`.
-static SET: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+pub(super) static SET: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
         r"(?:^|[\s;&|(])(?:export\s+|local\s+|declare\s+(?:-\w+\s+)*|readonly\s+)?([A-Z_][A-Z0-9_]*)(?:\+?=)|(?:read(?:\s+-\w+)*|for|printf\s+-v|(?:mapfile|readarray)(?:\s+-\w+)*)\s+([A-Z_][A-Z0-9_]*)",
     )
@@ -50,7 +52,7 @@ static SET: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new
 
 /// The variables a command sets (see [`SET`]): `NAME=`, `export NAME=`, every name of
 /// `read -r A B C`.
-fn names_set(set: &regex::Regex, command: &str) -> std::collections::BTreeSet<String> {
+pub(super) fn names_set(set: &regex::Regex, command: &str) -> std::collections::BTreeSet<String> {
     let mut out = std::collections::BTreeSet::new();
     for c in set.captures_iter(command) {
         if let Some(m) = c.get(1) {
@@ -80,7 +82,7 @@ fn names_set(set: &regex::Regex, command: &str) -> std::collections::BTreeSet<St
 
 /// Whether the shell expands the `$NAME` matched in a command: not in single quotes
 /// (`awk '{print $NF}'`, `'$HOME'`) or a quoted here-document, the text of another program.
-fn expanded(command: &str, cap: &regex::Captures) -> bool {
+pub(super) fn expanded(command: &str, cap: &regex::Captures) -> bool {
     let at = cap.get(0).map_or(0, |m| m.start());
     // `\$NAME` is the text `$NAME`.
     if command[..at].ends_with('\\') {
@@ -423,262 +425,6 @@ pub(super) fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
     exported
 }
 
-/// Gives each `export VAR=…` of the page (name, template, where) to the step that exports
-/// it and to every step the walk can reach from there, as the page reads: a step before it
-/// does not have it (`export GIT_SSH_COMMAND=…` in step 2 is not step 1's), nor does another
-/// option of a decision it stands in (`## Option B` does not get what `## Option A`
-/// exports); the steps after the options join again do.
-pub(super) fn apply_exports(d: &mut Draft, exported: Vec<(String, String, Pos)>) {
-    let next = d.successors();
-    // A variable exported with a different value in each option of a decision: the steps
-    // after the options join again are given the one of the option taken.
-    let mut carried: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
-    // (Grouped by name once, each step found by its place once: a page may export 20,000
-    // variables.)
-    let step_at: std::collections::BTreeMap<Pos, usize> = d
-        .steps
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.run.is_some())
-        .rev()
-        .map(|(k, s)| (s.pos, k))
-        .collect();
-    let mut by_name: std::collections::BTreeMap<&str, Vec<(String, usize)>> =
-        std::collections::BTreeMap::new();
-    for (name, template, line) in &exported {
-        if let Some(&from) = step_at.get(line) {
-            by_name
-                .entry(name.as_str())
-                .or_default()
-                .push((template.clone(), from));
-        }
-    }
-    // The names exported with one value wherever the page exports them.
-    let mut one_value: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
-    for (name, exports) in by_name {
-        let distinct: std::collections::BTreeSet<&str> =
-            exports.iter().map(|(t, _)| t.as_str()).collect();
-        if distinct.len() == 1 {
-            one_value.insert(name.to_string());
-        }
-        if distinct.len() > 1 && carry_by_choice(d, &next, name, &exports) {
-            carried.insert(name.to_string());
-        }
-    }
-    // (Each export is written into every step it reaches: past the size a runbook may
-    // have, the import stops here rather than build gigabytes it would refuse to write.)
-    let mut bytes = 0usize;
-    let mut reached = vec![false; d.steps.len()];
-    // The names each step's `env:` gives already.
-    let mut env_names: Vec<std::collections::HashSet<String>> = d
-        .steps
-        .iter()
-        .map(|s| s.env.iter().map(|(n, _)| n.clone()).collect())
-        .collect();
-    // An input made of literal exports that now each give their own value is used by no
-    // step any more.
-    if !carried.is_empty() {
-        let unused: Vec<String> = d
-            .inputs
-            .iter()
-            .filter(|(input, i)| {
-                i.description.ends_with(", set by `export` on the page") && {
-                    let used = format!("inputs.{input} ");
-                    !d.steps.iter().any(|s| {
-                        s.run.as_deref().is_some_and(|r| r.contains(&used))
-                            || s.env.iter().any(|(_, t)| t.contains(&used))
-                    }) && !d.env.values().any(|t| t.contains(&used))
-                        && !exported
-                            .iter()
-                            .any(|(n, t, _)| !carried.contains(n) && t.contains(&used))
-                }
-            })
-            .map(|(input, _)| input.clone())
-            .collect();
-        for input in unused {
-            d.inputs.remove(&input);
-        }
-    }
-    for (name, template, line) in exported {
-        if carried.contains(&name) {
-            continue;
-        }
-        let Some(from) = d
-            .steps
-            .iter()
-            .position(|s| s.pos == line && s.run.is_some())
-        else {
-            continue;
-        };
-        reached.iter_mut().for_each(|r| *r = false);
-        let mut stack = vec![from];
-        while let Some(k) = stack.pop() {
-            if std::mem::replace(&mut reached[k], true) {
-                continue;
-            }
-            stack.extend(next[k].iter().copied().filter(|&n| !reached[n]));
-        }
-        // Once, in the runbook's `env:`, where every step may see it (no growth per step).
-        if one_value.contains(&name)
-            && super::export_env::runbook_wide(d, &next, from, &reached, &name)
-        {
-            d.env.insert(name, template);
-            continue;
-        }
-        let count = reached.iter().filter(|r| **r).count();
-        bytes += count * (name.len() + template.len() + 12);
-        if bytes > crate::load::yaml::MAX_FILE_BYTES {
-            d.too_large = true;
-            return;
-        }
-        for ((step, names), _) in d
-            .steps
-            .iter_mut()
-            .zip(env_names.iter_mut())
-            .zip(&reached)
-            .filter(|(_, r)| **r)
-        {
-            if names.insert(name.clone()) {
-                step.env.push((name.clone(), template.clone()));
-            }
-        }
-        // A step the walk does not reach from the export that uses the variable: said.
-        let maker = d.steps[from].id.clone();
-        let Some(used) = USED.as_ref() else {
-            continue;
-        };
-        for k in (0..d.steps.len()).filter(|&k| !reached[k]) {
-            let Some(run) = d.steps[k].run.as_deref() else {
-                continue;
-            };
-            if !run.contains(name.as_str())
-                || d.steps[k].env.iter().any(|(n, _)| *n == name)
-                || !used
-                    .captures_iter(run)
-                    .any(|c| c[1] == *name && expanded(run, &c))
-            {
-                continue;
-            }
-            let what = format!(
-                "`${name}` is exported by step `{maker}`, which the walk does not pass on the way here (another option of a decision, or a later step): it is empty here unless the operator's environment has it"
-            );
-            let pos = d.steps[k].pos;
-            d.steps[k].notes.push(format!("{pos}: guess: {what}"));
-            d.guesses.push((pos, what));
-        }
-    }
-}
-
-/// The steps the walk reaches from `from` (itself included), by `next`.
-fn reach(next: &[Vec<usize>], from: usize) -> Vec<bool> {
-    super::export_env::reached_from(next, from, None)
-}
-
-/// The value of an export as an expression of a template (`{{ inputs.dr_db }}` →
-/// `inputs.dr_db`, `dr` → `'dr'`), where it can be written as one.
-fn expression(template: &str) -> Option<String> {
-    if let Some(inner) = template
-        .strip_prefix("{{ ")
-        .and_then(|t| t.strip_suffix(" }}"))
-        .filter(|i| !i.contains("{{") && !i.contains("}}"))
-    {
-        return Some(inner.trim().to_string());
-    }
-    (!template.contains(['{', '}', '\'', '\\'])).then(|| format!("'{template}'"))
-}
-
-/// `export TARGET=<PRIMARY_DB>` under one option of a decision, `export TARGET=<DR_DB>`
-/// under another (with at most one export before the decision, every option's default):
-/// the decision gets a `var:` whose value is the option taken, and the steps after the
-/// options join again get `TARGET` by it (`{{ inputs.dr_db if vars.which_applies_choice ==
-/// '2' else inputs.primary_db }}`); each option's steps get its own. An audit found the DR
-/// operator's promote run against the primary, given the first branch's value. `exports`:
-/// (template, the step that exports). False when no one decision separates them.
-fn carry_by_choice(
-    d: &mut Draft,
-    next: &[Vec<usize>],
-    name: &str,
-    exports: &[(String, usize)],
-) -> bool {
-    let reached: Vec<Vec<bool>> = exports.iter().map(|(_, from)| reach(next, *from)).collect();
-    for decision in 0..d.steps.len() {
-        // (A decision's `next` are its options' first steps, in order.)
-        if d.steps[decision].choose.is_empty()
-            || next[decision].len() != d.steps[decision].choose.len()
-        {
-            continue;
-        }
-        let options: Vec<Vec<bool>> = next[decision].iter().map(|&k| reach(next, k)).collect();
-        // The option each export stands in; `None`: before the decision, the default.
-        let mut in_option: Vec<Option<usize>> = Vec::new();
-        for (e, (_, from)) in exports.iter().enumerate() {
-            let of: Vec<usize> = (0..options.len()).filter(|&o| options[o][*from]).collect();
-            match of.as_slice() {
-                [o] => in_option.push(Some(*o)),
-                [] if reached[e][decision] => in_option.push(None),
-                _ => break,
-            }
-        }
-        let mut by_option: std::collections::BTreeMap<usize, usize> = Default::default();
-        let mut default = None;
-        let mut clean = in_option.len() == exports.len();
-        for (e, o) in in_option.iter().enumerate() {
-            clean &= match o {
-                Some(o) => by_option.insert(*o, e).is_none(),
-                None => default.replace(e).is_none(),
-            };
-        }
-        if !clean || by_option.len() < 2 {
-            continue;
-        }
-        let Some(mut value) = default.map_or(Some("''".to_string()), |e| expression(&exports[e].0))
-        else {
-            return false;
-        };
-        let var = format!("{}_choice", d.steps[decision].id.replace('-', "_"));
-        if !crate::values::is_identifier(&var) {
-            return false;
-        }
-        for (o, e) in by_option.iter().rev() {
-            let Some(this) = expression(&exports[*e].0) else {
-                return false;
-            };
-            value = format!("{this} if vars.{var} == '{}' else {value}", o + 1);
-        }
-        let joined = format!("{{{{ {value} }}}}");
-        for (k, step) in d.steps.iter_mut().enumerate() {
-            let by: Vec<usize> = (0..exports.len()).filter(|&e| reached[e][k]).collect();
-            let branches: Vec<usize> = by
-                .iter()
-                .copied()
-                .filter(|&e| in_option[e].is_some())
-                .collect();
-            let template = match (branches.as_slice(), by.first()) {
-                (_, None) => continue,
-                ([], Some(&e)) | (&[e], _) => exports[e].0.clone(),
-                _ => joined.clone(),
-            };
-            if !step.env.iter().any(|(n, _)| n == name) {
-                step.env.push((name.to_string(), template));
-            }
-        }
-        // What was guessed of it (the first value given to all) no longer holds.
-        let guessed = format!("`${name}` is exported with different values on the page");
-        d.guesses.retain(|(_, what)| !what.starts_with(&guessed));
-        for s in &mut d.steps {
-            s.notes.retain(|n| !n.contains(&guessed));
-        }
-        let step = &mut d.steps[decision];
-        step.choose_var = Some(var.clone());
-        step.notes.push(format!(
-            "{}: `${name}` is exported with a different value in each option: the steps after them are given the one of the option taken (`vars.{var}`)",
-            step.pos
-        ));
-        return true;
-    }
-    false
-}
-
 /// A variable that makes a shell or the loader run something, or changes how every command
 /// is found or split: never an input or an `env:` of the draft.
 pub(super) fn never_lifted(name: &str) -> bool {
@@ -690,7 +436,6 @@ pub(super) fn never_lifted(name: &str) -> bool {
         )
 }
 
-/// A guess about the command at `line`: a note on its step, and in the page's summary.
 /// Why the run would refuse a value at one of the `written` places of a script (each a
 /// template, read as lint reads it: a word of its length), if it would.
 fn refusal(script: &str, written: &[std::ops::Range<usize>]) -> Option<String> {
@@ -707,6 +452,7 @@ fn refusal(script: &str, written: &[std::ops::Range<usize>]) -> Option<String> {
         .map(|u| u.why)
 }
 
+/// A guess about the command at `line`: a note on its step, and in the page's summary.
 fn guess_at_command(d: &mut Draft, line: Pos, what: String) {
     if let Some(step) = d
         .steps
@@ -716,52 +462,4 @@ fn guess_at_command(d: &mut Draft, line: Pos, what: String) {
         step.notes.push(format!("{line}: guess: {what}"));
     }
     d.guesses.push((line, what));
-}
-
-/// A variable set in one step (`POD=$(kubectl get pods …)`) and used in a later one: each
-/// step is a shell of its own, so it would be empty there. Said where it is used.
-pub(super) fn carried_variables(d: &mut Draft, exported: &std::collections::BTreeSet<String>) {
-    let (Some(used), Some(set)) = (USED.as_ref(), SET.as_ref()) else {
-        return;
-    };
-    let mut set_before: Vec<(String, String)> = Vec::new();
-    // (A secret input's variable is every step's.)
-    let secrets: std::collections::BTreeSet<String> = d
-        .inputs
-        .values()
-        .filter_map(|i| i.secret_env.clone())
-        .collect();
-    for k in 0..d.steps.len() {
-        let Some(run) = d.steps[k].run.clone() else {
-            continue;
-        };
-        let here = names_set(set, &run);
-        let mut noted = std::collections::BTreeSet::new();
-        for cap in used.captures_iter(&run) {
-            let name = cap[1].to_string();
-            if here.contains(&name)
-                || exported.contains(&name)
-                || secrets.contains(&name)
-                || d.env.contains_key(&name)
-                || d.steps[k].env.iter().any(|(n, _)| *n == name)
-                || !expanded(&run, &cap)
-            {
-                continue;
-            }
-            let Some((_, maker)) = set_before.iter().find(|(n, _)| *n == name) else {
-                continue;
-            };
-            if !noted.insert(name.clone()) {
-                continue;
-            }
-            let what = format!(
-                "`${name}` is set by step `{maker}`, and each step is a shell of its own: it is empty here; in `{maker}`, add `echo \"{name}=${name}\" >> \"$RUNBOOK_ENV\"` (or capture its output with `capture:`)"
-            );
-            let pos = d.steps[k].pos;
-            d.steps[k].notes.push(format!("{pos}: guess: {what}"));
-            d.guesses.push((pos, what));
-        }
-        let id = d.steps[k].id.clone();
-        set_before.extend(here.into_iter().map(|n| (n, id.clone())));
-    }
 }
