@@ -2264,7 +2264,7 @@ fn run_with_these_fakes(
     (o, given)
 }
 
-/// Audit 30 H-6, H-8, H-9, H-11, H-12, H-13, H-18: a value that would widen what a command
+/// Audit 29 H-6, H-8, H-9, H-11, H-12, H-13, H-18: a value that would widen what a command
 /// acts on — an empty or `.` pattern of the lines `grep -v` drops before `crontab -`
 /// replaces the table, an empty repository of `docker images` feeding `docker rmi`, `all`
 /// as ansible's `--limit`, `*` as the include of what `aws s3 rm` deletes, `.` as the lines

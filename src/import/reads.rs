@@ -37,8 +37,6 @@ const READERS: &[&str] = &[
     "ps",
     "free",
     "uptime",
-    "dmesg",
-    "ss",
     "netstat",
     "lsof",
     "stat",
@@ -48,8 +46,6 @@ const READERS: &[&str] = &[
     "sort",
     "uniq",
     "column",
-    "date",
-    "hostname",
     "iostat",
     "vmstat",
     "mpstat",
@@ -141,6 +137,25 @@ fn reads(words: &[&str]) -> bool {
         "find" => !words
             .iter()
             .any(|w| matches!(*w, "-delete" | "-exec" | "-execdir" | "-ok" | "-fprint")),
+        // (Readers with options that write: `journalctl --vacuum-size=…`, `sort -o f`, `yq -i`.)
+        "journalctl" => !words.iter().any(|w| {
+            [
+                "--vacuum",
+                "--rotate",
+                "--flush",
+                "--sync",
+                "--relinquish",
+                "--setup-keys",
+            ]
+            .iter()
+            .any(|o| w.starts_with(o))
+        }),
+        "sort" => !words
+            .iter()
+            .any(|w| w.starts_with("-o") || w.starts_with("--output")),
+        "yq" => !words
+            .iter()
+            .any(|w| w.starts_with("-i") || w.starts_with("--inplace")),
         "awk" | "curl" | "wget" | "xargs" | "tee" | "rm" | "kill" => false,
         _ if READERS.contains(&program) => true,
         _ => operand().is_some_and(|verb| READ_VERBS.contains(&verb)),
@@ -173,6 +188,12 @@ mod tests {
             "kubectl delete pod api-0",
             "systemctl restart kubelet",
             "kubectl logs deploy/api > api.log",
+            "journalctl --vacuum-size=500M",
+            "sudo journalctl --vacuum-time=2d",
+            "sort -o hosts.txt hosts.txt",
+            "yq -i '.replicas = 3' values.yaml",
+            "dmesg -c",
+            "hostname web-1",
             "sed -i 's/a/b/' /etc/app.conf",
             "find /var/log -name '*.gz' -delete",
             "kubectl get pods -o name | xargs kubectl delete",

@@ -165,7 +165,8 @@ fn documents(text: &str, cmd: &Command, at: usize, targets: &BTreeSet<String>) -
                 doc.push(' ');
             }
             doc.push_str(&prefix);
-            docs.push(doc);
+            // (`echo -e`, and dash's echo without it, print `\n` as a new line.)
+            docs.push(unescape(&doc));
         } else if k == p + 1 {
             docs.push(unescape(&prefix));
         } else {
@@ -187,7 +188,7 @@ fn documents(text: &str, cmd: &Command, at: usize, targets: &BTreeSet<String>) -
     docs
 }
 
-/// `\n` and `\t` of a printf format (or `echo -e`) as the characters they print.
+/// `\n` and `\t` of a printf format or an echo (`-e`, or dash's) as the characters they print.
 fn unescape(s: &str) -> String {
     s.replace("\\n", "\n").replace("\\t", "\t")
 }
@@ -592,14 +593,7 @@ fn hold(language: Language, before: &str) -> Option<FileArgument> {
             found(starts, word_end(ARGUMENT_CHARS), IPTABLES)
         }
         Language::ArgLines => found(&[], word_end(ARG_LINE_CHARS), ARG_LINES),
-        Language::Nsupdate => {
-            let chars = if quoted.is_some() {
-                "\n\r\"'\\;"
-            } else {
-                NSUPDATE_CHARS
-            };
-            found(&[], chars, NSUPDATE)
-        }
+        Language::Nsupdate => found(&[], word_end(NSUPDATE_CHARS), NSUPDATE),
         Language::Ldif => {
             let starts: &'static [&'static str] = if line.ends_with(':') {
                 &[":", "<"]
@@ -650,8 +644,10 @@ fn hold(language: Language, before: &str) -> Option<FileArgument> {
         // (Before the first empty line of `mail -t`'s input: headers, which
         // `formats.rs` holds.)
         Language::Mail(headers) if headers && !before.contains("\n\n") => None,
+        // (A value within a line starts no line; its own later lines may.)
         Language::Mail(_) => {
-            found(&["~"], "", MAIL_BODY).map(|f| FileArgument { lines: true, ..f })
+            let first: &'static [&'static str] = if line.is_empty() { &["~"] } else { &[] };
+            found(first, "", MAIL_BODY).map(|f| FileArgument { lines: &["~"], ..f })
         }
     }
 }
@@ -837,6 +833,12 @@ mod tests {
                 ],
                 &["web-1", "web_1.prod"],
             ),
+            // A quoted TXT record holds text: only its quote, `\` and a new line end it.
+            (
+                "nsupdate <<EOF\nupdate add _status.example.com 60 TXT \"{{ v }}\"\nsend\nEOF",
+                &["x\"\nupdate delete example.com", "a\\", "x\nsend"],
+                &["it's down; see #42"],
+            ),
             (
                 "ldapmodify -x -D cn=admin -w pw <<EOF\ndn: uid=bob,dc=x\nchangetype: modify\nreplace: description\ndescription: {{ v }}\nEOF",
                 &["x\n-\nreplace: userPassword\nuserPassword: y"],
@@ -908,6 +910,12 @@ mod tests {
                 &["dir/file"],
             ),
             ("lftp sftp://h <<EOF\n{{ v }}\nEOF", &["!id"], &["ls"]),
+            // dash's echo, and `echo -e`, print `\n` as a new line.
+            (
+                "echo -e \"cd /in\\n{{ v }}\" | sftp -b - host",
+                &["!reboot"],
+                &["pwd"],
+            ),
             (
                 "smbclient //h/share -U u%p -c \"put {{ v }}\"",
                 &["x; !id", "x\n!id", "x y"],
@@ -940,6 +948,12 @@ mod tests {
                 "echo \"{{ v }}\" | mailx -s subject ops@example.com",
                 &["x\n~!id"],
                 &["web-1 is down"],
+            ),
+            // Within a line, a value starts no line (its own later lines may).
+            (
+                "mail -s \"disk full\" ops@example.com <<< \"Usage: {{ v }}\"",
+                &["95%\n~!id"],
+                &["~95% on /srv", "~/backups is full"],
             ),
         ]);
         // The refusal says body, not header.

@@ -30,8 +30,9 @@ pub(super) struct FileArgument {
     pub shape: &'static str,
     /// `..` as a part of it would leave the folder written before it.
     pub no_parent: bool,
-    /// Each line of the value is held to `first` (a line of a mail body starting with `~`).
-    pub lines: bool,
+    /// The starts that no later line of the value may have (a line of a mail body starting
+    /// with `~`).
+    pub lines: &'static [&'static str],
 }
 
 impl FileArgument {
@@ -39,7 +40,9 @@ impl FileArgument {
     /// (`file_lead`), those it may not hold anywhere (`code_end`, unless something else
     /// already ends it), a new line, `..`.
     pub(super) fn hold(self, plan: &mut Plan) {
-        if (!self.first.is_empty() || self.needs.is_some()) && plan.file_lead.is_none() {
+        if (!self.first.is_empty() || !self.lines.is_empty() || self.needs.is_some())
+            && plan.file_lead.is_none()
+        {
             plan.file_lead = Some(FileLead {
                 first: self.first,
                 needs: self.needs,
@@ -71,7 +74,7 @@ pub(super) fn found(
         what,
         shape: "",
         no_parent: false,
-        lines: false,
+        lines: &[],
     })
 }
 

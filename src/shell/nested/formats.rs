@@ -551,28 +551,37 @@ fn json(before: &str) -> Option<FileArgument> {
 }
 
 /// Whether `doc` ends inside a string of a JSON array that a shell runs as its script: an
-/// array after whose `"sh", "-c"` it stands (`"command": ["sh", "-c", "…"]` of a container,
-/// an ECS task's `--overrides`, `kubectl patch -p`), or any array once one has run a shell
-/// that way (Kubernetes' `"command": ["sh", "-c"], "args": ["…"]`) (audit 29 H-16).
+/// array after whose `"sh", "-c"` it stands (also `"bash", "-e", "-c"`, `"sh", "-o",
+/// "pipefail", "-c"`: `"command": ["sh", "-c", "…"]` of a container, an ECS task's
+/// `--overrides`, `kubectl patch -p`), or another array of the object that holds such a one
+/// (Kubernetes' `"command": ["sh", "-c"], "args": ["…"]`) (audit 29 H-16).
 fn json_shell_script(doc: &str) -> bool {
-    // The strings of each open array (`None` for another kind of element).
-    let mut arrays: Vec<Vec<Option<String>>> = Vec::new();
-    let mut open: Vec<char> = Vec::new();
-    let mut string: Option<String> = None;
-    let mut escaped = false;
-    let mut shell_c = false;
-    let runs_shell = |elements: &[Option<String>]| {
-        elements.windows(2).any(|pair| match pair {
-            [Some(shell), Some(flag)] => {
-                crate::shell::programs::SHELLS.contains(&base(shell))
-                    && flag.len() > 1
-                    && flag.starts_with('-')
-                    && flag.ends_with('c')
-                    && flag[1..].bytes().all(|b| b.is_ascii_lowercase())
-            }
-            _ => false,
+    enum Frame {
+        /// An array's strings (`None` for another kind of element), and whether they run a
+        /// shell's script.
+        Array(Vec<Option<String>>, bool),
+        /// An object, and whether one of its arrays runs a shell's script.
+        Object(bool),
+    }
+    let shell_c = |elements: &[Option<String>]| {
+        let is_c = |flag: &str| {
+            flag.len() > 1
+                && flag.starts_with('-')
+                && flag.ends_with('c')
+                && flag[1..].bytes().all(|b| b.is_ascii_lowercase())
+        };
+        elements.iter().enumerate().any(|(k, e)| {
+            e.as_deref()
+                .is_some_and(|s| crate::shell::programs::SHELLS.contains(&base(s)))
+                && elements[k + 1..]
+                    .iter()
+                    .map_while(|e| e.as_deref())
+                    .any(is_c)
         })
     };
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut string: Option<String> = None;
+    let mut escaped = false;
     for c in doc.chars() {
         if let Some(text) = string.as_mut() {
             if escaped {
@@ -582,11 +591,9 @@ fn json_shell_script(doc: &str) -> bool {
                 escaped = true;
             } else if c == '"' {
                 let done = string.take();
-                if open.last() == Some(&'[')
-                    && let Some(elements) = arrays.last_mut()
-                {
+                if let Some(Frame::Array(elements, runs)) = frames.last_mut() {
                     elements.push(done);
-                    shell_c |= runs_shell(elements);
+                    *runs = *runs || shell_c(elements);
                 }
             } else {
                 text.push(c);
@@ -596,26 +603,34 @@ fn json_shell_script(doc: &str) -> bool {
         match c {
             '"' => string = Some(String::new()),
             '[' | '{' => {
-                if open.last() == Some(&'[')
-                    && let Some(elements) = arrays.last_mut()
-                {
+                if let Some(Frame::Array(elements, _)) = frames.last_mut() {
                     elements.push(None);
                 }
-                if c == '[' {
-                    arrays.push(Vec::new());
-                }
-                open.push(c);
+                frames.push(if c == '[' {
+                    Frame::Array(Vec::new(), false)
+                } else {
+                    Frame::Object(false)
+                });
             }
             ']' | '}' => {
-                let closed = open.pop();
-                if closed == Some('[') {
-                    arrays.pop();
+                let ran = matches!(frames.pop(), Some(Frame::Array(_, true)));
+                if let Some(Frame::Object(runs)) = frames.last_mut() {
+                    *runs = *runs || ran;
                 }
             }
             _ => {}
         }
     }
-    string.is_some() && open.last() == Some(&'[') && shell_c
+    let held_by_runner = |k: usize| {
+        k.checked_sub(1)
+            .and_then(|k| frames.get(k))
+            .is_some_and(|f| matches!(f, Frame::Object(true)))
+    };
+    string.is_some()
+        && match frames.last() {
+            Some(Frame::Array(_, runs)) => *runs || held_by_runner(frames.len() - 1),
+            _ => false,
+        }
 }
 
 /// A document that reads as YAML: a Kubernetes manifest, a `---` start.
@@ -1014,6 +1029,11 @@ mod tests {
                 "db; reboot",
                 "db-1.internal",
             ),
+            (
+                "kubectl patch deploy web -p '{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"a\",\"command\":[\"bash\",\"-e\",\"-o\",\"pipefail\",\"-c\",\"migrate {{ v }}\"]}]}}}}'",
+                "x;reboot",
+                "42",
+            ),
         ] {
             assert!(refusal(script, bad).is_some(), "{script} with {bad:?}");
             assert_eq!(refusal(script, good), None, "{script} with {good:?}");
@@ -1027,6 +1047,8 @@ mod tests {
             "kubectl patch deploy web -p '{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"a\",\"command\":[\"sh\",\"-c\",\"bin/app\"],\"env\":[{\"name\":\"NOTE\",\"value\":\"{{ v }}\"}]}]}}}}'",
             "curl -d '{\"tags\":[\"sh\",\"{{ v }}\"]}' https://x",
             "curl -d '{\"argv\":[\"ls\",\"-c\",\"{{ v }}\"]}' https://x",
+            // Another container's arguments, after one that runs a shell.
+            "kubectl patch deploy web -p '{\"spec\":{\"containers\":[{\"name\":\"a\",\"command\":[\"sh\",\"-c\",\"bin/app\"]},{\"name\":\"b\",\"args\":[\"--note\",\"{{ v }}\"]}]}}'",
         ] {
             assert_eq!(refusal(script, "it's down; see #42 $(x)"), None, "{script}");
             assert!(refusal(script, "a\"b").is_some(), "{script}");

@@ -242,13 +242,21 @@ impl Wide {
                 .chars()
                 .find(|c| matches!(c, '\'' | '"' | '`' | '\\'))
                 .map(|c| Refusal::Widens(Some(c))),
+            // (A list of hosts, `web-1,web-2`, and an IPv6 address name hosts, not patterns.)
             WideKind::Hosts => {
-                if let Some(c) = value.chars().find(|c| "*?[:,!&~@".contains(*c)) {
+                let address = |part: &str| part.trim().parse::<std::net::IpAddr>().is_ok();
+                if let Some(c) = value
+                    .split(',')
+                    .filter(|part| !address(part))
+                    .find_map(|part| part.chars().find(|c| "*?[:!&~@".contains(*c)))
+                {
                     return Some(Refusal::Widens(Some(c)));
                 }
                 let (before, after) = &self.around;
                 format!("{before}{value}{after}")
-                    .split([',', ':'])
+                    .split(',')
+                    .filter(|part| !address(part))
+                    .flat_map(|part| part.split(':'))
                     .map(|part| part.trim().trim_start_matches(['&', '!']))
                     .any(|part| part.eq_ignore_ascii_case("all") || part == "*")
                     .then_some(Refusal::Widens(None))
@@ -382,9 +390,10 @@ impl Plan {
         if let Some(lead) = &self.file_lead {
             let starts =
                 |s: &str, p: &str| s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
-            if let Some(p) = lead.first.iter().find(|p| {
-                starts(value, p) || (lead.lines && value.split(['\n', '\r']).any(|l| starts(l, p)))
-            }) {
+            let later = |p: &&&str| value.split(['\n', '\r']).skip(1).any(|l| starts(l, p));
+            if let Some(p) = (lead.first.iter().find(|p| starts(value, p)))
+                .or_else(|| lead.lines.iter().find(later))
+            {
                 return Some(Refusal::ReadsFile(p));
             }
             if let Some(c) = lead.needs.filter(|c| !value.contains(*c)) {
@@ -465,8 +474,8 @@ pub struct FileLead {
     pub needs: Option<char>,
     /// The argument, and what those starts do there.
     pub what: &'static str,
-    /// Each line of the value is held to `first` too (mail's `~!` escapes in a body).
-    pub lines: bool,
+    /// The starts that no later line of the value may have (mail's `~!` escapes in a body).
+    pub lines: &'static [&'static str],
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

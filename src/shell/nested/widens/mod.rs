@@ -8,7 +8,10 @@
 
 use std::collections::BTreeSet;
 
+mod found;
 mod places;
+
+use found::{Found, SELECTED};
 
 use super::files::{before_value, innermost_program};
 use super::types::{SENTINEL, Wide};
@@ -148,93 +151,7 @@ fn within(
     None
 }
 
-/// The value's word among a program's operands, and the text around the value in it.
-struct Found<'a> {
-    operands: &'a [&'a Word],
-    /// The value's word in `operands`.
-    k: usize,
-    before: &'a str,
-    after: &'a str,
-    /// The value ends a path (nothing but `/` and `*` after it, a folder or nothing before).
-    ends_path: bool,
-    /// A `*` stands beside the value in its part of the path.
-    globbed: bool,
-}
-
-impl<'a> Found<'a> {
-    /// A program's `operands`, with no value among them: for what the program does.
-    fn of(operands: &'a [&'a Word]) -> Found<'a> {
-        Found {
-            operands,
-            k: 0,
-            before: "",
-            after: "",
-            ends_path: false,
-            globbed: false,
-        }
-    }
-
-    /// Whether any of `names` is an operand (`-R` also inside `-Rf`).
-    fn has(&self, names: &[&str]) -> bool {
-        self.operands.iter().any(|a| {
-            names.iter().any(|n| {
-                a.cooked == *n
-                    || (n.len() == 2
-                        && !a.cooked.starts_with("--")
-                        && a.cooked.starts_with('-')
-                        && a.cooked[1..].contains(&n[1..]))
-            })
-        })
-    }
-
-    /// Whether `rsync` deletes in its destination (`--delete`, `--delete-after`, `--del`…).
-    fn deletes_in_destination(&self) -> bool {
-        self.operands
-            .iter()
-            .any(|a| a.cooked.starts_with("--delete") || a.cooked == "--del")
-    }
-
-    /// Where the address starts in the value's word after one of `options` written before
-    /// it (`--source=`, `-s`; `anywhere` in the word, else at its start), if one is.
-    fn option_prefix(&self, options: &[&str], anywhere: bool) -> Option<usize> {
-        options.iter().find_map(|o| {
-            if anywhere {
-                self.before.rfind(o).map(|i| i + o.len())
-            } else {
-                self.before.starts_with(o).then_some(o.len())
-            }
-        })
-    }
-
-    /// Whether an operand is one of `words`.
-    fn verb(&self, words: &[&str]) -> bool {
-        self.operands
-            .iter()
-            .any(|a| words.contains(&a.cooked.as_str()))
-    }
-
-    /// The operand before the value's word.
-    fn previous(&self) -> &str {
-        self.k
-            .checked_sub(1)
-            .and_then(|j| self.operands.get(j))
-            .map_or("", |w| w.cooked.as_str())
-    }
-
-    /// Whether the value's word is the last operand that is not an option.
-    fn last_operand(&self) -> bool {
-        !self.operands[self.k + 1..]
-            .iter()
-            .any(|a| !a.cooked.starts_with('-'))
-    }
-
-    /// A pattern of the text around the value in its word, from `start` (the end of
-    /// `name=`, `~`): tried whole.
-    fn around(&self, from: Option<usize>) -> (String, String) {
-        let before = from.map_or(self.before, |i| &self.before[i..]);
-        (before.to_string(), self.after.to_string())
-    }
-
+impl Found<'_> {
     fn widens(&self, program: &str, feeds: bool, replaces: bool) -> Option<Wide> {
         let word = self.operands[self.k].cooked.as_str();
         let option = word.starts_with('-') || self.before.starts_with('-');
@@ -540,7 +457,6 @@ const MOVED: &str = "it ends the path of what `mv` moves away, where an empty va
 const EMPTIED: &str = "it ends the path of the files the command empties, where an empty value, `.` or `/` would name every file of the folder written before it";
 const KEYS: &str = "it ends the prefix of the keys the command deletes, where an empty value would name every key that starts with the text before it";
 const NAMED: &str = "it is the name pattern of the files `find` deletes, where `*`, `?`, `[` or an empty value would match more than one name";
-const SELECTED: &str = "it is the pattern that picks what a later command deletes or stops (through a pipe or a command substitution), where an empty value, or one that matches any name, would pick everything";
 const DELETED: &str = "it ends the path of what the command deletes, where an empty value, `.` or `/` would name the whole folder written before it";
 const CHANGED: &str = "it ends the path of what the command changes recursively, where an empty value, `.` or `/` would name the whole folder written before it";
 const BUCKET: &str = "it ends the prefix of the objects the command deletes, where an empty value, `.` or `/` would name every object under the bucket or folder written before it";

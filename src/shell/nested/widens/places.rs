@@ -1,4 +1,4 @@
-//! More places where a value picks what a command acts on (audit 30): the lines `sed -i
+//! More places where a value picks what a command acts on (audit 29): the lines `sed -i
 //! '/…/d'` deletes or a `grep -v` that replaces a whole table keeps, the `--include` of what
 //! `aws s3 rm` deletes, the host pattern of ansible and salt, the address range of an Azure
 //! NSG rule, whom or what a policy grants; and filters whose output a later command deletes
@@ -6,7 +6,7 @@
 //! list-units`, `git for-each-ref`, the `/…/` of awk and `sed -n`.
 
 use super::super::types::{Wide, WideKind};
-use super::{Found, SELECTED};
+use super::found::{Found, SELECTED};
 use crate::shell::programs::{base, command_index, program_index};
 use crate::shell::words::Command;
 
@@ -115,7 +115,14 @@ impl Found<'_> {
             {
                 wide(GRANTED, WideKind::Grant, self.around(None))
             }
-            "gcloud" if previous == "--member" || self.before.starts_with("--member=") => {
+            // (Not `remove-iam-policy-binding`: it narrows who may.)
+            "gcloud"
+                if (previous == "--member" || self.before.starts_with("--member="))
+                    && !self
+                        .operands
+                        .iter()
+                        .any(|a| a.cooked.starts_with("remove-")) =>
+            {
                 let from = self.before.starts_with("--member=").then_some(9);
                 wide(GRANTED, WideKind::Grant, self.around(from))
             }

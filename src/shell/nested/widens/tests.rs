@@ -167,7 +167,7 @@ fn a_value_that_would_widen_a_destructive_command_is_refused() {
             "203.0.113.7/32",
         ),
         ("firewall-cmd --add-source={{ v }}", "::/0", "10.0.0.0/16"),
-        // Audit 30 H-6: a JMESPath query whose output a deleter is given.
+        // Audit 29 H-6: a JMESPath query whose output a deleter is given.
         (
             "aws ec2 describe-instances --query \"Reservations[].Instances[?contains(Tags[?Key=='Name'].Value|[0], '{{ v }}')].InstanceId\" --output text | xargs aws ec2 terminate-instances --instance-ids",
             "",
@@ -251,7 +251,7 @@ fn a_value_that_would_widen_a_destructive_command_is_refused() {
             "*",
             "web-1",
         ),
-        ("salt -L \"{{ v }}\" state.apply", "web-1,web-2", "web-1"),
+        ("salt -L \"{{ v }}\" state.apply", "*", "web-1,web-2"),
         ("salt -E \"{{ v }}\" test.ping", ".*", "^web-1$"),
         // H-11: a grep -v whose output replaces the whole table.
         (
@@ -404,7 +404,7 @@ fn a_value_that_would_widen_a_destructive_command_is_refused() {
         ("mv /tmp/new \"/srv/releases/{{ v }}\"", ""),
         ("iptables -A INPUT -s {{ v }} -j ACCEPT", "10.0.0.0/8"),
         ("cd \"/srv/releases/{{ v }}\" && ls", ""),
-        // Audit 30: a filter whose output is only printed, a grep -v whose output is
+        // Audit 29: a filter whose output is only printed, a grep -v whose output is
         // printed or appended, a sed -i that changes lines, a query of nothing deleted.
         (
             "aws ec2 describe-instances --query \"Reservations[].Instances[?contains(Tags[?Key=='Name'].Value|[0], '{{ v }}')].InstanceId\" --output text",
@@ -419,6 +419,20 @@ fn a_value_that_would_widen_a_destructive_command_is_refused() {
         ("git for-each-ref \"refs/heads/{{ v }}*\"", "*"),
         ("ansible-playbook site.yml --tags \"{{ v }}\"", "all"),
         ("gsutil iam ch -d \"{{ v }}\" gs://reports", "allUsers"),
+        // A list of hosts and an IPv6 address are hosts; removing a grant narrows it.
+        (
+            "ansible-playbook site.yml --limit \"{{ v }}\"",
+            "web-1,web-2",
+        ),
+        ("ansible \"{{ v }}\" -m ping", "2001:db8::10"),
+        (
+            "ansible-playbook site.yml -l \"{{ v }}\"",
+            "10.0.0.5,2001:db8::10",
+        ),
+        (
+            "gcloud projects remove-iam-policy-binding p --member \"{{ v }}\" --role roles/viewer",
+            "allUsers",
+        ),
         (
             "aws s3 rm s3://b/ --recursive --exclude \"*\" --include \"{{ v }}\"",
             "*.log",
