@@ -1517,12 +1517,26 @@ const FAKES: [&str; 17] = [
 /// Runs the one step `run` with `value`, with the [`FAKES`] first on the PATH: the run's
 /// output and what each fake was given (`None`: it did not run).
 fn run_with_fakes(run: &str, value: &str) -> (common::Output, Vec<(String, Option<String>)>) {
-    let t = Test::new().file("runbooks/rb.yaml", &runbook_of(&[("s", run.to_string())]));
+    let rb = runbook_of(&[("s", run.to_string())]);
+    run_step(&rb, &FAKES, fake_program, &[], value)
+}
+
+/// Runs the runbook `rb` (its one step `s`) with `value` for `v` and `extra` arguments, with
+/// `fakes` (each made by `fake`) first on the PATH: the run's output and what each fake was
+/// given (`None`: it did not run).
+fn run_step(
+    rb: &str,
+    fakes: &[&str],
+    fake: fn(&Test, &str) -> std::path::PathBuf,
+    extra: &[&str],
+    value: &str,
+) -> (common::Output, Vec<(String, Option<String>)>) {
+    let t = Test::new().file("runbooks/rb.yaml", rb);
     let out = t.path("out");
     std::fs::create_dir_all(&out).unwrap();
     let mut bin = std::path::PathBuf::new();
-    for name in FAKES {
-        bin = fake_program(&t, name);
+    for name in fakes {
+        bin = fake(&t, name);
     }
     let path = format!(
         "{}:{}",
@@ -1530,8 +1544,12 @@ fn run_with_fakes(run: &str, value: &str) -> (common::Output, Vec<(String, Optio
         std::env::var("PATH").unwrap_or_default()
     );
     let t = t.env("OUT", out.to_str().unwrap()).env("PATH", &path);
-    let o = t.exec(&["run", "rb", "--yes", "--input", &format!("v={value}")]);
-    let given = FAKES
+    let input = format!("v={value}");
+    let mut args = vec!["run", "rb", "--yes"];
+    args.extend_from_slice(extra);
+    args.extend(["--input", input.as_str()]);
+    let o = t.exec(&args);
+    let given = fakes
         .iter()
         .map(|n| (n.to_string(), std::fs::read_to_string(out.join(n)).ok()))
         .collect();
@@ -2235,33 +2253,7 @@ fn run_with_these_fakes(
 ) -> (common::Output, Vec<(String, Option<String>)>) {
     let rb = runbook_of(&[("s", run.to_string())])
         .replace("readonly: true", "dangerous: true\n    confirm: go ahead");
-    let t = Test::new().file("runbooks/rb.yaml", &rb);
-    let out = t.path("out");
-    std::fs::create_dir_all(&out).unwrap();
-    let mut bin = std::path::PathBuf::new();
-    for name in fakes {
-        bin = fake_program(&t, name);
-    }
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let t = t.env("OUT", out.to_str().unwrap()).env("PATH", &path);
-    let o = t.exec(&[
-        "run",
-        "rb",
-        "--yes",
-        "--confirm",
-        "s",
-        "--input",
-        &format!("v={value}"),
-    ]);
-    let given = fakes
-        .iter()
-        .map(|n| (n.to_string(), std::fs::read_to_string(out.join(n)).ok()))
-        .collect();
-    (o, given)
+    run_step(&rb, fakes, fake_program, &["--confirm", "s"], value)
 }
 
 /// Audit 29 H-6, H-8, H-9, H-11, H-12, H-13, H-18: a value that would widen what a command
@@ -2401,25 +2393,8 @@ const READERS: [&str; 7] = [
 /// Runs the one step `run` with `value`, with the [`READERS`] first on the PATH: the run's
 /// output and what each was given (`None`: it did not run).
 fn run_with_readers(run: &str, value: &str) -> (common::Output, Vec<(String, Option<String>)>) {
-    let t = Test::new().file("runbooks/rb.yaml", &runbook_of(&[("s", run.to_string())]));
-    let out = t.path("out");
-    std::fs::create_dir_all(&out).unwrap();
-    let mut bin = std::path::PathBuf::new();
-    for name in READERS {
-        bin = fake_reader(&t, name);
-    }
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let t = t.env("OUT", out.to_str().unwrap()).env("PATH", &path);
-    let o = t.exec(&["run", "rb", "--yes", "--input", &format!("v={value}")]);
-    let given = READERS
-        .iter()
-        .map(|n| (n.to_string(), std::fs::read_to_string(out.join(n)).ok()))
-        .collect();
-    (o, given)
+    let rb = runbook_of(&[("s", run.to_string())]);
+    run_step(&rb, &READERS, fake_reader, &[], value)
 }
 
 /// Audit 29 H-25, H-24, H-23, H-10: a value in a document or command string that a program
