@@ -340,7 +340,7 @@ fn pattern_validator(
         let Some(p) = &pattern else {
             return Ok(Validation::Valid);
         };
-        match regex::Regex::new(p) {
+        match crate::values::pattern::compile(p) {
             Ok(re) if re.is_match(value) => Ok(Validation::Valid),
             Ok(_) => Ok(Validation::Invalid(format!("must match {p}").into())),
             Err(_) => Ok(Validation::Valid),

@@ -56,7 +56,7 @@ pub fn validate(input: &Input, value: &str) -> Result<InputValue, String> {
         return Err(format!("{shown} is not one of {}", list.join(", ")));
     }
     if let Some(pattern) = &input.pattern {
-        let re = regex::Regex::new(&pattern.value)
+        let re = super::pattern::compile(&pattern.value)
             .map_err(|_| format!("its pattern `{}` is invalid", pattern.value))?;
         if !re.is_match(value) {
             return Err(format!("{shown} does not match `{}`", pattern.value));
@@ -77,7 +77,7 @@ pub fn valid_answer(
         return Some(format!("{shown} is not one of {}", choices.join(", ")));
     }
     if let Some(p) = pattern {
-        match regex::Regex::new(p) {
+        match super::pattern::compile(p) {
             Ok(re) if !re.is_match(value) => {
                 return Some(format!("{shown} does not match `{p}`"));
             }

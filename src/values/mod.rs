@@ -3,6 +3,7 @@
 //! value fits an input or an `ask`.
 
 mod input;
+pub mod pattern;
 pub mod visible;
 
 pub use input::{InputValue, shown_value, valid_answer, validate};

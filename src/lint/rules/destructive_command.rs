@@ -539,9 +539,11 @@ const POWER: &str = "reboot / shutdown";
 const STOP: &str = "stopping a database or cluster service";
 
 /// The patterns, and one automaton over every gate word (ASCII case ignored) that tells in
-/// one pass over a script which patterns may match it.
+/// one pass over a script which patterns may match it. A pattern is compiled the first time
+/// its gate opens: most scripts open few, and `runbook lint` of one file or `runbook run`
+/// does not pay for compiling the hundred others at start.
 struct Compiled {
-    each: Vec<(Regex, &'static str)>,
+    each: Vec<(OnceLock<Option<Regex>>, &'static str)>,
     gates: aho_corasick::AhoCorasick,
     /// For each gate word of `gates`, the pattern it opens.
     opens: Vec<usize>,
@@ -554,13 +556,12 @@ fn patterns() -> Option<&'static Compiled> {
             let mut each = Vec::new();
             let mut words = Vec::new();
             let mut opens = Vec::new();
-            for (p, what, gate) in PATTERNS {
-                let re = Regex::new(p).ok()?;
+            for (_, what, gate) in PATTERNS {
                 for g in *gate {
                     words.push(*g);
                     opens.push(each.len());
                 }
-                each.push((re, *what));
+                each.push((OnceLock::new(), *what));
             }
             // A contiguous NFA: cheap to build (a DFA costs more to build than a short run
             // spends searching).
@@ -594,6 +595,13 @@ pub fn find_destructive(script: &str) -> Found {
         if open & (1 << (n % 128)) == 0 {
             continue;
         }
+        // (Every pattern compiles: `every_pattern_compiles` below.)
+        let Some(re) = re
+            .get_or_init(|| PATTERNS.get(n).and_then(|(p, _, _)| Regex::new(p).ok()))
+            .as_ref()
+        else {
+            continue;
+        };
         for m in re.find_iter(script) {
             let line_start = script[..m.start()].rfind('\n').map_or(0, |i| i + 1);
             if script[line_start..m.start()].trim_start().starts_with('#') {
@@ -1003,6 +1011,18 @@ impl Rule for DestructiveCommand {
 mod tests {
     use super::find_destructive;
     use crate::lint::Rule;
+
+    /// Each pattern is compiled when its gate first opens, and one that did not compile would
+    /// be skipped: every one must compile, and have a gate that opens it.
+    #[test]
+    fn every_pattern_compiles() {
+        for (p, what, gates) in super::PATTERNS {
+            if let Err(e) = regex::Regex::new(p) {
+                panic!("the pattern of {what} does not compile: {e}");
+            }
+            assert!(!gates.is_empty(), "{what} has no gate word");
+        }
+    }
 
     /// `runbook explain RB027` names the commands added after its first list (an audit
     /// found them detected but not told).

@@ -77,7 +77,7 @@ impl Rule for InvalidRegex {
                      key: &str,
                      value: &Sp<String>,
                      groups: Option<usize>| {
-            match regex::Regex::new(value.as_str()) {
+            match crate::values::pattern::compile(value.as_str()) {
                 Err(e) => {
                     let text = e.to_string();
                     let why = text

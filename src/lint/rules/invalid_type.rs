@@ -49,7 +49,7 @@ impl Rule for InvalidType {
             let bad_pattern = input
                 .pattern
                 .as_ref()
-                .is_some_and(|p| regex::Regex::new(&p.value).is_err());
+                .is_some_and(|p| crate::values::pattern::compile(&p.value).is_err());
             if let Some(default) = input.default.as_ref().filter(|d| !d.value.contains("{{"))
                 && !bad_pattern
                 && let Err(why) = crate::values::validate(input, &default.value)
@@ -70,7 +70,7 @@ impl Rule for InvalidType {
                 let pattern = ask
                     .pattern
                     .as_ref()
-                    .filter(|p| regex::Regex::new(&p.value).is_ok())
+                    .filter(|p| crate::values::pattern::compile(&p.value).is_ok())
                     .map(|p| p.value.as_str());
                 if let Some(why) =
                     crate::values::valid_answer(&default.value, ask.secret, pattern, &choices)

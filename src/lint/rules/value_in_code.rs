@@ -112,7 +112,7 @@ fn constrained(cx: &Context, r: &crate::template::Reference) -> bool {
     if !choices.is_empty() {
         return choices.iter().all(|c| inert(c));
     }
-    let Some(Ok(re)) = pattern.map(regex::Regex::new) else {
+    let Some(Ok(re)) = pattern.map(crate::values::pattern::compile) else {
         return false;
     };
     const PROBES: &[&str] = &[

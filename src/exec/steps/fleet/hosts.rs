@@ -311,7 +311,7 @@ impl Executor<'_> {
         let mut why = ssh_problem.unwrap_or_else(|| outcome_text(&outcome.exit, planned));
         // `expect.stdout`: each host's own output must match.
         if ok && let Some(pattern) = step.expect.as_ref().and_then(|e| e.stdout.as_ref()) {
-            match regex::Regex::new(&pattern.value) {
+            match crate::values::pattern::compile(&pattern.value) {
                 Ok(re) if re.is_match(&outcome.stdout.text) => {}
                 Ok(_) => {
                     ok = false;
