@@ -2508,3 +2508,139 @@ fn a_value_in_a_programs_own_command_language_stays_data() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
 }
+
+/// A program first on the PATH that appends its arguments to `$OUT/NAME`, one call a line.
+fn appending_fake(t: &Test, name: &str) -> std::path::PathBuf {
+    let bin = t.path("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let path = bin.join(name);
+    std::fs::write(
+        &path,
+        format!("#!/bin/sh\nprintf '[%s]' \"$@\" >> \"$OUT/{name}\"\necho >> \"$OUT/{name}\"\n"),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    bin
+}
+
+/// A `dir:` written from a value is the folder the script starts in: checked as a `cd "…"`
+/// at its start is, before anything runs (audit 40 A40-1: `rm -rf ./*` in
+/// `releases/{{ v }}` with an empty value or `..` emptied the releases or their parent).
+#[test]
+fn a_value_ending_the_path_of_dir_is_checked_as_a_cd_is() {
+    let rb = "title: d\ninputs:\n  v: {description: release}\nsteps:\n  - id: s\n    title: clean one release\n    dir: \"releases/{{ inputs.v }}\"\n    run: |\n      rm -rf ./*\n";
+    for (value, refused) in [("", true), ("..", true), (".", true), ("r1", false)] {
+        let t = Test::new()
+            .file("runbooks/rb.yaml", rb)
+            .file("runbooks/releases/r1/keep", "x");
+        let out = t.path("out");
+        std::fs::create_dir_all(&out).unwrap();
+        let bin = appending_fake(&t, "rm");
+        let path = format!(
+            "{}:{}",
+            bin.display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let t = t.env("OUT", out.to_str().unwrap()).env("PATH", &path);
+        let input = format!("v={value}");
+        let o = t.exec(&["run", "rb", "--yes", "--input", &input]);
+        let ran = std::fs::read_to_string(out.join("rm")).ok();
+        if refused {
+            assert_ne!(o.code, 0, "{value:?}: {}", o.stderr);
+            assert!(ran.is_none(), "{value:?}: rm ran: {ran:?}");
+            assert!(
+                o.stderr.contains("`dir:` of step `s`") && o.stderr.contains("`cd"),
+                "{value:?}: {}",
+                o.stderr
+            );
+        } else {
+            o.code(0);
+            assert_eq!(ran.as_deref(), Some("[-rf][./keep]\n"), "{value:?}");
+        }
+    }
+}
+
+/// A value in `on:` may not name the inventory's group of every host (`all`, `ungrouped`):
+/// refused before any host is reached (audit 40 A40-2). The runbook may write `on: all`.
+#[test]
+fn a_value_in_on_may_not_name_every_host() {
+    let rb = "title: h\ninventory: hosts.ini\ninputs:\n  host: {description: one web host}\nsteps:\n  - id: s\n    title: restart on one host\n    on: \"{{ inputs.host }}\"\n    run: |\n      systemctl restart nginx\n";
+    for (value, refused) in [("all", true), ("ungrouped", true), ("web-1", false)] {
+        let t = Test::new()
+            .file("runbooks/rb.yaml", rb)
+            .file("runbooks/hosts.ini", "[web]\nweb-1\nweb-2\n[db]\ndb-1\n");
+        let out = t.path("out");
+        std::fs::create_dir_all(&out).unwrap();
+        let bin = appending_fake(&t, "ssh");
+        let path = format!(
+            "{}:{}",
+            bin.display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let t = t.env("OUT", out.to_str().unwrap()).env("PATH", &path);
+        let input = format!("host={value}");
+        let o = t.exec(&["run", "rb", "--yes", "--input", &input]);
+        let ssh = std::fs::read_to_string(out.join("ssh")).unwrap_or_default();
+        if refused {
+            assert_ne!(o.code, 0, "{value}: {}", o.stdout);
+            assert!(
+                o.stdout
+                    .contains(&format!("names `{value}`, written from a value")),
+                "{value}: {}",
+                o.stdout
+            );
+            assert!(
+                !ssh.contains("web-") && !ssh.contains("db-1"),
+                "{value}: {ssh}"
+            );
+        } else {
+            assert!(ssh.contains("web-1"), "{value}: {ssh}\n{}", o.stderr);
+            assert!(!ssh.contains("web-2") && !ssh.contains("db-1"), "{ssh}");
+        }
+    }
+}
+
+/// What `pgrep`, `grep -c` or `wc -l` prints is only numbers, also kept in a variable and
+/// used in a string another shell parses, and after `|| true` (audit 40 A40-11: refused at
+/// run and by lint's RB031 for any value).
+#[test]
+fn a_count_or_pid_found_from_a_value_is_a_number_in_a_remote_command() {
+    for script in [
+        "pid=$(pgrep -o -f \"{{ inputs.v }}\")\nssh web-1 \"echo kill $pid\"",
+        "n=$(pgrep -f \"{{ inputs.v }}\" | wc -l)\nssh web-1 \"echo $n running\"",
+        "pid=$(pgrep -f \"{{ inputs.v }}\" || true)\nssh web-1 \"echo kill ${pid:-none}\"",
+        "count=$(grep -c \"{{ inputs.v }}\" /etc/hostname || true)\nssh web-1 \"echo seen $count times\"",
+    ] {
+        let rb = format!(
+            "title: n\ninputs:\n  v: {{description: a process}}\nsteps:\n  - id: s\n    title: find here, act there\n    run: |\n{}\n",
+            script
+                .lines()
+                .map(|l| format!("      {l}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        let t = Test::new().file("runbooks/rb.yaml", &rb);
+        let lint = t.exec(&["lint", "--no-shellcheck", "runbooks/rb.yaml"]);
+        assert!(!lint.stdout.contains("RB031"), "{script}\n{}", lint.stdout);
+        let out = t.path("out");
+        std::fs::create_dir_all(&out).unwrap();
+        let bin = appending_fake(&t, "ssh");
+        let path = format!(
+            "{}:{}",
+            bin.display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let t = t.env("OUT", out.to_str().unwrap()).env("PATH", &path);
+        let o = t.exec(&[
+            "run",
+            "rb",
+            "--yes",
+            "--input",
+            "v=worker --queue=emails -D",
+        ]);
+        o.code(0);
+        let ssh = std::fs::read_to_string(out.join("ssh")).unwrap_or_default();
+        assert!(ssh.starts_with("[web-1]"), "{script}: {ssh}");
+    }
+}

@@ -233,6 +233,17 @@ impl Executor<'_> {
             }
         };
         env.extend(values.iter().cloned());
+        // (After `$PWD` is checked as a value of the environment, above.)
+        if let Err(e) = self
+            .cfg
+            .check_entered_dir(step, &self.progress.state, false)
+        {
+            self.out.screen.status(Status::Failed, &e.message);
+            if !e.help.is_empty() {
+                self.out.screen.line(&format!("  help: {}", e.help));
+            }
+            return Ok(Ran::not_started(e.message));
+        }
         // `duration`: stopped after that long, which is its success; `timeout`: stopped after
         // that long, which is a failure. The shorter one ends the command.
         let (timeout, planned) = match self.limits_of(step) {
@@ -387,7 +398,7 @@ impl Executor<'_> {
         if problem.is_none()
             && let Some(pattern) = step.expect.as_ref().and_then(|e| e.stdout.as_ref())
         {
-            match regex::Regex::new(&pattern.value) {
+            match crate::values::pattern::compile(&pattern.value) {
                 Ok(re) if re.is_match(&outcome.stdout.text) => {}
                 Ok(_) => {
                     problem = Some(format!("the output does not match `{}`", pattern.value));
@@ -671,7 +682,7 @@ pub(crate) fn captured(step: &Step, outcome: &Outcome) -> Result<(String, bool),
     let value = match &capture.pattern {
         None => source.text.trim().to_string(),
         Some(pattern) => {
-            let re = regex::Regex::new(&pattern.value)
+            let re = crate::values::pattern::compile(&pattern.value)
                 .map_err(|e| format!("invalid capture pattern: {e}"))?;
             re.captures(&source.text)
                 .and_then(|c| c.get(1).or_else(|| c.get(0)))

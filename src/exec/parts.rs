@@ -325,6 +325,50 @@ impl<'a> RunConfig<'a> {
         })
     }
 
+    /// A `dir:` written by a template is the folder the step's script starts in: its values
+    /// are checked as the values of a `cd "…"` at the script's start are (`dir:
+    /// /srv/releases/{{ inputs.v }}` before `rm -rf ./*`: not empty, `.`, `/` or `..`).
+    /// `remote`: a step with `on:`, where only the step's own `dir` applies. Errs with the
+    /// problem, naming the step, when the value is refused or `dir:` cannot be rendered.
+    pub(crate) fn check_entered_dir(
+        &self,
+        step: &Step,
+        state: &RunState,
+        remote: bool,
+    ) -> Result<(), RenderError> {
+        let dir = if remote {
+            step.dir.as_ref()
+        } else {
+            step.dir.as_ref().or(self.runbook.dir.as_ref())
+        };
+        let Some(d) = dir.filter(|d| d.value.contains("{{")) else {
+            return Ok(());
+        };
+        let ctx = state.context(None);
+        let id = step.id();
+        render::text(&d.value, &ctx).map_err(|e| RenderError {
+            message: format!("`dir:` of step `{id}` cannot be rendered: {}", e.message),
+            help: e.help,
+        })?;
+        let Some(run) = &step.run else {
+            return Ok(());
+        };
+        let (entered, _) = crate::shell::entered::entered(&d.value, &run.value, step.renders());
+        let shell = crate::load::Shell::Bash;
+        match render::script(&entered, &ctx, &shell) {
+            Ok(_) => Ok(()),
+            // (A problem of the script's own values is said where it is rendered.)
+            Err(_) if step.renders() && render::script(&run.value, &ctx, &shell).is_err() => Ok(()),
+            Err(e) => Err(RenderError {
+                message: format!(
+                    "`dir:` of step `{id}` is the folder its script starts in, as if it began with `cd \"{}\"`: {}",
+                    d.value, e.message
+                ),
+                help: e.help,
+            }),
+        }
+    }
+
     /// A step's `dir` as rendered, when a template writes it: `$PWD` holds a value there,
     /// checked like the values of the step's environment.
     pub(crate) fn templated_dir(&self, step: &Step, state: &RunState) -> Option<String> {

@@ -337,6 +337,9 @@ fn place(
                         let held = match c {
                             '\n' => "a new line".to_string(),
                             '\r' => "a carriage return".to_string(),
+                            '\u{85}' => "a line break (NEL, U+0085)".to_string(),
+                            '\u{2028}' => "a line break (LINE SEPARATOR, U+2028)".to_string(),
+                            '\u{2029}' => "a line break (PARAGRAPH SEPARATOR, U+2029)".to_string(),
                             ' ' => "a space".to_string(),
                             '\t' => "a tab".to_string(),
                             c if c.is_control() => format!("`{}`", c.escape_debug()),
@@ -412,6 +415,9 @@ fn place(
                         let held = match c {
                             '\n' => "a new line".to_string(),
                             '\r' => "a carriage return".to_string(),
+                            '\u{85}' => "a line break (NEL, U+0085)".to_string(),
+                            '\u{2028}' => "a line break (LINE SEPARATOR, U+2028)".to_string(),
+                            '\u{2029}' => "a line break (PARAGRAPH SEPARATOR, U+2029)".to_string(),
                             ' ' => "a space".to_string(),
                             '\t' => "a tab".to_string(),
                             c => format!("`{c}`"),

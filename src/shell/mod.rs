@@ -6,6 +6,7 @@
 pub const VALUE_PREFIX: &str = "RUNBOOK_VALUE_";
 
 mod context;
+pub mod entered;
 pub mod environment;
 pub mod flow;
 mod functions;

@@ -728,6 +728,14 @@ pub fn substitution_prints_only_numbers(text: &str, inner: std::ops::Range<usize
 }
 
 pub fn prints_only_numbers(list: &[Command]) -> bool {
+    // `pgrep -f x || true`: a command after it that prints nothing (`true`, `:`).
+    let mut list = list;
+    while let Some((last, before)) = list.split_last()
+        && before.last().is_some_and(|c| !c.piped)
+        && matches!(last.args().as_slice(), [w] if matches!(w.cooked.as_str(), "true" | ":"))
+    {
+        list = before;
+    }
     let Some((last, before)) = list.split_last() else {
         return false;
     };
@@ -754,6 +762,24 @@ pub fn prints_only_numbers(list: &[Command]) -> bool {
                     a.starts_with("--separator")
                         || (a.starts_with('-') && !a.starts_with("--") && a.contains(['d', 'S']))
                 });
+            }
+            // `grep -c x FILE`: a count (of one file: of several, each file's name too).
+            "grep" | "egrep" | "fgrep" => {
+                let short = |w: &&Word, c: &[char]| {
+                    let a = w.cooked.as_str();
+                    a.starts_with('-') && !a.starts_with("--") && a.contains(c)
+                };
+                let counts = rest
+                    .iter()
+                    .any(|w| w.cooked == "--count" || short(w, &['c']));
+                let names = rest.iter().any(|w| {
+                    matches!(
+                        w.cooked.as_str(),
+                        "--with-filename" | "--recursive" | "--dereference-recursive"
+                    ) || short(w, &['H', 'r', 'R'])
+                });
+                let operands = rest.iter().filter(|w| !w.cooked.starts_with('-')).count();
+                return counts && !names && operands <= 2;
             }
             "pgrep" => {
                 return !rest.iter().any(|w| {
@@ -829,6 +855,10 @@ mod tests {
             "pidof nginx",
             "ps aux | grep x | wc -l",
             "sudo pgrep -u app x | sort -n",
+            "pgrep -f x || true",
+            "pgrep -o -f x || :",
+            "grep -c x /etc/services",
+            "grep --count -i x f || true",
         ] {
             assert!(numbers(s), "{s}");
         }
@@ -841,6 +871,12 @@ mod tests {
             "wc -l file",
             "echo x | head -1",
             "pgrep x | tail /etc/passwd",
+            "pgrep x || echo none",
+            "true",
+            "grep -c x a b",
+            "grep -rc x /etc",
+            "grep -Hc x f",
+            "grep x f",
             "",
         ] {
             assert!(!numbers(s), "{s}");

@@ -1034,8 +1034,12 @@ fn substitutions(text: &str) -> String {
         }
         Some(if matches!(inner, "pwd" | "pwd -P" | "pwd -L") {
             "${PWD}".to_string()
-        } else if LITERAL_OUTPUT.contains(&first)
-            && !inner.contains(['$', '`', '<', '>', '|', ';', '&'])
+        } else if (LITERAL_OUTPUT.contains(&first)
+            && !inner.contains(['$', '`', '<', '>', '|', ';', '&']))
+            // `$(pgrep -f "$x" || true)`, `$(grep -c "$x" f)`, `$(… | wc -l)`: only numbers,
+            // whatever the value (audit 40 A40-11).
+            || super::words::commands(inner, 0..inner.len())
+                .is_some_and(|l| super::programs::prints_only_numbers(&l))
         {
             "SUBSTITUTED".to_string()
         } else {

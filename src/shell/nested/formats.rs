@@ -1066,6 +1066,13 @@ mod tests {
         assert_eq!(refusal(quoted, "it's down; see #42\nline 2"), None);
         let file = "cat > values.yaml <<EOF\nimage:\n  tag: {{ v }}\nEOF";
         assert!(refusal(file, "1\nsecurityContext: {privileged: true}").is_some());
+        // YAML 1.1 readers (libyaml, go-yaml, PyYAML) also end a line at NEL, LINE
+        // SEPARATOR and PARAGRAPH SEPARATOR (audit 40 A40-3).
+        for brk in ['\u{85}', '\u{2028}', '\u{2029}'] {
+            assert!(refusal(manifest, &format!("n{brk}  hostPID: true")).is_some());
+            assert!(refusal(file, &format!("1{brk}securityContext: x")).is_some());
+        }
+        assert_eq!(refusal(quoted, "line\u{2028}2"), None);
     }
 
     #[test]

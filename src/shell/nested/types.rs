@@ -407,7 +407,9 @@ impl Plan {
             return Some(Refusal::SudoShell);
         }
         if let Some((chars, _)) = &self.shape
-            && let Some(c) = value.chars().find(|c| chars.contains(*c))
+            && let Some(c) = value
+                .chars()
+                .find(|c| chars.contains(*c) || (chars.contains('\n') && is_line_break(*c)))
         {
             return Some(Refusal::Shape(c));
         }
@@ -419,6 +421,14 @@ impl Plan {
         }
         None
     }
+}
+
+/// Whether `c` ends a line for some reader of the documents a value is written into: `\n`
+/// and `\r`, and the line breaks of YAML 1.1 (libyaml, go-yaml, PyYAML) and of Unicode-aware
+/// readers, NEL (U+0085), LINE SEPARATOR (U+2028) and PARAGRAPH SEPARATOR (U+2029). Where a
+/// new line would start another key, header or setting, each of them would.
+pub fn is_line_break(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
 }
 
 /// What a word may not start with where a program reads options: `-`, and what some read

@@ -228,6 +228,9 @@ impl Executor<'_> {
         // The multiplexed connections end with the step, however it ends: nothing of the
         // run is left behind.
         let _masters = remote::Masters::new(&ssh, &hosts);
+        if let Err(e) = self.cfg.check_entered_dir(step, &self.progress.state, true) {
+            return self.not_rendered(step, started, &e, failed);
+        }
         let dir = match RunConfig::host_dir_of(step, &self.progress.state) {
             Ok(d) => d,
             Err(e) => return self.not_rendered(step, started, &e, failed),

@@ -61,6 +61,18 @@ impl Executor<'_> {
                 c.escape_default()
             ));
         }
+        // A value meant to name a host must not name every host: the inventory's implicit
+        // groups `all` and `ungrouped`, when the runbook's text does not write them itself.
+        if templated
+            && inventory.is_some()
+            && let Some(group) = every_host_group(&on.value, &render)
+        {
+            return Err(format!(
+                "`on:` of step `{}` names `{group}`, written from a value: `{group}` is a group of every host of the inventory ({} hosts here), which a value must not widen the step to\nhelp: give one host or group name; to run on every host, write `on: {group}` in the runbook, where a reviewer sees it",
+                step.id(),
+                found.hosts.len()
+            ));
+        }
         if inventory.is_some()
             && let Some(u) = found.unknown.first()
         {
@@ -74,5 +86,73 @@ impl Executor<'_> {
             ));
         }
         Ok(found.hosts)
+    }
+}
+
+/// The implicit group of every host (`all`, `ungrouped`) that a rendered `on:` names where
+/// its text does not write it: a value put it there.
+fn every_host_group(
+    on: &OnValue,
+    render: &dyn Fn(&str) -> Result<String, String>,
+) -> Option<&'static str> {
+    let texts: Vec<&str> = match on {
+        OnValue::List(items) => items.iter().map(|i| i.value.as_str()).collect(),
+        OnValue::Text(text) => vec![text.value.as_str()],
+    };
+    let words = |t: &str| -> Vec<String> {
+        t.split(|c: char| c == ',' || c.is_whitespace() || matches!(c, '[' | ']' | '"' | '\''))
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let mut written = Vec::new();
+    let mut rendered = Vec::new();
+    for t in texts {
+        written.extend(words(&without_templates(t)));
+        rendered.extend(words(&render(t).unwrap_or_default()));
+    }
+    ["all", "ungrouped"]
+        .into_iter()
+        .find(|g| rendered.iter().any(|w| w == g) && !written.iter().any(|w| w == g))
+}
+
+/// `t` with its `{{ }}` and `{% %}` blocks taken out (each ends a word).
+fn without_templates(t: &str) -> String {
+    let mut out = String::with_capacity(t.len());
+    let mut rest = t;
+    while let Some(i) = rest.find(['{']) {
+        let (open, close) = match rest.get(i..i + 2) {
+            Some("{{") => ("{{", "}}"),
+            Some("{%") => ("{%", "%}"),
+            _ => {
+                out.push_str(&rest[..=i]);
+                rest = &rest[i + 1..];
+                continue;
+            }
+        };
+        out.push_str(&rest[..i]);
+        out.push(' ');
+        match rest[i + open.len()..].find(close) {
+            Some(j) => rest = &rest[i + open.len() + j + close.len()..],
+            None => return out,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_templates;
+
+    #[test]
+    fn templates_are_taken_out_of_the_written_text() {
+        assert_eq!(without_templates("{{ inputs.host }}"), " ");
+        assert_eq!(without_templates("web-1 {{ x }},all"), "web-1  ,all");
+        assert_eq!(
+            without_templates("a{b}c {% if x %}all{% endif %}"),
+            "a{b}c  all "
+        );
+        assert_eq!(without_templates("{{ unclosed"), " ");
     }
 }
