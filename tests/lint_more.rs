@@ -709,6 +709,15 @@ fn values_in_a_programs_own_command_language_are_said_at_lint() {
         ),
         ("lftp -c \"open db-1; put {{ inputs.reason }}\"", vec![17]),
         ("lftp -c \"open db-1; put {{ inputs.host }}\"", vec![]),
+        // A batch file the step writes, then gives sftp on its input.
+        (
+            "echo \"put {{ inputs.reason }}\" > b.txt\n      sftp backup@db-1 < b.txt",
+            vec![17],
+        ),
+        (
+            "echo \"put {{ inputs.host }}\" > b.txt\n      sftp backup@db-1 < b.txt",
+            vec![],
+        ),
     ] {
         let text = format!(
             "title: T\nowner: team\ndescription: D.\n{inputs}steps:\n  - id: one\n    title: One\n    run: |\n      {run}\n"

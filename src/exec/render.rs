@@ -398,10 +398,8 @@ fn place(
                     ),
                     help: "check the value (a `pattern` that refuses a leading `-`, `+`, `!` or `(`), or put `--` before it where the program accepts it".into(),
                     },
-                    // (`mail`'s body: a later line of the value may start with it.)
-                    Refusal::ReadsFile(start)
-                        if !value.get(..start.len()).is_some_and(|h| h.eq_ignore_ascii_case(start)) =>
-                    {
+                    // (`mail`'s body: a later line of the value starts with it.)
+                    Refusal::LineReadsFile(start) => {
                         file_refusal(expr, &via, &plan, &format!("has a line starting with `{start}`"), &format!("has no line starting with `{start}`"))
                     }
                     Refusal::ReadsFile(start) => {
@@ -411,7 +409,7 @@ fn place(
                         file_refusal(expr, &via, &plan, &format!("holds no `{c}`"), &format!("holds `{c}`"))
                     }
                     Refusal::Shape(c) => {
-                        let what = plan.shape.map_or("", |(_, w)| w);
+                        let what = plan.shape.map_or("", |s| s.what);
                         let held = match c {
                             '\n' => "a new line".to_string(),
                             '\r' => "a carriage return".to_string(),

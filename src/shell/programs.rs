@@ -408,6 +408,18 @@ pub fn wrapped<W: AsRef<str>>(args: &[W], i: usize, w: &Wrapper) -> (usize, Opti
     (j, seen)
 }
 
+/// The `mail` programs: a message's body on the input (a line starting with `~` is one of
+/// their commands), its headers first with `-t`, a subject with `-s`.
+pub const MAIL_PROGRAMS: &[&str] = &[
+    "mail",
+    "mailx",
+    "Mail",
+    "s-nail",
+    "bsd-mailx",
+    "heirloom-mailx",
+    "nail",
+];
+
 /// A program's base name: `/usr/sbin/reboot` and `\reboot` are `reboot`.
 pub fn base(name: &str) -> &str {
     let name = name.strip_prefix('\\').unwrap_or(name);

@@ -17,9 +17,10 @@
 use std::collections::BTreeSet;
 
 use super::files::{FileArgument, LINE, before_value, found, innermost_program};
+use super::holding::Holding;
 use super::stdin::{input_written_to, remote_reader, stdin_file};
 use super::types::SENTINEL;
-use crate::shell::programs::{self, base, command_index, find_wrapper};
+use crate::shell::programs::{self, MAIL_PROGRAMS, base, command_index, find_wrapper};
 use crate::shell::words::{Command, Word, cook_heredoc};
 
 /// The language a program reads.
@@ -45,22 +46,21 @@ enum Language {
 }
 
 /// What the commands and documents `at` stands in make of the value (or of a copy of it in
-/// one of `targets`).
+/// one of `targets`; `held`: the commands of `list` and the words of each holding it).
 pub(super) fn batches(
     text: &str,
     list: &[Command],
     at: usize,
     targets: &BTreeSet<String>,
+    held: &[Holding],
 ) -> Vec<FileArgument> {
     let mut out = Vec::new();
-    for (n, cmd) in list.iter().enumerate() {
-        let args = cmd.args();
+    for h in held {
+        let (n, cmd) = (h.n, h.cmd);
         // `lftp -c "open h; put {{ v }}"`, `vault write sys/policy/app policy='…'`.
-        if let Some(p) = innermost_program(&args) {
-            for (k, w) in args.iter().enumerate().skip(p + 1) {
-                if let Some(before) = before_value(text, w, at, targets)
-                    && let Some((language, doc)) = in_argument(&args, p, k, &before)
-                {
+        if let Some(p) = h.program {
+            for (k, before) in h.operands() {
+                if let Some((language, doc)) = in_argument(&h.args, p, k, before) {
                     out.extend(hold(language, &doc));
                 }
             }
@@ -92,7 +92,13 @@ pub(super) fn batches(
                 let Some((name, rest)) = words.split_first() else {
                     continue;
                 };
-                if let Some(language) = file_language(base(name), rest, &file) {
+                // (`sftp host < batch`: the file on its input, which `args()` leave out.)
+                let language = if reads_on_input(text, other, &file) {
+                    stdin_language(base(name), rest)
+                } else {
+                    file_language(base(name), rest, &file)
+                };
+                if let Some(language) = language {
                     for doc in &docs {
                         out.extend(hold(language, doc));
                     }
@@ -110,6 +116,18 @@ fn cooked<'a>(args: &[&'a Word]) -> Vec<&'a str> {
         .iter()
         .map(|w| w.cooked.as_str())
         .collect()
+}
+
+/// Whether `cmd` reads `file` (a base name) on its input: `< file`, `0< file`.
+fn reads_on_input(text: &str, cmd: &Command, file: &str) -> bool {
+    cmd.words.iter().any(|w| {
+        let op = text.get(..w.span.start).unwrap_or("").trim_end();
+        w.redirect
+            && !w.herestring
+            && op.ends_with('<')
+            && !op.ends_with("<<")
+            && base(w.cooked.trim_matches(['"', '\''])) == file
+    })
 }
 
 /// The text before the value in each document command `cmd` reads or prints that holds it:
@@ -366,7 +384,7 @@ fn stdin_language(name: &str, rest: &[&str]) -> Option<Language> {
         "smbclient" => option_value(rest, &["-c", "--command"])
             .is_none()
             .then_some(Language::Smbclient),
-        "mail" | "mailx" | "Mail" | "s-nail" | "bsd-mailx" | "heirloom-mailx" | "nail" => {
+        name if MAIL_PROGRAMS.contains(&name) => {
             let headers = rest.iter().any(|a| *a == "-t" || *a == "--template");
             (operands() > 0 || headers).then_some(Language::Mail(headers))
         }
@@ -593,6 +611,10 @@ fn hold(language: Language, before: &str) -> Option<FileArgument> {
             found(starts, word_end(ARGUMENT_CHARS), IPTABLES)
         }
         Language::ArgLines => found(&[], word_end(ARG_LINE_CHARS), ARG_LINES),
+        // (At a line's start the value is the command: `send` sends the changes so far.)
+        Language::Nsupdate if line.trim().is_empty() => {
+            found(NSUPDATE_COMMANDS, word_end(NSUPDATE_CHARS), NSUPDATE_LINE)
+        }
         Language::Nsupdate => found(&[], word_end(NSUPDATE_CHARS), NSUPDATE),
         Language::Ldif => {
             let starts: &'static [&'static str] = if line.ends_with(':') {
@@ -605,11 +627,12 @@ fn hold(language: Language, before: &str) -> Option<FileArgument> {
         Language::Names => found(&[], "\n\r\0", LDAP_NAMES),
         Language::Sftp | Language::Ftp => {
             let ftp = language == Language::Ftp;
-            let start = line.trim_start_matches([' ', '\t', '-', '@']).is_empty();
-            let starts: &'static [&'static str] = match (start, ftp) {
-                (true, true) => &["!", "$", "|"],
-                (true, false) => &["!", "-", "@"],
-                (false, _) => &[],
+            let command = line.trim_start_matches([' ', '\t', '-', '@']);
+            let start = command.is_empty();
+            let (starts, what): (&'static [&'static str], _) = match (start, ftp) {
+                (true, true) => (&["!", "$", "|"], SFTP),
+                (true, false) => (SFTP_LINE_STARTS, SFTP_LINE),
+                (false, _) => (&[], SFTP),
             };
             let chars = match (quoted, ftp) {
                 (Some('"'), _) => IN_DOUBLE,
@@ -617,7 +640,13 @@ fn hold(language: Language, before: &str) -> Option<FileArgument> {
                 (None, true) => FTP_CHARS,
                 (None, false) => ARGUMENT_CHARS,
             };
-            found(starts, chars, SFTP)
+            // (sftp expands `*`, `?` and `[` in the paths of these: more files.)
+            let name = command.split_whitespace().next().unwrap_or("");
+            let globs = !ftp && !start && SFTP_GLOBBING.contains(&name);
+            found(starts, chars, what).map(|f| FileArgument {
+                glob: globs.then_some(SFTP_GLOB),
+                ..f
+            })
         }
         Language::Lftp => {
             let command = line.rsplit([';', '&', '|']).next().unwrap_or(line);
@@ -664,19 +693,62 @@ const FTP_CHARS: &str = "\n\r \t\"'\\|";
 const LFTP_CHARS: &str = "\n\r \t\"'\\;&|<>";
 const SMB_CHARS: &str = "\n\r \t\"'\\;";
 const HCL_STRING_CHARS: &str = "\n\r\"\\{}";
-const VAULT_STRING_CHARS: &str = "\n\r\"\\{}*+";
+/// A Vault policy's strings: besides what ends an HCL string, Vault's glob in a path (`*`
+/// any characters, `+` any one segment), and `?`, which runbook has always refused in a
+/// path a policy grants. The one rule for a value in a Vault policy's path, inline
+/// (`policy='…'`) or on vault's input.
+const VAULT_STRING_CHARS: &str = "\n\r\"\\{}*+?";
 const HCL_HEREDOC_CHARS: &str = "\n\r{}";
-const VAULT_HEREDOC_CHARS: &str = "\n\r{}*+";
+/// As [`VAULT_STRING_CHARS`], in an HCL here-document.
+const VAULT_HEREDOC_CHARS: &str = "\n\r{}*+?";
 /// Everything in ASCII but letters, digits and `. _ -`.
 const HCL_BARE_CHARS: &str = " \t\n\r\u{b}\u{c}\u{0}!\"#$%&'()*+,/:;<=>?@[\\]^`{|}~\u{7f}";
 
-const VAULT_STRING: &str = "it stands in a quoted string of a Vault policy (`vault policy write NAME -`, `vault write sys/policy/… policy=…`), where `\"` would end the string and the rest add rules of its own (`path \"sys/*\" { capabilities = [\"sudo\"] }`), `\\` escapes, `${` or `%{` starts a template, a new line ends the line, and `*` or `+` in a path grants every path it matches: give a name of letters, digits and `. _ - /` (`app-1.prod`), or write the policy in the runbook";
+const VAULT_STRING: &str = "it stands in a quoted string of a Vault policy (`vault policy write NAME -`, `vault write sys/policy/… policy=…`), where `\"` would end the string and the rest add rules of its own (`path \"sys/*\" { capabilities = [\"sudo\"] }`), `\\` escapes, `${` or `%{` starts a template, a new line ends the line, and `*` or `+` (or `?`) in a path grants every path it matches: give a name of letters, digits and `. _ - /` (`app-1.prod`), or write the policy in the runbook";
 const HCL_STRING: &str = "it stands in a quoted string of an HCL document a program reads (`nomad job run -`, `consul acl policy create -rules -`, `terraform console`), where `\"` would end the string and the rest be more of the document (another block, rule or task), `\\` escapes, `${` or `%{` starts a template and a new line ends the line: give a name of letters, digits and `. _ - /`, or pass the value as a variable of the program (`-var`)";
-const HCL_HEREDOC: &str = "it stands in a here-document (`<<EOT`) of an HCL document a program reads (a Vault policy, a Nomad job), where a new line could end it and the rest be more of the document, and `${` or `%{` starts a template (in a Vault policy's path, `*` and `+` grant every path they match): give a name of letters, digits and `. _ - /`";
+const HCL_HEREDOC: &str = "it stands in a here-document (`<<EOT`) of an HCL document a program reads (a Vault policy, a Nomad job), where a new line could end it and the rest be more of the document, and `${` or `%{` starts a template (in a Vault policy's path, `*`, `+` and `?` grant every path they match): give a name of letters, digits and `. _ - /`";
 const HCL_COMMENT: &str = "it stands in a comment of an HCL document a program reads (a Vault policy, a Nomad job), where a new line (or `*/`) would end the comment and the rest be more of the document: take the value out of the comment";
 const HCL_BARE: &str = "it stands between the tokens of an HCL document a program reads (`vault policy write NAME -`, `nomad job run -`), where anything but a name or a number (letters, digits, `. _ -`) would add to the document: put the value in a quoted string there (`\"{{ … }}\"`), which holds a name such as `app-1.prod`";
 const IPTABLES: &str = "it stands in a rule of the ruleset `iptables-restore` reads (`ip6tables-restore`, `ebtables-restore`), where a new line starts another rule or command (`-A INPUT -j ACCEPT`, `COMMIT`), a space or quote adds options to this rule, and a line starting with `-`, `*`, `:` or `COMMIT` is a command: give an address, port or name of letters, digits and `. : / - _`";
 const ARG_LINES: &str = "it stands in a line of commands that `ipset restore` or `ip -batch -`/`tc -batch -` reads, where a new line starts another command (`flush`, `link del …`), `#` a comment, and a space or quote adds arguments to this one: give an address or name of letters, digits and `. : / - _`";
+/// nsupdate's commands: a value at a line's start is one of them or nothing nsupdate reads.
+const NSUPDATE_COMMANDS: &[&str] = &[
+    "send",
+    "quit",
+    "answer",
+    "update",
+    "add",
+    "del",
+    "prereq",
+    "zone",
+    "server",
+    "local",
+    "key",
+    "gsstsig",
+    "oldgsstsig",
+    "realm",
+    "class",
+    "ttl",
+    "debug",
+    "show",
+    "check-names",
+    "checknames",
+    "lifetime",
+];
+/// A line of an sftp batch starting with these runs a local shell, ignores errors or is a
+/// command that ends the batch or changes files: all but those that only look (`pwd`, `ls`).
+const SFTP_LINE_STARTS: &[&str] = &[
+    "!", "-", "@", "bye", "quit", "exit", "rm", "get", "put", "reget", "reput", "mget", "mput",
+    "chmod", "chown", "chgrp", "rename", "ln", "symlink", "mkdir", "cd", "lcd", "lmkdir", "lumask",
+    "copy", "cp", "progress",
+];
+/// The commands of sftp that expand a glob in their paths.
+const SFTP_GLOBBING: &[&str] = &[
+    "get", "put", "rm", "reget", "reput", "mget", "mput", "rmdir", "chmod", "chown", "chgrp",
+];
+const NSUPDATE_LINE: &str = "it stands at the start of a line of the commands `nsupdate` reads, where it is the command itself: `send` sends the changes read so far, `quit` ends the batch before its own `send`, `update delete …` deletes records: give the value inside a command (`update add {{ … }}.example.com …`) rather than as one";
+const SFTP_LINE: &str = "it stands at the start of a line of an sftp batch (its input, `sftp -b FILE`), where it is the command itself: `bye` or `quit` ends the batch before its own commands, `rm`, `put` and `rename` change files, `!` runs a local shell, and `-` or `@` change how the line runs: give the value inside a command (`put {{ … }}`) rather than as one";
+const SFTP_GLOB: &str = "it is a path of an sftp `get`, `put` or `rm` (its batch), which sftp expands as a pattern: `*`, `?` or `[` would pick every file it matches";
 const NSUPDATE: &str = "it stands in a command that `nsupdate` reads, where a new line starts another command (`update delete example.com`, `send`), `;` a comment, and a space or quote moves the rest into other fields of the record: give a name or address of letters, digits and `. - _ :`";
 const LDIF: &str = "it stands in an LDIF line that `ldapmodify`/`ldapadd` reads, where a new line starts another attribute, change or entry (`userPassword: …`, `changetype: delete`), and right after `attr:` a leading `:` makes the rest base64 and `<` names a file to read (`< file:///etc/shadow`): give a value on one line, not starting with `:` or `<`";
 const LDAP_NAMES: &str = "it stands in the list of entries `ldapdelete` reads on its input, one distinguished name a line, where a new line would add another entry to delete: give one name";
@@ -728,6 +800,7 @@ mod tests {
                     "%{ if true }x%{ endif }",
                     "*",
                     "+",
+                    "?",
                     "a\nb",
                 ],
                 &["app-1.prod", "team_a/app", "APP"],
@@ -930,6 +1003,86 @@ mod tests {
         ]);
     }
 
+    /// A value that is a whole line of an nsupdate or sftp batch is its command (`send`,
+    /// `bye`, `quit`): refused; a `*`, `?` or `[` in a path sftp's `get`, `put` or `rm`
+    /// expands picks more files: refused, as other globs are.
+    #[test]
+    fn a_value_may_not_be_a_batch_command_nor_a_glob_of_sftp() {
+        check(&[
+            (
+                "nsupdate <<EOF\nupdate delete old.example.com A\n{{ v }}\nupdate add new.example.com 300 A 10.0.0.1\nsend\nEOF",
+                &["send", "quit", "SEND", "update delete example.com"],
+                &[],
+            ),
+            (
+                "sftp -b - backup@host <<EOF\n{{ v }}\nput /var/backups/x.tgz\nEOF",
+                &["bye", "quit", "exit", "rm /srv/in/x", "!id"],
+                &["pwd", "ls"],
+            ),
+            (
+                "sftp -b - backup@host <<EOF\nrm /srv/in/{{ v }}\nEOF",
+                &["*", "x?", "[a-z]*"],
+                &["backup-2026-12-07.tar.gz"],
+            ),
+            (
+                "printf 'get /srv/out/%s\\n' \"{{ v }}\" | sftp -b - backup@host",
+                &["*"],
+                &["report.csv"],
+            ),
+            (
+                "sftp -b - backup@host <<EOF\nput \"{{ v }}\" /srv/in/\nEOF",
+                &["*.tgz"],
+                &["x.tgz"],
+            ),
+            // Other commands take the path as it is; the values inside a line stay data.
+            (
+                "sftp -b - backup@host <<EOF\nls /srv/in/{{ v }}\nEOF",
+                &[],
+                &["*.tgz"],
+            ),
+            (
+                "nsupdate <<EOF\nupdate add {{ v }}.example.com 300 A 10.0.0.1\nsend\nEOF",
+                &[],
+                &["send", "quit"],
+            ),
+        ]);
+        let s = "sftp -b - h <<EOF\nrm /srv/in/{{ v }}\nEOF";
+        let at = s.find("{{ v }}").expect("a placeholder");
+        let p = plan(s, at..at + 7).expect("a plan");
+        assert_eq!(
+            p.refusal("*", None),
+            Some(super::super::types::Refusal::Widens(Some('*')))
+        );
+    }
+
+    /// A batch file the script writes from the value, then gives a program on its input
+    /// (`sftp host < b.txt`): read as that program's commands, as `sftp -b b.txt` is.
+    #[test]
+    fn a_batch_file_given_on_the_input_is_read_as_the_programs_commands() {
+        check(&[
+            (
+                "echo \"put {{ v }}\" > b.txt\nsftp backup@host < b.txt",
+                &["x\n!id", "x y"],
+                &["backup-2026-12-07.tar.gz"],
+            ),
+            (
+                "printf 'update add %s.example.com 300 A 10.0.0.1\\nsend\\n' \"{{ v }}\" > \"$T/upd.txt\"\nnsupdate -k k.key < \"$T/upd.txt\"",
+                &["x\nupdate delete example.com", "a;b"],
+                &["web-1"],
+            ),
+            (
+                "cat > body.txt <<EOF\nHello,\n{{ v }}\nEOF\nmail -s subject ops@example.com < body.txt",
+                &["x\n~!id"],
+                &["web-1 is down"],
+            ),
+            (
+                "echo \"put {{ v }}\" > b.txt; sudo sftp -b - backup@host 0< b.txt",
+                &["x\n!id"],
+                &["dir/file"],
+            ),
+        ]);
+    }
+
     /// Audit 29 H-10: a line of a mail body that starts with `~` is one of mail's commands.
     #[test]
     fn a_value_in_a_mail_body_may_not_start_a_line_with_a_tilde() {
@@ -964,6 +1117,13 @@ mod tests {
         assert!(
             p.file_lead.is_some_and(|l| l.what.contains("body")),
             "{p:?}"
+        );
+        // Whether the value starts so or a later line of it does, said by the refusal.
+        use super::super::types::Refusal;
+        assert_eq!(p.refusal("~!id", None), Some(Refusal::ReadsFile("~")));
+        assert_eq!(
+            p.refusal("ok\n~!id", None),
+            Some(Refusal::LineReadsFile("~"))
         );
     }
 }

@@ -784,7 +784,10 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             if !PRINTS.contains(&name)
                 && let Some(k) = (i + 1..target).find(|&k| {
                     let w = args[k];
-                    !w.quoted && w.expansions.is_empty() && REPARSERS.contains(&base(&w.cooked))
+                    !w.quoted
+                        && w.expansions.is_empty()
+                        && REPARSERS.contains(&base(&w.cooked))
+                        && !option_argument(args, k)
                 })
             {
                 return command(args, k, target, Ctx { travels: false });
@@ -812,6 +815,22 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             }
         }
     }
+}
+
+/// Whether word `k` of `args` is the argument of the option before it rather than a command
+/// (`az network nsg rule create -n ssh --priority 100 …`: the rule's name): an option
+/// word (`-n`, `--name`) before it and a long option (`--priority`) after it, which none of
+/// the programs that parse their arguments again takes first (`sshpass -e ssh h "…"`, a
+/// flag before a command, still runs one; a shell's `-c` is found after it anyway).
+fn option_argument(args: &[&Word], k: usize) -> bool {
+    let option = k.checked_sub(1).and_then(|j| args.get(j)).is_some_and(|w| {
+        let o = w.cooked.as_str();
+        o.len() > 1 && o.starts_with('-') && o != "--" && !o.contains('=')
+    });
+    let long_next = args
+        .get(k + 1)
+        .is_some_and(|w| w.cooked.len() > 2 && w.cooked.starts_with("--"));
+    option && long_next
 }
 
 /// The role of word `target` of a program that hands its operands to a shell

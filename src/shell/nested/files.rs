@@ -11,7 +11,7 @@ use crate::shell::programs::{base, command_index, program_index};
 use crate::shell::words::{Command, Word};
 use std::collections::BTreeSet;
 
-use super::types::{FileLead, Plan, SENTINEL};
+use super::types::{FileLead, Plan, SENTINEL, Shape, Wide};
 
 /// What a value at `at` (or assigned to one of `targets`) may not hold where it starts such
 /// an argument.
@@ -28,6 +28,11 @@ pub(super) struct FileArgument {
     /// The characters that would make more of the structure of the document it stands in
     /// (a new line: another header or setting).
     pub shape: &'static str,
+    /// A path in which a program expands a glob (sftp's `get`, `put`, `rm`), and what more
+    /// files the glob picks there ([`super::types::WideKind::Glob`]).
+    pub glob: Option<&'static str>,
+    /// A bracketed IPv6 address is one token of the document ([`Shape::bracketed_ipv6`]).
+    pub bracketed_ipv6: bool,
     /// `..` as a part of it would leave the folder written before it.
     pub no_parent: bool,
     /// The starts that no later line of the value may have (a line of a mail body starting
@@ -54,7 +59,16 @@ impl FileArgument {
             plan.code_end = Some((self.anywhere.to_string(), self.what.to_string()));
         }
         if !self.shape.is_empty() && plan.shape.is_none() {
-            plan.shape = Some((self.shape, self.what));
+            plan.shape = Some(Shape {
+                chars: self.shape,
+                what: self.what,
+                bracketed_ipv6: self.bracketed_ipv6,
+            });
+        }
+        if let Some(what) = self.glob
+            && plan.wide.is_none()
+        {
+            plan.wide = Some(Wide::glob(what, Default::default()));
         }
         if self.no_parent && plan.no_parent.is_none() {
             plan.no_parent = Some(self.what);
@@ -73,6 +87,8 @@ pub(super) fn found(
         needs: None,
         what,
         shape: "",
+        bracketed_ipv6: false,
+        glob: None,
         no_parent: false,
         lines: &[],
     })

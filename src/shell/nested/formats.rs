@@ -11,29 +11,32 @@
 use std::collections::BTreeSet;
 
 use super::files::{FileArgument, LINE, before_value, found, innermost_program, shaped};
+use super::holding::Holding;
 use super::types::SENTINEL;
-use crate::shell::programs::base;
+use crate::shell::programs::{MAIL_PROGRAMS, base};
 use crate::shell::words::{Command, Word, cook_heredoc};
 
-/// What the documents `at` stands in make of the value, outermost first.
+/// What the documents `at` stands in make of the value, outermost first (`held`: the
+/// commands of `list` and the words of each holding it).
 pub(super) fn formats(
     text: &str,
     list: &[Command],
     at: usize,
-    targets: &BTreeSet<String>,
+    held: &[Holding],
 ) -> Vec<FileArgument> {
     let mut out = Vec::new();
-    for (n, cmd) in list.iter().enumerate() {
+    for h in held {
+        let (n, cmd) = (h.n, h.cmd);
         let to_file = written_to(text, list, n);
-        for w in &cmd.words {
+        for (w, k, before) in &h.words {
             // `cat >> F <<< "MODE={{ v }}"`: the text the command reads.
             if w.herestring {
-                if let Some(k) = w.cooked.find(SENTINEL).filter(|_| w.span.contains(&at)) {
+                if let Some(i) = w.cooked.find(SENTINEL).filter(|_| w.span.contains(&at)) {
                     out.extend(in_document(
                         list,
                         n,
-                        &w.cooked[..k],
-                        w.cooked[k..].trim_start_matches(SENTINEL),
+                        &w.cooked[..i],
+                        w.cooked[i..].trim_start_matches(SENTINEL),
                         to_file.as_deref(),
                     ));
                 }
@@ -42,19 +45,16 @@ pub(super) fn formats(
             if w.redirect && !w.span.contains(&at) {
                 continue;
             }
-            let Some(before) = before_value(text, w, at, targets) else {
-                continue;
-            };
-            out.extend(in_word(text, cmd, w, &before, to_file.as_deref()));
+            out.extend(in_word(text, h, (w, *k, before), to_file.as_deref()));
         }
-        for h in &cmd.heredocs {
-            if !h.body.contains(&at) {
+        for d in &cmd.heredocs {
+            if !d.body.contains(&at) {
                 continue;
             }
-            let body = if h.quoted {
-                text.get(h.body.clone()).map(str::to_string)
+            let body = if d.quoted {
+                text.get(d.body.clone()).map(str::to_string)
             } else {
-                cook_heredoc(text, h.body.clone()).map(|(cooked, _)| cooked)
+                cook_heredoc(text, d.body.clone()).map(|(cooked, _)| cooked)
             };
             let Some(body) = body else { continue };
             let Some(k) = body.find(SENTINEL) else {
@@ -219,20 +219,17 @@ const PRINTED_LINE: &str = "\n\r\\";
 const DIRECTIVE: &str = ";{}\n\r";
 const PRINTED_DIRECTIVE: &str = ";{}\n\r\\";
 
-/// A value in a word, after `before` (quotes removed); `to_file`: where the command's output
-/// is written.
+/// A value in word `w` of command `h` (`k`: its index among the arguments), after `before`
+/// (quotes removed); `to_file`: where the command's output is written.
 fn in_word(
     text: &str,
-    cmd: &Command,
-    w: &Word,
-    before: &str,
+    h: &Holding,
+    (w, k, before): (&Word, Option<usize>, &str),
     to_file: Option<&str>,
 ) -> Vec<FileArgument> {
     let mut out = Vec::new();
-    let args = cmd.args();
-    let p = innermost_program(&args);
+    let (args, p) = (&h.args, h.program);
     let program = p.and_then(|p| args.get(p)).map_or("", |a| base(&a.cooked));
-    let k = args.iter().position(|a| std::ptr::eq(*a, w));
     let previous = k
         .and_then(|k| k.checked_sub(1))
         .and_then(|k| args.get(k))
@@ -252,7 +249,7 @@ fn in_word(
         let patch = before.strip_prefix("--patch=").unwrap_or(before);
         out.extend(yaml(patch.rsplit('\n').next().unwrap_or(patch)));
     }
-    if let Some(found) = conninfo(&args, p, k, before) {
+    if let Some(found) = conninfo(args, p, k, before) {
         out.push(found);
     }
     // (`curl "$API/users/{{ v }}"`: a URL that starts with a variable.)
@@ -268,9 +265,7 @@ fn in_word(
         out.push(found);
     }
     // `mail -s "[incident] {{ v }}"`: a new line would add headers.
-    if matches!(program, "mail" | "mailx" | "s-nail" | "bsd-mailx")
-        && (previous == "-s" || before.starts_with("-s"))
-    {
+    if MAIL_PROGRAMS.contains(&program) && (previous == "-s" || before.starts_with("-s")) {
         out.extend(shaped(LINE, MAIL_HEADER));
     }
     // `echo "MODE={{ v }}" >> app.env`, `printf 'MODE=%s\n' "{{ v }}" | sudo tee F`: a new
@@ -405,7 +400,7 @@ fn mail_reader(list: &[Command], n: usize) -> bool {
         .into_iter()
         .any(|(args, p)| match base(&args[p].cooked) {
             "sendmail" | "msmtp" | "ssmtp" => true,
-            "mailx" | "mail" | "Mail" | "s-nail" | "bsd-mailx" => args[p + 1..]
+            name if MAIL_PROGRAMS.contains(&name) => args[p + 1..]
                 .iter()
                 .any(|a| a.cooked == "-t" || a.cooked == "--template"),
             _ => false,
@@ -1283,6 +1278,22 @@ mod tests {
             ),
             (
                 "sendmail -t <<EOF\nTo: oncall@example.com\nSubject: [incident] {{ v }}\n\nbody\nEOF",
+                "x\nBcc: a@evil",
+                "disk full",
+            ),
+            // Every mail program of the one list reads headers with `-t`.
+            (
+                "heirloom-mailx -t <<EOF\nTo: oncall@example.com\nSubject: [incident] {{ v }}\n\nbody\nEOF",
+                "x\nBcc: a@evil",
+                "disk full",
+            ),
+            (
+                "cat <<EOF | nail -t\nTo: oncall@example.com\nSubject: {{ v }}\n\nbody\nEOF",
+                "x\nBcc: a@evil",
+                "disk full",
+            ),
+            (
+                "nail -s \"[incident] {{ v }}\" oncall@example.com",
                 "x\nBcc: a@evil",
                 "disk full",
             ),

@@ -36,6 +36,7 @@ mod command;
 mod files;
 mod foreign;
 mod formats;
+mod holding;
 mod locate;
 mod options;
 mod refs;
@@ -829,16 +830,17 @@ fn hold_arguments(
     at: usize,
     targets: &BTreeSet<String>,
 ) {
-    for found in settings::settings(text, list, at, targets) {
+    let held: Vec<_> = holding::holding(text, list, at, targets).collect();
+    for found in settings::settings(list, at, &held) {
         found.hold(plan);
     }
     if let Some(found) = files::file_argument(text, list, at, targets) {
         found.hold(plan);
     }
-    for found in batches::batches(text, list, at, targets) {
+    for found in batches::batches(text, list, at, targets, &held) {
         found.hold(plan);
     }
-    for found in formats::formats(text, list, at, targets) {
+    for found in formats::formats(text, list, at, &held) {
         found.hold(plan);
     }
     if plan.wide.is_none() {

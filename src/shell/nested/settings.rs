@@ -5,9 +5,8 @@
 //! `/etc/hosts` and its kin. Each says which characters would add to the setting
 //! ([`super::types::Refusal::Shape`]), held by [`super::files::FileArgument::hold`].
 
-use std::collections::BTreeSet;
-
-use super::files::{FileArgument, LINE, before_value, innermost_program, shaped};
+use super::files::{FileArgument, LINE, innermost_program, shaped};
+use super::holding::Holding;
 use super::types::{SENTINEL, UNIT_SUFFIXES};
 use crate::shell::programs::base;
 use crate::shell::words::{Command, Word};
@@ -33,45 +32,38 @@ const HOSTS_CHARS: &str = " \t\n\r#\\";
 const HOSTS: &str = "it stands in a line of a file of names and addresses (`/etc/hosts`, `ethers`, `networks`), where a space or tab adds another name to the address (`10.0.0.5 evil.internal`), `#` ends the entry and a new line starts another";
 
 /// `hosts.allow`'s lines, `daemons : clients [: option : …]`: also `,` adds another
-/// daemon or client and `:` another field, whose options run commands (`spawn`, `twist`).
+/// daemon or client and `:` another field, whose options run commands (`spawn`, `twist`),
+/// except in a bracketed IPv6 client (`[2001:db8::5]`, `[2001:db8::]/32`).
 const HOSTS_ACCESS_CHARS: &str = " \t\n\r#\\,:";
 
-const HOSTS_ACCESS: &str = "it stands in a rule of `hosts.allow` or `hosts.deny` (`daemons : clients : options`), where a space or `,` adds another daemon or client, `:` starts another field whose options run commands (`: spawn …`, `: twist …`), `#` ends the rule and a new line starts another";
+const HOSTS_ACCESS: &str = "it stands in a rule of `hosts.allow` or `hosts.deny` (`daemons : clients : options`), where a space or `,` adds another daemon or client, `:` starts another field whose options run commands (`: spawn …`, `: twist …`), `#` ends the rule and a new line starts another: give a name or an address (an IPv6 address in brackets, `[2001:db8::5]`, `[2001:db8::]/32`)";
 
 /// What the documents and settings of system programs that `at` stands in make of the
-/// value.
-pub(super) fn settings(
-    text: &str,
-    list: &[Command],
-    at: usize,
-    targets: &BTreeSet<String>,
-) -> Vec<FileArgument> {
+/// value (`held`: the commands of `list` and the words of each holding it).
+pub(super) fn settings(list: &[Command], at: usize, held: &[Holding]) -> Vec<FileArgument> {
     let mut out = Vec::new();
-    for (n, cmd) in list.iter().enumerate() {
-        let args = cmd.args();
-        if let Some(p) = innermost_program(&args) {
+    for h in held {
+        let (n, cmd, args) = (h.n, h.cmd, &h.args);
+        if let Some(p) = h.program {
             let nft = base(&args[p].cooked) == "nft";
-            for (k, w) in args.iter().enumerate().skip(p + 1) {
-                let Some(before) = before_value(text, w, at, targets) else {
-                    continue;
-                };
+            for (k, before) in h.operands() {
                 if nft {
                     out.extend(shaped(NFT_CHARS, NFT));
-                } else if setenv(&args, p, k, &before) {
+                } else if setenv(args, p, k, before) {
                     out.extend(shaped(LINE, SETENV));
-                } else if property(&args, p, k, &before).is_some() {
+                } else if property(args, p, k, before).is_some() {
                     out.extend(shaped(UNIT_SETTING, UNIT_VALUE));
                 }
             }
         }
         // `nft -f - <<EOF`, `echo "add element … {{ v }}" | nft -f -`: nft's script.
-        let fed = cmd.heredocs.iter().any(|h| h.body.contains(&at))
+        let fed = cmd.heredocs.iter().any(|d| d.body.contains(&at))
             || cmd
                 .words
                 .iter()
                 .any(|w| w.herestring && w.span.contains(&at));
         let printed = cmd.piped && (fed || args.iter().any(|w| w.span.contains(&at)));
-        if (fed && reads_nft_script(&args))
+        if (fed && reads_nft_script(args))
             || (printed && list.get(n + 1).is_some_and(|c| reads_nft_script(&c.args())))
         {
             out.extend(shaped(NFT_CHARS, NFT));
@@ -89,7 +81,10 @@ pub(super) fn file_line(file: &str) -> Option<FileArgument> {
     } else if !file.starts_with("/etc/") {
         None
     } else if matches!(name, "hosts.allow" | "hosts.deny") {
-        shaped(HOSTS_ACCESS_CHARS, HOSTS_ACCESS)
+        shaped(HOSTS_ACCESS_CHARS, HOSTS_ACCESS).map(|f| FileArgument {
+            bracketed_ipv6: true,
+            ..f
+        })
     } else if matches!(name, "hosts" | "ethers" | "networks") {
         shaped(HOSTS_CHARS, HOSTS)
     } else {
@@ -278,6 +273,27 @@ mod tests {
                 "echo \"sshd: {{ v }}\" | sudo tee -a /etc/hosts.deny",
                 "10.0.0.5:spawn(touch${IFS}/tmp/x)",
                 ".example.com",
+            ),
+            // A bracketed IPv6 client is one client; `:` and `,` outside brackets are not.
+            (
+                "echo \"sshd: {{ v }}\" >> /etc/hosts.allow",
+                "[2001:db8::5]:spawn(touch${IFS}/tmp/x)",
+                "[2001:db8::5]",
+            ),
+            (
+                "echo \"sshd: {{ v }}\" >> /etc/hosts.allow",
+                "[2001:db8::],ALL",
+                "[2001:db8::]/32",
+            ),
+            (
+                "echo \"sshd: {{ v }}\" >> /etc/hosts.allow",
+                "[x:spawn]",
+                "[::1]",
+            ),
+            (
+                "echo \"sshd: {{ v }}\" >> /etc/hosts.deny",
+                "2001:db8::5",
+                "[fe80::1]",
             ),
             // Every kind of unit file, not only a service's.
             (

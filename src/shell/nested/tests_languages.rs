@@ -611,6 +611,14 @@ fn names_and_other_languages() {
         ["tmux new-session"]
     );
     assert!(constructs("echo ssh h \"X\"").is_empty());
+    // An option's argument is no command (`-n ssh`: a rule's name); a flag before one is.
+    assert!(
+        constructs(
+            "az network nsg rule create -n ssh --priority 100 --source-address-prefixes \"X\""
+        )
+        .is_empty()
+    );
+    assert_eq!(constructs("sshpass -e ssh h \"echo X\""), ["ssh HOST"]);
     assert!(plan_x("tmux send-keys -t s \"X\" Enter").is_err());
     assert!(plan_x("tmux set-hook -g after-new-window \"run-shell 'echo X'\"").is_err());
     assert!(plan_x("tmux bind-key r \"run-shell 'systemctl restart X'\"").is_err());

@@ -86,6 +86,9 @@ pub enum Refusal {
     /// Starts with this where a program reads a file named after it (curl's `-d @file`,
     /// `file://` of curl and the AWS CLI): the file would be read and sent.
     ReadsFile(&'static str),
+    /// A line of it after the first starts with this where each line is read so (a line of
+    /// a mail body starting with `~`, one of mail's commands).
+    LineReadsFile(&'static str),
     /// Lacks this character, without which the program reads the value as a file's name
     /// (curl's `-b name=value`, `-b file`).
     NamesFile(char),
@@ -391,10 +394,11 @@ impl Plan {
             let starts =
                 |s: &str, p: &str| s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
             let later = |p: &&&str| value.split(['\n', '\r']).skip(1).any(|l| starts(l, p));
-            if let Some(p) = (lead.first.iter().find(|p| starts(value, p)))
-                .or_else(|| lead.lines.iter().find(later))
-            {
+            if let Some(p) = lead.first.iter().find(|p| starts(value, p)) {
                 return Some(Refusal::ReadsFile(p));
+            }
+            if let Some(p) = lead.lines.iter().find(later) {
+                return Some(Refusal::LineReadsFile(p));
             }
             if let Some(c) = lead.needs.filter(|c| !value.contains(*c)) {
                 return Some(Refusal::NamesFile(c));
@@ -406,11 +410,7 @@ impl Plan {
         if matches!(slot, Slot::SudoShell(_)) && value.contains(['$', '\n', '\r']) {
             return Some(Refusal::SudoShell);
         }
-        if let Some((chars, _)) = &self.shape
-            && let Some(c) = value
-                .chars()
-                .find(|c| chars.contains(*c) || (chars.contains('\n') && is_line_break(*c)))
-        {
+        if let Some(c) = self.shape.and_then(|s| s.found(value)) {
             return Some(Refusal::Shape(c));
         }
         if self.no_parent.is_some() && value.split(['/', '\\']).any(|part| part == "..") {
@@ -467,12 +467,60 @@ pub struct Plan {
     /// A value in a document or protocol (a header, an env-file's `KEY=…`, a YAML
     /// manifest, JSON, a URL, a connection string): the characters that would make more of
     /// its structure, and where it stands.
-    pub shape: Option<(&'static str, &'static str)>,
+    pub shape: Option<Shape>,
     /// A value in a path under a fixed folder: why `..` may not be a part of it.
     pub no_parent: Option<&'static str>,
     /// A value where a destructive command would act on more than one thing with some
     /// values (an empty end of the path `rm -rf` deletes, `*` in a unit of `systemctl stop`).
     pub wide: Option<Wide>,
+}
+
+/// The characters that would make more of the structure of the document a value stands in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    pub chars: &'static str,
+    /// Where the value stands, and what those characters do there.
+    pub what: &'static str,
+    /// A bracketed IPv6 address (`[2001:db8::5]`, `[2001:db8::]/32`) is one token there
+    /// (`hosts.allow`): its `:` are the address's, not the document's.
+    pub bracketed_ipv6: bool,
+}
+
+impl Shape {
+    /// Whether `c` would add to the structure: one of its characters, or any line break
+    /// ([`is_line_break`]) where a new line would.
+    fn refuses(&self, c: char) -> bool {
+        self.chars.contains(c) || (self.chars.contains('\n') && is_line_break(c))
+    }
+
+    /// The first character of `value` that would add to the structure.
+    fn found(&self, value: &str) -> Option<char> {
+        let refused = |c: char| self.refuses(c);
+        if !self.bracketed_ipv6 {
+            return value.chars().find(|c| refused(*c));
+        }
+        let mut rest = value;
+        loop {
+            let (head, tail) = match rest.find('[') {
+                Some(i) => rest.split_at(i),
+                None => (rest, ""),
+            };
+            if let Some(c) = head.chars().find(|c| refused(*c)) {
+                return Some(c);
+            }
+            if tail.is_empty() {
+                return None;
+            }
+            // (`[` opens an address only where an IPv6 address and `]` follow it.)
+            let address = tail[1..]
+                .split_once(']')
+                .filter(|(a, _)| a.parse::<std::net::Ipv6Addr>().is_ok());
+            match address {
+                Some((_, after)) => rest = after,
+                None => return tail.chars().find(|c| refused(*c)),
+            }
+        }
+    }
 }
 
 /// How a value starting an argument may have a program read a file instead.

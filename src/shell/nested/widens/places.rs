@@ -1,7 +1,8 @@
 //! More places where a value picks what a command acts on (audit 29): the lines `sed -i
 //! '/…/d'` deletes or a `grep -v` that replaces a whole table keeps, the `--include` of what
-//! `aws s3 rm` deletes, the host pattern of ansible and salt, the address range of an Azure
-//! NSG rule, whom or what a policy grants; and filters whose output a later command deletes
+//! `aws s3 rm` deletes (or `cp`, `mv` copy or move), the host pattern of ansible and salt, the address range of an Azure
+//! NSG rule, whom or what a policy grants (a Vault policy's paths are `batches.rs`'s); and
+//! filters whose output a later command deletes
 //! or stops: a JMESPath `--query`, `helm ls --filter`, `docker images`, `systemctl
 //! list-units`, `git for-each-ref`, the `/…/` of awk and `sed -n`.
 
@@ -32,14 +33,15 @@ impl Found<'_> {
                     Some(Wide::pattern(LINES_DROPPED, self.around(None)))
                 }
             }
-            // `aws s3 rm s3://b/ --recursive --exclude "*" --include "{{ v }}*"`.
+            // `aws s3 rm s3://b/ --recursive --exclude "*" --include "{{ v }}*"`; `cp` and
+            // `mv` copy or move what it includes, `sync --delete` deletes.
             "aws"
                 if (previous == "--include" || self.before.starts_with("--include="))
                     && self
                         .operands
                         .iter()
                         .any(|a| a.cooked.starts_with("--exclude"))
-                    && (self.verb(&["rm", "mv"])
+                    && (self.verb(&["rm", "mv", "cp"])
                         || (self.verb(&["sync"]) && self.has(&["--delete"]))) =>
             {
                 let from = self.before.starts_with("--include=").then_some(10);
@@ -84,7 +86,7 @@ impl Found<'_> {
                 }
             }
             // Grants: an ARN or a principal of an inline IAM policy, a member of a bucket's
-            // or project's policy, a path of a Vault policy.
+            // or project's policy.
             "aws"
                 if previous == "--policy-document"
                     || self.before.starts_with("--policy-document=") =>
@@ -126,19 +128,8 @@ impl Found<'_> {
                 let from = self.before.starts_with("--member=").then_some(9);
                 wide(GRANTED, WideKind::Grant, self.around(from))
             }
-            // `vault write sys/policy/app policy='path "secret/{{ v }}" { … }'`.
-            "vault" => {
-                let i = self.before.rfind("path \"")? + "path \"".len();
-                if self.before[i..].contains('"') {
-                    return None;
-                }
-                let after = self.after.split('"').next().unwrap_or("").to_string();
-                wide(
-                    GRANTED,
-                    WideKind::Grant,
-                    (self.before[i..].to_string(), after),
-                )
-            }
+            // (A Vault policy's paths: `batches.rs` holds every string of a Vault policy,
+            // inline or on vault's input, to its glob characters.)
             _ => None,
         }
     }
@@ -442,7 +433,7 @@ const NSG_PREFIXES_JOINED: &[&str] = &[
 
 const LINES_DELETED: &str = "it is the pattern of the lines `sed -i` deletes from the file, a regular expression: an empty one, one with `|`, or one that matches any line (`.`, `^`, `$`, `.*`) would delete every line";
 const LINES_DROPPED: &str = "it is the pattern of the lines `grep -v` drops from what then replaces the whole table or file (`| crontab -`, `| sponge`, `> new && mv new file`): an empty one, or one that matches any line (`.`, `^`), would drop every line";
-const INCLUDED: &str = "it is the `--include` pattern of what the command deletes after `--exclude`: an empty value, or one of only `*`, `?` and `/`, would include every object";
+const INCLUDED: &str = "it is the `--include` pattern of what the command deletes, moves or copies after `--exclude` (`aws s3 rm`, `mv`, `cp`, `sync --delete`): an empty value, or one of only `*`, `?` and `/`, would include every object";
 const HOSTS: &str = "it is the host pattern the command runs on, where `all`, `*`, or a name holding `*`, `?`, `[`, `:`, `!`, `&`, `~` or `@` would pick every host or add other hosts and groups (a list of names, `web-1,web-2`, and IP addresses are taken)";
 const GRANTED: &str = "it names what or whom a policy grants access to, where `*` or `?` would match every resource or name, and `allUsers` or `allAuthenticatedUsers` would be everyone";
 const QUERIED: &str = "it is in the JMESPath `--query` that picks what a later command deletes or stops, where `'`, `\"`, a backquote or `\\` would end its string and change the query, and an empty value would match everything (`contains(…, '')`)";

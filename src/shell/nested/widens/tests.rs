@@ -301,6 +301,17 @@ fn a_value_that_would_widen_a_destructive_command_is_refused() {
             "*",
             "203.0.113.7/32",
         ),
+        // (`ssh`, the rule's name, is `-n`'s argument: no ssh command, no host.)
+        (
+            "az network nsg rule create -g rg --nsg-name nsg -n ssh --priority 100 --source-address-prefixes \"{{ v }}\"",
+            "*",
+            "203.0.113.7/32",
+        ),
+        (
+            "az network nsg rule create -g rg --nsg-name nsg -n ssh --priority 100 --source-address-prefixes \"{{ v }}\"",
+            "0.0.0.0/0",
+            "10.0.0.0/8",
+        ),
         (
             "az network nsg rule update -g rg --nsg-name nsg -n ssh --source-address-prefix \"{{ v }}\"",
             "Internet",
@@ -367,6 +378,22 @@ fn a_value_that_would_widen_a_destructive_command_is_refused() {
             "vault write sys/policy/app policy='path \"secret/data/{{ v }}\" { capabilities = [\"read\"] }'",
             "*",
             "app/db",
+        ),
+        (
+            "vault write sys/policy/app policy='path \"secret/data/{{ v }}\" { capabilities = [\"read\"] }'",
+            "app/?",
+            "app/db",
+        ),
+        // `aws s3 cp --include`: what it copies, as `rm`'s is what it deletes.
+        (
+            "aws s3 cp s3://b/ /srv/restore --recursive --exclude \"*\" --include \"{{ v }}\"",
+            "*",
+            "logs/2026-12-07.gz",
+        ),
+        (
+            "aws s3 cp s3://b/ s3://c/ --recursive --exclude '*' --include=\"{{ v }}\"",
+            "?",
+            "logs/*.gz",
         ),
     ] {
         if refusal(script, bad).is_none() {
