@@ -2428,6 +2428,118 @@ fn a_pattern_of_the_lines_dropped_from_a_crontab_may_not_drop_every_line() {
             Some("[-]\n0 2 * * * /usr/local/bin/rotate.sh\n".to_string())
         )]
     );
+
+/// Audit 40 A40-4..A40-13: a value that widens what a destructive command acts on by the
+/// command's own syntax — a hex prefix of an iptables range, a `pkill -f` pattern of one
+/// common character, a `find -regex` over every path, a `grep -v` of every cron line, a
+/// slice as the unit `systemctl stop` stops, gsutil's `**`, a pdsh host range, `!key` as a
+/// label selector, zfs's `%` snapshot range, `:/` as git's pathspec, an empty HDFS path —
+/// is refused before anything runs (every program a fake first on the PATH), the message
+/// naming the step and the construct; an ordinary value reaches the program.
+#[test]
+fn a_value_that_widens_by_the_commands_own_syntax_is_refused() {
+    for (fake, run, hostiles, says, ordinary) in [
+        (
+            "iptables",
+            r#"iptables -A INPUT -p tcp --dport 22 -s "{{ inputs.v }}" -j ACCEPT"#,
+            &["0.0.0.0/0x0", "10.0.0.0/0X7"][..],
+            "address range a firewall rule matches",
+            "10.1.2.0/24",
+        ),
+        (
+            "pkill",
+            r#"pkill -f -- "{{ inputs.v }}""#,
+            &["/", "e", "[0-9]", "usr"],
+            "pattern of the processes",
+            "gunicorn: app",
+        ),
+        (
+            "find",
+            r#"find "$OUT" -type f -regex "{{ inputs.v }}" -delete"#,
+            &["/.+", ".*/.*"],
+            "name pattern of the files `find` deletes",
+            ".*/api\\.log",
+        ),
+        (
+            "crontab",
+            r#"crontab -l | grep -v "{{ inputs.v }}" | crontab - || true"#,
+            &["\\*", "/"],
+            "drops from what then replaces the whole table",
+            "backup.sh",
+        ),
+        (
+            "systemctl",
+            r#"systemctl stop -- "{{ inputs.v }}""#,
+            &["system.slice", "-.slice", "multi-user.target"],
+            "a slice or target",
+            "nginx.service",
+        ),
+        (
+            "gsutil",
+            r#"gsutil -m rm "gs://backups-prod/dumps/{{ inputs.v }}""#,
+            &["**", "r1/*"],
+            "reads with wildcards",
+            "r1.sql.gz",
+        ),
+        (
+            "pdsh",
+            r#"pdsh -w "{{ inputs.v }}" "sudo systemctl restart nginx""#,
+            &["web[1-99]", "^/tmp/hosts", "all"],
+            "host list the command runs on",
+            "web-1",
+        ),
+        (
+            "kubectl",
+            r#"kubectl delete pods -l "{{ inputs.v }}""#,
+            &["!nothing", "app", "app notin (x)"],
+            "label selector",
+            "app=web",
+        ),
+        (
+            "zfs",
+            r#"zfs destroy "tank/db@{{ inputs.v }}""#,
+            &["%", "a%"],
+            "snapshot `zfs destroy` destroys",
+            "daily-2026-12-01",
+        ),
+        (
+            "git",
+            r#"git clean -fdx -- "{{ inputs.v }}""#,
+            &[".", "*", ":/"],
+            "pathspec",
+            "sub/x.tmp",
+        ),
+        (
+            "hdfs",
+            r#"hdfs dfs -rm -r -skipTrash "/data/dumps/{{ inputs.v }}""#,
+            &["", ".", "*"],
+            "reads with wildcards",
+            "r1",
+        ),
+    ] {
+        for hostile in hostiles {
+            let (o, given) = run_with_these_fakes(&[fake], run, hostile);
+            assert_ne!(o.code, 0, "{run} with {hostile:?}");
+            assert!(
+                o.stderr.contains(says) && o.stderr.contains("step `s`"),
+                "{run} with {hostile:?}: {}",
+                o.stderr
+            );
+            assert!(
+                given.iter().all(|(_, g)| g.is_none()),
+                "{run} with {hostile:?}: {given:?}"
+            );
+        }
+        let (o, given) = run_with_these_fakes(&[fake], run, ordinary);
+        assert_eq!(o.code, 0, "{run} with {ordinary:?}: {}", o.stderr);
+        let got = given
+            .iter()
+            .find_map(|(_, g)| g.clone())
+            .unwrap_or_default();
+        // (crontab is given `-l` or `-`; grep has the value.)
+        let shown = if fake == "crontab" { "[-" } else { ordinary };
+        assert!(got.contains(shown), "{run} with {ordinary:?}: {got}");
+    }
 }
 
 /// A fake program in a folder of the test that writes its arguments (`[arg]` each), a new

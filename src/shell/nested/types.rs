@@ -2,6 +2,7 @@
 //! [`Refusal`]s it implies), an [`Unsafe`] construct, a [`Foreign`] language — and the
 //! constants the other files of `nested` share.
 
+use super::widens::reach;
 use crate::shell::context::Quoting;
 
 /// The positional parameters, as `shell::flow` names them.
@@ -139,12 +140,22 @@ pub enum WideKind {
     /// A string in a JMESPath query (`--query "…'{{ v }}'…"`): not empty, no `'`, `"`,
     /// backquote or `\`, which would end it.
     Query,
-    /// A host pattern of ansible or salt: not `all` or `*`, no `* ? [ : , ! & ~ @`.
+    /// A host pattern of ansible, salt, pdsh, clush, pssh or knife: not `all` or `*`, no
+    /// `* ? [ : ! & ~ @ ^`.
     Hosts,
     /// A filter of objects (`aws s3 rm --exclude "*" --include …`): not only `*`, `?`, `/`.
     Wildcards,
     /// What or whom a policy grants: no `*` or `?`, not `allUsers`/`allAuthenticatedUsers`.
     Grant,
+    /// A unit of `systemctl stop`: as [`WideKind::Glob`], and not a slice or target, which
+    /// hold other units (`system.slice`, `multi-user.target`).
+    Unit,
+    /// The end of what a tool deletes, which it also reads as a set: as [`WideKind::Path`],
+    /// and none of these characters (gsutil's `*`, zfs's `%` range, git's `:` magic).
+    Set(&'static str),
+    /// A label selector of what is deleted: only `key=value` and `key in (…)`, not `!key`, a
+    /// bare key, `!=` or `notin`, which pick every object without a label or value.
+    Selector,
 }
 
 impl Wide {
@@ -177,10 +188,32 @@ impl Wide {
             return Some(Refusal::Widens(None));
         }
         match self.kind {
-            WideKind::Path => trimmed
-                .chars()
-                .all(|c| matches!(c, '/' | '.' | ' ' | '\t'))
-                .then_some(Refusal::Widens(None)),
+            WideKind::Path => reach::names_nothing(trimmed).then_some(Refusal::Widens(None)),
+            WideKind::Set(chars) => {
+                if let Some(c) = value.chars().find(|c| chars.contains(*c)) {
+                    return Some(Refusal::Widens(Some(c)));
+                }
+                reach::names_nothing(trimmed).then_some(Refusal::Widens(None))
+            }
+            WideKind::Unit => {
+                if let Some(c) = value.chars().find(|c| matches!(c, '*' | '?' | '[')) {
+                    return Some(Refusal::Widens(Some(c)));
+                }
+                let (before, after) = &self.around;
+                let whole = format!("{before}{value}{after}");
+                (whole.ends_with(".slice")
+                    || whole.ends_with(".target")
+                    || reach::names_nothing(trimmed))
+                .then_some(Refusal::Widens(None))
+            }
+            WideKind::Selector => {
+                let (before, after) = &self.around;
+                let whole = format!("{before}{value}{after}");
+                if let Some(c) = value.chars().find(|c| matches!(c, '!')) {
+                    return Some(Refusal::Widens(Some(c)));
+                }
+                reach::selector_widens(&whole).then_some(Refusal::Widens(None))
+            }
             WideKind::Glob => value
                 .chars()
                 .find(|c| matches!(c, '*' | '?' | '['))
@@ -191,19 +224,11 @@ impl Wide {
                 }
                 let (before, after) = &self.around;
                 let whole = format!("{before}{value}{after}");
-                match regex::RegexBuilder::new(&whole).size_limit(1 << 20).build() {
-                    Ok(re) => SAMPLE_NAMES
-                        .iter()
-                        .all(|name| re.is_match(name))
-                        .then_some(Refusal::Widens(None)),
-                    // (Not a regular expression the `regex` crate reads: only metacharacters.)
-                    Err(_) => trimmed
-                        .chars()
-                        .all(|c| matches!(c, '.' | '*' | '^' | '$' | '+' | '?' | '(' | ')' | '\\'))
-                        .then_some(Refusal::Widens(None)),
-                }
+                reach::matches_many(&whole).then_some(Refusal::Widens(None))
             }
-            WideKind::Fixed => None,
+            WideKind::Fixed => {
+                reach::matches_many(&regex::escape(value)).then_some(Refusal::Widens(None))
+            }
             // (`pkill -u app,root`: each of a list.)
             WideKind::Pid => trimmed.split(',').find_map(|one| {
                 let one = one.trim();
@@ -230,15 +255,13 @@ impl Wide {
                             | "0.0.0.0/0"
                             | "::/0"
                     );
-                    // A prefix length, or a dotted mask (`/0.0.0.0`, `/128.0.0.0`).
-                    let bits = range.rsplit_once('/').and_then(|(_, mask)| {
-                        mask.parse::<u8>().ok().map(u32::from).or_else(|| {
-                            mask.parse::<std::net::Ipv4Addr>()
-                                .ok()
-                                .map(|m| u32::from(m).count_ones())
-                        })
-                    });
-                    (every || bits.is_some_and(|b| b < 8)).then_some(Refusal::Widens(None))
+                    // A prefix length, or a dotted mask (`/0.0.0.0`, `/128.0.0.0`); one read
+                    // no way iptables reads it is refused too.
+                    let bits = range
+                        .rsplit_once('/')
+                        .map(|(_, mask)| reach::prefix_bits(mask));
+                    (every || bits.is_some_and(|b| b.is_none_or(|b| b < 8)))
+                        .then_some(Refusal::Widens(None))
                 })
             }
             WideKind::Query => value
@@ -251,7 +274,7 @@ impl Wide {
                 if let Some(c) = value
                     .split(',')
                     .filter(|part| !address(part))
-                    .find_map(|part| part.chars().find(|c| "*?[:!&~@".contains(*c)))
+                    .find_map(|part| part.chars().find(|c| "*?[:!&~@^".contains(*c)))
                 {
                     return Some(Refusal::Widens(Some(c)));
                 }
@@ -287,23 +310,6 @@ impl Wide {
         }
     }
 }
-
-/// Names of processes, pods and containers with nothing in common: a pattern that matches
-/// all of them matches any name.
-const SAMPLE_NAMES: &[&str] = &[
-    "sh",
-    "init",
-    "cron",
-    "Xorg",
-    "kworker/0:1",
-    "sshd: root@pts/0",
-    "postgres: checkpointer",
-    "/usr/bin/python3 -m http.server 8000",
-    "java -jar app.jar",
-    "nginx: worker process",
-    "web-7d9f8b6c5-x2x9q",
-    "db_1",
-];
 
 const NETWORK: &str = "it is the address range a firewall rule matches, where `0.0.0.0/0`, `::/0`, `any`, `*`, `Internet` or a prefix shorter than /8 would match every address";
 

@@ -10,11 +10,13 @@ use std::collections::BTreeSet;
 
 mod found;
 mod places;
+pub(super) mod reach;
+mod sets;
 
 use found::{Found, SELECTED};
 
 use super::files::{before_value, innermost_program};
-use super::types::{SENTINEL, Wide};
+use super::types::{SENTINEL, Wide, WideKind};
 use crate::shell::programs::{base, command_index, is_assignment_word, program_index};
 use crate::shell::words::{Command, Word, commands};
 
@@ -124,7 +126,7 @@ fn within(
                 let found = Found::of(a.get(q + 1..).unwrap_or_default());
                 match a.get(q).map(|w| base(&w.cooked)) {
                     Some("systemctl") if found.verb(UNIT_VERBS) => {
-                        Some(Wide::glob(UNITS, Default::default()))
+                        Some(Wide::new(UNITS, WideKind::Unit, Default::default()))
                     }
                     Some("pkill" | "pgrep") => Some(Wide::pattern(PROCESSES, Default::default())),
                     Some("kill") => Some(Wide::pid(SIGNALLED)),
@@ -156,6 +158,9 @@ impl Found<'_> {
         let word = self.operands[self.k].cooked.as_str();
         let option = word.starts_with('-') || self.before.starts_with('-');
         let path = (self.ends_path || self.globbed) && !option;
+        if let Some(wide) = self.sets(program, path) {
+            return Some(wide);
+        }
         // An address joined to its option (`--source=…`, `-s…`, `CidrIp=…`).
         let joined = match program {
             "iptables" | "ip6tables" => self.option_prefix(ADDRESS_OPTIONS, false),
@@ -236,7 +241,9 @@ impl Found<'_> {
             {
                 Wide::path(KEYS)
             }
-            "systemctl" if !option && self.verb(UNIT_VERBS) => Wide::glob(UNITS, self.around(None)),
+            "systemctl" if !option && self.verb(UNIT_VERBS) => {
+                Wide::new(UNITS, WideKind::Unit, self.around(None))
+            }
             // `kill -TERM -"{{ v }}"`: a process or its group, where `1` is every process and
             // `0` runbook's own group (audit 29 H-19); `pkill -P 1`, `-u root` (H-20).
             // (`kill -"{{ v }}" 4242`, `kill -s "{{ v }}" 4242`: a signal.)
@@ -455,13 +462,15 @@ const SIGNALLED: &str = "it is the process or process group that `kill` signals,
 const OWNED: &str = "it names the parent, group, session or user of the processes the command signals, where `1`, `0` or `root` would pick every process of the system";
 const MOVED: &str = "it ends the path of what `mv` moves away, where an empty value, `.` or `/` would name the whole folder written before it";
 const EMPTIED: &str = "it ends the path of the files the command empties, where an empty value, `.` or `/` would name every file of the folder written before it";
-const KEYS: &str = "it ends the prefix of the keys the command deletes, where an empty value would name every key that starts with the text before it";
+const KEYS: &str = "it ends the prefix of the keys the command deletes, where an empty value would name every key that starts with the text before it, and one of only punctuation (`!`, `.`) every key after it with `--from-key`";
 const NAMED: &str = "it is the name pattern of the files `find` deletes, where `*`, `?`, `[` or an empty value would match more than one name";
 const DELETED: &str = "it ends the path of what the command deletes, where an empty value, `.` or `/` would name the whole folder written before it";
 const CHANGED: &str = "it ends the path of what the command changes recursively, where an empty value, `.` or `/` would name the whole folder written before it";
 const BUCKET: &str = "it ends the prefix of the objects the command deletes, where an empty value, `.` or `/` would name every object under the bucket or folder written before it";
-const UNITS: &str = "it names a unit that `systemctl` acts on, and `systemctl` reads `*`, `?` and `[` there as a pattern over every unit (`*` would stop them all)";
-const PROCESSES: &str = "it is the pattern of the processes the command signals, a regular expression: an empty one, one with `|`, or one that matches any name (`.`, `x*`, `[^z]`) would match every process";
+const UNITS: &str = "it names a unit that `systemctl` acts on, and `systemctl` reads `*`, `?` and `[` there as a pattern over every unit (`*` would stop them all), and a slice or target (`system.slice`, `-.slice`, `multi-user.target`) holds many units";
+const PROCESSES: &str = "it is the pattern of the processes the command signals, a regular expression: an empty one, one with `|`, one without two letters or digits in a row (`/`, `e`, `[0-9]`, `x*`), or one found in many unrelated command lines (`usr`, `bin`) would match most processes";
 
+#[cfg(test)]
+mod cases;
 #[cfg(test)]
 mod tests;

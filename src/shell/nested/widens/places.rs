@@ -431,8 +431,8 @@ const NSG_PREFIXES_JOINED: &[&str] = &[
     "--destination-address-prefix=",
 ];
 
-const LINES_DELETED: &str = "it is the pattern of the lines `sed -i` deletes from the file, a regular expression: an empty one, one with `|`, or one that matches any line (`.`, `^`, `$`, `.*`) would delete every line";
-const LINES_DROPPED: &str = "it is the pattern of the lines `grep -v` drops from what then replaces the whole table or file (`| crontab -`, `| sponge`, `> new && mv new file`): an empty one, or one that matches any line (`.`, `^`), would drop every line";
+const LINES_DELETED: &str = "it is the pattern of the lines `sed -i` deletes from the file, a regular expression: an empty one, one with `|`, one that matches any line (`.`, `^`, `$`, `.*`), or one without two letters or digits in a row (`0`, `[0-9]`) would delete every line or most";
+const LINES_DROPPED: &str = "it is the pattern of the lines `grep -v` drops from what then replaces the whole table or file (`| crontab -`, `| sponge`, `> new && mv new file`): an empty one, one that matches any line (`.`, `^`), or one without two letters or digits in a row (`\\*`, `/`) would drop every line or most";
 const INCLUDED: &str = "it is the `--include` pattern of what the command deletes, moves or copies after `--exclude` (`aws s3 rm`, `mv`, `cp`, `sync --delete`): an empty value, or one of only `*`, `?` and `/`, would include every object";
 const HOSTS: &str = "it is the host pattern the command runs on, where `all`, `*`, or a name holding `*`, `?`, `[`, `:`, `!`, `&`, `~` or `@` would pick every host or add other hosts and groups (a list of names, `web-1,web-2`, and IP addresses are taken)";
 const GRANTED: &str = "it names what or whom a policy grants access to, where `*` or `?` would match every resource or name, and `allUsers` or `allAuthenticatedUsers` would be everyone";

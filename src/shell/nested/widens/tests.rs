@@ -421,11 +421,10 @@ fn a_value_that_would_widen_a_destructive_command_is_refused() {
             "pids=$(pgrep -f \"{{ v }}\"); kill $pids",
             "java -jar app.jar",
         ),
-        ("pkill -f \"{{ v }}\"", "s"),
         // A fixed string, an inverted grep, a grep whose lines are only printed.
         (
             "ps aux | grep -F \"{{ v }}\" | awk '{print $2}' | xargs kill",
-            ".",
+            "worker.py",
         ),
         ("ps aux | grep \"{{ v }}\" | wc -l", ""),
         ("mv /tmp/new \"/srv/releases/{{ v }}\"", ""),
@@ -465,6 +464,26 @@ fn a_value_that_would_widen_a_destructive_command_is_refused() {
             "*.log",
         ),
     ] {
+        if let Some(r) = refusal(script, value) {
+            wrong.push(format!("refused ({r:?}): {script} with {value:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Audit 40: values that widen by the command's own syntax (the table in `cases.rs`).
+#[test]
+fn a_value_that_widens_by_the_commands_own_syntax_is_refused() {
+    let mut wrong = Vec::new();
+    for (script, bad, good) in super::cases::REFUSED {
+        if refusal(script, bad).is_none() {
+            wrong.push(format!("not refused: {script} with {bad:?}"));
+        }
+        if let Some(r) = refusal(script, good) {
+            wrong.push(format!("refused ({r:?}): {script} with {good:?}"));
+        }
+    }
+    for (script, value) in super::cases::TAKEN {
         if let Some(r) = refusal(script, value) {
             wrong.push(format!("refused ({r:?}): {script} with {value:?}"));
         }
