@@ -12,6 +12,8 @@ mod audit_14p;
 mod audit_18;
 #[path = "import_cases/courses_and_shells.rs"]
 mod courses_and_shells;
+#[path = "import_cases/structure_39.rs"]
+mod structure_39;
 
 fn fixtures() -> Vec<std::path::PathBuf> {
     let mut pages: Vec<_> = std::fs::read_dir(root().join("testdata/import"))

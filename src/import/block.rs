@@ -489,12 +489,29 @@ impl Reader<'_> {
         self.d.left.push((pos, what.clone()));
         let note = format!("{pos}: left as text: {what}");
         let output_like = output || OUTPUT_LANGS.contains(&lang);
-        if output_like
+        // "Expected output:" alone between a command's block and this one: the command's
+        // output, shown with it under that sentence (audit 39 I-15 found it a step of its
+        // own, titled by the page).
+        let said = self.prose.trim();
+        let announced = (self.in_item == 0
+            && !said.contains('\n')
+            && said.chars().count() <= 80
+            && (names_output(said) || announces_output(said)))
+        .then(|| said.to_string());
+        if (announced.is_some() || (output_like && self.prose.trim().is_empty()))
             && self.joinable
-            && self.prose.trim().is_empty()
-            && let Some(last) = self.d.steps.last_mut()
+            && let Some(last) = self.d.steps.last_mut().filter(|s| s.run.is_some())
         {
-            last.instructions.push_str("\n\nOutput:\n\n");
+            match &announced {
+                Some(said) => {
+                    last.instructions = format!("{}\n\n{said}\n\n", last.instructions)
+                        .trim_start()
+                        .to_string();
+                    self.prose.clear();
+                    self.prose_pos = None;
+                }
+                None => last.instructions.push_str("\n\nOutput:\n\n"),
+            }
             // (Output tagged `bash` is no command: shown untagged, as a reader of the
             // runbook's page would take it.)
             last.instructions

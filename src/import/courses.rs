@@ -104,6 +104,18 @@ pub(super) fn on_platform(t: &str) -> bool {
             .any(|w| PLATFORMS.contains(w) && !matches!(*w, "source" | "helm" | "compose"))
 }
 
+/// "3. Drop the queue (last resort)", "Last resort: flush the cache": what the page would
+/// rather not do, only when nothing before it helped (audit 39 I-18 found a queue's every
+/// job cleared in the normal walk).
+pub(super) fn last_resort(title: &str) -> bool {
+    let t = bare(title).to_lowercase();
+    let t = t.trim_end_matches([':', '.', ' ']);
+    t.starts_with("last resort")
+        || t.starts_with("as a last resort")
+        || t.contains("(last resort)")
+        || t.ends_with(" last resort")
+}
+
 /// Whether a heading names one of several courses ("If the pod is Pending", "Option B").
 pub(super) fn alternative(title: &str) -> bool {
     let t = title.trim().to_lowercase();

@@ -111,6 +111,11 @@ pub struct Step {
     /// items (steps of one item share it) and its first line (`- If the consumer pods are
     /// crashing:`), which may name the course its sub-items' steps are.
     pub top_item: Option<(usize, String)>,
+    /// The course that what leads into the step names: an "If a node left the cluster:"
+    /// paragraph right before the list the step stands in, a `<details>` whose summary is
+    /// "If the drain hangs on a pod": (its serial on the page, its label). The steps of one
+    /// share it, and are that course ([`super::item_courses::led_courses`]).
+    pub led: Option<(usize, String)>,
 }
 
 impl Draft {

@@ -111,6 +111,30 @@ pub(super) fn text_of(html: &str) -> String {
     out.trim().to_string()
 }
 
+/// The condition a `<details>` opened in an HTML block names in its `<summary>` ("If the
+/// drain hangs on a pod"): what it holds applies only then (audit 39 I-3 found a
+/// force-delete under such a summary run on every walk).
+pub(super) fn details_condition(html: &str) -> Option<String> {
+    static SUMMARY: LazyLock<Option<Regex>> = LazyLock::new(|| {
+        Regex::new(r"(?is)<details\b[^>]*>\s*<summary\b[^>]*>(.*?)</summary\s*>").ok()
+    });
+    let inner = SUMMARY.as_ref()?.captures(html)?.get(1)?.as_str();
+    let text = text_of(inner);
+    let label = text.trim().trim_end_matches([':', '.']).trim();
+    (!label.contains('\n')
+        && label.chars().count() <= 160
+        && super::decisions::either_or(label)
+        && !html.to_ascii_lowercase().contains("</details"))
+    .then(|| label.to_string())
+}
+
+/// Whether HTML closes a `<details>` (`</details>`).
+pub(super) fn closes_details(html: &str) -> bool {
+    html.trim_start()
+        .to_ascii_lowercase()
+        .starts_with("</details")
+}
+
 /// The common entities of HTML decoded (`&lt;` last but one, `&amp;` last: `&amp;lt;`
 /// stays `&lt;`).
 fn decode(text: &str) -> String {

@@ -111,8 +111,10 @@ pub(super) fn course(d: &Draft, s: &Step) -> Option<(String, bool)> {
         // by the title cut at its colon.)
         None if courses == 0 && either_or(&s.title) => {
             let line = first.trim().trim_end_matches(':').trim();
+            // (A long sentence's title is cut, `…` at its end.)
             Some((
-                if line.starts_with(s.title.as_str()) && line.chars().count() <= 100 {
+                if line.starts_with(s.title.trim_end_matches('…')) && line.chars().count() <= 100
+                {
                     line.to_string()
                 } else {
                     s.title.clone()
@@ -126,8 +128,8 @@ pub(super) fn course(d: &Draft, s: &Step) -> Option<(String, bool)> {
         }
         // A quoted note with its command: "> **Note** If the disk watermark is the cause,
         // first raise it:" (an audit found it run for everyone).
-        None if courses == 0 && quoted_condition(first).is_some() => {
-            quoted_condition(first).map(|c| (c, false))
+        None if courses == 0 && quoted_condition(&s.instructions).is_some() => {
+            quoted_condition(&s.instructions).map(|c| (c, false))
         }
         None => None,
     }
@@ -141,6 +143,7 @@ pub(super) fn course(d: &Draft, s: &Step) -> Option<(String, bool)> {
 /// every operator). Its steps stand at the item's depth, among its siblings' courses.
 /// (Items whose sub-items are courses of their own are left to the decisions nested there.)
 pub(super) fn items_of_sub_steps(d: &mut Draft) {
+    led_courses(d);
     let mut k = 0;
     while k < d.steps.len() {
         let Some((serial, head)) = d.steps[k].top_item.clone() else {
@@ -177,10 +180,97 @@ pub(super) fn items_of_sub_steps(d: &mut Draft) {
     }
 }
 
-/// What names the step at `k` as one of several courses: [`course`], or [`or_course`].
+/// The steps that a course leads into ([`Step::led`]: the list after "If a node left the
+/// cluster:", the text of a `<details>` whose summary is "If the drain hangs on a pod"):
+/// one course, named by it, at the top level beside the page's other courses of
+/// paragraphs ("Otherwise:" and its list, "If …:" and its block). Left as they are when a
+/// step among them is a course of its own or stands in one (their decision is made
+/// there).
+pub(super) fn led_courses(d: &mut Draft) {
+    let mut k = 0;
+    while k < d.steps.len() {
+        let Some((serial, label)) = d.steps[k].led.clone() else {
+            k += 1;
+            continue;
+        };
+        let end = (k..d.steps.len())
+            .find(|&j| d.steps[j].led.as_ref().map(|(n, _)| *n) != Some(serial))
+            .unwrap_or(d.steps.len());
+        let plain = (k..end).all(|j| {
+            let s = &d.steps[j];
+            s.parents.is_empty()
+                && s.lifted.is_none()
+                && s.choose.is_empty()
+                && course_at(d, j).is_none()
+        });
+        if plain {
+            for s in &mut d.steps[k..end] {
+                s.depth = 0;
+            }
+            let label = if label.chars().count() <= 100 {
+                label
+            } else {
+                short_title(&label)
+            };
+            d.steps[k].lifted = Some((label, end - k));
+        }
+        k = end;
+    }
+}
+
+/// What names the step at `k` as one of several courses: [`course`], [`or_course`], or
+/// [`shown_course`].
 pub(super) fn course_at(d: &Draft, k: usize) -> Option<(String, bool)> {
     let s = d.steps.get(k)?;
-    course(d, s).or_else(|| or_course(d, k).map(|label| (label, false)))
+    course(d, s)
+        .or_else(|| or_course(d, k).map(|label| (label, false)))
+        .or_else(|| shown_course(d, k).map(|label| (label, false)))
+}
+
+/// "If the kubelet service is stopped, restart it from the debug shell:" over a block shown,
+/// not run (typed at a `sh-4.4#` prompt, in psql), beside a sibling "If the node is
+/// unreachable, …:" over a command: the two are the page's alternatives, the first a step
+/// of text (audit 39 I-4 found it read for everyone, a decision whether the second applies
+/// after it). Alone, such a step stays text, as any shown block does. Its label.
+pub(super) fn shown_course(d: &Draft, k: usize) -> Option<String> {
+    let s = d.steps.get(k)?;
+    if s.run.is_some()
+        || !s.choose.is_empty()
+        || !s.checklist.is_empty()
+        || s.lifted.is_some()
+        || !s.instructions.contains("```")
+    {
+        return None;
+    }
+    let first = s.instructions.trim().lines().next()?.trim();
+    let line = first.trim_end_matches(':').trim();
+    let conditional = |label: &str| {
+        let l = label.to_ascii_lowercase();
+        l.starts_with("if ") || l.starts_with("unless ")
+    };
+    if !conditional(line) {
+        return None;
+    }
+    // (A sibling course with a command of its own, not in bold, beside it.)
+    let sibling = |o: &Step| {
+        o.run.is_some()
+            && o.section == s.section
+            && o.depth == s.depth
+            && o.parents == s.parents
+            && course(d, o).is_some_and(|(label, bold)| !bold && conditional(&label))
+    };
+    let beside = k
+        .checked_sub(1)
+        .and_then(|p| d.steps.get(p))
+        .is_some_and(sibling)
+        || d.steps.get(k + 1).is_some_and(sibling);
+    beside.then(|| {
+        if line.chars().count() <= 100 {
+            line.to_string()
+        } else {
+            short_title(line)
+        }
+    })
 }
 
 /// "To restart with systemd:" and its block, then "Or, to restart with Docker:" and its: two
@@ -286,9 +376,20 @@ pub(super) fn common_to_all(text: &str) -> bool {
 
 /// The condition of a quoted paragraph that starts with one: "> **Note** If the disk
 /// watermark is the cause, first raise it:" → "If the disk watermark is the cause, first
-/// raise it".
-fn quoted_condition(line: &str) -> Option<String> {
-    let mut t = line.trim().strip_prefix('>')?.trim();
+/// raise it". The paragraph's lines are read as one: GitHub's "> **Note**" (or "> [!NOTE]")
+/// stands on a line of its own above the sentence (audit 39 I-2).
+fn quoted_condition(text: &str) -> Option<String> {
+    let paragraph = text
+        .trim_start()
+        .lines()
+        .map_while(|l| l.trim().strip_prefix('>').map(str::trim))
+        .take_while(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut t = paragraph.as_str();
+    if t.is_empty() {
+        return None;
+    }
     for lead in [
         "**Note**",
         "**Warning**",

@@ -77,8 +77,13 @@ fn item_alternatives_at(d: &mut Draft, depth: usize, next: &mut usize) {
                 break;
             }
             let mut end = j + d.steps[j].lifted.as_ref().map_or(1, |(_, len)| *len);
+            // (A course that is a list item, "1. **Option A — …:** renew", holds its item's
+            // steps only: the next item, "3. Wait until it is Ready", is every course's, audit
+            // 39 I-11 found it Option B's alone.)
+            let item = d.steps[j].top_item.as_ref().map(|(n, _)| *n);
             if bold {
                 while end < d.steps.len()
+                    && (item.is_none() || d.steps[end].top_item.as_ref().map(|(n, _)| *n) == item)
                     && d.steps[end].section == section
                     && d.steps[end].choose.is_empty()
                     && course_at(d, end).is_none()

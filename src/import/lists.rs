@@ -35,6 +35,18 @@ impl Reader<'_> {
         self.item_paragraph = self.item_text.len();
     }
 
+    /// A list (at the top level) starts: after a paragraph alone on its line that names a
+    /// course ("If a node left the cluster:", "Otherwise:"), the list's steps are that
+    /// course (audit 39 I-20 found the steps of both courses run in a row).
+    pub(super) fn list_start(&mut self) {
+        let last = self.prose.trim_end().rsplit("\n\n").next().unwrap_or("");
+        if self.lead.is_none()
+            && let Some(label) = leading_course(last)
+        {
+            self.open_lead(label, true);
+        }
+    }
+
     /// A list (at the top level) read.
     pub(super) fn list_end(&mut self) {
         // A paragraph after a list is a paragraph of its own.
@@ -42,6 +54,27 @@ impl Reader<'_> {
             self.prose.push('\n');
         }
         self.flush_tasks();
+        if self.lead.as_ref().is_some_and(|l| l.3) {
+            self.close_lead();
+        }
+    }
+
+    /// A course starts that names the steps read until [`Reader::close_lead`] (`by_list`:
+    /// the end of the list being read closes it).
+    pub(super) fn open_lead(&mut self, label: String, by_list: bool) {
+        self.leads += 1;
+        self.lead = Some((self.leads, label, self.d.steps.len(), by_list));
+    }
+
+    /// The course opened by [`Reader::open_lead`] ends: the steps made since are its
+    /// ([`super::draft::Step::led`]); a block after it is no longer joined to them.
+    pub(super) fn close_lead(&mut self) {
+        if let Some((serial, label, from, _)) = self.lead.take() {
+            for s in self.d.steps.iter_mut().skip(from) {
+                s.led = Some((serial, label.clone()));
+            }
+            self.joinable = false;
+        }
     }
 
     /// A list item (at the top level) read: where its text goes.
@@ -101,6 +134,7 @@ impl Reader<'_> {
     /// A paragraph (not an item's) starts.
     pub(super) fn paragraph_start(&mut self, at: Pos) {
         self.paragraph.clear();
+        self.paragraph_pos = at;
         if !self.descriptive {
             self.prose_pos.get_or_insert(at);
         }
@@ -108,6 +142,9 @@ impl Reader<'_> {
 
     /// A paragraph (not an item's) read.
     pub(super) fn paragraph_end(&mut self) {
+        if self.step_paragraph_end(self.paragraph_pos) {
+            return;
+        }
         // A quoted paragraph (a warning, a note) keeps its `>`.
         let quoted = if self.quote > 0 {
             self.paragraph
@@ -140,6 +177,23 @@ impl Reader<'_> {
     }
 }
 
+/// A paragraph alone on its line, ending with a colon, that names a course ("If a node
+/// left the cluster:", "**Otherwise:**", "On Kubernetes:"): its label.
+pub(super) fn leading_course(paragraph: &str) -> Option<String> {
+    let p = paragraph.trim();
+    if p.contains('\n') || p.starts_with('>') || p.chars().count() > 160 {
+        return None;
+    }
+    let label = p
+        .trim_matches('*')
+        .trim_end_matches(':')
+        .trim_end_matches('*')
+        .trim_end_matches(':')
+        .trim();
+    (p.trim_end_matches('*').ends_with(':') && super::decisions::either_or(label))
+        .then(|| label.to_string())
+}
+
 /// Whether a list item's text names an option (`Option B: …`, `**Option 2** — …`).
 fn names_an_option(text: &str) -> bool {
     // (`**Option 2**`, Jira's bold `*Option 2*`.)
@@ -148,4 +202,30 @@ fn names_an_option(text: &str) -> bool {
         .iter()
         .chain(super::courses::OTHER_OPTIONS)
         .any(|w| t.starts_with(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::leading_course;
+
+    /// Audit 39 I-20: the paragraph before a list that names the course its steps are.
+    #[test]
+    fn a_paragraph_before_a_list_names_its_course() {
+        for (text, label) in [
+            ("If a node left the cluster:", "If a node left the cluster"),
+            ("Otherwise:", "Otherwise"),
+            ("**If the index is red:**", "If the index is red"),
+            ("On Kubernetes:", "On Kubernetes"),
+        ] {
+            assert_eq!(leading_course(text).as_deref(), Some(label), "{text}");
+        }
+        for text in [
+            "Check the node:",
+            "If a node left the cluster, restart it.",
+            "> If the note says so:",
+            "If a node left:\nthen",
+        ] {
+            assert_eq!(leading_course(text), None, "{text}");
+        }
+    }
 }

@@ -16,7 +16,8 @@
 //! The files, one concern each: `draft.rs` the [`Draft`] and its [`Step`]s and [`Input`]s;
 //! `pos.rs` places in the page ([`Pos`]); `walk.rs` the walk over the page's events into the
 //! state `reader.rs` holds (its `Reader`: prose, items, checklists; links, tables and text
-//! read in `inline.rs`, list items and paragraphs in `lists.rs`), `block.rs` its
+//! read in `inline.rs`, list items and paragraphs in `lists.rs`, `**Step 1** …` paragraphs
+//! read as headings in `step_paragraphs.rs`), `block.rs` its
 //! code blocks (a shell block's step made in `shell_block.rs`; what the sentence before a
 //! block says it is, output or another program's input, in `announced.rs`), read as console transcripts (`transcript.rs`) or a file's contents shown,
 //! not run (`contents.rs`), a command's output (`output.rs`), typed in a shell a command
@@ -57,6 +58,7 @@ mod rollback;
 mod section_decisions;
 mod session;
 mod shell_block;
+mod step_paragraphs;
 mod tabs;
 mod templates;
 mod titles;

@@ -76,6 +76,23 @@ pub(super) struct Reader<'a> {
     /// A shell the page opened elsewhere (`ssh host`, `kubectl exec -it … -- bash`), which
     /// the blocks headed "Inside the pod" after it are typed in.
     pub(super) session: Option<super::session::Session>,
+    /// The course that leads into the steps being read (an "If …:" paragraph before the
+    /// top-level list being read, a `<details>` whose summary is one): (its serial, its
+    /// label, the first step made since, whether the list's end closes it). See
+    /// [`Step::led`].
+    pub(super) lead: Option<(usize, String, usize, bool)>,
+    /// How many such courses the page has had so far.
+    pub(super) leads: usize,
+    /// Where the paragraph being read starts.
+    pub(super) paragraph_pos: Pos,
+    /// The level of the last heading of the page read (0 before any).
+    pub(super) real_level: u8,
+    /// The paragraphs of steps (`**Step 1** …`, see `step_paragraphs.rs`) read under the
+    /// heading being read: (that heading's level, theirs).
+    pub(super) step_level: Option<(u8, u8)>,
+    /// The heading being read is a step's paragraph (or the paragraph being read is an HTML
+    /// block's text, never one).
+    pub(super) pseudo_heading: bool,
 }
 
 impl<'a> Reader<'a> {
@@ -120,6 +137,12 @@ impl<'a> Reader<'a> {
             front_title: None,
             marked: 0,
             session: None,
+            lead: None,
+            leads: 0,
+            paragraph_pos: Pos { line: 1, col: 1 },
+            real_level: 0,
+            step_level: None,
+            pseudo_heading: false,
         }
     }
 

@@ -2,7 +2,7 @@
 //! Mitigation heading, content tabs, headings labelled alike) made a decision; a lone
 //! "If …" section, a decision whether it applies.
 
-use super::courses::alternative;
+use super::courses::{alternative, last_resort};
 use super::decisions::{NONE_APPLIES, SKIP_IT, condition, follow_up};
 use super::draft::{Draft, Step};
 use super::titles::fresh_id;
@@ -188,6 +188,7 @@ pub(super) fn alternatives(d: &mut Draft) {
     let course = |i: usize, level: u8, title: &str| {
         let title = super::courses::bare(title);
         tab(i)
+            || last_resort(title)
             || labelled_alike(i, level)
             || alternative(title)
             || (names_a_cause(title) && under_mitigation(i, level))
@@ -226,7 +227,10 @@ pub(super) fn alternatives(d: &mut Draft) {
         // parts may still be alternatives.
         // (Not the page's title, `# If the primary is down`: what the whole page is about.)
         let page_title = i == 0 && level == 1 && d.sections[i].1 == d.title;
-        let lone = group.len() == 1 && !page_title && lone_condition(&d.sections[i].1);
+        // (A step headed "… (last resort)" alone: a decision whether to take it, which
+        // `--yes` skips.)
+        let resort = group.len() == 1 && last_resort(&d.sections[i].1);
+        let lone = group.len() == 1 && !page_title && (lone_condition(&d.sections[i].1) || resort);
         if group.len() < 2 && !lone {
             i += 1;
             continue;
@@ -336,7 +340,10 @@ pub(super) fn alternatives(d: &mut Draft) {
             .filter(|&p| p > 0 || d.sections[p].0 > 1);
         let parent = parent_index.map(|p| d.sections[p].1.clone());
         let id = fresh_id(&mut taken, &mut next);
-        let what = if lone {
+        let what = if lone && resort {
+            options.push((SKIP_IT.into(), after.clone()));
+            "a section headed as a last resort: a decision asks whether it applies, skipped unless chosen (its `default`)".to_string()
+        } else if lone {
             options.push((SKIP_IT.into(), after.clone()));
             "a section that starts \"If …\" with no other course beside it: a decision asks whether it applies".to_string()
         } else if group
@@ -376,6 +383,7 @@ pub(super) fn alternatives(d: &mut Draft) {
                     || "Which applies?".into(),
                     |p| format!("{p}: which applies?"),
                 ),
+                choose_default: (lone && resort).then_some(options.len()),
                 choose: options,
                 pos: line,
                 notes: vec![format!("{line}: guess: {what}")],

@@ -20,7 +20,9 @@ pub(super) fn titles(d: &mut Draft) {
         }
         // `### Step 1: Check the current expiry`: the page names the step (an audit found
         // six steps titled by their commands, their ids to be typed at confirmations).
-        if let Some(named) = step_heading(&s.title) {
+        // (Not a step a `<details>` summary "If …" leads into, which its own words name:
+        // audit 39 I-6 found a force-delete titled "Drain the node".)
+        if let Some(named) = step_heading(&s.title).filter(|_| s.led.is_none()) {
             s.title = named;
             continue;
         }

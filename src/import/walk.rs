@@ -116,6 +116,7 @@ impl Reader<'_> {
             Event::Start(Tag::List(first)) if self.in_item == 0 => {
                 self.ordered = first.is_some();
                 self.next_number = first;
+                self.list_start();
             }
             Event::Start(Tag::List(first)) => self.nested_lists.push(first.is_some()),
             Event::Start(Tag::Item) => self.item_start(),
@@ -201,7 +202,7 @@ impl Reader<'_> {
     }
 
     /// A heading starts: the checklist before it is made.
-    fn heading_start(&mut self, level: HeadingLevel, at: Pos) {
+    pub(super) fn heading_start(&mut self, level: HeadingLevel, at: Pos) {
         self.last_numbered = false;
         self.flush_tasks();
         self.in_heading = Some((level, String::new()));
@@ -209,8 +210,9 @@ impl Reader<'_> {
     }
 
     /// A heading read: the title, or a section (the prose before it a step).
-    fn heading_end(&mut self) {
+    pub(super) fn heading_end(&mut self) {
         if let Some((level, title)) = self.in_heading.take() {
+            self.real_heading(level as u8);
             let title = title.trim().to_string();
             // A table of contents names no part of the runbook (its list is skipped too).
             if super::toc::toc_heading(&title) {
@@ -294,6 +296,7 @@ impl Reader<'_> {
     /// other block is kept as the text it shows ([`super::html::text_of`]), said; one that
     /// shows nothing (a comment) is left out, said.
     fn html_block_end(&mut self, block: &str, at: Pos) {
+        self.details(block);
         if placeholder_tag(block.trim()) {
             self.push_text(block.trim());
             return;
@@ -317,12 +320,35 @@ impl Reader<'_> {
         } else {
             self.paragraph_start(at);
             self.paragraph = text;
+            // (HTML's text is no bold step paragraph of the page: `<h3>Step 1: …</h3>`
+            // stays the text it shows.)
+            self.pseudo_heading = true;
             self.paragraph_end();
+            self.pseudo_heading = false;
+        }
+    }
+
+    /// A `<details>` whose summary names a condition opens a course ([`Reader::open_lead`],
+    /// its summary the first line of the text that follows); its `</details>` closes it,
+    /// the text read inside it made a step of it first.
+    fn details(&mut self, h: &str) {
+        if super::html::closes_details(h) && self.lead.as_ref().is_some_and(|l| !l.3) {
+            self.flush_tasks();
+            if !self.prose.trim().is_empty() {
+                self.flush_prose();
+            }
+            self.close_lead();
+        } else if self.lead.is_none()
+            && self.in_item == 0
+            && let Some(label) = super::html::details_condition(h)
+        {
+            self.open_lead(label, false);
         }
     }
 
     /// HTML: left out, said.
     fn html(&mut self, h: &str, at: Pos) {
+        self.details(h);
         let what = format!("HTML left out: {}", h.trim());
         self.prose_notes.push(format!("{at}: left as text: {what}"));
         self.d.left.push((at, what));
