@@ -10,6 +10,8 @@ use common::{Test, root};
 mod audit_14p;
 #[path = "import_cases/audit_18.rs"]
 mod audit_18;
+#[path = "import_cases/audit_39.rs"]
+mod audit_39;
 #[path = "import_cases/courses_and_shells.rs"]
 mod courses_and_shells;
 #[path = "import_cases/structure_39.rs"]

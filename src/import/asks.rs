@@ -114,6 +114,100 @@ pub(super) fn ask_in_options(d: &mut Draft) {
             d.steps[k].asks.push((name.clone(), prompt.clone()));
         }
     }
+    ask_variables_in_options(d, &walk, &taken, &reading);
+}
+
+/// `$VAR`s the page never sets (an input each, given to every step through the runbook's
+/// `env:`) that only the steps of some options use, asked there the same way: the step of
+/// the option that first needs one asks it, and the steps that use it are given it in their
+/// own `env:` (audit 39 I-19 found the operator of another option asked for them all).
+/// A secret stays an input (an answer typed at a step is no secret the run masks).
+fn ask_variables_in_options(
+    d: &mut Draft,
+    walk: &Walk,
+    taken: &HashSet<String>,
+    reading: &HashMap<String, Vec<usize>>,
+) {
+    let Some(used) = super::variables::USED.as_ref() else {
+        return;
+    };
+    // Variable → the steps whose command expands it, in order.
+    let mut expanding: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (k, s) in d.steps.iter().enumerate() {
+        let Some(run) = s.run.as_deref() else {
+            continue;
+        };
+        for cap in used.captures_iter(run) {
+            if let Some(var) = cap.get(1)
+                && super::variables::expanded(run, &cap)
+                && let Some((name, _)) = d.env.get_key_value(var.as_str())
+            {
+                push_once(expanding.entry(name.as_str()).or_default(), k);
+            }
+        }
+    }
+    let mut found: Vec<(String, String, Vec<usize>)> = Vec::new();
+    for (var, steps) in expanding {
+        let Some(value) = d.env.get(var) else {
+            continue;
+        };
+        let mut names = names_read(value);
+        let (Some(name), None) = (names.next(), names.next()) else {
+            continue;
+        };
+        let read_elsewhere = d
+            .env
+            .iter()
+            .any(|(v, value)| v != var && names_read(value).any(|n| n == name))
+            || reading.contains_key(name);
+        let lone = value.trim() == format!("{{{{ inputs.{name} }}}}");
+        let plain = d
+            .inputs
+            .get(name)
+            .is_some_and(|i| i.default.is_none() && i.secret_env.is_none());
+        if lone && plain && !read_elsewhere && !taken.contains(name) && !secret_name(var) {
+            found.push((var.to_string(), name.to_string(), steps));
+        }
+    }
+    found.sort();
+    for (var, name, steps) in found {
+        let Some(at) = asked_at(d, walk, &steps) else {
+            continue;
+        };
+        let Some(input) = d.inputs.remove(&name) else {
+            continue;
+        };
+        d.env.remove(&var);
+        for &k in &steps {
+            d.steps[k]
+                .env
+                .push((var.clone(), format!("{{{{ vars.{name} }}}}")));
+        }
+        for k in at {
+            d.steps[k]
+                .asks
+                .push((name.clone(), input.description.clone()));
+        }
+        // (What was said of it: asked in the option now.)
+        let said = format!("asked for as input `{name}`");
+        let now = format!("asked for as `{name}` in the option that uses it, not before the run");
+        for what in d
+            .guesses
+            .iter_mut()
+            .map(|(_, w)| w)
+            .chain(d.steps.iter_mut().flat_map(|s| s.notes.iter_mut()))
+            .filter(|w| {
+                w.starts_with(&format!("`${var}` ")) || w.contains(&format!("guess: `${var}` "))
+            })
+        {
+            *what = what.replace(&said, &now);
+        }
+    }
+}
+
+/// Whether a variable is named like a credential (made a secret input, which stays one).
+fn secret_name(var: &str) -> bool {
+    super::placeholders::credential_name(var)
 }
 
 /// What [`asked_at`] knows of the draft's walk, found once for every name.

@@ -11,8 +11,8 @@ use super::output::{clearly_output, looks_like_output, names_only};
 use super::pos::Pos;
 use super::reader::{Reader, fence, fenced};
 use super::session::{
-    Session, TypedInside, heading_inside, one_word_templates, opens_a_session, said_elsewhere,
-    sentence_inside, typed_inside,
+    Session, TypedInside, heading_inside, logs_in_to_a_host, one_word_templates, opens_a_session,
+    runs_there_itself, said_elsewhere, sentence_inside, typed_inside,
 };
 use super::titles::short_title;
 use super::transcript::{other_prompt, typed_where};
@@ -76,11 +76,21 @@ impl Reader<'_> {
         };
         // A fence never closed runs to the end of the page: the rest is in it.
         let source = self.text.get(range.clone()).unwrap_or("").trim_end();
-        if fenced(source) && !source.ends_with("```") && !source.ends_with("~~~") {
+        if fenced(source) && !super::fences::closed(source) {
             let what =
                 "this fence is never closed: everything after it on the page is in it".to_string();
             self.prose_notes.push(format!("{pos}: guess: {what}"));
             self.d.guesses.push((pos, what));
+        }
+        // (A line read as the end of a fence never closed: said at its block.)
+        let last_line = pos.line + source.matches('\n').count();
+        let ends: Vec<(Pos, String)> = self
+            .fence_ends
+            .extract_if(.., |(at, _)| at.line >= pos.line && at.line <= last_line)
+            .collect();
+        for (at, what) in ends {
+            self.prose_notes.push(format!("{at}: guess: {what}"));
+            self.d.guesses.push((at, what));
         }
         // A numbered item whose block follows it less indented than its text
         // (`10. Do it:` then a fence at three spaces, or at the margin): the block is
@@ -395,18 +405,29 @@ impl Reader<'_> {
             ));
         }
         // (A block that opens that shell itself, `ssh <PRIMARY_HOST>` under "## On the
-        // primary", goes there: what runs after it is said by commands/import.rs.)
-        if self
-            .code
-            .lines()
-            .any(|l| opens_a_session(&one_word_templates(l.trim())))
-        {
+        // primary", goes there: what runs after it is said by commands/import.rs; one whose
+        // commands run there themselves, `ssh <NODE> 'gitlab-ctl status'`, is where the page
+        // means it.)
+        if self.code.lines().any(|l| {
+            let l = one_word_templates(l.trim());
+            opens_a_session(&l) || runs_there_itself(&l)
+        }) {
             return None;
         }
         let by_heading = self.heading.as_deref().filter(|h| heading_inside(h));
-        let said = said_elsewhere(before)
+        let Some(said) = said_elsewhere(before)
             .map(|s| format!("the sentence before it, \"{}\",", s.replace('"', "'")))
-            .or_else(|| by_heading.map(|h| format!("its heading, \"{}\",", h.replace('"', "'"))))?;
+            .or_else(|| by_heading.map(|h| format!("its heading, \"{}\",", h.replace('"', "'"))))
+        else {
+            // A host logged in to in a step before, in another section (audit 39 I-5 found
+            // the rest of a page meant on the bastion run here, unsaid).
+            return self.logged_in.as_ref().map(|(opener, at)| {
+                format!(
+                    "`{}` at {at} logs in to another host, and the page never leaves it (no `exit`): these commands may be meant for that host; they run here, where runbook runs, as imported: run them there (`ssh HOST 'command'`) or check that here is right",
+                    opener.replace('`', "'")
+                )
+            });
+        };
         Some(format!(
             "{said} means these commands for another host or container; they run here, where runbook runs, as imported: run them there (`ssh HOST 'command'`) or check that here is right"
         ))
@@ -425,6 +446,20 @@ impl Reader<'_> {
                     .rfind(|l| !l.is_empty() && !l.starts_with('#'))
             })
             .filter(|l| opens_a_session(l));
+        // (`exit`, `logout`: the page leaves the host it logged in to.)
+        let left = self
+            .d
+            .steps
+            .last()
+            .and_then(|s| s.run.as_deref())
+            .is_some_and(|r| r.lines().any(|l| matches!(l.trim(), "exit" | "logout")));
+        if left {
+            self.logged_in = None;
+        }
+        if let Some(opener) = last.filter(|l| logs_in_to_a_host(&one_word_templates(l))) {
+            let at = self.d.steps.last().map_or_else(Pos::default, |s| s.pos);
+            self.logged_in = Some((opener.to_string(), at));
+        }
         self.session = last.map(|opener| Session {
             opener: opener.to_string(),
             sections: self.d.sections.len(),

@@ -34,15 +34,23 @@ pub struct Draft {
 /// The description of an input made of the page's `<RAW>` placeholder (which `show --format
 /// md` and titles read back with [`placeholder_of`]).
 pub fn placeholder_description(raw: &str) -> String {
-    format!("The value of <{raw}> on the page")
+    if raw.starts_with("{{") {
+        format!("The value of {raw} on the page")
+    } else {
+        format!("The value of <{raw}> on the page")
+    }
 }
 
-/// The page's placeholder an input or an `ask` was made of, from its description or prompt
-/// (`The value of <DR_DB> on the page` → `DR_DB`).
+/// The page's placeholder an input or an `ask` was made of, as the page wrote it, from its
+/// description or prompt (`The value of <DR_DB> on the page` → `<DR_DB>`, `The value of
+/// {{namespace}} on the page` → `{{namespace}}`).
 pub fn placeholder_of(description: &str) -> Option<&str> {
     description
-        .strip_prefix("The value of <")
-        .and_then(|d| d.strip_suffix("> on the page"))
+        .strip_prefix("The value of ")
+        .and_then(|d| d.strip_suffix(" on the page"))
+        .filter(|w| {
+            (w.starts_with('<') && w.ends_with('>')) || (w.starts_with("{{") && w.ends_with("}}"))
+        })
 }
 
 #[derive(Debug, Default, Clone)]

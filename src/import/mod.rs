@@ -42,6 +42,7 @@ mod decisions;
 mod draft;
 mod export_env;
 mod exports;
+mod fences;
 mod html;
 mod inline;
 mod invisible;
@@ -49,6 +50,7 @@ pub mod irreversible;
 mod item_courses;
 mod item_decisions;
 mod lists;
+mod located;
 mod output;
 mod placeholders;
 mod pos;
@@ -90,7 +92,9 @@ pub fn import_from(text: &str, stem: &str, source: &str) -> Draft {
     let unwikied = wiki::unwiki(text);
     // MkDocs' and GitLab's tabs and admonitions, as CommonMark reads what they show.
     let unfolded = tabs::unfold(&unwikied.text);
-    let mut d = walk::read(&unfolded.text, unfolded.shifts);
+    // A ```` ````bash ```` fence "closed" by a ```` ``` ```` line, closed there.
+    let closed = fences::close_mismatched(&unfolded.text);
+    let mut d = walk::read(&closed.text, unfolded.shifts, closed.guesses);
     d.tabs = unfolded.tabs;
     d.guesses.extend(unwikied.guesses);
     let exported = variables::unset_variables(&mut d);
@@ -108,6 +112,7 @@ pub fn import_from(text: &str, stem: &str, source: &str) -> Draft {
     rollback::rollbacks(&mut d);
     exports::apply_exports(&mut d, exported);
     asks::ask_in_options(&mut d);
+    located::place_at_words(&mut d, text);
     d.sort_guesses();
     d
 }

@@ -93,6 +93,12 @@ pub(super) struct Reader<'a> {
     /// The heading being read is a step's paragraph (or the paragraph being read is an HTML
     /// block's text, never one).
     pub(super) pseudo_heading: bool,
+    /// The lines read as the end of a fence never closed ([`super::fences`]), said at the
+    /// block they end.
+    pub(super) fence_ends: Vec<(Pos, String)>,
+    /// A host a step logged in to (`ssh bastion` alone) and where, not left since (no
+    /// `exit`): the blocks after it, also in later sections, may be meant for it.
+    pub(super) logged_in: Option<(String, Pos)>,
 }
 
 impl<'a> Reader<'a> {
@@ -143,6 +149,8 @@ impl<'a> Reader<'a> {
             real_level: 0,
             step_level: None,
             pseudo_heading: false,
+            fence_ends: Vec::new(),
+            logged_in: None,
         }
     }
 

@@ -51,19 +51,8 @@ const SHELLS: &[&str] = &[
 /// Whether a command line opens an interactive shell on another machine, pod or container
 /// (or a database's prompt), which the lines typed after it are meant for.
 pub(super) fn opens_a_session(line: &str) -> bool {
-    let words: Vec<&str> = line.split_whitespace().collect();
     // (`sudo`, `sudo -u postgres`, `VAR=x` before the program.)
-    let mut k = 0;
-    while k < words.len() {
-        match words[k] {
-            "sudo" | "exec" | "command" => k += 1,
-            "-u" | "-g" if k > 0 && words[k - 1] == "sudo" => k += 2,
-            w if w.starts_with('-') && k > 0 && words[k - 1] == "sudo" => k += 1,
-            w if w.contains('=') && !w.starts_with('-') => k += 1,
-            _ => break,
-        }
-    }
-    let words = &words[k.min(words.len())..];
+    let words = &program_words(line)[..];
     let Some(&program) = words.first() else {
         return false;
     };
@@ -86,6 +75,54 @@ pub(super) fn opens_a_session(line: &str) -> bool {
         "gcloud" => words.contains(&"ssh") && !words.iter().any(|w| w.starts_with("--command")),
         "aws" => words.contains(&"start-session"),
         _ if CLIENTS.contains(&program) => client_alone(program, &words[1..]),
+        _ => false,
+    }
+}
+
+/// The program a command line runs, after `sudo` and its options and `VAR=x` words.
+fn program_words(line: &str) -> Vec<&str> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let mut k = 0;
+    while k < words.len() {
+        match words[k] {
+            "sudo" | "exec" | "command" => k += 1,
+            "-u" | "-g" if k > 0 && words[k - 1] == "sudo" => k += 2,
+            w if w.starts_with('-') && k > 0 && words[k - 1] == "sudo" => k += 1,
+            w if w.contains('=') && !w.starts_with('-') => k += 1,
+            _ => break,
+        }
+    }
+    words[k.min(words.len())..].to_vec()
+}
+
+/// Whether a command line logs in to another host (`ssh bastion`, `gcloud compute ssh vm`,
+/// `aws ssm start-session`), whose shell the page may go on typing in long after it (not a
+/// pod's or a database's prompt, which the page leaves with its section).
+pub(super) fn logs_in_to_a_host(line: &str) -> bool {
+    opens_a_session(line)
+        && matches!(
+            program_words(line).first().copied(),
+            Some("ssh" | "tsh" | "mosh" | "gcloud" | "aws" | "vagrant")
+        )
+}
+
+/// Whether a command line runs its command on another host or in a container itself
+/// (`ssh node 'sudo gitlab-ctl status'`, `kubectl exec POD -- df -h`, `docker exec C ls`):
+/// a block of it is where the page means it, whatever the sentence before it says (audit
+/// 39 I-7).
+pub(super) fn runs_there_itself(line: &str) -> bool {
+    if opens_a_session(line) {
+        return false;
+    }
+    let words = program_words(line);
+    match words.first().copied() {
+        Some("ssh" | "tsh") => words.len() > 2,
+        Some("kubectl" | "oc") => matches!(kubectl_verb(&words[1..]), Some("exec" | "debug")),
+        Some("docker" | "podman" | "nerdctl" | "crictl") => {
+            words.iter().skip(1).find(|w| !w.starts_with('-')).copied() == Some("exec")
+        }
+        Some("gcloud") => words.contains(&"ssh"),
+        Some("aws") => words.contains(&"send-command"),
         _ => false,
     }
 }
@@ -279,30 +316,43 @@ fn typed_after_opener(code: &str) -> Option<TypedInside> {
 
 /// `line` with each `{{ … }}` and `<PLACEHOLDER>` made one plain word (`ssh <PRIMARY_HOST>`
 /// is `ssh HOST`, not a redirection).
+///
+/// (One pass along the line: looking for the next `{{` from each `<…>` word made a line of
+/// 40,000 of them take 12 s, audit 39 I-10.)
 pub(super) fn one_word_templates(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
-    let mut rest = line;
-    loop {
-        let template = rest
-            .find("{{")
-            .and_then(|s| Some((s, s + rest[s..].find("}}")? + 2)));
-        let angle = rest.find('<').and_then(|s| {
-            let len = rest[s + 1..].find('>')?;
-            let name = &rest[s + 1..s + 1 + len];
-            (!name.is_empty()
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-')))
-            .then_some((s, s + len + 2))
-        });
-        let Some((start, end)) = [template, angle].into_iter().flatten().min() else {
-            break;
+    let b = line.as_bytes();
+    // Where the next `}}` is, at or after where it was last looked for (`None`: there is
+    // none further on).
+    let mut closing: Option<usize> = Some(0);
+    let mut from = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let end = if b[i..].starts_with(b"{{") {
+            if closing.is_some_and(|c| c < i + 2) {
+                closing = line[i + 2..].find("}}").map(|k| i + 2 + k);
+            }
+            closing.map(|c| c + 2)
+        } else if b[i] == b'<' {
+            let name = b[i + 1..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-'))
+                .count();
+            (name > 0 && b.get(i + 1 + name) == Some(&b'>')).then_some(i + name + 2)
+        } else {
+            None
         };
-        out.push_str(&rest[..start]);
-        out.push_str("HOST");
-        rest = &rest[end..];
+        match end {
+            Some(end) => {
+                out.push_str(&line[from..i]);
+                out.push_str("HOST");
+                i = end;
+                from = end;
+            }
+            None => i += 1,
+        }
     }
-    out.push_str(rest);
+    out.push_str(&line[from..]);
     out
 }
 
@@ -387,7 +437,33 @@ const INSIDE: &[&str] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::{heading_inside, opens_a_session, sentence_inside, typed_inside};
+    use super::{
+        heading_inside, one_word_templates, opens_a_session, sentence_inside, typed_inside,
+    };
+
+    #[test]
+    fn templates_and_placeholders_are_one_word_each() {
+        for (line, want) in [
+            ("ssh <PRIMARY_HOST> uptime", "ssh HOST uptime"),
+            ("ssh {{ inputs.host }} -- <CMD>", "ssh HOST -- HOST"),
+            ("echo a < b > c <pod name>", "echo a < b > c <pod name>"),
+            ("echo {{ unclosed <X>", "echo {{ unclosed HOST"),
+            ("é<X>é{{y}}", "éHOSTéHOST"),
+            ("", ""),
+        ] {
+            assert_eq!(one_word_templates(line), want, "{line}");
+        }
+    }
+
+    /// Audit 39 I-10: one line of many `<…>` words (and of `{{` never closed, and of `<`
+    /// never closed) is read in one pass; quadratic, 200,000 words took minutes.
+    #[test]
+    fn a_line_of_200000_words_is_read_in_one_pass() {
+        let words: String = (0..200_000).map(|k| format!("<P{k}> ")).collect();
+        assert_eq!(one_word_templates(&words), "HOST ".repeat(200_000));
+        let open = "{{ <".repeat(200_000);
+        assert_eq!(one_word_templates(&open).len(), open.len());
+    }
 
     /// Audit 14p A-19: `$ oc debug node/x` then lines at the debug shell's prompt.
     #[test]

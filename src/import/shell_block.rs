@@ -81,21 +81,31 @@ impl Reader<'_> {
         }
         // `{{ $labels.job }}`: the label of the firing alert, which Alertmanager fills in
         // a notification and the run does not have (an audit found a silence made for
-        // `job="{{ .job }}"`): a placeholder, where no other template stands.
-        let commands = match alert_labels(&commands) {
-            Some((placed, labels)) => {
-                for label in labels {
-                    guess(
-                        &mut self.d,
-                        pos,
-                        format!(
-                            "`{{{{ $labels.{label} }}}}` is the firing alert's label `{label}`, which the run does not have: read as the placeholder <{label}>"
+        // `job="{{ .job }}"`): a placeholder, where no other template stands. So is
+        // `{{namespace}}`, one name alone (audit 39 I-1 found it run as written).
+        let before = self.d.inputs.clone();
+        let (commands, mustaches) = match page_templates(&commands) {
+            Some((placed, found)) => {
+                let mut mustaches = Vec::new();
+                for t in found {
+                    let what = match t.label {
+                        true => format!(
+                            "`{}` is the firing alert's label `{}`, which the run does not have: read as the placeholder <{}>",
+                            t.written, t.name, t.name
                         ),
-                    );
+                        false => format!(
+                            "`{}` is a placeholder (one name in `{{{{ }}}}`, no template language's code): read as <{}>, an input, its value placed as a value (never pasted as code)",
+                            t.written, t.name
+                        ),
+                    };
+                    guess(&mut self.d, pos, what);
+                    if !t.label {
+                        mustaches.push(t);
+                    }
                 }
-                placed
+                (placed, mustaches)
             }
-            None => commands,
+            None => (commands, Vec::new()),
         };
         // `{{` of another template language (Go, Helm, jq): the command is kept
         // as written, placeholders and all, and says so.
@@ -114,6 +124,15 @@ impl Reader<'_> {
         } else {
             placeholders(&mut self.d, &commands, pos, &mut notes, None)
         };
+        // (A `{{name}}` made an input is shown as the page wrote it.)
+        for t in &mustaches {
+            let name = t.name.to_ascii_lowercase().replace(['-', '.'], "_");
+            if !before.contains_key(&name)
+                && let Some(input) = self.d.inputs.get_mut(&name)
+            {
+                input.description = super::placeholder_description(&t.written);
+            }
+        }
         // "Check it with:" ending a section that describes the alert introduces
         // this command: it is the step's instructions, not the description's end.
         self.introduced_command();
@@ -290,24 +309,104 @@ impl Reader<'_> {
     }
 }
 
+/// A template of the page that stands for a placeholder: the firing alert's label
+/// (`{{ $labels.job }}`), or one name alone (`{{namespace}}`).
+pub(super) struct PageTemplate {
+    /// As the page wrote it.
+    pub(super) written: String,
+    pub(super) name: String,
+    pub(super) label: bool,
+}
+
+/// Words of Go's and Jinja's templates, which are code, not names.
+const TEMPLATE_WORDS: &[&str] = &[
+    "end", "else", "range", "if", "with", "define", "template", "block", "break", "continue",
+    "nil", "true", "false", "not", "and", "or", "super", "loop", "self", "endif", "endfor",
+];
+
 /// A command whose only templates are the firing alert's labels (`{{ $labels.job }}`,
-/// `{{ .Labels.instance }}`), with each written as the placeholder `<job>`: (the command,
-/// the labels in order). `None` when it has none, or templates of another kind too.
-fn alert_labels(command: &str) -> Option<(String, Vec<String>)> {
-    static LABEL: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"\{\{-?\s*(?:\$labels|\.Labels)\.([A-Za-z_][A-Za-z0-9_]{0,63})\s*-?\}\}")
-            .ok()
+/// `{{ .Labels.instance }}`) or names alone (`{{namespace}}`, `{{ namespace }}`), with each
+/// written as the placeholder `<job>`: (the command, the templates in order). `None` when it
+/// has none, or templates of another kind too (`{{ .Values.x }}`, `{{ range }}`, a filter).
+fn page_templates(command: &str) -> Option<(String, Vec<PageTemplate>)> {
+    static TEMPLATE: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"\{\{-?\s*(?:(?:\$labels|\.Labels)\.([A-Za-z_][A-Za-z0-9_]{0,63})|([A-Za-z_][A-Za-z0-9_-]{0,63}))\s*-?\}\}",
+        )
+        .ok()
     });
-    let re = LABEL.as_ref()?;
+    let re = TEMPLATE.as_ref()?;
     if !command.contains("{{") || !re.is_match(command) {
         return None;
     }
-    let mut labels: Vec<String> = Vec::new();
+    let mut found: Vec<PageTemplate> = Vec::new();
+    let mut code = false;
     let placed = re.replace_all(command, |c: &regex::Captures| {
-        if !labels.iter().any(|l| *l == c[1]) {
-            labels.push(c[1].to_string());
+        let (name, label) = match (c.get(1), c.get(2)) {
+            (Some(l), _) => (l.as_str(), true),
+            (None, Some(n)) => (n.as_str(), false),
+            (None, None) => return c[0].to_string(),
+        };
+        if !label && TEMPLATE_WORDS.contains(&name.to_ascii_lowercase().as_str()) {
+            code = true;
+            return c[0].to_string();
         }
-        format!("<{}>", &c[1])
+        if !found.iter().any(|t| t.written == c[0]) {
+            found.push(PageTemplate {
+                written: c[0].to_string(),
+                name: name.to_string(),
+                label,
+            });
+        }
+        format!("<{name}>")
     });
-    (!["{{", "{%", "{#"].iter().any(|t| placed.contains(t))).then(|| (placed.into_owned(), labels))
+    (!code && !["{{", "{%", "{#"].iter().any(|t| placed.contains(t)))
+        .then(|| (placed.into_owned(), found))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_alone_and_alert_labels_in_braces_are_placeholders() {
+        for (command, want, names) in [
+            (
+                "kubectl delete pod -n {{namespace}} prometheus-k8s-0",
+                "kubectl delete pod -n <namespace> prometheus-k8s-0",
+                vec!["namespace"],
+            ),
+            (
+                "kubectl -n {{ namespace }} get pods -l app={{ app-name }}",
+                "kubectl -n <namespace> get pods -l app=<app-name>",
+                vec!["namespace", "app-name"],
+            ),
+            (
+                "amtool silence add job=\"{{ $labels.job }}\"",
+                "amtool silence add job=\"<job>\"",
+                vec!["job"],
+            ),
+        ] {
+            let (placed, found) = page_templates(command).unwrap();
+            assert_eq!(placed, want);
+            assert_eq!(
+                found.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+                names
+            );
+        }
+    }
+
+    #[test]
+    fn other_template_languages_are_no_placeholders() {
+        for command in [
+            "helm template x --set image={{ .Values.image }}",
+            "kubectl get pods -o go-template='{{ range .items }}{{ name }}{{ end }}'",
+            "echo {{ name | upper }}",
+            "echo {{ name }} {% if x %}",
+            "docker ps --format '{{.Names}}'",
+            "echo {{ end }}",
+        ] {
+            assert!(page_templates(command).is_none(), "{command}");
+        }
+    }
 }

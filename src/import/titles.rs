@@ -104,7 +104,7 @@ pub(super) fn titles(d: &mut Draft) {
                 };
                 let raw = d.inputs.get(&after[..end]).and_then(|input| {
                     match super::placeholder_of(&input.description) {
-                        Some(raw) => Some(format!("<{raw}>")),
+                        Some(written) => Some(written.to_string()),
                         // `export NS=prod`: the page's value.
                         None if input.description.ends_with(", set by `export` on the page") => {
                             input.default.clone()

@@ -42,10 +42,11 @@ pub(super) const KNOWN_VARIABLES: &[&str] = &[
 /// folder has many pages).
 pub(super) static USED: std::sync::LazyLock<Option<regex::Regex>> =
     std::sync::LazyLock::new(|| regex::Regex::new(r"\$\{?([A-Z_][A-Z0-9_]*)").ok());
-/// Where a command sets one: `NAME=`, `export NAME=`, `read NAME`, `for NAME`.
+/// Where a command sets one: `NAME=`, `export NAME=`, `read NAME` (also after options with
+/// a value, `read -r -p "Ticket: " NAME`), `for NAME`.
 pub(super) static SET: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
-        r"(?:^|[\s;&|(])(?:export\s+|local\s+|declare\s+(?:-\w+\s+)*|readonly\s+)?([A-Z_][A-Z0-9_]*)(?:\+?=)|(?:read(?:\s+-\w+)*|for|printf\s+-v|(?:mapfile|readarray)(?:\s+-\w+)*)\s+([A-Z_][A-Z0-9_]*)",
+        r#"(?:^|[\s;&|(])(?:export\s+|local\s+|declare\s+(?:-\w+\s+)*|readonly\s+)?([A-Z_][A-Z0-9_]*)(?:\+?=)|(?:read(?:\s+(?:-[A-Za-z]*[adinNptu]\s+(?:"[^"\n]*"|'[^'\n]*'|[^\s"']+)|-\w+))*|for|printf\s+-v|(?:mapfile|readarray)(?:\s+-\w+)*)\s+([A-Z_][A-Z0-9_]*)"#,
     )
     .ok()
 });

@@ -57,10 +57,12 @@ const ACTION_SECTIONS: &[&str] = &[
 ];
 
 /// Reads a page's events into a draft (before the passes over the whole draft).
-/// `shifts`: the columns removed from the start of each line before (see [`super::tabs`]).
-pub(super) fn read(text: &str, shifts: Vec<usize>) -> Draft {
+/// `shifts`: the columns removed from the start of each line before (see [`super::tabs`]);
+/// `fence_ends`: the lines read as the end of a fence never closed ([`super::fences`]).
+pub(super) fn read(text: &str, shifts: Vec<usize>, fence_ends: Vec<(Pos, String)>) -> Draft {
     let mut r = Reader::new(text);
     r.lines.shift(shifts);
+    r.fence_ends = fence_ends;
     let options = Options::ENABLE_TASKLISTS
         | Options::ENABLE_TABLES
         | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
@@ -168,6 +170,8 @@ impl Reader<'_> {
             last.notes.append(&mut self.prose_notes);
         }
         self.mark();
+        // (A fence end no block was read at, in HTML the page shows as text: said still.)
+        self.d.guesses.append(&mut self.fence_ends);
         self.d
     }
 

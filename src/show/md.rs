@@ -21,6 +21,9 @@ pub fn render(rb: &Runbook, graph: &StepGraph) -> String {
     // A section written `Mitigation › Force a renewal` is nested: a heading for each part
     // that changed.
     let mut section: Vec<&str> = Vec::new();
+    // (A step's heading is one level below its section's: under a nested section, `###
+    // 1. Cordon the node`, its steps are `####`, never headings level with it, audit 39 I-16.)
+    let mut level = 3;
     for (n, step) in rb.steps.iter().enumerate() {
         let this: Vec<&str> = step
             .section
@@ -34,13 +37,14 @@ pub fn render(rb: &Runbook, graph: &StepGraph) -> String {
                 .take_while(|(a, b)| a == b)
                 .count();
             for (depth, part) in this.iter().enumerate().skip(same) {
-                let _ = writeln!(out, "{} {}\n", "#".repeat(depth + 2), text(part));
+                let _ = writeln!(out, "{} {}\n", "#".repeat(depth + 2), heading(part));
             }
+            level = (this.len() + 2).clamp(3, 6);
             section = this;
         } else if n == 0 && this.is_empty() {
             out.push_str("## Steps\n\n");
         }
-        self::step(&mut out, rb, graph, step);
+        self::step(&mut out, rb, graph, step, level);
     }
     while out.ends_with("\n\n") {
         out.pop();
@@ -152,10 +156,16 @@ fn inputs(out: &mut String, rb: &Runbook) {
     out.push('\n');
 }
 
-fn step(out: &mut String, rb: &Runbook, graph: &StepGraph, step: &Step) {
+fn step(out: &mut String, rb: &Runbook, graph: &StepGraph, step: &Step, level: usize) {
     let name = step.title.as_ref().map_or("", |t| t.as_str());
     let warning = if step.is_dangerous() { " ⚠" } else { "" };
-    let _ = writeln!(out, "### {}. {}{warning}\n", step.index + 1, text(name));
+    let _ = writeln!(
+        out,
+        "{} {}. {}{warning}\n",
+        "#".repeat(level),
+        step.index + 1,
+        heading(name)
+    );
     let _ = writeln!(out, "{}\n", facts(step).join(" · "));
     if let Some(when) = &step.when {
         let _ = writeln!(
@@ -461,17 +471,14 @@ fn page_placeholders(rb: &Runbook, command: &str) -> String {
         let (Some(var), Some(prompt)) = (&ask.var, &ask.prompt) else {
             continue;
         };
-        if let Some(raw) = crate::import::placeholder_of(&prompt.value) {
-            out = out.replace(
-                &format!("{{{{ vars.{} }}}}", var.value),
-                &format!("<{raw}>"),
-            );
+        if let Some(written) = crate::import::placeholder_of(&prompt.value) {
+            out = out.replace(&format!("{{{{ vars.{} }}}}", var.value), written);
         }
     }
     for input in &rb.inputs {
         let description = input.description.as_ref().map_or("", |d| d.as_str());
         let written = match crate::import::placeholder_of(description) {
-            Some(raw) => format!("<{raw}>"),
+            Some(written) => written.to_string(),
             // `export NAMESPACE=openshift-etcd` on the page: its value, the input's default.
             None if description.ends_with(", set by `export` on the page") => {
                 match &input.default {
@@ -568,6 +575,33 @@ pub fn text(value: &str) -> String {
     out
 }
 
+/// A heading's plain text escaped, its code spans (`` `<SIDEKIQ_NODE>` ``, a title the page
+/// wrote with them) kept as code (audit 39 I-8 found them shown as escaped backquotes). A
+/// backquote with no partner is text.
+fn heading(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(open) = rest.find('`') {
+        let ticks = rest[open..].len() - rest[open..].trim_start_matches('`').len();
+        let fence = &rest[open..open + ticks];
+        let after = &rest[open + ticks..];
+        // The closing run of exactly as many backquotes.
+        let close = after.match_indices(fence).map(|(k, _)| k).find(|&k| {
+            !after[k + ticks..].starts_with('`') && (k == 0 || !after[..k].ends_with('`'))
+        });
+        let Some(close) = close.filter(|&k| k > 0 && !after[..k].contains('\n')) else {
+            out.push_str(&text(&rest[..open + ticks]));
+            rest = after;
+            continue;
+        };
+        out.push_str(&text(&rest[..open]));
+        out.push_str(&rest[open..open + ticks + close + ticks]);
+        rest = &after[close + ticks..];
+    }
+    out.push_str(&text(rest));
+    out
+}
+
 /// A table cell: a `|` would end it even inside a code span.
 fn cell(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
@@ -584,7 +618,18 @@ fn cell(value: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{cell, code, text};
+    use super::{cell, code, heading, text};
+
+    #[test]
+    fn a_heading_keeps_its_code_spans() {
+        assert_eq!(
+            heading("Look at the workers on the node `<SIDEKIQ_NODE>`"),
+            "Look at the workers on the node `<SIDEKIQ_NODE>`"
+        );
+        assert_eq!(heading("Run ``a`b`` <x>"), "Run ``a`b`` \\<x\\>");
+        assert_eq!(heading("a `b and *c*"), "a \\`b and \\*c\\*");
+        assert_eq!(heading("`` `x"), "\\`\\` \\`x");
+    }
 
     #[test]
     fn plain_text_and_code_are_escaped() {
