@@ -35,7 +35,7 @@ fn a_name_alone_in_braces_is_a_placeholder() {
         "{yaml}"
     );
     // The other template language's command is kept as written.
-    assert_eq!(yaml.matches("templates: false").count(), 1, "{yaml}");
+    assert_eq!(yaml.matches("    templates: false\n").count(), 1, "{yaml}");
     assert!(
         yaml.contains("-o go-template='{{ .Values.retention }}'"),
         "{yaml}"
@@ -154,7 +154,7 @@ fn read_with_a_prompt_sets_its_variable() {
     assert!(!yaml.contains("inputs:"), "{yaml}");
     assert!(!err.contains("`$TICKET` is set nowhere"), "{err}");
     assert!(
-        yaml.contains("read -r -p \\\"Ticket number: \\\" TICKET"),
+        yaml.contains("read -r -p \"Ticket number: \" TICKET"),
         "{yaml}"
     );
 }
@@ -198,23 +198,24 @@ fn placeholder_guesses_point_at_the_word_and_show_keeps_heading_code() {
     let (_, err) = imported(&t, name);
     assert!(
         err.contains(&format!(
-            "{name}.md:9:19: guess: `YOUR_CLUSTER` reads as a placeholder"
+            "{name}.md:11:22: guess: `YOUR_CLUSTER` reads as a placeholder"
         )),
         "{err}"
     );
     dry_run(&t, name, None, &["queue_name=q"]);
     let md = t.exec(&["show", &format!("{name}.yaml"), "--format", "md"]);
     md.code(0);
+    // The step's heading keeps the item's code span, a level below its section's.
     assert!(
-        md.stdout
-            .contains("### 2. Look at the busiest workers on the node `<SIDEKIQ_NODE>`\n"),
+        md.stdout.lines().any(|l| l.starts_with("#### ")
+            && l.ends_with("Look at the busiest workers on the node `<SIDEKIQ_NODE>`")),
         "{}",
         md.stdout
     );
     assert!(
-        md.stdout
-            .contains("#### 1. Look at the busiest workers on the node `<SIDEKIQ_NODE>`\n"),
+        md.stdout.contains("### Find the busy node\n"),
         "{}",
         md.stdout
     );
+    assert!(!md.stdout.contains("\\`"), "{}", md.stdout);
 }
