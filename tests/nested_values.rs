@@ -2428,6 +2428,7 @@ fn a_pattern_of_the_lines_dropped_from_a_crontab_may_not_drop_every_line() {
             Some("[-]\n0 2 * * * /usr/local/bin/rotate.sh\n".to_string())
         )]
     );
+}
 
 /// Audit 40 A40-4..A40-13: a value that widens what a destructive command acts on by the
 /// command's own syntax — a hex prefix of an iptables range, a `pkill -f` pattern of one
