@@ -2198,7 +2198,7 @@ fn a_value_that_would_widen_a_destructive_command_is_refused() {
         refused_then_run(
             r#"kill -TERM $(pgrep -f "{{ inputs.v }}") 2>/dev/null || true"#,
             hostile,
-            &["match every process"],
+            &["match every process", "would match most processes"],
             "celery.*worker -A app",
             "pgrep",
             "[-f][celery.*worker -A app]",
@@ -2864,7 +2864,7 @@ fn appending_fake(t: &Test, name: &str) -> std::path::PathBuf {
 /// `releases/{{ v }}` with an empty value or `..` emptied the releases or their parent).
 #[test]
 fn a_value_ending_the_path_of_dir_is_checked_as_a_cd_is() {
-    let rb = "title: d\ninputs:\n  v: {description: release}\nsteps:\n  - id: s\n    title: clean one release\n    dir: \"releases/{{ inputs.v }}\"\n    run: |\n      rm -rf ./*\n";
+    let rb = "title: d\ninputs:\n  v: {description: release}\nsteps:\n  - id: s\n    title: clean one release\n    dangerous: true\n    confirm: clean it\n    dir: \"releases/{{ inputs.v }}\"\n    run: |\n      rm -rf ./*\n";
     for (value, refused) in [("", true), ("..", true), (".", true), ("r1", false)] {
         let t = Test::new()
             .file("runbooks/rb.yaml", rb)
@@ -2879,7 +2879,7 @@ fn a_value_ending_the_path_of_dir_is_checked_as_a_cd_is() {
         );
         let t = t.env("OUT", out.to_str().unwrap()).env("PATH", &path);
         let input = format!("v={value}");
-        let o = t.exec(&["run", "rb", "--yes", "--input", &input]);
+        let o = t.exec(&["run", "rb", "--yes", "--confirm", "s", "--input", &input]);
         let ran = std::fs::read_to_string(out.join("rm")).ok();
         if refused {
             assert_ne!(o.code, 0, "{value:?}: {}", o.stderr);
@@ -2918,12 +2918,12 @@ fn a_value_in_on_may_not_name_every_host() {
         let o = t.exec(&["run", "rb", "--yes", "--input", &input]);
         let ssh = std::fs::read_to_string(out.join("ssh")).unwrap_or_default();
         if refused {
-            assert_ne!(o.code, 0, "{value}: {}", o.stdout);
+            assert_ne!(o.code, 0, "{value}: {}", o.stderr);
             assert!(
-                o.stdout
+                o.stderr
                     .contains(&format!("names `{value}`, written from a value")),
                 "{value}: {}",
-                o.stdout
+                o.stderr
             );
             assert!(
                 !ssh.contains("web-") && !ssh.contains("db-1"),

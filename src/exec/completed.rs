@@ -90,6 +90,12 @@ pub fn completed_rollback(
         Ok(r) => r,
         Err(e) => return Some(by_hand(e.message)),
     };
+    // The rollback runs in the step's `dir:` too (`rm -rf ./*` there).
+    if let Some(d) = step.dir.as_ref().or(runbook.dir.as_ref())
+        && let Err(e) = render::entered_dir(step, d, &rollback.value, &ctx)
+    {
+        return Some(by_hand(e.message));
+    }
     // The step's own `env` applies to its rollback too.
     for (k, v) in &step.env {
         match render::text(&v.value, &ctx) {

@@ -341,32 +341,13 @@ impl<'a> RunConfig<'a> {
         } else {
             step.dir.as_ref().or(self.runbook.dir.as_ref())
         };
-        let Some(d) = dir.filter(|d| d.value.contains("{{")) else {
+        let Some(d) = dir else {
             return Ok(());
         };
-        let ctx = state.context(None);
-        let id = step.id();
-        render::text(&d.value, &ctx).map_err(|e| RenderError {
-            message: format!("`dir:` of step `{id}` cannot be rendered: {}", e.message),
-            help: e.help,
-        })?;
         let Some(run) = &step.run else {
             return Ok(());
         };
-        let (entered, _) = crate::shell::entered::entered(&d.value, &run.value, step.renders());
-        let shell = crate::load::Shell::Bash;
-        match render::script(&entered, &ctx, &shell) {
-            Ok(_) => Ok(()),
-            // (A problem of the script's own values is said where it is rendered.)
-            Err(_) if step.renders() && render::script(&run.value, &ctx, &shell).is_err() => Ok(()),
-            Err(e) => Err(RenderError {
-                message: format!(
-                    "`dir:` of step `{id}` is the folder its script starts in, as if it began with `cd \"{}\"`: {}",
-                    d.value, e.message
-                ),
-                help: e.help,
-            }),
-        }
+        render::entered_dir(step, d, &run.value, &state.context(None))
     }
 
     /// A step's `dir` as rendered, when a template writes it: `$PWD` holds a value there,

@@ -38,5 +38,5 @@ pub use pattern::MAX_HOSTS;
 pub use read::{Format, MAX_BYTES, read_file};
 pub use settings::{FleetSettings, configure, settings};
 pub use step::unsupported;
-pub use targets::{On, Target, TargetError, Targets, Unknown, targets};
+pub use targets::{On, Target, TargetError, Targets, Unknown, names_in, targets};
 pub use yaml::{MAX_DEPTH, MAX_NODES};

@@ -184,6 +184,12 @@ pub fn targets(on: On<'_>, inventory: Option<&Inventory>) -> Result<Targets, Vec
     Ok(out)
 }
 
+/// The names a rendered `on:` string gives, as [`targets`] reads them (a rendered list's
+/// escapes decoded); none when it is not read at all.
+pub fn names_in(text: &str) -> Vec<String> {
+    split(text).unwrap_or_default()
+}
+
 fn split(text: &str) -> Result<Vec<String>, Vec<TargetError>> {
     let trimmed = text.trim();
     if trimmed.starts_with('[') || trimmed.ends_with(']') {

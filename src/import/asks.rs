@@ -236,6 +236,14 @@ fn push_once(steps: &mut Vec<usize>, k: usize) {
 /// first, a step is reached with it never asked, or not reached at all; after the last,
 /// nothing more is decided.)
 fn asked_at(d: &Draft, walk: &Walk, needs: &[usize]) -> Option<Vec<usize>> {
+    // (Needed on every walk, by a step no option avoids: an input, given before the run and
+    // by `--input` in a script, as before.)
+    if needs
+        .iter()
+        .any(|&k| !walk.avoidable.get(k).copied().unwrap_or(false))
+    {
+        return None;
+    }
     let (&first, &last) = (needs.first()?, needs.last()?);
     let mut state = vec![Asked::Unreached; last + 1 - first];
     let state_of = |state: &[Asked], p: usize| match p.checked_sub(first) {

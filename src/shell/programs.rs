@@ -784,11 +784,16 @@ pub fn prints_only_numbers(list: &[Command]) -> bool {
                 let counts = rest
                     .iter()
                     .any(|w| w.cooked == "--count" || short(w, &['c']));
+                // (Options that print file names: `-H`, `-l`, `-L`, recursion, `-Z`.)
                 let names = rest.iter().any(|w| {
+                    let a = w.cooked.as_str();
                     matches!(
-                        w.cooked.as_str(),
-                        "--with-filename" | "--recursive" | "--dereference-recursive"
-                    ) || short(w, &['H', 'r', 'R'])
+                        a,
+                        "--with-filename" | "--recursive" | "--dereference-recursive" | "--null"
+                    ) || a.starts_with("--files-with")
+                        || a.starts_with("--directories")
+                        || a == "recurse"
+                        || short(w, &['H', 'r', 'R', 'l', 'L', 'Z'])
                 });
                 let operands = rest.iter().filter(|w| !w.cooked.starts_with('-')).count();
                 return counts && !names && operands <= 2;
@@ -888,6 +893,9 @@ mod tests {
             "grep -c x a b",
             "grep -rc x /etc",
             "grep -Hc x f",
+            "grep -cl x f",
+            "grep -c --files-with-matches x f",
+            "grep -c -d recurse x f",
             "grep x f",
             "",
         ] {

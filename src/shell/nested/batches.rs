@@ -1012,12 +1012,13 @@ mod tests {
             (
                 "nsupdate <<EOF\nupdate delete old.example.com A\n{{ v }}\nupdate add new.example.com 300 A 10.0.0.1\nsend\nEOF",
                 &["send", "quit", "SEND", "update delete example.com"],
-                &[],
+                &["addr-1", "delta.example.com"],
             ),
             (
                 "sftp -b - backup@host <<EOF\n{{ v }}\nput /var/backups/x.tgz\nEOF",
-                &["bye", "quit", "exit", "rm /srv/in/x", "!id"],
-                &["pwd", "ls"],
+                &["bye", "quit", "exit", "rm /srv/in/x", "!id", "cd ..", "BYE"],
+                // (A word that only starts like a command is none: `cdrom.tar`.)
+                &["pwd", "ls", "cdrom.tar", "getty.log", "lnav"],
             ),
             (
                 "sftp -b - backup@host <<EOF\nrm /srv/in/{{ v }}\nEOF",

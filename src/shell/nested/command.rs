@@ -823,6 +823,11 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
 /// the programs that parse their arguments again takes first (`sshpass -e ssh h "…"`, a
 /// flag before a command, still runs one; a shell's `-c` is found after it anyway).
 fn option_argument(args: &[&Word], k: usize) -> bool {
+    // (Only `ssh`, a common name of a rule, a key or a port: `retry --quiet sudo --login
+    // "…"` and `mytool -q su --login -c "…"` still run what follows.)
+    if base(&args[k].cooked) != "ssh" {
+        return false;
+    }
     let option = k.checked_sub(1).and_then(|j| args.get(j)).is_some_and(|w| {
         let o = w.cooked.as_str();
         o.len() > 1 && o.starts_with('-') && o != "--" && !o.contains('=')

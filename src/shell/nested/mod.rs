@@ -39,6 +39,7 @@ mod formats;
 mod holding;
 mod locate;
 mod options;
+mod reach;
 mod refs;
 mod role;
 mod settings;

@@ -2,7 +2,7 @@
 //! [`Refusal`]s it implies), an [`Unsafe`] construct, a [`Foreign`] language — and the
 //! constants the other files of `nested` share.
 
-use super::widens::reach;
+use super::reach;
 use crate::shell::context::Quoting;
 
 /// The positional parameters, as `shell::flow` names them.
@@ -171,8 +171,10 @@ impl Wide {
     pub(super) fn pattern(what: &'static str, around: (String, String)) -> Wide {
         Wide::new(what, WideKind::Pattern, around)
     }
-    pub(super) fn fixed(what: &'static str) -> Wide {
-        Wide::new(what, WideKind::Fixed, Default::default())
+    /// A fixed string (`grep -F`), judged with the text written around the value in its
+    /// word (`# job-{{ id }}`: the comment and the prefix pick the line, not `7` alone).
+    pub(super) fn fixed(what: &'static str, around: (String, String)) -> Wide {
+        Wide::new(what, WideKind::Fixed, around)
     }
     pub(super) fn pid(what: &'static str) -> Wide {
         Wide::new(what, WideKind::Pid, Default::default())
@@ -227,7 +229,12 @@ impl Wide {
                 reach::matches_many(&whole).then_some(Refusal::Widens(None))
             }
             WideKind::Fixed => {
-                reach::matches_many(&regex::escape(value)).then_some(Refusal::Widens(None))
+                if trimmed.is_empty() {
+                    return Some(Refusal::Widens(None));
+                }
+                let (before, after) = &self.around;
+                reach::matches_many(&regex::escape(&format!("{before}{value}{after}")))
+                    .then_some(Refusal::Widens(None))
             }
             // (`pkill -u app,root`: each of a list.)
             WideKind::Pid => trimmed.split(',').find_map(|one| {
@@ -271,8 +278,23 @@ impl Wide {
             // (A list of hosts, `web-1,web-2`, and an IPv6 address name hosts, not patterns.)
             WideKind::Hosts => {
                 let address = |part: &str| part.trim().parse::<std::net::IpAddr>().is_ok();
+                // (`ops@web-1`: a login before the host, as pdsh and ssh take it.)
+                let host = |part: &str| -> String {
+                    match part.split_once('@') {
+                        Some((user, rest))
+                            if !user.is_empty()
+                                && user.chars().all(|c| {
+                                    c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')
+                                }) =>
+                        {
+                            rest.to_string()
+                        }
+                        _ => part.to_string(),
+                    }
+                };
                 if let Some(c) = value
                     .split(',')
+                    .map(host)
                     .filter(|part| !address(part))
                     .find_map(|part| part.chars().find(|c| "*?[:!&~@^".contains(*c)))
                 {
@@ -397,8 +419,15 @@ impl Plan {
             return Some(Refusal::LeadingOption(c));
         }
         if let Some(lead) = &self.file_lead {
-            let starts =
-                |s: &str, p: &str| s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+            // (A lead that is a word, `send` or `rm`, starts a value only as a whole word:
+            // `cdrom.tar` does not start with sftp's `cd`.)
+            let starts = |s: &str, p: &str| {
+                s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p))
+                    && (!p.ends_with(|c: char| c.is_ascii_alphanumeric())
+                        || !s[p.len()..].starts_with(|c: char| {
+                            c.is_ascii_alphanumeric() || c == '_' || c == '-'
+                        }))
+            };
             let later = |p: &&&str| value.split(['\n', '\r']).skip(1).any(|l| starts(l, p));
             if let Some(p) = lead.first.iter().find(|p| starts(value, p)) {
                 return Some(Refusal::ReadsFile(p));

@@ -107,9 +107,18 @@ fn every_host_group(
     };
     let mut written = Vec::new();
     let mut rendered = Vec::new();
-    for t in texts {
+    for t in &texts {
         written.extend(words(&without_templates(t)));
-        rendered.extend(words(&render(t).unwrap_or_default()));
+    }
+    // (The names as `fleet::targets` reads them: a rendered list's escapes decoded, so that
+    // `['al\l']` is `all` here too.)
+    match on {
+        OnValue::List(_) => rendered.extend(texts.iter().filter_map(|t| render(t).ok())),
+        OnValue::Text(_) => {
+            for t in &texts {
+                rendered.extend(crate::fleet::names_in(&render(t).unwrap_or_default()));
+            }
+        }
     }
     ["all", "ungrouped"]
         .into_iter()

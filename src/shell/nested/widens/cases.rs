@@ -30,6 +30,13 @@ pub(super) const REFUSED: &[(&str, &str, &str)] = &[
         ".",
         "worker.py",
     ),
+    // (A fixed string is judged with the text around the value: `# job-7` picks one line.)
+    (
+        "crontab -l | grep -vF \"# job-{{ v }}\" | crontab -",
+        "",
+        "7",
+    ),
+    ("sed -i \"/^{{ v }} /d\" /etc/hosts", "[0-9]", "8.8.8.8"),
     // A40-6: a regex over the whole path.
     (
         "find /var/log -type f -regex \"{{ v }}\" -delete",
@@ -87,7 +94,13 @@ pub(super) const REFUSED: &[(&str, &str, &str)] = &[
     ("pdsh -w \"{{ v }}\" uptime", "web[1-99]", "web-1"),
     ("pdsh -w \"{{ v }}\" uptime", "^/tmp/hosts", "web-1"),
     ("clush -w \"{{ v }}\" -b uptime", "@all", "web-1"),
-    ("parallel-ssh -H \"{{ v }}\" uptime", "all", "web-1"),
+    ("pdsh -w \"{{ v }}\" uptime", "@all", "ops@web-1"),
+    // (pssh's `-H` reads no pattern: only more hosts widen it.)
+    (
+        "parallel-ssh -H \"{{ v }}\" uptime",
+        "web-1 web-2",
+        "ops@web-1:2222",
+    ),
     ("knife ssh \"name:{{ v }}\" uptime", "*", "web-1"),
     // A40-12: label selectors and keys.
     ("kubectl delete pods -l \"{{ v }}\"", "!nothing", "app=web"),

@@ -10,7 +10,6 @@ use std::collections::BTreeSet;
 
 mod found;
 mod places;
-pub(super) mod reach;
 mod sets;
 
 use found::{Found, SELECTED};
@@ -305,7 +304,7 @@ impl Found<'_> {
                     return None;
                 }
                 if program == "fgrep" || self.has(&["-F", "--fixed-strings"]) {
-                    Some(Wide::fixed(SELECTED))
+                    Some(Wide::fixed(SELECTED, self.around(None)))
                 } else {
                     Some(Wide::pattern(SELECTED, self.around(None)))
                 }

@@ -28,7 +28,7 @@ impl Found<'_> {
                 if replaces && self.has(&["-v", "--invert-match"]) && self.grep_pattern() =>
             {
                 if program == "fgrep" || self.has(&["-F", "--fixed-strings"]) {
-                    Some(Wide::fixed(LINES_DROPPED))
+                    Some(Wide::fixed(LINES_DROPPED, self.around(None)))
                 } else {
                     Some(Wide::pattern(LINES_DROPPED, self.around(None)))
                 }

@@ -73,10 +73,12 @@ impl Found<'_> {
                 };
                 wide(HOSTS, WideKind::Hosts, Some(from))
             }
+            // (pssh's `-H` takes `[user@]host[:port]` words and no pattern: only more
+            // hosts, split at white space, widen it.)
             "parallel-ssh" | "pssh" | "parallel-scp" | "pscp" | "pscp.pssh"
                 if matches!(previous, "-H" | "--host") =>
             {
-                wide(HOSTS, WideKind::Hosts, None)
+                wide(HOSTS, WideKind::Set(" \t\n"), None)
             }
             "knife" if self.verb(&["ssh"]) && previous == "ssh" => {
                 wide(HOSTS, WideKind::Hosts, None)

@@ -1,8 +1,8 @@
-//! How far a value reaches where [`super`] found it widens a command (audit 40): a pattern
+//! How far a value reaches where [`super::widens`] found it widens a command (audit 40): a pattern
 //! tried on sample lines of what such patterns run over (process names and command lines,
 //! cron and `/etc/hosts` lines, paths), with at least two letters or digits in a row of its
 //! own; a value made only of punctuation; a prefix length as iptables reads it; a label
-//! selector. Read by [`super::super::types::Wide`]'s refusal; imports nothing of `nested`.
+//! selector. Read by [`super::types::Wide`]'s refusal; imports nothing of `nested`.
 
 /// Whether the regular expression `pattern` picks more than one specific thing: it holds no
 /// two letters or digits in a row that must be matched (`/`, `e`, `[0-9]`, `\*`, `/.+`,
@@ -10,7 +10,9 @@
 /// (`usr`, `bin`, `sbin/`). A pattern the `regex` crate cannot read is judged by the first
 /// test only.
 pub(in crate::shell::nested) fn matches_many(pattern: &str) -> bool {
-    if literal_run(pattern) < 2 {
+    let (run, count) = literal_run(pattern);
+    // (`8.8.8.8`, `^1.2.3.4 `: no two in a row, but four that every match holds.)
+    if run < 2 && (count < 4 || pattern.contains('|')) {
         return true;
     }
     regex::RegexBuilder::new(pattern)
@@ -21,15 +23,15 @@ pub(in crate::shell::nested) fn matches_many(pattern: &str) -> bool {
 
 /// The longest run of letters and digits that every match of `pattern` holds: a class
 /// (`[e]`, `\w`), a character made optional by `*`, `?` or `{0`, and a group made optional
-/// end a run and are not counted.
-fn literal_run(pattern: &str) -> usize {
+/// end a run and are not counted. Also how many such letters and digits it holds in all.
+fn literal_run(pattern: &str) -> (usize, usize) {
     let chars: Vec<char> = pattern.chars().collect();
     let optional = |i: usize| {
         matches!(chars.get(i), Some('*' | '?'))
             || (chars.get(i) == Some(&'{') && chars.get(i + 1) == Some(&'0'))
             || (chars.get(i) == Some(&'{') && chars.get(i + 1) == Some(&','))
     };
-    let (mut best, mut run) = (0, 0);
+    let (mut best, mut run, mut count) = (0, 0, 0);
     // (Each open group: the best run before it, and the poorest of its branches so far.)
     let mut groups: Vec<(usize, Option<usize>)> = Vec::new();
     let mut branches: Vec<usize> = Vec::new();
@@ -37,10 +39,28 @@ fn literal_run(pattern: &str) -> usize {
     while i < chars.len() {
         let c = chars[i];
         match c {
-            // (`\w`, `\d`, `\*`: a class or one punctuation character.)
+            // (`\w`, `\d`, `\*`: a class or one punctuation character; `\x2f`, `\x{2f}`,
+            // `\u{…}`, `\p{Greek}`, `\pL`: one character or a class, whole.)
             '\\' => {
                 run = 0;
-                i += 1;
+                match chars.get(i + 1) {
+                    Some('x' | 'u' | 'U' | 'p' | 'P') if chars.get(i + 2) == Some(&'{') => {
+                        i += 2;
+                        while i < chars.len() && chars[i] != '}' {
+                            i += 1;
+                        }
+                    }
+                    Some('x') => i += 3,
+                    Some('p' | 'P') => i += 2,
+                    _ => i += 1,
+                }
+            }
+            // (`{11}`, `{2,5}`: a count, whose digits match nothing.)
+            '{' => {
+                run = 0;
+                while i < chars.len() && chars[i] != '}' {
+                    i += 1;
+                }
             }
             '[' => {
                 run = 0;
@@ -86,6 +106,7 @@ fn literal_run(pattern: &str) -> usize {
                     run = 0;
                 } else {
                     run += 1;
+                    count += 1;
                     best = best.max(run);
                 }
             }
@@ -99,7 +120,7 @@ fn literal_run(pattern: &str) -> usize {
         best = best.max(outer);
     }
     branches.push(best);
-    branches.into_iter().min().unwrap_or(0)
+    (branches.into_iter().min().unwrap_or(0), count)
 }
 
 /// How many of [`SAMPLE_LINES`] a pattern may not match.
@@ -206,8 +227,32 @@ mod tests {
     #[test]
     fn patterns_that_pick_more_than_one_thing() {
         for wide in [
-            "/", "e", "s", ":", " -", "bin", "usr", "sbin/", "[0-9]", "[e]", "[/]", "\\*", "0",
-            "/.+", ".*/.*", "x*", "(ab)?", "ab|c", "\\w\\w",
+            "/",
+            "e",
+            "s",
+            ":",
+            " -",
+            "bin",
+            "usr",
+            "sbin/",
+            "[0-9]",
+            "[e]",
+            "[/]",
+            "\\*",
+            "0",
+            "/.+",
+            ".*/.*",
+            "x*",
+            "(ab)?",
+            "ab|c",
+            "\\w\\w",
+            // (The digits of a count or an escape match nothing of their own.)
+            "^.{11}$",
+            ".{2,40}",
+            "\\x2f",
+            "\\x{2f}",
+            "\\p{Greek}",
+            "1.2|.",
         ] {
             assert!(matches_many(wide), "{wide}");
         }
@@ -223,6 +268,9 @@ mod tests {
             "backup.sh",
             "a+b+",
             "^(nginx|apache)$",
+            // (An address: four digits every match holds, none two in a row.)
+            "^8.8.8.8 ",
+            "^1.1.1.1 ",
         ] {
             assert!(!matches_many(narrow), "{narrow}");
         }
