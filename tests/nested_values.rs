@@ -2902,9 +2902,10 @@ fn a_value_ending_the_path_of_dir_is_checked_as_a_cd_is() {
 fn a_value_in_on_may_not_name_every_host() {
     let rb = "title: h\ninventory: hosts.ini\ninputs:\n  host: {description: one web host}\nsteps:\n  - id: s\n    title: restart on one host\n    on: \"{{ inputs.host }}\"\n    run: |\n      systemctl restart nginx\n";
     for (value, refused) in [("all", true), ("ungrouped", true), ("web-1", false)] {
-        let t = Test::new()
-            .file("runbooks/rb.yaml", rb)
-            .file("runbooks/hosts.ini", "[web]\nweb-1\nweb-2\n[db]\ndb-1\n");
+        let t = Test::new().file("runbooks/rb.yaml", rb).file(
+            "runbooks/hosts.ini",
+            "bastion\n[web]\nweb-1\nweb-2\n[db]\ndb-1\n",
+        );
         let out = t.path("out");
         std::fs::create_dir_all(&out).unwrap();
         let bin = appending_fake(&t, "ssh");
@@ -2926,7 +2927,7 @@ fn a_value_in_on_may_not_name_every_host() {
                 o.stderr
             );
             assert!(
-                !ssh.contains("web-") && !ssh.contains("db-1"),
+                !ssh.contains("web-") && !ssh.contains("db-1") && !ssh.contains("bastion"),
                 "{value}: {ssh}"
             );
         } else {

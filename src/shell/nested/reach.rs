@@ -9,7 +9,7 @@
 /// `x*`), or it matches [`MANY`] or more of [`SAMPLE_LINES`], which have little in common
 /// (`usr`, `bin`, `sbin/`). A pattern the `regex` crate cannot read is judged by the first
 /// test only.
-pub(in crate::shell::nested) fn matches_many(pattern: &str) -> bool {
+pub(super) fn matches_many(pattern: &str) -> bool {
     let (run, count) = literal_run(pattern);
     // (`8.8.8.8`, `^1.2.3.4 `: no two in a row, but four that every match holds.)
     if run < 2 && (count < 4 || pattern.contains('|')) {
@@ -159,7 +159,7 @@ const SAMPLE_LINES: &[&str] = &[
 
 /// Whether a value names nothing by itself: only punctuation a tool reads as "all", "here"
 /// or "any" (`.`, `/`, `*`, `:/`, `%`, `@`, `!`, `~`, `[]`) and white space.
-pub(in crate::shell::nested) fn names_nothing(value: &str) -> bool {
+pub(super) fn names_nothing(value: &str) -> bool {
     value.chars().all(|c| {
         c.is_whitespace()
             || matches!(
@@ -171,7 +171,7 @@ pub(in crate::shell::nested) fn names_nothing(value: &str) -> bool {
 
 /// The bits of a prefix length as libxtables reads it (`strtoul` with base 0: `0x` hex, a
 /// leading `0` octal, so `/0x0` is `/0`), or of a dotted mask; `None` where it is neither.
-pub(in crate::shell::nested) fn prefix_bits(mask: &str) -> Option<u32> {
+pub(super) fn prefix_bits(mask: &str) -> Option<u32> {
     let digits = mask.strip_prefix('+').unwrap_or(mask);
     let number = if let Some(hex) = digits
         .strip_prefix("0x")
@@ -192,7 +192,7 @@ pub(in crate::shell::nested) fn prefix_bits(mask: &str) -> Option<u32> {
 
 /// Whether a label selector picks objects by what they lack or by a key alone: a
 /// requirement that is a bare key, `!key`, `key!=value` or `key notin (…)`.
-pub(in crate::shell::nested) fn selector_widens(selector: &str) -> bool {
+pub(super) fn selector_widens(selector: &str) -> bool {
     let mut depth = 0usize;
     let mut parts = vec![String::new()];
     for c in selector.chars() {
