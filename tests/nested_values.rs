@@ -1476,21 +1476,26 @@ fn a_value_quoted_for_another_shell_may_not_start_an_option_there() {
         assert_eq!(std::fs::read_dir(out).unwrap().count(), 0, "{step}");
     }
 }
+/// Writes the shell script `script` as the program `name` in the test's `bin` folder, which
+/// it returns (to put first on the PATH).
+fn write_fake(t: &Test, name: &str, script: &str) -> std::path::PathBuf {
+    let bin = t.path("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let path = bin.join(name);
+    std::fs::write(&path, script).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    bin
+}
 
 /// A fake program in a folder of the test: it writes the arguments it was given to
 /// `$OUT/NAME`, one `[arg]` each.
 fn fake_program(t: &Test, name: &str) -> std::path::PathBuf {
-    let bin = t.path("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    let path = bin.join(name);
-    std::fs::write(
-        &path,
-        format!("#!/bin/sh\nprintf '[%s]' \"$@\" > \"$OUT/{name}\"\n"),
+    write_fake(
+        t,
+        name,
+        &format!("#!/bin/sh\nprintf '[%s]' \"$@\" > \"$OUT/{name}\"\n"),
     )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    bin
 }
 
 /// The programs [`run_with_fakes`] puts first on the PATH.
@@ -2372,18 +2377,8 @@ fn a_value_that_would_widen_what_more_commands_act_on_is_refused() {
 /// A fake `crontab` in a folder of the test: `-l` prints a table of two lines, `-` writes
 /// its arguments (`[arg]` each), a new line and the table it reads to `$OUT/crontab`.
 fn fake_crontab(t: &Test, name: &str) -> std::path::PathBuf {
-    let bin = t.path("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    let path = bin.join(name);
-    std::fs::write(
-        &path,
-        "#!/bin/sh
-if [ \"$1\" = -l ]; then printf '0 1 * * * /usr/local/bin/backup.sh\\n0 2 * * * /usr/local/bin/rotate.sh\\n'; exit 0; fi\n{ printf '[%s]' \"$@\"; echo; cat; } > \"$OUT/crontab\"\n",
-    )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    bin
+    write_fake(t, name, "#!/bin/sh
+if [ \"$1\" = -l ]; then printf '0 1 * * * /usr/local/bin/backup.sh\\n0 2 * * * /usr/local/bin/rotate.sh\\n'; exit 0; fi\n{ printf '[%s]' \"$@\"; echo; cat; } > \"$OUT/crontab\"\n")
 }
 
 /// Audit 29 H-6: an empty or `.` pattern of the lines `grep -v` drops before `crontab -`
@@ -2547,17 +2542,11 @@ fn a_value_that_widens_by_the_commands_own_syntax_is_refused() {
 /// line and what it reads on its input to `$OUT/NAME`. Only for steps that give it an
 /// input (a here-document, a pipe).
 fn fake_reader(t: &Test, name: &str) -> std::path::PathBuf {
-    let bin = t.path("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    let path = bin.join(name);
-    std::fs::write(
-        &path,
-        format!("#!/bin/sh\n{{ printf '[%s]' \"$@\"; echo; cat; }} > \"$OUT/{name}\"\n"),
+    write_fake(
+        t,
+        name,
+        &format!("#!/bin/sh\n{{ printf '[%s]' \"$@\"; echo; cat; }} > \"$OUT/{name}\"\n"),
     )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    bin
 }
 
 /// The programs [`refused_then_read`] puts first on the PATH for most cases, each a
@@ -2846,17 +2835,25 @@ fn refused_then_read(cases: &[ReaderCase]) {
 
 /// A program first on the PATH that appends its arguments to `$OUT/NAME`, one call a line.
 fn appending_fake(t: &Test, name: &str) -> std::path::PathBuf {
-    let bin = t.path("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    let path = bin.join(name);
-    std::fs::write(
-        &path,
-        format!("#!/bin/sh\nprintf '[%s]' \"$@\" >> \"$OUT/{name}\"\necho >> \"$OUT/{name}\"\n"),
+    write_fake(
+        t,
+        name,
+        &format!("#!/bin/sh\nprintf '[%s]' \"$@\" >> \"$OUT/{name}\"\necho >> \"$OUT/{name}\"\n"),
     )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    bin
+}
+
+/// `t` with an [`appending_fake`] `name` first on its PATH, and the folder `$OUT` where it
+/// writes.
+fn with_appending_fake(t: Test, name: &str) -> (Test, std::path::PathBuf) {
+    let out = t.path("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let bin = appending_fake(&t, name);
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    (t.env("OUT", out.to_str().unwrap()).env("PATH", &path), out)
 }
 
 /// A `dir:` written from a value is the folder the script starts in: checked as a `cd "…"`
@@ -2869,15 +2866,7 @@ fn a_value_ending_the_path_of_dir_is_checked_as_a_cd_is() {
         let t = Test::new()
             .file("runbooks/rb.yaml", rb)
             .file("runbooks/releases/r1/keep", "x");
-        let out = t.path("out");
-        std::fs::create_dir_all(&out).unwrap();
-        let bin = appending_fake(&t, "rm");
-        let path = format!(
-            "{}:{}",
-            bin.display(),
-            std::env::var("PATH").unwrap_or_default()
-        );
-        let t = t.env("OUT", out.to_str().unwrap()).env("PATH", &path);
+        let (t, out) = with_appending_fake(t, "rm");
         let input = format!("v={value}");
         let o = t.exec(&["run", "rb", "--yes", "--confirm", "s", "--input", &input]);
         let ran = std::fs::read_to_string(out.join("rm")).ok();
@@ -2906,15 +2895,7 @@ fn a_value_in_on_may_not_name_every_host() {
             "runbooks/hosts.ini",
             "bastion\n[web]\nweb-1\nweb-2\n[db]\ndb-1\n",
         );
-        let out = t.path("out");
-        std::fs::create_dir_all(&out).unwrap();
-        let bin = appending_fake(&t, "ssh");
-        let path = format!(
-            "{}:{}",
-            bin.display(),
-            std::env::var("PATH").unwrap_or_default()
-        );
-        let t = t.env("OUT", out.to_str().unwrap()).env("PATH", &path);
+        let (t, out) = with_appending_fake(t, "ssh");
         let input = format!("host={value}");
         let o = t.exec(&["run", "rb", "--yes", "--input", &input]);
         let ssh = std::fs::read_to_string(out.join("ssh")).unwrap_or_default();
@@ -2959,15 +2940,7 @@ fn a_count_or_pid_found_from_a_value_is_a_number_in_a_remote_command() {
         let t = Test::new().file("runbooks/rb.yaml", &rb);
         let lint = t.exec(&["lint", "--no-shellcheck", "runbooks/rb.yaml"]);
         assert!(!lint.stdout.contains("RB031"), "{script}\n{}", lint.stdout);
-        let out = t.path("out");
-        std::fs::create_dir_all(&out).unwrap();
-        let bin = appending_fake(&t, "ssh");
-        let path = format!(
-            "{}:{}",
-            bin.display(),
-            std::env::var("PATH").unwrap_or_default()
-        );
-        let t = t.env("OUT", out.to_str().unwrap()).env("PATH", &path);
+        let (t, out) = with_appending_fake(t, "ssh");
         let o = t.exec(&[
             "run",
             "rb",

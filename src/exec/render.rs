@@ -139,6 +139,22 @@ pub fn step_script(
     }
 }
 
+/// A character a refusal names, in words: a line break or white space by name, a control
+/// character escaped, any other in backquotes.
+fn held(c: char) -> String {
+    match c {
+        '\n' => "a new line".to_string(),
+        '\r' => "a carriage return".to_string(),
+        '\u{85}' => "a line break (NEL, U+0085)".to_string(),
+        '\u{2028}' => "a line break (LINE SEPARATOR, U+2028)".to_string(),
+        '\u{2029}' => "a line break (PARAGRAPH SEPARATOR, U+2029)".to_string(),
+        ' ' => "a space".to_string(),
+        '\t' => "a tab".to_string(),
+        c if c.is_control() => format!("`{}`", c.escape_debug()),
+        c => format!("`{c}`"),
+    }
+}
+
 /// The values of a `dir:` written by a template (`d`), checked as those of a `cd "…"` at the
 /// start of `script` (the step's `run` or `rollback`, as written): the folder the script
 /// starts in, whose empty end, `.`, `/` or `..` would widen what it deletes or changes
@@ -368,17 +384,7 @@ fn place(
                             || plan.code_end.as_ref().is_some_and(|(_, w)| w.starts_with("it ")) =>
                     {
                         let what = plan.code_end.as_ref().map_or("", |(_, w)| w.as_str());
-                        let held = match c {
-                            '\n' => "a new line".to_string(),
-                            '\r' => "a carriage return".to_string(),
-                            '\u{85}' => "a line break (NEL, U+0085)".to_string(),
-                            '\u{2028}' => "a line break (LINE SEPARATOR, U+2028)".to_string(),
-                            '\u{2029}' => "a line break (PARAGRAPH SEPARATOR, U+2029)".to_string(),
-                            ' ' => "a space".to_string(),
-                            '\t' => "a tab".to_string(),
-                            c if c.is_control() => format!("`{}`", c.escape_debug()),
-                            c => format!("`{c}`"),
-                        };
+                        let held = held(c);
                         RenderError {
                             message: format!("`{expr}` holds {held}{via}: {what}"),
                             help: format!("give a value without {held} (a `pattern` on the input)"),
@@ -444,16 +450,7 @@ fn place(
                     }
                     Refusal::Shape(c) => {
                         let what = plan.shape.map_or("", |s| s.what);
-                        let held = match c {
-                            '\n' => "a new line".to_string(),
-                            '\r' => "a carriage return".to_string(),
-                            '\u{85}' => "a line break (NEL, U+0085)".to_string(),
-                            '\u{2028}' => "a line break (LINE SEPARATOR, U+2028)".to_string(),
-                            '\u{2029}' => "a line break (PARAGRAPH SEPARATOR, U+2029)".to_string(),
-                            ' ' => "a space".to_string(),
-                            '\t' => "a tab".to_string(),
-                            c => format!("`{c}`"),
-                        };
+                        let held = held(c);
                         RenderError {
                             message: format!("`{expr}` holds {held}{via}: {what}"),
                             help: format!("give a value without {held} (a `pattern` on the input), or pass the value another way, as said"),

@@ -1,7 +1,23 @@
 //! Audit 14p's findings on `runbook import`, each a small page that imports, lints without
 //! errors and walks to its end.
 
-use super::common::Test;
+use super::common::{Test, root};
+
+/// The page `testdata/import/{name}.md`.
+pub(super) fn page(name: &str) -> String {
+    std::fs::read_to_string(root().join(format!("testdata/import/{name}.md"))).unwrap()
+}
+
+/// The YAML of the step with id `id` (up to the next step).
+pub(super) fn step<'a>(yaml: &'a str, id: &str) -> &'a str {
+    let start = yaml
+        .find(&format!("  - id: {id}\n"))
+        .unwrap_or_else(|| panic!("no step {id}:\n{yaml}"));
+    let rest = &yaml[start + 1..];
+    // (Its last line with its newline.)
+    let end = rest.find("\n  - id: ").map_or(rest.len(), |n| n + 1);
+    &yaml[start..start + 1 + end]
+}
 
 /// Imports `page` as `name.md` to `name.yaml`, which must lint without errors; the draft
 /// and what was said on stderr.

@@ -3,24 +3,8 @@
 //! testdata/import/ (which every fixture test also imports, lints and walks), its YAML and
 //! its walks asserted here.
 
-use super::audit_14p::{dry_run, imported};
-use super::common::{Test, root};
-
-/// The page `testdata/import/{name}.md`.
-fn page(name: &str) -> String {
-    std::fs::read_to_string(root().join(format!("testdata/import/{name}.md"))).unwrap()
-}
-
-/// The YAML of the step with id `id` (up to the next step).
-fn step<'a>(yaml: &'a str, id: &str) -> &'a str {
-    let start = yaml
-        .find(&format!("  - id: {id}\n"))
-        .unwrap_or_else(|| panic!("no step {id}:\n{yaml}"));
-    let rest = &yaml[start + 1..];
-    // (Its last line with its newline.)
-    let end = rest.find("\n  - id: ").map_or(rest.len(), |n| n + 1);
-    &yaml[start..start + 1 + end]
-}
+use super::audit_14p::{dry_run, imported, page, step};
+use super::common::Test;
 
 /// "- If the consumer pods are crashing:" (or `* If …:`) with numbered sub-steps and their
 /// blocks, "- If the consumers are running but cannot keep up:" with its block, "-

@@ -2,23 +2,8 @@
 //! options, steps): each a page of testdata/import/ (which every fixture test also
 //! imports, lints and walks), its YAML and its walks asserted here.
 
-use super::audit_14p::{dry_run, imported};
-use super::common::{Test, root};
-
-/// The page `testdata/import/{name}.md`.
-fn page(name: &str) -> String {
-    std::fs::read_to_string(root().join(format!("testdata/import/{name}.md"))).unwrap()
-}
-
-/// The YAML of the step with id `id` (up to the next step).
-fn step<'a>(yaml: &'a str, id: &str) -> &'a str {
-    let start = yaml
-        .find(&format!("  - id: {id}\n"))
-        .unwrap_or_else(|| panic!("no step {id}:\n{yaml}"));
-    let rest = &yaml[start + 1..];
-    let end = rest.find("\n  - id: ").map_or(rest.len(), |n| n + 1);
-    &yaml[start..start + 1 + end]
-}
+use super::audit_14p::{dry_run, imported, page, step};
+use super::common::Test;
 
 /// I-20: "If a node left the cluster:" and a numbered list, then "Otherwise:" and a
 /// numbered list: one decision whose two options lead into their lists, both joining at

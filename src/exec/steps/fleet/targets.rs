@@ -152,7 +152,28 @@ fn without_templates(t: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::without_templates;
+    use super::{every_host_group, without_templates};
+    use crate::load::{On, Sp, Span};
+
+    /// A value naming `all` or `ungrouped`, read as `fleet::targets` reads it (a rendered
+    /// list's escapes decoded: `['al\\l']` is `all`); the runbook's own `on: all` is its to write.
+    #[test]
+    fn a_group_of_every_host_from_a_value_is_found() {
+        let text = |t: &str| On::Text(Sp::new(t.to_string(), Span::default()));
+        let given = |v: &'static str| move |_: &str| Ok::<String, String>(v.to_string());
+        let on = text("{{ inputs.host }}");
+        assert_eq!(every_host_group(&on, &given("all")), Some("all"));
+        assert_eq!(
+            every_host_group(&on, &given("web-1 ungrouped")),
+            Some("ungrouped")
+        );
+        assert_eq!(every_host_group(&on, &given("['al\\l']")), Some("all"));
+        assert_eq!(every_host_group(&on, &given("web-1")), None);
+        assert_eq!(
+            every_host_group(&text("all {{ x }}"), &given("all web-1")),
+            None
+        );
+    }
 
     #[test]
     fn templates_are_taken_out_of_the_written_text() {
