@@ -2953,3 +2953,128 @@ fn a_count_or_pid_found_from_a_value_is_a_number_in_a_remote_command() {
         assert!(ssh.starts_with("[web-1]"), "{script}: {ssh}");
     }
 }
+
+/// A `wait` step's check runs in its `dir:` as a `run` does: a value ending the path of a
+/// templated `dir:` is checked as a `cd "…"` at the start of `wait.run`, before any check
+/// runs (`rm -rf ./*` in `releases/{{ v }}` with `..` would empty the releases' parent).
+#[test]
+fn a_value_ending_the_path_of_a_waits_dir_is_checked_as_a_cd_is() {
+    let rb = "title: d\ninputs:\n  v: {description: release}\nsteps:\n  - id: s\n    title: clean until empty\n    dangerous: true\n    confirm: clean it\n    dir: \"releases/{{ inputs.v }}\"\n    wait:\n      run: rm -rf ./*\n      until: \"true\"\n      interval: 1s\n      timeout: 5s\n";
+    for (value, refused) in [("", true), ("..", true), (".", true), ("r1", false)] {
+        let t = Test::new()
+            .file("runbooks/rb.yaml", rb)
+            .file("runbooks/releases/r1/keep", "x");
+        let (t, out) = with_appending_fake(t, "rm");
+        let input = format!("v={value}");
+        let o = t.exec(&["run", "rb", "--yes", "--confirm", "s", "--input", &input]);
+        let ran = std::fs::read_to_string(out.join("rm")).ok();
+        if refused {
+            assert_ne!(o.code, 0, "{value:?}: {}", o.stderr);
+            assert!(ran.is_none(), "{value:?}: rm ran: {ran:?}");
+            assert!(
+                o.stderr.contains("`dir:` of step `s`") && o.stderr.contains("`cd"),
+                "{value:?}: {}",
+                o.stderr
+            );
+        } else {
+            assert_eq!(o.code, 0, "{value:?}: {}", o.stderr);
+            assert_eq!(ran.as_deref(), Some("[-rf][./keep]\n"), "{value:?}");
+        }
+    }
+}
+
+/// The `dir:` check reads the script in the step's own `shell:`: the code of a shell that
+/// is not POSIX (`[python3, -c]`) is not read as shell text, so an ordinary value runs there
+/// in its folder, and an empty one, `.` or `..` is still refused as the `cd` alone.
+#[test]
+fn a_templated_dir_is_checked_in_the_steps_own_shell() {
+    let rb = "title: d\ninputs:\n  v: {description: release}\nsteps:\n  - id: s\n    title: where am I\n    shell: [python3, -c]\n    dir: \"releases/{{ inputs.v }}\"\n    run: |\n      import os; print(\"in:\", os.path.basename(os.getcwd()))\n";
+    for (value, refused) in [("r1", false), ("..", true)] {
+        let t = Test::new()
+            .file("runbooks/rb.yaml", rb)
+            .file("runbooks/releases/r1/keep", "x");
+        let input = format!("v={value}");
+        let o = t.exec(&["run", "rb", "--yes", "--input", &input]);
+        if refused {
+            assert_ne!(o.code, 0, "{value:?}: {}", o.stderr);
+            assert!(!o.stdout.contains("in:"), "{value:?}: {}", o.stdout);
+            assert!(o.stderr.contains("`dir:` of step `s`"), "{}", o.stderr);
+        } else {
+            assert_eq!(o.code, 0, "{value:?}: {}", o.stderr);
+            assert!(o.stdout.contains("in: r1"), "{}", o.stdout);
+        }
+    }
+}
+
+/// `consul exec -node`/`-service`/`-tag` take a regular expression over names (`.` is every
+/// node): a value there is judged as a host pattern, refused before consul runs when it
+/// would pick most nodes; its command stays a command each node's shell parses, where a
+/// value arrives byte for byte.
+#[test]
+fn a_value_in_consul_execs_node_filter_is_a_host_pattern() {
+    for (run, value, refused) in [
+        ("consul exec -node \"{{ inputs.v }}\" uptime", ".", true),
+        (
+            "consul exec -service api -tag=\"{{ inputs.v }}\" uptime",
+            "",
+            true,
+        ),
+        (
+            "consul exec -service \"{{ inputs.v }}\" uptime",
+            "web|db",
+            true,
+        ),
+        (
+            "consul exec -node \"{{ inputs.v }}\" uptime",
+            "web-1",
+            false,
+        ),
+    ] {
+        let rb = runbook_of(&[("s", run.to_string())]);
+        let (o, given) = run_step(&rb, &["consul"], fake_program, &[], value);
+        let consul = given[0].1.clone();
+        if refused {
+            assert_ne!(o.code, 0, "{run} with {value:?}");
+            assert!(consul.is_none(), "{run}: {consul:?}");
+            assert!(o.stderr.contains("consul exec"), "{run}: {}", o.stderr);
+        } else {
+            assert_eq!(o.code, 0, "{run}: {}", o.stderr);
+            assert!(
+                consul
+                    .as_deref()
+                    .is_some_and(|c| c.contains("[-node][web-1][uptime]")),
+                "{run}: {consul:?}"
+            );
+        }
+    }
+    // The command a node's shell runs (here a fake consul runs it with sh).
+    let t = Test::new().file(
+        "runbooks/rb.yaml",
+        &runbook_of(&[(
+            "s",
+            "consul exec -node web-1 -wait 2s \"printf '[%s]' {{ inputs.v }}\"".to_string(),
+        )]),
+    );
+    let out = t.path("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let bin = write_fake(
+        &t,
+        "consul",
+        "#!/bin/sh\nfor a; do last=$a; done\nsh -c \"$last\" > \"$OUT/said\"\n",
+    );
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let t = t.env("OUT", out.to_str().unwrap()).env("PATH", &path);
+    let value = "a'b\"c $(touch \"$OUT/pwned\") `id` ; \\ -x";
+    let input = format!("v={value}");
+    let o = t.exec(&["run", "rb", "--yes", "--input", &input]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(
+        std::fs::read_to_string(out.join("said")).ok().as_deref(),
+        Some(format!("[{value}]").as_str())
+    );
+    assert!(!out.join("pwned").exists());
+}

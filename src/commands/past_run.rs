@@ -9,6 +9,7 @@ use crate::exec::interactive::Terminal;
 use crate::exec::journal::{self, Journal, JournalError};
 use crate::exec::replay::{Replay, replay};
 use crate::exec::scripted::Scripted;
+use crate::exec::step_dir::StepDir;
 use crate::load::Runbook;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -190,12 +191,9 @@ pub fn rollbacks(
                 .map_or(crate::load::Shell::Bash, |s| s.value.clone());
             let state =
                 crate::exec::replay::with_inputs(state, rb, values.clone(), &state.operator);
-            let dir = step
-                .dir
-                .as_ref()
-                .or(rb.dir.as_ref())
-                .map_or_else(|| folder.clone(), |d| folder.join(&d.value));
-            let mut c = completed_rollback(rb, step, &state, &shell, dir, &[])?;
+            // (Its `dir:` rendered with the values the step ran with, as its script is.)
+            let dir = StepDir::of(rb, step, &state.context(None));
+            let mut c = completed_rollback(rb, step, &state, &shell, (&dir, &folder), &[])?;
             if step.on.is_some() {
                 // Where it completed, newest first, at the addresses it ran on (never
                 // looked up again, never here instead).

@@ -4,9 +4,11 @@
 use crate::exec::executor::*;
 use crate::exec::inputs::InputValue;
 use crate::exec::journal::{Event, Mode, StepStatus};
+use crate::exec::render::RenderError;
 use crate::exec::screen::{Status, duration};
 use crate::exec::shell::{CommandSpec, Exit, Outcome, Shell, Stream};
 use crate::exec::state::{names_in_script, parse_assignments, whole_values};
+use crate::exec::step_dir::StepDir;
 use crate::exec::tee::*;
 use crate::load::{CaptureFrom, Shell as ShellKind, Step};
 use std::path::Path;
@@ -146,6 +148,34 @@ impl Ran {
     }
 }
 
+/// The environment of a script checked as `render::arithmetic_env` checks it (`literal`: the
+/// names set from literal text), with a `dir:` written by a template (`dir`) as a value in
+/// `$PWD` (`ssh h "ls $PWD"`): checked, not given (the shell sets `PWD` from the folder it
+/// starts in). Shared by a `run` and a `wait`'s check.
+pub(crate) fn checked_env(
+    script: &str,
+    mut env: Vec<(String, String)>,
+    literal: &[String],
+    dir: &Result<Option<StepDir>, RenderError>,
+) -> Result<Vec<(String, String)>, RenderError> {
+    let templated = dir
+        .as_ref()
+        .ok()
+        .and_then(Option::as_ref)
+        .filter(|d| d.templated());
+    let pwd = templated.is_some() && !env.iter().any(|(k, _)| k == "PWD");
+    if let Some(d) = templated
+        && pwd
+    {
+        env.push(("PWD".into(), d.rendered.clone()));
+    }
+    let mut env = crate::exec::render::arithmetic_env(script, env, literal)?;
+    if pwd {
+        env.retain(|(k, _)| k != "PWD");
+    }
+    Ok(env)
+}
+
 pub(crate) fn script_display(edited: bool, script: &str, display: &str) -> String {
     if edited {
         script.to_string()
@@ -204,26 +234,14 @@ impl Executor<'_> {
         shown: &str,
         attempt: u32,
         edited: bool,
+        dir: &Result<Option<StepDir>, RenderError>,
     ) -> Result<Ran, ExecError> {
         let id = step.id();
-        let dir = self.cfg.templated_dir(step, &self.progress.state);
-        let mut env = match self.step_env(step).and_then(|mut env| {
+        let mut env = match self.step_env(step).and_then(|env| {
             // The values of the script's own templates were placed by `render::script`.
             let mut literal = self.cfg.literal_env(Some(step));
             literal.extend(values.iter().map(|(k, _)| k.clone()));
-            // A `dir:` written by a template is a value in `$PWD` (`ssh h "ls $PWD"`),
-            // checked, not given (the shell sets `PWD` from the folder it starts in).
-            let pwd = dir.is_some() && !env.iter().any(|(k, _)| k == "PWD");
-            if let Some(d) = &dir
-                && pwd
-            {
-                env.push(("PWD".into(), d.clone()));
-            }
-            let mut env = crate::exec::render::arithmetic_env(script, env, &literal)?;
-            if pwd {
-                env.retain(|(k, _)| k != "PWD");
-            }
-            Ok(env)
+            checked_env(script, env, &literal, dir)
         }) {
             Ok(env) => env,
             Err(e) => {
@@ -234,10 +252,12 @@ impl Executor<'_> {
         };
         env.extend(values.iter().cloned());
         // (After `$PWD` is checked as a value of the environment, above.)
-        if let Err(e) = self
-            .cfg
-            .check_entered_dir(step, &self.progress.state, false)
-        {
+        if let Err(e) = self.cfg.check_entered_dir(
+            step,
+            dir,
+            step.run.as_ref().map_or("", |r| r.value.as_str()),
+            &self.progress.state,
+        ) {
             self.out.screen.status(Status::Failed, &e.message);
             if !e.help.is_empty() {
                 self.out.screen.line(&format!("  help: {}", e.help));
@@ -283,10 +303,7 @@ impl Executor<'_> {
         let spec = CommandSpec {
             argv: argv(shell, script),
             env,
-            dir: self
-                .cfg
-                .dir_of(step, &self.progress.state)
-                .unwrap_or_else(|_| self.cfg.folder()),
+            dir: self.cfg.folder_in(dir),
             timeout,
             simulated: self.simulated(step, attempt),
             interactive: step.is_interactive() && self.cfg.mode != Mode::Drill,

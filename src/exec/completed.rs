@@ -1,9 +1,10 @@
 //! A completed step's undo: its rollback script rendered with the values the step ran with.
 
-use crate::exec::render;
+use crate::exec::render::{self, RenderError};
 use crate::exec::state::RunState;
+use crate::exec::step_dir::StepDir;
 use crate::load::{Shell as ShellKind, Step};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A completed step whose `rollback` can be offered after an abort.
 #[derive(Debug, Clone)]
@@ -31,19 +32,22 @@ pub struct Completed {
 }
 
 /// The rollback of a completed step, rendered with the state the step completed in. `None`
-/// when the step has no rollback, or its template cannot be rendered.
+/// when the step has no rollback, or its template cannot be rendered. `step_dir`: the
+/// step's `dir:` as rendered for the step ([`StepDir::of`]), `folder` the runbook's folder.
 pub fn completed_rollback(
     runbook: &crate::load::Runbook,
     step: &Step,
     state: &RunState,
     shell: &ShellKind,
-    dir: PathBuf,
+    (step_dir, folder): (&Result<Option<StepDir>, RenderError>, &Path),
     within: &[String],
 ) -> Option<Completed> {
     if step.rollback.is_none() && step.rollback_manual.is_none() {
         return None;
     }
     let ctx = state.context(None);
+    let rendered_dir = step_dir.as_ref().ok().and_then(Option::as_ref);
+    let dir = StepDir::folder(rendered_dir, folder);
     if step.rollback.is_none()
         && let Some(manual) = &step.rollback_manual
     {
@@ -91,9 +95,12 @@ pub fn completed_rollback(
         Err(e) => return Some(by_hand(e.message)),
     };
     // The rollback runs in the step's `dir:` too (`rm -rf ./*` there).
-    if let Some(d) = step.dir.as_ref().or(runbook.dir.as_ref())
-        && let Err(e) = render::entered_dir(step, d, &rollback.value, &ctx)
-    {
+    let entered = match step_dir {
+        Ok(Some(d)) => d.check(step, &rollback.value, &ctx, shell),
+        Ok(None) => Ok(()),
+        Err(e) => Err(e.clone()),
+    };
+    if let Err(e) = entered {
         return Some(by_hand(e.message));
     }
     // The step's own `env` applies to its rollback too.
@@ -121,9 +128,6 @@ pub fn completed_rollback(
         manual: false,
         item: state.item.clone(),
         hosts: Vec::new(),
-        host_dir: step
-            .dir
-            .as_ref()
-            .and_then(|d| render::text(&d.value, &ctx).ok()),
+        host_dir: StepDir::on_hosts(rendered_dir),
     })
 }

@@ -77,8 +77,7 @@ impl Executor<'_> {
         let program = std::env::var("SHELL").unwrap_or_else(|_| "/bin/sh".into());
         let dir = self
             .cfg
-            .dir_of(step, &self.progress.state)
-            .unwrap_or_else(|_| self.cfg.folder());
+            .folder_in(&self.cfg.step_dir(step, &self.progress.state));
         let env = self.step_env(step).unwrap_or_default();
         self.out.screen.line(&format!(
             "  opening {program} in {} · exit to come back",

@@ -22,6 +22,7 @@ pub mod scripted;
 pub mod shell;
 pub mod signals;
 pub mod state;
+pub mod step_dir;
 mod steps;
 pub mod tally;
 pub mod tee;

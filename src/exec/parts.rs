@@ -6,9 +6,10 @@ use super::completed::Completed;
 use super::journal::JournalError;
 use super::journal::{Event, Journal, Mode};
 use super::mask::Masker;
-use super::render::{self, RenderError};
+use super::render::RenderError;
 use super::screen::Screen;
 use super::state::RunState;
+use super::step_dir::StepDir;
 use super::tally::Tally;
 use crate::graph::{EdgeKind, StepGraph, Target};
 use crate::load::{Runbook, Shell as ShellKind, Step};
@@ -315,62 +316,41 @@ impl<'a> RunConfig<'a> {
         folder_of(self.path)
     }
 
-    /// The working folder of a step: its `dir`, the runbook's `dir`, or the runbook's folder.
-    pub(crate) fn dir_of(&self, step: &Step, state: &RunState) -> Result<PathBuf, RenderError> {
-        let ctx = state.context(None);
-        let dir = step.dir.as_ref().or(self.runbook.dir.as_ref());
-        Ok(match dir {
-            Some(d) => self.folder().join(render::text(&d.value, &ctx)?),
-            None => self.folder(),
-        })
-    }
-
-    /// A `dir:` written by a template is the folder the step's script starts in: its values
-    /// are checked as the values of a `cd "…"` at the script's start are (`dir:
-    /// /srv/releases/{{ inputs.v }}` before `rm -rf ./*`: not empty, `.`, `/` or `..`).
-    /// `remote`: a step with `on:`, where only the step's own `dir` applies. Errs with the
-    /// problem, naming the step, when the value is refused or `dir:` cannot be rendered.
-    pub(crate) fn check_entered_dir(
+    /// The `dir:` of a step (its own, or the runbook's), rendered once for the step: the
+    /// folder its scripts run in, and the value its templates write there. `Ok(None)`: no
+    /// `dir:`.
+    pub(crate) fn step_dir(
         &self,
         step: &Step,
         state: &RunState,
-        remote: bool,
-    ) -> Result<(), RenderError> {
-        let dir = if remote {
-            step.dir.as_ref()
-        } else {
-            step.dir.as_ref().or(self.runbook.dir.as_ref())
-        };
-        let Some(d) = dir else {
-            return Ok(());
-        };
-        let Some(run) = &step.run else {
-            return Ok(());
-        };
-        render::entered_dir(step, d, &run.value, &state.context(None))
+    ) -> Result<Option<StepDir>, RenderError> {
+        StepDir::of(self.runbook, step, &state.context(None))
     }
 
-    /// A step's `dir` as rendered, when a template writes it: `$PWD` holds a value there,
-    /// checked like the values of the step's environment.
-    pub(crate) fn templated_dir(&self, step: &Step, state: &RunState) -> Option<String> {
-        let d = step.dir.as_ref().or(self.runbook.dir.as_ref())?;
-        if !d.value.contains("{{") {
-            return None;
-        }
-        render::text(&d.value, &state.context(None)).ok()
+    /// The working folder of a step, from its [`RunConfig::step_dir`]: that `dir`, or the
+    /// runbook's folder (also when it could not be rendered: the step is refused then).
+    pub(crate) fn folder_in(&self, dir: &Result<Option<StepDir>, RenderError>) -> PathBuf {
+        StepDir::folder(dir.as_ref().ok().and_then(Option::as_ref), &self.folder())
     }
 
-    /// The working folder of a step on other hosts: its own `dir` only, a folder on each
-    /// host (relative: in the login's home). The runbook's `dir` and the runbook's folder are
-    /// places on this machine, so they do not apply there.
-    pub(crate) fn host_dir_of(
+    /// A `dir:` written by a template is the folder `script` (a `run`, `wait.run` or
+    /// `rollback` of `step`, as written) starts in: its values are checked as the values
+    /// of a `cd "…"` at the script's start are, in the step's shell (`dir:
+    /// /srv/releases/{{ inputs.v }}` before `rm -rf ./*`: not empty, `.`, `/` or `..`).
+    /// `dir`: the step's [`RunConfig::step_dir`]. Errs with the problem, naming the step,
+    /// when it could not be rendered or a value is refused.
+    pub(crate) fn check_entered_dir(
+        &self,
         step: &Step,
+        dir: &Result<Option<StepDir>, RenderError>,
+        script: &str,
         state: &RunState,
-    ) -> Result<Option<String>, RenderError> {
-        step.dir
-            .as_ref()
-            .map(|d| render::text(&d.value, &state.context(None)))
-            .transpose()
+    ) -> Result<(), RenderError> {
+        match dir {
+            Ok(Some(d)) => d.check(step, script, &state.context(None), &self.shell_of(step)),
+            Ok(None) => Ok(()),
+            Err(e) => Err(e.clone()),
+        }
     }
 
     pub(crate) fn shell_of(&self, step: &Step) -> ShellKind {

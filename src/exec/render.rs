@@ -155,40 +155,6 @@ fn held(c: char) -> String {
     }
 }
 
-/// The values of a `dir:` written by a template (`d`), checked as those of a `cd "…"` at the
-/// start of `script` (the step's `run` or `rollback`, as written): the folder the script
-/// starts in, whose empty end, `.`, `/` or `..` would widen what it deletes or changes
-/// there. Errs, naming the step, when `dir:` cannot be rendered or a value is refused.
-pub fn entered_dir(
-    step: &crate::load::Step,
-    d: &crate::load::Sp<String>,
-    script: &str,
-    ctx: &Value,
-) -> Result<(), RenderError> {
-    if !d.value.contains("{{") {
-        return Ok(());
-    }
-    let id = step.id();
-    text(&d.value, ctx).map_err(|e| RenderError {
-        message: format!("`dir:` of step `{id}` cannot be rendered: {}", e.message),
-        help: e.help,
-    })?;
-    let (entered, _) = crate::shell::entered::entered(&d.value, script, step.renders());
-    let shell = Shell::Bash;
-    match self::script(&entered, ctx, &shell) {
-        Ok(_) => Ok(()),
-        // (A problem of the script's own values is said where it is rendered.)
-        Err(_) if step.renders() && self::script(script, ctx, &shell).is_err() => Ok(()),
-        Err(e) => Err(RenderError {
-            message: format!(
-                "`dir:` of step `{id}` is the folder its script starts in, as if it began with `cd \"{}\"`: {}",
-                d.value, e.message
-            ),
-            help: e.help,
-        }),
-    }
-}
-
 /// A text of `step` (instructions, a checklist item, the phrase): rendered, or as written
 /// when the step says `templates: false`. (Its `env` values are always rendered.)
 pub fn step_text(
@@ -1109,31 +1075,5 @@ mod tests {
         let template = "echo $(( 1 << 2 ))\nprintf '[%s]' {{ vars.ip }}; echo";
         let s = script(template, &ctx(value), &Shell::Bash).unwrap();
         assert_eq!(run_bash(&s), format!("4\n[{value}]\n"));
-    }
-
-    /// A templated `dir:` is checked as a `cd` at the start of whichever script runs there:
-    /// the `run`, and the `rollback` (`completed.rs` calls it with the rollback), so that
-    /// `rm -rf ./*` in `releases/{{ vars.ip }}` with an empty value, `.` or `..` is refused.
-    #[test]
-    fn a_templated_dir_is_checked_for_the_script_that_runs_there() {
-        use crate::load::{Sp, Span, Step};
-        let step = Step {
-            id: Some(Sp::new("s".to_string(), Span::default())),
-            ..Default::default()
-        };
-        let dir = Sp::new("releases/{{ vars.ip }}".to_string(), Span::default());
-        for bad in ["", ".", ".."] {
-            let e = entered_dir(&step, &dir, "rm -rf ./*", &ctx(bad)).unwrap_err();
-            assert!(
-                e.message.contains("`dir:` of step `s`"),
-                "{bad:?}: {}",
-                e.message
-            );
-        }
-        assert!(entered_dir(&step, &dir, "rm -rf ./*", &ctx("r1")).is_ok());
-        // (Nothing deleted there: any folder.)
-        assert!(entered_dir(&step, &dir, "tar xzf /tmp/r.tgz", &ctx("")).is_ok());
-        let plain = Sp::new("releases".to_string(), Span::default());
-        assert!(entered_dir(&step, &plain, "rm -rf ./*", &ctx("")).is_ok());
     }
 }

@@ -450,6 +450,30 @@ pub fn is_assignment_word(w: &Word) -> bool {
 /// word holding its value, if it takes one.
 pub type Options = Vec<(String, Option<usize>)>;
 
+/// Reads the flags of a program written in Go with its `flag` package (consul, nomad) from
+/// `args[j]`: returns the index of its first operand. A flag is `-name` or `--name`, its
+/// value attached (`-node=web-1`) or the next word (`-node web-1`), except for the flags
+/// named in `booleans`, which take none unless attached (`-shell=false`). `--` ends them;
+/// `-` is an operand.
+pub fn go_flags<W: AsRef<str>>(args: &[W], mut j: usize, booleans: &[&str]) -> usize {
+    while let Some(w) = args.get(j) {
+        let a = w.as_ref();
+        if a == "--" {
+            return j + 1;
+        }
+        let name = a.strip_prefix("--").or_else(|| a.strip_prefix('-'));
+        let Some(name) = name.filter(|n| !n.is_empty()) else {
+            break;
+        };
+        j += if name.contains('=') || booleans.contains(&name) {
+            1
+        } else {
+            2
+        };
+    }
+    j
+}
+
 /// Reads the options of a command from `args[j]`: returns the index of its first operand and
 /// the options seen. `--` ends them; `-` is an operand. A short option that takes a value ends
 /// its cluster (`-uroot`, `-u root`).
@@ -830,6 +854,20 @@ pub fn program_index<W: AsRef<str>>(args: &[W], from: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn go_flags_take_their_value_attached_or_next() {
+        let w = |s: &str| s.split(' ').map(str::to_string).collect::<Vec<_>>();
+        let b = &["shell", "verbose"];
+        assert_eq!(go_flags(&w("-node web-1 uptime"), 0, b), 2);
+        assert_eq!(
+            go_flags(&w("--node=web-1 -verbose -shell=false uptime"), 0, b),
+            3
+        );
+        assert_eq!(go_flags(&w("-service api -tag x -- -v"), 0, b), 5);
+        assert_eq!(go_flags(&w("- uptime"), 0, b), 0);
+        assert_eq!(go_flags(&w("-wait"), 0, b), 2);
+    }
     use super::*;
 
     #[test]

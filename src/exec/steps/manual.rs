@@ -65,7 +65,7 @@ impl Executor<'_> {
             }
             // A manual step's rollback (by hand, or a script) is offered after an abort too.
             let shell = self.cfg.shell_of(step);
-            self.remember_rollback(step, &shell);
+            self.remember_rollback(step, &shell, &self.cfg.step_dir(step, &self.progress.state));
             return self.done(step, started, None, Flow::Next);
         }
         match self.ask(&Question::Manual { step: id })? {
@@ -74,7 +74,11 @@ impl Executor<'_> {
             _ => {
                 self.out.screen.status(Status::Ok, "done");
                 let shell = self.cfg.shell_of(step);
-                self.remember_rollback(step, &shell);
+                self.remember_rollback(
+                    step,
+                    &shell,
+                    &self.cfg.step_dir(step, &self.progress.state),
+                );
                 self.done(step, started, None, Flow::Next)
             }
         }

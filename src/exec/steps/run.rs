@@ -9,6 +9,7 @@ use crate::exec::operator::{Answer, Question};
 use crate::exec::render::{self, RenderError};
 use crate::exec::screen::{Status, duration};
 use crate::exec::shell::Exit;
+use crate::exec::step_dir::StepDir;
 use crate::load::{Shell as ShellKind, Step};
 use std::time::Instant;
 
@@ -79,6 +80,8 @@ impl Executor<'_> {
             return self.fleet_step(step, run, on, started, failed);
         }
         let shell = self.cfg.shell_of(step);
+        // Rendered once for the step: its attempts and its rollback run there.
+        let dir = self.cfg.step_dir(step, &self.progress.state);
         let rendered = match self.rendered(step, &run.value, &shell) {
             Ok(r) => r,
             Err(e) => return self.not_rendered(step, started, &e, failed),
@@ -140,7 +143,9 @@ impl Executor<'_> {
             } else {
                 display.clone()
             };
-            let ran = self.execute(step, &shell, &script, &values, &shown, attempt, edited)?;
+            let ran = self.execute(
+                step, &shell, &script, &values, &shown, attempt, edited, &dir,
+            )?;
             if ran.ok {
                 match self.out.collect(step, &ran.outcome, ran.dry) {
                     Ok(values) => {
@@ -163,7 +168,7 @@ impl Executor<'_> {
                         } else {
                             self.progress.tally.ran += 1;
                         }
-                        self.remember_rollback(step, &shell);
+                        self.remember_rollback(step, &shell, &dir);
                         return self.done(step, started, exit_code(&ran.outcome.exit), Flow::Next);
                     }
                     Err(problem) => {
@@ -272,17 +277,19 @@ impl Executor<'_> {
         )
     }
 
-    pub(crate) fn remember_rollback(&mut self, step: &Step, shell: &ShellKind) {
-        let dir = self
-            .cfg
-            .dir_of(step, &self.progress.state)
-            .unwrap_or_else(|_| self.cfg.folder());
+    /// `dir`: the step's `dir:` as rendered for the step ([`RunConfig::step_dir`]).
+    pub(crate) fn remember_rollback(
+        &mut self,
+        step: &Step,
+        shell: &ShellKind,
+        dir: &Result<Option<StepDir>, RenderError>,
+    ) {
         if let Some(c) = completed_rollback(
             self.cfg.runbook,
             step,
             &self.progress.state,
             shell,
-            dir,
+            (dir, &self.cfg.folder()),
             &self.cfg.within,
         ) {
             self.progress.completed.push(Completed {

@@ -8,7 +8,9 @@ use crate::exec::remote;
 use crate::exec::render;
 use crate::exec::screen::{Status, clock_of, duration};
 use crate::exec::shell::{Collect, CommandSpec, Exit, Outcome, Played, ProcessShell};
+use crate::exec::step_dir::StepDir;
 use crate::load::{Shell as ShellKind, Step};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -56,19 +58,36 @@ impl Executor<'_> {
                 return self.wait_failed(step, started, problem, failed);
             }
         };
-        // The check's environment, checked once as a step's is (`render::arithmetic_env`); the
-        // script's `env` becomes the whole environment of each check.
+        // The folder of every check, rendered once: on other hosts only the step's own
+        // `dir:` applies.
+        let step_dir = self.cfg.step_dir(step, &self.progress.state);
+        let step_dir = if step.on.is_some() {
+            match step_dir {
+                Ok(d) => Ok(d.filter(|d| d.own)),
+                Err(e) if step.dir.is_some() => Err(e),
+                Err(_) => Ok(None),
+            }
+        } else {
+            step_dir
+        };
+        // The check's environment, checked once as a step's is (`checked_env`, `$PWD` a
+        // value when a template writes `dir:`); the script's `env` becomes the whole
+        // environment of each check. Its `dir:` is checked as a `cd` at its start.
         let rendered = self.rendered(step, &run.value, &shell).and_then(|r| {
             let mut env = self.step_env(step).unwrap_or_default();
             env.extend(r.env.iter().cloned());
             let mut literal = self.cfg.literal_env(Some(step));
             literal.extend(r.env.iter().map(|(k, _)| k.clone()));
-            render::arithmetic_env(&r.script, env, &literal).map(|env| render::Script { env, ..r })
+            let env = checked_env(&r.script, env, &literal, &step_dir)?;
+            self.cfg
+                .check_entered_dir(step, &step_dir, &run.value, &self.progress.state)?;
+            Ok(render::Script { env, ..r })
         });
         let rendered = match rendered {
             Ok(r) => r,
             Err(e) => return self.not_rendered(step, started, &e, failed),
         };
+        let folder = self.cfg.folder_in(&step_dir);
         let display = self.out.mask(&rendered.display);
         self.out.screen.blank();
         self.out.screen.command(&display, "");
@@ -114,7 +133,10 @@ impl Executor<'_> {
                 failed,
                 (&shell, &rendered, &display),
                 (&until.value, interval, limit),
-                hosts,
+                (
+                    hosts,
+                    StepDir::on_hosts(step_dir.as_ref().ok().and_then(Option::as_ref)),
+                ),
             );
         }
         let began = Instant::now();
@@ -125,7 +147,7 @@ impl Executor<'_> {
             let left = limit
                 .saturating_sub(began.elapsed())
                 .max(Duration::from_secs(1));
-            let outcome = self.poll(step, &shell, &rendered, &display, checks, left)?;
+            let outcome = self.poll(step, (&shell, &folder), &rendered, &display, checks, left)?;
             let output = outcome.stdout.text.trim().to_string();
             let last = self.out.mask(output.lines().last().unwrap_or(""));
             let met = match (
@@ -221,7 +243,7 @@ impl Executor<'_> {
         failed: &mut Option<String>,
         (shell, rendered, display): (&ShellKind, &render::Script, &str),
         (until, interval, limit): (&str, Duration, Duration),
-        hosts: Vec<crate::fleet::Target>,
+        (hosts, dir): (Vec<crate::fleet::Target>, Option<String>),
     ) -> Result<Flow, ExecError> {
         if let Some(what) = crate::fleet::unsupported(step) {
             let problem = format!(
@@ -249,7 +271,7 @@ impl Executor<'_> {
             (started, failed),
             (&ssh, &words, rendered, display),
             (until, interval, limit),
-            hosts,
+            (hosts, dir),
         )
     }
 
@@ -259,13 +281,9 @@ impl Executor<'_> {
         (started, failed): (Instant, &mut Option<String>),
         (ssh, words, rendered, display): (&remote::Ssh, &[String], &render::Script, &str),
         (until, interval, limit): (&str, Duration, Duration),
-        hosts: Vec<crate::fleet::Target>,
+        (hosts, dir): (Vec<crate::fleet::Target>, Option<String>),
     ) -> Result<Flow, ExecError> {
         let drill = self.cfg.mode == Mode::Drill;
-        let dir = match crate::exec::parts::RunConfig::host_dir_of(step, &self.progress.state) {
-            Ok(d) => d,
-            Err(e) => return self.not_rendered(step, started, &e, failed),
-        };
         let mut pending: Vec<crate::fleet::Target> = hosts;
         let began = Instant::now();
         let mut checks = 0u32;
@@ -527,7 +545,7 @@ impl Executor<'_> {
     pub(crate) fn poll(
         &mut self,
         step: &Step,
-        shell: &ShellKind,
+        (shell, folder): (&ShellKind, &Path),
         rendered: &render::Script,
         display: &str,
         check: u32,
@@ -536,10 +554,7 @@ impl Executor<'_> {
         let spec = CommandSpec {
             argv: argv(shell, &rendered.script),
             env: rendered.env.clone(),
-            dir: self
-                .cfg
-                .dir_of(step, &self.progress.state)
-                .unwrap_or_else(|_| self.cfg.folder()),
+            dir: folder.to_path_buf(),
             timeout: Some(timeout),
             simulated: self.simulated(step, check),
             interactive: false,

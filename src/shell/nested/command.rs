@@ -11,8 +11,8 @@ use super::role::{Ctx, Reparse, Role};
 use super::types::{SENTINEL, Unsafe};
 use super::variables::prompt_assignment;
 use crate::shell::programs::{
-    self, SHELLS, SUDO, base, command_index, find_wrapper, has, has_dash_c, options, same_option,
-    shell_options, value_of, wrapped,
+    self, SHELLS, SUDO, base, command_index, find_wrapper, go_flags, has, has_dash_c, options,
+    same_option, shell_options, value_of, wrapped,
 };
 use crate::shell::words::Word;
 
@@ -612,8 +612,11 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             let j = if args.get(j).is_some_and(|w| w.cooked == "--") { j + 1 } else { j };
             joined(j, format!("juju {}", args[i + 1].cooked), false)
         }
+        // consul's flags are Go's (`-node X`, `-node=X`, `--node X`), all but `-shell` and
+        // `-verbose` taking a value: `-node`, `-service` and `-tag` a regular expression of
+        // where the command runs (judged in `widens/sets.rs`), not the command.
         "consul" if sub(args, i, &["exec"]) => {
-            let (j, _) = options(args, i + 2, "", &[]);
+            let j = go_flags(args, i + 2, &["shell", "verbose"]);
             joined(j, "consul exec".into(), false)
         }
         "heroku" if sub(args, i, &["run"]) || sub(args, i, &["run:detached"]) => {

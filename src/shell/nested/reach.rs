@@ -276,6 +276,41 @@ mod tests {
         }
     }
 
+    /// Audit 40 A40-7's remainder, the evidence for the README's decision: a pattern found in
+    /// one or two of the sample lines of the file a command edits (`usr/local` in two cron
+    /// lines) is taken, because the stricter rule of any one line of that file would refuse
+    /// the ordinary value that names the one entry to remove (`backup`, `db-1`); the values
+    /// that name no sample entry (`job-4711`, `backup-nightly`, `10.0.3.7`) would pass both.
+    #[test]
+    fn a_value_naming_one_entry_matches_one_sample_line_of_its_file() {
+        let cron: Vec<&str> = SAMPLE_LINES
+            .iter()
+            .copied()
+            .filter(|l| l.contains("* *"))
+            .collect();
+        let hosts: Vec<&str> = SAMPLE_LINES
+            .iter()
+            .copied()
+            .filter(|l| ["127.", "10.", "::"].iter().any(|p| l.starts_with(p)))
+            .collect();
+        assert_eq!((cron.len(), hosts.len()), (3, 3));
+        let found = |pattern: &str, lines: &[&str]| match regex::Regex::new(pattern) {
+            Ok(re) => lines.iter().filter(|l| re.is_match(l)).count(),
+            Err(e) => panic!("{pattern}: {e}"),
+        };
+        for (value, lines, n) in [
+            ("backup", &cron, 1),
+            ("db-1", &hosts, 1),
+            ("usr/local", &cron, 2),
+            ("job-4711", &cron, 0),
+            ("backup-nightly", &cron, 0),
+            ("10.0.3.7", &hosts, 0),
+        ] {
+            assert_eq!(found(value, lines), n, "{value}");
+            assert!(!matches_many(value), "{value}");
+        }
+    }
+
     #[test]
     fn prefixes_read_as_iptables_reads_them() {
         for (mask, bits) in [

@@ -1028,6 +1028,10 @@ fn names_and_other_languages() {
     for (script, construct) in [
         ("consul exec -node=web-1 \"echo got: X\"", "consul exec"),
         ("consul exec -node web-1 -wait 2s echo X", "consul exec"),
+        (
+            "consul exec -service api -tag=primary --node web \"echo X\"",
+            "consul exec",
+        ),
         ("heroku run -a app \"echo X\"", "heroku run"),
         ("heroku run:detached --app app echo X", "heroku run"),
         (
@@ -1042,6 +1046,14 @@ fn names_and_other_languages() {
     }
     // Their other subcommands and options are data.
     assert!(constructs("consul kv get X").is_empty());
+    // consul exec's filters are no command: read as its flags' values (`widens/sets.rs`).
+    for script in [
+        "consul exec -node \"X\" uptime",
+        "consul exec -node=\"X\" uptime",
+        "consul exec -service api -tag \"X\" uptime",
+    ] {
+        assert!(constructs(script).is_empty(), "{script}");
+    }
     assert!(constructs("heroku logs -a X").is_empty());
     assert!(matches!(
         plan_x("timeout 5 rsync -e \"ssh -p X\" f h:/tmp/x")

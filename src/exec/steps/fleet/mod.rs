@@ -22,6 +22,7 @@ use crate::exec::remote::{self, Ssh, settings};
 use crate::exec::render;
 use crate::exec::screen::{Status, duration};
 use crate::exec::shell::{Collect, CommandSpec, Exit, Outcome, OutputSink, ProcessShell, Stream};
+use crate::exec::step_dir::StepDir;
 use crate::exec::steps::run::Gate;
 use crate::fleet::{Amount, AmountKey, Inventory, On, Target};
 use crate::load::{CaptureFrom, On as OnValue, Sp, Step};
@@ -228,13 +229,21 @@ impl Executor<'_> {
         // The multiplexed connections end with the step, however it ends: nothing of the
         // run is left behind.
         let _masters = remote::Masters::new(&ssh, &hosts);
-        if let Err(e) = self.cfg.check_entered_dir(step, &self.progress.state, true) {
+        // Rendered once for the step; on the hosts only its own `dir:` applies, and is
+        // checked as a `cd` at the start of its script there.
+        let step_dir = self.cfg.step_dir(step, &self.progress.state);
+        let remote = match &step_dir {
+            Ok(d) => Ok(d.clone().filter(|d| d.own)),
+            Err(e) if step.dir.is_some() => Err(e.clone()),
+            Err(_) => Ok(None),
+        };
+        if let Err(e) = self
+            .cfg
+            .check_entered_dir(step, &remote, &run.value, &self.progress.state)
+        {
             return self.not_rendered(step, started, &e, failed);
         }
-        let dir = match RunConfig::host_dir_of(step, &self.progress.state) {
-            Ok(d) => d,
-            Err(e) => return self.not_rendered(step, started, &e, failed),
-        };
+        let dir = StepDir::on_hosts(remote.as_ref().ok().and_then(Option::as_ref));
         let run = HostRun {
             dir,
             ssh: &ssh,
@@ -386,7 +395,7 @@ impl Executor<'_> {
                         )?;
                     }
                 }
-                self.remember_on_hosts(step, &shell, &hosts, results);
+                self.remember_on_hosts(step, (&shell, &step_dir), &hosts, results);
                 break self.done(step, started, None, Flow::Next)?;
             }
             let interrupted = std::mem::take(&mut ledger.interrupted)
@@ -425,7 +434,7 @@ impl Executor<'_> {
             self.out.screen.status(Status::Failed, &problem);
             let policy = step.on_failure.as_ref().map_or("ask", |p| p.as_str());
             if policy != "ask" && !interrupted {
-                self.remember_on_hosts(step, &shell, &hosts, results);
+                self.remember_on_hosts(step, (&shell, &step_dir), &hosts, results);
                 break self.failed(step, started, None, problem, failed, true)?;
             }
             let q = Question::Failure {
@@ -453,14 +462,14 @@ impl Executor<'_> {
                     edited = true;
                 }
                 Answer::Skip(reason) => {
-                    self.remember_on_hosts(step, &shell, &hosts, &ledger.results);
+                    self.remember_on_hosts(step, (&shell, &step_dir), &hosts, &ledger.results);
                     break self.skipped_with(step, started, None, reason, || {
                         format!("skipped after failure ({problem})")
                     })?;
                 }
                 _ => {
                     // The hosts where it did complete can be rolled back (the canary).
-                    self.remember_on_hosts(step, &shell, &hosts, &ledger.results);
+                    self.remember_on_hosts(step, (&shell, &step_dir), &hosts, &ledger.results);
                     let status = if interrupted {
                         StepStatus::Interrupted
                     } else {
@@ -484,7 +493,10 @@ impl Executor<'_> {
     fn remember_on_hosts(
         &mut self,
         step: &Step,
-        shell: &crate::load::Shell,
+        (shell, dir): (
+            &crate::load::Shell,
+            &Result<Option<StepDir>, render::RenderError>,
+        ),
         hosts: &[Target],
         results: &[Option<HostResult>],
     ) {
@@ -498,7 +510,7 @@ impl Executor<'_> {
         }
         done.sort_by_key(|d| std::cmp::Reverse(d.0));
         let before = self.progress.completed.len();
-        self.remember_rollback(step, shell);
+        self.remember_rollback(step, shell, dir);
         if self.progress.completed.len() > before
             && let Some(c) = self.progress.completed.last_mut()
         {

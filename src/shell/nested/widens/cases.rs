@@ -143,9 +143,36 @@ pub(super) const REFUSED: &[(&str, &str, &str)] = &[
         "*",
         "r1",
     ),
+    // consul exec's `-node`, `-service` and `-tag` are regular expressions over names,
+    // read before its command (which stays a command a shell on each node parses).
+    ("consul exec -node \"{{ v }}\" uptime", ".", "web-1"),
+    ("consul exec -node=\"{{ v }}\" \"uptime\"", "", "web-1"),
+    (
+        "consul exec --node \"{{ v }}\" -wait 2s uptime",
+        "web|db",
+        "web-1",
+    ),
+    (
+        "consul exec -service \"{{ v }}\" uptime",
+        "[a-z]",
+        "billing-api",
+    ),
+    (
+        "consul exec -service=api -tag \"{{ v }}\" uptime",
+        ".*",
+        "primary",
+    ),
+    (
+        "consul exec -shell=false -tag=\"{{ v }}\" uptime",
+        "e",
+        "primary",
+    ),
 ];
 
 pub(super) const TAKEN: &[(&str, &str)] = &[
+    // (consul's command is data when the value stands in it: a plain `.` is no pattern.)
+    ("consul exec -node web-1 \"echo {{ v }}\"", "."),
+    ("consul exec -node web-1 -wait 2s echo \"{{ v }}\"", "all"),
     // Audit 40: sets only where the command deletes; a narrowing selector.
     ("gsutil ls \"gs://backups/{{ v }}\"", "*"),
     ("kubectl get pods -l \"{{ v }}\"", "!x"),

@@ -3,7 +3,7 @@
 //! `azcopy rm` and `hdfs dfs -rm`; the end of what `mc rm` and `btrfs subvolume delete`
 //! delete; zfs's snapshot range `%`; a pathspec of `git clean`; a label selector of
 //! `kubectl delete -l`; and the host lists of the parallel remote runners (`pdsh -w`,
-//! `clush -w`, `parallel-ssh -H`, `knife ssh`, `consul exec -node`), by ansible's rule.
+//! `clush -w`, `parallel-ssh -H`, `knife ssh`, `consul exec -node`/`-service`/`-tag`), by ansible's rule.
 
 use super::super::types::{Wide, WideKind};
 use super::found::Found;
@@ -83,11 +83,17 @@ impl Found<'_> {
             "knife" if self.verb(&["ssh"]) && previous == "ssh" => {
                 wide(HOSTS, WideKind::Hosts, None)
             }
+            // (Go's flags: `-node X`, `--node=X`; `-tag` filters the services of `-service`.)
             "consul" if self.verb(&["exec"]) => {
-                let from = if matches!(previous, "-node" | "--node") {
+                let filter = ["node", "service", "tag"];
+                let from = if previous.starts_with('-')
+                    && filter.contains(&previous.trim_start_matches('-'))
+                {
                     0
                 } else {
-                    joined("-node=").or_else(|| joined("--node="))?
+                    filter.iter().find_map(|f| {
+                        joined(&format!("-{f}=")).or_else(|| joined(&format!("--{f}=")))
+                    })?
                 };
                 wide(NODES, WideKind::Pattern, Some(from))
             }
@@ -122,4 +128,4 @@ const SNAPSHOTS: &str = "it names the snapshot `zfs destroy` destroys, where `%`
 const PATHSPEC: &str = "it is a pathspec of what git deletes or overwrites, where `.`, `*`, `?`, `[`, an empty value or `:` magic (`:/` the whole work tree) would name every file";
 const SELECTOR: &str = "it is the label selector of what the command deletes or changes, where `!key`, a bare key, `!=` or `notin` would pick every object without that label or value, and an empty one every object";
 const HOSTS: &str = "it is the host list the command runs on, where `all`, `*`, or a name holding `*`, `?`, `[`, `:`, `!`, `&`, `~`, `^` or `@` would pick every host or add ranges, groups and files of hosts (a list of names, `web-1,web-2`, and IP addresses are taken)";
-const NODES: &str = "it is the regular expression of the nodes `consul exec` runs on: an empty one, one with `|`, one without two letters or digits in a row (`.`), or one found in many unrelated names would pick most nodes";
+const NODES: &str = "it is a regular expression of the nodes, services or tags `consul exec` runs its command on (`-node`, `-service`, `-tag`): an empty one, one with `|`, one without two letters or digits in a row (`.`), or one found in many unrelated names would pick most nodes";
