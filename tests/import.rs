@@ -17,13 +17,23 @@ mod courses_and_shells;
 #[path = "import_cases/structure_39.rs"]
 mod structure_39;
 
+/// Every fixture page of testdata/import/, its subfolders' too (`audit39/`).
 fn fixtures() -> Vec<std::path::PathBuf> {
-    let mut pages: Vec<_> = std::fs::read_dir(root().join("testdata/import"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .collect();
+    let mut pages = Vec::new();
+    let mut folders = vec![root().join("testdata/import")];
+    while let Some(folder) = folders.pop() {
+        for path in std::fs::read_dir(folder)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+        {
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                pages.push(path);
+            }
+        }
+    }
     pages.sort();
     assert!(pages.len() >= 3);
     pages
@@ -43,9 +53,52 @@ fn commands_as_written(page: &str) -> Vec<String> {
     commands_in(page, false)
 }
 
-/// The commands of a page; with `template`, its `<PLACEHOLDER>`s as the inputs they become.
+/// For each line of a page, the info string of the fence it opens or closes (`Some("")` for
+/// a closing line), as CommonMark reads fences of backticks or tildes: closed by a line of
+/// the same character at least as long. One never closed so, `~~~~bash` or ```` ````bash ````,
+/// ends at its first lone ```` ``` ```` line, the wiki typo the importer reads as its end
+/// (and says): the page's author meant it so.
+fn fence_lines(page: &str) -> Vec<Option<&str>> {
+    fn marker(line: &str) -> Option<(char, usize, &str)> {
+        let t = line.trim_start();
+        let c = t.chars().next().filter(|c| matches!(c, '`' | '~'))?;
+        let n = t.len() - t.trim_start_matches(c).len();
+        (n >= 3).then(|| (c, n, &t[n..]))
+    }
+    let lines: Vec<&str> = page.lines().collect();
+    let mut out = vec![None; lines.len()];
+    let mut k = 0;
+    while k < lines.len() {
+        let Some((c, n, info)) = marker(lines[k]) else {
+            k += 1;
+            continue;
+        };
+        out[k] = Some(info);
+        let closes = |l: &str| {
+            marker(l).is_some_and(|(c2, n2, rest)| c2 == c && n2 >= n && rest.trim().is_empty())
+        };
+        let lone = |l: &str| l.trim() == "```";
+        let end = (k + 1..lines.len())
+            .find(|&j| closes(lines[j]))
+            .or_else(|| (k + 1..lines.len()).find(|&j| lone(lines[j])));
+        match end {
+            Some(j) => {
+                out[j] = Some("");
+                k = j + 1;
+            }
+            None => break,
+        }
+    }
+    out
+}
+
+/// The commands of a page; with `template`, its `<PLACEHOLDER>`s as the inputs they become,
+/// and a name alone in braces, `{{namespace}}` or `{{ namespace }}`, as the input it becomes
+/// (the one change the importer makes to a command's braces; `{{ .Values.x }}` of another
+/// template language stays as written).
 fn commands_in(page: &str, template: bool) -> Vec<String> {
     let re = regex::Regex::new(r"<([A-Za-z][A-Za-z0-9_-]*)>").unwrap();
+    let braced = regex::Regex::new(r"\{\{ ?([A-Za-z_][A-Za-z0-9_]*) ?\}\}").unwrap();
     let prompt =
         regex::Regex::new(r"^(\[?[\w.-]+@[\w.-]+(?:[: ][^\s$#\]]*)?\]?\s?)?([$#]) ").unwrap();
     let other = regex::Regex::new(r"^(>>>|[\w.()\[\]:-]+?(=#|=>|-#|->|>)) ").unwrap();
@@ -55,9 +108,10 @@ fn commands_in(page: &str, template: bool) -> Vec<String> {
     let mut first = false;
     let mut prompted = false;
     let mut continued = false;
-    for line in page.lines() {
+    let fences = fence_lines(page);
+    for (line, fence) in page.lines().zip(fences) {
         let t = line.trim_start();
-        if let Some(info) = t.strip_prefix("```") {
+        if let Some(info) = fence {
             in_fence = match in_fence {
                 Some(_) => None,
                 None => {
@@ -100,11 +154,18 @@ fn commands_in(page: &str, template: bool) -> Vec<String> {
         };
         let Some(command) = command else { continue };
         continued = prompted && command.ends_with('\\');
-        if command.contains("{{") || !template {
+        if !template {
             out.push(command.to_string());
             continue;
         }
-        let templated = re.replace_all(command, |c: &regex::Captures| {
+        let named = braced.replace_all(command, |c: &regex::Captures| {
+            format!("{{{{ inputs.{} }}}}", c[1].to_ascii_lowercase())
+        });
+        if braced.replace_all(command, "").contains("{{") {
+            out.push(command.to_string());
+            continue;
+        }
+        let templated = re.replace_all(&named, |c: &regex::Captures| {
             format!(
                 "{{{{ inputs.{} }}}}",
                 c[1].to_ascii_lowercase().replace('-', "_")
@@ -135,8 +196,8 @@ fn heading_text(line: &str) -> Option<String> {
 fn headings(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut fence = false;
-    for line in text.lines() {
-        if line.trim_start().starts_with("```") {
+    for (line, mark) in text.lines().zip(fence_lines(text)) {
+        if mark.is_some() {
             fence = !fence;
         } else if !fence && let Some(h) = heading_text(line) {
             out.push(h);
@@ -148,6 +209,7 @@ fn headings(text: &str) -> Vec<String> {
 #[test]
 fn every_fixture_page_imports_to_a_runbook_that_lints_and_walks_to_its_end() {
     let placeholder = regex::Regex::new(r"<([A-Za-z][A-Za-z0-9_-]*)>").unwrap();
+    let braced = regex::Regex::new(r"\{\{ ?([A-Za-z_][A-Za-z0-9_]*) ?\}\}").unwrap();
     // `export NS=prod`: the export writes the input it became (`export NS={{ inputs.ns }}`).
     let export =
         regex::Regex::new(r#"^export ([A-Z_][A-Z0-9_]*)=(["']?)[^"'$`{]*(["']?)$"#).unwrap();
@@ -244,12 +306,16 @@ fn every_fixture_page_imports_to_a_runbook_that_lints_and_walks_to_its_end() {
             );
             at += found.unwrap_or(0) + 1;
         }
-        // (A page that spells one placeholder two ways, `<pod-name>` and `<POD_NAME>`, gets
-        // one input, shown with the first spelling.)
+        // (A page that spells one placeholder two ways, `<pod-name>` and `<POD_NAME>`, or
+        // `{{namespace}}` and `{{ namespace }}`, gets one input, shown with the first
+        // spelling.)
         let same = |t: &str| {
-            placeholder
-                .replace_all(t, |c: &regex::Captures| {
-                    format!("<{}>", c[1].to_ascii_lowercase().replace('-', "_"))
+            let t = placeholder.replace_all(t, |c: &regex::Captures| {
+                format!("<{}>", c[1].to_ascii_lowercase().replace('-', "_"))
+            });
+            braced
+                .replace_all(&t, |c: &regex::Captures| {
+                    format!("{{{{{}}}}}", c[1].to_ascii_lowercase())
                 })
                 .into_owned()
         };
@@ -1475,7 +1541,12 @@ fn a_folder_of_pages_imports_each_to_the_out_dir_never_overwriting() {
     let out = t.exec(&["import", pages.to_str().unwrap(), "--out-dir", "runbooks"]);
     out.code(0);
     let written = std::fs::read_dir(t.path("runbooks")).unwrap().count();
-    assert_eq!(written, fixtures().len());
+    // (A folder's own pages: not those of its subfolders.)
+    let own = fixtures()
+        .iter()
+        .filter(|p| p.parent() == Some(pages.as_path()))
+        .count();
+    assert_eq!(written, own);
     assert_eq!(
         out.stderr.matches("imported ").count(),
         written,
