@@ -726,3 +726,63 @@ fn values_in_a_programs_own_command_language_are_said_at_lint() {
         assert_eq!(found, lines, "{run}\n{stdout}");
     }
 }
+
+/// Audit 41: lint says ahead what the run refuses in a program's own language (RB032:
+/// Erlang behind `rabbitmqctl eval`, Python behind a launcher, Ruby behind `bundle exec`,
+/// m4, dc; RB037: a command sent over `socat`), and not an RB031 error for the usual
+/// Erlang line nor for a value that only selects what a lookup prints.
+#[test]
+fn languages_behind_launchers_and_subcommands_are_said_at_lint() {
+    let inputs = "inputs:\n  v:\n    description: V\n";
+    // (The script's first line is the file's 11th.)
+    for (run, rule, lines) in [
+        (
+            "rabbitmqctl eval 'os:cmd(\"echo {{ inputs.v }}\").'",
+            "RB032",
+            vec![11],
+        ),
+        (
+            "rabbitmqctl eval 'rabbit_amqqueue:internal_delete({resource,<<\"/\">>,queue,<<\"{{ inputs.v }}\">>}, <<\"cli\">>).'",
+            "RB032",
+            vec![11],
+        ),
+        (
+            "poetry run python3 -c \"print('{{ inputs.v }}')\"",
+            "RB032",
+            vec![11],
+        ),
+        (
+            "bundle exec rails runner 'User.find_by(email: \"{{ inputs.v }}\")'",
+            "RB032",
+            vec![11],
+        ),
+        ("m4 -DRELAY=\"{{ inputs.v }}\" tmpl.m4", "RB032", vec![11]),
+        ("dc -e \"{{ inputs.v }} 1024 / p\"", "RB032", vec![11]),
+        (
+            "echo \"disable server b/{{ inputs.v }}\" | socat stdio /run/haproxy/admin.sock",
+            "RB037",
+            vec![11],
+        ),
+        (
+            "rabbitmqctl eval 'rabbit_amqqueue:internal_delete({resource,<<\"/\">>,queue,<<\"{{ inputs.v }}\">>}, <<\"cli\">>).'",
+            "RB031",
+            vec![],
+        ),
+        (
+            "NODE=$(kubectl get pod \"{{ inputs.v }}\" -o jsonpath=\"{.spec.nodeName}\")\n      ssh \"$NODE\" uptime",
+            "RB031",
+            vec![],
+        ),
+        (
+            "IP=$(dig +short \"{{ inputs.v }}\")\n      ssh -- \"$IP\" uptime",
+            "RB031",
+            vec![],
+        ),
+    ] {
+        let text = format!(
+            "title: T\nowner: team\ndescription: D.\n{inputs}steps:\n  - id: one\n    title: One\n    run: |\n      {run}\n"
+        );
+        let (found, stdout) = rule_lines(rule, &text);
+        assert_eq!(found, lines, "{run}\n{stdout}");
+    }
+}

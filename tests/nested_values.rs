@@ -3078,3 +3078,240 @@ fn a_value_in_consul_execs_node_filter_is_a_host_pattern() {
     );
     assert!(!out.join("pwned").exists());
 }
+
+/// Runs the one step `run` with `value`, with a fake of each of `fakes` first on the PATH
+/// (each writes its arguments to `$OUT/NAME` and runs nothing): the run's output and what
+/// each fake was given.
+fn run_faked(
+    run: &str,
+    fakes: &[&str],
+    value: &str,
+) -> (common::Output, Vec<(String, Option<String>)>) {
+    run_step(
+        &runbook_of(&[("s", run.to_string())]),
+        fakes,
+        fake_program,
+        &[],
+        value,
+    )
+}
+
+/// Each `(run, fake, hostile, ordinary, given)`: the hostile value is refused before any
+/// fake runs; the ordinary one reaches the fake byte for byte.
+fn refused_or_given(cases: &[(&str, &str, &str, &str, &str)]) {
+    for (run, fake, hostile, ordinary, given) in cases {
+        let (o, got) = run_faked(run, &[fake], hostile);
+        assert_ne!(o.code, 0, "{run} took {hostile:?}");
+        assert!(got.iter().all(|(_, g)| g.is_none()), "{run}: {got:?}");
+        let (o, got) = run_faked(run, &[fake], ordinary);
+        assert_eq!(o.code, 0, "{run} with {ordinary:?}: {}", o.stderr);
+        assert_eq!(got[0].1.as_deref(), Some(*given), "{run}");
+    }
+}
+
+/// Audit 41 A41-11: `rabbitmqctl eval` is Erlang, not the shell's `eval`: the usual line
+/// runs with a queue's name, which arrives as it is; a value ending its string, or given to
+/// `os:cmd`, is refused. Another program's `eval` subcommand gets the value unquoted.
+#[test]
+fn an_eval_subcommand_is_its_programs_own_language() {
+    refused_or_given(&[
+        (
+            r#"rabbitmqctl eval 'rabbit_amqqueue:internal_delete({resource,<<"/">>,queue,<<"{{ inputs.v }}">>}, <<"cli">>).'"#,
+            "rabbitmqctl",
+            "x\">>}), os:cmd(\"touch pwned\"), ({<<\"",
+            "orders",
+            r#"[eval][rabbit_amqqueue:internal_delete({resource,<<"/">>,queue,<<"orders">>}, <<"cli">>).]"#,
+        ),
+        (
+            r#"rabbitmqctl eval 'os:cmd("echo {{ inputs.v }}").'"#,
+            "rabbitmqctl",
+            "$(touch pwned)",
+            "orders",
+            r#"[eval][os:cmd("echo orders").]"#,
+        ),
+    ]);
+    // `nix eval`'s words are nix's, not a shell's to parse again: they arrive as written.
+    let run = r#"nix eval --raw ".#packages.x86_64-linux.{{ inputs.v }}.version""#;
+    for value in ["hello", "$(touch pwned)"] {
+        let (o, got) = run_faked(run, &["nix"], value);
+        assert_eq!(o.code, 0, "{value}: {}", o.stderr);
+        let given = format!("[eval][--raw][.#packages.x86_64-linux.{value}.version]");
+        assert_eq!(got[0].1.as_deref(), Some(given.as_str()));
+    }
+}
+
+/// Audit 41 A41-10: code behind a launcher (`poetry run`, `gosu`, `chrt`, `bundle exec`…)
+/// is read as its interpreter reads it: a value that would end its string is refused, an
+/// ordinary one arrives as it is.
+#[test]
+fn code_behind_a_launcher_is_its_languages_code() {
+    let python = "x'); import os; os.system('touch pwned'); print('";
+    let launched: Vec<(String, &str)> = [
+        ("poetry run", "poetry"),
+        ("uv run", "uv"),
+        ("pipenv run", "pipenv"),
+        ("conda run -n ops", "conda"),
+        ("pyenv exec", "pyenv"),
+        ("mise exec --", "mise"),
+        ("direnv exec /srv/app", "direnv"),
+        ("aws-vault exec prod --", "aws-vault"),
+        ("op run --", "op"),
+        ("gosu app", "gosu"),
+        ("dumb-init --", "dumb-init"),
+        ("chrt -i 0", "chrt"),
+    ]
+    .iter()
+    .map(|(l, fake)| {
+        (
+            format!(r#"{l} python3 -c "print('{{{{ inputs.v }}}}')""#),
+            *fake,
+        )
+    })
+    .collect();
+    for (run, fake) in &launched {
+        let (run, fake) = (run.as_str(), *fake);
+        let (o, got) = run_faked(run, &[fake], python);
+        assert_ne!(o.code, 0, "{run}");
+        assert!(o.stderr.contains("Python"), "{run}: {}", o.stderr);
+        assert!(got[0].1.is_none(), "{run}: {got:?}");
+        let (o, got) = run_faked(run, &[fake], "alice");
+        assert_eq!(o.code, 0, "{run}: {}", o.stderr);
+        assert!(
+            got[0]
+                .1
+                .as_deref()
+                .is_some_and(|g| g.ends_with("[python3][-c][print('alice')]")),
+            "{run}: {got:?}"
+        );
+    }
+    refused_or_given(&[
+        (
+            r#"bundle exec rails runner 'User.find_by(email: "{{ inputs.v }}").unlock_access!'"#,
+            "bundle",
+            "x#{`touch pwned`}",
+            "alice",
+            r#"[exec][rails][runner][User.find_by(email: "alice").unlock_access!]"#,
+        ),
+        (
+            r#"bundle exec ruby -e 'puts "{{ inputs.v }}"'"#,
+            "bundle",
+            "x\"; system(\"touch pwned\"); \"",
+            "alice",
+            r#"[exec][ruby][-e][puts "alice"]"#,
+        ),
+        (
+            r#"php artisan tinker --execute='User::where("email", "{{ inputs.v }}")->first();'"#,
+            "php",
+            "x\"); system(\"touch pwned\"); (\"",
+            "alice",
+            r#"[artisan][tinker][--execute=User::where("email", "alice")->first();]"#,
+        ),
+    ]);
+}
+
+/// Audit 41 A41-9: m4 and dc run a shell from their text (`esyscmd(…)`, `!`): a value that
+/// would call a macro or start a shell command is refused there, on the command line and on
+/// the input; an ordinary one arrives as it is.
+#[test]
+fn a_value_in_m4_or_dc_text_may_not_run_a_shell() {
+    refused_or_given(&[
+        (
+            r#"m4 -DRELAY="{{ inputs.v }}" tmpl.m4"#,
+            "m4",
+            "esyscmd(touch pwned)",
+            "relay.example.com",
+            "[-DRELAY=relay.example.com][tmpl.m4]",
+        ),
+        (
+            r#"echo "define(HOST, {{ inputs.v }})dnl" | cat - /dev/null | m4"#,
+            "m4",
+            "esyscmd(touch pwned)",
+            "relay.example.com",
+            "[]",
+        ),
+        (
+            r#"dc -e "{{ inputs.v }} 1024 / p""#,
+            "dc",
+            "1\n!touch pwned\n2",
+            "2048",
+            "[-e][2048 1024 / p]",
+        ),
+        (
+            r#"echo "{{ inputs.v }} 1024 / p" | dc"#,
+            "dc",
+            "!touch pwned",
+            "2048",
+            "[]",
+        ),
+    ]);
+}
+
+/// Audit 41 A41-6: what `socat`, `nc` or `telnet` send is the peer's command language: a
+/// value may not add a line there, nor, for HAProxy's runtime API, a `;` command.
+#[test]
+fn a_value_sent_to_a_daemons_command_socket_adds_no_command() {
+    refused_or_given(&[
+        (
+            r#"echo "disable server app-backend/{{ inputs.v }}" | socat stdio /run/haproxy/admin.sock"#,
+            "socat",
+            "web1; disable server app-backend/web2",
+            "web1",
+            "[stdio][/run/haproxy/admin.sock]",
+        ),
+        (
+            r#"echo "disable server app-backend/{{ inputs.v }}" | nc -U /run/haproxy/admin.sock"#,
+            "nc",
+            "web1\nshutdown sessions server app-backend/web2",
+            "web1",
+            "[-U][/run/haproxy/admin.sock]",
+        ),
+        (
+            r#"printf "DEL %s\r\n" "{{ inputs.v }}" | nc -q1 redis-1 6379"#,
+            "nc",
+            "session:42\r\nFLUSHALL",
+            "session:42",
+            "[-q1][redis-1][6379]",
+        ),
+    ]);
+}
+
+/// Audit 41 A41-5: a value that only selects what a command substitution prints (a pod's
+/// node, a host's address) leaves a variable of unknown origin, checked when the step runs,
+/// not an error: the usual "look it up, then ssh there" runs with a name, and lint says no
+/// RB031; a value that is not plain words is still refused before anything runs.
+#[test]
+fn a_lookup_by_the_value_then_ssh_to_the_result_runs() {
+    for run in [
+        "NODE=$(kubectl get pod \"{{ inputs.v }}\" -o jsonpath=\"{.spec.nodeName}\")\nssh \"$NODE\" uptime",
+        "H=$(kubectl get pod \"{{ inputs.v }}\" -o name)\nssh -- \"$H\" uptime",
+        "H=$(kubectl get pod \"{{ inputs.v }}\" -o name)\nssh \"ops@$H\" uptime",
+    ] {
+        let rb = runbook_of(&[("s", run.to_string())]);
+        let t = Test::new().file("runbooks/rb.yaml", &rb);
+        let lint = t.exec(&["lint", "--no-shellcheck", "runbooks/rb.yaml"]);
+        assert!(!lint.stdout.contains("RB031"), "{run}\n{}", lint.stdout);
+        let (o, got) = run_faked(run, &["kubectl", "ssh"], "api-1");
+        assert_eq!(o.code, 0, "{run}: {}", o.stderr);
+        assert!(
+            got[0].1.as_deref().is_some_and(|g| g.contains("[api-1]")),
+            "{run}: {got:?}"
+        );
+        assert!(
+            got[1].1.as_deref().is_some_and(|g| g.ends_with("[uptime]")),
+            "{run}: {got:?}"
+        );
+        // Refused before anything runs, or given to kubectl as it is.
+        let (o, got) = run_faked(run, &["kubectl", "ssh"], "api-1; touch pwned");
+        if o.code == 0 {
+            assert!(
+                got[0]
+                    .1
+                    .as_deref()
+                    .is_some_and(|g| g.contains("[api-1; touch pwned]")),
+                "{run}: {got:?}"
+            );
+        } else {
+            assert!(got.iter().all(|(_, g)| g.is_none()), "{run}: {got:?}");
+        }
+    }
+}

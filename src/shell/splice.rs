@@ -75,6 +75,20 @@ pub fn ends(language: &str, code: &str, at: usize) -> Option<Ends> {
             language,
         )),
         "R" => Some(literal(code, at, &[('"', ""), ('\'', "")], language)),
+        // Erlang's "…" and '…' (an atom) hold no interpolation; Elixir's "…" and '…'
+        // run `#{…}` (audit 41 A41-11).
+        "Erlang" => Some(literal(code, at, &[('"', ""), ('\'', "")], language)),
+        "Elixir" => Some(literal(code, at, &[('"', "#"), ('\'', "#")], language)),
+        // m4 reads a macro call anywhere in its text, quotes with `` ` `` and `'`; dc's `!`
+        // runs the rest of a line with a shell (audit 41 A41-9).
+        "m4" => Some(Ends::Chars {
+            chars: "()`'".into(),
+            what: "the m4 text it stands in, where a macro call (`esyscmd(…)`) runs".into(),
+        }),
+        "dc" => Some(Ends::Chars {
+            chars: "!\n\r".into(),
+            what: "the dc program it stands in, where `!` runs a shell".into(),
+        }),
         "Julia" => Some(literal(code, at, &[('"', "$")], language)),
         // AppleScript's strings are "…" only (the typographic ones too), with `\` escapes;
         // outside one, `do shell script` is a word away (audit 29 H-4).

@@ -43,6 +43,9 @@ enum Language {
     Smbclient,
     /// A mail message `mail` reads: `true` where it reads headers first (`mail -t`).
     Mail(bool),
+    /// What `socat`, `nc`, `telnet` or `openssl s_client` send: the peer's commands, one a
+    /// line; `true` for HAProxy's runtime API, where `;` separates commands too.
+    Peer(bool),
 }
 
 /// What the commands and documents `at` stands in make of the value (or of a copy of it in
@@ -384,12 +387,25 @@ fn stdin_language(name: &str, rest: &[&str]) -> Option<Language> {
         "smbclient" => option_value(rest, &["-c", "--command"])
             .is_none()
             .then_some(Language::Smbclient),
+        // A daemon's command socket (HAProxy's runtime API, memcached, Redis), audit 41
+        // A41-6: what is sent is the peer's command language.
+        "socat" | "nc" | "ncat" | "netcat" | "telnet" => {
+            Some(Language::Peer(rest.iter().any(|a| haproxy_socket(a))))
+        }
+        "openssl" if rest.first() == Some(&"s_client") => Some(Language::Peer(false)),
         name if MAIL_PROGRAMS.contains(&name) => {
             let headers = rest.iter().any(|a| *a == "-t" || *a == "--template");
             (operands() > 0 || headers).then_some(Language::Mail(headers))
         }
         _ => None,
     }
+}
+
+/// Whether an address of `socat`/`nc` names HAProxy's runtime API: a path that holds
+/// `haproxy` or whose file is `admin.sock` or a `stats` socket.
+fn haproxy_socket(address: &str) -> bool {
+    let file = address.rsplit(['/', ':']).next().unwrap_or(address);
+    address.contains("haproxy") || file.ends_with("admin.sock") || file.starts_with("stats")
 }
 
 /// The language program `name` reads from `file` (its base name), as it would read it from
@@ -670,6 +686,8 @@ fn hold(language: Language, before: &str) -> Option<FileArgument> {
             };
             found(starts, chars, SMBCLIENT)
         }
+        Language::Peer(true) => found(&[], "\n\r\\;", HAPROXY),
+        Language::Peer(false) => found(&[], "\n\r\\", PEER),
         // (Before the first empty line of `mail -t`'s input: headers, which
         // `formats.rs` holds.)
         Language::Mail(headers) if headers && !before.contains("\n\n") => None,
@@ -755,6 +773,8 @@ const LDAP_NAMES: &str = "it stands in the list of entries `ldapdelete` reads on
 const SFTP: &str = "it stands in a command of an sftp or ftp batch (its input, `sftp -b FILE`), where a new line starts another command, a command starting with `!` runs a local shell (and ftp's `|command` pipes to one), and a space or quote adds an argument (another path to write): give a file name of letters, digits and `. _ - / :` (`backup-2026-12-07.tar.gz`, `dir/file`)";
 const LFTP: &str = "it stands in lftp's commands (`lftp -c \"…\"`, `-e`, its input), where a new line, `;`, `&&` or `||` starts another command, `!` at a command's start runs a local shell, `|` and `>` hand the output to a shell command or a local file, and a space or quote adds an argument: give a file name of letters, digits and `. _ - / :` (`backup-2026-12-07.tar.gz`)";
 const SMBCLIENT: &str = "it stands in smbclient's commands (`smbclient -c \"…\"`, its input), where `;` or a new line starts another command, `!` at a command's start runs a local shell, and a space or quote adds an argument: give a file name of letters, digits and `. _ - / :` (`backup-2026-12-07.tar.gz`)";
+const PEER: &str = "it stands in what `socat`, `nc`, `telnet` or `openssl s_client` send to a server, whose commands are lines (memcached's `flush_all`, Redis's `FLUSHALL`, an SMTP or HTTP request): a new line or carriage return would send another command, and `\\` makes one where `echo -e` or a `printf` format reads it: give a key or name on one line, with no `\\`";
+const HAPROXY: &str = "it stands in a command sent to HAProxy's runtime API (its admin or stats socket), where `;` or a new line starts another command (`disable server app/web2`) and `\\` makes a new line where `echo -e` or a `printf` format reads it: give a server or backend name of letters, digits and `. _ - /`";
 const MAIL_BODY: &str = "it stands in the body of a mail message that `mail` reads on its input, where a line starting with `~` is a command of mail (`~!` and `~|` run a shell, `~r` reads a file): give a value with no line starting with `~`";
 
 #[cfg(test)]

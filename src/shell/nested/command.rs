@@ -784,27 +784,21 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             // A program or function runbook does not know (`retry ssh h "…"`, `strace -o f
             // ssh h "…"`) followed by a word that names a program which parses its
             // arguments again: read as a wrapper of that program, without the environment.
+            // (`eval` is the shell's only as a command word: `rabbitmqctl eval`, `nix eval`
+            // and `redis-cli eval` are subcommands of their own, audit 41 A41-11.)
             if !PRINTS.contains(&name)
                 && let Some(k) = (i + 1..target).find(|&k| {
                     let w = args[k];
                     !w.quoted
                         && w.expansions.is_empty()
                         && REPARSERS.contains(&base(&w.cooked))
+                        && base(&w.cooked) != "eval"
                         && !option_argument(args, k)
                 })
             {
                 return command(args, k, target, Ctx { travels: false });
             }
-            // Any other program that runs a shell given in its arguments (`chroot / sh -c …`,
-            // `unshare … bash -c …`, `taskset -c 0 sh -c …`): followed from the shell on,
-            // quoted as if the environment did not reach it.
-            if let Some(k) = (i + 1..target).find(|&k| {
-                SHELLS.contains(&base(&args[k].cooked))
-                    && (k + 1..target).any(|m| {
-                        let w = &args[m].cooked;
-                        w.starts_with('-') && !w.starts_with("--") && w.contains('c')
-                    })
-            }) {
+            if let Some(k) = launched(name, args, i, target) {
                 return command(args, k, target, Ctx { travels: false });
             }
             match foreign(name, args, i, target) {
@@ -818,6 +812,38 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             }
         }
     }
+}
+
+/// Programs whose code is an operand rather than the value of a code option (`sed 's/…/'`,
+/// `jq '.x'`): not looked for behind a launcher, where the same word is more often a
+/// package or file name (`apt-get install -y jq`).
+const CODE_AS_OPERAND: &[&str] = &[
+    "sed", "gsed", "awk", "gawk", "mawk", "nawk", "jq", "yq", "sqlite3", "bq", "gcloud",
+];
+
+/// The word of `args` (a program runbook does not know at `i`, then its words up to
+/// `target`) that names the program it launches with code to run: a shell with `-c`
+/// (`chroot / sh -c …`, `taskset -c 0 bash -c …`), or an interpreter given its code
+/// (`poetry run python3 -c …`, `bundle exec rails runner …`, `gosu app ruby -e …`, audit 41
+/// A41-10). The one walk through any launcher, for shells and other languages alike: the
+/// value is read as that program reads it, quoted as if the environment did not reach it.
+fn launched(name: &str, args: &[&Word], i: usize, target: usize) -> Option<usize> {
+    (i + 1..target).find(|&k| {
+        let w = args[k];
+        let program = base(&w.cooked);
+        if SHELLS.contains(&program) {
+            return (k + 1..target).any(|m| {
+                let o = &args[m].cooked;
+                o.starts_with('-') && !o.starts_with("--") && o.contains('c')
+            });
+        }
+        !PRINTS.contains(&name)
+            && !w.quoted
+            && w.expansions.is_empty()
+            && program != name
+            && !CODE_AS_OPERAND.contains(&program)
+            && foreign(program, args, k, target).is_some()
+    })
 }
 
 /// Whether word `k` of `args` is the argument of the option before it rather than a command

@@ -123,6 +123,31 @@ pub(super) const REDIS: Foreign = Foreign {
     help: "pass it after the keys, and read `ARGV[1]` in the script: `redis-cli EVAL 'return ARGV[1]' 0 \"{{ … }}\"`",
 };
 
+/// Erlang evaluated by `rabbitmqctl eval`, `erl -eval`: `os:cmd("…")` hands a string to a
+/// shell there.
+pub(super) static ERLANG: Foreign = Foreign {
+    language: "Erlang",
+    help: "give the value a `pattern` of letters, digits and `. _ - /` (a queue or vhost name), so that it cannot end the string it stands in (`<<\"{{ … }}\">>`)",
+};
+
+pub(super) static ELIXIR: Foreign = Foreign {
+    language: "Elixir",
+    help: "pass it as an argument and read `System.argv()`: `elixir -e 'IO.puts(hd(System.argv()))' \"{{ … }}\"`",
+};
+
+/// m4's text: a macro call in a value (`esyscmd(…)`) runs, since m4 rescans what it reads,
+/// a `-D` definition included.
+pub(super) static M4: Foreign = Foreign {
+    language: "m4",
+    help: "give the value a `pattern` that allows no `(`, `)`, `` ` `` or `'` (m4 runs `esyscmd(…)` in any text it reads, a `-D` definition too), such as letters, digits and `. _ -`",
+};
+
+/// dc's program: `!` runs the rest of its line with a shell.
+pub(super) static DC: Foreign = Foreign {
+    language: "dc",
+    help: "give the value `type: int` or a `pattern` of digits (dc's `!` runs the rest of a line with a shell)",
+};
+
 pub(super) static TCL: Foreign = Foreign {
     language: "Tcl",
     help: "pass it as an argument and read `[lindex $argv 0]`: `tclsh script.tcl \"{{ … }}\"`",
@@ -235,6 +260,10 @@ const SHELL_CALLS: &[&str] = &[
     "`",
     "| getline",
     "|getline",
+    // Erlang's and Elixir's `os:cmd("…")`, m4's `syscmd(…)`/`esyscmd(…)`.
+    "os:cmd(",
+    ":os.cmd(",
+    "syscmd(",
 ];
 
 /// `system(…)` given one string (a command line, which a shell parses), not a list of
@@ -273,6 +302,9 @@ fn code_to_shell<'a>(name: &str, args: &[&'a Word], i: usize, target: usize) -> 
         "perl" | "ruby" | "node" | "nodejs" | "lua" | "luajit" => &["-e", "-ne", "-pe", "-le"],
         _ if name.starts_with("perl5") => &["-e", "-ne", "-pe", "-le"],
         "php" => &["-r"],
+        "rabbitmqctl" => &["eval"],
+        "erl" => &["-eval"],
+        "elixir" => &["-e"],
         "awk" | "gawk" | "mawk" | "nawk" => &[],
         // `send` types into the program expect spawned: a shell, over ssh or not.
         "expect" => {
@@ -631,8 +663,25 @@ pub(super) fn foreign(
         {
             Some(&PSQL)
         }
-        // `gitlab-rails runner "Project.find(…)"`, `rails runner`: Ruby code.
-        "gitlab-rails" | "rails" if prev == Some("runner") => Some(&PERL),
+        // `gitlab-rails runner "Project.find(…)"`, `rails runner` (`rails r`): Ruby code.
+        "gitlab-rails" | "rails" if matches!(prev, Some("runner" | "r")) => Some(&PERL),
+        // Laravel's `php artisan tinker --execute='…'`: PHP code.
+        "php"
+            if args[i + 1..target].iter().any(|a| a.cooked == "tinker")
+                && (prev == Some("--execute") || cur.starts_with("--execute=")) =>
+        {
+            Some(&LUA_PHP)
+        }
+        // `rabbitmqctl eval '…'` (audit 41 A41-11): Erlang on the broker, not the shell's
+        // `eval`; `erl -eval`, `elixir -e`.
+        "rabbitmqctl" if prev == Some("eval") => Some(&ERLANG),
+        "erl" if prev == Some("-eval") => Some(&ERLANG),
+        "elixir" | "iex" if matches!(prev, Some("-e" | "--eval")) => Some(&ELIXIR),
+        // `m4 -DRELAY="{{ v }}"` (audit 41 A41-9): m4 rescans a definition where it is used.
+        "m4" if matches!(prev, Some("-D" | "--define")) || attached("-D", "--define") => Some(&M4),
+        "dc" if matches!(prev, Some("-e" | "--expression")) || attached("-e", "--expression") => {
+            Some(&DC)
+        }
         "mysql" | "mariadb"
             if matches!(prev, Some("-e" | "--execute")) || attached("-e", "--execute") =>
         {

@@ -42,6 +42,7 @@ mod options;
 mod reach;
 mod refs;
 mod role;
+mod selected;
 mod settings;
 mod sourced;
 mod stdin;
@@ -274,8 +275,11 @@ fn plan_at(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                 .or_else(|| list.as_deref().and_then(|l| stdin::piped_into_code(l, at)));
                 // Data here, but where does it go? Into a variable the script uses in
                 // arithmetic, or reads as a name, it is code again.
+                // (`NODE=$(kubectl get pod "{{ v }}" …)`: NODE holds what the value selected,
+                // not the value; the floor checks such a variable when the step runs.)
                 let targets = list
                     .as_deref()
+                    .filter(|l| !selected::selects_other_data(&text, l, at))
                     .map(|l| super::flow::assigned_in(&text, l, at))
                     .unwrap_or_default();
                 let command = list

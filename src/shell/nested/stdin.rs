@@ -2,8 +2,8 @@
 //! and whether as a shell script, another language's code, or data.
 
 use super::foreign::{
-    AWK, CodeOf, ED, LUA, LUA_PHP, MYSQL_STDIN, NODE, PERL, PSQL_STDIN, PYTHON, REDIS, SED, TCL,
-    calls_shell,
+    AWK, CodeOf, DC, ED, LUA, LUA_PHP, M4, MYSQL_STDIN, NODE, PERL, PSQL_STDIN, PYTHON, REDIS, SED,
+    TCL, calls_shell,
 };
 use super::options::{
     SCRIPT_OPTIONS, image_command_reads_input, parallel_command, ssh_options, with_entrypoint,
@@ -555,7 +555,18 @@ pub(super) fn piped_into_code(list: &[Command], at: usize) -> Option<&'static Fo
     if !list[n].piped || !printer {
         return None;
     }
-    foreign_stdin(&list.get(n + 1)?.args())
+    // (Through `cat -`, which hands its input on: `echo … | cat - tmpl.m4 | m4`.)
+    let mut k = n + 1;
+    loop {
+        let args = list.get(k)?.args();
+        let i = command_index(&args);
+        let passes = args.get(i).is_some_and(|w| base(&w.cooked) == "cat")
+            && (args.len() == i + 1 || args[i + 1..].iter().any(|a| a.cooked == "-"));
+        if !(passes && list[k].piped) {
+            return foreign_stdin(&args);
+        }
+        k += 1;
+    }
 }
 
 /// [`foreign_stdin`] of program `name` given the words `rest`; through a command that hands
@@ -645,6 +656,10 @@ fn foreign_stdin_of(name: &str, rest: &[&str]) -> Option<&'static Foreign> {
             Some(&TCL)
         }
         "redis-cli" => Some(&REDIS),
+        // m4 reads its input as text to expand (`esyscmd(…)` runs), dc as its program
+        // (`!` runs a shell): audit 41 A41-9.
+        "m4" if operands() == 0 || rest.contains(&"-") => Some(&M4),
+        "dc" if !any(&["-e", "--expression", "-f", "--file"]) && operands() == 0 => Some(&DC),
         "awk" | "gawk" | "mawk" | "nawk"
             if rest
                 .windows(2)
@@ -760,7 +775,7 @@ pub(super) fn stdin_code_runs_shell(text: &str, list: &[Command], n: usize) -> b
     let Some(f) = foreign_stdin(&cmd.args()) else {
         return false;
     };
-    if ![&PYTHON, &PERL, &NODE, &LUA, &LUA_PHP, &TCL, &AWK]
+    if ![&PYTHON, &PERL, &NODE, &LUA, &LUA_PHP, &TCL, &AWK, &M4]
         .iter()
         .any(|g| std::ptr::eq(f, *g))
     {
