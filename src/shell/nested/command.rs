@@ -784,15 +784,15 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
             // A program or function runbook does not know (`retry ssh h "…"`, `strace -o f
             // ssh h "…"`) followed by a word that names a program which parses its
             // arguments again: read as a wrapper of that program, without the environment.
-            // (`eval` is the shell's only as a command word: `rabbitmqctl eval`, `nix eval`
-            // and `redis-cli eval` are subcommands of their own, audit 41 A41-11.)
+            // (`rabbitmqctl eval`, `nix eval` and `redis-cli eval` are subcommands of their
+            // own, audit 41 A41-11.)
             if !PRINTS.contains(&name)
                 && let Some(k) = (i + 1..target).find(|&k| {
                     let w = args[k];
                     !w.quoted
                         && w.expansions.is_empty()
                         && REPARSERS.contains(&base(&w.cooked))
-                        && base(&w.cooked) != "eval"
+                        && !(base(&w.cooked) == "eval" && EVAL_SUBCOMMAND.contains(&name))
                         && !option_argument(args, k)
                 })
             {
@@ -813,6 +813,28 @@ fn command(args: &[&Word], i: usize, target: usize, ctx: Ctx) -> Role {
         }
     }
 }
+
+/// Programs whose `eval` is a subcommand of their own, not the shell's (audit 41 A41-11):
+/// a function runbook does not know (`retry eval "…"`) may still run the shell's.
+const EVAL_SUBCOMMAND: &[&str] = &[
+    "rabbitmqctl",
+    "nix",
+    "cue",
+    "redis-cli",
+    "valkey-cli",
+    "deno",
+    "yq",
+    "mongosh",
+    "kubectl",
+    "helm",
+    "terraform",
+    "tofu",
+    "jsonnet",
+    "dhall",
+    "nickel",
+    "bazel",
+    "pulumi",
+];
 
 /// Programs whose code is an operand rather than the value of a code option (`sed 's/…/'`,
 /// `jq '.x'`): not looked for behind a launcher, where the same word is more often a

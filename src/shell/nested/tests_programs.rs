@@ -201,7 +201,6 @@ fn languages_behind_subcommands_and_launchers() {
         "nix eval --raw \".#packages.X.version\"",
         "cue eval ./config -e 'services.X.replicas'",
         "mongosh --quiet --eval X",
-        "strace -f eval X",
     ] {
         assert!(constructs(script).is_empty(), "{script}");
     }
