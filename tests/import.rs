@@ -12,6 +12,8 @@ mod audit_14p;
 mod audit_18;
 #[path = "import_cases/audit_39.rs"]
 mod audit_39;
+#[path = "import_cases/audit_41.rs"]
+mod audit_41;
 #[path = "import_cases/courses_and_shells.rs"]
 mod courses_and_shells;
 #[path = "import_cases/structure_39.rs"]

@@ -261,6 +261,17 @@ fn page(args: &ImportArgs, err: &mut String) -> i32 {
         )
     };
     let mut draft = crate::import::import_from(&text, &stem, &source);
+    if draft.too_many_inputs.is_some() {
+        report(
+            err,
+            &format!(
+                "{shown}: the page asks for more than {} inputs (placeholders, exports and unset `$VAR`s), more than a runbook made of one page may ask for: nothing was written",
+                crate::import::MAX_INPUTS
+            ),
+            "split the page into pages of a few sections each (a runbook per alert), and import those",
+        );
+        return EXIT_FAILED;
+    }
     // Destructive commands, as lint's RB027 finds them: the step is dangerous.
     for step in &mut draft.steps {
         // (Read as lint reads it: each `{{ }}` a placeholder of its length, one word.)

@@ -41,7 +41,7 @@ fn lettered_course(line: &str) -> Option<String> {
 /// `{bash}`, Hugo's `sh:restart.sh`, and the names GitHub's linguist gives a shell session
 /// or script (`sh-session`, `shellscript`, `ksh`, `terminal`) (audit 14j J17 found them left
 /// as text).
-fn fence_language(info: &str) -> String {
+pub(super) fn fence_language(info: &str) -> String {
     let lang = info
         .trim_start_matches('{')
         .trim_start_matches('.')
@@ -59,6 +59,7 @@ fn fence_language(info: &str) -> String {
 impl Reader<'_> {
     /// A code block starts: its language, and where.
     pub(super) fn code_block_start(&mut self, kind: CodeBlockKind<'_>, at: Pos) {
+        self.indented_code = matches!(kind, CodeBlockKind::Indented);
         let lang = match kind {
             CodeBlockKind::Fenced(info) => {
                 fence_language(info.split_whitespace().next().unwrap_or(""))
@@ -71,12 +72,12 @@ impl Reader<'_> {
 
     /// A code block read: a step of its own, joined to the last one, or text.
     pub(super) fn code_block_end(&mut self, range: std::ops::Range<usize>) {
-        let Some((lang, pos)) = self.in_code.take() else {
+        let Some((mut lang, pos)) = self.in_code.take() else {
             return;
         };
         // A fence never closed runs to the end of the page: the rest is in it.
         let source = self.text.get(range.clone()).unwrap_or("").trim_end();
-        if fenced(source) && !super::fences::closed(source) {
+        if fenced(source) && !self.indented_code && !super::fences::closed(source) {
             let what =
                 "this fence is never closed: everything after it on the page is in it".to_string();
             self.prose_notes.push(format!("{pos}: guess: {what}"));
@@ -118,6 +119,7 @@ impl Reader<'_> {
                 })
                 .collect();
         }
+        let fence_lines = self.indented_fence(&mut lang, pos);
         // `$ oc debug node/<node>`, then `sh-4.4# chroot /host`: the command runs here, the
         // lines at the other prompt are shown in its step, typed in the shell it opens
         // (audit 14p A-19 found the command left as text with them).
@@ -126,7 +128,11 @@ impl Reader<'_> {
             .then(|| typed_inside(&self.code))
             .flatten()
             .map(|t| {
-                let text = self.code.split_off(t.at.min(self.code.len()));
+                let mut text = self.code.split_off(t.at.min(self.code.len()));
+                if let Some(end) = t.end.and_then(|e| e.checked_sub(t.at)) {
+                    let again = text.split_off(end.min(text.len()));
+                    self.code.push_str(&again);
+                }
                 let line = pos.line
                     + usize::from(fenced(self.text.get(range.clone()).unwrap_or("")))
                     + self.code.matches('\n').count();
@@ -198,7 +204,9 @@ impl Reader<'_> {
                     .get(self.item_taken..)
                     .is_some_and(|rest| rest.trim().is_empty()))
             && (shell_tagged || looks_like_output(&self.code) || names_after_tagged);
-        let foreign = if output_after && !shell_tagged && !looks_like_output(&self.code) {
+        let foreign = if fence_lines.is_some() {
+            fence_lines
+        } else if output_after && !shell_tagged && !looks_like_output(&self.code) {
             Some("the output of the command before it (names, one a line, after a block tagged as shell: no command), shown, not run".to_string())
         } else if output_after {
             Some("the output of the command before it (its lines read as output: a table, log lines, JSON), shown, not run".to_string())

@@ -10,7 +10,9 @@ pub(super) fn carried_variables(d: &mut Draft, exported: &std::collections::BTre
     let (Some(used), Some(set)) = (USED.as_ref(), SET.as_ref()) else {
         return;
     };
-    let mut set_before: Vec<(String, String)> = Vec::new();
+    // (By name, the first step that sets it; each `$VAR` looked up once: a page may have
+    // 20,000 steps, audit 41 I41-14.)
+    let mut set_before: std::collections::HashMap<String, String> = Default::default();
     // (A secret input's variable is every step's.)
     let secrets: std::collections::BTreeSet<String> = d
         .inputs
@@ -21,7 +23,7 @@ pub(super) fn carried_variables(d: &mut Draft, exported: &std::collections::BTre
         let Some(run) = d.steps[k].run.clone() else {
             continue;
         };
-        let here = names_set(set, &run);
+        let here = names_set(set, &super::heredocs::masked(&run));
         let mut noted = std::collections::BTreeSet::new();
         for cap in used.captures_iter(&run) {
             let name = cap[1].to_string();
@@ -30,16 +32,17 @@ pub(super) fn carried_variables(d: &mut Draft, exported: &std::collections::BTre
                 || secrets.contains(&name)
                 || d.env.contains_key(&name)
                 || d.steps[k].env.iter().any(|(n, _)| *n == name)
-                || !expanded(&run, &cap)
+                || noted.contains(&name)
             {
                 continue;
             }
-            let Some((_, maker)) = set_before.iter().find(|(n, _)| *n == name) else {
+            let Some(maker) = set_before.get(&name) else {
                 continue;
             };
-            if !noted.insert(name.clone()) {
+            if !expanded(&run, &cap) {
                 continue;
             }
+            noted.insert(name.clone());
             let what = format!(
                 "`${name}` is set by step `{maker}`, and each step is a shell of its own: it is empty here; in `{maker}`, add `echo \"{name}=${name}\" >> \"$RUNBOOK_ENV\"` (or capture its output with `capture:`)"
             );
@@ -48,6 +51,8 @@ pub(super) fn carried_variables(d: &mut Draft, exported: &std::collections::BTre
             d.guesses.push((pos, what));
         }
         let id = d.steps[k].id.clone();
-        set_before.extend(here.into_iter().map(|n| (n, id.clone())));
+        for n in here {
+            set_before.entry(n).or_insert_with(|| id.clone());
+        }
     }
 }

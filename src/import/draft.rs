@@ -27,9 +27,18 @@ pub struct Draft {
     /// The runbook made of the page would be larger than a runbook may be (found before it
     /// was all made).
     pub too_large: bool,
+    /// The page asks for more inputs than a runbook made of one page may ask for
+    /// ([`MAX_INPUTS`]): how many (the draft was left unfinished).
+    pub too_many_inputs: Option<usize>,
     /// More links than a draft lists were found (said once, in `left`).
     pub links_cut: bool,
 }
+
+/// The most inputs a draft may ask for: past them, the page is a program's output (20,000
+/// sections each with its own `<P_i>` or `export V_i=`), and giving each export to the steps
+/// after it costs the square of the page (audit 41 I41-14 found such a page run for
+/// minutes). The import stops before that, said.
+pub const MAX_INPUTS: usize = 1000;
 
 /// The description of an input made of the page's `<RAW>` placeholder (which `show --format
 /// md` and titles read back with [`placeholder_of`]).

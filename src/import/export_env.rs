@@ -5,6 +5,92 @@
 //! walk reaches from it (`exports::apply_exports`).
 
 use super::draft::Draft;
+use super::pos::Pos;
+
+/// The steps' commands that use each variable (`$NAME`, `${NAME`), read once.
+pub(super) fn users<'a>(
+    used: &regex::Regex,
+    commands: impl Iterator<Item = &'a str>,
+) -> std::collections::HashMap<String, Vec<&'a str>> {
+    let mut out: std::collections::HashMap<String, Vec<&'a str>> = Default::default();
+    for c in commands {
+        let mut names: std::collections::HashSet<&str> = Default::default();
+        for cap in used.captures_iter(c) {
+            if let Some(m) = cap.get(1) {
+                names.insert(m.as_str());
+            }
+        }
+        for name in names {
+            out.entry(name.to_string()).or_default().push(c);
+        }
+    }
+    out
+}
+
+/// Why `export NAME=value` may not be given to the steps that use `$NAME` (`users`): the run
+/// refuses a value that is not one plain word where a step splits it into words
+/// (`kubectl drain $DRAIN_FLAGS`, audit 41 I41-16 found the dry-run fail on the page's own
+/// `--delete-emptydir-data --force`). Said; the export stays as written in its step.
+pub(super) fn refused_to_users(
+    users: &std::collections::HashMap<String, Vec<&str>>,
+    name: &str,
+    value: &str,
+) -> Option<String> {
+    if crate::shell::quote::is_plain_word(value) {
+        return None;
+    }
+    let refused = users
+        .get(name)?
+        .iter()
+        .find_map(|c| crate::shell::environment::EnvCheck::new(c).refusal(name, value))?;
+    Some(format!(
+        "`${name}` is exported here as `{value}`, which a step uses where the run refuses such a value ({}): the export stays as written in this step and is given to no other step (each step is a shell of its own: write the value in the command that uses it)",
+        refused.message
+    ))
+}
+
+/// A variable exported with several values one after the other (`export REDIS_HOST=a` in
+/// step 1, `export REDIS_HOST=b` in step 5), `in_turn` (its name, the index of its first
+/// export in `exported`): its input gives the first value, which the first export writes
+/// (`export REDIS_HOST={{ inputs.redis_host }}`) and the steps get up to the next export
+/// (audit 41 I41-1 found the input declared and every step given the page's first value,
+/// the operator's ignored). The names whose first export could not be written so (a step
+/// with `templates: false`, a value the run would refuse there): their input is no use.
+pub(super) fn first_export_by_input(
+    d: &mut Draft,
+    exported: &mut [(String, String, Pos)],
+    in_turn: &[(String, usize)],
+) -> Vec<String> {
+    let mut unwritten = Vec::new();
+    for (name, e) in in_turn {
+        let input = name.to_ascii_lowercase();
+        let Some((_, literal, line)) = exported.get(*e) else {
+            continue;
+        };
+        let by_export = d.inputs.get(&input).is_some_and(|i| {
+            i.description.ends_with(", set by `export` on the page")
+                && i.default.as_deref() == Some(literal.as_str())
+        });
+        if !by_export {
+            continue;
+        }
+        let template = format!("{{{{ inputs.{input} }}}}");
+        let step = d
+            .steps
+            .iter_mut()
+            .find(|s| s.pos == *line && s.run.is_some() && !s.no_templates);
+        let written = step.and_then(|s| {
+            let run = super::variables::export_written(s.run.as_deref()?, name, &template)?;
+            s.run = Some(run);
+            Some(())
+        });
+        match written {
+            Some(()) => exported[*e].1 = template,
+            None => unwritten.push(name.clone()),
+        }
+    }
+    unwritten
+}
 
 /// Whether the export of `name` in step `from` may be given through the runbook's `env:`:
 /// every walk passes `from` (none goes from the first step to an end around it), and every
@@ -115,6 +201,23 @@ fn read_by_programs(name: &str) -> bool {
     upper.ends_with("_PROXY")
         || upper.ends_with("_TOKEN")
         || PREFIXES.iter().any(|p| upper.starts_with(p))
+}
+
+/// Whether a step the walk reaches from step `from` is also reached on a walk that skips
+/// `from` (an export under an "If …" option, and the step after the options).
+pub(super) fn skipped_by_a_walk(next: &[Vec<usize>], from: usize) -> bool {
+    if from == 0 {
+        return false;
+    }
+    let without = around(next, from);
+    if !without.iter().any(|r| *r) {
+        return false;
+    }
+    reached_from(next, from, None)
+        .iter()
+        .zip(&without)
+        .enumerate()
+        .any(|(k, (by, around))| k != from && *by && *around)
 }
 
 /// The steps the walk reaches from the first one without passing step `blocked`.

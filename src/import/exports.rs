@@ -29,8 +29,11 @@ pub(super) fn apply_exports(d: &mut Draft, exported: Vec<(String, String, Pos)>)
         .collect();
     let mut by_name: std::collections::BTreeMap<&str, Vec<(String, usize)>> =
         std::collections::BTreeMap::new();
-    for (name, template, line) in &exported {
+    // (The first export of each name: its index in `exported`.)
+    let mut first: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for (e, (name, template, line)) in exported.iter().enumerate() {
         if let Some(&from) = step_at.get(line) {
+            first.entry(name.as_str()).or_insert(e);
             by_name
                 .entry(name.as_str())
                 .or_default()
@@ -39,16 +42,30 @@ pub(super) fn apply_exports(d: &mut Draft, exported: Vec<(String, String, Pos)>)
     }
     // The names exported with one value wherever the page exports them.
     let mut one_value: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    // Exported with several values, on one walk: (the name, its first export's index).
+    let mut in_turn: Vec<(String, usize)> = Vec::new();
     for (name, exports) in by_name {
         let distinct: std::collections::BTreeSet<&str> =
             exports.iter().map(|(t, _)| t.as_str()).collect();
         if distinct.len() == 1 {
             one_value.insert(name.to_string());
+            if let [(_, from)] = exports.as_slice()
+                && super::export_env::skipped_by_a_walk(&next, *from)
+                && carry_by_choice(d, &next, name, &exports)
+            {
+                carried.insert(name.to_string());
+            }
         }
-        if distinct.len() > 1 && carry_by_choice(d, &next, name, &exports) {
-            carried.insert(name.to_string());
+        if distinct.len() > 1 {
+            if carry_by_choice(d, &next, name, &exports) {
+                carried.insert(name.to_string());
+            } else if let Some(&e) = first.get(name) {
+                in_turn.push((name.to_string(), e));
+            }
         }
     }
+    let mut exported = exported;
+    let unwritten = super::export_env::first_export_by_input(d, &mut exported, &in_turn);
     // (Each export is written into every step it reaches: past the size a runbook may
     // have, the import stops here rather than build gigabytes it would refuse to write.)
     let mut bytes = 0usize;
@@ -61,21 +78,23 @@ pub(super) fn apply_exports(d: &mut Draft, exported: Vec<(String, String, Pos)>)
         .collect();
     // An input made of literal exports that now each give their own value is used by no
     // step any more.
-    if !carried.is_empty() {
+    if !carried.is_empty() || !unwritten.is_empty() {
         let unused: Vec<String> = d
             .inputs
             .iter()
             .filter(|(input, i)| {
-                i.description.ends_with(", set by `export` on the page") && {
-                    let used = format!("inputs.{input} ");
-                    !d.steps.iter().any(|s| {
-                        s.run.as_deref().is_some_and(|r| r.contains(&used))
-                            || s.env.iter().any(|(_, t)| t.contains(&used))
-                    }) && !d.env.values().any(|t| t.contains(&used))
-                        && !exported
-                            .iter()
-                            .any(|(n, t, _)| !carried.contains(n) && t.contains(&used))
-                }
+                (!carried.is_empty() || unwritten.contains(&input.to_ascii_uppercase()))
+                    && i.description.ends_with(", set by `export` on the page")
+                    && {
+                        let used = format!("inputs.{input} ");
+                        !d.steps.iter().any(|s| {
+                            s.run.as_deref().is_some_and(|r| r.contains(&used))
+                                || s.env.iter().any(|(_, t)| t.contains(&used))
+                        }) && !d.env.values().any(|t| t.contains(&used))
+                            && !exported
+                                .iter()
+                                .any(|(n, t, _)| !carried.contains(n) && t.contains(&used))
+                    }
             })
             .map(|(input, _)| input.clone())
             .collect();
@@ -124,6 +143,11 @@ pub(super) fn apply_exports(d: &mut Draft, exported: Vec<(String, String, Pos)>)
         {
             if names.insert(name.clone()) {
                 step.env.push((name.clone(), template.clone()));
+            } else if !one_value.contains(&name)
+                && let Some(given) = step.env.iter_mut().find(|(n, _)| *n == name)
+            {
+                // (A later export of another value: its value from there on.)
+                given.1.clone_from(&template);
             }
         }
         // A step the walk does not reach from the export that uses the variable: said.
@@ -212,7 +236,9 @@ fn carry_by_choice(
                 None => default.replace(e).is_none(),
             };
         }
-        if !clean || by_option.len() < 2 {
+        // (One option's export, with or without one before the decision: the walks
+        // through the other options join again without it, audit 41 I41-16.)
+        if !clean || by_option.is_empty() {
             continue;
         }
         let Some(mut value) = default.map_or(Some("''".to_string()), |e| expression(&exports[e].0))
@@ -230,6 +256,14 @@ fn carry_by_choice(
             value = format!("{this} if vars.{var} == '{}' else {value}", o + 1);
         }
         let joined = format!("{{{{ {value} }}}}");
+        // The steps each option's export does not reach on every walk from the decision.
+        let around: Vec<Option<Vec<bool>>> = exports
+            .iter()
+            .zip(&in_option)
+            .map(|((_, from), o)| {
+                o.map(|_| super::export_env::reached_from(next, decision, Some(*from)))
+            })
+            .collect();
         for (k, step) in d.steps.iter_mut().enumerate() {
             let by: Vec<usize> = (0..exports.len()).filter(|&e| reached[e][k]).collect();
             let branches: Vec<usize> = by
@@ -239,6 +273,7 @@ fn carry_by_choice(
                 .collect();
             let template = match (branches.as_slice(), by.first()) {
                 (_, None) => continue,
+                (&[e], _) if around[e].as_ref().is_some_and(|a| a[k]) => joined.clone(),
                 ([], Some(&e)) | (&[e], _) => exports[e].0.clone(),
                 _ => joined.clone(),
             };
@@ -254,10 +289,16 @@ fn carry_by_choice(
         }
         let step = &mut d.steps[decision];
         step.choose_var = Some(var.clone());
-        step.notes.push(format!(
-            "{}: `${name}` is exported with a different value in each option: the steps after them are given the one of the option taken (`vars.{var}`)",
-            step.pos
-        ));
+        let what = match (by_option.keys().next(), by_option.len(), default) {
+            (Some(o), 1, None) => format!(
+                "`${name}` is exported only in option {}: the steps after the options join again are given it only when that option is taken (`vars.{var}`), empty on the other walks, as the page reads",
+                o + 1
+            ),
+            _ => format!(
+                "`${name}` is exported with a different value in each option: the steps after them are given the one of the option taken (`vars.{var}`)"
+            ),
+        };
+        step.notes.push(format!("{}: {what}", step.pos));
         return true;
     }
     false

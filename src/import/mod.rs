@@ -23,8 +23,9 @@
 //! not run (`contents.rs`), a command's output (`output.rs`), typed in a shell a command
 //! opened elsewhere (`session.rs`), or said not to be run (`warnings.rs`), with placeholders
 //! made inputs (`placeholders.rs`); zero-width and bidirectional characters taken out of a
-//! shell block, its no-break spaces made spaces, each a guess (`invisible.rs`). Then passes over the whole draft: the page's shell variables and
-//! exports (`variables.rs`; the exports given to the steps after them, `exports.rs`; a
+//! shell block, its no-break spaces made spaces, each a guess (`invisible.rs`); an indented code block showing a fence read as that fence
+//! (`indented_fence.rs`). Then passes over the whole draft: the page's shell variables and
+//! exports (`variables.rs`, here-documents' lines never read as assignments, `heredocs.rs`; the exports given to the steps after them, `exports.rs`; a
 //! variable set in one step and used in another, `carried.rs`), titles and ids (`titles.rs`), text holding another template
 //! language (`templates.rs`), courses made decisions (`decisions.rs`, what both kinds share; `section_decisions.rs`,
 //! sibling sections; `item_decisions.rs`, list items and bold paragraphs, which
@@ -43,7 +44,9 @@ mod draft;
 mod export_env;
 mod exports;
 mod fences;
+mod heredocs;
 mod html;
+mod indented_fence;
 mod inline;
 mod invisible;
 pub mod irreversible;
@@ -72,7 +75,7 @@ mod warnings;
 mod wiki;
 pub mod yaml;
 
-pub use draft::{Draft, Input, Step, placeholder_description, placeholder_of};
+pub use draft::{Draft, Input, MAX_INPUTS, Step, placeholder_description, placeholder_of};
 pub use pos::{Pos, pos_of, pos_of_bytes};
 
 /// Reads a page. `stem`: the file's name, the title when the page has no heading.
@@ -98,6 +101,11 @@ pub fn import_from(text: &str, stem: &str, source: &str) -> Draft {
     d.tabs = unfolded.tabs;
     d.guesses.extend(unwikied.guesses);
     let exported = variables::unset_variables(&mut d);
+    // (Before the passes whose work grows with inputs × steps.)
+    if d.inputs.len() > draft::MAX_INPUTS {
+        d.too_many_inputs = Some(d.inputs.len());
+        return d;
+    }
     defaults(&mut d, stem, source);
     // (Titles from the text as written: a title is shown as it is, never rendered.)
     titles::titles(&mut d);

@@ -94,6 +94,10 @@ pub(super) fn placeholders(
         notes.push(format!("{at}: guess: {what}"));
         d.guesses.push((at, what));
     }
+    // (Past the inputs a draft may ask for, the page is refused: none is looked at.)
+    if d.inputs.len() > super::draft::MAX_INPUTS {
+        return command.to_string();
+    }
     // (Counted before each is looked at: telling markup from a placeholder looks along the
     // command, 40,000 of them took half a minute.)
     if re.find_iter(command).nth(4 * MAX_PLACEHOLDERS).is_some() {

@@ -23,6 +23,8 @@ pub(super) struct Reader<'a> {
     pub(super) prose_notes: Vec<String>,
     pub(super) paragraph: String,
     pub(super) in_code: Option<(String, Pos)>,
+    /// The code block being read is an indented one, not a fence.
+    pub(super) indented_code: bool,
     pub(super) code: String,
     pub(super) task_items: Vec<String>,
     // The last of `task_items` is a numbered item with no command of its own (not a task).
@@ -115,6 +117,7 @@ impl<'a> Reader<'a> {
             prose_notes: Vec::new(),
             paragraph: String::new(),
             in_code: None,
+            indented_code: false,
             code: String::new(),
             task_items: Vec::new(),
             last_numbered: false,

@@ -245,6 +245,10 @@ pub(super) struct TypedInside {
     pub(super) opener: String,
     /// Where the lines are typed, for the note (`to type at the `sh-4.4#` prompt …`).
     pub(super) place: String,
+    /// Where the shell's own `$ ` prompt comes back (after `\q`, `exit`): the lines from
+    /// there on are commands again (audit 41 I41-3 found `$ echo done` after psql's `\q`
+    /// shown as typed in psql, never run).
+    pub(super) end: Option<usize>,
 }
 
 /// The lines of a block typed in a shell its `$ ` command opened (see [`TypedInside`]), or
@@ -269,7 +273,22 @@ fn prompted(code: &str) -> Option<TypedInside> {
             let command = command.trim();
             opener = opens_a_session(command).then(|| command.to_string());
         } else if let Some(place) = other_shell_prompt(t) {
-            return opener.map(|opener| TypedInside { at, opener, place });
+            let opener = opener?;
+            let end = code[at..]
+                .split_inclusive('\n')
+                .scan(at, |start, l| {
+                    let here = *start;
+                    *start += l.len();
+                    Some((here, l))
+                })
+                .find(|(_, l)| l.starts_with("$ "))
+                .map(|(here, _)| here);
+            return Some(TypedInside {
+                at,
+                opener,
+                place,
+                end,
+            });
         }
         at += line.len();
     }
@@ -309,6 +328,7 @@ fn typed_after_opener(code: &str) -> Option<TypedInside> {
             at,
             opener: opener.to_string(),
             place,
+            end: None,
         });
     }
     None
@@ -377,7 +397,7 @@ pub(super) fn sentence_inside(before: &str) -> bool {
     let last = line.rsplit_once(". ").map_or(line, |(_, l)| l).trim();
     let t = last.trim_start_matches("- ").to_lowercase();
     t.ends_with(':')
-        && (INSIDE.iter().any(|w| t.contains(w))
+        && (INSIDE.iter().any(|w| holds_words(&t, w))
             || [
                 "once connected",
                 "once logged in",
@@ -406,6 +426,16 @@ pub(super) fn said_elsewhere(before: &str) -> Option<&str> {
         .iter()
         .any(|w| t.split(|c: char| !c.is_alphanumeric()).any(|x| x == *w));
     (t.ends_with(':') && (server || sentence_inside(last))).then_some(last)
+}
+
+/// Whether `text` holds `words` as words, not inside a longer one ("Cordon the node:"
+/// does not say "on the node", audit 41 I41-17).
+fn holds_words(text: &str, words: &str) -> bool {
+    text.match_indices(words).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + words.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
 }
 
 /// What says "typed there": the words a heading starts with, or a sentence holds.
@@ -440,6 +470,14 @@ mod tests {
     use super::{
         heading_inside, one_word_templates, opens_a_session, sentence_inside, typed_inside,
     };
+
+    #[test]
+    fn a_phrase_is_held_as_words() {
+        assert!(sentence_inside("On the node:"));
+        assert!(sentence_inside("Then, on the node, run:"));
+        assert!(!sentence_inside("1. Cordon the node:"));
+        assert!(!sentence_inside("Cordon the node:"));
+    }
 
     #[test]
     fn templates_and_placeholders_are_one_word_each() {
@@ -482,6 +520,16 @@ mod tests {
         // (No command that opens a shell: as before, the whole block is another program's.)
         assert_eq!(typed_inside("$ kubectl get pods\nsh-4.4# ls\n"), None);
         assert_eq!(typed_inside("$ kubectl get pods\nNAME READY\n"), None);
+        assert_eq!(typed.end, None);
+        // Audit 41 I41-3: the shell's `$ ` prompt comes back after `\q`: commands again.
+        let code = "$ psql -h pgb -p 6432 pgbouncer\npgbouncer=# SHOW POOLS;\n db | cl\npgbouncer=# \\q\n$ echo done\ndone\n";
+        let typed = typed_inside(code).unwrap_or_else(|| panic!("{code}"));
+        let end = typed.end.unwrap_or_else(|| panic!("{code}"));
+        assert_eq!(
+            &code[typed.at..end],
+            "pgbouncer=# SHOW POOLS;\n db | cl\npgbouncer=# \\q\n"
+        );
+        assert_eq!(&code[end..], "$ echo done\ndone\n");
     }
 
     /// Audit 18 A-19: the same, the command written with no `$ `: a shell opened, and the

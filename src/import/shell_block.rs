@@ -83,7 +83,6 @@ impl Reader<'_> {
         // a notification and the run does not have (an audit found a silence made for
         // `job="{{ .job }}"`): a placeholder, where no other template stands. So is
         // `{{namespace}}`, one name alone (audit 39 I-1 found it run as written).
-        let before = self.d.inputs.clone();
         let (commands, mustaches) = match page_templates(&commands) {
             Some((placed, found)) => {
                 let mut mustaches = Vec::new();
@@ -107,6 +106,15 @@ impl Reader<'_> {
             }
             None => (commands, Vec::new()),
         };
+        // (Which of them were inputs already: read per name, as a page may have thousands
+        // of inputs and blocks, audit 41 I41-14.)
+        let before: Vec<bool> = mustaches
+            .iter()
+            .map(|t| {
+                let name = t.name.to_ascii_lowercase().replace(['-', '.'], "_");
+                self.d.inputs.contains_key(&name)
+            })
+            .collect();
         // `{{` of another template language (Go, Helm, jq): the command is kept
         // as written, placeholders and all, and says so.
         let no_templates = ["{{", "{%", "{#"].iter().any(|t| commands.contains(t));
@@ -125,11 +133,9 @@ impl Reader<'_> {
             placeholders(&mut self.d, &commands, pos, &mut notes, None)
         };
         // (A `{{name}}` made an input is shown as the page wrote it.)
-        for t in &mustaches {
+        for (t, before) in mustaches.iter().zip(before) {
             let name = t.name.to_ascii_lowercase().replace(['-', '.'], "_");
-            if !before.contains_key(&name)
-                && let Some(input) = self.d.inputs.get_mut(&name)
-            {
+            if !before && let Some(input) = self.d.inputs.get_mut(&name) {
                 input.description = super::placeholder_description(&t.written);
             }
         }

@@ -111,6 +111,21 @@ pub(super) fn expanded(command: &str, cap: &regex::Captures) -> bool {
 /// A command longer than this is read line by line where each `$VAR` is looked at.
 const LONG_COMMAND: usize = 16 * 1024;
 
+/// The most bytes of commands read to tell whether their `$VAR`s are expanded (see
+/// [`scan_cost`]): a page's worth many times over, a fraction of a second.
+const SCAN_BUDGET: usize = 64 * 1024 * 1024;
+
+/// How many bytes [`expanded`] reads for the `$NAME` matched in a command.
+fn scan_cost(command: &str, cap: &regex::Captures) -> usize {
+    if command.len() <= LONG_COMMAND {
+        return command.len();
+    }
+    let at = cap.get(0).map_or(0, |m| m.start());
+    let from = command[..at].rfind('\n').map_or(0, |n| n + 1);
+    let to = command[at..].find('\n').map_or(command.len(), |n| at + n);
+    to - from
+}
+
 /// The `export NAME=VALUE` of a script that stand alone: on a line of their own, or in a chain
 /// of them (`export NAMESPACE=ingress && export SECRET=tls`, which an audit found unread):
 /// (the name, the value) of each. A value of literal text, quoted or not, or an input's
@@ -168,9 +183,14 @@ pub(super) fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
             s.run.as_deref().map(|r| (s.pos, r, own))
         })
         .collect();
-    let assigned: std::collections::BTreeSet<String> = commands
+    // (Read for assignments with their here-documents' bodies blanked: text, not code.)
+    let assignments: Vec<(Pos, std::borrow::Cow<str>)> = commands
         .iter()
-        .flat_map(|(_, c, _)| names_set(set, c))
+        .map(|(line, c, _)| (*line, super::heredocs::masked(c)))
+        .collect();
+    let assigned: std::collections::BTreeSet<String> = assignments
+        .iter()
+        .flat_map(|(_, c)| names_set(set, c))
         .collect();
     // (name, where, the default the page writes: `${CLUSTER:-prod}`)
     let mut found: Vec<(String, Pos, Option<String>)> = Vec::new();
@@ -181,19 +201,35 @@ pub(super) fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
         .filter_map(|i| i.secret_env.clone())
         .collect();
     let mut from_outside: Vec<(Pos, String)> = Vec::new();
+    let mut found_names: std::collections::HashSet<String> = Default::default();
+    // (Each `$VAR` looked at reads its line's quoting from the line's start: the names
+    // known already are passed over first, and past a budget of bytes read, the rest of
+    // the page's `$VAR`s are not looked at, said: one line of 200,000 `$V`s or 20,000
+    // `${V_i}`s ran for minutes, audit 41 I41-7.)
+    let mut budget = SCAN_BUDGET;
+    let mut cut: Option<(Pos, String)> = None;
     for (line, c, own) in &commands {
         for cap in used.captures_iter(c) {
-            let name = cap[1].to_string();
-            if !expanded(c, &cap)
-                || own.contains(&name.as_str())
-                || assigned.contains(&name)
-                || KNOWN_VARIABLES.contains(&name.as_str())
+            let name = &cap[1];
+            if own.contains(&name)
+                || assigned.contains(name)
+                || KNOWN_VARIABLES.contains(&name)
                 || name.starts_with("RUNBOOK_")
-                || found.iter().any(|(n, ..)| *n == name)
-                || skipped.contains(&name)
+                || found_names.contains(name)
+                || skipped.iter().any(|s| s == name)
             {
                 continue;
             }
+            let cost = scan_cost(c, &cap);
+            if cost > budget {
+                cut.get_or_insert_with(|| (*line, name.to_string()));
+                continue;
+            }
+            budget -= cost;
+            if !expanded(c, &cap) {
+                continue;
+            }
+            let name = name.to_string();
             // A variable that makes a shell or a program run something (`$GIT_SSH_COMMAND`,
             // `$PERL5OPT`) is not made an input, which every step would be given: the
             // command reads it from the operator's environment, as on the page.
@@ -221,8 +257,17 @@ pub(super) fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
                     let value = &rest[..rest.find('}')?];
                     crate::shell::quote::is_plain_word(value).then(|| value.to_string())
                 });
+            found_names.insert(name.clone());
             found.push((name, *line, default));
         }
+    }
+    if let Some((line, name)) = cut {
+        from_outside.push((
+            line,
+            format!(
+                "the page's commands hold more `$VAR`s than the importer reads one by one (a line of thousands): `${name}` here and those after it are not asked for, they are read from the operator's environment; split the long line, then import again"
+            ),
+        ));
     }
     // `export VAR=value` carries state between the page's blocks; each step here is a shell
     // of its own: the value becomes an input (its default), given to every step.
@@ -240,7 +285,7 @@ pub(super) fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
         regex::Regex::new(r"(?m)^\s*export\s+([A-Z_][A-Z0-9_]*)=\S*\$").ok()
     });
     if let Some(setting) = SETTING.as_ref() {
-        for (line, c, _) in &commands {
+        for (line, c) in &assignments {
             for cap in setting.captures_iter(c) {
                 let name = &cap[1];
                 if KNOWN_VARIABLES.contains(&name) && !never_lifted(name) {
@@ -254,8 +299,11 @@ pub(super) fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
             }
         }
     }
+    // (The commands using each variable, read once when an export's value is several
+    // words.)
+    let mut users = None;
     {
-        for (line, c, _) in &commands {
+        for (line, c) in &assignments {
             for (name_at, value_at) in export_lines(c) {
                 let name = c[name_at].to_string();
                 let input = name.to_ascii_lowercase();
@@ -281,6 +329,15 @@ pub(super) fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
                 let value = c[value_at]
                     .trim_matches(|q| q == '"' || q == '\'')
                     .to_string();
+                if !value.contains("{{") && !crate::shell::quote::is_plain_word(&value) {
+                    let users = users.get_or_insert_with(|| {
+                        super::export_env::users(used, commands.iter().map(|(_, c, _)| *c))
+                    });
+                    if let Some(what) = super::export_env::refused_to_users(users, &name, &value) {
+                        export_guesses.push((*line, what));
+                        continue;
+                    }
+                }
                 // `export POD=<POD_NAME>`: the placeholder's input is the value, given from
                 // here on (a default is never a template).
                 if value.contains("{{") {
@@ -343,6 +400,11 @@ pub(super) fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
     // NAMESPACE={{ inputs.namespace }}`), or the step that exports would run with the page's
     // value and every later one with the operator's (an audit found both in one run). An
     // export of several values on the page keeps them, as the page's branches do.
+    // (A page that asks for more inputs than a runbook may is refused by the caller: no
+    // step is rewritten for it, audit 41 I41-14.)
+    if d.inputs.len() > super::draft::MAX_INPUTS {
+        return exported;
+    }
     let lifted: std::collections::BTreeMap<String, String> = exported
         .iter()
         .filter(|(name, template, _)| {
@@ -359,7 +421,7 @@ pub(super) fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
             // Where each template written stands in `out`.
             let mut written: Vec<std::ops::Range<usize>> = Vec::new();
             let mut at = 0;
-            for (name, value) in export_lines(run) {
+            for (name, value) in export_lines(&super::heredocs::masked(run)) {
                 let Some(template) = lifted.get(&run[name]) else {
                     continue;
                 };
@@ -424,6 +486,29 @@ pub(super) fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
         guess_at_command(d, line, what);
     }
     exported
+}
+
+/// `run` with its first `export NAME=value` of `name` (outside here-documents, a literal
+/// value) writing `template` instead, when the run would accept a value there.
+pub(super) fn export_written(run: &str, name: &str, template: &str) -> Option<String> {
+    let masked = super::heredocs::masked(run);
+    let (_, value) = export_lines(&masked)
+        .into_iter()
+        .find(|(n, v)| run.get(n.clone()) == Some(name) && !run[v.clone()].contains("{{"))?;
+    let quote = run[value.clone()]
+        .chars()
+        .next()
+        .filter(|q| *q == '"' || *q == '\'');
+    let mut out = String::with_capacity(run.len() + template.len());
+    out.push_str(&run[..value.start]);
+    out.extend(quote);
+    let at = out.len();
+    out.push_str(template);
+    out.extend(quote);
+    out.push_str(&run[value.end..]);
+    refusal(&out, std::slice::from_ref(&(at..at + template.len())))
+        .is_none()
+        .then_some(out)
 }
 
 /// A variable that makes a shell or the loader run something, or changes how every command
