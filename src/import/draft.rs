@@ -38,7 +38,7 @@ pub struct Draft {
 /// sections each with its own `<P_i>` or `export V_i=`), and giving each export to the steps
 /// after it costs the square of the page (audit 41 I41-14 found such a page run for
 /// minutes). The import stops before that, said.
-pub const MAX_INPUTS: usize = 1000;
+pub const MAX_INPUTS: usize = 5000;
 
 /// The description of an input made of the page's `<RAW>` placeholder (which `show --format
 /// md` and titles read back with [`placeholder_of`]).

@@ -243,7 +243,7 @@ fn pathological_variables_and_inputs_end_quickly() {
         out.code(1);
         assert!(
             out.stderr.contains(&format!(
-                "{file}: the page asks for more than 1000 inputs (placeholders, exports and unset `$VAR`s), more than a runbook made of one page may ask for: nothing was written"
+                "{file}: the page asks for more than 5000 inputs (placeholders, exports and unset `$VAR`s), more than a runbook made of one page may ask for: nothing was written"
             )) && out.stderr.contains("help: split the page"),
             "{}",
             out.stderr
