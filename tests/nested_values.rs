@@ -3316,3 +3316,315 @@ fn a_lookup_by_the_value_then_ssh_to_the_result_runs() {
         }
     }
 }
+
+/// A runbook whose input `v` is given to its one dangerous step `s` as `$V` (`env: V`), the
+/// step running `run`.
+fn env_runbook(run: &str) -> String {
+    let block: String = run.lines().map(|l| format!("      {l}\n")).collect();
+    format!(
+        "title: e\ninputs:\n  v: {{description: the value, env: V}}\nsteps:\n  - id: s\n    title: s\n    dangerous: true\n    confirm: go ahead\n    run: |\n{block}"
+    )
+}
+
+/// Audit 41 A41-17: a value given in the environment (an input's `env:`, a step's templated
+/// `env:` with `templates: false`, `$RUNBOOK_ENV`) meets the widening rules where the script
+/// expands it, as a `{{ }}` written there does: refused before anything runs (every program a
+/// fake first on the PATH); the plainly safe value reaches the program.
+#[test]
+fn a_value_in_the_environment_that_would_widen_a_command_is_refused() {
+    let templated = "title: e\ninputs:\n  v: {description: the value}\nsteps:\n  - id: s\n    title: s\n    dangerous: true\n    confirm: go ahead\n    templates: false\n    env:\n      V: \"{{ inputs.v }}\"\n    run: |\n      rm -rf \"/srv/releases/$V\"\n".to_string();
+    let written = "title: e\ninputs:\n  v: {description: the value}\nsteps:\n  - id: w\n    title: w\n    readonly: true\n    run: |\n      echo \"V={{ inputs.v }}\" >> \"$RUNBOOK_ENV\"\n  - id: s\n    title: s\n    dangerous: true\n    confirm: go ahead\n    run: |\n      rm -rf \"/srv/releases/$V\"\n".to_string();
+    for (fake, rb, hostiles, ordinary, given) in [
+        (
+            "rm",
+            env_runbook("rm -rf \"/srv/releases/$V\""),
+            &["", ".", "/", ".."][..],
+            "r1",
+            "[-rf][/srv/releases/r1]",
+        ),
+        ("rm", templated, &["", "."], "r1", "[-rf][/srv/releases/r1]"),
+        ("rm", written, &[""], "r1", "[-rf][/srv/releases/r1]"),
+        (
+            "rm",
+            env_runbook("R=\"$V\"\nrm -rf \"/srv/releases/$R\""),
+            &[""],
+            "r1",
+            "[-rf][/srv/releases/r1]",
+        ),
+        (
+            "rm",
+            env_runbook("del() { rm -rf \"/srv/releases/$1\"; }\ndel \"$V\""),
+            &[""],
+            "r1",
+            "[-rf][/srv/releases/r1]",
+        ),
+        (
+            "pkill",
+            env_runbook("pkill -f -- \"$V\""),
+            &[".", ""],
+            "queue-worker --queue=emails",
+            "[-f][--][queue-worker --queue=emails]",
+        ),
+        (
+            "iptables",
+            env_runbook("iptables -A INPUT -s \"$V\" -j ACCEPT"),
+            &["0.0.0.0/0", "any"],
+            "10.1.2.3",
+            "[-A][INPUT][-s][10.1.2.3][-j][ACCEPT]",
+        ),
+        (
+            "systemctl",
+            env_runbook("systemctl stop \"$V\""),
+            &["system.slice", "*"],
+            "nginx.service",
+            "[stop][nginx.service]",
+        ),
+        (
+            "ansible",
+            env_runbook("ansible \"$V\" -m reboot"),
+            &["all"],
+            "web-1",
+            "[web-1][-m][reboot]",
+        ),
+        (
+            "kubectl",
+            env_runbook("kubectl delete pods -l \"$V\""),
+            &["!nothing"],
+            "app=web",
+            "[delete][pods][-l][app=web]",
+        ),
+    ] {
+        for hostile in hostiles {
+            let (o, ran) = run_step(&rb, &[fake], fake_program, &["--confirm", "s"], hostile);
+            assert_ne!(o.code, 0, "{rb}\nwith {hostile:?}: {}", o.stderr);
+            assert!(
+                o.stderr.contains("`$V`") && o.stderr.contains("step's environment"),
+                "{rb}\nwith {hostile:?}: {}",
+                o.stderr
+            );
+            assert_eq!(ran[0].1, None, "{rb}\nwith {hostile:?}");
+        }
+        let (o, ran) = run_step(&rb, &[fake], fake_program, &["--confirm", "s"], ordinary);
+        assert_eq!(o.code, 0, "{rb}\nwith {ordinary:?}: {}", o.stderr);
+        assert_eq!(ran[0].1.as_deref(), Some(given), "{rb}");
+    }
+}
+
+/// Audit 41 A41-7, A41-18: an empty value ending the folder that `find` or `ls` lists for a
+/// deleter (`| xargs rm`, `| while read -r f; do rm`, `-exec truncate`), or that `builtin
+/// cd`, `command cd` or `git -C` enters before deleting, is refused before anything runs;
+/// an ordinary value reaches the program (every one a fake first on the PATH).
+#[test]
+fn an_empty_value_ending_what_a_listing_or_entered_folder_deletes_is_refused() {
+    for (fakes, run, hostiles, ordinary, program, given) in [
+        (
+            &["ls", "rm"][..],
+            "ls -d /srv/logs/{{ inputs.v }}* | xargs rm -rf",
+            &["", "/"][..],
+            "app-",
+            "ls",
+            "[-d][/srv/logs/app-*]",
+        ),
+        (
+            &["find", "rm"],
+            "find \"/srv/logs/{{ inputs.v }}\" -name \"*.gz\" -print0 | xargs -0 -r rm -f",
+            &["", "."],
+            "app",
+            "find",
+            "[/srv/logs/app][-name][*.gz][-print0]",
+        ),
+        (
+            &["find", "rm"],
+            "find \"/srv/logs/{{ inputs.v }}\" -type f -print | while read -r f; do rm -f \"$f\"; done",
+            &[""],
+            "app",
+            "find",
+            "[/srv/logs/app][-type][f][-print]",
+        ),
+        (
+            &["find"],
+            "find \"/srv/logs/{{ inputs.v }}\" -type f -exec truncate -s 0 {} +",
+            &[""],
+            "app",
+            "find",
+            "[/srv/logs/app][-type][f][-exec][truncate][-s][0][{}][+]",
+        ),
+        (
+            &["rm"],
+            "builtin cd \"/{{ inputs.v }}\" && rm -rf -- nothing-here",
+            &[""],
+            "tmp",
+            "rm",
+            "[-rf][--][nothing-here]",
+        ),
+        (
+            &["rm"],
+            "command cd \"/{{ inputs.v }}\" && rm -rf -- nothing-here",
+            &[""],
+            "tmp",
+            "rm",
+            "[-rf][--][nothing-here]",
+        ),
+        (
+            &["git"],
+            "git -C \"/srv/repos/app/{{ inputs.v }}\" clean -fdx",
+            &["", "."],
+            "sub",
+            "git",
+            "[-C][/srv/repos/app/sub][clean][-fdx]",
+        ),
+    ] {
+        for hostile in hostiles {
+            let (o, ran) = run_with_these_fakes(fakes, run, hostile);
+            assert_ne!(o.code, 0, "{run} with {hostile:?}");
+            assert!(
+                o.stderr.contains("it ends the path"),
+                "{run} with {hostile:?}: {}",
+                o.stderr
+            );
+            assert!(
+                ran.iter().all(|(_, given)| given.is_none()),
+                "{run} with {hostile:?}: {ran:?}"
+            );
+        }
+        let (o, ran) = run_with_these_fakes(fakes, run, ordinary);
+        assert_eq!(o.code, 0, "{run}: {}", o.stderr);
+        let got = ran
+            .iter()
+            .find(|(n, _)| n == program)
+            .and_then(|(_, g)| g.clone());
+        assert_eq!(got.as_deref(), Some(given), "{run}");
+    }
+}
+
+/// Audit 41 A41-8: an empty namespace, context or project of a command that deletes falls
+/// back to the current default, and `all`, `0/0` or `default` is every route that `ip route
+/// flush` flushes: refused before anything runs; an ordinary value reaches the program.
+#[test]
+fn an_empty_scope_or_a_flush_of_everything_is_refused() {
+    for (fake, run, hostiles, ordinary, given) in [
+        (
+            "kubectl",
+            "kubectl delete pods --all -n \"{{ inputs.v }}\"",
+            &["", " "][..],
+            "payments",
+            "[delete][pods][--all][-n][payments]",
+        ),
+        (
+            "kubectl",
+            "kubectl --context \"{{ inputs.v }}\" -n payments delete deployment checkout",
+            &[""],
+            "staging",
+            "[--context][staging][-n][payments][delete][deployment][checkout]",
+        ),
+        (
+            "helm",
+            "helm uninstall checkout -n \"{{ inputs.v }}\"",
+            &[""],
+            "payments",
+            "[uninstall][checkout][-n][payments]",
+        ),
+        (
+            "gcloud",
+            "gcloud compute instances delete web-1 --project \"{{ inputs.v }}\" --quiet",
+            &[""],
+            "acme-staging",
+            "[compute][instances][delete][web-1][--project][acme-staging][--quiet]",
+        ),
+        (
+            "ip",
+            "ip route flush table \"{{ inputs.v }}\"",
+            &["all"],
+            "100",
+            "[route][flush][table][100]",
+        ),
+        (
+            "ip",
+            "ip route flush \"{{ inputs.v }}\"",
+            &["0/0", "default"],
+            "10.9.0.0/16",
+            "[route][flush][10.9.0.0/16]",
+        ),
+    ] {
+        for hostile in hostiles {
+            let (o, ran) = run_with_these_fakes(&[fake], run, hostile);
+            assert_ne!(o.code, 0, "{run} with {hostile:?}");
+            assert!(
+                o.stderr.contains("is empty") || o.stderr.contains("is `"),
+                "{run} with {hostile:?}: {}",
+                o.stderr
+            );
+            assert_eq!(ran[0].1, None, "{run} with {hostile:?}");
+        }
+        let (o, ran) = run_with_these_fakes(&[fake], run, ordinary);
+        assert_eq!(o.code, 0, "{run}: {}", o.stderr);
+        assert_eq!(ran[0].1.as_deref(), Some(given), "{run}");
+    }
+}
+
+/// Audit 41 A41-1, A41-2, A41-13, A41-3, A41-4: a topic pattern of `kafka-topics --delete`,
+/// a port range of `lsof` feeding `kill`, `_all` as the index of an HTTP `DELETE`, every
+/// address in `nft … saddr` or `hosts.allow`, everyone in a role binding: refused before
+/// anything runs; an ordinary value reaches the program (each a fake first on the PATH).
+#[test]
+fn a_value_naming_every_topic_socket_index_or_client_is_refused() {
+    for (fake, run, hostiles, ordinary, given) in [
+        (
+            "kafka-topics.sh",
+            "kafka-topics.sh --bootstrap-server k:9092 --delete --topic \"{{ inputs.v }}\"",
+            &[".*", "o.*", "orders|.*"][..],
+            "orders-v1",
+            "[--bootstrap-server][k:9092][--delete][--topic][orders-v1]",
+        ),
+        (
+            "lsof",
+            "lsof -ti tcp:{{ inputs.v }} | xargs -r kill -9",
+            &["1-65535", "80,443"],
+            "8080",
+            "[-ti][tcp:8080]",
+        ),
+        (
+            "curl",
+            "curl -fsS -X DELETE \"http://es-1:9200/{{ inputs.v }}\"",
+            &["_all", "*", "logs-2026.11.01,logs-2026.11.02"],
+            "logs-2026.11.01",
+            "[-fsS][-X][DELETE][http://es-1:9200/logs-2026.11.01]",
+        ),
+        (
+            "nft",
+            "nft add rule inet filter input ip saddr {{ inputs.v }} tcp dport 22 accept",
+            &["0.0.0.0/0"],
+            "10.1.2.0/24",
+            "[add][rule][inet][filter][input][ip][saddr][10.1.2.0/24][tcp][dport][22][accept]",
+        ),
+        (
+            "tee",
+            "echo \"sshd: {{ inputs.v }}\" | tee -a \"$OUT/hosts.allow\"",
+            &["ALL", "KNOWN"],
+            "10.1.2.3",
+            "[-a][",
+        ),
+        (
+            "kubectl",
+            "kubectl create rolebinding view --clusterrole=edit --group=\"{{ inputs.v }}\" -n prod",
+            &["system:authenticated", "system:serviceaccounts"],
+            "oncall",
+            "[create][rolebinding][view][--clusterrole=edit][--group=oncall][-n][prod]",
+        ),
+    ] {
+        for hostile in hostiles {
+            let (o, ran) = run_with_these_fakes(&[fake], run, hostile);
+            assert_ne!(o.code, 0, "{run} with {hostile:?}");
+            assert!(
+                o.stderr.contains("holds `") || o.stderr.contains("is `"),
+                "{run} with {hostile:?}: {}",
+                o.stderr
+            );
+            assert_eq!(ran[0].1, None, "{run} with {hostile:?}");
+        }
+        let (o, ran) = run_with_these_fakes(&[fake], run, ordinary);
+        assert_eq!(o.code, 0, "{run}: {}", o.stderr);
+        let got = ran[0].1.clone().unwrap_or_default();
+        assert!(got.starts_with(given), "{run}: {got}");
+    }
+}

@@ -114,9 +114,43 @@ fn where_used(script: &str, env: &[(String, String)], literal: &[String]) -> Opt
     env.iter().find_map(|(name, value)| {
         if literal.contains(name) {
             check.arithmetic(name, value)
-        } else {
+        } else if OWN.contains(&name.as_str()) {
             check.refusal(name, value)
+        } else {
+            check
+                .refusal(name, value)
+                .or_else(|| widens(script, name, value))
         }
+    })
+}
+
+/// Refuses a value of `name` that would widen what a destructive command of the script acts
+/// on (an empty end of the path `rm -rf` deletes, `.` as `pkill -f`'s pattern): the rules a
+/// `{{ }}` written there meets, followed through the variable ([`super::widening`]).
+fn widens(script: &str, name: &str, value: &str) -> Option<Refused> {
+    use super::Refusal;
+    let (refusal, plan) = super::widening::widening(script, name, value)?;
+    let (says, what) = match refusal {
+        Refusal::ParentFolder => (
+            "holds `..` as a part of a path".to_string(),
+            plan.no_parent
+                .unwrap_or("it would reach a folder above the one written before it"),
+        ),
+        Refusal::Widens(held) => {
+            let says = match held {
+                Some(c) => format!("holds `{c}`"),
+                None if value.trim().is_empty() => "is empty".to_string(),
+                None => format!("is `{}`", value.trim()),
+            };
+            (says, plan.wide.as_ref().map_or("", |w| w.what))
+        }
+        _ => return None,
+    };
+    Some(Refused {
+        message: format!("`${name}` {says}, given in the step's environment: {what}"),
+        help: format!(
+            "give `{name}` a value that names one thing (a `pattern` on its input, or `required: true` with no empty default)"
+        ),
     })
 }
 

@@ -18,6 +18,7 @@ pub use spill::elsewhere;
 pub mod splice;
 pub mod spreads;
 pub mod unseen;
+mod widening;
 pub mod words;
 
 pub use context::{Quoting, arithmetic_names, balanced, context_at};

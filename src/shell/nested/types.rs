@@ -153,6 +153,15 @@ pub enum WideKind {
     /// The end of what a tool deletes, which it also reads as a set: as [`WideKind::Path`],
     /// and none of these characters (gsutil's `*`, zfs's `%` range, git's `:` magic).
     Set(&'static str),
+    /// The namespace, context, project or region of a command that deletes or changes: not
+    /// empty, which the client reads as not given and replaces by its current default.
+    Scope,
+    /// An index or object in the path of an HTTP `DELETE`: not empty, no `*`, `?` or `,`,
+    /// not starting with `_` (Elasticsearch's `_all`).
+    Index,
+    /// An address of `lsof -i` whose processes are killed: a port, not a range (`-`), a
+    /// list (`,`) or a protocol or host without one.
+    Port,
     /// A label selector of what is deleted: only `key=value` and `key in (…)`, not `!key`, a
     /// bare key, `!=` or `notin`, which pick every object without a label or value.
     Selector,
@@ -253,6 +262,11 @@ impl Wide {
                         range.as_str(),
                         "any"
                             | "all"
+                            | "default"
+                            | "known"
+                            | "paranoid"
+                            | "samenet"
+                            | "samehost"
                             | "*"
                             | "internet"
                             | "anywhere"
@@ -267,9 +281,43 @@ impl Wide {
                     let bits = range
                         .rsplit_once('/')
                         .map(|(_, mask)| reach::prefix_bits(mask));
-                    (every || bits.is_some_and(|b| b.is_none_or(|b| b < 8)))
-                        .then_some(Refusal::Widens(None))
+                    // (`-m iprange --src-range A-B`: a span wider than a /8.)
+                    let span = range.split_once('-').and_then(|(a, b)| {
+                        let a = a.parse::<std::net::Ipv4Addr>().ok()?;
+                        let b = b.parse::<std::net::Ipv4Addr>().ok()?;
+                        Some(u32::from(b).saturating_sub(u32::from(a)))
+                    });
+                    (every
+                        || bits.is_some_and(|b| b.is_none_or(|b| b < 8))
+                        || span.is_some_and(|s| s >= 1 << 24))
+                    .then_some(Refusal::Widens(None))
                 })
+            }
+            WideKind::Scope => None,
+            WideKind::Index => {
+                if let Some(c) = value.chars().find(|c| matches!(c, '*' | '?' | ',')) {
+                    return Some(Refusal::Widens(Some(c)));
+                }
+                let segment = format!("{}{value}", self.around.0.rsplit('/').next().unwrap_or(""));
+                (segment.starts_with('_') || reach::names_nothing(trimmed))
+                    .then_some(Refusal::Widens(None))
+            }
+            WideKind::Port => {
+                let (before, after) = &self.around;
+                let whole = format!("{before}{value}{after}");
+                let port = whole.rsplit_once(':').map_or("", |(_, port)| port);
+                let range = port.split_once('-').is_some_and(|(a, b)| {
+                    !a.is_empty()
+                        && !b.is_empty()
+                        && a.chars().chain(b.chars()).all(|c| c.is_ascii_digit())
+                });
+                if port.contains(',') {
+                    Some(Refusal::Widens(Some(',')))
+                } else if range {
+                    Some(Refusal::Widens(Some('-')))
+                } else {
+                    port.trim().is_empty().then_some(Refusal::Widens(None))
+                }
             }
             WideKind::Query => value
                 .chars()
@@ -320,14 +368,23 @@ impl Wide {
                 if let Some(c) = value.chars().find(|c| matches!(c, '*' | '?')) {
                     return Some(Refusal::Widens(Some(c)));
                 }
+                // (A sudoers line's `%group`, Kafka's `User:*` above.)
+                if trimmed.starts_with('%') {
+                    return Some(Refusal::Widens(Some('%')));
+                }
                 let (before, after) = &self.around;
-                format!("{before}{value}{after}")
-                    .split([':', ',', '"', '\'', '=', ' '])
-                    .any(|part| {
+                let whole = format!("{before}{value}{after}");
+                // Kubernetes' groups and users of every identity; sudoers' `ALL`.
+                let everyone = EVERYONE_K8S
+                    .iter()
+                    .any(|e| whole.trim().eq_ignore_ascii_case(e))
+                    || whole.trim() == "ALL";
+                (everyone
+                    || whole.split([':', ',', '"', '\'', '=', ' ']).any(|part| {
                         part.eq_ignore_ascii_case("allUsers")
                             || part.eq_ignore_ascii_case("allAuthenticatedUsers")
-                    })
-                    .then_some(Refusal::Widens(None))
+                    }))
+                .then_some(Refusal::Widens(None))
             }
         }
     }
@@ -352,6 +409,17 @@ impl Plan {
             no_parent: None,
             wide: None,
         }
+    }
+
+    /// Why `value` would reach more than what is written around it here: `..` in a path
+    /// under a folder ([`Refusal::ParentFolder`]) or a [`Wide`] place. The part of
+    /// [`Plan::refusal`] that holds a value given in the environment as well, where it is
+    /// data to the shell but still the end of the path that `rm -rf "/srv/$REL"` deletes.
+    pub fn widening(&self, value: &str) -> Option<Refusal> {
+        if self.no_parent.is_some() && value.split(['/', '\\']).any(|part| part == "..") {
+            return Some(Refusal::ParentFolder);
+        }
+        self.wide.as_ref().and_then(|wide| wide.refusal(value))
     }
 
     /// Why `value` may not stand here (`ifs`: the characters besides white space that the
@@ -448,15 +516,19 @@ impl Plan {
         if let Some(c) = self.shape.and_then(|s| s.found(value)) {
             return Some(Refusal::Shape(c));
         }
-        if self.no_parent.is_some() && value.split(['/', '\\']).any(|part| part == "..") {
-            return Some(Refusal::ParentFolder);
-        }
-        if let Some(wide) = &self.wide {
-            return wide.refusal(value);
-        }
-        None
+        self.widening(value)
     }
 }
+
+/// The users and groups of Kubernetes that hold every identity (or, `system:masters`, every
+/// right): a binding to them grants everyone.
+const EVERYONE_K8S: &[&str] = &[
+    "system:authenticated",
+    "system:unauthenticated",
+    "system:anonymous",
+    "system:serviceaccounts",
+    "system:masters",
+];
 
 /// Whether `c` ends a line for some reader of the documents a value is written into: `\n`
 /// and `\r`, and the line breaks of YAML 1.1 (libyaml, go-yaml, PyYAML) and of Unicode-aware

@@ -10,6 +10,8 @@ use std::collections::BTreeSet;
 
 mod found;
 mod places;
+mod requests;
+mod scope;
 mod sets;
 
 use found::{Found, SELECTED};
@@ -26,7 +28,45 @@ pub(super) fn widens(
     at: usize,
     targets: &BTreeSet<String>,
 ) -> Option<Wide> {
-    within(text, list, at, targets, false, 0)
+    within(text, list, at, targets, false, 0).or_else(|| through_function(text, list, at, targets))
+}
+
+/// [`widens`] in the body of a function the script defines and calls with the value:
+/// `del() { rm -rf "/srv/releases/$1"; }; del "{{ v }}"` reads it as `$1` there (audit 41
+/// A41-17).
+fn through_function(
+    text: &str,
+    list: &[Command],
+    at: usize,
+    targets: &BTreeSet<String>,
+) -> Option<Wide> {
+    if !text.contains("()") && !text.contains("function ") {
+        return None;
+    }
+    let names = crate::shell::flow::functions(text);
+    list.iter().find_map(|cmd| {
+        let args = cmd.args();
+        let c = command_index(&args);
+        let name = args.get(c).map(|w| w.cooked.as_str())?;
+        if !names.contains(name) {
+            return None;
+        }
+        let k = args[c + 1..]
+            .iter()
+            .position(|w| before_value(text, w, at, targets).is_some())?;
+        let body = crate::shell::flow::function_span(text, name)?;
+        let inner: Vec<Command> = list
+            .iter()
+            .filter(|c| {
+                c.words
+                    .first()
+                    .is_some_and(|w| body.contains(&w.span.start))
+            })
+            .cloned()
+            .collect();
+        let positional = BTreeSet::from([(k + 1).to_string()]);
+        within(text, &inner, usize::MAX, &positional, false, 0)
+    })
 }
 
 /// [`widens`] in `list`, whose output `feeds` a command that deletes or stops what it names
@@ -98,7 +138,8 @@ fn within(
             || after.split('/').next().is_some_and(|p| p.contains('*'));
         // `cd "/srv/releases/{{ v }}" && rm -rf -- ./*`: the folder it enters is what a
         // later command deletes in.
-        let c = command_index(&args);
+        // (`builtin cd`, `command cd`: the builtin itself, as behind any wrapper.)
+        let c = program_index(&args, command_index(&args));
         if k > c
             && args
                 .get(c)
@@ -144,6 +185,11 @@ fn within(
             ends_path,
             globbed,
         };
+        if let Some(wide) = requests::written_file(text, list, n)
+            .and_then(|file| found.written(base(&args[p].cooked), &file))
+        {
+            return Some(wide);
+        }
         let replaces = places::replaces_whole(text, list, n);
         if let Some(wide) = found.widens(base(&args[p].cooked), feeds, replaces) {
             return Some(wide);
@@ -157,7 +203,11 @@ impl Found<'_> {
         let word = self.operands[self.k].cooked.as_str();
         let option = word.starts_with('-') || self.before.starts_with('-');
         let path = (self.ends_path || self.globbed) && !option;
-        if let Some(wide) = self.sets(program, path) {
+        if let Some(wide) = self
+            .sets(program, path)
+            .or_else(|| self.scope(program))
+            .or_else(|| self.requests(program, feeds))
+        {
             return Some(wide);
         }
         // An address joined to its option (`--source=…`, `-s…`, `CidrIp=…`).
@@ -172,12 +222,16 @@ impl Found<'_> {
         let wide = match program {
             "rm" | "rmdir" | "shred" | "unlink" | "srm" if path => Wide::path(DELETED),
             "truncate" if path => Wide::path(EMPTIED),
+            // `ls -d /dir/{{ v }}* | xargs rm -rf`: what it lists is what is deleted.
+            "ls" if path && feeds => Wide::path(DELETED),
             "chown" | "chmod" | "chgrp" | "setfacl" | "chattr"
                 if path && self.has(&["-R", "--recursive"]) =>
             {
                 Wide::path(CHANGED)
             }
-            "find" if self.has(&["-delete"]) || exec_deletes(self.operands) => {
+            // (Also `find "/dir/{{ v }}" … | xargs rm`, `| while read -r f; do rm "$f"`:
+            // what it lists is what is deleted, audit 41 A41-7.)
+            "find" if self.has(&["-delete"]) || exec_deletes(self.operands) || feeds => {
                 match self.previous() {
                     "-name" | "-iname" | "-path" | "-ipath" | "-wholename" | "-iwholename" => {
                         Wide::glob(NAMED, self.around(None))
@@ -186,6 +240,24 @@ impl Found<'_> {
                     _ if path => Wide::path(DELETED),
                     _ => return None,
                 }
+            }
+            // `git -C "/srv/app/{{ v }}" clean -fdx`, `make -C "…/{{ v }}" clean`: the folder
+            // the command deletes in, as a `cd` before it (audit 41 A41-18).
+            "git"
+                if path
+                    && self.previous() == "-C"
+                    && (self.verb(&["clean", "rm", "restore"])
+                        || (self.verb(&["checkout", "reset"])
+                            && self.has(&["--", "--hard", "-f", "--force"]))) =>
+            {
+                Wide::path(ENTERED)
+            }
+            "make"
+                if path
+                    && matches!(self.previous(), "-C" | "--directory")
+                    && self.verb(&["clean", "distclean", "mrproper", "clobber"]) =>
+            {
+                Wide::path(ENTERED)
             }
             "rsync" if path && self.deletes_in_destination() => Wide::path(DELETED),
             "rsync" if path && self.has(&["--remove-source-files"]) && !self.last_operand() => {
@@ -267,7 +339,13 @@ impl Found<'_> {
             "iptables" | "ip6tables"
                 if matches!(
                     self.previous(),
-                    "-s" | "-d" | "--source" | "--destination" | "--src" | "--dst"
+                    "-s" | "-d"
+                        | "--source"
+                        | "--destination"
+                        | "--src"
+                        | "--dst"
+                        | "--src-range"
+                        | "--dst-range"
                 ) =>
             {
                 Wide::network(self.around(None))
@@ -276,6 +354,14 @@ impl Found<'_> {
                 Wide::network(self.around(joined))
             }
             "ufw" if matches!(self.previous(), "from" | "to") => Wide::network(self.around(None)),
+            // `nft add rule … ip saddr {{ v }} … accept`, in words or in one string.
+            "nft"
+                if matches!(self.previous(), "saddr" | "daddr")
+                    || self.before.trim_end().ends_with("saddr")
+                    || self.before.trim_end().ends_with("daddr") =>
+            {
+                Wide::network(self.around(None))
+            }
             "aws" | "gcloud"
                 if matches!(self.previous(), "--cidr" | "--cidr-ip" | "--source-ranges") =>
             {
@@ -347,10 +433,14 @@ fn deleter(cmd: &Command) -> bool {
             .any(|a| words.iter().any(|v| a.cooked.eq_ignore_ascii_case(v)))
     };
     match name {
-        "kill" | "pkill" | "rm" | "rmdir" | "shred" | "unlink" | "truncate" => true,
+        "kill" | "pkill" | "rm" | "rmdir" | "shred" | "unlink" | "truncate" | "chmod" | "chown"
+        | "chgrp" => true,
         "kubectl" | "oc" => verbs(&["delete", "drain", "cordon", "evict"]),
         "docker" | "podman" | "nerdctl" => verbs(&["rm", "rmi", "kill", "stop", "prune"]),
         "redis-cli" => verbs(&["del", "unlink"]),
+        "userdel" | "deluser" => true,
+        "virsh" => verbs(&["destroy", "undefine", "shutdown"]),
+        "zfs" => verbs(&["destroy"]),
         "etcdctl" => verbs(&["del"]),
         "systemctl" => verbs(UNIT_VERBS),
         "aws" => args[p + 1..].iter().any(|a| {
@@ -394,6 +484,21 @@ fn pipes_into_deleter(list: &[Command], n: usize) -> bool {
         if list.get(m).is_some_and(deleter) {
             return true;
         }
+        // `find … | while read -r f; do rm -f "$f"; done`: the loop reads the lines.
+        if list.get(m).is_some_and(|c| {
+            c.args()
+                .first()
+                .is_some_and(|w| !w.quoted && w.cooked == "while")
+        }) {
+            return list[m..]
+                .iter()
+                .take_while(|c| {
+                    c.args()
+                        .first()
+                        .is_none_or(|w| w.quoted || w.cooked != "done")
+                })
+                .any(deleter);
+        }
     }
     false
 }
@@ -409,11 +514,17 @@ fn refers(text: &str, cmd: &Command, name: &str) -> bool {
     })
 }
 
-/// Whether `find`'s `-exec`/`-execdir` runs `rm`.
+/// Whether `find`'s `-exec`/`-execdir` runs a program that deletes, empties or changes the
+/// files it is given (`rm`, `truncate -s 0`, `chmod 000`).
 fn exec_deletes(operands: &[&Word]) -> bool {
     operands.windows(2).any(|pair| {
-        matches!(pair[0].cooked.as_str(), "-exec" | "-execdir" | "-ok")
-            && matches!(base(&pair[1].cooked), "rm" | "shred" | "unlink")
+        matches!(
+            pair[0].cooked.as_str(),
+            "-exec" | "-execdir" | "-ok" | "-okdir"
+        ) && matches!(
+            base(&pair[1].cooked),
+            "rm" | "shred" | "unlink" | "truncate" | "chmod" | "chown" | "chgrp" | "srm"
+        )
     })
 }
 
@@ -432,7 +543,7 @@ const UNIT_VERBS: &[&str] = &[
     "isolate",
 ];
 
-const ENTERED: &str = "it ends the path of the folder `cd` enters before a later command deletes or changes what is in it, where an empty value, `.` or `/` would enter the whole folder written before it";
+const ENTERED: &str = "it ends the path of the folder `cd` enters (or `git -C`, `make -C` works in) before a command deletes or changes what is in it, where an empty value, `.` or `/` would enter the whole folder written before it";
 /// The options of `pkill`/`pgrep` that pick processes by parent, group, session or user.
 const OWNER_OPTIONS: &[&str] = &[
     "-P",

@@ -128,6 +128,24 @@ impl Found<'_> {
                 let from = self.before.starts_with("--member=").then_some(9);
                 wide(GRANTED, WideKind::Grant, self.around(from))
             }
+            // `kubectl create clusterrolebinding … --group "{{ v }}"` (audit 41 A41-4);
+            // `kafka-acls --add --allow-principal "User:{{ v }}"`.
+            "kubectl" | "oc"
+                if self.verb(&["create"]) && self.verb(&["rolebinding", "clusterrolebinding"]) =>
+            {
+                let from = if matches!(previous, "--user" | "--group" | "--serviceaccount") {
+                    0
+                } else {
+                    self.option_prefix(&["--user=", "--group=", "--serviceaccount="], false)?
+                };
+                wide(GRANTED, WideKind::Grant, self.around(Some(from)))
+            }
+            "kafka-acls" | "kafka-acls.sh"
+                if self.verb(&["--add"])
+                    && matches!(previous, "--allow-principal" | "--allow-host") =>
+            {
+                wide(GRANTED, WideKind::Grant, self.around(None))
+            }
             // (A Vault policy's paths: `batches.rs` holds every string of a Vault policy,
             // inline or on vault's input, to its glob characters.)
             _ => None,

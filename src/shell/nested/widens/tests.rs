@@ -471,7 +471,8 @@ fn a_value_that_would_widen_a_destructive_command_is_refused() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
-/// Audit 40: values that widen by the command's own syntax (the table in `cases.rs`).
+/// Audits 40 and 41: values that widen by the command's own syntax, and deletions written
+/// with a listing (the table in `cases.rs`).
 #[test]
 fn a_value_that_widens_by_the_commands_own_syntax_is_refused() {
     let mut wrong = Vec::new();
