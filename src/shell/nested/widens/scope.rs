@@ -25,13 +25,9 @@ impl Found<'_> {
             }
             "ip" if self.verb(&["flush"]) => {
                 let flushed = self.operands[self.k..].iter().all(|a| a.cooked != "flush");
-                if matches!(previous, "table" | "dev") && flushed {
-                    Some(Wide::new(FLUSHED, WideKind::Network, self.around(None)))
-                } else if previous == "flush" && self.verb(&["route", "r", "ro", "rou"]) {
-                    Some(Wide::new(FLUSHED, WideKind::Network, self.around(None)))
-                } else {
-                    None
-                }
+                let device = matches!(previous, "table" | "dev") && flushed;
+                let prefix = previous == "flush" && self.verb(&["route", "r", "ro", "rou"]);
+                (device || prefix).then(|| Wide::new(FLUSHED, WideKind::Network, self.around(None)))
             }
             _ => None,
         }
