@@ -786,3 +786,35 @@ fn languages_behind_launchers_and_subcommands_are_said_at_lint() {
         assert_eq!(found, lines, "{run}\n{stdout}");
     }
 }
+
+/// Audit 41 A41-20: a value given to psql as a variable that its SQL expands unquoted
+/// (`:uid`) is spliced into SQL: RB032 says so ahead, with the quoted forms in its help;
+/// `:'uid'` is data, and an `int` input holds no SQL.
+#[test]
+fn a_psql_variable_expanded_unquoted_is_said_at_lint() {
+    let inputs = "inputs:\n  v:\n    description: V\n  n:\n    description: N\n    type: int\n";
+    // (The script's first line is the file's 14th.)
+    for (run, lines) in [
+        (
+            "psql -v uid=\"{{ inputs.v }}\" <<'SQL'\n      DELETE FROM sessions WHERE user_id = :uid;\n      SQL",
+            vec![14],
+        ),
+        (
+            "psql -v uid=\"{{ inputs.v }}\" <<'SQL'\n      DELETE FROM sessions WHERE user_id = :'uid';\n      SQL",
+            vec![],
+        ),
+        (
+            "psql -v uid=\"{{ inputs.n }}\" -c 'DELETE FROM sessions WHERE user_id = :uid'",
+            vec![],
+        ),
+    ] {
+        let text = format!(
+            "title: T\nowner: team\ndescription: D.\n{inputs}steps:\n  - id: one\n    title: One\n    run: |\n      {run}\n"
+        );
+        let (found, stdout) = rule_lines("RB032", &text);
+        assert_eq!(found, lines, "{run}\n{stdout}");
+        if !lines.is_empty() {
+            assert!(stdout.contains(":'name'"), "{stdout}");
+        }
+    }
+}

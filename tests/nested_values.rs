@@ -3621,3 +3621,165 @@ fn a_value_naming_every_topic_socket_index_or_client_is_refused() {
         assert!(got.starts_with(given), "{run}: {got}");
     }
 }
+
+/// Audit 41 A41-12, -14, -15, -20, -21, -22: a value that would cross into another record
+/// (`chpasswd`'s input), header (a mail written by `printf` or an `echo` group), variable
+/// (an env-file written by awk or jq, or given as `<(…)`), element (XML) or into SQL (a psql
+/// variable expanded as `:uid`) is refused before any fake runs; the ordinary value reaches
+/// the program byte for byte. A41-19: a symbolic mode reaches chmod.
+#[test]
+fn values_that_would_cross_into_another_record_are_refused_and_plain_ones_arrive() {
+    let cases: &[ReaderCase] = &[
+        (
+            &["chpasswd"],
+            "echo \"deploy:{{ inputs.v }}\" | chpasswd",
+            &["Tmp-pass-1\nroot:owned"],
+            "record of the lines `chpasswd`",
+            "Tmp-pass-1!",
+            "chpasswd",
+            "\ndeploy:Tmp-pass-1!\n",
+        ),
+        (
+            &["sendmail"],
+            "printf \"To: oncall@example.com\\nSubject: [%s] failover\\n\\nsee\\n\" \"{{ inputs.v }}\" | sendmail -t",
+            &["INC-1\nBcc: leak@evil.example"],
+            "header of a mail message",
+            "INC-1",
+            "sendmail",
+            "[-t]\nTo: oncall@example.com\nSubject: [INC-1] failover\n\nsee\n",
+        ),
+        (
+            &["msmtp"],
+            "{ echo \"To: oncall@example.com\"; echo \"Subject: {{ inputs.v }}\"; echo; echo see; } | msmtp -t",
+            &["INC-1\nBcc: leak@evil.example"],
+            "header of a mail message",
+            "INC-1 (db)",
+            "msmtp",
+            "[-t]\nTo: oncall@example.com\nSubject: INC-1 (db)\n\nsee\n",
+        ),
+        (
+            &["loadenv"],
+            "awk -v tag=\"{{ inputs.v }}\" 'BEGIN { print \"TAG=\" tag }' > app.env.new && loadenv < app.env.new",
+            &[
+                "v2\\nLD_PRELOAD=/tmp/evil.so",
+                "v2\nLD_PRELOAD=/tmp/evil.so",
+            ],
+            "awk or jq prints it into a file of lines",
+            "v2.1",
+            "loadenv",
+            "\nTAG=v2.1\n",
+        ),
+        (
+            &["loadenv"],
+            "jq -rn --arg t \"{{ inputs.v }}\" '\"TAG=\" + $t' > app.env && loadenv < app.env",
+            &["v2\nLD_PRELOAD=/tmp/evil.so"],
+            "awk or jq prints it into a file of lines",
+            "v2 \"beta\"",
+            "loadenv",
+            "\nTAG=v2 \"beta\"\n",
+        ),
+        (
+            &["docker"],
+            "docker run --rm --env-file <(echo \"TAG={{ inputs.v }}\") app:1 true",
+            &["v2\nLD_PRELOAD=/tmp/evil.so"],
+            "`NAME=` line",
+            "v2",
+            "docker",
+            "[run][--rm][--env-file][/dev/fd/63][app:1][true]\n",
+        ),
+        (
+            &["tee"],
+            "tee dfs-hosts.xml <<EOF\n<configuration>\n  <property><name>dfs.hosts.include</name><value>{{ inputs.v }}</value></property>\n</configuration>\nEOF",
+            &["dn-7</value></property><property><name>dfs.permissions.enabled</name><value>false"],
+            "XML document",
+            "dn-7.example.com",
+            "tee",
+            "[dfs-hosts.xml]\n<configuration>\n  <property><name>dfs.hosts.include</name><value>dn-7.example.com</value></property>\n</configuration>\n",
+        ),
+        (
+            &["psql"],
+            "psql -h db-1 -d app -v uid=\"{{ inputs.v }}\" <<'SQL'\nDELETE FROM sessions WHERE user_id = :uid;\nSQL",
+            &[
+                "1 OR true; COPY (SELECT 1) TO PROGRAM 'touch x'",
+                "sessions, users",
+            ],
+            "psql variable",
+            "42",
+            "psql",
+            "[-h][db-1][-d][app][-v][uid=42]\nDELETE FROM sessions WHERE user_id = :uid;\n",
+        ),
+        (
+            &["chmod"],
+            "chmod \"{{ inputs.v }}\" logs",
+            &[],
+            "",
+            "+rx",
+            "chmod",
+            "[+rx][logs]\n",
+        ),
+    ];
+    refused_then_read(cases);
+}
+
+/// Audit 41 A41-16: a templated `env:` value (the step's or the runbook's) that picks which
+/// program runs is held as a path under a folder (no `..` part) and as a list of folders
+/// (no `:` adding one): refused before anything runs, naming the variable; an ordinary
+/// version runs the tool of that folder.
+#[test]
+fn a_templated_path_in_env_may_not_pick_another_program() {
+    for top in [false, true] {
+        for (value, refused) in [
+            ("../evil", true),
+            ("none:{here}/evil", true),
+            ("1.2", false),
+        ] {
+            let t = Test::new();
+            let here = t.path("runbooks");
+            let here = here.to_str().unwrap();
+            let path = format!("PATH: \"{here}/lib/{{{{ inputs.v }}}}/bin:/usr/bin:/bin\"");
+            let (top_env, step_env) = if top {
+                (format!("env:\n  {path}\n"), String::new())
+            } else {
+                (String::new(), format!("    env:\n      {path}\n"))
+            };
+            let rb = format!(
+                "title: e\n{HEAD}{top_env}inputs:\n  v: {{description: the tools version}}\nsteps:\n  - id: s\n    title: s\n    readonly: true\n{step_env}    run: tool\n"
+            );
+            let out = t.path("out");
+            std::fs::create_dir_all(&out).unwrap();
+            let t = t
+                .file("runbooks/rb.yaml", &rb)
+                .file(
+                    "runbooks/lib/1.2/bin/tool",
+                    "#!/bin/sh\necho good > \"$OUT/tool\"\n",
+                )
+                .file(
+                    "runbooks/evil/bin/tool",
+                    "#!/bin/sh\necho evil > \"$OUT/pwned\"\n",
+                )
+                .env("OUT", out.to_str().unwrap());
+            use std::os::unix::fs::PermissionsExt;
+            for f in ["runbooks/lib/1.2/bin/tool", "runbooks/evil/bin/tool"] {
+                let mode = std::fs::Permissions::from_mode(0o755);
+                std::fs::set_permissions(t.path(f), mode).unwrap();
+            }
+            let input = format!("v={}", value.replace("{here}", here));
+            let o = t.exec(&["run", "rb", "--yes", "--input", &input]);
+            assert!(
+                !out.join("pwned").exists(),
+                "{value} (top: {top}): evil ran"
+            );
+            if refused {
+                assert_ne!(o.code, 0, "{value} (top: {top}): {}", o.stderr);
+                assert!(
+                    o.stderr.contains("`env.PATH`") && !out.join("tool").exists(),
+                    "{value} (top: {top}): {}",
+                    o.stderr
+                );
+            } else {
+                o.code(0);
+                assert!(out.join("tool").exists(), "{value} (top: {top})");
+            }
+        }
+    }
+}

@@ -105,7 +105,7 @@ pub fn completed_rollback(
     }
     // The step's own `env` applies to its rollback too.
     for (k, v) in &step.env {
-        match render::text(&v.value, &ctx) {
+        match render::env_value(&format!("step `{}`", step.id()), &k.value, &v.value, &ctx) {
             Ok(value) => rendered.env.push((k.value.clone(), value)),
             Err(e) => return Some(by_hand(e.message)),
         }

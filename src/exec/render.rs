@@ -155,6 +155,37 @@ fn held(c: char) -> String {
     }
 }
 
+/// The value of `env.NAME` (`whose`: "step `s`" or "the runbook") rendered from `template`,
+/// checked as the value of an `export NAME="…"` at the start of the script is: a templated
+/// `PATH`, `KUBECONFIG` or `LD_*` holds no `..` part and no `:` adding an entry, a path
+/// under a folder no `..` (audit 41 A41-16). Errs, naming the variable, when it cannot be
+/// rendered or a value is refused.
+pub fn env_value(
+    whose: &str,
+    name: &str,
+    template: &str,
+    ctx: &Value,
+) -> Result<String, RenderError> {
+    let value = text(template, ctx).map_err(|e| RenderError {
+        message: format!("`env.{name}` of {whose} cannot be rendered: {}", e.message),
+        help: e.help.clone(),
+    })?;
+    if !template.contains("{{") {
+        return Ok(value);
+    }
+    let (assigned, _) = crate::shell::entered::assigned(name, template);
+    match self::script(&assigned, ctx, &Shell::Bash) {
+        Ok(_) => Ok(value),
+        Err(e) => Err(RenderError {
+            message: format!(
+                "`env.{name}` of {whose} is given to every command of the script, as if it began with `export {name}=\"{template}\"`: {}",
+                e.message
+            ),
+            help: e.help,
+        }),
+    }
+}
+
 /// A text of `step` (instructions, a checklist item, the phrase): rendered, or as written
 /// when the step says `templates: false`. (Its `env` values are always rendered.)
 pub fn step_text(
@@ -1075,5 +1106,39 @@ mod tests {
         let template = "echo $(( 1 << 2 ))\nprintf '[%s]' {{ vars.ip }}; echo";
         let s = script(template, &ctx(value), &Shell::Bash).unwrap();
         assert_eq!(run_bash(&s), format!("4\n[{value}]\n"));
+    }
+
+    /// A templated `env:` value is checked as an `export NAME="…"` would be: a variable that
+    /// picks what runs holds no `..` part and no `:`; another holds what it likes.
+    #[test]
+    fn a_templated_env_value_is_checked_as_its_export() {
+        let path = "/usr/lib/{{ vars.ip }}/bin:/usr/bin";
+        for bad in ["../../tmp/evil", "x:/tmp/evil"] {
+            let e = env_value("step `s`", "PATH", path, &ctx(bad)).unwrap_err();
+            assert!(
+                e.message.contains("`env.PATH` of step `s`"),
+                "{bad}: {}",
+                e.message
+            );
+        }
+        for (name, template, bad) in [
+            ("KUBECONFIG", "/etc/kube/{{ vars.ip }}.conf", "../../tmp/kc"),
+            ("PYTHONPATH", "{{ vars.ip }}", "a:/tmp"),
+            ("GIT_EXEC_PATH", "/opt/git/{{ vars.ip }}", ".."),
+        ] {
+            assert!(
+                env_value("the runbook", name, template, &ctx(bad)).is_err(),
+                "{name}"
+            );
+        }
+        assert_eq!(
+            env_value("step `s`", "PATH", path, &ctx("tools-1.2")).unwrap(),
+            "/usr/lib/tools-1.2/bin:/usr/bin"
+        );
+        let note = "a: b $(touch x) ..";
+        assert_eq!(
+            env_value("step `s`", "NOTE", "{{ vars.ip }}", &ctx(note)).unwrap(),
+            note
+        );
     }
 }

@@ -85,11 +85,7 @@ pub fn start_env(
     }
     let ctx = state.context(None);
     for (k, v) in &rb.env {
-        let value =
-            super::render::text(&v.value, &ctx).map_err(|e| super::render::RenderError {
-                message: format!("cannot render `env.{}`: {e}", k.value),
-                help: e.help,
-            })?;
+        let value = super::render::env_value("the runbook", &k.value, &v.value, &ctx)?;
         start.insert(k.value.clone(), value);
     }
     let env = Arc::make_mut(&mut state.env);

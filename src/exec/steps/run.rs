@@ -56,7 +56,11 @@ impl Executor<'_> {
             .collect();
         for (k, v) in &step.env {
             // Rendered even with `templates: false`: how values reach such a script.
-            env.push((k.value.clone(), render::text(&v.value, &ctx)?));
+            let whose = format!("step `{}`", step.id());
+            env.push((
+                k.value.clone(),
+                render::env_value(&whose, &k.value, &v.value, &ctx)?,
+            ));
         }
         env.push(("RUNBOOK_RUN_ID".into(), self.progress.state.run_id.clone()));
         env.push(("RUNBOOK_STEP".into(), step.id()));

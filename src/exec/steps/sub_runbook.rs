@@ -98,7 +98,8 @@ impl Executor<'_> {
         }
         let sub_ctx = state.context(None);
         for (k, v) in &sub.env {
-            if let Ok(value) = render::text(&v.value, &sub_ctx) {
+            // (A value refused there is not given: the sub-runbook's steps run without it.)
+            if let Ok(value) = render::env_value("the sub-runbook", &k.value, &v.value, &sub_ctx) {
                 Arc::make_mut(&mut state.env).insert(k.value.clone(), value);
             }
         }

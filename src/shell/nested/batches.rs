@@ -46,6 +46,11 @@ enum Language {
     /// What `socat`, `nc`, `telnet` or `openssl s_client` send: the peer's commands, one a
     /// line; `true` for HAProxy's runtime API, where `;` separates commands too.
     Peer(bool),
+    /// A message `sendmail`, `msmtp` or `ssmtp` reads: its headers, then its body.
+    Message,
+    /// Records, one a line: `user:password` for `chpasswd`, `chgpasswd`, `newusers`, the
+    /// password lines of `passwd --stdin` and `smbpasswd -s` (audit 41 A41-12).
+    Records,
 }
 
 /// What the commands and documents `at` stands in make of the value (or of a copy of it in
@@ -393,6 +398,16 @@ fn stdin_language(name: &str, rest: &[&str]) -> Option<Language> {
             Some(Language::Peer(rest.iter().any(|a| haproxy_socket(a))))
         }
         "openssl" if rest.first() == Some(&"s_client") => Some(Language::Peer(false)),
+        "sendmail" | "msmtp" | "ssmtp" => Some(Language::Message),
+        "chpasswd" | "chgpasswd" | "newusers" => Some(Language::Records),
+        "passwd" if has("--stdin") => Some(Language::Records),
+        "smbpasswd"
+            if rest
+                .iter()
+                .any(|a| a.starts_with('-') && !a.starts_with("--") && a.contains('s')) =>
+        {
+            Some(Language::Records)
+        }
         name if MAIL_PROGRAMS.contains(&name) => {
             let headers = rest.iter().any(|a| *a == "-t" || *a == "--template");
             (operands() > 0 || headers).then_some(Language::Mail(headers))
@@ -688,9 +703,13 @@ fn hold(language: Language, before: &str) -> Option<FileArgument> {
         }
         Language::Peer(true) => found(&[], "\n\r\\;", HAPROXY),
         Language::Peer(false) => found(&[], "\n\r\\", PEER),
-        // (Before the first empty line of `mail -t`'s input: headers, which
-        // `formats.rs` holds.)
-        Language::Mail(headers) if headers && !before.contains("\n\n") => None,
+        // (Before the first empty line of `mail -t`'s or `sendmail`'s input: headers,
+        // however the message is written: a here-document, `printf`, an `echo` group.)
+        Language::Mail(true) | Language::Message if !before.contains("\n\n") => {
+            found(&[], LINE, super::formats::MAIL_HEADER)
+        }
+        Language::Message => None,
+        Language::Records => found(&[], LINE, RECORDS),
         // (A value within a line starts no line; its own later lines may.)
         Language::Mail(_) => {
             let first: &'static [&'static str] = if line.is_empty() { &["~"] } else { &[] };
@@ -698,6 +717,8 @@ fn hold(language: Language, before: &str) -> Option<FileArgument> {
         }
     }
 }
+
+const RECORDS: &str = "it stands in a record of the lines `chpasswd`, `chgpasswd`, `newusers`, `passwd --stdin` or `smbpasswd -s` read on their input, where a new line would start another record (`root:…` sets another account's password)";
 
 /// In a double-quoted argument: its quote, `\` and a new line.
 const IN_DOUBLE: &str = "\n\r\"\\";

@@ -13,6 +13,90 @@ pub(super) static PSQL: Foreign = Foreign {
     help: "pass it as a psql variable and the SQL on standard input (psql reads no variables in `-c`): `psql -v name=\"{{ … }}\" <<'SQL'` … `where x = :'name'` … `SQL`; or give the value a `pattern`",
 };
 
+/// A value given to psql as a variable (`-v uid="{{ … }}"`) that its SQL expands unquoted,
+/// `:uid`: psql copies the value into the SQL as it is (audit 41 A41-20).
+pub(super) static PSQL_VARIABLE: Foreign = Foreign {
+    language: "SQL",
+    help: "write the variable as `:'name'` (the value as a quoted literal) or `:\"name\"` (an identifier) where the SQL uses it, not `:name`, which copies the value into the SQL as it is; or give the value a `pattern` such as `^[0-9]+$`",
+};
+
+/// What `:name` copies into SQL as it is: only a number or a name (letters, digits, `_`,
+/// `.`) is data there; these would end it (an operator, a quote, a list, a comment).
+pub(super) const PSQL_VARIABLE_ENDS: &str = " \t\n\r'\"`;,()[]{}<>=!~+-*/%^&|#@$?:\\";
+
+/// Whether the value at `at` is given to psql as a variable (`-v NAME=…`, `--set`,
+/// `--variable`, attached or not) that the SQL psql reads — its `-c` commands, its
+/// here-document or here-string — expands unquoted as `:NAME` (`:'NAME'` and `:"NAME"`
+/// quote it; `x::int` is a cast).
+pub(super) fn psql_variable_spliced(text: &str, list: &[Command], at: usize) -> bool {
+    list.iter().any(|c| {
+        let args = c.args();
+        let Some(k) = args.iter().position(|w| w.span.contains(&at)) else {
+            return false;
+        };
+        let i = command_index(&args);
+        if k <= i
+            || !matches!(
+                args.get(i).map(|a| base(&a.cooked)),
+                Some("psql" | "gitlab-psql")
+            )
+        {
+            return false;
+        }
+        let cur = args[k].cooked.as_str();
+        let prev = args[k - 1].cooked.as_str();
+        let assignment = if matches!(prev, "-v" | "--set" | "--variable") {
+            Some(cur)
+        } else {
+            cur.strip_prefix("--set=")
+                .or_else(|| cur.strip_prefix("--variable="))
+                .or_else(|| cur.strip_prefix("-v"))
+        };
+        let Some(name) = assignment
+            .and_then(|a| a.split_once('='))
+            .map(|(n, _)| n)
+            .filter(|n| !n.is_empty() && !n.contains(super::types::SENTINEL))
+        else {
+            return false;
+        };
+        let commands = args[i + 1..].windows(2).filter_map(|w| {
+            matches!(w[0].cooked.as_str(), "-c" | "--command").then_some(w[1].cooked.clone())
+        });
+        let attached = args[i + 1..].iter().filter_map(|a| {
+            a.cooked
+                .strip_prefix("--command=")
+                .or_else(|| a.cooked.strip_prefix("-c").filter(|r| !r.is_empty()))
+                .map(str::to_string)
+        });
+        let documents = c
+            .heredocs
+            .iter()
+            .filter_map(|d| text.get(d.body.clone()).map(str::to_string));
+        let strings = c
+            .words
+            .iter()
+            .filter(|w| w.herestring)
+            .map(|w| w.cooked.clone());
+        commands
+            .chain(attached)
+            .chain(documents)
+            .chain(strings)
+            .any(|sql| expands_unquoted(&sql, name))
+    })
+}
+
+/// Whether `sql` holds `:name` (not `::name`, a cast, nor part of a longer name).
+fn expands_unquoted(sql: &str, name: &str) -> bool {
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    sql.match_indices(':').any(|(i, _)| {
+        let rest = &sql[i + 1..];
+        rest.starts_with(name)
+            && !rest[name.len()..].starts_with(word)
+            && !sql[..i].ends_with(':')
+            && !rest.starts_with(':')
+    })
+}
+
 /// psql reading its script on its input, where a `\` starts a psql command anywhere outside
 /// quotes (`\!` runs a shell). (A `static`, told apart by its address from [`PSQL`], whose
 /// contents are the same: two such constants may share one.)

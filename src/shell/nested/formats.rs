@@ -45,6 +45,9 @@ pub(super) fn formats(
             if w.redirect && !w.span.contains(&at) {
                 continue;
             }
+            if env_file_substitution(text, h, w, *k, at) {
+                out.extend(shaped(LINE, ENV_LINE));
+            }
             out.extend(in_word(text, h, (w, *k, before), to_file.as_deref()));
         }
         for d in &cmd.heredocs {
@@ -264,13 +267,37 @@ fn in_word(
     if let Some(found) = under_folder(before) {
         out.push(found);
     }
+    // `PATH="/usr/lib/{{ v }}/bin:$PATH" kubectl …`, `export KUBECONFIG=…`: the value picks
+    // which program or configuration runs.
+    if let Some(found) = program_path(h, k, before) {
+        out.push(found);
+    }
     // `mail -s "[incident] {{ v }}"`: a new line would add headers.
     if MAIL_PROGRAMS.contains(&program) && (previous == "-s" || before.starts_with("-s")) {
         out.extend(shaped(LINE, MAIL_HEADER));
     }
+    // `swaks --header "Subject: {{ v }}"`, `--h-Subject "{{ v }}"`: a header too.
+    if program == "swaks"
+        && (matches!(previous, "--header" | "--add-header" | "--ah")
+            || previous.starts_with("--h-")
+            || before.starts_with("--h-")
+            || before.starts_with("--header="))
+    {
+        out.extend(shaped(LINE, MAIL_HEADER));
+    }
+    // `awk -v tag="{{ v }}" '…' app.env > app.env.new`, `jq -rn --arg t "{{ v }}" …`:
+    // a value awk or jq prints into a file of lines.
+    if let Some(found) = rewritten_line(h, k, previous, before, to_file) {
+        out.push(found);
+        return out;
+    }
     // `echo "MODE={{ v }}" >> app.env`, `printf 'MODE=%s\n' "{{ v }}" | sudo tee F`: a new
     // line would be another variable or setting of the file.
     if let Some(file) = to_file {
+        // (First: an XML file's rule holds a file of settings' new line too.)
+        if file.ends_with(".xml") {
+            out.extend(xml(before, Some(file)));
+        }
         out.extend(super::settings::file_line(file));
         let line = before.rsplit('\n').next().unwrap_or(before);
         // (A `printf` argument: its line is the format's, up to the `%s`.)
@@ -312,6 +339,77 @@ fn in_word(
     out
 }
 
+/// Programs that print their input rewritten, with values given as variables: awk (whose
+/// `-v name=…` and `name=…` operands decode `\n`, `\012`, `\\`) and jq (`--arg`, printed
+/// as it is by `-r`/`-j`; `--argjson` decodes a JSON string's escapes). The characters that
+/// would make a new line where they print a value, by program.
+fn rewriter(name: &str) -> Option<&'static str> {
+    match name {
+        "awk" | "gawk" | "mawk" | "nawk" | "busybox-awk" => Some(PRINTED_LINE),
+        "jq" | "gojq" | "jaq" => Some(LINE),
+        _ => None,
+    }
+}
+
+/// A value given to awk (`-v NAME=…`, a `NAME=…` operand) or to jq printing raw text
+/// (`--arg NAME …`, `--argjson`) whose output is written to a file of lines (an env-file,
+/// a configuration file or a YAML file, or a file named after one: `app.env.new`), or which
+/// reads such a file: a new line it prints would add a variable or key (audit 41 A41-15).
+fn rewritten_line(
+    h: &Holding,
+    k: Option<usize>,
+    previous: &str,
+    before: &str,
+    to_file: Option<&str>,
+) -> Option<FileArgument> {
+    let (p, k) = (h.program?, k?);
+    let program = base(&h.args.get(p)?.cooked);
+    let mut chars = rewriter(program)?;
+    let words: Vec<&str> = h.args[p + 1..].iter().map(|a| a.cooked.as_str()).collect();
+    let given = if program.ends_with("awk") {
+        let assignment = before
+            .split_once('=')
+            .is_some_and(|(n, _)| crate::values::is_identifier(n.trim_start_matches("-v")));
+        assignment && (previous == "-v" || before.starts_with("-v") || !before.starts_with('-'))
+    } else {
+        let raw = words.iter().any(|w| {
+            matches!(*w, "--raw-output" | "--join-output" | "--raw-output0")
+                || (w.starts_with('-')
+                    && !w.starts_with("--")
+                    && w[1..].chars().any(|c| c == 'r' || c == 'j'))
+        });
+        let option = k
+            .checked_sub(2)
+            .filter(|&m| m > p)
+            .map(|m| h.args[m].cooked.as_str());
+        if option == Some("--argjson") {
+            chars = PRINTED_LINE;
+        }
+        raw && before.is_empty() && matches!(option, Some("--arg" | "--argjson"))
+    };
+    if !given {
+        return None;
+    }
+    let lines = |f: &str| {
+        let f = f.trim_matches(['"', '\'']);
+        let stem = [".new", ".tmp", ".bak", ".orig"]
+            .iter()
+            .find_map(|x| f.strip_suffix(x))
+            .unwrap_or(f);
+        [f, stem].iter().any(|f| {
+            config_file(f)
+                || f.ends_with(".yaml")
+                || f.ends_with(".yml")
+                || f.ends_with(".properties")
+        })
+    };
+    let reads = words.iter().any(|w| !w.starts_with('-') && lines(w));
+    (to_file.is_some_and(lines) || (reads && to_file.is_some())).then_some(())?;
+    shaped(chars, REWRITTEN_LINE)
+}
+
+const REWRITTEN_LINE: &str = "awk or jq prints it into a file of lines (an env-file, a configuration or YAML file), where a new line would add another variable or key (`LD_PRELOAD=…`), and awk's `-v` (or jq's `--argjson`) makes one of `\\n`: give a value on one line (awk reads `ENVIRON[\"name\"]` as it is, with no escapes)";
+
 /// A value in a document a command reads on its input (a here-document, a here-string),
 /// after `before`.
 fn in_document(
@@ -333,6 +431,8 @@ fn in_document(
     {
         out.extend(yaml(line));
     }
+    // (First: an XML file's rule holds a file of settings' new line too.)
+    out.extend(xml(before, to_file));
     out.extend(to_file.and_then(super::settings::file_line));
     let named = env_line(line);
     if named || (to_file.is_some() && config_file(file)) {
@@ -350,6 +450,28 @@ fn in_document(
     }
     out
 }
+
+/// A value in an XML document (`*-site.xml`, Tomcat's `server.xml`, any `*.xml` written, or
+/// a document that starts as XML: `<?xml`, `<configuration>`): `<`, `>` and `&` would add an
+/// element or an entity, and inside a tag a quote would end the attribute (audit 41 A41-22).
+fn xml(before: &str, file: Option<&str>) -> Option<FileArgument> {
+    let start = before.trim_start();
+    let is_xml = file.is_some_and(|f| f.trim_matches(['"', '\'']).ends_with(".xml"))
+        || start.starts_with("<?xml")
+        || (start.starts_with('<')
+            && start[1..].starts_with(|c: char| c.is_ascii_alphabetic())
+            && start.contains('>'));
+    if !is_xml {
+        return None;
+    }
+    let in_tag = match (before.rfind('<'), before.rfind('>')) {
+        (Some(open), Some(close)) => open > close,
+        (open, _) => open.is_some(),
+    };
+    shaped(if in_tag { "<>&\"'\n\r" } else { "<>&\n\r" }, XML)
+}
+
+const XML: &str = "it stands in an XML document, where `<` and `>` would add or end an element (`</value></property><property>…`), `&` start an entity, a quote end an attribute's value, and a new line start another line of the file: give a name or value without them";
 
 /// The programs a command's input, or the command it is piped to, goes to (after `sudo`,
 /// `env`… and into a container's command).
@@ -426,7 +548,7 @@ pub(super) fn written_to(text: &str, list: &[Command], n: usize) -> Option<Strin
             .find(|a| !a.cooked.starts_with('-'))
             .map(|a| a.cooked.clone());
     }
-    if !matches!(name, "echo" | "printf" | "cat") {
+    if !matches!(name, "echo" | "printf" | "cat") && rewriter(name).is_none() {
         return None;
     }
     let redirected = cmd.words.iter().chain(cmd.inherited.iter()).find(|w| {
@@ -462,6 +584,27 @@ pub(super) fn written_to(text: &str, list: &[Command], n: usize) -> Option<Strin
             .find_map(|a| a.cooked.strip_prefix("of=").map(str::to_string)),
         _ => None,
     }
+}
+
+/// `docker run --env-file <(echo "TAG={{ v }}")`, `kubectl create secret generic …
+/// --from-env-file=<(…)`: word `k` of `h` is a process substitution, holding the value at
+/// `at`, that the program reads as an env-file (audit 41 A41-21).
+fn env_file_substitution(text: &str, h: &Holding, w: &Word, k: Option<usize>, at: usize) -> bool {
+    let Some(e) = w.expansions.iter().find(|e| {
+        e.process && e.span.contains(&at) && text.get(e.span.start..e.span.start + 1) == Some("<")
+    }) else {
+        return false;
+    };
+    let raw = text
+        .get(w.span.start..e.span.start)
+        .unwrap_or("")
+        .trim_matches(['"', '\'']);
+    let previous = k
+        .and_then(|k| k.checked_sub(1))
+        .and_then(|m| h.args.get(m))
+        .map_or("", |a| a.cooked.as_str());
+    let option = |o: &str| o.ends_with("env-file") || o.ends_with("EnvironmentFile");
+    (option(previous) && raw.is_empty()) || raw.strip_suffix('=').is_some_and(option)
 }
 
 /// A file whose lines are settings of a program or the system: under `/etc/`, an env-file,
@@ -913,6 +1056,41 @@ fn under_folder(before: &str) -> Option<FileArgument> {
     })
 }
 
+/// A value assigned (`NAME=…` before a command, or given to `export`, `declare`, `local`,
+/// `readonly`, `typeset`) to a variable that picks which program, library or configuration
+/// runs ([`super::variables::picks_programs`]): `:` would add an entry searched first, `..`
+/// reach a folder above the one written before it.
+fn program_path(h: &Holding, k: Option<usize>, before: &str) -> Option<FileArgument> {
+    let (name, _) = before.split_once('=')?;
+    let name = name.trim_end_matches('+');
+    if !crate::values::is_identifier(name) || !super::variables::picks_programs(name) {
+        return None;
+    }
+    let k = k?;
+    let assigns = match h.program {
+        None => true,
+        Some(p) if k < p => true,
+        Some(p) => {
+            k > p
+                && h.args.get(p).is_some_and(|a| {
+                    matches!(
+                        a.cooked.as_str(),
+                        "export" | "declare" | "local" | "readonly" | "typeset"
+                    )
+                })
+        }
+    };
+    assigns
+        .then(|| shaped(":", PROGRAM_PATH))
+        .flatten()
+        .map(|f| FileArgument {
+            no_parent: true,
+            ..f
+        })
+}
+
+const PROGRAM_PATH: &str = "it is assigned to a variable holding a path, or a list of paths separated by `:`, that picks which program, library or configuration runs (`PATH`, `KUBECONFIG`, `LD_*`, `PYTHONPATH`, `GIT_EXEC_PATH`…), where `:` would add an entry searched before the others and `..` reach a folder above the one written before it";
+
 /// What a shell reads as more than one plain word (besides letters, digits and `_ . / : @ ,
 /// + = % -`), and what ends a JSON string.
 const JSON_SCRIPT_CHARS: &str = " \t\n\r\"'\\$`;&|<>()*?[]{}#~!^";
@@ -933,7 +1111,7 @@ const DBNAME: &str = "it is the database of a PostgreSQL program, which reads a 
 const URL_HOST: &str = "it stands in the host of a URL, where `/`, `?`, `#`, `@` or `\\` would make what comes before or after it another host";
 const URL_PATH: &str = "it stands in the path of a URL, where `?` would start a query of its own, `#` end the path there, and `..` reach a folder above";
 const URL_QUERY: &str = "it is a parameter's value in a URL's query, where `&` would start another parameter and `#` end the query (encode it: `curl -G --data-urlencode \"name={{ … }}\"`)";
-const MAIL_HEADER: &str =
+pub(super) const MAIL_HEADER: &str =
     "it stands in a header of a mail message, where a new line would add another header (`Bcc: …`)";
 const FOLDER: &str = "it stands in a path under a folder written before it, where `..` would reach a folder above (`../../etc`)";
 

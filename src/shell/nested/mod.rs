@@ -272,7 +272,12 @@ fn plan_at(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     Role::Data(foreign) => foreign,
                     _ => None,
                 }
-                .or_else(|| list.as_deref().and_then(|l| stdin::piped_into_code(l, at)));
+                .or_else(|| list.as_deref().and_then(|l| stdin::piped_into_code(l, at)))
+                .or_else(|| {
+                    list.as_deref()
+                        .filter(|l| foreign::psql_variable_spliced(&text, l, at))
+                        .map(|_| &foreign::PSQL_VARIABLE)
+                });
                 // Data here, but where does it go? Into a variable the script uses in
                 // arithmetic, or reads as a name, it is code again.
                 // (`NODE=$(kubectl get pod "{{ v }}" …)`: NODE holds what the value selected,
@@ -539,6 +544,7 @@ fn plan_at(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                     Some((text.get(body.clone())?.to_string(), at - body.start))
                 });
                 if let Some(f) = foreign
+                    && !std::ptr::eq(f, &foreign::PSQL_VARIABLE)
                     && let Some((code, k)) = &code
                 {
                     match super::splice::ends(f.language, code, *k) {
@@ -583,6 +589,13 @@ fn plan_at(lexed: &str, placeholder: Range<usize>) -> Result<Plan, Unsafe> {
                         "`|'\n\r\\".to_string(),
                         "the psql command's argument (backquotes and `|` run a shell there)"
                             .to_string(),
+                    ));
+                }
+                // `psql -v uid="{{ v }}"` with `:uid` in its SQL: copied there as it is.
+                if foreign.is_some_and(|f| std::ptr::eq(f, &foreign::PSQL_VARIABLE)) {
+                    code_end = Some((
+                        foreign::PSQL_VARIABLE_ENDS.to_string(),
+                        "the SQL around the psql variable it is given to, which `:name` copies into the SQL as it is (only a number or a name is data there)".to_string(),
                     ));
                 }
                 // `make "{{ v }}"`, `env "{{ v }}" cmd`: with a `=`, an assignment (audit 22).
@@ -1009,6 +1022,8 @@ fn unclear(layers: &[Layer], what: &str) -> Unsafe {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_crossing;
 #[cfg(test)]
 mod tests_languages;
 #[cfg(test)]

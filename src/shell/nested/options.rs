@@ -392,6 +392,10 @@ pub(super) fn read_as_option(name: &str, args: &[&Word], i: usize, target: usize
             && (i..target).any(|k| {
                 matches!(args[k].cooked.as_str(), "commit" | "tag" | "merge" | "notes" | "stash")
             }))
+        // `chmod "{{ mode }}" FILE`: the mode, which may start with `+` or `-` (`+x`, `-w`);
+        // as one word, an option there leaves FILE as the mode, which chmod refuses (audit
+        // 41 A41-19).
+        && !(name == "chmod" && (i + 1..target).all(|k| args[k].cooked.starts_with('-')))
         // `gh pr create --body "…"`, `--title`: text.
         && !(matches!(prev, Some("--body" | "-b" | "--title" | "-t"))
             && (i..target).any(|k| matches!(base(&args[k].cooked), "gh" | "glab")))

@@ -110,6 +110,61 @@ pub fn runs_as_code(name: &str) -> bool {
         || name.starts_with("TF_CLI_ARGS")
 }
 
+/// Variables holding a path, or a list of paths split at `:`, that picks which program,
+/// library or configuration runs (a kubeconfig's `exec:` and an AWS configuration's
+/// `credential_process` are commands): a value there is held as a path under a folder is
+/// (no `..` part), and may hold no `:`, which would add an entry searched first
+/// ([`super::formats`]; audit 41 A41-16).
+const PROGRAM_PATHS: &[&str] = &[
+    "KUBECONFIG",
+    "DOCKER_CONFIG",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "GNUPGHOME",
+    "HELM_PLUGINS",
+    "HELM_CONFIG_HOME",
+    "HELM_DATA_HOME",
+    "XDG_CONFIG_HOME",
+    "XDG_CONFIG_DIRS",
+    "XDG_DATA_HOME",
+    "XDG_DATA_DIRS",
+    "ZDOTDIR",
+    "INPUTRC",
+    "ANSIBLE_CONFIG",
+    "TF_CLI_CONFIG_FILE",
+    "CLOUDSDK_CONFIG",
+    "BOTO_CONFIG",
+    "PIP_CONFIG_FILE",
+    "NPM_CONFIG_USERCONFIG",
+    "NPM_CONFIG_GLOBALCONFIG",
+    "GEM_HOME",
+    "GOROOT",
+    "CARGO_HOME",
+    "RUSTUP_HOME",
+    "JAVA_HOME",
+    "PERL5LIB",
+    "PERLLIB",
+    "RUBYLIB",
+    "LUA_CPATH",
+    "TCLLIBPATH",
+    "OPENSSL_CONF",
+    "OPENSSL_ENGINES",
+];
+
+/// Whether `name` holds a path or a list of paths that picks which program, library or
+/// configuration runs: `PATH` and every `…PATH` (`PYTHONPATH`, `LD_LIBRARY_PATH`,
+/// `GIT_EXEC_PATH`), the loader's `LD_*` and `DYLD_*`, `PYTHON*`, git's folders and
+/// configuration files (`GIT_DIR`, `GIT_CONFIG_GLOBAL`), and [`PROGRAM_PATHS`].
+pub(super) fn picks_programs(name: &str) -> bool {
+    name.ends_with("PATH")
+        || name.starts_with("LD_")
+        || name.starts_with("DYLD_")
+        || name.starts_with("PYTHON")
+        || (name.starts_with("GIT_")
+            && (name.ends_with("_DIR") || name.ends_with("_FILE") || name.contains("CONFIG")))
+        || PROGRAM_PATHS.contains(&name)
+}
+
 /// Whether bash expands `name` again as a prompt (`PS4`, `PROMPT_COMMAND`).
 pub fn is_prompt(name: &str) -> bool {
     PROMPTS.contains(&name)
