@@ -3679,15 +3679,6 @@ fn values_that_would_cross_into_another_record_are_refused_and_plain_ones_arrive
             "\nTAG=v2 \"beta\"\n",
         ),
         (
-            &["docker"],
-            "docker run --rm --env-file <(echo \"TAG={{ inputs.v }}\") app:1 true",
-            &["v2\nLD_PRELOAD=/tmp/evil.so"],
-            "`NAME=` line",
-            "v2",
-            "docker",
-            "[run][--rm][--env-file][/dev/fd/63][app:1][true]\n",
-        ),
-        (
             &["tee"],
             "tee dfs-hosts.xml <<EOF\n<configuration>\n  <property><name>dfs.hosts.include</name><value>{{ inputs.v }}</value></property>\n</configuration>\nEOF",
             &["dn-7</value></property><property><name>dfs.permissions.enabled</name><value>false"],

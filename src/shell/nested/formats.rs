@@ -45,9 +45,6 @@ pub(super) fn formats(
             if w.redirect && !w.span.contains(&at) {
                 continue;
             }
-            if env_file_substitution(text, h, w, *k, at) {
-                out.extend(shaped(LINE, ENV_LINE));
-            }
             out.extend(in_word(text, h, (w, *k, before), to_file.as_deref()));
         }
         for d in &cmd.heredocs {
@@ -584,27 +581,6 @@ pub(super) fn written_to(text: &str, list: &[Command], n: usize) -> Option<Strin
             .find_map(|a| a.cooked.strip_prefix("of=").map(str::to_string)),
         _ => None,
     }
-}
-
-/// `docker run --env-file <(echo "TAG={{ v }}")`, `kubectl create secret generic …
-/// --from-env-file=<(…)`: word `k` of `h` is a process substitution, holding the value at
-/// `at`, that the program reads as an env-file (audit 41 A41-21).
-fn env_file_substitution(text: &str, h: &Holding, w: &Word, k: Option<usize>, at: usize) -> bool {
-    let Some(e) = w.expansions.iter().find(|e| {
-        e.process && e.span.contains(&at) && text.get(e.span.start..e.span.start + 1) == Some("<")
-    }) else {
-        return false;
-    };
-    let raw = text
-        .get(w.span.start..e.span.start)
-        .unwrap_or("")
-        .trim_matches(['"', '\'']);
-    let previous = k
-        .and_then(|k| k.checked_sub(1))
-        .and_then(|m| h.args.get(m))
-        .map_or("", |a| a.cooked.as_str());
-    let option = |o: &str| o.ends_with("env-file") || o.ends_with("EnvironmentFile");
-    (option(previous) && raw.is_empty()) || raw.strip_suffix('=').is_some_and(option)
 }
 
 /// A file whose lines are settings of a program or the system: under `/etc/`, an env-file,

@@ -60,19 +60,6 @@ fn values_that_would_cross_into_another_record_are_refused() {
             Some('\n'),
             "v2 with spaces",
         ),
-        // A41-21: a process substitution read as an env-file.
-        (
-            "docker run --rm --env-file <(echo \"TAG={{ v }}\") app:1 true",
-            "v2\nLD_PRELOAD=/tmp/e.so",
-            Some('\n'),
-            "v2",
-        ),
-        (
-            "kubectl create secret generic e --from-env-file=<(echo \"T={{ v }}\")",
-            "t\nX=1",
-            Some('\n'),
-            "t",
-        ),
         // A41-14: a mail's headers written by printf or an echo group.
         (
             "printf 'To: a@example.com\\nSubject: [%s] x\\n\\nbody\\n' \"{{ v }}\" | sendmail -t",
