@@ -16,6 +16,8 @@ mod audit_39;
 mod audit_41;
 #[path = "import_cases/courses_and_shells.rs"]
 mod courses_and_shells;
+#[path = "import_cases/output_41.rs"]
+mod output_41;
 #[path = "import_cases/structure_39.rs"]
 mod structure_39;
 

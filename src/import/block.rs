@@ -8,6 +8,7 @@ use super::contents::file_contents;
 use super::decisions::{bold_either_or, either_or};
 use super::draft::Step;
 use super::output::{clearly_output, looks_like_output, names_only};
+use super::output_lines::{UNSURE_OUTPUT, reads_as_commands};
 use super::pos::Pos;
 use super::reader::{Reader, fence, fenced};
 use super::session::{
@@ -15,7 +16,7 @@ use super::session::{
     runs_there_itself, said_elsewhere, sentence_inside, typed_inside,
 };
 use super::titles::short_title;
-use super::transcript::{other_prompt, typed_where};
+use super::transcript::{other_prompt, shell_prompt, typed_where};
 use super::warnings::{warns_against, wrong_by_its_comment};
 use pulldown_cmark::CodeBlockKind;
 
@@ -195,16 +196,17 @@ impl Reader<'_> {
         // (Names one a line, `default` / `api.conf`, untagged after a block the page tagged
         // as shell: `ls`'s output, audit 14o A-15.)
         let names_after_tagged = lang.is_empty() && self.last_tagged && names_only(&self.code);
-        let output_after = (lang.is_empty() || shell_tagged)
-            && self.joinable
+        let right_after = self.joinable
             && self.prose.trim().is_empty()
             && (self.in_item == 0
                 || self
                     .item_text
                     .get(self.item_taken..)
-                    .is_some_and(|rest| rest.trim().is_empty()))
+                    .is_some_and(|rest| rest.trim().is_empty()));
+        let mut output_after = (lang.is_empty() || shell_tagged)
+            && right_after
             && (shell_tagged || looks_like_output(&self.code) || names_after_tagged);
-        let foreign = if fence_lines.is_some() {
+        let mut foreign = if fence_lines.is_some() {
             fence_lines
         } else if output_after && !shell_tagged && !looks_like_output(&self.code) {
             Some("the output of the command before it (names, one a line, after a block tagged as shell: no command), shown, not run".to_string())
@@ -259,6 +261,18 @@ impl Reader<'_> {
         } else {
             Some(typed_where(&lang))
         };
+        // Any other untagged block right after a command's whose lines do not all read as
+        // commands: that command's output too, said (audit 41 I41-19). (Not a transcript,
+        // whose commands are read at their prompts.)
+        if foreign.is_none()
+            && lang.is_empty()
+            && right_after
+            && !self.code.lines().any(|l| shell_prompt(l, "").is_some())
+            && !reads_as_commands(&self.code)
+        {
+            output_after = true;
+            foreign = Some(UNSURE_OUTPUT.to_string());
+        }
         let made = self.d.steps.len();
         let nested = nested_course.is_some();
         match foreign {
@@ -552,6 +566,9 @@ impl Reader<'_> {
                         .to_string();
                     self.prose.clear();
                     self.prose_pos = None;
+                }
+                None if last.instructions.trim().is_empty() => {
+                    last.instructions = "Output:\n\n".to_string();
                 }
                 None => last.instructions.push_str("\n\nOutput:\n\n"),
             }

@@ -52,9 +52,11 @@ mod invisible;
 pub mod irreversible;
 mod item_courses;
 mod item_decisions;
+mod liquid;
 mod lists;
 mod located;
 mod output;
+mod output_lines;
 mod placeholders;
 mod pos;
 mod reader;
@@ -91,14 +93,29 @@ pub const STDIN: &str = "<stdin>";
 pub fn import_from(text: &str, stem: &str, source: &str) -> Draft {
     // A byte order mark is no text of the page (and would hide its first heading).
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // A page whose lines end in a carriage return alone (old Mac editors): read as lines,
+    // as CommonMark reads them (audit 41 I41-15 found a closed fence read as never closed).
+    let lines_of_cr;
+    let text = if text.contains('\r') && !text.contains('\n') {
+        lines_of_cr = text.replace('\r', "\n");
+        lines_of_cr.as_str()
+    } else {
+        text
+    };
     // Jira's and Confluence's wiki markup (`{code:bash}`, `h2.`), line for line.
     let unwikied = wiki::unwiki(text);
     // MkDocs' and GitLab's tabs and admonitions, as CommonMark reads what they show.
-    let unfolded = tabs::unfold(&unwikied.text);
+    // Jekyll's `{% raw %}` / `{% endraw %}` lines: the site's markup, left out.
+    let (unliquid, liquid_left) = liquid::drop_raw(&unwikied.text);
+    let unfolded = tabs::unfold(&unliquid);
     // A ```` ````bash ```` fence "closed" by a ```` ``` ```` line, closed there.
     let closed = fences::close_mismatched(&unfolded.text);
     let mut d = walk::read(&closed.text, unfolded.shifts, closed.guesses);
     d.tabs = unfolded.tabs;
+    if !liquid_left.is_empty() {
+        d.left.extend(liquid_left);
+        d.left.sort_by_key(|(pos, _)| *pos);
+    }
     d.guesses.extend(unwikied.guesses);
     let exported = variables::unset_variables(&mut d);
     // (Before the passes whose work grows with inputs × steps.)

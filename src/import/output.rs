@@ -154,7 +154,7 @@ const COMMANDS: &[&str] = &[
 
 /// Whether a line starts a command: with a command's name (`kubectl get pods`, `echo
 /// Status: ok`, `sudo …`) or a script's path (`./probe`).
-fn starts_a_command(line: &str) -> bool {
+pub(super) fn starts_a_command(line: &str) -> bool {
     let first = line.split_whitespace().next().unwrap_or("");
     COMMANDS.contains(&first) || first.starts_with("./")
 }

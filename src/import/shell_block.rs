@@ -117,7 +117,7 @@ impl Reader<'_> {
             .collect();
         // `{{` of another template language (Go, Helm, jq): the command is kept
         // as written, placeholders and all, and says so.
-        let no_templates = ["{{", "{%", "{#"].iter().any(|t| commands.contains(t));
+        let no_templates = super::templates::holds_templates(&commands);
         let mut env = Vec::new();
         let commands = if no_templates {
             let placed = placeholders(&mut self.d, &commands, pos, &mut notes, Some(&mut env));
@@ -366,8 +366,7 @@ fn page_templates(command: &str) -> Option<(String, Vec<PageTemplate>)> {
         }
         format!("<{name}>")
     });
-    (!code && !["{{", "{%", "{#"].iter().any(|t| placed.contains(t)))
-        .then(|| (placed.into_owned(), found))
+    (!code && !super::templates::holds_templates(&placed)).then(|| (placed.into_owned(), found))
 }
 
 #[cfg(test)]

@@ -9,8 +9,7 @@ use super::draft::Draft;
 /// templates, which is then said.
 pub(super) fn text_templates(d: &mut Draft) {
     for s in &mut d.steps {
-        let text_has = |t: &str| t.contains("{{") || t.contains("{%") || t.contains("{#");
-        if text_has(&s.instructions) || s.checklist.iter().any(|c| text_has(c)) {
+        if holds_templates(&s.instructions) || s.checklist.iter().any(|c| holds_templates(c)) {
             if s.run.as_deref().is_none_or(|r| !r.contains("{{ inputs.")) {
                 s.no_templates = true;
             } else {
@@ -27,6 +26,16 @@ pub(super) fn text_templates(d: &mut Draft) {
             }
         }
     }
+}
+
+/// Whether text holds `{{`, `{%` or `{#` of another template language; bash's `${#ARR[@]}`
+/// and `${#VAR}`, a length, are none (audit 41 I41-13).
+pub(super) fn holds_templates(text: &str) -> bool {
+    text.contains("{{")
+        || text.contains("{%")
+        || text
+            .match_indices("{#")
+            .any(|(i, _)| !text[..i].ends_with('$'))
 }
 
 /// Text with `{{`, `{%` and `{#` written as templates that print them.

@@ -58,7 +58,9 @@ pub(super) fn titles(d: &mut Draft) {
         };
         let prose = !first.is_empty()
             && !first.starts_with(['`', '-', '*', '|', '>', '#'])
-            && !first.starts_with("Expected output");
+            && !first.starts_with("Expected output")
+            // (The importer's own line over a command's output shown, audit 41 I41-19.)
+            && !first.starts_with("Output:\n");
         // `### Delete them` over one block and no words: the heading names its one step
         // (audit 14j J1 found "Run `while read -r j; do`", the id to type at its
         // confirmation); a tab (`=== "Omnibus"`) with the section it is in. Not a phase of

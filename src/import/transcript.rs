@@ -1,24 +1,40 @@
 //! Console transcripts (commands after a shell's prompt, the output shown after them) and
 //! the prompts of other programs, which say where a block is typed.
 
+use super::output_lines::starts_a_command_line as command_line;
+
 /// A shell prompt at the start of a transcript's line: `$ `, `user@host:~$ `,
-/// `[user@host dir]# `, and `# ` in a `console` block. The command after it, if any.
+/// `[user@host dir]# `, and `# ` in a `console` block; zsh's `% ` and `user@host ~ % `
+/// (macOS' terminal), oh-my-zsh's `➜  ~ `, and any of them after a virtualenv's `(venv) `
+/// (audit 41 I41-4 found their commands lost as output). The command after it, if any.
 pub(super) fn shell_prompt<'a>(line: &'a str, lang: &str) -> Option<&'a str> {
     static PROMPT: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"^(\[?[\w.-]+@[\w.-]+(?:[: ][^\s$#\]]*)?\]?\s?)?([$#]) ").ok()
+        regex::Regex::new(
+            r"^(?:\([\w.-]+\) )?(\[?[\w.-]+@[\w.-]+(?:[: ][^\s$#%\]]*)?\]?\s?)?([$#%]) ",
+        )
+        .ok()
     });
+    // oh-my-zsh's theme: `➜  ~ `, `➜  api git:(main) ✗ `, then the command.
+    static ARROW: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^(?:\([\w.-]+\) )?➜\s+\S+(?: git:\([^)\s]*\))?(?: ✗)? +\S").ok()
+    });
+    if let Some(m) = ARROW.as_ref()?.find(line) {
+        return line.get(m.end() - 1..);
+    }
     let m = PROMPT.as_ref()?.captures(line)?;
     // `# ` alone is a comment in a script; a prompt only in a transcript, or after user@host,
     // and only before what reads as a command (`# Memory` is a heading of redis output).
     let rest = line.get(m.get(0)?.end()..)?;
-    if &m[2] == "#" && m.get(1).is_none() {
-        let command_like = rest
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_lowercase() || matches!(c, '/' | '.' | '$' | '~'));
-        if lang != "console" || !command_like {
-            return None;
-        }
+    let command_like = rest
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || matches!(c, '/' | '.' | '$' | '~'));
+    if &m[2] == "#" && m.get(1).is_none() && (lang != "console" || !command_like) {
+        return None;
+    }
+    // (A bare `% ` only before a command: curl's `% Total % Received` is its output.)
+    if &m[2] == "%" && m.get(1).is_none() && !command_like {
+        return None;
     }
     Some(rest)
 }
@@ -26,7 +42,8 @@ pub(super) fn shell_prompt<'a>(line: &'a str, lang: &str) -> Option<&'a str> {
 /// The host a transcript's prompt names (`ops@web-1:~$ ` → `web-1`).
 pub(super) fn prompt_host(line: &str) -> Option<&str> {
     static HOST: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"^\[?[\w.-]+@([\w.-]+)(?:[: ][^\s$#\]]*)?\]?\s?[$#] ").ok()
+        regex::Regex::new(r"^(?:\([\w.-]+\) )?\[?[\w.-]+@([\w.-]+)(?:[: ][^\s$#%\]]*)?\]?\s?[$#%] ")
+            .ok()
     });
     HOST.as_ref()?.captures(line)?.get(1).map(|m| m.as_str())
 }
@@ -246,6 +263,8 @@ pub(super) fn transcript(code: &str, lang: &str) -> Transcript {
     // unless the last command made the session root's (`sudo -i`, `su -`).
     let mut user_session = false;
     let mut root_shell: Option<String> = None;
+    // The last command prints a file (`cat /etc/fstab`): its comment lines are output.
+    let mut prints_file = false;
     for (k, l) in code.lines().enumerate() {
         if after_command && (l.starts_with("> ") || l == ">") {
             commands.push(l.get(2..).unwrap_or("").to_string());
@@ -254,6 +273,13 @@ pub(super) fn transcript(code: &str, lang: &str) -> Transcript {
         after_command = false;
         let prompt = prompt_of(l, lang, glued_prompt(l));
         let root_line = l.starts_with("# ");
+        // After `# cat /etc/fstab`, `# /etc/fstab: static …`, `# <file system> …` or `#
+        // remove old files` is the file's comment, printed, not a command typed at root's
+        // prompt (audit 41 I41-23 found one run).
+        if root_line && !continued && prints_file && !command_line(l[2..].trim()) {
+            output.push(l);
+            continue;
+        }
         // `# kill stale workers before the restart`: a comment, not a command typed at
         // root's prompt (an audit found it run); kept in the script as one.
         if root_line
@@ -311,6 +337,7 @@ pub(super) fn transcript(code: &str, lang: &str) -> Transcript {
             after_command = !c.ends_with('\\');
             continued = c.ends_with('\\');
             of = c.trim().trim_end_matches('\\').trim_end().to_string();
+            prints_file = prints_a_file(c);
             commands.push(c.to_string());
         } else {
             output.push(l);
@@ -319,6 +346,22 @@ pub(super) fn transcript(code: &str, lang: &str) -> Transcript {
     flush(&of, &mut output, &mut out);
     out.commands = commands.join("\n");
     out
+}
+
+/// Whether a command prints a file, its comments and all (`cat`, `grep`, `head`, `tail`,
+/// `less`; after `sudo`).
+fn prints_a_file(command: &str) -> bool {
+    let mut words = command.split_whitespace();
+    let first = words.next().unwrap_or("");
+    let program = if first == "sudo" {
+        words.find(|w| !w.starts_with('-')).unwrap_or("")
+    } else {
+        first
+    };
+    [
+        "cat", "grep", "egrep", "zgrep", "head", "tail", "less", "more", "zcat", "bat",
+    ]
+    .contains(&program)
 }
 
 /// Whether the text after `# ` reads as a sentence rather than a command: a few words, one
@@ -452,6 +495,42 @@ mod tests {
         assert_eq!(shell_prompt("[root@db-2 data]# ls", "bash"), Some("ls"));
         assert_eq!(shell_prompt("# ls", "console"), Some("ls"));
         assert_eq!(shell_prompt("# a comment", "bash"), None);
+        // zsh, oh-my-zsh and a virtualenv (audit 41 I41-4); curl's progress is no prompt.
+        assert_eq!(
+            shell_prompt("% kubectl get ns", "console"),
+            Some("kubectl get ns")
+        );
+        assert_eq!(
+            shell_prompt(
+                "jdoe@MacBook-Pro ~ % aws sts get-caller-identity",
+                "console"
+            ),
+            Some("aws sts get-caller-identity")
+        );
+        assert_eq!(
+            shell_prompt("➜  ~ kubectl get ns", "console"),
+            Some("kubectl get ns")
+        );
+        assert_eq!(
+            shell_prompt("➜  api git:(main) ✗ make test", "console"),
+            Some("make test")
+        );
+        assert_eq!(
+            shell_prompt("(venv) $ ansible all -m ping", "console"),
+            Some("ansible all -m ping")
+        );
+        assert_eq!(shell_prompt("% Total    % Received", "console"), None);
+        // After `# cat`, the file's `# ` lines are its output (audit 41 I41-23).
+        let t = transcript(
+            "# cat /etc/fstab\n# /etc/fstab: static file system information.\n# <file system> <dir>\nUUID=1 /data ext4\n# mount -a",
+            "console",
+        );
+        assert_eq!(t.commands, "cat /etc/fstab\nmount -a");
+        assert!(
+            t.outputs[0].1.starts_with("# /etc/fstab: static"),
+            "{:?}",
+            t.outputs
+        );
         let psql = other_prompt_of("pgbouncer=# show pools;\n").unwrap_or_default();
         assert!(psql.contains("`pgbouncer=#` prompt (psql)"), "{psql}");
         let redis = other_prompt_of("127.0.0.1:6379> INFO memory").unwrap_or_default();

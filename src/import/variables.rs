@@ -36,6 +36,21 @@ pub(super) const KNOWN_VARIABLES: &[&str] = &[
     "OPTARG",
     "OPTIND",
     "KUBECONFIG",
+    // bash's own (audit 41 I41-13 found `$BASH_VERSION` asked as an input).
+    "BASH",
+    "BASH_VERSION",
+    "BASH_VERSINFO",
+    "BASHPID",
+    "BASH_REMATCH",
+    "BASH_LINENO",
+    "BASH_COMMAND",
+    "HOSTTYPE",
+    "OSTYPE",
+    "MACHTYPE",
+    "SHLVL",
+    "EPOCHSECONDS",
+    "EPOCHREALTIME",
+    "SRANDOM",
 ];
 
 /// `$NAME` and `${NAME` of the upper-case variables a page's commands use (compiled once: a
@@ -43,10 +58,10 @@ pub(super) const KNOWN_VARIABLES: &[&str] = &[
 pub(super) static USED: std::sync::LazyLock<Option<regex::Regex>> =
     std::sync::LazyLock::new(|| regex::Regex::new(r"\$\{?([A-Z_][A-Z0-9_]*)").ok());
 /// Where a command sets one: `NAME=`, `export NAME=`, `read NAME` (also after options with
-/// a value, `read -r -p "Ticket: " NAME`), `for NAME`.
+/// a value, `read -r -p "Ticket: " NAME`), `for NAME`, `getopts "v" NAME`.
 pub(super) static SET: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
-        r#"(?:^|[\s;&|(])(?:export\s+|local\s+|declare\s+(?:-\w+\s+)*|readonly\s+)?([A-Z_][A-Z0-9_]*)(?:\+?=)|(?:read(?:\s+(?:-[A-Za-z]*[adinNptu]\s+(?:"[^"\n]*"|'[^'\n]*'|[^\s"']+)|-\w+))*|for|printf\s+-v|(?:mapfile|readarray)(?:\s+-\w+)*)\s+([A-Z_][A-Z0-9_]*)"#,
+        r#"(?:^|[\s;&|(])(?:export\s+|local\s+|declare\s+(?:-\w+\s+)*|readonly\s+)?([A-Z_][A-Z0-9_]*)(?:\+?=)|(?:read(?:\s+(?:-[A-Za-z]*[adinNptu]\s+(?:"[^"\n]*"|'[^'\n]*'|[^\s"']+)|-\w+))*|for|printf\s+-v|getopts\s+(?:"[^"\n]*"|'[^'\n]*'|[^\s"']+)|(?:mapfile|readarray)(?:\s+-\w+)*)\s+([A-Z_][A-Z0-9_]*)"#,
     )
     .ok()
 });

@@ -266,7 +266,19 @@ pub fn blocks(text: &str) -> Result<Vec<Block>, TemplateError> {
         });
         at = close + 2;
     }
-    if let Some(found) = text.find("{%") {
+    // (Outside the blocks: `{{ '{%' }}` prints `{%`, no statement.)
+    let mut gaps = 0;
+    let statement = blocks
+        .iter()
+        .map(|b| b.outer.clone())
+        .chain(std::iter::once(text.len()..text.len()))
+        .find_map(|block| {
+            let gap = text.get(gaps..block.start).unwrap_or("");
+            let found = gap.find("{%").map(|i| gaps + i);
+            gaps = block.end;
+            found
+        });
+    if let Some(found) = statement {
         return Err(TemplateError {
             offset: found,
             len: 2,
@@ -810,6 +822,11 @@ mod tests {
         let a = analyze_template("echo {{ inputs.x | raw }}");
         assert_eq!(a.raw.len(), 1);
         assert!(analyze_template("{% if x %}").errors.len() == 1);
+        // `{%` printed by a block is no statement; one after a block is (audit 41 I41-30).
+        let a = analyze_template("{{ '{%' }} endraw %} and {{ '{#' }}");
+        assert!(a.errors.is_empty(), "{:?}", a.errors);
+        let a = analyze_template("{{ inputs.x }} {% if x %}");
+        assert_eq!(a.errors.iter().map(|e| e.offset).collect::<Vec<_>>(), [15]);
         assert!(analyze_template("echo ${#arr[@]}").errors.is_empty());
         assert!(analyze_template("{{ }}").errors.len() == 1);
         assert!(analyze_expression("output | int < 20").errors.is_empty());
