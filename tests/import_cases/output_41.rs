@@ -127,7 +127,8 @@ fn a_files_comments_after_a_root_cat_are_output() {
     let t = page(name);
     let (yaml, _) = imported(&t, name);
     assert!(
-        step(&yaml, "check-fstab").contains("    run: |-\n      cat /etc/fstab\n      mount -a\n"),
+        step(&yaml, "log-in-as-root-and-look-at-the-entry-for")
+            .contains("    run: |-\n      cat /etc/fstab\n      mount -a\n"),
         "{yaml}"
     );
     assert!(
