@@ -219,7 +219,22 @@ fn every_fixture_page_imports_to_a_runbook_that_lints_and_walks_to_its_end() {
         regex::Regex::new(r#"^export ([A-Z_][A-Z0-9_]*)=(["']?)[^"'$`{]*(["']?)$"#).unwrap();
     for page in fixtures() {
         let name = page.file_stem().unwrap().to_string_lossy().into_owned();
-        let text = std::fs::read_to_string(&page).unwrap();
+        // (A page whose lines end in a carriage return alone is read as lines.)
+        let text = std::fs::read_to_string(&page)
+            .unwrap()
+            .replace("\r\n", "\n")
+            .replace('\r', "\n");
+        // (This test's reader of commands takes every untagged block for commands and only
+        // `$ `/`# ` for prompts; the importer reads the untagged blocks of these pages as the
+        // output of the command before each (audit 41 I41-19), the `# ` lines a root `cat`
+        // prints as its output (I41-23) and zsh's prompts (I41-4): their commands are
+        // asserted by tests/import_cases/output_41.rs; here they import, lint and dry-run.)
+        let own_reading = [
+            "outputs-after-commands",
+            "root-file-transcript",
+            "zsh-prompts",
+        ]
+        .contains(&name.as_str());
         let t = Test::new();
         let out = t.exec(&["import", page.to_str().unwrap()]);
         out.code(0);
@@ -241,7 +256,12 @@ fn every_fixture_page_imports_to_a_runbook_that_lints_and_walks_to_its_end() {
                     .to_string(),
             ) || yaml.contains(command)
         };
-        for command in commands_of(&text) {
+        // (A placeholder in a quoted here-document is kept as written: the page's own text.)
+        let written = commands_as_written(&text);
+        for (k, command) in commands_of(&text).into_iter().enumerate() {
+            if own_reading {
+                break;
+            }
             let lifted = export
                 .replace(&command, |c: &regex::Captures| {
                     format!(
@@ -254,7 +274,7 @@ fn every_fixture_page_imports_to_a_runbook_that_lints_and_walks_to_its_end() {
                 })
                 .into_owned();
             assert!(
-                kept(&command) || kept(&lifted),
+                kept(&command) || kept(&lifted) || written.get(k).is_some_and(|w| kept(w)),
                 "{name}: `{command}` is not kept:\n{yaml}"
             );
         }
@@ -326,6 +346,9 @@ fn every_fixture_page_imports_to_a_runbook_that_lints_and_walks_to_its_end() {
         let shown_md = same(&md.stdout);
         let mut from = 0;
         for command in commands_as_written(&text) {
+            if own_reading {
+                break;
+            }
             let command = same(&command);
             let found = shown_md[from..].find(&command);
             assert!(
@@ -714,13 +737,13 @@ fn an_export_reaches_the_steps_the_walk_reaches_from_it_whatever_the_step() {
     assert!(yaml[a..b].contains("MODE: \"{{ inputs.mode }}\""), "{yaml}");
     assert!(!yaml[b..verify].contains("MODE: "), "{yaml}");
     assert!(
-        yaml[verify..].contains("MODE: \"{{ inputs.mode }}\""),
+        // (Given only on the walk through option 1, audit 41 I41-16; empty on the other.)
+        yaml[verify..]
+            .contains("MODE: \"{{ inputs.mode if vars.which_applies_choice == '1' else '' }}\""),
         "{yaml}"
     );
     assert!(
-        out.stderr.contains(
-            "guess: `$MODE` is exported by step `run-export-mode-fast`, which the walk does not pass on the way here"
-        ),
+        yaml.contains("`$MODE` is exported only in option 1"),
         "{}",
         out.stderr
     );

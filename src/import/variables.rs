@@ -345,10 +345,9 @@ pub(super) fn unset_variables(d: &mut Draft) -> Vec<(String, String, Pos)> {
                     .trim_matches(|q| q == '"' || q == '\'')
                     .to_string();
                 if !value.contains("{{") && !crate::shell::quote::is_plain_word(&value) {
-                    let users = users.get_or_insert_with(|| {
-                        super::export_env::users(used, commands.iter().map(|(_, c, _)| *c))
-                    });
-                    if let Some(what) = super::export_env::refused_to_users(users, &name, &value) {
+                    let users = users
+                        .get_or_insert_with(|| users_of(used, commands.iter().map(|(_, c, _)| *c)));
+                    if let Some(what) = refused_to_users(users, &name, &value) {
                         export_guesses.push((*line, what));
                         continue;
                     }
@@ -563,4 +562,46 @@ fn guess_at_command(d: &mut Draft, line: Pos, what: String) {
         step.notes.push(format!("{line}: guess: {what}"));
     }
     d.guesses.push((line, what));
+}
+
+/// The steps' commands that use each variable (`$NAME`, `${NAME`), read once.
+pub(super) fn users_of<'a>(
+    used: &regex::Regex,
+    commands: impl Iterator<Item = &'a str>,
+) -> std::collections::HashMap<String, Vec<&'a str>> {
+    let mut out: std::collections::HashMap<String, Vec<&'a str>> = Default::default();
+    for c in commands {
+        let mut names: std::collections::HashSet<&str> = Default::default();
+        for cap in used.captures_iter(c) {
+            if let Some(m) = cap.get(1) {
+                names.insert(m.as_str());
+            }
+        }
+        for name in names {
+            out.entry(name.to_string()).or_default().push(c);
+        }
+    }
+    out
+}
+
+/// Why `export NAME=value` may not be given to the steps that use `$NAME` (`users`): the run
+/// refuses a value that is not one plain word where a step splits it into words
+/// (`kubectl drain $DRAIN_FLAGS`, audit 41 I41-16 found the dry-run fail on the page's own
+/// `--delete-emptydir-data --force`). Said; the export stays as written in its step.
+pub(super) fn refused_to_users(
+    users: &std::collections::HashMap<String, Vec<&str>>,
+    name: &str,
+    value: &str,
+) -> Option<String> {
+    if crate::shell::quote::is_plain_word(value) {
+        return None;
+    }
+    let refused = users
+        .get(name)?
+        .iter()
+        .find_map(|c| crate::shell::environment::EnvCheck::new(c).refusal(name, value))?;
+    Some(format!(
+        "`${name}` is exported here as `{value}`, which a step uses where the run refuses such a value ({}): the export stays as written in this step and is given to no other step (each step is a shell of its own: write the value in the command that uses it)",
+        refused.message
+    ))
 }
