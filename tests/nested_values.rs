@@ -2862,27 +2862,7 @@ fn with_appending_fake(t: Test, name: &str) -> (Test, std::path::PathBuf) {
 #[test]
 fn a_value_ending_the_path_of_dir_is_checked_as_a_cd_is() {
     let rb = "title: d\ninputs:\n  v: {description: release}\nsteps:\n  - id: s\n    title: clean one release\n    dangerous: true\n    confirm: clean it\n    dir: \"releases/{{ inputs.v }}\"\n    run: |\n      rm -rf ./*\n";
-    for (value, refused) in [("", true), ("..", true), (".", true), ("r1", false)] {
-        let t = Test::new()
-            .file("runbooks/rb.yaml", rb)
-            .file("runbooks/releases/r1/keep", "x");
-        let (t, out) = with_appending_fake(t, "rm");
-        let input = format!("v={value}");
-        let o = t.exec(&["run", "rb", "--yes", "--confirm", "s", "--input", &input]);
-        let ran = std::fs::read_to_string(out.join("rm")).ok();
-        if refused {
-            assert_ne!(o.code, 0, "{value:?}: {}", o.stderr);
-            assert!(ran.is_none(), "{value:?}: rm ran: {ran:?}");
-            assert!(
-                o.stderr.contains("`dir:` of step `s`") && o.stderr.contains("`cd"),
-                "{value:?}: {}",
-                o.stderr
-            );
-        } else {
-            o.code(0);
-            assert_eq!(ran.as_deref(), Some("[-rf][./keep]\n"), "{value:?}");
-        }
-    }
+    dir_is_checked_as_a_cd(rb);
 }
 
 /// A value in `on:` may not name the inventory's group of every host (`all`, `ungrouped`):
@@ -2960,27 +2940,7 @@ fn a_count_or_pid_found_from_a_value_is_a_number_in_a_remote_command() {
 #[test]
 fn a_value_ending_the_path_of_a_waits_dir_is_checked_as_a_cd_is() {
     let rb = "title: d\ninputs:\n  v: {description: release}\nsteps:\n  - id: s\n    title: clean until empty\n    dangerous: true\n    confirm: clean it\n    dir: \"releases/{{ inputs.v }}\"\n    wait:\n      run: rm -rf ./*\n      until: \"true\"\n      interval: 1s\n      timeout: 5s\n";
-    for (value, refused) in [("", true), ("..", true), (".", true), ("r1", false)] {
-        let t = Test::new()
-            .file("runbooks/rb.yaml", rb)
-            .file("runbooks/releases/r1/keep", "x");
-        let (t, out) = with_appending_fake(t, "rm");
-        let input = format!("v={value}");
-        let o = t.exec(&["run", "rb", "--yes", "--confirm", "s", "--input", &input]);
-        let ran = std::fs::read_to_string(out.join("rm")).ok();
-        if refused {
-            assert_ne!(o.code, 0, "{value:?}: {}", o.stderr);
-            assert!(ran.is_none(), "{value:?}: rm ran: {ran:?}");
-            assert!(
-                o.stderr.contains("`dir:` of step `s`") && o.stderr.contains("`cd"),
-                "{value:?}: {}",
-                o.stderr
-            );
-        } else {
-            assert_eq!(o.code, 0, "{value:?}: {}", o.stderr);
-            assert_eq!(ran.as_deref(), Some("[-rf][./keep]\n"), "{value:?}");
-        }
-    }
+    dir_is_checked_as_a_cd(rb);
 }
 
 /// The `dir:` check reads the script in the step's own `shell:`: the code of a shell that
@@ -3762,6 +3722,32 @@ fn a_templated_path_in_env_may_not_pick_another_program() {
                 o.code(0);
                 assert!(out.join("tool").exists(), "{value} (top: {top})");
             }
+        }
+    }
+}
+
+/// Runs `rb` (its step `s` deletes `./*` in `releases/{{ inputs.v }}`) with an empty value,
+/// `..` and `.`, each refused as the `cd` it is before `rm` runs, and with `r1`, which runs.
+fn dir_is_checked_as_a_cd(rb: &str) {
+    for (value, refused) in [("", true), ("..", true), (".", true), ("r1", false)] {
+        let t = Test::new()
+            .file("runbooks/rb.yaml", rb)
+            .file("runbooks/releases/r1/keep", "x");
+        let (t, out) = with_appending_fake(t, "rm");
+        let input = format!("v={value}");
+        let o = t.exec(&["run", "rb", "--yes", "--confirm", "s", "--input", &input]);
+        let ran = std::fs::read_to_string(out.join("rm")).ok();
+        if refused {
+            assert_ne!(o.code, 0, "{value:?}: {}", o.stderr);
+            assert!(ran.is_none(), "{value:?}: rm ran: {ran:?}");
+            assert!(
+                o.stderr.contains("`dir:` of step `s`") && o.stderr.contains("`cd"),
+                "{value:?}: {}",
+                o.stderr
+            );
+        } else {
+            assert_eq!(o.code, 0, "{value:?}: {}", o.stderr);
+            assert_eq!(ran.as_deref(), Some("[-rf][./keep]\n"), "{value:?}");
         }
     }
 }
